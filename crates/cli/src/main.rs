@@ -1,0 +1,236 @@
+//! `bindlab`: run and check bindlab scenarios from the command line.
+//!
+//! ```text
+//! bindlab run FILE [--os NAME|all] [--json]
+//! bindlab check FILE...
+//! bindlab fmt FILE
+//! bindlab rules [ID]
+//! ```
+//! FILE may be `-` for standard input. Text problems go to standard error
+//! as `FILE:LINE:COL: message` and exit 2.
+
+mod table;
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use bindlab_engine::{parse, rules, run, run_all, Os, Scenario};
+
+const USAGE: &str = "\
+bindlab — what bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows
+
+usage:
+  bindlab run FILE [--os NAME|all] [--json]   run a scenario and show each step's outcome
+  bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
+  bindlab fmt FILE                             print the scenario in canonical form
+  bindlab rules [ID]                           list the rule catalogue, or explain one rule
+
+FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("check") => cmd_check(&args[1..]),
+        Some("fmt") => cmd_fmt(&args[1..]),
+        Some("rules") => cmd_rules(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown command `{other}`")),
+        None => usage_error("no command given"),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("bindlab: {msg}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// Reads and parses FILE, printing problems as `FILE:LINE:COL: message`.
+fn load(path: &str) -> Result<Scenario, ExitCode> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = text.map_err(|e| {
+        eprintln!("bindlab: cannot read {path}: {e}");
+        ExitCode::from(2)
+    })?;
+    parse(&text).map_err(|problems| {
+        for p in &problems {
+            eprintln!("{path}:{p}");
+        }
+        let n = problems.len();
+        eprintln!(
+            "bindlab: {path}: {n} problem{} in the scenario; nothing was run",
+            if n == 1 { "" } else { "s" }
+        );
+        ExitCode::from(2)
+    })
+}
+
+fn cmd_run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut os_arg = None;
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--os" => match it.next() {
+                Some(v) => os_arg = Some(v.clone()),
+                None => {
+                    return usage_error("--os needs a value: linux, freebsd, macos, windows or all")
+                }
+            },
+            s if s.starts_with("--os=") => os_arg = Some(s["--os=".len()..].to_string()),
+            s if s.starts_with("--") => return usage_error(&format!("unknown option `{s}`")),
+            s => {
+                if file.replace(s.to_string()).is_some() {
+                    return usage_error("run takes one FILE");
+                }
+            }
+        }
+    }
+    let Some(file) = file else {
+        return usage_error("run needs a FILE");
+    };
+    let scenario = match load(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    match os_arg.as_deref() {
+        Some(o) if o.eq_ignore_ascii_case("all") => {
+            let multi = run_all(&scenario);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&multi).unwrap_or_default()
+                );
+            } else {
+                print!("{}", table::side_by_side(&scenario, &multi));
+            }
+        }
+        other => {
+            let os = match other {
+                None => scenario.os,
+                Some(name) => match Os::from_key(name) {
+                    Some(os) => os,
+                    None => {
+                        return usage_error(&format!(
+                            "unknown OS `{name}` (linux, freebsd, macos, windows, all)"
+                        ))
+                    }
+                },
+            };
+            let report = run(&scenario, os);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                print!("{}", table::single(&scenario, &report));
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn cmd_check(args: &[String]) -> ExitCode {
+    if args.is_empty() {
+        return usage_error("check needs one or more FILEs");
+    }
+    let (mut passed, mut failed, mut broken) = (0usize, 0usize, 0usize);
+    for file in args {
+        let scenario = match load(file) {
+            Ok(s) => s,
+            Err(_) => {
+                broken += 1;
+                continue;
+            }
+        };
+        let report = run(&scenario, scenario.os);
+        let mut ok = true;
+        for (step, rep) in scenario.steps.iter().zip(&report.steps) {
+            if rep.pass == Some(false) {
+                ok = false;
+                let text = bindlab_engine::print::step_text(&step.kind);
+                eprintln!(
+                    "{file}:{}: `{text}` on {}: expected {}, got {}",
+                    rep.line,
+                    report.os,
+                    rep.expected.as_deref().unwrap_or("?"),
+                    rep.result
+                );
+                if let (Some(rule), Some(why)) = (rep.rule, &rep.why) {
+                    eprintln!("    rule {rule}: {why}");
+                }
+            }
+        }
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    if broken > 0 {
+        eprintln!(
+            "bindlab: {broken} file{} did not parse",
+            if broken == 1 { "" } else { "s" }
+        );
+    }
+    println!("{passed} passed, {failed} failed");
+    if broken > 0 {
+        ExitCode::from(2)
+    } else if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_fmt(args: &[String]) -> ExitCode {
+    let [file] = args else {
+        return usage_error("fmt takes one FILE");
+    };
+    match load(file) {
+        Ok(s) => {
+            print!("{}", bindlab_engine::print(&s));
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn cmd_rules(args: &[String]) -> ExitCode {
+    match args {
+        [] => {
+            for r in rules::catalogue() {
+                println!("{:<48} {}", r.id, r.title);
+            }
+            ExitCode::SUCCESS
+        }
+        [id] => match rules::rule(id) {
+            Some(r) => {
+                println!(
+                    "{}\n{}\n\n{}\n\nsource: {}",
+                    r.id,
+                    r.title,
+                    table::wrap(&r.explanation, 78),
+                    r.source
+                );
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("bindlab: no rule `{id}` (see `bindlab rules` for the list)");
+                ExitCode::from(2)
+            }
+        },
+        _ => usage_error("rules takes at most one ID"),
+    }
+}

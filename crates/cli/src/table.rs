@@ -1,0 +1,156 @@
+//! Human-readable step tables for `bindlab run`.
+
+use std::fmt::Write;
+
+use bindlab_engine::print::step_text;
+use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
+
+/// "ok", "EADDRINUSE", or "ok → A×2 B×1" for connections.
+fn cell(rep: &StepReport) -> String {
+    let mut s = rep.result.clone();
+    if let Some(acc) = &rep.accepted_by {
+        let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+        if !parts.is_empty() {
+            let _ = write!(s, " → {}", parts.join(" "));
+        }
+    }
+    if let Some(n) = rep.undetermined {
+        let c = rep
+            .candidates
+            .as_ref()
+            .map(|c| c.join("|"))
+            .unwrap_or_default();
+        let _ = write!(s, " → {c}?×{n}");
+    }
+    s
+}
+
+/// Wraps text to `width` columns.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if col > 0 && col + 1 + w > width {
+            out.push('\n');
+            col = 0;
+        } else if col > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out
+}
+
+fn header(scenario: &Scenario) -> String {
+    match &scenario.title {
+        Some(t) => format!("{t}\n"),
+        None => String::new(),
+    }
+}
+
+pub fn single(scenario: &Scenario, report: &Report) -> String {
+    let mut out = header(scenario);
+    let _ = writeln!(out, "on {}:\n", report.os);
+    let texts: Vec<String> = scenario.steps.iter().map(|s| step_text(&s.kind)).collect();
+    let w = texts
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(out, "{:>5}  {:<w$}  result", "line", "step");
+    for (text, rep) in texts.iter().zip(&report.steps) {
+        let mark = match rep.pass {
+            Some(true) => "  ✓ as expected".to_string(),
+            Some(false) => format!("  ✗ expected {}", rep.expected.as_deref().unwrap_or("?")),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "{:>5}  {:<w$}  {}{mark}", rep.line, text, cell(rep));
+        if let (Some(rule), Some(why)) = (rep.rule, &rep.why) {
+            let _ = writeln!(out, "{:>5}  {:<w$}    [{rule}] {why}", "", "");
+        }
+    }
+    out
+}
+
+pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
+    let mut out = header(scenario);
+    let texts: Vec<String> = scenario.steps.iter().map(|s| step_text(&s.kind)).collect();
+    let w = texts
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let oses: Vec<_> = multi.runs.keys().copied().collect();
+    let cells: Vec<Vec<String>> = oses
+        .iter()
+        .map(|os| multi.runs[os].steps.iter().map(cell).collect())
+        .collect();
+    let cw: Vec<usize> = oses
+        .iter()
+        .enumerate()
+        .map(|(i, os)| {
+            cells[i]
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(os.display().len())
+        })
+        .collect();
+    let _ = write!(out, "{:>5}  {:<w$} ", "line", "step");
+    for (i, os) in oses.iter().enumerate() {
+        let _ = write!(out, "  {:<width$}", os.display(), width = cw[i]);
+    }
+    out.push('\n');
+    let mut differing = Vec::new();
+    for (row, text) in texts.iter().enumerate() {
+        let results: Vec<&str> = oses
+            .iter()
+            .map(|os| multi.runs[os].steps[row].result.as_str())
+            .collect();
+        let normal: Vec<String> = results
+            .iter()
+            .map(|r| r.trim_start_matches("WSA").to_string())
+            .collect();
+        let differs = normal.iter().any(|r| *r != normal[0]);
+        let line = multi.runs[&oses[0]].steps[row].line;
+        let _ = write!(
+            out,
+            "{:>5}  {:<w$} {}",
+            line,
+            text,
+            if differs { "≠" } else { " " }
+        );
+        for (i, c) in cells.iter().enumerate() {
+            let _ = write!(out, " {:<width$} ", c[row], width = cw[i]);
+        }
+        out.push('\n');
+        if differs {
+            differing.push(row);
+        }
+    }
+    if !differing.is_empty() {
+        out.push_str("\n≠ the OSes differ. Why:\n");
+        for row in differing {
+            let _ = writeln!(
+                out,
+                "  line {} `{}`",
+                multi.runs[&oses[0]].steps[row].line, texts[row]
+            );
+            for os in &oses {
+                let rep = &multi.runs[os].steps[row];
+                let why = match (rep.rule, &rep.why) {
+                    (Some(rule), Some(why)) => format!("[{rule}] {why}"),
+                    _ => "no rule needed".to_string(),
+                };
+                let _ = writeln!(out, "    {:<8} {:<14} {why}", os.display(), rep.result);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! Error results, named the way each OS names them.
+
+use crate::os::Os;
+
+/// The error a simulated call returns. One value per meaning; [`Errno::name`]
+/// gives the name the real OS reports (`EADDRINUSE` on Unix,
+/// `WSAEADDRINUSE` on Windows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Errno {
+    AddrInUse,
+    Access,
+    AddrNotAvail,
+    Inval,
+    ConnRefused,
+    /// Non-blocking call with nothing to do: EAGAIN / WSAEWOULDBLOCK.
+    WouldBlock,
+    IsConn,
+    NoProtoOpt,
+    AfNoSupport,
+    NetUnreach,
+    OpNotSupp,
+    /// The step names a socket that an earlier failed step never created.
+    BadF,
+}
+
+impl Errno {
+    pub const ALL: [Errno; 12] = [
+        Errno::AddrInUse,
+        Errno::Access,
+        Errno::AddrNotAvail,
+        Errno::Inval,
+        Errno::ConnRefused,
+        Errno::WouldBlock,
+        Errno::IsConn,
+        Errno::NoProtoOpt,
+        Errno::AfNoSupport,
+        Errno::NetUnreach,
+        Errno::OpNotSupp,
+        Errno::BadF,
+    ];
+
+    /// The Unix name (Linux, FreeBSD and macOS share these).
+    pub fn unix_name(self) -> &'static str {
+        match self {
+            Errno::AddrInUse => "EADDRINUSE",
+            Errno::Access => "EACCES",
+            Errno::AddrNotAvail => "EADDRNOTAVAIL",
+            Errno::Inval => "EINVAL",
+            Errno::ConnRefused => "ECONNREFUSED",
+            Errno::WouldBlock => "EAGAIN",
+            Errno::IsConn => "EISCONN",
+            Errno::NoProtoOpt => "ENOPROTOOPT",
+            Errno::AfNoSupport => "EAFNOSUPPORT",
+            Errno::NetUnreach => "ENETUNREACH",
+            Errno::OpNotSupp => "EOPNOTSUPP",
+            Errno::BadF => "EBADF",
+        }
+    }
+
+    /// The Winsock name.
+    pub fn windows_name(self) -> &'static str {
+        match self {
+            Errno::AddrInUse => "WSAEADDRINUSE",
+            Errno::Access => "WSAEACCES",
+            Errno::AddrNotAvail => "WSAEADDRNOTAVAIL",
+            Errno::Inval => "WSAEINVAL",
+            Errno::ConnRefused => "WSAECONNREFUSED",
+            Errno::WouldBlock => "WSAEWOULDBLOCK",
+            Errno::IsConn => "WSAEISCONN",
+            Errno::NoProtoOpt => "WSAENOPROTOOPT",
+            Errno::AfNoSupport => "WSAEAFNOSUPPORT",
+            Errno::NetUnreach => "WSAENETUNREACH",
+            Errno::OpNotSupp => "WSAEOPNOTSUPP",
+            Errno::BadF => "WSAENOTSOCK",
+        }
+    }
+
+    /// Windows' numeric code (what Python prints as `[WinError 10048]`).
+    pub fn windows_code(self) -> u32 {
+        match self {
+            Errno::AddrInUse => 10048,
+            Errno::Access => 10013,
+            Errno::AddrNotAvail => 10049,
+            Errno::Inval => 10022,
+            Errno::ConnRefused => 10061,
+            Errno::WouldBlock => 10035,
+            Errno::IsConn => 10056,
+            Errno::NoProtoOpt => 10042,
+            Errno::AfNoSupport => 10047,
+            Errno::NetUnreach => 10051,
+            Errno::OpNotSupp => 10045,
+            Errno::BadF => 10038,
+        }
+    }
+
+    pub fn name(self, os: Os) -> &'static str {
+        match os {
+            Os::Windows => self.windows_name(),
+            Os::Linux | Os::FreeBsd | Os::MacOs => self.unix_name(),
+        }
+    }
+
+    /// Reads an error name as `os` writes it (`EWOULDBLOCK` is accepted for
+    /// EAGAIN on Unix, as the two are the same number there).
+    pub fn from_name(os: Os, s: &str) -> Option<Errno> {
+        let s = s.to_ascii_uppercase();
+        if os != Os::Windows && s == "EWOULDBLOCK" {
+            return Some(Errno::WouldBlock);
+        }
+        Errno::ALL.into_iter().find(|e| e.name(os) == s)
+    }
+}
+
+/// Normalises an expectation so `ewouldblock` and `EAGAIN` compare equal.
+pub fn canonical_result(os: Os, s: &str) -> Option<String> {
+    if s.eq_ignore_ascii_case("ok") {
+        return Some("ok".to_string());
+    }
+    Errno::from_name(os, s).map(|e| e.name(os).to_string())
+}

@@ -1,0 +1,1049 @@
+//! The simulated host: addresses, users, a clock, and the socket tables.
+//!
+//! Like a real stack it keeps three indexes:
+//! * `by_port` — the bind hash: every socket that holds a local port
+//!   (bound, listening, connected, TIME_WAIT), so a bind check looks only at
+//!   its own port, whatever the number of sockets;
+//! * `ehash` — connected sockets and TIME_WAITs by 4-tuple;
+//! * `by_name` — the scenario's handles.
+//!
+//! The host never decides a rule: it asks the OS module ([`OsRules`]) and
+//! applies the answer. See `ARCHITECTURE.md`.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
+use crate::errno::Errno;
+use crate::os::{Decision, Os, OsRules, Route};
+use crate::report::StepReport;
+use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
+
+pub type SockId = usize;
+
+/// The socket state, as far as address reuse cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Unbound,
+    Bound,
+    Listening,
+    Connected,
+    /// The kernel keeps the 4-tuple after an active close until `until_ms`.
+    TimeWait {
+        until_ms: u64,
+    },
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Unbound => "unbound",
+            State::Bound => "bound",
+            State::Listening => "listening",
+            State::Connected => "connected",
+            State::TimeWait { .. } => "TIME_WAIT",
+        }
+    }
+}
+
+/// Socket options as booleans.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Opts {
+    pub reuseaddr: bool,
+    pub reuseport: bool,
+    pub reuseport_lb: bool,
+    pub exclusive: bool,
+    pub v6only: bool,
+}
+
+impl Opts {
+    pub fn get(&self, o: SockOpt) -> bool {
+        match o {
+            SockOpt::SoReuseAddr => self.reuseaddr,
+            SockOpt::SoReusePort => self.reuseport,
+            SockOpt::SoReusePortLb => self.reuseport_lb,
+            SockOpt::SoExclusiveAddrUse => self.exclusive,
+            SockOpt::Ipv6V6Only => self.v6only,
+        }
+    }
+    fn set(&mut self, o: SockOpt, on: bool) {
+        match o {
+            SockOpt::SoReuseAddr => self.reuseaddr = on,
+            SockOpt::SoReusePort => self.reuseport = on,
+            SockOpt::SoReusePortLb => self.reuseport_lb = on,
+            SockOpt::SoExclusiveAddrUse => self.exclusive = on,
+            SockOpt::Ipv6V6Only => self.v6only = on,
+        }
+    }
+    /// The reuse options that are on, for explanations: "SO_REUSEADDR, SO_REUSEPORT".
+    pub fn describe(&self) -> String {
+        let names: Vec<&str> = [
+            SockOpt::SoReuseAddr,
+            SockOpt::SoReusePort,
+            SockOpt::SoReusePortLb,
+            SockOpt::SoExclusiveAddrUse,
+        ]
+        .into_iter()
+        .filter(|o| self.get(*o))
+        .map(|o| o.name())
+        .collect();
+        if names.is_empty() {
+            "no reuse option".to_string()
+        } else {
+            names.join(" + ")
+        }
+    }
+}
+
+/// Who is at the other end of a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// Another socket of this host (a local `connect`).
+    Local(SockId),
+    /// A remote client (a `client` step); it never closes first.
+    Remote,
+}
+
+/// One socket of the simulated host.
+#[derive(Clone, Debug)]
+pub struct Socket {
+    pub id: SockId,
+    /// The name the scenario uses, or for a connection not yet accepted a
+    /// description ("a connection queued on A").
+    pub label: String,
+    /// Whether the scenario holds a handle to it (false for queued
+    /// connections and TIME_WAITs).
+    pub named: bool,
+    pub proto: Proto,
+    pub user: String,
+    pub uid: u32,
+    pub opts: Opts,
+    /// The options as they were at bind() (Windows decides by these).
+    pub bind_opts: Opts,
+    pub state: State,
+    pub local: Option<SockAddr>,
+    pub remote: Option<SockAddr>,
+    /// The port came from connect()'s autobind (Linux shares such ports
+    /// between connections; bind()-owned ports it never reuses).
+    pub connect_bound: bool,
+    /// Order of bind (routing on the BSDs depends on it).
+    pub bound_seq: u64,
+    /// Order of listen (Linux's listener list and reuseport groups).
+    pub listen_seq: u64,
+    pub peer: Option<Peer>,
+    /// The peer has closed or reset: closing now is a passive close (no TIME_WAIT).
+    pub peer_closed: bool,
+    /// Listeners whose accept queue holds this connection (more than one only
+    /// where the OS leaves the choice undefined).
+    pub queued_on: Vec<SockId>,
+    /// Accept queue of a listener, oldest first.
+    pub queue: VecDeque<SockId>,
+    /// The server side of a connection (queued or accepted), not a socket
+    /// the scenario created.
+    pub child: bool,
+    /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
+    /// port from exclusive reuse while such a connection lingers).
+    pub from_exclusive: bool,
+}
+
+impl Socket {
+    pub fn is_v6(&self) -> bool {
+        self.proto.is_v6()
+    }
+    pub fn is_listening(&self) -> bool {
+        self.state == State::Listening
+    }
+    pub fn is_time_wait(&self) -> bool {
+        matches!(self.state, State::TimeWait { .. })
+    }
+    /// Connected or TIME_WAIT: it has a remote end.
+    pub fn is_connected(&self) -> bool {
+        self.remote.is_some()
+    }
+    pub fn local_port(&self) -> Option<u16> {
+        self.local.map(|l| l.port)
+    }
+    /// Bound to 0.0.0.0 or `::`.
+    pub fn is_wildcard(&self) -> bool {
+        self.local.is_some_and(|l| is_wildcard(l.ip))
+    }
+    /// "A" or "A (TIME_WAIT, 42s left)", for explanations.
+    pub fn who(&self, now_ms: u64) -> String {
+        match self.state {
+            State::TimeWait { until_ms } => {
+                let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
+                let tuple = match (self.local, self.remote) {
+                    (Some(l), Some(r)) => format!(" {l}↔{r}"),
+                    _ => String::new(),
+                };
+                format!("the TIME_WAIT left by {}{tuple} ({left}s left)", self.label)
+            }
+            _ => self.label.clone(),
+        }
+    }
+    /// "A (listening on 0.0.0.0:21, SO_REUSEADDR)".
+    pub fn describe(&self, now_ms: u64) -> String {
+        let at = self.local.map(|l| format!(" on {l}")).unwrap_or_default();
+        match self.state {
+            State::TimeWait { .. } => format!("{}, {}", self.who(now_ms), self.opts.describe()),
+            st => format!(
+                "{} ({}{at}, {})",
+                self.label,
+                st.label(),
+                self.opts.describe()
+            ),
+        }
+    }
+}
+
+/// The simulated host.
+#[derive(Clone, Debug)]
+pub struct Host {
+    pub os: Os,
+    pub now_ms: u64,
+    pub seed: u64,
+    ifaces: Vec<IpAddr>,
+    users: BTreeMap<String, u32>,
+    user: String,
+    socks: Vec<Option<Socket>>,
+    by_name: HashMap<String, SockId>,
+    by_port: HashMap<u16, Vec<SockId>>,
+    ehash: HashMap<(SockAddr, SockAddr), SockId>,
+    seq: u64,
+    next_client: u32,
+}
+
+impl Host {
+    pub fn new(os: Os, ifaces: &[IpAddr], seed: u64) -> Host {
+        let mut users = BTreeMap::new();
+        users.insert("root".to_string(), 0);
+        Host {
+            os,
+            now_ms: 0,
+            seed,
+            ifaces: ifaces.to_vec(),
+            users,
+            user: "root".to_string(),
+            socks: Vec::new(),
+            by_name: HashMap::new(),
+            by_port: HashMap::new(),
+            ehash: HashMap::new(),
+            seq: 0,
+            next_client: 0,
+        }
+    }
+
+    pub fn rules(&self) -> &'static dyn OsRules {
+        self.os.rules()
+    }
+
+    /// The addresses a socket may bind: 127.0.0.1, ::1 and the `iface` ones
+    /// (all of 127/8 where the OS routes it to loopback).
+    pub fn is_local(&self, ip: IpAddr) -> bool {
+        let ip = unmap(ip);
+        if ip.is_unspecified()
+            || ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
+            || ip == IpAddr::V6(Ipv6Addr::LOCALHOST)
+        {
+            return true;
+        }
+        if let IpAddr::V4(v4) = ip {
+            if v4.is_loopback() && self.rules().loopback_is_slash8() {
+                return true;
+            }
+        }
+        self.ifaces.contains(&ip)
+    }
+
+    /// The interface addresses, loopback first.
+    pub fn local_addresses(&self) -> Vec<IpAddr> {
+        let mut v = vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ];
+        for a in &self.ifaces {
+            if !v.contains(a) {
+                v.push(*a);
+            }
+        }
+        v
+    }
+
+    pub fn uid_of(&self, user: &str) -> u32 {
+        self.users.get(user).copied().unwrap_or(u32::MAX)
+    }
+
+    pub fn socket(&self, id: SockId) -> &Socket {
+        self.socks[id].as_ref().expect("live socket id")
+    }
+
+    pub fn get(&self, id: SockId) -> Option<&Socket> {
+        self.socks.get(id).and_then(|s| s.as_ref())
+    }
+
+    /// Every live socket, TIME_WAITs and queued connections included.
+    pub fn sockets(&self) -> impl Iterator<Item = &Socket> {
+        self.socks.iter().flatten()
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Socket> {
+        self.by_name.get(name).map(|&id| self.socket(id))
+    }
+
+    /// Every socket holding `port`, other than `except`, oldest bind first.
+    pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
+        let mut v: Vec<&Socket> = self
+            .by_port
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .filter(|&&id| id != except)
+            .map(|&id| self.socket(id))
+            .collect();
+        v.sort_by_key(|s| s.bound_seq);
+        v
+    }
+
+    /// Listening sockets on `port`.
+    pub fn listeners(&self, port: u16) -> Vec<&Socket> {
+        self.owners(port, usize::MAX)
+            .into_iter()
+            .filter(|s| s.is_listening())
+            .collect()
+    }
+
+    pub fn port_in_use(&self, port: u16) -> bool {
+        self.by_port.get(&port).is_some_and(|v| !v.is_empty())
+    }
+
+    pub fn tuple(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {
+        self.ehash.get(&(local, remote)).map(|&id| self.socket(id))
+    }
+
+    /// A stable stand-in for the kernel's keyed 4-tuple hash (splitmix64 over
+    /// the seed and the tuple). Real kernels key it with a per-boot secret, so
+    /// only the *set* of possible receivers is comparable with a real run.
+    pub fn tuple_hash(&self, src: SockAddr, dst: SockAddr) -> u32 {
+        fn mix(mut z: u64) -> u64 {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        let bits = |ip: IpAddr| -> u64 {
+            match ip {
+                IpAddr::V4(a) => u32::from(a) as u64,
+                IpAddr::V6(a) => {
+                    let n = u128::from(a);
+                    (n as u64) ^ ((n >> 64) as u64)
+                }
+            }
+        };
+        let mut h = mix(self.seed);
+        for part in [bits(src.ip), src.port as u64, bits(dst.ip), dst.port as u64] {
+            h = mix(h ^ part);
+        }
+        (h >> 32) as u32
+    }
+
+    // ---- changes -----------------------------------------------------------
+
+    fn insert(&mut self, s: Socket) -> SockId {
+        let id = s.id;
+        if s.named {
+            self.by_name.insert(s.label.clone(), id);
+        }
+        if id == self.socks.len() {
+            self.socks.push(Some(s));
+        } else {
+            self.socks[id] = Some(s);
+        }
+        id
+    }
+
+    fn next_id(&self) -> SockId {
+        self.socks.len()
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    fn sock_mut(&mut self, id: SockId) -> &mut Socket {
+        self.socks[id].as_mut().expect("live socket id")
+    }
+
+    /// Gives `id` the local address `local`, keeping the bind hash in step.
+    fn set_local(&mut self, id: SockId, local: SockAddr) {
+        let old = self.socket(id).local;
+        if let Some(old) = old {
+            if old.port != local.port {
+                self.unhash_port(id, old.port);
+            }
+        }
+        if old.map(|o| o.port) != Some(local.port) {
+            self.by_port.entry(local.port).or_default().push(id);
+        }
+        let seq = self.next_seq();
+        let s = self.sock_mut(id);
+        if s.local.is_none() {
+            s.bound_seq = seq;
+        }
+        s.local = Some(local);
+    }
+
+    fn unhash_port(&mut self, id: SockId, port: u16) {
+        if let Some(v) = self.by_port.get_mut(&port) {
+            v.retain(|&x| x != id);
+            if v.is_empty() {
+                self.by_port.remove(&port);
+            }
+        }
+    }
+
+    /// Removes a socket from every table.
+    fn destroy(&mut self, id: SockId) {
+        let s = self.socks[id].take().expect("live socket id");
+        if let Some(l) = s.local {
+            self.unhash_port(id, l.port);
+            if let Some(r) = s.remote {
+                if self.ehash.get(&(l, r)) == Some(&id) {
+                    self.ehash.remove(&(l, r));
+                }
+            }
+        }
+        if s.named && self.by_name.get(&s.label) == Some(&id) {
+            self.by_name.remove(&s.label);
+        }
+        for l in s.queued_on {
+            if let Some(Some(lst)) = self.socks.get_mut(l) {
+                lst.queue.retain(|&c| c != id);
+            }
+        }
+    }
+
+    /// A connection's peer went away (closed or reset).
+    fn mark_peer_closed(&mut self, id: SockId) {
+        if let Some(Peer::Local(p)) = self.socket(id).peer {
+            if let Some(Some(ps)) = self.socks.get_mut(p) {
+                ps.peer_closed = true;
+            }
+        }
+    }
+
+    fn expire_time_waits(&mut self) -> Vec<String> {
+        let now = self.now_ms;
+        let done: Vec<SockId> = self
+            .sockets()
+            .filter(|s| matches!(s.state, State::TimeWait { until_ms } if until_ms <= now))
+            .map(|s| s.id)
+            .collect();
+        let mut gone = Vec::new();
+        for id in done {
+            let s = self.socket(id);
+            gone.push(match (s.local, s.remote) {
+                (Some(l), Some(r)) => format!("{} {l}↔{r}", s.label),
+                _ => s.label.clone(),
+            });
+            self.destroy(id);
+        }
+        gone
+    }
+
+    fn resolve(&self, ep: &EndpointSpec) -> SockAddr {
+        let port = match &ep.port {
+            PortSpec::Num(n) => *n,
+            // A socket with no port yet answers getsockname() with port 0,
+            // which is what the real program would pass on.
+            PortSpec::Of(name) => self.by_name(name).and_then(|s| s.local_port()).unwrap_or(0),
+        };
+        SockAddr::new(ep.addr, port)
+    }
+
+    // ---- steps -------------------------------------------------------------
+
+    /// Runs one step and reports its outcome.
+    pub fn apply(&mut self, step: &Step) -> StepReport {
+        let mut rep = StepReport::new(step);
+        let d = self.apply_kind(&step.kind, &mut rep);
+        rep.set_decision(self.os, d);
+        rep
+    }
+
+    fn missing(&self, name: &str) -> Decision {
+        Decision::fail(
+            Errno::BadF,
+            "common.no-such-socket",
+            format!("{name} does not exist: the step that would have created it failed"),
+        )
+    }
+
+    fn apply_kind(&mut self, kind: &StepKind, rep: &mut StepReport) -> Decision {
+        let rules = self.rules();
+        match kind {
+            StepKind::User { name } => {
+                let n = self.users.len() as u32;
+                self.users
+                    .entry(name.clone())
+                    .or_insert(if name == "root" { 0 } else { 1000 + n });
+                self.user = name.clone();
+                Decision::ok()
+            }
+            StepKind::Wait { ms } => {
+                self.now_ms = self.now_ms.saturating_add(*ms);
+                let gone = self.expire_time_waits();
+                if gone.is_empty() {
+                    Decision::ok()
+                } else {
+                    Decision::ok_by(
+                        "common.time-wait-expired",
+                        format!(
+                            "TIME_WAIT ended for {}; their ports are free again",
+                            gone.join(", ")
+                        ),
+                    )
+                }
+            }
+            StepKind::Socket { name, proto } => {
+                let id = self.next_id();
+                let v6only = proto.is_v6() && rules.default_v6only();
+                let uid = self.uid_of(&self.user);
+                let opts = Opts {
+                    v6only,
+                    ..Opts::default()
+                };
+                self.insert(Socket {
+                    id,
+                    label: name.clone(),
+                    named: true,
+                    proto: *proto,
+                    user: self.user.clone(),
+                    uid,
+                    opts,
+                    bind_opts: opts,
+                    state: State::Unbound,
+                    local: None,
+                    remote: None,
+                    connect_bound: false,
+                    bound_seq: 0,
+                    listen_seq: 0,
+                    peer: None,
+                    peer_closed: false,
+                    queued_on: Vec::new(),
+                    queue: VecDeque::new(),
+                    child: false,
+                    from_exclusive: false,
+                });
+                Decision::ok()
+            }
+            StepKind::Set { name, opt, on } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                if !rules.supports(*opt) {
+                    return Decision::fail(
+                        Errno::NoProtoOpt,
+                        "common.setsockopt.unsupported",
+                        format!(
+                            "{} has no {}; the option is not set on {name}",
+                            self.os,
+                            opt.name()
+                        ),
+                    );
+                }
+                if *opt == SockOpt::Ipv6V6Only {
+                    if !s.is_v6() {
+                        return Decision::fail(
+                            Errno::NoProtoOpt,
+                            "common.setsockopt.v6only-on-ipv4",
+                            format!("{name} is an IPv4 socket; IPV6_V6ONLY exists only on AF_INET6 sockets"),
+                        );
+                    }
+                    if s.local.is_some() {
+                        return Decision::fail(
+                            Errno::Inval,
+                            "common.setsockopt.v6only-after-bind",
+                            format!("{name} is already bound; IPV6_V6ONLY can only change before bind()"),
+                        );
+                    }
+                }
+                let d = rules.setsockopt(self, s, *opt, *on);
+                if d.is_ok() {
+                    let id = s.id;
+                    let unbound = s.local.is_none();
+                    let sm = self.sock_mut(id);
+                    sm.opts.set(*opt, *on);
+                    if unbound {
+                        sm.bind_opts = sm.opts;
+                    }
+                }
+                d
+            }
+            StepKind::Bind { name, ep } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let addr = self.resolve(ep);
+                let ans = rules.bind(self, s, addr);
+                if ans.decision.is_ok() {
+                    let id = s.id;
+                    self.do_bind(id, SockAddr::new(addr.ip, ans.port));
+                    rep.local = self.socket(id).local;
+                }
+                ans.decision
+            }
+            StepKind::Listen { name } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id;
+                let mut autobind_note = None;
+                if s.state == State::Unbound {
+                    if !rules.listen_autobinds() {
+                        return rules.listen(self, s);
+                    }
+                    let wildcard = if s.is_v6() {
+                        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+                    } else {
+                        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+                    };
+                    let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+                    if !ans.decision.is_ok() {
+                        return ans.decision;
+                    }
+                    self.do_bind(id, SockAddr::new(wildcard, ans.port));
+                    autobind_note = Some(ans.port);
+                }
+                let d = rules.listen(self, self.socket(id));
+                if d.is_ok() && !self.socket(id).is_listening() {
+                    let seq = self.next_seq();
+                    let sm = self.sock_mut(id);
+                    sm.state = State::Listening;
+                    sm.listen_seq = seq;
+                }
+                rep.local = self.socket(id).local;
+                match (autobind_note, d.is_ok(), d.rule) {
+                    (Some(port), true, None) => Decision::ok_by(
+                        "common.listen.autobind",
+                        format!("{name} was not bound, so listen() bound it to the wildcard address and ephemeral port {port}"),
+                    ),
+                    _ => d,
+                }
+            }
+            StepKind::Connect { name, ep } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id;
+                let dst = self.resolve(ep);
+                self.connect(id, dst, rep)
+            }
+            StepKind::Accept { name, new } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id;
+                if !s.is_listening() {
+                    return Decision::fail(
+                        Errno::Inval,
+                        "common.accept.not-listening",
+                        format!(
+                            "{name} is {}; accept() needs a listening socket",
+                            s.state.label()
+                        ),
+                    );
+                }
+                let Some(child) = self.sock_mut(id).queue.pop_front() else {
+                    return Decision::fail(
+                        Errno::WouldBlock,
+                        "common.accept.empty-queue",
+                        format!("no connection is waiting on {name}; a non-blocking accept() returns at once"),
+                    );
+                };
+                let others: Vec<SockId> = self
+                    .socket(child)
+                    .queued_on
+                    .iter()
+                    .copied()
+                    .filter(|&l| l != id)
+                    .collect();
+                for l in others {
+                    self.sock_mut(l).queue.retain(|&c| c != child);
+                }
+                let c = self.sock_mut(child);
+                c.queued_on.clear();
+                c.label = new.clone();
+                c.named = true;
+                self.by_name.insert(new.clone(), child);
+                let c = self.socket(child);
+                rep.local = c.local;
+                rep.remote = c.remote;
+                Decision::ok()
+            }
+            StepKind::Close { name } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id;
+                self.close(id)
+            }
+            StepKind::Client { ep, count } => {
+                let dst = self.resolve(ep);
+                self.clients(dst, *count, rep)
+            }
+        }
+    }
+
+    fn do_bind(&mut self, id: SockId, local: SockAddr) {
+        self.set_local(id, local);
+        let s = self.sock_mut(id);
+        s.state = State::Bound;
+        s.bind_opts = s.opts;
+        // Linux: binding an AF_INET6 socket to a specific non-mapped address
+        // makes it v6-only (`__inet6_bind`); on the other OSes the address
+        // alone already keeps IPv4 out.
+        if let IpAddr::V6(a) = local.ip {
+            if !a.is_unspecified() && crate::addr::v4_mapped(a).is_none() {
+                s.opts.v6only = true;
+            }
+        }
+    }
+
+    /// The source address for a connection to `dst` from a socket bound to
+    /// `bound` (or unbound).
+    fn source_for(&self, s: &Socket, dst: SockAddr) -> Option<IpAddr> {
+        if let Some(l) = s.local {
+            if !is_wildcard(l.ip) {
+                return Some(l.ip);
+            }
+        }
+        let want_v4 = as_v4(dst.ip).is_some();
+        let wrap = |ip: IpAddr| -> IpAddr {
+            match (s.is_v6(), ip) {
+                (true, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
+                _ => ip,
+            }
+        };
+        if self.is_local(dst.ip) {
+            // Traffic to one of our own addresses leaves from that address.
+            return Some(wrap(unmap(dst.ip)));
+        }
+        self.ifaces
+            .iter()
+            .copied()
+            .find(|a| !a.is_loopback() && as_v4(*a).is_some() == want_v4)
+            .map(wrap)
+    }
+
+    fn connect(&mut self, id: SockId, dst: SockAddr, rep: &mut StepReport) -> Decision {
+        let rules = self.rules();
+        let s = self.socket(id);
+        let name = s.label.clone();
+        match s.state {
+            State::Listening => return rules.connect_on_listener(),
+            State::Connected => {
+                return Decision::fail(
+                    Errno::IsConn,
+                    "common.connect.already-connected",
+                    format!("{name} is already connected"),
+                )
+            }
+            _ => {}
+        }
+        if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
+            return Decision::fail(
+                Errno::NetUnreach,
+                "common.connect.v6only-to-ipv4",
+                format!("{name} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}"),
+            );
+        }
+        let Some(src_ip) = self.source_for(s, dst) else {
+            return Decision::fail(
+                Errno::NetUnreach,
+                "common.connect.no-route",
+                format!("{dst} is not an address of this host and no `iface` address of that family can reach it"),
+            );
+        };
+        // The port: the bound one, or an ephemeral one picked by connect().
+        let (port, autobound) =
+            match s.local_port() {
+                Some(p) => (p, false),
+                None => match rules.connect_port(self, s, src_ip, dst) {
+                    Some(p) => (p, true),
+                    None => return Decision::fail(
+                        Errno::AddrNotAvail,
+                        "common.connect.ephemeral-exhausted",
+                        format!(
+                            "every ephemeral port is taken for connections from {src_ip} to {dst}"
+                        ),
+                    ),
+                },
+            };
+        let local = SockAddr::new(src_ip, port);
+        let mut allowed = None;
+        if let Some(existing) = self.tuple(local, dst) {
+            let d = rules.connect_tuple_taken(self, s, existing);
+            if !d.is_ok() {
+                return d;
+            }
+            let tw = existing.id;
+            self.destroy(tw);
+            allowed = Some(d);
+        }
+        // Where does the SYN land?
+        let route = if self.is_local(dst.ip) {
+            Some(rules.route(self, local, dst))
+        } else {
+            None
+        };
+        let listener = match &route {
+            None => None,
+            Some(Route::Refused { rule, why }) => {
+                return Decision::fail(Errno::ConnRefused, rule, why.clone())
+            }
+            Some(Route::To { listener, .. }) => Some(vec![*listener]),
+            Some(Route::Group { chosen, .. }) => Some(vec![*chosen]),
+            Some(Route::Undefined { candidates, .. }) => Some(candidates.clone()),
+        };
+        // Commit: our side.
+        if autobound {
+            self.set_local(id, local);
+            self.sock_mut(id).connect_bound = true;
+        } else {
+            // A wildcard binding turns into the chosen source address.
+            self.set_local(id, local);
+        }
+        {
+            let s = self.sock_mut(id);
+            s.remote = Some(dst);
+            s.state = State::Connected;
+        }
+        self.ehash.insert((local, dst), id);
+        rep.local = Some(local);
+        rep.remote = Some(dst);
+        // The other side: a connection queued on the listener.
+        if let Some(listeners) = listener {
+            let child = self.spawn_child(&listeners, dst, local, Peer::Local(id));
+            self.sock_mut(id).peer = Some(Peer::Local(child));
+            if let Some(
+                Route::Group { members, .. }
+                | Route::Undefined {
+                    candidates: members,
+                    ..
+                },
+            ) = &route
+            {
+                rep.candidates = Some(
+                    members
+                        .iter()
+                        .map(|&m| self.socket(m).label.clone())
+                        .collect(),
+                );
+            }
+            let (rule, why) = match route.expect("local route") {
+                Route::To { rule, why, .. }
+                | Route::Group { rule, why, .. }
+                | Route::Undefined { rule, why, .. } => (rule, why),
+                Route::Refused { .. } => unreachable!("refused returned above"),
+            };
+            rep.accepted_by = Some(BTreeMap::from([(
+                self.socket(listeners[0]).label.clone(),
+                1,
+            )]));
+            if listeners.len() > 1 {
+                rep.accepted_by = Some(BTreeMap::new());
+                rep.undetermined = Some(1);
+            }
+            return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
+        }
+        allowed.unwrap_or_else(|| {
+            Decision::ok_by(
+                "common.connect.remote",
+                format!("{dst} is not on this host; bindlab assumes a remote server accepts, from {local}"),
+            )
+        })
+    }
+
+    /// A new connection on the listener(s), server side.
+    fn spawn_child(
+        &mut self,
+        listeners: &[SockId],
+        local: SockAddr,
+        remote: SockAddr,
+        peer: Peer,
+    ) -> SockId {
+        let l = self.socket(listeners[0]).clone();
+        // The server side of an IPv4 connection to a dual-stack listener has
+        // a v4-mapped local address.
+        let local = match (l.is_v6(), local.ip) {
+            (true, IpAddr::V4(a)) => SockAddr::new(IpAddr::V6(a.to_ipv6_mapped()), local.port),
+            _ => local,
+        };
+        let remote = match (l.is_v6(), remote.ip) {
+            (true, IpAddr::V4(a)) => SockAddr::new(IpAddr::V6(a.to_ipv6_mapped()), remote.port),
+            _ => remote,
+        };
+        let id = self.next_id();
+        let label = if listeners.len() == 1 {
+            format!("a connection queued on {}", l.label)
+        } else {
+            let names: Vec<String> = listeners
+                .iter()
+                .map(|&x| self.socket(x).label.clone())
+                .collect();
+            format!("a connection queued on {}", names.join(" or "))
+        };
+        self.insert(Socket {
+            id,
+            label,
+            named: false,
+            proto: l.proto,
+            user: l.user.clone(),
+            uid: l.uid,
+            opts: l.opts,
+            bind_opts: l.opts,
+            state: State::Connected,
+            local: None,
+            remote: Some(remote),
+            connect_bound: false,
+            bound_seq: 0,
+            listen_seq: 0,
+            peer: Some(peer),
+            peer_closed: false,
+            queued_on: listeners.to_vec(),
+            queue: VecDeque::new(),
+            child: true,
+            from_exclusive: l.bind_opts.exclusive,
+        });
+        self.set_local(id, local);
+        self.ehash.insert((local, remote), id);
+        for &x in listeners {
+            self.sock_mut(x).queue.push_back(id);
+        }
+        id
+    }
+
+    fn close(&mut self, id: SockId) -> Decision {
+        let s = self.socket(id).clone();
+        if s.is_listening() {
+            // Connections nobody accepted are reset, unless another listener
+            // may still take them (Windows' undefined sharing).
+            for c in s.queue.iter().copied() {
+                let cs = self.sock_mut(c);
+                cs.queued_on.retain(|&l| l != id);
+                if cs.queued_on.is_empty() {
+                    self.mark_peer_closed(c);
+                    self.destroy(c);
+                }
+            }
+        }
+        if s.state == State::Connected && !s.peer_closed {
+            // Active close: this side keeps the 4-tuple in TIME_WAIT.
+            self.mark_peer_closed(id);
+            let until = self.now_ms.saturating_add(self.rules().time_wait_ms());
+            if s.named {
+                self.by_name.remove(&s.label);
+            }
+            let sm = self.sock_mut(id);
+            sm.named = false;
+            sm.state = State::TimeWait { until_ms: until };
+            return Decision::ok_by(
+                "common.close.time-wait",
+                format!(
+                    "{} closed first, so its end of {}↔{} stays in TIME_WAIT for {}s",
+                    s.label,
+                    s.local.map(|l| l.to_string()).unwrap_or_default(),
+                    s.remote.map(|r| r.to_string()).unwrap_or_default(),
+                    self.rules().time_wait_ms() / 1000
+                ),
+            );
+        }
+        if s.state == State::Connected {
+            self.mark_peer_closed(id);
+        }
+        self.destroy(id);
+        Decision::ok()
+    }
+
+    fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {
+        let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
+        let mut undetermined = 0;
+        let mut last = None;
+        for _ in 0..count {
+            let k = self.next_client;
+            self.next_client += 1;
+            let src = match as_v4(dst.ip) {
+                Some(_) => SockAddr::new(
+                    IpAddr::V4(Ipv4Addr::new(203, 0, 113, (k % 250 + 1) as u8)),
+                    40000 + (k / 250) as u16,
+                ),
+                None => SockAddr::new(
+                    IpAddr::V6(Ipv6Addr::new(
+                        0x2001,
+                        0xdb8,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        (k % 250 + 1) as u16,
+                    )),
+                    40000 + (k / 250) as u16,
+                ),
+            };
+            let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
+            let route = self.rules().route(self, src, dst4);
+            match &route {
+                Route::Refused { .. } => {}
+                Route::To { listener, .. }
+                | Route::Group {
+                    chosen: listener, ..
+                } => {
+                    *accepted
+                        .entry(self.socket(*listener).label.clone())
+                        .or_default() += 1;
+                    self.spawn_child(&[*listener], dst4, src, Peer::Remote);
+                }
+                Route::Undefined { candidates, .. } => {
+                    undetermined += 1;
+                    self.spawn_child(candidates, dst4, src, Peer::Remote);
+                }
+            }
+            if let Route::Group { members, .. }
+            | Route::Undefined {
+                candidates: members,
+                ..
+            } = &route
+            {
+                rep.candidates = Some(
+                    members
+                        .iter()
+                        .map(|&m| self.socket(m).label.clone())
+                        .collect(),
+                );
+            }
+            last = Some(route);
+        }
+        rep.accepted_by = Some(accepted);
+        if undetermined > 0 {
+            rep.undetermined = Some(undetermined);
+        }
+        match last {
+            None => Decision::ok(),
+            Some(Route::Refused { rule, why }) => Decision::fail(Errno::ConnRefused, rule, why),
+            Some(
+                Route::To { rule, why, .. }
+                | Route::Group { rule, why, .. }
+                | Route::Undefined { rule, why, .. },
+            ) => Decision::ok_by(rule, why),
+        }
+    }
+}
+
+/// Runs a whole scenario on `os`; the building block of [`crate::run`].
+pub fn run_steps(scenario: &Scenario, os: Os) -> (Host, Vec<StepReport>) {
+    let mut host = Host::new(os, &scenario.ifaces, scenario.seed);
+    let reports = scenario.steps.iter().map(|s| host.apply(s)).collect();
+    (host, reports)
+}

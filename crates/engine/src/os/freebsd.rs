@@ -1,0 +1,403 @@
+//! FreeBSD (14) — `sys/netinet/in_pcb.c` `in_pcbbind_setup`,
+//! `sys/netinet6/in6_pcb.c`, `tcp_usrreq.c`. os-rules.md §2.
+//!
+//! Choices where the sources leave room (each also said in its rule text):
+//! * FreeBSD 14 is modelled: its SMR lookup gives a connection to the
+//!   *newest* bound socket of the best class (13 gave wildcards to the oldest).
+//! * SO_REUSEPORT_LB groups and ordinary sockets receive connections only
+//!   while listening ([unverified]: 14 joins LB groups at bind()).
+//! * The dual-stack `::` check of the IPv4 side follows 15's
+//!   `in6_pcbbind_avail` ([derived]).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::bsd::{at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use crate::addr::{is_wildcard, SockAddr};
+use crate::errno::Errno;
+use crate::host::{Host, SockId, Socket, State};
+use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::scenario::SockOpt;
+
+pub struct FreeBsd;
+
+/// `net.inet.ip.portrange.first` / `last`.
+const EPHEMERAL: (u16, u16) = (10000, 65535);
+/// `net.inet.ip.portrange.reservedhigh`.
+const RESERVED_HIGH: u16 = 1023;
+/// 2 × MSL (`net.inet.tcp.msl` = 30 s).
+const TIME_WAIT_MS: u64 = 60_000;
+
+fn any_reuse(s: &Socket) -> bool {
+    s.opts.reuseaddr || s.opts.reuseport || s.opts.reuseport_lb
+}
+
+impl FreeBsd {
+    /// The lookup the new socket's own options select (Step 1 of §2.1).
+    fn lookup<'h>(
+        &self,
+        host: &'h Host,
+        s: &Socket,
+        space: Space,
+        ip: IpAddr,
+        port: u16,
+    ) -> Option<&'h Socket> {
+        if any_reuse(s) {
+            lookup_exact(host, space, ip, port, s)
+        } else {
+            lookup_wild(host, space, ip, port, s)
+        }
+    }
+
+    /// Step 5 and Step 6 of §2.1 for one port.
+    fn check_port(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
+        let me = &s.label;
+        // Step 5: a different user's unconnected binding blocks the port
+        // (root is exempt: PRIV_NETINET_REUSEPORT).
+        if s.uid != 0 {
+            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+                let lb_exception =
+                    is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
+                if !t.is_connected() && !lb_exception && t.uid != s.uid {
+                    return Decision::fail(
+                        Errno::AddrInUse,
+                        "freebsd.bind.other-user",
+                        format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
+                    );
+                }
+            }
+        }
+        // Step 6: the main check.
+        if let Some(t) = self.lookup(host, s, space, ip, port) {
+            let shared_port = s.opts.reuseport && t.opts.reuseport;
+            let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
+            if shared_port || shared_lb {
+                let opt = if shared_port {
+                    "SO_REUSEPORT"
+                } else {
+                    "SO_REUSEPORT_LB"
+                };
+                return Decision::ok_by(
+                    if shared_port {
+                        "bsd.bind.reuseport-both"
+                    } else {
+                        "freebsd.bind.reuseport-lb-both"
+                    },
+                    format!(
+                        "{me} and {} both set {opt}, so they may share exactly {}",
+                        t.label,
+                        at(t)
+                    ),
+                );
+            }
+            if any_reuse(s) {
+                let why = if s.opts.reuseport || s.opts.reuseport_lb {
+                    format!("{} holds exactly {} without the same option; an exact duplicate needs SO_REUSEPORT (or SO_REUSEPORT_LB) on both sockets", t.label, at(t))
+                } else {
+                    format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
+                };
+                return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
+            }
+            let (rule, why) = if t.is_connected() {
+                ("bsd.bind.connected-holds-port", format!("{} holds {} with no reuse option on {me}; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
+            } else if t.is_wildcard() != is_wildcard(ip) {
+                ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+            } else {
+                (
+                    "bsd.bind.in-use",
+                    format!("{} already holds {}", t.label, at(t)),
+                )
+            };
+            return Decision::fail(Errno::AddrInUse, rule, why);
+        }
+        if any_reuse(s) {
+            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+                return Decision::ok_by(
+                    "bsd.bind.new-socket-flag",
+                    format!("{} ({}) overlaps, but {me} set a reuse option: FreeBSD then looks only for an exact, unconnected duplicate, and consults only the new socket's flags", t.who(host.now_ms), at(t)),
+                );
+            }
+        }
+        Decision::ok()
+    }
+
+    /// A dual-stack `::` bind also checks the IPv4 side (15's
+    /// `in6_pcbbind_avail`): it conflicts with an IPv4 specific binding or
+    /// another dual-stack wildcard, not with a plain AF_INET 0.0.0.0.
+    fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
+        let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
+            let shared = (s.opts.reuseport && t.opts.reuseport)
+                || (s.opts.reuseport_lb && t.opts.reuseport_lb);
+            if !shared && (!t.is_wildcard() || t.is_v6()) {
+                return Decision::fail(
+                    Errno::AddrInUse,
+                    "freebsd.bind.dual-stack-v4-side",
+                    format!("{} is dual-stack (IPV6_V6ONLY off), so it also needs port {port} on IPv4, where {} holds {}", s.label, t.label, at(t)),
+                );
+            }
+        }
+        Decision::ok()
+    }
+
+    fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
+        let (space, ip) = space_of(s, ip);
+        let d = self.check_port(host, s, space, ip, port);
+        if !d.is_ok() {
+            return d;
+        }
+        if space == Space::V6 && is_wildcard(ip) && !s.opts.v6only {
+            let d4 = self.check_v4_side(host, s, port);
+            if !d4.is_ok() {
+                return d4;
+            }
+        }
+        d
+    }
+}
+
+impl OsRules for FreeBsd {
+    fn os(&self) -> Os {
+        Os::FreeBsd
+    }
+    fn ephemeral_range(&self) -> (u16, u16) {
+        EPHEMERAL
+    }
+    fn time_wait_ms(&self) -> u64 {
+        TIME_WAIT_MS
+    }
+    /// `net.inet6.ip6.v6only` = 1.
+    fn default_v6only(&self) -> bool {
+        true
+    }
+    fn loopback_is_slash8(&self) -> bool {
+        false
+    }
+    fn supports(&self, opt: SockOpt) -> bool {
+        !matches!(opt, SockOpt::SoExclusiveAddrUse)
+    }
+
+    fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        let name = &s.label;
+        if s.local.is_some() {
+            return BindAnswer::fail(Decision::fail(
+                Errno::Inval,
+                "bsd.bind.already-bound",
+                format!("{name} is already bound to {}", at(s)),
+            ));
+        }
+        if let IpAddr::V6(a) = addr.ip {
+            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
+                return BindAnswer::fail(Decision::fail(Errno::Inval, "bsd.bind.mapped-on-v6only", format!("{name} is IPV6_V6ONLY (FreeBSD's default), so it cannot bind the v4-mapped address {}", addr.ip)));
+            }
+        }
+        if !host.is_local(addr.ip) {
+            return BindAnswer::fail(Decision::fail(
+                Errno::AddrNotAvail,
+                "bsd.bind.addr-not-local",
+                format!(
+                    "{} is not an address of this host (add it with `iface`)",
+                    addr.ip
+                ),
+            ));
+        }
+        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
+            return BindAnswer::fail(Decision::fail(
+                Errno::Access,
+                "freebsd.bind.reserved-port",
+                format!(
+                    "port {} is reserved (0–1023) and {name} belongs to {}, who is not root",
+                    addr.port, s.user
+                ),
+            ));
+        }
+        if addr.port == 0 {
+            // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
+            let (lo, hi) = EPHEMERAL;
+            let (space, ip) = space_of(s, addr.ip);
+            return match (lo..=hi).find(|&p| {
+                self.lookup(host, s, space, ip, p).is_none()
+                    && self.full_check(host, s, addr.ip, p).is_ok()
+            }) {
+                Some(port) => BindAnswer {
+                    decision: Decision::ok(),
+                    port,
+                },
+                None => BindAnswer::fail(Decision::fail(
+                    Errno::AddrInUse,
+                    "bsd.bind.ephemeral-exhausted",
+                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
+                )),
+            };
+        }
+        BindAnswer {
+            decision: self.full_check(host, s, addr.ip, addr.port),
+            port: addr.port,
+        }
+    }
+
+    /// `tcp_usr_listen` binds only an unbound socket; there is no re-check.
+    fn listen(&self, host: &Host, s: &Socket) -> Decision {
+        match s.state {
+            State::Connected | State::TimeWait { .. } => Decision::fail(
+                Errno::Inval,
+                "bsd.listen.connected",
+                format!(
+                    "{} is connected; only an unconnected socket can listen",
+                    s.label
+                ),
+            ),
+            _ => {
+                let others: Vec<&Socket> = host
+                    .listeners(s.local_port().unwrap_or(0))
+                    .into_iter()
+                    .filter(|o| o.id != s.id)
+                    .collect();
+                if others.is_empty() {
+                    Decision::ok()
+                } else {
+                    let names: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
+                    Decision::ok_by(
+                        "bsd.listen.no-recheck",
+                        format!("{} already listen on port {}, but FreeBSD checks addresses only at bind(); listen() does not look again", names.join(", "), s.local_port().unwrap_or(0)),
+                    )
+                }
+            }
+        }
+    }
+
+    fn connect_on_listener(&self) -> Decision {
+        Decision::fail(
+            Errno::OpNotSupp,
+            "bsd.connect.on-listener",
+            "a listening socket cannot connect (tcp_usr_connect answers EOPNOTSUPP)",
+        )
+    }
+
+    fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
+        Decision::fail(
+            Errno::AddrInUse,
+            "bsd.connect.tuple-taken",
+            format!(
+                "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
+                existing.who(host.now_ms),
+                at(existing),
+                existing.remote.map(|r| r.to_string()).unwrap_or_default()
+            ),
+        )
+    }
+
+    /// connect()'s autobind skips a port whose 4-tuple exists or that a
+    /// listener or unconnected socket holds for the source address.
+    fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
+        let (lo, hi) = EPHEMERAL;
+        let (space, ip) = space_of(s, src);
+        (lo..=hi).find(|&p| {
+            host.tuple(SockAddr::new(src, p), dst).is_none()
+                && !host.owners(p, s.id).iter().any(|t| {
+                    !t.is_connected()
+                        && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
+                })
+        })
+    }
+
+    /// §2.2 (FreeBSD 14): LB groups first (exact address, then wildcard),
+    /// then the newest bound exact-address listener, then the newest
+    /// wildcard one (IPv6 dual-stack wildcards last).
+    fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
+        let space = if dst.ip.is_ipv4() {
+            Space::V4
+        } else {
+            Space::V6
+        };
+        let (exact, wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
+        for (class, label) in [
+            (&exact, "exact-address"),
+            (&wild, "wildcard"),
+            (&wild_mapped, "wildcard"),
+        ] {
+            let lb: Vec<&Socket> = class
+                .iter()
+                .copied()
+                .filter(|s| s.opts.reuseport_lb)
+                .collect();
+            if !lb.is_empty() {
+                let mut members: Vec<&Socket> = lb;
+                members.sort_by_key(|s| s.bound_seq);
+                let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
+                let chosen = ids[(host.tuple_hash(src, dst) as usize) % ids.len()];
+                let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
+                let why = format!("{} form a {label} SO_REUSEPORT_LB group on {}; FreeBSD looks in LB groups before any other socket and picks a member by a hash of the 4-tuple", names.join(", "), at(members[0]));
+                return if ids.len() == 1 {
+                    Route::To {
+                        listener: chosen,
+                        rule: "freebsd.route.lb-group",
+                        why,
+                    }
+                } else {
+                    Route::Group {
+                        members: ids,
+                        chosen,
+                        rule: "freebsd.route.lb-group",
+                        why,
+                    }
+                };
+            }
+        }
+        fn pick<'h>(class: &[&'h Socket]) -> Option<&'h Socket> {
+            class.iter().max_by_key(|s| s.bound_seq).copied()
+        }
+        if let Some(s) = pick(&exact) {
+            let (rule, why) = if exact.len() > 1 {
+                ("freebsd.route.newest-bound", format!("{} listeners share {}; FreeBSD 14 gives every connection to the most recently bound, {}", exact.len(), at(s), s.label))
+            } else if !wild.is_empty() || !wild_mapped.is_empty() {
+                (
+                    "bsd.route.exact-before-wildcard",
+                    format!(
+                        "{} is listening on exactly {}; a specific address beats a wildcard one",
+                        s.label,
+                        at(s)
+                    ),
+                )
+            } else {
+                (
+                    "bsd.route.listener",
+                    format!(
+                        "{} is the listener on {} that matches {dst}",
+                        s.label,
+                        at(s)
+                    ),
+                )
+            };
+            return Route::To {
+                listener: s.id,
+                rule,
+                why,
+            };
+        }
+        for class in [&wild, &wild_mapped] {
+            if let Some(s) = pick(class) {
+                let (rule, why) = if class.len() > 1 {
+                    ("freebsd.route.newest-bound", format!("{} listeners share {}; FreeBSD 14 gives every connection to the most recently bound, {}", class.len(), at(s), s.label))
+                } else {
+                    (
+                        "bsd.route.listener",
+                        format!(
+                            "{} is the listener on {} that matches {dst}",
+                            s.label,
+                            at(s)
+                        ),
+                    )
+                };
+                return Route::To {
+                    listener: s.id,
+                    rule,
+                    why,
+                };
+            }
+        }
+        Route::Refused {
+            rule: "common.route.no-listener",
+            why: format!("nothing is listening on {dst}"),
+        }
+    }
+}

@@ -1,0 +1,622 @@
+//! Linux (6.x) — `net/ipv4/inet_connection_sock.c`, `inet_hashtables.c`,
+//! `af_inet.c`, `net/ipv6/af_inet6.c`. References are to
+//! `shared/reference/os-rules.md` §1 and are checked against this machine's
+//! kernel by `bindlab verify` and the differential test.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{v4_mapped, SockAddr};
+use crate::errno::Errno;
+use crate::host::{Host, SockId, Socket, State};
+use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
+use crate::scenario::SockOpt;
+
+pub struct Linux;
+
+/// `net.ipv4.ip_local_port_range` default (§1.6).
+const EPHEMERAL: (u16, u16) = (32768, 60999);
+/// `net.ipv4.ip_unprivileged_port_start` default.
+const PROT_SOCK: u16 = 1024;
+/// `TCP_TIMEWAIT_LEN`.
+const TIME_WAIT_MS: u64 = 60_000;
+
+/// A socket's address as the kernel compares it: family, the IPv6 address,
+/// `sk_rcv_saddr` (the IPv4 view) and v6only.
+#[derive(Clone, Copy, Debug)]
+struct View {
+    family6: bool,
+    v6: Ipv6Addr,
+    /// `sk_rcv_saddr`: the IPv4 address, 0 for a wildcard, and 127.0.0.6
+    /// (`LOOPBACK4_IPV6`) for a specific IPv6 address so it never matches.
+    rcv4: Ipv4Addr,
+    v6only: bool,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum AddrType {
+    Any,
+    Mapped,
+    Other,
+}
+
+impl View {
+    fn new(is_v6: bool, ip: IpAddr, v6only: bool) -> View {
+        match ip {
+            IpAddr::V4(a) => View {
+                family6: is_v6,
+                v6: a.to_ipv6_mapped(),
+                rcv4: a,
+                v6only,
+            },
+            IpAddr::V6(a) => {
+                let rcv4 = if a.is_unspecified() {
+                    Ipv4Addr::UNSPECIFIED
+                } else {
+                    v4_mapped(a).unwrap_or(Ipv4Addr::new(127, 0, 0, 6))
+                };
+                View {
+                    family6: is_v6,
+                    v6: a,
+                    rcv4,
+                    v6only,
+                }
+            }
+        }
+    }
+
+    fn of(s: &Socket) -> Option<View> {
+        s.local.map(|l| View::new(s.is_v6(), l.ip, s.opts.v6only))
+    }
+
+    fn addr_type(&self) -> AddrType {
+        if !self.family6 || v4_mapped(self.v6).is_some() {
+            AddrType::Mapped
+        } else if self.v6.is_unspecified() {
+            AddrType::Any
+        } else {
+            AddrType::Other
+        }
+    }
+}
+
+/// `inet_rcv_saddr_equal(sk, sk2, match_wildcard = true)`: do the two
+/// bindings overlap? (§1.2, including the dual-stack cases.)
+fn overlap(sk: View, sk2: View) -> bool {
+    let v4_equal = |a: Ipv4Addr, b: Ipv4Addr| a == b || a.is_unspecified() || b.is_unspecified();
+    if !sk.family6 {
+        // ipv4_rcv_saddr_equal: a v6-only sk2 never overlaps an IPv4 binding.
+        return !sk2.v6only && v4_equal(sk.rcv4, sk2.rcv4);
+    }
+    let (t1, t2) = (sk.addr_type(), sk2.addr_type());
+    if t1 == AddrType::Mapped && t2 == AddrType::Mapped {
+        return !sk2.v6only && v4_equal(sk.rcv4, sk2.rcv4);
+    }
+    if t1 == AddrType::Any && t2 == AddrType::Any {
+        // `::` vs `::` overlap whatever IPV6_V6ONLY says.
+        return true;
+    }
+    if t2 == AddrType::Any && !(sk2.v6only && t1 == AddrType::Mapped) {
+        return true;
+    }
+    if t1 == AddrType::Any && !(sk.v6only && t2 == AddrType::Mapped) {
+        return true;
+    }
+    sk2.family6 && sk.v6 == sk2.v6
+}
+
+/// Why `inet_bind_conflict()` (relax, reuseport_ok) let two overlapping
+/// sockets coexist, or refused.
+enum Verdict {
+    SharedByReuseAddr,
+    SharedByReusePort,
+    SharedByReusePortTimeWait,
+    Conflict(&'static str, String),
+}
+
+/// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
+fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) -> Verdict {
+    let now = host.now_ms;
+    let (a, b) = (sk.opts, sk2.opts);
+    let who2 = sk2.who(now);
+    let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+    if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
+        return Verdict::SharedByReuseAddr;
+    }
+    if a.reuseport && b.reuseport {
+        if sk2.is_time_wait() {
+            return Verdict::SharedByReusePortTimeWait;
+        }
+        if sk.uid == sk2.uid {
+            return Verdict::SharedByReusePort;
+        }
+        return Verdict::Conflict(
+            "linux.bind.reuseport-other-user",
+            format!(
+                "{who2} on {at2} has SO_REUSEPORT but belongs to {}, and {} to {}; Linux shares a port only between sockets of the same user",
+                sk2.user, sk.label, sk.user
+            ),
+        );
+    }
+    let me = &sk.label;
+    if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
+        let doing = if listening_now {
+            "listen()"
+        } else {
+            "the bind"
+        };
+        return Verdict::Conflict(
+            if listening_now { "linux.listen.recheck" } else { "linux.bind.listener-holds-port" },
+            format!(
+                "{who2} is listening on {at2}; a listener holds every overlapping address, so {doing} of {me} fails even with SO_REUSEADDR on both"
+            ),
+        );
+    }
+    if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
+        return Verdict::Conflict(
+            "linux.bind.time-wait-needs-both",
+            format!(
+                "{who2} holds the port, and the socket it came from did not set SO_REUSEADDR; Linux needs the flag on both sides, TIME_WAIT included"
+            ),
+        );
+    }
+    if a.reuseaddr && !b.reuseaddr {
+        return Verdict::Conflict(
+            "linux.bind.reuseaddr-needs-both",
+            format!("{who2} holds {at2} without SO_REUSEADDR; on Linux both sockets must set it"),
+        );
+    }
+    if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
+        return Verdict::Conflict(
+            "linux.bind.reuseaddr-needs-both",
+            format!("{who2} set SO_REUSEADDR on {at2} but {me} did not; on Linux both sockets must set it"),
+        );
+    }
+    if a.reuseport != b.reuseport {
+        let (with, without) = if a.reuseport {
+            (me.as_str(), who2.as_str())
+        } else {
+            (who2.as_str(), me.as_str())
+        };
+        return Verdict::Conflict(
+            "linux.bind.reuseport-needs-both",
+            format!("{with} set SO_REUSEPORT but {without} did not; sharing {at2} needs it on every socket"),
+        );
+    }
+    let rule = if listening_now {
+        "linux.listen.recheck"
+    } else {
+        "linux.bind.in-use"
+    };
+    Verdict::Conflict(
+        rule,
+        format!(
+            "{} ({}) already holds {at2}, which overlaps",
+            who2,
+            sk2.state.label()
+        ),
+    )
+}
+
+impl Linux {
+    /// `inet_csk_get_port` for an explicit port: checks `sk` (with its
+    /// proposed address) against every overlapping owner of the port.
+    fn get_port(
+        &self,
+        host: &Host,
+        sk: &Socket,
+        view: View,
+        port: u16,
+        listening_now: bool,
+    ) -> Decision {
+        let mut allowed: Option<Decision> = None;
+        for sk2 in host.owners(port, sk.id) {
+            let Some(v2) = View::of(sk2) else { continue };
+            if !overlap(view, v2) {
+                continue;
+            }
+            let who2 = sk2.who(host.now_ms);
+            let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+            let me = &sk.label;
+            let d = match bind_conflict(host, sk, sk2, listening_now) {
+                Verdict::Conflict(rule, why) => return Decision::fail(Errno::AddrInUse, rule, why),
+                Verdict::SharedByReuseAddr => Decision::ok_by(
+                    "linux.bind.reuseaddr-both",
+                    format!("{me} and {who2} ({at2}) both set SO_REUSEADDR and neither is listening, so they may overlap"),
+                ),
+                Verdict::SharedByReusePort => Decision::ok_by(
+                    "linux.bind.reuseport-same-user",
+                    format!("{me} and {who2} ({at2}) both set SO_REUSEPORT and belong to the same user ({})", sk.user),
+                ),
+                Verdict::SharedByReusePortTimeWait => Decision::ok_by(
+                    "linux.bind.reuseport-time-wait",
+                    format!("{who2} came from a socket with SO_REUSEPORT and {me} set it too; TIME_WAIT is exempt from the same-user rule"),
+                ),
+            };
+            allowed.get_or_insert(d);
+        }
+        allowed.unwrap_or_else(Decision::ok)
+    }
+
+    /// `inet_csk_find_open_port`: the first port no overlapping owner holds
+    /// (`relax = false`: reuse flags do not share an ephemeral port).
+    fn find_open_port(&self, host: &Host, sk: &Socket, view: View) -> Option<u16> {
+        let (lo, hi) = EPHEMERAL;
+        // Parity opposite to `low` first (odd with the default range).
+        ports_by_parity(lo, hi, 1 - lo % 2).find(|&p| {
+            host.owners(p, sk.id)
+                .iter()
+                .all(|sk2| View::of(sk2).is_none_or(|v2| !overlap(view, v2)))
+        })
+    }
+}
+
+impl OsRules for Linux {
+    fn os(&self) -> Os {
+        Os::Linux
+    }
+    fn ephemeral_range(&self) -> (u16, u16) {
+        EPHEMERAL
+    }
+    fn time_wait_ms(&self) -> u64 {
+        TIME_WAIT_MS
+    }
+    fn default_v6only(&self) -> bool {
+        false
+    }
+    fn loopback_is_slash8(&self) -> bool {
+        true
+    }
+    fn supports(&self, opt: SockOpt) -> bool {
+        matches!(
+            opt,
+            SockOpt::SoReuseAddr | SockOpt::SoReusePort | SockOpt::Ipv6V6Only
+        )
+    }
+
+    /// §1.5: the bind() error order differs between IPv4 and IPv6.
+    fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        let name = &s.label;
+        let not_local = || {
+            Decision::fail(
+                Errno::AddrNotAvail,
+                "linux.bind.addr-not-local",
+                format!(
+                    "{} is not an address of this host (add it with `iface`)",
+                    addr.ip
+                ),
+            )
+        };
+        let privileged = || {
+            Decision::fail(
+                Errno::Access,
+                "linux.bind.privileged-port",
+                format!("port {} is below 1024 and {name} belongs to {}, who lacks CAP_NET_BIND_SERVICE", addr.port, s.user),
+            )
+        };
+        let already = || {
+            Decision::fail(
+                Errno::Inval,
+                "linux.bind.already-bound",
+                format!(
+                    "{name} is already bound to {}",
+                    s.local.map(|l| l.to_string()).unwrap_or_default()
+                ),
+            )
+        };
+        let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid != 0;
+        let bound = s.local.is_some() || s.state != State::Unbound;
+        let mut v6only = s.opts.v6only;
+        if !s.is_v6() {
+            if !host.is_local(addr.ip) {
+                return BindAnswer::fail(not_local());
+            }
+            if needs_priv {
+                return BindAnswer::fail(privileged());
+            }
+            if bound {
+                return BindAnswer::fail(already());
+            }
+        } else {
+            if needs_priv {
+                return BindAnswer::fail(privileged());
+            }
+            if bound {
+                return BindAnswer::fail(already());
+            }
+            let IpAddr::V6(a6) = addr.ip else {
+                return BindAnswer::fail(Decision::fail(
+                    Errno::AfNoSupport,
+                    "linux.bind.family",
+                    "an AF_INET6 socket needs an IPv6 address",
+                ));
+            };
+            if v4_mapped(a6).is_some() && v6only {
+                return BindAnswer::fail(Decision::fail(
+                    Errno::Inval,
+                    "linux.bind.mapped-on-v6only",
+                    format!(
+                        "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
+                        addr.ip
+                    ),
+                ));
+            }
+            if !host.is_local(addr.ip) {
+                return BindAnswer::fail(not_local());
+            }
+            if !a6.is_unspecified() && v4_mapped(a6).is_none() {
+                // A specific IPv6 address makes the socket v6-only.
+                v6only = true;
+            }
+        }
+        let view = View::new(s.is_v6(), addr.ip, v6only);
+        if addr.port == 0 {
+            return match self.find_open_port(host, s, view) {
+                Some(port) => BindAnswer {
+                    decision: Decision::ok(),
+                    port,
+                },
+                None => BindAnswer::fail(Decision::fail(
+                    Errno::AddrInUse,
+                    "linux.bind.ephemeral-exhausted",
+                    format!(
+                        "no port of {}–{} is free for {}",
+                        EPHEMERAL.0, EPHEMERAL.1, addr.ip
+                    ),
+                )),
+            };
+        }
+        let mut probe = s.clone();
+        probe.opts.v6only = v6only;
+        BindAnswer {
+            decision: self.get_port(host, &probe, view, addr.port, false),
+            port: addr.port,
+        }
+    }
+
+    /// §1.4: listen() sets LISTEN and runs the bind check again.
+    fn listen(&self, host: &Host, s: &Socket) -> Decision {
+        match s.state {
+            State::Listening => return Decision::ok(),
+            State::Connected | State::TimeWait { .. } => {
+                return Decision::fail(
+                    Errno::Inval,
+                    "linux.listen.connected",
+                    format!(
+                        "{} is connected; only an unconnected socket can listen",
+                        s.label
+                    ),
+                )
+            }
+            State::Unbound | State::Bound => {}
+        }
+        let (Some(view), Some(port)) = (View::of(s), s.local_port()) else {
+            return Decision::ok();
+        };
+        let d = self.get_port(host, s, view, port, true);
+        match d.result {
+            Ok(()) => Decision::ok(),
+            Err(_) => d,
+        }
+    }
+
+    fn connect_on_listener(&self) -> Decision {
+        Decision::fail(
+            Errno::IsConn,
+            "linux.connect.on-listener",
+            "a listening socket cannot connect (Linux answers EISCONN)",
+        )
+    }
+
+    /// §1.7: Linux answers EADDRNOTAVAIL, and recycles a TIME_WAIT for an
+    /// explicitly bound socket (TCP timestamps are on by default).
+    fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
+        let tuple = format!(
+            "{}↔{}",
+            existing.local.map(|l| l.to_string()).unwrap_or_default(),
+            existing.remote.map(|r| r.to_string()).unwrap_or_default()
+        );
+        if existing.is_time_wait() {
+            return Decision::ok_by(
+                "linux.connect.time-wait-reused",
+                format!("{} takes over {tuple} from {}; Linux recycles a TIME_WAIT for an explicitly bound socket when TCP timestamps are on", s.label, existing.who(host.now_ms)),
+            );
+        }
+        Decision::fail(
+            Errno::AddrNotAvail,
+            "linux.connect.tuple-taken",
+            format!(
+                "{} already uses {tuple}; a second connection with the same 4-tuple is impossible",
+                existing.label
+            ),
+        )
+    }
+
+    /// §1.6: `__inet_hash_connect` — same parity as `low` first, never a
+    /// port held by bind()/listen(), share a connect()-owned port when the
+    /// 4-tuple is unique.
+    fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
+        let (lo, hi) = EPHEMERAL;
+        ports_by_parity(lo, hi, lo % 2).find(|&p| {
+            host.owners(p, usize::MAX).iter().all(|o| o.connect_bound)
+                && host.tuple(SockAddr::new(src, p), dst).is_none()
+        })
+    }
+
+    /// §1.8: `__inet_lookup_listener` — exact address first, then wildcard;
+    /// score prefers AF_INET; the first reuseport listener that sets a new
+    /// high score answers with its group's hash pick.
+    fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
+        let listeners = host.listeners(dst.port);
+        let is_v4 = matches!(dst.ip, IpAddr::V4(_));
+        // The listener list: newest first, AF_INET6 reuseport listeners at the tail.
+        let mut list: Vec<&Socket> = listeners.clone();
+        list.sort_by_key(|s| std::cmp::Reverse(s.listen_seq));
+        let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) = list
+            .into_iter()
+            .partition(|s| !(s.is_v6() && s.opts.reuseport));
+        let mut tail = tail;
+        tail.sort_by_key(|s| s.listen_seq);
+        head.extend(tail);
+        let matches = |s: &Socket, want_exact: bool| -> bool {
+            let Some(v) = View::of(s) else { return false };
+            if is_v4 {
+                let IpAddr::V4(d) = dst.ip else { return false };
+                if v.v6only {
+                    return false;
+                }
+                if want_exact {
+                    v.rcv4 == d
+                } else {
+                    v.rcv4.is_unspecified()
+                }
+            } else {
+                let IpAddr::V6(d) = dst.ip else { return false };
+                if !s.is_v6() || v.addr_type() == AddrType::Mapped {
+                    return false;
+                }
+                if want_exact {
+                    v.v6 == d
+                } else {
+                    v.v6.is_unspecified()
+                }
+            }
+        };
+        let wild_exists = head.iter().any(|s| matches(s, false));
+        for (pass, exact) in [(1, true), (2, false)] {
+            let mut hiscore = 0;
+            let mut result: Option<&Socket> = None;
+            for s in head.iter().copied().filter(|s| matches(s, exact)) {
+                let score = 1 + u32::from(is_v4 && !s.is_v6());
+                if score > hiscore {
+                    if s.opts.reuseport {
+                        let group = reuseport_group(&listeners, s);
+                        if group.len() > 1 {
+                            let n = group.len() as u64;
+                            let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
+                            let names: Vec<&str> = group
+                                .iter()
+                                .map(|g| host.socket(*g).label.as_str())
+                                .collect();
+                            return Route::Group {
+                                chosen: group[idx],
+                                members: group.clone(),
+                                rule: "linux.route.reuseport-hash",
+                                why: format!(
+                                    "{} form one SO_REUSEPORT group on {}; the kernel spreads connections by a hash of the 4-tuple",
+                                    names.join(", "),
+                                    s.local.map(|l| l.to_string()).unwrap_or_default()
+                                ),
+                            };
+                        }
+                    }
+                    result = Some(s);
+                    hiscore = score;
+                }
+            }
+            if let Some(s) = result {
+                let at = s.local.map(|l| l.to_string()).unwrap_or_default();
+                let (rule, why) = if pass == 1 && wild_exists {
+                    ("linux.route.exact-before-wildcard", format!("{} is listening on exactly {at}; an exact-address listener is looked up before any wildcard one", s.label))
+                } else if is_v4 && !s.is_v6() && head.iter().any(|o| o.is_v6() && matches(o, exact))
+                {
+                    ("linux.route.inet-beats-dual-stack", format!("{} (AF_INET, {at}) scores above a dual-stack AF_INET6 listener for IPv4 traffic", s.label))
+                } else {
+                    (
+                        "linux.route.listener",
+                        format!("{} is the listener on {at} that matches {dst}", s.label),
+                    )
+                };
+                return Route::To {
+                    listener: s.id,
+                    rule,
+                    why,
+                };
+            }
+        }
+        refused(host, dst)
+    }
+}
+
+/// The SO_REUSEPORT group `s` belongs to: listeners with the same family,
+/// v6only, owner and exact address (`inet_reuseport_add_sock`), join order.
+fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
+    let mut g: Vec<&&Socket> = listeners
+        .iter()
+        .filter(|o| {
+            o.opts.reuseport
+                && o.is_v6() == s.is_v6()
+                && o.opts.v6only == s.opts.v6only
+                && o.uid == s.uid
+                && o.local.map(|l| l.ip) == s.local.map(|l| l.ip)
+        })
+        .collect();
+    g.sort_by_key(|o| o.listen_seq);
+    g.into_iter().map(|o| o.id).collect()
+}
+
+fn refused(host: &Host, dst: SockAddr) -> Route {
+    let bound: Vec<String> = host
+        .owners(dst.port, usize::MAX)
+        .iter()
+        .filter(|s| s.state == State::Bound)
+        .map(|s| s.label.clone())
+        .collect();
+    let why = if bound.is_empty() {
+        format!("nothing is listening on {dst}")
+    } else {
+        format!(
+            "nothing is listening on {dst} ({} bound but did not call listen())",
+            bound.join(", ")
+        )
+    };
+    Route::Refused {
+        rule: "common.route.no-listener",
+        why,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(is6: bool, ip: &str, v6only: bool) -> View {
+        View::new(is6, ip.parse().unwrap(), v6only)
+    }
+
+    #[test]
+    fn dual_stack_matrix_of_the_reference() {
+        // §1.2 table, A bound first, B second.
+        assert!(overlap(v(true, "::", false), v(false, "0.0.0.0", false)));
+        assert!(!overlap(v(true, "::", true), v(false, "0.0.0.0", false)));
+        assert!(overlap(v(false, "0.0.0.0", false), v(true, "::", false)));
+        assert!(overlap(v(false, "1.2.3.4", false), v(true, "::", false)));
+        assert!(!overlap(v(false, "1.2.3.4", false), v(true, "::", true)));
+        assert!(overlap(v(true, "::", false), v(true, "::", true)));
+        assert!(overlap(v(true, "::", true), v(true, "::", false)));
+        assert!(!overlap(
+            v(true, "::ffff:1.2.3.4", false),
+            v(true, "::", true)
+        ));
+        // A specific IPv6 address is v6-only and never meets IPv4.
+        assert!(!overlap(
+            v(false, "0.0.0.0", false),
+            v(true, "2001:db8::1", true)
+        ));
+    }
+
+    #[test]
+    fn ipv4_wildcard_overlaps_every_address_but_not_other_addresses() {
+        assert!(overlap(
+            v(false, "192.168.0.1", false),
+            v(false, "0.0.0.0", false)
+        ));
+        assert!(overlap(
+            v(false, "0.0.0.0", false),
+            v(false, "192.168.0.1", false)
+        ));
+        assert!(!overlap(
+            v(false, "10.0.0.1", false),
+            v(false, "192.168.0.1", false)
+        ));
+    }
+}

@@ -1,0 +1,313 @@
+//! macOS (XNU xnu-11417) — `bsd/netinet/in_pcb.c` `in_pcbbind`,
+//! `bsd/netinet6/in6_pcb.c`. os-rules.md §3: the BSD skeleton with XNU's
+//! differences.
+//!
+//! Choices (each also said in its rule text):
+//! * Routing among wildcard listeners gives the *oldest* bound socket, as the
+//!   code reads ([unverified] by experiment); exact-address ties go to the
+//!   newest, which the source articles observed.
+//! * A dual-stack `::` socket and an AF_INET binding of the port meet in
+//!   the IPv4 lookup like any two IPv4 bindings ([derived]).
+
+use std::net::IpAddr;
+
+use super::bsd::{at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use crate::addr::{is_wildcard, SockAddr};
+use crate::errno::Errno;
+use crate::host::{Host, Socket, State};
+use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::scenario::SockOpt;
+
+pub struct MacOs;
+
+/// `net.inet.ip.portrange.first` / `last` (`ipport_firstauto..lastauto`).
+const EPHEMERAL: (u16, u16) = (49152, 65535);
+/// `IPPORT_RESERVED`.
+const RESERVED: u16 = 1024;
+/// 2 × MSL (`net.inet.tcp.msl` = 15 s).
+const TIME_WAIT_MS: u64 = 30_000;
+
+fn any_reuse(s: &Socket) -> bool {
+    s.opts.reuseaddr || s.opts.reuseport
+}
+
+impl MacOs {
+    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
+        let (space, ip) = space_of(s, ip);
+        let me = &s.label;
+        // The different-user check: only where one side is a specific address.
+        if s.uid != 0 {
+            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+                if (!is_wildcard(ip) || !t.is_wildcard()) && t.uid != s.uid {
+                    return Decision::fail(
+                        Errno::AddrInUse,
+                        "macos.bind.other-user",
+                        format!("{} holds {} and belongs to {}, not {}; XNU refuses a different user's overlapping bind when either address is specific", t.label, at(t), t.user, s.user),
+                    );
+                }
+            }
+        }
+        let found = if any_reuse(s) {
+            lookup_exact(host, space, ip, port, s)
+        } else {
+            lookup_wild(host, space, ip, port, s)
+        };
+        if let Some(t) = found {
+            if s.opts.reuseport && t.opts.reuseport {
+                let rule = if t.uid != s.uid {
+                    "macos.bind.reuseport-any-user"
+                } else {
+                    "bsd.bind.reuseport-both"
+                };
+                let extra = if t.uid != s.uid {
+                    " (different users may share a wildcard on macOS)"
+                } else {
+                    ""
+                };
+                return Decision::ok_by(
+                    rule,
+                    format!(
+                        "{me} and {} both set SO_REUSEPORT, so they may share exactly {}{extra}",
+                        t.label,
+                        at(t)
+                    ),
+                );
+            }
+            if any_reuse(s) {
+                let why = if s.opts.reuseport {
+                    format!("{} holds exactly {} without SO_REUSEPORT; every socket on an exact duplicate must set it", t.label, at(t))
+                } else {
+                    format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
+                };
+                return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
+            }
+            let (rule, why) = if t.is_connected() {
+                ("bsd.bind.connected-holds-port", format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
+            } else if t.is_wildcard() != is_wildcard(ip) {
+                ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+            } else {
+                (
+                    "bsd.bind.in-use",
+                    format!("{} already holds {}", t.label, at(t)),
+                )
+            };
+            return Decision::fail(Errno::AddrInUse, rule, why);
+        }
+        if any_reuse(s) {
+            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+                return Decision::ok_by(
+                    "bsd.bind.new-socket-flag",
+                    format!("{} ({}) overlaps, but {me} set a reuse option: the BSD check then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t)),
+                );
+            }
+        }
+        Decision::ok()
+    }
+}
+
+impl OsRules for MacOs {
+    fn os(&self) -> Os {
+        Os::MacOs
+    }
+    fn ephemeral_range(&self) -> (u16, u16) {
+        EPHEMERAL
+    }
+    fn time_wait_ms(&self) -> u64 {
+        TIME_WAIT_MS
+    }
+    fn default_v6only(&self) -> bool {
+        false
+    }
+    fn loopback_is_slash8(&self) -> bool {
+        false
+    }
+    fn supports(&self, opt: SockOpt) -> bool {
+        matches!(
+            opt,
+            SockOpt::SoReuseAddr | SockOpt::SoReusePort | SockOpt::Ipv6V6Only
+        )
+    }
+
+    fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        let name = &s.label;
+        if s.local.is_some() {
+            return BindAnswer::fail(Decision::fail(
+                Errno::Inval,
+                "bsd.bind.already-bound",
+                format!("{name} is already bound to {}", at(s)),
+            ));
+        }
+        if let IpAddr::V6(a) = addr.ip {
+            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
+                return BindAnswer::fail(Decision::fail(
+                    Errno::Inval,
+                    "bsd.bind.mapped-on-v6only",
+                    format!(
+                        "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
+                        addr.ip
+                    ),
+                ));
+            }
+        }
+        if !host.is_local(addr.ip) {
+            return BindAnswer::fail(Decision::fail(
+                Errno::AddrNotAvail,
+                "bsd.bind.addr-not-local",
+                format!(
+                    "{} is not an address of this host (add it with `iface`)",
+                    addr.ip
+                ),
+            ));
+        }
+        if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
+            return BindAnswer::fail(Decision::fail(Errno::Access, "macos.bind.privileged-specific", format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
+        }
+        if addr.port == 0 {
+            // Implicit binds always take an unused port (`wild = 1`).
+            let (lo, hi) = EPHEMERAL;
+            let (space, ip) = space_of(s, addr.ip);
+            return match (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none()) {
+                Some(port) => BindAnswer {
+                    decision: Decision::ok(),
+                    port,
+                },
+                None => BindAnswer::fail(Decision::fail(
+                    Errno::AddrInUse,
+                    "bsd.bind.ephemeral-exhausted",
+                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
+                )),
+            };
+        }
+        BindAnswer {
+            decision: self.check_port(host, s, addr.ip, addr.port),
+            port: addr.port,
+        }
+    }
+
+    fn listen(&self, host: &Host, s: &Socket) -> Decision {
+        match s.state {
+            State::Connected | State::TimeWait { .. } => Decision::fail(
+                Errno::Inval,
+                "bsd.listen.connected",
+                format!(
+                    "{} is connected; only an unconnected socket can listen",
+                    s.label
+                ),
+            ),
+            _ => {
+                let others: Vec<&Socket> = host
+                    .listeners(s.local_port().unwrap_or(0))
+                    .into_iter()
+                    .filter(|o| o.id != s.id)
+                    .collect();
+                if others.is_empty() {
+                    Decision::ok()
+                } else {
+                    let names: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
+                    Decision::ok_by(
+                        "bsd.listen.no-recheck",
+                        format!("{} already listen on port {}, but macOS checks addresses only at bind(); listen() does not look again", names.join(", "), s.local_port().unwrap_or(0)),
+                    )
+                }
+            }
+        }
+    }
+
+    fn connect_on_listener(&self) -> Decision {
+        Decision::fail(
+            Errno::OpNotSupp,
+            "bsd.connect.on-listener",
+            "a listening socket cannot connect (soconnectlock answers EOPNOTSUPP)",
+        )
+    }
+
+    fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
+        Decision::fail(
+            Errno::AddrInUse,
+            "bsd.connect.tuple-taken",
+            format!(
+                "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
+                existing.who(host.now_ms),
+                at(existing),
+                existing.remote.map(|r| r.to_string()).unwrap_or_default()
+            ),
+        )
+    }
+
+    /// TCP ports go up one at a time (`net.inet.tcp.randomize_ports` = 0);
+    /// an implicit bind always takes an unused port.
+    fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, _dst: SockAddr) -> Option<u16> {
+        let (lo, hi) = EPHEMERAL;
+        let (space, ip) = space_of(s, src);
+        (lo..=hi).find(|&p| {
+            !host
+                .owners(p, s.id)
+                .iter()
+                .any(|t| placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a)))
+        })
+    }
+
+    /// §3: exact address → the newest bound; wildcard → the oldest bound
+    /// (IPv4 wildcards before dual-stack IPv6 ones). No load balancing.
+    fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
+        let space = if dst.ip.is_ipv4() {
+            Space::V4
+        } else {
+            Space::V6
+        };
+        let (exact, wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
+        if let Some(s) = exact.iter().max_by_key(|s| s.bound_seq) {
+            let (rule, why) = if exact.len() > 1 {
+                ("macos.route.newest-exact", format!("{} listeners share {}; XNU finds the most recently bound first and gives it every connection: {}", exact.len(), at(s), s.label))
+            } else if !wild.is_empty() || !wild_mapped.is_empty() {
+                (
+                    "bsd.route.exact-before-wildcard",
+                    format!(
+                        "{} is listening on exactly {}; a specific address beats a wildcard one",
+                        s.label,
+                        at(s)
+                    ),
+                )
+            } else {
+                (
+                    "bsd.route.listener",
+                    format!(
+                        "{} is the listener on {} that matches {dst}",
+                        s.label,
+                        at(s)
+                    ),
+                )
+            };
+            return Route::To {
+                listener: s.id,
+                rule,
+                why,
+            };
+        }
+        for class in [&wild, &wild_mapped] {
+            if let Some(s) = class.iter().min_by_key(|s| s.bound_seq) {
+                let (rule, why) = if class.len() > 1 {
+                    ("macos.route.oldest-wildcard", format!("{} listeners share {}; XNU's lookup keeps the last wildcard match, the oldest bound, {} (read from the code, not yet confirmed by experiment)", class.len(), at(s), s.label))
+                } else {
+                    (
+                        "bsd.route.listener",
+                        format!(
+                            "{} is the listener on {} that matches {dst}",
+                            s.label,
+                            at(s)
+                        ),
+                    )
+                };
+                return Route::To {
+                    listener: s.id,
+                    rule,
+                    why,
+                };
+            }
+        }
+        Route::Refused {
+            rule: "common.route.no-listener",
+            why: format!("nothing is listening on {dst}"),
+        }
+    }
+}

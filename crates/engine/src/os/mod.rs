@@ -1,0 +1,228 @@
+//! The OS profiles. Each module holds one OS's rules and nothing else; the
+//! [`OsRules`] trait is the only door between them and the host model.
+//!
+//! A rule module answers questions ("may this socket bind here?", "which
+//! listener takes this SYN?") from a read-only [`Host`]; the host applies the
+//! answer. Every answer carries the rule id that decided it (see
+//! `rules.json`) and a one-line why naming the sockets.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::addr::SockAddr;
+use crate::errno::Errno;
+use crate::host::{Host, SockId, Socket};
+use crate::scenario::SockOpt;
+
+mod bsd;
+pub mod freebsd;
+pub mod linux;
+pub mod macos;
+pub mod windows;
+
+/// The OSes bindlab models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Os {
+    Linux,
+    #[serde(rename = "freebsd")]
+    FreeBsd,
+    #[serde(rename = "macos")]
+    MacOs,
+    Windows,
+}
+
+impl Os {
+    pub const ALL: [Os; 4] = [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows];
+
+    /// The name used in the text and the report.
+    pub fn key(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::FreeBsd => "freebsd",
+            Os::MacOs => "macos",
+            Os::Windows => "windows",
+        }
+    }
+
+    /// The name a person reads.
+    pub fn display(self) -> &'static str {
+        match self {
+            Os::Linux => "Linux",
+            Os::FreeBsd => "FreeBSD",
+            Os::MacOs => "macOS",
+            Os::Windows => "Windows",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Os> {
+        Os::ALL
+            .into_iter()
+            .find(|o| o.key().eq_ignore_ascii_case(s))
+    }
+
+    /// The rules of this OS.
+    pub fn rules(self) -> &'static dyn OsRules {
+        match self {
+            Os::Linux => &linux::Linux,
+            Os::FreeBsd => &freebsd::FreeBsd,
+            Os::MacOs => &macos::MacOs,
+            Os::Windows => &windows::Windows,
+        }
+    }
+}
+
+impl fmt::Display for Os {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display())
+    }
+}
+
+/// A rule's answer: the result, the rule that decided it, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub result: Result<(), Errno>,
+    pub rule: Option<&'static str>,
+    pub why: Option<String>,
+}
+
+impl Decision {
+    /// Plain success: no rule had to allow it.
+    pub fn ok() -> Decision {
+        Decision {
+            result: Ok(()),
+            rule: None,
+            why: None,
+        }
+    }
+    /// Success that a named rule allowed.
+    pub fn ok_by(rule: &'static str, why: impl Into<String>) -> Decision {
+        Decision {
+            result: Ok(()),
+            rule: Some(rule),
+            why: Some(why.into()),
+        }
+    }
+    pub fn fail(errno: Errno, rule: &'static str, why: impl Into<String>) -> Decision {
+        Decision {
+            result: Err(errno),
+            rule: Some(rule),
+            why: Some(why.into()),
+        }
+    }
+    pub fn is_ok(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+/// The answer to bind(): the decision, and on success the port actually taken
+/// (differs from the request for port 0).
+#[derive(Clone, Debug)]
+pub struct BindAnswer {
+    pub decision: Decision,
+    pub port: u16,
+}
+
+impl BindAnswer {
+    pub fn fail(d: Decision) -> BindAnswer {
+        BindAnswer {
+            decision: d,
+            port: 0,
+        }
+    }
+}
+
+/// Where an incoming connection goes.
+#[derive(Clone, Debug)]
+pub enum Route {
+    /// One listener takes it.
+    To {
+        listener: SockId,
+        rule: &'static str,
+        why: String,
+    },
+    /// A group of listeners shares the address and the kernel spreads
+    /// connections by a hash of the 4-tuple; `chosen` is what bindlab's seeded
+    /// stand-in for that hash picks, `members` what the kernel may pick.
+    Group {
+        members: Vec<SockId>,
+        chosen: SockId,
+        rule: &'static str,
+        why: String,
+    },
+    /// The OS documents the choice as undefined; these are the candidates.
+    Undefined {
+        candidates: Vec<SockId>,
+        rule: &'static str,
+        why: String,
+    },
+    /// No listener: the connection is refused.
+    Refused { rule: &'static str, why: String },
+}
+
+/// One OS's rules. Methods take the host read-only and return answers; the
+/// host changes its own state.
+pub trait OsRules: Sync {
+    fn os(&self) -> Os;
+
+    /// The ephemeral port range, inclusive.
+    fn ephemeral_range(&self) -> (u16, u16);
+
+    /// How long a TIME_WAIT lasts.
+    fn time_wait_ms(&self) -> u64;
+
+    /// IPV6_V6ONLY on a new AF_INET6 socket.
+    fn default_v6only(&self) -> bool;
+
+    /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
+    /// 127.0.0.1 (BSD loopback carries one address unless aliased).
+    fn loopback_is_slash8(&self) -> bool;
+
+    /// Whether `setsockopt(opt)` exists on this OS.
+    fn supports(&self, opt: SockOpt) -> bool;
+
+    /// setsockopt beyond "does the option exist": OS-specific refusals.
+    fn setsockopt(&self, _host: &Host, _s: &Socket, _opt: SockOpt, _on: bool) -> Decision {
+        Decision::ok()
+    }
+
+    /// bind(s, addr), the whole check in the OS's own error order. `addr.port`
+    /// may be 0.
+    fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer;
+
+    /// listen(s) on a bound socket (the host has already autobound an unbound
+    /// one where the OS does that; see [`OsRules::listen_autobinds`]).
+    fn listen(&self, host: &Host, s: &Socket) -> Decision;
+
+    /// Whether listen() on an unbound socket picks an ephemeral port (Unix)
+    /// or fails (Windows).
+    fn listen_autobinds(&self) -> bool {
+        true
+    }
+
+    /// The error connect() gives on a listening socket.
+    fn connect_on_listener(&self) -> Decision;
+
+    /// connect() from `local` (already bound) to `remote` when `existing`
+    /// holds that 4-tuple. `Ok` means the existing entry (a TIME_WAIT) is
+    /// recycled.
+    fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision;
+
+    /// The local port connect() picks for an unbound socket, or None when
+    /// the range is exhausted.
+    fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16>;
+
+    /// Which listener an incoming connection from `src` to `dst` reaches.
+    fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route;
+}
+
+/// The ports of a range in the order a deterministic search tries them:
+/// those of parity `first_parity` (0 even, 1 odd) first, then the others.
+/// The real kernels start at a random or hashed offset; bindlab starts at the
+/// bottom so reports are stable, and says so in the rule text.
+pub(crate) fn ports_by_parity(lo: u16, hi: u16, first_parity: u16) -> impl Iterator<Item = u16> {
+    let pass = move |parity: u16| (lo..=hi).filter(move |p| p % 2 == parity);
+    pass(first_parity).chain(pass(1 - first_parity))
+}

@@ -1,0 +1,419 @@
+//! Windows (Server 2003 and later, "enhanced socket security") — Microsoft's
+//! "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE". os-rules.md §4.
+//!
+//! bind() is decided by the document's tables, kept below as data: Table 2
+//! (both binds by the same user) and Table 3 (different users). Rows are the
+//! first bind, columns the second, each as (option, wildcard/specific).
+//!
+//! Choices (each also said in its rule text):
+//! * Connections and TIME_WAITs do not block a bind, except that a
+//!   connection accepted by an SO_EXCLUSIVEADDRUSE listener keeps the port
+//!   from another exclusive bind while it lingers (the document's
+//!   "lingering connections" section). [unverified beyond that section]
+//! * SO_REUSEADDR together with SO_EXCLUSIVEADDRUSE on one socket is refused
+//!   with WSAEINVAL at setsockopt(). [widely reported, not in the document]
+//! * TIME_WAIT lasts 240 s (`TcpTimedWaitDelay` default).
+//! * Which of several sockets sharing an address takes a connection is
+//!   reported as undefined, with the candidates, as the document says.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use super::bsd::{at, listener_classes, placed, space_of, Space};
+use crate::addr::{is_wildcard, SockAddr};
+use crate::errno::Errno;
+use crate::host::{Host, Opts, Socket, State};
+use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::scenario::SockOpt;
+
+pub struct Windows;
+
+const EPHEMERAL: (u16, u16) = (49152, 65535);
+const TIME_WAIT_MS: u64 = 240_000;
+
+/// A table cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Success,
+    /// WSAEADDRINUSE (10048).
+    InUse,
+    /// WSAEACCES (10013).
+    Access,
+}
+
+use Cell::{Access as A, InUse as U, Success as S};
+
+/// Columns and rows: Default W, Default S, REUSEADDR W, REUSEADDR S,
+/// EXCLUSIVE W, EXCLUSIVE S.
+pub const SAME_USER: [[Cell; 6]; 6] = [
+    [U, S, A, S, U, S],
+    [S, U, S, A, U, U],
+    [U, S, S, S, U, S],
+    [S, U, S, S, U, U],
+    [U, A, A, A, U, A],
+    [S, U, S, A, U, U],
+];
+
+pub const OTHER_USER: [[Cell; 6]; 6] = [
+    [U, A, A, A, U, A],
+    [S, U, S, A, U, U],
+    [U, A, S, S, U, A],
+    [S, U, S, S, U, U],
+    [U, A, A, A, U, A],
+    [S, U, S, A, U, U],
+];
+
+/// The option column of a socket: 0 default, 1 SO_REUSEADDR, 2 SO_EXCLUSIVEADDRUSE.
+fn option_class(o: &Opts) -> usize {
+    if o.exclusive {
+        2
+    } else if o.reuseaddr {
+        1
+    } else {
+        0
+    }
+}
+
+fn class_name(o: &Opts, wildcard: bool) -> String {
+    let opt = ["no option", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"][option_class(o)];
+    format!("{opt}, {}", if wildcard { "wildcard" } else { "specific" })
+}
+
+/// The table cell for `first` (already bound) and `second`.
+pub fn cell(
+    same_user: bool,
+    first: &Opts,
+    first_wild: bool,
+    second: &Opts,
+    second_wild: bool,
+) -> Cell {
+    let row = option_class(first) * 2 + usize::from(!first_wild);
+    let col = option_class(second) * 2 + usize::from(!second_wild);
+    if same_user {
+        SAME_USER[row][col]
+    } else {
+        OTHER_USER[row][col]
+    }
+}
+
+/// The stacks a binding occupies: a dual-stack `::` socket reserves the port
+/// on IPv4 too (Vista and later).
+fn stacks(s: &Socket, ip: IpAddr) -> Vec<(Space, IpAddr)> {
+    let (space, ip) = space_of(s, ip);
+    let mut v = vec![(space, ip)];
+    if space == Space::V6 && is_wildcard(ip) && !s.opts.v6only {
+        v.push((Space::V4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+    }
+    v
+}
+
+impl Windows {
+    fn check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
+        let me = &s.label;
+        if s.opts.exclusive {
+            if let Some(t) = host
+                .owners(port, s.id)
+                .into_iter()
+                .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
+            {
+                return Decision::fail(
+                    Errno::AddrInUse,
+                    "windows.bind.exclusive-lingering",
+                    format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
+                );
+            }
+        }
+        let mut allowed: Option<Decision> = None;
+        for (space, addr) in stacks(s, ip) {
+            for t in host.owners(port, s.id) {
+                if t.child || t.is_time_wait() {
+                    // Connections and TIME_WAITs are not bindings (see module doc).
+                    if allowed.is_none() {
+                        allowed = Some(Decision::ok_by(
+                            "windows.bind.connections-ignored",
+                            format!("{} uses port {port}, but on Windows open connections and TIME_WAITs do not block a new bind", t.who(host.now_ms)),
+                        ));
+                    }
+                    continue;
+                }
+                let Some((taddr, _)) = placed(space, t) else {
+                    continue;
+                };
+                let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
+                if !tw && !sw && taddr != addr {
+                    continue; // different interfaces never conflict
+                }
+                let same = t.uid == s.uid;
+                let c = cell(same, &t.bind_opts, tw, &s.opts, sw);
+                let table = if same {
+                    "Table 2 (same user)"
+                } else {
+                    "Table 3 (different users)"
+                };
+                let pair = format!(
+                    "{} ({}) then {me} ({})",
+                    t.label,
+                    class_name(&t.bind_opts, tw),
+                    class_name(&s.opts, sw)
+                );
+                match c {
+                    Cell::Success => {
+                        if allowed
+                            .as_ref()
+                            .is_none_or(|d| d.rule == Some("windows.bind.connections-ignored"))
+                        {
+                            let (rule, why) = if option_class(&s.opts) == 1
+                                && (tw == sw || option_class(&t.bind_opts) == 1)
+                            {
+                                ("windows.bind.reuseaddr-shared", format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
+                            } else if !tw && sw {
+                                ("windows.bind.wildcard-around-specific", format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
+                            } else {
+                                ("windows.bind.specific-under-wildcard", format!("{pair}: {table} allows it; a specific address may sit inside the same user's wildcard"))
+                            };
+                            allowed = Some(Decision::ok_by(rule, why));
+                        }
+                    }
+                    Cell::InUse | Cell::Access => {
+                        let errno = if c == Cell::InUse {
+                            Errno::AddrInUse
+                        } else {
+                            Errno::Access
+                        };
+                        let rule = if option_class(&t.bind_opts) == 2 {
+                            "windows.bind.exclusive-first"
+                        } else if option_class(&s.opts) == 2 {
+                            "windows.bind.exclusive-needs-sole-owner"
+                        } else if c == Cell::Access && !same {
+                            "windows.bind.other-user"
+                        } else if c == Cell::Access {
+                            "windows.bind.reuseaddr-needs-first"
+                        } else {
+                            "windows.bind.in-use"
+                        };
+                        let code = errno.windows_name();
+                        return Decision::fail(
+                            errno,
+                            rule,
+                            format!("{pair} on {}: {table} says {code}", at(t)),
+                        );
+                    }
+                }
+            }
+        }
+        allowed.unwrap_or_else(Decision::ok)
+    }
+}
+
+impl OsRules for Windows {
+    fn os(&self) -> Os {
+        Os::Windows
+    }
+    fn ephemeral_range(&self) -> (u16, u16) {
+        EPHEMERAL
+    }
+    fn time_wait_ms(&self) -> u64 {
+        TIME_WAIT_MS
+    }
+    fn default_v6only(&self) -> bool {
+        true
+    }
+    fn loopback_is_slash8(&self) -> bool {
+        true
+    }
+    fn supports(&self, opt: SockOpt) -> bool {
+        matches!(
+            opt,
+            SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse | SockOpt::Ipv6V6Only
+        )
+    }
+
+    fn setsockopt(&self, _host: &Host, s: &Socket, opt: SockOpt, on: bool) -> Decision {
+        let clash = match opt {
+            SockOpt::SoReuseAddr => s.opts.exclusive,
+            SockOpt::SoExclusiveAddrUse => s.opts.reuseaddr,
+            _ => false,
+        };
+        if on && clash {
+            return Decision::fail(
+                Errno::Inval,
+                "windows.setsockopt.reuseaddr-with-exclusive",
+                format!("{} already has {}; SO_REUSEADDR and SO_EXCLUSIVEADDRUSE cannot both be set on one socket", s.label, if s.opts.exclusive { "SO_EXCLUSIVEADDRUSE" } else { "SO_REUSEADDR" }),
+            );
+        }
+        if s.local.is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse) {
+            return Decision::ok_by(
+                "windows.setsockopt.after-bind",
+                format!(
+                    "{} is already bound; {} only has an effect when set before bind()",
+                    s.label,
+                    opt.name()
+                ),
+            );
+        }
+        Decision::ok()
+    }
+
+    fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        if s.local.is_some() {
+            return BindAnswer::fail(Decision::fail(
+                Errno::Inval,
+                "windows.bind.already-bound",
+                format!("{} is already bound to {}", s.label, at(s)),
+            ));
+        }
+        if let IpAddr::V6(a) = addr.ip {
+            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
+                return BindAnswer::fail(Decision::fail(Errno::Inval, "windows.bind.mapped-on-v6only", format!("{} is IPV6_V6ONLY (Windows' default), so it cannot bind the v4-mapped address {}", s.label, addr.ip)));
+            }
+        }
+        if !host.is_local(addr.ip) {
+            return BindAnswer::fail(Decision::fail(
+                Errno::AddrNotAvail,
+                "windows.bind.addr-not-local",
+                format!(
+                    "{} is not an address of this host (add it with `iface`)",
+                    addr.ip
+                ),
+            ));
+        }
+        if addr.port == 0 {
+            let (lo, hi) = EPHEMERAL;
+            return match (lo..=hi).find(|&p| !host.port_in_use(p)) {
+                Some(port) => BindAnswer {
+                    decision: Decision::ok(),
+                    port,
+                },
+                None => BindAnswer::fail(Decision::fail(
+                    Errno::AddrInUse,
+                    "windows.bind.ephemeral-exhausted",
+                    format!("no port of {lo}–{hi} is free"),
+                )),
+            };
+        }
+        BindAnswer {
+            decision: self.check(host, s, addr.ip, addr.port),
+            port: addr.port,
+        }
+    }
+
+    fn listen_autobinds(&self) -> bool {
+        false
+    }
+
+    fn listen(&self, _host: &Host, s: &Socket) -> Decision {
+        match s.state {
+            State::Unbound => Decision::fail(
+                Errno::Inval,
+                "windows.listen.unbound",
+                format!(
+                    "{} is not bound; Windows requires bind() before listen()",
+                    s.label
+                ),
+            ),
+            State::Connected | State::TimeWait { .. } => Decision::fail(
+                Errno::IsConn,
+                "windows.listen.connected",
+                format!("{} is connected", s.label),
+            ),
+            _ => Decision::ok(),
+        }
+    }
+
+    fn connect_on_listener(&self) -> Decision {
+        Decision::fail(
+            Errno::Inval,
+            "windows.connect.on-listener",
+            "a listening socket cannot connect (Winsock answers WSAEINVAL)",
+        )
+    }
+
+    fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
+        Decision::fail(
+            Errno::AddrInUse,
+            "windows.connect.tuple-taken",
+            format!(
+                "{} already uses {}↔{}; the same 4-tuple cannot connect twice",
+                existing.who(host.now_ms),
+                at(existing),
+                existing.remote.map(|r| r.to_string()).unwrap_or_default()
+            ),
+        )
+    }
+
+    fn connect_port(&self, host: &Host, _s: &Socket, _src: IpAddr, _dst: SockAddr) -> Option<u16> {
+        let (lo, hi) = EPHEMERAL;
+        (lo..=hi).find(|&p| !host.port_in_use(p))
+    }
+
+    /// A specific address beats a wildcard; several sockets at the same
+    /// level (sharing through SO_REUSEADDR) make the choice undefined.
+    fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
+        let space = if dst.ip.is_ipv4() {
+            Space::V4
+        } else {
+            Space::V6
+        };
+        let (exact, mut wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
+        wild.extend(wild_mapped);
+        for (class, wildcard) in [(exact, false), (wild, true)] {
+            match class.len() {
+                0 => continue,
+                1 => {
+                    let s = class[0];
+                    let why = if wildcard {
+                        format!(
+                            "{} listens on {}, the only listener for {dst}",
+                            s.label,
+                            at(s)
+                        )
+                    } else {
+                        format!("{} is listening on exactly {}; a specific address takes its traffic before any wildcard", s.label, at(s))
+                    };
+                    return Route::To {
+                        listener: s.id,
+                        rule: "windows.route.listener",
+                        why,
+                    };
+                }
+                _ => {
+                    let names: Vec<&str> = class.iter().map(|s| s.label.as_str()).collect();
+                    return Route::Undefined {
+                        candidates: class.iter().map(|s| s.id).collect(),
+                        rule: "windows.route.undefined",
+                        why: format!("{} share {} through SO_REUSEADDR; Microsoft documents which one accepts as non-deterministic", names.join(" and "), at(class[0])),
+                    };
+                }
+            }
+        }
+        Route::Refused {
+            rule: "common.route.no-listener",
+            why: format!("nothing is listening on {dst}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(class: usize) -> Opts {
+        Opts {
+            reuseaddr: class == 1,
+            exclusive: class == 2,
+            ..Opts::default()
+        }
+    }
+
+    #[test]
+    fn documented_cells() {
+        // "If the first caller does not set any options and binds to the
+        // wildcard, the second cannot set SO_REUSEADDR and bind the port."
+        assert_eq!(cell(true, &o(0), true, &o(1), true), Cell::Access);
+        // Exclusive specific first, wildcard second succeeds (the doc's own example).
+        assert_eq!(cell(true, &o(2), false, &o(0), true), Cell::Success);
+        // Same user, both default, same address.
+        assert_eq!(cell(true, &o(0), false, &o(0), false), Cell::InUse);
+        // Different user: a specific bind under someone else's wildcard.
+        assert_eq!(cell(false, &o(0), true, &o(0), false), Cell::Access);
+    }
+}
