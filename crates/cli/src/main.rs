@@ -24,6 +24,8 @@ usage:
   bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab verify FILE                          run the scenario on this machine's Linux kernel and
+                                               compare each step with bindlab's prediction; exit 1 on a difference
 
 FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.";
 
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Some("check") => cmd_check(&args[1..]),
         Some("fmt") => cmd_fmt(&args[1..]),
         Some("rules") => cmd_rules(&args[1..]),
+        Some("verify") => cmd_verify(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -233,4 +236,47 @@ fn cmd_rules(args: &[String]) -> ExitCode {
         },
         _ => usage_error("rules takes at most one ID"),
     }
+}
+
+/// `bindlab verify FILE`: the real kernel beside the engine's Linux prediction.
+#[cfg(target_os = "linux")]
+fn cmd_verify(args: &[String]) -> ExitCode {
+    use bindlab_kernel::{compare, runner};
+    let [file] = args else {
+        return usage_error("verify takes one FILE");
+    };
+    let scenario = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if scenario.os != Os::Linux {
+        eprintln!("bindlab: note: {file} is a {} scenario; this machine can only check the Linux prediction", scenario.os);
+    }
+    let iso = match runner::isolate() {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("bindlab: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match compare::verify(&scenario, iso) {
+        Ok(rows) => {
+            print!("{}", compare::render(&rows));
+            if compare::all_agree(&rows) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("bindlab: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cmd_verify(_args: &[String]) -> ExitCode {
+    eprintln!("bindlab: verify runs scenarios on the Linux kernel; this is not Linux");
+    ExitCode::from(2)
 }

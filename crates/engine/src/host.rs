@@ -766,20 +766,21 @@ impl Host {
             );
         };
         // The port: the bound one, or an ephemeral one picked by connect().
-        let (port, autobound) =
-            match s.local_port() {
-                Some(p) => (p, false),
-                None => match rules.connect_port(self, s, src_ip, dst) {
-                    Some(p) => (p, true),
-                    None => return Decision::fail(
+        let (port, autobound) = match s.local_port() {
+            Some(p) => (p, false),
+            None => match rules.connect_port(self, s, src_ip, dst) {
+                Some(p) => (p, true),
+                None => {
+                    return Decision::fail(
                         Errno::AddrNotAvail,
                         "common.connect.ephemeral-exhausted",
                         format!(
                             "every ephemeral port is taken for connections from {src_ip} to {dst}"
                         ),
-                    ),
-                },
-            };
+                    )
+                }
+            },
+        };
         let local = SockAddr::new(src_ip, port);
         let mut allowed = None;
         if let Some(existing) = self.tuple(local, dst) {

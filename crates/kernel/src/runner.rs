@@ -1,0 +1,517 @@
+//! Runs a scenario on this machine's kernel, step by step, each step as the
+//! real system call, inside a private network namespace.
+//!
+//! * Root: every run gets its own thread and `unshare(CLONE_NEWNET)`, so runs
+//!   never see each other's ports or TIME_WAITs. Sockets of a `user` are
+//!   created and bound on a thread that has dropped to that user's uid.
+//! * Not root: the process enters a user + network namespace once
+//!   (`unshare -rn`); `user` steps cannot be checked there.
+//!
+//! `client` steps are real connections from 203.0.113.x (2001:db8::x),
+//! addresses made local by a `local` route, exactly as the engine names its
+//! remote peers. Which listener took each is read by accepting on every
+//! listener of the port; those connections wait in a stash that later
+//! `accept` steps take from first, so the queue order is kept.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use bindlab_engine::addr::{as_v4, unmap};
+use bindlab_engine::host::State;
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKind};
+use bindlab_engine::Os;
+
+use crate::sys;
+
+/// Waits shorter than this are slept for real; longer ones would have to
+/// outlast a TIME_WAIT (60 s), which a test cannot afford.
+pub const MAX_SLEEP_MS: u64 = 5_000;
+const CONNECT_TIMEOUT_MS: i32 = 2_000;
+
+/// What the kernel did at one step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KernelStep {
+    /// `ok` or the errno name; `None` when the step could not be checked.
+    pub result: Option<String>,
+    /// For `client` and local `connect`: which listener took each connection.
+    pub accepted_by: BTreeMap<String, u32>,
+    /// Why a step was not checked, or what was done instead.
+    pub note: Option<String>,
+}
+
+impl KernelStep {
+    fn done(r: Result<(), sys::Errno>) -> KernelStep {
+        KernelStep {
+            result: Some(r.map_or_else(sys::errno_name, |_| "ok".to_string())),
+            ..Default::default()
+        }
+    }
+    fn unchecked(note: impl Into<String>) -> KernelStep {
+        KernelStep {
+            result: None,
+            note: Some(note.into()),
+            ..Default::default()
+        }
+    }
+}
+
+/// How the runner isolates itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isolation {
+    /// Root: a fresh network namespace per run.
+    NetnsPerRun,
+    /// Already inside a private user + network namespace (not root).
+    AlreadyIsolated,
+}
+
+/// Picks the isolation this process can have: a namespace per run as root,
+/// else enters `unshare -rn` once (the process must still be single-threaded).
+pub fn isolate() -> Result<Isolation, String> {
+    if sys::is_root() {
+        Ok(Isolation::NetnsPerRun)
+    } else {
+        sys::unshare_user_and_net().map_err(|e| format!("cannot make a private network namespace as an ordinary user ({e}); run as root, or allow user namespaces (sysctl kernel.unprivileged_userns_clone=1)"))?;
+        Ok(Isolation::AlreadyIsolated)
+    }
+}
+
+/// Runs `scenario` on the kernel.
+pub fn run_on_kernel(scenario: &Scenario, iso: Isolation) -> Result<Vec<KernelStep>, String> {
+    let sc = scenario.clone();
+    match iso {
+        Isolation::NetnsPerRun => std::thread::spawn(move || {
+            sys::unshare_net()
+                .map_err(|e| format!("unshare(CLONE_NEWNET): {}", sys::errno_name(e)))?;
+            Runner::new(&sc, true)?.run()
+        })
+        .join()
+        .map_err(|_| "the kernel runner thread panicked".to_string())?,
+        Isolation::AlreadyIsolated => Runner::new(&sc, false)?.run(),
+    }
+}
+
+fn ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run `ip` (install iproute2): {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Brings up loopback with the scenario's addresses and the client ranges.
+fn setup_netns(scenario: &Scenario) -> Result<(), String> {
+    ip(&["link", "set", "lo", "up"])?;
+    for a in &scenario.ifaces {
+        match a {
+            IpAddr::V4(v4) => ip(&["addr", "add", &format!("{v4}/32"), "dev", "lo"])?,
+            IpAddr::V6(v6) => ip(&[
+                "-6",
+                "addr",
+                "add",
+                &format!("{v6}/128"),
+                "dev",
+                "lo",
+                "nodad",
+            ])?,
+        }
+    }
+    ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"])?;
+    ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"])?;
+    Ok(())
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A thread running with one user's credentials.
+struct Worker {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Worker {
+    fn spawn(uid: u32) -> Result<Worker, String> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let r = if uid == 0 {
+                Ok(())
+            } else {
+                sys::become_user_this_thread(uid)
+            };
+            let ok = r.is_ok();
+            let _ = ready_tx.send(r);
+            if ok {
+                for job in rx {
+                    job();
+                }
+            }
+        });
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Worker { tx }),
+            Ok(Err(e)) => Err(format!(
+                "cannot switch a thread to uid {uid}: {}",
+                sys::errno_name(e)
+            )),
+            Err(_) => Err("worker thread died".to_string()),
+        }
+    }
+
+    /// Runs `f` on the worker's thread and returns its result.
+    fn on<R: Send + 'static>(&self, f: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
+        let (tx, rx) = mpsc::channel();
+        self.tx
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| "worker thread gone".to_string())?;
+        rx.recv().map_err(|_| "worker thread gone".to_string())
+    }
+}
+
+struct Sock {
+    fd: OwnedFd,
+    user: String,
+    listening: bool,
+}
+
+struct Runner<'a> {
+    scenario: &'a Scenario,
+    socks: HashMap<String, Sock>,
+    stash: HashMap<String, VecDeque<OwnedFd>>,
+    clients: Vec<OwnedFd>,
+    next_client: u32,
+    users: BTreeMap<String, u32>,
+    workers: HashMap<String, Worker>,
+    user: String,
+    can_switch_users: bool,
+    /// Set once a step leaves the kernel in a state the engine's cannot be
+    /// compared with (a long wait); every later step is unchecked.
+    stopped: Option<String>,
+}
+
+impl<'a> Runner<'a> {
+    fn new(scenario: &'a Scenario, can_switch_users: bool) -> Result<Runner<'a>, String> {
+        setup_netns(scenario)?;
+        let mut workers = HashMap::new();
+        workers.insert("root".to_string(), Worker::spawn(0)?);
+        Ok(Runner {
+            scenario,
+            socks: HashMap::new(),
+            stash: HashMap::new(),
+            clients: Vec::new(),
+            next_client: 0,
+            users: BTreeMap::from([("root".to_string(), 0)]),
+            workers,
+            user: "root".to_string(),
+            can_switch_users,
+            stopped: None,
+        })
+    }
+
+    fn run(mut self) -> Result<Vec<KernelStep>, String> {
+        let mut out = Vec::with_capacity(self.scenario.steps.len());
+        for (i, step) in self.scenario.steps.iter().enumerate() {
+            let r = match &self.stopped {
+                Some(why) => KernelStep::unchecked(why.clone()),
+                None => self.step(i, &step.kind)?,
+            };
+            out.push(r);
+        }
+        Ok(out)
+    }
+
+    fn worker_of(&self, user: &str) -> Result<&Worker, String> {
+        self.workers
+            .get(user)
+            .ok_or_else(|| format!("no worker for user {user}"))
+    }
+
+    fn fd(&self, name: &str) -> Option<RawFd> {
+        self.socks.get(name).map(|s| s.fd.as_raw_fd())
+    }
+
+    fn resolve(&self, ep: &EndpointSpec) -> SocketAddr {
+        let port = match &ep.port {
+            PortSpec::Num(n) => *n,
+            PortSpec::Of(name) => self
+                .fd(name)
+                .and_then(sys::local_addr)
+                .map_or(0, |a| a.port()),
+        };
+        SocketAddr::new(ep.addr, port)
+    }
+
+    /// Runs `f(fd)` on the thread of the socket's owner.
+    fn as_owner<R: Send + 'static>(
+        &self,
+        name: &str,
+        f: impl FnOnce(RawFd) -> R + Send + 'static,
+    ) -> Result<Option<R>, String> {
+        let Some(s) = self.socks.get(name) else {
+            return Ok(None);
+        };
+        let fd = s.fd.as_raw_fd();
+        self.worker_of(&s.user)?.on(move || f(fd)).map(Some)
+    }
+
+    fn step(&mut self, index: usize, kind: &StepKind) -> Result<KernelStep, String> {
+        let ebadf = || KernelStep::done(Err(libc::EBADF));
+        Ok(match kind {
+            StepKind::User { name } => {
+                if name != "root" && !self.can_switch_users {
+                    self.stopped =
+                        Some("other users need real root (this run is in a user namespace)".into());
+                    return Ok(KernelStep::unchecked("other users need real root"));
+                }
+                if !self.users.contains_key(name) {
+                    let uid = 1000 + self.users.len() as u32;
+                    self.users.insert(name.clone(), uid);
+                    self.workers.insert(name.clone(), Worker::spawn(uid)?);
+                }
+                self.user = name.clone();
+                KernelStep::done(Ok(()))
+            }
+            StepKind::Wait { ms } => {
+                let host = bindlab_engine::host_after(self.scenario, Os::Linux, index);
+                let time_waits = host
+                    .sockets()
+                    .any(|s| matches!(s.state, State::TimeWait { .. }));
+                if *ms <= MAX_SLEEP_MS {
+                    std::thread::sleep(Duration::from_millis(*ms));
+                    KernelStep::done(Ok(()))
+                } else if !time_waits {
+                    KernelStep {
+                        result: Some("ok".into()),
+                        note: Some("not slept: nothing on the host depends on the clock".into()),
+                        ..Default::default()
+                    }
+                } else {
+                    let why = format!("a wait of {} s outlasts what a test can sleep; the kernel's TIME_WAITs cannot be fast-forwarded", ms / 1000);
+                    self.stopped = Some(why.clone());
+                    KernelStep::unchecked(why)
+                }
+            }
+            StepKind::Socket { name, proto } => {
+                let v6 = proto.is_v6();
+                match self
+                    .worker_of(&self.user)?
+                    .on(move || sys::tcp_socket(v6))?
+                {
+                    Ok(fd) => {
+                        self.socks.insert(
+                            name.clone(),
+                            Sock {
+                                fd,
+                                user: self.user.clone(),
+                                listening: false,
+                            },
+                        );
+                        KernelStep::done(Ok(()))
+                    }
+                    Err(e) => KernelStep::done(Err(e)),
+                }
+            }
+            StepKind::Set { name, opt, on } => {
+                let (level, optname) = match opt {
+                    SockOpt::SoReuseAddr => (libc::SOL_SOCKET, libc::SO_REUSEADDR),
+                    SockOpt::SoReusePort => (libc::SOL_SOCKET, libc::SO_REUSEPORT),
+                    SockOpt::Ipv6V6Only => (libc::IPPROTO_IPV6, libc::IPV6_V6ONLY),
+                    other => {
+                        return Ok(KernelStep::unchecked(format!(
+                            "{} does not exist on Linux",
+                            other.name()
+                        )))
+                    }
+                };
+                let Some(fd) = self.fd(name) else {
+                    return Ok(ebadf());
+                };
+                KernelStep::done(sys::setsockopt_int(fd, level, optname, i32::from(*on)))
+            }
+            StepKind::Bind { name, ep } => {
+                let addr = self.resolve(ep);
+                match self.as_owner(name, move |fd| sys::bind(fd, addr))? {
+                    Some(r) => KernelStep::done(r),
+                    None => ebadf(),
+                }
+            }
+            StepKind::Listen { name } => match self.as_owner(name, sys::listen)? {
+                Some(r) => {
+                    if r.is_ok() {
+                        if let Some(s) = self.socks.get_mut(name) {
+                            s.listening = true;
+                        }
+                    }
+                    KernelStep::done(r)
+                }
+                None => ebadf(),
+            },
+            StepKind::Connect { name, ep } => {
+                let dst = self.resolve(ep);
+                if !self.is_local(dst.ip()) {
+                    return Ok(KernelStep::unchecked(
+                        "the destination is outside this host; the namespace has no route there",
+                    ));
+                }
+                match self.as_owner(name, move |fd| sys::connect(fd, dst, CONNECT_TIMEOUT_MS))? {
+                    Some(r) => {
+                        let ok = r.is_ok();
+                        let mut st = KernelStep::done(r);
+                        if ok {
+                            st.accepted_by = self.drain(dst.port(), 1);
+                        }
+                        st
+                    }
+                    None => ebadf(),
+                }
+            }
+            StepKind::Accept { name, new } => {
+                let Some(lst) = self.socks.get(name) else {
+                    return Ok(ebadf());
+                };
+                let user = lst.user.clone();
+                let fd = lst.fd.as_raw_fd();
+                let taken = match self.stash.get_mut(name).and_then(VecDeque::pop_front) {
+                    Some(c) => Ok(c),
+                    None => sys::accept(fd).map(|(c, _)| c),
+                };
+                match taken {
+                    Ok(c) => {
+                        self.socks.insert(
+                            new.clone(),
+                            Sock {
+                                fd: c,
+                                user,
+                                listening: false,
+                            },
+                        );
+                        KernelStep::done(Ok(()))
+                    }
+                    Err(e) => KernelStep::done(Err(e)),
+                }
+            }
+            StepKind::Close { name } => {
+                if let Some(s) = self.socks.remove(name) {
+                    if s.listening {
+                        for c in self.stash.remove(name).unwrap_or_default() {
+                            sys::close_with_reset(c);
+                        }
+                    }
+                    drop(s.fd);
+                }
+                KernelStep::done(Ok(()))
+            }
+            StepKind::Client { ep, count } => {
+                let dst = self.resolve(ep);
+                let dst = SocketAddr::new(unmap(dst.ip()), dst.port());
+                let mut first_err = None;
+                let mut connected = 0;
+                for _ in 0..*count {
+                    let k = self.next_client;
+                    self.next_client += 1;
+                    match self.client(k, dst) {
+                        Ok(fd) => {
+                            self.clients.push(fd);
+                            connected += 1;
+                        }
+                        Err(e) => {
+                            first_err.get_or_insert(e);
+                        }
+                    }
+                }
+                let mut st = KernelStep::done(first_err.map_or(Ok(()), Err));
+                if connected > 0 {
+                    st.accepted_by = self.drain(dst.port(), connected);
+                }
+                st
+            }
+        })
+    }
+
+    fn is_local(&self, ip: IpAddr) -> bool {
+        let ip = unmap(ip);
+        ip.is_loopback() || self.scenario.ifaces.contains(&ip)
+    }
+
+    /// One remote peer: bound to the engine's address for client `k`.
+    fn client(&self, k: u32, dst: SocketAddr) -> Result<OwnedFd, sys::Errno> {
+        let port = 40000 + (k / 250) as u16;
+        let (src, v6) = match as_v4(dst.ip()) {
+            Some(_) => (
+                SocketAddr::new(
+                    IpAddr::V4(Ipv4Addr::new(203, 0, 113, (k % 250 + 1) as u8)),
+                    port,
+                ),
+                false,
+            ),
+            None => (
+                SocketAddr::new(
+                    IpAddr::V6(Ipv6Addr::new(
+                        0x2001,
+                        0xdb8,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        (k % 250 + 1) as u16,
+                    )),
+                    port,
+                ),
+                true,
+            ),
+        };
+        let fd = sys::tcp_socket(v6)?;
+        let raw = fd.as_raw_fd();
+        if v6 {
+            sys::setsockopt_int(raw, libc::IPPROTO_IPV6, libc::IPV6_FREEBIND, 1)?;
+        } else {
+            sys::setsockopt_int(raw, libc::IPPROTO_IP, libc::IP_FREEBIND, 1)?;
+        }
+        sys::bind(raw, src)?;
+        sys::connect(raw, dst, CONNECT_TIMEOUT_MS)?;
+        Ok(fd)
+    }
+
+    /// Accepts on every listener of `port` until `expect` new connections
+    /// are found (or a second passes), stashing them for later `accept`s.
+    fn drain(&mut self, port: u16, expect: usize) -> BTreeMap<String, u32> {
+        let listeners: Vec<(String, RawFd)> = self
+            .socks
+            .iter()
+            .filter(|(_, s)| {
+                s.listening && sys::local_addr(s.fd.as_raw_fd()).is_some_and(|a| a.port() == port)
+            })
+            .map(|(n, s)| (n.clone(), s.fd.as_raw_fd()))
+            .collect();
+        let mut counts = BTreeMap::new();
+        let mut got = 0;
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while got < expect && Instant::now() < deadline && !listeners.is_empty() {
+            for (name, fd) in &listeners {
+                while let Ok((c, _)) = sys::accept(*fd) {
+                    self.stash.entry(name.clone()).or_default().push_back(c);
+                    *counts.entry(name.clone()).or_insert(0) += 1;
+                    got += 1;
+                }
+            }
+            if got < expect {
+                for (_, fd) in &listeners {
+                    sys::wait_readable(*fd, 5);
+                }
+            }
+        }
+        counts
+    }
+}
