@@ -180,9 +180,15 @@ pub fn connect(fd: RawFd, addr: SocketAddr, timeout_ms: i32) -> Result<(), Errno
         )
     })?;
     if err != 0 {
-        Err(err)
-    } else {
-        Ok(())
+        return Err(err);
+    }
+    // A blocking connect() marks the socket connected before it returns; a
+    // non-blocking one leaves that to the next connect(), which would then
+    // answer 0 where a real program's second connect() gets EISCONN.
+    // SAFETY: as above.
+    match check(unsafe { libc::connect(fd, &ss as *const _ as *const libc::sockaddr, len) }) {
+        Ok(_) | Err(libc::EISCONN) => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
