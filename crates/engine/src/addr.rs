@@ -24,9 +24,9 @@ impl std::fmt::Display for SockAddr {
     }
 }
 
-/// `0.0.0.0` or `::`.
+/// `0.0.0.0`, `::`, or the v4-mapped wildcard `::ffff:0.0.0.0`.
 pub fn is_wildcard(ip: IpAddr) -> bool {
-    ip.is_unspecified()
+    unmap(ip).is_unspecified()
 }
 
 /// The IPv4 address inside `::ffff:a.b.c.d`, if it is one.

@@ -19,12 +19,13 @@ pub enum Errno {
     AfNoSupport,
     NetUnreach,
     OpNotSupp,
+    TimedOut,
     /// The step names a socket that an earlier failed step never created.
     BadF,
 }
 
 impl Errno {
-    pub const ALL: [Errno; 12] = [
+    pub const ALL: [Errno; 13] = [
         Errno::AddrInUse,
         Errno::Access,
         Errno::AddrNotAvail,
@@ -36,6 +37,7 @@ impl Errno {
         Errno::AfNoSupport,
         Errno::NetUnreach,
         Errno::OpNotSupp,
+        Errno::TimedOut,
         Errno::BadF,
     ];
 
@@ -53,6 +55,7 @@ impl Errno {
             Errno::AfNoSupport => "EAFNOSUPPORT",
             Errno::NetUnreach => "ENETUNREACH",
             Errno::OpNotSupp => "EOPNOTSUPP",
+            Errno::TimedOut => "ETIMEDOUT",
             Errno::BadF => "EBADF",
         }
     }
@@ -71,6 +74,7 @@ impl Errno {
             Errno::AfNoSupport => "WSAEAFNOSUPPORT",
             Errno::NetUnreach => "WSAENETUNREACH",
             Errno::OpNotSupp => "WSAEOPNOTSUPP",
+            Errno::TimedOut => "WSAETIMEDOUT",
             Errno::BadF => "WSAENOTSOCK",
         }
     }
@@ -89,6 +93,7 @@ impl Errno {
             Errno::AfNoSupport => 10047,
             Errno::NetUnreach => 10051,
             Errno::OpNotSupp => 10045,
+            Errno::TimedOut => 10060,
             Errno::BadF => 10038,
         }
     }

@@ -32,6 +32,9 @@ pub enum State {
     TimeWait {
         until_ms: u64,
     },
+    /// The peer reset the connection (its listener closed before accepting
+    /// it). The socket can no longer send, listen or connect.
+    Reset,
 }
 
 impl State {
@@ -42,6 +45,7 @@ impl State {
             State::Listening => "listening",
             State::Connected => "connected",
             State::TimeWait { .. } => "TIME_WAIT",
+            State::Reset => "reset",
         }
     }
 }
@@ -126,6 +130,15 @@ pub struct Socket {
     /// The port came from connect()'s autobind (Linux shares such ports
     /// between connections; bind()-owned ports it never reuses).
     pub connect_bound: bool,
+    /// bind() named the port (not 0): Linux's SOCK_BINDPORT_LOCK. A port the
+    /// kernel picked is given back when a connect fails.
+    pub port_locked: bool,
+    /// The port getsockname() reports. Linux keeps reporting a port it took
+    /// back after a failed connect (`inet_sport` is left as it was).
+    pub sockname_port: u16,
+    /// An AF_INET6 socket that has tried to connect to a v4-mapped address
+    /// (Linux switches it to IPv4 operations for good).
+    pub tried_v4_mapped: bool,
     /// Order of bind (routing on the BSDs depends on it).
     pub bound_seq: u64,
     /// Order of listen (Linux's listener list and reuseport groups).
@@ -391,6 +404,7 @@ impl Host {
             s.bound_seq = seq;
         }
         s.local = Some(local);
+        s.sockname_port = local.port;
     }
 
     fn unhash_port(&mut self, id: SockId, port: u16) {
@@ -423,12 +437,42 @@ impl Host {
         }
     }
 
-    /// A connection's peer went away (closed or reset).
+    /// A connection's peer closed it (FIN): closing now is a passive close.
     fn mark_peer_closed(&mut self, id: SockId) {
         if let Some(Peer::Local(p)) = self.socket(id).peer {
             if let Some(Some(ps)) = self.socks.get_mut(p) {
                 ps.peer_closed = true;
             }
+        }
+    }
+
+    /// A connection's peer reset it (RST): the other end drops the 4-tuple
+    /// and, on Linux, gives back a port the kernel picked.
+    fn reset_peer(&mut self, id: SockId) {
+        let Some(Peer::Local(p)) = self.socket(id).peer else {
+            return;
+        };
+        let Some(ps) = self.get(p) else { return };
+        if ps.state != State::Connected || p == id {
+            return;
+        }
+        let (local, remote, locked) = (ps.local, ps.remote, ps.port_locked);
+        if let (Some(l), Some(r)) = (local, remote) {
+            if self.ehash.get(&(l, r)) == Some(&p) {
+                self.ehash.remove(&(l, r));
+            }
+        }
+        let release = self.rules().release_port_on_failed_connect() && !locked;
+        if release {
+            if let Some(l) = local {
+                self.unhash_port(p, l.port);
+            }
+        }
+        let ps = self.sock_mut(p);
+        ps.peer_closed = true;
+        ps.state = State::Reset;
+        if release {
+            ps.local = None;
         }
     }
 
@@ -456,7 +500,9 @@ impl Host {
             PortSpec::Num(n) => *n,
             // A socket with no port yet answers getsockname() with port 0,
             // which is what the real program would pass on.
-            PortSpec::Of(name) => self.by_name(name).and_then(|s| s.local_port()).unwrap_or(0),
+            PortSpec::Of(name) => self
+                .by_name(name)
+                .map_or(0, |s| s.local_port().unwrap_or(s.sockname_port)),
         };
         SockAddr::new(ep.addr, port)
     }
@@ -526,6 +572,9 @@ impl Host {
                     local: None,
                     remote: None,
                     connect_bound: false,
+                    port_locked: false,
+                    sockname_port: 0,
+                    tried_v4_mapped: false,
                     bound_seq: 0,
                     listen_seq: 0,
                     peer: None,
@@ -589,6 +638,7 @@ impl Host {
                 if ans.decision.is_ok() {
                     let id = s.id;
                     self.do_bind(id, SockAddr::new(addr.ip, ans.port));
+                    self.sock_mut(id).port_locked = addr.port != 0;
                     rep.local = self.socket(id).local;
                 }
                 ans.decision
@@ -698,7 +748,10 @@ impl Host {
     fn do_bind(&mut self, id: SockId, local: SockAddr) {
         self.set_local(id, local);
         let s = self.sock_mut(id);
-        s.state = State::Bound;
+        // A reset socket (Linux lets it bind again) stays unable to listen.
+        if s.state != State::Reset {
+            s.state = State::Bound;
+        }
         s.bind_opts = s.opts;
         // Linux: binding an AF_INET6 socket to a specific non-mapped address
         // makes it v6-only (`__inet6_bind`); on the other OSes the address
@@ -742,11 +795,11 @@ impl Host {
         let name = s.label.clone();
         match s.state {
             State::Listening => return rules.connect_on_listener(),
-            State::Connected => {
+            State::Connected | State::Reset => {
                 return Decision::fail(
                     Errno::IsConn,
                     "common.connect.already-connected",
-                    format!("{name} is already connected"),
+                    format!("{name} is already connected (or was, until its peer reset it)"),
                 )
             }
             _ => {}
@@ -758,6 +811,24 @@ impl Host {
                 format!("{name} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}"),
             );
         }
+        if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
+            (s.is_v6(), s.local.map(|l| l.ip), dst.ip)
+        {
+            if crate::addr::v4_mapped(l).is_some() && crate::addr::v4_mapped(d).is_none() {
+                return Decision::fail(
+                    Errno::AfNoSupport,
+                    "common.connect.mapped-to-ipv6",
+                    format!("{name} is bound to the IPv4 address {l}, so it can only reach IPv4 destinations, not {dst}"),
+                );
+            }
+        }
+        if let Some(d) = rules.connect_precheck(self, s, dst) {
+            return d;
+        }
+        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
+            self.sock_mut(id).tried_v4_mapped = true;
+        }
+        let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
             return Decision::fail(
                 Errno::NetUnreach,
@@ -792,16 +863,71 @@ impl Host {
             self.destroy(tw);
             allowed = Some(d);
         }
+        // TCP simultaneous open: a socket whose source is its own destination
+        // meets its own SYN and connects to itself, listener or not.
+        if local == dst {
+            if autobound {
+                self.sock_mut(id).connect_bound = true;
+            }
+            self.set_local(id, local);
+            let s = self.sock_mut(id);
+            s.remote = Some(dst);
+            s.state = State::Connected;
+            s.peer = Some(Peer::Local(id));
+            self.ehash.insert((local, dst), id);
+            rep.local = Some(local);
+            rep.remote = Some(dst);
+            return Decision::ok_by(
+                "common.connect.self-connect",
+                format!("{name} sends from {local} to {dst}, its own address and port: its SYN meets itself (TCP simultaneous open) and it connects to itself"),
+            );
+        }
         // Where does the SYN land?
+        // A v4-mapped destination is an IPv4 packet on the wire.
+        let (src_wire, dst_wire) = (
+            SockAddr::new(unmap(local.ip), local.port),
+            SockAddr::new(unmap(dst.ip), dst.port),
+        );
         let route = if self.is_local(dst.ip) {
-            Some(rules.route(self, local, dst))
+            Some(rules.route(self, src_wire, dst_wire))
         } else {
             None
         };
         let listener = match &route {
             None => None,
             Some(Route::Refused { rule, why }) => {
-                return Decision::fail(Errno::ConnRefused, rule, why.clone())
+                let (rule, mut why) = (*rule, why.clone());
+                if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
+                    let port = self.socket(id).local_port().unwrap_or(0);
+                    self.set_local(id, SockAddr::new(ip, port));
+                    why.push_str(&format!(
+                        "; {name} keeps the source address {ip} that connect() chose"
+                    ));
+                }
+                if autobound {
+                    if rules.release_port_on_failed_connect() {
+                        // Linux: the port goes back, getsockname() still shows it.
+                        self.sock_mut(id).sockname_port = port;
+                    } else {
+                        // BSD: connect() bound the port before sending the SYN,
+                        // and the socket keeps it.
+                        self.set_local(id, local);
+                        self.sock_mut(id).state = State::Bound;
+                    }
+                    return Decision::fail(Errno::ConnRefused, rule, why);
+                }
+                let s = self.socket(id);
+                if rules.release_port_on_failed_connect() && s.local.is_some() && !s.port_locked {
+                    // The failed handshake closes the socket, which gives back
+                    // a port the kernel picked (no SOCK_BINDPORT_LOCK).
+                    let port = s.local_port().unwrap_or(0);
+                    self.unhash_port(id, port);
+                    let sm = self.sock_mut(id);
+                    sm.local = None;
+                    sm.state = State::Unbound;
+                    why.push_str(&format!("; {name} gives back port {port}, which the kernel had picked, and may bind again"));
+                }
+                return Decision::fail(Errno::ConnRefused, rule, why);
             }
             Some(Route::To { listener, .. }) => Some(vec![*listener]),
             Some(Route::Group { chosen, .. }) => Some(vec![*chosen]),
@@ -825,7 +951,7 @@ impl Host {
         rep.remote = Some(dst);
         // The other side: a connection queued on the listener.
         if let Some(listeners) = listener {
-            let child = self.spawn_child(&listeners, dst, local, Peer::Local(id));
+            let child = self.spawn_child(&listeners, dst_wire, src_wire, Peer::Local(id));
             self.sock_mut(id).peer = Some(Peer::Local(child));
             if let Some(
                 Route::Group { members, .. }
@@ -908,6 +1034,9 @@ impl Host {
             local: None,
             remote: Some(remote),
             connect_bound: false,
+            port_locked: false,
+            sockname_port: 0,
+            tried_v4_mapped: false,
             bound_seq: 0,
             listen_seq: 0,
             peer: Some(peer),
@@ -934,7 +1063,7 @@ impl Host {
                 let cs = self.sock_mut(c);
                 cs.queued_on.retain(|&l| l != id);
                 if cs.queued_on.is_empty() {
-                    self.mark_peer_closed(c);
+                    self.reset_peer(c);
                     self.destroy(c);
                 }
             }

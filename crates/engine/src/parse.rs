@@ -524,7 +524,7 @@ impl Parser {
                 if !self.check_family(line, t(2)?, proto, &name, &ep) {
                     return None;
                 }
-                if kw == "connect" && ep.addr.is_unspecified() {
+                if kw == "connect" && crate::addr::unmap(ep.addr).is_unspecified() {
                     self.problem(
                         line,
                         t(2)?.col,
@@ -594,7 +594,7 @@ impl Parser {
                 };
                 max_args(self, 2);
                 let ep = ep?;
-                if ep.addr.is_unspecified() {
+                if crate::addr::unmap(ep.addr).is_unspecified() {
                     self.problem(line, t(1)?.col, format!("a client connects to a specific address of this host, not the wildcard {}", ep.addr));
                     return None;
                 }

@@ -8,3 +8,6 @@ pub mod compare;
 pub mod runner;
 #[cfg(target_os = "linux")]
 mod sys;
+
+#[cfg(target_os = "linux")]
+pub use sys::is_root;

@@ -26,6 +26,7 @@ use bindlab_engine::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKi
 use bindlab_engine::Os;
 
 use crate::sys;
+pub use crate::sys::is_root;
 
 /// Waits shorter than this are slept for real; longer ones would have to
 /// outlast a TIME_WAIT (60 s), which a test cannot afford.
@@ -360,12 +361,18 @@ impl<'a> Runner<'a> {
             StepKind::Connect { name, ep } => {
                 let dst = self.resolve(ep);
                 if !self.is_local(dst.ip()) {
-                    return Ok(KernelStep::unchecked(
-                        "the destination is outside this host; the namespace has no route there",
-                    ));
+                    let why = "a connection to another host cannot be made from the namespace; from here on the states differ";
+                    self.stopped = Some(why.to_string());
+                    return Ok(KernelStep::unchecked(why));
                 }
                 match self.as_owner(name, move |fd| sys::connect(fd, dst, CONNECT_TIMEOUT_MS))? {
                     Some(r) => {
+                        if r == Err(libc::ETIMEDOUT) {
+                            // A blocking connect() would still be retrying its
+                            // SYN for about two minutes; the socket's state
+                            // is no longer what a real program would see.
+                            self.stopped = Some("after a connect() timeout the kernel keeps retrying for minutes; from here on the states differ".into());
+                        }
                         let ok = r.is_ok();
                         let mut st = KernelStep::done(r);
                         if ok {
@@ -402,14 +409,15 @@ impl<'a> Runner<'a> {
                 }
             }
             StepKind::Close { name } => {
-                if let Some(s) = self.socks.remove(name) {
-                    if s.listening {
-                        for c in self.stash.remove(name).unwrap_or_default() {
-                            sys::close_with_reset(c);
-                        }
+                let Some(s) = self.socks.remove(name) else {
+                    return Ok(ebadf());
+                };
+                if s.listening {
+                    for c in self.stash.remove(name).unwrap_or_default() {
+                        sys::close_with_reset(c);
                     }
-                    drop(s.fd);
                 }
+                drop(s.fd);
                 KernelStep::done(Ok(()))
             }
             StepKind::Client { ep, count } => {

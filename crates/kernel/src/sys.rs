@@ -167,27 +167,14 @@ pub fn connect(fd: RawFd, addr: SocketAddr, timeout_ms: i32) -> Result<(), Errno
     if n == 0 {
         return Err(libc::ETIMEDOUT);
     }
-    let mut err: libc::c_int = 0;
-    let mut len = size_of::<libc::c_int>() as libc::socklen_t;
-    // SAFETY: pointer and length of a live c_int.
-    check(unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_ERROR,
-            &mut err as *mut _ as *mut libc::c_void,
-            &mut len,
-        )
-    })?;
-    if err != 0 {
-        return Err(err);
-    }
-    // A blocking connect() marks the socket connected before it returns; a
-    // non-blocking one leaves that to the next connect(), which would then
-    // answer 0 where a real program's second connect() gets EISCONN.
-    // SAFETY: as above.
+    // A blocking connect() finishes by looking at the socket once more: it
+    // returns the handshake's error, and leaves the socket connected or back
+    // to unconnected (so it may listen or connect again). Doing the same
+    // here keeps later steps true to a real program.
+    // SAFETY: `ss` holds a valid sockaddr of length `len`.
     match check(unsafe { libc::connect(fd, &ss as *const _ as *const libc::sockaddr, len) }) {
         Ok(_) | Err(libc::EISCONN) => Ok(()),
+        Err(libc::EALREADY) => Err(libc::ETIMEDOUT),
         Err(e) => Err(e),
     }
 }

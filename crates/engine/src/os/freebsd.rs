@@ -214,10 +214,15 @@ impl OsRules for FreeBsd {
             // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
             let (lo, hi) = EPHEMERAL;
             let (space, ip) = space_of(s, addr.ip);
-            return match (lo..=hi).find(|&p| {
+            let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
                     && self.full_check(host, s, addr.ip, p).is_ok()
-            }) {
+            };
+            // An untouched port first: the kernel's random start makes a shared one unlikely.
+            return match (lo..=hi)
+                .find(|&p| !host.port_in_use(p))
+                .or_else(|| (lo..=hi).find(|&p| free(p)))
+            {
                 Some(port) => BindAnswer {
                     decision: Decision::ok(),
                     port,
@@ -238,7 +243,7 @@ impl OsRules for FreeBsd {
     /// `tcp_usr_listen` binds only an unbound socket; there is no re-check.
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
         match s.state {
-            State::Connected | State::TimeWait { .. } => Decision::fail(
+            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
                 Errno::Inval,
                 "bsd.listen.connected",
                 format!(
@@ -291,13 +296,15 @@ impl OsRules for FreeBsd {
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
         let (space, ip) = space_of(s, src);
-        (lo..=hi).find(|&p| {
-            host.tuple(SockAddr::new(src, p), dst).is_none()
-                && !host.owners(p, s.id).iter().any(|t| {
-                    !t.is_connected()
-                        && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
-                })
-        })
+        (lo..=hi)
+            .filter(|&p| SockAddr::new(src, p) != dst)
+            .find(|&p| {
+                host.tuple(SockAddr::new(src, p), dst).is_none()
+                    && !host.owners(p, s.id).iter().any(|t| {
+                        !t.is_connected()
+                            && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
+                    })
+            })
     }
 
     /// §2.2 (FreeBSD 14): LB groups first (exact address, then wildcard),

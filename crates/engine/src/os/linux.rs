@@ -241,12 +241,18 @@ impl Linux {
     /// (`relax = false`: reuse flags do not share an ephemeral port).
     fn find_open_port(&self, host: &Host, sk: &Socket, view: View) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
-        // Parity opposite to `low` first (odd with the default range).
-        ports_by_parity(lo, hi, 1 - lo % 2).find(|&p| {
+        // Parity opposite to `low` first (odd with the default range). The
+        // kernel starts at a random offset, which makes landing on a port
+        // another socket holds unlikely; bindlab takes an untouched port
+        // first so its fixed choice does not invent such coincidences.
+        let free = |p: u16| {
             host.owners(p, sk.id)
                 .iter()
                 .all(|sk2| View::of(sk2).is_none_or(|v2| !overlap(view, v2)))
-        })
+        };
+        ports_by_parity(lo, hi, 1 - lo % 2)
+            .find(|&p| !host.port_in_use(p))
+            .or_else(|| ports_by_parity(lo, hi, 1 - lo % 2).find(|&p| free(p)))
     }
 }
 
@@ -304,7 +310,7 @@ impl OsRules for Linux {
             )
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid != 0;
-        let bound = s.local.is_some() || s.state != State::Unbound;
+        let bound = s.local.is_some();
         let mut v6only = s.opts.v6only;
         if !s.is_v6() {
             if !host.is_local(addr.ip) {
@@ -377,7 +383,7 @@ impl OsRules for Linux {
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
         match s.state {
             State::Listening => return Decision::ok(),
-            State::Connected | State::TimeWait { .. } => {
+            State::Connected | State::TimeWait { .. } | State::Reset => {
                 return Decision::fail(
                     Errno::Inval,
                     "linux.listen.connected",
@@ -396,6 +402,38 @@ impl OsRules for Linux {
         match d.result {
             Ok(()) => Decision::ok(),
             Err(_) => d,
+        }
+    }
+
+    /// A socket that once connected through the v4-mapped path keeps IPv4
+    /// operations (`icsk_af_ops = &ipv6_mapped` is not undone when that
+    /// connection fails), so a later connect to a native IPv6 address sends
+    /// nothing anyone answers. Measured on this machine's kernel.
+    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
+        (s.is_v6() && s.tried_v4_mapped && native_v6 && s.state != State::Connected).then(|| {
+            Decision::fail(
+                Errno::TimedOut,
+                "linux.connect.stuck-in-ipv4-mode",
+                format!("{} once tried an IPv4 (v4-mapped) destination; Linux left it in IPv4 mode, so its connect to {dst} goes unanswered and times out", s.label),
+            )
+        })
+    }
+
+    fn release_port_on_failed_connect(&self) -> bool {
+        true
+    }
+
+    /// `__inet6_bind` sets SOCK_BINDADDR_LOCK for any address but `::`, so a
+    /// socket bound to `::ffff:0.0.0.0` keeps the source address connect()
+    /// chose even when the connection fails (measured).
+    fn address_after_refused_connect(&self, s: &Socket, src: IpAddr) -> Option<IpAddr> {
+        let l = s.local?;
+        match l.ip {
+            IpAddr::V6(a) if !a.is_unspecified() && v4_mapped(a) == Some(Ipv4Addr::UNSPECIFIED) => {
+                Some(src)
+            }
+            _ => None,
         }
     }
 
@@ -436,10 +474,12 @@ impl OsRules for Linux {
     /// 4-tuple is unique.
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
-        ports_by_parity(lo, hi, lo % 2).find(|&p| {
-            host.owners(p, usize::MAX).iter().all(|o| o.connect_bound)
-                && host.tuple(SockAddr::new(src, p), dst).is_none()
-        })
+        ports_by_parity(lo, hi, lo % 2)
+            .filter(|&p| SockAddr::new(src, p) != dst)
+            .find(|&p| {
+                host.owners(p, usize::MAX).iter().all(|o| o.connect_bound)
+                    && host.tuple(SockAddr::new(src, p), dst).is_none()
+            })
     }
 
     /// §1.8: `__inet_lookup_listener` — exact address first, then wildcard;

@@ -166,7 +166,10 @@ impl OsRules for MacOs {
             // Implicit binds always take an unused port (`wild = 1`).
             let (lo, hi) = EPHEMERAL;
             let (space, ip) = space_of(s, addr.ip);
-            return match (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none()) {
+            return match (lo..=hi)
+                .find(|&p| !host.port_in_use(p))
+                .or_else(|| (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none()))
+            {
                 Some(port) => BindAnswer {
                     decision: Decision::ok(),
                     port,
@@ -186,7 +189,7 @@ impl OsRules for MacOs {
 
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
         match s.state {
-            State::Connected | State::TimeWait { .. } => Decision::fail(
+            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
                 Errno::Inval,
                 "bsd.listen.connected",
                 format!(
@@ -236,15 +239,17 @@ impl OsRules for MacOs {
 
     /// TCP ports go up one at a time (`net.inet.tcp.randomize_ports` = 0);
     /// an implicit bind always takes an unused port.
-    fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, _dst: SockAddr) -> Option<u16> {
+    fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
         let (space, ip) = space_of(s, src);
-        (lo..=hi).find(|&p| {
-            !host
-                .owners(p, s.id)
-                .iter()
-                .any(|t| placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a)))
-        })
+        (lo..=hi)
+            .filter(|&p| SockAddr::new(src, p) != dst)
+            .find(|&p| {
+                !host
+                    .owners(p, s.id)
+                    .iter()
+                    .any(|t| placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a)))
+            })
     }
 
     /// §3: exact address → the newest bound; wildcard → the oldest bound

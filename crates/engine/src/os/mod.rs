@@ -202,6 +202,24 @@ pub trait OsRules: Sync {
         true
     }
 
+    /// Whether a connection that fails or is reset gives back a port the
+    /// kernel picked (Linux: `tcp_set_state(TCP_CLOSE)` → `inet_put_port`
+    /// unless bind() named the port). The BSDs keep it until close().
+    fn release_port_on_failed_connect(&self) -> bool {
+        false
+    }
+
+    /// The local address a socket keeps after a refused connect() that chose
+    /// `src` as its source, if it changes.
+    fn address_after_refused_connect(&self, _s: &Socket, _src: IpAddr) -> Option<IpAddr> {
+        None
+    }
+
+    /// An OS-specific refusal of connect() before any address is chosen.
+    fn connect_precheck(&self, _host: &Host, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
+        None
+    }
+
     /// The error connect() gives on a listening socket.
     fn connect_on_listener(&self) -> Decision;
 

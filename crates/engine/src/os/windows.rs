@@ -310,7 +310,7 @@ impl OsRules for Windows {
                     s.label
                 ),
             ),
-            State::Connected | State::TimeWait { .. } => Decision::fail(
+            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
                 Errno::IsConn,
                 "windows.listen.connected",
                 format!("{} is connected", s.label),
@@ -340,9 +340,11 @@ impl OsRules for Windows {
         )
     }
 
-    fn connect_port(&self, host: &Host, _s: &Socket, _src: IpAddr, _dst: SockAddr) -> Option<u16> {
+    fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
-        (lo..=hi).find(|&p| !host.port_in_use(p))
+        (lo..=hi)
+            .filter(|&p| SockAddr::new(src, p) != dst)
+            .find(|&p| !host.port_in_use(p))
     }
 
     /// A specific address beats a wildcard; several sockets at the same

@@ -1,0 +1,116 @@
+//! The differential test: random scenarios on the engine and on this
+//! machine's kernel must agree step for step.
+//!
+//! ```text
+//! kernel-diff [--count N] [--seed S]
+//! ```
+//! Prints the seed first, so any run can be repeated. On a disagreement it
+//! shrinks the scenario to the fewest steps that still disagree and prints
+//! it, ready for `bindlab verify`. Needs root (a network namespace per run).
+
+#[cfg(target_os = "linux")]
+fn main() -> std::process::ExitCode {
+    use std::process::ExitCode;
+    use std::time::Instant;
+
+    use bindlab_engine::gen::{self, Options};
+    use bindlab_engine::{parse, print, Scenario};
+    use bindlab_kernel::compare::{all_agree, render, verify};
+    use bindlab_kernel::runner::Isolation;
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let count = arg("--count").unwrap_or(1000);
+    let seed = arg("--seed").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_secs())
+    });
+    if !bindlab_kernel::runner::is_root() {
+        eprintln!("kernel-diff: needs root (one network namespace per scenario); run it as root, or use `bindlab verify` for single scenarios");
+        return ExitCode::from(2);
+    }
+    println!(
+        "kernel differential: {count} random scenarios, seed {seed} (repeat with --seed {seed})"
+    );
+    let opts = Options {
+        long_waits: false,
+        accept_on_reuseport: false,
+        ..Options::default()
+    };
+    let agrees = |s: &Scenario| -> Result<bool, String> {
+        verify(s, Isolation::NetnsPerRun).map(|rows| all_agree(&rows))
+    };
+    let started = Instant::now();
+    let (mut steps, mut unchecked) = (0usize, 0usize);
+    for i in 0..count {
+        // Each scenario goes through the text form, as a user's would.
+        let text = print(&gen::scenario(seed.wrapping_add(i), &opts));
+        let scenario = match parse(&text) {
+            Ok(s) => s,
+            Err(p) => {
+                eprintln!(
+                    "generator made a scenario that does not parse ({}):\n{text}",
+                    p[0]
+                );
+                return ExitCode::from(1);
+            }
+        };
+        let rows = match verify(&scenario, Isolation::NetnsPerRun) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("kernel-diff: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        steps += rows.len();
+        unchecked += rows.iter().filter(|r| r.agree.is_none()).count();
+        if all_agree(&rows) {
+            continue;
+        }
+        // Shrink: drop steps while the text still parses and still disagrees.
+        let mut best = scenario;
+        loop {
+            let mut shrunk = false;
+            for j in (0..best.steps.len()).rev() {
+                let mut cand = best.clone();
+                cand.steps.remove(j);
+                let Ok(cand) = parse(&print(&cand)) else {
+                    continue;
+                };
+                if let Ok(false) = agrees(&cand) {
+                    best = cand;
+                    shrunk = true;
+                }
+            }
+            if !shrunk {
+                break;
+            }
+        }
+        let text = print(&best);
+        println!(
+            "\nDISAGREEMENT in scenario {i} (seed {}), shrunk to {} steps:\n\n{text}",
+            seed.wrapping_add(i),
+            best.steps.len()
+        );
+        if let Ok(rows) = verify(&parse(&text).unwrap_or(best), Isolation::NetnsPerRun) {
+            println!("{}", render(&rows));
+        }
+        println!("{i} passed, 1 failed");
+        return ExitCode::from(1);
+    }
+    println!("{count} scenarios, {steps} steps: all agree with the kernel ({unchecked} steps not checkable) in {:.1}s", started.elapsed().as_secs_f64());
+    println!("{count} passed, 0 failed");
+    ExitCode::SUCCESS
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    eprintln!("kernel-diff runs on Linux only");
+    std::process::exit(2);
+}
