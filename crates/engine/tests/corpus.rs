@@ -1,0 +1,100 @@
+//! The scenario corpus (`corpus/`): every expectation holds, every scenario
+//! survives a print/parse round trip, and the required coverage is there.
+
+use std::path::{Path, PathBuf};
+
+use bindlab_engine::{parse, print, run, run_all, Os};
+
+fn corpus_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("corpus directory").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "bindlab") {
+                out.push(p);
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus"), &mut v);
+    v.sort();
+    v
+}
+
+#[test]
+fn corpus_is_big_enough_and_covers_the_tables() {
+    let files = corpus_files();
+    assert!(files.len() >= 150, "only {} corpus files", files.len());
+    let win = files.iter().filter(|p| p.to_string_lossy().contains("windows/tables/")).count();
+    assert_eq!(win, 72, "every cell of Microsoft's two Server 2003+ tables");
+    for os in ["linux", "freebsd", "macos", "windows"] {
+        assert!(files.iter().any(|p| p.to_string_lossy().contains(&format!("corpus/{os}/"))), "no {os} scenarios");
+    }
+}
+
+#[test]
+fn every_expectation_holds() {
+    let mut failures = Vec::new();
+    let mut expectations = 0;
+    for f in corpus_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let s = parse(&text).unwrap_or_else(|p| panic!("{}: {}", f.display(), p[0]));
+        let r = run(&s, s.os);
+        for st in &r.steps {
+            if let Some(pass) = st.pass {
+                expectations += 1;
+                if !pass {
+                    failures.push(format!("{}:{}: expected {:?}, got {} ({:?})", f.display(), st.line, st.expected, st.result, st.why));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(expectations > 400, "only {expectations} expectations");
+}
+
+#[test]
+fn corpus_round_trips_and_runs_everywhere() {
+    for f in corpus_files() {
+        let s = parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let again = parse(&print(&s)).unwrap_or_else(|p| panic!("{}: printed text does not parse: {}", f.display(), p[0]));
+        let strip = |mut s: bindlab_engine::Scenario| {
+            s.steps.iter_mut().for_each(|st| st.line = 0);
+            s
+        };
+        assert_eq!(strip(again), strip(s.clone()), "{}", f.display());
+        // Every OS gives every step a result; failures carry a rule and a why.
+        for rep in run_all(&s).runs.values() {
+            for st in &rep.steps {
+                if st.result != "ok" {
+                    assert!(st.rule.is_some() && st.why.is_some(), "{}:{} {} on {}: no rule", f.display(), st.line, st.result, rep.os);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_specs_example() {
+    let text = "title Two servers, one port\nos linux\niface 192.168.0.1 10.0.0.1\n\nsocket A tcp\nset A SO_REUSEADDR\nbind A 0.0.0.0:21\nlisten A\nsocket B tcp\nset B SO_REUSEADDR\nbind B 192.168.0.1:21   => EADDRINUSE   # a listener on the wildcard holds every address\nclient 192.168.0.1:21 x3\n";
+    let s = parse(text).unwrap();
+    let r = run(&s, Os::Linux);
+    let b = &r.steps[6];
+    assert_eq!((b.line, b.op, b.socket.as_deref(), b.result.as_str()), (11, "bind", Some("B"), "EADDRINUSE"));
+    assert_eq!(b.rule, Some("linux.bind.listener-holds-port"));
+    assert!(b.why.as_deref().unwrap().contains("A is listening on 0.0.0.0:21"));
+    assert_eq!(b.pass, Some(true));
+    let c = &r.steps[7];
+    assert_eq!(c.accepted_by.as_ref().unwrap().get("A"), Some(&3));
+    // On the BSDs only B's flag counts, so B binds; Windows' table allows it too.
+    let all = run_all(&s);
+    for os in [Os::FreeBsd, Os::MacOs, Os::Windows] {
+        assert_eq!(all.runs[&os].steps[6].result, "ok", "{os}");
+        assert_eq!(all.runs[&os].steps[6].pass, None, "expectations are for the scenario's own OS");
+    }
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["steps"][6]["expected"], "EADDRINUSE");
+    assert_eq!(json["steps"][7]["accepted_by"]["A"], 3);
+}

@@ -1,0 +1,93 @@
+//! The parser's messages: every problem, at its line and column, naming what
+//! was expected and what was found.
+
+use bindlab_engine::{parse, print, Problem};
+
+fn problems(text: &str) -> Vec<String> {
+    parse(text).err().unwrap_or_default().iter().map(Problem::to_string).collect()
+}
+
+#[test]
+fn reports_every_problem_with_line_and_column() {
+    let text = "os linux\nsocket A tcp\nbind A 0.0.0.0:99999\nlisten B\nfrobnicate A\n";
+    let p = problems(text);
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert_eq!(p[0], "3:16: port 99999 is out of range (0–65535)");
+    assert!(p[1].starts_with("4:8: no socket named `B` exists at this point (sockets open here: A)"), "{}", p[1]);
+    assert!(p[2].starts_with("5:1: expected a step (socket, set, bind,"), "{}", p[2]);
+}
+
+#[test]
+fn option_of_another_os_is_a_text_problem() {
+    let p = problems("os linux\nsocket A tcp\nset A SO_EXCLUSIVEADDRUSE\n");
+    assert_eq!(p, vec!["3:7: SO_EXCLUSIVEADDRUSE does not exist on Linux (a Windows option); this scenario is for Linux (change `os` to use it)"]);
+    assert!(parse("os windows\nsocket A tcp\nset A SO_EXCLUSIVEADDRUSE\n").is_ok());
+    assert!(!problems("os windows\nsocket A tcp\nset A SO_REUSEPORT\n").is_empty());
+}
+
+#[test]
+fn family_and_address_mistakes() {
+    let p = problems("socket A tcp\nbind A [::1]:80\nsocket B tcp6\nbind B 127.0.0.1:80\nbind B ::1:80\n");
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(p[0].starts_with("2:8: `A` is an IPv4 socket"), "{}", p[0]);
+    assert!(p[1].contains("[::ffff:127.0.0.1]"), "{}", p[1]);
+    assert!(p[2].contains("needs brackets"), "{}", p[2]);
+}
+
+#[test]
+fn expectations_use_the_scenarios_os_names() {
+    assert!(parse("socket A tcp\nbind A 127.0.0.1:80 => EADDRINUSE\n").is_ok());
+    let p = problems("os windows\nsocket A tcp\nbind A 127.0.0.1:80 => EADDRINUSE\n");
+    assert_eq!(p, vec!["3:24: expected `ok` or a Windows error name such as WSAEADDRINUSE, found `EADDRINUSE`"]);
+    // EWOULDBLOCK is EAGAIN on Unix.
+    let s = parse("socket A tcp\nbind A 127.0.0.1:80\nlisten A\naccept A B => ewouldblock\n").unwrap();
+    assert_eq!(s.steps[3].expect.as_deref(), Some("EAGAIN"));
+}
+
+#[test]
+fn header_after_steps_and_duplicates() {
+    let p = problems("os linux\nsocket A tcp\nos macos\n");
+    assert_eq!(p, vec!["3:1: `os` belongs to the header, before the first step"]);
+    let p = problems("os linux\nos macos\n");
+    assert_eq!(p, vec!["2:1: a second `os` (the first is on line 1)"]);
+}
+
+#[test]
+fn names_live_from_creation_to_close() {
+    let p = problems("socket A tcp\nclose A\nlisten A\nsocket A tcp\nsocket A tcp\n");
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p[0].starts_with("3:8: no socket named `A`"));
+    assert!(p[1].starts_with("5:8: socket `A` already exists (created on line 4)"));
+}
+
+#[test]
+fn missing_arguments_point_past_the_text() {
+    assert_eq!(problems("socket A tcp\nbind A\n"), vec!["2:7: expected ADDR:PORT after `the socket name` (e.g. 0.0.0.0:8080 or [::1]:80), found the end of the line"]);
+}
+
+#[test]
+fn udp_is_not_modelled_yet() {
+    assert_eq!(problems("socket U udp\n"), vec!["1:10: UDP sockets are not modelled yet: bindlab models TCP today (use tcp or tcp6)"]);
+}
+
+#[test]
+fn clients_need_a_local_address() {
+    let p = problems("client 10.1.2.3:80\nclient 0.0.0.0:80\n");
+    assert!(p[0].contains("add it with `iface 10.1.2.3`"), "{}", p[0]);
+    assert!(p[1].contains("not the wildcard"), "{}", p[1]);
+}
+
+#[test]
+fn comments_titles_and_case() {
+    let s = parse("TITLE Two servers => one port   # why not\nOS Linux\nSOCKET A TCP  # a comment\nSET A so_reuseaddr OFF\n").unwrap();
+    assert_eq!(s.title.as_deref(), Some("Two servers => one port"));
+    assert_eq!(s.steps.len(), 2);
+    let again = parse(&print(&s)).unwrap();
+    assert_eq!(again.title, s.title);
+}
+
+#[test]
+fn windows_line_endings_and_blank_text() {
+    assert!(parse("socket A tcp\r\nbind A 0.0.0.0:80\r\n").is_ok());
+    assert_eq!(parse("").map(|s| s.steps.len()), Ok(0));
+}

@@ -1,0 +1,155 @@
+//! Properties over generated input. CI runs 10,000 cases per property
+//! (`PROPTEST_CASES=10000`, set by `cargo xtask test`).
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use bindlab_engine::gen::{self, Options};
+use bindlab_engine::host::{Host, State};
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+use bindlab_engine::{parse, print, run, Os, Scenario};
+use proptest::prelude::*;
+
+fn os_strategy() -> impl Strategy<Value = Os> {
+    prop_oneof![Just(Os::Linux), Just(Os::FreeBsd), Just(Os::MacOs), Just(Os::Windows)]
+}
+
+fn gen_opts(os: Os) -> Options {
+    Options { os, ..Options::default() }
+}
+
+/// The Windows and FreeBSD generators must not use options their OS lacks;
+/// scenarios for them are generated as Linux text and run with `--os`.
+fn scenario_for(seed: u64) -> Scenario {
+    gen::scenario(seed, &gen_opts(Os::Linux))
+}
+
+/// No two connections (or TIME_WAITs) hold the same five-tuple.
+fn five_tuples_unique(h: &Host) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for s in h.sockets() {
+        if matches!(s.state, State::Connected | State::TimeWait { .. }) {
+            if let (Some(l), Some(r)) = (s.local, s.remote) {
+                if !seen.insert((l, r)) {
+                    return Err(format!("two sockets share {l} ↔ {r}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn arb_ip() -> impl Strategy<Value = IpAddr> {
+    prop_oneof![
+        Just(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        Just(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+        Just(IpAddr::V4(Ipv4Addr::new(192, 168, 0, 1))),
+        Just(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        Just(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+        Just(IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped())),
+        Just(IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped())),
+        any::<u32>().prop_map(|n| IpAddr::V4(Ipv4Addr::from(n))),
+        any::<u128>().prop_map(|n| IpAddr::V6(Ipv6Addr::from(n))),
+    ]
+}
+
+fn arb_port() -> impl Strategy<Value = PortSpec> {
+    prop_oneof![
+        4 => Just(PortSpec::Num(7000)),
+        1 => Just(PortSpec::Num(0)),
+        1 => any::<u16>().prop_map(PortSpec::Num),
+        1 => "[A-D]".prop_map(PortSpec::Of),
+    ]
+}
+
+/// Steps as code might build them, with no parser to check them: names that
+/// do not exist, addresses of the wrong family, clients anywhere.
+fn arb_step() -> impl Strategy<Value = StepKind> {
+    let name = "[A-D]";
+    let ep = || (arb_ip(), arb_port()).prop_map(|(addr, port)| EndpointSpec { addr, port });
+    prop_oneof![
+        (name, prop_oneof![Just(Proto::Tcp), Just(Proto::Tcp6)]).prop_map(|(name, proto)| StepKind::Socket { name, proto }),
+        (name, prop::sample::select(SockOpt::ALL.to_vec()), any::<bool>()).prop_map(|(name, opt, on)| StepKind::Set { name, opt, on }),
+        (name, ep()).prop_map(|(name, ep)| StepKind::Bind { name, ep }),
+        name.prop_map(|name| StepKind::Listen { name }),
+        (name, ep()).prop_map(|(name, ep)| StepKind::Connect { name, ep }),
+        (name, name).prop_map(|(name, new)| StepKind::Accept { name, new }),
+        name.prop_map(|name| StepKind::Close { name }),
+        (ep(), 1u32..5).prop_map(|(ep, count)| StepKind::Client { ep, count }),
+        (0u64..200_000).prop_map(|ms| StepKind::Wait { ms }),
+        prop::sample::select(vec!["root", "alice", "bob"]).prop_map(|n| StepKind::User { name: n.to_string() }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn parser_never_panics_on_any_text(text in "\\PC{0,400}") {
+        let _ = parse(&text);
+    }
+
+    #[test]
+    fn parser_never_panics_on_near_miss_scenarios(seed: u64, cut in 0usize..2000, junk in "[ \\[\\]:@=>#x0-9a-zA-Z_.-]{0,12}") {
+        let mut text = print(&scenario_for(seed));
+        let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count().max(1)).unwrap_or(0);
+        text.insert_str(at, &junk);
+        if let Err(problems) = parse(&text) {
+            for p in problems {
+                prop_assert!(p.line >= 1 && p.col >= 1, "{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_generated_scenario_runs_on_every_os_without_panicking(seed: u64, os in os_strategy()) {
+        let s = scenario_for(seed);
+        let r = run(&s, os);
+        prop_assert_eq!(r.steps.len(), s.steps.len());
+    }
+
+    #[test]
+    fn any_unchecked_steps_never_panic_and_keep_five_tuples_unique(steps in prop::collection::vec(arb_step(), 0..40), os in os_strategy()) {
+        let mut h = Host::new(os, &["192.168.0.1".parse().unwrap()], 7);
+        for kind in steps {
+            let _ = h.apply(&Step::new(kind));
+            if let Err(e) = five_tuples_unique(&h) {
+                prop_assert!(false, "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn five_tuples_stay_unique(seed: u64, os in os_strategy()) {
+        let s = scenario_for(seed);
+        let mut h = Host::new(os, &s.ifaces, s.seed);
+        for step in &s.steps {
+            h.apply(step);
+            if let Err(e) = five_tuples_unique(&h) {
+                prop_assert!(false, "{} after line {} of\n{}", e, step.line, print(&s));
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_scenario_gives_the_same_report(seed: u64, os in os_strategy()) {
+        let s = scenario_for(seed);
+        prop_assert_eq!(run(&s, os), run(&s, os));
+    }
+
+    #[test]
+    fn print_then_parse_gives_the_scenario_back(seed: u64) {
+        let s = scenario_for(seed);
+        let mut again = parse(&print(&s)).map_err(|p| TestCaseError::fail(format!("{}\n{}", p[0], print(&s))))?;
+        again.steps.iter_mut().for_each(|st| st.line = 0);
+        prop_assert_eq!(again, s);
+    }
+
+    #[test]
+    fn failures_always_name_a_rule_and_a_why(seed: u64, os in os_strategy()) {
+        let s = scenario_for(seed);
+        for st in run(&s, os).steps {
+            if st.result != "ok" {
+                prop_assert!(st.rule.is_some() && st.why.as_deref().is_some_and(|w| !w.is_empty()), "line {} {}", st.line, st.result);
+            }
+        }
+    }
+}
