@@ -303,18 +303,16 @@ impl Host {
         self.by_name.get(name).map(|&id| self.socket(id))
     }
 
-    /// Every socket holding `port`, other than `except`, oldest bind first.
+    /// Every socket holding `port`, other than `except`, oldest bind first
+    /// (a bucket is appended to as sockets bind, so it is in bind order).
     pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
-        let mut v: Vec<&Socket> = self
-            .by_port
+        self.by_port
             .get(&port)
             .into_iter()
             .flatten()
             .filter(|&&id| id != except)
             .map(|&id| self.socket(id))
-            .collect();
-        v.sort_by_key(|s| s.bound_seq);
-        v
+            .collect()
     }
 
     /// Listening sockets on `port`.

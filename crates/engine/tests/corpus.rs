@@ -17,7 +17,10 @@ fn corpus_files() -> Vec<PathBuf> {
         }
     }
     let mut v = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus"), &mut v);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus"),
+        &mut v,
+    );
     v.sort();
     v
 }
@@ -26,10 +29,18 @@ fn corpus_files() -> Vec<PathBuf> {
 fn corpus_is_big_enough_and_covers_the_tables() {
     let files = corpus_files();
     assert!(files.len() >= 150, "only {} corpus files", files.len());
-    let win = files.iter().filter(|p| p.to_string_lossy().contains("windows/tables/")).count();
+    let win = files
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("windows/tables/"))
+        .count();
     assert_eq!(win, 72, "every cell of Microsoft's two Server 2003+ tables");
     for os in ["linux", "freebsd", "macos", "windows"] {
-        assert!(files.iter().any(|p| p.to_string_lossy().contains(&format!("corpus/{os}/"))), "no {os} scenarios");
+        assert!(
+            files
+                .iter()
+                .any(|p| p.to_string_lossy().contains(&format!("corpus/{os}/"))),
+            "no {os} scenarios"
+        );
     }
 }
 
@@ -45,7 +56,14 @@ fn every_expectation_holds() {
             if let Some(pass) = st.pass {
                 expectations += 1;
                 if !pass {
-                    failures.push(format!("{}:{}: expected {:?}, got {} ({:?})", f.display(), st.line, st.expected, st.result, st.why));
+                    failures.push(format!(
+                        "{}:{}: expected {:?}, got {} ({:?})",
+                        f.display(),
+                        st.line,
+                        st.expected,
+                        st.result,
+                        st.why
+                    ));
                 }
             }
         }
@@ -58,7 +76,8 @@ fn every_expectation_holds() {
 fn corpus_round_trips_and_runs_everywhere() {
     for f in corpus_files() {
         let s = parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
-        let again = parse(&print(&s)).unwrap_or_else(|p| panic!("{}: printed text does not parse: {}", f.display(), p[0]));
+        let again = parse(&print(&s))
+            .unwrap_or_else(|p| panic!("{}: printed text does not parse: {}", f.display(), p[0]));
         let strip = |mut s: bindlab_engine::Scenario| {
             s.steps.iter_mut().for_each(|st| st.line = 0);
             s
@@ -68,7 +87,14 @@ fn corpus_round_trips_and_runs_everywhere() {
         for rep in run_all(&s).runs.values() {
             for st in &rep.steps {
                 if st.result != "ok" {
-                    assert!(st.rule.is_some() && st.why.is_some(), "{}:{} {} on {}: no rule", f.display(), st.line, st.result, rep.os);
+                    assert!(
+                        st.rule.is_some() && st.why.is_some(),
+                        "{}:{} {} on {}: no rule",
+                        f.display(),
+                        st.line,
+                        st.result,
+                        rep.os
+                    );
                 }
             }
         }
@@ -81,9 +107,16 @@ fn the_specs_example() {
     let s = parse(text).unwrap();
     let r = run(&s, Os::Linux);
     let b = &r.steps[6];
-    assert_eq!((b.line, b.op, b.socket.as_deref(), b.result.as_str()), (11, "bind", Some("B"), "EADDRINUSE"));
+    assert_eq!(
+        (b.line, b.op, b.socket.as_deref(), b.result.as_str()),
+        (11, "bind", Some("B"), "EADDRINUSE")
+    );
     assert_eq!(b.rule, Some("linux.bind.listener-holds-port"));
-    assert!(b.why.as_deref().unwrap().contains("A is listening on 0.0.0.0:21"));
+    assert!(b
+        .why
+        .as_deref()
+        .unwrap()
+        .contains("A is listening on 0.0.0.0:21"));
     assert_eq!(b.pass, Some(true));
     let c = &r.steps[7];
     assert_eq!(c.accepted_by.as_ref().unwrap().get("A"), Some(&3));
@@ -91,7 +124,10 @@ fn the_specs_example() {
     let all = run_all(&s);
     for os in [Os::FreeBsd, Os::MacOs, Os::Windows] {
         assert_eq!(all.runs[&os].steps[6].result, "ok", "{os}");
-        assert_eq!(all.runs[&os].steps[6].pass, None, "expectations are for the scenario's own OS");
+        assert_eq!(
+            all.runs[&os].steps[6].pass, None,
+            "expectations are for the scenario's own OS"
+        );
     }
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["format"], 1);

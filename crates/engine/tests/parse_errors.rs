@@ -4,7 +4,12 @@
 use bindlab_engine::{parse, print, Problem};
 
 fn problems(text: &str) -> Vec<String> {
-    parse(text).err().unwrap_or_default().iter().map(Problem::to_string).collect()
+    parse(text)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(Problem::to_string)
+        .collect()
 }
 
 #[test]
@@ -13,8 +18,16 @@ fn reports_every_problem_with_line_and_column() {
     let p = problems(text);
     assert_eq!(p.len(), 3, "{p:?}");
     assert_eq!(p[0], "3:16: port 99999 is out of range (0–65535)");
-    assert!(p[1].starts_with("4:8: no socket named `B` exists at this point (sockets open here: A)"), "{}", p[1]);
-    assert!(p[2].starts_with("5:1: expected a step (socket, set, bind,"), "{}", p[2]);
+    assert!(
+        p[1].starts_with("4:8: no socket named `B` exists at this point (sockets open here: A)"),
+        "{}",
+        p[1]
+    );
+    assert!(
+        p[2].starts_with("5:1: expected a step (socket, set, bind,"),
+        "{}",
+        p[2]
+    );
 }
 
 #[test]
@@ -27,7 +40,9 @@ fn option_of_another_os_is_a_text_problem() {
 
 #[test]
 fn family_and_address_mistakes() {
-    let p = problems("socket A tcp\nbind A [::1]:80\nsocket B tcp6\nbind B 127.0.0.1:80\nbind B ::1:80\n");
+    let p = problems(
+        "socket A tcp\nbind A [::1]:80\nsocket B tcp6\nbind B 127.0.0.1:80\nbind B ::1:80\n",
+    );
     assert_eq!(p.len(), 3, "{p:?}");
     assert!(p[0].starts_with("2:8: `A` is an IPv4 socket"), "{}", p[0]);
     assert!(p[1].contains("[::ffff:127.0.0.1]"), "{}", p[1]);
@@ -38,16 +53,25 @@ fn family_and_address_mistakes() {
 fn expectations_use_the_scenarios_os_names() {
     assert!(parse("socket A tcp\nbind A 127.0.0.1:80 => EADDRINUSE\n").is_ok());
     let p = problems("os windows\nsocket A tcp\nbind A 127.0.0.1:80 => EADDRINUSE\n");
-    assert_eq!(p, vec!["3:24: expected `ok` or a Windows error name such as WSAEADDRINUSE, found `EADDRINUSE`"]);
+    assert_eq!(
+        p,
+        vec![
+            "3:24: expected `ok` or a Windows error name such as WSAEADDRINUSE, found `EADDRINUSE`"
+        ]
+    );
     // EWOULDBLOCK is EAGAIN on Unix.
-    let s = parse("socket A tcp\nbind A 127.0.0.1:80\nlisten A\naccept A B => ewouldblock\n").unwrap();
+    let s =
+        parse("socket A tcp\nbind A 127.0.0.1:80\nlisten A\naccept A B => ewouldblock\n").unwrap();
     assert_eq!(s.steps[3].expect.as_deref(), Some("EAGAIN"));
 }
 
 #[test]
 fn header_after_steps_and_duplicates() {
     let p = problems("os linux\nsocket A tcp\nos macos\n");
-    assert_eq!(p, vec!["3:1: `os` belongs to the header, before the first step"]);
+    assert_eq!(
+        p,
+        vec!["3:1: `os` belongs to the header, before the first step"]
+    );
     let p = problems("os linux\nos macos\n");
     assert_eq!(p, vec!["2:1: a second `os` (the first is on line 1)"]);
 }
@@ -67,7 +91,10 @@ fn missing_arguments_point_past_the_text() {
 
 #[test]
 fn udp_is_not_modelled_yet() {
-    assert_eq!(problems("socket U udp\n"), vec!["1:10: UDP sockets are not modelled yet: bindlab models TCP today (use tcp or tcp6)"]);
+    assert_eq!(
+        problems("socket U udp\n"),
+        vec!["1:10: UDP sockets are not modelled yet: bindlab models TCP today (use tcp or tcp6)"]
+    );
 }
 
 #[test]

@@ -11,11 +11,19 @@ use bindlab_engine::{parse, print, run, Os, Scenario};
 use proptest::prelude::*;
 
 fn os_strategy() -> impl Strategy<Value = Os> {
-    prop_oneof![Just(Os::Linux), Just(Os::FreeBsd), Just(Os::MacOs), Just(Os::Windows)]
+    prop_oneof![
+        Just(Os::Linux),
+        Just(Os::FreeBsd),
+        Just(Os::MacOs),
+        Just(Os::Windows)
+    ]
 }
 
 fn gen_opts(os: Os) -> Options {
-    Options { os, ..Options::default() }
+    Options {
+        os,
+        ..Options::default()
+    }
 }
 
 /// The Windows and FreeBSD generators must not use options their OS lacks;
@@ -68,8 +76,14 @@ fn arb_step() -> impl Strategy<Value = StepKind> {
     let name = "[A-D]";
     let ep = || (arb_ip(), arb_port()).prop_map(|(addr, port)| EndpointSpec { addr, port });
     prop_oneof![
-        (name, prop_oneof![Just(Proto::Tcp), Just(Proto::Tcp6)]).prop_map(|(name, proto)| StepKind::Socket { name, proto }),
-        (name, prop::sample::select(SockOpt::ALL.to_vec()), any::<bool>()).prop_map(|(name, opt, on)| StepKind::Set { name, opt, on }),
+        (name, prop_oneof![Just(Proto::Tcp), Just(Proto::Tcp6)])
+            .prop_map(|(name, proto)| StepKind::Socket { name, proto }),
+        (
+            name,
+            prop::sample::select(SockOpt::ALL.to_vec()),
+            any::<bool>()
+        )
+            .prop_map(|(name, opt, on)| StepKind::Set { name, opt, on }),
         (name, ep()).prop_map(|(name, ep)| StepKind::Bind { name, ep }),
         name.prop_map(|name| StepKind::Listen { name }),
         (name, ep()).prop_map(|(name, ep)| StepKind::Connect { name, ep }),
@@ -77,7 +91,9 @@ fn arb_step() -> impl Strategy<Value = StepKind> {
         name.prop_map(|name| StepKind::Close { name }),
         (ep(), 1u32..5).prop_map(|(ep, count)| StepKind::Client { ep, count }),
         (0u64..200_000).prop_map(|ms| StepKind::Wait { ms }),
-        prop::sample::select(vec!["root", "alice", "bob"]).prop_map(|n| StepKind::User { name: n.to_string() }),
+        prop::sample::select(vec!["root", "alice", "bob"]).prop_map(|n| StepKind::User {
+            name: n.to_string()
+        }),
     ]
 }
 

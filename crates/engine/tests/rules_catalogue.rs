@@ -22,7 +22,9 @@ fn ids_in_code() -> BTreeSet<String> {
             let prefix = part.split('.').next().unwrap_or("");
             if ["common", "linux", "bsd", "freebsd", "macos", "windows"].contains(&prefix)
                 && part.matches('.').count() >= 1
-                && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
             {
                 ids.insert(part.to_string());
             }
@@ -38,7 +40,11 @@ fn catalogue_parses_with_unique_ids_and_full_entries() {
     let ids: BTreeSet<&str> = cat.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids.len(), cat.len(), "duplicate rule ids");
     for r in cat {
-        assert!(!r.title.is_empty() && r.explanation.len() > 40 && !r.source.is_empty(), "thin entry {}", r.id);
+        assert!(
+            !r.title.is_empty() && r.explanation.len() > 40 && !r.source.is_empty(),
+            "thin entry {}",
+            r.id
+        );
     }
 }
 
@@ -46,12 +52,22 @@ fn catalogue_parses_with_unique_ids_and_full_entries() {
 fn every_rule_in_code_is_in_the_catalogue() {
     let cat: BTreeSet<String> = catalogue().iter().map(|r| r.id.clone()).collect();
     let missing: Vec<String> = ids_in_code().difference(&cat).cloned().collect();
-    assert!(missing.is_empty(), "rules used in code but missing from rules.json: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules used in code but missing from rules.json: {missing:?}"
+    );
 }
 
 #[test]
 fn every_catalogue_entry_is_used_by_code() {
     let code = ids_in_code();
-    let unused: Vec<String> = catalogue().iter().map(|r| r.id.clone()).filter(|id| !code.contains(id)).collect();
-    assert!(unused.is_empty(), "rules in rules.json that no code reports: {unused:?}");
+    let unused: Vec<String> = catalogue()
+        .iter()
+        .map(|r| r.id.clone())
+        .filter(|id| !code.contains(id))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "rules in rules.json that no code reports: {unused:?}"
+    );
 }

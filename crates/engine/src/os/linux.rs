@@ -371,10 +371,10 @@ impl OsRules for Linux {
                 )),
             };
         }
-        let mut probe = s.clone();
-        probe.opts.v6only = v6only;
+        // `view` carries the v6only the bind would set; the conflict rule reads
+        // only the reuse flags, owner and name from `s`.
         BindAnswer {
-            decision: self.get_port(host, &probe, view, addr.port, false),
+            decision: self.get_port(host, s, view, addr.port, false),
             port: addr.port,
         }
     }
