@@ -1,1 +1,202 @@
-fn main() {}
+//! bindlab's build chores, in Rust (see ARCHITECTURE.md):
+//!
+//! ```text
+//! cargo xtask test      every test of the project (what CI runs)
+//! cargo xtask bench     the benchmarks, printing figures
+//! ```
+//! Each command installs what it needs on a fresh machine, or says exactly
+//! what to install when it cannot.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let r = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("bench") => bench(),
+        _ => Err("usage: cargo xtask test | bench".to_string()),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root, echoing it; fails on a non-zero exit.
+fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
+    let shown = if args.len() > 8 {
+        format!("{} … ({} arguments)", args[..3].join(" "), args.len())
+    } else {
+        args.join(" ")
+    };
+    println!("\n$ {program} {shown}");
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Installs a Debian package when its program is missing (as root), or
+/// says what to install.
+fn ensure_apt(program: &str, package: &str) -> Result {
+    if have(program) {
+        return Ok(());
+    }
+    if !is_root() || !have("apt-get") {
+        return Err(format!("`{program}` is missing: install the `{package}` package (e.g. sudo apt-get install -y {package})"));
+    }
+    run("apt-get", &["update", "-qq"], &[])?;
+    run(
+        "apt-get",
+        &["install", "-y", "-qq", package],
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+    )
+}
+
+fn ensure_wasm_target() -> Result {
+    if !have("rustup") {
+        return Err(
+            "rustup is missing; the wasm32-unknown-unknown target needs it (https://rustup.rs)"
+                .into(),
+        );
+    }
+    run("rustup", &["target", "add", "wasm32-unknown-unknown"], &[])
+}
+
+/// Every `.bindlab` file under `dir`, sorted.
+fn scenario_files(dir: &Path) -> Vec<String> {
+    fn walk(d: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "bindlab") {
+                out.push(
+                    p.strip_prefix(root())
+                        .unwrap_or(&p)
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(dir, &mut v);
+    v.sort();
+    v
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    ensure_wasm_target()?;
+    ensure_apt("ip", "iproute2")?;
+
+    println!("\n== formatting");
+    run("cargo", &["fmt", "--all", "--", "--check"], &[])?;
+
+    println!("\n== the engine builds for the browser (wasm32-unknown-unknown)");
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "bindlab-engine",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+        &[],
+    )?;
+
+    println!("\n== unit, corpus and property tests (10,000 cases per property)");
+    run(
+        "cargo",
+        &["test", "--workspace", "--quiet"],
+        &[("PROPTEST_CASES", "10000")],
+    )?;
+
+    println!("\n== bindlab check on the corpus");
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "bindlab-cli",
+            "-p",
+            "bindlab-kernel",
+        ],
+        &[],
+    )?;
+    let bindlab = root()
+        .join("target/release/bindlab")
+        .to_string_lossy()
+        .into_owned();
+    let corpus = scenario_files(&root().join("corpus"));
+    let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
+    run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])?;
+
+    println!("\n== the real Linux kernel as oracle");
+    if !is_root() {
+        // `bindlab verify` works for ordinary users (one file at a time, in a
+        // user namespace); the corpus and the random differential need root.
+        println!("SKIPPED: the kernel checks need root (a network namespace per scenario). CI runs as root.");
+    } else {
+        let linux = scenario_files(&root().join("corpus/linux"));
+        let files: Vec<&str> = linux.iter().map(String::as_str).collect();
+        run(&bindlab, &[&["verify"], files.as_slice()].concat(), &[])?;
+        let diff = root()
+            .join("target/release/kernel-diff")
+            .to_string_lossy()
+            .into_owned();
+        run(&diff, &["--count", "1000"], &[])?;
+    }
+    println!(
+        "\nall tests passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn bench() -> Result {
+    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])
+}

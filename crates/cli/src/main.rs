@@ -24,7 +24,7 @@ usage:
   bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
-  bindlab verify FILE                          run the scenario on this machine's Linux kernel and
+  bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
 FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.";
@@ -242,15 +242,20 @@ fn cmd_rules(args: &[String]) -> ExitCode {
 #[cfg(target_os = "linux")]
 fn cmd_verify(args: &[String]) -> ExitCode {
     use bindlab_kernel::{compare, runner};
-    let [file] = args else {
-        return usage_error("verify takes one FILE");
-    };
-    let scenario = match load(file) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    if scenario.os != Os::Linux {
-        eprintln!("bindlab: note: {file} is a {} scenario; this machine can only check the Linux prediction", scenario.os);
+    if args.is_empty() {
+        return usage_error("verify needs one or more FILEs");
+    }
+    let mut scenarios = Vec::new();
+    for file in args {
+        match load(file) {
+            Ok(s) => {
+                if s.os != Os::Linux {
+                    eprintln!("bindlab: note: {file} is a {} scenario; this machine can only check the Linux prediction", s.os);
+                }
+                scenarios.push((file, s));
+            }
+            Err(code) => return code,
+        }
     }
     let iso = match runner::isolate() {
         Ok(i) => i,
@@ -259,19 +264,40 @@ fn cmd_verify(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match compare::verify(&scenario, iso) {
-        Ok(rows) => {
-            print!("{}", compare::render(&rows));
-            if compare::all_agree(&rows) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
+    if iso == runner::Isolation::AlreadyIsolated && scenarios.len() > 1 {
+        eprintln!("bindlab: as an ordinary user all scenarios would share one namespace; verify one FILE at a time, or run as root");
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for (file, scenario) in &scenarios {
+        match compare::verify(scenario, iso) {
+            Ok(rows) => {
+                let agree = compare::all_agree(&rows);
+                if scenarios.len() == 1 || !agree {
+                    if scenarios.len() > 1 {
+                        println!("{file}:");
+                    }
+                    print!("{}", compare::render(&rows));
+                }
+                if agree {
+                    passed += 1;
+                } else {
+                    failed += 1;
+                }
+            }
+            Err(e) => {
+                eprintln!("bindlab: {file}: {e}");
+                return ExitCode::from(2);
             }
         }
-        Err(e) => {
-            eprintln!("bindlab: {e}");
-            ExitCode::from(2)
-        }
+    }
+    if scenarios.len() > 1 {
+        println!("{passed} passed, {failed} failed");
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -408,3 +408,89 @@ impl OsRules for FreeBsd {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+    use crate::{host::Host, Os};
+
+    fn host() -> Host {
+        Host::new(Os::FreeBsd, &["192.168.0.1".parse().unwrap()], 1)
+    }
+    fn apply(h: &mut Host, k: StepKind) -> String {
+        h.apply(&Step::new(k)).result
+    }
+    fn sock(h: &mut Host, n: &str, opts: &[SockOpt], addr: &str, port: u16) -> String {
+        apply(
+            h,
+            StepKind::Socket {
+                name: n.into(),
+                proto: if addr.contains(':') {
+                    Proto::Tcp6
+                } else {
+                    Proto::Tcp
+                },
+            },
+        );
+        for o in opts {
+            apply(
+                h,
+                StepKind::Set {
+                    name: n.into(),
+                    opt: *o,
+                    on: true,
+                },
+            );
+        }
+        apply(
+            h,
+            StepKind::Bind {
+                name: n.into(),
+                ep: EndpointSpec {
+                    addr: addr.parse().unwrap(),
+                    port: PortSpec::Num(port),
+                },
+            },
+        )
+    }
+
+    #[test]
+    fn only_the_new_sockets_flag_counts() {
+        let mut h = host();
+        assert_eq!(sock(&mut h, "A", &[], "0.0.0.0", 21), "ok");
+        assert_eq!(
+            sock(&mut h, "B", &[SockOpt::SoReuseAddr], "192.168.0.1", 21),
+            "ok"
+        );
+        assert_eq!(sock(&mut h, "C", &[], "192.168.0.1", 22), "ok");
+        assert_eq!(
+            sock(&mut h, "D", &[SockOpt::SoReuseAddr], "192.168.0.1", 22),
+            "EADDRINUSE",
+            "exact duplicate"
+        );
+    }
+
+    #[test]
+    fn lb_and_plain_reuseport_do_not_mix_but_lb_pairs_do() {
+        let mut h = host();
+        assert_eq!(
+            sock(&mut h, "A", &[SockOpt::SoReusePortLb], "127.0.0.1", 80),
+            "ok"
+        );
+        assert_eq!(
+            sock(&mut h, "B", &[SockOpt::SoReusePort], "127.0.0.1", 80),
+            "EADDRINUSE"
+        );
+        assert_eq!(
+            sock(&mut h, "C", &[SockOpt::SoReusePortLb], "127.0.0.1", 80),
+            "ok"
+        );
+    }
+
+    #[test]
+    fn v6only_by_default() {
+        let mut h = host();
+        assert_eq!(sock(&mut h, "A", &[], "0.0.0.0", 80), "ok");
+        assert_eq!(sock(&mut h, "B", &[], "::", 80), "ok");
+    }
+}

@@ -316,3 +316,101 @@ impl OsRules for MacOs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+    use crate::{host::Host, Os};
+
+    fn apply(h: &mut Host, k: StepKind) -> String {
+        h.apply(&Step::new(k)).result
+    }
+    fn sock(h: &mut Host, n: &str, opts: &[SockOpt], addr: &str, port: u16) -> String {
+        apply(
+            h,
+            StepKind::Socket {
+                name: n.into(),
+                proto: Proto::Tcp,
+            },
+        );
+        for o in opts {
+            apply(
+                h,
+                StepKind::Set {
+                    name: n.into(),
+                    opt: *o,
+                    on: true,
+                },
+            );
+        }
+        apply(
+            h,
+            StepKind::Bind {
+                name: n.into(),
+                ep: EndpointSpec {
+                    addr: addr.parse().unwrap(),
+                    port: PortSpec::Num(port),
+                },
+            },
+        )
+    }
+
+    #[test]
+    fn low_ports_only_on_specific_addresses_need_root() {
+        let mut h = Host::new(Os::MacOs, &[], 1);
+        apply(
+            &mut h,
+            StepKind::User {
+                name: "alice".into(),
+            },
+        );
+        assert_eq!(sock(&mut h, "A", &[], "0.0.0.0", 80), "ok");
+        assert_eq!(sock(&mut h, "B", &[], "127.0.0.1", 81), "EACCES");
+    }
+
+    #[test]
+    fn different_users_share_only_the_wildcard() {
+        let mut h = Host::new(Os::MacOs, &[], 1);
+        apply(
+            &mut h,
+            StepKind::User {
+                name: "alice".into(),
+            },
+        );
+        assert_eq!(
+            sock(&mut h, "A", &[SockOpt::SoReusePort], "0.0.0.0", 8080),
+            "ok"
+        );
+        apply(&mut h, StepKind::User { name: "bob".into() });
+        assert_eq!(
+            sock(&mut h, "B", &[SockOpt::SoReusePort], "0.0.0.0", 8080),
+            "ok"
+        );
+        // The check looks at one best-fitting socket (newest first): for bob
+        // that is his own wildcard, for carol it is bob's.
+        assert_eq!(
+            sock(&mut h, "C", &[SockOpt::SoReusePort], "127.0.0.1", 8080),
+            "ok"
+        );
+        apply(
+            &mut h,
+            StepKind::User {
+                name: "carol".into(),
+            },
+        );
+        assert_eq!(
+            sock(&mut h, "D", &[SockOpt::SoReusePort], "127.0.0.1", 8081),
+            "ok"
+        );
+        assert_eq!(
+            sock(&mut h, "E", &[SockOpt::SoReusePort], "127.0.0.1", 8080),
+            "EADDRINUSE"
+        );
+    }
+
+    #[test]
+    fn only_127_0_0_1_is_on_loopback() {
+        let mut h = Host::new(Os::MacOs, &[], 1);
+        assert_eq!(sock(&mut h, "A", &[], "127.0.0.2", 8080), "EADDRNOTAVAIL");
+    }
+}
