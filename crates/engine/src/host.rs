@@ -219,6 +219,8 @@ pub struct Host {
     users: BTreeMap<String, u32>,
     user: String,
     socks: Vec<Option<Socket>>,
+    /// Slots of destroyed sockets, reused first (keeps the slab small and warm).
+    free: Vec<SockId>,
     by_name: HashMap<String, SockId>,
     by_port: HashMap<u16, Vec<SockId>>,
     ehash: HashMap<(SockAddr, SockAddr), SockId>,
@@ -238,6 +240,7 @@ impl Host {
             users,
             user: "root".to_string(),
             socks: Vec::new(),
+            free: Vec::new(),
             by_name: HashMap::new(),
             by_port: HashMap::new(),
             ehash: HashMap::new(),
@@ -306,13 +309,22 @@ impl Host {
     /// Every socket holding `port`, other than `except`, oldest bind first
     /// (a bucket is appended to as sockets bind, so it is in bind order).
     pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
+        self.owners_iter(port, except).collect()
+    }
+
+    /// [`Host::owners`] without collecting; `.rev()` walks newest first, as
+    /// the BSD hash chains do.
+    pub fn owners_iter(
+        &self,
+        port: u16,
+        except: SockId,
+    ) -> impl DoubleEndedIterator<Item = &Socket> {
         self.by_port
             .get(&port)
             .into_iter()
             .flatten()
-            .filter(|&&id| id != except)
+            .filter(move |&&id| id != except)
             .map(|&id| self.socket(id))
-            .collect()
     }
 
     /// Listening sockets on `port`.
@@ -328,7 +340,9 @@ impl Host {
     }
 
     pub fn tuple(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {
-        self.ehash.get(&(local, remote)).map(|&id| self.socket(id))
+        self.ehash
+            .get(&wire(local, remote))
+            .map(|&id| self.socket(id))
     }
 
     /// A stable stand-in for the kernel's keyed 4-tuple hash (splitmix64 over
@@ -364,6 +378,9 @@ impl Host {
         if s.named {
             self.by_name.insert(s.label.clone(), id);
         }
+        if self.free.last() == Some(&id) {
+            self.free.pop();
+        }
         if id == self.socks.len() {
             self.socks.push(Some(s));
         } else {
@@ -373,7 +390,7 @@ impl Host {
     }
 
     fn next_id(&self) -> SockId {
-        self.socks.len()
+        self.free.last().copied().unwrap_or(self.socks.len())
     }
 
     fn next_seq(&mut self) -> u64 {
@@ -420,8 +437,8 @@ impl Host {
         if let Some(l) = s.local {
             self.unhash_port(id, l.port);
             if let Some(r) = s.remote {
-                if self.ehash.get(&(l, r)) == Some(&id) {
-                    self.ehash.remove(&(l, r));
+                if self.ehash.get(&wire(l, r)) == Some(&id) {
+                    self.ehash.remove(&wire(l, r));
                 }
             }
         }
@@ -433,6 +450,15 @@ impl Host {
                 lst.queue.retain(|&c| c != id);
             }
         }
+        // The slot will be reused: the peer must not keep pointing at it.
+        if let Some(Peer::Local(p)) = s.peer {
+            if let Some(Some(ps)) = self.socks.get_mut(p) {
+                if ps.peer == Some(Peer::Local(id)) {
+                    ps.peer = None;
+                }
+            }
+        }
+        self.free.push(id);
     }
 
     /// A connection's peer closed it (FIN): closing now is a passive close.
@@ -456,8 +482,8 @@ impl Host {
         }
         let (local, remote, locked) = (ps.local, ps.remote, ps.port_locked);
         if let (Some(l), Some(r)) = (local, remote) {
-            if self.ehash.get(&(l, r)) == Some(&p) {
-                self.ehash.remove(&(l, r));
+            if self.ehash.get(&wire(l, r)) == Some(&p) {
+                self.ehash.remove(&wire(l, r));
             }
         }
         let release = self.rules().release_port_on_failed_connect() && !locked;
@@ -872,7 +898,7 @@ impl Host {
             s.remote = Some(dst);
             s.state = State::Connected;
             s.peer = Some(Peer::Local(id));
-            self.ehash.insert((local, dst), id);
+            self.ehash.insert(wire(local, dst), id);
             rep.local = Some(local);
             rep.remote = Some(dst);
             return Decision::ok_by(
@@ -944,7 +970,7 @@ impl Host {
             s.remote = Some(dst);
             s.state = State::Connected;
         }
-        self.ehash.insert((local, dst), id);
+        self.ehash.insert(wire(local, dst), id);
         rep.local = Some(local);
         rep.remote = Some(dst);
         // The other side: a connection queued on the listener.
@@ -1045,7 +1071,7 @@ impl Host {
             from_exclusive: l.bind_opts.exclusive,
         });
         self.set_local(id, local);
-        self.ehash.insert((local, remote), id);
+        self.ehash.insert(wire(local, remote), id);
         for &x in listeners {
             self.sock_mut(x).queue.push_back(id);
         }
@@ -1167,6 +1193,15 @@ impl Host {
             ) => Decision::ok_by(rule, why),
         }
     }
+}
+
+/// A 4-tuple as it appears on the wire: an IPv6 socket talking to an IPv4
+/// peer through v4-mapped addresses shares the IPv4 tuple space.
+fn wire(local: SockAddr, remote: SockAddr) -> (SockAddr, SockAddr) {
+    (
+        SockAddr::new(unmap(local.ip), local.port),
+        SockAddr::new(unmap(remote.ip), remote.port),
+    )
 }
 
 /// Runs a whole scenario on `os`; the building block of [`crate::run`].

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use bindlab_engine::addr::SockAddr;
 use bindlab_engine::gen::{self, Options};
 use bindlab_engine::host::{Host, State};
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
@@ -38,7 +39,9 @@ fn five_tuples_unique(h: &Host) -> Result<(), String> {
     for s in h.sockets() {
         if matches!(s.state, State::Connected | State::TimeWait { .. }) {
             if let (Some(l), Some(r)) = (s.local, s.remote) {
-                if !seen.insert((l, r)) {
+                // Compared as on the wire: ::ffff:a.b.c.d is a.b.c.d.
+                let wire = |a: SockAddr| SockAddr::new(bindlab_engine::addr::unmap(a.ip), a.port);
+                if !seen.insert((wire(l), wire(r))) {
                     return Err(format!("two sockets share {l} ↔ {r}"));
                 }
             }

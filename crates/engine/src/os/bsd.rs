@@ -55,8 +55,7 @@ pub(crate) fn lookup_wild<'h>(
     port: u16,
     me: &Socket,
 ) -> Option<&'h Socket> {
-    let mut owners = host.owners(port, me.id);
-    owners.reverse();
+    let owners = host.owners_iter(port, me.id).rev();
     let mut best: Option<(&Socket, u32)> = None;
     for t in owners {
         let Some((addr, mapped)) = placed(space, t) else {

@@ -263,7 +263,7 @@ impl OsRules for FreeBsd {
                     let names: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
                     Decision::ok_by(
                         "bsd.listen.no-recheck",
-                        format!("{} already listen on port {}, but FreeBSD checks addresses only at bind(); listen() does not look again", names.join(", "), s.local_port().unwrap_or(0)),
+                        format!("{} {} already listening on port {}, but FreeBSD checks addresses only at bind(); listen() does not look again", names.join(", "), if names.len() == 1 { "is" } else { "are" }, s.local_port().unwrap_or(0)),
                     )
                 }
             }
