@@ -133,3 +133,151 @@ pub(crate) fn listener_classes<'h>(
 pub(crate) fn at(s: &Socket) -> String {
     s.local.map(|l| l.to_string()).unwrap_or_default()
 }
+
+// ---- verdicts FreeBSD and XNU share (os-rules.md §2.1 and §3) ------------
+
+use crate::addr::SockAddr;
+use crate::errno::Errno;
+use crate::host::State;
+use crate::os::{Decision, Os};
+
+/// The checks before any lookup, in `in_pcbbind`'s order: already bound,
+/// a v4-mapped address on a v6-only socket, an address the host lacks.
+pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
+    let name = &s.label;
+    if s.local.is_some() {
+        return Some(Decision::fail(
+            Errno::Inval,
+            "bsd.bind.already-bound",
+            format!("{name} is already bound to {}", at(s)),
+        ));
+    }
+    if let IpAddr::V6(a) = addr.ip {
+        if v4_mapped(a).is_some() && s.opts.v6only {
+            let default = if os.rules().default_v6only() {
+                format!(" ({os}'s default)")
+            } else {
+                String::new()
+            };
+            return Some(Decision::fail(
+                Errno::Inval,
+                "bsd.bind.mapped-on-v6only",
+                format!(
+                    "{name} is IPV6_V6ONLY{default}, so it cannot bind the v4-mapped address {}",
+                    addr.ip
+                ),
+            ));
+        }
+    }
+    if !host.is_local(addr.ip) {
+        let hint = if os.rules().loopback_is_slash8() {
+            ""
+        } else {
+            "; only 127.0.0.1 is on loopback unless aliased"
+        };
+        return Some(Decision::fail(
+            Errno::AddrNotAvail,
+            "bsd.bind.addr-not-local",
+            format!(
+                "{} is not an address of this host (add it with `iface`){hint}",
+                addr.ip
+            ),
+        ));
+    }
+    None
+}
+
+/// The main check found `t` and no shared option applies.
+pub(crate) fn refuse(
+    host: &Host,
+    s: &Socket,
+    t: &Socket,
+    ip: IpAddr,
+    new_has_reuse: bool,
+) -> Decision {
+    let me = &s.label;
+    if new_has_reuse {
+        let why = if s.opts.reuseport || s.opts.reuseport_lb {
+            format!("{} holds exactly {} without the same option; an exact duplicate needs SO_REUSEPORT on both sockets", t.label, at(t))
+        } else {
+            format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
+        };
+        return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
+    }
+    let (rule, why) = if t.is_connected() {
+        ("bsd.bind.connected-holds-port", format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
+    } else if t.is_wildcard() != is_wildcard(ip) {
+        ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+    } else {
+        (
+            "bsd.bind.in-use",
+            format!("{} already holds {}", t.label, at(t)),
+        )
+    };
+    Decision::fail(Errno::AddrInUse, rule, why)
+}
+
+/// Success where the wildcard lookup would have found `t`: the new
+/// socket's reuse option switched the check to exact mode.
+pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -> Decision {
+    Decision::ok_by(
+        "bsd.bind.new-socket-flag",
+        format!("{} ({}) overlaps, but {} set a reuse option: {os} then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t), s.label),
+    )
+}
+
+/// `listen()`: binds an unbound socket (done by the host) and never checks
+/// addresses again.
+pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
+    if matches!(
+        s.state,
+        State::Connected | State::TimeWait { .. } | State::Reset
+    ) {
+        return Decision::fail(
+            Errno::Inval,
+            "bsd.listen.connected",
+            format!(
+                "{} is connected; only an unconnected socket can listen",
+                s.label
+            ),
+        );
+    }
+    let port = s.local_port().unwrap_or(0);
+    let names: Vec<&str> = host
+        .listeners(port)
+        .into_iter()
+        .filter(|o| o.id != s.id)
+        .map(|o| o.label.as_str())
+        .collect();
+    if names.is_empty() {
+        return Decision::ok();
+    }
+    let verb = if names.len() == 1 { "is" } else { "are" };
+    Decision::ok_by(
+        "bsd.listen.no-recheck",
+        format!("{} {verb} already listening on port {port}, but {os} checks addresses only at bind(); listen() does not look again", names.join(", ")),
+    )
+}
+
+/// `connect()` on a listener; `call` names the kernel function that refuses.
+pub(crate) fn connect_on_listener(call: &str) -> Decision {
+    Decision::fail(
+        Errno::OpNotSupp,
+        "bsd.connect.on-listener",
+        format!("a listening socket cannot connect ({call} answers EOPNOTSUPP)"),
+    )
+}
+
+/// `in_pcbconnect` finds the 4-tuple taken.
+pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
+    Decision::fail(
+        Errno::AddrInUse,
+        "bsd.connect.tuple-taken",
+        format!(
+            "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
+            existing.who(host.now_ms),
+            at(existing),
+            existing.remote.map(|r| r.to_string()).unwrap_or_default()
+        ),
+    )
+}

@@ -11,10 +11,10 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd::{self, at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket, State};
+use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
 use crate::scenario::SockOpt;
 
@@ -89,32 +89,11 @@ impl FreeBsd {
                     ),
                 );
             }
-            if any_reuse(s) {
-                let why = if s.opts.reuseport || s.opts.reuseport_lb {
-                    format!("{} holds exactly {} without the same option; an exact duplicate needs SO_REUSEPORT (or SO_REUSEPORT_LB) on both sockets", t.label, at(t))
-                } else {
-                    format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
-                };
-                return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
-            }
-            let (rule, why) = if t.is_connected() {
-                ("bsd.bind.connected-holds-port", format!("{} holds {} with no reuse option on {me}; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
-            } else if t.is_wildcard() != is_wildcard(ip) {
-                ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
-            } else {
-                (
-                    "bsd.bind.in-use",
-                    format!("{} already holds {}", t.label, at(t)),
-                )
-            };
-            return Decision::fail(Errno::AddrInUse, rule, why);
+            return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
             if let Some(t) = lookup_wild(host, space, ip, port, s) {
-                return Decision::ok_by(
-                    "bsd.bind.new-socket-flag",
-                    format!("{} ({}) overlaps, but {me} set a reuse option: FreeBSD then looks only for an exact, unconnected duplicate, and consults only the new socket's flags", t.who(host.now_ms), at(t)),
-                );
+                return bsd::allowed_by_new_flag(host, s, t, Os::FreeBsd);
             }
         }
         Decision::ok()
@@ -178,27 +157,8 @@ impl OsRules for FreeBsd {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         let name = &s.label;
-        if s.local.is_some() {
-            return BindAnswer::fail(Decision::fail(
-                Errno::Inval,
-                "bsd.bind.already-bound",
-                format!("{name} is already bound to {}", at(s)),
-            ));
-        }
-        if let IpAddr::V6(a) = addr.ip {
-            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(Errno::Inval, "bsd.bind.mapped-on-v6only", format!("{name} is IPV6_V6ONLY (FreeBSD's default), so it cannot bind the v4-mapped address {}", addr.ip)));
-            }
-        }
-        if !host.is_local(addr.ip) {
-            return BindAnswer::fail(Decision::fail(
-                Errno::AddrNotAvail,
-                "bsd.bind.addr-not-local",
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
-            ));
+        if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
+            return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
             return BindAnswer::fail(Decision::fail(
@@ -219,20 +179,14 @@ impl OsRules for FreeBsd {
                     && self.full_check(host, s, addr.ip, p).is_ok()
             };
             // An untouched port first: the kernel's random start makes a shared one unlikely.
-            return match (lo..=hi)
-                .find(|&p| !host.port_in_use(p))
-                .or_else(|| (lo..=hi).find(|&p| free(p)))
-            {
-                Some(port) => BindAnswer {
-                    decision: Decision::ok(),
-                    port,
-                },
-                None => BindAnswer::fail(Decision::fail(
-                    Errno::AddrInUse,
-                    "bsd.bind.ephemeral-exhausted",
-                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
-                )),
-            };
+            return BindAnswer::ephemeral(
+                (lo..=hi)
+                    .find(|&p| !host.port_in_use(p))
+                    .or_else(|| (lo..=hi).find(|&p| free(p))),
+                "bsd.bind.ephemeral-exhausted",
+                EPHEMERAL,
+                addr.ip,
+            );
         }
         BindAnswer {
             decision: self.full_check(host, s, addr.ip, addr.port),
@@ -242,53 +196,15 @@ impl OsRules for FreeBsd {
 
     /// `tcp_usr_listen` binds only an unbound socket; there is no re-check.
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
-        match s.state {
-            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
-                Errno::Inval,
-                "bsd.listen.connected",
-                format!(
-                    "{} is connected; only an unconnected socket can listen",
-                    s.label
-                ),
-            ),
-            _ => {
-                let others: Vec<&Socket> = host
-                    .listeners(s.local_port().unwrap_or(0))
-                    .into_iter()
-                    .filter(|o| o.id != s.id)
-                    .collect();
-                if others.is_empty() {
-                    Decision::ok()
-                } else {
-                    let names: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
-                    Decision::ok_by(
-                        "bsd.listen.no-recheck",
-                        format!("{} {} already listening on port {}, but FreeBSD checks addresses only at bind(); listen() does not look again", names.join(", "), if names.len() == 1 { "is" } else { "are" }, s.local_port().unwrap_or(0)),
-                    )
-                }
-            }
-        }
+        bsd::listen(host, s, Os::FreeBsd)
     }
 
     fn connect_on_listener(&self) -> Decision {
-        Decision::fail(
-            Errno::OpNotSupp,
-            "bsd.connect.on-listener",
-            "a listening socket cannot connect (tcp_usr_connect answers EOPNOTSUPP)",
-        )
+        bsd::connect_on_listener("tcp_usr_connect")
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
-        Decision::fail(
-            Errno::AddrInUse,
-            "bsd.connect.tuple-taken",
-            format!(
-                "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
-                existing.who(host.now_ms),
-                at(existing),
-                existing.remote.map(|r| r.to_string()).unwrap_or_default()
-            ),
-        )
+        bsd::tuple_taken(host, existing)
     }
 
     /// connect()'s autobind skips a port whose 4-tuple exists or that a

@@ -356,20 +356,12 @@ impl OsRules for Linux {
         }
         let view = View::new(s.is_v6(), addr.ip, v6only);
         if addr.port == 0 {
-            return match self.find_open_port(host, s, view) {
-                Some(port) => BindAnswer {
-                    decision: Decision::ok(),
-                    port,
-                },
-                None => BindAnswer::fail(Decision::fail(
-                    Errno::AddrInUse,
-                    "linux.bind.ephemeral-exhausted",
-                    format!(
-                        "no port of {}–{} is free for {}",
-                        EPHEMERAL.0, EPHEMERAL.1, addr.ip
-                    ),
-                )),
-            };
+            return BindAnswer::ephemeral(
+                self.find_open_port(host, s, view),
+                "linux.bind.ephemeral-exhausted",
+                EPHEMERAL,
+                addr.ip,
+            );
         }
         // `view` carries the v6only the bind would set; the conflict rule reads
         // only the reuse flags, owner and name from `s`.

@@ -11,10 +11,10 @@
 
 use std::net::IpAddr;
 
-use super::bsd::{at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd::{self, at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
-use crate::host::{Host, Socket, State};
+use crate::host::{Host, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
 use crate::scenario::SockOpt;
 
@@ -73,32 +73,11 @@ impl MacOs {
                     ),
                 );
             }
-            if any_reuse(s) {
-                let why = if s.opts.reuseport {
-                    format!("{} holds exactly {} without SO_REUSEPORT; every socket on an exact duplicate must set it", t.label, at(t))
-                } else {
-                    format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
-                };
-                return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
-            }
-            let (rule, why) = if t.is_connected() {
-                ("bsd.bind.connected-holds-port", format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
-            } else if t.is_wildcard() != is_wildcard(ip) {
-                ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
-            } else {
-                (
-                    "bsd.bind.in-use",
-                    format!("{} already holds {}", t.label, at(t)),
-                )
-            };
-            return Decision::fail(Errno::AddrInUse, rule, why);
+            return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
             if let Some(t) = lookup_wild(host, space, ip, port, s) {
-                return Decision::ok_by(
-                    "bsd.bind.new-socket-flag",
-                    format!("{} ({}) overlaps, but {me} set a reuse option: the BSD check then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t)),
-                );
+                return bsd::allowed_by_new_flag(host, s, t, Os::MacOs);
             }
         }
         Decision::ok()
@@ -129,35 +108,8 @@ impl OsRules for MacOs {
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = &s.label;
-        if s.local.is_some() {
-            return BindAnswer::fail(Decision::fail(
-                Errno::Inval,
-                "bsd.bind.already-bound",
-                format!("{name} is already bound to {}", at(s)),
-            ));
-        }
-        if let IpAddr::V6(a) = addr.ip {
-            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(
-                    Errno::Inval,
-                    "bsd.bind.mapped-on-v6only",
-                    format!(
-                        "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
-                        addr.ip
-                    ),
-                ));
-            }
-        }
-        if !host.is_local(addr.ip) {
-            return BindAnswer::fail(Decision::fail(
-                Errno::AddrNotAvail,
-                "bsd.bind.addr-not-local",
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
-            ));
+        if let Some(d) = bsd::bind_prelude(host, s, addr, Os::MacOs) {
+            return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
             return BindAnswer::fail(Decision::fail(Errno::Access, "macos.bind.privileged-specific", format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
@@ -166,20 +118,14 @@ impl OsRules for MacOs {
             // Implicit binds always take an unused port (`wild = 1`).
             let (lo, hi) = EPHEMERAL;
             let (space, ip) = space_of(s, addr.ip);
-            return match (lo..=hi)
-                .find(|&p| !host.port_in_use(p))
-                .or_else(|| (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none()))
-            {
-                Some(port) => BindAnswer {
-                    decision: Decision::ok(),
-                    port,
-                },
-                None => BindAnswer::fail(Decision::fail(
-                    Errno::AddrInUse,
-                    "bsd.bind.ephemeral-exhausted",
-                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
-                )),
-            };
+            return BindAnswer::ephemeral(
+                (lo..=hi)
+                    .find(|&p| !host.port_in_use(p))
+                    .or_else(|| (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none())),
+                "bsd.bind.ephemeral-exhausted",
+                EPHEMERAL,
+                addr.ip,
+            );
         }
         BindAnswer {
             decision: self.check_port(host, s, addr.ip, addr.port),
@@ -188,53 +134,15 @@ impl OsRules for MacOs {
     }
 
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
-        match s.state {
-            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
-                Errno::Inval,
-                "bsd.listen.connected",
-                format!(
-                    "{} is connected; only an unconnected socket can listen",
-                    s.label
-                ),
-            ),
-            _ => {
-                let others: Vec<&Socket> = host
-                    .listeners(s.local_port().unwrap_or(0))
-                    .into_iter()
-                    .filter(|o| o.id != s.id)
-                    .collect();
-                if others.is_empty() {
-                    Decision::ok()
-                } else {
-                    let names: Vec<&str> = others.iter().map(|o| o.label.as_str()).collect();
-                    Decision::ok_by(
-                        "bsd.listen.no-recheck",
-                        format!("{} {} already listening on port {}, but macOS checks addresses only at bind(); listen() does not look again", names.join(", "), if names.len() == 1 { "is" } else { "are" }, s.local_port().unwrap_or(0)),
-                    )
-                }
-            }
-        }
+        bsd::listen(host, s, Os::MacOs)
     }
 
     fn connect_on_listener(&self) -> Decision {
-        Decision::fail(
-            Errno::OpNotSupp,
-            "bsd.connect.on-listener",
-            "a listening socket cannot connect (soconnectlock answers EOPNOTSUPP)",
-        )
+        bsd::connect_on_listener("soconnectlock")
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
-        Decision::fail(
-            Errno::AddrInUse,
-            "bsd.connect.tuple-taken",
-            format!(
-                "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
-                existing.who(host.now_ms),
-                at(existing),
-                existing.remote.map(|r| r.to_string()).unwrap_or_default()
-            ),
-        )
+        bsd::tuple_taken(host, existing)
     }
 
     /// TCP ports go up one at a time (`net.inet.tcp.randomize_ports` = 0);

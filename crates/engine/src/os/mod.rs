@@ -132,6 +132,27 @@ impl BindAnswer {
             port: 0,
         }
     }
+
+    /// The answer to bind(port 0): the port an ephemeral search found, or
+    /// EADDRINUSE under `rule` when the range `lo..=hi` is exhausted.
+    pub fn ephemeral(
+        found: Option<u16>,
+        rule: &'static str,
+        (lo, hi): (u16, u16),
+        ip: IpAddr,
+    ) -> BindAnswer {
+        match found {
+            Some(port) => BindAnswer {
+                decision: Decision::ok(),
+                port,
+            },
+            None => BindAnswer::fail(Decision::fail(
+                Errno::AddrInUse,
+                rule,
+                format!("no port of {lo}–{hi} is free for {ip}"),
+            )),
+        }
+    }
 }
 
 /// Where an incoming connection goes.

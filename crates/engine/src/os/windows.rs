@@ -278,17 +278,12 @@ impl OsRules for Windows {
         }
         if addr.port == 0 {
             let (lo, hi) = EPHEMERAL;
-            return match (lo..=hi).find(|&p| !host.port_in_use(p)) {
-                Some(port) => BindAnswer {
-                    decision: Decision::ok(),
-                    port,
-                },
-                None => BindAnswer::fail(Decision::fail(
-                    Errno::AddrInUse,
-                    "windows.bind.ephemeral-exhausted",
-                    format!("no port of {lo}–{hi} is free"),
-                )),
-            };
+            return BindAnswer::ephemeral(
+                (lo..=hi).find(|&p| !host.port_in_use(p)),
+                "windows.bind.ephemeral-exhausted",
+                EPHEMERAL,
+                addr.ip,
+            );
         }
         BindAnswer {
             decision: self.check(host, s, addr.ip, addr.port),
