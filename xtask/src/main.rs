@@ -1,7 +1,9 @@
 //! bindlab's build chores, in Rust (see ARCHITECTURE.md):
 //!
 //! ```text
-//! cargo xtask test      every test of the project (what CI runs)
+//! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
+//! cargo xtask dist      write the complete static site to dist/
+//! cargo xtask test      every test of the project, engine to browser (what CI runs)
 //! cargo xtask bench     the benchmarks, printing figures
 //! ```
 //! Each command installs what it needs on a fresh machine, or says exactly
@@ -11,14 +13,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-type Result<T = ()> = std::result::Result<T, String>;
+mod site;
+
+pub(crate) type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let r = match args.first().map(String::as_str) {
+        Some("serve") => site::serve(),
+        Some("dist") => site::dist().map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask test | bench".to_string()),
+        _ => Err("usage: cargo xtask serve | dist | test | bench".to_string()),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,7 +35,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
@@ -37,7 +43,7 @@ fn root() -> PathBuf {
 }
 
 /// Runs a command in the workspace root, echoing it; fails on a non-zero exit.
-fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
+pub(crate) fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
     let shown = if args.len() > 8 {
         format!("{} … ({} arguments)", args[..3].join(" "), args.len())
     } else {
@@ -57,14 +63,14 @@ fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
     }
 }
 
-fn have(program: &str) -> bool {
+pub(crate) fn have(program: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {program}")])
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -73,7 +79,7 @@ fn is_root() -> bool {
 
 /// Installs a Debian package when its program is missing (as root), or
 /// says what to install.
-fn ensure_apt(program: &str, package: &str) -> Result {
+pub(crate) fn ensure_apt(program: &str, package: &str) -> Result {
     if have(program) {
         return Ok(());
     }
@@ -88,7 +94,7 @@ fn ensure_apt(program: &str, package: &str) -> Result {
     )
 }
 
-fn ensure_wasm_target() -> Result {
+pub(crate) fn ensure_wasm_target() -> Result {
     if !have("rustup") {
         return Err(
             "rustup is missing; the wasm32-unknown-unknown target needs it (https://rustup.rs)"

@@ -16,6 +16,7 @@ pub mod gen;
 pub mod host;
 pub mod os;
 pub mod parse;
+pub mod permalink;
 pub mod print;
 pub mod report;
 pub mod rules;

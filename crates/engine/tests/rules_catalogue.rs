@@ -37,7 +37,7 @@ fn ids_in_code() -> BTreeSet<String> {
 fn catalogue_parses_with_unique_ids_and_full_entries() {
     let cat = catalogue();
     assert!(cat.len() > 80, "catalogue has {} rules", cat.len());
-    let ids: BTreeSet<&str> = cat.iter().map(|r| r.id.as_str()).collect();
+    let ids: BTreeSet<&str> = cat.iter().map(|r| r.id).collect();
     assert_eq!(ids.len(), cat.len(), "duplicate rule ids");
     for r in cat {
         assert!(
@@ -50,7 +50,7 @@ fn catalogue_parses_with_unique_ids_and_full_entries() {
 
 #[test]
 fn every_rule_in_code_is_in_the_catalogue() {
-    let cat: BTreeSet<String> = catalogue().iter().map(|r| r.id.clone()).collect();
+    let cat: BTreeSet<String> = catalogue().iter().map(|r| r.id.to_string()).collect();
     let missing: Vec<String> = ids_in_code().difference(&cat).cloned().collect();
     assert!(
         missing.is_empty(),
@@ -63,7 +63,7 @@ fn every_catalogue_entry_is_used_by_code() {
     let code = ids_in_code();
     let unused: Vec<String> = catalogue()
         .iter()
-        .map(|r| r.id.clone())
+        .map(|r| r.id.to_string())
         .filter(|id| !code.contains(id))
         .collect();
     assert!(

@@ -1,0 +1,715 @@
+//! The sandbox's components. State lives in [`App`] (one reducer); the
+//! others take props and send actions back through callbacks.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use bindlab_engine::host::{Host, Socket, State};
+use bindlab_engine::permalink::Permalink;
+use bindlab_engine::print::step_text;
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
+use bindlab_engine::{host_after, parse, rules, run, Os, Problem, Report};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::state::{Action, Notice, Sandbox};
+
+const EXAMPLE: &str = "title Two servers, one port
+os linux
+iface 192.168.0.1 10.0.0.1
+
+socket A tcp
+set A SO_REUSEADDR
+bind A 0.0.0.0:21
+listen A
+socket B tcp
+set B SO_REUSEADDR
+bind B 192.168.0.1:21   => EADDRINUSE   # a listener on the wildcard holds every address
+client 192.168.0.1:21 x3
+";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn location_hash() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Reads the page's fragment: a permalink, nothing, or a damaged link.
+fn initial_state() -> Sandbox {
+    let hash = location_hash();
+    if hash.len() <= 1 {
+        return Sandbox::new(EXAMPLE.to_string());
+    }
+    match Permalink::decode(&hash) {
+        Ok(p) => {
+            let mut s = Sandbox::new(String::new());
+            s.text = p.text;
+            s.oses = p.oses;
+            s.step = p.step;
+            s
+        }
+        Err(e) => {
+            let mut s = Sandbox::new(String::new());
+            s.notice = Some(Notice { text: format!("The link could not be opened: {e} The sandbox below is empty."), error: true });
+            s
+        }
+    }
+}
+
+/// Everything derived from the state, computed once per change.
+#[derive(PartialEq)]
+struct Derived {
+    parsed: Result<Scenario, Vec<Problem>>,
+    reports: Vec<Report>,
+}
+
+fn derive(text: &str, oses: &[Os]) -> Derived {
+    let parsed = parse(text);
+    let reports = match &parsed {
+        Ok(s) => oses.iter().map(|&os| run(s, os)).collect(),
+        Err(_) => Vec::new(),
+    };
+    Derived { parsed, reports }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let derived = {
+        let (text, oses) = (state.text.clone(), state.oses.clone());
+        use_memo((text, oses), |(t, o)| derive(t, o))
+    };
+    let steps_total = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
+    let step = state.step.min(steps_total);
+
+    // Keep the address bar a permalink of what is on screen.
+    {
+        let link = state.permalink();
+        let has_error = state.notice.as_ref().is_some_and(|n| n.error);
+        use_effect_with((link, has_error), |(link, has_error)| {
+            // A damaged link stays in the address bar until the reader acts.
+            if !*has_error || !link.text.is_empty() {
+                if let Some(h) = window().and_then(|w| w.history().ok()) {
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{}", link.encode())));
+                }
+            }
+        });
+    }
+    // A link pasted into the address bar of an open page.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let cb = Closure::<dyn Fn()>::new(move || {
+                let hash = location_hash();
+                match Permalink::decode(&hash) {
+                    Ok(p) => dispatch.dispatch(Action::Load(p)),
+                    Err(e) => dispatch.dispatch(Action::Notice(Some(Notice { text: format!("The link could not be opened: {e}"), error: true }))),
+                }
+            });
+            let w = window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    let on_text = {
+        let d = state.dispatcher();
+        Callback::from(move |t: String| d.dispatch(Action::SetText(t)))
+    };
+    let on_line = {
+        let d = state.dispatcher();
+        Callback::from(move |l: String| d.dispatch(Action::AppendLine(l)))
+    };
+    let on_goto = {
+        let d = state.dispatcher();
+        Callback::from(move |n: usize| d.dispatch(Action::GoTo(n)))
+    };
+    let on_toggle = {
+        let d = state.dispatcher();
+        Callback::from(move |os: Os| d.dispatch(Action::ToggleOs(os)))
+    };
+    let on_copy = {
+        let d = state.dispatcher();
+        let link = state.permalink();
+        Callback::from(move |_| {
+            let url = window().and_then(|w| w.location().href().ok()).map(|h| h.split('#').next().unwrap_or("").to_string()).unwrap_or_default();
+            let full = format!("{url}#{}", link.encode());
+            if let Some(w) = window() {
+                let _ = w.navigator().clipboard().write_text(&full);
+            }
+            d.dispatch(Action::Notice(Some(Notice { text: "Link copied. It opens this scenario, these OSes and this step.".into(), error: false })));
+        })
+    };
+    let dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::Notice(None)))
+    };
+    let diagram_os = use_state(|| None::<Os>);
+    let shown_os = diagram_os.filter(|o| state.oses.contains(o)).or_else(|| derived.parsed.as_ref().ok().map(|s| s.os).filter(|o| state.oses.contains(o))).unwrap_or(state.oses[0]);
+    let on_diagram_os = {
+        let d = diagram_os.clone();
+        Callback::from(move |os: Os| d.set(Some(os)))
+    };
+
+    let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    html! {
+        <>
+        <header class="top">
+            <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
+            <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why."}</p>
+        </header>
+        <main id="main">
+            if let Some(n) = &state.notice {
+                <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+                    <p>{ &n.text }</p>
+                    <button type="button" class="quiet" onclick={dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            if let Some(t) = &title {
+                <h2 class="scenario-title">{ t }</h2>
+            }
+            <div class="layout">
+                <section class="pane editor-pane" aria-labelledby="h-scenario">
+                    <h2 id="h-scenario">{"Scenario"}</h2>
+                    <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text} />
+                    <Controls scenario={derived.parsed.as_ref().ok().cloned()} on_line={on_line} />
+                </section>
+                <section class="pane run-pane" aria-labelledby="h-run">
+                    <h2 id="h-run">{"Run it"}</h2>
+                    <Stepper step={step} total={steps_total} on_goto={on_goto.clone()} on_copy={on_copy} />
+                    <OsPicker oses={state.oses.clone()} on_toggle={on_toggle} />
+                    if let Ok(s) = &derived.parsed {
+                        <OsTable scenario={Rc::new(s.clone())} reports={Rc::new(derived.reports.clone())} step={step} on_goto={on_goto} />
+                    } else {
+                        <p class="muted">{"Fix the problems in the scenario to see the outcomes."}</p>
+                    }
+                </section>
+            </div>
+            if let Ok(s) = &derived.parsed {
+                <HostView scenario={Rc::new(s.clone())} os={shown_os} oses={state.oses.clone()} step={step} on_os={on_diagram_os} />
+            }
+        </main>
+        <footer class="bottom"><p>{"Linux outcomes are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources. Every verdict names its rule."}</p></footer>
+        </>
+    }
+}
+
+// ---- editor ----------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct EditorProps {
+    text: String,
+    problems: Vec<Problem>,
+    on_change: Callback<String>,
+}
+
+#[function_component(Editor)]
+fn editor(p: &EditorProps) -> Html {
+    let area = use_node_ref();
+    let lines = p.text.split('\n').count().max(1);
+    let widest = p.text.split('\n').map(|l| l.chars().count()).max().unwrap_or(0).max(40);
+    let bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
+    let oninput = {
+        let cb = p.on_change.clone();
+        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+    };
+    let jump = |line: u32| {
+        let area = area.clone();
+        let text = p.text.clone();
+        Callback::from(move |_| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                let offset: usize = text.split('\n').take(line as usize - 1).map(|l| l.encode_utf16().count() + 1).sum();
+                let _ = el.focus();
+                let _ = el.set_selection_range(offset as u32, offset as u32);
+            }
+        })
+    };
+    html! {
+        <div class="editor">
+            <div class="code">
+                <pre class="gutter" aria-hidden="true">{
+                    for (1..=lines).map(|n| html! { <span class={classes!(bad.contains(&(n as u32)).then_some("bad"))}>{ format!("{n}\n") }</span> })
+                }</pre>
+                <textarea ref={area.clone()} id="scenario-text" aria-label="Scenario text" spellcheck="false" wrap="off" autocapitalize="off"
+                    rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
+                    aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby="problems" />
+            </div>
+            <div id="problems" class="problems" aria-live="polite">
+                if !p.problems.is_empty() {
+                    <p class="problems-head">{ format!("{} problem{} — nothing runs until they are fixed:", p.problems.len(), if p.problems.len() == 1 { "" } else { "s" }) }</p>
+                    <ul>{ for p.problems.iter().map(|pr| html! {
+                        <li><button type="button" class="link" onclick={jump(pr.line)}>{ format!("line {}, column {}", pr.line, pr.col) }</button>{ format!(": {}", pr.message) }</li>
+                    }) }</ul>
+                }
+            </div>
+        </div>
+    }
+}
+
+// ---- GUI controls: they write text ----------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct ControlsProps {
+    scenario: Option<Scenario>,
+    on_line: Callback<String>,
+}
+
+/// Sockets open at the end of the scenario, with their protocol.
+fn open_sockets(s: &Scenario) -> Vec<(String, Proto)> {
+    let mut open: Vec<(String, Proto)> = Vec::new();
+    for st in &s.steps {
+        match &st.kind {
+            StepKind::Socket { name, proto } => open.push((name.clone(), *proto)),
+            StepKind::Accept { name, new } => {
+                if let Some(p) = open.iter().find(|(n, _)| n == name).map(|(_, p)| *p) {
+                    open.push((new.clone(), p));
+                }
+            }
+            StepKind::Close { name } => open.retain(|(n, _)| n != name),
+            _ => {}
+        }
+    }
+    open
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+fn input_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+#[function_component(Controls)]
+fn controls(p: &ControlsProps) -> Html {
+    let Some(s) = &p.scenario else {
+        return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
+    };
+    let open = open_sockets(s);
+    let target = use_state(String::new);
+    let addr = use_state(|| "0.0.0.0".to_string());
+    let port = use_state(|| "8080".to_string());
+    let count = use_state(|| "1".to_string());
+    let chosen = if open.iter().any(|(n, _)| **n == *target) { (*target).clone() } else { open.last().map(|(n, _)| n.clone()).unwrap_or_default() };
+    let chosen_proto = open.iter().find(|(n, _)| *n == chosen).map(|(_, p)| *p).unwrap_or(Proto::Tcp);
+    let next_name = (0..).map(|i| if i < 26 { ((b'A' + i as u8) as char).to_string() } else { format!("S{i}") }).find(|n| !s.steps.iter().any(|st| st.kind.socket() == Some(n.as_str()) || matches!(&st.kind, StepKind::Accept { new, .. } if new == n))).unwrap_or_default();
+    let mut addresses: Vec<String> = if chosen_proto.is_v6() { vec!["::".into(), "::1".into()] } else { vec!["0.0.0.0".into(), "127.0.0.1".into()] };
+    for a in &s.ifaces {
+        if a.is_ipv6() == chosen_proto.is_v6() {
+            addresses.push(a.to_string());
+        }
+    }
+    let client_addresses: Vec<String> = ["127.0.0.1".to_string(), "::1".to_string()].into_iter().chain(s.ifaces.iter().map(|a| a.to_string())).collect();
+    let ep = |a: &str, port: &str| -> Option<EndpointSpec> {
+        let addr = a.parse().ok()?;
+        let port = if let Some(n) = port.strip_prefix('@') { PortSpec::Of(n.to_string()) } else { PortSpec::Num(port.parse().ok()?) };
+        Some(EndpointSpec { addr, port })
+    };
+    let emit = |kind: Option<StepKind>| {
+        let cb = p.on_line.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(k) = &kind {
+                cb.emit(step_text(k));
+            }
+        })
+    };
+    let name = chosen.clone();
+    let has = !name.is_empty();
+    let mk = |f: &dyn Fn(String) -> StepKind| has.then(|| f(name.clone()));
+    let options: Vec<SockOpt> = SockOpt::ALL.into_iter().filter(|o| s.os.rules().supports(*o) && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())).collect();
+    let addr_ok = addresses.contains(&addr) || addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_ipv6() == chosen_proto.is_v6());
+    let bind_addr = if addr_ok { (*addr).clone() } else { addresses[0].clone() };
+    html! {
+        <div class="controls" role="group" aria-label="Build the scenario with buttons">
+            <p class="muted small">{"Each button writes a line into the text above."}</p>
+            <div class="row">
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
+            </div>
+            if has {
+                <div class="row">
+                    <label>{"Socket "}
+                        <select aria-label="Socket to act on" onchange={ { let t = target.clone(); Callback::from(move |e: Event| t.set(select_value(&e))) } }>
+                            { for open.iter().map(|(n, _)| html! { <option value={n.clone()} selected={*n == chosen}>{ n }</option> }) }
+                        </select>
+                    </label>
+                    { for options.iter().map(|o| html! {
+                        <button type="button" onclick={emit(mk(&|n| StepKind::Set { name: n, opt: *o, on: true }))}>{ format!("set {}", o.name()) }</button>
+                    }) }
+                </div>
+                <div class="row">
+                    <label>{"Address "}
+                        <select aria-label="Address" onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
+                            { for addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == bind_addr}>{ a }</option> }) }
+                        </select>
+                    </label>
+                    <label>{"Port "}<input aria-label="Port" class="port" value={(*port).clone()} inputmode="numeric" onchange={ { let pt = port.clone(); Callback::from(move |e: Event| pt.set(input_value(&e))) } } /></label>
+                    <button type="button" onclick={emit(ep(&bind_addr, &port).and_then(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
+                    <button type="button" onclick={emit(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }, &port).and_then(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: format!("{next_name}") }))}>{ format!("accept → {next_name}") }</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
+                </div>
+            }
+            <div class="row">
+                <label>{"Clients to "}
+                    <select aria-label="Client destination address" onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
+                        { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == *addr}>{ a }</option> }) }
+                    </select>
+                </label>
+                <label>{"× "}<input aria-label="Number of clients" class="port" value={(*count).clone()} inputmode="numeric" onchange={ { let c = count.clone(); Callback::from(move |e: Event| c.set(input_value(&e))) } } /></label>
+                <button type="button" onclick={emit(ep(if client_addresses.contains(&addr) { &addr } else { "127.0.0.1" }, &port).map(|ep| StepKind::Client { ep, count: count.parse().unwrap_or(1).clamp(1, 1000) }))}>{"add clients"}</button>
+                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
+                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
+            </div>
+        </div>
+    }
+}
+
+// ---- stepper and OS picker -------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct StepperProps {
+    step: usize,
+    total: usize,
+    on_goto: Callback<usize>,
+    on_copy: Callback<MouseEvent>,
+}
+
+#[function_component(Stepper)]
+fn stepper(p: &StepperProps) -> Html {
+    let go = |n: usize| {
+        let cb = p.on_goto.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(n))
+    };
+    html! {
+        <div class="stepper" role="toolbar" aria-label="Run the scenario">
+            <button type="button" onclick={go(0)} disabled={p.step == 0}>{"Reset"}</button>
+            <button type="button" onclick={go(p.step.saturating_sub(1))} disabled={p.step == 0}>{"◀ Back"}</button>
+            <button type="button" class="primary" onclick={go((p.step + 1).min(p.total))} disabled={p.step >= p.total}>{"Step ▶"}</button>
+            <button type="button" onclick={go(p.total)} disabled={p.step >= p.total}>{"Run all ▶▶"}</button>
+            <span class="progress" aria-live="off">{ format!("{} of {} steps run", p.step, p.total) }</span>
+            <button type="button" class="quiet" onclick={p.on_copy.clone()}>{"Copy link"}</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OsPickerProps {
+    oses: Vec<Os>,
+    on_toggle: Callback<Os>,
+}
+
+#[function_component(OsPicker)]
+fn os_picker(p: &OsPickerProps) -> Html {
+    html! {
+        <fieldset class="os-picker">
+            <legend>{"Compare on"}</legend>
+            { for Os::ALL.iter().map(|&os| {
+                let cb = p.on_toggle.clone();
+                let checked = p.oses.contains(&os);
+                html! {
+                    <label class="check"><input type="checkbox" checked={checked} disabled={checked && p.oses.len() == 1}
+                        onchange={Callback::from(move |_| cb.emit(os))} />{ os.display() }</label>
+                }
+            }) }
+        </fieldset>
+    }
+}
+
+// ---- the OS-by-OS outcome table ------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct OsTableProps {
+    scenario: Rc<Scenario>,
+    reports: Rc<Vec<Report>>,
+    step: usize,
+    on_goto: Callback<usize>,
+}
+
+/// "ok → A×3" style text for one cell.
+fn outcome(rep: &bindlab_engine::StepReport) -> String {
+    let mut s = rep.result.clone();
+    if let Some(acc) = &rep.accepted_by {
+        let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+        if !parts.is_empty() {
+            s.push_str(&format!(" → {}", parts.join(" ")));
+        }
+    }
+    if let (Some(n), Some(c)) = (rep.undetermined, &rep.candidates) {
+        s.push_str(&format!(" → {} (undefined) ×{n}", c.join(" or ")));
+    }
+    s
+}
+
+#[function_component(OsTable)]
+fn os_table(p: &OsTableProps) -> Html {
+    let rows = p.scenario.steps.iter().enumerate().map(|(i, st)| {
+        let done = i < p.step;
+        let results: Vec<&str> = p.reports.iter().map(|r| r.steps[i].result.as_str()).collect();
+        let norm = |r: &str| r.trim_start_matches("WSA").replace("EWOULDBLOCK", "EAGAIN");
+        let differs = results.iter().any(|r| norm(r) != norm(results[0]));
+        let goto = {
+            let cb = p.on_goto.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(i + 1))
+        };
+        html! {
+            <tr class={classes!(differs.then_some("differs"), (!done).then_some("pending"), (i + 1 == p.step).then_some("current"))}
+                aria-current={(i + 1 == p.step).then_some("step")}>
+                <th scope="row" class="step">
+                    <button type="button" class="link" onclick={goto} title="Run up to this step">
+                        <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
+                    </button>
+                    if differs && done { <span class="differs-mark" title="The OSes differ here">{" ≠"}<span class="sr-only">{" (the OSes differ)"}</span></span> }
+                </th>
+                { for p.reports.iter().map(|r| {
+                    let rep = &r.steps[i];
+                    if !done {
+                        return html! { <td class="cell pending"><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
+                    }
+                    let ok = rep.result == "ok";
+                    let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
+                    match (rep.rule, &rep.why) {
+                        (Some(rule), Some(why)) => {
+                            let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
+                            html! {
+                                <td class={classes!("cell", if ok { "ok" } else { "err" })}>
+                                    <details>
+                                        <summary>{ outcome(rep) }{ expect }</summary>
+                                        <p class="why"><strong>{ title }</strong>{ ". " }{ why.clone() }</p>
+                                        <p class="rule-id"><code>{ rule }</code></p>
+                                    </details>
+                                </td>
+                            }
+                        }
+                        _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })}>{ outcome(rep) }{ expect }</td> },
+                    }
+                }) }
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-wrap">
+            <table class="outcomes">
+                <caption class="sr-only">{"Each step's outcome on each OS; open a cell for the rule and why"}</caption>
+                <thead><tr><th scope="col">{"Step"}</th>{ for p.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </div>
+    }
+}
+
+// ---- the host: diagram and text twin -------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct HostViewProps {
+    scenario: Rc<Scenario>,
+    os: Os,
+    oses: Vec<Os>,
+    step: usize,
+    on_os: Callback<Os>,
+}
+
+fn opts_text(s: &Socket) -> String {
+    let mut v: Vec<&str> = Vec::new();
+    if s.opts.reuseaddr {
+        v.push("SO_REUSEADDR");
+    }
+    if s.opts.reuseport {
+        v.push("SO_REUSEPORT");
+    }
+    if s.opts.reuseport_lb {
+        v.push("SO_REUSEPORT_LB");
+    }
+    if s.opts.exclusive {
+        v.push("SO_EXCLUSIVEADDRUSE");
+    }
+    if s.is_v6() && s.opts.v6only {
+        v.push("IPV6_V6ONLY");
+    }
+    v.join(" ")
+}
+
+fn state_text(h: &Host, s: &Socket) -> String {
+    match s.state {
+        State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
+        st => st.label().to_string(),
+    }
+}
+
+#[function_component(HostView)]
+fn host_view(p: &HostViewProps) -> Html {
+    let host = host_after(&p.scenario, p.os, p.step);
+    let report = run(&p.scenario, p.os);
+    let last = p.step.checked_sub(1).and_then(|i| report.steps.get(i).map(|r| (i, r)));
+    let announce = match last {
+        Some((i, r)) => {
+            let why = r.why.clone().map(|w| format!(" — {w}")).unwrap_or_default();
+            format!("Step {} of {}: {} → {} on {}{why}", i + 1, p.scenario.steps.len(), step_text(&p.scenario.steps[i].kind), outcome(r), p.os.display())
+        }
+        None => format!("Nothing has run yet on {}. Press Step.", p.os.display()),
+    };
+    let mut socks: Vec<&Socket> = host.sockets().collect();
+    socks.sort_by_key(|s| (s.child && !s.named, s.id));
+    let arrows: BTreeMap<String, u32> = last.and_then(|(_, r)| r.accepted_by.clone()).unwrap_or_default();
+    let pick = {
+        let cb = p.on_os.clone();
+        Callback::from(move |e: Event| {
+            if let Some(os) = Os::from_key(&select_value(&e)) {
+                cb.emit(os);
+            }
+        })
+    };
+    html! {
+        <section class="pane host" aria-labelledby="h-host">
+            <div class="host-head">
+                <h2 id="h-host">{"The host after step "}{ p.step }</h2>
+                <label>{"as seen on "}
+                    <select aria-label="OS shown in the diagram" onchange={pick}>
+                        { for p.oses.iter().map(|o| html! { <option value={o.key()} selected={*o == p.os}>{ o.display() }</option> }) }
+                    </select>
+                </label>
+            </div>
+            <p class="announce" aria-live="polite" id="announce">{ announce }</p>
+            <Diagram host={Rc::new(host.clone())} arrows={arrows} />
+            <table class="twin">
+                <caption>{ format!("Sockets on the host ({}), as a table", p.os.display()) }</caption>
+                <thead><tr>
+                    <th scope="col">{"Socket"}</th><th scope="col">{"State"}</th><th scope="col">{"Local address"}</th>
+                    <th scope="col">{"Remote"}</th><th scope="col">{"Options"}</th><th scope="col">{"Owner"}</th><th scope="col">{"Waiting"}</th>
+                </tr></thead>
+                <tbody>
+                    if socks.is_empty() { <tr><td colspan="7" class="muted">{"No sockets yet."}</td></tr> }
+                    { for socks.iter().map(|s| html! {
+                        <tr>
+                            <th scope="row">{ &s.label }</th>
+                            <td>{ state_text(&host, s) }</td>
+                            <td>{ s.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                            <td>{ s.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                            <td>{ opts_text(s) }</td>
+                            <td>{ &s.user }</td>
+                            <td>{ if s.is_listening() { s.queue.len().to_string() } else { String::new() } }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// A label cut to fit a card.
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+#[derive(Properties)]
+struct DiagramProps {
+    host: Rc<Host>,
+    arrows: BTreeMap<String, u32>,
+}
+
+impl PartialEq for DiagramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.host, &other.host) && self.arrows == other.arrows
+    }
+}
+
+/// The host as an SVG: address bands on the left, one card per socket,
+/// a line from each card to the address it is bound to (a wildcard spans
+/// every band of its family), and incoming clients routed to listeners.
+#[function_component(Diagram)]
+fn diagram(p: &DiagramProps) -> Html {
+    let h = &p.host;
+    // IPv4 bands first, then IPv6, so a wildcard's span is contiguous.
+    let mut addrs = h.local_addresses();
+    addrs.sort_by_key(|a| a.is_ipv6());
+    let band_h = 34;
+    let top = 28;
+    let band_y = |i: usize| top + i as i32 * band_h;
+    // Connections waiting in an accept queue are drawn as the listener's queue.
+    let socks: Vec<&Socket> = h.sockets().filter(|s| !(s.child && !s.named && !s.queued_on.is_empty())).collect();
+    let card_w = 168;
+    let card_h = 86;
+    let cols = 4usize;
+    let x0 = 170;
+    let bands_h = addrs.len() as i32 * band_h;
+    let row_gap = 40;
+    let card_xy = |k: usize| (x0 + (k % cols) as i32 * (card_w + 14), top + bands_h + 24 + (k / cols) as i32 * (card_h + row_gap));
+    let rows = socks.len().div_ceil(cols).max(1);
+    let height = top + bands_h + 24 + rows as i32 * (card_h + row_gap) + 10;
+    let width = x0 + cols as i32 * (card_w + 14) + 90;
+    let band_of = |ip: std::net::IpAddr| addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(ip));
+    html! {
+        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} role="img" aria-labelledby="diagram-title diagram-desc">
+            <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
+            <desc id="diagram-desc">{"The same information as the table below it."}</desc>
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            <text x="10" y="18" class="label">{"Local addresses"}</text>
+            { for addrs.iter().enumerate().map(|(i, a)| html! {
+                <g class="band">
+                    <rect x="8" y={band_y(i).to_string()} width={(width - 16).to_string()} height={(band_h - 6).to_string()} rx="4" class={classes!("band-bg", if a.is_ipv6() { "v6" } else { "v4" })} />
+                    <text x="16" y={(band_y(i) + 19).to_string()} class="addr">{ a.to_string() }</text>
+                </g>
+            }) }
+            { for socks.iter().enumerate().map(|(k, s)| {
+                let (x, y) = card_xy(k);
+                let link = s.local.map(|l| {
+                    let cx = x + card_w / 2;
+                    if bindlab_engine::addr::is_wildcard(l.ip) {
+                        // A wildcard spans every band of its family: IPv4 for AF_INET
+                        // and ::ffff:0.0, IPv6 for a v6-only `::`, both for dual stack.
+                        let covers = |a: &std::net::IpAddr| match l.ip {
+                            std::net::IpAddr::V6(x) if x.is_unspecified() => !s.opts.v6only || a.is_ipv6(),
+                            _ => a.is_ipv4(),
+                        };
+                        let hit: Vec<usize> = addrs.iter().enumerate().filter(|(_, a)| covers(a)).map(|(i, _)| i).collect();
+                        let (y1, y2) = (hit.first().map_or(top, |&i| band_y(i)), hit.last().map_or(top, |&i| band_y(i) + band_h - 6));
+                        html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" /></g> }
+                    } else if let Some(i) = band_of(l.ip) {
+                        let by = band_y(i) + (band_h - 6) / 2;
+                        html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
+                    } else {
+                        html! {}
+                    }
+                }).unwrap_or_default();
+                // Incoming clients arrive from below the card.
+                let arrow = p.arrows.get(&s.label).filter(|_| s.is_listening()).map(|n| html! {
+                    <g class="flow"><line x1={(x + 24).to_string()} y1={(y + card_h + row_gap - 4).to_string()} x2={(x + 24).to_string()} y2={(y + card_h + 3).to_string()} marker-end="url(#arrow)" />
+                    <text x={(x + 34).to_string()} y={(y + card_h + 22).to_string()} class="small">{ format!("{n} client{} arrived", if *n == 1 { "" } else { "s" }) }</text></g>
+                });
+                html! {
+                    <g class={classes!("card", s.state.label().to_ascii_lowercase().replace(' ', "-"))}>
+                        { link }
+                        <rect x={x.to_string()} y={y.to_string()} width={card_w.to_string()} height={card_h.to_string()} rx="8" class="card-bg" />
+                        <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&s.label, 16), s.proto.keyword()) }</text>
+                        if s.is_listening() && !s.queue.is_empty() {
+                            <text x={(x + card_w - 10).to_string()} y={(y + 20).to_string()} class="small queue" text-anchor="end">{ format!("queue {}", s.queue.len()) }</text>
+                        }
+                        <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_text(h, s) }</text>
+                        <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ s.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
+                        <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ format!("{} {}", opts_text(s), if s.user != "root" { format!("· {}", s.user) } else { String::new() }) }</text>
+                        { arrow.unwrap_or_default() }
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}

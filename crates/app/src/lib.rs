@@ -1,0 +1,35 @@
+//! The bindlab site: the engine compiled to WebAssembly, driving a Yew
+//! single-page app. See ARCHITECTURE.md for the map.
+
+mod components;
+mod state;
+
+use wasm_bindgen::prelude::*;
+
+/// Entry point, called by `static/boot.js`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    install_panic_hook();
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            // Replace the "Loading…" placeholder.
+            root.set_inner_html("");
+            yew::Renderer::<components::App>::with_root(root).render();
+        }
+        None => web_sys::console::error_1(&"bindlab: no #app element on the page".into()),
+    }
+}
+
+/// A panic must never leave a blank page: it is reported in `#fatal`, which
+/// lives outside the app's root, and in the console.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!("bindlab hit an internal error and stopped: {info}. Reload the page; your scenario is in the address bar.");
+        web_sys::console::error_1(&msg.clone().into());
+        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("fatal")) {
+            el.set_text_content(Some(&msg));
+            let _ = el.remove_attribute("hidden");
+        }
+    }));
+}

@@ -1,0 +1,152 @@
+//! Permalinks: a scenario, the OSes shown and the current step, in a URL
+//! fragment: `#v1/linux,windows/7/<base64url of the scenario text>`.
+//!
+//! The version comes first so a later format can be told apart; a link this
+//! release cannot read gets a message saying why, never a panic. Text is
+//! carried as URL-safe base64 of its UTF-8, without padding: a five-socket
+//! scenario stays well under 1,500 characters.
+
+use std::fmt;
+
+use crate::os::Os;
+
+/// What a permalink carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Permalink {
+    pub text: String,
+    pub oses: Vec<Os>,
+    /// Steps run (0 = none yet).
+    pub step: usize,
+}
+
+/// Why a fragment is not a permalink this release can open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// `#v2/...` or later.
+    FutureVersion(String),
+    /// Not of the form `#v1/OSES/STEP/TEXT`.
+    Malformed(String),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::FutureVersion(v) => write!(f, "this link was made by a newer bindlab (format {v}); this page reads format v1. Reload to get the newer version, or ask for a new link."),
+            LinkError::Malformed(why) => write!(f, "this link is damaged ({why}); it may have been cut off when it was copied."),
+        }
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// URL-safe base64 without padding.
+pub fn b64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Inverse of [`b64_encode`]; `None` on any character outside the alphabet
+/// or an impossible length.
+pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| B64.iter().position(|&x| x == c).map(|p| p as u32);
+    let bytes = s.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+impl Permalink {
+    /// The fragment, without `#`.
+    pub fn encode(&self) -> String {
+        let oses: Vec<&str> = self.oses.iter().map(|o| o.key()).collect();
+        format!("v1/{}/{}/{}", oses.join(","), self.step, b64_encode(self.text.as_bytes()))
+    }
+
+    /// Reads a fragment (with or without `#`).
+    pub fn decode(fragment: &str) -> Result<Permalink, LinkError> {
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        let mut parts = f.splitn(4, '/');
+        let version = parts.next().unwrap_or("");
+        if version != "v1" {
+            let is_version = version.len() > 1 && version.starts_with('v') && version[1..].bytes().all(|b| b.is_ascii_digit());
+            return Err(if is_version && version != "v0" {
+                LinkError::FutureVersion(version.to_string())
+            } else {
+                LinkError::Malformed("it does not start with a format version such as v1".into())
+            });
+        }
+        let (Some(oses), Some(step), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(LinkError::Malformed("parts are missing".into()));
+        };
+        let oses: Vec<Os> = oses
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| Os::from_key(s).ok_or_else(|| LinkError::Malformed(format!("unknown OS `{}`", s.chars().take(20).collect::<String>()))))
+            .collect::<Result<_, _>>()?;
+        if oses.is_empty() {
+            return Err(LinkError::Malformed("no OS is named".into()));
+        }
+        let step = step.parse::<usize>().map_err(|_| LinkError::Malformed("the step is not a number".into()))?;
+        let bytes = b64_decode(text).ok_or_else(|| LinkError::Malformed("the scenario is not valid base64".into()))?;
+        let text = String::from_utf8(bytes).map_err(|_| LinkError::Malformed("the scenario is not UTF-8 text".into()))?;
+        Ok(Permalink { text, oses, step })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_every_length() {
+        for n in 0..40 {
+            let data: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
+            assert_eq!(b64_decode(&b64_encode(&data)), Some(data));
+        }
+        assert_eq!(b64_encode(b"Man"), "TWFu");
+        assert_eq!(b64_decode("TWE"), Some(b"Ma".to_vec()));
+        assert_eq!(b64_decode("T"), None);
+        assert_eq!(b64_decode("TW=="), None);
+    }
+
+    #[test]
+    fn permalink_round_trip_and_errors() {
+        let p = Permalink { text: "title é\nsocket A tcp\n".into(), oses: vec![Os::Linux, Os::Windows], step: 2 };
+        let f = p.encode();
+        assert!(f.starts_with("v1/linux,windows/2/"));
+        assert_eq!(Permalink::decode(&format!("#{f}")), Ok(p));
+        assert!(matches!(Permalink::decode("#v2/linux/0/AAAA"), Err(LinkError::FutureVersion(v)) if v == "v2"));
+        for bad in ["", "#", "#v1", "#v1/linux", "#v1/solaris/0/AA", "#v1/linux/x/AA", "#v1/linux/0/@@@", "#v1//0/AA", "#hello/world", "#v1/linux/0/_w"] {
+            assert!(matches!(Permalink::decode(bad), Err(LinkError::Malformed(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_five_socket_scenario_is_compact() {
+        let mut text = String::from("title Five servers\nos linux\niface 192.168.0.1 10.0.0.1\n\n");
+        for i in 0..5 {
+            text.push_str(&format!("socket S{i} tcp\nset S{i} SO_REUSEADDR\nset S{i} SO_REUSEPORT\nbind S{i} 0.0.0.0:8080\nlisten S{i}\n"));
+        }
+        text.push_str("client 192.168.0.1:8080 x10\n");
+        let link = Permalink { text, oses: Os::ALL.to_vec(), step: 26 }.encode();
+        assert!(link.len() < 1000, "{} characters", link.len());
+    }
+}

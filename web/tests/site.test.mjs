@@ -1,0 +1,213 @@
+// End-to-end tests of the sandbox page in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { serve, launch, openPage, ready, b64 } from './harness.mjs';
+
+let server, cspServer, browser;
+before(async () => {
+  server = await serve();
+  cspServer = await serve({ csp: true });
+  browser = await launch();
+});
+after(async () => {
+  try { await browser?.close(); } finally { await server?.close(); await cspServer?.close(); }
+});
+
+const EXAMPLE = `title Two servers, one port
+os linux
+iface 192.168.0.1 10.0.0.1
+
+socket A tcp
+set A SO_REUSEADDR
+bind A 0.0.0.0:21
+listen A
+socket B tcp
+set B SO_REUSEADDR
+bind B 192.168.0.1:21   => EADDRINUSE
+client 192.168.0.1:21 x3
+`;
+
+test('the page loads with no console error and no request leaving its origin', async () => {
+  const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    await page.waitForSelector('#announce');
+    assert.deepEqual(problems, []);
+    assert.ok(urls.length >= 4, `requests: ${urls}`);
+    for (const u of urls) assert.ok(u.startsWith(server.origin), `request left the origin: ${u}`);
+  } finally { await context.close(); }
+});
+
+test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ", async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    const row = page.locator('tr', { has: page.locator('text=bind B 192.168.0.1:21') });
+    const cells = row.locator('td');
+    assert.equal(await cells.count(), 4);
+    assert.match(await cells.nth(0).innerText(), /EADDRINUSE/);
+    for (const i of [1, 2, 3]) assert.match(await cells.nth(i).innerText(), /^▶?\s*ok/);
+    assert.match(await row.getAttribute('class'), /differs/);
+    await cells.nth(0).locator('summary').click();
+    const why = await cells.nth(0).innerText();
+    assert.match(why, /linux\.bind\.listener-holds-port/);
+    assert.match(why, /A is listening on 0\.0\.0\.0:21/);
+    assert.match(await page.locator('#announce').innerText(), /A×3/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('GUI controls write the text, and text edits reach the controls', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64('os linux\n')}`);
+  try {
+    await ready(page);
+    await page.click('button:has-text("socket A tcp")');
+    assert.match(await page.inputValue('#scenario-text'), /^socket A tcp$/m);
+    await page.click('button:has-text("set SO_REUSEADDR")');
+    assert.match(await page.inputValue('#scenario-text'), /^set A SO_REUSEADDR$/m);
+    await page.selectOption('select[aria-label="Address"]', '127.0.0.1');
+    await page.fill('input[aria-label="Port"]', '7000');
+    await page.locator('input[aria-label="Port"]').dispatchEvent('change');
+    await page.click('button:text-is("bind")');
+    await page.click('button:text-is("listen")');
+    const text = await page.inputValue('#scenario-text');
+    assert.match(text, /^bind A 127\.0\.0\.1:7000$/m);
+    assert.match(text, /^listen A$/m);
+    // And the reverse: a socket typed into the text appears in the controls.
+    await page.fill('#scenario-text', text + 'socket Zed tcp6\n');
+    const options = await page.locator('select[aria-label="Socket to act on"] option').allInnerTexts();
+    assert.deepEqual(options.sort(), ['A', 'Zed']);
+    // A broken line disables nothing but shows where it is.
+    await page.fill('#scenario-text', text + 'bind A 1.2.3.4:99999\n');
+    assert.match(await page.locator('#problems').innerText(), /line 6, column 16: port 99999 is out of range/);
+  } finally { await context.close(); }
+});
+
+test('a permalink restores the scenario, the OSes and the step', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/');
+  let hash;
+  try {
+    await ready(page);
+    await page.click('button:has-text("socket C tcp6")');
+    await page.getByRole('checkbox', { name: 'FreeBSD' }).uncheck();
+    await page.click('text=Step ▶');
+    await page.click('text=Step ▶');
+    await page.click('text=Step ▶');
+    hash = new URL(page.url()).hash;
+    assert.match(hash, /^#v1\/linux,macos,windows\/3\//);
+  } finally { await context.close(); }
+  const again = await openPage(browser, `${server.origin}/${hash}`);
+  try {
+    await ready(again.page);
+    assert.match(await again.page.inputValue('#scenario-text'), /^socket C tcp6$/m);
+    assert.equal(await again.page.getByRole('checkbox', { name: 'FreeBSD' }).isChecked(), false);
+    assert.equal(await again.page.getByRole('checkbox', { name: 'Windows' }).isChecked(), true);
+    assert.match(await again.page.locator('.progress').innerText(), /^3 of 9 steps run/);
+    assert.deepEqual(again.problems, []);
+  } finally { await again.context.close(); }
+});
+
+for (const [name, hash, expect] of [
+  ['cut short', '#v1/linux', /damaged/],
+  ['unknown OS', '#v1/solaris/0/AAAA', /unknown OS `solaris`/],
+  ['bad step', '#v1/linux/three/AAAA', /step is not a number/],
+  ['bad base64', '#v1/linux/0/%%%', /base64/],
+  ['future version', '#v7/linux/0/AAAA', /newer bindlab \(format v7\)/],
+]) {
+  test(`a malformed permalink (${name}) gets a message and an intact, empty sandbox`, async () => {
+    const { page, context, problems } = await openPage(browser, server.origin + '/' + hash);
+    try {
+      await ready(page);
+      const notice = page.locator('.notice.error');
+      assert.match(await notice.innerText(), expect);
+      assert.equal(await page.inputValue('#scenario-text'), '');
+      await page.click('button:has-text("socket A tcp")');
+      assert.equal(await page.inputValue('#scenario-text'), 'socket A tcp\n');
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  });
+}
+
+test('a scenario title with markup renders as text', async () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const { page, context, problems, urls } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(`title ${evil}\nsocket A tcp\n`)}`);
+  try {
+    await ready(page);
+    assert.equal(await page.locator('h2.scenario-title').innerText(), evil);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.ok(!urls.some((u) => u.endsWith('/x')), 'the image was requested');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the sandbox works by keyboard alone', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    const focusOn = async (pattern, limit = 80) => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        const t = await page.evaluate(() => document.activeElement?.innerText || document.activeElement?.getAttribute('aria-label') || '');
+        if (pattern.test(t)) return;
+      }
+      throw new Error(`never reached ${pattern}`);
+    };
+    await focusOn(/^Step ▶$/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('.progress').innerText(), /^2 of 8/);
+    await focusOn(/Run all/);
+    await page.keyboard.press('Enter');
+    await focusOn(/^EADDRINUSE/);
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('details[open]').count(), 1);
+    assert.match(await page.locator('details[open]').innerText(), /listener-holds-port/);
+    // Typing in the editor, then leaving it with Tab (no keyboard trap).
+    await page.focus('#scenario-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('\nsocket K tcp');
+    assert.match(await page.inputValue('#scenario-text'), /socket K tcp/);
+    await page.keyboard.press('Tab');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'scenario-text');
+  } finally { await context.close(); }
+});
+
+test('axe finds no serious or critical violation (light and dark)', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`, { colorScheme });
+    try {
+      await ready(page);
+      await page.click('text=Run all');
+      await page.locator('td details summary').first().click();
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], colorScheme);
+    } finally { await context.close(); }
+  }
+});
+
+test('the site works under a strict Content-Security-Policy', async () => {
+  const { page, context, problems } = await openPage(browser, `${cspServer.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    assert.match(await page.locator('tr', { has: page.locator('text=bind B 192.168.0.1:21') }).innerText(), /EADDRINUSE/);
+    assert.deepEqual(problems, [], 'no CSP violation or error');
+    const css = await page.evaluate(() => getComputedStyle(document.querySelector('.pane')).borderRadius);
+    assert.equal(css, '10px', 'the stylesheet applies under the CSP');
+  } finally { await context.close(); }
+});
+
+test('on a phone the layout is one column and nothing overflows the page', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await ready(page);
+    const [editor, run] = await Promise.all([page.locator('.editor-pane').boundingBox(), page.locator('.run-pane').boundingBox()]);
+    assert.ok(run.y > editor.y + editor.height - 1, 'panes stack');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  } finally { await context.close(); }
+});
