@@ -23,13 +23,22 @@ pub enum Mode {
 /// `npm ci` in web/ when its packages are missing (wasm-opt, Playwright, axe).
 pub fn ensure_node_packages() -> Result {
     let web = root().join("web");
-    if web.join("node_modules/binaryen/bin/wasm-opt").exists() && web.join("node_modules/playwright-core").exists() {
+    if web.join("node_modules/binaryen/bin/wasm-opt").exists()
+        && web.join("node_modules/playwright-core").exists()
+    {
         return Ok(());
     }
     if !have("npm") {
-        return Err("npm is missing: install Node.js 20 and npm (e.g. apt-get install -y nodejs npm)".into());
+        return Err(
+            "npm is missing: install Node.js 20 and npm (e.g. apt-get install -y nodejs npm)"
+                .into(),
+        );
     }
-    crate::run("npm", &["ci", "--prefix", "web", "--no-audit", "--no-fund"], &[])
+    crate::run(
+        "npm",
+        &["ci", "--prefix", "web", "--no-audit", "--no-fund"],
+        &[],
+    )
 }
 
 /// Builds the site into `out`.
@@ -39,9 +48,25 @@ pub fn build(out: &Path, mode: Mode) -> Result {
         Mode::Dev => "dev",
         Mode::Release => "wasm-release",
     };
-    run("cargo", &["build", "--quiet", "-p", "bindlab-app", "--target", "wasm32-unknown-unknown", "--profile", profile], &[])?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "bindlab-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            profile,
+        ],
+        &[],
+    )?;
     let dir = if mode == Mode::Dev { "debug" } else { profile };
-    let wasm = root().join("target/wasm32-unknown-unknown").join(dir).join("bindlab_app.wasm");
+    let wasm = root()
+        .join("target/wasm32-unknown-unknown")
+        .join(dir)
+        .join("bindlab_app.wasm");
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
@@ -49,9 +74,16 @@ pub fn build(out: &Path, mode: Mode) -> Result {
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     println!("generating the JS glue (wasm-bindgen-cli-support)");
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
-    bindgen.input_path(&wasm).out_name("bindlab").typescript(false);
-    bindgen.web(true).map_err(|e| format!("wasm-bindgen: {e}"))?;
-    bindgen.generate(&pkg).map_err(|e| format!("wasm-bindgen: {e}"))?;
+    bindgen
+        .input_path(&wasm)
+        .out_name("bindlab")
+        .typescript(false);
+    bindgen
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    bindgen
+        .generate(&pkg)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
     if mode == Mode::Release {
         ensure_node_packages()?;
         let wasm_opt = root().join("web/node_modules/binaryen/bin/wasm-opt");
@@ -59,13 +91,27 @@ pub fn build(out: &Path, mode: Mode) -> Result {
         let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         run(
             &wasm_opt.to_string_lossy(),
-            &["-Oz", "--enable-bulk-memory", "--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-reference-types", "--enable-multivalue", &file, "-o", &file],
+            &[
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                &file,
+                "-o",
+                &file,
+            ],
             &[],
         )?;
         let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         println!("wasm-opt: {} KB → {} KB", before / 1024, after / 1024);
     }
-    for entry in std::fs::read_dir(root().join("web")).map_err(|e| e.to_string())?.flatten() {
+    for entry in std::fs::read_dir(root().join("web"))
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
         let p = entry.path();
         if p.extension().is_some_and(|x| x == "html") {
             std::fs::copy(&p, out.join(entry.file_name())).map_err(|e| e.to_string())?;
@@ -77,7 +123,10 @@ pub fn build(out: &Path, mode: Mode) -> Result {
 
 fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+    for entry in std::fs::read_dir(from)
+        .map_err(|e| format!("{}: {e}", from.display()))?
+        .flatten()
+    {
         let p = entry.path();
         if p.is_dir() {
             copy_dir(&p, &to.join(entry.file_name()))?;
@@ -92,16 +141,23 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 pub fn dist() -> Result<PathBuf> {
     let out = root().join("dist");
     build(&out, Mode::Release)?;
-    println!("\nthe site is in {} — copy it to any static host (it also works under a sub-path)", out.display());
+    println!(
+        "\nthe site is in {} — copy it to any static host (it also works under a sub-path)",
+        out.display()
+    );
     Ok(out)
 }
 
 /// The newest modification time under the sources the site is built from.
 fn newest_source() -> SystemTime {
     fn walk(p: &Path, newest: &mut SystemTime) {
-        let Ok(meta) = std::fs::metadata(p) else { return };
+        let Ok(meta) = std::fs::metadata(p) else {
+            return;
+        };
         if meta.is_dir() {
-            if p.file_name().is_some_and(|n| n == "node_modules" || n == "target") {
+            if p.file_name()
+                .is_some_and(|n| n == "node_modules" || n == "target")
+            {
                 return;
             }
             for e in std::fs::read_dir(p).into_iter().flatten().flatten() {
@@ -124,7 +180,8 @@ pub fn serve() -> Result {
     let out = root().join("target/site");
     build(&out, Mode::Dev)?;
     let addr = "127.0.0.1:8080";
-    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e} (is another server running?)"))?;
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| format!("cannot listen on {addr}: {e} (is another server running?)"))?;
     println!("\nbindlab is at http://{addr}/ — edit the sources and reload; Ctrl-C stops");
     let building = Arc::new(Mutex::new(()));
     {
@@ -139,7 +196,9 @@ pub fn serve() -> Result {
                     let _guard = building.lock();
                     match build(&out, Mode::Dev) {
                         Ok(()) => println!("rebuilt — reload the page"),
-                        Err(e) => eprintln!("build failed (the last good build is still served): {e}"),
+                        Err(e) => {
+                            eprintln!("build failed (the last good build is still served): {e}")
+                        }
                     }
                 }
             }
@@ -179,7 +238,13 @@ fn respond(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             break;
         }
     }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/");
     let rel = path.trim_start_matches('/');
     let mut file = dir.join(if rel.is_empty() { "index.html" } else { rel });
     if file.is_dir() {

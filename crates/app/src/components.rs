@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, Socket, State};
 use bindlab_engine::permalink::Permalink;
 use bindlab_engine::print::step_text;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
-use bindlab_engine::{host_after, parse, rules, run, Os, Problem, Report};
+use bindlab_engine::{parse, rules, run, Os, Problem, Report};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -35,7 +36,9 @@ fn window() -> Option<web_sys::Window> {
 }
 
 fn location_hash() -> String {
-    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// Reads the page's fragment: a permalink, nothing, or a damaged link.
@@ -54,14 +57,17 @@ fn initial_state() -> Sandbox {
         }
         Err(e) => {
             let mut s = Sandbox::new(String::new());
-            s.notice = Some(Notice { text: format!("The link could not be opened: {e} The sandbox below is empty."), error: true });
+            s.notice = Some(Notice {
+                text: format!("The link could not be opened: {e} The sandbox below is empty."),
+                error: true,
+            });
             s
         }
     }
 }
 
-/// Everything derived from the state, computed once per change.
-#[derive(PartialEq)]
+/// Everything derived from the state, computed once per change of text or
+/// OSes (not per step) and shared by pointer.
 struct Derived {
     parsed: Result<Scenario, Vec<Problem>>,
     reports: Vec<Report>,
@@ -94,7 +100,11 @@ pub fn app() -> Html {
             // A damaged link stays in the address bar until the reader acts.
             if !*has_error || !link.text.is_empty() {
                 if let Some(h) = window().and_then(|w| w.history().ok()) {
-                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{}", link.encode())));
+                    let _ = h.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&format!("#{}", link.encode())),
+                    );
                 }
             }
         });
@@ -107,47 +117,50 @@ pub fn app() -> Html {
                 let hash = location_hash();
                 match Permalink::decode(&hash) {
                     Ok(p) => dispatch.dispatch(Action::Load(p)),
-                    Err(e) => dispatch.dispatch(Action::Notice(Some(Notice { text: format!("The link could not be opened: {e}"), error: true }))),
+                    Err(e) => dispatch.dispatch(Action::Notice(Some(Notice {
+                        text: format!("The link could not be opened: {e}"),
+                        error: true,
+                    }))),
                 }
             });
             let w = window();
             if let Some(w) = &w {
-                let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = w {
-                    let _ = w.remove_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        cb.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
     }
 
-    let on_text = {
-        let d = state.dispatcher();
-        Callback::from(move |t: String| d.dispatch(Action::SetText(t)))
-    };
-    let on_line = {
-        let d = state.dispatcher();
-        Callback::from(move |l: String| d.dispatch(Action::AppendLine(l)))
-    };
-    let on_goto = {
-        let d = state.dispatcher();
-        Callback::from(move |n: usize| d.dispatch(Action::GoTo(n)))
-    };
-    let on_toggle = {
-        let d = state.dispatcher();
-        Callback::from(move |os: Os| d.dispatch(Action::ToggleOs(os)))
-    };
+    // Callbacks made once, so components taking them can skip re-rendering.
+    let d = state.dispatcher();
+    let on_text = use_callback(d.clone(), |t: String, d| d.dispatch(Action::SetText(t)));
+    let on_line = use_callback(d.clone(), |l: String, d| d.dispatch(Action::AppendLine(l)));
+    let on_goto = use_callback(d.clone(), |n: usize, d| d.dispatch(Action::GoTo(n)));
+    let on_toggle = use_callback(d, |os: Os, d| d.dispatch(Action::ToggleOs(os)));
     let on_copy = {
         let d = state.dispatcher();
         let link = state.permalink();
         Callback::from(move |_| {
-            let url = window().and_then(|w| w.location().href().ok()).map(|h| h.split('#').next().unwrap_or("").to_string()).unwrap_or_default();
+            let url = window()
+                .and_then(|w| w.location().href().ok())
+                .map(|h| h.split('#').next().unwrap_or("").to_string())
+                .unwrap_or_default();
             let full = format!("{url}#{}", link.encode());
             if let Some(w) = window() {
                 let _ = w.navigator().clipboard().write_text(&full);
             }
-            d.dispatch(Action::Notice(Some(Notice { text: "Link copied. It opens this scenario, these OSes and this step.".into(), error: false })));
+            d.dispatch(Action::Notice(Some(Notice {
+                text: "Link copied. It opens this scenario, these OSes and this step.".into(),
+                error: false,
+            })));
         })
     };
     let dismiss = {
@@ -155,11 +168,18 @@ pub fn app() -> Html {
         Callback::from(move |_| d.dispatch(Action::Notice(None)))
     };
     let diagram_os = use_state(|| None::<Os>);
-    let shown_os = diagram_os.filter(|o| state.oses.contains(o)).or_else(|| derived.parsed.as_ref().ok().map(|s| s.os).filter(|o| state.oses.contains(o))).unwrap_or(state.oses[0]);
-    let on_diagram_os = {
-        let d = diagram_os.clone();
-        Callback::from(move |os: Os| d.set(Some(os)))
-    };
+    let shown_os = diagram_os
+        .filter(|o| state.oses.contains(o))
+        .or_else(|| {
+            derived
+                .parsed
+                .as_ref()
+                .ok()
+                .map(|s| s.os)
+                .filter(|o| state.oses.contains(o))
+        })
+        .unwrap_or(state.oses[0]);
+    let on_diagram_os = use_callback(diagram_os.setter(), |os: Os, set| set.set(Some(os)));
 
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     html! {
@@ -188,15 +208,15 @@ pub fn app() -> Html {
                     <h2 id="h-run">{"Run it"}</h2>
                     <Stepper step={step} total={steps_total} on_goto={on_goto.clone()} on_copy={on_copy} />
                     <OsPicker oses={state.oses.clone()} on_toggle={on_toggle} />
-                    if let Ok(s) = &derived.parsed {
-                        <OsTable scenario={Rc::new(s.clone())} reports={Rc::new(derived.reports.clone())} step={step} on_goto={on_goto} />
+                    if derived.parsed.is_ok() {
+                        <OsTable derived={derived.clone()} step={step} on_goto={on_goto} />
                     } else {
                         <p class="muted">{"Fix the problems in the scenario to see the outcomes."}</p>
                     }
                 </section>
             </div>
-            if let Ok(s) = &derived.parsed {
-                <HostView scenario={Rc::new(s.clone())} os={shown_os} oses={state.oses.clone()} step={step} on_os={on_diagram_os} />
+            if derived.parsed.is_ok() {
+                <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={on_diagram_os} />
             }
         </main>
         <footer class="bottom"><p>{"Linux outcomes are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources. Every verdict names its rule."}</p></footer>
@@ -217,18 +237,30 @@ struct EditorProps {
 fn editor(p: &EditorProps) -> Html {
     let area = use_node_ref();
     let lines = p.text.split('\n').count().max(1);
-    let widest = p.text.split('\n').map(|l| l.chars().count()).max().unwrap_or(0).max(40);
+    let widest = p
+        .text
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(40);
     let bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
     let oninput = {
         let cb = p.on_change.clone();
-        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
     };
     let jump = |line: u32| {
         let area = area.clone();
         let text = p.text.clone();
         Callback::from(move |_| {
             if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let offset: usize = text.split('\n').take(line as usize - 1).map(|l| l.encode_utf16().count() + 1).sum();
+                let offset: usize = text
+                    .split('\n')
+                    .take(line as usize - 1)
+                    .map(|l| l.encode_utf16().count() + 1)
+                    .sum();
                 let _ = el.focus();
                 let _ = el.set_selection_range(offset as u32, offset as u32);
             }
@@ -300,19 +332,52 @@ fn controls(p: &ControlsProps) -> Html {
     let addr = use_state(|| "0.0.0.0".to_string());
     let port = use_state(|| "8080".to_string());
     let count = use_state(|| "1".to_string());
-    let chosen = if open.iter().any(|(n, _)| **n == *target) { (*target).clone() } else { open.last().map(|(n, _)| n.clone()).unwrap_or_default() };
-    let chosen_proto = open.iter().find(|(n, _)| *n == chosen).map(|(_, p)| *p).unwrap_or(Proto::Tcp);
-    let next_name = (0..).map(|i| if i < 26 { ((b'A' + i as u8) as char).to_string() } else { format!("S{i}") }).find(|n| !s.steps.iter().any(|st| st.kind.socket() == Some(n.as_str()) || matches!(&st.kind, StepKind::Accept { new, .. } if new == n))).unwrap_or_default();
-    let mut addresses: Vec<String> = if chosen_proto.is_v6() { vec!["::".into(), "::1".into()] } else { vec!["0.0.0.0".into(), "127.0.0.1".into()] };
+    let chosen = if open.iter().any(|(n, _)| **n == *target) {
+        (*target).clone()
+    } else {
+        open.last().map(|(n, _)| n.clone()).unwrap_or_default()
+    };
+    let chosen_proto = open
+        .iter()
+        .find(|(n, _)| *n == chosen)
+        .map(|(_, p)| *p)
+        .unwrap_or(Proto::Tcp);
+    let next_name = (0..)
+        .map(|i| {
+            if i < 26 {
+                ((b'A' + i as u8) as char).to_string()
+            } else {
+                format!("S{i}")
+            }
+        })
+        .find(|n| {
+            !s.steps.iter().any(|st| {
+                st.kind.socket() == Some(n.as_str())
+                    || matches!(&st.kind, StepKind::Accept { new, .. } if new == n)
+            })
+        })
+        .unwrap_or_default();
+    let mut addresses: Vec<String> = if chosen_proto.is_v6() {
+        vec!["::".into(), "::1".into()]
+    } else {
+        vec!["0.0.0.0".into(), "127.0.0.1".into()]
+    };
     for a in &s.ifaces {
         if a.is_ipv6() == chosen_proto.is_v6() {
             addresses.push(a.to_string());
         }
     }
-    let client_addresses: Vec<String> = ["127.0.0.1".to_string(), "::1".to_string()].into_iter().chain(s.ifaces.iter().map(|a| a.to_string())).collect();
+    let client_addresses: Vec<String> = ["127.0.0.1".to_string(), "::1".to_string()]
+        .into_iter()
+        .chain(s.ifaces.iter().map(|a| a.to_string()))
+        .collect();
     let ep = |a: &str, port: &str| -> Option<EndpointSpec> {
         let addr = a.parse().ok()?;
-        let port = if let Some(n) = port.strip_prefix('@') { PortSpec::Of(n.to_string()) } else { PortSpec::Num(port.parse().ok()?) };
+        let port = if let Some(n) = port.strip_prefix('@') {
+            PortSpec::Of(n.to_string())
+        } else {
+            PortSpec::Num(port.parse().ok()?)
+        };
         Some(EndpointSpec { addr, port })
     };
     let emit = |kind: Option<StepKind>| {
@@ -326,9 +391,21 @@ fn controls(p: &ControlsProps) -> Html {
     let name = chosen.clone();
     let has = !name.is_empty();
     let mk = |f: &dyn Fn(String) -> StepKind| has.then(|| f(name.clone()));
-    let options: Vec<SockOpt> = SockOpt::ALL.into_iter().filter(|o| s.os.rules().supports(*o) && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())).collect();
-    let addr_ok = addresses.contains(&addr) || addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_ipv6() == chosen_proto.is_v6());
-    let bind_addr = if addr_ok { (*addr).clone() } else { addresses[0].clone() };
+    let options: Vec<SockOpt> = SockOpt::ALL
+        .into_iter()
+        .filter(|o| {
+            s.os.rules().supports(*o) && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())
+        })
+        .collect();
+    let addr_ok = addresses.contains(&addr)
+        || addr
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_ipv6() == chosen_proto.is_v6());
+    let bind_addr = if addr_ok {
+        (*addr).clone()
+    } else {
+        addresses[0].clone()
+    };
     html! {
         <div class="controls" role="group" aria-label="Build the scenario with buttons">
             <p class="muted small">{"Each button writes a line into the text above."}</p>
@@ -429,12 +506,17 @@ fn os_picker(p: &OsPickerProps) -> Html {
 
 // ---- the OS-by-OS outcome table ------------------------------------------
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct OsTableProps {
-    scenario: Rc<Scenario>,
-    reports: Rc<Vec<Report>>,
+    derived: Rc<Derived>,
     step: usize,
     on_goto: Callback<usize>,
+}
+
+impl PartialEq for OsTableProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived) && self.step == o.step && self.on_goto == o.on_goto
+    }
 }
 
 /// "ok → A×3" style text for one cell.
@@ -454,70 +536,110 @@ fn outcome(rep: &bindlab_engine::StepReport) -> String {
 
 #[function_component(OsTable)]
 fn os_table(p: &OsTableProps) -> Html {
-    let rows = p.scenario.steps.iter().enumerate().map(|(i, st)| {
-        let done = i < p.step;
-        let results: Vec<&str> = p.reports.iter().map(|r| r.steps[i].result.as_str()).collect();
-        let norm = |r: &str| r.trim_start_matches("WSA").replace("EWOULDBLOCK", "EAGAIN");
-        let differs = results.iter().any(|r| norm(r) != norm(results[0]));
-        let goto = {
-            let cb = p.on_goto.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(i + 1))
-        };
-        html! {
-            <tr class={classes!(differs.then_some("differs"), (!done).then_some("pending"), (i + 1 == p.step).then_some("current"))}
-                aria-current={(i + 1 == p.step).then_some("step")}>
-                <th scope="row" class="step">
-                    <button type="button" class="link" onclick={goto} title="Run up to this step">
-                        <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
-                    </button>
-                    if differs && done { <span class="differs-mark" title="The OSes differ here">{" ≠"}<span class="sr-only">{" (the OSes differ)"}</span></span> }
-                </th>
-                { for p.reports.iter().map(|r| {
-                    let rep = &r.steps[i];
-                    if !done {
-                        return html! { <td class="cell pending"><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
-                    }
-                    let ok = rep.result == "ok";
-                    let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
-                    match (rep.rule, &rep.why) {
-                        (Some(rule), Some(why)) => {
-                            let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
-                            html! {
-                                <td class={classes!("cell", if ok { "ok" } else { "err" })}>
-                                    <details>
-                                        <summary>{ outcome(rep) }{ expect }</summary>
-                                        <p class="why"><strong>{ title }</strong>{ ". " }{ why.clone() }</p>
-                                        <p class="rule-id"><code>{ rule }</code></p>
-                                    </details>
-                                </td>
-                            }
-                        }
-                        _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })}>{ outcome(rep) }{ expect }</td> },
-                    }
-                }) }
-            </tr>
-        }
-    });
+    let n = p.derived.parsed.as_ref().map_or(0, |s| s.steps.len());
     html! {
         <div class="table-wrap">
             <table class="outcomes">
                 <caption class="sr-only">{"Each step's outcome on each OS; open a cell for the rule and why"}</caption>
-                <thead><tr><th scope="col">{"Step"}</th>{ for p.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
-                <tbody>{ for rows }</tbody>
+                <thead><tr><th scope="col">{"Step"}</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
+                <tbody>{ for (0..n).map(|i| html! {
+                    <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} />
+                }) }</tbody>
             </table>
         </div>
     }
 }
 
+#[derive(Properties)]
+struct RowProps {
+    derived: Rc<Derived>,
+    index: usize,
+    done: bool,
+    current: bool,
+    on_goto: Callback<usize>,
+}
+
+/// Rows compare by what they show, so a step re-renders two rows, not all.
+impl PartialEq for RowProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived)
+            && self.index == o.index
+            && self.done == o.done
+            && self.current == o.current
+            && self.on_goto == o.on_goto
+    }
+}
+
+#[function_component(Row)]
+fn row(p: &RowProps) -> Html {
+    let Ok(scenario) = &p.derived.parsed else {
+        return html! {};
+    };
+    let i = p.index;
+    let st = &scenario.steps[i];
+    let reports = &p.derived.reports;
+    let results: Vec<&str> = reports.iter().map(|r| r.steps[i].result.as_str()).collect();
+    let norm = |r: &str| r.trim_start_matches("WSA").replace("EWOULDBLOCK", "EAGAIN");
+    let differs = results.iter().any(|r| norm(r) != norm(results[0]));
+    let goto = {
+        let cb = p.on_goto.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(i + 1))
+    };
+    html! {
+        <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
+            aria-current={p.current.then_some("step")}>
+            <th scope="row" class="step">
+                <button type="button" class="link" onclick={goto} title="Run up to this step">
+                    <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
+                </button>
+                if differs && p.done { <span class="differs-mark" title="The OSes differ here">{" ≠"}<span class="sr-only">{" (the OSes differ)"}</span></span> }
+            </th>
+            { for reports.iter().map(|r| {
+                let rep = &r.steps[i];
+                if !p.done {
+                    return html! { <td class="cell pending"><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
+                }
+                let ok = rep.result == "ok";
+                let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
+                match (rep.rule, &rep.why) {
+                    (Some(rule), Some(why)) => {
+                        let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
+                        html! {
+                            <td class={classes!("cell", if ok { "ok" } else { "err" })}>
+                                <details>
+                                    <summary>{ outcome(rep) }{ expect }</summary>
+                                    <p class="why"><strong>{ title }</strong>{ ". " }{ why.clone() }</p>
+                                    <p class="rule-id"><code>{ rule }</code></p>
+                                </details>
+                            </td>
+                        }
+                    }
+                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })}>{ outcome(rep) }{ expect }</td> },
+                }
+            }) }
+        </tr>
+    }
+}
+
 // ---- the host: diagram and text twin -------------------------------------
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct HostViewProps {
-    scenario: Rc<Scenario>,
+    derived: Rc<Derived>,
     os: Os,
     oses: Vec<Os>,
     step: usize,
     on_os: Callback<Os>,
+}
+
+impl PartialEq for HostViewProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived)
+            && self.os == o.os
+            && self.oses == o.oses
+            && self.step == o.step
+            && self.on_os == o.on_os
+    }
 }
 
 fn opts_text(s: &Socket) -> String {
@@ -540,28 +662,105 @@ fn opts_text(s: &Socket) -> String {
     v.join(" ")
 }
 
-fn state_text(h: &Host, s: &Socket) -> String {
-    match s.state {
-        State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
-        st => st.label().to_string(),
-    }
+/// One socket as the views show it: small, comparable, so an unchanged
+/// socket's row and card are not re-rendered when the step moves.
+#[derive(Clone, PartialEq)]
+struct SockView {
+    id: usize,
+    label: String,
+    proto: &'static str,
+    state: String,
+    state_class: &'static str,
+    local: Option<SockAddr>,
+    remote: Option<SockAddr>,
+    opts: String,
+    user: String,
+    listening: bool,
+    queue: usize,
+    /// Waiting in an accept queue: drawn as the listener's queue, not a card.
+    queued: bool,
+    /// Which address bands a wildcard binding covers.
+    v6_wildcard_dual: bool,
+    v6_wildcard_only: bool,
+    /// Clients that arrived at this listener in the last step.
+    arrived: Option<u32>,
+}
+
+fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
+    let mut socks: Vec<&Socket> = h.sockets().collect();
+    socks.sort_by_key(|s| (s.child && !s.named, s.id));
+    socks
+        .into_iter()
+        .map(|s| {
+            let v6_any = matches!(s.local.map(|l| l.ip), Some(std::net::IpAddr::V6(a)) if a.is_unspecified());
+            SockView {
+                id: s.id,
+                label: s.label.clone(),
+                proto: s.proto.keyword(),
+                state: match s.state {
+                    State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
+                    st => st.label().to_string(),
+                },
+                state_class: match s.state {
+                    State::Listening => "listening",
+                    State::TimeWait { .. } => "time_wait",
+                    State::Connected => "connected",
+                    _ => "other",
+                },
+                local: s.local,
+                remote: s.remote,
+                opts: opts_text(s),
+                user: s.user.clone(),
+                listening: s.is_listening(),
+                queue: s.queue.len(),
+                queued: s.child && !s.named && !s.queued_on.is_empty(),
+                v6_wildcard_dual: v6_any && !s.opts.v6only,
+                v6_wildcard_only: v6_any && s.opts.v6only,
+                arrived: arrows.get(&s.label).copied().filter(|_| s.is_listening()),
+            }
+        })
+        .collect()
 }
 
 #[function_component(HostView)]
 fn host_view(p: &HostViewProps) -> Html {
-    let host = host_after(&p.scenario, p.os, p.step);
-    let report = run(&p.scenario, p.os);
-    let last = p.step.checked_sub(1).and_then(|i| report.steps.get(i).map(|r| (i, r)));
+    let Ok(scenario) = &p.derived.parsed else {
+        return html! {};
+    };
+    let cache = use_mut_ref(HostCache::default);
+    let host = cache.borrow_mut().host(&p.derived, scenario, p.os, p.step);
+    let computed;
+    let report = match p.derived.reports.iter().find(|r| r.os == p.os) {
+        Some(r) => r,
+        None => {
+            computed = run(scenario, p.os);
+            &computed
+        }
+    };
+    let last = p
+        .step
+        .checked_sub(1)
+        .and_then(|i| report.steps.get(i).map(|r| (i, r)));
     let announce = match last {
         Some((i, r)) => {
             let why = r.why.clone().map(|w| format!(" — {w}")).unwrap_or_default();
-            format!("Step {} of {}: {} → {} on {}{why}", i + 1, p.scenario.steps.len(), step_text(&p.scenario.steps[i].kind), outcome(r), p.os.display())
+            format!(
+                "Step {} of {}: {} → {} on {}{why}",
+                i + 1,
+                scenario.steps.len(),
+                step_text(&scenario.steps[i].kind),
+                outcome(r),
+                p.os.display()
+            )
         }
         None => format!("Nothing has run yet on {}. Press Step.", p.os.display()),
     };
-    let mut socks: Vec<&Socket> = host.sockets().collect();
-    socks.sort_by_key(|s| (s.child && !s.named, s.id));
-    let arrows: BTreeMap<String, u32> = last.and_then(|(_, r)| r.accepted_by.clone()).unwrap_or_default();
+    let arrows: BTreeMap<String, u32> = last
+        .and_then(|(_, r)| r.accepted_by.clone())
+        .unwrap_or_default();
+    let views = sock_views(&host, &arrows);
+    let mut addrs = host.local_addresses();
+    addrs.sort_by_key(|a| a.is_ipv6());
     let pick = {
         let cb = p.on_os.clone();
         Callback::from(move |e: Event| {
@@ -581,7 +780,7 @@ fn host_view(p: &HostViewProps) -> Html {
                 </label>
             </div>
             <p class="announce" aria-live="polite" id="announce">{ announce }</p>
-            <Diagram host={Rc::new(host.clone())} arrows={arrows} />
+            <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} />
             <table class="twin">
                 <caption>{ format!("Sockets on the host ({}), as a table", p.os.display()) }</caption>
                 <thead><tr>
@@ -589,21 +788,69 @@ fn host_view(p: &HostViewProps) -> Html {
                     <th scope="col">{"Remote"}</th><th scope="col">{"Options"}</th><th scope="col">{"Owner"}</th><th scope="col">{"Waiting"}</th>
                 </tr></thead>
                 <tbody>
-                    if socks.is_empty() { <tr><td colspan="7" class="muted">{"No sockets yet."}</td></tr> }
-                    { for socks.iter().map(|s| html! {
-                        <tr>
-                            <th scope="row">{ &s.label }</th>
-                            <td>{ state_text(&host, s) }</td>
-                            <td>{ s.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
-                            <td>{ s.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
-                            <td>{ opts_text(s) }</td>
-                            <td>{ &s.user }</td>
-                            <td>{ if s.is_listening() { s.queue.len().to_string() } else { String::new() } }</td>
-                        </tr>
-                    }) }
+                    if views.is_empty() { <tr><td colspan="7" class="muted">{"No sockets yet."}</td></tr> }
+                    { for views.into_iter().map(|v| html! { <TwinRow view={v} /> }) }
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// Hosts at checkpoints of one scenario on one OS, so moving one step
+/// applies one step (or replays a few from the nearest checkpoint) instead
+/// of the whole scenario.
+#[derive(Default)]
+struct HostCache {
+    key: Option<(*const Derived, Os)>,
+    checkpoints: Vec<(usize, Host)>,
+}
+
+impl HostCache {
+    const EVERY: usize = 32;
+
+    fn host(&mut self, derived: &Rc<Derived>, scenario: &Scenario, os: Os, step: usize) -> Host {
+        let key = (Rc::as_ptr(derived), os);
+        if self.key != Some(key) {
+            self.key = Some(key);
+            self.checkpoints = vec![(0, Host::new(os, &scenario.ifaces, scenario.seed))];
+        }
+        let (at, base) = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|(n, _)| *n <= step)
+            .cloned()
+            .unwrap_or_else(|| (0, Host::new(os, &scenario.ifaces, scenario.seed)));
+        let mut h = base;
+        for n in at..step.min(scenario.steps.len()) {
+            h.apply(&scenario.steps[n]);
+            if (n + 1) % Self::EVERY == 0 && !self.checkpoints.iter().any(|(c, _)| *c == n + 1) {
+                self.checkpoints.push((n + 1, h.clone()));
+                self.checkpoints.sort_by_key(|(c, _)| *c);
+            }
+        }
+        h
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ViewProps {
+    view: SockView,
+}
+
+#[function_component(TwinRow)]
+fn twin_row(p: &ViewProps) -> Html {
+    let v = &p.view;
+    html! {
+        <tr>
+            <th scope="row">{ &v.label }</th>
+            <td>{ &v.state }</td>
+            <td>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
+            <td>{ v.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
+            <td>{ &v.opts }</td>
+            <td>{ &v.user }</td>
+            <td>{ if v.listening { v.queue.to_string() } else { String::new() } }</td>
+        </tr>
     }
 }
 
@@ -616,43 +863,29 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 struct DiagramProps {
-    host: Rc<Host>,
-    arrows: BTreeMap<String, u32>,
+    addrs: Vec<std::net::IpAddr>,
+    views: Vec<SockView>,
 }
 
-impl PartialEq for DiagramProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.host, &other.host) && self.arrows == other.arrows
-    }
-}
+const BAND_H: i32 = 34;
+const TOP: i32 = 28;
+const CARD_W: i32 = 168;
+const CARD_H: i32 = 86;
+const ROW_GAP: i32 = 40;
+const COLS: usize = 4;
+const X0: i32 = 170;
 
-/// The host as an SVG: address bands on the left, one card per socket,
-/// a line from each card to the address it is bound to (a wildcard spans
-/// every band of its family), and incoming clients routed to listeners.
+/// The host as an SVG: address bands (IPv4 first, then IPv6), one card per
+/// socket, a line from each card to the address it is bound to (a wildcard
+/// spans every band of its family), and clients arriving at listeners.
 #[function_component(Diagram)]
 fn diagram(p: &DiagramProps) -> Html {
-    let h = &p.host;
-    // IPv4 bands first, then IPv6, so a wildcard's span is contiguous.
-    let mut addrs = h.local_addresses();
-    addrs.sort_by_key(|a| a.is_ipv6());
-    let band_h = 34;
-    let top = 28;
-    let band_y = |i: usize| top + i as i32 * band_h;
-    // Connections waiting in an accept queue are drawn as the listener's queue.
-    let socks: Vec<&Socket> = h.sockets().filter(|s| !(s.child && !s.named && !s.queued_on.is_empty())).collect();
-    let card_w = 168;
-    let card_h = 86;
-    let cols = 4usize;
-    let x0 = 170;
-    let bands_h = addrs.len() as i32 * band_h;
-    let row_gap = 40;
-    let card_xy = |k: usize| (x0 + (k % cols) as i32 * (card_w + 14), top + bands_h + 24 + (k / cols) as i32 * (card_h + row_gap));
-    let rows = socks.len().div_ceil(cols).max(1);
-    let height = top + bands_h + 24 + rows as i32 * (card_h + row_gap) + 10;
-    let width = x0 + cols as i32 * (card_w + 14) + 90;
-    let band_of = |ip: std::net::IpAddr| addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(ip));
+    let bands_h = p.addrs.len() as i32 * BAND_H;
+    let rows = p.views.len().div_ceil(COLS).max(1);
+    let height = TOP + bands_h + 24 + rows as i32 * (CARD_H + ROW_GAP) + 10;
+    let width = X0 + COLS as i32 * (CARD_W + 14) + 90;
     html! {
         <svg class="diagram" viewBox={format!("0 0 {width} {height}")} role="img" aria-labelledby="diagram-title diagram-desc">
             <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
@@ -663,53 +896,65 @@ fn diagram(p: &DiagramProps) -> Html {
                 </marker>
             </defs>
             <text x="10" y="18" class="label">{"Local addresses"}</text>
-            { for addrs.iter().enumerate().map(|(i, a)| html! {
+            { for p.addrs.iter().enumerate().map(|(i, a)| html! {
                 <g class="band">
-                    <rect x="8" y={band_y(i).to_string()} width={(width - 16).to_string()} height={(band_h - 6).to_string()} rx="4" class={classes!("band-bg", if a.is_ipv6() { "v6" } else { "v4" })} />
-                    <text x="16" y={(band_y(i) + 19).to_string()} class="addr">{ a.to_string() }</text>
+                    <rect x="8" y={(TOP + i as i32 * BAND_H).to_string()} width={(width - 16).to_string()} height={(BAND_H - 6).to_string()} rx="4" class={classes!("band-bg", if a.is_ipv6() { "v6" } else { "v4" })} />
+                    <text x="16" y={(TOP + i as i32 * BAND_H + 19).to_string()} class="addr">{ a.to_string() }</text>
                 </g>
             }) }
-            { for socks.iter().enumerate().map(|(k, s)| {
-                let (x, y) = card_xy(k);
-                let link = s.local.map(|l| {
-                    let cx = x + card_w / 2;
-                    if bindlab_engine::addr::is_wildcard(l.ip) {
-                        // A wildcard spans every band of its family: IPv4 for AF_INET
-                        // and ::ffff:0.0, IPv6 for a v6-only `::`, both for dual stack.
-                        let covers = |a: &std::net::IpAddr| match l.ip {
-                            std::net::IpAddr::V6(x) if x.is_unspecified() => !s.opts.v6only || a.is_ipv6(),
-                            _ => a.is_ipv4(),
-                        };
-                        let hit: Vec<usize> = addrs.iter().enumerate().filter(|(_, a)| covers(a)).map(|(i, _)| i).collect();
-                        let (y1, y2) = (hit.first().map_or(top, |&i| band_y(i)), hit.last().map_or(top, |&i| band_y(i) + band_h - 6));
-                        html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" /></g> }
-                    } else if let Some(i) = band_of(l.ip) {
-                        let by = band_y(i) + (band_h - 6) / 2;
-                        html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
-                    } else {
-                        html! {}
-                    }
-                }).unwrap_or_default();
-                // Incoming clients arrive from below the card.
-                let arrow = p.arrows.get(&s.label).filter(|_| s.is_listening()).map(|n| html! {
-                    <g class="flow"><line x1={(x + 24).to_string()} y1={(y + card_h + row_gap - 4).to_string()} x2={(x + 24).to_string()} y2={(y + card_h + 3).to_string()} marker-end="url(#arrow)" />
-                    <text x={(x + 34).to_string()} y={(y + card_h + 22).to_string()} class="small">{ format!("{n} client{} arrived", if *n == 1 { "" } else { "s" }) }</text></g>
-                });
-                html! {
-                    <g class={classes!("card", s.state.label().to_ascii_lowercase().replace(' ', "-"))}>
-                        { link }
-                        <rect x={x.to_string()} y={y.to_string()} width={card_w.to_string()} height={card_h.to_string()} rx="8" class="card-bg" />
-                        <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&s.label, 16), s.proto.keyword()) }</text>
-                        if s.is_listening() && !s.queue.is_empty() {
-                            <text x={(x + card_w - 10).to_string()} y={(y + 20).to_string()} class="small queue" text-anchor="end">{ format!("queue {}", s.queue.len()) }</text>
-                        }
-                        <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_text(h, s) }</text>
-                        <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ s.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
-                        <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ format!("{} {}", opts_text(s), if s.user != "root" { format!("· {}", s.user) } else { String::new() }) }</text>
-                        { arrow.unwrap_or_default() }
-                    </g>
-                }
+            { for p.views.iter().enumerate().map(|(k, v)| {
+                let x = X0 + (k % COLS) as i32 * (CARD_W + 14);
+                let y = TOP + bands_h + 24 + (k / COLS) as i32 * (CARD_H + ROW_GAP);
+                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} /> }
             }) }
         </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    view: SockView,
+    addrs: Vec<std::net::IpAddr>,
+    x: i32,
+    y: i32,
+}
+
+#[function_component(Card)]
+fn card(p: &CardProps) -> Html {
+    let (v, x, y) = (&p.view, p.x, p.y);
+    let band_y = |i: usize| TOP + i as i32 * BAND_H;
+    let cx = x + CARD_W / 2;
+    let link = v.local.map(|l| {
+        if bindlab_engine::addr::is_wildcard(l.ip) {
+            // IPv4 for AF_INET and ::ffff:0.0.0.0, IPv6 for a v6-only `::`,
+            // every band for dual stack.
+            let covers = |a: &std::net::IpAddr| if v.v6_wildcard_dual { true } else if v.v6_wildcard_only { a.is_ipv6() } else { a.is_ipv4() };
+            let hit: Vec<usize> = p.addrs.iter().enumerate().filter(|(_, a)| covers(a)).map(|(i, _)| i).collect();
+            let (y1, y2) = (hit.first().map_or(TOP, |&i| band_y(i)), hit.last().map_or(TOP, |&i| band_y(i) + BAND_H - 6));
+            html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" /></g> }
+        } else if let Some(i) = p.addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(l.ip)) {
+            let by = band_y(i) + (BAND_H - 6) / 2;
+            html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
+        } else {
+            html! {}
+        }
+    });
+    html! {
+        <g class={classes!("card", v.state_class)}>
+            { link.unwrap_or_default() }
+            <rect x={x.to_string()} y={y.to_string()} width={CARD_W.to_string()} height={CARD_H.to_string()} rx="8" class="card-bg" />
+            <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&v.label, 16), v.proto) }</text>
+            if v.listening && v.queue > 0 {
+                <text x={(x + CARD_W - 10).to_string()} y={(y + 20).to_string()} class="small queue" text-anchor="end">{ format!("queue {}", v.queue) }</text>
+            }
+            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ &v.state }</text>
+            <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
+            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }) }</text>
+            if let Some(n) = v.arrived {
+                // Incoming clients arrive from below the card.
+                <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
+                <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ format!("{n} client{} arrived", if n == 1 { "" } else { "s" }) }</text></g>
+            }
+        </g>
     }
 }

@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(start)]
 pub fn start() {
     install_panic_hook();
-    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
             // Replace the "Loading…" placeholder.
@@ -27,7 +29,10 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let msg = format!("bindlab hit an internal error and stopped: {info}. Reload the page; your scenario is in the address bar.");
         web_sys::console::error_1(&msg.clone().into());
-        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("fatal")) {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("fatal"))
+        {
             el.set_text_content(Some(&msg));
             let _ = el.remove_attribute("hidden");
         }

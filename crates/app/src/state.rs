@@ -36,11 +36,20 @@ pub enum Action {
 
 impl Sandbox {
     pub fn new(text: String) -> Sandbox {
-        Sandbox { text, oses: Os::ALL.to_vec(), step: 0, notice: None }
+        Sandbox {
+            text,
+            oses: Os::ALL.to_vec(),
+            step: 0,
+            notice: None,
+        }
     }
 
     pub fn permalink(&self) -> Permalink {
-        Permalink { text: self.text.clone(), oses: self.oses.clone(), step: self.step }
+        Permalink {
+            text: self.text.clone(),
+            oses: self.oses.clone(),
+            step: self.step,
+        }
     }
 }
 
@@ -53,7 +62,11 @@ impl Reducible for Sandbox {
             Action::SetText(t) => s.text = t,
             Action::AppendLine(line) => {
                 let trimmed = s.text.trim_end_matches('\n');
-                s.text = if trimmed.is_empty() { format!("{line}\n") } else { format!("{trimmed}\n{line}\n") };
+                s.text = if trimmed.is_empty() {
+                    format!("{line}\n")
+                } else {
+                    format!("{trimmed}\n{line}\n")
+                };
             }
             Action::ToggleOs(os) => {
                 if s.oses.contains(&os) {

@@ -43,7 +43,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn b64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -77,7 +81,12 @@ impl Permalink {
     /// The fragment, without `#`.
     pub fn encode(&self) -> String {
         let oses: Vec<&str> = self.oses.iter().map(|o| o.key()).collect();
-        format!("v1/{}/{}/{}", oses.join(","), self.step, b64_encode(self.text.as_bytes()))
+        format!(
+            "v1/{}/{}/{}",
+            oses.join(","),
+            self.step,
+            b64_encode(self.text.as_bytes())
+        )
     }
 
     /// Reads a fragment (with or without `#`).
@@ -86,27 +95,41 @@ impl Permalink {
         let mut parts = f.splitn(4, '/');
         let version = parts.next().unwrap_or("");
         if version != "v1" {
-            let is_version = version.len() > 1 && version.starts_with('v') && version[1..].bytes().all(|b| b.is_ascii_digit());
+            let is_version = version.len() > 1
+                && version.starts_with('v')
+                && version[1..].bytes().all(|b| b.is_ascii_digit());
             return Err(if is_version && version != "v0" {
                 LinkError::FutureVersion(version.to_string())
             } else {
                 LinkError::Malformed("it does not start with a format version such as v1".into())
             });
         }
-        let (Some(oses), Some(step), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(oses), Some(step), Some(text)) = (parts.next(), parts.next(), parts.next())
+        else {
             return Err(LinkError::Malformed("parts are missing".into()));
         };
         let oses: Vec<Os> = oses
             .split(',')
             .filter(|s| !s.is_empty())
-            .map(|s| Os::from_key(s).ok_or_else(|| LinkError::Malformed(format!("unknown OS `{}`", s.chars().take(20).collect::<String>()))))
+            .map(|s| {
+                Os::from_key(s).ok_or_else(|| {
+                    LinkError::Malformed(format!(
+                        "unknown OS `{}`",
+                        s.chars().take(20).collect::<String>()
+                    ))
+                })
+            })
             .collect::<Result<_, _>>()?;
         if oses.is_empty() {
             return Err(LinkError::Malformed("no OS is named".into()));
         }
-        let step = step.parse::<usize>().map_err(|_| LinkError::Malformed("the step is not a number".into()))?;
-        let bytes = b64_decode(text).ok_or_else(|| LinkError::Malformed("the scenario is not valid base64".into()))?;
-        let text = String::from_utf8(bytes).map_err(|_| LinkError::Malformed("the scenario is not UTF-8 text".into()))?;
+        let step = step
+            .parse::<usize>()
+            .map_err(|_| LinkError::Malformed("the step is not a number".into()))?;
+        let bytes = b64_decode(text)
+            .ok_or_else(|| LinkError::Malformed("the scenario is not valid base64".into()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| LinkError::Malformed("the scenario is not UTF-8 text".into()))?;
         Ok(Permalink { text, oses, step })
     }
 }
@@ -129,13 +152,33 @@ mod tests {
 
     #[test]
     fn permalink_round_trip_and_errors() {
-        let p = Permalink { text: "title é\nsocket A tcp\n".into(), oses: vec![Os::Linux, Os::Windows], step: 2 };
+        let p = Permalink {
+            text: "title é\nsocket A tcp\n".into(),
+            oses: vec![Os::Linux, Os::Windows],
+            step: 2,
+        };
         let f = p.encode();
         assert!(f.starts_with("v1/linux,windows/2/"));
         assert_eq!(Permalink::decode(&format!("#{f}")), Ok(p));
-        assert!(matches!(Permalink::decode("#v2/linux/0/AAAA"), Err(LinkError::FutureVersion(v)) if v == "v2"));
-        for bad in ["", "#", "#v1", "#v1/linux", "#v1/solaris/0/AA", "#v1/linux/x/AA", "#v1/linux/0/@@@", "#v1//0/AA", "#hello/world", "#v1/linux/0/_w"] {
-            assert!(matches!(Permalink::decode(bad), Err(LinkError::Malformed(_))), "{bad}");
+        assert!(
+            matches!(Permalink::decode("#v2/linux/0/AAAA"), Err(LinkError::FutureVersion(v)) if v == "v2")
+        );
+        for bad in [
+            "",
+            "#",
+            "#v1",
+            "#v1/linux",
+            "#v1/solaris/0/AA",
+            "#v1/linux/x/AA",
+            "#v1/linux/0/@@@",
+            "#v1//0/AA",
+            "#hello/world",
+            "#v1/linux/0/_w",
+        ] {
+            assert!(
+                matches!(Permalink::decode(bad), Err(LinkError::Malformed(_))),
+                "{bad}"
+            );
         }
     }
 
@@ -146,7 +189,12 @@ mod tests {
             text.push_str(&format!("socket S{i} tcp\nset S{i} SO_REUSEADDR\nset S{i} SO_REUSEPORT\nbind S{i} 0.0.0.0:8080\nlisten S{i}\n"));
         }
         text.push_str("client 192.168.0.1:8080 x10\n");
-        let link = Permalink { text, oses: Os::ALL.to_vec(), step: 26 }.encode();
+        let link = Permalink {
+            text,
+            oses: Os::ALL.to_vec(),
+            step: 26,
+        }
+        .encode();
         assert!(link.len() < 1000, "{} characters", link.len());
     }
 }
