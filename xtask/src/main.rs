@@ -196,6 +196,11 @@ fn test() -> Result {
             .into_owned();
         run(&diff, &["--count", "1000"], &[])?;
     }
+    println!("\n== the site in a real browser (Debian's Chromium, Playwright, axe-core)");
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    site::dist()?;
+    run("node", &["--test", "web/tests/"], &[])?;
     println!(
         "\nall tests passed in {:.0}s",
         started.elapsed().as_secs_f64()
@@ -204,5 +209,9 @@ fn test() -> Result {
 }
 
 fn bench() -> Result {
-    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])
+    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    site::dist()?;
+    run("node", &["web/bench.mjs"], &[])
 }
