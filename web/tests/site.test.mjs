@@ -68,6 +68,10 @@ test('GUI controls write the text, and text edits reach the controls', async () 
     assert.match(await page.inputValue('#scenario-text'), /^socket A tcp$/m);
     await page.click('button:has-text("set SO_REUSEADDR")');
     assert.match(await page.inputValue('#scenario-text'), /^set A SO_REUSEADDR$/m);
+    // The option buttons are toggles: now it offers to switch it off.
+    await page.click('button:has-text("set SO_REUSEADDR off")');
+    assert.match(await page.inputValue('#scenario-text'), /^set A SO_REUSEADDR off$/m);
+    await page.click('button:text-is("set SO_REUSEADDR")');
     await page.selectOption('select[aria-label="Address"]', '127.0.0.1');
     await page.fill('input[aria-label="Port"]', '7000');
     await page.locator('input[aria-label="Port"]').dispatchEvent('change');
@@ -82,7 +86,7 @@ test('GUI controls write the text, and text edits reach the controls', async () 
     assert.deepEqual(options.sort(), ['A', 'Zed']);
     // A broken line disables nothing but shows where it is.
     await page.fill('#scenario-text', text + 'bind A 1.2.3.4:99999\n');
-    assert.match(await page.locator('#problems').innerText(), /line 6, column 16: port 99999 is out of range/);
+    assert.match(await page.locator('#problems').innerText(), /line 8, column 16: port 99999 is out of range/);
   } finally { await context.close(); }
 });
 

@@ -314,6 +314,26 @@ fn open_sockets(s: &Scenario) -> Vec<(String, Proto)> {
     open
 }
 
+/// Whether the scenario leaves `opt` on for the socket named `name` (the
+/// last `set` since that name was last created).
+fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
+    let mut on = false;
+    for st in &s.steps {
+        match &st.kind {
+            StepKind::Socket { name: n, .. } | StepKind::Accept { new: n, .. } if n == name => {
+                on = false
+            }
+            StepKind::Set {
+                name: n,
+                opt: o,
+                on: v,
+            } if n == name && *o == opt => on = *v,
+            _ => {}
+        }
+    }
+    on
+}
+
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
@@ -420,8 +440,14 @@ fn controls(p: &ControlsProps) -> Html {
                             { for open.iter().map(|(n, _)| html! { <option value={n.clone()} selected={*n == chosen}>{ n }</option> }) }
                         </select>
                     </label>
-                    { for options.iter().map(|o| html! {
-                        <button type="button" onclick={emit(mk(&|n| StepKind::Set { name: n, opt: *o, on: true }))}>{ format!("set {}", o.name()) }</button>
+                    { for options.iter().map(|o| {
+                        // A toggle: the socket's current setting decides on or off.
+                        let on = !option_is_on(s, &name, *o);
+                        html! {
+                            <button type="button" aria-pressed={(!on).to_string()} onclick={emit(mk(&|n| StepKind::Set { name: n, opt: *o, on }))}>
+                                { if on { format!("set {}", o.name()) } else { format!("set {} off", o.name()) } }
+                            </button>
+                        }
                     }) }
                 </div>
                 <div class="row">
