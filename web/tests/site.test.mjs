@@ -215,3 +215,20 @@ test('on a phone the layout is one column and nothing overflows the page', async
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   } finally { await context.close(); }
 });
+
+test('"Run on your machine" downloads a Python program carrying the scenario and the predictions', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, { acceptDownloads: true });
+  try {
+    await ready(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Run on your machine')]);
+    assert.equal(download.suggestedFilename(), 'bindlab-check.py');
+    const fs = await import('node:fs');
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    assert.match(text, /^#!\/usr\/bin\/env python3/);
+    assert.match(text, /# \| bind B 192\.168\.0\.1:21  => EADDRINUSE/);
+    assert.match(text, /lambda: do_bind\("B", "192\.168\.0\.1", 21\)/);
+    assert.match(text, /"linux": \[/);
+    assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});

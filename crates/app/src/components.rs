@@ -41,6 +41,26 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// Offers `text` as a file download (a Blob URL; nothing leaves the page).
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let err = |e: wasm_bindgen::JsValue| {
+        e.as_string()
+            .unwrap_or_else(|| "the browser refused".into())
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("text/x-python");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let doc = window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a").map_err(err)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
 /// Reads the page's fragment: a permalink, nothing, or a damaged link.
 fn initial_state() -> Sandbox {
     let hash = location_hash();
@@ -163,6 +183,23 @@ pub fn app() -> Html {
             })));
         })
     };
+    let on_export = {
+        let d = state.dispatcher();
+        let scenario = derived.parsed.as_ref().ok().cloned();
+        Callback::from(move |_| {
+            let notice = match &scenario {
+                Some(s) => match download("bindlab-check.py", &bindlab_engine::export::python(s)) {
+                    Ok(()) => "Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(),
+                    Err(e) => format!("The download did not start ({e})."),
+                },
+                None => "Fix the problems in the scenario first.".to_string(),
+            };
+            d.dispatch(Action::Notice(Some(Notice {
+                text: notice,
+                error: scenario.is_none(),
+            })));
+        })
+    };
     let dismiss = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Notice(None)))
@@ -206,7 +243,7 @@ pub fn app() -> Html {
                 </section>
                 <section class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{"Run it"}</h2>
-                    <Stepper step={step} total={steps_total} on_goto={on_goto.clone()} on_copy={on_copy} />
+                    <Stepper step={step} total={steps_total} on_goto={on_goto.clone()} on_copy={on_copy} on_export={on_export} />
                     <OsPicker oses={state.oses.clone()} on_toggle={on_toggle} />
                     if derived.parsed.is_ok() {
                         <OsTable derived={derived.clone()} step={step} on_goto={on_goto} />
@@ -487,6 +524,7 @@ struct StepperProps {
     total: usize,
     on_goto: Callback<usize>,
     on_copy: Callback<MouseEvent>,
+    on_export: Callback<MouseEvent>,
 }
 
 #[function_component(Stepper)]
@@ -503,6 +541,7 @@ fn stepper(p: &StepperProps) -> Html {
             <button type="button" onclick={go(p.total)} disabled={p.step >= p.total}>{"Run all ▶▶"}</button>
             <span class="progress" aria-live="off">{ format!("{} of {} steps run", p.step, p.total) }</span>
             <button type="button" class="quiet" onclick={p.on_copy.clone()}>{"Copy link"}</button>
+            <button type="button" class="quiet" onclick={p.on_export.clone()} title="A Python program that runs this scenario on your computer and compares with bindlab">{"Run on your machine"}</button>
         </div>
     }
 }

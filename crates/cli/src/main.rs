@@ -22,6 +22,8 @@ bindlab — what bind(), listen() and connect() do on Linux, FreeBSD, macOS and 
 usage:
   bindlab run FILE [--os NAME|all] [--json]   run a scenario and show each step's outcome
   bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
+  bindlab export --python FILE [-o OUT]        a Python program that runs the scenario on your machine
+                                               and checks bindlab's prediction for your OS
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Some("fmt") => cmd_fmt(&args[1..]),
         Some("rules") => cmd_rules(&args[1..]),
         Some("verify") => cmd_verify(&args[1..]),
+        Some("export") => cmd_export(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -195,6 +198,52 @@ fn cmd_check(args: &[String]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn cmd_export(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut out = None;
+    let mut python = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--python" => python = true,
+            "-o" | "--output" => match it.next() {
+                Some(o) => out = Some(o.clone()),
+                None => return usage_error("-o needs a file name"),
+            },
+            s if s.starts_with('-') && s != "-" => {
+                return usage_error(&format!("unknown option `{s}`"))
+            }
+            s => {
+                if file.replace(s.to_string()).is_some() {
+                    return usage_error("export takes one FILE");
+                }
+            }
+        }
+    }
+    if !python {
+        return usage_error("export needs a format: --python");
+    }
+    let Some(file) = file else {
+        return usage_error("export needs a FILE");
+    };
+    let scenario = match load(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let program = bindlab_engine::export::python(&scenario);
+    match out {
+        None => print!("{program}"),
+        Some(path) => {
+            if let Err(e) = std::fs::write(&path, program) {
+                eprintln!("bindlab: cannot write {path}: {e}");
+                return ExitCode::from(2);
+            }
+            eprintln!("bindlab: wrote {path}; run it with `python3 {path}`");
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn cmd_fmt(args: &[String]) -> ExitCode {

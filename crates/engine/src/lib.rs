@@ -12,6 +12,7 @@
 
 pub mod addr;
 pub mod errno;
+pub mod export;
 pub mod gen;
 pub mod host;
 pub mod os;

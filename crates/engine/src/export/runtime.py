@@ -1,0 +1,381 @@
+# ---------------------------------------------------------------------------
+# How this program works (the same on every scenario bindlab exports)
+# ---------------------------------------------------------------------------
+# Each step of the scenario above is the real call, as in the articles'
+# examples: socket.socket(...), s.setsockopt(...), s.bind((host, port)),
+# s.listen(), s.connect(...), s.accept(), s.close(). The outcome is recorded as
+# the error's name (EADDRINUSE, WSAEACCES, ...) and printed beside bindlab's
+# prediction for this OS. Exit status 0 only when every checked step matches.
+#
+# Options: --yes (do not ask before long waits or before re-running inside a
+# network namespace), --no-netns (Linux: run in the current namespace).
+
+import errno
+import os
+import platform
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+ARGS = set(sys.argv[1:])
+YES = "--yes" in ARGS or not sys.stdin.isatty()
+
+OS = {"linux": "linux", "darwin": "macos", "win32": "windows"}.get(sys.platform, "freebsd" if sys.platform.startswith("freebsd") else None)
+if OS is None:
+    sys.exit(f"bindlab: this program knows Linux, macOS, FreeBSD and Windows, not {sys.platform}")
+
+# --- where the scenario's addresses live on this machine ---------------------
+ADDRESS_MAP = {}
+
+
+def setup_addresses():
+    """Make the scenario's `iface` addresses local, or map them to loopback aliases."""
+    if OS == "linux":
+        if os.environ.get("BINDLAB_NETNS") == "1":
+            for cmd in (["ip", "link", "set", "lo", "up"],
+                        ["ip", "route", "add", "local", "203.0.113.0/24", "dev", "lo"],
+                        ["ip", "-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"]):
+                subprocess.run(cmd, check=False, capture_output=True)
+            for a in IFACES:
+                if ":" in a:
+                    subprocess.run(["ip", "-6", "addr", "add", a + "/128", "dev", "lo", "nodad"], check=False, capture_output=True)
+                else:
+                    subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], check=False, capture_output=True)
+        return
+    # Elsewhere the scenario's interface addresses become loopback aliases.
+    missing = []
+    for i, a in enumerate(a for a in IFACES if ":" not in a):
+        alias = f"127.0.0.{i + 2}"
+        ADDRESS_MAP[a] = alias
+        try:
+            probe = socket.socket()
+            probe.bind((alias, 0))
+            probe.close()
+        except OSError:
+            missing.append(alias)
+    if missing:
+        how = {"macos": "sudo ifconfig lo0 alias {} up", "freebsd": "sudo ifconfig lo0 alias {}/32"}.get(OS, "{}")
+        print("bindlab: this scenario uses more than one local address. Add these loopback aliases first:")
+        for m in missing:
+            print("  " + how.format(m))
+        sys.exit(2)
+
+
+def reexec_in_netns():
+    """Linux: run again inside a private network namespace (nothing on this
+    machine's real network is touched), where the scenario's addresses exist."""
+    if OS != "linux" or os.environ.get("BINDLAB_NETNS") == "1" or "--no-netns" in ARGS:
+        return
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        print("bindlab: `unshare` (util-linux) is missing; running in the current namespace (--no-netns)")
+        return
+    flags = "-n" if os.geteuid() == 0 else "-rn"
+    if not YES:
+        answer = input(f"Run inside a private network namespace (unshare {flags}) with the scenario's addresses on loopback? [Y/n] ")
+        if answer.strip().lower().startswith("n"):
+            return
+    env = dict(os.environ, BINDLAB_NETNS="1", BINDLAB_USERNS="1" if flags == "-rn" else "0")
+    sys.exit(subprocess.call([unshare, flags, sys.executable] + sys.argv, env=env))
+
+
+def addr(host, port):
+    return (ADDRESS_MAP.get(host, host), port)
+
+
+# --- error names ------------------------------------------------------------
+def name_of(err):
+    if isinstance(err, socket.timeout):
+        return "ETIMEDOUT"
+    n = getattr(err, "winerror", None) or err.errno
+    if OS == "windows":
+        return {10048: "WSAEADDRINUSE", 10013: "WSAEACCES", 10049: "WSAEADDRNOTAVAIL", 10022: "WSAEINVAL",
+                10061: "WSAECONNREFUSED", 10035: "WSAEWOULDBLOCK", 10056: "WSAEISCONN", 10042: "WSAENOPROTOOPT",
+                10047: "WSAEAFNOSUPPORT", 10051: "WSAENETUNREACH", 10045: "WSAEOPNOTSUPP", 10060: "WSAETIMEDOUT",
+                10038: "WSAENOTSOCK"}.get(n, f"error {n}")
+    if n in (errno.EAGAIN, errno.EWOULDBLOCK):
+        return "EAGAIN"
+    return errno.errorcode.get(n, f"errno {n}")
+
+
+# --- sockets, users and the accept stash -------------------------------------
+S = {}          # name -> socket
+OWNER = {}      # name -> user
+LISTENING = set()
+STASH = {}      # listener name -> connections already accepted (kept in order)
+CLIENTS = []    # the remote peers' sockets, kept open
+USER = ["root"]
+WORKERS = {}    # user -> (pid, control socket), Linux as real root only
+NEXT_CLIENT = [0]
+UIDS = {"root": 0}
+
+OPTIONS = {
+    "SO_REUSEADDR": (socket.SOL_SOCKET, getattr(socket, "SO_REUSEADDR", None)),
+    "SO_REUSEPORT": (socket.SOL_SOCKET, getattr(socket, "SO_REUSEPORT", 15 if OS == "linux" else None)),
+    "SO_REUSEPORT_LB": (socket.SOL_SOCKET, 0x10000 if OS == "freebsd" else None),
+    "SO_EXCLUSIVEADDRUSE": (socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", None)),
+    "IPV6_V6ONLY": (socket.IPPROTO_IPV6, getattr(socket, "IPV6_V6ONLY", None)),
+}
+
+
+class Skip(Exception):
+    """A step this machine cannot run; it is reported, not counted."""
+
+
+def can_switch_users():
+    return OS == "linux" and os.geteuid() == 0 and os.environ.get("BINDLAB_USERNS") != "1" and hasattr(socket, "send_fds")
+
+
+def worker(user):
+    """A child process running as `user`: it creates and binds that user's
+    sockets (the kernel checks the caller's uid and privileges) and hands the
+    descriptors back."""
+    if user in WORKERS:
+        return WORKERS[user]
+    parent, child = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        parent.close()
+        uid = UIDS[user]
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+        while True:
+            msg, fds, _, _ = socket.recv_fds(child, 4096, 1)
+            if not msg:
+                os._exit(0)
+            op, *rest = msg.decode().split(" ")
+            try:
+                if op == "socket":
+                    s = socket.socket(int(rest[0]), socket.SOCK_STREAM)
+                    socket.send_fds(child, [b"ok"], [s.fileno()])
+                    s.close()
+                    continue
+                if op == "bind":
+                    # The descriptor received is this process's own copy:
+                    # closing it afterwards leaves the socket open for the
+                    # parent (keeping it would keep the socket alive).
+                    with socket.socket(fileno=fds[0]) as s:
+                        s.bind((rest[0], int(rest[1])))
+                child.send(b"ok")
+            except OSError as e:
+                child.send(("err " + str(e.errno)).encode())
+    child.close()
+    WORKERS[user] = (pid, parent)
+    return WORKERS[user]
+
+
+def do_user(name):
+    if name not in UIDS:
+        UIDS[name] = 1000 + len(UIDS)
+    if name != "root" and not can_switch_users():
+        raise Skip("other users need real root on Linux")
+    USER[0] = name
+
+
+def do_socket(name, family):
+    OWNER[name] = USER[0]
+    if USER[0] == "root":
+        S[name] = socket.socket(family, socket.SOCK_STREAM)
+        return
+    _, ctl = worker(USER[0])
+    ctl.send(f"socket {int(family)}".encode())
+    _, fds, _, _ = socket.recv_fds(ctl, 16, 1)
+    S[name] = socket.socket(fileno=fds[0])
+
+
+def do_set(name, option, value):
+    level, opt = OPTIONS[option]
+    if opt is None:
+        raise OSError(errno.ENOPROTOOPT if OS != "windows" else 10042, f"{option} does not exist on this OS")
+    S[name].setsockopt(level, opt, value)
+
+
+def do_bind(name, host, port):
+    host, port = addr(host, port)
+    if OWNER.get(name, "root") == "root":
+        S[name].bind((host, port))
+        return
+    _, ctl = worker(OWNER[name])
+    socket.send_fds(ctl, [f"bind {host} {port}".encode()], [S[name].fileno()])
+    reply = ctl.recv(64).decode()
+    if reply != "ok":
+        raise OSError(int(reply.split()[1]), "bind")
+
+
+def do_listen(name):
+    S[name].listen(128)
+    LISTENING.add(name)
+
+
+def port_of(name):
+    try:
+        return S[name].getsockname()[1]
+    except (KeyError, OSError):
+        return 0
+
+
+def connect(s, address):
+    """A blocking connect(), bounded to 3 s. The second connect() finishes the
+    call the way a blocking one does (leaving the socket connected, or back to
+    unconnected after a failure)."""
+    s.settimeout(3)
+    err = s.connect_ex(address)
+    if err in (errno.EINPROGRESS, errno.EALREADY, errno.EAGAIN, errno.EWOULDBLOCK):
+        raise socket.timeout()
+    s.connect_ex(address)
+    s.settimeout(None)
+    if err:
+        raise OSError(err, os.strerror(err) if OS != "windows" else "connect")
+
+
+def drain(port, expect):
+    """Accept on every listener of `port` to see which took the new
+    connections; they wait in a stash for later `accept` steps."""
+    taken = {}
+    deadline = time.time() + 1.0
+    got = 0
+    while got < expect and time.time() < deadline:
+        for name in list(LISTENING):
+            s = S.get(name)
+            if s is None or port_of(name) != port:
+                continue
+            s.setblocking(False)
+            while True:
+                try:
+                    c, _ = s.accept()
+                except OSError:
+                    break
+                c.setblocking(True)
+                STASH.setdefault(name, []).append(c)
+                taken[name] = taken.get(name, 0) + 1
+                got += 1
+            s.setblocking(True)
+        if got < expect:
+            time.sleep(0.01)
+    return taken
+
+
+def do_connect(name, host, port):
+    host, port = addr(host, port)
+    connect(S[name], (host, port))
+    return drain(port, 1)
+
+
+def do_accept(name, new):
+    if STASH.get(name):
+        S[new] = STASH[name].pop(0)
+    else:
+        s = S[name]
+        s.setblocking(False)
+        try:
+            c, _ = s.accept()
+        finally:
+            s.setblocking(True)
+        c.setblocking(True)
+        S[new] = c
+    OWNER[new] = OWNER.get(name, "root")
+
+
+def do_close(name):
+    s = S.pop(name)
+    if name in LISTENING:
+        LISTENING.discard(name)
+        for c in STASH.pop(name, []):
+            # What the kernel does to connections still queued: a reset.
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("hh" if OS == "windows" else "ii", 1, 0))
+            c.close()
+    s.close()
+
+
+def do_client(host, port, count):
+    """`count` peers connect to host:port. On Linux (in the namespace) they come
+    from 203.0.113.x, as bindlab's predictions name them; elsewhere from loopback."""
+    host, port = addr(host, port)
+    first_error = None
+    ok = 0
+    for _ in range(count):
+        k = NEXT_CLIENT[0]
+        NEXT_CLIENT[0] += 1
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        c = socket.socket(fam, socket.SOCK_STREAM)
+        try:
+            if OS == "linux" and os.environ.get("BINDLAB_NETNS") == "1":
+                c.setsockopt(socket.SOL_IP if fam == socket.AF_INET else socket.IPPROTO_IPV6, 15 if fam == socket.AF_INET else 78, 1)
+                src = f"203.0.113.{k % 250 + 1}" if fam == socket.AF_INET else f"2001:db8::{k % 250 + 1:x}"
+                c.bind((src, 40000 + k // 250))
+            connect(c, (host, port))
+            CLIENTS.append(c)
+            ok += 1
+        except OSError as e:
+            first_error = first_error or e
+            c.close()
+    taken = drain(port, ok) if ok else {}
+    if first_error is not None:
+        raise first_error
+    return taken
+
+
+def do_wait(seconds):
+    if seconds > 5 and not YES:
+        answer = input(f"The scenario waits {seconds:g} s (for TIME_WAIT to end). Wait? [Y/n] ")
+        if answer.strip().lower().startswith("n"):
+            raise Skip("wait declined; later steps may differ")
+    time.sleep(seconds)
+
+
+# --- the run ----------------------------------------------------------------
+def main():
+    reexec_in_netns()
+    setup_addresses()
+    prediction = PREDICTIONS.get(OS)
+    print(f"{TITLE}\nOn {platform.system()} {platform.release()}, bindlab predicts the column on the right.\n")
+    w = max(len(t) for _, t, _ in STEPS) if STEPS else 4
+    print(f"{'line':>4}  {'step':<{w}}  {'real outcome':<22}  {'bindlab':<22}  match")
+    matched = differ = skipped = 0
+    stopped = None
+    for i, (line, text, call) in enumerate(STEPS):
+        expect, expect_routes, candidates = prediction[i]
+        routes = None
+        if stopped:
+            real, mark = "not run", "?"
+            skipped += 1
+        else:
+            try:
+                routes = call()
+                real = "ok"
+            except Skip as why:
+                real, mark = "skipped", "?"
+                stopped = str(why)
+                skipped += 1
+                print(f"{line:>4}  {text:<{w}}  {real:<22}  {expect:<22}  ?  ({why})")
+                continue
+            except KeyError:
+                real = "EBADF" if OS != "windows" else "WSAENOTSOCK"
+            except OSError as e:
+                real = name_of(e)
+            if real == "ETIMEDOUT":
+                stopped = "a connect() timed out; the kernel keeps trying for minutes"
+            same = real == expect
+            if same and routes is not None and real == "ok" and expect_routes is not None:
+                if candidates:
+                    same = set(routes) <= set(candidates) and sum(routes.values()) == sum(expect_routes.values())
+                else:
+                    same = {k: v for k, v in routes.items() if v} == expect_routes
+            mark = "✓" if same else "✗"
+            if same:
+                matched += 1
+            else:
+                differ += 1
+        shown = real + ("" if not routes else " → " + " ".join(f"{k}×{v}" for k, v in sorted(routes.items())))
+        want = expect + ("" if not expect_routes else " → " + " ".join(f"{k}×{v}" for k, v in sorted(expect_routes.items())))
+        print(f"{line:>4}  {text:<{w}}  {shown:<22}  {want:<22}  {mark}")
+    print(f"\n{matched} matched, {differ} differ" + (f", {skipped} skipped" if skipped else ""))
+    sys.exit(0 if differ == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
