@@ -1,0 +1,156 @@
+//! The `bindlab` command as a user runs it: outputs, exit codes, messages.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const EXAMPLE: &str = "title Two servers, one port\nos linux\niface 192.168.0.1 10.0.0.1\n\nsocket A tcp\nset A SO_REUSEADDR\nbind A 0.0.0.0:21\nlisten A\nsocket B tcp\nset B SO_REUSEADDR\nbind B 192.168.0.1:21   => EADDRINUSE\nclient 192.168.0.1:21 x3\n";
+
+fn file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bindlab-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn bindlab(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+        .args(args)
+        .output()
+        .expect("bindlab runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn run_shows_the_outcome_rule_and_why() {
+    let f = file("example.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["run", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("EADDRINUSE  ✓ as expected"), "{out}");
+    assert!(
+        out.contains("[linux.bind.listener-holds-port] A is listening on 0.0.0.0:21"),
+        "{out}"
+    );
+    assert!(out.contains("ok → A×3"), "{out}");
+}
+
+#[test]
+fn run_json_is_the_specs_report() {
+    let f = file("example-json.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["run", f.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["format"], 1);
+    assert_eq!(v["os"], "linux");
+    let b = &v["steps"][6];
+    assert_eq!(
+        (b["line"].as_u64(), b["op"].as_str(), b["result"].as_str()),
+        (Some(11), Some("bind"), Some("EADDRINUSE"))
+    );
+    assert_eq!(b["pass"], true);
+    assert_eq!(v["steps"][7]["accepted_by"]["A"], 3);
+    let (_, all, _) = bindlab(&["run", f.to_str().unwrap(), "--os", "all", "--json"]);
+    let all: serde_json::Value = serde_json::from_str(&all).unwrap();
+    let runs = all["runs"].as_object().unwrap();
+    let mut keys: Vec<&str> = runs.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["freebsd", "linux", "macos", "windows"]);
+    assert_eq!(runs["windows"]["steps"][6]["result"], "ok");
+}
+
+#[test]
+fn side_by_side_marks_differing_cells() {
+    let f = file("example-all.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["run", f.to_str().unwrap(), "--os", "all"]);
+    assert_eq!(code, 0);
+    let row = out
+        .lines()
+        .find(|l| l.contains("bind B 192.168.0.1:21"))
+        .unwrap();
+    assert!(row.contains('≠') && row.contains("EADDRINUSE"), "{row}");
+    assert!(
+        out.contains("FreeBSD  ok             [bsd.bind.new-socket-flag]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_passes_and_fails_with_a_clear_diff() {
+    let good = file("good.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["check", good.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
+    let bad = file("bad.bindlab", &EXAMPLE.replace("=> EADDRINUSE", "=> ok"));
+    let (code, out, err) = bindlab(&["check", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(out.trim(), "0 passed, 1 failed");
+    assert!(
+        err.contains(&format!(
+            "{}:11: `bind B 192.168.0.1:21` on Linux: expected ok, got EADDRINUSE",
+            bad.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("rule linux.bind.listener-holds-port"), "{err}");
+}
+
+#[test]
+fn text_problems_are_file_line_col_and_exit_2() {
+    let f = file(
+        "broken.bindlab",
+        "socket A tcp\nbind A 0.0.0.0:99999\nlisten Q\n",
+    );
+    for cmd in [vec!["run"], vec!["check"], vec!["export", "--python"]] {
+        let mut args = cmd.clone();
+        args.push(f.to_str().unwrap());
+        let (code, out, err) = bindlab(&args);
+        assert_eq!(code, 2, "{cmd:?}");
+        assert!(
+            out.is_empty() || out.contains("0 passed"),
+            "{cmd:?}: nothing runs: {out}"
+        );
+        assert!(
+            err.contains(&format!(
+                "{}:2:16: port 99999 is out of range (0–65535)",
+                f.display()
+            )),
+            "{cmd:?}: {err}"
+        );
+        assert!(
+            err.contains(&format!("{}:3:8: no socket named `Q`", f.display())),
+            "{cmd:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn export_writes_a_python_program() {
+    let f = file("export.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["export", "--python", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("#!/usr/bin/env python3"));
+    assert!(out.contains("PREDICTIONS = {") && out.contains("def main():"));
+}
+
+#[test]
+fn rules_explains_a_rule_and_rejects_an_unknown_one() {
+    let (code, out, _) = bindlab(&["rules", "linux.listen.recheck"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("listen() sets the socket to LISTEN and re-runs the bind check"),
+        "{out}"
+    );
+    let (code, _, err) = bindlab(&["rules", "no.such.rule"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no rule `no.such.rule`"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(bindlab(&[]).0, 2);
+    assert_eq!(bindlab(&["frobnicate"]).0, 2);
+    assert_eq!(bindlab(&["run", "x.bindlab", "--os", "solaris"]).0, 2);
+}
