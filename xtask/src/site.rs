@@ -118,6 +118,7 @@ pub fn build(out: &Path, mode: Mode) -> Result {
         }
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
+    copy_dir(&root().join("web/examples"), &out.join("examples"))?;
     Ok(())
 }
 

@@ -31,7 +31,7 @@ bind B 192.168.0.1:21   => EADDRINUSE   # a listener on the wildcard holds every
 client 192.168.0.1:21 x3
 ";
 
-fn window() -> Option<web_sys::Window> {
+pub(crate) fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
@@ -42,7 +42,7 @@ fn location_hash() -> String {
 }
 
 /// Offers `text` as a file download (a Blob URL; nothing leaves the page).
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub(crate) fn download(name: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| {
         e.as_string()
             .unwrap_or_else(|| "the browser refused".into())
@@ -88,12 +88,12 @@ fn initial_state() -> Sandbox {
 
 /// Everything derived from the state, computed once per change of text or
 /// OSes (not per step) and shared by pointer.
-struct Derived {
-    parsed: Result<Scenario, Vec<Problem>>,
-    reports: Vec<Report>,
+pub(crate) struct Derived {
+    pub(crate) parsed: Result<Scenario, Vec<Problem>>,
+    pub(crate) reports: Vec<Report>,
 }
 
-fn derive(text: &str, oses: &[Os]) -> Derived {
+pub(crate) fn derive(text: &str, oses: &[Os]) -> Derived {
     let parsed = parse(text);
     let reports = match &parsed {
         Ok(s) => oses.iter().map(|&os| run(s, os)).collect(),
@@ -264,14 +264,14 @@ pub fn app() -> Html {
 // ---- editor ----------------------------------------------------------------
 
 #[derive(Properties, PartialEq)]
-struct EditorProps {
-    text: String,
-    problems: Vec<Problem>,
-    on_change: Callback<String>,
+pub(crate) struct EditorProps {
+    pub(crate) text: String,
+    pub(crate) problems: Vec<Problem>,
+    pub(crate) on_change: Callback<String>,
 }
 
 #[function_component(Editor)]
-fn editor(p: &EditorProps) -> Html {
+pub(crate) fn editor(p: &EditorProps) -> Html {
     let area = use_node_ref();
     let lines = p.text.split('\n').count().max(1);
     let widest = p
@@ -519,16 +519,16 @@ fn controls(p: &ControlsProps) -> Html {
 // ---- stepper and OS picker -------------------------------------------------
 
 #[derive(Properties, PartialEq)]
-struct StepperProps {
-    step: usize,
-    total: usize,
-    on_goto: Callback<usize>,
-    on_copy: Callback<MouseEvent>,
-    on_export: Callback<MouseEvent>,
+pub(crate) struct StepperProps {
+    pub(crate) step: usize,
+    pub(crate) total: usize,
+    pub(crate) on_goto: Callback<usize>,
+    pub(crate) on_copy: Callback<MouseEvent>,
+    pub(crate) on_export: Callback<MouseEvent>,
 }
 
 #[function_component(Stepper)]
-fn stepper(p: &StepperProps) -> Html {
+pub(crate) fn stepper(p: &StepperProps) -> Html {
     let go = |n: usize| {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(n))
@@ -572,10 +572,10 @@ fn os_picker(p: &OsPickerProps) -> Html {
 // ---- the OS-by-OS outcome table ------------------------------------------
 
 #[derive(Properties)]
-struct OsTableProps {
-    derived: Rc<Derived>,
-    step: usize,
-    on_goto: Callback<usize>,
+pub(crate) struct OsTableProps {
+    pub(crate) derived: Rc<Derived>,
+    pub(crate) step: usize,
+    pub(crate) on_goto: Callback<usize>,
 }
 
 impl PartialEq for OsTableProps {
@@ -600,7 +600,7 @@ fn outcome(rep: &bindlab_engine::StepReport) -> String {
 }
 
 #[function_component(OsTable)]
-fn os_table(p: &OsTableProps) -> Html {
+pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let n = p.derived.parsed.as_ref().map_or(0, |s| s.steps.len());
     html! {
         <div class="table-wrap">
@@ -689,12 +689,12 @@ fn row(p: &RowProps) -> Html {
 // ---- the host: diagram and text twin -------------------------------------
 
 #[derive(Properties)]
-struct HostViewProps {
-    derived: Rc<Derived>,
-    os: Os,
-    oses: Vec<Os>,
-    step: usize,
-    on_os: Callback<Os>,
+pub(crate) struct HostViewProps {
+    pub(crate) derived: Rc<Derived>,
+    pub(crate) os: Os,
+    pub(crate) oses: Vec<Os>,
+    pub(crate) step: usize,
+    pub(crate) on_os: Callback<Os>,
 }
 
 impl PartialEq for HostViewProps {
@@ -788,7 +788,7 @@ fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
 }
 
 #[function_component(HostView)]
-fn host_view(p: &HostViewProps) -> Html {
+pub(crate) fn host_view(p: &HostViewProps) -> Html {
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };

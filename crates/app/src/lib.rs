@@ -3,12 +3,16 @@
 
 mod components;
 mod state;
+mod widget;
+
+pub use widget::Widget;
 
 use wasm_bindgen::prelude::*;
 
-/// Entry point, called by `static/boot.js`.
-#[wasm_bindgen(start)]
-pub fn start() {
+/// The sandbox page's entry point, called by `static/boot.js`. (Widgets
+/// start through [`Widget::new`], from `static/bindlab-embed.js`.)
+#[wasm_bindgen]
+pub fn run_sandbox() {
     install_panic_hook();
     let root = web_sys::window()
         .and_then(|w| w.document())
@@ -25,7 +29,7 @@ pub fn start() {
 
 /// A panic must never leave a blank page: it is reported in `#fatal`, which
 /// lives outside the app's root, and in the console.
-fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let msg = format!("bindlab hit an internal error and stopped: {info}. Reload the page; your scenario is in the address bar.");
         web_sys::console::error_1(&msg.clone().into());

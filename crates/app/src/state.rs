@@ -30,6 +30,8 @@ pub enum Action {
     AppendLine(String),
     ToggleOs(Os),
     GoTo(usize),
+    /// One more step, up to the given number of steps.
+    Step(usize),
     Load(Permalink),
     Notice(Option<Notice>),
 }
@@ -79,6 +81,7 @@ impl Reducible for Sandbox {
                 }
             }
             Action::GoTo(n) => s.step = n,
+            Action::Step(total) => s.step = (s.step + 1).min(total),
             Action::Load(p) => {
                 s.text = p.text;
                 s.oses = p.oses;

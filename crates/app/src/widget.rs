@@ -1,0 +1,311 @@
+//! `<bind-lab>`: the sandbox's views as a widget other pages embed.
+//!
+//! `static/bindlab-embed.js` (the custom element) creates one [`Widget`] per
+//! element, inside the element's shadow root. All widgets of a page share
+//! this one wasm instance; each has its own state. The host page talks to a
+//! widget through the element's methods (`load`, `step`, `reset`) and hears
+//! back through DOM events on it (`bindlab-ready`, `bindlab-step`,
+//! `bindlab-error`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bindlab_engine::permalink::Permalink;
+use bindlab_engine::Os;
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+use yew::AppHandle;
+
+use crate::components::{derive, download, Editor, HostView, OsTable, Stepper};
+use crate::state::{Action, Notice, Sandbox};
+
+/// What the host page asks of a widget.
+enum Command {
+    Load(String),
+    Step,
+    Reset,
+}
+
+type Mailbox = Rc<RefCell<Option<Callback<Command>>>>;
+
+#[derive(Properties)]
+struct WidgetProps {
+    initial: Sandbox,
+    readonly: bool,
+    compact: bool,
+    /// The bindlab page that "Open in bindlab" links to.
+    site: String,
+    host: web_sys::HtmlElement,
+    mailbox: Mailbox,
+}
+
+impl PartialEq for WidgetProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.initial == o.initial
+            && self.readonly == o.readonly
+            && self.compact == o.compact
+            && self.site == o.site
+            && Rc::ptr_eq(&self.mailbox, &o.mailbox)
+    }
+}
+
+/// Sends a DOM event from the host element (bubbling, and out of the shadow root).
+fn emit(host: &web_sys::HtmlElement, name: &str, detail: &JsValue) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(detail);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+fn detail(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+#[function_component(WidgetView)]
+fn widget_view(p: &WidgetProps) -> Html {
+    let state = use_reducer({
+        let initial = p.initial.clone();
+        move || initial
+    });
+    let derived = {
+        let (text, oses) = (state.text.clone(), state.oses.clone());
+        use_memo((text, oses), |(t, o)| derive(t, o))
+    };
+    let total = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
+    let step = state.step.min(total);
+
+    // The host page's commands arrive here.
+    {
+        let (mailbox, d) = (p.mailbox.clone(), state.dispatcher());
+        let total = total;
+        use_effect_with(total, move |_| {
+            let d2 = d.clone();
+            *mailbox.borrow_mut() = Some(Callback::from(move |c: Command| match c {
+                Command::Load(text) => {
+                    d2.dispatch(Action::SetText(text));
+                    d2.dispatch(Action::GoTo(0));
+                }
+                Command::Step => d2.dispatch(Action::Step(total)),
+                Command::Reset => d2.dispatch(Action::GoTo(0)),
+            }));
+        });
+    }
+    // Events for the host page.
+    {
+        let host = p.host.clone();
+        use_effect_with((), move |_| {
+            emit(&host, "bindlab-ready", &JsValue::UNDEFINED)
+        });
+    }
+    {
+        let host = p.host.clone();
+        use_effect_with((step, total), move |(step, total)| {
+            emit(
+                &host,
+                "bindlab-step",
+                &detail(&[
+                    ("step", JsValue::from(*step as u32)),
+                    ("total", JsValue::from(*total as u32)),
+                ]),
+            );
+        });
+    }
+    {
+        let host = p.host.clone();
+        let problems: Vec<String> = derived
+            .parsed
+            .as_ref()
+            .err()
+            .map(|ps| ps.iter().map(|x| x.to_string()).collect())
+            .unwrap_or_default();
+        use_effect_with(problems, move |problems| {
+            if !problems.is_empty() {
+                let arr = js_sys::Array::new();
+                for x in problems {
+                    arr.push(&JsValue::from_str(x));
+                }
+                emit(&host, "bindlab-error", &detail(&[("problems", arr.into())]));
+            }
+        });
+    }
+
+    let on_goto = use_callback(state.dispatcher(), |n: usize, d| {
+        d.dispatch(Action::GoTo(n))
+    });
+    let on_text = use_callback(state.dispatcher(), |t: String, d| {
+        d.dispatch(Action::SetText(t))
+    });
+    let open_link = format!("{}#{}", p.site, state.permalink().encode());
+    let on_copy = {
+        let link = open_link.clone();
+        let d = state.dispatcher();
+        Callback::from(move |_| {
+            if let Some(w) = crate::components::window() {
+                let _ = w.navigator().clipboard().write_text(&link);
+            }
+            d.dispatch(Action::Notice(Some(Notice {
+                text: "Link copied.".into(),
+                error: false,
+            })));
+        })
+    };
+    let on_export = {
+        let d = state.dispatcher();
+        let scenario = derived.parsed.as_ref().ok().cloned();
+        Callback::from(move |_| {
+            if let Some(s) = &scenario {
+                let text = match download("bindlab-check.py", &bindlab_engine::export::python(s)) {
+                    Ok(()) => "Saved bindlab-check.py: run it with python3 to compare your OS with bindlab.".to_string(),
+                    Err(e) => format!("The download did not start ({e})."),
+                };
+                d.dispatch(Action::Notice(Some(Notice { text, error: false })));
+            }
+        })
+    };
+    let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    let shown_os = derived
+        .parsed
+        .as_ref()
+        .ok()
+        .map(|s| s.os)
+        .filter(|o| state.oses.contains(o))
+        .unwrap_or(state.oses[0]);
+    html! {
+        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
+            <div class="widget-head">
+                <strong class="widget-title">{ title.unwrap_or_else(|| "bindlab".into()) }</strong>
+                <a class="open" href={open_link} target="_blank" rel="noopener">{"Open in bindlab ↗"}</a>
+            </div>
+            if let Some(n) = &state.notice {
+                <p class={classes!("notice", n.error.then_some("error"))} role="status">{ &n.text }</p>
+            }
+            if let Err(problems) = &derived.parsed {
+                <div class="problems" role="alert">
+                    <p class="problems-head">{ format!("This scenario has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" }) }</p>
+                    <ul>{ for problems.iter().map(|x| html! { <li>{ format!("line {}, column {}: {}", x.line, x.col, x.message) }</li> }) }</ul>
+                </div>
+            }
+            if !p.readonly {
+                <details class="widget-edit">
+                    <summary>{"Edit the scenario"}</summary>
+                    <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text} />
+                </details>
+            }
+            if derived.parsed.is_ok() {
+                <Stepper step={step} total={total} on_goto={on_goto.clone()} on_copy={on_copy} on_export={on_export} />
+                <OsTable derived={derived.clone()} step={step} on_goto={on_goto} />
+                if !p.compact {
+                    <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
+                }
+            }
+        </div>
+    }
+}
+
+/// One widget, as JavaScript holds it.
+#[wasm_bindgen]
+pub struct Widget {
+    handle: Option<AppHandle<WidgetView>>,
+    mailbox: Mailbox,
+}
+
+#[wasm_bindgen]
+impl Widget {
+    /// Renders a widget into `mount` (inside the element's shadow root).
+    /// `text` is the scenario, or `permalink` a `v1/...` fragment (it wins
+    /// when not empty); `oses` a comma list ("" = all four); `step` the
+    /// steps already run.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        mount: web_sys::Element,
+        host: web_sys::HtmlElement,
+        text: String,
+        permalink: String,
+        oses: String,
+        step: u32,
+        readonly: bool,
+        compact: bool,
+        site: String,
+    ) -> Widget {
+        crate::install_panic_hook();
+        let mut initial = Sandbox::new(text);
+        // Columns always come in the same order, whatever order the attribute lists.
+        let mut listed: Vec<Os> = oses
+            .split(',')
+            .filter_map(|o| Os::from_key(o.trim()))
+            .collect();
+        listed.sort();
+        listed.dedup();
+        if !listed.is_empty() {
+            initial.oses = listed;
+        }
+        initial.step = step as usize;
+        if !permalink.is_empty() {
+            match Permalink::decode(&permalink) {
+                Ok(p) => {
+                    initial.text = p.text;
+                    initial.oses = p.oses;
+                    initial.step = p.step;
+                }
+                Err(e) => {
+                    initial.text = String::new();
+                    initial.notice = Some(Notice {
+                        text: format!("The link could not be opened: {e}"),
+                        error: true,
+                    });
+                }
+            }
+        }
+        let mailbox: Mailbox = Rc::new(RefCell::new(None));
+        let props = WidgetProps {
+            initial,
+            readonly,
+            compact,
+            site,
+            host,
+            mailbox: mailbox.clone(),
+        };
+        let handle = yew::Renderer::<WidgetView>::with_root_and_props(mount, props).render();
+        Widget {
+            handle: Some(handle),
+            mailbox,
+        }
+    }
+
+    fn send(&self, c: Command) {
+        if let Some(cb) = self.mailbox.borrow().as_ref() {
+            cb.emit(c);
+        }
+    }
+
+    /// Replaces the scenario (and goes back to step 0).
+    pub fn load(&self, text: String) {
+        self.send(Command::Load(text));
+    }
+
+    /// Runs one more step.
+    pub fn step(&self) {
+        self.send(Command::Step);
+    }
+
+    /// Back to step 0.
+    pub fn reset(&self) {
+        self.send(Command::Reset);
+    }
+
+    /// Tears the widget down (the element left the page).
+    pub fn destroy(&mut self) {
+        self.mailbox.borrow_mut().take();
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// bindlab widgets for any page: one script tag,
+//   <script type="module" src="https://YOUR-BINDLAB-SITE/static/bindlab-embed.js"></script>
+// then <bind-lab> elements (the scenario as their text, or src="file.bindlab"),
+// and ```bindlab fenced blocks (<pre><code class="language-bindlab">) are
+// upgraded into widgets. Every widget of the page shares one wasm instance.
+//
+// Attributes: os="linux,windows"  step="3"  layout="compact|full"  readonly
+//             src="scenario.bindlab"  permalink="v1/..."
+// Methods:    el.load(text)  el.step()  el.reset()
+// Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
+
+const BASE = new URL('..', import.meta.url);
+let engine = null;
+
+/** Loads and starts the wasm once, for every widget of the page. */
+function loadEngine() {
+  engine ??= import(new URL('pkg/bindlab.js', BASE).href).then(async (m) => {
+    await m.default({ module_or_path: new URL('pkg/bindlab_bg.wasm', BASE) });
+    return m;
+  });
+  return engine;
+}
+
+class BindLab extends HTMLElement {
+  async connectedCallback() {
+    if (this._widget || this._starting) return;
+    this._starting = true;
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    root.replaceChildren();
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('static/style.css', BASE).href;
+    const mount = document.createElement('div');
+    mount.className = 'mount';
+    root.append(css, mount);
+    try {
+      let text = this._text ?? this.textContent.replace(/^\n/, '');
+      const src = this.getAttribute('src');
+      if (src) {
+        const res = await fetch(new URL(src, document.baseURI));
+        if (!res.ok) throw new Error(`cannot load ${src} (${res.status})`);
+        text = await res.text();
+      }
+      const m = await loadEngine();
+      if (!this.isConnected) return;
+      this._widget = new m.Widget(
+        mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
+        Number(this.getAttribute('step') ?? 0) || 0, this.hasAttribute('readonly'),
+        this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
+      );
+    } catch (err) {
+      mount.textContent = `bindlab could not start this example: ${err.message ?? err}`;
+      mount.className = 'mount problems';
+      this.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems: [String(err.message ?? err)] } }));
+    } finally {
+      this._starting = false;
+    }
+  }
+
+  disconnectedCallback() {
+    // Free the widget's wasm state; a re-inserted element starts afresh.
+    this._widget?.destroy();
+    this._widget?.free();
+    this._widget = null;
+  }
+
+  load(text) { this._text = text; this._widget?.load(text); }
+  step() { this._widget?.step(); }
+  reset() { this._widget?.reset(); }
+}
+
+if (!customElements.get('bind-lab')) customElements.define('bind-lab', BindLab);
+
+/** ```bindlab fenced blocks, as mdBook, Docusaurus and most Markdown renderers emit them. */
+function upgradeFencedBlocks() {
+  for (const code of document.querySelectorAll('pre > code.language-bindlab')) {
+    const el = document.createElement('bind-lab');
+    el.textContent = code.textContent;
+    for (const a of ['os', 'step', 'layout', 'readonly']) {
+      const v = code.parentElement.getAttribute(`data-${a}`);
+      if (v !== null) el.setAttribute(a, v);
+    }
+    code.parentElement.replaceWith(el);
+  }
+}
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', upgradeFencedBlocks);
+else upgradeFencedBlocks();
