@@ -28,6 +28,20 @@ try {
   }
   console.log(`  ${'total'.padEnd(28)} ${' '.repeat(15)}${String((total / 1024).toFixed(1)).padStart(6)} KB gzipped   (target ≤ 150 KB)`);
 
+  // 1b. What a host page loads for its first widget (the embed path).
+  {
+    const { page: wp, context: wc, urls: wu } = await openPage(browser, server.origin + '/examples/article.html');
+    await wp.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('.stepper'), null, { timeout: 15000 });
+    await wc.close();
+    const ours = [...new Set(wu.map((u) => new URL(u).pathname))].filter((p) => !p.startsWith('/examples/'));
+    let embed = 0;
+    for (const f of ours) {
+      const file = path.join(DIST, f);
+      if (fs.existsSync(file)) embed += zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+    }
+    console.log(`embed path (what a host page loads for its first widget: ${ours.join(', ')}): ${(embed / 1024).toFixed(1)} KB gzipped`);
+  }
+
   // 2. Navigation to an interactive sandbox (median of 7 cold loads).
   const times = [];
   for (let i = 0; i < 7; i++) {
