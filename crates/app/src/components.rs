@@ -41,6 +41,40 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// "Copy link": copies `link` and says so in the notice.
+pub(crate) fn copy_link(
+    d: UseReducerDispatcher<Sandbox>,
+    link: String,
+    message: &'static str,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        if let Some(w) = window() {
+            let _ = w.navigator().clipboard().write_text(&link);
+        }
+        d.dispatch(Action::Notice(Some(Notice {
+            text: message.into(),
+            error: false,
+        })));
+    })
+}
+
+/// "Run on your machine": downloads the scenario as a Python program.
+pub(crate) fn export_program(
+    d: UseReducerDispatcher<Sandbox>,
+    scenario: Option<Scenario>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let (text, error) = match &scenario {
+            Some(s) => match download("bindlab-check.py", &bindlab_engine::export::python(s)) {
+                Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
+                Err(e) => (format!("The download did not start ({e})."), true),
+            },
+            None => ("Fix the problems in the scenario first.".to_string(), true),
+        };
+        d.dispatch(Action::Notice(Some(Notice { text, error })));
+    })
+}
+
 /// Offers `text` as a file download (a Blob URL; nothing leaves the page).
 pub(crate) fn download(name: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| {
@@ -166,40 +200,17 @@ pub fn app() -> Html {
     let on_goto = use_callback(d.clone(), |n: usize, d| d.dispatch(Action::GoTo(n)));
     let on_toggle = use_callback(d, |os: Os, d| d.dispatch(Action::ToggleOs(os)));
     let on_copy = {
-        let d = state.dispatcher();
-        let link = state.permalink();
-        Callback::from(move |_| {
-            let url = window()
-                .and_then(|w| w.location().href().ok())
-                .map(|h| h.split('#').next().unwrap_or("").to_string())
-                .unwrap_or_default();
-            let full = format!("{url}#{}", link.encode());
-            if let Some(w) = window() {
-                let _ = w.navigator().clipboard().write_text(&full);
-            }
-            d.dispatch(Action::Notice(Some(Notice {
-                text: "Link copied. It opens this scenario, these OSes and this step.".into(),
-                error: false,
-            })));
-        })
+        let page = window()
+            .and_then(|w| w.location().href().ok())
+            .map(|h| h.split('#').next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        copy_link(
+            state.dispatcher(),
+            format!("{page}#{}", state.permalink().encode()),
+            "Link copied. It opens this scenario, these OSes and this step.",
+        )
     };
-    let on_export = {
-        let d = state.dispatcher();
-        let scenario = derived.parsed.as_ref().ok().cloned();
-        Callback::from(move |_| {
-            let notice = match &scenario {
-                Some(s) => match download("bindlab-check.py", &bindlab_engine::export::python(s)) {
-                    Ok(()) => "Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(),
-                    Err(e) => format!("The download did not start ({e})."),
-                },
-                None => "Fix the problems in the scenario first.".to_string(),
-            };
-            d.dispatch(Action::Notice(Some(Notice {
-                text: notice,
-                error: scenario.is_none(),
-            })));
-        })
-    };
+    let on_export = export_program(state.dispatcher(), derived.parsed.as_ref().ok().cloned());
     let dismiss = {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Notice(None)))

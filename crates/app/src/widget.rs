@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 use yew::AppHandle;
 
-use crate::components::{derive, download, Editor, HostView, OsTable, Stepper};
+use crate::components::{copy_link, derive, export_program, Editor, HostView, OsTable, Stepper};
 use crate::state::{Action, Notice, Sandbox};
 
 /// What the host page asks of a widget.
@@ -143,32 +143,8 @@ fn widget_view(p: &WidgetProps) -> Html {
         d.dispatch(Action::SetText(t))
     });
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
-    let on_copy = {
-        let link = open_link.clone();
-        let d = state.dispatcher();
-        Callback::from(move |_| {
-            if let Some(w) = crate::components::window() {
-                let _ = w.navigator().clipboard().write_text(&link);
-            }
-            d.dispatch(Action::Notice(Some(Notice {
-                text: "Link copied.".into(),
-                error: false,
-            })));
-        })
-    };
-    let on_export = {
-        let d = state.dispatcher();
-        let scenario = derived.parsed.as_ref().ok().cloned();
-        Callback::from(move |_| {
-            if let Some(s) = &scenario {
-                let text = match download("bindlab-check.py", &bindlab_engine::export::python(s)) {
-                    Ok(()) => "Saved bindlab-check.py: run it with python3 to compare your OS with bindlab.".to_string(),
-                    Err(e) => format!("The download did not start ({e})."),
-                };
-                d.dispatch(Action::Notice(Some(Notice { text, error: false })));
-            }
-        })
-    };
+    let on_copy = copy_link(state.dispatcher(), open_link.clone(), "Link copied.");
+    let on_export = export_program(state.dispatcher(), derived.parsed.as_ref().ok().cloned());
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived
         .parsed

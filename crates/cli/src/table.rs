@@ -51,9 +51,8 @@ fn header(scenario: &Scenario) -> String {
     }
 }
 
-pub fn single(scenario: &Scenario, report: &Report) -> String {
-    let mut out = header(scenario);
-    let _ = writeln!(out, "on {}:\n", report.os);
+/// Each step as text, and the width of the widest.
+fn step_texts(scenario: &Scenario) -> (Vec<String>, usize) {
     let texts: Vec<String> = scenario.steps.iter().map(|s| step_text(&s.kind)).collect();
     let w = texts
         .iter()
@@ -61,6 +60,13 @@ pub fn single(scenario: &Scenario, report: &Report) -> String {
         .max()
         .unwrap_or(4)
         .max(4);
+    (texts, w)
+}
+
+pub fn single(scenario: &Scenario, report: &Report) -> String {
+    let mut out = header(scenario);
+    let _ = writeln!(out, "on {}:\n", report.os);
+    let (texts, w) = step_texts(scenario);
     let _ = writeln!(out, "{:>5}  {:<w$}  result", "line", "step");
     for (text, rep) in texts.iter().zip(&report.steps) {
         let mark = match rep.pass {
@@ -78,13 +84,7 @@ pub fn single(scenario: &Scenario, report: &Report) -> String {
 
 pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
     let mut out = header(scenario);
-    let texts: Vec<String> = scenario.steps.iter().map(|s| step_text(&s.kind)).collect();
-    let w = texts
-        .iter()
-        .map(|t| t.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let (texts, w) = step_texts(scenario);
     let oses: Vec<_> = multi.runs.keys().copied().collect();
     let cells: Vec<Vec<String>> = oses
         .iter()
