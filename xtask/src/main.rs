@@ -196,6 +196,20 @@ fn test() -> Result {
             .into_owned();
         run(&diff, &["--count", "1000"], &[])?;
         exported_programs(&bindlab, &linux)?;
+        println!("\n== the cheat sheet's Linux cells on the kernel");
+        let sheet = root().join("target/cheatsheet");
+        let _ = std::fs::remove_dir_all(&sheet);
+        run(
+            &bindlab,
+            &["cheatsheet", "--scenarios", &sheet.to_string_lossy()],
+            &[],
+        )?;
+        let rows: Vec<String> = scenario_files(&sheet)
+            .into_iter()
+            .filter(|f| f.ends_with("-linux.bindlab"))
+            .collect();
+        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+        run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
     }
     println!("\n== the site in a real browser (Debian's Chromium, Playwright, axe-core)");
     ensure_apt("chromium", "chromium")?;

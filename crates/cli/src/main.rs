@@ -24,6 +24,8 @@ usage:
   bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
   bindlab export --python FILE [-o OUT]        a Python program that runs the scenario on your machine
                                                and checks bindlab's prediction for your OS
+  bindlab cheatsheet [--rules] [--scenarios DIR]
+                                               the OS × option matrix, computed by the engine
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("rules") => cmd_rules(&args[1..]),
         Some("verify") => cmd_verify(&args[1..]),
         Some("export") => cmd_export(&args[1..]),
+        Some("cheatsheet") => cmd_cheatsheet(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -243,6 +246,41 @@ fn cmd_export(args: &[String]) -> ExitCode {
             eprintln!("bindlab: wrote {path}; run it with `python3 {path}`");
         }
     }
+    ExitCode::SUCCESS
+}
+
+fn cmd_cheatsheet(args: &[String]) -> ExitCode {
+    use bindlab_engine::cheatsheet::matrix;
+    let mut rules = false;
+    let mut dir = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--rules" => rules = true,
+            "--scenarios" => match it.next() {
+                Some(d) => dir = Some(d.clone()),
+                None => return usage_error("--scenarios needs a directory"),
+            },
+            other => return usage_error(&format!("unknown option `{other}`")),
+        }
+    }
+    let rows = matrix();
+    if let Some(dir) = dir {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("bindlab: cannot create {dir}: {e}");
+            return ExitCode::from(2);
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let path = format!("{dir}/{:02}-{}.bindlab", i + 1, r.scenario.os.key());
+            if let Err(e) = std::fs::write(&path, bindlab_engine::print(&r.scenario)) {
+                eprintln!("bindlab: cannot write {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        println!("wrote {} scenarios to {dir}", rows.len());
+        return ExitCode::SUCCESS;
+    }
+    print!("{}", table::cheatsheet(&rows, rules));
     ExitCode::SUCCESS
 }
 

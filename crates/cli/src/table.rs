@@ -154,3 +154,49 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
     }
     out
 }
+
+/// The cheat sheet: one block per situation, one line per options, one
+/// column per OS ("—" where the OS lacks an option).
+pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> String {
+    let mut out = String::from("What the second bind() returns (computed by the engine; `bindlab cheatsheet --scenarios DIR` writes each row's scenario)\n");
+    let cell = |c: &bindlab_engine::cheatsheet::Cell| match (&c.result, c.rule) {
+        (None, _) => "—".to_string(),
+        (Some(r), Some(rule)) if rules => format!("{r} ({rule})"),
+        (Some(r), _) => r.clone(),
+    };
+    let w0 = rows
+        .iter()
+        .map(|r| r.options.label().len())
+        .max()
+        .unwrap_or(10);
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .map(|r| cell(&r.cells[i]).chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(r_os(rows, i).len())
+        })
+        .collect();
+    let mut last = None;
+    for r in rows {
+        if last != Some(r.situation) {
+            let _ = write!(out, "\n{}\n  {:<w0$}", r.situation.label(), "");
+            for (i, w) in widths.iter().enumerate() {
+                let _ = write!(out, "  {:<w$}", r_os(rows, i), w = w);
+            }
+            out.push('\n');
+            last = Some(r.situation);
+        }
+        let _ = write!(out, "  {:<w0$}", r.options.label());
+        for (i, w) in widths.iter().enumerate() {
+            let _ = write!(out, "  {:<w$}", cell(&r.cells[i]), w = w);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn r_os(rows: &[bindlab_engine::cheatsheet::Row], i: usize) -> &'static str {
+    rows.first().map_or("", |r| r.cells[i].os.display())
+}

@@ -154,3 +154,29 @@ fn usage_errors_exit_2() {
     assert_eq!(bindlab(&["frobnicate"]).0, 2);
     assert_eq!(bindlab(&["run", "x.bindlab", "--os", "solaris"]).0, 2);
 }
+
+#[test]
+fn cheatsheet_is_computed_and_writes_its_scenarios() {
+    let (code, out, _) = bindlab(&["cheatsheet", "--rules"]);
+    assert_eq!(code, 0);
+    let row = out
+        .split("192.168.0.1 while the first listens on 0.0.0.0")
+        .nth(1)
+        .and_then(|b| {
+            b.lines()
+                .find(|l| l.trim_start().starts_with("SO_REUSEADDR on both"))
+        })
+        .unwrap();
+    assert!(
+        row.contains("EADDRINUSE (linux.bind.listener-holds-port)")
+            && row.contains("ok (bsd.bind.new-socket-flag)"),
+        "{row}"
+    );
+    let dir = std::env::temp_dir().join(format!("bindlab-cheatsheet-{}", std::process::id()));
+    let (code, out, _) = bindlab(&["cheatsheet", "--scenarios", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let n = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(n, 25);
+    let (code, out, _) = bindlab(&["check", dir.join("01-linux.bindlab").to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
+}

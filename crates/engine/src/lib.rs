@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod addr;
+pub mod cheatsheet;
 pub mod errno;
 pub mod export;
 pub mod gen;

@@ -1,0 +1,272 @@
+//! The cheat sheet: situation × options × OS, every cell computed by the
+//! engine from a real scenario (so each cell can be opened, stepped and
+//! checked), never typed by hand. The course's last chapter shows it; the
+//! CLI prints it (`bindlab cheatsheet`).
+
+use crate::os::Os;
+use crate::scenario::SockOpt;
+use crate::{parse, run, Scenario};
+
+/// Which reuse options the two sockets set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Options {
+    None,
+    ReuseAddrBoth,
+    ReuseAddrNewOnly,
+    ReusePortBoth,
+    ExclusiveFirst,
+}
+
+impl Options {
+    pub const ALL: [Options; 5] = [
+        Options::None,
+        Options::ReuseAddrBoth,
+        Options::ReuseAddrNewOnly,
+        Options::ReusePortBoth,
+        Options::ExclusiveFirst,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Options::None => "no options",
+            Options::ReuseAddrBoth => "SO_REUSEADDR on both",
+            Options::ReuseAddrNewOnly => "SO_REUSEADDR on the new socket only",
+            Options::ReusePortBoth => "SO_REUSEPORT on both",
+            Options::ExclusiveFirst => "SO_EXCLUSIVEADDRUSE on the first",
+        }
+    }
+
+    /// (options of the first socket, options of the second)
+    fn sets(self) -> (&'static [SockOpt], &'static [SockOpt]) {
+        match self {
+            Options::None => (&[], &[]),
+            Options::ReuseAddrBoth => (&[SockOpt::SoReuseAddr], &[SockOpt::SoReuseAddr]),
+            Options::ReuseAddrNewOnly => (&[], &[SockOpt::SoReuseAddr]),
+            Options::ReusePortBoth => (&[SockOpt::SoReusePort], &[SockOpt::SoReusePort]),
+            Options::ExclusiveFirst => (&[SockOpt::SoExclusiveAddrUse], &[]),
+        }
+    }
+}
+
+/// Where the second socket tries to bind, and what the first is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Situation {
+    SameAddressBound,
+    SameAddressListening,
+    SpecificUnderListeningWildcard,
+    WildcardOverListeningSpecific,
+    RestartOverTimeWait,
+}
+
+impl Situation {
+    pub const ALL: [Situation; 5] = [
+        Situation::SameAddressBound,
+        Situation::SameAddressListening,
+        Situation::SpecificUnderListeningWildcard,
+        Situation::WildcardOverListeningSpecific,
+        Situation::RestartOverTimeWait,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Situation::SameAddressBound => "same address, the first only bound",
+            Situation::SameAddressListening => "same address, the first listening",
+            Situation::SpecificUnderListeningWildcard => {
+                "192.168.0.1 while the first listens on 0.0.0.0"
+            }
+            Situation::WildcardOverListeningSpecific => {
+                "0.0.0.0 while the first listens on 192.168.0.1"
+            }
+            Situation::RestartOverTimeWait => "restart: the old server's connection in TIME_WAIT",
+        }
+    }
+}
+
+/// One cell: the outcome of the second bind on one OS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub os: Os,
+    /// `None` where an option does not exist on the OS.
+    pub result: Option<String>,
+    pub rule: Option<&'static str>,
+    pub why: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub situation: Situation,
+    pub options: Options,
+    /// The scenario behind the row (its last step is the bind that decides).
+    pub scenario: Scenario,
+    pub cells: Vec<Cell>,
+}
+
+/// The scenario text for one row.
+pub fn scenario_text(situation: Situation, options: Options) -> String {
+    let (first_opts, second_opts) = options.sets();
+    let set = |name: &str, opts: &[SockOpt]| -> String {
+        opts.iter()
+            .map(|o| format!("set {name} {}\n", o.name()))
+            .collect()
+    };
+    // The text names an OS that has the row's options (cells run on every OS).
+    let os = if options == Options::ExclusiveFirst {
+        "windows"
+    } else {
+        "linux"
+    };
+    let mut t = format!(
+        "title Cheat sheet: {}, {}\nos {os}\niface 192.168.0.1\n\n",
+        situation.label(),
+        options.label()
+    );
+    let (first_addr, second_addr) = match situation {
+        Situation::SameAddressBound
+        | Situation::SameAddressListening
+        | Situation::RestartOverTimeWait => ("192.168.0.1", "192.168.0.1"),
+        Situation::SpecificUnderListeningWildcard => ("0.0.0.0", "192.168.0.1"),
+        Situation::WildcardOverListeningSpecific => ("192.168.0.1", "0.0.0.0"),
+    };
+    t.push_str(&format!(
+        "socket first tcp\n{}bind first {first_addr}:8080\n",
+        set("first", first_opts)
+    ));
+    match situation {
+        Situation::SameAddressBound => {}
+        Situation::RestartOverTimeWait => {
+            t.push_str("listen first\nclient 192.168.0.1:8080\naccept first conn\nclose conn      # the server closes first: TIME_WAIT\nclose first\n");
+        }
+        _ => t.push_str("listen first\n"),
+    }
+    t.push_str(&format!(
+        "socket second tcp\n{}bind second {second_addr}:8080\n",
+        set("second", second_opts)
+    ));
+    t
+}
+
+/// The whole matrix, computed now.
+pub fn matrix() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for situation in Situation::ALL {
+        for options in Options::ALL {
+            let text = scenario_text(situation, options);
+            let Ok(scenario) = parse(&text) else { continue };
+            let (a, b) = options.sets();
+            let cells = Os::ALL
+                .iter()
+                .map(|&os| {
+                    if !a.iter().chain(b).all(|o| os.rules().supports(*o)) {
+                        return Cell {
+                            os,
+                            result: None,
+                            rule: None,
+                            why: None,
+                        };
+                    }
+                    let report = run(&scenario, os);
+                    let last = report
+                        .steps
+                        .last()
+                        .expect("the row's scenario ends with a bind");
+                    Cell {
+                        os,
+                        result: Some(last.result.clone()),
+                        rule: last.rule,
+                        why: last.why.clone(),
+                    }
+                })
+                .collect();
+            rows.push(Row {
+                situation,
+                options,
+                scenario,
+                cells,
+            });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(s: Situation, o: Options, os: Os) -> Option<String> {
+        matrix()
+            .into_iter()
+            .find(|r| r.situation == s && r.options == o)
+            .unwrap()
+            .cells
+            .into_iter()
+            .find(|c| c.os == os)
+            .unwrap()
+            .result
+    }
+
+    #[test]
+    fn every_row_parses_and_runs_on_every_os() {
+        let m = matrix();
+        assert_eq!(m.len(), Situation::ALL.len() * Options::ALL.len());
+        for r in &m {
+            assert_eq!(r.cells.len(), 4);
+            for c in r
+                .cells
+                .iter()
+                .filter(|c| c.result.as_deref().is_some_and(|x| x != "ok"))
+            {
+                assert!(
+                    c.rule.is_some(),
+                    "{:?} {:?} {:?}: a failure without a rule",
+                    r.situation,
+                    r.options,
+                    c.os
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_known_differences_show() {
+        use Options::*;
+        use Situation::*;
+        // The Linux listening exception vs the BSDs.
+        assert_eq!(
+            cell(SpecificUnderListeningWildcard, ReuseAddrBoth, Os::Linux).as_deref(),
+            Some("EADDRINUSE")
+        );
+        assert_eq!(
+            cell(SpecificUnderListeningWildcard, ReuseAddrBoth, Os::FreeBsd).as_deref(),
+            Some("ok")
+        );
+        // Only the new socket's flag counts on BSD; Linux needs both.
+        assert_eq!(
+            cell(SpecificUnderListeningWildcard, ReuseAddrNewOnly, Os::MacOs).as_deref(),
+            Some("ok")
+        );
+        assert_eq!(
+            cell(SameAddressBound, ReuseAddrNewOnly, Os::Linux).as_deref(),
+            Some("EADDRINUSE")
+        );
+        // Restart over TIME_WAIT: SO_REUSEADDR on the new socket is enough on BSD, not on Linux.
+        assert_eq!(
+            cell(RestartOverTimeWait, ReuseAddrNewOnly, Os::FreeBsd).as_deref(),
+            Some("ok")
+        );
+        assert_eq!(
+            cell(RestartOverTimeWait, ReuseAddrNewOnly, Os::Linux).as_deref(),
+            Some("EADDRINUSE")
+        );
+        assert_eq!(
+            cell(RestartOverTimeWait, ReuseAddrBoth, Os::Linux).as_deref(),
+            Some("ok")
+        );
+        // Options an OS lacks are not guessed.
+        assert!(cell(SameAddressBound, ReusePortBoth, Os::Windows).is_none());
+        assert!(cell(SameAddressBound, ExclusiveFirst, Os::Linux).is_none());
+        assert_eq!(
+            cell(SameAddressListening, ExclusiveFirst, Os::Windows).as_deref(),
+            Some("WSAEADDRINUSE")
+        );
+    }
+}
