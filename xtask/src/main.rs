@@ -106,15 +106,20 @@ pub(crate) fn ensure_wasm_target() -> Result {
 
 /// Every `.bindlab` file under `dir`, sorted.
 fn scenario_files(dir: &Path) -> Vec<String> {
-    fn walk(d: &Path, out: &mut Vec<String>) {
+    scenario_files_ext(dir, "bindlab")
+}
+
+/// Every file with extension `ext` under `dir`, sorted, relative to the root.
+fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
+    fn walk(d: &Path, ext: &str, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
         };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "bindlab") {
+                walk(&p, ext, out);
+            } else if p.extension().is_some_and(|x| x == ext) {
                 out.push(
                     p.strip_prefix(root())
                         .unwrap_or(&p)
@@ -125,7 +130,7 @@ fn scenario_files(dir: &Path) -> Vec<String> {
         }
     }
     let mut v = Vec::new();
-    walk(dir, &mut v);
+    walk(dir, ext, &mut v);
     v.sort();
     v
 }
@@ -181,6 +186,22 @@ fn test() -> Result {
     let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
     run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])?;
 
+    println!("\n== course lessons against the engine");
+    let lessons = scenario_files_ext(&root().join("content/lessons"), "md");
+    let lesson_args: Vec<&str> = lessons.iter().map(String::as_str).collect();
+    let lesson_dir = root().join("target/lessons").to_string_lossy().into_owned();
+    let _ = std::fs::remove_dir_all(&lesson_dir);
+    run(
+        &bindlab,
+        &[
+            &["lessons", "check"],
+            lesson_args.as_slice(),
+            &["--scenarios", &lesson_dir],
+        ]
+        .concat(),
+        &[],
+    )?;
+
     println!("\n== the real Linux kernel as oracle");
     if !is_root() {
         // `bindlab verify` works for ordinary users (one file at a time, in a
@@ -210,6 +231,17 @@ fn test() -> Result {
             .collect();
         let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
         run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
+        println!("\n== the course's Linux scenarios and solutions on the kernel");
+        let lesson_linux: Vec<String> = scenario_files(Path::new(&lesson_dir))
+            .into_iter()
+            .filter(|f| f.ends_with("-linux.bindlab"))
+            .collect();
+        let lesson_linux: Vec<&str> = lesson_linux.iter().map(String::as_str).collect();
+        run(
+            &bindlab,
+            &[&["verify"], lesson_linux.as_slice()].concat(),
+            &[],
+        )?;
     }
     println!("\n== the site in a real browser (Debian's Chromium, Playwright, axe-core)");
     ensure_apt("chromium", "chromium")?;

@@ -26,6 +26,8 @@ usage:
                                                and checks bindlab's prediction for your OS
   bindlab cheatsheet [--rules] [--scenarios DIR]
                                                the OS × option matrix, computed by the engine
+  bindlab lessons check FILE... [--scenarios DIR]
+                                               check course lessons against the engine; write their scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Some("verify") => cmd_verify(&args[1..]),
         Some("export") => cmd_export(&args[1..]),
         Some("cheatsheet") => cmd_cheatsheet(&args[1..]),
+        Some("lessons") => cmd_lessons(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -282,6 +285,78 @@ fn cmd_cheatsheet(args: &[String]) -> ExitCode {
     }
     print!("{}", table::cheatsheet(&rows, rules));
     ExitCode::SUCCESS
+}
+
+fn cmd_lessons(args: &[String]) -> ExitCode {
+    use bindlab_course::{check_lesson, parse_lesson, Block};
+    let Some(("check", rest)) = args.split_first().map(|(a, r)| (a.as_str(), r)) else {
+        return usage_error("usage: bindlab lessons check FILE... [--scenarios DIR]");
+    };
+    let mut files = Vec::new();
+    let mut dir = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        if a == "--scenarios" {
+            dir = it.next().cloned();
+        } else {
+            files.push(a.clone());
+        }
+    }
+    let (mut passed, mut failed, mut written) = (0, 0, 0);
+    for f in &files {
+        let lesson = match std::fs::read_to_string(f)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                parse_lesson(&t).map_err(|es| {
+                    es.iter()
+                        .map(|e| format!("{f}:{e}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            }) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let problems = check_lesson(&lesson);
+        for p in &problems {
+            eprintln!("{f}:{p}");
+        }
+        if problems.is_empty() {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        // Every scenario and reference solution, for `bindlab verify`.
+        if let Some(dir) = &dir {
+            let _ = std::fs::create_dir_all(dir);
+            for (k, b) in lesson.blocks.iter().enumerate() {
+                let text = match b {
+                    Block::Scenario { text, .. } => text.clone(),
+                    Block::Challenge(c) => c.solution.clone(),
+                    _ => continue,
+                };
+                if let Ok(s) = bindlab_engine::parse(&text) {
+                    let path = format!("{dir}/{}-{k:02}-{}.bindlab", lesson.id, s.os.key());
+                    if std::fs::write(&path, bindlab_engine::print(&s)).is_ok() {
+                        written += 1;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(dir) = &dir {
+        eprintln!("bindlab: wrote {written} scenarios to {dir}");
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn cmd_fmt(args: &[String]) -> ExitCode {

@@ -1,0 +1,238 @@
+//! Challenge goals: requirements checked on the final state of the learner's
+//! scenario, so any valid solution passes. Each failure says which
+//! requirement failed and shows the step or client that shows it.
+//!
+//! ```text
+//! no-errors                          every step succeeds
+//! listening 0.0.0.0:8080 >= 2        listeners bound exactly there (>=, ==, <=)
+//! client 127.0.0.1:8888 -> server    a new client now reaches `server` (and only it)
+//! client 127.0.0.1:8888 !-> tool     a new client can never reach `tool`
+//! step "bind B 127.0.0.1:80" => ok   that step (as printed) gives that result
+//! ```
+
+use std::net::IpAddr;
+
+use bindlab_engine::addr::SockAddr;
+use bindlab_engine::host::Host;
+use bindlab_engine::os::Route;
+use bindlab_engine::print::step_text;
+use bindlab_engine::{host_after, parse, run, Os};
+
+/// One requirement's verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub requirement: String,
+    pub met: bool,
+    /// Why, naming the concrete step or client.
+    pub detail: String,
+}
+
+fn endpoint(s: &str) -> Result<SockAddr, String> {
+    let (a, p) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("expected ADDR:PORT, found `{s}`"))?;
+    let ip: IpAddr = a
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| format!("`{a}` is not an address"))?;
+    let port: u16 = p.parse().map_err(|_| format!("`{p}` is not a port"))?;
+    Ok(SockAddr::new(ip, port))
+}
+
+/// Checks `text` (the learner's scenario) on `os` against `requirements`.
+/// `Err` means the text does not parse or a requirement is malformed.
+pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>, String> {
+    let scenario = parse(text).map_err(|ps| format!("the scenario does not parse: {}", ps[0]))?;
+    let report = run(&scenario, os);
+    let host: Host = host_after(&scenario, os, scenario.steps.len());
+    let mut out = Vec::new();
+    for req in requirements {
+        let words: Vec<&str> = req.split_whitespace().collect();
+        let verdict = match words.as_slice() {
+            ["no-errors"] => match scenario
+                .steps
+                .iter()
+                .zip(&report.steps)
+                .find(|(_, r)| r.result != "ok")
+            {
+                None => (true, "every step succeeded".to_string()),
+                Some((st, r)) => (
+                    false,
+                    format!(
+                        "line {}: `{}` gives {}{}",
+                        st.line,
+                        step_text(&st.kind),
+                        r.result,
+                        r.why
+                            .as_ref()
+                            .map(|w| format!(" — {w}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+            },
+            ["listening", ep, cmp, n] => {
+                let ep = endpoint(ep)?;
+                let n: usize = n.parse().map_err(|_| format!("`{n}` is not a number"))?;
+                let names: Vec<&str> = host
+                    .listeners(ep.port)
+                    .into_iter()
+                    .filter(|s| s.local == Some(ep))
+                    .map(|s| s.label.as_str())
+                    .collect();
+                let ok = match *cmp {
+                    ">=" => names.len() >= n,
+                    "==" => names.len() == n,
+                    "<=" => names.len() <= n,
+                    other => return Err(format!("expected >=, == or <=, found `{other}`")),
+                };
+                (
+                    ok,
+                    format!(
+                        "{} listening on {ep}{}",
+                        names.len(),
+                        if names.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", names.join(", "))
+                        }
+                    ),
+                )
+            }
+            ["client", ep, arrow @ ("->" | "!->"), name] => {
+                let ep = endpoint(ep)?;
+                let src = SockAddr::new("203.0.113.200".parse().map_err(|_| "literal")?, 45000);
+                let route = os.rules().route(&host, src, ep);
+                let (takers, undefined): (Vec<String>, bool) = match &route {
+                    Route::To { listener, .. } => {
+                        (vec![host.socket(*listener).label.clone()], false)
+                    }
+                    Route::Group { members, .. } => (
+                        members
+                            .iter()
+                            .map(|m| host.socket(*m).label.clone())
+                            .collect(),
+                        false,
+                    ),
+                    Route::Undefined { candidates, .. } => (
+                        candidates
+                            .iter()
+                            .map(|m| host.socket(*m).label.clone())
+                            .collect(),
+                        true,
+                    ),
+                    Route::Refused { .. } => (Vec::new(), false),
+                };
+                let can_reach = takers.iter().any(|t| t == name);
+                let shown = match (&route, undefined) {
+                    (Route::Refused { .. }, _) => {
+                        format!("a client to {ep} is refused: nothing listens there")
+                    }
+                    (_, true) => format!(
+                        "a client to {ep} may reach any of {} (the OS leaves it undefined)",
+                        takers.join(", ")
+                    ),
+                    _ if takers.len() > 1 => {
+                        format!("a client to {ep} may reach any of {}", takers.join(", "))
+                    }
+                    _ => format!("a client to {ep} reaches {}", takers.join(", ")),
+                };
+                let ok = if *arrow == "->" {
+                    can_reach && takers.len() == 1
+                } else {
+                    !can_reach
+                };
+                (ok, shown)
+            }
+            ["step", ..] => {
+                let (quoted, result) = req["step".len()..]
+                    .trim()
+                    .rsplit_once("=>")
+                    .ok_or("expected step \"TEXT\" => RESULT")?;
+                let want_text = quoted.trim().trim_matches('"');
+                let want = result.trim();
+                match scenario
+                    .steps
+                    .iter()
+                    .zip(&report.steps)
+                    .filter(|(st, _)| step_text(&st.kind) == want_text)
+                    .last()
+                {
+                    None => (false, format!("there is no step `{want_text}`")),
+                    Some((st, r)) => (
+                        r.result == want,
+                        format!("line {}: `{want_text}` gives {}", st.line, r.result),
+                    ),
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "unknown requirement `{req}` (no-errors, listening, client, step)"
+                ))
+            }
+        };
+        out.push(Verdict {
+            requirement: req.clone(),
+            met: verdict.0,
+            detail: verdict.1,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reqs(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn two_different_valid_solutions_pass_and_a_wrong_one_names_its_failure() {
+        let goal = reqs(&["listening 0.0.0.0:8080 >= 2", "no-errors"]);
+        let a = "socket A tcp\nset A SO_REUSEPORT\nbind A 0.0.0.0:8080\nlisten A\nsocket B tcp\nset B SO_REUSEPORT\nbind B 0.0.0.0:8080\nlisten B\n";
+        let b = "user web\nsocket X tcp6\nset X IPV6_V6ONLY\nsocket Y tcp\nset X SO_REUSEPORT\nset Y SO_REUSEPORT\nbind Y 0.0.0.0:8080\nlisten Y\nsocket Z tcp\nset Z SO_REUSEPORT\nbind Z 0.0.0.0:8080\nlisten Z\n";
+        for sol in [a, b] {
+            assert!(
+                check(sol, Os::Linux, &goal).unwrap().iter().all(|v| v.met),
+                "{sol}"
+            );
+        }
+        let wrong = "socket A tcp\nset A SO_REUSEADDR\nbind A 0.0.0.0:8080\nlisten A\nsocket B tcp\nset B SO_REUSEADDR\nbind B 0.0.0.0:8080\nlisten B\n";
+        let v = check(wrong, Os::Linux, &goal).unwrap();
+        assert!(
+            !v[0].met && v[0].detail == "1 listening on 0.0.0.0:8080: A",
+            "{v:?}"
+        );
+        assert!(
+            !v[1].met
+                && v[1]
+                    .detail
+                    .starts_with("line 7: `bind B 0.0.0.0:8080` gives EADDRINUSE"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn windows_undefined_routing_does_not_count_as_reaching() {
+        let goal = reqs(&["client 127.0.0.1:8888 -> server"]);
+        let shared = "os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\nbind tool 127.0.0.1:8888\nlisten tool\n";
+        let v = &check(shared, Os::Windows, &goal).unwrap()[0];
+        assert!(!v.met && v.detail.contains("undefined"), "{v:?}");
+        let exclusive = shared.replace("set server SO_REUSEADDR", "set server SO_EXCLUSIVEADDRUSE");
+        assert!(check(&exclusive, Os::Windows, &goal).unwrap()[0].met);
+    }
+
+    #[test]
+    fn malformed_requirements_are_errors() {
+        assert!(check("socket A tcp\n", Os::Linux, &reqs(&["frobnicate"])).is_err());
+        assert!(check(
+            "socket A tcp\n",
+            Os::Linux,
+            &reqs(&["listening nowhere >= 1"])
+        )
+        .is_err());
+        assert!(check("socket A udp\n", Os::Linux, &reqs(&["no-errors"])).is_err());
+    }
+}

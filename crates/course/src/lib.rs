@@ -1,0 +1,359 @@
+//! The course as data. A lesson is a Markdown file (`content/lessons/*.md`)
+//! with a small front matter and three kinds of fenced block:
+//!
+//! ````text
+//! ---
+//! id: five-tuple
+//! title: The five-tuple
+//! ---
+//! Prose in Markdown.
+//!
+//! ```scenario main
+//! socket A tcp
+//! ...
+//! ```
+//!
+//! ```predict main 7 linux,windows
+//! What does the bind on line 7 return?
+//! ```
+//!
+//! ```challenge
+//! goal: Two listeners share 0.0.0.0:8080 on Linux.
+//! os: linux
+//! require: listening 0.0.0.0:8080 >= 2
+//! hint: ...
+//! solution:
+//!   socket A tcp
+//!   ...
+//! ```
+//! ````
+//!
+//! The answer to a prediction is never written in the lesson: the engine
+//! computes it. A challenge's goal is a list of requirements checked on the
+//! final state ([`goal`]), so any valid solution passes.
+
+#![forbid(unsafe_code)]
+
+pub mod goal;
+
+use std::fmt;
+
+use bindlab_engine::{parse, Os, Scenario};
+
+/// One lesson.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Block {
+    /// Markdown prose, as written.
+    Prose(String),
+    /// A live scenario, named so predictions can point at it.
+    Scenario {
+        name: String,
+        text: String,
+        line: u32,
+    },
+    /// "What does this step return?" — answered by the engine.
+    Predict {
+        scenario: String,
+        step_line: u32,
+        oses: Vec<Os>,
+        question: String,
+        line: u32,
+    },
+    Challenge(Challenge),
+}
+
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    pub goal: String,
+    pub os: Os,
+    /// What the learner starts from.
+    pub start: String,
+    pub requirements: Vec<String>,
+    /// Hints, from gentle to explicit.
+    pub hints: Vec<String>,
+    pub solution: String,
+    /// Known-wrong attempts the checker must reject (checked in CI).
+    pub wrong: Vec<String>,
+    pub line: u32,
+}
+
+/// A problem in a lesson file, at its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonError {
+    pub line: u32,
+    pub message: String,
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.line, self.message)
+    }
+}
+
+fn err(line: u32, message: impl Into<String>) -> LessonError {
+    LessonError {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Reads a lesson file.
+pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
+    let mut errors = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    let (mut id, mut title) = (None, None);
+    if lines.first() == Some(&"---") {
+        i = 1;
+        while i < lines.len() && lines[i] != "---" {
+            match lines[i].split_once(':') {
+                Some(("id", v)) => id = Some(v.trim().to_string()),
+                Some(("title", v)) => title = Some(v.trim().to_string()),
+                _ => errors.push(err(
+                    i as u32 + 1,
+                    format!(
+                        "expected `id:` or `title:` in the front matter, found `{}`",
+                        lines[i]
+                    ),
+                )),
+            }
+            i += 1;
+        }
+        i += 1;
+    } else {
+        errors.push(err(1, "expected a front matter starting with `---`"));
+    }
+    let mut blocks = Vec::new();
+    let mut prose = String::new();
+    while i < lines.len() {
+        let line_no = i as u32 + 1;
+        if let Some(info) = lines[i].strip_prefix("```") {
+            let start = i + 1;
+            let mut end = start;
+            while end < lines.len() && lines[end] != "```" {
+                end += 1;
+            }
+            if end == lines.len() {
+                errors.push(err(line_no, "this fenced block is never closed"));
+                break;
+            }
+            let body = lines[start..end].join("\n") + "\n";
+            let mut words = info.split_whitespace();
+            let kind = words.next().unwrap_or("");
+            if matches!(kind, "scenario" | "predict" | "challenge") && !prose.trim().is_empty() {
+                blocks.push(Block::Prose(std::mem::take(&mut prose)));
+            }
+            match kind {
+                "scenario" => blocks.push(Block::Scenario {
+                    name: words.next().unwrap_or("main").to_string(),
+                    text: body,
+                    line: line_no,
+                }),
+                "predict" => {
+                    let scenario = words.next().unwrap_or("main").to_string();
+                    let step_line = words.next().and_then(|w| w.parse().ok());
+                    let oses: Vec<Os> = words
+                        .next()
+                        .map(|w| w.split(',').filter_map(Os::from_key).collect())
+                        .unwrap_or_default();
+                    match step_line {
+                        Some(step_line) => blocks.push(Block::Predict {
+                            scenario,
+                            step_line,
+                            oses,
+                            question: body.trim().to_string(),
+                            line: line_no,
+                        }),
+                        None => {
+                            errors.push(err(line_no, "expected ```predict SCENARIO LINE [OS,OS]"))
+                        }
+                    }
+                }
+                "challenge" => match parse_challenge(&lines[start..end], start as u32 + 1) {
+                    Ok(c) => blocks.push(Block::Challenge(c)),
+                    Err(e) => errors.extend(e),
+                },
+                _ => {
+                    prose.push_str(&lines[i..=end].join("\n"));
+                    prose.push('\n');
+                }
+            }
+            i = end + 1;
+        } else {
+            prose.push_str(lines[i]);
+            prose.push('\n');
+            i += 1;
+        }
+    }
+    if !prose.trim().is_empty() {
+        blocks.push(Block::Prose(prose));
+    }
+    let id = id.unwrap_or_else(|| {
+        errors.push(err(1, "the front matter needs an `id:`"));
+        String::new()
+    });
+    let title = title.unwrap_or_else(|| {
+        errors.push(err(1, "the front matter needs a `title:`"));
+        String::new()
+    });
+    if errors.is_empty() {
+        Ok(Lesson { id, title, blocks })
+    } else {
+        Err(errors)
+    }
+}
+
+/// `key: value` lines; `start:`, `solution:` and `wrong:` take the indented
+/// lines that follow.
+fn parse_challenge(lines: &[&str], first_line: u32) -> Result<Challenge, Vec<LessonError>> {
+    let mut errors = Vec::new();
+    let mut c = Challenge {
+        goal: String::new(),
+        os: Os::Linux,
+        start: String::new(),
+        requirements: Vec::new(),
+        hints: Vec::new(),
+        solution: String::new(),
+        wrong: Vec::new(),
+        line: first_line,
+    };
+    let mut k = 0;
+    while k < lines.len() {
+        let n = first_line + k as u32;
+        let Some((key, value)) = lines[k].split_once(':') else {
+            if !lines[k].trim().is_empty() {
+                errors.push(err(
+                    n,
+                    format!(
+                        "expected `key: value` in the challenge, found `{}`",
+                        lines[k]
+                    ),
+                ));
+            }
+            k += 1;
+            continue;
+        };
+        let value = value.trim().to_string();
+        let mut block = || {
+            let mut text = String::new();
+            while k + 1 < lines.len() && (lines[k + 1].starts_with("  ") || lines[k + 1].is_empty())
+            {
+                k += 1;
+                text.push_str(lines[k].strip_prefix("  ").unwrap_or(""));
+                text.push('\n');
+            }
+            text
+        };
+        match key.trim() {
+            "goal" => c.goal = value,
+            "os" => match Os::from_key(&value) {
+                Some(os) => c.os = os,
+                None => errors.push(err(n, format!("unknown OS `{value}`"))),
+            },
+            "require" => c.requirements.push(value),
+            "hint" => c.hints.push(value),
+            "start" => c.start = block(),
+            "solution" => c.solution = block(),
+            "wrong" => {
+                let w = block();
+                c.wrong.push(w);
+            }
+            other => errors.push(err(n, format!("unknown challenge field `{other}` (goal, os, require, hint, start, solution, wrong)"))),
+        }
+        k += 1;
+    }
+    if c.goal.is_empty() || c.requirements.is_empty() || c.solution.is_empty() {
+        errors.push(err(
+            first_line,
+            "a challenge needs a goal, at least one require and a solution",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(c)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks a lesson against the engine: every scenario parses, every
+/// prediction points at a step, every challenge's requirements parse, its
+/// solution meets them and every `wrong` attempt fails them.
+pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
+    let mut problems = Vec::new();
+    let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
+    for b in &lesson.blocks {
+        match b {
+            Block::Prose(_) => {}
+            Block::Scenario { name, text, line } => match parse(text) {
+                Ok(s) => scenarios.push((name, s)),
+                Err(ps) => problems.extend(
+                    ps.iter()
+                        .map(|p| err(line + p.line, format!("scenario `{name}`: {}", p.message))),
+                ),
+            },
+            Block::Predict {
+                scenario,
+                step_line,
+                line,
+                ..
+            } => match scenarios.iter().find(|(n, _)| n == scenario) {
+                None => problems.push(err(
+                    *line,
+                    format!("no scenario named `{scenario}` before this prediction"),
+                )),
+                Some((_, s)) => {
+                    if !s.steps.iter().any(|st| st.line == *step_line) {
+                        problems.push(err(
+                            *line,
+                            format!("scenario `{scenario}` has no step on its line {step_line}"),
+                        ));
+                    }
+                }
+            },
+            Block::Challenge(c) => {
+                let line = c.line;
+                match goal::check(&c.solution, c.os, &c.requirements) {
+                    Err(e) => problems.push(err(line, format!("challenge: {e}"))),
+                    Ok(results) => {
+                        for r in results.iter().filter(|r| !r.met) {
+                            problems.push(err(
+                                line,
+                                format!(
+                                    "challenge: the reference solution fails `{}`: {}",
+                                    r.requirement, r.detail
+                                ),
+                            ));
+                        }
+                    }
+                }
+                for (k, w) in c.wrong.iter().enumerate() {
+                    if let Ok(results) = goal::check(w, c.os, &c.requirements) {
+                        if results.iter().all(|r| r.met) {
+                            problems.push(err(
+                                line,
+                                format!(
+                                    "challenge: wrong attempt {} passes every requirement",
+                                    k + 1
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The engine's answer to a prediction, per OS.
+pub fn answer(scenario: &Scenario, step_line: u32, os: Os) -> Option<bindlab_engine::StepReport> {
+    let idx = scenario.steps.iter().position(|s| s.line == step_line)?;
+    bindlab_engine::run(scenario, os).steps.into_iter().nth(idx)
+}
