@@ -17,19 +17,8 @@ use yew::prelude::*;
 
 use crate::state::{Action, Notice, Sandbox};
 
-const EXAMPLE: &str = "title Two servers, one port
-os linux
-iface 192.168.0.1 10.0.0.1
-
-socket A tcp
-set A SO_REUSEADDR
-bind A 0.0.0.0:21
-listen A
-socket B tcp
-set B SO_REUSEADDR
-bind B 192.168.0.1:21   => EADDRINUSE   # a listener on the wildcard holds every address
-client 192.168.0.1:21 x3
-";
+/// The scenario a first visit opens with (content, not code).
+const EXAMPLE: &str = include_str!("../../../content/sandbox-example.bindlab");
 
 pub(crate) fn window() -> Option<web_sys::Window> {
     web_sys::window()
