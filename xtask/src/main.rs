@@ -182,7 +182,9 @@ fn test() -> Result {
         .join("target/release/bindlab")
         .to_string_lossy()
         .into_owned();
-    let corpus = scenario_files(&root().join("corpus"));
+    let mut corpus = scenario_files(&root().join("corpus"));
+    // The sandbox's first scenario is content too.
+    corpus.push("content/sandbox-example.bindlab".to_string());
     let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
     run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])?;
 
