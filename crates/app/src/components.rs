@@ -109,6 +109,17 @@ fn initial_state() -> Sandbox {
     }
 }
 
+/// The OS a diagram shows unless the reader picks one: the scenario's own
+/// when it is among those shown, else the first shown.
+pub(crate) fn default_os(parsed: &Result<Scenario, Vec<Problem>>, oses: &[Os]) -> Os {
+    parsed
+        .as_ref()
+        .ok()
+        .map(|s| s.os)
+        .filter(|o| oses.contains(o))
+        .unwrap_or(oses[0])
+}
+
 /// Everything derived from the state, computed once per change of text or
 /// OSes (not per step) and shared by pointer.
 pub(crate) struct Derived {
@@ -207,15 +218,7 @@ pub fn app() -> Html {
     let diagram_os = use_state(|| None::<Os>);
     let shown_os = diagram_os
         .filter(|o| state.oses.contains(o))
-        .or_else(|| {
-            derived
-                .parsed
-                .as_ref()
-                .ok()
-                .map(|s| s.os)
-                .filter(|o| state.oses.contains(o))
-        })
-        .unwrap_or(state.oses[0]);
+        .unwrap_or_else(|| default_os(&derived.parsed, &state.oses));
     let on_diagram_os = use_callback(diagram_os.setter(), |os: Os, set| set.set(Some(os)));
 
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());

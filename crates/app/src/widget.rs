@@ -16,7 +16,9 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 use yew::AppHandle;
 
-use crate::components::{copy_link, derive, export_program, Editor, HostView, OsTable, Stepper};
+use crate::components::{
+    copy_link, default_os, derive, export_program, Editor, HostView, OsTable, Stepper,
+};
 use crate::state::{Action, Notice, Sandbox};
 
 /// What the host page asks of a widget.
@@ -146,13 +148,7 @@ fn widget_view(p: &WidgetProps) -> Html {
     let on_copy = copy_link(state.dispatcher(), open_link.clone(), "Link copied.");
     let on_export = export_program(state.dispatcher(), derived.parsed.as_ref().ok().cloned());
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
-    let shown_os = derived
-        .parsed
-        .as_ref()
-        .ok()
-        .map(|s| s.os)
-        .filter(|o| state.oses.contains(o))
-        .unwrap_or(state.oses[0]);
+    let shown_os = default_os(&derived.parsed, &state.oses);
     html! {
         <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
             <div class="widget-head">

@@ -180,14 +180,23 @@ impl Socket {
     pub fn is_wildcard(&self) -> bool {
         self.local.is_some_and(|l| is_wildcard(l.ip))
     }
+    /// "127.0.0.1:5555↔127.0.0.1:9000", or "" when not connected.
+    pub fn tuple(&self) -> String {
+        match (self.local, self.remote) {
+            (Some(l), Some(r)) => format!("{l}↔{r}"),
+            _ => String::new(),
+        }
+    }
+
     /// "A" or "A (TIME_WAIT, 42s left)", for explanations.
     pub fn who(&self, now_ms: u64) -> String {
         match self.state {
             State::TimeWait { until_ms } => {
                 let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
-                let tuple = match (self.local, self.remote) {
-                    (Some(l), Some(r)) => format!(" {l}↔{r}"),
-                    _ => String::new(),
+                let tuple = if self.remote.is_some() {
+                    format!(" {}", self.tuple())
+                } else {
+                    String::new()
                 };
                 format!("the TIME_WAIT left by {}{tuple} ({left}s left)", self.label)
             }

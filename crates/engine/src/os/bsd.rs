@@ -274,10 +274,9 @@ pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
         Errno::AddrInUse,
         "bsd.connect.tuple-taken",
         format!(
-            "{} already uses {}↔{}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
+            "{} already uses {}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
             existing.who(host.now_ms),
-            at(existing),
-            existing.remote.map(|r| r.to_string()).unwrap_or_default()
+            existing.tuple()
         ),
     )
 }

@@ -327,47 +327,12 @@ impl OsRules for FreeBsd {
 
 #[cfg(test)]
 mod tests {
-    use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+    use crate::os::testutil::sock;
+    use crate::scenario::SockOpt;
     use crate::{host::Host, Os};
 
     fn host() -> Host {
         Host::new(Os::FreeBsd, &["192.168.0.1".parse().unwrap()], 1)
-    }
-    fn apply(h: &mut Host, k: StepKind) -> String {
-        h.apply(&Step::new(k)).result
-    }
-    fn sock(h: &mut Host, n: &str, opts: &[SockOpt], addr: &str, port: u16) -> String {
-        apply(
-            h,
-            StepKind::Socket {
-                name: n.into(),
-                proto: if addr.contains(':') {
-                    Proto::Tcp6
-                } else {
-                    Proto::Tcp
-                },
-            },
-        );
-        for o in opts {
-            apply(
-                h,
-                StepKind::Set {
-                    name: n.into(),
-                    opt: *o,
-                    on: true,
-                },
-            );
-        }
-        apply(
-            h,
-            StepKind::Bind {
-                name: n.into(),
-                ep: EndpointSpec {
-                    addr: addr.parse().unwrap(),
-                    port: PortSpec::Num(port),
-                },
-            },
-        )
     }
 
     #[test]

@@ -440,11 +440,7 @@ impl OsRules for Linux {
     /// §1.7: Linux answers EADDRNOTAVAIL, and recycles a TIME_WAIT for an
     /// explicitly bound socket (TCP timestamps are on by default).
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
-        let tuple = format!(
-            "{}↔{}",
-            existing.local.map(|l| l.to_string()).unwrap_or_default(),
-            existing.remote.map(|r| r.to_string()).unwrap_or_default()
-        );
+        let tuple = existing.tuple();
         if existing.is_time_wait() {
             return Decision::ok_by(
                 "linux.connect.time-wait-reused",

@@ -227,41 +227,9 @@ impl OsRules for MacOs {
 
 #[cfg(test)]
 mod tests {
-    use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+    use crate::os::testutil::{apply, sock};
+    use crate::scenario::{SockOpt, StepKind};
     use crate::{host::Host, Os};
-
-    fn apply(h: &mut Host, k: StepKind) -> String {
-        h.apply(&Step::new(k)).result
-    }
-    fn sock(h: &mut Host, n: &str, opts: &[SockOpt], addr: &str, port: u16) -> String {
-        apply(
-            h,
-            StepKind::Socket {
-                name: n.into(),
-                proto: Proto::Tcp,
-            },
-        );
-        for o in opts {
-            apply(
-                h,
-                StepKind::Set {
-                    name: n.into(),
-                    opt: *o,
-                    on: true,
-                },
-            );
-        }
-        apply(
-            h,
-            StepKind::Bind {
-                name: n.into(),
-                ep: EndpointSpec {
-                    addr: addr.parse().unwrap(),
-                    port: PortSpec::Num(port),
-                },
-            },
-        )
-    }
 
     #[test]
     fn low_ports_only_on_specific_addresses_need_root() {

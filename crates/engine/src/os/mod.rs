@@ -257,6 +257,49 @@ pub trait OsRules: Sync {
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route;
 }
 
+/// Helpers for the OS modules' unit tests.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::host::Host;
+    use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+
+    pub fn apply(h: &mut Host, k: StepKind) -> String {
+        h.apply(&Step::new(k)).result
+    }
+
+    /// Creates socket `n` (tcp6 for an IPv6 address), sets `opts`, binds it;
+    /// returns the bind's result.
+    pub fn sock(h: &mut Host, n: &str, opts: &[SockOpt], addr: &str, port: u16) -> String {
+        let proto = if addr.contains(':') {
+            Proto::Tcp6
+        } else {
+            Proto::Tcp
+        };
+        apply(
+            h,
+            StepKind::Socket {
+                name: n.into(),
+                proto,
+            },
+        );
+        for o in opts {
+            apply(
+                h,
+                StepKind::Set {
+                    name: n.into(),
+                    opt: *o,
+                    on: true,
+                },
+            );
+        }
+        let ep = EndpointSpec {
+            addr: addr.parse().expect("test address"),
+            port: PortSpec::Num(port),
+        };
+        apply(h, StepKind::Bind { name: n.into(), ep })
+    }
+}
+
 /// The ports of a range in the order a deterministic search tries them:
 /// those of parity `first_parity` (0 even, 1 odd) first, then the others.
 /// The real kernels start at a random or hashed offset; bindlab starts at the

@@ -327,10 +327,9 @@ impl OsRules for Windows {
             Errno::AddrInUse,
             "windows.connect.tuple-taken",
             format!(
-                "{} already uses {}↔{}; the same 4-tuple cannot connect twice",
+                "{} already uses {}; the same 4-tuple cannot connect twice",
                 existing.who(host.now_ms),
-                at(existing),
-                existing.remote.map(|r| r.to_string()).unwrap_or_default()
+                existing.tuple()
             ),
         )
     }
