@@ -86,7 +86,7 @@ test('GUI controls write the text, and text edits reach the controls', async () 
     assert.deepEqual(options.sort(), ['A', 'Zed']);
     // A broken line disables nothing but shows where it is.
     await page.fill('#scenario-text', text + 'bind A 1.2.3.4:99999\n');
-    assert.match(await page.locator('#problems').innerText(), /line 8, column 16: port 99999 is out of range/);
+    assert.match(await page.locator('#scenario-problems').innerText(), /line 8, column 16: port 99999 is out of range/);
   } finally { await context.close(); }
 });
 

@@ -119,6 +119,16 @@ pub fn build(out: &Path, mode: Mode) -> Result {
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
     copy_dir(&root().join("web/examples"), &out.join("examples"))?;
+    // The course's text, fetched a lesson at a time by the app.
+    copy_dir(
+        &root().join("content/lessons"),
+        &out.join("content/lessons"),
+    )?;
+    std::fs::copy(
+        root().join("content/glossary.md"),
+        out.join("content/glossary.md"),
+    )
+    .map_err(|e| format!("content/glossary.md: {e}"))?;
     Ok(())
 }
 
@@ -169,7 +179,14 @@ fn newest_source() -> SystemTime {
         }
     }
     let mut newest = SystemTime::UNIX_EPOCH;
-    for d in ["crates/app", "crates/engine/src", "web", "static"] {
+    for d in [
+        "crates/app",
+        "crates/engine/src",
+        "crates/course/src",
+        "content",
+        "web",
+        "static",
+    ] {
         walk(&root().join(d), &mut newest);
     }
     newest
@@ -223,7 +240,7 @@ fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         "svg" => "image/svg+xml",
         "json" => "application/json",
-        "bindlab" | "txt" => "text/plain; charset=utf-8",
+        "bindlab" | "txt" | "md" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

@@ -24,7 +24,7 @@ pub(crate) fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
-fn location_hash() -> String {
+pub(crate) fn location_hash() -> String {
     window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
@@ -169,6 +169,9 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let cb = Closure::<dyn Fn()>::new(move || {
                 let hash = location_hash();
+                if hash.starts_with("#/") {
+                    return; // a course page: the root switches to it
+                }
                 match Permalink::decode(&hash) {
                     Ok(p) => dispatch.dispatch(Action::Load(p)),
                     Err(e) => dispatch.dispatch(Action::Notice(Some(Notice {
@@ -225,6 +228,7 @@ pub fn app() -> Html {
     html! {
         <>
         <header class="top">
+            <crate::course::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
             <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why."}</p>
         </header>
@@ -268,6 +272,12 @@ pub fn app() -> Html {
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct EditorProps {
+    /// Prefix of the element ids (several editors may share a page).
+    #[prop_or(AttrValue::Static("scenario"))]
+    pub(crate) id: AttrValue,
+    /// The textarea's accessible name.
+    #[prop_or(AttrValue::Static("Scenario text"))]
+    pub(crate) label: AttrValue,
     pub(crate) text: String,
     pub(crate) problems: Vec<Problem>,
     pub(crate) on_change: Callback<String>,
@@ -312,11 +322,11 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 <pre class="gutter" aria-hidden="true">{
                     for (1..=lines).map(|n| html! { <span class={classes!(bad.contains(&(n as u32)).then_some("bad"))}>{ format!("{n}\n") }</span> })
                 }</pre>
-                <textarea ref={area.clone()} id="scenario-text" aria-label="Scenario text" spellcheck="false" wrap="off" autocapitalize="off"
+                <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone()} spellcheck="false" wrap="off" autocapitalize="off"
                     rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
-                    aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby="problems" />
+                    aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
             </div>
-            <div id="problems" class="problems" aria-live="polite">
+            <div id={format!("{}-problems", p.id)} class="problems" aria-live="polite">
                 if !p.problems.is_empty() {
                     <p class="problems-head">{ format!("{} problem{} — nothing runs until they are fixed:", p.problems.len(), if p.problems.len() == 1 { "" } else { "s" }) }</p>
                     <ul>{ for p.problems.iter().map(|pr| html! {

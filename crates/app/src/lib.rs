@@ -2,7 +2,12 @@
 //! single-page app. See ARCHITECTURE.md for the map.
 
 mod components;
+mod course;
+mod lab;
+mod markdown;
+mod route;
 mod state;
+mod store;
 mod widget;
 
 pub use widget::Widget;
@@ -21,9 +26,49 @@ pub fn run_sandbox() {
         Some(root) => {
             // Replace the "Loading…" placeholder.
             root.set_inner_html("");
-            yew::Renderer::<components::App>::with_root(root).render();
+            yew::Renderer::<Root>::with_root(root).render();
         }
         None => web_sys::console::error_1(&"bindlab: no #app element on the page".into()),
+    }
+}
+
+/// The page: the sandbox or a course page, chosen by the fragment, with
+/// the learner's progress provided to both (the sandbox shows "continue").
+#[yew::function_component(Root)]
+fn root() -> yew::Html {
+    use yew::prelude::*;
+    let route = use_state(|| route::Route::from_hash(&components::location_hash()));
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                route.set(route::Route::from_hash(&components::location_hash()))
+            });
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
+                    );
+                }
+            }
+        });
+    }
+    let store = use_reducer(store::Store::load);
+    html! {
+        <ContextProvider<course::StoreHandle> context={store}>
+            { match &*route {
+                route::Route::Sandbox => html! { <components::App /> },
+                r => html! { <course::CoursePage route={r.clone()} /> },
+            } }
+        </ContextProvider<course::StoreHandle>>
     }
 }
 

@@ -8,12 +8,15 @@
 //! client 127.0.0.1:8888 -> server    a new client now reaches `server` (and only it)
 //! client 127.0.0.1:8888 !-> tool     a new client can never reach `tool`
 //! step "bind B 127.0.0.1:80" => ok   that step (as printed) gives that result
+//! step "bind T 127.0.0.1:80" => any  that step is still there, whatever it gives
+//! connected 127.0.0.1:5555 >= 2      connected sockets with that local address
+//! forbid wait                        no step of that kind (e.g. no waiting it out)
 //! ```
 
 use std::net::IpAddr;
 
 use bindlab_engine::addr::SockAddr;
-use bindlab_engine::host::Host;
+use bindlab_engine::host::{Host, State};
 use bindlab_engine::os::Route;
 use bindlab_engine::print::step_text;
 use bindlab_engine::{host_after, parse, run, Os};
@@ -38,6 +41,57 @@ fn endpoint(s: &str) -> Result<SockAddr, String> {
         .map_err(|_| format!("`{a}` is not an address"))?;
     let port: u16 = p.parse().map_err(|_| format!("`{p}` is not a port"))?;
     Ok(SockAddr::new(ip, port))
+}
+
+/// A requirement as the checklist shows it, in words.
+pub fn describe(req: &str) -> String {
+    let words: Vec<&str> = req.split_whitespace().collect();
+    match words.as_slice() {
+        ["no-errors"] => "Every step succeeds.".into(),
+        ["listening", ep, cmp, n] => {
+            let how = match *cmp {
+                ">=" => "At least",
+                "<=" => "At most",
+                _ => "Exactly",
+            };
+            let s = if *n == "1" {
+                "socket listens"
+            } else {
+                "sockets listen"
+            };
+            format!("{how} {n} {s} on {ep}.")
+        }
+        ["client", ep, "->", name] => {
+            format!("A new client of {ep} reaches {name}, and only {name}.")
+        }
+        ["client", ep, "!->", name] => format!("A new client of {ep} can never reach {name}."),
+        ["connected", ep, cmp, n] => {
+            let how = match *cmp {
+                ">=" => "At least",
+                "<=" => "At most",
+                _ => "Exactly",
+            };
+            let s = if *n == "1" {
+                "socket is"
+            } else {
+                "sockets are"
+            };
+            format!("{how} {n} {s} connected from {ep}.")
+        }
+        ["forbid", kw] => format!("No `{kw}` step."),
+        ["step", ..] => match req["step".len()..].trim().rsplit_once("=>") {
+            Some((text, result)) => {
+                let text = text.trim().trim_matches('"');
+                match result.trim() {
+                    "ok" => format!("`{text}` succeeds."),
+                    "any" => format!("`{text}` is still there (whatever it returns)."),
+                    r => format!("`{text}` fails with {r}."),
+                }
+            }
+            None => req.to_string(),
+        },
+        _ => req.to_string(),
+    }
 }
 
 /// Checks `text` (the learner's scenario) on `os` against `requirements`.
@@ -71,15 +125,21 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     ),
                 ),
             },
-            ["listening", ep, cmp, n] => {
+            [kind @ ("listening" | "connected"), ep, cmp, n] => {
                 let ep = endpoint(ep)?;
                 let n: usize = n.parse().map_err(|_| format!("`{n}` is not a number"))?;
-                let names: Vec<&str> = host
-                    .listeners(ep.port)
-                    .into_iter()
-                    .filter(|s| s.local == Some(ep))
-                    .map(|s| s.label.as_str())
-                    .collect();
+                let names: Vec<&str> = if *kind == "listening" {
+                    host.listeners(ep.port)
+                        .into_iter()
+                        .filter(|s| s.local == Some(ep))
+                        .map(|s| s.label.as_str())
+                        .collect()
+                } else {
+                    host.sockets()
+                        .filter(|s| s.state == State::Connected && s.local == Some(ep))
+                        .map(|s| s.label.as_str())
+                        .collect()
+                };
                 let ok = match *cmp {
                     ">=" => names.len() >= n,
                     "==" => names.len() == n,
@@ -89,7 +149,7 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 (
                     ok,
                     format!(
-                        "{} listening on {ep}{}",
+                        "{} {kind} on {ep}{}",
                         names.len(),
                         if names.is_empty() {
                             String::new()
@@ -160,14 +220,25 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 {
                     None => (false, format!("there is no step `{want_text}`")),
                     Some((st, r)) => (
-                        r.result == want,
+                        want == "any" || r.result == want,
                         format!("line {}: `{want_text}` gives {}", st.line, r.result),
                     ),
                 }
             }
+            ["forbid", kw] => match scenario
+                .steps
+                .iter()
+                .find(|st| step_text(&st.kind).split_whitespace().next() == Some(*kw))
+            {
+                None => (true, format!("no `{kw}` step")),
+                Some(st) => (
+                    false,
+                    format!("line {}: `{}`", st.line, step_text(&st.kind)),
+                ),
+            },
             _ => {
                 return Err(format!(
-                    "unknown requirement `{req}` (no-errors, listening, client, step)"
+                    "unknown requirement `{req}` (no-errors, listening, connected, client, step, forbid)"
                 ))
             }
         };
@@ -222,6 +293,50 @@ mod tests {
         assert!(!v.met && v.detail.contains("undefined"), "{v:?}");
         let exclusive = shared.replace("set server SO_REUSEADDR", "set server SO_EXCLUSIVEADDRUSE");
         assert!(check(&exclusive, Os::Windows, &goal).unwrap()[0].met);
+    }
+
+    #[test]
+    fn connected_forbid_and_any() {
+        let text = "socket S tcp\nbind S 127.0.0.1:9000\nlisten S\nsocket T tcp\nbind T 127.0.0.1:9001\nlisten T\nsocket C1 tcp\nset C1 SO_REUSEADDR\nbind C1 127.0.0.1:5555\nsocket C2 tcp\nset C2 SO_REUSEADDR\nbind C2 127.0.0.1:5555\nconnect C1 127.0.0.1:9000\nconnect C2 127.0.0.1:9001\n";
+        let goal = reqs(&[
+            "connected 127.0.0.1:5555 >= 2",
+            "forbid wait",
+            "step \"bind C2 127.0.0.1:5555\" => any",
+        ]);
+        let v = check(text, Os::Linux, &goal).unwrap();
+        assert!(v.iter().all(|v| v.met), "{v:?}");
+        let same_server = text.replace("connect C2 127.0.0.1:9001", "connect C2 127.0.0.1:9000");
+        let v = check(&same_server, Os::Linux, &goal).unwrap();
+        assert_eq!(v[0].detail, "1 connected on 127.0.0.1:5555: C1");
+        let waited = format!("{text}wait 1s\n");
+        let v = check(&waited, Os::Linux, &goal).unwrap();
+        assert!(!v[1].met && v[1].detail == "line 15: `wait 1s`", "{v:?}");
+        let gone = text.replace("bind C2 127.0.0.1:5555\n", "");
+        assert!(!check(&gone, Os::Linux, &goal).unwrap()[2].met);
+    }
+
+    #[test]
+    fn requirements_read_as_sentences() {
+        assert_eq!(
+            describe("listening 0.0.0.0:8080 >= 2"),
+            "At least 2 sockets listen on 0.0.0.0:8080."
+        );
+        assert_eq!(
+            describe("listening 127.0.0.1:80 == 1"),
+            "Exactly 1 socket listens on 127.0.0.1:80."
+        );
+        assert_eq!(
+            describe("client 127.0.0.1:8888 !-> tool"),
+            "A new client of 127.0.0.1:8888 can never reach tool."
+        );
+        assert_eq!(
+            describe("step \"accept S a\" => ok"),
+            "`accept S a` succeeds."
+        );
+        assert_eq!(
+            describe("step \"bind B 0.0.0.0:80\" => EADDRINUSE"),
+            "`bind B 0.0.0.0:80` fails with EADDRINUSE."
+        );
     }
 
     #[test]

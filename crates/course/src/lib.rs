@@ -35,6 +35,8 @@
 #![forbid(unsafe_code)]
 
 pub mod goal;
+pub mod predict;
+pub mod progress;
 
 use std::fmt;
 
@@ -67,9 +69,11 @@ pub enum Block {
         line: u32,
     },
     Challenge(Challenge),
+    /// The OS × option matrix, computed by the engine where it is shown.
+    CheatSheet,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Challenge {
     pub goal: String,
     pub os: Os,
@@ -147,7 +151,9 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
             let body = lines[start..end].join("\n") + "\n";
             let mut words = info.split_whitespace();
             let kind = words.next().unwrap_or("");
-            if matches!(kind, "scenario" | "predict" | "challenge") && !prose.trim().is_empty() {
+            if matches!(kind, "scenario" | "predict" | "challenge" | "cheatsheet")
+                && !prose.trim().is_empty()
+            {
                 blocks.push(Block::Prose(std::mem::take(&mut prose)));
             }
             match kind {
@@ -176,6 +182,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
                         }
                     }
                 }
+                "cheatsheet" => blocks.push(Block::CheatSheet),
                 "challenge" => match parse_challenge(&lines[start..end], start as u32 + 1) {
                     Ok(c) => blocks.push(Block::Challenge(c)),
                     Err(e) => errors.extend(e),
@@ -290,7 +297,7 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
     let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
     for b in &lesson.blocks {
         match b {
-            Block::Prose(_) => {}
+            Block::Prose(_) | Block::CheatSheet => {}
             Block::Scenario { name, text, line } => match parse(text) {
                 Ok(s) => scenarios.push((name, s)),
                 Err(ps) => problems.extend(
@@ -302,6 +309,7 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                 scenario,
                 step_line,
                 line,
+                oses,
                 ..
             } => match scenarios.iter().find(|(n, _)| n == scenario) {
                 None => problems.push(err(
@@ -314,6 +322,22 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                             *line,
                             format!("scenario `{scenario}` has no step on its line {step_line}"),
                         ));
+                    }
+                    for &os in predict_oses(oses, s) {
+                        let choices = predict::choices(s, *step_line, os);
+                        if let Some(t) = predict::truth(s, *step_line, os) {
+                            if !choices.contains(&t.outcome) {
+                                problems.push(err(
+                                    *line,
+                                    format!(
+                                        "on {} the answer is `{}`, which is not among the choices offered ({})",
+                                        os.display(),
+                                        t.outcome,
+                                        choices.join(", ")
+                                    ),
+                                ));
+                            }
+                        }
                     }
                 }
             },
@@ -350,6 +374,15 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
         }
     }
     problems
+}
+
+/// The OSes a prediction asks about: those it names, else the scenario's own.
+pub fn predict_oses<'a>(named: &'a [Os], scenario: &'a Scenario) -> &'a [Os] {
+    if named.is_empty() {
+        std::slice::from_ref(&scenario.os)
+    } else {
+        named
+    }
 }
 
 /// The engine's answer to a prediction, per OS.

@@ -1,0 +1,981 @@
+//! The course's pages: contents, lessons (prose, live scenarios,
+//! predictions, challenges, the cheat sheet), glossary and rule catalogue.
+//!
+//! Lessons are data (`content/lessons/*.md`), fetched one at a time when
+//! opened and read by `bindlab-course`; nothing a lesson says is written
+//! here. Predictions are answered and challenges checked by the engine, in
+//! the page. Progress lives in [`Store`], provided by the root component.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use bindlab_course::goal::{self, Verdict};
+use bindlab_course::predict::{self, choice_label};
+use bindlab_course::progress::Progress;
+use bindlab_course::{parse_lesson, predict_oses, Block, Challenge, Lesson};
+use bindlab_engine::cheatsheet;
+use bindlab_engine::permalink::Permalink;
+use bindlab_engine::print::step_text;
+use bindlab_engine::{parse, print, rules, Os, Scenario};
+use gloo::storage::{LocalStorage, Storage};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::{derive, window, Editor, OsTable};
+use crate::lab::{Command, Lab, Mailbox};
+use crate::markdown;
+use crate::route::{chapter, lesson_ids, Route, CONTENTS};
+use crate::state::Sandbox;
+use crate::store::{Store, StoreAction};
+
+pub type StoreHandle = UseReducerHandle<Store>;
+
+#[hook]
+fn use_store() -> StoreHandle {
+    use_context::<StoreHandle>().expect("the root provides the store")
+}
+
+/// GETs a text file next to the page (lessons, glossary).
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let js = |e: wasm_bindgen::JsValue| {
+        e.as_string()
+            .or_else(|| js_sys::JSON::stringify(&e).ok().and_then(|s| s.as_string()))
+            .unwrap_or_else(|| "the network request failed".into())
+    };
+    let w = window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(w.fetch_with_str(url))
+        .await
+        .map_err(|_| "the network request failed (are you offline?)".to_string())?
+        .dyn_into()
+        .map_err(js)?;
+    if !resp.ok() {
+        return Err(format!("the server answered {} for {url}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(js)?).await.map_err(js)?;
+    text.as_string()
+        .ok_or_else(|| "the file is not text".into())
+}
+
+/// A file fetched for a page: loading, failed (with a reason), or there.
+enum Fetched<T> {
+    Loading,
+    Failed(String),
+    Ready(Rc<T>),
+}
+
+impl<T> Clone for Fetched<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Fetched::Loading => Fetched::Loading,
+            Fetched::Failed(e) => Fetched::Failed(e.clone()),
+            Fetched::Ready(v) => Fetched::Ready(v.clone()),
+        }
+    }
+}
+
+/// Fetches `url` when `key` changes (or `attempt` is bumped by "Try again")
+/// and turns the text into `T`.
+#[hook]
+fn use_fetched<T: 'static>(
+    url: String,
+    attempt: u32,
+    make: fn(String) -> Result<T, String>,
+) -> Fetched<T> {
+    let state = use_state(|| Fetched::Loading);
+    {
+        let state = state.clone();
+        use_effect_with((url, attempt), move |(url, _)| {
+            state.set(Fetched::Loading);
+            let url = url.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let got = fetch_text(&url).await.and_then(make);
+                state.set(match got {
+                    Ok(v) => Fetched::Ready(Rc::new(v)),
+                    Err(e) => Fetched::Failed(e),
+                });
+            });
+        });
+    }
+    (*state).clone()
+}
+
+/// Focuses the page's heading when the page changes, so a screen reader
+/// announces it and Tab starts from the top of the new page.
+fn focus_heading() {
+    if let Some(h) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("main h1").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = h.focus();
+    }
+}
+
+fn scroll_to(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+    }
+}
+
+fn navigate(route: &Route) {
+    if let Some(w) = window() {
+        let _ = w.location().set_hash(&route.href());
+    }
+}
+
+// ---- the frame: navigation, shortcuts, notices ---------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct SiteNavProps {
+    pub current: Route,
+}
+
+/// The site's navigation, with "continue" where the reader stopped.
+#[function_component(SiteNav)]
+pub fn site_nav(p: &SiteNavProps) -> Html {
+    let store = use_store();
+    let link = |route: Route, label: &'static str| {
+        let here = match (&p.current, &route) {
+            (Route::Lesson(_), Route::Contents) => true,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        };
+        html! { <a href={route.href()} aria-current={here.then_some("page")}>{ label }</a> }
+    };
+    let cont = store
+        .progress
+        .last
+        .as_deref()
+        .and_then(chapter)
+        .filter(|_| !matches!(p.current, Route::Lesson(_)));
+    html! {
+        <nav class="site-nav" aria-label="Site">
+            <a class="brand" href="#/learn">{"bindlab"}</a>
+            { link(Route::Sandbox, "Sandbox") }
+            { link(Route::Contents, "Course") }
+            { link(Route::Glossary(None), "Glossary") }
+            { link(Route::Rules(None), "Rules") }
+            if let Some((n, c)) = cont {
+                <a class="continue" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue: {}. {} →", n + 1, c.title) }</a>
+            }
+        </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CoursePageProps {
+    pub route: Route,
+}
+
+/// Every course page: navigation, the storage notice, keyboard shortcuts.
+#[function_component(CoursePage)]
+pub fn course_page(p: &CoursePageProps) -> Html {
+    let store = use_store();
+    // Shortcuts, with modifiers only: Alt+Shift+→/← next/previous chapter,
+    // Alt+Shift+↑ the contents. Never while typing.
+    {
+        let route = p.route.clone();
+        use_effect_with(route, |route| {
+            let route = route.clone();
+            let cb =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
+                        return;
+                    }
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|t| {
+                            matches!(t.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                        });
+                    if typing {
+                        return;
+                    }
+                    let here = match &route {
+                        Route::Lesson(id) => chapter(id).map(|(n, _)| n),
+                        _ => None,
+                    };
+                    let target = match (e.key().as_str(), here) {
+                        ("ArrowRight", Some(n)) => CONTENTS.get(n + 1),
+                        ("ArrowRight", None) => CONTENTS.first(),
+                        ("ArrowLeft", Some(n)) if n > 0 => CONTENTS.get(n - 1),
+                        ("ArrowUp", _) => {
+                            e.prevent_default();
+                            navigate(&Route::Contents);
+                            return;
+                        }
+                        _ => None,
+                    };
+                    if let Some(c) = target {
+                        e.prevent_default();
+                        navigate(&Route::Lesson(c.id.into()));
+                    }
+                });
+            let w = window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "keydown",
+                        cb.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let dismiss = {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(StoreAction::Dismiss))
+    };
+    html! {
+        <>
+        <header class="top">
+            <SiteNav current={p.route.clone()} />
+        </header>
+        <main id="main" class="course">
+            if let Some(n) = &store.notice {
+                <div class="notice error" role="alert">
+                    <p>{ n }</p>
+                    <button type="button" class="quiet" onclick={dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            { match &p.route {
+                Route::Lesson(id) => html! { <LessonPage key={id.clone()} id={id.clone()} /> },
+                Route::Glossary(term) => html! { <GlossaryPage term={term.clone()} /> },
+                Route::Rules(rule) => html! { <RulesPage rule={rule.clone()} /> },
+                _ => html! { <Contents /> },
+            } }
+        </main>
+        <footer class="bottom"><p>{"Keyboard: Alt+Shift+→ next chapter, Alt+Shift+← previous, Alt+Shift+↑ contents. Linux answers are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources."}</p></footer>
+        </>
+    }
+}
+
+// ---- contents and progress -------------------------------------------------
+
+#[function_component(Contents)]
+fn contents() -> Html {
+    let store = use_store();
+    use_effect_with((), |_| focus_heading());
+    let progress = &store.progress;
+    let cont = progress.last.as_deref().and_then(chapter);
+    let first = &CONTENTS[0];
+    html! {
+        <article class="contents-page">
+            <h1 tabindex="-1">{"The course: bind(), ports and who gets the connection"}</h1>
+            <p class="lede">{ format!("{} chapters, from the five-tuple to the OS × option cheat sheet. Each has live scenarios, predictions you make before a step runs, and a challenge checked by the engine.", CONTENTS.len()) }</p>
+            <p class="start">
+                if let Some((n, c)) = cont {
+                    <a class="button primary" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue with chapter {}: {}", n + 1, c.title) }</a>
+                } else {
+                    <a class="button primary" href={Route::Lesson(first.id.into()).href()}>{ format!("Start with chapter 1: {}", first.title) }</a>
+                }
+            </p>
+            <ol class="chapters">
+                { for CONTENTS.iter().map(|c| {
+                    let l = progress.lessons.get(c.id);
+                    let status = match l {
+                        Some(l) if l.done => Some(("done", "done ✓")),
+                        Some(_) => Some(("started", "started")),
+                        None => None,
+                    };
+                    html! {
+                        <li>
+                            <a href={Route::Lesson(c.id.into()).href()}>{ c.title }</a>
+                            if let Some((class, text)) = status {
+                                <span class={classes!("status", class)}>{ format!(" — {text}") }</span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+            <ProgressPanel />
+        </article>
+    }
+}
+
+/// "N of M chapters done", export as a code, import a code, start over.
+#[function_component(ProgressPanel)]
+fn progress_panel() -> Html {
+    let store = use_store();
+    let ids = lesson_ids();
+    let code = use_state(|| None::<String>);
+    let message = use_state(|| None::<(bool, String)>);
+    let confirm = use_state(|| false);
+    let input = use_node_ref();
+    let show = {
+        let (code, store, ids) = (code.clone(), store.clone(), ids.clone());
+        Callback::from(move |_| code.set(Some(store.progress.encode(&ids))))
+    };
+    let copy = {
+        let (code, message) = (code.clone(), message.clone());
+        Callback::from(move |_| {
+            if let (Some(c), Some(w)) = ((*code).clone(), window()) {
+                let _ = w.navigator().clipboard().write_text(&c);
+                message.set(Some((false, "Code copied.".into())));
+            }
+        })
+    };
+    let import = {
+        let (store, message, input, ids) =
+            (store.clone(), message.clone(), input.clone(), ids.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(el) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            match Progress::decode(&el.value(), &ids) {
+                Ok(p) => {
+                    let n = p.done_count();
+                    store.dispatch(StoreAction::Import(p));
+                    el.set_value("");
+                    message.set(Some((
+                        false,
+                        format!(
+                            "Progress imported: {n} chapter{} done.",
+                            if n == 1 { "" } else { "s" }
+                        ),
+                    )));
+                }
+                Err(err) => message.set(Some((
+                    true,
+                    format!("That code could not be imported: {err}. Your progress is unchanged."),
+                ))),
+            }
+        })
+    };
+    let ask = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(true))
+    };
+    let cancel = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(false))
+    };
+    let start_over = {
+        let (store, confirm, message) = (store.clone(), confirm.clone(), message.clone());
+        Callback::from(move |_| {
+            store.dispatch(StoreAction::StartOver);
+            confirm.set(false);
+            message.set(Some((false, "Progress cleared.".into())));
+        })
+    };
+    let done = store.progress.done_count();
+    html! {
+        <section class="pane progress-panel" aria-labelledby="h-progress">
+            <h2 id="h-progress">{"Your progress"}</h2>
+            <p>{ format!("{done} of {} chapters done.", CONTENTS.len()) }
+               if !store.saving { {" (Not saved: this browser blocks storage.)"} } else { {" Saved in this browser only — no account."} }</p>
+            <div class="row">
+                <button type="button" onclick={show}>{"Export progress"}</button>
+                if code.is_some() {
+                    <label class="code-out">{"Your code "}<input type="text" readonly=true value={(*code).clone().unwrap_or_default()} size="40" /></label>
+                    <button type="button" class="quiet" onclick={copy}>{"Copy"}</button>
+                }
+            </div>
+            <form class="row" onsubmit={import}>
+                <label for="import-code">{"Import a code"}</label>
+                <input id="import-code" ref={input} type="text" placeholder="BL1-…" size="30" autocomplete="off" spellcheck="false" />
+                <button type="submit">{"Import"}</button>
+            </form>
+            <div class="row">
+                if *confirm {
+                    <span>{"Forget every answer and challenge in this browser?"}</span>
+                    <button type="button" class="danger" onclick={start_over}>{"Yes, start over"}</button>
+                    <button type="button" onclick={cancel}>{"Keep my progress"}</button>
+                } else {
+                    <button type="button" class="quiet" onclick={ask}>{"Start over…"}</button>
+                }
+            </div>
+            <p class={classes!("message", message.as_ref().is_some_and(|m| m.0).then_some("error"))} role="status">
+                { message.as_ref().map(|m| m.1.clone()).unwrap_or_default() }
+            </p>
+        </section>
+    }
+}
+
+// ---- a lesson ----------------------------------------------------------------
+
+/// A lesson as the page uses it: parsed once, scenarios parsed once, and a
+/// mailbox per live scenario so a prediction can run it to its step.
+struct Loaded {
+    lesson: Lesson,
+    scenarios: HashMap<String, Rc<Scenario>>,
+    mailboxes: HashMap<String, Mailbox>,
+}
+
+fn load_lesson(text: String) -> Result<Loaded, String> {
+    let lesson = parse_lesson(&text).map_err(|errs| {
+        let list: Vec<String> = errs.iter().map(|e| format!("line {e}")).collect();
+        format!("the lesson file has problems: {}", list.join("; "))
+    })?;
+    let mut scenarios = HashMap::new();
+    let mut mailboxes = HashMap::new();
+    for b in &lesson.blocks {
+        if let Block::Scenario { name, text, .. } = b {
+            if let Ok(s) = parse(text) {
+                scenarios.insert(name.clone(), Rc::new(s));
+            }
+            mailboxes.insert(name.clone(), Rc::default());
+        }
+    }
+    Ok(Loaded {
+        lesson,
+        scenarios,
+        mailboxes,
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonPageProps {
+    id: String,
+}
+
+#[function_component(LessonPage)]
+fn lesson_page(p: &LessonPageProps) -> Html {
+    let store = use_store();
+    let attempt = use_state(|| 0u32);
+    let found = chapter(&p.id);
+    let url = found
+        .map(|(_, c)| format!("content/lessons/{}", c.file))
+        .unwrap_or_default();
+    let fetched = use_fetched(url, *attempt, load_lesson);
+    {
+        let (store, known) = (store.clone(), found.is_some());
+        use_effect_with(p.id.clone(), move |id| {
+            if known && store.progress.last.as_deref() != Some(id) {
+                store.dispatch(StoreAction::Visit(id.clone()));
+            }
+        });
+    }
+    let ready = matches!(fetched, Fetched::Ready(_));
+    use_effect_with((p.id.clone(), ready), |_| focus_heading());
+    let Some((n, ch)) = found else {
+        return html! {
+            <article>
+                <h1 tabindex="-1">{"No such chapter"}</h1>
+                <p>{ format!("There is no chapter called “{}”. ", p.id) }<a href="#/learn">{"See the contents."}</a></p>
+            </article>
+        };
+    };
+    let prev = n.checked_sub(1).and_then(|k| CONTENTS.get(k));
+    let next = CONTENTS.get(n + 1);
+    let pager = html! {
+        <nav class="pager" aria-label="Chapters">
+            if let Some(c) = prev {
+                <a rel="prev" href={Route::Lesson(c.id.into()).href()} aria-keyshortcuts="Alt+Shift+ArrowLeft">{ format!("← {}. {}", n, c.title) }</a>
+            } else { <span /> }
+            <a href="#/learn" aria-keyshortcuts="Alt+Shift+ArrowUp">{"Contents"}</a>
+            if let Some(c) = next {
+                <a rel="next" href={Route::Lesson(c.id.into()).href()} aria-keyshortcuts="Alt+Shift+ArrowRight">{ format!("{}. {} →", n + 2, c.title) }</a>
+            } else { <span /> }
+        </nav>
+    };
+    let done = store.progress.lessons.get(ch.id).is_some_and(|l| l.done);
+    let body = match &fetched {
+        Fetched::Loading => html! { <p class="loading" role="status">{"Loading the chapter…"}</p> },
+        Fetched::Failed(e) => {
+            let retry = {
+                let attempt = attempt.clone();
+                Callback::from(move |_| attempt.set(*attempt + 1))
+            };
+            html! {
+                <div class="notice error" role="alert">
+                    <p>{ format!("The chapter could not be loaded: {e}.") }</p>
+                    <button type="button" onclick={retry}>{"Try again"}</button>
+                </div>
+            }
+        }
+        Fetched::Ready(l) => html! { <LessonBody loaded={l.clone()} id={ch.id} /> },
+    };
+    html! {
+        <article class="lesson">
+            <p class="chapter-no">{ format!("Chapter {} of {}", n + 1, CONTENTS.len()) }
+                if done { <span class="status done">{" — done ✓"}</span> }</p>
+            <h1 tabindex="-1">{ ch.title }</h1>
+            { body }
+            { pager }
+        </article>
+    }
+}
+
+#[derive(Properties)]
+struct LessonBodyProps {
+    loaded: Rc<Loaded>,
+    id: &'static str,
+}
+
+impl PartialEq for LessonBodyProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.loaded, &o.loaded) && self.id == o.id
+    }
+}
+
+#[function_component(LessonBody)]
+fn lesson_body(p: &LessonBodyProps) -> Html {
+    let store = use_store();
+    let mine = store
+        .progress
+        .lessons
+        .get(p.id)
+        .cloned()
+        .unwrap_or_default();
+    let challenges = p
+        .loaded
+        .lesson
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Challenge(_)))
+        .count() as u8;
+    let (mut k_pred, mut k_chal) = (0u8, 0u8);
+    let blocks = p.loaded.lesson.blocks.iter().map(|b| match b {
+        Block::Prose(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
+        Block::Scenario { name, text, .. } => {
+            let mailbox = p.loaded.mailboxes.get(name).cloned().unwrap_or_default();
+            let initial = Sandbox::new(text.clone());
+            html! {
+                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
+                    <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
+                        mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} />
+                </section>
+            }
+        }
+        Block::Predict { scenario, step_line, oses, question, .. } => {
+            let k = k_pred;
+            k_pred += 1;
+            let Some(s) = p.loaded.scenarios.get(scenario).cloned() else {
+                return html! {};
+            };
+            let oses = predict_oses(oses, &s).to_vec();
+            let saved: Vec<Option<String>> = oses.iter().map(|os| mine.answers.get(&(k, *os)).cloned()).collect();
+            let on_run = {
+                let mailbox = p.loaded.mailboxes.get(scenario).cloned();
+                let (name, line, s) = (scenario.clone(), *step_line, s.clone());
+                Callback::from(move |_| {
+                    let idx = s.steps.iter().position(|st| st.line == line).unwrap_or(0);
+                    if let Some(cb) = mailbox.as_ref().and_then(|m| m.borrow().clone()) {
+                        cb.emit(Command::GoTo(idx + 1));
+                    }
+                    scroll_to(&format!("scenario-{name}"));
+                })
+            };
+            html! {
+                <Prediction lesson={p.id} index={k} question={question.clone()} scenario={s}
+                    step_line={*step_line} oses={oses} saved={saved} on_run={on_run} />
+            }
+        }
+        Block::Challenge(c) => {
+            let k = k_chal;
+            k_chal += 1;
+            html! {
+                <ChallengeView lesson={p.id} index={k} of={challenges} challenge={Rc::new(c.clone())}
+                    solved={mine.solved & (1 << k) != 0} shown={mine.shown & (1 << k) != 0} />
+            }
+        }
+        Block::CheatSheet => html! { <CheatSheet /> },
+    });
+    html! { <>{ for blocks }</> }
+}
+
+// ---- predict, then run ---------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct PredictionProps {
+    lesson: &'static str,
+    index: u8,
+    question: String,
+    scenario: Rc<Scenario>,
+    step_line: u32,
+    oses: Vec<Os>,
+    /// The answers already given, per OS in `oses`.
+    saved: Vec<Option<String>>,
+    on_run: Callback<()>,
+}
+
+#[function_component(Prediction)]
+fn prediction(p: &PredictionProps) -> Html {
+    let store = use_store();
+    let picks = use_state(|| p.saved.clone());
+    let revealed = p.saved.iter().all(Option::is_some);
+    let step = p.scenario.steps.iter().find(|s| s.line == p.step_line);
+    let step_shown = step.map(|s| step_text(&s.kind)).unwrap_or_default();
+    let base = format!("{}-p{}", p.lesson, p.index);
+    let check = {
+        let (store, picks, p_oses, lesson, index) = (
+            store.clone(),
+            picks.clone(),
+            p.oses.clone(),
+            p.lesson,
+            p.index,
+        );
+        Callback::from(move |_| {
+            for (os, pick) in p_oses.iter().zip(picks.iter()) {
+                if let Some(choice) = pick {
+                    store.dispatch(StoreAction::Answer {
+                        lesson: lesson.into(),
+                        prediction: index,
+                        os: *os,
+                        choice: choice.clone(),
+                    });
+                }
+            }
+        })
+    };
+    let all_picked = picks.iter().all(Option::is_some);
+    let on_run = {
+        let cb = p.on_run.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <section class="predict pane" aria-labelledby={format!("{base}-h")}>
+            <h2 id={format!("{base}-h")}>{"Predict"}</h2>
+            <p class="question">{ markdown::inline(&p.question) }</p>
+            <p class="the-step">{"The step: "}<code>{ format!("line {}: {step_shown}", p.step_line) }</code></p>
+            <div class="choices">
+            { for p.oses.iter().enumerate().map(|(i, os)| {
+                let choices = predict::choices(&p.scenario, p.step_line, *os);
+                let picked = picks.get(i).cloned().flatten();
+                html! {
+                    <fieldset class="choice-group" disabled={revealed}>
+                        <legend>{ format!("On {}", os.display()) }</legend>
+                        { for choices.into_iter().map(|c| {
+                            let picks = picks.clone();
+                            let value = c.clone();
+                            let onchange = Callback::from(move |_: Event| {
+                                let mut v = (*picks).clone();
+                                if let Some(slot) = v.get_mut(i) {
+                                    *slot = Some(value.clone());
+                                }
+                                picks.set(v);
+                            });
+                            html! {
+                                <label class="choice">
+                                    <input type="radio" name={format!("{base}-{}", os.key())} value={c.clone()}
+                                        checked={picked.as_deref() == Some(c.as_str())} {onchange} />
+                                    { choice_label(&c) }
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
+                }
+            }) }
+            </div>
+            if !revealed {
+                <button type="button" class="primary" onclick={check} disabled={!all_picked}>{"Check my prediction"}</button>
+                if !all_picked && p.oses.len() > 1 { <span class="muted small">{" Pick an outcome for each OS."}</span> }
+            }
+            <div class="reveal" role="status">
+                if revealed {
+                    <ul class="truths">
+                    { for p.oses.iter().zip(&p.saved).map(|(os, said)| {
+                        let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
+                        let right = said.as_deref() == Some(t.outcome.as_str());
+                        let title = t.rule.and_then(rules::rule).map(|r| r.title).unwrap_or_default();
+                        html! {
+                            <li class={classes!("truth", if right { "right" } else { "wrong" })}>
+                                <strong>{ format!("{}: ", os.display()) }</strong>
+                                { if right { format!("✓ Right — it {}.", lower(&choice_label(&t.outcome))) } else {
+                                    format!("✗ You said it {}; it {}.", lower(&choice_label(said.as_deref().unwrap_or(""))), lower(&choice_label(&t.outcome))) } }
+                                if let Some(why) = &t.why {
+                                    <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ why.clone() }</span>
+                                }
+                                if let Some(rule) = t.rule {
+                                    {" "}<a class="rule-link" href={Route::Rules(Some(rule.into())).href()}><code>{ rule }</code></a>
+                                }
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                    <button type="button" onclick={on_run}>{"Run the scenario to this step"}</button>
+                }
+            </div>
+        </section>
+    }
+}
+
+fn lower(s: &str) -> String {
+    match s.split_once(' ') {
+        Some((a, b)) if a.chars().all(|c| c.is_lowercase()) => format!("{a} {b}"),
+        _ => s.to_string(),
+    }
+}
+
+// ---- challenges ------------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct ChallengeProps {
+    lesson: &'static str,
+    index: u8,
+    /// How many challenges the lesson has (all met = lesson done).
+    of: u8,
+    challenge: Rc<Challenge>,
+    solved: bool,
+    shown: bool,
+}
+
+fn draft_key(lesson: &str, k: u8) -> String {
+    format!("bindlab.draft.{lesson}.{k}")
+}
+
+#[function_component(ChallengeView)]
+fn challenge_view(p: &ChallengeProps) -> Html {
+    let store = use_store();
+    let c = p.challenge.clone();
+    let key = draft_key(p.lesson, p.index);
+    let text = use_state(|| LocalStorage::get::<String>(&key).unwrap_or_else(|_| c.start.clone()));
+    let verdicts = use_state(|| None::<Result<Vec<Verdict>, String>>);
+    let hints = use_state(|| 0usize);
+    let confirm = use_state(|| false);
+    let base = format!("{}-c{}", p.lesson, p.index);
+    let derived = {
+        let os = c.os;
+        use_memo((*text).clone(), move |t| derive(t, &[os]))
+    };
+    let steps = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
+
+    let on_text = {
+        let (text, verdicts, key) = (text.clone(), verdicts.clone(), key.clone());
+        Callback::from(move |t: String| {
+            let _ = LocalStorage::set(&key, &t);
+            text.set(t);
+            verdicts.set(None);
+        })
+    };
+    let check = {
+        let (text, verdicts, store, c) = (text.clone(), verdicts.clone(), store.clone(), c.clone());
+        let (lesson, k, of) = (p.lesson, p.index, p.of);
+        Callback::from(move |_| {
+            let v = goal::check(&text, c.os, &c.requirements);
+            if let Ok(list) = &v {
+                if list.iter().all(|r| r.met) {
+                    store.dispatch(StoreAction::Solved {
+                        lesson: lesson.into(),
+                        k,
+                        of,
+                    });
+                }
+            }
+            verdicts.set(Some(v));
+        })
+    };
+    let hint = {
+        let hints = hints.clone();
+        Callback::from(move |_| hints.set(*hints + 1))
+    };
+    let ask = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(true))
+    };
+    let cancel = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(false))
+    };
+    let show = {
+        let (confirm, store) = (confirm.clone(), store.clone());
+        let (lesson, k) = (p.lesson, p.index);
+        Callback::from(move |_| {
+            confirm.set(false);
+            store.dispatch(StoreAction::Shown {
+                lesson: lesson.into(),
+                k,
+            });
+        })
+    };
+    let use_solution = {
+        let (on_text, c) = (on_text.clone(), c.clone());
+        Callback::from(move |_| on_text.emit(c.solution.clone()))
+    };
+    let restart = {
+        let (on_text, c) = (on_text.clone(), c.clone());
+        Callback::from(move |_| on_text.emit(c.start.clone()))
+    };
+
+    let results: Option<&Vec<Verdict>> = verdicts.as_ref().and_then(|v| v.as_ref().ok());
+    let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
+    html! {
+        <section class="challenge pane" aria-labelledby={format!("{base}-h")}>
+            <h2 id={format!("{base}-h")}>{"Challenge"}
+                if p.solved { <span class="status done">{" — met ✓"}</span> }</h2>
+            <p class="goal">{ markdown::inline(&c.goal) }</p>
+            <p class="muted">{ format!("Checked on {}. Any scenario that meets every requirement passes.", c.os.display()) }</p>
+            <h3 id={format!("{base}-req")}>{"Requirements"}</h3>
+            <ul class="checklist" aria-labelledby={format!("{base}-req")}>
+                { for c.requirements.iter().enumerate().map(|(i, r)| {
+                    let v = results.and_then(|list| list.get(i));
+                    let (class, mark, state) = match v {
+                        None => ("unknown", "○", "not checked yet"),
+                        Some(v) if v.met => ("met", "✓", "met"),
+                        Some(_) => ("unmet", "✗", "not met"),
+                    };
+                    html! {
+                        <li class={class}>
+                            <span class="mark" aria-hidden="true">{ mark }</span>
+                            <span class="sr-only">{ format!("{state}: ") }</span>
+                            { markdown::inline(&goal::describe(r)) }
+                            if let Some(v) = v { <span class="detail">{ format!(" — {}", v.detail) }</span> }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <Editor id={AttrValue::from(base.clone())} label="Your scenario for this challenge" text={(*text).clone()}
+                problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text.clone()} />
+            <div class="row actions">
+                <button type="button" class="primary" onclick={check}>{"Check"}</button>
+                if *hints < c.hints.len() {
+                    <button type="button" onclick={hint}>{ format!("Hint ({} of {})", *hints + 1, c.hints.len()) }</button>
+                }
+                if !p.shown && !*confirm {
+                    <button type="button" class="quiet" onclick={ask}>{"Show the solution…"}</button>
+                }
+                <button type="button" class="quiet" onclick={restart}>{"Start again"}</button>
+            </div>
+            if *confirm {
+                <div class="confirm" role="alertdialog" aria-labelledby={format!("{base}-confirm")}>
+                    <p id={format!("{base}-confirm")}>{"Show the reference solution? It is worth trying the hints first."}</p>
+                    <button type="button" class="primary" onclick={show}>{"Show it"}</button>
+                    <button type="button" onclick={cancel}>{"Not yet"}</button>
+                </div>
+            }
+            if *hints > 0 {
+                <ol class="hints" aria-label="Hints">
+                    { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(h) }</li> }) }
+                </ol>
+            }
+            <div class="verdict" role="status">
+                { match (verdicts.as_ref(), failing) {
+                    (Some(Err(e)), _) => html! { <p class="err">{ format!("Cannot check yet: {e}") }</p> },
+                    (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ format!("All {} requirements are met — challenge complete.", c.requirements.len()) }</p> },
+                    (Some(Ok(list)), Some(n)) => {
+                        let first = list.iter().find(|v| !v.met).map(|v| format!("{} ({})", goal::describe(&v.requirement), v.detail)).unwrap_or_default();
+                        html! { <p class="err">{ format!("Not yet: {n} of {} requirements not met. {first}", list.len()) }</p> }
+                    }
+                    _ => html! {},
+                } }
+            </div>
+            if p.shown {
+                <div class="solution">
+                    <h3>{"Reference solution"}</h3>
+                    <pre class="code-block"><code>{ &c.solution }</code></pre>
+                    <button type="button" onclick={use_solution}>{"Put it in the editor"}</button>
+                </div>
+            }
+            if derived.parsed.is_ok() && steps > 0 {
+                <details class="attempt">
+                    <summary>{ format!("What your scenario does on {}", c.os.display()) }</summary>
+                    <OsTable derived={derived.clone()} step={steps} on_goto={Callback::noop()} />
+                </details>
+            }
+        </section>
+    }
+}
+
+// ---- the cheat sheet ---------------------------------------------------------
+
+/// The OS × option matrix, computed by the engine now (never typed), each
+/// cell linked to the rule that decided it, each row to its scenario.
+#[function_component(CheatSheet)]
+fn cheat_sheet() -> Html {
+    let rows = use_memo((), |_| cheatsheet::matrix());
+    let situations = cheatsheet::Situation::ALL;
+    html! {
+        <div class="cheatsheet">
+        { for situations.iter().map(|sit| {
+            let mine: Vec<_> = rows.iter().filter(|r| r.situation == *sit).collect();
+            html! {
+                <div class="table-wrap">
+                <table class="outcomes cheat">
+                    <caption>{ format!("What the second bind() returns — {}", sit.label()) }</caption>
+                    <thead><tr><th scope="col">{"Options"}</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{"Scenario"}</span></th></tr></thead>
+                    <tbody>
+                    { for mine.iter().map(|row| {
+                        let link = Permalink { text: print(&row.scenario), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
+                        html! {
+                            <tr>
+                                <th scope="row">{ row.options.label() }</th>
+                                { for row.cells.iter().map(|cell| match (&cell.result, cell.rule) {
+                                    (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
+                                    (Some(r), Some(rule)) => html! {
+                                        <td class={classes!("cell", if r == "ok" { "ok" } else { "err" })}>
+                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ r.clone() }</a>
+                                        </td>
+                                    },
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r == "ok" { "ok" } else { "err" })}>{ r.clone() }</td> },
+                                }) }
+                                <td><a href={format!("#{}", link.encode())}>{"open"}<span class="sr-only">{ format!(" the scenario: {}, {}", sit.label(), row.options.label()) }</span></a></td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+                </div>
+            }
+        }) }
+        </div>
+    }
+}
+
+// ---- glossary and rules ----------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct GlossaryProps {
+    term: Option<String>,
+}
+
+#[function_component(GlossaryPage)]
+fn glossary_page(p: &GlossaryProps) -> Html {
+    let attempt = use_state(|| 0u32);
+    let fetched = use_fetched("content/glossary.md".into(), *attempt, Ok);
+    let ready = matches!(fetched, Fetched::Ready(_));
+    use_effect_with((p.term.clone(), ready), |(term, ready)| match term {
+        Some(t) if *ready => scroll_to(t),
+        _ => focus_heading(),
+    });
+    html! {
+        <article class="glossary">
+            <h1 tabindex="-1">{"Glossary"}</h1>
+            { match &fetched {
+                Fetched::Loading => html! { <p class="loading" role="status">{"Loading…"}</p> },
+                Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ format!("The glossary could not be loaded: {e}.") }</p> },
+                Fetched::Ready(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
+            } }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RulesProps {
+    rule: Option<String>,
+}
+
+/// Every rule the engine decides by, as the verdicts name them.
+#[function_component(RulesPage)]
+fn rules_page(p: &RulesProps) -> Html {
+    use_effect_with(p.rule.clone(), |rule| match rule {
+        Some(r) => scroll_to(&format!("rule-{r}")),
+        None => focus_heading(),
+    });
+    html! {
+        <article class="rules">
+            <h1 tabindex="-1">{"The rules"}</h1>
+            <p class="lede">{"Every verdict bindlab gives names one of these rules. Each says where it comes from: the kernel source, the OS's documentation, or an experiment on the real system."}</p>
+            { for rules::catalogue().iter().map(|r| {
+                let current = p.rule.as_deref() == Some(r.id);
+                html! {
+                    <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
+                        <h2>{ r.title }</h2>
+                        <p><code>{ r.id }</code></p>
+                        <p>{ r.explanation }</p>
+                        <p class="muted small">{"Source: "}{ r.source }</p>
+                    </section>
+                }
+            }) }
+        </article>
+    }
+}

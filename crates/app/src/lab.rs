@@ -1,0 +1,182 @@
+//! A live scenario: stepper, OS table, diagram and an editor behind a
+//! disclosure. The same component is a `<bind-lab>` widget (with a host
+//! element to send events from) and a lesson's scenario (without one).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::components::{
+    copy_link, default_os, derive, export_program, Editor, HostView, OsTable, Stepper,
+};
+use crate::state::{Action, Sandbox};
+
+/// What the host page (or a lesson) asks of a lab.
+pub(crate) enum Command {
+    Load(String),
+    Step,
+    Reset,
+    /// Run exactly this many steps (a lesson's "run to this step").
+    GoTo(usize),
+}
+
+pub(crate) type Mailbox = Rc<RefCell<Option<Callback<Command>>>>;
+
+#[derive(Properties)]
+pub(crate) struct LabProps {
+    pub(crate) initial: Sandbox,
+    pub(crate) readonly: bool,
+    pub(crate) compact: bool,
+    /// The bindlab page that "Open in bindlab" links to.
+    pub(crate) site: String,
+    /// The `<bind-lab>` element, for events; `None` inside the site.
+    pub(crate) host: Option<web_sys::HtmlElement>,
+    pub(crate) mailbox: Mailbox,
+    /// Makes the editor's element ids unique on a page with several labs.
+    pub(crate) id: AttrValue,
+}
+
+impl PartialEq for LabProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.initial == o.initial
+            && self.readonly == o.readonly
+            && self.compact == o.compact
+            && self.site == o.site
+            && self.id == o.id
+            && Rc::ptr_eq(&self.mailbox, &o.mailbox)
+    }
+}
+
+/// Sends a DOM event from the host element (bubbling, and out of the shadow root).
+fn emit(host: &Option<web_sys::HtmlElement>, name: &str, detail: &JsValue) {
+    let Some(host) = host else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(detail);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+fn detail(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+#[function_component(Lab)]
+pub(crate) fn lab(p: &LabProps) -> Html {
+    let state = use_reducer({
+        let initial = p.initial.clone();
+        move || initial
+    });
+    let derived = {
+        let (text, oses) = (state.text.clone(), state.oses.clone());
+        use_memo((text, oses), |(t, o)| derive(t, o))
+    };
+    let total = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
+    let step = state.step.min(total);
+
+    // The host page's commands arrive here.
+    {
+        let (mailbox, d) = (p.mailbox.clone(), state.dispatcher());
+        let total = total;
+        use_effect_with(total, move |_| {
+            let d2 = d.clone();
+            *mailbox.borrow_mut() = Some(Callback::from(move |c: Command| match c {
+                Command::Load(text) => {
+                    d2.dispatch(Action::SetText(text));
+                    d2.dispatch(Action::GoTo(0));
+                }
+                Command::Step => d2.dispatch(Action::Step(total)),
+                Command::Reset => d2.dispatch(Action::GoTo(0)),
+                Command::GoTo(n) => d2.dispatch(Action::GoTo(n.min(total))),
+            }));
+        });
+    }
+    // Events for the host page.
+    {
+        let host = p.host.clone();
+        use_effect_with((), move |_| {
+            emit(&host, "bindlab-ready", &JsValue::UNDEFINED)
+        });
+    }
+    {
+        let host = p.host.clone();
+        use_effect_with((step, total), move |(step, total)| {
+            emit(
+                &host,
+                "bindlab-step",
+                &detail(&[
+                    ("step", JsValue::from(*step as u32)),
+                    ("total", JsValue::from(*total as u32)),
+                ]),
+            );
+        });
+    }
+    {
+        let host = p.host.clone();
+        let problems: Vec<String> = derived
+            .parsed
+            .as_ref()
+            .err()
+            .map(|ps| ps.iter().map(|x| x.to_string()).collect())
+            .unwrap_or_default();
+        use_effect_with(problems, move |problems| {
+            if !problems.is_empty() {
+                let arr = js_sys::Array::new();
+                for x in problems {
+                    arr.push(&JsValue::from_str(x));
+                }
+                emit(&host, "bindlab-error", &detail(&[("problems", arr.into())]));
+            }
+        });
+    }
+
+    let on_goto = use_callback(state.dispatcher(), |n: usize, d| {
+        d.dispatch(Action::GoTo(n))
+    });
+    let on_text = use_callback(state.dispatcher(), |t: String, d| {
+        d.dispatch(Action::SetText(t))
+    });
+    let open_link = format!("{}#{}", p.site, state.permalink().encode());
+    let on_copy = copy_link(state.dispatcher(), open_link.clone(), "Link copied.");
+    let on_export = export_program(state.dispatcher(), derived.parsed.as_ref().ok().cloned());
+    let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    let shown_os = default_os(&derived.parsed, &state.oses);
+    html! {
+        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
+            <div class="widget-head">
+                <strong class="widget-title">{ title.unwrap_or_else(|| "bindlab".into()) }</strong>
+                <a class="open" href={open_link} target="_blank" rel="noopener">{"Open in bindlab ↗"}</a>
+            </div>
+            if let Some(n) = &state.notice {
+                <p class={classes!("notice", n.error.then_some("error"))} role="status">{ &n.text }</p>
+            }
+            if let Err(problems) = &derived.parsed {
+                <div class="problems" role="alert">
+                    <p class="problems-head">{ format!("This scenario has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" }) }</p>
+                    <ul>{ for problems.iter().map(|x| html! { <li>{ format!("line {}, column {}: {}", x.line, x.col, x.message) }</li> }) }</ul>
+                </div>
+            }
+            if !p.readonly {
+                <details class="widget-edit">
+                    <summary>{"Edit the scenario"}</summary>
+                    <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text} />
+                </details>
+            }
+            if derived.parsed.is_ok() {
+                <Stepper step={step} total={total} on_goto={on_goto.clone()} on_copy={on_copy} on_export={on_export} />
+                <OsTable derived={derived.clone()} step={step} on_goto={on_goto} />
+                if !p.compact {
+                    <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
+                }
+            }
+        </div>
+    }
+}

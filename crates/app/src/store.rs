@@ -1,0 +1,149 @@
+//! The learner's progress in the browser's storage (gloo-storage), as the
+//! same code the reader can export ([`Progress::encode`]): one format, one
+//! parser. Storage that is blocked, full or holds something unreadable gives
+//! a notice and a clean start, never a blank page; an unreadable record is
+//! set aside (not deleted), so nothing is lost.
+
+use std::rc::Rc;
+
+use bindlab_course::progress::{LessonProgress, Progress};
+use bindlab_engine::Os;
+use gloo::storage::errors::StorageError;
+use gloo::storage::{LocalStorage, Storage};
+use yew::Reducible;
+
+use crate::route::lesson_ids;
+
+const KEY: &str = "bindlab.progress";
+const SET_ASIDE: &str = "bindlab.progress.unreadable";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Store {
+    pub progress: Progress,
+    /// Something the reader should know about their saved progress.
+    pub notice: Option<String>,
+    /// False when the browser refuses storage: progress then lasts as long
+    /// as the tab.
+    pub saving: bool,
+}
+
+/// `window.localStorage` itself throws when storage is blocked; gloo would
+/// turn that into an exception, so it is asked first, here.
+fn storage_available() -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some_and(|s| {
+            s.set_item("bindlab.probe", "1").is_ok() && s.remove_item("bindlab.probe").is_ok()
+        })
+}
+
+impl Store {
+    pub fn load() -> Store {
+        if !storage_available() {
+            return Store {
+                progress: Progress::default(),
+                notice: Some("This browser does not let bindlab save anything, so your progress lasts until you close this tab. Use “Export progress” on the contents page to keep it.".into()),
+                saving: false,
+            };
+        }
+        let ids = lesson_ids();
+        let read = match LocalStorage::get::<String>(KEY) {
+            Err(StorageError::KeyNotFound(_)) => {
+                return Store {
+                    progress: Progress::default(),
+                    notice: None,
+                    saving: true,
+                }
+            }
+            Err(_) => Err("it is not a progress record".to_string()),
+            Ok(code) => Progress::decode(&code, &ids).map_err(|e| e.to_string()),
+        };
+        match read {
+            Ok(progress) => Store {
+                progress,
+                notice: None,
+                saving: true,
+            },
+            Err(why) => {
+                if let Ok(Some(raw)) = LocalStorage::raw().get_item(KEY) {
+                    let _ = LocalStorage::raw().set_item(SET_ASIDE, &raw);
+                }
+                Store {
+                    progress: Progress::default(),
+                    notice: Some(format!(
+                        "Your saved progress could not be read ({why}), so the course starts afresh. The unreadable record was set aside in this browser's storage as “{SET_ASIDE}”, not deleted."
+                    )),
+                    saving: true,
+                }
+            }
+        }
+    }
+
+    fn save(&self) {
+        if self.saving {
+            let _ = LocalStorage::set(KEY, self.progress.encode(&lesson_ids()));
+        }
+    }
+}
+
+pub enum StoreAction {
+    Visit(String),
+    Answer {
+        lesson: String,
+        prediction: u8,
+        os: Os,
+        choice: String,
+    },
+    /// Challenge `k` of `of` in the lesson was met.
+    Solved {
+        lesson: String,
+        k: u8,
+        of: u8,
+    },
+    Shown {
+        lesson: String,
+        k: u8,
+    },
+    Import(Progress),
+    StartOver,
+    Dismiss,
+}
+
+impl Reducible for Store {
+    type Action = StoreAction;
+
+    fn reduce(self: Rc<Self>, action: StoreAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            StoreAction::Visit(id) => s.progress.last = Some(id),
+            StoreAction::Answer {
+                lesson,
+                prediction,
+                os,
+                choice,
+            } => {
+                s.progress
+                    .lesson_mut(&lesson)
+                    .answers
+                    .insert((prediction, os), choice);
+            }
+            StoreAction::Solved { lesson, k, of } => {
+                let l: &mut LessonProgress = s.progress.lesson_mut(&lesson);
+                l.solved |= 1 << k;
+                let all = if of >= 8 { u8::MAX } else { (1u8 << of) - 1 };
+                l.done = l.solved & all == all;
+            }
+            StoreAction::Shown { lesson, k } => s.progress.lesson_mut(&lesson).shown |= 1 << k,
+            StoreAction::Import(p) => {
+                s.progress = p;
+                s.notice = None;
+            }
+            StoreAction::StartOver => s.progress = Progress::default(),
+            StoreAction::Dismiss => s.notice = None,
+        }
+        if s.progress != self.progress {
+            s.save();
+        }
+        Rc::new(s)
+    }
+}

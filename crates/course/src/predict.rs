@@ -1,0 +1,131 @@
+//! Predict-then-run: the choices a learner picks from, and the truth the
+//! engine gives. A `client` step is predicted by *who* takes the connection;
+//! every other step by its result (`ok` or the OS's error name).
+
+use bindlab_engine::scenario::StepKind;
+use bindlab_engine::{run, Os, Scenario};
+
+/// A client reached no listener.
+pub const REFUSED: &str = "refused";
+/// The OS chooses among several listeners (an SO_REUSEPORT group, or
+/// Windows' undefined case): no bind order decides it.
+pub const SEVERAL: &str = "several";
+
+/// Every outcome a prediction can have, besides socket names. Its order is
+/// part of the progress code ([`crate::progress`]): append, never reorder.
+pub const OUTCOMES: &[&str] = &[
+    "ok",
+    "EADDRINUSE",
+    "EADDRNOTAVAIL",
+    "EACCES",
+    "ECONNREFUSED",
+    "EAGAIN",
+    "EINVAL",
+    "EISCONN",
+    "ETIMEDOUT",
+    "ENETUNREACH",
+    "EAFNOSUPPORT",
+    "ENOPROTOOPT",
+    "EOPNOTSUPP",
+    "EWOULDBLOCK",
+    "WSAEADDRINUSE",
+    "WSAEACCES",
+    "WSAEADDRNOTAVAIL",
+    "WSAECONNREFUSED",
+    "WSAEINVAL",
+    "WSAEWOULDBLOCK",
+    REFUSED,
+    SEVERAL,
+];
+
+/// The engine's answer to one prediction on one OS, with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Truth {
+    pub outcome: String,
+    pub rule: Option<&'static str>,
+    pub why: Option<String>,
+}
+
+fn is_client(scenario: &Scenario, step_line: u32) -> Option<bool> {
+    scenario
+        .steps
+        .iter()
+        .find(|s| s.line == step_line)
+        .map(|s| matches!(s.kind, StepKind::Client { .. }))
+}
+
+/// What the learner chooses from for the step on `step_line` on `os`.
+/// The same list whatever the answer, so the list gives nothing away;
+/// `check_lesson` makes sure the truth is always among them.
+pub fn choices(scenario: &Scenario, step_line: u32, os: Os) -> Vec<String> {
+    let Some(step) = scenario.steps.iter().find(|s| s.line == step_line) else {
+        return Vec::new();
+    };
+    let win = os == Os::Windows;
+    let list: &[&str] = match (&step.kind, win) {
+        (StepKind::Client { .. }, _) => {
+            // Every socket that listens at some point, then the two others.
+            let mut names: Vec<String> = Vec::new();
+            for s in &scenario.steps {
+                if let StepKind::Listen { name } = &s.kind {
+                    if !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+            }
+            names.push(SEVERAL.into());
+            names.push(REFUSED.into());
+            return names;
+        }
+        (StepKind::Connect { .. }, false) => &["ok", "ECONNREFUSED", "EADDRINUSE", "EADDRNOTAVAIL"],
+        (StepKind::Connect { .. }, true) => {
+            &["ok", "WSAECONNREFUSED", "WSAEADDRINUSE", "WSAEADDRNOTAVAIL"]
+        }
+        (StepKind::Accept { .. }, false) => &["ok", "EAGAIN", "EINVAL"],
+        (StepKind::Accept { .. }, true) => &["ok", "WSAEWOULDBLOCK", "WSAEINVAL"],
+        (_, false) => &["ok", "EADDRINUSE", "EADDRNOTAVAIL", "EACCES"],
+        (_, true) => &["ok", "WSAEADDRINUSE", "WSAEACCES", "WSAEADDRNOTAVAIL"],
+    };
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// The engine's answer for the step on `step_line` on `os`.
+pub fn truth(scenario: &Scenario, step_line: u32, os: Os) -> Option<Truth> {
+    let idx = scenario.steps.iter().position(|s| s.line == step_line)?;
+    let rep = run(scenario, os).steps.into_iter().nth(idx)?;
+    let outcome = if is_client(scenario, step_line) == Some(true) {
+        let takers: Vec<&String> = rep
+            .accepted_by
+            .as_ref()
+            .map(|m| m.keys().collect())
+            .unwrap_or_default();
+        if rep.undetermined.unwrap_or(0) > 0
+            || rep.candidates.as_ref().is_some_and(|c| c.len() > 1)
+            || takers.len() > 1
+        {
+            SEVERAL.to_string()
+        } else if let Some(t) = takers.first() {
+            t.to_string()
+        } else {
+            REFUSED.to_string()
+        }
+    } else {
+        rep.result.clone()
+    };
+    Some(Truth {
+        outcome,
+        rule: rep.rule,
+        why: rep.why,
+    })
+}
+
+/// How a choice reads on a button: error names stay as the OS spells them.
+pub fn choice_label(choice: &str) -> String {
+    match choice {
+        "ok" => "succeeds".into(),
+        REFUSED => "refused: nobody takes it".into(),
+        SEVERAL => "several: the OS picks among them".into(),
+        c if c.starts_with('E') || c.starts_with("WSA") => format!("fails with {c}"),
+        name => format!("{name} takes it"),
+    }
+}

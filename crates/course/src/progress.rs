@@ -1,0 +1,259 @@
+//! The learner's progress, and its export as a short code.
+//!
+//! The record is small on purpose: which lessons are done, which challenges
+//! were met (or had their solution shown), the answers given to predictions,
+//! and where the reader stopped. The code is the record in a compact binary
+//! form, base64url, behind a version tag and a checksum, so a mistyped or
+//! truncated code is refused with a reason instead of loading half a record.
+//! The site stores the same code (the storage and the export share one
+//! format and one parser).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use bindlab_engine::permalink::{b64_decode, b64_encode};
+use bindlab_engine::Os;
+
+use crate::predict::OUTCOMES;
+
+/// What one lesson's reader has done.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LessonProgress {
+    pub done: bool,
+    /// Bit k: challenge k was met.
+    pub solved: u8,
+    /// Bit k: the solution of challenge k was shown.
+    pub shown: u8,
+    /// (prediction index in the lesson, OS) → the outcome picked.
+    pub answers: BTreeMap<(u8, Os), String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// The lesson the reader was last on (its id).
+    pub last: Option<String>,
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+/// Why a code was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeError {
+    NotACode,
+    Damaged,
+    FromANewerCourse,
+}
+
+impl fmt::Display for CodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CodeError::NotACode => "this is not a bindlab progress code (it starts with BL1-)",
+            CodeError::Damaged => "the code is damaged: a character is missing or mistyped",
+            CodeError::FromANewerCourse => {
+                "the code comes from a newer version of the course than this one"
+            }
+        })
+    }
+}
+
+const TAG: &str = "BL1-";
+
+/// Fletcher-16: catches a changed, dropped or swapped character.
+fn checksum(data: &[u8]) -> [u8; 2] {
+    let (mut a, mut b) = (0u16, 0u16);
+    for &x in data {
+        a = (a + x as u16) % 255;
+        b = (b + a) % 255;
+    }
+    [a as u8, b as u8]
+}
+
+fn os_index(os: Os) -> u8 {
+    Os::ALL.iter().position(|o| *o == os).unwrap_or(0) as u8
+}
+
+impl Progress {
+    pub fn lesson_mut(&mut self, id: &str) -> &mut LessonProgress {
+        self.lessons.entry(id.to_string()).or_default()
+    }
+
+    pub fn done_count(&self) -> usize {
+        self.lessons.values().filter(|l| l.done).count()
+    }
+
+    /// The record as a code. `lesson_ids` is the course's contents, in order:
+    /// lessons are written by their position, so the code stays short.
+    pub fn encode(&self, lesson_ids: &[&str]) -> String {
+        let pos = |id: &str| lesson_ids.iter().position(|l| *l == id);
+        let mut b = vec![1u8];
+        b.push(
+            self.last
+                .as_deref()
+                .and_then(pos)
+                .map_or(0, |p| p as u8 + 1),
+        );
+        for (id, l) in &self.lessons {
+            let Some(p) = pos(id) else { continue };
+            if *l == LessonProgress::default() {
+                continue;
+            }
+            b.extend([p as u8, l.done as u8, l.solved, l.shown]);
+            let answers: Vec<_> = l.answers.iter().filter(|((k, _), _)| *k < 64).collect();
+            b.push(answers.len() as u8);
+            for ((k, os), v) in answers {
+                b.push(k * 4 + os_index(*os));
+                match OUTCOMES.iter().position(|o| o == v) {
+                    Some(i) => b.push(i as u8),
+                    None => {
+                        // A socket name (client predictions): length, then bytes.
+                        let name = &v.as_bytes()[..v.len().min(100)];
+                        b.push(0x80 | name.len() as u8);
+                        b.extend(name);
+                    }
+                }
+            }
+        }
+        let sum = checksum(&b);
+        b.extend(sum);
+        format!("{TAG}{}", b64_encode(&b))
+    }
+
+    /// Reads a code made by [`Progress::encode`] (spaces and line breaks
+    /// around or inside it are ignored: codes get wrapped when pasted).
+    pub fn decode(code: &str, lesson_ids: &[&str]) -> Result<Progress, CodeError> {
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let body = code
+            .strip_prefix(TAG)
+            .or_else(|| code.strip_prefix("bl1-"))
+            .ok_or(CodeError::NotACode)?;
+        let b = b64_decode(body).ok_or(CodeError::Damaged)?;
+        // Only the canonical spelling: a changed last character can leave the
+        // bytes as they were, and a changed code must never read as the same.
+        if b64_encode(&b) != body {
+            return Err(CodeError::Damaged);
+        }
+        if b.len() < 4 {
+            return Err(CodeError::Damaged);
+        }
+        let (data, sum) = b.split_at(b.len() - 2);
+        if checksum(data) != sum {
+            return Err(CodeError::Damaged);
+        }
+        if data[0] != 1 {
+            return Err(CodeError::FromANewerCourse);
+        }
+        let id = |p: u8| -> Result<String, CodeError> {
+            lesson_ids
+                .get(p as usize)
+                .map(|s| s.to_string())
+                .ok_or(CodeError::FromANewerCourse)
+        };
+        let mut out = Progress {
+            last: match data[1] {
+                0 => None,
+                p => Some(id(p - 1)?),
+            },
+            lessons: BTreeMap::new(),
+        };
+        let mut i = 2;
+        let mut next = |n: usize| -> Result<&[u8], CodeError> {
+            let s = data.get(i..i + n).ok_or(CodeError::Damaged)?;
+            i += n;
+            Ok(s)
+        };
+        loop {
+            let head = match next(5) {
+                Ok(h) => h.to_vec(),
+                Err(_) => break,
+            };
+            let mut l = LessonProgress {
+                done: head[1] != 0,
+                solved: head[2],
+                shown: head[3],
+                answers: BTreeMap::new(),
+            };
+            for _ in 0..head[4] {
+                let kv = next(2)?.to_vec();
+                let os = Os::ALL[(kv[0] % 4) as usize];
+                let value = if kv[1] & 0x80 == 0 {
+                    OUTCOMES
+                        .get(kv[1] as usize)
+                        .ok_or(CodeError::FromANewerCourse)?
+                        .to_string()
+                } else {
+                    let name = next((kv[1] & 0x7f) as usize)?;
+                    String::from_utf8(name.to_vec()).map_err(|_| CodeError::Damaged)?
+                };
+                l.answers.insert((kv[0] / 4, os), value);
+            }
+            out.lessons.insert(id(head[0])?, l);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDS: &[&str] = &["five-tuple", "wildcard", "reuseaddr-bsd"];
+
+    fn sample() -> Progress {
+        let mut p = Progress {
+            last: Some("wildcard".into()),
+            ..Default::default()
+        };
+        let l = p.lesson_mut("five-tuple");
+        l.done = true;
+        l.solved = 1;
+        l.answers.insert((0, Os::Linux), "ok".into());
+        l.answers.insert((1, Os::Windows), "WSAEADDRINUSE".into());
+        let w = p.lesson_mut("wildcard");
+        w.shown = 1;
+        w.answers.insert((2, Os::MacOs), "server".into());
+        p
+    }
+
+    #[test]
+    fn a_code_round_trips_and_stays_short() {
+        let p = sample();
+        let code = p.encode(IDS);
+        assert!(code.starts_with("BL1-") && code.len() < 60, "{code}");
+        assert_eq!(Progress::decode(&code, IDS), Ok(p.clone()));
+        // Wrapped by a mail client.
+        let wrapped = format!("  {}\n{}  ", &code[..20], &code[20..]);
+        assert_eq!(Progress::decode(&wrapped, IDS), Ok(p));
+    }
+
+    #[test]
+    fn damaged_codes_are_refused_with_a_reason() {
+        let code = sample().encode(IDS);
+        assert_eq!(Progress::decode("hello", IDS), Err(CodeError::NotACode));
+        assert_eq!(
+            Progress::decode(&code[..code.len() - 3], IDS),
+            Err(CodeError::Damaged)
+        );
+        // Every single-character change is caught.
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for i in 4..code.len() {
+            for c in alphabet.chars() {
+                let mut bad = code.clone();
+                if bad[i..].starts_with(c) {
+                    continue;
+                }
+                bad.replace_range(i..i + 1, &c.to_string());
+                assert!(Progress::decode(&bad, IDS) != Ok(sample()), "{bad}");
+            }
+        }
+        // A lesson this course does not have.
+        assert_eq!(
+            Progress::decode(&code, &IDS[..1]),
+            Err(CodeError::FromANewerCourse)
+        );
+    }
+
+    #[test]
+    fn the_empty_record_has_a_code_too() {
+        let p = Progress::default();
+        assert_eq!(Progress::decode(&p.encode(IDS), IDS), Ok(p));
+    }
+}
