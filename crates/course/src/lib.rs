@@ -317,11 +317,21 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                     format!("no scenario named `{scenario}` before this prediction"),
                 )),
                 Some((_, s)) => {
-                    if !s.steps.iter().any(|st| st.line == *step_line) {
-                        problems.push(err(
+                    match s.steps.iter().find(|st| st.line == *step_line) {
+                        None => problems.push(err(
                             *line,
                             format!("scenario `{scenario}` has no step on its line {step_line}"),
-                        ));
+                        )),
+                        // A line number one off usually lands on a `set` or
+                        // `socket` line: catch it here, not in front of a reader.
+                        Some(st) if !predictable(&st.kind) => problems.push(err(
+                            *line,
+                            format!(
+                                "line {step_line} of scenario `{scenario}` is `{}`; a prediction asks about a bind, listen, connect, accept or client step",
+                                bindlab_engine::print::step_text(&st.kind)
+                            ),
+                        )),
+                        Some(_) => {}
                     }
                     for &os in predict_oses(oses, s) {
                         let choices = predict::choices(s, *step_line, os);
@@ -374,6 +384,14 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
         }
     }
     problems
+}
+
+fn predictable(kind: &bindlab_engine::scenario::StepKind) -> bool {
+    use bindlab_engine::scenario::StepKind as K;
+    matches!(
+        kind,
+        K::Bind { .. } | K::Listen { .. } | K::Connect { .. } | K::Accept { .. } | K::Client { .. }
+    )
 }
 
 /// The OSes a prediction asks about: those it names, else the scenario's own.
