@@ -10,14 +10,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use bindlab_course::goal::{self, Verdict};
-use bindlab_course::predict::{self, choice_label};
+use bindlab_course::predict::{self, choice_label, outcome_sentence};
 use bindlab_course::progress::Progress;
 use bindlab_course::{parse_lesson, predict_oses, Block, Challenge, Lesson};
 use bindlab_engine::cheatsheet;
 use bindlab_engine::permalink::Permalink;
 use bindlab_engine::print::step_text;
 use bindlab_engine::{parse, print, rules, Os, Scenario};
-use gloo::storage::{LocalStorage, Storage};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,7 +28,7 @@ use crate::lab::{Command, Lab, Mailbox};
 use crate::markdown;
 use crate::route::{chapter, lesson_ids, Route, CONTENTS};
 use crate::state::Sandbox;
-use crate::store::{Store, StoreAction};
+use crate::store::{read_draft, write_draft, Store, StoreAction};
 
 pub type StoreHandle = UseReducerHandle<Store>;
 
@@ -102,9 +101,18 @@ fn use_fetched<T: 'static>(
     (*state).clone()
 }
 
-/// Focuses the page's heading when the page changes, so a screen reader
-/// announces it and Tab starts from the top of the new page.
+thread_local! {
+    /// Set once the reader has moved from the page they arrived on.
+    pub(crate) static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Focuses the page's heading when the reader moves to another page, so a
+/// screen reader announces it and Tab starts from the top of the new page.
+/// (Not on arrival: the browser's own start is right there.)
 fn focus_heading() {
+    if !NAVIGATED.with(|n| n.get()) {
+        return;
+    }
     if let Some(h) = window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("main h1").ok().flatten())
@@ -681,8 +689,11 @@ fn prediction(p: &PredictionProps) -> Html {
                         html! {
                             <li class={classes!("truth", if right { "right" } else { "wrong" })}>
                                 <strong>{ format!("{}: ", os.display()) }</strong>
-                                { if right { format!("✓ Right — it {}.", lower(&choice_label(&t.outcome))) } else {
-                                    format!("✗ You said it {}; it {}.", lower(&choice_label(said.as_deref().unwrap_or(""))), lower(&choice_label(&t.outcome))) } }
+                                { if right {
+                                    format!("✓ Right: {}.", outcome_sentence(&t.outcome))
+                                } else {
+                                    format!("✗ Not quite: you picked “{}”, but {}.", choice_label(said.as_deref().unwrap_or("")), outcome_sentence(&t.outcome))
+                                } }
                                 if let Some(why) = &t.why {
                                     <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ why.clone() }</span>
                                 }
@@ -697,13 +708,6 @@ fn prediction(p: &PredictionProps) -> Html {
                 }
             </div>
         </section>
-    }
-}
-
-fn lower(s: &str) -> String {
-    match s.split_once(' ') {
-        Some((a, b)) if a.chars().all(|c| c.is_lowercase()) => format!("{a} {b}"),
-        _ => s.to_string(),
     }
 }
 
@@ -729,7 +733,7 @@ fn challenge_view(p: &ChallengeProps) -> Html {
     let store = use_store();
     let c = p.challenge.clone();
     let key = draft_key(p.lesson, p.index);
-    let text = use_state(|| LocalStorage::get::<String>(&key).unwrap_or_else(|_| c.start.clone()));
+    let text = use_state(|| read_draft(&key).unwrap_or_else(|| c.start.clone()));
     let verdicts = use_state(|| None::<Result<Vec<Verdict>, String>>);
     let hints = use_state(|| 0usize);
     let confirm = use_state(|| false);
@@ -743,7 +747,7 @@ fn challenge_view(p: &ChallengeProps) -> Html {
     let on_text = {
         let (text, verdicts, key) = (text.clone(), verdicts.clone(), key.clone());
         Callback::from(move |t: String| {
-            let _ = LocalStorage::set(&key, &t);
+            write_draft(&key, &t);
             text.set(t);
             verdicts.set(None);
         })

@@ -42,6 +42,7 @@ fn root() -> yew::Html {
         let route = route.clone();
         use_effect_with((), move |_| {
             let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                course::NAVIGATED.with(|n| n.set(true));
                 route.set(route::Route::from_hash(&components::location_hash()))
             });
             let w = web_sys::window();

@@ -68,6 +68,8 @@ impl Store {
                 if let Ok(Some(raw)) = LocalStorage::raw().get_item(KEY) {
                     let _ = LocalStorage::raw().set_item(SET_ASIDE, &raw);
                 }
+                // Said once: the next visit starts from the clean record.
+                LocalStorage::delete(KEY);
                 Store {
                     progress: Progress::default(),
                     notice: Some(format!(
@@ -83,6 +85,21 @@ impl Store {
         if self.saving {
             let _ = LocalStorage::set(KEY, self.progress.encode(&lesson_ids()));
         }
+    }
+}
+
+/// A challenge's draft, if storage is there and holds one.
+pub fn read_draft(key: &str) -> Option<String> {
+    storage_available()
+        .then(|| LocalStorage::get::<String>(key).ok())
+        .flatten()
+}
+
+/// Keeps a challenge's draft (best effort: a full or blocked storage only
+/// means the draft lasts as long as the tab).
+pub fn write_draft(key: &str, text: &str) {
+    if storage_available() {
+        let _ = LocalStorage::set(key, text);
     }
 }
 

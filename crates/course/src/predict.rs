@@ -129,3 +129,14 @@ pub fn choice_label(choice: &str) -> String {
         name => format!("{name} takes it"),
     }
 }
+
+/// The truth as a sentence: "it fails with EADDRINUSE", "tool takes it".
+pub fn outcome_sentence(outcome: &str) -> String {
+    match outcome {
+        "ok" => "it succeeds".into(),
+        REFUSED => "it is refused: nothing listens there".into(),
+        SEVERAL => "the OS picks among several listeners: no single one is sure to get it".into(),
+        c if c.starts_with('E') || c.starts_with("WSA") => format!("it fails with {c}"),
+        name => format!("{name} takes it"),
+    }
+}

@@ -1,0 +1,403 @@
+// End-to-end tests of the course in Debian's Chromium: lessons fetched one
+// at a time, predictions answered by the engine, challenges checked on the
+// final state, progress in localStorage with export/import, navigation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { serve, launch, openPage } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve({ csp: true });
+  browser = await launch();
+});
+after(async () => {
+  try { await browser?.close(); } finally { await server?.close(); }
+});
+
+const CHAPTERS = ['five-tuple', 'wildcard', 'reuseaddr-bsd', 'time-wait', 'linux-both', 'reuseport', 'windows',
+  'client-routing', 'client-side', 'dual-stack', 'cheat-sheet'];
+
+async function chapter(page, id) {
+  await page.goto(`${server.origin}/#/learn/${id}`);
+  await page.waitForSelector('.lesson .prose', { timeout: 15000 });
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard only). */
+async function tabTo(page, selector, max = 400) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+const focusedText = (page) => page.evaluate(() => document.activeElement?.textContent?.trim());
+const stored = (page) => page.evaluate(() => localStorage.getItem('bindlab.progress'));
+
+test('a reader completes chapter 1 by keyboard alone', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
+  try {
+    await page.waitForSelector('.contents-page');
+    await tabTo(page, 'a.button.primary');
+    assert.match(await focusedText(page), /Start with chapter 1: The five-tuple/);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.lesson .predict');
+    // Focus moved to the chapter's heading, so Tab starts from the top.
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+
+    // Prediction 1: does C2's connect work? (Linux, Windows.) Space picks the
+    // focused radio; Tab moves to the next group.
+    await tabTo(page, 'input[name="five-tuple-p0-linux"]');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'five-tuple-p0-windows');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(page), 'Check my prediction');
+    await page.keyboard.press('Enter');
+    const first = page.locator('.predict').first();
+    await first.locator('.truths').waitFor();
+    assert.match(await first.locator('.truth').first().innerText(), /Linux: ✓ Right: it succeeds/);
+
+    // Prediction 2: the second connect with a taken four-tuple. Pick with the
+    // arrow keys inside each radio group (the browser's own radio keys).
+    await tabTo(page, 'input[name="five-tuple-p1-linux"]');
+    for (const [os, downs] of [['linux', 3], ['freebsd', 2], ['windows', 2]]) {
+      assert.equal(await page.evaluate(() => document.activeElement.name), `five-tuple-p1-${os}`);
+      for (let i = 0; i < downs; i++) await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    const second = page.locator('.predict').nth(1);
+    await second.locator('.truths').waitFor();
+    const truths = await second.locator('.truth').allInnerTexts();
+    assert.match(truths[0], /Linux: ✓ Right: it fails with EADDRNOTAVAIL/);
+    assert.match(truths[1], /FreeBSD: ✓ Right: it fails with EADDRINUSE/);
+    assert.match(truths[2], /Windows: ✓ Right: it fails with WSAEADDRINUSE/);
+    assert.match(truths[0], /linux\.connect\.tuple-taken/, 'the rule is named');
+
+    // The challenge: type the missing lines, then Check.
+    await tabTo(page, '#five-tuple-c0-text');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('socket C1 tcp\nconnect C1 127.0.0.1:9000\nsocket C2 tcp\nconnect C2 127.0.0.1:9000\naccept S first\naccept S second\n');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(page), 'Check');
+    await page.keyboard.press('Enter');
+    const verdict = page.locator('.challenge .verdict');
+    await verdict.locator('.ok').waitFor();
+    assert.match(await verdict.innerText(), /All 3 requirements are met/);
+    assert.match(await page.locator('.chapter-no').innerText(), /done ✓/);
+
+    // Next chapter with the modifier shortcut; bare arrows do nothing.
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(200);
+    assert.match(page.url(), /#\/learn\/five-tuple$/);
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.waitForURL(/#\/learn\/wildcard$/);
+    await page.keyboard.press('Alt+Shift+ArrowLeft');
+    await page.waitForURL(/#\/learn\/five-tuple$/);
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.waitForURL(/#\/learn$/);
+    await page.waitForSelector('.chapters');
+    assert.match(await page.locator('.chapters li').first().innerText(), /The five-tuple — done ✓/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('predictions and progress survive a reload; the start page offers to continue', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/wildcard');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="wildcard-p0-linux"][value="EADDRINUSE"]').check();
+    await p.locator('input[name="wildcard-p0-freebsd"][value="ok"]').check();
+    await p.locator('input[name="wildcard-p0-macos"][value="EADDRINUSE"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    const before = await p.locator('.truths').innerText();
+    assert.match(await stored(page), /^"BL1-/);
+
+    await page.reload();
+    await page.waitForSelector('.lesson .predict .truths');
+    const again = page.locator('.predict').first();
+    assert.equal(await again.locator('.truths').innerText(), before);
+    assert.equal(await again.locator('input[name="wildcard-p0-freebsd"][value="ok"]').isChecked(), true);
+    assert.equal(await again.locator('input[name="wildcard-p0-freebsd"][value="ok"]').isDisabled(), true);
+    assert.equal(await page.locator('.predict').nth(1).locator('.truths').count(), 0, 'the unanswered one stays open');
+
+    // The contents and the sandbox both offer to continue where the reader stopped.
+    await page.goto(server.origin + '/#/learn');
+    await page.waitForSelector('.chapters');
+    assert.match(await page.locator('a.button.primary').innerText(), /Continue with chapter 2: bind\(\) and the wildcard/);
+    assert.match(await page.locator('.chapters li').nth(1).innerText(), /started/);
+    await page.goto(server.origin + '/');
+    await page.waitForSelector('.stepper');
+    assert.match(await page.locator('.site-nav .continue').innerText(), /Continue: 2\. bind\(\) and the wildcard/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a corrupted progress record recovers with a notice, and is set aside rather than lost', async () => {
+  for (const bad of ['{"not": "a string"', '"BL1-AAAA"', '"hello"']) {
+    const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
+    try {
+      await page.waitForSelector('.chapters');
+      await page.evaluate((v) => localStorage.setItem('bindlab.progress', v), bad);
+      await page.reload();
+      await page.waitForSelector('.chapters');
+      const notice = page.locator('.notice.error[role=alert]');
+      assert.match(await notice.innerText(), /could not be read .* starts afresh/);
+      assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.progress.unreadable')), bad);
+      assert.match(await page.locator('a.button.primary').innerText(), /Start with chapter 1/);
+      // The course works, and the next save is a good record: no notice after a reload.
+      await chapter(page, 'five-tuple');
+      const p = page.locator('.predict').first();
+      await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+      await p.locator('input[name="five-tuple-p0-windows"][value="ok"]').check();
+      await p.getByRole('button', { name: 'Check my prediction' }).click();
+      await p.locator('.truths').waitFor();
+      await page.reload();
+      await page.waitForSelector('.lesson .predict .truths');
+      assert.equal(await page.locator('.notice.error').count(), 0);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});
+
+test('blocked storage gives a notice and the course still works for the visit', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  try {
+    await page.goto(server.origin + '/#/learn/five-tuple');
+    await page.waitForSelector('.lesson .predict');
+    assert.match(await page.locator('.notice.error').innerText(), /does not let bindlab save anything/);
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+    await p.locator('input[name="five-tuple-p0-windows"][value="ok"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a challenge accepts two different valid solutions and rejects a wrong one, naming the requirement', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/windows');
+  try {
+    await page.waitForSelector('.lesson .challenge');
+    const c = page.locator('.challenge');
+    const check = c.getByRole('button', { name: 'Check', exact: true });
+    const editor = c.locator('textarea');
+    const tool = 'socket tool tcp\nset tool SO_REUSEADDR\nbind tool 127.0.0.1:8888\nlisten tool\n';
+
+    // The start as given is wrong: the tool shares the address.
+    await check.click();
+    const verdict = c.locator('.verdict');
+    assert.match(await verdict.innerText(), /Not yet: 2 of 4 requirements not met\. A new client of 127\.0\.0\.1:8888 reaches server, and only server\. \(a client to 127\.0\.0\.1:8888 may reach any of server, tool \(the OS leaves it undefined\)\)/);
+    const unmet = await c.locator('.checklist li.unmet').allInnerTexts();
+    assert.match(unmet[0], /reaches server, and only server/);
+    assert.match(unmet[1], /can never reach tool\. — a client to 127\.0\.0\.1:8888 may reach any of server, tool/);
+    assert.equal(await c.locator('.checklist li.met').count(), 2);
+
+    // Valid 1: SO_EXCLUSIVEADDRUSE on the server.
+    await editor.fill(`os windows\nsocket server tcp\nset server SO_EXCLUSIVEADDRUSE\nbind server 127.0.0.1:8888\nlisten server\n${tool}`);
+    await check.click();
+    assert.match(await verdict.innerText(), /All 4 requirements are met/);
+    assert.match(await c.locator('h2').textContent(), /met ✓/);
+
+    // Valid 2: no option at all on the server (enhanced socket security).
+    await editor.fill(`os windows\nsocket server tcp\nbind server 127.0.0.1:8888\nlisten server\n${tool}`);
+    await check.click();
+    assert.match(await verdict.innerText(), /All 4 requirements are met/);
+
+    // Wrong: the tool's bind removed. The requirement it breaks is named.
+    await editor.fill('os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\n');
+    await check.click();
+    assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. `bind tool 127\.0\.0\.1:8888` is still there \(whatever it returns\)\. \(there is no step `bind tool 127\.0\.0\.1:8888`\)/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('hints come one tier at a time and the solution only after a confirm', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/reuseport');
+  try {
+    await page.waitForSelector('.lesson .challenge');
+    const c = page.locator('.challenge');
+    await c.getByRole('button', { name: 'Hint (1 of 2)' }).click();
+    assert.equal(await c.locator('.hints li').count(), 1);
+    await c.getByRole('button', { name: 'Hint (2 of 2)' }).click();
+    assert.equal(await c.locator('.hints li').count(), 2);
+    assert.equal(await c.getByRole('button', { name: /^Hint/ }).count(), 0);
+
+    await c.getByRole('button', { name: 'Show the solution…' }).click();
+    assert.match(await c.locator('.confirm').innerText(), /Show the reference solution\?/);
+    await c.getByRole('button', { name: 'Not yet' }).click();
+    assert.equal(await c.locator('.solution').count(), 0);
+    await c.getByRole('button', { name: 'Show the solution…' }).click();
+    await c.getByRole('button', { name: 'Show it' }).click();
+    assert.match(await c.locator('.solution pre').innerText(), /set A SO_REUSEPORT/);
+    await c.getByRole('button', { name: 'Put it in the editor' }).click();
+    assert.match(await c.locator('textarea').inputValue(), /set B SO_REUSEPORT/);
+    await c.getByRole('button', { name: 'Check', exact: true }).click();
+    assert.match(await c.locator('.verdict').innerText(), /All 2 requirements are met/);
+    // The draft and the "shown" mark survive a reload.
+    await page.reload();
+    await page.waitForSelector('.lesson .challenge .solution');
+    assert.match(await page.locator('.challenge textarea').inputValue(), /set B SO_REUSEPORT/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('progress exports as a short code and imports elsewhere; a damaged code is refused', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/five-tuple');
+  let code;
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+    await p.locator('input[name="five-tuple-p0-windows"][value="WSAEADDRINUSE"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    await page.goto(server.origin + '/#/learn');
+    await page.getByRole('button', { name: 'Export progress' }).click();
+    code = await page.locator('.code-out input').inputValue();
+    assert.match(code, /^BL1-[A-Za-z0-9_-]+$/);
+    assert.ok(code.length < 40, code);
+  } finally { await context.close(); }
+
+  const other = await openPage(browser, server.origin + '/#/learn');
+  try {
+    const { page } = other;
+    await page.waitForSelector('.progress-panel');
+    const bad = code.slice(0, -2) + (code.endsWith('A') ? 'B' : 'A') + code.slice(-1);
+    await page.fill('#import-code', bad);
+    await page.getByRole('button', { name: 'Import' }).click();
+    assert.match(await page.locator('.progress-panel .message').innerText(), /could not be imported: the code is damaged.*unchanged/);
+    await page.fill('#import-code', `  ${code.slice(0, 10)}\n${code.slice(10)} `);
+    await page.getByRole('button', { name: 'Import' }).click();
+    assert.match(await page.locator('.progress-panel .message').innerText(), /Progress imported: 0 chapters done/);
+    assert.match(await page.locator('a.button.primary').innerText(), /Continue with chapter 1/);
+    await chapter(page, 'five-tuple');
+    const truths = await page.locator('.predict').first().locator('.truth').allInnerTexts();
+    assert.match(truths[0], /Linux: ✓ Right/);
+    assert.match(truths[1], /Windows: ✗ Not quite: you picked “fails with WSAEADDRINUSE”, but it succeeds/);
+    assert.deepEqual(other.problems, []);
+    assert.deepEqual(problems, []);
+  } finally { await other.context.close(); }
+});
+
+test('lessons are fetched one at a time; the sandbox fetches none', async () => {
+  const { page, context, urls } = await openPage(browser, server.origin + '/');
+  try {
+    await page.waitForSelector('.stepper');
+    assert.deepEqual(urls.filter((u) => u.includes('/content/')), []);
+    await page.goto(server.origin + '/#/learn/reuseaddr-bsd');
+    await page.waitForSelector('.lesson .predict');
+    assert.deepEqual(urls.filter((u) => u.includes('/content/')), [server.origin + '/content/lessons/03-reuseaddr-bsd.md']);
+  } finally { await context.close(); }
+});
+
+test('a missing chapter file gives a message and a retry, not a blank page; unknown chapters say so', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/#/learn');
+  try {
+    await page.waitForSelector('.chapters');
+    let fail = true;
+    await page.route('**/content/lessons/02-wildcard.md', (r) => (fail ? r.fulfill({ status: 404, body: 'gone' }) : r.continue()));
+    await page.goto(server.origin + '/#/learn/wildcard');
+    await page.waitForSelector('.notice.error');
+    assert.match(await page.locator('.notice.error').innerText(), /could not be loaded: the server answered 404/);
+    assert.match(await page.locator('.pager').innerText(), /Contents/);
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForSelector('.lesson .predict');
+    await page.goto(server.origin + '/#/learn/no-such-thing');
+    await page.waitForSelector('text=No such chapter');
+  } finally { await context.close(); }
+});
+
+test('a prediction runs its scenario to the step it asked about', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/#/learn/time-wait');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const p = page.locator('.predict').first();
+    for (const os of ['linux', 'macos', 'windows']) await p.locator(`input[name="time-wait-p0-${os}"][value$="ok"]`).check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.getByRole('button', { name: 'Run the scenario to this step' }).click();
+    const lab = page.locator('#scenario-main');
+    await lab.locator('text=9 of 12 steps run').waitFor();
+    assert.match(await lab.locator("tr.current").innerText(), /bind new 0\.0\.0\.0:8080[\s\S]*EADDRINUSE/);
+  } finally { await context.close(); }
+});
+
+test('the cheat sheet is computed by the engine and each cell links to its rule', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/cheat-sheet');
+  try {
+    await page.waitForSelector('.cheatsheet table');
+    assert.equal(await page.locator('.cheatsheet table').count(), 5);
+    const row = page.locator('.cheatsheet table').nth(1).locator('tr', { hasText: 'SO_REUSEADDR on both' });
+    const cells = await row.locator('td').allInnerTexts();
+    // Same address, the first listening, SO_REUSEADDR on both (os-rules.md:
+    // Linux's listening exception; Windows lets both share).
+    assert.deepEqual(cells.slice(0, 4).map((c) => c.trim()), ['EADDRINUSE', 'EADDRINUSE', 'EADDRINUSE', 'ok']);
+    const link = row.locator('td').first().locator('a');
+    const href = await link.getAttribute('href');
+    assert.match(href, /^#\/rules\/linux\./);
+    await link.click();
+    const id = decodeURIComponent(href.slice('#/rules/'.length));
+    const rule = page.locator(`[id="rule-${id}"]`);
+    await rule.waitFor();
+    assert.match(await rule.getAttribute('class'), /current/);
+    // "open" loads the row's scenario into the sandbox.
+    await page.goBack();
+    await page.waitForSelector('.cheatsheet table');
+    await page.locator('.cheatsheet table').nth(1).locator('tr', { hasText: 'SO_REUSEADDR on both' }).getByRole('link', { name: /open/ }).click();
+    await page.waitForSelector('.stepper');
+    assert.match(await page.locator('#scenario-text').inputValue(), /set second SO_REUSEADDR/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the glossary opens at a term, and lessons link to it', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/#/learn/time-wait');
+  try {
+    await page.waitForSelector('.lesson .prose');
+    await page.locator('.prose a[href="#/glossary/time-wait"]').first().click();
+    await page.waitForSelector('#time-wait');
+    assert.match(await page.locator('#time-wait').innerText(), /TIME_WAIT/);
+    for (const term of ['five-tuple', 'wildcard-address', 'ephemeral-port', 'so-reuseport', 'listening-exception']) {
+      assert.equal(await page.locator(`[id="${term}"]`).count(), 1, term);
+    }
+  } finally { await context.close(); }
+});
+
+test('axe finds no serious violation on any chapter, the contents, the glossary or the rules', async () => {
+  const { page, context } = await openPage(browser, server.origin + '/#/learn');
+  try {
+    const pages = ['#/learn', ...CHAPTERS.map((c) => `#/learn/${c}`), '#/glossary', '#/rules'];
+    for (const hash of pages) {
+      await page.goto(server.origin + '/' + hash);
+      await page.waitForSelector(hash.startsWith('#/learn/') ? '.lesson .pager' : 'main h1');
+      if (hash.startsWith('#/learn/')) await page.waitForSelector('.lesson .prose');
+      if (hash === '#/glossary') await page.waitForSelector('.glossary .prose');
+      // Reveal a prediction and check a challenge, so their results are audited too.
+      const predict = page.locator('.predict').first();
+      if (await predict.count()) {
+        for (const group of await predict.locator('fieldset').all()) await group.locator('input').first().check();
+        await predict.getByRole('button', { name: 'Check my prediction' }).click();
+        await predict.locator('.truths').waitFor();
+      }
+      const challenge = page.locator('.challenge').first();
+      if (await challenge.count()) await challenge.getByRole('button', { name: 'Check', exact: true }).click();
+      const result = await new AxeBuilder({ page }).analyze();
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => `${hash}: ${v.id}: ${v.nodes[0]?.target}`), []);
+    }
+  } finally { await context.close(); }
+});
