@@ -334,13 +334,33 @@ fn cmd_lessons(args: &[String]) -> ExitCode {
         if let Some(dir) = &dir {
             let _ = std::fs::create_dir_all(dir);
             for (k, b) in lesson.blocks.iter().enumerate() {
-                let text = match b {
-                    Block::Scenario { text, .. } => text.clone(),
-                    Block::Challenge(c) => c.solution.clone(),
+                // (name, text): a challenge gives its start, its solution and
+                // its known-wrong attempts, so the kernel sees what fails too.
+                let texts: Vec<(String, &str)> = match b {
+                    Block::Scenario { text, .. } => vec![(String::new(), text.as_str())],
+                    Block::Challenge(c) => {
+                        let mut v = vec![
+                            ("-solution".to_string(), c.solution.as_str()),
+                            ("-start".to_string(), c.start.as_str()),
+                        ];
+                        v.extend(
+                            c.wrong
+                                .iter()
+                                .enumerate()
+                                .map(|(w, t)| (format!("-wrong{}", w + 1), t.as_str())),
+                        );
+                        v
+                    }
                     _ => continue,
                 };
-                if let Ok(s) = bindlab_engine::parse(&text) {
-                    let path = format!("{dir}/{}-{k:02}-{}.bindlab", lesson.id, s.os.key());
+                for (suffix, text) in texts {
+                    let Ok(s) = bindlab_engine::parse(text) else {
+                        continue;
+                    };
+                    if s.steps.is_empty() {
+                        continue;
+                    }
+                    let path = format!("{dir}/{}-{k:02}{suffix}-{}.bindlab", lesson.id, s.os.key());
                     if std::fs::write(&path, bindlab_engine::print(&s)).is_ok() {
                         written += 1;
                     }
