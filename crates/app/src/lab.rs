@@ -85,7 +85,6 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     // The host page's commands arrive here.
     {
         let (mailbox, d) = (p.mailbox.clone(), state.dispatcher());
-        let total = total;
         use_effect_with(total, move |_| {
             let d2 = d.clone();
             *mailbox.borrow_mut() = Some(Callback::from(move |c: Command| match c {

@@ -215,8 +215,8 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     .steps
                     .iter()
                     .zip(&report.steps)
-                    .filter(|(st, _)| step_text(&st.kind) == want_text)
-                    .last()
+                    .rev()
+                    .find(|(st, _)| step_text(&st.kind) == want_text)
                 {
                     None => (false, format!("there is no step `{want_text}`")),
                     Some((st, r)) => (

@@ -160,11 +160,7 @@ impl Progress {
             i += n;
             Ok(s)
         };
-        loop {
-            let head = match next(5) {
-                Ok(h) => h.to_vec(),
-                Err(_) => break,
-            };
+        while let Ok(head) = next(5).map(<[u8]>::to_vec) {
             let mut l = LessonProgress {
                 done: head[1] != 0,
                 solved: head[2],
