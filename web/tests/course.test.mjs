@@ -241,7 +241,8 @@ test('hints come one tier at a time and the solution only after a confirm', asyn
     await c.getByRole('button', { name: 'Not yet' }).click();
     assert.equal(await c.locator('.solution').count(), 0);
     await c.getByRole('button', { name: 'Show the solution…' }).click();
-    await c.getByRole('button', { name: 'Show it' }).click();
+    assert.equal(await focusedText(page), 'Show it');
+    await page.keyboard.press('Enter');
     assert.match(await c.locator('.solution pre').innerText(), /set A SO_REUSEPORT/);
     await c.getByRole('button', { name: 'Put it in the editor' }).click();
     assert.match(await c.locator('textarea').inputValue(), /set B SO_REUSEPORT/);
@@ -288,6 +289,17 @@ test('progress exports as a short code and imports elsewhere; a damaged code is 
     const truths = await page.locator('.predict').first().locator('.truth').allInnerTexts();
     assert.match(truths[0], /Linux: ✓ Right/);
     assert.match(truths[1], /Windows: ✗ Not quite: you picked “fails with WSAEADDRINUSE”, but it succeeds/);
+
+    // Start over asks first, with the focus on the safe answer.
+    await page.goto(server.origin + '/#/learn');
+    await page.getByRole('button', { name: 'Start over…' }).click();
+    assert.equal(await focusedText(page), 'Keep my progress');
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('a.button.primary').innerText(), /Continue with chapter 1/);
+    await page.getByRole('button', { name: 'Start over…' }).click();
+    await page.getByRole('button', { name: 'Yes, start over' }).click();
+    assert.match(await page.locator('.progress-panel .message').innerText(), /Progress cleared/);
+    assert.match(await page.locator('a.button.primary').innerText(), /Start with chapter 1/);
     assert.deepEqual(other.problems, []);
     assert.deepEqual(problems, []);
   } finally { await other.context.close(); }

@@ -316,7 +316,6 @@ fn progress_panel() -> Html {
     let ids = lesson_ids();
     let code = use_state(|| None::<String>);
     let message = use_state(|| None::<(bool, String)>);
-    let confirm = use_state(|| false);
     let input = use_node_ref();
     let show = {
         let (code, store, ids) = (code.clone(), store.clone(), ids.clone());
@@ -359,19 +358,10 @@ fn progress_panel() -> Html {
             }
         })
     };
-    let ask = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(true))
-    };
-    let cancel = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(false))
-    };
     let start_over = {
-        let (store, confirm, message) = (store.clone(), confirm.clone(), message.clone());
+        let (store, message) = (store.clone(), message.clone());
         Callback::from(move |_| {
             store.dispatch(StoreAction::StartOver);
-            confirm.set(false);
             message.set(Some((false, "Progress cleared.".into())));
         })
     };
@@ -393,15 +383,8 @@ fn progress_panel() -> Html {
                 <input id="import-code" ref={input} type="text" placeholder="BL1-…" size="30" autocomplete="off" spellcheck="false" />
                 <button type="submit">{"Import"}</button>
             </form>
-            <div class="row">
-                if *confirm {
-                    <span>{"Forget every answer and challenge in this browser?"}</span>
-                    <button type="button" class="danger" onclick={start_over}>{"Yes, start over"}</button>
-                    <button type="button" onclick={cancel}>{"Keep my progress"}</button>
-                } else {
-                    <button type="button" class="quiet" onclick={ask}>{"Start over…"}</button>
-                }
-            </div>
+            <ConfirmButton label="Start over…" question="Forget every answer and challenge in this browser?"
+                yes="Yes, start over" no="Keep my progress" on_yes={start_over} />
             <p class={classes!("message", message.as_ref().is_some_and(|m| m.0).then_some("error"))} role="status">
                 { message.as_ref().map(|m| m.1.clone()).unwrap_or_default() }
             </p>
@@ -736,7 +719,6 @@ fn challenge_view(p: &ChallengeProps) -> Html {
     let text = use_state(|| read_draft(&key).unwrap_or_else(|| c.start.clone()));
     let verdicts = use_state(|| None::<Result<Vec<Verdict>, String>>);
     let hints = use_state(|| 0usize);
-    let confirm = use_state(|| false);
     let base = format!("{}-c{}", p.lesson, p.index);
     let derived = {
         let os = c.os;
@@ -773,23 +755,14 @@ fn challenge_view(p: &ChallengeProps) -> Html {
         let hints = hints.clone();
         Callback::from(move |_| hints.set(*hints + 1))
     };
-    let ask = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(true))
-    };
-    let cancel = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(false))
-    };
     let show = {
-        let (confirm, store) = (confirm.clone(), store.clone());
+        let store = store.clone();
         let (lesson, k) = (p.lesson, p.index);
         Callback::from(move |_| {
-            confirm.set(false);
             store.dispatch(StoreAction::Shown {
                 lesson: lesson.into(),
                 k,
-            });
+            })
         })
     };
     let use_solution = {
@@ -835,18 +808,12 @@ fn challenge_view(p: &ChallengeProps) -> Html {
                 if *hints < c.hints.len() {
                     <button type="button" onclick={hint}>{ format!("Hint ({} of {})", *hints + 1, c.hints.len()) }</button>
                 }
-                if !p.shown && !*confirm {
-                    <button type="button" class="quiet" onclick={ask}>{"Show the solution…"}</button>
-                }
                 <button type="button" class="quiet" onclick={restart}>{"Start again"}</button>
+                if !p.shown {
+                    <ConfirmButton label="Show the solution…" question="Show the reference solution? It is worth trying the hints first."
+                        yes="Show it" no="Not yet" on_yes={show} focus_yes=true />
+                }
             </div>
-            if *confirm {
-                <div class="confirm" role="alertdialog" aria-labelledby={format!("{base}-confirm")}>
-                    <p id={format!("{base}-confirm")}>{"Show the reference solution? It is worth trying the hints first."}</p>
-                    <button type="button" class="primary" onclick={show}>{"Show it"}</button>
-                    <button type="button" onclick={cancel}>{"Not yet"}</button>
-                </div>
-            }
             if *hints > 0 {
                 <ol class="hints" aria-label="Hints">
                     { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(h) }</li> }) }
@@ -877,6 +844,64 @@ fn challenge_view(p: &ChallengeProps) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+// ---- asking before acting ------------------------------------------------------
+
+#[derive(Properties, PartialEq)]
+struct ConfirmProps {
+    label: AttrValue,
+    question: AttrValue,
+    yes: AttrValue,
+    no: AttrValue,
+    on_yes: Callback<()>,
+    /// Focus "yes" when asking (the reader just asked for it); else "no"
+    /// (the safe answer to a destructive question).
+    #[prop_or_default]
+    focus_yes: bool,
+}
+
+/// A button that asks first, inline (no browser dialog): the question, then
+/// "yes" and "no", with the focus on one of them for keyboard readers.
+#[function_component(ConfirmButton)]
+fn confirm_button(p: &ConfirmProps) -> Html {
+    let open = use_state(|| false);
+    let (yes_ref, no_ref) = (use_node_ref(), use_node_ref());
+    {
+        let target = if p.focus_yes {
+            yes_ref.clone()
+        } else {
+            no_ref.clone()
+        };
+        use_effect_with(*open, move |open| {
+            if *open {
+                if let Some(b) = target.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
+    let set = |v: bool| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(v))
+    };
+    if !*open {
+        return html! { <button type="button" class="quiet" onclick={set(true)}>{ p.label.clone() }</button> };
+    }
+    let yes = {
+        let (open, cb) = (open.clone(), p.on_yes.clone());
+        Callback::from(move |_: MouseEvent| {
+            open.set(false);
+            cb.emit(());
+        })
+    };
+    html! {
+        <div class="confirm" role="group" aria-label={p.question.clone()}>
+            <p>{ p.question.clone() }</p>
+            <button type="button" class="primary" ref={yes_ref} onclick={yes}>{ p.yes.clone() }</button>
+            {" "}<button type="button" ref={no_ref} onclick={set(false)}>{ p.no.clone() }</button>
+        </div>
     }
 }
 

@@ -43,41 +43,35 @@ fn endpoint(s: &str) -> Result<SockAddr, String> {
     Ok(SockAddr::new(ip, port))
 }
 
+/// "At least 2 sockets listen": a count requirement in words.
+fn how_many(cmp: &str, n: &str, one: &str, many: &str) -> String {
+    let how = match cmp {
+        ">=" => "At least",
+        "<=" => "At most",
+        _ => "Exactly",
+    };
+    format!("{how} {n} {}", if n == "1" { one } else { many })
+}
+
 /// A requirement as the checklist shows it, in words.
 pub fn describe(req: &str) -> String {
     let words: Vec<&str> = req.split_whitespace().collect();
     match words.as_slice() {
         ["no-errors"] => "Every step succeeds.".into(),
         ["listening", ep, cmp, n] => {
-            let how = match *cmp {
-                ">=" => "At least",
-                "<=" => "At most",
-                _ => "Exactly",
-            };
-            let s = if *n == "1" {
-                "socket listens"
-            } else {
-                "sockets listen"
-            };
-            format!("{how} {n} {s} on {ep}.")
+            format!(
+                "{} on {ep}.",
+                how_many(cmp, n, "socket listens", "sockets listen")
+            )
         }
         ["client", ep, "->", name] => {
             format!("A new client of {ep} reaches {name}, and only {name}.")
         }
         ["client", ep, "!->", name] => format!("A new client of {ep} can never reach {name}."),
-        ["connected", ep, cmp, n] => {
-            let how = match *cmp {
-                ">=" => "At least",
-                "<=" => "At most",
-                _ => "Exactly",
-            };
-            let s = if *n == "1" {
-                "socket is"
-            } else {
-                "sockets are"
-            };
-            format!("{how} {n} {s} connected from {ep}.")
-        }
+        ["connected", ep, cmp, n] => format!(
+            "{} connected from {ep}.",
+            how_many(cmp, n, "socket is", "sockets are")
+        ),
         ["forbid", kw] => format!("No `{kw}` step."),
         ["step", ..] => match req["step".len()..].trim().rsplit_once("=>") {
             Some((text, result)) => {
