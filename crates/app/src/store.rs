@@ -1,6 +1,8 @@
-//! The learner's progress in the browser's storage (gloo-storage), as the
-//! same code the reader can export ([`Progress::encode`]): one format, one
-//! parser. Storage that is blocked, full or holds something unreadable gives
+//! The learner's progress in the browser's storage (gloo-storage's
+//! `LocalStorage`), as the same code the reader can export
+//! ([`Progress::encode`]): one format, one parser. Values are stored as
+//! plain text through `LocalStorage::raw()`, not as JSON: the code is text
+//! already, and it keeps serde_json out of the wasm. Storage that is blocked, full or holds something unreadable gives
 //! a notice and a clean start, never a blank page; an unreadable record is
 //! set aside (not deleted), so nothing is lost.
 
@@ -8,7 +10,6 @@ use std::rc::Rc;
 
 use bindlab_course::progress::{LessonProgress, Progress};
 use bindlab_engine::Os;
-use gloo::storage::errors::StorageError;
 use gloo::storage::{LocalStorage, Storage};
 use yew::Reducible;
 
@@ -47,16 +48,16 @@ impl Store {
             };
         }
         let ids = lesson_ids();
-        let read = match LocalStorage::get::<String>(KEY) {
-            Err(StorageError::KeyNotFound(_)) => {
+        let read = match LocalStorage::raw().get_item(KEY) {
+            Ok(None) => {
                 return Store {
                     progress: Progress::default(),
                     notice: None,
                     saving: true,
                 }
             }
-            Err(_) => Err("it is not a progress record".to_string()),
-            Ok(code) => Progress::decode(&code, &ids).map_err(|e| e.to_string()),
+            Err(_) => Err("the browser would not read it".to_string()),
+            Ok(Some(code)) => Progress::decode(&code, &ids).map_err(|e| e.to_string()),
         };
         match read {
             Ok(progress) => Store {
@@ -69,7 +70,7 @@ impl Store {
                     let _ = LocalStorage::raw().set_item(SET_ASIDE, &raw);
                 }
                 // Said once: the next visit starts from the clean record.
-                LocalStorage::delete(KEY);
+                let _ = LocalStorage::raw().remove_item(KEY);
                 Store {
                     progress: Progress::default(),
                     notice: Some(format!(
@@ -83,7 +84,7 @@ impl Store {
 
     fn save(&self) {
         if self.saving {
-            let _ = LocalStorage::set(KEY, self.progress.encode(&lesson_ids()));
+            let _ = LocalStorage::raw().set_item(KEY, &self.progress.encode(&lesson_ids()));
         }
     }
 }
@@ -91,7 +92,7 @@ impl Store {
 /// A challenge's draft, if storage is there and holds one.
 pub fn read_draft(key: &str) -> Option<String> {
     storage_available()
-        .then(|| LocalStorage::get::<String>(key).ok())
+        .then(|| LocalStorage::raw().get_item(key).ok().flatten())
         .flatten()
 }
 
@@ -99,7 +100,7 @@ pub fn read_draft(key: &str) -> Option<String> {
 /// means the draft lasts as long as the tab).
 pub fn write_draft(key: &str, text: &str) {
     if storage_available() {
-        let _ = LocalStorage::set(key, text);
+        let _ = LocalStorage::raw().set_item(key, text);
     }
 }
 

@@ -294,6 +294,14 @@ fn parse_challenge(lines: &[&str], first_line: u32) -> Result<Challenge, Vec<Les
 /// solution meets them and every `wrong` attempt fails them.
 pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
     let mut problems = Vec::new();
+    // What the progress code can carry (see `progress`).
+    let count = |f: fn(&Block) -> bool| lesson.blocks.iter().filter(|b| f(b)).count();
+    if count(|b| matches!(b, Block::Challenge(_))) > 3 {
+        problems.push(err(1, "a lesson has at most three challenges"));
+    }
+    if count(|b| matches!(b, Block::Predict { .. })) > 64 {
+        problems.push(err(1, "a lesson has at most 64 predictions"));
+    }
     let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
     for b in &lesson.blocks {
         match b {

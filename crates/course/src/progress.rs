@@ -16,7 +16,8 @@ use bindlab_engine::Os;
 
 use crate::predict::OUTCOMES;
 
-/// What one lesson's reader has done.
+/// What one lesson's reader has done. The code keeps up to three challenges
+/// and 64 predictions per lesson, which the content check stays within.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LessonProgress {
     pub done: bool,
@@ -56,6 +57,8 @@ impl fmt::Display for CodeError {
 }
 
 const TAG: &str = "BL1-";
+/// In an answer byte: "the outcome is a socket name, spelled out next".
+const NAME: u8 = 63;
 
 /// Fletcher-16: catches a changed, dropped or swapped character.
 fn checksum(data: &[u8]) -> [u8; 2] {
@@ -96,18 +99,31 @@ impl Progress {
             if *l == LessonProgress::default() {
                 continue;
             }
-            b.extend([p as u8, l.done as u8, l.solved, l.shown]);
-            let answers: Vec<_> = l.answers.iter().filter(|((k, _), _)| *k < 64).collect();
-            b.push(answers.len() as u8);
-            for ((k, os), v) in answers {
-                b.push(k * 4 + os_index(*os));
-                match OUTCOMES.iter().position(|o| o == v) {
-                    Some(i) => b.push(i as u8),
-                    None => {
-                        // A socket name (client predictions): length, then bytes.
-                        let name = &v.as_bytes()[..v.len().min(100)];
-                        b.push(0x80 | name.len() as u8);
-                        b.extend(name);
+            // Flags: bit 0 done, bits 1–3 challenges met, bits 4–6 solutions shown.
+            b.extend([
+                p as u8,
+                l.done as u8 | (l.solved & 7) << 1 | (l.shown & 7) << 4,
+            ]);
+            // Answers grouped by prediction: [prediction << 2 | answers - 1],
+            // then per answer [OS << 6 | outcome], outcome 63 = a name follows.
+            let mut groups: BTreeMap<u8, Vec<(Os, &String)>> = BTreeMap::new();
+            for ((k, os), v) in &l.answers {
+                if *k < 64 {
+                    groups.entry(*k).or_default().push((*os, v));
+                }
+            }
+            b.push(groups.len() as u8);
+            for (k, answers) in groups {
+                b.push(k << 2 | (answers.len() as u8 - 1));
+                for (os, v) in answers {
+                    match OUTCOMES.iter().position(|o| o == v) {
+                        Some(i) => b.push(os_index(os) << 6 | i as u8),
+                        None => {
+                            // A socket name (client predictions): length, then bytes.
+                            let name = &v.as_bytes()[..v.len().min(100)];
+                            b.extend([os_index(os) << 6 | NAME, name.len() as u8]);
+                            b.extend(name);
+                        }
                     }
                 }
             }
@@ -160,26 +176,29 @@ impl Progress {
             i += n;
             Ok(s)
         };
-        while let Ok(head) = next(5).map(<[u8]>::to_vec) {
+        while let Ok(head) = next(3).map(<[u8]>::to_vec) {
             let mut l = LessonProgress {
-                done: head[1] != 0,
-                solved: head[2],
-                shown: head[3],
+                done: head[1] & 1 != 0,
+                solved: head[1] >> 1 & 7,
+                shown: head[1] >> 4 & 7,
                 answers: BTreeMap::new(),
             };
-            for _ in 0..head[4] {
-                let kv = next(2)?.to_vec();
-                let os = Os::ALL[(kv[0] % 4) as usize];
-                let value = if kv[1] & 0x80 == 0 {
-                    OUTCOMES
-                        .get(kv[1] as usize)
-                        .ok_or(CodeError::FromANewerCourse)?
-                        .to_string()
-                } else {
-                    let name = next((kv[1] & 0x7f) as usize)?;
-                    String::from_utf8(name.to_vec()).map_err(|_| CodeError::Damaged)?
-                };
-                l.answers.insert((kv[0] / 4, os), value);
+            for _ in 0..head[2] {
+                let group = next(1)?[0];
+                for _ in 0..=(group & 3) {
+                    let a = next(1)?[0];
+                    let os = Os::ALL[(a >> 6) as usize];
+                    let value = if a & 63 == NAME {
+                        let len = next(1)?[0] as usize;
+                        String::from_utf8(next(len)?.to_vec()).map_err(|_| CodeError::Damaged)?
+                    } else {
+                        OUTCOMES
+                            .get((a & 63) as usize)
+                            .ok_or(CodeError::FromANewerCourse)?
+                            .to_string()
+                    };
+                    l.answers.insert((group >> 2, os), value);
+                }
             }
             out.lessons.insert(id(head[0])?, l);
         }
@@ -245,6 +264,11 @@ mod tests {
             Progress::decode(&code, &IDS[..1]),
             Err(CodeError::FromANewerCourse)
         );
+    }
+
+    #[test]
+    fn every_outcome_fits_in_an_answer_byte() {
+        assert!(OUTCOMES.len() < NAME as usize);
     }
 
     #[test]

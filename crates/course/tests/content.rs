@@ -71,3 +71,56 @@ fn a_broken_lesson_is_reported_at_its_line() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].message.contains("is `set A SO_REUSEADDR`"), "{}", p[0]);
 }
+
+#[test]
+fn a_finished_course_fits_in_a_short_code() {
+    use bindlab_course::predict::truth;
+    use bindlab_course::predict_oses;
+    use bindlab_course::progress::Progress;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/lessons");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let lessons: Vec<_> = files
+        .iter()
+        .map(|f| parse_lesson(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect();
+    let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    let mut p = Progress::default();
+    for l in &lessons {
+        let mut scenarios = std::collections::HashMap::new();
+        let mut k = 0u8;
+        let entry = p.lesson_mut(&l.id);
+        entry.done = true;
+        entry.solved = 1;
+        for b in &l.blocks {
+            match b {
+                Block::Scenario { name, text, .. } => {
+                    scenarios.insert(name.clone(), parse(text).unwrap());
+                }
+                Block::Predict {
+                    scenario,
+                    step_line,
+                    oses,
+                    ..
+                } => {
+                    let s = &scenarios[scenario];
+                    for &os in predict_oses(oses, s) {
+                        let t = truth(s, *step_line, os).unwrap();
+                        entry.answers.insert((k, os), t.outcome);
+                    }
+                    k += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    p.last = Some(ids[ids.len() - 1].to_string());
+    let code = p.encode(&ids);
+    println!("a finished course: {} characters", code.len());
+    assert!(code.len() < 250, "{code}");
+    assert_eq!(Progress::decode(&code, &ids), Ok(p));
+}
