@@ -43,6 +43,7 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
     assert.match(await focusedText(page), /Start with chapter 1: The five-tuple/);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.lesson .predict');
+    assert.equal(await page.title(), '1. The five-tuple — the bindlab course');
     // Focus moved to the chapter's heading, so Tab starts from the top.
     assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
 

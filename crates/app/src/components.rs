@@ -146,6 +146,12 @@ pub fn app() -> Html {
     let steps_total = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
     let step = state.step.min(steps_total);
 
+    // The tab's title (a course page may have changed it).
+    use_effect_with((), |_| {
+        crate::course::set_title(
+            "bindlab sandbox — what bind() does on Linux, FreeBSD, macOS and Windows",
+        )
+    });
     // Keep the address bar a permalink of what is on screen.
     {
         let link = state.permalink();

@@ -122,6 +122,13 @@ fn focus_heading() {
     }
 }
 
+/// The tab's title, so history, bookmarks and screen readers name the page.
+pub(crate) fn set_title(title: &str) {
+    if let Some(d) = window().and_then(|w| w.document()) {
+        d.set_title(title);
+    }
+}
+
 fn scroll_to(id: &str) {
     if let Some(el) = window()
         .and_then(|w| w.document())
@@ -271,7 +278,10 @@ pub fn course_page(p: &CoursePageProps) -> Html {
 #[function_component(Contents)]
 fn contents() -> Html {
     let store = use_store();
-    use_effect_with((), |_| focus_heading());
+    use_effect_with((), |_| {
+        set_title("The course — bindlab");
+        focus_heading();
+    });
     let progress = &store.progress;
     let cont = progress.last.as_deref().and_then(chapter);
     let first = &CONTENTS[0];
@@ -447,7 +457,13 @@ fn lesson_page(p: &LessonPageProps) -> Html {
         });
     }
     let ready = matches!(fetched, Fetched::Ready(_));
-    use_effect_with((p.id.clone(), ready), |_| focus_heading());
+    use_effect_with((p.id.clone(), ready), move |_| {
+        match found {
+            Some((n, c)) => set_title(&format!("{}. {} — the bindlab course", n + 1, c.title)),
+            None => set_title("No such chapter — bindlab"),
+        }
+        focus_heading();
+    });
     let Some((n, ch)) = found else {
         return html! {
             <article>
@@ -962,9 +978,12 @@ fn glossary_page(p: &GlossaryProps) -> Html {
     let attempt = use_state(|| 0u32);
     let fetched = use_fetched("content/glossary.md".into(), *attempt, Ok);
     let ready = matches!(fetched, Fetched::Ready(_));
-    use_effect_with((p.term.clone(), ready), |(term, ready)| match term {
-        Some(t) if *ready => scroll_to(t),
-        _ => focus_heading(),
+    use_effect_with((p.term.clone(), ready), |(term, ready)| {
+        set_title("Glossary — bindlab");
+        match term {
+            Some(t) if *ready => scroll_to(t),
+            _ => focus_heading(),
+        }
     });
     html! {
         <article class="glossary">
@@ -986,9 +1005,12 @@ struct RulesProps {
 /// Every rule the engine decides by, as the verdicts name them.
 #[function_component(RulesPage)]
 fn rules_page(p: &RulesProps) -> Html {
-    use_effect_with(p.rule.clone(), |rule| match rule {
-        Some(r) => scroll_to(&format!("rule-{r}")),
-        None => focus_heading(),
+    use_effect_with(p.rule.clone(), |rule| {
+        set_title("The rules — bindlab");
+        match rule {
+            Some(r) => scroll_to(&format!("rule-{r}")),
+            None => focus_heading(),
+        }
     });
     html! {
         <article class="rules">
