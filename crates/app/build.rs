@@ -28,9 +28,10 @@ fn main() {
                 .unwrap_or_else(|| panic!("{}: no `{k}` in the front matter", f.display()))
         };
         let file = f.file_name().unwrap().to_string_lossy();
+        let predictions = text.lines().filter(|l| l.starts_with("```predict")).count();
         writeln!(
             out,
-            "    Chapter {{ id: {:?}, title: {:?}, file: {:?} }},",
+            "    Chapter {{ id: {:?}, title: {:?}, file: {:?}, predictions: {predictions} }},",
             field("id:"),
             field("title:"),
             file

@@ -299,9 +299,14 @@ fn contents() -> Html {
             <ol class="chapters">
                 { for CONTENTS.iter().map(|c| {
                     let l = progress.lessons.get(c.id);
+                    let answered = |l: &bindlab_course::progress::LessonProgress| {
+                        let mut k: Vec<u8> = l.answers.keys().map(|(k, _)| *k).collect();
+                        k.dedup();
+                        k.len()
+                    };
                     let status = match l {
-                        Some(l) if l.done => Some(("done", "done ✓")),
-                        Some(_) => Some(("started", "started")),
+                        Some(l) if l.done => Some(("done", "done ✓".to_string())),
+                        Some(l) => Some(("started", format!("started: {} of {} predictions", answered(l), c.predictions))),
                         None => None,
                     };
                     html! {

@@ -103,18 +103,7 @@ fn numbered(l: &str) -> Option<&str> {
     l[digits..].strip_prefix(". ")
 }
 
-/// An anchor name for a heading or a glossary term: "TIME_WAIT" → "time-wait".
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
+pub use bindlab_course::slug;
 
 /// Inline markup. Unclosed markers are kept as text.
 pub fn inline(s: &str) -> Html {
@@ -174,12 +163,6 @@ pub fn inline(s: &str) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("TIME_WAIT"), "time-wait");
-        assert_eq!(slug("Five-tuple (4-tuple)"), "five-tuple-4-tuple");
-    }
 
     #[test]
     fn numbered_items() {

@@ -9,6 +9,8 @@ pub struct Chapter {
     pub title: &'static str,
     /// The lesson's file under `content/lessons/`.
     pub file: &'static str,
+    /// How many predictions it asks (for "2 of 3 predictions" in the contents).
+    pub predictions: usize,
 }
 
 include!(concat!(env!("OUT_DIR"), "/contents.rs"));

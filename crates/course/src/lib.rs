@@ -402,6 +402,20 @@ fn predictable(kind: &bindlab_engine::scenario::StepKind) -> bool {
     )
 }
 
+/// The anchor of a heading or glossary term, as the site names it and
+/// links point to it: "TIME_WAIT" → "time-wait".
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
 /// The OSes a prediction asks about: those it names, else the scenario's own.
 pub fn predict_oses<'a>(named: &'a [Os], scenario: &'a Scenario) -> &'a [Os] {
     if named.is_empty() {

@@ -124,3 +124,42 @@ fn a_finished_course_fits_in_a_short_code() {
     assert!(code.len() < 250, "{code}");
     assert_eq!(Progress::decode(&code, &ids), Ok(p));
 }
+
+#[test]
+fn links_in_the_content_lead_somewhere() {
+    use bindlab_course::slug;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let glossary = std::fs::read_to_string(root.join("glossary.md")).unwrap();
+    let terms: Vec<String> = glossary
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(slug)
+        .collect();
+    assert_eq!(slug("TIME_WAIT"), "time-wait");
+    assert!(terms.len() >= 10, "{terms:?}");
+    let mut texts = vec![("glossary.md".to_string(), glossary.clone())];
+    let mut ids = Vec::new();
+    for e in std::fs::read_dir(root.join("lessons")).unwrap().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        ids.push(parse_lesson(&text).unwrap().id);
+        texts.push((e.file_name().to_string_lossy().into_owned(), text));
+    }
+    let mut links = 0;
+    for (file, text) in &texts {
+        for part in text.split("](#/").skip(1) {
+            let target = &part[..part.find(')').unwrap()];
+            links += 1;
+            match target.split_once('/') {
+                Some(("glossary", t)) => assert!(
+                    terms.iter().any(|x| x == t),
+                    "{file}: no glossary term `{t}`"
+                ),
+                Some(("learn", id)) => {
+                    assert!(ids.iter().any(|x| x == id), "{file}: no chapter `{id}`")
+                }
+                _ => panic!("{file}: a link to `#/{target}`"),
+            }
+        }
+    }
+    assert!(links >= 20, "{links} links");
+}
