@@ -39,6 +39,10 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
   try {
     await page.waitForSelector('.contents-page');
+    // The heading, the introduction and each chapter's summary are content.
+    assert.match(await page.locator('h1').innerText(), /^The course: bind\(\), ports and who gets the connection$/);
+    assert.equal(await page.locator('.chapters li .summary').count(), await page.locator('.chapters li').count());
+    assert.match(await page.locator('.chapters li .summary').first().innerText(), /^What names a TCP connection/);
     await tabTo(page, 'a.button.primary');
     assert.match(await focusedText(page), /Start with chapter 1: The five-tuple/);
     await page.keyboard.press('Enter');
@@ -103,7 +107,7 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
     await page.keyboard.press('Alt+Shift+ArrowUp');
     await page.waitForURL(/#\/learn$/);
     await page.waitForSelector('.chapters');
-    assert.match(await page.locator('.chapters li').first().innerText(), /The five-tuple — done ✓/);
+    assert.match(await page.locator('.chapters li').first().innerText(), /^The five-tuple — done ✓/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

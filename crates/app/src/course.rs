@@ -26,7 +26,7 @@ use yew::prelude::*;
 use crate::components::{derive, window, Editor, OsTable};
 use crate::lab::{Command, Lab, Mailbox};
 use crate::markdown;
-use crate::route::{chapter, lesson_ids, Route, CONTENTS};
+use crate::route::{chapter, lesson_ids, Route, CONTENTS, COURSE_INTRO, COURSE_TITLE};
 use crate::state::Sandbox;
 use crate::store::{read_draft, write_draft, Store, StoreAction};
 
@@ -287,8 +287,8 @@ fn contents() -> Html {
     let first = &CONTENTS[0];
     html! {
         <article class="contents-page">
-            <h1 tabindex="-1">{"The course: bind(), ports and who gets the connection"}</h1>
-            <p class="lede">{ format!("{} chapters, from the five-tuple to the OS × option cheat sheet. Each has live scenarios, predictions you make before a step runs, and a challenge checked by the engine.", CONTENTS.len()) }</p>
+            <h1 tabindex="-1">{ COURSE_TITLE }</h1>
+            <div class="lede">{ markdown::render(COURSE_INTRO) }</div>
             <p class="start">
                 if let Some((n, c)) = cont {
                     <a class="button primary" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue with chapter {}: {}", n + 1, c.title) }</a>
@@ -315,6 +315,7 @@ fn contents() -> Html {
                             if let Some((class, text)) = status {
                                 <span class={classes!("status", class)}>{ format!(" — {text}") }</span>
                             }
+                            <p class="summary">{ markdown::inline(c.summary) }</p>
                         </li>
                     }
                 }) }

@@ -7,6 +7,8 @@
 pub struct Chapter {
     pub id: &'static str,
     pub title: &'static str,
+    /// One sentence for the contents page.
+    pub summary: &'static str,
     /// The lesson's file under `content/lessons/`.
     pub file: &'static str,
     /// How many predictions it asks (for "2 of 3 predictions" in the contents).

@@ -5,6 +5,7 @@
 //! ---
 //! id: five-tuple
 //! title: The five-tuple
+//! summary: What names a connection, and why two may share a port.
 //! ---
 //! Prose in Markdown.
 //!
@@ -47,6 +48,8 @@ use bindlab_engine::{parse, Os, Scenario};
 pub struct Lesson {
     pub id: String,
     pub title: String,
+    /// One sentence for the contents page: what the chapter teaches.
+    pub summary: Option<String>,
     pub blocks: Vec<Block>,
 }
 
@@ -113,17 +116,18 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
     let mut errors = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
-    let (mut id, mut title) = (None, None);
+    let (mut id, mut title, mut summary) = (None, None, None);
     if lines.first() == Some(&"---") {
         i = 1;
         while i < lines.len() && lines[i] != "---" {
             match lines[i].split_once(':') {
                 Some(("id", v)) => id = Some(v.trim().to_string()),
                 Some(("title", v)) => title = Some(v.trim().to_string()),
+                Some(("summary", v)) => summary = Some(v.trim().to_string()),
                 _ => errors.push(err(
                     i as u32 + 1,
                     format!(
-                        "expected `id:` or `title:` in the front matter, found `{}`",
+                        "expected `id:`, `title:` or `summary:` in the front matter, found `{}`",
                         lines[i]
                     ),
                 )),
@@ -211,7 +215,12 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
         String::new()
     });
     if errors.is_empty() {
-        Ok(Lesson { id, title, blocks })
+        Ok(Lesson {
+            id,
+            title,
+            summary,
+            blocks,
+        })
     } else {
         Err(errors)
     }
@@ -296,6 +305,16 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
     let mut problems = Vec::new();
     // What the progress code can carry (see `progress`).
     let count = |f: fn(&Block) -> bool| lesson.blocks.iter().filter(|b| f(b)).count();
+    if !lesson
+        .summary
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        problems.push(err(
+            1,
+            "the front matter needs a `summary:` (one sentence for the contents page)",
+        ));
+    }
     if count(|b| matches!(b, Block::Challenge(_))) > 3 {
         problems.push(err(1, "a lesson has at most three challenges"));
     }

@@ -59,17 +59,21 @@ fn predictions_are_answered_by_the_engine() {
 
 #[test]
 fn a_broken_lesson_is_reported_at_its_line() {
-    let bad = "---\nid: x\ntitle: X\n---\n```challenge\ngoal: g\nrequire: no-errors\nsolution:\n  socket A tcp\n  bind A 10.9.9.9:80\n```\n";
+    let bad = "---\nid: x\ntitle: X\nsummary: S\n---\n```challenge\ngoal: g\nrequire: no-errors\nsolution:\n  socket A tcp\n  bind A 10.9.9.9:80\n```\n";
     let lesson = parse_lesson(bad).unwrap();
     let p = check_lesson(&lesson);
     assert_eq!(p.len(), 1);
     assert!(p[0].message.contains("the reference solution fails `no-errors`: line 2: `bind A 10.9.9.9:80` gives EADDRNOTAVAIL"), "{}", p[0]);
     assert!(parse_lesson("no front matter\n").is_err());
     // A prediction one line off, on a `set` step.
-    let off_by_one = "---\nid: x\ntitle: X\n---\n```scenario main\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:80\n```\n```predict main 2\nWhat happens?\n```\n";
+    let off_by_one = "---\nid: x\ntitle: X\nsummary: S\n---\n```scenario main\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:80\n```\n```predict main 2\nWhat happens?\n```\n";
     let p = check_lesson(&parse_lesson(off_by_one).unwrap());
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].message.contains("is `set A SO_REUSEADDR`"), "{}", p[0]);
+    // The contents page shows every chapter's summary, so it is required.
+    let p = check_lesson(&parse_lesson("---\nid: x\ntitle: X\n---\nProse.\n").unwrap());
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].message.contains("needs a `summary:`"), "{}", p[0]);
 }
 
 #[test]
