@@ -394,6 +394,52 @@ test('the glossary opens at a term, and lessons link to it', async () => {
   } finally { await context.close(); }
 });
 
+test('an unknown glossary term or rule says so and shows them all', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/glossary/no-such-term');
+  try {
+    await page.waitForSelector('.glossary .prose');
+    assert.match(await page.locator('.glossary .notice').innerText(), /no entry “no-such-term”/);
+    assert.equal(await page.locator('#five-tuple').count(), 1);
+    await page.goto(server.origin + '/#/glossary/dual-stack');
+    await page.waitForSelector('#dual-stack');
+    assert.equal(await page.locator('.glossary .notice').count(), 0);
+    await page.goto(server.origin + '/#/rules/linux.no.such-rule');
+    await page.waitForSelector('.rules .rule');
+    assert.match(await page.locator('.rules .notice').innerText(), /no rule “linux\.no\.such-rule”/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the rules page groups rules by OS and filters them by every word typed', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/rules');
+  try {
+    await page.waitForSelector('.rules .rule');
+    const total = await page.locator('.rules .rule').count();
+    assert.ok(total > 50, `${total} rules`);
+    assert.deepEqual(await page.locator('.rule-group > h2').allInnerTexts(),
+      ['Every OS', 'Linux', 'FreeBSD and macOS (shared BSD code)', 'FreeBSD', 'macOS', 'Windows']);
+    // Every rule sits in the group its id names.
+    for (const [group, prefix] of [['rules-linux', 'linux.'], ['rules-windows', 'windows.']]) {
+      const ids = await page.locator(`section[aria-labelledby="${group}"] .rule code`).allInnerTexts();
+      assert.ok(ids.length > 5 && ids.every((id) => id.startsWith(prefix)), `${group}: ${ids}`);
+    }
+    await page.fill('#rule-filter', 'time_wait linux');
+    const ids = await page.locator('.rules .rule code').allInnerTexts();
+    assert.ok(ids.length >= 1 && ids.length < total, `${ids.length} shown`);
+    assert.ok(ids.includes('linux.bind.time-wait-needs-both'), ids.join(' '));
+    // Each rule shown carries every word, in its id, title, text or source.
+    for (const text of await page.locator('.rules .rule').allInnerTexts()) {
+      assert.match(text, /time_wait/i);
+      assert.match(text, /linux/i);
+    }
+    assert.match(await page.locator('.rules-tools [role="status"]').innerText(), new RegExp(`^${ids.length} of ${total} rules$`));
+    await page.fill('#rule-filter', 'zzzz-nothing');
+    assert.equal(await page.locator('.rules .rule').count(), 0);
+    assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('axe finds no serious violation on any chapter, the contents, the glossary or the rules', async () => {
   const { page, context } = await openPage(browser, server.origin + '/#/learn');
   try {

@@ -997,7 +997,18 @@ fn glossary_page(p: &GlossaryProps) -> Html {
             { match &fetched {
                 Fetched::Loading => html! { <p class="loading" role="status">{"Loading…"}</p> },
                 Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ format!("The glossary could not be loaded: {e}.") }</p> },
-                Fetched::Ready(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
+                Fetched::Ready(text) => {
+                    // A link to a term the glossary no longer has still opens it, with a word.
+                    let known = |t: &str| text.lines().filter_map(|l| l.strip_prefix("## ")).any(|h| markdown::slug(h) == t);
+                    html! {
+                        <>
+                        if let Some(t) = p.term.as_deref().filter(|t| !known(t)) {
+                            <p class="notice" role="status">{ format!("The glossary has no entry “{t}”. Here are all of them.") }</p>
+                        }
+                        <div class="prose">{ markdown::render(text) }</div>
+                        </>
+                    }
+                }
             } }
         </article>
     }
@@ -1008,31 +1019,120 @@ struct RulesProps {
     rule: Option<String>,
 }
 
-/// Every rule the engine decides by, as the verdicts name them.
+/// The rule catalogue's groups: a rule id's first part names its OS module.
+const RULE_GROUPS: &[(&str, &str)] = &[
+    ("common", "Every OS"),
+    ("linux", "Linux"),
+    ("bsd", "FreeBSD and macOS (shared BSD code)"),
+    ("freebsd", "FreeBSD"),
+    ("macos", "macOS"),
+    ("windows", "Windows"),
+];
+
+fn rule_group(id: &str) -> &str {
+    id.split('.').next().unwrap_or("")
+}
+
+/// Every rule the engine decides by, as the verdicts name them, grouped by
+/// OS, with a filter over id, title and text.
 #[function_component(RulesPage)]
 fn rules_page(p: &RulesProps) -> Html {
+    let filter = use_state(String::new);
     use_effect_with(p.rule.clone(), |rule| {
         set_title("The rules — bindlab");
         match rule {
+            Some(g) if RULE_GROUPS.iter().any(|(k, _)| k == g) => scroll_to(&format!("rules-{g}")),
             Some(r) => scroll_to(&format!("rule-{r}")),
             None => focus_heading(),
         }
     });
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                filter.set(el.value());
+            }
+        })
+    };
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    let matches = |r: &rules::Rule| {
+        let hay = format!("{} {} {} {}", r.id, r.title, r.explanation, r.source).to_lowercase();
+        words.iter().all(|w| hay.contains(w.as_str()))
+    };
+    let all = rules::catalogue();
+    let shown: Vec<&rules::Rule> = all.iter().filter(|r| matches(r)).collect();
+    let unknown = p
+        .rule
+        .as_deref()
+        .filter(|id| rules::rule(id).is_none() && !RULE_GROUPS.iter().any(|(k, _)| k == id));
     html! {
         <article class="rules">
             <h1 tabindex="-1">{"The rules"}</h1>
             <p class="lede">{"Every verdict bindlab gives names one of these rules. Each says where it comes from: the kernel source, the OS's documentation, or an experiment on the real system."}</p>
-            { for rules::catalogue().iter().map(|r| {
-                let current = p.rule.as_deref() == Some(r.id);
+            if let Some(id) = unknown {
+                <p class="notice" role="status">{ format!("There is no rule “{id}”. Here are all of them.") }</p>
+            }
+            <div class="rules-tools">
+                <label for="rule-filter">{"Filter"}</label>
+                <input id="rule-filter" type="search" placeholder="e.g. TIME_WAIT, listen, windows" autocomplete="off"
+                    value={(*filter).clone()} oninput={on_filter} />
+                <span class="muted small" role="status">{ format!("{} of {} rules", shown.len(), all.len()) }</span>
+            </div>
+            <nav class="rule-groups" aria-label="Rules by OS">
+                { for RULE_GROUPS.iter().map(|(key, label)| {
+                    let n = shown.iter().filter(|r| rule_group(r.id) == *key).count();
+                    html! { <a href={format!("#/rules/{key}")} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({n})") }</a> }
+                }) }
+            </nav>
+            { for RULE_GROUPS.iter().map(|(key, label)| {
+                let in_group: Vec<&&rules::Rule> = shown.iter().filter(|r| rule_group(r.id) == *key).collect();
+                if in_group.is_empty() {
+                    return html! {};
+                }
                 html! {
-                    <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
-                        <h2>{ r.title }</h2>
-                        <p><code>{ r.id }</code></p>
-                        <p>{ r.explanation }</p>
-                        <p class="muted small">{"Source: "}{ r.source }</p>
+                    <section class="rule-group" aria-labelledby={format!("rules-{key}")}>
+                        <h2 id={format!("rules-{key}")}>{ *label }</h2>
+                        { for in_group.into_iter().map(|r| {
+                            let current = p.rule.as_deref() == Some(r.id);
+                            html! {
+                                <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
+                                    <h3>{ r.title }</h3>
+                                    <p><code>{ r.id }</code></p>
+                                    <p>{ r.explanation }</p>
+                                    <p class="muted small">{"Source: "}{ r.source }</p>
+                                </section>
+                            }
+                        }) }
                     </section>
                 }
             }) }
+            if shown.is_empty() {
+                <p>{"No rule matches every word of the filter."}</p>
+            }
         </article>
+    }
+}
+
+/// A link within the page that scrolls instead of changing the route.
+fn jump(id: String) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        scroll_to(&id);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_in_a_group_of_the_rules_page() {
+        for r in rules::catalogue() {
+            assert!(
+                RULE_GROUPS.iter().any(|(k, _)| *k == rule_group(r.id)),
+                "{} has no group on the rules page",
+                r.id
+            );
+        }
     }
 }
