@@ -170,6 +170,21 @@ test('a corrupted progress record recovers with a notice, and is set aside rathe
       assert.deepEqual(problems, []);
     } finally { await context.close(); }
   }
+  // Arriving on the sandbox (its own build) first: the record is left for the
+  // course, which reports it once the reader goes there.
+  const { page, context, problems } = await openPage(browser, server.origin + '/');
+  try {
+    await page.waitForSelector('.stepper');
+    await page.evaluate(() => localStorage.setItem('bindlab.progress', '"hello"'));
+    await page.reload();
+    await page.waitForSelector('.stepper');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.progress')), '"hello"');
+    await page.getByRole('link', { name: 'Course', exact: true }).click();
+    await page.waitForSelector('.chapters');
+    assert.match(await page.locator('.notice.error[role=alert]').innerText(), /could not be read .* starts afresh/);
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.progress.unreadable')), '"hello"');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
 });
 
 test('blocked storage gives a notice and the course still works for the visit', async () => {

@@ -40,6 +40,26 @@ test('the page loads with no console error and no request leaving its origin', a
   } finally { await context.close(); }
 });
 
+test('the sandbox loads the sandbox build only; going to the course loads the course build, and back needs no reload', async () => {
+  const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
+  try {
+    await ready(page);
+    const wasm = () => urls.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
+    assert.deepEqual(wasm(), ['/pkg/bindlab_bg.wasm']);
+    assert.equal(urls.filter((u) => u.includes('bindlab-course')).length, 0);
+    await page.getByRole('link', { name: 'Course', exact: true }).click();
+    await page.waitForSelector('.contents-page .chapters');
+    assert.deepEqual(wasm(), ['/pkg/bindlab_bg.wasm', '/pkg/bindlab-course_bg.wasm']);
+    // The course build carries the sandbox too: back to it without a reload.
+    await page.evaluate(() => { window.stillHere = true; });
+    await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+    await ready(page);
+    assert.equal(await page.evaluate(() => window.stillHere), true);
+    assert.equal(wasm().length, 2);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ", async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`);
   try {

@@ -41,72 +41,25 @@ pub fn ensure_node_packages() -> Result {
     )
 }
 
+/// The site's two wasm builds: (output name, extra cargo arguments). The
+/// sandbox and the widgets come without the course (what the sandbox's first
+/// load and every embedding page fetch); `static/boot.js` loads the full one
+/// for course addresses (`#/…`).
+const BUILDS: &[(&str, &[&str])] = &[
+    ("bindlab", &["--no-default-features"]),
+    ("bindlab-course", &[]),
+];
+
 /// Builds the site into `out`.
 pub fn build(out: &Path, mode: Mode) -> Result {
     ensure_wasm_target()?;
-    let profile = match mode {
-        Mode::Dev => "dev",
-        Mode::Release => "wasm-release",
-    };
-    run(
-        "cargo",
-        &[
-            "build",
-            "--quiet",
-            "-p",
-            "bindlab-app",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            profile,
-        ],
-        &[],
-    )?;
-    let dir = if mode == Mode::Dev { "debug" } else { profile };
-    let wasm = root()
-        .join("target/wasm32-unknown-unknown")
-        .join(dir)
-        .join("bindlab_app.wasm");
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
     let pkg = out.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
-    println!("generating the JS glue (wasm-bindgen-cli-support)");
-    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
-    bindgen
-        .input_path(&wasm)
-        .out_name("bindlab")
-        .typescript(false);
-    bindgen
-        .web(true)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?;
-    bindgen
-        .generate(&pkg)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?;
-    if mode == Mode::Release {
-        ensure_node_packages()?;
-        let wasm_opt = root().join("web/node_modules/binaryen/bin/wasm-opt");
-        let file = pkg.join("bindlab_bg.wasm").to_string_lossy().into_owned();
-        let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        run(
-            &wasm_opt.to_string_lossy(),
-            &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                &file,
-                "-o",
-                &file,
-            ],
-            &[],
-        )?;
-        let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        println!("wasm-opt: {} KB → {} KB", before / 1024, after / 1024);
+    for (name, features) in BUILDS {
+        build_wasm(&pkg, name, features, mode)?;
     }
     for entry in std::fs::read_dir(root().join("web"))
         .map_err(|e| e.to_string())?
@@ -129,6 +82,74 @@ pub fn build(out: &Path, mode: Mode) -> Result {
         out.join("content/glossary.md"),
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
+    Ok(())
+}
+
+/// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
+/// `pkg/NAME.js` + `pkg/NAME_bg.wasm`.
+fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
+    let profile = match mode {
+        Mode::Dev => "dev",
+        Mode::Release => "wasm-release",
+    };
+    let mut args = vec![
+        "build",
+        "--quiet",
+        "-p",
+        "bindlab-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        profile,
+    ];
+    args.extend(features);
+    run("cargo", &args, &[])?;
+    let dir = if mode == Mode::Dev { "debug" } else { profile };
+    // Both builds link to this one file: generate the glue before the next.
+    let wasm = root()
+        .join("target/wasm32-unknown-unknown")
+        .join(dir)
+        .join("bindlab_app.wasm");
+    println!("generating the JS glue for {name} (wasm-bindgen-cli-support)");
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen.input_path(&wasm).out_name(name).typescript(false);
+    bindgen
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    bindgen
+        .generate(pkg)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    if mode == Mode::Release {
+        ensure_node_packages()?;
+        let wasm_opt = root().join("web/node_modules/binaryen/bin/wasm-opt");
+        let file = pkg
+            .join(format!("{name}_bg.wasm"))
+            .to_string_lossy()
+            .into_owned();
+        let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        run(
+            &wasm_opt.to_string_lossy(),
+            &[
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                &file,
+                "-o",
+                &file,
+            ],
+            &[],
+        )?;
+        let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        println!(
+            "wasm-opt {name}: {} KB → {} KB",
+            before / 1024,
+            after / 1024
+        );
+    }
     Ok(())
 }
 

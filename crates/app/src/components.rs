@@ -148,7 +148,7 @@ pub fn app() -> Html {
 
     // The tab's title (a course page may have changed it).
     use_effect_with((), |_| {
-        crate::course::set_title(
+        crate::nav::set_title(
             "bindlab sandbox — what bind() does on Linux, FreeBSD, macOS and Windows",
         )
     });
@@ -234,7 +234,7 @@ pub fn app() -> Html {
     html! {
         <>
         <header class="top">
-            <crate::course::SiteNav current={crate::route::Route::Sandbox} />
+            <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
             <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why."}</p>
         </header>
@@ -516,7 +516,7 @@ fn controls(p: &ControlsProps) -> Html {
                     <button type="button" onclick={emit(ep(&bind_addr, &port).and_then(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
                     <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
                     <button type="button" onclick={emit(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }, &port).and_then(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
-                    <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: format!("{next_name}") }))}>{ format!("accept → {next_name}") }</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
                     <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
                 </div>
             }

@@ -26,16 +26,10 @@ use yew::prelude::*;
 use crate::components::{derive, window, Editor, OsTable};
 use crate::lab::{Command, Lab, Mailbox};
 use crate::markdown;
+use crate::nav::{set_title, use_store, SiteNav, NAVIGATED};
 use crate::route::{chapter, lesson_ids, Route, CONTENTS, COURSE_INTRO, COURSE_TITLE};
 use crate::state::Sandbox;
-use crate::store::{read_draft, write_draft, Store, StoreAction};
-
-pub type StoreHandle = UseReducerHandle<Store>;
-
-#[hook]
-fn use_store() -> StoreHandle {
-    use_context::<StoreHandle>().expect("the root provides the store")
-}
+use crate::store::{read_draft, write_draft, StoreAction};
 
 /// GETs a text file next to the page (lessons, glossary).
 async fn fetch_text(url: &str) -> Result<String, String> {
@@ -101,11 +95,6 @@ fn use_fetched<T: 'static>(
     (*state).clone()
 }
 
-thread_local! {
-    /// Set once the reader has moved from the page they arrived on.
-    pub(crate) static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Focuses the page's heading when the reader moves to another page, so a
 /// screen reader announces it and Tab starts from the top of the new page.
 /// (Not on arrival: the browser's own start is right there.)
@@ -119,13 +108,6 @@ fn focus_heading() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = h.focus();
-    }
-}
-
-/// The tab's title, so history, bookmarks and screen readers name the page.
-pub(crate) fn set_title(title: &str) {
-    if let Some(d) = window().and_then(|w| w.document()) {
-        d.set_title(title);
     }
 }
 
@@ -145,42 +127,6 @@ fn navigate(route: &Route) {
 }
 
 // ---- the frame: navigation, shortcuts, notices ---------------------------
-
-#[derive(Properties, PartialEq)]
-pub struct SiteNavProps {
-    pub current: Route,
-}
-
-/// The site's navigation, with "continue" where the reader stopped.
-#[function_component(SiteNav)]
-pub fn site_nav(p: &SiteNavProps) -> Html {
-    let store = use_store();
-    let link = |route: Route, label: &'static str| {
-        let here = match (&p.current, &route) {
-            (Route::Lesson(_), Route::Contents) => true,
-            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
-        };
-        html! { <a href={route.href()} aria-current={here.then_some("page")}>{ label }</a> }
-    };
-    let cont = store
-        .progress
-        .last
-        .as_deref()
-        .and_then(chapter)
-        .filter(|_| !matches!(p.current, Route::Lesson(_)));
-    html! {
-        <nav class="site-nav" aria-label="Site">
-            <a class="brand" href="#/learn">{"bindlab"}</a>
-            { link(Route::Sandbox, "Sandbox") }
-            { link(Route::Contents, "Course") }
-            { link(Route::Glossary(None), "Glossary") }
-            { link(Route::Rules(None), "Rules") }
-            if let Some((n, c)) = cont {
-                <a class="continue" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue: {}. {} →", n + 1, c.title) }</a>
-            }
-        </nav>
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct CoursePageProps {

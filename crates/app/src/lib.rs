@@ -1,10 +1,22 @@
 //! The bindlab site: the engine compiled to WebAssembly, driving a Yew
 //! single-page app. See ARCHITECTURE.md for the map.
+//!
+//! Two builds come from this crate: with the `course` feature (the default,
+//! so tests and clippy see everything) the whole site; without it the
+//! sandbox and the widgets only, which is what the sandbox's first load and
+//! every embedding page fetch. `static/boot.js` picks one by the address.
+
+// The sandbox-only build leaves course-only helpers (store actions, contents
+// fields) unused; the full build checks them as usual.
+#![cfg_attr(not(feature = "course"), allow(dead_code))]
 
 mod components;
+#[cfg(feature = "course")]
 mod course;
 mod lab;
+#[cfg(feature = "course")]
 mod markdown;
+mod nav;
 mod route;
 mod state;
 mod store;
@@ -42,7 +54,7 @@ fn root() -> yew::Html {
         let route = route.clone();
         use_effect_with((), move |_| {
             let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                course::NAVIGATED.with(|n| n.set(true));
+                nav::NAVIGATED.with(|n| n.set(true));
                 route.set(route::Route::from_hash(&components::location_hash()))
             });
             let w = web_sys::window();
@@ -64,12 +76,15 @@ fn root() -> yew::Html {
     }
     let store = use_reducer(store::Store::load);
     html! {
-        <ContextProvider<course::StoreHandle> context={store}>
+        <ContextProvider<nav::StoreHandle> context={store}>
             { match &*route {
                 route::Route::Sandbox => html! { <components::App /> },
+                #[cfg(feature = "course")]
                 r => html! { <course::CoursePage route={r.clone()} /> },
+                #[cfg(not(feature = "course"))]
+                _ => html! { <nav::CourseReload /> },
             } }
-        </ContextProvider<course::StoreHandle>>
+        </ContextProvider<nav::StoreHandle>>
     }
 }
 

@@ -65,6 +65,14 @@ impl Store {
                 notice: None,
                 saving: true,
             },
+            // The sandbox-only build never writes progress and shows no
+            // course notices: it leaves an unreadable record where it is, for
+            // the course to report and set aside when the reader gets there.
+            Err(_) if !cfg!(feature = "course") => Store {
+                progress: Progress::default(),
+                notice: None,
+                saving: false,
+            },
             Err(why) => {
                 if let Ok(Some(raw)) = LocalStorage::raw().get_item(KEY) {
                     let _ = LocalStorage::raw().set_item(SET_ASIDE, &raw);

@@ -406,7 +406,7 @@ fn cmd_rules(args: &[String]) -> ExitCode {
                     "{}\n{}\n\n{}\n\nsource: {}",
                     r.id,
                     r.title,
-                    table::wrap(&r.explanation, 78),
+                    table::wrap(r.explanation, 78),
                     r.source
                 );
                 ExitCode::SUCCESS

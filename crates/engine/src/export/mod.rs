@@ -77,7 +77,7 @@ fn call(kind: &StepKind) -> String {
         StepKind::Client { ep, count } => {
             format!("do_client({}, {}, {count})", host(ep), port_expr(ep))
         }
-        StepKind::Wait { ms } => format!("do_wait({})", *ms as f64 / 1000.0),
+        StepKind::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         StepKind::User { name } => format!("do_user({})", py_str(name)),
     }
 }
@@ -153,6 +153,18 @@ pub fn python(s: &Scenario) -> String {
     out
 }
 
+/// Milliseconds as Python seconds (`70`, `1.5`), in integers: formatting an
+/// f64 would pull float printing (~20 KB) into the site's wasm.
+fn seconds(ms: u64) -> String {
+    match ms % 1000 {
+        0 => (ms / 1000).to_string(),
+        rest => {
+            let frac = format!("{rest:03}");
+            format!("{}.{}", ms / 1000, frac.trim_end_matches('0'))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +190,13 @@ mod tests {
     #[test]
     fn strings_are_escaped_for_python() {
         assert_eq!(py_str("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\x01\"");
+    }
+
+    #[test]
+    fn milliseconds_read_as_python_seconds() {
+        assert_eq!(seconds(70_000), "70");
+        assert_eq!(seconds(1_500), "1.5");
+        assert_eq!(seconds(5), "0.005");
+        assert_eq!(seconds(0), "0");
     }
 }

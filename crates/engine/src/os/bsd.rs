@@ -103,12 +103,12 @@ pub(crate) fn lookup_exact<'h>(
 /// The listeners that an incoming connection to `dst` in `space` could
 /// match, split into exact-address and wildcard ones (IPv4 wildcards before
 /// IPv6 dual-stack ones, which XNU and FreeBSD both try last).
-pub(crate) fn listener_classes<'h>(
-    host: &'h Host,
+pub(crate) fn listener_classes(
+    host: &Host,
     space: Space,
     dst: IpAddr,
     port: u16,
-) -> (Vec<&'h Socket>, Vec<&'h Socket>, Vec<&'h Socket>) {
+) -> (Vec<&Socket>, Vec<&Socket>, Vec<&Socket>) {
     let mut exact = Vec::new();
     let mut wild = Vec::new();
     let mut wild_mapped = Vec::new();
