@@ -236,7 +236,8 @@ pub fn app() -> Html {
         <header class="top">
             <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
-            <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why."}</p>
+            <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why. "}
+                <a href={crate::route::Route::Contents.href()}>{ format!("New to this? The course explains it in {} chapters →", crate::route::CONTENTS.len()) }</a></p>
         </header>
         <main id="main">
             if let Some(n) = &state.notice {
