@@ -5,7 +5,9 @@
 // widgets use) and the whole site with the course (pkg/bindlab-course.js).
 // Course addresses (#/learn, #/glossary, #/rules) load the second; anything
 // else the first, which reloads into the course when the reader goes there.
-const name = location.hash.startsWith('#/') ? 'bindlab-course' : 'bindlab';
+// The same test as the app's `Route::from_hash`, so the two never disagree
+// (a disagreement would reload forever).
+const name = location.hash.replace(/^#+/, '').startsWith('/') ? 'bindlab-course' : 'bindlab';
 
 import(`../pkg/${name}.js`)
   .then(async (app) => {

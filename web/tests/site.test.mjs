@@ -58,6 +58,14 @@ test('the sandbox loads the sandbox build only; going to the course loads the co
     assert.equal(wasm().length, 2);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+  // An address the app reads as a course page starts the course build at
+  // once, however many '#' it has (boot.js and the app agree: no reload loop).
+  const fresh = await openPage(browser, server.origin + '/##/glossary');
+  try {
+    await fresh.page.waitForSelector('.glossary .prose');
+    assert.deepEqual(fresh.urls.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname), ['/pkg/bindlab-course_bg.wasm']);
+    assert.deepEqual(fresh.problems, []);
+  } finally { await fresh.context.close(); }
 });
 
 test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ", async () => {

@@ -37,6 +37,8 @@ pub enum Route {
 }
 
 impl Route {
+    /// `static/boot.js` makes the same test (leading `#`s, then `/`) to pick
+    /// the build with the course: keep the two in step.
     pub fn from_hash(hash: &str) -> Route {
         let h = hash.trim_start_matches('#');
         let Some(path) = h.strip_prefix('/') else {
