@@ -48,6 +48,7 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('.lesson .predict');
     assert.equal(await page.title(), '1. The five-tuple — the bindlab course');
+    assert.match(await page.locator('.lesson .lede').innerText(), /^What names a TCP connection/);
     // Focus moved to the chapter's heading, so Tab starts from the top.
     assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
 

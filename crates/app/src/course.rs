@@ -459,6 +459,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
             <p class="chapter-no">{ format!("Chapter {} of {}", n + 1, CONTENTS.len()) }
                 if done { <span class="status done">{" — done ✓"}</span> }</p>
             <h1 tabindex="-1">{ ch.title }</h1>
+            <p class="lede">{ markdown::inline(ch.summary) }</p>
             { body }
             { pager }
         </article>
