@@ -980,6 +980,11 @@ fn rule_group(id: &str) -> &str {
     id.split('.').next().unwrap_or("")
 }
 
+/// `#/rules/linux` opens at a group rather than at one rule.
+fn is_rule_group(key: &str) -> bool {
+    RULE_GROUPS.iter().any(|(k, _)| *k == key)
+}
+
 /// Every rule the engine decides by, as the verdicts name them, grouped by
 /// OS, with a filter over id, title and text.
 #[function_component(RulesPage)]
@@ -988,7 +993,7 @@ fn rules_page(p: &RulesProps) -> Html {
     use_effect_with(p.rule.clone(), |rule| {
         set_title("The rules — bindlab");
         match rule {
-            Some(g) if RULE_GROUPS.iter().any(|(k, _)| k == g) => scroll_to(&format!("rules-{g}")),
+            Some(g) if is_rule_group(g) => scroll_to(&format!("rules-{g}")),
             Some(r) => scroll_to(&format!("rule-{r}")),
             None => focus_heading(),
         }
@@ -1008,10 +1013,17 @@ fn rules_page(p: &RulesProps) -> Html {
     };
     let all = rules::catalogue();
     let shown: Vec<&rules::Rule> = all.iter().filter(|r| matches(r)).collect();
+    let groups: Vec<(&str, &str, Vec<&rules::Rule>)> = RULE_GROUPS
+        .iter()
+        .map(|&(key, label)| {
+            let in_group = shown.iter().copied().filter(|r| rule_group(r.id) == key);
+            (key, label, in_group.collect())
+        })
+        .collect();
     let unknown = p
         .rule
         .as_deref()
-        .filter(|id| rules::rule(id).is_none() && !RULE_GROUPS.iter().any(|(k, _)| k == id));
+        .filter(|id| rules::rule(id).is_none() && !is_rule_group(id));
     html! {
         <article class="rules">
             <h1 tabindex="-1">{"The rules"}</h1>
@@ -1026,20 +1038,15 @@ fn rules_page(p: &RulesProps) -> Html {
                 <span class="muted small" role="status">{ format!("{} of {} rules", shown.len(), all.len()) }</span>
             </div>
             <nav class="rule-groups" aria-label="Rules by OS">
-                { for RULE_GROUPS.iter().map(|(key, label)| {
-                    let n = shown.iter().filter(|r| rule_group(r.id) == *key).count();
-                    html! { <a href={format!("#/rules/{key}")} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({n})") }</a> }
+                { for groups.iter().map(|(key, label, in_group)| html! {
+                    <a href={format!("#/rules/{key}")} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
                 }) }
             </nav>
-            { for RULE_GROUPS.iter().map(|(key, label)| {
-                let in_group: Vec<&&rules::Rule> = shown.iter().filter(|r| rule_group(r.id) == *key).collect();
-                if in_group.is_empty() {
-                    return html! {};
-                }
+            { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
                 html! {
                     <section class="rule-group" aria-labelledby={format!("rules-{key}")}>
                         <h2 id={format!("rules-{key}")}>{ *label }</h2>
-                        { for in_group.into_iter().map(|r| {
+                        { for in_group.iter().map(|r| {
                             let current = p.rule.as_deref() == Some(r.id);
                             html! {
                                 <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
@@ -1076,7 +1083,7 @@ mod tests {
     fn every_rule_is_in_a_group_of_the_rules_page() {
         for r in rules::catalogue() {
             assert!(
-                RULE_GROUPS.iter().any(|(k, _)| *k == rule_group(r.id)),
+                is_rule_group(rule_group(r.id)),
                 "{} has no group on the rules page",
                 r.id
             );
