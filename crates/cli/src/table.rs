@@ -5,24 +5,9 @@ use std::fmt::Write;
 use bindlab_engine::print::step_text;
 use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
 
-/// "ok", "EADDRINUSE", or "ok → A×2 B×1" for connections.
+/// One cell: the engine's own summary of the outcome.
 fn cell(rep: &StepReport) -> String {
-    let mut s = rep.result.clone();
-    if let Some(acc) = &rep.accepted_by {
-        let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
-        if !parts.is_empty() {
-            let _ = write!(s, " → {}", parts.join(" "));
-        }
-    }
-    if let Some(n) = rep.undetermined {
-        let c = rep
-            .candidates
-            .as_ref()
-            .map(|c| c.join("|"))
-            .unwrap_or_default();
-        let _ = write!(s, " → {c}?×{n}");
-    }
-    s
+    rep.summary()
 }
 
 /// Wraps text to `width` columns.

@@ -175,12 +175,15 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                             .collect(),
                         true,
                     ),
-                    Route::Refused { .. } => (Vec::new(), false),
+                    Route::Refused { .. } | Route::Dropped { .. } => (Vec::new(), false),
                 };
                 let can_reach = takers.iter().any(|t| t == name);
                 let shown = match (&route, undefined) {
                     (Route::Refused { .. }, _) => {
-                        format!("a client to {ep} is refused: nothing listens there")
+                        format!("a client to {ep} is refused: no listener takes it")
+                    }
+                    (Route::Dropped { .. }, _) => {
+                        format!("a client to {ep} times out: its SYN is dropped")
                     }
                     (_, true) => format!(
                         "a client to {ep} may reach any of {} (the OS leaves it undefined)",

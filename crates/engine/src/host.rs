@@ -104,7 +104,8 @@ impl Opts {
 pub enum Peer {
     /// Another socket of this host (a local `connect`).
     Local(SockId),
-    /// A remote client (a `client` step); it never closes first.
+    /// A `client` step's peer, outside the scenario (remote, or on loopback:
+    /// see [`client_source`]); it never closes first.
     Remote,
 }
 
@@ -838,11 +839,7 @@ impl Host {
             _ => {}
         }
         if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
-            return Decision::fail(
-                Errno::NetUnreach,
-                "common.connect.v6only-to-ipv4",
-                format!("{name} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}"),
-            );
+            return rules.connect_v6only_to_ipv4(s, dst);
         }
         if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
             (s.is_v6(), s.local.map(|l| l.ip), dst.ip)
@@ -886,6 +883,11 @@ impl Host {
             },
         };
         let local = SockAddr::new(src_ip, port);
+        if local == dst && !autobound {
+            if let Some(d) = rules.refuse_self_connect(s, local) {
+                return d;
+            }
+        }
         let mut allowed = None;
         if let Some(existing) = self.tuple(local, dst) {
             let d = rules.connect_tuple_taken(self, s, existing);
@@ -928,8 +930,9 @@ impl Host {
         };
         let listener = match &route {
             None => None,
-            Some(Route::Refused { rule, why }) => {
-                let (rule, mut why) = (*rule, why.clone());
+            Some(r @ (Route::Refused { .. } | Route::Dropped { .. })) => {
+                let (errno, rule, why) = r.failure().expect("a failing route");
+                let (rule, mut why) = (rule, why.to_string());
                 if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
                     let port = self.socket(id).local_port().unwrap_or(0);
                     self.set_local(id, SockAddr::new(ip, port));
@@ -947,7 +950,7 @@ impl Host {
                         self.set_local(id, local);
                         self.sock_mut(id).state = State::Bound;
                     }
-                    return Decision::fail(Errno::ConnRefused, rule, why);
+                    return Decision::fail(errno, rule, why);
                 }
                 let s = self.socket(id);
                 if rules.release_port_on_failed_connect() && s.local.is_some() && !s.port_locked {
@@ -960,7 +963,7 @@ impl Host {
                     sm.state = State::Unbound;
                     why.push_str(&format!("; {name} gives back port {port}, which the kernel had picked, and may bind again"));
                 }
-                return Decision::fail(Errno::ConnRefused, rule, why);
+                return Decision::fail(errno, rule, why);
             }
             Some(Route::To { listener, .. }) => Some(vec![*listener]),
             Some(Route::Group { chosen, .. }) => Some(vec![*chosen]),
@@ -1005,7 +1008,9 @@ impl Host {
                 Route::To { rule, why, .. }
                 | Route::Group { rule, why, .. }
                 | Route::Undefined { rule, why, .. } => (rule, why),
-                Route::Refused { .. } => unreachable!("refused returned above"),
+                Route::Refused { .. } | Route::Dropped { .. } => {
+                    unreachable!("failing routes returned above")
+                }
             };
             rep.accepted_by = Some(BTreeMap::from([(
                 self.socket(listeners[0]).label.clone(),
@@ -1102,6 +1107,11 @@ impl Host {
             }
         }
         if s.state == State::Connected && !s.peer_closed {
+            if let Some(d) = self.rules().close_without_time_wait(self, &s) {
+                self.mark_peer_closed(id);
+                self.destroy(id);
+                return d;
+            }
             // Active close: this side keeps the 4-tuple in TIME_WAIT.
             self.mark_peer_closed(id);
             let until = self.now_ms.saturating_add(self.rules().time_wait_ms());
@@ -1132,33 +1142,17 @@ impl Host {
     fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {
         let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
         let mut undetermined = 0;
-        let mut last = None;
+        let mut failed = 0;
+        let mut last_failure = None;
+        let mut last_success = None;
         for _ in 0..count {
             let k = self.next_client;
             self.next_client += 1;
-            let src = match as_v4(dst.ip) {
-                Some(_) => SockAddr::new(
-                    IpAddr::V4(Ipv4Addr::new(203, 0, 113, (k % 250 + 1) as u8)),
-                    40000 + (k / 250) as u16,
-                ),
-                None => SockAddr::new(
-                    IpAddr::V6(Ipv6Addr::new(
-                        0x2001,
-                        0xdb8,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        (k % 250 + 1) as u16,
-                    )),
-                    40000 + (k / 250) as u16,
-                ),
-            };
+            let src = client_source(k, dst.ip);
             let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
             let route = self.rules().route(self, src, dst4);
             match &route {
-                Route::Refused { .. } => {}
+                Route::Refused { .. } | Route::Dropped { .. } => failed += 1,
                 Route::To { listener, .. }
                 | Route::Group {
                     chosen: listener, ..
@@ -1186,22 +1180,72 @@ impl Host {
                         .collect(),
                 );
             }
-            last = Some(route);
+            if route.failure().is_some() {
+                last_failure = Some(route);
+            } else {
+                last_success = Some(route);
+            }
         }
         rep.accepted_by = Some(accepted);
         if undetermined > 0 {
             rep.undetermined = Some(undetermined);
         }
-        match last {
-            None => Decision::ok(),
-            Some(Route::Refused { rule, why }) => Decision::fail(Errno::ConnRefused, rule, why),
-            Some(
-                Route::To { rule, why, .. }
-                | Route::Group { rule, why, .. }
-                | Route::Undefined { rule, why, .. },
-            ) => Decision::ok_by(rule, why),
+        match (last_success, last_failure) {
+            (None, None) => Decision::ok(),
+            (None, Some(r)) => {
+                let (errno, rule, why) = r.failure().expect("a failing route");
+                Decision::fail(errno, rule, why.to_string())
+            }
+            (
+                Some(
+                    Route::To { rule, why, .. }
+                    | Route::Group { rule, why, .. }
+                    | Route::Undefined { rule, why, .. },
+                ),
+                failure,
+            ) => match failure.as_ref().and_then(Route::failure) {
+                // Some clients got through, others did not: the step is
+                // ok, and the report counts the ones that failed.
+                Some((errno, _, fwhy)) => {
+                    rep.failed = Some(failed);
+                    let name = errno.name(self.os);
+                    Decision::ok_by(
+                        rule,
+                        format!("{why}; {failed} of {count} failed with {name}: {fwhy}"),
+                    )
+                }
+                None => Decision::ok_by(rule, why),
+            },
+            (Some(Route::Refused { .. } | Route::Dropped { .. }), _) => {
+                unreachable!("a success is not a failing route")
+            }
         }
     }
+}
+
+/// Where the `k`-th `client` of a scenario connects from (the kernel runner
+/// uses the same addresses, so the two agree on every 4-tuple).
+///
+/// A client of a loopback address comes from the host itself: from
+/// 127.0.0.1 or ::1, a peer the OS knows to be local (FreeBSD keeps no
+/// TIME_WAIT for such a connection). Any other destination gets a remote peer
+/// from the documentation ranges 203.0.113.x / 2001:db8::x. Ports start at
+/// 40000 and never repeat for one source address.
+pub fn client_source(k: u32, dst: IpAddr) -> SockAddr {
+    let dst = unmap(dst);
+    if dst.is_loopback() {
+        let ip = match dst {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        };
+        return SockAddr::new(ip, 40000 + (k % 25000) as u16);
+    }
+    let n = (k % 250 + 1) as u16;
+    let ip = match dst {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::new(203, 0, 113, n as u8)),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, n)),
+    };
+    SockAddr::new(ip, 40000 + (k / 250) as u16)
 }
 
 /// A 4-tuple as it appears on the wire: an IPv6 socket talking to an IPv4

@@ -55,6 +55,10 @@ pub struct StepReport {
     /// sharing an address through SO_REUSEADDR); never given a guessed winner.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undetermined: Option<u32>,
+    /// `client`: connections no socket accepted (refused or timed out) when
+    /// others of the same step were accepted; absent when all or none were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<u32>,
     /// The listeners that may take a connection where the OS chooses among
     /// several (an SO_REUSEPORT group, or the undefined Windows case).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,6 +78,29 @@ fn ser_addr<S: serde::Serializer>(a: &Option<SockAddr>, s: S) -> Result<S::Ok, S
 }
 
 impl StepReport {
+    /// The outcome in a few words, as a table cell shows it: "ok",
+    /// "EADDRINUSE", "ok → A×2 B×1", "ok → A or B? ×3" where the OS leaves
+    /// the choice open, "✗×2" for clients that failed beside others.
+    /// The CLI and the site both print this.
+    pub fn summary(&self) -> String {
+        let mut s = self.result.clone();
+        if let Some(acc) = &self.accepted_by {
+            let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+            if !parts.is_empty() {
+                s.push_str(" → ");
+                s.push_str(&parts.join(" "));
+            }
+        }
+        if let Some(n) = self.undetermined {
+            let c = self.candidates.as_deref().unwrap_or_default();
+            s.push_str(&format!(" → {}? ×{n}", c.join(" or ")));
+        }
+        if let Some(n) = self.failed {
+            s.push_str(&format!(" ✗×{n}"));
+        }
+        s
+    }
+
     pub fn new(step: &Step) -> StepReport {
         StepReport {
             line: step.line,
@@ -86,6 +113,7 @@ impl StepReport {
             pass: None,
             accepted_by: None,
             undetermined: None,
+            failed: None,
             candidates: None,
             local: None,
             remote: None,

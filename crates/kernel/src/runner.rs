@@ -7,20 +7,21 @@
 //! * Not root: the process enters a user + network namespace once
 //!   (`unshare -rn`); `user` steps cannot be checked there.
 //!
-//! `client` steps are real connections from 203.0.113.x (2001:db8::x),
-//! addresses made local by a `local` route, exactly as the engine names its
-//! remote peers. Which listener took each is read by accepting on every
+//! `client` steps are real connections from the addresses the engine gives
+//! its peers (`host::client_source`): 127.0.0.1 / ::1 for a loopback
+//! destination, else 203.0.113.x (2001:db8::x), made local by a `local`
+//! route. Which listener took each is read by accepting on every
 //! listener of the port; those connections wait in a stash that later
 //! `accept` steps take from first, so the queue order is kept.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use bindlab_engine::addr::{as_v4, unmap};
+use bindlab_engine::addr::unmap;
 use bindlab_engine::host::State;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKind};
 use bindlab_engine::Os;
@@ -452,34 +453,11 @@ impl<'a> Runner<'a> {
         ip.is_loopback() || self.scenario.ifaces.contains(&ip)
     }
 
-    /// One remote peer: bound to the engine's address for client `k`.
+    /// One client peer: bound to the engine's address for client `k`.
     fn client(&self, k: u32, dst: SocketAddr) -> Result<OwnedFd, sys::Errno> {
-        let port = 40000 + (k / 250) as u16;
-        let (src, v6) = match as_v4(dst.ip()) {
-            Some(_) => (
-                SocketAddr::new(
-                    IpAddr::V4(Ipv4Addr::new(203, 0, 113, (k % 250 + 1) as u8)),
-                    port,
-                ),
-                false,
-            ),
-            None => (
-                SocketAddr::new(
-                    IpAddr::V6(Ipv6Addr::new(
-                        0x2001,
-                        0xdb8,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        (k % 250 + 1) as u16,
-                    )),
-                    port,
-                ),
-                true,
-            ),
-        };
+        let src = bindlab_engine::host::client_source(k, dst.ip());
+        let src = SocketAddr::new(src.ip, src.port);
+        let v6 = src.is_ipv6();
         let fd = sys::tcp_socket(v6)?;
         let raw = fd.as_raw_fd();
         if v6 {

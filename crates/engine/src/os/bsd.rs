@@ -129,6 +129,75 @@ pub(crate) fn listener_classes(
     (exact, wild, wild_mapped)
 }
 
+/// What an incoming SYN to `dst` can match, by class. The BSD lookup
+/// (`in_pcblookup_hash*` with `INPLOOKUP_WILDCARD`) walks every unconnected
+/// PCB of the port and never looks at the TCP state, so a socket that is
+/// bound but not listening is as much a candidate as a listener; what
+/// happens when it is picked is each OS's business (FreeBSD resets, XNU
+/// drops). Connected sockets and TIME_WAITs have a foreign address and
+/// match only their own 4-tuple.
+pub(crate) struct SynClasses<'h> {
+    /// Bound to exactly `dst`.
+    pub exact: Vec<&'h Socket>,
+    /// Wildcard of the destination's own family (`0.0.0.0` for IPv4, `::`
+    /// for IPv6).
+    pub wild: Vec<&'h Socket>,
+    /// Dual-stack `::` sockets seen from the IPv4 side.
+    pub wild_mapped: Vec<&'h Socket>,
+}
+
+pub(crate) fn syn_classes<'h>(
+    host: &'h Host,
+    space: Space,
+    dst: IpAddr,
+    port: u16,
+) -> SynClasses<'h> {
+    let mut c = SynClasses {
+        exact: Vec::new(),
+        wild: Vec::new(),
+        wild_mapped: Vec::new(),
+    };
+    let mut owners = host.owners(port, usize::MAX);
+    owners.sort_by_key(|s| s.bound_seq);
+    for s in owners {
+        if s.is_connected() || !matches!(s.state, State::Bound | State::Listening) {
+            continue;
+        }
+        let Some((addr, mapped)) = placed(space, s) else {
+            continue;
+        };
+        if addr == dst {
+            c.exact.push(s);
+        } else if is_wildcard(addr) {
+            if mapped {
+                c.wild_mapped.push(s);
+            } else {
+                c.wild.push(s);
+            }
+        }
+    }
+    c
+}
+
+/// The route to one socket the lookup picked: a listener takes the
+/// connection; anything else is the OS's `not_listening` answer.
+pub(crate) fn take(
+    s: &Socket,
+    rule: &'static str,
+    why: String,
+    not_listening: impl FnOnce(&Socket) -> Route,
+) -> Route {
+    if s.is_listening() {
+        Route::To {
+            listener: s.id,
+            rule,
+            why,
+        }
+    } else {
+        not_listening(s)
+    }
+}
+
 /// "B (bound on 0.0.0.0:21)" style summary for explanations.
 pub(crate) fn at(s: &Socket) -> String {
     s.local.map(|l| l.to_string()).unwrap_or_default()
@@ -139,7 +208,7 @@ pub(crate) fn at(s: &Socket) -> String {
 use crate::addr::SockAddr;
 use crate::errno::Errno;
 use crate::host::State;
-use crate::os::{Decision, Os};
+use crate::os::{Decision, Os, Route};
 
 /// The checks before any lookup, in `in_pcbbind`'s order: already bound,
 /// a v4-mapped address on a v6-only socket, an address the host lacks.
@@ -160,10 +229,10 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
                 String::new()
             };
             return Some(Decision::fail(
-                Errno::Inval,
+                Errno::AddrNotAvail,
                 "bsd.bind.mapped-on-v6only",
                 format!(
-                    "{name} is IPV6_V6ONLY{default}, so it cannot bind the v4-mapped address {}",
+                    "{name} is IPV6_V6ONLY{default}, so {os} looks the v4-mapped address {} up as an IPv6 address of this host, finds none, and answers EADDRNOTAVAIL",
                     addr.ip
                 ),
             ));

@@ -11,7 +11,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{self, at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
@@ -223,106 +223,159 @@ impl OsRules for FreeBsd {
             })
     }
 
-    /// §2.2 (FreeBSD 14): LB groups first (exact address, then wildcard),
-    /// then the newest bound exact-address listener, then the newest
-    /// wildcard one (IPv6 dual-stack wildcards last).
+    /// The SYN lookup of FreeBSD 14 (`in_pcblookup_hash_smr`): LB groups
+    /// first (exact address, then wildcard), then the wildcard hash chain.
+    /// The lookup does not check the state: a bound socket that is not
+    /// listening answers with a reset (`tcp_input`, `TCPS_CLOSED`).
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
         let space = if dst.ip.is_ipv4() {
             Space::V4
         } else {
             Space::V6
         };
-        let (exact, wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
-        for (class, label) in [
-            (&exact, "exact-address"),
-            (&wild, "wildcard"),
-            (&wild_mapped, "wildcard"),
-        ] {
-            let lb: Vec<&Socket> = class
-                .iter()
-                .copied()
-                .filter(|s| s.opts.reuseport_lb)
-                .collect();
-            if !lb.is_empty() {
-                let mut members: Vec<&Socket> = lb;
-                members.sort_by_key(|s| s.bound_seq);
-                let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
-                let chosen = ids[(host.tuple_hash(src, dst) as usize) % ids.len()];
-                let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
-                let why = format!("{} form a {label} SO_REUSEPORT_LB group on {}; FreeBSD looks in LB groups before any other socket and picks a member by a hash of the 4-tuple", names.join(", "), at(members[0]));
-                return if ids.len() == 1 {
-                    Route::To {
-                        listener: chosen,
-                        rule: "freebsd.route.lb-group",
-                        why,
-                    }
-                } else {
-                    Route::Group {
-                        members: ids,
-                        chosen,
-                        rule: "freebsd.route.lb-group",
-                        why,
-                    }
+        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        if let Some(r) = lb_route(host, &c, src, dst) {
+            return r;
+        }
+        // The wildcard hash chain keeps exact-address PCBs before wildcard
+        // ones, newest first. The SMR fast path takes the first match; the
+        // locked fallback (taken when the fast path cannot lock the PCB)
+        // keeps the first exact match but the *last* IPv4 wildcard, and
+        // dual-stack wildcards only after every IPv4 one.
+        let (fast, locked) = match c.exact.last().copied() {
+            Some(e) => (e, e),
+            None => {
+                let mut all_wild: Vec<&Socket> =
+                    c.wild.iter().chain(&c.wild_mapped).copied().collect();
+                all_wild.sort_by_key(|s| s.bound_seq);
+                let Some(fast) = all_wild.last().copied() else {
+                    return Route::Refused {
+                        rule: "common.route.no-listener",
+                        why: format!("nothing is listening on {dst}"),
+                    };
                 };
+                let locked = c
+                    .wild
+                    .first()
+                    .or(c.wild_mapped.first())
+                    .copied()
+                    .unwrap_or(fast);
+                (fast, locked)
             }
-        }
-        fn pick<'h>(class: &[&'h Socket]) -> Option<&'h Socket> {
-            class.iter().max_by_key(|s| s.bound_seq).copied()
-        }
-        if let Some(s) = pick(&exact) {
-            let (rule, why) = if exact.len() > 1 {
-                ("freebsd.route.newest-bound", format!("{} listeners share {}; FreeBSD 14 gives every connection to the most recently bound, {}", exact.len(), at(s), s.label))
-            } else if !wild.is_empty() || !wild_mapped.is_empty() {
-                (
-                    "bsd.route.exact-before-wildcard",
-                    format!(
-                        "{} is listening on exactly {}; a specific address beats a wildcard one",
-                        s.label,
-                        at(s)
-                    ),
-                )
-            } else {
-                (
-                    "bsd.route.listener",
-                    format!(
-                        "{} is the listener on {} that matches {dst}",
-                        s.label,
-                        at(s)
-                    ),
-                )
-            };
-            return Route::To {
-                listener: s.id,
-                rule,
-                why,
+        };
+        let exact = !c.exact.is_empty();
+        if fast.id != locked.id && fast.is_listening() && locked.is_listening() {
+            return Route::Undefined {
+                candidates: vec![fast.id, locked.id],
+                rule: "freebsd.route.fast-or-locked-path",
+                why: format!("{} and {} both listen on wildcards of port {}; FreeBSD 14's lock-free lookup gives the connection to the newest, {}, but its locked fallback (used when the first cannot lock the socket) to {}, so either may take it", fast.label, locked.label, dst.port, fast.label, locked.label),
             };
         }
-        for class in [&wild, &wild_mapped] {
-            if let Some(s) = pick(class) {
-                let (rule, why) = if class.len() > 1 {
-                    ("freebsd.route.newest-bound", format!("{} listeners share {}; FreeBSD 14 gives every connection to the most recently bound, {}", class.len(), at(s), s.label))
-                } else {
-                    (
-                        "bsd.route.listener",
-                        format!(
-                            "{} is the listener on {} that matches {dst}",
-                            s.label,
-                            at(s)
-                        ),
-                    )
-                };
-                return Route::To {
-                    listener: s.id,
-                    rule,
-                    why,
-                };
-            }
-        }
-        Route::Refused {
-            rule: "common.route.no-listener",
-            why: format!("nothing is listening on {dst}"),
-        }
+        let class_len = if exact {
+            c.exact.len()
+        } else {
+            c.wild.len() + c.wild_mapped.len()
+        };
+        let (rule, why) = if class_len > 1 {
+            ("freebsd.route.newest-bound", format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
+        } else if exact && (!c.wild.is_empty() || !c.wild_mapped.is_empty()) {
+            (
+                "bsd.route.exact-before-wildcard",
+                format!(
+                    "{} is bound to exactly {}; a specific address beats a wildcard one",
+                    fast.label,
+                    at(fast)
+                ),
+            )
+        } else {
+            (
+                "bsd.route.listener",
+                format!(
+                    "{} is the socket on {} that matches {dst}",
+                    fast.label,
+                    at(fast)
+                ),
+            )
+        };
+        bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
+
+    /// `tcp_twstart`: with `net.inet.tcp.nolocaltimewait` (on by default
+    /// since 14.0) a connection whose foreign address is local is closed at
+    /// once instead of entering TIME_WAIT.
+    fn close_without_time_wait(&self, host: &Host, s: &Socket) -> Option<Decision> {
+        let r = s.remote?;
+        host.is_local(r.ip).then(|| {
+            Decision::ok_by(
+                "freebsd.close.no-local-time-wait",
+                format!("{} closed first, but its peer {r} is on this host: FreeBSD (net.inet.tcp.nolocaltimewait, on by default since 14.0) keeps no TIME_WAIT for a local connection, so {} is free at once", s.label, s.local.map(|l| l.to_string()).unwrap_or_default()),
+            )
+        })
+    }
+
+    /// `tcp6_usr_connect`: a v4-mapped destination on a v6-only socket.
+    fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
+        Decision::fail(
+            Errno::Inval,
+            "freebsd.connect.mapped-on-v6only",
+            format!(
+                "{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL",
+                s.label
+            ),
+        )
+    }
+}
+
+/// The reset a non-listening socket sends when the lookup picks it.
+fn not_listening(s: &Socket, dst: SockAddr) -> Route {
+    Route::Refused {
+        rule: "freebsd.route.not-listening",
+        why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; FreeBSD answers with a reset (TCPS_CLOSED), even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
+    }
+}
+
+/// FreeBSD's SO_REUSEPORT_LB groups: a socket joins at bind() (the group
+/// lookup does not check its state), a dual-stack wildcard socket joins none,
+/// and an exact-address group comes before a wildcard one.
+fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
+    for (class, label) in [(&c.exact, "exact-address"), (&c.wild, "wildcard")] {
+        let members: Vec<&Socket> = class
+            .iter()
+            .copied()
+            .filter(|s| {
+                s.bind_opts.reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts.v6only)
+            })
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
+        let k = (host.tuple_hash(src, dst) as usize) % ids.len();
+        let chosen = members[k];
+        let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
+        if !chosen.is_listening() {
+            return Some(Route::Refused {
+                rule: "freebsd.route.lb-member-not-listening",
+                why: format!("{} form a {label} SO_REUSEPORT_LB group on {} (a socket joins at bind()); the 4-tuple's hash picks {}, which is not listening, so FreeBSD answers with a reset", names.join(", "), at(chosen), chosen.label),
+            });
+        }
+        let why = format!("{} form a {label} SO_REUSEPORT_LB group on {}; FreeBSD looks in LB groups before any other socket and picks a member by a hash of the 4-tuple", names.join(", "), at(members[0]));
+        return Some(if ids.len() == 1 {
+            Route::To {
+                listener: chosen.id,
+                rule: "freebsd.route.lb-group",
+                why,
+            }
+        } else {
+            Route::Group {
+                members: ids,
+                chosen: chosen.id,
+                rule: "freebsd.route.lb-group",
+                why,
+            }
+        });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use std::net::IpAddr;
 
-use super::bsd::{self, at, listener_classes, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
@@ -160,23 +160,26 @@ impl OsRules for MacOs {
             })
     }
 
-    /// §3: exact address → the newest bound; wildcard → the oldest bound
-    /// (IPv4 wildcards before dual-stack IPv6 ones). No load balancing.
+    /// XNU's `in_pcblookup_hash` with a wildcard: the first exact-address
+    /// match in the chain (newest first, so the newest bound), else the last
+    /// IPv4 wildcard match (the oldest bound), else the last dual-stack one.
+    /// It does not look at the state: when the socket it finds is not
+    /// listening, `tcp_input` drops the SYN (`TCPS_CLOSED` → `drop`).
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
         let space = if dst.ip.is_ipv4() {
             Space::V4
         } else {
             Space::V6
         };
-        let (exact, wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
-        if let Some(s) = exact.iter().max_by_key(|s| s.bound_seq) {
-            let (rule, why) = if exact.len() > 1 {
-                ("macos.route.newest-exact", format!("{} listeners share {}; XNU finds the most recently bound first and gives it every connection: {}", exact.len(), at(s), s.label))
-            } else if !wild.is_empty() || !wild_mapped.is_empty() {
+        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        if let Some(&s) = c.exact.last() {
+            let (rule, why) = if c.exact.len() > 1 {
+                ("macos.route.newest-exact", format!("{} sockets are bound to {}; XNU finds the most recently bound first and gives it every connection: {}", c.exact.len(), at(s), s.label))
+            } else if !c.wild.is_empty() || !c.wild_mapped.is_empty() {
                 (
                     "bsd.route.exact-before-wildcard",
                     format!(
-                        "{} is listening on exactly {}; a specific address beats a wildcard one",
+                        "{} is bound to exactly {}; a specific address beats a wildcard one",
                         s.label,
                         at(s)
                     ),
@@ -184,44 +187,56 @@ impl OsRules for MacOs {
             } else {
                 (
                     "bsd.route.listener",
-                    format!(
-                        "{} is the listener on {} that matches {dst}",
-                        s.label,
-                        at(s)
-                    ),
+                    format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
                 )
             };
-            return Route::To {
-                listener: s.id,
-                rule,
-                why,
-            };
+            return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
-        for class in [&wild, &wild_mapped] {
-            if let Some(s) = class.iter().min_by_key(|s| s.bound_seq) {
+        for class in [&c.wild, &c.wild_mapped] {
+            if let Some(&s) = class.first() {
                 let (rule, why) = if class.len() > 1 {
-                    ("macos.route.oldest-wildcard", format!("{} listeners share {}; XNU's lookup keeps the last wildcard match, the oldest bound, {} (read from the code, not yet confirmed by experiment)", class.len(), at(s), s.label))
+                    ("macos.route.oldest-wildcard", format!("{} sockets are bound to {}; XNU's lookup keeps the last wildcard match of its newest-first list, the oldest bound, {}", class.len(), at(s), s.label))
                 } else {
                     (
                         "bsd.route.listener",
-                        format!(
-                            "{} is the listener on {} that matches {dst}",
-                            s.label,
-                            at(s)
-                        ),
+                        format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
                     )
                 };
-                return Route::To {
-                    listener: s.id,
-                    rule,
-                    why,
-                };
+                return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
         Route::Refused {
             rule: "common.route.no-listener",
             why: format!("nothing is listening on {dst}"),
         }
+    }
+
+    /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
+    /// socket is EAFNOSUPPORT.
+    fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
+        Decision::fail(
+            Errno::AfNoSupport,
+            "macos.connect.mapped-on-v6only",
+            format!("{} is IPV6_V6ONLY, so XNU refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label),
+        )
+    }
+
+    /// `tcp_connect`: "Prevent self-connect" — the local address and the
+    /// bound port equal the destination.
+    fn refuse_self_connect(&self, s: &Socket, local: SockAddr) -> Option<Decision> {
+        Some(Decision::fail(
+            Errno::Inval,
+            "macos.connect.self",
+            format!("{} is bound to {local} and connects to that same address and port; XNU refuses a self-connect with EINVAL", s.label),
+        ))
+    }
+}
+
+/// XNU drops a SYN that its lookup hands to a socket that is not listening.
+fn dropped(s: &Socket, dst: SockAddr) -> Route {
+    Route::Dropped {
+        rule: "macos.route.not-listening",
+        why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; XNU drops the SYN without an answer, so the client's connect() times out, even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
     }
 }
 

@@ -179,8 +179,23 @@ pub enum Route {
         rule: &'static str,
         why: String,
     },
-    /// No listener: the connection is refused.
+    /// No listener: the connection is refused (a reset: ECONNREFUSED).
     Refused { rule: &'static str, why: String },
+    /// The SYN is dropped without an answer: the client's connect() gives up
+    /// with ETIMEDOUT (XNU, when its lookup finds a socket that is not
+    /// listening).
+    Dropped { rule: &'static str, why: String },
+}
+
+impl Route {
+    /// The client's error when no socket accepts: ECONNREFUSED or ETIMEDOUT.
+    pub fn failure(&self) -> Option<(Errno, &'static str, &str)> {
+        match self {
+            Route::Refused { rule, why } => Some((Errno::ConnRefused, rule, why)),
+            Route::Dropped { rule, why } => Some((Errno::TimedOut, rule, why)),
+            _ => None,
+        }
+    }
 }
 
 /// One OS's rules. Methods take the host read-only and return answers; the
@@ -233,6 +248,33 @@ pub trait OsRules: Sync {
     /// The local address a socket keeps after a refused connect() that chose
     /// `src` as its source, if it changes.
     fn address_after_refused_connect(&self, _s: &Socket, _src: IpAddr) -> Option<IpAddr> {
+        None
+    }
+
+    /// An active close that leaves no TIME_WAIT behind (FreeBSD, for a
+    /// connection whose peer is on this host): the rule that says so. `None`
+    /// keeps the usual TIME_WAIT.
+    fn close_without_time_wait(&self, _host: &Host, _s: &Socket) -> Option<Decision> {
+        None
+    }
+
+    /// connect() from an IPV6_V6ONLY socket to an IPv4 (v4-mapped)
+    /// destination. Linux answers ENETUNREACH (measured); the BSDs differ.
+    fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
+        Decision::fail(
+            Errno::NetUnreach,
+            "common.connect.v6only-to-ipv4",
+            format!(
+                "{} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}",
+                s.label
+            ),
+        )
+    }
+
+    /// connect() from a bound socket to its own address and port: `Some`
+    /// refuses it (XNU); `None` lets the SYN meet itself (TCP simultaneous
+    /// open, Linux and FreeBSD).
+    fn refuse_self_connect(&self, _s: &Socket, _local: SockAddr) -> Option<Decision> {
         None
     }
 
