@@ -828,7 +828,7 @@ impl Host {
         let s = self.socket(id);
         let name = s.label.clone();
         match s.state {
-            State::Listening => return rules.connect_on_listener(),
+            State::Listening => return rules.connect_on_listener(s),
             State::Connected | State::Reset => {
                 return Decision::fail(
                     Errno::IsConn,

@@ -33,6 +33,16 @@ pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
     }
 }
 
+/// An AF_INET6 socket on `::` that also takes IPv4 (IPV6_V6ONLY off): the
+/// kernels' `INP_IPV4 | INP_IPV6` PCB. A socket bound to `::ffff:0.0.0.0`
+/// is not one (its PCB is IPv4 only).
+pub(crate) fn is_dual_stack_wildcard(s: &Socket) -> bool {
+    s.is_v6()
+        && !s.opts.v6only
+        && s.local
+            .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if a.is_unspecified()))
+}
+
 /// The space and address a new binding of `s` to `ip` lives at.
 pub(crate) fn space_of(s: &Socket, ip: IpAddr) -> (Space, IpAddr) {
     match ip {
@@ -44,16 +54,22 @@ pub(crate) fn space_of(s: &Socket, ip: IpAddr) -> (Space, IpAddr) {
     }
 }
 
+/// FreeBSD's `in_pcblookup_local` charges +3 for an IPv6 PCB seen from
+/// IPv4; XNU's charges nothing for it.
+pub(crate) const FREEBSD_MAPPED_COST: u32 = 3;
+pub(crate) const XNU_MAPPED_COST: u32 = 0;
+
 /// `in_pcblookup_local(..., INPLOOKUP_WILDCARD)`: the best-fitting PCB on the
-/// port. Cost: +1 connected, +1 when exactly one side is a wildcard, +3 for
-/// an IPv6 PCB seen from IPv4; the lowest cost wins, first found on a tie
-/// (lists are newest first).
+/// port. Cost: +1 connected, +1 when exactly one side is a wildcard,
+/// `mapped_cost` for an IPv6 PCB seen from IPv4; the lowest cost wins, first
+/// found on a tie (lists are newest first).
 pub(crate) fn lookup_wild<'h>(
     host: &'h Host,
     space: Space,
     ip: IpAddr,
     port: u16,
     me: &Socket,
+    mapped_cost: u32,
 ) -> Option<&'h Socket> {
     let owners = host.owners_iter(port, me.id).rev();
     let mut best: Option<(&Socket, u32)> = None;
@@ -71,8 +87,8 @@ pub(crate) fn lookup_wild<'h>(
         } else if !is_wildcard(ip) {
             cost += 1;
         }
-        if mapped {
-            cost += 3;
+        if mapped && is_dual_stack_wildcard(t) {
+            cost += mapped_cost;
         }
         if best.is_none_or(|(_, c)| cost < c) {
             best = Some((t, cost));
@@ -129,7 +145,8 @@ pub(crate) fn listener_classes(
     (exact, wild, wild_mapped)
 }
 
-/// What an incoming SYN to `dst` can match, by class. The BSD lookup
+/// What an incoming SYN to `dst` can match, by class, each oldest bound
+/// first. The BSD lookup
 /// (`in_pcblookup_hash*` with `INPLOOKUP_WILDCARD`) walks every unconnected
 /// PCB of the port and never looks at the TCP state, so a socket that is
 /// bound but not listening is as much a candidate as a listener; what
@@ -143,7 +160,9 @@ pub(crate) struct SynClasses<'h> {
     /// for IPv6).
     pub wild: Vec<&'h Socket>,
     /// Dual-stack `::` sockets seen from the IPv4 side.
-    pub wild_mapped: Vec<&'h Socket>,
+    pub dual: Vec<&'h Socket>,
+    /// AF_INET6 sockets bound to `::ffff:0.0.0.0`.
+    pub mapped_any: Vec<&'h Socket>,
 }
 
 pub(crate) fn syn_classes<'h>(
@@ -155,7 +174,8 @@ pub(crate) fn syn_classes<'h>(
     let mut c = SynClasses {
         exact: Vec::new(),
         wild: Vec::new(),
-        wild_mapped: Vec::new(),
+        dual: Vec::new(),
+        mapped_any: Vec::new(),
     };
     let mut owners = host.owners(port, usize::MAX);
     owners.sort_by_key(|s| s.bound_seq);
@@ -169,10 +189,12 @@ pub(crate) fn syn_classes<'h>(
         if addr == dst {
             c.exact.push(s);
         } else if is_wildcard(addr) {
-            if mapped {
-                c.wild_mapped.push(s);
-            } else {
+            if !mapped {
                 c.wild.push(s);
+            } else if is_dual_stack_wildcard(s) {
+                c.dual.push(s);
+            } else {
+                c.mapped_any.push(s);
             }
         }
     }
@@ -328,12 +350,16 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     )
 }
 
-/// `connect()` on a listener; `call` names the kernel function that refuses.
-pub(crate) fn connect_on_listener(call: &str) -> Decision {
+/// `connect()` on a listener; `call` names the kernel function that refuses
+/// and `errno` its answer.
+pub(crate) fn connect_on_listener(call: &str, errno: Errno) -> Decision {
     Decision::fail(
-        Errno::OpNotSupp,
+        errno,
         "bsd.connect.on-listener",
-        format!("a listening socket cannot connect ({call} answers EOPNOTSUPP)"),
+        format!(
+            "a listening socket cannot connect ({call} answers {})",
+            errno.unix_name()
+        ),
     )
 }
 

@@ -44,44 +44,49 @@ impl FreeBsd {
         if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
-            lookup_wild(host, space, ip, port, s)
+            lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)
         }
     }
 
-    /// Step 5 and Step 6 of §2.1 for one port.
-    fn check_port(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
+    /// The different-user check of `in_pcbbind_setup` / `in6_pcbbind`:
+    /// another user's unconnected socket on an overlapping address blocks
+    /// the bind (root is exempt: PRIV_NETINET_REUSEPORT), except a wildcard
+    /// SO_REUSEPORT_LB group seen from a wildcard bind.
+    fn other_user(
+        &self,
+        host: &Host,
+        s: &Socket,
+        space: Space,
+        ip: IpAddr,
+        port: u16,
+    ) -> Option<Decision> {
+        let t = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        let lb_exception =
+            is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
+        (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
+            Decision::fail(
+                Errno::AddrInUse,
+                "freebsd.bind.other-user",
+                format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
+            )
+        })
+    }
+
+    /// The main check: the lookup the new socket's own options select, then
+    /// "both set SO_REUSEPORT" or "both set SO_REUSEPORT_LB".
+    fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
         let me = &s.label;
-        // Step 5: a different user's unconnected binding blocks the port
-        // (root is exempt: PRIV_NETINET_REUSEPORT).
-        if s.uid != 0 {
-            if let Some(t) = lookup_wild(host, space, ip, port, s) {
-                let lb_exception =
-                    is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
-                if !t.is_connected() && !lb_exception && t.uid != s.uid {
-                    return Decision::fail(
-                        Errno::AddrInUse,
-                        "freebsd.bind.other-user",
-                        format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
-                    );
-                }
-            }
-        }
-        // Step 6: the main check.
         if let Some(t) = self.lookup(host, s, space, ip, port) {
             let shared_port = s.opts.reuseport && t.opts.reuseport;
             let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
             if shared_port || shared_lb {
-                let opt = if shared_port {
-                    "SO_REUSEPORT"
+                let (rule, opt) = if shared_port {
+                    ("bsd.bind.reuseport-both", "SO_REUSEPORT")
                 } else {
-                    "SO_REUSEPORT_LB"
+                    ("freebsd.bind.reuseport-lb-both", "SO_REUSEPORT_LB")
                 };
                 return Decision::ok_by(
-                    if shared_port {
-                        "bsd.bind.reuseport-both"
-                    } else {
-                        "freebsd.bind.reuseport-lb-both"
-                    },
+                    rule,
                     format!(
                         "{me} and {} both set {opt}, so they may share exactly {}",
                         t.label,
@@ -92,16 +97,31 @@ impl FreeBsd {
             return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
-            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+            if let Some(t) = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST) {
                 return bsd::allowed_by_new_flag(host, s, t, Os::FreeBsd);
             }
         }
         Decision::ok()
     }
 
-    /// A dual-stack `::` bind also checks the IPv4 side (15's
-    /// `in6_pcbbind_avail`): it conflicts with an IPv4 specific binding or
-    /// another dual-stack wildcard, not with a plain AF_INET 0.0.0.0.
+    /// `in6_pcbbind`'s different-user check of the IPv4 side of a dual-stack
+    /// `::` bind: no exemption for reuse options or LB groups, only for
+    /// connected sockets.
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+        let t = lookup_wild(host, Space::V4, any, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        (!t.is_connected() && t.uid != s.uid).then(|| {
+            Decision::fail(
+                Errno::AddrInUse,
+                "freebsd.bind.dual-stack-other-user",
+                format!("{} is dual-stack (IPV6_V6ONLY off), so FreeBSD also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; no reuse option exempts it", s.label, t.label, at(t), t.user, s.user),
+            )
+        })
+    }
+
+    /// `in6_pcbbind`'s main check of the IPv4 side of a dual-stack `::`
+    /// bind: an IPv4 specific binding or another IPv6 socket on the IPv4
+    /// wildcard blocks it; a plain AF_INET `0.0.0.0` does not.
     fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
@@ -118,13 +138,26 @@ impl FreeBsd {
         Decision::ok()
     }
 
+    /// Every address check in `in6_pcbbind`'s order: users (IPv6 side, then
+    /// the IPv4 side of a dual-stack `::`), then the main check (likewise).
     fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
         let (space, ip) = space_of(s, ip);
-        let d = self.check_port(host, s, space, ip, port);
+        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts.v6only;
+        if s.uid != 0 {
+            if let Some(d) = self.other_user(host, s, space, ip, port) {
+                return d;
+            }
+            if dual_any {
+                if let Some(d) = self.other_user_v4_side(host, s, port) {
+                    return d;
+                }
+            }
+        }
+        let d = self.main_check(host, s, space, ip, port);
         if !d.is_ok() {
             return d;
         }
-        if space == Space::V6 && is_wildcard(ip) && !s.opts.v6only {
+        if dual_any {
             let d4 = self.check_v4_side(host, s, port);
             if !d4.is_ok() {
                 return d4;
@@ -199,8 +232,14 @@ impl OsRules for FreeBsd {
         bsd::listen(host, s, Os::FreeBsd)
     }
 
-    fn connect_on_listener(&self) -> Decision {
-        bsd::connect_on_listener("tcp_usr_connect")
+    /// `tcp_usr_connect`: `if (SOLISTENING(so)) { error = EOPNOTSUPP;`;
+    /// `tcp6_usr_connect`: `if (SOLISTENING(so)) { error = EINVAL;`.
+    fn connect_on_listener(&self, s: &Socket) -> Decision {
+        if s.is_v6() {
+            bsd::connect_on_listener("tcp6_usr_connect", Errno::Inval)
+        } else {
+            bsd::connect_on_listener("tcp_usr_connect", Errno::OpNotSupp)
+        }
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
@@ -237,29 +276,26 @@ impl OsRules for FreeBsd {
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }
-        // The wildcard hash chain keeps exact-address PCBs before wildcard
-        // ones, newest first. The SMR fast path takes the first match; the
-        // locked fallback (taken when the fast path cannot lock the PCB)
-        // keeps the first exact match but the *last* IPv4 wildcard, and
-        // dual-stack wildcards only after every IPv4 one.
+        // The wildcard hash chain keeps exact-address PCBs first, then the
+        // IPv4 and dual-stack wildcards, newest first (`_in_pcbinshash_wild`,
+        // `_in6_pcbinshash_wild`), and AF_INET6 sockets on `::ffff:0.0.0.0`
+        // at the tail, oldest first. The SMR fast path takes the first match.
+        // The locked fallback (taken when the fast path cannot lock the PCB)
+        // keeps the first exact match, else the *last* AF_INET wildcard, else
+        // the last IPv6 one (`local_wild_mapped`).
         let (fast, locked) = match c.exact.last().copied() {
             Some(e) => (e, e),
             None => {
-                let mut all_wild: Vec<&Socket> =
-                    c.wild.iter().chain(&c.wild_mapped).copied().collect();
-                all_wild.sort_by_key(|s| s.bound_seq);
-                let Some(fast) = all_wild.last().copied() else {
+                let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
+                front.sort_by_key(|s| s.bound_seq);
+                let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return Route::Refused {
                         rule: "common.route.no-listener",
                         why: format!("nothing is listening on {dst}"),
                     };
                 };
-                let locked = c
-                    .wild
-                    .first()
-                    .or(c.wild_mapped.first())
-                    .copied()
-                    .unwrap_or(fast);
+                let last_inet6 = c.mapped_any.last().or(c.dual.first());
+                let locked = c.wild.first().or(last_inet6).copied().unwrap_or(fast);
                 (fast, locked)
             }
         };
@@ -274,11 +310,11 @@ impl OsRules for FreeBsd {
         let class_len = if exact {
             c.exact.len()
         } else {
-            c.wild.len() + c.wild_mapped.len()
+            c.wild.len() + c.dual.len() + c.mapped_any.len()
         };
         let (rule, why) = if class_len > 1 {
             ("freebsd.route.newest-bound", format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
-        } else if exact && (!c.wild.is_empty() || !c.wild_mapped.is_empty()) {
+        } else if exact && (!c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty()) {
             (
                 "bsd.route.exact-before-wildcard",
                 format!(
@@ -313,16 +349,30 @@ impl OsRules for FreeBsd {
         })
     }
 
-    /// `tcp6_usr_connect`: a v4-mapped destination on a v6-only socket.
+    /// `tcp6_usr_connect` with a v4-mapped destination: EINVAL on an
+    /// IPV6_V6ONLY socket; EAFNOSUPPORT on a dual-stack socket that bound a
+    /// specific IPv6 address (its PCB lost INP_IPV4 at bind).
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
-        Decision::fail(
-            Errno::Inval,
-            "freebsd.connect.mapped-on-v6only",
-            format!(
-                "{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL",
-                s.label
-            ),
-        )
+        // The flag as the program set it: the host marks any specific IPv6
+        // bind v6-only, which FreeBSD does not.
+        let flag = if s.local.is_some() {
+            s.bind_opts.v6only
+        } else {
+            s.opts.v6only
+        };
+        if flag {
+            Decision::fail(
+                Errno::Inval,
+                "freebsd.connect.mapped-on-v6only",
+                format!("{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL", s.label),
+            )
+        } else {
+            Decision::fail(
+                Errno::AfNoSupport,
+                "freebsd.connect.mapped-from-v6-bound",
+                format!("{} is bound to the IPv6 address {}, which took IPv4 away from it, so FreeBSD refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label, at(s)),
+            )
+        }
     }
 }
 

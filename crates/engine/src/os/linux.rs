@@ -429,7 +429,7 @@ impl OsRules for Linux {
         }
     }
 
-    fn connect_on_listener(&self) -> Decision {
+    fn connect_on_listener(&self, _s: &Socket) -> Decision {
         Decision::fail(
             Errno::IsConn,
             "linux.connect.on-listener",

@@ -26,31 +26,61 @@ const EPHEMERAL: (u16, u16) = (49152, 65535);
 const RESERVED: u16 = 1024;
 /// 2 × MSL (`net.inet.tcp.msl` = 15 s).
 const TIME_WAIT_MS: u64 = 30_000;
+/// `bsd/net/restricted_in_port.c`: TCP 55555 needs an Apple-private
+/// entitlement on macOS.
+const RESTRICTED_TCP_PORT: u16 = 55555;
 
 fn any_reuse(s: &Socket) -> bool {
     s.opts.reuseaddr || s.opts.reuseport
 }
 
+fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Option<&'h Socket> {
+    lookup_wild(host, space, ip, port, s, bsd::XNU_MAPPED_COST)
+}
+
+/// A multicast or broadcast address, which TCP refuses outright.
+fn multicast_or_broadcast(ip: IpAddr) -> bool {
+    match crate::addr::unmap(ip) {
+        IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
+        IpAddr::V6(a) => a.is_multicast(),
+    }
+}
+
 impl MacOs {
-    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
+    /// The different-user check (`in_pcbbind` 1056-1086, `in6_pcbbind`
+    /// 398-416): another user's best-fitting socket blocks the bind. IPv4
+    /// skips it when both addresses are wildcards; IPv6 only when `t` also
+    /// set SO_REUSEPORT.
+    fn other_user(
+        &self,
+        host: &Host,
+        s: &Socket,
+        space: Space,
+        ip: IpAddr,
+        port: u16,
+    ) -> Option<Decision> {
+        let t = wild(host, s, space, ip, port)?;
+        let one_specific = !is_wildcard(ip) || !t.is_wildcard();
+        let applies = match space {
+            Space::V4 => one_specific,
+            Space::V6 => one_specific || !t.opts.reuseport,
+        };
+        (applies && t.uid != s.uid).then(|| {
+            Decision::fail(
+                Errno::AddrInUse,
+                "macos.bind.other-user",
+                format!("{} holds {} and belongs to {}, not {}; XNU refuses a different user's overlapping bind unless both addresses are wildcards (and, for IPv6, the other socket set SO_REUSEPORT)", t.label, at(t), t.user, s.user),
+            )
+        })
+    }
+
+    /// The main check (`in_pcbbind` 1087-1111, `in6_pcbbind` 460-474).
+    fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
         let me = &s.label;
-        // The different-user check: only where one side is a specific address.
-        if s.uid != 0 {
-            if let Some(t) = lookup_wild(host, space, ip, port, s) {
-                if (!is_wildcard(ip) || !t.is_wildcard()) && t.uid != s.uid {
-                    return Decision::fail(
-                        Errno::AddrInUse,
-                        "macos.bind.other-user",
-                        format!("{} holds {} and belongs to {}, not {}; XNU refuses a different user's overlapping bind when either address is specific", t.label, at(t), t.user, s.user),
-                    );
-                }
-            }
-        }
         let found = if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
-            lookup_wild(host, space, ip, port, s)
+            wild(host, s, space, ip, port)
         };
         if let Some(t) = found {
             if s.opts.reuseport && t.opts.reuseport {
@@ -73,14 +103,81 @@ impl MacOs {
                     ),
                 );
             }
+            // `in_pcbbind` 1094-1097: two AF_INET6 sockets may both hold the
+            // IPv4 wildcard (a dual-stack `[::]`, then `[::ffff:0.0.0.0]`).
+            if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
+                return Decision::ok_by(
+                    "macos.bind.v6-wildcards-share-ipv4",
+                    format!("{} already holds the IPv4 wildcard of port {port} through {}, but both are AF_INET6 sockets on the wildcard, which XNU lets share it", t.label, at(t)),
+                );
+            }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
-            if let Some(t) = lookup_wild(host, space, ip, port, s) {
+            if let Some(t) = wild(host, s, space, ip, port) {
                 return bsd::allowed_by_new_flag(host, s, t, Os::MacOs);
             }
         }
         Decision::ok()
+    }
+
+    /// A dual-stack `[::]` bind also looks at the IPv4 side, `0.0.0.0:port`
+    /// (`in6_pcbbind` 417-438 for another user, 475-496 for the main
+    /// check): an IPv4 specific binding, or another AF_INET6 socket there,
+    /// blocks it unless both set SO_REUSEPORT (another user's, unless that
+    /// one set SO_REUSEPORT); a plain AF_INET `0.0.0.0` does not.
+    fn ipv4_side(&self, host: &Host, s: &Socket, port: u16, user_check: bool) -> Option<Decision> {
+        let any = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
+        let blocks = |t: &Socket| !t.is_wildcard() || t.is_v6();
+        if user_check {
+            let t = wild(host, s, Space::V4, any, port)?;
+            return (!t.opts.reuseport && t.uid != s.uid && blocks(t)).then(|| {
+                Decision::fail(
+                    Errno::AddrInUse,
+                    "macos.bind.dual-stack-other-user",
+                    format!("{} is dual-stack, so XNU also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; another user's overlapping binding blocks it even with SO_REUSEADDR", s.label, t.label, at(t), t.user, s.user),
+                )
+            });
+        }
+        let t = if any_reuse(s) {
+            lookup_exact(host, Space::V4, any, port, s)
+        } else {
+            wild(host, s, Space::V4, any, port)
+        }?;
+        (!(s.opts.reuseport && t.opts.reuseport) && blocks(t)).then(|| {
+            Decision::fail(
+                Errno::AddrInUse,
+                "macos.bind.dual-stack-ipv4-side",
+                format!("{} is dual-stack (IPV6_V6ONLY off), so XNU also checks 0.0.0.0:{port} on IPv4, where {} holds {}; only SO_REUSEPORT on both would let them share", s.label, t.label, at(t)),
+            )
+        })
+    }
+
+    /// Every address check of `in_pcbbind` / `in6_pcbbind`, in XNU's order:
+    /// users (IPv6, then the IPv4 side), then the main check (likewise).
+    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
+        let (space, ip) = space_of(s, ip);
+        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts.v6only;
+        if s.uid != 0 {
+            if let Some(d) = self.other_user(host, s, space, ip, port) {
+                return d;
+            }
+            if dual_any {
+                if let Some(d) = self.ipv4_side(host, s, port, true) {
+                    return d;
+                }
+            }
+        }
+        let d = self.main_check(host, s, space, ip, port);
+        if !d.is_ok() {
+            return d;
+        }
+        if dual_any {
+            if let Some(d4) = self.ipv4_side(host, s, port, false) {
+                return d4;
+            }
+        }
+        d
     }
 }
 
@@ -108,24 +205,51 @@ impl OsRules for MacOs {
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        // `tcp_usr_bind` / `tcp6_usr_bind` refuse these before `in_pcbbind`.
+        if multicast_or_broadcast(addr.ip) {
+            return BindAnswer::fail(Decision::fail(
+                Errno::AfNoSupport,
+                "macos.tcp.multicast",
+                format!("{} is a multicast or broadcast address; XNU's TCP refuses to bind it with EAFNOSUPPORT", addr.ip),
+            ));
+        }
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::MacOs) {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
             return BindAnswer::fail(Decision::fail(Errno::Access, "macos.bind.privileged-specific", format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
         }
+        if addr.port == RESTRICTED_TCP_PORT {
+            return BindAnswer::fail(Decision::fail(
+                Errno::AddrInUse,
+                "macos.bind.restricted-port",
+                format!("TCP port {RESTRICTED_TCP_PORT} is reserved on macOS for an Apple service with a private entitlement; any other process, root included, gets EADDRINUSE"),
+            ));
+        }
         if addr.port == 0 {
             // Implicit binds always take an unused port (`wild = 1`).
             let (lo, hi) = EPHEMERAL;
             let (space, ip) = space_of(s, addr.ip);
-            return BindAnswer::ephemeral(
-                (lo..=hi)
-                    .find(|&p| !host.port_in_use(p))
-                    .or_else(|| (lo..=hi).find(|&p| lookup_wild(host, space, ip, p, s).is_none())),
-                "bsd.bind.ephemeral-exhausted",
-                EPHEMERAL,
-                addr.ip,
-            );
+            let found = (lo..=hi)
+                .find(|&p| !host.port_in_use(p))
+                .or_else(|| (lo..=hi).find(|&p| wild(host, s, space, ip, p).is_none()));
+            return match found {
+                Some(port) => BindAnswer {
+                    decision: Decision::ok(),
+                    port,
+                },
+                // `in_pcbbind` 1277-1281: EADDRNOTAVAIL; `in6_pcbsetport`
+                // 1739-1756: EAGAIN.
+                None => BindAnswer::fail(Decision::fail(
+                    if space == Space::V4 {
+                        Errno::AddrNotAvail
+                    } else {
+                        Errno::WouldBlock
+                    },
+                    "macos.bind.ephemeral-exhausted",
+                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
+                )),
+            };
         }
         BindAnswer {
             decision: self.check_port(host, s, addr.ip, addr.port),
@@ -137,27 +261,44 @@ impl OsRules for MacOs {
         bsd::listen(host, s, Os::MacOs)
     }
 
-    fn connect_on_listener(&self) -> Decision {
-        bsd::connect_on_listener("soconnectlock")
+    /// `soconnectlock`: `if ((so->so_options & SO_ACCEPTCONN) ...)
+    /// error = EOPNOTSUPP;`, whatever the family.
+    fn connect_on_listener(&self, _s: &Socket) -> Decision {
+        bsd::connect_on_listener("soconnectlock", Errno::OpNotSupp)
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
         bsd::tuple_taken(host, existing)
     }
 
-    /// TCP ports go up one at a time (`net.inet.tcp.randomize_ports` = 0);
-    /// an implicit bind always takes an unused port.
+    /// connect()'s implicit bind (`tcp_connect` → `in_pcbbind(inp, NULL…)`)
+    /// looks the port up at the wildcard address in wildcard mode, so a port
+    /// any socket of the family holds, on any address, is skipped. (XNU
+    /// goes up from the last port it handed out; bindlab starts at the
+    /// bottom of the range, so the ports differ, not the outcomes.)
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = EPHEMERAL;
-        let (space, ip) = space_of(s, src);
+        let (space, _) = space_of(s, src);
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
                 !host
                     .owners(p, s.id)
                     .iter()
-                    .any(|t| placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a)))
+                    .any(|t| placed(space, t).is_some())
             })
+    }
+
+    /// `tcp_usr_connect_common` 515-519, 539-544, 570-575: TCP refuses a
+    /// multicast or broadcast destination.
+    fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
+        multicast_or_broadcast(dst.ip).then(|| {
+            Decision::fail(
+                Errno::AfNoSupport,
+                "macos.tcp.multicast",
+                format!("{} is a multicast or broadcast address; XNU's TCP refuses to connect to it with EAFNOSUPPORT", dst.ip),
+            )
+        })
     }
 
     /// XNU's `in_pcblookup_hash` with a wildcard: the first exact-address
@@ -175,7 +316,7 @@ impl OsRules for MacOs {
         if let Some(&s) = c.exact.last() {
             let (rule, why) = if c.exact.len() > 1 {
                 ("macos.route.newest-exact", format!("{} sockets are bound to {}; XNU finds the most recently bound first and gives it every connection: {}", c.exact.len(), at(s), s.label))
-            } else if !c.wild.is_empty() || !c.wild_mapped.is_empty() {
+            } else if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() {
                 (
                     "bsd.route.exact-before-wildcard",
                     format!(
@@ -192,7 +333,11 @@ impl OsRules for MacOs {
             };
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
-        for class in [&c.wild, &c.wild_mapped] {
+        // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
+        // XNU's `local_wild_mapped`.
+        let mut inet6: Vec<&Socket> = c.dual.iter().chain(&c.mapped_any).copied().collect();
+        inet6.sort_by_key(|s| s.bound_seq);
+        for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
                 let (rule, why) = if class.len() > 1 {
                     ("macos.route.oldest-wildcard", format!("{} sockets are bound to {}; XNU's lookup keeps the last wildcard match of its newest-first list, the oldest bound, {}", class.len(), at(s), s.label))
@@ -217,13 +362,17 @@ impl OsRules for MacOs {
         Decision::fail(
             Errno::AfNoSupport,
             "macos.connect.mapped-on-v6only",
-            format!("{} is IPV6_V6ONLY, so XNU refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label),
+            format!("{} is IPv6-only (IPV6_V6ONLY, or bound to a specific IPv6 address), so XNU refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label),
         )
     }
 
     /// `tcp_connect`: "Prevent self-connect" — the local address and the
     /// bound port equal the destination.
+    /// Only the IPv4 path (`tcp_connect`, also taken for a v4-mapped
+    /// destination) has the check; `tcp6_connect` lets an IPv6 socket meet
+    /// its own SYN.
     fn refuse_self_connect(&self, s: &Socket, local: SockAddr) -> Option<Decision> {
+        crate::addr::as_v4(local.ip)?;
         Some(Decision::fail(
             Errno::Inval,
             "macos.connect.self",

@@ -284,7 +284,7 @@ pub trait OsRules: Sync {
     }
 
     /// The error connect() gives on a listening socket.
-    fn connect_on_listener(&self) -> Decision;
+    fn connect_on_listener(&self, s: &Socket) -> Decision;
 
     /// connect() from `local` (already bound) to `remote` when `existing`
     /// holds that 4-tuple. `Ok` means the existing entry (a TIME_WAIT) is

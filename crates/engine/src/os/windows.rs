@@ -314,7 +314,7 @@ impl OsRules for Windows {
         }
     }
 
-    fn connect_on_listener(&self) -> Decision {
+    fn connect_on_listener(&self, _s: &Socket) -> Decision {
         Decision::fail(
             Errno::Inval,
             "windows.connect.on-listener",
