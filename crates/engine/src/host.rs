@@ -471,6 +471,24 @@ impl Host {
         self.free.push(id);
     }
 
+    /// An old connection reset by a new one on the same 4-tuple: a queued
+    /// one disappears from its listener, an accepted one is left reset.
+    fn drop_stale_end(&mut self, id: SockId) {
+        let s = self.socket(id);
+        if s.child && !s.queued_on.is_empty() {
+            self.destroy(id);
+            return;
+        }
+        if let (Some(l), Some(r)) = (s.local, s.remote) {
+            if self.ehash.get(&wire(l, r)) == Some(&id) {
+                self.ehash.remove(&wire(l, r));
+            }
+        }
+        let sm = self.sock_mut(id);
+        sm.peer_closed = true;
+        sm.state = State::Reset;
+    }
+
     /// A connection's peer closed it (FIN): closing now is a passive close.
     fn mark_peer_closed(&mut self, id: SockId) {
         if let Some(Peer::Local(p)) = self.socket(id).peer {
@@ -883,7 +901,10 @@ impl Host {
             },
         };
         let local = SockAddr::new(src_ip, port);
-        if local == dst && !autobound {
+        // Compared as on the wire: `::ffff:127.0.0.1:p` is `127.0.0.1:p`, so
+        // a socket whose source is its own (mapped) destination meets itself.
+        let to_self = wire(local, dst).0 == wire(local, dst).1;
+        if to_self && !autobound {
             if let Some(d) = rules.refuse_self_connect(s, local) {
                 return d;
             }
@@ -898,9 +919,26 @@ impl Host {
             self.destroy(tw);
             allowed = Some(d);
         }
+        // The other end of this 4-tuple may still be held on this host by an
+        // old connection whose peer went away without a TIME_WAIT (FreeBSD's
+        // local connections). The SYN draws a challenge ACK, the connecting
+        // side answers with a reset that closes the old end, and its
+        // retransmitted SYN connects (RFC 5961 §4 on every kernel here).
+        if !to_self {
+            if let Some(old) = self.tuple(dst, local).map(|o| o.id) {
+                if old != id {
+                    let who = self.socket(old).label.clone();
+                    self.drop_stale_end(old);
+                    allowed = Some(Decision::ok_by(
+                        "common.connect.stale-end-reset",
+                        format!("{who} still held the other end of {local}↔{dst} from an earlier connection; the new SYN drew a challenge ACK, {name}'s reset closed {who}, and the retried SYN connected"),
+                    ));
+                }
+            }
+        }
         // TCP simultaneous open: a socket whose source is its own destination
         // meets its own SYN and connects to itself, listener or not.
-        if local == dst {
+        if to_self {
             if autobound {
                 self.sock_mut(id).connect_bound = true;
             }

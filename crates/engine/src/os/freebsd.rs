@@ -254,7 +254,11 @@ impl OsRules for FreeBsd {
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
+                // The reverse check keeps away from a port whose old server
+                // end is still on the host (no local TIME_WAIT held it): the
+                // kernel's random start makes that reuse improbable.
                 host.tuple(SockAddr::new(src, p), dst).is_none()
+                    && host.tuple(dst, SockAddr::new(src, p)).is_none()
                     && !host.owners(p, s.id).iter().any(|t| {
                         !t.is_connected()
                             && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
