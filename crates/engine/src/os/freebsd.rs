@@ -1,13 +1,12 @@
-//! FreeBSD (14) — `sys/netinet/in_pcb.c` `in_pcbbind_setup`,
-//! `sys/netinet6/in6_pcb.c`, `tcp_usrreq.c`. os-rules.md §2.
+//! FreeBSD 14 (stable/14) — `sys/netinet/in_pcb.c` `in_pcbbind_setup` and
+//! the SYN lookup, `sys/netinet6/in6_pcb.c` `in6_pcbbind`, `tcp_usrreq.c`,
+//! `tcp_timewait.c`. Every rule cites its deciding lines in `rules.json`.
 //!
 //! Choices where the sources leave room (each also said in its rule text):
-//! * FreeBSD 14 is modelled: its SMR lookup gives a connection to the
-//!   *newest* bound socket of the best class (13 gave wildcards to the oldest).
-//! * SO_REUSEPORT_LB groups and ordinary sockets receive connections only
-//!   while listening ([unverified]: 14 joins LB groups at bind()).
-//! * The dual-stack `::` check of the IPv4 side follows 15's
-//!   `in6_pcbbind_avail` ([derived]).
+//! * The SMR fast path and the locked fallback of the SYN lookup pick
+//!   different wildcard sockets; where they differ, both are candidates.
+//! * Ephemeral ports come from the bottom of the range, not a random start,
+//!   so reports are stable.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -216,6 +215,7 @@ impl OsRules for FreeBsd {
                 (lo..=hi)
                     .find(|&p| !host.port_in_use(p))
                     .or_else(|| (lo..=hi).find(|&p| free(p))),
+                Errno::AddrNotAvail,
                 "bsd.bind.ephemeral-exhausted",
                 EPHEMERAL,
                 addr.ip,

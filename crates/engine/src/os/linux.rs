@@ -358,6 +358,7 @@ impl OsRules for Linux {
         if addr.port == 0 {
             return BindAnswer::ephemeral(
                 self.find_open_port(host, s, view),
+                Errno::AddrInUse,
                 "linux.bind.ephemeral-exhausted",
                 EPHEMERAL,
                 addr.ip,

@@ -1,13 +1,14 @@
-//! macOS (XNU xnu-11417) — `bsd/netinet/in_pcb.c` `in_pcbbind`,
-//! `bsd/netinet6/in6_pcb.c`. os-rules.md §3: the BSD skeleton with XNU's
-//! differences.
+//! macOS (XNU `xnu-11417.121.6`) — `bsd/netinet/in_pcb.c` `in_pcbbind` and
+//! `in_pcblookup_hash`, `bsd/netinet6/in6_pcb.c` `in6_pcbbind`,
+//! `bsd/netinet/tcp_usrreq.c`, `tcp_input.c`: the BSD skeleton with XNU's
+//! differences. Every rule cites its deciding lines in `rules.json`.
 //!
 //! Choices (each also said in its rule text):
-//! * Routing among wildcard listeners gives the *oldest* bound socket, as the
-//!   code reads ([unverified] by experiment); exact-address ties go to the
-//!   newest, which the source articles observed.
-//! * A dual-stack `::` socket and an AF_INET binding of the port meet in
-//!   the IPv4 lookup like any two IPv4 bindings ([derived]).
+//! * Routing among wildcard sockets gives the *oldest* bound one, as the code
+//!   reads (not yet seen in a run); exact-address ties go to the newest,
+//!   which the source articles observed.
+//! * Ephemeral ports come from the bottom of the range; XNU goes up from the
+//!   last one it handed out.
 
 use std::net::IpAddr;
 

@@ -134,9 +134,10 @@ impl BindAnswer {
     }
 
     /// The answer to bind(port 0): the port an ephemeral search found, or
-    /// EADDRINUSE under `rule` when the range `lo..=hi` is exhausted.
+    /// `errno` under `rule` when the range `lo..=hi` is exhausted.
     pub fn ephemeral(
         found: Option<u16>,
+        errno: Errno,
         rule: &'static str,
         (lo, hi): (u16, u16),
         ip: IpAddr,
@@ -147,7 +148,7 @@ impl BindAnswer {
                 port,
             },
             None => BindAnswer::fail(Decision::fail(
-                Errno::AddrInUse,
+                errno,
                 rule,
                 format!("no port of {lo}–{hi} is free for {ip}"),
             )),

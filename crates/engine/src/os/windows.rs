@@ -280,6 +280,7 @@ impl OsRules for Windows {
             let (lo, hi) = EPHEMERAL;
             return BindAnswer::ephemeral(
                 (lo..=hi).find(|&p| !host.port_in_use(p)),
+                Errno::AddrInUse,
                 "windows.bind.ephemeral-exhausted",
                 EPHEMERAL,
                 addr.ip,
