@@ -136,19 +136,25 @@ fn dual_stack_v4_side(s: &Socket, space: Space, taddr: IpAddr) -> bool {
 impl Windows {
     fn check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
         let me = &s.label;
-        if s.opts.exclusive {
-            if let Some(t) = host
-                .owners(port, s.id)
-                .into_iter()
-                .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
-            {
-                return Decision::fail(
+        // Microsoft's lingering case is about the port once the exclusive
+        // listener has closed; while a binding remains, the tables decide
+        // first (below), and this answers only if they allow the bind.
+        let lingering = s
+            .opts
+            .exclusive
+            .then(|| {
+                host.owners(port, s.id)
+                    .into_iter()
+                    .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
+            })
+            .flatten()
+            .map(|t| {
+                Decision::fail(
                     Errno::AddrInUse,
                     "windows.bind.exclusive-lingering",
                     format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
-                );
-            }
-        }
+                )
+            });
         let mut allowed: Option<Decision> = None;
         for (space, addr) in stacks(s, ip) {
             for t in host.owners(port, s.id) {
@@ -234,7 +240,7 @@ impl Windows {
                 }
             }
         }
-        allowed.unwrap_or_else(Decision::ok)
+        lingering.or(allowed).unwrap_or_else(Decision::ok)
     }
 }
 
@@ -432,6 +438,62 @@ mod tests {
             exclusive: class == 2,
             ..Opts::default()
         }
+    }
+
+    fn rules_of(text: &str) -> Vec<(String, Option<&'static str>)> {
+        let s = crate::parse(text).expect("a valid scenario");
+        crate::run(&s, Os::Windows)
+            .steps
+            .into_iter()
+            .map(|st| (st.result, st.rule))
+            .collect()
+    }
+
+    #[test]
+    fn a_listener_still_bound_is_decided_by_the_table_not_by_lingering() {
+        let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
+        assert_eq!(
+            r[8],
+            ("WSAEADDRINUSE".into(), Some("windows.bind.exclusive-first"))
+        );
+        // Once S is closed, its accepted connection still holds the port.
+        let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nclose S\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
+        assert_eq!(
+            r[9],
+            (
+                "WSAEADDRINUSE".into(),
+                Some("windows.bind.exclusive-lingering")
+            )
+        );
+    }
+
+    #[test]
+    fn the_dual_stack_example_is_wsaeacces_and_only_for_a_specific_ipv4_binding() {
+        let ds =
+            "socket B tcp6\nset B IPV6_V6ONLY off\nset B SO_EXCLUSIVEADDRUSE\nbind B [::]:5000\n";
+        let r = rules_of(&format!(
+            "os windows\nsocket A tcp\nbind A 127.0.0.1:5000\n{ds}"
+        ));
+        assert_eq!(
+            r[5],
+            (
+                "WSAEACCES".into(),
+                Some("windows.bind.dual-stack-exclusive")
+            )
+        );
+        let r = rules_of(&format!(
+            "os windows\nsocket A tcp\nbind A 0.0.0.0:5000\n{ds}"
+        ));
+        assert_eq!(
+            r[5],
+            (
+                "WSAEADDRINUSE".into(),
+                Some("windows.bind.exclusive-needs-sole-owner")
+            )
+        );
+        // Not exclusive: Table 2 (default specific, default wildcard) allows it.
+        let r = rules_of("os windows\nsocket A tcp\nbind A 127.0.0.1:5000\nsocket B tcp6\nset B IPV6_V6ONLY off\nbind B [::]:5000\n");
+        assert_eq!(r[4].0, "ok");
     }
 
     #[test]
