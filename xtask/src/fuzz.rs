@@ -55,22 +55,46 @@ pub fn fuzz(args: &[String]) -> Result {
     }
 }
 
-/// The names of one test target's tests that start with `prefix`.
-fn list(package: &str, target: &[&str], prefix: &str) -> Result<Vec<String>> {
+/// Builds one test target in release and returns its executable, so each
+/// property is timed alone, without cargo's start-up or a rebuild.
+fn test_binary(package: &str, target: &[&str]) -> Result<String> {
     let out = Command::new("cargo")
-        .args(["test", "--release", "-q", "-p", package])
+        .args([
+            "test",
+            "--release",
+            "--no-run",
+            "--message-format=json",
+            "-p",
+            package,
+        ])
         .args(target)
-        .args(["--", "--list", "--format", "terse"])
         .current_dir(root())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "listing the tests of {package} {} failed:\n{}",
+            "building the tests of {package} {} failed:\n{}",
             target.join(" "),
             String::from_utf8_lossy(&out.stderr)
         ));
     }
+    // One compiler-artifact line carries the test executable.
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"test\":true"))
+        .filter_map(|l| l.split("\"executable\":\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .last()
+        .map(str::to_string)
+        .ok_or_else(|| format!("no test executable for {package} {}", target.join(" ")))
+}
+
+/// The names of one test executable's tests that start with `prefix`.
+fn list(binary: &str, prefix: &str) -> Result<Vec<String>> {
+    let out = Command::new(binary)
+        .args(["--list", "--format", "terse"])
+        .output()
+        .map_err(|e| format!("cannot run {binary}: {e}"))?;
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.strip_suffix(": test"))
@@ -85,10 +109,10 @@ fn list(package: &str, target: &[&str], prefix: &str) -> Result<Vec<String>> {
 pub fn properties(cases: u64) -> Result {
     println!("\n== every property test at {cases} cases (release)");
     let n = cases.to_string();
-    for (package, target, _) in PROPERTIES {
-        let mut args = vec!["test", "--release", "-q", "--no-run", "-p", package];
-        args.extend_from_slice(target);
-        run("cargo", &args, &[])?;
+    let mut binaries = Vec::new();
+    for (package, target, prefix) in PROPERTIES {
+        println!("building {package} {}", target.join(" "));
+        binaries.push((*package, test_binary(package, target)?, *prefix));
     }
     let started = Instant::now();
     let mut failures = Vec::new();
@@ -96,17 +120,19 @@ pub fn properties(cases: u64) -> Result {
         "{:<66} {:>10} {:>9} {:>12}",
         "property", "cases", "seconds", "cases/s"
     );
-    for (package, target, prefix) in PROPERTIES {
-        for name in list(package, target, prefix)? {
+    for (package, binary, prefix) in &binaries {
+        for name in list(binary, prefix)? {
             let t = Instant::now();
-            let out = Command::new("cargo")
-                .args(["test", "--release", "-q", "-p", package])
-                .args(*target)
-                .args(["--", "--exact", &name, "--test-threads", "1"])
+            let out = Command::new(binary)
+                .args(["--exact", &name, "--test-threads", "1"])
                 .env("PROPTEST_CASES", &n)
-                .current_dir(root())
+                .current_dir(
+                    root()
+                        .join("crates")
+                        .join(package.trim_start_matches("bindlab-")),
+                )
                 .output()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
+                .map_err(|e| format!("cannot run {binary}: {e}"))?;
             let secs = t.elapsed().as_secs_f64();
             let ok = out.status.success();
             println!(
