@@ -5,6 +5,9 @@
 //! cargo xtask dist      write the complete static site to dist/
 //! cargo xtask test      every test of the project, engine to browser (what CI runs)
 //! cargo xtask bench     the benchmarks, printing figures
+//! cargo xtask fuzz [N] [--seconds S]
+//!                       every property test at N cases in release (default
+//!                       1,000,000), then each cargo-fuzz target for S seconds
 //! ```
 //! Each command installs what it needs on a fresh machine, or says exactly
 //! what to install when it cannot.
@@ -13,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod fuzz;
 mod site;
 
 pub(crate) type Result<T = ()> = std::result::Result<T, String>;
@@ -24,7 +28,10 @@ fn main() -> ExitCode {
         Some("dist") => site::dist().map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask serve | dist | test | bench".to_string()),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
+        _ => Err(
+            "usage: cargo xtask serve | dist | test | bench | fuzz [N] [--seconds S]".to_string(),
+        ),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -135,6 +142,9 @@ fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
     v
 }
 
+/// Cases per property in CI (`cargo xtask test`), in release mode.
+const CI_PROPERTY_CASES: u64 = 100_000;
+
 fn test() -> Result {
     let started = Instant::now();
     ensure_wasm_target()?;
@@ -157,12 +167,15 @@ fn test() -> Result {
         &[],
     )?;
 
-    println!("\n== unit, corpus and property tests (10,000 cases per property)");
+    // Debug build first (overflow checks on), with few cases: the release
+    // stage below gives every property its 100,000.
+    println!("\n== unit, corpus and property tests (1,000 cases per property in debug)");
     run(
         "cargo",
         &["test", "--workspace", "--quiet"],
-        &[("PROPTEST_CASES", "10000")],
+        &[("PROPTEST_CASES", "1000")],
     )?;
+    fuzz::properties(CI_PROPERTY_CASES)?;
 
     println!("\n== bindlab check on the corpus");
     run(

@@ -14,7 +14,7 @@ mod table;
 use std::io::Read;
 use std::process::ExitCode;
 
-use bindlab_engine::{parse, rules, run, run_all, Os, Scenario};
+use bindlab_engine::{parse_for, rules, run, run_all, Os, Scenario, TextOs};
 
 const USAGE: &str = "\
 bindlab — what bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows
@@ -62,6 +62,11 @@ fn usage_error(msg: &str) -> ExitCode {
 
 /// Reads and parses FILE, printing problems as `FILE:LINE:COL: message`.
 fn load(path: &str) -> Result<Scenario, ExitCode> {
+    load_for(path, TextOs::Own)
+}
+
+/// `load`, with the text checks made for the OS(es) it will run on.
+fn load_for(path: &str, text_os: TextOs) -> Result<Scenario, ExitCode> {
     let text = if path == "-" {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s).map(|_| s)
@@ -72,7 +77,7 @@ fn load(path: &str) -> Result<Scenario, ExitCode> {
         eprintln!("bindlab: cannot read {path}: {e}");
         ExitCode::from(2)
     })?;
-    parse(&text).map_err(|problems| {
+    parse_for(&text, text_os).map_err(|problems| {
         for p in &problems {
             eprintln!("{path}:{p}");
         }
@@ -111,12 +116,26 @@ fn cmd_run(args: &[String]) -> ExitCode {
     let Some(file) = file else {
         return usage_error("run needs a FILE");
     };
-    let scenario = match load(&file) {
+    // The OS(es) it runs on decide the text checks too (an option the
+    // scenario's own OS lacks is fine when `--os` names one that has it).
+    let target = match os_arg.as_deref() {
+        None => None,
+        Some(o) if o.eq_ignore_ascii_case("all") => Some(TextOs::All),
+        Some(name) => match Os::from_key(name) {
+            Some(os) => Some(TextOs::Override(os)),
+            None => {
+                return usage_error(&format!(
+                    "unknown OS `{name}` (linux, freebsd, macos, windows, all)"
+                ))
+            }
+        },
+    };
+    let scenario = match load_for(&file, target.unwrap_or_default()) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    match os_arg.as_deref() {
-        Some(o) if o.eq_ignore_ascii_case("all") => {
+    match target {
+        Some(TextOs::All) => {
             let multi = run_all(&scenario);
             if json {
                 println!(
@@ -129,15 +148,8 @@ fn cmd_run(args: &[String]) -> ExitCode {
         }
         other => {
             let os = match other {
-                None => scenario.os,
-                Some(name) => match Os::from_key(name) {
-                    Some(os) => os,
-                    None => {
-                        return usage_error(&format!(
-                            "unknown OS `{name}` (linux, freebsd, macos, windows, all)"
-                        ))
-                    }
-                },
+                Some(TextOs::Override(os)) => os,
+                _ => scenario.os,
             };
             let report = run(&scenario, os);
             if json {

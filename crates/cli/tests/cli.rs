@@ -180,3 +180,70 @@ fn cheatsheet_is_computed_and_writes_its_scenarios() {
     let (code, out, _) = bindlab(&["check", dir.join("01-linux.bindlab").to_str().unwrap()]);
     assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
 }
+
+/// A scenario without an `os` line (Linux) that sets a Windows option.
+const NO_OS_EXCLUSIVE: &str =
+    "socket A tcp\nset A SO_EXCLUSIVEADDRUSE\nbind A 0.0.0.0:80\nsocket B tcp\nset B SO_REUSEADDR\nbind B 0.0.0.0:80\n";
+
+#[test]
+fn os_override_applies_to_the_text_checks() {
+    let f = file("no-os-exclusive.bindlab", NO_OS_EXCLUSIVE);
+    let path = f.to_str().unwrap();
+    // Its own OS (Linux) lacks the option: a problem of the text, as before.
+    let (code, _, err) = bindlab(&["run", path]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(":2:7: SO_EXCLUSIVEADDRUSE does not exist on Linux (a Windows option)"),
+        "{err}"
+    );
+    // `--os windows` runs it as Windows, checks included.
+    let (code, out, err) = bindlab(&["run", path, "--os", "windows", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["os"], "windows");
+    assert_eq!(v["steps"][1]["result"], "ok");
+    assert_eq!(v["steps"][5]["result"], "WSAEACCES");
+    assert_eq!(v["steps"][5]["rule"], "windows.bind.exclusive-first");
+    // `--os linux` names the OS the text is checked for.
+    let (code, _, err) = bindlab(&["run", path, "--os", "linux"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("it is run as Linux here (`--os`)"), "{err}");
+}
+
+#[test]
+fn os_all_keeps_a_missing_option_a_per_os_outcome() {
+    let f = file("no-os-exclusive-all.bindlab", NO_OS_EXCLUSIVE);
+    let (code, out, err) = bindlab(&["run", f.to_str().unwrap(), "--os", "all", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for os in ["linux", "freebsd", "macos"] {
+        assert_eq!(v["runs"][os]["steps"][1]["result"], "ENOPROTOOPT", "{os}");
+        assert_eq!(
+            v["runs"][os]["steps"][1]["rule"], "common.setsockopt.unsupported",
+            "{os}"
+        );
+    }
+    assert_eq!(v["runs"]["windows"]["steps"][1]["result"], "ok");
+    // A Windows scenario's option on the other OSes: per-OS outcomes, as before.
+    let g = file(
+        "windows-exclusive-all.bindlab",
+        &format!("os windows\n{NO_OS_EXCLUSIVE}"),
+    );
+    let (code, out, _) = bindlab(&["run", g.to_str().unwrap(), "--os", "all"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ENOPROTOOPT"), "{out}");
+}
+
+#[test]
+fn os_override_keeps_expectations_for_the_scenarios_own_os() {
+    // `=> EADDRINUSE` is a Linux expectation; run as Windows it is not compared.
+    let f = file(
+        "override-expect.bindlab",
+        "socket A tcp\nbind A 0.0.0.0:81\nsocket B tcp\nbind B 0.0.0.0:81 => EADDRINUSE\n",
+    );
+    let (code, out, err) = bindlab(&["run", f.to_str().unwrap(), "--os", "windows", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["steps"][3]["result"], "WSAEADDRINUSE");
+    assert!(v["steps"][3].get("pass").is_none(), "{out}");
+}

@@ -1,7 +1,8 @@
 //! The course code runs in the same wasm instance as every widget of a page,
 //! so like the engine it must never panic: not on a lesson file being
 //! written, not on a learner's challenge text, not on a requirement typo.
-//! CI runs 10,000 cases per property (`PROPTEST_CASES`, set by `cargo xtask test`).
+//! CI runs 100,000 cases per property in release (`PROPTEST_CASES`, set by
+//! `cargo xtask test`; `cargo xtask fuzz [N]` runs any N).
 
 use bindlab_course::{check_lesson, goal, parse_lesson, predict};
 use bindlab_engine::{parse, Os};

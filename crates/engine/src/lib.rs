@@ -25,7 +25,7 @@ pub mod rules;
 pub mod scenario;
 
 pub use os::Os;
-pub use parse::{parse, Problem};
+pub use parse::{parse, parse_for, Problem, TextOs};
 pub use print::print;
 pub use report::{MultiReport, Report, StepReport};
 pub use scenario::Scenario;

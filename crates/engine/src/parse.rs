@@ -86,7 +86,24 @@ fn found(t: Option<&Tok>) -> String {
 
 const STEP_WORDS: &str = "socket, set, bind, listen, connect, accept, close, client, wait, user";
 
+/// Which OS the text checks (an option the OS lacks) are made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TextOs {
+    /// The scenario's own `os` line (Linux without one): what `parse` does.
+    #[default]
+    Own,
+    /// The OS it will run on instead (`bindlab run --os NAME`): the `os`
+    /// line is overridden for the checks too, so a file without one that
+    /// sets SO_EXCLUSIVEADDRUSE runs as Windows.
+    Override(Os),
+    /// Every OS side by side (`--os all`): an option is a problem of the text
+    /// only when no OS has it; an OS that lacks it answers ENOPROTOOPT in its
+    /// own column.
+    All,
+}
+
 struct Parser {
+    text_os: TextOs,
     problems: Vec<Problem>,
     scenario: Scenario,
     seen_os: Option<u32>,
@@ -481,14 +498,21 @@ impl Parser {
                             None
                         }
                         Some(opt) => {
-                            let os = self.scenario.os;
-                            if !os.rules().supports(opt) {
-                                let owner = match opt {
-                                    SockOpt::SoExclusiveAddrUse => " (a Windows option)",
-                                    SockOpt::SoReusePortLb => " (a FreeBSD option)",
-                                    _ => "",
-                                };
-                                self.problem(line, o.col, format!("{} does not exist on {os}{owner}; this scenario is for {os} (change `os` to use it)", opt.name()));
+                            let owner = match opt {
+                                SockOpt::SoExclusiveAddrUse => " (a Windows option)",
+                                SockOpt::SoReusePortLb => " (a FreeBSD option)",
+                                _ => "",
+                            };
+                            let missing = match self.text_os {
+                                TextOs::Own => {
+                                    let os = self.scenario.os;
+                                    (!os.rules().supports(opt)).then(|| format!("{} does not exist on {os}{owner}; this scenario is for {os} (change `os` to use it)", opt.name()))
+                                }
+                                TextOs::Override(os) => (!os.rules().supports(opt)).then(|| format!("{} does not exist on {os}{owner}; it is run as {os} here (`--os`)", opt.name())),
+                                TextOs::All => (!Os::ALL.iter().any(|os| os.rules().supports(opt))).then(|| format!("{} exists on none of the OSes", opt.name())),
+                            };
+                            if let Some(message) = missing {
+                                self.problem(line, o.col, message);
                                 None
                             } else {
                                 Some(opt)
@@ -751,7 +775,15 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 
 /// Parses a scenario. On failure returns every problem, in line order.
 pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
+    parse_for(text, TextOs::Own)
+}
+
+/// Parses a scenario whose text checks are made for `text_os` rather than
+/// (only) its own `os` line. The scenario's `os` is kept as written: it is
+/// still the OS its `=> RESULT` expectations are about.
+pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> {
     let mut p = Parser {
+        text_os,
         problems: Vec::new(),
         scenario: Scenario::default(),
         seen_os: None,

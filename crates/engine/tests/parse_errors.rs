@@ -118,3 +118,20 @@ fn windows_line_endings_and_blank_text() {
     assert!(parse("socket A tcp\r\nbind A 0.0.0.0:80\r\n").is_ok());
     assert_eq!(parse("").map(|s| s.steps.len()), Ok(0));
 }
+
+#[test]
+fn the_text_checks_follow_the_os_it_runs_on() {
+    use bindlab_engine::{parse_for, Os, TextOs};
+    let text = "socket A tcp\nset A SO_EXCLUSIVEADDRUSE\n";
+    assert!(parse_for(text, TextOs::Own).is_err());
+    assert!(parse_for(text, TextOs::Override(Os::Linux)).is_err());
+    let s = parse_for(text, TextOs::Override(Os::Windows)).expect("runs as Windows");
+    // The scenario keeps its own OS: expectations are about it.
+    assert_eq!(s.os, Os::Linux);
+    assert!(parse_for(text, TextOs::All).is_ok());
+    // A Windows scenario run as Linux: SO_EXCLUSIVEADDRUSE is a problem there.
+    let win = "os windows\nsocket A tcp\nset A SO_EXCLUSIVEADDRUSE\n";
+    assert!(parse_for(win, TextOs::Own).is_ok());
+    let p = parse_for(win, TextOs::Override(Os::Linux)).unwrap_err();
+    assert_eq!((p[0].line, p[0].col), (3, 7));
+}

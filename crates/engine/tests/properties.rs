@@ -1,5 +1,6 @@
-//! Properties over generated input. CI runs 10,000 cases per property
-//! (`PROPTEST_CASES=10000`, set by `cargo xtask test`).
+//! Properties over generated input. Their case count is `PROPTEST_CASES`:
+//! CI runs 100,000 per property in release (`cargo xtask test`), `cargo xtask
+//! fuzz [N]` any N (default 1,000,000).
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

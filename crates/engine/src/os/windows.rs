@@ -1,20 +1,36 @@
-//! Windows (Server 2003 and later, "enhanced socket security") — Microsoft's
-//! "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE". os-rules.md §4.
+//! Windows (Server 2003 and later, "enhanced socket security"), from
+//! Microsoft's own pages (each rule in `rules.json` cites its page, version
+//! and sentence or table cell):
+//! * "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (MicrosoftDocs/win32
+//!   `desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md`,
+//!   ms.date 05/31/2018): Tables 2 and 3, the dual-stack paragraph, the
+//!   lingering connections;
+//! * "SO_EXCLUSIVEADDRUSE socket option" (`so-exclusiveaddruse.md`): its own
+//!   table (rows = the second bind, no user distinction) disagrees with
+//!   Table 2 in same-user default cells; it describes the pre-2003 behaviour,
+//!   so Tables 2 and 3 stay the reference and the rules say so;
+//! * "Dual-Stack Sockets" and the `bind`, `connect`, `listen` reference pages
+//!   (MicrosoftDocs/sdk-api) for the error codes and the ephemeral range.
 //!
-//! bind() is decided by the document's tables, kept below as data: Table 2
-//! (both binds by the same user) and Table 3 (different users). Rows are the
-//! first bind, columns the second, each as (option, wildcard/specific).
+//! bind() is decided by the tables, kept below as data: Table 2 (both binds by
+//! the same user) and Table 3 (different users). Rows are the first bind,
+//! columns the second, each as (option, wildcard/specific). One case is decided
+//! by the prose instead: an exclusive dual-stack wildcard bind that meets a
+//! specific IPv4 binding on its IPv4 side fails with WSAEACCES, Microsoft's
+//! own example (Table 2 would say WSAEADDRINUSE).
 //!
-//! Choices (each also said in its rule text):
+//! Choices Microsoft does not settle (each also said in its rule text):
 //! * Connections and TIME_WAITs do not block a bind, except that a
 //!   connection accepted by an SO_EXCLUSIVEADDRUSE listener keeps the port
-//!   from another exclusive bind while it lingers (the document's
-//!   "lingering connections" section). [unverified beyond that section]
+//!   from another exclusive bind while it lingers (WSAEADDRINUSE).
 //! * SO_REUSEADDR together with SO_EXCLUSIVEADDRUSE on one socket is refused
-//!   with WSAEINVAL at setsockopt(). [widely reported, not in the document]
-//! * TIME_WAIT lasts 240 s (`TcpTimedWaitDelay` default).
-//! * Which of several sockets sharing an address takes a connection is
-//!   reported as undefined, with the candidates, as the document says.
+//!   with WSAEINVAL at setsockopt(). [widely reported, not in the documents]
+//! * A v4-mapped bind on a v6-only socket: WSAEADDRNOTAVAIL.
+//! * TIME_WAIT lasts 240 s: Microsoft's documents give 240 s (Windows 2000,
+//!   and IPv6 on XP/2003) and 120 s (IPv4 on XP/2003) for `TcpTimedWaitDelay`.
+//! * Which of several sockets sharing one address takes a connection is
+//!   reported as undefined, with the candidates; a specific address takes its
+//!   traffic before a wildcard.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -106,22 +122,39 @@ fn stacks(s: &Socket, ip: IpAddr) -> Vec<(Space, IpAddr)> {
     v
 }
 
+/// Microsoft's dual-stack example: an SO_EXCLUSIVEADDRUSE dual-stack
+/// wildcard bind fails with WSAEACCES when an IPv4 socket already holds a
+/// specific address of the port ("if an IPv4 TCP socket was previously bound
+/// to the loopback address on port 5000, the bind call for the dual stack
+/// socket would fail with WSAEACCES"). The prose wins over Table 2's
+/// WSAEADDRINUSE for this case only: the IPv4 side of the check, a specific
+/// IPv4 binding. Elsewhere the tables decide.
+fn dual_stack_v4_side(s: &Socket, space: Space, taddr: IpAddr) -> bool {
+    s.opts.exclusive && s.is_v6() && !s.opts.v6only && space == Space::V4 && !is_wildcard(taddr)
+}
+
 impl Windows {
     fn check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
         let me = &s.label;
-        if s.opts.exclusive {
-            if let Some(t) = host
-                .owners(port, s.id)
-                .into_iter()
-                .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
-            {
-                return Decision::fail(
+        // Microsoft's lingering case is about the port once the exclusive
+        // listener has closed; while a binding remains, the tables decide
+        // first (below), and this answers only if they allow the bind.
+        let lingering = s
+            .opts
+            .exclusive
+            .then(|| {
+                host.owners(port, s.id)
+                    .into_iter()
+                    .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
+            })
+            .flatten()
+            .map(|t| {
+                Decision::fail(
                     Errno::AddrInUse,
                     "windows.bind.exclusive-lingering",
                     format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
-                );
-            }
-        }
+                )
+            });
         let mut allowed: Option<Decision> = None;
         for (space, addr) in stacks(s, ip) {
             for t in host.owners(port, s.id) {
@@ -161,9 +194,9 @@ impl Windows {
                             .as_ref()
                             .is_none_or(|d| d.rule == Some("windows.bind.connections-ignored"))
                         {
-                            let (rule, why) = if option_class(&s.opts) == 1
-                                && (tw == sw || option_class(&t.bind_opts) == 1)
-                            {
+                            // Only sockets on the same address share it; a
+                            // wildcard and a specific one divide the port.
+                            let (rule, why) = if tw == sw {
                                 ("windows.bind.reuseaddr-shared", format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
                             } else if !tw && sw {
                                 ("windows.bind.wildcard-around-specific", format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
@@ -174,6 +207,13 @@ impl Windows {
                         }
                     }
                     Cell::InUse | Cell::Access => {
+                        if dual_stack_v4_side(s, space, taddr) {
+                            return Decision::fail(
+                                Errno::Access,
+                                "windows.bind.dual-stack-exclusive",
+                                format!("{me} is a dual-stack SO_EXCLUSIVEADDRUSE socket binding [::]:{port}, which reserves the port on IPv4 too, where {} holds {}: Microsoft's dual-stack example says WSAEACCES ({table} alone would say {})", t.label, at(t), if c == Cell::InUse { "WSAEADDRINUSE" } else { "WSAEACCES" }),
+                            );
+                        }
                         let errno = if c == Cell::InUse {
                             Errno::AddrInUse
                         } else {
@@ -200,7 +240,7 @@ impl Windows {
                 }
             }
         }
-        allowed.unwrap_or_else(Decision::ok)
+        lingering.or(allowed).unwrap_or_else(Decision::ok)
     }
 }
 
@@ -263,7 +303,7 @@ impl OsRules for Windows {
         }
         if let IpAddr::V6(a) = addr.ip {
             if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(Errno::Inval, "windows.bind.mapped-on-v6only", format!("{} is IPV6_V6ONLY (Windows' default), so it cannot bind the v4-mapped address {}", s.label, addr.ip)));
+                return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, "windows.bind.mapped-on-v6only", format!("{} is IPV6_V6ONLY (Windows' default), so the v4-mapped address {} is not a local address it can bind", s.label, addr.ip)));
             }
         }
         if !host.is_local(addr.ip) {
@@ -399,6 +439,62 @@ mod tests {
             exclusive: class == 2,
             ..Opts::default()
         }
+    }
+
+    fn rules_of(text: &str) -> Vec<(String, Option<&'static str>)> {
+        let s = crate::parse(text).expect("a valid scenario");
+        crate::run(&s, Os::Windows)
+            .steps
+            .into_iter()
+            .map(|st| (st.result, st.rule))
+            .collect()
+    }
+
+    #[test]
+    fn a_listener_still_bound_is_decided_by_the_table_not_by_lingering() {
+        let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
+        assert_eq!(
+            r[8],
+            ("WSAEADDRINUSE".into(), Some("windows.bind.exclusive-first"))
+        );
+        // Once S is closed, its accepted connection still holds the port.
+        let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nclose S\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
+        assert_eq!(
+            r[9],
+            (
+                "WSAEADDRINUSE".into(),
+                Some("windows.bind.exclusive-lingering")
+            )
+        );
+    }
+
+    #[test]
+    fn the_dual_stack_example_is_wsaeacces_and_only_for_a_specific_ipv4_binding() {
+        let ds =
+            "socket B tcp6\nset B IPV6_V6ONLY off\nset B SO_EXCLUSIVEADDRUSE\nbind B [::]:5000\n";
+        let r = rules_of(&format!(
+            "os windows\nsocket A tcp\nbind A 127.0.0.1:5000\n{ds}"
+        ));
+        assert_eq!(
+            r[5],
+            (
+                "WSAEACCES".into(),
+                Some("windows.bind.dual-stack-exclusive")
+            )
+        );
+        let r = rules_of(&format!(
+            "os windows\nsocket A tcp\nbind A 0.0.0.0:5000\n{ds}"
+        ));
+        assert_eq!(
+            r[5],
+            (
+                "WSAEADDRINUSE".into(),
+                Some("windows.bind.exclusive-needs-sole-owner")
+            )
+        );
+        // Not exclusive: Table 2 (default specific, default wildcard) allows it.
+        let r = rules_of("os windows\nsocket A tcp\nbind A 127.0.0.1:5000\nsocket B tcp6\nset B IPV6_V6ONLY off\nbind B [::]:5000\n");
+        assert_eq!(r[4].0, "ok");
     }
 
     #[test]

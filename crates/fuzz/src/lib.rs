@@ -1,0 +1,271 @@
+//! The checks behind bindlab's coverage-guided fuzz targets. Each takes the
+//! fuzzer's bytes and panics only when an invariant breaks (libFuzzer
+//! reports the panic and saves the input). They are plain functions so the
+//! targets (`fuzz_targets/`, nightly + cargo-fuzz) stay one line each and the
+//! committed seed corpus is replayed on stable by `tests/seeds.rs`.
+//!
+//! Invariants (ARCHITECTURE.md): the engine and the course never panic on
+//! any input; no two connections share a five-tuple; every failure names a
+//! rule and a why; what is printed or encoded reads back as the same value.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use bindlab_course::progress::Progress;
+use bindlab_engine::addr::{unmap, SockAddr};
+use bindlab_engine::host::{Host, State};
+use bindlab_engine::permalink::Permalink;
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+use bindlab_engine::{parse_for, print, run, Os, TextOs};
+
+/// The course's lesson ids, in order (what the progress code indexes).
+pub const LESSON_IDS: &[&str] = &[
+    "five-tuple",
+    "wildcard",
+    "reuseaddr-bsd",
+    "time-wait",
+    "linux-both",
+    "reuseport",
+    "windows",
+    "client-routing",
+    "client-side",
+    "dual-stack",
+    "cheat-sheet",
+];
+
+/// Scenario text: parsing never panics, whatever OS the text checks are made
+/// for; a scenario that parses prints and reads back as itself, and runs on
+/// every OS with every failure naming a rule and a why.
+pub fn parse(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for text_os in [
+        TextOs::Override(Os::Linux),
+        TextOs::Override(Os::Windows),
+        TextOs::All,
+    ] {
+        let _ = parse_for(&text, text_os);
+    }
+    let Ok(s) = bindlab_engine::parse(&text) else {
+        return;
+    };
+    let printed = print(&s);
+    let mut again = match bindlab_engine::parse(&printed) {
+        Ok(a) => a,
+        Err(p) => panic!("printed scenario does not parse: {}\n{printed}", p[0]),
+    };
+    let mut lineless = s.clone();
+    lineless.steps.iter_mut().for_each(|st| st.line = 0);
+    again.steps.iter_mut().for_each(|st| st.line = 0);
+    assert_eq!(
+        again, lineless,
+        "print → parse changed the scenario:\n{printed}"
+    );
+    if s.steps.len() > 200 {
+        return; // long texts: the parser was the point
+    }
+    for os in Os::ALL {
+        let r = run(&s, os);
+        assert_eq!(r.steps.len(), s.steps.len());
+        for st in &r.steps {
+            assert!(
+                st.result == "ok" || (st.rule.is_some() && st.why.is_some()),
+                "line {} on {os}: {} without a rule and a why",
+                st.line,
+                st.result
+            );
+        }
+    }
+}
+
+/// Reads the fuzzer's bytes one at a time; zeros once they run out.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((b, rest)) => {
+                self.0 = rest;
+                *b
+            }
+            None => 0,
+        }
+    }
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes([self.byte(), self.byte()])
+    }
+    fn name(&mut self) -> String {
+        ["A", "B", "C", "D"][usize::from(self.byte() % 4)].to_string()
+    }
+    fn ip(&mut self) -> IpAddr {
+        match self.byte() % 10 {
+            0 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            1 => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            2 => IpAddr::V4(Ipv4Addr::new(192, 168, 0, 1)),
+            3 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            4 => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            5 => IpAddr::V6(Ipv4Addr::LOCALHOST.to_ipv6_mapped()),
+            6 => IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped()),
+            7 => IpAddr::V6(Ipv4Addr::new(192, 168, 0, 1).to_ipv6_mapped()),
+            8 => IpAddr::V4(Ipv4Addr::from(
+                u32::from(self.u16()) << 16 | u32::from(self.u16()),
+            )),
+            _ => IpAddr::V4(Ipv4Addr::new(203, 0, 113, self.byte())),
+        }
+    }
+    fn port(&mut self) -> PortSpec {
+        match self.byte() % 8 {
+            0..=3 => PortSpec::Num(7000),
+            4 => PortSpec::Num(0),
+            5 => PortSpec::Num(self.u16()),
+            _ => PortSpec::Of(self.name()),
+        }
+    }
+    fn endpoint(&mut self) -> EndpointSpec {
+        EndpointSpec {
+            addr: self.ip(),
+            port: self.port(),
+        }
+    }
+    fn step(&mut self) -> StepKind {
+        match self.byte() % 10 {
+            0 => StepKind::Socket {
+                name: self.name(),
+                proto: if self.byte() % 2 == 0 {
+                    Proto::Tcp
+                } else {
+                    Proto::Tcp6
+                },
+            },
+            1 => StepKind::Set {
+                name: self.name(),
+                opt: SockOpt::ALL[usize::from(self.byte()) % SockOpt::ALL.len()],
+                on: self.byte() % 4 != 0,
+            },
+            2 => StepKind::Bind {
+                name: self.name(),
+                ep: self.endpoint(),
+            },
+            3 => StepKind::Listen { name: self.name() },
+            4 => StepKind::Connect {
+                name: self.name(),
+                ep: self.endpoint(),
+            },
+            5 => StepKind::Accept {
+                name: self.name(),
+                new: self.name(),
+            },
+            6 => StepKind::Close { name: self.name() },
+            7 => StepKind::Client {
+                ep: self.endpoint(),
+                count: u32::from(self.byte() % 4) + 1,
+            },
+            8 => StepKind::Wait {
+                ms: [
+                    0,
+                    500,
+                    30_000,
+                    60_000,
+                    120_000,
+                    240_000,
+                    u64::from(self.u16()) * 10,
+                ][usize::from(self.byte() % 7)],
+            },
+            _ => StepKind::User {
+                name: ["root", "alice", "bob"][usize::from(self.byte() % 3)].to_string(),
+            },
+        }
+    }
+}
+
+/// The steps the fuzzer's bytes stand for: the first byte picks the OS, the
+/// rest are steps as code might build them, unchecked by any parser (names
+/// that do not exist, addresses of the wrong family, clients anywhere).
+pub fn decode_steps(data: &[u8]) -> (Os, Vec<StepKind>) {
+    let mut b = Bytes(data);
+    let os = Os::ALL[usize::from(b.byte() % 4)];
+    let mut steps = Vec::new();
+    while !b.0.is_empty() && steps.len() < 64 {
+        steps.push(b.step());
+    }
+    (os, steps)
+}
+
+/// No two connections (or TIME_WAITs) hold the same five-tuple, compared as
+/// on the wire (`::ffff:a.b.c.d` is `a.b.c.d`).
+pub fn five_tuples_unique(h: &Host) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for s in h.sockets() {
+        if matches!(s.state, State::Connected | State::TimeWait { .. }) {
+            if let (Some(l), Some(r)) = (s.local, s.remote) {
+                let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
+                if !seen.insert((wire(l), wire(r))) {
+                    return Err(format!("two sockets share {l} ↔ {r}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Step sequences on every OS: never a panic, no shared five-tuple after any
+/// step, every failure names a rule and a why.
+pub fn steps(data: &[u8]) {
+    let (os, steps) = decode_steps(data);
+    if let Err(e) = check_steps(os, &steps) {
+        panic!("{e}");
+    }
+}
+
+/// `steps` as a result: the first broken invariant, with the steps so far.
+pub fn check_steps(os: Os, steps: &[StepKind]) -> Result<(), String> {
+    let mut h = Host::new(os, &["192.168.0.1".parse().expect("an address")], 7);
+    for (i, kind) in steps.iter().enumerate() {
+        let r = h.apply(&Step::new(kind.clone()));
+        if r.result != "ok" && (r.rule.is_none() || r.why.is_none()) {
+            return Err(format!(
+                "{os}: step {} {kind:?} gave {} without a rule and a why",
+                i + 1,
+                r.result
+            ));
+        }
+        if let Err(e) = five_tuples_unique(&h) {
+            return Err(format!(
+                "{os}: {e} after step {}; steps: {:#?}",
+                i + 1,
+                &steps[..=i]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Permalink fragments: decoding never panics; a decoded link encodes and
+/// decodes to itself, and its scenario text goes through the parser.
+pub fn permalink(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(link) = Permalink::decode(&text) else {
+        return;
+    };
+    let again = Permalink::decode(&link.encode());
+    assert_eq!(
+        again.as_ref(),
+        Ok(&link),
+        "{text:?} does not survive a round trip"
+    );
+    let _ = bindlab_engine::parse(&link.text);
+}
+
+/// Progress codes: decoding never panics; a record that decodes gives a code
+/// that reads back, stable after one round (encoding drops what carries
+/// nothing, such as an untouched lesson).
+pub fn progress(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for code in [text.to_string(), format!("BL1-{text}")] {
+        if let Ok(p) = Progress::decode(&code, LESSON_IDS) {
+            let once = p.encode(LESSON_IDS);
+            let again = Progress::decode(&once, LESSON_IDS)
+                .unwrap_or_else(|e| panic!("{once} (from {code:?}) does not read back: {e:?}"));
+            assert_eq!(again.encode(LESSON_IDS), once, "from {code:?}");
+        }
+    }
+}
