@@ -239,12 +239,18 @@ mod tests {
     fn merge_is_a_union_and_keeps_this_records_answer() {
         let mut a = Progress::default();
         a.last = Some("wildcard".into());
-        a.lesson_mut("five-tuple").answers.insert((0, Os::Linux), "ok".into());
+        a.lesson_mut("five-tuple")
+            .answers
+            .insert((0, Os::Linux), "ok".into());
         a.lesson_mut("five-tuple").solved = 0b01;
         let mut b = Progress::default();
         b.last = Some("time-wait".into());
-        b.lesson_mut("five-tuple").answers.insert((0, Os::Linux), "EADDRINUSE".into());
-        b.lesson_mut("five-tuple").answers.insert((1, Os::Windows), "ok".into());
+        b.lesson_mut("five-tuple")
+            .answers
+            .insert((0, Os::Linux), "EADDRINUSE".into());
+        b.lesson_mut("five-tuple")
+            .answers
+            .insert((1, Os::Windows), "ok".into());
         b.lesson_mut("five-tuple").solved = 0b10;
         b.lesson_mut("time-wait").done = true;
         a.merge(&b);
