@@ -5,6 +5,8 @@
 //! cargo xtask dist      write the complete static site to dist/
 //! cargo xtask test      every test of the project, engine to browser (what CI runs)
 //! cargo xtask bench     the benchmarks, printing figures
+//! cargo xtask screenshots  PNGs of the sandbox, a chapter and a widget (wide and phone,
+//!                       light and dark) into web/screenshots/
 //! ```
 //! Each command installs what it needs on a fresh machine, or says exactly
 //! what to install when it cannot.
@@ -24,7 +26,8 @@ fn main() -> ExitCode {
         Some("dist") => site::dist().map(|_| ()),
         Some("test") => test(),
         Some("bench") => bench(),
-        _ => Err("usage: cargo xtask serve | dist | test | bench".to_string()),
+        Some("screenshots") => screenshots(),
+        _ => Err("usage: cargo xtask serve | dist | test | bench | screenshots".to_string()),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -250,6 +253,19 @@ fn test() -> Result {
     site::ensure_node_packages()?;
     site::dist()?;
     run("node", &["--test", "web/tests/"], &[])?;
+
+    // Yew checks some rules (hooks called in the same order on every render)
+    // only in debug builds, by panicking: the build `serve` makes gets a
+    // smoke run of its own, so a debug-only panic fails here, not on a
+    // newcomer's first typo.
+    println!("\n== the dev build (what `cargo xtask serve` serves) in the browser");
+    let dev = root().join("target/site");
+    site::build(&dev, site::Mode::Dev)?;
+    run(
+        "node",
+        &["--test", "web/smoke/"],
+        &[("BINDLAB_DIST", &dev.to_string_lossy())],
+    )?;
     println!(
         "\nall tests passed in {:.0}s",
         started.elapsed().as_secs_f64()
@@ -308,6 +324,15 @@ fn exported_programs(bindlab: &str, files: &[String]) -> Result {
         ));
     }
     Ok(())
+}
+
+/// `cargo xtask screenshots`: the release site photographed by
+/// `web/screenshots.mjs` into web/screenshots/, for reviewers.
+fn screenshots() -> Result {
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    site::dist()?;
+    run("node", &["web/screenshots.mjs"], &[])
 }
 
 fn bench() -> Result {

@@ -397,7 +397,10 @@ fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
 fn parse_port(text: &str) -> Result<PortSpec, String> {
     let t = text.trim();
     if let Some(n) = t.strip_prefix('@') {
-        if !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             return Ok(PortSpec::Of(n.to_string()));
         }
     }
@@ -476,9 +479,7 @@ fn controls(p: &ControlsProps) -> Html {
     // The port box as typed: a number, or `@NAME` (another socket's port).
     let port_spec = parse_port(&port);
     let ep = |a: &str| -> Result<EndpointSpec, String> {
-        let addr = a
-            .parse()
-            .map_err(|_| format!("“{a}” is not an address."))?;
+        let addr = a.parse().map_err(|_| format!("“{a}” is not an address."))?;
         Ok(EndpointSpec {
             addr,
             port: port_spec.clone()?,

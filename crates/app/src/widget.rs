@@ -83,7 +83,9 @@ impl Widget {
             host: Some(host),
             mailbox: mailbox.clone(),
             id: "scenario".into(),
-            heading: Some(heading).filter(|h| !h.trim().is_empty()).map(AttrValue::from),
+            heading: Some(heading)
+                .filter(|h| !h.trim().is_empty())
+                .map(AttrValue::from),
             note: None,
         };
         let handle = yew::Renderer::<Lab>::with_root_and_props(mount, props).render();
