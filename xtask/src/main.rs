@@ -4,6 +4,7 @@
 //! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
 //! cargo xtask dist      write the complete static site to dist/
 //! cargo xtask test      every test of the project, engine to browser (what CI runs)
+//! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
 //! cargo xtask bench     the benchmarks, printing figures
 //! cargo xtask screenshots  PNGs of the sandbox, a chapter and a widget (wide and phone,
 //!                       light and dark) into web/screenshots/
@@ -27,7 +28,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(),
         Some("screenshots") => screenshots(),
-        _ => Err("usage: cargo xtask serve | dist | test | bench | screenshots".to_string()),
+        Some("smoke") => smoke(),
+        _ => {
+            Err("usage: cargo xtask serve | dist | test | smoke | bench | screenshots".to_string())
+        }
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -254,18 +258,7 @@ fn test() -> Result {
     site::dist()?;
     run("node", &["--test", "web/tests/"], &[])?;
 
-    // Yew checks some rules (hooks called in the same order on every render)
-    // only in debug builds, by panicking: the build `serve` makes gets a
-    // smoke run of its own, so a debug-only panic fails here, not on a
-    // newcomer's first typo.
-    println!("\n== the dev build (what `cargo xtask serve` serves) in the browser");
-    let dev = root().join("target/site");
-    site::build(&dev, site::Mode::Dev)?;
-    run(
-        "node",
-        &["--test", "web/smoke/"],
-        &[("BINDLAB_DIST", &dev.to_string_lossy())],
-    )?;
+    smoke()?;
     println!(
         "\nall tests passed in {:.0}s",
         started.elapsed().as_secs_f64()
@@ -324,6 +317,23 @@ fn exported_programs(bindlab: &str, files: &[String]) -> Result {
         ));
     }
     Ok(())
+}
+
+/// `cargo xtask smoke`: the dev build (what `cargo xtask serve` serves) in
+/// the browser. Yew checks some rules (hooks called in the same order on
+/// every render) only in debug builds, by panicking: this run makes a
+/// debug-only panic fail the tests, not a newcomer's first typo.
+fn smoke() -> Result {
+    println!("\n== the dev build (what `cargo xtask serve` serves) in the browser");
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    let dev = root().join("target/site");
+    site::build(&dev, site::Mode::Dev)?;
+    run(
+        "node",
+        &["--test", "web/smoke/"],
+        &[("BINDLAB_DIST", &dev.to_string_lossy())],
+    )
 }
 
 /// `cargo xtask screenshots`: the release site photographed by
