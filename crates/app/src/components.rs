@@ -1161,11 +1161,13 @@ fn diagram(p: &DiagramProps) -> Html {
                     <text x="16" y={(TOP + i as i32 * BAND_H + 19).to_string()} class="addr">{ a.to_string() }</text>
                 </g>
             }) }
-            { for p.views.iter().enumerate().map(|(k, v)| {
+            // Two passes: every line to a band first, then the cards over
+            // them, so a line from a lower row never crosses a card.
+            { for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
                 let x = X0 + (k as i32 % cols) * (CARD_W + GAP);
                 let y = TOP + bands_h + 24 + (k as i32 / cols) * (CARD_H + ROW_GAP);
-                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} /> }
-            }) }
+                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
+            })) }
         </svg>
     }
 }
@@ -1176,6 +1178,8 @@ struct CardProps {
     addrs: Vec<std::net::IpAddr>,
     x: i32,
     y: i32,
+    /// Draw only the line to the address band (else only the card).
+    links: bool,
 }
 
 #[function_component(Card)]
@@ -1198,9 +1202,11 @@ fn card(p: &CardProps) -> Html {
             html! {}
         }
     });
+    if p.links {
+        return html! { <g class={classes!("card-link", v.state_class)}>{ link.unwrap_or_default() }</g> };
+    }
     html! {
         <g class={classes!("card", v.state_class)}>
-            { link.unwrap_or_default() }
             <rect x={x.to_string()} y={y.to_string()} width={CARD_W.to_string()} height={CARD_H.to_string()} rx="8" class="card-bg" />
             <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&v.label, 16), v.proto) }</text>
             if v.listening && v.queue + v.queue_undefined > 0 {
