@@ -1143,8 +1143,15 @@ fn diagram(p: &DiagramProps) -> Html {
         return html! { <p class="muted small diagram-none">{"The diagram needs more width than this; the table below shows the same."}</p> };
     };
     let bands_h = p.addrs.len() as i32 * BAND_H;
-    let rows = p.views.len().div_ceil(cols as usize).max(1);
-    let height = TOP + bands_h + 24 + rows as i32 * (CARD_H + ROW_GAP) + 10;
+    // No sockets: the bands and a word, not an empty row of card space.
+    let rows = p.views.len().div_ceil(cols as usize);
+    let height = TOP
+        + bands_h
+        + if rows == 0 {
+            30
+        } else {
+            24 + rows as i32 * (CARD_H + ROW_GAP) + 10
+        };
     html! {
         <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img" aria-labelledby="diagram-title diagram-desc">
             <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
@@ -1161,6 +1168,9 @@ fn diagram(p: &DiagramProps) -> Html {
                     <text x="16" y={(TOP + i as i32 * BAND_H + 19).to_string()} class="addr">{ a.to_string() }</text>
                 </g>
             }) }
+            if p.views.is_empty() {
+                <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{"No sockets yet."}</text>
+            }
             // Two passes: every line to a band first, then the cards over
             // them, so a line from a lower row never crosses a card.
             { for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
