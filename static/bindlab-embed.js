@@ -5,12 +5,28 @@
 // upgraded into widgets. Every widget of the page shares one wasm instance.
 //
 // Attributes: os="linux,windows"  step="3"  layout="compact|full"  readonly
-//             src="scenario.bindlab"  permalink="v1/..."
+//             src="scenario.bindlab"  permalink="v1/..."  theme="light|dark|auto"
+//             heading="..." (the visible title; default: the scenario's)
+//
+// From another origin, the bindlab site must allow it (CORS: see the
+// README's "Embedding from another site"); when the code cannot be loaded,
+// each widget says so and why instead of showing its raw text.
 // Methods:    el.load(text)  el.step()  el.reset()
 // Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
 
 const BASE = new URL('..', import.meta.url);
 let engine = null;
+
+/** Why the engine did not load, in words a page author can act on. */
+function whyNoEngine(err) {
+  const detail = String(err?.message ?? err);
+  if (BASE.origin !== location.origin) {
+    return `this page (${location.origin}) loads bindlab from ${BASE.origin}, which did not let it fetch bindlab's code: `
+      + `that site must answer with "Access-Control-Allow-Origin" for /pkg/ and /static/ (see bindlab's README, "Embedding from another site"). `
+      + `The browser said: ${detail}`;
+  }
+  return `its WebAssembly code could not be loaded from ${new URL('pkg/', BASE).href} (${detail}). Your browser needs WebAssembly.`;
+}
 
 /** Loads and starts the wasm once, for every widget of the page. */
 function loadEngine() {
@@ -41,16 +57,24 @@ class BindLab extends HTMLElement {
         if (!res.ok) throw new Error(`cannot load ${src} (${res.status})`);
         text = await res.text();
       }
-      const m = await loadEngine();
+      let m;
+      try {
+        m = await loadEngine();
+      } catch (err) {
+        engine = null; // a later widget may try again
+        throw new Error(whyNoEngine(err));
+      }
       if (!this.isConnected) return;
       this._widget = new m.Widget(
         mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
         Number(this.getAttribute('step') ?? 0) || 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
+        this.getAttribute('heading') ?? '',
       );
     } catch (err) {
       mount.textContent = `bindlab could not start this example: ${err.message ?? err}`;
       mount.className = 'mount problems';
+      mount.setAttribute('role', 'alert');
       this.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems: [String(err.message ?? err)] } }));
     } finally {
       this._starting = false;

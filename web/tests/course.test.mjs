@@ -241,7 +241,10 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     // Wrong: the tool's bind removed. The requirement it breaks is named.
     await editor.fill('os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\n');
     await check.click();
-    assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. `bind tool 127\.0\.0\.1:8888` is still there \(whatever it returns\)\. \(there is no step `bind tool 127\.0\.0\.1:8888`\)/);
+    // Code is shown as code, never as raw backticks.
+    assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. bind tool 127\.0\.0\.1:8888 is still there \(whatever it returns\)\. \(there is no step bind tool 127\.0\.0\.1:8888\)/);
+    assert.deepEqual(await verdict.locator('code').allInnerTexts(), ['bind tool 127.0.0.1:8888', 'bind tool 127.0.0.1:8888']);
+    assert.doesNotMatch(await c.locator('.checklist').innerText(), /`/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

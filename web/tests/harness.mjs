@@ -16,19 +16,41 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
 };
 
-/** Serves DIST on a free localhost port. `gzip` compresses like a real host. */
-export async function serve({ csp = false, gzip = false } = {}) {
+/** The rules of DIST/_headers (Netlify / Cloudflare Pages form): [[pattern, {name: value}]]. */
+export function headerRules() {
+  const rules = [];
+  for (const line of fs.readFileSync(path.join(DIST, '_headers'), 'utf8').split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) { rules.push([line.trim(), {}]); continue; }
+    const [name, ...value] = line.trim().split(':');
+    rules.at(-1)[1][name.trim().toLowerCase()] = value.join(':').trim();
+  }
+  return rules;
+}
+
+/** Whether a `_headers` path pattern (`*` matches anything) matches `p`. */
+const matches = (pattern, p) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(p);
+
+/** Serves DIST on a free localhost port. `gzip` compresses like a real host;
+ *  `headers` sends what DIST/_headers says, as Netlify would; `pages` maps
+ *  a path to a function (request → HTML) for made-up pages. */
+export async function serve({ csp = false, gzip = false, headers = false, pages = {} } = {}) {
+  const rules = headers ? headerRules() : [];
   const requests = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url);
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    // Extra pages a test makes up (a host page on another origin).
+    if (typeof pages[p] === 'function') { res.writeHead(200, { 'content-type': TYPES['.html'] }); res.end(pages[p](req)); return; }
     if (p.endsWith('/')) p += 'index.html';
     const file = path.join(DIST, path.normalize(p));
+    if (path.basename(file) === '_headers') { res.writeHead(404); res.end(); return; }
     if (!file.startsWith(DIST)) { res.writeHead(403); res.end(); return; }
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (csp) headers['content-security-policy'] = CSP;
+      for (const [pattern, set] of rules) if (matches(pattern, p)) Object.assign(headers, set);
       if (gzip && /gzip/.test(req.headers['accept-encoding'] || '')) {
         data = zlib.gzipSync(data, { level: 9 });
         headers['content-encoding'] = 'gzip';
@@ -71,4 +93,47 @@ export async function ready(page) {
 /** base64url of UTF-8 text, as the app's permalinks carry it. */
 export function b64(text) {
   return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+/** Elements whose content is wider than their box (text cut off, or
+ *  spilling out), in the page and in every widget's shadow root. Editors
+ *  (which scroll by design), form fields, SVG and screen-reader-only text
+ *  are left out. */
+export function overflowing(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const skip = 'textarea, input, select, svg, svg *, .sr-only, .sr-only *, .editor .code, pre';
+    const visit = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        if (el.matches(skip) || el.closest('.sr-only, .editor')) continue;
+        const cs = getComputedStyle(el);
+        if (cs.display === 'none' || cs.display === 'inline' || cs.visibility === 'hidden') continue;
+        if (el.clientWidth === 0) continue;
+        if (el.scrollWidth > el.clientWidth + 1) {
+          found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.innerText || el.textContent || '').trim().slice(0, 60)}" (${el.scrollWidth} > ${el.clientWidth})`);
+        }
+      }
+    };
+    visit(document);
+    if (document.documentElement.scrollWidth > window.innerWidth + 1) found.push(`the page (${document.documentElement.scrollWidth} > ${window.innerWidth})`);
+    return found;
+  });
+}
+
+/** The smallest size (CSS px) a diagram label is drawn at, over every
+ *  diagram in the page and its widgets; Infinity when there is none. */
+export function smallestDiagramLabel(page) {
+  return page.evaluate(() => {
+    let min = Infinity;
+    const visit = (root) => {
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+      for (const svg of root.querySelectorAll('svg.diagram')) {
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+      }
+    };
+    visit(document);
+    return min;
+  });
 }

@@ -4,10 +4,13 @@
 //! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
 //! cargo xtask dist      write the complete static site to dist/
 //! cargo xtask test      every test of the project, engine to browser (what CI runs)
+//! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
 //! cargo xtask bench     the benchmarks, printing figures
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
+//! cargo xtask screenshots  PNGs of the sandbox, a chapter and a widget (wide and phone,
+//!                       light and dark) into web/screenshots/
 //! ```
 //! Each command installs what it needs on a fresh machine, or says exactly
 //! what to install when it cannot.
@@ -29,8 +32,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("screenshots") => screenshots(),
+        Some("smoke") => smoke(),
         _ => Err(
-            "usage: cargo xtask serve | dist | test | bench | fuzz [N] [--seconds S]".to_string(),
+            "usage: cargo xtask serve | dist | test | smoke | bench | screenshots | fuzz [N] [--seconds S]"
+                .to_string(),
         ),
     };
     match r {
@@ -263,6 +269,8 @@ fn test() -> Result {
     site::ensure_node_packages()?;
     site::dist()?;
     run("node", &["--test", "web/tests/"], &[])?;
+
+    smoke()?;
     println!(
         "\nall tests passed in {:.0}s",
         started.elapsed().as_secs_f64()
@@ -321,6 +329,32 @@ fn exported_programs(bindlab: &str, files: &[String]) -> Result {
         ));
     }
     Ok(())
+}
+
+/// `cargo xtask smoke`: the dev build (what `cargo xtask serve` serves) in
+/// the browser. Yew checks some rules (hooks called in the same order on
+/// every render) only in debug builds, by panicking: this run makes a
+/// debug-only panic fail the tests, not a newcomer's first typo.
+fn smoke() -> Result {
+    println!("\n== the dev build (what `cargo xtask serve` serves) in the browser");
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    let dev = root().join("target/site");
+    site::build(&dev, site::Mode::Dev)?;
+    run(
+        "node",
+        &["--test", "web/smoke/"],
+        &[("BINDLAB_DIST", &dev.to_string_lossy())],
+    )
+}
+
+/// `cargo xtask screenshots`: the release site photographed by
+/// `web/screenshots.mjs` into web/screenshots/, for reviewers.
+fn screenshots() -> Result {
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    site::dist()?;
+    run("node", &["web/screenshots.mjs"], &[])
 }
 
 fn bench() -> Result {

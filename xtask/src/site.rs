@@ -71,6 +71,10 @@ pub fn build(out: &Path, mode: Mode) -> Result {
         }
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
+    // The headers a static host must send so other sites may embed widgets
+    // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
+    std::fs::copy(root().join("web/_headers"), out.join("_headers"))
+        .map_err(|e| format!("web/_headers: {e}"))?;
     copy_dir(&root().join("web/examples"), &out.join("examples"))?;
     // The course's text, fetched a lesson at a time by the app.
     copy_dir(

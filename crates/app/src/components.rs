@@ -159,6 +159,7 @@ pub fn app() -> Html {
         use_effect_with((link, has_error), |(link, has_error)| {
             // A damaged link stays in the address bar until the reader acts.
             if !*has_error || !link.text.is_empty() {
+                crate::nav::remember_sandbox(&link.encode());
                 if let Some(h) = window().and_then(|w| w.history().ok()) {
                     let _ = h.replace_state_with_url(
                         &wasm_bindgen::JsValue::NULL,
@@ -391,24 +392,44 @@ fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
     on
 }
 
+/// The port box: a number 0–65535, or `@NAME` for the port another socket
+/// is bound to.
+fn parse_port(text: &str) -> Result<PortSpec, String> {
+    let t = text.trim();
+    if let Some(n) = t.strip_prefix('@') {
+        if !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Ok(PortSpec::Of(n.to_string()));
+        }
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= 65535 => Ok(PortSpec::Num(n as u16)),
+        Ok(_) => Err(format!("Port {t} is out of range: a port is a number from 0 to 65535.")),
+        Err(_) if t.is_empty() => Err("Type a port first: a number from 0 to 65535, or @NAME for the port of socket NAME.".into()),
+        Err(_) => Err(format!("“{t}” is not a port: type a number from 0 to 65535, or @NAME for the port of socket NAME.")),
+    }
+}
+
 fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
-fn input_value(e: &Event) -> String {
-    e.target_unchecked_into::<HtmlInputElement>().value()
-}
-
 #[function_component(Controls)]
 fn controls(p: &ControlsProps) -> Html {
+    // Hooks first, unconditionally: Yew panics (in debug builds) when a
+    // render calls fewer hooks than the one before, e.g. after a typo.
+    let target = use_state(String::new);
+    let addr = use_state(|| "0.0.0.0".to_string());
+    let client_to = use_state(|| None::<String>);
+    let port = use_state(|| "8080".to_string());
+    let count = use_state(|| "1".to_string());
+    let port_error = use_state(|| None::<String>);
     let Some(s) = &p.scenario else {
         return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
     };
     let open = open_sockets(s);
-    let target = use_state(String::new);
-    let addr = use_state(|| "0.0.0.0".to_string());
-    let port = use_state(|| "8080".to_string());
-    let count = use_state(|| "1".to_string());
     let chosen = if open.iter().any(|(n, _)| **n == *target) {
         (*target).clone()
     } else {
@@ -448,14 +469,21 @@ fn controls(p: &ControlsProps) -> Html {
         .into_iter()
         .chain(s.ifaces.iter().map(|a| a.to_string()))
         .collect();
-    let ep = |a: &str, port: &str| -> Option<EndpointSpec> {
-        let addr = a.parse().ok()?;
-        let port = if let Some(n) = port.strip_prefix('@') {
-            PortSpec::Of(n.to_string())
-        } else {
-            PortSpec::Num(port.parse().ok()?)
-        };
-        Some(EndpointSpec { addr, port })
+    // What "Clients to" shows is what it writes: its own choice while the
+    // scenario still offers it, else the first address listed.
+    let client_dest = client_to
+        .as_ref()
+        .filter(|a| client_addresses.contains(a))
+        .cloned()
+        .unwrap_or_else(|| client_addresses[0].clone());
+    // The port box as typed: a number, or `@NAME` (another socket's port).
+    let port_spec = parse_port(&port);
+    let ep = |a: &str| -> Result<EndpointSpec, String> {
+        let addr = a.parse().map_err(|_| format!("“{a}” is not an address."))?;
+        Ok(EndpointSpec {
+            addr,
+            port: port_spec.clone()?,
+        })
     };
     let emit = |kind: Option<StepKind>| {
         let cb = p.on_line.clone();
@@ -463,6 +491,19 @@ fn controls(p: &ControlsProps) -> Html {
             if let Some(k) = &kind {
                 cb.emit(step_text(k));
             }
+        })
+    };
+    // A step that needs the port: writes it, or says what is wrong with the
+    // port (a button that silently does nothing looks broken).
+    let emit_ep = |kind: Result<Option<StepKind>, String>| {
+        let (cb, err) = (p.on_line.clone(), port_error.clone());
+        Callback::from(move |_: MouseEvent| match &kind {
+            Ok(Some(k)) => {
+                err.set(None);
+                cb.emit(step_text(k));
+            }
+            Ok(None) => {}
+            Err(e) => err.set(Some(e.clone())),
         })
     };
     let name = chosen.clone();
@@ -513,25 +554,28 @@ fn controls(p: &ControlsProps) -> Html {
                             { for addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == bind_addr}>{ a }</option> }) }
                         </select>
                     </label>
-                    <label>{"Port "}<input aria-label="Port" class="port" value={(*port).clone()} inputmode="numeric" onchange={ { let pt = port.clone(); Callback::from(move |e: Event| pt.set(input_value(&e))) } } /></label>
-                    <button type="button" onclick={emit(ep(&bind_addr, &port).and_then(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
+                    <label>{"Port "}<input aria-label="Port" class="port" value={(*port).clone()} inputmode="numeric"
+                        aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
+                        oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                    <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
                     <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
-                    <button type="button" onclick={emit(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }, &port).and_then(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
+                    <button type="button" onclick={emit_ep(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
                     <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
                     <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
                 </div>
             }
             <div class="row">
                 <label>{"Clients to "}
-                    <select aria-label="Client destination address" onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
-                        { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == *addr}>{ a }</option> }) }
+                    <select aria-label="Client destination address" onchange={ { let a = client_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
+                        { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == client_dest}>{ a }</option> }) }
                     </select>
                 </label>
-                <label>{"× "}<input aria-label="Number of clients" class="port" value={(*count).clone()} inputmode="numeric" onchange={ { let c = count.clone(); Callback::from(move |e: Event| c.set(input_value(&e))) } } /></label>
-                <button type="button" onclick={emit(ep(if client_addresses.contains(&addr) { &addr } else { "127.0.0.1" }, &port).map(|ep| StepKind::Client { ep, count: count.parse().unwrap_or(1).clamp(1, 1000) }))}>{"add clients"}</button>
+                <label>{"× "}<input aria-label="Number of clients" class="port" value={(*count).clone()} inputmode="numeric" oninput={ { let c = count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{"add clients"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
             </div>
+            <p id="port-error" class="field-error" role="alert">{ (*port_error).clone().unwrap_or_default() }</p>
         </div>
     }
 }
@@ -549,16 +593,39 @@ pub(crate) struct StepperProps {
 
 #[function_component(Stepper)]
 pub(crate) fn stepper(p: &StepperProps) -> Html {
-    let go = |n: usize| {
-        let cb = p.on_goto.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(n))
+    let back_ref = use_node_ref();
+    let step_ref = use_node_ref();
+    // Which end the last press reached: its button is now disabled, and a
+    // disabled button drops the focus to <body>; the other direction's
+    // button takes it instead, so a keyboard reader stays in the toolbar.
+    let pressed = use_mut_ref(|| None::<bool>);
+    {
+        let (back_ref, step_ref, pressed) = (back_ref.clone(), step_ref.clone(), pressed.clone());
+        use_effect_with((p.step, p.total), move |(step, total)| {
+            let forward = pressed.borrow_mut().take();
+            let target = match forward {
+                Some(true) if step >= total => back_ref.cast::<web_sys::HtmlElement>(),
+                Some(false) if *step == 0 => step_ref.cast::<web_sys::HtmlElement>(),
+                _ => None,
+            };
+            if let Some(b) = target {
+                let _ = b.focus();
+            }
+        });
+    }
+    let go = |n: usize, forward: bool| {
+        let (cb, pressed) = (p.on_goto.clone(), pressed.clone());
+        Callback::from(move |_: MouseEvent| {
+            *pressed.borrow_mut() = Some(forward);
+            cb.emit(n)
+        })
     };
     html! {
         <div class="stepper" role="toolbar" aria-label="Run the scenario">
-            <button type="button" onclick={go(0)} disabled={p.step == 0}>{"Reset"}</button>
-            <button type="button" onclick={go(p.step.saturating_sub(1))} disabled={p.step == 0}>{"◀ Back"}</button>
-            <button type="button" class="primary" onclick={go((p.step + 1).min(p.total))} disabled={p.step >= p.total}>{"Step ▶"}</button>
-            <button type="button" onclick={go(p.total)} disabled={p.step >= p.total}>{"Run all ▶▶"}</button>
+            <button type="button" onclick={go(0, false)} disabled={p.step == 0}>{"Reset"}</button>
+            <button type="button" ref={back_ref} onclick={go(p.step.saturating_sub(1), false)} disabled={p.step == 0}>{"◀ Back"}</button>
+            <button type="button" ref={step_ref} class="primary" onclick={go((p.step + 1).min(p.total), true)} disabled={p.step >= p.total}>{"Step ▶"}</button>
+            <button type="button" onclick={go(p.total, true)} disabled={p.step >= p.total}>{"Run all ▶▶"}</button>
             <span class="progress" aria-live="off">{ format!("{} of {} steps run", p.step, p.total) }</span>
             <button type="button" class="quiet" onclick={p.on_copy.clone()}>{"Copy link"}</button>
             <button type="button" class="quiet" onclick={p.on_export.clone()} title="A Python program that runs this scenario on your computer and compares with bindlab">{"Run on your machine"}</button>
@@ -601,6 +668,27 @@ pub(crate) struct OsTableProps {
 impl PartialEq for OsTableProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.derived, &o.derived) && self.step == o.step && self.on_goto == o.on_goto
+    }
+}
+
+/// A rule's "why" as the page prints it after the rule's title and a
+/// period: a sentence, so it starts with a capital unless its first word is
+/// a socket's name (names are case-sensitive), and without the state the
+/// engine sometimes repeats after "the TIME_WAIT left by …".
+pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
+    let mut w = why.to_string();
+    if w.contains("the TIME_WAIT left by") {
+        w = w.replace(" (TIME_WAIT)", "");
+    }
+    let first = w.split([' ', ',', '(']).next().unwrap_or("");
+    let is_name = scenario.steps.iter().any(|st| {
+        st.kind.socket() == Some(first)
+            || matches!(&st.kind, StepKind::Accept { new, .. } if new == first)
+    });
+    let mut chars = w.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() && !is_name => c.to_uppercase().chain(chars).collect(),
+        _ => w,
     }
 }
 
@@ -681,8 +769,11 @@ fn row(p: &RowProps) -> Html {
             </th>
             { for reports.iter().map(|r| {
                 let rep = &r.steps[i];
+                // data-os: the OS's name beside the outcome when the table
+                // is shown as one card per step (narrow screens).
+                let os = r.os.display();
                 if !p.done {
-                    return html! { <td class="cell pending"><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
+                    return html! { <td class="cell pending" data-os={os}><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
                 }
                 let ok = rep.result == "ok";
                 let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
@@ -690,16 +781,16 @@ fn row(p: &RowProps) -> Html {
                     (Some(rule), Some(why)) => {
                         let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
                         html! {
-                            <td class={classes!("cell", if ok { "ok" } else { "err" })}>
+                            <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details>
                                     <summary>{ outcome(rep) }{ expect }</summary>
-                                    <p class="why"><strong>{ title }</strong>{ ". " }{ why.clone() }</p>
+                                    <p class="why"><strong>{ title }</strong>{ ". " }{ why_text(why, scenario) }</p>
                                     <p class="rule-id"><code>{ rule }</code></p>
                                 </details>
                             </td>
                         }
                     }
-                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })}>{ outcome(rep) }{ expect }</td> },
+                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>{ outcome(rep) }{ expect }</td> },
                 }
             }) }
         </tr>
@@ -762,6 +853,9 @@ struct SockView {
     user: String,
     listening: bool,
     queue: usize,
+    /// Connections that wait on this listener or another: which one
+    /// accepts them is undefined (Windows).
+    queue_undefined: usize,
     /// Waiting in an accept queue: drawn as the listener's queue, not a card.
     queued: bool,
     /// Which address bands a wildcard binding covers.
@@ -773,6 +867,13 @@ struct SockView {
 
 fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
     let mut socks: Vec<&Socket> = h.sockets().collect();
+    // A connection queued on several listeners (Windows' undefined sharing)
+    // is in each one's queue: counted there as "may be here", not as theirs.
+    let shared: std::collections::BTreeSet<usize> = socks
+        .iter()
+        .filter(|s| s.queued_on.len() > 1)
+        .map(|s| s.id)
+        .collect();
     socks.sort_by_key(|s| (s.child && !s.named, s.id));
     socks
         .into_iter()
@@ -797,7 +898,8 @@ fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
                 opts: opts_text(s),
                 user: s.user.clone(),
                 listening: s.is_listening(),
-                queue: s.queue.len(),
+                queue: s.queue.iter().filter(|c| !shared.contains(c)).count(),
+                queue_undefined: s.queue.iter().filter(|c| shared.contains(c)).count(),
                 queued: s.child && !s.named && !s.queued_on.is_empty(),
                 v6_wildcard_dual: v6_any && !s.opts.v6only,
                 v6_wildcard_only: v6_any && s.opts.v6only,
@@ -809,10 +911,39 @@ fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
 
 #[function_component(HostView)]
 pub(crate) fn host_view(p: &HostViewProps) -> Html {
+    let cache = use_mut_ref(HostCache::default);
+    // The diagram is laid out for the width it has (see `diagram_layout`):
+    // measured once drawn and again when the window is resized.
+    let room_ref = use_node_ref();
+    let room = use_state_eq(|| None::<i32>);
+    {
+        let (room_ref, room) = (room_ref.clone(), room.clone());
+        use_effect_with(p.derived.parsed.is_ok(), move |_| {
+            let measure = move || {
+                if let Some(el) = room_ref.cast::<web_sys::Element>() {
+                    let w = el.client_width();
+                    if w > 0 {
+                        room.set(Some(w));
+                    }
+                }
+            };
+            measure();
+            let cb = Closure::<dyn Fn()>::new(measure);
+            let w = window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w
+                        .remove_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };
-    let cache = use_mut_ref(HostCache::default);
     let host = cache.borrow_mut().host(&p.derived, scenario, p.os, p.step);
     let computed;
     let report = match p.derived.reports.iter().find(|r| r.os == p.os) {
@@ -828,11 +959,17 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         .and_then(|i| report.steps.get(i).map(|r| (i, r)));
     let announce = match last {
         Some((i, r)) => {
-            let why = r.why.clone().map(|w| format!(" — {w}")).unwrap_or_default();
+            let why = r
+                .why
+                .as_deref()
+                .map(|w| format!(" — {}", why_text(w, scenario)))
+                .unwrap_or_default();
+            // The table numbers steps by their line: say both.
             format!(
-                "Step {} of {}: {} → {} on {}{why}",
+                "Step {} of {} (line {}): {} → {} on {}{why}",
                 i + 1,
                 scenario.steps.len(),
+                scenario.steps[i].line,
                 step_text(&scenario.steps[i].kind),
                 outcome(r),
                 p.os.display()
@@ -865,7 +1002,9 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                 </label>
             </div>
             <p class="announce" aria-live="polite" id="announce">{ announce }</p>
-            <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} />
+            <div class="diagram-room" ref={room_ref}>
+                <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} room={*room} />
+            </div>
             <table class="twin">
                 <caption>{ format!("Sockets on the host ({}), as a table", p.os.display()) }</caption>
                 <thead><tr>
@@ -929,13 +1068,24 @@ fn twin_row(p: &ViewProps) -> Html {
     html! {
         <tr>
             <th scope="row">{ &v.label }</th>
-            <td>{ &v.state }</td>
-            <td>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
-            <td>{ v.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
-            <td>{ &v.opts }</td>
-            <td>{ &v.user }</td>
-            <td>{ if v.listening { v.queue.to_string() } else { String::new() } }</td>
+            <td data-label="State">{ &v.state }</td>
+            <td data-label="Local">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label="Remote">{ v.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label="Options">{ &v.opts }</td>
+            <td data-label="Owner">{ &v.user }</td>
+            <td data-label="Waiting">{ waiting_text(v) }</td>
         </tr>
+    }
+}
+
+/// A listener's queue in words: its own connections, and those it shares
+/// with other listeners where the OS does not define which accepts them.
+fn waiting_text(v: &SockView) -> String {
+    match (v.listening, v.queue, v.queue_undefined) {
+        (false, _, _) => String::new(),
+        (true, n, 0) => n.to_string(),
+        (true, 0, u) => format!("{u} (or on another listener: undefined)"),
+        (true, n, u) => format!("{n}, and {u} more or on another listener (undefined)"),
     }
 }
 
@@ -952,27 +1102,58 @@ fn short(s: &str, max: usize) -> String {
 struct DiagramProps {
     addrs: Vec<std::net::IpAddr>,
     views: Vec<SockView>,
+    /// The width (CSS px) the diagram may take; `None` until measured.
+    room: Option<i32>,
 }
 
 const BAND_H: i32 = 34;
 const TOP: i32 = 28;
-const CARD_W: i32 = 168;
+const CARD_W: i32 = 196;
 const CARD_H: i32 = 86;
 const ROW_GAP: i32 = 40;
-const COLS: usize = 4;
-const X0: i32 = 170;
+const GAP: i32 = 14;
+const MAX_COLS: i32 = 4;
+const X0: i32 = 16;
+/// Room for the address bands' labels (an IPv6 address).
+const MIN_W: i32 = 280;
+
+/// How the diagram is laid out in `room` CSS px: as many columns of cards as
+/// fit at full size (never more than there are sockets), so it is drawn at
+/// 1:1 and its 12 px labels stay 12 px. `None`: not even one card fits, and
+/// the table twin below stands in for it.
+fn diagram_layout(room: Option<i32>, sockets: usize) -> Option<(i32, i32)> {
+    let fit = room.map_or(MAX_COLS, |r| (r - 2 * X0 + GAP) / (CARD_W + GAP));
+    let cols = fit.min(MAX_COLS).min(sockets.max(1) as i32);
+    if cols < 1 {
+        return None;
+    }
+    let width = (2 * X0 + cols * (CARD_W + GAP) - GAP).max(MIN_W);
+    if room.is_some_and(|r| r < width) {
+        return None;
+    }
+    Some((cols, width))
+}
 
 /// The host as an SVG: address bands (IPv4 first, then IPv6), one card per
 /// socket, a line from each card to the address it is bound to (a wildcard
 /// spans every band of its family), and clients arriving at listeners.
 #[function_component(Diagram)]
 fn diagram(p: &DiagramProps) -> Html {
+    let Some((cols, width)) = diagram_layout(p.room, p.views.len()) else {
+        return html! { <p class="muted small diagram-none">{"The diagram needs more width than this; the table below shows the same."}</p> };
+    };
     let bands_h = p.addrs.len() as i32 * BAND_H;
-    let rows = p.views.len().div_ceil(COLS).max(1);
-    let height = TOP + bands_h + 24 + rows as i32 * (CARD_H + ROW_GAP) + 10;
-    let width = X0 + COLS as i32 * (CARD_W + 14) + 90;
+    // No sockets: the bands and a word, not an empty row of card space.
+    let rows = p.views.len().div_ceil(cols as usize);
+    let height = TOP
+        + bands_h
+        + if rows == 0 {
+            30
+        } else {
+            24 + rows as i32 * (CARD_H + ROW_GAP) + 10
+        };
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} role="img" aria-labelledby="diagram-title diagram-desc">
+        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img" aria-labelledby="diagram-title diagram-desc">
             <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
             <desc id="diagram-desc">{"The same information as the table below it."}</desc>
             <defs>
@@ -987,11 +1168,16 @@ fn diagram(p: &DiagramProps) -> Html {
                     <text x="16" y={(TOP + i as i32 * BAND_H + 19).to_string()} class="addr">{ a.to_string() }</text>
                 </g>
             }) }
-            { for p.views.iter().enumerate().map(|(k, v)| {
-                let x = X0 + (k % COLS) as i32 * (CARD_W + 14);
-                let y = TOP + bands_h + 24 + (k / COLS) as i32 * (CARD_H + ROW_GAP);
-                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} /> }
-            }) }
+            if p.views.is_empty() {
+                <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{"No sockets yet."}</text>
+            }
+            // Two passes: every line to a band first, then the cards over
+            // them, so a line from a lower row never crosses a card.
+            { for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
+                let x = X0 + (k as i32 % cols) * (CARD_W + GAP);
+                let y = TOP + bands_h + 24 + (k as i32 / cols) * (CARD_H + ROW_GAP);
+                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
+            })) }
         </svg>
     }
 }
@@ -1002,6 +1188,8 @@ struct CardProps {
     addrs: Vec<std::net::IpAddr>,
     x: i32,
     y: i32,
+    /// Draw only the line to the address band (else only the card).
+    links: bool,
 }
 
 #[function_component(Card)]
@@ -1024,17 +1212,21 @@ fn card(p: &CardProps) -> Html {
             html! {}
         }
     });
+    if p.links {
+        return html! { <g class={classes!("card-link", v.state_class)}>{ link.unwrap_or_default() }</g> };
+    }
     html! {
         <g class={classes!("card", v.state_class)}>
-            { link.unwrap_or_default() }
             <rect x={x.to_string()} y={y.to_string()} width={CARD_W.to_string()} height={CARD_H.to_string()} rx="8" class="card-bg" />
             <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&v.label, 16), v.proto) }</text>
-            if v.listening && v.queue > 0 {
-                <text x={(x + CARD_W - 10).to_string()} y={(y + 20).to_string()} class="small queue" text-anchor="end">{ format!("queue {}", v.queue) }</text>
+            if v.listening && v.queue + v.queue_undefined > 0 {
+                <text x={(x + CARD_W - 10).to_string()} y={(y + 38).to_string()} class="small queue" text-anchor="end">{
+                    if v.queue_undefined == 0 { format!("queue {}", v.queue) } else { format!("queue {}+{}?", v.queue, v.queue_undefined) }
+                }</text>
             }
             <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ &v.state }</text>
             <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
-            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }) }</text>
+            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
                 <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />

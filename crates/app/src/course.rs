@@ -229,7 +229,7 @@ fn contents() -> Html {
         focus_heading();
     });
     let progress = &store.progress;
-    let cont = progress.last.as_deref().and_then(chapter);
+    let cont = crate::nav::continue_at(progress);
     let first = &CONTENTS[0];
     html! {
         <article class="contents-page">
@@ -500,10 +500,21 @@ fn lesson_body(p: &LessonBodyProps) -> Html {
         Block::Scenario { name, text, .. } => {
             let mailbox = p.loaded.mailboxes.get(name).cloned().unwrap_or_default();
             let initial = Sandbox::new(text.clone());
+            // Stepping a lab runs straight into the answers of the
+            // predictions about it: say so before the reader does.
+            let lines: Vec<String> = p.loaded.lesson.blocks.iter().filter_map(|b| match b {
+                Block::Predict { scenario, step_line, .. } if scenario == name => Some(step_line.to_string()),
+                _ => None,
+            }).collect();
+            let note = (!lines.is_empty()).then(|| AttrValue::from(format!(
+                "Predict first: running this scenario to line {} shows the answer to {} below.",
+                lines.join(" or "),
+                if lines.len() == 1 { "the prediction" } else { "the predictions" },
+            )));
             html! {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
                     <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
-                        mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} />
+                        mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
                 </section>
             }
         }
@@ -564,6 +575,20 @@ fn prediction(p: &PredictionProps) -> Html {
     let store = use_store();
     let picks = use_state(|| p.saved.clone());
     let revealed = p.saved.iter().all(Option::is_some);
+    // "Check my prediction" goes away once answered; the focus moves to the
+    // answers it revealed instead of dropping to <body>.
+    let truths_ref = use_node_ref();
+    let checked = use_mut_ref(|| false);
+    {
+        let (truths_ref, checked) = (truths_ref.clone(), checked.clone());
+        use_effect_with(revealed, move |revealed| {
+            if *revealed && std::mem::take(&mut *checked.borrow_mut()) {
+                if let Some(el) = truths_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let step = p.scenario.steps.iter().find(|s| s.line == p.step_line);
     let step_shown = step.map(|s| step_text(&s.kind)).unwrap_or_default();
     let base = format!("{}-p{}", p.lesson, p.index);
@@ -575,7 +600,9 @@ fn prediction(p: &PredictionProps) -> Html {
             p.lesson,
             p.index,
         );
+        let checked = checked.clone();
         Callback::from(move |_| {
+            *checked.borrow_mut() = true;
             for (os, pick) in p_oses.iter().zip(picks.iter()) {
                 if let Some(choice) = pick {
                     store.dispatch(StoreAction::Answer {
@@ -633,7 +660,7 @@ fn prediction(p: &PredictionProps) -> Html {
             }
             <div class="reveal" role="status">
                 if revealed {
-                    <ul class="truths">
+                    <ul class="truths" tabindex="-1" ref={truths_ref} aria-label="The answers">
                     { for p.oses.iter().zip(&p.saved).map(|(os, said)| {
                         let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
                         let right = said.as_deref() == Some(t.outcome.as_str());
@@ -647,7 +674,7 @@ fn prediction(p: &PredictionProps) -> Html {
                                     format!("✗ Not quite: you picked “{}”, but {}.", choice_label(said.as_deref().unwrap_or("")), outcome_sentence(&t.outcome))
                                 } }
                                 if let Some(why) = &t.why {
-                                    <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ why.clone() }</span>
+                                    <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ crate::components::why_text(why, &p.scenario) }</span>
                                 }
                                 if let Some(rule) = t.rule {
                                     {" "}<a class="rule-link" href={Route::Rules(Some(rule.into())).href()}><code>{ rule }</code></a>
@@ -686,7 +713,14 @@ fn challenge_view(p: &ChallengeProps) -> Html {
     let c = p.challenge.clone();
     let key = draft_key(p.lesson, p.index);
     let text = use_state(|| read_draft(&key).unwrap_or_else(|| c.start.clone()));
-    let verdicts = use_state(|| None::<Result<Vec<Verdict>, String>>);
+    // A challenge met before (another visit, another tab) shows its
+    // checklist checked, not "not checked yet".
+    let verdicts = use_state(|| {
+        let draft = read_draft(&key).unwrap_or_else(|| c.start.clone());
+        p.solved
+            .then(|| goal::check(&draft, c.os, &c.requirements))
+            .filter(|v| v.as_ref().is_ok_and(|l| l.iter().all(|r| r.met)))
+    });
     let hints = use_state(|| 0usize);
     let base = format!("{}-c{}", p.lesson, p.index);
     let derived = {
@@ -756,6 +790,7 @@ fn challenge_view(p: &ChallengeProps) -> Html {
                 { for c.requirements.iter().enumerate().map(|(i, r)| {
                     let v = results.and_then(|list| list.get(i));
                     let (class, mark, state) = match v {
+                        None if p.solved => ("met", "✓", "met when you last checked"),
                         None => ("unknown", "○", "not checked yet"),
                         Some(v) if v.met => ("met", "✓", "met"),
                         Some(_) => ("unmet", "✗", "not met"),
@@ -765,7 +800,7 @@ fn challenge_view(p: &ChallengeProps) -> Html {
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="sr-only">{ format!("{state}: ") }</span>
                             { markdown::inline(&goal::describe(r)) }
-                            if let Some(v) = v { <span class="detail">{ format!(" — {}", v.detail) }</span> }
+                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&v.detail) }</span> }
                         </li>
                     }
                 }) }
@@ -793,8 +828,10 @@ fn challenge_view(p: &ChallengeProps) -> Html {
                     (Some(Err(e)), _) => html! { <p class="err">{ format!("Cannot check yet: {e}") }</p> },
                     (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ format!("All {} requirements are met — challenge complete.", c.requirements.len()) }</p> },
                     (Some(Ok(list)), Some(n)) => {
-                        let first = list.iter().find(|v| !v.met).map(|v| format!("{} ({})", goal::describe(&v.requirement), v.detail)).unwrap_or_default();
-                        html! { <p class="err">{ format!("Not yet: {n} of {} requirements not met. {first}", list.len()) }</p> }
+                        let first = list.iter().find(|v| !v.met);
+                        html! { <p class="err">{ format!("Not yet: {n} of {} requirements not met. ", list.len()) }
+                            if let Some(v) = first { { markdown::inline(&goal::describe(&v.requirement)) }{" ("}{ markdown::inline(&v.detail) }{")"} }
+                        </p> }
                     }
                     _ => html! {},
                 } }

@@ -36,6 +36,10 @@ pub(crate) struct LabProps {
     pub(crate) mailbox: Mailbox,
     /// Makes the editor's element ids unique on a page with several labs.
     pub(crate) id: AttrValue,
+    /// The visible title, instead of the scenario's own (an iframe's `title=`).
+    pub(crate) heading: Option<AttrValue>,
+    /// A word above the stepper (a lesson: running on answers a prediction).
+    pub(crate) note: Option<AttrValue>,
 }
 
 impl PartialEq for LabProps {
@@ -45,6 +49,8 @@ impl PartialEq for LabProps {
             && self.compact == o.compact
             && self.site == o.site
             && self.id == o.id
+            && self.heading == o.heading
+            && self.note == o.note
             && Rc::ptr_eq(&self.mailbox, &o.mailbox)
     }
 }
@@ -151,23 +157,28 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     html! {
         <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
             <div class="widget-head">
-                <strong class="widget-title">{ title.unwrap_or_else(|| "bindlab".into()) }</strong>
+                <strong class="widget-title">{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{"Open in bindlab ↗"}</a>
             </div>
             if let Some(n) = &state.notice {
                 <p class={classes!("notice", n.error.then_some("error"))} role="status">{ &n.text }</p>
             }
-            if let Err(problems) = &derived.parsed {
+            // The problems are listed once: by the editor when there is one
+            // (opened, so they show), else here.
+            if let (Err(problems), true) = (&derived.parsed, p.readonly) {
                 <div class="problems" role="alert">
                     <p class="problems-head">{ format!("This scenario has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" }) }</p>
                     <ul>{ for problems.iter().map(|x| html! { <li>{ format!("line {}, column {}: {}", x.line, x.col, x.message) }</li> }) }</ul>
                 </div>
             }
             if !p.readonly {
-                <details class="widget-edit">
+                <details class="widget-edit" open={derived.parsed.is_err()}>
                     <summary>{"Edit the scenario"}</summary>
                     <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text} />
                 </details>
+            }
+            if let (Some(note), true) = (&p.note, derived.parsed.is_ok()) {
+                <p class="lab-note">{ note.clone() }</p>
             }
             if derived.parsed.is_ok() {
                 <Stepper step={step} total={total} on_goto={on_goto.clone()} on_copy={on_copy} on_export={on_export} />

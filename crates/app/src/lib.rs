@@ -75,6 +75,10 @@ fn root() -> yew::Html {
         });
     }
     let store = use_reducer(store::Store::load);
+    {
+        let d = store.dispatcher();
+        use_effect_with((), move |_| store::follow_other_tabs(d));
+    }
     html! {
         <ContextProvider<nav::StoreHandle> context={store}>
             { match &*route {

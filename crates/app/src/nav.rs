@@ -28,6 +28,43 @@ pub(crate) fn set_title(title: &str) {
     }
 }
 
+/// Where "Continue" goes: the chapter the reader was last on, or, once that
+/// one is done, the next one not done (none when the course is finished).
+pub(crate) fn continue_at(
+    p: &bindlab_course::progress::Progress,
+) -> Option<(usize, &'static crate::route::Chapter)> {
+    let (n, c) = p.last.as_deref().and_then(chapter)?;
+    let done = |id: &str| p.lessons.get(id).is_some_and(|l| l.done);
+    if !done(c.id) {
+        return Some((n, c));
+    }
+    let all = crate::route::CONTENTS.iter().enumerate();
+    all.clone()
+        .skip(n + 1)
+        .chain(all.take(n))
+        .find(|(_, c)| !done(c.id))
+}
+
+const SANDBOX_KEY: &str = "bindlab.sandbox";
+
+/// Remembers the sandbox's permalink for this tab, so the "Sandbox" link of
+/// any page brings the reader's own scenario back, not the first example.
+pub(crate) fn remember_sandbox(fragment: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(SANDBOX_KEY, fragment);
+    }
+}
+
+/// Where the "Sandbox" link goes: the scenario this tab last had there.
+fn sandbox_href() -> String {
+    window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(SANDBOX_KEY).ok().flatten())
+        .filter(|f| f.starts_with("v1/"))
+        .map(|f| format!("#{f}"))
+        .unwrap_or_else(|| Route::Sandbox.href())
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SiteNavProps {
     pub current: Route,
@@ -42,14 +79,22 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             (Route::Lesson(_), Route::Contents) => true,
             (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
         };
+        if route == Route::Sandbox {
+            // Read when clicked: the sandbox rewrites its address on every change.
+            let on_sandbox = here;
+            let onclick = Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                if !on_sandbox {
+                    if let Some(w) = window() {
+                        let _ = w.location().set_hash(&sandbox_href());
+                    }
+                }
+            });
+            return html! { <a href={sandbox_href()} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
+        }
         html! { <a href={route.href()} aria-current={here.then_some("page")}>{ label }</a> }
     };
-    let cont = store
-        .progress
-        .last
-        .as_deref()
-        .and_then(chapter)
-        .filter(|_| !matches!(p.current, Route::Lesson(_)));
+    let cont = continue_at(&store.progress).filter(|_| !matches!(p.current, Route::Lesson(_)));
     html! {
         <nav class="site-nav" aria-label="Site">
             <a class="brand" href="#/learn">{"bindlab"}</a>

@@ -90,9 +90,42 @@ impl Store {
         }
     }
 
+    /// What storage holds now, if it is readable progress (another tab may
+    /// have written since this one read it).
+    fn stored() -> Option<Progress> {
+        let code = LocalStorage::raw().get_item(KEY).ok().flatten()?;
+        Progress::decode(&code, &lesson_ids()).ok()
+    }
+
     fn save(&self) {
         if self.saving {
             let _ = LocalStorage::raw().set_item(KEY, &self.progress.encode(&lesson_ids()));
+        }
+    }
+}
+
+/// Follows what other tabs write: every write there is a merge with
+/// storage, so storage holds everything every tab did; a tab adopts it.
+/// (The `storage` event fires only in the other tabs of the browser.)
+pub fn follow_other_tabs(d: yew::UseReducerDispatcher<Store>) -> impl FnOnce() {
+    use wasm_bindgen::JsCast;
+    let cb =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+            let key = js_sys::Reflect::get(&e, &"key".into())
+                .ok()
+                .and_then(|k| k.as_string());
+            // `key` is null when another tab cleared all of storage.
+            if key.as_deref().is_none_or(|k| k == KEY) {
+                d.dispatch(StoreAction::Sync);
+            }
+        });
+    let w = web_sys::window();
+    if let Some(w) = &w {
+        let _ = w.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = w {
+            let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
         }
     }
 }
@@ -133,6 +166,8 @@ pub enum StoreAction {
     Import(Progress),
     StartOver,
     Dismiss,
+    /// Another tab wrote the progress: read it again.
+    Sync,
 }
 
 impl Reducible for Store {
@@ -140,6 +175,25 @@ impl Reducible for Store {
 
     fn reduce(self: Rc<Self>, action: StoreAction) -> Rc<Self> {
         let mut s = (*self).clone();
+        if matches!(action, StoreAction::Sync) {
+            if s.saving {
+                if let Some(p) = Store::stored() {
+                    s.progress = p;
+                }
+            }
+            return Rc::new(s);
+        }
+        // Another tab may have written since this one last read: start from
+        // what storage holds now, plus anything only this tab has, so a
+        // write never drops another tab's work. Import and start over
+        // replace the record on purpose.
+        let replaces = matches!(action, StoreAction::Import(_) | StoreAction::StartOver);
+        if s.saving && !replaces {
+            if let Some(stored) = Store::stored() {
+                let mine = std::mem::replace(&mut s.progress, stored);
+                s.progress.merge(&mine);
+            }
+        }
         match action {
             StoreAction::Visit(id) => s.progress.last = Some(id),
             StoreAction::Answer {
@@ -166,6 +220,7 @@ impl Reducible for Store {
             }
             StoreAction::StartOver => s.progress = Progress::default(),
             StoreAction::Dismiss => s.notice = None,
+            StoreAction::Sync => {}
         }
         if s.progress != self.progress {
             s.save();

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use bindlab_engine::permalink::Permalink;
 use bindlab_engine::Os;
 use wasm_bindgen::prelude::*;
-use yew::AppHandle;
+use yew::{AppHandle, AttrValue};
 
 use crate::lab::{Command, Lab, LabProps, Mailbox};
 use crate::state::{Notice, Sandbox};
@@ -30,7 +30,7 @@ impl Widget {
     /// Renders a widget into `mount` (inside the element's shadow root).
     /// `text` is the scenario, or `permalink` a `v1/...` fragment (it wins
     /// when not empty); `oses` a comma list ("" = all four); `step` the
-    /// steps already run.
+    /// steps already run; `heading` the visible title ("" = the scenario's).
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -43,6 +43,7 @@ impl Widget {
         readonly: bool,
         compact: bool,
         site: String,
+        heading: String,
     ) -> Widget {
         crate::install_panic_hook();
         let mut initial = Sandbox::new(text);
@@ -82,6 +83,10 @@ impl Widget {
             host: Some(host),
             mailbox: mailbox.clone(),
             id: "scenario".into(),
+            heading: Some(heading)
+                .filter(|h| !h.trim().is_empty())
+                .map(AttrValue::from),
+            note: None,
         };
         let handle = yew::Renderer::<Lab>::with_root_and_props(mount, props).render();
         Widget {

@@ -79,6 +79,26 @@ impl Progress {
         self.lessons.entry(id.to_string()).or_default()
     }
 
+    /// Adds what `other` holds and this record lacks: lessons done,
+    /// challenges met or shown, answers (this record's answer wins where
+    /// both answered the same prediction). `last` is left as it is: which
+    /// of two places is newer is the caller's to know. Two tabs that merge
+    /// before every write never lose each other's work.
+    pub fn merge(&mut self, other: &Progress) {
+        for (id, theirs) in &other.lessons {
+            let mine = self.lesson_mut(id);
+            mine.done |= theirs.done;
+            mine.solved |= theirs.solved;
+            mine.shown |= theirs.shown;
+            for (k, v) in &theirs.answers {
+                mine.answers.entry(*k).or_insert_with(|| v.clone());
+            }
+        }
+        if self.last.is_none() {
+            self.last = other.last.clone();
+        }
+    }
+
     pub fn done_count(&self) -> usize {
         self.lessons.values().filter(|l| l.done).count()
     }
@@ -214,6 +234,36 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_is_a_union_and_keeps_this_records_answer() {
+        let mut a = Progress::default();
+        a.last = Some("wildcard".into());
+        a.lesson_mut("five-tuple")
+            .answers
+            .insert((0, Os::Linux), "ok".into());
+        a.lesson_mut("five-tuple").solved = 0b01;
+        let mut b = Progress::default();
+        b.last = Some("time-wait".into());
+        b.lesson_mut("five-tuple")
+            .answers
+            .insert((0, Os::Linux), "EADDRINUSE".into());
+        b.lesson_mut("five-tuple")
+            .answers
+            .insert((1, Os::Windows), "ok".into());
+        b.lesson_mut("five-tuple").solved = 0b10;
+        b.lesson_mut("time-wait").done = true;
+        a.merge(&b);
+        let l = &a.lessons["five-tuple"];
+        assert_eq!(l.answers[&(0, Os::Linux)], "ok");
+        assert_eq!(l.answers[&(1, Os::Windows)], "ok");
+        assert_eq!(l.solved, 0b11);
+        assert!(a.lessons["time-wait"].done);
+        assert_eq!(a.last.as_deref(), Some("wildcard"));
+        let mut empty = Progress::default();
+        empty.merge(&b);
+        assert_eq!(empty, b);
+    }
 
     const IDS: &[&str] = &["five-tuple", "wildcard", "reuseaddr-bsd"];
 

@@ -1,0 +1,103 @@
+// Smoke tests of the dev build, the one `cargo xtask serve` serves
+// (`cargo xtask smoke`, part of `cargo xtask test`). Yew checks some rules
+// only in debug builds, by panicking — hooks called conditionally, for one —
+// so what a newcomer does first runs here too: typing a line that does not
+// parse, fixing it, stepping, the GUI buttons, the course, a widget.
+// BINDLAB_DIST points the harness at target/site.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, ready, DIST } from '../tests/harness.mjs';
+
+let server, browser;
+before(async () => {
+  assert.match(DIST, /target\/site$/, 'run through `cargo xtask smoke` (BINDLAB_DIST=target/site)');
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  try { await browser?.close(); } finally { await server?.close(); }
+});
+
+/** Nothing went wrong: no console error, no panic shown in #fatal. */
+async function healthy(page, problems) {
+  assert.deepEqual(problems, []);
+  if (await page.locator('#fatal').count()) assert.equal(await page.locator('#fatal').isHidden(), true, await page.locator('#fatal').innerText());
+}
+
+test('dev build: a typo, its fix, stepping and the buttons never panic', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/');
+  try {
+    await ready(page);
+    const good = await page.inputValue('#scenario-text');
+    // The first thing a newcomer types may not parse.
+    await page.fill('#scenario-text', good + 'bind Z nowhere\n');
+    await page.locator('#scenario-problems li').first().waitFor();
+    assert.match(await page.locator('.controls').innerText(), /come back when the text parses/);
+    await healthy(page, problems);
+    // Fixed again: everything comes back and works.
+    await page.fill('#scenario-text', good);
+    await page.locator('.outcomes').waitFor();
+    await page.click('text=Step ▶');
+    await page.click('text=Run all');
+    await page.click('text=◀ Back');
+    assert.match(await page.locator('.progress').innerText(), /^7 of 8/);
+    await page.click('button:has-text("socket C tcp")');
+    await page.click('button:text-is("bind")');
+    assert.match(await page.inputValue('#scenario-text'), /^bind C 0\.0\.0\.0:8080$/m);
+    // Back and forth between broken and fine, quickly.
+    for (let i = 0; i < 3; i++) {
+      await page.fill('#scenario-text', 'socket');
+      await page.fill('#scenario-text', good);
+    }
+    await page.locator('.outcomes').waitFor();
+    await page.getByRole('checkbox', { name: 'FreeBSD' }).uncheck();
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
+
+test('dev build: the course — a prediction, a challenge with a typo, the glossary and the rules', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
+  try {
+    await page.waitForSelector('.contents-page .chapters');
+    await page.goto(server.origin + '/#/learn/five-tuple');
+    const p = page.locator('.predict').first();
+    await p.waitFor();
+    for (const g of await p.locator('fieldset').all()) await g.locator('input').first().check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    const lab = page.locator('#scenario-main');
+    await lab.locator('button', { hasText: 'Run all' }).click();
+    await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+    await lab.locator('textarea').fill('socket S tcp\nbind S nowhere\n');
+    await lab.locator('.problems li').first().waitFor();
+    await lab.locator('textarea').fill('socket S tcp\nbind S 127.0.0.1:9000\n');
+    await lab.locator('.outcomes').waitFor();
+    const c = page.locator('.challenge');
+    await c.locator('textarea').fill('bind oops\n');
+    await c.getByRole('button', { name: 'Check', exact: true }).click();
+    await c.locator('textarea').fill('socket S tcp\nbind S 127.0.0.1:9000\nlisten S\n');
+    await c.getByRole('button', { name: 'Check', exact: true }).click();
+    await c.locator('.verdict p').waitFor();
+    await page.goto(server.origin + '/#/glossary/time-wait');
+    await page.waitForSelector('.glossary .prose');
+    await page.goto(server.origin + '/#/rules');
+    await page.fill('#rule-filter', 'time_wait');
+    await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+    await ready(page);
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
+
+test('dev build: a widget takes a broken scenario and a good one', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await page.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('.stepper'), null, { timeout: 30000 });
+    await page.evaluate(() => document.querySelector('bind-lab').load('bind Z nowhere\n'));
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.problems li'));
+    await page.evaluate(() => document.querySelector('bind-lab').load('os linux\nsocket A tcp\nbind A 0.0.0.0:80\n'));
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.stepper'));
+    await page.evaluate(() => { const w = document.querySelector('bind-lab'); w.step(); w.step(); });
+    await page.waitForFunction(() => /^2 of 2/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
