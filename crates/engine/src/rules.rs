@@ -16,6 +16,12 @@ pub struct Rule {
 
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
+/// `rules.json` as written, with what the compiled table leaves out (each
+/// rule's `cite` list: document or file, version, place and quote). For tools
+/// that show citations (`bindlab rules ID`); the app does not use it, so the
+/// text stays out of the wasm.
+pub const RULES_JSON: &str = include_str!("rules.json");
+
 /// Every rule, in catalogue order.
 pub fn catalogue() -> &'static [Rule] {
     RULES
