@@ -563,9 +563,9 @@ impl Host {
 
     /// Runs one step and reports its outcome.
     pub fn apply(&mut self, step: &Step) -> StepReport {
-        let mut rep = StepReport::new(step);
+        let mut rep = StepReport::new(self.os, step);
         let d = self.apply_kind(&step.kind, &mut rep);
-        rep.set_decision(self.os, d);
+        rep.set_decision(d);
         rep
     }
 

@@ -316,7 +316,7 @@ pub(crate) mod testutil {
     use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
 
     pub fn apply(h: &mut Host, k: StepKind) -> String {
-        h.apply(&Step::new(k)).result
+        h.apply(&Step::new(k)).result_name().to_string()
     }
 
     /// Creates socket `n` (tcp6 for an IPv6 address), sets `opts`, binds it;

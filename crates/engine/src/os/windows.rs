@@ -446,7 +446,7 @@ mod tests {
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| (st.result, st.rule))
+            .map(|st| (st.result_name().to_string(), st.rule))
             .collect()
     }
 
