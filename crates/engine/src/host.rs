@@ -17,6 +17,7 @@ use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
 use crate::errno::Errno;
 use crate::os::{Decision, Os, OsRules, Route};
 use crate::report::StepReport;
+use crate::rules::RuleId;
 use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
 
 pub type SockId = usize;
@@ -572,7 +573,7 @@ impl Host {
     fn missing(&self, name: &str) -> Decision {
         Decision::fail(
             Errno::BadF,
-            "common.no-such-socket",
+            RuleId::CommonNoSuchSocket,
             format!("{name} does not exist: the step that would have created it failed"),
         )
     }
@@ -595,7 +596,7 @@ impl Host {
                     Decision::ok()
                 } else {
                     Decision::ok_by(
-                        "common.time-wait-expired",
+                        RuleId::CommonTimeWaitExpired,
                         format!(
                             "TIME_WAIT ended for {}; their ports are free again",
                             gone.join(", ")
@@ -645,7 +646,7 @@ impl Host {
                 if !rules.supports(*opt) {
                     return Decision::fail(
                         Errno::NoProtoOpt,
-                        "common.setsockopt.unsupported",
+                        RuleId::CommonSetsockoptUnsupported,
                         format!(
                             "{} has no {}; the option is not set on {name}",
                             self.os,
@@ -657,14 +658,14 @@ impl Host {
                     if !s.is_v6() {
                         return Decision::fail(
                             Errno::NoProtoOpt,
-                            "common.setsockopt.v6only-on-ipv4",
+                            RuleId::CommonSetsockoptV6onlyOnIpv4,
                             format!("{name} is an IPv4 socket; IPV6_V6ONLY exists only on AF_INET6 sockets"),
                         );
                     }
                     if s.local.is_some() {
                         return Decision::fail(
                             Errno::Inval,
-                            "common.setsockopt.v6only-after-bind",
+                            RuleId::CommonSetsockoptV6onlyAfterBind,
                             format!("{name} is already bound; IPV6_V6ONLY can only change before bind()"),
                         );
                     }
@@ -725,9 +726,9 @@ impl Host {
                     sm.listen_seq = seq;
                 }
                 rep.local = self.socket(id).local;
-                match (autobind_note, d.is_ok(), d.rule) {
+                match (autobind_note, d.is_ok(), d.rule()) {
                     (Some(port), true, None) => Decision::ok_by(
-                        "common.listen.autobind",
+                        RuleId::CommonListenAutobind,
                         format!("{name} was not bound, so listen() bound it to the wildcard address and ephemeral port {port}"),
                     ),
                     _ => d,
@@ -749,7 +750,7 @@ impl Host {
                 if !s.is_listening() {
                     return Decision::fail(
                         Errno::Inval,
-                        "common.accept.not-listening",
+                        RuleId::CommonAcceptNotListening,
                         format!(
                             "{name} is {}; accept() needs a listening socket",
                             s.state.label()
@@ -759,7 +760,7 @@ impl Host {
                 let Some(child) = self.sock_mut(id).queue.pop_front() else {
                     return Decision::fail(
                         Errno::WouldBlock,
-                        "common.accept.empty-queue",
+                        RuleId::CommonAcceptEmptyQueue,
                         format!("no connection is waiting on {name}; a non-blocking accept() returns at once"),
                     );
                 };
@@ -850,7 +851,7 @@ impl Host {
             State::Connected | State::Reset => {
                 return Decision::fail(
                     Errno::IsConn,
-                    "common.connect.already-connected",
+                    RuleId::CommonConnectAlreadyConnected,
                     format!("{name} is already connected (or was, until its peer reset it)"),
                 )
             }
@@ -865,7 +866,7 @@ impl Host {
             if crate::addr::v4_mapped(l).is_some() && crate::addr::v4_mapped(d).is_none() {
                 return Decision::fail(
                     Errno::AfNoSupport,
-                    "common.connect.mapped-to-ipv6",
+                    RuleId::CommonConnectMappedToIpv6,
                     format!("{name} is bound to the IPv4 address {l}, so it can only reach IPv4 destinations, not {dst}"),
                 );
             }
@@ -880,7 +881,7 @@ impl Host {
         let Some(src_ip) = self.source_for(s, dst) else {
             return Decision::fail(
                 Errno::NetUnreach,
-                "common.connect.no-route",
+                RuleId::CommonConnectNoRoute,
                 format!("{dst} is not an address of this host and no `iface` address of that family can reach it"),
             );
         };
@@ -892,7 +893,7 @@ impl Host {
                 None => {
                     return Decision::fail(
                         Errno::AddrNotAvail,
-                        "common.connect.ephemeral-exhausted",
+                        RuleId::CommonConnectEphemeralExhausted,
                         format!(
                             "every ephemeral port is taken for connections from {src_ip} to {dst}"
                         ),
@@ -930,7 +931,7 @@ impl Host {
                     let who = self.socket(old).label.clone();
                     self.drop_stale_end(old);
                     allowed = Some(Decision::ok_by(
-                        "common.connect.stale-end-reset",
+                        RuleId::CommonConnectStaleEndReset,
                         format!("{who} still held the other end of {local}↔{dst} from an earlier connection; the new SYN drew a challenge ACK, {name}'s reset closed {who}, and the retried SYN connected"),
                     ));
                 }
@@ -951,7 +952,7 @@ impl Host {
             rep.local = Some(local);
             rep.remote = Some(dst);
             return Decision::ok_by(
-                "common.connect.self-connect",
+                RuleId::CommonConnectSelfConnect,
                 format!("{name} sends from {local} to {dst}, its own address and port: its SYN meets itself (TCP simultaneous open) and it connects to itself"),
             );
         }
@@ -1062,7 +1063,7 @@ impl Host {
         }
         allowed.unwrap_or_else(|| {
             Decision::ok_by(
-                "common.connect.remote",
+                RuleId::CommonConnectRemote,
                 format!("{dst} is not on this host; bindlab assumes a remote server accepts, from {local}"),
             )
         })
@@ -1160,7 +1161,7 @@ impl Host {
             sm.named = false;
             sm.state = State::TimeWait { until_ms: until };
             return Decision::ok_by(
-                "common.close.time-wait",
+                RuleId::CommonCloseTimeWait,
                 format!(
                     "{} closed first, so its end of {}↔{} stays in TIME_WAIT for {}s",
                     s.label,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::addr::SockAddr;
 use crate::errno::{canonical_result, Outcome};
 use crate::os::{Decision, Os};
+use crate::rules::RuleId;
 use crate::scenario::Step;
 
 /// The report of one run on one OS (`bindlab run --json`).
@@ -209,9 +210,10 @@ impl StepReport {
     }
 
     pub fn set_decision(&mut self, d: Decision) {
-        self.result = d.result.into();
-        self.rule = d.rule;
-        self.why = d.why;
+        let (result, rule, why) = d.into_parts();
+        self.result = result.into();
+        self.rule = rule.map(RuleId::as_str);
+        self.why = why;
     }
 
     pub fn is_ok(&self) -> bool {

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::addr::{is_wildcard, v4_mapped};
 use crate::host::{Host, Socket};
+use crate::rules::RuleId;
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
 /// and dual-stack `::` sockets) or IPv6.
@@ -205,7 +206,7 @@ pub(crate) fn syn_classes<'h>(
 /// connection; anything else is the OS's `not_listening` answer.
 pub(crate) fn take(
     s: &Socket,
-    rule: &'static str,
+    rule: RuleId,
     why: String,
     not_listening: impl FnOnce(&Socket) -> Route,
 ) -> Route {
@@ -239,7 +240,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
     if s.local.is_some() {
         return Some(Decision::fail(
             Errno::Inval,
-            "bsd.bind.already-bound",
+            RuleId::BsdBindAlreadyBound,
             format!("{name} is already bound to {}", at(s)),
         ));
     }
@@ -252,7 +253,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
             };
             return Some(Decision::fail(
                 Errno::AddrNotAvail,
-                "bsd.bind.mapped-on-v6only",
+                RuleId::BsdBindMappedOnV6only,
                 format!(
                     "{name} is IPV6_V6ONLY{default}, so {os} looks the v4-mapped address {} up as an IPv6 address of this host, finds none, and answers EADDRNOTAVAIL",
                     addr.ip
@@ -268,7 +269,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
         };
         return Some(Decision::fail(
             Errno::AddrNotAvail,
-            "bsd.bind.addr-not-local",
+            RuleId::BsdBindAddrNotLocal,
             format!(
                 "{} is not an address of this host (add it with `iface`){hint}",
                 addr.ip
@@ -293,15 +294,15 @@ pub(crate) fn refuse(
         } else {
             format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
         };
-        return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
+        return Decision::fail(Errno::AddrInUse, RuleId::BsdBindExactDuplicate, why);
     }
     let (rule, why) = if t.is_connected() {
-        ("bsd.bind.connected-holds-port", format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
+        (RuleId::BsdBindConnectedHoldsPort, format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
     } else if t.is_wildcard() != is_wildcard(ip) {
-        ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+        (RuleId::BsdBindWildcardOverlap, format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
     } else {
         (
-            "bsd.bind.in-use",
+            RuleId::BsdBindInUse,
             format!("{} already holds {}", t.label, at(t)),
         )
     };
@@ -312,7 +313,7 @@ pub(crate) fn refuse(
 /// socket's reuse option switched the check to exact mode.
 pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -> Decision {
     Decision::ok_by(
-        "bsd.bind.new-socket-flag",
+        RuleId::BsdBindNewSocketFlag,
         format!("{} ({}) overlaps, but {} set a reuse option: {os} then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t), s.label),
     )
 }
@@ -326,7 +327,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     ) {
         return Decision::fail(
             Errno::Inval,
-            "bsd.listen.connected",
+            RuleId::BsdListenConnected,
             format!(
                 "{} is connected; only an unconnected socket can listen",
                 s.label
@@ -345,7 +346,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     }
     let verb = if names.len() == 1 { "is" } else { "are" };
     Decision::ok_by(
-        "bsd.listen.no-recheck",
+        RuleId::BsdListenNoRecheck,
         format!("{} {verb} already listening on port {port}, but {os} checks addresses only at bind(); listen() does not look again", names.join(", ")),
     )
 }
@@ -355,7 +356,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
 pub(crate) fn connect_on_listener(call: &str, errno: Errno) -> Decision {
     Decision::fail(
         errno,
-        "bsd.connect.on-listener",
+        RuleId::BsdConnectOnListener,
         format!(
             "a listening socket cannot connect ({call} answers {})",
             errno.unix_name()
@@ -367,7 +368,7 @@ pub(crate) fn connect_on_listener(call: &str, errno: Errno) -> Decision {
 pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
     Decision::fail(
         Errno::AddrInUse,
-        "bsd.connect.tuple-taken",
+        RuleId::BsdConnectTupleTaken,
         format!(
             "{} already uses {}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
             existing.who(host.now_ms),

@@ -15,6 +15,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::rules::RuleId;
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -65,7 +66,7 @@ impl FreeBsd {
         (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
             Decision::fail(
                 Errno::AddrInUse,
-                "freebsd.bind.other-user",
+                RuleId::FreebsdBindOtherUser,
                 format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
             )
         })
@@ -80,9 +81,9 @@ impl FreeBsd {
             let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
             if shared_port || shared_lb {
                 let (rule, opt) = if shared_port {
-                    ("bsd.bind.reuseport-both", "SO_REUSEPORT")
+                    (RuleId::BsdBindReuseportBoth, "SO_REUSEPORT")
                 } else {
-                    ("freebsd.bind.reuseport-lb-both", "SO_REUSEPORT_LB")
+                    (RuleId::FreebsdBindReuseportLbBoth, "SO_REUSEPORT_LB")
                 };
                 return Decision::ok_by(
                     rule,
@@ -112,7 +113,7 @@ impl FreeBsd {
         (!t.is_connected() && t.uid != s.uid).then(|| {
             Decision::fail(
                 Errno::AddrInUse,
-                "freebsd.bind.dual-stack-other-user",
+                RuleId::FreebsdBindDualStackOtherUser,
                 format!("{} is dual-stack (IPV6_V6ONLY off), so FreeBSD also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; no reuse option exempts it", s.label, t.label, at(t), t.user, s.user),
             )
         })
@@ -129,7 +130,7 @@ impl FreeBsd {
             if !shared && (!t.is_wildcard() || t.is_v6()) {
                 return Decision::fail(
                     Errno::AddrInUse,
-                    "freebsd.bind.dual-stack-v4-side",
+                    RuleId::FreebsdBindDualStackV4Side,
                     format!("{} is dual-stack (IPV6_V6ONLY off), so it also needs port {port} on IPv4, where {} holds {}", s.label, t.label, at(t)),
                 );
             }
@@ -195,7 +196,7 @@ impl OsRules for FreeBsd {
         if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
             return BindAnswer::fail(Decision::fail(
                 Errno::Access,
-                "freebsd.bind.reserved-port",
+                RuleId::FreebsdBindReservedPort,
                 format!(
                     "port {} is reserved (0–1023) and {name} belongs to {}, who is not root",
                     addr.port, s.user
@@ -216,7 +217,7 @@ impl OsRules for FreeBsd {
                     .find(|&p| !host.port_in_use(p))
                     .or_else(|| (lo..=hi).find(|&p| free(p))),
                 Errno::AddrNotAvail,
-                "bsd.bind.ephemeral-exhausted",
+                RuleId::BsdBindEphemeralExhausted,
                 EPHEMERAL,
                 addr.ip,
             );
@@ -294,7 +295,7 @@ impl OsRules for FreeBsd {
                 front.sort_by_key(|s| s.bound_seq);
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return Route::Refused {
-                        rule: "common.route.no-listener",
+                        rule: RuleId::CommonRouteNoListener,
                         why: format!("nothing is listening on {dst}"),
                     };
                 };
@@ -307,7 +308,7 @@ impl OsRules for FreeBsd {
         if fast.id != locked.id && fast.is_listening() && locked.is_listening() {
             return Route::Undefined {
                 candidates: vec![fast.id, locked.id],
-                rule: "freebsd.route.fast-or-locked-path",
+                rule: RuleId::FreebsdRouteFastOrLockedPath,
                 why: format!("{} and {} both listen on wildcards of port {}; FreeBSD 14's lock-free lookup gives the connection to the newest, {}, but its locked fallback (used when the first cannot lock the socket) to {}, so either may take it", fast.label, locked.label, dst.port, fast.label, locked.label),
             };
         }
@@ -317,10 +318,10 @@ impl OsRules for FreeBsd {
             c.wild.len() + c.dual.len() + c.mapped_any.len()
         };
         let (rule, why) = if class_len > 1 {
-            ("freebsd.route.newest-bound", format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
+            (RuleId::FreebsdRouteNewestBound, format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
         } else if exact && (!c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty()) {
             (
-                "bsd.route.exact-before-wildcard",
+                RuleId::BsdRouteExactBeforeWildcard,
                 format!(
                     "{} is bound to exactly {}; a specific address beats a wildcard one",
                     fast.label,
@@ -329,7 +330,7 @@ impl OsRules for FreeBsd {
             )
         } else {
             (
-                "bsd.route.listener",
+                RuleId::BsdRouteListener,
                 format!(
                     "{} is the socket on {} that matches {dst}",
                     fast.label,
@@ -347,7 +348,7 @@ impl OsRules for FreeBsd {
         let r = s.remote?;
         host.is_local(r.ip).then(|| {
             Decision::ok_by(
-                "freebsd.close.no-local-time-wait",
+                RuleId::FreebsdCloseNoLocalTimeWait,
                 format!("{} closed first, but its peer {r} is on this host: FreeBSD (net.inet.tcp.nolocaltimewait, on by default since 14.0) keeps no TIME_WAIT for a local connection, so {} is free at once", s.label, s.local.map(|l| l.to_string()).unwrap_or_default()),
             )
         })
@@ -367,13 +368,13 @@ impl OsRules for FreeBsd {
         if flag {
             Decision::fail(
                 Errno::Inval,
-                "freebsd.connect.mapped-on-v6only",
+                RuleId::FreebsdConnectMappedOnV6only,
                 format!("{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL", s.label),
             )
         } else {
             Decision::fail(
                 Errno::AfNoSupport,
-                "freebsd.connect.mapped-from-v6-bound",
+                RuleId::FreebsdConnectMappedFromV6Bound,
                 format!("{} is bound to the IPv6 address {}, which took IPv4 away from it, so FreeBSD refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label, at(s)),
             )
         }
@@ -383,7 +384,7 @@ impl OsRules for FreeBsd {
 /// The reset a non-listening socket sends when the lookup picks it.
 fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     Route::Refused {
-        rule: "freebsd.route.not-listening",
+        rule: RuleId::FreebsdRouteNotListening,
         why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; FreeBSD answers with a reset (TCPS_CLOSED), even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
     }
 }
@@ -409,7 +410,7 @@ fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
         if !chosen.is_listening() {
             return Some(Route::Refused {
-                rule: "freebsd.route.lb-member-not-listening",
+                rule: RuleId::FreebsdRouteLbMemberNotListening,
                 why: format!("{} form a {label} SO_REUSEPORT_LB group on {} (a socket joins at bind()); the 4-tuple's hash picks {}, which is not listening, so FreeBSD answers with a reset", names.join(", "), at(chosen), chosen.label),
             });
         }
@@ -417,14 +418,14 @@ fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         return Some(if ids.len() == 1 {
             Route::To {
                 listener: chosen.id,
-                rule: "freebsd.route.lb-group",
+                rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         } else {
             Route::Group {
                 members: ids,
                 chosen: chosen.id,
-                rule: "freebsd.route.lb-group",
+                rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         });

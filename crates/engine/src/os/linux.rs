@@ -9,6 +9,7 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
 use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
+use crate::rules::RuleId;
 use crate::scenario::SockOpt;
 
 pub struct Linux;
@@ -110,7 +111,7 @@ enum Verdict {
     SharedByReuseAddr,
     SharedByReusePort,
     SharedByReusePortTimeWait,
-    Conflict(&'static str, String),
+    Conflict(RuleId, String),
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
@@ -130,7 +131,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
             return Verdict::SharedByReusePort;
         }
         return Verdict::Conflict(
-            "linux.bind.reuseport-other-user",
+            RuleId::LinuxBindReuseportOtherUser,
             format!(
                 "{who2} on {at2} has SO_REUSEPORT but belongs to {}, and {} to {}; Linux shares a port only between sockets of the same user",
                 sk2.user, sk.label, sk.user
@@ -145,7 +146,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
             "the bind"
         };
         return Verdict::Conflict(
-            if listening_now { "linux.listen.recheck" } else { "linux.bind.listener-holds-port" },
+            if listening_now { RuleId::LinuxListenRecheck } else { RuleId::LinuxBindListenerHoldsPort },
             format!(
                 "{who2} is listening on {at2}; a listener holds every overlapping address, so {doing} of {me} fails even with SO_REUSEADDR on both"
             ),
@@ -153,7 +154,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     }
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
-            "linux.bind.time-wait-needs-both",
+            RuleId::LinuxBindTimeWaitNeedsBoth,
             format!(
                 "{who2} holds the port, and the socket it came from did not set SO_REUSEADDR; Linux needs the flag on both sides, TIME_WAIT included"
             ),
@@ -161,13 +162,13 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     }
     if a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
-            "linux.bind.reuseaddr-needs-both",
+            RuleId::LinuxBindReuseaddrNeedsBoth,
             format!("{who2} holds {at2} without SO_REUSEADDR; on Linux both sockets must set it"),
         );
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::Conflict(
-            "linux.bind.reuseaddr-needs-both",
+            RuleId::LinuxBindReuseaddrNeedsBoth,
             format!("{who2} set SO_REUSEADDR on {at2} but {me} did not; on Linux both sockets must set it"),
         );
     }
@@ -178,14 +179,14 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
             (who2.as_str(), me.as_str())
         };
         return Verdict::Conflict(
-            "linux.bind.reuseport-needs-both",
+            RuleId::LinuxBindReuseportNeedsBoth,
             format!("{with} set SO_REUSEPORT but {without} did not; sharing {at2} needs it on every socket"),
         );
     }
     let rule = if listening_now {
-        "linux.listen.recheck"
+        RuleId::LinuxListenRecheck
     } else {
-        "linux.bind.in-use"
+        RuleId::LinuxBindInUse
     };
     Verdict::Conflict(
         rule,
@@ -220,15 +221,15 @@ impl Linux {
             let d = match bind_conflict(host, sk, sk2, listening_now) {
                 Verdict::Conflict(rule, why) => return Decision::fail(Errno::AddrInUse, rule, why),
                 Verdict::SharedByReuseAddr => Decision::ok_by(
-                    "linux.bind.reuseaddr-both",
+                    RuleId::LinuxBindReuseaddrBoth,
                     format!("{me} and {who2} ({at2}) both set SO_REUSEADDR and neither is listening, so they may overlap"),
                 ),
                 Verdict::SharedByReusePort => Decision::ok_by(
-                    "linux.bind.reuseport-same-user",
+                    RuleId::LinuxBindReuseportSameUser,
                     format!("{me} and {who2} ({at2}) both set SO_REUSEPORT and belong to the same user ({})", sk.user),
                 ),
                 Verdict::SharedByReusePortTimeWait => Decision::ok_by(
-                    "linux.bind.reuseport-time-wait",
+                    RuleId::LinuxBindReuseportTimeWait,
                     format!("{who2} came from a socket with SO_REUSEPORT and {me} set it too; TIME_WAIT is exempt from the same-user rule"),
                 ),
             };
@@ -285,7 +286,7 @@ impl OsRules for Linux {
         let not_local = || {
             Decision::fail(
                 Errno::AddrNotAvail,
-                "linux.bind.addr-not-local",
+                RuleId::LinuxBindAddrNotLocal,
                 format!(
                     "{} is not an address of this host (add it with `iface`)",
                     addr.ip
@@ -295,14 +296,14 @@ impl OsRules for Linux {
         let privileged = || {
             Decision::fail(
                 Errno::Access,
-                "linux.bind.privileged-port",
+                RuleId::LinuxBindPrivilegedPort,
                 format!("port {} is below 1024 and {name} belongs to {}, who lacks CAP_NET_BIND_SERVICE", addr.port, s.user),
             )
         };
         let already = || {
             Decision::fail(
                 Errno::Inval,
-                "linux.bind.already-bound",
+                RuleId::LinuxBindAlreadyBound,
                 format!(
                     "{name} is already bound to {}",
                     s.local.map(|l| l.to_string()).unwrap_or_default()
@@ -332,14 +333,14 @@ impl OsRules for Linux {
             let IpAddr::V6(a6) = addr.ip else {
                 return BindAnswer::fail(Decision::fail(
                     Errno::AfNoSupport,
-                    "linux.bind.family",
+                    RuleId::LinuxBindFamily,
                     "an AF_INET6 socket needs an IPv6 address",
                 ));
             };
             if v4_mapped(a6).is_some() && v6only {
                 return BindAnswer::fail(Decision::fail(
                     Errno::Inval,
-                    "linux.bind.mapped-on-v6only",
+                    RuleId::LinuxBindMappedOnV6only,
                     format!(
                         "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
                         addr.ip
@@ -359,7 +360,7 @@ impl OsRules for Linux {
             return BindAnswer::ephemeral(
                 self.find_open_port(host, s, view),
                 Errno::AddrInUse,
-                "linux.bind.ephemeral-exhausted",
+                RuleId::LinuxBindEphemeralExhausted,
                 EPHEMERAL,
                 addr.ip,
             );
@@ -379,7 +380,7 @@ impl OsRules for Linux {
             State::Connected | State::TimeWait { .. } | State::Reset => {
                 return Decision::fail(
                     Errno::Inval,
-                    "linux.listen.connected",
+                    RuleId::LinuxListenConnected,
                     format!(
                         "{} is connected; only an unconnected socket can listen",
                         s.label
@@ -407,7 +408,7 @@ impl OsRules for Linux {
         (s.is_v6() && s.tried_v4_mapped && native_v6 && s.state != State::Connected).then(|| {
             Decision::fail(
                 Errno::TimedOut,
-                "linux.connect.stuck-in-ipv4-mode",
+                RuleId::LinuxConnectStuckInIpv4Mode,
                 format!("{} once tried an IPv4 (v4-mapped) destination; Linux left it in IPv4 mode, so its connect to {dst} goes unanswered and times out", s.label),
             )
         })
@@ -433,7 +434,7 @@ impl OsRules for Linux {
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
         Decision::fail(
             Errno::IsConn,
-            "linux.connect.on-listener",
+            RuleId::LinuxConnectOnListener,
             "a listening socket cannot connect (Linux answers EISCONN)",
         )
     }
@@ -444,13 +445,13 @@ impl OsRules for Linux {
         let tuple = existing.tuple();
         if existing.is_time_wait() {
             return Decision::ok_by(
-                "linux.connect.time-wait-reused",
+                RuleId::LinuxConnectTimeWaitReused,
                 format!("{} takes over {tuple} from {}; Linux recycles a TIME_WAIT for an explicitly bound socket when TCP timestamps are on", s.label, existing.who(host.now_ms)),
             );
         }
         Decision::fail(
             Errno::AddrNotAvail,
-            "linux.connect.tuple-taken",
+            RuleId::LinuxConnectTupleTaken,
             format!(
                 "{} already uses {tuple}; a second connection with the same 4-tuple is impossible",
                 existing.label
@@ -529,7 +530,7 @@ impl OsRules for Linux {
                             return Route::Group {
                                 chosen: group[idx],
                                 members: group.clone(),
-                                rule: "linux.route.reuseport-hash",
+                                rule: RuleId::LinuxRouteReuseportHash,
                                 why: format!(
                                     "{} form one SO_REUSEPORT group on {}; the kernel spreads connections by a hash of the 4-tuple",
                                     names.join(", "),
@@ -545,13 +546,13 @@ impl OsRules for Linux {
             if let Some(s) = result {
                 let at = s.local.map(|l| l.to_string()).unwrap_or_default();
                 let (rule, why) = if pass == 1 && wild_exists {
-                    ("linux.route.exact-before-wildcard", format!("{} is listening on exactly {at}; an exact-address listener is looked up before any wildcard one", s.label))
+                    (RuleId::LinuxRouteExactBeforeWildcard, format!("{} is listening on exactly {at}; an exact-address listener is looked up before any wildcard one", s.label))
                 } else if is_v4 && !s.is_v6() && head.iter().any(|o| o.is_v6() && matches(o, exact))
                 {
-                    ("linux.route.inet-beats-dual-stack", format!("{} (AF_INET, {at}) scores above a dual-stack AF_INET6 listener for IPv4 traffic", s.label))
+                    (RuleId::LinuxRouteInetBeatsDualStack, format!("{} (AF_INET, {at}) scores above a dual-stack AF_INET6 listener for IPv4 traffic", s.label))
                 } else {
                     (
-                        "linux.route.listener",
+                        RuleId::LinuxRouteListener,
                         format!("{} is the listener on {at} that matches {dst}", s.label),
                     )
                 };
@@ -599,7 +600,7 @@ fn refused(host: &Host, dst: SockAddr) -> Route {
         )
     };
     Route::Refused {
-        rule: "common.route.no-listener",
+        rule: RuleId::CommonRouteNoListener,
         why,
     }
 }

@@ -17,6 +17,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::rules::RuleId;
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -69,7 +70,7 @@ impl MacOs {
         (applies && t.uid != s.uid).then(|| {
             Decision::fail(
                 Errno::AddrInUse,
-                "macos.bind.other-user",
+                RuleId::MacosBindOtherUser,
                 format!("{} holds {} and belongs to {}, not {}; XNU refuses a different user's overlapping bind unless both addresses are wildcards (and, for IPv6, the other socket set SO_REUSEPORT)", t.label, at(t), t.user, s.user),
             )
         })
@@ -86,9 +87,9 @@ impl MacOs {
         if let Some(t) = found {
             if s.opts.reuseport && t.opts.reuseport {
                 let rule = if t.uid != s.uid {
-                    "macos.bind.reuseport-any-user"
+                    RuleId::MacosBindReuseportAnyUser
                 } else {
-                    "bsd.bind.reuseport-both"
+                    RuleId::BsdBindReuseportBoth
                 };
                 let extra = if t.uid != s.uid {
                     " (different users may share a wildcard on macOS)"
@@ -108,7 +109,7 @@ impl MacOs {
             // IPv4 wildcard (a dual-stack `[::]`, then `[::ffff:0.0.0.0]`).
             if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
                 return Decision::ok_by(
-                    "macos.bind.v6-wildcards-share-ipv4",
+                    RuleId::MacosBindV6WildcardsShareIpv4,
                     format!("{} already holds the IPv4 wildcard of port {port} through {}, but both are AF_INET6 sockets on the wildcard, which XNU lets share it", t.label, at(t)),
                 );
             }
@@ -135,7 +136,7 @@ impl MacOs {
             return (!t.opts.reuseport && t.uid != s.uid && blocks(t)).then(|| {
                 Decision::fail(
                     Errno::AddrInUse,
-                    "macos.bind.dual-stack-other-user",
+                    RuleId::MacosBindDualStackOtherUser,
                     format!("{} is dual-stack, so XNU also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; another user's overlapping binding blocks it even with SO_REUSEADDR", s.label, t.label, at(t), t.user, s.user),
                 )
             });
@@ -148,7 +149,7 @@ impl MacOs {
         (!(s.opts.reuseport && t.opts.reuseport) && blocks(t)).then(|| {
             Decision::fail(
                 Errno::AddrInUse,
-                "macos.bind.dual-stack-ipv4-side",
+                RuleId::MacosBindDualStackIpv4Side,
                 format!("{} is dual-stack (IPV6_V6ONLY off), so XNU also checks 0.0.0.0:{port} on IPv4, where {} holds {}; only SO_REUSEPORT on both would let them share", s.label, t.label, at(t)),
             )
         })
@@ -210,7 +211,7 @@ impl OsRules for MacOs {
         if multicast_or_broadcast(addr.ip) {
             return BindAnswer::fail(Decision::fail(
                 Errno::AfNoSupport,
-                "macos.tcp.multicast",
+                RuleId::MacosTcpMulticast,
                 format!("{} is a multicast or broadcast address; XNU's TCP refuses to bind it with EAFNOSUPPORT", addr.ip),
             ));
         }
@@ -218,12 +219,12 @@ impl OsRules for MacOs {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
-            return BindAnswer::fail(Decision::fail(Errno::Access, "macos.bind.privileged-specific", format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
+            return BindAnswer::fail(Decision::fail(Errno::Access, RuleId::MacosBindPrivilegedSpecific, format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
         }
         if addr.port == RESTRICTED_TCP_PORT {
             return BindAnswer::fail(Decision::fail(
                 Errno::AddrInUse,
-                "macos.bind.restricted-port",
+                RuleId::MacosBindRestrictedPort,
                 format!("TCP port {RESTRICTED_TCP_PORT} is reserved on macOS for an Apple service with a private entitlement; any other process, root included, gets EADDRINUSE"),
             ));
         }
@@ -247,7 +248,7 @@ impl OsRules for MacOs {
                     } else {
                         Errno::WouldBlock
                     },
-                    "macos.bind.ephemeral-exhausted",
+                    RuleId::MacosBindEphemeralExhausted,
                     format!("no port of {lo}–{hi} is free for {}", addr.ip),
                 )),
             };
@@ -296,7 +297,7 @@ impl OsRules for MacOs {
         multicast_or_broadcast(dst.ip).then(|| {
             Decision::fail(
                 Errno::AfNoSupport,
-                "macos.tcp.multicast",
+                RuleId::MacosTcpMulticast,
                 format!("{} is a multicast or broadcast address; XNU's TCP refuses to connect to it with EAFNOSUPPORT", dst.ip),
             )
         })
@@ -316,10 +317,10 @@ impl OsRules for MacOs {
         let c = bsd::syn_classes(host, space, dst.ip, dst.port);
         if let Some(&s) = c.exact.last() {
             let (rule, why) = if c.exact.len() > 1 {
-                ("macos.route.newest-exact", format!("{} sockets are bound to {}; XNU finds the most recently bound first and gives it every connection: {}", c.exact.len(), at(s), s.label))
+                (RuleId::MacosRouteNewestExact, format!("{} sockets are bound to {}; XNU finds the most recently bound first and gives it every connection: {}", c.exact.len(), at(s), s.label))
             } else if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() {
                 (
-                    "bsd.route.exact-before-wildcard",
+                    RuleId::BsdRouteExactBeforeWildcard,
                     format!(
                         "{} is bound to exactly {}; a specific address beats a wildcard one",
                         s.label,
@@ -328,7 +329,7 @@ impl OsRules for MacOs {
                 )
             } else {
                 (
-                    "bsd.route.listener",
+                    RuleId::BsdRouteListener,
                     format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
                 )
             };
@@ -341,10 +342,10 @@ impl OsRules for MacOs {
         for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
                 let (rule, why) = if class.len() > 1 {
-                    ("macos.route.oldest-wildcard", format!("{} sockets are bound to {}; XNU's lookup keeps the last wildcard match of its newest-first list, the oldest bound, {}", class.len(), at(s), s.label))
+                    (RuleId::MacosRouteOldestWildcard, format!("{} sockets are bound to {}; XNU's lookup keeps the last wildcard match of its newest-first list, the oldest bound, {}", class.len(), at(s), s.label))
                 } else {
                     (
-                        "bsd.route.listener",
+                        RuleId::BsdRouteListener,
                         format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
                     )
                 };
@@ -352,7 +353,7 @@ impl OsRules for MacOs {
             }
         }
         Route::Refused {
-            rule: "common.route.no-listener",
+            rule: RuleId::CommonRouteNoListener,
             why: format!("nothing is listening on {dst}"),
         }
     }
@@ -362,7 +363,7 @@ impl OsRules for MacOs {
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         Decision::fail(
             Errno::AfNoSupport,
-            "macos.connect.mapped-on-v6only",
+            RuleId::MacosConnectMappedOnV6only,
             format!("{} is IPv6-only (IPV6_V6ONLY, or bound to a specific IPv6 address), so XNU refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label),
         )
     }
@@ -376,7 +377,7 @@ impl OsRules for MacOs {
         crate::addr::as_v4(local.ip)?;
         Some(Decision::fail(
             Errno::Inval,
-            "macos.connect.self",
+            RuleId::MacosConnectSelf,
             format!("{} is bound to {local} and connects to that same address and port; XNU refuses a self-connect with EINVAL", s.label),
         ))
     }
@@ -385,7 +386,7 @@ impl OsRules for MacOs {
 /// XNU drops a SYN that its lookup hands to a socket that is not listening.
 fn dropped(s: &Socket, dst: SockAddr) -> Route {
     Route::Dropped {
-        rule: "macos.route.not-listening",
+        rule: RuleId::MacosRouteNotListening,
         why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; XNU drops the SYN without an answer, so the client's connect() times out, even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::addr::SockAddr;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
+use crate::rules::RuleId;
 use crate::scenario::SockOpt;
 
 mod bsd;
@@ -80,12 +81,14 @@ impl fmt::Display for Os {
     }
 }
 
-/// A rule's answer: the result, the rule that decided it, and why.
+/// A rule's answer: the result, the rule that decided it, and why. Built
+/// only by [`Decision::ok`], [`Decision::ok_by`] and [`Decision::fail`], so
+/// a failure always names its rule and says why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
-    pub result: Result<(), Errno>,
-    pub rule: Option<&'static str>,
-    pub why: Option<String>,
+    result: Result<(), Errno>,
+    rule: Option<RuleId>,
+    why: Option<String>,
 }
 
 impl Decision {
@@ -98,14 +101,15 @@ impl Decision {
         }
     }
     /// Success that a named rule allowed.
-    pub fn ok_by(rule: &'static str, why: impl Into<String>) -> Decision {
+    pub fn ok_by(rule: RuleId, why: impl Into<String>) -> Decision {
         Decision {
             result: Ok(()),
             rule: Some(rule),
             why: Some(why.into()),
         }
     }
-    pub fn fail(errno: Errno, rule: &'static str, why: impl Into<String>) -> Decision {
+    /// A failure: always a rule and a why.
+    pub fn fail(errno: Errno, rule: RuleId, why: impl Into<String>) -> Decision {
         Decision {
             result: Err(errno),
             rule: Some(rule),
@@ -114,6 +118,20 @@ impl Decision {
     }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
+    }
+    pub fn result(&self) -> Result<(), Errno> {
+        self.result
+    }
+    /// The rule that decided; always `Some` for a failure.
+    pub fn rule(&self) -> Option<RuleId> {
+        self.rule
+    }
+    pub fn why(&self) -> Option<&str> {
+        self.why.as_deref()
+    }
+    /// The result, the rule and the why, for a report.
+    pub fn into_parts(self) -> (Result<(), Errno>, Option<RuleId>, Option<String>) {
+        (self.result, self.rule, self.why)
     }
 }
 
@@ -138,7 +156,7 @@ impl BindAnswer {
     pub fn ephemeral(
         found: Option<u16>,
         errno: Errno,
-        rule: &'static str,
+        rule: RuleId,
         (lo, hi): (u16, u16),
         ip: IpAddr,
     ) -> BindAnswer {
@@ -162,7 +180,7 @@ pub enum Route {
     /// One listener takes it.
     To {
         listener: SockId,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// A group of listeners shares the address and the kernel spreads
@@ -171,29 +189,29 @@ pub enum Route {
     Group {
         members: Vec<SockId>,
         chosen: SockId,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// The OS documents the choice as undefined; these are the candidates.
     Undefined {
         candidates: Vec<SockId>,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// No listener: the connection is refused (a reset: ECONNREFUSED).
-    Refused { rule: &'static str, why: String },
+    Refused { rule: RuleId, why: String },
     /// The SYN is dropped without an answer: the client's connect() gives up
     /// with ETIMEDOUT (XNU, when its lookup finds a socket that is not
     /// listening).
-    Dropped { rule: &'static str, why: String },
+    Dropped { rule: RuleId, why: String },
 }
 
 impl Route {
     /// The client's error when no socket accepts: ECONNREFUSED or ETIMEDOUT.
-    pub fn failure(&self) -> Option<(Errno, &'static str, &str)> {
+    pub fn failure(&self) -> Option<(Errno, RuleId, &str)> {
         match self {
-            Route::Refused { rule, why } => Some((Errno::ConnRefused, rule, why)),
-            Route::Dropped { rule, why } => Some((Errno::TimedOut, rule, why)),
+            Route::Refused { rule, why } => Some((Errno::ConnRefused, *rule, why)),
+            Route::Dropped { rule, why } => Some((Errno::TimedOut, *rule, why)),
             _ => None,
         }
     }
@@ -264,7 +282,7 @@ pub trait OsRules: Sync {
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         Decision::fail(
             Errno::NetUnreach,
-            "common.connect.v6only-to-ipv4",
+            RuleId::CommonConnectV6onlyToIpv4,
             format!(
                 "{} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}",
                 s.label

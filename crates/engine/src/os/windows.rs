@@ -39,6 +39,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::rules::RuleId;
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -151,7 +152,7 @@ impl Windows {
             .map(|t| {
                 Decision::fail(
                     Errno::AddrInUse,
-                    "windows.bind.exclusive-lingering",
+                    RuleId::WindowsBindExclusiveLingering,
                     format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
                 )
             });
@@ -162,7 +163,7 @@ impl Windows {
                     // Connections and TIME_WAITs are not bindings (see module doc).
                     if allowed.is_none() {
                         allowed = Some(Decision::ok_by(
-                            "windows.bind.connections-ignored",
+                            RuleId::WindowsBindConnectionsIgnored,
                             format!("{} uses port {port}, but on Windows open connections and TIME_WAITs do not block a new bind", t.who(host.now_ms)),
                         ));
                     }
@@ -192,16 +193,16 @@ impl Windows {
                     Cell::Success => {
                         if allowed
                             .as_ref()
-                            .is_none_or(|d| d.rule == Some("windows.bind.connections-ignored"))
+                            .is_none_or(|d| d.rule == Some(RuleId::WindowsBindConnectionsIgnored))
                         {
                             // Only sockets on the same address share it; a
                             // wildcard and a specific one divide the port.
                             let (rule, why) = if tw == sw {
-                                ("windows.bind.reuseaddr-shared", format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
+                                (RuleId::WindowsBindReuseaddrShared, format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
                             } else if !tw && sw {
-                                ("windows.bind.wildcard-around-specific", format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
+                                (RuleId::WindowsBindWildcardAroundSpecific, format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
                             } else {
-                                ("windows.bind.specific-under-wildcard", format!("{pair}: {table} allows it; a specific address may sit inside the same user's wildcard"))
+                                (RuleId::WindowsBindSpecificUnderWildcard, format!("{pair}: {table} allows it; a specific address may sit inside the same user's wildcard"))
                             };
                             allowed = Some(Decision::ok_by(rule, why));
                         }
@@ -210,7 +211,7 @@ impl Windows {
                         if dual_stack_v4_side(s, space, taddr) {
                             return Decision::fail(
                                 Errno::Access,
-                                "windows.bind.dual-stack-exclusive",
+                                RuleId::WindowsBindDualStackExclusive,
                                 format!("{me} is a dual-stack SO_EXCLUSIVEADDRUSE socket binding [::]:{port}, which reserves the port on IPv4 too, where {} holds {}: Microsoft's dual-stack example says WSAEACCES ({table} alone would say {})", t.label, at(t), if c == Cell::InUse { "WSAEADDRINUSE" } else { "WSAEACCES" }),
                             );
                         }
@@ -220,15 +221,15 @@ impl Windows {
                             Errno::Access
                         };
                         let rule = if option_class(&t.bind_opts) == 2 {
-                            "windows.bind.exclusive-first"
+                            RuleId::WindowsBindExclusiveFirst
                         } else if option_class(&s.opts) == 2 {
-                            "windows.bind.exclusive-needs-sole-owner"
+                            RuleId::WindowsBindExclusiveNeedsSoleOwner
                         } else if c == Cell::Access && !same {
-                            "windows.bind.other-user"
+                            RuleId::WindowsBindOtherUser
                         } else if c == Cell::Access {
-                            "windows.bind.reuseaddr-needs-first"
+                            RuleId::WindowsBindReuseaddrNeedsFirst
                         } else {
-                            "windows.bind.in-use"
+                            RuleId::WindowsBindInUse
                         };
                         let code = errno.windows_name();
                         return Decision::fail(
@@ -276,13 +277,13 @@ impl OsRules for Windows {
         if on && clash {
             return Decision::fail(
                 Errno::Inval,
-                "windows.setsockopt.reuseaddr-with-exclusive",
+                RuleId::WindowsSetsockoptReuseaddrWithExclusive,
                 format!("{} already has {}; SO_REUSEADDR and SO_EXCLUSIVEADDRUSE cannot both be set on one socket", s.label, if s.opts.exclusive { "SO_EXCLUSIVEADDRUSE" } else { "SO_REUSEADDR" }),
             );
         }
         if s.local.is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse) {
             return Decision::ok_by(
-                "windows.setsockopt.after-bind",
+                RuleId::WindowsSetsockoptAfterBind,
                 format!(
                     "{} is already bound; {} only has an effect when set before bind()",
                     s.label,
@@ -297,19 +298,19 @@ impl OsRules for Windows {
         if s.local.is_some() {
             return BindAnswer::fail(Decision::fail(
                 Errno::Inval,
-                "windows.bind.already-bound",
+                RuleId::WindowsBindAlreadyBound,
                 format!("{} is already bound to {}", s.label, at(s)),
             ));
         }
         if let IpAddr::V6(a) = addr.ip {
             if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, "windows.bind.mapped-on-v6only", format!("{} is IPV6_V6ONLY (Windows' default), so the v4-mapped address {} is not a local address it can bind", s.label, addr.ip)));
+                return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, RuleId::WindowsBindMappedOnV6only, format!("{} is IPV6_V6ONLY (Windows' default), so the v4-mapped address {} is not a local address it can bind", s.label, addr.ip)));
             }
         }
         if !host.is_local(addr.ip) {
             return BindAnswer::fail(Decision::fail(
                 Errno::AddrNotAvail,
-                "windows.bind.addr-not-local",
+                RuleId::WindowsBindAddrNotLocal,
                 format!(
                     "{} is not an address of this host (add it with `iface`)",
                     addr.ip
@@ -321,7 +322,7 @@ impl OsRules for Windows {
             return BindAnswer::ephemeral(
                 (lo..=hi).find(|&p| !host.port_in_use(p)),
                 Errno::AddrInUse,
-                "windows.bind.ephemeral-exhausted",
+                RuleId::WindowsBindEphemeralExhausted,
                 EPHEMERAL,
                 addr.ip,
             );
@@ -340,7 +341,7 @@ impl OsRules for Windows {
         match s.state {
             State::Unbound => Decision::fail(
                 Errno::Inval,
-                "windows.listen.unbound",
+                RuleId::WindowsListenUnbound,
                 format!(
                     "{} is not bound; Windows requires bind() before listen()",
                     s.label
@@ -348,7 +349,7 @@ impl OsRules for Windows {
             ),
             State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
                 Errno::IsConn,
-                "windows.listen.connected",
+                RuleId::WindowsListenConnected,
                 format!("{} is connected", s.label),
             ),
             _ => Decision::ok(),
@@ -358,7 +359,7 @@ impl OsRules for Windows {
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
         Decision::fail(
             Errno::Inval,
-            "windows.connect.on-listener",
+            RuleId::WindowsConnectOnListener,
             "a listening socket cannot connect (Winsock answers WSAEINVAL)",
         )
     }
@@ -366,7 +367,7 @@ impl OsRules for Windows {
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
         Decision::fail(
             Errno::AddrInUse,
-            "windows.connect.tuple-taken",
+            RuleId::WindowsConnectTupleTaken,
             format!(
                 "{} already uses {}; the same 4-tuple cannot connect twice",
                 existing.who(host.now_ms),
@@ -408,7 +409,7 @@ impl OsRules for Windows {
                     };
                     return Route::To {
                         listener: s.id,
-                        rule: "windows.route.listener",
+                        rule: RuleId::WindowsRouteListener,
                         why,
                     };
                 }
@@ -416,14 +417,14 @@ impl OsRules for Windows {
                     let names: Vec<&str> = class.iter().map(|s| s.label.as_str()).collect();
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id).collect(),
-                        rule: "windows.route.undefined",
+                        rule: RuleId::WindowsRouteUndefined,
                         why: format!("{} share {} through SO_REUSEADDR; Microsoft documents which one accepts as non-deterministic", names.join(" and "), at(class[0])),
                     };
                 }
             }
         }
         Route::Refused {
-            rule: "common.route.no-listener",
+            rule: RuleId::CommonRouteNoListener,
             why: format!("nothing is listening on {dst}"),
         }
     }
@@ -441,12 +442,17 @@ mod tests {
         }
     }
 
-    fn rules_of(text: &str) -> Vec<(String, Option<&'static str>)> {
+    fn rules_of(text: &str) -> Vec<(String, Option<RuleId>)> {
         let s = crate::parse(text).expect("a valid scenario");
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| (st.result_name().to_string(), st.rule))
+            .map(|st| {
+                (
+                    st.result_name().to_string(),
+                    st.rule.and_then(RuleId::from_id),
+                )
+            })
             .collect()
     }
 
@@ -455,7 +461,10 @@ mod tests {
         let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
         assert_eq!(
             r[8],
-            ("WSAEADDRINUSE".into(), Some("windows.bind.exclusive-first"))
+            (
+                "WSAEADDRINUSE".into(),
+                Some(RuleId::WindowsBindExclusiveFirst)
+            )
         );
         // Once S is closed, its accepted connection still holds the port.
         let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nclose S\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
@@ -463,7 +472,7 @@ mod tests {
             r[9],
             (
                 "WSAEADDRINUSE".into(),
-                Some("windows.bind.exclusive-lingering")
+                Some(RuleId::WindowsBindExclusiveLingering)
             )
         );
     }
@@ -479,7 +488,7 @@ mod tests {
             r[5],
             (
                 "WSAEACCES".into(),
-                Some("windows.bind.dual-stack-exclusive")
+                Some(RuleId::WindowsBindDualStackExclusive)
             )
         );
         let r = rules_of(&format!(
@@ -489,7 +498,7 @@ mod tests {
             r[5],
             (
                 "WSAEADDRINUSE".into(),
-                Some("windows.bind.exclusive-needs-sole-owner")
+                Some(RuleId::WindowsBindExclusiveNeedsSoleOwner)
             )
         );
         // Not exclusive: Table 2 (default specific, default wildcard) allows it.
