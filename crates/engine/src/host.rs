@@ -14,10 +14,11 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::os::{Decision, Os, OsRules, Route};
 use crate::report::StepReport;
-use crate::rules::RuleId;
+use crate::rules::{Arg, RuleId, Slot};
 use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
 
 pub type SockId = usize;
@@ -571,10 +572,10 @@ impl Host {
     }
 
     fn missing(&self, name: &str) -> Decision {
-        Decision::fail(
+        Decision::fail_with(
             Errno::BadF,
             RuleId::CommonNoSuchSocket,
-            format!("{name} does not exist: the step that would have created it failed"),
+            args![Slot::Socket => name],
         )
     }
 
@@ -595,13 +596,7 @@ impl Host {
                 if gone.is_empty() {
                     Decision::ok()
                 } else {
-                    Decision::ok_by(
-                        RuleId::CommonTimeWaitExpired,
-                        format!(
-                            "TIME_WAIT ended for {}; their ports are free again",
-                            gone.join(", ")
-                        ),
-                    )
+                    Decision::ok_with(RuleId::CommonTimeWaitExpired, args![Slot::Sockets => gone])
                 }
             }
             StepKind::Socket { name, proto } => {
@@ -644,29 +639,29 @@ impl Host {
                     return self.missing(name);
                 };
                 if !rules.supports(*opt) {
-                    return Decision::fail(
+                    return Decision::fail_with(
                         Errno::NoProtoOpt,
                         RuleId::CommonSetsockoptUnsupported,
-                        format!(
-                            "{} has no {}; the option is not set on {name}",
-                            self.os,
-                            opt.name()
-                        ),
+                        args![
+                            Slot::Os => Arg::Word(self.os.display()),
+                            Slot::Option => Arg::Word(opt.name()),
+                            Slot::Socket => name,
+                        ],
                     );
                 }
                 if *opt == SockOpt::Ipv6V6Only {
                     if !s.is_v6() {
-                        return Decision::fail(
+                        return Decision::fail_with(
                             Errno::NoProtoOpt,
                             RuleId::CommonSetsockoptV6onlyOnIpv4,
-                            format!("{name} is an IPv4 socket; IPV6_V6ONLY exists only on AF_INET6 sockets"),
+                            args![Slot::Socket => name],
                         );
                     }
                     if s.local.is_some() {
-                        return Decision::fail(
+                        return Decision::fail_with(
                             Errno::Inval,
                             RuleId::CommonSetsockoptV6onlyAfterBind,
-                            format!("{name} is already bound; IPV6_V6ONLY can only change before bind()"),
+                            args![Slot::Socket => name],
                         );
                     }
                 }
@@ -727,9 +722,9 @@ impl Host {
                 }
                 rep.local = self.socket(id).local;
                 match (autobind_note, d.is_ok(), d.rule()) {
-                    (Some(port), true, None) => Decision::ok_by(
+                    (Some(port), true, None) => Decision::ok_with(
                         RuleId::CommonListenAutobind,
-                        format!("{name} was not bound, so listen() bound it to the wildcard address and ephemeral port {port}"),
+                        args![Slot::Socket => name, Slot::Port => port],
                     ),
                     _ => d,
                 }
@@ -748,20 +743,17 @@ impl Host {
                 };
                 let id = s.id;
                 if !s.is_listening() {
-                    return Decision::fail(
+                    return Decision::fail_with(
                         Errno::Inval,
                         RuleId::CommonAcceptNotListening,
-                        format!(
-                            "{name} is {}; accept() needs a listening socket",
-                            s.state.label()
-                        ),
+                        args![Slot::Socket => name, Slot::State => Arg::Word(s.state.label())],
                     );
                 }
                 let Some(child) = self.sock_mut(id).queue.pop_front() else {
-                    return Decision::fail(
+                    return Decision::fail_with(
                         Errno::WouldBlock,
                         RuleId::CommonAcceptEmptyQueue,
-                        format!("no connection is waiting on {name}; a non-blocking accept() returns at once"),
+                        args![Slot::Socket => name],
                     );
                 };
                 let others: Vec<SockId> = self
@@ -849,10 +841,10 @@ impl Host {
         match s.state {
             State::Listening => return rules.connect_on_listener(s),
             State::Connected | State::Reset => {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::IsConn,
                     RuleId::CommonConnectAlreadyConnected,
-                    format!("{name} is already connected (or was, until its peer reset it)"),
+                    args![Slot::Socket => name],
                 )
             }
             _ => {}
@@ -864,10 +856,10 @@ impl Host {
             (s.is_v6(), s.local.map(|l| l.ip), dst.ip)
         {
             if crate::addr::v4_mapped(l).is_some() && crate::addr::v4_mapped(d).is_none() {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::AfNoSupport,
                     RuleId::CommonConnectMappedToIpv6,
-                    format!("{name} is bound to the IPv4 address {l}, so it can only reach IPv4 destinations, not {dst}"),
+                    args![Slot::Socket => name, Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
                 );
             }
         }
@@ -879,10 +871,10 @@ impl Host {
         }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
-            return Decision::fail(
+            return Decision::fail_with(
                 Errno::NetUnreach,
                 RuleId::CommonConnectNoRoute,
-                format!("{dst} is not an address of this host and no `iface` address of that family can reach it"),
+                args![Slot::Dst => dst],
             );
         };
         // The port: the bound one, or an ephemeral one picked by connect().
@@ -891,12 +883,10 @@ impl Host {
             None => match rules.connect_port(self, s, src_ip, dst) {
                 Some(p) => (p, true),
                 None => {
-                    return Decision::fail(
+                    return Decision::fail_with(
                         Errno::AddrNotAvail,
                         RuleId::CommonConnectEphemeralExhausted,
-                        format!(
-                            "every ephemeral port is taken for connections from {src_ip} to {dst}"
-                        ),
+                        args![Slot::Ip => src_ip, Slot::Dst => dst],
                     )
                 }
             },
@@ -930,9 +920,14 @@ impl Host {
                 if old != id {
                     let who = self.socket(old).label.clone();
                     self.drop_stale_end(old);
-                    allowed = Some(Decision::ok_by(
+                    allowed = Some(Decision::ok_with(
                         RuleId::CommonConnectStaleEndReset,
-                        format!("{who} still held the other end of {local}↔{dst} from an earlier connection; the new SYN drew a challenge ACK, {name}'s reset closed {who}, and the retried SYN connected"),
+                        args![
+                            Slot::Other => who,
+                            Slot::Local => local,
+                            Slot::Dst => dst,
+                            Slot::Socket => &name,
+                        ],
                     ));
                 }
             }
@@ -951,9 +946,9 @@ impl Host {
             self.ehash.insert(wire(local, dst), id);
             rep.local = Some(local);
             rep.remote = Some(dst);
-            return Decision::ok_by(
+            return Decision::ok_with(
                 RuleId::CommonConnectSelfConnect,
-                format!("{name} sends from {local} to {dst}, its own address and port: its SYN meets itself (TCP simultaneous open) and it connects to itself"),
+                args![Slot::Socket => name, Slot::Local => local, Slot::Dst => dst],
             );
         }
         // Where does the SYN land?
@@ -1062,9 +1057,9 @@ impl Host {
             return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
         }
         allowed.unwrap_or_else(|| {
-            Decision::ok_by(
+            Decision::ok_with(
                 RuleId::CommonConnectRemote,
-                format!("{dst} is not on this host; bindlab assumes a remote server accepts, from {local}"),
+                args![Slot::Dst => dst, Slot::Local => local],
             )
         })
     }
@@ -1160,15 +1155,15 @@ impl Host {
             let sm = self.sock_mut(id);
             sm.named = false;
             sm.state = State::TimeWait { until_ms: until };
-            return Decision::ok_by(
+            let end = |a: Option<SockAddr>| a.map_or(Arg::Word(""), Arg::Addr);
+            return Decision::ok_with(
                 RuleId::CommonCloseTimeWait,
-                format!(
-                    "{} closed first, so its end of {}↔{} stays in TIME_WAIT for {}s",
-                    s.label,
-                    s.local.map(|l| l.to_string()).unwrap_or_default(),
-                    s.remote.map(|r| r.to_string()).unwrap_or_default(),
-                    self.rules().time_wait_ms() / 1000
-                ),
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Local => end(s.local),
+                    Slot::Remote => end(s.remote),
+                    Slot::Seconds => self.rules().time_wait_ms() / 1000,
+                ],
             );
         }
         if s.state == State::Connected {

@@ -4,10 +4,13 @@
 //! the UI and the lessons all read the same text, and the engine's code can
 //! name only rules the catalogue has.
 
-use std::fmt;
+use std::fmt::{self, Write};
+use std::net::IpAddr;
 use std::str::FromStr;
 
 use serde::Serialize;
+
+use crate::addr::SockAddr;
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct Rule {
@@ -16,6 +19,134 @@ pub struct Rule {
     pub explanation: &'static str,
     /// Kernel function or document section, with the os-rules.md section.
     pub source: &'static str,
+    /// The why-line templates: (variant, text with `{slot}`s); variant `""`
+    /// is the usual one. Rendered by [`render_why`].
+    #[serde(skip)]
+    pub why: &'static [(&'static str, &'static str)],
+}
+
+/// A typed value for a why-line slot. Rendered only by [`render_why`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// A name from the scenario: a socket, a user.
+    Name(String),
+    /// Several names, written "A, B".
+    Names(Vec<String>),
+    /// An address and port.
+    Addr(SockAddr),
+    /// An address.
+    Ip(IpAddr),
+    /// A port, a count, a number of seconds.
+    Num(u64),
+    /// A fixed word of bindlab's (an option's name, a state, an OS).
+    Word(&'static str),
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Name(s) => f.write_str(s),
+            Arg::Names(v) => f.write_str(&v.join(", ")),
+            Arg::Addr(a) => write!(f, "{a}"),
+            Arg::Ip(ip) => write!(f, "{ip}"),
+            Arg::Num(n) => write!(f, "{n}"),
+            Arg::Word(w) => f.write_str(w),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Name(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Name(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Name(s.clone())
+    }
+}
+impl From<Vec<String>> for Arg {
+    fn from(v: Vec<String>) -> Arg {
+        Arg::Names(v)
+    }
+}
+impl From<SockAddr> for Arg {
+    fn from(a: SockAddr) -> Arg {
+        Arg::Addr(a)
+    }
+}
+impl From<IpAddr> for Arg {
+    fn from(ip: IpAddr) -> Arg {
+        Arg::Ip(ip)
+    }
+}
+impl From<u16> for Arg {
+    fn from(n: u16) -> Arg {
+        Arg::Num(n.into())
+    }
+}
+impl From<u32> for Arg {
+    fn from(n: u32) -> Arg {
+        Arg::Num(n.into())
+    }
+}
+impl From<u64> for Arg {
+    fn from(n: u64) -> Arg {
+        Arg::Num(n)
+    }
+}
+
+/// The slots of one why-line: `args![Slot::Socket => name, Slot::Port => port]`.
+pub type Args = Vec<(Slot, Arg)>;
+
+/// `args![Slot::Socket => name, …]`: a why-line's typed arguments.
+#[macro_export]
+macro_rules! args {
+    ($($slot:expr => $val:expr),* $(,)?) => {
+        vec![$(($slot, $crate::rules::Arg::from($val))),*]
+    };
+}
+
+/// The one function that writes a why-line: `rule`'s template `variant`
+/// (`""`: the usual one) with its slots filled from `args`. A slot without
+/// an argument is left as `{name}` (a test checks none is), never a panic.
+pub fn render_why(rule: RuleId, variant: &str, args: Args) -> String {
+    let template = rule
+        .rule()
+        .why
+        .iter()
+        .find(|(v, _)| *v == variant)
+        .map(|(_, t)| *t)
+        .unwrap_or("");
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        let name = &after[..j];
+        match args.iter().find(|(s, _)| s.name() == name) {
+            Some((_, a)) => {
+                let _ = write!(out, "{a}");
+            }
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));

@@ -12,10 +12,11 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::RuleId;
+use crate::rules::{render_why, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -296,7 +297,7 @@ impl OsRules for FreeBsd {
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return Route::Refused {
                         rule: RuleId::CommonRouteNoListener,
-                        why: format!("nothing is listening on {dst}"),
+                        why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
                     };
                 };
                 let last_inet6 = c.mapped_any.last().or(c.dual.first());

@@ -6,10 +6,11 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{v4_mapped, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
 use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::RuleId;
+use crate::rules::{render_why, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Linux;
@@ -591,18 +592,17 @@ fn refused(host: &Host, dst: SockAddr) -> Route {
         .filter(|s| s.state == State::Bound)
         .map(|s| s.label.clone())
         .collect();
+    let rule = RuleId::CommonRouteNoListener;
     let why = if bound.is_empty() {
-        format!("nothing is listening on {dst}")
+        render_why(rule, "", args![Slot::Dst => dst])
     } else {
-        format!(
-            "nothing is listening on {dst} ({} bound but did not call listen())",
-            bound.join(", ")
+        render_why(
+            rule,
+            "bound",
+            args![Slot::Dst => dst, Slot::Sockets => bound],
         )
     };
-    Route::Refused {
-        rule: RuleId::CommonRouteNoListener,
-        why,
-    }
+    Route::Refused { rule, why }
 }
 
 #[cfg(test)]

@@ -14,10 +14,11 @@ use std::net::IpAddr;
 
 use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::RuleId;
+use crate::rules::{render_why, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -354,7 +355,7 @@ impl OsRules for MacOs {
         }
         Route::Refused {
             rule: RuleId::CommonRouteNoListener,
-            why: format!("nothing is listening on {dst}"),
+            why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
         }
     }
 

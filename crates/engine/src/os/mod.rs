@@ -12,9 +12,10 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::addr::SockAddr;
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::rules::RuleId;
+use crate::rules::{render_why, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 mod bsd;
@@ -115,6 +116,15 @@ impl Decision {
             rule: Some(rule),
             why: Some(why.into()),
         }
+    }
+    /// Success that a named rule allowed, its why the rule's template
+    /// (variant `""`) filled from `args`.
+    pub fn ok_with(rule: RuleId, args: Args) -> Decision {
+        Decision::ok_by(rule, render_why(rule, "", args))
+    }
+    /// A failure, its why the rule's template filled from `args`.
+    pub fn fail_with(errno: Errno, rule: RuleId, args: Args) -> Decision {
+        Decision::fail(errno, rule, render_why(rule, "", args))
     }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
@@ -280,13 +290,10 @@ pub trait OsRules: Sync {
     /// connect() from an IPV6_V6ONLY socket to an IPv4 (v4-mapped)
     /// destination. Linux answers ENETUNREACH (measured); the BSDs differ.
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
-        Decision::fail(
+        Decision::fail_with(
             Errno::NetUnreach,
             RuleId::CommonConnectV6onlyToIpv4,
-            format!(
-                "{} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}",
-                s.label
-            ),
+            args![Slot::Socket => &s.label, Slot::Dst => dst],
         )
     }
 

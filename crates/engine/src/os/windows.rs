@@ -36,10 +36,11 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::bsd::{at, listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::RuleId;
+use crate::rules::{render_why, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -425,7 +426,7 @@ impl OsRules for Windows {
         }
         Route::Refused {
             rule: RuleId::CommonRouteNoListener,
-            why: format!("nothing is listening on {dst}"),
+            why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
         }
     }
 }
