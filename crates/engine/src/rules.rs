@@ -80,6 +80,12 @@ impl From<SockAddr> for Arg {
         Arg::Addr(a)
     }
 }
+/// An address that may be missing (written as nothing, as before).
+impl From<Option<SockAddr>> for Arg {
+    fn from(a: Option<SockAddr>) -> Arg {
+        a.map_or(Arg::Word(""), Arg::Addr)
+    }
+}
 impl From<IpAddr> for Arg {
     fn from(ip: IpAddr) -> Arg {
         Arg::Ip(ip)

@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
 use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::{render_why, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Linux;
@@ -112,7 +112,8 @@ enum Verdict {
     SharedByReuseAddr,
     SharedByReusePort,
     SharedByReusePortTimeWait,
-    Conflict(RuleId, String),
+    /// The rule, its why's variant (`""`: the usual one) and the slots.
+    Conflict(RuleId, &'static str, Args),
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
@@ -120,7 +121,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     let now = host.now_ms;
     let (a, b) = (sk.opts, sk2.opts);
     let who2 = sk2.who(now);
-    let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+    let at2 = sk2.local;
     if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::SharedByReuseAddr;
     }
@@ -133,55 +134,55 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
         }
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportOtherUser,
-            format!(
-                "{who2} on {at2} has SO_REUSEPORT but belongs to {}, and {} to {}; Linux shares a port only between sockets of the same user",
-                sk2.user, sk.label, sk.user
-            ),
+            "",
+            args![
+                Slot::Other => who2,
+                Slot::Addr => at2,
+                Slot::OtherUser => &sk2.user,
+                Slot::Socket => &sk.label,
+                Slot::User => &sk.user,
+            ],
         );
     }
     let me = &sk.label;
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
-        let doing = if listening_now {
-            "listen()"
+        let (rule, variant) = if listening_now {
+            (RuleId::LinuxListenRecheck, "listener")
         } else {
-            "the bind"
+            (RuleId::LinuxBindListenerHoldsPort, "")
         };
         return Verdict::Conflict(
-            if listening_now { RuleId::LinuxListenRecheck } else { RuleId::LinuxBindListenerHoldsPort },
-            format!(
-                "{who2} is listening on {at2}; a listener holds every overlapping address, so {doing} of {me} fails even with SO_REUSEADDR on both"
-            ),
+            rule,
+            variant,
+            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindTimeWaitNeedsBoth,
-            format!(
-                "{who2} holds the port, and the socket it came from did not set SO_REUSEADDR; Linux needs the flag on both sides, TIME_WAIT included"
-            ),
+            "",
+            args![Slot::Other => who2],
         );
     }
     if a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            format!("{who2} holds {at2} without SO_REUSEADDR; on Linux both sockets must set it"),
+            "",
+            args![Slot::Other => who2, Slot::Addr => at2],
         );
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            format!("{who2} set SO_REUSEADDR on {at2} but {me} did not; on Linux both sockets must set it"),
+            "other-set-it",
+            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if a.reuseport != b.reuseport {
-        let (with, without) = if a.reuseport {
-            (me.as_str(), who2.as_str())
-        } else {
-            (who2.as_str(), me.as_str())
-        };
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportNeedsBoth,
-            format!("{with} set SO_REUSEPORT but {without} did not; sharing {at2} needs it on every socket"),
+            if a.reuseport { "" } else { "other-set-it" },
+            args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
         );
     }
     let rule = if listening_now {
@@ -191,11 +192,12 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     };
     Verdict::Conflict(
         rule,
-        format!(
-            "{} ({}) already holds {at2}, which overlaps",
-            who2,
-            sk2.state.label()
-        ),
+        "",
+        args![
+            Slot::Other => who2,
+            Slot::State => Arg::Word(sk2.state.label()),
+            Slot::Addr => at2,
+        ],
     )
 }
 
@@ -217,21 +219,28 @@ impl Linux {
                 continue;
             }
             let who2 = sk2.who(host.now_ms);
-            let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+            let at2 = sk2.local;
             let me = &sk.label;
             let d = match bind_conflict(host, sk, sk2, listening_now) {
-                Verdict::Conflict(rule, why) => return Decision::fail(Errno::AddrInUse, rule, why),
-                Verdict::SharedByReuseAddr => Decision::ok_by(
+                Verdict::Conflict(rule, variant, args) => {
+                    return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
+                }
+                Verdict::SharedByReuseAddr => Decision::ok_with(
                     RuleId::LinuxBindReuseaddrBoth,
-                    format!("{me} and {who2} ({at2}) both set SO_REUSEADDR and neither is listening, so they may overlap"),
+                    args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
                 ),
-                Verdict::SharedByReusePort => Decision::ok_by(
+                Verdict::SharedByReusePort => Decision::ok_with(
                     RuleId::LinuxBindReuseportSameUser,
-                    format!("{me} and {who2} ({at2}) both set SO_REUSEPORT and belong to the same user ({})", sk.user),
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => who2,
+                        Slot::Addr => at2,
+                        Slot::User => &sk.user,
+                    ],
                 ),
-                Verdict::SharedByReusePortTimeWait => Decision::ok_by(
+                Verdict::SharedByReusePortTimeWait => Decision::ok_with(
                     RuleId::LinuxBindReuseportTimeWait,
-                    format!("{who2} came from a socket with SO_REUSEPORT and {me} set it too; TIME_WAIT is exempt from the same-user rule"),
+                    args![Slot::Other => who2, Slot::Socket => me],
                 ),
             };
             allowed.get_or_insert(d);
@@ -285,30 +294,24 @@ impl OsRules for Linux {
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         let name = &s.label;
         let not_local = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrNotAvail,
                 RuleId::LinuxBindAddrNotLocal,
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
+                args![Slot::Ip => addr.ip],
             )
         };
         let privileged = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Access,
                 RuleId::LinuxBindPrivilegedPort,
-                format!("port {} is below 1024 and {name} belongs to {}, who lacks CAP_NET_BIND_SERVICE", addr.port, s.user),
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
             )
         };
         let already = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Inval,
                 RuleId::LinuxBindAlreadyBound,
-                format!(
-                    "{name} is already bound to {}",
-                    s.local.map(|l| l.to_string()).unwrap_or_default()
-                ),
+                args![Slot::Socket => name, Slot::Addr => s.local],
             )
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid != 0;
@@ -332,20 +335,17 @@ impl OsRules for Linux {
                 return BindAnswer::fail(already());
             }
             let IpAddr::V6(a6) = addr.ip else {
-                return BindAnswer::fail(Decision::fail(
+                return BindAnswer::fail(Decision::fail_with(
                     Errno::AfNoSupport,
                     RuleId::LinuxBindFamily,
-                    "an AF_INET6 socket needs an IPv6 address",
+                    args![],
                 ));
             };
             if v4_mapped(a6).is_some() && v6only {
-                return BindAnswer::fail(Decision::fail(
+                return BindAnswer::fail(Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxBindMappedOnV6only,
-                    format!(
-                        "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
-                        addr.ip
-                    ),
+                    args![Slot::Socket => name, Slot::Ip => addr.ip],
                 ));
             }
             if !host.is_local(addr.ip) {
@@ -379,13 +379,10 @@ impl OsRules for Linux {
         match s.state {
             State::Listening => return Decision::ok(),
             State::Connected | State::TimeWait { .. } | State::Reset => {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxListenConnected,
-                    format!(
-                        "{} is connected; only an unconnected socket can listen",
-                        s.label
-                    ),
+                    args![Slot::Socket => &s.label],
                 )
             }
             State::Unbound | State::Bound => {}
@@ -394,7 +391,7 @@ impl OsRules for Linux {
             return Decision::ok();
         };
         let d = self.get_port(host, s, view, port, true);
-        match d.result {
+        match d.result() {
             Ok(()) => Decision::ok(),
             Err(_) => d,
         }
@@ -407,10 +404,10 @@ impl OsRules for Linux {
     fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
         (s.is_v6() && s.tried_v4_mapped && native_v6 && s.state != State::Connected).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::TimedOut,
                 RuleId::LinuxConnectStuckInIpv4Mode,
-                format!("{} once tried an IPv4 (v4-mapped) destination; Linux left it in IPv4 mode, so its connect to {dst} goes unanswered and times out", s.label),
+                args![Slot::Socket => &s.label, Slot::Dst => dst],
             )
         })
     }
@@ -433,11 +430,7 @@ impl OsRules for Linux {
     }
 
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
-        Decision::fail(
-            Errno::IsConn,
-            RuleId::LinuxConnectOnListener,
-            "a listening socket cannot connect (Linux answers EISCONN)",
-        )
+        Decision::fail_with(Errno::IsConn, RuleId::LinuxConnectOnListener, args![])
     }
 
     /// §1.7: Linux answers EADDRNOTAVAIL, and recycles a TIME_WAIT for an
@@ -445,18 +438,19 @@ impl OsRules for Linux {
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
         let tuple = existing.tuple();
         if existing.is_time_wait() {
-            return Decision::ok_by(
+            return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,
-                format!("{} takes over {tuple} from {}; Linux recycles a TIME_WAIT for an explicitly bound socket when TCP timestamps are on", s.label, existing.who(host.now_ms)),
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Tuple => tuple,
+                    Slot::Other => existing.who(host.now_ms),
+                ],
             );
         }
-        Decision::fail(
+        Decision::fail_with(
             Errno::AddrNotAvail,
             RuleId::LinuxConnectTupleTaken,
-            format!(
-                "{} already uses {tuple}; a second connection with the same 4-tuple is impossible",
-                existing.label
-            ),
+            args![Slot::Other => &existing.label, Slot::Tuple => tuple],
         )
     }
 
@@ -524,18 +518,18 @@ impl OsRules for Linux {
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
-                            let names: Vec<&str> = group
+                            let names: Vec<String> = group
                                 .iter()
-                                .map(|g| host.socket(*g).label.as_str())
+                                .map(|g| host.socket(*g).label.clone())
                                 .collect();
                             return Route::Group {
                                 chosen: group[idx],
                                 members: group.clone(),
                                 rule: RuleId::LinuxRouteReuseportHash,
-                                why: format!(
-                                    "{} form one SO_REUSEPORT group on {}; the kernel spreads connections by a hash of the 4-tuple",
-                                    names.join(", "),
-                                    s.local.map(|l| l.to_string()).unwrap_or_default()
+                                why: render_why(
+                                    RuleId::LinuxRouteReuseportHash,
+                                    "",
+                                    args![Slot::Sockets => names, Slot::Addr => s.local],
                                 ),
                             };
                         }
@@ -545,18 +539,19 @@ impl OsRules for Linux {
                 }
             }
             if let Some(s) = result {
-                let at = s.local.map(|l| l.to_string()).unwrap_or_default();
-                let (rule, why) = if pass == 1 && wild_exists {
-                    (RuleId::LinuxRouteExactBeforeWildcard, format!("{} is listening on exactly {at}; an exact-address listener is looked up before any wildcard one", s.label))
+                let rule = if pass == 1 && wild_exists {
+                    RuleId::LinuxRouteExactBeforeWildcard
                 } else if is_v4 && !s.is_v6() && head.iter().any(|o| o.is_v6() && matches(o, exact))
                 {
-                    (RuleId::LinuxRouteInetBeatsDualStack, format!("{} (AF_INET, {at}) scores above a dual-stack AF_INET6 listener for IPv4 traffic", s.label))
+                    RuleId::LinuxRouteInetBeatsDualStack
                 } else {
-                    (
-                        RuleId::LinuxRouteListener,
-                        format!("{} is the listener on {at} that matches {dst}", s.label),
-                    )
+                    RuleId::LinuxRouteListener
                 };
+                let why = render_why(
+                    rule,
+                    "",
+                    args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
+                );
                 return Route::To {
                     listener: s.id,
                     rule,

@@ -175,10 +175,10 @@ impl BindAnswer {
                 decision: Decision::ok(),
                 port,
             },
-            None => BindAnswer::fail(Decision::fail(
+            None => BindAnswer::fail(Decision::fail_with(
                 errno,
                 rule,
-                format!("no port of {lo}–{hi} is free for {ip}"),
+                args![Slot::Low => lo, Slot::High => hi, Slot::Ip => ip],
             )),
         }
     }
