@@ -5,8 +5,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::addr::{is_wildcard, v4_mapped};
+use crate::args;
 use crate::host::{Host, Socket};
-use crate::rules::RuleId;
+use crate::rules::{render_why, Arg, RuleId, Slot};
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
 /// and dual-stack `::` sockets) or IPv6.
@@ -238,42 +239,43 @@ use crate::os::{Decision, Os, Route};
 pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
     let name = &s.label;
     if s.local.is_some() {
-        return Some(Decision::fail(
+        return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::BsdBindAlreadyBound,
-            format!("{name} is already bound to {}", at(s)),
+            args![Slot::Socket => name, Slot::Addr => s.local],
         ));
     }
     if let IpAddr::V6(a) = addr.ip {
         if v4_mapped(a).is_some() && s.opts.v6only {
-            let default = if os.rules().default_v6only() {
-                format!(" ({os}'s default)")
+            let rule = RuleId::BsdBindMappedOnV6only;
+            let variant = if os.rules().default_v6only() {
+                "default"
             } else {
-                String::new()
+                ""
             };
+            let args = args![
+                Slot::Socket => name,
+                Slot::Os => Arg::Word(os.display()),
+                Slot::Ip => addr.ip,
+            ];
             return Some(Decision::fail(
                 Errno::AddrNotAvail,
-                RuleId::BsdBindMappedOnV6only,
-                format!(
-                    "{name} is IPV6_V6ONLY{default}, so {os} looks the v4-mapped address {} up as an IPv6 address of this host, finds none, and answers EADDRNOTAVAIL",
-                    addr.ip
-                ),
+                rule,
+                render_why(rule, variant, args),
             ));
         }
     }
     if !host.is_local(addr.ip) {
-        let hint = if os.rules().loopback_is_slash8() {
-            ""
+        let rule = RuleId::BsdBindAddrNotLocal;
+        let variant = if os.rules().loopback_is_slash8() {
+            "slash8"
         } else {
-            "; only 127.0.0.1 is on loopback unless aliased"
+            ""
         };
         return Some(Decision::fail(
             Errno::AddrNotAvail,
-            RuleId::BsdBindAddrNotLocal,
-            format!(
-                "{} is not an address of this host (add it with `iface`){hint}",
-                addr.ip
-            ),
+            rule,
+            render_why(rule, variant, args![Slot::Ip => addr.ip]),
         ));
     }
     None
@@ -289,32 +291,49 @@ pub(crate) fn refuse(
 ) -> Decision {
     let me = &s.label;
     if new_has_reuse {
-        let why = if s.opts.reuseport || s.opts.reuseport_lb {
-            format!("{} holds exactly {} without the same option; an exact duplicate needs SO_REUSEPORT on both sockets", t.label, at(t))
+        let rule = RuleId::BsdBindExactDuplicate;
+        let variant = if s.opts.reuseport || s.opts.reuseport_lb {
+            "reuseport"
         } else {
-            format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
+            ""
         };
-        return Decision::fail(Errno::AddrInUse, RuleId::BsdBindExactDuplicate, why);
+        let args = args![Slot::Other => &t.label, Slot::Addr => t.local];
+        return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
     }
-    let (rule, why) = if t.is_connected() {
-        (RuleId::BsdBindConnectedHoldsPort, format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
-    } else if t.is_wildcard() != is_wildcard(ip) {
-        (RuleId::BsdBindWildcardOverlap, format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+    if t.is_connected() {
+        return Decision::fail_with(
+            Errno::AddrInUse,
+            RuleId::BsdBindConnectedHoldsPort,
+            args![
+                Slot::Other => t.who(host.now_ms),
+                Slot::Addr => t.local,
+                Slot::Socket => me,
+            ],
+        );
+    }
+    let rule = if t.is_wildcard() != is_wildcard(ip) {
+        RuleId::BsdBindWildcardOverlap
     } else {
-        (
-            RuleId::BsdBindInUse,
-            format!("{} already holds {}", t.label, at(t)),
-        )
+        RuleId::BsdBindInUse
     };
-    Decision::fail(Errno::AddrInUse, rule, why)
+    Decision::fail_with(
+        Errno::AddrInUse,
+        rule,
+        args![Slot::Other => &t.label, Slot::Addr => t.local],
+    )
 }
 
 /// Success where the wildcard lookup would have found `t`: the new
 /// socket's reuse option switched the check to exact mode.
 pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -> Decision {
-    Decision::ok_by(
+    Decision::ok_with(
         RuleId::BsdBindNewSocketFlag,
-        format!("{} ({}) overlaps, but {} set a reuse option: {os} then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t), s.label),
+        args![
+            Slot::Other => t.who(host.now_ms),
+            Slot::Addr => t.local,
+            Slot::Socket => &s.label,
+            Slot::Os => Arg::Word(os.display()),
+        ],
     )
 }
 
@@ -325,54 +344,47 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
         s.state,
         State::Connected | State::TimeWait { .. } | State::Reset
     ) {
-        return Decision::fail(
+        return Decision::fail_with(
             Errno::Inval,
             RuleId::BsdListenConnected,
-            format!(
-                "{} is connected; only an unconnected socket can listen",
-                s.label
-            ),
+            args![Slot::Socket => &s.label],
         );
     }
     let port = s.local_port().unwrap_or(0);
-    let names: Vec<&str> = host
+    let names: Vec<String> = host
         .listeners(port)
         .into_iter()
         .filter(|o| o.id != s.id)
-        .map(|o| o.label.as_str())
+        .map(|o| o.label.clone())
         .collect();
     if names.is_empty() {
         return Decision::ok();
     }
-    let verb = if names.len() == 1 { "is" } else { "are" };
-    Decision::ok_by(
-        RuleId::BsdListenNoRecheck,
-        format!("{} {verb} already listening on port {port}, but {os} checks addresses only at bind(); listen() does not look again", names.join(", ")),
-    )
+    let rule = RuleId::BsdListenNoRecheck;
+    let variant = if names.len() == 1 { "" } else { "several" };
+    let args = args![
+        Slot::Sockets => names,
+        Slot::Port => port,
+        Slot::Os => Arg::Word(os.display()),
+    ];
+    Decision::ok_by(rule, render_why(rule, variant, args))
 }
 
 /// `connect()` on a listener; `call` names the kernel function that refuses
 /// and `errno` its answer.
 pub(crate) fn connect_on_listener(call: &str, errno: Errno) -> Decision {
-    Decision::fail(
+    Decision::fail_with(
         errno,
         RuleId::BsdConnectOnListener,
-        format!(
-            "a listening socket cannot connect ({call} answers {})",
-            errno.unix_name()
-        ),
+        args![Slot::Call => call, Slot::Error => Arg::Word(errno.unix_name())],
     )
 }
 
 /// `in_pcbconnect` finds the 4-tuple taken.
 pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
-    Decision::fail(
+    Decision::fail_with(
         Errno::AddrInUse,
         RuleId::BsdConnectTupleTaken,
-        format!(
-            "{} already uses {}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
-            existing.who(host.now_ms),
-            existing.tuple()
-        ),
+        args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
     )
 }

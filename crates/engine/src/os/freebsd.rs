@@ -10,13 +10,13 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::{render_why, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -65,10 +65,16 @@ impl FreeBsd {
         let lb_exception =
             is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
         (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindOtherUser,
-                format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
+                args![
+                    Slot::Other => &t.label,
+                    Slot::State => Arg::Word(t.state.label()),
+                    Slot::Addr => t.local,
+                    Slot::OtherUser => &t.user,
+                    Slot::User => &s.user,
+                ],
             )
         })
     }
@@ -86,13 +92,14 @@ impl FreeBsd {
                 } else {
                     (RuleId::FreebsdBindReuseportLbBoth, "SO_REUSEPORT_LB")
                 };
-                return Decision::ok_by(
+                return Decision::ok_with(
                     rule,
-                    format!(
-                        "{me} and {} both set {opt}, so they may share exactly {}",
-                        t.label,
-                        at(t)
-                    ),
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => &t.label,
+                        Slot::Option => Arg::Word(opt),
+                        Slot::Addr => t.local,
+                    ],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -112,10 +119,17 @@ impl FreeBsd {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         let t = lookup_wild(host, Space::V4, any, port, s, bsd::FREEBSD_MAPPED_COST)?;
         (!t.is_connected() && t.uid != s.uid).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindDualStackOtherUser,
-                format!("{} is dual-stack (IPV6_V6ONLY off), so FreeBSD also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; no reuse option exempts it", s.label, t.label, at(t), t.user, s.user),
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Port => port,
+                    Slot::Other => &t.label,
+                    Slot::Addr => t.local,
+                    Slot::OtherUser => &t.user,
+                    Slot::User => &s.user,
+                ],
             )
         })
     }
@@ -129,10 +143,15 @@ impl FreeBsd {
             let shared = (s.opts.reuseport && t.opts.reuseport)
                 || (s.opts.reuseport_lb && t.opts.reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
-                    format!("{} is dual-stack (IPV6_V6ONLY off), so it also needs port {port} on IPv4, where {} holds {}", s.label, t.label, at(t)),
+                    args![
+                        Slot::Socket => &s.label,
+                        Slot::Port => port,
+                        Slot::Other => &t.label,
+                        Slot::Addr => t.local,
+                    ],
                 );
             }
         }
@@ -195,13 +214,10 @@ impl OsRules for FreeBsd {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::FreebsdBindReservedPort,
-                format!(
-                    "port {} is reserved (0–1023) and {name} belongs to {}, who is not root",
-                    addr.port, s.user
-                ),
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
             ));
         }
         if addr.port == 0 {
@@ -310,7 +326,15 @@ impl OsRules for FreeBsd {
             return Route::Undefined {
                 candidates: vec![fast.id, locked.id],
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
-                why: format!("{} and {} both listen on wildcards of port {}; FreeBSD 14's lock-free lookup gives the connection to the newest, {}, but its locked fallback (used when the first cannot lock the socket) to {}, so either may take it", fast.label, locked.label, dst.port, fast.label, locked.label),
+                why: render_why(
+                    RuleId::FreebsdRouteFastOrLockedPath,
+                    "",
+                    args![
+                        Slot::Socket => &fast.label,
+                        Slot::Other => &locked.label,
+                        Slot::Port => dst.port,
+                    ],
+                ),
             };
         }
         let class_len = if exact {
@@ -318,27 +342,20 @@ impl OsRules for FreeBsd {
         } else {
             c.wild.len() + c.dual.len() + c.mapped_any.len()
         };
-        let (rule, why) = if class_len > 1 {
-            (RuleId::FreebsdRouteNewestBound, format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
+        let rule = if class_len > 1 {
+            RuleId::FreebsdRouteNewestBound
         } else if exact && (!c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty()) {
-            (
-                RuleId::BsdRouteExactBeforeWildcard,
-                format!(
-                    "{} is bound to exactly {}; a specific address beats a wildcard one",
-                    fast.label,
-                    at(fast)
-                ),
-            )
+            RuleId::BsdRouteExactBeforeWildcard
         } else {
-            (
-                RuleId::BsdRouteListener,
-                format!(
-                    "{} is the socket on {} that matches {dst}",
-                    fast.label,
-                    at(fast)
-                ),
-            )
+            RuleId::BsdRouteListener
         };
+        let args = args![
+            Slot::Count => class_len as u64,
+            Slot::Addr => fast.local,
+            Slot::Socket => &fast.label,
+            Slot::Dst => dst,
+        ];
+        let why = render_why(rule, "", args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -348,9 +365,9 @@ impl OsRules for FreeBsd {
     fn close_without_time_wait(&self, host: &Host, s: &Socket) -> Option<Decision> {
         let r = s.remote?;
         host.is_local(r.ip).then(|| {
-            Decision::ok_by(
+            Decision::ok_with(
                 RuleId::FreebsdCloseNoLocalTimeWait,
-                format!("{} closed first, but its peer {r} is on this host: FreeBSD (net.inet.tcp.nolocaltimewait, on by default since 14.0) keeps no TIME_WAIT for a local connection, so {} is free at once", s.label, s.local.map(|l| l.to_string()).unwrap_or_default()),
+                args![Slot::Socket => &s.label, Slot::Remote => r, Slot::Addr => s.local],
             )
         })
     }
@@ -367,16 +384,16 @@ impl OsRules for FreeBsd {
             s.opts.v6only
         };
         if flag {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Inval,
                 RuleId::FreebsdConnectMappedOnV6only,
-                format!("{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL", s.label),
+                args![Slot::Socket => &s.label, Slot::Dst => dst],
             )
         } else {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::FreebsdConnectMappedFromV6Bound,
-                format!("{} is bound to the IPv6 address {}, which took IPv4 away from it, so FreeBSD refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label, at(s)),
+                args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
             )
         }
     }
@@ -386,7 +403,16 @@ impl OsRules for FreeBsd {
 fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     Route::Refused {
         rule: RuleId::FreebsdRouteNotListening,
-        why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; FreeBSD answers with a reset (TCPS_CLOSED), even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
+        why: render_why(
+            RuleId::FreebsdRouteNotListening,
+            "",
+            args![
+                Slot::Dst => dst,
+                Slot::Socket => &s.label,
+                Slot::State => Arg::Word(s.state.label()),
+                Slot::Addr => s.local,
+            ],
+        ),
     }
 }
 
@@ -394,7 +420,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
 fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, label) in [(&c.exact, "exact-address"), (&c.wild, "wildcard")] {
+    for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
         let members: Vec<&Socket> = class
             .iter()
             .copied()
@@ -408,14 +434,24 @@ fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
         let k = (host.tuple_hash(src, dst) as usize) % ids.len();
         let chosen = members[k];
-        let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
+        let names: Vec<String> = members.iter().map(|s| s.label.clone()).collect();
         if !chosen.is_listening() {
+            let rule = RuleId::FreebsdRouteLbMemberNotListening;
+            let args = args![
+                Slot::Sockets => names,
+                Slot::Addr => chosen.local,
+                Slot::Socket => &chosen.label,
+            ];
             return Some(Route::Refused {
-                rule: RuleId::FreebsdRouteLbMemberNotListening,
-                why: format!("{} form a {label} SO_REUSEPORT_LB group on {} (a socket joins at bind()); the 4-tuple's hash picks {}, which is not listening, so FreeBSD answers with a reset", names.join(", "), at(chosen), chosen.label),
+                rule,
+                why: render_why(rule, variant, args),
             });
         }
-        let why = format!("{} form a {label} SO_REUSEPORT_LB group on {}; FreeBSD looks in LB groups before any other socket and picks a member by a hash of the 4-tuple", names.join(", "), at(members[0]));
+        let why = render_why(
+            RuleId::FreebsdRouteLbGroup,
+            variant,
+            args![Slot::Sockets => names, Slot::Addr => members[0].local],
+        );
         return Some(if ids.len() == 1 {
             Route::To {
                 listener: chosen.id,
