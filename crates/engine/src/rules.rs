@@ -32,6 +32,8 @@ pub enum Arg {
     Name(String),
     /// Several names, written "A, B".
     Names(Vec<String>),
+    /// Several names, written "A and B".
+    NamesAnd(Vec<String>),
     /// An address and port.
     Addr(SockAddr),
     /// An address.
@@ -47,6 +49,7 @@ impl fmt::Display for Arg {
         match self {
             Arg::Name(s) => f.write_str(s),
             Arg::Names(v) => f.write_str(&v.join(", ")),
+            Arg::NamesAnd(v) => f.write_str(&v.join(" and ")),
             Arg::Addr(a) => write!(f, "{a}"),
             Arg::Ip(ip) => write!(f, "{ip}"),
             Arg::Num(n) => write!(f, "{n}"),

@@ -222,11 +222,6 @@ pub(crate) fn take(
     }
 }
 
-/// "B (bound on 0.0.0.0:21)" style summary for explanations.
-pub(crate) fn at(s: &Socket) -> String {
-    s.local.map(|l| l.to_string()).unwrap_or_default()
-}
-
 // ---- verdicts FreeBSD and XNU share (os-rules.md §2.1 and §3) ------------
 
 use crate::addr::SockAddr;

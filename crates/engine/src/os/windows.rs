@@ -34,13 +34,13 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{at, listener_classes, placed, space_of, Space};
+use super::bsd::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
 use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
-use crate::rules::{render_why, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -91,9 +91,12 @@ fn option_class(o: &Opts) -> usize {
     }
 }
 
-fn class_name(o: &Opts, wildcard: bool) -> String {
+/// The slots that name a table row or column: the option class and
+/// whether the address is a wildcard.
+fn class_args(o: &Opts, wildcard: bool, option: Slot, place: Slot) -> [(Slot, Arg); 2] {
     let opt = ["no option", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"][option_class(o)];
-    format!("{opt}, {}", if wildcard { "wildcard" } else { "specific" })
+    let at = if wildcard { "wildcard" } else { "specific" };
+    [(option, Arg::Word(opt)), (place, Arg::Word(at))]
 }
 
 /// The table cell for `first` (already bound) and `second`.
@@ -151,10 +154,10 @@ impl Windows {
             })
             .flatten()
             .map(|t| {
-                Decision::fail(
+                Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::WindowsBindExclusiveLingering,
-                    format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
+                    args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
                 )
             });
         let mut allowed: Option<Decision> = None;
@@ -163,9 +166,9 @@ impl Windows {
                 if t.child || t.is_time_wait() {
                     // Connections and TIME_WAITs are not bindings (see module doc).
                     if allowed.is_none() {
-                        allowed = Some(Decision::ok_by(
+                        allowed = Some(Decision::ok_with(
                             RuleId::WindowsBindConnectionsIgnored,
-                            format!("{} uses port {port}, but on Windows open connections and TIME_WAITs do not block a new bind", t.who(host.now_ms)),
+                            args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
                         ));
                     }
                     continue;
@@ -184,12 +187,20 @@ impl Windows {
                 } else {
                     "Table 3 (different users)"
                 };
-                let pair = format!(
-                    "{} ({}) then {me} ({})",
-                    t.label,
-                    class_name(&t.bind_opts, tw),
-                    class_name(&s.opts, sw)
-                );
+                // The pair, the table and the address: every table rule's slots.
+                let mut pair: Args = args![
+                    Slot::Other => &t.label,
+                    Slot::Socket => me,
+                    Slot::Table => Arg::Word(table),
+                    Slot::Addr => t.local,
+                ];
+                pair.extend(class_args(
+                    &t.bind_opts,
+                    tw,
+                    Slot::OtherOption,
+                    Slot::OtherPlace,
+                ));
+                pair.extend(class_args(&s.opts, sw, Slot::Option, Slot::Place));
                 match c {
                     Cell::Success => {
                         if allowed
@@ -198,22 +209,34 @@ impl Windows {
                         {
                             // Only sockets on the same address share it; a
                             // wildcard and a specific one divide the port.
-                            let (rule, why) = if tw == sw {
-                                (RuleId::WindowsBindReuseaddrShared, format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
+                            let rule = if tw == sw {
+                                RuleId::WindowsBindReuseaddrShared
                             } else if !tw && sw {
-                                (RuleId::WindowsBindWildcardAroundSpecific, format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
+                                RuleId::WindowsBindWildcardAroundSpecific
                             } else {
-                                (RuleId::WindowsBindSpecificUnderWildcard, format!("{pair}: {table} allows it; a specific address may sit inside the same user's wildcard"))
+                                RuleId::WindowsBindSpecificUnderWildcard
                             };
-                            allowed = Some(Decision::ok_by(rule, why));
+                            allowed = Some(Decision::ok_with(rule, pair));
                         }
                     }
                     Cell::InUse | Cell::Access => {
                         if dual_stack_v4_side(s, space, taddr) {
-                            return Decision::fail(
+                            let table_says = if c == Cell::InUse {
+                                Errno::AddrInUse
+                            } else {
+                                Errno::Access
+                            };
+                            return Decision::fail_with(
                                 Errno::Access,
                                 RuleId::WindowsBindDualStackExclusive,
-                                format!("{me} is a dual-stack SO_EXCLUSIVEADDRUSE socket binding [::]:{port}, which reserves the port on IPv4 too, where {} holds {}: Microsoft's dual-stack example says WSAEACCES ({table} alone would say {})", t.label, at(t), if c == Cell::InUse { "WSAEADDRINUSE" } else { "WSAEACCES" }),
+                                args![
+                                    Slot::Socket => me,
+                                    Slot::Port => port,
+                                    Slot::Other => &t.label,
+                                    Slot::Addr => t.local,
+                                    Slot::Table => Arg::Word(table),
+                                    Slot::Error => Arg::Word(table_says.windows_name()),
+                                ],
                             );
                         }
                         let errno = if c == Cell::InUse {
@@ -232,12 +255,8 @@ impl Windows {
                         } else {
                             RuleId::WindowsBindInUse
                         };
-                        let code = errno.windows_name();
-                        return Decision::fail(
-                            errno,
-                            rule,
-                            format!("{pair} on {}: {table} says {code}", at(t)),
-                        );
+                        pair.push((Slot::Error, Arg::Word(errno.windows_name())));
+                        return Decision::fail_with(errno, rule, pair);
                     }
                 }
             }
@@ -276,20 +295,21 @@ impl OsRules for Windows {
             _ => false,
         };
         if on && clash {
-            return Decision::fail(
+            let has = if s.opts.exclusive {
+                "SO_EXCLUSIVEADDRUSE"
+            } else {
+                "SO_REUSEADDR"
+            };
+            return Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsSetsockoptReuseaddrWithExclusive,
-                format!("{} already has {}; SO_REUSEADDR and SO_EXCLUSIVEADDRUSE cannot both be set on one socket", s.label, if s.opts.exclusive { "SO_EXCLUSIVEADDRUSE" } else { "SO_REUSEADDR" }),
+                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(has)],
             );
         }
         if s.local.is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse) {
-            return Decision::ok_by(
+            return Decision::ok_with(
                 RuleId::WindowsSetsockoptAfterBind,
-                format!(
-                    "{} is already bound; {} only has an effect when set before bind()",
-                    s.label,
-                    opt.name()
-                ),
+                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(opt.name())],
             );
         }
         Decision::ok()
@@ -297,25 +317,26 @@ impl OsRules for Windows {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         if s.local.is_some() {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsBindAlreadyBound,
-                format!("{} is already bound to {}", s.label, at(s)),
+                args![Slot::Socket => &s.label, Slot::Addr => s.local],
             ));
         }
         if let IpAddr::V6(a) = addr.ip {
             if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, RuleId::WindowsBindMappedOnV6only, format!("{} is IPV6_V6ONLY (Windows' default), so the v4-mapped address {} is not a local address it can bind", s.label, addr.ip)));
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::AddrNotAvail,
+                    RuleId::WindowsBindMappedOnV6only,
+                    args![Slot::Socket => &s.label, Slot::Ip => addr.ip],
+                ));
             }
         }
         if !host.is_local(addr.ip) {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::AddrNotAvail,
                 RuleId::WindowsBindAddrNotLocal,
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
+                args![Slot::Ip => addr.ip],
             ));
         }
         if addr.port == 0 {
@@ -340,40 +361,29 @@ impl OsRules for Windows {
 
     fn listen(&self, _host: &Host, s: &Socket) -> Decision {
         match s.state {
-            State::Unbound => Decision::fail(
+            State::Unbound => Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsListenUnbound,
-                format!(
-                    "{} is not bound; Windows requires bind() before listen()",
-                    s.label
-                ),
+                args![Slot::Socket => &s.label],
             ),
-            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
+            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail_with(
                 Errno::IsConn,
                 RuleId::WindowsListenConnected,
-                format!("{} is connected", s.label),
+                args![Slot::Socket => &s.label],
             ),
             _ => Decision::ok(),
         }
     }
 
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
-        Decision::fail(
-            Errno::Inval,
-            RuleId::WindowsConnectOnListener,
-            "a listening socket cannot connect (Winsock answers WSAEINVAL)",
-        )
+        Decision::fail_with(Errno::Inval, RuleId::WindowsConnectOnListener, args![])
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
-        Decision::fail(
+        Decision::fail_with(
             Errno::AddrInUse,
             RuleId::WindowsConnectTupleTaken,
-            format!(
-                "{} already uses {}; the same 4-tuple cannot connect twice",
-                existing.who(host.now_ms),
-                existing.tuple()
-            ),
+            args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
         )
     }
 
@@ -399,27 +409,26 @@ impl OsRules for Windows {
                 0 => continue,
                 1 => {
                     let s = class[0];
-                    let why = if wildcard {
-                        format!(
-                            "{} listens on {}, the only listener for {dst}",
-                            s.label,
-                            at(s)
-                        )
-                    } else {
-                        format!("{} is listening on exactly {}; a specific address takes its traffic before any wildcard", s.label, at(s))
-                    };
+                    let rule = RuleId::WindowsRouteListener;
+                    let args =
+                        args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst];
                     return Route::To {
                         listener: s.id,
-                        rule: RuleId::WindowsRouteListener,
-                        why,
+                        rule,
+                        why: render_why(rule, if wildcard { "wildcard" } else { "" }, args),
                     };
                 }
                 _ => {
-                    let names: Vec<&str> = class.iter().map(|s| s.label.as_str()).collect();
+                    let names: Vec<String> = class.iter().map(|s| s.label.clone()).collect();
+                    let rule = RuleId::WindowsRouteUndefined;
+                    let args = args![
+                        Slot::Sockets => Arg::NamesAnd(names),
+                        Slot::Addr => class[0].local,
+                    ];
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id).collect(),
-                        rule: RuleId::WindowsRouteUndefined,
-                        why: format!("{} share {} through SO_REUSEADDR; Microsoft documents which one accepts as non-deterministic", names.join(" and "), at(class[0])),
+                        rule,
+                        why: render_why(rule, "", args),
                     };
                 }
             }
