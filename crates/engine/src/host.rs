@@ -276,7 +276,7 @@ impl Host {
             return true;
         }
         if let IpAddr::V4(v4) = ip {
-            if v4.is_loopback() && self.rules().loopback_is_slash8() {
+            if v4.is_loopback() && self.rules().params().loopback_is_slash8 {
                 return true;
             }
         }
@@ -601,7 +601,7 @@ impl Host {
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();
-                let v6only = proto.is_v6() && rules.default_v6only();
+                let v6only = proto.is_v6() && rules.params().default_v6only;
                 let uid = self.uid_of(&self.user);
                 let opts = Opts {
                     v6only,
@@ -1148,7 +1148,9 @@ impl Host {
             }
             // Active close: this side keeps the 4-tuple in TIME_WAIT.
             self.mark_peer_closed(id);
-            let until = self.now_ms.saturating_add(self.rules().time_wait_ms());
+            let until = self
+                .now_ms
+                .saturating_add(self.rules().params().time_wait_ms);
             if s.named {
                 self.by_name.remove(&s.label);
             }
@@ -1162,7 +1164,7 @@ impl Host {
                     Slot::Socket => &s.label,
                     Slot::Local => end(s.local),
                     Slot::Remote => end(s.remote),
-                    Slot::Seconds => self.rules().time_wait_ms() / 1000,
+                    Slot::Seconds => self.rules().params().time_wait_ms / 1000,
                 ],
             );
         }

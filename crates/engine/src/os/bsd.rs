@@ -243,7 +243,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
     if let IpAddr::V6(a) = addr.ip {
         if v4_mapped(a).is_some() && s.opts.v6only {
             let rule = RuleId::BsdBindMappedOnV6only;
-            let variant = if os.rules().default_v6only() {
+            let variant = if os.rules().params().default_v6only {
                 "default"
             } else {
                 ""
@@ -262,7 +262,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
     }
     if !host.is_local(addr.ip) {
         let rule = RuleId::BsdBindAddrNotLocal;
-        let variant = if os.rules().loopback_is_slash8() {
+        let variant = if os.rules().params().loopback_is_slash8 {
             "slash8"
         } else {
             ""

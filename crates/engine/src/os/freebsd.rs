@@ -15,7 +15,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -187,22 +187,21 @@ impl FreeBsd {
     }
 }
 
+/// FreeBsd's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    // `net.inet6.ip6.v6only` = 1.
+    default_v6only: true,
+    loopback_is_slash8: false,
+};
+
 impl OsRules for FreeBsd {
     fn os(&self) -> Os {
         Os::FreeBsd
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    /// `net.inet6.ip6.v6only` = 1.
-    fn default_v6only(&self) -> bool {
-        true
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        false
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         !matches!(opt, SockOpt::SoExclusiveAddrUse)
@@ -222,7 +221,7 @@ impl OsRules for FreeBsd {
         }
         if addr.port == 0 {
             // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
             let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
@@ -235,7 +234,7 @@ impl OsRules for FreeBsd {
                     .or_else(|| (lo..=hi).find(|&p| free(p))),
                 Errno::AddrNotAvail,
                 RuleId::BsdBindEphemeralExhausted,
-                EPHEMERAL,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -267,7 +266,7 @@ impl OsRules for FreeBsd {
     /// connect()'s autobind skips a port whose 4-tuple exists or that a
     /// listener or unconnected socket holds for the source address.
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         let (space, ip) = space_of(s, src);
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)

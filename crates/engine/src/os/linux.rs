@@ -9,7 +9,7 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
-use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -251,7 +251,7 @@ impl Linux {
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds
     /// (`relax = false`: reuse flags do not share an ephemeral port).
     fn find_open_port(&self, host: &Host, sk: &Socket, view: View) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         // Parity opposite to `low` first (odd with the default range). The
         // kernel starts at a random offset, which makes landing on a port
         // another socket holds unlikely; bindlab takes an untouched port
@@ -267,21 +267,20 @@ impl Linux {
     }
 }
 
+/// Linux's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: false,
+    loopback_is_slash8: true,
+};
+
 impl OsRules for Linux {
     fn os(&self) -> Os {
         Os::Linux
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        false
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        true
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -362,7 +361,7 @@ impl OsRules for Linux {
                 self.find_open_port(host, s, view),
                 Errno::AddrInUse,
                 RuleId::LinuxBindEphemeralExhausted,
-                EPHEMERAL,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -458,7 +457,7 @@ impl OsRules for Linux {
     /// port held by bind()/listen(), share a connect()-owned port when the
     /// 4-tuple is unique.
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         ports_by_parity(lo, hi, lo % 2)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {

@@ -17,7 +17,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -197,21 +197,20 @@ impl MacOs {
     }
 }
 
+/// MacOs's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: false,
+    loopback_is_slash8: false,
+};
+
 impl OsRules for MacOs {
     fn os(&self) -> Os {
         Os::MacOs
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        false
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        false
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -248,7 +247,7 @@ impl OsRules for MacOs {
         }
         if addr.port == 0 {
             // Implicit binds always take an unused port (`wild = 1`).
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
             let found = (lo..=hi)
                 .find(|&p| !host.port_in_use(p))
@@ -297,7 +296,7 @@ impl OsRules for MacOs {
     /// goes up from the last port it handed out; bindlab starts at the
     /// bottom of the range, so the ports differ, not the outcomes.)
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         let (space, _) = space_of(s, src);
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)

@@ -227,23 +227,27 @@ impl Route {
     }
 }
 
+/// One OS's constants, one `const PARAMS` in each OS module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OsParams {
+    /// The ephemeral port range, inclusive (bind to port 0, connect).
+    pub ephemeral: (u16, u16),
+    /// How long a TIME_WAIT lasts.
+    pub time_wait_ms: u64,
+    /// IPV6_V6ONLY on a new AF_INET6 socket.
+    pub default_v6only: bool,
+    /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
+    /// 127.0.0.1 (BSD loopback carries one address unless aliased).
+    pub loopback_is_slash8: bool,
+}
+
 /// One OS's rules. Methods take the host read-only and return answers; the
 /// host changes its own state.
 pub trait OsRules: Sync {
     fn os(&self) -> Os;
 
-    /// The ephemeral port range, inclusive.
-    fn ephemeral_range(&self) -> (u16, u16);
-
-    /// How long a TIME_WAIT lasts.
-    fn time_wait_ms(&self) -> u64;
-
-    /// IPV6_V6ONLY on a new AF_INET6 socket.
-    fn default_v6only(&self) -> bool;
-
-    /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
-    /// 127.0.0.1 (BSD loopback carries one address unless aliased).
-    fn loopback_is_slash8(&self) -> bool;
+    /// The OS's constants: ephemeral range, TIME_WAIT, defaults.
+    fn params(&self) -> &'static OsParams;
 
     /// Whether `setsockopt(opt)` exists on this OS.
     fn supports(&self, opt: SockOpt) -> bool;

@@ -39,7 +39,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -265,21 +265,20 @@ impl Windows {
     }
 }
 
+/// Windows's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: true,
+    loopback_is_slash8: true,
+};
+
 impl OsRules for Windows {
     fn os(&self) -> Os {
         Os::Windows
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        true
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        true
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -340,12 +339,12 @@ impl OsRules for Windows {
             ));
         }
         if addr.port == 0 {
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             return BindAnswer::ephemeral(
                 (lo..=hi).find(|&p| !host.port_in_use(p)),
                 Errno::AddrInUse,
                 RuleId::WindowsBindEphemeralExhausted,
-                EPHEMERAL,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -388,7 +387,7 @@ impl OsRules for Windows {
     }
 
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| !host.port_in_use(p))
