@@ -14,11 +14,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
-use crate::args;
-use crate::errno::Errno;
+use crate::os::common;
 use crate::os::{Decision, Os, OsRules, Route};
 use crate::report::StepReport;
-use crate::rules::{Arg, RuleId, Slot};
 use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
 
 pub type SockId = usize;
@@ -572,11 +570,7 @@ impl Host {
     }
 
     fn missing(&self, name: &str) -> Decision {
-        Decision::fail_with(
-            Errno::BadF,
-            RuleId::CommonNoSuchSocket,
-            args![Slot::Socket => name],
-        )
+        common::no_such_socket(name)
     }
 
     fn apply_kind(&mut self, kind: &StepKind, rep: &mut StepReport) -> Decision {
@@ -593,11 +587,7 @@ impl Host {
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
                 let gone = self.expire_time_waits();
-                if gone.is_empty() {
-                    Decision::ok()
-                } else {
-                    Decision::ok_with(RuleId::CommonTimeWaitExpired, args![Slot::Sockets => gone])
-                }
+                common::time_wait_expired(gone)
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();
@@ -638,32 +628,8 @@ impl Host {
                 let Some(s) = self.by_name(name) else {
                     return self.missing(name);
                 };
-                if !rules.supports(*opt) {
-                    return Decision::fail_with(
-                        Errno::NoProtoOpt,
-                        RuleId::CommonSetsockoptUnsupported,
-                        args![
-                            Slot::Os => Arg::Word(self.os.display()),
-                            Slot::Option => Arg::Word(opt.name()),
-                            Slot::Socket => name,
-                        ],
-                    );
-                }
-                if *opt == SockOpt::Ipv6V6Only {
-                    if !s.is_v6() {
-                        return Decision::fail_with(
-                            Errno::NoProtoOpt,
-                            RuleId::CommonSetsockoptV6onlyOnIpv4,
-                            args![Slot::Socket => name],
-                        );
-                    }
-                    if s.local.is_some() {
-                        return Decision::fail_with(
-                            Errno::Inval,
-                            RuleId::CommonSetsockoptV6onlyAfterBind,
-                            args![Slot::Socket => name],
-                        );
-                    }
+                if let Some(d) = common::setsockopt(rules, s, *opt) {
+                    return d;
                 }
                 let d = rules.setsockopt(self, s, *opt, *on);
                 if d.is_ok() {
@@ -722,10 +688,7 @@ impl Host {
                 }
                 rep.local = self.socket(id).local;
                 match (autobind_note, d.is_ok(), d.rule()) {
-                    (Some(port), true, None) => Decision::ok_with(
-                        RuleId::CommonListenAutobind,
-                        args![Slot::Socket => name, Slot::Port => port],
-                    ),
+                    (Some(port), true, None) => common::listen_autobind(name, port),
                     _ => d,
                 }
             }
@@ -742,19 +705,11 @@ impl Host {
                     return self.missing(name);
                 };
                 let id = s.id;
-                if !s.is_listening() {
-                    return Decision::fail_with(
-                        Errno::Inval,
-                        RuleId::CommonAcceptNotListening,
-                        args![Slot::Socket => name, Slot::State => Arg::Word(s.state.label())],
-                    );
+                if let Some(d) = common::accept(s) {
+                    return d;
                 }
                 let Some(child) = self.sock_mut(id).queue.pop_front() else {
-                    return Decision::fail_with(
-                        Errno::WouldBlock,
-                        RuleId::CommonAcceptEmptyQueue,
-                        args![Slot::Socket => name],
-                    );
+                    return Decision::ok(); // common::accept saw a connection queued
                 };
                 let others: Vec<SockId> = self
                     .socket(child)
@@ -838,30 +793,8 @@ impl Host {
         let rules = self.rules();
         let s = self.socket(id);
         let name = s.label.clone();
-        match s.state {
-            State::Listening => return rules.connect_on_listener(s),
-            State::Connected | State::Reset => {
-                return Decision::fail_with(
-                    Errno::IsConn,
-                    RuleId::CommonConnectAlreadyConnected,
-                    args![Slot::Socket => name],
-                )
-            }
-            _ => {}
-        }
-        if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
-            return rules.connect_v6only_to_ipv4(s, dst);
-        }
-        if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
-            (s.is_v6(), s.local.map(|l| l.ip), dst.ip)
-        {
-            if crate::addr::v4_mapped(l).is_some() && crate::addr::v4_mapped(d).is_none() {
-                return Decision::fail_with(
-                    Errno::AfNoSupport,
-                    RuleId::CommonConnectMappedToIpv6,
-                    args![Slot::Socket => name, Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
-                );
-            }
+        if let Some(d) = common::connect_precheck(rules, s, dst) {
+            return d;
         }
         if let Some(d) = rules.connect_precheck(self, s, dst) {
             return d;
@@ -871,24 +804,14 @@ impl Host {
         }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
-            return Decision::fail_with(
-                Errno::NetUnreach,
-                RuleId::CommonConnectNoRoute,
-                args![Slot::Dst => dst],
-            );
+            return common::connect_no_route(dst);
         };
         // The port: the bound one, or an ephemeral one picked by connect().
         let (port, autobound) = match s.local_port() {
             Some(p) => (p, false),
             None => match rules.connect_port(self, s, src_ip, dst) {
                 Some(p) => (p, true),
-                None => {
-                    return Decision::fail_with(
-                        Errno::AddrNotAvail,
-                        RuleId::CommonConnectEphemeralExhausted,
-                        args![Slot::Ip => src_ip, Slot::Dst => dst],
-                    )
-                }
+                None => return common::connect_ephemeral_exhausted(src_ip, dst),
             },
         };
         let local = SockAddr::new(src_ip, port);
@@ -920,15 +843,7 @@ impl Host {
                 if old != id {
                     let who = self.socket(old).label.clone();
                     self.drop_stale_end(old);
-                    allowed = Some(Decision::ok_with(
-                        RuleId::CommonConnectStaleEndReset,
-                        args![
-                            Slot::Other => who,
-                            Slot::Local => local,
-                            Slot::Dst => dst,
-                            Slot::Socket => &name,
-                        ],
-                    ));
+                    allowed = Some(common::connect_stale_end_reset(&who, local, dst, &name));
                 }
             }
         }
@@ -946,10 +861,7 @@ impl Host {
             self.ehash.insert(wire(local, dst), id);
             rep.local = Some(local);
             rep.remote = Some(dst);
-            return Decision::ok_with(
-                RuleId::CommonConnectSelfConnect,
-                args![Slot::Socket => name, Slot::Local => local, Slot::Dst => dst],
-            );
+            return common::connect_self(&name, local, dst);
         }
         // Where does the SYN land?
         // A v4-mapped destination is an IPv4 packet on the wire.
@@ -1056,12 +968,7 @@ impl Host {
             }
             return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
         }
-        allowed.unwrap_or_else(|| {
-            Decision::ok_with(
-                RuleId::CommonConnectRemote,
-                args![Slot::Dst => dst, Slot::Local => local],
-            )
-        })
+        allowed.unwrap_or_else(|| common::connect_remote(dst, local))
     }
 
     /// A new connection on the listener(s), server side.
@@ -1157,16 +1064,7 @@ impl Host {
             let sm = self.sock_mut(id);
             sm.named = false;
             sm.state = State::TimeWait { until_ms: until };
-            let end = |a: Option<SockAddr>| a.map_or(Arg::Word(""), Arg::Addr);
-            return Decision::ok_with(
-                RuleId::CommonCloseTimeWait,
-                args![
-                    Slot::Socket => &s.label,
-                    Slot::Local => end(s.local),
-                    Slot::Remote => end(s.remote),
-                    Slot::Seconds => self.rules().params().time_wait_ms / 1000,
-                ],
-            );
+            return common::close_time_wait(&s, self.rules().params().time_wait_ms / 1000);
         }
         if s.state == State::Connected {
             self.mark_peer_closed(id);

@@ -9,6 +9,7 @@ use bindlab_engine::rules::{catalogue, RuleId};
 const SOURCES: &[&str] = &[
     include_str!("../src/host.rs"),
     include_str!("../src/os/mod.rs"),
+    include_str!("../src/os/common.rs"),
     include_str!("../src/os/bsd.rs"),
     include_str!("../src/os/linux.rs"),
     include_str!("../src/os/freebsd.rs"),
@@ -94,5 +95,16 @@ fn render_fills_slots_and_leaves_a_missing_one_visible() {
     assert_eq!(
         render_why(RuleId::CommonNoSuchSocket, "", Vec::new()),
         "{socket} does not exist: the step that would have created it failed"
+    );
+}
+
+#[test]
+fn the_host_names_no_rule() {
+    // The host looks up and applies; every decision, the common.* ones
+    // included, is made under os/ (os/common.rs for what every OS shares).
+    let host = include_str!("../src/host.rs");
+    assert!(
+        !host.contains("RuleId::") && !host.contains("fail_with(") && !host.contains("ok_with("),
+        "host.rs names a rule: decide it in os/common.rs or an OS module"
     );
 }

@@ -15,7 +15,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -310,10 +310,7 @@ impl OsRules for FreeBsd {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
                 front.sort_by_key(|s| s.bound_seq);
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
-                    return Route::Refused {
-                        rule: RuleId::CommonRouteNoListener,
-                        why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
-                    };
+                    return common::no_listener(dst);
                 };
                 let last_inet6 = c.mapped_any.last().or(c.dual.first());
                 let locked = c.wild.first().or(last_inet6).copied().unwrap_or(fast);

@@ -9,7 +9,7 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
-use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, ports_by_parity, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -586,17 +586,11 @@ fn refused(host: &Host, dst: SockAddr) -> Route {
         .filter(|s| s.state == State::Bound)
         .map(|s| s.label.clone())
         .collect();
-    let rule = RuleId::CommonRouteNoListener;
-    let why = if bound.is_empty() {
-        render_why(rule, "", args![Slot::Dst => dst])
+    if bound.is_empty() {
+        common::no_listener(dst)
     } else {
-        render_why(
-            rule,
-            "bound",
-            args![Slot::Dst => dst, Slot::Sockets => bound],
-        )
-    };
-    Route::Refused { rule, why }
+        common::no_listener_but_bound(dst, bound)
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -359,10 +359,7 @@ impl OsRules for MacOs {
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
-        Route::Refused {
-            rule: RuleId::CommonRouteNoListener,
-            why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
-        }
+        common::no_listener(dst)
     }
 
     /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only

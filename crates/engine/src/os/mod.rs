@@ -19,6 +19,7 @@ use crate::rules::{render_why, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 mod bsd;
+pub(crate) mod common;
 pub mod freebsd;
 pub mod linux;
 pub mod macos;
@@ -294,11 +295,7 @@ pub trait OsRules: Sync {
     /// connect() from an IPV6_V6ONLY socket to an IPv4 (v4-mapped)
     /// destination. Linux answers ENETUNREACH (measured); the BSDs differ.
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
-        Decision::fail_with(
-            Errno::NetUnreach,
-            RuleId::CommonConnectV6onlyToIpv4,
-            args![Slot::Socket => &s.label, Slot::Dst => dst],
-        )
+        common::connect_v6only_to_ipv4(s, dst)
     }
 
     /// connect() from a bound socket to its own address and port: `Some`

@@ -39,7 +39,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
-use crate::os::{BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -432,10 +432,7 @@ impl OsRules for Windows {
                 }
             }
         }
-        Route::Refused {
-            rule: RuleId::CommonRouteNoListener,
-            why: render_why(RuleId::CommonRouteNoListener, "", args![Slot::Dst => dst]),
-        }
+        common::no_listener(dst)
     }
 }
 
