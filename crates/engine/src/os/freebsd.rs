@@ -10,7 +10,8 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{self, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd;
+use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
@@ -45,7 +46,7 @@ impl FreeBsd {
         if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
-            lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)
+            lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
     }
 
@@ -61,7 +62,7 @@ impl FreeBsd {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
-        let t = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        let t = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)?;
         let lb_exception =
             is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
         (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
@@ -105,7 +106,7 @@ impl FreeBsd {
             return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
-            if let Some(t) = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST) {
+            if let Some(t) = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST) {
                 return bsd::allowed_by_new_flag(host, s, t, Os::FreeBsd);
             }
         }
@@ -117,7 +118,7 @@ impl FreeBsd {
     /// connected sockets.
     fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-        let t = lookup_wild(host, Space::V4, any, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        let t = lookup_wild(host, Space::V4, any, port, s, pcb::FREEBSD_MAPPED_COST)?;
         (!t.is_connected() && t.uid != s.uid).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
@@ -293,7 +294,7 @@ impl OsRules for FreeBsd {
         } else {
             Space::V6
         };
-        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }
@@ -415,7 +416,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// FreeBSD's SO_REUSEPORT_LB groups: a socket joins at bind() (the group
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
-fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
+fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
     for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
         let members: Vec<&Socket> = class
             .iter()

@@ -12,7 +12,8 @@
 
 use std::net::IpAddr;
 
-use super::bsd::{self, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd;
+use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
@@ -38,7 +39,7 @@ fn any_reuse(s: &Socket) -> bool {
 }
 
 fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Option<&'h Socket> {
-    lookup_wild(host, space, ip, port, s, bsd::XNU_MAPPED_COST)
+    lookup_wild(host, space, ip, port, s, pcb::XNU_MAPPED_COST)
 }
 
 /// A multicast or broadcast address, which TCP refuses outright.
@@ -332,7 +333,7 @@ impl OsRules for MacOs {
         } else {
             Space::V6
         };
-        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
         if let Some(&s) = c.exact.last() {
             let rule = if c.exact.len() > 1 {
                 RuleId::MacosRouteNewestExact

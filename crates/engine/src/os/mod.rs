@@ -23,6 +23,7 @@ pub(crate) mod common;
 pub mod freebsd;
 pub mod linux;
 pub mod macos;
+mod pcb;
 pub mod windows;
 
 /// The OSes bindlab models.

@@ -34,7 +34,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{listener_classes, placed, space_of, Space};
+use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
