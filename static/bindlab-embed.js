@@ -10,7 +10,8 @@
 //
 // From another origin, the bindlab site must allow it (CORS: see the
 // README's "Embedding from another site"); when the code cannot be loaded,
-// each widget says so and why instead of showing its raw text.
+// each widget says so and why instead of showing its raw text (and when
+// this script itself is refused, the optional static/bindlab-embed.css does).
 // Methods:    el.load(text)  el.step()  el.reset()
 // Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
 

@@ -18,6 +18,17 @@ after(async () => {
   try { await browser?.close(); } finally { await server?.close(); }
 });
 
+/** Waits for `locator`, failing at once with the page's errors if one
+ *  comes first (a panic freezes the page: waiting on would only time out). */
+async function until(locator, problems) {
+  for (let i = 0; i < 150; i++) {
+    assert.deepEqual(problems, [], 'the page reported an error');
+    if (await locator.count()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never appeared: ${locator}`);
+}
+
 /** Nothing went wrong: no console error, no panic shown in #fatal. */
 async function healthy(page, problems) {
   assert.deepEqual(problems, []);
@@ -31,12 +42,12 @@ test('dev build: a typo, its fix, stepping and the buttons never panic', async (
     const good = await page.inputValue('#scenario-text');
     // The first thing a newcomer types may not parse.
     await page.fill('#scenario-text', good + 'bind Z nowhere\n');
-    await page.locator('#scenario-problems li').first().waitFor();
+    await until(page.locator('#scenario-problems li'), problems);
     assert.match(await page.locator('.controls').innerText(), /come back when the text parses/);
     await healthy(page, problems);
     // Fixed again: everything comes back and works.
     await page.fill('#scenario-text', good);
-    await page.locator('.outcomes').waitFor();
+    await until(page.locator('.outcomes'), problems);
     await page.click('text=Step ▶');
     await page.click('text=Run all');
     await page.click('text=◀ Back');
@@ -69,9 +80,9 @@ test('dev build: the course — a prediction, a challenge with a typo, the gloss
     await lab.locator('button', { hasText: 'Run all' }).click();
     await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
     await lab.locator('textarea').fill('socket S tcp\nbind S nowhere\n');
-    await lab.locator('.problems li').first().waitFor();
+    await until(lab.locator('.problems li'), problems);
     await lab.locator('textarea').fill('socket S tcp\nbind S 127.0.0.1:9000\n');
-    await lab.locator('.outcomes').waitFor();
+    await until(lab.locator('.outcomes'), problems);
     const c = page.locator('.challenge');
     await c.locator('textarea').fill('bind oops\n');
     await c.getByRole('button', { name: 'Check', exact: true }).click();

@@ -1210,7 +1210,11 @@ fn card(p: &CardProps) -> Html {
             <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&v.label, 16), v.proto) }</text>
             if v.listening && v.queue + v.queue_undefined > 0 {
                 <text x={(x + CARD_W - 10).to_string()} y={(y + 38).to_string()} class="small queue" text-anchor="end">{
-                    if v.queue_undefined == 0 { format!("queue {}", v.queue) } else { format!("queue {}+{}?", v.queue, v.queue_undefined) }
+                    match (v.queue, v.queue_undefined) {
+                        (n, 0) => format!("queue {n}"),
+                        (0, u) => format!("may queue {u}"),
+                        (n, u) => format!("queue {n}, may {u}"),
+                    }
                 }</text>
             }
             <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ &v.state }</text>

@@ -247,3 +247,17 @@ fn os_override_keeps_expectations_for_the_scenarios_own_os() {
     assert_eq!(v["steps"][3]["result"], "WSAEADDRINUSE");
     assert!(v["steps"][3].get("pass").is_none(), "{out}");
 }
+
+#[test]
+fn rules_shows_a_rules_citations() {
+    let (code, out, _) = bindlab(&["rules", "windows.bind.dual-stack-exclusive"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cited:\n  [1] Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE — MicrosoftDocs/win32 desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md (ms.date 05/31/2018"), "{out}");
+    assert!(
+        out.contains("the bind call for the dual stack socket would fail with WSAEACCES."),
+        "{out}"
+    );
+    // A rule without citations prints none.
+    let (_, out, _) = bindlab(&["rules", "common.no-such-socket"]);
+    assert!(!out.contains("cited:"), "{out}");
+}

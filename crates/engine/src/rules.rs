@@ -160,6 +160,12 @@ pub fn render_why(rule: RuleId, variant: &str, args: Args) -> String {
 
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
+/// `rules.json` as written, with what the compiled table leaves out (each
+/// rule's `cite` list: document or file, version, place and quote). For tools
+/// that show citations (`bindlab rules ID`); the app does not use it, so the
+/// text stays out of the wasm.
+pub const RULES_JSON: &str = include_str!("rules.json");
+
 impl RuleId {
     /// The catalogue's entry for this rule.
     pub fn rule(self) -> &'static Rule {
