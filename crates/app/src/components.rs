@@ -692,19 +692,10 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
     }
 }
 
-/// "ok → A×3" style text for one cell.
+/// "ok → A×3" style text for one cell: the engine's summary, the same
+/// words as the CLI's.
 fn outcome(rep: &bindlab_engine::StepReport) -> String {
-    let mut s = rep.result.clone();
-    if let Some(acc) = &rep.accepted_by {
-        let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
-        if !parts.is_empty() {
-            s.push_str(&format!(" → {}", parts.join(" ")));
-        }
-    }
-    if let (Some(n), Some(c)) = (rep.undetermined, &rep.candidates) {
-        s.push_str(&format!(" → {} (undefined) ×{n}", c.join(" or ")));
-    }
-    s
+    rep.summary()
 }
 
 #[function_component(OsTable)]
@@ -751,9 +742,7 @@ fn row(p: &RowProps) -> Html {
     let i = p.index;
     let st = &scenario.steps[i];
     let reports = &p.derived.reports;
-    let results: Vec<&str> = reports.iter().map(|r| r.steps[i].result.as_str()).collect();
-    let norm = |r: &str| r.trim_start_matches("WSA").replace("EWOULDBLOCK", "EAGAIN");
-    let differs = results.iter().any(|r| norm(r) != norm(results[0]));
+    let differs = bindlab_engine::report::differs(reports.iter(), i);
     let goto = {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(i + 1))
@@ -775,7 +764,7 @@ fn row(p: &RowProps) -> Html {
                 if !p.done {
                     return html! { <td class="cell pending" data-os={os}><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
                 }
-                let ok = rep.result == "ok";
+                let ok = rep.is_ok();
                 let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
                 match (rep.rule, &rep.why) {
                     (Some(rule), Some(why)) => {

@@ -934,14 +934,14 @@ fn cheat_sheet() -> Html {
                         html! {
                             <tr>
                                 <th scope="row">{ row.options.label() }</th>
-                                { for row.cells.iter().map(|cell| match (&cell.result, cell.rule) {
+                                { for row.cells.iter().map(|cell| match (cell.result, cell.rule) {
                                     (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
                                     (Some(r), Some(rule)) => html! {
-                                        <td class={classes!("cell", if r == "ok" { "ok" } else { "err" })}>
-                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ r.clone() }</a>
+                                        <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
+                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ r.name(cell.os) }</a>
                                         </td>
                                     },
-                                    (Some(r), None) => html! { <td class={classes!("cell", if r == "ok" { "ok" } else { "err" })}>{ r.clone() }</td> },
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ r.name(cell.os) }</td> },
                                 }) }
                                 <td><a href={format!("#{}", link.encode())}>{"open"}<span class="sr-only">{ format!(" the scenario: {}, {}", sit.label(), row.options.label()) }</span></a></td>
                             </tr>

@@ -189,7 +189,7 @@ fn cmd_check(args: &[String]) -> ExitCode {
                     rep.line,
                     report.os,
                     rep.expected.as_deref().unwrap_or("?"),
-                    rep.result
+                    rep.result_name()
                 );
                 if let (Some(rule), Some(why)) = (rep.rule, &rep.why) {
                     eprintln!("    rule {rule}: {why}");

@@ -94,15 +94,7 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
     out.push('\n');
     let mut differing = Vec::new();
     for (row, text) in texts.iter().enumerate() {
-        let results: Vec<&str> = oses
-            .iter()
-            .map(|os| multi.runs[os].steps[row].result.as_str())
-            .collect();
-        let normal: Vec<String> = results
-            .iter()
-            .map(|r| r.trim_start_matches("WSA").to_string())
-            .collect();
-        let differs = normal.iter().any(|r| *r != normal[0]);
+        let differs = multi.differs(row);
         let line = multi.runs[&oses[0]].steps[row].line;
         let _ = write!(
             out,
@@ -133,7 +125,12 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
                     (Some(rule), Some(why)) => format!("[{rule}] {why}"),
                     _ => "no rule needed".to_string(),
                 };
-                let _ = writeln!(out, "    {:<8} {:<14} {why}", os.display(), rep.result);
+                let _ = writeln!(
+                    out,
+                    "    {:<8} {:<14} {why}",
+                    os.display(),
+                    rep.result_name()
+                );
             }
         }
     }
@@ -144,10 +141,10 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
 /// column per OS ("—" where the OS lacks an option).
 pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> String {
     let mut out = String::from("What the second bind() returns (computed by the engine; `bindlab cheatsheet --scenarios DIR` writes each row's scenario)\n");
-    let cell = |c: &bindlab_engine::cheatsheet::Cell| match (&c.result, c.rule) {
+    let cell = |c: &bindlab_engine::cheatsheet::Cell| match (c.result_name(), c.rule) {
         (None, _) => "—".to_string(),
         (Some(r), Some(rule)) if rules => format!("{r} ({rule})"),
-        (Some(r), _) => r.clone(),
+        (Some(r), _) => r.to_string(),
     };
     let w0 = rows
         .iter()

@@ -19,7 +19,7 @@ use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, State};
 use bindlab_engine::os::Route;
 use bindlab_engine::print::step_text;
-use bindlab_engine::{host_after, parse, run, Os};
+use bindlab_engine::{host_after, parse, run, Os, Outcome};
 
 /// One requirement's verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +102,7 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 .steps
                 .iter()
                 .zip(&report.steps)
-                .find(|(_, r)| r.result != "ok")
+                .find(|(_, r)| !r.is_ok())
             {
                 None => (true, "every step succeeded".to_string()),
                 Some((st, r)) => (
@@ -111,7 +111,7 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                         "line {}: `{}` gives {}{}",
                         st.line,
                         step_text(&st.kind),
-                        r.result,
+                        r.result_name(),
                         r.why
                             .as_ref()
                             .map(|w| format!(" — {w}"))
@@ -217,8 +217,12 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 {
                     None => (false, format!("there is no step `{want_text}`")),
                     Some((st, r)) => (
-                        want == "any" || r.result == want,
-                        format!("line {}: `{want_text}` gives {}", st.line, r.result),
+                        want == "any" || Outcome::from_name(os, want) == Some(r.result),
+                        format!(
+                            "line {}: `{want_text}` gives {}",
+                            st.line,
+                            r.result_name()
+                        ),
                     ),
                 }
             }

@@ -3,7 +3,7 @@
 //! every other step by its result (`ok` or the OS's error name).
 
 use bindlab_engine::scenario::StepKind;
-use bindlab_engine::{run, Os, Scenario};
+use bindlab_engine::{run, Os, Outcome, Scenario};
 
 /// A client reached no listener.
 pub const REFUSED: &str = "refused";
@@ -110,7 +110,7 @@ pub fn truth(scenario: &Scenario, step_line: u32, os: Os) -> Option<Truth> {
             REFUSED.to_string()
         }
     } else {
-        rep.result.clone()
+        rep.result_name().to_string()
     };
     Some(Truth {
         outcome,
@@ -120,12 +120,14 @@ pub fn truth(scenario: &Scenario, step_line: u32, os: Os) -> Option<Truth> {
 }
 
 /// How a choice reads on a button: error names stay as the OS spells them.
+/// An error is told from a socket name by the error table, never by its
+/// first letter: a listener named `Edge` "takes it".
 pub fn choice_label(choice: &str) -> String {
     match choice {
         "ok" => "succeeds".into(),
         REFUSED => "refused: nobody takes it".into(),
         SEVERAL => "several: the OS picks among them".into(),
-        c if c.starts_with('E') || c.starts_with("WSA") => format!("fails with {c}"),
+        c if Outcome::error_named(c).is_some() => format!("fails with {c}"),
         name => format!("{name} takes it"),
     }
 }
@@ -136,7 +138,29 @@ pub fn outcome_sentence(outcome: &str) -> String {
         "ok" => "it succeeds".into(),
         REFUSED => "it is refused: nothing listens there".into(),
         SEVERAL => "the OS picks among several listeners: no single one is sure to get it".into(),
-        c if c.starts_with('E') || c.starts_with("WSA") => format!("it fails with {c}"),
+        c if Outcome::error_named(c).is_some() => format!("it fails with {c}"),
         name => format!("{name} takes it"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_name_starting_with_e_is_a_socket_not_an_error() {
+        assert_eq!(choice_label("Edge"), "Edge takes it");
+        assert_eq!(outcome_sentence("Edge"), "Edge takes it");
+        assert_eq!(choice_label("EADDRINUSE"), "fails with EADDRINUSE");
+        assert_eq!(
+            outcome_sentence("WSAEWOULDBLOCK"),
+            "it fails with WSAEWOULDBLOCK"
+        );
+        // Every error of the progress table still reads as an error.
+        for o in OUTCOMES {
+            if !["ok", REFUSED, SEVERAL].contains(o) {
+                assert!(choice_label(o).starts_with("fails with"), "{o}");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! checked), never typed by hand. The course's last chapter shows it; the
 //! CLI prints it (`bindlab cheatsheet`).
 
+use crate::errno::Outcome;
 use crate::os::Os;
 use crate::scenario::SockOpt;
 use crate::{parse, run, Scenario};
@@ -87,9 +88,16 @@ impl Situation {
 pub struct Cell {
     pub os: Os,
     /// `None` where an option does not exist on the OS.
-    pub result: Option<String>,
+    pub result: Option<Outcome>,
     pub rule: Option<&'static str>,
     pub why: Option<String>,
+}
+
+impl Cell {
+    /// The result as the cell's OS names it (`None`: the option is missing).
+    pub fn result_name(&self) -> Option<&'static str> {
+        self.result.map(|r| r.name(self.os))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -171,7 +179,7 @@ pub fn matrix() -> Vec<Row> {
                         .expect("the row's scenario ends with a bind");
                     Cell {
                         os,
-                        result: Some(last.result.clone()),
+                        result: Some(last.result),
                         rule: last.rule,
                         why: last.why.clone(),
                     }
@@ -201,7 +209,8 @@ mod tests {
             .into_iter()
             .find(|c| c.os == os)
             .unwrap()
-            .result
+            .result_name()
+            .map(str::to_string)
     }
 
     #[test]
@@ -213,7 +222,7 @@ mod tests {
             for c in r
                 .cells
                 .iter()
-                .filter(|c| c.result.as_deref().is_some_and(|x| x != "ok"))
+                .filter(|c| c.result.is_some_and(|x| !x.is_ok()))
             {
                 assert!(
                     c.rule.is_some(),

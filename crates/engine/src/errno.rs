@@ -123,3 +123,57 @@ pub fn canonical_result(os: Os, s: &str) -> Option<String> {
     }
     Errno::from_name(os, s).map(|e| e.name(os).to_string())
 }
+
+/// What a call returned, by meaning: success or an error. The OS's name for
+/// it (`ok`, `EAGAIN`, `WSAEWOULDBLOCK`) exists only when it is printed or
+/// serialised ([`Outcome::name`]), so two OSes that agree compare equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Outcome {
+    #[default]
+    Ok,
+    Err(Errno),
+}
+
+impl Outcome {
+    /// The name `os` gives it: `ok`, or the error's name on that OS.
+    pub fn name(self, os: Os) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Err(e) => e.name(os),
+        }
+    }
+
+    pub fn is_ok(self) -> bool {
+        self == Outcome::Ok
+    }
+
+    pub fn errno(self) -> Option<Errno> {
+        match self {
+            Outcome::Ok => None,
+            Outcome::Err(e) => Some(e),
+        }
+    }
+
+    /// Reads `ok` or an error name as `os` writes it (any case).
+    pub fn from_name(os: Os, s: &str) -> Option<Outcome> {
+        if s.eq_ignore_ascii_case("ok") {
+            return Some(Outcome::Ok);
+        }
+        Errno::from_name(os, s).map(Outcome::Err)
+    }
+
+    /// Reads an error name as any OS writes it (`EAGAIN`, `EWOULDBLOCK`,
+    /// `WSAEWOULDBLOCK`); `None` for anything else, `ok` included.
+    pub fn error_named(s: &str) -> Option<Errno> {
+        Os::ALL.into_iter().find_map(|os| Errno::from_name(os, s))
+    }
+}
+
+impl From<Result<(), Errno>> for Outcome {
+    fn from(r: Result<(), Errno>) -> Outcome {
+        match r {
+            Ok(()) => Outcome::Ok,
+            Err(e) => Outcome::Err(e),
+        }
+    }
+}

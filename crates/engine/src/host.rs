@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
-use crate::errno::Errno;
+use crate::os::common;
 use crate::os::{Decision, Os, OsRules, Route};
 use crate::report::StepReport;
 use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
@@ -274,7 +274,7 @@ impl Host {
             return true;
         }
         if let IpAddr::V4(v4) = ip {
-            if v4.is_loopback() && self.rules().loopback_is_slash8() {
+            if v4.is_loopback() && self.rules().params().loopback_is_slash8 {
                 return true;
             }
         }
@@ -563,18 +563,14 @@ impl Host {
 
     /// Runs one step and reports its outcome.
     pub fn apply(&mut self, step: &Step) -> StepReport {
-        let mut rep = StepReport::new(step);
+        let mut rep = StepReport::new(self.os, step);
         let d = self.apply_kind(&step.kind, &mut rep);
-        rep.set_decision(self.os, d);
+        rep.set_decision(d);
         rep
     }
 
     fn missing(&self, name: &str) -> Decision {
-        Decision::fail(
-            Errno::BadF,
-            "common.no-such-socket",
-            format!("{name} does not exist: the step that would have created it failed"),
-        )
+        common::no_such_socket(name)
     }
 
     fn apply_kind(&mut self, kind: &StepKind, rep: &mut StepReport) -> Decision {
@@ -591,21 +587,11 @@ impl Host {
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
                 let gone = self.expire_time_waits();
-                if gone.is_empty() {
-                    Decision::ok()
-                } else {
-                    Decision::ok_by(
-                        "common.time-wait-expired",
-                        format!(
-                            "TIME_WAIT ended for {}; their ports are free again",
-                            gone.join(", ")
-                        ),
-                    )
-                }
+                common::time_wait_expired(gone)
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();
-                let v6only = proto.is_v6() && rules.default_v6only();
+                let v6only = proto.is_v6() && rules.params().default_v6only;
                 let uid = self.uid_of(&self.user);
                 let opts = Opts {
                     v6only,
@@ -642,32 +628,8 @@ impl Host {
                 let Some(s) = self.by_name(name) else {
                     return self.missing(name);
                 };
-                if !rules.supports(*opt) {
-                    return Decision::fail(
-                        Errno::NoProtoOpt,
-                        "common.setsockopt.unsupported",
-                        format!(
-                            "{} has no {}; the option is not set on {name}",
-                            self.os,
-                            opt.name()
-                        ),
-                    );
-                }
-                if *opt == SockOpt::Ipv6V6Only {
-                    if !s.is_v6() {
-                        return Decision::fail(
-                            Errno::NoProtoOpt,
-                            "common.setsockopt.v6only-on-ipv4",
-                            format!("{name} is an IPv4 socket; IPV6_V6ONLY exists only on AF_INET6 sockets"),
-                        );
-                    }
-                    if s.local.is_some() {
-                        return Decision::fail(
-                            Errno::Inval,
-                            "common.setsockopt.v6only-after-bind",
-                            format!("{name} is already bound; IPV6_V6ONLY can only change before bind()"),
-                        );
-                    }
+                if let Some(d) = common::setsockopt(rules, s, *opt) {
+                    return d;
                 }
                 let d = rules.setsockopt(self, s, *opt, *on);
                 if d.is_ok() {
@@ -725,11 +687,8 @@ impl Host {
                     sm.listen_seq = seq;
                 }
                 rep.local = self.socket(id).local;
-                match (autobind_note, d.is_ok(), d.rule) {
-                    (Some(port), true, None) => Decision::ok_by(
-                        "common.listen.autobind",
-                        format!("{name} was not bound, so listen() bound it to the wildcard address and ephemeral port {port}"),
-                    ),
+                match (autobind_note, d.is_ok(), d.rule()) {
+                    (Some(port), true, None) => common::listen_autobind(name, port),
                     _ => d,
                 }
             }
@@ -746,22 +705,11 @@ impl Host {
                     return self.missing(name);
                 };
                 let id = s.id;
-                if !s.is_listening() {
-                    return Decision::fail(
-                        Errno::Inval,
-                        "common.accept.not-listening",
-                        format!(
-                            "{name} is {}; accept() needs a listening socket",
-                            s.state.label()
-                        ),
-                    );
+                if let Some(d) = common::accept(s) {
+                    return d;
                 }
                 let Some(child) = self.sock_mut(id).queue.pop_front() else {
-                    return Decision::fail(
-                        Errno::WouldBlock,
-                        "common.accept.empty-queue",
-                        format!("no connection is waiting on {name}; a non-blocking accept() returns at once"),
-                    );
+                    return Decision::ok(); // common::accept saw a connection queued
                 };
                 let others: Vec<SockId> = self
                     .socket(child)
@@ -845,30 +793,8 @@ impl Host {
         let rules = self.rules();
         let s = self.socket(id);
         let name = s.label.clone();
-        match s.state {
-            State::Listening => return rules.connect_on_listener(s),
-            State::Connected | State::Reset => {
-                return Decision::fail(
-                    Errno::IsConn,
-                    "common.connect.already-connected",
-                    format!("{name} is already connected (or was, until its peer reset it)"),
-                )
-            }
-            _ => {}
-        }
-        if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
-            return rules.connect_v6only_to_ipv4(s, dst);
-        }
-        if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
-            (s.is_v6(), s.local.map(|l| l.ip), dst.ip)
-        {
-            if crate::addr::v4_mapped(l).is_some() && crate::addr::v4_mapped(d).is_none() {
-                return Decision::fail(
-                    Errno::AfNoSupport,
-                    "common.connect.mapped-to-ipv6",
-                    format!("{name} is bound to the IPv4 address {l}, so it can only reach IPv4 destinations, not {dst}"),
-                );
-            }
+        if let Some(d) = common::connect_precheck(rules, s, dst) {
+            return d;
         }
         if let Some(d) = rules.connect_precheck(self, s, dst) {
             return d;
@@ -878,26 +804,14 @@ impl Host {
         }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
-            return Decision::fail(
-                Errno::NetUnreach,
-                "common.connect.no-route",
-                format!("{dst} is not an address of this host and no `iface` address of that family can reach it"),
-            );
+            return common::connect_no_route(dst);
         };
         // The port: the bound one, or an ephemeral one picked by connect().
         let (port, autobound) = match s.local_port() {
             Some(p) => (p, false),
             None => match rules.connect_port(self, s, src_ip, dst) {
                 Some(p) => (p, true),
-                None => {
-                    return Decision::fail(
-                        Errno::AddrNotAvail,
-                        "common.connect.ephemeral-exhausted",
-                        format!(
-                            "every ephemeral port is taken for connections from {src_ip} to {dst}"
-                        ),
-                    )
-                }
+                None => return common::connect_ephemeral_exhausted(src_ip, dst),
             },
         };
         let local = SockAddr::new(src_ip, port);
@@ -929,10 +843,7 @@ impl Host {
                 if old != id {
                     let who = self.socket(old).label.clone();
                     self.drop_stale_end(old);
-                    allowed = Some(Decision::ok_by(
-                        "common.connect.stale-end-reset",
-                        format!("{who} still held the other end of {local}↔{dst} from an earlier connection; the new SYN drew a challenge ACK, {name}'s reset closed {who}, and the retried SYN connected"),
-                    ));
+                    allowed = Some(common::connect_stale_end_reset(&who, local, dst, &name));
                 }
             }
         }
@@ -950,10 +861,7 @@ impl Host {
             self.ehash.insert(wire(local, dst), id);
             rep.local = Some(local);
             rep.remote = Some(dst);
-            return Decision::ok_by(
-                "common.connect.self-connect",
-                format!("{name} sends from {local} to {dst}, its own address and port: its SYN meets itself (TCP simultaneous open) and it connects to itself"),
-            );
+            return common::connect_self(&name, local, dst);
         }
         // Where does the SYN land?
         // A v4-mapped destination is an IPv4 packet on the wire.
@@ -1060,12 +968,7 @@ impl Host {
             }
             return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
         }
-        allowed.unwrap_or_else(|| {
-            Decision::ok_by(
-                "common.connect.remote",
-                format!("{dst} is not on this host; bindlab assumes a remote server accepts, from {local}"),
-            )
-        })
+        allowed.unwrap_or_else(|| common::connect_remote(dst, local))
     }
 
     /// A new connection on the listener(s), server side.
@@ -1152,23 +1055,16 @@ impl Host {
             }
             // Active close: this side keeps the 4-tuple in TIME_WAIT.
             self.mark_peer_closed(id);
-            let until = self.now_ms.saturating_add(self.rules().time_wait_ms());
+            let until = self
+                .now_ms
+                .saturating_add(self.rules().params().time_wait_ms);
             if s.named {
                 self.by_name.remove(&s.label);
             }
             let sm = self.sock_mut(id);
             sm.named = false;
             sm.state = State::TimeWait { until_ms: until };
-            return Decision::ok_by(
-                "common.close.time-wait",
-                format!(
-                    "{} closed first, so its end of {}↔{} stays in TIME_WAIT for {}s",
-                    s.label,
-                    s.local.map(|l| l.to_string()).unwrap_or_default(),
-                    s.remote.map(|r| r.to_string()).unwrap_or_default(),
-                    self.rules().time_wait_ms() / 1000
-                ),
-            );
+            return common::close_time_wait(&s, self.rules().params().time_wait_ms / 1000);
         }
         if s.state == State::Connected {
             self.mark_peer_closed(id);

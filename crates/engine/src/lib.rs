@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 
+pub use errno::{Errno, Outcome};
 pub use os::Os;
 pub use parse::{parse, parse_for, Problem, TextOs};
 pub use print::print;

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
+use serde::ser::SerializeStruct;
 use serde::Serialize;
 
 use crate::addr::SockAddr;
-use crate::errno::canonical_result;
+use crate::errno::{canonical_result, Outcome};
 use crate::os::{Decision, Os};
+use crate::rules::RuleId;
 use crate::scenario::Step;
 
 /// The report of one run on one OS (`bindlab run --json`).
@@ -31,59 +33,145 @@ pub struct MultiReport {
     pub runs: BTreeMap<Os, Report>,
 }
 
+impl MultiReport {
+    /// Whether the OSes disagree on step `row` by meaning: its outcome
+    /// ([`StepReport::meaning`]) differs. A difference of naming only
+    /// (`EAGAIN` / `WSAEWOULDBLOCK`, `EBADF` / `WSAENOTSOCK`) is no difference.
+    pub fn differs(&self, row: usize) -> bool {
+        differs(self.runs.values(), row)
+    }
+}
+
+/// [`MultiReport::differs`] over any set of reports (the site keeps a `Vec`).
+pub fn differs<'a>(reports: impl IntoIterator<Item = &'a Report>, row: usize) -> bool {
+    let mut it = reports
+        .into_iter()
+        .filter_map(|r| r.steps.get(row))
+        .map(StepReport::meaning);
+    match it.next() {
+        Some(first) => it.any(|m| m != first),
+        None => false,
+    }
+}
+
 /// One step's entry. Field order and names follow the spec; `local`,
 /// `remote`, `candidates` and `undetermined` are bindlab's additions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// `result` is typed; it is named for `os` only when serialised
+/// ([`StepReport::result_name`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepReport {
+    /// The OS that ran the step: it names the result. Not serialised (the
+    /// report carries it once).
+    pub os: Os,
     pub line: u32,
     pub op: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub socket: Option<String>,
-    pub result: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Outcome,
     pub rule: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pass: Option<bool>,
     /// `client` and local `connect`: listener name → connections it took.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_by: Option<BTreeMap<String, u32>>,
     /// Connections whose listener the OS leaves undefined (Windows sockets
     /// sharing an address through SO_REUSEADDR); never given a guessed winner.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub undetermined: Option<u32>,
     /// `client`: connections no socket accepted (refused or timed out) when
     /// others of the same step were accepted; absent when all or none were.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failed: Option<u32>,
     /// The listeners that may take a connection where the OS chooses among
     /// several (an SO_REUSEPORT group, or the undefined Windows case).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub candidates: Option<Vec<String>>,
     /// The local address the step gave the socket (bind, listen, connect, accept).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_addr")]
     pub local: Option<SockAddr>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_addr")]
     pub remote: Option<SockAddr>,
 }
 
-fn ser_addr<S: serde::Serializer>(a: &Option<SockAddr>, s: S) -> Result<S::Ok, S::Error> {
-    match a {
-        Some(a) => s.serialize_str(&a.to_string()),
-        None => s.serialize_none(),
+/// What a step's outcome means, whatever the OS calls it: the result and
+/// where connections went. Two OSes agree on a step when these are equal.
+/// Where the OS chooses among listeners, the candidates are the meaning, not
+/// the one bindlab's seeded stand-in for the kernel's hash happened to pick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meaning<'a> {
+    pub result: Outcome,
+    /// Who took the connections, when one listener decides.
+    pub accepted_by: Option<&'a BTreeMap<String, u32>>,
+    /// Who may take them, when the OS chooses (by hash or undefined).
+    pub candidates: Option<&'a [String]>,
+    /// Whether the OS leaves the choice undefined (not a hash).
+    pub undefined: bool,
+    pub failed: Option<u32>,
+}
+
+/// The spec's JSON: absent fields are left out, `result` is the OS's name.
+impl Serialize for StepReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("StepReport", 14)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("op", self.op)?;
+        if let Some(v) = &self.socket {
+            st.serialize_field("socket", v)?;
+        }
+        st.serialize_field("result", self.result_name())?;
+        if let Some(v) = self.rule {
+            st.serialize_field("rule", v)?;
+        }
+        if let Some(v) = &self.why {
+            st.serialize_field("why", v)?;
+        }
+        if let Some(v) = &self.expected {
+            st.serialize_field("expected", v)?;
+        }
+        if let Some(v) = &self.pass {
+            st.serialize_field("pass", v)?;
+        }
+        if let Some(v) = &self.accepted_by {
+            st.serialize_field("accepted_by", v)?;
+        }
+        if let Some(v) = &self.undetermined {
+            st.serialize_field("undetermined", v)?;
+        }
+        if let Some(v) = &self.failed {
+            st.serialize_field("failed", v)?;
+        }
+        if let Some(v) = &self.candidates {
+            st.serialize_field("candidates", v)?;
+        }
+        if let Some(v) = &self.local {
+            st.serialize_field("local", &v.to_string())?;
+        }
+        if let Some(v) = &self.remote {
+            st.serialize_field("remote", &v.to_string())?;
+        }
+        st.end()
     }
 }
 
 impl StepReport {
+    /// The result as this report's OS names it: `ok`, `EAGAIN`, `WSAEWOULDBLOCK`.
+    pub fn result_name(&self) -> &'static str {
+        self.result.name(self.os)
+    }
+
+    /// The outcome by meaning (see [`MultiReport::differs`]).
+    pub fn meaning(&self) -> Meaning<'_> {
+        let candidates = self.candidates.as_deref();
+        Meaning {
+            result: self.result,
+            accepted_by: self.accepted_by.as_ref().filter(|_| candidates.is_none()),
+            candidates,
+            undefined: self.undetermined.is_some(),
+            failed: self.failed,
+        }
+    }
+
     /// The outcome in a few words, as a table cell shows it: "ok",
     /// "EADDRINUSE", "ok → A×2 B×1", "ok → A or B? ×3" where the OS leaves
     /// the choice open, "✗×2" for clients that failed beside others.
-    /// The CLI and the site both print this.
+    /// The CLI and the site both print this, so an undefined route reads
+    /// the same in both.
     pub fn summary(&self) -> String {
-        let mut s = self.result.clone();
+        let mut s = self.result_name().to_string();
         if let Some(acc) = &self.accepted_by {
             let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
             if !parts.is_empty() {
@@ -101,12 +189,13 @@ impl StepReport {
         s
     }
 
-    pub fn new(step: &Step) -> StepReport {
+    pub fn new(os: Os, step: &Step) -> StepReport {
         StepReport {
+            os,
             line: step.line,
             op: step.kind.op(),
             socket: step.kind.socket().map(str::to_string),
-            result: "ok".to_string(),
+            result: Outcome::Ok,
             rule: None,
             why: None,
             expected: None,
@@ -120,24 +209,22 @@ impl StepReport {
         }
     }
 
-    pub fn set_decision(&mut self, os: Os, d: Decision) {
-        self.result = match d.result {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e.name(os).to_string(),
-        };
-        self.rule = d.rule;
-        self.why = d.why;
+    pub fn set_decision(&mut self, d: Decision) {
+        let (result, rule, why) = d.into_parts();
+        self.result = result.into();
+        self.rule = rule.map(RuleId::as_str);
+        self.why = why;
     }
 
     pub fn is_ok(&self) -> bool {
-        self.result == "ok"
+        self.result.is_ok()
     }
 
     /// Fills `expected`/`pass` from a `=> RESULT`.
     pub fn check_expectation(&mut self, os: Os, expect: Option<&str>) {
         if let Some(e) = expect {
             let canon = canonical_result(os, e).unwrap_or_else(|| e.to_string());
-            self.pass = Some(canon == self.result);
+            self.pass = Some(Outcome::from_name(os, e) == Some(self.result));
             self.expected = Some(canon);
         }
     }

@@ -61,7 +61,7 @@ fn every_expectation_holds() {
                         f.display(),
                         st.line,
                         st.expected,
-                        st.result,
+                        st.result_name(),
                         st.why
                     ));
                 }
@@ -86,13 +86,13 @@ fn corpus_round_trips_and_runs_everywhere() {
         // Every OS gives every step a result; failures carry a rule and a why.
         for rep in run_all(&s).runs.values() {
             for st in &rep.steps {
-                if st.result != "ok" {
+                if !st.is_ok() {
                     assert!(
                         st.rule.is_some() && st.why.is_some(),
                         "{}:{} {} on {}: no rule",
                         f.display(),
                         st.line,
-                        st.result,
+                        st.result_name(),
                         rep.os
                     );
                 }
@@ -108,7 +108,7 @@ fn the_specs_example() {
     let r = run(&s, Os::Linux);
     let b = &r.steps[6];
     assert_eq!(
-        (b.line, b.op, b.socket.as_deref(), b.result.as_str()),
+        (b.line, b.op, b.socket.as_deref(), b.result_name()),
         (11, "bind", Some("B"), "EADDRINUSE")
     );
     assert_eq!(b.rule, Some("linux.bind.listener-holds-port"));
@@ -123,7 +123,7 @@ fn the_specs_example() {
     // On the BSDs only B's flag counts, so B binds; Windows' table allows it too.
     let all = run_all(&s);
     for os in [Os::FreeBsd, Os::MacOs, Os::Windows] {
-        assert_eq!(all.runs[&os].steps[6].result, "ok", "{os}");
+        assert!(all.runs[&os].steps[6].is_ok(), "{os}");
         assert_eq!(
             all.runs[&os].steps[6].pass, None,
             "expectations are for the scenario's own OS"
@@ -133,4 +133,29 @@ fn the_specs_example() {
     assert_eq!(json["format"], 1);
     assert_eq!(json["steps"][6]["expected"], "EADDRINUSE");
     assert_eq!(json["steps"][7]["accepted_by"]["A"], 3);
+}
+
+#[test]
+fn differs_compares_meaning_not_names() {
+    // An empty accept queue: EAGAIN on Unix, WSAEWOULDBLOCK on Windows, the
+    // same rule everywhere; a step naming a socket that was never created:
+    // EBADF / WSAENOTSOCK. Neither row differs.
+    let text = "os linux\nsocket A tcp\nbind A 127.0.0.1:8000\nlisten A\naccept A c\nclose c\n";
+    let s = bindlab_engine::parse_for(text, bindlab_engine::TextOs::All).unwrap();
+    let all = run_all(&s);
+    assert_eq!(all.runs[&Os::Linux].steps[3].result_name(), "EAGAIN");
+    assert_eq!(
+        all.runs[&Os::Windows].steps[3].result_name(),
+        "WSAEWOULDBLOCK"
+    );
+    assert!(!all.differs(3), "EAGAIN vs WSAEWOULDBLOCK is naming");
+    assert_eq!(all.runs[&Os::MacOs].steps[4].result_name(), "EBADF");
+    assert_eq!(all.runs[&Os::Windows].steps[4].result_name(), "WSAENOTSOCK");
+    assert!(!all.differs(4), "EBADF vs WSAENOTSOCK is naming");
+    assert!((0..s.steps.len()).all(|row| !all.differs(row)));
+    // The spec's example: Linux refuses B's bind, the others allow it.
+    let text = "os linux\nsocket A tcp\nset A SO_REUSEADDR\nbind A 0.0.0.0:21\nlisten A\nsocket B tcp\nset B SO_REUSEADDR\nbind B 127.0.0.1:21\n";
+    let all = run_all(&parse(text).unwrap());
+    assert!(all.differs(6));
+    assert!(!all.differs(0));
 }

@@ -167,8 +167,8 @@ proptest! {
     fn failures_always_name_a_rule_and_a_why(seed: u64, os in os_strategy()) {
         let s = scenario_for(seed);
         for st in run(&s, os).steps {
-            if st.result != "ok" {
-                prop_assert!(st.rule.is_some() && st.why.as_deref().is_some_and(|w| !w.is_empty()), "line {} {}", st.line, st.result);
+            if !st.is_ok() {
+                prop_assert!(st.rule.is_some() && st.why.as_deref().is_some_and(|w| !w.is_empty()), "line {} {}", st.line, st.result_name());
             }
         }
     }

@@ -13,7 +13,7 @@ fn run(os: Os, steps: Vec<StepKind>) -> (Host, Vec<String>) {
     let mut out = Vec::new();
     for k in steps {
         let r = h.apply(&Step::new(k));
-        out.push(format!("{} {:?}", r.result, r.why));
+        out.push(format!("{} {:?}", r.result_name(), r.why));
     }
     (h, out)
 }

@@ -68,10 +68,10 @@ pub fn parse(data: &[u8]) {
         assert_eq!(r.steps.len(), s.steps.len());
         for st in &r.steps {
             assert!(
-                st.result == "ok" || (st.rule.is_some() && st.why.is_some()),
+                st.is_ok() || (st.rule.is_some() && st.why.is_some()),
                 "line {} on {os}: {} without a rule and a why",
                 st.line,
-                st.result
+                st.result_name()
             );
         }
     }
@@ -221,11 +221,11 @@ pub fn check_steps(os: Os, steps: &[StepKind]) -> Result<(), String> {
     let mut h = Host::new(os, &["192.168.0.1".parse().expect("an address")], 7);
     for (i, kind) in steps.iter().enumerate() {
         let r = h.apply(&Step::new(kind.clone()));
-        if r.result != "ok" && (r.rule.is_none() || r.why.is_none()) {
+        if !r.is_ok() && (r.rule.is_none() || r.why.is_none()) {
             return Err(format!(
                 "{os}: step {} {kind:?} gave {} without a rule and a why",
                 i + 1,
-                r.result
+                r.result_name()
             ));
         }
         if let Err(e) = five_tuples_unique(&h) {

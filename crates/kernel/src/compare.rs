@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use bindlab_engine::print::step_text;
-use bindlab_engine::{run, Os, Scenario, StepReport};
+use bindlab_engine::{run, Os, Outcome, Scenario, StepReport};
 
 use crate::runner::{run_on_kernel, Isolation, KernelStep};
 
@@ -41,7 +41,7 @@ fn with_routing(result: &str, acc: &BTreeMap<String, u32>) -> String {
 
 fn engine_cell(rep: &StepReport) -> String {
     let acc = rep.accepted_by.clone().unwrap_or_default();
-    let mut s = with_routing(&rep.result, &acc);
+    let mut s = with_routing(rep.result_name(), &acc);
     if let Some(c) = &rep.candidates {
         let _ = write!(s, " (any of {})", c.join(", "));
     }
@@ -78,9 +78,9 @@ pub fn compare(scenario: &Scenario, kernel: &[KernelStep]) -> Vec<Row> {
         .zip(kernel)
         .map(|((step, rep), k)| {
             let agree = k.result.as_ref().map(|r| {
-                *r == rep.result
+                Outcome::from_name(Os::Linux, r) == Some(rep.result)
                     && (!matches!(step.kind.op(), "client" | "connect")
-                        || rep.result != "ok"
+                        || !rep.is_ok()
                         || routing_agrees(rep, k))
             });
             Row {

@@ -86,7 +86,7 @@ fn call(kind: &StepKind) -> String {
 fn prediction(rep: &StepReport) -> String {
     let routes = match (&rep.accepted_by, rep.undetermined) {
         (Some(_), Some(_)) => "None".to_string(),
-        (Some(m), None) if rep.result == "ok" => {
+        (Some(m), None) if rep.is_ok() => {
             let items: Vec<String> = m
                 .iter()
                 .map(|(k, v)| format!("{}: {v}", py_str(k)))
@@ -102,7 +102,7 @@ fn prediction(rep: &StepReport) -> String {
         ),
         None => "None".to_string(),
     };
-    format!("({}, {routes}, {cands})", py_str(&rep.result))
+    format!("({}, {routes}, {cands})", py_str(rep.result_name()))
 }
 
 /// The whole program.

@@ -1,211 +1,23 @@
-//! The BSD protocol-control-block lookups that FreeBSD and XNU share
-//! (`in_pcblookup_local`, os-rules.md §2.1 and §3). Only the lookups live
-//! here; each OS module decides what to do with what they find.
+//! The verdicts FreeBSD and XNU reach the same way (os-rules.md §2.1 and
+//! §3): the checks before `in_pcbbind`'s lookups, the refusals after them,
+//! listen() without a re-check, connect() on a listener or a taken 4-tuple,
+//! and a route to the socket the lookup picked. The lookups themselves are
+//! in `pcb.rs`.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
-use crate::addr::{is_wildcard, v4_mapped};
-use crate::host::{Host, Socket};
-
-/// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
-/// and dual-stack `::` sockets) or IPv6.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Space {
-    V4,
-    V6,
-}
-
-/// Where a socket's binding sits in `space`, if it is there at all, and
-/// whether it is an IPv6 PCB seen from the IPv4 side.
-pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
-    let l = s.local?;
-    match (space, l.ip) {
-        (Space::V4, IpAddr::V4(a)) => Some((IpAddr::V4(a), false)),
-        (Space::V4, IpAddr::V6(a)) => match v4_mapped(a) {
-            Some(m) => Some((IpAddr::V4(m), true)),
-            None if a.is_unspecified() && !s.opts.v6only => {
-                Some((IpAddr::V4(Ipv4Addr::UNSPECIFIED), true))
-            }
-            None => None,
-        },
-        (Space::V6, IpAddr::V6(a)) if v4_mapped(a).is_none() => Some((IpAddr::V6(a), false)),
-        _ => None,
-    }
-}
-
-/// An AF_INET6 socket on `::` that also takes IPv4 (IPV6_V6ONLY off): the
-/// kernels' `INP_IPV4 | INP_IPV6` PCB. A socket bound to `::ffff:0.0.0.0`
-/// is not one (its PCB is IPv4 only).
-pub(crate) fn is_dual_stack_wildcard(s: &Socket) -> bool {
-    s.is_v6()
-        && !s.opts.v6only
-        && s.local
-            .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if a.is_unspecified()))
-}
-
-/// The space and address a new binding of `s` to `ip` lives at.
-pub(crate) fn space_of(s: &Socket, ip: IpAddr) -> (Space, IpAddr) {
-    match ip {
-        IpAddr::V4(_) => (Space::V4, ip),
-        IpAddr::V6(a) => match v4_mapped(a) {
-            Some(m) if s.is_v6() => (Space::V4, IpAddr::V4(m)),
-            _ => (Space::V6, ip),
-        },
-    }
-}
-
-/// FreeBSD's `in_pcblookup_local` charges +3 for an IPv6 PCB seen from
-/// IPv4; XNU's charges nothing for it.
-pub(crate) const FREEBSD_MAPPED_COST: u32 = 3;
-pub(crate) const XNU_MAPPED_COST: u32 = 0;
-
-/// `in_pcblookup_local(..., INPLOOKUP_WILDCARD)`: the best-fitting PCB on the
-/// port. Cost: +1 connected, +1 when exactly one side is a wildcard,
-/// `mapped_cost` for an IPv6 PCB seen from IPv4; the lowest cost wins, first
-/// found on a tie (lists are newest first).
-pub(crate) fn lookup_wild<'h>(
-    host: &'h Host,
-    space: Space,
-    ip: IpAddr,
-    port: u16,
-    me: &Socket,
-    mapped_cost: u32,
-) -> Option<&'h Socket> {
-    let owners = host.owners_iter(port, me.id).rev();
-    let mut best: Option<(&Socket, u32)> = None;
-    for t in owners {
-        let Some((addr, mapped)) = placed(space, t) else {
-            continue;
-        };
-        let mut cost = u32::from(t.is_connected());
-        if !is_wildcard(addr) {
-            if is_wildcard(ip) {
-                cost += 1;
-            } else if addr != ip {
-                continue;
-            }
-        } else if !is_wildcard(ip) {
-            cost += 1;
-        }
-        if mapped && is_dual_stack_wildcard(t) {
-            cost += mapped_cost;
-        }
-        if best.is_none_or(|(_, c)| cost < c) {
-            best = Some((t, cost));
-            if cost == 0 {
-                break;
-            }
-        }
-    }
-    best.map(|(t, _)| t)
-}
-
-/// `in_pcblookup_local` without the wildcard flag: an unconnected PCB bound
-/// to exactly this address. Connected PCBs and TIME_WAITs are invisible.
-pub(crate) fn lookup_exact<'h>(
-    host: &'h Host,
-    space: Space,
-    ip: IpAddr,
-    port: u16,
-    me: &Socket,
-) -> Option<&'h Socket> {
-    let mut owners = host.owners(port, me.id);
-    owners.reverse();
-    owners
-        .into_iter()
-        .find(|t| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip))
-}
-
-/// The listeners that an incoming connection to `dst` in `space` could
-/// match, split into exact-address and wildcard ones (IPv4 wildcards before
-/// IPv6 dual-stack ones, which XNU and FreeBSD both try last).
-pub(crate) fn listener_classes(
-    host: &Host,
-    space: Space,
-    dst: IpAddr,
-    port: u16,
-) -> (Vec<&Socket>, Vec<&Socket>, Vec<&Socket>) {
-    let mut exact = Vec::new();
-    let mut wild = Vec::new();
-    let mut wild_mapped = Vec::new();
-    for s in host.listeners(port) {
-        let Some((addr, mapped)) = placed(space, s) else {
-            continue;
-        };
-        if addr == dst {
-            exact.push(s);
-        } else if is_wildcard(addr) {
-            if mapped {
-                wild_mapped.push(s);
-            } else {
-                wild.push(s);
-            }
-        }
-    }
-    (exact, wild, wild_mapped)
-}
-
-/// What an incoming SYN to `dst` can match, by class, each oldest bound
-/// first. The BSD lookup
-/// (`in_pcblookup_hash*` with `INPLOOKUP_WILDCARD`) walks every unconnected
-/// PCB of the port and never looks at the TCP state, so a socket that is
-/// bound but not listening is as much a candidate as a listener; what
-/// happens when it is picked is each OS's business (FreeBSD resets, XNU
-/// drops). Connected sockets and TIME_WAITs have a foreign address and
-/// match only their own 4-tuple.
-pub(crate) struct SynClasses<'h> {
-    /// Bound to exactly `dst`.
-    pub exact: Vec<&'h Socket>,
-    /// Wildcard of the destination's own family (`0.0.0.0` for IPv4, `::`
-    /// for IPv6).
-    pub wild: Vec<&'h Socket>,
-    /// Dual-stack `::` sockets seen from the IPv4 side.
-    pub dual: Vec<&'h Socket>,
-    /// AF_INET6 sockets bound to `::ffff:0.0.0.0`.
-    pub mapped_any: Vec<&'h Socket>,
-}
-
-pub(crate) fn syn_classes<'h>(
-    host: &'h Host,
-    space: Space,
-    dst: IpAddr,
-    port: u16,
-) -> SynClasses<'h> {
-    let mut c = SynClasses {
-        exact: Vec::new(),
-        wild: Vec::new(),
-        dual: Vec::new(),
-        mapped_any: Vec::new(),
-    };
-    let mut owners = host.owners(port, usize::MAX);
-    owners.sort_by_key(|s| s.bound_seq);
-    for s in owners {
-        if s.is_connected() || !matches!(s.state, State::Bound | State::Listening) {
-            continue;
-        }
-        let Some((addr, mapped)) = placed(space, s) else {
-            continue;
-        };
-        if addr == dst {
-            c.exact.push(s);
-        } else if is_wildcard(addr) {
-            if !mapped {
-                c.wild.push(s);
-            } else if is_dual_stack_wildcard(s) {
-                c.dual.push(s);
-            } else {
-                c.mapped_any.push(s);
-            }
-        }
-    }
-    c
-}
+use crate::addr::{is_wildcard, v4_mapped, SockAddr};
+use crate::args;
+use crate::errno::Errno;
+use crate::host::{Host, Socket, State};
+use crate::os::{Decision, Os, Route};
+use crate::rules::{render_why, Arg, RuleId, Slot};
 
 /// The route to one socket the lookup picked: a listener takes the
 /// connection; anything else is the OS's `not_listening` answer.
 pub(crate) fn take(
     s: &Socket,
-    rule: &'static str,
+    rule: RuleId,
     why: String,
     not_listening: impl FnOnce(&Socket) -> Route,
 ) -> Route {
@@ -220,59 +32,48 @@ pub(crate) fn take(
     }
 }
 
-/// "B (bound on 0.0.0.0:21)" style summary for explanations.
-pub(crate) fn at(s: &Socket) -> String {
-    s.local.map(|l| l.to_string()).unwrap_or_default()
-}
-
-// ---- verdicts FreeBSD and XNU share (os-rules.md §2.1 and §3) ------------
-
-use crate::addr::SockAddr;
-use crate::errno::Errno;
-use crate::host::State;
-use crate::os::{Decision, Os, Route};
-
 /// The checks before any lookup, in `in_pcbbind`'s order: already bound,
 /// a v4-mapped address on a v6-only socket, an address the host lacks.
 pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
     let name = &s.label;
     if s.local.is_some() {
-        return Some(Decision::fail(
+        return Some(Decision::fail_with(
             Errno::Inval,
-            "bsd.bind.already-bound",
-            format!("{name} is already bound to {}", at(s)),
+            RuleId::BsdBindAlreadyBound,
+            args![Slot::Socket => name, Slot::Addr => s.local],
         ));
     }
     if let IpAddr::V6(a) = addr.ip {
         if v4_mapped(a).is_some() && s.opts.v6only {
-            let default = if os.rules().default_v6only() {
-                format!(" ({os}'s default)")
+            let rule = RuleId::BsdBindMappedOnV6only;
+            let variant = if os.rules().params().default_v6only {
+                "default"
             } else {
-                String::new()
+                ""
             };
+            let args = args![
+                Slot::Socket => name,
+                Slot::Os => Arg::Word(os.display()),
+                Slot::Ip => addr.ip,
+            ];
             return Some(Decision::fail(
                 Errno::AddrNotAvail,
-                "bsd.bind.mapped-on-v6only",
-                format!(
-                    "{name} is IPV6_V6ONLY{default}, so {os} looks the v4-mapped address {} up as an IPv6 address of this host, finds none, and answers EADDRNOTAVAIL",
-                    addr.ip
-                ),
+                rule,
+                render_why(rule, variant, args),
             ));
         }
     }
     if !host.is_local(addr.ip) {
-        let hint = if os.rules().loopback_is_slash8() {
-            ""
+        let rule = RuleId::BsdBindAddrNotLocal;
+        let variant = if os.rules().params().loopback_is_slash8 {
+            "slash8"
         } else {
-            "; only 127.0.0.1 is on loopback unless aliased"
+            ""
         };
         return Some(Decision::fail(
             Errno::AddrNotAvail,
-            "bsd.bind.addr-not-local",
-            format!(
-                "{} is not an address of this host (add it with `iface`){hint}",
-                addr.ip
-            ),
+            rule,
+            render_why(rule, variant, args![Slot::Ip => addr.ip]),
         ));
     }
     None
@@ -288,32 +89,49 @@ pub(crate) fn refuse(
 ) -> Decision {
     let me = &s.label;
     if new_has_reuse {
-        let why = if s.opts.reuseport || s.opts.reuseport_lb {
-            format!("{} holds exactly {} without the same option; an exact duplicate needs SO_REUSEPORT on both sockets", t.label, at(t))
+        let rule = RuleId::BsdBindExactDuplicate;
+        let variant = if s.opts.reuseport || s.opts.reuseport_lb {
+            "reuseport"
         } else {
-            format!("{} holds exactly {}; SO_REUSEADDR lets wildcard and specific addresses coexist, never an exact duplicate", t.label, at(t))
+            ""
         };
-        return Decision::fail(Errno::AddrInUse, "bsd.bind.exact-duplicate", why);
+        let args = args![Slot::Other => &t.label, Slot::Addr => t.local];
+        return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
     }
-    let (rule, why) = if t.is_connected() {
-        ("bsd.bind.connected-holds-port", format!("{} holds {} and {me} set no reuse option; without SO_REUSEADDR or SO_REUSEPORT even connected sockets and TIME_WAITs block the port", t.who(host.now_ms), at(t)))
-    } else if t.is_wildcard() != is_wildcard(ip) {
-        ("bsd.bind.wildcard-overlap", format!("{} holds {}, which overlaps; without SO_REUSEADDR a wildcard and a specific address of one port conflict", t.label, at(t)))
+    if t.is_connected() {
+        return Decision::fail_with(
+            Errno::AddrInUse,
+            RuleId::BsdBindConnectedHoldsPort,
+            args![
+                Slot::Other => t.who(host.now_ms),
+                Slot::Addr => t.local,
+                Slot::Socket => me,
+            ],
+        );
+    }
+    let rule = if t.is_wildcard() != is_wildcard(ip) {
+        RuleId::BsdBindWildcardOverlap
     } else {
-        (
-            "bsd.bind.in-use",
-            format!("{} already holds {}", t.label, at(t)),
-        )
+        RuleId::BsdBindInUse
     };
-    Decision::fail(Errno::AddrInUse, rule, why)
+    Decision::fail_with(
+        Errno::AddrInUse,
+        rule,
+        args![Slot::Other => &t.label, Slot::Addr => t.local],
+    )
 }
 
 /// Success where the wildcard lookup would have found `t`: the new
 /// socket's reuse option switched the check to exact mode.
 pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -> Decision {
-    Decision::ok_by(
-        "bsd.bind.new-socket-flag",
-        format!("{} ({}) overlaps, but {} set a reuse option: {os} then looks only for an exact, unconnected duplicate, and only the new socket's flags count", t.who(host.now_ms), at(t), s.label),
+    Decision::ok_with(
+        RuleId::BsdBindNewSocketFlag,
+        args![
+            Slot::Other => t.who(host.now_ms),
+            Slot::Addr => t.local,
+            Slot::Socket => &s.label,
+            Slot::Os => Arg::Word(os.display()),
+        ],
     )
 }
 
@@ -324,54 +142,47 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
         s.state,
         State::Connected | State::TimeWait { .. } | State::Reset
     ) {
-        return Decision::fail(
+        return Decision::fail_with(
             Errno::Inval,
-            "bsd.listen.connected",
-            format!(
-                "{} is connected; only an unconnected socket can listen",
-                s.label
-            ),
+            RuleId::BsdListenConnected,
+            args![Slot::Socket => &s.label],
         );
     }
     let port = s.local_port().unwrap_or(0);
-    let names: Vec<&str> = host
+    let names: Vec<String> = host
         .listeners(port)
         .into_iter()
         .filter(|o| o.id != s.id)
-        .map(|o| o.label.as_str())
+        .map(|o| o.label.clone())
         .collect();
     if names.is_empty() {
         return Decision::ok();
     }
-    let verb = if names.len() == 1 { "is" } else { "are" };
-    Decision::ok_by(
-        "bsd.listen.no-recheck",
-        format!("{} {verb} already listening on port {port}, but {os} checks addresses only at bind(); listen() does not look again", names.join(", ")),
-    )
+    let rule = RuleId::BsdListenNoRecheck;
+    let variant = if names.len() == 1 { "" } else { "several" };
+    let args = args![
+        Slot::Sockets => names,
+        Slot::Port => port,
+        Slot::Os => Arg::Word(os.display()),
+    ];
+    Decision::ok_by(rule, render_why(rule, variant, args))
 }
 
 /// `connect()` on a listener; `call` names the kernel function that refuses
 /// and `errno` its answer.
 pub(crate) fn connect_on_listener(call: &str, errno: Errno) -> Decision {
-    Decision::fail(
+    Decision::fail_with(
         errno,
-        "bsd.connect.on-listener",
-        format!(
-            "a listening socket cannot connect ({call} answers {})",
-            errno.unix_name()
-        ),
+        RuleId::BsdConnectOnListener,
+        args![Slot::Call => call, Slot::Error => Arg::Word(errno.unix_name())],
     )
 }
 
 /// `in_pcbconnect` finds the 4-tuple taken.
 pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
-    Decision::fail(
+    Decision::fail_with(
         Errno::AddrInUse,
-        "bsd.connect.tuple-taken",
-        format!(
-            "{} already uses {}; BSD connect() reports the duplicate 4-tuple as EADDRINUSE",
-            existing.who(host.now_ms),
-            existing.tuple()
-        ),
+        RuleId::BsdConnectTupleTaken,
+        args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
     )
 }

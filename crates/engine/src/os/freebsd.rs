@@ -10,11 +10,14 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd;
+use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -43,7 +46,7 @@ impl FreeBsd {
         if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
-            lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)
+            lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
     }
 
@@ -59,14 +62,20 @@ impl FreeBsd {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
-        let t = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        let t = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)?;
         let lb_exception =
             is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
         (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
-                "freebsd.bind.other-user",
-                format!("{} ({}) holds {} and belongs to {}, not {}; FreeBSD refuses a different user's overlapping bind whatever the options", t.label, t.state.label(), at(t), t.user, s.user),
+                RuleId::FreebsdBindOtherUser,
+                args![
+                    Slot::Other => &t.label,
+                    Slot::State => Arg::Word(t.state.label()),
+                    Slot::Addr => t.local,
+                    Slot::OtherUser => &t.user,
+                    Slot::User => &s.user,
+                ],
             )
         })
     }
@@ -80,23 +89,24 @@ impl FreeBsd {
             let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
             if shared_port || shared_lb {
                 let (rule, opt) = if shared_port {
-                    ("bsd.bind.reuseport-both", "SO_REUSEPORT")
+                    (RuleId::BsdBindReuseportBoth, "SO_REUSEPORT")
                 } else {
-                    ("freebsd.bind.reuseport-lb-both", "SO_REUSEPORT_LB")
+                    (RuleId::FreebsdBindReuseportLbBoth, "SO_REUSEPORT_LB")
                 };
-                return Decision::ok_by(
+                return Decision::ok_with(
                     rule,
-                    format!(
-                        "{me} and {} both set {opt}, so they may share exactly {}",
-                        t.label,
-                        at(t)
-                    ),
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => &t.label,
+                        Slot::Option => Arg::Word(opt),
+                        Slot::Addr => t.local,
+                    ],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
-            if let Some(t) = lookup_wild(host, space, ip, port, s, bsd::FREEBSD_MAPPED_COST) {
+            if let Some(t) = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST) {
                 return bsd::allowed_by_new_flag(host, s, t, Os::FreeBsd);
             }
         }
@@ -108,12 +118,19 @@ impl FreeBsd {
     /// connected sockets.
     fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
-        let t = lookup_wild(host, Space::V4, any, port, s, bsd::FREEBSD_MAPPED_COST)?;
+        let t = lookup_wild(host, Space::V4, any, port, s, pcb::FREEBSD_MAPPED_COST)?;
         (!t.is_connected() && t.uid != s.uid).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
-                "freebsd.bind.dual-stack-other-user",
-                format!("{} is dual-stack (IPV6_V6ONLY off), so FreeBSD also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; no reuse option exempts it", s.label, t.label, at(t), t.user, s.user),
+                RuleId::FreebsdBindDualStackOtherUser,
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Port => port,
+                    Slot::Other => &t.label,
+                    Slot::Addr => t.local,
+                    Slot::OtherUser => &t.user,
+                    Slot::User => &s.user,
+                ],
             )
         })
     }
@@ -127,10 +144,15 @@ impl FreeBsd {
             let shared = (s.opts.reuseport && t.opts.reuseport)
                 || (s.opts.reuseport_lb && t.opts.reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::AddrInUse,
-                    "freebsd.bind.dual-stack-v4-side",
-                    format!("{} is dual-stack (IPV6_V6ONLY off), so it also needs port {port} on IPv4, where {} holds {}", s.label, t.label, at(t)),
+                    RuleId::FreebsdBindDualStackV4Side,
+                    args![
+                        Slot::Socket => &s.label,
+                        Slot::Port => port,
+                        Slot::Other => &t.label,
+                        Slot::Addr => t.local,
+                    ],
                 );
             }
         }
@@ -166,22 +188,21 @@ impl FreeBsd {
     }
 }
 
+/// FreeBsd's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    // `net.inet6.ip6.v6only` = 1.
+    default_v6only: true,
+    loopback_is_slash8: false,
+};
+
 impl OsRules for FreeBsd {
     fn os(&self) -> Os {
         Os::FreeBsd
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    /// `net.inet6.ip6.v6only` = 1.
-    fn default_v6only(&self) -> bool {
-        true
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        false
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         !matches!(opt, SockOpt::SoExclusiveAddrUse)
@@ -193,18 +214,15 @@ impl OsRules for FreeBsd {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
-                "freebsd.bind.reserved-port",
-                format!(
-                    "port {} is reserved (0–1023) and {name} belongs to {}, who is not root",
-                    addr.port, s.user
-                ),
+                RuleId::FreebsdBindReservedPort,
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
             ));
         }
         if addr.port == 0 {
             // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
             let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
@@ -216,8 +234,8 @@ impl OsRules for FreeBsd {
                     .find(|&p| !host.port_in_use(p))
                     .or_else(|| (lo..=hi).find(|&p| free(p))),
                 Errno::AddrNotAvail,
-                "bsd.bind.ephemeral-exhausted",
-                EPHEMERAL,
+                RuleId::BsdBindEphemeralExhausted,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -249,7 +267,7 @@ impl OsRules for FreeBsd {
     /// connect()'s autobind skips a port whose 4-tuple exists or that a
     /// listener or unconnected socket holds for the source address.
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         let (space, ip) = space_of(s, src);
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
@@ -276,7 +294,7 @@ impl OsRules for FreeBsd {
         } else {
             Space::V6
         };
-        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }
@@ -293,10 +311,7 @@ impl OsRules for FreeBsd {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
                 front.sort_by_key(|s| s.bound_seq);
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
-                    return Route::Refused {
-                        rule: "common.route.no-listener",
-                        why: format!("nothing is listening on {dst}"),
-                    };
+                    return common::no_listener(dst);
                 };
                 let last_inet6 = c.mapped_any.last().or(c.dual.first());
                 let locked = c.wild.first().or(last_inet6).copied().unwrap_or(fast);
@@ -307,8 +322,16 @@ impl OsRules for FreeBsd {
         if fast.id != locked.id && fast.is_listening() && locked.is_listening() {
             return Route::Undefined {
                 candidates: vec![fast.id, locked.id],
-                rule: "freebsd.route.fast-or-locked-path",
-                why: format!("{} and {} both listen on wildcards of port {}; FreeBSD 14's lock-free lookup gives the connection to the newest, {}, but its locked fallback (used when the first cannot lock the socket) to {}, so either may take it", fast.label, locked.label, dst.port, fast.label, locked.label),
+                rule: RuleId::FreebsdRouteFastOrLockedPath,
+                why: render_why(
+                    RuleId::FreebsdRouteFastOrLockedPath,
+                    "",
+                    args![
+                        Slot::Socket => &fast.label,
+                        Slot::Other => &locked.label,
+                        Slot::Port => dst.port,
+                    ],
+                ),
             };
         }
         let class_len = if exact {
@@ -316,27 +339,20 @@ impl OsRules for FreeBsd {
         } else {
             c.wild.len() + c.dual.len() + c.mapped_any.len()
         };
-        let (rule, why) = if class_len > 1 {
-            ("freebsd.route.newest-bound", format!("{} sockets are bound to {}; FreeBSD 14's lookup finds the most recently bound first: {}", class_len, at(fast), fast.label))
+        let rule = if class_len > 1 {
+            RuleId::FreebsdRouteNewestBound
         } else if exact && (!c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty()) {
-            (
-                "bsd.route.exact-before-wildcard",
-                format!(
-                    "{} is bound to exactly {}; a specific address beats a wildcard one",
-                    fast.label,
-                    at(fast)
-                ),
-            )
+            RuleId::BsdRouteExactBeforeWildcard
         } else {
-            (
-                "bsd.route.listener",
-                format!(
-                    "{} is the socket on {} that matches {dst}",
-                    fast.label,
-                    at(fast)
-                ),
-            )
+            RuleId::BsdRouteListener
         };
+        let args = args![
+            Slot::Count => class_len as u64,
+            Slot::Addr => fast.local,
+            Slot::Socket => &fast.label,
+            Slot::Dst => dst,
+        ];
+        let why = render_why(rule, "", args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -346,9 +362,9 @@ impl OsRules for FreeBsd {
     fn close_without_time_wait(&self, host: &Host, s: &Socket) -> Option<Decision> {
         let r = s.remote?;
         host.is_local(r.ip).then(|| {
-            Decision::ok_by(
-                "freebsd.close.no-local-time-wait",
-                format!("{} closed first, but its peer {r} is on this host: FreeBSD (net.inet.tcp.nolocaltimewait, on by default since 14.0) keeps no TIME_WAIT for a local connection, so {} is free at once", s.label, s.local.map(|l| l.to_string()).unwrap_or_default()),
+            Decision::ok_with(
+                RuleId::FreebsdCloseNoLocalTimeWait,
+                args![Slot::Socket => &s.label, Slot::Remote => r, Slot::Addr => s.local],
             )
         })
     }
@@ -365,16 +381,16 @@ impl OsRules for FreeBsd {
             s.opts.v6only
         };
         if flag {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Inval,
-                "freebsd.connect.mapped-on-v6only",
-                format!("{} is IPV6_V6ONLY, so FreeBSD refuses the v4-mapped destination {dst} with EINVAL", s.label),
+                RuleId::FreebsdConnectMappedOnV6only,
+                args![Slot::Socket => &s.label, Slot::Dst => dst],
             )
         } else {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AfNoSupport,
-                "freebsd.connect.mapped-from-v6-bound",
-                format!("{} is bound to the IPv6 address {}, which took IPv4 away from it, so FreeBSD refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label, at(s)),
+                RuleId::FreebsdConnectMappedFromV6Bound,
+                args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
             )
         }
     }
@@ -383,16 +399,25 @@ impl OsRules for FreeBsd {
 /// The reset a non-listening socket sends when the lookup picks it.
 fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     Route::Refused {
-        rule: "freebsd.route.not-listening",
-        why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; FreeBSD answers with a reset (TCPS_CLOSED), even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
+        rule: RuleId::FreebsdRouteNotListening,
+        why: render_why(
+            RuleId::FreebsdRouteNotListening,
+            "",
+            args![
+                Slot::Dst => dst,
+                Slot::Socket => &s.label,
+                Slot::State => Arg::Word(s.state.label()),
+                Slot::Addr => s.local,
+            ],
+        ),
     }
 }
 
 /// FreeBSD's SO_REUSEPORT_LB groups: a socket joins at bind() (the group
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
-fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, label) in [(&c.exact, "exact-address"), (&c.wild, "wildcard")] {
+fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
+    for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
         let members: Vec<&Socket> = class
             .iter()
             .copied()
@@ -406,25 +431,35 @@ fn lb_route(host: &Host, c: &bsd::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
         let k = (host.tuple_hash(src, dst) as usize) % ids.len();
         let chosen = members[k];
-        let names: Vec<&str> = members.iter().map(|s| s.label.as_str()).collect();
+        let names: Vec<String> = members.iter().map(|s| s.label.clone()).collect();
         if !chosen.is_listening() {
+            let rule = RuleId::FreebsdRouteLbMemberNotListening;
+            let args = args![
+                Slot::Sockets => names,
+                Slot::Addr => chosen.local,
+                Slot::Socket => &chosen.label,
+            ];
             return Some(Route::Refused {
-                rule: "freebsd.route.lb-member-not-listening",
-                why: format!("{} form a {label} SO_REUSEPORT_LB group on {} (a socket joins at bind()); the 4-tuple's hash picks {}, which is not listening, so FreeBSD answers with a reset", names.join(", "), at(chosen), chosen.label),
+                rule,
+                why: render_why(rule, variant, args),
             });
         }
-        let why = format!("{} form a {label} SO_REUSEPORT_LB group on {}; FreeBSD looks in LB groups before any other socket and picks a member by a hash of the 4-tuple", names.join(", "), at(members[0]));
+        let why = render_why(
+            RuleId::FreebsdRouteLbGroup,
+            variant,
+            args![Slot::Sockets => names, Slot::Addr => members[0].local],
+        );
         return Some(if ids.len() == 1 {
             Route::To {
                 listener: chosen.id,
-                rule: "freebsd.route.lb-group",
+                rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         } else {
             Route::Group {
                 members: ids,
                 chosen: chosen.id,
-                rule: "freebsd.route.lb-group",
+                rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         });

@@ -6,9 +6,11 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{v4_mapped, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
-use crate::os::{ports_by_parity, BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{common, ports_by_parity, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Linux;
@@ -110,7 +112,8 @@ enum Verdict {
     SharedByReuseAddr,
     SharedByReusePort,
     SharedByReusePortTimeWait,
-    Conflict(&'static str, String),
+    /// The rule, its why's variant (`""`: the usual one) and the slots.
+    Conflict(RuleId, &'static str, Args),
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
@@ -118,7 +121,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     let now = host.now_ms;
     let (a, b) = (sk.opts, sk2.opts);
     let who2 = sk2.who(now);
-    let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+    let at2 = sk2.local;
     if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::SharedByReuseAddr;
     }
@@ -130,70 +133,71 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
             return Verdict::SharedByReusePort;
         }
         return Verdict::Conflict(
-            "linux.bind.reuseport-other-user",
-            format!(
-                "{who2} on {at2} has SO_REUSEPORT but belongs to {}, and {} to {}; Linux shares a port only between sockets of the same user",
-                sk2.user, sk.label, sk.user
-            ),
+            RuleId::LinuxBindReuseportOtherUser,
+            "",
+            args![
+                Slot::Other => who2,
+                Slot::Addr => at2,
+                Slot::OtherUser => &sk2.user,
+                Slot::Socket => &sk.label,
+                Slot::User => &sk.user,
+            ],
         );
     }
     let me = &sk.label;
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
-        let doing = if listening_now {
-            "listen()"
+        let (rule, variant) = if listening_now {
+            (RuleId::LinuxListenRecheck, "listener")
         } else {
-            "the bind"
+            (RuleId::LinuxBindListenerHoldsPort, "")
         };
         return Verdict::Conflict(
-            if listening_now { "linux.listen.recheck" } else { "linux.bind.listener-holds-port" },
-            format!(
-                "{who2} is listening on {at2}; a listener holds every overlapping address, so {doing} of {me} fails even with SO_REUSEADDR on both"
-            ),
+            rule,
+            variant,
+            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
-            "linux.bind.time-wait-needs-both",
-            format!(
-                "{who2} holds the port, and the socket it came from did not set SO_REUSEADDR; Linux needs the flag on both sides, TIME_WAIT included"
-            ),
+            RuleId::LinuxBindTimeWaitNeedsBoth,
+            "",
+            args![Slot::Other => who2],
         );
     }
     if a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
-            "linux.bind.reuseaddr-needs-both",
-            format!("{who2} holds {at2} without SO_REUSEADDR; on Linux both sockets must set it"),
+            RuleId::LinuxBindReuseaddrNeedsBoth,
+            "",
+            args![Slot::Other => who2, Slot::Addr => at2],
         );
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::Conflict(
-            "linux.bind.reuseaddr-needs-both",
-            format!("{who2} set SO_REUSEADDR on {at2} but {me} did not; on Linux both sockets must set it"),
+            RuleId::LinuxBindReuseaddrNeedsBoth,
+            "other-set-it",
+            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if a.reuseport != b.reuseport {
-        let (with, without) = if a.reuseport {
-            (me.as_str(), who2.as_str())
-        } else {
-            (who2.as_str(), me.as_str())
-        };
         return Verdict::Conflict(
-            "linux.bind.reuseport-needs-both",
-            format!("{with} set SO_REUSEPORT but {without} did not; sharing {at2} needs it on every socket"),
+            RuleId::LinuxBindReuseportNeedsBoth,
+            if a.reuseport { "" } else { "other-set-it" },
+            args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
         );
     }
     let rule = if listening_now {
-        "linux.listen.recheck"
+        RuleId::LinuxListenRecheck
     } else {
-        "linux.bind.in-use"
+        RuleId::LinuxBindInUse
     };
     Verdict::Conflict(
         rule,
-        format!(
-            "{} ({}) already holds {at2}, which overlaps",
-            who2,
-            sk2.state.label()
-        ),
+        "",
+        args![
+            Slot::Other => who2,
+            Slot::State => Arg::Word(sk2.state.label()),
+            Slot::Addr => at2,
+        ],
     )
 }
 
@@ -215,21 +219,28 @@ impl Linux {
                 continue;
             }
             let who2 = sk2.who(host.now_ms);
-            let at2 = sk2.local.map(|l| l.to_string()).unwrap_or_default();
+            let at2 = sk2.local;
             let me = &sk.label;
             let d = match bind_conflict(host, sk, sk2, listening_now) {
-                Verdict::Conflict(rule, why) => return Decision::fail(Errno::AddrInUse, rule, why),
-                Verdict::SharedByReuseAddr => Decision::ok_by(
-                    "linux.bind.reuseaddr-both",
-                    format!("{me} and {who2} ({at2}) both set SO_REUSEADDR and neither is listening, so they may overlap"),
+                Verdict::Conflict(rule, variant, args) => {
+                    return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
+                }
+                Verdict::SharedByReuseAddr => Decision::ok_with(
+                    RuleId::LinuxBindReuseaddrBoth,
+                    args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
                 ),
-                Verdict::SharedByReusePort => Decision::ok_by(
-                    "linux.bind.reuseport-same-user",
-                    format!("{me} and {who2} ({at2}) both set SO_REUSEPORT and belong to the same user ({})", sk.user),
+                Verdict::SharedByReusePort => Decision::ok_with(
+                    RuleId::LinuxBindReuseportSameUser,
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => who2,
+                        Slot::Addr => at2,
+                        Slot::User => &sk.user,
+                    ],
                 ),
-                Verdict::SharedByReusePortTimeWait => Decision::ok_by(
-                    "linux.bind.reuseport-time-wait",
-                    format!("{who2} came from a socket with SO_REUSEPORT and {me} set it too; TIME_WAIT is exempt from the same-user rule"),
+                Verdict::SharedByReusePortTimeWait => Decision::ok_with(
+                    RuleId::LinuxBindReuseportTimeWait,
+                    args![Slot::Other => who2, Slot::Socket => me],
                 ),
             };
             allowed.get_or_insert(d);
@@ -240,7 +251,7 @@ impl Linux {
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds
     /// (`relax = false`: reuse flags do not share an ephemeral port).
     fn find_open_port(&self, host: &Host, sk: &Socket, view: View) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         // Parity opposite to `low` first (odd with the default range). The
         // kernel starts at a random offset, which makes landing on a port
         // another socket holds unlikely; bindlab takes an untouched port
@@ -256,21 +267,20 @@ impl Linux {
     }
 }
 
+/// Linux's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: false,
+    loopback_is_slash8: true,
+};
+
 impl OsRules for Linux {
     fn os(&self) -> Os {
         Os::Linux
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        false
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        true
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -283,30 +293,24 @@ impl OsRules for Linux {
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         let name = &s.label;
         let not_local = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrNotAvail,
-                "linux.bind.addr-not-local",
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
+                RuleId::LinuxBindAddrNotLocal,
+                args![Slot::Ip => addr.ip],
             )
         };
         let privileged = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Access,
-                "linux.bind.privileged-port",
-                format!("port {} is below 1024 and {name} belongs to {}, who lacks CAP_NET_BIND_SERVICE", addr.port, s.user),
+                RuleId::LinuxBindPrivilegedPort,
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
             )
         };
         let already = || {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::Inval,
-                "linux.bind.already-bound",
-                format!(
-                    "{name} is already bound to {}",
-                    s.local.map(|l| l.to_string()).unwrap_or_default()
-                ),
+                RuleId::LinuxBindAlreadyBound,
+                args![Slot::Socket => name, Slot::Addr => s.local],
             )
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid != 0;
@@ -330,20 +334,17 @@ impl OsRules for Linux {
                 return BindAnswer::fail(already());
             }
             let IpAddr::V6(a6) = addr.ip else {
-                return BindAnswer::fail(Decision::fail(
+                return BindAnswer::fail(Decision::fail_with(
                     Errno::AfNoSupport,
-                    "linux.bind.family",
-                    "an AF_INET6 socket needs an IPv6 address",
+                    RuleId::LinuxBindFamily,
+                    args![],
                 ));
             };
             if v4_mapped(a6).is_some() && v6only {
-                return BindAnswer::fail(Decision::fail(
+                return BindAnswer::fail(Decision::fail_with(
                     Errno::Inval,
-                    "linux.bind.mapped-on-v6only",
-                    format!(
-                        "{name} is IPV6_V6ONLY, so it cannot bind the v4-mapped address {}",
-                        addr.ip
-                    ),
+                    RuleId::LinuxBindMappedOnV6only,
+                    args![Slot::Socket => name, Slot::Ip => addr.ip],
                 ));
             }
             if !host.is_local(addr.ip) {
@@ -359,8 +360,8 @@ impl OsRules for Linux {
             return BindAnswer::ephemeral(
                 self.find_open_port(host, s, view),
                 Errno::AddrInUse,
-                "linux.bind.ephemeral-exhausted",
-                EPHEMERAL,
+                RuleId::LinuxBindEphemeralExhausted,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -377,13 +378,10 @@ impl OsRules for Linux {
         match s.state {
             State::Listening => return Decision::ok(),
             State::Connected | State::TimeWait { .. } | State::Reset => {
-                return Decision::fail(
+                return Decision::fail_with(
                     Errno::Inval,
-                    "linux.listen.connected",
-                    format!(
-                        "{} is connected; only an unconnected socket can listen",
-                        s.label
-                    ),
+                    RuleId::LinuxListenConnected,
+                    args![Slot::Socket => &s.label],
                 )
             }
             State::Unbound | State::Bound => {}
@@ -392,7 +390,7 @@ impl OsRules for Linux {
             return Decision::ok();
         };
         let d = self.get_port(host, s, view, port, true);
-        match d.result {
+        match d.result() {
             Ok(()) => Decision::ok(),
             Err(_) => d,
         }
@@ -405,10 +403,10 @@ impl OsRules for Linux {
     fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
         (s.is_v6() && s.tried_v4_mapped && native_v6 && s.state != State::Connected).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::TimedOut,
-                "linux.connect.stuck-in-ipv4-mode",
-                format!("{} once tried an IPv4 (v4-mapped) destination; Linux left it in IPv4 mode, so its connect to {dst} goes unanswered and times out", s.label),
+                RuleId::LinuxConnectStuckInIpv4Mode,
+                args![Slot::Socket => &s.label, Slot::Dst => dst],
             )
         })
     }
@@ -431,11 +429,7 @@ impl OsRules for Linux {
     }
 
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
-        Decision::fail(
-            Errno::IsConn,
-            "linux.connect.on-listener",
-            "a listening socket cannot connect (Linux answers EISCONN)",
-        )
+        Decision::fail_with(Errno::IsConn, RuleId::LinuxConnectOnListener, args![])
     }
 
     /// §1.7: Linux answers EADDRNOTAVAIL, and recycles a TIME_WAIT for an
@@ -443,18 +437,19 @@ impl OsRules for Linux {
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
         let tuple = existing.tuple();
         if existing.is_time_wait() {
-            return Decision::ok_by(
-                "linux.connect.time-wait-reused",
-                format!("{} takes over {tuple} from {}; Linux recycles a TIME_WAIT for an explicitly bound socket when TCP timestamps are on", s.label, existing.who(host.now_ms)),
+            return Decision::ok_with(
+                RuleId::LinuxConnectTimeWaitReused,
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Tuple => tuple,
+                    Slot::Other => existing.who(host.now_ms),
+                ],
             );
         }
-        Decision::fail(
+        Decision::fail_with(
             Errno::AddrNotAvail,
-            "linux.connect.tuple-taken",
-            format!(
-                "{} already uses {tuple}; a second connection with the same 4-tuple is impossible",
-                existing.label
-            ),
+            RuleId::LinuxConnectTupleTaken,
+            args![Slot::Other => &existing.label, Slot::Tuple => tuple],
         )
     }
 
@@ -462,7 +457,7 @@ impl OsRules for Linux {
     /// port held by bind()/listen(), share a connect()-owned port when the
     /// 4-tuple is unique.
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         ports_by_parity(lo, hi, lo % 2)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
@@ -522,18 +517,18 @@ impl OsRules for Linux {
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
-                            let names: Vec<&str> = group
+                            let names: Vec<String> = group
                                 .iter()
-                                .map(|g| host.socket(*g).label.as_str())
+                                .map(|g| host.socket(*g).label.clone())
                                 .collect();
                             return Route::Group {
                                 chosen: group[idx],
                                 members: group.clone(),
-                                rule: "linux.route.reuseport-hash",
-                                why: format!(
-                                    "{} form one SO_REUSEPORT group on {}; the kernel spreads connections by a hash of the 4-tuple",
-                                    names.join(", "),
-                                    s.local.map(|l| l.to_string()).unwrap_or_default()
+                                rule: RuleId::LinuxRouteReuseportHash,
+                                why: render_why(
+                                    RuleId::LinuxRouteReuseportHash,
+                                    "",
+                                    args![Slot::Sockets => names, Slot::Addr => s.local],
                                 ),
                             };
                         }
@@ -543,18 +538,19 @@ impl OsRules for Linux {
                 }
             }
             if let Some(s) = result {
-                let at = s.local.map(|l| l.to_string()).unwrap_or_default();
-                let (rule, why) = if pass == 1 && wild_exists {
-                    ("linux.route.exact-before-wildcard", format!("{} is listening on exactly {at}; an exact-address listener is looked up before any wildcard one", s.label))
+                let rule = if pass == 1 && wild_exists {
+                    RuleId::LinuxRouteExactBeforeWildcard
                 } else if is_v4 && !s.is_v6() && head.iter().any(|o| o.is_v6() && matches(o, exact))
                 {
-                    ("linux.route.inet-beats-dual-stack", format!("{} (AF_INET, {at}) scores above a dual-stack AF_INET6 listener for IPv4 traffic", s.label))
+                    RuleId::LinuxRouteInetBeatsDualStack
                 } else {
-                    (
-                        "linux.route.listener",
-                        format!("{} is the listener on {at} that matches {dst}", s.label),
-                    )
+                    RuleId::LinuxRouteListener
                 };
+                let why = render_why(
+                    rule,
+                    "",
+                    args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
+                );
                 return Route::To {
                     listener: s.id,
                     rule,
@@ -590,17 +586,10 @@ fn refused(host: &Host, dst: SockAddr) -> Route {
         .filter(|s| s.state == State::Bound)
         .map(|s| s.label.clone())
         .collect();
-    let why = if bound.is_empty() {
-        format!("nothing is listening on {dst}")
+    if bound.is_empty() {
+        common::no_listener(dst)
     } else {
-        format!(
-            "nothing is listening on {dst} ({} bound but did not call listen())",
-            bound.join(", ")
-        )
-    };
-    Route::Refused {
-        rule: "common.route.no-listener",
-        why,
+        common::no_listener_but_bound(dst, bound)
     }
 }
 

@@ -12,11 +12,14 @@
 
 use std::net::IpAddr;
 
-use super::bsd::{self, at, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::bsd;
+use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -36,7 +39,7 @@ fn any_reuse(s: &Socket) -> bool {
 }
 
 fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Option<&'h Socket> {
-    lookup_wild(host, space, ip, port, s, bsd::XNU_MAPPED_COST)
+    lookup_wild(host, space, ip, port, s, pcb::XNU_MAPPED_COST)
 }
 
 /// A multicast or broadcast address, which TCP refuses outright.
@@ -67,10 +70,15 @@ impl MacOs {
             Space::V6 => one_specific || !t.opts.reuseport,
         };
         (applies && t.uid != s.uid).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
-                "macos.bind.other-user",
-                format!("{} holds {} and belongs to {}, not {}; XNU refuses a different user's overlapping bind unless both addresses are wildcards (and, for IPv6, the other socket set SO_REUSEPORT)", t.label, at(t), t.user, s.user),
+                RuleId::MacosBindOtherUser,
+                args![
+                    Slot::Other => &t.label,
+                    Slot::Addr => t.local,
+                    Slot::OtherUser => &t.user,
+                    Slot::User => &s.user,
+                ],
             )
         })
     }
@@ -86,30 +94,26 @@ impl MacOs {
         if let Some(t) = found {
             if s.opts.reuseport && t.opts.reuseport {
                 let rule = if t.uid != s.uid {
-                    "macos.bind.reuseport-any-user"
+                    RuleId::MacosBindReuseportAnyUser
                 } else {
-                    "bsd.bind.reuseport-both"
+                    RuleId::BsdBindReuseportBoth
                 };
-                let extra = if t.uid != s.uid {
-                    " (different users may share a wildcard on macOS)"
-                } else {
-                    ""
-                };
-                return Decision::ok_by(
+                return Decision::ok_with(
                     rule,
-                    format!(
-                        "{me} and {} both set SO_REUSEPORT, so they may share exactly {}{extra}",
-                        t.label,
-                        at(t)
-                    ),
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => &t.label,
+                        Slot::Option => Arg::Word("SO_REUSEPORT"),
+                        Slot::Addr => t.local,
+                    ],
                 );
             }
             // `in_pcbbind` 1094-1097: two AF_INET6 sockets may both hold the
             // IPv4 wildcard (a dual-stack `[::]`, then `[::ffff:0.0.0.0]`).
             if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
-                return Decision::ok_by(
-                    "macos.bind.v6-wildcards-share-ipv4",
-                    format!("{} already holds the IPv4 wildcard of port {port} through {}, but both are AF_INET6 sockets on the wildcard, which XNU lets share it", t.label, at(t)),
+                return Decision::ok_with(
+                    RuleId::MacosBindV6WildcardsShareIpv4,
+                    args![Slot::Other => &t.label, Slot::Port => port, Slot::Addr => t.local],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -133,10 +137,17 @@ impl MacOs {
         if user_check {
             let t = wild(host, s, Space::V4, any, port)?;
             return (!t.opts.reuseport && t.uid != s.uid && blocks(t)).then(|| {
-                Decision::fail(
+                Decision::fail_with(
                     Errno::AddrInUse,
-                    "macos.bind.dual-stack-other-user",
-                    format!("{} is dual-stack, so XNU also checks 0.0.0.0:{port} on IPv4, where {} ({}) belongs to {}, not {}; another user's overlapping binding blocks it even with SO_REUSEADDR", s.label, t.label, at(t), t.user, s.user),
+                    RuleId::MacosBindDualStackOtherUser,
+                    args![
+                        Slot::Socket => &s.label,
+                        Slot::Port => port,
+                        Slot::Other => &t.label,
+                        Slot::Addr => t.local,
+                        Slot::OtherUser => &t.user,
+                        Slot::User => &s.user,
+                    ],
                 )
             });
         }
@@ -146,10 +157,15 @@ impl MacOs {
             wild(host, s, Space::V4, any, port)
         }?;
         (!(s.opts.reuseport && t.opts.reuseport) && blocks(t)).then(|| {
-            Decision::fail(
+            Decision::fail_with(
                 Errno::AddrInUse,
-                "macos.bind.dual-stack-ipv4-side",
-                format!("{} is dual-stack (IPV6_V6ONLY off), so XNU also checks 0.0.0.0:{port} on IPv4, where {} holds {}; only SO_REUSEPORT on both would let them share", s.label, t.label, at(t)),
+                RuleId::MacosBindDualStackIpv4Side,
+                args![
+                    Slot::Socket => &s.label,
+                    Slot::Port => port,
+                    Slot::Other => &t.label,
+                    Slot::Addr => t.local,
+                ],
             )
         })
     }
@@ -182,21 +198,20 @@ impl MacOs {
     }
 }
 
+/// MacOs's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: false,
+    loopback_is_slash8: false,
+};
+
 impl OsRules for MacOs {
     fn os(&self) -> Os {
         Os::MacOs
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        false
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        false
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -208,28 +223,32 @@ impl OsRules for MacOs {
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         // `tcp_usr_bind` / `tcp6_usr_bind` refuse these before `in_pcbbind`.
         if multicast_or_broadcast(addr.ip) {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::AfNoSupport,
-                "macos.tcp.multicast",
-                format!("{} is a multicast or broadcast address; XNU's TCP refuses to bind it with EAFNOSUPPORT", addr.ip),
+                RuleId::MacosTcpMulticast,
+                args![Slot::Ip => addr.ip],
             ));
         }
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::MacOs) {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
-            return BindAnswer::fail(Decision::fail(Errno::Access, "macos.bind.privileged-specific", format!("port {} is below 1024 and {} is a specific address; macOS lets {} (not root) bind low ports only on the wildcard", addr.port, addr.ip, s.user)));
+            return BindAnswer::fail(Decision::fail_with(
+                Errno::Access,
+                RuleId::MacosBindPrivilegedSpecific,
+                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => &s.user],
+            ));
         }
         if addr.port == RESTRICTED_TCP_PORT {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::AddrInUse,
-                "macos.bind.restricted-port",
-                format!("TCP port {RESTRICTED_TCP_PORT} is reserved on macOS for an Apple service with a private entitlement; any other process, root included, gets EADDRINUSE"),
+                RuleId::MacosBindRestrictedPort,
+                args![Slot::Port => RESTRICTED_TCP_PORT],
             ));
         }
         if addr.port == 0 {
             // Implicit binds always take an unused port (`wild = 1`).
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
             let found = (lo..=hi)
                 .find(|&p| !host.port_in_use(p))
@@ -241,14 +260,14 @@ impl OsRules for MacOs {
                 },
                 // `in_pcbbind` 1277-1281: EADDRNOTAVAIL; `in6_pcbsetport`
                 // 1739-1756: EAGAIN.
-                None => BindAnswer::fail(Decision::fail(
+                None => BindAnswer::fail(Decision::fail_with(
                     if space == Space::V4 {
                         Errno::AddrNotAvail
                     } else {
                         Errno::WouldBlock
                     },
-                    "macos.bind.ephemeral-exhausted",
-                    format!("no port of {lo}–{hi} is free for {}", addr.ip),
+                    RuleId::MacosBindEphemeralExhausted,
+                    args![Slot::Low => lo, Slot::High => hi, Slot::Ip => addr.ip],
                 )),
             };
         }
@@ -278,7 +297,7 @@ impl OsRules for MacOs {
     /// goes up from the last port it handed out; bindlab starts at the
     /// bottom of the range, so the ports differ, not the outcomes.)
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         let (space, _) = space_of(s, src);
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
@@ -294,10 +313,11 @@ impl OsRules for MacOs {
     /// multicast or broadcast destination.
     fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
         multicast_or_broadcast(dst.ip).then(|| {
+            let rule = RuleId::MacosTcpMulticast;
             Decision::fail(
                 Errno::AfNoSupport,
-                "macos.tcp.multicast",
-                format!("{} is a multicast or broadcast address; XNU's TCP refuses to connect to it with EAFNOSUPPORT", dst.ip),
+                rule,
+                render_why(rule, "connect", args![Slot::Ip => dst.ip]),
             )
         })
     }
@@ -313,25 +333,16 @@ impl OsRules for MacOs {
         } else {
             Space::V6
         };
-        let c = bsd::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
         if let Some(&s) = c.exact.last() {
-            let (rule, why) = if c.exact.len() > 1 {
-                ("macos.route.newest-exact", format!("{} sockets are bound to {}; XNU finds the most recently bound first and gives it every connection: {}", c.exact.len(), at(s), s.label))
+            let rule = if c.exact.len() > 1 {
+                RuleId::MacosRouteNewestExact
             } else if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() {
-                (
-                    "bsd.route.exact-before-wildcard",
-                    format!(
-                        "{} is bound to exactly {}; a specific address beats a wildcard one",
-                        s.label,
-                        at(s)
-                    ),
-                )
+                RuleId::BsdRouteExactBeforeWildcard
             } else {
-                (
-                    "bsd.route.listener",
-                    format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
-                )
+                RuleId::BsdRouteListener
             };
+            let why = render_why(rule, "", route_args(c.exact.len(), s, dst));
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
@@ -340,30 +351,25 @@ impl OsRules for MacOs {
         inet6.sort_by_key(|s| s.bound_seq);
         for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
-                let (rule, why) = if class.len() > 1 {
-                    ("macos.route.oldest-wildcard", format!("{} sockets are bound to {}; XNU's lookup keeps the last wildcard match of its newest-first list, the oldest bound, {}", class.len(), at(s), s.label))
+                let rule = if class.len() > 1 {
+                    RuleId::MacosRouteOldestWildcard
                 } else {
-                    (
-                        "bsd.route.listener",
-                        format!("{} is the socket on {} that matches {dst}", s.label, at(s)),
-                    )
+                    RuleId::BsdRouteListener
                 };
+                let why = render_why(rule, "", route_args(class.len(), s, dst));
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
-        Route::Refused {
-            rule: "common.route.no-listener",
-            why: format!("nothing is listening on {dst}"),
-        }
+        common::no_listener(dst)
     }
 
     /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
     /// socket is EAFNOSUPPORT.
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
-        Decision::fail(
+        Decision::fail_with(
             Errno::AfNoSupport,
-            "macos.connect.mapped-on-v6only",
-            format!("{} is IPv6-only (IPV6_V6ONLY, or bound to a specific IPv6 address), so XNU refuses the v4-mapped destination {dst} with EAFNOSUPPORT", s.label),
+            RuleId::MacosConnectMappedOnV6only,
+            args![Slot::Socket => &s.label, Slot::Dst => dst],
         )
     }
 
@@ -374,19 +380,36 @@ impl OsRules for MacOs {
     /// its own SYN.
     fn refuse_self_connect(&self, s: &Socket, local: SockAddr) -> Option<Decision> {
         crate::addr::as_v4(local.ip)?;
-        Some(Decision::fail(
+        Some(Decision::fail_with(
             Errno::Inval,
-            "macos.connect.self",
-            format!("{} is bound to {local} and connects to that same address and port; XNU refuses a self-connect with EINVAL", s.label),
+            RuleId::MacosConnectSelf,
+            args![Slot::Socket => &s.label, Slot::Local => local],
         ))
     }
 }
 
+/// The slots of a route's why: how many share the class, the one picked.
+fn route_args(count: usize, s: &Socket, dst: SockAddr) -> Args {
+    args![
+        Slot::Count => count as u64,
+        Slot::Addr => s.local,
+        Slot::Socket => &s.label,
+        Slot::Dst => dst,
+    ]
+}
+
 /// XNU drops a SYN that its lookup hands to a socket that is not listening.
 fn dropped(s: &Socket, dst: SockAddr) -> Route {
+    let rule = RuleId::MacosRouteNotListening;
+    let args = args![
+        Slot::Dst => dst,
+        Slot::Socket => &s.label,
+        Slot::State => Arg::Word(s.state.label()),
+        Slot::Addr => s.local,
+    ];
     Route::Dropped {
-        rule: "macos.route.not-listening",
-        why: format!("the lookup for {dst} picks {} ({}, {}), which is not listening; XNU drops the SYN without an answer, so the client's connect() times out, even if another socket listens on a wider address", s.label, s.state.label(), at(s)),
+        rule,
+        why: render_why(rule, "", args),
     }
 }
 

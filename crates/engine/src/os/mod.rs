@@ -12,14 +12,18 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::addr::SockAddr;
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
+use crate::rules::{render_why, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 mod bsd;
+pub(crate) mod common;
 pub mod freebsd;
 pub mod linux;
 pub mod macos;
+mod pcb;
 pub mod windows;
 
 /// The OSes bindlab models.
@@ -80,12 +84,14 @@ impl fmt::Display for Os {
     }
 }
 
-/// A rule's answer: the result, the rule that decided it, and why.
+/// A rule's answer: the result, the rule that decided it, and why. Built
+/// only by [`Decision::ok`], [`Decision::ok_by`] and [`Decision::fail`], so
+/// a failure always names its rule and says why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
-    pub result: Result<(), Errno>,
-    pub rule: Option<&'static str>,
-    pub why: Option<String>,
+    result: Result<(), Errno>,
+    rule: Option<RuleId>,
+    why: Option<String>,
 }
 
 impl Decision {
@@ -98,22 +104,46 @@ impl Decision {
         }
     }
     /// Success that a named rule allowed.
-    pub fn ok_by(rule: &'static str, why: impl Into<String>) -> Decision {
+    pub fn ok_by(rule: RuleId, why: impl Into<String>) -> Decision {
         Decision {
             result: Ok(()),
             rule: Some(rule),
             why: Some(why.into()),
         }
     }
-    pub fn fail(errno: Errno, rule: &'static str, why: impl Into<String>) -> Decision {
+    /// A failure: always a rule and a why.
+    pub fn fail(errno: Errno, rule: RuleId, why: impl Into<String>) -> Decision {
         Decision {
             result: Err(errno),
             rule: Some(rule),
             why: Some(why.into()),
         }
     }
+    /// Success that a named rule allowed, its why the rule's template
+    /// (variant `""`) filled from `args`.
+    pub fn ok_with(rule: RuleId, args: Args) -> Decision {
+        Decision::ok_by(rule, render_why(rule, "", args))
+    }
+    /// A failure, its why the rule's template filled from `args`.
+    pub fn fail_with(errno: Errno, rule: RuleId, args: Args) -> Decision {
+        Decision::fail(errno, rule, render_why(rule, "", args))
+    }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
+    }
+    pub fn result(&self) -> Result<(), Errno> {
+        self.result
+    }
+    /// The rule that decided; always `Some` for a failure.
+    pub fn rule(&self) -> Option<RuleId> {
+        self.rule
+    }
+    pub fn why(&self) -> Option<&str> {
+        self.why.as_deref()
+    }
+    /// The result, the rule and the why, for a report.
+    pub fn into_parts(self) -> (Result<(), Errno>, Option<RuleId>, Option<String>) {
+        (self.result, self.rule, self.why)
     }
 }
 
@@ -138,7 +168,7 @@ impl BindAnswer {
     pub fn ephemeral(
         found: Option<u16>,
         errno: Errno,
-        rule: &'static str,
+        rule: RuleId,
         (lo, hi): (u16, u16),
         ip: IpAddr,
     ) -> BindAnswer {
@@ -147,10 +177,10 @@ impl BindAnswer {
                 decision: Decision::ok(),
                 port,
             },
-            None => BindAnswer::fail(Decision::fail(
+            None => BindAnswer::fail(Decision::fail_with(
                 errno,
                 rule,
-                format!("no port of {lo}–{hi} is free for {ip}"),
+                args![Slot::Low => lo, Slot::High => hi, Slot::Ip => ip],
             )),
         }
     }
@@ -162,7 +192,7 @@ pub enum Route {
     /// One listener takes it.
     To {
         listener: SockId,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// A group of listeners shares the address and the kernel spreads
@@ -171,32 +201,46 @@ pub enum Route {
     Group {
         members: Vec<SockId>,
         chosen: SockId,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// The OS documents the choice as undefined; these are the candidates.
     Undefined {
         candidates: Vec<SockId>,
-        rule: &'static str,
+        rule: RuleId,
         why: String,
     },
     /// No listener: the connection is refused (a reset: ECONNREFUSED).
-    Refused { rule: &'static str, why: String },
+    Refused { rule: RuleId, why: String },
     /// The SYN is dropped without an answer: the client's connect() gives up
     /// with ETIMEDOUT (XNU, when its lookup finds a socket that is not
     /// listening).
-    Dropped { rule: &'static str, why: String },
+    Dropped { rule: RuleId, why: String },
 }
 
 impl Route {
     /// The client's error when no socket accepts: ECONNREFUSED or ETIMEDOUT.
-    pub fn failure(&self) -> Option<(Errno, &'static str, &str)> {
+    pub fn failure(&self) -> Option<(Errno, RuleId, &str)> {
         match self {
-            Route::Refused { rule, why } => Some((Errno::ConnRefused, rule, why)),
-            Route::Dropped { rule, why } => Some((Errno::TimedOut, rule, why)),
+            Route::Refused { rule, why } => Some((Errno::ConnRefused, *rule, why)),
+            Route::Dropped { rule, why } => Some((Errno::TimedOut, *rule, why)),
             _ => None,
         }
     }
+}
+
+/// One OS's constants, one `const PARAMS` in each OS module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OsParams {
+    /// The ephemeral port range, inclusive (bind to port 0, connect).
+    pub ephemeral: (u16, u16),
+    /// How long a TIME_WAIT lasts.
+    pub time_wait_ms: u64,
+    /// IPV6_V6ONLY on a new AF_INET6 socket.
+    pub default_v6only: bool,
+    /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
+    /// 127.0.0.1 (BSD loopback carries one address unless aliased).
+    pub loopback_is_slash8: bool,
 }
 
 /// One OS's rules. Methods take the host read-only and return answers; the
@@ -204,18 +248,8 @@ impl Route {
 pub trait OsRules: Sync {
     fn os(&self) -> Os;
 
-    /// The ephemeral port range, inclusive.
-    fn ephemeral_range(&self) -> (u16, u16);
-
-    /// How long a TIME_WAIT lasts.
-    fn time_wait_ms(&self) -> u64;
-
-    /// IPV6_V6ONLY on a new AF_INET6 socket.
-    fn default_v6only(&self) -> bool;
-
-    /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
-    /// 127.0.0.1 (BSD loopback carries one address unless aliased).
-    fn loopback_is_slash8(&self) -> bool;
+    /// The OS's constants: ephemeral range, TIME_WAIT, defaults.
+    fn params(&self) -> &'static OsParams;
 
     /// Whether `setsockopt(opt)` exists on this OS.
     fn supports(&self, opt: SockOpt) -> bool;
@@ -262,14 +296,7 @@ pub trait OsRules: Sync {
     /// connect() from an IPV6_V6ONLY socket to an IPv4 (v4-mapped)
     /// destination. Linux answers ENETUNREACH (measured); the BSDs differ.
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
-        Decision::fail(
-            Errno::NetUnreach,
-            "common.connect.v6only-to-ipv4",
-            format!(
-                "{} is IPV6_V6ONLY, so it cannot reach the IPv4 address {dst}",
-                s.label
-            ),
-        )
+        common::connect_v6only_to_ipv4(s, dst)
     }
 
     /// connect() from a bound socket to its own address and port: `Some`
@@ -316,7 +343,7 @@ pub(crate) mod testutil {
     use crate::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
 
     pub fn apply(h: &mut Host, k: StepKind) -> String {
-        h.apply(&Step::new(k)).result
+        h.apply(&Step::new(k)).result_name().to_string()
     }
 
     /// Creates socket `n` (tcp6 for an IPv6 address), sets `opts`, binds it;

@@ -34,11 +34,13 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use super::bsd::{at, listener_classes, placed, space_of, Space};
+use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
+use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
-use crate::os::{BindAnswer, Decision, Os, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -89,9 +91,12 @@ fn option_class(o: &Opts) -> usize {
     }
 }
 
-fn class_name(o: &Opts, wildcard: bool) -> String {
+/// The slots that name a table row or column: the option class and
+/// whether the address is a wildcard.
+fn class_args(o: &Opts, wildcard: bool, option: Slot, place: Slot) -> [(Slot, Arg); 2] {
     let opt = ["no option", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"][option_class(o)];
-    format!("{opt}, {}", if wildcard { "wildcard" } else { "specific" })
+    let at = if wildcard { "wildcard" } else { "specific" };
+    [(option, Arg::Word(opt)), (place, Arg::Word(at))]
 }
 
 /// The table cell for `first` (already bound) and `second`.
@@ -149,10 +154,10 @@ impl Windows {
             })
             .flatten()
             .map(|t| {
-                Decision::fail(
+                Decision::fail_with(
                     Errno::AddrInUse,
-                    "windows.bind.exclusive-lingering",
-                    format!("{} came from an SO_EXCLUSIVEADDRUSE listener and is still active; another exclusive socket cannot bind port {port} until it ends", t.who(host.now_ms)),
+                    RuleId::WindowsBindExclusiveLingering,
+                    args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
                 )
             });
         let mut allowed: Option<Decision> = None;
@@ -161,9 +166,9 @@ impl Windows {
                 if t.child || t.is_time_wait() {
                     // Connections and TIME_WAITs are not bindings (see module doc).
                     if allowed.is_none() {
-                        allowed = Some(Decision::ok_by(
-                            "windows.bind.connections-ignored",
-                            format!("{} uses port {port}, but on Windows open connections and TIME_WAITs do not block a new bind", t.who(host.now_ms)),
+                        allowed = Some(Decision::ok_with(
+                            RuleId::WindowsBindConnectionsIgnored,
+                            args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
                         ));
                     }
                     continue;
@@ -182,36 +187,56 @@ impl Windows {
                 } else {
                     "Table 3 (different users)"
                 };
-                let pair = format!(
-                    "{} ({}) then {me} ({})",
-                    t.label,
-                    class_name(&t.bind_opts, tw),
-                    class_name(&s.opts, sw)
-                );
+                // The pair, the table and the address: every table rule's slots.
+                let mut pair: Args = args![
+                    Slot::Other => &t.label,
+                    Slot::Socket => me,
+                    Slot::Table => Arg::Word(table),
+                    Slot::Addr => t.local,
+                ];
+                pair.extend(class_args(
+                    &t.bind_opts,
+                    tw,
+                    Slot::OtherOption,
+                    Slot::OtherPlace,
+                ));
+                pair.extend(class_args(&s.opts, sw, Slot::Option, Slot::Place));
                 match c {
                     Cell::Success => {
                         if allowed
                             .as_ref()
-                            .is_none_or(|d| d.rule == Some("windows.bind.connections-ignored"))
+                            .is_none_or(|d| d.rule == Some(RuleId::WindowsBindConnectionsIgnored))
                         {
                             // Only sockets on the same address share it; a
                             // wildcard and a specific one divide the port.
-                            let (rule, why) = if tw == sw {
-                                ("windows.bind.reuseaddr-shared", format!("{pair} on {}: {table} allows it; SO_REUSEADDR lets {me} share the port, and which socket then gets a connection is undefined", at(t)))
+                            let rule = if tw == sw {
+                                RuleId::WindowsBindReuseaddrShared
                             } else if !tw && sw {
-                                ("windows.bind.wildcard-around-specific", format!("{pair}: {table} allows it; {me} gets every address except {}'s", t.label))
+                                RuleId::WindowsBindWildcardAroundSpecific
                             } else {
-                                ("windows.bind.specific-under-wildcard", format!("{pair}: {table} allows it; a specific address may sit inside the same user's wildcard"))
+                                RuleId::WindowsBindSpecificUnderWildcard
                             };
-                            allowed = Some(Decision::ok_by(rule, why));
+                            allowed = Some(Decision::ok_with(rule, pair));
                         }
                     }
                     Cell::InUse | Cell::Access => {
                         if dual_stack_v4_side(s, space, taddr) {
-                            return Decision::fail(
+                            let table_says = if c == Cell::InUse {
+                                Errno::AddrInUse
+                            } else {
+                                Errno::Access
+                            };
+                            return Decision::fail_with(
                                 Errno::Access,
-                                "windows.bind.dual-stack-exclusive",
-                                format!("{me} is a dual-stack SO_EXCLUSIVEADDRUSE socket binding [::]:{port}, which reserves the port on IPv4 too, where {} holds {}: Microsoft's dual-stack example says WSAEACCES ({table} alone would say {})", t.label, at(t), if c == Cell::InUse { "WSAEADDRINUSE" } else { "WSAEACCES" }),
+                                RuleId::WindowsBindDualStackExclusive,
+                                args![
+                                    Slot::Socket => me,
+                                    Slot::Port => port,
+                                    Slot::Other => &t.label,
+                                    Slot::Addr => t.local,
+                                    Slot::Table => Arg::Word(table),
+                                    Slot::Error => Arg::Word(table_says.windows_name()),
+                                ],
                             );
                         }
                         let errno = if c == Cell::InUse {
@@ -220,22 +245,18 @@ impl Windows {
                             Errno::Access
                         };
                         let rule = if option_class(&t.bind_opts) == 2 {
-                            "windows.bind.exclusive-first"
+                            RuleId::WindowsBindExclusiveFirst
                         } else if option_class(&s.opts) == 2 {
-                            "windows.bind.exclusive-needs-sole-owner"
+                            RuleId::WindowsBindExclusiveNeedsSoleOwner
                         } else if c == Cell::Access && !same {
-                            "windows.bind.other-user"
+                            RuleId::WindowsBindOtherUser
                         } else if c == Cell::Access {
-                            "windows.bind.reuseaddr-needs-first"
+                            RuleId::WindowsBindReuseaddrNeedsFirst
                         } else {
-                            "windows.bind.in-use"
+                            RuleId::WindowsBindInUse
                         };
-                        let code = errno.windows_name();
-                        return Decision::fail(
-                            errno,
-                            rule,
-                            format!("{pair} on {}: {table} says {code}", at(t)),
-                        );
+                        pair.push((Slot::Error, Arg::Word(errno.windows_name())));
+                        return Decision::fail_with(errno, rule, pair);
                     }
                 }
             }
@@ -244,21 +265,20 @@ impl Windows {
     }
 }
 
+/// Windows's constants.
+const PARAMS: OsParams = OsParams {
+    ephemeral: EPHEMERAL,
+    time_wait_ms: TIME_WAIT_MS,
+    default_v6only: true,
+    loopback_is_slash8: true,
+};
+
 impl OsRules for Windows {
     fn os(&self) -> Os {
         Os::Windows
     }
-    fn ephemeral_range(&self) -> (u16, u16) {
-        EPHEMERAL
-    }
-    fn time_wait_ms(&self) -> u64 {
-        TIME_WAIT_MS
-    }
-    fn default_v6only(&self) -> bool {
-        true
-    }
-    fn loopback_is_slash8(&self) -> bool {
-        true
+    fn params(&self) -> &'static OsParams {
+        &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
@@ -274,20 +294,21 @@ impl OsRules for Windows {
             _ => false,
         };
         if on && clash {
-            return Decision::fail(
+            let has = if s.opts.exclusive {
+                "SO_EXCLUSIVEADDRUSE"
+            } else {
+                "SO_REUSEADDR"
+            };
+            return Decision::fail_with(
                 Errno::Inval,
-                "windows.setsockopt.reuseaddr-with-exclusive",
-                format!("{} already has {}; SO_REUSEADDR and SO_EXCLUSIVEADDRUSE cannot both be set on one socket", s.label, if s.opts.exclusive { "SO_EXCLUSIVEADDRUSE" } else { "SO_REUSEADDR" }),
+                RuleId::WindowsSetsockoptReuseaddrWithExclusive,
+                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(has)],
             );
         }
         if s.local.is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse) {
-            return Decision::ok_by(
-                "windows.setsockopt.after-bind",
-                format!(
-                    "{} is already bound; {} only has an effect when set before bind()",
-                    s.label,
-                    opt.name()
-                ),
+            return Decision::ok_with(
+                RuleId::WindowsSetsockoptAfterBind,
+                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(opt.name())],
             );
         }
         Decision::ok()
@@ -295,34 +316,35 @@ impl OsRules for Windows {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         if s.local.is_some() {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::Inval,
-                "windows.bind.already-bound",
-                format!("{} is already bound to {}", s.label, at(s)),
+                RuleId::WindowsBindAlreadyBound,
+                args![Slot::Socket => &s.label, Slot::Addr => s.local],
             ));
         }
         if let IpAddr::V6(a) = addr.ip {
             if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
-                return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, "windows.bind.mapped-on-v6only", format!("{} is IPV6_V6ONLY (Windows' default), so the v4-mapped address {} is not a local address it can bind", s.label, addr.ip)));
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::AddrNotAvail,
+                    RuleId::WindowsBindMappedOnV6only,
+                    args![Slot::Socket => &s.label, Slot::Ip => addr.ip],
+                ));
             }
         }
         if !host.is_local(addr.ip) {
-            return BindAnswer::fail(Decision::fail(
+            return BindAnswer::fail(Decision::fail_with(
                 Errno::AddrNotAvail,
-                "windows.bind.addr-not-local",
-                format!(
-                    "{} is not an address of this host (add it with `iface`)",
-                    addr.ip
-                ),
+                RuleId::WindowsBindAddrNotLocal,
+                args![Slot::Ip => addr.ip],
             ));
         }
         if addr.port == 0 {
-            let (lo, hi) = EPHEMERAL;
+            let (lo, hi) = PARAMS.ephemeral;
             return BindAnswer::ephemeral(
                 (lo..=hi).find(|&p| !host.port_in_use(p)),
                 Errno::AddrInUse,
-                "windows.bind.ephemeral-exhausted",
-                EPHEMERAL,
+                RuleId::WindowsBindEphemeralExhausted,
+                PARAMS.ephemeral,
                 addr.ip,
             );
         }
@@ -338,45 +360,34 @@ impl OsRules for Windows {
 
     fn listen(&self, _host: &Host, s: &Socket) -> Decision {
         match s.state {
-            State::Unbound => Decision::fail(
+            State::Unbound => Decision::fail_with(
                 Errno::Inval,
-                "windows.listen.unbound",
-                format!(
-                    "{} is not bound; Windows requires bind() before listen()",
-                    s.label
-                ),
+                RuleId::WindowsListenUnbound,
+                args![Slot::Socket => &s.label],
             ),
-            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail(
+            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail_with(
                 Errno::IsConn,
-                "windows.listen.connected",
-                format!("{} is connected", s.label),
+                RuleId::WindowsListenConnected,
+                args![Slot::Socket => &s.label],
             ),
             _ => Decision::ok(),
         }
     }
 
     fn connect_on_listener(&self, _s: &Socket) -> Decision {
-        Decision::fail(
-            Errno::Inval,
-            "windows.connect.on-listener",
-            "a listening socket cannot connect (Winsock answers WSAEINVAL)",
-        )
+        Decision::fail_with(Errno::Inval, RuleId::WindowsConnectOnListener, args![])
     }
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
-        Decision::fail(
+        Decision::fail_with(
             Errno::AddrInUse,
-            "windows.connect.tuple-taken",
-            format!(
-                "{} already uses {}; the same 4-tuple cannot connect twice",
-                existing.who(host.now_ms),
-                existing.tuple()
-            ),
+            RuleId::WindowsConnectTupleTaken,
+            args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
         )
     }
 
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
-        let (lo, hi) = EPHEMERAL;
+        let (lo, hi) = PARAMS.ephemeral;
         (lo..=hi)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| !host.port_in_use(p))
@@ -397,35 +408,31 @@ impl OsRules for Windows {
                 0 => continue,
                 1 => {
                     let s = class[0];
-                    let why = if wildcard {
-                        format!(
-                            "{} listens on {}, the only listener for {dst}",
-                            s.label,
-                            at(s)
-                        )
-                    } else {
-                        format!("{} is listening on exactly {}; a specific address takes its traffic before any wildcard", s.label, at(s))
-                    };
+                    let rule = RuleId::WindowsRouteListener;
+                    let args =
+                        args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst];
                     return Route::To {
                         listener: s.id,
-                        rule: "windows.route.listener",
-                        why,
+                        rule,
+                        why: render_why(rule, if wildcard { "wildcard" } else { "" }, args),
                     };
                 }
                 _ => {
-                    let names: Vec<&str> = class.iter().map(|s| s.label.as_str()).collect();
+                    let names: Vec<String> = class.iter().map(|s| s.label.clone()).collect();
+                    let rule = RuleId::WindowsRouteUndefined;
+                    let args = args![
+                        Slot::Sockets => Arg::NamesAnd(names),
+                        Slot::Addr => class[0].local,
+                    ];
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id).collect(),
-                        rule: "windows.route.undefined",
-                        why: format!("{} share {} through SO_REUSEADDR; Microsoft documents which one accepts as non-deterministic", names.join(" and "), at(class[0])),
+                        rule,
+                        why: render_why(rule, "", args),
                     };
                 }
             }
         }
-        Route::Refused {
-            rule: "common.route.no-listener",
-            why: format!("nothing is listening on {dst}"),
-        }
+        common::no_listener(dst)
     }
 }
 
@@ -441,12 +448,17 @@ mod tests {
         }
     }
 
-    fn rules_of(text: &str) -> Vec<(String, Option<&'static str>)> {
+    fn rules_of(text: &str) -> Vec<(String, Option<RuleId>)> {
         let s = crate::parse(text).expect("a valid scenario");
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| (st.result, st.rule))
+            .map(|st| {
+                (
+                    st.result_name().to_string(),
+                    st.rule.and_then(RuleId::from_id),
+                )
+            })
             .collect()
     }
 
@@ -455,7 +467,10 @@ mod tests {
         let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
         assert_eq!(
             r[8],
-            ("WSAEADDRINUSE".into(), Some("windows.bind.exclusive-first"))
+            (
+                "WSAEADDRINUSE".into(),
+                Some(RuleId::WindowsBindExclusiveFirst)
+            )
         );
         // Once S is closed, its accepted connection still holds the port.
         let r = rules_of("os windows\nsocket S tcp\nset S SO_EXCLUSIVEADDRUSE\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S c\nclose S\nsocket T tcp\nset T SO_EXCLUSIVEADDRUSE\nbind T 0.0.0.0:8000\n");
@@ -463,7 +478,7 @@ mod tests {
             r[9],
             (
                 "WSAEADDRINUSE".into(),
-                Some("windows.bind.exclusive-lingering")
+                Some(RuleId::WindowsBindExclusiveLingering)
             )
         );
     }
@@ -479,7 +494,7 @@ mod tests {
             r[5],
             (
                 "WSAEACCES".into(),
-                Some("windows.bind.dual-stack-exclusive")
+                Some(RuleId::WindowsBindDualStackExclusive)
             )
         );
         let r = rules_of(&format!(
@@ -489,7 +504,7 @@ mod tests {
             r[5],
             (
                 "WSAEADDRINUSE".into(),
-                Some("windows.bind.exclusive-needs-sole-owner")
+                Some(RuleId::WindowsBindExclusiveNeedsSoleOwner)
             )
         );
         // Not exclusive: Table 2 (default specific, default wildcard) allows it.

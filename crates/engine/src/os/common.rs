@@ -1,0 +1,216 @@
+//! What every OS decides the same way: the `common.*` rules. The host looks
+//! these up and applies them; it builds no decision of its own. Each
+//! function takes the facts it needs and answers with a [`Decision`] (or
+//! `None` when the rule does not apply).
+
+use std::net::IpAddr;
+
+use crate::addr::{as_v4, v4_mapped, SockAddr};
+use crate::args;
+use crate::errno::Errno;
+use crate::host::{Socket, State};
+use crate::os::{Decision, OsRules, Route};
+use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::scenario::SockOpt;
+
+/// A step names a socket that an earlier failed step never created.
+pub(crate) fn no_such_socket(name: &str) -> Decision {
+    Decision::fail_with(
+        Errno::BadF,
+        RuleId::CommonNoSuchSocket,
+        args![Slot::Socket => name],
+    )
+}
+
+/// A `wait` ended these TIME_WAITs (none: plain success).
+pub(crate) fn time_wait_expired(gone: Vec<String>) -> Decision {
+    if gone.is_empty() {
+        return Decision::ok();
+    }
+    Decision::ok_with(RuleId::CommonTimeWaitExpired, args![Slot::Sockets => gone])
+}
+
+/// setsockopt() before the OS's own checks: an option the OS lacks, and
+/// IPV6_V6ONLY on an IPv4 socket or after bind().
+pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Option<Decision> {
+    if !rules.supports(opt) {
+        return Some(Decision::fail_with(
+            Errno::NoProtoOpt,
+            RuleId::CommonSetsockoptUnsupported,
+            args![
+                Slot::Os => Arg::Word(rules.os().display()),
+                Slot::Option => Arg::Word(opt.name()),
+                Slot::Socket => &s.label,
+            ],
+        ));
+    }
+    if opt == SockOpt::Ipv6V6Only {
+        if !s.is_v6() {
+            return Some(Decision::fail_with(
+                Errno::NoProtoOpt,
+                RuleId::CommonSetsockoptV6onlyOnIpv4,
+                args![Slot::Socket => &s.label],
+            ));
+        }
+        if s.local.is_some() {
+            return Some(Decision::fail_with(
+                Errno::Inval,
+                RuleId::CommonSetsockoptV6onlyAfterBind,
+                args![Slot::Socket => &s.label],
+            ));
+        }
+    }
+    None
+}
+
+/// listen() bound an unbound socket to the wildcard and `port`.
+pub(crate) fn listen_autobind(name: &str, port: u16) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonListenAutobind,
+        args![Slot::Socket => name, Slot::Port => port],
+    )
+}
+
+/// accept() on a socket that is not listening, or with nothing queued.
+pub(crate) fn accept(s: &Socket) -> Option<Decision> {
+    if !s.is_listening() {
+        return Some(Decision::fail_with(
+            Errno::Inval,
+            RuleId::CommonAcceptNotListening,
+            args![Slot::Socket => &s.label, Slot::State => Arg::Word(s.state.label())],
+        ));
+    }
+    s.queue.is_empty().then(|| {
+        Decision::fail_with(
+            Errno::WouldBlock,
+            RuleId::CommonAcceptEmptyQueue,
+            args![Slot::Socket => &s.label],
+        )
+    })
+}
+
+/// connect() refusals every OS shares, before any address is chosen: a
+/// listener (the OS words it), a connected socket, a v6-only socket to IPv4 (the OS words it), a socket
+/// bound to a v4-mapped address to native IPv6.
+pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -> Option<Decision> {
+    if s.state == State::Listening {
+        return Some(rules.connect_on_listener(s));
+    }
+    if matches!(s.state, State::Connected | State::Reset) {
+        return Some(Decision::fail_with(
+            Errno::IsConn,
+            RuleId::CommonConnectAlreadyConnected,
+            args![Slot::Socket => &s.label],
+        ));
+    }
+    if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
+        return Some(rules.connect_v6only_to_ipv4(s, dst));
+    }
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local.map(|l| l.ip), dst.ip) {
+        if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
+            return Some(Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::CommonConnectMappedToIpv6,
+                args![Slot::Socket => &s.label, Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+            ));
+        }
+    }
+    None
+}
+
+/// connect() to an address no interface can reach.
+pub(crate) fn connect_no_route(dst: SockAddr) -> Decision {
+    Decision::fail_with(
+        Errno::NetUnreach,
+        RuleId::CommonConnectNoRoute,
+        args![Slot::Dst => dst],
+    )
+}
+
+/// connect() found no ephemeral port for this source and destination.
+pub(crate) fn connect_ephemeral_exhausted(src: IpAddr, dst: SockAddr) -> Decision {
+    Decision::fail_with(
+        Errno::AddrNotAvail,
+        RuleId::CommonConnectEphemeralExhausted,
+        args![Slot::Ip => src, Slot::Dst => dst],
+    )
+}
+
+/// The new SYN reset `who`, the stale other end of the same 4-tuple.
+pub(crate) fn connect_stale_end_reset(
+    who: &str,
+    local: SockAddr,
+    dst: SockAddr,
+    name: &str,
+) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonConnectStaleEndReset,
+        args![
+            Slot::Other => who,
+            Slot::Local => local,
+            Slot::Dst => dst,
+            Slot::Socket => name,
+        ],
+    )
+}
+
+/// TCP simultaneous open: the socket's SYN meets itself.
+pub(crate) fn connect_self(name: &str, local: SockAddr, dst: SockAddr) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonConnectSelfConnect,
+        args![Slot::Socket => name, Slot::Local => local, Slot::Dst => dst],
+    )
+}
+
+/// connect() to an address off this host: a remote server is assumed.
+pub(crate) fn connect_remote(dst: SockAddr, local: SockAddr) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonConnectRemote,
+        args![Slot::Dst => dst, Slot::Local => local],
+    )
+}
+
+/// An active close: the socket's end stays in TIME_WAIT.
+pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonCloseTimeWait,
+        args![
+            Slot::Socket => &s.label,
+            Slot::Local => s.local,
+            Slot::Remote => s.remote,
+            Slot::Seconds => seconds,
+        ],
+    )
+}
+
+/// connect() from an IPV6_V6ONLY socket to IPv4: ENETUNREACH (Linux,
+/// Windows; the BSDs word their own).
+pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
+    Decision::fail_with(
+        Errno::NetUnreach,
+        RuleId::CommonConnectV6onlyToIpv4,
+        args![Slot::Socket => &s.label, Slot::Dst => dst],
+    )
+}
+
+/// Nothing listens where the SYN arrives: a reset.
+pub(crate) fn no_listener(dst: SockAddr) -> Route {
+    let rule = RuleId::CommonRouteNoListener;
+    Route::Refused {
+        rule,
+        why: render_why(rule, "", args![Slot::Dst => dst]),
+    }
+}
+
+/// Nothing listens, but these sockets are bound to the port.
+pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route {
+    let rule = RuleId::CommonRouteNoListener;
+    Route::Refused {
+        rule,
+        why: render_why(
+            rule,
+            "bound",
+            args![Slot::Dst => dst, Slot::Sockets => bound],
+        ),
+    }
+}
