@@ -11,7 +11,7 @@
 //! blanked first, then braces are matched and classified by what precedes
 //! them. The checks on made-up components below keep it honest.
 
-use std::path::Path;
+mod common;
 
 /// Source with comments, strings and char literals blanked (same length,
 /// so positions still point at the right lines).
@@ -236,31 +236,11 @@ fn is_closure_or_macro(code: &str, at: usize) -> bool {
     before.ends_with('|') || before.ends_with('!') || before.ends_with("move")
 }
 
-/// Every `.rs` file under `dir`, in its subdirectories too.
-fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_component_calls_its_hooks_unconditionally() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
-    let mut files = Vec::new();
-    sources(&dir, &mut files);
-    files.sort();
     let mut components = 0;
-    for f in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
-    {
-        let src = std::fs::read_to_string(f).unwrap();
+    for (f, src) in common::app_sources() {
         components += src.matches("#[function_component").count() + src.matches("#[hook]").count();
         for (line, msg) in check(&src) {
             all.push(format!("{}:{line}: {msg}", f.display()));
