@@ -8,10 +8,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::components::{
-    copy_link, default_os, derive, export_program, Editor, HostView, OsTable, Stepper,
-};
+use crate::hooks::use_sandbox;
 use crate::state::{Action, Sandbox};
+use crate::views::{Editor, HostView, OsTable, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
 pub(crate) enum Command {
@@ -77,16 +76,11 @@ fn detail(pairs: &[(&str, JsValue)]) -> JsValue {
 
 #[function_component(Lab)]
 pub(crate) fn lab(p: &LabProps) -> Html {
-    let state = use_reducer({
+    let sb = use_sandbox({
         let initial = p.initial.clone();
         move || initial
     });
-    let derived = {
-        let (text, oses) = (state.text.clone(), state.oses.clone());
-        use_memo((text, oses), |(t, o)| derive(t, o))
-    };
-    let total = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
-    let step = state.step.min(total);
+    let (state, derived, step, total) = (&sb.state, &sb.derived, sb.step, sb.total);
 
     // The host page's commands arrive here.
     {
@@ -143,17 +137,11 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         });
     }
 
-    let on_goto = use_callback(state.dispatcher(), |n: usize, d| {
-        d.dispatch(Action::GoTo(n))
-    });
-    let on_text = use_callback(state.dispatcher(), |t: String, d| {
-        d.dispatch(Action::SetText(t))
-    });
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
-    let on_copy = copy_link(state.dispatcher(), open_link.clone(), "Link copied.");
-    let on_export = export_program(state.dispatcher(), derived.parsed.as_ref().ok().cloned());
+    let on_copy = sb.on_copy(open_link.clone(), "Link copied.");
+    let on_export = sb.on_export();
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
-    let shown_os = default_os(&derived.parsed, &state.oses);
+    let shown_os = derived.default_os(&state.oses);
     html! {
         <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
             <div class="widget-head">
@@ -174,15 +162,15 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             if !p.readonly {
                 <details class="widget-edit" open={derived.parsed.is_err()}>
                     <summary>{"Edit the scenario"}</summary>
-                    <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text} />
+                    <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                 </details>
             }
             if let (Some(note), true) = (&p.note, derived.parsed.is_ok()) {
                 <p class="lab-note">{ note.clone() }</p>
             }
             if derived.parsed.is_ok() {
-                <Stepper step={step} total={total} on_goto={on_goto.clone()} on_copy={on_copy} on_export={on_export} />
-                <OsTable derived={derived.clone()} step={step} on_goto={on_goto} />
+                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} />
+                <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} />
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
                 }

@@ -10,16 +10,18 @@
 // fields) unused; the full build checks them as usual.
 #![cfg_attr(not(feature = "course"), allow(dead_code))]
 
-mod components;
+mod browser;
 #[cfg(feature = "course")]
 mod course;
+mod hooks;
 mod lab;
-#[cfg(feature = "course")]
-mod markdown;
 mod nav;
+mod root;
 mod route;
+mod sandbox;
 mod state;
 mod store;
+mod views;
 mod widget;
 
 pub use widget::Widget;
@@ -38,57 +40,9 @@ pub fn run_sandbox() {
         Some(root) => {
             // Replace the "Loading…" placeholder.
             root.set_inner_html("");
-            yew::Renderer::<Root>::with_root(root).render();
+            yew::Renderer::<root::Root>::with_root(root).render();
         }
         None => web_sys::console::error_1(&"bindlab: no #app element on the page".into()),
-    }
-}
-
-/// The page: the sandbox or a course page, chosen by the fragment, with
-/// the learner's progress provided to both (the sandbox shows "continue").
-#[yew::function_component(Root)]
-fn root() -> yew::Html {
-    use yew::prelude::*;
-    let route = use_state(|| route::Route::from_hash(&components::location_hash()));
-    {
-        let route = route.clone();
-        use_effect_with((), move |_| {
-            let cb = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-                nav::NAVIGATED.with(|n| n.set(true));
-                route.set(route::Route::from_hash(&components::location_hash()))
-            });
-            let w = web_sys::window();
-            if let Some(w) = &w {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
-                );
-            }
-            move || {
-                if let Some(w) = w {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
-                    );
-                }
-            }
-        });
-    }
-    let store = use_reducer(store::Store::load);
-    {
-        let d = store.dispatcher();
-        use_effect_with((), move |_| store::follow_other_tabs(d));
-    }
-    html! {
-        <ContextProvider<nav::StoreHandle> context={store}>
-            { match &*route {
-                route::Route::Sandbox => html! { <components::App /> },
-                #[cfg(feature = "course")]
-                r => html! { <course::CoursePage route={r.clone()} /> },
-                #[cfg(not(feature = "course"))]
-                _ => html! { <nav::CourseReload /> },
-            } }
-        </ContextProvider<nav::StoreHandle>>
     }
 }
 

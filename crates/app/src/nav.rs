@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::components::window;
+use crate::browser::dom::window;
 use crate::route::{chapter, Route};
 use crate::store::Store;
 
@@ -16,16 +16,14 @@ pub(crate) fn use_store() -> StoreHandle {
     use_context::<StoreHandle>().expect("the root provides the store")
 }
 
-thread_local! {
-    /// Set once the reader has moved from the page they arrived on.
-    pub(crate) static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+/// Whether the reader has moved from the page they arrived on (the root
+/// provides it): a page focuses its heading only then.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct Navigated(pub(crate) bool);
 
-/// The tab's title, so history, bookmarks and screen readers name the page.
-pub(crate) fn set_title(title: &str) {
-    if let Some(d) = window().and_then(|w| w.document()) {
-        d.set_title(title);
-    }
+#[hook]
+pub(crate) fn use_navigated() -> bool {
+    use_context::<Navigated>().is_some_and(|n| n.0)
 }
 
 /// Where "Continue" goes: the chapter the reader was last on, or, once that

@@ -104,29 +104,16 @@ impl Store {
     }
 }
 
-/// Follows what other tabs write: every write there is a merge with
-/// storage, so storage holds everything every tab did; a tab adopts it.
-/// (The `storage` event fires only in the other tabs of the browser.)
-pub fn follow_other_tabs(d: yew::UseReducerDispatcher<Store>) -> impl FnOnce() {
-    use wasm_bindgen::JsCast;
-    let cb =
-        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-            let key = js_sys::Reflect::get(&e, &"key".into())
-                .ok()
-                .and_then(|k| k.as_string());
-            // `key` is null when another tab cleared all of storage.
-            if key.as_deref().is_none_or(|k| k == KEY) {
-                d.dispatch(StoreAction::Sync);
-            }
-        });
-    let w = web_sys::window();
-    if let Some(w) = &w {
-        let _ = w.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
-    }
-    move || {
-        if let Some(w) = w {
-            let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
-        }
+/// Follows what other tabs write (a `storage` event at the window): every
+/// write there is a merge with storage, so storage holds everything every
+/// tab did; a tab adopts it. (The event fires only in the other tabs.)
+pub fn other_tab_wrote(d: &yew::UseReducerDispatcher<Store>, e: &web_sys::Event) {
+    let key = js_sys::Reflect::get(e, &"key".into())
+        .ok()
+        .and_then(|k| k.as_string());
+    // `key` is null when another tab cleared all of storage.
+    if key.as_deref().is_none_or(|k| k == KEY) {
+        d.dispatch(StoreAction::Sync);
     }
 }
 

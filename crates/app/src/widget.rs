@@ -10,13 +10,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use bindlab_engine::permalink::Permalink;
 use bindlab_engine::Os;
 use wasm_bindgen::prelude::*;
 use yew::{AppHandle, AttrValue};
 
 use crate::lab::{Command, Lab, LabProps, Mailbox};
-use crate::state::{Notice, Sandbox};
+use crate::state::Sandbox;
 
 /// One widget, as JavaScript holds it.
 #[wasm_bindgen]
@@ -59,20 +58,11 @@ impl Widget {
         }
         initial.step = step as usize;
         if !permalink.is_empty() {
-            match Permalink::decode(&permalink) {
-                Ok(p) => {
-                    initial.text = p.text;
-                    initial.oses = p.oses;
-                    initial.step = p.step;
-                }
-                Err(e) => {
-                    initial.text = String::new();
-                    initial.notice = Some(Notice {
-                        text: format!("The link could not be opened: {e}"),
-                        error: true,
-                    });
-                }
-            }
+            initial = match Sandbox::from_permalink(&permalink) {
+                Ok(s) => s,
+                // The attribute's OSes stay: the table keeps its columns.
+                Err(e) => initial.failed(e),
+            };
         }
         let mailbox: Mailbox = Rc::new(RefCell::new(None));
         let props = LabProps {

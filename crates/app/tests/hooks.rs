@@ -1,4 +1,4 @@
-//! Every component calls its hooks unconditionally, in the same order on
+//! Every component, and every custom `#[hook]`, calls its hooks unconditionally, in the same order on
 //! every render. Yew checks this only in debug builds, by panicking ("Hooks
 //! are called conditionally"): a component that returns early before a
 //! `use_*` call works in the release site and freezes `cargo xtask serve`'s
@@ -11,7 +11,7 @@
 //! blanked first, then braces are matched and classified by what precedes
 //! them. The checks on made-up components below keep it honest.
 
-use std::path::Path;
+mod common;
 
 /// Source with comments, strings and char literals blanked (same length,
 /// so positions still point at the right lines).
@@ -142,7 +142,11 @@ fn check(src: &str) -> Vec<(usize, String)> {
     let line_of = |pos: usize| code[..pos].matches('\n').count() + 1;
     let mut problems = Vec::new();
     let mut search = 0;
-    while let Some(found) = code[search..].find("#[function_component") {
+    while let Some((found, _)) = ["#[function_component", "#[hook]"]
+        .iter()
+        .filter_map(|a| code[search..].find(a).map(|p| (p, *a)))
+        .min()
+    {
         let attr = search + found;
         search = attr + 1;
         // The body: the first `{` after `fn` (the signature has no braces).
@@ -234,21 +238,10 @@ fn is_closure_or_macro(code: &str, at: usize) -> bool {
 
 #[test]
 fn every_component_calls_its_hooks_unconditionally() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
     let mut components = 0;
-    for f in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
-    {
-        let src = std::fs::read_to_string(f).unwrap();
-        components += src.matches("#[function_component").count();
+    for (f, src) in common::app_sources() {
+        components += src.matches("#[function_component").count() + src.matches("#[hook]").count();
         for (line, msg) in check(&src) {
             all.push(format!("{}:{line}: {msg}", f.display()));
         }
@@ -290,6 +283,15 @@ fn c(p: &P) -> Html {
     html! {}
 }"#;
     assert_eq!(check(in_closure).len(), 1);
+    // A custom hook obeys the same rule as a component.
+    let hook = r#"
+#[hook]
+fn use_thing(on: bool) -> u32 {
+    if !on { return 0; }
+    let s = use_state(|| 1);
+    *s
+}"#;
+    assert_eq!(check(hook).len(), 1, "{:?}", check(hook));
     // Fine: hooks first, blocks that always run, a return inside a closure
     // or html!, then an early return with no hook after it.
     let fine = r#"

@@ -1,0 +1,175 @@
+//! A challenge: the reader writes a scenario, the engine checks its goal.
+
+use std::rc::Rc;
+
+use bindlab_course::goal::{self, Verdict};
+use bindlab_course::Challenge;
+use yew::prelude::*;
+
+use super::confirm::ConfirmButton;
+use super::markdown;
+use crate::nav::use_store;
+use crate::state::Derived;
+use crate::store::{read_draft, write_draft, StoreAction};
+use crate::views::{Editor, OsTable};
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct ChallengeProps {
+    pub(crate) lesson: &'static str,
+    pub(crate) index: u8,
+    /// How many challenges the lesson has (all met = lesson done).
+    pub(crate) of: u8,
+    pub(crate) challenge: Rc<Challenge>,
+    pub(crate) solved: bool,
+    pub(crate) shown: bool,
+}
+
+pub(crate) fn draft_key(lesson: &str, k: u8) -> String {
+    format!("bindlab.draft.{lesson}.{k}")
+}
+
+#[function_component(ChallengeView)]
+pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
+    let store = use_store();
+    let c = p.challenge.clone();
+    let key = draft_key(p.lesson, p.index);
+    let text = use_state(|| read_draft(&key).unwrap_or_else(|| c.start.clone()));
+    // A challenge met before (another visit, another tab) shows its
+    // checklist checked, not "not checked yet".
+    let verdicts = use_state(|| {
+        let draft = read_draft(&key).unwrap_or_else(|| c.start.clone());
+        p.solved
+            .then(|| goal::check(&draft, c.os, &c.requirements))
+            .filter(|v| v.as_ref().is_ok_and(|l| l.iter().all(|r| r.met)))
+    });
+    let hints = use_state(|| 0usize);
+    let base = format!("{}-c{}", p.lesson, p.index);
+    let derived = {
+        let os = c.os;
+        use_memo((*text).clone(), move |t| Derived::new(t, &[os]))
+    };
+    let steps = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
+
+    let on_text = {
+        let (text, verdicts, key) = (text.clone(), verdicts.clone(), key.clone());
+        Callback::from(move |t: String| {
+            write_draft(&key, &t);
+            text.set(t);
+            verdicts.set(None);
+        })
+    };
+    let check = {
+        let (text, verdicts, store, c) = (text.clone(), verdicts.clone(), store.clone(), c.clone());
+        let (lesson, k, of) = (p.lesson, p.index, p.of);
+        Callback::from(move |_| {
+            let v = goal::check(&text, c.os, &c.requirements);
+            if let Ok(list) = &v {
+                if list.iter().all(|r| r.met) {
+                    store.dispatch(StoreAction::Solved {
+                        lesson: lesson.into(),
+                        k,
+                        of,
+                    });
+                }
+            }
+            verdicts.set(Some(v));
+        })
+    };
+    let hint = {
+        let hints = hints.clone();
+        Callback::from(move |_| hints.set(*hints + 1))
+    };
+    let show = {
+        let store = store.clone();
+        let (lesson, k) = (p.lesson, p.index);
+        Callback::from(move |_| {
+            store.dispatch(StoreAction::Shown {
+                lesson: lesson.into(),
+                k,
+            })
+        })
+    };
+    let use_solution = {
+        let (on_text, c) = (on_text.clone(), c.clone());
+        Callback::from(move |_| on_text.emit(c.solution.clone()))
+    };
+    let restart = {
+        let (on_text, c) = (on_text.clone(), c.clone());
+        Callback::from(move |_| on_text.emit(c.start.clone()))
+    };
+
+    let results: Option<&Vec<Verdict>> = verdicts.as_ref().and_then(|v| v.as_ref().ok());
+    let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
+    html! {
+        <section class="challenge pane" aria-labelledby={format!("{base}-h")}>
+            <h2 id={format!("{base}-h")}>{"Challenge"}
+                if p.solved { <span class="status done">{" — met ✓"}</span> }</h2>
+            <p class="goal">{ markdown::inline(&c.goal) }</p>
+            <p class="muted">{ format!("Checked on {}. Any scenario that meets every requirement passes.", c.os.display()) }</p>
+            <h3 id={format!("{base}-req")}>{"Requirements"}</h3>
+            <ul class="checklist" aria-labelledby={format!("{base}-req")}>
+                { for c.requirements.iter().enumerate().map(|(i, r)| {
+                    let v = results.and_then(|list| list.get(i));
+                    let (class, mark, state) = match v {
+                        None if p.solved => ("met", "✓", "met when you last checked"),
+                        None => ("unknown", "○", "not checked yet"),
+                        Some(v) if v.met => ("met", "✓", "met"),
+                        Some(_) => ("unmet", "✗", "not met"),
+                    };
+                    html! {
+                        <li class={class}>
+                            <span class="mark" aria-hidden="true">{ mark }</span>
+                            <span class="sr-only">{ format!("{state}: ") }</span>
+                            { markdown::inline(&goal::describe(r)) }
+                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&v.detail) }</span> }
+                        </li>
+                    }
+                }) }
+            </ul>
+            <Editor id={AttrValue::from(base.clone())} label="Your scenario for this challenge" text={(*text).clone()}
+                problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text.clone()} />
+            <div class="row actions">
+                <button type="button" class="primary" onclick={check}>{"Check"}</button>
+                if *hints < c.hints.len() {
+                    <button type="button" onclick={hint}>{ format!("Hint ({} of {})", *hints + 1, c.hints.len()) }</button>
+                }
+                <button type="button" class="quiet" onclick={restart}>{"Start again"}</button>
+                if !p.shown {
+                    <ConfirmButton label="Show the solution…" question="Show the reference solution? It is worth trying the hints first."
+                        yes="Show it" no="Not yet" on_yes={show} focus_yes=true />
+                }
+            </div>
+            if *hints > 0 {
+                <ol class="hints" aria-label="Hints">
+                    { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(h) }</li> }) }
+                </ol>
+            }
+            <div class="verdict" role="status">
+                { match (verdicts.as_ref(), failing) {
+                    (Some(Err(e)), _) => html! { <p class="err">{ format!("Cannot check yet: {e}") }</p> },
+                    (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ format!("All {} requirements are met — challenge complete.", c.requirements.len()) }</p> },
+                    (Some(Ok(list)), Some(n)) => {
+                        let first = list.iter().find(|v| !v.met);
+                        html! { <p class="err">{ format!("Not yet: {n} of {} requirements not met. ", list.len()) }
+                            if let Some(v) = first { { markdown::inline(&goal::describe(&v.requirement)) }{" ("}{ markdown::inline(&v.detail) }{")"} }
+                        </p> }
+                    }
+                    _ => html! {},
+                } }
+            </div>
+            if p.shown {
+                <div class="solution">
+                    <h3>{"Reference solution"}</h3>
+                    <pre class="code-block"><code>{ &c.solution }</code></pre>
+                    <button type="button" onclick={use_solution}>{"Put it in the editor"}</button>
+                </div>
+            }
+            if derived.parsed.is_ok() && steps > 0 {
+                <details class="attempt">
+                    <summary>{ format!("What your scenario does on {}", c.os.display()) }</summary>
+                    <OsTable derived={derived.clone()} step={steps} on_goto={Callback::noop()} />
+                </details>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,51 @@
+//! The cheat sheet, computed by the engine.
+
+use bindlab_engine::cheatsheet;
+use bindlab_engine::permalink::Permalink;
+use bindlab_engine::{print, Os};
+use yew::prelude::*;
+
+use crate::route::Route;
+
+/// The OS × option matrix, computed by the engine now (never typed), each
+/// cell linked to the rule that decided it, each row to its scenario.
+#[function_component(CheatSheet)]
+pub(crate) fn cheat_sheet() -> Html {
+    let rows = use_memo((), |_| cheatsheet::matrix());
+    let situations = cheatsheet::Situation::ALL;
+    html! {
+        <div class="cheatsheet">
+        { for situations.iter().map(|sit| {
+            let mine: Vec<_> = rows.iter().filter(|r| r.situation == *sit).collect();
+            html! {
+                <div class="table-wrap">
+                <table class="outcomes cheat">
+                    <caption>{ format!("What the second bind() returns — {}", sit.label()) }</caption>
+                    <thead><tr><th scope="col">{"Options"}</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{"Scenario"}</span></th></tr></thead>
+                    <tbody>
+                    { for mine.iter().map(|row| {
+                        let link = Permalink { text: print(&row.scenario), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
+                        html! {
+                            <tr>
+                                <th scope="row">{ row.options.label() }</th>
+                                { for row.cells.iter().map(|cell| match (cell.result, cell.rule) {
+                                    (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
+                                    (Some(r), Some(rule)) => html! {
+                                        <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
+                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ r.name(cell.os) }</a>
+                                        </td>
+                                    },
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ r.name(cell.os) }</td> },
+                                }) }
+                                <td><a href={format!("#{}", link.encode())}>{"open"}<span class="sr-only">{ format!(" the scenario: {}, {}", sit.label(), row.options.label()) }</span></a></td>
+                            </tr>
+                        }
+                    }) }
+                    </tbody>
+                </table>
+                </div>
+            }
+        }) }
+        </div>
+    }
+}

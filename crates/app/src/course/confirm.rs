@@ -1,0 +1,59 @@
+//! A button that asks first.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct ConfirmProps {
+    pub(crate) label: AttrValue,
+    pub(crate) question: AttrValue,
+    pub(crate) yes: AttrValue,
+    pub(crate) no: AttrValue,
+    pub(crate) on_yes: Callback<()>,
+    /// Focus "yes" when asking (the reader just asked for it); else "no"
+    /// (the safe answer to a destructive question).
+    #[prop_or_default]
+    pub(crate) focus_yes: bool,
+}
+
+/// A button that asks first, inline (no browser dialog): the question, then
+/// "yes" and "no", with the focus on one of them for keyboard readers.
+#[function_component(ConfirmButton)]
+pub(crate) fn confirm_button(p: &ConfirmProps) -> Html {
+    let open = use_state(|| false);
+    let (yes_ref, no_ref) = (use_node_ref(), use_node_ref());
+    {
+        let target = if p.focus_yes {
+            yes_ref.clone()
+        } else {
+            no_ref.clone()
+        };
+        use_effect_with(*open, move |open| {
+            if *open {
+                if let Some(b) = target.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
+    let set = |v: bool| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(v))
+    };
+    if !*open {
+        return html! { <button type="button" class="quiet" onclick={set(true)}>{ p.label.clone() }</button> };
+    }
+    let yes = {
+        let (open, cb) = (open.clone(), p.on_yes.clone());
+        Callback::from(move |_: MouseEvent| {
+            open.set(false);
+            cb.emit(());
+        })
+    };
+    html! {
+        <div class="confirm" role="group" aria-label={p.question.clone()}>
+            <p>{ p.question.clone() }</p>
+            <button type="button" class="primary" ref={yes_ref} onclick={yes}>{ p.yes.clone() }</button>
+            {" "}<button type="button" ref={no_ref} onclick={set(false)}>{ p.no.clone() }</button>
+        </div>
+    }
+}

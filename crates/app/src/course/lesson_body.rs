@@ -1,0 +1,106 @@
+//! A chapter's blocks: prose, live scenarios, predictions, challenges,
+//! the cheat sheet.
+
+use std::rc::Rc;
+
+use bindlab_course::{predict_oses, Block};
+use yew::prelude::*;
+
+use super::challenge::ChallengeView;
+use super::cheat_sheet::CheatSheet;
+use super::lesson::Loaded;
+use super::markdown;
+use super::prediction::Prediction;
+use crate::browser::dom::scroll_to;
+use crate::lab::{Command, Lab};
+use crate::nav::use_store;
+use crate::state::Sandbox;
+
+#[derive(Properties)]
+pub(crate) struct LessonBodyProps {
+    pub(crate) loaded: Rc<Loaded>,
+    pub(crate) id: &'static str,
+}
+
+impl PartialEq for LessonBodyProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.loaded, &o.loaded) && self.id == o.id
+    }
+}
+
+#[function_component(LessonBody)]
+pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
+    let store = use_store();
+    let mine = store
+        .progress
+        .lessons
+        .get(p.id)
+        .cloned()
+        .unwrap_or_default();
+    let challenges = p
+        .loaded
+        .lesson
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Challenge(_)))
+        .count() as u8;
+    let (mut k_pred, mut k_chal) = (0u8, 0u8);
+    let blocks = p.loaded.lesson.blocks.iter().map(|b| match b {
+        Block::Prose(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
+        Block::Scenario { name, text, .. } => {
+            let mailbox = p.loaded.mailboxes.get(name).cloned().unwrap_or_default();
+            let initial = Sandbox::new(text.clone());
+            // Stepping a lab runs straight into the answers of the
+            // predictions about it: say so before the reader does.
+            let lines: Vec<String> = p.loaded.lesson.blocks.iter().filter_map(|b| match b {
+                Block::Predict { scenario, step_line, .. } if scenario == name => Some(step_line.to_string()),
+                _ => None,
+            }).collect();
+            let note = (!lines.is_empty()).then(|| AttrValue::from(format!(
+                "Predict first: running this scenario to line {} shows the answer to {} below.",
+                lines.join(" or "),
+                if lines.len() == 1 { "the prediction" } else { "the predictions" },
+            )));
+            html! {
+                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
+                    <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
+                        mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
+                </section>
+            }
+        }
+        Block::Predict { scenario, step_line, oses, question, .. } => {
+            let k = k_pred;
+            k_pred += 1;
+            let Some(s) = p.loaded.scenarios.get(scenario).cloned() else {
+                return html! {};
+            };
+            let oses = predict_oses(oses, &s).to_vec();
+            let saved: Vec<Option<String>> = oses.iter().map(|os| mine.answers.get(&(k, *os)).cloned()).collect();
+            let on_run = {
+                let mailbox = p.loaded.mailboxes.get(scenario).cloned();
+                let (name, line, s) = (scenario.clone(), *step_line, s.clone());
+                Callback::from(move |_| {
+                    let idx = s.steps.iter().position(|st| st.line == line).unwrap_or(0);
+                    if let Some(cb) = mailbox.as_ref().and_then(|m| m.borrow().clone()) {
+                        cb.emit(Command::GoTo(idx + 1));
+                    }
+                    scroll_to(&format!("scenario-{name}"));
+                })
+            };
+            html! {
+                <Prediction lesson={p.id} index={k} question={question.clone()} scenario={s}
+                    step_line={*step_line} oses={oses} saved={saved} on_run={on_run} />
+            }
+        }
+        Block::Challenge(c) => {
+            let k = k_chal;
+            k_chal += 1;
+            html! {
+                <ChallengeView lesson={p.id} index={k} of={challenges} challenge={Rc::new(c.clone())}
+                    solved={mine.solved & (1 << k) != 0} shown={mine.shown & (1 << k) != 0} />
+            }
+        }
+        Block::CheatSheet => html! { <CheatSheet /> },
+    });
+    html! { <>{ for blocks }</> }
+}

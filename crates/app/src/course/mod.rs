@@ -1,0 +1,126 @@
+//! The course's pages: contents, lessons (prose, live scenarios,
+//! predictions, challenges, the cheat sheet), glossary and rule catalogue.
+//!
+//! Lessons are data (`content/lessons/*.md`), fetched one at a time when
+//! opened and read by `bindlab-course`; nothing a lesson says is written
+//! here. Predictions are answered and challenges checked by the engine, in
+//! the page. Progress lives in [`Store`](crate::store::Store), provided by the root component.
+
+mod challenge;
+mod cheat_sheet;
+mod confirm;
+mod contents;
+mod glossary;
+mod lesson;
+mod lesson_body;
+pub(crate) mod markdown;
+mod prediction;
+mod progress_panel;
+mod rules;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::browser::dom::{focus_main_heading, set_fragment};
+use crate::hooks::use_window_event;
+use crate::nav::{use_store, SiteNav};
+use crate::route::{chapter, Route, CONTENTS};
+use crate::store::StoreAction;
+use glossary::GlossaryPage;
+use lesson::LessonPage;
+use rules::RulesPage;
+
+/// Focuses the page's heading when the reader moved here from another page
+/// (`navigated`), so a screen reader announces it and Tab starts from the
+/// top of the new page. (Not on arrival: the browser's own start is right there.)
+fn focus_heading(navigated: bool) {
+    if navigated {
+        focus_main_heading();
+    }
+}
+
+fn navigate(route: &Route) {
+    set_fragment(&route.href());
+}
+
+/// The course's keyboard shortcuts, on `route`.
+fn shortcut(route: &Route, e: &web_sys::KeyboardEvent) {
+    if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
+        return;
+    }
+    let typing = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|t| matches!(t.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"));
+    if typing {
+        return;
+    }
+    let here = match route {
+        Route::Lesson(id) => chapter(id).map(|(n, _)| n),
+        _ => None,
+    };
+    let target = match (e.key().as_str(), here) {
+        ("ArrowRight", Some(n)) => CONTENTS.get(n + 1),
+        ("ArrowRight", None) => CONTENTS.first(),
+        ("ArrowLeft", Some(n)) if n > 0 => CONTENTS.get(n - 1),
+        ("ArrowUp", _) => {
+            e.prevent_default();
+            navigate(&Route::Contents);
+            return;
+        }
+        _ => None,
+    };
+    if let Some(c) = target {
+        e.prevent_default();
+        navigate(&Route::Lesson(c.id.into()));
+    }
+}
+
+// ---- the frame: navigation, shortcuts, notices ---------------------------
+
+#[derive(Properties, PartialEq)]
+pub struct CoursePageProps {
+    pub route: Route,
+}
+
+/// Every course page: navigation, the storage notice, keyboard shortcuts.
+#[function_component(CoursePage)]
+pub fn course_page(p: &CoursePageProps) -> Html {
+    let store = use_store();
+    // Shortcuts, with modifiers only: Alt+Shift+→/← next/previous chapter,
+    // Alt+Shift+↑ the contents. Never while typing.
+    {
+        let route = p.route.clone();
+        use_window_event("keydown", p.route.clone(), move |e| {
+            if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                shortcut(&route, e);
+            }
+        });
+    }
+    let dismiss = {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(StoreAction::Dismiss))
+    };
+    html! {
+        <>
+        <header class="top">
+            <SiteNav current={p.route.clone()} />
+        </header>
+        <main id="main" class="course">
+            if let Some(n) = &store.notice {
+                <div class="notice error" role="alert">
+                    <p>{ n }</p>
+                    <button type="button" class="quiet" onclick={dismiss}>{"Dismiss"}</button>
+                </div>
+            }
+            { match &p.route {
+                Route::Lesson(id) => html! { <LessonPage key={id.clone()} id={id.clone()} /> },
+                Route::Glossary(term) => html! { <GlossaryPage term={term.clone()} /> },
+                Route::Rules(rule) => html! { <RulesPage rule={rule.clone()} /> },
+                _ => html! { <contents::Contents /> },
+            } }
+        </main>
+        <footer class="bottom"><p>{"Keyboard: Alt+Shift+→ next chapter, Alt+Shift+← previous, Alt+Shift+↑ contents. Linux answers are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources."}</p></footer>
+        </>
+    }
+}

@@ -1,0 +1,237 @@
+//! The sandbox's GUI controls. They write text: each button appends one
+//! step line to the scenario, the one source of truth.
+
+use bindlab_engine::print::step_text;
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::browser::dom::select_value;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct ControlsProps {
+    pub(crate) scenario: Option<Scenario>,
+    pub(crate) on_line: Callback<String>,
+}
+
+/// Sockets open at the end of the scenario, with their protocol.
+pub(crate) fn open_sockets(s: &Scenario) -> Vec<(String, Proto)> {
+    let mut open: Vec<(String, Proto)> = Vec::new();
+    for st in &s.steps {
+        match &st.kind {
+            StepKind::Socket { name, proto } => open.push((name.clone(), *proto)),
+            StepKind::Accept { name, new } => {
+                if let Some(p) = open.iter().find(|(n, _)| n == name).map(|(_, p)| *p) {
+                    open.push((new.clone(), p));
+                }
+            }
+            StepKind::Close { name } => open.retain(|(n, _)| n != name),
+            _ => {}
+        }
+    }
+    open
+}
+
+/// Whether the scenario leaves `opt` on for the socket named `name` (the
+/// last `set` since that name was last created).
+pub(crate) fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
+    let mut on = false;
+    for st in &s.steps {
+        match &st.kind {
+            StepKind::Socket { name: n, .. } | StepKind::Accept { new: n, .. } if n == name => {
+                on = false
+            }
+            StepKind::Set {
+                name: n,
+                opt: o,
+                on: v,
+            } if n == name && *o == opt => on = *v,
+            _ => {}
+        }
+    }
+    on
+}
+
+/// The port box: a number 0–65535, or `@NAME` for the port another socket
+/// is bound to.
+pub(crate) fn parse_port(text: &str) -> Result<PortSpec, String> {
+    let t = text.trim();
+    if let Some(n) = t.strip_prefix('@') {
+        if !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Ok(PortSpec::Of(n.to_string()));
+        }
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= 65535 => Ok(PortSpec::Num(n as u16)),
+        Ok(_) => Err(format!("Port {t} is out of range: a port is a number from 0 to 65535.")),
+        Err(_) if t.is_empty() => Err("Type a port first: a number from 0 to 65535, or @NAME for the port of socket NAME.".into()),
+        Err(_) => Err(format!("“{t}” is not a port: type a number from 0 to 65535, or @NAME for the port of socket NAME.")),
+    }
+}
+
+#[function_component(Controls)]
+pub(crate) fn controls(p: &ControlsProps) -> Html {
+    // Hooks first, unconditionally: Yew panics (in debug builds) when a
+    // render calls fewer hooks than the one before, e.g. after a typo.
+    let target = use_state(String::new);
+    let addr = use_state(|| "0.0.0.0".to_string());
+    let client_to = use_state(|| None::<String>);
+    let port = use_state(|| "8080".to_string());
+    let count = use_state(|| "1".to_string());
+    let port_error = use_state(|| None::<String>);
+    let Some(s) = &p.scenario else {
+        return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
+    };
+    let open = open_sockets(s);
+    let chosen = if open.iter().any(|(n, _)| **n == *target) {
+        (*target).clone()
+    } else {
+        open.last().map(|(n, _)| n.clone()).unwrap_or_default()
+    };
+    let chosen_proto = open
+        .iter()
+        .find(|(n, _)| *n == chosen)
+        .map(|(_, p)| *p)
+        .unwrap_or(Proto::Tcp);
+    let next_name = (0..)
+        .map(|i| {
+            if i < 26 {
+                ((b'A' + i as u8) as char).to_string()
+            } else {
+                format!("S{i}")
+            }
+        })
+        .find(|n| {
+            !s.steps.iter().any(|st| {
+                st.kind.socket() == Some(n.as_str())
+                    || matches!(&st.kind, StepKind::Accept { new, .. } if new == n)
+            })
+        })
+        .unwrap_or_default();
+    let mut addresses: Vec<String> = if chosen_proto.is_v6() {
+        vec!["::".into(), "::1".into()]
+    } else {
+        vec!["0.0.0.0".into(), "127.0.0.1".into()]
+    };
+    for a in &s.ifaces {
+        if a.is_ipv6() == chosen_proto.is_v6() {
+            addresses.push(a.to_string());
+        }
+    }
+    let client_addresses: Vec<String> = ["127.0.0.1".to_string(), "::1".to_string()]
+        .into_iter()
+        .chain(s.ifaces.iter().map(|a| a.to_string()))
+        .collect();
+    // What "Clients to" shows is what it writes: its own choice while the
+    // scenario still offers it, else the first address listed.
+    let client_dest = client_to
+        .as_ref()
+        .filter(|a| client_addresses.contains(a))
+        .cloned()
+        .unwrap_or_else(|| client_addresses[0].clone());
+    // The port box as typed: a number, or `@NAME` (another socket's port).
+    let port_spec = parse_port(&port);
+    let ep = |a: &str| -> Result<EndpointSpec, String> {
+        let addr = a.parse().map_err(|_| format!("“{a}” is not an address."))?;
+        Ok(EndpointSpec {
+            addr,
+            port: port_spec.clone()?,
+        })
+    };
+    let emit = |kind: Option<StepKind>| {
+        let cb = p.on_line.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(k) = &kind {
+                cb.emit(step_text(k));
+            }
+        })
+    };
+    // A step that needs the port: writes it, or says what is wrong with the
+    // port (a button that silently does nothing looks broken).
+    let emit_ep = |kind: Result<Option<StepKind>, String>| {
+        let (cb, err) = (p.on_line.clone(), port_error.clone());
+        Callback::from(move |_: MouseEvent| match &kind {
+            Ok(Some(k)) => {
+                err.set(None);
+                cb.emit(step_text(k));
+            }
+            Ok(None) => {}
+            Err(e) => err.set(Some(e.clone())),
+        })
+    };
+    let name = chosen.clone();
+    let has = !name.is_empty();
+    let mk = |f: &dyn Fn(String) -> StepKind| has.then(|| f(name.clone()));
+    let options: Vec<SockOpt> = SockOpt::ALL
+        .into_iter()
+        .filter(|o| {
+            s.os.rules().supports(*o) && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())
+        })
+        .collect();
+    let addr_ok = addresses.contains(&addr)
+        || addr
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_ipv6() == chosen_proto.is_v6());
+    let bind_addr = if addr_ok {
+        (*addr).clone()
+    } else {
+        addresses[0].clone()
+    };
+    html! {
+        <div class="controls" role="group" aria-label="Build the scenario with buttons">
+            <p class="muted small">{"Each button writes a line into the text above."}</p>
+            <div class="row">
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
+            </div>
+            if has {
+                <div class="row">
+                    <label>{"Socket "}
+                        <select aria-label="Socket to act on" onchange={ { let t = target.clone(); Callback::from(move |e: Event| t.set(select_value(&e))) } }>
+                            { for open.iter().map(|(n, _)| html! { <option value={n.clone()} selected={*n == chosen}>{ n }</option> }) }
+                        </select>
+                    </label>
+                    { for options.iter().map(|o| {
+                        // A toggle: the socket's current setting decides on or off.
+                        let on = !option_is_on(s, &name, *o);
+                        html! {
+                            <button type="button" aria-pressed={(!on).to_string()} onclick={emit(mk(&|n| StepKind::Set { name: n, opt: *o, on }))}>
+                                { if on { format!("set {}", o.name()) } else { format!("set {} off", o.name()) } }
+                            </button>
+                        }
+                    }) }
+                </div>
+                <div class="row">
+                    <label>{"Address "}
+                        <select aria-label="Address" onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
+                            { for addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == bind_addr}>{ a }</option> }) }
+                        </select>
+                    </label>
+                    <label>{"Port "}<input aria-label="Port" class="port" value={(*port).clone()} inputmode="numeric"
+                        aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
+                        oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                    <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
+                    <button type="button" onclick={emit_ep(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
+                    <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
+                </div>
+            }
+            <div class="row">
+                <label>{"Clients to "}
+                    <select aria-label="Client destination address" onchange={ { let a = client_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
+                        { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == client_dest}>{ a }</option> }) }
+                    </select>
+                </label>
+                <label>{"× "}<input aria-label="Number of clients" class="port" value={(*count).clone()} inputmode="numeric" oninput={ { let c = count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{"add clients"}</button>
+                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
+                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
+            </div>
+            <p id="port-error" class="field-error" role="alert">{ (*port_error).clone().unwrap_or_default() }</p>
+        </div>
+    }
+}

@@ -1,0 +1,74 @@
+//! The scenario's text editor: a textarea with line numbers, the problems
+//! listed below it, each a button that puts the cursor on its line.
+
+use bindlab_engine::Problem;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct EditorProps {
+    /// Prefix of the element ids (several editors may share a page).
+    #[prop_or(AttrValue::Static("scenario"))]
+    pub(crate) id: AttrValue,
+    /// The textarea's accessible name.
+    #[prop_or(AttrValue::Static("Scenario text"))]
+    pub(crate) label: AttrValue,
+    pub(crate) text: String,
+    pub(crate) problems: Vec<Problem>,
+    pub(crate) on_change: Callback<String>,
+}
+
+#[function_component(Editor)]
+pub(crate) fn editor(p: &EditorProps) -> Html {
+    let area = use_node_ref();
+    let lines = p.text.split('\n').count().max(1);
+    let widest = p
+        .text
+        .split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(40);
+    let bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
+    let oninput = {
+        let cb = p.on_change.clone();
+        Callback::from(move |e: InputEvent| {
+            cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let jump = |line: u32| {
+        let area = area.clone();
+        let text = p.text.clone();
+        Callback::from(move |_| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                let offset: usize = text
+                    .split('\n')
+                    .take(line as usize - 1)
+                    .map(|l| l.encode_utf16().count() + 1)
+                    .sum();
+                let _ = el.focus();
+                let _ = el.set_selection_range(offset as u32, offset as u32);
+            }
+        })
+    };
+    html! {
+        <div class="editor">
+            <div class="code">
+                <pre class="gutter" aria-hidden="true">{
+                    for (1..=lines).map(|n| html! { <span class={classes!(bad.contains(&(n as u32)).then_some("bad"))}>{ format!("{n}\n") }</span> })
+                }</pre>
+                <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone()} spellcheck="false" wrap="off" autocapitalize="off"
+                    rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
+                    aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
+            </div>
+            <div id={format!("{}-problems", p.id)} class="problems" aria-live="polite">
+                if !p.problems.is_empty() {
+                    <p class="problems-head">{ format!("{} problem{} — nothing runs until they are fixed:", p.problems.len(), if p.problems.len() == 1 { "" } else { "s" }) }</p>
+                    <ul>{ for p.problems.iter().map(|pr| html! {
+                        <li><button type="button" class="link" onclick={jump(pr.line)}>{ format!("line {}, column {}", pr.line, pr.col) }</button>{ format!(": {}", pr.message) }</li>
+                    }) }</ul>
+                }
+            </div>
+        </div>
+    }
+}

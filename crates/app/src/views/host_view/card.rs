@@ -1,0 +1,64 @@
+//! One socket's card in the diagram, and its line to an address band.
+
+use yew::prelude::*;
+
+use crate::views::host_view::diagram::*;
+use crate::views::host_view::sock_view::SockView;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct CardProps {
+    pub(crate) view: SockView,
+    pub(crate) addrs: Vec<std::net::IpAddr>,
+    pub(crate) x: i32,
+    pub(crate) y: i32,
+    /// Draw only the line to the address band (else only the card).
+    pub(crate) links: bool,
+}
+
+#[function_component(Card)]
+pub(crate) fn card(p: &CardProps) -> Html {
+    let (v, x, y) = (&p.view, p.x, p.y);
+    let band_y = |i: usize| TOP + i as i32 * BAND_H;
+    let cx = x + CARD_W / 2;
+    let link = v.local.map(|l| {
+        if bindlab_engine::addr::is_wildcard(l.ip) {
+            // IPv4 for AF_INET and ::ffff:0.0.0.0, IPv6 for a v6-only `::`,
+            // every band for dual stack.
+            let covers = |a: &std::net::IpAddr| if v.v6_wildcard_dual { true } else if v.v6_wildcard_only { a.is_ipv6() } else { a.is_ipv4() };
+            let hit: Vec<usize> = p.addrs.iter().enumerate().filter(|(_, a)| covers(a)).map(|(i, _)| i).collect();
+            let (y1, y2) = (hit.first().map_or(TOP, |&i| band_y(i)), hit.last().map_or(TOP, |&i| band_y(i) + BAND_H - 6));
+            html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" /></g> }
+        } else if let Some(i) = p.addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(l.ip)) {
+            let by = band_y(i) + (BAND_H - 6) / 2;
+            html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
+        } else {
+            html! {}
+        }
+    });
+    if p.links {
+        return html! { <g class={classes!("card-link", v.state_class)}>{ link.unwrap_or_default() }</g> };
+    }
+    html! {
+        <g class={classes!("card", v.state_class)}>
+            <rect x={x.to_string()} y={y.to_string()} width={CARD_W.to_string()} height={CARD_H.to_string()} rx="8" class="card-bg" />
+            <text x={(x + 10).to_string()} y={(y + 20).to_string()} class="name">{ format!("{} · {}", short(&v.label, 16), v.proto) }</text>
+            if v.listening && v.queue + v.queue_undefined > 0 {
+                <text x={(x + CARD_W - 10).to_string()} y={(y + 38).to_string()} class="small queue" text-anchor="end">{
+                    match (v.queue, v.queue_undefined) {
+                        (n, 0) => format!("queue {n}"),
+                        (0, u) => format!("may queue {u}"),
+                        (n, u) => format!("queue {n}, may {u}"),
+                    }
+                }</text>
+            }
+            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ &v.state }</text>
+            <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
+            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
+            if let Some(n) = v.arrived {
+                // Incoming clients arrive from below the card.
+                <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
+                <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ format!("{n} client{} arrived", if n == 1 { "" } else { "s" }) }</text></g>
+            }
+        </g>
+    }
+}

@@ -1,0 +1,99 @@
+//! The host as an SVG, laid out for the width it has.
+
+use yew::prelude::*;
+
+use crate::views::host_view::card::Card;
+use crate::views::host_view::sock_view::SockView;
+
+/// A label cut to fit a card.
+pub(crate) fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct DiagramProps {
+    pub(crate) addrs: Vec<std::net::IpAddr>,
+    pub(crate) views: Vec<SockView>,
+    /// The width (CSS px) the diagram may take; `None` until measured.
+    pub(crate) room: Option<i32>,
+}
+
+pub(crate) const BAND_H: i32 = 34;
+pub(crate) const TOP: i32 = 28;
+pub(crate) const CARD_W: i32 = 196;
+pub(crate) const CARD_H: i32 = 86;
+pub(crate) const ROW_GAP: i32 = 40;
+pub(crate) const GAP: i32 = 14;
+pub(crate) const MAX_COLS: i32 = 4;
+pub(crate) const X0: i32 = 16;
+/// Room for the address bands' labels (an IPv6 address).
+pub(crate) const MIN_W: i32 = 280;
+
+/// How the diagram is laid out in `room` CSS px: as many columns of cards as
+/// fit at full size (never more than there are sockets), so it is drawn at
+/// 1:1 and its 12 px labels stay 12 px. `None`: not even one card fits, and
+/// the table twin below stands in for it.
+pub(crate) fn diagram_layout(room: Option<i32>, sockets: usize) -> Option<(i32, i32)> {
+    let fit = room.map_or(MAX_COLS, |r| (r - 2 * X0 + GAP) / (CARD_W + GAP));
+    let cols = fit.min(MAX_COLS).min(sockets.max(1) as i32);
+    if cols < 1 {
+        return None;
+    }
+    let width = (2 * X0 + cols * (CARD_W + GAP) - GAP).max(MIN_W);
+    if room.is_some_and(|r| r < width) {
+        return None;
+    }
+    Some((cols, width))
+}
+
+/// The host as an SVG: address bands (IPv4 first, then IPv6), one card per
+/// socket, a line from each card to the address it is bound to (a wildcard
+/// spans every band of its family), and clients arriving at listeners.
+#[function_component(Diagram)]
+pub(crate) fn diagram(p: &DiagramProps) -> Html {
+    let Some((cols, width)) = diagram_layout(p.room, p.views.len()) else {
+        return html! { <p class="muted small diagram-none">{"The diagram needs more width than this; the table below shows the same."}</p> };
+    };
+    let bands_h = p.addrs.len() as i32 * BAND_H;
+    // No sockets: the bands and a word, not an empty row of card space.
+    let rows = p.views.len().div_ceil(cols as usize);
+    let height = TOP
+        + bands_h
+        + if rows == 0 {
+            30
+        } else {
+            24 + rows as i32 * (CARD_H + ROW_GAP) + 10
+        };
+    html! {
+        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img" aria-labelledby="diagram-title diagram-desc">
+            <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
+            <desc id="diagram-desc">{"The same information as the table below it."}</desc>
+            <defs>
+                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            <text x="10" y="18" class="label">{"Local addresses"}</text>
+            { for p.addrs.iter().enumerate().map(|(i, a)| html! {
+                <g class="band">
+                    <rect x="8" y={(TOP + i as i32 * BAND_H).to_string()} width={(width - 16).to_string()} height={(BAND_H - 6).to_string()} rx="4" class={classes!("band-bg", if a.is_ipv6() { "v6" } else { "v4" })} />
+                    <text x="16" y={(TOP + i as i32 * BAND_H + 19).to_string()} class="addr">{ a.to_string() }</text>
+                </g>
+            }) }
+            if p.views.is_empty() {
+                <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{"No sockets yet."}</text>
+            }
+            // Two passes: every line to a band first, then the cards over
+            // them, so a line from a lower row never crosses a card.
+            { for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
+                let x = X0 + (k as i32 % cols) * (CARD_W + GAP);
+                let y = TOP + bands_h + 24 + (k as i32 / cols) * (CARD_H + ROW_GAP);
+                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
+            })) }
+        </svg>
+    }
+}

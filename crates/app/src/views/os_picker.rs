@@ -1,0 +1,27 @@
+//! Which OSes the sandbox compares.
+
+use bindlab_engine::Os;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct OsPickerProps {
+    pub(crate) oses: Vec<Os>,
+    pub(crate) on_toggle: Callback<Os>,
+}
+
+#[function_component(OsPicker)]
+pub(crate) fn os_picker(p: &OsPickerProps) -> Html {
+    html! {
+        <fieldset class="os-picker">
+            <legend>{"Compare on"}</legend>
+            { for Os::ALL.iter().map(|&os| {
+                let cb = p.on_toggle.clone();
+                let checked = p.oses.contains(&os);
+                html! {
+                    <label class="check"><input type="checkbox" checked={checked} disabled={checked && p.oses.len() == 1}
+                        onchange={Callback::from(move |_| cb.emit(os))} />{ os.display() }</label>
+                }
+            }) }
+        </fieldset>
+    }
+}

@@ -1,0 +1,82 @@
+//! One step of the outcome table: the step, then one cell per OS.
+
+use std::rc::Rc;
+
+use bindlab_engine::print::step_text;
+use bindlab_engine::rules;
+use yew::prelude::*;
+
+use crate::state::Derived;
+use crate::views::os_table::{outcome, why_text};
+
+#[derive(Properties)]
+pub(crate) struct RowProps {
+    pub(crate) derived: Rc<Derived>,
+    pub(crate) index: usize,
+    pub(crate) done: bool,
+    pub(crate) current: bool,
+    pub(crate) on_goto: Callback<usize>,
+}
+
+/// Rows compare by what they show, so a step re-renders two rows, not all.
+impl PartialEq for RowProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived)
+            && self.index == o.index
+            && self.done == o.done
+            && self.current == o.current
+            && self.on_goto == o.on_goto
+    }
+}
+
+#[function_component(Row)]
+pub(crate) fn row(p: &RowProps) -> Html {
+    let Ok(scenario) = &p.derived.parsed else {
+        return html! {};
+    };
+    let i = p.index;
+    let st = &scenario.steps[i];
+    let reports = &p.derived.reports;
+    let differs = bindlab_engine::report::differs(reports.iter(), i);
+    let goto = {
+        let cb = p.on_goto.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(i + 1))
+    };
+    html! {
+        <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
+            aria-current={p.current.then_some("step")}>
+            <th scope="row" class="step">
+                <button type="button" class="link" onclick={goto} title="Run up to this step">
+                    <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
+                </button>
+                if differs && p.done { <span class="differs-mark" title="The OSes differ here">{" ≠"}<span class="sr-only">{" (the OSes differ)"}</span></span> }
+            </th>
+            { for reports.iter().map(|r| {
+                let rep = &r.steps[i];
+                // data-os: the OS's name beside the outcome when the table
+                // is shown as one card per step (narrow screens).
+                let os = r.os.display();
+                if !p.done {
+                    return html! { <td class="cell pending" data-os={os}><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
+                }
+                let ok = rep.is_ok();
+                let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
+                match (rep.rule, &rep.why) {
+                    (Some(rule), Some(why)) => {
+                        let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
+                        html! {
+                            <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
+                                <details>
+                                    <summary>{ outcome(rep) }{ expect }</summary>
+                                    <p class="why"><strong>{ title }</strong>{ ". " }{ why_text(why, scenario) }</p>
+                                    <p class="rule-id"><code>{ rule }</code></p>
+                                </details>
+                            </td>
+                        }
+                    }
+                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>{ outcome(rep) }{ expect }</td> },
+                }
+            }) }
+        </tr>
+    }
+}
