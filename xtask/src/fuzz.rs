@@ -84,7 +84,7 @@ fn test_binary(package: &str, target: &[&str]) -> Result<String> {
         .filter(|l| l.contains("\"test\":true"))
         .filter_map(|l| l.split("\"executable\":\"").nth(1))
         .filter_map(|rest| rest.split('"').next())
-        .last()
+        .next_back()
         .map(str::to_string)
         .ok_or_else(|| format!("no test executable for {package} {}", target.join(" ")))
 }

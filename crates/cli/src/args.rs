@@ -68,19 +68,17 @@ enum Arg {
     Pos(String),
 }
 
-struct Args {
-    rest: std::vec::IntoIter<String>,
+struct Args<'a> {
+    rest: std::slice::Iter<'a, String>,
 }
 
-impl Args {
-    fn new(args: &[String]) -> Self {
-        Args {
-            rest: args.to_vec().into_iter(),
-        }
+impl<'a> Args<'a> {
+    fn new(args: &'a [String]) -> Self {
+        Args { rest: args.iter() }
     }
 
     fn next(&mut self) -> Option<Arg> {
-        let a = self.rest.next()?;
+        let a = self.rest.next()?.clone();
         if a.starts_with('-') && a != "-" {
             match a.split_once('=') {
                 Some((opt, v)) if opt.starts_with("--") => {
@@ -99,7 +97,7 @@ impl Args {
         let v = match inline {
             Some(v) => Some(v),
             None => match self.rest.as_slice().first() {
-                Some(next) if !(next.starts_with('-') && next != "-") => self.rest.next(),
+                Some(next) if !(next.starts_with('-') && next != "-") => self.rest.next().cloned(),
                 _ => None,
             },
         };

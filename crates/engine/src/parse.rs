@@ -41,8 +41,7 @@ struct Tok<'a> {
 fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
     let mut start: Option<(usize, u32)> = None;
-    let mut col = start_col;
-    for (i, ch) in line.char_indices() {
+    for (col, (i, ch)) in (start_col..).zip(line.char_indices()) {
         if ch.is_whitespace() {
             if let Some((s, c)) = start.take() {
                 out.push(Tok {
@@ -53,7 +52,6 @@ fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
         } else if start.is_none() {
             start = Some((i, col));
         }
-        col += 1;
     }
     if let Some((s, c)) = start {
         out.push(Tok {

@@ -130,7 +130,7 @@ impl Bytes<'_> {
         match self.byte() % 10 {
             0 => StepKind::Socket {
                 name: self.name(),
-                proto: if self.byte() % 2 == 0 {
+                proto: if self.byte().is_multiple_of(2) {
                     Proto::Tcp
                 } else {
                     Proto::Tcp6
@@ -139,7 +139,7 @@ impl Bytes<'_> {
             1 => StepKind::Set {
                 name: self.name(),
                 opt: SockOpt::ALL[usize::from(self.byte()) % SockOpt::ALL.len()],
-                on: self.byte() % 4 != 0,
+                on: !self.byte().is_multiple_of(4),
             },
             2 => StepKind::Bind {
                 name: self.name(),
