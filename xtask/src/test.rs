@@ -3,6 +3,7 @@
 //! prints them. Each stage builds what it needs, so any one runs alone.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::{
@@ -239,6 +240,9 @@ fn corpus() -> Result {
     run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])
 }
 
+/// Whether `lessons` has written `lesson_dir()` in this run.
+static LESSONS_WRITTEN: AtomicBool = AtomicBool::new(false);
+
 /// Where `lessons` writes the course's scenarios for `kernel`.
 fn lesson_dir() -> String {
     root().join("target/lessons").to_string_lossy().into_owned()
@@ -261,7 +265,9 @@ fn lessons() -> Result {
         ]
         .concat(),
         &[],
-    )
+    )?;
+    LESSONS_WRITTEN.store(true, Ordering::Relaxed);
+    Ok(())
 }
 
 fn kernel() -> Result {
@@ -297,8 +303,8 @@ fn kernel() -> Result {
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
     println!("\n== the course's Linux scenarios and solutions on the kernel");
-    if !Path::new(&lesson_dir()).exists() {
-        // Run alone: the `lessons` stage writes them.
+    if !LESSONS_WRITTEN.load(Ordering::Relaxed) {
+        // Run without the `lessons` stage: write them now, not stale ones.
         lessons()?;
     }
     let lesson_linux: Vec<String> = scenario_files(Path::new(&lesson_dir()))
