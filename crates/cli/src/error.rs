@@ -34,7 +34,7 @@ impl Error {
         Error::Fatal(msg.into())
     }
 
-    /// The exit code; `None` for what is printed as success.
+    /// The exit code (0 for a broken pipe).
     pub fn code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Fatal(_) => 2,

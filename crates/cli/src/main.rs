@@ -34,10 +34,15 @@ fn main() -> ExitCode {
     let result = args::parse(&args).and_then(|c| dispatch(&mut out, c));
     // What the command wrote is flushed before its error is judged: a
     // failed flush is a write error like any other.
+    // A summary that could not be written is reported even when the
+    // command had its own failure to exit with.
     let result = match (result, out.flush()) {
+        (Ok(()), Ok(())) => Ok(()),
+        (Ok(()) | Err(Error::Exit(_)), Err(e)) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e.into())
+        }
         (Err(e), _) => Err(e),
         (Ok(()), Err(e)) => Err(e.into()),
-        (Ok(()), Ok(())) => Ok(()),
     };
     let Err(e) = result else {
         return ExitCode::SUCCESS;

@@ -394,6 +394,20 @@ fn a_write_error_is_reported() {
             "{args:?}: {err}"
         );
     }
+    // A failing check whose summary cannot be written reports that too.
+    let bad = file(
+        "dev-full-bad.bindlab",
+        &EXAMPLE.replace("=> EADDRINUSE", "=> ok"),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+        .args(["check", bad.to_str().unwrap()])
+        .stdout(full.try_clone().unwrap())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("expected ok, got EADDRINUSE"), "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
     // A scenario file that cannot be written is reported too.
     let lesson = concat!(
         env!("CARGO_MANIFEST_DIR"),
