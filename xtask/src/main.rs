@@ -3,7 +3,8 @@
 //! ```text
 //! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
 //! cargo xtask dist      write the complete static site to dist/
-//! cargo xtask test      every test of the project, engine to browser (what CI runs)
+//! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
+//!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
 //! cargo xtask bench     the benchmarks, printing figures
 //! cargo xtask fuzz [N] [--seconds S]
@@ -17,10 +18,10 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
 
 mod fuzz;
 mod site;
+mod test;
 
 pub(crate) type Result<T = ()> = std::result::Result<T, String>;
 
@@ -29,13 +30,13 @@ fn main() -> ExitCode {
     let r = match args.first().map(String::as_str) {
         Some("serve") => site::serve(),
         Some("dist") => site::dist().map(|_| ()),
-        Some("test") => test(),
+        Some("test") => test::test(&args[1..]),
         Some("bench") => bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
         _ => Err(
-            "usage: cargo xtask serve | dist | test | smoke | bench | screenshots | fuzz [N] [--seconds S]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench | screenshots | fuzz [N] [--seconds S]"
                 .to_string(),
         ),
     };
@@ -118,12 +119,12 @@ pub(crate) fn ensure_wasm_target() -> Result {
 }
 
 /// Every `.bindlab` file under `dir`, sorted.
-fn scenario_files(dir: &Path) -> Vec<String> {
+pub(crate) fn scenario_files(dir: &Path) -> Vec<String> {
     scenario_files_ext(dir, "bindlab")
 }
 
 /// Every file with extension `ext` under `dir`, sorted, relative to the root.
-fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
+pub(crate) fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
     fn walk(d: &Path, ext: &str, out: &mut Vec<String>) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
@@ -148,139 +149,9 @@ fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
     v
 }
 
-/// Cases per property in CI (`cargo xtask test`), in release mode.
-const CI_PROPERTY_CASES: u64 = 100_000;
-
-fn test() -> Result {
-    let started = Instant::now();
-    ensure_wasm_target()?;
-    ensure_apt("ip", "iproute2")?;
-
-    println!("\n== formatting");
-    run("cargo", &["fmt", "--all", "--", "--check"], &[])?;
-
-    println!("\n== the engine builds for the browser (wasm32-unknown-unknown)");
-    run(
-        "cargo",
-        &[
-            "build",
-            "--quiet",
-            "-p",
-            "bindlab-engine",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-        &[],
-    )?;
-
-    // Debug build first (overflow checks on), with few cases: the release
-    // stage below gives every property its 100,000.
-    println!("\n== unit, corpus and property tests (1,000 cases per property in debug)");
-    run(
-        "cargo",
-        &["test", "--workspace", "--quiet"],
-        &[("PROPTEST_CASES", "1000")],
-    )?;
-    fuzz::properties(CI_PROPERTY_CASES)?;
-
-    println!("\n== bindlab check on the corpus");
-    run(
-        "cargo",
-        &[
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "bindlab-cli",
-            "-p",
-            "bindlab-kernel",
-        ],
-        &[],
-    )?;
-    let bindlab = root()
-        .join("target/release/bindlab")
-        .to_string_lossy()
-        .into_owned();
-    let mut corpus = scenario_files(&root().join("corpus"));
-    // The sandbox's first scenario is content too.
-    corpus.push("content/sandbox-example.bindlab".to_string());
-    let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
-    run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])?;
-
-    println!("\n== course lessons against the engine");
-    let lessons = scenario_files_ext(&root().join("content/lessons"), "md");
-    let lesson_args: Vec<&str> = lessons.iter().map(String::as_str).collect();
-    let lesson_dir = root().join("target/lessons").to_string_lossy().into_owned();
-    let _ = std::fs::remove_dir_all(&lesson_dir);
-    run(
-        &bindlab,
-        &[
-            &["lessons", "check"],
-            lesson_args.as_slice(),
-            &["--scenarios", &lesson_dir],
-        ]
-        .concat(),
-        &[],
-    )?;
-
-    println!("\n== the real Linux kernel as oracle");
-    if !is_root() {
-        // `bindlab verify` works for ordinary users (one file at a time, in a
-        // user namespace); the corpus and the random differential need root.
-        println!("SKIPPED: the kernel checks need root (a network namespace per scenario). CI runs as root.");
-    } else {
-        let linux = scenario_files(&root().join("corpus/linux"));
-        let files: Vec<&str> = linux.iter().map(String::as_str).collect();
-        run(&bindlab, &[&["verify"], files.as_slice()].concat(), &[])?;
-        let diff = root()
-            .join("target/release/kernel-diff")
-            .to_string_lossy()
-            .into_owned();
-        run(&diff, &["--count", "1000"], &[])?;
-        exported_programs(&bindlab, &linux)?;
-        println!("\n== the cheat sheet's Linux cells on the kernel");
-        let sheet = root().join("target/cheatsheet");
-        let _ = std::fs::remove_dir_all(&sheet);
-        run(
-            &bindlab,
-            &["cheatsheet", "--scenarios", &sheet.to_string_lossy()],
-            &[],
-        )?;
-        let rows: Vec<String> = scenario_files(&sheet)
-            .into_iter()
-            .filter(|f| f.ends_with("-linux.bindlab"))
-            .collect();
-        let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
-        run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
-        println!("\n== the course's Linux scenarios and solutions on the kernel");
-        let lesson_linux: Vec<String> = scenario_files(Path::new(&lesson_dir))
-            .into_iter()
-            .filter(|f| f.ends_with("-linux.bindlab"))
-            .collect();
-        let lesson_linux: Vec<&str> = lesson_linux.iter().map(String::as_str).collect();
-        run(
-            &bindlab,
-            &[&["verify"], lesson_linux.as_slice()].concat(),
-            &[],
-        )?;
-    }
-    println!("\n== the site in a real browser (Debian's Chromium, Playwright, axe-core)");
-    ensure_apt("chromium", "chromium")?;
-    site::ensure_node_packages()?;
-    site::dist()?;
-    run("node", &["--test", "web/tests/"], &[])?;
-
-    smoke()?;
-    println!(
-        "\nall tests passed in {:.0}s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 /// Every Linux scenario exported as a Python program and run with python3
 /// (each re-runs itself in a private network namespace): all must match.
-fn exported_programs(bindlab: &str, files: &[String]) -> Result {
+pub(crate) fn exported_programs(bindlab: &str, files: &[String]) -> Result {
     println!("\n== exported Python programs (bindlab export --python) on the kernel");
     if !have("python3") {
         return Err("python3 is missing: install it (e.g. apt-get install -y python3)".into());
@@ -335,7 +206,7 @@ fn exported_programs(bindlab: &str, files: &[String]) -> Result {
 /// the browser. Yew checks some rules (hooks called in the same order on
 /// every render) only in debug builds, by panicking: this run makes a
 /// debug-only panic fail the tests, not a newcomer's first typo.
-fn smoke() -> Result {
+pub(crate) fn smoke() -> Result {
     println!("\n== the dev build (what `cargo xtask serve` serves) in the browser");
     ensure_apt("chromium", "chromium")?;
     site::ensure_node_packages()?;

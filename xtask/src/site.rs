@@ -50,12 +50,58 @@ const BUILDS: &[(&str, &[&str])] = &[
     ("bindlab-course", &[]),
 ];
 
-/// Builds the site into `out`.
+/// Builds the site into `out`: into `<out>.new` first, swapped in only when
+/// the build succeeds, so a failed build leaves the last good one in place.
 pub fn build(out: &Path, mode: Mode) -> Result {
-    ensure_wasm_target()?;
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    build_swapping(out, mode, &Mutex::new(()))
+}
+
+/// `build`, holding `lock` only while the new build is swapped in (what
+/// `serve` answers requests under).
+fn build_swapping(out: &Path, mode: Mode, lock: &Mutex<()>) -> Result {
+    swap_in(out, lock, |staging| build_into(staging, mode))
+}
+
+/// `<out>.<ext>`, next to `out`.
+fn sibling(out: &Path, ext: &str) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(ext);
+    out.with_file_name(name)
+}
+
+fn remove(dir: &Path) -> Result {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
     }
+    Ok(())
+}
+
+/// Runs `make` on an empty `<out>.new`; when it succeeds, puts that
+/// directory in `out`'s place (holding `lock`), else removes it and leaves
+/// `out` untouched.
+pub fn swap_in(out: &Path, lock: &Mutex<()>, make: impl FnOnce(&Path) -> Result) -> Result {
+    let staging = sibling(out, "new");
+    remove(&staging)?;
+    if let Err(e) = make(&staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    let old = sibling(out, "old");
+    let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+    remove(&old)?;
+    if out.exists() {
+        std::fs::rename(out, &old)
+            .map_err(|e| format!("cannot move {} aside: {e}", out.display()))?;
+    }
+    std::fs::rename(&staging, out)
+        .map_err(|e| format!("cannot move the new build to {}: {e}", out.display()))?;
+    remove(&old)
+}
+
+/// Builds the site into the empty directory `out`.
+fn build_into(out: &Path, mode: Mode) -> Result {
+    ensure_wasm_target()?;
     let pkg = out.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
     for (name, features) in BUILDS {
@@ -236,8 +282,8 @@ pub fn serve() -> Result {
                 let now = newest_source();
                 if now > last {
                     last = now;
-                    let _guard = building.lock();
-                    match build(&out, Mode::Dev) {
+                    // Built aside; the lock is held only for the swap.
+                    match build_swapping(&out, Mode::Dev, &building) {
                         Ok(()) => println!("rebuilt — reload the page"),
                         Err(e) => {
                             eprintln!("build failed (the last good build is still served): {e}")
@@ -305,5 +351,39 @@ fn respond(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
             write!(out, "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())?;
             out.write_all(body)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(p: &Path) -> String {
+        std::fs::read_to_string(p).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_last_good_one() {
+        let base = std::env::temp_dir().join(format!("xtask-swap-{}", std::process::id()));
+        let out = base.join("site");
+        let lock = Mutex::new(());
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "good").unwrap();
+        let e = swap_in(&out, &lock, |dir| {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("index.html"), "half").unwrap();
+            Err("the build failed".into())
+        });
+        assert_eq!(e, Err("the build failed".to_string()));
+        assert_eq!(read(&out.join("index.html")), "good");
+        assert!(!base.join("site.new").exists());
+        swap_in(&out, &lock, |dir| {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("index.html"), "new").map_err(|e| e.to_string())
+        })
+        .unwrap();
+        assert_eq!(read(&out.join("index.html")), "new");
+        assert!(!base.join("site.new").exists() && !base.join("site.old").exists());
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -261,3 +261,173 @@ fn rules_shows_a_rules_citations() {
     let (_, out, _) = bindlab(&["rules", "common.no-such-socket"]);
     assert!(!out.contains("cited:"), "{out}");
 }
+
+/// A scenario whose output outgrows any pipe buffer (4,000 steps).
+fn big_scenario() -> PathBuf {
+    let mut text = String::from("title Big\nos linux\n");
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "socket S{i} tcp\nbind S{i} 0.0.0.0:{}\n",
+            1000 + i
+        ));
+    }
+    file("big.bindlab", &text)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs bindlab with its standard output a pipe that the reader closes
+/// after `lines` lines (0: at once, before bindlab writes anything).
+fn into_closed_pipe(args: &[&str], lines: usize) -> (i32, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bindlab runs");
+    let stdout = child.stdout.take().unwrap();
+    if lines > 0 {
+        let mut reader = BufReader::new(stdout);
+        for _ in 0..lines {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+        }
+    } else {
+        drop(stdout);
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_command_exits_0_quietly_into_a_closed_pipe() {
+    let big = big_scenario();
+    let big = big.to_str().unwrap();
+    let lessons = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../content/lessons/06-reuseport.md"
+    );
+    let mut commands: Vec<Vec<&str>> = vec![
+        vec!["run", big],
+        vec!["run", big, "--json"],
+        vec!["run", big, "--os", "all"],
+        vec!["run", big, "--os", "all", "--json"],
+        vec!["check", big],
+        vec!["fmt", big],
+        vec!["export", "--python", big],
+        vec!["cheatsheet"],
+        vec!["cheatsheet", "--rules"],
+        vec!["rules"],
+        vec!["rules", "linux.listen.recheck"],
+        vec!["lessons", "check", lessons],
+        vec!["help"],
+    ];
+    if is_root() {
+        // As an ordinary user `verify` needs a user namespace, which test
+        // machines may not allow; CI runs as root.
+        commands.push(vec!["verify", big]);
+    }
+    for args in &commands {
+        for lines in [0, 1] {
+            let (code, err) = into_closed_pipe(args, lines);
+            assert_eq!(code, 0, "{args:?}, closed after {lines} lines: {err}");
+            assert!(
+                err.is_empty(),
+                "{args:?}, closed after {lines} lines: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_missing_option_value_is_an_error() {
+    let f = file("missing-value.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let lesson = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../content/lessons/06-reuseport.md"
+    );
+    for (args, message) in [
+        (
+            vec!["lessons", "check", lesson, "--scenarios"],
+            "bindlab: --scenarios needs a value: a directory",
+        ),
+        (
+            vec!["run", f, "--os"],
+            "bindlab: --os needs a value: linux, freebsd, macos, windows or all",
+        ),
+        (
+            vec!["run", "--os", "--json", f],
+            "bindlab: --os needs a value",
+        ),
+        (
+            vec!["cheatsheet", "--scenarios"],
+            "bindlab: --scenarios needs a value: a directory",
+        ),
+        (
+            vec!["export", "--python", f, "-o"],
+            "bindlab: -o needs a value: a file name",
+        ),
+        (
+            vec!["lessons", "check"],
+            "bindlab: lessons check needs one or more FILEs",
+        ),
+    ] {
+        let (code, out, err) = bindlab(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_write_error_is_reported() {
+    let Ok(full) = std::fs::File::create("/dev/full") else {
+        return; // not Linux
+    };
+    let f = file("dev-full.bindlab", EXAMPLE);
+    for args in [vec!["rules"], vec!["run", f.to_str().unwrap()]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+            .args(&args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("bindlab: cannot write to standard output: No space left on device"),
+            "{args:?}: {err}"
+        );
+    }
+    // A failing check whose summary cannot be written reports that too.
+    let bad = file(
+        "dev-full-bad.bindlab",
+        &EXAMPLE.replace("=> EADDRINUSE", "=> ok"),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+        .args(["check", bad.to_str().unwrap()])
+        .stdout(full.try_clone().unwrap())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("expected ok, got EADDRINUSE"), "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
+    // A scenario file that cannot be written is reported too.
+    let lesson = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../content/lessons/06-reuseport.md"
+    );
+    let (code, _, err) = bindlab(&["lessons", "check", lesson, "--scenarios", "/dev/full/x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bindlab: cannot create /dev/full/x"), "{err}");
+}

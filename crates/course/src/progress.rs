@@ -237,14 +237,18 @@ mod tests {
 
     #[test]
     fn merge_is_a_union_and_keeps_this_records_answer() {
-        let mut a = Progress::default();
-        a.last = Some("wildcard".into());
+        let mut a = Progress {
+            last: Some("wildcard".into()),
+            ..Default::default()
+        };
         a.lesson_mut("five-tuple")
             .answers
             .insert((0, Os::Linux), "ok".into());
         a.lesson_mut("five-tuple").solved = 0b01;
-        let mut b = Progress::default();
-        b.last = Some("time-wait".into());
+        let mut b = Progress {
+            last: Some("time-wait".into()),
+            ..Default::default()
+        };
         b.lesson_mut("five-tuple")
             .answers
             .insert((0, Os::Linux), "EADDRINUSE".into());

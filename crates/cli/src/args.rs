@@ -1,0 +1,337 @@
+//! The command line, parsed into one [`Command`] per subcommand. Every
+//! option that takes a value fails with a message when the value is missing
+//! (`--scenarios` at the end, or followed by another option).
+
+use bindlab_engine::{Os, TextOs};
+
+use crate::error::{Error, Result};
+
+pub const USAGE: &str = "\
+bindlab — what bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows
+
+usage:
+  bindlab run FILE [--os NAME|all] [--json]   run a scenario and show each step's outcome
+  bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
+  bindlab export --python FILE [-o OUT]        a Python program that runs the scenario on your machine
+                                               and checks bindlab's prediction for your OS
+  bindlab cheatsheet [--rules] [--scenarios DIR]
+                                               the OS × option matrix, computed by the engine
+  bindlab lessons check FILE... [--scenarios DIR]
+                                               check course lessons against the engine; write their scenarios
+  bindlab fmt FILE                             print the scenario in canonical form
+  bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
+                                               compare each step with bindlab's prediction; exit 1 on a difference
+
+FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.";
+
+/// One subcommand and its arguments.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Help,
+    Run {
+        file: String,
+        /// `--os`: `None` runs the scenario's own OS.
+        os: Option<TextOs>,
+        json: bool,
+    },
+    Check {
+        files: Vec<String>,
+    },
+    Verify {
+        files: Vec<String>,
+    },
+    Export {
+        file: String,
+        out: Option<String>,
+    },
+    Cheatsheet {
+        rules: bool,
+        scenarios: Option<String>,
+    },
+    LessonsCheck {
+        files: Vec<String>,
+        scenarios: Option<String>,
+    },
+    Fmt {
+        file: String,
+    },
+    Rules {
+        id: Option<String>,
+    },
+}
+
+/// One argument: an option (`--os`, `-o`; `--os=linux` gives its value
+/// with it) or a positional one (`-` is positional: standard input).
+enum Arg {
+    Opt(String, Option<String>),
+    Pos(String),
+}
+
+struct Args<'a> {
+    rest: std::slice::Iter<'a, String>,
+}
+
+impl<'a> Args<'a> {
+    fn new(args: &'a [String]) -> Self {
+        Args { rest: args.iter() }
+    }
+
+    fn next(&mut self) -> Option<Arg> {
+        let a = self.rest.next()?.clone();
+        if a.starts_with('-') && a != "-" {
+            match a.split_once('=') {
+                Some((opt, v)) if opt.starts_with("--") => {
+                    Some(Arg::Opt(opt.to_string(), Some(v.to_string())))
+                }
+                _ => Some(Arg::Opt(a, None)),
+            }
+        } else {
+            Some(Arg::Pos(a))
+        }
+    }
+
+    /// The value of option `opt` (given inline, or the next argument);
+    /// `what` names it in the message when it is missing.
+    fn value(&mut self, opt: &str, inline: Option<String>, what: &str) -> Result<String> {
+        let v = match inline {
+            Some(v) => Some(v),
+            None => match self.rest.as_slice().first() {
+                Some(next) if !(next.starts_with('-') && next != "-") => self.rest.next().cloned(),
+                _ => None,
+            },
+        };
+        match v {
+            Some(v) if !v.is_empty() => Ok(v),
+            _ => Err(Error::usage(format!("{opt} needs a value: {what}"))),
+        }
+    }
+}
+
+fn flag(opt: &str, inline: Option<String>) -> Result {
+    match inline {
+        None => Ok(()),
+        Some(_) => Err(Error::usage(format!("{opt} takes no value"))),
+    }
+}
+
+fn unknown(opt: &str) -> Error {
+    Error::usage(format!("unknown option `{opt}`"))
+}
+
+fn one_file(files: Vec<String>, cmd: &str) -> Result<String> {
+    let mut files = files.into_iter();
+    match (files.next(), files.next()) {
+        (Some(f), None) => Ok(f),
+        (None, _) => Err(Error::usage(format!("{cmd} needs a FILE"))),
+        (Some(_), Some(_)) => Err(Error::usage(format!("{cmd} takes one FILE"))),
+    }
+}
+
+const OS_VALUES: &str = "linux, freebsd, macos, windows or all";
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err(Error::usage("no command given"));
+    };
+    let mut args = Args::new(rest);
+    match cmd.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "run" => {
+            let (mut files, mut os, mut json) = (Vec::new(), None, false);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--json" => {
+                        flag(&o, v)?;
+                        json = true
+                    }
+                    Arg::Opt(o, v) if o == "--os" => {
+                        let name = args.value(&o, v, OS_VALUES)?;
+                        os = Some(if name.eq_ignore_ascii_case("all") {
+                            TextOs::All
+                        } else {
+                            TextOs::Override(Os::from_key(&name).ok_or_else(|| {
+                                Error::usage(format!(
+                                    "unknown OS `{name}` (linux, freebsd, macos, windows, all)"
+                                ))
+                            })?)
+                        });
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(f) => files.push(f),
+                }
+            }
+            let file = one_file(files, "run")?;
+            Ok(Command::Run { file, os, json })
+        }
+        "check" | "verify" => {
+            let mut files = Vec::new();
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(f) => files.push(f),
+                }
+            }
+            if files.is_empty() {
+                return Err(Error::usage(format!("{cmd} needs one or more FILEs")));
+            }
+            Ok(if cmd == "check" {
+                Command::Check { files }
+            } else {
+                Command::Verify { files }
+            })
+        }
+        "export" => {
+            let (mut files, mut out, mut python) = (Vec::new(), None, false);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--python" => {
+                        flag(&o, v)?;
+                        python = true
+                    }
+                    Arg::Opt(o, v) if o == "-o" || o == "--output" => {
+                        out = Some(args.value(&o, v, "a file name")?)
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(f) => files.push(f),
+                }
+            }
+            if !python {
+                return Err(Error::usage("export needs a format: --python"));
+            }
+            let file = one_file(files, "export")?;
+            Ok(Command::Export { file, out })
+        }
+        "cheatsheet" => {
+            let (mut rules, mut scenarios) = (false, None);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--rules" => {
+                        flag(&o, v)?;
+                        rules = true
+                    }
+                    Arg::Opt(o, v) if o == "--scenarios" => {
+                        scenarios = Some(args.value(&o, v, "a directory")?)
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(p) => return Err(Error::usage(format!("unexpected `{p}`"))),
+                }
+            }
+            Ok(Command::Cheatsheet { rules, scenarios })
+        }
+        "lessons" => {
+            match args.next() {
+                Some(Arg::Pos(sub)) if sub == "check" => {}
+                _ => {
+                    return Err(Error::usage(
+                        "usage: bindlab lessons check FILE... [--scenarios DIR]",
+                    ))
+                }
+            }
+            let (mut files, mut scenarios) = (Vec::new(), None);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--scenarios" => {
+                        scenarios = Some(args.value(&o, v, "a directory")?)
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(f) => files.push(f),
+                }
+            }
+            if files.is_empty() {
+                return Err(Error::usage("lessons check needs one or more FILEs"));
+            }
+            Ok(Command::LessonsCheck { files, scenarios })
+        }
+        "fmt" => {
+            let mut files = Vec::new();
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(f) => files.push(f),
+                }
+            }
+            let file = one_file(files, "fmt")?;
+            Ok(Command::Fmt { file })
+        }
+        "rules" => {
+            let mut ids = Vec::new();
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(id) => ids.push(id),
+                }
+            }
+            if ids.len() > 1 {
+                return Err(Error::usage("rules takes at most one ID"));
+            }
+            Ok(Command::Rules { id: ids.pop() })
+        }
+        other => Err(Error::usage(format!("unknown command `{other}`"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Command> {
+        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    fn usage(args: &[&str]) -> String {
+        match p(args) {
+            Err(Error::Usage(m)) => m,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_value_is_an_error() {
+        assert_eq!(
+            usage(&["lessons", "check", "a.md", "--scenarios"]),
+            "--scenarios needs a value: a directory"
+        );
+        assert_eq!(
+            usage(&["lessons", "check", "a.md", "--scenarios", "--x"]),
+            "--scenarios needs a value: a directory"
+        );
+        assert!(usage(&["run", "f", "--os"]).starts_with("--os needs a value"));
+        assert!(usage(&["run", "f", "--os="]).starts_with("--os needs a value"));
+        assert!(usage(&["run", "--os", "--json", "f"]).starts_with("--os needs a value"));
+        assert!(usage(&["cheatsheet", "--scenarios"]).starts_with("--scenarios needs"));
+        assert!(usage(&["export", "--python", "f", "-o"]).starts_with("-o needs"));
+    }
+
+    #[test]
+    fn values_inline_or_next() {
+        assert_eq!(
+            p(&["run", "-", "--os=windows", "--json"]).unwrap(),
+            Command::Run {
+                file: "-".into(),
+                os: Some(TextOs::Override(Os::Windows)),
+                json: true
+            }
+        );
+        assert_eq!(
+            p(&["lessons", "check", "a.md", "--scenarios", "d", "b.md"]).unwrap(),
+            Command::LessonsCheck {
+                files: vec!["a.md".into(), "b.md".into()],
+                scenarios: Some("d".into())
+            }
+        );
+    }
+
+    #[test]
+    fn wrong_counts_and_options() {
+        assert_eq!(usage(&["run"]), "run needs a FILE");
+        assert_eq!(usage(&["fmt", "a", "b"]), "fmt takes one FILE");
+        assert_eq!(
+            usage(&["lessons", "check"]),
+            "lessons check needs one or more FILEs"
+        );
+        assert_eq!(usage(&["check", "--frob"]), "unknown option `--frob`");
+        assert_eq!(usage(&["run", "f", "--json=1"]), "--json takes no value");
+    }
+}

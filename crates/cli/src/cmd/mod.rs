@@ -1,0 +1,12 @@
+//! One module per subcommand, each `run(out, …) -> Result`. They write their
+//! results to `out` (standard output, locked and buffered) and their
+//! diagnostics to standard error.
+
+pub mod cheatsheet;
+pub mod check;
+pub mod export;
+pub mod fmt;
+pub mod lessons;
+pub mod rules;
+pub mod run;
+pub mod verify;

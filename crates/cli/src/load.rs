@@ -1,0 +1,40 @@
+//! Reading a scenario (FILE or `-`) and reporting its text problems.
+
+use std::io::Read;
+
+use bindlab_engine::{parse_for, Scenario, TextOs};
+
+use crate::error::{Error, Result};
+
+/// Reads and parses FILE, printing problems as `FILE:LINE:COL: message`
+/// (exit 2).
+pub fn load(path: &str) -> Result<Scenario> {
+    load_for(path, TextOs::Own)
+}
+
+/// `load`, with the text checks made for the OS(es) it will run on.
+pub fn load_for(path: &str, text_os: TextOs) -> Result<Scenario> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = text.map_err(|e| Error::fatal(format!("cannot read {path}: {e}")))?;
+    parse_for(&text, text_os).map_err(|problems| {
+        for p in &problems {
+            eprintln!("{path}:{p}");
+        }
+        let n = problems.len();
+        eprintln!(
+            "bindlab: {path}: {n} problem{} in the scenario; nothing was run",
+            if n == 1 { "" } else { "s" }
+        );
+        Error::Exit(2)
+    })
+}
+
+/// Writes `text` to `path`, as a command's own output file.
+pub fn write_file(path: &str, text: &str) -> Result {
+    std::fs::write(path, text).map_err(|e| Error::fatal(format!("cannot write {path}: {e}")))
+}

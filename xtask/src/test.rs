@@ -1,0 +1,387 @@
+//! `cargo xtask test [STAGE…]`: every test of the project in named stages,
+//! run in this order. No argument runs them all (what CI runs); `--list`
+//! prints them. Each stage builds what it needs, so any one runs alone.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crate::{
+    ensure_apt, ensure_wasm_target, exported_programs, fuzz, is_root, root, run, scenario_files,
+    scenario_files_ext, site, smoke, Result,
+};
+
+/// Cases per property in CI (`cargo xtask test`), in release mode.
+const CI_PROPERTY_CASES: u64 = 100_000;
+
+/// The toolchain `msrv` checks with: the workspace's `rust-version`.
+pub const MSRV: &str = "1.88";
+
+/// (name, what it runs, the stage, whether a run of every stage includes it).
+type Stage = (&'static str, &'static str, fn() -> Result, bool);
+
+pub const STAGES: &[Stage] = &[
+    ("fmt", "cargo fmt --check", fmt, true),
+    (
+        "clippy",
+        "cargo clippy --workspace --all-targets -- -D warnings",
+        clippy,
+        true,
+    ),
+    (
+        "msrv",
+        "cargo +1.88 check --workspace --all-targets (the workspace's rust-version)",
+        msrv,
+        false,
+    ),
+    (
+        "wasm",
+        "the engine builds for wasm32-unknown-unknown",
+        wasm,
+        true,
+    ),
+    (
+        "unit",
+        "cargo test --workspace (property tests at 1,000 cases, debug)",
+        unit,
+        true,
+    ),
+    (
+        "properties",
+        "every property test at 100,000 cases in release, timed",
+        properties,
+        true,
+    ),
+    ("corpus", "bindlab check over the corpus", corpus, true),
+    (
+        "lessons",
+        "bindlab lessons check over the course content",
+        lessons,
+        true,
+    ),
+    (
+        "kernel",
+        "as root: corpus, kernel-diff, exported programs, cheat sheet and course on the Linux kernel",
+        kernel,
+        true,
+    ),
+    (
+        "browser",
+        "cargo xtask dist, then the browser tests (web/tests/) in Chromium",
+        browser,
+        true,
+    ),
+    (
+        "smoke",
+        "the dev build (what `serve` serves) through web/smoke/",
+        smoke,
+        true,
+    ),
+];
+
+fn list() -> String {
+    STAGES
+        .iter()
+        .map(|(name, what, _, all)| {
+            format!(
+                "  {name:<11} {what}{}",
+                if *all { "" } else { " [only by name]" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Which stages `args` names, in the project's order; an unknown name is an
+/// error listing the valid ones.
+pub fn select(args: &[String]) -> Result<Vec<&'static Stage>> {
+    for a in args {
+        if !STAGES.iter().any(|(name, ..)| name == a) {
+            return Err(format!("unknown stage `{a}`; the stages are:\n{}", list()));
+        }
+    }
+    Ok(STAGES
+        .iter()
+        .filter(|(name, _, _, all)| {
+            if args.is_empty() {
+                *all
+            } else {
+                args.iter().any(|a| a == name)
+            }
+        })
+        .collect())
+}
+
+pub fn test(args: &[String]) -> Result {
+    if args.iter().any(|a| a == "--list") {
+        println!(
+            "cargo xtask test [STAGE…] runs these in this order (no STAGE: all but those marked):\n{}",
+            list()
+        );
+        return Ok(());
+    }
+    let stages = select(args)?;
+    let started = Instant::now();
+    for (name, what, stage, _) in &stages {
+        println!("\n== {name}: {what}");
+        stage().map_err(|e| format!("stage `{name}` failed: {e}"))?;
+    }
+    let names: Vec<&str> = stages.iter().map(|(name, ..)| *name).collect();
+    println!(
+        "\nall tests passed ({}) in {:.0}s",
+        names.join(" "),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn fmt() -> Result {
+    run("cargo", &["fmt", "--all", "--", "--check"], &[])
+}
+
+fn clippy() -> Result {
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )
+}
+
+/// The workspace checked with the toolchain its `rust-version` names, in a
+/// target directory of its own (installed on first use when rustup is there).
+fn msrv() -> Result {
+    let toolchain = format!("+{MSRV}");
+    run(
+        "rustup",
+        &["toolchain", "install", MSRV, "--profile", "minimal"],
+        &[],
+    )?;
+    let target = root().join("target/msrv").to_string_lossy().into_owned();
+    run(
+        "cargo",
+        &[
+            &toolchain,
+            "check",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+        ],
+        &[("CARGO_TARGET_DIR", &target)],
+    )
+}
+
+fn wasm() -> Result {
+    ensure_wasm_target()?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "bindlab-engine",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+        &[],
+    )
+}
+
+/// Debug build first (overflow checks on), with few cases: the
+/// `properties` stage gives every property its 100,000.
+fn unit() -> Result {
+    // The kernel crate's tests (and `bindlab verify` in the CLI's) use `ip`.
+    ensure_apt("ip", "iproute2")?;
+    run(
+        "cargo",
+        &["test", "--workspace", "--quiet"],
+        &[("PROPTEST_CASES", "1000")],
+    )
+}
+
+fn properties() -> Result {
+    fuzz::properties(CI_PROPERTY_CASES)
+}
+
+/// The release `bindlab` (and `kernel-diff`), built when stale.
+fn bindlab() -> Result<String> {
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "bindlab-cli",
+            "-p",
+            "bindlab-kernel",
+        ],
+        &[],
+    )?;
+    Ok(root()
+        .join("target/release/bindlab")
+        .to_string_lossy()
+        .into_owned())
+}
+
+fn corpus() -> Result {
+    let bindlab = bindlab()?;
+    let mut corpus = scenario_files(&root().join("corpus"));
+    // The sandbox's first scenario is content too.
+    corpus.push("content/sandbox-example.bindlab".to_string());
+    let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
+    run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])
+}
+
+/// Whether `lessons` has written `lesson_dir()` in this run.
+static LESSONS_WRITTEN: AtomicBool = AtomicBool::new(false);
+
+/// Where `lessons` writes the course's scenarios for `kernel`.
+fn lesson_dir() -> String {
+    root().join("target/lessons").to_string_lossy().into_owned()
+}
+
+/// `bindlab lessons check` over the course, writing its scenarios, challenge
+/// starts, solutions and wrong attempts to `lesson_dir()`.
+fn lessons() -> Result {
+    let bindlab = bindlab()?;
+    let lessons = scenario_files_ext(&root().join("content/lessons"), "md");
+    let lesson_args: Vec<&str> = lessons.iter().map(String::as_str).collect();
+    let dir = lesson_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    run(
+        &bindlab,
+        &[
+            &["lessons", "check"],
+            lesson_args.as_slice(),
+            &["--scenarios", &dir],
+        ]
+        .concat(),
+        &[],
+    )?;
+    LESSONS_WRITTEN.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+fn kernel() -> Result {
+    if !is_root() {
+        // `bindlab verify` works for ordinary users (one file at a time, in a
+        // user namespace); the corpus and the random differential need root.
+        println!("SKIPPED: the kernel checks need root (a network namespace per scenario). CI runs as root.");
+        return Ok(());
+    }
+    ensure_apt("ip", "iproute2")?;
+    let bindlab = bindlab()?;
+    let linux = scenario_files(&root().join("corpus/linux"));
+    let files: Vec<&str> = linux.iter().map(String::as_str).collect();
+    run(&bindlab, &[&["verify"], files.as_slice()].concat(), &[])?;
+    let diff = root()
+        .join("target/release/kernel-diff")
+        .to_string_lossy()
+        .into_owned();
+    run(&diff, &["--count", "1000"], &[])?;
+    exported_programs(&bindlab, &linux)?;
+    println!("\n== the cheat sheet's Linux cells on the kernel");
+    let sheet = root().join("target/cheatsheet");
+    let _ = std::fs::remove_dir_all(&sheet);
+    run(
+        &bindlab,
+        &["cheatsheet", "--scenarios", &sheet.to_string_lossy()],
+        &[],
+    )?;
+    let rows: Vec<String> = scenario_files(&sheet)
+        .into_iter()
+        .filter(|f| f.ends_with("-linux.bindlab"))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
+    println!("\n== the course's Linux scenarios and solutions on the kernel");
+    if !LESSONS_WRITTEN.load(Ordering::Relaxed) {
+        // Run without the `lessons` stage: write them now, not stale ones.
+        lessons()?;
+    }
+    let lesson_linux: Vec<String> = scenario_files(Path::new(&lesson_dir()))
+        .into_iter()
+        .filter(|f| f.ends_with("-linux.bindlab"))
+        .collect();
+    let lesson_linux: Vec<&str> = lesson_linux.iter().map(String::as_str).collect();
+    run(
+        &bindlab,
+        &[&["verify"], lesson_linux.as_slice()].concat(),
+        &[],
+    )
+}
+
+fn browser() -> Result {
+    ensure_apt("chromium", "chromium")?;
+    site::ensure_node_packages()?;
+    site::dist()?;
+    run("node", &["--test", "web/tests/"], &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(args: &[&str]) -> Result<Vec<&'static str>> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        select(&args).map(|v| v.iter().map(|(name, ..)| *name).collect())
+    }
+
+    #[test]
+    fn no_stage_means_every_default_stage_in_order() {
+        assert_eq!(
+            names(&[]).unwrap(),
+            [
+                "fmt",
+                "clippy",
+                "wasm",
+                "unit",
+                "properties",
+                "corpus",
+                "lessons",
+                "kernel",
+                "browser",
+                "smoke"
+            ]
+        );
+    }
+
+    #[test]
+    fn named_stages_run_in_the_projects_order() {
+        assert_eq!(
+            names(&["unit", "fmt", "msrv"]).unwrap(),
+            ["fmt", "msrv", "unit"]
+        );
+    }
+
+    #[test]
+    fn msrv_is_the_workspaces_rust_version() {
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(&format!("\nrust-version = \"{MSRV}\"\n")),
+            "xtask/src/test.rs MSRV {MSRV} is not the rust-version of Cargo.toml"
+        );
+        let (_, what, ..) = STAGES.iter().find(|(n, ..)| *n == "msrv").unwrap();
+        assert!(what.contains(&format!("+{MSRV} ")), "{what}");
+    }
+
+    #[test]
+    fn an_unknown_stage_lists_the_valid_ones() {
+        let e = names(&["fmt", "lint"]).unwrap_err();
+        assert!(
+            e.starts_with("unknown stage `lint`; the stages are:"),
+            "{e}"
+        );
+        for (name, ..) in STAGES {
+            assert!(e.contains(&format!("\n  {name} ")), "{name}: {e}");
+        }
+    }
+}
