@@ -259,6 +259,24 @@ impl Host {
         }
     }
 
+    /// The invariant every step keeps: no two connections (or TIME_WAITs)
+    /// hold the same five-tuple, compared as on the wire (`::ffff:a.b.c.d`
+    /// is `a.b.c.d`). The property tests, the regressions and the fuzz
+    /// targets all check this one.
+    pub fn five_tuples_unique(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for s in self.sockets() {
+            if matches!(s.state, State::Connected | State::TimeWait { .. }) {
+                if let (Some(l), Some(r)) = (s.local, s.remote) {
+                    if !seen.insert(wire(l, r)) {
+                        return Err(format!("two sockets share {l} ↔ {r}"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn rules(&self) -> &'static dyn OsRules {
         self.os.rules()
     }

@@ -2,12 +2,10 @@
 //! CI runs 100,000 per property in release (`cargo xtask test`), `cargo xtask
 //! fuzz [N]` any N (default 1,000,000).
 
-use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bindlab_engine::addr::SockAddr;
 use bindlab_engine::gen::{self, Options};
-use bindlab_engine::host::{Host, State};
+use bindlab_engine::host::Host;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
 use bindlab_engine::{parse, print, run, Os, Scenario};
 use proptest::prelude::*;
@@ -32,23 +30,6 @@ fn gen_opts(os: Os) -> Options {
 /// scenarios for them are generated as Linux text and run with `--os`.
 fn scenario_for(seed: u64) -> Scenario {
     gen::scenario(seed, &gen_opts(Os::Linux))
-}
-
-/// No two connections (or TIME_WAITs) hold the same five-tuple.
-fn five_tuples_unique(h: &Host) -> Result<(), String> {
-    let mut seen = HashSet::new();
-    for s in h.sockets() {
-        if matches!(s.state, State::Connected | State::TimeWait { .. }) {
-            if let (Some(l), Some(r)) = (s.local, s.remote) {
-                // Compared as on the wire: ::ffff:a.b.c.d is a.b.c.d.
-                let wire = |a: SockAddr| SockAddr::new(bindlab_engine::addr::unmap(a.ip), a.port);
-                if !seen.insert((wire(l), wire(r))) {
-                    return Err(format!("two sockets share {l} ↔ {r}"));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 fn arb_ip() -> impl Strategy<Value = IpAddr> {
@@ -131,7 +112,7 @@ proptest! {
         let mut h = Host::new(os, &["192.168.0.1".parse().unwrap()], 7);
         for kind in steps {
             let _ = h.apply(&Step::new(kind));
-            if let Err(e) = five_tuples_unique(&h) {
+            if let Err(e) = h.five_tuples_unique() {
                 prop_assert!(false, "{}", e);
             }
         }
@@ -143,7 +124,7 @@ proptest! {
         let mut h = Host::new(os, &s.ifaces, s.seed);
         for step in &s.steps {
             h.apply(step);
-            if let Err(e) = five_tuples_unique(&h) {
+            if let Err(e) = h.five_tuples_unique() {
                 prop_assert!(false, "{} after line {} of\n{}", e, step.line, print(&s));
             }
         }

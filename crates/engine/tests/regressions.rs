@@ -1,10 +1,7 @@
 //! Cases the fuzzers found, kept as plain tests so they run on every build
 //! whatever the property tests' seed.
 
-use std::collections::HashSet;
-
-use bindlab_engine::addr::{unmap, SockAddr};
-use bindlab_engine::host::{Host, State};
+use bindlab_engine::host::Host;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Step, StepKind};
 use bindlab_engine::Os;
 
@@ -16,21 +13,6 @@ fn run(os: Os, steps: Vec<StepKind>) -> (Host, Vec<String>) {
         out.push(format!("{} {:?}", r.result_name(), r.why));
     }
     (h, out)
-}
-
-fn five_tuples_unique(h: &Host) -> Result<(), String> {
-    let mut seen = HashSet::new();
-    for s in h.sockets() {
-        if matches!(s.state, State::Connected | State::TimeWait { .. }) {
-            if let (Some(l), Some(r)) = (s.local, s.remote) {
-                let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
-                if !seen.insert((wire(l), wire(r))) {
-                    return Err(format!("two sockets share {l} ↔ {r}"));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 fn sock(name: &str) -> StepKind {
@@ -68,6 +50,6 @@ fn mapped_connect_after_a_refused_one_keeps_five_tuples_unique() {
                 },
             ],
         );
-        assert_eq!(five_tuples_unique(&h), Ok(()), "{os}: {out:#?}");
+        assert_eq!(h.five_tuples_unique(), Ok(()), "{os}: {out:#?}");
     }
 }

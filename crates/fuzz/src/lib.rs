@@ -8,12 +8,10 @@
 //! any input; no two connections share a five-tuple; every failure names a
 //! rule and a why; what is printed or encoded reads back as the same value.
 
-use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use bindlab_course::progress::Progress;
-use bindlab_engine::addr::{unmap, SockAddr};
-use bindlab_engine::host::{Host, State};
+use bindlab_engine::host::Host;
 use bindlab_engine::permalink::Permalink;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
 use bindlab_engine::{parse_for, print, run, Os, TextOs};
@@ -190,23 +188,6 @@ pub fn decode_steps(data: &[u8]) -> (Os, Vec<StepKind>) {
     (os, steps)
 }
 
-/// No two connections (or TIME_WAITs) hold the same five-tuple, compared as
-/// on the wire (`::ffff:a.b.c.d` is `a.b.c.d`).
-pub fn five_tuples_unique(h: &Host) -> Result<(), String> {
-    let mut seen = HashSet::new();
-    for s in h.sockets() {
-        if matches!(s.state, State::Connected | State::TimeWait { .. }) {
-            if let (Some(l), Some(r)) = (s.local, s.remote) {
-                let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
-                if !seen.insert((wire(l), wire(r))) {
-                    return Err(format!("two sockets share {l} ↔ {r}"));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Step sequences on every OS: never a panic, no shared five-tuple after any
 /// step, every failure names a rule and a why.
 pub fn steps(data: &[u8]) {
@@ -228,7 +209,7 @@ pub fn check_steps(os: Os, steps: &[StepKind]) -> Result<(), String> {
                 r.result_name()
             ));
         }
-        if let Err(e) = five_tuples_unique(&h) {
+        if let Err(e) = h.five_tuples_unique() {
             return Err(format!(
                 "{os}: {e} after step {}; steps: {:#?}",
                 i + 1,
