@@ -7,8 +7,8 @@ use std::path::Path;
 use bindlab_course::{answer, check_lesson, parse_lesson, Block};
 use bindlab_engine::{parse, Os};
 
-#[test]
-fn every_lesson_checks_out() {
+/// Every chapter file of `content/lessons`, in order.
+fn lesson_files() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/lessons");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -17,6 +17,12 @@ fn every_lesson_checks_out() {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn every_lesson_checks_out() {
+    let files = lesson_files();
     assert!(files.len() >= 3, "lessons: {files:?}");
     let mut challenges = 0;
     for f in &files {
@@ -191,14 +197,7 @@ fn no_prediction_is_answered_by_the_prose_before_it() {
     // (since the chapter's start or the previous prediction) must not have
     // told them. A guard on error names and their usual wording only: a
     // reviewer still reads for answers given in other words.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/lessons");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    files.sort();
+    let files = lesson_files();
     let mut found = Vec::new();
     for f in &files {
         let lesson = parse_lesson(&std::fs::read_to_string(f).unwrap()).unwrap();

@@ -1,29 +1,10 @@
 //! The scenario corpus (`corpus/`): every expectation holds, every scenario
 //! survives a print/parse round trip, and the required coverage is there.
 
-use std::path::{Path, PathBuf};
-
 use bindlab_engine::{parse, print, run, run_all, Os};
 
-fn corpus_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).expect("corpus directory").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "bindlab") {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus"),
-        &mut v,
-    );
-    v.sort();
-    v
-}
+mod common;
+use common::corpus_files;
 
 #[test]
 fn corpus_is_big_enough_and_covers_the_tables() {

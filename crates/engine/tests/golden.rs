@@ -15,29 +15,11 @@ use std::path::{Path, PathBuf};
 
 use bindlab_engine::{parse_for, run_all, TextOs};
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
-}
+mod common;
+use common::{corpus_dir, corpus_files};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-fn corpus_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).expect("corpus directory").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "bindlab") {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(&corpus_dir(), &mut v);
-    v.sort();
-    v
 }
 
 /// What `bindlab run FILE --os all --json` prints (without the final newline).
