@@ -125,13 +125,13 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let names: Vec<&str> = if *kind == "listening" {
                     host.listeners(ep.port)
                         .into_iter()
-                        .filter(|s| s.local == Some(ep))
-                        .map(|s| s.label.as_str())
+                        .filter(|s| s.local() == Some(ep))
+                        .map(|s| s.label())
                         .collect()
                 } else {
                     host.sockets()
-                        .filter(|s| s.state == State::Connected && s.local == Some(ep))
-                        .map(|s| s.label.as_str())
+                        .filter(|s| s.state() == State::Connected && s.local() == Some(ep))
+                        .map(|s| s.label())
                         .collect()
                 };
                 let ok = match *cmp {
@@ -159,19 +159,19 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let route = os.rules().route(&host, src, ep);
                 let (takers, undefined): (Vec<String>, bool) = match &route {
                     Route::To { listener, .. } => {
-                        (vec![host.socket(*listener).label.clone()], false)
+                        (vec![host.socket(*listener).label().to_string()], false)
                     }
                     Route::Group { members, .. } => (
                         members
                             .iter()
-                            .map(|m| host.socket(*m).label.clone())
+                            .map(|m| host.socket(*m).label().to_string())
                             .collect(),
                         false,
                     ),
                     Route::Undefined { candidates, .. } => (
                         candidates
                             .iter()
-                            .map(|m| host.socket(*m).label.clone())
+                            .map(|m| host.socket(*m).label().to_string())
                             .collect(),
                         true,
                     ),

@@ -288,7 +288,7 @@ impl<'a> Runner<'a> {
                 let host = bindlab_engine::host_after(self.scenario, Os::Linux, index);
                 let time_waits = host
                     .sockets()
-                    .any(|s| matches!(s.state, State::TimeWait { .. }));
+                    .any(|s| matches!(s.state(), State::TimeWait { .. }));
                 if *ms <= MAX_SLEEP_MS {
                     std::thread::sleep(Duration::from_millis(*ms));
                     KernelStep::done(Ok(()))

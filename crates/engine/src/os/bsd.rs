@@ -23,7 +23,7 @@ pub(crate) fn take(
 ) -> Route {
     if s.is_listening() {
         Route::To {
-            listener: s.id,
+            listener: s.id(),
             rule,
             why,
         }
@@ -35,16 +35,16 @@ pub(crate) fn take(
 /// The checks before any lookup, in `in_pcbbind`'s order: already bound,
 /// a v4-mapped address on a v6-only socket, an address the host lacks.
 pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
-    let name = &s.label;
-    if s.local.is_some() {
+    let name = s.label();
+    if s.local().is_some() {
         return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::BsdBindAlreadyBound,
-            args![Slot::Socket => name, Slot::Addr => s.local],
+            args![Slot::Socket => name, Slot::Addr => s.local()],
         ));
     }
     if let IpAddr::V6(a) = addr.ip {
-        if v4_mapped(a).is_some() && s.opts.v6only {
+        if v4_mapped(a).is_some() && s.opts().v6only {
             let rule = RuleId::BsdBindMappedOnV6only;
             let variant = if os.rules().params().default_v6only {
                 "default"
@@ -87,15 +87,15 @@ pub(crate) fn refuse(
     ip: IpAddr,
     new_has_reuse: bool,
 ) -> Decision {
-    let me = &s.label;
+    let me = s.label();
     if new_has_reuse {
         let rule = RuleId::BsdBindExactDuplicate;
-        let variant = if s.opts.reuseport || s.opts.reuseport_lb {
+        let variant = if s.opts().reuseport || s.opts().reuseport_lb {
             "reuseport"
         } else {
             ""
         };
-        let args = args![Slot::Other => &t.label, Slot::Addr => t.local];
+        let args = args![Slot::Other => t.label(), Slot::Addr => t.local()];
         return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
     }
     if t.is_connected() {
@@ -104,7 +104,7 @@ pub(crate) fn refuse(
             RuleId::BsdBindConnectedHoldsPort,
             args![
                 Slot::Other => t.who(host.now_ms),
-                Slot::Addr => t.local,
+                Slot::Addr => t.local(),
                 Slot::Socket => me,
             ],
         );
@@ -117,7 +117,7 @@ pub(crate) fn refuse(
     Decision::fail_with(
         Errno::AddrInUse,
         rule,
-        args![Slot::Other => &t.label, Slot::Addr => t.local],
+        args![Slot::Other => t.label(), Slot::Addr => t.local()],
     )
 }
 
@@ -128,8 +128,8 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
         RuleId::BsdBindNewSocketFlag,
         args![
             Slot::Other => t.who(host.now_ms),
-            Slot::Addr => t.local,
-            Slot::Socket => &s.label,
+            Slot::Addr => t.local(),
+            Slot::Socket => s.label(),
             Slot::Os => Arg::Word(os.display()),
         ],
     )
@@ -139,21 +139,21 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
 /// addresses again.
 pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     if matches!(
-        s.state,
+        s.state(),
         State::Connected | State::TimeWait { .. } | State::Reset
     ) {
         return Decision::fail_with(
             Errno::Inval,
             RuleId::BsdListenConnected,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         );
     }
     let port = s.local_port().unwrap_or(0);
     let names: Vec<String> = host
         .listeners(port)
         .into_iter()
-        .filter(|o| o.id != s.id)
-        .map(|o| o.label.clone())
+        .filter(|o| o.id() != s.id())
+        .map(|o| o.label().to_string())
         .collect();
     if names.is_empty() {
         return Decision::ok();

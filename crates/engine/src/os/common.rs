@@ -40,7 +40,7 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             args![
                 Slot::Os => Arg::Word(rules.os().display()),
                 Slot::Option => Arg::Word(opt.name()),
-                Slot::Socket => &s.label,
+                Slot::Socket => s.label(),
             ],
         ));
     }
@@ -49,14 +49,14 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             return Some(Decision::fail_with(
                 Errno::NoProtoOpt,
                 RuleId::CommonSetsockoptV6onlyOnIpv4,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ));
         }
-        if s.local.is_some() {
+        if s.local().is_some() {
             return Some(Decision::fail_with(
                 Errno::Inval,
                 RuleId::CommonSetsockoptV6onlyAfterBind,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ));
         }
     }
@@ -77,14 +77,14 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
         return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::CommonAcceptNotListening,
-            args![Slot::Socket => &s.label, Slot::State => Arg::Word(s.state.label())],
+            args![Slot::Socket => s.label(), Slot::State => Arg::Word(s.state().label())],
         ));
     }
-    s.queue.is_empty().then(|| {
+    s.queue().is_empty().then(|| {
         Decision::fail_with(
             Errno::WouldBlock,
             RuleId::CommonAcceptEmptyQueue,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         )
     })
 }
@@ -93,25 +93,26 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
 /// listener (the OS words it), a connected socket, a v6-only socket to IPv4 (the OS words it), a socket
 /// bound to a v4-mapped address to native IPv6.
 pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -> Option<Decision> {
-    if s.state == State::Listening {
+    if s.state() == State::Listening {
         return Some(rules.connect_on_listener(s));
     }
-    if matches!(s.state, State::Connected | State::Reset) {
+    if matches!(s.state(), State::Connected | State::Reset) {
         return Some(Decision::fail_with(
             Errno::IsConn,
             RuleId::CommonConnectAlreadyConnected,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         ));
     }
-    if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
+    if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
         return Some(rules.connect_v6only_to_ipv4(s, dst));
     }
-    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local.map(|l| l.ip), dst.ip) {
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
+    {
         if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
             return Some(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::CommonConnectMappedToIpv6,
-                args![Slot::Socket => &s.label, Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
             ));
         }
     }
@@ -175,9 +176,9 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
     Decision::ok_with(
         RuleId::CommonCloseTimeWait,
         args![
-            Slot::Socket => &s.label,
-            Slot::Local => s.local,
-            Slot::Remote => s.remote,
+            Slot::Socket => s.label(),
+            Slot::Local => s.local(),
+            Slot::Remote => s.remote(),
             Slot::Seconds => seconds,
         ],
     )
@@ -189,7 +190,7 @@ pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
     Decision::fail_with(
         Errno::NetUnreach,
         RuleId::CommonConnectV6onlyToIpv4,
-        args![Slot::Socket => &s.label, Slot::Dst => dst],
+        args![Slot::Socket => s.label(), Slot::Dst => dst],
     )
 }
 

@@ -30,7 +30,7 @@ const RESERVED_HIGH: u16 = 1023;
 const TIME_WAIT_MS: u64 = 60_000;
 
 fn any_reuse(s: &Socket) -> bool {
-    s.opts.reuseaddr || s.opts.reuseport || s.opts.reuseport_lb
+    s.opts().reuseaddr || s.opts().reuseport || s.opts().reuseport_lb
 }
 
 impl FreeBsd {
@@ -64,17 +64,17 @@ impl FreeBsd {
     ) -> Option<Decision> {
         let t = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)?;
         let lb_exception =
-            is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
-        (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
+            is_wildcard(ip) && t.is_wildcard() && !t.opts().reuseport && t.opts().reuseport_lb;
+        (!t.is_connected() && !lb_exception && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindOtherUser,
                 args![
-                    Slot::Other => &t.label,
-                    Slot::State => Arg::Word(t.state.label()),
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::State => Arg::Word(t.state().label()),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -83,10 +83,10 @@ impl FreeBsd {
     /// The main check: the lookup the new socket's own options select, then
     /// "both set SO_REUSEPORT" or "both set SO_REUSEPORT_LB".
     fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
-        let me = &s.label;
+        let me = s.label();
         if let Some(t) = self.lookup(host, s, space, ip, port) {
-            let shared_port = s.opts.reuseport && t.opts.reuseport;
-            let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
+            let shared_port = s.opts().reuseport && t.opts().reuseport;
+            let shared_lb = s.opts().reuseport_lb && t.opts().reuseport_lb;
             if shared_port || shared_lb {
                 let (rule, opt) = if shared_port {
                     (RuleId::BsdBindReuseportBoth, "SO_REUSEPORT")
@@ -97,9 +97,9 @@ impl FreeBsd {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => &t.label,
+                        Slot::Other => t.label(),
                         Slot::Option => Arg::Word(opt),
-                        Slot::Addr => t.local,
+                        Slot::Addr => t.local(),
                     ],
                 );
             }
@@ -119,17 +119,17 @@ impl FreeBsd {
     fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         let t = lookup_wild(host, Space::V4, any, port, s, pcb::FREEBSD_MAPPED_COST)?;
-        (!t.is_connected() && t.uid != s.uid).then(|| {
+        (!t.is_connected() && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindDualStackOtherUser,
                 args![
-                    Slot::Socket => &s.label,
+                    Slot::Socket => s.label(),
                     Slot::Port => port,
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -141,17 +141,17 @@ impl FreeBsd {
     fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
-            let shared = (s.opts.reuseport && t.opts.reuseport)
-                || (s.opts.reuseport_lb && t.opts.reuseport_lb);
+            let shared = (s.opts().reuseport && t.opts().reuseport)
+                || (s.opts().reuseport_lb && t.opts().reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
                 return Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
                     args![
-                        Slot::Socket => &s.label,
+                        Slot::Socket => s.label(),
                         Slot::Port => port,
-                        Slot::Other => &t.label,
-                        Slot::Addr => t.local,
+                        Slot::Other => t.label(),
+                        Slot::Addr => t.local(),
                     ],
                 );
             }
@@ -163,8 +163,8 @@ impl FreeBsd {
     /// the IPv4 side of a dual-stack `::`), then the main check (likewise).
     fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
         let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts.v6only;
-        if s.uid != 0 {
+        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts().v6only;
+        if s.uid() != 0 {
             if let Some(d) = self.other_user(host, s, space, ip, port) {
                 return d;
             }
@@ -209,15 +209,15 @@ impl OsRules for FreeBsd {
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = &s.label;
+        let name = s.label();
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
             return BindAnswer::fail(d);
         }
-        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
+        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid() != 0 {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::FreebsdBindReservedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user()],
             ));
         }
         if addr.port == 0 {
@@ -277,7 +277,7 @@ impl OsRules for FreeBsd {
                 // kernel's random start makes that reuse improbable.
                 host.tuple(SockAddr::new(src, p), dst).is_none()
                     && host.tuple(dst, SockAddr::new(src, p)).is_none()
-                    && !host.owners(p, s.id).iter().any(|t| {
+                    && !host.owners(p, s.id()).iter().any(|t| {
                         !t.is_connected()
                             && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
                     })
@@ -309,7 +309,7 @@ impl OsRules for FreeBsd {
             Some(e) => (e, e),
             None => {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
-                front.sort_by_key(|s| s.bound_seq);
+                front.sort_by_key(|s| s.bound_seq());
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return common::no_listener(dst);
                 };
@@ -319,16 +319,16 @@ impl OsRules for FreeBsd {
             }
         };
         let exact = !c.exact.is_empty();
-        if fast.id != locked.id && fast.is_listening() && locked.is_listening() {
+        if fast.id() != locked.id() && fast.is_listening() && locked.is_listening() {
             return Route::Undefined {
-                candidates: vec![fast.id, locked.id],
+                candidates: vec![fast.id(), locked.id()],
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
                 why: render_why(
                     RuleId::FreebsdRouteFastOrLockedPath,
                     "",
                     args![
-                        Slot::Socket => &fast.label,
-                        Slot::Other => &locked.label,
+                        Slot::Socket => fast.label(),
+                        Slot::Other => locked.label(),
                         Slot::Port => dst.port,
                     ],
                 ),
@@ -348,8 +348,8 @@ impl OsRules for FreeBsd {
         };
         let args = args![
             Slot::Count => class_len as u64,
-            Slot::Addr => fast.local,
-            Slot::Socket => &fast.label,
+            Slot::Addr => fast.local(),
+            Slot::Socket => fast.label(),
             Slot::Dst => dst,
         ];
         let why = render_why(rule, "", args);
@@ -360,11 +360,11 @@ impl OsRules for FreeBsd {
     /// since 14.0) a connection whose foreign address is local is closed at
     /// once instead of entering TIME_WAIT.
     fn close_without_time_wait(&self, host: &Host, s: &Socket) -> Option<Decision> {
-        let r = s.remote?;
+        let r = s.remote()?;
         host.is_local(r.ip).then(|| {
             Decision::ok_with(
                 RuleId::FreebsdCloseNoLocalTimeWait,
-                args![Slot::Socket => &s.label, Slot::Remote => r, Slot::Addr => s.local],
+                args![Slot::Socket => s.label(), Slot::Remote => r, Slot::Addr => s.local()],
             )
         })
     }
@@ -375,22 +375,22 @@ impl OsRules for FreeBsd {
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         // The flag as the program set it: the host marks any specific IPv6
         // bind v6-only, which FreeBSD does not.
-        let flag = if s.local.is_some() {
-            s.bind_opts.v6only
+        let flag = if s.local().is_some() {
+            s.bind_opts().v6only
         } else {
-            s.opts.v6only
+            s.opts().v6only
         };
         if flag {
             Decision::fail_with(
                 Errno::Inval,
                 RuleId::FreebsdConnectMappedOnV6only,
-                args![Slot::Socket => &s.label, Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Dst => dst],
             )
         } else {
             Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::FreebsdConnectMappedFromV6Bound,
-                args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
             )
         }
     }
@@ -405,9 +405,9 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
             "",
             args![
                 Slot::Dst => dst,
-                Slot::Socket => &s.label,
-                Slot::State => Arg::Word(s.state.label()),
-                Slot::Addr => s.local,
+                Slot::Socket => s.label(),
+                Slot::State => Arg::Word(s.state().label()),
+                Slot::Addr => s.local(),
             ],
         ),
     }
@@ -422,22 +422,22 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
             .iter()
             .copied()
             .filter(|s| {
-                s.bind_opts.reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts.v6only)
+                s.bind_opts().reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts().v6only)
             })
             .collect();
         if members.is_empty() {
             continue;
         }
-        let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
+        let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
         let k = (host.tuple_hash(src, dst) as usize) % ids.len();
         let chosen = members[k];
-        let names: Vec<String> = members.iter().map(|s| s.label.clone()).collect();
+        let names: Vec<String> = members.iter().map(|s| s.label().to_string()).collect();
         if !chosen.is_listening() {
             let rule = RuleId::FreebsdRouteLbMemberNotListening;
             let args = args![
                 Slot::Sockets => names,
-                Slot::Addr => chosen.local,
-                Slot::Socket => &chosen.label,
+                Slot::Addr => chosen.local(),
+                Slot::Socket => chosen.label(),
             ];
             return Some(Route::Refused {
                 rule,
@@ -447,18 +447,18 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let why = render_why(
             RuleId::FreebsdRouteLbGroup,
             variant,
-            args![Slot::Sockets => names, Slot::Addr => members[0].local],
+            args![Slot::Sockets => names, Slot::Addr => members[0].local()],
         );
         return Some(if ids.len() == 1 {
             Route::To {
-                listener: chosen.id,
+                listener: chosen.id(),
                 rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         } else {
             Route::Group {
                 members: ids,
-                chosen: chosen.id,
+                chosen: chosen.id(),
                 rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }

@@ -35,7 +35,7 @@ const TIME_WAIT_MS: u64 = 30_000;
 const RESTRICTED_TCP_PORT: u16 = 55555;
 
 fn any_reuse(s: &Socket) -> bool {
-    s.opts.reuseaddr || s.opts.reuseport
+    s.opts().reuseaddr || s.opts().reuseport
 }
 
 fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Option<&'h Socket> {
@@ -67,17 +67,17 @@ impl MacOs {
         let one_specific = !is_wildcard(ip) || !t.is_wildcard();
         let applies = match space {
             Space::V4 => one_specific,
-            Space::V6 => one_specific || !t.opts.reuseport,
+            Space::V6 => one_specific || !t.opts().reuseport,
         };
-        (applies && t.uid != s.uid).then(|| {
+        (applies && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::MacosBindOtherUser,
                 args![
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -85,15 +85,15 @@ impl MacOs {
 
     /// The main check (`in_pcbbind` 1087-1111, `in6_pcbbind` 460-474).
     fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
-        let me = &s.label;
+        let me = s.label();
         let found = if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
             wild(host, s, space, ip, port)
         };
         if let Some(t) = found {
-            if s.opts.reuseport && t.opts.reuseport {
-                let rule = if t.uid != s.uid {
+            if s.opts().reuseport && t.opts().reuseport {
+                let rule = if t.uid() != s.uid() {
                     RuleId::MacosBindReuseportAnyUser
                 } else {
                     RuleId::BsdBindReuseportBoth
@@ -102,9 +102,9 @@ impl MacOs {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => &t.label,
+                        Slot::Other => t.label(),
                         Slot::Option => Arg::Word("SO_REUSEPORT"),
-                        Slot::Addr => t.local,
+                        Slot::Addr => t.local(),
                     ],
                 );
             }
@@ -113,7 +113,7 @@ impl MacOs {
             if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
                 return Decision::ok_with(
                     RuleId::MacosBindV6WildcardsShareIpv4,
-                    args![Slot::Other => &t.label, Slot::Port => port, Slot::Addr => t.local],
+                    args![Slot::Other => t.label(), Slot::Port => port, Slot::Addr => t.local()],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -136,17 +136,17 @@ impl MacOs {
         let blocks = |t: &Socket| !t.is_wildcard() || t.is_v6();
         if user_check {
             let t = wild(host, s, Space::V4, any, port)?;
-            return (!t.opts.reuseport && t.uid != s.uid && blocks(t)).then(|| {
+            return (!t.opts().reuseport && t.uid() != s.uid() && blocks(t)).then(|| {
                 Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::MacosBindDualStackOtherUser,
                     args![
-                        Slot::Socket => &s.label,
+                        Slot::Socket => s.label(),
                         Slot::Port => port,
-                        Slot::Other => &t.label,
-                        Slot::Addr => t.local,
-                        Slot::OtherUser => &t.user,
-                        Slot::User => &s.user,
+                        Slot::Other => t.label(),
+                        Slot::Addr => t.local(),
+                        Slot::OtherUser => t.user(),
+                        Slot::User => s.user(),
                     ],
                 )
             });
@@ -156,15 +156,15 @@ impl MacOs {
         } else {
             wild(host, s, Space::V4, any, port)
         }?;
-        (!(s.opts.reuseport && t.opts.reuseport) && blocks(t)).then(|| {
+        (!(s.opts().reuseport && t.opts().reuseport) && blocks(t)).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::MacosBindDualStackIpv4Side,
                 args![
-                    Slot::Socket => &s.label,
+                    Slot::Socket => s.label(),
                     Slot::Port => port,
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
                 ],
             )
         })
@@ -174,8 +174,8 @@ impl MacOs {
     /// users (IPv6, then the IPv4 side), then the main check (likewise).
     fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
         let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts.v6only;
-        if s.uid != 0 {
+        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only;
+        if s.uid() != 0 {
             if let Some(d) = self.other_user(host, s, space, ip, port) {
                 return d;
             }
@@ -232,11 +232,11 @@ impl OsRules for MacOs {
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::MacOs) {
             return BindAnswer::fail(d);
         }
-        if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
+        if addr.port != 0 && addr.port < RESERVED && s.uid() != 0 && !is_wildcard(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::MacosBindPrivilegedSpecific,
-                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => &s.user],
+                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user()],
             ));
         }
         if addr.port == RESTRICTED_TCP_PORT {
@@ -303,7 +303,7 @@ impl OsRules for MacOs {
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
                 !host
-                    .owners(p, s.id)
+                    .owners(p, s.id())
                     .iter()
                     .any(|t| placed(space, t).is_some())
             })
@@ -348,7 +348,7 @@ impl OsRules for MacOs {
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
         // XNU's `local_wild_mapped`.
         let mut inet6: Vec<&Socket> = c.dual.iter().chain(&c.mapped_any).copied().collect();
-        inet6.sort_by_key(|s| s.bound_seq);
+        inet6.sort_by_key(|s| s.bound_seq());
         for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
                 let rule = if class.len() > 1 {
@@ -369,7 +369,7 @@ impl OsRules for MacOs {
         Decision::fail_with(
             Errno::AfNoSupport,
             RuleId::MacosConnectMappedOnV6only,
-            args![Slot::Socket => &s.label, Slot::Dst => dst],
+            args![Slot::Socket => s.label(), Slot::Dst => dst],
         )
     }
 
@@ -383,7 +383,7 @@ impl OsRules for MacOs {
         Some(Decision::fail_with(
             Errno::Inval,
             RuleId::MacosConnectSelf,
-            args![Slot::Socket => &s.label, Slot::Local => local],
+            args![Slot::Socket => s.label(), Slot::Local => local],
         ))
     }
 }
@@ -392,8 +392,8 @@ impl OsRules for MacOs {
 fn route_args(count: usize, s: &Socket, dst: SockAddr) -> Args {
     args![
         Slot::Count => count as u64,
-        Slot::Addr => s.local,
-        Slot::Socket => &s.label,
+        Slot::Addr => s.local(),
+        Slot::Socket => s.label(),
         Slot::Dst => dst,
     ]
 }
@@ -403,9 +403,9 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     let rule = RuleId::MacosRouteNotListening;
     let args = args![
         Slot::Dst => dst,
-        Slot::Socket => &s.label,
-        Slot::State => Arg::Word(s.state.label()),
-        Slot::Addr => s.local,
+        Slot::Socket => s.label(),
+        Slot::State => Arg::Word(s.state().label()),
+        Slot::Addr => s.local(),
     ];
     Route::Dropped {
         rule,

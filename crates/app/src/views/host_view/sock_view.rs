@@ -7,19 +7,19 @@ use bindlab_engine::host::{Host, Socket, State};
 
 pub(crate) fn opts_text(s: &Socket) -> String {
     let mut v: Vec<&str> = Vec::new();
-    if s.opts.reuseaddr {
+    if s.opts().reuseaddr {
         v.push("SO_REUSEADDR");
     }
-    if s.opts.reuseport {
+    if s.opts().reuseport {
         v.push("SO_REUSEPORT");
     }
-    if s.opts.reuseport_lb {
+    if s.opts().reuseport_lb {
         v.push("SO_REUSEPORT_LB");
     }
-    if s.opts.exclusive {
+    if s.opts().exclusive {
         v.push("SO_EXCLUSIVEADDRUSE");
     }
-    if s.is_v6() && s.opts.v6only {
+    if s.is_v6() && s.opts().v6only {
         v.push("IPV6_V6ONLY");
     }
     v.join(" ")
@@ -58,39 +58,39 @@ pub(crate) fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockVi
     // is in each one's queue: counted there as "may be here", not as theirs.
     let shared: std::collections::BTreeSet<usize> = socks
         .iter()
-        .filter(|s| s.queued_on.len() > 1)
-        .map(|s| s.id)
+        .filter(|s| s.queued_on().len() > 1)
+        .map(|s| s.id())
         .collect();
-    socks.sort_by_key(|s| (s.child && !s.named, s.id));
+    socks.sort_by_key(|s| (s.child() && !s.named(), s.id()));
     socks
         .into_iter()
         .map(|s| {
-            let v6_any = matches!(s.local.map(|l| l.ip), Some(std::net::IpAddr::V6(a)) if a.is_unspecified());
+            let v6_any = matches!(s.local().map(|l| l.ip), Some(std::net::IpAddr::V6(a)) if a.is_unspecified());
             SockView {
-                id: s.id,
-                label: s.label.clone(),
-                proto: s.proto.keyword(),
-                state: match s.state {
+                id: s.id(),
+                label: s.label().to_string(),
+                proto: s.proto().keyword(),
+                state: match s.state() {
                     State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
                     st => st.label().to_string(),
                 },
-                state_class: match s.state {
+                state_class: match s.state() {
                     State::Listening => "listening",
                     State::TimeWait { .. } => "time_wait",
                     State::Connected => "connected",
                     _ => "other",
                 },
-                local: s.local,
-                remote: s.remote,
+                local: s.local(),
+                remote: s.remote(),
                 opts: opts_text(s),
-                user: s.user.clone(),
+                user: s.user().to_string(),
                 listening: s.is_listening(),
-                queue: s.queue.iter().filter(|c| !shared.contains(c)).count(),
-                queue_undefined: s.queue.iter().filter(|c| shared.contains(c)).count(),
-                queued: s.child && !s.named && !s.queued_on.is_empty(),
-                v6_wildcard_dual: v6_any && !s.opts.v6only,
-                v6_wildcard_only: v6_any && s.opts.v6only,
-                arrived: arrows.get(&s.label).copied().filter(|_| s.is_listening()),
+                queue: s.queue().iter().filter(|c| !shared.contains(c)).count(),
+                queue_undefined: s.queue().iter().filter(|c| shared.contains(c)).count(),
+                queued: s.child() && !s.named() && !s.queued_on().is_empty(),
+                v6_wildcard_dual: v6_any && !s.opts().v6only,
+                v6_wildcard_only: v6_any && s.opts().v6only,
+                arrived: arrows.get(s.label()).copied().filter(|_| s.is_listening()),
             }
         })
         .collect()
