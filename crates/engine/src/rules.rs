@@ -34,6 +34,10 @@ pub enum Arg {
     Names(Vec<String>),
     /// Several names, written "A and B".
     NamesAnd(Vec<String>),
+    /// Several names, written "A or B".
+    NamesOr(Vec<String>),
+    /// A why-line already rendered, that another one extends.
+    Line(String),
     /// An address and port.
     Addr(SockAddr),
     /// An address.
@@ -50,6 +54,8 @@ impl fmt::Display for Arg {
             Arg::Name(s) => f.write_str(s),
             Arg::Names(v) => f.write_str(&v.join(", ")),
             Arg::NamesAnd(v) => f.write_str(&v.join(" and ")),
+            Arg::NamesOr(v) => f.write_str(&v.join(" or ")),
+            Arg::Line(s) => f.write_str(s),
             Arg::Addr(a) => write!(f, "{a}"),
             Arg::Ip(ip) => write!(f, "{ip}"),
             Arg::Num(n) => write!(f, "{n}"),

@@ -105,9 +105,7 @@ impl Host {
                 if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
                     let port = self.socket(id).local_port().unwrap_or(0);
                     self.set_local(id, SockAddr::new(ip, port));
-                    why.push_str(&format!(
-                        "; {name} keeps the source address {ip} that connect() chose"
-                    ));
+                    why = common::refused_keeps_source(why, &name, ip);
                 }
                 if autobound {
                     if rules.release_port_on_failed_connect() {
@@ -129,7 +127,7 @@ impl Host {
                     let port = s.local_port().unwrap_or(0);
                     self.unhash_port(id, port);
                     self.sock_mut(id).unbind();
-                    why.push_str(&format!("; {name} gives back port {port}, which the kernel had picked, and may bind again"));
+                    why = common::refused_gives_back_port(why, &name, port);
                 }
                 return Decision::fail(errno, rule, why);
             }
@@ -235,15 +233,12 @@ impl Host {
             _ => remote,
         };
         let id = self.next_id();
-        let label = if listeners.len() == 1 {
-            format!("a connection queued on {}", l.label())
-        } else {
-            let names: Vec<String> = listeners
+        let label = common::queued_label(
+            listeners
                 .iter()
                 .map(|&x| self.socket(x).label().to_string())
-                .collect();
-            format!("a connection queued on {}", names.join(" or "))
-        };
+                .collect(),
+        );
         self.insert(Socket::new_child(id, label, &l, remote, peer, listeners));
         self.set_local(id, local);
         self.ehash.insert(wire(local, remote), id);
@@ -341,7 +336,7 @@ impl Host {
                     let name = errno.name(self.os);
                     Decision::ok_by(
                         rule,
-                        format!("{why}; {failed} of {count} failed with {name}: {fwhy}"),
+                        common::clients_some_failed(why, failed, count, name, fwhy),
                     )
                 }
                 None => Decision::ok_by(rule, why),

@@ -254,3 +254,34 @@ pub fn run_steps(scenario: &Scenario, os: Os) -> (Host, Vec<StepReport>) {
     let reports = scenario.steps.iter().map(|s| host.apply(s)).collect();
     (host, reports)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<String> {
+        let s = crate::parse(text).expect("a valid scenario");
+        let (host, _) = run_steps(&s, s.os);
+        host.sockets().map(|s| s.label().to_string()).collect()
+    }
+
+    #[test]
+    fn a_queued_connection_is_named_after_its_listeners() {
+        let one = labels(
+            "os linux\nsocket L tcp\nbind L 127.0.0.1:9000\nlisten L\nsocket C tcp\nconnect C 127.0.0.1:9000\n",
+        );
+        assert!(
+            one.contains(&"a connection queued on L".to_string()),
+            "{one:?}"
+        );
+        // Windows leaves the listener undefined between two SO_REUSEADDR ones.
+        let two = labels(
+            "os windows\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:8888\nlisten A\n\
+             socket B tcp\nset B SO_REUSEADDR\nbind B 127.0.0.1:8888\nlisten B\nclient 127.0.0.1:8888\n",
+        );
+        assert!(
+            two.contains(&"a connection queued on A or B".to_string()),
+            "{two:?}"
+        );
+    }
+}

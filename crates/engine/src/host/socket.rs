@@ -72,24 +72,6 @@ impl Opts {
             SockOpt::Ipv6V6Only => self.v6only = on,
         }
     }
-    /// The reuse options that are on, for explanations: "SO_REUSEADDR, SO_REUSEPORT".
-    pub fn describe(&self) -> String {
-        let names: Vec<&str> = [
-            SockOpt::SoReuseAddr,
-            SockOpt::SoReusePort,
-            SockOpt::SoReusePortLb,
-            SockOpt::SoExclusiveAddrUse,
-        ]
-        .into_iter()
-        .filter(|o| self.get(*o))
-        .map(|o| o.name())
-        .collect();
-        if names.is_empty() {
-            "no reuse option".to_string()
-        } else {
-            names.join(" + ")
-        }
-    }
 }
 
 /// Who is at the other end of a connection.
@@ -269,32 +251,15 @@ impl Socket {
         }
     }
 
-    /// "A" or "A (TIME_WAIT, 42s left)", for explanations.
+    /// "A", or for a TIME_WAIT "the TIME_WAIT left by A 127.0.0.1:5555↔…
+    /// (42s left)": how why-lines name the socket (words from the catalogue).
     pub fn who(&self, now_ms: u64) -> String {
         match self.state {
             State::TimeWait { until_ms } => {
                 let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
-                let tuple = if self.remote.is_some() {
-                    format!(" {}", self.tuple())
-                } else {
-                    String::new()
-                };
-                format!("the TIME_WAIT left by {}{tuple} ({left}s left)", self.label)
+                crate::os::common::time_wait_who(&self.label, self.tuple(), left)
             }
             _ => self.label.clone(),
-        }
-    }
-    /// "A (listening on 0.0.0.0:21, SO_REUSEADDR)".
-    pub fn describe(&self, now_ms: u64) -> String {
-        let at = self.local.map(|l| format!(" on {l}")).unwrap_or_default();
-        match self.state {
-            State::TimeWait { .. } => format!("{}, {}", self.who(now_ms), self.opts.describe()),
-            st => format!(
-                "{} ({}{at}, {})",
-                self.label,
-                st.label(),
-                self.opts.describe()
-            ),
         }
     }
 }

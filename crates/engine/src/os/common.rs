@@ -215,3 +215,68 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
         ),
     }
 }
+
+// ---- the host's words ------------------------------------------------------
+// What the host adds to a verdict or calls a socket, written from the
+// catalogue's templates like every why-line (the host names no rule).
+
+/// A refused connect() left the socket with the source address it chose
+/// (Linux, a socket bound to `::ffff:0.0.0.0`).
+pub(crate) fn refused_keeps_source(why: String, socket: &str, ip: IpAddr) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        "keeps-source",
+        args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Ip => ip],
+    )
+}
+
+/// A refused connect() gave back the port the kernel had picked (Linux).
+pub(crate) fn refused_gives_back_port(why: String, socket: &str, port: u16) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        "gives-back-port",
+        args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Port => port],
+    )
+}
+
+/// `client ×count`: some got through (`why`), `failed` of them did not,
+/// with `error` for `reason`.
+pub(crate) fn clients_some_failed(
+    why: String,
+    failed: u32,
+    count: u32,
+    error: &'static str,
+    reason: &str,
+) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        "some-failed",
+        args![
+            Slot::Why => Arg::Line(why),
+            Slot::Failed => failed,
+            Slot::Count => count,
+            Slot::Error => Arg::Word(error),
+            Slot::Reason => Arg::Line(reason.to_string()),
+        ],
+    )
+}
+
+/// The name of a connection nobody has accepted yet: "a connection queued
+/// on A" (or "A or B" where the OS leaves the listener undefined).
+pub(crate) fn queued_label(listeners: Vec<String>) -> String {
+    render_why(
+        RuleId::CommonAcceptEmptyQueue,
+        "queued",
+        args![Slot::Listeners => Arg::NamesOr(listeners)],
+    )
+}
+
+/// A TIME_WAIT as the why-lines name it: "the TIME_WAIT left by A
+/// 127.0.0.1:5555↔127.0.0.1:9000 (42s left)".
+pub(crate) fn time_wait_who(socket: &str, tuple: String, seconds_left: u64) -> String {
+    render_why(
+        RuleId::CommonCloseTimeWait,
+        "who",
+        args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
+    )
+}
