@@ -11,6 +11,7 @@ const SOURCES: &[&str] = &[
     include_str!("../src/os/common.rs"),
     include_str!("../src/os/bsd.rs"),
     include_str!("../src/os/linux.rs"),
+    include_str!("../src/os/linux/udp.rs"),
     include_str!("../src/os/freebsd.rs"),
     include_str!("../src/os/macos.rs"),
     include_str!("../src/os/windows.rs"),

@@ -39,6 +39,7 @@ pub fn errno_name(e: Errno) -> String {
         libc::EPERM => "EPERM",
         libc::ETIMEDOUT => "ETIMEDOUT",
         libc::ECONNRESET => "ECONNRESET",
+        libc::EPROTO => "EPROTO",
         other => return format!("errno {other}"),
     }
     .to_string()
@@ -115,6 +116,113 @@ pub fn tcp_socket(v6: bool) -> Result<OwnedFd, Errno> {
     })?;
     // SAFETY: `fd` is a fresh descriptor nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A non-blocking UDP socket.
+pub fn udp_socket(v6: bool) -> Result<OwnedFd, Errno> {
+    let family = if v6 { libc::AF_INET6 } else { libc::AF_INET };
+    // SAFETY: plain system call; the returned descriptor is owned below.
+    let fd = check(unsafe {
+        libc::socket(
+            family,
+            libc::SOCK_DGRAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        )
+    })?;
+    // SAFETY: `fd` is a fresh descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Joins `group` on interface `ifindex` (IP_ADD_MEMBERSHIP with an
+/// `ip_mreqn`, or IPV6_JOIN_GROUP).
+pub fn join_group(fd: RawFd, group: IpAddr, ifindex: i32) -> Result<(), Errno> {
+    match group {
+        IpAddr::V4(g) => {
+            let mreq = libc::ip_mreqn {
+                imr_multiaddr: libc::in_addr {
+                    s_addr: u32::from(g).to_be(),
+                },
+                imr_address: libc::in_addr { s_addr: 0 },
+                imr_ifindex: ifindex,
+            };
+            // SAFETY: passes a pointer to a live ip_mreqn and its size.
+            check(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IP,
+                    libc::IP_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    size_of::<libc::ip_mreqn>() as libc::socklen_t,
+                )
+            })
+            .map(|_| ())
+        }
+        IpAddr::V6(g) => {
+            let mreq = libc::ipv6_mreq {
+                ipv6mr_multiaddr: libc::in6_addr {
+                    s6_addr: g.octets(),
+                },
+                ipv6mr_interface: ifindex as libc::c_uint,
+            };
+            // SAFETY: passes a pointer to a live ipv6_mreq and its size.
+            check(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IPV6,
+                    libc::IPV6_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    size_of::<libc::ipv6_mreq>() as libc::socklen_t,
+                )
+            })
+            .map(|_| ())
+        }
+    }
+}
+
+/// Sends one datagram to `to` (sendto).
+pub fn send_to(fd: RawFd, to: SocketAddr) -> Result<(), Errno> {
+    let (ss, len) = to_raw(to);
+    let byte = [0u8; 1];
+    // SAFETY: a live one-byte buffer and a valid sockaddr of length `len`.
+    check(unsafe {
+        libc::sendto(
+            fd,
+            byte.as_ptr() as *const libc::c_void,
+            1,
+            0,
+            &ss as *const _ as *const libc::sockaddr,
+            len,
+        ) as libc::c_int
+    })
+    .map(|_| ())
+}
+
+/// Reads every datagram waiting on a non-blocking socket; how many.
+pub fn drain_datagrams(fd: RawFd) -> u32 {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut errors = 0;
+    loop {
+        // SAFETY: a live buffer of the given size.
+        let r = unsafe {
+            libc::recv(
+                fd,
+                buf.as_mut_ptr() as *mut libc::c_void,
+                buf.len(),
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if r < 0 {
+            // EAGAIN: nothing more; any other error (a queued ICMP error
+            // on a connected socket) is read and the loop goes on.
+            errors += 1;
+            if last_errno() == libc::EAGAIN || errors > 16 {
+                return n;
+            }
+            continue;
+        }
+        n += 1;
+    }
 }
 
 pub fn setsockopt_int(

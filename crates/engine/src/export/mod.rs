@@ -79,6 +79,12 @@ fn call(kind: &StepKind) -> String {
         }
         StepKind::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         StepKind::User { name } => format!("do_user({})", py_str(name)),
+        StepKind::Datagram { ep, count } => {
+            format!("do_datagram({}, {}, {count})", host(ep), port_expr(ep))
+        }
+        StepKind::Join { name, group } => {
+            format!("do_join({}, {})", py_str(name), py_str(&group.to_string()))
+        }
     }
 }
 

@@ -30,6 +30,7 @@ mod close;
 mod connect;
 pub mod socket;
 mod tables;
+mod udp;
 
 pub use socket::{Opts, Peer, SockId, Socket, State};
 
@@ -47,6 +48,10 @@ pub struct Host {
     free: Vec<SockId>,
     by_name: HashMap<String, SockId>,
     by_port: HashMap<u16, Vec<SockId>>,
+    /// The UDP bind hash: UDP has its own port space.
+    udp_by_port: HashMap<u16, Vec<SockId>>,
+    /// Next SO_REUSEPORT group number for UDP (0 means none).
+    next_group: u64,
     ehash: HashMap<(SockAddr, SockAddr), SockId>,
     seq: u64,
     next_client: u32,
@@ -67,6 +72,8 @@ impl Host {
             free: Vec::new(),
             by_name: HashMap::new(),
             by_port: HashMap::new(),
+            udp_by_port: HashMap::new(),
+            next_group: 0,
             ehash: HashMap::new(),
             seq: 0,
             next_client: 0,
@@ -79,7 +86,9 @@ impl Host {
     /// targets all check this one.
     pub fn five_tuples_unique(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
-        for s in self.sockets() {
+        // UDP keeps no 4-tuple table: two sockets sharing a port may connect
+        // to the same peer.
+        for s in self.sockets().filter(|s| !s.is_udp()) {
             if matches!(s.state(), State::Connected | State::TimeWait { .. }) {
                 if let (Some(l), Some(r)) = (s.local(), s.remote()) {
                     if !seen.insert(wire(l, r)) {
@@ -150,6 +159,8 @@ impl Host {
 
     /// Every socket holding `port`, other than `except`, oldest bind first
     /// (a bucket is appended to as sockets bind, so it is in bind order).
+    /// The port space is `except`'s protocol's: UDP when `except` is a UDP
+    /// socket, else TCP.
     pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
         self.owners_iter(port, except).collect()
     }
@@ -161,12 +172,34 @@ impl Host {
         port: u16,
         except: SockId,
     ) -> impl DoubleEndedIterator<Item = &Socket> {
-        self.by_port
+        let udp = self.get(except).is_some_and(Socket::is_udp);
+        let table = if udp {
+            &self.udp_by_port
+        } else {
+            &self.by_port
+        };
+        table
             .get(&port)
             .into_iter()
             .flatten()
             .filter(move |&&id| id != except)
             .map(|&id| self.socket(id))
+    }
+
+    /// Every UDP socket holding `port`, oldest bind first.
+    pub fn udp_owners(&self, port: u16) -> Vec<&Socket> {
+        self.udp_by_port
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.socket(id))
+            .collect()
+    }
+
+    /// Whether any socket on the host has joined `group` (the interface
+    /// accepts the group's datagrams only then).
+    pub fn group_joined(&self, group: IpAddr) -> bool {
+        self.sockets().any(|s| s.groups().contains(&group))
     }
 
     /// Listening sockets on `port`.
@@ -177,8 +210,11 @@ impl Host {
             .collect()
     }
 
+    /// Whether any socket, TCP or UDP, holds `port` (ephemeral searches
+    /// prefer untouched ports).
     pub fn port_in_use(&self, port: u16) -> bool {
         self.by_port.get(&port).is_some_and(|v| !v.is_empty())
+            || self.udp_by_port.get(&port).is_some_and(|v| !v.is_empty())
     }
 
     pub fn tuple(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {

@@ -45,17 +45,25 @@ impl Host {
             }
         }
         if old.map(|o| o.port) != Some(local.port) {
-            self.by_port.entry(local.port).or_default().push(id);
+            let table = if self.socket(id).is_udp() {
+                &mut self.udp_by_port
+            } else {
+                &mut self.by_port
+            };
+            table.entry(local.port).or_default().push(id);
         }
         let seq = self.next_seq();
         self.sock_mut(id).set_local(local, seq);
     }
 
+    /// Takes `id` off `port` (in whichever protocol's table holds it).
     pub(super) fn unhash_port(&mut self, id: SockId, port: u16) {
-        if let Some(v) = self.by_port.get_mut(&port) {
-            v.retain(|&x| x != id);
-            if v.is_empty() {
-                self.by_port.remove(&port);
+        for table in [&mut self.by_port, &mut self.udp_by_port] {
+            if let Some(v) = table.get_mut(&port) {
+                v.retain(|&x| x != id);
+                if v.is_empty() {
+                    table.remove(&port);
+                }
             }
         }
     }

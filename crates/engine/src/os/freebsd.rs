@@ -205,7 +205,7 @@ impl OsRules for FreeBsd {
         &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
-        !matches!(opt, SockOpt::SoExclusiveAddrUse)
+        !matches!(opt, SockOpt::SoExclusiveAddrUse | SockOpt::IpMulticastAll)
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
