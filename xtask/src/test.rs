@@ -287,6 +287,7 @@ fn kernel() -> Result {
         .to_string_lossy()
         .into_owned();
     run(&diff, &["--count", "1000"], &[])?;
+    run(&diff, &["--count", "1000", "--udp"], &[])?;
     exported_programs(&bindlab, &linux)?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
     let sheet = root().join("target/cheatsheet");

@@ -102,14 +102,30 @@ fn udp_statements_report_their_problems() {
         "socket U udp\njoin U 10.0.0.1\njoin U ff05::1\njoin X 239.1.2.3\ndatagram 10.9.9.9:53\ndatagram 0.0.0.0:53\ndatagram 239.1.2.3:0\ndatagram 127.0.0.1:53 x0\njoin U\n",
     );
     assert_eq!(p.len(), 8, "{p:?}");
-    assert!(p[0].starts_with("2:8: `10.0.0.1` is not a multicast group"), "{}", p[0]);
-    assert!(p[1].contains("an IPv6 group needs a udp6 socket"), "{}", p[1]);
+    assert!(
+        p[0].starts_with("2:8: `10.0.0.1` is not a multicast group"),
+        "{}",
+        p[0]
+    );
+    assert!(
+        p[1].contains("an IPv6 group needs a udp6 socket"),
+        "{}",
+        p[1]
+    );
     assert!(p[2].starts_with("4:6: no socket named `X`"), "{}", p[2]);
     assert!(p[3].contains("add it with `iface 10.9.9.9`"), "{}", p[3]);
     assert!(p[4].contains("not the wildcard"), "{}", p[4]);
     assert!(p[5].contains("port other than 0"), "{}", p[5]);
-    assert!(p[6].contains("datagram count must be 1–10000, found 0"), "{}", p[6]);
-    assert!(p[7].starts_with("9:7: expected a multicast group"), "{}", p[7]);
+    assert!(
+        p[6].contains("datagram count must be 1–10000, found 0"),
+        "{}",
+        p[6]
+    );
+    assert!(
+        p[7].starts_with("9:7: expected a multicast group"),
+        "{}",
+        p[7]
+    );
 }
 
 #[test]

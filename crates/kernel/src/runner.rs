@@ -532,12 +532,13 @@ impl<'a> Runner<'a> {
                 "IPv6 multicast does not loop back on this namespace's loopback; not checkable here",
             );
         }
-        for _ in 0..count {
-            let k = self.next_client;
-            self.next_client += 1;
+        // Peers are numbered as the engine numbers them, sent or not.
+        let first = self.next_client;
+        self.next_client += count;
+        for k in first..first + count {
             if let Err(e) = send_datagram(k, dst) {
                 return KernelStep::unchecked(format!(
-                    "the peer could not send from its address ({})",
+                    "the peer could not send to {dst} ({})",
                     sys::errno_name(e)
                 ));
             }

@@ -44,16 +44,9 @@ impl Host {
         rep: &mut StepReport,
     ) -> Decision {
         let rules = self.rules();
-        let s = self.socket(id);
-        if let Some(d) = rules.udp_connect_precheck(self, s, dst) {
-            return d;
-        }
-        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
-            self.sock_mut(id).tried_v4_mapped_now();
-        }
         // An unbound socket is bound to an ephemeral port first
-        // (`inet_dgram_connect` → `inet_autobind`), before the route is
-        // looked up: a connect that fails keeps the port.
+        // (`inet_dgram_connect` → `inet_autobind`), before the protocol
+        // looks at the destination: a connect that fails keeps the port.
         if self.socket(id).local().is_none() {
             let s = self.socket(id);
             let wildcard = if s.is_v6() {
@@ -67,6 +60,13 @@ impl Host {
             }
             self.do_bind(id, SockAddr::new(wildcard, ans.port));
             self.sock_mut(id).autobound_by_connect();
+        }
+        let s = self.socket(id);
+        if let Some(d) = rules.udp_connect_precheck(self, s, dst) {
+            return d;
+        }
+        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
+            self.sock_mut(id).tried_v4_mapped_now();
         }
         let s = self.socket(id);
         let local = s.local().expect("bound above");

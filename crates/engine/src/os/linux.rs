@@ -323,10 +323,10 @@ impl OsRules for Linux {
             )
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
-        // A multicast group counts as an address of the host for a UDP bind
+        // A multicast group counts as an address of the host for bind() (TCP
+        // too, measured)
         // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST).
-        let is_local =
-            |ip: IpAddr| host.is_local(ip) || (s.is_udp() && crate::addr::unmap(ip).is_multicast());
+        let is_local = |ip: IpAddr| host.is_local(ip) || crate::addr::unmap(ip).is_multicast();
         let bound = s.local().is_some();
         let mut v6only = s.opts().v6only;
         if !s.is_v6() {
