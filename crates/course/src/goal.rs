@@ -349,6 +349,6 @@ mod tests {
             &reqs(&["listening nowhere >= 1"])
         )
         .is_err());
-        assert!(check("socket A udp\n", Os::Linux, &reqs(&["no-errors"])).is_err());
+        assert!(check("socket A sctp\n", Os::Linux, &reqs(&["no-errors"])).is_err());
     }
 }
