@@ -11,7 +11,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
 use crate::os::{Decision, Os, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
 /// The route to one socket the lookup picked: a listener takes the
 /// connection; anything else is the OS's `not_listening` answer.
@@ -47,9 +47,9 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
         if v4_mapped(a).is_some() && s.opts().v6only {
             let rule = RuleId::BsdBindMappedOnV6only;
             let variant = if os.rules().params().default_v6only {
-                "default"
+                WhyVariant::Default
             } else {
-                ""
+                WhyVariant::Usual
             };
             let args = args![
                 Slot::Socket => name,
@@ -66,9 +66,9 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
     if !host.is_local(addr.ip) {
         let rule = RuleId::BsdBindAddrNotLocal;
         let variant = if os.rules().params().loopback_is_slash8 {
-            "slash8"
+            WhyVariant::Slash8
         } else {
-            ""
+            WhyVariant::Usual
         };
         return Some(Decision::fail(
             Errno::AddrNotAvail,
@@ -91,9 +91,9 @@ pub(crate) fn refuse(
     if new_has_reuse {
         let rule = RuleId::BsdBindExactDuplicate;
         let variant = if s.opts().reuseport || s.opts().reuseport_lb {
-            "reuseport"
+            WhyVariant::Reuseport
         } else {
-            ""
+            WhyVariant::Usual
         };
         let args = args![Slot::Other => t.label(), Slot::Addr => t.local()];
         return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
@@ -159,7 +159,11 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
         return Decision::ok();
     }
     let rule = RuleId::BsdListenNoRecheck;
-    let variant = if names.len() == 1 { "" } else { "several" };
+    let variant = if names.len() == 1 {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::Several
+    };
     let args = args![
         Slot::Sockets => names,
         Slot::Port => port,

@@ -17,7 +17,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -325,7 +325,7 @@ impl OsRules for FreeBsd {
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
                 why: render_why(
                     RuleId::FreebsdRouteFastOrLockedPath,
-                    "",
+                    WhyVariant::Usual,
                     args![
                         Slot::Socket => fast.label(),
                         Slot::Other => locked.label(),
@@ -352,7 +352,7 @@ impl OsRules for FreeBsd {
             Slot::Socket => fast.label(),
             Slot::Dst => dst,
         ];
-        let why = render_why(rule, "", args);
+        let why = render_why(rule, WhyVariant::Usual, args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -402,7 +402,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
         rule: RuleId::FreebsdRouteNotListening,
         why: render_why(
             RuleId::FreebsdRouteNotListening,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Dst => dst,
                 Slot::Socket => s.label(),
@@ -417,7 +417,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
 fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
+    for (class, variant) in [(&c.exact, WhyVariant::Exact), (&c.wild, WhyVariant::Usual)] {
         let members: Vec<&Socket> = class
             .iter()
             .copied()

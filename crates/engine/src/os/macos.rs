@@ -19,7 +19,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
 use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -317,7 +317,7 @@ impl OsRules for MacOs {
             Decision::fail(
                 Errno::AfNoSupport,
                 rule,
-                render_why(rule, "connect", args![Slot::Ip => dst.ip]),
+                render_why(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
             )
         })
     }
@@ -342,7 +342,7 @@ impl OsRules for MacOs {
             } else {
                 RuleId::BsdRouteListener
             };
-            let why = render_why(rule, "", route_args(c.exact.len(), s, dst));
+            let why = render_why(rule, WhyVariant::Usual, route_args(c.exact.len(), s, dst));
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
@@ -356,7 +356,7 @@ impl OsRules for MacOs {
                 } else {
                     RuleId::BsdRouteListener
                 };
-                let why = render_why(rule, "", route_args(class.len(), s, dst));
+                let why = render_why(rule, WhyVariant::Usual, route_args(class.len(), s, dst));
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
@@ -409,7 +409,7 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     ];
     Route::Dropped {
         rule,
-        why: render_why(rule, "", args),
+        why: render_why(rule, WhyVariant::Usual, args),
     }
 }
 

@@ -40,7 +40,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -415,7 +415,15 @@ impl OsRules for Windows {
                     return Route::To {
                         listener: s.id(),
                         rule,
-                        why: render_why(rule, if wildcard { "wildcard" } else { "" }, args),
+                        why: render_why(
+                            rule,
+                            if wildcard {
+                                WhyVariant::Wildcard
+                            } else {
+                                WhyVariant::Usual
+                            },
+                            args,
+                        ),
                     };
                 }
                 _ => {
@@ -428,7 +436,7 @@ impl OsRules for Windows {
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id()).collect(),
                         rule,
-                        why: render_why(rule, "", args),
+                        why: render_why(rule, WhyVariant::Usual, args),
                     };
                 }
             }
@@ -454,12 +462,7 @@ mod tests {
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| {
-                (
-                    st.result_name().to_string(),
-                    st.rule.and_then(RuleId::from_id),
-                )
-            })
+            .map(|st| (st.result_name().to_string(), st.rule))
             .collect()
     }
 
