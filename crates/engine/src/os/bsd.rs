@@ -1,8 +1,10 @@
 //! The verdicts FreeBSD and XNU reach the same way (os-rules.md §2.1 and
 //! §3): the checks before `in_pcbbind`'s lookups, the refusals after them,
 //! listen() without a re-check, connect() on a listener or a taken 4-tuple,
-//! and a route to the socket the lookup picked. The lookups themselves are
-//! in `pcb.rs`.
+//! and a route to the socket the lookup picked; and the walk of
+//! `in_pcbbind` / `in6_pcbbind`'s address checks ([`check_port`]), whose
+//! steps each kernel words itself ([`BindChecks`]). The lookups themselves
+//! are in `pcb.rs`.
 
 use std::net::IpAddr;
 
@@ -10,6 +12,7 @@ use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
+use crate::os::pcb::{space_of, Space};
 use crate::os::{Decision, Os, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
@@ -189,4 +192,62 @@ pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
         RuleId::BsdConnectTupleTaken,
         args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
     )
+}
+
+/// One BSD kernel's address checks of a bind, each step as that kernel
+/// makes it; [`check_port`] runs them in the order both kernels share.
+pub(crate) trait BindChecks {
+    /// Whether a bind to `ip` (in `space`) is a dual-stack `::` bind that
+    /// also checks the IPv4 side, `0.0.0.0:port`.
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool;
+    /// Another user's socket that blocks the bind.
+    fn other_user(
+        &self,
+        host: &Host,
+        s: &Socket,
+        space: Space,
+        ip: IpAddr,
+        port: u16,
+    ) -> Option<Decision>;
+    /// Another user's socket on the IPv4 side of a dual-stack `::` bind.
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision>;
+    /// The lookup the new socket's options select, and its verdict.
+    fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision;
+    /// The main check of the IPv4 side of a dual-stack `::` bind.
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision>;
+}
+
+/// Every address check of `in_pcbbind` / `in6_pcbbind`, in the order
+/// FreeBSD and XNU share: the different-user checks (unless root; the
+/// address, then the IPv4 side of a dual-stack `::`), then the main check
+/// (likewise). The first refusal wins; otherwise the main check's verdict.
+pub(crate) fn check_port(
+    c: &impl BindChecks,
+    host: &Host,
+    s: &Socket,
+    ip: IpAddr,
+    port: u16,
+) -> Decision {
+    let (space, ip) = space_of(s, ip);
+    let dual_any = c.dual_any(s, space, ip);
+    if s.uid() != 0 {
+        if let Some(d) = c.other_user(host, s, space, ip, port) {
+            return d;
+        }
+        if dual_any {
+            if let Some(d) = c.other_user_v4_side(host, s, port) {
+                return d;
+            }
+        }
+    }
+    let d = c.main_check(host, s, space, ip, port);
+    if !d.is_ok() {
+        return d;
+    }
+    if dual_any {
+        if let Some(d4) = c.main_check_v4_side(host, s, port) {
+            return d4;
+        }
+    }
+    d
 }

@@ -16,6 +16,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
+use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -48,6 +49,14 @@ impl FreeBsd {
         } else {
             lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
+    }
+}
+
+/// `in_pcbbind_setup` / `in6_pcbbind`: the steps of [`bsd::check_port`].
+impl BindChecks for FreeBsd {
+    /// A dual-stack `::` bind (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && !s.opts().v6only
     }
 
     /// The different-user check of `in_pcbbind_setup` / `in6_pcbbind`:
@@ -138,13 +147,13 @@ impl FreeBsd {
     /// `in6_pcbbind`'s main check of the IPv4 side of a dual-stack `::`
     /// bind: an IPv4 specific binding or another IPv6 socket on the IPv4
     /// wildcard blocks it; a plain AF_INET `0.0.0.0` does not.
-    fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
             let shared = (s.opts().reuseport && t.opts().reuseport)
                 || (s.opts().reuseport_lb && t.opts().reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
-                return Decision::fail_with(
+                return Some(Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
                     args![
@@ -153,38 +162,10 @@ impl FreeBsd {
                         Slot::Other => t.label(),
                         Slot::Addr => t.local(),
                     ],
-                );
+                ));
             }
         }
-        Decision::ok()
-    }
-
-    /// Every address check in `in6_pcbbind`'s order: users (IPv6 side, then
-    /// the IPv4 side of a dual-stack `::`), then the main check (likewise).
-    fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts().v6only;
-        if s.uid() != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.other_user_v4_side(host, s, port) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            let d4 = self.check_v4_side(host, s, port);
-            if !d4.is_ok() {
-                return d4;
-            }
-        }
-        d
+        None
     }
 }
 
@@ -226,7 +207,7 @@ impl OsRules for FreeBsd {
             let (space, ip) = space_of(s, addr.ip);
             let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
-                    && self.full_check(host, s, addr.ip, p).is_ok()
+                    && bsd::check_port(self, host, s, addr.ip, p).is_ok()
             };
             // An untouched port first: the kernel's random start makes a shared one unlikely.
             return BindAnswer::ephemeral(
@@ -240,7 +221,7 @@ impl OsRules for FreeBsd {
             );
         }
         BindAnswer {
-            decision: self.full_check(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }

@@ -18,6 +18,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
+use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -50,7 +51,13 @@ fn multicast_or_broadcast(ip: IpAddr) -> bool {
     }
 }
 
-impl MacOs {
+/// `in_pcbbind` / `in6_pcbbind` (XNU): the steps of [`bsd::check_port`].
+impl BindChecks for MacOs {
+    /// A dual-stack `[::]` bind of an AF_INET6 socket (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only
+    }
+
     /// The different-user check (`in_pcbbind` 1056-1086, `in6_pcbbind`
     /// 398-416): another user's best-fitting socket blocks the bind. IPv4
     /// skips it when both addresses are wildcards; IPv6 only when `t` also
@@ -126,6 +133,16 @@ impl MacOs {
         Decision::ok()
     }
 
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, true)
+    }
+
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, false)
+    }
+}
+
+impl MacOs {
     /// A dual-stack `[::]` bind also looks at the IPv4 side, `0.0.0.0:port`
     /// (`in6_pcbbind` 417-438 for another user, 475-496 for the main
     /// check): an IPv4 specific binding, or another AF_INET6 socket there,
@@ -168,33 +185,6 @@ impl MacOs {
                 ],
             )
         })
-    }
-
-    /// Every address check of `in_pcbbind` / `in6_pcbbind`, in XNU's order:
-    /// users (IPv6, then the IPv4 side), then the main check (likewise).
-    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only;
-        if s.uid() != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.ipv4_side(host, s, port, true) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            if let Some(d4) = self.ipv4_side(host, s, port, false) {
-                return d4;
-            }
-        }
-        d
     }
 }
 
@@ -272,7 +262,7 @@ impl OsRules for MacOs {
             };
         }
         BindAnswer {
-            decision: self.check_port(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }
