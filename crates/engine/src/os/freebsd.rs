@@ -270,12 +270,7 @@ impl OsRules for FreeBsd {
     /// The lookup does not check the state: a bound socket that is not
     /// listening answers with a reset (`tcp_input`, `TCPS_CLOSED`).
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }

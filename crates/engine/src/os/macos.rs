@@ -318,12 +318,7 @@ impl OsRules for MacOs {
     /// It does not look at the state: when the socket it finds is not
     /// listening, `tcp_input` drops the SYN (`TCPS_CLOSED` → `drop`).
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(&s) = c.exact.last() {
             let rule = if c.exact.len() > 1 {
                 RuleId::MacosRouteNewestExact
