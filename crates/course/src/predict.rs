@@ -42,7 +42,7 @@ pub const OUTCOMES: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Truth {
     pub outcome: String,
-    pub rule: Option<&'static str>,
+    pub rule: Option<bindlab_engine::rules::RuleId>,
     pub why: Option<String>,
 }
 

@@ -89,7 +89,7 @@ pub struct Cell {
     pub os: Os,
     /// `None` where an option does not exist on the OS.
     pub result: Option<Outcome>,
-    pub rule: Option<&'static str>,
+    pub rule: Option<crate::rules::RuleId>,
     pub why: Option<String>,
 }
 
