@@ -18,6 +18,9 @@ usage:
                                                the OS × option matrix, computed by the engine
   bindlab lessons check FILE... [--scenarios DIR]
                                                check course lessons against the engine; write their scenarios
+  bindlab guides check FILE... [--scenarios DIR]
+                                               check the guides (one per symptom) against the engine;
+                                               write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
@@ -50,6 +53,10 @@ pub enum Command {
         scenarios: Option<String>,
     },
     LessonsCheck {
+        files: Vec<String>,
+        scenarios: Option<String>,
+    },
+    GuidesCheck {
         files: Vec<String>,
         scenarios: Option<String>,
     },
@@ -220,13 +227,13 @@ pub fn parse(args: &[String]) -> Result<Command> {
             }
             Ok(Command::Cheatsheet { rules, scenarios })
         }
-        "lessons" => {
+        kind @ ("lessons" | "guides") => {
             match args.next() {
                 Some(Arg::Pos(sub)) if sub == "check" => {}
                 _ => {
-                    return Err(Error::usage(
-                        "usage: bindlab lessons check FILE... [--scenarios DIR]",
-                    ))
+                    return Err(Error::usage(format!(
+                        "usage: bindlab {kind} check FILE... [--scenarios DIR]"
+                    )))
                 }
             }
             let (mut files, mut scenarios) = (Vec::new(), None);
@@ -240,9 +247,15 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 }
             }
             if files.is_empty() {
-                return Err(Error::usage("lessons check needs one or more FILEs"));
+                return Err(Error::usage(format!(
+                    "{kind} check needs one or more FILEs"
+                )));
             }
-            Ok(Command::LessonsCheck { files, scenarios })
+            Ok(if kind == "guides" {
+                Command::GuidesCheck { files, scenarios }
+            } else {
+                Command::LessonsCheck { files, scenarios }
+            })
         }
         "fmt" => {
             let mut files = Vec::new();

@@ -70,6 +70,9 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::LessonsCheck { files, scenarios } => {
             cmd::lessons::run(out, &files, scenarios.as_deref())
         }
+        Command::GuidesCheck { files, scenarios } => {
+            cmd::guides::run(out, &files, scenarios.as_deref())
+        }
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
     }

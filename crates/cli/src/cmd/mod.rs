@@ -6,6 +6,7 @@ pub mod cheatsheet;
 pub mod check;
 pub mod export;
 pub mod fmt;
+pub mod guides;
 pub mod lessons;
 pub mod rules;
 pub mod run;
