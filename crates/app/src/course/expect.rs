@@ -17,11 +17,13 @@ pub(crate) struct ExpectProps {
     pub(crate) scenario: Rc<Scenario>,
     pub(crate) step_line: u32,
     pub(crate) on_run: Callback<()>,
+    /// Unique on the page (several answers may be about one scenario).
+    pub(crate) id: AttrValue,
 }
 
 impl PartialEq for ExpectProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &o.scenario) && self.step_line == o.step_line
+        Rc::ptr_eq(&self.scenario, &o.scenario) && self.step_line == o.step_line && self.id == o.id
     }
 }
 
@@ -39,8 +41,8 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
         Callback::from(move |_| cb.emit(()))
     };
     html! {
-        <section class="expect pane" aria-label={format!("What line {} does", p.step_line)}>
-            <p class="the-step"><code>{ format!("line {}: {step}", p.step_line) }</code></p>
+        <section class="expect pane" aria-labelledby={format!("expect-{}-h", p.id)}>
+            <h3 id={format!("expect-{}-h", p.id)}>{"What this step does on each OS "}<code>{ format!("line {}: {step}", p.step_line) }</code></h3>
             <ul class="truths">
             { for Os::ALL.iter().map(|os| {
                 let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };

@@ -65,7 +65,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         .iter()
         .filter(|b| matches!(b, Block::Challenge(_)))
         .count() as u8;
-    let (mut k_pred, mut k_chal, mut k_code) = (0u8, 0u8, 0u8);
+    let (mut k_pred, mut k_chal, mut k_code, mut k_expect) = (0u8, 0u8, 0u8, 0u8);
     let blocks = p.loaded.lesson.blocks.iter().map(|b| match b {
         Block::Prose(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
         Block::Scenario { name, text, .. } => {
@@ -112,12 +112,16 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             }
         }
         Block::CheatSheet => html! { <CheatSheet /> },
-        Block::Expect { scenario, step_line, .. } => match p.loaded.scenarios.get(scenario) {
-            Some(s) => html! {
-                <ExpectView scenario={s.clone()} step_line={*step_line} on_run={run_to(&p.loaded, scenario, *step_line)} />
-            },
-            None => html! {},
-        },
+        Block::Expect { scenario, step_line, .. } => {
+            k_expect += 1;
+            match p.loaded.scenarios.get(scenario) {
+                Some(s) => html! {
+                    <ExpectView scenario={s.clone()} step_line={*step_line} on_run={run_to(&p.loaded, scenario, *step_line)}
+                        id={AttrValue::from(format!("{}-{k_expect}", p.id))} />
+                },
+                None => html! {},
+            }
+        }
         Block::Messages(rows) => html! { <MessagesTable rows={Rc::new(rows.clone())} /> },
         Block::Code(snippets) => {
             k_code += 1;
