@@ -44,7 +44,10 @@ fn guides(content: &Path, out: &mut String) {
         println!("cargo:rerun-if-changed={}", f.display());
         let text = std::fs::read_to_string(&f).unwrap();
         let g = parse_guide(&text).unwrap_or_else(|errs| {
-            let list: Vec<String> = errs.iter().map(|e| format!("{}:{e}", f.display())).collect();
+            let list: Vec<String> = errs
+                .iter()
+                .map(|e| format!("{}:{e}", f.display()))
+                .collect();
             panic!("the guides have problems:\n{}", list.join("\n"))
         });
         if g.pending.is_some() {
@@ -81,15 +84,7 @@ fn guides(content: &Path, out: &mut String) {
 
 fn main() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
-    let dir = content.join("lessons");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("content/lessons")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    files.sort();
+    let files = md_files(&content.join("lessons"));
 
     let mut out = String::from(
         "/// The chapters, in order (generated from content/lessons).\npub const CONTENTS: &[Chapter] = &[\n",

@@ -30,7 +30,11 @@ fn guides() -> Vec<(PathBuf, Guide)> {
 fn every_guide_checks_out_against_the_engine() {
     let all = guides();
     let live: Vec<_> = all.iter().filter(|(_, g)| g.pending.is_none()).collect();
-    assert!(live.len() >= 8, "{} guides that are not pending", live.len());
+    assert!(
+        live.len() >= 8,
+        "{} guides that are not pending",
+        live.len()
+    );
     let mut claims = 0;
     for (f, g) in &live {
         let (n, problems) = check_guide(g);
@@ -79,7 +83,11 @@ fn links_in_the_guides_lead_somewhere() {
                 links += 1;
                 match target.split_once('/') {
                     Some(("glossary", t)) => {
-                        assert!(terms.iter().any(|x| x == t), "{}: no term `{t}`", f.display())
+                        assert!(
+                            terms.iter().any(|x| x == t),
+                            "{}: no term `{t}`",
+                            f.display()
+                        )
                     }
                     Some(("rules", r)) => assert!(
                         bindlab_engine::rules::rule(r).is_some(),
@@ -104,5 +112,9 @@ fn a_lesson_may_not_state_its_answers() {
     let text = "---\nid: x\ntitle: X\nsummary: S\n---\n```scenario main\nsocket A tcp\nbind A 0.0.0.0:80\n```\n```expect main 2\nlinux: ok\n```\n";
     let p = check_lesson(&parse_lesson(text).unwrap());
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].message.contains("a lesson asks before it answers"), "{}", p[0]);
+    assert!(
+        p[0].message.contains("a lesson asks before it answers"),
+        "{}",
+        p[0]
+    );
 }
