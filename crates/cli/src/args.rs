@@ -23,6 +23,9 @@ usage:
                                                write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab doctor [PORT] [--bind ADDR:PORT] [--scenario]
+                                               (Linux) this host's sockets on PORT, and whether a bind of
+                                               ADDR:PORT would work with each option set, and why
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
@@ -62,6 +65,11 @@ pub enum Command {
     },
     Fmt {
         file: String,
+    },
+    Doctor {
+        port: Option<u16>,
+        bind: Option<std::net::SocketAddr>,
+        scenario: bool,
     },
     Rules {
         id: Option<String>,
@@ -255,6 +263,42 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 Command::GuidesCheck { files, scenarios }
             } else {
                 Command::LessonsCheck { files, scenarios }
+            })
+        }
+        "doctor" => {
+            let (mut port, mut bind, mut scenario) = (None, None, false);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--bind" => {
+                        let v = args.value(&o, v, "an address and port, e.g. 0.0.0.0:8080")?;
+                        let addr: std::net::SocketAddr = v.parse().map_err(|_| {
+                            Error::usage(format!(
+                                "--bind: `{v}` is not ADDR:PORT (0.0.0.0:8080, [::]:8080)"
+                            ))
+                        })?;
+                        bind = Some(addr);
+                    }
+                    Arg::Opt(o, None) if o == "--scenario" => scenario = true,
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(p) if port.is_none() => {
+                        port = Some(p.parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                            Error::usage(format!("`{p}` is not a port (1 to 65535)"))
+                        })?)
+                    }
+                    Arg::Pos(p) => return Err(Error::usage(format!("unexpected `{p}`"))),
+                }
+            }
+            if let (Some(p), Some(b)) = (port, bind) {
+                if p != b.port() {
+                    return Err(Error::usage(format!(
+                        "PORT {p} and --bind {b} name different ports"
+                    )));
+                }
+            }
+            Ok(Command::Doctor {
+                port,
+                bind,
+                scenario,
             })
         }
         "fmt" => {

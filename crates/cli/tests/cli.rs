@@ -495,3 +495,27 @@ fn a_guide_that_says_what_the_engine_does_not_fails_at_its_line() {
     assert!(out.starts_with("0 passed, 0 failed, 1 pending"), "{out}");
     assert!(err.contains("is pending (waits for something)"), "{err}");
 }
+
+#[test]
+fn doctor_refuses_what_is_not_a_port_or_an_address() {
+    for (args, message) in [
+        (
+            vec!["doctor", "0"],
+            "bindlab: `0` is not a port (1 to 65535)",
+        ),
+        (vec!["doctor", "http"], "bindlab: `http` is not a port"),
+        (
+            vec!["doctor", "--bind", "localhost"],
+            "bindlab: --bind: `localhost` is not ADDR:PORT",
+        ),
+        (
+            vec!["doctor", "80", "--bind", "0.0.0.0:81"],
+            "bindlab: PORT 80 and --bind 0.0.0.0:81 name different ports",
+        ),
+        (vec!["doctor", "--bind"], "bindlab: --bind needs a value"),
+    ] {
+        let (code, out, err) = bindlab(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod cheatsheet;
 pub mod check;
+pub mod doctor;
 pub mod export;
 pub mod fmt;
 pub mod guides;
