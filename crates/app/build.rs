@@ -126,6 +126,21 @@ fn main() {
     .unwrap();
 
     guides(&content, &mut out);
+    let paste = read(&content.join("paste.md"));
+    let intro: String = paste
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// The paste page's title (content/paste.md).\npub const PASTE_TITLE: &str = {:?};\n/// Its introduction, Markdown.\npub const PASTE_INTRO: &str = {:?};",
+        paste.title, intro
+    )
+    .unwrap();
 
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("contents.rs");
     std::fs::write(dest, out).unwrap();

@@ -53,6 +53,8 @@ pub enum Route {
     Rules(Option<String>),
     /// "Got an error?": the guides' index, or one guide.
     Guides(Option<String>),
+    /// "Paste a socket table": a host's sockets read in the page.
+    Paste,
 }
 
 impl Route {
@@ -71,6 +73,7 @@ impl Route {
             "glossary" => Route::Glossary(tail),
             "rules" => Route::Rules(tail),
             "guides" => Route::Guides(tail),
+            "paste" => Route::Paste,
             _ => Route::Contents,
         }
     }
@@ -86,6 +89,7 @@ impl Route {
             Route::Rules(Some(r)) => format!("#/rules/{r}"),
             Route::Guides(None) => "#/guides".into(),
             Route::Guides(Some(g)) => format!("#/guides/{g}"),
+            Route::Paste => "#/paste".into(),
         }
     }
 }
@@ -104,6 +108,7 @@ mod tests {
             Route::Rules(Some("linux.bind.conflict".into())),
             Route::Guides(None),
             Route::Guides(Some("address-in-use-after-restart".into())),
+            Route::Paste,
         ] {
             assert_eq!(Route::from_hash(&r.href()), r);
         }

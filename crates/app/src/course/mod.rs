@@ -20,6 +20,8 @@ mod lesson;
 mod lesson_body;
 pub(crate) mod markdown;
 mod messages;
+mod paste;
+mod paste_answers;
 mod prediction;
 mod progress_panel;
 mod rules;
@@ -125,6 +127,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 Route::Rules(rule) => html! { <RulesPage rule={rule.clone()} /> },
                 Route::Guides(None) => html! { <guides::GuidesIndex /> },
                 Route::Guides(Some(id)) => html! { <guide::GuidePage key={id.clone()} id={id.clone()} /> },
+                Route::Paste => html! { <paste::PastePage /> },
                 _ => html! { <contents::Contents /> },
             } }
         </main>
