@@ -39,10 +39,17 @@ fn read(text: &str, os: Option<Os>, bind: &str, user: &str) -> Result<Rc<Read>, 
         SocketAddr::from(([0, 0, 0, 0], port))
     } else {
         bind.trim().parse().map_err(|_| {
-            format!("“{}” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080", bind.trim())
+            format!(
+                "“{}” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080",
+                bind.trim()
+            )
         })?
     };
-    let user = if user.trim().is_empty() { "me" } else { user.trim() };
+    let user = if user.trim().is_empty() {
+        "me"
+    } else {
+        user.trim()
+    };
     let p = picture(&pasted.sockets, os, bind.port(), None);
     let q = Question {
         bind,
@@ -89,15 +96,21 @@ pub(crate) fn paste_page() -> Html {
     );
     let on_text = {
         let text = text.clone();
-        Callback::from(move |e: InputEvent| text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
     };
     let on_bind = {
         let bind = bind.clone();
-        Callback::from(move |e: InputEvent| bind.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            bind.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_user = {
         let user = user.clone();
-        Callback::from(move |e: InputEvent| user.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            user.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_os = {
         let os = os.clone();
