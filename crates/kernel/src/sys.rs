@@ -390,3 +390,81 @@ pub fn is_root() -> bool {
     // SAFETY: plain system call.
     unsafe { libc::geteuid() == 0 }
 }
+
+/// A duplicate of descriptor `fd` of process `pid` (pidfd_open +
+/// pidfd_getfd, Linux 5.6+; needs ptrace rights over the process: root, or
+/// the same user where Yama allows it). Only to read options: `doctor`
+/// never changes another process's socket.
+pub fn steal_fd(pid: u32, fd: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: raw system calls; each returned descriptor is owned at once.
+    unsafe {
+        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0);
+        if pidfd < 0 {
+            return Err(last_errno());
+        }
+        let pidfd = OwnedFd::from_raw_fd(pidfd as RawFd);
+        let dup = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0);
+        if dup < 0 {
+            return Err(last_errno());
+        }
+        Ok(OwnedFd::from_raw_fd(dup as RawFd))
+    }
+}
+
+/// An integer socket option.
+pub fn getsockopt_int(fd: RawFd, level: libc::c_int, name: libc::c_int) -> Result<i32, Errno> {
+    let mut value: libc::c_int = 0;
+    let mut len = size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: passes a pointer to a live c_int and its size.
+    check(unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            &mut value as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    })?;
+    Ok(value)
+}
+
+/// The addresses of this network namespace's interfaces.
+pub fn local_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `head` with a list freed below; each entry's
+    // address is read according to its family.
+    unsafe {
+        if libc::getifaddrs(&mut head) != 0 {
+            return out;
+        }
+        let mut p = head;
+        while !p.is_null() {
+            let a = (*p).ifa_addr;
+            if !a.is_null() {
+                match (*a).sa_family as libc::c_int {
+                    libc::AF_INET => {
+                        let sin = &*(a as *const libc::sockaddr_in);
+                        out.push(IpAddr::V4(Ipv4Addr::from(
+                            sin.sin_addr.s_addr.to_ne_bytes(),
+                        )));
+                    }
+                    libc::AF_INET6 => {
+                        let sin6 = &*(a as *const libc::sockaddr_in6);
+                        out.push(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)));
+                    }
+                    _ => {}
+                }
+            }
+            p = (*p).ifa_next;
+        }
+        libc::freeifaddrs(head);
+    }
+    out
+}
+
+/// The real user id of this process.
+pub fn uid() -> u32 {
+    // SAFETY: plain system call.
+    unsafe { libc::getuid() }
+}
