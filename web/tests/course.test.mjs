@@ -16,7 +16,7 @@ after(async () => {
 });
 
 const CHAPTERS = ['five-tuple', 'wildcard', 'reuseaddr-bsd', 'time-wait', 'linux-both', 'reuseport', 'windows',
-  'client-routing', 'client-side', 'dual-stack', 'cheat-sheet'];
+  'client-routing', 'client-side', 'dual-stack', 'cheat-sheet', 'udp'];
 
 async function chapter(page, id) {
   await page.goto(`${server.origin}/#/learn/${id}`);

@@ -22,6 +22,11 @@ pub(crate) fn opts_text(s: &Socket) -> String {
     if s.is_v6() && s.opts().v6only {
         v.push("IPV6_V6ONLY");
     }
+    // On by default for an IPv4 socket (Linux's IP_MULTICAST_ALL): only
+    // the unusual setting is worth the room.
+    if s.is_udp() && !s.is_v6() && !s.opts().mc_all {
+        v.push("IP_MULTICAST_ALL off");
+    }
     v.join(" ")
 }
 
