@@ -10,6 +10,7 @@ const SOURCES: &[&str] = &[
     include_str!("../src/os/mod.rs"),
     include_str!("../src/os/common.rs"),
     include_str!("../src/os/bsd.rs"),
+    include_str!("../src/os/bsd_udp.rs"),
     include_str!("../src/os/linux.rs"),
     include_str!("../src/os/linux/udp.rs"),
     include_str!("../src/os/freebsd.rs"),

@@ -50,6 +50,8 @@ impl Host {
                     ..Opts::default()
                 };
                 self.insert(Socket::new(id, name, *proto, &self.user, uid, opts));
+                let seq = self.next_seq();
+                self.sock_mut(id).created(seq);
                 Decision::ok()
             }
             StepKind::Set { name, opt, on } => {

@@ -147,6 +147,8 @@ pub struct Socket {
     /// `chain_tail`: appended rather than prepended.
     chain_seq: u64,
     chain_tail: bool,
+    /// Order of socket() (the BSDs walk their PCB list newest created first).
+    created_seq: u64,
 }
 
 /// Reading a socket: what the OS modules and the views may know.
@@ -240,6 +242,10 @@ impl Socket {
     /// UDP: the multicast groups joined, in join order.
     pub fn groups(&self) -> &[IpAddr] {
         &self.groups
+    }
+    /// Order of socket(): the BSDs' PCB list is newest created first.
+    pub fn created_seq(&self) -> u64 {
+        self.created_seq
     }
     /// UDP: the SO_REUSEPORT group joined at bind() (0: none).
     pub fn reuse_group(&self) -> u64 {
@@ -341,6 +347,7 @@ impl Socket {
             reuse_group: 0,
             chain_seq: 0,
             chain_tail: false,
+            created_seq: 0,
         }
     }
 
@@ -383,6 +390,7 @@ impl Socket {
             reuse_group: 0,
             chain_seq: 0,
             chain_tail: false,
+            created_seq: 0,
         }
     }
 
@@ -520,6 +528,11 @@ impl Socket {
     pub(super) fn leave_listener(&mut self, l: SockId) -> bool {
         self.queued_on.retain(|&x| x != l);
         self.queued_on.is_empty()
+    }
+
+    /// socket() created it: `seq` orders creation.
+    pub(super) fn created(&mut self, seq: u64) {
+        self.created_seq = seq;
     }
 
     /// UDP: joined multicast `group`.

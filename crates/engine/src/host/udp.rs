@@ -77,6 +77,17 @@ impl Host {
             None if unmap(dst.ip).is_multicast() => local.ip,
             None => return common::connect_no_route(dst),
         };
+        let chosen = SockAddr::new(
+            if is_wildcard(local.ip) {
+                src_ip
+            } else {
+                local.ip
+            },
+            local.port,
+        );
+        if let Some(d) = rules.udp_connect_tuple(self, self.socket(id), chosen, dst) {
+            return d;
+        }
         if is_wildcard(local.ip) && !is_wildcard(src_ip) {
             // The wildcard binding turns into the source address, and the
             // socket is re-hashed under it (at the head of its new chain).

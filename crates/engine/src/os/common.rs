@@ -9,7 +9,7 @@ use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
-use crate::os::{Decision, Delivery, Os, OsRules, Route};
+use crate::os::{Decision, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot};
 use crate::scenario::SockOpt;
 
@@ -351,16 +351,4 @@ pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decis
         RuleId::CommonUdpConnect,
         args![Slot::Socket => s.label(), Slot::Local => local, Slot::Dst => dst],
     )
-}
-
-/// Datagram delivery on an OS whose UDP rules bindlab does not have yet.
-pub(crate) fn udp_not_modelled(os: Os, dst: SockAddr) -> Delivery {
-    Delivery::Dropped {
-        rule: RuleId::CommonUdpNotModelled,
-        why: render_why(
-            RuleId::CommonUdpNotModelled,
-            "",
-            args![Slot::Os => Arg::Word(os.display()), Slot::Dst => dst],
-        ),
-    }
 }

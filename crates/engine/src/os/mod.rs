@@ -19,6 +19,7 @@ use crate::rules::{render_why, Args, RuleId, Slot};
 use crate::scenario::SockOpt;
 
 mod bsd;
+mod bsd_udp;
 pub(crate) mod common;
 pub mod freebsd;
 pub mod linux;
@@ -388,9 +389,7 @@ pub trait OsRules: Sync {
 
     /// Which socket(s) a datagram from `src` to `dst` (an address of the
     /// host or a multicast group, as on the wire: never v4-mapped) reaches.
-    fn deliver(&self, _host: &Host, _src: SockAddr, dst: SockAddr) -> Delivery {
-        common::udp_not_modelled(self.os(), dst)
-    }
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery;
 
     /// listen() on a UDP socket.
     fn udp_listen(&self, s: &Socket) -> Decision {
@@ -411,6 +410,18 @@ pub trait OsRules: Sync {
     /// connect, a v6-only socket to IPv4, …); `None` goes on.
     fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         common::udp_connect_precheck(self.os().rules(), s, dst)
+    }
+
+    /// connect() on a UDP socket, once the local address is known: `Some`
+    /// refuses a 4-tuple another socket already has (the BSDs).
+    fn udp_connect_tuple(
+        &self,
+        _host: &Host,
+        _s: &Socket,
+        _local: SockAddr,
+        _dst: SockAddr,
+    ) -> Option<Decision> {
+        None
     }
 
     /// The SO_REUSEPORT group a UDP socket enters when bind() succeeds.

@@ -26,7 +26,7 @@ use super::{overlap, View, PARAMS};
 /// The primary (per-port) chain: newest first, except AF_INET6 SO_REUSEPORT
 /// sockets, which are appended (measured: such a socket bound last is met
 /// last by the next bind's check).
-fn primary_chain<'a>(mut v: Vec<&'a Socket>) -> Vec<&'a Socket> {
+fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
     let key = |s: &Socket| {
         let tail = s.is_v6() && s.bind_opts().reuseport;
         let seq = i128::from(s.bound_seq());
