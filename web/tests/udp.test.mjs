@@ -207,15 +207,19 @@ test('chapter 12: a datagram prediction is answered by the engine; the challenge
     assert.equal(await page.title(), '12. UDP and multicast: who gets the datagram — the bindlab course');
     // The multicast prediction ("group", Linux): the choices name each UDP socket, then the other answers.
     const p = page.locator('.predict', { hasText: 'Two datagrams are sent to the group' });
-    const labels = await p.locator('label').allInnerTexts();
-    assert.deepEqual(labels.map((l) => l.trim()), ['a takes it', 'b takes it', 'several each get a copy', 'several: the OS picks among them', 'dropped: no socket gets it']);
-    await p.getByLabel('a takes it').check();
+    const linux = p.getByRole('group', { name: 'On Linux' });
+    const labels = await linux.locator('label').allInnerTexts();
+    assert.deepEqual(labels.map((l) => l.trim()), ['r1 takes it', 'r2 takes it', 'several each get a copy', 'several: the OS picks among them', 'dropped: no socket gets it']);
+    await linux.getByLabel('r1 takes it').check();
+    await p.getByRole('group', { name: 'On Windows' }).getByLabel('r1 takes it').check();
     await p.getByRole('button', { name: 'Check my prediction' }).click();
     await p.locator('.truths').waitFor();
-    const truth = await p.locator('.truth').first().innerText();
+    const [truth, win] = await p.locator('.truth').allInnerTexts();
     assert.match(truth, /Linux: ✗/);
     assert.match(truth, /several sockets each receive a copy/);
     assert.match(truth, /linux\.udp\.mcast\.copies/);
+    // Windows refuses r2's bind to the group, so r1 is the one member.
+    assert.match(win, /Windows: ✓ Right: r1 takes it/);
 
     // The challenge: the start fails; a wrong attempt misses "C never hears"; a solution meets all.
     const c = page.locator('.challenge');
@@ -240,10 +244,14 @@ test('chapter 12 on a phone: nothing overflows at 390 px, a prediction and the c
   const { page, context, problems } = await chapter12(PHONE);
   try {
     const p = page.locator('.predict', { hasText: 'Thirty senders' });
-    await p.getByLabel('several: the OS picks among them').check();
+    for (const os of ['Linux', 'FreeBSD', 'macOS']) await p.getByRole('group', { name: `On ${os}` }).getByLabel('several: the OS picks among them').check();
     await p.getByRole('button', { name: 'Check my prediction' }).click();
     await p.locator('.truths').waitFor();
-    assert.match(await p.locator('.truth').first().innerText(), /Linux: ✓ Right: the OS picks among several sockets/);
+    const truths = await p.locator('.truth').allInnerTexts();
+    assert.match(truths[0], /Linux: ✓ Right: the OS picks among several sockets/);
+    assert.match(truths[1], /FreeBSD: ✓ Right: the OS picks among several sockets/);
+    // macOS gives every datagram to the oldest wildcard socket.
+    assert.match(truths[2], /macOS: ✗ .*w1 takes it/);
     const c = page.locator('.challenge');
     await c.getByRole('button', { name: 'Check', exact: true }).click();
     await c.locator('.verdict').waitFor();

@@ -137,7 +137,7 @@ fn a_finished_course_fits_in_a_short_code() {
     p.last = Some(ids[ids.len() - 1].to_string());
     let code = p.encode(&ids);
     println!("a finished course: {} characters", code.len());
-    // 250 for the eleven TCP chapters; chapter 12 (UDP) adds six answers.
+    // 250 for the eleven TCP chapters; chapter 12 (UDP) adds its answers.
     assert!(code.len() < 300, "{code}");
     assert_eq!(Progress::decode(&code, &ids), Ok(p));
 }
