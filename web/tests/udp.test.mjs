@@ -68,7 +68,8 @@ test('sandbox: a UDP scenario built with the controls, stepped: who gets each da
     const before = await text();
     await page.fill('input[aria-label="Multicast group"]', '10.1.2.3');
     await page.click('button:text-is("join B")');
-    assert.match(await page.locator('#port-error').innerText(), /10\.1\.2\.3 is not a multicast group/);
+    assert.match(await page.locator('#group-error').innerText(), /10\.1\.2\.3 is not a multicast group/);
+    assert.equal(await page.getAttribute('input[aria-label="Multicast group"]', 'aria-invalid'), 'true');
     assert.equal(await text(), before);
     // Both join 239.1.2.3; the group is then offered as a destination.
     await page.fill('input[aria-label="Multicast group"]', '239.1.2.3');

@@ -128,6 +128,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let count = use_state(|| "1".to_string());
     let port_error = use_state(|| None::<String>);
     let group = use_state(|| "239.1.2.3".to_string());
+    let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
     let dgram_count = use_state(|| "1".to_string());
     let Some(s) = &p.scenario else {
@@ -300,10 +301,18 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 if chosen_proto.is_udp() {
                     <div class="row">
                         <label>{"Group "}<input aria-label="Multicast group" class="group" value={(*group).clone()}
-                            aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
-                            oninput={ { let (g, err) = (group.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); g.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
-                        <button type="button" onclick={emit_ep(parse_group(&group, chosen_proto.is_v6()).map(|g| mk(&|n| StepKind::Join { name: n, group: g })))}>{ format!("join {name}") }</button>
+                            aria-invalid={group_error.is_some().then_some("true")} aria-describedby="group-error"
+                            oninput={ { let (g, err) = (group.clone(), group_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); g.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                        <button type="button" onclick={ {
+                            let (cb, err) = (p.on_line.clone(), group_error.clone());
+                            let join = parse_group(&group, chosen_proto.is_v6()).map(|g| StepKind::Join { name: name.clone(), group: g });
+                            Callback::from(move |_: MouseEvent| match &join {
+                                Ok(k) => { err.set(None); cb.emit(step_text(k)); }
+                                Err(e) => err.set(Some(e.clone())),
+                            })
+                        } }>{ format!("join {name}") }</button>
                     </div>
+                    <p id="group-error" class="field-error" role="alert">{ (*group_error).clone().unwrap_or_default() }</p>
                 }
             }
             <div class="row">
