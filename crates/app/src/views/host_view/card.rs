@@ -88,7 +88,10 @@ pub(crate) fn got_text(got: Got) -> String {
         Got::Received { n, copies: true } => {
             format!("{n} multicast cop{}", if n == 1 { "y" } else { "ies" })
         }
-        Got::Hashed { n } => format!("hash member: {n} here"),
+        // The kernel hashes each sender to one member; bindlab's stand-in
+        // gave this one n of them.
+        Got::Hashed { n: 0 } => "none this time (hash)".to_string(),
+        Got::Hashed { n } => format!("{n} datagram{}, by hash", plural(n)),
         Got::MayGet => "may get them (undefined)".to_string(),
     }
 }
