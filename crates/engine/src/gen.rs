@@ -321,8 +321,14 @@ pub fn udp_scenario(seed: u64, opts: &Options) -> Scenario {
                 // A local address, or the peer of one of the next datagrams.
                 let (a, p) = match rng.below(3) {
                     0 => {
+                        // An IPv6 socket may wait for an IPv6 peer instead.
+                        let toward = if proto.is_v6() && rng.chance(40) {
+                            "::1"
+                        } else {
+                            "127.0.0.1"
+                        };
                         let k = sent + rng.below(3) as u32;
-                        let src = crate::host::client_source(k, lit("127.0.0.1"));
+                        let src = crate::host::client_source(k, lit(toward));
                         (src.ip, PortSpec::Num(src.port))
                     }
                     1 => (lit("127.0.0.1"), PortSpec::Num(MAIN_PORT)),
