@@ -51,7 +51,7 @@ pub const COPIES: &str = "copies";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Truth {
     pub outcome: String,
-    pub rule: Option<&'static str>,
+    pub rule: Option<bindlab_engine::rules::RuleId>,
     pub why: Option<String>,
 }
 

@@ -118,7 +118,7 @@ pub struct Cell {
     pub os: Os,
     /// `None` where an option does not exist on the OS.
     pub result: Option<Outcome>,
-    pub rule: Option<&'static str>,
+    pub rule: Option<crate::rules::RuleId>,
     pub why: Option<String>,
     /// The deciding step's [`StepReport::summary`](crate::StepReport::summary)
     /// ("EADDRINUSE", "ok → second×4"): what the cell shows. Empty where the

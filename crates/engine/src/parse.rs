@@ -5,13 +5,14 @@
 //! the spec calls problems of the text: a step naming a socket that does not
 //! exist, an option the scenario's OS lacks, an address of the wrong family.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
 use crate::errno::canonical_result;
 use crate::os::Os;
-use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
+use crate::scenario::{
+    EndpointSpec, OpenSockets, PortSpec, Proto, Scenario, SockOpt, Step, StepKind,
+};
 
 /// Most connections one `client` step may open (keeps a typo like `x1000000`
 /// from freezing a page).
@@ -109,7 +110,7 @@ struct Parser {
     seen_title: Option<u32>,
     seen_seed: Option<u32>,
     /// Live socket names → the line that created them.
-    live: HashMap<String, (u32, Proto)>,
+    live: OpenSockets,
 }
 
 impl Parser {
@@ -143,12 +144,13 @@ impl Parser {
             return None;
         }
         match self.live.get(t.text) {
-            Some((_, proto)) => Some((t.text.to_string(), *proto)),
+            Some((_, proto)) => Some((t.text.to_string(), proto)),
             None => {
                 let hint = if self.live.is_empty() {
                     " (create it first with `socket NAME tcp`)".to_string()
                 } else {
-                    let mut names: Vec<&str> = self.live.keys().map(String::as_str).collect();
+                    let mut names: Vec<String> =
+                        self.live.list().into_iter().map(|(n, _)| n).collect();
                     names.sort_unstable();
                     format!(" (sockets open here: {})", names.join(", "))
                 };
@@ -263,7 +265,7 @@ impl Parser {
             return None;
         }
         let port = if let Some(name) = port_s.strip_prefix('@') {
-            if !self.live.contains_key(name) {
+            if !self.live.contains(name) {
                 self.problem(line, port_col + 1, format!("`@{name}` names no open socket (it means \"the port socket {name} is bound to\")"));
                 return None;
             }
@@ -503,7 +505,7 @@ impl Parser {
                 };
                 max_args(self, 2);
                 let (name, proto) = (name?, proto?);
-                self.live.insert(name.clone(), (line, proto));
+                self.live.open(&name, line, proto);
                 StepKind::Socket { name, proto }
             }
             "set" => {
@@ -600,7 +602,7 @@ impl Parser {
                 max_args(self, 1);
                 let (name, _) = target?;
                 if kw == "close" {
-                    self.live.remove(&name);
+                    self.live.close(&name);
                     StepKind::Close { name }
                 } else {
                     StepKind::Listen { name }
@@ -611,7 +613,7 @@ impl Parser {
                 let new = self.fresh(line, t(2), "the listener's name");
                 max_args(self, 2);
                 let ((name, proto), new) = (target?, new?);
-                self.live.insert(new.clone(), (line, proto));
+                self.live.open(&new, line, proto);
                 StepKind::Accept { name, new }
             }
             "client" => {
@@ -865,7 +867,7 @@ pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> 
         seen_os: None,
         seen_title: None,
         seen_seed: None,
-        live: HashMap::new(),
+        live: OpenSockets::default(),
     };
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);

@@ -67,7 +67,8 @@ pub struct StepReport {
     pub op: &'static str,
     pub socket: Option<String>,
     pub result: Outcome,
-    pub rule: Option<&'static str>,
+    /// The rule that decided the step; serialised as its id.
+    pub rule: Option<RuleId>,
     pub why: Option<String>,
     pub expected: Option<String>,
     pub pass: Option<bool>,
@@ -123,7 +124,7 @@ impl Serialize for StepReport {
         }
         st.serialize_field("result", self.result_name())?;
         if let Some(v) = self.rule {
-            st.serialize_field("rule", v)?;
+            st.serialize_field("rule", v.as_str())?;
         }
         if let Some(v) = &self.why {
             st.serialize_field("why", v)?;
@@ -241,7 +242,7 @@ impl StepReport {
     pub fn set_decision(&mut self, d: Decision) {
         let (result, rule, why) = d.into_parts();
         self.result = result.into();
-        self.rule = rule.map(RuleId::as_str);
+        self.rule = rule;
         self.why = why;
     }
 

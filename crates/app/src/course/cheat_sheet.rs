@@ -32,7 +32,7 @@ pub(crate) fn cheat_sheet() -> Html {
                                     (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
                                     (Some(r), Some(rule)) => html! {
                                         <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
-                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
+                                            <a href={Route::Rules(Some(rule.as_str().into())).href()} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
                                         </td>
                                     },
                                     (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },

@@ -16,24 +16,6 @@ pub(crate) struct ControlsProps {
     pub(crate) on_line: Callback<String>,
 }
 
-/// Sockets open at the end of the scenario, with their protocol.
-pub(crate) fn open_sockets(s: &Scenario) -> Vec<(String, Proto)> {
-    let mut open: Vec<(String, Proto)> = Vec::new();
-    for st in &s.steps {
-        match &st.kind {
-            StepKind::Socket { name, proto } => open.push((name.clone(), *proto)),
-            StepKind::Accept { name, new } => {
-                if let Some(p) = open.iter().find(|(n, _)| n == name).map(|(_, p)| *p) {
-                    open.push((new.clone(), p));
-                }
-            }
-            StepKind::Close { name } => open.retain(|(n, _)| n != name),
-            _ => {}
-        }
-    }
-    open
-}
-
 /// Whether the scenario leaves `opt` on for the socket named `name` (the
 /// last `set` since that name was last created, else the option's default
 /// for a new socket: IPV6_V6ONLY as the OS sets it, IP_MULTICAST_ALL on for
@@ -134,7 +116,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let Some(s) = &p.scenario else {
         return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
     };
-    let open = open_sockets(s);
+    // The sockets open at the end of the text, as the engine keeps them.
+    let open = s.open_sockets_after(s.steps.len());
     let chosen = if open.iter().any(|(n, _)| **n == *target) {
         (*target).clone()
     } else {

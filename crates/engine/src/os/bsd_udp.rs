@@ -13,7 +13,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{Decision, Delivery, Os};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
 /// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
 /// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4.
@@ -70,7 +70,7 @@ fn names(host: &Host, ids: &[SockId]) -> Vec<String> {
 /// path; XNU: the oldest AF_INET one, then the oldest dual-stack one).
 pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
     let all = host.udp_owners(dst.port);
-    let to = |s: &Socket, rule: RuleId, variant: &str| Delivery::To {
+    let to = |s: &Socket, rule: RuleId, variant: WhyVariant| Delivery::To {
         sock: s.id(),
         rule,
         why: render_why(
@@ -91,7 +91,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
         .filter(|s| connected_to(s, src) && exact(s, dst.ip))
         .max_by_key(|s| s.chain_seq())
     {
-        return to(s, RuleId::BsdUdpDeliverConnectedPeer, "");
+        return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
     }
     let open: Vec<&Socket> = all.into_iter().filter(|s| s.remote().is_none()).collect();
     if os == Os::FreeBsd {
@@ -113,7 +113,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             if let Some(first) = members.first() {
                 let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
                 if ids.len() == 1 {
-                    return to(first, RuleId::FreebsdUdpDeliverLbGroup, "");
+                    return to(first, RuleId::FreebsdUdpDeliverLbGroup, WhyVariant::Usual);
                 }
                 let idx = ((host.tuple_hash(src, dst) as u64 * ids.len() as u64) >> 32) as usize;
                 return Delivery::Group {
@@ -121,7 +121,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
                     rule: RuleId::FreebsdUdpDeliverLbGroup,
                     why: render_why(
                         RuleId::FreebsdUdpDeliverLbGroup,
-                        "group",
+                        WhyVariant::Group,
                         args![Slot::Sockets => names(host, &ids), Slot::Addr => first.local()],
                     ),
                     members: ids,
@@ -132,9 +132,12 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     let exacts: Vec<&Socket> = open.iter().copied().filter(|s| exact(s, dst.ip)).collect();
     if let Some(s) = exacts.iter().max_by_key(|s| s.bound_seq()) {
         let (rule, variant) = match (os, exacts.len() > 1) {
-            (_, false) => (RuleId::BsdUdpDeliverBound, ""),
-            (Os::MacOs, true) => (RuleId::MacosUdpDeliverNewestExactOldestWildcard, "exact"),
-            _ => (RuleId::FreebsdUdpDeliverNewestBound, ""),
+            (_, false) => (RuleId::BsdUdpDeliverBound, WhyVariant::Usual),
+            (Os::MacOs, true) => (
+                RuleId::MacosUdpDeliverNewestExactOldestWildcard,
+                WhyVariant::Exact,
+            ),
+            _ => (RuleId::FreebsdUdpDeliverNewestBound, WhyVariant::Usual),
         };
         return to(s, rule, variant);
     }
@@ -148,7 +151,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             rule: RuleId::BsdUdpDeliverNone,
             why: render_why(
                 RuleId::BsdUdpDeliverNone,
-                "",
+                WhyVariant::Usual,
                 args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
             ),
         };
@@ -177,7 +180,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
                 .iter()
                 .min_by_key(|s| s.bound_seq())
                 .expect("not empty");
-            let variant = "";
+            let variant = WhyVariant::Usual;
             let rule = if wilds.len() > 1 {
                 RuleId::MacosUdpDeliverNewestExactOldestWildcard
             } else {
@@ -208,7 +211,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
                     rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
                     why: render_why(
                         RuleId::FreebsdUdpDeliverFastOrLockedPath,
-                        "",
+                        WhyVariant::Usual,
                         args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
                     ),
                     candidates: ids,
@@ -219,7 +222,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             } else {
                 RuleId::BsdUdpDeliverBound
             };
-            to(fast, rule, "")
+            to(fast, rule, WhyVariant::Usual)
         }
     }
 }
@@ -240,7 +243,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             rule: RuleId::MacosUdpMcastHostMembership,
             why: render_why(
                 RuleId::MacosUdpMcastHostMembership,
-                "",
+                WhyVariant::Usual,
                 args![Slot::Group => g],
             ),
         };
@@ -305,7 +308,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             rule: must_join,
             why: render_why(
                 must_join,
-                "none",
+                WhyVariant::None,
                 args![
                     Slot::Group => g,
                     Slot::Port => dst.port,
@@ -318,7 +321,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     let (rule, variant, args) = match stopper {
         Some((stop, skipped)) => (
             stop_rule,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Socket => stop,
                 Slot::Sockets => skipped,
@@ -329,12 +332,12 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
         None => (
             every_rule,
             if not_joined.is_empty() || g.is_ipv6() {
-                ""
+                WhyVariant::Usual
             } else {
-                "not-joined"
+                WhyVariant::NotJoined
             },
             args![
-                Slot::Sockets => names(host, &got),
+                Slot::Sockets => Arg::NamesAnd(names(host, &got)),
                 Slot::Group => g,
                 Slot::Port => dst.port,
                 Slot::Others => not_joined,

@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
 use crate::os::{Decision, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 /// A step names a socket that an earlier failed step never created.
@@ -199,7 +199,7 @@ pub(crate) fn no_listener(dst: SockAddr) -> Route {
     let rule = RuleId::CommonRouteNoListener;
     Route::Refused {
         rule,
-        why: render_why(rule, "", args![Slot::Dst => dst]),
+        why: render_why(rule, WhyVariant::Usual, args![Slot::Dst => dst]),
     }
 }
 
@@ -210,7 +210,7 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
         rule,
         why: render_why(
             rule,
-            "bound",
+            WhyVariant::Bound,
             args![Slot::Dst => dst, Slot::Sockets => bound],
         ),
     }
@@ -225,7 +225,7 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
 pub(crate) fn refused_keeps_source(why: String, socket: &str, ip: IpAddr) -> String {
     render_why(
         RuleId::CommonRouteNoListener,
-        "keeps-source",
+        WhyVariant::KeepsSource,
         args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Ip => ip],
     )
 }
@@ -234,7 +234,7 @@ pub(crate) fn refused_keeps_source(why: String, socket: &str, ip: IpAddr) -> Str
 pub(crate) fn refused_gives_back_port(why: String, socket: &str, port: u16) -> String {
     render_why(
         RuleId::CommonRouteNoListener,
-        "gives-back-port",
+        WhyVariant::GivesBackPort,
         args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Port => port],
     )
 }
@@ -250,7 +250,7 @@ pub(crate) fn clients_some_failed(
 ) -> String {
     render_why(
         RuleId::CommonRouteNoListener,
-        "some-failed",
+        WhyVariant::SomeFailed,
         args![
             Slot::Why => Arg::Line(why),
             Slot::Failed => failed,
@@ -266,7 +266,7 @@ pub(crate) fn clients_some_failed(
 pub(crate) fn queued_label(listeners: Vec<String>) -> String {
     render_why(
         RuleId::CommonAcceptEmptyQueue,
-        "queued",
+        WhyVariant::Queued,
         args![Slot::Listeners => Arg::NamesOr(listeners)],
     )
 }
@@ -276,7 +276,7 @@ pub(crate) fn queued_label(listeners: Vec<String>) -> String {
 pub(crate) fn time_wait_who(socket: &str, tuple: String, seconds_left: u64) -> String {
     render_why(
         RuleId::CommonCloseTimeWait,
-        "who",
+        WhyVariant::Who,
         args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
     )
 }

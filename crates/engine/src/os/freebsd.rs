@@ -17,8 +17,9 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
+use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -49,6 +50,14 @@ impl FreeBsd {
         } else {
             lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
+    }
+}
+
+/// `in_pcbbind_setup` / `in6_pcbbind`: the steps of [`bsd::check_port`].
+impl BindChecks for FreeBsd {
+    /// A dual-stack `::` bind (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && !s.opts().v6only
     }
 
     /// The different-user check of `in_pcbbind_setup` / `in6_pcbbind`:
@@ -180,13 +189,13 @@ impl FreeBsd {
     /// `in6_pcbbind`'s main check of the IPv4 side of a dual-stack `::`
     /// bind: an IPv4 specific binding or another IPv6 socket on the IPv4
     /// wildcard blocks it; a plain AF_INET `0.0.0.0` does not.
-    fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
             let shared = (s.opts().reuseport && t.opts().reuseport)
                 || (s.opts().reuseport_lb && t.opts().reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
-                return Decision::fail_with(
+                return Some(Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
                     args![
@@ -195,38 +204,10 @@ impl FreeBsd {
                         Slot::Other => t.label(),
                         Slot::Addr => t.local(),
                     ],
-                );
+                ));
             }
         }
-        Decision::ok()
-    }
-
-    /// Every address check in `in6_pcbbind`'s order: users (IPv6 side, then
-    /// the IPv4 side of a dual-stack `::`), then the main check (likewise).
-    fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts().v6only;
-        if s.uid() != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.other_user_v4_side(host, s, port) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            let d4 = self.check_v4_side(host, s, port);
-            if !d4.is_ok() {
-                return d4;
-            }
-        }
-        d
+        None
     }
 }
 
@@ -268,7 +249,7 @@ impl OsRules for FreeBsd {
             let (space, ip) = space_of(s, addr.ip);
             let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
-                    && self.full_check(host, s, addr.ip, p).is_ok()
+                    && bsd::check_port(self, host, s, addr.ip, p).is_ok()
             };
             // An untouched port first: the kernel's random start makes a shared one unlikely.
             return BindAnswer::ephemeral(
@@ -282,7 +263,7 @@ impl OsRules for FreeBsd {
             );
         }
         BindAnswer {
-            decision: self.full_check(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }
@@ -331,12 +312,7 @@ impl OsRules for FreeBsd {
     /// The lookup does not check the state: a bound socket that is not
     /// listening answers with a reset (`tcp_input`, `TCPS_CLOSED`).
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }
@@ -367,7 +343,7 @@ impl OsRules for FreeBsd {
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
                 why: render_why(
                     RuleId::FreebsdRouteFastOrLockedPath,
-                    "",
+                    WhyVariant::Usual,
                     args![
                         Slot::Socket => fast.label(),
                         Slot::Other => locked.label(),
@@ -394,7 +370,7 @@ impl OsRules for FreeBsd {
             Slot::Socket => fast.label(),
             Slot::Dst => dst,
         ];
-        let why = render_why(rule, "", args);
+        let why = render_why(rule, WhyVariant::Usual, args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -483,7 +459,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
         rule: RuleId::FreebsdRouteNotListening,
         why: render_why(
             RuleId::FreebsdRouteNotListening,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Dst => dst,
                 Slot::Socket => s.label(),
@@ -498,7 +474,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
 fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
+    for (class, variant) in [(&c.exact, WhyVariant::Exact), (&c.wild, WhyVariant::Usual)] {
         let members: Vec<&Socket> = class
             .iter()
             .copied()

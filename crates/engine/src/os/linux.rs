@@ -13,7 +13,7 @@ use crate::os::{
     common, ports_by_parity, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup,
     Route,
 };
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 mod udp;
@@ -119,7 +119,7 @@ enum Verdict {
     SharedByReusePort,
     SharedByReusePortTimeWait,
     /// The rule, its why's variant (`""`: the usual one) and the slots.
-    Conflict(RuleId, &'static str, Args),
+    Conflict(RuleId, WhyVariant, Args),
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
@@ -140,7 +140,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
         }
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportOtherUser,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Other => who2,
                 Slot::Addr => at2,
@@ -153,9 +153,9 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     let me = sk.label();
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
         let (rule, variant) = if listening_now {
-            (RuleId::LinuxListenRecheck, "listener")
+            (RuleId::LinuxListenRecheck, WhyVariant::Listener)
         } else {
-            (RuleId::LinuxBindListenerHoldsPort, "")
+            (RuleId::LinuxBindListenerHoldsPort, WhyVariant::Usual)
         };
         return Verdict::Conflict(
             rule,
@@ -166,28 +166,32 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindTimeWaitNeedsBoth,
-            "",
+            WhyVariant::Usual,
             args![Slot::Other => who2],
         );
     }
     if a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            "",
+            WhyVariant::Usual,
             args![Slot::Other => who2, Slot::Addr => at2],
         );
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            "other-set-it",
+            WhyVariant::OtherSetIt,
             args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if a.reuseport != b.reuseport {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportNeedsBoth,
-            if a.reuseport { "" } else { "other-set-it" },
+            if a.reuseport {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::OtherSetIt
+            },
             args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
         );
     }
@@ -198,7 +202,7 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     };
     Verdict::Conflict(
         rule,
-        "",
+        WhyVariant::Usual,
         args![
             Slot::Other => who2,
             Slot::State => Arg::Word(sk2.state().label()),
@@ -551,7 +555,7 @@ impl OsRules for Linux {
                                 rule: RuleId::LinuxRouteReuseportHash,
                                 why: render_why(
                                     RuleId::LinuxRouteReuseportHash,
-                                    "",
+                                    WhyVariant::Usual,
                                     args![Slot::Sockets => names, Slot::Addr => s.local()],
                                 ),
                             };
@@ -572,7 +576,7 @@ impl OsRules for Linux {
                 };
                 let why = render_why(
                     rule,
-                    "",
+                    WhyVariant::Usual,
                     args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
                 );
                 return Route::To {

@@ -19,8 +19,9 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
+use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -51,7 +52,13 @@ fn multicast_or_broadcast(ip: IpAddr) -> bool {
     }
 }
 
-impl MacOs {
+/// `in_pcbbind` / `in6_pcbbind` (XNU): the steps of [`bsd::check_port`].
+impl BindChecks for MacOs {
+    /// A dual-stack `[::]` bind of an AF_INET6 socket (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only
+    }
+
     /// The different-user check (`in_pcbbind` 1056-1086, `in6_pcbbind`
     /// 398-416): another user's best-fitting socket blocks the bind. IPv4
     /// skips it when both addresses are wildcards; IPv6 only when `t` also
@@ -143,6 +150,16 @@ impl MacOs {
         Decision::ok()
     }
 
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, true)
+    }
+
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, false)
+    }
+}
+
+impl MacOs {
     /// A dual-stack `[::]` bind also looks at the IPv4 side, `0.0.0.0:port`
     /// (`in6_pcbbind` 417-438 for another user, 475-496 for the main
     /// check): an IPv4 specific binding, or another AF_INET6 socket there,
@@ -185,33 +202,6 @@ impl MacOs {
                 ],
             )
         })
-    }
-
-    /// Every address check of `in_pcbbind` / `in6_pcbbind`, in XNU's order:
-    /// users (IPv6, then the IPv4 side), then the main check (likewise).
-    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only;
-        if s.uid() != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.ipv4_side(host, s, port, true) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            if let Some(d4) = self.ipv4_side(host, s, port, false) {
-                return d4;
-            }
-        }
-        d
     }
 }
 
@@ -289,7 +279,7 @@ impl OsRules for MacOs {
             };
         }
         BindAnswer {
-            decision: self.check_port(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }
@@ -334,7 +324,7 @@ impl OsRules for MacOs {
             Decision::fail(
                 Errno::AfNoSupport,
                 rule,
-                render_why(rule, "connect", args![Slot::Ip => dst.ip]),
+                render_why(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
             )
         })
     }
@@ -345,12 +335,7 @@ impl OsRules for MacOs {
     /// It does not look at the state: when the socket it finds is not
     /// listening, `tcp_input` drops the SYN (`TCPS_CLOSED` → `drop`).
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(&s) = c.exact.last() {
             let rule = if c.exact.len() > 1 {
                 RuleId::MacosRouteNewestExact
@@ -359,7 +344,7 @@ impl OsRules for MacOs {
             } else {
                 RuleId::BsdRouteListener
             };
-            let why = render_why(rule, "", route_args(c.exact.len(), s, dst));
+            let why = render_why(rule, WhyVariant::Usual, route_args(c.exact.len(), s, dst));
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
@@ -373,7 +358,7 @@ impl OsRules for MacOs {
                 } else {
                     RuleId::BsdRouteListener
                 };
-                let why = render_why(rule, "", route_args(class.len(), s, dst));
+                let why = render_why(rule, WhyVariant::Usual, route_args(class.len(), s, dst));
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
@@ -461,7 +446,7 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     ];
     Route::Dropped {
         rule,
-        why: render_why(rule, "", args),
+        why: render_why(rule, WhyVariant::Usual, args),
     }
 }
 

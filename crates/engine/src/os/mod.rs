@@ -15,7 +15,7 @@ use crate::addr::SockAddr;
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::rules::{render_why, Args, RuleId, Slot};
+use crate::rules::{render_why, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 mod bsd;
@@ -123,11 +123,11 @@ impl Decision {
     /// Success that a named rule allowed, its why the rule's template
     /// (variant `""`) filled from `args`.
     pub fn ok_with(rule: RuleId, args: Args) -> Decision {
-        Decision::ok_by(rule, render_why(rule, "", args))
+        Decision::ok_by(rule, render_why(rule, WhyVariant::Usual, args))
     }
     /// A failure, its why the rule's template filled from `args`.
     pub fn fail_with(errno: Errno, rule: RuleId, args: Args) -> Decision {
-        Decision::fail(errno, rule, render_why(rule, "", args))
+        Decision::fail(errno, rule, render_why(rule, WhyVariant::Usual, args))
     }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()

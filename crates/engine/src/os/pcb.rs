@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::addr::{is_wildcard, v4_mapped};
+use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::host::{Host, Socket, State};
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
@@ -167,12 +167,17 @@ pub(crate) struct SynClasses<'h> {
     pub mapped_any: Vec<&'h Socket>,
 }
 
-pub(crate) fn syn_classes<'h>(
-    host: &'h Host,
-    space: Space,
-    dst: IpAddr,
-    port: u16,
-) -> SynClasses<'h> {
+/// The classes a SYN to `dst` (as on the wire: IPv4 or IPv6) can match.
+pub(crate) fn syn_classes(host: &Host, dst: SockAddr) -> SynClasses<'_> {
+    let space = if dst.ip.is_ipv4() {
+        Space::V4
+    } else {
+        Space::V6
+    };
+    classes_in(host, space, dst.ip, dst.port)
+}
+
+fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynClasses<'h> {
     let mut c = SynClasses {
         exact: Vec::new(),
         wild: Vec::new(),

@@ -40,7 +40,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -422,7 +422,15 @@ impl OsRules for Windows {
                     return Route::To {
                         listener: s.id(),
                         rule,
-                        why: render_why(rule, if wildcard { "wildcard" } else { "" }, args),
+                        why: render_why(
+                            rule,
+                            if wildcard {
+                                WhyVariant::Wildcard
+                            } else {
+                                WhyVariant::Usual
+                            },
+                            args,
+                        ),
                     };
                 }
                 _ => {
@@ -435,7 +443,7 @@ impl OsRules for Windows {
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id()).collect(),
                         rule,
-                        why: render_why(rule, "", args),
+                        why: render_why(rule, WhyVariant::Usual, args),
                     };
                 }
             }
@@ -477,12 +485,16 @@ impl OsRules for Windows {
                     rule,
                     why: render_why(
                         rule,
-                        "none",
+                        WhyVariant::None,
                         args![Slot::Group => dst.ip, Slot::Port => dst.port],
                     ),
                 };
             }
-            let variant = if others.is_empty() { "" } else { "others" };
+            let variant = if others.is_empty() {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::Others
+            };
             return Delivery::Copies {
                 socks: members.iter().map(|s| s.id()).collect(),
                 rule,
@@ -525,9 +537,9 @@ impl OsRules for Windows {
                         why: render_why(
                             rule,
                             if wildcard && rule == RuleId::WindowsUdpDeliverBound {
-                                "wildcard"
+                                WhyVariant::Wildcard
                             } else {
-                                ""
+                                WhyVariant::Usual
                             },
                             args,
                         ),
@@ -540,7 +552,7 @@ impl OsRules for Windows {
                         rule,
                         why: render_why(
                             rule,
-                            "",
+                            WhyVariant::Usual,
                             args![Slot::Sockets => Arg::NamesAnd(name_list(&class)), Slot::Addr => class[0].local()],
                         ),
                     };
@@ -559,9 +571,9 @@ impl OsRules for Windows {
             why: render_why(
                 rule,
                 if connected.is_empty() {
-                    ""
+                    WhyVariant::Usual
                 } else {
-                    "connected"
+                    WhyVariant::Connected
                 },
                 args![Slot::Dst => dst, Slot::Sockets => connected, Slot::Remote => src],
             ),
@@ -602,12 +614,7 @@ mod tests {
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| {
-                (
-                    st.result_name().to_string(),
-                    st.rule.and_then(RuleId::from_id),
-                )
-            })
+            .map(|st| (st.result_name().to_string(), st.rule))
             .collect()
     }
 

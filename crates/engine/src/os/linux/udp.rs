@@ -19,7 +19,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
 use super::{overlap, View, PARAMS};
 
@@ -65,9 +65,9 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Deci
             );
         }
         let variant = if a.reuseport && b.reuseport {
-            "other-user"
+            WhyVariant::OtherUser
         } else {
-            ""
+            WhyVariant::Usual
         };
         return Decision::fail(
             Errno::AddrInUse,
@@ -275,7 +275,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                 rule: RuleId::LinuxUdpDeliverReuseportHash,
                 why: render_why(
                     RuleId::LinuxUdpDeliverReuseportHash,
-                    "",
+                    WhyVariant::Usual,
                     args![Slot::Sockets => names, Slot::Addr => first.local()],
                 ),
                 members,
@@ -304,7 +304,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                 rule,
                 why: render_why(
                     rule,
-                    "",
+                    WhyVariant::Usual,
                     args![
                         Slot::Socket => s.label(),
                         Slot::Addr => s.local(),
@@ -325,9 +325,9 @@ fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
         .map(|s| s.label().to_string())
         .collect();
     let variant = if connected.is_empty() {
-        ""
+        WhyVariant::Usual
     } else {
-        "connected-elsewhere"
+        WhyVariant::ConnectedElsewhere
     };
     Delivery::Dropped {
         rule: RuleId::LinuxUdpDeliverNone,
@@ -351,7 +351,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
             rule: RuleId::LinuxUdpMcastNotJoined,
             why: render_why(
                 RuleId::LinuxUdpMcastNotJoined,
-                "",
+                WhyVariant::Usual,
                 args![Slot::Group => dst.ip],
             ),
         };
@@ -392,7 +392,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
             rule: RuleId::LinuxUdpMcastNoReceiver,
             why: render_why(
                 RuleId::LinuxUdpMcastNoReceiver,
-                "",
+                WhyVariant::Usual,
                 args![Slot::Group => dst.ip, Slot::Port => dst.port],
             ),
         };
@@ -402,9 +402,9 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
         .map(|&r| host.socket(r).label().to_string())
         .collect();
     let variant = if by_mc_all.is_empty() || dst.ip.is_ipv6() {
-        ""
+        WhyVariant::Usual
     } else {
-        "mc-all"
+        WhyVariant::McAll
     };
     Delivery::Copies {
         socks: receivers,
@@ -413,7 +413,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
             RuleId::LinuxUdpMcastCopies,
             variant,
             args![
-                Slot::Sockets => names,
+                Slot::Sockets => Arg::NamesAnd(names),
                 Slot::Group => dst.ip,
                 Slot::Port => dst.port,
                 Slot::Others => by_mc_all,
