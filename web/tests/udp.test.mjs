@@ -139,6 +139,20 @@ test('sandbox: SO_REUSEPORT members are drawn as hash candidates; the OSes diffe
   } finally { await context.close(); }
 });
 
+test('sandbox: a socket bound to a group address is drawn bound to it (the group gets an address band)', async () => {
+  const text = `os linux\nsocket r udp\nbind r 239.1.2.3:5000\njoin r 239.1.2.3\n`;
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/3/${b64(text)}`);
+  try {
+    await ready(page);
+    const bands = await page.locator('svg.diagram .band text').allTextContents();
+    assert.deepEqual(bands, ['127.0.0.1', '239.1.2.3', '::1']);
+    // A specific binding ends in a dot on its band, not in the air.
+    assert.equal(await page.locator('svg.diagram .card-link .bind circle').count(), 1);
+    assert.match(await page.locator('.twin').innerText(), /239\.1\.2\.3:5000/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('phone: a UDP scenario at 390 px: no text overflows, diagram labels stay 12 px', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd/8/${b64(MULTICAST)}`, PHONE);
   try {

@@ -118,6 +118,16 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
     let views = sock_views(&host, &arrows, &deliveries);
     let udp_col = views.iter().any(|v| v.udp);
     let mut addrs = host.local_addresses();
+    // A multicast group a socket is bound to counts as an address of the
+    // host for bind (the format's UDP section): it gets a band, so the card
+    // has a line to it.
+    for s in host.sockets() {
+        if let Some(ip) = s.local().map(|l| bindlab_engine::addr::unmap(l.ip)) {
+            if ip.is_multicast() && !addrs.contains(&ip) {
+                addrs.push(ip);
+            }
+        }
+    }
     addrs.sort_by_key(|a| a.is_ipv6());
     let pick = {
         let cb = p.on_os.clone();
