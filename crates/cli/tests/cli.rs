@@ -172,11 +172,25 @@ fn cheatsheet_is_computed_and_writes_its_scenarios() {
             && row.contains("ok (bsd.bind.new-socket-flag)"),
         "{row}"
     );
+    // A UDP row: who receives the datagrams once both bound.
+    let udp = out
+        .split("UDP: two receivers on 192.168.0.1")
+        .nth(1)
+        .and_then(|b| {
+            b.lines()
+                .find(|l| l.trim_start().starts_with("SO_REUSEADDR on both"))
+        })
+        .unwrap();
+    assert!(
+        udp.contains("ok → second×4 (linux.udp.deliver.newest)")
+            && udp.contains("EADDRINUSE (bsd.bind.exact-duplicate)"),
+        "{udp}"
+    );
     let dir = std::env::temp_dir().join(format!("bindlab-cheatsheet-{}", std::process::id()));
     let (code, out, _) = bindlab(&["cheatsheet", "--scenarios", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     let n = std::fs::read_dir(&dir).unwrap().count();
-    assert_eq!(n, 25);
+    assert_eq!(n, 35);
     let (code, out, _) = bindlab(&["check", dir.join("01-linux.bindlab").to_str().unwrap()]);
     assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
 }

@@ -437,7 +437,7 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                         Some(st) if !predictable(&st.kind) => problems.push(err(
                             *line,
                             format!(
-                                "line {step_line} of scenario `{scenario}` is `{}`; a prediction asks about a bind, listen, connect, accept or client step",
+                                "line {step_line} of scenario `{scenario}` is `{}`; a prediction asks about a bind, listen, connect, accept, client or datagram step",
                                 bindlab_engine::print::step_text(&st.kind)
                             ),
                         )),
@@ -500,7 +500,12 @@ fn predictable(kind: &bindlab_engine::scenario::StepKind) -> bool {
     use bindlab_engine::scenario::StepKind as K;
     matches!(
         kind,
-        K::Bind { .. } | K::Listen { .. } | K::Connect { .. } | K::Accept { .. } | K::Client { .. }
+        K::Bind { .. }
+            | K::Listen { .. }
+            | K::Connect { .. }
+            | K::Accept { .. }
+            | K::Client { .. }
+            | K::Datagram { .. }
     )
 }
 
