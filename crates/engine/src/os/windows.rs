@@ -490,10 +490,12 @@ impl OsRules for Windows {
                     ),
                 };
             }
-            let variant = if others.is_empty() {
-                WhyVariant::Usual
-            } else {
-                WhyVariant::Others
+            // One member reads "A is bound …", several "A and B are bound …".
+            let variant = match (members.len() == 1, others.is_empty()) {
+                (false, true) => WhyVariant::Usual,
+                (false, false) => WhyVariant::Others,
+                (true, true) => WhyVariant::One,
+                (true, false) => WhyVariant::OneOthers,
             };
             return Delivery::Copies {
                 socks: members.iter().map(|s| s.id()).collect(),
