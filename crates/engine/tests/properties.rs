@@ -130,6 +130,42 @@ proptest! {
         }
     }
 
+    /// The bind buckets' summaries and the resumed ephemeral searches give
+    /// what walking every owner and searching from the bottom gives, step
+    /// by step, and the summaries equal what a full walk computes.
+    #[test]
+    fn the_port_summaries_answer_as_the_walks_do(seed: u64, os in os_strategy()) {
+        let s = scenario_for(seed);
+        let mut fast = Host::new(os, &s.ifaces, s.seed);
+        let mut slow = Host::new(os, &s.ifaces, s.seed);
+        slow.set_reference_walks(true);
+        for step in &s.steps {
+            let (a, b) = (fast.apply(step), slow.apply(step));
+            prop_assert_eq!(a, b, "line {} of\n{}", step.line, print(&s));
+            if let Err(e) = fast.check_buckets() {
+                prop_assert!(false, "{} after line {} of\n{}", e, step.line, print(&s));
+            }
+        }
+    }
+
+    /// The same over long runs of unchecked steps on a few names and ports,
+    /// so ports crowd, searches resume, and sockets come and go.
+    #[test]
+    fn crowded_unchecked_steps_answer_as_the_walks_do(steps in prop::collection::vec(arb_step(), 0..160), os in os_strategy()) {
+        let ifaces = ["192.168.0.1".parse().unwrap()];
+        let mut fast = Host::new(os, &ifaces, 7);
+        let mut slow = Host::new(os, &ifaces, 7);
+        slow.set_reference_walks(true);
+        for (i, kind) in steps.into_iter().enumerate() {
+            let step = Step::new(kind);
+            let (a, b) = (fast.apply(&step), slow.apply(&step));
+            prop_assert_eq!(a, b, "step {}: {:?}", i, step.kind);
+            if let Err(e) = fast.check_buckets() {
+                prop_assert!(false, "{} after step {}", e, i);
+            }
+        }
+    }
+
     #[test]
     fn the_same_scenario_gives_the_same_report(seed: u64, os in os_strategy()) {
         let s = scenario_for(seed);

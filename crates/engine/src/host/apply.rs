@@ -14,6 +14,7 @@ use super::Host;
 impl Host {
     /// Runs one step and reports its outcome.
     pub fn apply(&mut self, step: &Step) -> StepReport {
+        self.step += 1;
         let mut rep = StepReport::new(self.os, step);
         let d = self.apply_kind(&step.kind, &mut rep);
         rep.set_decision(d);
