@@ -165,8 +165,7 @@ impl Host {
 
     /// bind() succeeded (or listen()'s autobind): `local` is the address.
     pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
-        self.set_local(id, local);
-        self.sock_mut(id).bound();
+        self.set_local_then(id, local, |s| s.bound());
     }
 
     pub(super) fn resolve(&self, ep: &EndpointSpec) -> SockAddr {
