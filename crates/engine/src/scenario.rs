@@ -168,15 +168,19 @@ pub enum SockOpt {
     /// Windows only.
     SoExclusiveAddrUse,
     Ipv6V6Only,
+    /// Linux only (`IP_MULTICAST_ALL`, on by default): a socket bound to a
+    /// wildcard or the group receives groups other sockets joined.
+    IpMulticastAll,
 }
 
 impl SockOpt {
-    pub const ALL: [SockOpt; 5] = [
+    pub const ALL: [SockOpt; 6] = [
         SockOpt::SoReuseAddr,
         SockOpt::SoReusePort,
         SockOpt::SoReusePortLb,
         SockOpt::SoExclusiveAddrUse,
         SockOpt::Ipv6V6Only,
+        SockOpt::IpMulticastAll,
     ];
 
     pub fn name(self) -> &'static str {
@@ -186,6 +190,7 @@ impl SockOpt {
             SockOpt::SoReusePortLb => "SO_REUSEPORT_LB",
             SockOpt::SoExclusiveAddrUse => "SO_EXCLUSIVEADDRUSE",
             SockOpt::Ipv6V6Only => "IPV6_V6ONLY",
+            SockOpt::IpMulticastAll => "IP_MULTICAST_ALL",
         }
     }
 
@@ -266,6 +271,16 @@ pub enum StepKind {
     User {
         name: String,
     },
+    /// `datagram ENDPOINT [xN]`: N remote peers each send one UDP datagram.
+    Datagram {
+        ep: EndpointSpec,
+        count: u32,
+    },
+    /// `join NAME GROUP`: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on loopback.
+    Join {
+        name: String,
+        group: IpAddr,
+    },
 }
 
 impl StepKind {
@@ -282,6 +297,8 @@ impl StepKind {
             StepKind::Client { .. } => "client",
             StepKind::Wait { .. } => "wait",
             StepKind::User { .. } => "user",
+            StepKind::Datagram { .. } => "datagram",
+            StepKind::Join { .. } => "join",
         }
     }
 
@@ -294,8 +311,12 @@ impl StepKind {
             | StepKind::Listen { name }
             | StepKind::Connect { name, .. }
             | StepKind::Accept { name, .. }
-            | StepKind::Close { name } => Some(name),
-            StepKind::Client { .. } | StepKind::Wait { .. } | StepKind::User { .. } => None,
+            | StepKind::Close { name }
+            | StepKind::Join { name, .. } => Some(name),
+            StepKind::Client { .. }
+            | StepKind::Wait { .. }
+            | StepKind::User { .. }
+            | StepKind::Datagram { .. } => None,
         }
     }
 }

@@ -54,7 +54,11 @@ fn call(kind: &StepKind) -> String {
             } else {
                 "socket.AF_INET"
             };
-            format!("do_socket({}, {fam})", py_str(name))
+            if proto.is_udp() {
+                format!("do_socket({}, {fam}, socket.SOCK_DGRAM)", py_str(name))
+            } else {
+                format!("do_socket({}, {fam})", py_str(name))
+            }
         }
         StepKind::Set { name, opt, on } => format!(
             "do_set({}, {}, {})",
@@ -79,12 +83,20 @@ fn call(kind: &StepKind) -> String {
         }
         StepKind::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         StepKind::User { name } => format!("do_user({})", py_str(name)),
+        StepKind::Datagram { ep, count } => {
+            format!("do_datagram({}, {}, {count})", host(ep), port_expr(ep))
+        }
+        StepKind::Join { name, group } => {
+            format!("do_join({}, {})", py_str(name), py_str(&group.to_string()))
+        }
     }
 }
 
 /// `(result, routes or None, candidates or None)` for one step.
 fn prediction(rep: &StepReport) -> String {
-    let routes = match (&rep.accepted_by, rep.undetermined) {
+    // A `datagram` step's receivers are compared as a `client`'s listeners.
+    let taken = rep.accepted_by.as_ref().or(rep.received_by.as_ref());
+    let routes = match (taken, rep.undetermined) {
         (Some(_), Some(_)) => "None".to_string(),
         (Some(m), None) if rep.is_ok() => {
             let items: Vec<String> = m

@@ -47,9 +47,12 @@ impl Host {
                 let uid = self.uid_of(&self.user);
                 let opts = Opts {
                     v6only,
+                    mc_all: !proto.is_v6(),
                     ..Opts::default()
                 };
                 self.insert(Socket::new(id, name, *proto, &self.user, uid, opts));
+                let seq = self.next_seq();
+                self.sock_mut(id).created(seq);
                 Decision::ok()
             }
             StepKind::Set { name, opt, on } => {
@@ -79,6 +82,10 @@ impl Host {
                     rep.local = self.socket(id).local();
                 }
                 ans.decision
+            }
+            StepKind::Listen { name } if self.by_name(name).is_some_and(Socket::is_udp) => {
+                let s = self.by_name(name).expect("checked by the guard");
+                rules.udp_listen(s)
             }
             StepKind::Listen { name } => {
                 let Some(s) = self.by_name(name) else {
@@ -119,7 +126,14 @@ impl Host {
                 };
                 let id = s.id();
                 let dst = self.resolve(ep);
+                if s.is_udp() {
+                    return self.udp_connect(id, dst, rep);
+                }
                 self.connect(id, dst, rep)
+            }
+            StepKind::Accept { name, .. } if self.by_name(name).is_some_and(Socket::is_udp) => {
+                let s = self.by_name(name).expect("checked by the guard");
+                rules.udp_accept(s)
             }
             StepKind::Accept { name, new } => {
                 let Some(s) = self.by_name(name) else {
@@ -154,11 +168,31 @@ impl Host {
                     return self.missing(name);
                 };
                 let id = s.id();
+                if s.is_udp() {
+                    // No handshake to end and no TIME_WAIT: the port is free.
+                    self.destroy(id);
+                    return Decision::ok();
+                }
                 self.close(id)
             }
             StepKind::Client { ep, count } => {
                 let dst = self.resolve(ep);
                 self.clients(dst, *count, rep)
+            }
+            StepKind::Datagram { ep, count } => {
+                let dst = self.resolve(ep);
+                self.datagrams(dst, *count, rep)
+            }
+            StepKind::Join { name, group } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                let d = rules.join(self, s, *group);
+                if d.is_ok() {
+                    self.sock_mut(id).join(*group);
+                }
+                d
             }
         }
     }
@@ -166,6 +200,9 @@ impl Host {
     /// bind() succeeded (or listen()'s autobind): `local` is the address.
     pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
         self.set_local_then(id, local, |s| s.bound());
+        if self.socket(id).is_udp() {
+            self.udp_hashed(id);
+        }
     }
 
     pub(super) fn resolve(&self, ep: &EndpointSpec) -> SockAddr {

@@ -84,6 +84,8 @@ pub(super) struct Hashed {
     pub(super) class: PortClass,
     /// The step in which it was hashed (see `Host::search_gen`).
     pub(super) step: u64,
+    /// In UDP's buckets (`Host::udp_by_port`), not TCP's.
+    pub(super) udp: bool,
 }
 
 impl Bucket {

@@ -3,7 +3,8 @@
 //! Like a real stack it keeps three indexes:
 //! * `by_port` — the bind hash: every socket that holds a local port
 //!   (bound, listening, connected, TIME_WAIT), so a bind check looks only at
-//!   its own port, whatever the number of sockets;
+//!   its own port, whatever the number of sockets; UDP has its own
+//!   (`udp_by_port`), of the same buckets;
 //! * `ehash` — connected sockets and TIME_WAITs by 4-tuple;
 //! * `by_name` — the scenario's handles.
 //!
@@ -15,7 +16,9 @@
 //! * `tables.rs` — the indexes kept in step as sockets change;
 //! * `apply.rs` — the step machine (`Host::apply`);
 //! * `connect.rs` — connect() and `client`: source, route, queued connection;
-//! * `close.rs` — close(), the peer's FIN or reset, TIME_WAIT expiry.
+//! * `close.rs` — close(), the peer's FIN or reset, TIME_WAIT expiry;
+//! * `udp.rs` — UDP: groups at bind, connect(), datagram delivery applied;
+//! * `buckets.rs` — a port's owners in bind order and by class.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +35,7 @@ mod close;
 mod connect;
 pub mod socket;
 mod tables;
+mod udp;
 
 pub use buckets::{PortClass, PortOrder, SearchKey};
 pub use socket::{Opts, Peer, SockId, Socket, State};
@@ -57,6 +61,10 @@ pub struct Host {
     hashed: Vec<Option<Hashed>>,
     /// Hands out bucket positions (bind order).
     next_pos: u64,
+    /// UDP's bind buckets: UDP has its own port space.
+    udp_by_port: HashMap<u16, Bucket, FxBuild>,
+    /// Next SO_REUSEPORT group number for UDP (0 means none).
+    next_group: u64,
     ehash: HashMap<(SockAddr, SockAddr), SockId, FxBuild>,
     seq: u64,
     next_client: u32,
@@ -94,6 +102,8 @@ impl Host {
             by_port: HashMap::default(),
             hashed: Vec::new(),
             next_pos: 0,
+            udp_by_port: HashMap::default(),
+            next_group: 0,
             ehash: HashMap::default(),
             seq: 0,
             next_client: 0,
@@ -110,7 +120,9 @@ impl Host {
     /// targets all check this one.
     pub fn five_tuples_unique(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
-        for s in self.sockets() {
+        // UDP keeps no 4-tuple table: two sockets sharing a port may connect
+        // to the same peer.
+        for s in self.sockets().filter(|s| !s.is_udp()) {
             if matches!(s.state(), State::Connected | State::TimeWait { .. }) {
                 if let (Some(l), Some(r)) = (s.local(), s.remote()) {
                     if !seen.insert(wire(l, r)) {
@@ -180,9 +192,20 @@ impl Host {
     }
 
     /// Every socket holding `port`, other than `except`, oldest bind first
-    /// (a bucket is in bind order).
+    /// (a bucket is in bind order). The port space is `except`'s
+    /// protocol's: UDP when `except` is a UDP socket, else TCP.
     pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
         self.owners_iter(port, except).collect()
+    }
+
+    /// The bind buckets of `except`'s protocol: UDP's when it is a UDP
+    /// socket, else TCP's (`usize::MAX`, no socket: TCP's).
+    fn buckets_for(&self, except: SockId) -> &HashMap<u16, Bucket, FxBuild> {
+        if self.get(except).is_some_and(Socket::is_udp) {
+            &self.udp_by_port
+        } else {
+            &self.by_port
+        }
     }
 
     /// [`Host::owners`] without collecting; `.rev()` walks newest first, as
@@ -192,7 +215,7 @@ impl Host {
         port: u16,
         except: SockId,
     ) -> impl DoubleEndedIterator<Item = &Socket> {
-        self.by_port
+        self.buckets_for(except)
             .get(&port)
             .into_iter()
             .flat_map(|b| b.order.values())
@@ -214,7 +237,7 @@ impl Host {
         newest_first: bool,
         mut cost: impl FnMut(&Socket) -> Option<u32>,
     ) -> Option<&Socket> {
-        let bucket = self.by_port.get(&port)?;
+        let bucket = self.buckets_for(except).get(&port)?;
         if self.reference_walks {
             let walk: Box<dyn Iterator<Item = &Socket>> = if newest_first {
                 Box::new(self.owners_iter(port, except).rev())
@@ -299,7 +322,7 @@ impl Host {
             let n = all.len();
             return (all.into_iter().take(limit).collect(), n);
         }
-        let Some(bucket) = self.by_port.get(&port) else {
+        let Some(bucket) = self.buckets_for(except).get(&port) else {
             return (Vec::new(), 0);
         };
         let mut pos: Vec<u64> = Vec::new();
@@ -332,13 +355,32 @@ impl Host {
         (owners, total)
     }
 
+    /// Every UDP socket holding `port`, oldest bind first.
+    pub fn udp_owners(&self, port: u16) -> Vec<&Socket> {
+        self.udp_by_port
+            .get(&port)
+            .into_iter()
+            .flat_map(|b| b.order.values())
+            .map(|&id| self.socket(id))
+            .collect()
+    }
+
+    /// Whether any socket on the host has joined `group` (the interface
+    /// accepts the group's datagrams only then).
+    pub fn group_joined(&self, group: IpAddr) -> bool {
+        self.sockets().any(|s| s.groups().contains(&group))
+    }
+
     /// Listening sockets on `port`, in bind order.
     pub fn listeners(&self, port: u16) -> Vec<&Socket> {
         self.owners_where(port, usize::MAX, |s| s.is_listening())
     }
 
+    /// Whether any socket, TCP or UDP, holds `port` (ephemeral searches
+    /// prefer untouched ports).
     pub fn port_in_use(&self, port: u16) -> bool {
         self.by_port.get(&port).is_some_and(|b| !b.is_empty())
+            || self.udp_by_port.get(&port).is_some_and(|b| !b.is_empty())
     }
 
     /// The first port of `order` that `ok` accepts, resuming where the last
@@ -384,7 +426,11 @@ impl Host {
     /// classes hold exactly its members, each under its class now, and each
     /// socket is hashed where the host says. `Err` says what differs.
     pub fn check_buckets(&self) -> Result<(), String> {
-        for (&port, b) in &self.by_port {
+        let tables = [(false, &self.by_port), (true, &self.udp_by_port)];
+        for (&port, b, udp) in tables
+            .into_iter()
+            .flat_map(|(udp, t)| t.iter().map(move |(p, b)| (p, b, udp)))
+        {
             let mut want: HashMap<PortClass, std::collections::BTreeSet<u64>, FxBuild> =
                 HashMap::default();
             for (&pos, &id) in &b.order {
@@ -393,6 +439,11 @@ impl Host {
                         "port {port}: position {pos} holds a dead socket {id}"
                     ));
                 };
+                if s.is_udp() != udp {
+                    return Err(format!(
+                        "port {port}: socket {id} in the other protocol's bucket"
+                    ));
+                }
                 want.entry(PortClass::of(s)).or_default().insert(pos);
                 match self.hashed.get(id).copied().flatten() {
                     Some(h) if h.port == port && h.pos == pos => {}
@@ -412,7 +463,10 @@ impl Host {
             }
         }
         let n = self.hashed.iter().flatten().count();
-        let m: usize = self.by_port.values().map(|b| b.order.len()).sum();
+        let m: usize = (self.by_port.values())
+            .chain(self.udp_by_port.values())
+            .map(|b| b.order.len())
+            .sum();
         if n != m {
             return Err(format!("{n} sockets accounted as hashed, {m} in buckets"));
         }

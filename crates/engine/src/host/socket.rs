@@ -51,6 +51,9 @@ pub struct Opts {
     pub reuseport_lb: bool,
     pub exclusive: bool,
     pub v6only: bool,
+    /// Linux's IP_MULTICAST_ALL (on for a new AF_INET socket, off for an
+    /// AF_INET6 one: measured).
+    pub mc_all: bool,
 }
 
 impl Opts {
@@ -61,6 +64,7 @@ impl Opts {
             SockOpt::SoReusePortLb => self.reuseport_lb,
             SockOpt::SoExclusiveAddrUse => self.exclusive,
             SockOpt::Ipv6V6Only => self.v6only,
+            SockOpt::IpMulticastAll => self.mc_all,
         }
     }
     fn set(&mut self, o: SockOpt, on: bool) {
@@ -70,6 +74,7 @@ impl Opts {
             SockOpt::SoReusePortLb => self.reuseport_lb = on,
             SockOpt::SoExclusiveAddrUse => self.exclusive = on,
             SockOpt::Ipv6V6Only => self.v6only = on,
+            SockOpt::IpMulticastAll => self.mc_all = on,
         }
     }
 }
@@ -133,6 +138,17 @@ pub struct Socket {
     /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
     /// port from exclusive reuse while such a connection lingers).
     from_exclusive: bool,
+    /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
+    groups: Vec<IpAddr>,
+    /// UDP: the SO_REUSEPORT group the socket joined at bind() (0: none).
+    reuse_group: u64,
+    /// UDP: where the socket stands in the kernel's lookup chain for its
+    /// address (Linux: set at bind, again when connect() rehashes it);
+    /// `chain_tail`: appended rather than prepended.
+    chain_seq: u64,
+    chain_tail: bool,
+    /// Order of socket() (the BSDs walk their PCB list newest created first).
+    created_seq: u64,
 }
 
 /// Reading a socket: what the OS modules and the views may know.
@@ -223,6 +239,33 @@ impl Socket {
         self.from_exclusive
     }
 
+    /// UDP: the multicast groups joined, in join order.
+    pub fn groups(&self) -> &[IpAddr] {
+        &self.groups
+    }
+    /// Order of socket(): the BSDs' PCB list is newest created first.
+    pub fn created_seq(&self) -> u64 {
+        self.created_seq
+    }
+    /// UDP: the SO_REUSEPORT group joined at bind() (0: none).
+    pub fn reuse_group(&self) -> u64 {
+        self.reuse_group
+    }
+    /// UDP: the socket's place in the lookup chain of its address: a higher
+    /// key is met first (see [`Socket::chain_key`]).
+    pub fn chain_seq(&self) -> u64 {
+        self.chain_seq
+    }
+    /// UDP: the order a lookup chain is walked in: prepended sockets newest
+    /// first, then appended ones oldest first.
+    pub fn chain_key(&self) -> (bool, i128) {
+        let seq = i128::from(self.chain_seq);
+        (self.chain_tail, if self.chain_tail { seq } else { -seq })
+    }
+    pub fn is_udp(&self) -> bool {
+        self.proto.is_udp()
+    }
+
     pub fn is_v6(&self) -> bool {
         self.proto.is_v6()
     }
@@ -300,6 +343,11 @@ impl Socket {
             queue: VecDeque::new(),
             child: false,
             from_exclusive: false,
+            groups: Vec::new(),
+            reuse_group: 0,
+            chain_seq: 0,
+            chain_tail: false,
+            created_seq: 0,
         }
     }
 
@@ -338,6 +386,11 @@ impl Socket {
             queue: VecDeque::new(),
             child: true,
             from_exclusive: l.bind_opts.exclusive,
+            groups: Vec::new(),
+            reuse_group: 0,
+            chain_seq: 0,
+            chain_tail: false,
+            created_seq: 0,
         }
     }
 
@@ -475,6 +528,34 @@ impl Socket {
     pub(super) fn leave_listener(&mut self, l: SockId) -> bool {
         self.queued_on.retain(|&x| x != l);
         self.queued_on.is_empty()
+    }
+
+    /// socket() created it: `seq` orders creation.
+    pub(super) fn created(&mut self, seq: u64) {
+        self.created_seq = seq;
+    }
+
+    /// UDP: joined multicast `group`.
+    pub(super) fn join(&mut self, group: IpAddr) {
+        self.groups.push(group);
+    }
+
+    /// UDP: entered an SO_REUSEPORT group at bind().
+    pub(super) fn set_reuse_group(&mut self, g: u64) {
+        self.reuse_group = g;
+    }
+
+    /// UDP: (re)inserted into the lookup chain of its address.
+    pub(super) fn rechain(&mut self, seq: u64, tail: bool) {
+        self.chain_seq = seq;
+        self.chain_tail = tail;
+    }
+
+    /// UDP connect(): the peer is fixed (no handshake), and a wildcard
+    /// local address became the source address.
+    pub(super) fn udp_connected(&mut self, remote: SockAddr) {
+        self.remote = Some(remote);
+        self.state = State::Connected;
     }
 
     /// accept() handed this connection to the scenario as `name`.

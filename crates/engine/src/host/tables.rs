@@ -3,11 +3,12 @@
 //! buckets' summaries kept in step with every change of a socket
 //! ([`SockMut`]).
 
+use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
-use super::buckets::{Hashed, PortClass};
+use super::buckets::{Bucket, FxBuild, Hashed, PortClass};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
 
@@ -107,10 +108,14 @@ impl Host {
         if let Some(h) = self.hashed.get(id).copied().flatten() {
             self.unhash_port(id, h.port);
         }
-        let class = PortClass::of(self.socket(id));
+        let s = self.socket(id);
+        let (class, udp) = (PortClass::of(s), s.is_udp());
         let pos = self.next_pos;
         self.next_pos += 1;
-        self.by_port.entry(port).or_default().add(pos, id, class);
+        self.buckets_mut(udp)
+            .entry(port)
+            .or_default()
+            .add(pos, id, class);
         if self.hashed.len() <= id {
             self.hashed.resize(id + 1, None);
         }
@@ -119,9 +124,20 @@ impl Host {
             pos,
             class,
             step: self.step,
+            udp,
         });
     }
 
+    /// UDP's bind buckets or TCP's.
+    fn buckets_mut(&mut self, udp: bool) -> &mut HashMap<u16, Bucket, FxBuild> {
+        if udp {
+            &mut self.udp_by_port
+        } else {
+            &mut self.by_port
+        }
+    }
+
+    /// Takes `id` off `port` (in whichever protocol's table holds it).
     pub(super) fn unhash_port(&mut self, id: SockId, port: u16) {
         let Some(h) = self.hashed.get(id).copied().flatten() else {
             return;
@@ -129,10 +145,10 @@ impl Host {
         if h.port != port {
             return;
         }
-        if let Some(b) = self.by_port.get_mut(&port) {
+        if let Some(b) = self.buckets_mut(h.udp).get_mut(&port) {
             b.remove(h.pos, h.class);
             if b.is_empty() {
-                self.by_port.remove(&port);
+                self.buckets_mut(h.udp).remove(&port);
             }
         }
         self.hashed[id] = None;
@@ -149,7 +165,7 @@ impl Host {
         if class == h.class {
             return;
         }
-        if let Some(b) = self.by_port.get_mut(&h.port) {
+        if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
             b.unclass(h.pos, h.class);
             b.classes.entry(class).or_default().insert(h.pos);
         }

@@ -66,7 +66,10 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
             ));
         }
     }
-    if !host.is_local(addr.ip) {
+    // A UDP socket may bind a group address: the address check is in the
+    // branch group addresses never reach.
+    let group = s.is_udp() && crate::addr::unmap(addr.ip).is_multicast();
+    if !host.is_local(addr.ip) && !group {
         let rule = RuleId::BsdBindAddrNotLocal;
         let variant = if os.rules().params().loopback_is_slash8 {
             WhyVariant::Slash8

@@ -280,3 +280,75 @@ pub(crate) fn time_wait_who(socket: &str, tuple: String, seconds_left: u64) -> S
         args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
     )
 }
+
+// ---- UDP ------------------------------------------------------------------
+
+/// listen() on a UDP socket: a datagram socket has no connections to queue.
+pub(crate) fn udp_listen(s: &Socket) -> Decision {
+    Decision::fail_with(
+        Errno::OpNotSupp,
+        RuleId::CommonUdpListen,
+        args![Slot::Socket => s.label()],
+    )
+}
+
+/// accept() on a UDP socket (Linux answers as listen() does: measured).
+pub(crate) fn udp_accept(s: &Socket) -> Decision {
+    Decision::fail_with(
+        Errno::OpNotSupp,
+        RuleId::CommonUdpAccept,
+        args![Slot::Socket => s.label()],
+    )
+}
+
+/// `join`: a TCP socket cannot join (`not_udp` is the OS's error), and a
+/// socket cannot join the same group twice.
+pub(crate) fn join(s: &Socket, group: IpAddr, not_udp: Errno) -> Decision {
+    if !s.is_udp() {
+        return Decision::fail_with(
+            not_udp,
+            RuleId::CommonJoinNotUdp,
+            args![Slot::Socket => s.label(), Slot::Group => group],
+        );
+    }
+    if s.groups().contains(&group) {
+        return Decision::fail_with(
+            Errno::AddrInUse,
+            RuleId::CommonJoinTwice,
+            args![Slot::Socket => s.label(), Slot::Group => group],
+        );
+    }
+    Decision::ok()
+}
+
+/// connect() on a UDP socket: the refusals every OS shares (a v6-only
+/// socket to IPv4, a socket bound to a v4-mapped address to native IPv6).
+/// A second connect() just changes the peer unless the OS says otherwise.
+pub(crate) fn udp_connect_precheck(
+    rules: &dyn OsRules,
+    s: &Socket,
+    dst: SockAddr,
+) -> Option<Decision> {
+    if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
+        return Some(rules.connect_v6only_to_ipv4(s, dst));
+    }
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
+    {
+        if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
+            return Some(Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::CommonConnectMappedToIpv6,
+                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+            ));
+        }
+    }
+    None
+}
+
+/// A UDP connect() only fixes the peer: no handshake, nothing on the other side.
+pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonUdpConnect,
+        args![Slot::Socket => s.label(), Slot::Local => local, Slot::Dst => dst],
+    )
+}

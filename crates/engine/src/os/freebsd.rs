@@ -11,13 +11,14 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::bsd;
+use super::bsd_udp;
 use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket};
 use crate::os::bsd::BindChecks;
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
@@ -71,10 +72,32 @@ impl BindChecks for FreeBsd {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
+        // No different-user check for a group address (`!IN_MULTICAST(…) &&`).
+        if ip.is_multicast() {
+            return None;
+        }
         let t = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)?;
         let lb_exception =
             is_wildcard(ip) && t.is_wildcard() && !t.opts().reuseport && t.opts().reuseport_lb;
-        (!t.is_connected() && !lb_exception && t.uid() != s.uid()).then(|| {
+        // A connected `t` is exempt for SOCK_STREAM only.
+        let connected_exempt = t.is_connected() && !s.is_udp();
+        if !connected_exempt
+            && !lb_exception
+            && t.uid() != s.uid()
+            && s.is_udp()
+            && t.is_connected()
+        {
+            return Some(Decision::fail_with(
+                Errno::AddrInUse,
+                RuleId::FreebsdUdpBindOtherUserConnected,
+                args![
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::Remote => t.remote(),
+                ],
+            ));
+        }
+        (!connected_exempt && !lb_exception && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindOtherUser,
@@ -96,6 +119,25 @@ impl BindChecks for FreeBsd {
         if let Some(t) = self.lookup(host, s, space, ip, port) {
             let shared_port = s.opts().reuseport && t.opts().reuseport;
             let shared_lb = s.opts().reuseport_lb && t.opts().reuseport_lb;
+            // `in_pcbbind_setup`: on a group address SO_REUSEADDR counts as
+            // SO_REUSEPORT (and as SO_REUSEPORT_LB).
+            if !(shared_port || shared_lb) && ip.is_multicast() {
+                let (a, b) = (s.opts(), t.opts());
+                let port_mask = a.reuseaddr || a.reuseport;
+                let lb_mask = a.reuseaddr || a.reuseport_lb;
+                let shares = (port_mask && (b.reuseaddr || b.reuseport))
+                    || (lb_mask && (b.reuseaddr || b.reuseport_lb));
+                if shares {
+                    return Decision::ok_with(
+                        RuleId::FreebsdUdpBindGroupReuseaddr,
+                        args![
+                            Slot::Other => t.label(),
+                            Slot::Socket => me,
+                            Slot::Addr => t.local(),
+                        ],
+                    );
+                }
+            }
             if shared_port || shared_lb {
                 let (rule, opt) = if shared_port {
                     (RuleId::BsdBindReuseportBoth, "SO_REUSEPORT")
@@ -186,7 +228,7 @@ impl OsRules for FreeBsd {
         &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
-        !matches!(opt, SockOpt::SoExclusiveAddrUse)
+        !matches!(opt, SockOpt::SoExclusiveAddrUse | SockOpt::IpMulticastAll)
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
@@ -383,6 +425,45 @@ impl OsRules for FreeBsd {
                 args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
             )
         }
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            bsd_udp::deliver_multicast(host, Os::FreeBsd, src, dst)
+        } else {
+            bsd_udp::deliver_unicast(host, Os::FreeBsd, src, dst)
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::Inval,
+            RuleId::FreebsdUdpAcceptNotListening,
+            args![Slot::Socket => s.label()],
+        )
+    }
+
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        bsd_udp::join(s, group, Os::FreeBsd)
+    }
+
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        bsd_udp::connect_precheck(s, Os::FreeBsd)
+            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    }
+
+    fn udp_connect_tuple(
+        &self,
+        host: &Host,
+        s: &Socket,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Option<Decision> {
+        bsd_udp::connect_tuple(host, s, local, dst)
     }
 }
 

@@ -9,9 +9,11 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+
+mod udp;
 
 pub struct Linux;
 
@@ -340,7 +342,10 @@ impl OsRules for Linux {
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
             opt,
-            SockOpt::SoReuseAddr | SockOpt::SoReusePort | SockOpt::Ipv6V6Only
+            SockOpt::SoReuseAddr
+                | SockOpt::SoReusePort
+                | SockOpt::Ipv6V6Only
+                | SockOpt::IpMulticastAll
         )
     }
 
@@ -369,10 +374,14 @@ impl OsRules for Linux {
             )
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
+        // A multicast group counts as an address of the host for bind() (TCP
+        // too, measured)
+        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST).
+        let is_local = |ip: IpAddr| host.is_local(ip) || crate::addr::unmap(ip).is_multicast();
         let bound = s.local().is_some();
         let mut v6only = s.opts().v6only;
         if !s.is_v6() {
-            if !host.is_local(addr.ip) {
+            if !is_local(addr.ip) {
                 return BindAnswer::fail(not_local());
             }
             if needs_priv {
@@ -402,7 +411,7 @@ impl OsRules for Linux {
                     args![Slot::Socket => name, Slot::Ip => addr.ip],
                 ));
             }
-            if !host.is_local(addr.ip) {
+            if !is_local(addr.ip) {
                 return BindAnswer::fail(not_local());
             }
             if !a6.is_unspecified() && v4_mapped(a6).is_none() {
@@ -411,6 +420,15 @@ impl OsRules for Linux {
             }
         }
         let view = View::new(s.is_v6(), addr.ip, v6only);
+        if s.is_udp() {
+            if addr.port == 0 {
+                return udp::ephemeral(host, s, view, addr.ip);
+            }
+            return BindAnswer {
+                decision: udp::bind_port(host, s, view, addr.port),
+                port: addr.port,
+            };
+        }
         if addr.port == 0 {
             return BindAnswer::ephemeral(
                 self.find_open_port(host, s, view),
@@ -628,6 +646,36 @@ impl OsRules for Linux {
             }
         }
         refused(host, dst)
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        self.udp_deliver(host, src, dst)
+    }
+
+    /// `do_ip_setsockopt`: a TCP socket cannot join (EPROTO, measured).
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        common::join(s, group, Errno::Proto)
+    }
+
+    fn udp_reuse_group(&self, host: &Host, s: &Socket) -> ReuseGroup {
+        udp::reuse_group(host, s)
+    }
+
+    /// `udp_lib_get_port`: an AF_INET6 SO_REUSEPORT socket is appended to
+    /// its secondary-hash chain (`hlist_add_tail_rcu`), others prepended.
+    fn udp_chain_tail(&self, s: &Socket) -> bool {
+        s.is_v6() && s.opts().reuseport
+    }
+}
+
+impl Linux {
+    /// UDP's answers, in `linux/udp.rs`.
+    fn udp_deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            udp::deliver_multicast(host, src, dst)
+        } else {
+            udp::deliver_unicast(host, src, dst)
+        }
     }
 }
 

@@ -13,13 +13,14 @@
 use std::net::IpAddr;
 
 use super::bsd;
+use super::bsd_udp;
 use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, Socket};
 use crate::os::bsd::BindChecks;
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
@@ -70,6 +71,10 @@ impl BindChecks for MacOs {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
+        // No different-user check for a group address (`!IN_MULTICAST(…) &&`).
+        if ip.is_multicast() {
+            return None;
+        }
         let t = wild(host, s, space, ip, port)?;
         let one_specific = !is_wildcard(ip) || !t.is_wildcard();
         let applies = match space {
@@ -99,6 +104,18 @@ impl BindChecks for MacOs {
             wild(host, s, space, ip, port)
         };
         if let Some(t) = found {
+            // `in_pcbbind` 927-937: on a group address SO_REUSEADDR counts as
+            // SO_REUSEPORT (only SO_REUSEADDR is promoted).
+            if ip.is_multicast()
+                && s.opts().reuseaddr
+                && (t.opts().reuseaddr || t.opts().reuseport)
+                && !(s.opts().reuseport && t.opts().reuseport)
+            {
+                return Decision::ok_with(
+                    RuleId::MacosUdpBindGroupReuseaddr,
+                    args![Slot::Other => t.label(), Slot::Socket => me, Slot::Addr => t.local()],
+                );
+            }
             if s.opts().reuseport && t.opts().reuseport {
                 let rule = if t.uid() != s.uid() {
                     RuleId::MacosBindReuseportAnyUser
@@ -212,7 +229,7 @@ impl OsRules for MacOs {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         // `tcp_usr_bind` / `tcp6_usr_bind` refuse these before `in_pcbbind`.
-        if multicast_or_broadcast(addr.ip) {
+        if !s.is_udp() && multicast_or_broadcast(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::MacosTcpMulticast,
@@ -380,6 +397,41 @@ impl OsRules for MacOs {
             RuleId::MacosConnectSelf,
             args![Slot::Socket => s.label(), Slot::Local => local],
         ))
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            bsd_udp::deliver_multicast(host, Os::MacOs, src, dst)
+        } else {
+            bsd_udp::deliver_unicast(host, Os::MacOs, src, dst)
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        bsd_udp::join(s, group, Os::MacOs)
+    }
+
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        bsd_udp::connect_precheck(s, Os::MacOs)
+            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    }
+
+    fn udp_connect_tuple(
+        &self,
+        host: &Host,
+        s: &Socket,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Option<Decision> {
+        bsd_udp::connect_tuple(host, s, local, dst)
     }
 }
 

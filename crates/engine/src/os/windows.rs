@@ -39,7 +39,7 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, PortOrder, SearchKey, Socket, State};
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
@@ -356,6 +356,13 @@ impl OsRules for Windows {
                 ));
             }
         }
+        if s.is_udp() && crate::addr::unmap(addr.ip).is_multicast() {
+            return BindAnswer::fail(Decision::fail_with(
+                Errno::AddrNotAvail,
+                RuleId::WindowsUdpBindGroupAddress,
+                args![Slot::Addr => addr],
+            ));
+        }
         if !host.is_local(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AddrNotAvail,
@@ -478,6 +485,151 @@ impl OsRules for Windows {
             }
         }
         common::no_listener(dst)
+    }
+
+    /// Unicast: a specific binding before the wildcard; several sockets on
+    /// one address (SO_REUSEADDR) leave the receiver undefined, as
+    /// Microsoft documents. A socket connected to another peer discards the
+    /// datagram.
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        use super::bsd_udp::{connected_to, v4_view, v6_view};
+        let view = |s: &Socket| -> Option<IpAddr> {
+            match dst.ip {
+                IpAddr::V4(_) => v4_view(s).map(IpAddr::V4),
+                IpAddr::V6(_) => v6_view(s).map(IpAddr::V6),
+            }
+        };
+        let socks: Vec<&Socket> = host
+            .udp_owners(dst.port)
+            .into_iter()
+            .filter(|s| s.remote().is_none() || connected_to(s, src))
+            .collect();
+        let name_list =
+            |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
+        if dst.ip.is_multicast() {
+            let at_port: Vec<&Socket> = socks
+                .iter()
+                .copied()
+                .filter(|s| view(s).is_some())
+                .collect();
+            let (members, others): (Vec<&Socket>, Vec<&Socket>) = at_port
+                .into_iter()
+                .partition(|s| s.groups().contains(&dst.ip));
+            let rule = RuleId::WindowsUdpMcastEveryMember;
+            if members.is_empty() {
+                return Delivery::Dropped {
+                    rule,
+                    why: render_why(
+                        rule,
+                        WhyVariant::None,
+                        args![Slot::Group => dst.ip, Slot::Port => dst.port],
+                    ),
+                };
+            }
+            let variant = if others.is_empty() {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::Others
+            };
+            return Delivery::Copies {
+                socks: members.iter().map(|s| s.id()).collect(),
+                rule,
+                why: render_why(
+                    rule,
+                    variant,
+                    args![
+                        Slot::Sockets => Arg::NamesAnd(name_list(&members)),
+                        Slot::Group => dst.ip,
+                        Slot::Port => dst.port,
+                        Slot::Others => name_list(&others),
+                    ],
+                ),
+            };
+        }
+        let exact: Vec<&Socket> = socks
+            .iter()
+            .copied()
+            .filter(|s| view(s) == Some(dst.ip))
+            .collect();
+        let wild: Vec<&Socket> = socks
+            .iter()
+            .copied()
+            .filter(|s| view(s).is_some_and(|a| a.is_unspecified()))
+            .collect();
+        for (class, wildcard) in [(exact, false), (wild, true)] {
+            match class.len() {
+                0 => continue,
+                1 => {
+                    let s = class[0];
+                    let rule = if s.remote().is_some() {
+                        RuleId::WindowsUdpDeliverConnectedPeer
+                    } else {
+                        RuleId::WindowsUdpDeliverBound
+                    };
+                    let args = args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst, Slot::Remote => src];
+                    return Delivery::To {
+                        sock: s.id(),
+                        rule,
+                        why: render_why(
+                            rule,
+                            if wildcard && rule == RuleId::WindowsUdpDeliverBound {
+                                WhyVariant::Wildcard
+                            } else {
+                                WhyVariant::Usual
+                            },
+                            args,
+                        ),
+                    };
+                }
+                _ => {
+                    let rule = RuleId::WindowsUdpDeliverUndefined;
+                    return Delivery::Undefined {
+                        candidates: class.iter().map(|s| s.id()).collect(),
+                        rule,
+                        why: render_why(
+                            rule,
+                            WhyVariant::Usual,
+                            args![Slot::Sockets => Arg::NamesAnd(name_list(&class)), Slot::Addr => class[0].local()],
+                        ),
+                    };
+                }
+            }
+        }
+        let connected: Vec<String> = host
+            .udp_owners(dst.port)
+            .iter()
+            .filter(|s| s.remote().is_some())
+            .map(|s| s.label().to_string())
+            .collect();
+        let rule = RuleId::WindowsUdpDeliverNone;
+        Delivery::Dropped {
+            rule,
+            why: render_why(
+                rule,
+                if connected.is_empty() {
+                    WhyVariant::Usual
+                } else {
+                    WhyVariant::Connected
+                },
+                args![Slot::Dst => dst, Slot::Sockets => connected, Slot::Remote => src],
+            ),
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::OpNotSupp,
+            RuleId::WindowsUdpListenNotSupported,
+            args![Slot::Socket => s.label()],
+        )
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::OpNotSupp,
+            RuleId::WindowsUdpAcceptNotSupported,
+            args![Slot::Socket => s.label()],
+        )
     }
 }
 

@@ -22,6 +22,11 @@ pub(crate) fn opts_text(s: &Socket) -> String {
     if s.is_v6() && s.opts().v6only {
         v.push("IPV6_V6ONLY");
     }
+    // On by default for an IPv4 socket (Linux's IP_MULTICAST_ALL): only
+    // the unusual setting is worth the room.
+    if s.is_udp() && !s.is_v6() && !s.opts().mc_all {
+        v.push("IP_MULTICAST_ALL off");
+    }
     v.join(" ")
 }
 
@@ -50,9 +55,57 @@ pub(crate) struct SockView {
     pub(crate) v6_wildcard_only: bool,
     /// Clients that arrived at this listener in the last step.
     pub(crate) arrived: Option<u32>,
+    /// A UDP socket.
+    pub(crate) udp: bool,
+    /// Multicast groups it joined.
+    pub(crate) groups: Vec<std::net::IpAddr>,
+    /// What the last step's datagrams did here.
+    pub(crate) datagrams: Option<Got>,
 }
 
-pub(crate) fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
+/// One socket's share of a `datagram` step, as the report says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Got {
+    /// It received n datagrams (for multicast: n copies, as every member does).
+    Received { n: u32, copies: bool },
+    /// It is one of the sockets the OS chooses among by a hash; the report
+    /// names the set, and bindlab's stand-in for the hash gave it n.
+    Hashed { n: u32 },
+    /// One of the sockets that may get them where the OS leaves it undefined.
+    MayGet,
+}
+
+/// The last step's datagrams: who received them, who the OS chooses among,
+/// and how many no socket took. Read from the step's report only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Deliveries {
+    pub(crate) received_by: BTreeMap<String, u32>,
+    pub(crate) candidates: Vec<String>,
+    pub(crate) undefined: bool,
+    pub(crate) multicast: bool,
+}
+
+impl Deliveries {
+    fn got(&self, label: &str) -> Option<Got> {
+        let n = self.received_by.get(label).copied().unwrap_or(0);
+        let candidate = self.candidates.iter().any(|c| c == label);
+        match (candidate, self.undefined, n) {
+            (true, true, _) => Some(Got::MayGet),
+            (true, false, n) => Some(Got::Hashed { n }),
+            (false, _, 0) => None,
+            (false, _, n) => Some(Got::Received {
+                n,
+                copies: self.multicast,
+            }),
+        }
+    }
+}
+
+pub(crate) fn sock_views(
+    h: &Host,
+    arrows: &BTreeMap<String, u32>,
+    deliveries: &Deliveries,
+) -> Vec<SockView> {
     let mut socks: Vec<&Socket> = h.sockets().collect();
     // A connection queued on several listeners (Windows' undefined sharing)
     // is in each one's queue: counted there as "may be here", not as theirs.
@@ -91,6 +144,9 @@ pub(crate) fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockVi
                 v6_wildcard_dual: v6_any && !s.opts().v6only,
                 v6_wildcard_only: v6_any && s.opts().v6only,
                 arrived: arrows.get(s.label()).copied().filter(|_| s.is_listening()),
+                udp: s.is_udp(),
+                groups: s.groups().to_vec(),
+                datagrams: if s.is_udp() { deliveries.got(s.label()) } else { None },
             }
         })
         .collect()
