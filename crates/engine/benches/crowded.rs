@@ -10,7 +10,14 @@
 //! * `connect` — one listener on 0.0.0.0:P holding N connections; a new
 //!   socket connects to 127.0.0.1:P (timed: ephemeral port, route, queue);
 //! * `tw-bind` — N TIME_WAITs on P (the server closed first); a socket with
-//!   SO_REUSEADDR binds 0.0.0.0:P (timed) and closes.
+//!   SO_REUSEADDR binds 0.0.0.0:P (timed) and closes;
+//! * `udp-bind` — N UDP sockets with SO_REUSEPORT (Windows: SO_REUSEADDR)
+//!   bound to 127.0.0.1:P; one more binds there (timed) and closes;
+//! * `datagram` — N such UDP sockets; one datagram from a new peer
+//!   (127.0.0.1, a new port each time) to 127.0.0.1:P (timed: who receives
+//!   it). The UDP workloads run up to 10,000 sockets: UDP's answers still
+//!   walk the port's sockets (Linux's bind check, every OS's delivery), so a
+//!   65,536 population would take minutes to build.
 //!
 //! Prints nanoseconds per timed step (the median of several batches) and
 //! writes them to `target/bench/engine.tsv`. Figures only; asserts nothing.
@@ -40,11 +47,15 @@ fn step(h: &mut Host, kind: StepKind) -> bool {
 }
 
 fn sock(h: &mut Host, name: &str, opts: &[SockOpt]) {
+    sock_of(h, name, Proto::Tcp, opts)
+}
+
+fn sock_of(h: &mut Host, name: &str, proto: Proto, opts: &[SockOpt]) {
     step(
         h,
         StepKind::Socket {
             name: name.into(),
-            proto: Proto::Tcp,
+            proto,
         },
     );
     for &opt in opts {
@@ -67,7 +78,12 @@ fn share(os: Os) -> SockOpt {
     }
 }
 
-pub const WORKLOADS: [&str; 4] = ["bind", "listen", "connect", "tw-bind"];
+pub const WORKLOADS: [&str; 6] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram",
+];
+
+/// The largest population the UDP workloads are run with.
+const UDP_MAX: usize = 10_000;
 
 /// A host with the workload's population of `n` sockets on port 8080.
 fn populate(os: Os, workload: &str, n: usize) -> Host {
@@ -89,6 +105,20 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
                 if workload == "listen" {
                     step(&mut h, StepKind::Listen { name });
                 }
+            }
+        }
+        "udp-bind" | "datagram" => {
+            for i in 0..n {
+                let name = format!("S{i}");
+                sock_of(&mut h, &name, Proto::Udp, &[share(os)]);
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name,
+                        ep: ep(lo, PORT),
+                    },
+                );
+                assert!(ok, "{os:?}: population UDP bind {i}");
             }
         }
         "connect" | "tw-bind" => {
@@ -161,6 +191,17 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
                 );
                 StepKind::Listen { name: name.clone() }
             }
+            "udp-bind" => {
+                sock_of(h, &name, Proto::Udp, &[share(os)]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(lo, PORT),
+                }
+            }
+            "datagram" => StepKind::Datagram {
+                ep: ep(lo, PORT),
+                count: 1,
+            },
             "connect" => {
                 sock(h, &name, &[]);
                 StepKind::Connect {
@@ -181,7 +222,14 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
         let rep = timed_step(h, &st);
         total += t.elapsed().as_nanos();
         assert!(rep.is_ok(), "{os:?} {workload}: {:?}", rep.why);
-        if workload != "connect" {
+        if workload == "datagram" {
+            let got: u32 = rep.received_by.iter().flat_map(|m| m.values()).sum();
+            assert!(
+                got + rep.undetermined.unwrap_or(0) == 1,
+                "{os:?}: the datagram was not received: {:?}",
+                rep.why
+            );
+        } else if workload != "connect" {
             step(h, StepKind::Close { name });
         }
     }
@@ -213,6 +261,17 @@ fn main() {
             .filter(|w| only("BINDLAB_BENCH_WORKLOADS", w))
         {
             for &n in &sizes {
+                if workload.starts_with("udp") || workload == "datagram" {
+                    if n > UDP_MAX {
+                        println!(
+                            "{:<8} {:<8} {:>7}   not run (UDP: up to {UDP_MAX})",
+                            os.key(),
+                            workload,
+                            n
+                        );
+                        continue;
+                    }
+                }
                 let t = Instant::now();
                 let mut h = populate(os, workload, n);
                 let pop_ms = t.elapsed().as_secs_f64() * 1e3;

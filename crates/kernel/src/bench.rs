@@ -11,6 +11,11 @@
 //! population's connections come from 203.0.113.x with bound ports (the
 //! engine's `client` steps use the same addresses) and wait in the accept
 //! queue; each timed connection is accepted and closed after it is timed.
+//! UDP (`udp-bind`, `datagram`): N SO_REUSEPORT UDP sockets on
+//! 127.0.0.1:P; a timed datagram is one sendto() from a new socket bound to
+//! 127.0.0.1 (a new source port, as the engine's new peer each time; on
+//! loopback the kernel delivers it within the call), and every population
+//! socket is drained after each batch, untimed.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -22,7 +27,9 @@ use crate::sys;
 const PORT: u16 = 8080;
 
 /// The workloads, by the engine benchmark's names.
-pub const WORKLOADS: [&str; 4] = ["bind", "listen", "connect", "tw-bind"];
+pub const WORKLOADS: [&str; 6] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram",
+];
 
 fn ip(args: &[&str]) -> Result<(), String> {
     let out = Command::new("ip")
@@ -70,6 +77,15 @@ fn sock(reuseaddr: bool, reuseport: bool) -> Result<OwnedFd, String> {
     }
     if reuseport {
         sys::setsockopt_int(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)
+            .map_err(|e| err("SO_REUSEPORT", e))?;
+    }
+    Ok(s)
+}
+
+fn udp_sock(reuseport: bool) -> Result<OwnedFd, String> {
+    let s = sys::udp_socket(false).map_err(|e| err("socket", e))?;
+    if reuseport {
+        sys::setsockopt_int(s.as_raw_fd(), libc::SOL_SOCKET, libc::SO_REUSEPORT, 1)
             .map_err(|e| err("SO_REUSEPORT", e))?;
     }
     Ok(s)
@@ -143,6 +159,19 @@ fn populate(workload: &str, n: usize, files: u64) -> Result<Population, String> 
                 p.fds.push(s);
             }
         }
+        "udp-bind" | "datagram" => {
+            if n > room {
+                return Err(format!(
+                    "{n} sockets need {n} open files; this process may open {files}"
+                ));
+            }
+            for i in 0..n {
+                let s = udp_sock(true)?;
+                sys::bind(s.as_raw_fd(), at(lo, PORT))
+                    .map_err(|e| err(&format!("population UDP bind {i}"), e))?;
+                p.fds.push(s);
+            }
+        }
         "connect" => {
             let l = sock(true, false)?;
             sys::bind(l.as_raw_fd(), at(Ipv4Addr::UNSPECIFIED, PORT))
@@ -196,6 +225,21 @@ fn timed(p: &mut Population, workload: &str, rounds: usize) -> Result<f64, Strin
                 total += t.elapsed().as_nanos();
                 r.map_err(|e| err("timed listen", e))?;
             }
+            "udp-bind" => {
+                let s = udp_sock(true)?;
+                let t = Instant::now();
+                let r = sys::bind(s.as_raw_fd(), at(lo, PORT));
+                total += t.elapsed().as_nanos();
+                r.map_err(|e| err("timed UDP bind", e))?;
+            }
+            "datagram" => {
+                let s = udp_sock(false)?;
+                sys::bind(s.as_raw_fd(), at(lo, 0)).map_err(|e| err("peer bind", e))?;
+                let t = Instant::now();
+                let r = sys::send_to(s.as_raw_fd(), at(lo, PORT));
+                total += t.elapsed().as_nanos();
+                r.map_err(|e| err("timed sendto", e))?;
+            }
             "connect" => {
                 let s = sock(false, false)?;
                 let t = Instant::now();
@@ -214,6 +258,18 @@ fn timed(p: &mut Population, workload: &str, rounds: usize) -> Result<f64, Strin
                 total += t.elapsed().as_nanos();
                 r.map_err(|e| err("timed bind beside TIME_WAITs", e))?;
             }
+        }
+    }
+    if workload == "datagram" {
+        // Every datagram was received by some member: none is left to fill
+        // a receive queue in the next batch.
+        let got: u32 = p
+            .fds
+            .iter()
+            .map(|f| sys::drain_datagrams(f.as_raw_fd()))
+            .sum();
+        if got as usize != rounds {
+            return Err(format!("{rounds} datagrams sent, {got} received"));
         }
     }
     Ok(total as f64 / rounds as f64)
