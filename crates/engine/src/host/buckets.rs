@@ -26,7 +26,10 @@ use super::socket::{Opts, SockId, Socket, State};
 
 /// What a rule may read of an owner when it is asked per class: everything
 /// but the names, the peer and the times. Two sockets of one class get the
-/// same answer from every class-level question the OS modules ask.
+/// same answer from every class-level question the OS modules ask. UDP's
+/// per-socket facts (its place in a lookup chain, creation order,
+/// SO_REUSEPORT group, joined groups) are not class fields: the UDP
+/// questions that read them walk the port (`Host::owners`, `udp_owners`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PortClass {
     state: State,
