@@ -131,7 +131,11 @@ fn main() {
     for v in &variants {
         let _ = writeln!(out, "    {},", variant_of(v));
     }
-    out.push_str("}\n\nimpl WhyVariant {\n    /// The key as rules.json writes it.\n    pub const fn name(self) -> &'static str {\n        match self {\n");
+    out.push_str("}\n\n/// Every why variant.\npub const ALL_WHY_VARIANTS: &[WhyVariant] = &[\n");
+    for v in &variants {
+        let _ = writeln!(out, "    WhyVariant::{},", variant_of(v));
+    }
+    out.push_str("];\n\nimpl WhyVariant {\n    /// The key as rules.json writes it.\n    pub const fn name(self) -> &'static str {\n        match self {\n");
     for v in &variants {
         let _ = writeln!(out, "            WhyVariant::{} => {v:?},", variant_of(v));
     }

@@ -17,6 +17,8 @@ pub mod export;
 pub mod gen;
 pub mod host;
 pub mod os;
+#[cfg(feature = "locales")]
+pub mod overlay_json;
 pub mod parse;
 pub mod permalink;
 pub mod print;

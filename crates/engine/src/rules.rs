@@ -130,14 +130,29 @@ macro_rules! args {
 /// The one function that writes a why-line: `rule`'s template `variant`
 /// ([`WhyVariant::Usual`]: the usual one) with its slots filled from `args`. A slot without
 /// an argument is left as `{name}` (a test checks none is), never a panic.
+///
+/// With an [`Overlay`] in force on this thread ([`set_overlay`]), its
+/// template is used where it has one, and its forms of the fixed words
+/// ([`Arg::Word`], the "and"/"or" of a list).
 pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
-    let template = rule
-        .rule()
-        .why
-        .iter()
-        .find(|(v, _)| *v == variant)
-        .map(|(_, t)| *t)
-        .unwrap_or("");
+    OVERLAY.with(|o| {
+        let o = o.borrow();
+        let english = rule
+            .rule()
+            .why
+            .iter()
+            .find(|(v, _)| *v == variant)
+            .map(|(_, t)| *t)
+            .unwrap_or("");
+        match o.as_deref() {
+            Some(o) => fill(o.why(rule, variant).unwrap_or(english), &args, Some(o)),
+            None => fill(english, &args, None),
+        }
+    })
+}
+
+/// `template` with its slots filled, fixed words in `overlay`'s language.
+fn fill(template: &str, args: &Args, overlay: Option<&Overlay>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(i) = rest.find('{') {
@@ -149,9 +164,12 @@ pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
         };
         let name = &after[..j];
         match args.iter().find(|(s, _)| s.name() == name) {
-            Some((_, a)) => {
-                let _ = write!(out, "{a}");
-            }
+            Some((_, a)) => match overlay {
+                Some(o) => o.write_arg(&mut out, a),
+                None => {
+                    let _ = write!(out, "{a}");
+                }
+            },
             None => {
                 out.push('{');
                 out.push_str(name);
@@ -165,6 +183,113 @@ pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
 }
 
 include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+thread_local! {
+    /// The translation [`render_why`] uses on this thread, if any: set once
+    /// by the CLI for `--lang`, by a page for its locale. Per thread, so
+    /// tests in parallel do not see each other's.
+    static OVERLAY: std::cell::RefCell<Option<std::rc::Rc<Overlay>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Makes `overlay` the language of every why-line rendered on this thread
+/// from now on (`None`: English, the catalogue as built).
+pub fn set_overlay(overlay: Option<std::rc::Rc<Overlay>>) {
+    OVERLAY.with(|o| *o.borrow_mut() = overlay);
+}
+
+/// The overlay in force on this thread.
+pub fn overlay() -> Option<std::rc::Rc<Overlay>> {
+    OVERLAY.with(|o| o.borrow().clone())
+}
+
+/// One rule in another language: what `content/<locale>/rules.json` holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Translated {
+    pub title: String,
+    pub explanation: String,
+    pub why: Vec<(WhyVariant, String)>,
+}
+
+/// The catalogue in another language, laid over the English one: the
+/// rules it translates, and the forms of the fixed words the engine passes
+/// as arguments (`content/<locale>/words.json`). What it lacks stays English.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    rules: std::collections::HashMap<RuleId, Translated>,
+    words: std::collections::HashMap<String, String>,
+}
+
+impl Overlay {
+    /// An overlay of these rules and words.
+    pub fn new(
+        rules: impl IntoIterator<Item = (RuleId, Translated)>,
+        words: impl IntoIterator<Item = (String, String)>,
+    ) -> Overlay {
+        Overlay {
+            rules: rules.into_iter().collect(),
+            words: words.into_iter().collect(),
+        }
+    }
+    /// The translation of `rule`, if there is one.
+    pub fn rule(&self, rule: RuleId) -> Option<&Translated> {
+        self.rules.get(&rule)
+    }
+    /// The translated why template, if there is one.
+    pub fn why(&self, rule: RuleId, variant: WhyVariant) -> Option<&str> {
+        let t = self.rules.get(&rule)?;
+        t.why
+            .iter()
+            .find(|(v, _)| *v == variant)
+            .map(|(_, s)| s.as_str())
+    }
+    /// A fixed word in this language (itself where there is no form).
+    pub fn word<'a>(&'a self, w: &'a str) -> &'a str {
+        self.words.get(w).map_or(w, String::as_str)
+    }
+    /// The fixed words translated: (English, this language).
+    pub fn words(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.words.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+    pub(crate) fn write_arg(&self, out: &mut String, a: &Arg) {
+        // A list's joining word, as written between names ("和" has no spaces).
+        let join = |v: &[String], word: &str| {
+            let sep = self
+                .words
+                .get(word)
+                .cloned()
+                .unwrap_or_else(|| format!(" {word} "));
+            v.join(&sep)
+        };
+        match a {
+            Arg::Word(w) => out.push_str(self.word(w)),
+            Arg::NamesAnd(v) => out.push_str(&join(v, "and")),
+            Arg::NamesOr(v) => out.push_str(&join(v, "or")),
+            other => {
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+}
+
+/// The slot names of a template, in order.
+pub fn slots_of(template: &str) -> Vec<&str> {
+    let mut v = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        v.push(&rest[i + 1..i + j]);
+        rest = &rest[i + j + 1..];
+    }
+    v
+}
+
+impl WhyVariant {
+    /// The variant of a key as rules.json writes it.
+    pub fn from_name(name: &str) -> Option<WhyVariant> {
+        ALL_WHY_VARIANTS.iter().copied().find(|v| v.name() == name)
+    }
+}
 
 /// `rules.json` as written, with what the compiled table leaves out (each
 /// rule's `cite` list: document or file, version, place and quote). For tools
