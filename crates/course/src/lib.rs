@@ -37,8 +37,13 @@
 
 pub mod goal;
 pub mod guide;
+pub mod locale;
+pub mod messages;
 pub mod predict;
 pub mod progress;
+pub mod translation;
+
+pub use locale::Locale;
 
 use std::fmt;
 

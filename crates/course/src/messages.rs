@@ -1,0 +1,156 @@
+//! The message catalogue: the sentences the tools say about content and
+//! input (a page not translated yet, a check's summary, a scenario that
+//! does not parse), one row per message with its text in every locale.
+//! Kept here as data, never as literals at the call sites; `{name}` slots
+//! are filled by [`fill`].
+
+use crate::locale::Locale;
+
+/// A message of the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    /// Above a page shown in English for another locale.
+    NotTranslated,
+    /// `{file}`: a content file the locale lacks (a warning of the check).
+    FileUntranslated,
+    /// `{n}`, `{locale}`, `{ids}`: rules the locale's catalogue lacks.
+    RulesUntranslated,
+    /// `{passed}`, `{failed}`: the lessons check's last line.
+    LessonsSummary,
+    /// `{n}`, `{locale}`: how many files a locale has translated / lacks.
+    TranslatedSummary,
+    /// `{path}`, `{n}`: a scenario with text problems was not run.
+    ScenarioProblems,
+    /// `{path}`, `{error}`: a file that cannot be read.
+    CannotRead,
+    /// `{id}`: `bindlab rules ID` for an id not in the catalogue.
+    NoSuchRule,
+    /// Column headings and labels of `bindlab run`'s tables.
+    Line,
+    Step,
+    Result,
+    /// `{os}`: above a single OS's table.
+    OnOs,
+    OsesDiffer,
+    NoRuleNeeded,
+    /// `{expected}`.
+    Expected,
+    AsExpected,
+    Source,
+}
+
+/// (message, English, 简体中文).
+const CATALOGUE: &[(Msg, &str, &str)] = &[
+    (
+        Msg::NotTranslated,
+        "This page is not translated yet; it is shown in English.",
+        "本页尚未翻译，以下为英文原文。",
+    ),
+    (
+        Msg::FileUntranslated,
+        "{file}: not translated yet",
+        "{file}：尚未翻译",
+    ),
+    (
+        Msg::RulesUntranslated,
+        "{n} rules not translated yet into {locale}: {ids}",
+        "{n} 条规则尚未翻译为 {locale}：{ids}",
+    ),
+    (
+        Msg::LessonsSummary,
+        "{passed} passed, {failed} failed",
+        "{passed} 个通过，{failed} 个失败",
+    ),
+    (
+        Msg::TranslatedSummary,
+        "{locale}: {done} translated, {missing} not translated yet (shown in English)",
+        "{locale}：已翻译 {done} 个，尚未翻译 {missing} 个（显示英文原文）",
+    ),
+    (
+        Msg::ScenarioProblems,
+        "{path}: {n} problem(s) in the scenario; nothing was run",
+        "{path}：场景中有 {n} 个问题，未运行任何步骤",
+    ),
+    (
+        Msg::CannotRead,
+        "cannot read {path}: {error}",
+        "无法读取 {path}：{error}",
+    ),
+    (
+        Msg::NoSuchRule,
+        "no rule `{id}` (see `bindlab rules` for the list)",
+        "没有规则 `{id}`（用 `bindlab rules` 查看全部规则）",
+    ),
+    (Msg::Line, "line", "行"),
+    (Msg::Step, "step", "步骤"),
+    (Msg::Result, "result", "结果"),
+    (Msg::OnOs, "on {os}:", "在 {os} 上："),
+    (
+        Msg::OsesDiffer,
+        "≠ the OSes differ. Why:",
+        "≠ 各操作系统结果不同。原因：",
+    ),
+    (Msg::NoRuleNeeded, "no rule needed", "无需规则"),
+    (
+        Msg::Expected,
+        "✗ expected {expected}",
+        "✗ 预期为 {expected}",
+    ),
+    (Msg::AsExpected, "✓ as expected", "✓ 符合预期"),
+    (Msg::Source, "source", "来源"),
+];
+
+/// The message's text in `locale` (its slots unfilled).
+pub fn text(locale: Locale, msg: Msg) -> &'static str {
+    CATALOGUE
+        .iter()
+        .find(|(m, _, _)| *m == msg)
+        .map_or("", |(_, en, zh)| match locale {
+            Locale::En => en,
+            Locale::ZhCn => zh,
+        })
+}
+
+/// The message in `locale` with its `{name}` slots filled from `args`.
+pub fn fill(locale: Locale, msg: Msg, args: &[(&str, &str)]) -> String {
+    let mut s = text(locale, msg).to_string();
+    for (k, v) in args {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_every_locale_with_the_same_slots() {
+        let slots = |t: &str| {
+            let mut v: Vec<String> = t
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for (m, en, zh) in CATALOGUE {
+            assert!(!en.is_empty() && !zh.is_empty(), "{m:?}");
+            assert_eq!(slots(en), slots(zh), "{m:?}");
+            assert_eq!(
+                CATALOGUE.iter().filter(|(o, _, _)| o == m).count(),
+                1,
+                "{m:?} twice"
+            );
+        }
+        assert_eq!(
+            fill(
+                Locale::ZhCn,
+                Msg::LessonsSummary,
+                &[("passed", "3"), ("failed", "0")]
+            ),
+            "3 个通过，0 个失败"
+        );
+    }
+}
