@@ -23,6 +23,8 @@ usage:
                                                write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab rules check                          check the translated catalogues (content/<locale>/rules.json):
+                                               the same ids, why variants and slots; list what is untranslated
   bindlab doctor [PORT] [--bind ADDR:PORT] [--udp] [--scenario]
                                                (Linux) this host's sockets on PORT, and whether a bind of
                                                ADDR:PORT would work with each option set, and why;
@@ -30,7 +32,8 @@ usage:
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
-FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.";
+FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.
+--lang en|zh-CN (anywhere; else LC_ALL, LC_MESSAGES, LANG) chooses the language of the output.";
 
 /// One subcommand and its arguments.
 #[derive(Debug, PartialEq)]
@@ -77,6 +80,8 @@ pub enum Command {
     Rules {
         id: Option<String>,
     },
+    /// `rules check`: the translated catalogues against the English one.
+    RulesCheck,
 }
 
 /// One argument: an option (`--os`, `-o`; `--os=linux` gives its value
@@ -324,6 +329,12 @@ pub fn parse(args: &[String]) -> Result<Command> {
                     Arg::Opt(o, _) => return Err(unknown(&o)),
                     Arg::Pos(id) => ids.push(id),
                 }
+            }
+            if ids.first().is_some_and(|c| c == "check") {
+                if ids.len() > 1 {
+                    return Err(Error::usage("rules check takes no ID"));
+                }
+                return Ok(Command::RulesCheck);
             }
             if ids.len() > 1 {
                 return Err(Error::usage("rules takes at most one ID"));

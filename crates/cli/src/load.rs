@@ -2,6 +2,7 @@
 
 use std::io::Read;
 
+use bindlab_course::messages::Msg;
 use bindlab_engine::{parse_for, Scenario, TextOs};
 
 use crate::error::{Error, Result};
@@ -25,10 +26,17 @@ pub fn load_for(path: &str, text_os: TextOs) -> Result<Scenario> {
         for p in &problems {
             eprintln!("{path}:{p}");
         }
-        let n = problems.len();
+        let n = problems.len().to_string();
         eprintln!(
-            "bindlab: {path}: {n} problem{} in the scenario; nothing was run",
-            if n == 1 { "" } else { "s" }
+            "bindlab: {}",
+            crate::lang::msg(
+                if n == "1" {
+                    Msg::ScenarioProblem
+                } else {
+                    Msg::ScenarioProblems
+                },
+                &[("path", path), ("n", &n)]
+            )
         );
         Error::Exit(2)
     })

@@ -5,7 +5,10 @@
 //! bindlab check FILE...
 //! bindlab fmt FILE
 //! bindlab rules [ID]
+//! bindlab rules check [--lang zh-CN]
 //! ```
+//! `--lang LOCALE` (anywhere; else LC_ALL > LC_MESSAGES > LANG) chooses the
+//! language of the why-lines and the tools' sentences (`lang`).
 //! FILE may be `-` for standard input. Text problems go to standard error
 //! as `FILE:LINE:COL: message` and exit 2.
 //!
@@ -19,6 +22,7 @@
 mod args;
 mod cmd;
 mod error;
+mod lang;
 mod load;
 mod table;
 
@@ -31,7 +35,13 @@ use error::{Error, Result};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut out = BufWriter::new(std::io::stdout().lock());
-    let result = args::parse(&args).and_then(|c| dispatch(&mut out, c));
+    let result = lang::take(&args)
+        .map_err(Error::usage)
+        .and_then(|(locale, args)| {
+            lang::set(locale.unwrap_or_else(bindlab_course::Locale::from_env));
+            args::parse(&args)
+        })
+        .and_then(|c| dispatch(&mut out, c));
     // What the command wrote is flushed before its error is judged: a
     // failed flush is a write error like any other.
     // A summary that could not be written is reported even when the
@@ -81,5 +91,6 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         } => cmd::doctor::run(out, port, bind, udp, scenario),
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
+        Command::RulesCheck => cmd::rules::check(out),
     }
 }

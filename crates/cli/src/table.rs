@@ -1,5 +1,8 @@
 //! Human-readable step tables for `bindlab run`.
 
+use bindlab_course::messages::Msg;
+
+use crate::lang::msg;
 use std::fmt::Write;
 
 use bindlab_engine::print::step_text;
@@ -50,13 +53,26 @@ fn step_texts(scenario: &Scenario) -> (Vec<String>, usize) {
 
 pub fn single(scenario: &Scenario, report: &Report) -> String {
     let mut out = header(scenario);
-    let _ = writeln!(out, "on {}:\n", report.os);
+    let os = report.os.to_string();
+    let _ = writeln!(out, "{}\n", msg(Msg::OnOs, &[("os", &os)]));
     let (texts, w) = step_texts(scenario);
-    let _ = writeln!(out, "{:>5}  {:<w$}  result", "line", "step");
+    let _ = writeln!(
+        out,
+        "{:>5}  {:<w$}  {}",
+        msg(Msg::Line, &[]),
+        msg(Msg::Step, &[]),
+        msg(Msg::Result, &[])
+    );
     for (text, rep) in texts.iter().zip(&report.steps) {
         let mark = match rep.pass {
-            Some(true) => "  ✓ as expected".to_string(),
-            Some(false) => format!("  ✗ expected {}", rep.expected.as_deref().unwrap_or("?")),
+            Some(true) => format!("  {}", msg(Msg::AsExpected, &[])),
+            Some(false) => format!(
+                "  {}",
+                msg(
+                    Msg::Expected,
+                    &[("expected", rep.expected.as_deref().unwrap_or("?"))]
+                )
+            ),
             None => String::new(),
         };
         let _ = writeln!(out, "{:>5}  {:<w$}  {}{mark}", rep.line, text, cell(rep));
@@ -87,7 +103,12 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
                 .max(os.display().len())
         })
         .collect();
-    let _ = write!(out, "{:>5}  {:<w$} ", "line", "step");
+    let _ = write!(
+        out,
+        "{:>5}  {:<w$} ",
+        msg(Msg::Line, &[]),
+        msg(Msg::Step, &[])
+    );
     for (i, os) in oses.iter().enumerate() {
         let _ = write!(out, "  {:<width$}", os.display(), width = cw[i]);
     }
@@ -112,18 +133,20 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
         }
     }
     if !differing.is_empty() {
-        out.push_str("\n≠ the OSes differ. Why:\n");
+        let _ = writeln!(out, "\n{}", msg(Msg::OsesDiffer, &[]));
         for row in differing {
             let _ = writeln!(
                 out,
-                "  line {} `{}`",
-                multi.runs[&oses[0]].steps[row].line, texts[row]
+                "  {} {} `{}`",
+                msg(Msg::Line, &[]),
+                multi.runs[&oses[0]].steps[row].line,
+                texts[row]
             );
             for os in &oses {
                 let rep = &multi.runs[os].steps[row];
                 let why = match (rep.rule, &rep.why) {
                     (Some(rule), Some(why)) => format!("[{rule}] {why}"),
-                    _ => "no rule needed".to_string(),
+                    _ => msg(Msg::NoRuleNeeded, &[]),
                 };
                 let _ = writeln!(
                     out,

@@ -280,7 +280,11 @@ pub fn check_guide(g: &Guide) -> (Checked, Vec<LessonError>) {
         })
         .collect();
     for (slug, heading) in SECTIONS {
-        if !prose.lines().any(|l| l.trim_end() == *heading) {
+        // By id, so a translation's `## 原因 {#why}` is the `## Why` section.
+        if !prose
+            .lines()
+            .any(|l| crate::translation::heading(l).is_some_and(|h| h.level == 2 && h.id == *slug))
+        {
             problems.push(err(
                 1,
                 format!("a guide needs a `{heading}` section ({slug})"),
@@ -437,8 +441,8 @@ fn check_outline(g: &Guide) -> Vec<LessonError> {
                         }
                         fenced = !fenced;
                     } else if !fenced {
-                        if let Some(h) = l.strip_prefix("## ") {
-                            parts.push(Part::Heading(format!("## {}", h.trim_end())));
+                        if let Some(h) = crate::translation::heading(l).filter(|h| h.level == 2) {
+                            parts.push(Part::Heading(h.id));
                         }
                     }
                 }
@@ -455,7 +459,7 @@ fn check_outline(g: &Guide) -> Vec<LessonError> {
             .iter()
             .position(|p| matches!(p, Part::Heading(h) if h == heading))
     };
-    let [why, fix, check] = [SECTIONS[0].1, SECTIONS[1].1, SECTIONS[2].1].map(at);
+    let [why, fix, check] = [SECTIONS[0].0, SECTIONS[1].0, SECTIONS[2].0].map(at);
     if let (Some(why), Some(fix), Some(check)) = (why, fix, check) {
         if !(why < fix && fix < check) {
             problems.push(err(
@@ -467,7 +471,9 @@ fn check_outline(g: &Guide) -> Vec<LessonError> {
         let section = |from: usize| {
             let end = parts[from + 1..]
                 .iter()
-                .position(|p| matches!(p, Part::Heading(h) if SECTIONS.iter().any(|(_, s)| s == h)))
+                .position(
+                    |p| matches!(p, Part::Heading(h) if SECTIONS.iter().any(|(id, _)| id == h)),
+                )
                 .map_or(parts.len(), |k| from + 1 + k);
             &parts[from + 1..end]
         };

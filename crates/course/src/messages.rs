@@ -21,6 +21,8 @@ pub enum Msg {
     TranslatedSummary,
     /// `{path}`, `{n}`: a scenario with text problems was not run.
     ScenarioProblems,
+    /// `{path}`: the same, for one problem.
+    ScenarioProblem,
     /// `{path}`, `{error}`: a file that cannot be read.
     CannotRead,
     /// `{id}`: `bindlab rules ID` for an id not in the catalogue.
@@ -68,8 +70,13 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (
         Msg::ScenarioProblems,
-        "{path}: {n} problem(s) in the scenario; nothing was run",
+        "{path}: {n} problems in the scenario; nothing was run",
         "{path}：场景中有 {n} 个问题，未运行任何步骤",
+    ),
+    (
+        Msg::ScenarioProblem,
+        "{path}: 1 problem in the scenario; nothing was run",
+        "{path}：场景中有 1 个问题，未运行任何步骤",
     ),
     (
         Msg::CannotRead,

@@ -231,6 +231,14 @@ impl Overlay {
             words: words.into_iter().collect(),
         }
     }
+    /// How many rules it translates.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+    /// Whether it translates no rule.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
     /// The translation of `rule`, if there is one.
     pub fn rule(&self, rule: RuleId) -> Option<&Translated> {
         self.rules.get(&rule)

@@ -2,28 +2,42 @@
 
 use std::io::Write;
 
-use bindlab_engine::rules;
+use bindlab_course::messages::Msg;
+use bindlab_course::Locale;
+use bindlab_engine::overlay_json;
+use bindlab_engine::rules::{self, RuleId};
 
 use crate::error::{Error, Result};
-use crate::table;
+use crate::{lang, table};
+
+/// A rule's title and explanation in this run's language (English where
+/// the translation lacks the rule).
+fn texts(r: &rules::Rule) -> (String, String) {
+    let t = rules::overlay().and_then(|o| {
+        let id = RuleId::from_id(r.id)?;
+        o.rule(id).map(|t| (t.title.clone(), t.explanation.clone()))
+    });
+    t.unwrap_or_else(|| (r.title.to_string(), r.explanation.to_string()))
+}
 
 pub fn run(out: &mut dyn Write, id: Option<&str>) -> Result {
     match id {
         None => {
             for r in rules::catalogue() {
-                writeln!(out, "{:<48} {}", r.id, r.title)?;
+                writeln!(out, "{:<48} {}", r.id, texts(r).0)?;
             }
         }
         Some(id) => {
-            let r = rules::rule(id).ok_or_else(|| {
-                Error::fatal(format!("no rule `{id}` (see `bindlab rules` for the list)"))
-            })?;
+            let r = rules::rule(id)
+                .ok_or_else(|| Error::fatal(lang::msg(Msg::NoSuchRule, &[("id", id)])))?;
+            let (title, explanation) = texts(r);
             writeln!(
                 out,
-                "{}\n{}\n\n{}\n\nsource: {}",
+                "{}\n{}\n\n{}\n\n{}: {}",
                 r.id,
-                r.title,
-                table::wrap(r.explanation, 78),
+                title,
+                table::wrap(&explanation, 78),
+                lang::msg(Msg::Source, &[]),
                 r.source
             )?;
             write!(out, "{}", citations(id))?;
@@ -68,4 +82,47 @@ fn citations(id: &str) -> String {
         }
     }
     out
+}
+
+/// `bindlab rules check`: every translated catalogue built in against the
+/// English one. A malformed entry is an error (exit 1); a rule not
+/// translated yet is a warning, listed.
+pub fn check(out: &mut dyn Write) -> Result {
+    let mut bad = 0;
+    for locale in Locale::ALL {
+        let Some((rules_text, words)) = lang::catalogue_text(locale) else {
+            continue;
+        };
+        let c = overlay_json::read(rules_text, words);
+        for e in &c.errors {
+            eprintln!("content/{locale}/rules.json: {e}");
+        }
+        bad += c.errors.len();
+        if !c.untranslated.is_empty() {
+            let ids: Vec<&str> = c.untranslated.iter().map(|r| r.as_str()).collect();
+            eprintln!(
+                "bindlab: warning: {}",
+                lang::msg(
+                    Msg::RulesUntranslated,
+                    &[
+                        ("n", &ids.len().to_string()),
+                        ("locale", locale.tag()),
+                        ("ids", &ids.join(", "))
+                    ]
+                )
+            );
+        }
+        writeln!(
+            out,
+            "{locale}: {} of {} rules translated, {} malformed",
+            c.overlay.len(),
+            RuleId::ALL.len(),
+            c.errors.len()
+        )?;
+    }
+    if bad == 0 {
+        Ok(())
+    } else {
+        Err(Error::Exit(1))
+    }
 }

@@ -1,0 +1,94 @@
+//! The language of this run: `--lang`, else `LC_ALL` > `LC_MESSAGES` >
+//! `LANG`, else English. Chosen once in `main`; the why-lines then come
+//! from the translated catalogue built in (`build.rs`), and the tools'
+//! own sentences from `bindlab_course::messages`.
+
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use bindlab_course::messages::{fill, Msg};
+use bindlab_course::Locale;
+use bindlab_engine::overlay_json;
+
+static LOCALE: OnceLock<Locale> = OnceLock::new();
+
+/// The translated catalogue of `locale` as built in: (rules, words).
+pub fn catalogue_text(locale: Locale) -> Option<(&'static str, &'static str)> {
+    match locale {
+        Locale::En => None,
+        Locale::ZhCn => Some((
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-rules.json")),
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-words.json")),
+        )),
+    }
+}
+
+/// Makes `locale` this run's language: its catalogue lays over the
+/// English one for every why-line rendered from now on.
+pub fn set(locale: Locale) {
+    let _ = LOCALE.set(locale);
+    if let Some((rules, words)) = catalogue_text(locale) {
+        let checked = overlay_json::read(rules, words);
+        bindlab_engine::rules::set_overlay(Some(Rc::new(checked.overlay)));
+    }
+}
+
+/// This run's language.
+pub fn get() -> Locale {
+    LOCALE.get().copied().unwrap_or_default()
+}
+
+/// A message of the catalogue in this run's language.
+pub fn msg(m: Msg, args: &[(&str, &str)]) -> String {
+    fill(get(), m, args)
+}
+
+/// Takes `--lang X` / `--lang=X` out of the arguments, wherever it is.
+pub fn take(args: &[String]) -> Result<(Option<Locale>, Vec<String>), String> {
+    let (mut lang, mut rest) = (None, Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let v = if a == "--lang" {
+            Some(it.next().cloned().unwrap_or_default())
+        } else {
+            a.strip_prefix("--lang=").map(str::to_string)
+        };
+        match v {
+            Some(v) => {
+                lang = Some(
+                    Locale::parse(&v)
+                        .ok_or_else(|| format!("--lang: unknown language `{v}` (en, zh-CN)"))?,
+                )
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((lang, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_is_taken_from_anywhere() {
+        let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            take(&s(&["--lang", "zh-CN", "rules"])).unwrap(),
+            (Some(Locale::ZhCn), s(&["rules"]))
+        );
+        assert_eq!(
+            take(&s(&["run", "a", "--lang=en"])).unwrap(),
+            (Some(Locale::En), s(&["run", "a"]))
+        );
+        assert!(take(&s(&["--lang", "fr"])).unwrap_err().contains("`fr`"));
+        assert!(take(&s(&["--lang"])).is_err());
+    }
+
+    #[test]
+    fn the_built_in_catalogue_is_well_formed() {
+        let (rules, words) = catalogue_text(Locale::ZhCn).unwrap();
+        let c = overlay_json::read(rules, words);
+        assert_eq!(c.errors, Vec::<String>::new());
+    }
+}
