@@ -250,7 +250,9 @@ fn lesson_dir() -> String {
 
 /// `bindlab lessons check` over the course, writing its scenarios, challenge
 /// starts, solutions and wrong attempts to `lesson_dir()`; `bindlab guides
-/// check` over the guides, writing their Linux scenarios beside them.
+/// check` over the guides, writing their Linux scenarios beside them (both
+/// check the translations too, and list what is untranslated); `bindlab
+/// rules check` over the translated rule catalogues.
 fn lessons() -> Result {
     let bindlab = bindlab()?;
     let lessons = scenario_files_ext(&root().join("content/lessons"), "md");
@@ -279,6 +281,8 @@ fn lessons() -> Result {
         .concat(),
         &[],
     )?;
+    // The translated rule catalogues: the same ids, why variants and slots.
+    run(&bindlab, &["rules", "check"], &[])?;
     LESSONS_WRITTEN.store(true, Ordering::Relaxed);
     Ok(())
 }

@@ -14,8 +14,19 @@ fn file(name: &str, text: &str) -> PathBuf {
 }
 
 fn bindlab(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+    bindlab_env(args, &[])
+}
+
+/// `bindlab` with these locale variables (and no others from the caller's
+/// environment: the English tests hold in any locale).
+fn bindlab_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bindlab"));
+    for k in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(k);
+    }
+    let out = cmd
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("bindlab runs");
     (
@@ -579,4 +590,121 @@ fn doctor_refuses_what_is_not_a_port_or_an_address() {
         assert_eq!(code, 2, "{args:?}: {out}");
         assert!(err.starts_with(message), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn zh_cn_by_flag_or_environment() {
+    let f = file("example-zh.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let (code, out, _) = bindlab(&["--lang", "zh-CN", "run", f]);
+    assert_eq!(code, 0);
+    // The table's labels and the why-line, from the zh-CN catalogues.
+    assert!(out.contains("符合预期"), "{out}");
+    assert!(out.contains("在 Linux 上："), "{out}");
+    assert!(!out.contains("as expected"), "{out}");
+    let why = out
+        .lines()
+        .find(|l| l.contains("[linux.bind.listener-holds-port]"))
+        .expect("the why-line");
+    assert!(
+        why.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{why}"
+    );
+    // LANG, and LC_ALL over it; LC_MESSAGES over LANG.
+    let (_, by_lang, _) = bindlab_env(&["run", f], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(by_lang, out);
+    let (_, c, _) = bindlab_env(&["run", f], &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "C")]);
+    assert!(c.contains("✓ as expected"), "{c}");
+    let (_, m, _) = bindlab_env(
+        &["run", f],
+        &[("LANG", "C"), ("LC_MESSAGES", "zh_CN.UTF-8")],
+    );
+    assert_eq!(m, out);
+    // --lang wins over the environment.
+    let (_, en, _) = bindlab_env(&["--lang=en", "run", f], &[("LC_ALL", "zh_CN.UTF-8")]);
+    assert!(
+        en.contains("[linux.bind.listener-holds-port] A is listening"),
+        "{en}"
+    );
+}
+
+#[test]
+fn zh_cn_side_by_side_and_rules() {
+    let f = file("example-zh2.bindlab", EXAMPLE);
+    let (_, out, _) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap(), "--os", "all"]);
+    assert!(out.contains("≠ 各操作系统结果不同。原因："), "{out}");
+    let (code, out, _) = bindlab(&["--lang", "zh-CN", "rules", "common.no-such-socket"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("来源: bindlab model"), "{out}");
+    assert!(!out.contains("The socket was never created"), "{out}");
+    let (code, _, err) = bindlab(&["--lang", "zh-CN", "rules", "linux.nope"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("没有规则 `linux.nope`"), "{err}");
+    let (code, _, err) = bindlab(&["--lang", "fr", "rules"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown language `fr`"), "{err}");
+}
+
+#[test]
+fn zh_cn_bad_input_says_so_in_chinese() {
+    let f = file(
+        "bad-zh.bindlab",
+        "os linux\nsocket A tcp\nbind A 0.0.0.0:99999\n",
+    );
+    let (code, _, err) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("场景中有 1 个问题，未运行任何步骤"), "{err}");
+}
+
+#[test]
+fn rules_check_reads_the_translated_catalogue() {
+    let (code, out, err) = bindlab(&["rules", "check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("zh-CN: "), "{out}");
+    assert!(out.contains(" malformed"), "{out}");
+}
+
+#[test]
+fn lessons_check_checks_and_lists_translations() {
+    let dir = std::env::temp_dir().join(format!("bindlab-zh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for d in ["lessons", "zh-CN/lessons"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    let en = "---\nid: a\ntitle: A\nsummary: One.\n---\n## Why\n\n```scenario main\ntitle T\nos linux\nsocket A tcp\nbind A 0.0.0.0:80\n```\n";
+    std::fs::write(dir.join("lessons/a.md"), en).unwrap();
+    std::fs::write(dir.join("lessons/b.md"), en.replace("id: a", "id: b")).unwrap();
+    let zh = en
+        .replace("title: A", "title: 甲")
+        .replace("## Why", "## 原因 {#why}")
+        .replace("title T", "title 场景");
+    std::fs::write(dir.join("zh-CN/lessons/a.md"), &zh).unwrap();
+    let files = [dir.join("lessons/a.md"), dir.join("lessons/b.md")];
+    let args: Vec<&str> = ["lessons", "check"]
+        .into_iter()
+        .chain(files.iter().map(|p| p.to_str().unwrap()))
+        .collect();
+    let (code, out, err) = bindlab(&args);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("zh-CN/lessons/b.md: not translated yet"),
+        "{err}"
+    );
+    assert!(
+        out.contains("zh-CN: 1 translated, 1 not translated yet"),
+        "{out}"
+    );
+    // A translation that changes what is asked fails.
+    std::fs::write(
+        dir.join("zh-CN/lessons/a.md"),
+        zh.replace("0.0.0.0:80", "0.0.0.0:81"),
+    )
+    .unwrap();
+    let (code, _, err) = bindlab(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("zh-CN/lessons/a.md:12: this ```scenario block must be the English one"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,7 +18,7 @@ pub fn run(out: &mut dyn Write, files: &[String], dir: Option<&str>) -> Result {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::fatal(format!("cannot create {dir}: {e}")))?;
     }
-    let (mut passed, mut failed, mut pending, mut written) = (0, 0, 0, 0);
+    let (mut passed, mut failed, mut pending, mut written) = (0, 0usize, 0, 0);
     let mut total = Checked::default();
     for f in files {
         let guide = match std::fs::read_to_string(f)
@@ -75,11 +75,16 @@ pub fn run(out: &mut dyn Write, files: &[String], dir: Option<&str>) -> Result {
     if let Some(dir) = dir {
         eprintln!("bindlab: wrote {written} Linux scenarios to {dir}");
     }
+    let tr = crate::cmd::translations::check(crate::cmd::translations::Kind::Guides, files);
+    failed += tr.failed;
     writeln!(
         out,
         "{passed} passed, {failed} failed, {pending} pending; {} scenarios, {} stated outcomes and {} rule references checked against the engine",
         total.scenarios, total.claims, total.rules
     )?;
+    for line in &tr.summary {
+        writeln!(out, "{line}")?;
+    }
     if failed == 0 {
         Ok(())
     } else {

@@ -6,15 +6,18 @@ use std::io::Write;
 
 use bindlab_course::{check_lesson, parse_lesson, Block};
 
+use crate::cmd::translations;
 use crate::error::{Error, Result};
+use crate::lang::msg;
 use crate::load::write_file;
+use bindlab_course::messages::Msg;
 
 pub fn run(out: &mut dyn Write, files: &[String], dir: Option<&str>) -> Result {
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::fatal(format!("cannot create {dir}: {e}")))?;
     }
-    let (mut passed, mut failed, mut written) = (0, 0, 0);
+    let (mut passed, mut failed, mut written) = (0, 0usize, 0);
     for f in files {
         let lesson = match std::fs::read_to_string(f)
             .map_err(|e| format!("bindlab: cannot read {f}: {e}"))
@@ -80,7 +83,23 @@ pub fn run(out: &mut dyn Write, files: &[String], dir: Option<&str>) -> Result {
     if let Some(dir) = dir {
         eprintln!("bindlab: wrote {written} scenarios to {dir}");
     }
-    writeln!(out, "{passed} passed, {failed} failed")?;
+    // The translations: the same questions, the English checks, links
+    // that resolve; what is missing is listed, not failed.
+    let tr = translations::check(translations::Kind::Lessons, files);
+    failed += tr.failed;
+    let (passed, failed) = (passed.to_string(), failed.to_string());
+    writeln!(
+        out,
+        "{}",
+        msg(
+            Msg::LessonsSummary,
+            &[("passed", &passed), ("failed", &failed)]
+        )
+    )?;
+    for line in &tr.summary {
+        writeln!(out, "{line}")?;
+    }
+    let failed: usize = failed.parse().unwrap_or(1);
     if failed == 0 {
         Ok(())
     } else {

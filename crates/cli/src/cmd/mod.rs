@@ -11,4 +11,5 @@ pub mod guides;
 pub mod lessons;
 pub mod rules;
 pub mod run;
+pub mod translations;
 pub mod verify;
