@@ -21,10 +21,16 @@ pub fn load_for(path: &str, text_os: TextOs) -> Result<Scenario> {
     } else {
         std::fs::read_to_string(path)
     };
-    let text = text.map_err(|e| Error::fatal(format!("cannot read {path}: {e}")))?;
+    let text = text.map_err(|e| {
+        Error::fatal(crate::lang::msg(
+            Msg::CannotRead,
+            &[("path", path), ("error", &e.to_string())],
+        ))
+    })?;
     parse_for(&text, text_os).map_err(|problems| {
         for p in &problems {
-            eprintln!("{path}:{p}");
+            let message = bindlab_course::messages::problem(crate::lang::get(), &p.message);
+            eprintln!("{path}:{}:{}: {message}", p.line, p.col);
         }
         let n = problems.len().to_string();
         eprintln!(

@@ -654,6 +654,10 @@ fn zh_cn_bad_input_says_so_in_chinese() {
     let (code, _, err) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("场景中有 1 个问题，未运行任何步骤"), "{err}");
+    assert!(
+        err.contains(":3:16: 端口 99999 超出范围（0–65535）"),
+        "{err}"
+    );
 }
 
 #[test]
