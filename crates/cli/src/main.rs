@@ -63,7 +63,11 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::Run { file, os, json } => cmd::run::run(out, &file, os, json),
         Command::Check { files } => cmd::check::run(out, &files),
         Command::Verify { files } => cmd::verify::run(out, &files),
-        Command::Export { file, out: to } => cmd::export::run(out, &file, to.as_deref()),
+        Command::Export {
+            lang,
+            file,
+            out: to,
+        } => cmd::export::run(out, lang, &file, to.as_deref()),
         Command::Cheatsheet { rules, scenarios } => {
             cmd::cheatsheet::run(out, rules, scenarios.as_deref())
         }

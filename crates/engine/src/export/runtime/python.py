@@ -150,7 +150,7 @@ def worker(user):
             op, *rest = msg.decode().split(" ")
             try:
                 if op == "socket":
-                    s = socket.socket(int(rest[0]), socket.SOCK_STREAM)
+                    s = socket.socket(int(rest[0]), int(rest[1]))
                     socket.send_fds(child, [b"ok"], [s.fileno()])
                     s.close()
                     continue
@@ -176,13 +176,13 @@ def do_user(name):
     USER[0] = name
 
 
-def do_socket(name, family):
+def do_socket(name, family, kind=socket.SOCK_STREAM):
     OWNER[name] = USER[0]
     if USER[0] == "root":
-        S[name] = socket.socket(family, socket.SOCK_STREAM)
+        S[name] = socket.socket(family, kind)
         return
     _, ctl = worker(USER[0])
-    ctl.send(f"socket {int(family)}".encode())
+    ctl.send(f"socket {int(family)} {int(kind)}".encode())
     _, fds, _, _ = socket.recv_fds(ctl, 16, 1)
     S[name] = socket.socket(fileno=fds[0])
 
