@@ -374,6 +374,8 @@ pub(crate) fn header(plan: &Plan, prefix: &str, lang: Lang, needs: &str) -> Stri
     for line in plan.text.lines() {
         let _ = writeln!(out, "{prefix} | {line}");
     }
+    // No trailing blanks (gofmt, rustfmt and linters remove them).
+    let out = out.replace(" | \n", " |\n");
     out
 }
 

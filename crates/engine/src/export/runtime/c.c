@@ -74,6 +74,7 @@ static const char *error_name(int e) {
     case EALREADY: return "EALREADY";
     case EINPROGRESS: return "EINPROGRESS";
     case ECONNRESET: return "ECONNRESET";
+    case ECONNABORTED: return "ECONNABORTED";
     default: return strerror(e);
     }
 }

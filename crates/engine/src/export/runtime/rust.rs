@@ -85,11 +85,23 @@ fn error_name(e: &io::Error) -> String {
         (libc::EALREADY, "EALREADY"),
         (libc::EINPROGRESS, "EINPROGRESS"),
         (libc::ECONNRESET, "ECONNRESET"),
+        (libc::ECONNABORTED, "ECONNABORTED"),
     ];
     names
         .iter()
         .find(|(code, _)| *code == n)
         .map_or_else(|| format!("errno {n}"), |(_, name)| name.to_string())
+}
+
+/// A blocking connect(), bounded to 3 s (a timeout stops the run).
+fn connect(s: &Socket, host: &str, port: u16) -> io::Result<()> {
+    s.set_write_timeout(Some(Duration::from_secs(3)))?;
+    match s.connect(&addr(host, port)) {
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) || e.kind() == io::ErrorKind::WouldBlock => {
+            Err(io::Error::from_raw_os_error(libc::ETIMEDOUT))
+        }
+        r => r,
+    }
 }
 
 fn addr(host: &str, port: u16) -> SockAddr {
@@ -217,9 +229,7 @@ impl Run {
     }
 
     fn connect(&mut self, name: &str, host: &str, port: u16) -> Step {
-        // A blocking connect(), bounded to 3 s (a timeout stops the run).
-        self.sock(name)?
-            .connect_timeout(&addr(host, port), Duration::from_secs(3))?;
+        connect(self.sock(name)?, host, port)?;
         Ok(Some(self.drain(port, 1)))
     }
 
@@ -279,7 +289,7 @@ impl Run {
                 };
                 let _ = c.bind(&addr(&src, 40000 + (k / 250) as u16));
             }
-            match c.connect_timeout(&addr(host, port), Duration::from_secs(3)) {
+            match connect(&c, host, port) {
                 Ok(()) => {
                     self.clients.push(c);
                     ok += 1;
