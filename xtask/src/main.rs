@@ -19,6 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod export;
 mod fuzz;
 mod site;
 mod test;
@@ -147,59 +148,6 @@ pub(crate) fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
     walk(dir, ext, &mut v);
     v.sort();
     v
-}
-
-/// Every Linux scenario exported as a Python program and run with python3
-/// (each re-runs itself in a private network namespace): all must match.
-pub(crate) fn exported_programs(bindlab: &str, files: &[String]) -> Result {
-    println!("\n== exported Python programs (bindlab export --python) on the kernel");
-    if !have("python3") {
-        return Err("python3 is missing: install it (e.g. apt-get install -y python3)".into());
-    }
-    let dir = root().join("target/export");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let (mut passed, mut failed) = (0, 0);
-    for f in files {
-        let stem = Path::new(f)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let py = dir
-            .join(format!("{stem}.py"))
-            .to_string_lossy()
-            .into_owned();
-        let exported = Command::new(bindlab)
-            .args(["export", "--python", f, "-o", &py])
-            .current_dir(root())
-            .output()
-            .is_ok_and(|o| o.status.success());
-        let matched = exported
-            && Command::new("python3")
-                .args([&py, "--yes"])
-                .current_dir(root())
-                .output()
-                .is_ok_and(|o| {
-                    if !o.status.success() {
-                        println!(
-                            "{f}: the exported program found differences:\n{}",
-                            String::from_utf8_lossy(&o.stdout)
-                        );
-                    }
-                    o.status.success()
-                });
-        if matched {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
-    }
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 {
-        return Err(format!(
-            "{failed} exported programs did not match the kernel"
-        ));
-    }
-    Ok(())
 }
 
 /// `cargo xtask smoke`: the dev build (what `cargo xtask serve` serves) in

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::{
-    ensure_apt, ensure_wasm_target, exported_programs, fuzz, is_root, root, run, scenario_files,
+    ensure_apt, ensure_wasm_target, export::exported_programs, fuzz, is_root, root, run, scenario_files,
     scenario_files_ext, site, smoke, Result,
 };
 

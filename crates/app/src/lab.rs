@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_sandbox;
 use crate::state::{Action, Sandbox};
-use crate::views::{Editor, HostView, OsTable, Stepper};
+use crate::views::{CodePanel, Editor, HostView, OsTable, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
 pub(crate) enum Command {
@@ -174,6 +174,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
                 }
+                <CodePanel derived={derived.clone()} id={p.id.clone()} />
             }
         </div>
     }

@@ -75,7 +75,7 @@ impl SandboxHandle {
         let scenario = self.derived.parsed.as_ref().ok().cloned();
         Callback::from(move |_| {
             let (text, error) = match &scenario {
-                Some(s) => match download::download("bindlab-check.py", &bindlab_engine::export::python(s)) {
+                Some(s) => match download::download("bindlab-check.py", "text/x-python", &bindlab_engine::export::python(s)) {
                     Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
                     Err(e) => (format!("The download did not start ({e})."), true),
                 },

@@ -1,12 +1,14 @@
 //! The views of a live scenario, shared by the sandbox page and every `Lab`:
 //! they take props and send what the reader does back through callbacks.
 
+mod code_panel;
 mod editor;
 pub(crate) mod host_view;
 mod os_picker;
 pub(crate) mod os_table;
 mod stepper;
 
+pub(crate) use code_panel::CodePanel;
 pub(crate) use editor::Editor;
 pub(crate) use host_view::HostView;
 pub(crate) use os_picker::OsPicker;

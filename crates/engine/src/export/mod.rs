@@ -128,6 +128,36 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// What the program needs, and what the language's API cannot say (the
+    /// program stops at such a step and says so): the site shows it beside
+    /// the code, the README lists it.
+    pub fn limits(self) -> &'static str {
+        match self {
+            Lang::C => "BSD sockets on Linux, macOS and FreeBSD; every step is expressible. Other users need root (the program switches its effective uid).",
+            Lang::Python => "The standard library's socket module, on Linux, macOS, FreeBSD and Windows; every step is expressible. Other users need root on Linux.",
+            Lang::Go => "Linux. A server socket made in one go uses net.ListenConfig with Control (Go turns SO_REUSEADDR on for listeners; Control sets the scenario's value); steps Go's net cannot take one at a time use the syscall package.",
+            Lang::Rust => "socket2 and libc (Linux, macOS, FreeBSD); every step is expressible. std::net alone could not set an option before bind.",
+            Lang::Node => "net creates, binds and listens (or connects) in one call, and libuv turns SO_REUSEADDR on for every socket it binds; Node 20 has no SO_REUSEPORT, and a process cannot act as another user. Such steps print \"not expressible in Node\".",
+            Lang::Java => "A ServerSocketChannel binds and listens in one call and cannot bind alone; IPV6_V6ONLY is not a standard option; Java closes a SocketChannel whose connect failed; no other users. Such steps print \"not expressible in Java\".",
+            Lang::CSharp => "System.Net.Sockets has no SO_REUSEPORT (on Linux and macOS its ReuseAddress sets SO_REUSEPORT too) and cannot act as another user. Run it in a network namespace on Linux (see the comment in the program).",
+        }
+    }
+
+    /// The MIME type of a download.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Lang::C => "text/x-c",
+            Lang::Python => "text/x-python",
+            Lang::Go => "text/x-go",
+            Lang::Rust => "text/x-rust",
+            Lang::Node => "text/javascript",
+            Lang::Java => "text/x-java",
+            Lang::CSharp => "text/x-csharp",
+        }
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

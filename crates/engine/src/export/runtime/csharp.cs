@@ -53,7 +53,10 @@
 
         public Outcome NewSocket(string name, AddressFamily family)
         {
-            socks[name] = new Sock { Socket = new Socket(family, SocketType.Stream, ProtocolType.Tcp) };
+            var s = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            // Mono turns SO_REUSEADDR on for every socket it makes; the scenario's start with the OS's default, off.
+            s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
+            socks[name] = new Sock { Socket = s };
             return null;
         }
 
@@ -276,7 +279,7 @@
 
     public static int Main(string[] args)
     {
-        Console.OutputEncoding = System.Text.Encoding.UTF8;
+        Console.OutputEncoding = new System.Text.UTF8Encoding(false);
         var r = new Run();
         r.Netns = Environment.GetEnvironmentVariable("BINDLAB_NETNS") == "1";
         if (r.Netns)
