@@ -148,7 +148,11 @@ fn python(bindlab: &str, sc: &[Scenario]) -> Result<Tally> {
     for s in sc {
         let p = d.join(format!("{}.py", s.ident));
         export(bindlab, "python", &s.file, &p)?;
-        count(&mut t, &s.file, Command::new("python3").arg(&p).arg("--yes"));
+        count(
+            &mut t,
+            &s.file,
+            Command::new("python3").arg(&p).arg("--yes"),
+        );
     }
     Ok(t)
 }
@@ -206,7 +210,11 @@ fn go(bindlab: &str, sc: &[Scenario]) -> Result<Tally> {
         ..Tally::default()
     };
     for s in sc {
-        count(&mut t, &s.file, Command::new(bin.join(&s.ident)).arg("--yes"));
+        count(
+            &mut t,
+            &s.file,
+            Command::new(bin.join(&s.ident)).arg("--yes"),
+        );
     }
     Ok(t)
 }
@@ -223,7 +231,12 @@ fn rust(bindlab: &str, sc: &[Scenario]) -> Result<Tally> {
     )
     .map_err(|e| e.to_string())?;
     for s in sc {
-        export(bindlab, "rust", &s.file, &bins.join(format!("{}.rs", s.ident)))?;
+        export(
+            bindlab,
+            "rust",
+            &s.file,
+            &bins.join(format!("{}.rs", s.ident)),
+        )?;
     }
     let o = output(
         Command::new("cargo")

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::{
-    ensure_apt, ensure_wasm_target, export::exported_programs, fuzz, is_root, root, run, scenario_files,
-    scenario_files_ext, site, smoke, Result,
+    ensure_apt, ensure_wasm_target, export::exported_programs, fuzz, is_root, root, run,
+    scenario_files, scenario_files_ext, site, smoke, Result,
 };
 
 /// Cases per property in CI (`cargo xtask test`), in release mode.

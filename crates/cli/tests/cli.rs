@@ -136,6 +136,60 @@ fn export_writes_a_python_program() {
 }
 
 #[test]
+fn export_lang_writes_each_language_and_python_stays_an_alias() {
+    let f = file("export-lang.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let (_, alias, _) = bindlab(&["export", "--python", f]);
+    let (code, python, _) = bindlab(&["export", "--lang", "python", f]);
+    assert_eq!(code, 0);
+    assert_eq!(alias, python, "--python is --lang python");
+    for (lang, start) in [
+        ("c", "// Run this scenario"),
+        ("go", "// Run this scenario"),
+        ("rust", "// Run this scenario"),
+        ("node", "// Run this scenario"),
+        ("java", "// Run this scenario"),
+        ("csharp", "// Run this scenario"),
+    ] {
+        let (code, out, err) = bindlab(&["export", "--lang", lang, f]);
+        assert_eq!(code, 0, "{lang}: {err}");
+        assert!(out.starts_with(start), "{lang}: {out}");
+        assert!(out.contains(&format!("--lang {lang}`")), "{lang}");
+    }
+    // Java's class follows the file it is written to.
+    let dir = std::env::temp_dir().join(format!("bindlab-cli-java-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("Check2.java");
+    let (code, _, err) = bindlab(&["export", "--lang=java", f, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("java "), "says how to run it: {err}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("public class Check2 {"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn export_without_a_known_language_is_a_usage_error() {
+    let f = file("export-bad.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let (code, _, err) = bindlab(&["export", f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("export needs a language: --lang c|python|go|rust|node|java|csharp"),
+        "{err}"
+    );
+    let (code, _, err) = bindlab(&["export", "--lang", "cobol", f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "unknown language `cobol`; the languages are: c|python|go|rust|node|java|csharp"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn rules_explains_a_rule_and_rejects_an_unknown_one() {
     let (code, out, _) = bindlab(&["rules", "linux.listen.recheck"]);
     assert_eq!(code, 0);

@@ -101,7 +101,11 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = &text {
                 status.set(match download::download(l.file_name(), l.mime(), t) {
-                    Ok(()) => format!("Saved {}. Run it with: {}", l.file_name(), l.how_to_run(l.file_name())),
+                    Ok(()) => format!(
+                        "Saved {}. Run it with: {}",
+                        l.file_name(),
+                        l.how_to_run(l.file_name())
+                    ),
                     Err(e) => format!("The download did not start ({e})."),
                 });
             }

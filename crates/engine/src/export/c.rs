@@ -67,11 +67,19 @@ fn call(c: &Call) -> String {
             c_str(opt.name()),
             u8::from(*on)
         ),
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("do_bind({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Listen { name } => format!("do_listen({})", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("do_connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("do_accept({}, {})", c_str(name), c_str(new)),
@@ -115,7 +123,9 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
         ifaces.push_str(", ");
     }
     let _ = writeln!(out, "static const char *IFACES[] = {{{ifaces}NULL}};\n");
-    out.push_str("/* The scenario's steps, each the real call. */\nstatic void run_scenario(void) {\n");
+    out.push_str(
+        "/* The scenario's steps, each the real call. */\nstatic void run_scenario(void) {\n",
+    );
     for step in &plan.steps {
         let _ = writeln!(
             out,

@@ -35,7 +35,11 @@ fn call(c: &Call) -> String {
         Call::Socket { name, v6, .. } => format!(
             "r.NewSocket({}, AddressFamily.{})",
             c_str(name),
-            if *v6 { "InterNetworkV6" } else { "InterNetwork" }
+            if *v6 {
+                "InterNetworkV6"
+            } else {
+                "InterNetwork"
+            }
         ),
         Call::Set { name, opt, on } => {
             let (level, option) = match opt {
@@ -43,10 +47,7 @@ fn call(c: &Call) -> String {
                 SockOpt::SoExclusiveAddrUse => ("Socket", "ExclusiveAddressUse"),
                 SockOpt::Ipv6V6Only => ("IPv6", "IPv6Only"),
                 SockOpt::SoReusePort | SockOpt::SoReusePortLb => {
-                    return not_expressible(&format!(
-                        "SocketOptionName has no {}",
-                        opt.name()
-                    ))
+                    return not_expressible(&format!("SocketOptionName has no {}", opt.name()))
                 }
             };
             format!(
@@ -54,11 +55,19 @@ fn call(c: &Call) -> String {
                 c_str(name)
             )
         }
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.Bind({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Listen { name } => format!("r.Listen({})", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.Connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("r.Accept({}, {})", c_str(name), c_str(new)),
@@ -78,7 +87,9 @@ fn prediction(p: &Prediction) -> String {
     format!(
         "new Prediction({}, {}, {})",
         c_str(&p.result),
-        p.routes.as_deref().map_or_else(|| "null".to_string(), c_str),
+        p.routes
+            .as_deref()
+            .map_or_else(|| "null".to_string(), c_str),
         c_str(&p.candidates)
     )
 }

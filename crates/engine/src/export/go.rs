@@ -67,11 +67,19 @@ fn call(c: &Call) -> String {
             c_str(opt.name()),
             u8::from(*on)
         ),
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.bind({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Listen { name } => format!("r.listen({})", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("r.accept({}, {})", c_str(name), c_str(new)),
@@ -92,9 +100,7 @@ fn call(c: &Call) -> String {
 fn listen_group(plan: &Plan, i: usize) -> Option<usize> {
     let steps: &[PlanStep] = &plan.steps[i..];
     let Call::Socket {
-        name,
-        udp: false,
-        ..
+        name, udp: false, ..
     } = &steps.first()?.call
     else {
         return None;
@@ -134,11 +140,9 @@ fn group(plan: &Plan, i: usize, n: usize) -> String {
     let opts: Vec<String> = steps
         .iter()
         .filter_map(|s| match &s.call {
-            Call::Set { opt, on, .. } => Some(format!(
-                ", opt{{{}, {}}}",
-                c_str(opt.name()),
-                u8::from(*on)
-            )),
+            Call::Set { opt, on, .. } => {
+                Some(format!(", opt{{{}, {}}}", c_str(opt.name()), u8::from(*on)))
+            }
             _ => None,
         })
         .collect();

@@ -101,17 +101,32 @@ fn call(plan: &Plan, i: usize) -> String {
                 c_str(name),
                 opt.name()
             ),
-            SockOpt::Ipv6V6Only => not_expressible("IPV6_V6ONLY is not among StandardSocketOptions"),
-            _ => not_expressible(&format!("{} is not among StandardSocketOptions", opt.name())),
+            SockOpt::Ipv6V6Only => {
+                not_expressible("IPV6_V6ONLY is not among StandardSocketOptions")
+            }
+            _ => not_expressible(&format!(
+                "{} is not among StandardSocketOptions",
+                opt.name()
+            )),
         },
         Call::Bind { host, .. } | Call::Connect { host, .. } if host == "::ffff:0.0.0.0" => {
-            not_expressible("Java reads ::ffff:0.0.0.0 as 0.0.0.0, the IPv6 wildcard on an IPv6 socket")
+            not_expressible(
+                "Java reads ::ffff:0.0.0.0 as 0.0.0.0, the IPv6 wildcard on an IPv6 socket",
+            )
         }
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.bind({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Listen { name } => format!("r.listen({})", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("r.accept({}, {})", c_str(name), c_str(new)),
@@ -136,7 +151,12 @@ fn call(plan: &Plan, i: usize) -> String {
 /// Steps `i` and `i + 1` are `bind S …` and `listen S` of a server socket:
 /// one `ServerSocketChannel.bind` call.
 fn bind_and_listen(plan: &Plan, i: usize) -> Option<String> {
-    let Call::Bind { name, host, port: p } = &plan.steps[i].call else {
+    let Call::Bind {
+        name,
+        host,
+        port: p,
+    } = &plan.steps[i].call
+    else {
         return None;
     };
     if host == "::ffff:0.0.0.0" {
@@ -145,14 +165,23 @@ fn bind_and_listen(plan: &Plan, i: usize) -> Option<String> {
     let Some(Call::Listen { name: l }) = plan.steps.get(i + 1).map(|s| &s.call) else {
         return None;
     };
-    (l == name).then(|| format!("r.bindAndListen({}, {}, {})", c_str(name), c_str(host), port(p)))
+    (l == name).then(|| {
+        format!(
+            "r.bindAndListen({}, {}, {})",
+            c_str(name),
+            c_str(host),
+            port(p)
+        )
+    })
 }
 
 fn prediction(p: &Prediction) -> String {
     format!(
         "new Prediction({}, {}, {})",
         c_str(&p.result),
-        p.routes.as_deref().map_or_else(|| "null".to_string(), c_str),
+        p.routes
+            .as_deref()
+            .map_or_else(|| "null".to_string(), c_str),
         c_str(&p.candidates)
     )
 }
@@ -174,9 +203,17 @@ pub(crate) fn render(plan: &Plan, class: &str) -> Result<String, ExportError> {
     out.push('\n');
     out.push_str(IMPORTS);
     let _ = writeln!(out, "\npublic class {class} {{");
-    let _ = writeln!(out, "    static final String TITLE = {};", c_str(&plan.title));
+    let _ = writeln!(
+        out,
+        "    static final String TITLE = {};",
+        c_str(&plan.title)
+    );
     let ifaces: Vec<String> = plan.ifaces.iter().map(|a| c_str(a)).collect();
-    let _ = writeln!(out, "    static final String[] IFACES = {{{}}};\n", ifaces.join(", "));
+    let _ = writeln!(
+        out,
+        "    static final String[] IFACES = {{{}}};\n",
+        ifaces.join(", ")
+    );
     out.push_str("    /** The scenario's steps, each the real call. */\n    static void runScenario(Run r) {\n");
     let mut i = 0;
     while i < plan.steps.len() {

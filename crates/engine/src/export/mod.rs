@@ -174,7 +174,11 @@ pub struct ExportError {
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {} export: {}", self.line, self.lang, self.message)
+        write!(
+            f,
+            "line {}: {} export: {}",
+            self.line, self.lang, self.message
+        )
     }
 }
 
@@ -197,16 +201,47 @@ pub enum Port {
 /// One real call, its arguments resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Call {
-    Socket { name: String, v6: bool, udp: bool },
-    Set { name: String, opt: SockOpt, on: bool },
-    Bind { name: String, host: String, port: Port },
-    Listen { name: String },
-    Connect { name: String, host: String, port: Port },
-    Accept { name: String, new: String },
-    Close { name: String },
-    Client { host: String, port: Port, count: u32 },
-    Wait { ms: u64 },
-    User { name: String },
+    Socket {
+        name: String,
+        v6: bool,
+        udp: bool,
+    },
+    Set {
+        name: String,
+        opt: SockOpt,
+        on: bool,
+    },
+    Bind {
+        name: String,
+        host: String,
+        port: Port,
+    },
+    Listen {
+        name: String,
+    },
+    Connect {
+        name: String,
+        host: String,
+        port: Port,
+    },
+    Accept {
+        name: String,
+        new: String,
+    },
+    Close {
+        name: String,
+    },
+    Client {
+        host: String,
+        port: Port,
+        count: u32,
+    },
+    Wait {
+        ms: u64,
+    },
+    User {
+        name: String,
+    },
 }
 
 /// bindlab's prediction for one step on one OS.

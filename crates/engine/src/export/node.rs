@@ -35,16 +35,20 @@ fn call(c: &Call) -> String {
             SockOpt::SoReuseAddr => format!("r.reuseAddr({}, {on})", c_str(name)),
             SockOpt::Ipv6V6Only => format!("r.v6only({}, {on})", c_str(name)),
             SockOpt::SoReusePort if !on => "undefined".to_string(),
-            SockOpt::SoReusePort => {
-                not_expressible("SO_REUSEPORT (net.Server's reusePort option needs Node 22.12+ and Linux)")
-            }
+            SockOpt::SoReusePort => not_expressible(
+                "SO_REUSEPORT (net.Server's reusePort option needs Node 22.12+ and Linux)",
+            ),
             _ => not_expressible(&format!("{} has no Node option", opt.name())),
         },
         Call::Bind { .. } => {
             not_expressible("net binds a socket only inside listen() or connect()")
         }
         Call::Listen { name } => format!("r.listen({}, undefined, 0)", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("r.accept({}, {})", c_str(name), c_str(new)),
@@ -62,7 +66,12 @@ fn call(c: &Call) -> String {
 
 /// `bind S …` followed by `listen S` or `connect S …`: one Node call.
 fn bind_with_next(plan: &Plan, i: usize) -> Option<String> {
-    let Call::Bind { name, host, port: p } = &plan.steps[i].call else {
+    let Call::Bind {
+        name,
+        host,
+        port: p,
+    } = &plan.steps[i].call
+    else {
         return None;
     };
     match &plan.steps.get(i + 1)?.call {
@@ -92,7 +101,9 @@ fn prediction(p: &Prediction) -> String {
     format!(
         "{{ result: {}, routes: {}, candidates: {} }}",
         c_str(&p.result),
-        p.routes.as_deref().map_or_else(|| "null".to_string(), c_str),
+        p.routes
+            .as_deref()
+            .map_or_else(|| "null".to_string(), c_str),
         c_str(&p.candidates)
     )
 }
@@ -102,7 +113,8 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
         return Err(ExportError {
             lang: Lang::Node,
             line,
-            message: "UDP sockets (dgram) are not exported to Node yet; try C, Python, Go or Rust".into(),
+            message: "UDP sockets (dgram) are not exported to Node yet; try C, Python, Go or Rust"
+                .into(),
         });
     }
     let mut out = header(plan, "//", Lang::Node, "Node.js 18+: node this-file.mjs");
@@ -111,7 +123,9 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
     let _ = writeln!(out, "\nconst TITLE = {};", c_str(&plan.title));
     let ifaces: Vec<String> = plan.ifaces.iter().map(|a| c_str(a)).collect();
     let _ = writeln!(out, "const IFACES = [{}];\n", ifaces.join(", "));
-    out.push_str("/** The scenario's steps, each the real call. */\nasync function runScenario(r) {\n");
+    out.push_str(
+        "/** The scenario's steps, each the real call. */\nasync function runScenario(r) {\n",
+    );
     let mut i = 0;
     while i < plan.steps.len() {
         let step = &plan.steps[i];

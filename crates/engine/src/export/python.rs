@@ -54,11 +54,19 @@ fn call(c: &Call) -> String {
             py_str(opt.name()),
             u8::from(*on)
         ),
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("do_bind({}, {}, {})", py_str(name), py_str(host), port(p))
         }
         Call::Listen { name } => format!("do_listen({})", py_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!(
                 "do_connect({}, {}, {})",
                 py_str(name),

@@ -58,20 +58,27 @@ fn call(c: &Call) -> String {
                 SockOpt::SoReusePort => "set_reuse_port",
                 SockOpt::Ipv6V6Only => "set_only_v6",
                 SockOpt::SoReusePortLb | SockOpt::SoExclusiveAddrUse => {
-                    return format!(
-                        "r.set_other({}, {}, {on})",
-                        c_str(name),
-                        c_str(opt.name())
-                    )
+                    return format!("r.set_other({}, {}, {on})", c_str(name), c_str(opt.name()))
                 }
             };
-            format!("{{\n        r.sock({})?.{method}({on})?;\n        Ok(None)\n    }}", c_str(name))
+            format!(
+                "{{\n        r.sock({})?.{method}({on})?;\n        Ok(None)\n    }}",
+                c_str(name)
+            )
         }
-        Call::Bind { name, host, port: p } => {
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.bind({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Listen { name } => format!("r.listen({})", c_str(name)),
-        Call::Connect { name, host, port: p } => {
+        Call::Connect {
+            name,
+            host,
+            port: p,
+        } => {
             format!("r.connect({}, {}, {})", c_str(name), c_str(host), port(p))
         }
         Call::Accept { name, new } => format!("r.accept({}, {})", c_str(name), c_str(new)),
