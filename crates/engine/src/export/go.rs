@@ -38,7 +38,7 @@ fn port(p: &Port) -> String {
 }
 
 fn duration(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} * time.Second", ms / 1000)
     } else {
         format!("{ms} * time.Millisecond")

@@ -137,7 +137,7 @@ fn call(plan: &Plan, i: usize) -> String {
             count,
         } => format!("r.client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => {
-            if ms % 1000 == 0 {
+            if ms.is_multiple_of(1000) {
                 format!("r.waitFor(Duration.ofSeconds({}))", ms / 1000)
             } else {
                 format!("r.waitFor(Duration.ofMillis({ms}))")

@@ -440,8 +440,7 @@ pub(crate) fn header(plan: &Plan, prefix: &str, lang: Lang, needs: &str) -> Stri
         let _ = writeln!(out, "{prefix} | {line}");
     }
     // No trailing blanks (gofmt, rustfmt and linters remove them).
-    let out = out.replace(" | \n", " |\n");
-    out
+    out.replace(" | \n", " |\n")
 }
 
 /// Milliseconds as decimal seconds (`70`, `1.5`), in integers: formatting an
