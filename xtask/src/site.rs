@@ -117,6 +117,11 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         }
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
+    // The export runtimes the code panel fetches (the wasm leaves them out).
+    copy_dir(
+        &root().join("crates/engine/src/export/runtime"),
+        &out.join("static/export"),
+    )?;
     // The headers a static host must send so other sites may embed widgets
     // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
     std::fs::copy(root().join("web/_headers"), out.join("_headers"))

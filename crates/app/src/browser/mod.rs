@@ -5,6 +5,5 @@
 pub(crate) mod clipboard;
 pub(crate) mod dom;
 pub(crate) mod download;
-#[cfg(feature = "course")]
 pub(crate) mod fetch;
 pub(crate) mod prefs;

@@ -5,7 +5,11 @@ use std::fmt::Write;
 use super::{c_str, header, os_key, seconds, Call, ExportError, Lang, Plan, Port, Prediction};
 use crate::os::Os;
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/c.c");
+/// Fetched by the site from `static/export/c.c` instead (`Lang::runtime_file`).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 const PRELUDE: &str = "\
 #define _GNU_SOURCE

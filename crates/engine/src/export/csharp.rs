@@ -6,7 +6,11 @@ use std::fmt::Write;
 use super::{c_str, header, os_key, Call, ExportError, Lang, Plan, Port, Prediction};
 use crate::scenario::SockOpt;
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/csharp.cs");
+/// Fetched by the site from `static/export/csharp.cs` instead (`Lang::runtime_file`).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 const USINGS: &str = "\
 using System;

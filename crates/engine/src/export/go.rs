@@ -7,7 +7,11 @@ use std::fmt::Write;
 
 use super::{c_str, header, os_key, Call, ExportError, Lang, Plan, PlanStep, Port, Prediction};
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/go.go");
+/// Fetched by the site from `static/export/go.go` instead (`Lang::runtime_file`).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 const PRELUDE: &str = "\
 package main

@@ -7,7 +7,11 @@ use std::fmt::Write;
 use super::{c_str, header, os_key, Call, ExportError, Lang, Plan, Port, Prediction};
 use crate::scenario::SockOpt;
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/java.java");
+/// Fetched by the site from `static/export/java.java` instead (`Lang::runtime_file`).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 const IMPORTS: &str = "\
 import java.io.BufferedReader;

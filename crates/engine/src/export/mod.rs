@@ -144,6 +144,26 @@ impl Lang {
         }
     }
 
+    /// The runtime appended to every program: `runtime/<file>`, and in the
+    /// site `static/export/<file>`.
+    pub fn runtime_file(self) -> &'static str {
+        match self {
+            Lang::C => "c.c",
+            Lang::Python => "python.py",
+            Lang::Go => "go.go",
+            Lang::Rust => "rust.rs",
+            Lang::Node => "node.mjs",
+            Lang::Java => "java.java",
+            Lang::CSharp => "csharp.cs",
+        }
+    }
+
+    /// Whether [`export`] appends the runtime itself: Python's always, the
+    /// others only with the `runtimes` feature (the site fetches them).
+    pub fn runtime_included(self) -> bool {
+        self == Lang::Python || cfg!(feature = "runtimes")
+    }
+
     /// The MIME type of a download.
     pub fn mime(self) -> &'static str {
         match self {
@@ -382,7 +402,8 @@ fn prediction(rep: &StepReport) -> Prediction {
     }
 }
 
-/// The scenario as a program in `lang`.
+/// The scenario as a program in `lang`. Without the `runtimes` feature the
+/// program ends before its runtime unless [`Lang::runtime_included`].
 pub fn export(s: &Scenario, lang: Lang, opts: &Options) -> Result<String, ExportError> {
     let plan = Plan::new(s);
     match lang {

@@ -7,7 +7,11 @@ use super::{c_str, header, os_key, Call, ExportError, Lang, Plan, Port, Predicti
 use crate::os::Os;
 use crate::scenario::SockOpt;
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/rust.rs");
+/// Fetched by the site from `static/export/rust.rs` instead (`Lang::runtime_file`).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 const PRELUDE: &str = "\
 //
