@@ -155,6 +155,8 @@ fn export_lang_writes_each_language_and_python_stays_an_alias() {
         assert_eq!(code, 0, "{lang}: {err}");
         assert!(out.starts_with(start), "{lang}: {out}");
         assert!(out.contains(&format!("--lang {lang}`")), "{lang}");
+        // The CLI's programs carry their runtime (the site's fetch theirs).
+        assert!(out.contains("How this program works"), "{lang}");
     }
     // Java's class follows the file it is written to.
     let dir = std::env::temp_dir().join(format!("bindlab-cli-java-{}", std::process::id()));
