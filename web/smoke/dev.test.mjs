@@ -112,3 +112,20 @@ test('dev build: a widget takes a broken scenario and a good one', async () => {
     await healthy(page, problems);
   } finally { await context.close(); }
 });
+
+test('dev build: Show as code opens, changes language (a fetched runtime) and survives a typo', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/');
+  try {
+    await ready(page);
+    await page.locator('.code-panel > summary').click();
+    await until(page.locator('.code-panel pre.code'), problems);
+    await page.selectOption('.code-panel select', 'c');
+    await until(page.locator('.code-panel pre.code', { hasText: 'int main(int argc' }), problems);
+    await page.selectOption('.code-panel select', 'python');
+    await page.focus('#scenario-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('\nbind Nope');
+    await until(page.locator('.problems, .editor .problem, [role=alert]'), problems);
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
