@@ -31,8 +31,8 @@ fn not_expressible(why: &str) -> String {
     format!("r.notExpressible({})", c_str(why))
 }
 
-fn call(c: &Call) -> String {
-    match c {
+fn call(plan: &Plan, i: usize) -> String {
+    match &plan.steps[i].call {
         Call::Socket { name, v6, udp } => format!(
             "r.socket({}, {}{})",
             c_str(name),
@@ -48,6 +48,10 @@ fn call(c: &Call) -> String {
             ),
             _ => not_expressible(&format!("{} has no Node option", opt.name())),
         },
+        Call::Bind { name, .. } if !plan.is_udp_at(i, name) => {
+            not_expressible("net binds a socket only inside listen() or connect()")
+        }
+        // dgram binds in a call of its own.
         Call::Bind {
             name,
             host,
@@ -163,7 +167,7 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
             "  await r.step({}, {}, () => {});",
             step.line,
             c_str(&step.text),
-            call(&step.call)
+            call(plan, i)
         );
         i += 1;
     }

@@ -79,7 +79,6 @@ class Run {
   /** dgram socket.bind(): the socket is made here, with its options. */
   async bind(name, host, port) {
     const s = this.sock(name);
-    if (!s.udp) throw notExpressibleError("net binds a socket only inside listen() or connect()");
     if (s.dgram) throw notExpressibleError("a dgram socket binds once (libuv may have bound it already)");
     const d = this.makeDgram(s);
     try {
