@@ -134,13 +134,13 @@ impl Lang {
     /// the code, the README lists it.
     pub fn limits(self) -> &'static str {
         match self {
-            Lang::C => "BSD sockets on Linux, macOS and FreeBSD; every step is expressible. Other users need root (the program switches its effective uid).",
-            Lang::Python => "The standard library's socket module, on Linux, macOS, FreeBSD and Windows; every step is expressible. Other users need root on Linux.",
-            Lang::Go => "Linux. A server socket made in one go uses net.ListenConfig with Control (Go turns SO_REUSEADDR on for listeners; Control sets the scenario's value); steps Go's net cannot take one at a time use the syscall package.",
-            Lang::Rust => "socket2 and libc (Linux, macOS, FreeBSD); every step is expressible. std::net alone could not set an option before bind.",
-            Lang::Node => "net creates, binds and listens (or connects) in one call, and libuv turns SO_REUSEADDR on for every socket it binds; Node 20 has no SO_REUSEPORT, and a process cannot act as another user. Such steps print \"not expressible in Node\".",
-            Lang::Java => "A ServerSocketChannel binds and listens in one call and cannot bind alone; IPV6_V6ONLY is not a standard option; Java closes a SocketChannel whose connect failed; no other users. Such steps print \"not expressible in Java\".",
-            Lang::CSharp => "System.Net.Sockets has no SO_REUSEPORT (on Linux and macOS its ReuseAddress sets SO_REUSEPORT too) and cannot act as another user. Run it in a network namespace on Linux (see the comment in the program).",
+            Lang::C => "BSD sockets on Linux, macOS and FreeBSD; every step is expressible, UDP included (sendto/recv, IP_ADD_MEMBERSHIP, IP_MULTICAST_ALL). Other users need root (the program switches its effective uid).",
+            Lang::Python => "The standard library's socket module, on Linux, macOS, FreeBSD and Windows; every step is expressible, UDP included. Other users need root on Linux.",
+            Lang::Go => "Linux. A server socket made in one go uses net.ListenConfig with Control (Listen for TCP, ListenPacket for UDP; Go turns SO_REUSEADDR on for listeners, Control sets the scenario's value); peers use net.Dialer; steps Go's net cannot take one at a time (and joins) use the syscall package.",
+            Lang::Rust => "socket2 and libc (Linux, macOS, FreeBSD); every step is expressible, UDP included (send_to, join_multicast_v4/v6, set_multicast_all_v4). std::net alone could not set an option before bind.",
+            Lang::Node => "net creates, binds and listens (or connects) in one call, and libuv turns SO_REUSEADDR on for every TCP socket it binds; UDP is dgram (createSocket, bind, addMembership). Node 20 has no SO_REUSEPORT and no IP_MULTICAST_ALL, a dgram socket cannot connect twice, and a process cannot act as another user. Such steps print \"not expressible in Node\".",
+            Lang::Java => "A ServerSocketChannel binds and listens in one call and cannot bind alone; UDP is DatagramChannel (MulticastChannel.join). IPV6_V6ONLY and IP_MULTICAST_ALL are not standard options, and the JDK turns IP_MULTICAST_ALL off on Linux (a datagram step that this changes is not run); Java closes a SocketChannel whose connect failed; a connected DatagramChannel cannot connect again; no other users. Such steps print \"not expressible in Java\".",
+            Lang::CSharp => "System.Net.Sockets has no SO_REUSEPORT and no IP_MULTICAST_ALL (on Linux and macOS its ReuseAddress sets SO_REUSEPORT too, which spreads UDP datagrams) and cannot act as another user. Run it in a network namespace on Linux (see the comment in the program).",
         }
     }
 
