@@ -149,13 +149,14 @@ fn listen_group(plan: &Plan, i: usize) -> Option<usize> {
     options_ok.then_some(len)
 }
 
-fn group(plan: &Plan, i: usize, n: usize) -> String {
+/// `None` where `listen_group` did not find a group there.
+fn group(plan: &Plan, i: usize, n: usize) -> Option<String> {
     let steps = &plan.steps[i..i + n];
     let lines: Vec<String> = steps.iter().map(|s| s.line.to_string()).collect();
     let texts: Vec<String> = steps.iter().map(|s| c_str(&s.text)).collect();
     let (name, v6, udp) = match &steps[0].call {
         Call::Socket { name, v6, udp } => (name, *v6, *udp),
-        _ => unreachable!("listen_group starts at a socket"),
+        _ => return None,
     };
     let opts: Vec<String> = steps
         .iter()
@@ -166,10 +167,14 @@ fn group(plan: &Plan, i: usize, n: usize) -> String {
             _ => None,
         })
         .collect();
-    let bind = if udp { n - 1 } else { n - 2 };
+    let bind = if udp {
+        n.checked_sub(1)?
+    } else {
+        n.checked_sub(2)?
+    };
     let (host, p) = match &steps[bind].call {
         Call::Bind { host, port: p, .. } => (host, port(p)),
-        _ => unreachable!("listen_group checked the bind"),
+        _ => return None,
     };
     let network = match (udp, v6) {
         (false, false) => "\"tcp4\"",
@@ -177,7 +182,7 @@ fn group(plan: &Plan, i: usize, n: usize) -> String {
         (true, false) => "\"udp4\"",
         (true, true) => "\"udp6\"",
     };
-    format!(
+    Some(format!(
         "\t// socket, options, bind{} in one call, the Go way:\n\tr.group([]int{{{}}}, []string{{{}}}, func() []outcome {{\n\t\treturn r.listenConfig({}, {}, {}, {p}{})\n\t}})\n",
         if udp { "" } else { " and listen" },
         lines.join(", "),
@@ -186,7 +191,7 @@ fn group(plan: &Plan, i: usize, n: usize) -> String {
         network,
         c_str(host),
         opts.join("")
-    )
+    ))
 }
 
 fn prediction(p: &Prediction) -> String {
@@ -216,8 +221,9 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
     out.push_str("// runScenario performs the scenario's steps, each the real call.\nfunc runScenario(r *run) {\n");
     let mut i = 0;
     while i < plan.steps.len() {
-        if let Some(n) = listen_group(plan, i) {
-            out.push_str(&group(plan, i, n));
+        if let Some((n, g)) = listen_group(plan, i).and_then(|n| group(plan, i, n).map(|g| (n, g)))
+        {
+            out.push_str(&g);
             i += n;
             continue;
         }
