@@ -125,12 +125,17 @@ class Run {
         peer.close();
       }
     }
-    // 'message' events arrive on the event loop: wait until the count settles (up to 1 s).
+    // 'message' events arrive on the event loop: wait at least 300 ms, then
+    // until the count has settled for 200 ms (up to 2 s in all): a busy
+    // machine delivers late, and a dropped datagram never arrives.
     const total = () => [...this.socks.values()].reduce((n, s) => n + s.got, 0);
-    let last = -1;
-    for (let waited = 0; waited < 1000 && total() !== last; waited += 50) {
-      last = total();
+    await sleep(300);
+    let last = total();
+    for (let waited = 300, still = 0; waited < 2000 && still < 200; waited += 50) {
       await sleep(50);
+      const now = total();
+      still = now === last ? still + 50 : 0;
+      last = now;
     }
     const got = {};
     for (const [name, s] of this.socks) if (s.got > 0) got[name] = s.got;
