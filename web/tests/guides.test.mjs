@@ -50,7 +50,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await first.locator('.errors').innerText(), /Errno 98/);
       await first.locator('a').click();
       await page.waitForSelector('.lesson.guide .prose');
-      assert.equal(new URL(page.url()).hash, '#/guides/address-in-use-after-restart');
+      assert.equal(new URL(page.url()).pathname, '/guides/address-in-use-after-restart/');
       assert.match(await page.title(), /^“Address already in use” right after restarting a server — bindlab guides$/);
       // What the reader sees, per OS and runtime, from the guide's data.
       assert.match(await page.locator('table.messages').innerText(), /OSError: \[Errno 98\] Address already in use/);
@@ -93,7 +93,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The language is remembered for the tab: the next guide opens in Python.
       await page.locator('.pager a[rel=next]').click();
       await page.waitForSelector('.lesson.guide .code-tabs');
-      assert.equal(new URL(page.url()).hash, '#/guides/windows-10048');
+      assert.equal(new URL(page.url()).pathname, '/guides/windows-10048/');
       assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), 'Python');
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
-//! cargo xtask dist      write the complete static site to dist/
+//! cargo xtask dist [--base-url URL]
+//!                       write the complete static site to dist/, every page prerendered
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fuzz;
+mod prerender;
 mod site;
 mod test;
 
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let r = match args.first().map(String::as_str) {
         Some("serve") => site::serve(),
-        Some("dist") => site::dist().map(|_| ()),
+        Some("dist") => prerender::take_base_url(&args[1..]).and_then(|()| site::dist().map(|_| ())),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
