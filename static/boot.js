@@ -51,7 +51,7 @@ function start() {
     .then(async (app) => {
       await app.default({ module_or_path: new URL(`../pkg/${name}_bg.wasm`, import.meta.url) });
       const text = await data;
-      app.run_page(path, text === undefined ? undefined : dataUrl, text);
+      app.run_page(path, dataUrl, text);
     })
     .catch((err) => {
       const el = document.getElementById('fatal');

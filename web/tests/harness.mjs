@@ -89,6 +89,28 @@ export async function openPage(browser, url, opts = {}) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('request', (r) => urls.push(r.url()));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  // Pages are prerendered HTML that the app hydrates: what a test waits for
+  // may be there before the app is, so a wait (and an arrival) also waits
+  // until the app marks the page live (`#app[data-live]`).
+  const live = () => page.waitForFunction(() => !document.querySelector('#app[data-prerendered]:not([data-live])'), null, { timeout: 15000 });
+  const waitForSelector = page.waitForSelector.bind(page);
+  page.waitForSelector = async (selector, options) => {
+    const found = await waitForSelector(selector, options);
+    await live();
+    return found;
+  };
+  const goto = page.goto.bind(page);
+  page.goto = async (to, options) => {
+    const response = await goto(to, options);
+    if (response?.ok()) await live().catch(() => {});
+    return response;
+  };
+  const reload = page.reload.bind(page);
+  page.reload = async (options) => {
+    const response = await reload(options);
+    if (response?.ok()) await live().catch(() => {});
+    return response;
+  };
   await page.goto(url);
   return { page, context, problems, urls };
 }

@@ -58,3 +58,24 @@ pub fn prerender(out: &Path) -> Result {
     }
     crate::run("cargo", &args, &[])
 }
+
+/// The prerenderer's code (feature `ssr`) is outside the workspace's usual
+/// features, so the `clippy` stage checks it too.
+pub fn clippy() -> Result {
+    crate::run(
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "bindlab-app",
+            "--features",
+            "ssr",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )
+}

@@ -36,13 +36,17 @@ use wasm_bindgen::prelude::*;
 ///
 /// A prerendered page (`#app` carries `data-prerendered`) is hydrated: the
 /// app adopts the server's HTML, whose first render it repeats exactly. The
-/// one exception is the sandbox opened at a permalink, which shows another
-/// scenario than the prerendered example: there the app replaces the HTML.
+/// exceptions are the sandbox opened at a permalink, which shows another
+/// scenario than the prerendered example, and a page whose file could not be
+/// fetched: there the app replaces the HTML.
 /// (Widgets start through [`Widget::new`], from `static/bindlab-embed.js`.)
 #[wasm_bindgen]
 pub fn run_page(path: String, data_url: Option<String>, data: Option<String>) {
     install_panic_hook();
     let route = route::Route::from_path(&path);
+    // A page whose file could not be fetched cannot repeat the server's
+    // render (which had it): it is rendered afresh, and says why.
+    let data_missing = data_url.is_some() && data.is_none();
     let preloaded = match (data_url, data) {
         (Some(url), Some(text)) => Some(std::rc::Rc::new(hooks::Preloaded { url, text })),
         _ => None,
@@ -55,7 +59,7 @@ pub fn run_page(path: String, data_url: Option<String>, data: Option<String>) {
         return;
     };
     let at_permalink = route == route::Route::Sandbox && browser::dom::location_hash().len() > 1;
-    let hydrate = root.has_attribute("data-prerendered") && !at_permalink;
+    let hydrate = root.has_attribute("data-prerendered") && !at_permalink && !data_missing;
     let props = root::RootProps { route, preloaded };
     let renderer = yew::Renderer::<root::Root>::with_root_and_props(root.clone(), props);
     if hydrate {

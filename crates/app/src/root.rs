@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::browser::dom::{fragment, location_hash, redirect_old_address};
+use crate::browser::dom::{fragment, location_hash, mark_live, redirect_old_address};
 use crate::hooks::{use_window_event, Preloaded};
 use crate::nav::{Navigated, StoreHandle};
 use crate::route::Route;
@@ -37,7 +37,10 @@ pub fn root(p: &RootProps) -> Html {
     {
         // A glossary term or a rule is the fragment: read once hydrated.
         let route = route.clone();
-        use_effect_with((), move |_| at_fragment(&route));
+        use_effect_with((), move |_| {
+            at_fragment(&route);
+            mark_live();
+        });
     }
     {
         let (route, navigated) = (route.clone(), navigated.clone());

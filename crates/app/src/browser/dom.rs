@@ -101,3 +101,15 @@ pub(crate) fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<web_sys::HtmlSelectElement>()
         .value()
 }
+
+/// `data-live` on `#app` once the app has hydrated (or rendered) the page
+/// and its first effects ran: what a test waits for before it clicks (a
+/// prerendered button does nothing until then).
+pub(crate) fn mark_live() {
+    if let Some(app) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    {
+        let _ = app.set_attribute("data-live", "");
+    }
+}

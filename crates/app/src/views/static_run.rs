@@ -2,8 +2,9 @@
 //! step's outcome on every OS, with the rule and why. It is what a reader
 //! without JavaScript (or a search engine) gets of a lesson's live scenario:
 //! `static/nojs.css`, linked in a `<noscript>`, shows it and hides the live
-//! controls; with JavaScript it stays hidden. Server and browser render it
-//! alike (it depends on the text alone), so hydration finds it.
+//! controls; with JavaScript it is hidden, and gone once the app is live.
+//! Server and browser render it alike (it depends on the text alone), so
+//! hydration finds it.
 
 use bindlab_engine::rules::RuleId;
 use yew::prelude::*;
@@ -18,10 +19,20 @@ pub(crate) struct StaticRunProps {
 
 #[function_component(StaticRun)]
 pub(crate) fn static_run(p: &StaticRunProps) -> Html {
+    // Rendered by the server and by the browser's first render (which
+    // hydrates it); gone once the app is live, where the lab itself shows it.
+    let live = use_state_eq(|| false);
+    {
+        let live = live.clone();
+        use_effect_with((), move |_| live.set(true));
+    }
     let derived = use_memo(p.text.clone(), |text| {
         let oses = Sandbox::new(text.to_string()).oses;
         Derived::new(text, &oses)
     });
+    if *live {
+        return html! {};
+    }
     let Ok(scenario) = &derived.parsed else {
         return html! {};
     };
@@ -40,7 +51,7 @@ pub(crate) fn static_run(p: &StaticRunProps) -> Html {
                 { for derived.reports.iter().filter_map(|r| r.steps.get(i)).map(|rep| {
                     let why = rep.why.as_deref().map(|w| why_text(w, scenario));
                     html! {
-                        <td>
+                        <td data-os={rep.os.display()}>
                             <strong>{ outcome(rep) }</strong>
                             if let Some(rule) = rep.rule {
                                 { " " }<span class="muted small">{ rule_line(rule) }</span>
@@ -58,7 +69,7 @@ pub(crate) fn static_run(p: &StaticRunProps) -> Html {
         <div class="nojs-only static-run">
             <pre class="scenario-text"><code>{ p.text.to_string() }</code></pre>
             <div class="table-wrap">
-                <table class="outcomes static-outcomes">
+                <table class="static-outcomes">
                     <caption>{"What each step does, on each OS"}</caption>
                     <thead><tr>
                         <th scope="col">{"step"}</th>
