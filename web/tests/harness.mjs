@@ -79,6 +79,11 @@ export async function launch() {
   });
 }
 
+/** Waits until the app has taken over the prerendered page (`#app[data-live]`). */
+export function live(page) {
+  return page.waitForFunction(() => !document.querySelector('#app[data-prerendered]:not([data-live])'), null, { timeout: 15000 });
+}
+
 /** A page that records console errors, page errors and every request URL. */
 export async function openPage(browser, url, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
@@ -92,23 +97,22 @@ export async function openPage(browser, url, opts = {}) {
   // Pages are prerendered HTML that the app hydrates: what a test waits for
   // may be there before the app is, so a wait (and an arrival) also waits
   // until the app marks the page live (`#app[data-live]`).
-  const live = () => page.waitForFunction(() => !document.querySelector('#app[data-prerendered]:not([data-live])'), null, { timeout: 15000 });
   const waitForSelector = page.waitForSelector.bind(page);
   page.waitForSelector = async (selector, options) => {
     const found = await waitForSelector(selector, options);
-    await live();
+    await live(page);
     return found;
   };
   const goto = page.goto.bind(page);
   page.goto = async (to, options) => {
     const response = await goto(to, options);
-    if (response?.ok()) await live().catch(() => {});
+    if (response?.ok()) await live(page).catch(() => {});
     return response;
   };
   const reload = page.reload.bind(page);
   page.reload = async (options) => {
     const response = await reload(options);
-    if (response?.ok()) await live().catch(() => {});
+    if (response?.ok()) await live(page).catch(() => {});
     return response;
   };
   await page.goto(url);
