@@ -50,7 +50,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await first.locator('.errors').innerText(), /Errno 98/);
       await first.locator('a').click();
       await page.waitForSelector('.lesson.guide .prose');
-      assert.equal(new URL(page.url()).hash, '#/guides/address-in-use-after-restart');
+      assert.equal(new URL(page.url()).pathname, '/guides/address-in-use-after-restart/');
       assert.match(await page.title(), /^“Address already in use” right after restarting a server — bindlab guides$/);
       // What the reader sees, per OS and runtime, from the guide's data.
       assert.match(await page.locator('table.messages').innerText(), /OSError: \[Errno 98\] Address already in use/);
@@ -61,7 +61,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The engine's answer under the broken scenario: fails on Linux, by its rule.
       const expect = page.locator('.expect').first();
       assert.match(await expect.locator('.truth').first().innerText(), /^Linux: it fails with EADDRINUSE\./);
-      assert.equal(await expect.locator('.truth').first().locator('a.rule-link').getAttribute('href'), '#/rules/linux.bind.in-use');
+      assert.equal(await expect.locator('.truth').first().locator('a.rule-link').getAttribute('href'), 'rules/#linux.bind.in-use');
       assert.match(await expect.locator('.truth').nth(3).innerText(), /^Windows: it succeeds\./);
       // Run the live scenario to the restart's bind: the table shows the error.
       assert.match(await cell(page, 'broken', 13, 'Linux').getAttribute('class'), /\bpending\b/);
@@ -93,7 +93,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The language is remembered for the tab: the next guide opens in Python.
       await page.locator('.pager a[rel=next]').click();
       await page.waitForSelector('.lesson.guide .code-tabs');
-      assert.equal(new URL(page.url()).hash, '#/guides/windows-10048');
+      assert.equal(new URL(page.url()).pathname, '/guides/windows-10048/');
       assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), 'Python');
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
@@ -106,15 +106,15 @@ test('the guides are reached and used by keyboard alone', async () => {
   try {
     await page.waitForSelector('.contents-page');
     // The site's navigation has "Got an error?" on every course page.
-    await tabTo(page, 'nav.site-nav a[href="#/guides"]');
+    await tabTo(page, 'nav.site-nav a[href="guides/"]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.guides-page ul.guides li');
-    // Focus moved to the page's heading.
-    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
-    await tabTo(page, 'ul.guides a[href="#/guides/permission-denied-port-80"]');
+    // A page of its own (a page load): the focus starts at the document's top.
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'BODY');
+    await tabTo(page, 'ul.guides a[href="guides/permission-denied-port-80/"]');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.lesson.guide .expect');
-    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+    await page.waitForSelector('.lesson.guide .expect .truth');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'BODY');
     // Run the scenario to the privileged bind from its answer's button.
     await tabTo(page, '.expect button');
     await page.keyboard.press('Enter');
@@ -135,9 +135,8 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
   try {
     await page.waitForSelector('ul.guides li');
     const hrefs = await page.locator('ul.guides li > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.ok(hrefs.length >= 8, hrefs.join(' '));
-    // The pending UDP guide waits for the UDP engine and is not listed.
-    assert.ok(!hrefs.includes('#/guides/udp-only-one-receiver'));
+    assert.ok(hrefs.length >= 9, hrefs.join(' '));
+    assert.ok(hrefs.includes('guides/udp-only-one-receiver/'), hrefs.join(' '));
     for (const href of hrefs) {
       await page.goto(server.origin + '/' + href);
       await page.waitForSelector('.lesson.guide .code-tabs');
@@ -146,9 +145,54 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
       assert.equal(await page.locator('.expect .truth').count(), 4 * await page.locator('.expect').count(), href);
       assert.equal(await page.locator('.notice.error').count(), 0, href);
     }
-    await page.goto(server.origin + '/#/guides/no-such-guide');
-    await page.waitForSelector('article h1');
-    assert.equal(await page.locator('article h1').innerText(), 'No such guide');
+    assert.deepEqual(problems, []);
+    // An old address of a guide that does not exist lands on a page the host
+    // does not have: its 404.
+    const missing = await page.goto(server.origin + '/guides/no-such-guide/');
+    assert.equal(missing.status(), 404);
+  } finally { await context.close(); }
+});
+
+test('the UDP guide: one receiver gets the unicast datagrams, every member of the group a copy', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/guides/udp-only-one-receiver');
+  try {
+    await page.waitForSelector('.lesson.guide .code-tabs');
+    assert.match(await page.title(), /^Only one of my UDP receivers gets the datagrams — bindlab guides$/);
+    for (const h of ['Why', 'The fix', 'Check it on your machine']) {
+      assert.equal(await page.locator('.prose h2', { hasText: new RegExp(`^${h}$`) }).count(), 1, h);
+    }
+    // The broken scenario's datagrams: Linux's newest socket takes them all,
+    // Windows leaves it undefined; the engine's answer, with its rule.
+    // FreeBSD refuses the second receiver's bind: a failure, marked as one.
+    const refused = page.locator('.expect').first().locator('.truth').nth(1);
+    assert.match(await refused.innerText(), /^FreeBSD: it fails with EADDRINUSE\./);
+    assert.match(await refused.getAttribute('class'), /\bfails\b/);
+    const unicast = page.locator('.expect').nth(1);
+    assert.match(await unicast.locator('h3').innerText(), /line 14: datagram 192\.168\.0\.1:5000 x4/);
+    assert.match(await unicast.locator('.truth').first().innerText(), /^Linux: r3 takes it\./);
+    assert.equal(await unicast.locator('.truth').first().locator('a.rule-link').getAttribute('href'), 'rules/#linux.udp.deliver.newest');
+    assert.match(await unicast.locator('.truth').nth(3).innerText(), /^Windows: the OS picks among several sockets/);
+    await unicast.getByRole('button', { name: 'Run the scenario to line 14' }).click();
+    await cell(page, 'broken', 14, 'Linux').locator('summary').waitFor();
+    assert.match(await cell(page, 'broken', 14, 'Linux').innerText(), /r3×4/);
+    assert.match(await cell(page, 'broken', 10, 'FreeBSD').innerText(), /EADDRINUSE/);
+    // The fix: every receiver joined the group and each gets a copy, on all four.
+    const fixed = page.locator('.expect').nth(4);
+    assert.match(await fixed.locator('h3').innerText(), /line 20: datagram 239\.1\.2\.3:5000 x2/);
+    await fixed.getByRole('button', { name: 'Run the scenario to line 20' }).click();
+    await cell(page, 'fixed', 20, 'Linux').locator('summary').waitFor();
+    for (const os of ['Linux', 'FreeBSD', 'macOS', 'Windows']) {
+      const text = await cell(page, 'fixed', 20, os).innerText();
+      for (const r of ['r1', 'r2', 'r3']) assert.match(text, new RegExp(`${r}×2`), `${os}: ${text}`);
+      const truth = fixed.locator('.truth', { hasText: new RegExp(`^${os}:`) });
+      assert.match(await truth.innerText(), /several sockets each receive a copy/);
+      // Copies to every member are no failure: not marked as one.
+      assert.doesNotMatch(await truth.getAttribute('class'), /\bfails\b/);
+    }
+    // The fix in code joins the group.
+    const code = page.locator('.code-tabs').first();
+    await code.getByRole('button', { name: 'C', exact: true }).click();
+    assert.match(await code.locator('pre').innerText(), /IP_ADD_MEMBERSHIP/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -138,7 +138,8 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         out.join("content/glossary.md"),
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
-    Ok(())
+    // Every page as HTML before any wasm runs (xtask/src/prerender.rs).
+    crate::prerender::prerender(out)
 }
 
 /// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
@@ -343,6 +344,11 @@ fn respond(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let rel = path.trim_start_matches('/');
     let mut file = dir.join(if rel.is_empty() { "index.html" } else { rel });
     if file.is_dir() {
+        if !path.ends_with('/') {
+            // As static hosts do: a page's links are relative to its directory.
+            let mut out = stream;
+            return write!(out, "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
         file = file.join("index.html");
     }
     let safe = !rel.split('/').any(|c| c == "..");

@@ -24,7 +24,7 @@ pub const STAGES: &[Stage] = &[
     ("fmt", "cargo fmt --check", fmt, true),
     (
         "clippy",
-        "cargo clippy --workspace --all-targets -- -D warnings",
+        "cargo clippy --workspace --all-targets -- -D warnings, and the app's prerenderer (feature ssr)",
         clippy,
         true,
     ),
@@ -152,7 +152,8 @@ fn clippy() -> Result {
             "warnings",
         ],
         &[],
-    )
+    )?;
+    crate::prerender::clippy()
 }
 
 /// The workspace checked with the toolchain its `rust-version` names, in a

@@ -86,6 +86,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
                     <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
+                    <crate::views::StaticRun text={AttrValue::from(text.clone())} />
                 </section>
             }
         }

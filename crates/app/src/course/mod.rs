@@ -29,7 +29,7 @@ mod rules;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::browser::dom::{focus_main_heading, set_fragment};
+use crate::browser::dom::{focus_main_heading, go_to};
 use crate::hooks::use_window_event;
 use crate::nav::{use_store, SiteNav};
 use crate::route::{chapter, Route, CONTENTS};
@@ -48,7 +48,7 @@ fn focus_heading(navigated: bool) {
 }
 
 fn navigate(route: &Route) {
-    set_fragment(&route.href());
+    go_to(&route.href());
 }
 
 /// The course's keyboard shortcuts, on `route`.

@@ -88,7 +88,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
             </div>
             <nav class="rule-groups" aria-label="Rules by OS">
                 { for groups.iter().map(|(key, label, in_group)| html! {
-                    <a href={format!("#/rules/{key}")} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
+                    <a href={crate::route::Route::Rules(Some(key.to_string())).href()} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
                 }) }
             </nav>
             { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {

@@ -104,6 +104,7 @@ pub(crate) fn sandbox_page() -> Html {
                     <h2 id="h-run">{"Run it"}</h2>
                     <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export()} />
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
+                    <crate::views::StaticRun text={AttrValue::from(state.text.clone())} />
                     if derived.parsed.is_ok() {
                         <OsTable derived={derived.clone()} step={sb.step} on_goto={sb.on_goto.clone()} />
                     } else {

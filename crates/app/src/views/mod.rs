@@ -6,6 +6,7 @@ mod editor;
 pub(crate) mod host_view;
 mod os_picker;
 pub(crate) mod os_table;
+mod static_run;
 mod stepper;
 
 pub(crate) use code_panel::CodePanel;
@@ -13,4 +14,5 @@ pub(crate) use editor::Editor;
 pub(crate) use host_view::HostView;
 pub(crate) use os_picker::OsPicker;
 pub(crate) use os_table::OsTable;
+pub(crate) use static_run::StaticRun;
 pub(crate) use stepper::Stepper;
