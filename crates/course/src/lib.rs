@@ -38,6 +38,7 @@
 pub mod goal;
 pub mod predict;
 pub mod progress;
+pub mod runtimes;
 
 use std::fmt;
 
