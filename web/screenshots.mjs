@@ -1,4 +1,4 @@
-// `cargo xtask screenshots`: the sandbox, one chapter and a widget, at
+// `cargo xtask screenshots`: the sandbox, one chapter, one guide and a widget, at
 // 1400×900 and 390×844, light and dark, as PNGs in web/screenshots/ — so a
 // reviewer sees the pages without running them. Full-page shots of the
 // built dist/ in Debian's Chromium.
@@ -31,6 +31,14 @@ const PAGES = {
       for (const g of await p.locator('fieldset').all()) await g.locator('input').first().check();
       await p.getByRole('button', { name: 'Check my prediction' }).click();
       await p.locator('.truths').waitFor();
+    },
+  },
+  // A guide: the restart error, its live scenario run to the failing bind.
+  guide: {
+    url: '/#/guides/address-in-use-after-restart',
+    async prepare(page) {
+      await page.waitForSelector('.lesson.guide .prose');
+      await page.locator('.expect').first().getByRole('button', { name: /Run the scenario to line/ }).click();
     },
   },
   // The article with three widgets, the first stepped to its end.

@@ -7,6 +7,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use bindlab_course::guide::parse_guide;
 use bindlab_course::{parse_lesson, Block, Lesson};
 
 fn read(path: &Path) -> Lesson {
@@ -22,17 +23,68 @@ fn read(path: &Path) -> Lesson {
     })
 }
 
-fn main() {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
-    let dir = content.join("lessons");
+/// The `.md` files of `dir`, sorted by name.
+fn md_files(dir: &Path) -> Vec<std::path::PathBuf> {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("content/lessons")
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
+    files
+}
+
+/// The guides' index (content/guides/*.md, pending ones left out) and the
+/// index page's text (content/guides.md).
+fn guides(content: &Path, out: &mut String) {
+    out.push_str("/// The guides, in order (generated from content/guides; pending ones left out).\npub const GUIDES: &[GuideEntry] = &[\n");
+    for f in md_files(&content.join("guides")) {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let text = std::fs::read_to_string(&f).unwrap();
+        let g = parse_guide(&text).unwrap_or_else(|errs| {
+            let list: Vec<String> = errs
+                .iter()
+                .map(|e| format!("{}:{e}", f.display()))
+                .collect();
+            panic!("the guides have problems:\n{}", list.join("\n"))
+        });
+        if g.pending.is_some() {
+            continue;
+        }
+        writeln!(
+            out,
+            "    GuideEntry {{ id: {:?}, title: {:?}, summary: {:?}, errors: {:?}, file: {:?} }},",
+            g.id,
+            g.title,
+            g.summary,
+            g.errors,
+            f.file_name().unwrap().to_string_lossy(),
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let index = read(&content.join("guides.md"));
+    let intro: String = index
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// The guides' index title (content/guides.md).\npub const GUIDES_TITLE: &str = {:?};\n/// Its introduction, Markdown.\npub const GUIDES_INTRO: &str = {:?};",
+        index.title, intro
+    )
+    .unwrap();
+}
+
+fn main() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let files = md_files(&content.join("lessons"));
 
     let mut out = String::from(
         "/// The chapters, in order (generated from content/lessons).\npub const CONTENTS: &[Chapter] = &[\n",
@@ -70,6 +122,23 @@ fn main() {
         out,
         "/// The course's title (content/course.md).\npub const COURSE_TITLE: &str = {:?};\n/// Its introduction, Markdown (content/course.md).\npub const COURSE_INTRO: &str = {:?};",
         course.title, intro
+    )
+    .unwrap();
+
+    guides(&content, &mut out);
+    let paste = read(&content.join("paste.md"));
+    let intro: String = paste
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// The paste page's title (content/paste.md).\npub const PASTE_TITLE: &str = {:?};\n/// Its introduction, Markdown.\npub const PASTE_INTRO: &str = {:?};",
+        paste.title, intro
     )
     .unwrap();
 

@@ -2,7 +2,7 @@
 // (`cargo xtask smoke`, part of `cargo xtask test`). Yew checks some rules
 // only in debug builds, by panicking — hooks called conditionally, for one —
 // so what a newcomer does first runs here too: typing a line that does not
-// parse, fixing it, stepping, the GUI buttons, the course, a widget.
+// parse, fixing it, stepping, the GUI buttons (UDP's too), the course, a widget.
 // BINDLAB_DIST points the harness at target/site.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +34,33 @@ async function healthy(page, problems) {
   assert.deepEqual(problems, []);
   if (await page.locator('#fatal').count()) assert.equal(await page.locator('#fatal').isHidden(), true, await page.locator('#fatal').innerText());
 }
+
+test('dev build: UDP with the buttons (socket, join, datagrams), stepped, and a broken join, never panics', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#v1/linux,windows/0/b3MgbGludXgK');
+  try {
+    await ready(page);
+    await page.click('button:text-is("socket A udp")');
+    await page.click('button:text-is("bind")');
+    await page.click('button:text-is("join A")');
+    await page.selectOption('select[aria-label="Datagram destination address"]', '239.1.2.3');
+    await page.click('button:text-is("send datagrams")');
+    await page.click('button:text-is("socket B udp6")');
+    await page.fill('input[aria-label="Multicast group"]', 'nonsense');
+    await page.click('button:text-is("join B")');
+    await until(page.locator('#group-error:has-text("not a multicast group")'), problems);
+    await page.click('text=Run all');
+    // Back to the datagram step: its copy is drawn under A.
+    await page.locator('table.outcomes tbody tr', { hasText: 'datagram 239.1.2.3' }).locator('button').first().click();
+    await until(page.locator('svg.diagram .flow.dgram'), problems);
+    // A datagram step with a typo, then fixed.
+    const good = await page.inputValue('#scenario-text');
+    await page.fill('#scenario-text', good + 'datagram 0.0.0.0:0 x0\n');
+    await until(page.locator('#scenario-problems li'), problems);
+    await page.fill('#scenario-text', good);
+    await until(page.locator('.outcomes'), problems);
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
 
 test('dev build: a typo, its fix, stepping and the buttons never panic', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/');

@@ -16,7 +16,7 @@ after(async () => {
 });
 
 const CHAPTERS = ['five-tuple', 'wildcard', 'reuseaddr-bsd', 'time-wait', 'linux-both', 'reuseport', 'windows',
-  'client-routing', 'client-side', 'dual-stack', 'cheat-sheet'];
+  'client-routing', 'client-side', 'dual-stack', 'cheat-sheet', 'udp'];
 
 async function chapter(page, id) {
   await page.goto(`${server.origin}/#/learn/${id}`);
@@ -376,7 +376,12 @@ test('the cheat sheet is computed by the engine and each cell links to its rule'
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/cheat-sheet');
   try {
     await page.waitForSelector('.cheatsheet table');
-    assert.equal(await page.locator('.cheatsheet table').count(), 5);
+    assert.equal(await page.locator('.cheatsheet table').count(), 7);
+    // The UDP rows: where both bound, the cell says who received the datagrams.
+    const udp = page.locator('.cheatsheet table').nth(5);
+    assert.match(await udp.locator('caption').innerText(), /who then receives the datagrams — UDP: two receivers on 192\.168\.0\.1/);
+    const udpCells = await udp.locator('tr', { hasText: 'SO_REUSEADDR on both' }).locator('td').allInnerTexts();
+    assert.deepEqual(udpCells.slice(0, 4).map((c) => c.trim()), ['ok → second×4', 'EADDRINUSE', 'EADDRINUSE', 'ok → first or second? ×4']);
     const row = page.locator('.cheatsheet table').nth(1).locator('tr', { hasText: 'SO_REUSEADDR on both' });
     const cells = await row.locator('td').allInnerTexts();
     // Same address, the first listening, SO_REUSEADDR on both (os-rules.md:

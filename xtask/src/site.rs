@@ -132,6 +132,7 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         &root().join("content/lessons"),
         &out.join("content/lessons"),
     )?;
+    copy_dir(&root().join("content/guides"), &out.join("content/guides"))?;
     std::fs::copy(
         root().join("content/glossary.md"),
         out.join("content/glossary.md"),

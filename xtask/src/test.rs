@@ -55,13 +55,13 @@ pub const STAGES: &[Stage] = &[
     ("corpus", "bindlab check over the corpus", corpus, true),
     (
         "lessons",
-        "bindlab lessons check over the course content",
+        "bindlab lessons check over the course, bindlab guides check over the guides",
         lessons,
         true,
     ),
     (
         "kernel",
-        "as root: corpus, kernel-diff, exported programs, cheat sheet and course on the Linux kernel",
+        "as root: corpus, kernel-diff, exported programs, cheat sheet, course and guides on the Linux kernel",
         kernel,
         true,
     ),
@@ -249,7 +249,8 @@ fn lesson_dir() -> String {
 }
 
 /// `bindlab lessons check` over the course, writing its scenarios, challenge
-/// starts, solutions and wrong attempts to `lesson_dir()`.
+/// starts, solutions and wrong attempts to `lesson_dir()`; `bindlab guides
+/// check` over the guides, writing their Linux scenarios beside them.
 fn lessons() -> Result {
     let bindlab = bindlab()?;
     let lessons = scenario_files_ext(&root().join("content/lessons"), "md");
@@ -261,6 +262,18 @@ fn lessons() -> Result {
         &[
             &["lessons", "check"],
             lesson_args.as_slice(),
+            &["--scenarios", &dir],
+        ]
+        .concat(),
+        &[],
+    )?;
+    let guides = scenario_files_ext(&root().join("content/guides"), "md");
+    let guide_args: Vec<&str> = guides.iter().map(String::as_str).collect();
+    run(
+        &bindlab,
+        &[
+            &["guides", "check"],
+            guide_args.as_slice(),
             &["--scenarios", &dir],
         ]
         .concat(),
@@ -287,6 +300,7 @@ fn kernel() -> Result {
         .to_string_lossy()
         .into_owned();
     run(&diff, &["--count", "1000"], &[])?;
+    run(&diff, &["--count", "1000", "--udp"], &[])?;
     exported_programs(&bindlab, &linux)?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
     let sheet = root().join("target/cheatsheet");
@@ -302,7 +316,7 @@ fn kernel() -> Result {
         .collect();
     let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
     run(&bindlab, &[&["verify"], rows.as_slice()].concat(), &[])?;
-    println!("\n== the course's Linux scenarios and solutions on the kernel");
+    println!("\n== the course's and the guides' Linux scenarios and solutions on the kernel");
     if !LESSONS_WRITTEN.load(Ordering::Relaxed) {
         // Run without the `lessons` stage: write them now, not stale ones.
         lessons()?;

@@ -132,34 +132,10 @@ fn the_hooks_check_reads_every_component() {
     );
 }
 
-/// The engine's `Socket` fields that are still `pub` today; the engine's
-/// host is being split with private `Socket` fields and one place that
-/// changes a socket's state (issue #13, item 3).
-const PUB_SOCKET_FIELDS: &[&str] = &[
-    "id",
-    "label",
-    "named",
-    "proto",
-    "user",
-    "uid",
-    "opts",
-    "bind_opts",
-    "state",
-    "local",
-    "remote",
-    "connect_bound",
-    "port_locked",
-    "sockname_port",
-    "tried_v4_mapped",
-    "bound_seq",
-    "listen_seq",
-    "peer",
-    "peer_closed",
-    "queued_on",
-    "queue",
-    "child",
-    "from_exclusive",
-];
+/// The engine's `Socket` fields that may be `pub`: none. The host owns a
+/// socket's state (`crates/engine/src/host/socket.rs`: private fields,
+/// accessors, and the methods through which every change goes).
+const PUB_SOCKET_FIELDS: &[&str] = &[];
 
 #[test]
 fn the_engines_socket_has_no_pub_field() {
@@ -180,8 +156,13 @@ fn the_engines_socket_has_no_pub_field() {
             if t == "}" {
                 break;
             }
-            let Some(rest) = t.strip_prefix("pub ") else {
+            // `pub`, `pub(crate)`, `pub(super)`, `pub(in …)`: all of them.
+            let Some(rest) = t.strip_prefix("pub") else {
                 continue;
+            };
+            let rest = match rest.strip_prefix('(') {
+                Some(r) => r.split_once(')').map_or("", |(_, r)| r),
+                None => rest,
             };
             let name = rest.split(':').next().unwrap_or("").trim();
             seen.insert(name.to_string());
@@ -203,6 +184,33 @@ fn the_engines_socket_has_no_pub_field() {
         .map(|f| format!("Socket::{f}"))
         .collect();
     report("pub fields on the engine's Socket", problems, stale);
+}
+
+/// The host looks up and applies: no file under `crates/engine/src/host/`
+/// names a rule or builds a decision of its own (`Decision::fail`
+/// passing on an OS module's route is applying it).
+#[test]
+fn the_host_decides_nothing() {
+    let files = rust_files("crates/engine/src/host");
+    assert!(
+        files.len() >= 5,
+        "crates/engine/src/host/ has only {} files",
+        files.len()
+    );
+    let mut problems = Vec::new();
+    for f in &files {
+        for (i, line) in read(f).lines().enumerate() {
+            for bad in ["RuleId", "fail_with(", "ok_with("] {
+                if line.contains(bad) {
+                    problems.push(format!(
+                        "{f}:{}: `{bad}` in the host: decide it in crates/engine/src/os/",
+                        i + 1
+                    ));
+                }
+            }
+        }
+    }
+    report("decisions in the host", problems, Vec::new());
 }
 
 /// Where a rule id may be written: the OS modules decide, the catalogue

@@ -98,6 +98,7 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             <a class="brand" href="#/learn">{"bindlab"}</a>
             { link(Route::Sandbox, "Sandbox") }
             { link(Route::Contents, "Course") }
+            { link(Route::Guides(None), "Got an error?") }
             { link(Route::Glossary(None), "Glossary") }
             { link(Route::Rules(None), "Rules") }
             if let Some((n, c)) = cont {

@@ -1,5 +1,5 @@
-//! Where the reader is: the address's fragment. `#/learn/...`, `#/glossary`
-//! and `#/rules` are the course's pages; anything else is the sandbox (whose
+//! Where the reader is: the address's fragment. `#/learn/...`, `#/guides/...`,
+//! `#/glossary` and `#/rules` are the course's pages; anything else is the sandbox (whose
 //! fragment is a `#v1/...` permalink, or nothing).
 
 /// One chapter of the course (generated from `content/lessons` by build.rs).
@@ -15,7 +15,24 @@ pub struct Chapter {
     pub predictions: usize,
 }
 
+/// One guide: a page per symptom (generated from `content/guides` by build.rs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuideEntry {
+    pub id: &'static str,
+    /// The symptom, as a reader would search for it.
+    pub title: &'static str,
+    pub summary: &'static str,
+    /// The messages the reader may have seen, short.
+    pub errors: &'static str,
+    /// The guide's file under `content/guides/`.
+    pub file: &'static str,
+}
+
 include!(concat!(env!("OUT_DIR"), "/contents.rs"));
+
+pub fn guide(id: &str) -> Option<&'static GuideEntry> {
+    GUIDES.iter().find(|g| g.id == id)
+}
 
 pub fn chapter(id: &str) -> Option<(usize, &'static Chapter)> {
     CONTENTS.iter().enumerate().find(|(_, c)| c.id == id)
@@ -34,6 +51,10 @@ pub enum Route {
     Glossary(Option<String>),
     /// The rule catalogue, optionally at one rule.
     Rules(Option<String>),
+    /// "Got an error?": the guides' index, or one guide.
+    Guides(Option<String>),
+    /// "Paste a socket table": a host's sockets read in the page.
+    Paste,
 }
 
 impl Route {
@@ -51,6 +72,8 @@ impl Route {
             "learn" => tail.map_or(Route::Contents, Route::Lesson),
             "glossary" => Route::Glossary(tail),
             "rules" => Route::Rules(tail),
+            "guides" => Route::Guides(tail),
+            "paste" => Route::Paste,
             _ => Route::Contents,
         }
     }
@@ -64,6 +87,9 @@ impl Route {
             Route::Glossary(Some(t)) => format!("#/glossary/{t}"),
             Route::Rules(None) => "#/rules".into(),
             Route::Rules(Some(r)) => format!("#/rules/{r}"),
+            Route::Guides(None) => "#/guides".into(),
+            Route::Guides(Some(g)) => format!("#/guides/{g}"),
+            Route::Paste => "#/paste".into(),
         }
     }
 }
@@ -80,6 +106,9 @@ mod tests {
             Route::Glossary(None),
             Route::Glossary(Some("time-wait".into())),
             Route::Rules(Some("linux.bind.conflict".into())),
+            Route::Guides(None),
+            Route::Guides(Some("address-in-use-after-restart".into())),
+            Route::Paste,
         ] {
             assert_eq!(Route::from_hash(&r.href()), r);
         }
@@ -92,5 +121,14 @@ mod tests {
     fn the_contents_come_from_the_lessons() {
         assert!(CONTENTS.len() >= 3);
         assert_eq!(CONTENTS[0].id, "five-tuple");
+    }
+
+    #[test]
+    fn the_guides_come_from_content_guides() {
+        assert!(GUIDES.len() >= 8, "{} guides", GUIDES.len());
+        assert!(guide("address-in-use-after-restart").is_some());
+        for g in GUIDES {
+            assert!(!g.errors.is_empty() && !g.summary.is_empty(), "{}", g.id);
+        }
     }
 }

@@ -23,8 +23,14 @@ usage:
                                                the OS × option matrix, computed by the engine
   bindlab lessons check FILE... [--scenarios DIR]
                                                check course lessons against the engine; write their scenarios
+  bindlab guides check FILE... [--scenarios DIR]
+                                               check the guides (one per symptom) against the engine;
+                                               write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab doctor [PORT] [--bind ADDR:PORT] [--scenario]
+                                               (Linux) this host's sockets on PORT, and whether a bind of
+                                               ADDR:PORT would work with each option set, and why
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
@@ -59,8 +65,17 @@ pub enum Command {
         files: Vec<String>,
         scenarios: Option<String>,
     },
+    GuidesCheck {
+        files: Vec<String>,
+        scenarios: Option<String>,
+    },
     Fmt {
         file: String,
+    },
+    Doctor {
+        port: Option<u16>,
+        bind: Option<std::net::SocketAddr>,
+        scenario: bool,
     },
     Rules {
         id: Option<String>,
@@ -237,13 +252,13 @@ pub fn parse(args: &[String]) -> Result<Command> {
             }
             Ok(Command::Cheatsheet { rules, scenarios })
         }
-        "lessons" => {
+        kind @ ("lessons" | "guides") => {
             match args.next() {
                 Some(Arg::Pos(sub)) if sub == "check" => {}
                 _ => {
-                    return Err(Error::usage(
-                        "usage: bindlab lessons check FILE... [--scenarios DIR]",
-                    ))
+                    return Err(Error::usage(format!(
+                        "usage: bindlab {kind} check FILE... [--scenarios DIR]"
+                    )))
                 }
             }
             let (mut files, mut scenarios) = (Vec::new(), None);
@@ -257,9 +272,51 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 }
             }
             if files.is_empty() {
-                return Err(Error::usage("lessons check needs one or more FILEs"));
+                return Err(Error::usage(format!(
+                    "{kind} check needs one or more FILEs"
+                )));
             }
-            Ok(Command::LessonsCheck { files, scenarios })
+            Ok(if kind == "guides" {
+                Command::GuidesCheck { files, scenarios }
+            } else {
+                Command::LessonsCheck { files, scenarios }
+            })
+        }
+        "doctor" => {
+            let (mut port, mut bind, mut scenario) = (None, None, false);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--bind" => {
+                        let v = args.value(&o, v, "an address and port, e.g. 0.0.0.0:8080")?;
+                        let addr: std::net::SocketAddr = v.parse().map_err(|_| {
+                            Error::usage(format!(
+                                "--bind: `{v}` is not ADDR:PORT (0.0.0.0:8080, [::]:8080)"
+                            ))
+                        })?;
+                        bind = Some(addr);
+                    }
+                    Arg::Opt(o, None) if o == "--scenario" => scenario = true,
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(p) if port.is_none() => {
+                        port = Some(p.parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| {
+                            Error::usage(format!("`{p}` is not a port (1 to 65535)"))
+                        })?)
+                    }
+                    Arg::Pos(p) => return Err(Error::usage(format!("unexpected `{p}`"))),
+                }
+            }
+            if let (Some(p), Some(b)) = (port, bind) {
+                if p != b.port() {
+                    return Err(Error::usage(format!(
+                        "PORT {p} and --bind {b} name different ports"
+                    )));
+                }
+            }
+            Ok(Command::Doctor {
+                port,
+                bind,
+                scenario,
+            })
         }
         "fmt" => {
             let mut files = Vec::new();

@@ -74,6 +74,14 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::LessonsCheck { files, scenarios } => {
             cmd::lessons::run(out, &files, scenarios.as_deref())
         }
+        Command::GuidesCheck { files, scenarios } => {
+            cmd::guides::run(out, &files, scenarios.as_deref())
+        }
+        Command::Doctor {
+            port,
+            bind,
+            scenario,
+        } => cmd::doctor::run(out, port, bind, scenario),
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
     }

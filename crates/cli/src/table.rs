@@ -140,11 +140,11 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
 /// The cheat sheet: one block per situation, one line per options, one
 /// column per OS ("—" where the OS lacks an option).
 pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> String {
-    let mut out = String::from("What the second bind() returns (computed by the engine; `bindlab cheatsheet --scenarios DIR` writes each row's scenario)\n");
+    let mut out = String::from("What the second bind() returns, and in the UDP rows who then receives the datagrams (computed by the engine; `bindlab cheatsheet --scenarios DIR` writes each row's scenario)\n");
     let cell = |c: &bindlab_engine::cheatsheet::Cell| match (c.result_name(), c.rule) {
         (None, _) => "—".to_string(),
-        (Some(r), Some(rule)) if rules => format!("{r} ({rule})"),
-        (Some(r), _) => r.to_string(),
+        (Some(_), Some(rule)) if rules => format!("{} ({rule})", c.summary),
+        (Some(_), _) => c.summary.clone(),
     };
     let w0 = rows
         .iter()

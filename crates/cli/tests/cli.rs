@@ -228,11 +228,25 @@ fn cheatsheet_is_computed_and_writes_its_scenarios() {
             && row.contains("ok (bsd.bind.new-socket-flag)"),
         "{row}"
     );
+    // A UDP row: who receives the datagrams once both bound.
+    let udp = out
+        .split("UDP: two receivers on 192.168.0.1")
+        .nth(1)
+        .and_then(|b| {
+            b.lines()
+                .find(|l| l.trim_start().starts_with("SO_REUSEADDR on both"))
+        })
+        .unwrap();
+    assert!(
+        udp.contains("ok → second×4 (linux.udp.deliver.newest)")
+            && udp.contains("EADDRINUSE (bsd.bind.exact-duplicate)"),
+        "{udp}"
+    );
     let dir = std::env::temp_dir().join(format!("bindlab-cheatsheet-{}", std::process::id()));
     let (code, out, _) = bindlab(&["cheatsheet", "--scenarios", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     let n = std::fs::read_dir(&dir).unwrap().count();
-    assert_eq!(n, 25);
+    assert_eq!(n, 35);
     let (code, out, _) = bindlab(&["check", dir.join("01-linux.bindlab").to_str().unwrap()]);
     assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
 }
@@ -386,6 +400,7 @@ fn every_command_exits_0_quietly_into_a_closed_pipe() {
         vec!["rules"],
         vec!["rules", "linux.listen.recheck"],
         vec!["lessons", "check", lessons],
+        vec!["guides", "check", GUIDE],
         vec!["help"],
     ];
     if is_root() {
@@ -438,6 +453,14 @@ fn a_missing_option_value_is_an_error() {
             vec!["lessons", "check"],
             "bindlab: lessons check needs one or more FILEs",
         ),
+        (
+            vec!["guides", "check"],
+            "bindlab: guides check needs one or more FILEs",
+        ),
+        (
+            vec!["guides"],
+            "bindlab: usage: bindlab guides check FILE...",
+        ),
     ] {
         let (code, out, err) = bindlab(&args);
         assert_eq!(code, 2, "{args:?}: {out}");
@@ -486,4 +509,83 @@ fn a_write_error_is_reported() {
     let (code, _, err) = bindlab(&["lessons", "check", lesson, "--scenarios", "/dev/full/x"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("bindlab: cannot create /dev/full/x"), "{err}");
+}
+
+const GUIDE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../content/guides/01-address-in-use-after-restart.md"
+);
+
+#[test]
+fn guides_check_prints_what_it_checked_and_writes_the_linux_scenarios() {
+    let dir = std::env::temp_dir().join(format!("bindlab-guides-{}", std::process::id()));
+    let (code, out, err) = bindlab(&[
+        "guides",
+        "check",
+        GUIDE,
+        "--scenarios",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("1 passed, 0 failed, 0 pending; 3 scenarios, "),
+        "{out}"
+    );
+    assert!(err.contains("wrote 3 Linux scenarios"), "{err}");
+    let broken = std::fs::read_to_string(
+        dir.join("guide-address-in-use-after-restart-broken-linux.bindlab"),
+    )
+    .unwrap();
+    assert!(broken.contains("bind new 0.0.0.0:8080"), "{broken}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_guide_that_says_what_the_engine_does_not_fails_at_its_line() {
+    let text = std::fs::read_to_string(GUIDE).unwrap();
+    let wrong = text.replacen(
+        "windows: ok [windows.bind.connections-ignored]",
+        "windows: WSAEADDRINUSE",
+        1,
+    );
+    assert_ne!(wrong, text);
+    let f = file("wrong-guide.md", &wrong);
+    let (code, out, err) = bindlab(&["guides", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("0 passed, 1 failed"), "{out}");
+    assert!(
+        err.contains("the guide says line 13 of `broken` gives `WSAEADDRINUSE` on Windows; the engine says `ok` [windows.bind.connections-ignored]"),
+        "{err}"
+    );
+    // A pending guide is reported and skipped.
+    let pending = text.replacen("errors:", "pending: waits for something\nerrors:", 1);
+    let f = file("pending-guide.md", &pending);
+    let (code, out, err) = bindlab(&["guides", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("0 passed, 0 failed, 1 pending"), "{out}");
+    assert!(err.contains("is pending (waits for something)"), "{err}");
+}
+
+#[test]
+fn doctor_refuses_what_is_not_a_port_or_an_address() {
+    for (args, message) in [
+        (
+            vec!["doctor", "0"],
+            "bindlab: `0` is not a port (1 to 65535)",
+        ),
+        (vec!["doctor", "http"], "bindlab: `http` is not a port"),
+        (
+            vec!["doctor", "--bind", "localhost"],
+            "bindlab: --bind: `localhost` is not ADDR:PORT",
+        ),
+        (
+            vec!["doctor", "80", "--bind", "0.0.0.0:81"],
+            "bindlab: PORT 80 and --bind 0.0.0.0:81 name different ports",
+        ),
+        (vec!["doctor", "--bind"], "bindlab: --bind needs a value"),
+    ] {
+        let (code, out, err) = bindlab(&args);
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
 }

@@ -10,6 +10,8 @@
 //! step "bind B 127.0.0.1:80" => ok   that step (as printed) gives that result
 //! step "bind T 127.0.0.1:80" => any  that step is still there, whatever it gives
 //! connected 127.0.0.1:5555 >= 2      connected sockets with that local address
+//! datagram 239.1.2.3:5353 -> A       a new datagram surely reaches `A` (alone, or a copy)
+//! datagram 127.0.0.1:5353 !-> B      a new datagram can never reach `B`
 //! forbid wait                        no step of that kind (e.g. no waiting it out)
 //! ```
 
@@ -17,7 +19,7 @@ use std::net::IpAddr;
 
 use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, State};
-use bindlab_engine::os::Route;
+use bindlab_engine::os::{Delivery, Route};
 use bindlab_engine::print::step_text;
 use bindlab_engine::{host_after, parse, run, Os, Outcome};
 
@@ -73,6 +75,12 @@ pub fn describe(req: &str) -> String {
             how_many(cmp, n, "socket is", "sockets are")
         ),
         ["forbid", kw] => format!("No `{kw}` step."),
+        ["datagram", ep, "->", name] => {
+            format!("A new datagram to {ep} is sure to reach {name}.")
+        }
+        ["datagram", ep, "!->", name] => {
+            format!("A new datagram to {ep} can never reach {name}.")
+        }
         ["step", ..] => match req["step".len()..].trim().rsplit_once("=>") {
             Some((text, result)) => {
                 let text = text.trim().trim_matches('"');
@@ -125,13 +133,13 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let names: Vec<&str> = if *kind == "listening" {
                     host.listeners(ep.port)
                         .into_iter()
-                        .filter(|s| s.local == Some(ep))
-                        .map(|s| s.label.as_str())
+                        .filter(|s| s.local() == Some(ep))
+                        .map(|s| s.label())
                         .collect()
                 } else {
                     host.sockets()
-                        .filter(|s| s.state == State::Connected && s.local == Some(ep))
-                        .map(|s| s.label.as_str())
+                        .filter(|s| s.state() == State::Connected && s.local() == Some(ep))
+                        .map(|s| s.label())
                         .collect()
                 };
                 let ok = match *cmp {
@@ -159,19 +167,19 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let route = os.rules().route(&host, src, ep);
                 let (takers, undefined): (Vec<String>, bool) = match &route {
                     Route::To { listener, .. } => {
-                        (vec![host.socket(*listener).label.clone()], false)
+                        (vec![host.socket(*listener).label().to_string()], false)
                     }
                     Route::Group { members, .. } => (
                         members
                             .iter()
-                            .map(|m| host.socket(*m).label.clone())
+                            .map(|m| host.socket(*m).label().to_string())
                             .collect(),
                         false,
                     ),
                     Route::Undefined { candidates, .. } => (
                         candidates
                             .iter()
-                            .map(|m| host.socket(*m).label.clone())
+                            .map(|m| host.socket(*m).label().to_string())
                             .collect(),
                         true,
                     ),
@@ -198,6 +206,49 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     can_reach && takers.len() == 1
                 } else {
                     !can_reach
+                };
+                (ok, shown)
+            }
+            ["datagram", ep, arrow @ ("->" | "!->"), name] => {
+                let ep = endpoint(ep)?;
+                // As the host delivers it: a v4-mapped address is its IPv4 form.
+                let ep = SockAddr::new(bindlab_engine::addr::unmap(ep.ip), ep.port);
+                let src = SockAddr::new("203.0.113.200".parse().map_err(|_| "literal")?, 45000);
+                let label = |id| host.socket(id).label().to_string();
+                // Who is sure to get it, and who may.
+                let (sure, may, shown): (Vec<String>, Vec<String>, String) =
+                    match os.rules().deliver(&host, src, ep) {
+                        Delivery::To { sock, .. } => {
+                            let n = label(sock);
+                            let shown = format!("a datagram to {ep} reaches {n}");
+                            (vec![n.clone()], vec![n], shown)
+                        }
+                        Delivery::Copies { socks, .. } if socks.is_empty() => {
+                            (Vec::new(), Vec::new(), format!("a datagram to {ep} is dropped: no socket receives it"))
+                        }
+                        Delivery::Copies { socks, .. } => {
+                            let names: Vec<String> = socks.into_iter().map(label).collect();
+                            let shown = format!("each of {} gets a copy of a datagram to {ep}", names.join(", "));
+                            (names.clone(), names, shown)
+                        }
+                        Delivery::Group { members, .. } => {
+                            let names: Vec<String> = members.into_iter().map(label).collect();
+                            let shown = format!("a datagram to {ep} may reach any of {} (a hash picks)", names.join(", "));
+                            (Vec::new(), names, shown)
+                        }
+                        Delivery::Undefined { candidates, .. } => {
+                            let names: Vec<String> = candidates.into_iter().map(label).collect();
+                            let shown = format!("a datagram to {ep} may reach any of {} (the OS leaves it undefined)", names.join(", "));
+                            (Vec::new(), names, shown)
+                        }
+                        Delivery::Dropped { .. } => {
+                            (Vec::new(), Vec::new(), format!("a datagram to {ep} is dropped: no socket receives it"))
+                        }
+                    };
+                let ok = if *arrow == "->" {
+                    sure.iter().any(|n| n == name)
+                } else {
+                    !may.iter().any(|n| n == name)
                 };
                 (ok, shown)
             }
@@ -239,7 +290,7 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
             },
             _ => {
                 return Err(format!(
-                    "unknown requirement `{req}` (no-errors, listening, connected, client, step, forbid)"
+                    "unknown requirement `{req}` (no-errors, listening, connected, client, datagram, step, forbid)"
                 ))
             }
         };
@@ -349,6 +400,6 @@ mod tests {
             &reqs(&["listening nowhere >= 1"])
         )
         .is_err());
-        assert!(check("socket A udp\n", Os::Linux, &reqs(&["no-errors"])).is_err());
+        assert!(check("socket A sctp\n", Os::Linux, &reqs(&["no-errors"])).is_err());
     }
 }

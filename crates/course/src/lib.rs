@@ -36,6 +36,7 @@
 #![forbid(unsafe_code)]
 
 pub mod goal;
+pub mod guide;
 pub mod predict;
 pub mod progress;
 pub mod runtimes;
@@ -75,6 +76,19 @@ pub enum Block {
     Challenge(Challenge),
     /// The OS × option matrix, computed by the engine where it is shown.
     CheatSheet,
+    /// A guide's statement of what a step does, per OS (```expect SCENARIO
+    /// LINE): checked against the engine, shown as the engine's answer.
+    Expect {
+        scenario: String,
+        step_line: u32,
+        claims: Vec<guide::Claim>,
+        line: u32,
+    },
+    /// What the reader sees, as (who: an OS, a language's runtime; the
+    /// message), from a ```messages block of `WHO | MESSAGE` lines.
+    Messages(Vec<(String, String)>),
+    /// Code in several languages (```code: `LANG:` then indented lines).
+    Code(Vec<(String, String)>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,7 +119,7 @@ impl fmt::Display for LessonError {
     }
 }
 
-fn err(line: u32, message: impl Into<String>) -> LessonError {
+pub(crate) fn err(line: u32, message: impl Into<String>) -> LessonError {
     LessonError {
         line,
         message: message.into(),
@@ -114,21 +128,58 @@ fn err(line: u32, message: impl Into<String>) -> LessonError {
 
 /// Reads a lesson file.
 pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
+    let doc = parse_doc(text, &["id", "title", "summary"]);
+    let mut errors = doc.errors;
+    let id = doc.front.get("id").cloned().unwrap_or_else(|| {
+        errors.push(err(1, "the front matter needs an `id:`"));
+        String::new()
+    });
+    let title = doc.front.get("title").cloned().unwrap_or_else(|| {
+        errors.push(err(1, "the front matter needs a `title:`"));
+        String::new()
+    });
+    if errors.is_empty() {
+        Ok(Lesson {
+            id,
+            title,
+            summary: doc.front.get("summary").cloned(),
+            blocks: doc.blocks,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A lesson-format file before its kind's own checks: the front matter's
+/// known keys, the blocks, and every problem of the text.
+pub(crate) struct Doc {
+    pub(crate) front: std::collections::BTreeMap<&'static str, String>,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) errors: Vec<LessonError>,
+}
+
+/// The file format lessons and guides share: a front matter of `keys`, then
+/// Markdown with fenced blocks.
+pub(crate) fn parse_doc(text: &str, keys: &[&'static str]) -> Doc {
     let mut errors = Vec::new();
+    let mut front = std::collections::BTreeMap::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
-    let (mut id, mut title, mut summary) = (None, None, None);
     if lines.first() == Some(&"---") {
         i = 1;
         while i < lines.len() && lines[i] != "---" {
-            match lines[i].split_once(':') {
-                Some(("id", v)) => id = Some(v.trim().to_string()),
-                Some(("title", v)) => title = Some(v.trim().to_string()),
-                Some(("summary", v)) => summary = Some(v.trim().to_string()),
-                _ => errors.push(err(
+            let known = lines[i]
+                .split_once(':')
+                .and_then(|(k, v)| keys.iter().find(|key| **key == k).map(|key| (*key, v)));
+            match known {
+                Some((k, v)) => {
+                    front.insert(k, v.trim().to_string());
+                }
+                None => errors.push(err(
                     i as u32 + 1,
                     format!(
-                        "expected `id:`, `title:` or `summary:` in the front matter, found `{}`",
+                        "expected {} in the front matter, found `{}`",
+                        one_of(keys),
                         lines[i]
                     ),
                 )),
@@ -156,9 +207,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
             let body = lines[start..end].join("\n") + "\n";
             let mut words = info.split_whitespace();
             let kind = words.next().unwrap_or("");
-            if matches!(kind, "scenario" | "predict" | "challenge" | "cheatsheet")
-                && !prose.trim().is_empty()
-            {
+            if BLOCK_KINDS.contains(&kind) && !prose.trim().is_empty() {
                 blocks.push(Block::Prose(std::mem::take(&mut prose)));
             }
             match kind {
@@ -187,6 +236,32 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
                         }
                     }
                 }
+                "expect" => {
+                    let scenario = words.next().unwrap_or("main").to_string();
+                    match words.next().and_then(|w| w.parse().ok()) {
+                        Some(step_line) => {
+                            match guide::parse_claims(&lines[start..end], start as u32 + 1) {
+                                Ok(claims) => blocks.push(Block::Expect {
+                                    scenario,
+                                    step_line,
+                                    claims,
+                                    line: line_no,
+                                }),
+                                Err(e) => errors.extend(e),
+                            }
+                        }
+                        None => errors.push(err(line_no, "expected ```expect SCENARIO LINE")),
+                    }
+                }
+                "messages" => match guide::parse_pairs(&lines[start..end], start as u32 + 1, " | ")
+                {
+                    Ok(rows) => blocks.push(Block::Messages(rows)),
+                    Err(e) => errors.extend(e),
+                },
+                "code" => match guide::parse_code(&lines[start..end], start as u32 + 1) {
+                    Ok(snippets) => blocks.push(Block::Code(snippets)),
+                    Err(e) => errors.extend(e),
+                },
                 "cheatsheet" => blocks.push(Block::CheatSheet),
                 "challenge" => match parse_challenge(&lines[start..end], start as u32 + 1) {
                     Ok(c) => blocks.push(Block::Challenge(c)),
@@ -207,25 +282,32 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, Vec<LessonError>> {
     if !prose.trim().is_empty() {
         blocks.push(Block::Prose(prose));
     }
-    let id = id.unwrap_or_else(|| {
-        errors.push(err(1, "the front matter needs an `id:`"));
-        String::new()
-    });
-    let title = title.unwrap_or_else(|| {
-        errors.push(err(1, "the front matter needs a `title:`"));
-        String::new()
-    });
-    if errors.is_empty() {
-        Ok(Lesson {
-            id,
-            title,
-            summary,
-            blocks,
-        })
-    } else {
-        Err(errors)
+    Doc {
+        front,
+        blocks,
+        errors,
     }
 }
+
+/// "`id:`, `title:` or `summary:`".
+fn one_of(keys: &[&str]) -> String {
+    let names: Vec<String> = keys.iter().map(|k| format!("`{k}:`")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+/// The fenced blocks that are data, not code shown as it is.
+const BLOCK_KINDS: &[&str] = &[
+    "scenario",
+    "predict",
+    "challenge",
+    "cheatsheet",
+    "expect",
+    "messages",
+    "code",
+];
 
 /// `key: value` lines; `start:`, `solution:` and `wrong:` take the indented
 /// lines that follow.
@@ -322,7 +404,11 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
     let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
     for b in &lesson.blocks {
         match b {
-            Block::Prose(_) | Block::CheatSheet => {}
+            Block::Prose(_) | Block::CheatSheet | Block::Messages(_) | Block::Code(_) => {}
+            Block::Expect { line, .. } => problems.push(err(
+                *line,
+                "a lesson asks before it answers: use ```predict here (```expect is for guides)",
+            )),
             Block::Scenario { name, text, line } => match parse(text) {
                 Ok(s) => scenarios.push((name, s)),
                 Err(ps) => problems.extend(
@@ -352,7 +438,7 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                         Some(st) if !predictable(&st.kind) => problems.push(err(
                             *line,
                             format!(
-                                "line {step_line} of scenario `{scenario}` is `{}`; a prediction asks about a bind, listen, connect, accept or client step",
+                                "line {step_line} of scenario `{scenario}` is `{}`; a prediction asks about a bind, listen, connect, accept, client or datagram step",
                                 bindlab_engine::print::step_text(&st.kind)
                             ),
                         )),
@@ -415,7 +501,12 @@ fn predictable(kind: &bindlab_engine::scenario::StepKind) -> bool {
     use bindlab_engine::scenario::StepKind as K;
     matches!(
         kind,
-        K::Bind { .. } | K::Listen { .. } | K::Connect { .. } | K::Accept { .. } | K::Client { .. }
+        K::Bind { .. }
+            | K::Listen { .. }
+            | K::Connect { .. }
+            | K::Accept { .. }
+            | K::Client { .. }
+            | K::Datagram { .. }
     )
 }
 

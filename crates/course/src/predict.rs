@@ -1,6 +1,7 @@
 //! Predict-then-run: the choices a learner picks from, and the truth the
-//! engine gives. A `client` step is predicted by *who* takes the connection;
-//! every other step by its result (`ok` or the OS's error name).
+//! engine gives. A `client` step is predicted by *who* takes the connection,
+//! a `datagram` step by who receives it; every other step by its result
+//! (`ok` or the OS's error name).
 
 use bindlab_engine::scenario::StepKind;
 use bindlab_engine::{run, Os, Outcome, Scenario};
@@ -36,22 +37,30 @@ pub const OUTCOMES: &[&str] = &[
     "WSAEWOULDBLOCK",
     REFUSED,
     SEVERAL,
+    DROPPED,
+    COPIES,
 ];
+
+/// A datagram no socket received (the host answers ICMP port unreachable
+/// for unicast).
+pub const DROPPED: &str = "dropped";
+/// A multicast datagram that several sockets each receive a copy of.
+pub const COPIES: &str = "copies";
 
 /// The engine's answer to one prediction on one OS, with its reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Truth {
     pub outcome: String,
-    pub rule: Option<&'static str>,
+    pub rule: Option<bindlab_engine::rules::RuleId>,
     pub why: Option<String>,
 }
 
-fn is_client(scenario: &Scenario, step_line: u32) -> Option<bool> {
+fn step_kind(scenario: &Scenario, step_line: u32) -> Option<&StepKind> {
     scenario
         .steps
         .iter()
         .find(|s| s.line == step_line)
-        .map(|s| matches!(s.kind, StepKind::Client { .. }))
+        .map(|s| &s.kind)
 }
 
 /// What the learner chooses from for the step on `step_line` on `os`.
@@ -77,6 +86,19 @@ pub fn choices(scenario: &Scenario, step_line: u32, os: Os) -> Vec<String> {
             names.push(REFUSED.into());
             return names;
         }
+        (StepKind::Datagram { .. }, _) => {
+            // Every UDP socket of the scenario, then the four other answers.
+            let mut names: Vec<String> = Vec::new();
+            for s in &scenario.steps {
+                if let StepKind::Socket { name, proto } = &s.kind {
+                    if proto.is_udp() && !names.contains(name) {
+                        names.push(name.clone());
+                    }
+                }
+            }
+            names.extend([COPIES, SEVERAL, DROPPED].map(String::from));
+            return names;
+        }
         (StepKind::Connect { .. }, false) => &["ok", "ECONNREFUSED", "EADDRINUSE", "EADDRNOTAVAIL"],
         (StepKind::Connect { .. }, true) => {
             &["ok", "WSAECONNREFUSED", "WSAEADDRINUSE", "WSAEADDRNOTAVAIL"]
@@ -93,7 +115,27 @@ pub fn choices(scenario: &Scenario, step_line: u32, os: Os) -> Vec<String> {
 pub fn truth(scenario: &Scenario, step_line: u32, os: Os) -> Option<Truth> {
     let idx = scenario.steps.iter().position(|s| s.line == step_line)?;
     let rep = run(scenario, os).steps.into_iter().nth(idx)?;
-    let outcome = if is_client(scenario, step_line) == Some(true) {
+    let outcome = if let Some(StepKind::Datagram { .. }) = step_kind(scenario, step_line) {
+        let got: Vec<&String> = rep
+            .received_by
+            .as_ref()
+            .map(|m| m.iter().filter(|(_, n)| **n > 0).map(|(k, _)| k).collect())
+            .unwrap_or_default();
+        if rep.undetermined.unwrap_or(0) > 0 || rep.candidates.as_ref().is_some_and(|c| c.len() > 1)
+        {
+            SEVERAL.to_string()
+        } else if got.len() > 1 {
+            // No choice was made, so several sockets each got a copy.
+            COPIES.to_string()
+        } else if let Some(t) = got.first() {
+            t.to_string()
+        } else {
+            DROPPED.to_string()
+        }
+    } else if matches!(
+        step_kind(scenario, step_line),
+        Some(StepKind::Client { .. })
+    ) {
         let takers: Vec<&String> = rep
             .accepted_by
             .as_ref()
@@ -127,6 +169,8 @@ pub fn choice_label(choice: &str) -> String {
         "ok" => "succeeds".into(),
         REFUSED => "refused: nobody takes it".into(),
         SEVERAL => "several: the OS picks among them".into(),
+        DROPPED => "dropped: no socket gets it".into(),
+        COPIES => "several each get a copy".into(),
         c if Outcome::error_named(c).is_some() => format!("fails with {c}"),
         name => format!("{name} takes it"),
     }
@@ -137,7 +181,9 @@ pub fn outcome_sentence(outcome: &str) -> String {
     match outcome {
         "ok" => "it succeeds".into(),
         REFUSED => "it is refused: nothing listens there".into(),
-        SEVERAL => "the OS picks among several listeners: no single one is sure to get it".into(),
+        SEVERAL => "the OS picks among several sockets: no single one is sure to get it".into(),
+        DROPPED => "it is dropped: no socket receives it".into(),
+        COPIES => "several sockets each receive a copy".into(),
         c if Outcome::error_named(c).is_some() => format!("it fails with {c}"),
         name => format!("{name} takes it"),
     }
@@ -158,7 +204,7 @@ mod tests {
         );
         // Every error of the progress table still reads as an error.
         for o in OUTCOMES {
-            if !["ok", REFUSED, SEVERAL].contains(o) {
+            if !["ok", REFUSED, SEVERAL, DROPPED, COPIES].contains(o) {
                 assert!(choice_label(o).starts_with("fails with"), "{o}");
             }
         }

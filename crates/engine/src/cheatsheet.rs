@@ -57,16 +57,40 @@ pub enum Situation {
     SpecificUnderListeningWildcard,
     WildcardOverListeningSpecific,
     RestartOverTimeWait,
+    /// UDP: two receivers on one address, then unicast datagrams to it.
+    UdpSameAddress,
+    /// UDP: two receivers bound to one group's address (how a receiver
+    /// filters by group; the BSDs' multicast exception), then datagrams.
+    UdpMulticastReceivers,
 }
 
 impl Situation {
-    pub const ALL: [Situation; 5] = [
+    pub const ALL: [Situation; 7] = [
         Situation::SameAddressBound,
         Situation::SameAddressListening,
         Situation::SpecificUnderListeningWildcard,
         Situation::WildcardOverListeningSpecific,
         Situation::RestartOverTimeWait,
+        Situation::UdpSameAddress,
+        Situation::UdpMulticastReceivers,
     ];
+
+    /// A UDP row: its cell says who receives the datagrams once both bound.
+    pub fn is_udp(self) -> bool {
+        matches!(
+            self,
+            Situation::UdpSameAddress | Situation::UdpMulticastReceivers
+        )
+    }
+
+    /// What the row's cells answer, for a table's caption.
+    pub fn question(self) -> &'static str {
+        if self.is_udp() {
+            "What the second bind() returns, and who then receives the datagrams"
+        } else {
+            "What the second bind() returns"
+        }
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -79,18 +103,27 @@ impl Situation {
                 "0.0.0.0 while the first listens on 192.168.0.1"
             }
             Situation::RestartOverTimeWait => "restart: the old server's connection in TIME_WAIT",
+            Situation::UdpSameAddress => "UDP: two receivers on 192.168.0.1, four datagrams to it",
+            Situation::UdpMulticastReceivers => {
+                "UDP: two receivers bound to the group 239.1.2.3, two datagrams to it"
+            }
         }
     }
 }
 
-/// One cell: the outcome of the second bind on one OS.
+/// One cell: the outcome of the second bind on one OS, or, in a UDP row
+/// where both bound, of the datagrams that follow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell {
     pub os: Os,
     /// `None` where an option does not exist on the OS.
     pub result: Option<Outcome>,
-    pub rule: Option<&'static str>,
+    pub rule: Option<crate::rules::RuleId>,
     pub why: Option<String>,
+    /// The deciding step's [`StepReport::summary`](crate::StepReport::summary)
+    /// ("EADDRINUSE", "ok → second×4"): what the cell shows. Empty where the
+    /// option is missing.
+    pub summary: String,
 }
 
 impl Cell {
@@ -131,15 +164,20 @@ pub fn scenario_text(situation: Situation, options: Options) -> String {
     let (first_addr, second_addr) = match situation {
         Situation::SameAddressBound
         | Situation::SameAddressListening
-        | Situation::RestartOverTimeWait => ("192.168.0.1", "192.168.0.1"),
+        | Situation::RestartOverTimeWait
+        | Situation::UdpSameAddress => ("192.168.0.1", "192.168.0.1"),
         Situation::SpecificUnderListeningWildcard => ("0.0.0.0", "192.168.0.1"),
         Situation::WildcardOverListeningSpecific => ("192.168.0.1", "0.0.0.0"),
+        Situation::UdpMulticastReceivers => ("239.1.2.3", "239.1.2.3"),
     };
+    let proto = if situation.is_udp() { "udp" } else { "tcp" };
     t.push_str(&format!(
-        "socket first tcp\n{}bind first {first_addr}:8080\n",
+        "socket first {proto}\n{}bind first {first_addr}:8080\n",
         set("first", first_opts)
     ));
     match situation {
+        Situation::UdpSameAddress => {}
+        Situation::UdpMulticastReceivers => t.push_str("join first 239.1.2.3\n"),
         Situation::SameAddressBound => {}
         Situation::RestartOverTimeWait => {
             t.push_str("listen first\nclient 192.168.0.1:8080\naccept first conn\nclose conn      # the server closes first: TIME_WAIT\nclose first\n");
@@ -147,9 +185,16 @@ pub fn scenario_text(situation: Situation, options: Options) -> String {
         _ => t.push_str("listen first\n"),
     }
     t.push_str(&format!(
-        "socket second tcp\n{}bind second {second_addr}:8080\n",
+        "socket second {proto}\n{}bind second {second_addr}:8080\n",
         set("second", second_opts)
     ));
+    match situation {
+        Situation::UdpSameAddress => t.push_str("datagram 192.168.0.1:8080 x4\n"),
+        Situation::UdpMulticastReceivers => {
+            t.push_str("join second 239.1.2.3\ndatagram 239.1.2.3:8080 x2\n")
+        }
+        _ => {}
+    }
     t
 }
 
@@ -170,18 +215,37 @@ pub fn matrix() -> Vec<Row> {
                             result: None,
                             rule: None,
                             why: None,
+                            summary: String::new(),
                         };
                     }
                     let report = run(&scenario, os);
-                    let last = report
+                    // The second bind decides, unless it succeeded and
+                    // datagrams follow: then they do.
+                    let second_bind = report
                         .steps
-                        .last()
-                        .expect("the row's scenario ends with a bind");
-                    Cell {
-                        os,
-                        result: Some(last.result),
-                        rule: last.rule,
-                        why: last.why.clone(),
+                        .iter()
+                        .rfind(|st| st.op == "bind" && st.socket.as_deref() == Some("second"));
+                    let datagrams = report.steps.iter().rfind(|st| st.op == "datagram");
+                    let decides = match (second_bind, datagrams) {
+                        (Some(b), Some(d)) if b.is_ok() => Some(d),
+                        (Some(b), _) => Some(b),
+                        (None, d) => d,
+                    };
+                    match decides {
+                        Some(st) => Cell {
+                            os,
+                            result: Some(st.result),
+                            rule: st.rule,
+                            why: st.why.clone(),
+                            summary: st.summary(),
+                        },
+                        None => Cell {
+                            os,
+                            result: None,
+                            rule: None,
+                            why: None,
+                            summary: String::new(),
+                        },
                     }
                 })
                 .collect();
@@ -269,6 +333,37 @@ mod tests {
         assert_eq!(
             cell(RestartOverTimeWait, ReuseAddrBoth, Os::Linux).as_deref(),
             Some("ok")
+        );
+        // UDP: a duplicate bind on Linux; the socket bound last gets every
+        // unicast datagram (measured: 10/10 to the second).
+        let summary = |s: Situation, o: Options, os: Os| {
+            matrix()
+                .into_iter()
+                .find(|r| r.situation == s && r.options == o)
+                .unwrap()
+                .cells
+                .into_iter()
+                .find(|c| c.os == os)
+                .unwrap()
+                .summary
+        };
+        assert_eq!(
+            summary(UdpSameAddress, ReuseAddrBoth, Os::Linux),
+            "ok → second×4"
+        );
+        assert_eq!(
+            summary(UdpSameAddress, ReuseAddrNewOnly, Os::Linux),
+            "EADDRINUSE"
+        );
+        // The BSDs never let SO_REUSEADDR duplicate a unicast address.
+        assert_eq!(
+            summary(UdpSameAddress, ReuseAddrBoth, Os::FreeBsd),
+            "EADDRINUSE"
+        );
+        // Multicast: a copy for each receiver.
+        assert_eq!(
+            summary(UdpMulticastReceivers, ReuseAddrBoth, Os::Linux),
+            "ok → first×2 second×2"
         );
         // Options an OS lacks are not guessed.
         assert!(cell(SameAddressBound, ReusePortBoth, Os::Windows).is_none());

@@ -22,10 +22,12 @@ pub enum Errno {
     TimedOut,
     /// The step names a socket that an earlier failed step never created.
     BadF,
+    /// A protocol error: Linux's answer to a multicast join on a TCP socket.
+    Proto,
 }
 
 impl Errno {
-    pub const ALL: [Errno; 13] = [
+    pub const ALL: [Errno; 14] = [
         Errno::AddrInUse,
         Errno::Access,
         Errno::AddrNotAvail,
@@ -39,6 +41,7 @@ impl Errno {
         Errno::OpNotSupp,
         Errno::TimedOut,
         Errno::BadF,
+        Errno::Proto,
     ];
 
     /// The Unix name (Linux, FreeBSD and macOS share these).
@@ -57,6 +60,7 @@ impl Errno {
             Errno::OpNotSupp => "EOPNOTSUPP",
             Errno::TimedOut => "ETIMEDOUT",
             Errno::BadF => "EBADF",
+            Errno::Proto => "EPROTO",
         }
     }
 
@@ -76,6 +80,8 @@ impl Errno {
             Errno::OpNotSupp => "WSAEOPNOTSUPP",
             Errno::TimedOut => "WSAETIMEDOUT",
             Errno::BadF => "WSAENOTSOCK",
+            // Winsock has no EPROTO; no Windows rule answers it.
+            Errno::Proto => "WSAEPROTOTYPE",
         }
     }
 
@@ -95,6 +101,7 @@ impl Errno {
             Errno::OpNotSupp => 10045,
             Errno::TimedOut => 10060,
             Errno::BadF => 10038,
+            Errno::Proto => 10041,
         }
     }
 

@@ -217,3 +217,177 @@ pub fn scenario(seed: u64, opts: &Options) -> Scenario {
     }
     sc
 }
+
+/// The multicast group the UDP generator uses.
+const GROUP: &str = "239.1.2.3";
+
+/// A random UDP scenario from `seed`: duplicate binds with every option mix
+/// on wildcard, specific, v4-mapped and group addresses; joins; connected
+/// sockets (some to the very peer a later `datagram` sends from); datagrams
+/// to every kind of destination; now and then a TCP socket on the same port,
+/// a `listen`/`accept` on a UDP socket, another user. Every scenario parses.
+pub fn udp_scenario(seed: u64, opts: &Options) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let mut sc = Scenario {
+        os: opts.os,
+        ifaces: vec![IFACE.parse().expect("literal address")],
+        ..Scenario::default()
+    };
+    let mut live: Vec<Live> = Vec::new();
+    let mut counter = 0;
+    // Peers are numbered across `datagram` steps (host::client_source), so a
+    // connect can name the peer a later datagram comes from.
+    let mut sent: u32 = 0;
+    let n = 1 + rng.below(opts.max_steps.max(1));
+    let v4: [&str; 5] = ["0.0.0.0", "127.0.0.1", IFACE, GROUP, "0.0.0.0"];
+    let v6: [&str; 5] = ["::", "::1", "::ffff:127.0.0.1", "::", "::ffff:0.0.0.0"];
+    let lit = |s: &str| -> IpAddr { s.parse().expect("literal address") };
+    let push = |sc: &mut Scenario, kind: StepKind| {
+        sc.steps.push(Step {
+            line: 0,
+            kind,
+            expect: None,
+        })
+    };
+    while sc.steps.len() < n {
+        let roll = rng.below(100);
+        if live.is_empty() || roll < 16 {
+            counter += 1;
+            let name = format!("U{counter}");
+            let proto = match rng.below(20) {
+                0 => Proto::Tcp,
+                1..=6 => Proto::Udp6,
+                _ => Proto::Udp,
+            };
+            live.push(Live {
+                name: name.clone(),
+                proto,
+                reuseport: false,
+            });
+            push(&mut sc, StepKind::Socket { name, proto });
+            continue;
+        }
+        let i = rng.below(live.len());
+        let (name, proto) = (live[i].name.clone(), live[i].proto);
+        let port = |rng: &mut Rng, live: &[Live]| -> PortSpec {
+            match rng.below(20) {
+                0 => PortSpec::Num(0),
+                1 if opts.other_users => PortSpec::Num(80),
+                2 | 3 => PortSpec::Num(MAIN_PORT + 1),
+                4 => PortSpec::Of(rng.pick(live).name.clone()),
+                _ => PortSpec::Num(MAIN_PORT),
+            }
+        };
+        let kind = match roll {
+            16..=33 => {
+                let opt = match rng.below(10) {
+                    0 if proto.is_v6() => SockOpt::Ipv6V6Only,
+                    1 if opts.os == Os::Linux => SockOpt::IpMulticastAll,
+                    2..=5 => SockOpt::SoReuseAddr,
+                    _ => SockOpt::SoReusePort,
+                };
+                let on = if opt == SockOpt::IpMulticastAll {
+                    rng.chance(30)
+                } else {
+                    rng.chance(85)
+                };
+                if opt == SockOpt::SoReusePort && on {
+                    live[i].reuseport = true;
+                }
+                StepKind::Set { name, opt, on }
+            }
+            34..=51 => {
+                let a = if proto.is_v6() {
+                    *rng.pick(&v6)
+                } else if proto.is_udp() {
+                    *rng.pick(&v4)
+                } else {
+                    // A TCP socket only shows the separate port spaces.
+                    *rng.pick(&v4[..3])
+                };
+                StepKind::Bind {
+                    name,
+                    ep: EndpointSpec {
+                        addr: lit(a),
+                        port: port(&mut rng, &live),
+                    },
+                }
+            }
+            52..=59 => StepKind::Join {
+                name,
+                group: lit(GROUP),
+            },
+            60..=67 => {
+                // A local address, or the peer of one of the next datagrams.
+                let (a, p) = match rng.below(3) {
+                    0 => {
+                        // An IPv6 socket may wait for an IPv6 peer instead.
+                        let toward = if proto.is_v6() && rng.chance(40) {
+                            "::1"
+                        } else {
+                            "127.0.0.1"
+                        };
+                        let k = sent + rng.below(3) as u32;
+                        let src = crate::host::client_source(k, lit(toward));
+                        (src.ip, PortSpec::Num(src.port))
+                    }
+                    1 => (lit("127.0.0.1"), PortSpec::Num(MAIN_PORT)),
+                    _ => (lit(IFACE), port(&mut rng, &live)),
+                };
+                let p = match p {
+                    PortSpec::Num(0) => PortSpec::Num(MAIN_PORT),
+                    p => p,
+                };
+                let a = match (proto.is_v6(), a) {
+                    (true, IpAddr::V4(v4)) => IpAddr::V6(v4.to_ipv6_mapped()),
+                    (_, a) => a,
+                };
+                StepKind::Connect {
+                    name,
+                    ep: EndpointSpec { addr: a, port: p },
+                }
+            }
+            68..=71 => {
+                if rng.chance(50) {
+                    StepKind::Listen { name }
+                } else {
+                    counter += 1;
+                    StepKind::Accept {
+                        name,
+                        new: format!("C{counter}"),
+                    }
+                }
+            }
+            72..=79 => {
+                live.remove(i);
+                StepKind::Close { name }
+            }
+            80..=97 => {
+                let dst = *rng.pick(&["127.0.0.1", IFACE, GROUP, GROUP, "::1", "::ffff:127.0.0.1"]);
+                let count = 1 + rng.below(4) as u32;
+                sent += count;
+                let port = match port(&mut rng, &live) {
+                    PortSpec::Num(0) => PortSpec::Num(MAIN_PORT),
+                    p => p,
+                };
+                StepKind::Datagram {
+                    ep: EndpointSpec {
+                        addr: lit(dst),
+                        port,
+                    },
+                    count,
+                }
+            }
+            _ => {
+                if !opts.other_users {
+                    continue;
+                }
+                StepKind::User {
+                    name: rng.pick(&["root", "alice", "bob"]).to_string(),
+                }
+            }
+        };
+        push(&mut sc, kind);
+    }
+    sc
+}

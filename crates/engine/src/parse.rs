@@ -5,13 +5,14 @@
 //! the spec calls problems of the text: a step naming a socket that does not
 //! exist, an option the scenario's OS lacks, an address of the wrong family.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
 use crate::errno::canonical_result;
 use crate::os::Os;
-use crate::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, Step, StepKind};
+use crate::scenario::{
+    EndpointSpec, OpenSockets, PortSpec, Proto, Scenario, SockOpt, Step, StepKind,
+};
 
 /// Most connections one `client` step may open (keeps a typo like `x1000000`
 /// from freezing a page).
@@ -82,7 +83,8 @@ fn found(t: Option<&Tok>) -> String {
     }
 }
 
-const STEP_WORDS: &str = "socket, set, bind, listen, connect, accept, close, client, wait, user";
+const STEP_WORDS: &str =
+    "socket, set, bind, listen, connect, accept, close, client, datagram, join, wait, user";
 
 /// Which OS the text checks (an option the OS lacks) are made for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -108,7 +110,7 @@ struct Parser {
     seen_title: Option<u32>,
     seen_seed: Option<u32>,
     /// Live socket names → the line that created them.
-    live: HashMap<String, (u32, Proto)>,
+    live: OpenSockets,
 }
 
 impl Parser {
@@ -142,12 +144,13 @@ impl Parser {
             return None;
         }
         match self.live.get(t.text) {
-            Some((_, proto)) => Some((t.text.to_string(), *proto)),
+            Some((_, proto)) => Some((t.text.to_string(), proto)),
             None => {
                 let hint = if self.live.is_empty() {
                     " (create it first with `socket NAME tcp`)".to_string()
                 } else {
-                    let mut names: Vec<&str> = self.live.keys().map(String::as_str).collect();
+                    let mut names: Vec<String> =
+                        self.live.list().into_iter().map(|(n, _)| n).collect();
                     names.sort_unstable();
                     format!(" (sockets open here: {})", names.join(", "))
                 };
@@ -262,7 +265,7 @@ impl Parser {
             return None;
         }
         let port = if let Some(name) = port_s.strip_prefix('@') {
-            if !self.live.contains_key(name) {
+            if !self.live.contains(name) {
                 self.problem(line, port_col + 1, format!("`@{name}` names no open socket (it means \"the port socket {name} is bound to\")"));
                 return None;
             }
@@ -289,6 +292,30 @@ impl Parser {
             }
         };
         Some(EndpointSpec { addr, port })
+    }
+
+    /// `xN` after a `client` or `datagram` endpoint (1 when left out).
+    fn count(&mut self, line: u32, t: Option<&Tok>, kw: &str) -> Option<u32> {
+        let Some(c) = t else { return Some(1) };
+        match c.text.strip_prefix(['x', 'X']).map(str::parse::<u32>) {
+            Some(Ok(n)) if (1..=MAX_CLIENTS).contains(&n) => Some(n),
+            Some(Ok(n)) => {
+                self.problem(
+                    line,
+                    c.col,
+                    format!("{kw} count must be 1–{MAX_CLIENTS}, found {n}"),
+                );
+                None
+            }
+            _ => {
+                self.problem(
+                    line,
+                    c.col,
+                    format!("expected a count like `x3`, found `{}`", c.text),
+                );
+                None
+            }
+        }
     }
 
     /// An endpoint's family must suit the socket's.
@@ -469,10 +496,8 @@ impl Parser {
                 let proto = match t(2).map(|p| p.text.to_ascii_lowercase()) {
                     Some(p) if p == "tcp" => Some(Proto::Tcp),
                     Some(p) if p == "tcp6" => Some(Proto::Tcp6),
-                    Some(p) if p == "udp" || p == "udp6" => {
-                        self.problem(line, t(2)?.col, "UDP sockets are not modelled yet: bindlab models TCP today (use tcp or tcp6)");
-                        None
-                    }
+                    Some(p) if p == "udp" => Some(Proto::Udp),
+                    Some(p) if p == "udp6" => Some(Proto::Udp6),
                     _ => {
                         self.problem(line, t(2).map_or(0, |x| x.col), format!("expected a protocol (tcp, tcp6, udp, udp6) after the socket name, found {}", found(t(2))));
                         None
@@ -480,7 +505,7 @@ impl Parser {
                 };
                 max_args(self, 2);
                 let (name, proto) = (name?, proto?);
-                self.live.insert(name.clone(), (line, proto));
+                self.live.open(&name, line, proto);
                 StepKind::Socket { name, proto }
             }
             "set" => {
@@ -492,13 +517,14 @@ impl Parser {
                     }
                     Some(o) => match SockOpt::from_name(o.text) {
                         None => {
-                            self.problem(line, o.col, format!("expected an option (SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE, IPV6_V6ONLY, SO_REUSEPORT_LB), found `{}`", o.text));
+                            self.problem(line, o.col, format!("expected an option (SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE, IPV6_V6ONLY, SO_REUSEPORT_LB, IP_MULTICAST_ALL), found `{}`", o.text));
                             None
                         }
                         Some(opt) => {
                             let owner = match opt {
                                 SockOpt::SoExclusiveAddrUse => " (a Windows option)",
                                 SockOpt::SoReusePortLb => " (a FreeBSD option)",
+                                SockOpt::IpMulticastAll => " (a Linux option)",
                                 _ => "",
                             };
                             let missing = match self.text_os {
@@ -576,7 +602,7 @@ impl Parser {
                 max_args(self, 1);
                 let (name, _) = target?;
                 if kw == "close" {
-                    self.live.remove(&name);
+                    self.live.close(&name);
                     StepKind::Close { name }
                 } else {
                     StepKind::Listen { name }
@@ -587,33 +613,12 @@ impl Parser {
                 let new = self.fresh(line, t(2), "the listener's name");
                 max_args(self, 2);
                 let ((name, proto), new) = (target?, new?);
-                self.live.insert(new.clone(), (line, proto));
+                self.live.open(&new, line, proto);
                 StepKind::Accept { name, new }
             }
             "client" => {
                 let ep = self.endpoint(line, t(1), "client");
-                let count = match t(2) {
-                    None => Some(1),
-                    Some(c) => match c.text.strip_prefix(['x', 'X']).map(str::parse::<u32>) {
-                        Some(Ok(n)) if (1..=MAX_CLIENTS).contains(&n) => Some(n),
-                        Some(Ok(n)) => {
-                            self.problem(
-                                line,
-                                c.col,
-                                format!("client count must be 1–{MAX_CLIENTS}, found {n}"),
-                            );
-                            None
-                        }
-                        _ => {
-                            self.problem(
-                                line,
-                                c.col,
-                                format!("expected a count like `x3`, found `{}`", c.text),
-                            );
-                            None
-                        }
-                    },
-                };
+                let count = self.count(line, t(2), "client");
                 max_args(self, 2);
                 let ep = ep?;
                 if crate::addr::unmap(ep.addr).is_unspecified() {
@@ -633,6 +638,81 @@ impl Parser {
                     return None;
                 }
                 StepKind::Client { ep, count: count? }
+            }
+            "datagram" => {
+                let ep = self.endpoint(line, t(1), "datagram");
+                let count = self.count(line, t(2), "datagram");
+                max_args(self, 2);
+                let ep = ep?;
+                let addr = crate::addr::unmap(ep.addr);
+                if addr.is_unspecified() {
+                    self.problem(line, t(1)?.col, format!("a datagram goes to a specific address of this host or a multicast group, not the wildcard {}", ep.addr));
+                    return None;
+                }
+                if !addr.is_multicast() && !self.is_local(ep.addr) {
+                    self.problem(line, t(1)?.col, format!("{} is not an address of this host or a multicast group; add it with `iface {addr}` in the header", ep.addr));
+                    return None;
+                }
+                if ep.port == PortSpec::Num(0) {
+                    self.problem(
+                        line,
+                        t(1)?.col,
+                        "a datagram needs a destination port other than 0",
+                    );
+                    return None;
+                }
+                StepKind::Datagram { ep, count: count? }
+            }
+            "join" => {
+                let target = self.existing(line, t(1), kw);
+                let group = match t(2) {
+                    None => {
+                        self.problem(line, 0, "expected a multicast group after the socket name (e.g. 239.1.2.3 or ff05::1), found the end of the line");
+                        None
+                    }
+                    Some(g) => match g
+                        .text
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .parse::<IpAddr>()
+                    {
+                        Ok(a) if a.is_multicast() => Some((g, a)),
+                        Ok(_) => {
+                            self.problem(
+                                line,
+                                g.col,
+                                format!(
+                                    "`{}` is not a multicast group (224.0.0.0/4 or ff00::/8)",
+                                    g.text
+                                ),
+                            );
+                            None
+                        }
+                        Err(_) => {
+                            self.problem(
+                                line,
+                                g.col,
+                                format!("expected a multicast group address, found `{}`", g.text),
+                            );
+                            None
+                        }
+                    },
+                };
+                max_args(self, 2);
+                let ((name, proto), (g, group)) = (target?, group?);
+                if !proto.is_v6() && group.is_ipv6() {
+                    self.problem(
+                        line,
+                        g.col,
+                        format!(
+                            "`{name}` is an IPv4 socket ({}); an IPv6 group needs a {}6 socket",
+                            proto.keyword(),
+                            proto.keyword()
+                        ),
+                    );
+                    return None;
+                }
+                StepKind::Join { name, group }
             }
             "wait" => {
                 let ms = match t(1) {
@@ -787,7 +867,7 @@ pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> 
         seen_os: None,
         seen_title: None,
         seen_seed: None,
-        live: HashMap::new(),
+        live: OpenSockets::default(),
     };
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);

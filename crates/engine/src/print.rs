@@ -34,6 +34,14 @@ pub fn step_text(kind: &StepKind) -> String {
         }
         StepKind::Wait { ms } => format!("wait {}", format_duration(*ms)),
         StepKind::User { name } => format!("user {name}"),
+        StepKind::Datagram { ep, count } => {
+            if *count == 1 {
+                format!("datagram {ep}")
+            } else {
+                format!("datagram {ep} x{count}")
+            }
+        }
+        StepKind::Join { name, group } => format!("join {name} {group}"),
     }
 }
 

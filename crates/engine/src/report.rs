@@ -67,7 +67,8 @@ pub struct StepReport {
     pub op: &'static str,
     pub socket: Option<String>,
     pub result: Outcome,
-    pub rule: Option<&'static str>,
+    /// The rule that decided the step; serialised as its id.
+    pub rule: Option<RuleId>,
     pub why: Option<String>,
     pub expected: Option<String>,
     pub pass: Option<bool>,
@@ -80,8 +81,14 @@ pub struct StepReport {
     /// others of the same step were accepted; absent when all or none were.
     pub failed: Option<u32>,
     /// The listeners that may take a connection where the OS chooses among
-    /// several (an SO_REUSEPORT group, or the undefined Windows case).
+    /// several (an SO_REUSEPORT group, or the undefined Windows case); for a
+    /// `datagram`, the sockets that may receive one.
     pub candidates: Option<Vec<String>>,
+    /// `datagram`: socket name → datagrams it received (a multicast datagram
+    /// counts once for every socket that gets a copy).
+    pub received_by: Option<BTreeMap<String, u32>>,
+    /// `datagram`: datagrams no socket received.
+    pub dropped: Option<u32>,
     /// The local address the step gave the socket (bind, listen, connect, accept).
     pub local: Option<SockAddr>,
     pub remote: Option<SockAddr>,
@@ -101,12 +108,15 @@ pub struct Meaning<'a> {
     /// Whether the OS leaves the choice undefined (not a hash).
     pub undefined: bool,
     pub failed: Option<u32>,
+    /// Who received datagrams, when no choice was made by chance.
+    pub received_by: Option<&'a BTreeMap<String, u32>>,
+    pub dropped: Option<u32>,
 }
 
 /// The spec's JSON: absent fields are left out, `result` is the OS's name.
 impl Serialize for StepReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("StepReport", 14)?;
+        let mut st = s.serialize_struct("StepReport", 16)?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("op", self.op)?;
         if let Some(v) = &self.socket {
@@ -114,7 +124,7 @@ impl Serialize for StepReport {
         }
         st.serialize_field("result", self.result_name())?;
         if let Some(v) = self.rule {
-            st.serialize_field("rule", v)?;
+            st.serialize_field("rule", v.as_str())?;
         }
         if let Some(v) = &self.why {
             st.serialize_field("why", v)?;
@@ -127,6 +137,12 @@ impl Serialize for StepReport {
         }
         if let Some(v) = &self.accepted_by {
             st.serialize_field("accepted_by", v)?;
+        }
+        if let Some(v) = &self.received_by {
+            st.serialize_field("received_by", v)?;
+        }
+        if let Some(v) = &self.dropped {
+            st.serialize_field("dropped", v)?;
         }
         if let Some(v) = &self.undetermined {
             st.serialize_field("undetermined", v)?;
@@ -162,6 +178,8 @@ impl StepReport {
             candidates,
             undefined: self.undetermined.is_some(),
             failed: self.failed,
+            received_by: self.received_by.as_ref().filter(|_| candidates.is_none()),
+            dropped: self.dropped,
         }
     }
 
@@ -178,6 +196,16 @@ impl StepReport {
                 s.push_str(" → ");
                 s.push_str(&parts.join(" "));
             }
+        }
+        if let Some(rec) = &self.received_by {
+            let parts: Vec<String> = rec.iter().map(|(k, v)| format!("{k}×{v}")).collect();
+            if !parts.is_empty() {
+                s.push_str(" → ");
+                s.push_str(&parts.join(" "));
+            }
+        }
+        if let Some(n) = self.dropped.filter(|&n| n > 0) {
+            s.push_str(&format!(" dropped×{n}"));
         }
         if let Some(n) = self.undetermined {
             let c = self.candidates.as_deref().unwrap_or_default();
@@ -204,6 +232,8 @@ impl StepReport {
             undetermined: None,
             failed: None,
             candidates: None,
+            received_by: None,
+            dropped: None,
             local: None,
             remote: None,
         }
@@ -212,7 +242,7 @@ impl StepReport {
     pub fn set_decision(&mut self, d: Decision) {
         let (result, rule, why) = d.into_parts();
         self.result = result.into();
-        self.rule = rule.map(RuleId::as_str);
+        self.rule = rule;
         self.why = why;
     }
 

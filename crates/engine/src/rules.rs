@@ -19,10 +19,10 @@ pub struct Rule {
     pub explanation: &'static str,
     /// Kernel function or document section, with the os-rules.md section.
     pub source: &'static str,
-    /// The why-line templates: (variant, text with `{slot}`s); variant `""`
-    /// is the usual one. Rendered by [`render_why`].
+    /// The why-line templates: (variant, text with `{slot}`s);
+    /// [`WhyVariant::Usual`] is the usual one. Rendered by [`render_why`].
     #[serde(skip)]
-    pub why: &'static [(&'static str, &'static str)],
+    pub why: &'static [(WhyVariant, &'static str)],
 }
 
 /// A typed value for a why-line slot. Rendered only by [`render_why`].
@@ -34,6 +34,10 @@ pub enum Arg {
     Names(Vec<String>),
     /// Several names, written "A and B".
     NamesAnd(Vec<String>),
+    /// Several names, written "A or B".
+    NamesOr(Vec<String>),
+    /// A why-line already rendered, that another one extends.
+    Line(String),
     /// An address and port.
     Addr(SockAddr),
     /// An address.
@@ -50,6 +54,8 @@ impl fmt::Display for Arg {
             Arg::Name(s) => f.write_str(s),
             Arg::Names(v) => f.write_str(&v.join(", ")),
             Arg::NamesAnd(v) => f.write_str(&v.join(" and ")),
+            Arg::NamesOr(v) => f.write_str(&v.join(" or ")),
+            Arg::Line(s) => f.write_str(s),
             Arg::Addr(a) => write!(f, "{a}"),
             Arg::Ip(ip) => write!(f, "{ip}"),
             Arg::Num(n) => write!(f, "{n}"),
@@ -122,9 +128,9 @@ macro_rules! args {
 }
 
 /// The one function that writes a why-line: `rule`'s template `variant`
-/// (`""`: the usual one) with its slots filled from `args`. A slot without
+/// ([`WhyVariant::Usual`]: the usual one) with its slots filled from `args`. A slot without
 /// an argument is left as `{name}` (a test checks none is), never a panic.
-pub fn render_why(rule: RuleId, variant: &str, args: Args) -> String {
+pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
     let template = rule
         .rule()
         .why

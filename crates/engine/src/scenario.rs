@@ -4,6 +4,7 @@
 //! widgets, the CLI and the tests pass around. Its text form is specified in
 //! `shared/spec/scenario-format.md`; this module only holds the types.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -38,6 +39,77 @@ impl Default for Scenario {
 }
 
 pub const DEFAULT_SEED: u64 = 1;
+
+impl Scenario {
+    /// The sockets the scenario holds open after its first `n` steps, in
+    /// the order they were opened: what `socket` and `accept` named and no
+    /// `close` has ended, with their protocol. The same table the parser
+    /// keeps to check names ([`OpenSockets`]); the sandbox's controls offer
+    /// these names.
+    pub fn open_sockets_after(&self, n: usize) -> Vec<(String, Proto)> {
+        let mut open = OpenSockets::default();
+        for step in self.steps.iter().take(n) {
+            open.follow(step);
+        }
+        open.list()
+    }
+}
+
+/// The socket names a scenario's text holds open at one point: `socket`
+/// and `accept` open one, `close` ends it. A name is that socket's until it
+/// is closed, whatever the OS answered (a step that failed on one OS may
+/// work on another).
+#[derive(Clone, Debug, Default)]
+pub struct OpenSockets {
+    /// Name → (the line that opened it, protocol, order of opening).
+    names: HashMap<String, (u32, Proto, u64)>,
+    opened: u64,
+}
+
+impl OpenSockets {
+    /// `name` is open from `line` on (a name opened again moves to the end).
+    pub fn open(&mut self, name: &str, line: u32, proto: Proto) {
+        self.opened += 1;
+        self.names
+            .insert(name.to_string(), (line, proto, self.opened));
+    }
+    pub fn close(&mut self, name: &str) {
+        self.names.remove(name);
+    }
+    /// The line that opened `name` and its protocol, if it is open.
+    pub fn get(&self, name: &str) -> Option<(u32, Proto)> {
+        self.names.get(name).map(|&(line, proto, _)| (line, proto))
+    }
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+    /// One step: a `socket` or `accept` opens a name (an accept's new
+    /// socket has its listener's protocol, and needs the listener open), a
+    /// `close` ends one.
+    pub fn follow(&mut self, step: &Step) {
+        match &step.kind {
+            StepKind::Socket { name, proto } => self.open(name, step.line, *proto),
+            StepKind::Accept { name, new } => {
+                if let Some((_, proto)) = self.get(name) {
+                    self.open(new, step.line, proto);
+                }
+            }
+            StepKind::Close { name } => self.close(name),
+            _ => {}
+        }
+    }
+    /// The open names with their protocol, in the order they were opened.
+    pub fn list(&self) -> Vec<(String, Proto)> {
+        let mut v: Vec<(&String, &(u32, Proto, u64))> = self.names.iter().collect();
+        v.sort_by_key(|(_, &(_, _, order))| order);
+        v.into_iter()
+            .map(|(name, &(_, proto, _))| (name.clone(), proto))
+            .collect()
+    }
+}
 
 /// One step of the text, with where it stood and what the author expects.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -96,15 +168,19 @@ pub enum SockOpt {
     /// Windows only.
     SoExclusiveAddrUse,
     Ipv6V6Only,
+    /// Linux only (`IP_MULTICAST_ALL`, on by default): a socket bound to a
+    /// wildcard or the group receives groups other sockets joined.
+    IpMulticastAll,
 }
 
 impl SockOpt {
-    pub const ALL: [SockOpt; 5] = [
+    pub const ALL: [SockOpt; 6] = [
         SockOpt::SoReuseAddr,
         SockOpt::SoReusePort,
         SockOpt::SoReusePortLb,
         SockOpt::SoExclusiveAddrUse,
         SockOpt::Ipv6V6Only,
+        SockOpt::IpMulticastAll,
     ];
 
     pub fn name(self) -> &'static str {
@@ -114,6 +190,7 @@ impl SockOpt {
             SockOpt::SoReusePortLb => "SO_REUSEPORT_LB",
             SockOpt::SoExclusiveAddrUse => "SO_EXCLUSIVEADDRUSE",
             SockOpt::Ipv6V6Only => "IPV6_V6ONLY",
+            SockOpt::IpMulticastAll => "IP_MULTICAST_ALL",
         }
     }
 
@@ -194,6 +271,16 @@ pub enum StepKind {
     User {
         name: String,
     },
+    /// `datagram ENDPOINT [xN]`: N remote peers each send one UDP datagram.
+    Datagram {
+        ep: EndpointSpec,
+        count: u32,
+    },
+    /// `join NAME GROUP`: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on loopback.
+    Join {
+        name: String,
+        group: IpAddr,
+    },
 }
 
 impl StepKind {
@@ -210,6 +297,8 @@ impl StepKind {
             StepKind::Client { .. } => "client",
             StepKind::Wait { .. } => "wait",
             StepKind::User { .. } => "user",
+            StepKind::Datagram { .. } => "datagram",
+            StepKind::Join { .. } => "join",
         }
     }
 
@@ -222,8 +311,12 @@ impl StepKind {
             | StepKind::Listen { name }
             | StepKind::Connect { name, .. }
             | StepKind::Accept { name, .. }
-            | StepKind::Close { name } => Some(name),
-            StepKind::Client { .. } | StepKind::Wait { .. } | StepKind::User { .. } => None,
+            | StepKind::Close { name }
+            | StepKind::Join { name, .. } => Some(name),
+            StepKind::Client { .. }
+            | StepKind::Wait { .. }
+            | StepKind::User { .. }
+            | StepKind::Datagram { .. } => None,
         }
     }
 }
@@ -236,5 +329,39 @@ pub fn format_duration(ms: u64) -> String {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_sockets_follow_socket_accept_and_close_in_opening_order() {
+        let s = crate::parse(
+            "socket L tcp6\nbind L [::1]:9000\nlisten L\nsocket C tcp\nclose C\nsocket B tcp\n\
+             socket C tcp\naccept L a\nclose B\n",
+        )
+        .expect("a valid scenario");
+        let names = |n: usize| -> Vec<(String, Proto)> { s.open_sockets_after(n) };
+        assert_eq!(names(0), []);
+        assert_eq!(
+            names(4),
+            [
+                ("L".to_string(), Proto::Tcp6),
+                ("C".to_string(), Proto::Tcp)
+            ]
+        );
+        assert_eq!(names(5), [("L".to_string(), Proto::Tcp6)]);
+        // A name opened again comes last; an accepted socket has its
+        // listener's protocol, whatever the OS answered.
+        assert_eq!(
+            names(s.steps.len()),
+            [
+                ("L".to_string(), Proto::Tcp6),
+                ("C".to_string(), Proto::Tcp),
+                ("a".to_string(), Proto::Tcp6),
+            ]
+        );
     }
 }

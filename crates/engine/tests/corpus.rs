@@ -92,7 +92,10 @@ fn the_specs_example() {
         (b.line, b.op, b.socket.as_deref(), b.result_name()),
         (11, "bind", Some("B"), "EADDRINUSE")
     );
-    assert_eq!(b.rule, Some("linux.bind.listener-holds-port"));
+    assert_eq!(
+        b.rule.map(|r| r.as_str()),
+        Some("linux.bind.listener-holds-port")
+    );
     assert!(b
         .why
         .as_deref()

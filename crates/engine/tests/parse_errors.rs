@@ -90,11 +90,48 @@ fn missing_arguments_point_past_the_text() {
 }
 
 #[test]
-fn udp_is_not_modelled_yet() {
-    assert_eq!(
-        problems("socket U udp\n"),
-        vec!["1:10: UDP sockets are not modelled yet: bindlab models TCP today (use tcp or tcp6)"]
+fn udp_statements_parse_and_print_back() {
+    let text = "os linux\n\nsocket U udp\nsocket V udp6\njoin U 239.1.2.3\njoin V ff05::1\njoin V 239.1.2.3\nset U IP_MULTICAST_ALL off\nbind U 0.0.0.0:5000\ndatagram 239.1.2.3:5000 x3\ndatagram 127.0.0.1:@U\n";
+    let s = parse(text).expect("valid UDP text");
+    assert_eq!(bindlab_engine::print::print(&s), text);
+}
+
+#[test]
+fn udp_statements_report_their_problems() {
+    let p = problems(
+        "socket U udp\njoin U 10.0.0.1\njoin U ff05::1\njoin X 239.1.2.3\ndatagram 10.9.9.9:53\ndatagram 0.0.0.0:53\ndatagram 239.1.2.3:0\ndatagram 127.0.0.1:53 x0\njoin U\n",
     );
+    assert_eq!(p.len(), 8, "{p:?}");
+    assert!(
+        p[0].starts_with("2:8: `10.0.0.1` is not a multicast group"),
+        "{}",
+        p[0]
+    );
+    assert!(
+        p[1].contains("an IPv6 group needs a udp6 socket"),
+        "{}",
+        p[1]
+    );
+    assert!(p[2].starts_with("4:6: no socket named `X`"), "{}", p[2]);
+    assert!(p[3].contains("add it with `iface 10.9.9.9`"), "{}", p[3]);
+    assert!(p[4].contains("not the wildcard"), "{}", p[4]);
+    assert!(p[5].contains("port other than 0"), "{}", p[5]);
+    assert!(
+        p[6].contains("datagram count must be 1–10000, found 0"),
+        "{}",
+        p[6]
+    );
+    assert!(
+        p[7].starts_with("9:7: expected a multicast group"),
+        "{}",
+        p[7]
+    );
+}
+
+#[test]
+fn ip_multicast_all_is_a_linux_option() {
+    let p = problems("os freebsd\nsocket U udp\nset U IP_MULTICAST_ALL\n");
+    assert_eq!(p, vec!["3:7: IP_MULTICAST_ALL does not exist on FreeBSD (a Linux option); this scenario is for FreeBSD (change `os` to use it)"]);
 }
 
 #[test]

@@ -43,6 +43,8 @@ fn arb_ip() -> impl Strategy<Value = IpAddr> {
         Just(IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped())),
         any::<u32>().prop_map(|n| IpAddr::V4(Ipv4Addr::from(n))),
         any::<u128>().prop_map(|n| IpAddr::V6(Ipv6Addr::from(n))),
+        Just(IpAddr::V4(Ipv4Addr::new(239, 1, 2, 3))),
+        Just(IpAddr::V6(Ipv6Addr::new(0xff05, 0, 0, 0, 0, 0, 0, 1))),
     ]
 }
 
@@ -61,8 +63,18 @@ fn arb_step() -> impl Strategy<Value = StepKind> {
     let name = "[A-D]";
     let ep = || (arb_ip(), arb_port()).prop_map(|(addr, port)| EndpointSpec { addr, port });
     prop_oneof![
-        (name, prop_oneof![Just(Proto::Tcp), Just(Proto::Tcp6)])
+        (
+            name,
+            prop_oneof![
+                Just(Proto::Tcp),
+                Just(Proto::Tcp6),
+                Just(Proto::Udp),
+                Just(Proto::Udp6)
+            ]
+        )
             .prop_map(|(name, proto)| StepKind::Socket { name, proto }),
+        (ep(), 1u32..5).prop_map(|(ep, count)| StepKind::Datagram { ep, count }),
+        (name, arb_ip()).prop_map(|(name, group)| StepKind::Join { name, group }),
         (
             name,
             prop::sample::select(SockOpt::ALL.to_vec()),
@@ -128,6 +140,27 @@ proptest! {
                 prop_assert!(false, "{} after line {} of\n{}", e, step.line, print(&s));
             }
         }
+    }
+
+    #[test]
+    fn any_generated_udp_scenario_runs_on_every_os_and_prints_back(seed: u64, os in os_strategy()) {
+        let s = gen::udp_scenario(seed, &gen_opts(Os::Linux));
+        let r = run(&s, os);
+        prop_assert_eq!(r.steps.len(), s.steps.len());
+        for (step, rep) in s.steps.iter().zip(&r.steps) {
+            if step.kind.op() == "datagram" {
+                // Every datagram is received, dropped or left undetermined;
+                // a unicast one by one socket at most.
+                let got: u32 = rep.received_by.as_ref().map_or(0, |m| m.values().sum());
+                prop_assert!(rep.received_by.is_some() && rep.dropped.is_some());
+                let StepKind::Datagram { ep, count } = &step.kind else { unreachable!() };
+                if !ep.addr.is_multicast() {
+                    prop_assert_eq!(got + rep.dropped.unwrap_or(0) + rep.undetermined.unwrap_or(0), *count);
+                }
+            }
+        }
+        let back = parse(&print(&s)).map_err(|p| TestCaseError::fail(format!("{p:?}")))?;
+        prop_assert_eq!(back.steps.len(), s.steps.len());
     }
 
     #[test]

@@ -4,14 +4,15 @@
 
 use std::collections::BTreeSet;
 
-use bindlab_engine::rules::{catalogue, RuleId};
+use bindlab_engine::rules::{catalogue, RuleId, WhyVariant};
 
 const SOURCES: &[&str] = &[
-    include_str!("../src/host.rs"),
     include_str!("../src/os/mod.rs"),
     include_str!("../src/os/common.rs"),
     include_str!("../src/os/bsd.rs"),
+    include_str!("../src/os/bsd_udp.rs"),
     include_str!("../src/os/linux.rs"),
+    include_str!("../src/os/linux/udp.rs"),
     include_str!("../src/os/freebsd.rs"),
     include_str!("../src/os/macos.rs"),
     include_str!("../src/os/windows.rs"),
@@ -76,7 +77,9 @@ fn templated_families_have_a_why_for_every_rule() {
     for r in catalogue() {
         if TEMPLATED.iter().any(|p| r.id.starts_with(p)) {
             assert!(
-                r.why.iter().any(|(v, t)| v.is_empty() && !t.is_empty()),
+                r.why
+                    .iter()
+                    .any(|(v, t)| *v == WhyVariant::Usual && !t.is_empty()),
                 "{} has no why template",
                 r.id
             );
@@ -89,13 +92,39 @@ fn render_fills_slots_and_leaves_a_missing_one_visible() {
     use bindlab_engine::args;
     use bindlab_engine::rules::{render_why, Slot};
     assert_eq!(
-        render_why(RuleId::CommonNoSuchSocket, "", args![Slot::Socket => "c"]),
+        render_why(
+            RuleId::CommonNoSuchSocket,
+            WhyVariant::Usual,
+            args![Slot::Socket => "c"]
+        ),
         "c does not exist: the step that would have created it failed"
     );
     assert_eq!(
-        render_why(RuleId::CommonNoSuchSocket, "", Vec::new()),
+        render_why(RuleId::CommonNoSuchSocket, WhyVariant::Usual, Vec::new()),
         "{socket} does not exist: the step that would have created it failed"
     );
+}
+
+/// Every `.rs` file of `src/<dir>`, with its text.
+fn sources_under(dir: &str) -> Vec<(String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(dir);
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable source");
+            (
+                format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()),
+                text,
+            )
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -103,13 +132,43 @@ fn the_host_names_no_rule() {
     // The host looks up and applies; every decision, the common.* ones
     // included, is made under os/ (os/common.rs for what every OS shares).
     // The shared lookups (os/pcb.rs) find sockets and decide nothing either.
-    for (file, src) in [
-        ("host.rs", include_str!("../src/host.rs")),
-        ("os/pcb.rs", include_str!("../src/os/pcb.rs")),
-    ] {
+    let mut files = sources_under("host");
+    assert!(files.len() >= 5, "host/ has only {} files", files.len());
+    files.push((
+        "os/pcb.rs".to_string(),
+        include_str!("../src/os/pcb.rs").to_string(),
+    ));
+    for (file, src) in files {
         assert!(
             !src.contains("RuleId::") && !src.contains("fail_with(") && !src.contains("ok_with("),
             "{file} names a rule: decide it in os/common.rs or an OS module"
+        );
+    }
+}
+
+#[test]
+fn every_why_variant_is_written_by_code() {
+    // A wording of a why-line that no code asks for is dead text; the
+    // variants are a type (`WhyVariant`, generated from rules.json), so a
+    // misspelt one does not compile.
+    let mut variants: Vec<WhyVariant> = catalogue()
+        .iter()
+        .flat_map(|r| r.why.iter().map(|(v, _)| *v))
+        .filter(|v| *v != WhyVariant::Usual)
+        .collect();
+    variants.sort();
+    variants.dedup();
+    assert!(variants.len() >= 10, "only {} variants", variants.len());
+    for v in variants {
+        let name = format!("WhyVariant::{v:?}");
+        assert!(
+            SOURCES
+                .iter()
+                .any(|src| src.match_indices(&name).any(|(i, _)| {
+                    !src[i + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                })),
+            "why variant `{}` ({name}) is in rules.json but no code renders it",
+            v.name()
         );
     }
 }

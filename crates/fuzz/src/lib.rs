@@ -95,7 +95,9 @@ impl Bytes<'_> {
         ["A", "B", "C", "D"][usize::from(self.byte() % 4)].to_string()
     }
     fn ip(&mut self) -> IpAddr {
-        match self.byte() % 10 {
+        match self.byte() % 12 {
+            10 => IpAddr::V4(Ipv4Addr::new(239, 1, 2, 3)),
+            11 => IpAddr::V6(Ipv6Addr::new(0xff05, 0, 0, 0, 0, 0, 0, 1)),
             0 => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             1 => IpAddr::V4(Ipv4Addr::LOCALHOST),
             2 => IpAddr::V4(Ipv4Addr::new(192, 168, 0, 1)),
@@ -125,14 +127,11 @@ impl Bytes<'_> {
         }
     }
     fn step(&mut self) -> StepKind {
-        match self.byte() % 10 {
+        match self.byte() % 12 {
             0 => StepKind::Socket {
                 name: self.name(),
-                proto: if self.byte() & 1 == 0 {
-                    Proto::Tcp
-                } else {
-                    Proto::Tcp6
-                },
+                proto: [Proto::Tcp, Proto::Tcp6, Proto::Udp, Proto::Udp6]
+                    [usize::from(self.byte() % 4)],
             },
             1 => StepKind::Set {
                 name: self.name(),
@@ -168,8 +167,21 @@ impl Bytes<'_> {
                     u64::from(self.u16()) * 10,
                 ][usize::from(self.byte() % 7)],
             },
-            _ => StepKind::User {
+            9 => StepKind::User {
                 name: ["root", "alice", "bob"][usize::from(self.byte() % 3)].to_string(),
+            },
+            10 => StepKind::Datagram {
+                ep: self.endpoint(),
+                count: u32::from(self.byte() % 4) + 1,
+            },
+            _ => StepKind::Join {
+                name: self.name(),
+                group: match self.byte() % 4 {
+                    0 => IpAddr::V4(Ipv4Addr::new(239, 1, 2, 3)),
+                    1 => IpAddr::V4(Ipv4Addr::new(224, 0, 0, 1)),
+                    2 => IpAddr::V6(Ipv6Addr::new(0xff05, 0, 0, 0, 0, 0, 0, 1)),
+                    _ => self.ip(),
+                },
             },
         }
     }

@@ -40,7 +40,11 @@ fn with_routing(result: &str, acc: &BTreeMap<String, u32>) -> String {
 }
 
 fn engine_cell(rep: &StepReport) -> String {
-    let acc = rep.accepted_by.clone().unwrap_or_default();
+    let acc = rep
+        .accepted_by
+        .clone()
+        .or_else(|| rep.received_by.clone())
+        .unwrap_or_default();
     let mut s = with_routing(rep.result_name(), &acc);
     if let Some(c) = &rep.candidates {
         let _ = write!(s, " (any of {})", c.join(", "));
@@ -69,6 +73,23 @@ fn routing_agrees(rep: &StepReport, k: &KernelStep) -> bool {
     }
 }
 
+/// Whether the datagrams the kernel's sockets received are what the engine
+/// allows: the same total, and where the OS picked by hash (`candidates`)
+/// every receiver one of them; every other receiver's count exact.
+fn delivery_agrees(rep: &StepReport, k: &KernelStep) -> bool {
+    let engine = rep.received_by.clone().unwrap_or_default();
+    let total = |m: &BTreeMap<String, u32>| m.values().sum::<u32>();
+    let cands = rep.candidates.clone().unwrap_or_default();
+    let fixed = |m: &BTreeMap<String, u32>| {
+        m.iter()
+            .filter(|(n, c)| **c > 0 && !cands.contains(n))
+            .map(|(a, b)| (a.clone(), *b))
+            .collect::<BTreeMap<_, _>>()
+    };
+    total(&engine) + rep.undetermined.unwrap_or(0) == total(&k.received_by)
+        && fixed(&engine) == fixed(&k.received_by)
+}
+
 pub fn compare(scenario: &Scenario, kernel: &[KernelStep]) -> Vec<Row> {
     let report = run(scenario, Os::Linux);
     scenario
@@ -82,12 +103,20 @@ pub fn compare(scenario: &Scenario, kernel: &[KernelStep]) -> Vec<Row> {
                     && (!matches!(step.kind.op(), "client" | "connect")
                         || !rep.is_ok()
                         || routing_agrees(rep, k))
+                    && (step.kind.op() != "datagram" || delivery_agrees(rep, k))
             });
             Row {
                 line: step.line,
                 step: step_text(&step.kind),
                 engine: engine_cell(rep),
-                kernel: k.result.as_ref().map(|r| with_routing(r, &k.accepted_by)),
+                kernel: k.result.as_ref().map(|r| {
+                    let routes = if step.kind.op() == "datagram" {
+                        &k.received_by
+                    } else {
+                        &k.accepted_by
+                    };
+                    with_routing(r, routes)
+                }),
                 agree,
                 note: k.note.clone(),
             }

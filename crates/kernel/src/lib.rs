@@ -5,6 +5,10 @@
 #[cfg(target_os = "linux")]
 pub mod compare;
 #[cfg(target_os = "linux")]
+pub mod doctor;
+#[cfg(target_os = "linux")]
+pub mod live;
+#[cfg(target_os = "linux")]
 pub mod runner;
 #[cfg(target_os = "linux")]
 mod sys;

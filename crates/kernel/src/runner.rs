@@ -29,6 +29,32 @@ use bindlab_engine::Os;
 use crate::sys;
 pub use crate::sys::is_root;
 
+/// Loopback's interface index: groups are joined, and sent to, on it.
+const LOOPBACK_IFINDEX: i32 = 1;
+
+/// Peer `k` sends one datagram to `dst` from the engine's address for it
+/// (`host::client_source`), out of loopback for a group.
+fn send_datagram(k: u32, dst: SocketAddr) -> Result<(), sys::Errno> {
+    let src = bindlab_engine::host::client_source(k, dst.ip());
+    let src = SocketAddr::new(src.ip, src.port);
+    let v6 = src.is_ipv6();
+    let fd = sys::udp_socket(v6)?;
+    let raw = fd.as_raw_fd();
+    if v6 {
+        sys::setsockopt_int(raw, libc::IPPROTO_IPV6, libc::IPV6_FREEBIND, 1)?;
+        sys::setsockopt_int(
+            raw,
+            libc::IPPROTO_IPV6,
+            libc::IPV6_MULTICAST_IF,
+            LOOPBACK_IFINDEX,
+        )?;
+    } else {
+        sys::setsockopt_int(raw, libc::IPPROTO_IP, libc::IP_FREEBIND, 1)?;
+    }
+    sys::bind(raw, src)?;
+    sys::send_to(raw, dst)
+}
+
 /// Waits shorter than this are slept for real; longer ones would have to
 /// outlast a TIME_WAIT (60 s), which a test cannot afford.
 pub const MAX_SLEEP_MS: u64 = 5_000;
@@ -41,6 +67,8 @@ pub struct KernelStep {
     pub result: Option<String>,
     /// For `client` and local `connect`: which listener took each connection.
     pub accepted_by: BTreeMap<String, u32>,
+    /// For `datagram`: which socket received how many.
+    pub received_by: BTreeMap<String, u32>,
     /// Why a step was not checked, or what was done instead.
     pub note: Option<String>,
 }
@@ -130,6 +158,10 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
         }
     }
     ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"])?;
+    // Multicast on loopback: a group's datagrams sent by a peer loop back
+    // to the host's members.
+    ip(&["link", "set", "lo", "multicast", "on"])?;
+    ip(&["route", "add", "224.0.0.0/4", "dev", "lo"])?;
     ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"])?;
     Ok(())
 }
@@ -185,6 +217,7 @@ struct Sock {
     fd: OwnedFd,
     user: String,
     listening: bool,
+    udp: bool,
 }
 
 struct Runner<'a> {
@@ -200,6 +233,9 @@ struct Runner<'a> {
     /// Set once a step leaves the kernel in a state the engine's cannot be
     /// compared with (a long wait); every later step is unchecked.
     stopped: Option<String>,
+    /// How many datagrams the engine says each `datagram` step delivers
+    /// (how long to wait for them: loopback delivery is quick, not instant).
+    expected: Vec<u32>,
 }
 
 impl<'a> Runner<'a> {
@@ -207,7 +243,13 @@ impl<'a> Runner<'a> {
         setup_netns(scenario)?;
         let mut workers = HashMap::new();
         workers.insert("root".to_string(), Worker::spawn(0)?);
+        let expected = bindlab_engine::run(scenario, Os::Linux)
+            .steps
+            .iter()
+            .map(|r| r.received_by.as_ref().map_or(0, |m| m.values().sum()))
+            .collect();
         Ok(Runner {
+            expected,
             scenario,
             socks: HashMap::new(),
             stash: HashMap::new(),
@@ -288,7 +330,7 @@ impl<'a> Runner<'a> {
                 let host = bindlab_engine::host_after(self.scenario, Os::Linux, index);
                 let time_waits = host
                     .sockets()
-                    .any(|s| matches!(s.state, State::TimeWait { .. }));
+                    .any(|s| matches!(s.state(), State::TimeWait { .. }));
                 if *ms <= MAX_SLEEP_MS {
                     std::thread::sleep(Duration::from_millis(*ms));
                     KernelStep::done(Ok(()))
@@ -305,11 +347,14 @@ impl<'a> Runner<'a> {
                 }
             }
             StepKind::Socket { name, proto } => {
-                let v6 = proto.is_v6();
-                match self
-                    .worker_of(&self.user)?
-                    .on(move || sys::tcp_socket(v6))?
-                {
+                let (v6, udp) = (proto.is_v6(), proto.is_udp());
+                match self.worker_of(&self.user)?.on(move || {
+                    if udp {
+                        sys::udp_socket(v6)
+                    } else {
+                        sys::tcp_socket(v6)
+                    }
+                })? {
                     Ok(fd) => {
                         self.socks.insert(
                             name.clone(),
@@ -317,6 +362,7 @@ impl<'a> Runner<'a> {
                                 fd,
                                 user: self.user.clone(),
                                 listening: false,
+                                udp,
                             },
                         );
                         KernelStep::done(Ok(()))
@@ -329,6 +375,7 @@ impl<'a> Runner<'a> {
                     SockOpt::SoReuseAddr => (libc::SOL_SOCKET, libc::SO_REUSEADDR),
                     SockOpt::SoReusePort => (libc::SOL_SOCKET, libc::SO_REUSEPORT),
                     SockOpt::Ipv6V6Only => (libc::IPPROTO_IPV6, libc::IPV6_V6ONLY),
+                    SockOpt::IpMulticastAll => (libc::IPPROTO_IP, libc::IP_MULTICAST_ALL),
                     other => {
                         return Ok(KernelStep::unchecked(format!(
                             "{} does not exist on Linux",
@@ -359,6 +406,20 @@ impl<'a> Runner<'a> {
                 }
                 None => ebadf(),
             },
+            StepKind::Connect { name, ep } if self.socks.get(name).is_some_and(|s| s.udp) => {
+                let dst = self.resolve(ep);
+                if !self.is_local(dst.ip()) && !unmap(dst.ip()).is_multicast() {
+                    // The namespace routes the peers' ranges to itself, so
+                    // the source address would differ from a real host's.
+                    let why = "a UDP peer on another host: the namespace's routes differ from a real host's; from here on the states differ";
+                    self.stopped = Some(why.to_string());
+                    return Ok(KernelStep::unchecked(why));
+                }
+                match self.as_owner(name, move |fd| sys::connect(fd, dst, CONNECT_TIMEOUT_MS))? {
+                    Some(r) => KernelStep::done(r),
+                    None => ebadf(),
+                }
+            }
             StepKind::Connect { name, ep } => {
                 let dst = self.resolve(ep);
                 if !self.is_local(dst.ip()) {
@@ -402,6 +463,7 @@ impl<'a> Runner<'a> {
                                 fd: c,
                                 user,
                                 listening: false,
+                                udp: false,
                             },
                         );
                         KernelStep::done(Ok(()))
@@ -420,6 +482,18 @@ impl<'a> Runner<'a> {
                 }
                 drop(s.fd);
                 KernelStep::done(Ok(()))
+            }
+            StepKind::Join { name, group } => {
+                let group = *group;
+                match self.as_owner(name, move |fd| sys::join_group(fd, group, LOOPBACK_IFINDEX))? {
+                    Some(r) => KernelStep::done(r),
+                    None => ebadf(),
+                }
+            }
+            StepKind::Datagram { ep, count } => {
+                let dst = self.resolve(ep);
+                let dst = SocketAddr::new(unmap(dst.ip()), dst.port());
+                self.datagrams(index, dst, *count)
             }
             StepKind::Client { ep, count } => {
                 let dst = self.resolve(ep);
@@ -446,6 +520,65 @@ impl<'a> Runner<'a> {
                 st
             }
         })
+    }
+
+    /// `count` peers each send one datagram to `dst`; which scenario
+    /// sockets received them is read from every UDP socket.
+    fn datagrams(&mut self, index: usize, dst: SocketAddr, count: u32) -> KernelStep {
+        if dst.is_ipv6() && dst.ip().is_multicast() {
+            // Datagrams are counted, never kept: skipping one changes no state.
+            self.next_client += count;
+            return KernelStep::unchecked(
+                "IPv6 multicast does not loop back on this namespace's loopback; not checkable here",
+            );
+        }
+        // Peers are numbered as the engine numbers them, sent or not.
+        let first = self.next_client;
+        self.next_client += count;
+        for k in first..first + count {
+            if let Err(e) = send_datagram(k, dst) {
+                return KernelStep::unchecked(format!(
+                    "the peer could not send to {dst} ({})",
+                    sys::errno_name(e)
+                ));
+            }
+        }
+        let expected = self.expected.get(index).copied().unwrap_or(0);
+        let udp: Vec<(String, RawFd)> = self
+            .socks
+            .iter()
+            .filter(|(_, s)| s.udp)
+            .map(|(n, s)| (n.clone(), s.fd.as_raw_fd()))
+            .collect();
+        let mut received: BTreeMap<String, u32> = BTreeMap::new();
+        let deadline = Instant::now() + Duration::from_millis(300);
+        let mut total = 0;
+        loop {
+            for (name, fd) in &udp {
+                let n = sys::drain_datagrams(*fd);
+                if n > 0 {
+                    *received.entry(name.clone()).or_default() += n;
+                    total += n;
+                }
+            }
+            if total >= expected || Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // One more look, so a copy the engine did not expect is seen too.
+        std::thread::sleep(Duration::from_millis(5));
+        for (name, fd) in &udp {
+            let n = sys::drain_datagrams(*fd);
+            if n > 0 {
+                *received.entry(name.clone()).or_default() += n;
+            }
+        }
+        KernelStep {
+            result: Some("ok".into()),
+            received_by: received,
+            ..Default::default()
+        }
     }
 
     fn is_local(&self, ip: IpAddr) -> bool {

@@ -39,6 +39,7 @@ pub fn errno_name(e: Errno) -> String {
         libc::EPERM => "EPERM",
         libc::ETIMEDOUT => "ETIMEDOUT",
         libc::ECONNRESET => "ECONNRESET",
+        libc::EPROTO => "EPROTO",
         other => return format!("errno {other}"),
     }
     .to_string()
@@ -115,6 +116,113 @@ pub fn tcp_socket(v6: bool) -> Result<OwnedFd, Errno> {
     })?;
     // SAFETY: `fd` is a fresh descriptor nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A non-blocking UDP socket.
+pub fn udp_socket(v6: bool) -> Result<OwnedFd, Errno> {
+    let family = if v6 { libc::AF_INET6 } else { libc::AF_INET };
+    // SAFETY: plain system call; the returned descriptor is owned below.
+    let fd = check(unsafe {
+        libc::socket(
+            family,
+            libc::SOCK_DGRAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        )
+    })?;
+    // SAFETY: `fd` is a fresh descriptor nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Joins `group` on interface `ifindex` (IP_ADD_MEMBERSHIP with an
+/// `ip_mreqn`, or IPV6_JOIN_GROUP).
+pub fn join_group(fd: RawFd, group: IpAddr, ifindex: i32) -> Result<(), Errno> {
+    match group {
+        IpAddr::V4(g) => {
+            let mreq = libc::ip_mreqn {
+                imr_multiaddr: libc::in_addr {
+                    s_addr: u32::from(g).to_be(),
+                },
+                imr_address: libc::in_addr { s_addr: 0 },
+                imr_ifindex: ifindex,
+            };
+            // SAFETY: passes a pointer to a live ip_mreqn and its size.
+            check(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IP,
+                    libc::IP_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    size_of::<libc::ip_mreqn>() as libc::socklen_t,
+                )
+            })
+            .map(|_| ())
+        }
+        IpAddr::V6(g) => {
+            let mreq = libc::ipv6_mreq {
+                ipv6mr_multiaddr: libc::in6_addr {
+                    s6_addr: g.octets(),
+                },
+                ipv6mr_interface: ifindex as libc::c_uint,
+            };
+            // SAFETY: passes a pointer to a live ipv6_mreq and its size.
+            check(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IPV6,
+                    libc::IPV6_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    size_of::<libc::ipv6_mreq>() as libc::socklen_t,
+                )
+            })
+            .map(|_| ())
+        }
+    }
+}
+
+/// Sends one datagram to `to` (sendto).
+pub fn send_to(fd: RawFd, to: SocketAddr) -> Result<(), Errno> {
+    let (ss, len) = to_raw(to);
+    let byte = [0u8; 1];
+    // SAFETY: a live one-byte buffer and a valid sockaddr of length `len`.
+    check(unsafe {
+        libc::sendto(
+            fd,
+            byte.as_ptr() as *const libc::c_void,
+            1,
+            0,
+            &ss as *const _ as *const libc::sockaddr,
+            len,
+        ) as libc::c_int
+    })
+    .map(|_| ())
+}
+
+/// Reads every datagram waiting on a non-blocking socket; how many.
+pub fn drain_datagrams(fd: RawFd) -> u32 {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut errors = 0;
+    loop {
+        // SAFETY: a live buffer of the given size.
+        let r = unsafe {
+            libc::recv(
+                fd,
+                buf.as_mut_ptr() as *mut libc::c_void,
+                buf.len(),
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if r < 0 {
+            // EAGAIN: nothing more; any other error (a queued ICMP error
+            // on a connected socket) is read and the loop goes on.
+            errors += 1;
+            if last_errno() == libc::EAGAIN || errors > 16 {
+                return n;
+            }
+            continue;
+        }
+        n += 1;
+    }
 }
 
 pub fn setsockopt_int(
@@ -281,4 +389,82 @@ pub fn unshare_user_and_net() -> Result<(), String> {
 pub fn is_root() -> bool {
     // SAFETY: plain system call.
     unsafe { libc::geteuid() == 0 }
+}
+
+/// A duplicate of descriptor `fd` of process `pid` (pidfd_open +
+/// pidfd_getfd, Linux 5.6+; needs ptrace rights over the process: root, or
+/// the same user where Yama allows it). Only to read options: `doctor`
+/// never changes another process's socket.
+pub fn steal_fd(pid: u32, fd: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: raw system calls; each returned descriptor is owned at once.
+    unsafe {
+        let pidfd = libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0);
+        if pidfd < 0 {
+            return Err(last_errno());
+        }
+        let pidfd = OwnedFd::from_raw_fd(pidfd as RawFd);
+        let dup = libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0);
+        if dup < 0 {
+            return Err(last_errno());
+        }
+        Ok(OwnedFd::from_raw_fd(dup as RawFd))
+    }
+}
+
+/// An integer socket option.
+pub fn getsockopt_int(fd: RawFd, level: libc::c_int, name: libc::c_int) -> Result<i32, Errno> {
+    let mut value: libc::c_int = 0;
+    let mut len = size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: passes a pointer to a live c_int and its size.
+    check(unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            &mut value as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    })?;
+    Ok(value)
+}
+
+/// The addresses of this network namespace's interfaces.
+pub fn local_addresses() -> Vec<IpAddr> {
+    let mut out = Vec::new();
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs fills `head` with a list freed below; each entry's
+    // address is read according to its family.
+    unsafe {
+        if libc::getifaddrs(&mut head) != 0 {
+            return out;
+        }
+        let mut p = head;
+        while !p.is_null() {
+            let a = (*p).ifa_addr;
+            if !a.is_null() {
+                match (*a).sa_family as libc::c_int {
+                    libc::AF_INET => {
+                        let sin = &*(a as *const libc::sockaddr_in);
+                        out.push(IpAddr::V4(Ipv4Addr::from(
+                            sin.sin_addr.s_addr.to_ne_bytes(),
+                        )));
+                    }
+                    libc::AF_INET6 => {
+                        let sin6 = &*(a as *const libc::sockaddr_in6);
+                        out.push(IpAddr::V6(Ipv6Addr::from(sin6.sin6_addr.s6_addr)));
+                    }
+                    _ => {}
+                }
+            }
+            p = (*p).ifa_next;
+        }
+        libc::freeifaddrs(head);
+    }
+    out
+}
+
+/// The real user id of this process.
+pub fn uid() -> u32 {
+    // SAFETY: plain system call.
+    unsafe { libc::getuid() }
 }

@@ -20,7 +20,7 @@ pub(crate) fn cheat_sheet() -> Html {
             html! {
                 <div class="table-wrap">
                 <table class="outcomes cheat">
-                    <caption>{ format!("What the second bind() returns — {}", sit.label()) }</caption>
+                    <caption>{ format!("{} — {}", sit.question(), sit.label()) }</caption>
                     <thead><tr><th scope="col">{"Options"}</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{"Scenario"}</span></th></tr></thead>
                     <tbody>
                     { for mine.iter().map(|row| {
@@ -32,10 +32,10 @@ pub(crate) fn cheat_sheet() -> Html {
                                     (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
                                     (Some(r), Some(rule)) => html! {
                                         <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
-                                            <a href={Route::Rules(Some(rule.into())).href()} title={cell.why.clone().unwrap_or_default()}>{ r.name(cell.os) }</a>
+                                            <a href={Route::Rules(Some(rule.as_str().into())).href()} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
                                         </td>
                                     },
-                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ r.name(cell.os) }</td> },
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },
                                 }) }
                                 <td><a href={format!("#{}", link.encode())}>{"open"}<span class="sr-only">{ format!(" the scenario: {}, {}", sit.label(), row.options.label()) }</span></a></td>
                             </tr>

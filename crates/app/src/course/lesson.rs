@@ -31,6 +31,11 @@ pub(crate) fn load_lesson(text: String) -> Result<Loaded, String> {
         let list: Vec<String> = errs.iter().map(|e| format!("line {e}")).collect();
         format!("the lesson file has problems: {}", list.join("; "))
     })?;
+    Ok(loaded(lesson))
+}
+
+/// A parsed lesson (or a guide's blocks) with its scenarios parsed once.
+pub(crate) fn loaded(lesson: Lesson) -> Loaded {
     let mut scenarios = HashMap::new();
     let mut mailboxes = HashMap::new();
     for b in &lesson.blocks {
@@ -41,11 +46,11 @@ pub(crate) fn load_lesson(text: String) -> Result<Loaded, String> {
             mailboxes.insert(name.clone(), Rc::default());
         }
     }
-    Ok(Loaded {
+    Loaded {
         lesson,
         scenarios,
         mailboxes,
-    })
+    }
 }
 
 #[derive(Properties, PartialEq)]

@@ -8,8 +8,11 @@ use yew::prelude::*;
 
 use super::challenge::ChallengeView;
 use super::cheat_sheet::CheatSheet;
+use super::code_tabs::CodeTabs;
+use super::expect::ExpectView;
 use super::lesson::Loaded;
 use super::markdown;
+use super::messages::MessagesTable;
 use super::prediction::Prediction;
 use crate::browser::dom::scroll_to;
 use crate::lab::{Command, Lab};
@@ -28,6 +31,24 @@ impl PartialEq for LessonBodyProps {
     }
 }
 
+/// "Run the scenario to this step": through the scenario's mailbox, then
+/// scrolled into view.
+fn run_to(loaded: &Loaded, scenario: &str, line: u32) -> Callback<()> {
+    let mailbox = loaded.mailboxes.get(scenario).cloned();
+    let s = loaded.scenarios.get(scenario).cloned();
+    let name = scenario.to_string();
+    Callback::from(move |_| {
+        let idx = s
+            .as_ref()
+            .and_then(|s| s.steps.iter().position(|st| st.line == line))
+            .unwrap_or(0);
+        if let Some(cb) = mailbox.as_ref().and_then(|m| m.borrow().clone()) {
+            cb.emit(Command::GoTo(idx + 1));
+        }
+        scroll_to(&format!("scenario-{name}"));
+    })
+}
+
 #[function_component(LessonBody)]
 pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
     let store = use_store();
@@ -44,7 +65,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         .iter()
         .filter(|b| matches!(b, Block::Challenge(_)))
         .count() as u8;
-    let (mut k_pred, mut k_chal) = (0u8, 0u8);
+    let (mut k_pred, mut k_chal, mut k_code, mut k_expect) = (0u8, 0u8, 0u8, 0u8);
     let blocks = p.loaded.lesson.blocks.iter().map(|b| match b {
         Block::Prose(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
         Block::Scenario { name, text, .. } => {
@@ -76,17 +97,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             };
             let oses = predict_oses(oses, &s).to_vec();
             let saved: Vec<Option<String>> = oses.iter().map(|os| mine.answers.get(&(k, *os)).cloned()).collect();
-            let on_run = {
-                let mailbox = p.loaded.mailboxes.get(scenario).cloned();
-                let (name, line, s) = (scenario.clone(), *step_line, s.clone());
-                Callback::from(move |_| {
-                    let idx = s.steps.iter().position(|st| st.line == line).unwrap_or(0);
-                    if let Some(cb) = mailbox.as_ref().and_then(|m| m.borrow().clone()) {
-                        cb.emit(Command::GoTo(idx + 1));
-                    }
-                    scroll_to(&format!("scenario-{name}"));
-                })
-            };
+            let on_run = run_to(&p.loaded, scenario, *step_line);
             html! {
                 <Prediction lesson={p.id} index={k} question={question.clone()} scenario={s}
                     step_line={*step_line} oses={oses} saved={saved} on_run={on_run} />
@@ -101,6 +112,21 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             }
         }
         Block::CheatSheet => html! { <CheatSheet /> },
+        Block::Expect { scenario, step_line, .. } => {
+            k_expect += 1;
+            match p.loaded.scenarios.get(scenario) {
+                Some(s) => html! {
+                    <ExpectView scenario={s.clone()} step_line={*step_line} on_run={run_to(&p.loaded, scenario, *step_line)}
+                        id={AttrValue::from(format!("{}-{k_expect}", p.id))} />
+                },
+                None => html! {},
+            }
+        }
+        Block::Messages(rows) => html! { <MessagesTable rows={Rc::new(rows.clone())} /> },
+        Block::Code(snippets) => {
+            k_code += 1;
+            html! { <CodeTabs id={AttrValue::from(format!("{}-code{k_code}", p.id))} snippets={Rc::new(snippets.clone())} /> }
+        }
     });
     html! { <>{ for blocks }</> }
 }

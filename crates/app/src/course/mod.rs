@@ -1,5 +1,6 @@
 //! The course's pages: contents, lessons (prose, live scenarios,
-//! predictions, challenges, the cheat sheet), glossary and rule catalogue.
+//! predictions, challenges, the cheat sheet), the guides ("Got an error?":
+//! one page per symptom), glossary and rule catalogue.
 //!
 //! Lessons are data (`content/lessons/*.md`), fetched one at a time when
 //! opened and read by `bindlab-course`; nothing a lesson says is written
@@ -8,12 +9,19 @@
 
 mod challenge;
 mod cheat_sheet;
+mod code_tabs;
 mod confirm;
 mod contents;
+mod expect;
 mod glossary;
+mod guide;
+mod guides;
 mod lesson;
 mod lesson_body;
 pub(crate) mod markdown;
+mod messages;
+mod paste;
+mod paste_answers;
 mod prediction;
 mod progress_panel;
 mod rules;
@@ -117,6 +125,9 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 Route::Lesson(id) => html! { <LessonPage key={id.clone()} id={id.clone()} /> },
                 Route::Glossary(term) => html! { <GlossaryPage term={term.clone()} /> },
                 Route::Rules(rule) => html! { <RulesPage rule={rule.clone()} /> },
+                Route::Guides(None) => html! { <guides::GuidesIndex /> },
+                Route::Guides(Some(id)) => html! { <guide::GuidePage key={id.clone()} id={id.clone()} /> },
+                Route::Paste => html! { <paste::PastePage /> },
                 _ => html! { <contents::Contents /> },
             } }
         </main>

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use bindlab_course::predict::{self, choice_label, outcome_sentence};
 use bindlab_engine::print::step_text;
-use bindlab_engine::{rules, Os, Scenario};
+use bindlab_engine::{Os, Scenario};
 use yew::prelude::*;
 
 use super::markdown;
@@ -119,7 +119,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                     { for p.oses.iter().zip(&p.saved).map(|(os, said)| {
                         let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
                         let right = said.as_deref() == Some(t.outcome.as_str());
-                        let title = t.rule.and_then(rules::rule).map(|r| r.title).unwrap_or_default();
+                        let title = t.rule.map(|r| r.rule().title).unwrap_or_default();
                         html! {
                             <li class={classes!("truth", if right { "right" } else { "wrong" })}>
                                 <strong>{ format!("{}: ", os.display()) }</strong>
@@ -132,7 +132,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                                     <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
                                 }
                                 if let Some(rule) = t.rule {
-                                    {" "}<a class="rule-link" href={Route::Rules(Some(rule.into())).href()}><code>{ rule }</code></a>
+                                    {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
                                 }
                             </li>
                         }

@@ -3,6 +3,8 @@
 
 use bindlab_engine::print::step_text;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
+use std::net::IpAddr;
+
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -14,33 +16,21 @@ pub(crate) struct ControlsProps {
     pub(crate) on_line: Callback<String>,
 }
 
-/// Sockets open at the end of the scenario, with their protocol.
-pub(crate) fn open_sockets(s: &Scenario) -> Vec<(String, Proto)> {
-    let mut open: Vec<(String, Proto)> = Vec::new();
-    for st in &s.steps {
-        match &st.kind {
-            StepKind::Socket { name, proto } => open.push((name.clone(), *proto)),
-            StepKind::Accept { name, new } => {
-                if let Some(p) = open.iter().find(|(n, _)| n == name).map(|(_, p)| *p) {
-                    open.push((new.clone(), p));
-                }
-            }
-            StepKind::Close { name } => open.retain(|(n, _)| n != name),
-            _ => {}
-        }
-    }
-    open
-}
-
 /// Whether the scenario leaves `opt` on for the socket named `name` (the
-/// last `set` since that name was last created).
+/// last `set` since that name was last created, else the option's default
+/// for a new socket: IPV6_V6ONLY as the OS sets it, IP_MULTICAST_ALL on for
+/// AF_INET, as the engine's host creates them).
 pub(crate) fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
+    let default = |proto: Proto| match opt {
+        SockOpt::Ipv6V6Only => proto.is_v6() && s.os.rules().params().default_v6only,
+        SockOpt::IpMulticastAll => !proto.is_v6(),
+        _ => false,
+    };
     let mut on = false;
     for st in &s.steps {
         match &st.kind {
-            StepKind::Socket { name: n, .. } | StepKind::Accept { new: n, .. } if n == name => {
-                on = false
-            }
+            StepKind::Socket { name: n, proto } if n == name => on = default(*proto),
+            StepKind::Accept { new: n, .. } if n == name => on = false,
             StepKind::Set {
                 name: n,
                 opt: o,
@@ -72,6 +62,43 @@ pub(crate) fn parse_port(text: &str) -> Result<PortSpec, String> {
     }
 }
 
+/// The group box of "join": a multicast address of the socket's family.
+pub(crate) fn parse_group(text: &str, v6: bool) -> Result<IpAddr, String> {
+    let t = text.trim().trim_start_matches('[').trim_end_matches(']');
+    match t.parse::<IpAddr>() {
+        Ok(a) if !a.is_multicast() => Err(format!("{t} is not a multicast group: a group is in 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6), e.g. 239.1.2.3.")),
+        Ok(a) if a.is_ipv6() && !v6 => Err(format!("{t} is an IPv6 group; this socket is IPv4: use an IPv4 group such as 239.1.2.3, or a udp6 socket.")),
+        Ok(a) => Ok(a),
+        Err(_) if t.is_empty() => Err("Type a multicast group first, e.g. 239.1.2.3.".into()),
+        Err(_) => Err(format!("“{t}” is not a multicast group address, e.g. 239.1.2.3 or ff05::1:3.")),
+    }
+}
+
+/// Every multicast group the scenario joins, in order of first join: where
+/// datagrams can be sent and what a UDP socket can bind.
+pub(crate) fn joined_groups(s: &Scenario) -> Vec<IpAddr> {
+    let mut groups: Vec<IpAddr> = Vec::new();
+    for st in &s.steps {
+        if let StepKind::Join { group, .. } = &st.kind {
+            if !groups.contains(group) {
+                groups.push(*group);
+            }
+        }
+    }
+    groups
+}
+
+/// "send datagrams": the step, or why not (a datagram needs a real port).
+fn datagram_step(ep: EndpointSpec, count: &str) -> Result<Option<StepKind>, String> {
+    if ep.port == PortSpec::Num(0) {
+        return Err(
+            "A datagram needs a destination port: type a port from 1 to 65535, or @NAME.".into(),
+        );
+    }
+    let count = count.trim().parse().unwrap_or(1).clamp(1, 1000);
+    Ok(Some(StepKind::Datagram { ep, count }))
+}
+
 #[function_component(Controls)]
 pub(crate) fn controls(p: &ControlsProps) -> Html {
     // Hooks first, unconditionally: Yew panics (in debug builds) when a
@@ -82,10 +109,15 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let port = use_state(|| "8080".to_string());
     let count = use_state(|| "1".to_string());
     let port_error = use_state(|| None::<String>);
+    let group = use_state(|| "239.1.2.3".to_string());
+    let group_error = use_state(|| None::<String>);
+    let dgram_to = use_state(|| None::<String>);
+    let dgram_count = use_state(|| "1".to_string());
     let Some(s) = &p.scenario else {
         return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
     };
-    let open = open_sockets(s);
+    // The sockets open at the end of the text, as the engine keeps them.
+    let open = s.open_sockets_after(s.steps.len());
     let chosen = if open.iter().any(|(n, _)| **n == *target) {
         (*target).clone()
     } else {
@@ -121,6 +153,15 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
             addresses.push(a.to_string());
         }
     }
+    let groups = joined_groups(s);
+    if chosen_proto.is_udp() {
+        // Binding the group itself is how a receiver filters by group.
+        for g in &groups {
+            if g.is_ipv6() == chosen_proto.is_v6() {
+                addresses.push(g.to_string());
+            }
+        }
+    }
     let client_addresses: Vec<String> = ["127.0.0.1".to_string(), "::1".to_string()]
         .into_iter()
         .chain(s.ifaces.iter().map(|a| a.to_string()))
@@ -132,6 +173,18 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         .filter(|a| client_addresses.contains(a))
         .cloned()
         .unwrap_or_else(|| client_addresses[0].clone());
+    // Datagrams go to the host's addresses or to a group joined so far;
+    // as for clients, what the box shows is what the button writes.
+    let dgram_addresses: Vec<String> = client_addresses
+        .iter()
+        .cloned()
+        .chain(groups.iter().map(|g| g.to_string()))
+        .collect();
+    let dgram_dest = dgram_to
+        .as_ref()
+        .filter(|a| dgram_addresses.contains(a))
+        .cloned()
+        .unwrap_or_else(|| dgram_addresses[0].clone());
     // The port box as typed: a number, or `@NAME` (another socket's port).
     let port_spec = parse_port(&port);
     let ep = |a: &str| -> Result<EndpointSpec, String> {
@@ -168,7 +221,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let options: Vec<SockOpt> = SockOpt::ALL
         .into_iter()
         .filter(|o| {
-            s.os.rules().supports(*o) && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())
+            s.os.rules().supports(*o)
+                && (*o != SockOpt::Ipv6V6Only || chosen_proto.is_v6())
+                && (*o != SockOpt::IpMulticastAll || chosen_proto == Proto::Udp)
         })
         .collect();
     let addr_ok = addresses.contains(&addr)
@@ -186,6 +241,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
             <div class="row">
                 <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
                 <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp }))}>{ format!("socket {next_name} udp") }</button>
+                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp6 }))}>{ format!("socket {next_name} udp6") }</button>
             </div>
             if has {
                 <div class="row">
@@ -214,11 +271,32 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
                         oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                     <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
-                    <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
-                    <button type="button" onclick={emit_ep(ep(if bind_addr.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_unspecified()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
-                    <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
+                    // UDP has no listen and no accept (the text may still say them).
+                    if !chosen_proto.is_udp() {
+                        <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
+                    }
+                    <button type="button" onclick={emit_ep(ep(if bind_addr.parse::<IpAddr>().is_ok_and(|a| a.is_unspecified() || a.is_multicast()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
+                    if !chosen_proto.is_udp() {
+                        <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
+                    }
                     <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
                 </div>
+                if chosen_proto.is_udp() {
+                    <div class="row">
+                        <label>{"Group "}<input aria-label="Multicast group" class="group" value={(*group).clone()}
+                            aria-invalid={group_error.is_some().then_some("true")} aria-describedby="group-error"
+                            oninput={ { let (g, err) = (group.clone(), group_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); g.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                        <button type="button" onclick={ {
+                            let (cb, err) = (p.on_line.clone(), group_error.clone());
+                            let join = parse_group(&group, chosen_proto.is_v6()).map(|g| StepKind::Join { name: name.clone(), group: g });
+                            Callback::from(move |_: MouseEvent| match &join {
+                                Ok(k) => { err.set(None); cb.emit(step_text(k)); }
+                                Err(e) => err.set(Some(e.clone())),
+                            })
+                        } }>{ format!("join {name}") }</button>
+                    </div>
+                    <p id="group-error" class="field-error" role="alert">{ (*group_error).clone().unwrap_or_default() }</p>
+                }
             }
             <div class="row">
                 <label>{"Clients to "}
@@ -230,6 +308,15 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{"add clients"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
+            </div>
+            <div class="row">
+                <label>{"Datagrams to "}
+                    <select aria-label="Datagram destination address" onchange={ { let a = dgram_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
+                        { for dgram_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == dgram_dest}>{ a }</option> }) }
+                    </select>
+                </label>
+                <label>{"× "}<input aria-label="Number of datagrams" class="port" value={(*dgram_count).clone()} inputmode="numeric" oninput={ { let c = dgram_count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| datagram_step(ep, &dgram_count)))}>{"send datagrams"}</button>
             </div>
             <p id="port-error" class="field-error" role="alert">{ (*port_error).clone().unwrap_or_default() }</p>
         </div>

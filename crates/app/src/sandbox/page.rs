@@ -81,7 +81,8 @@ pub(crate) fn sandbox_page() -> Html {
             <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
             <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why. "}
-                <a href={crate::route::Route::Contents.href()}>{ format!("New to this? The course explains it in {} chapters →", crate::route::CONTENTS.len()) }</a></p>
+                <a href={crate::route::Route::Contents.href()}>{ format!("New to this? The course explains it in {} chapters →", crate::route::CONTENTS.len()) }</a>
+                {" "}<a class="got-error" href={crate::route::Route::Guides(None).href()}>{ format!("Got an error? {} guides start from the message →", crate::route::GUIDES.len()) }</a></p>
         </header>
         <main id="main">
             if let Some(n) = &state.notice {

@@ -4,8 +4,10 @@
 
 pub mod cheatsheet;
 pub mod check;
+pub mod doctor;
 pub mod export;
 pub mod fmt;
+pub mod guides;
 pub mod lessons;
 pub mod rules;
 pub mod run;

@@ -95,6 +95,7 @@ fn call(c: &Call) -> String {
         } => format!("do_client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         Call::User { name } => format!("do_user({})", c_str(name)),
+        Call::Datagram { .. } | Call::Join { .. } => String::new(),
     }
 }
 
@@ -112,6 +113,13 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
+    if let Some(line) = plan.datagram_step() {
+        return Err(ExportError {
+            lang: Lang::C,
+            line,
+            message: "datagram and join steps are not exported to C yet; try Python".into(),
+        });
+    }
     let mut out = header(
         plan,
         "//",

@@ -50,7 +50,7 @@ fn call(c: &Call) -> String {
                 SockOpt::SoReuseAddr => ("Socket", "ReuseAddress"),
                 SockOpt::SoExclusiveAddrUse => ("Socket", "ExclusiveAddressUse"),
                 SockOpt::Ipv6V6Only => ("IPv6", "IPv6Only"),
-                SockOpt::SoReusePort | SockOpt::SoReusePortLb => {
+                SockOpt::SoReusePort | SockOpt::SoReusePortLb | SockOpt::IpMulticastAll => {
                     return not_expressible(&format!("SocketOptionName has no {}", opt.name()))
                 }
             };
@@ -84,6 +84,8 @@ fn call(c: &Call) -> String {
         Call::Wait { ms } => format!("r.Wait(TimeSpan.FromMilliseconds({ms}))"),
         Call::User { name } if name == "root" => "null".to_string(),
         Call::User { .. } => not_expressible("a .NET program cannot act as another user"),
+        // Not reached: UDP scenarios are refused by `render`.
+        Call::Datagram { .. } | Call::Join { .. } => String::new(),
     }
 }
 

@@ -95,6 +95,7 @@ fn call(c: &Call) -> String {
         } => format!("r.client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("r.wait({})", duration(*ms)),
         Call::User { name } => format!("r.doUser({})", c_str(name)),
+        Call::Datagram { .. } | Call::Join { .. } => String::new(),
     }
 }
 
@@ -178,6 +179,13 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
+    if let Some(line) = plan.datagram_step() {
+        return Err(ExportError {
+            lang: Lang::Go,
+            line,
+            message: "datagram and join steps are not exported to Go yet; try Python".into(),
+        });
+    }
     let mut out = header(
         plan,
         "//",

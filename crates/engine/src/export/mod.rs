@@ -262,6 +262,19 @@ pub enum Call {
     User {
         name: String,
     },
+    /// `count` peers each send one UDP datagram to host:port; the program
+    /// then counts what each of its UDP sockets received.
+    Datagram {
+        host: String,
+        port: Port,
+        count: u32,
+    },
+    /// IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP for a v6 group) on loopback.
+    Join {
+        name: String,
+        group: String,
+        v6: bool,
+    },
 }
 
 /// bindlab's prediction for one step on one OS.
@@ -333,6 +346,14 @@ impl Plan {
         })
     }
 
+    /// The line of the first `datagram` or `join` step.
+    pub fn datagram_step(&self) -> Option<u32> {
+        self.steps.iter().find_map(|st| match st.call {
+            Call::Datagram { .. } | Call::Join { .. } => Some(st.line),
+            _ => None,
+        })
+    }
+
     /// Whether `name` is ever put in the listening state.
     pub fn listens(&self, name: &str) -> bool {
         self.steps
@@ -376,11 +397,24 @@ fn call(kind: &StepKind) -> Call {
         },
         StepKind::Wait { ms } => Call::Wait { ms },
         StepKind::User { name } => Call::User { name },
+        StepKind::Datagram { ep, count } => Call::Datagram {
+            host: ep.addr.to_string(),
+            port: port(&ep),
+            count,
+        },
+        StepKind::Join { name, group } => Call::Join {
+            name,
+            v6: group.is_ipv6(),
+            group: group.to_string(),
+        },
     }
 }
 
 fn prediction(rep: &StepReport) -> Prediction {
-    let routes = match (&rep.accepted_by, rep.undetermined) {
+    // A `datagram` step's receivers are compared as a `client`'s listeners:
+    // who received how many (the rest were dropped).
+    let taken = rep.accepted_by.as_ref().or(rep.received_by.as_ref());
+    let routes = match (taken, rep.undetermined) {
         (Some(m), None) if rep.is_ok() => Some(
             m.iter()
                 .filter(|(_, v)| **v > 0)

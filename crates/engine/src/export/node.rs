@@ -65,6 +65,8 @@ fn call(c: &Call) -> String {
         Call::Wait { ms } => format!("r.wait({ms})"),
         Call::User { name } if name == "root" => "undefined".to_string(),
         Call::User { .. } => not_expressible("a Node program cannot act as another user"),
+        // Not reached: UDP scenarios are refused by `render`.
+        Call::Datagram { .. } | Call::Join { .. } => String::new(),
     }
 }
 

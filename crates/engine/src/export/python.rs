@@ -83,6 +83,14 @@ fn call(c: &Call) -> String {
         } => format!("do_client({}, {}, {count})", py_str(host), port(p)),
         Call::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         Call::User { name } => format!("do_user({})", py_str(name)),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("do_datagram({}, {}, {count})", py_str(host), port(p)),
+        Call::Join { name, group, .. } => {
+            format!("do_join({}, {})", py_str(name), py_str(group))
+        }
     }
 }
 

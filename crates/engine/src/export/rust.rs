@@ -61,7 +61,7 @@ fn call(c: &Call) -> String {
                 SockOpt::SoReuseAddr => "set_reuse_address",
                 SockOpt::SoReusePort => "set_reuse_port",
                 SockOpt::Ipv6V6Only => "set_only_v6",
-                SockOpt::SoReusePortLb | SockOpt::SoExclusiveAddrUse => {
+                SockOpt::SoReusePortLb | SockOpt::SoExclusiveAddrUse | SockOpt::IpMulticastAll => {
                     return format!("r.set_other({}, {}, {on})", c_str(name), c_str(opt.name()))
                 }
             };
@@ -94,6 +94,7 @@ fn call(c: &Call) -> String {
         } => format!("r.client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("r.wait({})", duration(*ms)),
         Call::User { name } => format!("r.user({})", c_str(name)),
+        Call::Datagram { .. } | Call::Join { .. } => String::new(),
     }
 }
 
@@ -109,6 +110,13 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
+    if let Some(line) = plan.datagram_step() {
+        return Err(ExportError {
+            lang: Lang::Rust,
+            line,
+            message: "datagram and join steps are not exported to Rust yet; try Python".into(),
+        });
+    }
     let mut out = header(
         plan,
         "//",

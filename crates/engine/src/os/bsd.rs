@@ -1,8 +1,10 @@
 //! The verdicts FreeBSD and XNU reach the same way (os-rules.md §2.1 and
 //! §3): the checks before `in_pcbbind`'s lookups, the refusals after them,
 //! listen() without a re-check, connect() on a listener or a taken 4-tuple,
-//! and a route to the socket the lookup picked. The lookups themselves are
-//! in `pcb.rs`.
+//! and a route to the socket the lookup picked; and the walk of
+//! `in_pcbbind` / `in6_pcbbind`'s address checks ([`check_port`]), whose
+//! steps each kernel words itself ([`BindChecks`]). The lookups themselves
+//! are in `pcb.rs`.
 
 use std::net::IpAddr;
 
@@ -10,8 +12,9 @@ use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
+use crate::os::pcb::{space_of, Space};
 use crate::os::{Decision, Os, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
 /// The route to one socket the lookup picked: a listener takes the
 /// connection; anything else is the OS's `not_listening` answer.
@@ -23,7 +26,7 @@ pub(crate) fn take(
 ) -> Route {
     if s.is_listening() {
         Route::To {
-            listener: s.id,
+            listener: s.id(),
             rule,
             why,
         }
@@ -35,21 +38,21 @@ pub(crate) fn take(
 /// The checks before any lookup, in `in_pcbbind`'s order: already bound,
 /// a v4-mapped address on a v6-only socket, an address the host lacks.
 pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
-    let name = &s.label;
-    if s.local.is_some() {
+    let name = s.label();
+    if s.local().is_some() {
         return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::BsdBindAlreadyBound,
-            args![Slot::Socket => name, Slot::Addr => s.local],
+            args![Slot::Socket => name, Slot::Addr => s.local()],
         ));
     }
     if let IpAddr::V6(a) = addr.ip {
-        if v4_mapped(a).is_some() && s.opts.v6only {
+        if v4_mapped(a).is_some() && s.opts().v6only {
             let rule = RuleId::BsdBindMappedOnV6only;
             let variant = if os.rules().params().default_v6only {
-                "default"
+                WhyVariant::Default
             } else {
-                ""
+                WhyVariant::Usual
             };
             let args = args![
                 Slot::Socket => name,
@@ -63,12 +66,15 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
             ));
         }
     }
-    if !host.is_local(addr.ip) {
+    // A UDP socket may bind a group address: the address check is in the
+    // branch group addresses never reach.
+    let group = s.is_udp() && crate::addr::unmap(addr.ip).is_multicast();
+    if !host.is_local(addr.ip) && !group {
         let rule = RuleId::BsdBindAddrNotLocal;
         let variant = if os.rules().params().loopback_is_slash8 {
-            "slash8"
+            WhyVariant::Slash8
         } else {
-            ""
+            WhyVariant::Usual
         };
         return Some(Decision::fail(
             Errno::AddrNotAvail,
@@ -87,15 +93,15 @@ pub(crate) fn refuse(
     ip: IpAddr,
     new_has_reuse: bool,
 ) -> Decision {
-    let me = &s.label;
+    let me = s.label();
     if new_has_reuse {
         let rule = RuleId::BsdBindExactDuplicate;
-        let variant = if s.opts.reuseport || s.opts.reuseport_lb {
-            "reuseport"
+        let variant = if s.opts().reuseport || s.opts().reuseport_lb {
+            WhyVariant::Reuseport
         } else {
-            ""
+            WhyVariant::Usual
         };
-        let args = args![Slot::Other => &t.label, Slot::Addr => t.local];
+        let args = args![Slot::Other => t.label(), Slot::Addr => t.local()];
         return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
     }
     if t.is_connected() {
@@ -104,7 +110,7 @@ pub(crate) fn refuse(
             RuleId::BsdBindConnectedHoldsPort,
             args![
                 Slot::Other => t.who(host.now_ms),
-                Slot::Addr => t.local,
+                Slot::Addr => t.local(),
                 Slot::Socket => me,
             ],
         );
@@ -117,7 +123,7 @@ pub(crate) fn refuse(
     Decision::fail_with(
         Errno::AddrInUse,
         rule,
-        args![Slot::Other => &t.label, Slot::Addr => t.local],
+        args![Slot::Other => t.label(), Slot::Addr => t.local()],
     )
 }
 
@@ -128,8 +134,8 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
         RuleId::BsdBindNewSocketFlag,
         args![
             Slot::Other => t.who(host.now_ms),
-            Slot::Addr => t.local,
-            Slot::Socket => &s.label,
+            Slot::Addr => t.local(),
+            Slot::Socket => s.label(),
             Slot::Os => Arg::Word(os.display()),
         ],
     )
@@ -139,27 +145,31 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
 /// addresses again.
 pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     if matches!(
-        s.state,
+        s.state(),
         State::Connected | State::TimeWait { .. } | State::Reset
     ) {
         return Decision::fail_with(
             Errno::Inval,
             RuleId::BsdListenConnected,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         );
     }
     let port = s.local_port().unwrap_or(0);
     let names: Vec<String> = host
         .listeners(port)
         .into_iter()
-        .filter(|o| o.id != s.id)
-        .map(|o| o.label.clone())
+        .filter(|o| o.id() != s.id())
+        .map(|o| o.label().to_string())
         .collect();
     if names.is_empty() {
         return Decision::ok();
     }
     let rule = RuleId::BsdListenNoRecheck;
-    let variant = if names.len() == 1 { "" } else { "several" };
+    let variant = if names.len() == 1 {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::Several
+    };
     let args = args![
         Slot::Sockets => names,
         Slot::Port => port,
@@ -185,4 +195,62 @@ pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
         RuleId::BsdConnectTupleTaken,
         args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
     )
+}
+
+/// One BSD kernel's address checks of a bind, each step as that kernel
+/// makes it; [`check_port`] runs them in the order both kernels share.
+pub(crate) trait BindChecks {
+    /// Whether a bind to `ip` (in `space`) is a dual-stack `::` bind that
+    /// also checks the IPv4 side, `0.0.0.0:port`.
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool;
+    /// Another user's socket that blocks the bind.
+    fn other_user(
+        &self,
+        host: &Host,
+        s: &Socket,
+        space: Space,
+        ip: IpAddr,
+        port: u16,
+    ) -> Option<Decision>;
+    /// Another user's socket on the IPv4 side of a dual-stack `::` bind.
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision>;
+    /// The lookup the new socket's options select, and its verdict.
+    fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision;
+    /// The main check of the IPv4 side of a dual-stack `::` bind.
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision>;
+}
+
+/// Every address check of `in_pcbbind` / `in6_pcbbind`, in the order
+/// FreeBSD and XNU share: the different-user checks (unless root; the
+/// address, then the IPv4 side of a dual-stack `::`), then the main check
+/// (likewise). The first refusal wins; otherwise the main check's verdict.
+pub(crate) fn check_port(
+    c: &impl BindChecks,
+    host: &Host,
+    s: &Socket,
+    ip: IpAddr,
+    port: u16,
+) -> Decision {
+    let (space, ip) = space_of(s, ip);
+    let dual_any = c.dual_any(s, space, ip);
+    if s.uid() != 0 {
+        if let Some(d) = c.other_user(host, s, space, ip, port) {
+            return d;
+        }
+        if dual_any {
+            if let Some(d) = c.other_user_v4_side(host, s, port) {
+                return d;
+            }
+        }
+    }
+    let d = c.main_check(host, s, space, ip, port);
+    if !d.is_ok() {
+        return d;
+    }
+    if dual_any {
+        if let Some(d4) = c.main_check_v4_side(host, s, port) {
+            return d4;
+        }
+    }
+    d
 }

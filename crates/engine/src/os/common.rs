@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
 use crate::os::{Decision, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 /// A step names a socket that an earlier failed step never created.
@@ -40,7 +40,7 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             args![
                 Slot::Os => Arg::Word(rules.os().display()),
                 Slot::Option => Arg::Word(opt.name()),
-                Slot::Socket => &s.label,
+                Slot::Socket => s.label(),
             ],
         ));
     }
@@ -49,14 +49,14 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             return Some(Decision::fail_with(
                 Errno::NoProtoOpt,
                 RuleId::CommonSetsockoptV6onlyOnIpv4,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ));
         }
-        if s.local.is_some() {
+        if s.local().is_some() {
             return Some(Decision::fail_with(
                 Errno::Inval,
                 RuleId::CommonSetsockoptV6onlyAfterBind,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ));
         }
     }
@@ -77,14 +77,14 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
         return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::CommonAcceptNotListening,
-            args![Slot::Socket => &s.label, Slot::State => Arg::Word(s.state.label())],
+            args![Slot::Socket => s.label(), Slot::State => Arg::Word(s.state().label())],
         ));
     }
-    s.queue.is_empty().then(|| {
+    s.queue().is_empty().then(|| {
         Decision::fail_with(
             Errno::WouldBlock,
             RuleId::CommonAcceptEmptyQueue,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         )
     })
 }
@@ -93,25 +93,26 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
 /// listener (the OS words it), a connected socket, a v6-only socket to IPv4 (the OS words it), a socket
 /// bound to a v4-mapped address to native IPv6.
 pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -> Option<Decision> {
-    if s.state == State::Listening {
+    if s.state() == State::Listening {
         return Some(rules.connect_on_listener(s));
     }
-    if matches!(s.state, State::Connected | State::Reset) {
+    if matches!(s.state(), State::Connected | State::Reset) {
         return Some(Decision::fail_with(
             Errno::IsConn,
             RuleId::CommonConnectAlreadyConnected,
-            args![Slot::Socket => &s.label],
+            args![Slot::Socket => s.label()],
         ));
     }
-    if s.is_v6() && s.opts.v6only && as_v4(dst.ip).is_some() {
+    if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
         return Some(rules.connect_v6only_to_ipv4(s, dst));
     }
-    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local.map(|l| l.ip), dst.ip) {
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
+    {
         if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
             return Some(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::CommonConnectMappedToIpv6,
-                args![Slot::Socket => &s.label, Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
             ));
         }
     }
@@ -175,9 +176,9 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
     Decision::ok_with(
         RuleId::CommonCloseTimeWait,
         args![
-            Slot::Socket => &s.label,
-            Slot::Local => s.local,
-            Slot::Remote => s.remote,
+            Slot::Socket => s.label(),
+            Slot::Local => s.local(),
+            Slot::Remote => s.remote(),
             Slot::Seconds => seconds,
         ],
     )
@@ -189,7 +190,7 @@ pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
     Decision::fail_with(
         Errno::NetUnreach,
         RuleId::CommonConnectV6onlyToIpv4,
-        args![Slot::Socket => &s.label, Slot::Dst => dst],
+        args![Slot::Socket => s.label(), Slot::Dst => dst],
     )
 }
 
@@ -198,7 +199,7 @@ pub(crate) fn no_listener(dst: SockAddr) -> Route {
     let rule = RuleId::CommonRouteNoListener;
     Route::Refused {
         rule,
-        why: render_why(rule, "", args![Slot::Dst => dst]),
+        why: render_why(rule, WhyVariant::Usual, args![Slot::Dst => dst]),
     }
 }
 
@@ -209,8 +210,145 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
         rule,
         why: render_why(
             rule,
-            "bound",
+            WhyVariant::Bound,
             args![Slot::Dst => dst, Slot::Sockets => bound],
         ),
     }
+}
+
+// ---- the host's words ------------------------------------------------------
+// What the host adds to a verdict or calls a socket, written from the
+// catalogue's templates like every why-line (the host names no rule).
+
+/// A refused connect() left the socket with the source address it chose
+/// (Linux, a socket bound to `::ffff:0.0.0.0`).
+pub(crate) fn refused_keeps_source(why: String, socket: &str, ip: IpAddr) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        WhyVariant::KeepsSource,
+        args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Ip => ip],
+    )
+}
+
+/// A refused connect() gave back the port the kernel had picked (Linux).
+pub(crate) fn refused_gives_back_port(why: String, socket: &str, port: u16) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        WhyVariant::GivesBackPort,
+        args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Port => port],
+    )
+}
+
+/// `client ×count`: some got through (`why`), `failed` of them did not,
+/// with `error` for `reason`.
+pub(crate) fn clients_some_failed(
+    why: String,
+    failed: u32,
+    count: u32,
+    error: &'static str,
+    reason: &str,
+) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        WhyVariant::SomeFailed,
+        args![
+            Slot::Why => Arg::Line(why),
+            Slot::Failed => failed,
+            Slot::Count => count,
+            Slot::Error => Arg::Word(error),
+            Slot::Reason => Arg::Line(reason.to_string()),
+        ],
+    )
+}
+
+/// The name of a connection nobody has accepted yet: "a connection queued
+/// on A" (or "A or B" where the OS leaves the listener undefined).
+pub(crate) fn queued_label(listeners: Vec<String>) -> String {
+    render_why(
+        RuleId::CommonAcceptEmptyQueue,
+        WhyVariant::Queued,
+        args![Slot::Listeners => Arg::NamesOr(listeners)],
+    )
+}
+
+/// A TIME_WAIT as the why-lines name it: "the TIME_WAIT left by A
+/// 127.0.0.1:5555↔127.0.0.1:9000 (42s left)".
+pub(crate) fn time_wait_who(socket: &str, tuple: String, seconds_left: u64) -> String {
+    render_why(
+        RuleId::CommonCloseTimeWait,
+        WhyVariant::Who,
+        args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
+    )
+}
+
+// ---- UDP ------------------------------------------------------------------
+
+/// listen() on a UDP socket: a datagram socket has no connections to queue.
+pub(crate) fn udp_listen(s: &Socket) -> Decision {
+    Decision::fail_with(
+        Errno::OpNotSupp,
+        RuleId::CommonUdpListen,
+        args![Slot::Socket => s.label()],
+    )
+}
+
+/// accept() on a UDP socket (Linux answers as listen() does: measured).
+pub(crate) fn udp_accept(s: &Socket) -> Decision {
+    Decision::fail_with(
+        Errno::OpNotSupp,
+        RuleId::CommonUdpAccept,
+        args![Slot::Socket => s.label()],
+    )
+}
+
+/// `join`: a TCP socket cannot join (`not_udp` is the OS's error), and a
+/// socket cannot join the same group twice.
+pub(crate) fn join(s: &Socket, group: IpAddr, not_udp: Errno) -> Decision {
+    if !s.is_udp() {
+        return Decision::fail_with(
+            not_udp,
+            RuleId::CommonJoinNotUdp,
+            args![Slot::Socket => s.label(), Slot::Group => group],
+        );
+    }
+    if s.groups().contains(&group) {
+        return Decision::fail_with(
+            Errno::AddrInUse,
+            RuleId::CommonJoinTwice,
+            args![Slot::Socket => s.label(), Slot::Group => group],
+        );
+    }
+    Decision::ok()
+}
+
+/// connect() on a UDP socket: the refusals every OS shares (a v6-only
+/// socket to IPv4, a socket bound to a v4-mapped address to native IPv6).
+/// A second connect() just changes the peer unless the OS says otherwise.
+pub(crate) fn udp_connect_precheck(
+    rules: &dyn OsRules,
+    s: &Socket,
+    dst: SockAddr,
+) -> Option<Decision> {
+    if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
+        return Some(rules.connect_v6only_to_ipv4(s, dst));
+    }
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
+    {
+        if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
+            return Some(Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::CommonConnectMappedToIpv6,
+                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+            ));
+        }
+    }
+    None
+}
+
+/// A UDP connect() only fixes the peer: no handshake, nothing on the other side.
+pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonUdpConnect,
+        args![Slot::Socket => s.label(), Slot::Local => local, Slot::Dst => dst],
+    )
 }

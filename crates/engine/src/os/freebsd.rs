@@ -11,13 +11,15 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::bsd;
+use super::bsd_udp;
 use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot};
+use crate::os::bsd::BindChecks;
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct FreeBsd;
@@ -30,7 +32,7 @@ const RESERVED_HIGH: u16 = 1023;
 const TIME_WAIT_MS: u64 = 60_000;
 
 fn any_reuse(s: &Socket) -> bool {
-    s.opts.reuseaddr || s.opts.reuseport || s.opts.reuseport_lb
+    s.opts().reuseaddr || s.opts().reuseport || s.opts().reuseport_lb
 }
 
 impl FreeBsd {
@@ -49,6 +51,14 @@ impl FreeBsd {
             lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
     }
+}
+
+/// `in_pcbbind_setup` / `in6_pcbbind`: the steps of [`bsd::check_port`].
+impl BindChecks for FreeBsd {
+    /// A dual-stack `::` bind (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && !s.opts().v6only
+    }
 
     /// The different-user check of `in_pcbbind_setup` / `in6_pcbbind`:
     /// another user's unconnected socket on an overlapping address blocks
@@ -62,19 +72,41 @@ impl FreeBsd {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
+        // No different-user check for a group address (`!IN_MULTICAST(…) &&`).
+        if ip.is_multicast() {
+            return None;
+        }
         let t = lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)?;
         let lb_exception =
-            is_wildcard(ip) && t.is_wildcard() && !t.opts.reuseport && t.opts.reuseport_lb;
-        (!t.is_connected() && !lb_exception && t.uid != s.uid).then(|| {
+            is_wildcard(ip) && t.is_wildcard() && !t.opts().reuseport && t.opts().reuseport_lb;
+        // A connected `t` is exempt for SOCK_STREAM only.
+        let connected_exempt = t.is_connected() && !s.is_udp();
+        if !connected_exempt
+            && !lb_exception
+            && t.uid() != s.uid()
+            && s.is_udp()
+            && t.is_connected()
+        {
+            return Some(Decision::fail_with(
+                Errno::AddrInUse,
+                RuleId::FreebsdUdpBindOtherUserConnected,
+                args![
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::Remote => t.remote(),
+                ],
+            ));
+        }
+        (!connected_exempt && !lb_exception && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindOtherUser,
                 args![
-                    Slot::Other => &t.label,
-                    Slot::State => Arg::Word(t.state.label()),
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::State => Arg::Word(t.state().label()),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -83,10 +115,29 @@ impl FreeBsd {
     /// The main check: the lookup the new socket's own options select, then
     /// "both set SO_REUSEPORT" or "both set SO_REUSEPORT_LB".
     fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
-        let me = &s.label;
+        let me = s.label();
         if let Some(t) = self.lookup(host, s, space, ip, port) {
-            let shared_port = s.opts.reuseport && t.opts.reuseport;
-            let shared_lb = s.opts.reuseport_lb && t.opts.reuseport_lb;
+            let shared_port = s.opts().reuseport && t.opts().reuseport;
+            let shared_lb = s.opts().reuseport_lb && t.opts().reuseport_lb;
+            // `in_pcbbind_setup`: on a group address SO_REUSEADDR counts as
+            // SO_REUSEPORT (and as SO_REUSEPORT_LB).
+            if !(shared_port || shared_lb) && ip.is_multicast() {
+                let (a, b) = (s.opts(), t.opts());
+                let port_mask = a.reuseaddr || a.reuseport;
+                let lb_mask = a.reuseaddr || a.reuseport_lb;
+                let shares = (port_mask && (b.reuseaddr || b.reuseport))
+                    || (lb_mask && (b.reuseaddr || b.reuseport_lb));
+                if shares {
+                    return Decision::ok_with(
+                        RuleId::FreebsdUdpBindGroupReuseaddr,
+                        args![
+                            Slot::Other => t.label(),
+                            Slot::Socket => me,
+                            Slot::Addr => t.local(),
+                        ],
+                    );
+                }
+            }
             if shared_port || shared_lb {
                 let (rule, opt) = if shared_port {
                     (RuleId::BsdBindReuseportBoth, "SO_REUSEPORT")
@@ -97,9 +148,9 @@ impl FreeBsd {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => &t.label,
+                        Slot::Other => t.label(),
                         Slot::Option => Arg::Word(opt),
-                        Slot::Addr => t.local,
+                        Slot::Addr => t.local(),
                     ],
                 );
             }
@@ -119,17 +170,17 @@ impl FreeBsd {
     fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         let t = lookup_wild(host, Space::V4, any, port, s, pcb::FREEBSD_MAPPED_COST)?;
-        (!t.is_connected() && t.uid != s.uid).then(|| {
+        (!t.is_connected() && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindDualStackOtherUser,
                 args![
-                    Slot::Socket => &s.label,
+                    Slot::Socket => s.label(),
                     Slot::Port => port,
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -138,53 +189,25 @@ impl FreeBsd {
     /// `in6_pcbbind`'s main check of the IPv4 side of a dual-stack `::`
     /// bind: an IPv4 specific binding or another IPv6 socket on the IPv4
     /// wildcard blocks it; a plain AF_INET `0.0.0.0` does not.
-    fn check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Decision {
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         if let Some(t) = self.lookup(host, s, Space::V4, any, port) {
-            let shared = (s.opts.reuseport && t.opts.reuseport)
-                || (s.opts.reuseport_lb && t.opts.reuseport_lb);
+            let shared = (s.opts().reuseport && t.opts().reuseport)
+                || (s.opts().reuseport_lb && t.opts().reuseport_lb);
             if !shared && (!t.is_wildcard() || t.is_v6()) {
-                return Decision::fail_with(
+                return Some(Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
                     args![
-                        Slot::Socket => &s.label,
+                        Slot::Socket => s.label(),
                         Slot::Port => port,
-                        Slot::Other => &t.label,
-                        Slot::Addr => t.local,
+                        Slot::Other => t.label(),
+                        Slot::Addr => t.local(),
                     ],
-                );
+                ));
             }
         }
-        Decision::ok()
-    }
-
-    /// Every address check in `in6_pcbbind`'s order: users (IPv6 side, then
-    /// the IPv4 side of a dual-stack `::`), then the main check (likewise).
-    fn full_check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && !s.opts.v6only;
-        if s.uid != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.other_user_v4_side(host, s, port) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            let d4 = self.check_v4_side(host, s, port);
-            if !d4.is_ok() {
-                return d4;
-            }
-        }
-        d
+        None
     }
 }
 
@@ -205,19 +228,19 @@ impl OsRules for FreeBsd {
         &PARAMS
     }
     fn supports(&self, opt: SockOpt) -> bool {
-        !matches!(opt, SockOpt::SoExclusiveAddrUse)
+        !matches!(opt, SockOpt::SoExclusiveAddrUse | SockOpt::IpMulticastAll)
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = &s.label;
+        let name = s.label();
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
             return BindAnswer::fail(d);
         }
-        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid != 0 {
+        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid() != 0 {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::FreebsdBindReservedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user()],
             ));
         }
         if addr.port == 0 {
@@ -226,7 +249,7 @@ impl OsRules for FreeBsd {
             let (space, ip) = space_of(s, addr.ip);
             let free = |p: u16| {
                 self.lookup(host, s, space, ip, p).is_none()
-                    && self.full_check(host, s, addr.ip, p).is_ok()
+                    && bsd::check_port(self, host, s, addr.ip, p).is_ok()
             };
             // An untouched port first: the kernel's random start makes a shared one unlikely.
             return BindAnswer::ephemeral(
@@ -240,7 +263,7 @@ impl OsRules for FreeBsd {
             );
         }
         BindAnswer {
-            decision: self.full_check(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }
@@ -277,7 +300,7 @@ impl OsRules for FreeBsd {
                 // kernel's random start makes that reuse improbable.
                 host.tuple(SockAddr::new(src, p), dst).is_none()
                     && host.tuple(dst, SockAddr::new(src, p)).is_none()
-                    && !host.owners(p, s.id).iter().any(|t| {
+                    && !host.owners(p, s.id()).iter().any(|t| {
                         !t.is_connected()
                             && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
                     })
@@ -289,12 +312,7 @@ impl OsRules for FreeBsd {
     /// The lookup does not check the state: a bound socket that is not
     /// listening answers with a reset (`tcp_input`, `TCPS_CLOSED`).
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(r) = lb_route(host, &c, src, dst) {
             return r;
         }
@@ -309,7 +327,7 @@ impl OsRules for FreeBsd {
             Some(e) => (e, e),
             None => {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
-                front.sort_by_key(|s| s.bound_seq);
+                front.sort_by_key(|s| s.bound_seq());
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return common::no_listener(dst);
                 };
@@ -319,16 +337,16 @@ impl OsRules for FreeBsd {
             }
         };
         let exact = !c.exact.is_empty();
-        if fast.id != locked.id && fast.is_listening() && locked.is_listening() {
+        if fast.id() != locked.id() && fast.is_listening() && locked.is_listening() {
             return Route::Undefined {
-                candidates: vec![fast.id, locked.id],
+                candidates: vec![fast.id(), locked.id()],
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
                 why: render_why(
                     RuleId::FreebsdRouteFastOrLockedPath,
-                    "",
+                    WhyVariant::Usual,
                     args![
-                        Slot::Socket => &fast.label,
-                        Slot::Other => &locked.label,
+                        Slot::Socket => fast.label(),
+                        Slot::Other => locked.label(),
                         Slot::Port => dst.port,
                     ],
                 ),
@@ -348,11 +366,11 @@ impl OsRules for FreeBsd {
         };
         let args = args![
             Slot::Count => class_len as u64,
-            Slot::Addr => fast.local,
-            Slot::Socket => &fast.label,
+            Slot::Addr => fast.local(),
+            Slot::Socket => fast.label(),
             Slot::Dst => dst,
         ];
-        let why = render_why(rule, "", args);
+        let why = render_why(rule, WhyVariant::Usual, args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -360,11 +378,11 @@ impl OsRules for FreeBsd {
     /// since 14.0) a connection whose foreign address is local is closed at
     /// once instead of entering TIME_WAIT.
     fn close_without_time_wait(&self, host: &Host, s: &Socket) -> Option<Decision> {
-        let r = s.remote?;
+        let r = s.remote()?;
         host.is_local(r.ip).then(|| {
             Decision::ok_with(
                 RuleId::FreebsdCloseNoLocalTimeWait,
-                args![Slot::Socket => &s.label, Slot::Remote => r, Slot::Addr => s.local],
+                args![Slot::Socket => s.label(), Slot::Remote => r, Slot::Addr => s.local()],
             )
         })
     }
@@ -375,24 +393,63 @@ impl OsRules for FreeBsd {
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         // The flag as the program set it: the host marks any specific IPv6
         // bind v6-only, which FreeBSD does not.
-        let flag = if s.local.is_some() {
-            s.bind_opts.v6only
+        let flag = if s.local().is_some() {
+            s.bind_opts().v6only
         } else {
-            s.opts.v6only
+            s.opts().v6only
         };
         if flag {
             Decision::fail_with(
                 Errno::Inval,
                 RuleId::FreebsdConnectMappedOnV6only,
-                args![Slot::Socket => &s.label, Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Dst => dst],
             )
         } else {
             Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::FreebsdConnectMappedFromV6Bound,
-                args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
+                args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
             )
         }
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            bsd_udp::deliver_multicast(host, Os::FreeBsd, src, dst)
+        } else {
+            bsd_udp::deliver_unicast(host, Os::FreeBsd, src, dst)
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::Inval,
+            RuleId::FreebsdUdpAcceptNotListening,
+            args![Slot::Socket => s.label()],
+        )
+    }
+
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        bsd_udp::join(s, group, Os::FreeBsd)
+    }
+
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        bsd_udp::connect_precheck(s, Os::FreeBsd)
+            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    }
+
+    fn udp_connect_tuple(
+        &self,
+        host: &Host,
+        s: &Socket,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Option<Decision> {
+        bsd_udp::connect_tuple(host, s, local, dst)
     }
 }
 
@@ -402,12 +459,12 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
         rule: RuleId::FreebsdRouteNotListening,
         why: render_why(
             RuleId::FreebsdRouteNotListening,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Dst => dst,
-                Slot::Socket => &s.label,
-                Slot::State => Arg::Word(s.state.label()),
-                Slot::Addr => s.local,
+                Slot::Socket => s.label(),
+                Slot::State => Arg::Word(s.state().label()),
+                Slot::Addr => s.local(),
             ],
         ),
     }
@@ -417,27 +474,27 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// lookup does not check its state), a dual-stack wildcard socket joins none,
 /// and an exact-address group comes before a wildcard one.
 fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, variant) in [(&c.exact, "exact"), (&c.wild, "")] {
+    for (class, variant) in [(&c.exact, WhyVariant::Exact), (&c.wild, WhyVariant::Usual)] {
         let members: Vec<&Socket> = class
             .iter()
             .copied()
             .filter(|s| {
-                s.bind_opts.reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts.v6only)
+                s.bind_opts().reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts().v6only)
             })
             .collect();
         if members.is_empty() {
             continue;
         }
-        let ids: Vec<SockId> = members.iter().map(|s| s.id).collect();
+        let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
         let k = (host.tuple_hash(src, dst) as usize) % ids.len();
         let chosen = members[k];
-        let names: Vec<String> = members.iter().map(|s| s.label.clone()).collect();
+        let names: Vec<String> = members.iter().map(|s| s.label().to_string()).collect();
         if !chosen.is_listening() {
             let rule = RuleId::FreebsdRouteLbMemberNotListening;
             let args = args![
                 Slot::Sockets => names,
-                Slot::Addr => chosen.local,
-                Slot::Socket => &chosen.label,
+                Slot::Addr => chosen.local(),
+                Slot::Socket => chosen.label(),
             ];
             return Some(Route::Refused {
                 rule,
@@ -447,18 +504,18 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let why = render_why(
             RuleId::FreebsdRouteLbGroup,
             variant,
-            args![Slot::Sockets => names, Slot::Addr => members[0].local],
+            args![Slot::Sockets => names, Slot::Addr => members[0].local()],
         );
         return Some(if ids.len() == 1 {
             Route::To {
-                listener: chosen.id,
+                listener: chosen.id(),
                 rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }
         } else {
             Route::Group {
                 members: ids,
-                chosen: chosen.id,
+                chosen: chosen.id(),
                 rule: RuleId::FreebsdRouteLbGroup,
                 why,
             }

@@ -9,9 +9,14 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, State};
-use crate::os::{common, ports_by_parity, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::os::{
+    common, ports_by_parity, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup,
+    Route,
+};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+
+mod udp;
 
 pub struct Linux;
 
@@ -67,7 +72,8 @@ impl View {
     }
 
     fn of(s: &Socket) -> Option<View> {
-        s.local.map(|l| View::new(s.is_v6(), l.ip, s.opts.v6only))
+        s.local()
+            .map(|l| View::new(s.is_v6(), l.ip, s.opts().v6only))
     }
 
     fn addr_type(&self) -> AddrType {
@@ -113,15 +119,15 @@ enum Verdict {
     SharedByReusePort,
     SharedByReusePortTimeWait,
     /// The rule, its why's variant (`""`: the usual one) and the slots.
-    Conflict(RuleId, &'static str, Args),
+    Conflict(RuleId, WhyVariant, Args),
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
 fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) -> Verdict {
     let now = host.now_ms;
-    let (a, b) = (sk.opts, sk2.opts);
+    let (a, b) = (sk.opts(), sk2.opts());
     let who2 = sk2.who(now);
-    let at2 = sk2.local;
+    let at2 = sk2.local();
     if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::SharedByReuseAddr;
     }
@@ -129,27 +135,27 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
         if sk2.is_time_wait() {
             return Verdict::SharedByReusePortTimeWait;
         }
-        if sk.uid == sk2.uid {
+        if sk.uid() == sk2.uid() {
             return Verdict::SharedByReusePort;
         }
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportOtherUser,
-            "",
+            WhyVariant::Usual,
             args![
                 Slot::Other => who2,
                 Slot::Addr => at2,
-                Slot::OtherUser => &sk2.user,
-                Slot::Socket => &sk.label,
-                Slot::User => &sk.user,
+                Slot::OtherUser => sk2.user(),
+                Slot::Socket => sk.label(),
+                Slot::User => sk.user(),
             ],
         );
     }
-    let me = &sk.label;
+    let me = sk.label();
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
         let (rule, variant) = if listening_now {
-            (RuleId::LinuxListenRecheck, "listener")
+            (RuleId::LinuxListenRecheck, WhyVariant::Listener)
         } else {
-            (RuleId::LinuxBindListenerHoldsPort, "")
+            (RuleId::LinuxBindListenerHoldsPort, WhyVariant::Usual)
         };
         return Verdict::Conflict(
             rule,
@@ -160,28 +166,32 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindTimeWaitNeedsBoth,
-            "",
+            WhyVariant::Usual,
             args![Slot::Other => who2],
         );
     }
     if a.reuseaddr && !b.reuseaddr {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            "",
+            WhyVariant::Usual,
             args![Slot::Other => who2, Slot::Addr => at2],
         );
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseaddrNeedsBoth,
-            "other-set-it",
+            WhyVariant::OtherSetIt,
             args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
         );
     }
     if a.reuseport != b.reuseport {
         return Verdict::Conflict(
             RuleId::LinuxBindReuseportNeedsBoth,
-            if a.reuseport { "" } else { "other-set-it" },
+            if a.reuseport {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::OtherSetIt
+            },
             args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
         );
     }
@@ -192,10 +202,10 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
     };
     Verdict::Conflict(
         rule,
-        "",
+        WhyVariant::Usual,
         args![
             Slot::Other => who2,
-            Slot::State => Arg::Word(sk2.state.label()),
+            Slot::State => Arg::Word(sk2.state().label()),
             Slot::Addr => at2,
         ],
     )
@@ -213,14 +223,14 @@ impl Linux {
         listening_now: bool,
     ) -> Decision {
         let mut allowed: Option<Decision> = None;
-        for sk2 in host.owners(port, sk.id) {
+        for sk2 in host.owners(port, sk.id()) {
             let Some(v2) = View::of(sk2) else { continue };
             if !overlap(view, v2) {
                 continue;
             }
             let who2 = sk2.who(host.now_ms);
-            let at2 = sk2.local;
-            let me = &sk.label;
+            let at2 = sk2.local();
+            let me = sk.label();
             let d = match bind_conflict(host, sk, sk2, listening_now) {
                 Verdict::Conflict(rule, variant, args) => {
                     return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
@@ -235,7 +245,7 @@ impl Linux {
                         Slot::Socket => me,
                         Slot::Other => who2,
                         Slot::Addr => at2,
-                        Slot::User => &sk.user,
+                        Slot::User => sk.user(),
                     ],
                 ),
                 Verdict::SharedByReusePortTimeWait => Decision::ok_with(
@@ -257,7 +267,7 @@ impl Linux {
         // another socket holds unlikely; bindlab takes an untouched port
         // first so its fixed choice does not invent such coincidences.
         let free = |p: u16| {
-            host.owners(p, sk.id)
+            host.owners(p, sk.id())
                 .iter()
                 .all(|sk2| View::of(sk2).is_none_or(|v2| !overlap(view, v2)))
         };
@@ -285,13 +295,16 @@ impl OsRules for Linux {
     fn supports(&self, opt: SockOpt) -> bool {
         matches!(
             opt,
-            SockOpt::SoReuseAddr | SockOpt::SoReusePort | SockOpt::Ipv6V6Only
+            SockOpt::SoReuseAddr
+                | SockOpt::SoReusePort
+                | SockOpt::Ipv6V6Only
+                | SockOpt::IpMulticastAll
         )
     }
 
     /// §1.5: the bind() error order differs between IPv4 and IPv6.
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = &s.label;
+        let name = s.label();
         let not_local = || {
             Decision::fail_with(
                 Errno::AddrNotAvail,
@@ -303,21 +316,25 @@ impl OsRules for Linux {
             Decision::fail_with(
                 Errno::Access,
                 RuleId::LinuxBindPrivilegedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => &s.user],
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user()],
             )
         };
         let already = || {
             Decision::fail_with(
                 Errno::Inval,
                 RuleId::LinuxBindAlreadyBound,
-                args![Slot::Socket => name, Slot::Addr => s.local],
+                args![Slot::Socket => name, Slot::Addr => s.local()],
             )
         };
-        let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid != 0;
-        let bound = s.local.is_some();
-        let mut v6only = s.opts.v6only;
+        let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
+        // A multicast group counts as an address of the host for bind() (TCP
+        // too, measured)
+        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST).
+        let is_local = |ip: IpAddr| host.is_local(ip) || crate::addr::unmap(ip).is_multicast();
+        let bound = s.local().is_some();
+        let mut v6only = s.opts().v6only;
         if !s.is_v6() {
-            if !host.is_local(addr.ip) {
+            if !is_local(addr.ip) {
                 return BindAnswer::fail(not_local());
             }
             if needs_priv {
@@ -347,7 +364,7 @@ impl OsRules for Linux {
                     args![Slot::Socket => name, Slot::Ip => addr.ip],
                 ));
             }
-            if !host.is_local(addr.ip) {
+            if !is_local(addr.ip) {
                 return BindAnswer::fail(not_local());
             }
             if !a6.is_unspecified() && v4_mapped(a6).is_none() {
@@ -356,6 +373,15 @@ impl OsRules for Linux {
             }
         }
         let view = View::new(s.is_v6(), addr.ip, v6only);
+        if s.is_udp() {
+            if addr.port == 0 {
+                return udp::ephemeral(host, s, view, addr.ip);
+            }
+            return BindAnswer {
+                decision: udp::bind_port(host, s, view, addr.port),
+                port: addr.port,
+            };
+        }
         if addr.port == 0 {
             return BindAnswer::ephemeral(
                 self.find_open_port(host, s, view),
@@ -375,13 +401,13 @@ impl OsRules for Linux {
 
     /// §1.4: listen() sets LISTEN and runs the bind check again.
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
-        match s.state {
+        match s.state() {
             State::Listening => return Decision::ok(),
             State::Connected | State::TimeWait { .. } | State::Reset => {
                 return Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxListenConnected,
-                    args![Slot::Socket => &s.label],
+                    args![Slot::Socket => s.label()],
                 )
             }
             State::Unbound | State::Bound => {}
@@ -402,13 +428,15 @@ impl OsRules for Linux {
     /// nothing anyone answers. Measured on this machine's kernel.
     fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
-        (s.is_v6() && s.tried_v4_mapped && native_v6 && s.state != State::Connected).then(|| {
-            Decision::fail_with(
-                Errno::TimedOut,
-                RuleId::LinuxConnectStuckInIpv4Mode,
-                args![Slot::Socket => &s.label, Slot::Dst => dst],
-            )
-        })
+        (s.is_v6() && s.tried_v4_mapped() && native_v6 && s.state() != State::Connected).then(
+            || {
+                Decision::fail_with(
+                    Errno::TimedOut,
+                    RuleId::LinuxConnectStuckInIpv4Mode,
+                    args![Slot::Socket => s.label(), Slot::Dst => dst],
+                )
+            },
+        )
     }
 
     fn release_port_on_failed_connect(&self) -> bool {
@@ -419,7 +447,7 @@ impl OsRules for Linux {
     /// socket bound to `::ffff:0.0.0.0` keeps the source address connect()
     /// chose even when the connection fails (measured).
     fn address_after_refused_connect(&self, s: &Socket, src: IpAddr) -> Option<IpAddr> {
-        let l = s.local?;
+        let l = s.local()?;
         match l.ip {
             IpAddr::V6(a) if !a.is_unspecified() && v4_mapped(a) == Some(Ipv4Addr::UNSPECIFIED) => {
                 Some(src)
@@ -440,7 +468,7 @@ impl OsRules for Linux {
             return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,
                 args![
-                    Slot::Socket => &s.label,
+                    Slot::Socket => s.label(),
                     Slot::Tuple => tuple,
                     Slot::Other => existing.who(host.now_ms),
                 ],
@@ -449,7 +477,7 @@ impl OsRules for Linux {
         Decision::fail_with(
             Errno::AddrNotAvail,
             RuleId::LinuxConnectTupleTaken,
-            args![Slot::Other => &existing.label, Slot::Tuple => tuple],
+            args![Slot::Other => existing.label(), Slot::Tuple => tuple],
         )
     }
 
@@ -461,7 +489,7 @@ impl OsRules for Linux {
         ports_by_parity(lo, hi, lo % 2)
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
-                host.owners(p, usize::MAX).iter().all(|o| o.connect_bound)
+                host.owners(p, usize::MAX).iter().all(|o| o.connect_bound())
                     && host.tuple(SockAddr::new(src, p), dst).is_none()
             })
     }
@@ -474,12 +502,12 @@ impl OsRules for Linux {
         let is_v4 = matches!(dst.ip, IpAddr::V4(_));
         // The listener list: newest first, AF_INET6 reuseport listeners at the tail.
         let mut list: Vec<&Socket> = listeners.clone();
-        list.sort_by_key(|s| std::cmp::Reverse(s.listen_seq));
+        list.sort_by_key(|s| std::cmp::Reverse(s.listen_seq()));
         let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) = list
             .into_iter()
-            .partition(|s| !(s.is_v6() && s.opts.reuseport));
+            .partition(|s| !(s.is_v6() && s.opts().reuseport));
         let mut tail = tail;
-        tail.sort_by_key(|s| s.listen_seq);
+        tail.sort_by_key(|s| s.listen_seq());
         head.extend(tail);
         let matches = |s: &Socket, want_exact: bool| -> bool {
             let Some(v) = View::of(s) else { return false };
@@ -512,14 +540,14 @@ impl OsRules for Linux {
             for s in head.iter().copied().filter(|s| matches(s, exact)) {
                 let score = 1 + u32::from(is_v4 && !s.is_v6());
                 if score > hiscore {
-                    if s.opts.reuseport {
+                    if s.opts().reuseport {
                         let group = reuseport_group(&listeners, s);
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
                             let names: Vec<String> = group
                                 .iter()
-                                .map(|g| host.socket(*g).label.clone())
+                                .map(|g| host.socket(*g).label().to_string())
                                 .collect();
                             return Route::Group {
                                 chosen: group[idx],
@@ -527,8 +555,8 @@ impl OsRules for Linux {
                                 rule: RuleId::LinuxRouteReuseportHash,
                                 why: render_why(
                                     RuleId::LinuxRouteReuseportHash,
-                                    "",
-                                    args![Slot::Sockets => names, Slot::Addr => s.local],
+                                    WhyVariant::Usual,
+                                    args![Slot::Sockets => names, Slot::Addr => s.local()],
                                 ),
                             };
                         }
@@ -548,17 +576,47 @@ impl OsRules for Linux {
                 };
                 let why = render_why(
                     rule,
-                    "",
-                    args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst],
+                    WhyVariant::Usual,
+                    args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
                 );
                 return Route::To {
-                    listener: s.id,
+                    listener: s.id(),
                     rule,
                     why,
                 };
             }
         }
         refused(host, dst)
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        self.udp_deliver(host, src, dst)
+    }
+
+    /// `do_ip_setsockopt`: a TCP socket cannot join (EPROTO, measured).
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        common::join(s, group, Errno::Proto)
+    }
+
+    fn udp_reuse_group(&self, host: &Host, s: &Socket) -> ReuseGroup {
+        udp::reuse_group(host, s)
+    }
+
+    /// `udp_lib_get_port`: an AF_INET6 SO_REUSEPORT socket is appended to
+    /// its secondary-hash chain (`hlist_add_tail_rcu`), others prepended.
+    fn udp_chain_tail(&self, s: &Socket) -> bool {
+        s.is_v6() && s.opts().reuseport
+    }
+}
+
+impl Linux {
+    /// UDP's answers, in `linux/udp.rs`.
+    fn udp_deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            udp::deliver_multicast(host, src, dst)
+        } else {
+            udp::deliver_unicast(host, src, dst)
+        }
     }
 }
 
@@ -568,23 +626,23 @@ fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
     let mut g: Vec<&&Socket> = listeners
         .iter()
         .filter(|o| {
-            o.opts.reuseport
+            o.opts().reuseport
                 && o.is_v6() == s.is_v6()
-                && o.opts.v6only == s.opts.v6only
-                && o.uid == s.uid
-                && o.local.map(|l| l.ip) == s.local.map(|l| l.ip)
+                && o.opts().v6only == s.opts().v6only
+                && o.uid() == s.uid()
+                && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
         })
         .collect();
-    g.sort_by_key(|o| o.listen_seq);
-    g.into_iter().map(|o| o.id).collect()
+    g.sort_by_key(|o| o.listen_seq());
+    g.into_iter().map(|o| o.id()).collect()
 }
 
 fn refused(host: &Host, dst: SockAddr) -> Route {
     let bound: Vec<String> = host
         .owners(dst.port, usize::MAX)
         .iter()
-        .filter(|s| s.state == State::Bound)
-        .map(|s| s.label.clone())
+        .filter(|s| s.state() == State::Bound)
+        .map(|s| s.label().to_string())
         .collect();
     if bound.is_empty() {
         common::no_listener(dst)

@@ -13,13 +13,15 @@
 use std::net::IpAddr;
 
 use super::bsd;
+use super::bsd_udp;
 use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket};
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::os::bsd::BindChecks;
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct MacOs;
@@ -35,7 +37,7 @@ const TIME_WAIT_MS: u64 = 30_000;
 const RESTRICTED_TCP_PORT: u16 = 55555;
 
 fn any_reuse(s: &Socket) -> bool {
-    s.opts.reuseaddr || s.opts.reuseport
+    s.opts().reuseaddr || s.opts().reuseport
 }
 
 fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Option<&'h Socket> {
@@ -50,7 +52,13 @@ fn multicast_or_broadcast(ip: IpAddr) -> bool {
     }
 }
 
-impl MacOs {
+/// `in_pcbbind` / `in6_pcbbind` (XNU): the steps of [`bsd::check_port`].
+impl BindChecks for MacOs {
+    /// A dual-stack `[::]` bind of an AF_INET6 socket (IPV6_V6ONLY off).
+    fn dual_any(&self, s: &Socket, space: Space, ip: IpAddr) -> bool {
+        space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts().v6only
+    }
+
     /// The different-user check (`in_pcbbind` 1056-1086, `in6_pcbbind`
     /// 398-416): another user's best-fitting socket blocks the bind. IPv4
     /// skips it when both addresses are wildcards; IPv6 only when `t` also
@@ -63,21 +71,25 @@ impl MacOs {
         ip: IpAddr,
         port: u16,
     ) -> Option<Decision> {
+        // No different-user check for a group address (`!IN_MULTICAST(…) &&`).
+        if ip.is_multicast() {
+            return None;
+        }
         let t = wild(host, s, space, ip, port)?;
         let one_specific = !is_wildcard(ip) || !t.is_wildcard();
         let applies = match space {
             Space::V4 => one_specific,
-            Space::V6 => one_specific || !t.opts.reuseport,
+            Space::V6 => one_specific || !t.opts().reuseport,
         };
-        (applies && t.uid != s.uid).then(|| {
+        (applies && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::MacosBindOtherUser,
                 args![
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
-                    Slot::OtherUser => &t.user,
-                    Slot::User => &s.user,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
+                    Slot::OtherUser => t.user(),
+                    Slot::User => s.user(),
                 ],
             )
         })
@@ -85,15 +97,27 @@ impl MacOs {
 
     /// The main check (`in_pcbbind` 1087-1111, `in6_pcbbind` 460-474).
     fn main_check(&self, host: &Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> Decision {
-        let me = &s.label;
+        let me = s.label();
         let found = if any_reuse(s) {
             lookup_exact(host, space, ip, port, s)
         } else {
             wild(host, s, space, ip, port)
         };
         if let Some(t) = found {
-            if s.opts.reuseport && t.opts.reuseport {
-                let rule = if t.uid != s.uid {
+            // `in_pcbbind` 927-937: on a group address SO_REUSEADDR counts as
+            // SO_REUSEPORT (only SO_REUSEADDR is promoted).
+            if ip.is_multicast()
+                && s.opts().reuseaddr
+                && (t.opts().reuseaddr || t.opts().reuseport)
+                && !(s.opts().reuseport && t.opts().reuseport)
+            {
+                return Decision::ok_with(
+                    RuleId::MacosUdpBindGroupReuseaddr,
+                    args![Slot::Other => t.label(), Slot::Socket => me, Slot::Addr => t.local()],
+                );
+            }
+            if s.opts().reuseport && t.opts().reuseport {
+                let rule = if t.uid() != s.uid() {
                     RuleId::MacosBindReuseportAnyUser
                 } else {
                     RuleId::BsdBindReuseportBoth
@@ -102,9 +126,9 @@ impl MacOs {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => &t.label,
+                        Slot::Other => t.label(),
                         Slot::Option => Arg::Word("SO_REUSEPORT"),
-                        Slot::Addr => t.local,
+                        Slot::Addr => t.local(),
                     ],
                 );
             }
@@ -113,7 +137,7 @@ impl MacOs {
             if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
                 return Decision::ok_with(
                     RuleId::MacosBindV6WildcardsShareIpv4,
-                    args![Slot::Other => &t.label, Slot::Port => port, Slot::Addr => t.local],
+                    args![Slot::Other => t.label(), Slot::Port => port, Slot::Addr => t.local()],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -126,6 +150,16 @@ impl MacOs {
         Decision::ok()
     }
 
+    fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, true)
+    }
+
+    fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+        self.ipv4_side(host, s, port, false)
+    }
+}
+
+impl MacOs {
     /// A dual-stack `[::]` bind also looks at the IPv4 side, `0.0.0.0:port`
     /// (`in6_pcbbind` 417-438 for another user, 475-496 for the main
     /// check): an IPv4 specific binding, or another AF_INET6 socket there,
@@ -136,17 +170,17 @@ impl MacOs {
         let blocks = |t: &Socket| !t.is_wildcard() || t.is_v6();
         if user_check {
             let t = wild(host, s, Space::V4, any, port)?;
-            return (!t.opts.reuseport && t.uid != s.uid && blocks(t)).then(|| {
+            return (!t.opts().reuseport && t.uid() != s.uid() && blocks(t)).then(|| {
                 Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::MacosBindDualStackOtherUser,
                     args![
-                        Slot::Socket => &s.label,
+                        Slot::Socket => s.label(),
                         Slot::Port => port,
-                        Slot::Other => &t.label,
-                        Slot::Addr => t.local,
-                        Slot::OtherUser => &t.user,
-                        Slot::User => &s.user,
+                        Slot::Other => t.label(),
+                        Slot::Addr => t.local(),
+                        Slot::OtherUser => t.user(),
+                        Slot::User => s.user(),
                     ],
                 )
             });
@@ -156,45 +190,18 @@ impl MacOs {
         } else {
             wild(host, s, Space::V4, any, port)
         }?;
-        (!(s.opts.reuseport && t.opts.reuseport) && blocks(t)).then(|| {
+        (!(s.opts().reuseport && t.opts().reuseport) && blocks(t)).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::MacosBindDualStackIpv4Side,
                 args![
-                    Slot::Socket => &s.label,
+                    Slot::Socket => s.label(),
                     Slot::Port => port,
-                    Slot::Other => &t.label,
-                    Slot::Addr => t.local,
+                    Slot::Other => t.label(),
+                    Slot::Addr => t.local(),
                 ],
             )
         })
-    }
-
-    /// Every address check of `in_pcbbind` / `in6_pcbbind`, in XNU's order:
-    /// users (IPv6, then the IPv4 side), then the main check (likewise).
-    fn check_port(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let (space, ip) = space_of(s, ip);
-        let dual_any = space == Space::V6 && is_wildcard(ip) && s.is_v6() && !s.opts.v6only;
-        if s.uid != 0 {
-            if let Some(d) = self.other_user(host, s, space, ip, port) {
-                return d;
-            }
-            if dual_any {
-                if let Some(d) = self.ipv4_side(host, s, port, true) {
-                    return d;
-                }
-            }
-        }
-        let d = self.main_check(host, s, space, ip, port);
-        if !d.is_ok() {
-            return d;
-        }
-        if dual_any {
-            if let Some(d4) = self.ipv4_side(host, s, port, false) {
-                return d4;
-            }
-        }
-        d
     }
 }
 
@@ -222,7 +229,7 @@ impl OsRules for MacOs {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         // `tcp_usr_bind` / `tcp6_usr_bind` refuse these before `in_pcbbind`.
-        if multicast_or_broadcast(addr.ip) {
+        if !s.is_udp() && multicast_or_broadcast(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::MacosTcpMulticast,
@@ -232,11 +239,11 @@ impl OsRules for MacOs {
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::MacOs) {
             return BindAnswer::fail(d);
         }
-        if addr.port != 0 && addr.port < RESERVED && s.uid != 0 && !is_wildcard(addr.ip) {
+        if addr.port != 0 && addr.port < RESERVED && s.uid() != 0 && !is_wildcard(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::MacosBindPrivilegedSpecific,
-                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => &s.user],
+                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user()],
             ));
         }
         if addr.port == RESTRICTED_TCP_PORT {
@@ -272,7 +279,7 @@ impl OsRules for MacOs {
             };
         }
         BindAnswer {
-            decision: self.check_port(host, s, addr.ip, addr.port),
+            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }
@@ -303,7 +310,7 @@ impl OsRules for MacOs {
             .filter(|&p| SockAddr::new(src, p) != dst)
             .find(|&p| {
                 !host
-                    .owners(p, s.id)
+                    .owners(p, s.id())
                     .iter()
                     .any(|t| placed(space, t).is_some())
             })
@@ -317,7 +324,7 @@ impl OsRules for MacOs {
             Decision::fail(
                 Errno::AfNoSupport,
                 rule,
-                render_why(rule, "connect", args![Slot::Ip => dst.ip]),
+                render_why(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
             )
         })
     }
@@ -328,12 +335,7 @@ impl OsRules for MacOs {
     /// It does not look at the state: when the socket it finds is not
     /// listening, `tcp_input` drops the SYN (`TCPS_CLOSED` → `drop`).
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
-        let space = if dst.ip.is_ipv4() {
-            Space::V4
-        } else {
-            Space::V6
-        };
-        let c = pcb::syn_classes(host, space, dst.ip, dst.port);
+        let c = pcb::syn_classes(host, dst);
         if let Some(&s) = c.exact.last() {
             let rule = if c.exact.len() > 1 {
                 RuleId::MacosRouteNewestExact
@@ -342,13 +344,13 @@ impl OsRules for MacOs {
             } else {
                 RuleId::BsdRouteListener
             };
-            let why = render_why(rule, "", route_args(c.exact.len(), s, dst));
+            let why = render_why(rule, WhyVariant::Usual, route_args(c.exact.len(), s, dst));
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
         // XNU's `local_wild_mapped`.
         let mut inet6: Vec<&Socket> = c.dual.iter().chain(&c.mapped_any).copied().collect();
-        inet6.sort_by_key(|s| s.bound_seq);
+        inet6.sort_by_key(|s| s.bound_seq());
         for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
                 let rule = if class.len() > 1 {
@@ -356,7 +358,7 @@ impl OsRules for MacOs {
                 } else {
                     RuleId::BsdRouteListener
                 };
-                let why = render_why(rule, "", route_args(class.len(), s, dst));
+                let why = render_why(rule, WhyVariant::Usual, route_args(class.len(), s, dst));
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
@@ -369,7 +371,7 @@ impl OsRules for MacOs {
         Decision::fail_with(
             Errno::AfNoSupport,
             RuleId::MacosConnectMappedOnV6only,
-            args![Slot::Socket => &s.label, Slot::Dst => dst],
+            args![Slot::Socket => s.label(), Slot::Dst => dst],
         )
     }
 
@@ -383,8 +385,43 @@ impl OsRules for MacOs {
         Some(Decision::fail_with(
             Errno::Inval,
             RuleId::MacosConnectSelf,
-            args![Slot::Socket => &s.label, Slot::Local => local],
+            args![Slot::Socket => s.label(), Slot::Local => local],
         ))
+    }
+
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        if dst.ip.is_multicast() {
+            bsd_udp::deliver_multicast(host, Os::MacOs, src, dst)
+        } else {
+            bsd_udp::deliver_unicast(host, Os::MacOs, src, dst)
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        bsd_udp::not_supported(s)
+    }
+
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        bsd_udp::join(s, group, Os::MacOs)
+    }
+
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        bsd_udp::connect_precheck(s, Os::MacOs)
+            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    }
+
+    fn udp_connect_tuple(
+        &self,
+        host: &Host,
+        s: &Socket,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Option<Decision> {
+        bsd_udp::connect_tuple(host, s, local, dst)
     }
 }
 
@@ -392,8 +429,8 @@ impl OsRules for MacOs {
 fn route_args(count: usize, s: &Socket, dst: SockAddr) -> Args {
     args![
         Slot::Count => count as u64,
-        Slot::Addr => s.local,
-        Slot::Socket => &s.label,
+        Slot::Addr => s.local(),
+        Slot::Socket => s.label(),
         Slot::Dst => dst,
     ]
 }
@@ -403,13 +440,13 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     let rule = RuleId::MacosRouteNotListening;
     let args = args![
         Slot::Dst => dst,
-        Slot::Socket => &s.label,
-        Slot::State => Arg::Word(s.state.label()),
-        Slot::Addr => s.local,
+        Slot::Socket => s.label(),
+        Slot::State => Arg::Word(s.state().label()),
+        Slot::Addr => s.local(),
     ];
     Route::Dropped {
         rule,
-        why: render_why(rule, "", args),
+        why: render_why(rule, WhyVariant::Usual, args),
     }
 }
 

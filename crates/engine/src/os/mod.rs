@@ -15,10 +15,11 @@ use crate::addr::SockAddr;
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::rules::{render_why, Args, RuleId, Slot};
+use crate::rules::{render_why, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 mod bsd;
+mod bsd_udp;
 pub(crate) mod common;
 pub mod freebsd;
 pub mod linux;
@@ -122,11 +123,11 @@ impl Decision {
     /// Success that a named rule allowed, its why the rule's template
     /// (variant `""`) filled from `args`.
     pub fn ok_with(rule: RuleId, args: Args) -> Decision {
-        Decision::ok_by(rule, render_why(rule, "", args))
+        Decision::ok_by(rule, render_why(rule, WhyVariant::Usual, args))
     }
     /// A failure, its why the rule's template filled from `args`.
     pub fn fail_with(errno: Errno, rule: RuleId, args: Args) -> Decision {
-        Decision::fail(errno, rule, render_why(rule, "", args))
+        Decision::fail(errno, rule, render_why(rule, WhyVariant::Usual, args))
     }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
@@ -229,6 +230,64 @@ impl Route {
     }
 }
 
+/// Where one incoming UDP datagram goes.
+#[derive(Clone, Debug)]
+pub enum Delivery {
+    /// One socket receives it.
+    To {
+        sock: SockId,
+        rule: RuleId,
+        why: String,
+    },
+    /// An SO_REUSEPORT group shares the address and the kernel picks a
+    /// member by a hash of the 4-tuple; `chosen` is bindlab's seeded
+    /// stand-in's pick, `members` what the kernel may pick.
+    Group {
+        members: Vec<SockId>,
+        chosen: SockId,
+        rule: RuleId,
+        why: String,
+    },
+    /// The OS documents no choice; these are the candidates.
+    Undefined {
+        candidates: Vec<SockId>,
+        rule: RuleId,
+        why: String,
+    },
+    /// Multicast: every one of these sockets receives a copy.
+    Copies {
+        socks: Vec<SockId>,
+        rule: RuleId,
+        why: String,
+    },
+    /// No socket receives it (unicast: the host answers ICMP port unreachable).
+    Dropped { rule: RuleId, why: String },
+}
+
+impl Delivery {
+    /// The rule that decided and its why.
+    pub fn rule_why(&self) -> (RuleId, &str) {
+        match self {
+            Delivery::To { rule, why, .. }
+            | Delivery::Group { rule, why, .. }
+            | Delivery::Undefined { rule, why, .. }
+            | Delivery::Copies { rule, why, .. }
+            | Delivery::Dropped { rule, why } => (*rule, why),
+        }
+    }
+}
+
+/// Which SO_REUSEPORT group a UDP socket enters at bind().
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReuseGroup {
+    /// None (no SO_REUSEPORT, or the OS forms no UDP groups).
+    None,
+    /// A new group of its own.
+    New,
+    /// The group of this socket.
+    Join(SockId),
+}
+
 /// One OS's constants, one `const PARAMS` in each OS module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OsParams {
@@ -325,6 +384,56 @@ pub trait OsRules: Sync {
 
     /// Which listener an incoming connection from `src` to `dst` reaches.
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route;
+
+    // ---- UDP ---------------------------------------------------------------
+
+    /// Which socket(s) a datagram from `src` to `dst` (an address of the
+    /// host or a multicast group, as on the wire: never v4-mapped) reaches.
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery;
+
+    /// listen() on a UDP socket.
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        common::udp_listen(s)
+    }
+
+    /// accept() on a UDP socket.
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        common::udp_accept(s)
+    }
+
+    /// `join NAME GROUP`: IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on loopback.
+    fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
+        common::join(s, group, Errno::OpNotSupp)
+    }
+
+    /// connect() on a UDP socket before any address is chosen (a second
+    /// connect, a v6-only socket to IPv4, …); `None` goes on.
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::udp_connect_precheck(self.os().rules(), s, dst)
+    }
+
+    /// connect() on a UDP socket, once the local address is known: `Some`
+    /// refuses a 4-tuple another socket already has (the BSDs).
+    fn udp_connect_tuple(
+        &self,
+        _host: &Host,
+        _s: &Socket,
+        _local: SockAddr,
+        _dst: SockAddr,
+    ) -> Option<Decision> {
+        None
+    }
+
+    /// The SO_REUSEPORT group a UDP socket enters when bind() succeeds.
+    fn udp_reuse_group(&self, _host: &Host, _s: &Socket) -> ReuseGroup {
+        ReuseGroup::None
+    }
+
+    /// Whether a UDP socket just hashed goes to the tail of its lookup chain
+    /// (Linux: an AF_INET6 SO_REUSEPORT socket) rather than the head.
+    fn udp_chain_tail(&self, _s: &Socket) -> bool {
+        false
+    }
 }
 
 /// The ports of a range in the order a deterministic search tries them:

@@ -6,7 +6,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::addr::{is_wildcard, v4_mapped};
+use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::host::{Host, Socket, State};
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
@@ -20,12 +20,12 @@ pub(crate) enum Space {
 /// Where a socket's binding sits in `space`, if it is there at all, and
 /// whether it is an IPv6 PCB seen from the IPv4 side.
 pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
-    let l = s.local?;
+    let l = s.local()?;
     match (space, l.ip) {
         (Space::V4, IpAddr::V4(a)) => Some((IpAddr::V4(a), false)),
         (Space::V4, IpAddr::V6(a)) => match v4_mapped(a) {
             Some(m) => Some((IpAddr::V4(m), true)),
-            None if a.is_unspecified() && !s.opts.v6only => {
+            None if a.is_unspecified() && !s.opts().v6only => {
                 Some((IpAddr::V4(Ipv4Addr::UNSPECIFIED), true))
             }
             None => None,
@@ -40,8 +40,8 @@ pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
 /// is not one (its PCB is IPv4 only).
 pub(crate) fn is_dual_stack_wildcard(s: &Socket) -> bool {
     s.is_v6()
-        && !s.opts.v6only
-        && s.local
+        && !s.opts().v6only
+        && s.local()
             .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if a.is_unspecified()))
 }
 
@@ -73,7 +73,7 @@ pub(crate) fn lookup_wild<'h>(
     me: &Socket,
     mapped_cost: u32,
 ) -> Option<&'h Socket> {
-    let owners = host.owners_iter(port, me.id).rev();
+    let owners = host.owners_iter(port, me.id()).rev();
     let mut best: Option<(&Socket, u32)> = None;
     for t in owners {
         let Some((addr, mapped)) = placed(space, t) else {
@@ -111,7 +111,7 @@ pub(crate) fn lookup_exact<'h>(
     port: u16,
     me: &Socket,
 ) -> Option<&'h Socket> {
-    let mut owners = host.owners(port, me.id);
+    let mut owners = host.owners(port, me.id());
     owners.reverse();
     owners
         .into_iter()
@@ -167,12 +167,17 @@ pub(crate) struct SynClasses<'h> {
     pub mapped_any: Vec<&'h Socket>,
 }
 
-pub(crate) fn syn_classes<'h>(
-    host: &'h Host,
-    space: Space,
-    dst: IpAddr,
-    port: u16,
-) -> SynClasses<'h> {
+/// The classes a SYN to `dst` (as on the wire: IPv4 or IPv6) can match.
+pub(crate) fn syn_classes(host: &Host, dst: SockAddr) -> SynClasses<'_> {
+    let space = if dst.ip.is_ipv4() {
+        Space::V4
+    } else {
+        Space::V6
+    };
+    classes_in(host, space, dst.ip, dst.port)
+}
+
+fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynClasses<'h> {
     let mut c = SynClasses {
         exact: Vec::new(),
         wild: Vec::new(),
@@ -180,9 +185,9 @@ pub(crate) fn syn_classes<'h>(
         mapped_any: Vec::new(),
     };
     let mut owners = host.owners(port, usize::MAX);
-    owners.sort_by_key(|s| s.bound_seq);
+    owners.sort_by_key(|s| s.bound_seq());
     for s in owners {
-        if s.is_connected() || !matches!(s.state, State::Bound | State::Listening) {
+        if s.is_connected() || !matches!(s.state(), State::Bound | State::Listening) {
             continue;
         }
         let Some((addr, mapped)) = placed(space, s) else {

@@ -39,8 +39,8 @@ use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, Socket, State};
-use crate::os::{common, BindAnswer, Decision, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
+use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -121,7 +121,7 @@ pub fn cell(
 fn stacks(s: &Socket, ip: IpAddr) -> Vec<(Space, IpAddr)> {
     let (space, ip) = space_of(s, ip);
     let mut v = vec![(space, ip)];
-    if space == Space::V6 && is_wildcard(ip) && !s.opts.v6only {
+    if space == Space::V6 && is_wildcard(ip) && !s.opts().v6only {
         v.push((Space::V4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
     }
     v
@@ -135,22 +135,22 @@ fn stacks(s: &Socket, ip: IpAddr) -> Vec<(Space, IpAddr)> {
 /// WSAEADDRINUSE for this case only: the IPv4 side of the check, a specific
 /// IPv4 binding. Elsewhere the tables decide.
 fn dual_stack_v4_side(s: &Socket, space: Space, taddr: IpAddr) -> bool {
-    s.opts.exclusive && s.is_v6() && !s.opts.v6only && space == Space::V4 && !is_wildcard(taddr)
+    s.opts().exclusive && s.is_v6() && !s.opts().v6only && space == Space::V4 && !is_wildcard(taddr)
 }
 
 impl Windows {
     fn check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let me = &s.label;
+        let me = s.label();
         // Microsoft's lingering case is about the port once the exclusive
         // listener has closed; while a binding remains, the tables decide
         // first (below), and this answers only if they allow the bind.
         let lingering = s
-            .opts
+            .opts()
             .exclusive
             .then(|| {
-                host.owners(port, s.id)
+                host.owners(port, s.id())
                     .into_iter()
-                    .find(|t| t.from_exclusive && (t.child || t.is_time_wait()))
+                    .find(|t| t.from_exclusive() && (t.child() || t.is_time_wait()))
             })
             .flatten()
             .map(|t| {
@@ -162,8 +162,8 @@ impl Windows {
             });
         let mut allowed: Option<Decision> = None;
         for (space, addr) in stacks(s, ip) {
-            for t in host.owners(port, s.id) {
-                if t.child || t.is_time_wait() {
+            for t in host.owners(port, s.id()) {
+                if t.child() || t.is_time_wait() {
                     // Connections and TIME_WAITs are not bindings (see module doc).
                     if allowed.is_none() {
                         allowed = Some(Decision::ok_with(
@@ -180,8 +180,8 @@ impl Windows {
                 if !tw && !sw && taddr != addr {
                     continue; // different interfaces never conflict
                 }
-                let same = t.uid == s.uid;
-                let c = cell(same, &t.bind_opts, tw, &s.opts, sw);
+                let same = t.uid() == s.uid();
+                let c = cell(same, &t.bind_opts(), tw, &s.opts(), sw);
                 let table = if same {
                     "Table 2 (same user)"
                 } else {
@@ -189,18 +189,18 @@ impl Windows {
                 };
                 // The pair, the table and the address: every table rule's slots.
                 let mut pair: Args = args![
-                    Slot::Other => &t.label,
+                    Slot::Other => t.label(),
                     Slot::Socket => me,
                     Slot::Table => Arg::Word(table),
-                    Slot::Addr => t.local,
+                    Slot::Addr => t.local(),
                 ];
                 pair.extend(class_args(
-                    &t.bind_opts,
+                    &t.bind_opts(),
                     tw,
                     Slot::OtherOption,
                     Slot::OtherPlace,
                 ));
-                pair.extend(class_args(&s.opts, sw, Slot::Option, Slot::Place));
+                pair.extend(class_args(&s.opts(), sw, Slot::Option, Slot::Place));
                 match c {
                     Cell::Success => {
                         if allowed
@@ -232,8 +232,8 @@ impl Windows {
                                 args![
                                     Slot::Socket => me,
                                     Slot::Port => port,
-                                    Slot::Other => &t.label,
-                                    Slot::Addr => t.local,
+                                    Slot::Other => t.label(),
+                                    Slot::Addr => t.local(),
                                     Slot::Table => Arg::Word(table),
                                     Slot::Error => Arg::Word(table_says.windows_name()),
                                 ],
@@ -244,9 +244,9 @@ impl Windows {
                         } else {
                             Errno::Access
                         };
-                        let rule = if option_class(&t.bind_opts) == 2 {
+                        let rule = if option_class(&t.bind_opts()) == 2 {
                             RuleId::WindowsBindExclusiveFirst
-                        } else if option_class(&s.opts) == 2 {
+                        } else if option_class(&s.opts()) == 2 {
                             RuleId::WindowsBindExclusiveNeedsSoleOwner
                         } else if c == Cell::Access && !same {
                             RuleId::WindowsBindOtherUser
@@ -289,12 +289,12 @@ impl OsRules for Windows {
 
     fn setsockopt(&self, _host: &Host, s: &Socket, opt: SockOpt, on: bool) -> Decision {
         let clash = match opt {
-            SockOpt::SoReuseAddr => s.opts.exclusive,
-            SockOpt::SoExclusiveAddrUse => s.opts.reuseaddr,
+            SockOpt::SoReuseAddr => s.opts().exclusive,
+            SockOpt::SoExclusiveAddrUse => s.opts().reuseaddr,
             _ => false,
         };
         if on && clash {
-            let has = if s.opts.exclusive {
+            let has = if s.opts().exclusive {
                 "SO_EXCLUSIVEADDRUSE"
             } else {
                 "SO_REUSEADDR"
@@ -302,34 +302,42 @@ impl OsRules for Windows {
             return Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsSetsockoptReuseaddrWithExclusive,
-                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(has)],
+                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(has)],
             );
         }
-        if s.local.is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse) {
+        if s.local().is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse)
+        {
             return Decision::ok_with(
                 RuleId::WindowsSetsockoptAfterBind,
-                args![Slot::Socket => &s.label, Slot::Option => Arg::Word(opt.name())],
+                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
             );
         }
         Decision::ok()
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        if s.local.is_some() {
+        if s.local().is_some() {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsBindAlreadyBound,
-                args![Slot::Socket => &s.label, Slot::Addr => s.local],
+                args![Slot::Socket => s.label(), Slot::Addr => s.local()],
             ));
         }
         if let IpAddr::V6(a) = addr.ip {
-            if crate::addr::v4_mapped(a).is_some() && s.opts.v6only {
+            if crate::addr::v4_mapped(a).is_some() && s.opts().v6only {
                 return BindAnswer::fail(Decision::fail_with(
                     Errno::AddrNotAvail,
                     RuleId::WindowsBindMappedOnV6only,
-                    args![Slot::Socket => &s.label, Slot::Ip => addr.ip],
+                    args![Slot::Socket => s.label(), Slot::Ip => addr.ip],
                 ));
             }
+        }
+        if s.is_udp() && crate::addr::unmap(addr.ip).is_multicast() {
+            return BindAnswer::fail(Decision::fail_with(
+                Errno::AddrNotAvail,
+                RuleId::WindowsUdpBindGroupAddress,
+                args![Slot::Addr => addr],
+            ));
         }
         if !host.is_local(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
@@ -359,16 +367,16 @@ impl OsRules for Windows {
     }
 
     fn listen(&self, _host: &Host, s: &Socket) -> Decision {
-        match s.state {
+        match s.state() {
             State::Unbound => Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsListenUnbound,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ),
             State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail_with(
                 Errno::IsConn,
                 RuleId::WindowsListenConnected,
-                args![Slot::Socket => &s.label],
+                args![Slot::Socket => s.label()],
             ),
             _ => Decision::ok(),
         }
@@ -410,29 +418,182 @@ impl OsRules for Windows {
                     let s = class[0];
                     let rule = RuleId::WindowsRouteListener;
                     let args =
-                        args![Slot::Socket => &s.label, Slot::Addr => s.local, Slot::Dst => dst];
+                        args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst];
                     return Route::To {
-                        listener: s.id,
+                        listener: s.id(),
                         rule,
-                        why: render_why(rule, if wildcard { "wildcard" } else { "" }, args),
+                        why: render_why(
+                            rule,
+                            if wildcard {
+                                WhyVariant::Wildcard
+                            } else {
+                                WhyVariant::Usual
+                            },
+                            args,
+                        ),
                     };
                 }
                 _ => {
-                    let names: Vec<String> = class.iter().map(|s| s.label.clone()).collect();
+                    let names: Vec<String> = class.iter().map(|s| s.label().to_string()).collect();
                     let rule = RuleId::WindowsRouteUndefined;
                     let args = args![
                         Slot::Sockets => Arg::NamesAnd(names),
-                        Slot::Addr => class[0].local,
+                        Slot::Addr => class[0].local(),
                     ];
                     return Route::Undefined {
-                        candidates: class.iter().map(|s| s.id).collect(),
+                        candidates: class.iter().map(|s| s.id()).collect(),
                         rule,
-                        why: render_why(rule, "", args),
+                        why: render_why(rule, WhyVariant::Usual, args),
                     };
                 }
             }
         }
         common::no_listener(dst)
+    }
+
+    /// Unicast: a specific binding before the wildcard; several sockets on
+    /// one address (SO_REUSEADDR) leave the receiver undefined, as
+    /// Microsoft documents. A socket connected to another peer discards the
+    /// datagram.
+    fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+        use super::bsd_udp::{connected_to, v4_view, v6_view};
+        let view = |s: &Socket| -> Option<IpAddr> {
+            match dst.ip {
+                IpAddr::V4(_) => v4_view(s).map(IpAddr::V4),
+                IpAddr::V6(_) => v6_view(s).map(IpAddr::V6),
+            }
+        };
+        let socks: Vec<&Socket> = host
+            .udp_owners(dst.port)
+            .into_iter()
+            .filter(|s| s.remote().is_none() || connected_to(s, src))
+            .collect();
+        let name_list =
+            |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
+        if dst.ip.is_multicast() {
+            let at_port: Vec<&Socket> = socks
+                .iter()
+                .copied()
+                .filter(|s| view(s).is_some())
+                .collect();
+            let (members, others): (Vec<&Socket>, Vec<&Socket>) = at_port
+                .into_iter()
+                .partition(|s| s.groups().contains(&dst.ip));
+            let rule = RuleId::WindowsUdpMcastEveryMember;
+            if members.is_empty() {
+                return Delivery::Dropped {
+                    rule,
+                    why: render_why(
+                        rule,
+                        WhyVariant::None,
+                        args![Slot::Group => dst.ip, Slot::Port => dst.port],
+                    ),
+                };
+            }
+            let variant = if others.is_empty() {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::Others
+            };
+            return Delivery::Copies {
+                socks: members.iter().map(|s| s.id()).collect(),
+                rule,
+                why: render_why(
+                    rule,
+                    variant,
+                    args![
+                        Slot::Sockets => Arg::NamesAnd(name_list(&members)),
+                        Slot::Group => dst.ip,
+                        Slot::Port => dst.port,
+                        Slot::Others => name_list(&others),
+                    ],
+                ),
+            };
+        }
+        let exact: Vec<&Socket> = socks
+            .iter()
+            .copied()
+            .filter(|s| view(s) == Some(dst.ip))
+            .collect();
+        let wild: Vec<&Socket> = socks
+            .iter()
+            .copied()
+            .filter(|s| view(s).is_some_and(|a| a.is_unspecified()))
+            .collect();
+        for (class, wildcard) in [(exact, false), (wild, true)] {
+            match class.len() {
+                0 => continue,
+                1 => {
+                    let s = class[0];
+                    let rule = if s.remote().is_some() {
+                        RuleId::WindowsUdpDeliverConnectedPeer
+                    } else {
+                        RuleId::WindowsUdpDeliverBound
+                    };
+                    let args = args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst, Slot::Remote => src];
+                    return Delivery::To {
+                        sock: s.id(),
+                        rule,
+                        why: render_why(
+                            rule,
+                            if wildcard && rule == RuleId::WindowsUdpDeliverBound {
+                                WhyVariant::Wildcard
+                            } else {
+                                WhyVariant::Usual
+                            },
+                            args,
+                        ),
+                    };
+                }
+                _ => {
+                    let rule = RuleId::WindowsUdpDeliverUndefined;
+                    return Delivery::Undefined {
+                        candidates: class.iter().map(|s| s.id()).collect(),
+                        rule,
+                        why: render_why(
+                            rule,
+                            WhyVariant::Usual,
+                            args![Slot::Sockets => Arg::NamesAnd(name_list(&class)), Slot::Addr => class[0].local()],
+                        ),
+                    };
+                }
+            }
+        }
+        let connected: Vec<String> = host
+            .udp_owners(dst.port)
+            .iter()
+            .filter(|s| s.remote().is_some())
+            .map(|s| s.label().to_string())
+            .collect();
+        let rule = RuleId::WindowsUdpDeliverNone;
+        Delivery::Dropped {
+            rule,
+            why: render_why(
+                rule,
+                if connected.is_empty() {
+                    WhyVariant::Usual
+                } else {
+                    WhyVariant::Connected
+                },
+                args![Slot::Dst => dst, Slot::Sockets => connected, Slot::Remote => src],
+            ),
+        }
+    }
+
+    fn udp_listen(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::OpNotSupp,
+            RuleId::WindowsUdpListenNotSupported,
+            args![Slot::Socket => s.label()],
+        )
+    }
+
+    fn udp_accept(&self, s: &Socket) -> Decision {
+        Decision::fail_with(
+            Errno::OpNotSupp,
+            RuleId::WindowsUdpAcceptNotSupported,
+            args![Slot::Socket => s.label()],
+        )
     }
 }
 
@@ -453,12 +614,7 @@ mod tests {
         crate::run(&s, Os::Windows)
             .steps
             .into_iter()
-            .map(|st| {
-                (
-                    st.result_name().to_string(),
-                    st.rule.and_then(RuleId::from_id),
-                )
-            })
+            .map(|st| (st.result_name().to_string(), st.rule))
             .collect()
     }
 

@@ -2,8 +2,9 @@
 //! machine's kernel must agree step for step.
 //!
 //! ```text
-//! kernel-diff [--count N] [--seed S]
+//! kernel-diff [--count N] [--seed S] [--udp]
 //! ```
+//! `--udp` draws UDP scenarios (`gen::udp_scenario`) instead of TCP ones.
 //! Prints the seed first, so any run can be repeated. On a disagreement it
 //! shrinks the scenario to the fewest steps that still disagree and prints
 //! it, ready for `bindlab verify`. Needs root (a network namespace per run).
@@ -26,6 +27,12 @@ fn main() -> std::process::ExitCode {
             .and_then(|v| v.parse::<u64>().ok())
     };
     let count = arg("--count").unwrap_or(1000);
+    let udp = args.iter().any(|a| a == "--udp");
+    let generate = if udp {
+        gen::udp_scenario
+    } else {
+        gen::scenario
+    };
     let seed = arg("--seed").unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -36,7 +43,9 @@ fn main() -> std::process::ExitCode {
         return ExitCode::from(2);
     }
     println!(
-        "kernel differential: {count} random scenarios, seed {seed} (repeat with --seed {seed})"
+        "kernel differential: {count} random {} scenarios, seed {seed} (repeat with --seed {seed}{})",
+        if udp { "UDP" } else { "TCP" },
+        if udp { " --udp" } else { "" }
     );
     let opts = Options {
         long_waits: false,
@@ -50,7 +59,7 @@ fn main() -> std::process::ExitCode {
     let (mut steps, mut unchecked) = (0usize, 0usize);
     for i in 0..count {
         // Each scenario goes through the text form, as a user's would.
-        let text = print(&gen::scenario(seed.wrapping_add(i), &opts));
+        let text = print(&generate(seed.wrapping_add(i), &opts));
         let scenario = match parse(&text) {
             Ok(s) => s,
             Err(p) => {

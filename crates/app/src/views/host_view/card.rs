@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::views::host_view::diagram::*;
-use crate::views::host_view::sock_view::SockView;
+use crate::views::host_view::sock_view::{Got, SockView};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct CardProps {
@@ -51,7 +51,7 @@ pub(crate) fn card(p: &CardProps) -> Html {
                     }
                 }</text>
             }
-            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ &v.state }</text>
+            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(v) }</text>
             <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
             if let Some(n) = v.arrived {
@@ -59,6 +59,39 @@ pub(crate) fn card(p: &CardProps) -> Html {
                 <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
                 <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ format!("{n} client{} arrived", if n == 1 { "" } else { "s" }) }</text></g>
             }
+            if let Some(got) = v.datagrams {
+                // Datagrams arrive from below too; a candidate the OS may
+                // pick (hash, undefined) gets a dotted arrow.
+                <g class={classes!("flow", "dgram", matches!(got, Got::MayGet | Got::Hashed { n: 0 }).then_some("maybe"))}>
+                    <line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
+                    <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ got_text(got) }</text>
+                </g>
+            }
         </g>
+    }
+}
+
+/// The card's second line: the state, and for UDP the groups it joined.
+fn state_line(v: &SockView) -> String {
+    match v.groups.as_slice() {
+        [] => v.state.clone(),
+        [g] => short(&format!("{} · in {g}", v.state), 27),
+        gs => format!("{} · in {} groups", v.state, gs.len()),
+    }
+}
+
+/// What the arrow under a UDP socket says about the last step's datagrams.
+pub(crate) fn got_text(got: Got) -> String {
+    let plural = |n: u32| if n == 1 { "" } else { "s" };
+    match got {
+        Got::Received { n, copies: false } => format!("{n} datagram{} received", plural(n)),
+        Got::Received { n, copies: true } => {
+            format!("{n} multicast cop{}", if n == 1 { "y" } else { "ies" })
+        }
+        // The kernel hashes each sender to one member; bindlab's stand-in
+        // gave this one n of them.
+        Got::Hashed { n: 0 } => "none this time (hash)".to_string(),
+        Got::Hashed { n } => format!("{n} datagram{}, by hash", plural(n)),
+        Got::MayGet => "may get them (undefined)".to_string(),
     }
 }

@@ -9,14 +9,15 @@ pub(crate) mod twin;
 
 use cache::HostCache;
 use diagram::Diagram;
-use sock_view::sock_views;
+use sock_view::{sock_views, Deliveries};
 use twin::TwinRow;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use bindlab_engine::print::step_text;
-use bindlab_engine::{run, Os};
+use bindlab_engine::scenario::StepKind;
+use bindlab_engine::{run, Os, StepReport};
 use yew::prelude::*;
 
 use crate::browser::dom::select_value;
@@ -107,8 +108,26 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
     let arrows: BTreeMap<String, u32> = last
         .and_then(|(_, r)| r.accepted_by.clone())
         .unwrap_or_default();
-    let views = sock_views(&host, &arrows);
+    let deliveries = last
+        .map(|(i, r)| deliveries(r, &scenario.steps[i].kind))
+        .unwrap_or_default();
+    let dropped = last
+        .filter(|(_, r)| r.op == "datagram")
+        .and_then(|(_, r)| r.dropped)
+        .filter(|&n| n > 0);
+    let views = sock_views(&host, &arrows, &deliveries);
+    let udp_col = views.iter().any(|v| v.udp);
     let mut addrs = host.local_addresses();
+    // A multicast group a socket is bound to counts as an address of the
+    // host for bind (the format's UDP section): it gets a band, so the card
+    // has a line to it.
+    for s in host.sockets() {
+        if let Some(ip) = s.local().map(|l| bindlab_engine::addr::unmap(l.ip)) {
+            if ip.is_multicast() && !addrs.contains(&ip) {
+                addrs.push(ip);
+            }
+        }
+    }
     addrs.sort_by_key(|a| a.is_ipv6());
     let pick = {
         let cb = p.on_os.clone();
@@ -132,17 +151,50 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             <div class="diagram-room" ref={room_ref}>
                 <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} room={*room} />
             </div>
+            if let Some(n) = dropped {
+                <p class="dropped">{ dropped_text(n, deliveries.multicast) }</p>
+            }
             <table class="twin">
                 <caption>{ format!("Sockets on the host ({}), as a table", p.os.display()) }</caption>
                 <thead><tr>
                     <th scope="col">{"Socket"}</th><th scope="col">{"State"}</th><th scope="col">{"Local address"}</th>
-                    <th scope="col">{"Remote"}</th><th scope="col">{"Options"}</th><th scope="col">{"Owner"}</th><th scope="col">{"Waiting"}</th>
+                    <th scope="col">{"Remote"}</th><th scope="col">{"Options"}</th><th scope="col">{"Owner"}</th>
+                    if udp_col { <th scope="col">{"Datagrams (this step)"}</th> }
+                    <th scope="col">{"Waiting"}</th>
                 </tr></thead>
                 <tbody>
                     if views.is_empty() { <tr><td colspan="7" class="muted">{"No sockets yet."}</td></tr> }
-                    { for views.into_iter().map(|v| html! { <TwinRow view={v} /> }) }
+                    { for views.into_iter().map(|v| html! { <TwinRow view={v} datagrams={udp_col} /> }) }
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// The datagrams of a `datagram` step, from its report (nothing for any
+/// other step): what the diagram draws under each UDP socket.
+fn deliveries(r: &StepReport, kind: &StepKind) -> Deliveries {
+    let StepKind::Datagram { ep, .. } = kind else {
+        return Deliveries::default();
+    };
+    Deliveries {
+        received_by: r.received_by.clone().unwrap_or_default(),
+        candidates: r.candidates.clone().unwrap_or_default(),
+        undefined: r.undetermined.is_some(),
+        multicast: bindlab_engine::addr::unmap(ep.addr).is_multicast(),
+    }
+}
+
+/// Datagrams no socket took, in words (the host's answer is the point).
+fn dropped_text(n: u32, multicast: bool) -> String {
+    let what = if n == 1 {
+        "1 datagram".to_string()
+    } else {
+        format!("{n} datagrams")
+    };
+    if multicast {
+        format!("{what} dropped: no socket here receives this group on this port.")
+    } else {
+        format!("{what} dropped: no socket takes this address and port, so the host answers ICMP port unreachable.")
     }
 }

@@ -7,20 +7,25 @@ use bindlab_engine::host::{Host, Socket, State};
 
 pub(crate) fn opts_text(s: &Socket) -> String {
     let mut v: Vec<&str> = Vec::new();
-    if s.opts.reuseaddr {
+    if s.opts().reuseaddr {
         v.push("SO_REUSEADDR");
     }
-    if s.opts.reuseport {
+    if s.opts().reuseport {
         v.push("SO_REUSEPORT");
     }
-    if s.opts.reuseport_lb {
+    if s.opts().reuseport_lb {
         v.push("SO_REUSEPORT_LB");
     }
-    if s.opts.exclusive {
+    if s.opts().exclusive {
         v.push("SO_EXCLUSIVEADDRUSE");
     }
-    if s.is_v6() && s.opts.v6only {
+    if s.is_v6() && s.opts().v6only {
         v.push("IPV6_V6ONLY");
+    }
+    // On by default for an IPv4 socket (Linux's IP_MULTICAST_ALL): only
+    // the unusual setting is worth the room.
+    if s.is_udp() && !s.is_v6() && !s.opts().mc_all {
+        v.push("IP_MULTICAST_ALL off");
     }
     v.join(" ")
 }
@@ -50,47 +55,98 @@ pub(crate) struct SockView {
     pub(crate) v6_wildcard_only: bool,
     /// Clients that arrived at this listener in the last step.
     pub(crate) arrived: Option<u32>,
+    /// A UDP socket.
+    pub(crate) udp: bool,
+    /// Multicast groups it joined.
+    pub(crate) groups: Vec<std::net::IpAddr>,
+    /// What the last step's datagrams did here.
+    pub(crate) datagrams: Option<Got>,
 }
 
-pub(crate) fn sock_views(h: &Host, arrows: &BTreeMap<String, u32>) -> Vec<SockView> {
+/// One socket's share of a `datagram` step, as the report says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Got {
+    /// It received n datagrams (for multicast: n copies, as every member does).
+    Received { n: u32, copies: bool },
+    /// It is one of the sockets the OS chooses among by a hash; the report
+    /// names the set, and bindlab's stand-in for the hash gave it n.
+    Hashed { n: u32 },
+    /// One of the sockets that may get them where the OS leaves it undefined.
+    MayGet,
+}
+
+/// The last step's datagrams: who received them, who the OS chooses among,
+/// and how many no socket took. Read from the step's report only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Deliveries {
+    pub(crate) received_by: BTreeMap<String, u32>,
+    pub(crate) candidates: Vec<String>,
+    pub(crate) undefined: bool,
+    pub(crate) multicast: bool,
+}
+
+impl Deliveries {
+    fn got(&self, label: &str) -> Option<Got> {
+        let n = self.received_by.get(label).copied().unwrap_or(0);
+        let candidate = self.candidates.iter().any(|c| c == label);
+        match (candidate, self.undefined, n) {
+            (true, true, _) => Some(Got::MayGet),
+            (true, false, n) => Some(Got::Hashed { n }),
+            (false, _, 0) => None,
+            (false, _, n) => Some(Got::Received {
+                n,
+                copies: self.multicast,
+            }),
+        }
+    }
+}
+
+pub(crate) fn sock_views(
+    h: &Host,
+    arrows: &BTreeMap<String, u32>,
+    deliveries: &Deliveries,
+) -> Vec<SockView> {
     let mut socks: Vec<&Socket> = h.sockets().collect();
     // A connection queued on several listeners (Windows' undefined sharing)
     // is in each one's queue: counted there as "may be here", not as theirs.
     let shared: std::collections::BTreeSet<usize> = socks
         .iter()
-        .filter(|s| s.queued_on.len() > 1)
-        .map(|s| s.id)
+        .filter(|s| s.queued_on().len() > 1)
+        .map(|s| s.id())
         .collect();
-    socks.sort_by_key(|s| (s.child && !s.named, s.id));
+    socks.sort_by_key(|s| (s.child() && !s.named(), s.id()));
     socks
         .into_iter()
         .map(|s| {
-            let v6_any = matches!(s.local.map(|l| l.ip), Some(std::net::IpAddr::V6(a)) if a.is_unspecified());
+            let v6_any = matches!(s.local().map(|l| l.ip), Some(std::net::IpAddr::V6(a)) if a.is_unspecified());
             SockView {
-                id: s.id,
-                label: s.label.clone(),
-                proto: s.proto.keyword(),
-                state: match s.state {
+                id: s.id(),
+                label: s.label().to_string(),
+                proto: s.proto().keyword(),
+                state: match s.state() {
                     State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
                     st => st.label().to_string(),
                 },
-                state_class: match s.state {
+                state_class: match s.state() {
                     State::Listening => "listening",
                     State::TimeWait { .. } => "time_wait",
                     State::Connected => "connected",
                     _ => "other",
                 },
-                local: s.local,
-                remote: s.remote,
+                local: s.local(),
+                remote: s.remote(),
                 opts: opts_text(s),
-                user: s.user.clone(),
+                user: s.user().to_string(),
                 listening: s.is_listening(),
-                queue: s.queue.iter().filter(|c| !shared.contains(c)).count(),
-                queue_undefined: s.queue.iter().filter(|c| shared.contains(c)).count(),
-                queued: s.child && !s.named && !s.queued_on.is_empty(),
-                v6_wildcard_dual: v6_any && !s.opts.v6only,
-                v6_wildcard_only: v6_any && s.opts.v6only,
-                arrived: arrows.get(&s.label).copied().filter(|_| s.is_listening()),
+                queue: s.queue().iter().filter(|c| !shared.contains(c)).count(),
+                queue_undefined: s.queue().iter().filter(|c| shared.contains(c)).count(),
+                queued: s.child() && !s.named() && !s.queued_on().is_empty(),
+                v6_wildcard_dual: v6_any && !s.opts().v6only,
+                v6_wildcard_only: v6_any && s.opts().v6only,
+                arrived: arrows.get(s.label()).copied().filter(|_| s.is_listening()),
+                udp: s.is_udp(),
+                groups: s.groups().to_vec(),
+                datagrams: if s.is_udp() { deliveries.got(s.label()) } else { None },
             }
         })
         .collect()

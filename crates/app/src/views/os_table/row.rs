@@ -3,7 +3,6 @@
 use std::rc::Rc;
 
 use bindlab_engine::print::step_text;
-use bindlab_engine::rules;
 use yew::prelude::*;
 
 use crate::state::Derived;
@@ -63,13 +62,13 @@ pub(crate) fn row(p: &RowProps) -> Html {
                 let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
                 match (rep.rule, &rep.why) {
                     (Some(rule), Some(why)) => {
-                        let title = rules::rule(rule).map(|r| r.title).unwrap_or_default();
+                        let title = rule.rule().title;
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details>
                                     <summary>{ outcome(rep) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ ". " }{ why_text(why, scenario) }</p>
-                                    <p class="rule-id"><code>{ rule }</code></p>
+                                    <p class="rule-id"><code>{ rule.as_str() }</code></p>
                                 </details>
                             </td>
                         }

@@ -36,6 +36,8 @@ def setup_addresses():
     if OS == "linux":
         if os.environ.get("BINDLAB_NETNS") == "1":
             for cmd in (["ip", "link", "set", "lo", "up"],
+                        ["ip", "link", "set", "lo", "multicast", "on"],
+                        ["ip", "route", "add", "224.0.0.0/4", "dev", "lo"],
                         ["ip", "route", "add", "local", "203.0.113.0/24", "dev", "lo"],
                         ["ip", "-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"]):
                 subprocess.run(cmd, check=False, capture_output=True)
@@ -98,6 +100,8 @@ def name_of(err):
                 10038: "WSAENOTSOCK"}.get(n, f"error {n}")
     if n in (errno.EAGAIN, errno.EWOULDBLOCK):
         return "EAGAIN"
+    if n == getattr(errno, "EOPNOTSUPP", None):
+        return "EOPNOTSUPP"
     return errno.errorcode.get(n, f"errno {n}")
 
 
@@ -105,6 +109,7 @@ def name_of(err):
 S = {}          # name -> socket
 OWNER = {}      # name -> user
 LISTENING = set()
+UDP = set()     # names of the UDP sockets
 STASH = {}      # listener name -> connections already accepted (kept in order)
 CLIENTS = []    # the remote peers' sockets, kept open
 USER = ["root"]
@@ -118,6 +123,7 @@ OPTIONS = {
     "SO_REUSEPORT_LB": (socket.SOL_SOCKET, 0x10000 if OS == "freebsd" else None),
     "SO_EXCLUSIVEADDRUSE": (socket.SOL_SOCKET, getattr(socket, "SO_EXCLUSIVEADDRUSE", None)),
     "IPV6_V6ONLY": (socket.IPPROTO_IPV6, getattr(socket, "IPV6_V6ONLY", None)),
+    "IP_MULTICAST_ALL": (socket.IPPROTO_IP, 49 if OS == "linux" else None),
 }
 
 
@@ -178,6 +184,10 @@ def do_user(name):
 
 def do_socket(name, family, kind=socket.SOCK_STREAM):
     OWNER[name] = USER[0]
+    if kind == socket.SOCK_DGRAM:
+        UDP.add(name)
+    else:
+        UDP.discard(name)
     if USER[0] == "root":
         S[name] = socket.socket(family, kind)
         return
@@ -317,6 +327,61 @@ def do_client(host, port, count):
     if first_error is not None:
         raise first_error
     return taken
+
+
+def peer_address(k, host):
+    """Where bindlab's k-th peer sends from (as its predictions name them):
+    the host itself for a loopback destination, else 203.0.113.x / 2001:db8::x."""
+    v6 = ":" in host and not host.startswith("::ffff:")
+    if host.startswith("127.") or host in ("::1", "::ffff:127.0.0.1") or host.startswith("::ffff:127."):
+        return ("::1" if v6 else "127.0.0.1", 40000 + k % 25000)
+    return (f"2001:db8::{k % 250 + 1:x}" if v6 else f"203.0.113.{k % 250 + 1}", 40000 + k // 250)
+
+
+def do_datagram(host, port, count):
+    """`count` peers each send one UDP datagram to host:port; returns which of
+    the scenario's UDP sockets received how many. On Linux (in the namespace)
+    the peers send from bindlab's addresses; elsewhere from loopback."""
+    host, port = addr(host, port)
+    if host.startswith("::ffff:"):
+        host = host[len("::ffff:"):]
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    netns = OS == "linux" and os.environ.get("BINDLAB_NETNS") == "1"
+    for _ in range(count):
+        k = NEXT_CLIENT[0]
+        NEXT_CLIENT[0] += 1
+        with socket.socket(fam, socket.SOCK_DGRAM) as c:
+            if netns:
+                c.setsockopt(socket.SOL_IP if fam == socket.AF_INET else socket.IPPROTO_IPV6, 15 if fam == socket.AF_INET else 78, 1)
+                c.bind(peer_address(k, host))
+            c.sendto(b"bindlab", (host, port))
+    time.sleep(0.05)
+    got = {}
+    for name in sorted(UDP):
+        s = S.get(name)
+        if s is None:
+            continue
+        s.setblocking(False)
+        while True:
+            try:
+                s.recv(2048)
+            except BlockingIOError:
+                break
+            except OSError:
+                continue
+            got[name] = got.get(name, 0) + 1
+        s.setblocking(True)
+    return got
+
+
+def do_join(name, group):
+    """IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP) for `group` on the loopback interface."""
+    s = S[name]
+    if ":" in group:
+        index = socket.if_nametoindex("lo" if OS == "linux" else "lo0") if OS != "windows" else 1
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, group) + struct.pack("@I", index))
+    else:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton("127.0.0.1"))
 
 
 def do_wait(seconds):

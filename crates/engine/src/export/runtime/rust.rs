@@ -166,10 +166,17 @@ impl Run {
         Ok(None)
     }
 
+    /// IP_MULTICAST_ALL is Linux's (socket2's `set_multicast_all_v4`);
     /// SO_REUSEPORT_LB (FreeBSD) and SO_EXCLUSIVEADDRUSE (Windows) have no
     /// socket2 method; elsewhere they do not exist.
     fn set_other(&mut self, name: &str, option: &str, on: bool) -> Step {
-        let _ = (self.sock(name)?, option, on);
+        let socket = self.sock(name)?;
+        #[cfg(target_os = "linux")]
+        if option == "IP_MULTICAST_ALL" {
+            socket.set_multicast_all_v4(on)?;
+            return Ok(None);
+        }
+        let _ = (socket, option, on);
         Err(errno(libc::ENOPROTOOPT))
     }
 

@@ -1,0 +1,67 @@
+//! A guide's "the fix in code": one snippet per language, one shown at a
+//! time, picked with buttons (keyboard: Tab and Enter/Space). The choice is
+//! remembered for the tab, so every guide opens in the reader's language.
+
+use std::rc::Rc;
+
+use bindlab_course::guide::language_label;
+use yew::prelude::*;
+
+use crate::browser::dom::window;
+
+const LANG_KEY: &str = "bindlab.code-lang";
+
+fn remembered() -> Option<String> {
+    window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+}
+
+fn remember(lang: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(LANG_KEY, lang);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct CodeTabsProps {
+    pub(crate) id: AttrValue,
+    /// (language key, snippet).
+    pub(crate) snippets: Rc<Vec<(String, String)>>,
+}
+
+#[function_component(CodeTabs)]
+pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
+    let snippets = p.snippets.clone();
+    let picked = use_state(move || {
+        let want = remembered();
+        snippets
+            .iter()
+            .position(|(lang, _)| Some(lang) == want.as_ref())
+            .unwrap_or(0)
+    });
+    let k = (*picked).min(p.snippets.len().saturating_sub(1));
+    let Some((lang, code)) = p.snippets.get(k) else {
+        return html! {};
+    };
+    html! {
+        <section class="code-tabs pane" aria-labelledby={format!("{}-h", p.id)}>
+            <h3 id={format!("{}-h", p.id)}>{"The fix in code"}</h3>
+            <div class="lang-picker" role="group" aria-label="Language">
+            { for p.snippets.iter().enumerate().map(|(i, (l, _))| {
+                let picked = picked.clone();
+                let key = l.clone();
+                let onclick = Callback::from(move |_| {
+                    remember(&key);
+                    picked.set(i);
+                });
+                html! {
+                    <button type="button" class={classes!("lang", (i == k).then_some("on"))}
+                        aria-pressed={if i == k { "true" } else { "false" }} {onclick}>{ language_label(l) }</button>
+                }
+            }) }
+            </div>
+            <pre class="code-block" data-lang={lang.clone()} aria-label={format!("{} code", language_label(lang))} tabindex="0"><code>{ code }</code></pre>
+        </section>
+    }
+}

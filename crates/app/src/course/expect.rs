@@ -1,0 +1,66 @@
+//! A guide's "what this step does": the engine's answer on every OS, with
+//! its rule and why, computed in the page. The guide states the same in its
+//! text and `bindlab guides check` fails when the two differ, so what shows
+//! here is never the written claim.
+
+use std::rc::Rc;
+
+use bindlab_course::predict::{self, outcome_sentence};
+use bindlab_engine::{Os, Scenario};
+use yew::prelude::*;
+
+use crate::route::Route;
+
+#[derive(Properties)]
+pub(crate) struct ExpectProps {
+    pub(crate) scenario: Rc<Scenario>,
+    pub(crate) step_line: u32,
+    pub(crate) on_run: Callback<()>,
+    /// Unique on the page (several answers may be about one scenario).
+    pub(crate) id: AttrValue,
+}
+
+impl PartialEq for ExpectProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &o.scenario) && self.step_line == o.step_line && self.id == o.id
+    }
+}
+
+#[function_component(ExpectView)]
+pub(crate) fn expect_view(p: &ExpectProps) -> Html {
+    let step = p
+        .scenario
+        .steps
+        .iter()
+        .find(|s| s.line == p.step_line)
+        .map(|s| bindlab_engine::print::step_text(&s.kind))
+        .unwrap_or_default();
+    let on_run = {
+        let cb = p.on_run.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <section class="expect pane" aria-labelledby={format!("expect-{}-h", p.id)}>
+            <h3 id={format!("expect-{}-h", p.id)}>{"What this step does on each OS "}<code>{ format!("line {}: {step}", p.step_line) }</code></h3>
+            <ul class="truths">
+            { for Os::ALL.iter().map(|os| {
+                let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
+                let title = t.rule.map(|r| r.rule().title).unwrap_or_default();
+                html! {
+                    <li class={classes!("truth", if t.outcome == "ok" { "succeeds" } else { "fails" })}>
+                        <strong>{ format!("{}: ", os.display()) }</strong>
+                        { format!("{}.", outcome_sentence(&t.outcome)) }
+                        if let Some(why) = &t.why {
+                            <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
+                        }
+                        if let Some(rule) = t.rule {
+                            {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
+                        }
+                    </li>
+                }
+            }) }
+            </ul>
+            <button type="button" onclick={on_run}>{ format!("Run the scenario to line {}", p.step_line) }</button>
+        </section>
+    }
+}

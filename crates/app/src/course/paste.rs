@@ -1,0 +1,157 @@
+//! "Paste a socket table" (`#/paste`): a table from `ss`, `netstat`, `lsof`
+//! or `sockstat`, read by `bindlab-sockets` in the page (nothing pasted
+//! leaves it), the sockets of the asked port as a scenario for that OS, and
+//! what a bind of ADDR:PORT would do with each option set.
+
+use std::net::SocketAddr;
+use std::rc::Rc;
+
+use bindlab_engine::Os;
+use bindlab_sockets::paste::{parse_table, Pasted};
+use bindlab_sockets::{ask, picture, scenario, Question, State};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::focus_heading;
+use super::markdown;
+use super::paste_answers::{Answers, Read};
+use crate::browser::dom::{select_value, set_title};
+use crate::lab::Lab;
+use crate::nav::use_navigated;
+use crate::route::{PASTE_INTRO, PASTE_TITLE};
+use crate::state::Sandbox;
+
+/// Everything the page shows, from the four inputs.
+fn read(text: &str, os: Option<Os>, bind: &str, user: &str) -> Result<Rc<Read>, String> {
+    if text.trim().is_empty() {
+        return Err(String::new());
+    }
+    let pasted: Pasted = parse_table(text)?;
+    let os = os.unwrap_or(pasted.os);
+    let bind: SocketAddr = if bind.trim().is_empty() {
+        let port = pasted
+            .sockets
+            .iter()
+            .find(|s| s.state == State::Listen)
+            .unwrap_or(&pasted.sockets[0])
+            .local
+            .port();
+        SocketAddr::from(([0, 0, 0, 0], port))
+    } else {
+        bind.trim().parse().map_err(|_| {
+            format!(
+                "“{}” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080",
+                bind.trim()
+            )
+        })?
+    };
+    let user = if user.trim().is_empty() {
+        "me"
+    } else {
+        user.trim()
+    };
+    let p = picture(&pasted.sockets, os, bind.port(), None);
+    let q = Question {
+        bind,
+        user: user.to_string(),
+    };
+    let answers = ask(&p, user, &q);
+    let advice = bindlab_sockets::advice(&p, &answers);
+    let first = bindlab_sockets::option_sets(os)[0].1;
+    let text = scenario(&p, user, false, Some((&q, first)));
+    let sockets = p
+        .sockets
+        .iter()
+        .map(|(n, s)| (n.clone(), (*s).clone()))
+        .collect();
+    Ok(Rc::new(Read {
+        os,
+        tool: pasted.tool,
+        detected: pasted.os,
+        total: pasted.sockets.len(),
+        skipped: pasted.skipped,
+        bind,
+        sockets,
+        unknowns: p.unknowns,
+        answers,
+        advice,
+        scenario: text,
+    }))
+}
+
+#[function_component(PastePage)]
+pub(crate) fn paste_page() -> Html {
+    let navigated = use_navigated();
+    let text = use_state(String::new);
+    let os = use_state(|| None::<Os>);
+    let bind = use_state(String::new);
+    let user = use_state(|| "me".to_string());
+    use_effect_with((), move |_| {
+        set_title(&format!("{PASTE_TITLE} — bindlab"));
+        focus_heading(navigated);
+    });
+    let result = use_memo(
+        ((*text).clone(), *os, (*bind).clone(), (*user).clone()),
+        |(t, o, b, u)| read(t, *o, b, u),
+    );
+    let on_text = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let on_bind = {
+        let bind = bind.clone();
+        Callback::from(move |e: InputEvent| {
+            bind.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_user = {
+        let user = user.clone();
+        Callback::from(move |e: InputEvent| {
+            user.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_os = {
+        let os = os.clone();
+        Callback::from(move |e: Event| os.set(Os::from_key(&select_value(&e))))
+    };
+    html! {
+        <article class="paste-page">
+            <h1 tabindex="-1">{ PASTE_TITLE }</h1>
+            <div class="lede">{ markdown::render(PASTE_INTRO) }</div>
+            <div class="paste-form pane">
+                <label for="paste-table">{"Your socket table"}</label>
+                <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
+                    value={(*text).clone()} oninput={on_text} />
+                <div class="paste-fields">
+                    <label>{"What if I bind "}
+                        <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} /></label>
+                    <label>{"as user "}
+                        <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} /></label>
+                    <label>{"on "}
+                        <select id="paste-os" onchange={on_os}>
+                            <option value="" selected={os.is_none()}>{"the table's OS"}</option>
+                            { for Os::ALL.iter().map(|o| html! {
+                                <option value={o.key()} selected={*os == Some(*o)}>{ o.display() }</option>
+                            }) }
+                        </select></label>
+                </div>
+            </div>
+            { match &*result {
+                Err(e) if e.is_empty() => html! {},
+                Err(e) => html! { <p class="notice error" role="alert">{ e.clone() }</p> },
+                Ok(r) => html! {
+                    <>
+                    <Answers read={r.clone()} />
+                    <section class="lesson-lab" aria-label="The host as a scenario">
+                        <Lab key={r.scenario.clone()} initial={Sandbox::new(r.scenario.clone())} readonly={false} compact={false}
+                            site="./" host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
+                            heading={Some(AttrValue::from("The host as a scenario, with your bind (no option)"))} note={None::<AttrValue>} />
+                    </section>
+                    </>
+                },
+            } }
+        </article>
+    }
+}

@@ -1,0 +1,219 @@
+//! The step machine: one scenario step → the OS's decision, applied.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::SockAddr;
+use crate::os::common;
+use crate::os::Decision;
+use crate::report::StepReport;
+use crate::scenario::{EndpointSpec, PortSpec, Step, StepKind};
+
+use super::socket::{Opts, SockId, Socket, State};
+use super::Host;
+
+impl Host {
+    /// Runs one step and reports its outcome.
+    pub fn apply(&mut self, step: &Step) -> StepReport {
+        let mut rep = StepReport::new(self.os, step);
+        let d = self.apply_kind(&step.kind, &mut rep);
+        rep.set_decision(d);
+        rep
+    }
+
+    pub(super) fn missing(&self, name: &str) -> Decision {
+        common::no_such_socket(name)
+    }
+
+    pub(super) fn apply_kind(&mut self, kind: &StepKind, rep: &mut StepReport) -> Decision {
+        let rules = self.rules();
+        match kind {
+            StepKind::User { name } => {
+                let n = self.users.len() as u32;
+                self.users
+                    .entry(name.clone())
+                    .or_insert(if name == "root" { 0 } else { 1000 + n });
+                self.user = name.clone();
+                Decision::ok()
+            }
+            StepKind::Wait { ms } => {
+                self.now_ms = self.now_ms.saturating_add(*ms);
+                let gone = self.expire_time_waits();
+                common::time_wait_expired(gone)
+            }
+            StepKind::Socket { name, proto } => {
+                let id = self.next_id();
+                let v6only = proto.is_v6() && rules.params().default_v6only;
+                let uid = self.uid_of(&self.user);
+                let opts = Opts {
+                    v6only,
+                    mc_all: !proto.is_v6(),
+                    ..Opts::default()
+                };
+                self.insert(Socket::new(id, name, *proto, &self.user, uid, opts));
+                let seq = self.next_seq();
+                self.sock_mut(id).created(seq);
+                Decision::ok()
+            }
+            StepKind::Set { name, opt, on } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                if let Some(d) = common::setsockopt(rules, s, *opt) {
+                    return d;
+                }
+                let d = rules.setsockopt(self, s, *opt, *on);
+                if d.is_ok() {
+                    let id = s.id();
+                    self.sock_mut(id).set_opt(*opt, *on);
+                }
+                d
+            }
+            StepKind::Bind { name, ep } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let addr = self.resolve(ep);
+                let ans = rules.bind(self, s, addr);
+                if ans.decision.is_ok() {
+                    let id = s.id();
+                    self.do_bind(id, SockAddr::new(addr.ip, ans.port));
+                    self.sock_mut(id).set_port_locked(addr.port != 0);
+                    rep.local = self.socket(id).local();
+                }
+                ans.decision
+            }
+            StepKind::Listen { name } if self.by_name(name).is_some_and(Socket::is_udp) => {
+                let s = self.by_name(name).expect("checked by the guard");
+                rules.udp_listen(s)
+            }
+            StepKind::Listen { name } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                let mut autobind_note = None;
+                if s.state() == State::Unbound {
+                    if !rules.listen_autobinds() {
+                        return rules.listen(self, s);
+                    }
+                    let wildcard = if s.is_v6() {
+                        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+                    } else {
+                        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+                    };
+                    let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+                    if !ans.decision.is_ok() {
+                        return ans.decision;
+                    }
+                    self.do_bind(id, SockAddr::new(wildcard, ans.port));
+                    autobind_note = Some(ans.port);
+                }
+                let d = rules.listen(self, self.socket(id));
+                if d.is_ok() && !self.socket(id).is_listening() {
+                    let seq = self.next_seq();
+                    self.sock_mut(id).listen(seq);
+                }
+                rep.local = self.socket(id).local();
+                match (autobind_note, d.is_ok(), d.rule()) {
+                    (Some(port), true, None) => common::listen_autobind(name, port),
+                    _ => d,
+                }
+            }
+            StepKind::Connect { name, ep } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                let dst = self.resolve(ep);
+                if s.is_udp() {
+                    return self.udp_connect(id, dst, rep);
+                }
+                self.connect(id, dst, rep)
+            }
+            StepKind::Accept { name, .. } if self.by_name(name).is_some_and(Socket::is_udp) => {
+                let s = self.by_name(name).expect("checked by the guard");
+                rules.udp_accept(s)
+            }
+            StepKind::Accept { name, new } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                if let Some(d) = common::accept(s) {
+                    return d;
+                }
+                let Some(child) = self.sock_mut(id).dequeue() else {
+                    return Decision::ok(); // common::accept saw a connection queued
+                };
+                let others: Vec<SockId> = self
+                    .socket(child)
+                    .queued_on()
+                    .iter()
+                    .copied()
+                    .filter(|&l| l != id)
+                    .collect();
+                for l in others {
+                    self.sock_mut(l).unqueue(child);
+                }
+                self.sock_mut(child).accepted(new);
+                self.by_name.insert(new.clone(), child);
+                let c = self.socket(child);
+                rep.local = c.local();
+                rep.remote = c.remote();
+                Decision::ok()
+            }
+            StepKind::Close { name } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                if s.is_udp() {
+                    // No handshake to end and no TIME_WAIT: the port is free.
+                    self.destroy(id);
+                    return Decision::ok();
+                }
+                self.close(id)
+            }
+            StepKind::Client { ep, count } => {
+                let dst = self.resolve(ep);
+                self.clients(dst, *count, rep)
+            }
+            StepKind::Datagram { ep, count } => {
+                let dst = self.resolve(ep);
+                self.datagrams(dst, *count, rep)
+            }
+            StepKind::Join { name, group } => {
+                let Some(s) = self.by_name(name) else {
+                    return self.missing(name);
+                };
+                let id = s.id();
+                let d = rules.join(self, s, *group);
+                if d.is_ok() {
+                    self.sock_mut(id).join(*group);
+                }
+                d
+            }
+        }
+    }
+
+    /// bind() succeeded (or listen()'s autobind): `local` is the address.
+    pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
+        self.set_local(id, local);
+        self.sock_mut(id).bound();
+        if self.socket(id).is_udp() {
+            self.udp_hashed(id);
+        }
+    }
+
+    pub(super) fn resolve(&self, ep: &EndpointSpec) -> SockAddr {
+        let port = match &ep.port {
+            PortSpec::Num(n) => *n,
+            // A socket with no port yet answers getsockname() with port 0,
+            // which is what the real program would pass on.
+            PortSpec::Of(name) => self
+                .by_name(name)
+                .map_or(0, |s| s.local_port().unwrap_or(s.sockname_port())),
+        };
+        SockAddr::new(ep.addr, port)
+    }
+}

@@ -1,0 +1,349 @@
+//! connect() and `client`: the source address and port, the route of the
+//! SYN, and the connection queued on the listener it reaches.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
+use crate::os::common;
+use crate::os::{Decision, Route};
+use crate::report::StepReport;
+
+use super::socket::{Peer, SockId, Socket};
+use super::{client_source, wire, Host};
+
+impl Host {
+    pub(super) fn connect(&mut self, id: SockId, dst: SockAddr, rep: &mut StepReport) -> Decision {
+        let rules = self.rules();
+        let s = self.socket(id);
+        let name = s.label().to_string();
+        if let Some(d) = common::connect_precheck(rules, s, dst) {
+            return d;
+        }
+        if let Some(d) = rules.connect_precheck(self, s, dst) {
+            return d;
+        }
+        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
+            self.sock_mut(id).tried_v4_mapped_now();
+        }
+        let s = self.socket(id);
+        let Some(src_ip) = self.source_for(s, dst) else {
+            return common::connect_no_route(dst);
+        };
+        // The port: the bound one, or an ephemeral one picked by connect().
+        let (port, autobound) = match s.local_port() {
+            Some(p) => (p, false),
+            None => match rules.connect_port(self, s, src_ip, dst) {
+                Some(p) => (p, true),
+                None => return common::connect_ephemeral_exhausted(src_ip, dst),
+            },
+        };
+        let local = SockAddr::new(src_ip, port);
+        // Compared as on the wire: `::ffff:127.0.0.1:p` is `127.0.0.1:p`, so
+        // a socket whose source is its own (mapped) destination meets itself.
+        let to_self = wire(local, dst).0 == wire(local, dst).1;
+        if to_self && !autobound {
+            if let Some(d) = rules.refuse_self_connect(s, local) {
+                return d;
+            }
+        }
+        let mut allowed = None;
+        if let Some(existing) = self.tuple(local, dst) {
+            let d = rules.connect_tuple_taken(self, s, existing);
+            if !d.is_ok() {
+                return d;
+            }
+            let tw = existing.id();
+            self.destroy(tw);
+            allowed = Some(d);
+        }
+        // The other end of this 4-tuple may still be held on this host by an
+        // old connection whose peer went away without a TIME_WAIT (FreeBSD's
+        // local connections). The SYN draws a challenge ACK, the connecting
+        // side answers with a reset that closes the old end, and its
+        // retransmitted SYN connects (RFC 5961 §4 on every kernel here).
+        if !to_self {
+            if let Some(old) = self.tuple(dst, local).map(|o| o.id()) {
+                if old != id {
+                    let who = self.socket(old).label().to_string();
+                    self.drop_stale_end(old);
+                    allowed = Some(common::connect_stale_end_reset(&who, local, dst, &name));
+                }
+            }
+        }
+        // TCP simultaneous open: a socket whose source is its own destination
+        // meets its own SYN and connects to itself, listener or not.
+        if to_self {
+            if autobound {
+                self.sock_mut(id).autobound_by_connect();
+            }
+            self.set_local(id, local);
+            let s = self.sock_mut(id);
+            s.connected(dst);
+            s.set_peer(Peer::Local(id));
+            self.ehash.insert(wire(local, dst), id);
+            rep.local = Some(local);
+            rep.remote = Some(dst);
+            return common::connect_self(&name, local, dst);
+        }
+        // Where does the SYN land?
+        // A v4-mapped destination is an IPv4 packet on the wire.
+        let (src_wire, dst_wire) = (
+            SockAddr::new(unmap(local.ip), local.port),
+            SockAddr::new(unmap(dst.ip), dst.port),
+        );
+        let route = if self.is_local(dst.ip) {
+            Some(rules.route(self, src_wire, dst_wire))
+        } else {
+            None
+        };
+        let listener = match &route {
+            None => None,
+            Some(r @ (Route::Refused { .. } | Route::Dropped { .. })) => {
+                let (errno, rule, why) = r.failure().expect("a failing route");
+                let (rule, mut why) = (rule, why.to_string());
+                if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
+                    let port = self.socket(id).local_port().unwrap_or(0);
+                    self.set_local(id, SockAddr::new(ip, port));
+                    why = common::refused_keeps_source(why, &name, ip);
+                }
+                if autobound {
+                    if rules.release_port_on_failed_connect() {
+                        // Linux: the port goes back, getsockname() still shows it.
+                        self.sock_mut(id).set_sockname_port(port);
+                    } else {
+                        // BSD: connect() bound the port before sending the SYN,
+                        // and the socket keeps it.
+                        self.set_local(id, local);
+                        self.sock_mut(id).keep_bound();
+                    }
+                    return Decision::fail(errno, rule, why);
+                }
+                let s = self.socket(id);
+                if rules.release_port_on_failed_connect() && s.local().is_some() && !s.port_locked()
+                {
+                    // The failed handshake closes the socket, which gives back
+                    // a port the kernel picked (no SOCK_BINDPORT_LOCK).
+                    let port = s.local_port().unwrap_or(0);
+                    self.unhash_port(id, port);
+                    self.sock_mut(id).unbind();
+                    why = common::refused_gives_back_port(why, &name, port);
+                }
+                return Decision::fail(errno, rule, why);
+            }
+            Some(Route::To { listener, .. }) => Some(vec![*listener]),
+            Some(Route::Group { chosen, .. }) => Some(vec![*chosen]),
+            Some(Route::Undefined { candidates, .. }) => Some(candidates.clone()),
+        };
+        // Commit: our side.
+        if autobound {
+            self.set_local(id, local);
+            self.sock_mut(id).autobound_by_connect();
+        } else {
+            // A wildcard binding turns into the chosen source address.
+            self.set_local(id, local);
+        }
+        self.sock_mut(id).connected(dst);
+        self.ehash.insert(wire(local, dst), id);
+        rep.local = Some(local);
+        rep.remote = Some(dst);
+        // The other side: a connection queued on the listener.
+        if let Some(listeners) = listener {
+            let child = self.spawn_child(&listeners, dst_wire, src_wire, Peer::Local(id));
+            self.sock_mut(id).set_peer(Peer::Local(child));
+            if let Some(
+                Route::Group { members, .. }
+                | Route::Undefined {
+                    candidates: members,
+                    ..
+                },
+            ) = &route
+            {
+                rep.candidates = Some(
+                    members
+                        .iter()
+                        .map(|&m| self.socket(m).label().to_string())
+                        .collect(),
+                );
+            }
+            let (rule, why) = match route.expect("local route") {
+                Route::To { rule, why, .. }
+                | Route::Group { rule, why, .. }
+                | Route::Undefined { rule, why, .. } => (rule, why),
+                Route::Refused { .. } | Route::Dropped { .. } => {
+                    unreachable!("failing routes returned above")
+                }
+            };
+            rep.accepted_by = Some(BTreeMap::from([(
+                self.socket(listeners[0]).label().to_string(),
+                1,
+            )]));
+            if listeners.len() > 1 {
+                rep.accepted_by = Some(BTreeMap::new());
+                rep.undetermined = Some(1);
+            }
+            return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
+        }
+        allowed.unwrap_or_else(|| common::connect_remote(dst, local))
+    }
+
+    /// The source address for a connection to `dst` from a socket bound to
+    /// `bound` (or unbound).
+    pub(super) fn source_for(&self, s: &Socket, dst: SockAddr) -> Option<IpAddr> {
+        if let Some(l) = s.local() {
+            if !is_wildcard(l.ip) {
+                return Some(l.ip);
+            }
+        }
+        let want_v4 = as_v4(dst.ip).is_some();
+        let wrap = |ip: IpAddr| -> IpAddr {
+            match (s.is_v6(), ip) {
+                (true, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
+                _ => ip,
+            }
+        };
+        if self.is_local(dst.ip) {
+            // Traffic to one of our own addresses leaves from that address.
+            return Some(wrap(unmap(dst.ip)));
+        }
+        self.ifaces
+            .iter()
+            .copied()
+            .find(|a| !a.is_loopback() && as_v4(*a).is_some() == want_v4)
+            .map(wrap)
+    }
+
+    /// A new connection on the listener(s), server side.
+    pub(super) fn spawn_child(
+        &mut self,
+        listeners: &[SockId],
+        local: SockAddr,
+        remote: SockAddr,
+        peer: Peer,
+    ) -> SockId {
+        let l = self.socket(listeners[0]).clone();
+        // The server side of an IPv4 connection to a dual-stack listener has
+        // a v4-mapped local address.
+        let local = match (l.is_v6(), local.ip) {
+            (true, IpAddr::V4(a)) => SockAddr::new(IpAddr::V6(a.to_ipv6_mapped()), local.port),
+            _ => local,
+        };
+        let remote = match (l.is_v6(), remote.ip) {
+            (true, IpAddr::V4(a)) => SockAddr::new(IpAddr::V6(a.to_ipv6_mapped()), remote.port),
+            _ => remote,
+        };
+        let id = self.next_id();
+        let label = common::queued_label(
+            listeners
+                .iter()
+                .map(|&x| self.socket(x).label().to_string())
+                .collect(),
+        );
+        self.insert(Socket::new_child(id, label, &l, remote, peer, listeners));
+        self.set_local(id, local);
+        self.ehash.insert(wire(local, remote), id);
+        for &x in listeners {
+            self.sock_mut(x).enqueue(id);
+        }
+        id
+    }
+
+    /// An old connection reset by a new one on the same 4-tuple: a queued
+    /// one disappears from its listener, an accepted one is left reset.
+    pub(super) fn drop_stale_end(&mut self, id: SockId) {
+        let s = self.socket(id);
+        if s.child() && !s.queued_on().is_empty() {
+            self.destroy(id);
+            return;
+        }
+        if let (Some(l), Some(r)) = (s.local(), s.remote()) {
+            if self.ehash.get(&wire(l, r)) == Some(&id) {
+                self.ehash.remove(&wire(l, r));
+            }
+        }
+        self.sock_mut(id).reset(false);
+    }
+
+    pub(super) fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {
+        let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
+        let mut undetermined = 0;
+        let mut failed = 0;
+        let mut last_failure = None;
+        let mut last_success = None;
+        for _ in 0..count {
+            let k = self.next_client;
+            self.next_client += 1;
+            let src = client_source(k, dst.ip);
+            let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
+            let route = self.rules().route(self, src, dst4);
+            match &route {
+                Route::Refused { .. } | Route::Dropped { .. } => failed += 1,
+                Route::To { listener, .. }
+                | Route::Group {
+                    chosen: listener, ..
+                } => {
+                    *accepted
+                        .entry(self.socket(*listener).label().to_string())
+                        .or_default() += 1;
+                    self.spawn_child(&[*listener], dst4, src, Peer::Remote);
+                }
+                Route::Undefined { candidates, .. } => {
+                    undetermined += 1;
+                    self.spawn_child(candidates, dst4, src, Peer::Remote);
+                }
+            }
+            if let Route::Group { members, .. }
+            | Route::Undefined {
+                candidates: members,
+                ..
+            } = &route
+            {
+                rep.candidates = Some(
+                    members
+                        .iter()
+                        .map(|&m| self.socket(m).label().to_string())
+                        .collect(),
+                );
+            }
+            if route.failure().is_some() {
+                last_failure = Some(route);
+            } else {
+                last_success = Some(route);
+            }
+        }
+        rep.accepted_by = Some(accepted);
+        if undetermined > 0 {
+            rep.undetermined = Some(undetermined);
+        }
+        match (last_success, last_failure) {
+            (None, None) => Decision::ok(),
+            (None, Some(r)) => {
+                let (errno, rule, why) = r.failure().expect("a failing route");
+                Decision::fail(errno, rule, why.to_string())
+            }
+            (
+                Some(
+                    Route::To { rule, why, .. }
+                    | Route::Group { rule, why, .. }
+                    | Route::Undefined { rule, why, .. },
+                ),
+                failure,
+            ) => match failure.as_ref().and_then(Route::failure) {
+                // Some clients got through, others did not: the step is
+                // ok, and the report counts the ones that failed.
+                Some((errno, _, fwhy)) => {
+                    rep.failed = Some(failed);
+                    let name = errno.name(self.os);
+                    Decision::ok_by(
+                        rule,
+                        common::clients_some_failed(why, failed, count, name, fwhy),
+                    )
+                }
+                None => Decision::ok_by(rule, why),
+            },
+            (Some(Route::Refused { .. } | Route::Dropped { .. }), _) => {
+                unreachable!("a success is not a failing route")
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! The simulated host: addresses, users, a clock, and the socket tables.
+//!
+//! Like a real stack it keeps three indexes:
+//! * `by_port` — the bind hash: every socket that holds a local port
+//!   (bound, listening, connected, TIME_WAIT), so a bind check looks only at
+//!   its own port, whatever the number of sockets;
+//! * `ehash` — connected sockets and TIME_WAITs by 4-tuple;
+//! * `by_name` — the scenario's handles.
+//!
+//! The host never decides a rule: it asks the OS module ([`OsRules`]) and
+//! applies the answer. See `ARCHITECTURE.md`.
+//!
+//! * `mod.rs` — the host, its tables and the queries the OS modules ask;
+//! * [`socket`] — one socket, with private fields: the one place its state changes;
+//! * `tables.rs` — the indexes kept in step as sockets change;
+//! * `apply.rs` — the step machine (`Host::apply`);
+//! * `connect.rs` — connect() and `client`: source, route, queued connection;
+//! * `close.rs` — close(), the peer's FIN or reset, TIME_WAIT expiry.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{unmap, SockAddr};
+use crate::os::{Os, OsRules};
+use crate::report::StepReport;
+use crate::scenario::Scenario;
+
+mod apply;
+mod close;
+mod connect;
+pub mod socket;
+mod tables;
+mod udp;
+
+pub use socket::{Opts, Peer, SockId, Socket, State};
+
+/// The simulated host.
+#[derive(Clone, Debug)]
+pub struct Host {
+    pub os: Os,
+    pub now_ms: u64,
+    pub seed: u64,
+    ifaces: Vec<IpAddr>,
+    users: BTreeMap<String, u32>,
+    user: String,
+    socks: Vec<Option<Socket>>,
+    /// Slots of destroyed sockets, reused first (keeps the slab small and warm).
+    free: Vec<SockId>,
+    by_name: HashMap<String, SockId>,
+    by_port: HashMap<u16, Vec<SockId>>,
+    /// The UDP bind hash: UDP has its own port space.
+    udp_by_port: HashMap<u16, Vec<SockId>>,
+    /// Next SO_REUSEPORT group number for UDP (0 means none).
+    next_group: u64,
+    ehash: HashMap<(SockAddr, SockAddr), SockId>,
+    seq: u64,
+    next_client: u32,
+}
+
+impl Host {
+    pub fn new(os: Os, ifaces: &[IpAddr], seed: u64) -> Host {
+        let mut users = BTreeMap::new();
+        users.insert("root".to_string(), 0);
+        Host {
+            os,
+            now_ms: 0,
+            seed,
+            ifaces: ifaces.to_vec(),
+            users,
+            user: "root".to_string(),
+            socks: Vec::new(),
+            free: Vec::new(),
+            by_name: HashMap::new(),
+            by_port: HashMap::new(),
+            udp_by_port: HashMap::new(),
+            next_group: 0,
+            ehash: HashMap::new(),
+            seq: 0,
+            next_client: 0,
+        }
+    }
+
+    /// The invariant every step keeps: no two connections (or TIME_WAITs)
+    /// hold the same five-tuple, compared as on the wire (`::ffff:a.b.c.d`
+    /// is `a.b.c.d`). The property tests, the regressions and the fuzz
+    /// targets all check this one.
+    pub fn five_tuples_unique(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        // UDP keeps no 4-tuple table: two sockets sharing a port may connect
+        // to the same peer.
+        for s in self.sockets().filter(|s| !s.is_udp()) {
+            if matches!(s.state(), State::Connected | State::TimeWait { .. }) {
+                if let (Some(l), Some(r)) = (s.local(), s.remote()) {
+                    if !seen.insert(wire(l, r)) {
+                        return Err(format!("two sockets share {l} ↔ {r}"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &'static dyn OsRules {
+        self.os.rules()
+    }
+
+    /// The addresses a socket may bind: 127.0.0.1, ::1 and the `iface` ones
+    /// (all of 127/8 where the OS routes it to loopback).
+    pub fn is_local(&self, ip: IpAddr) -> bool {
+        let ip = unmap(ip);
+        if ip.is_unspecified()
+            || ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
+            || ip == IpAddr::V6(Ipv6Addr::LOCALHOST)
+        {
+            return true;
+        }
+        if let IpAddr::V4(v4) = ip {
+            if v4.is_loopback() && self.rules().params().loopback_is_slash8 {
+                return true;
+            }
+        }
+        self.ifaces.contains(&ip)
+    }
+
+    /// The interface addresses, loopback first.
+    pub fn local_addresses(&self) -> Vec<IpAddr> {
+        let mut v = vec![
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ];
+        for a in &self.ifaces {
+            if !v.contains(a) {
+                v.push(*a);
+            }
+        }
+        v
+    }
+
+    pub fn uid_of(&self, user: &str) -> u32 {
+        self.users.get(user).copied().unwrap_or(u32::MAX)
+    }
+
+    pub fn socket(&self, id: SockId) -> &Socket {
+        self.socks[id].as_ref().expect("live socket id")
+    }
+
+    pub fn get(&self, id: SockId) -> Option<&Socket> {
+        self.socks.get(id).and_then(|s| s.as_ref())
+    }
+
+    /// Every live socket, TIME_WAITs and queued connections included.
+    pub fn sockets(&self) -> impl Iterator<Item = &Socket> {
+        self.socks.iter().flatten()
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&Socket> {
+        self.by_name.get(name).map(|&id| self.socket(id))
+    }
+
+    /// Every socket holding `port`, other than `except`, oldest bind first
+    /// (a bucket is appended to as sockets bind, so it is in bind order).
+    /// The port space is `except`'s protocol's: UDP when `except` is a UDP
+    /// socket, else TCP.
+    pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
+        self.owners_iter(port, except).collect()
+    }
+
+    /// [`Host::owners`] without collecting; `.rev()` walks newest first, as
+    /// the BSD hash chains do.
+    pub fn owners_iter(
+        &self,
+        port: u16,
+        except: SockId,
+    ) -> impl DoubleEndedIterator<Item = &Socket> {
+        let udp = self.get(except).is_some_and(Socket::is_udp);
+        let table = if udp {
+            &self.udp_by_port
+        } else {
+            &self.by_port
+        };
+        table
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .filter(move |&&id| id != except)
+            .map(|&id| self.socket(id))
+    }
+
+    /// Every UDP socket holding `port`, oldest bind first.
+    pub fn udp_owners(&self, port: u16) -> Vec<&Socket> {
+        self.udp_by_port
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .map(|&id| self.socket(id))
+            .collect()
+    }
+
+    /// Whether any socket on the host has joined `group` (the interface
+    /// accepts the group's datagrams only then).
+    pub fn group_joined(&self, group: IpAddr) -> bool {
+        self.sockets().any(|s| s.groups().contains(&group))
+    }
+
+    /// Listening sockets on `port`.
+    pub fn listeners(&self, port: u16) -> Vec<&Socket> {
+        self.owners(port, usize::MAX)
+            .into_iter()
+            .filter(|s| s.is_listening())
+            .collect()
+    }
+
+    /// Whether any socket, TCP or UDP, holds `port` (ephemeral searches
+    /// prefer untouched ports).
+    pub fn port_in_use(&self, port: u16) -> bool {
+        self.by_port.get(&port).is_some_and(|v| !v.is_empty())
+            || self.udp_by_port.get(&port).is_some_and(|v| !v.is_empty())
+    }
+
+    pub fn tuple(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {
+        self.ehash
+            .get(&wire(local, remote))
+            .map(|&id| self.socket(id))
+    }
+
+    /// A stable stand-in for the kernel's keyed 4-tuple hash (splitmix64 over
+    /// the seed and the tuple). Real kernels key it with a per-boot secret, so
+    /// only the *set* of possible receivers is comparable with a real run.
+    pub fn tuple_hash(&self, src: SockAddr, dst: SockAddr) -> u32 {
+        fn mix(mut z: u64) -> u64 {
+            z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        let bits = |ip: IpAddr| -> u64 {
+            match ip {
+                IpAddr::V4(a) => u32::from(a) as u64,
+                IpAddr::V6(a) => {
+                    let n = u128::from(a);
+                    (n as u64) ^ ((n >> 64) as u64)
+                }
+            }
+        };
+        let mut h = mix(self.seed);
+        for part in [bits(src.ip), src.port as u64, bits(dst.ip), dst.port as u64] {
+            h = mix(h ^ part);
+        }
+        (h >> 32) as u32
+    }
+}
+
+/// Where the `k`-th `client` of a scenario connects from (the kernel runner
+/// uses the same addresses, so the two agree on every 4-tuple).
+///
+/// A client of a loopback address comes from the host itself: from
+/// 127.0.0.1 or ::1, a peer the OS knows to be local (FreeBSD keeps no
+/// TIME_WAIT for such a connection). Any other destination gets a remote peer
+/// from the documentation ranges 203.0.113.x / 2001:db8::x. Ports start at
+/// 40000 and never repeat for one source address.
+pub fn client_source(k: u32, dst: IpAddr) -> SockAddr {
+    let dst = unmap(dst);
+    if dst.is_loopback() {
+        let ip = match dst {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        };
+        return SockAddr::new(ip, 40000 + (k % 25000) as u16);
+    }
+    let n = (k % 250 + 1) as u16;
+    let ip = match dst {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::new(203, 0, 113, n as u8)),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, n)),
+    };
+    SockAddr::new(ip, 40000 + (k / 250) as u16)
+}
+
+/// A 4-tuple as it appears on the wire: an IPv6 socket talking to an IPv4
+/// peer through v4-mapped addresses shares the IPv4 tuple space.
+fn wire(local: SockAddr, remote: SockAddr) -> (SockAddr, SockAddr) {
+    (
+        SockAddr::new(unmap(local.ip), local.port),
+        SockAddr::new(unmap(remote.ip), remote.port),
+    )
+}
+
+/// Runs a whole scenario on `os`; the building block of [`crate::run`].
+pub fn run_steps(scenario: &Scenario, os: Os) -> (Host, Vec<StepReport>) {
+    let mut host = Host::new(os, &scenario.ifaces, scenario.seed);
+    let reports = scenario.steps.iter().map(|s| host.apply(s)).collect();
+    (host, reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(text: &str) -> Vec<String> {
+        let s = crate::parse(text).expect("a valid scenario");
+        let (host, _) = run_steps(&s, s.os);
+        host.sockets().map(|s| s.label().to_string()).collect()
+    }
+
+    #[test]
+    fn a_queued_connection_is_named_after_its_listeners() {
+        let one = labels(
+            "os linux\nsocket L tcp\nbind L 127.0.0.1:9000\nlisten L\nsocket C tcp\nconnect C 127.0.0.1:9000\n",
+        );
+        assert!(
+            one.contains(&"a connection queued on L".to_string()),
+            "{one:?}"
+        );
+        // Windows leaves the listener undefined between two SO_REUSEADDR ones.
+        let two = labels(
+            "os windows\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:8888\nlisten A\n\
+             socket B tcp\nset B SO_REUSEADDR\nbind B 127.0.0.1:8888\nlisten B\nclient 127.0.0.1:8888\n",
+        );
+        assert!(
+            two.contains(&"a connection queued on A or B".to_string()),
+            "{two:?}"
+        );
+    }
+}

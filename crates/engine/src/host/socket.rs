@@ -1,0 +1,567 @@
+//! One socket of the simulated host: its state, options and peer.
+//!
+//! The fields are private. The OS modules and the views read them through
+//! accessors; the host changes them only through the `pub(super)` methods at
+//! the end of this file, the one place a socket's state changes. Keeping the
+//! indexes (`by_port`, `ehash`, `by_name`) in step with those changes is the
+//! host's job (`tables.rs`).
+
+use std::collections::VecDeque;
+use std::net::IpAddr;
+
+use crate::addr::{is_wildcard, SockAddr};
+use crate::scenario::{Proto, SockOpt};
+
+pub type SockId = usize;
+
+/// The socket state, as far as address reuse cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Unbound,
+    Bound,
+    Listening,
+    Connected,
+    /// The kernel keeps the 4-tuple after an active close until `until_ms`.
+    TimeWait {
+        until_ms: u64,
+    },
+    /// The peer reset the connection (its listener closed before accepting
+    /// it). The socket can no longer send, listen or connect.
+    Reset,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Unbound => "unbound",
+            State::Bound => "bound",
+            State::Listening => "listening",
+            State::Connected => "connected",
+            State::TimeWait { .. } => "TIME_WAIT",
+            State::Reset => "reset",
+        }
+    }
+}
+
+/// Socket options as booleans.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Opts {
+    pub reuseaddr: bool,
+    pub reuseport: bool,
+    pub reuseport_lb: bool,
+    pub exclusive: bool,
+    pub v6only: bool,
+    /// Linux's IP_MULTICAST_ALL (on for a new AF_INET socket, off for an
+    /// AF_INET6 one: measured).
+    pub mc_all: bool,
+}
+
+impl Opts {
+    pub fn get(&self, o: SockOpt) -> bool {
+        match o {
+            SockOpt::SoReuseAddr => self.reuseaddr,
+            SockOpt::SoReusePort => self.reuseport,
+            SockOpt::SoReusePortLb => self.reuseport_lb,
+            SockOpt::SoExclusiveAddrUse => self.exclusive,
+            SockOpt::Ipv6V6Only => self.v6only,
+            SockOpt::IpMulticastAll => self.mc_all,
+        }
+    }
+    fn set(&mut self, o: SockOpt, on: bool) {
+        match o {
+            SockOpt::SoReuseAddr => self.reuseaddr = on,
+            SockOpt::SoReusePort => self.reuseport = on,
+            SockOpt::SoReusePortLb => self.reuseport_lb = on,
+            SockOpt::SoExclusiveAddrUse => self.exclusive = on,
+            SockOpt::Ipv6V6Only => self.v6only = on,
+            SockOpt::IpMulticastAll => self.mc_all = on,
+        }
+    }
+}
+
+/// Who is at the other end of a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// Another socket of this host (a local `connect`).
+    Local(SockId),
+    /// A `client` step's peer, outside the scenario (remote, or on loopback:
+    /// see [`super::client_source`]); it never closes first.
+    Remote,
+}
+
+/// One socket of the simulated host.
+#[derive(Clone, Debug)]
+pub struct Socket {
+    id: SockId,
+    /// The name the scenario uses, or for a connection not yet accepted a
+    /// description ("a connection queued on A").
+    label: String,
+    /// Whether the scenario holds a handle to it (false for queued
+    /// connections and TIME_WAITs).
+    named: bool,
+    proto: Proto,
+    user: String,
+    uid: u32,
+    opts: Opts,
+    /// The options as they were at bind() (Windows decides by these).
+    bind_opts: Opts,
+    state: State,
+    local: Option<SockAddr>,
+    remote: Option<SockAddr>,
+    /// The port came from connect()'s autobind (Linux shares such ports
+    /// between connections; bind()-owned ports it never reuses).
+    connect_bound: bool,
+    /// bind() named the port (not 0): Linux's SOCK_BINDPORT_LOCK. A port the
+    /// kernel picked is given back when a connect fails.
+    port_locked: bool,
+    /// The port getsockname() reports. Linux keeps reporting a port it took
+    /// back after a failed connect (`inet_sport` is left as it was).
+    sockname_port: u16,
+    /// An AF_INET6 socket that has tried to connect to a v4-mapped address
+    /// (Linux switches it to IPv4 operations for good).
+    tried_v4_mapped: bool,
+    /// Order of bind (routing on the BSDs depends on it).
+    bound_seq: u64,
+    /// Order of listen (Linux's listener list and reuseport groups).
+    listen_seq: u64,
+    peer: Option<Peer>,
+    /// The peer has closed or reset: closing now is a passive close (no TIME_WAIT).
+    peer_closed: bool,
+    /// Listeners whose accept queue holds this connection (more than one only
+    /// where the OS leaves the choice undefined).
+    queued_on: Vec<SockId>,
+    /// Accept queue of a listener, oldest first.
+    queue: VecDeque<SockId>,
+    /// The server side of a connection (queued or accepted), not a socket
+    /// the scenario created.
+    child: bool,
+    /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
+    /// port from exclusive reuse while such a connection lingers).
+    from_exclusive: bool,
+    /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
+    groups: Vec<IpAddr>,
+    /// UDP: the SO_REUSEPORT group the socket joined at bind() (0: none).
+    reuse_group: u64,
+    /// UDP: where the socket stands in the kernel's lookup chain for its
+    /// address (Linux: set at bind, again when connect() rehashes it);
+    /// `chain_tail`: appended rather than prepended.
+    chain_seq: u64,
+    chain_tail: bool,
+    /// Order of socket() (the BSDs walk their PCB list newest created first).
+    created_seq: u64,
+}
+
+/// Reading a socket: what the OS modules and the views may know.
+impl Socket {
+    pub fn id(&self) -> SockId {
+        self.id
+    }
+    /// The name the scenario uses, or for a connection not yet accepted a
+    /// description ("a connection queued on A").
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// Whether the scenario holds a handle to it (false for queued
+    /// connections and TIME_WAITs).
+    pub fn named(&self) -> bool {
+        self.named
+    }
+    pub fn proto(&self) -> Proto {
+        self.proto
+    }
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+    pub fn uid(&self) -> u32 {
+        self.uid
+    }
+    pub fn opts(&self) -> Opts {
+        self.opts
+    }
+    /// The options as they were at bind() (Windows decides by these).
+    pub fn bind_opts(&self) -> Opts {
+        self.bind_opts
+    }
+    pub fn state(&self) -> State {
+        self.state
+    }
+    pub fn local(&self) -> Option<SockAddr> {
+        self.local
+    }
+    pub fn remote(&self) -> Option<SockAddr> {
+        self.remote
+    }
+    /// The port came from connect()'s autobind.
+    pub fn connect_bound(&self) -> bool {
+        self.connect_bound
+    }
+    /// bind() named the port (not 0): Linux's SOCK_BINDPORT_LOCK.
+    pub fn port_locked(&self) -> bool {
+        self.port_locked
+    }
+    /// The port getsockname() reports.
+    pub fn sockname_port(&self) -> u16 {
+        self.sockname_port
+    }
+    /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
+    pub fn tried_v4_mapped(&self) -> bool {
+        self.tried_v4_mapped
+    }
+    /// Order of bind (routing on the BSDs depends on it).
+    pub fn bound_seq(&self) -> u64 {
+        self.bound_seq
+    }
+    /// Order of listen (Linux's listener list and reuseport groups).
+    pub fn listen_seq(&self) -> u64 {
+        self.listen_seq
+    }
+    pub fn peer(&self) -> Option<Peer> {
+        self.peer
+    }
+    /// The peer has closed or reset: closing now is a passive close.
+    pub fn peer_closed(&self) -> bool {
+        self.peer_closed
+    }
+    /// Listeners whose accept queue holds this connection.
+    pub fn queued_on(&self) -> &[SockId] {
+        &self.queued_on
+    }
+    /// Accept queue of a listener, oldest first.
+    pub fn queue(&self) -> &VecDeque<SockId> {
+        &self.queue
+    }
+    /// The server side of a connection (queued or accepted).
+    pub fn child(&self) -> bool {
+        self.child
+    }
+    /// Came from a listener that had SO_EXCLUSIVEADDRUSE.
+    pub fn from_exclusive(&self) -> bool {
+        self.from_exclusive
+    }
+
+    /// UDP: the multicast groups joined, in join order.
+    pub fn groups(&self) -> &[IpAddr] {
+        &self.groups
+    }
+    /// Order of socket(): the BSDs' PCB list is newest created first.
+    pub fn created_seq(&self) -> u64 {
+        self.created_seq
+    }
+    /// UDP: the SO_REUSEPORT group joined at bind() (0: none).
+    pub fn reuse_group(&self) -> u64 {
+        self.reuse_group
+    }
+    /// UDP: the socket's place in the lookup chain of its address: a higher
+    /// key is met first (see [`Socket::chain_key`]).
+    pub fn chain_seq(&self) -> u64 {
+        self.chain_seq
+    }
+    /// UDP: the order a lookup chain is walked in: prepended sockets newest
+    /// first, then appended ones oldest first.
+    pub fn chain_key(&self) -> (bool, i128) {
+        let seq = i128::from(self.chain_seq);
+        (self.chain_tail, if self.chain_tail { seq } else { -seq })
+    }
+    pub fn is_udp(&self) -> bool {
+        self.proto.is_udp()
+    }
+
+    pub fn is_v6(&self) -> bool {
+        self.proto.is_v6()
+    }
+    pub fn is_listening(&self) -> bool {
+        self.state == State::Listening
+    }
+    pub fn is_time_wait(&self) -> bool {
+        matches!(self.state, State::TimeWait { .. })
+    }
+    /// Connected or TIME_WAIT: it has a remote end.
+    pub fn is_connected(&self) -> bool {
+        self.remote.is_some()
+    }
+    pub fn local_port(&self) -> Option<u16> {
+        self.local.map(|l| l.port)
+    }
+    /// Bound to 0.0.0.0 or `::`.
+    pub fn is_wildcard(&self) -> bool {
+        self.local.is_some_and(|l| is_wildcard(l.ip))
+    }
+    /// "127.0.0.1:5555↔127.0.0.1:9000", or "" when not connected.
+    pub fn tuple(&self) -> String {
+        match (self.local, self.remote) {
+            (Some(l), Some(r)) => format!("{l}↔{r}"),
+            _ => String::new(),
+        }
+    }
+
+    /// "A", or for a TIME_WAIT "the TIME_WAIT left by A 127.0.0.1:5555↔…
+    /// (42s left)": how why-lines name the socket (words from the catalogue).
+    pub fn who(&self, now_ms: u64) -> String {
+        match self.state {
+            State::TimeWait { until_ms } => {
+                let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
+                crate::os::common::time_wait_who(&self.label, self.tuple(), left)
+            }
+            _ => self.label.clone(),
+        }
+    }
+}
+
+/// Changing a socket: the only code that writes its fields. Each method is
+/// one transition of the socket itself; the host keeps its indexes in step.
+impl Socket {
+    /// A socket the scenario created with `socket NAME PROTO`.
+    pub(super) fn new(
+        id: SockId,
+        name: &str,
+        proto: Proto,
+        user: &str,
+        uid: u32,
+        opts: Opts,
+    ) -> Socket {
+        Socket {
+            id,
+            label: name.to_string(),
+            named: true,
+            proto,
+            user: user.to_string(),
+            uid,
+            opts,
+            bind_opts: opts,
+            state: State::Unbound,
+            local: None,
+            remote: None,
+            connect_bound: false,
+            port_locked: false,
+            sockname_port: 0,
+            tried_v4_mapped: false,
+            bound_seq: 0,
+            listen_seq: 0,
+            peer: None,
+            peer_closed: false,
+            queued_on: Vec::new(),
+            queue: VecDeque::new(),
+            child: false,
+            from_exclusive: false,
+            groups: Vec::new(),
+            reuse_group: 0,
+            chain_seq: 0,
+            chain_tail: false,
+            created_seq: 0,
+        }
+    }
+
+    /// The server side of a new connection, queued on `listeners` (the first
+    /// one, `l`, gives it its protocol, owner and options). It has no local
+    /// address until the host gives it one.
+    pub(super) fn new_child(
+        id: SockId,
+        label: String,
+        l: &Socket,
+        remote: SockAddr,
+        peer: Peer,
+        listeners: &[SockId],
+    ) -> Socket {
+        Socket {
+            id,
+            label,
+            named: false,
+            proto: l.proto,
+            user: l.user.clone(),
+            uid: l.uid,
+            opts: l.opts,
+            bind_opts: l.opts,
+            state: State::Connected,
+            local: None,
+            remote: Some(remote),
+            connect_bound: false,
+            port_locked: false,
+            sockname_port: 0,
+            tried_v4_mapped: false,
+            bound_seq: 0,
+            listen_seq: 0,
+            peer: Some(peer),
+            peer_closed: false,
+            queued_on: listeners.to_vec(),
+            queue: VecDeque::new(),
+            child: true,
+            from_exclusive: l.bind_opts.exclusive,
+            groups: Vec::new(),
+            reuse_group: 0,
+            chain_seq: 0,
+            chain_tail: false,
+            created_seq: 0,
+        }
+    }
+
+    /// setsockopt(): options set before bind() are also the bind-time ones.
+    pub(super) fn set_opt(&mut self, opt: SockOpt, on: bool) {
+        self.opts.set(opt, on);
+        if self.local.is_none() {
+            self.bind_opts = self.opts;
+        }
+    }
+
+    /// Takes the local address `local`; `seq` orders first binds.
+    pub(super) fn set_local(&mut self, local: SockAddr, seq: u64) {
+        if self.local.is_none() {
+            self.bound_seq = seq;
+        }
+        self.local = Some(local);
+        self.sockname_port = local.port;
+    }
+
+    /// bind() succeeded (explicitly, or listen()'s autobind): the options
+    /// are now the bind-time ones.
+    pub(super) fn bound(&mut self) {
+        // A reset socket (Linux lets it bind again) stays unable to listen.
+        if self.state != State::Reset {
+            self.state = State::Bound;
+        }
+        self.bind_opts = self.opts;
+        // Linux: binding an AF_INET6 socket to a specific non-mapped address
+        // makes it v6-only (`__inet6_bind`); on the other OSes the address
+        // alone already keeps IPv4 out.
+        if let Some(SockAddr {
+            ip: IpAddr::V6(a), ..
+        }) = self.local
+        {
+            if !a.is_unspecified() && crate::addr::v4_mapped(a).is_none() {
+                self.opts.v6only = true;
+            }
+        }
+    }
+
+    /// bind() named the port (Linux's SOCK_BINDPORT_LOCK) or let the kernel pick.
+    pub(super) fn set_port_locked(&mut self, locked: bool) {
+        self.port_locked = locked;
+    }
+
+    pub(super) fn listen(&mut self, seq: u64) {
+        self.state = State::Listening;
+        self.listen_seq = seq;
+    }
+
+    /// An AF_INET6 socket asked for a v4-mapped destination.
+    pub(super) fn tried_v4_mapped_now(&mut self) {
+        self.tried_v4_mapped = true;
+    }
+
+    /// connect()'s autobind picked the port.
+    pub(super) fn autobound_by_connect(&mut self) {
+        self.connect_bound = true;
+    }
+
+    /// The handshake completed: connected to `remote`.
+    pub(super) fn connected(&mut self, remote: SockAddr) {
+        self.remote = Some(remote);
+        self.state = State::Connected;
+    }
+
+    pub(super) fn set_peer(&mut self, peer: Peer) {
+        self.peer = Some(peer);
+    }
+
+    /// Linux after a failed connect: the port went back, getsockname() still
+    /// shows it.
+    pub(super) fn set_sockname_port(&mut self, port: u16) {
+        self.sockname_port = port;
+    }
+
+    /// BSD after a failed connect: the socket keeps the port connect() bound.
+    pub(super) fn keep_bound(&mut self) {
+        self.state = State::Bound;
+    }
+
+    /// The port went back to the kernel: unbound again (a failed connect on
+    /// Linux); the host has already unhashed it.
+    pub(super) fn unbind(&mut self) {
+        self.local = None;
+        self.state = State::Unbound;
+    }
+
+    /// The peer reset the connection; `release` also gives back the local
+    /// address (the host has already unhashed it).
+    pub(super) fn reset(&mut self, release: bool) {
+        self.peer_closed = true;
+        self.state = State::Reset;
+        if release {
+            self.local = None;
+        }
+    }
+
+    /// The peer closed (FIN): closing now is a passive close.
+    pub(super) fn peer_gone(&mut self) {
+        self.peer_closed = true;
+    }
+
+    /// The slot of `id`, our peer, will be reused: forget it.
+    pub(super) fn forget_peer(&mut self, id: SockId) {
+        if self.peer == Some(Peer::Local(id)) {
+            self.peer = None;
+        }
+    }
+
+    /// Active close: the handle goes, the 4-tuple stays until `until_ms`.
+    pub(super) fn time_wait(&mut self, until_ms: u64) {
+        self.named = false;
+        self.state = State::TimeWait { until_ms };
+    }
+
+    /// A listener's queue takes a new connection.
+    pub(super) fn enqueue(&mut self, child: SockId) {
+        self.queue.push_back(child);
+    }
+
+    /// accept(): the oldest queued connection.
+    pub(super) fn dequeue(&mut self) -> Option<SockId> {
+        self.queue.pop_front()
+    }
+
+    /// `child` left this listener's queue (accepted elsewhere, or gone).
+    pub(super) fn unqueue(&mut self, child: SockId) {
+        self.queue.retain(|&c| c != child);
+    }
+
+    /// The listener `l` no longer holds this connection; true when no
+    /// listener does.
+    pub(super) fn leave_listener(&mut self, l: SockId) -> bool {
+        self.queued_on.retain(|&x| x != l);
+        self.queued_on.is_empty()
+    }
+
+    /// socket() created it: `seq` orders creation.
+    pub(super) fn created(&mut self, seq: u64) {
+        self.created_seq = seq;
+    }
+
+    /// UDP: joined multicast `group`.
+    pub(super) fn join(&mut self, group: IpAddr) {
+        self.groups.push(group);
+    }
+
+    /// UDP: entered an SO_REUSEPORT group at bind().
+    pub(super) fn set_reuse_group(&mut self, g: u64) {
+        self.reuse_group = g;
+    }
+
+    /// UDP: (re)inserted into the lookup chain of its address.
+    pub(super) fn rechain(&mut self, seq: u64, tail: bool) {
+        self.chain_seq = seq;
+        self.chain_tail = tail;
+    }
+
+    /// UDP connect(): the peer is fixed (no handshake), and a wildcard
+    /// local address became the source address.
+    pub(super) fn udp_connected(&mut self, remote: SockAddr) {
+        self.remote = Some(remote);
+        self.state = State::Connected;
+    }
+
+    /// accept() handed this connection to the scenario as `name`.
+    pub(super) fn accepted(&mut self, name: &str) {
+        self.queued_on.clear();
+        self.label = name.to_string();
+        self.named = true;
+    }
+}

@@ -1,0 +1,168 @@
+//! UDP on the host: the datagram side of the five-tuple. The host applies,
+//! the OS decides: `OsRules::deliver` says who receives a datagram,
+//! `udp_reuse_group` which SO_REUSEPORT group a socket enters at bind().
+//!
+//! UDP keeps its own port table (`udp_by_port`), no 4-tuple table and no
+//! TIME_WAIT; a connect() only fixes the peer.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{is_wildcard, unmap, SockAddr};
+use crate::os::{common, Decision, Delivery, ReuseGroup};
+use crate::report::StepReport;
+
+use super::socket::SockId;
+use super::{client_source, Host};
+
+impl Host {
+    /// A UDP socket got its port (bind, or connect's autobind): it enters
+    /// its lookup chain and, with SO_REUSEPORT, a group.
+    pub(super) fn udp_hashed(&mut self, id: SockId) {
+        let rules = self.rules();
+        let tail = rules.udp_chain_tail(self.socket(id));
+        let seq = self.next_seq();
+        self.sock_mut(id).rechain(seq, tail);
+        let existing = match rules.udp_reuse_group(self, self.socket(id)) {
+            ReuseGroup::None => Some(0),
+            ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
+            ReuseGroup::New => None,
+        };
+        let group = existing.unwrap_or_else(|| {
+            self.next_group += 1;
+            self.next_group
+        });
+        self.sock_mut(id).set_reuse_group(group);
+    }
+
+    /// connect() on a UDP socket: autobind, source address, peer. Nothing
+    /// is sent, so nothing happens on the other side.
+    pub(super) fn udp_connect(
+        &mut self,
+        id: SockId,
+        dst: SockAddr,
+        rep: &mut StepReport,
+    ) -> Decision {
+        let rules = self.rules();
+        // An unbound socket is bound to an ephemeral port first
+        // (`inet_dgram_connect` → `inet_autobind`), before the protocol
+        // looks at the destination: a connect that fails keeps the port.
+        if self.socket(id).local().is_none() {
+            let s = self.socket(id);
+            let wildcard = if s.is_v6() {
+                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+            };
+            let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+            if !ans.decision.is_ok() {
+                return ans.decision;
+            }
+            self.do_bind(id, SockAddr::new(wildcard, ans.port));
+            self.sock_mut(id).autobound_by_connect();
+        }
+        let s = self.socket(id);
+        if let Some(d) = rules.udp_connect_precheck(self, s, dst) {
+            return d;
+        }
+        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
+            self.sock_mut(id).tried_v4_mapped_now();
+        }
+        let s = self.socket(id);
+        let local = s.local().expect("bound above");
+        let src_ip = match self.source_for(s, dst) {
+            Some(ip) => ip,
+            // A multicast destination with no interface address to send
+            // from: the socket keeps its wildcard (measured on Linux).
+            None if unmap(dst.ip).is_multicast() => local.ip,
+            None => return common::connect_no_route(dst),
+        };
+        let chosen = SockAddr::new(
+            if is_wildcard(local.ip) {
+                src_ip
+            } else {
+                local.ip
+            },
+            local.port,
+        );
+        if let Some(d) = rules.udp_connect_tuple(self, self.socket(id), chosen, dst) {
+            return d;
+        }
+        if is_wildcard(local.ip) && !is_wildcard(src_ip) {
+            // The wildcard binding turns into the source address, and the
+            // socket is re-hashed under it (at the head of its new chain).
+            let new_local = SockAddr::new(src_ip, local.port);
+            self.set_local(id, new_local);
+            let seq = self.next_seq();
+            self.sock_mut(id).rechain(seq, false);
+        }
+        self.sock_mut(id).udp_connected(dst);
+        let s = self.socket(id);
+        rep.local = s.local();
+        rep.remote = s.remote();
+        common::udp_connected(s, s.local().unwrap_or(local), dst)
+    }
+
+    /// `datagram ENDPOINT xN`: N remote peers each send one datagram.
+    pub(super) fn datagrams(
+        &mut self,
+        dst: SockAddr,
+        count: u32,
+        rep: &mut StepReport,
+    ) -> Decision {
+        let rules = self.rules();
+        let mut received: BTreeMap<String, u32> = BTreeMap::new();
+        let mut dropped = 0;
+        let mut undetermined = 0;
+        let mut last_received = None;
+        let mut last_dropped = None;
+        let dst = SockAddr::new(unmap(dst.ip), dst.port);
+        for _ in 0..count {
+            let k = self.next_client;
+            self.next_client += 1;
+            let src = client_source(k, dst.ip);
+            let d = rules.deliver(self, src, dst);
+            let label = |id: SockId| self.socket(id).label().to_string();
+            match &d {
+                Delivery::To { sock, .. } | Delivery::Group { chosen: sock, .. } => {
+                    *received.entry(label(*sock)).or_default() += 1;
+                }
+                Delivery::Undefined { .. } => undetermined += 1,
+                Delivery::Copies { socks, .. } => {
+                    if socks.is_empty() {
+                        dropped += 1;
+                    }
+                    for &x in socks {
+                        *received.entry(label(x)).or_default() += 1;
+                    }
+                }
+                Delivery::Dropped { .. } => dropped += 1,
+            }
+            if let Delivery::Group { members, .. }
+            | Delivery::Undefined {
+                candidates: members,
+                ..
+            } = &d
+            {
+                rep.candidates = Some(members.iter().map(|&m| label(m)).collect());
+            }
+            match d {
+                Delivery::Dropped { .. } => last_dropped = Some(d),
+                Delivery::Copies { ref socks, .. } if socks.is_empty() => last_dropped = Some(d),
+                _ => last_received = Some(d),
+            }
+        }
+        rep.received_by = Some(received);
+        rep.dropped = Some(dropped);
+        if undetermined > 0 {
+            rep.undetermined = Some(undetermined);
+        }
+        match last_received.or(last_dropped) {
+            Some(d) => {
+                let (rule, why) = d.rule_why();
+                Decision::ok_by(rule, why)
+            }
+            None => Decision::ok(),
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! UDP on FreeBSD 14 and XNU: `udp_input` / `udp6_input` (unicast through
+//! the PCB hash, multicast through the whole PCB list with the early stop)
+//! and `udp_connect`. The two kernels differ in which wildcard socket the
+//! unicast lookup keeps, in FreeBSD's SO_REUSEPORT_LB groups, and in their
+//! multicast filters; each difference is a parameter here and a rule of its
+//! own. Read from FreeBSD stable/14 and XNU xnu-11417.121.6 (cited in
+//! rules.json); no FreeBSD or macOS kernel runs here.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{unmap, v4_mapped, SockAddr};
+use crate::args;
+use crate::errno::Errno;
+use crate::host::{Host, SockId, Socket};
+use crate::os::{Decision, Delivery, Os};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+
+/// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
+/// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4.
+pub(crate) fn v4_view(s: &Socket) -> Option<Ipv4Addr> {
+    let l = s.local()?;
+    match l.ip {
+        IpAddr::V4(a) if !s.is_v6() => Some(a),
+        IpAddr::V4(_) => None,
+        IpAddr::V6(a) if a.is_unspecified() => (!s.opts().v6only).then_some(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(a) => v4_mapped(a).filter(|_| !s.opts().v6only),
+    }
+}
+
+/// A socket's local IPv6 address, if it is a native-IPv6 binding (`::` or a
+/// specific IPv6 address).
+pub(crate) fn v6_view(s: &Socket) -> Option<Ipv6Addr> {
+    match s.local()?.ip {
+        IpAddr::V6(a) if s.is_v6() && v4_mapped(a).is_none() => Some(a),
+        _ => None,
+    }
+}
+
+/// Connected to exactly `src`.
+pub(crate) fn connected_to(s: &Socket, src: SockAddr) -> bool {
+    s.remote()
+        .is_some_and(|r| unmap(r.ip) == src.ip && r.port == src.port)
+}
+
+/// Whether `s` is bound to exactly `dst`'s address (as the family sees it).
+fn exact(s: &Socket, dst: IpAddr) -> bool {
+    match dst {
+        IpAddr::V4(d) => v4_view(s) == Some(d),
+        IpAddr::V6(d) => v6_view(s) == Some(d),
+    }
+}
+
+fn wildcard(s: &Socket, dst: IpAddr) -> bool {
+    match dst {
+        IpAddr::V4(_) => v4_view(s).is_some_and(|a| a.is_unspecified()),
+        IpAddr::V6(_) => v6_view(s).is_some_and(|a| a.is_unspecified()),
+    }
+}
+
+fn names(host: &Host, ids: &[SockId]) -> Vec<String> {
+    ids.iter()
+        .map(|&i| host.socket(i).label().to_string())
+        .collect()
+}
+
+/// Unicast delivery (`in_pcblookup_hash*` on the UDP table): a socket
+/// connected to the sender first, then (FreeBSD) an SO_REUSEPORT_LB group,
+/// then an exact-address socket (the newest bound), then a wildcard one
+/// (FreeBSD: the newest bound, or the oldest AF_INET one on the locked
+/// path; XNU: the oldest AF_INET one, then the oldest dual-stack one).
+pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
+    let all = host.udp_owners(dst.port);
+    let to = |s: &Socket, rule: RuleId, variant: WhyVariant| Delivery::To {
+        sock: s.id(),
+        rule,
+        why: render_why(
+            rule,
+            variant,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Addr => s.local(),
+                Slot::Dst => dst,
+                Slot::Remote => src,
+                Slot::Os => Arg::Word(os.display()),
+            ],
+        ),
+    };
+    // The exact 4-tuple: connected sockets live in the exact hash only.
+    if let Some(s) = all
+        .iter()
+        .filter(|s| connected_to(s, src) && exact(s, dst.ip))
+        .max_by_key(|s| s.chain_seq())
+    {
+        return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
+    }
+    let open: Vec<&Socket> = all.into_iter().filter(|s| s.remote().is_none()).collect();
+    if os == Os::FreeBsd {
+        // SO_REUSEPORT_LB groups: exact address first, then the wildcard.
+        // A dual-stack `[::]` socket joins no group.
+        for pick_exact in [true, false] {
+            let members: Vec<&Socket> = open
+                .iter()
+                .copied()
+                .filter(|s| s.bind_opts().reuseport_lb)
+                .filter(|s| {
+                    if pick_exact {
+                        exact(s, dst.ip)
+                    } else {
+                        wildcard(s, dst.ip) && !(s.is_v6() && dst.ip.is_ipv4())
+                    }
+                })
+                .collect();
+            if let Some(first) = members.first() {
+                let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+                if ids.len() == 1 {
+                    return to(first, RuleId::FreebsdUdpDeliverLbGroup, WhyVariant::Usual);
+                }
+                let idx = ((host.tuple_hash(src, dst) as u64 * ids.len() as u64) >> 32) as usize;
+                return Delivery::Group {
+                    chosen: ids[idx.min(ids.len() - 1)],
+                    rule: RuleId::FreebsdUdpDeliverLbGroup,
+                    why: render_why(
+                        RuleId::FreebsdUdpDeliverLbGroup,
+                        WhyVariant::Group,
+                        args![Slot::Sockets => names(host, &ids), Slot::Addr => first.local()],
+                    ),
+                    members: ids,
+                };
+            }
+        }
+    }
+    let exacts: Vec<&Socket> = open.iter().copied().filter(|s| exact(s, dst.ip)).collect();
+    if let Some(s) = exacts.iter().max_by_key(|s| s.bound_seq()) {
+        let (rule, variant) = match (os, exacts.len() > 1) {
+            (_, false) => (RuleId::BsdUdpDeliverBound, WhyVariant::Usual),
+            (Os::MacOs, true) => (
+                RuleId::MacosUdpDeliverNewestExactOldestWildcard,
+                WhyVariant::Exact,
+            ),
+            _ => (RuleId::FreebsdUdpDeliverNewestBound, WhyVariant::Usual),
+        };
+        return to(s, rule, variant);
+    }
+    let wilds: Vec<&Socket> = open
+        .iter()
+        .copied()
+        .filter(|s| wildcard(s, dst.ip))
+        .collect();
+    if wilds.is_empty() {
+        return Delivery::Dropped {
+            rule: RuleId::BsdUdpDeliverNone,
+            why: render_why(
+                RuleId::BsdUdpDeliverNone,
+                WhyVariant::Usual,
+                args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
+            ),
+        };
+    }
+    // AF_INET first for an IPv4 datagram; a `[::ffff:0.0.0.0]` binding last.
+    let inet: Vec<&Socket> = wilds.iter().copied().filter(|s| !s.is_v6()).collect();
+    let mapped_wild = |s: &Socket| {
+        s.local()
+            .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if v4_mapped(a).is_some()))
+    };
+    let dual: Vec<&Socket> = wilds
+        .iter()
+        .copied()
+        .filter(|s| s.is_v6() && !mapped_wild(s))
+        .collect();
+    match os {
+        Os::MacOs => {
+            let pool = if !inet.is_empty() {
+                &inet
+            } else if !dual.is_empty() {
+                &dual
+            } else {
+                &wilds
+            };
+            let s = pool
+                .iter()
+                .min_by_key(|s| s.bound_seq())
+                .expect("not empty");
+            let variant = WhyVariant::Usual;
+            let rule = if wilds.len() > 1 {
+                RuleId::MacosUdpDeliverNewestExactOldestWildcard
+            } else {
+                RuleId::BsdUdpDeliverBound
+            };
+            to(s, rule, variant)
+        }
+        _ => {
+            // SMR fast path: the newest of AF_INET and dual-stack wildcards
+            // (mapped wildcards last); locked path: the oldest AF_INET one.
+            let fast_pool: Vec<&Socket> = if inet.is_empty() && dual.is_empty() {
+                wilds.clone()
+            } else {
+                inet.iter().chain(dual.iter()).copied().collect()
+            };
+            let fast = fast_pool
+                .iter()
+                .max_by_key(|s| s.bound_seq())
+                .expect("not empty");
+            let locked = inet
+                .iter()
+                .min_by_key(|s| s.bound_seq())
+                .or_else(|| dual.iter().min_by_key(|s| s.bound_seq()))
+                .unwrap_or(fast);
+            if fast.id() != locked.id() && dst.ip.is_ipv4() {
+                let ids = vec![fast.id(), locked.id()];
+                return Delivery::Undefined {
+                    rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
+                    why: render_why(
+                        RuleId::FreebsdUdpDeliverFastOrLockedPath,
+                        WhyVariant::Usual,
+                        args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
+                    ),
+                    candidates: ids,
+                };
+            }
+            let rule = if wilds.len() > 1 {
+                RuleId::FreebsdUdpDeliverNewestBound
+            } else {
+                RuleId::BsdUdpDeliverBound
+            };
+            to(fast, rule, WhyVariant::Usual)
+        }
+    }
+}
+
+/// Multicast delivery (`udp_multi_input` / XNU `udp_input`): every socket of
+/// the port on the wildcard or the group (XNU IPv6: any address), not
+/// connected elsewhere, that passes the OS's membership filter, walked
+/// newest created first; the walk stops after a receiver with no reuse
+/// option.
+pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
+    let g = dst.ip;
+    let all_hosts = g == IpAddr::V4(Ipv4Addr::new(224, 0, 0, 1))
+        || g == IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
+    let os_word = Arg::Word(os.display());
+    // XNU's ip_input / ip6_input drop a group nobody on the host joined.
+    if os == Os::MacOs && !all_hosts && !host.group_joined(g) {
+        return Delivery::Dropped {
+            rule: RuleId::MacosUdpMcastHostMembership,
+            why: render_why(
+                RuleId::MacosUdpMcastHostMembership,
+                WhyVariant::Usual,
+                args![Slot::Group => g],
+            ),
+        };
+    }
+    let mut socks: Vec<&Socket> = host.udp_owners(dst.port);
+    socks.sort_by_key(|s| std::cmp::Reverse(s.created_seq()));
+    let mut got: Vec<SockId> = Vec::new();
+    let mut not_joined: Vec<String> = Vec::new();
+    let mut stopper: Option<(String, Vec<String>)> = None;
+    for (i, s) in socks.iter().enumerate() {
+        if s.remote().is_some() && !connected_to(s, src) {
+            continue;
+        }
+        let addr_ok = match g {
+            IpAddr::V4(g4) => v4_view(s).is_some_and(|a| a.is_unspecified() || a == g4),
+            // XNU's IPv6 loop never compares the local address.
+            IpAddr::V6(g6) => match os {
+                Os::MacOs => s.is_v6(),
+                _ => v6_view(s).is_some_and(|a| a.is_unspecified() || a == g6),
+            },
+        };
+        if !addr_ok {
+            continue;
+        }
+        let joined = s.groups().contains(&g);
+        let passes = match g {
+            IpAddr::V4(_) => joined || (os == Os::MacOs && all_hosts),
+            // A socket with no IPv6 multicast option is not filtered.
+            IpAddr::V6(_) => joined || !s.groups().iter().any(IpAddr::is_ipv6),
+        };
+        if !passes {
+            not_joined.push(s.label().to_string());
+            continue;
+        }
+        got.push(s.id());
+        let o = s.opts();
+        if !(o.reuseaddr || o.reuseport || o.reuseport_lb) {
+            let skipped: Vec<String> = socks[i + 1..]
+                .iter()
+                .map(|x| x.label().to_string())
+                .collect();
+            if !skipped.is_empty() {
+                stopper = Some((s.label().to_string(), skipped));
+            }
+            break;
+        }
+    }
+    let (stop_rule, every_rule, must_join) = match os {
+        Os::MacOs => (
+            RuleId::MacosUdpMcastEarlyStop,
+            RuleId::MacosUdpMcastEveryMember,
+            RuleId::MacosUdpMcastEveryMember,
+        ),
+        _ => (
+            RuleId::FreebsdUdpMcastEarlyStop,
+            RuleId::FreebsdUdpMcastEveryMember,
+            RuleId::FreebsdUdpMcastMustJoin,
+        ),
+    };
+    if got.is_empty() {
+        return Delivery::Dropped {
+            rule: must_join,
+            why: render_why(
+                must_join,
+                WhyVariant::None,
+                args![
+                    Slot::Group => g,
+                    Slot::Port => dst.port,
+                    Slot::Sockets => not_joined,
+                    Slot::Os => os_word,
+                ],
+            ),
+        };
+    }
+    let (rule, variant, args) = match stopper {
+        Some((stop, skipped)) => (
+            stop_rule,
+            WhyVariant::Usual,
+            args![
+                Slot::Socket => stop,
+                Slot::Sockets => skipped,
+                Slot::Os => os_word,
+                Slot::Group => g,
+            ],
+        ),
+        None => (
+            every_rule,
+            if not_joined.is_empty() || g.is_ipv6() {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::NotJoined
+            },
+            args![
+                Slot::Sockets => Arg::NamesAnd(names(host, &got)),
+                Slot::Group => g,
+                Slot::Port => dst.port,
+                Slot::Others => not_joined,
+                Slot::Os => os_word,
+            ],
+        ),
+    };
+    Delivery::Copies {
+        socks: got,
+        rule,
+        why: render_why(rule, variant, args),
+    }
+}
+
+/// `join` on the BSDs: `join` means IP_ADD_MEMBERSHIP for an IPv4 group,
+/// which an AF_INET6 socket refuses (EINVAL: `ip6_ctloutput` takes only
+/// IPPROTO_IPV6).
+pub(crate) fn join(s: &Socket, group: IpAddr, os: Os) -> Decision {
+    if s.is_udp() && s.is_v6() && group.is_ipv4() {
+        return Decision::fail_with(
+            Errno::Inval,
+            RuleId::BsdUdpJoinFamily,
+            args![Slot::Socket => s.label(), Slot::Group => group, Slot::Os => Arg::Word(os.display())],
+        );
+    }
+    crate::os::common::join(s, group, Errno::OpNotSupp)
+}
+
+/// connect() on a UDP socket: a connected one refuses a second connect.
+pub(crate) fn connect_precheck(s: &Socket, os: Os) -> Option<Decision> {
+    let peer = s.remote()?;
+    Some(Decision::fail_with(
+        Errno::IsConn,
+        RuleId::BsdUdpConnectAlreadyConnected,
+        args![Slot::Socket => s.label(), Slot::Remote => peer, Slot::Os => Arg::Word(os.display())],
+    ))
+}
+
+/// connect() would give a second socket the same 4-tuple.
+pub(crate) fn connect_tuple(
+    host: &Host,
+    s: &Socket,
+    local: SockAddr,
+    dst: SockAddr,
+) -> Option<Decision> {
+    let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
+    let t = host.udp_owners(local.port).into_iter().find(|t| {
+        t.id() != s.id()
+            && t.local().map(wire) == Some(wire(local))
+            && t.remote().map(wire) == Some(wire(dst))
+    })?;
+    Some(Decision::fail_with(
+        Errno::AddrInUse,
+        RuleId::BsdUdpConnectTupleTaken,
+        args![Slot::Other => t.label(), Slot::Addr => t.local(), Slot::Remote => dst],
+    ))
+}
+
+/// listen() (both BSDs) and accept() (XNU) on a UDP socket.
+pub(crate) fn not_supported(s: &Socket) -> Decision {
+    Decision::fail_with(
+        Errno::OpNotSupp,
+        RuleId::BsdUdpListenNotSupported,
+        args![Slot::Socket => s.label()],
+    )
+}

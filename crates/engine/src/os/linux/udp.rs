@@ -1,0 +1,424 @@
+//! Linux UDP: `udp_lib_get_port` / `udp_lib_lport_inuse` (bind),
+//! `udp_reuseport_add_sock` (groups at bind), `__udp4_lib_lookup` /
+//! `udp4_lib_lookup2` / `compute_score` and their IPv6 twins (unicast),
+//! `__udp4_lib_mcast_deliver` / `__udp_is_mcast_sock` / `ip_mc_sf_allow`
+//! (multicast), all in `net/ipv4/udp.c` and `net/ipv6/udp.c`. Checked
+//! against this machine's kernel (6.18) by `bindlab verify` and
+//! `kernel-diff`.
+//!
+//! Not modelled: the secondary-hash bind check the kernel switches to when
+//! more than ten sockets share a port's primary slot
+//! (`udp_lib_lport_inuse2`), and the +1 a connected socket's score gets when
+//! its last datagram came in on the same CPU.
+
+use std::cmp::Ordering;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::addr::{unmap, SockAddr};
+use crate::args;
+use crate::errno::Errno;
+use crate::host::{Host, SockId, Socket};
+use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+
+use super::{overlap, View, PARAMS};
+
+/// The primary (per-port) chain: newest first, except AF_INET6 SO_REUSEPORT
+/// sockets, which are appended (measured: such a socket bound last is met
+/// last by the next bind's check).
+fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
+    let key = |s: &Socket| {
+        let tail = s.is_v6() && s.bind_opts().reuseport;
+        let seq = i128::from(s.bound_seq());
+        (tail, if tail { seq } else { -seq })
+    };
+    v.sort_by_key(|s| key(s));
+    v
+}
+
+/// `udp_lib_lport_inuse` for an explicit port: the first overlapping socket
+/// that does not share through SO_REUSEADDR on both decides.
+pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
+    let me = sk.label();
+    let (a, now) = (sk.opts(), host.now_ms);
+    let mut shared: Option<Decision> = None;
+    for sk2 in primary_chain(host.owners(port, sk.id())) {
+        let Some(v2) = View::of(sk2) else { continue };
+        if !overlap(view, v2) {
+            continue;
+        }
+        let b = sk2.opts();
+        let at2 = sk2.local();
+        if a.reuseaddr && b.reuseaddr {
+            shared.get_or_insert_with(|| {
+                Decision::ok_with(
+                    RuleId::LinuxUdpBindReuseaddrBoth,
+                    args![Slot::Socket => me, Slot::Other => sk2.who(now), Slot::Addr => at2],
+                )
+            });
+            continue;
+        }
+        if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
+            return Decision::ok_with(
+                RuleId::LinuxUdpBindReuseportSameUser,
+                args![Slot::Socket => me, Slot::Other => sk2.label(), Slot::Addr => at2],
+            );
+        }
+        let variant = if a.reuseport && b.reuseport {
+            WhyVariant::OtherUser
+        } else {
+            WhyVariant::Usual
+        };
+        return Decision::fail(
+            Errno::AddrInUse,
+            RuleId::LinuxUdpBindInUse,
+            render_why(
+                RuleId::LinuxUdpBindInUse,
+                variant,
+                args![
+                    Slot::Other => sk2.label(),
+                    Slot::Addr => at2,
+                    Slot::Socket => me,
+                    Slot::User => sk.user(),
+                    Slot::OtherUser => sk2.user(),
+                ],
+            ),
+        );
+    }
+    shared.unwrap_or_else(Decision::ok)
+}
+
+/// `udp_lib_get_port(sk, 0)`: a port where no overlapping socket conflicts
+/// (sharing through both SO_REUSEADDR or a same-user SO_REUSEPORT does not
+/// make a port busy). Untouched ports first, as for TCP.
+pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> BindAnswer {
+    let (lo, hi) = PARAMS.ephemeral;
+    let (a, uid) = (sk.opts(), sk.uid());
+    let free = |p: u16| {
+        host.owners(p, sk.id()).iter().all(|sk2| {
+            let b = sk2.opts();
+            View::of(sk2).is_none_or(|v2| !overlap(view, v2))
+                || (a.reuseaddr && b.reuseaddr)
+                || (a.reuseport && b.reuseport && uid == sk2.uid())
+        })
+    };
+    let found = (lo..=hi)
+        .find(|&p| !host.port_in_use(p))
+        .or_else(|| (lo..=hi).find(|&p| free(p)));
+    BindAnswer::ephemeral(
+        found,
+        Errno::AddrInUse,
+        RuleId::LinuxBindEphemeralExhausted,
+        PARAMS.ephemeral,
+        ip,
+    )
+}
+
+/// `udp_reuseport_add_sock`: join the group of the first socket on the
+/// port with the same family, v6only, owner and exact address that has
+/// SO_REUSEPORT; else a group of its own.
+pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
+    if !s.opts().reuseport {
+        return ReuseGroup::None;
+    }
+    let addr = s.local().map(|l| l.ip);
+    primary_chain(host.owners(s.local_port().unwrap_or(0), s.id()))
+        .into_iter()
+        .find(|o| {
+            o.opts().reuseport
+                && o.reuse_group() != 0
+                && o.is_v6() == s.is_v6()
+                && o.opts().v6only == s.opts().v6only
+                && o.uid() == s.uid()
+                && o.local().map(|l| l.ip) == addr
+        })
+        .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
+}
+
+/// The address whose secondary-hash chain holds `s` (the hash of `::` is
+/// that of `0.0.0.0`, and a v4-mapped address hashes as its IPv4 address).
+fn slot_of(s: &Socket) -> Option<IpAddr> {
+    let ip = s.local()?.ip;
+    Some(match ip {
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        other => unmap(other),
+    })
+}
+
+/// `compute_score` (IPv4) or its IPv6 twin; `None` is −1.
+fn score(s: &Socket, src: SockAddr, daddr: IpAddr) -> Option<i32> {
+    let v = View::of(s)?;
+    let mut score = match daddr {
+        IpAddr::V4(d) => {
+            if v.v6only || v.rcv4 != d {
+                return None;
+            }
+            if s.is_v6() {
+                1
+            } else {
+                2
+            }
+        }
+        IpAddr::V6(d) => {
+            if !s.is_v6() || v.v6 != d {
+                return None;
+            }
+            0
+        }
+    };
+    let step = if daddr.is_ipv4() { 4 } else { 1 };
+    if let Some(r) = s.remote() {
+        if unmap(r.ip) != src.ip || r.port != src.port {
+            return None;
+        }
+        score += 2 * step;
+    }
+    Some(score)
+}
+
+/// What one `udp4_lib_lookup2` walk found.
+enum Found {
+    One(SockId),
+    /// A reuseport group's hash pick among these (unconnected) members.
+    Pick(Vec<SockId>),
+}
+
+/// The unconnected members of `s`'s SO_REUSEPORT group, if it has more
+/// than itself, and whether the group has connected members.
+fn group_of(host: &Host, s: &Socket) -> Option<(Vec<SockId>, bool)> {
+    if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
+        return None;
+    }
+    let port = s.local_port()?;
+    let members: Vec<&Socket> = host
+        .udp_owners(port)
+        .into_iter()
+        .filter(|o| o.reuse_group() == s.reuse_group())
+        .collect();
+    let conns = members.iter().any(|o| o.remote().is_some());
+    let free: Vec<SockId> = members
+        .iter()
+        .filter(|o| o.remote().is_none())
+        .map(|o| o.id())
+        .collect();
+    Some((free, conns))
+}
+
+/// `udp4_lib_lookup2` / `udp6_lib_lookup2` over the chain of `slot`.
+/// `final_pick`: a group pick that ends the walk (no connected members).
+fn lookup2(
+    host: &Host,
+    src: SockAddr,
+    slot: IpAddr,
+    daddr: IpAddr,
+    port: u16,
+) -> Option<(Found, bool, usize)> {
+    let mut chain: Vec<&Socket> = host
+        .udp_owners(port)
+        .into_iter()
+        .filter(|s| slot_of(s) == Some(slot))
+        .collect();
+    chain.sort_by_key(|s| s.chain_key());
+    let mut badness = if daddr.is_ipv4() { 0 } else { -1 };
+    let mut result: Option<Found> = None;
+    let mut ties = 0;
+    for s in chain {
+        let Some(sc) = score(s, src, daddr) else {
+            continue;
+        };
+        match sc.cmp(&badness) {
+            Ordering::Greater => {
+                ties = 1;
+                badness = sc;
+                match group_of(host, s) {
+                    Some((members, conns)) if members.len() > 1 => {
+                        if !conns {
+                            return Some((Found::Pick(members), true, 1));
+                        }
+                        result = Some(Found::Pick(members));
+                    }
+                    _ => result = Some(Found::One(s.id())),
+                }
+            }
+            Ordering::Equal => ties += 1,
+            Ordering::Less => {}
+        }
+    }
+    result.map(|r| (r, false, ties))
+}
+
+/// Unicast: the exact address's chain first; a connected or any result
+/// there is final; else the wildcard chain.
+pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+    let wild = match dst.ip {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    };
+    let slot_wild = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+    let exact = lookup2(host, src, dst.ip, dst.ip, dst.port);
+    let wild_exists = lookup2(host, src, slot_wild, wild, dst.port).is_some();
+    let (found, pass_exact, ties) = match exact {
+        Some((f, _, t)) => (f, true, t),
+        None => match lookup2(host, src, slot_wild, wild, dst.port) {
+            Some((f, _, t)) => (f, false, t),
+            None => return dropped(host, src, dst),
+        },
+    };
+    let name = |id: SockId| host.socket(id).label().to_string();
+    match found {
+        Found::Pick(members) => {
+            let idx = ((host.tuple_hash(src, dst) as u64 * members.len() as u64) >> 32) as usize;
+            let names: Vec<String> = members.iter().map(|&m| name(m)).collect();
+            let first = host.socket(members[0]);
+            Delivery::Group {
+                chosen: members[idx.min(members.len() - 1)],
+                rule: RuleId::LinuxUdpDeliverReuseportHash,
+                why: render_why(
+                    RuleId::LinuxUdpDeliverReuseportHash,
+                    WhyVariant::Usual,
+                    args![Slot::Sockets => names, Slot::Addr => first.local()],
+                ),
+                members,
+            }
+        }
+        Found::One(id) => {
+            let s = host.socket(id);
+            let rule = if s.remote().is_some() {
+                RuleId::LinuxUdpDeliverConnectedPeer
+            } else if ties > 1 {
+                RuleId::LinuxUdpDeliverNewest
+            } else if pass_exact && wild_exists {
+                RuleId::LinuxUdpDeliverExactBeforeWildcard
+            } else if dst.ip.is_ipv4()
+                && !s.is_v6()
+                && host.udp_owners(dst.port).iter().any(|o| {
+                    o.is_v6() && slot_of(o) == slot_of(s) && score(o, src, dst.ip).is_some()
+                })
+            {
+                RuleId::LinuxUdpDeliverInetBeatsDualStack
+            } else {
+                RuleId::LinuxUdpDeliverBound
+            };
+            Delivery::To {
+                sock: id,
+                rule,
+                why: render_why(
+                    rule,
+                    WhyVariant::Usual,
+                    args![
+                        Slot::Socket => s.label(),
+                        Slot::Addr => s.local(),
+                        Slot::Dst => dst,
+                        Slot::Remote => src,
+                    ],
+                ),
+            }
+        }
+    }
+}
+
+fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+    let connected: Vec<String> = host
+        .udp_owners(dst.port)
+        .iter()
+        .filter(|s| s.remote().is_some())
+        .map(|s| s.label().to_string())
+        .collect();
+    let variant = if connected.is_empty() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::ConnectedElsewhere
+    };
+    Delivery::Dropped {
+        rule: RuleId::LinuxUdpDeliverNone,
+        why: render_why(
+            RuleId::LinuxUdpDeliverNone,
+            variant,
+            args![Slot::Dst => dst, Slot::Remote => src, Slot::Sockets => connected],
+        ),
+    }
+}
+
+/// `__udp4_lib_mcast_deliver` / `__udp6_lib_mcast_deliver`: a copy to
+/// every socket of the port that matches, if the host joined the group.
+pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+    let all_hosts = match dst.ip {
+        IpAddr::V4(a) => a == Ipv4Addr::new(224, 0, 0, 1),
+        IpAddr::V6(a) => a == Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1),
+    };
+    if !all_hosts && !host.group_joined(dst.ip) {
+        return Delivery::Dropped {
+            rule: RuleId::LinuxUdpMcastNotJoined,
+            why: render_why(
+                RuleId::LinuxUdpMcastNotJoined,
+                WhyVariant::Usual,
+                args![Slot::Group => dst.ip],
+            ),
+        };
+    }
+    let mut receivers: Vec<SockId> = Vec::new();
+    let mut by_mc_all: Vec<String> = Vec::new();
+    for s in primary_chain(host.udp_owners(dst.port)) {
+        let Some(v) = View::of(s) else { continue };
+        if let Some(r) = s.remote() {
+            if unmap(r.ip) != src.ip || r.port != src.port {
+                continue;
+            }
+        }
+        let addr_ok = match dst.ip {
+            IpAddr::V4(g) => !v.v6only && (v.rcv4.is_unspecified() || v.rcv4 == g),
+            IpAddr::V6(g) => s.is_v6() && (v.v6.is_unspecified() || v.v6 == g),
+        };
+        if !addr_ok {
+            continue;
+        }
+        let joined = s.groups().contains(&dst.ip);
+        // IPv4: IP_MULTICAST_ALL (off on AF_INET6 sockets); IPv6:
+        // IPV6_MULTICAST_ALL, on by default and not settable here.
+        let all = if dst.ip.is_ipv4() {
+            s.opts().mc_all
+        } else {
+            true
+        };
+        if joined || all {
+            receivers.push(s.id());
+            if !joined {
+                by_mc_all.push(s.label().to_string());
+            }
+        }
+    }
+    if receivers.is_empty() {
+        return Delivery::Dropped {
+            rule: RuleId::LinuxUdpMcastNoReceiver,
+            why: render_why(
+                RuleId::LinuxUdpMcastNoReceiver,
+                WhyVariant::Usual,
+                args![Slot::Group => dst.ip, Slot::Port => dst.port],
+            ),
+        };
+    }
+    let names: Vec<String> = receivers
+        .iter()
+        .map(|&r| host.socket(r).label().to_string())
+        .collect();
+    let variant = if by_mc_all.is_empty() || dst.ip.is_ipv6() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::McAll
+    };
+    Delivery::Copies {
+        socks: receivers,
+        rule: RuleId::LinuxUdpMcastCopies,
+        why: render_why(
+            RuleId::LinuxUdpMcastCopies,
+            variant,
+            args![
+                Slot::Sockets => Arg::NamesAnd(names),
+                Slot::Group => dst.ip,
+                Slot::Port => dst.port,
+                Slot::Others => by_mc_all,
+                Slot::Option => Arg::Word("IP_MULTICAST_ALL"),
+            ],
+        ),
+    }
+}

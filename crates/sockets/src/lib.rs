@@ -1,0 +1,600 @@
+//! A host's TCP sockets as a bindlab scenario, and what a new bind would do
+//! among them. The sockets come from `bindlab doctor` (this Linux host, read
+//! live) or from a table pasted into the site ([`paste`]: `ss`, Windows
+//! `netstat -ano`, macOS `lsof -nP -i` / `netstat -an`, FreeBSD `sockstat`).
+//! Pure Rust on the engine, so the site runs it in the page: nothing pasted
+//! leaves it.
+//!
+//! What a table does not say (an option, sometimes the user) is `None`, and
+//! is evaluated both ways: every unknown option off, then every one on; the
+//! answer says when the two differ.
+
+#![forbid(unsafe_code)]
+
+pub mod paste;
+
+use std::net::{IpAddr, SocketAddr};
+
+use bindlab_engine::rules::RuleId;
+use bindlab_engine::{parse, run, Os};
+
+/// A TCP state, as the tools name them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    Listen,
+    TimeWait,
+    /// Any other state: a connection (ESTABLISHED, CLOSE_WAIT, …), named.
+    Connected(String),
+}
+
+impl State {
+    pub fn name(&self) -> &str {
+        match self {
+            State::Listen => "LISTEN",
+            State::TimeWait => "TIME_WAIT",
+            State::Connected(n) => n,
+        }
+    }
+}
+
+/// The program that has a socket open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Process {
+    pub pid: u32,
+    /// Empty where the table gives only the PID (Windows `netstat -ano`).
+    pub name: String,
+}
+
+/// One socket of the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostSocket {
+    pub v6: bool,
+    pub local: SocketAddr,
+    pub remote: Option<SocketAddr>,
+    pub state: State,
+    /// The owner's user name; `None` where the table does not say.
+    pub user: Option<String>,
+    pub process: Option<Process>,
+    pub reuseaddr: Option<bool>,
+    pub reuseport: Option<bool>,
+    pub v6only: Option<bool>,
+}
+
+impl HostSocket {
+    /// A socket with nothing known beyond its addresses and state.
+    pub fn new(local: SocketAddr, remote: Option<SocketAddr>, state: State) -> HostSocket {
+        HostSocket {
+            v6: local.is_ipv6(),
+            local,
+            remote,
+            state,
+            user: None,
+            process: None,
+            reuseaddr: None,
+            reuseport: None,
+            v6only: None,
+        }
+    }
+}
+
+/// The option sets a new bind is tried with on `os`: (label, options).
+pub fn option_sets(os: Os) -> &'static [(&'static str, &'static [&'static str])] {
+    if os == Os::Windows {
+        &[
+            ("no option", &[]),
+            ("SO_REUSEADDR", &["SO_REUSEADDR"]),
+            ("SO_EXCLUSIVEADDRUSE", &["SO_EXCLUSIVEADDRUSE"]),
+        ]
+    } else {
+        &[
+            ("no option", &[]),
+            ("SO_REUSEADDR", &["SO_REUSEADDR"]),
+            ("SO_REUSEPORT", &["SO_REUSEPORT"]),
+            (
+                "SO_REUSEADDR + SO_REUSEPORT",
+                &["SO_REUSEADDR", "SO_REUSEPORT"],
+            ),
+        ]
+    }
+}
+
+/// One call's outcome, as the engine gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// `ok` or the error name.
+    pub result: String,
+    pub rule: Option<RuleId>,
+    pub why: Option<String>,
+}
+
+/// The bind and the listen after it, under one assumption about what the
+/// host's table did not say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// `None` when everything was known; else whether unknown options were
+    /// taken as set.
+    pub unknowns_set: Option<bool>,
+    pub bind: Outcome,
+    pub listen: Outcome,
+}
+
+impl Verdict {
+    /// The call that failed (bind first), or `None` when both worked.
+    pub fn failure(&self) -> Option<(&'static str, &Outcome)> {
+        if self.bind.result != "ok" {
+            Some(("bind", &self.bind))
+        } else if self.listen.result != "ok" {
+            Some(("listen", &self.listen))
+        } else {
+            None
+        }
+    }
+}
+
+/// The answer for one option set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub label: &'static str,
+    pub options: &'static [&'static str],
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Answer {
+    /// Whether bind and listen succeed under every assumption.
+    pub fn works(&self) -> bool {
+        self.verdicts.iter().all(|v| v.failure().is_none())
+    }
+}
+
+/// The question: who binds what.
+#[derive(Clone, Debug)]
+pub struct Question {
+    pub bind: SocketAddr,
+    /// The user asking (the scenario's `user` for the new socket).
+    pub user: String,
+}
+
+/// The sockets of one port, named for the scenario.
+#[derive(Clone, Debug)]
+pub struct Picture<'a> {
+    pub os: Os,
+    pub port: u16,
+    pub sockets: Vec<(String, &'a HostSocket)>,
+    /// Whether an option that matters could not be read.
+    pub unknowns: bool,
+    /// The host's addresses, where known (`bindlab doctor`): an asked
+    /// address outside them is not local. A pasted table does not say, and
+    /// the asked address is taken to be the host's.
+    pub locals: Option<Vec<IpAddr>>,
+}
+
+/// A name a scenario accepts: `[A-Za-z_][A-Za-z0-9_]*`.
+pub fn ident(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Whether a listener on `listener` takes connections to `local`.
+pub fn covers(listener: &SocketAddr, local: &SocketAddr) -> bool {
+    let plain = |a: &SocketAddr| match a.ip() {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(a.ip()),
+        ip => ip,
+    };
+    listener.port() == local.port()
+        && (plain(listener) == plain(local)
+            || (listener.ip().is_unspecified() && (listener.is_ipv6() || plain(local).is_ipv4())))
+}
+
+/// The sockets holding `port`, named after their programs.
+pub fn picture(all: &[HostSocket], os: Os, port: u16, locals: Option<Vec<IpAddr>>) -> Picture<'_> {
+    let mut sockets: Vec<(String, &HostSocket)> = Vec::new();
+    let mut taken = std::collections::HashSet::new();
+    for s in all.iter().filter(|s| s.local.port() == port) {
+        let base = match (&s.process, &s.state) {
+            (Some(p), _) if !p.name.is_empty() => ident(&format!("{}_{}", p.name, p.pid)),
+            (Some(p), _) => format!("pid{}", p.pid),
+            (None, State::TimeWait) => "tw".to_string(),
+            (None, _) => "sock".to_string(),
+        };
+        let mut name = base.clone();
+        let mut k = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        sockets.push((name, s));
+    }
+    // A connection or TIME_WAIT of a listener shown here has that listener's
+    // options (an accepted socket inherits them): only the others count.
+    let listeners: Vec<&HostSocket> = sockets
+        .iter()
+        .map(|(_, s)| *s)
+        .filter(|s| s.state == State::Listen)
+        .collect();
+    let unknown =
+        |s: &HostSocket| s.reuseaddr.is_none() || (os != Os::Windows && s.reuseport.is_none());
+    let unknowns = sockets.iter().any(|(_, s)| {
+        let inherited = s.state != State::Listen
+            && listeners
+                .iter()
+                .any(|l| covers(&l.local, &s.local) && !unknown(l));
+        !inherited && unknown(s)
+    });
+    Picture {
+        os,
+        port,
+        sockets,
+        unknowns,
+        locals,
+    }
+}
+
+fn endpoint(a: &SocketAddr) -> String {
+    match a {
+        SocketAddr::V4(_) => a.to_string(),
+        SocketAddr::V6(v6) => format!("[{}]:{}", v6.ip(), v6.port()),
+    }
+}
+
+/// The line of the scenario that marks the question.
+const QUESTION: &str = "# the bind you asked about";
+
+/// The picture as scenario text: listeners (with their connections, accepted
+/// at once), the TIME_WAITs whose listener is gone (behind a stand-in that is
+/// closed), connections opened from the port; then, with a question, the new
+/// socket's options, bind and listen. `unknowns_set` is what an option the
+/// table did not give is taken to be; a user it did not give is `asker`.
+pub fn scenario(
+    p: &Picture,
+    asker: &str,
+    unknowns_set: bool,
+    ask: Option<(&Question, &[&str])>,
+) -> String {
+    let mut out = format!(
+        "title The sockets on port {} of this host\nos {}\n",
+        p.port,
+        p.os.key()
+    );
+    let mut ifaces: Vec<IpAddr> = p
+        .sockets
+        .iter()
+        .map(|(_, s)| s.local.ip())
+        .chain(
+            ask.map(|(q, _)| q.bind.ip())
+                .filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))),
+        )
+        .map(|ip| match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            ip => ip,
+        })
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified() && !ip.is_multicast())
+        .collect();
+    ifaces.sort();
+    ifaces.dedup();
+    if !ifaces.is_empty() {
+        let list: Vec<String> = ifaces.iter().map(|a| a.to_string()).collect();
+        out.push_str(&format!("iface {}\n", list.join(" ")));
+    }
+    out.push('\n');
+    let asker = ident(asker);
+    let mut user = String::from("root");
+    let mut set_user = |out: &mut String, name: &str| {
+        if name != user {
+            out.push_str(&format!("user {name}\n"));
+            user = name.to_string();
+        }
+    };
+    let user_of = |s: &HostSocket| s.user.as_deref().map(ident).unwrap_or(asker.clone());
+    let win = p.os == Os::Windows;
+    let opts = |out: &mut String, name: &str, s: &HostSocket| {
+        if s.reuseaddr.unwrap_or(unknowns_set) {
+            out.push_str(&format!("set {name} SO_REUSEADDR\n"));
+        }
+        if !win && s.reuseport.unwrap_or(unknowns_set) {
+            out.push_str(&format!("set {name} SO_REUSEPORT\n"));
+        }
+        if let Some(v6only) = s.v6only.filter(|_| s.v6) {
+            out.push_str(&format!(
+                "set {name} IPV6_V6ONLY {}\n",
+                if v6only { "on" } else { "off" }
+            ));
+        }
+    };
+    let proto = |s: &HostSocket| if s.v6 { "tcp6" } else { "tcp" };
+    let listeners: Vec<&(String, &HostSocket)> = p
+        .sockets
+        .iter()
+        .filter(|(_, s)| s.state == State::Listen)
+        .collect();
+    let served_by = |s: &HostSocket| {
+        listeners
+            .iter()
+            .find(|(_, l)| covers(&l.local, &s.local))
+            .map(|(n, _)| n.clone())
+    };
+    for (name, l) in &listeners {
+        set_user(&mut out, &user_of(l));
+        out.push_str(&format!("socket {name} {}\n", proto(l)));
+        opts(&mut out, name, l);
+        out.push_str(&format!(
+            "bind {name} {}\nlisten {name}\n",
+            endpoint(&l.local)
+        ));
+        for (cname, c) in &p.sockets {
+            if c.state == State::Listen || served_by(c).as_deref() != Some(name.as_str()) {
+                continue;
+            }
+            out.push_str(&format!(
+                "client {}\naccept {name} {cname}\n",
+                endpoint(&c.local)
+            ));
+            if c.state == State::TimeWait {
+                out.push_str(&format!("close {cname}\n"));
+            }
+        }
+    }
+    let orphans = p
+        .sockets
+        .iter()
+        .filter(|(_, c)| c.state == State::TimeWait && served_by(c).is_none());
+    for (k, (cname, c)) in orphans.enumerate() {
+        let gone = format!("gone{}", k + 1);
+        set_user(&mut out, &user_of(c));
+        out.push_str(&format!("socket {gone} {}\n", proto(c)));
+        if unknowns_set {
+            out.push_str(&format!("set {gone} SO_REUSEADDR\n"));
+            if !win {
+                out.push_str(&format!("set {gone} SO_REUSEPORT\n"));
+            }
+        }
+        out.push_str(&format!(
+            "bind {gone} {a}\nlisten {gone}\nclient {a}\naccept {gone} {cname}\nclose {cname}\nclose {gone}\n",
+            a = endpoint(&c.local)
+        ));
+    }
+    for (cname, c) in &p.sockets {
+        if c.state == State::Listen || c.state == State::TimeWait || served_by(c).is_some() {
+            continue;
+        }
+        let Some(remote) = c.remote else { continue };
+        set_user(&mut out, &user_of(c));
+        out.push_str(&format!("socket {cname} {}\n", proto(c)));
+        opts(&mut out, cname, c);
+        out.push_str(&format!(
+            "bind {cname} {}\nconnect {cname} {}\n",
+            endpoint(&c.local),
+            endpoint(&remote)
+        ));
+    }
+    if let Some((q, options)) = ask {
+        let me = if p.sockets.iter().any(|(n, _)| n == "me") {
+            "me_"
+        } else {
+            "me"
+        };
+        out.push_str(&format!("\n{QUESTION}\n"));
+        set_user(&mut out, &ident(&q.user));
+        out.push_str(&format!(
+            "socket {me} {}\n",
+            if q.bind.is_ipv6() { "tcp6" } else { "tcp" }
+        ));
+        for o in options {
+            out.push_str(&format!("set {me} {o}\n"));
+        }
+        out.push_str(&format!("bind {me} {}\nlisten {me}\n", endpoint(&q.bind)));
+    }
+    out
+}
+
+/// Steps of the rebuilt state (before the question) that failed: what the
+/// scenario could not reproduce, as `line N: step → RESULT`.
+pub fn mismatches(text: &str, os: Os) -> Vec<String> {
+    let Ok(s) = parse(text) else {
+        return vec!["the scenario bindlab wrote does not parse (a bug: please report it)".into()];
+    };
+    let rep = run(&s, os);
+    let question = text
+        .lines()
+        .position(|l| l == QUESTION)
+        .map_or(u32::MAX, |i| i as u32 + 1);
+    s.steps
+        .iter()
+        .zip(&rep.steps)
+        .filter(|(st, r)| st.line < question && !r.is_ok())
+        .map(|(st, r)| {
+            format!(
+                "line {}: {} → {}",
+                st.line,
+                bindlab_engine::print::step_text(&st.kind),
+                r.result_name()
+            )
+        })
+        .collect()
+}
+
+fn outcome(r: &bindlab_engine::StepReport) -> Outcome {
+    Outcome {
+        result: r.result_name().to_string(),
+        rule: r.rule,
+        why: r.why.clone(),
+    }
+}
+
+/// The answer for every option set of the picture's OS, under one or both
+/// assumptions about the unknowns.
+pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
+    let assumptions: &[Option<bool>] = if p.unknowns {
+        &[Some(false), Some(true)]
+    } else {
+        &[None]
+    };
+    option_sets(p.os)
+        .iter()
+        .map(|&(label, options)| Answer {
+            label,
+            options,
+            verdicts: assumptions
+                .iter()
+                .filter_map(|&a| {
+                    let text = scenario(p, asker, a.unwrap_or(false), Some((q, options)));
+                    let s = parse(&text).ok()?;
+                    let rep = run(&s, p.os);
+                    let n = rep.steps.len();
+                    (n >= 2).then(|| Verdict {
+                        unknowns_set: a,
+                        bind: outcome(&rep.steps[n - 2]),
+                        listen: outcome(&rep.steps[n - 1]),
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What would make the bind work, in a sentence.
+pub fn advice(p: &Picture, answers: &[Answer]) -> String {
+    let blockers: Vec<String> = p
+        .sockets
+        .iter()
+        .filter(|(_, s)| s.state == State::Listen)
+        .map(|(n, s)| match &s.process {
+            Some(pr) if !pr.name.is_empty() => format!("{n} (pid {}, {})", pr.pid, pr.name),
+            Some(pr) => format!("{n} (pid {})", pr.pid),
+            None => n.clone(),
+        })
+        .collect();
+    match answers.iter().find(|a| a.works()) {
+        Some(a) if a.options.is_empty() => "nothing to change: the bind works as it is.".into(),
+        Some(a) => format!(
+            "set {} on the new socket before bind().",
+            a.options.join(" and ")
+        ),
+        None if answers
+            .iter()
+            .any(|a| a.verdicts.iter().any(|v| v.failure().is_none())) =>
+        {
+            "it depends on options bindlab could not read: the other sockets' own settings decide."
+                .into()
+        }
+        None if blockers.is_empty() => {
+            "no option is enough: wait for the TIME_WAITs to end, or use another port.".into()
+        }
+        None => format!(
+            "no option is enough while {} {} the port: stop {}, or use another port.",
+            blockers.join(", "),
+            if blockers.len() == 1 { "holds" } else { "hold" },
+            if blockers.len() == 1 { "it" } else { "them" }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sock(local: &str, state: State, reuseaddr: Option<bool>) -> HostSocket {
+        let mut s = HostSocket::new(local.parse().unwrap(), None, state);
+        s.user = Some("www".into());
+        s.process = Some(Process {
+            pid: 42,
+            name: "my-server".into(),
+        });
+        s.reuseaddr = reuseaddr;
+        s.reuseport = reuseaddr.map(|_| false);
+        s
+    }
+
+    #[test]
+    fn a_listener_without_reuseaddr_blocks_every_option_set_and_is_named() {
+        let all = vec![sock("0.0.0.0:8080", State::Listen, Some(false))];
+        let p = picture(&all, Os::Linux, 8080, None);
+        assert!(!p.unknowns);
+        let q = Question {
+            bind: "127.0.0.1:8080".parse().unwrap(),
+            user: "root".into(),
+        };
+        let text = scenario(&p, "root", false, Some((&q, &["SO_REUSEADDR"])));
+        assert!(text.contains("user www\nsocket my_server_42 tcp\nbind my_server_42 0.0.0.0:8080\nlisten my_server_42\n"), "{text}");
+        assert!(text.ends_with("user root\nsocket me tcp\nset me SO_REUSEADDR\nbind me 127.0.0.1:8080\nlisten me\n"), "{text}");
+        assert!(mismatches(&text, Os::Linux).is_empty());
+        let answers = ask(&p, "root", &q);
+        assert_eq!(answers.len(), 4);
+        for a in &answers {
+            assert_eq!(a.verdicts.len(), 1);
+            assert_eq!(a.verdicts[0].bind.result, "EADDRINUSE", "{a:?}");
+            assert!(
+                a.verdicts[0]
+                    .bind
+                    .why
+                    .as_deref()
+                    .unwrap()
+                    .contains("my_server_42"),
+                "{a:?}"
+            );
+        }
+        assert!(advice(&p, &answers).starts_with(
+            "no option is enough while my_server_42 (pid 42, my-server) holds the port"
+        ));
+    }
+
+    #[test]
+    fn an_orphan_time_wait_is_evaluated_both_ways() {
+        let mut tw = sock("127.0.0.1:8080", State::TimeWait, None);
+        tw.process = None;
+        tw.user = None;
+        tw.remote = Some("127.0.0.1:50000".parse().unwrap());
+        let all = vec![tw];
+        let p = picture(&all, Os::Linux, 8080, None);
+        assert!(p.unknowns);
+        let q = Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "root".into(),
+        };
+        let answers = ask(&p, "root", &q);
+        let reuse = &answers[1];
+        assert_eq!(reuse.label, "SO_REUSEADDR");
+        let results: Vec<&str> = reuse
+            .verdicts
+            .iter()
+            .map(|v| v.bind.result.as_str())
+            .collect();
+        // The old server's flag decides: unknown, so both answers are given.
+        assert_eq!(results, ["EADDRINUSE", "ok"]);
+        assert!(!reuse.works());
+        assert!(advice(&p, &answers).starts_with("it depends on options"));
+        assert!(mismatches(&scenario(&p, "root", true, None), Os::Linux).is_empty());
+    }
+
+    #[test]
+    fn windows_offers_its_own_options() {
+        let all = vec![sock("0.0.0.0:8080", State::Listen, None)];
+        let p = picture(&all, Os::Windows, 8080, None);
+        let q = Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "www".into(),
+        };
+        let answers = ask(&p, "www", &q);
+        let labels: Vec<&str> = answers.iter().map(|a| a.label).collect();
+        assert_eq!(labels, ["no option", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"]);
+        // The other socket's SO_REUSEADDR is unknown: sharing works only if it set it.
+        let r: Vec<&str> = answers[1]
+            .verdicts
+            .iter()
+            .map(|v| v.bind.result.as_str())
+            .collect();
+        assert_eq!(r, ["WSAEACCES", "ok"]);
+    }
+
+    #[test]
+    fn names_are_what_a_scenario_accepts() {
+        assert_eq!(ident("node-server_12"), "node_server_12");
+        assert_eq!(ident("1abc"), "_1abc");
+        assert_eq!(ident("ünï"), "_n_");
+    }
+}

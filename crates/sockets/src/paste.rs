@@ -1,0 +1,497 @@
+//! A socket table pasted from a terminal, read into [`HostSocket`]s for the
+//! OS it comes from. The tool is recognised by its header:
+//!
+//! | tool | OS | what it gives |
+//! |---|---|---|
+//! | `ss -tanpe` (`-uanpe`) | Linux | state, addresses, program and pid, uid (when not root), `v6only` |
+//! | `netstat -ano` | Windows | state, addresses, pid |
+//! | `lsof -nP -i` | macOS | state, addresses, program, pid, user (no TIME_WAIT: it has no process) |
+//! | `netstat -an` | macOS (FreeBSD's looks the same: pick FreeBSD) | state, addresses, `tcp46` = dual-stack |
+//! | `sockstat -46` | FreeBSD | user, program, pid, addresses (no state: a `*:*` peer means listening) |
+//!
+//! No table shows the reuse options: they stay unknown. UDP lines are left
+//! out and counted (bindlab models TCP). Every problem is a message naming
+//! the line; nothing here panics.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use bindlab_engine::Os;
+
+use crate::{HostSocket, Process, State};
+
+/// A pasted table, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pasted {
+    /// The OS the tool's output belongs to (a BSD `netstat` may be either:
+    /// the reader can say FreeBSD).
+    pub os: Os,
+    /// The tool recognised, as the reader would type it.
+    pub tool: &'static str,
+    pub sockets: Vec<HostSocket>,
+    /// Lines left out and why (UDP, Unix sockets), counted for the reader.
+    pub skipped: usize,
+}
+
+/// Reads a pasted table.
+pub fn parse_table(text: &str) -> Result<Pasted, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let has = |x: &str| w.contains(&x);
+            (has("Local") && (has("Address:Port") || has("Address")))
+                || (has("COMMAND") && has("PID"))
+        })
+        .ok_or_else(|| {
+            "this does not look like a socket table: paste the output of `ss -tanpe` (Linux), `netstat -ano` (Windows), `lsof -nP -i` or `netstat -an` (macOS), or `sockstat -46` (FreeBSD), header line included".to_string()
+        })?;
+    let h = lines[header];
+    let rows = &lines[header + 1..];
+    let first = header + 2; // 1-based line number of rows[0]
+    if h.contains("Address:Port") {
+        read_rows(rows, first, Os::Linux, "ss", ss_row)
+    } else if h.contains("COMMAND") && h.contains("NAME") {
+        read_rows(rows, first, Os::MacOs, "lsof -nP -i", lsof_row)
+    } else if h.contains("COMMAND") && h.contains("PROTO") {
+        read_rows(rows, first, Os::FreeBsd, "sockstat", sockstat_row)
+    } else if h.contains("PID") && h.trim_start().starts_with("Proto") {
+        read_rows(rows, first, Os::Windows, "netstat -ano", windows_row)
+    } else if h.contains("Recv-Q") && h.contains("(state)") {
+        read_rows(rows, first, Os::MacOs, "netstat -an", bsd_netstat_row)
+    } else {
+        Err(format!(
+            "line {}: a header bindlab does not know: `{}`",
+            header + 1,
+            h.trim()
+        ))
+    }
+}
+
+/// What one row gave: a socket, a line to leave out, or nothing (blank).
+enum Row {
+    Socket(HostSocket),
+    Skip,
+    Blank,
+}
+
+fn read_rows(
+    rows: &[&str],
+    first: usize,
+    os: Os,
+    tool: &'static str,
+    read: fn(&[&str]) -> Option<Row>,
+) -> Result<Pasted, String> {
+    let mut sockets = Vec::new();
+    let mut skipped = 0;
+    for (k, line) in rows.iter().enumerate() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        if w.is_empty() {
+            continue;
+        }
+        match read(&w) {
+            Some(Row::Socket(s)) => sockets.push(s),
+            Some(Row::Skip) => skipped += 1,
+            Some(Row::Blank) => {}
+            None => {
+                return Err(format!(
+                    "line {}: cannot read `{}` as a line of `{tool}`",
+                    first + k,
+                    line.trim()
+                ))
+            }
+        }
+    }
+    if sockets.is_empty() {
+        return Err(format!(
+            "the table from `{tool}` has no TCP socket{}",
+            if skipped > 0 {
+                format!(" ({skipped} other lines left out: bindlab models TCP)")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    Ok(Pasted {
+        os,
+        tool,
+        sockets,
+        skipped,
+    })
+}
+
+/// `ADDR:PORT`, `[V6]:PORT`, `*:PORT` (the v6 wildcard in `ss`, any
+/// address elsewhere), `ADDR%IFACE:PORT`; `*` as a port is `None`.
+fn colon_endpoint(s: &str, star_is_v6: bool) -> Option<Option<SocketAddr>> {
+    let (host, port) = s.rsplit_once(':')?;
+    if port == "*" {
+        return Some(None);
+    }
+    let port: u16 = port.parse().ok()?;
+    let host = match host.strip_prefix('[') {
+        Some(h) => h.strip_suffix(']')?,
+        None => host,
+    };
+    let host = host.split('%').next()?;
+    let ip: IpAddr = match host {
+        "*" if star_is_v6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        "*" => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        h => h.parse().ok()?,
+    };
+    Some(Some(SocketAddr::new(ip, port)))
+}
+
+/// BSD netstat's `ADDR.PORT` (`*.8080`, `::1.8080`, `*.*`).
+fn dot_endpoint(s: &str, v6: bool) -> Option<Option<SocketAddr>> {
+    let (host, port) = s.rsplit_once('.')?;
+    if port == "*" {
+        return Some(None);
+    }
+    let port: u16 = port.parse().ok()?;
+    let ip: IpAddr = match host {
+        "*" if v6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        "*" => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        h => h.split('%').next()?.parse().ok()?,
+    };
+    Some(Some(SocketAddr::new(ip, port)))
+}
+
+fn state(name: &str) -> State {
+    match name.trim_matches(|c| c == '(' || c == ')') {
+        "LISTEN" | "LISTENING" => State::Listen,
+        "TIME-WAIT" | "TIME_WAIT" => State::TimeWait,
+        other => State::Connected(other.replace('-', "_")),
+    }
+}
+
+/// `LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:(("python3",pid=1,fd=3)) uid:1000 ino:… v6only:0`,
+/// with a `tcp`/`udp` column first when several protocols were asked for.
+fn ss_row(w: &[&str]) -> Option<Row> {
+    let w = match w.first() {
+        Some(&("tcp" | "tcp6")) => &w[1..],
+        Some(&("udp" | "raw" | "u_str" | "u_dgr" | "u_seq" | "nl" | "p_raw" | "p_dgr")) => {
+            return Some(Row::Skip)
+        }
+        _ => w,
+    };
+    if w.len() < 5 {
+        return None;
+    }
+    if w[0] == "UNCONN" {
+        return Some(Row::Skip); // UDP
+    }
+    let local = colon_endpoint(w[3], true)??;
+    let remote = colon_endpoint(w[4], true)?;
+    let mut s = HostSocket::new(local, remote, state(w[0]));
+    for extra in &w[5..] {
+        if let Some(users) = extra.strip_prefix("users:((\"") {
+            let (name, rest) = users.split_once('"')?;
+            let pid = rest
+                .split("pid=")
+                .nth(1)?
+                .split([',', ')'])
+                .next()?
+                .parse()
+                .ok()?;
+            s.process = Some(Process {
+                pid,
+                name: name.to_string(),
+            });
+        } else if let Some(uid) = extra.strip_prefix("uid:") {
+            s.user = Some(format!("uid{uid}"));
+        } else if let Some(v) = extra.strip_prefix("v6only:") {
+            s.v6only = Some(v == "1");
+        }
+    }
+    // `ss -e` leaves out uid 0: with a program shown and no uid, it is root's.
+    if s.user.is_none() && s.process.is_some() {
+        s.user = Some("root".into());
+    }
+    Some(Row::Socket(s))
+}
+
+/// `TCP 0.0.0.0:135 0.0.0.0:0 LISTENING 1234`; `UDP` lines have no state.
+fn windows_row(w: &[&str]) -> Option<Row> {
+    match w[0] {
+        "UDP" => return Some(Row::Skip),
+        "TCP" if w.len() == 5 => {}
+        // "Active Connections" and its blank line above the header.
+        _ if w.len() < 4 => return Some(Row::Blank),
+        _ => return None,
+    }
+    let local = colon_endpoint(w[1], false)??;
+    let remote = colon_endpoint(w[2], false)?.filter(|r| r.port() != 0);
+    let mut s = HostSocket::new(local, remote, state(w[3]));
+    let pid: u32 = w[4].parse().ok()?;
+    if pid != 0 {
+        s.process = Some(Process {
+            pid,
+            name: String::new(),
+        });
+    }
+    Some(Row::Socket(s))
+}
+
+/// `python3 123 alice 3u IPv4 0x1234 0t0 TCP *:8080 (LISTEN)`;
+/// `… TCP 127.0.0.1:8080->127.0.0.1:50000 (ESTABLISHED)`.
+fn lsof_row(w: &[&str]) -> Option<Row> {
+    if w.len() < 9 {
+        return None;
+    }
+    let node = w.iter().position(|x| *x == "TCP" || *x == "UDP")?;
+    if w[node] == "UDP" {
+        return Some(Row::Skip);
+    }
+    let v6 = w.get(4) == Some(&"IPv6");
+    let name = w.get(node + 1)?;
+    let (local, remote) = match name.split_once("->") {
+        Some((l, r)) => (colon_endpoint(l, v6)??, colon_endpoint(r, v6)?),
+        None => (colon_endpoint(name, v6)??, None),
+    };
+    let st = w
+        .get(node + 2)
+        .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+    let mut s = HostSocket::new(local, remote, st);
+    s.process = Some(Process {
+        pid: w[1].parse().ok()?,
+        name: w[0].to_string(),
+    });
+    s.user = Some(w[2].to_string());
+    Some(Row::Socket(s))
+}
+
+/// `tcp46 0 0 *.8080 *.* LISTEN`.
+fn bsd_netstat_row(w: &[&str]) -> Option<Row> {
+    match w[0] {
+        "tcp4" | "tcp6" | "tcp46" => {}
+        p if p.starts_with("udp") || p.starts_with("icm") => return Some(Row::Skip),
+        _ if w.len() < 5 => return Some(Row::Blank),
+        _ => return None,
+    }
+    if w.len() < 5 {
+        return None;
+    }
+    let v6 = w[0] != "tcp4";
+    let local = dot_endpoint(w[3], v6)??;
+    let remote = dot_endpoint(w[4], v6)?;
+    let st = w
+        .get(5)
+        .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+    let mut s = HostSocket::new(local, remote, st);
+    if v6 && local.ip().is_unspecified() {
+        // macOS and FreeBSD print a dual-stack socket as tcp46.
+        s.v6only = Some(w[0] == "tcp6");
+    }
+    Some(Row::Socket(s))
+}
+
+/// `www nginx 1234 6 tcp4 *:80 *:*`; `? ? ? ? tcp4 127.0.0.1:8080 127.0.0.1:50001`.
+fn sockstat_row(w: &[&str]) -> Option<Row> {
+    if w.len() < 7 {
+        return None;
+    }
+    match w[4] {
+        "tcp4" | "tcp6" | "tcp46" => {}
+        p if p.starts_with("udp") || p.starts_with("stream") || p.starts_with("dgram") => {
+            return Some(Row::Skip)
+        }
+        _ => return None,
+    }
+    let v6 = w[4] != "tcp4";
+    let local = colon_endpoint(w[5], v6)??;
+    let remote = colon_endpoint(w[6], v6)?.filter(|r| !r.ip().is_unspecified() || r.port() != 0);
+    // sockstat prints no state unless asked (-s): a `*:*` peer is a
+    // listener; a row without a process is most likely a TIME_WAIT.
+    let st = match (w.get(7), remote, w[0]) {
+        (Some(s), _, _) => state(s),
+        (None, None, _) => State::Listen,
+        (None, Some(_), "?") => State::TimeWait,
+        (None, Some(_), _) => State::Connected("ESTABLISHED".into()),
+    };
+    let mut s = HostSocket::new(local, remote, st);
+    if w[0] != "?" {
+        s.user = Some(w[0].to_string());
+        s.process = Some(Process {
+            pid: w[2].parse().ok()?,
+            name: w[1].to_string(),
+        });
+    }
+    if v6 && local.ip().is_unspecified() {
+        s.v6only = Some(w[4] == "tcp6");
+    }
+    Some(Row::Socket(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Captured here: `ss -tanpe` in a fresh namespace with Python servers
+    /// (one with a connection and a TIME_WAIT), a dual-stack and a v6-only
+    /// listener, and an SO_REUSEPORT listener.
+    const SS: &str = include_str!("testdata/ss-tanpe.txt");
+    const SS_UDP: &str = include_str!("testdata/ss-uanpe.txt");
+
+    #[test]
+    fn ss_as_captured_on_this_machine() {
+        let p = parse_table(SS).unwrap();
+        assert_eq!(
+            (p.os, p.tool, p.sockets.len(), p.skipped),
+            (Os::Linux, "ss", 7, 0)
+        );
+        let l = &p.sockets[1];
+        assert_eq!(l.local, "0.0.0.0:8080".parse().unwrap());
+        assert_eq!(l.state, State::Listen);
+        assert_eq!(
+            l.process,
+            Some(Process {
+                pid: 4701,
+                name: "python3".into()
+            })
+        );
+        assert_eq!(l.user.as_deref(), Some("root"));
+        assert_eq!((l.reuseaddr, l.reuseport), (None, None));
+        let tw = &p.sockets[4];
+        assert_eq!(
+            (tw.state.clone(), tw.process.clone()),
+            (State::TimeWait, None)
+        );
+        assert_eq!(tw.remote, Some("127.0.0.1:45586".parse().unwrap()));
+        assert_eq!(p.sockets[5].local, "[::]:8081".parse().unwrap());
+        assert_eq!(p.sockets[5].v6only, Some(false));
+        assert_eq!(p.sockets[6].v6only, Some(true));
+        // UDP only: said, not a panic.
+        let e = parse_table(SS_UDP).unwrap_err();
+        assert!(e.contains("no TCP socket (1 other lines left out"), "{e}");
+    }
+
+    #[test]
+    fn a_pasted_ss_table_answers_what_if_i_bind() {
+        let p = parse_table(SS).unwrap();
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        assert!(pic.unknowns);
+        assert_eq!(pic.sockets.len(), 3);
+        let text = crate::scenario(&pic, "root", false, None);
+        assert!(crate::mismatches(&text, p.os).is_empty(), "{text}");
+        let q = crate::Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "root".into(),
+        };
+        let answers = crate::ask(&pic, "root", &q);
+        // A live listener: no option gets past it, whatever it set.
+        assert!(answers.iter().all(|a| !a.works()));
+        assert!(answers[0]
+            .verdicts
+            .iter()
+            .all(|v| v.bind.result == "EADDRINUSE"));
+    }
+
+    const WINDOWS: &str = "
+Active Connections
+
+  Proto  Local Address          Foreign Address        State           PID
+  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1012
+  TCP    0.0.0.0:8080           0.0.0.0:0              LISTENING       4242
+  TCP    127.0.0.1:8080         127.0.0.1:50000        ESTABLISHED     4242
+  TCP    127.0.0.1:50001        127.0.0.1:8080         TIME_WAIT       0
+  TCP    [::]:135               [::]:0                 LISTENING       1012
+  UDP    0.0.0.0:123            *:*                                    2020
+";
+
+    #[test]
+    fn windows_netstat_ano_from_its_documented_form() {
+        let p = parse_table(WINDOWS).unwrap();
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::Windows, 5, 1));
+        assert_eq!(
+            p.sockets[1].process,
+            Some(Process {
+                pid: 4242,
+                name: String::new()
+            })
+        );
+        assert_eq!(p.sockets[1].remote, None);
+        assert_eq!(p.sockets[3].state, State::TimeWait);
+        assert_eq!(p.sockets[4].local, "[::]:135".parse().unwrap());
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        assert_eq!(pic.sockets[0].0, "pid4242");
+    }
+
+    const LSOF: &str = "COMMAND     PID  USER   FD   TYPE             DEVICE SIZE/OFF NODE NAME
+rapportd    512 alice    4u  IPv4 0x5e1f0c3a2b7c1d01      0t0  TCP *:49152 (LISTEN)
+node       8100 alice   21u  IPv6 0x5e1f0c3a2b7c1d02      0t0  TCP *:3000 (LISTEN)
+node       8100 alice   22u  IPv6 0x5e1f0c3a2b7c1d03      0t0  TCP [::1]:3000->[::1]:61000 (ESTABLISHED)
+Python     9001 alice    3u  IPv4 0x5e1f0c3a2b7c1d04      0t0  TCP 127.0.0.1:3000 (LISTEN)
+mDNSRespo   301 _mdnsresponder 8u IPv4 0x5e1f0c3a2b7c1d05 0t0 UDP *:5353
+";
+
+    #[test]
+    fn lsof_from_its_documented_form() {
+        let p = parse_table(LSOF).unwrap();
+        assert_eq!(
+            (p.os, p.tool, p.sockets.len(), p.skipped),
+            (Os::MacOs, "lsof -nP -i", 4, 1)
+        );
+        assert_eq!(p.sockets[1].local, "[::]:3000".parse().unwrap());
+        assert_eq!(p.sockets[2].remote, Some("[::1]:61000".parse().unwrap()));
+        assert_eq!(p.sockets[3].user.as_deref(), Some("alice"));
+    }
+
+    const MAC_NETSTAT: &str = "Active Internet connections (including servers)
+Proto Recv-Q Send-Q  Local Address          Foreign Address        (state)
+tcp4       0      0  127.0.0.1.8080         127.0.0.1.50000        ESTABLISHED
+tcp46      0      0  *.8080                 *.*                    LISTEN
+tcp6       0      0  ::1.9090               *.*                    LISTEN
+tcp4       0      0  127.0.0.1.8080         127.0.0.1.50001        TIME_WAIT
+udp4       0      0  *.5353                 *.*
+";
+
+    #[test]
+    fn bsd_netstat_from_its_documented_form() {
+        let p = parse_table(MAC_NETSTAT).unwrap();
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::MacOs, 4, 1));
+        assert_eq!(p.sockets[1].local, "[::]:8080".parse().unwrap());
+        assert_eq!(p.sockets[1].v6only, Some(false));
+        assert_eq!(p.sockets[2].local, "[::1]:9090".parse().unwrap());
+        assert_eq!(p.sockets[3].state, State::TimeWait);
+    }
+
+    const SOCKSTAT: &str =
+        "USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS
+www      nginx      1234  6  tcp4   *:80                  *:*
+root     sshd       812   4  tcp46  *:22                  *:*
+alice    python3.11 999   3  tcp4   127.0.0.1:8080        127.0.0.1:50000
+?        ?          ?     ?  tcp4   127.0.0.1:8080        127.0.0.1:50001
+root     ntpd       700   20 udp4   *:123                 *:*
+";
+
+    #[test]
+    fn sockstat_from_its_documented_form() {
+        let p = parse_table(SOCKSTAT).unwrap();
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::FreeBsd, 4, 1));
+        assert_eq!(p.sockets[0].state, State::Listen);
+        assert_eq!(p.sockets[1].local, "[::]:22".parse().unwrap());
+        assert_eq!(p.sockets[1].v6only, Some(false));
+        assert_eq!(p.sockets[2].state, State::Connected("ESTABLISHED".into()));
+        assert_eq!(
+            (p.sockets[3].state.clone(), p.sockets[3].user.clone()),
+            (State::TimeWait, None)
+        );
+    }
+
+    #[test]
+    fn garbage_gets_a_message_never_a_panic() {
+        for (text, says) in [
+            ("", "this does not look like a socket table"),
+            ("hello\nworld", "this does not look like a socket table"),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n", "line 2: cannot read `LISTEN 0 128 nonsense 0.0.0.0:*` as a line of `ss`"),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 1.2.3.4:99999 0.0.0.0:*\n", "line 2: cannot read"),
+            ("  Proto  Local Address  Foreign Address  State  PID\n  TCP 0.0.0.0:80 0.0.0.0:0 LISTENING notapid\n", "line 2: cannot read"),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\n", "has no TCP socket"),
+            ("COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\nx 1 u 3u IPv4 0 0t0 TCP [::1:80 (LISTEN)\n", "line 2: cannot read"),
+            ("Proto Recv-Q Send-Q Local Address Foreign Address (state)\ntcp4 0 0 *.x *.* LISTEN\n", "line 2: cannot read"),
+        ] {
+            let e = parse_table(text).unwrap_err();
+            assert!(e.starts_with(says) || e.contains(says), "{text:?}: {e}");
+        }
+    }
+}

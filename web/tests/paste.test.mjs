@@ -1,0 +1,89 @@
+// "Paste a socket table" in Debian's Chromium: a real `ss -tanpe` capture
+// read in the page, the bind asked about answered per option set with the
+// rule, garbage refused with a message, nothing sent anywhere, axe-clean and
+// at phone width.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { serve, launch, openPage, overflowing } from './harness.mjs';
+
+const SS = fs.readFileSync(new URL('../../crates/sockets/src/testdata/ss-tanpe.txt', import.meta.url), 'utf8');
+
+let server, browser;
+before(async () => {
+  server = await serve({ csp: true });
+  browser = await launch();
+});
+after(async () => {
+  try { await browser?.close(); } finally { await server?.close(); }
+});
+
+for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`a pasted ss table answers "what if I bind" (${size})`, async () => {
+    const { page, context, problems, urls } = await openPage(browser, server.origin + '/#/guides', { viewport, isMobile: size === 'phone' });
+    try {
+      // Reached from the guides' index.
+      await page.locator('.guides-page a[href="#/paste"]').click();
+      await page.waitForSelector('.paste-page textarea');
+      assert.equal(await page.title(), 'Paste a socket table — bindlab');
+      await page.fill('#paste-table', SS);
+      await page.waitForSelector('.paste-answer');
+      assert.equal(await page.locator('.paste-read').innerText(), 'Read 7 TCP sockets from ss (Linux).');
+      // No port asked: the first listener's port, on every address.
+      assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:9090 on Linux?');
+      await page.fill('#paste-bind', '0.0.0.0:8080');
+      await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
+      // The listener, its connection and its TIME_WAIT, named after the program.
+      assert.equal(await page.locator('.paste-sockets tbody tr').count(), 3);
+      assert.match(await page.locator('.paste-sockets tbody tr').first().innerText(), /python3_4701[\s\S]*LISTEN 0\.0\.0\.0:8080[\s\S]*python3 \(pid 4701\); user root; SO_REUSEADDR unknown/);
+      const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
+      assert.equal(verdicts.length, 8); // four option sets, unknowns off and on
+      assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE\. .*python3_4701.* linux\.bind\.in-use$/);
+      assert.ok(verdicts.every((v) => /fails with EADDRINUSE/.test(v)), verdicts.join('\n'));
+      assert.match(await page.locator('.advice').innerText(), /no option is enough while python3_4701 \(pid 4701, python3\) holds the port/);
+      // The same state as a live scenario, with the bind: fails on Linux.
+      await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
+      const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'bind me 0.0.0.0:8080' }) });
+      assert.match(await last.locator('td[data-os="Linux"]').innerText(), /EADDRINUSE/);
+      // The SO_REUSEPORT listener's port: SO_REUSEPORT works if it set it.
+      await page.fill('#paste-bind', '127.0.0.1:9090');
+      await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));
+      // As another user than the listener's (root), Linux refuses to share.
+      assert.match((await page.locator('.paste-verdicts li').allInnerTexts()).join('\n'),
+        /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and me to me.* linux\.bind\.reuseport-other-user/);
+      // As root, SO_REUSEPORT works if the listener set it too.
+      await page.fill('#paste-user', 'root');
+      await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) => li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind and listen work.')));
+      assert.match(await page.locator('.advice').innerText(), /it depends on options bindlab could not read/);
+      // Another OS for the same table.
+      await page.selectOption('#paste-os', 'windows');
+      await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.endsWith('on Windows?'));
+      assert.match(await page.locator('.paste-read').innerText(), /answering for Windows/);
+      if (size === 'phone') assert.deepEqual(await overflowing(page), []);
+      // Garbage: a message that says what to paste; nothing breaks.
+      await page.fill('#paste-table', 'hello\nworld');
+      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /this does not look like a socket table: paste the output of `ss -tanpe`/);
+      await page.fill('#paste-table', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n');
+      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^line 2: cannot read/);
+      assert.deepEqual(problems, []);
+      // Nothing pasted leaves the page.
+      assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
+      assert.ok(!urls.some((u) => /python3|nonsense|hello/.test(decodeURIComponent(u))), urls.join('\n'));
+    } finally { await context.close(); }
+  });
+}
+
+test('axe: the paste page with an answer, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context } = await openPage(browser, server.origin + '/#/paste', { colorScheme });
+    try {
+      await page.waitForSelector('.paste-page textarea');
+      await page.fill('#paste-table', SS);
+      await page.waitForSelector('.paste-answer');
+      const result = await new AxeBuilder({ page }).analyze();
+      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => `${colorScheme}: ${v.id}: ${v.nodes[0]?.target}`), []);
+    } finally { await context.close(); }
+  }
+});
