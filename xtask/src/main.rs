@@ -21,6 +21,7 @@ use std::process::{Command, ExitCode};
 
 mod export;
 mod fuzz;
+mod runtimes;
 mod site;
 mod test;
 
