@@ -55,6 +55,8 @@ pub enum Route {
     Guides(Option<String>),
     /// "Paste a socket table": a host's sockets read in the page.
     Paste,
+    /// What each runtime sets by default, optionally one language's rows.
+    Runtimes(Option<String>),
 }
 
 impl Route {
@@ -74,6 +76,7 @@ impl Route {
             "rules" => Route::Rules(tail),
             "guides" => Route::Guides(tail),
             "paste" => Route::Paste,
+            "runtimes" => Route::Runtimes(tail),
             _ => Route::Contents,
         }
     }
@@ -90,6 +93,8 @@ impl Route {
             Route::Guides(None) => "#/guides".into(),
             Route::Guides(Some(g)) => format!("#/guides/{g}"),
             Route::Paste => "#/paste".into(),
+            Route::Runtimes(None) => "#/runtimes".into(),
+            Route::Runtimes(Some(l)) => format!("#/runtimes/{l}"),
         }
     }
 }
@@ -109,6 +114,8 @@ mod tests {
             Route::Guides(None),
             Route::Guides(Some("address-in-use-after-restart".into())),
             Route::Paste,
+            Route::Runtimes(None),
+            Route::Runtimes(Some("go".into())),
         ] {
             assert_eq!(Route::from_hash(&r.href()), r);
         }

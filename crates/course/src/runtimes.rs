@@ -557,6 +557,171 @@ fn row(raw: &RawRow) -> Result<Row, Vec<Problem>> {
     })
 }
 
+/// The page's column headers before the OS columns, and the filter's
+/// "every language" choice.
+pub const HEADERS: [&str; 2] = ["Runtime and call", "Socket"];
+pub const ALL_LANGUAGES: &str = "All languages";
+/// The name of the page's language filter, for screen readers.
+pub const FILTER_LABEL: &str = "Language";
+/// The link to the page from the guides and the code panel.
+pub const LINK_TEXT: &str = "what each runtime sets by default";
+
+/// A cell's source: a word or two for the table, and the whole of it.
+pub fn source_text(cell: &Cell) -> (&'static str, String) {
+    match &cell.source {
+        Source::Measured { probe } => (
+            "measured",
+            match &cell.why {
+                Some(why) => format!(
+                    "Measured on the Linux kernel in CI (probe `{probe}`: the live socket's options read back with getsockopt). Why: {why}"
+                ),
+                None => format!(
+                    "Measured on the Linux kernel in CI (probe `{probe}`: the live socket's options read back with getsockopt)."
+                ),
+            },
+        ),
+        Source::Cited(c) => match &cell.not_measured {
+            Some(n) => ("cited, not measured", format!("Not measured here: {n}. Cited: {c}")),
+            None => ("cited", format!("Cited: {c}")),
+        },
+        Source::Unverified(u) => match &cell.not_measured {
+            Some(n) => (
+                "unverified",
+                format!("Not measured here: {n}. Unverified: {u}"),
+            ),
+            None => ("unverified", format!("Unverified: {u}")),
+        },
+    }
+}
+
+/// A situation a guide asks the table about (```runtimes TOPIC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// A server restarted while its old connections sit in TIME_WAIT.
+    Restart,
+}
+
+impl Topic {
+    pub const NAMES: [&'static str; 1] = ["restart"];
+
+    pub fn parse(s: &str) -> Option<Topic> {
+        match s {
+            "restart" => Some(Topic::Restart),
+            _ => None,
+        }
+    }
+}
+
+/// The block's text, Markdown, generated from the table (never written by
+/// hand in a guide, so it cannot drift from what CI measures).
+pub fn topic_markdown(rows: &[Row], topic: Topic) -> String {
+    match topic {
+        Topic::Restart => restart_markdown(rows),
+    }
+}
+
+/// Per language, per listener row: does a restart within TIME_WAIT work as
+/// the runtime leaves the socket, and why.
+pub fn restart_markdown(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for lang in LANGS {
+        for r in rows
+            .iter()
+            .filter(|r| r.lang == *lang && r.socket == SocketKind::TcpListener)
+        {
+            out.push_str(&format!("- {}\n", restart_sentence(r)));
+        }
+    }
+    out.push_str(&format!(
+        "\nEvery socket of every runtime, with its source: [{LINK_TEXT}](#/runtimes).\n"
+    ));
+    out
+}
+
+fn restart_sentence(r: &Row) -> String {
+    let label = crate::guide::language_label(&r.lang);
+    let on = |c: &Cell| c.get(Opt::SoReuseaddr) == Some(true);
+    let unix = match (on(&r.linux), on(&r.bsd)) {
+        (true, true) => format!(
+            "this restart works as it is on Linux, macOS and FreeBSD, because `{}` sets SO_REUSEADDR itself",
+            r.api
+        ),
+        (false, false) => format!(
+            "`{}` sets no SO_REUSEADDR, so this restart fails on Linux, macOS and FreeBSD until you set it (below)",
+            r.api
+        ),
+        (true, false) => format!(
+            "`{}` sets SO_REUSEADDR on Linux (the restart works there) but not on macOS and FreeBSD (set it yourself)",
+            r.api
+        ),
+        (false, true) => format!(
+            "`{}` sets SO_REUSEADDR on macOS and FreeBSD (the restart works there) but not on Linux (set it yourself)",
+            r.api
+        ),
+    };
+    let linux_source = match &r.linux.source {
+        Source::Measured { .. } => "",
+        Source::Cited(_) => " (Linux: cited, not measured here)",
+        Source::Unverified(_) => " (Linux: not measured here, unverified)",
+    };
+    let windows = if r.windows.get(Opt::SoExclusiveaddruse) == Some(true) {
+        " On Windows a restart binds anyway; it binds with SO_EXCLUSIVEADDRUSE, so no other program can take the port."
+    } else if on(&r.windows) {
+        " On Windows it sets SO_REUSEADDR too, where that lets another program bind the same port."
+    } else {
+        ""
+    };
+    format!(
+        "**{label}** ({}): {unix}{linux_source}.{windows}",
+        r.runtime
+    )
+}
+
+/// One socket of a scenario, as the code panel notes it: what the chosen
+/// language's runtime sets on its own for that kind of socket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanelLine {
+    pub kind: &'static str,
+    pub runtime: String,
+    pub api: String,
+    /// (the OSes, what is set there), equal OSes merged.
+    pub cells: Vec<(String, String)>,
+}
+
+/// The code panel's heading for `lang`'s note.
+pub fn panel_heading(lang: &str) -> String {
+    format!(
+        "What {} sets on its own for these sockets",
+        crate::guide::language_label(lang)
+    )
+}
+
+/// The first row of `lang` for each kind of socket in `kinds` (the call
+/// the exported program's API makes), with its cells merged where equal.
+pub fn panel_lines(rows: &[Row], lang: &str, kinds: &[SocketKind]) -> Vec<PanelLine> {
+    kinds
+        .iter()
+        .filter_map(|k| rows.iter().find(|r| r.lang == lang && r.socket == *k))
+        .map(|r| {
+            let (l, b, w) = (r.linux.summary(), r.bsd.summary(), r.windows.summary());
+            let mut cells = Vec::new();
+            if l == b {
+                cells.push(("Linux, macOS, FreeBSD".to_string(), l));
+            } else {
+                cells.push((Column::Linux.label().to_string(), l));
+                cells.push((Column::Bsd.label().to_string(), b));
+            }
+            cells.push((Column::Windows.label().to_string(), w));
+            PanelLine {
+                kind: r.socket.label(),
+                runtime: r.runtime.clone(),
+                api: r.api.clone(),
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// The rows of one language, in file order.
 pub fn of_lang<'a>(rows: &'a [Row], lang: &str) -> Vec<&'a Row> {
     rows.iter().filter(|r| r.lang == lang).collect()
@@ -705,6 +870,63 @@ windows_unverified = "not read"
         assert!(problems(&text)
             .iter()
             .any(|m| m.contains("Windows has no SO_REUSEPORT")));
+    }
+
+    #[test]
+    fn the_restart_sentences_come_from_the_table() {
+        let rows = table().unwrap();
+        let md = restart_markdown(&rows);
+        assert!(md.contains("- **Go** (Go net): this restart works as it is on Linux, macOS and FreeBSD, because `net.Listen(\"tcp\", \":8080\")` sets SO_REUSEADDR itself."), "{md}");
+        assert!(md.contains("- **C** (C (BSD sockets)): `socket(AF_INET, SOCK_STREAM, 0); bind(); listen()` sets no SO_REUSEADDR, so this restart fails"), "{md}");
+        assert!(md.contains("**Java** (Java ServerSocket): this restart works as it is on Linux, macOS and FreeBSD, because `new ServerSocket(8080)` sets SO_REUSEADDR itself. On Windows a restart binds anyway; it binds with SO_EXCLUSIVEADDRUSE"), "{md}");
+        assert!(md.contains("On Windows it sets SO_REUSEADDR too"), "{md}");
+        assert!(
+            md.contains("(Linux: not measured here, unverified)"),
+            "{md}"
+        );
+        // One sentence per listener row, nothing else listed.
+        let listeners = rows
+            .iter()
+            .filter(|r| r.socket == SocketKind::TcpListener)
+            .count();
+        assert_eq!(
+            md.lines().filter(|l| l.starts_with("- ")).count(),
+            listeners
+        );
+        // A change of the table changes the text.
+        let mut flipped = rows.clone();
+        let go = flipped.iter_mut().find(|r| r.id == "go-listener").unwrap();
+        go.linux.opts[0].1 = false;
+        go.bsd.opts[0].1 = false;
+        assert!(restart_markdown(&flipped)
+            .contains("`net.Listen(\"tcp\", \":8080\")` sets no SO_REUSEADDR"));
+    }
+
+    #[test]
+    fn the_code_panel_names_the_first_row_of_each_kind() {
+        let rows = table().unwrap();
+        let lines = panel_lines(&rows, "go", &[SocketKind::TcpListener, SocketKind::Udp]);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].api, "net.Listen(\"tcp\", \":8080\")");
+        assert_eq!(
+            lines[0].cells,
+            [
+                (
+                    "Linux, macOS, FreeBSD".to_string(),
+                    "SO_REUSEADDR, dual stack (IPV6_V6ONLY off)".to_string()
+                ),
+                (
+                    "Windows".to_string(),
+                    "nothing, dual stack (IPV6_V6ONLY off)".to_string()
+                )
+            ]
+        );
+        assert_eq!(lines[1].kind, "UDP socket");
+        assert!(panel_lines(&rows, "csharp", &[SocketKind::Udp]).is_empty());
+        assert_eq!(
+            panel_heading("node"),
+            "What Node.js sets on its own for these sockets"
+        );
     }
 
     #[test]

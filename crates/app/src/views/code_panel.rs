@@ -10,6 +10,7 @@ use std::rc::Rc;
 use bindlab_engine::export::{export, Lang, Options};
 use yew::prelude::*;
 
+use super::runtime_note::{kinds, RuntimeNote};
 use crate::browser::{clipboard, dom, download, fetch, prefs};
 use crate::state::Derived;
 
@@ -197,6 +198,9 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 </div>
                 <p class="code-status" role="status">{ (*status).clone() }</p>
                 <p class="code-note">{ l.limits() }</p>
+                if let Ok(s) = &p.derived.parsed {
+                    <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
+                }
                 { match program.as_ref() {
                     Some(Ok(t)) => html! {
                         <pre class="code" tabindex="0" aria-label={format!("The scenario as a {} program", l.label())}><code>{ t.clone() }</code></pre>

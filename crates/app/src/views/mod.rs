@@ -6,6 +6,7 @@ mod editor;
 pub(crate) mod host_view;
 mod os_picker;
 pub(crate) mod os_table;
+mod runtime_note;
 mod stepper;
 
 pub(crate) use code_panel::CodePanel;
