@@ -173,3 +173,63 @@ test('a widget and a lesson have the panel too', async () => {
     assert.match(await lesson.page.locator('.bindlab-widget .code-panel pre.code').first().innerText(), /Run this scenario/);
   } finally { await lesson.context.close(); }
 });
+
+// A UDP example (issue #14's datagrams and joins) shown as code.
+const UDP_EXAMPLE = `title Every member of a group gets a copy
+os linux
+
+socket A udp
+set A SO_REUSEADDR
+bind A 0.0.0.0:7003
+join A 239.1.2.3
+socket B udp
+set B SO_REUSEADDR
+bind B 0.0.0.0:7003
+join B 239.1.2.3
+datagram 239.1.2.3:7003 x3
+`;
+
+const UDP_LANGS = [
+  ['c', /do_socket\("A", AF_INET, SOCK_DGRAM\)/, /STEP\(12, "datagram 239\.1\.2\.3:7003 x3", do_datagram\("239\.1\.2\.3", 7003, 3\)\);/, /IP_ADD_MEMBERSHIP/],
+  ['python', /socket\.SOCK_DGRAM/, /lambda: do_datagram\("239\.1\.2\.3", 7003, 3\)/, /\("ok", \{"A": 3, "B": 3\}, None\)/],
+  ['go', /r\.listenConfig\("A", "udp4", "0\.0\.0\.0", 7003, opt\{"SO_REUSEADDR", 1\}\)/, /r\.datagram\("239\.1\.2\.3", 7003, 3\)/, /SetsockoptIPMreq/],
+  ['rust', /Type::DGRAM/, /r\.join\("B", "239\.1\.2\.3"\)/, /join_multicast_v4/],
+  ['node', /import dgram from "node:dgram";/, /r\.datagram\("239\.1\.2\.3", 7003, 3\)/, /addMembership\(/],
+  ['java', /r\.datagramSocket\("A", StandardProtocolFamily\.INET\)/, /r\.datagram\("239\.1\.2\.3", 7003, 3, false\)/, /MulticastChannel/],
+  ['csharp', /AddressFamily\.InterNetwork, true\)/, /r\.Datagram\("239\.1\.2\.3", 7003, 3\)/, /SocketOptionName\.AddMembership/],
+];
+
+test('a UDP scenario as code: datagrams and joins in every language, with the prediction of who receives', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(UDP_EXAMPLE)}`);
+  try {
+    await ready(page);
+    await openPanel(page);
+    for (const [id, socket, datagram, join] of UDP_LANGS) {
+      await page.selectOption('.code-panel select', id);
+      await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.code-panel pre.code')?.textContent ?? ''), datagram.source);
+      const text = await page.locator('.code-panel pre.code').innerText();
+      assert.match(text, /\| datagram 239\.1\.2\.3:7003 x3/, `${id}: the scenario as a comment`);
+      assert.match(text, socket, `${id}: a UDP socket`);
+      assert.match(text, datagram, `${id}: the datagram step`);
+      assert.match(text, join, `${id}: the join`);
+      assert.match(text, /A=3 B=3|"A": 3, "B": 3/, `${id}: bindlab predicts a copy for each member`);
+      assert.doesNotMatch(await page.locator('.code-panel').innerText(), /not exported|cannot be exported/i, `${id}: no refusal`);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a guide offers its scenarios as code', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#/guides/address-in-use-after-restart`);
+  try {
+    await page.waitForSelector('.lesson.guide .code-panel', { timeout: 15000 });
+    const panels = await page.locator('.lesson.guide .code-panel').count();
+    assert.ok(panels >= 2, `every scenario of the guide (the problem and the fix) has a panel: ${panels}`);
+    await page.locator('.lesson.guide .code-panel > summary').last().click();
+    await page.waitForSelector('.lesson.guide .code-panel pre.code');
+    const text = await page.locator('.lesson.guide .code-panel pre.code').first().innerText();
+    assert.match(text, /Run this scenario on your own machine/);
+    assert.match(text, /SO_REUSEADDR/, 'the fix, as code');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});

@@ -362,8 +362,9 @@ fn csharp(bindlab: &str, sc: &[Scenario]) -> Result<Tally> {
 
 type Runner = fn(&str, &[Scenario]) -> Result<Tally>;
 
-/// Every Linux scenario exported to each language and run on the kernel.
-pub(crate) fn exported_programs(bindlab: &str, files: &[String]) -> Result {
+/// Every Linux scenario exported to each language (`only`: these languages;
+/// empty: all) and run on the kernel.
+pub(crate) fn exported_programs(bindlab: &str, files: &[String], only: &[&str]) -> Result {
     println!("\n== exported programs (bindlab export --lang L) on the kernel, in private network namespaces");
     for (program, package) in [
         ("python3", "python3"),
@@ -389,6 +390,7 @@ pub(crate) fn exported_programs(bindlab: &str, files: &[String]) -> Result {
     let results: Vec<(&str, Result<Tally>, f64)> = thread::scope(|scope| {
         let handles: Vec<_> = langs
             .iter()
+            .filter(|(name, _)| only.is_empty() || only.contains(name))
             .map(|(name, f)| {
                 let sc = &sc;
                 (

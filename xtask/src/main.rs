@@ -37,8 +37,9 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
+        Some("exports") => test::exports(&args[1..]),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench | screenshots | fuzz [N] [--seconds S]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
                 .to_string(),
         ),
     };

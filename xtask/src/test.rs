@@ -289,6 +289,35 @@ fn lessons() -> Result {
     Ok(())
 }
 
+/// `cargo xtask exports [--lang c,go] [NAME-PART]` (as root): the kernel
+/// stage's exported programs alone, for some languages and the Linux corpus
+/// files whose name contains NAME-PART.
+pub(crate) fn exports(args: &[String]) -> Result {
+    if !is_root() {
+        return Err("the exported programs run in network namespaces: run as root".into());
+    }
+    let mut langs: Vec<String> = Vec::new();
+    let mut part = String::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--lang" => {
+                let v = it.next().ok_or("--lang needs a list, e.g. c,go")?;
+                langs.extend(v.split(',').map(str::to_string));
+            }
+            other => part = other.to_string(),
+        }
+    }
+    ensure_apt("ip", "iproute2")?;
+    let bindlab = bindlab()?;
+    let linux: Vec<String> = scenario_files(&root().join("corpus/linux"))
+        .into_iter()
+        .filter(|f| f.contains(&part))
+        .collect();
+    let langs: Vec<&str> = langs.iter().map(String::as_str).collect();
+    exported_programs(&bindlab, &linux, &langs)
+}
+
 fn kernel() -> Result {
     if !is_root() {
         // `bindlab verify` works for ordinary users (one file at a time, in a
@@ -307,7 +336,7 @@ fn kernel() -> Result {
         .into_owned();
     run(&diff, &["--count", "1000"], &[])?;
     run(&diff, &["--count", "1000", "--udp"], &[])?;
-    exported_programs(&bindlab, &linux)?;
+    exported_programs(&bindlab, &linux, &[])?;
     runtime_defaults()?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
     let sheet = root().join("target/cheatsheet");

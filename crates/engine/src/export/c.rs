@@ -15,6 +15,7 @@ const PRELUDE: &str = "\
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -36,6 +37,8 @@ int do_connect(const char *name, const char *host, int port);
 int do_accept(const char *name, const char *new_name);
 int do_close(const char *name);
 int do_client(const char *host, int port, int count);
+int do_datagram(const char *host, int port, int count);
+int do_join(const char *name, const char *group);
 int do_wait(double seconds);
 int do_user(const char *name);
 int port_of(const char *name);
@@ -95,7 +98,14 @@ fn call(c: &Call) -> String {
         } => format!("do_client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("do_wait({})", seconds(*ms)),
         Call::User { name } => format!("do_user({})", c_str(name)),
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("do_datagram({}, {}, {count})", c_str(host), port(p)),
+        Call::Join { name, group, .. } => {
+            format!("do_join({}, {})", c_str(name), c_str(group))
+        }
     }
 }
 
@@ -113,13 +123,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
-    if let Some(line) = plan.datagram_step() {
-        return Err(ExportError {
-            lang: Lang::C,
-            line,
-            message: "datagram and join steps are not exported to C yet; try Python".into(),
-        });
-    }
     let mut out = header(
         plan,
         "//",

@@ -36,14 +36,15 @@ fn not_expressible(why: &str) -> String {
 
 fn call(c: &Call) -> String {
     match c {
-        Call::Socket { name, v6, .. } => format!(
-            "r.NewSocket({}, AddressFamily.{})",
+        Call::Socket { name, v6, udp } => format!(
+            "r.NewSocket({}, AddressFamily.{}{})",
             c_str(name),
             if *v6 {
                 "InterNetworkV6"
             } else {
                 "InterNetwork"
-            }
+            },
+            if *udp { ", true" } else { "" }
         ),
         Call::Set { name, opt, on } => {
             let (level, option) = match opt {
@@ -84,8 +85,12 @@ fn call(c: &Call) -> String {
         Call::Wait { ms } => format!("r.Wait(TimeSpan.FromMilliseconds({ms}))"),
         Call::User { name } if name == "root" => "null".to_string(),
         Call::User { .. } => not_expressible("a .NET program cannot act as another user"),
-        // Not reached: UDP scenarios are refused by `render`.
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("r.Datagram({}, {}, {count})", c_str(host), port(p)),
+        Call::Join { name, group, .. } => format!("r.Join({}, {})", c_str(name), c_str(group)),
     }
 }
 
@@ -101,13 +106,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
-    if let Some(line) = plan.has_udp() {
-        return Err(ExportError {
-            lang: Lang::CSharp,
-            line,
-            message: "UDP sockets are not exported to C# yet; try C, Python, Go or Rust".into(),
-        });
-    }
     let mut out = header(
         plan,
         "//",

@@ -95,19 +95,22 @@ fn call(c: &Call) -> String {
         } => format!("r.client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("r.wait({})", duration(*ms)),
         Call::User { name } => format!("r.doUser({})", c_str(name)),
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("r.datagram({}, {}, {count})", c_str(host), port(p)),
+        Call::Join { name, group, .. } => format!("r.join({}, {})", c_str(name), c_str(group)),
     }
 }
 
 /// Where steps `i..` are a server socket made in one go (socket, options
-/// that every OS accepts, bind, listen, adjacent), how many steps that is:
-/// the steps `net.ListenConfig.Listen` performs in one call.
+/// that every OS accepts, bind, listen, adjacent; for UDP socket, options,
+/// bind), how many steps that is: the steps `net.ListenConfig.Listen`
+/// (`ListenPacket`) performs in one call.
 fn listen_group(plan: &Plan, i: usize) -> Option<usize> {
     let steps: &[PlanStep] = &plan.steps[i..];
-    let Call::Socket {
-        name, udp: false, ..
-    } = &steps.first()?.call
-    else {
+    let Call::Socket { name, udp, .. } = &steps.first()?.call else {
         return None;
     };
     let mut n = 1;
@@ -120,26 +123,38 @@ fn listen_group(plan: &Plan, i: usize) -> Option<usize> {
     let Some(Call::Bind { name: b, host, .. }) = steps.get(n).map(|st| &st.call) else {
         return None;
     };
-    let Some(Call::Listen { name: l }) = steps.get(n + 1).map(|st| &st.call) else {
-        return None;
-    };
-    // Go's "tcp6" refuses an IPv4-mapped address.
-    if b != name || l != name || host.contains('.') && host.contains(':') {
+    // Go's "tcp6" and "udp6" refuse an IPv4-mapped address, and
+    // ListenPacket binds the wildcard when given a group: syscall instead.
+    let group = host
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|a| a.is_multicast());
+    if b != name || host.contains('.') && host.contains(':') || *udp && group {
         return None;
     }
+    let len = if *udp {
+        n + 1
+    } else {
+        let Some(Call::Listen { name: l }) = steps.get(n + 1).map(|st| &st.call) else {
+            return None;
+        };
+        if l != name {
+            return None;
+        }
+        n + 2
+    };
     let options_ok = plan
         .predictions
         .iter()
         .all(|(_, p)| p[i..i + n].iter().all(|p| p.result == "ok"));
-    options_ok.then_some(n + 2)
+    options_ok.then_some(len)
 }
 
 fn group(plan: &Plan, i: usize, n: usize) -> String {
     let steps = &plan.steps[i..i + n];
     let lines: Vec<String> = steps.iter().map(|s| s.line.to_string()).collect();
     let texts: Vec<String> = steps.iter().map(|s| c_str(&s.text)).collect();
-    let (name, v6) = match &steps[0].call {
-        Call::Socket { name, v6, .. } => (name, *v6),
+    let (name, v6, udp) = match &steps[0].call {
+        Call::Socket { name, v6, udp } => (name, *v6, *udp),
         _ => unreachable!("listen_group starts at a socket"),
     };
     let opts: Vec<String> = steps
@@ -151,16 +166,24 @@ fn group(plan: &Plan, i: usize, n: usize) -> String {
             _ => None,
         })
         .collect();
-    let (host, p) = match &steps[n - 2].call {
+    let bind = if udp { n - 1 } else { n - 2 };
+    let (host, p) = match &steps[bind].call {
         Call::Bind { host, port: p, .. } => (host, port(p)),
         _ => unreachable!("listen_group checked the bind"),
     };
+    let network = match (udp, v6) {
+        (false, false) => "\"tcp4\"",
+        (false, true) => "\"tcp6\"",
+        (true, false) => "\"udp4\"",
+        (true, true) => "\"udp6\"",
+    };
     format!(
-        "\t// socket, options, bind and listen in one call, the Go way:\n\tr.group([]int{{{}}}, []string{{{}}}, func() []outcome {{\n\t\treturn r.listenConfig({}, {}, {}, {p}{})\n\t}})\n",
+        "\t// socket, options, bind{} in one call, the Go way:\n\tr.group([]int{{{}}}, []string{{{}}}, func() []outcome {{\n\t\treturn r.listenConfig({}, {}, {}, {p}{})\n\t}})\n",
+        if udp { "" } else { " and listen" },
         lines.join(", "),
         texts.join(", "),
         c_str(name),
-        if v6 { "\"tcp6\"" } else { "\"tcp4\"" },
+        network,
         c_str(host),
         opts.join("")
     )
@@ -179,13 +202,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
-    if let Some(line) = plan.datagram_step() {
-        return Err(ExportError {
-            lang: Lang::Go,
-            line,
-            message: "datagram and join steps are not exported to Go yet; try Python".into(),
-        });
-    }
     let mut out = header(
         plan,
         "//",

@@ -21,6 +21,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.PortUnreachableException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -29,11 +31,16 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.MembershipKey;
+import java.nio.channels.MulticastChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,9 +96,11 @@ fn not_expressible(why: &str) -> String {
 
 fn call(plan: &Plan, i: usize) -> String {
     match &plan.steps[i].call {
-        Call::Socket { name, v6, .. } => format!(
+        Call::Socket { name, v6, udp } => format!(
             "r.{}({}, StandardProtocolFamily.{})",
-            if is_server(plan, i, name) {
+            if *udp {
+                "datagramSocket"
+            } else if is_server(plan, i, name) {
                 "serverSocket"
             } else {
                 "socket"
@@ -108,6 +117,9 @@ fn call(plan: &Plan, i: usize) -> String {
             SockOpt::Ipv6V6Only => {
                 not_expressible("IPV6_V6ONLY is not among StandardSocketOptions")
             }
+            SockOpt::IpMulticastAll => not_expressible(
+                "IP_MULTICAST_ALL is not among StandardSocketOptions (the JDK turns it off on every DatagramChannel on Linux)",
+            ),
             _ => not_expressible(&format!(
                 "{} is not among StandardSocketOptions",
                 opt.name()
@@ -149,8 +161,17 @@ fn call(plan: &Plan, i: usize) -> String {
         }
         Call::User { name } if name == "root" => "Outcome.OK".to_string(),
         Call::User { .. } => not_expressible("a Java program cannot act as another user"),
-        // Not reached: UDP scenarios are refused by `render`.
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!(
+            "r.datagram({}, {}, {count}, {})",
+            c_str(host),
+            port(p),
+            plan.linux_differs_with_multicast_all_off[i]
+        ),
+        Call::Join { name, group, .. } => format!("r.join({}, {})", c_str(name), c_str(group)),
     }
 }
 
@@ -165,7 +186,7 @@ fn bind_and_listen(plan: &Plan, i: usize) -> Option<String> {
     else {
         return None;
     };
-    if host == "::ffff:0.0.0.0" {
+    if host == "::ffff:0.0.0.0" || plan.is_udp_at(i, name) {
         return None;
     }
     let Some(Call::Listen { name: l }) = plan.steps.get(i + 1).map(|s| &s.call) else {
@@ -193,13 +214,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan, class: &str) -> Result<String, ExportError> {
-    if let Some(line) = plan.has_udp() {
-        return Err(ExportError {
-            lang: Lang::Java,
-            line,
-            message: "UDP sockets (DatagramChannel) are not exported to Java yet; try C, Python, Go or Rust".into(),
-        });
-    }
     let mut out = header(
         plan,
         "//",

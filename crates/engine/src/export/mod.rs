@@ -15,7 +15,7 @@ use std::fmt::Write;
 
 use crate::os::Os;
 use crate::print::{print, step_text};
-use crate::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKind};
+use crate::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, Step, StepKind};
 use crate::{run, StepReport};
 
 mod c;
@@ -134,13 +134,13 @@ impl Lang {
     /// the code, the README lists it.
     pub fn limits(self) -> &'static str {
         match self {
-            Lang::C => "BSD sockets on Linux, macOS and FreeBSD; every step is expressible. Other users need root (the program switches its effective uid).",
-            Lang::Python => "The standard library's socket module, on Linux, macOS, FreeBSD and Windows; every step is expressible. Other users need root on Linux.",
-            Lang::Go => "Linux. A server socket made in one go uses net.ListenConfig with Control (Go turns SO_REUSEADDR on for listeners; Control sets the scenario's value); steps Go's net cannot take one at a time use the syscall package.",
-            Lang::Rust => "socket2 and libc (Linux, macOS, FreeBSD); every step is expressible. std::net alone could not set an option before bind.",
-            Lang::Node => "net creates, binds and listens (or connects) in one call, and libuv turns SO_REUSEADDR on for every socket it binds; Node 20 has no SO_REUSEPORT, and a process cannot act as another user. Such steps print \"not expressible in Node\".",
-            Lang::Java => "A ServerSocketChannel binds and listens in one call and cannot bind alone; IPV6_V6ONLY is not a standard option; Java closes a SocketChannel whose connect failed; no other users. Such steps print \"not expressible in Java\".",
-            Lang::CSharp => "System.Net.Sockets has no SO_REUSEPORT (on Linux and macOS its ReuseAddress sets SO_REUSEPORT too) and cannot act as another user. Run it in a network namespace on Linux (see the comment in the program).",
+            Lang::C => "BSD sockets on Linux, macOS and FreeBSD; every step is expressible, UDP included (sendto/recv, IP_ADD_MEMBERSHIP, IP_MULTICAST_ALL). Other users need root (the program switches its effective uid).",
+            Lang::Python => "The standard library's socket module, on Linux, macOS, FreeBSD and Windows; every step is expressible, UDP included. Other users need root on Linux.",
+            Lang::Go => "Linux. A server socket made in one go uses net.ListenConfig with Control (Listen for TCP, ListenPacket for UDP; Go turns SO_REUSEADDR on for listeners, Control sets the scenario's value); peers use net.Dialer; steps Go's net cannot take one at a time (and joins) use the syscall package.",
+            Lang::Rust => "socket2 and libc (Linux, macOS, FreeBSD); every step is expressible, UDP included (send_to, join_multicast_v4/v6, set_multicast_all_v4). std::net alone could not set an option before bind.",
+            Lang::Node => "net creates, binds and listens (or connects) in one call, and libuv turns SO_REUSEADDR on for every TCP socket it binds; UDP is dgram (createSocket, bind, addMembership). Node 20 has no SO_REUSEPORT and no IP_MULTICAST_ALL, a dgram socket cannot connect twice, and a process cannot act as another user. Such steps print \"not expressible in Node\".",
+            Lang::Java => "A ServerSocketChannel binds and listens in one call and cannot bind alone; UDP is DatagramChannel (MulticastChannel.join). IPV6_V6ONLY and IP_MULTICAST_ALL are not standard options, and the JDK turns IP_MULTICAST_ALL off on Linux (a datagram step that this changes is not run); Java closes a SocketChannel whose connect failed; a connected DatagramChannel cannot connect again; no other users. Such steps print \"not expressible in Java\".",
+            Lang::CSharp => "System.Net.Sockets has no SO_REUSEPORT and no IP_MULTICAST_ALL (on Linux and macOS its ReuseAddress sets SO_REUSEPORT too, which spreads UDP datagrams) and cannot act as another user. Run it in a network namespace on Linux (see the comment in the program).",
         }
     }
 
@@ -309,6 +309,10 @@ pub struct Plan {
     pub steps: Vec<PlanStep>,
     /// Per OS (in `Os::ALL` order): the prediction for each step.
     pub predictions: Vec<(Os, Vec<Prediction>)>,
+    /// Per step: whether Linux would answer it differently if every UDP
+    /// socket had IP_MULTICAST_ALL off from the start (what the JDK does to
+    /// each DatagramChannel), so Java can say so at that step.
+    pub linux_differs_with_multicast_all_off: Vec<bool>,
 }
 
 impl Plan {
@@ -326,7 +330,9 @@ impl Plan {
             .into_iter()
             .map(|os| (os, run(s, os).steps.iter().map(prediction).collect()))
             .collect();
+        let linux_differs_with_multicast_all_off = multicast_all_off_differs(s);
         Plan {
+            linux_differs_with_multicast_all_off,
             title: s
                 .title
                 .clone()
@@ -354,12 +360,72 @@ impl Plan {
         })
     }
 
+    /// Whether the socket called `name` at step `i` is a UDP socket.
+    pub fn is_udp_at(&self, i: usize, name: &str) -> bool {
+        self.steps[..i.min(self.steps.len())]
+            .iter()
+            .rev()
+            .find_map(|st| match &st.call {
+                Call::Socket { name: n, udp, .. } if n == name => Some(*udp),
+                Call::Accept { new, .. } if new == name => Some(false),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
     /// Whether `name` is ever put in the listening state.
     pub fn listens(&self, name: &str) -> bool {
         self.steps
             .iter()
             .any(|st| matches!(&st.call, Call::Listen { name: n } if n == name))
     }
+}
+
+/// Per step of `s`: whether Linux's prediction changes when every UDP
+/// socket turns IP_MULTICAST_ALL off right after it is made.
+fn multicast_all_off_differs(s: &Scenario) -> Vec<bool> {
+    let has_datagram = s
+        .steps
+        .iter()
+        .any(|st| matches!(st.kind, StepKind::Datagram { .. }));
+    if !has_datagram {
+        return vec![false; s.steps.len()];
+    }
+    let mut off = s.clone();
+    off.os = Os::Linux;
+    off.steps.clear();
+    // Where each original step lands in `off`.
+    let mut at = Vec::with_capacity(s.steps.len());
+    for st in &s.steps {
+        at.push(off.steps.len());
+        off.steps.push(st.clone());
+        if let StepKind::Socket { name, proto } = &st.kind {
+            if proto.is_udp() {
+                off.steps.push(Step {
+                    line: st.line,
+                    kind: StepKind::Set {
+                        name: name.clone(),
+                        opt: SockOpt::IpMulticastAll,
+                        on: false,
+                    },
+                    expect: None,
+                });
+            }
+        }
+    }
+    let usual = run(s, Os::Linux);
+    let changed = run(&off, Os::Linux);
+    usual
+        .steps
+        .iter()
+        .zip(&at)
+        .map(|(u, &j)| {
+            changed
+                .steps
+                .get(j)
+                .is_none_or(|c| prediction(c) != prediction(u))
+        })
+        .collect()
 }
 
 fn port(ep: &EndpointSpec) -> Port {

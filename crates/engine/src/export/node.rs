@@ -14,6 +14,7 @@ const RUNTIME: &str = include_str!("runtime/node.mjs");
 const RUNTIME: &str = "";
 
 const IMPORTS: &str = "\
+import dgram from \"node:dgram\";
 import net from \"node:net\";
 import readline from \"node:readline\";
 import { spawnSync } from \"node:child_process\";
@@ -30,11 +31,14 @@ fn not_expressible(why: &str) -> String {
     format!("r.notExpressible({})", c_str(why))
 }
 
-fn call(c: &Call) -> String {
-    match c {
-        Call::Socket { name, v6, .. } => {
-            format!("r.socket({}, {})", c_str(name), if *v6 { 6 } else { 4 })
-        }
+fn call(plan: &Plan, i: usize) -> String {
+    match &plan.steps[i].call {
+        Call::Socket { name, v6, udp } => format!(
+            "r.socket({}, {}{})",
+            c_str(name),
+            if *v6 { 6 } else { 4 },
+            if *udp { ", true" } else { "" }
+        ),
         Call::Set { name, opt, on } => match opt {
             SockOpt::SoReuseAddr => format!("r.reuseAddr({}, {on})", c_str(name)),
             SockOpt::Ipv6V6Only => format!("r.v6only({}, {on})", c_str(name)),
@@ -44,9 +48,15 @@ fn call(c: &Call) -> String {
             ),
             _ => not_expressible(&format!("{} has no Node option", opt.name())),
         },
-        Call::Bind { .. } => {
+        Call::Bind { name, .. } if !plan.is_udp_at(i, name) => {
             not_expressible("net binds a socket only inside listen() or connect()")
         }
+        // dgram binds in a call of its own.
+        Call::Bind {
+            name,
+            host,
+            port: p,
+        } => format!("r.bind({}, {}, {})", c_str(name), c_str(host), port(p)),
         Call::Listen { name } => format!("r.listen({}, undefined, 0)", c_str(name)),
         Call::Connect {
             name,
@@ -65,8 +75,12 @@ fn call(c: &Call) -> String {
         Call::Wait { ms } => format!("r.wait({ms})"),
         Call::User { name } if name == "root" => "undefined".to_string(),
         Call::User { .. } => not_expressible("a Node program cannot act as another user"),
-        // Not reached: UDP scenarios are refused by `render`.
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("r.datagram({}, {}, {count})", c_str(host), port(p)),
+        Call::Join { name, group, .. } => format!("r.join({}, {})", c_str(name), c_str(group)),
     }
 }
 
@@ -80,6 +94,9 @@ fn bind_with_next(plan: &Plan, i: usize) -> Option<String> {
     else {
         return None;
     };
+    if plan.is_udp_at(i, name) {
+        return None; // dgram binds in a call of its own
+    }
     match &plan.steps.get(i + 1)?.call {
         Call::Listen { name: l } if l == name => Some(format!(
             "r.listen({}, {}, {})",
@@ -115,14 +132,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
-    if let Some(line) = plan.has_udp() {
-        return Err(ExportError {
-            lang: Lang::Node,
-            line,
-            message: "UDP sockets (dgram) are not exported to Node yet; try C, Python, Go or Rust"
-                .into(),
-        });
-    }
     let mut out = header(plan, "//", Lang::Node, "Node.js 18+: node this-file.mjs");
     out.push('\n');
     out.push_str(IMPORTS);
@@ -158,7 +167,7 @@ pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
             "  await r.step({}, {}, () => {});",
             step.line,
             c_str(&step.text),
-            call(&step.call)
+            call(plan, i)
         );
         i += 1;
     }

@@ -94,7 +94,12 @@ fn call(c: &Call) -> String {
         } => format!("r.client({}, {}, {count})", c_str(host), port(p)),
         Call::Wait { ms } => format!("r.wait({})", duration(*ms)),
         Call::User { name } => format!("r.user({})", c_str(name)),
-        Call::Datagram { .. } | Call::Join { .. } => String::new(),
+        Call::Datagram {
+            host,
+            port: p,
+            count,
+        } => format!("r.datagram({}, {}, {count})", c_str(host), port(p)),
+        Call::Join { name, group, .. } => format!("r.join({}, {})", c_str(name), c_str(group)),
     }
 }
 
@@ -110,13 +115,6 @@ fn prediction(p: &Prediction) -> String {
 }
 
 pub(crate) fn render(plan: &Plan) -> Result<String, ExportError> {
-    if let Some(line) = plan.datagram_step() {
-        return Err(ExportError {
-            lang: Lang::Rust,
-            line,
-            message: "datagram and join steps are not exported to Rust yet; try Python".into(),
-        });
-    }
     let mut out = header(
         plan,
         "//",

@@ -126,40 +126,117 @@ fn steps_a_language_cannot_express_say_so_at_the_step() {
 }
 
 #[test]
-fn udp_sockets_export_where_the_runtime_has_them_and_fail_clearly_elsewhere() {
-    // The parser on this branch does not take `udp` yet: the steps by hand.
-    use crate::scenario::{EndpointSpec, PortSpec, Proto, Step, StepKind};
-    let mut socket = Step::new(StepKind::Socket {
-        name: "U".into(),
-        proto: Proto::Udp,
-    });
-    socket.line = 2;
-    let bind = Step::new(StepKind::Bind {
-        name: "U".into(),
-        ep: EndpointSpec {
-            addr: "0.0.0.0".parse().unwrap(),
-            port: PortSpec::Num(5353),
-        },
-    });
-    let s = Scenario {
-        steps: vec![socket, bind],
-        ..Scenario::default()
-    };
-    for lang in Lang::ALL {
-        let program = export(&s, lang, &Options::default());
-        match lang {
-            Lang::C => assert!(program.unwrap().contains("SOCK_DGRAM")),
-            Lang::Python => assert!(program.unwrap().contains("socket.SOCK_DGRAM")),
-            Lang::Go => assert!(program.unwrap().contains("syscall.SOCK_DGRAM")),
-            Lang::Rust => assert!(program.unwrap().contains("Type::DGRAM")),
-            _ => {
-                let e = program.unwrap_err();
-                assert_eq!(e.line, 2);
-                assert!(e.to_string().starts_with("line 2: "), "{e}");
-                assert!(e.message.contains("UDP"), "{e}");
-            }
+fn udp_datagrams_and_joins_in_every_language() {
+    let text = "os linux\nsocket A udp\nset A SO_REUSEADDR\nbind A 0.0.0.0:7003\nsocket B udp\nset B SO_REUSEADDR\nbind B 239.1.2.3:7003\njoin A 239.1.2.3\njoin B 239.1.2.3\ndatagram 239.1.2.3:7003 x3\nsocket C udp6\njoin C ff02::1:3\n";
+    let s = crate::parse(text).unwrap();
+    let plan = Plan::new(&s);
+    // The datagram step's prediction: who received how many, the same for every language.
+    let linux = &plan.predictions[0].1;
+    assert_eq!(linux[8].routes.as_deref(), Some("A=3 B=3"));
+    assert!(matches!(plan.steps[10].call, Call::Join { v6: true, .. }));
+    let want: [(Lang, &[&str]); 7] = [
+        (
+            Lang::C,
+            &[
+                "do_datagram(\"239.1.2.3\", 7003, 3)",
+                "do_join(\"A\", \"239.1.2.3\")",
+                "IP_ADD_MEMBERSHIP",
+                "IPV6_JOIN_GROUP",
+                "sendto(",
+                "{\"ok\", \"A=3 B=3\", NULL}",
+            ],
+        ),
+        (
+            Lang::Python,
+            &[
+                "do_datagram(\"239.1.2.3\", 7003, 3)",
+                "do_join(\"C\", \"ff02::1:3\")",
+                "socket.IP_ADD_MEMBERSHIP",
+                "(\"ok\", {\"A\": 3, \"B\": 3}, None)",
+            ],
+        ),
+        // A wildcard receiver made in one go is ListenPacket; the one bound to the group is not (Go would bind the wildcard).
+        (
+            Lang::Go,
+            &[
+                "r.listenConfig(\"A\", \"udp4\", \"0.0.0.0\", 7003, opt{\"SO_REUSEADDR\", 1})",
+                "r.bind(\"B\", \"239.1.2.3\", 7003)",
+                "r.datagram(\"239.1.2.3\", 7003, 3)",
+                "SetsockoptIPMreq",
+                "ptr(\"A=3 B=3\")",
+            ],
+        ),
+        (
+            Lang::Rust,
+            &[
+                "r.datagram(\"239.1.2.3\", 7003, 3)",
+                "r.join(\"A\", \"239.1.2.3\")",
+                "join_multicast_v4",
+                "join_multicast_v6",
+                "send_to(",
+            ],
+        ),
+        (
+            Lang::Node,
+            &[
+                "import dgram from \"node:dgram\";",
+                "r.socket(\"A\", 4, true)",
+                "r.bind(\"A\", \"0.0.0.0\", 7003)",
+                "r.datagram(\"239.1.2.3\", 7003, 3)",
+                "addMembership(",
+            ],
+        ),
+        (
+            Lang::Java,
+            &[
+                "r.datagramSocket(\"A\", StandardProtocolFamily.INET)",
+                "r.datagram(\"239.1.2.3\", 7003, 3, false)",
+                "r.join(\"B\", \"239.1.2.3\")",
+                "DatagramChannel.open(",
+                "MembershipKey",
+            ],
+        ),
+        (
+            Lang::CSharp,
+            &[
+                "r.NewSocket(\"A\", AddressFamily.InterNetwork, true)",
+                "r.Datagram(\"239.1.2.3\", 7003, 3)",
+                "SocketOptionName.AddMembership",
+                "IPv6MulticastOption",
+            ],
+        ),
+    ];
+    for (lang, parts) in want {
+        let program = export(&s, lang, &Options::default()).unwrap();
+        for part in parts {
+            assert!(program.contains(part), "{lang} lacks {part}");
         }
     }
+}
+
+#[test]
+fn ip_multicast_all_where_a_language_has_it_and_said_where_not() {
+    // B is on the wildcard and did not join: with IP_MULTICAST_ALL on (Linux's
+    // default) it still gets the group's datagrams; the JDK turns it off.
+    let text = "os linux\nsocket A udp\nset A SO_REUSEADDR\nbind A 0.0.0.0:7002\njoin A 239.1.2.3\nsocket B udp\nset B SO_REUSEADDR\nbind B 0.0.0.0:7002\ndatagram 239.1.2.3:7002 x2\nset B IP_MULTICAST_ALL off\ndatagram 127.0.0.1:7002\n";
+    let s = crate::parse(text).unwrap();
+    let plan = Plan::new(&s);
+    assert_eq!(
+        plan.linux_differs_with_multicast_all_off,
+        vec![false, false, false, false, false, false, false, true, false, false]
+    );
+    let get = |l: Lang| export(&s, l, &Options::default()).unwrap();
+    assert!(get(Lang::C).contains("do_set(\"B\", \"IP_MULTICAST_ALL\", 0)"));
+    assert!(get(Lang::Go).contains("\"IP_MULTICAST_ALL\": {syscall.IPPROTO_IP, 49}"));
+    assert!(get(Lang::Rust).contains("r.set_other(\"B\", \"IP_MULTICAST_ALL\", false)"));
+    assert!(get(Lang::Rust).contains("set_multicast_all_v4(on)"));
+    let java = get(Lang::Java);
+    assert!(java.contains("r.datagram(\"239.1.2.3\", 7002, 2, true)"));
+    assert!(java.contains("r.datagram(\"127.0.0.1\", 7002, 1, false)"));
+    assert!(java.contains("r.notExpressible(\"IP_MULTICAST_ALL is not among StandardSocketOptions"));
+    assert!(get(Lang::Node).contains("r.notExpressible(\"IP_MULTICAST_ALL has no Node option\")"));
+    assert!(get(Lang::CSharp)
+        .contains("r.NotExpressible(\"SocketOptionName has no IP_MULTICAST_ALL\")"));
 }
 
 #[test]

@@ -2,7 +2,9 @@
  * How this program works (the same on every scenario bindlab exports)
  * ---------------------------------------------------------------------------
  * Each step above is the real BSD-sockets call: socket(), setsockopt(),
- * bind(), listen(), connect(), accept(), close(). Its outcome is recorded as
+ * bind(), listen(), connect(), accept(), close(); a `datagram` step is
+ * sendto() from fresh peers and recv() on every UDP socket, a `join`
+ * IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP. Its outcome is recorded as
  * the error's name (EADDRINUSE, EACCES, ...) and printed beside bindlab's
  * prediction for this OS. Exit status 0 only when every checked step matches.
  *
@@ -32,6 +34,7 @@ struct sock {
     char name[64];
     int fd;
     int listening;
+    int udp; /* SOCK_DGRAM: a `datagram` step counts what it received */
     uid_t owner;
     int stash[MAX_STASH]; /* connections already accepted, kept in order */
     int nstash;
@@ -75,6 +78,7 @@ static const char *error_name(int e) {
     case EINPROGRESS: return "EINPROGRESS";
     case ECONNRESET: return "ECONNRESET";
     case ECONNABORTED: return "ECONNABORTED";
+    case EPROTO: return "EPROTO";
     default: return strerror(e);
     }
 }
@@ -121,6 +125,7 @@ int do_socket(const char *name, int family, int type) {
     snprintf(s->name, sizeof s->name, "%s", name);
     s->fd = fd;
     s->owner = USER_UID;
+    s->udp = type == SOCK_DGRAM;
     return 0;
 }
 
@@ -136,6 +141,9 @@ int do_set(const char *name, const char *option, int value) {
     else if (strcmp(option, "SO_REUSEPORT_LB") == 0) opt = SO_REUSEPORT_LB;
 #endif
     else if (strcmp(option, "IPV6_V6ONLY") == 0) level = IPPROTO_IPV6, opt = IPV6_V6ONLY;
+#ifdef IP_MULTICAST_ALL
+    else if (strcmp(option, "IP_MULTICAST_ALL") == 0) level = IPPROTO_IP, opt = IP_MULTICAST_ALL;
+#endif
     if (opt < 0) return ENOPROTOOPT; /* the option does not exist on this OS */
     return setsockopt(s->fd, level, opt, &value, sizeof value) == 0 ? 0 : errno;
 }
@@ -199,9 +207,10 @@ static int connect_to(int fd, const char *host, int port) {
 
 /* Accepts on every listener of `port` to see which took the new connections;
  * they wait in a stash for later `accept` steps. */
+static void set_taken(const int *counts);
 static void drain(int port, int expect) {
     int got = 0;
-    char taken[MAX_SOCKETS] = {0};
+    int taken[MAX_SOCKETS] = {0};
     for (int round = 0; round < 100 && got < expect; round++) {
         for (int i = 0; i < NSOCKS; i++) {
             struct sock *s = &SOCKS[i];
@@ -217,19 +226,7 @@ static void drain(int port, int expect) {
         }
         if (got < expect) usleep(10000);
     }
-    /* "A=3 B=1", sorted by name */
-    TAKEN[0] = 0;
-    HAVE_TAKEN = 1;
-    int done[MAX_SOCKETS] = {0};
-    for (;;) {
-        int best = -1;
-        for (int i = 0; i < NSOCKS; i++)
-            if (taken[i] && !done[i] && (best < 0 || strcmp(SOCKS[i].name, SOCKS[best].name) < 0)) best = i;
-        if (best < 0) break;
-        done[best] = 1;
-        snprintf(TAKEN + strlen(TAKEN), sizeof TAKEN - strlen(TAKEN), "%s%s=%d", TAKEN[0] ? " " : "",
-                 SOCKS[best].name, taken[best]);
-    }
+    set_taken(taken);
 }
 
 int do_connect(const char *name, const char *host, int port) {
@@ -248,8 +245,9 @@ int do_accept(const char *name, const char *new_name) {
         c = s->stash[0];
         memmove(s->stash, s->stash + 1, sizeof(int) * (size_t)--s->nstash);
     } else {
+        /* Not listening: accept() itself says why (EINVAL; EOPNOTSUPP for UDP). */
         struct pollfd p = {s->fd, POLLIN, 0};
-        if (poll(&p, 1, 0) != 1) return s->listening ? EAGAIN : EINVAL;
+        if (s->listening && poll(&p, 1, 0) != 1) return EAGAIN;
         c = accept(s->fd, NULL, NULL);
         if (c < 0) return errno;
     }
@@ -311,6 +309,100 @@ int do_client(const char *host, int port, int count) {
     return first_error;
 }
 
+/* "A=3 B=1" (sorted by name) from counts per socket. */
+static void set_taken(const int *counts) {
+    TAKEN[0] = 0;
+    HAVE_TAKEN = 1;
+    int done[MAX_SOCKETS] = {0};
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < NSOCKS; i++)
+            if (counts[i] && !done[i] && (best < 0 || strcmp(SOCKS[i].name, SOCKS[best].name) < 0)) best = i;
+        if (best < 0) break;
+        done[best] = 1;
+        snprintf(TAKEN + strlen(TAKEN), sizeof TAKEN - strlen(TAKEN), "%s%s=%d", TAKEN[0] ? " " : "",
+                 SOCKS[best].name, counts[best]);
+    }
+}
+
+/* Where bindlab's k-th peer sends from (as its predictions name them): the
+ * host itself for a loopback destination, else 203.0.113.x / 2001:db8::x. */
+static int peer_address(int k, const char *host, char *src, size_t size) {
+    int v6 = strchr(host, ':') != NULL;
+    if (strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0) {
+        snprintf(src, size, "%s", v6 ? "::1" : "127.0.0.1");
+        return 40000 + k % 25000;
+    }
+    if (v6) snprintf(src, size, "2001:db8::%x", k % 250 + 1);
+    else snprintf(src, size, "203.0.113.%d", k % 250 + 1);
+    return 40000 + k / 250;
+}
+
+/* `count` peers each send one UDP datagram to host:port (sendto()); then
+ * every UDP socket of the scenario reads what it got (recv() until EAGAIN):
+ * who received how many. The rest were dropped. */
+int do_datagram(const char *host, int port, int count) {
+    if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.')) host += 7; /* an IPv4 peer */
+    int v6 = strchr(host, ':') != NULL;
+    struct sockaddr_storage to;
+    socklen_t to_len = address(host, port, &to);
+    for (int i = 0; i < count; i++) {
+        int k = NEXT_CLIENT++;
+        int c = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
+        if (c < 0) return errno;
+#ifdef __linux__
+        if (NETNS) {
+            int one = 1;
+            char src[64];
+            if (v6) setsockopt(c, IPPROTO_IPV6, 78 /* IPV6_FREEBIND */, &one, sizeof one);
+            else setsockopt(c, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+            int sport = peer_address(k, host, src, sizeof src);
+            struct sockaddr_storage ss;
+            socklen_t len = address(src, sport, &ss);
+            bind(c, (struct sockaddr *)&ss, len);
+        }
+#endif
+        int e = sendto(c, "bindlab", 7, 0, (struct sockaddr *)&to, to_len) < 0 ? errno : 0;
+        close(c);
+        if (e) return e;
+    }
+    usleep(50000);
+    int got[MAX_SOCKETS] = {0};
+    char buf[2048];
+    for (int i = 0; i < NSOCKS; i++) {
+        if (SOCKS[i].fd < 0 || !SOCKS[i].udp) continue;
+        for (;;) {
+            ssize_t n = recv(SOCKS[i].fd, buf, sizeof buf, MSG_DONTWAIT);
+            if (n >= 0) got[i]++;
+            else if (errno != EINTR && errno != ECONNREFUSED) break; /* EAGAIN: no more */
+        }
+    }
+    set_taken(got);
+    return 0;
+}
+
+/* IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP for a v6 group) on the loopback interface. */
+int do_join(const char *name, const char *group) {
+    struct sock *s = find(name);
+    if (!s) return EBADF;
+    if (strchr(group, ':')) {
+        struct ipv6_mreq m;
+        memset(&m, 0, sizeof m);
+        inet_pton(AF_INET6, group, &m.ipv6mr_multiaddr);
+#ifdef __linux__
+        m.ipv6mr_interface = if_nametoindex("lo");
+#else
+        m.ipv6mr_interface = if_nametoindex("lo0");
+#endif
+        return setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m) == 0 ? 0 : errno;
+    }
+    struct ip_mreq m;
+    memset(&m, 0, sizeof m);
+    inet_pton(AF_INET, group, &m.imr_multiaddr);
+    inet_pton(AF_INET, "127.0.0.1", &m.imr_interface);
+    return setsockopt(s->fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) == 0 ? 0 : errno;
+}
+
 int do_wait(double seconds) {
     if (seconds > 5 && !YES) {
         char answer[16] = "";
@@ -336,6 +428,8 @@ static void setup_addresses(void) {
 #ifdef __linux__
     if (!NETNS) return;
     sh("ip link set lo up");
+    sh("ip link set lo multicast on");
+    sh("ip route add 224.0.0.0/4 dev lo");
     sh("ip route add local 203.0.113.0/24 dev lo");
     sh("ip -6 route add local 2001:db8::/64 dev lo");
     for (int i = 0; IFACES[i]; i++) {

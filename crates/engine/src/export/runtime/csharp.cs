@@ -23,6 +23,7 @@
     {
         public Socket Socket;
         public bool Listening;
+        public bool Udp; // a `datagram` step counts what it received
         public readonly Queue<Socket> Stash = new Queue<Socket>(); // connections already accepted, in order
     }
 
@@ -51,13 +52,75 @@
 
         public Outcome NotExpressible(string why) { throw new NotExpressible(why); }
 
-        public Outcome NewSocket(string name, AddressFamily family)
+        public Outcome NewSocket(string name, AddressFamily family, bool udp = false)
         {
-            var s = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
+            var s = udp ? new Socket(family, SocketType.Dgram, ProtocolType.Udp) : new Socket(family, SocketType.Stream, ProtocolType.Tcp);
             // Mono turns SO_REUSEADDR on for every socket it makes; the scenario's start with the OS's default, off.
             s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
-            socks[name] = new Sock { Socket = s };
+            socks[name] = new Sock { Socket = s, Udp = udp };
             return null;
+        }
+
+        // IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP for a v6 group) on the loopback interface.
+        public Outcome Join(string name, string group)
+        {
+            var s = Get(name);
+            if (!s.Udp) return NotExpressible("SetSocketOption(AddMembership) is for UDP sockets only");
+            var g = IPAddress.Parse(group);
+            if (g.AddressFamily == AddressFamily.InterNetworkV6)
+                s.Socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(g, LoopbackIndex()));
+            else
+                s.Socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(g, IPAddress.Loopback));
+            return null;
+        }
+
+        static long LoopbackIndex()
+        {
+            foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+                if (nic.NetworkInterfaceType == System.Net.NetworkInformation.NetworkInterfaceType.Loopback && nic.Supports(System.Net.NetworkInformation.NetworkInterfaceComponent.IPv6))
+                    return nic.GetIPProperties().GetIPv6Properties().Index;
+            return 1;
+        }
+
+        // count peers each send one UDP datagram to host:port (SendTo); then every UDP socket reads what it got.
+        public Outcome Datagram(string host, int port, int count)
+        {
+            var dst = IPAddress.Parse(host);
+            if (dst.IsIPv4MappedToIPv6) dst = dst.MapToIPv4(); // an IPv4 peer
+            bool v6 = dst.AddressFamily == AddressFamily.InterNetworkV6;
+            for (int i = 0; i < count; i++)
+            {
+                int k = nextClient++;
+                using (var c = new Socket(dst.AddressFamily, SocketType.Dgram, ProtocolType.Udp))
+                {
+                    if (Netns)
+                    {
+                        // Where bindlab's k-th peer sends from, as its predictions name them.
+                        if (IPAddress.IsLoopback(dst)) c.Bind(new IPEndPoint(v6 ? IPAddress.IPv6Loopback : IPAddress.Loopback, 40000 + k % 25000));
+                        else if (!v6) c.Bind(new IPEndPoint(IPAddress.Parse("203.0.113." + (k % 250 + 1)), 40000 + k / 250));
+                        else c.Bind(new IPEndPoint(IPAddress.Parse("2001:db8::" + (k % 250 + 1).ToString("x")), 40000 + k / 250));
+                    }
+                    c.SendTo(System.Text.Encoding.ASCII.GetBytes("bindlab"), new IPEndPoint(dst, port));
+                }
+            }
+            Thread.Sleep(50);
+            var got = new SortedDictionary<string, int>();
+            var buf = new byte[2048];
+            foreach (var e in socks)
+            {
+                if (!e.Value.Udp) continue;
+                var sock = e.Value.Socket;
+                while (sock.Poll(0, SelectMode.SelectRead))
+                {
+                    try { sock.Receive(buf); }
+                    catch (SocketException x) when (x.SocketErrorCode == SocketError.ConnectionRefused || x.SocketErrorCode == SocketError.ConnectionReset) { continue; }
+                    catch (SocketException) { break; }
+                    int n;
+                    got.TryGetValue(e.Key, out n);
+                    got[e.Key] = n + 1;
+                }
+            }
+            return new Outcome { Routes = got };
         }
 
         public Outcome Set(string name, SocketOptionLevel level, SocketOptionName option, bool on)
@@ -285,6 +348,9 @@
         if (r.Netns)
         {
             Ip("link set lo up");
+            Ip("link set lo multicast on");
+            Ip("route add 224.0.0.0/4 dev lo");
+            Ip("-6 route add local 2001:db8::/64 dev lo");
             Ip("route add local 203.0.113.0/24 dev lo");
             foreach (var a in IFACES)
                 Ip(a.Contains(":") ? "-6 addr add " + a + "/128 dev lo nodad" : "addr add " + a + "/32 dev lo");

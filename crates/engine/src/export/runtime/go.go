@@ -26,7 +26,9 @@ type outcome struct {
 
 type sock struct {
 	fd        int
-	ln        net.Listener // set when net.ListenConfig made the socket
+	ln        net.Listener   // set when net.ListenConfig made the socket
+	pc        net.PacketConn // set when ListenConfig.ListenPacket made it (UDP)
+	udp       bool           // a `datagram` step counts what it received
 	listening bool
 	owner     int
 	stash     []int // connections already accepted, in order
@@ -57,7 +59,7 @@ var errnoNames = map[syscall.Errno]string{
 	syscall.ENOPROTOOPT: "ENOPROTOOPT", syscall.EAFNOSUPPORT: "EAFNOSUPPORT", syscall.ENETUNREACH: "ENETUNREACH",
 	syscall.EHOSTUNREACH: "EHOSTUNREACH", syscall.EOPNOTSUPP: "EOPNOTSUPP", syscall.ETIMEDOUT: "ETIMEDOUT",
 	syscall.EBADF: "EBADF", syscall.EALREADY: "EALREADY", syscall.EINPROGRESS: "EINPROGRESS",
-	syscall.ECONNRESET: "ECONNRESET", syscall.ECONNABORTED: "ECONNABORTED",
+	syscall.ECONNRESET: "ECONNRESET", syscall.ECONNABORTED: "ECONNABORTED", syscall.EPROTO: "EPROTO",
 }
 
 func errorName(err error) string {
@@ -138,7 +140,7 @@ func (r *run) socket(name string, family, typ int) outcome {
 		return err
 	})
 	if err == nil {
-		r.socks[name] = &sock{fd: fd, owner: r.user}
+		r.socks[name] = &sock{fd: fd, owner: r.user, udp: typ == syscall.SOCK_DGRAM}
 	}
 	return outcome{err: err}
 }
@@ -147,6 +149,8 @@ var options = map[string][2]int{
 	"SO_REUSEADDR": {syscall.SOL_SOCKET, syscall.SO_REUSEADDR},
 	"SO_REUSEPORT": {syscall.SOL_SOCKET, 0xf}, // SO_REUSEPORT on Linux
 	"IPV6_V6ONLY":  {syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY},
+	// IP_MULTICAST_ALL (Linux): 0 keeps a wildcard socket to its own groups.
+	"IP_MULTICAST_ALL": {syscall.IPPROTO_IP, 49},
 }
 
 func setOption(fd int, option string, value int) error {
@@ -204,10 +208,16 @@ func (r *run) listen(name string) outcome {
 }
 
 // listenConfig makes a listener the Go way: socket, the options (in
-// Control, before bind), bind and listen in one call. It returns one outcome
-// per step: the socket, each option, bind, listen.
+// Control, before bind), bind and listen in one call (ListenPacket for
+// "udp4"/"udp6": socket, options, bind). It returns one outcome per step:
+// the socket, each option, bind, listen (no listen for UDP).
 func (r *run) listenConfig(name, network, host string, port int, opts ...opt) []outcome {
-	out := make([]outcome, len(opts)+3)
+	udp := strings.HasPrefix(network, "udp")
+	steps := len(opts) + 3
+	if udp {
+		steps--
+	}
+	out := make([]outcome, steps)
 	v6 := strings.HasSuffix(network, "6")
 	lc := net.ListenConfig{
 		Control: func(network, address string, c syscall.RawConn) error {
@@ -225,8 +235,14 @@ func (r *run) listenConfig(name, network, host string, port int, opts ...opt) []
 		},
 	}
 	var ln net.Listener
+	var pc net.PacketConn
+	address := net.JoinHostPort(host, strconv.Itoa(port))
 	err := r.asUser(r.user, func() (err error) {
-		ln, err = lc.Listen(context.Background(), network, net.JoinHostPort(host, strconv.Itoa(port)))
+		if udp {
+			pc, err = lc.ListenPacket(context.Background(), network, address)
+		} else {
+			ln, err = lc.Listen(context.Background(), network, address)
+		}
 		return err
 	})
 	var se *os.SyscallError
@@ -242,9 +258,13 @@ func (r *run) listenConfig(name, network, host string, port int, opts ...opt) []
 	} else if err != nil {
 		out[len(opts)+1].err = err
 	}
-	s := &sock{fd: -1, owner: r.user}
+	s := &sock{fd: -1, owner: r.user, udp: udp}
 	r.socks[name] = s // a socket Go closed after a failure: close finds it
-	if err == nil {
+	if err == nil && udp {
+		s.pc = pc
+		raw, _ := pc.(*net.UDPConn).SyscallConn()
+		raw.Control(func(fd uintptr) { s.fd = int(fd) })
+	} else if err == nil {
 		s.ln = ln
 		s.listening = true
 		raw, _ := ln.(*net.TCPListener).SyscallConn()
@@ -344,6 +364,9 @@ func (r *run) close(name string) outcome {
 	if s.ln != nil {
 		return outcome{err: s.ln.Close()}
 	}
+	if s.pc != nil {
+		return outcome{err: s.pc.Close()}
+	}
 	if s.fd < 0 {
 		return outcome{} // Go closed it when Listen failed
 	}
@@ -391,6 +414,96 @@ func (r *run) client(host string, port, count int) outcome {
 		return outcome{err: firstError}
 	}
 	return outcome{routes: taken}
+}
+
+// peerAddress is where bindlab's k-th peer sends from (as its predictions
+// name them): the host itself for a loopback destination, else
+// 203.0.113.x / 2001:db8::x.
+func peerAddress(k int, host string) *net.UDPAddr {
+	ip := net.ParseIP(host)
+	v6 := ip.To4() == nil
+	if ip.IsLoopback() {
+		if v6 {
+			return &net.UDPAddr{IP: net.IPv6loopback, Port: 40000 + k%25000}
+		}
+		return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000 + k%25000}
+	}
+	if v6 {
+		return &net.UDPAddr{IP: net.ParseIP(fmt.Sprintf("2001:db8::%x", k%250+1)), Port: 40000 + k/250}
+	}
+	return &net.UDPAddr{IP: net.ParseIP(fmt.Sprintf("203.0.113.%d", k%250+1)), Port: 40000 + k/250}
+}
+
+// datagram: count peers each send one UDP datagram to host:port
+// (net.Dialer, Write); then every UDP socket of the scenario reads what it
+// got (recvfrom with MSG_DONTWAIT until EAGAIN): who received how many. The
+// rest were dropped.
+func (r *run) datagram(host string, port, count int) outcome {
+	host = strings.TrimPrefix(host, "::ffff:") // an IPv4 peer for a v4-mapped address
+	network := "udp4"
+	if strings.Contains(host, ":") {
+		network = "udp6"
+	}
+	for i := 0; i < count; i++ {
+		k := r.nextClient
+		r.nextClient++
+		d := net.Dialer{}
+		if r.netns {
+			level, freebind := syscall.IPPROTO_IP, 15 // IP_FREEBIND
+			if network == "udp6" {
+				level, freebind = syscall.IPPROTO_IPV6, 78 // IPV6_FREEBIND
+			}
+			d.LocalAddr = peerAddress(k, host)
+			d.Control = func(network, address string, c syscall.RawConn) error {
+				return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), level, freebind, 1) })
+			}
+		}
+		c, err := d.Dial(network, net.JoinHostPort(host, strconv.Itoa(port)))
+		if err == nil {
+			_, err = c.Write([]byte("bindlab"))
+			c.Close()
+		}
+		if err != nil {
+			return outcome{err: err}
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	got := map[string]int{}
+	buf := make([]byte, 2048)
+	for name, s := range r.socks {
+		if !s.udp || s.fd < 0 {
+			continue
+		}
+		for {
+			_, _, err := syscall.Recvfrom(s.fd, buf, syscall.MSG_DONTWAIT)
+			if err == nil {
+				got[name]++
+			} else if err != syscall.EINTR && err != syscall.ECONNREFUSED {
+				break // EAGAIN: no more
+			}
+		}
+	}
+	return outcome{routes: got}
+}
+
+// join: IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP for a v6 group) on loopback.
+func (r *run) join(name, group string) outcome {
+	s, err := r.get(name)
+	if err != nil {
+		return outcome{err: err}
+	}
+	ip := net.ParseIP(group)
+	if ip4 := ip.To4(); ip4 != nil {
+		m := &syscall.IPMreq{Interface: [4]byte{127, 0, 0, 1}}
+		copy(m.Multiaddr[:], ip4)
+		return outcome{err: syscall.SetsockoptIPMreq(s.fd, syscall.IPPROTO_IP, syscall.IP_ADD_MEMBERSHIP, m)}
+	}
+	m := &syscall.IPv6Mreq{}
+	copy(m.Multiaddr[:], ip.To16())
+	if lo, err := net.InterfaceByName("lo"); err == nil {
+		m.Interface = uint32(lo.Index)
+	}
+	return outcome{err: syscall.SetsockoptIPv6Mreq(s.fd, syscall.IPPROTO_IPV6, syscall.IPV6_JOIN_GROUP, m)}
 }
 
 func (r *run) wait(d time.Duration) outcome {
@@ -557,6 +670,8 @@ func setupAddresses(netns bool) {
 	}
 	ip := func(args ...string) { exec.Command("ip", args...).Run() }
 	ip("link", "set", "lo", "up")
+	ip("link", "set", "lo", "multicast", "on")
+	ip("route", "add", "224.0.0.0/4", "dev", "lo")
 	ip("route", "add", "local", "203.0.113.0/24", "dev", "lo")
 	ip("-6", "route", "add", "local", "2001:db8::/64", "dev", "lo")
 	for _, a := range ifaces {

@@ -1,8 +1,10 @@
     // -----------------------------------------------------------------------
     // How this program works (the same on every scenario bindlab exports)
     // -----------------------------------------------------------------------
-    // A socket the scenario listens on is a ServerSocketChannel, any other a
-    // SocketChannel; options go through setOption(StandardSocketOptions...).
+    // A socket the scenario listens on is a ServerSocketChannel, a UDP one a
+    // DatagramChannel (a MulticastChannel: join), any other a SocketChannel;
+    // options go through setOption(StandardSocketOptions...). A `datagram`
+    // step is peers' DatagramChannel.send and receive on every UDP socket.
     // Java turns SO_REUSEADDR on for every ServerSocketChannel by itself; the
     // socket step sets it back to the scenario's (the OS's) default. Where
     // Java's API cannot take a step (a server socket bound without listening,
@@ -51,6 +53,7 @@
     static final class Run {
         final Map<String, Sock> socks = new HashMap<>();
         final List<SocketChannel> clients = new ArrayList<>();
+        final List<MembershipKey> memberships = new ArrayList<>();
         int nextClient;
         boolean yes, netns;
         Prediction[] predicted;
@@ -82,6 +85,76 @@
         Outcome socket(String name, ProtocolFamily family) throws IOException {
             socks.put(name, new Sock(SocketChannel.open(family)));
             return Outcome.OK;
+        }
+
+        Outcome datagramSocket(String name, ProtocolFamily family) throws IOException {
+            socks.put(name, new Sock(DatagramChannel.open(family)));
+            return Outcome.OK;
+        }
+
+        /** MulticastChannel.join on the loopback interface (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP). */
+        Outcome join(String name, String group) throws IOException {
+            Sock s = sock(name);
+            if (!(s.channel instanceof MulticastChannel ch)) {
+                return notExpressible("only a DatagramChannel (a MulticastChannel) can join a group");
+            }
+            InetAddress g = InetAddress.getByName(group);
+            for (MembershipKey k : memberships) {
+                if (k.channel() == ch && k.group().equals(g)) {
+                    return new Outcome("EADDRINUSE", null, null); // Java returns the key it has; the kernel refuses a second join
+                }
+            }
+            memberships.add(ch.join(g, NetworkInterface.getByName("lo")));
+            return Outcome.OK;
+        }
+
+        /**
+         * count peers each send one UDP datagram to host:port; then every UDP socket reads what it got.
+         * jdkDiffers: on Linux, the JDK's IP_MULTICAST_ALL off (on every DatagramChannel) changes who gets these.
+         */
+        Outcome datagram(String host, int port, int count, boolean jdkDiffers) throws Exception {
+            if (jdkDiffers && System.getProperty("os.name").equals("Linux")) {
+                return notExpressible("the JDK turns IP_MULTICAST_ALL off on every DatagramChannel on Linux, and these datagrams go where it is on");
+            }
+            InetAddress dst = InetAddress.getByName(host); // Java reads ::ffff:a.b.c.d as a.b.c.d: an IPv4 peer
+            for (int i = 0; i < count; i++) {
+                int k = nextClient++;
+                try (DatagramChannel c = DatagramChannel.open(dst instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+                    if (netns) {
+                        // Where bindlab's k-th peer sends from, as its predictions name them.
+                        if (dst.isLoopbackAddress()) {
+                            c.bind(new InetSocketAddress(dst instanceof Inet6Address ? "::1" : "127.0.0.1", 40000 + k % 25000));
+                        } else if (dst instanceof Inet4Address) {
+                            c.bind(new InetSocketAddress(InetAddress.getByName("203.0.113." + (k % 250 + 1)), 40000 + k / 250));
+                        } else {
+                            c.bind(new InetSocketAddress(InetAddress.getByName("2001:db8::" + Integer.toHexString(k % 250 + 1)), 40000 + k / 250));
+                        }
+                    }
+                    c.send(ByteBuffer.wrap("bindlab".getBytes(StandardCharsets.US_ASCII)), new InetSocketAddress(dst, port));
+                }
+            }
+            Thread.sleep(50);
+            Map<String, Integer> got = new TreeMap<>();
+            ByteBuffer buf = ByteBuffer.allocate(2048);
+            for (Map.Entry<String, Sock> e : socks.entrySet()) {
+                if (!(e.getValue().channel instanceof DatagramChannel ch) || !ch.isOpen()) {
+                    continue;
+                }
+                ch.configureBlocking(false);
+                while (true) {
+                    buf.clear();
+                    try {
+                        if (ch.receive(buf) == null) {
+                            break;
+                        }
+                        got.merge(e.getKey(), 1, Integer::sum);
+                    } catch (PortUnreachableException unreachable) {
+                        // an earlier datagram's ICMP error on a connected socket
+                    }
+                }
+                ch.configureBlocking(true);
+            }
+            return new Outcome(null, got, null);
         }
 
         Outcome option(String name, SocketOption<Boolean> option, boolean on) throws IOException {
@@ -139,7 +212,7 @@
         Outcome listen(String name) throws IOException {
             Sock s = sock(name);
             if (!(s.channel instanceof ServerSocketChannel ch)) {
-                return notExpressible("a SocketChannel cannot listen");
+                return notExpressible("a " + kind(s.channel) + " has no listen()");
             }
             if (s.listening) {
                 return notExpressible("a ServerSocketChannel cannot listen again");
@@ -180,6 +253,13 @@
 
         Outcome connect(String name, String host, int port) throws Exception {
             Sock s = sock(name);
+            if (s.channel instanceof DatagramChannel d) {
+                if (d.isConnected()) {
+                    return notExpressible("a connected DatagramChannel cannot connect again (disconnect first would give up an autobound port)");
+                }
+                d.connect(new InetSocketAddress(InetAddress.getByName(host), port));
+                return Outcome.OK;
+            }
             if (!(s.channel instanceof SocketChannel ch)) {
                 return notExpressible("a ServerSocketChannel cannot connect");
             }
@@ -196,7 +276,7 @@
         Outcome accept(String name, String newName) throws IOException {
             Sock s = sock(name);
             if (!(s.channel instanceof ServerSocketChannel ch)) {
-                return notExpressible("a SocketChannel cannot accept");
+                return notExpressible("a " + kind(s.channel) + " cannot accept");
             }
             SocketChannel c = s.stash.poll();
             if (c == null) {
@@ -338,6 +418,10 @@
         }
     }
 
+    static String kind(NetworkChannel c) {
+        return c instanceof DatagramChannel ? "DatagramChannel" : c instanceof SocketChannel ? "SocketChannel" : "ServerSocketChannel";
+    }
+
     /** The error's name, from the exception Java made of it. */
     static Outcome failure(Exception e) {
         if (e instanceof AlreadyBoundException) {
@@ -437,6 +521,8 @@
             return;
         }
         ip("link", "set", "lo", "up");
+        ip("link", "set", "lo", "multicast", "on");
+        ip("route", "add", "224.0.0.0/4", "dev", "lo");
         ip("route", "add", "local", "203.0.113.0/24", "dev", "lo");
         ip("-6", "route", "add", "local", "2001:db8::/64", "dev", "lo");
         for (String a : IFACES) {

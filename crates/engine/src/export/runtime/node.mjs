@@ -12,6 +12,13 @@
 // outcome is the error's code (EADDRINUSE, ...) beside bindlab's prediction
 // for this OS. Exit status 0 only when every checked step matches.
 //
+// UDP sockets are dgram sockets: created with their options
+// (dgram.createSocket({ type, reuseAddr, ipv6Only })) and bound in the bind
+// step; a `datagram` step sends from fresh dgram peers and counts the
+// 'message' events of every UDP socket; `join` is addMembership on
+// loopback. Node has no IP_MULTICAST_ALL and (Node 20) no reusePort; libuv
+// binds an unbound socket to join: those steps are not expressible.
+//
 // Linux: the program re-runs itself in a private network namespace
 // (`unshare -n`, or `unshare -rn` when not root) where the scenario's
 // addresses exist on loopback. Options: --yes, --no-netns.
@@ -49,13 +56,85 @@ class Run {
     throw notExpressibleError(why);
   }
 
-  socket(name, family) {
-    // Node creates the socket in listen() or connect(), with the options recorded here.
-    this.socks.set(name, { family, reuseAddr: false, v6only: false, server: null, conn: null, stash: [] });
+  socket(name, family, udp = false) {
+    // Node creates the socket in listen(), connect() or (UDP) bind(), with the options recorded here.
+    this.socks.set(name, { family, udp, reuseAddr: false, v6only: false, server: null, conn: null, dgram: null, got: 0, stash: [] });
   }
 
   reuseAddr(name, on) {
-    this.sock(name).reuseAddr = on;
+    const s = this.sock(name);
+    if (s.dgram) throw notExpressibleError("dgram takes reuseAddr when it makes the socket, not after bind");
+    s.reuseAddr = on;
+  }
+
+  /** A dgram socket made with the recorded options; it counts what it receives. */
+  makeDgram(s) {
+    const d = dgram.createSocket({ type: s.family === 6 ? "udp6" : "udp4", reuseAddr: s.reuseAddr, ipv6Only: s.v6only });
+    d.on("message", () => s.got++);
+    d.on("error", () => {});
+    s.dgram = d;
+    return d;
+  }
+
+  /** dgram socket.bind(): the socket is made here, with its options. */
+  async bind(name, host, port) {
+    const s = this.sock(name);
+    if (s.dgram) throw notExpressibleError("a dgram socket binds once (libuv may have bound it already)");
+    const d = this.makeDgram(s);
+    try {
+      await new Promise((resolve, reject) => {
+        d.once("error", reject);
+        d.bind({ address: host, port, exclusive: true }, resolve);
+      });
+    } catch (e) {
+      s.dgram = null; // Node closed it; the scenario's socket is still unbound
+      d.close?.call(d, () => {});
+      throw e;
+    }
+  }
+
+  /** addMembership on the loopback interface (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP). */
+  join(name, group) {
+    const s = this.sock(name);
+    if (!s.udp) throw notExpressibleError("only a dgram socket can join a group");
+    if (!s.dgram) throw notExpressibleError("libuv binds an unbound socket to the wildcard before it joins");
+    s.dgram.addMembership(group, group.includes(":") ? "::%lo" : "127.0.0.1");
+  }
+
+  /** `count` peers each send one datagram to host:port; who received how many ('message' events). */
+  async datagram(host, port, count) {
+    if (host.startsWith("::ffff:") && host.includes(".")) host = host.slice(7); // an IPv4 peer
+    const v6 = host.includes(":");
+    for (const s of this.socks.values()) s.got = 0;
+    for (let i = 0; i < count; i++) {
+      const k = this.nextClient++;
+      const peer = dgram.createSocket(v6 ? "udp6" : "udp4");
+      try {
+        if (this.netns) {
+          // Where bindlab's k-th peer sends from, as its predictions name them.
+          const loopback = host.startsWith("127.") || host === "::1";
+          const address = loopback ? (v6 ? "::1" : "127.0.0.1") : v6 ? `2001:db8::${((k % 250) + 1).toString(16)}` : `203.0.113.${(k % 250) + 1}`;
+          const port = loopback ? 40000 + (k % 25000) : 40000 + Math.floor(k / 250);
+          await new Promise((resolve, reject) => {
+            peer.once("error", reject);
+            peer.bind({ address, port }, resolve);
+          });
+        }
+        await new Promise((resolve, reject) => peer.send("bindlab", port, host, (e) => (e ? reject(e) : resolve())));
+      } finally {
+        peer.close();
+      }
+    }
+    // 'message' events arrive on the event loop: wait until the count settles (up to 1 s).
+    const total = () => [...this.socks.values()].reduce((n, s) => n + s.got, 0);
+    let last = -1;
+    for (let waited = 0; waited < 1000 && total() !== last; waited += 50) {
+      last = total();
+      await sleep(50);
+    }
+    const got = {};
+    for (const [name, s] of this.socks) if (s.got > 0) got[name] = s.got;
+    return got;
   }
 
   v6only(name, on) {
@@ -66,13 +145,21 @@ class Run {
 
   portOf(name) {
     const s = this.socks.get(name);
-    const a = s?.server?.address() ?? (s?.conn ? { port: s.conn.localPort } : null);
+    let a = s?.server?.address() ?? (s?.conn ? { port: s.conn.localPort } : null);
+    if (s?.dgram) {
+      try {
+        a = s.dgram.address();
+      } catch {
+        a = null; // not bound
+      }
+    }
     return a?.port ?? 0;
   }
 
   /** server.listen(): socket, bind and listen in one call. */
   async listen(name, host, port) {
     const s = this.sock(name);
+    if (s.udp) throw notExpressibleError("a dgram socket has no listen()");
     if (s.server) throw notExpressibleError("a net.Server cannot listen again");
     if (!s.reuseAddr) throw notExpressibleError("libuv turns SO_REUSEADDR on for every socket it binds; this one has it off");
     const server = net.createServer({ pauseOnConnect: true });
@@ -114,6 +201,17 @@ class Run {
   /** net.connect(): socket, bind (localAddress) and connect in one call, bounded to 3 s. */
   async connect(name, host, port, localAddress, localPort) {
     const s = this.sock(name);
+    if (s.udp) {
+      if (localAddress !== undefined) await this.bind(name, localAddress, localPort);
+      if (s.connected) throw notExpressibleError("a connected dgram socket must disconnect() first, which gives up an autobound port");
+      const d = s.dgram ?? this.makeDgram(s);
+      await new Promise((resolve, reject) => {
+        d.once("error", reject);
+        d.connect(port, host, (e) => (e ? reject(e) : resolve()));
+      });
+      s.connected = true;
+      return;
+    }
     if (s.conn) throw Object.assign(new Error("already connected"), { code: "EISCONN" });
     if (s.server) throw notExpressibleError("a net.Server cannot connect");
     if (localAddress !== undefined && !s.reuseAddr) {
@@ -126,6 +224,7 @@ class Run {
 
   async accept(name, newName) {
     const s = this.sock(name);
+    if (s.udp) throw notExpressibleError("a dgram socket has no accept()");
     if (!s.server) return { error: "EINVAL" };
     await sleep(10); // let pending connections arrive as events
     const c = s.stash.shift();
@@ -139,6 +238,7 @@ class Run {
     for (const c of s.stash) c.resetAndDestroy(); // what the kernel does to queued connections: a reset
     // server.close() stops listening now (its callback would wait for every accepted connection to end).
     if (s.server) s.server.close();
+    if (s.dgram) s.dgram.close();
     await new Promise((resolve) => setImmediate(resolve));
     if (s.conn) s.conn.destroy();
   }
@@ -289,6 +389,8 @@ function setupAddresses(netns) {
   }
   const ip = (...args) => spawnSync("ip", args, { stdio: "ignore" });
   ip("link", "set", "lo", "up");
+  ip("link", "set", "lo", "multicast", "on");
+  ip("route", "add", "224.0.0.0/4", "dev", "lo");
   ip("route", "add", "local", "203.0.113.0/24", "dev", "lo");
   ip("-6", "route", "add", "local", "2001:db8::/64", "dev", "lo");
   for (const a of IFACES) {

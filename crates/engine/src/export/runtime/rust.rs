@@ -3,7 +3,8 @@
 // ---------------------------------------------------------------------------
 // Each step above is the real call through socket2 (the crate std's own
 // networking is built on): Socket::new, set_reuse_address, bind, listen,
-// connect, accept, and drop for close. Its outcome is recorded as the
+// connect, accept, and drop for close; a `datagram` step is send_to from
+// fresh peers and recv on every UDP socket, a `join` join_multicast_v4/v6. Its outcome is recorded as the
 // error's name (EADDRINUSE, EACCES, ...) and printed beside bindlab's
 // prediction for this OS. Exit status 0 only when every checked step matches.
 //
@@ -35,6 +36,8 @@ fn errno(code: i32) -> Failure {
 struct Sock {
     socket: Socket,
     listening: bool,
+    /// SOCK_DGRAM: a `datagram` step counts what it received.
+    udp: bool,
     owner: u32,
     /// Connections already accepted (to see which listener took them), in order.
     stash: VecDeque<Socket>,
@@ -86,6 +89,7 @@ fn error_name(e: &io::Error) -> String {
         (libc::EINPROGRESS, "EINPROGRESS"),
         (libc::ECONNRESET, "ECONNRESET"),
         (libc::ECONNABORTED, "ECONNABORTED"),
+        (libc::EPROTO, "EPROTO"),
     ];
     names
         .iter()
@@ -105,8 +109,11 @@ fn connect(s: &Socket, host: &str, port: u16) -> io::Result<()> {
 }
 
 fn addr(host: &str, port: u16) -> SockAddr {
-    let ip: IpAddr = host.parse().expect("bindlab writes valid addresses");
-    SockAddr::from(SocketAddr::new(ip, port))
+    SockAddr::from(SocketAddr::new(ip_of(host), port))
+}
+
+fn ip_of(host: &str) -> IpAddr {
+    host.parse().expect("bindlab writes valid addresses")
 }
 
 impl Run {
@@ -159,6 +166,7 @@ impl Run {
         let sock = Sock {
             socket,
             listening: false,
+            udp: ty == Type::DGRAM,
             owner: self.user,
             stash: VecDeque::new(),
         };
@@ -257,6 +265,7 @@ impl Run {
         let sock = Sock {
             socket: conn,
             listening: false,
+            udp: false,
             owner,
             stash: VecDeque::new(),
         };
@@ -315,6 +324,73 @@ impl Run {
             Some(e) => Err(e.into()),
             None => Ok(Some(taken)),
         }
+    }
+
+    /// `count` peers each send one UDP datagram to host:port (send_to);
+    /// then every UDP socket of the scenario reads what it got (recv until
+    /// WouldBlock): who received how many. The rest were dropped.
+    fn datagram(&mut self, host: &str, port: u16, count: u32) -> Step {
+        // An IPv4 peer for a v4-mapped address.
+        let host = host.strip_prefix("::ffff:").filter(|h| h.contains('.')).unwrap_or(host);
+        let ip = ip_of(host);
+        let domain = if ip.is_ipv6() { Domain::IPV6 } else { Domain::IPV4 };
+        for _ in 0..count {
+            let k = self.next_client;
+            self.next_client += 1;
+            let c = Socket::new(domain, Type::DGRAM, None)?;
+            #[cfg(target_os = "linux")]
+            if self.netns {
+                // Where bindlab's k-th peer sends from, as its predictions name them.
+                let src = match ip {
+                    IpAddr::V4(a) if a.is_loopback() => SocketAddr::new(ip_of("127.0.0.1"), 40000 + (k % 25000) as u16),
+                    IpAddr::V6(a) if a.is_loopback() => SocketAddr::new(ip_of("::1"), 40000 + (k % 25000) as u16),
+                    IpAddr::V4(_) => {
+                        let _ = c.set_freebind(true);
+                        SocketAddr::new(ip_of(&format!("203.0.113.{}", k % 250 + 1)), 40000 + (k / 250) as u16)
+                    }
+                    IpAddr::V6(_) => {
+                        let _ = c.set_freebind_ipv6(true);
+                        SocketAddr::new(ip_of(&format!("2001:db8::{:x}", k % 250 + 1)), 40000 + (k / 250) as u16)
+                    }
+                };
+                let _ = c.bind(&src.into());
+            }
+            c.send_to(b"bindlab", &addr(host, port))?;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let mut got = BTreeMap::new();
+        let mut buf = [0u8; 2048];
+        for (name, s) in &self.socks {
+            if !s.udp {
+                continue;
+            }
+            s.socket.set_nonblocking(true)?;
+            loop {
+                match io::Read::read(&mut &s.socket, &mut buf) {
+                    Ok(_) => *got.entry(name.clone()).or_insert(0) += 1,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
+                    Err(_) => break, // WouldBlock: no more
+                }
+            }
+            s.socket.set_nonblocking(false)?;
+        }
+        Ok(Some(got))
+    }
+
+    /// IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP for a v6 group) on loopback.
+    fn join(&mut self, name: &str, group: &str) -> Step {
+        let socket = self.sock(name)?;
+        match ip_of(group) {
+            IpAddr::V4(g) => socket.join_multicast_v4(&g, &std::net::Ipv4Addr::LOCALHOST)?,
+            IpAddr::V6(g) => {
+                let lo = if cfg!(target_os = "linux") { c"lo" } else { c"lo0" };
+                // SAFETY: if_nametoindex reads a NUL-terminated name.
+                let index = unsafe { libc::if_nametoindex(lo.as_ptr()) };
+                socket.join_multicast_v6(&g, index)?
+            }
+        }
+        Ok(None)
     }
 
     fn wait(&mut self, time: Duration) -> Step {
@@ -435,6 +511,8 @@ fn setup_addresses(netns: bool) {
         let _ = Command::new("ip").args(args).output();
     };
     ip(&["link", "set", "lo", "up"]);
+    ip(&["link", "set", "lo", "multicast", "on"]);
+    ip(&["route", "add", "224.0.0.0/4", "dev", "lo"]);
     ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"]);
     ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"]);
     for a in IFACES {
