@@ -198,9 +198,6 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 </div>
                 <p class="code-status" role="status">{ (*status).clone() }</p>
                 <p class="code-note">{ l.limits() }</p>
-                if let Ok(s) = &p.derived.parsed {
-                    <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
-                }
                 { match program.as_ref() {
                     Some(Ok(t)) => html! {
                         <pre class="code" tabindex="0" aria-label={format!("The scenario as a {} program", l.label())}><code>{ t.clone() }</code></pre>
@@ -214,6 +211,10 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                     },
                     None => html! { <p class="muted">{"Fix the problems in the scenario to see it as code."}</p> },
                 } }
+                // After the program: what the language sets by itself.
+                if let Ok(s) = &p.derived.parsed {
+                    <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
+                }
             }
         </details>
     }
