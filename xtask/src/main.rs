@@ -6,7 +6,9 @@
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
-//! cargo xtask bench     the benchmarks, printing figures
+//! cargo xtask bench [engine]  the benchmarks, printing figures: the engine's,
+//!                       the same crowded-port workloads on this kernel and
+//!                       the ratio of the two, then (without `engine`) the site
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
@@ -33,13 +35,13 @@ fn main() -> ExitCode {
         Some("serve") => site::serve(),
         Some("dist") => site::dist().map(|_| ()),
         Some("test") => test::test(&args[1..]),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
         Some("exports") => test::exports(&args[1..]),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine] | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
                 .to_string(),
         ),
     };
@@ -178,10 +180,91 @@ fn screenshots() -> Result {
     run("node", &["web/screenshots.mjs"], &[])
 }
 
-fn bench() -> Result {
+fn bench(args: &[String]) -> Result {
     run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+    kernel_bench()?;
+    print_ratios()?;
+    if args.first().map(String::as_str) == Some("engine") {
+        return Ok(());
+    }
     ensure_apt("chromium", "chromium")?;
     site::ensure_node_packages()?;
     site::dist()?;
     run("node", &["web/bench.mjs"], &[])
+}
+
+/// The engine's crowded-port workloads as real system calls
+/// (`crates/kernel/src/bench.rs`), as root in a private network namespace;
+/// the program itself says why when it cannot run.
+fn kernel_bench() -> Result {
+    if !cfg!(target_os = "linux") {
+        println!("\nkernel benchmark skipped: the kernel runner is Linux only");
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(root().join("target/bench/kernel.tsv"));
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "bindlab-kernel",
+            "--bin",
+            "kernel-bench",
+        ],
+        &[],
+    )?;
+    let bin = root().join("target/release/kernel-bench");
+    run(&bin.to_string_lossy(), &[], &[])
+}
+
+/// Engine per step over kernel per call, per workload, and the engine's
+/// 65,536 : 64 ratio, from `target/bench/{engine,kernel}.tsv`. The kernel is
+/// this machine's Linux: the other OSes' engine figures are set against it
+/// too (their kernels are not here to measure).
+fn print_ratios() -> Result {
+    let read = |name: &str| -> Vec<(String, String, u64, f64)> {
+        std::fs::read_to_string(root().join("target/bench").join(name))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                Some((
+                    f.first()?.to_string(),
+                    f.get(1)?.to_string(),
+                    f.get(2)?.parse().ok()?,
+                    f.get(3)?.parse().ok()?,
+                ))
+            })
+            .collect()
+    };
+    let engine = read("engine.tsv");
+    let kernel = read("kernel.tsv");
+    if engine.is_empty() {
+        return Err("target/bench/engine.tsv is missing: the engine benchmark did not run".into());
+    }
+    println!("\nengine per step ÷ Linux kernel per call (goal ≤ 1.0), and the engine's 65,536 : 64 (goal ≤ 1.5)\n");
+    println!(
+        "{:<8} {:<8} {:>7} {:>11} {:>11} {:>7} {:>9}",
+        "os", "workload", "sockets", "engine ns", "kernel ns", "ratio", "vs 64"
+    );
+    for (os, w, n, ns) in &engine {
+        let k = kernel
+            .iter()
+            .find(|(_, kw, kn, _)| kw == w && kn == n)
+            .map(|k| k.3);
+        let small = engine
+            .iter()
+            .find(|(o, ew, en, _)| o == os && ew == w && *en == 64)
+            .map(|e| e.3);
+        let kcell = k.map_or("—".to_string(), |k| format!("{k:.0}"));
+        let ratio = k.map_or("—".to_string(), |k| format!("{:.2}", ns / k));
+        let vs = small.map_or("—".to_string(), |s| format!("{:.2}", ns / s));
+        println!("{os:<8} {w:<8} {n:>7} {ns:>11.0} {kcell:>11} {ratio:>7} {vs:>9}");
+    }
+    if kernel.is_empty() {
+        println!("\n(no kernel figures: see the kernel benchmark's note above)");
+    }
+    Ok(())
 }
