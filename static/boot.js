@@ -25,6 +25,7 @@ function oldAddress(hash) {
     case 'rules': return tail ? `rules/#${tail}` : 'rules/';
     case 'guides': return tail ? `guides/${tail}/` : 'guides/';
     case 'paste': return 'paste/';
+    case 'runtimes': return tail ? `runtimes/${tail}/` : 'runtimes/';
     default: return 'learn/';
   }
 }

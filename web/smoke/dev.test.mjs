@@ -93,7 +93,7 @@ test('dev build: a typo, its fix, stepping and the buttons never panic', async (
   } finally { await context.close(); }
 });
 
-test('dev build: the course — a prediction, a challenge with a typo, the glossary and the rules', async () => {
+test('dev build: the course — a prediction, a challenge with a typo, the glossary, the rules and the runtime table', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
   try {
     await page.waitForSelector('.contents-page .chapters');
@@ -120,6 +120,11 @@ test('dev build: the course — a prediction, a challenge with a typo, the gloss
     await page.waitForSelector('.glossary .prose');
     await page.goto(server.origin + '/#/rules');
     await page.fill('#rule-filter', 'time_wait');
+    // The runtime table, filtered, with a source opened (its hooks in a debug build).
+    await page.goto(server.origin + '/#/runtimes/go');
+    await page.locator('table.runtimes tbody tr td summary').first().click();
+    await page.locator('nav[aria-label="Language"] a', { hasText: 'All languages' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.runtimes tbody tr').length > 3);
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
     await ready(page);
     await healthy(page, problems);

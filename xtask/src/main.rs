@@ -25,6 +25,7 @@ use std::process::{Command, ExitCode};
 mod export;
 mod fuzz;
 mod prerender;
+mod runtimes;
 mod site;
 mod test;
 

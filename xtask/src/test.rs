@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crate::{
     ensure_apt, ensure_wasm_target, export::exported_programs, fuzz, is_root, root, run,
-    scenario_files, scenario_files_ext, site, smoke, Result,
+    runtimes::runtime_defaults, scenario_files, scenario_files_ext, site, smoke, Result,
 };
 
 /// Cases per property in CI (`cargo xtask test`), in release mode.
@@ -64,6 +64,12 @@ pub const STAGES: &[Stage] = &[
         "as root: corpus, kernel-diff, exported programs, cheat sheet, course and guides on the Linux kernel",
         kernel,
         true,
+    ),
+    (
+        "runtimes",
+        "as root: each runtime's default sockets on the kernel, compared with content/runtimes.toml (also the end of `kernel`)",
+        runtimes,
+        false,
     ),
     (
         "browser",
@@ -332,6 +338,7 @@ fn kernel() -> Result {
     run(&diff, &["--count", "1000"], &[])?;
     run(&diff, &["--count", "1000", "--udp"], &[])?;
     exported_programs(&bindlab, &linux, &[])?;
+    runtime_defaults()?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
     let sheet = root().join("target/cheatsheet");
     let _ = std::fs::remove_dir_all(&sheet);
@@ -361,6 +368,11 @@ fn kernel() -> Result {
         &[&["verify"], lesson_linux.as_slice()].concat(),
         &[],
     )
+}
+
+/// Only the runtime-defaults part of `kernel` (`xtask/src/runtimes.rs`).
+fn runtimes() -> Result {
+    runtime_defaults()
 }
 
 fn browser() -> Result {

@@ -85,6 +85,29 @@ pub fn pages() -> Vec<Page> {
         format!("{} — bindlab", crate::route::PASTE_TITLE),
         "Paste the output of ss, netstat, lsof or sockstat and ask what a new bind would do among those sockets, on each OS; nothing leaves the page.",
     ));
+    let runtimes_description = "Which socket options each language's runtime sets on its own (SO_REUSEADDR, SO_REUSEPORT, IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE) for a TCP listener, a TCP client and a UDP socket: Linux measured, the other OSes cited from source.";
+    out.push(page(
+        Route::Runtimes(None),
+        None,
+        "What your runtime does by default — bindlab".into(),
+        runtimes_description,
+    ));
+    // One page per language of the table, so its filter links work without JavaScript.
+    let mut langs: Vec<(String, String)> = Vec::new();
+    for row in bindlab_course::runtimes::table().unwrap_or_default() {
+        if !langs.iter().any(|(l, _)| *l == row.lang) {
+            let label = bindlab_course::guide::language_label(&row.lang).to_string();
+            langs.push((row.lang.clone(), label));
+        }
+    }
+    for (lang, label) in langs {
+        out.push(page(
+            Route::Runtimes(Some(lang)),
+            None,
+            format!("What {label}'s runtime does by default — bindlab"),
+            runtimes_description,
+        ));
+    }
     out
 }
 

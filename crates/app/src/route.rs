@@ -58,6 +58,8 @@ pub enum Route {
     Guides(Option<String>),
     /// "Paste a socket table": a host's sockets read in the page.
     Paste,
+    /// What each runtime sets by default, optionally one language's rows.
+    Runtimes(Option<String>),
 }
 
 impl Route {
@@ -77,6 +79,7 @@ impl Route {
             "rules" => Route::Rules(tail),
             "guides" => Route::Guides(tail),
             "paste" => Route::Paste,
+            "runtimes" => Route::Runtimes(tail),
             _ => Route::Contents,
         }
     }
@@ -95,6 +98,7 @@ impl Route {
             Some("rules") => Route::Rules(None),
             Some("guides") => Route::Guides(tail),
             Some("paste") => Route::Paste,
+            Some("runtimes") => Route::Runtimes(tail),
             Some(_) => Route::Contents,
         }
     }
@@ -111,6 +115,8 @@ impl Route {
             Route::Guides(None) => "guides/".into(),
             Route::Guides(Some(g)) => format!("guides/{g}/"),
             Route::Paste => "paste/".into(),
+            Route::Runtimes(None) => "runtimes/".into(),
+            Route::Runtimes(Some(l)) => format!("runtimes/{l}/"),
         }
     }
 
@@ -148,6 +154,8 @@ mod tests {
             Route::Guides(None),
             Route::Guides(Some("address-in-use-after-restart".into())),
             Route::Paste,
+            Route::Runtimes(None),
+            Route::Runtimes(Some("go".into())),
         ] {
             let old = match &r {
                 Route::Contents => "#/learn".to_string(),
@@ -155,6 +163,7 @@ mod tests {
                 Route::Glossary(t) => format!("#/glossary/{}", t.as_deref().unwrap_or("")),
                 Route::Rules(x) => format!("#/rules/{}", x.as_deref().unwrap_or("")),
                 Route::Guides(g) => format!("#/guides/{}", g.as_deref().unwrap_or("")),
+                Route::Runtimes(l) => format!("#/runtimes/{}", l.as_deref().unwrap_or("")),
                 _ => "#/paste".to_string(),
             };
             assert_eq!(Route::from_hash(&old), r, "{old}");

@@ -28,6 +28,8 @@ usage:
                                                write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
+  bindlab runtimes [--lang LANG] [--os NAME]   what each language's runtime sets on its own (SO_REUSEADDR,
+                                               SO_REUSEPORT, IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE) per socket and OS
   bindlab doctor [PORT] [--bind ADDR:PORT] [--udp] [--scenario]
                                                (Linux) this host's sockets on PORT, and whether a bind of
                                                ADDR:PORT would work with each option set, and why;
@@ -82,6 +84,10 @@ pub enum Command {
     },
     Rules {
         id: Option<String>,
+    },
+    Runtimes {
+        lang: Option<String>,
+        os: Option<bindlab_course::runtimes::Column>,
     },
 }
 
@@ -346,6 +352,34 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 return Err(Error::usage("rules takes at most one ID"));
             }
             Ok(Command::Rules { id: ids.pop() })
+        }
+        "runtimes" => {
+            let (mut lang, mut os) = (None, None);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--lang" => {
+                        let l = args.value(&o, v, LANGS)?;
+                        if !LANGS.split('|').any(|x| x == l) {
+                            return Err(Error::usage(format!(
+                                "--lang: `{l}` is not one of {LANGS}"
+                            )));
+                        }
+                        lang = Some(l);
+                    }
+                    Arg::Opt(o, v) if o == "--os" => {
+                        let n = args.value(&o, v, "linux|freebsd|macos|windows")?;
+                        os =
+                            Some(bindlab_course::runtimes::Column::of_os(&n).ok_or_else(|| {
+                                Error::usage(format!(
+                                    "--os: `{n}` is not linux, freebsd, macos or windows"
+                                ))
+                            })?);
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(p) => return Err(Error::usage(format!("unexpected `{p}`"))),
+                }
+            }
+            Ok(Command::Runtimes { lang, os })
         }
         other => Err(Error::usage(format!("unknown command `{other}`"))),
     }

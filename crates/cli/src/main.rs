@@ -5,6 +5,7 @@
 //! bindlab check FILE...
 //! bindlab fmt FILE
 //! bindlab rules [ID]
+//! bindlab runtimes [--lang LANG] [--os NAME]
 //! ```
 //! FILE may be `-` for standard input. Text problems go to standard error
 //! as `FILE:LINE:COL: message` and exit 2.
@@ -85,5 +86,6 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         } => cmd::doctor::run(out, port, bind, udp, scenario),
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
+        Command::Runtimes { lang, os } => cmd::runtimes::run(out, lang.as_deref(), os),
     }
 }

@@ -401,6 +401,7 @@ fn every_command_exits_0_quietly_into_a_closed_pipe() {
         vec!["rules", "linux.listen.recheck"],
         vec!["lessons", "check", lessons],
         vec!["guides", "check", GUIDE],
+        vec!["runtimes"],
         vec!["help"],
     ];
     if is_root() {
@@ -635,4 +636,48 @@ fn doctor_refuses_what_is_not_a_port_or_an_address() {
         assert_eq!(code, 2, "{args:?}: {out}");
         assert!(err.starts_with(message), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn runtimes_prints_the_table_filtered_by_language_and_os() {
+    let (code, out, _) = bindlab(&["runtimes"]);
+    assert_eq!(code, 0);
+    for runtime in [
+        "C (BSD sockets)",
+        "Python http.server.HTTPServer",
+        "Go net",
+        "Rust std::net",
+        "Node net",
+        "Java ServerSocket",
+        ".NET TcpListener",
+    ] {
+        assert!(out.contains(&format!("\n{runtime} · ")), "{runtime}: {out}");
+    }
+    let (code, out, _) = bindlab(&["runtimes", "--lang", "go", "--os", "linux"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Go net · TCP listener · net.Listen(\"tcp\", \":8080\") · IPv6\n  Linux           SO_REUSEADDR, dual stack (IPV6_V6ONLY off)\n                  measured on this kernel (probe go)"),
+        "{out}"
+    );
+    assert!(!out.contains("Windows "), "{out}");
+    assert!(!out.contains("Python"), "{out}");
+    let (_, out, _) = bindlab(&["runtimes", "--lang", "java", "--os", "windows"]);
+    assert!(out.contains("Java ServerSocket · TCP listener · new ServerSocket(8080) · IPv6\n  Windows         SO_EXCLUSIVEADDRUSE, dual stack (IPV6_V6ONLY off)"), "{out}");
+    let (_, out, _) = bindlab(&["runtimes", "--lang", "csharp", "--os", "linux"]);
+    assert!(
+        out.contains("not measured here: no .NET runtime here"),
+        "{out}"
+    );
+    let (code, _, err) = bindlab(&["runtimes", "--lang", "cobol"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--lang: `cobol` is not one of c|python|go|rust|node|java|csharp"),
+        "{err}"
+    );
+    let (code, _, err) = bindlab(&["runtimes", "--os", "beos"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--os: `beos` is not linux, freebsd, macos or windows"),
+        "{err}"
+    );
 }

@@ -25,6 +25,7 @@ mod paste_answers;
 mod prediction;
 mod progress_panel;
 mod rules;
+mod runtimes;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -128,6 +129,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 Route::Guides(None) => html! { <guides::GuidesIndex /> },
                 Route::Guides(Some(id)) => html! { <guide::GuidePage key={id.clone()} id={id.clone()} /> },
                 Route::Paste => html! { <paste::PastePage /> },
+                Route::Runtimes(lang) => html! { <runtimes::RuntimesPage lang={lang.clone()} /> },
                 _ => html! { <contents::Contents /> },
             } }
         </main>

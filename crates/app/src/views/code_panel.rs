@@ -10,6 +10,7 @@ use std::rc::Rc;
 use bindlab_engine::export::{export, Lang, Options};
 use yew::prelude::*;
 
+use super::runtime_note::{kinds, RuntimeNote};
 use crate::browser::{clipboard, dom, download, fetch, prefs};
 use crate::state::Derived;
 
@@ -210,6 +211,10 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                     },
                     None => html! { <p class="muted">{"Fix the problems in the scenario to see it as code."}</p> },
                 } }
+                // After the program: what the language sets by itself.
+                if let Ok(s) = &p.derived.parsed {
+                    <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
+                }
             }
         </details>
     }

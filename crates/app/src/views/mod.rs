@@ -6,6 +6,7 @@ mod editor;
 pub(crate) mod host_view;
 mod os_picker;
 pub(crate) mod os_table;
+mod runtime_note;
 mod static_run;
 mod stepper;
 

@@ -11,4 +11,5 @@ pub mod guides;
 pub mod lessons;
 pub mod rules;
 pub mod run;
+pub mod runtimes;
 pub mod verify;
