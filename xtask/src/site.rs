@@ -224,11 +224,22 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 pub fn dist() -> Result<PathBuf> {
     let out = root().join("dist");
     build(&out, Mode::Release)?;
+    compress_dist(&out)?;
     println!(
         "\nthe site is in {} — copy it to any static host (it also works under a sub-path)",
         out.display()
     );
     Ok(out)
+}
+
+/// `.br` and `.gz` beside every text and wasm file of `out` (last, so every
+/// page written by the build is included), with the wasm sizes.
+fn compress_dist(out: &Path) -> Result {
+    println!("precompressing {} (brotli 11, gzip -9)", out.display());
+    for (name, raw, gz, br) in crate::compress::precompress(out)? {
+        println!("  {name}: {raw} bytes, gzip {gz}, brotli {br}");
+    }
+    Ok(())
 }
 
 /// The newest modification time under the sources the site is built from.
