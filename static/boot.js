@@ -9,9 +9,21 @@
 // (a disagreement would reload forever).
 const name = location.hash.replace(/^#+/, '').startsWith('/') ? 'bindlab-course' : 'bindlab';
 
-import(`../pkg/${name}.js`)
-  .then(async (app) => {
-    await app.default({ module_or_path: new URL(`../pkg/${name}_bg.wasm`, import.meta.url) });
+// The wasm is compiled while it downloads (compileStreaming, served as
+// application/wasm) and while the JS glue is fetched, instead of after it.
+// index.html preloads the sandbox's files (`rel=preload as=fetch
+// crossorigin`, which this same-origin, credentials-same-origin fetch
+// reuses). A host that sends another type gets the slower path, not an error.
+const compiled = fetch(new URL(`../pkg/${name}_bg.wasm`, import.meta.url)).then(async (res) => {
+  if (!res.ok) throw new Error(`${res.status} ${res.statusText} fetching ${res.url}`);
+  const streaming = typeof WebAssembly.compileStreaming === 'function'
+    && (res.headers.get('content-type') || '').split(';')[0].trim() === 'application/wasm';
+  return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+});
+
+Promise.all([import(`../pkg/${name}.js`), compiled])
+  .then(async ([app, module]) => {
+    await app.default({ module_or_path: module });
     app.run_sandbox();
   })
   .catch((err) => {
