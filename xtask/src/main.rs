@@ -6,7 +6,7 @@
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
-//! cargo xtask bench     the benchmarks, printing figures
+//! cargo xtask bench [site]  the benchmarks, printing figures (`site`: the site's only)
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
@@ -19,6 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod compress;
 mod fuzz;
 mod site;
 mod test;
@@ -31,12 +32,12 @@ fn main() -> ExitCode {
         Some("serve") => site::serve(),
         Some("dist") => site::dist().map(|_| ()),
         Some("test") => test::test(&args[1..]),
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench | screenshots | fuzz [N] [--seconds S]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [site] | screenshots | fuzz [N] [--seconds S]"
                 .to_string(),
         ),
     };
@@ -228,8 +229,12 @@ fn screenshots() -> Result {
     run("node", &["web/screenshots.mjs"], &[])
 }
 
-fn bench() -> Result {
-    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+/// `cargo xtask bench [site]`: the engine's figures, then the site's
+/// (`web/bench.mjs` against a fresh `dist/`); `site` runs only the second.
+fn bench(args: &[String]) -> Result {
+    if args.first().map(String::as_str) != Some("site") {
+        run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+    }
     ensure_apt("chromium", "chromium")?;
     site::ensure_node_packages()?;
     site::dist()?;
