@@ -23,6 +23,7 @@ pub mod print;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod sort;
 
 pub use errno::{Errno, Outcome};
 pub use os::Os;

@@ -185,7 +185,7 @@ fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynCl
         mapped_any: Vec::new(),
     };
     let mut owners = host.owners(port, usize::MAX);
-    owners.sort_by_key(|s| s.bound_seq());
+    crate::sort::by_key(&mut owners, |s| s.bound_seq());
     for s in owners {
         if s.is_connected() || !matches!(s.state(), State::Bound | State::Listening) {
             continue;
