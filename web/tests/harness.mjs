@@ -13,6 +13,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
 };
 
 /** The rules of DIST/_headers (Netlify / Cloudflare Pages form): [[pattern, {name: value}]]. */

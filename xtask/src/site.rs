@@ -117,6 +117,7 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         }
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
+    write_rule_texts(out)?;
     // The headers a static host must send so other sites may embed widgets
     // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
     std::fs::copy(root().join("web/_headers"), out.join("_headers"))
@@ -134,6 +135,15 @@ fn build_into(out: &Path, mode: Mode) -> Result {
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
     Ok(())
+}
+
+/// The rules' explanations and sources, which the wasm leaves out
+/// (`bindlab-engine` without `explanations`), as the file the rules page
+/// fetches.
+fn write_rule_texts(out: &Path) -> Result {
+    let text = bindlab_engine::rule_texts::file()?;
+    std::fs::write(out.join("static/rule-texts.tsv"), text)
+        .map_err(|e| format!("static/rule-texts.tsv: {e}"))
 }
 
 /// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
@@ -324,6 +334,7 @@ fn content_type(path: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         "json" => "application/json",
         "bindlab" | "txt" | "md" => "text/plain; charset=utf-8",
+        "tsv" => "text/tab-separated-values; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

@@ -21,6 +21,7 @@ pub mod parse;
 pub mod permalink;
 pub mod print;
 pub mod report;
+pub mod rule_texts;
 pub mod rules;
 pub mod scenario;
 pub mod sort;
