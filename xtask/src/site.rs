@@ -118,6 +118,7 @@ fn build_into(out: &Path, mode: Mode) -> Result {
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
     write_rule_texts(out)?;
+    copy_export_runtime(out)?;
     // The headers a static host must send so other sites may embed widgets
     // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
     std::fs::copy(root().join("web/_headers"), out.join("_headers"))
@@ -144,6 +145,19 @@ fn write_rule_texts(out: &Path) -> Result {
     let text = bindlab_engine::rule_texts::file()?;
     std::fs::write(out.join("static/rule-texts.tsv"), text)
         .map_err(|e| format!("static/rule-texts.tsv: {e}"))
+}
+
+/// The Python exporter's runtime, which the wasm leaves out (the engine
+/// without `runtimes`), where "Run on your machine" fetches it.
+fn copy_export_runtime(out: &Path) -> Result {
+    let dir = out.join("static/export");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::copy(
+        root().join("crates/engine/src/export/runtime.py"),
+        dir.join(bindlab_engine::export::RUNTIME_FILE),
+    )
+    .map(|_| ())
+    .map_err(|e| format!("crates/engine/src/export/runtime.py: {e}"))
 }
 
 /// One wasm build: cargo, the JS glue, and (release) wasm-opt, as

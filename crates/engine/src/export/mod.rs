@@ -12,7 +12,19 @@ use crate::print::{print, step_text};
 use crate::scenario::{EndpointSpec, PortSpec, Scenario, StepKind};
 use crate::{run, StepReport};
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime.py");
+/// The site's wasm leaves the runtime out: the site fetches
+/// `static/export/python.py` (a copy of `runtime.py` made by `cargo xtask
+/// dist`) and appends it ([`RUNTIME_INCLUDED`], [`RUNTIME_FILE`]).
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
+
+/// Whether [`python`] appends `runtime.py` itself (the `runtimes` feature,
+/// on for the CLI); without it the program ends before the runtime.
+pub const RUNTIME_INCLUDED: bool = cfg!(feature = "runtimes");
+/// The runtime's file in the site, under `static/export/`.
+pub const RUNTIME_FILE: &str = "python.py";
 
 /// A Python string literal.
 fn py_str(s: &str) -> String {
@@ -117,7 +129,7 @@ fn prediction(rep: &StepReport) -> String {
     format!("({}, {routes}, {cands})", py_str(rep.result_name()))
 }
 
-/// The whole program.
+/// The whole program (without the `runtimes` feature: all but its runtime).
 pub fn python(s: &Scenario) -> String {
     let mut out = String::from("#!/usr/bin/env python3\n");
     out.push_str(
