@@ -5,5 +5,4 @@
 pub(crate) mod clipboard;
 pub(crate) mod dom;
 pub(crate) mod download;
-#[cfg(feature = "course")]
 pub(crate) mod fetch;
