@@ -271,12 +271,12 @@ test('"Run on your machine" without its runtime (a failed fetch) says so, and th
     await page.route('**/static/export/python.py', (route) => route.fulfill({ status: 503, body: 'down' }));
     let downloads = 0;
     page.on('download', () => { downloads++; });
-    await page.click('text=Run on your machine');
+    await page.getByRole('button', { name: 'Run on your machine' }).click();
     await page.locator('.notice', { hasText: 'could not be made' }).waitFor();
     assert.match(await page.locator('.notice').innerText(), /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/);
     assert.equal(downloads, 0);
     await page.unroute('**/static/export/python.py');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Run on your machine')]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
     assert.equal(download.suggestedFilename(), 'bindlab-check.py');
     assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
     // The one console error is Chromium's own line for the refused request.
