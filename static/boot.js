@@ -9,11 +9,12 @@
 // (a disagreement would reload forever).
 const name = location.hash.replace(/^#+/, '').startsWith('/') ? 'bindlab-course' : 'bindlab';
 
-// The wasm is compiled while it downloads (compileStreaming, served as
-// application/wasm) and while the JS glue is fetched, instead of after it.
-// index.html preloads the sandbox's files (`rel=preload as=fetch
-// crossorigin`, which this same-origin, credentials-same-origin fetch
-// reuses). A host that sends another type gets the slower path, not an error.
+// The wasm is fetched first thing and compiled while it downloads
+// (compileStreaming, served as application/wasm) and while the JS glue is
+// fetched, instead of after the glue. A host that sends another type gets
+// the slower path, not an error. index.html does not preload the wasm with
+// `<link rel=preload>`: it serves course addresses too (`#/…`), which would
+// then download the sandbox's wasm for nothing (ARCHITECTURE.md).
 const compiled = fetch(new URL(`../pkg/${name}_bg.wasm`, import.meta.url)).then(async (res) => {
   if (!res.ok) throw new Error(`${res.status} ${res.statusText} fetching ${res.url}`);
   const streaming = typeof WebAssembly.compileStreaming === 'function'
