@@ -135,9 +135,8 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
   try {
     await page.waitForSelector('ul.guides li');
     const hrefs = await page.locator('ul.guides li > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    assert.ok(hrefs.length >= 8, hrefs.join(' '));
-    // The pending UDP guide waits for the UDP engine and is not listed.
-    assert.ok(!hrefs.includes('#/guides/udp-only-one-receiver'));
+    assert.ok(hrefs.length >= 9, hrefs.join(' '));
+    assert.ok(hrefs.includes('#/guides/udp-only-one-receiver'), hrefs.join(' '));
     for (const href of hrefs) {
       await page.goto(server.origin + '/' + href);
       await page.waitForSelector('.lesson.guide .code-tabs');
@@ -149,6 +148,50 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
     await page.goto(server.origin + '/#/guides/no-such-guide');
     await page.waitForSelector('article h1');
     assert.equal(await page.locator('article h1').innerText(), 'No such guide');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the UDP guide: one receiver gets the unicast datagrams, every member of the group a copy', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/guides/udp-only-one-receiver');
+  try {
+    await page.waitForSelector('.lesson.guide .code-tabs');
+    assert.match(await page.title(), /^Only one of my UDP receivers gets the datagrams — bindlab guides$/);
+    for (const h of ['Why', 'The fix', 'Check it on your machine']) {
+      assert.equal(await page.locator('.prose h2', { hasText: new RegExp(`^${h}$`) }).count(), 1, h);
+    }
+    // The broken scenario's datagrams: Linux's newest socket takes them all,
+    // Windows leaves it undefined; the engine's answer, with its rule.
+    // FreeBSD refuses the second receiver's bind: a failure, marked as one.
+    const refused = page.locator('.expect').first().locator('.truth').nth(1);
+    assert.match(await refused.innerText(), /^FreeBSD: it fails with EADDRINUSE\./);
+    assert.match(await refused.getAttribute('class'), /\bfails\b/);
+    const unicast = page.locator('.expect').nth(1);
+    assert.match(await unicast.locator('h3').innerText(), /line 14: datagram 192\.168\.0\.1:5000 x4/);
+    assert.match(await unicast.locator('.truth').first().innerText(), /^Linux: r3 takes it\./);
+    assert.equal(await unicast.locator('.truth').first().locator('a.rule-link').getAttribute('href'), '#/rules/linux.udp.deliver.newest');
+    assert.match(await unicast.locator('.truth').nth(3).innerText(), /^Windows: the OS picks among several sockets/);
+    await unicast.getByRole('button', { name: 'Run the scenario to line 14' }).click();
+    await cell(page, 'broken', 14, 'Linux').locator('summary').waitFor();
+    assert.match(await cell(page, 'broken', 14, 'Linux').innerText(), /r3×4/);
+    assert.match(await cell(page, 'broken', 10, 'FreeBSD').innerText(), /EADDRINUSE/);
+    // The fix: every receiver joined the group and each gets a copy, on all four.
+    const fixed = page.locator('.expect').nth(4);
+    assert.match(await fixed.locator('h3').innerText(), /line 20: datagram 239\.1\.2\.3:5000 x2/);
+    await fixed.getByRole('button', { name: 'Run the scenario to line 20' }).click();
+    await cell(page, 'fixed', 20, 'Linux').locator('summary').waitFor();
+    for (const os of ['Linux', 'FreeBSD', 'macOS', 'Windows']) {
+      const text = await cell(page, 'fixed', 20, os).innerText();
+      for (const r of ['r1', 'r2', 'r3']) assert.match(text, new RegExp(`${r}×2`), `${os}: ${text}`);
+      const truth = fixed.locator('.truth', { hasText: new RegExp(`^${os}:`) });
+      assert.match(await truth.innerText(), /several sockets each receive a copy/);
+      // Copies to every member are no failure: not marked as one.
+      assert.doesNotMatch(await truth.getAttribute('class'), /\bfails\b/);
+    }
+    // The fix in code joins the group.
+    const code = page.locator('.code-tabs').first();
+    await code.getByRole('button', { name: 'C', exact: true }).click();
+    assert.match(await code.locator('pre').innerText(), /IP_ADD_MEMBERSHIP/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

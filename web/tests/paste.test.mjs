@@ -74,6 +74,52 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
   });
 }
 
+const SS_UDP = fs.readFileSync(new URL('../../crates/sockets/src/testdata/ss-uanpe.txt', import.meta.url), 'utf8');
+
+test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bind', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/paste');
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-table', SS_UDP);
+    await page.waitForSelector('.paste-answer');
+    assert.equal(await page.locator('.paste-read').innerText(), 'Read 8 UDP sockets from ss (Linux).');
+    // Only UDP in the table: the question is a UDP bind of the first receiver's port.
+    assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind UDP 0.0.0.0:5000 on Linux?');
+    // The two receivers on 0.0.0.0:5000, oldest (bound first) first.
+    const rows = await page.locator('.paste-sockets tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2, rows.join('\n'));
+    assert.match(rows[0], /python3_15079\s[\s\S]*UNCONN 0\.0\.0\.0:5000/);
+    // Who receives a datagram now, both ways: options unknown.
+    const now = await page.locator('.paste-now li').allInnerTexts();
+    assert.equal(now.length, 2, now.join('\n'));
+    assert.match(now[1], /^Now \(unknown options on\): each datagram to 127\.0\.0\.1:5000 goes to one of python3_15079, python3_15079_2, chosen by a hash of its sender.* linux\.udp\.deliver\.reuseport-hash$/);
+    const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
+    assert.equal(verdicts.length, 8, verdicts.join('\n'));
+    assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE\./);
+    // Sharing through SO_REUSEADDR, the new socket (the newest) takes every datagram;
+    // as another user than root it cannot join their SO_REUSEPORT group.
+    assert.equal(verdicts[3], 'SO_REUSEADDR (unknown options on): bind works. Then me gets every datagram to 127.0.0.1:5000.');
+    assert.match(verdicts[5], /^SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. .*belongs to root and me to me.* linux\.udp\.bind\.in-use$/);
+    assert.ok(!verdicts.some((v) => /listen/.test(v)), verdicts.join('\n'));
+    // As root it joins the group: each datagram to one member, by hash.
+    await page.fill('#paste-user', 'root');
+    await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) =>
+      li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind works.')));
+    const asRoot = await page.locator('.paste-verdicts li').allInnerTexts();
+    assert.match(asRoot[5], /^SO_REUSEPORT \(unknown options on\): bind works\. Then each datagram to 127\.0\.0\.1:5000 goes to one of python3_15079, python3_15079_2, me, chosen by a hash/, asRoot.join('\n'));
+    // The live scenario ends on the datagram, after the bind.
+    await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
+    const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'datagram 127.0.0.1:5000' }) });
+    assert.match(await last.locator('td[data-os="Linux"]').innerText(), /^ok/);
+    // Asked as TCP, the table has nothing on the port.
+    await page.fill('#paste-bind', '0.0.0.0:5000');
+    await page.selectOption('#paste-proto', 'tcp');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:5000 on Linux?');
+    assert.match(await page.locator('.paste-answer').innerText(), /No TCP socket in the table uses port 5000\./);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('axe: the paste page with an answer, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context } = await openPage(browser, server.origin + '/#/paste', { colorScheme });

@@ -6,7 +6,10 @@
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
-//! cargo xtask bench [site]  the benchmarks, printing figures (`site`: the site's only)
+//! cargo xtask bench [engine|site]  the benchmarks, printing figures: the
+//!                       engine's, the same crowded-port workloads on this kernel
+//!                       and the ratio of the two, then the site's; `engine` or
+//!                       `site` runs only that half
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [site] | screenshots | fuzz [N] [--seconds S]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine|site] | screenshots | fuzz [N] [--seconds S]"
                 .to_string(),
         ),
     };
@@ -229,14 +232,97 @@ fn screenshots() -> Result {
     run("node", &["web/screenshots.mjs"], &[])
 }
 
-/// `cargo xtask bench [site]`: the engine's figures, then the site's
-/// (`web/bench.mjs` against a fresh `dist/`); `site` runs only the second.
+/// `cargo xtask bench [engine|site]`: the engine's figures (and the kernel's
+/// beside them), then the site's (`web/bench.mjs` against a fresh `dist/`);
+/// `engine` or `site` runs only that half.
 fn bench(args: &[String]) -> Result {
-    if args.first().map(String::as_str) != Some("site") {
+    let only = args.first().map(String::as_str);
+    if only != Some("site") {
         run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+        kernel_bench()?;
+        print_ratios()?;
+    }
+    if only == Some("engine") {
+        return Ok(());
     }
     ensure_apt("chromium", "chromium")?;
     site::ensure_node_packages()?;
     site::dist()?;
     run("node", &["web/bench.mjs"], &[])
+}
+
+/// The engine's crowded-port workloads as real system calls
+/// (`crates/kernel/src/bench.rs`), as root in a private network namespace;
+/// the program itself says why when it cannot run.
+fn kernel_bench() -> Result {
+    if !cfg!(target_os = "linux") {
+        println!("\nkernel benchmark skipped: the kernel runner is Linux only");
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(root().join("target/bench/kernel.tsv"));
+    run(
+        "cargo",
+        &[
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "bindlab-kernel",
+            "--bin",
+            "kernel-bench",
+        ],
+        &[],
+    )?;
+    let bin = root().join("target/release/kernel-bench");
+    run(&bin.to_string_lossy(), &[], &[])
+}
+
+/// Engine per step over kernel per call, per workload, and the engine's
+/// 65,536 : 64 ratio, from `target/bench/{engine,kernel}.tsv`. The kernel is
+/// this machine's Linux: the other OSes' engine figures are set against it
+/// too (their kernels are not here to measure).
+fn print_ratios() -> Result {
+    let read = |name: &str| -> Vec<(String, String, u64, f64)> {
+        std::fs::read_to_string(root().join("target/bench").join(name))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                Some((
+                    f.first()?.to_string(),
+                    f.get(1)?.to_string(),
+                    f.get(2)?.parse().ok()?,
+                    f.get(3)?.parse().ok()?,
+                ))
+            })
+            .collect()
+    };
+    let engine = read("engine.tsv");
+    let kernel = read("kernel.tsv");
+    if engine.is_empty() {
+        return Err("target/bench/engine.tsv is missing: the engine benchmark did not run".into());
+    }
+    println!("\nengine per step ÷ Linux kernel per call (goal ≤ 1.0), and the engine's 65,536 : 64 (goal ≤ 1.5)\n");
+    println!(
+        "{:<8} {:<8} {:>7} {:>11} {:>11} {:>7} {:>9}",
+        "os", "workload", "sockets", "engine ns", "kernel ns", "ratio", "vs 64"
+    );
+    for (os, w, n, ns) in &engine {
+        let k = kernel
+            .iter()
+            .find(|(_, kw, kn, _)| kw == w && kn == n)
+            .map(|k| k.3);
+        let small = engine
+            .iter()
+            .find(|(o, ew, en, _)| o == os && ew == w && *en == 64)
+            .map(|e| e.3);
+        let kcell = k.map_or("—".to_string(), |k| format!("{k:.0}"));
+        let ratio = k.map_or("—".to_string(), |k| format!("{:.2}", ns / k));
+        let vs = small.map_or("—".to_string(), |s| format!("{:.2}", ns / s));
+        println!("{os:<8} {w:<8} {n:>7} {ns:>11.0} {kcell:>11} {ratio:>7} {vs:>9}");
+    }
+    if kernel.is_empty() {
+        println!("\n(no kernel figures: see the kernel benchmark's note above)");
+    }
+    Ok(())
 }

@@ -23,9 +23,10 @@ usage:
                                                write their Linux scenarios
   bindlab fmt FILE                             print the scenario in canonical form
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
-  bindlab doctor [PORT] [--bind ADDR:PORT] [--scenario]
+  bindlab doctor [PORT] [--bind ADDR:PORT] [--udp] [--scenario]
                                                (Linux) this host's sockets on PORT, and whether a bind of
-                                               ADDR:PORT would work with each option set, and why
+                                               ADDR:PORT would work with each option set, and why;
+                                               --udp: its UDP sockets, and who receives a datagram
   bindlab verify FILE...                       run each scenario on this machine's Linux kernel and
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
@@ -69,6 +70,8 @@ pub enum Command {
     Doctor {
         port: Option<u16>,
         bind: Option<std::net::SocketAddr>,
+        /// `--udp`: the port's UDP sockets and a UDP bind (else TCP).
+        udp: bool,
         scenario: bool,
     },
     Rules {
@@ -266,7 +269,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
             })
         }
         "doctor" => {
-            let (mut port, mut bind, mut scenario) = (None, None, false);
+            let (mut port, mut bind, mut udp, mut scenario) = (None, None, false, false);
             while let Some(a) = args.next() {
                 match a {
                     Arg::Opt(o, v) if o == "--bind" => {
@@ -279,6 +282,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
                         bind = Some(addr);
                     }
                     Arg::Opt(o, None) if o == "--scenario" => scenario = true,
+                    Arg::Opt(o, None) if o == "--udp" => udp = true,
                     Arg::Opt(o, _) => return Err(unknown(&o)),
                     Arg::Pos(p) if port.is_none() => {
                         port = Some(p.parse::<u16>().ok().filter(|&n| n > 0).ok_or_else(|| {
@@ -298,6 +302,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
             Ok(Command::Doctor {
                 port,
                 bind,
+                udp,
                 scenario,
             })
         }

@@ -76,8 +76,9 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::Doctor {
             port,
             bind,
+            udp,
             scenario,
-        } => cmd::doctor::run(out, port, bind, scenario),
+        } => cmd::doctor::run(out, port, bind, udp, scenario),
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
     }

@@ -510,6 +510,49 @@ fn a_guide_that_says_what_the_engine_does_not_fails_at_its_line() {
     assert!(err.contains("is pending (waits for something)"), "{err}");
 }
 
+/// `doctor --udp` on this host, about a UDP socket this test holds: the
+/// socket is found and named, who receives a datagram is said, and a second
+/// bind without options is refused by its rule.
+#[cfg(target_os = "linux")]
+#[test]
+fn doctor_udp_reads_a_receiver_of_this_test() {
+    let held = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let (code, out, err) = bindlab(&["doctor", &port.to_string(), "--udp"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("UDP port {port} on this host:\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "UNCONN      127.0.0.1:{port}  pid {}",
+            std::process::id()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("A datagram to 127.0.0.1:{port} now:\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("gets every datagram to 127.0.0.1:{port}")),
+        "{out}"
+    );
+    assert!(out.contains("A new UDP socket of "), "{out}");
+    assert!(
+        out.contains("no option                    bind fails with EADDRINUSE"),
+        "{out}"
+    );
+    assert!(out.contains("[linux.udp.bind.in-use]"), "{out}");
+    // The scenario it rebuilds parses and binds the receiver.
+    let (code, text, _) = bindlab(&["doctor", &port.to_string(), "--udp", "--scenario"]);
+    assert_eq!(code, 0);
+    assert!(text.contains(" udp\n"), "{text}");
+    assert!(text.contains(&format!("127.0.0.1:{port}\n")), "{text}");
+    drop(held);
+}
+
 #[test]
 fn doctor_refuses_what_is_not_a_port_or_an_address() {
     for (args, message) in [
@@ -527,6 +570,10 @@ fn doctor_refuses_what_is_not_a_port_or_an_address() {
             "bindlab: PORT 80 and --bind 0.0.0.0:81 name different ports",
         ),
         (vec!["doctor", "--bind"], "bindlab: --bind needs a value"),
+        (
+            vec!["doctor", "--udp", "http"],
+            "bindlab: `http` is not a port",
+        ),
     ] {
         let (code, out, err) = bindlab(&args);
         assert_eq!(code, 2, "{args:?}: {out}");

@@ -297,6 +297,7 @@ pub fn check_guide(g: &Guide) -> (Checked, Vec<LessonError>) {
     if !has(|b| matches!(b, Block::Code(_))) {
         problems.push(err(1, "a guide needs a ```code block: the fix in code"));
     }
+    problems.extend(check_outline(g));
     for b in &g.blocks {
         if let Block::Predict { line, .. } | Block::Challenge(crate::Challenge { line, .. }) = b {
             problems.push(err(*line, "a guide states outcomes with ```expect; predictions and challenges belong to lessons"));
@@ -406,6 +407,132 @@ pub fn check_guide(g: &Guide) -> (Checked, Vec<LessonError>) {
     (n, problems)
 }
 
+/// The programming languages every guide shows its fix in (every key of
+/// [`LANGUAGES`] but `shell`, which only a fix outside the program needs).
+pub const REQUIRED_LANGUAGES: &[&str] = &["c", "python", "go", "rust", "node", "java", "csharp"];
+
+/// Where a guide's parts are: what a reader needs in each section, in order.
+/// The symptom (its messages and a live scenario that reproduces it) before
+/// `## Why`; the fixed scenario and the fix in code under `## The fix`; a
+/// block of commands under `## Check it on your machine`; the fix in every
+/// language of [`REQUIRED_LANGUAGES`].
+fn check_outline(g: &Guide) -> Vec<LessonError> {
+    /// One thing a guide holds, and the heading it sits under (0: before any).
+    enum Part {
+        Heading(String),
+        Scenario,
+        Messages,
+        Code,
+        Commands,
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    for b in &g.blocks {
+        match b {
+            Block::Prose(text) => {
+                let mut fenced = false;
+                for l in text.lines() {
+                    if l.starts_with("```") {
+                        if !fenced {
+                            parts.push(Part::Commands);
+                        }
+                        fenced = !fenced;
+                    } else if !fenced {
+                        if let Some(h) = l.strip_prefix("## ") {
+                            parts.push(Part::Heading(format!("## {}", h.trim_end())));
+                        }
+                    }
+                }
+            }
+            Block::Scenario { .. } => parts.push(Part::Scenario),
+            Block::Messages(_) => parts.push(Part::Messages),
+            Block::Code(_) => parts.push(Part::Code),
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    let at = |heading: &str| {
+        parts
+            .iter()
+            .position(|p| matches!(p, Part::Heading(h) if h == heading))
+    };
+    let [why, fix, check] = [SECTIONS[0].1, SECTIONS[1].1, SECTIONS[2].1].map(at);
+    if let (Some(why), Some(fix), Some(check)) = (why, fix, check) {
+        if !(why < fix && fix < check) {
+            problems.push(err(
+                1,
+                "a guide's sections come in this order: `## Why`, `## The fix`, `## Check it on your machine`",
+            ));
+        }
+        // The parts between `from` and the next heading of SECTIONS (or the end).
+        let section = |from: usize| {
+            let end = parts[from + 1..]
+                .iter()
+                .position(|p| matches!(p, Part::Heading(h) if SECTIONS.iter().any(|(_, s)| s == h)))
+                .map_or(parts.len(), |k| from + 1 + k);
+            &parts[from + 1..end]
+        };
+        let intro = &parts[..why.min(fix).min(check)];
+        if !intro.iter().any(|p| matches!(p, Part::Scenario)) {
+            problems.push(err(1, "a guide opens on the symptom: a ```scenario that reproduces it comes before `## Why`"));
+        }
+        if !intro.iter().any(|p| matches!(p, Part::Messages)) {
+            problems.push(err(
+                1,
+                "a guide opens on the symptom: its ```messages block comes before `## Why`",
+            ));
+        }
+        if !section(fix).iter().any(|p| matches!(p, Part::Scenario)) {
+            problems.push(err(
+                1,
+                "`## The fix` needs a ```scenario: the fixed scenario",
+            ));
+        }
+        if !section(fix).iter().any(|p| matches!(p, Part::Code)) {
+            problems.push(err(
+                1,
+                "`## The fix` needs its ```code block: the fix in code",
+            ));
+        }
+        if !section(check).iter().any(|p| matches!(p, Part::Commands)) {
+            problems.push(err(
+                1,
+                "`## Check it on your machine` needs a fenced block of commands to run (```sh)",
+            ));
+        }
+    }
+    let shown: Vec<&str> = g
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Code(snippets) => Some(snippets.iter().map(|(l, _)| l.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if shown.is_empty() {
+        return problems;
+    }
+    let missing: Vec<&str> = REQUIRED_LANGUAGES
+        .iter()
+        .copied()
+        .filter(|l| !shown.contains(l))
+        .collect();
+    if !missing.is_empty() {
+        problems.push(err(
+            1,
+            format!(
+                "the fix in code needs every language the page offers; missing: {}",
+                missing
+                    .iter()
+                    .map(|l| language_label(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    problems
+}
+
 /// The rule ids of `#/rules/ID` links.
 pub fn rule_links(text: &str) -> impl Iterator<Item = &str> {
     text.match_indices("#/rules/").map(move |(at, m)| {
@@ -431,10 +558,6 @@ errors: EADDRINUSE
 C, Linux | bind: Address already in use
 ```
 
-## Why
-
-See [the rule](#/rules/linux.bind.listener-holds-port).
-
 ```scenario broken
 socket A tcp
 bind A 0.0.0.0:80
@@ -449,6 +572,10 @@ freebsd: EADDRINUSE
 macos: EADDRINUSE
 windows: WSAEADDRINUSE
 ```
+
+## Why
+
+See [the rule](#/rules/linux.bind.listener-holds-port).
 
 ## The fix
 
@@ -473,9 +600,23 @@ c:
 
 python:
   s.bind((\"\", 81))
+go:
+  net.Listen(\"tcp\", \":81\")
+rust:
+  TcpListener::bind(\"0.0.0.0:81\")?;
+node:
+  server.listen(81);
+java:
+  ch.bind(new InetSocketAddress(81));
+csharp:
+  s.Bind(new IPEndPoint(IPAddress.Any, 81));
 ```
 
 ## Check it on your machine
+
+```sh
+ss -tlnp 'sport = :80'
+```
 ";
 
     #[test]
@@ -541,6 +682,60 @@ python:
         );
         assert!(text.contains("needs a ```messages block"), "{text}");
         assert!(text.contains("scenario `fixed` has no ```expect"), "{text}");
+    }
+
+    #[test]
+    fn every_part_must_be_in_its_section() {
+        let messages = |g: &str| {
+            let (_, p) = check_guide(&parse_guide(g).unwrap());
+            p.iter().map(|e| e.message.clone()).collect::<Vec<_>>()
+        };
+        // The symptom's scenario moved under `## Why`, the code under the
+        // check, the commands gone and two languages dropped.
+        let bad = GOOD
+            .replace("## Why\n\nSee", "See")
+            .replace("```scenario broken", "## Why\n\n```scenario broken")
+            .replace("```sh\nss -tlnp 'sport = :80'\n```\n", "")
+            .replace("go:\n  net.Listen(\"tcp\", \":81\")\n", "")
+            .replace("node:\n  server.listen(81);\n", "");
+        let cut = bad.find("```code").unwrap();
+        let end = cut + bad[cut..].find("```\n\n").unwrap() + 5;
+        let bad = format!("{}{}{}", &bad[..cut], &bad[end..], &bad[cut..end]);
+        let p = messages(&bad);
+        assert_eq!(
+            p,
+            [
+                "a guide opens on the symptom: a ```scenario that reproduces it comes before `## Why`",
+                "`## The fix` needs its ```code block: the fix in code",
+                "`## Check it on your machine` needs a fenced block of commands to run (```sh)",
+                "the fix in code needs every language the page offers; missing: Go, Node.js",
+            ],
+            "{bad}"
+        );
+        // The sections out of order; a `## ` line inside a fenced block is no heading.
+        let swapped = GOOD
+            .replace("## The fix\n", "## Check it on your machine\n")
+            .replace(
+                "## Check it on your machine\n\n```sh\n",
+                "## The fix\n\n```sh\n## Why not\n",
+            );
+        assert!(
+            messages(&swapped)
+                .iter()
+                .any(|m| m.starts_with("a guide's sections come in this order")),
+            "{:?}",
+            messages(&swapped)
+        );
+        // A guide without its fixed scenario under `## The fix`.
+        let cut = GOOD.find("```scenario fixed").unwrap();
+        let moved = GOOD[cut..GOOD.find("```code").unwrap()].to_string();
+        let nofix = GOOD
+            .replace(&moved, "")
+            .replace("## Why\n", &format!("{moved}\n## Why\n"));
+        assert_eq!(
+            messages(&nofix),
+            ["`## The fix` needs a ```scenario: the fixed scenario"]
+        );
     }
 
     #[test]

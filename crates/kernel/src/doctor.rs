@@ -9,9 +9,39 @@ use crate::live::{user_name, LiveSocket, TcpState};
 
 /// The live sockets in the host model: user names from `/etc/passwd`; a
 /// TIME_WAIT's user unknown (`/proc` shows 0 for it: no socket is left).
+/// UDP sockets keep `/proc`'s order (a port's newest bound first, which
+/// `bindlab-sockets` reverses into bind order); IPv4 and IPv6 ones, listed
+/// in two files, are interleaved by inode (creation order), newest first.
 pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
-    live.iter()
+    let tcp = live.iter().filter(|l| !l.udp);
+    let mut v4 = live.iter().filter(|l| l.udp && !l.v6).peekable();
+    let mut v6 = live.iter().filter(|l| l.udp && l.v6).peekable();
+    let mut udp = Vec::new();
+    loop {
+        let take_v4 = match (v4.peek(), v6.peek()) {
+            (Some(a), Some(b)) => a.inode >= b.inode,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        udp.extend(if take_v4 { v4.next() } else { v6.next() });
+    }
+    tcp.chain(udp)
         .map(|l| {
+            if l.udp {
+                let connected = l.state == TcpState::Connected("ESTABLISHED");
+                let mut s = HostSocket::udp(l.local, connected.then_some(l.remote));
+                s.v6 = l.v6;
+                s.user = Some(user_name(l.uid));
+                s.process = l.owner.as_ref().map(|o| Process {
+                    pid: o.pid,
+                    name: o.comm.clone(),
+                });
+                s.reuseaddr = l.reuseaddr;
+                s.reuseport = l.reuseport;
+                s.v6only = l.v6only;
+                return s;
+            }
             let state = match l.state {
                 TcpState::Listen => State::Listen,
                 TcpState::TimeWait => State::TimeWait,
@@ -92,10 +122,9 @@ mod tests {
                     .verdicts
                     .iter()
                     .map(|v| {
-                        let l = if v.bind.result == "ok" {
-                            v.listen.result.clone()
-                        } else {
-                            "ok".into()
+                        let l = match &v.listen {
+                            Some(l) if v.bind.result == "ok" => l.result.clone(),
+                            _ => "ok".into(),
                         };
                         (v.bind.result.clone(), l)
                     })
@@ -156,6 +185,198 @@ mod tests {
             n += doctor_tells_the_truth_about(7070, true);
             drop(std_server);
             assert_eq!(n, 24);
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// A fresh UDP socket with `options` bound to `bind`: the kernel's result.
+    fn real_udp(bind: SocketAddr, options: &[&str]) -> (String, Option<std::os::fd::OwnedFd>) {
+        use crate::sys;
+        use std::os::fd::AsRawFd;
+        let fd = sys::udp_socket(bind.is_ipv6()).unwrap();
+        for (o, name) in [
+            ("SO_REUSEADDR", libc::SO_REUSEADDR),
+            ("SO_REUSEPORT", libc::SO_REUSEPORT),
+        ] {
+            if options.contains(&o) {
+                sys::setsockopt_int(fd.as_raw_fd(), libc::SOL_SOCKET, name, 1).unwrap();
+            }
+        }
+        match sys::bind(fd.as_raw_fd(), bind) {
+            Ok(()) => ("ok".into(), Some(fd)),
+            Err(e) => (sys::errno_name(e), None),
+        }
+    }
+
+    /// Sends one datagram to `to` from a fresh socket (its own source port)
+    /// and says which of `fds` got it, by index.
+    fn who_gets(to: SocketAddr, fds: &[std::os::fd::RawFd]) -> Vec<usize> {
+        use crate::sys;
+        use std::os::fd::AsRawFd;
+        let from = sys::udp_socket(to.is_ipv6()).unwrap();
+        sys::send_to(from.as_raw_fd(), to).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fds.iter()
+            .enumerate()
+            .filter(|(_, fd)| sys::drain_datagrams(**fd) > 0)
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Whether what the kernel did (`got`: indexes into `names`) is what the
+    /// doctor said.
+    fn delivery_holds(d: &bindlab_sockets::Delivery, names: &[String], got: &[usize]) -> bool {
+        use bindlab_sockets::Choice;
+        let got: Vec<&str> = got.iter().map(|k| names[*k].as_str()).collect();
+        match d.choice {
+            Choice::Dropped => got.is_empty(),
+            Choice::One => got == [d.receivers[0].as_str()],
+            Choice::Hash | Choice::Undefined => {
+                got.len() == 1 && d.receivers.iter().any(|r| r == got[0])
+            }
+            Choice::Copies => got.len() == d.receivers.len(),
+        }
+    }
+
+    /// The doctor's UDP answers against the kernel for a port whose sockets
+    /// are `fds`, in bind order: who receives a datagram now, and for each
+    /// address and option set, the bind and who receives once it is bound.
+    fn doctor_tells_the_truth_about_udp(
+        port: u16,
+        fds: &[std::os::fd::RawFd],
+        binds: &[&str],
+    ) -> usize {
+        use bindlab_sockets::{datagram_to, picture_of, receivers};
+        let all = host_sockets(&crate::live::read_host().unwrap());
+        let p = picture_of(
+            &all,
+            Os::Linux,
+            port,
+            Some(crate::live::host_addresses()),
+            true,
+        );
+        assert_eq!(p.sockets.len(), fds.len(), "port {port}: {all:?}");
+        assert!(
+            !p.unknowns,
+            "port {port}: root reads every option: {:?}",
+            p.sockets
+        );
+        let text = scenario(&p, "root", false, None);
+        assert!(mismatches(&text, Os::Linux).is_empty(), "{text}");
+        let mut names: Vec<String> = p.sockets.iter().map(|(n, _)| n.clone()).collect();
+        let mut checked = 0;
+        for bind in binds {
+            let bind: SocketAddr = bind.parse().unwrap();
+            let to = datagram_to(bind);
+            // Who receives now, before any new socket.
+            let d = receivers(&p, "root", false, to).unwrap();
+            let got = who_gets(to, fds);
+            assert!(
+                delivery_holds(&d, &names, &got),
+                "port {port}: a datagram to {to}: the kernel gave it to {got:?} of {names:?}; the doctor: {}\n{text}",
+                d.sentence()
+            );
+            checked += 1;
+            let q = Question {
+                bind,
+                user: "root".into(),
+            };
+            for a in ask(&p, "root", &q) {
+                let v = &a.verdicts[0];
+                let (b, fd) = real_udp(bind, a.options);
+                assert_eq!(
+                    v.bind.result, b,
+                    "port {port}, {bind} with {}: the kernel says {b}\n{text}",
+                    a.label
+                );
+                checked += 1;
+                let Some(fd) = fd else { continue };
+                // Bound beside them: who receives now.
+                use std::os::fd::AsRawFd;
+                let mut with_me = fds.to_vec();
+                with_me.push(fd.as_raw_fd());
+                names.push("me".into());
+                let d = v.datagram.as_ref().unwrap();
+                let got = who_gets(to, &with_me);
+                assert!(
+                    delivery_holds(d, &names, &got),
+                    "port {port}, {bind} with {}: the kernel gave a datagram to {got:?} of {names:?}; the doctor: {}\n{text}",
+                    a.label,
+                    d.sentence()
+                );
+                names.pop();
+                checked += 1;
+            }
+        }
+        checked
+    }
+
+    #[test]
+    fn on_the_kernel_the_doctor_tells_the_truth_about_udp_receivers() {
+        use crate::sys;
+        use std::os::fd::AsRawFd;
+        if !sys::is_root() {
+            eprintln!("SKIPPED: needs root (a private network namespace)");
+            return;
+        }
+        std::thread::spawn(|| {
+            sys::unshare_net().unwrap();
+            let up = std::process::Command::new("ip")
+                .args(["link", "set", "lo", "up"])
+                .status()
+                .expect("ip (iproute2)");
+            assert!(up.success());
+            let udp = |addr: &str, options: &[&str]| {
+                let (r, fd) = real_udp(addr.parse().unwrap(), options);
+                assert_eq!(r, "ok", "{addr} {options:?}");
+                fd.unwrap()
+            };
+            // A server as Rust's std makes it: no option, read back.
+            let std_server = std::net::UdpSocket::bind("127.0.0.1:5300").unwrap();
+            let all = crate::live::read_host().unwrap();
+            let me = all
+                .iter()
+                .find(|s| s.udp && s.local.port() == 5300)
+                .unwrap();
+            assert_eq!(me.owner.as_ref().map(|o| o.pid), Some(std::process::id()));
+            assert_eq!((me.reuseaddr, me.reuseport), (Some(false), Some(false)));
+            std_server.set_nonblocking(true).unwrap();
+            let mut n = doctor_tells_the_truth_about_udp(
+                5300,
+                &[std_server.as_raw_fd()],
+                &["127.0.0.1:5300", "0.0.0.0:5300"],
+            );
+            // Two receivers sharing 0.0.0.0:5000 through SO_REUSEADDR: the
+            // newest gets every datagram.
+            let r1 = udp("0.0.0.0:5000", &["SO_REUSEADDR"]);
+            let r2 = udp("0.0.0.0:5000", &["SO_REUSEADDR"]);
+            n += doctor_tells_the_truth_about_udp(
+                5000,
+                &[r1.as_raw_fd(), r2.as_raw_fd()],
+                &["0.0.0.0:5000", "127.0.0.1:5000"],
+            );
+            // An SO_REUSEPORT group: one member per sender, by hash.
+            let w1 = udp("127.0.0.1:6000", &["SO_REUSEPORT"]);
+            let w2 = udp("127.0.0.1:6000", &["SO_REUSEPORT"]);
+            n += doctor_tells_the_truth_about_udp(
+                6000,
+                &[w1.as_raw_fd(), w2.as_raw_fd()],
+                &["127.0.0.1:6000"],
+            );
+            // IPv4 then a dual-stack IPv6 receiver on one port (two /proc
+            // files, interleaved by inode).
+            let a4 = udp("0.0.0.0:7000", &["SO_REUSEADDR"]);
+            let a6 = udp("[::]:7000", &["SO_REUSEADDR"]);
+            n += doctor_tells_the_truth_about_udp(
+                7000,
+                &[a4.as_raw_fd(), a6.as_raw_fd()],
+                &["0.0.0.0:7000", "[::]:7000"],
+            );
+            // Per address: who receives now, four binds, and who receives after
+            // each that worked: 5300 (no option: none works) 2 × 5; 5000 and
+            // 7000 (SO_REUSEADDR and both work) 2 × 7 each; 6000 once, 7.
+            assert_eq!(n, 10 + 14 + 7 + 14, "answers checked");
         })
         .join()
         .unwrap();

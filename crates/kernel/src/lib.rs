@@ -3,6 +3,8 @@
 //! outcome with the engine's prediction ([`compare`]).
 
 #[cfg(target_os = "linux")]
+pub mod bench;
+#[cfg(target_os = "linux")]
 pub mod compare;
 #[cfg(target_os = "linux")]
 pub mod doctor;

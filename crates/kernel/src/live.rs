@@ -1,5 +1,6 @@
-//! This host's live TCP sockets, read, never changed: `/proc/thread-self/net/tcp`
-//! and `tcp6` (the calling thread's network namespace), their processes (from
+//! This host's live TCP and UDP sockets, read, never changed:
+//! `/proc/thread-self/net/tcp`, `tcp6`, `udp` and `udp6` (the calling
+//! thread's network namespace), their processes (from
 //! `/proc/PID/fd` links) and, where this process may, their reuse options
 //! (a duplicate through `pidfd_getfd`, then `getsockopt`). What cannot be read
 //! stays `None`: `doctor` evaluates both values rather than guess.
@@ -30,6 +31,9 @@ pub struct Owner {
 /// One live socket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveSocket {
+    /// From `/proc/net/udp{,6}`: its `state` is then ESTABLISHED when
+    /// connected, CLOSE when only bound (how the kernel numbers UDP's).
+    pub udp: bool,
     pub v6: bool,
     pub local: SocketAddr,
     pub remote: SocketAddr,
@@ -84,6 +88,17 @@ fn endpoint(s: &str) -> Option<SocketAddr> {
 /// Parses the text of `/proc/net/tcp` or `tcp6`; a line that does not read
 /// is an error naming it (never a panic).
 pub fn parse_proc_net(text: &str, v6: bool) -> Result<Vec<LiveSocket>, String> {
+    parse_table(text, v6, false)
+}
+
+/// Parses the text of `/proc/net/udp` or `udp6` (the same columns, and a
+/// `drops` one at the end); like [`parse_proc_net`]. A port's sockets are
+/// listed newest bound first, as the kernel's chain holds them.
+pub fn parse_proc_net_udp(text: &str, v6: bool) -> Result<Vec<LiveSocket>, String> {
+    parse_table(text, v6, true)
+}
+
+fn parse_table(text: &str, v6: bool, udp: bool) -> Result<Vec<LiveSocket>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().skip(1) {
         if line.trim().is_empty() {
@@ -101,6 +116,7 @@ pub fn parse_proc_net(text: &str, v6: bool) -> Result<Vec<LiveSocket>, String> {
         let uid = f[7].parse().map_err(|_| bad())?;
         let inode = f[9].parse().map_err(|_| bad())?;
         out.push(LiveSocket {
+            udp,
             v6,
             local,
             remote,
@@ -157,13 +173,21 @@ fn owners() -> std::collections::HashMap<u64, Owner> {
     map
 }
 
-/// This namespace's TCP sockets, with owners and, where readable, options.
+/// This namespace's TCP and UDP sockets, with owners and, where readable,
+/// options.
 pub fn read_host() -> Result<Vec<LiveSocket>, String> {
     let mut all = Vec::new();
-    for (file, v6) in [("tcp", false), ("tcp6", true)] {
+    for (file, v6, udp) in [
+        ("tcp", false, false),
+        ("tcp6", true, false),
+        ("udp", false, true),
+        ("udp6", true, true),
+    ] {
         let path = format!("/proc/thread-self/net/{file}");
         match std::fs::read_to_string(&path) {
-            Ok(text) => all.extend(parse_proc_net(&text, v6).map_err(|e| format!("{path}: {e}"))?),
+            Ok(text) => {
+                all.extend(parse_table(&text, v6, udp).map_err(|e| format!("{path}: {e}"))?)
+            }
             // No IPv6 in this kernel: no tcp6 file.
             Err(_) if v6 => {}
             Err(e) => return Err(format!("cannot read {path}: {e}")),
@@ -249,6 +273,50 @@ mod tests {
         let v6 = parse_proc_net(TCP6, true).unwrap();
         assert_eq!(v6[0].local, "[::1]:8082".parse().unwrap());
         assert_eq!(v6[1].local, "[::]:8081".parse().unwrap());
+    }
+
+    /// Captured on this machine in a fresh namespace, with the `ss -uanpe`
+    /// of `bindlab-sockets`' testdata: two SO_REUSEADDR receivers on
+    /// 0.0.0.0:5000 (inode 3458984 bound first), two SO_REUSEPORT ones on
+    /// 127.0.0.1:6000, a socket connected to 127.0.0.1:5000, nobody's on
+    /// 127.0.0.1:8000; [::]:5353 and [::1]:7000.
+    const UDP: &str = include_str!("testdata/proc-net-udp.txt");
+    const UDP6: &str = include_str!("testdata/proc-net-udp6.txt");
+
+    #[test]
+    fn proc_net_udp_reads_as_the_kernel_wrote_it() {
+        if cfg!(target_endian = "big") {
+            return; // the captures are little-endian
+        }
+        let v4 = parse_proc_net_udp(UDP, false).unwrap();
+        assert_eq!(v4.len(), 6);
+        assert!(v4.iter().all(|s| s.udp && !s.v6));
+        // Connected: state 01, the peer given.
+        assert_eq!(v4[0].state, TcpState::Connected("ESTABLISHED"));
+        assert_eq!(
+            (v4[0].local, v4[0].remote),
+            (
+                "127.0.0.1:53701".parse().unwrap(),
+                "127.0.0.1:5000".parse().unwrap()
+            )
+        );
+        // Bound only: state 07; a port's sockets newest first.
+        assert_eq!(v4[1].state, TcpState::Connected("CLOSE"));
+        assert_eq!(v4[1].local, "0.0.0.0:5000".parse().unwrap());
+        assert_eq!((v4[1].inode, v4[2].inode), (3458985, 3458984));
+        assert_eq!(
+            (v4[5].uid, v4[5].local),
+            (65534, "127.0.0.1:8000".parse().unwrap())
+        );
+        let v6 = parse_proc_net_udp(UDP6, true).unwrap();
+        assert_eq!(v6[0].local, "[::]:5353".parse().unwrap());
+        assert_eq!(v6[1].local, "[::1]:7000".parse().unwrap());
+        assert!(v6.iter().all(|s| s.udp && s.v6));
+        assert!(
+            parse_proc_net_udp("header\n 1: 00000000:1388 garbage\n", false)
+                .unwrap_err()
+                .starts_with("line 2: cannot read")
+        );
     }
 
     #[test]

@@ -386,6 +386,34 @@ pub fn unshare_user_and_net() -> Result<(), String> {
     Ok(())
 }
 
+/// listen() with a backlog of `n` (the runner's 511 would overflow when
+/// a benchmark queues thousands of connections).
+pub fn listen_backlog(fd: RawFd, n: i32) -> Result<(), Errno> {
+    // SAFETY: plain system call.
+    check(unsafe { libc::listen(fd, n) }).map(|_| ())
+}
+
+/// Raises this process's open-file limit as far as it may go (the hard
+/// limit; root with CAP_SYS_RESOURCE may go to `want`). Returns the limit.
+pub fn raise_fd_limit(want: u64) -> Result<u64, Errno> {
+    // SAFETY: a zeroed rlimit is a valid value to be overwritten.
+    let mut lim: libc::rlimit = unsafe { zeroed() };
+    // SAFETY: passes a pointer to a live rlimit.
+    check(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) })?;
+    let raised = libc::rlimit {
+        rlim_cur: want as libc::rlim_t,
+        rlim_max: want as libc::rlim_t,
+    };
+    // SAFETY: passes a pointer to a live rlimit.
+    if check(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) }).is_ok() {
+        return Ok(want);
+    }
+    lim.rlim_cur = lim.rlim_max;
+    // SAFETY: passes a pointer to a live rlimit.
+    check(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) })?;
+    Ok(lim.rlim_cur as u64)
+}
+
 pub fn is_root() -> bool {
     // SAFETY: plain system call.
     unsafe { libc::geteuid() == 0 }

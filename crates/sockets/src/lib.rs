@@ -1,5 +1,5 @@
-//! A host's TCP sockets as a bindlab scenario, and what a new bind would do
-//! among them. The sockets come from `bindlab doctor` (this Linux host, read
+//! A host's TCP and UDP sockets as a bindlab scenario, and what a new bind
+//! would do among them (and, for UDP, who receives a datagram to the port). The sockets come from `bindlab doctor` (this Linux host, read
 //! live) or from a table pasted into the site ([`paste`]: `ss`, Windows
 //! `netstat -ano`, macOS `lsof -nP -i` / `netstat -an`, FreeBSD `sockstat`).
 //! Pure Rust on the engine, so the site runs it in the page: nothing pasted
@@ -18,12 +18,15 @@ use std::net::{IpAddr, SocketAddr};
 use bindlab_engine::rules::RuleId;
 use bindlab_engine::{parse, run, Os};
 
-/// A TCP state, as the tools name them.
+/// A socket's state, as the tools name them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum State {
     Listen,
     TimeWait,
-    /// Any other state: a connection (ESTABLISHED, CLOSE_WAIT, …), named.
+    /// A UDP socket bound and not connected (`ss`'s UNCONN): a receiver.
+    Bound,
+    /// Any other state: a connection (ESTABLISHED, CLOSE_WAIT, a connected
+    /// UDP socket's ESTAB, …), named.
     Connected(String),
 }
 
@@ -32,6 +35,7 @@ impl State {
         match self {
             State::Listen => "LISTEN",
             State::TimeWait => "TIME_WAIT",
+            State::Bound => "UNCONN",
             State::Connected(n) => n,
         }
     }
@@ -48,6 +52,8 @@ pub struct Process {
 /// One socket of the host.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostSocket {
+    /// A UDP socket (else TCP).
+    pub udp: bool,
     pub v6: bool,
     pub local: SocketAddr,
     pub remote: Option<SocketAddr>,
@@ -64,6 +70,7 @@ impl HostSocket {
     /// A socket with nothing known beyond its addresses and state.
     pub fn new(local: SocketAddr, remote: Option<SocketAddr>, state: State) -> HostSocket {
         HostSocket {
+            udp: false,
             v6: local.is_ipv6(),
             local,
             remote,
@@ -73,6 +80,28 @@ impl HostSocket {
             reuseaddr: None,
             reuseport: None,
             v6only: None,
+        }
+    }
+
+    /// A UDP socket: bound ([`State::Bound`]) or connected to `remote`.
+    pub fn udp(local: SocketAddr, remote: Option<SocketAddr>) -> HostSocket {
+        let state = match remote {
+            Some(_) => State::Connected("ESTAB".into()),
+            None => State::Bound,
+        };
+        HostSocket {
+            udp: true,
+            ..HostSocket::new(local, remote, state)
+        }
+    }
+
+    /// `tcp`, `tcp6`, `udp` or `udp6`: the scenario's protocol.
+    pub fn proto(&self) -> &'static str {
+        match (self.udp, self.v6) {
+            (false, false) => "tcp",
+            (false, true) => "tcp6",
+            (true, false) => "udp",
+            (true, true) => "udp6",
         }
     }
 }
@@ -107,26 +136,102 @@ pub struct Outcome {
     pub why: Option<String>,
 }
 
-/// The bind and the listen after it, under one assumption about what the
-/// host's table did not say.
+/// Who receives a datagram sent to one address of the host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub to: SocketAddr,
+    /// The sockets that get it, or may: see `choice`.
+    pub receivers: Vec<String>,
+    pub choice: Choice,
+    pub rule: Option<RuleId>,
+    pub why: Option<String>,
+}
+
+/// How the OS picks among [`Delivery::receivers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// No socket takes it (the host answers ICMP port unreachable).
+    Dropped,
+    /// One socket gets every datagram to the address.
+    One,
+    /// One of them per datagram, chosen by a hash of the sender (an
+    /// SO_REUSEPORT group): each sender's datagrams go to one of them.
+    Hash,
+    /// One of them, and the OS documents no choice (Windows).
+    Undefined,
+    /// Each gets a copy (multicast).
+    Copies,
+}
+
+impl Delivery {
+    /// Read from a `datagram` step's report.
+    pub fn from_report(to: SocketAddr, r: &bindlab_engine::StepReport) -> Delivery {
+        let got: Vec<String> = r
+            .received_by
+            .iter()
+            .flatten()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let candidates = r.candidates.clone().unwrap_or_default();
+        let (receivers, choice) = if r.undetermined.unwrap_or(0) > 0 {
+            (candidates, Choice::Undefined)
+        } else if candidates.len() > 1 {
+            (candidates, Choice::Hash)
+        } else if got.len() > 1 {
+            (got, Choice::Copies)
+        } else if got.is_empty() {
+            (got, Choice::Dropped)
+        } else {
+            (got, Choice::One)
+        };
+        Delivery {
+            to,
+            receivers,
+            choice,
+            rule: r.rule,
+            why: r.why.clone(),
+        }
+    }
+
+    /// In a sentence: "udp_server_7 gets every datagram to 127.0.0.1:5000".
+    pub fn sentence(&self) -> String {
+        let names = self.receivers.join(", ");
+        match self.choice {
+            Choice::Dropped => format!("no socket receives a datagram to {}: it is dropped (ICMP port unreachable)", self.to),
+            Choice::One => format!("{names} gets every datagram to {}", self.to),
+            Choice::Hash => format!("each datagram to {} goes to one of {names}, chosen by a hash of its sender (a sender's datagrams always reach the same one)", self.to),
+            Choice::Undefined => format!("each datagram to {} goes to one of {names}; which one is undefined", self.to),
+            Choice::Copies => format!("{names} each get a copy of a datagram to {}", self.to),
+        }
+    }
+}
+
+/// The bind (and, for TCP, the listen after it) under one assumption about
+/// what the host's table did not say.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     /// `None` when everything was known; else whether unknown options were
     /// taken as set.
     pub unknowns_set: Option<bool>,
     pub bind: Outcome,
-    pub listen: Outcome,
+    /// TCP's listen; `None` for UDP, which has none.
+    pub listen: Option<Outcome>,
+    /// UDP: who receives a datagram to the asked address once the new
+    /// socket is bound (`None` for TCP, or when the bind failed).
+    pub datagram: Option<Delivery>,
 }
 
 impl Verdict {
-    /// The call that failed (bind first), or `None` when both worked.
+    /// The call that failed (bind first), or `None` when all worked.
     pub fn failure(&self) -> Option<(&'static str, &Outcome)> {
         if self.bind.result != "ok" {
             Some(("bind", &self.bind))
-        } else if self.listen.result != "ok" {
-            Some(("listen", &self.listen))
         } else {
-            None
+            self.listen
+                .as_ref()
+                .filter(|l| l.result != "ok")
+                .map(|l| ("listen", l))
         }
     }
 }
@@ -146,7 +251,7 @@ impl Answer {
     }
 }
 
-/// The question: who binds what.
+/// The question: who binds what. Its protocol is the picture's.
 #[derive(Clone, Debug)]
 pub struct Question {
     pub bind: SocketAddr,
@@ -159,6 +264,8 @@ pub struct Question {
 pub struct Picture<'a> {
     pub os: Os,
     pub port: u16,
+    /// The UDP sockets of the port (else its TCP sockets).
+    pub udp: bool,
     pub sockets: Vec<(String, &'a HostSocket)>,
     /// Whether an option that matters could not be read.
     pub unknowns: bool,
@@ -191,11 +298,32 @@ pub fn covers(listener: &SocketAddr, local: &SocketAddr) -> bool {
             || (listener.ip().is_unspecified() && (listener.is_ipv6() || plain(local).is_ipv4())))
 }
 
-/// The sockets holding `port`, named after their programs.
+/// The TCP sockets holding `port`, named after their programs.
 pub fn picture(all: &[HostSocket], os: Os, port: u16, locals: Option<Vec<IpAddr>>) -> Picture<'_> {
+    picture_of(all, os, port, locals, false)
+}
+
+/// The TCP or UDP sockets holding `port`, named after their programs. UDP
+/// sockets are taken oldest first from a table listing them newest first,
+/// as `ss` and `/proc/net/udp` do (Linux adds a socket at the head of its
+/// port's chain): on Linux the order decides who gets a unicast datagram.
+pub fn picture_of(
+    all: &[HostSocket],
+    os: Os,
+    port: u16,
+    locals: Option<Vec<IpAddr>>,
+    udp: bool,
+) -> Picture<'_> {
     let mut sockets: Vec<(String, &HostSocket)> = Vec::new();
     let mut taken = std::collections::HashSet::new();
-    for s in all.iter().filter(|s| s.local.port() == port) {
+    let mut mine: Vec<&HostSocket> = all
+        .iter()
+        .filter(|s| s.local.port() == port && s.udp == udp)
+        .collect();
+    if udp {
+        mine.reverse();
+    }
+    for s in mine {
         let base = match (&s.process, &s.state) {
             (Some(p), _) if !p.name.is_empty() => ident(&format!("{}_{}", p.name, p.pid)),
             (Some(p), _) => format!("pid{}", p.pid),
@@ -229,6 +357,7 @@ pub fn picture(all: &[HostSocket], os: Os, port: u16, locals: Option<Vec<IpAddr>
     Picture {
         os,
         port,
+        udp,
         sockets,
         unknowns,
         locals,
@@ -306,11 +435,23 @@ pub fn scenario(
             ));
         }
     };
-    let proto = |s: &HostSocket| if s.v6 { "tcp6" } else { "tcp" };
+    let proto = |s: &HostSocket| s.proto();
+    if p.udp {
+        // UDP: every socket bound in order, a connected one connected.
+        for (name, s) in &p.sockets {
+            set_user(&mut out, &user_of(s));
+            out.push_str(&format!("socket {name} {}\n", proto(s)));
+            opts(&mut out, name, s);
+            out.push_str(&format!("bind {name} {}\n", endpoint(&s.local)));
+            if let Some(r) = s.remote {
+                out.push_str(&format!("connect {name} {}\n", endpoint(&r)));
+            }
+        }
+    }
     let listeners: Vec<&(String, &HostSocket)> = p
         .sockets
         .iter()
-        .filter(|(_, s)| s.state == State::Listen)
+        .filter(|(_, s)| !s.udp && s.state == State::Listen)
         .collect();
     let served_by = |s: &HostSocket| {
         listeners
@@ -359,7 +500,8 @@ pub fn scenario(
         ));
     }
     for (cname, c) in &p.sockets {
-        if c.state == State::Listen || c.state == State::TimeWait || served_by(c).is_some() {
+        if c.udp || c.state == State::Listen || c.state == State::TimeWait || served_by(c).is_some()
+        {
             continue;
         }
         let Some(remote) = c.remote else { continue };
@@ -380,16 +522,49 @@ pub fn scenario(
         };
         out.push_str(&format!("\n{QUESTION}\n"));
         set_user(&mut out, &ident(&q.user));
-        out.push_str(&format!(
-            "socket {me} {}\n",
-            if q.bind.is_ipv6() { "tcp6" } else { "tcp" }
-        ));
+        let proto = match (p.udp, q.bind.is_ipv6()) {
+            (false, false) => "tcp",
+            (false, true) => "tcp6",
+            (true, false) => "udp",
+            (true, true) => "udp6",
+        };
+        out.push_str(&format!("socket {me} {proto}\n"));
         for o in options {
             out.push_str(&format!("set {me} {o}\n"));
         }
-        out.push_str(&format!("bind {me} {}\nlisten {me}\n", endpoint(&q.bind)));
+        out.push_str(&format!("bind {me} {}\n", endpoint(&q.bind)));
+        if p.udp {
+            out.push_str(&format!("datagram {}\n", endpoint(&datagram_to(q.bind))));
+        } else {
+            out.push_str(&format!("listen {me}\n"));
+        }
     }
     out
+}
+
+/// Where a datagram "to the asked address" goes: the address itself, or for
+/// a wildcard the loopback address of its family.
+pub fn datagram_to(bind: SocketAddr) -> SocketAddr {
+    match bind.ip() {
+        IpAddr::V4(a) if a.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], bind.port())),
+        IpAddr::V6(a) if a.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), bind.port())
+        }
+        _ => bind,
+    }
+}
+
+/// UDP: who among the port's sockets receives a datagram sent to `to`
+/// now (before any new bind); unknown options taken as `unknowns_set`.
+pub fn receivers(p: &Picture, asker: &str, unknowns_set: bool, to: SocketAddr) -> Option<Delivery> {
+    let text = format!(
+        "{}datagram {}\n",
+        scenario(p, asker, unknowns_set, None),
+        endpoint(&to)
+    );
+    let s = parse(&text).ok()?;
+    let rep = run(&s, p.os);
+    rep.steps.last().map(|r| Delivery::from_report(to, r))
 }
 
 /// Steps of the rebuilt state (before the question) that failed: what the
@@ -446,10 +621,17 @@ pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
                     let s = parse(&text).ok()?;
                     let rep = run(&s, p.os);
                     let n = rep.steps.len();
-                    (n >= 2).then(|| Verdict {
-                        unknowns_set: a,
-                        bind: outcome(&rep.steps[n - 2]),
-                        listen: outcome(&rep.steps[n - 1]),
+                    (n >= 2).then(|| {
+                        let bind = outcome(&rep.steps[n - 2]);
+                        let last = &rep.steps[n - 1];
+                        let datagram = (p.udp && bind.result == "ok")
+                            .then(|| Delivery::from_report(datagram_to(q.bind), last));
+                        Verdict {
+                            unknowns_set: a,
+                            bind,
+                            listen: (!p.udp).then(|| outcome(last)),
+                            datagram,
+                        }
                     })
                 })
                 .collect(),
@@ -462,18 +644,31 @@ pub fn advice(p: &Picture, answers: &[Answer]) -> String {
     let blockers: Vec<String> = p
         .sockets
         .iter()
-        .filter(|(_, s)| s.state == State::Listen)
+        .filter(|(_, s)| s.state == State::Listen || s.udp)
         .map(|(n, s)| match &s.process {
             Some(pr) if !pr.name.is_empty() => format!("{n} (pid {}, {})", pr.pid, pr.name),
             Some(pr) => format!("{n} (pid {})", pr.pid),
             None => n.clone(),
         })
         .collect();
+    // UDP: who then receives, and what shared unicast never does.
+    let then = |a: &Answer| {
+        match a.verdicts.first().and_then(|v| v.datagram.as_ref()) {
+        Some(d) if p.udp && !p.sockets.is_empty() => format!(
+            " Then {}. A unicast datagram reaches one socket only: for every receiver to get each one, send to a multicast group that each receiver joins.",
+            d.sentence()
+        ),
+        _ => String::new(),
+    }
+    };
     match answers.iter().find(|a| a.works()) {
-        Some(a) if a.options.is_empty() => "nothing to change: the bind works as it is.".into(),
+        Some(a) if a.options.is_empty() => {
+            format!("nothing to change: the bind works as it is.{}", then(a))
+        }
         Some(a) => format!(
-            "set {} on the new socket before bind().",
-            a.options.join(" and ")
+            "set {} on the new socket before bind().{}",
+            a.options.join(" and "),
+            then(a)
         ),
         None if answers
             .iter()

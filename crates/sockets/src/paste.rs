@@ -3,15 +3,19 @@
 //!
 //! | tool | OS | what it gives |
 //! |---|---|---|
-//! | `ss -tanpe` (`-uanpe`) | Linux | state, addresses, program and pid, uid (when not root), `v6only` |
+//! | `ss -tanpe`, `-uanpe`, `-tuanpe` | Linux | state, addresses, program and pid, uid (when not root), `v6only` |
 //! | `netstat -ano` | Windows | state, addresses, pid |
 //! | `lsof -nP -i` | macOS | state, addresses, program, pid, user (no TIME_WAIT: it has no process) |
 //! | `netstat -an` | macOS (FreeBSD's looks the same: pick FreeBSD) | state, addresses, `tcp46` = dual-stack |
 //! | `sockstat -46` | FreeBSD | user, program, pid, addresses (no state: a `*:*` peer means listening) |
 //!
-//! No table shows the reuse options: they stay unknown. UDP lines are left
-//! out and counted (bindlab models TCP). Every problem is a message naming
-//! the line; nothing here panics.
+//! No table shows the reuse options: they stay unknown. TCP and UDP lines
+//! both become sockets ([`HostSocket::udp`]); Unix, raw and ICMP lines are
+//! left out and counted. `ss` without its Netid column (`-t` or `-u` alone)
+//! names no protocol: a table with an `UNCONN` row and no TCP-only state
+//! (LISTEN, TIME-WAIT, SYN-…, FIN-…, CLOSE-WAIT, LAST-ACK, CLOSING) is
+//! `ss -u`'s. Every problem is a message naming the line; nothing here
+//! panics.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -28,7 +32,7 @@ pub struct Pasted {
     /// The tool recognised, as the reader would type it.
     pub tool: &'static str,
     pub sockets: Vec<HostSocket>,
-    /// Lines left out and why (UDP, Unix sockets), counted for the reader.
+    /// Lines left out (Unix, raw, ICMP sockets), counted for the reader.
     pub skipped: usize,
 }
 
@@ -50,7 +54,11 @@ pub fn parse_table(text: &str) -> Result<Pasted, String> {
     let rows = &lines[header + 1..];
     let first = header + 2; // 1-based line number of rows[0]
     if h.contains("Address:Port") {
-        read_rows(rows, first, Os::Linux, "ss", ss_row)
+        if ss_is_udp(rows) {
+            read_rows(rows, first, Os::Linux, "ss", ss_udp_row)
+        } else {
+            read_rows(rows, first, Os::Linux, "ss", ss_row)
+        }
     } else if h.contains("COMMAND") && h.contains("NAME") {
         read_rows(rows, first, Os::MacOs, "lsof -nP -i", lsof_row)
     } else if h.contains("COMMAND") && h.contains("PROTO") {
@@ -104,9 +112,9 @@ fn read_rows(
     }
     if sockets.is_empty() {
         return Err(format!(
-            "the table from `{tool}` has no TCP socket{}",
+            "the table from `{tool}` has no TCP or UDP socket{}",
             if skipped > 0 {
-                format!(" ({skipped} other lines left out: bindlab models TCP)")
+                format!(" ({skipped} other lines left out: bindlab models TCP and UDP)")
             } else {
                 String::new()
             }
@@ -164,25 +172,47 @@ fn state(name: &str) -> State {
     }
 }
 
+/// Whether an `ss` table without a Netid column is `ss -u`'s: a UDP socket
+/// is UNCONN or ESTAB, and a TCP table never shows UNCONN.
+fn ss_is_udp(rows: &[&str]) -> bool {
+    let states: Vec<&str> = rows
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    states.contains(&"UNCONN") && states.iter().all(|s| matches!(*s, "UNCONN" | "ESTAB"))
+}
+
+/// A row of `ss -u` (no Netid column): every socket is UDP.
+fn ss_udp_row(w: &[&str]) -> Option<Row> {
+    ss_socket(w, true)
+}
+
 /// `LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:(("python3",pid=1,fd=3)) uid:1000 ino:… v6only:0`,
 /// with a `tcp`/`udp` column first when several protocols were asked for.
 fn ss_row(w: &[&str]) -> Option<Row> {
-    let w = match w.first() {
-        Some(&("tcp" | "tcp6")) => &w[1..],
-        Some(&("udp" | "raw" | "u_str" | "u_dgr" | "u_seq" | "nl" | "p_raw" | "p_dgr")) => {
-            return Some(Row::Skip)
+    match w.first() {
+        Some(&("tcp" | "tcp6")) => ss_socket(&w[1..], false),
+        Some(&("udp" | "udp6")) => ss_socket(&w[1..], true),
+        Some(&("raw" | "u_str" | "u_dgr" | "u_seq" | "nl" | "p_raw" | "p_dgr" | "icmp6")) => {
+            Some(Row::Skip)
         }
-        _ => w,
-    };
+        // UNCONN in a TCP table: a UDP line pasted among them.
+        Some(&"UNCONN") => ss_socket(w, true),
+        _ => ss_socket(w, false),
+    }
+}
+
+fn ss_socket(w: &[&str], udp: bool) -> Option<Row> {
     if w.len() < 5 {
         return None;
     }
-    if w[0] == "UNCONN" {
-        return Some(Row::Skip); // UDP
-    }
     let local = colon_endpoint(w[3], true)??;
-    let remote = colon_endpoint(w[4], true)?;
-    let mut s = HostSocket::new(local, remote, state(w[0]));
+    let remote = colon_endpoint(w[4], true)?.filter(|r| !udp || r.port() != 0);
+    let mut s = if udp {
+        HostSocket::udp(local, remote)
+    } else {
+        HostSocket::new(local, remote, state(w[0]))
+    };
     for extra in &w[5..] {
         if let Some(users) = extra.strip_prefix("users:((\"") {
             let (name, rest) = users.split_once('"')?;
@@ -210,10 +240,21 @@ fn ss_row(w: &[&str]) -> Option<Row> {
     Some(Row::Socket(s))
 }
 
-/// `TCP 0.0.0.0:135 0.0.0.0:0 LISTENING 1234`; `UDP` lines have no state.
+/// `TCP 0.0.0.0:135 0.0.0.0:0 LISTENING 1234`; `UDP 0.0.0.0:123 *:* 2020`
+/// (no state).
 fn windows_row(w: &[&str]) -> Option<Row> {
     match w[0] {
-        "UDP" => return Some(Row::Skip),
+        "UDP" if w.len() == 4 => {
+            let mut s = HostSocket::udp(colon_endpoint(w[1], false)??, None);
+            let pid: u32 = w[3].parse().ok()?;
+            if pid != 0 {
+                s.process = Some(Process {
+                    pid,
+                    name: String::new(),
+                });
+            }
+            return Some(Row::Socket(s));
+        }
         "TCP" if w.len() == 5 => {}
         // "Active Connections" and its blank line above the header.
         _ if w.len() < 4 => return Some(Row::Blank),
@@ -239,19 +280,20 @@ fn lsof_row(w: &[&str]) -> Option<Row> {
         return None;
     }
     let node = w.iter().position(|x| *x == "TCP" || *x == "UDP")?;
-    if w[node] == "UDP" {
-        return Some(Row::Skip);
-    }
     let v6 = w.get(4) == Some(&"IPv6");
     let name = w.get(node + 1)?;
     let (local, remote) = match name.split_once("->") {
         Some((l, r)) => (colon_endpoint(l, v6)??, colon_endpoint(r, v6)?),
         None => (colon_endpoint(name, v6)??, None),
     };
-    let st = w
-        .get(node + 2)
-        .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
-    let mut s = HostSocket::new(local, remote, st);
+    let mut s = if w[node] == "UDP" {
+        HostSocket::udp(local, remote)
+    } else {
+        let st = w
+            .get(node + 2)
+            .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+        HostSocket::new(local, remote, st)
+    };
     s.process = Some(Process {
         pid: w[1].parse().ok()?,
         name: w[0].to_string(),
@@ -261,26 +303,32 @@ fn lsof_row(w: &[&str]) -> Option<Row> {
 }
 
 /// `tcp46 0 0 *.8080 *.* LISTEN`.
+/// `udp4 0 0 *.5353 *.*` (no state).
 fn bsd_netstat_row(w: &[&str]) -> Option<Row> {
-    match w[0] {
-        "tcp4" | "tcp6" | "tcp46" => {}
-        p if p.starts_with("udp") || p.starts_with("icm") => return Some(Row::Skip),
+    let udp = match w[0] {
+        "tcp4" | "tcp6" | "tcp46" => false,
+        "udp4" | "udp6" | "udp46" => true,
+        p if p.starts_with("icm") => return Some(Row::Skip),
         _ if w.len() < 5 => return Some(Row::Blank),
         _ => return None,
-    }
+    };
     if w.len() < 5 {
         return None;
     }
-    let v6 = w[0] != "tcp4";
+    let v6 = !w[0].ends_with('4');
     let local = dot_endpoint(w[3], v6)??;
     let remote = dot_endpoint(w[4], v6)?;
-    let st = w
-        .get(5)
-        .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
-    let mut s = HostSocket::new(local, remote, st);
+    let mut s = if udp {
+        HostSocket::udp(local, remote)
+    } else {
+        let st = w
+            .get(5)
+            .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+        HostSocket::new(local, remote, st)
+    };
     if v6 && local.ip().is_unspecified() {
-        // macOS and FreeBSD print a dual-stack socket as tcp46.
-        s.v6only = Some(w[0] == "tcp6");
+        // macOS and FreeBSD print a dual-stack socket as tcp46 / udp46.
+        s.v6only = Some(!w[0].ends_with("46"));
     }
     Some(Row::Socket(s))
 }
@@ -290,14 +338,15 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
     if w.len() < 7 {
         return None;
     }
-    match w[4] {
-        "tcp4" | "tcp6" | "tcp46" => {}
-        p if p.starts_with("udp") || p.starts_with("stream") || p.starts_with("dgram") => {
+    let udp = match w[4] {
+        "tcp4" | "tcp6" | "tcp46" => false,
+        "udp4" | "udp6" | "udp46" => true,
+        p if p.starts_with("stream") || p.starts_with("dgram") || p.starts_with("seqpac") => {
             return Some(Row::Skip)
         }
         _ => return None,
-    }
-    let v6 = w[4] != "tcp4";
+    };
+    let v6 = !w[4].ends_with('4');
     let local = colon_endpoint(w[5], v6)??;
     let remote = colon_endpoint(w[6], v6)?.filter(|r| !r.ip().is_unspecified() || r.port() != 0);
     // sockstat prints no state unless asked (-s): a `*:*` peer is a
@@ -308,7 +357,11 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
         (None, Some(_), "?") => State::TimeWait,
         (None, Some(_), _) => State::Connected("ESTABLISHED".into()),
     };
-    let mut s = HostSocket::new(local, remote, st);
+    let mut s = if udp {
+        HostSocket::udp(local, remote)
+    } else {
+        HostSocket::new(local, remote, st)
+    };
     if w[0] != "?" {
         s.user = Some(w[0].to_string());
         s.process = Some(Process {
@@ -317,7 +370,7 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
         });
     }
     if v6 && local.ip().is_unspecified() {
-        s.v6only = Some(w[4] == "tcp6");
+        s.v6only = Some(!w[4].ends_with("46"));
     }
     Some(Row::Socket(s))
 }
@@ -325,6 +378,7 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::SocketAddr;
 
     /// Captured here: `ss -tanpe` in a fresh namespace with Python servers
     /// (one with a connection and a TIME_WAIT), a dual-stack and a v6-only
@@ -360,9 +414,125 @@ mod tests {
         assert_eq!(p.sockets[5].local, "[::]:8081".parse().unwrap());
         assert_eq!(p.sockets[5].v6only, Some(false));
         assert_eq!(p.sockets[6].v6only, Some(true));
-        // UDP only: said, not a panic.
-        let e = parse_table(SS_UDP).unwrap_err();
-        assert!(e.contains("no TCP socket (1 other lines left out"), "{e}");
+    }
+
+    /// Captured here: `ss -uanpe` in a fresh namespace with Python's UDP
+    /// sockets: two SO_REUSEADDR receivers on 0.0.0.0:5000 (fd 3 bound
+    /// first), two SO_REUSEPORT ones on 127.0.0.1:6000, a dual-stack [::]:5353,
+    /// a v6-only [::1]:7000, a socket connected to 127.0.0.1:5000, and
+    /// nobody's receiver on 127.0.0.1:8000 (`uid:65534`).
+    #[test]
+    fn ss_uanpe_as_captured_on_this_machine() {
+        let p = parse_table(SS_UDP).unwrap();
+        assert_eq!(
+            (p.os, p.tool, p.sockets.len(), p.skipped),
+            (Os::Linux, "ss", 8, 0)
+        );
+        assert!(p.sockets.iter().all(|s| s.udp));
+        let c = &p.sockets[0];
+        assert_eq!(c.state, State::Connected("ESTAB".into()));
+        assert_eq!(c.local, "127.0.0.1:53701".parse().unwrap());
+        assert_eq!(c.remote, Some("127.0.0.1:5000".parse().unwrap()));
+        // The port's sockets newest first, as the kernel's chain holds them.
+        let fds: Vec<(State, Option<u32>)> = p.sockets[1..3]
+            .iter()
+            .map(|s| (s.state.clone(), s.process.as_ref().map(|p| p.pid)))
+            .collect();
+        assert_eq!(
+            fds,
+            [(State::Bound, Some(15079)), (State::Bound, Some(15079))]
+        );
+        assert_eq!(p.sockets[1].local, "0.0.0.0:5000".parse().unwrap());
+        assert_eq!(p.sockets[5].user.as_deref(), Some("uid65534"));
+        assert_eq!(p.sockets[1].user.as_deref(), Some("root"));
+        assert_eq!(
+            (p.sockets[6].local, p.sockets[6].v6, p.sockets[6].v6only),
+            ("[::]:5353".parse().unwrap(), true, Some(false))
+        );
+        assert_eq!(p.sockets[7].v6only, Some(true));
+        assert_eq!(p.sockets[7].proto(), "udp6");
+        // With a Netid column (`ss -tuanpe`) each line says its protocol.
+        let both = "Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+udp   UNCONN 0      0            0.0.0.0:5000       0.0.0.0:*
+tcp   LISTEN 0      128          0.0.0.0:5000       0.0.0.0:*
+tcp   ESTAB  0      0          127.0.0.1:5000     127.0.0.1:40000
+";
+        let p = parse_table(both).unwrap();
+        let kinds: Vec<(bool, &str)> = p.sockets.iter().map(|s| (s.udp, s.state.name())).collect();
+        assert_eq!(
+            kinds,
+            [(true, "UNCONN"), (false, "LISTEN"), (false, "ESTAB")]
+        );
+    }
+
+    #[test]
+    fn a_pasted_udp_table_says_who_receives_and_what_a_bind_would_do() {
+        let p = parse_table(SS_UDP).unwrap();
+        let pic = crate::picture_of(&p.sockets, p.os, 5000, None, true);
+        // Oldest first: fd 3 was bound before fd 4.
+        let names: Vec<&str> = pic.sockets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["python3_15079", "python3_15079_2"]);
+        assert!(pic.unknowns);
+        assert!(crate::picture(&p.sockets, p.os, 5000, None)
+            .sockets
+            .is_empty());
+        let text = crate::scenario(&pic, "root", true, None);
+        assert!(
+            text.contains("socket python3_15079 udp\nset python3_15079 SO_REUSEADDR\nset python3_15079 SO_REUSEPORT\nbind python3_15079 0.0.0.0:5000\n"),
+            "{text}"
+        );
+        assert!(crate::mismatches(&text, p.os).is_empty(), "{text}");
+        // Options unknown, taken as all set: an SO_REUSEPORT group, by hash.
+        let to: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let d = crate::receivers(&pic, "root", true, to).unwrap();
+        assert_eq!((d.choice, d.receivers.len()), (crate::Choice::Hash, 2));
+        // As `bindlab doctor` reads them as root: SO_REUSEADDR only. The
+        // newest bound gets every datagram.
+        let mut known = p.sockets.clone();
+        for s in &mut known {
+            (s.reuseaddr, s.reuseport) = (Some(true), Some(false));
+        }
+        let pic = crate::picture_of(&known, p.os, 5000, None, true);
+        assert!(!pic.unknowns);
+        let d = crate::receivers(&pic, "root", false, to).unwrap();
+        assert_eq!(
+            (d.choice, d.receivers.clone()),
+            (crate::Choice::One, vec!["python3_15079_2".to_string()])
+        );
+        assert_eq!(d.rule.map(|r| r.as_str()), Some("linux.udp.deliver.newest"));
+        assert_eq!(
+            d.sentence(),
+            "python3_15079_2 gets every datagram to 127.0.0.1:5000"
+        );
+        let q = crate::Question {
+            bind: "0.0.0.0:5000".parse().unwrap(),
+            user: "root".into(),
+        };
+        let answers = crate::ask(&pic, "root", &q);
+        let results: Vec<&str> = answers
+            .iter()
+            .map(|a| a.verdicts[0].bind.result.as_str())
+            .collect();
+        assert_eq!(results, ["EADDRINUSE", "ok", "EADDRINUSE", "ok"]);
+        assert!(answers.iter().all(|a| a.verdicts[0].listen.is_none()));
+        // No option: the rule and the socket in the way are named.
+        let no = &answers[0].verdicts[0];
+        assert!(no.datagram.is_none());
+        assert!(
+            no.bind.why.as_deref().unwrap().contains("python3_15079"),
+            "{no:?}"
+        );
+        // SO_REUSEADDR: the new socket, the newest, takes every datagram.
+        let d = answers[1].verdicts[0].datagram.as_ref().unwrap();
+        assert_eq!(
+            (d.choice, d.receivers.clone()),
+            (crate::Choice::One, vec!["me".to_string()])
+        );
+        let advice = crate::advice(&pic, &answers);
+        assert!(
+            advice.starts_with("set SO_REUSEADDR on the new socket before bind(). Then me gets every datagram to 127.0.0.1:5000. A unicast datagram reaches one socket only"),
+            "{advice}"
+        );
     }
 
     #[test]
@@ -396,12 +566,23 @@ Active Connections
   TCP    127.0.0.1:50001        127.0.0.1:8080         TIME_WAIT       0
   TCP    [::]:135               [::]:0                 LISTENING       1012
   UDP    0.0.0.0:123            *:*                                    2020
+  UDP    [::]:123               *:*                                    2020
 ";
 
     #[test]
     fn windows_netstat_ano_from_its_documented_form() {
         let p = parse_table(WINDOWS).unwrap();
-        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::Windows, 5, 1));
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::Windows, 7, 0));
+        assert_eq!(
+            (
+                p.sockets[5].udp,
+                p.sockets[5].local,
+                p.sockets[5].state.clone()
+            ),
+            (true, "0.0.0.0:123".parse().unwrap(), State::Bound)
+        );
+        assert_eq!(p.sockets[6].proto(), "udp6");
+        assert_eq!(p.sockets[6].process.as_ref().map(|p| p.pid), Some(2020));
         assert_eq!(
             p.sockets[1].process,
             Some(Process {
@@ -429,7 +610,11 @@ mDNSRespo   301 _mdnsresponder 8u IPv4 0x5e1f0c3a2b7c1d05 0t0 UDP *:5353
         let p = parse_table(LSOF).unwrap();
         assert_eq!(
             (p.os, p.tool, p.sockets.len(), p.skipped),
-            (Os::MacOs, "lsof -nP -i", 4, 1)
+            (Os::MacOs, "lsof -nP -i", 5, 0)
+        );
+        assert_eq!(
+            (p.sockets[4].udp, p.sockets[4].local),
+            (true, "0.0.0.0:5353".parse().unwrap())
         );
         assert_eq!(p.sockets[1].local, "[::]:3000".parse().unwrap());
         assert_eq!(p.sockets[2].remote, Some("[::1]:61000".parse().unwrap()));
@@ -448,7 +633,11 @@ udp4       0      0  *.5353                 *.*
     #[test]
     fn bsd_netstat_from_its_documented_form() {
         let p = parse_table(MAC_NETSTAT).unwrap();
-        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::MacOs, 4, 1));
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::MacOs, 5, 0));
+        assert_eq!(
+            (p.sockets[4].udp, p.sockets[4].state.clone()),
+            (true, State::Bound)
+        );
         assert_eq!(p.sockets[1].local, "[::]:8080".parse().unwrap());
         assert_eq!(p.sockets[1].v6only, Some(false));
         assert_eq!(p.sockets[2].local, "[::1]:9090".parse().unwrap());
@@ -467,7 +656,15 @@ root     ntpd       700   20 udp4   *:123                 *:*
     #[test]
     fn sockstat_from_its_documented_form() {
         let p = parse_table(SOCKSTAT).unwrap();
-        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::FreeBsd, 4, 1));
+        assert_eq!((p.os, p.sockets.len(), p.skipped), (Os::FreeBsd, 5, 0));
+        assert_eq!(
+            (
+                p.sockets[4].proto(),
+                p.sockets[4].local,
+                p.sockets[4].process.as_ref().map(|p| p.pid)
+            ),
+            ("udp", "0.0.0.0:123".parse().unwrap(), Some(700))
+        );
         assert_eq!(p.sockets[0].state, State::Listen);
         assert_eq!(p.sockets[1].local, "[::]:22".parse().unwrap());
         assert_eq!(p.sockets[1].v6only, Some(false));
@@ -486,7 +683,9 @@ root     ntpd       700   20 udp4   *:123                 *:*
             ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n", "line 2: cannot read `LISTEN 0 128 nonsense 0.0.0.0:*` as a line of `ss`"),
             ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 1.2.3.4:99999 0.0.0.0:*\n", "line 2: cannot read"),
             ("  Proto  Local Address  Foreign Address  State  PID\n  TCP 0.0.0.0:80 0.0.0.0:0 LISTENING notapid\n", "line 2: cannot read"),
-            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\n", "has no TCP socket"),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\n", "has no TCP or UDP socket"),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nUNCONN 0 0 0.0.0.0:x 0.0.0.0:*\n", "line 2: cannot read `UNCONN 0 0 0.0.0.0:x 0.0.0.0:*` as a line of `ss`"),
+            ("  Proto  Local Address  Foreign Address  State  PID\n  UDP 0.0.0.0:123 *:* notapid\n", "line 2: cannot read"),
             ("COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\nx 1 u 3u IPv4 0 0t0 TCP [::1:80 (LISTEN)\n", "line 2: cannot read"),
             ("Proto Recv-Q Send-Q Local Address Foreign Address (state)\ntcp4 0 0 *.x *.* LISTEN\n", "line 2: cannot read"),
         ] {

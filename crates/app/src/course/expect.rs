@@ -46,8 +46,19 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
             { for Os::ALL.iter().map(|os| {
                 let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
                 let title = t.rule.map(|r| r.rule().title).unwrap_or_default();
+                // An error, a refused client or a dropped datagram fails; who
+                // takes a client or a datagram (a socket, several, copies) is
+                // neither, and is shown plain.
+                let failed = bindlab_engine::Outcome::error_named(&t.outcome).is_some()
+                    || t.outcome == predict::REFUSED
+                    || t.outcome == predict::DROPPED;
+                let class = match (t.outcome.as_str(), failed) {
+                    ("ok", _) => "succeeds",
+                    (_, true) => "fails",
+                    _ => "delivered",
+                };
                 html! {
-                    <li class={classes!("truth", if t.outcome == "ok" { "succeeds" } else { "fails" })}>
+                    <li class={classes!("truth", class)}>
                         <strong>{ format!("{}: ", os.display()) }</strong>
                         { format!("{}.", outcome_sentence(&t.outcome)) }
                         if let Some(why) = &t.why {

@@ -1,14 +1,15 @@
 //! "Paste a socket table" (`#/paste`): a table from `ss`, `netstat`, `lsof`
 //! or `sockstat`, read by `bindlab-sockets` in the page (nothing pasted
 //! leaves it), the sockets of the asked port as a scenario for that OS, and
-//! what a bind of ADDR:PORT would do with each option set.
+//! what a bind of ADDR:PORT would do with each option set; for UDP, who
+//! receives a datagram to it, now and after the bind.
 
 use std::net::SocketAddr;
 use std::rc::Rc;
 
 use bindlab_engine::Os;
 use bindlab_sockets::paste::{parse_table, Pasted};
-use bindlab_sockets::{ask, picture, scenario, Question, State};
+use bindlab_sockets::{ask, datagram_to, picture_of, receivers, scenario, Question, State};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -21,18 +22,27 @@ use crate::nav::use_navigated;
 use crate::route::{PASTE_INTRO, PASTE_TITLE};
 use crate::state::Sandbox;
 
-/// Everything the page shows, from the four inputs.
-fn read(text: &str, os: Option<Os>, bind: &str, user: &str) -> Result<Rc<Read>, String> {
+/// Everything the page shows, from the five inputs. `udp`: the protocol
+/// asked about; `None` is TCP unless the table has only UDP sockets.
+fn read(
+    text: &str,
+    os: Option<Os>,
+    udp: Option<bool>,
+    bind: &str,
+    user: &str,
+) -> Result<Rc<Read>, String> {
     if text.trim().is_empty() {
         return Err(String::new());
     }
     let pasted: Pasted = parse_table(text)?;
     let os = os.unwrap_or(pasted.os);
+    let udp = udp.unwrap_or_else(|| pasted.sockets.iter().all(|s| s.udp));
     let bind: SocketAddr = if bind.trim().is_empty() {
         let port = pasted
             .sockets
             .iter()
-            .find(|s| s.state == State::Listen)
+            .find(|s| s.udp == udp && matches!(s.state, State::Listen | State::Bound))
+            .or_else(|| pasted.sockets.iter().find(|s| s.udp == udp))
             .unwrap_or(&pasted.sockets[0])
             .local
             .port();
@@ -50,12 +60,27 @@ fn read(text: &str, os: Option<Os>, bind: &str, user: &str) -> Result<Rc<Read>, 
     } else {
         user.trim()
     };
-    let p = picture(&pasted.sockets, os, bind.port(), None);
+    let p = picture_of(&pasted.sockets, os, bind.port(), None, udp);
     let q = Question {
         bind,
         user: user.to_string(),
     };
     let answers = ask(&p, user, &q);
+    // UDP: who receives a datagram to the address now, each assumption.
+    let now = if udp && !p.sockets.is_empty() {
+        let sets: &[Option<bool>] = if p.unknowns {
+            &[Some(false), Some(true)]
+        } else {
+            &[None]
+        };
+        sets.iter()
+            .filter_map(|a| {
+                receivers(&p, user, a.unwrap_or(false), datagram_to(bind)).map(|d| (*a, d))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let advice = bindlab_sockets::advice(&p, &answers);
     let first = bindlab_sockets::option_sets(os)[0].1;
     let text = scenario(&p, user, false, Some((&q, first)));
@@ -68,7 +93,10 @@ fn read(text: &str, os: Option<Os>, bind: &str, user: &str) -> Result<Rc<Read>, 
         os,
         tool: pasted.tool,
         detected: pasted.os,
-        total: pasted.sockets.len(),
+        tcp: pasted.sockets.iter().filter(|s| !s.udp).count(),
+        udp_total: pasted.sockets.iter().filter(|s| s.udp).count(),
+        udp,
+        now,
         skipped: pasted.skipped,
         bind,
         sockets,
@@ -84,6 +112,7 @@ pub(crate) fn paste_page() -> Html {
     let navigated = use_navigated();
     let text = use_state(String::new);
     let os = use_state(|| None::<Os>);
+    let proto = use_state(|| None::<bool>);
     let bind = use_state(String::new);
     let user = use_state(|| "me".to_string());
     use_effect_with((), move |_| {
@@ -91,8 +120,14 @@ pub(crate) fn paste_page() -> Html {
         focus_heading(navigated);
     });
     let result = use_memo(
-        ((*text).clone(), *os, (*bind).clone(), (*user).clone()),
-        |(t, o, b, u)| read(t, *o, b, u),
+        (
+            (*text).clone(),
+            *os,
+            *proto,
+            (*bind).clone(),
+            (*user).clone(),
+        ),
+        |(t, o, pr, b, u)| read(t, *o, *pr, b, u),
     );
     let on_text = {
         let text = text.clone();
@@ -116,6 +151,16 @@ pub(crate) fn paste_page() -> Html {
         let os = os.clone();
         Callback::from(move |e: Event| os.set(Os::from_key(&select_value(&e))))
     };
+    let on_proto = {
+        let proto = proto.clone();
+        Callback::from(move |e: Event| {
+            proto.set(match select_value(&e).as_str() {
+                "tcp" => Some(false),
+                "udp" => Some(true),
+                _ => None,
+            })
+        })
+    };
     html! {
         <article class="paste-page">
             <h1 tabindex="-1">{ PASTE_TITLE }</h1>
@@ -125,7 +170,13 @@ pub(crate) fn paste_page() -> Html {
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
                     value={(*text).clone()} oninput={on_text} />
                 <div class="paste-fields">
-                    <label>{"What if I bind "}
+                    <label>{"What if I bind a "}
+                        <select id="paste-proto" onchange={on_proto}>
+                            <option value="" selected={proto.is_none()}>{"TCP (UDP if the table has only UDP)"}</option>
+                            <option value="tcp" selected={*proto == Some(false)}>{"TCP"}</option>
+                            <option value="udp" selected={*proto == Some(true)}>{"UDP"}</option>
+                        </select></label>
+                    <label>{" socket to "}
                         <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} /></label>
                     <label>{"as user "}
                         <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} /></label>

@@ -1,7 +1,9 @@
-//! `bindlab doctor [PORT] [--bind ADDR:PORT] [--scenario]`: this host's
-//! sockets on a port (read, never changed), written as a scenario, and
+//! `bindlab doctor [PORT] [--bind ADDR:PORT] [--udp] [--scenario]`: this
+//! host's sockets on a port (read, never changed), written as a scenario, and
 //! whether a bind of ADDR:PORT would succeed with each option set, naming the
-//! sockets and the rule in the way, and what would make it work.
+//! sockets and the rule in the way, and what would make it work. With
+//! `--udp`, the port's UDP sockets, a UDP bind, and who receives a datagram
+//! sent to ADDR:PORT, now and once the new socket is bound.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,21 +15,38 @@ pub fn run(
     out: &mut dyn Write,
     port: Option<u16>,
     bind: Option<SocketAddr>,
+    udp: bool,
     print: bool,
 ) -> Result {
     use bindlab_engine::Os;
     use bindlab_kernel::doctor::host_sockets;
     use bindlab_kernel::live::{current_user, host_addresses, read_host};
-    use bindlab_sockets::{advice, ask, mismatches, picture, scenario, Question, State};
+    use bindlab_sockets::{
+        advice, ask, datagram_to, mismatches, picture_of, receivers, scenario, Question, State,
+    };
 
+    let proto = if udp { "UDP" } else { "TCP" };
     let all = host_sockets(&read_host().map_err(Error::fatal)?);
     let Some(port) = bind.map(|b| b.port()).or(port) else {
-        // No port: the listening sockets, to pick one from.
+        // No port: the listening sockets (UDP: the bound ones), to pick one from.
+        let (what, flag) = if udp {
+            ("UDP sockets", " --udp")
+        } else {
+            ("Listening TCP sockets", "")
+        };
         writeln!(
             out,
-            "Listening TCP sockets on this host (bindlab doctor PORT tells more about one):"
+            "{what} on this host (bindlab doctor PORT{flag} tells more about one):"
         )?;
-        for s in all.iter().filter(|s| s.state == State::Listen) {
+        let shown = all.iter().filter(|s| {
+            s.udp == udp
+                && if udp {
+                    s.state == State::Bound
+                } else {
+                    s.state == State::Listen
+                }
+        });
+        for s in shown {
             let who = s
                 .process
                 .as_ref()
@@ -43,22 +62,27 @@ pub fn run(
         }
         return Ok(());
     };
-    let p = picture(&all, Os::Linux, port, Some(host_addresses()));
+    let p = picture_of(&all, Os::Linux, port, Some(host_addresses()), udp);
     let (_, me) = current_user();
     if print {
         if p.unknowns {
             writeln!(
                 out,
-                "# options bindlab could not read are written as not set; see `bindlab doctor {port}`"
+                "# options bindlab could not read are written as not set; see `bindlab doctor {port}{}`",
+                if udp { " --udp" } else { "" }
             )?;
         }
         out.write_all(scenario(&p, &me, false, None).as_bytes())?;
         return Ok(());
     }
+    let q = Question {
+        bind: bind.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], port))),
+        user: me.clone(),
+    };
     if p.sockets.is_empty() {
-        writeln!(out, "No TCP socket on this host uses port {port}.")?;
+        writeln!(out, "No {proto} socket on this host uses port {port}.")?;
     } else {
-        writeln!(out, "Port {port} on this host:")?;
+        writeln!(out, "{proto} port {port} on this host:")?;
         for (name, s) in &p.sockets {
             let addr = match s.remote {
                 Some(r) => format!("{} ↔ {r}", s.local),
@@ -105,15 +129,36 @@ pub fn run(
                 wrong.join("; ")
             )?;
         }
+        if udp {
+            let to = datagram_to(q.bind);
+            writeln!(out, "\nA datagram to {to} now:")?;
+            let assumptions: &[(bool, &str)] = if p.unknowns {
+                &[
+                    (false, " (unknown options not set)"),
+                    (true, " (unknown options set)"),
+                ]
+            } else {
+                &[(false, "")]
+            };
+            for (set, assumed) in assumptions {
+                if let Some(d) = receivers(&p, &me, *set, to) {
+                    writeln!(out, "  {}{assumed}", d.sentence())?;
+                    if let (Some(rule), Some(why)) = (d.rule, &d.why) {
+                        writeln!(out, "    [{rule}] {why}")?;
+                    }
+                }
+            }
+            writeln!(
+                out,
+                "  (group memberships are not read: `ip maddr show` lists the groups joined; a datagram to a group reaches every member)"
+            )?;
+        }
     }
-    let q = Question {
-        bind: bind.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], port))),
-        user: me.clone(),
-    };
     writeln!(
         out,
-        "\nA new socket of {me} binding {} and listening:",
-        q.bind
+        "\nA new {proto} socket of {me} binding {}{}:",
+        q.bind,
+        if udp { "" } else { " and listening" }
     )?;
     let answers = ask(&p, &me, &q);
     for a in &answers {
@@ -124,7 +169,12 @@ pub fn run(
                 Some(true) => " (unknown options set)",
             };
             match v.failure() {
-                None => writeln!(out, "  {:<28} works{assumed}", a.label)?,
+                None => {
+                    writeln!(out, "  {:<28} works{assumed}", a.label)?;
+                    if let Some(d) = &v.datagram {
+                        writeln!(out, "  {:<28}   then {}", "", d.sentence())?;
+                    }
+                }
                 Some((step, o)) => {
                     writeln!(
                         out,
@@ -147,6 +197,7 @@ pub fn run(
     _out: &mut dyn Write,
     _port: Option<u16>,
     _bind: Option<SocketAddr>,
+    _udp: bool,
     _print: bool,
 ) -> Result {
     Err(Error::fatal(

@@ -14,6 +14,7 @@ use super::Host;
 impl Host {
     /// Runs one step and reports its outcome.
     pub fn apply(&mut self, step: &Step) -> StepReport {
+        self.step += 1;
         let mut rep = StepReport::new(self.os, step);
         let d = self.apply_kind(&step.kind, &mut rep);
         rep.set_decision(d);
@@ -198,8 +199,7 @@ impl Host {
 
     /// bind() succeeded (or listen()'s autobind): `local` is the address.
     pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
-        self.set_local(id, local);
-        self.sock_mut(id).bound();
+        self.set_local_then(id, local, |s| s.bound());
         if self.socket(id).is_udp() {
             self.udp_hashed(id);
         }

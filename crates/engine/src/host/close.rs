@@ -66,7 +66,7 @@ impl Host {
         let (local, remote, locked) = (ps.local(), ps.remote(), ps.port_locked());
         if let (Some(l), Some(r)) = (local, remote) {
             if self.ehash.get(&wire(l, r)) == Some(&p) {
-                self.ehash.remove(&wire(l, r));
+                self.ehash_remove(&wire(l, r));
             }
         }
         let release = self.rules().release_port_on_failed_connect() && !locked;

@@ -78,9 +78,11 @@ impl Host {
                 self.sock_mut(id).autobound_by_connect();
             }
             self.set_local(id, local);
-            let s = self.sock_mut(id);
-            s.connected(dst);
-            s.set_peer(Peer::Local(id));
+            {
+                let mut s = self.sock_mut(id);
+                s.connected(dst);
+                s.set_peer(Peer::Local(id));
+            }
             self.ehash.insert(wire(local, dst), id);
             rep.local = Some(local);
             rep.remote = Some(dst);
@@ -221,7 +223,8 @@ impl Host {
         remote: SockAddr,
         peer: Peer,
     ) -> SockId {
-        let l = self.socket(listeners[0]).clone();
+        // (Not a clone of the listener: its accept queue may hold thousands.)
+        let l = self.socket(listeners[0]);
         // The server side of an IPv4 connection to a dual-stack listener has
         // a v4-mapped local address.
         let local = match (l.is_v6(), local.ip) {
@@ -239,7 +242,15 @@ impl Host {
                 .map(|&x| self.socket(x).label().to_string())
                 .collect(),
         );
-        self.insert(Socket::new_child(id, label, &l, remote, peer, listeners));
+        let child = Socket::new_child(
+            id,
+            label,
+            self.socket(listeners[0]),
+            remote,
+            peer,
+            listeners,
+        );
+        self.insert(child);
         self.set_local(id, local);
         self.ehash.insert(wire(local, remote), id);
         for &x in listeners {
@@ -258,7 +269,7 @@ impl Host {
         }
         if let (Some(l), Some(r)) = (s.local(), s.remote()) {
             if self.ehash.get(&wire(l, r)) == Some(&id) {
-                self.ehash.remove(&wire(l, r));
+                self.ehash_remove(&wire(l, r));
             }
         }
         self.sock_mut(id).reset(false);

@@ -3,7 +3,8 @@
 //! Like a real stack it keeps three indexes:
 //! * `by_port` — the bind hash: every socket that holds a local port
 //!   (bound, listening, connected, TIME_WAIT), so a bind check looks only at
-//!   its own port, whatever the number of sockets;
+//!   its own port, whatever the number of sockets; UDP has its own
+//!   (`udp_by_port`), of the same buckets;
 //! * `ehash` — connected sockets and TIME_WAITs by 4-tuple;
 //! * `by_name` — the scenario's handles.
 //!
@@ -15,8 +16,11 @@
 //! * `tables.rs` — the indexes kept in step as sockets change;
 //! * `apply.rs` — the step machine (`Host::apply`);
 //! * `connect.rs` — connect() and `client`: source, route, queued connection;
-//! * `close.rs` — close(), the peer's FIN or reset, TIME_WAIT expiry.
+//! * `close.rs` — close(), the peer's FIN or reset, TIME_WAIT expiry;
+//! * `udp.rs` — UDP: groups at bind, connect(), datagram delivery applied;
+//! * `buckets.rs` — a port's owners in bind order and by class.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -26,13 +30,17 @@ use crate::report::StepReport;
 use crate::scenario::Scenario;
 
 mod apply;
+mod buckets;
 mod close;
 mod connect;
 pub mod socket;
 mod tables;
 mod udp;
 
+pub use buckets::{PortClass, PortOrder, SearchKey};
 pub use socket::{Opts, Peer, SockId, Socket, State};
+
+use buckets::{Bucket, FxBuild, Hashed};
 
 /// The simulated host.
 #[derive(Clone, Debug)]
@@ -47,14 +55,34 @@ pub struct Host {
     /// Slots of destroyed sockets, reused first (keeps the slab small and warm).
     free: Vec<SockId>,
     by_name: HashMap<String, SockId>,
-    by_port: HashMap<u16, Vec<SockId>>,
-    /// The UDP bind hash: UDP has its own port space.
-    udp_by_port: HashMap<u16, Vec<SockId>>,
+    /// The bind buckets (`buckets.rs`): owners in bind order and by class.
+    by_port: HashMap<u16, Bucket, FxBuild>,
+    /// Where each socket is hashed, by id (`None`: in no bucket).
+    hashed: Vec<Option<Hashed>>,
+    /// Hands out bucket positions (bind order).
+    next_pos: u64,
+    /// UDP's bind buckets: UDP has its own port space.
+    udp_by_port: HashMap<u16, Bucket, FxBuild>,
     /// Next SO_REUSEPORT group number for UDP (0 means none).
     next_group: u64,
-    ehash: HashMap<(SockAddr, SockAddr), SockId>,
+    ehash: HashMap<(SockAddr, SockAddr), SockId, FxBuild>,
     seq: u64,
     next_client: u32,
+    /// Steps applied so far.
+    step: u64,
+    /// Bumped by any change that can make a port an ephemeral search
+    /// skipped eligible again: a socket leaving a bucket or `ehash`, or an
+    /// owner hashed in an earlier step changing class. Additions only ever
+    /// make ports less eligible, so a search may resume where the last one
+    /// with the same key stopped while this is unchanged.
+    search_gen: u64,
+    /// Where each ephemeral search stopped: key → (search_gen, index). The
+    /// kernel keeps a per-namespace offset for the same purpose
+    /// (`__inet_hash_connect`'s `table_perturb`); this one changes no answer.
+    searches: RefCell<HashMap<SearchKey, (u64, usize)>>,
+    /// Answer every question by walking each owner (the code before the
+    /// buckets' summaries); the property tests compare the two.
+    reference_walks: bool,
 }
 
 impl Host {
@@ -71,12 +99,18 @@ impl Host {
             socks: Vec::new(),
             free: Vec::new(),
             by_name: HashMap::new(),
-            by_port: HashMap::new(),
-            udp_by_port: HashMap::new(),
+            by_port: HashMap::default(),
+            hashed: Vec::new(),
+            next_pos: 0,
+            udp_by_port: HashMap::default(),
             next_group: 0,
-            ehash: HashMap::new(),
+            ehash: HashMap::default(),
             seq: 0,
             next_client: 0,
+            step: 0,
+            search_gen: 0,
+            searches: RefCell::new(HashMap::new()),
+            reference_walks: false,
         }
     }
 
@@ -158,11 +192,20 @@ impl Host {
     }
 
     /// Every socket holding `port`, other than `except`, oldest bind first
-    /// (a bucket is appended to as sockets bind, so it is in bind order).
-    /// The port space is `except`'s protocol's: UDP when `except` is a UDP
-    /// socket, else TCP.
+    /// (a bucket is in bind order). The port space is `except`'s
+    /// protocol's: UDP when `except` is a UDP socket, else TCP.
     pub fn owners(&self, port: u16, except: SockId) -> Vec<&Socket> {
         self.owners_iter(port, except).collect()
+    }
+
+    /// The bind buckets of `except`'s protocol: UDP's when it is a UDP
+    /// socket, else TCP's (`usize::MAX`, no socket: TCP's).
+    fn buckets_for(&self, except: SockId) -> &HashMap<u16, Bucket, FxBuild> {
+        if self.get(except).is_some_and(Socket::is_udp) {
+            &self.udp_by_port
+        } else {
+            &self.by_port
+        }
     }
 
     /// [`Host::owners`] without collecting; `.rev()` walks newest first, as
@@ -172,18 +215,144 @@ impl Host {
         port: u16,
         except: SockId,
     ) -> impl DoubleEndedIterator<Item = &Socket> {
-        let udp = self.get(except).is_some_and(Socket::is_udp);
-        let table = if udp {
-            &self.udp_by_port
-        } else {
-            &self.by_port
-        };
-        table
+        self.buckets_for(except)
             .get(&port)
             .into_iter()
-            .flatten()
+            .flat_map(|b| b.order.values())
             .filter(move |&&id| id != except)
             .map(|&id| self.socket(id))
+    }
+
+    /// The owner of `port` (other than `except`) with the lowest `cost`,
+    /// ties going to the oldest bind (`newest_first`: the newest); `None`
+    /// from `cost` skips the owner. `cost` must read only what
+    /// [`PortClass`] holds (state, options, owner, family, address, …):
+    /// it is asked once per class of owner, not once per socket, so a
+    /// crowded port costs what a handful of sockets would. With
+    /// [`Host::set_reference_walks`] every owner is walked instead.
+    pub fn best_owner(
+        &self,
+        port: u16,
+        except: SockId,
+        newest_first: bool,
+        mut cost: impl FnMut(&Socket) -> Option<u32>,
+    ) -> Option<&Socket> {
+        let bucket = self.buckets_for(except).get(&port)?;
+        if self.reference_walks {
+            let walk: Box<dyn Iterator<Item = &Socket>> = if newest_first {
+                Box::new(self.owners_iter(port, except).rev())
+            } else {
+                Box::new(self.owners_iter(port, except))
+            };
+            let mut best: Option<(&Socket, u32)> = None;
+            for s in walk {
+                if let Some(c) = cost(s) {
+                    if best.is_none_or(|(_, b)| c < b) {
+                        best = Some((s, c));
+                        if c == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+            return best.map(|(s, _)| s);
+        }
+        // (cost, position) of the best member of each class.
+        let mut best: Option<(u32, u64)> = None;
+        for members in bucket.classes.values() {
+            let pick = |mut it: Box<dyn Iterator<Item = &u64> + '_>| {
+                it.find(|pos| bucket.order.get(pos) != Some(&except))
+                    .copied()
+            };
+            let pos = if newest_first {
+                pick(Box::new(members.iter().rev()))
+            } else {
+                pick(Box::new(members.iter()))
+            };
+            let Some(pos) = pos else { continue };
+            let Some(c) = cost(self.socket(bucket.order[&pos])) else {
+                continue;
+            };
+            let better = match best {
+                None => true,
+                Some((bc, bp)) => c < bc || (c == bc && (pos > bp) == newest_first),
+            };
+            if better {
+                best = Some((c, pos));
+            }
+        }
+        best.map(|(_, pos)| self.socket(bucket.order[&pos]))
+    }
+
+    /// The oldest owner of `port` (other than `except`) that `pred` accepts;
+    /// `pred` reads only what [`PortClass`] holds (see [`Host::best_owner`]).
+    pub fn first_owner(
+        &self,
+        port: u16,
+        except: SockId,
+        mut pred: impl FnMut(&Socket) -> bool,
+    ) -> Option<&Socket> {
+        self.best_owner(port, except, false, |s| pred(s).then_some(0))
+    }
+
+    /// Every owner of `port` (other than `except`) that `pred` accepts, in
+    /// bind order; `pred` reads only what [`PortClass`] holds and is asked
+    /// once per class (see [`Host::best_owner`]).
+    pub fn owners_where(
+        &self,
+        port: u16,
+        except: SockId,
+        pred: impl FnMut(&Socket) -> bool,
+    ) -> Vec<&Socket> {
+        self.some_owners_where(port, except, usize::MAX, pred).0
+    }
+
+    /// The oldest `limit` owners [`Host::owners_where`] would give, and how
+    /// many it would give in all: a why-line that names a few of a crowd
+    /// costs a few, not the crowd.
+    pub fn some_owners_where(
+        &self,
+        port: u16,
+        except: SockId,
+        limit: usize,
+        mut pred: impl FnMut(&Socket) -> bool,
+    ) -> (Vec<&Socket>, usize) {
+        if self.reference_walks {
+            let all: Vec<&Socket> = self.owners_iter(port, except).filter(|s| pred(s)).collect();
+            let n = all.len();
+            return (all.into_iter().take(limit).collect(), n);
+        }
+        let Some(bucket) = self.buckets_for(except).get(&port) else {
+            return (Vec::new(), 0);
+        };
+        let mut pos: Vec<u64> = Vec::new();
+        let mut total = 0;
+        for members in bucket.classes.values() {
+            let mut them = members
+                .iter()
+                .filter(|p| bucket.order[p] != except)
+                .peekable();
+            let Some(&&rep) = them.peek() else {
+                continue;
+            };
+            if pred(self.socket(bucket.order[&rep])) {
+                let mine = self
+                    .hashed
+                    .get(except)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|h| h.port == port && members.contains(&h.pos));
+                total += members.len() - usize::from(mine);
+                pos.extend(them.take(limit));
+            }
+        }
+        pos.sort_unstable();
+        pos.truncate(limit);
+        let owners = pos
+            .into_iter()
+            .map(|p| self.socket(bucket.order[&p]))
+            .collect();
+        (owners, total)
     }
 
     /// Every UDP socket holding `port`, oldest bind first.
@@ -191,7 +360,7 @@ impl Host {
         self.udp_by_port
             .get(&port)
             .into_iter()
-            .flatten()
+            .flat_map(|b| b.order.values())
             .map(|&id| self.socket(id))
             .collect()
     }
@@ -202,19 +371,106 @@ impl Host {
         self.sockets().any(|s| s.groups().contains(&group))
     }
 
-    /// Listening sockets on `port`.
+    /// Listening sockets on `port`, in bind order.
     pub fn listeners(&self, port: u16) -> Vec<&Socket> {
-        self.owners(port, usize::MAX)
-            .into_iter()
-            .filter(|s| s.is_listening())
-            .collect()
+        self.owners_where(port, usize::MAX, |s| s.is_listening())
     }
 
     /// Whether any socket, TCP or UDP, holds `port` (ephemeral searches
     /// prefer untouched ports).
     pub fn port_in_use(&self, port: u16) -> bool {
-        self.by_port.get(&port).is_some_and(|v| !v.is_empty())
-            || self.udp_by_port.get(&port).is_some_and(|v| !v.is_empty())
+        self.by_port.get(&port).is_some_and(|b| !b.is_empty())
+            || self.udp_by_port.get(&port).is_some_and(|b| !b.is_empty())
+    }
+
+    /// The first port of `order` that `ok` accepts, resuming where the last
+    /// search with `key` stopped when nothing since can have made a port it
+    /// skipped eligible again (see `search_gen`). `ok` must depend only on
+    /// the key and on the buckets and `ehash`, and adding a socket must
+    /// never make a port it refused acceptable: then resuming finds the
+    /// same port as searching from the start. With
+    /// [`Host::set_reference_walks`] every search starts at the bottom.
+    pub fn find_port(
+        &self,
+        key: SearchKey,
+        order: PortOrder,
+        mut ok: impl FnMut(u16) -> bool,
+    ) -> Option<u16> {
+        let start = if self.reference_walks {
+            0
+        } else {
+            match self.searches.borrow().get(&key) {
+                Some(&(gen, i)) if gen == self.search_gen => i,
+                _ => 0,
+            }
+        };
+        let n = order.len();
+        let found = (start..n).find(|&i| ok(order.at(i)));
+        if !self.reference_walks {
+            self.searches
+                .borrow_mut()
+                .insert(key, (self.search_gen, found.unwrap_or(n)));
+        }
+        found.map(|i| order.at(i))
+    }
+
+    /// Answer every owner question by walking each socket, and every
+    /// ephemeral search from the bottom: the engine as it was before the
+    /// bind buckets' summaries. The property tests run scenarios both ways
+    /// and compare the reports.
+    pub fn set_reference_walks(&mut self, on: bool) {
+        self.reference_walks = on;
+    }
+
+    /// The buckets' invariant, checked by a full walk: every bucket's
+    /// classes hold exactly its members, each under its class now, and each
+    /// socket is hashed where the host says. `Err` says what differs.
+    pub fn check_buckets(&self) -> Result<(), String> {
+        let tables = [(false, &self.by_port), (true, &self.udp_by_port)];
+        for (&port, b, udp) in tables
+            .into_iter()
+            .flat_map(|(udp, t)| t.iter().map(move |(p, b)| (p, b, udp)))
+        {
+            let mut want: HashMap<PortClass, std::collections::BTreeSet<u64>, FxBuild> =
+                HashMap::default();
+            for (&pos, &id) in &b.order {
+                let Some(s) = self.get(id) else {
+                    return Err(format!(
+                        "port {port}: position {pos} holds a dead socket {id}"
+                    ));
+                };
+                if s.is_udp() != udp {
+                    return Err(format!(
+                        "port {port}: socket {id} in the other protocol's bucket"
+                    ));
+                }
+                want.entry(PortClass::of(s)).or_default().insert(pos);
+                match self.hashed.get(id).copied().flatten() {
+                    Some(h) if h.port == port && h.pos == pos => {}
+                    other => {
+                        return Err(format!("port {port}: socket {id} accounted as {other:?}"))
+                    }
+                }
+            }
+            if want != b.classes {
+                return Err(format!(
+                    "port {port}: summary {:?} but a walk gives {want:?}",
+                    b.classes
+                ));
+            }
+            if b.is_empty() {
+                return Err(format!("port {port}: an empty bucket is kept"));
+            }
+        }
+        let n = self.hashed.iter().flatten().count();
+        let m: usize = (self.by_port.values())
+            .chain(self.udp_by_port.values())
+            .map(|b| b.order.len())
+            .sum();
+        if n != m {
+            return Err(format!("{n} sockets accounted as hashed, {m} in buckets"));
+        }
+        Ok(())
     }
 
     pub fn tuple(&self, local: SockAddr, remote: SockAddr) -> Option<&Socket> {

@@ -15,7 +15,7 @@ use crate::scenario::{Proto, SockOpt};
 pub type SockId = usize;
 
 /// The socket state, as far as address reuse cares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
     Unbound,
     Bound,
@@ -44,7 +44,7 @@ impl State {
 }
 
 /// Socket options as booleans.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Opts {
     pub reuseaddr: bool,
     pub reuseport: bool,

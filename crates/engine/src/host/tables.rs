@@ -1,10 +1,43 @@
 //! The host's indexes kept in step with its sockets: adding a socket,
-//! giving it a local address, removing it from every table.
+//! giving it a local address, removing it from every table, and the bind
+//! buckets' summaries kept in step with every change of a socket
+//! ([`SockMut`]).
+
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
+use super::buckets::{Bucket, FxBuild, Hashed, PortClass};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
+
+/// A socket being changed. When it is dropped, the socket's class in its
+/// bind bucket is brought up to date: every change of a socket goes through
+/// `Host::sock_mut`, so the buckets' summaries cannot fall behind.
+pub(super) struct SockMut<'h> {
+    host: &'h mut Host,
+    id: SockId,
+}
+
+impl Deref for SockMut<'_> {
+    type Target = Socket;
+    fn deref(&self) -> &Socket {
+        self.host.socket(self.id)
+    }
+}
+
+impl DerefMut for SockMut<'_> {
+    fn deref_mut(&mut self) -> &mut Socket {
+        self.host.socks[self.id].as_mut().expect("live socket id")
+    }
+}
+
+impl Drop for SockMut<'_> {
+    fn drop(&mut self) {
+        self.host.reclass(self.id);
+    }
+}
 
 impl Host {
     pub(super) fn insert(&mut self, s: Socket) -> SockId {
@@ -32,50 +65,136 @@ impl Host {
         self.seq
     }
 
-    pub(super) fn sock_mut(&mut self, id: SockId) -> &mut Socket {
-        self.socks[id].as_mut().expect("live socket id")
+    /// The socket `id`, to change; its bucket's summary follows on drop.
+    pub(super) fn sock_mut(&mut self, id: SockId) -> SockMut<'_> {
+        assert!(self.get(id).is_some(), "live socket id");
+        SockMut { host: self, id }
     }
 
     /// Gives `id` the local address `local`, keeping the bind hash in step.
     pub(super) fn set_local(&mut self, id: SockId, local: SockAddr) {
+        self.set_local_then(id, local, |_| {});
+    }
+
+    /// [`Host::set_local`], with `then` changing the socket further before
+    /// it is hashed (bind(): one class change, not two).
+    pub(super) fn set_local_then(
+        &mut self,
+        id: SockId,
+        local: SockAddr,
+        then: impl FnOnce(&mut Socket),
+    ) {
         let old = self.socket(id).local();
         if let Some(old) = old {
             if old.port != local.port {
                 self.unhash_port(id, old.port);
             }
         }
-        if old.map(|o| o.port) != Some(local.port) {
-            let table = if self.socket(id).is_udp() {
-                &mut self.udp_by_port
-            } else {
-                &mut self.by_port
-            };
-            table.entry(local.port).or_default().push(id);
-        }
         let seq = self.next_seq();
-        self.sock_mut(id).set_local(local, seq);
+        // The socket first, so it is hashed under its final class.
+        if let Some(s) = self.socks[id].as_mut() {
+            s.set_local(local, seq);
+            then(s);
+        }
+        if old.map(|o| o.port) != Some(local.port) {
+            self.hash_port(id, local.port);
+        } else {
+            self.reclass(id);
+        }
+    }
+
+    /// Appends `id` to `port`'s bucket (it is in no other).
+    fn hash_port(&mut self, id: SockId, port: u16) {
+        if let Some(h) = self.hashed.get(id).copied().flatten() {
+            self.unhash_port(id, h.port);
+        }
+        let s = self.socket(id);
+        let (class, udp) = (PortClass::of(s), s.is_udp());
+        let pos = self.next_pos;
+        self.next_pos += 1;
+        self.buckets_mut(udp)
+            .entry(port)
+            .or_default()
+            .add(pos, id, class);
+        if self.hashed.len() <= id {
+            self.hashed.resize(id + 1, None);
+        }
+        self.hashed[id] = Some(Hashed {
+            port,
+            pos,
+            class,
+            step: self.step,
+            udp,
+        });
+    }
+
+    /// UDP's bind buckets or TCP's.
+    fn buckets_mut(&mut self, udp: bool) -> &mut HashMap<u16, Bucket, FxBuild> {
+        if udp {
+            &mut self.udp_by_port
+        } else {
+            &mut self.by_port
+        }
     }
 
     /// Takes `id` off `port` (in whichever protocol's table holds it).
     pub(super) fn unhash_port(&mut self, id: SockId, port: u16) {
-        for table in [&mut self.by_port, &mut self.udp_by_port] {
-            if let Some(v) = table.get_mut(&port) {
-                v.retain(|&x| x != id);
-                if v.is_empty() {
-                    table.remove(&port);
-                }
+        let Some(h) = self.hashed.get(id).copied().flatten() else {
+            return;
+        };
+        if h.port != port {
+            return;
+        }
+        if let Some(b) = self.buckets_mut(h.udp).get_mut(&port) {
+            b.remove(h.pos, h.class);
+            if b.is_empty() {
+                self.buckets_mut(h.udp).remove(&port);
             }
+        }
+        self.hashed[id] = None;
+        self.search_gen += 1;
+    }
+
+    /// Brings `id`'s class in its bucket up to date.
+    fn reclass(&mut self, id: SockId) {
+        let Some(h) = self.hashed.get(id).copied().flatten() else {
+            return;
+        };
+        let Some(s) = self.get(id) else { return };
+        let class = PortClass::of(s);
+        if class == h.class {
+            return;
+        }
+        if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
+            b.unclass(h.pos, h.class);
+            b.classes.entry(class).or_default().insert(h.pos);
+        }
+        self.hashed[id] = Some(Hashed { class, ..h });
+        // A socket hashed in an earlier step changed: a port a search
+        // skipped may have become eligible. (One hashed in this step is, with
+        // its final class, only an addition.)
+        if h.step != self.step {
+            self.search_gen += 1;
+        }
+    }
+
+    /// Forgets a 4-tuple.
+    pub(super) fn ehash_remove(&mut self, key: &(SockAddr, SockAddr)) {
+        if self.ehash.remove(key).is_some() {
+            self.search_gen += 1;
         }
     }
 
     /// Removes a socket from every table.
     pub(super) fn destroy(&mut self, id: SockId) {
+        if let Some(h) = self.hashed.get(id).copied().flatten() {
+            self.unhash_port(id, h.port);
+        }
         let s = self.socks[id].take().expect("live socket id");
         if let Some(l) = s.local() {
-            self.unhash_port(id, l.port);
             if let Some(r) = s.remote() {
                 if self.ehash.get(&wire(l, r)) == Some(&id) {
-                    self.ehash.remove(&wire(l, r));
+                    self.ehash_remove(&wire(l, r));
                 }
             }
         }
@@ -83,14 +202,14 @@ impl Host {
             self.by_name.remove(s.label());
         }
         for &l in s.queued_on() {
-            if let Some(Some(lst)) = self.socks.get_mut(l) {
-                lst.unqueue(id);
+            if self.get(l).is_some() {
+                self.sock_mut(l).unqueue(id);
             }
         }
         // The slot will be reused: the peer must not keep pointing at it.
         if let Some(Peer::Local(p)) = s.peer() {
-            if let Some(Some(ps)) = self.socks.get_mut(p) {
-                ps.forget_peer(id);
+            if self.get(p).is_some() {
+                self.sock_mut(p).forget_peer(id);
             }
         }
         self.free.push(id);

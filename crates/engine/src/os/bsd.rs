@@ -155,28 +155,31 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
         );
     }
     let port = s.local_port().unwrap_or(0);
-    let names: Vec<String> = host
-        .listeners(port)
-        .into_iter()
-        .filter(|o| o.id() != s.id())
-        .map(|o| o.label().to_string())
-        .collect();
-    if names.is_empty() {
+    // A crowd of listeners is named by its first few and a count.
+    let (first, n) = host.some_owners_where(port, s.id(), NAMED, |o| o.is_listening());
+    if n == 0 {
         return Decision::ok();
     }
+    let names: Vec<String> = first.iter().map(|o| o.label().to_string()).collect();
     let rule = RuleId::BsdListenNoRecheck;
-    let variant = if names.len() == 1 {
-        WhyVariant::Usual
-    } else {
-        WhyVariant::Several
-    };
-    let args = args![
+    let mut args = args![
         Slot::Sockets => names,
         Slot::Port => port,
         Slot::Os => Arg::Word(os.display()),
     ];
+    let variant = if n == 1 {
+        WhyVariant::Usual
+    } else if n <= NAMED {
+        WhyVariant::Several
+    } else {
+        args.push((Slot::Count, Arg::Num((n - NAMED) as u64)));
+        WhyVariant::Many
+    };
     Decision::ok_by(rule, render_why(rule, variant, args))
 }
+
+/// How many sockets a why-line names before it counts the rest.
+const NAMED: usize = 8;
 
 /// `connect()` on a listener; `call` names the kernel function that refuses
 /// and `errno` its answer.

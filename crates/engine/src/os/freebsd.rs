@@ -16,7 +16,7 @@ use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket};
+use crate::host::{Host, PortOrder, SearchKey, SockId, Socket};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
@@ -252,10 +252,17 @@ impl OsRules for FreeBsd {
                     && bsd::check_port(self, host, s, addr.ip, p).is_ok()
             };
             // An untouched port first: the kernel's random start makes a shared one unlikely.
+            let untouched = SearchKey {
+                tag: "freebsd.bind.untouched",
+                src: None,
+                dst: None,
+                extra: 0,
+            };
             return BindAnswer::ephemeral(
-                (lo..=hi)
-                    .find(|&p| !host.port_in_use(p))
-                    .or_else(|| (lo..=hi).find(|&p| free(p))),
+                host.find_port(untouched, PortOrder::range(lo, hi), |p| {
+                    !host.port_in_use(p)
+                })
+                .or_else(|| (lo..=hi).find(|&p| free(p))),
                 Errno::AddrNotAvail,
                 RuleId::BsdBindEphemeralExhausted,
                 PARAMS.ephemeral,
@@ -292,19 +299,26 @@ impl OsRules for FreeBsd {
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
         let (space, ip) = space_of(s, src);
-        (lo..=hi)
-            .filter(|&p| SockAddr::new(src, p) != dst)
-            .find(|&p| {
-                // The reverse check keeps away from a port whose old server
-                // end is still on the host (no local TIME_WAIT held it): the
-                // kernel's random start makes that reuse improbable.
-                host.tuple(SockAddr::new(src, p), dst).is_none()
-                    && host.tuple(dst, SockAddr::new(src, p)).is_none()
-                    && !host.owners(p, s.id()).iter().any(|t| {
+        let key = SearchKey {
+            tag: "freebsd.connect",
+            src: Some(src),
+            dst: Some((dst.ip, dst.port)),
+            extra: u32::from(s.is_v6()),
+        };
+        host.find_port(key, PortOrder::range(lo, hi), |p| {
+            // The reverse check keeps away from a port whose old server end
+            // is still on the host (no local TIME_WAIT held it): the kernel's
+            // random start makes that reuse improbable.
+            SockAddr::new(src, p) != dst
+                && host.tuple(SockAddr::new(src, p), dst).is_none()
+                && host.tuple(dst, SockAddr::new(src, p)).is_none()
+                && host
+                    .first_owner(p, s.id(), |t| {
                         !t.is_connected()
                             && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
                     })
-            })
+                    .is_none()
+        })
     }
 
     /// The SYN lookup of FreeBSD 14 (`in_pcblookup_hash_smr`): LB groups

@@ -8,11 +8,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket, State};
-use crate::os::{
-    common, ports_by_parity, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup,
-    Route,
-};
+use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
+use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
@@ -113,21 +110,27 @@ fn overlap(sk: View, sk2: View) -> bool {
 }
 
 /// Why `inet_bind_conflict()` (relax, reuseport_ok) let two overlapping
-/// sockets coexist, or refused.
+/// sockets coexist, or which of its cases refused. Decided from what
+/// [`crate::host::PortClass`] holds (options, state, owner), so a crowded
+/// port is decided per class of owner; the why-line is rendered only for
+/// the owner the answer names ([`Verdict::decision`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     SharedByReuseAddr,
     SharedByReusePort,
     SharedByReusePortTimeWait,
-    /// The rule, its why's variant (`""`: the usual one) and the slots.
-    Conflict(RuleId, WhyVariant, Args),
+    ReusePortOtherUser,
+    ListenerHoldsPort,
+    TimeWaitNeedsBoth,
+    ReuseAddrNeedsBoth,
+    ReuseAddrOtherSetIt,
+    ReusePortNeedsBoth,
+    InUse,
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
-fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) -> Verdict {
-    let now = host.now_ms;
+fn bind_conflict(sk: &Socket, sk2: &Socket) -> Verdict {
     let (a, b) = (sk.opts(), sk2.opts());
-    let who2 = sk2.who(now);
-    let at2 = sk2.local();
     if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::SharedByReuseAddr;
     }
@@ -138,82 +141,133 @@ fn bind_conflict(host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) ->
         if sk.uid() == sk2.uid() {
             return Verdict::SharedByReusePort;
         }
-        return Verdict::Conflict(
-            RuleId::LinuxBindReuseportOtherUser,
-            WhyVariant::Usual,
-            args![
-                Slot::Other => who2,
-                Slot::Addr => at2,
-                Slot::OtherUser => sk2.user(),
-                Slot::Socket => sk.label(),
-                Slot::User => sk.user(),
-            ],
-        );
+        return Verdict::ReusePortOtherUser;
     }
-    let me = sk.label();
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
-        let (rule, variant) = if listening_now {
-            (RuleId::LinuxListenRecheck, WhyVariant::Listener)
-        } else {
-            (RuleId::LinuxBindListenerHoldsPort, WhyVariant::Usual)
-        };
-        return Verdict::Conflict(
-            rule,
-            variant,
-            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
-        );
+        return Verdict::ListenerHoldsPort;
     }
     if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
-        return Verdict::Conflict(
-            RuleId::LinuxBindTimeWaitNeedsBoth,
-            WhyVariant::Usual,
-            args![Slot::Other => who2],
-        );
+        return Verdict::TimeWaitNeedsBoth;
     }
     if a.reuseaddr && !b.reuseaddr {
-        return Verdict::Conflict(
-            RuleId::LinuxBindReuseaddrNeedsBoth,
-            WhyVariant::Usual,
-            args![Slot::Other => who2, Slot::Addr => at2],
-        );
+        return Verdict::ReuseAddrNeedsBoth;
     }
     if !a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
-        return Verdict::Conflict(
-            RuleId::LinuxBindReuseaddrNeedsBoth,
-            WhyVariant::OtherSetIt,
-            args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
-        );
+        return Verdict::ReuseAddrOtherSetIt;
     }
     if a.reuseport != b.reuseport {
-        return Verdict::Conflict(
-            RuleId::LinuxBindReuseportNeedsBoth,
-            if a.reuseport {
-                WhyVariant::Usual
-            } else {
-                WhyVariant::OtherSetIt
-            },
-            args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
-        );
+        return Verdict::ReusePortNeedsBoth;
     }
-    let rule = if listening_now {
-        RuleId::LinuxListenRecheck
-    } else {
-        RuleId::LinuxBindInUse
-    };
-    Verdict::Conflict(
-        rule,
-        WhyVariant::Usual,
-        args![
-            Slot::Other => who2,
-            Slot::State => Arg::Word(sk2.state().label()),
-            Slot::Addr => at2,
-        ],
-    )
+    Verdict::InUse
+}
+
+impl Verdict {
+    fn allows(self) -> bool {
+        matches!(
+            self,
+            Verdict::SharedByReuseAddr
+                | Verdict::SharedByReusePort
+                | Verdict::SharedByReusePortTimeWait
+        )
+    }
+
+    /// The decision, its why-line naming `sk2`.
+    fn decision(self, host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) -> Decision {
+        let who2 = sk2.who(host.now_ms);
+        let at2 = sk2.local();
+        let me = sk.label();
+        let fail = |rule: RuleId, variant: WhyVariant, args: Args| {
+            Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
+        };
+        match self {
+            Verdict::SharedByReuseAddr => Decision::ok_with(
+                RuleId::LinuxBindReuseaddrBoth,
+                args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
+            ),
+            Verdict::SharedByReusePort => Decision::ok_with(
+                RuleId::LinuxBindReuseportSameUser,
+                args![
+                    Slot::Socket => me,
+                    Slot::Other => who2,
+                    Slot::Addr => at2,
+                    Slot::User => sk.user(),
+                ],
+            ),
+            Verdict::SharedByReusePortTimeWait => Decision::ok_with(
+                RuleId::LinuxBindReuseportTimeWait,
+                args![Slot::Other => who2, Slot::Socket => me],
+            ),
+            Verdict::ReusePortOtherUser => fail(
+                RuleId::LinuxBindReuseportOtherUser,
+                WhyVariant::Usual,
+                args![
+                    Slot::Other => who2,
+                    Slot::Addr => at2,
+                    Slot::OtherUser => sk2.user(),
+                    Slot::Socket => me,
+                    Slot::User => sk.user(),
+                ],
+            ),
+            Verdict::ListenerHoldsPort => {
+                let (rule, variant) = if listening_now {
+                    (RuleId::LinuxListenRecheck, WhyVariant::Listener)
+                } else {
+                    (RuleId::LinuxBindListenerHoldsPort, WhyVariant::Usual)
+                };
+                fail(
+                    rule,
+                    variant,
+                    args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
+                )
+            }
+            Verdict::TimeWaitNeedsBoth => fail(
+                RuleId::LinuxBindTimeWaitNeedsBoth,
+                WhyVariant::Usual,
+                args![Slot::Other => who2],
+            ),
+            Verdict::ReuseAddrNeedsBoth => fail(
+                RuleId::LinuxBindReuseaddrNeedsBoth,
+                WhyVariant::Usual,
+                args![Slot::Other => who2, Slot::Addr => at2],
+            ),
+            Verdict::ReuseAddrOtherSetIt => fail(
+                RuleId::LinuxBindReuseaddrNeedsBoth,
+                WhyVariant::OtherSetIt,
+                args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
+            ),
+            Verdict::ReusePortNeedsBoth => fail(
+                RuleId::LinuxBindReuseportNeedsBoth,
+                if sk.opts().reuseport {
+                    WhyVariant::Usual
+                } else {
+                    WhyVariant::OtherSetIt
+                },
+                args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
+            ),
+            Verdict::InUse => fail(
+                if listening_now {
+                    RuleId::LinuxListenRecheck
+                } else {
+                    RuleId::LinuxBindInUse
+                },
+                WhyVariant::Usual,
+                args![
+                    Slot::Other => who2,
+                    Slot::State => Arg::Word(sk2.state().label()),
+                    Slot::Addr => at2,
+                ],
+            ),
+        }
+    }
 }
 
 impl Linux {
     /// `inet_csk_get_port` for an explicit port: checks `sk` (with its
-    /// proposed address) against every overlapping owner of the port.
+    /// proposed address) against every overlapping owner of the port. The
+    /// walk stops at the first owner that conflicts; otherwise the first
+    /// overlapping owner names the rule that shared the port. Both are
+    /// asked of the port's bucket per class of owner (`Host::first_owner`),
+    /// as the kernel's `tb->fastreuse`/`fastreuseport` spare it the walk.
     fn get_port(
         &self,
         host: &Host,
@@ -222,40 +276,15 @@ impl Linux {
         port: u16,
         listening_now: bool,
     ) -> Decision {
-        let mut allowed: Option<Decision> = None;
-        for sk2 in host.owners(port, sk.id()) {
-            let Some(v2) = View::of(sk2) else { continue };
-            if !overlap(view, v2) {
-                continue;
-            }
-            let who2 = sk2.who(host.now_ms);
-            let at2 = sk2.local();
-            let me = sk.label();
-            let d = match bind_conflict(host, sk, sk2, listening_now) {
-                Verdict::Conflict(rule, variant, args) => {
-                    return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
-                }
-                Verdict::SharedByReuseAddr => Decision::ok_with(
-                    RuleId::LinuxBindReuseaddrBoth,
-                    args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
-                ),
-                Verdict::SharedByReusePort => Decision::ok_with(
-                    RuleId::LinuxBindReuseportSameUser,
-                    args![
-                        Slot::Socket => me,
-                        Slot::Other => who2,
-                        Slot::Addr => at2,
-                        Slot::User => sk.user(),
-                    ],
-                ),
-                Verdict::SharedByReusePortTimeWait => Decision::ok_with(
-                    RuleId::LinuxBindReuseportTimeWait,
-                    args![Slot::Other => who2, Slot::Socket => me],
-                ),
-            };
-            allowed.get_or_insert(d);
+        let overlaps = |sk2: &Socket| View::of(sk2).is_some_and(|v2| overlap(view, v2));
+        let clash = host.first_owner(port, sk.id(), |sk2| {
+            overlaps(sk2) && !bind_conflict(sk, sk2).allows()
+        });
+        let named = clash.or_else(|| host.first_owner(port, sk.id(), overlaps));
+        match named {
+            Some(sk2) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
+            None => Decision::ok(),
         }
-        allowed.unwrap_or_else(Decision::ok)
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds
@@ -266,14 +295,32 @@ impl Linux {
         // kernel starts at a random offset, which makes landing on a port
         // another socket holds unlikely; bindlab takes an untouched port
         // first so its fixed choice does not invent such coincidences.
-        let free = |p: u16| {
-            host.owners(p, sk.id())
-                .iter()
-                .all(|sk2| View::of(sk2).is_none_or(|v2| !overlap(view, v2)))
+        let order = PortOrder {
+            lo,
+            hi,
+            parity_first: Some(1 - lo % 2),
         };
-        ports_by_parity(lo, hi, 1 - lo % 2)
-            .find(|&p| !host.port_in_use(p))
-            .or_else(|| ports_by_parity(lo, hi, 1 - lo % 2).find(|&p| free(p)))
+        let untouched = SearchKey {
+            tag: "linux.bind.untouched",
+            src: None,
+            dst: None,
+            extra: 0,
+        };
+        let free = SearchKey {
+            tag: "linux.bind.free",
+            src: Some(IpAddr::V6(view.v6)),
+            dst: None,
+            extra: u32::from(view.family6) | u32::from(view.v6only) << 1,
+        };
+        host.find_port(untouched, order, |p| !host.port_in_use(p))
+            .or_else(|| {
+                host.find_port(free, order, |p| {
+                    host.first_owner(p, sk.id(), |sk2| {
+                        View::of(sk2).is_some_and(|v2| overlap(view, v2))
+                    })
+                    .is_none()
+                })
+            })
     }
 }
 
@@ -486,12 +533,24 @@ impl OsRules for Linux {
     /// 4-tuple is unique.
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
-        ports_by_parity(lo, hi, lo % 2)
-            .filter(|&p| SockAddr::new(src, p) != dst)
-            .find(|&p| {
-                host.owners(p, usize::MAX).iter().all(|o| o.connect_bound())
-                    && host.tuple(SockAddr::new(src, p), dst).is_none()
-            })
+        let order = PortOrder {
+            lo,
+            hi,
+            parity_first: Some(lo % 2),
+        };
+        let key = SearchKey {
+            tag: "linux.connect",
+            src: Some(src),
+            dst: Some((dst.ip, dst.port)),
+            extra: 0,
+        };
+        host.find_port(key, order, |p| {
+            SockAddr::new(src, p) != dst
+                && host
+                    .first_owner(p, usize::MAX, |o| !o.connect_bound())
+                    .is_none()
+                && host.tuple(SockAddr::new(src, p), dst).is_none()
+        })
     }
 
     /// §1.8: `__inet_lookup_listener` — exact address first, then wildcard;
@@ -639,9 +698,8 @@ fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
 
 fn refused(host: &Host, dst: SockAddr) -> Route {
     let bound: Vec<String> = host
-        .owners(dst.port, usize::MAX)
+        .owners_where(dst.port, usize::MAX, |s| s.state() == State::Bound)
         .iter()
-        .filter(|s| s.state() == State::Bound)
         .map(|s| s.label().to_string())
         .collect();
     if bound.is_empty() {

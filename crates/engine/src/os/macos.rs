@@ -18,7 +18,7 @@ use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Socket};
+use crate::host::{Host, PortOrder, SearchKey, Socket};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
@@ -257,8 +257,16 @@ impl OsRules for MacOs {
             // Implicit binds always take an unused port (`wild = 1`).
             let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
-            let found = (lo..=hi)
-                .find(|&p| !host.port_in_use(p))
+            let untouched = SearchKey {
+                tag: "macos.bind.untouched",
+                src: None,
+                dst: None,
+                extra: 0,
+            };
+            let found = host
+                .find_port(untouched, PortOrder::range(lo, hi), |p| {
+                    !host.port_in_use(p)
+                })
                 .or_else(|| (lo..=hi).find(|&p| wild(host, s, space, ip, p).is_none()));
             return match found {
                 Some(port) => BindAnswer {
@@ -306,18 +314,20 @@ impl OsRules for MacOs {
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
         let (space, _) = space_of(s, src);
-        (lo..=hi)
-            .filter(|&p| SockAddr::new(src, p) != dst)
-            .find(|&p| {
-                !host
-                    .owners(p, s.id())
-                    .iter()
-                    .any(|t| placed(space, t).is_some())
-            })
+        let key = SearchKey {
+            tag: "macos.connect",
+            src: Some(src),
+            dst: Some((dst.ip, dst.port)),
+            extra: u32::from(s.is_v6()),
+        };
+        host.find_port(key, PortOrder::range(lo, hi), |p| {
+            SockAddr::new(src, p) != dst
+                && host
+                    .first_owner(p, s.id(), |t| placed(space, t).is_some())
+                    .is_none()
+        })
     }
 
-    /// `tcp_usr_connect_common` 515-519, 539-544, 570-575: TCP refuses a
-    /// multicast or broadcast destination.
     fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
         multicast_or_broadcast(dst.ip).then(|| {
             let rule = RuleId::MacosTcpMulticast;

@@ -436,15 +436,6 @@ pub trait OsRules: Sync {
     }
 }
 
-/// The ports of a range in the order a deterministic search tries them:
-/// those of parity `first_parity` (0 even, 1 odd) first, then the others.
-/// The real kernels start at a random or hashed offset; bindlab starts at the
-/// bottom so reports are stable, and says so in the rule text.
-pub(crate) fn ports_by_parity(lo: u16, hi: u16, first_parity: u16) -> impl Iterator<Item = u16> {
-    let pass = move |parity: u16| (lo..=hi).filter(move |p| p % 2 == parity);
-    pass(first_parity).chain(pass(1 - first_parity))
-}
-
 /// Helpers for the OS modules' unit tests.
 #[cfg(test)]
 pub(crate) mod testutil {

@@ -73,18 +73,16 @@ pub(crate) fn lookup_wild<'h>(
     me: &Socket,
     mapped_cost: u32,
 ) -> Option<&'h Socket> {
-    let owners = host.owners_iter(port, me.id()).rev();
-    let mut best: Option<(&Socket, u32)> = None;
-    for t in owners {
-        let Some((addr, mapped)) = placed(space, t) else {
-            continue;
-        };
+    // Asked per class of owner (the cost reads the address, the family and
+    // whether it is connected), newest first on a tie.
+    host.best_owner(port, me.id(), true, |t| {
+        let (addr, mapped) = placed(space, t)?;
         let mut cost = u32::from(t.is_connected());
         if !is_wildcard(addr) {
             if is_wildcard(ip) {
                 cost += 1;
             } else if addr != ip {
-                continue;
+                return None;
             }
         } else if !is_wildcard(ip) {
             cost += 1;
@@ -92,14 +90,8 @@ pub(crate) fn lookup_wild<'h>(
         if mapped && is_dual_stack_wildcard(t) {
             cost += mapped_cost;
         }
-        if best.is_none_or(|(_, c)| cost < c) {
-            best = Some((t, cost));
-            if cost == 0 {
-                break;
-            }
-        }
-    }
-    best.map(|(t, _)| t)
+        Some(cost)
+    })
 }
 
 /// `in_pcblookup_local` without the wildcard flag: an unconnected PCB bound
@@ -111,11 +103,9 @@ pub(crate) fn lookup_exact<'h>(
     port: u16,
     me: &Socket,
 ) -> Option<&'h Socket> {
-    let mut owners = host.owners(port, me.id());
-    owners.reverse();
-    owners
-        .into_iter()
-        .find(|t| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip))
+    host.best_owner(port, me.id(), true, |t| {
+        (!t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip)).then_some(0)
+    })
 }
 
 /// The listeners that an incoming connection to `dst` in `space` could
@@ -184,12 +174,11 @@ fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynCl
         dual: Vec::new(),
         mapped_any: Vec::new(),
     };
-    let mut owners = host.owners(port, usize::MAX);
+    let mut owners = host.owners_where(port, usize::MAX, |s| {
+        !s.is_connected() && matches!(s.state(), State::Bound | State::Listening)
+    });
     crate::sort::by_key(&mut owners, |s| s.bound_seq());
     for s in owners {
-        if s.is_connected() || !matches!(s.state(), State::Bound | State::Listening) {
-            continue;
-        }
         let Some((addr, mapped)) = placed(space, s) else {
             continue;
         };

@@ -38,7 +38,7 @@ use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Opts, Socket, State};
+use crate::host::{Host, Opts, PortOrder, SearchKey, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -139,130 +139,154 @@ fn dual_stack_v4_side(s: &Socket, space: Space, taddr: IpAddr) -> bool {
 }
 
 impl Windows {
+    /// The bind check. Conflicts and the owner a success names are asked of
+    /// the port's bucket per class of owner (`Host::first_owner`: the cell
+    /// depends on the owner's bind-time options, user, address and whether
+    /// it is a connection), so only the named owner's why-line is rendered.
     fn check(&self, host: &Host, s: &Socket, ip: IpAddr, port: u16) -> Decision {
-        let me = s.label();
+        let stacks = stacks(s, ip);
+        // A conflict on any stack, the first stack first, in bind order.
+        for &(space, addr) in &stacks {
+            let clash = host.first_owner(port, s.id(), |t| {
+                table_cell(s, space, addr, t).is_some_and(|c| c != Cell::Success)
+            });
+            if let Some(t) = clash {
+                let c = table_cell(s, space, addr, t).unwrap_or(Cell::InUse);
+                return pair_decision(s, space, addr, port, t, c);
+            }
+        }
         // Microsoft's lingering case is about the port once the exclusive
         // listener has closed; while a binding remains, the tables decide
-        // first (below), and this answers only if they allow the bind.
-        let lingering = s
-            .opts()
-            .exclusive
-            .then(|| {
-                host.owners(port, s.id())
-                    .into_iter()
-                    .find(|t| t.from_exclusive() && (t.child() || t.is_time_wait()))
-            })
-            .flatten()
-            .map(|t| {
-                Decision::fail_with(
+        // first (above), and this answers only if they allow the bind.
+        if s.opts().exclusive {
+            let lingering = host.first_owner(port, s.id(), |t| {
+                t.from_exclusive() && (t.child() || t.is_time_wait())
+            });
+            if let Some(t) = lingering {
+                return Decision::fail_with(
                     Errno::AddrInUse,
                     RuleId::WindowsBindExclusiveLingering,
                     args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
-                )
-            });
-        let mut allowed: Option<Decision> = None;
-        for (space, addr) in stacks(s, ip) {
-            for t in host.owners(port, s.id()) {
-                if t.child() || t.is_time_wait() {
-                    // Connections and TIME_WAITs are not bindings (see module doc).
-                    if allowed.is_none() {
-                        allowed = Some(Decision::ok_with(
-                            RuleId::WindowsBindConnectionsIgnored,
-                            args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
-                        ));
-                    }
-                    continue;
-                }
-                let Some((taddr, _)) = placed(space, t) else {
-                    continue;
-                };
-                let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
-                if !tw && !sw && taddr != addr {
-                    continue; // different interfaces never conflict
-                }
-                let same = t.uid() == s.uid();
-                let c = cell(same, &t.bind_opts(), tw, &s.opts(), sw);
-                let table = if same {
-                    "Table 2 (same user)"
-                } else {
-                    "Table 3 (different users)"
-                };
-                // The pair, the table and the address: every table rule's slots.
-                let mut pair: Args = args![
-                    Slot::Other => t.label(),
-                    Slot::Socket => me,
-                    Slot::Table => Arg::Word(table),
-                    Slot::Addr => t.local(),
-                ];
-                pair.extend(class_args(
-                    &t.bind_opts(),
-                    tw,
-                    Slot::OtherOption,
-                    Slot::OtherPlace,
-                ));
-                pair.extend(class_args(&s.opts(), sw, Slot::Option, Slot::Place));
-                match c {
-                    Cell::Success => {
-                        if allowed
-                            .as_ref()
-                            .is_none_or(|d| d.rule == Some(RuleId::WindowsBindConnectionsIgnored))
-                        {
-                            // Only sockets on the same address share it; a
-                            // wildcard and a specific one divide the port.
-                            let rule = if tw == sw {
-                                RuleId::WindowsBindReuseaddrShared
-                            } else if !tw && sw {
-                                RuleId::WindowsBindWildcardAroundSpecific
-                            } else {
-                                RuleId::WindowsBindSpecificUnderWildcard
-                            };
-                            allowed = Some(Decision::ok_with(rule, pair));
-                        }
-                    }
-                    Cell::InUse | Cell::Access => {
-                        if dual_stack_v4_side(s, space, taddr) {
-                            let table_says = if c == Cell::InUse {
-                                Errno::AddrInUse
-                            } else {
-                                Errno::Access
-                            };
-                            return Decision::fail_with(
-                                Errno::Access,
-                                RuleId::WindowsBindDualStackExclusive,
-                                args![
-                                    Slot::Socket => me,
-                                    Slot::Port => port,
-                                    Slot::Other => t.label(),
-                                    Slot::Addr => t.local(),
-                                    Slot::Table => Arg::Word(table),
-                                    Slot::Error => Arg::Word(table_says.windows_name()),
-                                ],
-                            );
-                        }
-                        let errno = if c == Cell::InUse {
-                            Errno::AddrInUse
-                        } else {
-                            Errno::Access
-                        };
-                        let rule = if option_class(&t.bind_opts()) == 2 {
-                            RuleId::WindowsBindExclusiveFirst
-                        } else if option_class(&s.opts()) == 2 {
-                            RuleId::WindowsBindExclusiveNeedsSoleOwner
-                        } else if c == Cell::Access && !same {
-                            RuleId::WindowsBindOtherUser
-                        } else if c == Cell::Access {
-                            RuleId::WindowsBindReuseaddrNeedsFirst
-                        } else {
-                            RuleId::WindowsBindInUse
-                        };
-                        pair.push((Slot::Error, Arg::Word(errno.windows_name())));
-                        return Decision::fail_with(errno, rule, pair);
-                    }
-                }
+                );
             }
         }
-        lingering.or(allowed).unwrap_or_else(Decision::ok)
+        for &(space, addr) in &stacks {
+            let shared =
+                host.first_owner(port, s.id(), |t| table_cell(s, space, addr, t).is_some());
+            if let Some(t) = shared {
+                return pair_decision(s, space, addr, port, t, Cell::Success);
+            }
+        }
+        // Connections and TIME_WAITs are not bindings (see module doc).
+        match host.first_owner(port, s.id(), |t| t.child() || t.is_time_wait()) {
+            Some(t) => Decision::ok_with(
+                RuleId::WindowsBindConnectionsIgnored,
+                args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
+            ),
+            None => Decision::ok(),
+        }
     }
+}
+
+/// The table's cell for `s` binding `addr` in `space` beside the binding
+/// `t`, or `None` when the two do not meet (a connection or TIME_WAIT, the
+/// other stack, another interface).
+fn table_cell(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Option<Cell> {
+    if t.child() || t.is_time_wait() {
+        return None;
+    }
+    let (taddr, _) = placed(space, t)?;
+    let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
+    if !tw && !sw && taddr != addr {
+        return None; // different interfaces never conflict
+    }
+    Some(cell(t.uid() == s.uid(), &t.bind_opts(), tw, &s.opts(), sw))
+}
+
+/// The decision the table's cell `c` makes for `s` beside `t`, its why-line
+/// naming both.
+fn pair_decision(
+    s: &Socket,
+    space: Space,
+    addr: IpAddr,
+    port: u16,
+    t: &Socket,
+    c: Cell,
+) -> Decision {
+    let me = s.label();
+    let Some((taddr, _)) = placed(space, t) else {
+        return Decision::ok();
+    };
+    let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
+    let same = t.uid() == s.uid();
+    let table = if same {
+        "Table 2 (same user)"
+    } else {
+        "Table 3 (different users)"
+    };
+    // The pair, the table and the address: every table rule's slots.
+    let mut pair: Args = args![
+        Slot::Other => t.label(),
+        Slot::Socket => me,
+        Slot::Table => Arg::Word(table),
+        Slot::Addr => t.local(),
+    ];
+    pair.extend(class_args(
+        &t.bind_opts(),
+        tw,
+        Slot::OtherOption,
+        Slot::OtherPlace,
+    ));
+    pair.extend(class_args(&s.opts(), sw, Slot::Option, Slot::Place));
+    if c == Cell::Success {
+        // Only sockets on the same address share it; a wildcard and a
+        // specific one divide the port.
+        let rule = if tw == sw {
+            RuleId::WindowsBindReuseaddrShared
+        } else if !tw && sw {
+            RuleId::WindowsBindWildcardAroundSpecific
+        } else {
+            RuleId::WindowsBindSpecificUnderWildcard
+        };
+        return Decision::ok_with(rule, pair);
+    }
+    if dual_stack_v4_side(s, space, taddr) {
+        let table_says = if c == Cell::InUse {
+            Errno::AddrInUse
+        } else {
+            Errno::Access
+        };
+        return Decision::fail_with(
+            Errno::Access,
+            RuleId::WindowsBindDualStackExclusive,
+            args![
+                Slot::Socket => me,
+                Slot::Port => port,
+                Slot::Other => t.label(),
+                Slot::Addr => t.local(),
+                Slot::Table => Arg::Word(table),
+                Slot::Error => Arg::Word(table_says.windows_name()),
+            ],
+        );
+    }
+    let errno = if c == Cell::InUse {
+        Errno::AddrInUse
+    } else {
+        Errno::Access
+    };
+    let rule = if option_class(&t.bind_opts()) == 2 {
+        RuleId::WindowsBindExclusiveFirst
+    } else if option_class(&s.opts()) == 2 {
+        RuleId::WindowsBindExclusiveNeedsSoleOwner
+    } else if c == Cell::Access && !same {
+        RuleId::WindowsBindOtherUser
+    } else if c == Cell::Access {
+        RuleId::WindowsBindReuseaddrNeedsFirst
+    } else {
+        RuleId::WindowsBindInUse
+    };
+    pair.push((Slot::Error, Arg::Word(errno.windows_name())));
+    Decision::fail_with(errno, rule, pair)
 }
 
 /// Windows's constants.
@@ -348,8 +372,14 @@ impl OsRules for Windows {
         }
         if addr.port == 0 {
             let (lo, hi) = PARAMS.ephemeral;
+            let key = SearchKey {
+                tag: "windows.bind",
+                src: None,
+                dst: None,
+                extra: 0,
+            };
             return BindAnswer::ephemeral(
-                (lo..=hi).find(|&p| !host.port_in_use(p)),
+                host.find_port(key, PortOrder::range(lo, hi), |p| !host.port_in_use(p)),
                 Errno::AddrInUse,
                 RuleId::WindowsBindEphemeralExhausted,
                 PARAMS.ephemeral,
@@ -396,9 +426,15 @@ impl OsRules for Windows {
 
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
-        (lo..=hi)
-            .filter(|&p| SockAddr::new(src, p) != dst)
-            .find(|&p| !host.port_in_use(p))
+        let key = SearchKey {
+            tag: "windows.connect",
+            src: Some(src),
+            dst: Some((dst.ip, dst.port)),
+            extra: 0,
+        };
+        host.find_port(key, PortOrder::range(lo, hi), |p| {
+            SockAddr::new(src, p) != dst && !host.port_in_use(p)
+        })
     }
 
     /// A specific address beats a wildcard; several sockets at the same
@@ -490,10 +526,12 @@ impl OsRules for Windows {
                     ),
                 };
             }
-            let variant = if others.is_empty() {
-                WhyVariant::Usual
-            } else {
-                WhyVariant::Others
+            // One member reads "A is bound …", several "A and B are bound …".
+            let variant = match (members.len() == 1, others.is_empty()) {
+                (false, true) => WhyVariant::Usual,
+                (false, false) => WhyVariant::Others,
+                (true, true) => WhyVariant::One,
+                (true, false) => WhyVariant::OneOthers,
             };
             return Delivery::Copies {
                 socks: members.iter().map(|s| s.id()).collect(),

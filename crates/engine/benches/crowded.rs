@@ -1,0 +1,299 @@
+//! Crowded ports: 64, 10,000 and 65,536 sockets on *one* port, on every OS.
+//!
+//! The workloads (the kernel program `crates/kernel/src/bin/kernel-bench.rs`
+//! runs the same ones as real system calls, and `cargo xtask bench` prints
+//! the two side by side):
+//!
+//! * `bind`    — N sockets with SO_REUSEPORT (Windows: SO_REUSEADDR) bound
+//!   to 127.0.0.1:P; one more binds there (timed) and closes;
+//! * `listen`  — N such listeners; one more binds and listens (timed), closes;
+//! * `connect` — one listener on 0.0.0.0:P holding N connections; a new
+//!   socket connects to 127.0.0.1:P (timed: ephemeral port, route, queue);
+//! * `tw-bind` — N TIME_WAITs on P (the server closed first); a socket with
+//!   SO_REUSEADDR binds 0.0.0.0:P (timed) and closes;
+//! * `udp-bind` — N UDP sockets with SO_REUSEPORT (Windows: SO_REUSEADDR)
+//!   bound to 127.0.0.1:P; one more binds there (timed) and closes;
+//! * `datagram` — N such UDP sockets; one datagram from a new peer
+//!   (127.0.0.1, a new port each time) to 127.0.0.1:P (timed: who receives
+//!   it). The UDP workloads run up to 10,000 sockets: UDP's answers still
+//!   walk the port's sockets (Linux's bind check, every OS's delivery), so a
+//!   65,536 population would take minutes to build.
+//!
+//! Prints nanoseconds per timed step (the median of several batches) and
+//! writes them to `target/bench/engine.tsv`. Figures only; asserts nothing.
+//! `BINDLAB_BENCH_SIZES=64,10000`, `BINDLAB_BENCH_OS=linux,windows` and
+//! `BINDLAB_BENCH_WORKLOADS=bind,connect` pick what runs.
+
+use std::hint::black_box;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Instant;
+
+use bindlab_engine::host::Host;
+use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+use bindlab_engine::Os;
+
+const PORT: u16 = 8080;
+const IFACE: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+
+fn ep(a: Ipv4Addr, port: u16) -> EndpointSpec {
+    EndpointSpec {
+        addr: IpAddr::V4(a),
+        port: PortSpec::Num(port),
+    }
+}
+
+fn step(h: &mut Host, kind: StepKind) -> bool {
+    h.apply(&Step::new(kind)).is_ok()
+}
+
+fn sock(h: &mut Host, name: &str, opts: &[SockOpt]) {
+    sock_of(h, name, Proto::Tcp, opts)
+}
+
+fn sock_of(h: &mut Host, name: &str, proto: Proto, opts: &[SockOpt]) {
+    step(
+        h,
+        StepKind::Socket {
+            name: name.into(),
+            proto,
+        },
+    );
+    for &opt in opts {
+        step(
+            h,
+            StepKind::Set {
+                name: name.into(),
+                opt,
+                on: true,
+            },
+        );
+    }
+}
+
+/// The option that lets many sockets share one address and port.
+fn share(os: Os) -> SockOpt {
+    match os {
+        Os::Windows => SockOpt::SoReuseAddr,
+        _ => SockOpt::SoReusePort,
+    }
+}
+
+pub const WORKLOADS: [&str; 6] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram",
+];
+
+/// The largest population the UDP workloads are run with.
+const UDP_MAX: usize = 10_000;
+
+/// A host with the workload's population of `n` sockets on port 8080.
+fn populate(os: Os, workload: &str, n: usize) -> Host {
+    let mut h = Host::new(os, &[IpAddr::V4(IFACE)], 1);
+    let lo = Ipv4Addr::LOCALHOST;
+    match workload {
+        "bind" | "listen" => {
+            for i in 0..n {
+                let name = format!("S{i}");
+                sock(&mut h, &name, &[share(os)]);
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name: name.clone(),
+                        ep: ep(lo, PORT),
+                    },
+                );
+                assert!(ok, "{os:?}: population bind {i}");
+                if workload == "listen" {
+                    step(&mut h, StepKind::Listen { name });
+                }
+            }
+        }
+        "udp-bind" | "datagram" => {
+            for i in 0..n {
+                let name = format!("S{i}");
+                sock_of(&mut h, &name, Proto::Udp, &[share(os)]);
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name,
+                        ep: ep(lo, PORT),
+                    },
+                );
+                assert!(ok, "{os:?}: population UDP bind {i}");
+            }
+        }
+        "connect" | "tw-bind" => {
+            sock(&mut h, "L", &[SockOpt::SoReuseAddr]);
+            step(
+                &mut h,
+                StepKind::Bind {
+                    name: "L".into(),
+                    ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
+                },
+            );
+            step(&mut h, StepKind::Listen { name: "L".into() });
+            step(
+                &mut h,
+                StepKind::Client {
+                    ep: ep(IFACE, PORT),
+                    count: n as u32,
+                },
+            );
+            if workload == "tw-bind" {
+                for i in 0..n {
+                    let a = format!("A{i}");
+                    step(
+                        &mut h,
+                        StepKind::Accept {
+                            name: "L".into(),
+                            new: a.clone(),
+                        },
+                    );
+                    step(&mut h, StepKind::Close { name: a });
+                }
+                step(&mut h, StepKind::Close { name: "L".into() });
+            }
+        }
+        _ => unreachable!("unknown workload {workload}"),
+    }
+    h
+}
+
+/// The step a workload times, apart so `valgrind --tool=callgrind
+/// --toggle-collect=crowded::timed_step` counts its instructions alone.
+#[inline(never)]
+fn timed_step(h: &mut Host, st: &Step) -> bindlab_engine::StepReport {
+    black_box(h.apply(st))
+}
+
+/// Runs the workload's timed step `rounds` times; nanoseconds per timed step.
+fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize) -> f64 {
+    let lo = Ipv4Addr::LOCALHOST;
+    let mut total = 0u128;
+    for _ in 0..rounds {
+        *serial += 1;
+        let name = format!("X{serial}");
+        let timed_kind = match workload {
+            "bind" => {
+                sock(h, &name, &[share(os)]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(lo, PORT),
+                }
+            }
+            "listen" => {
+                sock(h, &name, &[share(os)]);
+                step(
+                    h,
+                    StepKind::Bind {
+                        name: name.clone(),
+                        ep: ep(lo, PORT),
+                    },
+                );
+                StepKind::Listen { name: name.clone() }
+            }
+            "udp-bind" => {
+                sock_of(h, &name, Proto::Udp, &[share(os)]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(lo, PORT),
+                }
+            }
+            "datagram" => StepKind::Datagram {
+                ep: ep(lo, PORT),
+                count: 1,
+            },
+            "connect" => {
+                sock(h, &name, &[]);
+                StepKind::Connect {
+                    name: name.clone(),
+                    ep: ep(lo, PORT),
+                }
+            }
+            _ => {
+                sock(h, &name, &[SockOpt::SoReuseAddr]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
+                }
+            }
+        };
+        let st = Step::new(timed_kind);
+        let t = Instant::now();
+        let rep = timed_step(h, &st);
+        total += t.elapsed().as_nanos();
+        assert!(rep.is_ok(), "{os:?} {workload}: {:?}", rep.why);
+        if workload == "datagram" {
+            let got: u32 = rep.received_by.iter().flat_map(|m| m.values()).sum();
+            assert!(
+                got + rep.undetermined.unwrap_or(0) == 1,
+                "{os:?}: the datagram was not received: {:?}",
+                rep.why
+            );
+        } else if workload != "connect" {
+            step(h, StepKind::Close { name });
+        }
+    }
+    total as f64 / rounds as f64
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("BINDLAB_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![64, 10_000, 65_536]);
+    println!("bindlab engine, crowded ports (ns per timed step; median of 5 batches of 200)\n");
+    println!(
+        "{:<8} {:<8} {:>7} {:>12} {:>14}",
+        "os", "workload", "sockets", "ns/step", "populate (ms)"
+    );
+    let only = |var: &str, v: &str| {
+        std::env::var(var)
+            .map(|f| f.split(',').any(|x| x == v))
+            .unwrap_or(true)
+    };
+    let mut tsv = String::new();
+    for os in Os::ALL
+        .into_iter()
+        .filter(|o| only("BINDLAB_BENCH_OS", o.key()))
+    {
+        for workload in WORKLOADS
+            .into_iter()
+            .filter(|w| only("BINDLAB_BENCH_WORKLOADS", w))
+        {
+            for &n in &sizes {
+                if (workload == "udp-bind" || workload == "datagram") && n > UDP_MAX {
+                    println!(
+                        "{:<8} {:<8} {:>7}   not run (UDP: up to {UDP_MAX})",
+                        os.key(),
+                        workload,
+                        n
+                    );
+                    continue;
+                }
+                let t = Instant::now();
+                let mut h = populate(os, workload, n);
+                let pop_ms = t.elapsed().as_secs_f64() * 1e3;
+                let mut serial = 0;
+                timed(&mut h, os, workload, 50, &mut serial); // warm up
+                let mut batches: Vec<f64> = (0..5)
+                    .map(|_| timed(&mut h, os, workload, 200, &mut serial))
+                    .collect();
+                batches.sort_by(|a, b| a.total_cmp(b));
+                let ns = batches[2];
+                println!(
+                    "{:<8} {:<8} {:>7} {:>12.0} {:>14.0}",
+                    os.key(),
+                    workload,
+                    n,
+                    ns,
+                    pop_ms
+                );
+                tsv.push_str(&format!("{}\t{workload}\t{n}\t{ns:.0}\n", os.key()));
+            }
+        }
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(dir.join("engine.tsv"), tsv);
+    }
+}

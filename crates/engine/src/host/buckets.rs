@@ -1,0 +1,264 @@
+//! The bind buckets: for every port, the sockets holding it in bind order and
+//! a summary of them by [`PortClass`], in the manner of Linux's
+//! `inet_bind_bucket` (`tb->fastreuse`, `tb->fastreuseport`, `fastuid`,
+//! `fast_rcv_saddr`: what a bind check needs to know about *all* the owners
+//! without walking them).
+//!
+//! The kernel caches one answer ("every owner allows SO_REUSEPORT for uid
+//! U at address A") and falls back to the walk when it does not apply.
+//! bindlab's OS modules ask richer questions (which owner a why-line names,
+//! the lowest-cost owner of a BSD lookup), so the summary keeps every
+//! *class* of owner — the fields a rule may read — with its members in bind
+//! order. A question whose answer depends only on those fields is answered
+//! per class (a handful) instead of per socket (tens of thousands).
+//!
+//! Invariant: a bucket's classes hold exactly its members, each under
+//! `PortClass::of` its socket now. `Host::check_buckets` recomputes it by a
+//! full walk; the property tests call it after every step, and run every
+//! scenario a second time with `Host::set_reference_walks(true)` (the
+//! per-socket walks) to compare the reports byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::IpAddr;
+
+use super::socket::{Opts, SockId, Socket, State};
+
+/// What a rule may read of an owner when it is asked per class: everything
+/// but the names, the peer and the times. Two sockets of one class get the
+/// same answer from every class-level question the OS modules ask. UDP's
+/// per-socket facts (its place in a lookup chain, creation order,
+/// SO_REUSEPORT group, joined groups) are not class fields: the UDP
+/// questions that read them walk the port (`Host::owners`, `udp_owners`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PortClass {
+    state: State,
+    opts: Opts,
+    bind_opts: Opts,
+    uid: u32,
+    v6: bool,
+    ip: Option<IpAddr>,
+    connected: bool,
+    connect_bound: bool,
+    child: bool,
+    from_exclusive: bool,
+}
+
+impl PortClass {
+    pub fn is_listening(&self) -> bool {
+        self.state == State::Listening
+    }
+
+    pub(super) fn of(s: &Socket) -> PortClass {
+        let state = match s.state() {
+            // The time left only words the why-line.
+            State::TimeWait { .. } => State::TimeWait { until_ms: 0 },
+            st => st,
+        };
+        PortClass {
+            state,
+            opts: s.opts(),
+            bind_opts: s.bind_opts(),
+            uid: s.uid(),
+            v6: s.is_v6(),
+            ip: s.local().map(|l| l.ip),
+            connected: s.is_connected(),
+            connect_bound: s.connect_bound(),
+            child: s.child(),
+            from_exclusive: s.from_exclusive(),
+        }
+    }
+}
+
+/// One port's owners.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Bucket {
+    /// Position (a host-wide counter at hashing time) → socket: bind order.
+    pub(super) order: BTreeMap<u64, SockId>,
+    /// The summary: each class with its members' positions.
+    pub(super) classes: HashMap<PortClass, BTreeSet<u64>, FxBuild>,
+}
+
+/// Where a socket is hashed: its port, position and class as accounted.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Hashed {
+    pub(super) port: u16,
+    pub(super) pos: u64,
+    pub(super) class: PortClass,
+    /// The step in which it was hashed (see `Host::search_gen`).
+    pub(super) step: u64,
+    /// In UDP's buckets (`Host::udp_by_port`), not TCP's.
+    pub(super) udp: bool,
+}
+
+impl Bucket {
+    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass) {
+        self.order.insert(pos, id);
+        self.classes.entry(class).or_default().insert(pos);
+    }
+
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass) {
+        self.order.remove(&pos);
+        self.unclass(pos, class);
+    }
+
+    pub(super) fn unclass(&mut self, pos: u64, class: PortClass) {
+        if let Some(set) = self.classes.get_mut(&class) {
+            set.remove(&pos);
+            if set.is_empty() {
+                self.classes.remove(&class);
+            }
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+}
+
+/// The order in which an ephemeral search tries the ports of a range, by
+/// index, so a search can resume at any point: `lo..=hi`, or (Linux) the
+/// ports of one parity first, then the others. The real kernels start at a
+/// random or hashed offset; bindlab starts at the bottom so reports are
+/// stable, and says so in the rule text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PortOrder {
+    pub lo: u16,
+    pub hi: u16,
+    /// `Some(parity)`: ports of that parity (0 even, 1 odd) first.
+    pub parity_first: Option<u16>,
+}
+
+impl PortOrder {
+    /// `lo..=hi` in order.
+    pub fn range(lo: u16, hi: u16) -> PortOrder {
+        PortOrder {
+            lo,
+            hi,
+            parity_first: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        (self.hi as usize + 1).saturating_sub(self.lo as usize)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The `i`-th port tried.
+    pub fn at(&self, i: usize) -> u16 {
+        let Some(par) = self.parity_first else {
+            return self.lo + i as u16;
+        };
+        // First port of parity `par` at or above lo, and how many there are.
+        let first = |p: u16| -> u32 { self.lo as u32 + ((p as u32 + 2 - self.lo as u32 % 2) % 2) };
+        let count = |p: u16| -> usize {
+            let f = first(p);
+            if f > self.hi as u32 {
+                0
+            } else {
+                ((self.hi as u32 - f) / 2 + 1) as usize
+            }
+        };
+        let n1 = count(par);
+        if i < n1 {
+            (first(par) + 2 * i as u32) as u16
+        } else {
+            (first(1 - par) + 2 * (i - n1) as u32) as u16
+        }
+    }
+}
+
+/// What an ephemeral search is for: the same key over the same host state
+/// finds the same port. `tag` names the search (OS and call), `src`/`dst`
+/// the addresses it depends on, `extra` anything else (a family, v6only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SearchKey {
+    pub tag: &'static str,
+    pub src: Option<IpAddr>,
+    pub dst: Option<(IpAddr, u16)>,
+    pub extra: u32,
+}
+
+/// The host's tables hash small keys (ports, 4-tuples, classes) on every
+/// step; SipHash's resistance to chosen keys buys nothing in a simulation
+/// and costs more than the rest of a bind. This is rustc's FxHasher.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.add(n.into());
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.add(n.into());
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(n.into());
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// [`FxHasher`] for a `HashMap`.
+pub(super) type FxBuild = BuildHasherDefault<FxHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::PortOrder;
+
+    #[test]
+    fn port_order_by_index_is_the_parity_walk() {
+        for (lo, hi) in [
+            (32768, 60999),
+            (49152, 65535),
+            (10000, 10001),
+            (5, 9),
+            (6, 6),
+            (7, 7),
+        ] {
+            for par in [0u16, 1] {
+                let o = PortOrder {
+                    lo,
+                    hi,
+                    parity_first: Some(par),
+                };
+                let want: Vec<u16> = (lo..=hi)
+                    .filter(|p| p % 2 == par)
+                    .chain((lo..=hi).filter(|p| p % 2 != par))
+                    .collect();
+                let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
+                assert_eq!(got, want, "{lo}..={hi} parity {par}");
+            }
+            let o = PortOrder {
+                lo,
+                hi,
+                parity_first: None,
+            };
+            let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
+            assert_eq!(got, (lo..=hi).collect::<Vec<_>>());
+        }
+    }
+}
