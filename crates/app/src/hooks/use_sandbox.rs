@@ -85,7 +85,8 @@ impl SandboxHandle {
             };
             let program = export::python(s);
             if export::RUNTIME_INCLUDED {
-                Self::notify(&d, Self::save(&program), false);
+                let (text, error) = Self::save(&program);
+                Self::notify(&d, text, error);
                 return;
             }
             Self::notify(&d, "Preparing bindlab-check.py…".into(), false);
@@ -94,9 +95,8 @@ impl SandboxHandle {
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch::fetch_text(&url).await {
                     Ok(runtime) => {
-                        let saved = Self::save(&(program + &runtime));
-                        let failed = saved.starts_with("The download");
-                        Self::notify(&d, saved, failed);
+                        let (text, error) = Self::save(&(program + &runtime));
+                        Self::notify(&d, text, error);
                     }
                     Err(e) => Self::notify(&d, format!("bindlab-check.py could not be made: its Python runtime did not load ({e}). Click “Run on your machine” to try again."), true),
                 }
@@ -104,11 +104,12 @@ impl SandboxHandle {
         })
     }
 
-    /// Saves the program as bindlab-check.py; what to tell the reader.
-    fn save(program: &str) -> String {
+    /// Saves the program as bindlab-check.py; what to tell the reader, and
+    /// whether it is an error.
+    fn save(program: &str) -> (String, bool) {
         match download::download("bindlab-check.py", program) {
-            Ok(()) => "Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(),
-            Err(e) => format!("The download did not start ({e})."),
+            Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
+            Err(e) => (format!("The download did not start ({e})."), true),
         }
     }
 
