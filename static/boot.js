@@ -42,15 +42,25 @@ function start() {
   const rootPath = decodeURI(root.pathname);
   path = path.startsWith(rootPath) ? path.slice(rootPath.length) : '';
   const name = path.replace(/index\.html$/, '') === '' ? 'bindlab' : 'bindlab-course';
+  // The wasm is fetched first thing and compiled while it downloads
+  // (compileStreaming, served as application/wasm) and while the JS glue and
+  // the page's file are fetched, instead of after the glue. A host that sends
+  // another type gets the slower path, not an error.
+  const compiled = fetch(new URL(`../pkg/${name}_bg.wasm`, import.meta.url)).then(async (res) => {
+    if (!res.ok) throw new Error(`${res.status} ${res.statusText} fetching ${res.url}`);
+    const streaming = typeof WebAssembly.compileStreaming === 'function'
+      && (res.headers.get('content-type') || '').split(';')[0].trim() === 'application/wasm';
+    return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+  });
   // The file the page shows (a lesson, a guide, the glossary), fetched
   // beside the wasm: the app's first render shows it, as the server did.
   const dataUrl = document.querySelector('meta[name="bindlab-data"]')?.content;
   const data = dataUrl
     ? fetch(new URL(dataUrl, root)).then((r) => (r.ok ? r.text() : undefined), () => undefined)
     : Promise.resolve(undefined);
-  import(`../pkg/${name}.js`)
-    .then(async (app) => {
-      await app.default({ module_or_path: new URL(`../pkg/${name}_bg.wasm`, import.meta.url) });
+  Promise.all([import(`../pkg/${name}.js`), compiled])
+    .then(async ([app, module]) => {
+      await app.default({ module_or_path: module });
       const text = await data;
       app.run_page(path, dataUrl, text);
     })

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, ready } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -444,6 +444,8 @@ test('the rules page groups rules by OS and filters them by every word typed', a
   const { page, context, problems } = await openPage(browser, server.origin + '/#/rules');
   try {
     await page.waitForSelector('.rules .rule');
+    // The filter reads the explanations too once they have come.
+    await page.waitForFunction(() => !document.querySelector('.rules .explanation-pending'));
     const total = await page.locator('.rules .rule').count();
     assert.ok(total > 50, `${total} rules`);
     assert.deepEqual(await page.locator('.rule-group > h2').allInnerTexts(),
@@ -466,6 +468,48 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     await page.fill('#rule-filter', 'zzzz-nothing');
     assert.equal(await page.locator('.rules .rule').count(), 0);
     assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the rules\' explanations are fetched when the rules page opens: titles first, a failed fetch says so and retries', async () => {
+  // The sandbox never asks for them.
+  const sandbox = await openPage(browser, server.origin + '/');
+  try {
+    await ready(sandbox.page);
+    assert.ok(!sandbox.urls.some((u) => u.includes('rule-texts')), sandbox.urls.join(' '));
+  } finally { await sandbox.context.close(); }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  let answer = 'fail';
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/static/rule-texts.tsv', async (route) => {
+    if (answer === 'fail') return route.fulfill({ status: 503, body: 'down' });
+    await held;
+    return route.continue();
+  });
+  try {
+    await page.goto(server.origin + '/#/rules/linux.bind.time-wait-needs-both');
+    const alert = page.locator('.rules .notice.error[role="alert"]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /explanations could not be loaded/);
+    // Titles and ids are all there, each rule saying its text is missing.
+    const rule = page.locator('[id="rule-linux.bind.time-wait-needs-both"]');
+    assert.match(await rule.locator('code').innerText(), /^linux\.bind\.time-wait-needs-both$/);
+    assert.ok((await rule.locator('h3').innerText()).length > 5);
+    assert.match(await rule.innerText(), /explanation is not loaded/);
+    // Try again: while the file is on its way, each rule says it is loading.
+    answer = 'hold';
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await rule.locator('.explanation-pending', { hasText: 'Loading the explanation…' }).waitFor();
+    assert.equal(await page.locator('.rules .notice.error').count(), 0);
+    release();
+    await page.waitForFunction(() => !document.querySelector('.rules .explanation-pending'));
+    assert.match(await rule.innerText(), /Source: /);
+    assert.ok((await rule.locator('p').nth(1).innerText()).length > 40, 'the explanation is shown');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

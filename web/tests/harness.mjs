@@ -4,7 +4,6 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -14,6 +13,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
 };
 
 /** The rules of DIST/_headers (Netlify / Cloudflare Pages form): [[pattern, {name: value}]]. */
@@ -31,10 +31,13 @@ export function headerRules() {
 /** Whether a `_headers` path pattern (`*` matches anything) matches `p`. */
 const matches = (pattern, p) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(p);
 
-/** Serves DIST on a free localhost port. `gzip` compresses like a real host;
- *  `headers` sends what DIST/_headers says, as Netlify would; `pages` maps
- *  a path to a function (request → HTML) for made-up pages. */
-export async function serve({ csp = false, gzip = false, headers = false, pages = {}, under = '/' } = {}) {
+/** Serves DIST on a free localhost port. `precompressed` answers as a plain
+ *  static host with `gzip_static`/`brotli_static` does: FILE.br or FILE.gz
+ *  (what `cargo xtask dist` wrote) when Accept-Encoding allows, never
+ *  compressing on the fly; `headers` sends what DIST/_headers says, as
+ *  Netlify would; `pages` maps a path to a function (request → HTML) for
+ *  made-up pages; `under` serves the site under that sub-path. */
+export async function serve({ csp = false, precompressed = false, headers = false, pages = {}, under = '/' } = {}) {
   const rules = headers ? headerRules() : [];
   const requests = [];
   const server = http.createServer((req, res) => {
@@ -59,9 +62,15 @@ export async function serve({ csp = false, gzip = false, headers = false, pages 
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (csp) headers['content-security-policy'] = CSP;
       for (const [pattern, set] of rules) if (matches(pattern, p)) Object.assign(headers, set);
-      if (gzip && /gzip/.test(req.headers['accept-encoding'] || '')) {
-        data = zlib.gzipSync(data, { level: 9 });
-        headers['content-encoding'] = 'gzip';
+      if (precompressed) {
+        const accepted = (req.headers['accept-encoding'] || '').split(',').map((e) => e.trim().split(';')[0]);
+        for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+          if (!accepted.includes(enc) || !fs.existsSync(file + ext)) continue;
+          data = fs.readFileSync(file + ext);
+          headers['content-encoding'] = enc;
+          headers.vary = 'Accept-Encoding';
+          break;
+        }
       }
       res.writeHead(200, headers);
       res.end(data);

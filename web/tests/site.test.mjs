@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage, ready, b64 } from './harness.mjs';
+import { serve, launch, openPage, ready, b64, DIST } from './harness.mjs';
 
 let server, cspServer, browser;
 before(async () => {
@@ -258,7 +258,30 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
     assert.match(text, /# \| bind B 192\.168\.0\.1:21  => EADDRINUSE/);
     assert.match(text, /lambda: do_bind\("B", "192\.168\.0\.1", 21\)/);
     assert.match(text, /"linux": \[/);
+    // The runtime, fetched from static/export/ (the wasm leaves it out), is appended once.
+    const runtime = fs.readFileSync(`${DIST}/static/export/python.py`, 'utf8');
+    assert.ok(runtime.length > 1000 && text.endsWith(runtime), 'the program ends with runtime.py');
     assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
     assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('"Run on your machine" without its runtime (a failed fetch) says so, and the button tries again', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, { acceptDownloads: true });
+  try {
+    await ready(page);
+    await page.route('**/static/export/python.py', (route) => route.fulfill({ status: 503, body: 'down' }));
+    let downloads = 0;
+    page.on('download', () => { downloads++; });
+    await page.getByRole('button', { name: 'Run on your machine' }).click();
+    await page.locator('.notice', { hasText: 'could not be made' }).waitFor();
+    assert.match(await page.locator('.notice').innerText(), /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/);
+    assert.equal(downloads, 0);
+    await page.unroute('**/static/export/python.py');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
+    assert.equal(download.suggestedFilename(), 'bindlab-check.py');
+    assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+    // The one console error is Chromium's own line for the refused request.
+    assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
   } finally { await context.close(); }
 });

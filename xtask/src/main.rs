@@ -7,9 +7,10 @@
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
-//! cargo xtask bench [engine]  the benchmarks, printing figures: the engine's,
-//!                       the same crowded-port workloads on this kernel and
-//!                       the ratio of the two, then (without `engine`) the site
+//! cargo xtask bench [engine|site]  the benchmarks, printing figures: the
+//!                       engine's, the same crowded-port workloads on this kernel
+//!                       and the ratio of the two, then the site's; `engine` or
+//!                       `site` runs only that half
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
@@ -22,6 +23,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod compress;
 mod export;
 mod fuzz;
 mod prerender;
@@ -43,7 +45,7 @@ fn main() -> ExitCode {
         Some("smoke") => smoke(),
         Some("exports") => test::exports(&args[1..]),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine] | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine|site] | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
                 .to_string(),
         ),
     };
@@ -182,11 +184,17 @@ fn screenshots() -> Result {
     run("node", &["web/screenshots.mjs"], &[])
 }
 
+/// `cargo xtask bench [engine|site]`: the engine's figures (and the kernel's
+/// beside them), then the site's (`web/bench.mjs` against a fresh `dist/`);
+/// `engine` or `site` runs only that half.
 fn bench(args: &[String]) -> Result {
-    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
-    kernel_bench()?;
-    print_ratios()?;
-    if args.first().map(String::as_str) == Some("engine") {
+    let only = args.first().map(String::as_str);
+    if only != Some("site") {
+        run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+        kernel_bench()?;
+        print_ratios()?;
+    }
+    if only == Some("engine") {
         return Ok(());
     }
     ensure_apt("chromium", "chromium")?;

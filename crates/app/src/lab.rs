@@ -139,7 +139,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
 
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
     let on_copy = sb.on_copy(open_link.clone(), "Link copied.");
-    let on_export = sb.on_export();
+    let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);
     html! {

@@ -102,7 +102,7 @@ pub(crate) fn sandbox_page() -> Html {
                 </section>
                 <section class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{"Run it"}</h2>
-                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export()} />
+                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
                     <crate::views::StaticRun text={AttrValue::from(state.text.clone())} />
                     if derived.parsed.is_ok() {

@@ -158,10 +158,11 @@ impl Lang {
         }
     }
 
-    /// Whether [`export`] appends the runtime itself: Python's always, the
-    /// others only with the `runtimes` feature (the site fetches them).
+    /// Whether [`export`] appends the runtime itself: only with the
+    /// `runtimes` feature (the CLI); the site's wasm leaves every runtime
+    /// out and fetches the one it needs from `static/export/`.
     pub fn runtime_included(self) -> bool {
-        self == Lang::Python || cfg!(feature = "runtimes")
+        cfg!(feature = "runtimes")
     }
 
     /// The MIME type of a download.

@@ -4,7 +4,11 @@ use std::fmt::Write;
 
 use super::{header, os_key, seconds, Call, ExportError, Lang, Plan, Port};
 
+#[cfg(feature = "runtimes")]
 const RUNTIME: &str = include_str!("runtime/python.py");
+/// The site's wasm leaves the runtime out and fetches `static/export/python.py`.
+#[cfg(not(feature = "runtimes"))]
+const RUNTIME: &str = "";
 
 /// A Python string literal.
 pub(crate) fn py_str(s: &str) -> String {
