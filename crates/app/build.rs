@@ -142,6 +142,27 @@ fn main() {
     )
     .unwrap();
 
+    let runtimes = read(&content.join("runtimes.md"));
+    let intro: String = runtimes
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Prose(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .collect();
+    writeln!(
+        out,
+        "/// The runtime-defaults page's title (content/runtimes.md).\npub const RUNTIMES_TITLE: &str = {:?};\n/// Its introduction, Markdown.\npub const RUNTIMES_INTRO: &str = {:?};",
+        runtimes.title, intro
+    )
+    .unwrap();
+    // The table itself is compiled into bindlab-course (runtimes::SOURCE).
+    println!(
+        "cargo:rerun-if-changed={}",
+        content.join("runtimes.toml").display()
+    );
+
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("contents.rs");
     std::fs::write(dest, out).unwrap();
 }

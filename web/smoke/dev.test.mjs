@@ -93,7 +93,7 @@ test('dev build: a typo, its fix, stepping and the buttons never panic', async (
   } finally { await context.close(); }
 });
 
-test('dev build: the course — a prediction, a challenge with a typo, the glossary and the rules', async () => {
+test('dev build: the course — a prediction, a challenge with a typo, the glossary, the rules and the runtime table', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');
   try {
     await page.waitForSelector('.contents-page .chapters');
@@ -120,6 +120,11 @@ test('dev build: the course — a prediction, a challenge with a typo, the gloss
     await page.waitForSelector('.glossary .prose');
     await page.goto(server.origin + '/#/rules');
     await page.fill('#rule-filter', 'time_wait');
+    // The runtime table, filtered, with a source opened (its hooks in a debug build).
+    await page.goto(server.origin + '/#/runtimes/go');
+    await page.locator('table.runtimes tbody tr td summary').first().click();
+    await page.locator('nav[aria-label="Language"] a', { hasText: 'All languages' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table.runtimes tbody tr').length > 3);
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
     await ready(page);
     await healthy(page, problems);
@@ -136,6 +141,23 @@ test('dev build: a widget takes a broken scenario and a good one', async () => {
     await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.stepper'));
     await page.evaluate(() => { const w = document.querySelector('bind-lab'); w.step(); w.step(); });
     await page.waitForFunction(() => /^2 of 2/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    await healthy(page, problems);
+  } finally { await context.close(); }
+});
+
+test('dev build: Show as code opens, changes language (a fetched runtime) and survives a typo', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/');
+  try {
+    await ready(page);
+    await page.locator('.code-panel > summary').click();
+    await until(page.locator('.code-panel pre.code'), problems);
+    await page.selectOption('.code-panel select', 'c');
+    await until(page.locator('.code-panel pre.code', { hasText: 'int main(int argc' }), problems);
+    await page.selectOption('.code-panel select', 'python');
+    await page.focus('#scenario-text');
+    await page.keyboard.press('End');
+    await page.keyboard.type('\nbind Nope');
+    await until(page.locator('.problems, .editor .problem, [role=alert]'), problems);
     await healthy(page, problems);
   } finally { await context.close(); }
 });

@@ -50,7 +50,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await first.locator('.errors').innerText(), /Errno 98/);
       await first.locator('a').click();
       await page.waitForSelector('.lesson.guide .prose');
-      assert.equal(new URL(page.url()).hash, '#/guides/address-in-use-after-restart');
+      assert.equal(new URL(page.url()).pathname, '/guides/address-in-use-after-restart/');
       assert.match(await page.title(), /^“Address already in use” right after restarting a server — bindlab guides$/);
       // What the reader sees, per OS and runtime, from the guide's data.
       assert.match(await page.locator('table.messages').innerText(), /OSError: \[Errno 98\] Address already in use/);
@@ -61,7 +61,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The engine's answer under the broken scenario: fails on Linux, by its rule.
       const expect = page.locator('.expect').first();
       assert.match(await expect.locator('.truth').first().innerText(), /^Linux: it fails with EADDRINUSE\./);
-      assert.equal(await expect.locator('.truth').first().locator('a.rule-link').getAttribute('href'), '#/rules/linux.bind.in-use');
+      assert.equal(await expect.locator('.truth').first().locator('a.rule-link').getAttribute('href'), 'rules/#linux.bind.in-use');
       assert.match(await expect.locator('.truth').nth(3).innerText(), /^Windows: it succeeds\./);
       // Run the live scenario to the restart's bind: the table shows the error.
       assert.match(await cell(page, 'broken', 13, 'Linux').getAttribute('class'), /\bpending\b/);
@@ -93,7 +93,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The language is remembered for the tab: the next guide opens in Python.
       await page.locator('.pager a[rel=next]').click();
       await page.waitForSelector('.lesson.guide .code-tabs');
-      assert.equal(new URL(page.url()).hash, '#/guides/windows-10048');
+      assert.equal(new URL(page.url()).pathname, '/guides/windows-10048/');
       assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), 'Python');
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
@@ -106,15 +106,15 @@ test('the guides are reached and used by keyboard alone', async () => {
   try {
     await page.waitForSelector('.contents-page');
     // The site's navigation has "Got an error?" on every course page.
-    await tabTo(page, 'nav.site-nav a[href="#/guides"]');
+    await tabTo(page, 'nav.site-nav a[href="guides/"]');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.guides-page ul.guides li');
-    // Focus moved to the page's heading.
-    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
-    await tabTo(page, 'ul.guides a[href="#/guides/permission-denied-port-80"]');
+    // A page of its own (a page load): the focus starts at the document's top.
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'BODY');
+    await tabTo(page, 'ul.guides a[href="guides/permission-denied-port-80/"]');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('.lesson.guide .expect');
-    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+    await page.waitForSelector('.lesson.guide .expect .truth');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'BODY');
     // Run the scenario to the privileged bind from its answer's button.
     await tabTo(page, '.expect button');
     await page.keyboard.press('Enter');
@@ -136,7 +136,7 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
     await page.waitForSelector('ul.guides li');
     const hrefs = await page.locator('ul.guides li > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(hrefs.length >= 9, hrefs.join(' '));
-    assert.ok(hrefs.includes('#/guides/udp-only-one-receiver'), hrefs.join(' '));
+    assert.ok(hrefs.includes('guides/udp-only-one-receiver/'), hrefs.join(' '));
     for (const href of hrefs) {
       await page.goto(server.origin + '/' + href);
       await page.waitForSelector('.lesson.guide .code-tabs');
@@ -145,10 +145,11 @@ test('every guide opens, shows its answers and code; an unknown one says so', as
       assert.equal(await page.locator('.expect .truth').count(), 4 * await page.locator('.expect').count(), href);
       assert.equal(await page.locator('.notice.error').count(), 0, href);
     }
-    await page.goto(server.origin + '/#/guides/no-such-guide');
-    await page.waitForSelector('article h1');
-    assert.equal(await page.locator('article h1').innerText(), 'No such guide');
     assert.deepEqual(problems, []);
+    // An old address of a guide that does not exist lands on a page the host
+    // does not have: its 404.
+    const missing = await page.goto(server.origin + '/guides/no-such-guide/');
+    assert.equal(missing.status(), 404);
   } finally { await context.close(); }
 });
 
@@ -169,7 +170,7 @@ test('the UDP guide: one receiver gets the unicast datagrams, every member of th
     const unicast = page.locator('.expect').nth(1);
     assert.match(await unicast.locator('h3').innerText(), /line 14: datagram 192\.168\.0\.1:5000 x4/);
     assert.match(await unicast.locator('.truth').first().innerText(), /^Linux: r3 takes it\./);
-    assert.equal(await unicast.locator('.truth').first().locator('a.rule-link').getAttribute('href'), '#/rules/linux.udp.deliver.newest');
+    assert.equal(await unicast.locator('.truth').first().locator('a.rule-link').getAttribute('href'), 'rules/#linux.udp.deliver.newest');
     assert.match(await unicast.locator('.truth').nth(3).innerText(), /^Windows: the OS picks among several sockets/);
     await unicast.getByRole('button', { name: 'Run the scenario to line 14' }).click();
     await cell(page, 'broken', 14, 'Linux').locator('summary').waitFor();

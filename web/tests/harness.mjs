@@ -4,7 +4,6 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -14,6 +13,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
 };
 
 /** The rules of DIST/_headers (Netlify / Cloudflare Pages form): [[pattern, {name: value}]]. */
@@ -31,10 +31,13 @@ export function headerRules() {
 /** Whether a `_headers` path pattern (`*` matches anything) matches `p`. */
 const matches = (pattern, p) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(p);
 
-/** Serves DIST on a free localhost port. `gzip` compresses like a real host;
- *  `headers` sends what DIST/_headers says, as Netlify would; `pages` maps
- *  a path to a function (request → HTML) for made-up pages. */
-export async function serve({ csp = false, gzip = false, headers = false, pages = {} } = {}) {
+/** Serves DIST on a free localhost port. `precompressed` answers as a plain
+ *  static host with `gzip_static`/`brotli_static` does: FILE.br or FILE.gz
+ *  (what `cargo xtask dist` wrote) when Accept-Encoding allows, never
+ *  compressing on the fly; `headers` sends what DIST/_headers says, as
+ *  Netlify would; `pages` maps a path to a function (request → HTML) for
+ *  made-up pages; `under` serves the site under that sub-path. */
+export async function serve({ csp = false, precompressed = false, headers = false, pages = {}, under = '/' } = {}) {
   const rules = headers ? headerRules() : [];
   const requests = [];
   const server = http.createServer((req, res) => {
@@ -42,6 +45,14 @@ export async function serve({ csp = false, gzip = false, headers = false, pages 
     let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     // Extra pages a test makes up (a host page on another origin).
     if (typeof pages[p] === 'function') { res.writeHead(200, { 'content-type': TYPES['.html'] }); res.end(pages[p](req)); return; }
+    // `under`: the site hosted at a sub-path (https://example.org/some/dir/).
+    if (!p.startsWith(under)) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+    p = '/' + p.slice(under.length);
+    // A directory: its index.html; without the slash, a redirect, as static hosts do.
+    const asDir = path.join(DIST, path.normalize(p));
+    if (!p.endsWith('/') && asDir.startsWith(DIST) && fs.statSync(asDir, { throwIfNoEntry: false })?.isDirectory()) {
+      res.writeHead(301, { location: `${under}${p.slice(1)}/` }); res.end(); return;
+    }
     if (p.endsWith('/')) p += 'index.html';
     const file = path.join(DIST, path.normalize(p));
     if (path.basename(file) === '_headers') { res.writeHead(404); res.end(); return; }
@@ -51,9 +62,15 @@ export async function serve({ csp = false, gzip = false, headers = false, pages 
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (csp) headers['content-security-policy'] = CSP;
       for (const [pattern, set] of rules) if (matches(pattern, p)) Object.assign(headers, set);
-      if (gzip && /gzip/.test(req.headers['accept-encoding'] || '')) {
-        data = zlib.gzipSync(data, { level: 9 });
-        headers['content-encoding'] = 'gzip';
+      if (precompressed) {
+        const accepted = (req.headers['accept-encoding'] || '').split(',').map((e) => e.trim().split(';')[0]);
+        for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+          if (!accepted.includes(enc) || !fs.existsSync(file + ext)) continue;
+          data = fs.readFileSync(file + ext);
+          headers['content-encoding'] = enc;
+          headers.vary = 'Accept-Encoding';
+          break;
+        }
       }
       res.writeHead(200, headers);
       res.end(data);
@@ -71,6 +88,11 @@ export async function launch() {
   });
 }
 
+/** Waits until the app has taken over the prerendered page (`#app[data-live]`). */
+export function live(page) {
+  return page.waitForFunction(() => !document.querySelector('#app[data-prerendered]:not([data-live])'), null, { timeout: 15000 });
+}
+
 /** A page that records console errors, page errors and every request URL. */
 export async function openPage(browser, url, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
@@ -81,6 +103,27 @@ export async function openPage(browser, url, opts = {}) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('request', (r) => urls.push(r.url()));
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss(); });
+  // Pages are prerendered HTML that the app hydrates: what a test waits for
+  // may be there before the app is, so a wait (and an arrival) also waits
+  // until the app marks the page live (`#app[data-live]`).
+  const waitForSelector = page.waitForSelector.bind(page);
+  page.waitForSelector = async (selector, options) => {
+    const found = await waitForSelector(selector, options);
+    await live(page);
+    return found;
+  };
+  const goto = page.goto.bind(page);
+  page.goto = async (to, options) => {
+    const response = await goto(to, options);
+    if (response?.ok()) await live(page).catch(() => {});
+    return response;
+  };
+  const reload = page.reload.bind(page);
+  page.reload = async (options) => {
+    const response = await reload(options);
+    if (response?.ok()) await live(page).catch(() => {});
+    return response;
+  };
   await page.goto(url);
   return { page, context, problems, urls };
 }

@@ -24,7 +24,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
     const { page, context, problems, urls } = await openPage(browser, server.origin + '/#/guides', { viewport, isMobile: size === 'phone' });
     try {
       // Reached from the guides' index.
-      await page.locator('.guides-page a[href="#/paste"]').click();
+      await page.locator('.guides-page a[href="paste/"]').click();
       await page.waitForSelector('.paste-page textarea');
       assert.equal(await page.title(), 'Paste a socket table — bindlab');
       await page.fill('#paste-table', SS);

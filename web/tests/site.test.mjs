@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage, ready, b64 } from './harness.mjs';
+import { serve, launch, openPage, ready, b64, DIST } from './harness.mjs';
 
 let server, cspServer, browser;
 before(async () => {
@@ -40,7 +40,7 @@ test('the page loads with no console error and no request leaving its origin', a
   } finally { await context.close(); }
 });
 
-test('the sandbox loads the sandbox build only; going to the course loads the course build, and back needs no reload', async () => {
+test('the sandbox loads the sandbox build only; a course page loads the course build, and the sandbox again its own', async () => {
   const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
   try {
     await ready(page);
@@ -48,20 +48,22 @@ test('the sandbox loads the sandbox build only; going to the course loads the co
     assert.deepEqual(wasm(), ['/pkg/bindlab_bg.wasm']);
     assert.equal(urls.filter((u) => u.includes('bindlab-course')).length, 0);
     await page.getByRole('link', { name: 'Course', exact: true }).click();
+    await page.waitForURL(`${server.origin}/learn/`);
     await page.waitForSelector('.contents-page .chapters');
     assert.deepEqual(wasm(), ['/pkg/bindlab_bg.wasm', '/pkg/bindlab-course_bg.wasm']);
-    // The course build carries the sandbox too: back to it without a reload.
-    await page.evaluate(() => { window.stillHere = true; });
+    // Each page is its own prerendered document: back at the sandbox (with
+    // this tab's scenario), the sandbox build again.
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+    await page.waitForURL(new RegExp(`^${server.origin}/#v1/`));
     await ready(page);
-    assert.equal(await page.evaluate(() => window.stillHere), true);
-    assert.equal(wasm().length, 2);
+    assert.deepEqual(wasm().slice(2), ['/pkg/bindlab_bg.wasm']);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
-  // An address the app reads as a course page starts the course build at
-  // once, however many '#' it has (boot.js and the app agree: no reload loop).
+  // An old course address, however many '#' it has, redirects to its page
+  // before any wasm loads, which then starts the course build only.
   const fresh = await openPage(browser, server.origin + '/##/glossary');
   try {
+    await fresh.page.waitForURL(`${server.origin}/glossary/`);
     await fresh.page.waitForSelector('.glossary .prose');
     assert.deepEqual(fresh.urls.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname), ['/pkg/bindlab-course_bg.wasm']);
     assert.deepEqual(fresh.problems, []);
@@ -256,7 +258,30 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
     assert.match(text, /# \| bind B 192\.168\.0\.1:21  => EADDRINUSE/);
     assert.match(text, /lambda: do_bind\("B", "192\.168\.0\.1", 21\)/);
     assert.match(text, /"linux": \[/);
+    // The runtime, fetched from static/export/ (the wasm leaves it out), is appended once.
+    const runtime = fs.readFileSync(`${DIST}/static/export/python.py`, 'utf8');
+    assert.ok(runtime.length > 1000 && text.endsWith(runtime), 'the program ends with runtime.py');
     assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
     assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('"Run on your machine" without its runtime (a failed fetch) says so, and the button tries again', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, { acceptDownloads: true });
+  try {
+    await ready(page);
+    await page.route('**/static/export/python.py', (route) => route.fulfill({ status: 503, body: 'down' }));
+    let downloads = 0;
+    page.on('download', () => { downloads++; });
+    await page.getByRole('button', { name: 'Run on your machine' }).click();
+    await page.locator('.notice', { hasText: 'could not be made' }).waitFor();
+    assert.match(await page.locator('.notice').innerText(), /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/);
+    assert.equal(downloads, 0);
+    await page.unroute('**/static/export/python.py');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
+    assert.equal(download.suggestedFilename(), 'bindlab-check.py');
+    assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+    // The one console error is Chromium's own line for the refused request.
+    assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
   } finally { await context.close(); }
 });

@@ -4,7 +4,7 @@
 // full size, widgets can be embedded from another site and themed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, ready, b64, overflowing, smallestDiagramLabel } from './harness.mjs';
+import { serve, launch, openPage, ready, live, b64, overflowing, smallestDiagramLabel } from './harness.mjs';
 
 let server, other, host, browser;
 /** Host pages on a third origin: /host.html?from=ORIGIN&attrs=... embeds a widget from ORIGIN. */
@@ -140,17 +140,22 @@ test('two tabs: what one tab did survives the other navigating, and each follows
     // Tab A is opened first, on the contents.
     await a.goto(`${server.origin}/#/learn`);
     await a.waitForSelector('.contents-page .chapters');
+    await live(a);
     // Tab B answers a prediction of chapter 1.
     await b.goto(`${server.origin}/#/learn/five-tuple`);
+    await b.waitForURL(/\/learn\/five-tuple\/$/);
+    await live(b);
     await answer(b, 0);
     // Tab A follows: chapter 1 shows as started without a reload.
     await a.waitForFunction(() => /started: 1 of 2/.test(document.querySelector('.chapters li').textContent), null, { timeout: 5000 });
     // Tab A moves on to chapter 2 (a write); B's answer must still be there.
     await a.goto(`${server.origin}/#/learn/wildcard`);
     await a.waitForSelector('.lesson .prose');
+    await live(a);
     await answer(a, 0);
     await b.goto(`${server.origin}/#/learn`);
     await b.waitForSelector('.contents-page .chapters');
+    await live(b);
     const rows = await b.locator('.chapters li').allInnerTexts();
     assert.match(rows[0], /started: 1 of 2 predictions/);
     assert.match(rows[1], /started: 1 of/);
@@ -170,7 +175,8 @@ test('after finishing a chapter, "Continue" offers the next one, and its met cha
     await c.getByRole('button', { name: 'Check', exact: true }).click();
     await c.locator('.verdict .ok').waitFor();
     await page.reload();
-    await page.locator('.challenge .checklist').waitFor();
+    // Once the app is live and has read the stored progress.
+    await page.waitForSelector('.challenge .checklist li.met');
     assert.equal(await page.locator('.challenge .checklist li.unknown').count(), 0, 'a met challenge shows "not checked yet"');
     assert.ok(await page.locator('.challenge .checklist li.met').count() > 0);
     await page.goto(`${server.origin}/#/learn`);

@@ -2,13 +2,15 @@
 //!
 //! ```text
 //! cargo xtask serve     build the site and serve it at http://127.0.0.1:8080, rebuilding on change
-//! cargo xtask dist      write the complete static site to dist/
+//! cargo xtask dist [--base-url URL]
+//!                       write the complete static site to dist/, every page prerendered
 //! cargo xtask test [STAGE…]  every test of the project, engine to browser (what CI
 //!                       runs), or the named stages; `--list` names them
 //! cargo xtask smoke     the dev build (what `serve` serves) through the browser smoke tests
-//! cargo xtask bench [engine]  the benchmarks, printing figures: the engine's,
-//!                       the same crowded-port workloads on this kernel and
-//!                       the ratio of the two, then (without `engine`) the site
+//! cargo xtask bench [engine|site]  the benchmarks, printing figures: the
+//!                       engine's, the same crowded-port workloads on this kernel
+//!                       and the ratio of the two, then the site's; `engine` or
+//!                       `site` runs only that half
 //! cargo xtask fuzz [N] [--seconds S]
 //!                       every property test at N cases in release (default
 //!                       1,000,000), then each cargo-fuzz target for S seconds
@@ -21,7 +23,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod compress;
+mod export;
 mod fuzz;
+mod prerender;
+mod runtimes;
 mod site;
 mod test;
 
@@ -31,14 +37,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let r = match args.first().map(String::as_str) {
         Some("serve") => site::serve(),
-        Some("dist") => site::dist().map(|_| ()),
+        Some("dist") => prerender::take_base_url(&args[1..]).and_then(|()| site::dist().map(|_| ())),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("screenshots") => screenshots(),
         Some("smoke") => smoke(),
+        Some("exports") => test::exports(&args[1..]),
         _ => Err(
-            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine] | screenshots | fuzz [N] [--seconds S]"
+            "usage: cargo xtask serve | dist | test [STAGE…|--list] | smoke | bench [engine|site] | screenshots | fuzz [N] [--seconds S] | exports [--lang L,…] [NAME-PART]"
                 .to_string(),
         ),
     };
@@ -151,59 +158,6 @@ pub(crate) fn scenario_files_ext(dir: &Path, ext: &str) -> Vec<String> {
     v
 }
 
-/// Every Linux scenario exported as a Python program and run with python3
-/// (each re-runs itself in a private network namespace): all must match.
-pub(crate) fn exported_programs(bindlab: &str, files: &[String]) -> Result {
-    println!("\n== exported Python programs (bindlab export --python) on the kernel");
-    if !have("python3") {
-        return Err("python3 is missing: install it (e.g. apt-get install -y python3)".into());
-    }
-    let dir = root().join("target/export");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let (mut passed, mut failed) = (0, 0);
-    for f in files {
-        let stem = Path::new(f)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let py = dir
-            .join(format!("{stem}.py"))
-            .to_string_lossy()
-            .into_owned();
-        let exported = Command::new(bindlab)
-            .args(["export", "--python", f, "-o", &py])
-            .current_dir(root())
-            .output()
-            .is_ok_and(|o| o.status.success());
-        let matched = exported
-            && Command::new("python3")
-                .args([&py, "--yes"])
-                .current_dir(root())
-                .output()
-                .is_ok_and(|o| {
-                    if !o.status.success() {
-                        println!(
-                            "{f}: the exported program found differences:\n{}",
-                            String::from_utf8_lossy(&o.stdout)
-                        );
-                    }
-                    o.status.success()
-                });
-        if matched {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
-    }
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 {
-        return Err(format!(
-            "{failed} exported programs did not match the kernel"
-        ));
-    }
-    Ok(())
-}
-
 /// `cargo xtask smoke`: the dev build (what `cargo xtask serve` serves) in
 /// the browser. Yew checks some rules (hooks called in the same order on
 /// every render) only in debug builds, by panicking: this run makes a
@@ -230,11 +184,17 @@ fn screenshots() -> Result {
     run("node", &["web/screenshots.mjs"], &[])
 }
 
+/// `cargo xtask bench [engine|site]`: the engine's figures (and the kernel's
+/// beside them), then the site's (`web/bench.mjs` against a fresh `dist/`);
+/// `engine` or `site` runs only that half.
 fn bench(args: &[String]) -> Result {
-    run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
-    kernel_bench()?;
-    print_ratios()?;
-    if args.first().map(String::as_str) == Some("engine") {
+    let only = args.first().map(String::as_str);
+    if only != Some("site") {
+        run("cargo", &["bench", "--quiet", "-p", "bindlab-engine"], &[])?;
+        kernel_bench()?;
+        print_ratios()?;
+    }
+    if only == Some("engine") {
         return Ok(());
     }
     ensure_apt("chromium", "chromium")?;

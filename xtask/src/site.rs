@@ -117,6 +117,12 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         }
     }
     copy_dir(&root().join("static"), &out.join("static"))?;
+    // The export runtimes the code panel fetches (the wasm leaves them out).
+    copy_dir(
+        &root().join("crates/engine/src/export/runtime"),
+        &out.join("static/export"),
+    )?;
+    write_rule_texts(out)?;
     // The headers a static host must send so other sites may embed widgets
     // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
     std::fs::copy(root().join("web/_headers"), out.join("_headers"))
@@ -133,7 +139,17 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         out.join("content/glossary.md"),
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
-    Ok(())
+    // Every page as HTML before any wasm runs (xtask/src/prerender.rs).
+    crate::prerender::prerender(out)
+}
+
+/// The rules' explanations and sources, which the wasm leaves out
+/// (`bindlab-engine` without `explanations`), as the file the rules page
+/// fetches.
+fn write_rule_texts(out: &Path) -> Result {
+    let text = bindlab_engine::rule_texts::file()?;
+    std::fs::write(out.join("static/rule-texts.tsv"), text)
+        .map_err(|e| format!("static/rule-texts.tsv: {e}"))
 }
 
 /// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
@@ -224,11 +240,22 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 pub fn dist() -> Result<PathBuf> {
     let out = root().join("dist");
     build(&out, Mode::Release)?;
+    compress_dist(&out)?;
     println!(
         "\nthe site is in {} — copy it to any static host (it also works under a sub-path)",
         out.display()
     );
     Ok(out)
+}
+
+/// `.br` and `.gz` beside every text and wasm file of `out` (last, so every
+/// page written by the build is included), with the wasm sizes.
+fn compress_dist(out: &Path) -> Result {
+    println!("precompressing {} (brotli 11, gzip -9)", out.display());
+    for (name, raw, gz, br) in crate::compress::precompress(out)? {
+        println!("  {name}: {raw} bytes, gzip {gz}, brotli {br}");
+    }
+    Ok(())
 }
 
 /// The newest modification time under the sources the site is built from.
@@ -313,6 +340,7 @@ fn content_type(path: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         "json" => "application/json",
         "bindlab" | "txt" | "md" => "text/plain; charset=utf-8",
+        "tsv" => "text/tab-separated-values; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -338,6 +366,11 @@ fn respond(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let rel = path.trim_start_matches('/');
     let mut file = dir.join(if rel.is_empty() { "index.html" } else { rel });
     if file.is_dir() {
+        if !path.ends_with('/') {
+            // As static hosts do: a page's links are relative to its directory.
+            let mut out = stream;
+            return write!(out, "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
         file = file.join("index.html");
     }
     let safe = !rel.split('/').any(|c| c == "..");

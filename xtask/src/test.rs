@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::{
-    ensure_apt, ensure_wasm_target, exported_programs, fuzz, is_root, root, run, scenario_files,
-    scenario_files_ext, site, smoke, Result,
+    ensure_apt, ensure_wasm_target, export::exported_programs, fuzz, is_root, root, run,
+    runtimes::runtime_defaults, scenario_files, scenario_files_ext, site, smoke, Result,
 };
 
 /// Cases per property in CI (`cargo xtask test`), in release mode.
@@ -24,7 +24,7 @@ pub const STAGES: &[Stage] = &[
     ("fmt", "cargo fmt --check", fmt, true),
     (
         "clippy",
-        "cargo clippy --workspace --all-targets -- -D warnings",
+        "cargo clippy --workspace --all-targets -- -D warnings, and the app's prerenderer (feature ssr)",
         clippy,
         true,
     ),
@@ -64,6 +64,12 @@ pub const STAGES: &[Stage] = &[
         "as root: corpus, kernel-diff, exported programs, cheat sheet, course and guides on the Linux kernel",
         kernel,
         true,
+    ),
+    (
+        "runtimes",
+        "as root: each runtime's default sockets on the kernel, compared with content/runtimes.toml (also the end of `kernel`)",
+        runtimes,
+        false,
     ),
     (
         "browser",
@@ -152,7 +158,8 @@ fn clippy() -> Result {
             "warnings",
         ],
         &[],
-    )
+    )?;
+    crate::prerender::clippy()
 }
 
 /// The workspace checked with the toolchain its `rust-version` names, in a
@@ -287,6 +294,35 @@ fn lessons() -> Result {
     Ok(())
 }
 
+/// `cargo xtask exports [--lang c,go] [NAME-PART]` (as root): the kernel
+/// stage's exported programs alone, for some languages and the Linux corpus
+/// files whose name contains NAME-PART.
+pub(crate) fn exports(args: &[String]) -> Result {
+    if !is_root() {
+        return Err("the exported programs run in network namespaces: run as root".into());
+    }
+    let mut langs: Vec<String> = Vec::new();
+    let mut part = String::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--lang" => {
+                let v = it.next().ok_or("--lang needs a list, e.g. c,go")?;
+                langs.extend(v.split(',').map(str::to_string));
+            }
+            other => part = other.to_string(),
+        }
+    }
+    ensure_apt("ip", "iproute2")?;
+    let bindlab = bindlab()?;
+    let linux: Vec<String> = scenario_files(&root().join("corpus/linux"))
+        .into_iter()
+        .filter(|f| f.contains(&part))
+        .collect();
+    let langs: Vec<&str> = langs.iter().map(String::as_str).collect();
+    exported_programs(&bindlab, &linux, &langs)
+}
+
 fn kernel() -> Result {
     if !is_root() {
         // `bindlab verify` works for ordinary users (one file at a time, in a
@@ -305,7 +341,8 @@ fn kernel() -> Result {
         .into_owned();
     run(&diff, &["--count", "1000"], &[])?;
     run(&diff, &["--count", "1000", "--udp"], &[])?;
-    exported_programs(&bindlab, &linux)?;
+    exported_programs(&bindlab, &linux, &[])?;
+    runtime_defaults()?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
     let sheet = root().join("target/cheatsheet");
     let _ = std::fs::remove_dir_all(&sheet);
@@ -335,6 +372,11 @@ fn kernel() -> Result {
         &[&["verify"], lesson_linux.as_slice()].concat(),
         &[],
     )
+}
+
+/// Only the runtime-defaults part of `kernel` (`xtask/src/runtimes.rs`).
+fn runtimes() -> Result {
+    runtime_defaults()
 }
 
 fn browser() -> Result {

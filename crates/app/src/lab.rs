@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_sandbox;
 use crate::state::{Action, Sandbox};
-use crate::views::{Editor, HostView, OsTable, Stepper};
+use crate::views::{CodePanel, Editor, HostView, OsTable, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
 pub(crate) enum Command {
@@ -139,7 +139,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
 
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
     let on_copy = sb.on_copy(open_link.clone(), "Link copied.");
-    let on_export = sb.on_export();
+    let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);
     html! {
@@ -174,6 +174,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
                 }
+                <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} />
             }
         </div>
     }

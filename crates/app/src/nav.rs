@@ -54,13 +54,17 @@ pub(crate) fn remember_sandbox(fragment: &str) {
 }
 
 /// Where the "Sandbox" link goes: the scenario this tab last had there.
+/// Read when clicked, never while rendering (the prerendered page has the
+/// plain link).
 fn sandbox_href() -> String {
-    window()
+    let remembered = window()
         .and_then(|w| w.session_storage().ok().flatten())
         .and_then(|s| s.get_item(SANDBOX_KEY).ok().flatten())
-        .filter(|f| f.starts_with("v1/"))
-        .map(|f| format!("#{f}"))
-        .unwrap_or_else(|| Route::Sandbox.href())
+        .filter(|f| f.starts_with("v1/"));
+    match remembered {
+        Some(f) => format!("{}#{f}", Route::Sandbox.href()),
+        None => Route::Sandbox.href(),
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -83,19 +87,17 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             let onclick = Callback::from(move |e: MouseEvent| {
                 e.prevent_default();
                 if !on_sandbox {
-                    if let Some(w) = window() {
-                        let _ = w.location().set_hash(&sandbox_href());
-                    }
+                    crate::browser::dom::go_to(&sandbox_href());
                 }
             });
-            return html! { <a href={sandbox_href()} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
+            return html! { <a href={Route::Sandbox.href()} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
         }
         html! { <a href={route.href()} aria-current={here.then_some("page")}>{ label }</a> }
     };
     let cont = continue_at(&store.progress).filter(|_| !matches!(p.current, Route::Lesson(_)));
     html! {
         <nav class="site-nav" aria-label="Site">
-            <a class="brand" href="#/learn">{"bindlab"}</a>
+            <a class="brand" href={Route::Contents.href()}>{"bindlab"}</a>
             { link(Route::Sandbox, "Sandbox") }
             { link(Route::Contents, "Course") }
             { link(Route::Guides(None), "Got an error?") }
@@ -108,9 +110,9 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
     }
 }
 
-/// What a sandbox-only build shows for a course address: the course lives in
-/// the other build (`pkg/bindlab-course.js`), which `static/boot.js` loads
-/// for `#/…` addresses, so the page reloads into it.
+/// What a sandbox-only build shows for a course page (never, as
+/// `static/boot.js` loads the course build for every path but the root's;
+/// kept so the build is total): the page reloads.
 #[cfg(not(feature = "course"))]
 #[function_component(CourseReload)]
 pub fn course_reload() -> Html {

@@ -1,6 +1,9 @@
-//! Where the reader is: the address's fragment. `#/learn/...`, `#/guides/...`,
-//! `#/glossary` and `#/rules` are the course's pages; anything else is the sandbox (whose
-//! fragment is a `#v1/...` permalink, or nothing).
+//! Where the reader is: the page's path under the site's root. `learn/…/`,
+//! `guides/…/`, `glossary/`, `rules/` and `paste/` are the course's pages, each
+//! a directory with its own prerendered `index.html`; the root is the sandbox
+//! (whose fragment is a `#v1/...` permalink, or nothing). The course's old
+//! addresses, `#/learn/...` and so on, are read by [`Route::from_hash`] and
+//! redirected to their path forever (`static/boot.js` does it before any wasm).
 
 /// One chapter of the course (generated from `content/lessons` by build.rs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,11 +58,13 @@ pub enum Route {
     Guides(Option<String>),
     /// "Paste a socket table": a host's sockets read in the page.
     Paste,
+    /// What each runtime sets by default, optionally one language's rows.
+    Runtimes(Option<String>),
 }
 
 impl Route {
-    /// `static/boot.js` makes the same test (leading `#`s, then `/`) to pick
-    /// the build with the course: keep the two in step.
+    /// An old `#/…` address (published before path routes). `static/boot.js`
+    /// maps them the same way before the wasm loads; keep the two in step.
     pub fn from_hash(hash: &str) -> Route {
         let h = hash.trim_start_matches('#');
         let Some(path) = h.strip_prefix('/') else {
@@ -74,23 +79,63 @@ impl Route {
             "rules" => Route::Rules(tail),
             "guides" => Route::Guides(tail),
             "paste" => Route::Paste,
+            "runtimes" => Route::Runtimes(tail),
             _ => Route::Contents,
         }
     }
 
+    /// The page at `path`, relative to the site's root (`learn/udp/`,
+    /// `glossary/`, `""` for the sandbox); `static/boot.js` passes it. A
+    /// glossary term or a rule is the fragment, read by the page.
+    pub fn from_path(path: &str) -> Route {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let mut parts = path.split('/').filter(|p| !p.is_empty());
+        let (head, tail) = (parts.next(), parts.next().map(str::to_string));
+        match head {
+            None => Route::Sandbox,
+            Some("learn") => tail.map_or(Route::Contents, Route::Lesson),
+            Some("glossary") => Route::Glossary(None),
+            Some("rules") => Route::Rules(None),
+            Some("guides") => Route::Guides(tail),
+            Some("paste") => Route::Paste,
+            Some("runtimes") => Route::Runtimes(tail),
+            Some(_) => Route::Contents,
+        }
+    }
+
+    /// The page's directory under the root: where its `index.html` is
+    /// prerendered (`""` for the sandbox).
+    pub fn path(&self) -> String {
+        match self {
+            Route::Sandbox => String::new(),
+            Route::Contents => "learn/".into(),
+            Route::Lesson(id) => format!("learn/{id}/"),
+            Route::Glossary(_) => "glossary/".into(),
+            Route::Rules(_) => "rules/".into(),
+            Route::Guides(None) => "guides/".into(),
+            Route::Guides(Some(g)) => format!("guides/{g}/"),
+            Route::Paste => "paste/".into(),
+            Route::Runtimes(None) => "runtimes/".into(),
+            Route::Runtimes(Some(l)) => format!("runtimes/{l}/"),
+        }
+    }
+
+    /// The link to the page, relative to the site's root: every page has a
+    /// `<base href>` at the root (written by the prerenderer), so the same
+    /// link works from any page and under any sub-path.
     pub fn href(&self) -> String {
         match self {
-            Route::Sandbox => "#".into(),
-            Route::Contents => "#/learn".into(),
-            Route::Lesson(id) => format!("#/learn/{id}"),
-            Route::Glossary(None) => "#/glossary".into(),
-            Route::Glossary(Some(t)) => format!("#/glossary/{t}"),
-            Route::Rules(None) => "#/rules".into(),
-            Route::Rules(Some(r)) => format!("#/rules/{r}"),
-            Route::Guides(None) => "#/guides".into(),
-            Route::Guides(Some(g)) => format!("#/guides/{g}"),
-            Route::Paste => "#/paste".into(),
+            Route::Sandbox => "./".into(),
+            Route::Glossary(Some(t)) => format!("glossary/#{t}"),
+            Route::Rules(Some(r)) => format!("rules/#{r}"),
+            r => r.path(),
         }
+    }
+
+    /// `../` once per directory of [`Route::path`]: the page's `<base href>`.
+    #[cfg(any(test, feature = "ssr"))]
+    pub fn to_root(&self) -> String {
+        "../".repeat(self.path().matches('/').count())
     }
 }
 
@@ -109,9 +154,37 @@ mod tests {
             Route::Guides(None),
             Route::Guides(Some("address-in-use-after-restart".into())),
             Route::Paste,
+            Route::Runtimes(None),
+            Route::Runtimes(Some("go".into())),
         ] {
-            assert_eq!(Route::from_hash(&r.href()), r);
+            let old = match &r {
+                Route::Contents => "#/learn".to_string(),
+                Route::Lesson(id) => format!("#/learn/{id}"),
+                Route::Glossary(t) => format!("#/glossary/{}", t.as_deref().unwrap_or("")),
+                Route::Rules(x) => format!("#/rules/{}", x.as_deref().unwrap_or("")),
+                Route::Guides(g) => format!("#/guides/{}", g.as_deref().unwrap_or("")),
+                Route::Runtimes(l) => format!("#/runtimes/{}", l.as_deref().unwrap_or("")),
+                _ => "#/paste".to_string(),
+            };
+            assert_eq!(Route::from_hash(&old), r, "{old}");
+            // The path form opens the same page (a term or rule is its fragment).
+            let page = match &r {
+                Route::Glossary(_) => Route::Glossary(None),
+                Route::Rules(_) => Route::Rules(None),
+                r => r.clone(),
+            };
+            assert_eq!(Route::from_path(&r.path()), page);
+            assert_eq!(Route::from_path(&format!("{}index.html", r.path())), page);
+            assert!(!r.href().starts_with('/') && !r.href().starts_with('#'));
         }
+        assert_eq!(Route::from_path(""), Route::Sandbox);
+        assert_eq!(Route::from_path("index.html"), Route::Sandbox);
+        assert_eq!(Route::Lesson("udp".into()).to_root(), "../../");
+        assert_eq!(Route::Sandbox.to_root(), "");
+        assert_eq!(
+            Route::Glossary(Some("time-wait".into())).href(),
+            "glossary/#time-wait"
+        );
         assert_eq!(Route::from_hash("#v1/linux/0/abc"), Route::Sandbox);
         assert_eq!(Route::from_hash(""), Route::Sandbox);
         assert_eq!(Route::from_hash("#/nowhere"), Route::Contents);

@@ -103,7 +103,7 @@ impl Reducible for Sandbox {
                     }
                 } else {
                     s.oses.push(os);
-                    s.oses.sort();
+                    bindlab_engine::sort::by_key(&mut s.oses, |o| *o as u64);
                 }
             }
             Action::GoTo(n) => s.step = n,

@@ -26,6 +26,10 @@ pub struct Store {
     /// False when the browser refuses storage: progress then lasts as long
     /// as the tab.
     pub saving: bool,
+    /// False until storage was read ([`StoreAction::Load`], dispatched by the
+    /// root once the page is hydrated): the first render shows no progress,
+    /// as the prerendered page does.
+    pub loaded: bool,
 }
 
 /// `window.localStorage` itself throws when storage is blocked; gloo would
@@ -39,12 +43,31 @@ fn storage_available() -> bool {
 }
 
 impl Store {
+    /// The store before storage is read: what the prerenderer renders with,
+    /// and so the browser's first render too.
+    pub fn unloaded() -> Store {
+        Store {
+            progress: Progress::default(),
+            notice: None,
+            saving: false,
+            loaded: false,
+        }
+    }
+
     pub fn load() -> Store {
+        Store {
+            loaded: true,
+            ..Store::read()
+        }
+    }
+
+    fn read() -> Store {
         if !storage_available() {
             return Store {
                 progress: Progress::default(),
                 notice: Some("This browser does not let bindlab save anything, so your progress lasts until you close this tab. Use “Export progress” on the contents page to keep it.".into()),
                 saving: false,
+                loaded: false,
             };
         }
         let ids = lesson_ids();
@@ -54,6 +77,7 @@ impl Store {
                     progress: Progress::default(),
                     notice: None,
                     saving: true,
+                    loaded: false,
                 }
             }
             Err(_) => Err("the browser would not read it".to_string()),
@@ -64,6 +88,7 @@ impl Store {
                 progress,
                 notice: None,
                 saving: true,
+                loaded: false,
             },
             // The sandbox-only build never writes progress and shows no
             // course notices: it leaves an unreadable record where it is, for
@@ -72,6 +97,7 @@ impl Store {
                 progress: Progress::default(),
                 notice: None,
                 saving: false,
+                loaded: false,
             },
             Err(why) => {
                 if let Ok(Some(raw)) = LocalStorage::raw().get_item(KEY) {
@@ -85,6 +111,7 @@ impl Store {
                         "Your saved progress could not be read ({why}), so the course starts afresh. The unreadable record was set aside in this browser's storage as “{SET_ASIDE}”, not deleted."
                     )),
                     saving: true,
+                    loaded: false,
                 }
             }
         }
@@ -155,13 +182,24 @@ pub enum StoreAction {
     Dismiss,
     /// Another tab wrote the progress: read it again.
     Sync,
+    /// Read storage (once, after the first render).
+    Load,
 }
 
 impl Reducible for Store {
     type Action = StoreAction;
 
     fn reduce(self: Rc<Self>, action: StoreAction) -> Rc<Self> {
-        let mut s = (*self).clone();
+        // Nothing is written before storage was read: an action that comes
+        // first (a lesson's visit, from a child's effect) reads it now.
+        let mut s = if self.loaded {
+            (*self).clone()
+        } else {
+            Store::load()
+        };
+        if matches!(action, StoreAction::Load) {
+            return Rc::new(s);
+        }
         if matches!(action, StoreAction::Sync) {
             if s.saving {
                 if let Some(p) = Store::stored() {
@@ -207,7 +245,7 @@ impl Reducible for Store {
             }
             StoreAction::StartOver => s.progress = Progress::default(),
             StoreAction::Dismiss => s.notice = None,
-            StoreAction::Sync => {}
+            StoreAction::Sync | StoreAction::Load => {}
         }
         if s.progress != self.progress {
             s.save();

@@ -51,7 +51,7 @@ impl Widget {
             .split(',')
             .filter_map(|o| Os::from_key(o.trim()))
             .collect();
-        listed.sort();
+        bindlab_engine::sort::by_key(&mut listed, |o| *o as u64);
         listed.dedup();
         if !listed.is_empty() {
             initial.oses = listed;

@@ -40,3 +40,59 @@ fn listeners_go_through_gloo_and_nothing_is_a_thread_local() {
         found.join("\n")
     );
 }
+
+/// Every page is prerendered and hydrated (issue #15): a component's first
+/// render must not read the browser, or the browser's first render differs
+/// from the server's. State starts from props and constants; storage, the
+/// fragment and the window are read in effects. This looks at what a hook's
+/// initial value is made from (`use_state(|| …)`, `use_reducer(…)`,
+/// `use_memo(…)`, `use_mut_ref(…)`) and refuses the browser readers in it.
+/// (The sandbox's `initial_state` reads the fragment: at a permalink the
+/// page is rendered afresh, not hydrated; `run_page` in lib.rs decides.)
+#[test]
+fn no_first_render_reads_the_browser() {
+    const HOOKS: [&str; 4] = ["use_state(", "use_reducer(", "use_memo(", "use_mut_ref("];
+    const READERS: [&str; 9] = [
+        "location_hash",
+        "fragment()",
+        "read_draft",
+        "remembered()",
+        "session_storage",
+        "local_storage",
+        "LocalStorage",
+        "Store::load",
+        "window()",
+    ];
+    let mut found = Vec::new();
+    for (f, src) in app_sources() {
+        for hook in HOOKS {
+            for (at, _) in src.match_indices(hook) {
+                // The call's arguments, up to the matching parenthesis.
+                let rest = &src[at + hook.len()..];
+                let mut depth = 1;
+                let end = rest
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        depth += match c {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    })
+                    .map_or(rest.len(), |(i, _)| i);
+                for bad in READERS {
+                    if rest[..end].contains(bad) {
+                        let line = src[..at].lines().count();
+                        found.push(format!("{}:{line}: {hook}… reads {bad}", f.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "start from props or constants and read the browser in an effect (the page is hydrated):\n{}",
+        found.join("\n")
+    );
+}

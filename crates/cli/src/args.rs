@@ -2,7 +2,11 @@
 //! option that takes a value fails with a message when the value is missing
 //! (`--scenarios` at the end, or followed by another option).
 
+use bindlab_engine::export::Lang;
 use bindlab_engine::{Os, TextOs};
+
+/// The languages `export --lang` takes, as the usage names them.
+const LANGS: &str = "c|python|go|rust|node|java|csharp";
 
 use crate::error::{Error, Result};
 
@@ -12,8 +16,9 @@ bindlab — what bind(), listen() and connect() do on Linux, FreeBSD, macOS and 
 usage:
   bindlab run FILE [--os NAME|all] [--json]   run a scenario and show each step's outcome
   bindlab check FILE...                        check every `=> RESULT` expectation; exit 1 on a mismatch
-  bindlab export --python FILE [-o OUT]        a Python program that runs the scenario on your machine
-                                               and checks bindlab's prediction for your OS
+  bindlab export --lang LANG FILE [-o OUT]     a program that runs the scenario on your machine and checks
+                                               bindlab's prediction for your OS; LANG: c, python, go, rust,
+                                               node, java, csharp (--python is --lang python)
   bindlab cheatsheet [--rules] [--scenarios DIR]
                                                the OS × option matrix, computed by the engine
   bindlab lessons check FILE... [--scenarios DIR]
@@ -25,6 +30,8 @@ usage:
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab rules check                          check the translated catalogues (content/<locale>/rules.json):
                                                the same ids, why variants and slots; list what is untranslated
+  bindlab runtimes [--lang LANG] [--os NAME]   what each language's runtime sets on its own (SO_REUSEADDR,
+                                               SO_REUSEPORT, IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE) per socket and OS
   bindlab doctor [PORT] [--bind ADDR:PORT] [--udp] [--scenario]
                                                (Linux) this host's sockets on PORT, and whether a bind of
                                                ADDR:PORT would work with each option set, and why;
@@ -52,6 +59,7 @@ pub enum Command {
         files: Vec<String>,
     },
     Export {
+        lang: Lang,
         file: String,
         out: Option<String>,
     },
@@ -82,6 +90,10 @@ pub enum Command {
     },
     /// `rules check`: the translated catalogues against the English one.
     RulesCheck,
+    Runtimes {
+        lang: Option<String>,
+        os: Option<bindlab_course::runtimes::Column>,
+    },
 }
 
 /// One argument: an option (`--os`, `-o`; `--os=linux` gives its value
@@ -206,12 +218,21 @@ pub fn parse(args: &[String]) -> Result<Command> {
             })
         }
         "export" => {
-            let (mut files, mut out, mut python) = (Vec::new(), None, false);
+            let (mut files, mut out, mut lang) = (Vec::new(), None, None);
             while let Some(a) = args.next() {
                 match a {
                     Arg::Opt(o, v) if o == "--python" => {
                         flag(&o, v)?;
-                        python = true
+                        lang = Some(Lang::Python)
+                    }
+                    Arg::Opt(o, v) if o == "--lang" || o == "-l" => {
+                        let name = args.value(&o, v, "a language")?;
+                        lang = Some(Lang::from_id(&name).ok_or_else(|| {
+                            Error::usage(format!(
+                                "unknown language `{name}`; the languages are: {}",
+                                LANGS
+                            ))
+                        })?)
                     }
                     Arg::Opt(o, v) if o == "-o" || o == "--output" => {
                         out = Some(args.value(&o, v, "a file name")?)
@@ -220,11 +241,13 @@ pub fn parse(args: &[String]) -> Result<Command> {
                     Arg::Pos(f) => files.push(f),
                 }
             }
-            if !python {
-                return Err(Error::usage("export needs a format: --python"));
-            }
+            let Some(lang) = lang else {
+                return Err(Error::usage(format!(
+                    "export needs a language: --lang {LANGS}"
+                )));
+            };
             let file = one_file(files, "export")?;
-            Ok(Command::Export { file, out })
+            Ok(Command::Export { lang, file, out })
         }
         "cheatsheet" => {
             let (mut rules, mut scenarios) = (false, None);
@@ -340,6 +363,34 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 return Err(Error::usage("rules takes at most one ID"));
             }
             Ok(Command::Rules { id: ids.pop() })
+        }
+        "runtimes" => {
+            let (mut lang, mut os) = (None, None);
+            while let Some(a) = args.next() {
+                match a {
+                    Arg::Opt(o, v) if o == "--lang" => {
+                        let l = args.value(&o, v, LANGS)?;
+                        if !LANGS.split('|').any(|x| x == l) {
+                            return Err(Error::usage(format!(
+                                "--lang: `{l}` is not one of {LANGS}"
+                            )));
+                        }
+                        lang = Some(l);
+                    }
+                    Arg::Opt(o, v) if o == "--os" => {
+                        let n = args.value(&o, v, "linux|freebsd|macos|windows")?;
+                        os =
+                            Some(bindlab_course::runtimes::Column::of_os(&n).ok_or_else(|| {
+                                Error::usage(format!(
+                                    "--os: `{n}` is not linux, freebsd, macos or windows"
+                                ))
+                            })?);
+                    }
+                    Arg::Opt(o, _) => return Err(unknown(&o)),
+                    Arg::Pos(p) => return Err(Error::usage(format!("unexpected `{p}`"))),
+                }
+            }
+            Ok(Command::Runtimes { lang, os })
         }
         other => Err(Error::usage(format!("unknown command `{other}`"))),
     }

@@ -43,11 +43,24 @@ pub fn msg(m: Msg, args: &[(&str, &str)]) -> String {
     fill(get(), m, args)
 }
 
-/// Takes `--lang X` / `--lang=X` out of the arguments, wherever it is.
+/// The commands whose own `--lang` names a programming language.
+const OWN_LANG: &[&str] = &["export", "runtimes"];
+
+/// Takes `--lang X` / `--lang=X` out of the arguments: before the command
+/// anywhere, and after it too except for `export` and `runtimes`, whose
+/// own `--lang` is a programming language (`bindlab --lang zh-CN runtimes
+/// --lang go`).
 pub fn take(args: &[String]) -> Result<(Option<Locale>, Vec<String>), String> {
     let (mut lang, mut rest) = (None, Vec::new());
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if rest
+            .first()
+            .is_some_and(|c: &String| OWN_LANG.contains(&c.as_str()))
+        {
+            rest.push(a.clone());
+            continue;
+        }
         let v = if a == "--lang" {
             Some(it.next().cloned().unwrap_or_default())
         } else {
@@ -82,6 +95,14 @@ mod tests {
             (Some(Locale::En), s(&["run", "a"]))
         );
         assert!(take(&s(&["--lang", "fr"])).unwrap_err().contains("`fr`"));
+        assert_eq!(
+            take(&s(&["--lang", "zh-CN", "runtimes", "--lang", "go"])).unwrap(),
+            (Some(Locale::ZhCn), s(&["runtimes", "--lang", "go"]))
+        );
+        assert_eq!(
+            take(&s(&["export", "--lang", "python", "f"])).unwrap(),
+            (None, s(&["export", "--lang", "python", "f"]))
+        );
         assert!(take(&s(&["--lang"])).is_err());
     }
 

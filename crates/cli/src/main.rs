@@ -6,6 +6,7 @@
 //! bindlab fmt FILE
 //! bindlab rules [ID]
 //! bindlab rules check [--lang zh-CN]
+//! bindlab runtimes [--lang LANG] [--os NAME]
 //! ```
 //! `--lang LOCALE` (anywhere; else LC_ALL > LC_MESSAGES > LANG) chooses the
 //! language of the why-lines and the tools' sentences (`lang`).
@@ -73,7 +74,11 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::Run { file, os, json } => cmd::run::run(out, &file, os, json),
         Command::Check { files } => cmd::check::run(out, &files),
         Command::Verify { files } => cmd::verify::run(out, &files),
-        Command::Export { file, out: to } => cmd::export::run(out, &file, to.as_deref()),
+        Command::Export {
+            lang,
+            file,
+            out: to,
+        } => cmd::export::run(out, lang, &file, to.as_deref()),
         Command::Cheatsheet { rules, scenarios } => {
             cmd::cheatsheet::run(out, rules, scenarios.as_deref())
         }
@@ -92,5 +97,6 @@ fn dispatch(out: &mut dyn Write, command: Command) -> Result {
         Command::Fmt { file } => cmd::fmt::run(out, &file),
         Command::Rules { id } => cmd::rules::run(out, id.as_deref()),
         Command::RulesCheck => cmd::rules::check(out),
+        Command::Runtimes { lang, os } => cmd::runtimes::run(out, lang.as_deref(), os),
     }
 }

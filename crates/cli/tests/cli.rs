@@ -147,6 +147,62 @@ fn export_writes_a_python_program() {
 }
 
 #[test]
+fn export_lang_writes_each_language_and_python_stays_an_alias() {
+    let f = file("export-lang.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let (_, alias, _) = bindlab(&["export", "--python", f]);
+    let (code, python, _) = bindlab(&["export", "--lang", "python", f]);
+    assert_eq!(code, 0);
+    assert_eq!(alias, python, "--python is --lang python");
+    for (lang, start) in [
+        ("c", "// Run this scenario"),
+        ("go", "// Run this scenario"),
+        ("rust", "// Run this scenario"),
+        ("node", "// Run this scenario"),
+        ("java", "// Run this scenario"),
+        ("csharp", "// Run this scenario"),
+    ] {
+        let (code, out, err) = bindlab(&["export", "--lang", lang, f]);
+        assert_eq!(code, 0, "{lang}: {err}");
+        assert!(out.starts_with(start), "{lang}: {out}");
+        assert!(out.contains(&format!("--lang {lang}`")), "{lang}");
+        // The CLI's programs carry their runtime (the site's fetch theirs).
+        assert!(out.contains("How this program works"), "{lang}");
+    }
+    // Java's class follows the file it is written to.
+    let dir = std::env::temp_dir().join(format!("bindlab-cli-java-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("Check2.java");
+    let (code, _, err) = bindlab(&["export", "--lang=java", f, "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("java "), "says how to run it: {err}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("public class Check2 {"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn export_without_a_known_language_is_a_usage_error() {
+    let f = file("export-bad.bindlab", EXAMPLE);
+    let f = f.to_str().unwrap();
+    let (code, _, err) = bindlab(&["export", f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("export needs a language: --lang c|python|go|rust|node|java|csharp"),
+        "{err}"
+    );
+    let (code, _, err) = bindlab(&["export", "--lang", "cobol", f]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "unknown language `cobol`; the languages are: c|python|go|rust|node|java|csharp"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn rules_explains_a_rule_and_rejects_an_unknown_one() {
     let (code, out, _) = bindlab(&["rules", "linux.listen.recheck"]);
     assert_eq!(code, 0);
@@ -356,6 +412,7 @@ fn every_command_exits_0_quietly_into_a_closed_pipe() {
         vec!["rules", "linux.listen.recheck"],
         vec!["lessons", "check", lessons],
         vec!["guides", "check", GUIDE],
+        vec!["runtimes"],
         vec!["help"],
     ];
     if is_root() {
@@ -590,6 +647,50 @@ fn doctor_refuses_what_is_not_a_port_or_an_address() {
         assert_eq!(code, 2, "{args:?}: {out}");
         assert!(err.starts_with(message), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn runtimes_prints_the_table_filtered_by_language_and_os() {
+    let (code, out, _) = bindlab(&["runtimes"]);
+    assert_eq!(code, 0);
+    for runtime in [
+        "C (BSD sockets)",
+        "Python http.server.HTTPServer",
+        "Go net",
+        "Rust std::net",
+        "Node net",
+        "Java ServerSocket",
+        ".NET TcpListener",
+    ] {
+        assert!(out.contains(&format!("\n{runtime} · ")), "{runtime}: {out}");
+    }
+    let (code, out, _) = bindlab(&["runtimes", "--lang", "go", "--os", "linux"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Go net · TCP listener · net.Listen(\"tcp\", \":8080\") · IPv6\n  Linux           SO_REUSEADDR, dual stack (IPV6_V6ONLY off)\n                  measured on this kernel (probe go)"),
+        "{out}"
+    );
+    assert!(!out.contains("Windows "), "{out}");
+    assert!(!out.contains("Python"), "{out}");
+    let (_, out, _) = bindlab(&["runtimes", "--lang", "java", "--os", "windows"]);
+    assert!(out.contains("Java ServerSocket · TCP listener · new ServerSocket(8080) · IPv6\n  Windows         SO_EXCLUSIVEADDRUSE, dual stack (IPV6_V6ONLY off)"), "{out}");
+    let (_, out, _) = bindlab(&["runtimes", "--lang", "csharp", "--os", "linux"]);
+    assert!(
+        out.contains("not measured here: no .NET runtime here"),
+        "{out}"
+    );
+    let (code, _, err) = bindlab(&["runtimes", "--lang", "cobol"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--lang: `cobol` is not one of c|python|go|rust|node|java|csharp"),
+        "{err}"
+    );
+    let (code, _, err) = bindlab(&["runtimes", "--os", "beos"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--os: `beos` is not linux, freebsd, macos or windows"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -41,6 +41,7 @@ pub mod locale;
 pub mod messages;
 pub mod predict;
 pub mod progress;
+pub mod runtimes;
 pub mod translation;
 
 pub use locale::Locale;
@@ -93,6 +94,9 @@ pub enum Block {
     Messages(Vec<(String, String)>),
     /// Code in several languages (```code: `LANG:` then indented lines).
     Code(Vec<(String, String)>),
+    /// Sentences generated from the runtime-defaults table
+    /// (`content/runtimes.toml`) about one situation (```runtimes restart).
+    Runtimes(runtimes::Topic),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -267,6 +271,16 @@ pub(crate) fn parse_doc(text: &str, keys: &[&'static str]) -> Doc {
                     Err(e) => errors.extend(e),
                 },
                 "cheatsheet" => blocks.push(Block::CheatSheet),
+                "runtimes" => match words.next().and_then(runtimes::Topic::parse) {
+                    Some(t) => blocks.push(Block::Runtimes(t)),
+                    None => errors.push(err(
+                        line_no,
+                        format!(
+                            "expected ```runtimes TOPIC with TOPIC one of {}",
+                            runtimes::Topic::NAMES.join(", ")
+                        ),
+                    )),
+                },
                 "challenge" => match parse_challenge(&lines[start..end], start as u32 + 1) {
                     Ok(c) => blocks.push(Block::Challenge(c)),
                     Err(e) => errors.extend(e),
@@ -311,6 +325,7 @@ const BLOCK_KINDS: &[&str] = &[
     "expect",
     "messages",
     "code",
+    "runtimes",
 ];
 
 /// `key: value` lines; `start:`, `solution:` and `wrong:` take the indented
@@ -408,7 +423,11 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
     let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
     for b in &lesson.blocks {
         match b {
-            Block::Prose(_) | Block::CheatSheet | Block::Messages(_) | Block::Code(_) => {}
+            Block::Prose(_)
+            | Block::CheatSheet
+            | Block::Messages(_)
+            | Block::Code(_)
+            | Block::Runtimes(_) => {}
             Block::Expect { line, .. } => problems.push(err(
                 *line,
                 "a lesson asks before it answers: use ```predict here (```expect is for guides)",

@@ -23,8 +23,10 @@ pub mod parse;
 pub mod permalink;
 pub mod print;
 pub mod report;
+pub mod rule_texts;
 pub mod rules;
 pub mod scenario;
+pub mod sort;
 
 pub use errno::{Errno, Outcome};
 pub use os::Os;

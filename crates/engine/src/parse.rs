@@ -884,7 +884,9 @@ pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> 
                 pr.col = line.chars().count() as u32 + 1;
             }
         }
-        p.problems.sort_by_key(|p| (p.line, p.col));
+        crate::sort::by_key(&mut p.problems, |p| {
+            (u64::from(p.line) << 32) | u64::from(p.col)
+        });
         Err(p.problems)
     }
 }

@@ -104,7 +104,7 @@ impl OpenSockets {
     /// The open names with their protocol, in the order they were opened.
     pub fn list(&self) -> Vec<(String, Proto)> {
         let mut v: Vec<(&String, &(u32, Proto, u64))> = self.names.iter().collect();
-        v.sort_by_key(|(_, &(_, _, order))| order);
+        crate::sort::by_key(&mut v, |(_, &(_, _, order))| order);
         v.into_iter()
             .map(|(name, &(_, proto, _))| (name.clone(), proto))
             .collect()

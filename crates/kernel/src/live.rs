@@ -335,3 +335,77 @@ mod tests {
         assert_eq!(parse_proc_net("header only\n", true), Ok(vec![]));
     }
 }
+
+/// One socket of one process, as `process_sockets` reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessSocket {
+    pub udp: bool,
+    pub fd: i32,
+    pub sock: LiveSocket,
+}
+
+/// Every TCP and UDP socket process `pid` holds, read in *its* network
+/// namespace (`/proc/PID/net/…`), with SO_REUSEADDR, SO_REUSEPORT and (on an
+/// IPv6 socket) IPV6_V6ONLY read back from the live socket through
+/// `pidfd_getfd` (root, or ptrace rights over the process). What the
+/// runtime-defaults check of `cargo xtask test runtimes` compares with
+/// `content/runtimes.toml`; an option that cannot be read is an error, never
+/// a guess.
+pub fn process_sockets(pid: u32) -> Result<Vec<ProcessSocket>, String> {
+    let mut fds = std::collections::HashMap::new();
+    let dir = format!("/proc/{pid}/fd");
+    for fd in std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {dir}: {e}"))?
+        .flatten()
+    {
+        let Ok(target) = std::fs::read_link(fd.path()) else {
+            continue;
+        };
+        let t = target.to_string_lossy();
+        let inode: Option<u64> = t
+            .strip_prefix("socket:[")
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|i| i.parse().ok());
+        let num: Option<i32> = fd.file_name().to_str().and_then(|s| s.parse().ok());
+        if let (Some(inode), Some(num)) = (inode, num) {
+            fds.insert(inode, num);
+        }
+    }
+    let mut out = Vec::new();
+    for (file, v6, udp) in [
+        ("tcp", false, false),
+        ("tcp6", true, false),
+        ("udp", false, true),
+        ("udp6", true, true),
+    ] {
+        let path = format!("/proc/{pid}/net/{file}");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(_) if v6 => continue, // no IPv6 in this kernel
+            Err(e) => return Err(format!("cannot read {path}: {e}")),
+        };
+        for mut s in parse_proc_net(&text, v6).map_err(|e| format!("{path}: {e}"))? {
+            let Some(&fd) = fds.get(&s.inode) else {
+                continue;
+            };
+            let dup = sys::steal_fd(pid, fd).map_err(|e| {
+                format!(
+                    "pidfd_getfd of fd {fd} of process {pid}: {}",
+                    sys::errno_name(e)
+                )
+            })?;
+            let get = |level, name, what: &str| {
+                sys::getsockopt_int(dup.as_raw_fd(), level, name)
+                    .map(|v| v != 0)
+                    .map_err(|e| format!("getsockopt {what} on fd {fd}: {}", sys::errno_name(e)))
+            };
+            s.reuseaddr = Some(get(libc::SOL_SOCKET, libc::SO_REUSEADDR, "SO_REUSEADDR")?);
+            s.reuseport = Some(get(libc::SOL_SOCKET, libc::SO_REUSEPORT, "SO_REUSEPORT")?);
+            if v6 {
+                s.v6only = Some(get(libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, "IPV6_V6ONLY")?);
+            }
+            out.push(ProcessSocket { udp, fd, sock: s });
+        }
+    }
+    Ok(out)
+}

@@ -3,8 +3,14 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The window; none outside a browser (the prerenderer renders natively,
+/// where any call into the browser would panic).
 pub(crate) fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+    } else {
+        None
+    }
 }
 
 pub(crate) fn location_hash() -> String {
@@ -32,11 +38,34 @@ pub(crate) fn replace_fragment(fragment: &str) {
     }
 }
 
-/// Goes to `#fragment` (a new history entry, a `hashchange`).
-pub(crate) fn set_fragment(fragment: &str) {
+/// Goes to another page: `href` is relative to the site's root (the page's
+/// `<base href>`), as every [`Route::href`](crate::route::Route::href) is.
+pub(crate) fn go_to(href: &str) {
     if let Some(w) = window() {
-        let _ = w.location().set_hash(fragment);
+        let _ = w.location().assign(href);
     }
+}
+
+/// Opens the page an old `#/…` address names, replacing it in the history
+/// (`static/boot.js` does the same before the wasm loads; this catches one
+/// followed inside a page).
+pub(crate) fn redirect_old_address(hash: &str) {
+    if let Some(w) = window() {
+        let _ = w
+            .location()
+            .replace(&crate::route::Route::from_hash(hash).href());
+    }
+}
+
+/// The fragment without its `#`, percent-decoded: a glossary term or a rule
+/// on their pages.
+pub(crate) fn fragment() -> Option<String> {
+    let hash = location_hash();
+    let f = hash.strip_prefix('#').filter(|f| !f.is_empty())?;
+    js_sys::decode_uri_component(f)
+        .ok()
+        .and_then(|s| s.as_string())
+        .or_else(|| Some(f.to_string()))
 }
 
 /// The tab's title, so history, bookmarks and screen readers name the page.
@@ -71,4 +100,16 @@ pub(crate) fn scroll_to(id: &str) {
 pub(crate) fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<web_sys::HtmlSelectElement>()
         .value()
+}
+
+/// `data-live` on `#app` once the app has hydrated (or rendered) the page
+/// and its first effects ran: what a test waits for before it clicks (a
+/// prerendered button does nothing until then).
+pub(crate) fn mark_live() {
+    if let Some(app) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    {
+        let _ = app.set_attribute("data-live", "");
+    }
 }

@@ -5,14 +5,14 @@ use wasm_bindgen::JsCast;
 use super::dom::window;
 
 /// Offers `text` as a file download (a Blob URL; nothing leaves the page).
-pub(crate) fn download(name: &str, text: &str) -> Result<(), String> {
+pub(crate) fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| {
         e.as_string()
             .unwrap_or_else(|| "the browser refused".into())
     };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("text/x-python");
+    opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let doc = window().and_then(|w| w.document()).ok_or("no document")?;

@@ -1,9 +1,9 @@
 //! The browser, in one place: the document and the address bar, downloads,
-//! the clipboard, fetching files. Components call these instead of reaching
+//! the clipboard, fetching files, small preferences. Components call these instead of reaching
 //! for `web_sys` themselves.
 
 pub(crate) mod clipboard;
 pub(crate) mod dom;
 pub(crate) mod download;
-#[cfg(feature = "course")]
 pub(crate) mod fetch;
+pub(crate) mod prefs;

@@ -33,15 +33,27 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
     let store = use_store();
     let c = p.challenge.clone();
     let key = draft_key(p.lesson, p.index);
-    let text = use_state(|| read_draft(&key).unwrap_or_else(|| c.start.clone()));
-    // A challenge met before (another visit, another tab) shows its
-    // checklist checked, not "not checked yet".
-    let verdicts = use_state(|| {
-        let draft = read_draft(&key).unwrap_or_else(|| c.start.clone());
-        p.solved
-            .then(|| goal::check(&draft, c.os, &c.requirements))
-            .filter(|v| v.as_ref().is_ok_and(|l| l.iter().all(|r| r.met)))
-    });
+    // The first render shows the start, as the prerendered page does; the
+    // reader's draft and a challenge met before (another visit, another
+    // tab: its checklist checked, not "not checked yet") once it is live.
+    let text = use_state(|| c.start.clone());
+    let verdicts = use_state(|| None);
+    {
+        let (text, verdicts, key, c) = (text.clone(), verdicts.clone(), key.clone(), c.clone());
+        use_effect_with(p.solved, move |solved| {
+            let draft = read_draft(&key);
+            if let Some(d) = draft.as_ref().filter(|d| **d != *text) {
+                text.set(d.clone());
+            }
+            if *solved && verdicts.is_none() {
+                let draft = draft.unwrap_or_else(|| c.start.clone());
+                verdicts.set(
+                    Some(goal::check(&draft, c.os, &c.requirements))
+                        .filter(|v| v.as_ref().is_ok_and(|l| l.iter().all(|r| r.met))),
+                );
+            }
+        });
+    }
     let hints = use_state(|| 0usize);
     let base = format!("{}-c{}", p.lesson, p.index);
     let derived = {

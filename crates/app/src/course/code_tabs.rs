@@ -33,13 +33,21 @@ pub(crate) struct CodeTabsProps {
 #[function_component(CodeTabs)]
 pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
     let snippets = p.snippets.clone();
-    let picked = use_state(move || {
-        let want = remembered();
-        snippets
-            .iter()
-            .position(|(lang, _)| Some(lang) == want.as_ref())
-            .unwrap_or(0)
-    });
+    // The first language first (as prerendered); the reader's own once the
+    // page is live.
+    let picked = use_state(|| 0usize);
+    {
+        let picked = picked.clone();
+        use_effect_with((), move |_| {
+            let want = remembered();
+            if let Some(i) = snippets
+                .iter()
+                .position(|(lang, _)| Some(lang) == want.as_ref())
+            {
+                picked.set(i);
+            }
+        });
+    }
     let k = (*picked).min(p.snippets.len().saturating_sub(1));
     let Some((lang, code)) = p.snippets.get(k) else {
         return html! {};

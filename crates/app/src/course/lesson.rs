@@ -88,7 +88,7 @@ pub(crate) fn lesson_page(p: &LessonPageProps) -> Html {
         return html! {
             <article>
                 <h1 tabindex="-1">{"No such chapter"}</h1>
-                <p>{ format!("There is no chapter called “{}”. ", p.id) }<a href="#/learn">{"See the contents."}</a></p>
+                <p>{ format!("There is no chapter called “{}”. ", p.id) }<a href={Route::Contents.href()}>{"See the contents."}</a></p>
             </article>
         };
     };
@@ -99,7 +99,7 @@ pub(crate) fn lesson_page(p: &LessonPageProps) -> Html {
             if let Some(c) = prev {
                 <a rel="prev" href={Route::Lesson(c.id.into()).href()} aria-keyshortcuts="Alt+Shift+ArrowLeft">{ format!("← {}. {}", n, c.title) }</a>
             } else { <span /> }
-            <a href="#/learn" aria-keyshortcuts="Alt+Shift+ArrowUp">{"Contents"}</a>
+            <a href={Route::Contents.href()} aria-keyshortcuts="Alt+Shift+ArrowUp">{"Contents"}</a>
             if let Some(c) = next {
                 <a rel="next" href={Route::Lesson(c.id.into()).href()} aria-keyshortcuts="Alt+Shift+ArrowRight">{ format!("{}. {} →", n + 2, c.title) }</a>
             } else { <span /> }

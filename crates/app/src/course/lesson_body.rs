@@ -86,6 +86,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
                     <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
+                    <crate::views::StaticRun text={AttrValue::from(text.clone())} />
                 </section>
             }
         }
@@ -123,6 +124,13 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             }
         }
         Block::Messages(rows) => html! { <MessagesTable rows={Rc::new(rows.clone())} /> },
+        // Generated from content/runtimes.toml, never written in the guide.
+        Block::Runtimes(topic) => match bindlab_course::runtimes::table() {
+            Ok(rows) => html! {
+                <div class="prose runtime-defaults">{ markdown::render(&bindlab_course::runtimes::topic_markdown(&rows, *topic)) }</div>
+            },
+            Err(_) => html! {},
+        },
         Block::Code(snippets) => {
             k_code += 1;
             html! { <CodeTabs id={AttrValue::from(format!("{}-code{k_code}", p.id))} snippets={Rc::new(snippets.clone())} /> }

@@ -135,7 +135,12 @@ pub fn inline(s: &str) -> Html {
                 let close = after[mid + 2..].find(')')?;
                 let label = &after[..mid];
                 let href = &after[mid + 2..mid + 2 + close];
-                let node = if href.starts_with('#') {
+                let node = if href.starts_with("#/") {
+                    // The course's own pages, written as their old addresses
+                    // in the content: linked by path.
+                    let to = crate::route::Route::from_hash(href).href();
+                    html! { <a href={to}>{ inline(label) }</a> }
+                } else if href.starts_with('#') {
                     html! { <a href={href.to_string()}>{ inline(label) }</a> }
                 } else {
                     html! { <a href={href.to_string()} rel="noopener">{ inline(label) }</a> }

@@ -25,11 +25,12 @@ mod paste_answers;
 mod prediction;
 mod progress_panel;
 mod rules;
+mod runtimes;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::browser::dom::{focus_main_heading, set_fragment};
+use crate::browser::dom::{focus_main_heading, go_to};
 use crate::hooks::use_window_event;
 use crate::nav::{use_store, SiteNav};
 use crate::route::{chapter, Route, CONTENTS};
@@ -48,7 +49,7 @@ fn focus_heading(navigated: bool) {
 }
 
 fn navigate(route: &Route) {
-    set_fragment(&route.href());
+    go_to(&route.href());
 }
 
 /// The course's keyboard shortcuts, on `route`.
@@ -128,6 +129,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 Route::Guides(None) => html! { <guides::GuidesIndex /> },
                 Route::Guides(Some(id)) => html! { <guide::GuidePage key={id.clone()} id={id.clone()} /> },
                 Route::Paste => html! { <paste::PastePage /> },
+                Route::Runtimes(lang) => html! { <runtimes::RuntimesPage lang={lang.clone()} /> },
                 _ => html! { <contents::Contents /> },
             } }
         </main>

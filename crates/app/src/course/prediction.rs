@@ -29,6 +29,16 @@ pub(crate) struct PredictionProps {
 pub(crate) fn prediction(p: &PredictionProps) -> Html {
     let store = use_store();
     let picks = use_state(|| p.saved.clone());
+    // Saved answers arrive once storage is read (after the first render,
+    // which is the server's): show them.
+    {
+        let picks = picks.clone();
+        use_effect_with(p.saved.clone(), move |saved| {
+            if saved.iter().any(Option::is_some) {
+                picks.set(saved.clone());
+            }
+        });
+    }
     let revealed = p.saved.iter().all(Option::is_some);
     // "Check my prediction" goes away once answered; the focus moves to the
     // answers it revealed instead of dropping to <body>.

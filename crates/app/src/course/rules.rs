@@ -1,5 +1,8 @@
 //! The rule catalogue's page.
 
+use std::collections::BTreeMap;
+
+use bindlab_engine::rule_texts::{self, RuleText};
 use bindlab_engine::rules;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -7,7 +10,12 @@ use yew::prelude::*;
 use super::focus_heading;
 use crate::browser::dom::scroll_to;
 use crate::browser::dom::set_title;
+use crate::hooks::{use_fetched, Fetched};
 use crate::nav::use_navigated;
+
+/// The rules' explanations and sources: not in the wasm (the engine is built
+/// without `explanations`), fetched when this page first opens.
+const TEXTS: &str = "static/rule-texts.tsv";
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct RulesProps {
@@ -39,6 +47,13 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
 pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let navigated = use_navigated();
     let filter = use_state(String::new);
+    let attempt = use_state(|| 0u32);
+    let fetched = use_fetched(TEXTS.into(), *attempt, |t| rule_texts::parse(&t));
+    let texts: Option<&BTreeMap<String, RuleText>> = match &fetched {
+        Fetched::Ready(t) => Some(t),
+        _ => None,
+    };
+    let text_of = |id: &str| texts.and_then(|t| t.get(id));
     use_effect_with(p.rule.clone(), move |rule| {
         set_title("The rules — bindlab");
         match rule {
@@ -57,7 +72,8 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     };
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     let matches = |r: &rules::Rule| {
-        let hay = format!("{} {} {} {}", r.id, r.title, r.explanation, r.source).to_lowercase();
+        let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
+        let hay = format!("{} {} {} {}", r.id, r.title, explanation, source).to_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let all = rules::catalogue();
@@ -80,6 +96,16 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
             if let Some(id) = unknown {
                 <p class="notice" role="status">{ format!("There is no rule “{id}”. Here are all of them.") }</p>
             }
+            if let Fetched::Failed(e) = &fetched {
+                <p class="notice error" role="alert">
+                    { format!("The rules' explanations could not be loaded: {e}. Their titles and ids are below; the filter reads only those.") }
+                    {" "}
+                    <button type="button" onclick={
+                        let attempt = attempt.clone();
+                        Callback::from(move |_| attempt.set(*attempt + 1))
+                    }>{"Try again"}</button>
+                </p>
+            }
             <div class="rules-tools">
                 <label for="rule-filter">{"Filter"}</label>
                 <input id="rule-filter" type="search" placeholder="e.g. TIME_WAIT, listen, windows" autocomplete="off"
@@ -88,7 +114,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
             </div>
             <nav class="rule-groups" aria-label="Rules by OS">
                 { for groups.iter().map(|(key, label, in_group)| html! {
-                    <a href={format!("#/rules/{key}")} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
+                    <a href={crate::route::Route::Rules(Some(key.to_string())).href()} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
                 }) }
             </nav>
             { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
@@ -101,8 +127,17 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                                 <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
                                     <h3>{ r.title }</h3>
                                     <p><code>{ r.id }</code></p>
-                                    <p>{ r.explanation }</p>
-                                    <p class="muted small">{"Source: "}{ r.source }</p>
+                                    { match (&fetched, text_of(r.id)) {
+                                        (_, Some(t)) => html! {
+                                            <>
+                                            <p>{ t.explanation.clone() }</p>
+                                            <p class="muted small">{"Source: "}{ t.source.clone() }</p>
+                                            </>
+                                        },
+                                        (Fetched::Loading, None) => html! { <p class="muted explanation-pending">{"Loading the explanation…"}</p> },
+                                        (Fetched::Failed(_), None) => html! { <p class="muted explanation-pending">{"The explanation is not loaded (see the message above)."}</p> },
+                                        (Fetched::Ready(_), None) => html! { <p class="muted explanation-pending">{"This rule's explanation is missing from the loaded file; reload the page for the current one."}</p> },
+                                    } }
                                 </section>
                             }
                         }) }

@@ -9,3 +9,13 @@ mod use_window_event;
 pub(crate) use use_fetched::{use_fetched, Fetched};
 pub(crate) use use_sandbox::use_sandbox;
 pub(crate) use use_window_event::use_window_event;
+
+/// The file a page shows, read before the first render (by the prerenderer
+/// from `content/`, by `static/boot.js` with `fetch`): [`use_fetched`] starts
+/// from it, so the browser's first render is the server's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Preloaded {
+    /// As the page fetches it: `content/lessons/01-five-tuple.md`.
+    pub url: String,
+    pub text: String,
+}

@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::Preloaded;
 use crate::browser::fetch::fetch_text;
 
 /// A file fetched for a page: loading, failed (with a reason), or there.
@@ -31,10 +32,23 @@ pub(crate) fn use_fetched<T: 'static>(
     attempt: u32,
     make: fn(String) -> Result<T, String>,
 ) -> Fetched<T> {
-    let state = use_state(|| Fetched::Loading);
+    let preloaded = use_context::<Option<Rc<Preloaded>>>()
+        .flatten()
+        .filter(|p| p.url == url);
+    let has_preloaded = preloaded.is_some();
+    let state = use_state(move || match preloaded {
+        Some(p) => match make(p.text.clone()) {
+            Ok(v) => Fetched::Ready(Rc::new(v)),
+            Err(e) => Fetched::Failed(e),
+        },
+        None => Fetched::Loading,
+    });
     {
         let state = state.clone();
-        use_effect_with((url, attempt), move |(url, _)| {
+        use_effect_with((url, attempt), move |(url, attempt)| {
+            if has_preloaded && *attempt == 0 {
+                return; // the page came with it
+            }
             state.set(Fetched::Loading);
             let url = url.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -7,7 +7,9 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use yew::prelude::*;
 
-use crate::browser::{clipboard, download};
+use bindlab_engine::export;
+
+use crate::browser::{clipboard, download, fetch};
 use crate::state::{Action, Derived, Notice, Sandbox};
 
 /// What [`use_sandbox`] gives a component.
@@ -70,24 +72,61 @@ impl SandboxHandle {
     }
 
     /// "Run on your machine": downloads the scenario as a Python program.
-    pub(crate) fn on_export(&self) -> Callback<MouseEvent> {
+    /// The wasm has no `runtime.py` (the engine without `runtimes`): it is
+    /// fetched from the bindlab site (`site`: a widget's; `None`: this page)
+    /// and appended; a failed fetch says so, and the button tries again.
+    pub(crate) fn on_export(&self, site: Option<String>) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         let scenario = self.derived.parsed.as_ref().ok().cloned();
         Callback::from(move |_| {
-            let (text, error) = match &scenario {
-                Some(s) => match download::download("bindlab-check.py", &bindlab_engine::export::python(s)) {
-                    Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
-                    Err(e) => (format!("The download did not start ({e})."), true),
-                },
-                None => ("Fix the problems in the scenario first.".to_string(), true),
+            let Some(s) = &scenario else {
+                Self::notify(&d, "Fix the problems in the scenario first.".into(), true);
+                return;
             };
-            Self::notify(&d, text, error);
+            let program = export::python(s);
+            if export::Lang::Python.runtime_included() {
+                let (text, error) = Self::save(&program);
+                Self::notify(&d, text, error);
+                return;
+            }
+            Self::notify(&d, "Preparing bindlab-check.py…".into(), false);
+            let url = runtime_url(site.as_deref());
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch::fetch_text(&url).await {
+                    Ok(runtime) => {
+                        let (text, error) = Self::save(&(program + &runtime));
+                        Self::notify(&d, text, error);
+                    }
+                    Err(e) => Self::notify(&d, format!("bindlab-check.py could not be made: its Python runtime did not load ({e}). Click “Run on your machine” to try again."), true),
+                }
+            });
         })
+    }
+
+    /// Saves the program as bindlab-check.py; what to tell the reader, and
+    /// whether it is an error.
+    fn save(program: &str) -> (String, bool) {
+        match download::download("bindlab-check.py", "text/x-python", program) {
+            Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
+            Err(e) => (format!("The download did not start ({e})."), true),
+        }
     }
 
     /// Clears the notice.
     pub(crate) fn on_dismiss(&self) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         Callback::from(move |_| d.dispatch(Action::Notice(None)))
+    }
+}
+
+/// Where the exporter's runtime is, resolved against the bindlab site.
+fn runtime_url(site: Option<&str>) -> String {
+    let path = format!("static/export/{}", export::Lang::Python.runtime_file());
+    match site {
+        Some(b) if !b.is_empty() => web_sys::Url::new_with_base(&path, b)
+            .map(|u| u.href())
+            .unwrap_or(path),
+        _ => path,
     }
 }

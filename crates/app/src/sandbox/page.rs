@@ -9,7 +9,7 @@ use super::controls::Controls;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
 use crate::hooks::{use_sandbox, use_window_event};
 use crate::state::{Action, Sandbox};
-use crate::views::{Editor, HostView, OsPicker, OsTable, Stepper};
+use crate::views::{CodePanel, Editor, HostView, OsPicker, OsTable, Stepper};
 
 /// The scenario a first visit opens with (content, not code).
 const EXAMPLE: &str = include_str!("../../../../content/sandbox-example.bindlab");
@@ -102,8 +102,9 @@ pub(crate) fn sandbox_page() -> Html {
                 </section>
                 <section class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{"Run it"}</h2>
-                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export()} />
+                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
+                    <crate::views::StaticRun text={AttrValue::from(state.text.clone())} />
                     if derived.parsed.is_ok() {
                         <OsTable derived={derived.clone()} step={sb.step} on_goto={sb.on_goto.clone()} />
                     } else {
@@ -113,6 +114,7 @@ pub(crate) fn sandbox_page() -> Html {
             </div>
             if derived.parsed.is_ok() {
                 <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={sb.step} on_os={on_diagram_os} />
+                <CodePanel derived={derived.clone()} id="sandbox" />
             }
         </main>
         <footer class="bottom"><p>{"Linux outcomes are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources. Every verdict names its rule."}</p></footer>

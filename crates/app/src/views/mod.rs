@@ -1,14 +1,19 @@
 //! The views of a live scenario, shared by the sandbox page and every `Lab`:
 //! they take props and send what the reader does back through callbacks.
 
+mod code_panel;
 mod editor;
 pub(crate) mod host_view;
 mod os_picker;
 pub(crate) mod os_table;
+mod runtime_note;
+mod static_run;
 mod stepper;
 
+pub(crate) use code_panel::CodePanel;
 pub(crate) use editor::Editor;
 pub(crate) use host_view::HostView;
 pub(crate) use os_picker::OsPicker;
 pub(crate) use os_table::OsTable;
+pub(crate) use static_run::StaticRun;
 pub(crate) use stepper::Stepper;

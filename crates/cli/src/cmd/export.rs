@@ -1,18 +1,23 @@
-//! `bindlab export --python FILE [-o OUT]`.
+//! `bindlab export --lang LANG FILE [-o OUT]` (`--python` is `--lang python`).
 
 use std::io::Write;
+use std::path::Path;
 
-use crate::error::Result;
+use bindlab_engine::export::{export, Lang, Options};
+
+use crate::error::{Error, Result};
 use crate::load::{load, write_file};
 
-pub fn run(out: &mut dyn Write, file: &str, to: Option<&str>) -> Result {
+pub fn run(out: &mut dyn Write, lang: Lang, file: &str, to: Option<&str>) -> Result {
     let scenario = load(file)?;
-    let program = bindlab_engine::export::python(&scenario);
+    let file_name = to.and_then(|p| Path::new(p).file_name()?.to_str().map(str::to_string));
+    let program = export(&scenario, lang, &Options { file_name })
+        .map_err(|e| Error::fatal(format!("{file}: {e}")))?;
     match to {
         None => out.write_all(program.as_bytes())?,
         Some(path) => {
             write_file(path, &program)?;
-            eprintln!("bindlab: wrote {path}; run it with `python3 {path}`");
+            eprintln!("bindlab: wrote {path}; {}", lang.how_to_run(path));
         }
     }
     Ok(())

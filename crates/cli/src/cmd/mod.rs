@@ -11,5 +11,6 @@ pub mod guides;
 pub mod lessons;
 pub mod rules;
 pub mod run;
+pub mod runtimes;
 pub mod translations;
 pub mod verify;

@@ -258,9 +258,8 @@ impl Socket {
     }
     /// UDP: the order a lookup chain is walked in: prepended sockets newest
     /// first, then appended ones oldest first.
-    pub fn chain_key(&self) -> (bool, i128) {
-        let seq = i128::from(self.chain_seq);
-        (self.chain_tail, if self.chain_tail { seq } else { -seq })
+    pub fn chain_key(&self) -> u64 {
+        crate::sort::tail_order(self.chain_tail, self.chain_seq)
     }
     pub fn is_udp(&self) -> bool {
         self.proto.is_udp()

@@ -249,7 +249,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
         };
     }
     let mut socks: Vec<&Socket> = host.udp_owners(dst.port);
-    socks.sort_by_key(|s| std::cmp::Reverse(s.created_seq()));
+    crate::sort::by_key(&mut socks, |s| u64::MAX - s.created_seq());
     let mut got: Vec<SockId> = Vec::new();
     let mut not_joined: Vec<String> = Vec::new();
     let mut stopper: Option<(String, Vec<String>)> = None;

@@ -341,7 +341,7 @@ impl OsRules for FreeBsd {
             Some(e) => (e, e),
             None => {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
-                front.sort_by_key(|s| s.bound_seq());
+                crate::sort::by_key(&mut front, |s| s.bound_seq());
                 let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
                     return common::no_listener(dst);
                 };

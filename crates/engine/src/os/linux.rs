@@ -561,12 +561,12 @@ impl OsRules for Linux {
         let is_v4 = matches!(dst.ip, IpAddr::V4(_));
         // The listener list: newest first, AF_INET6 reuseport listeners at the tail.
         let mut list: Vec<&Socket> = listeners.clone();
-        list.sort_by_key(|s| std::cmp::Reverse(s.listen_seq()));
+        crate::sort::by_key(&mut list, |s| u64::MAX - s.listen_seq());
         let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) = list
             .into_iter()
             .partition(|s| !(s.is_v6() && s.opts().reuseport));
         let mut tail = tail;
-        tail.sort_by_key(|s| s.listen_seq());
+        crate::sort::by_key(&mut tail, |s| s.listen_seq());
         head.extend(tail);
         let matches = |s: &Socket, want_exact: bool| -> bool {
             let Some(v) = View::of(s) else { return false };
@@ -692,7 +692,7 @@ fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
                 && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
         })
         .collect();
-    g.sort_by_key(|o| o.listen_seq());
+    crate::sort::by_key(&mut g, |o| o.listen_seq());
     g.into_iter().map(|o| o.id()).collect()
 }
 

@@ -360,7 +360,7 @@ impl OsRules for MacOs {
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
         // XNU's `local_wild_mapped`.
         let mut inet6: Vec<&Socket> = c.dual.iter().chain(&c.mapped_any).copied().collect();
-        inet6.sort_by_key(|s| s.bound_seq());
+        crate::sort::by_key(&mut inet6, |s| s.bound_seq());
         for class in [&c.wild, &inet6] {
             if let Some(&s) = class.first() {
                 let rule = if class.len() > 1 {

@@ -177,7 +177,7 @@ fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynCl
     let mut owners = host.owners_where(port, usize::MAX, |s| {
         !s.is_connected() && matches!(s.state(), State::Bound | State::Listening)
     });
-    owners.sort_by_key(|s| s.bound_seq());
+    crate::sort::by_key(&mut owners, |s| s.bound_seq());
     for s in owners {
         let Some((addr, mapped)) = placed(space, s) else {
             continue;

@@ -44,7 +44,7 @@ impl HostCache {
             h.apply(&scenario.steps[n]);
             if (n + 1) % Self::EVERY == 0 && !self.checkpoints.iter().any(|(c, _)| *c == n + 1) {
                 self.checkpoints.push((n + 1, h.clone()));
-                self.checkpoints.sort_by_key(|(c, _)| *c);
+                bindlab_engine::sort::by_key(&mut self.checkpoints, |(c, _)| *c as u64);
             }
         }
         h

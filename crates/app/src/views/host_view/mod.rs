@@ -128,7 +128,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             }
         }
     }
-    addrs.sort_by_key(|a| a.is_ipv6());
+    bindlab_engine::sort::by_key(&mut addrs, |a| u64::from(a.is_ipv6()));
     let pick = {
         let cb = p.on_os.clone();
         Callback::from(move |e: Event| {

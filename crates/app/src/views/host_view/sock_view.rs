@@ -114,7 +114,9 @@ pub(crate) fn sock_views(
         .filter(|s| s.queued_on().len() > 1)
         .map(|s| s.id())
         .collect();
-    socks.sort_by_key(|s| (s.child() && !s.named(), s.id()));
+    bindlab_engine::sort::by_key(&mut socks, |s| {
+        (u64::from(s.child() && !s.named()) << 63) | s.id() as u64
+    });
     socks
         .into_iter()
         .map(|s| {

@@ -27,12 +27,9 @@ use super::{overlap, View, PARAMS};
 /// sockets, which are appended (measured: such a socket bound last is met
 /// last by the next bind's check).
 fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
-    let key = |s: &Socket| {
-        let tail = s.is_v6() && s.bind_opts().reuseport;
-        let seq = i128::from(s.bound_seq());
-        (tail, if tail { seq } else { -seq })
-    };
-    v.sort_by_key(|s| key(s));
+    crate::sort::by_key(&mut v, |s| {
+        crate::sort::tail_order(s.is_v6() && s.bind_opts().reuseport, s.bound_seq())
+    });
     v
 }
 
@@ -218,7 +215,7 @@ fn lookup2(
         .into_iter()
         .filter(|s| slot_of(s) == Some(slot))
         .collect();
-    chain.sort_by_key(|s| s.chain_key());
+    crate::sort::by_key(&mut chain, |s| s.chain_key());
     let mut badness = if daddr.is_ipv4() { 0 } else { -1 };
     let mut result: Option<Found> = None;
     let mut ties = 0;

@@ -1,0 +1,22 @@
+//! Small preferences kept in `localStorage` (the code panel's language).
+//! Storage is reached through `web_sys` and every failure is ignored: a
+//! browser that blocks storage just does not remember (gloo's `LocalStorage`
+//! would throw there).
+
+use super::dom::window;
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// The stored value of `key`, if storage is there and holds one.
+pub(crate) fn get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key` when storage allows it.
+pub(crate) fn set(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}

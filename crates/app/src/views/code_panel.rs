@@ -1,0 +1,221 @@
+//! "Show as code": the scenario as a program in the reader's language
+//! (`bindlab_engine::export`), with copy and download. The language is
+//! remembered (`localStorage`), so every panel of the site opens in it. The
+//! program is only rendered while the panel is open. The site's wasm leaves
+//! out the runtimes of all languages but Python (~25 KB gzipped): the panel
+//! fetches the one it shows from `static/export/` next to the site.
+
+use std::rc::Rc;
+
+use bindlab_engine::export::{export, Lang, Options};
+use yew::prelude::*;
+
+use super::runtime_note::{kinds, RuntimeNote};
+use crate::browser::{clipboard, dom, download, fetch, prefs};
+use crate::state::Derived;
+
+/// Where the chosen language is remembered.
+const LANG_KEY: &str = "bindlab.code-lang";
+
+#[derive(Properties)]
+pub(crate) struct CodePanelProps {
+    pub(crate) derived: Rc<Derived>,
+    /// Makes the element ids unique on a page with several panels.
+    pub(crate) id: AttrValue,
+    /// The bindlab page the runtimes are fetched next to (a widget's site);
+    /// `None`: this page.
+    #[prop_or_default]
+    pub(crate) base: Option<AttrValue>,
+}
+
+impl PartialEq for CodePanelProps {
+    fn eq(&self, o: &Self) -> bool {
+        Same(self.derived.clone()) == Same(o.derived.clone())
+            && self.id == o.id
+            && self.base == o.base
+    }
+}
+
+/// Where a language's runtime is, resolved against the bindlab page.
+fn runtime_url(base: Option<&str>, lang: Lang) -> String {
+    let path = format!("static/export/{}", lang.runtime_file());
+    match base {
+        Some(b) => web_sys::Url::new_with_base(&path, b)
+            .map(|u| u.href())
+            .unwrap_or(path),
+        None => path,
+    }
+}
+
+/// A runtime fetched for one language.
+#[derive(Clone, PartialEq)]
+enum Runtime {
+    Loading(Lang),
+    Ready(Lang, Rc<String>),
+    Failed(Lang, String),
+}
+
+/// A `Derived` compared by identity: a new one is made per change of text.
+struct Same(Rc<Derived>);
+
+impl PartialEq for Same {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+fn remembered() -> Lang {
+    prefs::get(LANG_KEY)
+        .and_then(|id| Lang::from_id(&id))
+        .unwrap_or(Lang::Python)
+}
+
+#[function_component(CodePanel)]
+pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
+    let open = use_state(|| false);
+    let lang = use_state(remembered);
+    let status = use_state(String::new);
+    let runtime = use_state(|| None::<Runtime>);
+    let attempt = use_state(|| 0u32);
+    {
+        let (runtime, base) = (runtime.clone(), p.base.clone());
+        use_effect_with((*lang, *open, *attempt), move |(lang, open, _)| {
+            let (lang, open) = (*lang, *open);
+            let have = matches!(&*runtime, Some(Runtime::Ready(l, _)) if *l == lang);
+            if open && !lang.runtime_included() && !have {
+                runtime.set(Some(Runtime::Loading(lang)));
+                let url = runtime_url(base.as_deref(), lang);
+                wasm_bindgen_futures::spawn_local(async move {
+                    runtime.set(Some(match fetch::fetch_text(&url).await {
+                        Ok(t) => Runtime::Ready(lang, Rc::new(t)),
+                        Err(e) => Runtime::Failed(lang, e),
+                    }));
+                });
+            }
+        });
+    }
+    let program = {
+        let (derived, lang, open) = (p.derived.clone(), *lang, *open);
+        let rt = (*runtime).clone();
+        use_memo(
+            (Same(derived), lang, open, rt),
+            move |(derived, lang, open, rt)| {
+                if !*open {
+                    return None;
+                }
+                let s = derived.0.parsed.as_ref().ok()?;
+                let opts = Options {
+                    file_name: Some(lang.file_name().to_string()),
+                };
+                let head = match export(s, *lang, &opts) {
+                    Ok(h) => h,
+                    Err(e) => return Some(Err(e.to_string())),
+                };
+                if lang.runtime_included() {
+                    return Some(Ok(head));
+                }
+                Some(match rt {
+                    Some(Runtime::Ready(l, t)) if l == lang => Ok(head + t),
+                    Some(Runtime::Failed(l, e)) if l == lang => Err(format!(
+                        "The {} helpers could not be loaded ({e}).",
+                        lang.label()
+                    )),
+                    _ => Err(String::new()), // loading
+                })
+            },
+        )
+    };
+    let on_retry = {
+        let attempt = attempt.clone();
+        Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+    };
+    let on_toggle = {
+        let (open, lang) = (open.clone(), lang.clone());
+        Callback::from(move |e: Event| {
+            let now = e
+                .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                .is_some_and(|d| d.open());
+            if now {
+                // Another panel may have changed the language meanwhile.
+                lang.set(remembered());
+            }
+            open.set(now);
+        })
+    };
+    let on_lang = {
+        let (lang, status) = (lang.clone(), status.clone());
+        Callback::from(move |e: Event| {
+            if let Some(l) = Lang::from_id(&dom::select_value(&e)) {
+                prefs::set(LANG_KEY, l.id());
+                lang.set(l);
+                status.set(String::new());
+            }
+        })
+    };
+    let text = match program.as_ref() {
+        Some(Ok(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let on_copy = {
+        let (text, status) = (text.clone(), status.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = &text {
+                clipboard::copy_text(t);
+                status.set("Copied.".into());
+            }
+        })
+    };
+    let on_download = {
+        let (text, status, l) = (text.clone(), status.clone(), *lang);
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = &text {
+                status.set(match download::download(l.file_name(), l.mime(), t) {
+                    Ok(()) => format!(
+                        "Saved {}. Run it with: {}",
+                        l.file_name(),
+                        l.how_to_run(l.file_name())
+                    ),
+                    Err(e) => format!("The download did not start ({e})."),
+                });
+            }
+        })
+    };
+    let select_id = format!("{}-code-lang", p.id);
+    let l = *lang;
+    html! {
+        <details class="code-panel" ontoggle={on_toggle}>
+            <summary>{"Show as code"}</summary>
+            if *open {
+                <div class="code-tools">
+                    <label for={select_id.clone()}>{"Language"}</label>
+                    <select id={select_id} onchange={on_lang}>
+                        { for Lang::ALL.iter().map(|x| html! {
+                            <option value={x.id()} selected={*x == l}>{ x.label() }</option>
+                        }) }
+                    </select>
+                    <button type="button" onclick={on_copy} disabled={text.is_none()}>{"Copy"}</button>
+                    <button type="button" onclick={on_download} disabled={text.is_none()}>{ format!("Download {}", l.file_name()) }</button>
+                </div>
+                <p class="code-status" role="status">{ (*status).clone() }</p>
+                <p class="code-note">{ l.limits() }</p>
+                { match program.as_ref() {
+                    Some(Ok(t)) => html! {
+                        <pre class="code" tabindex="0" aria-label={format!("The scenario as a {} program", l.label())}><code>{ t.clone() }</code></pre>
+                    },
+                    Some(Err(e)) if e.is_empty() => html! { <p class="muted">{ format!("Loading the {} program…", l.label()) }</p> },
+                    Some(Err(e)) => html! {
+                        <div class="problems" role="alert">
+                            <p>{ e.clone() }</p>
+                            <button type="button" onclick={on_retry}>{"Try again"}</button>
+                        </div>
+                    },
+                    None => html! { <p class="muted">{"Fix the problems in the scenario to see it as code."}</p> },
+                } }
+                // After the program: what the language sets by itself.
+                if let Ok(s) = &p.derived.parsed {
+                    <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
+                }
+            }
+        </details>
+    }
+}
