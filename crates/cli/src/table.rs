@@ -58,9 +58,9 @@ pub fn single(scenario: &Scenario, report: &Report) -> String {
     let (texts, w) = step_texts(scenario);
     let _ = writeln!(
         out,
-        "{:>5}  {:<w$}  {}",
-        msg(Msg::Line, &[]),
-        msg(Msg::Step, &[]),
+        "{}  {}  {}",
+        pad(&msg(Msg::Line, &[]), 5, true),
+        pad(&msg(Msg::Step, &[]), w, false),
         msg(Msg::Result, &[])
     );
     for (text, rep) in texts.iter().zip(&report.steps) {
@@ -105,9 +105,9 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
         .collect();
     let _ = write!(
         out,
-        "{:>5}  {:<w$} ",
-        msg(Msg::Line, &[]),
-        msg(Msg::Step, &[])
+        "{}  {} ",
+        pad(&msg(Msg::Line, &[]), 5, true),
+        pad(&msg(Msg::Step, &[]), w, false)
     );
     for (i, os) in oses.iter().enumerate() {
         let _ = write!(out, "  {:<width$}", os.display(), width = cw[i]);
@@ -204,4 +204,25 @@ pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> Stri
 
 fn r_os(rows: &[bindlab_engine::cheatsheet::Row], i: usize) -> &'static str {
     rows.first().map_or("", |r| r.cells[i].os.display())
+}
+
+/// `s` padded to `w` terminal columns (right-aligned or left), a CJK
+/// character counting two: the zh-CN column headings line up.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let cols: usize = s
+        .chars()
+        .map(|c| {
+            if ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum();
+    let fill = " ".repeat(w.saturating_sub(cols));
+    if right {
+        fill + s
+    } else {
+        s.to_string() + &fill
+    }
 }
