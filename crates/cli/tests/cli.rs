@@ -796,7 +796,7 @@ fn lessons_check_checks_and_lists_translations() {
         "{err}"
     );
     assert!(
-        out.contains("zh-CN: 1 translated, 1 not translated yet"),
+        out.contains("zh-CN: 1 translated (0 failing the check), 1 not translated yet"),
         "{out}"
     );
     // A translation that changes what is asked fails.

@@ -65,8 +65,8 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (
         Msg::TranslatedSummary,
-        "{locale}: {done} translated, {missing} not translated yet (shown in English)",
-        "{locale}：已翻译 {done} 个，尚未翻译 {missing} 个（显示英文原文）",
+        "{locale}: {done} translated ({failed} failing the check), {missing} not translated yet (shown in English)",
+        "{locale}：已翻译 {done} 个（{failed} 个未通过检查），尚未翻译 {missing} 个（显示英文原文）",
     ),
     (
         Msg::ScenarioProblems,

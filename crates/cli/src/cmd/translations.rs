@@ -173,6 +173,7 @@ pub fn check(kind: Kind, files: &[String]) -> Tally {
                     ("locale", locale.tag()),
                     ("done", &tally.translated.to_string()),
                     ("missing", &tally.untranslated.to_string()),
+                    ("failed", &tally.failed.to_string()),
                 ],
             ));
         }
