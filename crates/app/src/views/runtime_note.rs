@@ -1,6 +1,8 @@
 //! The code panel's note: what the chosen language's runtime sets on its own
 //! for the kinds of socket the scenario uses (a listener, a client, a UDP
 //! socket), from `content/runtimes.toml`, with a link to the whole table.
+//! The lines are worked out at build time (build.rs): the sandbox build
+//! carries neither the table's text nor its parser.
 
 use bindlab_course::runtimes::{self, SocketKind, LINK_TEXT};
 use bindlab_engine::scenario::{Scenario, StepKind};
@@ -32,6 +34,28 @@ pub(crate) fn kinds(s: &Scenario) -> Vec<SocketKind> {
     .collect()
 }
 
+/// `runtimes::PanelLine`, as build.rs writes it.
+struct PanelLineRef {
+    kind: &'static str,
+    api: &'static str,
+    cells: &'static [(&'static str, &'static str)],
+}
+
+include!(concat!(env!("OUT_DIR"), "/panel_lines.rs"));
+
+/// What `runtimes::panel_lines(&runtimes::table()?, lang, kinds)` gives.
+fn panel_lines(lang: &str, kinds: &[SocketKind]) -> Vec<&'static PanelLineRef> {
+    kinds
+        .iter()
+        .filter_map(|k| {
+            PANEL_LINES
+                .iter()
+                .find(|(l, kind, _)| *l == lang && kind == k)
+                .map(|(.., line)| line)
+        })
+        .collect()
+}
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct RuntimeNoteProps {
     /// The `export --lang` id of the chosen language.
@@ -43,10 +67,7 @@ pub(crate) struct RuntimeNoteProps {
 
 #[function_component(RuntimeNote)]
 pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
-    let Ok(rows) = runtimes::table() else {
-        return html! {};
-    };
-    let lines = runtimes::panel_lines(&rows, p.lang, &p.kinds);
+    let lines = panel_lines(p.lang, &p.kinds);
     if lines.is_empty() {
         return html! {};
     }
@@ -63,12 +84,43 @@ pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
             <ul>
                 { for lines.iter().map(|l| html! {
                     <li>
-                        { format!("{}, ", l.kind) }<code>{ l.api.clone() }</code>{ ": " }
+                        { format!("{}, ", l.kind) }<code>{ l.api }</code>{ ": " }
                         { l.cells.iter().map(|(oses, set)| format!("{set} on {oses}")).collect::<Vec<_>>().join("; ") }
                     </li>
                 }) }
             </ul>
             <p><a href={href}>{ LINK_TEXT }</a></p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_lines_are_those_of_the_table() {
+        let rows = runtimes::table().expect("content/runtimes.toml parses");
+        let all = [
+            SocketKind::TcpListener,
+            SocketKind::TcpClient,
+            SocketKind::Udp,
+        ];
+        for lang in ["c", "python", "go", "rust", "node", "java", "csharp"] {
+            let want = runtimes::panel_lines(&rows, lang, &all);
+            let got = panel_lines(lang, &all);
+            assert!(!want.is_empty(), "{lang} has rows");
+            assert_eq!(got.len(), want.len(), "{lang}");
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.kind, w.kind);
+                assert_eq!(g.api, w.api);
+                let cells: Vec<(String, String)> = g
+                    .cells
+                    .iter()
+                    .map(|(o, s)| (o.to_string(), s.to_string()))
+                    .collect();
+                assert_eq!(cells, w.cells, "{lang} {}", w.kind);
+            }
+        }
     }
 }
