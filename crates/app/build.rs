@@ -82,8 +82,69 @@ fn guides(content: &Path, out: &mut String) {
     .unwrap();
 }
 
+/// The interface strings (`content/ui/*.txt`, English): the typed key `T`,
+/// one variant per key (`nav.sandbox` → `T::NavSandbox`), and their English
+/// texts. A translation is fetched per locale, never compiled in.
+fn ui_strings(content: &Path) -> String {
+    let dir = content.join("ui");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let mut entries = Vec::new();
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let area = f.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(f).unwrap();
+        match bindlab_course::ui::read(&area, &text) {
+            Ok(v) => entries.extend(v),
+            Err(errs) => {
+                let list: Vec<String> = errs
+                    .iter()
+                    .map(|e| format!("{}:{e}", f.display()))
+                    .collect();
+                panic!("the interface strings have problems:\n{}", list.join("\n"))
+            }
+        }
+    }
+    let variant = |key: &str| -> String {
+        key.split(['.', '_'])
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map_or(String::new(), |f| {
+                    f.to_ascii_uppercase().to_string() + c.as_str()
+                })
+            })
+            .collect()
+    };
+    let mut out = String::from(
+        "/// An interface string (generated from content/ui/*.txt).\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\npub enum T {\n",
+    );
+    for e in &entries {
+        writeln!(out, "    /// {:?}\n    {},", e.text, variant(&e.key)).unwrap();
+    }
+    out.push_str(
+        "}\n/// Each key as written in the files, in `T`'s order.\npub const KEYS: &[&str] = &[\n",
+    );
+    for e in &entries {
+        writeln!(out, "    {:?},", e.key).unwrap();
+    }
+    out.push_str("];\n/// Each English text, in `T`'s order.\npub const EN: &[&str] = &[\n");
+    for e in &entries {
+        writeln!(out, "    {:?},", e.text).unwrap();
+    }
+    out.push_str("];\n");
+    out
+}
+
 fn main() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("ui.rs");
+    std::fs::write(dest, ui_strings(&content)).unwrap();
     let files = md_files(&content.join("lessons"));
 
     let mut out = String::from(

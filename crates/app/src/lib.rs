@@ -14,6 +14,7 @@ mod browser;
 #[cfg(feature = "course")]
 mod course;
 mod hooks;
+mod i18n;
 mod lab;
 mod nav;
 #[cfg(feature = "ssr")]
@@ -31,8 +32,10 @@ pub use widget::Widget;
 use wasm_bindgen::prelude::*;
 
 /// Every page's entry point, called by `static/boot.js` with the page's
-/// path under the site's root (`learn/udp/`, `""` for the sandbox) and the
-/// file the page shows, fetched beside the wasm (its URL and text), if any.
+/// path under the site's root (`learn/udp/`, `zh-CN/learn/udp/`, `""` for
+/// the sandbox), the file the page shows, fetched beside the wasm (its URL
+/// and text), if any, and for a page in another language than English its
+/// bundle's text (`i18n/<tag>.tsv`; `None` if it could not be fetched).
 ///
 /// A prerendered page (`#app` carries `data-prerendered`) is hydrated: the
 /// app adopts the server's HTML, whose first render it repeats exactly. The
@@ -41,9 +44,32 @@ use wasm_bindgen::prelude::*;
 /// fetched: there the app replaces the HTML.
 /// (Widgets start through [`Widget::new`], from `static/bindlab-embed.js`.)
 #[wasm_bindgen]
-pub fn run_page(path: String, data_url: Option<String>, data: Option<String>) {
+pub fn run_page(
+    path: String,
+    data_url: Option<String>,
+    data: Option<String>,
+    lang: Option<String>,
+) {
     install_panic_hook();
-    let route = route::Route::from_path(&path);
+    let (locale, rest) = i18n::split_path(&path);
+    let route = route::Route::from_path(rest);
+    // A page whose language could not be read is shown in English, afresh
+    // (it cannot repeat the server's render), and says why.
+    let (tr, lang_failed) = match (locale, lang.as_deref()) {
+        (bindlab_course::locale::Locale::En, _) => (i18n::Tr::english(), None),
+        (l, Some(text)) => match i18n::Tr::from_bundle(l, text) {
+            Ok(tr) => (tr, None),
+            Err(e) => (i18n::Tr::english(), Some(e)),
+        },
+        (_, None) => (
+            i18n::Tr::english(),
+            Some("the language file could not be fetched".to_string()),
+        ),
+    };
+    bindlab_engine::rules::set_overlay(tr.overlay());
+    if let Some(e) = &lang_failed {
+        web_sys::console::error_1(&format!("bindlab: {e}; the page is shown in English").into());
+    }
     // A page whose file could not be fetched cannot repeat the server's
     // render (which had it): it is rendered afresh, and says why.
     let data_missing = data_url.is_some() && data.is_none();
@@ -59,8 +85,15 @@ pub fn run_page(path: String, data_url: Option<String>, data: Option<String>) {
         return;
     };
     let at_permalink = route == route::Route::Sandbox && browser::dom::location_hash().len() > 1;
-    let hydrate = root.has_attribute("data-prerendered") && !at_permalink && !data_missing;
-    let props = root::RootProps { route, preloaded };
+    let hydrate = root.has_attribute("data-prerendered")
+        && !at_permalink
+        && !data_missing
+        && lang_failed.is_none();
+    let props = root::RootProps {
+        route,
+        preloaded,
+        tr,
+    };
     let renderer = yew::Renderer::<root::Root>::with_root_and_props(root.clone(), props);
     if hydrate {
         renderer.hydrate();

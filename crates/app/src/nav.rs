@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use crate::browser::dom::window;
+use crate::i18n::{use_tr, Tr, T};
 use crate::route::{chapter, Route};
 use crate::store::Store;
 
@@ -56,14 +57,14 @@ pub(crate) fn remember_sandbox(fragment: &str) {
 /// Where the "Sandbox" link goes: the scenario this tab last had there.
 /// Read when clicked, never while rendering (the prerendered page has the
 /// plain link).
-fn sandbox_href() -> String {
+fn sandbox_href(tr: &Tr) -> String {
     let remembered = window()
         .and_then(|w| w.session_storage().ok().flatten())
         .and_then(|s| s.get_item(SANDBOX_KEY).ok().flatten())
         .filter(|f| f.starts_with("v1/"));
     match remembered {
-        Some(f) => format!("{}#{f}", Route::Sandbox.href()),
-        None => Route::Sandbox.href(),
+        Some(f) => format!("{}#{f}", tr.href(&Route::Sandbox)),
+        None => tr.href(&Route::Sandbox),
     }
 }
 
@@ -76,7 +77,9 @@ pub struct SiteNavProps {
 #[function_component(SiteNav)]
 pub fn site_nav(p: &SiteNavProps) -> Html {
     let store = use_store();
-    let link = |route: Route, label: &'static str| {
+    let tr = use_tr();
+    let link = |route: Route, label: T| {
+        let label = tr.t(label).to_string();
         let here = match (&p.current, &route) {
             (Route::Lesson(_), Route::Contents) => true,
             (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
@@ -84,28 +87,33 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
         if route == Route::Sandbox {
             // Read when clicked: the sandbox rewrites its address on every change.
             let on_sandbox = here;
+            let tr = tr.clone();
+            let href = tr.href(&Route::Sandbox);
             let onclick = Callback::from(move |e: MouseEvent| {
                 e.prevent_default();
                 if !on_sandbox {
-                    crate::browser::dom::go_to(&sandbox_href());
+                    crate::browser::dom::go_to(&sandbox_href(&tr));
                 }
             });
-            return html! { <a href={Route::Sandbox.href()} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
+            return html! { <a {href} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
         }
-        html! { <a href={route.href()} aria-current={here.then_some("page")}>{ label }</a> }
+        html! { <a href={tr.href(&route)} aria-current={here.then_some("page")}>{ label }</a> }
     };
     let cont = continue_at(&store.progress).filter(|_| !matches!(p.current, Route::Lesson(_)));
     html! {
-        <nav class="site-nav" aria-label="Site">
-            <a class="brand" href={Route::Contents.href()}>{"bindlab"}</a>
-            { link(Route::Sandbox, "Sandbox") }
-            { link(Route::Contents, "Course") }
-            { link(Route::Guides(None), "Got an error?") }
-            { link(Route::Glossary(None), "Glossary") }
-            { link(Route::Rules(None), "Rules") }
+        <nav class="site-nav" aria-label={tr.t(T::NavSite).to_string()}>
+            <a class="brand" href={tr.href(&Route::Contents)}>{"bindlab"}</a>
+            { link(Route::Sandbox, T::NavSandbox) }
+            { link(Route::Contents, T::NavCourse) }
+            { link(Route::Guides(None), T::NavGuides) }
+            { link(Route::Glossary(None), T::NavGlossary) }
+            { link(Route::Rules(None), T::NavRules) }
             if let Some((n, c)) = cont {
-                <a class="continue" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue: {}. {} →", n + 1, c.title) }</a>
+                <a class="continue" href={tr.href(&Route::Lesson(c.id.into()))}>{
+                    tr.f(T::NavContinue, &[("n", &(n + 1).to_string()), ("title", tr.text(&format!("chapter.{}.title", c.id), c.title))])
+                }</a>
             }
+            <crate::views::LanguageSwitch current={p.current.clone()} />
         </nav>
     }
 }
@@ -121,5 +129,6 @@ pub fn course_reload() -> Html {
             let _ = w.location().reload();
         }
     });
-    html! { <main id="main"><p class="loading" role="status">{"Loading the course…"}</p></main> }
+    let tr = use_tr();
+    html! { <main id="main"><p class="loading" role="status">{ tr.t(T::NavLoadingCourse) }</p></main> }
 }

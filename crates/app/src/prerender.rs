@@ -8,40 +8,67 @@
 use std::rc::Rc;
 
 use crate::hooks::Preloaded;
+use crate::i18n::{Tr, T};
 use crate::root::{Root, RootProps};
 pub use crate::route::{Chapter, GuideEntry, Route, CONTENTS, GUIDES};
+pub use bindlab_course::locale::Locale;
 
-/// A page to write: its route, the file it shows (as the page fetches it,
-/// relative to the site's root), its title and description.
+/// A page to write: its language, route, the file it shows (as the page
+/// fetches it, relative to the site's root), its title and description.
 pub struct Page {
+    pub locale: Locale,
     pub route: Route,
     pub data: Option<String>,
     pub title: String,
     pub description: String,
 }
 
-/// Every page of the site, the sandbox first.
-pub fn pages() -> Vec<Page> {
+impl Page {
+    /// Its directory under the site's root (`zh-CN/learn/udp/`).
+    pub fn path(&self) -> String {
+        format!("{}{}", crate::i18n::prefix(self.locale), self.route.path())
+    }
+    /// Its `<base href>`: the site's root, from its directory.
+    pub fn to_root(&self) -> String {
+        "../".repeat(self.path().matches('/').count())
+    }
+    /// The same page in `locale`, relative to the site's root.
+    pub fn path_in(&self, locale: Locale) -> String {
+        format!("{}{}", crate::i18n::prefix(locale), self.route.path())
+    }
+}
+
+/// Every page of the site in `locale` (its bundle's text for a language
+/// other than English), the sandbox first.
+pub fn pages(lang: Option<(Locale, &str)>) -> Result<Vec<Page>, String> {
+    let tr = match lang {
+        Some((l, text)) => Tr::from_bundle(l, text)?,
+        None => Tr::english(),
+    };
+    let locale = tr.locale();
     let page = |route: Route, data: Option<String>, title: String, description: &str| Page {
+        locale,
         route,
-        data,
+        data: data.map(|d| tr.content_url(&d)),
         title,
         description: plain(description),
     };
+    let site_title =
+        |key: &str, english: &str| tr.f(T::PageSiteTitle, &[("title", tr.text(key, english))]);
     let mut out = vec![
         page(
             Route::Sandbox,
             None,
-            "bindlab sandbox — what bind() does on Linux, FreeBSD, macOS and Windows".into(),
-            "An interactive sandbox for SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE, TIME_WAIT and client routing, with every verdict explained and Linux checked against the real kernel.",
+            tr.t(T::PageSandboxTitle).into(),
+            tr.t(T::PageSandboxDescription),
         ),
         page(
             Route::Contents,
             None,
-            "The course — bindlab".into(),
-            &format!(
-                "A self-paced course in {} chapters on socket address reuse: the five-tuple, the wildcard, SO_REUSEADDR, SO_REUSEPORT, TIME_WAIT, Windows, dual stack and UDP, on Linux, FreeBSD, macOS and Windows.",
-                CONTENTS.len()
+            tr.t(T::PageContentsTitle).into(),
+            &tr.f(
+                T::PageContentsDescription,
+                &[("n", &CONTENTS.len().to_string())],
             ),
         ),
     ];
@@ -49,48 +76,59 @@ pub fn pages() -> Vec<Page> {
         out.push(page(
             Route::Lesson(c.id.into()),
             Some(format!("content/lessons/{}", c.file)),
-            format!("{}. {} — the bindlab course", n + 1, c.title),
-            c.summary,
+            tr.f(
+                T::PageLessonTitle,
+                &[
+                    ("n", &(n + 1).to_string()),
+                    (
+                        "title",
+                        tr.text(&format!("chapter.{}.title", c.id), c.title),
+                    ),
+                ],
+            ),
+            tr.text(&format!("chapter.{}.summary", c.id), c.summary),
         ));
     }
     out.push(page(
         Route::Glossary(None),
         Some("content/glossary.md".into()),
-        "Glossary — bindlab".into(),
-        "The terms of socket address reuse, from the five-tuple and the wildcard to SO_REUSEPORT, TIME_WAIT and dual stack.",
+        tr.t(T::PageGlossaryTitle).into(),
+        tr.t(T::PageGlossaryDescription),
     ));
     out.push(page(
         Route::Rules(None),
         None,
-        "The rules — bindlab".into(),
-        "Every rule bindlab's verdicts name, for Linux, FreeBSD, macOS and Windows, each with its source: kernel code, the OS's documentation or an experiment.",
+        tr.t(T::PageRulesTitle).into(),
+        tr.t(T::PageRulesDescription),
     ));
     out.push(page(
         Route::Guides(None),
         None,
-        format!("{} — bindlab", crate::route::GUIDES_TITLE),
-        "One guide per symptom: Address already in use, Windows 10048 and 10013, Permission denied on port 80, a client at the wrong program, and more, with the cause and the fix.",
+        site_title("guides.title", crate::route::GUIDES_TITLE),
+        tr.t(T::PageGuidesDescription),
     ));
     for g in GUIDES {
         out.push(page(
             Route::Guides(Some(g.id.into())),
             Some(format!("content/guides/{}", g.file)),
-            format!("{} — bindlab guides", g.title),
-            g.summary,
+            tr.f(
+                T::PageGuideTitle,
+                &[("title", tr.text(&format!("guide.{}.title", g.id), g.title))],
+            ),
+            tr.text(&format!("guide.{}.summary", g.id), g.summary),
         ));
     }
     out.push(page(
         Route::Paste,
         None,
-        format!("{} — bindlab", crate::route::PASTE_TITLE),
-        "Paste the output of ss, netstat, lsof or sockstat and ask what a new bind would do among those sockets, on each OS; nothing leaves the page.",
+        site_title("paste.title", crate::route::PASTE_TITLE),
+        tr.t(T::PagePasteDescription),
     ));
-    let runtimes_description = "Which socket options each language's runtime sets on its own (SO_REUSEADDR, SO_REUSEPORT, IPV6_V6ONLY, SO_EXCLUSIVEADDRUSE) for a TCP listener, a TCP client and a UDP socket: Linux measured, the other OSes cited from source.";
     out.push(page(
         Route::Runtimes(None),
         None,
-        "What your runtime does by default — bindlab".into(),
-        runtimes_description,
+        tr.t(T::PageRuntimesTitle).into(),
+        tr.t(T::PageRuntimesDescription),
     ));
     // One page per language of the table, so its filter links work without JavaScript.
     let mut langs: Vec<(String, String)> = Vec::new();
@@ -104,20 +142,36 @@ pub fn pages() -> Vec<Page> {
         out.push(page(
             Route::Runtimes(Some(lang)),
             None,
-            format!("What {label}'s runtime does by default — bindlab"),
-            runtimes_description,
+            tr.f(T::PageRuntimesLangTitle, &[("lang", &label)]),
+            tr.t(T::PageRuntimesDescription),
         ));
     }
-    out
+    Ok(out)
 }
 
 /// The page's HTML inside `#app`, as the browser's first render makes it.
-/// `data` is the text of the page's file (`Page::data`).
-pub async fn render(route: Route, data: Option<(String, String)>) -> String {
+/// `data` is the text of the page's file (`Page::data`), `lang` the page's
+/// language and its bundle's text (none for English).
+pub async fn render(
+    route: Route,
+    data: Option<(String, String)>,
+    lang: Option<(Locale, &str)>,
+) -> Result<String, String> {
     let preloaded = data.map(|(url, text)| Rc::new(Preloaded { url, text }));
-    yew::LocalServerRenderer::<Root>::with_props(RootProps { route, preloaded })
-        .render()
-        .await
+    let tr = match lang {
+        Some((l, text)) => Tr::from_bundle(l, text)?,
+        None => Tr::english(),
+    };
+    bindlab_engine::rules::set_overlay(tr.overlay());
+    let html = yew::LocalServerRenderer::<Root>::with_props(RootProps {
+        route,
+        preloaded,
+        tr,
+    })
+    .render()
+    .await;
+    bindlab_engine::rules::set_overlay(None);
+    Ok(html)
 }
 
 /// A summary's Markdown (`code`, **bold**) as plain text for a meta tag.

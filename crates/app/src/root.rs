@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use crate::browser::dom::{fragment, location_hash, mark_live, redirect_old_address};
 use crate::hooks::{use_window_event, Preloaded};
+use crate::i18n::Tr;
 use crate::nav::{Navigated, StoreHandle};
 use crate::route::Route;
 use crate::store::{self, Store, StoreAction};
@@ -25,6 +26,8 @@ pub struct RootProps {
     /// it, as the server did.
     #[prop_or_default]
     pub preloaded: Option<Rc<Preloaded>>,
+    /// The page's language (its path's prefix), with its bundle read.
+    pub tr: Tr,
 }
 
 /// The page: the sandbox or a course page, chosen by the path, with
@@ -63,6 +66,7 @@ pub fn root(p: &RootProps) -> Html {
         use_window_event("storage", (), move |e| store::other_tab_wrote(&d, e));
     }
     html! {
+        <ContextProvider<Tr> context={p.tr.clone()}>
         <ContextProvider<StoreHandle> context={store}>
         <ContextProvider<Navigated> context={Navigated(*navigated)}>
         <ContextProvider<Option<Rc<Preloaded>>> context={p.preloaded.clone()}>
@@ -76,6 +80,7 @@ pub fn root(p: &RootProps) -> Html {
         </ContextProvider<Option<Rc<Preloaded>>>>
         </ContextProvider<Navigated>>
         </ContextProvider<StoreHandle>>
+        </ContextProvider<Tr>>
     }
 }
 

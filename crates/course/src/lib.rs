@@ -35,6 +35,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod goal;
 pub mod guide;
 pub mod locale;
@@ -43,6 +44,7 @@ pub mod predict;
 pub mod progress;
 pub mod runtimes;
 pub mod translation;
+pub mod ui;
 
 pub use locale::Locale;
 

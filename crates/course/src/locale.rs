@@ -75,6 +75,14 @@ impl Locale {
         }
     }
 
+    /// The language's own name, as a language switch shows it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::ZhCn => "简体中文",
+        }
+    }
+
     /// Where this locale's content lives under the English `root`
     /// (`content/`): the root itself for English.
     pub fn dir(self, root: &Path) -> PathBuf {

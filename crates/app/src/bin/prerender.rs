@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bindlab_app::prerender::{pages, render, Page, Route};
+use bindlab_app::prerender::{pages, render, Locale, Page, Route};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,26 +54,42 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| e.to_string())?;
-    let all = pages();
-    for page in &all {
-        let data = match &page.data {
-            Some(url) => {
-                let path = site.join(url);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                Some((url.clone(), text))
+    let mut written = 0;
+    for locale in Locale::ALL {
+        // Another language's texts: its bundle, as the page fetches it.
+        let bundle = match locale {
+            Locale::En => None,
+            l => {
+                let path = site.join(bindlab_course::bundle::path(l));
+                Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                )
             }
-            None => None,
         };
-        let local = tokio::task::LocalSet::new();
-        let body = rt.block_on(local.run_until(render(page.route.clone(), data)));
-        let html = page_html(&template, page, &body, base_url)?;
-        let dir = site.join(page.route.path());
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let out = dir.join("index.html");
-        std::fs::write(&out, html).map_err(|e| format!("{}: {e}", out.display()))?;
+        let lang = bundle.as_deref().map(|b| (locale, b));
+        let all = pages(lang)?;
+        for page in &all {
+            let data = match &page.data {
+                Some(url) => {
+                    let path = site.join(url);
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    Some((url.clone(), text))
+                }
+                None => None,
+            };
+            let local = tokio::task::LocalSet::new();
+            let body = rt.block_on(local.run_until(render(page.route.clone(), data, lang)))?;
+            let html = page_html(&template, page, &body, base_url)?;
+            let dir = site.join(page.path());
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let out = dir.join("index.html");
+            std::fs::write(&out, html).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
+        written += all.len();
     }
-    Ok(all.len())
+    Ok(written)
 }
 
 /// The template (`web/index.html` as built) made into `page`.
@@ -83,33 +99,56 @@ fn page_html(
     body: &str,
     base_url: Option<&str>,
 ) -> Result<String, String> {
-    let path = page.route.path();
-    let canonical = match base_url {
+    // Relative to the `<base>`, i.e. the site's root, without `--base-url`.
+    let absolute = |path: String| match base_url {
         Some(b) => format!("{b}{path}"),
-        // Relative to the `<base>`, i.e. the site's root.
-        None => {
-            if path.is_empty() {
-                "./".to_string()
-            } else {
-                path.clone()
-            }
-        }
+        None if path.is_empty() => "./".to_string(),
+        None => path,
+    };
+    let base = if page.path().is_empty() {
+        "./".to_string()
+    } else {
+        page.to_root()
     };
     let mut head = format!(
         "<base href=\"{}\">\n  <title>{}</title>\n  <meta name=\"description\" content=\"{}\">\n  <link rel=\"canonical\" href=\"{}\">",
-        if page.route == Route::Sandbox { "./".to_string() } else { page.route.to_root() },
+        base,
         escape(&page.title),
         escape(&page.description),
-        escape(&canonical),
+        escape(&absolute(page.path())),
     );
+    // The same page in every language, for search engines and the switch.
+    for l in Locale::ALL {
+        head.push_str(&format!(
+            "\n  <link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
+            l.tag(),
+            escape(&absolute(page.path_in(l)))
+        ));
+    }
     if let Some(data) = &page.data {
         head.push_str(&format!(
             "\n  <meta name=\"bindlab-data\" content=\"{}\">",
             escape(data)
         ));
     }
+    // What boot.js fetches first, asked for by the HTML: the page's own
+    // build of the wasm, and its language's texts.
+    let build = if page.route == Route::Sandbox {
+        "bindlab"
+    } else {
+        "bindlab-course"
+    };
     if page.route != Route::Sandbox {
         head.push_str("\n  <link rel=\"modulepreload\" href=\"pkg/bindlab-course.js\">");
+    }
+    head.push_str(&format!(
+        "\n  <link rel=\"preload\" href=\"pkg/{build}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+    ));
+    if page.locale != Locale::En {
+        head.push_str(&format!(
+            "\n  <link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>",
+            bindlab_course::bundle::path(page.locale)
+        ));
     }
     let mut html = template.to_string();
     // The template's own title and description give way to the page's.
@@ -118,6 +157,14 @@ fn page_html(
     if page.route != Route::Sandbox {
         html = cut_tag(&html, "<link rel=\"modulepreload\" href=\"pkg/bindlab.js\"")?;
     }
+    let lang = "<html lang=\"en\">";
+    let at = html
+        .find(lang)
+        .ok_or("index.html has no <html lang=\"en\">")?;
+    html.replace_range(
+        at..at + lang.len(),
+        &format!("<html lang=\"{}\">", page.locale.tag()),
+    );
     let charset = "<meta charset=\"utf-8\">";
     let at = html
         .find(charset)

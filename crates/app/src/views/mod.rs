@@ -4,6 +4,7 @@
 mod code_panel;
 mod editor;
 pub(crate) mod host_view;
+mod language_switch;
 mod os_picker;
 pub(crate) mod os_table;
 mod runtime_note;
@@ -13,6 +14,7 @@ mod stepper;
 pub(crate) use code_panel::CodePanel;
 pub(crate) use editor::Editor;
 pub(crate) use host_view::HostView;
+pub(crate) use language_switch::{LanguageSwitch, LANG_KEY};
 pub(crate) use os_picker::OsPicker;
 pub(crate) use os_table::OsTable;
 pub(crate) use static_run::StaticRun;

@@ -1,0 +1,234 @@
+//! The page's language: its interface strings, the compiled-in texts
+//! (chapter and guide titles…) and the rules' titles and why-lines in that
+//! language, and where its links and files are.
+//!
+//! English is compiled in: the interface strings come from
+//! `content/ui/*.txt` as the typed key [`T`] (build.rs), and every other
+//! English text is where it always was. Another locale's texts arrive as
+//! one bundle (`i18n/<tag>.tsv`, see `bindlab_course::bundle`) that
+//! `static/boot.js`, the widget script or the prerenderer reads before the
+//! first render; nothing of it is compiled in. A text the bundle lacks
+//! stays English (CI fails on an untranslated interface string).
+//!
+//! The language is a context ([`use_tr`]), provided by the root and by each
+//! widget: one page may hold widgets in two languages.
+
+use std::rc::Rc;
+
+use bindlab_course::bundle::Bundle;
+use bindlab_course::locale::Locale;
+use bindlab_engine::rules::Overlay;
+use yew::prelude::*;
+
+use crate::route::Route;
+
+include!(concat!(env!("OUT_DIR"), "/ui.rs"));
+
+struct Texts {
+    locale: Locale,
+    /// The bundle's interface strings, by `T as usize` (`None`: English).
+    ui: Vec<Option<String>>,
+    bundle: Bundle,
+    overlay: Option<Rc<Overlay>>,
+}
+
+/// The language every component of a page (or a widget) speaks.
+#[derive(Clone)]
+pub(crate) struct Tr(Rc<Texts>);
+
+impl PartialEq for Tr {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+thread_local! {
+    static ENGLISH: Tr = Tr(Rc::new(Texts {
+        locale: Locale::En,
+        ui: Vec::new(),
+        bundle: Bundle::default(),
+        overlay: None,
+    }));
+}
+
+impl Tr {
+    /// English, as compiled in.
+    pub(crate) fn english() -> Tr {
+        ENGLISH.with(Tr::clone)
+    }
+
+    /// `locale` from its bundle's text; an error for a damaged one.
+    pub(crate) fn from_bundle(locale: Locale, text: &str) -> Result<Tr, String> {
+        if locale == Locale::En {
+            return Ok(Tr::english());
+        }
+        let bundle = Bundle::read(text)?;
+        let ui = KEYS.iter().map(|k| bundle.ui.get(*k).cloned()).collect();
+        let overlay = Some(Rc::new(bundle.overlay()));
+        Ok(Tr(Rc::new(Texts {
+            locale,
+            ui,
+            bundle,
+            overlay,
+        })))
+    }
+
+    pub(crate) fn locale(&self) -> Locale {
+        self.0.locale
+    }
+
+    /// The `lang` attribute's value.
+    pub(crate) fn tag(&self) -> &'static str {
+        self.0.locale.tag()
+    }
+
+    /// An interface string.
+    pub(crate) fn t(&self, k: T) -> &str {
+        let i = k as usize;
+        match self.0.ui.get(i) {
+            Some(Some(s)) => s,
+            _ => EN.get(i).copied().unwrap_or(""),
+        }
+    }
+
+    /// An interface string with its `{slot}`s filled.
+    pub(crate) fn f(&self, k: T, args: &[(&str, &str)]) -> String {
+        bindlab_course::ui::fill(self.t(k), args)
+    }
+
+    /// A compiled-in English text (`english`) in this language, by its key
+    /// in the bundle (`chapter.udp.title`).
+    pub(crate) fn text<'a>(&'a self, key: &str, english: &'a str) -> &'a str {
+        self.0.bundle.text.get(key).map_or(english, String::as_str)
+    }
+
+    /// A rule's title in this language.
+    pub(crate) fn rule_title<'a>(&'a self, id: &str, english: &'a str) -> &'a str {
+        self.0
+            .bundle
+            .titles
+            .iter()
+            .find(|(k, _)| k == id)
+            .map_or(english, |(_, t)| t.as_str())
+    }
+
+    /// A scenario problem's or a link error's message in this language, by
+    /// its message key and arguments; `english` when there is no template.
+    pub(crate) fn parse_message(&self, key: &str, args: &[(&str, &str)], english: &str) -> String {
+        match self.0.bundle.parse.get(key) {
+            Some(t) => bindlab_course::ui::fill(t, args),
+            None => english.to_string(),
+        }
+    }
+
+    /// The engine's why-lines in this language (`None`: English).
+    pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
+        self.0.overlay.clone()
+    }
+
+    /// The path prefix of this language's pages (`zh-CN/`; English has none).
+    pub(crate) fn prefix(&self) -> &'static str {
+        prefix(self.0.locale)
+    }
+
+    /// The link to `route` in this language, relative to the site's root.
+    pub(crate) fn href(&self, route: &Route) -> String {
+        href(self.0.locale, route)
+    }
+
+    /// A content file in this language (`content/lessons/x.md` →
+    /// `content/zh-CN/lessons/x.md`).
+    pub(crate) fn content_url(&self, english: &str) -> String {
+        content_url(self.0.locale, english)
+    }
+}
+
+/// The path prefix of `locale`'s pages.
+pub(crate) fn prefix(locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => "",
+        Locale::ZhCn => "zh-CN/",
+    }
+}
+
+/// The link to `route` in `locale`.
+pub(crate) fn href(locale: Locale, route: &Route) -> String {
+    match (prefix(locale), route.href()) {
+        ("", h) => h,
+        (p, h) if h == "./" => p.to_string(),
+        (p, h) => format!("{p}{h}"),
+    }
+}
+
+/// `english` (a path under `content/`) in `locale`'s directory.
+pub(crate) fn content_url(locale: Locale, english: &str) -> String {
+    match (locale, english.strip_prefix("content/")) {
+        (Locale::En, _) | (_, None) => english.to_string(),
+        (l, Some(rest)) => format!("content/{}/{rest}", l.tag()),
+    }
+}
+
+/// A page's path split into its language and the path the route reads
+/// (`zh-CN/learn/udp/` → (zh-CN, `learn/udp/`)).
+pub(crate) fn split_path(path: &str) -> (Locale, &str) {
+    for l in Locale::ALL {
+        let p = prefix(l);
+        if p.is_empty() {
+            continue;
+        }
+        if let Some(rest) = path.strip_prefix(p) {
+            return (l, rest);
+        }
+        if path == p.trim_end_matches('/') {
+            return (l, "");
+        }
+    }
+    (Locale::En, path)
+}
+
+/// The page's language, as the root or the widget provides it.
+#[hook]
+pub(crate) fn use_tr() -> Tr {
+    use_context::<Tr>().unwrap_or_else(Tr::english)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_english_agree() {
+        assert_eq!(KEYS.len(), EN.len());
+        let tr = Tr::english();
+        assert_eq!(tr.t(T::NavSandbox), "Sandbox");
+    }
+
+    #[test]
+    fn paths_and_links_carry_the_language() {
+        assert_eq!(split_path("zh-CN/learn/udp/"), (Locale::ZhCn, "learn/udp/"));
+        assert_eq!(split_path("zh-CN/"), (Locale::ZhCn, ""));
+        assert_eq!(split_path("zh-CN"), (Locale::ZhCn, ""));
+        assert_eq!(split_path("learn/"), (Locale::En, "learn/"));
+        assert_eq!(href(Locale::ZhCn, &Route::Sandbox), "zh-CN/");
+        assert_eq!(
+            href(Locale::ZhCn, &Route::Glossary(Some("time-wait".into()))),
+            "zh-CN/glossary/#time-wait"
+        );
+        assert_eq!(href(Locale::En, &Route::Contents), "learn/");
+        assert_eq!(
+            content_url(Locale::ZhCn, "content/lessons/01.md"),
+            "content/zh-CN/lessons/01.md"
+        );
+        assert_eq!(content_url(Locale::ZhCn, "static/x"), "static/x");
+    }
+
+    #[test]
+    fn a_bundle_replaces_the_strings_it_has() {
+        let mut b = Bundle::default();
+        b.ui.insert("nav.sandbox".into(), "沙盒".into());
+        let tr = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
+        assert_eq!(tr.t(T::NavSandbox), "沙盒");
+        assert_eq!(tr.href(&Route::Contents), "zh-CN/learn/");
+        assert!(Tr::from_bundle(Locale::ZhCn, "<html>").is_err());
+    }
+}

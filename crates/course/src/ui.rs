@@ -1,0 +1,180 @@
+//! The site's interface strings as data: `content/ui/*.txt` (English) and
+//! `content/<locale>/ui/*.txt`, one `key = text` line per string, `#`
+//! comments and blank lines allowed, `{name}` slots filled by the page. A
+//! file's keys start with its name (`nav.txt` holds `nav.sandbox`), so two
+//! areas never share one.
+//!
+//! The app's build.rs turns the English files into a typed key (`T`) and
+//! their texts; a translation is fetched per locale (see [`crate::bundle`]),
+//! never compiled in. [`check`] is the translation contract: every key
+//! translated, no key the English lacks, the same slots.
+
+use bindlab_engine::rules::slots_of;
+
+/// One string: its key, its text, its line in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// Reads one `key = text` file named `area` (its file stem). Every problem
+/// is reported with its line (`LINE: message`), never a panic.
+pub fn read(area: &str, text: &str) -> Result<Vec<Entry>, Vec<String>> {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut errs = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let l = raw.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = l.split_once(" = ") else {
+            errs.push(format!("{line}: not `key = text`: {l}"));
+            continue;
+        };
+        let key = key.trim();
+        let good_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+        if !good_key {
+            errs.push(format!(
+                "{line}: `{key}`: a key is lowercase ASCII letters, digits, `_` and `.`"
+            ));
+            continue;
+        }
+        if key.split_once('.').map(|(a, _)| a) != Some(area) {
+            errs.push(format!(
+                "{line}: `{key}`: the keys of {area}.txt start with `{area}.`"
+            ));
+            continue;
+        }
+        if out.iter().any(|e| e.key == key) {
+            errs.push(format!("{line}: `{key}` is defined twice"));
+            continue;
+        }
+        out.push(Entry {
+            key: key.to_string(),
+            text: value.trim().to_string(),
+            line,
+        });
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
+}
+
+/// What a translation of one area lacks or breaks.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    /// English keys it does not translate.
+    pub untranslated: Vec<String>,
+    /// Keys the English does not have, and slots that differ: each a sentence.
+    pub errors: Vec<String>,
+}
+
+/// Compares a translation with the English of the same area.
+pub fn check(en: &[Entry], tr: &[Entry]) -> Checked {
+    let mut c = Checked::default();
+    for e in en {
+        match tr.iter().find(|t| t.key == e.key) {
+            None => c.untranslated.push(e.key.clone()),
+            Some(t) => {
+                let (mut a, mut b) = (slots_of(&e.text), slots_of(&t.text));
+                a.sort_unstable();
+                b.sort_unstable();
+                if a != b {
+                    c.errors.push(format!(
+                        "{}: line {}: the slots {{{}}} differ from the English {{{}}}",
+                        t.key,
+                        t.line,
+                        b.join("}, {"),
+                        a.join("}, {")
+                    ));
+                }
+                if t.text.is_empty() {
+                    c.errors.push(format!("{}: line {}: empty", t.key, t.line));
+                }
+            }
+        }
+    }
+    for t in tr {
+        if !en.iter().any(|e| e.key == t.key) {
+            c.errors.push(format!(
+                "{}: line {}: no such key in the English",
+                t.key, t.line
+            ));
+        }
+    }
+    c
+}
+
+/// `template` with each `{name}` replaced by its value in `args`; an
+/// unknown slot is left as written (a check refuses those), never a panic.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        match args.iter().find(|(k, _)| *k == &after[..j]) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(&rest[i..i + j + 2]),
+        }
+        rest = &after[j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_keys_and_reports_bad_lines() {
+        let ok = read(
+            "nav",
+            "# c\n\nnav.a = Sandbox\nnav.b = Continue: {n}. {title} →\n",
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 2);
+        assert_eq!(ok[1].text, "Continue: {n}. {title} →");
+        assert_eq!(ok[1].line, 4);
+        let errs = read(
+            "nav",
+            "nav.a = x\nnav.a = y\nother.b = z\nNav.c = w\nno equals\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert!(errs[0].starts_with("2: `nav.a` is defined twice"));
+        assert!(errs[1].contains("start with `nav.`"));
+        assert!(errs[3].starts_with("5: not `key = text`"));
+    }
+
+    #[test]
+    fn the_check_finds_missing_extra_and_slot_changes() {
+        let en = read("a", "a.x = one {n}\na.y = two\n").unwrap();
+        let zh = read("a", "a.x = 一 {m}\na.z = 三\n").unwrap();
+        let c = check(&en, &zh);
+        assert_eq!(c.untranslated, vec!["a.y".to_string()]);
+        assert_eq!(c.errors.len(), 2, "{:?}", c.errors);
+        let good = read("a", "a.x = 一 {n}\na.y = 二\n").unwrap();
+        assert_eq!(check(&en, &good), Checked::default());
+    }
+
+    #[test]
+    fn fill_leaves_unknown_slots_and_never_panics() {
+        assert_eq!(fill("{n}. {t} →", &[("n", "3"), ("t", "UDP")]), "3. UDP →");
+        assert_eq!(fill("{x} and {", &[]), "{x} and {");
+        assert_eq!(fill("}{", &[]), "}{");
+    }
+}
