@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::confirm::ConfirmButton;
 use super::markdown;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_store;
 use crate::state::Derived;
 use crate::store::{read_draft, write_draft, StoreAction};
@@ -28,9 +29,26 @@ pub(crate) fn draft_key(lesson: &str, k: u8) -> String {
     format!("bindlab.draft.{lesson}.{k}")
 }
 
+/// A requirement's state as the checklist marks it: (class, mark, the words
+/// a screen reader hears). `solved`: met on an earlier check.
+fn requirement_state(
+    tr: &Tr,
+    v: Option<&Verdict>,
+    solved: bool,
+) -> (&'static str, &'static str, String) {
+    let (class, mark, k) = match v {
+        None if solved => ("met", "✓", T::LessonReqMetBefore),
+        None => ("unknown", "○", T::LessonReqUnknown),
+        Some(v) if v.met => ("met", "✓", T::LessonReqMet),
+        Some(_) => ("unmet", "✗", T::LessonReqUnmet),
+    };
+    (class, mark, tr.t(k).to_string())
+}
+
 #[function_component(ChallengeView)]
 pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
     let store = use_store();
+    let tr = use_tr();
     let c = p.challenge.clone();
     let key = draft_key(p.lesson, p.index);
     // The first render shows the start, as the prerendered page does; the
@@ -114,56 +132,51 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
     let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
     html! {
         <section class="challenge pane" aria-labelledby={format!("{base}-h")}>
-            <h2 id={format!("{base}-h")}>{"Challenge"}
-                if p.solved { <span class="status done">{" — met ✓"}</span> }</h2>
-            <p class="goal">{ markdown::inline(&c.goal) }</p>
-            <p class="muted">{ format!("Checked on {}. Any scenario that meets every requirement passes.", c.os.display()) }</p>
-            <h3 id={format!("{base}-req")}>{"Requirements"}</h3>
+            <h2 id={format!("{base}-h")}>{ tr.t(T::LessonChallenge) }
+                if p.solved { <span class="status done">{" — "}{ tr.t(T::LessonMet) }</span> }</h2>
+            <p class="goal">{ markdown::inline(&tr, &c.goal) }</p>
+            <p class="muted">{ tr.f(T::LessonCheckedOn, &[("os", c.os.display())]) }</p>
+            <h3 id={format!("{base}-req")}>{ tr.t(T::LessonRequirements) }</h3>
             <ul class="checklist" aria-labelledby={format!("{base}-req")}>
                 { for c.requirements.iter().enumerate().map(|(i, r)| {
                     let v = results.and_then(|list| list.get(i));
-                    let (class, mark, state) = match v {
-                        None if p.solved => ("met", "✓", "met when you last checked"),
-                        None => ("unknown", "○", "not checked yet"),
-                        Some(v) if v.met => ("met", "✓", "met"),
-                        Some(_) => ("unmet", "✗", "not met"),
-                    };
+                    let (class, mark, state) = requirement_state(&tr, v, p.solved);
                     html! {
                         <li class={class}>
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="sr-only">{ format!("{state}: ") }</span>
-                            { markdown::inline(&goal::describe(r)) }
-                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&v.detail) }</span> }
+                            { markdown::inline(&tr, &goal::describe(r)) }
+                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&tr, &v.detail) }</span> }
                         </li>
                     }
                 }) }
             </ul>
-            <Editor id={AttrValue::from(base.clone())} label="Your scenario for this challenge" text={(*text).clone()}
+            <Editor id={AttrValue::from(base.clone())} label={tr.t(T::LessonYourScenario).to_string()} text={(*text).clone()}
                 problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text.clone()} />
             <div class="row actions">
-                <button type="button" class="primary" onclick={check}>{"Check"}</button>
+                <button type="button" class="primary" onclick={check}>{ tr.t(T::LessonCheck) }</button>
                 if *hints < c.hints.len() {
-                    <button type="button" onclick={hint}>{ format!("Hint ({} of {})", *hints + 1, c.hints.len()) }</button>
+                    <button type="button" onclick={hint}>{ tr.f(T::LessonHint, &[("n", &(*hints + 1).to_string()), ("of", &c.hints.len().to_string())]) }</button>
                 }
-                <button type="button" class="quiet" onclick={restart}>{"Start again"}</button>
+                <button type="button" class="quiet" onclick={restart}>{ tr.t(T::LessonStartAgain) }</button>
                 if !p.shown {
-                    <ConfirmButton label="Show the solution…" question="Show the reference solution? It is worth trying the hints first."
-                        yes="Show it" no="Not yet" on_yes={show} focus_yes=true />
+                    <ConfirmButton label={tr.t(T::LessonShowSolution).to_string()} question={tr.t(T::LessonShowSolutionQuestion).to_string()}
+                        yes={tr.t(T::LessonShowSolutionYes).to_string()} no={tr.t(T::LessonShowSolutionNo).to_string()} on_yes={show} focus_yes=true />
                 }
             </div>
             if *hints > 0 {
-                <ol class="hints" aria-label="Hints">
-                    { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(h) }</li> }) }
+                <ol class="hints" aria-label={tr.t(T::LessonHints).to_string()}>
+                    { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(&tr, h) }</li> }) }
                 </ol>
             }
             <div class="verdict" role="status">
                 { match (verdicts.as_ref(), failing) {
-                    (Some(Err(e)), _) => html! { <p class="err">{ format!("Cannot check yet: {e}") }</p> },
-                    (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ format!("All {} requirements are met — challenge complete.", c.requirements.len()) }</p> },
+                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", e)]) }</p> },
+                    (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
-                        html! { <p class="err">{ format!("Not yet: {n} of {} requirements not met. ", list.len()) }
-                            if let Some(v) = first { { markdown::inline(&goal::describe(&v.requirement)) }{" ("}{ markdown::inline(&v.detail) }{")"} }
+                        html! { <p class="err">{ tr.f(T::LessonNotYet, &[("n", &n.to_string()), ("of", &list.len().to_string())]) }{" "}
+                            if let Some(v) = first { { markdown::inline(&tr, &goal::describe(&v.requirement)) }{" ("}{ markdown::inline(&tr, &v.detail) }{")"} }
                         </p> }
                     }
                     _ => html! {},
@@ -171,17 +184,35 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             </div>
             if p.shown {
                 <div class="solution">
-                    <h3>{"Reference solution"}</h3>
+                    <h3>{ tr.t(T::LessonReferenceSolution) }</h3>
                     <pre class="code-block"><code>{ &c.solution }</code></pre>
-                    <button type="button" onclick={use_solution}>{"Put it in the editor"}</button>
+                    <button type="button" onclick={use_solution}>{ tr.t(T::LessonPutInEditor) }</button>
                 </div>
             }
             if derived.parsed.is_ok() && steps > 0 {
                 <details class="attempt">
-                    <summary>{ format!("What your scenario does on {}", c.os.display()) }</summary>
+                    <summary>{ tr.f(T::LessonWhatYoursDoes, &[("os", c.os.display())]) }</summary>
                     <OsTable derived={derived.clone()} step={steps} on_goto={Callback::noop()} />
                 </details>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checklist_says_each_state_in_words() {
+        let tr = Tr::english();
+        assert_eq!(
+            requirement_state(&tr, None, false),
+            ("unknown", "○", "not checked yet".into())
+        );
+        assert_eq!(
+            requirement_state(&tr, None, true),
+            ("met", "✓", "met when you last checked".into())
+        );
     }
 }

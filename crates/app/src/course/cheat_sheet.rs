@@ -5,12 +5,14 @@ use bindlab_engine::permalink::Permalink;
 use bindlab_engine::{print, Os};
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
 use crate::route::Route;
 
 /// The OS × option matrix, computed by the engine now (never typed), each
 /// cell linked to the rule that decided it, each row to its scenario.
 #[function_component(CheatSheet)]
 pub(crate) fn cheat_sheet() -> Html {
+    let tr = use_tr();
     let rows = use_memo((), |_| cheatsheet::matrix());
     let situations = cheatsheet::Situation::ALL;
     html! {
@@ -21,7 +23,7 @@ pub(crate) fn cheat_sheet() -> Html {
                 <div class="table-wrap">
                 <table class="outcomes cheat">
                     <caption>{ format!("{} — {}", sit.question(), sit.label()) }</caption>
-                    <thead><tr><th scope="col">{"Options"}</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{"Scenario"}</span></th></tr></thead>
+                    <thead><tr><th scope="col">{ tr.t(T::LessonCheatOptions) }</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{ tr.t(T::LessonCheatScenario) }</span></th></tr></thead>
                     <tbody>
                     { for mine.iter().map(|row| {
                         let link = Permalink { text: print(&row.scenario), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
@@ -29,15 +31,15 @@ pub(crate) fn cheat_sheet() -> Html {
                             <tr>
                                 <th scope="row">{ row.options.label() }</th>
                                 { for row.cells.iter().map(|cell| match (cell.result, cell.rule) {
-                                    (None, _) => html! { <td class="cell na" title="the option does not exist on this OS">{"—"}<span class="sr-only">{" (no such option)"}</span></td> },
+                                    (None, _) => html! { <td class="cell na" title={tr.t(T::LessonCheatNaTitle).to_string()}>{"—"}<span class="sr-only">{" "}{ tr.t(T::LessonCheatNa) }</span></td> },
                                     (Some(r), Some(rule)) => html! {
                                         <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
-                                            <a href={Route::Rules(Some(rule.as_str().into())).href()} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
+                                            <a href={tr.href(&Route::Rules(Some(rule.as_str().into())))} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
                                         </td>
                                     },
                                     (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },
                                 }) }
-                                <td><a href={format!("#{}", link.encode())}>{"open"}<span class="sr-only">{ format!(" the scenario: {}, {}", sit.label(), row.options.label()) }</span></a></td>
+                                <td><a href={format!("#{}", link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", sit.label()), ("options", row.options.label())]) }</span></a></td>
                             </tr>
                         }
                     }) }

@@ -8,6 +8,7 @@ use bindlab_course::guide::language_label;
 use yew::prelude::*;
 
 use crate::browser::dom::window;
+use crate::i18n::{use_tr, T};
 
 const LANG_KEY: &str = "bindlab.code-lang";
 
@@ -32,6 +33,7 @@ pub(crate) struct CodeTabsProps {
 
 #[function_component(CodeTabs)]
 pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
+    let tr = use_tr();
     let snippets = p.snippets.clone();
     // The first language first (as prerendered); the reader's own once the
     // page is live.
@@ -54,8 +56,8 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
     };
     html! {
         <section class="code-tabs pane" aria-labelledby={format!("{}-h", p.id)}>
-            <h3 id={format!("{}-h", p.id)}>{"The fix in code"}</h3>
-            <div class="lang-picker" role="group" aria-label="Language">
+            <h3 id={format!("{}-h", p.id)}>{ tr.t(T::LessonFixInCode) }</h3>
+            <div class="lang-picker" role="group" aria-label={tr.t(T::LessonLanguage).to_string()}>
             { for p.snippets.iter().enumerate().map(|(i, (l, _))| {
                 let picked = picked.clone();
                 let key = l.clone();
@@ -69,7 +71,7 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
                 }
             }) }
             </div>
-            <pre class="code-block" data-lang={lang.clone()} aria-label={format!("{} code", language_label(lang))} tabindex="0"><code>{ code }</code></pre>
+            <pre class="code-block" data-lang={lang.clone()} aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
         </section>
     }
 }

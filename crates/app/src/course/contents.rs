@@ -7,29 +7,44 @@ use super::focus_heading;
 use super::markdown;
 use super::progress_panel::ProgressPanel;
 use crate::browser::dom::set_title;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::{use_navigated, use_store};
-use crate::route::{Route, CONTENTS, COURSE_INTRO, COURSE_TITLE};
+use crate::route::{Chapter, Route, CONTENTS, COURSE_INTRO, COURSE_TITLE};
+
+/// A chapter's title in `tr`'s language.
+pub(crate) fn chapter_title<'a>(tr: &'a Tr, c: &'a Chapter) -> &'a str {
+    tr.text(&format!("chapter.{}.title", c.id), c.title)
+}
+
+/// A chapter's one-sentence summary in `tr`'s language.
+pub(crate) fn chapter_summary<'a>(tr: &'a Tr, c: &'a Chapter) -> &'a str {
+    tr.text(&format!("chapter.{}.summary", c.id), c.summary)
+}
 
 #[function_component(Contents)]
 pub(crate) fn contents() -> Html {
     let store = use_store();
     let navigated = use_navigated();
-    use_effect_with((), move |_| {
-        set_title("The course — bindlab");
-        focus_heading(navigated);
-    });
+    let tr = use_tr();
+    {
+        let title = tr.t(T::PageContentsTitle).to_string();
+        use_effect_with(title, move |title| {
+            set_title(title);
+            focus_heading(navigated);
+        });
+    }
     let progress = &store.progress;
     let cont = crate::nav::continue_at(progress);
     let first = &CONTENTS[0];
     html! {
         <article class="contents-page">
-            <h1 tabindex="-1">{ COURSE_TITLE }</h1>
-            <div class="lede">{ markdown::render(COURSE_INTRO) }</div>
+            <h1 tabindex="-1">{ tr.text("course.title", COURSE_TITLE) }</h1>
+            <div class="lede">{ markdown::render(&tr, tr.text("course.intro", COURSE_INTRO)) }</div>
             <p class="start">
                 if let Some((n, c)) = cont {
-                    <a class="button primary" href={Route::Lesson(c.id.into()).href()}>{ format!("Continue with chapter {}: {}", n + 1, c.title) }</a>
+                    <a class="button primary" href={tr.href(&Route::Lesson(c.id.into()))}>{ tr.f(T::CourseContinueWith, &[("n", &(n + 1).to_string()), ("title", chapter_title(&tr, c))]) }</a>
                 } else {
-                    <a class="button primary" href={Route::Lesson(first.id.into()).href()}>{ format!("Start with chapter 1: {}", first.title) }</a>
+                    <a class="button primary" href={tr.href(&Route::Lesson(first.id.into()))}>{ tr.f(T::CourseStartWith, &[("title", chapter_title(&tr, first))]) }</a>
                 }
             </p>
             <ol class="chapters">
@@ -41,17 +56,17 @@ pub(crate) fn contents() -> Html {
                         k.len()
                     };
                     let status = match l {
-                        Some(l) if l.done => Some(("done", "done ✓".to_string())),
-                        Some(l) => Some(("started", format!("started: {} of {} predictions", answered(l), c.predictions))),
+                        Some(l) if l.done => Some(("done", tr.t(T::CourseStatusDone).to_string())),
+                        Some(l) => Some(("started", tr.f(T::CourseStatusStarted, &[("n", &answered(l).to_string()), ("of", &c.predictions.to_string())]))),
                         None => None,
                     };
                     html! {
                         <li>
-                            <a href={Route::Lesson(c.id.into()).href()}>{ c.title }</a>
+                            <a href={tr.href(&Route::Lesson(c.id.into()))}>{ chapter_title(&tr, c) }</a>
                             if let Some((class, text)) = status {
                                 <span class={classes!("status", class)}>{ format!(" — {text}") }</span>
                             }
-                            <p class="summary">{ markdown::inline(c.summary) }</p>
+                            <p class="summary">{ markdown::inline(&tr, chapter_summary(&tr, c)) }</p>
                         </li>
                     }
                 }) }

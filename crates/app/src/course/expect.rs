@@ -5,10 +5,12 @@
 
 use std::rc::Rc;
 
-use bindlab_course::predict::{self, outcome_sentence};
+use bindlab_course::predict;
 use bindlab_engine::{Os, Scenario};
 use yew::prelude::*;
 
+use super::prediction::{os_label, outcome_sentence, rule_title, step_line};
+use crate::i18n::{use_tr, T};
 use crate::route::Route;
 
 #[derive(Properties)]
@@ -28,6 +30,7 @@ impl PartialEq for ExpectProps {
 
 #[function_component(ExpectView)]
 pub(crate) fn expect_view(p: &ExpectProps) -> Html {
+    let tr = use_tr();
     let step = p
         .scenario
         .steps
@@ -41,11 +44,11 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
     };
     html! {
         <section class="expect pane" aria-labelledby={format!("expect-{}-h", p.id)}>
-            <h3 id={format!("expect-{}-h", p.id)}>{"What this step does on each OS "}<code>{ format!("line {}: {step}", p.step_line) }</code></h3>
+            <h3 id={format!("expect-{}-h", p.id)}>{ tr.t(T::LessonExpectHeading) }{" "}<code>{ step_line(&tr, p.step_line, &step) }</code></h3>
             <ul class="truths">
             { for Os::ALL.iter().map(|os| {
                 let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
-                let title = t.rule.map(|r| r.rule().title).unwrap_or_default();
+                let title = rule_title(&tr, t.rule);
                 // An error, a refused client or a dropped datagram fails; who
                 // takes a client or a datagram (a socket, several, copies) is
                 // neither, and is shown plain.
@@ -59,19 +62,19 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
                 };
                 html! {
                     <li class={classes!("truth", class)}>
-                        <strong>{ format!("{}: ", os.display()) }</strong>
-                        { format!("{}.", outcome_sentence(&t.outcome)) }
+                        <strong>{ os_label(&tr, *os) }{" "}</strong>
+                        { tr.f(T::LessonSentence, &[("sentence", &outcome_sentence(&tr, &t.outcome))]) }
                         if let Some(why) = &t.why {
                             <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
                         }
                         if let Some(rule) = t.rule {
-                            {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
+                            {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                         }
                     </li>
                 }
             }) }
             </ul>
-            <button type="button" onclick={on_run}>{ format!("Run the scenario to line {}", p.step_line) }</button>
+            <button type="button" onclick={on_run}>{ tr.f(T::LessonRunToLine, &[("n", &p.step_line.to_string())]) }</button>
         </section>
     }
 }

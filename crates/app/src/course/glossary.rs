@@ -1,12 +1,17 @@
-//! The glossary page (`content/glossary.md`, fetched).
+//! The glossary page (`content/glossary.md`, fetched in the page's
+//! language). A term's anchor is its heading's id, the English one in every
+//! language (`## 五元组 {#five-tuple}`), so `glossary/#five-tuple` opens the
+//! same term in both.
 
 use yew::prelude::*;
 
 use super::focus_heading;
+use super::localized::english_body;
 use super::markdown;
 use crate::browser::dom::scroll_to;
 use crate::browser::dom::set_title;
-use crate::hooks::{use_fetched, Fetched};
+use crate::hooks::{use_fetched, Fetched, Sources};
+use crate::i18n::{use_tr, T};
 use crate::nav::use_navigated;
 
 #[derive(Properties, PartialEq)]
@@ -14,38 +19,75 @@ pub(crate) struct GlossaryProps {
     pub(crate) term: Option<String>,
 }
 
+/// Whether the glossary `text` has the term `id`.
+pub(crate) fn has_term(text: &str, id: &str) -> bool {
+    markdown::term_ids(text).iter().any(|t| t == id)
+}
+
 #[function_component(GlossaryPage)]
 pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
+    let tr = use_tr();
     let navigated = use_navigated();
     let attempt = use_state(|| 0u32);
-    let fetched = use_fetched("content/glossary.md".into(), *attempt, Ok);
-    let ready = matches!(fetched, Fetched::Ready(_));
-    use_effect_with((p.term.clone(), ready), move |(term, ready)| {
-        set_title("Glossary — bindlab");
-        match term {
-            Some(t) if *ready => scroll_to(t),
-            _ => focus_heading(navigated),
-        }
-    });
+    let got = use_fetched(Sources::content(&tr, "content/glossary.md"), *attempt, Ok);
+    let ready = matches!(got.fetched, Fetched::Ready(_));
+    {
+        let title = tr.t(T::PageGlossaryTitle).to_string();
+        use_effect_with(
+            (p.term.clone(), ready, title),
+            move |(term, ready, title)| {
+                set_title(title);
+                match term {
+                    Some(t) if *ready => scroll_to(t),
+                    _ => focus_heading(navigated),
+                }
+            },
+        );
+    }
     html! {
         <article class="glossary">
-            <h1 tabindex="-1">{"Glossary"}</h1>
-            { match &fetched {
-                Fetched::Loading => html! { <p class="loading" role="status">{"Loading…"}</p> },
-                Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ format!("The glossary could not be loaded: {e}.") }</p> },
+            <h1 tabindex="-1">{ tr.t(T::GlossaryTitle) }</h1>
+            { match &got.fetched {
+                Fetched::Loading => html! { <p class="loading" role="status">{ tr.t(T::CourseLoading) }</p> },
+                Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ tr.f(T::GlossaryLoadFailed, &[("error", e)]) }</p> },
                 Fetched::Ready(text) => {
                     // A link to a term the glossary no longer has still opens it, with a word.
-                    let known = |t: &str| text.lines().filter_map(|l| l.strip_prefix("## ")).any(|h| markdown::slug(h) == t);
                     html! {
                         <>
-                        if let Some(t) = p.term.as_deref().filter(|t| !known(t)) {
-                            <p class="notice" role="status">{ format!("The glossary has no entry “{t}”. Here are all of them.") }</p>
+                        if let Some(t) = p.term.as_deref().filter(|t| !has_term(text, t)) {
+                            <p class="notice" role="status">{ tr.f(T::GlossaryNoEntry, &[("term", t)]) }</p>
                         }
-                        <div class="prose">{ markdown::render(text) }</div>
+                        { english_body(&tr, got.fallback, html! { <div class="prose">{ markdown::render(&tr, text) }</div> }) }
                         </>
                     }
                 }
             } }
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_translated_term_keeps_its_english_anchor() {
+        let zh = "课程里用到的术语。\n\n## 五元组 {#five-tuple}\n\n唯一确定……\n\n## TIME_WAIT {#time-wait}\n\n### 细节 {#details}\n";
+        assert!(has_term(zh, "five-tuple"));
+        assert!(has_term(zh, "time-wait"));
+        assert!(!has_term(zh, "五元组"));
+        assert!(!has_term(zh, "details"), "only ## headings are terms");
+        let en = "## Five-tuple\n\ntext\n\n## TIME_WAIT\n";
+        assert!(has_term(en, "five-tuple"));
+        assert!(has_term(en, "time-wait"));
+    }
+
+    #[test]
+    fn the_real_glossaries_have_the_same_terms() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/");
+        let read = |p: &str| std::fs::read_to_string(format!("{root}{p}")).unwrap();
+        let en = markdown::term_ids(&read("glossary.md"));
+        assert!(en.iter().any(|t| t == "time-wait"), "{en:?}");
+        assert_eq!(markdown::term_ids(&read("zh-CN/glossary.md")), en);
     }
 }

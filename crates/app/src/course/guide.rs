@@ -10,13 +10,26 @@ use yew::prelude::*;
 use super::focus_heading;
 use super::lesson::{loaded, Loaded};
 use super::lesson_body::LessonBody;
+use super::localized::english_body;
 use super::markdown;
 use crate::browser::dom::set_title;
-use crate::hooks::{use_fetched, Fetched};
+use crate::hooks::{use_fetched, Fetched, Sources};
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_navigated;
-use crate::route::{guide, Route, GUIDES};
+use crate::route::{guide, GuideEntry, Route, GUIDES};
+
+/// A guide's title (the symptom) in `tr`'s language.
+pub(crate) fn guide_title<'a>(tr: &'a Tr, g: &'a GuideEntry) -> &'a str {
+    tr.text(&format!("guide.{}.title", g.id), g.title)
+}
+
+/// A guide's summary in `tr`'s language.
+pub(crate) fn guide_summary<'a>(tr: &'a Tr, g: &'a GuideEntry) -> &'a str {
+    tr.text(&format!("guide.{}.summary", g.id), g.summary)
+}
 
 fn load_guide(text: String) -> Result<Loaded, String> {
+    // The file's own problems, for whoever wrote it: as the checker words them.
     let g = parse_guide(&text).map_err(|errs| {
         let list: Vec<String> = errs.iter().map(|e| format!("line {e}")).collect();
         format!("the guide's file has problems: {}", list.join("; "))
@@ -36,26 +49,31 @@ pub(crate) struct GuidePageProps {
 
 #[function_component(GuidePage)]
 pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
+    let tr = use_tr();
     let navigated = use_navigated();
     let attempt = use_state(|| 0u32);
     let found = guide(&p.id);
     let url = found
         .map(|g| format!("content/guides/{}", g.file))
         .unwrap_or_default();
-    let fetched = use_fetched(url, *attempt, load_guide);
+    let got = use_fetched(Sources::content(&tr, &url), *attempt, load_guide);
+    let fetched = got.fetched;
     let ready = matches!(fetched, Fetched::Ready(_));
-    use_effect_with((p.id.clone(), ready), move |_| {
-        match found {
-            Some(g) => set_title(&format!("{} — bindlab guides", g.title)),
-            None => set_title("No such guide — bindlab"),
-        }
-        focus_heading(navigated);
-    });
+    {
+        let title = match found {
+            Some(g) => tr.f(T::PageGuideTitle, &[("title", guide_title(&tr, g))]),
+            None => tr.f(T::PageSiteTitle, &[("title", tr.t(T::GuideNoSuchGuide))]),
+        };
+        use_effect_with((p.id.clone(), ready, title), move |(_, _, title)| {
+            set_title(title);
+            focus_heading(navigated);
+        });
+    }
     let Some(g) = found else {
         return html! {
             <article>
-                <h1 tabindex="-1">{"No such guide"}</h1>
-                <p>{ format!("There is no guide called “{}”. ", p.id) }<a href={Route::Guides(None).href()}>{"See every guide."}</a></p>
+                <h1 tabindex="-1">{ tr.t(T::GuideNoSuchGuide) }</h1>
+                <p>{ tr.f(T::GuideNoGuideCalled, &[("id", &p.id)]) }{" "}<a href={tr.href(&Route::Guides(None))}>{ tr.t(T::GuideSeeEvery) }</a></p>
             </article>
         };
     };
@@ -63,18 +81,20 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
     let prev = n.checked_sub(1).and_then(|k| GUIDES.get(k));
     let next = GUIDES.get(n + 1);
     let pager = html! {
-        <nav class="pager" aria-label="Guides">
+        <nav class="pager" aria-label={tr.t(T::GuideGuides).to_string()}>
             if let Some(x) = prev {
-                <a rel="prev" href={Route::Guides(Some(x.id.into())).href()}>{ format!("← {}", x.title) }</a>
+                <a rel="prev" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("← {}", guide_title(&tr, x)) }</a>
             } else { <span /> }
-            <a href={Route::Guides(None).href()}>{"Every guide"}</a>
+            <a href={tr.href(&Route::Guides(None))}>{ tr.t(T::GuideEvery) }</a>
             if let Some(x) = next {
-                <a rel="next" href={Route::Guides(Some(x.id.into())).href()}>{ format!("{} →", x.title) }</a>
+                <a rel="next" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("{} →", guide_title(&tr, x)) }</a>
             } else { <span /> }
         </nav>
     };
     let body = match &fetched {
-        Fetched::Loading => html! { <p class="loading" role="status">{"Loading the guide…"}</p> },
+        Fetched::Loading => {
+            html! { <p class="loading" role="status">{ tr.t(T::GuideLoading) }</p> }
+        }
         Fetched::Failed(e) => {
             let retry = {
                 let attempt = attempt.clone();
@@ -82,18 +102,22 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
             };
             html! {
                 <div class="notice error" role="alert">
-                    <p>{ format!("The guide could not be loaded: {e}.") }</p>
-                    <button type="button" onclick={retry}>{"Try again"}</button>
+                    <p>{ tr.f(T::GuideLoadFailed, &[("error", e)]) }</p>
+                    <button type="button" onclick={retry}>{ tr.t(T::CourseTryAgain) }</button>
                 </div>
             }
         }
-        Fetched::Ready(l) => html! { <LessonBody loaded={l.clone()} id={g.id} /> },
+        Fetched::Ready(l) => english_body(
+            &tr,
+            got.fallback,
+            html! { <LessonBody loaded={l.clone()} id={g.id} /> },
+        ),
     };
     html! {
         <article class="lesson guide">
-            <p class="chapter-no"><a href={Route::Guides(None).href()}>{"Got an error?"}</a>{ format!(" Guide {} of {}", n + 1, GUIDES.len()) }</p>
-            <h1 tabindex="-1">{ markdown::inline(g.title) }</h1>
-            <p class="lede">{ markdown::inline(g.summary) }</p>
+            <p class="chapter-no"><a href={tr.href(&Route::Guides(None))}>{ tr.t(T::NavGuides) }</a>{" "}{ tr.f(T::GuideOf, &[("n", &(n + 1).to_string()), ("of", &GUIDES.len().to_string())]) }</p>
+            <h1 tabindex="-1">{ markdown::inline(&tr, guide_title(&tr, g)) }</h1>
+            <p class="lede">{ markdown::inline(&tr, guide_summary(&tr, g)) }</p>
             { body }
             { pager }
         </article>

@@ -15,6 +15,7 @@ use super::markdown;
 use super::messages::MessagesTable;
 use super::prediction::Prediction;
 use crate::browser::dom::scroll_to;
+use crate::i18n::{use_tr, Tr, T};
 use crate::lab::{Command, Lab};
 use crate::nav::use_store;
 use crate::state::Sandbox;
@@ -49,9 +50,25 @@ fn run_to(loaded: &Loaded, scenario: &str, line: u32) -> Callback<()> {
     })
 }
 
+/// The note above a live scenario that predictions are about: running it
+/// to `lines` shows their answers.
+fn predict_first(tr: &Tr, lines: &[String]) -> Option<String> {
+    let (first, rest) = lines.split_first()?;
+    let joined = rest.iter().fold(first.clone(), |a, b| {
+        tr.f(T::LessonLinesOr, &[("a", &a), ("b", b)])
+    });
+    let k = if lines.len() == 1 {
+        T::LessonPredictFirstOne
+    } else {
+        T::LessonPredictFirstOther
+    };
+    Some(tr.f(k, &[("lines", &joined)]))
+}
+
 #[function_component(LessonBody)]
 pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
     let store = use_store();
+    let tr = use_tr();
     let mine = store
         .progress
         .lessons
@@ -67,7 +84,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         .count() as u8;
     let (mut k_pred, mut k_chal, mut k_code, mut k_expect) = (0u8, 0u8, 0u8, 0u8);
     let blocks = p.loaded.lesson.blocks.iter().map(|b| match b {
-        Block::Prose(text) => html! { <div class="prose">{ markdown::render(text) }</div> },
+        Block::Prose(text) => html! { <div class="prose">{ markdown::render(&tr, text) }</div> },
         Block::Scenario { name, text, .. } => {
             let mailbox = p.loaded.mailboxes.get(name).cloned().unwrap_or_default();
             let initial = Sandbox::new(text.clone());
@@ -77,13 +94,9 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 Block::Predict { scenario, step_line, .. } if scenario == name => Some(step_line.to_string()),
                 _ => None,
             }).collect();
-            let note = (!lines.is_empty()).then(|| AttrValue::from(format!(
-                "Predict first: running this scenario to line {} shows the answer to {} below.",
-                lines.join(" or "),
-                if lines.len() == 1 { "the prediction" } else { "the predictions" },
-            )));
+            let note = predict_first(&tr, &lines).map(AttrValue::from);
             html! {
-                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label="Live scenario">
+                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={tr.t(T::LessonLiveScenario).to_string()}>
                     <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
                     <crate::views::StaticRun text={AttrValue::from(text.clone())} />
@@ -127,7 +140,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         // Generated from content/runtimes.toml, never written in the guide.
         Block::Runtimes(topic) => match bindlab_course::runtimes::table() {
             Ok(rows) => html! {
-                <div class="prose runtime-defaults">{ markdown::render(&bindlab_course::runtimes::topic_markdown(&rows, *topic)) }</div>
+                <div class="prose runtime-defaults">{ markdown::render(&tr, &bindlab_course::runtimes::topic_markdown(&rows, *topic)) }</div>
             },
             Err(_) => html! {},
         },
@@ -137,4 +150,23 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         }
     });
     html! { <>{ for blocks }</> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_before_a_scenario_names_its_predictions_lines() {
+        let tr = Tr::english();
+        assert_eq!(predict_first(&tr, &[]), None);
+        assert_eq!(
+            predict_first(&tr, &["5".into()]).unwrap(),
+            "Predict first: running this scenario to line 5 shows the answer to the prediction below."
+        );
+        assert_eq!(
+            predict_first(&tr, &["5".into(), "7".into(), "9".into()]).unwrap(),
+            "Predict first: running this scenario to line 5 or 7 or 9 shows the answer to the predictions below."
+        );
+    }
 }

@@ -3,12 +3,33 @@
 //!
 //! Blocks: paragraphs, `##`/`###` headings, `-` and `1.` lists, `>` quotes,
 //! fenced code. Inline: `code`, **strong**, *emphasis*, [links](#/glossary/x).
+//!
+//! A heading may carry its id as `{#id}` (the translations do: a zh-CN
+//! glossary term keeps the English anchor); it is read by
+//! `bindlab_course::translation::heading`, never shown as text.
 
+use bindlab_course::translation::Heading;
 use yew::prelude::*;
 
-/// Renders `text`. `heading_base` is the level a `##` becomes (a lesson page
-/// has its own `h1`, so `##` is `h2` there).
-pub fn render(text: &str) -> Html {
+use crate::i18n::Tr;
+
+/// A `##`/`###` heading line (after its indentation): its level, the text
+/// shown and its id (`{#id}` when written, else the text's slug).
+pub(crate) fn heading(line: &str) -> Option<Heading> {
+    bindlab_course::translation::heading(line)
+}
+
+/// The ids of a page's `##` headings (the glossary's terms), in order.
+pub(crate) fn term_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| heading(l.trim_start()))
+        .filter(|h| h.level == 2)
+        .map(|h| h.id)
+        .collect()
+}
+
+/// Renders `text`; links to the course's pages go to `tr`'s language.
+pub fn render(tr: &Tr, text: &str) -> Html {
     let mut out: Vec<Html> = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -30,11 +51,13 @@ pub fn render(text: &str) -> Html {
             out.push(
                 html! { <pre class="code-block" data-lang={lang}><code>{ code }</code></pre> },
             );
-        } else if let Some(h) = t.strip_prefix("### ") {
-            out.push(html! { <h3 id={slug(h)}>{ inline(h) }</h3> });
-            i += 1;
-        } else if let Some(h) = t.strip_prefix("## ") {
-            out.push(html! { <h2 id={slug(h)}>{ inline(h) }</h2> });
+        } else if let Some(h) = heading(t) {
+            let body = inline(tr, &h.text);
+            out.push(if h.level == 2 {
+                html! { <h2 id={h.id}>{ body }</h2> }
+            } else {
+                html! { <h3 id={h.id}>{ body }</h3> }
+            });
             i += 1;
         } else if t.starts_with("- ") || numbered(t).is_some() {
             let ordered = numbered(t).is_some();
@@ -58,7 +81,7 @@ pub fn render(text: &str) -> Html {
                 }
                 i += 1;
             }
-            let lis = items.iter().map(|it| html! { <li>{ inline(it) }</li> });
+            let lis = items.iter().map(|it| html! { <li>{ inline(tr, it) }</li> });
             out.push(if ordered {
                 html! { <ol>{ for lis }</ol> }
             } else {
@@ -71,7 +94,7 @@ pub fn render(text: &str) -> Html {
                 quote.push(' ');
                 i += 1;
             }
-            out.push(html! { <blockquote><p>{ inline(quote.trim()) }</p></blockquote> });
+            out.push(html! { <blockquote><p>{ inline(tr, quote.trim()) }</p></blockquote> });
         } else {
             let mut para = String::new();
             while i < lines.len() {
@@ -89,7 +112,7 @@ pub fn render(text: &str) -> Html {
                 para.push(' ');
                 i += 1;
             }
-            out.push(html! { <p>{ inline(para.trim()) }</p> });
+            out.push(html! { <p>{ inline(tr, para.trim()) }</p> });
         }
     }
     html! { <>{ for out }</> }
@@ -103,10 +126,8 @@ fn numbered(l: &str) -> Option<&str> {
     l[digits..].strip_prefix(". ")
 }
 
-pub use bindlab_course::slug;
-
 /// Inline markup. Unclosed markers are kept as text.
-pub fn inline(s: &str) -> Html {
+pub fn inline(tr: &Tr, s: &str) -> Html {
     let mut out: Vec<Html> = Vec::new();
     let mut text = String::new();
     let mut rest = s;
@@ -123,14 +144,14 @@ pub fn inline(s: &str) -> Html {
                 .map(|end| (html! { <code>{ &after[..end] }</code> }, end + 2)),
             '*' if after.starts_with('*') => after[1..].find("**").map(|end| {
                 (
-                    html! { <strong>{ inline(&after[1..end + 1]) }</strong> },
+                    html! { <strong>{ inline(tr, &after[1..end + 1]) }</strong> },
                     end + 4,
                 )
             }),
             '*' => after
                 .find('*')
                 .filter(|&end| end > 0)
-                .map(|end| (html! { <em>{ inline(&after[..end]) }</em> }, end + 2)),
+                .map(|end| (html! { <em>{ inline(tr, &after[..end]) }</em> }, end + 2)),
             '[' => after.find("](").and_then(|mid| {
                 let close = after[mid + 2..].find(')')?;
                 let label = &after[..mid];
@@ -138,12 +159,12 @@ pub fn inline(s: &str) -> Html {
                 let node = if href.starts_with("#/") {
                     // The course's own pages, written as their old addresses
                     // in the content: linked by path.
-                    let to = crate::route::Route::from_hash(href).href();
-                    html! { <a href={to}>{ inline(label) }</a> }
+                    let to = tr.href(&crate::route::Route::from_hash(href));
+                    html! { <a href={to}>{ inline(tr, label) }</a> }
                 } else if href.starts_with('#') {
-                    html! { <a href={href.to_string()}>{ inline(label) }</a> }
+                    html! { <a href={href.to_string()}>{ inline(tr, label) }</a> }
                 } else {
-                    html! { <a href={href.to_string()} rel="noopener">{ inline(label) }</a> }
+                    html! { <a href={href.to_string()} rel="noopener">{ inline(tr, label) }</a> }
                 };
                 Some((node, mid + close + 4))
             }),
@@ -168,6 +189,53 @@ pub fn inline(s: &str) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nodes as markup-like text, enough to compare: tags with their
+    /// `id` and `href`, and text.
+    fn flat(n: &Html) -> String {
+        use yew::virtual_dom::VNode;
+        match n {
+            VNode::VTag(t) => {
+                let attrs: Vec<String> = ["id", "href"]
+                    .iter()
+                    .filter_map(|a| t.attributes.iter().find(|(k, _)| k == a))
+                    .map(|(k, v)| format!(" {k}={v}"))
+                    .collect();
+                let inner: String = t.children().map(flat).unwrap_or_default();
+                format!("<{}{}>{inner}</{}>", t.tag(), attrs.concat(), t.tag())
+            }
+            VNode::VText(t) => t.text.to_string(),
+            VNode::VList(l) => l.iter().map(flat).collect(),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn headings_show_their_text_and_keep_their_english_id() {
+        let en = Tr::english();
+        assert_eq!(
+            flat(&render(
+                &en,
+                "## 五元组 {#five-tuple}\n\n### Wildcard address\n"
+            )),
+            "<h2 id=five-tuple>五元组</h2><h3 id=wildcard-address>Wildcard address</h3>"
+        );
+        let ids = term_ids("## 五元组 {#five-tuple}\ntext\n## TIME_WAIT {#time-wait}\n### x\n");
+        assert_eq!(ids, ["five-tuple", "time-wait"]);
+    }
+
+    #[test]
+    fn links_to_the_course_go_to_the_pages_language() {
+        let text = "See [TIME_WAIT](#/glossary/time-wait).";
+        assert_eq!(
+            flat(&render(&Tr::english(), text)),
+            "<p>See <a href=glossary/#time-wait>TIME_WAIT</a>.</p>"
+        );
+        assert_eq!(
+            flat(&render(&crate::course::zh_for_tests(), text)),
+            "<p>See <a href=zh-CN/glossary/#time-wait>TIME_WAIT</a>.</p>"
+        );
+    }
 
     #[test]
     fn numbered_items() {

@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct MessagesProps {
     pub(crate) rows: Rc<Vec<(String, String)>>,
@@ -12,11 +14,12 @@ pub(crate) struct MessagesProps {
 
 #[function_component(MessagesTable)]
 pub(crate) fn messages_table(p: &MessagesProps) -> Html {
+    let tr = use_tr();
     html! {
         <div class="table-wrap">
             <table class="messages">
-                <caption>{"What you see"}</caption>
-                <thead><tr><th scope="col">{"Where"}</th><th scope="col">{"Message"}</th></tr></thead>
+                <caption>{ tr.t(T::LessonWhatYouSee) }</caption>
+                <thead><tr><th scope="col">{ tr.t(T::LessonWhere) }</th><th scope="col">{ tr.t(T::LessonMessage) }</th></tr></thead>
                 <tbody>
                 { for p.rows.iter().map(|(who, msg)| html! {
                     <tr><th scope="row">{ who }</th><td><code>{ msg }</code></td></tr>

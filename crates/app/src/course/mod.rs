@@ -18,6 +18,7 @@ mod guide;
 mod guides;
 mod lesson;
 mod lesson_body;
+mod localized;
 pub(crate) mod markdown;
 mod messages;
 mod paste;
@@ -32,6 +33,7 @@ use yew::prelude::*;
 
 use crate::browser::dom::{focus_main_heading, go_to};
 use crate::hooks::use_window_event;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::{use_store, SiteNav};
 use crate::route::{chapter, Route, CONTENTS};
 use crate::store::StoreAction;
@@ -48,12 +50,12 @@ fn focus_heading(navigated: bool) {
     }
 }
 
-fn navigate(route: &Route) {
-    go_to(&route.href());
+fn navigate(tr: &Tr, route: &Route) {
+    go_to(&tr.href(route));
 }
 
-/// The course's keyboard shortcuts, on `route`.
-fn shortcut(route: &Route, e: &web_sys::KeyboardEvent) {
+/// The course's keyboard shortcuts, on `route`, to pages in `tr`'s language.
+fn shortcut(tr: &Tr, route: &Route, e: &web_sys::KeyboardEvent) {
     if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
         return;
     }
@@ -74,14 +76,14 @@ fn shortcut(route: &Route, e: &web_sys::KeyboardEvent) {
         ("ArrowLeft", Some(n)) if n > 0 => CONTENTS.get(n - 1),
         ("ArrowUp", _) => {
             e.prevent_default();
-            navigate(&Route::Contents);
+            navigate(tr, &Route::Contents);
             return;
         }
         _ => None,
     };
     if let Some(c) = target {
         e.prevent_default();
-        navigate(&Route::Lesson(c.id.into()));
+        navigate(tr, &Route::Lesson(c.id.into()));
     }
 }
 
@@ -96,13 +98,14 @@ pub struct CoursePageProps {
 #[function_component(CoursePage)]
 pub fn course_page(p: &CoursePageProps) -> Html {
     let store = use_store();
+    let tr = use_tr();
     // Shortcuts, with modifiers only: Alt+Shift+→/← next/previous chapter,
     // Alt+Shift+↑ the contents. Never while typing.
     {
-        let route = p.route.clone();
-        use_window_event("keydown", p.route.clone(), move |e| {
+        let (route, tr) = (p.route.clone(), tr.clone());
+        use_window_event("keydown", (p.route.clone(), tr.clone()), move |e| {
             if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
-                shortcut(&route, e);
+                shortcut(&tr, &route, e);
             }
         });
     }
@@ -119,7 +122,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
             if let Some(n) = &store.notice {
                 <div class="notice error" role="alert">
                     <p>{ n }</p>
-                    <button type="button" class="quiet" onclick={dismiss}>{"Dismiss"}</button>
+                    <button type="button" class="quiet" onclick={dismiss}>{ tr.t(T::CourseDismiss) }</button>
                 </div>
             }
             { match &p.route {
@@ -133,7 +136,53 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 _ => html! { <contents::Contents /> },
             } }
         </main>
-        <footer class="bottom"><p>{"Keyboard: Alt+Shift+→ next chapter, Alt+Shift+← previous, Alt+Shift+↑ contents. Linux answers are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources."}</p></footer>
+        <footer class="bottom"><p>{ tr.t(T::CourseFooter) }</p></footer>
         </>
+    }
+}
+
+/// The course's pages in zh-CN for tests: the interface strings of
+/// `content/zh-CN/ui/`, as the bundle carries them.
+#[cfg(test)]
+pub(crate) fn zh_for_tests() -> Tr {
+    use bindlab_course::bundle::Bundle;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/zh-CN/ui");
+    let mut b = Bundle::default();
+    for f in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = f.path();
+        let area = path.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for e in bindlab_course::ui::read(&area, &text).unwrap() {
+            b.ui.insert(e.key, e.text);
+        }
+    }
+    Tr::from_bundle(bindlab_course::locale::Locale::ZhCn, &b.write()).unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every string of the course's areas has its zh-CN text, with the same
+    /// slots (the contract `bindlab_course::ui::check` states).
+    #[test]
+    fn the_course_areas_are_translated() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");
+        for area in [
+            "course", "lesson", "guide", "paste", "rules", "runtimes", "glossary",
+        ] {
+            let read = |p: String| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                bindlab_course::ui::read(area, &text).unwrap()
+            };
+            let en = read(format!("{root}/ui/{area}.txt"));
+            let zh = read(format!("{root}/zh-CN/ui/{area}.txt"));
+            let c = bindlab_course::ui::check(&en, &zh);
+            assert!(c.untranslated.is_empty(), "{area}: {:?}", c.untranslated);
+            assert!(c.errors.is_empty(), "{area}: {:?}", c.errors);
+        }
+        let zh = zh_for_tests();
+        assert_eq!(zh.t(T::CourseDismiss), "关闭");
+        assert_eq!(zh.href(&Route::Contents), "zh-CN/learn/");
     }
 }

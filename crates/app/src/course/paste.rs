@@ -17,6 +17,7 @@ use super::focus_heading;
 use super::markdown;
 use super::paste_answers::{Answers, Read};
 use crate::browser::dom::{select_value, set_title};
+use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
 use crate::route::{PASTE_INTRO, PASTE_TITLE};
@@ -25,6 +26,7 @@ use crate::state::Sandbox;
 /// Everything the page shows, from the five inputs. `udp`: the protocol
 /// asked about; `None` is TCP unless the table has only UDP sockets.
 fn read(
+    tr: &Tr,
     text: &str,
     os: Option<Os>,
     udp: Option<bool>,
@@ -48,12 +50,9 @@ fn read(
             .port();
         SocketAddr::from(([0, 0, 0, 0], port))
     } else {
-        bind.trim().parse().map_err(|_| {
-            format!(
-                "“{}” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080",
-                bind.trim()
-            )
-        })?
+        bind.trim()
+            .parse()
+            .map_err(|_| tr.f(T::PasteNotAnAddress, &[("bind", bind.trim())]))?
     };
     let user = if user.trim().is_empty() {
         "me"
@@ -109,25 +108,31 @@ fn read(
 
 #[function_component(PastePage)]
 pub(crate) fn paste_page() -> Html {
+    let tr = use_tr();
     let navigated = use_navigated();
     let text = use_state(String::new);
     let os = use_state(|| None::<Os>);
     let proto = use_state(|| None::<bool>);
     let bind = use_state(String::new);
     let user = use_state(|| "me".to_string());
-    use_effect_with((), move |_| {
-        set_title(&format!("{PASTE_TITLE} — bindlab"));
-        focus_heading(navigated);
-    });
+    let title = tr.text("paste.title", PASTE_TITLE);
+    {
+        let page = tr.f(T::PageSiteTitle, &[("title", title)]);
+        use_effect_with(page, move |page| {
+            set_title(page);
+            focus_heading(navigated);
+        });
+    }
     let result = use_memo(
         (
+            tr.clone(),
             (*text).clone(),
             *os,
             *proto,
             (*bind).clone(),
             (*user).clone(),
         ),
-        |(t, o, pr, b, u)| read(t, *o, *pr, b, u),
+        |(tr, t, o, pr, b, u)| read(tr, t, *o, *pr, b, u),
     );
     let on_text = {
         let text = text.clone();
@@ -163,26 +168,26 @@ pub(crate) fn paste_page() -> Html {
     };
     html! {
         <article class="paste-page">
-            <h1 tabindex="-1">{ PASTE_TITLE }</h1>
-            <div class="lede">{ markdown::render(PASTE_INTRO) }</div>
+            <h1 tabindex="-1">{ title }</h1>
+            <div class="lede">{ markdown::render(&tr, tr.text("paste.intro", PASTE_INTRO)) }</div>
             <div class="paste-form pane">
-                <label for="paste-table">{"Your socket table"}</label>
+                <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
                     value={(*text).clone()} oninput={on_text} />
                 <div class="paste-fields">
-                    <label>{"What if I bind a "}
+                    <label>{ tr.t(T::PasteWhatIfBind) }{" "}
                         <select id="paste-proto" onchange={on_proto}>
-                            <option value="" selected={proto.is_none()}>{"TCP (UDP if the table has only UDP)"}</option>
+                            <option value="" selected={proto.is_none()}>{ tr.t(T::PasteProtoAuto) }</option>
                             <option value="tcp" selected={*proto == Some(false)}>{"TCP"}</option>
                             <option value="udp" selected={*proto == Some(true)}>{"UDP"}</option>
                         </select></label>
-                    <label>{" socket to "}
+                    <label>{" "}{ tr.t(T::PasteSocketTo) }{" "}
                         <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} /></label>
-                    <label>{"as user "}
+                    <label>{ tr.t(T::PasteAsUser) }{" "}
                         <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} /></label>
-                    <label>{"on "}
+                    <label>{ tr.t(T::PasteOn) }{" "}
                         <select id="paste-os" onchange={on_os}>
-                            <option value="" selected={os.is_none()}>{"the table's OS"}</option>
+                            <option value="" selected={os.is_none()}>{ tr.t(T::PasteTablesOs) }</option>
                             { for Os::ALL.iter().map(|o| html! {
                                 <option value={o.key()} selected={*os == Some(*o)}>{ o.display() }</option>
                             }) }
@@ -195,14 +200,34 @@ pub(crate) fn paste_page() -> Html {
                 Ok(r) => html! {
                     <>
                     <Answers read={r.clone()} />
-                    <section class="lesson-lab" aria-label="The host as a scenario">
+                    <section class="lesson-lab" aria-label={tr.t(T::PasteHostLabel).to_string()}>
                         <Lab key={r.scenario.clone()} initial={Sandbox::new(r.scenario.clone())} readonly={false} compact={false}
                             site="./" host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
-                            heading={Some(AttrValue::from("The host as a scenario, with your bind (no option)"))} note={None::<AttrValue>} />
+                            heading={Some(AttrValue::from(tr.t(T::PasteHostHeading).to_string()))} note={None::<AttrValue>} />
                     </section>
                     </>
                 },
             } }
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SS: &str = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n";
+
+    #[test]
+    fn a_bad_address_is_said_in_the_pages_language() {
+        let tr = Tr::english();
+        assert!(matches!(read(&tr, "  ", None, None, "", "me"), Err(e) if e.is_empty()));
+        let e = read(&tr, SS, None, None, "8080", "me").err();
+        assert_eq!(
+            e.as_deref(),
+            Some("“8080” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080")
+        );
+        let port = read(&tr, SS, None, None, "", "me").map(|r| r.bind.port());
+        assert_eq!(port.ok(), Some(8080));
     }
 }

@@ -8,6 +8,7 @@ use bindlab_engine::Os;
 use bindlab_sockets::{Answer, Delivery, HostSocket};
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, Tr, T};
 use crate::route::Route;
 
 /// What the page read and computed.
@@ -39,54 +40,111 @@ pub(crate) struct AnswersProps {
 }
 
 /// "7 TCP sockets", "3 TCP and 2 UDP sockets", "1 UDP socket".
-fn counted(tcp: usize, udp: usize) -> String {
-    let n = tcp + udp;
-    let what = match (tcp, udp) {
-        (_, 0) => format!("{tcp} TCP"),
-        (0, _) => format!("{udp} UDP"),
-        _ => format!("{tcp} TCP and {udp} UDP"),
+fn counted(tr: &Tr, tcp: usize, udp: usize) -> String {
+    let k = match (tcp, udp) {
+        (1, 0) => T::PasteCountTcpOne,
+        (_, 0) => T::PasteCountTcpOther,
+        (0, 1) => T::PasteCountUdpOne,
+        (0, _) => T::PasteCountUdpOther,
+        _ => T::PasteCountBoth,
     };
-    format!("{what} socket{}", if n == 1 { "" } else { "s" })
+    tr.f(k, &[("tcp", &tcp.to_string()), ("udp", &udp.to_string())])
 }
 
-fn known(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "on",
-        Some(false) => "off",
-        None => "unknown",
+fn known(tr: &Tr, v: Option<bool>) -> &str {
+    tr.t(match v {
+        Some(true) => T::PasteOptOn,
+        Some(false) => T::PasteOptOff,
+        None => T::PasteUnknown,
+    })
+}
+
+/// "Read 2 TCP sockets from ss (Linux); 1 other line left out …."
+fn read_line(tr: &Tr, r: &Read) -> String {
+    let skipped = match r.skipped {
+        0 => String::new(),
+        1 => tr.f(T::PasteSkippedOne, &[("n", "1")]),
+        n => tr.f(T::PasteSkippedOther, &[("n", &n.to_string())]),
+    };
+    let answering = if r.os != r.detected {
+        tr.f(T::PasteAnsweringFor, &[("os", r.os.display())])
+    } else {
+        String::new()
+    };
+    tr.f(
+        T::PasteRead,
+        &[
+            ("sockets", &counted(tr, r.tcp, r.udp_total)),
+            ("tool", r.tool),
+            ("os", r.detected.display()),
+            ("skipped", &skipped),
+            ("answering", &answering),
+        ],
+    )
+}
+
+/// A socket's program, user and options, as its table row shows them.
+fn socket_details(tr: &Tr, os: Os, s: &HostSocket) -> String {
+    let program = match &s.process {
+        Some(pr) if pr.name.is_empty() => tr.f(T::PastePid, &[("pid", &pr.pid.to_string())]),
+        Some(pr) => tr.f(
+            T::PasteProgramPid,
+            &[("name", &pr.name), ("pid", &pr.pid.to_string())],
+        ),
+        None => tr.t(T::PasteNoProgram).to_string(),
+    };
+    let reuseport = if os == Os::Windows {
+        String::new()
+    } else {
+        tr.f(T::PasteReuseport, &[("value", known(tr, s.reuseport))])
+    };
+    tr.f(
+        T::PasteSocketRow,
+        &[
+            ("program", &program),
+            ("user", s.user.as_deref().unwrap_or(known(tr, None))),
+            ("reuseaddr", known(tr, s.reuseaddr)),
+            ("reuseport", &reuseport),
+        ],
+    )
+}
+
+/// An option set's name ("no option" is words; the others are option names).
+fn option_set<'a>(tr: &'a Tr, label: &'a str) -> &'a str {
+    if label == "no option" {
+        tr.t(T::PasteNoOption)
+    } else {
+        label
     }
 }
 
 #[function_component(Answers)]
 pub(crate) fn answers(p: &AnswersProps) -> Html {
+    let tr = use_tr();
     let r = &p.read;
-    let port = r.bind.port();
+    let port = r.bind.port().to_string();
+    let question = if r.udp {
+        T::PasteQuestionUdp
+    } else {
+        T::PasteQuestionTcp
+    };
     html! {
         <section class="paste-answer" aria-labelledby="paste-answer-h">
-            <p class="paste-read" role="status">{ format!(
-                "Read {} from {} ({}){}{}.",
-                counted(r.tcp, r.udp_total), r.tool, r.detected.display(),
-                if r.skipped > 0 { format!("; {} other line{} left out (bindlab models TCP and UDP)", r.skipped, if r.skipped == 1 { "" } else { "s" }) } else { String::new() },
-                if r.os != r.detected { format!("; answering for {}", r.os.display()) } else { String::new() },
-            ) }</p>
-            <h2 id="paste-answer-h">{ format!("What if I bind {}{} on {}?", if r.udp { "UDP " } else { "" }, r.bind, r.os.display()) }</h2>
+            <p class="paste-read" role="status">{ read_line(&tr, r) }</p>
+            <h2 id="paste-answer-h">{ tr.f(question, &[("addr", &r.bind.to_string()), ("os", r.os.display())]) }</h2>
             if r.sockets.is_empty() {
-                <p>{ format!("No {} socket in the table uses port {port}.", if r.udp { "UDP" } else { "TCP" }) }</p>
+                <p>{ tr.f(T::PasteNoSocket, &[("proto", if r.udp { "UDP" } else { "TCP" }), ("port", &port)]) }</p>
             } else {
                 <div class="table-wrap">
                     <table class="messages paste-sockets">
-                        <caption>{ format!("The sockets on port {port}") }</caption>
-                        <thead><tr><th scope="col">{"Socket"}</th><th scope="col">{"State and addresses"}</th><th scope="col">{"Program, user, options"}</th></tr></thead>
+                        <caption>{ tr.f(T::PasteSocketsOn, &[("port", &port)]) }</caption>
+                        <thead><tr><th scope="col">{ tr.t(T::PasteColSocket) }</th><th scope="col">{ tr.t(T::PasteColState) }</th><th scope="col">{ tr.t(T::PasteColProgram) }</th></tr></thead>
                         <tbody>
                         { for r.sockets.iter().map(|(n, s)| html! {
                             <tr>
                                 <th scope="row"><code>{ n }</code></th>
                                 <td>{ format!("{} {}{}", s.state.name(), s.local, s.remote.map(|x| format!(" ↔ {x}")).unwrap_or_default()) }</td>
-                                <td>{ format!("{}; user {}; SO_REUSEADDR {}{}",
-                                    s.process.as_ref().map(|pr| if pr.name.is_empty() { format!("pid {}", pr.pid) } else { format!("{} (pid {})", pr.name, pr.pid) }).unwrap_or_else(|| "no program shown".into()),
-                                    s.user.as_deref().unwrap_or("unknown"),
-                                    known(s.reuseaddr),
-                                    if r.os == Os::Windows { String::new() } else { format!(", SO_REUSEPORT {}", known(s.reuseport)) }) }</td>
+                                <td>{ socket_details(&tr, r.os, s) }</td>
                             </tr>
                         }) }
                         </tbody>
@@ -94,16 +152,16 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 </div>
             }
             if r.unknowns {
-                <p class="muted">{"The table does not show the sockets' options: each answer is given as if every unknown option were off, and as if every one were on."}</p>
+                <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
             }
             if !r.now.is_empty() {
-                <ul class="truths paste-now" aria-label="Who receives a datagram now">
+                <ul class="truths paste-now" aria-label={tr.t(T::PasteNowLabel).to_string()}>
                 { for r.now.iter().map(|(a, d)| html! {
                     <li class="truth">
-                        <strong>{ match a { None => "Now: ", Some(false) => "Now (unknown options off): ", Some(true) => "Now (unknown options on): " } }</strong>
+                        <strong>{ tr.t(match a { None => T::PasteNow, Some(false) => T::PasteNowOff, Some(true) => T::PasteNowOn }) }{" "}</strong>
                         { format!("{}.", d.sentence()) }
                         if let Some(rule) = d.rule {
-                            {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
+                            {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                         }
                     </li>
                 }) }
@@ -111,29 +169,47 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             }
             <ul class="truths paste-verdicts">
             { for r.answers.iter().flat_map(|a| a.verdicts.iter().map(move |v| (a, v))).map(|(a, v)| {
-                let assumed = match v.unknowns_set {
-                    None => "",
-                    Some(false) => " (unknown options off)",
-                    Some(true) => " (unknown options on)",
+                let label = match v.unknowns_set {
+                    None => option_set(&tr, a.label).to_string(),
+                    Some(false) => tr.f(T::PasteAssumedOff, &[("options", option_set(&tr, a.label))]),
+                    Some(true) => tr.f(T::PasteAssumedOn, &[("options", option_set(&tr, a.label))]),
                 };
+                let label = tr.f(T::PasteLabel, &[("label", &label)]);
                 match v.failure() {
-                    None => html! { <li class="truth succeeds"><strong>{ format!("{}{assumed}: ", a.label) }</strong>
-                        { if v.listen.is_some() { "bind and listen work.".to_string() } else { "bind works.".to_string() } }
-                        if let Some(d) = &v.datagram { { format!(" Then {}.", d.sentence()) } }
+                    None => html! { <li class="truth succeeds"><strong>{ label }{" "}</strong>
+                        { tr.t(if v.listen.is_some() { T::PasteBindListenWork } else { T::PasteBindWorks }) }
+                        if let Some(d) = &v.datagram { {" "}{ tr.f(T::PasteThen, &[("sentence", &d.sentence())]) } }
                     </li> },
                     Some((call, o)) => html! {
                         <li class="truth fails">
-                            <strong>{ format!("{}{assumed}: ", a.label) }</strong>{ format!("{call} fails with {}.", o.result) }
+                            <strong>{ label }{" "}</strong>{ tr.f(T::PasteFails, &[("call", call), ("result", &o.result.to_string())]) }
                             if let Some(why) = &o.why { <span class="why">{" "}{ why.clone() }</span> }
                             if let Some(rule) = o.rule {
-                                {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
+                                {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                             }
                         </li>
                     },
                 }
             }) }
             </ul>
-            <p class="advice"><strong>{"What would make it work: "}</strong>{ r.advice.clone() }</p>
+            <p class="advice"><strong>{ tr.t(T::PasteAdviceLabel) }{" "}</strong>{ r.advice.clone() }</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_options_in_words() {
+        let tr = Tr::english();
+        assert_eq!(counted(&tr, 7, 0), "7 TCP sockets");
+        assert_eq!(counted(&tr, 1, 0), "1 TCP socket");
+        assert_eq!(counted(&tr, 0, 1), "1 UDP socket");
+        assert_eq!(counted(&tr, 3, 2), "3 TCP and 2 UDP sockets");
+        assert_eq!(known(&tr, None), "unknown");
+        assert_eq!(option_set(&tr, "no option"), "no option");
+        assert_eq!(option_set(&tr, "SO_REUSEADDR"), "SO_REUSEADDR");
     }
 }

@@ -2,15 +2,64 @@
 
 use std::rc::Rc;
 
-use bindlab_course::predict::{self, choice_label, outcome_sentence};
+use bindlab_course::predict::{self, COPIES, DROPPED, REFUSED, SEVERAL};
 use bindlab_engine::print::step_text;
-use bindlab_engine::{Os, Scenario};
+use bindlab_engine::rules::RuleId;
+use bindlab_engine::{Os, Outcome, Scenario};
 use yew::prelude::*;
 
 use super::markdown;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_store;
 use crate::route::Route;
 use crate::store::StoreAction;
+
+/// A choice as the learner picks it ("fails with EADDRINUSE"), in `tr`'s
+/// language (`bindlab_course::predict::choice_label` in English).
+pub(crate) fn choice_label(tr: &Tr, choice: &str) -> String {
+    match choice {
+        "ok" => tr.t(T::LessonChoiceOk).to_string(),
+        REFUSED => tr.t(T::LessonChoiceRefused).to_string(),
+        SEVERAL => tr.t(T::LessonChoiceSeveral).to_string(),
+        DROPPED => tr.t(T::LessonChoiceDropped).to_string(),
+        COPIES => tr.t(T::LessonChoiceCopies).to_string(),
+        c if Outcome::error_named(c).is_some() => tr.f(T::LessonChoiceFails, &[("error", c)]),
+        name => tr.f(T::LessonChoiceTakes, &[("name", name)]),
+    }
+}
+
+/// The engine's answer as a sentence ("it fails with EADDRINUSE"), in
+/// `tr`'s language (`bindlab_course::predict::outcome_sentence` in English).
+pub(crate) fn outcome_sentence(tr: &Tr, outcome: &str) -> String {
+    match outcome {
+        "ok" => tr.t(T::LessonOutcomeOk).to_string(),
+        REFUSED => tr.t(T::LessonOutcomeRefused).to_string(),
+        SEVERAL => tr.t(T::LessonOutcomeSeveral).to_string(),
+        DROPPED => tr.t(T::LessonOutcomeDropped).to_string(),
+        COPIES => tr.t(T::LessonOutcomeCopies).to_string(),
+        c if Outcome::error_named(c).is_some() => tr.f(T::LessonOutcomeFails, &[("error", c)]),
+        name => tr.f(T::LessonOutcomeTakes, &[("name", name)]),
+    }
+}
+
+/// "line 12: bind a 0.0.0.0:80", as a step is shown above its answers.
+pub(crate) fn step_line(tr: &Tr, line: u32, step: &str) -> String {
+    tr.f(
+        T::LessonStepLine,
+        &[("n", &line.to_string()), ("step", step)],
+    )
+}
+
+/// A rule's title in `tr`'s language.
+pub(crate) fn rule_title(tr: &Tr, rule: Option<RuleId>) -> String {
+    rule.map(|r| tr.rule_title(r.as_str(), r.rule().title).to_string())
+        .unwrap_or_default()
+}
+
+/// "Linux:" before an OS's answer.
+pub(crate) fn os_label(tr: &Tr, os: Os) -> String {
+    tr.f(T::LessonOsLabel, &[("os", os.display())])
+}
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct PredictionProps {
@@ -28,6 +77,7 @@ pub(crate) struct PredictionProps {
 #[function_component(Prediction)]
 pub(crate) fn prediction(p: &PredictionProps) -> Html {
     let store = use_store();
+    let tr = use_tr();
     let picks = use_state(|| p.saved.clone());
     // Saved answers arrive once storage is read (after the first render,
     // which is the server's): show them.
@@ -87,16 +137,16 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
     };
     html! {
         <section class="predict pane" aria-labelledby={format!("{base}-h")}>
-            <h2 id={format!("{base}-h")}>{"Predict"}</h2>
-            <p class="question">{ markdown::inline(&p.question) }</p>
-            <p class="the-step">{"The step: "}<code>{ format!("line {}: {step_shown}", p.step_line) }</code></p>
+            <h2 id={format!("{base}-h")}>{ tr.t(T::LessonPredict) }</h2>
+            <p class="question">{ markdown::inline(&tr, &p.question) }</p>
+            <p class="the-step">{ tr.t(T::LessonTheStep) }{" "}<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
             <div class="choices">
             { for p.oses.iter().enumerate().map(|(i, os)| {
                 let choices = predict::choices(&p.scenario, p.step_line, *os);
                 let picked = picks.get(i).cloned().flatten();
                 html! {
                     <fieldset class="choice-group" disabled={revealed}>
-                        <legend>{ format!("On {}", os.display()) }</legend>
+                        <legend>{ tr.f(T::LessonOnOs, &[("os", os.display())]) }</legend>
                         { for choices.into_iter().map(|c| {
                             let picks = picks.clone();
                             let value = c.clone();
@@ -111,7 +161,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                                 <label class="choice">
                                     <input type="radio" name={format!("{base}-{}", os.key())} value={c.clone()}
                                         checked={picked.as_deref() == Some(c.as_str())} {onchange} />
-                                    { choice_label(&c) }
+                                    { choice_label(&tr, &c) }
                                 </label>
                             }
                         }) }
@@ -120,37 +170,70 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
             }) }
             </div>
             if !revealed {
-                <button type="button" class="primary" onclick={check} disabled={!all_picked}>{"Check my prediction"}</button>
-                if !all_picked && p.oses.len() > 1 { <span class="muted small">{" Pick an outcome for each OS."}</span> }
+                <button type="button" class="primary" onclick={check} disabled={!all_picked}>{ tr.t(T::LessonCheckPrediction) }</button>
+                if !all_picked && p.oses.len() > 1 { <span class="muted small">{" "}{ tr.t(T::LessonPickEach) }</span> }
             }
             <div class="reveal" role="status">
                 if revealed {
-                    <ul class="truths" tabindex="-1" ref={truths_ref} aria-label="The answers">
+                    <ul class="truths" tabindex="-1" ref={truths_ref} aria-label={tr.t(T::LessonTheAnswers).to_string()}>
                     { for p.oses.iter().zip(&p.saved).map(|(os, said)| {
                         let Some(t) = predict::truth(&p.scenario, p.step_line, *os) else { return html! {} };
                         let right = said.as_deref() == Some(t.outcome.as_str());
-                        let title = t.rule.map(|r| r.rule().title).unwrap_or_default();
+                        let title = rule_title(&tr, t.rule);
                         html! {
                             <li class={classes!("truth", if right { "right" } else { "wrong" })}>
-                                <strong>{ format!("{}: ", os.display()) }</strong>
+                                <strong>{ os_label(&tr, *os) }{" "}</strong>
                                 { if right {
-                                    format!("✓ Right: {}.", outcome_sentence(&t.outcome))
+                                    tr.f(T::LessonRight, &[("outcome", &outcome_sentence(&tr, &t.outcome))])
                                 } else {
-                                    format!("✗ Not quite: you picked “{}”, but {}.", choice_label(said.as_deref().unwrap_or("")), outcome_sentence(&t.outcome))
+                                    tr.f(T::LessonNotQuite, &[
+                                        ("picked", &choice_label(&tr, said.as_deref().unwrap_or(""))),
+                                        ("outcome", &outcome_sentence(&tr, &t.outcome)),
+                                    ])
                                 } }
                                 if let Some(why) = &t.why {
                                     <span class="why">{" "}<strong>{ title }</strong>{ ". " }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
                                 }
                                 if let Some(rule) = t.rule {
-                                    {" "}<a class="rule-link" href={Route::Rules(Some(rule.as_str().into())).href()}><code>{ rule.as_str() }</code></a>
+                                    {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                                 }
                             </li>
                         }
                     }) }
                     </ul>
-                    <button type="button" onclick={on_run}>{"Run the scenario to this step"}</button>
+                    <button type="button" onclick={on_run}>{ tr.t(T::LessonRunToStep) }</button>
                 }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_in_english_say_what_the_course_crate_says() {
+        let tr = Tr::english();
+        for o in [
+            "ok",
+            REFUSED,
+            SEVERAL,
+            DROPPED,
+            COPIES,
+            "EADDRINUSE",
+            "WSAEACCES",
+            "Edge",
+            "a",
+        ] {
+            assert_eq!(choice_label(&tr, o), predict::choice_label(o), "{o}");
+            assert_eq!(
+                outcome_sentence(&tr, o),
+                predict::outcome_sentence(o),
+                "{o}"
+            );
+        }
+        assert_eq!(step_line(&tr, 12, "listen a"), "line 12: listen a");
+        assert_eq!(os_label(&tr, Os::Linux), "Linux:");
     }
 }

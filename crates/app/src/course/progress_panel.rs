@@ -1,19 +1,40 @@
 //! The reader's progress: how far, export and import as a code, start over.
 
-use bindlab_course::progress::Progress;
+use bindlab_course::progress::{CodeError, Progress};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::confirm::ConfirmButton;
 use crate::browser::dom::window;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_store;
 use crate::route::{lesson_ids, CONTENTS};
 use crate::store::StoreAction;
+
+/// Why a code was refused, in `tr`'s language.
+fn code_error<'a>(tr: &'a Tr, e: &CodeError) -> &'a str {
+    tr.t(match e {
+        CodeError::NotACode => T::CourseCodeNotACode,
+        CodeError::Damaged => T::CourseCodeDamaged,
+        CodeError::FromANewerCourse => T::CourseCodeNewer,
+    })
+}
+
+/// "Progress imported: 1 chapter done." (the plural by `n`).
+fn imported(tr: &Tr, n: usize) -> String {
+    let k = if n == 1 {
+        T::CourseImportedOne
+    } else {
+        T::CourseImportedOther
+    };
+    tr.f(k, &[("n", &n.to_string())])
+}
 
 /// "N of M chapters done", export as a code, import a code, start over.
 #[function_component(ProgressPanel)]
 pub(crate) fn progress_panel() -> Html {
     let store = use_store();
+    let tr = use_tr();
     let ids = lesson_ids();
     let code = use_state(|| None::<String>);
     let message = use_state(|| None::<(bool, String)>);
@@ -23,17 +44,22 @@ pub(crate) fn progress_panel() -> Html {
         Callback::from(move |_| code.set(Some(store.progress.encode(&ids))))
     };
     let copy = {
-        let (code, message) = (code.clone(), message.clone());
+        let (code, message, tr) = (code.clone(), message.clone(), tr.clone());
         Callback::from(move |_| {
             if let (Some(c), Some(w)) = ((*code).clone(), window()) {
                 let _ = w.navigator().clipboard().write_text(&c);
-                message.set(Some((false, "Code copied.".into())));
+                message.set(Some((false, tr.t(T::CourseCodeCopied).into())));
             }
         })
     };
     let import = {
-        let (store, message, input, ids) =
-            (store.clone(), message.clone(), input.clone(), ids.clone());
+        let (store, message, input, ids, tr) = (
+            store.clone(),
+            message.clone(),
+            input.clone(),
+            ids.clone(),
+            tr.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(el) = input.cast::<HtmlInputElement>() else {
@@ -44,51 +70,65 @@ pub(crate) fn progress_panel() -> Html {
                     let n = p.done_count();
                     store.dispatch(StoreAction::Import(p));
                     el.set_value("");
-                    message.set(Some((
-                        false,
-                        format!(
-                            "Progress imported: {n} chapter{} done.",
-                            if n == 1 { "" } else { "s" }
-                        ),
-                    )));
+                    message.set(Some((false, imported(&tr, n))));
                 }
                 Err(err) => message.set(Some((
                     true,
-                    format!("That code could not be imported: {err}. Your progress is unchanged."),
+                    tr.f(T::CourseImportFailed, &[("error", code_error(&tr, &err))]),
                 ))),
             }
         })
     };
     let start_over = {
-        let (store, message) = (store.clone(), message.clone());
+        let (store, message, tr) = (store.clone(), message.clone(), tr.clone());
         Callback::from(move |_| {
             store.dispatch(StoreAction::StartOver);
-            message.set(Some((false, "Progress cleared.".into())));
+            message.set(Some((false, tr.t(T::CourseProgressCleared).into())));
         })
     };
     let done = store.progress.done_count();
     html! {
         <section class="pane progress-panel" aria-labelledby="h-progress">
-            <h2 id="h-progress">{"Your progress"}</h2>
-            <p>{ format!("{done} of {} chapters done.", CONTENTS.len()) }
-               if !store.saving { {" (Not saved: this browser blocks storage.)"} } else { {" Saved in this browser only — no account."} }</p>
+            <h2 id="h-progress">{ tr.t(T::CourseYourProgress) }</h2>
+            <p>{ tr.f(T::CourseChaptersDone, &[("n", &done.to_string()), ("of", &CONTENTS.len().to_string())]) }
+               {" "}{ tr.t(if store.saving { T::CourseSavedHere } else { T::CourseNotSaved }) }</p>
             <div class="row">
-                <button type="button" onclick={show}>{"Export progress"}</button>
+                <button type="button" onclick={show}>{ tr.t(T::CourseExport) }</button>
                 if code.is_some() {
-                    <label class="code-out">{"Your code "}<input type="text" readonly=true value={(*code).clone().unwrap_or_default()} size="40" /></label>
-                    <button type="button" class="quiet" onclick={copy}>{"Copy"}</button>
+                    <label class="code-out">{ tr.t(T::CourseYourCode) }{" "}<input type="text" readonly=true value={(*code).clone().unwrap_or_default()} size="40" /></label>
+                    <button type="button" class="quiet" onclick={copy}>{ tr.t(T::CourseCopy) }</button>
                 }
             </div>
             <form class="row" onsubmit={import}>
-                <label for="import-code">{"Import a code"}</label>
+                <label for="import-code">{ tr.t(T::CourseImportLabel) }</label>
                 <input id="import-code" ref={input} type="text" placeholder="BL1-…" size="30" autocomplete="off" spellcheck="false" />
-                <button type="submit">{"Import"}</button>
+                <button type="submit">{ tr.t(T::CourseImport) }</button>
             </form>
-            <ConfirmButton label="Start over…" question="Forget every answer and challenge in this browser?"
-                yes="Yes, start over" no="Keep my progress" on_yes={start_over} />
+            <ConfirmButton label={tr.t(T::CourseStartOver).to_string()} question={tr.t(T::CourseStartOverQuestion).to_string()}
+                yes={tr.t(T::CourseStartOverYes).to_string()} no={tr.t(T::CourseStartOverNo).to_string()} on_yes={start_over} />
             <p class={classes!("message", message.as_ref().is_some_and(|m| m.0).then_some("error"))} role="status">
                 { message.as_ref().map(|m| m.1.clone()).unwrap_or_default() }
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_messages_come_from_the_catalogue() {
+        let tr = Tr::english();
+        assert_eq!(imported(&tr, 1), "Progress imported: 1 chapter done.");
+        assert_eq!(imported(&tr, 3), "Progress imported: 3 chapters done.");
+        // The same sentences the course crate's errors say in English.
+        for e in [
+            CodeError::NotACode,
+            CodeError::Damaged,
+            CodeError::FromANewerCourse,
+        ] {
+            assert_eq!(code_error(&tr, &e), e.to_string());
+        }
     }
 }

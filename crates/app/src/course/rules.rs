@@ -8,14 +8,28 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::focus_heading;
+use super::localized::notice;
 use crate::browser::dom::scroll_to;
 use crate::browser::dom::set_title;
-use crate::hooks::{use_fetched, Fetched};
+use crate::hooks::{use_fetched, Fetched, Sources};
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_navigated;
 
 /// The rules' explanations and sources: not in the wasm (the engine is built
 /// without `explanations`), fetched when this page first opens.
 const TEXTS: &str = "static/rule-texts.tsv";
+
+/// Where the explanations come from in `tr`'s language (the same format,
+/// written by `cargo xtask dist`), the English file standing in for it.
+pub(crate) fn texts_sources(tr: &Tr) -> Sources {
+    Sources {
+        translated: match tr.locale() {
+            bindlab_course::locale::Locale::En => TEXTS.to_string(),
+            l => bindlab_course::bundle::rule_texts_path(l),
+        },
+        english: TEXTS.to_string(),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct RulesProps {
@@ -23,13 +37,13 @@ pub(crate) struct RulesProps {
 }
 
 /// The rule catalogue's groups: a rule id's first part names its OS module.
-pub(crate) const RULE_GROUPS: &[(&str, &str)] = &[
-    ("common", "Every OS"),
-    ("linux", "Linux"),
-    ("bsd", "FreeBSD and macOS (shared BSD code)"),
-    ("freebsd", "FreeBSD"),
-    ("macos", "macOS"),
-    ("windows", "Windows"),
+pub(crate) const RULE_GROUPS: &[(&str, T)] = &[
+    ("common", T::RulesGroupCommon),
+    ("linux", T::RulesGroupLinux),
+    ("bsd", T::RulesGroupBsd),
+    ("freebsd", T::RulesGroupFreebsd),
+    ("macos", T::RulesGroupMacos),
+    ("windows", T::RulesGroupWindows),
 ];
 
 pub(crate) fn rule_group(id: &str) -> &str {
@@ -45,23 +59,28 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
 /// OS, with a filter over id, title and text.
 #[function_component(RulesPage)]
 pub(crate) fn rules_page(p: &RulesProps) -> Html {
+    let tr = use_tr();
     let navigated = use_navigated();
     let filter = use_state(String::new);
     let attempt = use_state(|| 0u32);
-    let fetched = use_fetched(TEXTS.into(), *attempt, |t| rule_texts::parse(&t));
+    let got = use_fetched(texts_sources(&tr), *attempt, |t| rule_texts::parse(&t));
+    let fetched = got.fetched;
     let texts: Option<&BTreeMap<String, RuleText>> = match &fetched {
         Fetched::Ready(t) => Some(t),
         _ => None,
     };
     let text_of = |id: &str| texts.and_then(|t| t.get(id));
-    use_effect_with(p.rule.clone(), move |rule| {
-        set_title("The rules — bindlab");
-        match rule {
-            Some(g) if is_rule_group(g) => scroll_to(&format!("rules-{g}")),
-            Some(r) => scroll_to(&format!("rule-{r}")),
-            None => focus_heading(navigated),
-        }
-    });
+    {
+        let title = tr.t(T::PageRulesTitle).to_string();
+        use_effect_with((p.rule.clone(), title), move |(rule, title)| {
+            set_title(title);
+            match rule {
+                Some(g) if is_rule_group(g) => scroll_to(&format!("rules-{g}")),
+                Some(r) => scroll_to(&format!("rule-{r}")),
+                None => focus_heading(navigated),
+            }
+        });
+    }
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -73,7 +92,10 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
     let matches = |r: &rules::Rule| {
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
-        let hay = format!("{} {} {} {}", r.id, r.title, explanation, source).to_lowercase();
+        // The title in both languages: an English word finds a rule too.
+        let title = tr.rule_title(r.id, r.title);
+        let hay =
+            format!("{} {} {} {} {}", r.id, r.title, title, explanation, source).to_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let all = rules::catalogue();
@@ -82,7 +104,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         .iter()
         .map(|&(key, label)| {
             let in_group = shown.iter().copied().filter(|r| rule_group(r.id) == key);
-            (key, label, in_group.collect())
+            (key, tr.t(label), in_group.collect())
         })
         .collect();
     let unknown = p
@@ -91,30 +113,31 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         .filter(|id| rules::rule(id).is_none() && !is_rule_group(id));
     html! {
         <article class="rules">
-            <h1 tabindex="-1">{"The rules"}</h1>
-            <p class="lede">{"Every verdict bindlab gives names one of these rules. Each says where it comes from: the kernel source, the OS's documentation, or an experiment on the real system."}</p>
+            <h1 tabindex="-1">{ tr.t(T::RulesTitle) }</h1>
+            <p class="lede">{ tr.t(T::RulesLede) }</p>
             if let Some(id) = unknown {
-                <p class="notice" role="status">{ format!("There is no rule “{id}”. Here are all of them.") }</p>
+                <p class="notice" role="status">{ tr.f(T::RulesNoRule, &[("id", id)]) }</p>
             }
             if let Fetched::Failed(e) = &fetched {
                 <p class="notice error" role="alert">
-                    { format!("The rules' explanations could not be loaded: {e}. Their titles and ids are below; the filter reads only those.") }
+                    { tr.f(T::RulesLoadFailed, &[("error", e)]) }
                     {" "}
                     <button type="button" onclick={
                         let attempt = attempt.clone();
                         Callback::from(move |_| attempt.set(*attempt + 1))
-                    }>{"Try again"}</button>
+                    }>{ tr.t(T::CourseTryAgain) }</button>
                 </p>
             }
+            { notice(&tr, got.fallback) }
             <div class="rules-tools">
-                <label for="rule-filter">{"Filter"}</label>
-                <input id="rule-filter" type="search" placeholder="e.g. TIME_WAIT, listen, windows" autocomplete="off"
+                <label for="rule-filter">{ tr.t(T::RulesFilter) }</label>
+                <input id="rule-filter" type="search" placeholder={tr.t(T::RulesFilterPlaceholder).to_string()} autocomplete="off"
                     value={(*filter).clone()} oninput={on_filter} />
-                <span class="muted small" role="status">{ format!("{} of {} rules", shown.len(), all.len()) }</span>
+                <span class="muted small" role="status">{ tr.f(T::RulesCount, &[("n", &shown.len().to_string()), ("of", &all.len().to_string())]) }</span>
             </div>
-            <nav class="rule-groups" aria-label="Rules by OS">
+            <nav class="rule-groups" aria-label={tr.t(T::RulesByOs).to_string()}>
                 { for groups.iter().map(|(key, label, in_group)| html! {
-                    <a href={crate::route::Route::Rules(Some(key.to_string())).href()} onclick={jump(format!("rules-{key}"))}>{ format!("{label} ({})", in_group.len()) }</a>
+                    <a href={tr.href(&crate::route::Route::Rules(Some(key.to_string())))} onclick={jump(format!("rules-{key}"))}>{ tr.f(T::RulesGroupCount, &[("group", label), ("n", &in_group.len().to_string())]) }</a>
                 }) }
             </nav>
             { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
@@ -125,18 +148,18 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                             let current = p.rule.as_deref() == Some(r.id);
                             html! {
                                 <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
-                                    <h3>{ r.title }</h3>
+                                    <h3>{ tr.rule_title(r.id, r.title) }</h3>
                                     <p><code>{ r.id }</code></p>
                                     { match (&fetched, text_of(r.id)) {
                                         (_, Some(t)) => html! {
                                             <>
                                             <p>{ t.explanation.clone() }</p>
-                                            <p class="muted small">{"Source: "}{ t.source.clone() }</p>
+                                            <p class="muted small">{ tr.t(T::RulesSource) }{" "}{ t.source.clone() }</p>
                                             </>
                                         },
-                                        (Fetched::Loading, None) => html! { <p class="muted explanation-pending">{"Loading the explanation…"}</p> },
-                                        (Fetched::Failed(_), None) => html! { <p class="muted explanation-pending">{"The explanation is not loaded (see the message above)."}</p> },
-                                        (Fetched::Ready(_), None) => html! { <p class="muted explanation-pending">{"This rule's explanation is missing from the loaded file; reload the page for the current one."}</p> },
+                                        (Fetched::Loading, None) => html! { <p class="muted explanation-pending">{ tr.t(T::RulesLoadingExplanation) }</p> },
+                                        (Fetched::Failed(_), None) => html! { <p class="muted explanation-pending">{ tr.t(T::RulesExplanationFailed) }</p> },
+                                        (Fetched::Ready(_), None) => html! { <p class="muted explanation-pending">{ tr.t(T::RulesExplanationMissing) }</p> },
                                     } }
                                 </section>
                             }
@@ -145,7 +168,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                 }
             }) }
             if shown.is_empty() {
-                <p>{"No rule matches every word of the filter."}</p>
+                <p>{ tr.t(T::RulesNoMatch) }</p>
             }
         </article>
     }
@@ -172,5 +195,17 @@ mod tests {
                 r.id
             );
         }
+    }
+
+    #[test]
+    fn explanations_come_in_the_pages_language() {
+        let en = texts_sources(&Tr::english());
+        assert_eq!(en.translated, "static/rule-texts.tsv");
+        assert_eq!(en.after(&en.translated), None);
+        let zh = crate::course::zh_for_tests();
+        let s = texts_sources(&zh);
+        assert_eq!(s.translated, "i18n/zh-CN/rule-texts.tsv");
+        assert_eq!(s.after(&s.translated), Some("static/rule-texts.tsv"));
+        assert!(s.is_fallback("static/rule-texts.tsv"));
     }
 }

@@ -5,12 +5,13 @@
 //! phone the table becomes one card per row (the stylesheet).
 
 use bindlab_course::guide::language_label;
-use bindlab_course::runtimes::{self, Column, Row, ALL_LANGUAGES, FILTER_LABEL, HEADERS};
+use bindlab_course::runtimes::{self, Cell, Column, Opt, Row, SocketKind, Source};
 use yew::prelude::*;
 
 use super::focus_heading;
 use super::markdown;
 use crate::browser::dom::set_title;
+use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_navigated;
 use crate::route::{Route, RUNTIMES_INTRO, RUNTIMES_TITLE};
 
@@ -31,16 +32,85 @@ fn languages(rows: &[Row]) -> Vec<String> {
     out
 }
 
-fn cell(row: &Row, c: Column) -> Html {
+/// A socket kind in `tr`'s language ("TCP listener").
+fn socket_kind(tr: &Tr, k: SocketKind) -> &str {
+    tr.t(match k {
+        SocketKind::TcpListener => T::RuntimesTcpListener,
+        SocketKind::TcpClient => T::RuntimesTcpClient,
+        SocketKind::Udp => T::RuntimesUdpSocket,
+    })
+}
+
+/// The options a cell sets, as `Cell::summary` says them, in `tr`'s
+/// language (option names stay as they are).
+fn summary(tr: &Tr, cell: &Cell) -> String {
+    let mut parts: Vec<String> = cell
+        .opts
+        .iter()
+        .filter(|(o, v)| *v && *o != Opt::Ipv6V6only)
+        .map(|(o, _)| o.name().to_string())
+        .collect();
+    if parts.is_empty() {
+        parts.push(tr.t(T::RuntimesNothing).to_string());
+    }
+    match cell.get(Opt::Ipv6V6only) {
+        Some(false) => parts.push(tr.t(T::RuntimesDualStack).to_string()),
+        Some(true) => parts.push("IPV6_V6ONLY".to_string()),
+        None => {}
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    parts.fold(first, |a, b| tr.f(T::RuntimesList, &[("a", &a), ("b", &b)]))
+}
+
+/// A cell's source, as `runtimes::source_text` says it, in `tr`'s language:
+/// a word or two for the table, and the whole of it (the cited texts
+/// themselves are the table's data).
+fn source_text(tr: &Tr, cell: &Cell) -> (String, String) {
+    let short = |k: T| tr.t(k).to_string();
+    match (&cell.source, &cell.why, &cell.not_measured) {
+        (Source::Measured { probe }, Some(why), _) => (
+            short(T::RuntimesMeasured),
+            tr.f(T::RuntimesMeasuredWhy, &[("probe", probe), ("why", why)]),
+        ),
+        (Source::Measured { probe }, None, _) => (
+            short(T::RuntimesMeasured),
+            tr.f(T::RuntimesMeasuredLong, &[("probe", probe)]),
+        ),
+        (Source::Cited(c), _, Some(n)) => (
+            short(T::RuntimesCitedNotMeasured),
+            tr.f(T::RuntimesCitedNotMeasuredLong, &[("why", n), ("cited", c)]),
+        ),
+        (Source::Cited(c), _, None) => (
+            short(T::RuntimesCited),
+            tr.f(T::RuntimesCitedLong, &[("cited", c)]),
+        ),
+        (Source::Unverified(u), _, Some(n)) => (
+            short(T::RuntimesUnverified),
+            tr.f(
+                T::RuntimesUnverifiedNotMeasuredLong,
+                &[("why", n), ("unverified", u)],
+            ),
+        ),
+        (Source::Unverified(u), _, None) => (
+            short(T::RuntimesUnverified),
+            tr.f(T::RuntimesUnverifiedLong, &[("unverified", u)]),
+        ),
+    }
+}
+
+fn cell(tr: &Tr, row: &Row, c: Column) -> Html {
     let cell = row.cell(c);
-    let (short, long) = runtimes::source_text(cell);
-    let class = classes!("rt-cell", short.replace([' ', ','], "-"));
+    // The class is the English word (the stylesheet's), whatever the language.
+    let (english, _) = runtimes::source_text(cell);
+    let (short, long) = source_text(tr, cell);
+    let class = classes!("rt-cell", english.replace([' ', ','], "-"));
     html! {
         <td class={class} data-os={c.label()}>
-            <span class="rt-opts">{ cell.summary() }</span>
+            <span class="rt-opts">{ summary(tr, cell) }</span>
             <details class="rt-source">
                 <summary>{ short }</summary>
-                <p>{ markdown::inline(&long) }</p>
+                <p>{ markdown::inline(tr, &long) }</p>
             </details>
         </td>
     }
@@ -48,17 +118,22 @@ fn cell(row: &Row, c: Column) -> Html {
 
 #[function_component(RuntimesPage)]
 pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
+    let tr = use_tr();
     let navigated = use_navigated();
-    use_effect_with(p.lang.clone(), move |_| {
-        set_title(&format!("{RUNTIMES_TITLE} — bindlab"));
-        focus_heading(navigated);
-    });
+    let title = tr.text("runtimes.title", RUNTIMES_TITLE);
+    {
+        let page = tr.f(T::PageSiteTitle, &[("title", title)]);
+        use_effect_with((p.lang.clone(), page), move |(_, page)| {
+            set_title(page);
+            focus_heading(navigated);
+        });
+    }
     let rows = match runtimes::table() {
         Ok(r) => r,
         Err(problems) => {
             return html! {
                 <article class="contents-page runtimes-page">
-                    <h1 tabindex="-1">{ RUNTIMES_TITLE }</h1>
+                    <h1 tabindex="-1">{ title }</h1>
                     <div class="problems" role="alert">
                         { for problems.iter().map(|p| html! { <p>{ p.to_string() }</p> }) }
                     </div>
@@ -76,7 +151,7 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
         let current = lang == chosen.as_ref();
         html! {
             <li>
-                <a href={Route::Runtimes(lang.cloned()).href()}
+                <a href={tr.href(&Route::Runtimes(lang.cloned()))}
                    class={classes!("lang", current.then_some("on"))}
                    aria-current={current.then_some("page")}>{ label }</a>
             </li>
@@ -84,23 +159,24 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
     };
     html! {
         <article class="contents-page runtimes-page">
-            <h1 tabindex="-1">{ RUNTIMES_TITLE }</h1>
-            <div class="lede">{ markdown::render(RUNTIMES_INTRO) }</div>
-            <nav aria-label={FILTER_LABEL}>
+            <h1 tabindex="-1">{ title }</h1>
+            <div class="lede">{ markdown::render(&tr, tr.text("runtimes.intro", RUNTIMES_INTRO)) }</div>
+            <nav aria-label={tr.t(T::RuntimesFilterLabel).to_string()}>
                 <ul class="lang-picker rt-langs">
-                    { filter_link(None, ALL_LANGUAGES.to_string()) }
+                    { filter_link(None, tr.t(T::RuntimesAllLanguages).to_string()) }
                     { for langs.iter().map(|l| filter_link(Some(l), language_label(l).to_string())) }
                 </ul>
             </nav>
             <div class="table-wrap">
                 <table class="runtimes">
                     <caption>{ match &chosen {
-                        Some(l) => format!("{RUNTIMES_TITLE}: {}", language_label(l)),
-                        None => RUNTIMES_TITLE.to_string(),
+                        Some(l) => tr.f(T::RuntimesCaptionLang, &[("title", title), ("lang", language_label(l))]),
+                        None => title.to_string(),
                     } }</caption>
                     <thead>
                         <tr>
-                            { for HEADERS.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }
+                            <th scope="col">{ tr.t(T::RuntimesColRuntime) }</th>
+                            <th scope="col">{ tr.t(T::RuntimesColSocket) }</th>
                             { for Column::ALL.iter().map(|c| html! { <th scope="col">{ c.label() }</th> }) }
                         </tr>
                     </thead>
@@ -111,16 +187,48 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
                                     <span class="rt-runtime">{ r.runtime.clone() }</span>
                                     <code class="rt-api">{ r.api.clone() }</code>
                                     if let Some(n) = &r.note {
-                                        <span class="rt-note">{ markdown::inline(n) }</span>
+                                        <span class="rt-note">{ markdown::inline(&tr, n) }</span>
                                     }
                                 </th>
-                                <td class="rt-socket">{ r.socket.label() }</td>
-                                { for Column::ALL.iter().map(|c| cell(r, *c)) }
+                                <td class="rt-socket">{ socket_kind(&tr, r.socket) }</td>
+                                { for Column::ALL.iter().map(|c| cell(&tr, r, *c)) }
                             </tr>
                         }) }
                     </tbody>
                 </table>
             </div>
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In English the page says exactly what the course crate's table says.
+    #[test]
+    fn english_cells_say_what_the_table_says() {
+        let tr = Tr::english();
+        let rows = runtimes::table().expect("content/runtimes.toml reads");
+        for r in &rows {
+            assert_eq!(socket_kind(&tr, r.socket), r.socket.label());
+            for c in Column::ALL {
+                let cell = r.cell(c);
+                assert_eq!(summary(&tr, cell), cell.summary(), "{}", r.id);
+                let (short, long) = runtimes::source_text(cell);
+                assert_eq!(
+                    source_text(&tr, cell),
+                    (short.to_string(), long),
+                    "{}",
+                    r.id
+                );
+            }
+        }
+        assert_eq!(
+            [tr.t(T::RuntimesColRuntime), tr.t(T::RuntimesColSocket)],
+            runtimes::HEADERS
+        );
+        assert_eq!(tr.t(T::RuntimesAllLanguages), runtimes::ALL_LANGUAGES);
+        assert_eq!(tr.t(T::RuntimesFilterLabel), runtimes::FILTER_LABEL);
     }
 }

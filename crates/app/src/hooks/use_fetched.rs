@@ -1,4 +1,7 @@
-//! Fetches a file for a page when its address changes (or "Try again").
+//! Fetches a file for a page when its address changes (or "Try again"):
+//! in the page's language (`content/zh-CN/lessons/x.md`), and, when that
+//! one cannot be fetched, the English file, marked as such so the page says
+//! so (never silently). English pages fetch exactly what they always did.
 
 use std::rc::Rc;
 
@@ -6,6 +9,7 @@ use yew::prelude::*;
 
 use super::Preloaded;
 use crate::browser::fetch::fetch_text;
+use crate::i18n::Tr;
 
 /// A file fetched for a page: loading, failed (with a reason), or there.
 pub(crate) enum Fetched<T> {
@@ -24,38 +28,112 @@ impl<T> Clone for Fetched<T> {
     }
 }
 
-/// Fetches `url` when `key` changes (or `attempt` is bumped by "Try again")
-/// and turns the text into `T`.
+/// Where a page's file comes from: its translation, else the English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Sources {
+    pub(crate) translated: String,
+    pub(crate) english: String,
+}
+
+impl Sources {
+    /// A file under `content/` (`english`), in `tr`'s language.
+    pub(crate) fn content(tr: &Tr, english: &str) -> Sources {
+        Sources {
+            translated: tr.content_url(english),
+            english: english.to_string(),
+        }
+    }
+
+    /// The file to try once `url` could not be fetched (`None`: there is
+    /// nothing left to try, the failure is shown).
+    pub(crate) fn after(&self, url: &str) -> Option<&str> {
+        (url == self.translated && self.translated != self.english).then_some(&self.english)
+    }
+
+    /// Whether a text read from `url` is the English in place of the
+    /// page's language.
+    pub(crate) fn is_fallback(&self, url: &str) -> bool {
+        url == self.english && self.translated != self.english
+    }
+}
+
+/// What a page fetched, and whether it is the English standing in for a
+/// missing translation.
+pub(crate) struct Localized<T> {
+    pub(crate) fetched: Fetched<T>,
+    pub(crate) fallback: bool,
+}
+
+impl<T> Clone for Localized<T> {
+    fn clone(&self) -> Self {
+        Localized {
+            fetched: self.fetched.clone(),
+            fallback: self.fallback,
+        }
+    }
+}
+
+/// Fetches `sources` when they change (or `attempt` is bumped by "Try
+/// again"), the English when the translation cannot be fetched, and turns
+/// the text into `T`. Starts from the page's preloaded file, whichever of
+/// the two it is.
 #[hook]
 pub(crate) fn use_fetched<T: 'static>(
-    url: String,
+    sources: Sources,
     attempt: u32,
     make: fn(String) -> Result<T, String>,
-) -> Fetched<T> {
+) -> Localized<T> {
     let preloaded = use_context::<Option<Rc<Preloaded>>>()
         .flatten()
-        .filter(|p| p.url == url);
+        .filter(|p| p.url == sources.translated || p.url == sources.english);
     let has_preloaded = preloaded.is_some();
-    let state = use_state(move || match preloaded {
-        Some(p) => match make(p.text.clone()) {
-            Ok(v) => Fetched::Ready(Rc::new(v)),
-            Err(e) => Fetched::Failed(e),
-        },
-        None => Fetched::Loading,
-    });
+    let state = {
+        let sources = sources.clone();
+        use_state(move || match preloaded {
+            Some(p) => Localized {
+                fetched: match make(p.text.clone()) {
+                    Ok(v) => Fetched::Ready(Rc::new(v)),
+                    Err(e) => Fetched::Failed(e),
+                },
+                fallback: sources.is_fallback(&p.url),
+            },
+            None => Localized {
+                fetched: Fetched::Loading,
+                fallback: false,
+            },
+        })
+    };
     {
         let state = state.clone();
-        use_effect_with((url, attempt), move |(url, attempt)| {
+        use_effect_with((sources, attempt), move |(sources, attempt)| {
             if has_preloaded && *attempt == 0 {
                 return; // the page came with it
             }
-            state.set(Fetched::Loading);
-            let url = url.clone();
+            state.set(Localized {
+                fetched: Fetched::Loading,
+                fallback: false,
+            });
+            let sources = sources.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let got = fetch_text(&url).await.and_then(make);
-                state.set(match got {
-                    Ok(v) => Fetched::Ready(Rc::new(v)),
-                    Err(e) => Fetched::Failed(e),
+                let mut url = sources.translated.clone();
+                let got = loop {
+                    match fetch_text(&url).await {
+                        Ok(text) => break Ok((text, sources.is_fallback(&url))),
+                        Err(e) => match sources.after(&url) {
+                            Some(next) => url = next.to_string(),
+                            None => break Err(e),
+                        },
+                    }
+                };
+                state.set(match got.and_then(|(t, fb)| make(t).map(|v| (v, fb))) {
+                    Ok((v, fallback)) => Localized {
+                        fetched: Fetched::Ready(Rc::new(v)),
+                        fallback,
+                    },
+                    Err(e) => Localized {
+                        fetched: Fetched::Failed(e),
+                        fallback: false,
+                    },
                 });
             });
         });
