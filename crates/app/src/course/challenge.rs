@@ -29,6 +29,68 @@ pub(crate) fn draft_key(lesson: &str, k: u8) -> String {
     format!("bindlab.draft.{lesson}.{k}")
 }
 
+/// A requirement as the checklist shows it, in `tr`'s language
+/// (`goal::describe` in English; a requirement it cannot read is shown as
+/// written).
+pub(crate) fn describe(tr: &Tr, req: &str) -> String {
+    let words: Vec<&str> = req.split_whitespace().collect();
+    let count = |cmp: &str, n: &str, one: T, many: T| {
+        let how = match cmp {
+            ">=" => T::LessonCountAtLeast,
+            "<=" => T::LessonCountAtMost,
+            _ => T::LessonCountExactly,
+        };
+        let what = tr.t(if n == "1" { one } else { many });
+        tr.f(how, &[("n", n), ("what", what)])
+    };
+    match words.as_slice() {
+        ["no-errors"] => tr.t(T::LessonReqNoErrors).to_string(),
+        ["listening", ep, cmp, n] => tr.f(
+            T::LessonReqListening,
+            &[
+                (
+                    "count",
+                    &count(cmp, n, T::LessonSocketListens, T::LessonSocketsListen),
+                ),
+                ("ep", ep),
+            ],
+        ),
+        ["connected", ep, cmp, n] => tr.f(
+            T::LessonReqConnected,
+            &[
+                (
+                    "count",
+                    &count(cmp, n, T::LessonSocketIs, T::LessonSocketsAre),
+                ),
+                ("ep", ep),
+            ],
+        ),
+        ["client", ep, "->", name] => {
+            tr.f(T::LessonReqClientReaches, &[("ep", ep), ("name", name)])
+        }
+        ["client", ep, "!->", name] => tr.f(T::LessonReqClientNever, &[("ep", ep), ("name", name)]),
+        ["forbid", kw] => tr.f(T::LessonReqForbid, &[("kw", kw)]),
+        ["datagram", ep, "->", name] => {
+            tr.f(T::LessonReqDatagramReaches, &[("ep", ep), ("name", name)])
+        }
+        ["datagram", ep, "!->", name] => {
+            tr.f(T::LessonReqDatagramNever, &[("ep", ep), ("name", name)])
+        }
+        ["step", ..] => match req["step".len()..].trim().rsplit_once("=>") {
+            Some((text, result)) => {
+                let step = text.trim().trim_matches('"');
+                match result.trim() {
+                    "ok" => tr.f(T::LessonReqStepOk, &[("step", step)]),
+                    "any" => tr.f(T::LessonReqStepAny, &[("step", step)]),
+                    r => tr.f(T::LessonReqStepFails, &[("step", step), ("error", r)]),
+                }
+            }
+            None => req.to_string(),
+        },
+        _ => req.to_string(),
+    }
+}
+
 /// A requirement's state as the checklist marks it: (class, mark, the words
 /// a screen reader hears). `solved`: met on an earlier check.
 fn requirement_state(
@@ -145,7 +207,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                         <li class={class}>
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="sr-only">{ format!("{state}: ") }</span>
-                            { markdown::inline(&tr, &goal::describe(r)) }
+                            { markdown::inline(&tr, &describe(&tr, r)) }
                             if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&tr, &v.detail) }</span> }
                         </li>
                     }
@@ -176,7 +238,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
                         html! { <p class="err">{ tr.f(T::LessonNotYet, &[("n", &n.to_string()), ("of", &list.len().to_string())]) }{" "}
-                            if let Some(v) = first { { markdown::inline(&tr, &goal::describe(&v.requirement)) }{" ("}{ markdown::inline(&tr, &v.detail) }{")"} }
+                            if let Some(v) = first { { markdown::inline(&tr, &describe(&tr, &v.requirement)) }{" ("}{ markdown::inline(&tr, &v.detail) }{")"} }
                         </p> }
                     }
                     _ => html! {},
@@ -202,6 +264,48 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// In English the checklist says what the course crate says, for every
+    /// requirement of every challenge of the course.
+    #[test]
+    fn requirements_in_english_read_as_the_course_crate_words_them() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/lessons");
+        let tr = Tr::english();
+        let mut seen = 0;
+        for f in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap();
+            let Ok(lesson) = bindlab_course::parse_lesson(&text) else {
+                continue;
+            };
+            for b in &lesson.blocks {
+                if let bindlab_course::Block::Challenge(c) = b {
+                    for r in &c.requirements {
+                        assert_eq!(describe(&tr, r), goal::describe(r), "{r}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 10, "only {seen} requirements read");
+        for r in [
+            "listening 0.0.0.0:80 == 1",
+            "connected 127.0.0.1:80 <= 3",
+            "client 1.2.3.4:80 !-> B",
+            "datagram 1.2.3.4:53 -> A",
+            "datagram 1.2.3.4:53 !-> A",
+            "forbid close",
+            "step \"bind A 0.0.0.0:80\" => any",
+            "step \"bind A 0.0.0.0:80\" => EADDRINUSE",
+            "nonsense here",
+        ] {
+            assert_eq!(describe(&tr, r), goal::describe(r), "{r}");
+        }
+        let zh = crate::course::zh_for_tests();
+        assert_eq!(
+            describe(&zh, "listening 0.0.0.0:80 >= 2"),
+            "在 0.0.0.0:80 上，至少 2 个套接字在监听。"
+        );
+    }
 
     #[test]
     fn the_checklist_says_each_state_in_words() {
