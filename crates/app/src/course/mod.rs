@@ -142,19 +142,20 @@ pub fn course_page(p: &CoursePageProps) -> Html {
 }
 
 /// The course's pages in zh-CN for tests: the interface strings of
-/// `content/zh-CN/ui/`, as the bundle carries them.
+/// `content/zh-CN/ui/` in the English order, as `cargo xtask dist` writes
+/// the bundle (an untranslated string stays English here).
 #[cfg(test)]
 pub(crate) fn zh_for_tests() -> Tr {
     use bindlab_course::bundle::Bundle;
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/zh-CN/ui");
-    let mut b = Bundle::default();
-    for f in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = f.path();
-        let area = path.file_stem().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(&path).unwrap();
-        for e in bindlab_course::ui::read(&area, &text).unwrap() {
-            b.ui.insert(e.key, e.text);
-        }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+    let zh = bindlab_course::ui::read_dir(&root.join("zh-CN/ui")).unwrap();
+    let mut b = Bundle {
+        ui_order: bindlab_course::ui::fingerprint(crate::i18n::KEYS.iter().copied()),
+        ..Bundle::default()
+    };
+    for (k, en) in crate::i18n::KEYS.iter().zip(crate::i18n::EN) {
+        let t = zh.iter().find(|e| e.key == *k).map_or(*en, |e| &e.text);
+        b.ui.push((k.to_string(), t.to_string()));
     }
     Tr::from_bundle(bindlab_course::locale::Locale::ZhCn, &b.write()).unwrap()
 }
