@@ -9,7 +9,9 @@ use crate::i18n::{use_tr, T};
 use crate::route::Route;
 
 /// The OS × option matrix, computed by the engine now (never typed), each
-/// cell linked to the rule that decided it, each row to its scenario.
+/// cell linked to the rule that decided it, each row to its scenario (in the
+/// sandbox of the page's language: `#v1/…` from the site's root, as before,
+/// `zh-CN/#v1/…` in zh-CN).
 #[function_component(CheatSheet)]
 pub(crate) fn cheat_sheet() -> Html {
     let tr = use_tr();
@@ -39,7 +41,7 @@ pub(crate) fn cheat_sheet() -> Html {
                                     },
                                     (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },
                                 }) }
-                                <td><a href={format!("#{}", link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", sit.label()), ("options", row.options.label())]) }</span></a></td>
+                                <td><a href={format!("{}#{}", tr.prefix(), link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", sit.label()), ("options", row.options.label())]) }</span></a></td>
                             </tr>
                         }
                     }) }

@@ -18,6 +18,7 @@ use crate::browser::dom::scroll_to;
 use crate::i18n::{use_tr, Tr, T};
 use crate::lab::{Command, Lab};
 use crate::nav::use_store;
+use crate::route::Route;
 use crate::state::Sandbox;
 
 #[derive(Properties)]
@@ -97,7 +98,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             let note = predict_first(&tr, &lines).map(AttrValue::from);
             html! {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={tr.t(T::LessonLiveScenario).to_string()}>
-                    <Lab initial={initial} readonly={false} compact={false} site="./" host={None::<web_sys::HtmlElement>}
+                    <Lab initial={initial} readonly={false} compact={false} site={tr.href(&Route::Sandbox)} host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
                     <crate::views::StaticRun text={AttrValue::from(text.clone())} />
                 </section>

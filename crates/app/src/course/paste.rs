@@ -20,7 +20,7 @@ use crate::browser::dom::{select_value, set_title};
 use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
-use crate::route::{PASTE_INTRO, PASTE_TITLE};
+use crate::route::{Route, PASTE_INTRO, PASTE_TITLE};
 use crate::state::Sandbox;
 
 /// Everything the page shows, from the five inputs. `udp`: the protocol
@@ -202,7 +202,7 @@ pub(crate) fn paste_page() -> Html {
                     <Answers read={r.clone()} />
                     <section class="lesson-lab" aria-label={tr.t(T::PasteHostLabel).to_string()}>
                         <Lab key={r.scenario.clone()} initial={Sandbox::new(r.scenario.clone())} readonly={false} compact={false}
-                            site="./" host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
+                            site={tr.href(&Route::Sandbox)} host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
                             heading={Some(AttrValue::from(tr.t(T::PasteHostHeading).to_string()))} note={None::<AttrValue>} />
                     </section>
                     </>
