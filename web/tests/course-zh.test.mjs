@@ -1,0 +1,150 @@
+// The course's pages in Simplified Chinese (issue #17): their interface
+// strings, links and files in the page's language; a translation that
+// cannot be fetched shows the English one under a notice, never silently;
+// the glossary's terms keep their English anchors; the rules' explanations
+// come from i18n/zh-CN/rule-texts.tsv.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await serve({ csp: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const NOT_TRANSLATED = '本页尚未翻译，以下为英文原文。';
+
+test('a zh-CN chapter speaks Chinese around the lesson, and its links stay in zh-CN', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/learn/time-wait/`);
+  try {
+    await page.waitForSelector('.lesson .predict');
+    assert.match(await page.locator('.chapter-no').innerText(), /^第 \d+ 章，共 \d+ 章/);
+    assert.equal(await page.locator('.pager a[href="zh-CN/learn/"]').innerText(), '目录');
+    assert.equal(await page.locator('.pager a[rel="next"]').getAttribute('href'), 'zh-CN/learn/linux-both/');
+    const p = page.locator('.predict').first();
+    assert.equal(await p.locator('h2').innerText(), '预测');
+    for (const os of ['linux', 'macos', 'windows']) await p.locator(`input[name="time-wait-p0-${os}"][value$="ok"]`).check();
+    await p.getByRole('button', { name: '检查我的预测' }).click();
+    const answers = await p.locator('.truths').innerText();
+    assert.match(answers, /Linux：/);
+    assert.match(answers, /(正确|不太对)/);
+    // A rule link goes to the Chinese rules page.
+    const rule = await p.locator('a.rule-link').first().getAttribute('href');
+    assert.match(rule, /^zh-CN\/rules\/#?/);
+    assert.match(await page.locator('footer.bottom').innerText(), /^键盘：/);
+    assert.equal(await page.locator('.not-translated').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a zh-CN chapter whose translation cannot be fetched shows the English under a notice', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/zh-CN/learn/`);
+  try {
+    await page.waitForSelector('.chapters');
+    await page.route('**/content/zh-CN/lessons/02-wildcard.md', (r) => r.fulfill({ status: 404, body: 'gone' }));
+    await page.goto(`${server.origin}/zh-CN/learn/wildcard/`);
+    await page.waitForSelector('.not-translated');
+    assert.equal(await page.locator('.not-translated').innerText(), NOT_TRANSLATED);
+    // Below it, the English chapter, marked as English; around it, Chinese.
+    const english = page.locator('.fallback[lang="en"]');
+    await english.locator('.predict').first().waitFor();
+    assert.match(await english.locator('.prose').first().innerText(), /\bthe\b/);
+    assert.equal(await page.locator('.pager a[href="zh-CN/learn/"]').innerText(), '目录');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the zh-CN glossary keeps the English anchors and never shows {#id}', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/glossary/#time-wait`);
+  try {
+    await page.waitForSelector('.glossary .prose h2');
+    assert.equal(await page.locator('h1').innerText(), '术语表');
+    assert.equal(await page.locator('h2#time-wait').count(), 1);
+    assert.equal(await page.locator('h2#five-tuple').innerText(), '五元组');
+    assert.doesNotMatch(await page.locator('.glossary').innerText(), /\{#/);
+    // No "no such entry" notice for a term the Chinese glossary has.
+    assert.equal(await page.locator('.notice').count(), 0);
+    // Its links to chapters stay in Chinese.
+    const hrefs = await page.locator('.glossary .prose a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.length > 5);
+    for (const h of hrefs.filter((h) => !/^https?:/.test(h))) assert.match(h, /^zh-CN\//, h);
+    // An unknown term is said in Chinese.
+    await page.goto(`${server.origin}/zh-CN/glossary/#no-such-term`);
+    await page.waitForSelector('.glossary .prose h2');
+    assert.match(await page.locator('.notice').innerText(), /术语表里没有“no-such-term”/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the zh-CN rules page reads its explanations from i18n/zh-CN/rule-texts.tsv, the English ones under a notice without it', async () => {
+  const { page, context, urls } = await openPage(browser, `${server.origin}/zh-CN/rules/`);
+  try {
+    await page.waitForSelector('.rule p:not(.explanation-pending) >> nth=2');
+    assert.ok(urls.some((u) => u.endsWith('/i18n/zh-CN/rule-texts.tsv')), 'the Chinese explanations are fetched');
+    assert.ok(!urls.some((u) => u.endsWith('/static/rule-texts.tsv')), 'not the English ones');
+    assert.equal(await page.locator('h1').innerText(), '规则');
+    assert.equal(await page.locator('.not-translated').count(), 0);
+    const first = page.locator('.rule').first();
+    assert.match(await first.innerText(), /\p{Script=Han}{10}/u);
+    assert.match(await page.locator('.rules-tools [role="status"]').innerText(), /^\d+\/\d+ 条规则$/);
+    await page.fill('#rule-filter', 'TIME_WAIT');
+    assert.ok((await page.locator('.rule').count()) > 0);
+  } finally {
+    await context.close();
+  }
+  const second = await openPage(browser, `${server.origin}/zh-CN/learn/`);
+  try {
+    await second.page.waitForSelector('.chapters');
+    await second.page.route('**/i18n/zh-CN/rule-texts.tsv', (r) => r.fulfill({ status: 404, body: 'gone' }));
+    await second.page.goto(`${server.origin}/zh-CN/rules/`);
+    await second.page.waitForSelector('.not-translated');
+    assert.equal(await second.page.locator('.not-translated').innerText(), NOT_TRANSLATED);
+    await second.page.waitForSelector('.rule p:not(.explanation-pending) >> nth=2');
+    assert.ok(second.urls.some((u) => u.endsWith('/static/rule-texts.tsv')));
+  } finally {
+    await second.context.close();
+  }
+});
+
+test('the zh-CN progress panel, paste and runtimes pages speak Chinese, their errors too', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/learn/`);
+  try {
+    await page.waitForSelector('.progress-panel');
+    assert.equal(await page.locator('#h-progress').innerText(), '你的进度');
+    await page.fill('#import-code', 'BL1-nonsense');
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    assert.match(await page.locator('.progress-panel .message').innerText(), /^无法导入这个进度码：.+。你的进度没有改变。$/);
+
+    await page.goto(`${server.origin}/zh-CN/paste/`);
+    await page.waitForSelector('#paste-table');
+    assert.equal(await page.locator('label[for="paste-table"]').innerText(), '你的套接字表');
+    await page.fill('#paste-table', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n');
+    await page.waitForSelector('.paste-answer');
+    assert.match(await page.locator('.paste-read').innerText(), /^从 ss（Linux）的输出中读到 1 个 TCP 套接字。$/);
+    await page.fill('#paste-bind', '8080');
+    assert.match(await page.locator('.notice.error').innerText(), /^“8080”不是地址加端口/);
+
+    await page.goto(`${server.origin}/zh-CN/runtimes/`);
+    await page.waitForSelector('table.runtimes');
+    assert.deepEqual(
+      (await page.locator('table.runtimes thead th').allInnerTexts()).slice(0, 2),
+      ['运行时和调用', '套接字'],
+    );
+    assert.equal(await page.locator('.rt-langs a').first().innerText(), '全部语言');
+    assert.match(await page.locator('.rt-langs a').nth(1).getAttribute('href'), /^zh-CN\/runtimes\//);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
