@@ -91,6 +91,29 @@ pub(crate) fn describe(tr: &Tr, req: &str) -> String {
     }
 }
 
+/// Why a challenge cannot be checked yet, in `tr`'s language: a scenario
+/// that does not parse says its first problem as the editor does; a
+/// malformed requirement (the lesson's own slip) is shown as it is.
+fn check_error(tr: &Tr, e: &str) -> String {
+    let parts = e
+        .strip_prefix("the scenario does not parse: ")
+        .map(|rest| rest.splitn(3, ':').collect::<Vec<_>>());
+    match parts.as_deref() {
+        Some([line, col, message]) => tr.f(
+            T::LessonDoesNotParse,
+            &[
+                ("line", line),
+                ("col", col),
+                (
+                    "problem",
+                    &bindlab_course::messages::problem(tr.locale(), message.trim_start()),
+                ),
+            ],
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// A requirement's state as the checklist marks it: (class, mark, the words
 /// a screen reader hears). `solved`: met on an earlier check.
 fn requirement_state(
@@ -233,7 +256,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             }
             <div class="verdict" role="status">
                 { match (verdicts.as_ref(), failing) {
-                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", e)]) }</p> },
+                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, e))]) }</p> },
                     (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
@@ -304,6 +327,26 @@ mod tests {
         assert_eq!(
             describe(&zh, "listening 0.0.0.0:80 >= 2"),
             "在 0.0.0.0:80 上，至少 2 个套接字在监听。"
+        );
+    }
+
+    #[test]
+    fn a_scenario_that_does_not_parse_is_said_in_the_pages_language() {
+        let reqs = ["no-errors".to_string()];
+        let e = goal::check(
+            "socket A tcp\nbind A 0.0.0.0:99999\n",
+            bindlab_engine::Os::Linux,
+            &reqs,
+        )
+        .err()
+        .expect("a port out of range");
+        assert_eq!(check_error(&Tr::english(), &e), e);
+        let zh = check_error(&crate::course::zh_for_tests(), &e);
+        assert!(zh.starts_with("场景无法解析：2:"), "{zh}");
+        assert!(zh.ends_with("端口 99999 超出范围（0–65535）"), "{zh}");
+        assert_eq!(
+            check_error(&Tr::english(), "unknown requirement `x`"),
+            "unknown requirement `x`"
         );
     }
 
