@@ -141,16 +141,20 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
             b.text.push((format!("{page}.intro"), intro(&l)));
         }
     }
-    // Parser and link messages (`key = template`), if the locale has them.
-    let parse = dir.join("parse.txt");
-    if parse.exists() {
-        for line in read(&parse)?.lines() {
-            let l = line.trim();
-            if l.is_empty() || l.starts_with('#') {
-                continue;
-            }
-            if let Some((k, v)) = l.split_once(" = ") {
-                b.parse.push((k.trim().to_string(), v.trim().to_string()));
+    // Parser, link and cheat-sheet messages (`key = template`); the cheat
+    // sheet's keys are prefixed `cheatsheet.` in the bundle.
+    for (file, prefix) in [("parse.txt", ""), ("cheatsheet.txt", "cheatsheet.")] {
+        let path = dir.join(file);
+        if path.exists() {
+            let entries = bindlab_engine::keytext::read(&read(&path)?).map_err(|errs| {
+                let list: Vec<String> = errs
+                    .iter()
+                    .map(|e| format!("{}: {e}", path.display()))
+                    .collect();
+                list.join("\n")
+            })?;
+            for (key, text) in entries {
+                b.parse.push((format!("{prefix}{key}"), text));
             }
         }
     }
@@ -229,6 +233,12 @@ mod tests {
         assert_eq!(b.titles.len(), catalogue().len());
         assert!(b.text("chapter.five-tuple.title").is_some());
         assert!(b.text("course.intro").is_some());
+        // Every parser and link message, and the cheat sheet's labels.
+        assert!(
+            b.parse("link.future-version").is_some() && b.parse.len() > 80,
+            "{}",
+            b.parse.len()
+        );
         // It reads back, and its overlay renders Chinese why-lines.
         let back = Bundle::read(&b.write()).unwrap();
         assert_eq!(back.ui.len(), b.ui.len());

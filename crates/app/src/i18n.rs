@@ -113,13 +113,21 @@ impl Tr {
         self.0.bundle.title(id).unwrap_or(english)
     }
 
-    /// A scenario problem's or a link error's message in this language, by
-    /// its message key and arguments; `english` when there is no template.
-    pub(crate) fn parse_message(&self, key: &str, args: &[(&str, &str)], english: &str) -> String {
-        match self.0.bundle.parse(key) {
-            Some(t) => bindlab_course::ui::fill(t, args),
-            None => english.to_string(),
-        }
+    /// A scenario problem in this language (the engine's message key and
+    /// arguments, with the locale's template); English without one.
+    pub(crate) fn problem(&self, p: &bindlab_engine::parse::Problem) -> String {
+        bindlab_engine::messages::render(p.msg, &p.args, self.0.bundle.parse(p.msg.key()))
+    }
+
+    /// A permalink that could not be read, said in this language.
+    pub(crate) fn link_error(&self, e: &bindlab_engine::permalink::LinkError) -> String {
+        bindlab_engine::messages::render(e.msg(), &e.args(), self.0.bundle.parse(e.msg().key()))
+    }
+
+    /// A cheat-sheet label in this language.
+    pub(crate) fn cheatsheet(&self, m: bindlab_engine::messages::CheatsheetMsg) -> String {
+        let key = format!("cheatsheet.{}", m.key());
+        bindlab_engine::messages::render(m, &[], self.0.bundle.parse(&key))
     }
 
     /// The engine's why-lines in this language (`None`: English).
