@@ -141,6 +141,11 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
             b.text.push((format!("{page}.intro"), intro(&l)));
         }
     }
+    // The sandbox's first example, its title and comments translated.
+    let example = dir.join("sandbox-example.bindlab");
+    if example.exists() {
+        b.text.push(("sandbox.example".into(), read(&example)?));
+    }
     // Parser, link and cheat-sheet messages (`key = template`); the cheat
     // sheet's keys are prefixed `cheatsheet.` in the bundle.
     for (file, prefix) in [("parse.txt", ""), ("cheatsheet.txt", "cheatsheet.")] {
@@ -233,6 +238,7 @@ mod tests {
         assert_eq!(b.titles.len(), catalogue().len());
         assert!(b.text("chapter.five-tuple.title").is_some());
         assert!(b.text("course.intro").is_some());
+        assert!(b.text("sandbox.example").is_some_and(|t| t.starts_with("title 两个")));
         // Every parser and link message, and the cheat sheet's labels.
         assert!(
             b.parse("link.future-version").is_some() && b.parse.len() > 80,
