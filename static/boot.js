@@ -30,18 +30,88 @@ function oldAddress(hash) {
   }
 }
 
+// The languages bindlab speaks, by their pages' path prefix. The same tags
+// as `Locale::parse` (crates/course/src/locale.rs) and the app's
+// `i18n::prefix`: keep them in step.
+const PREFIXES = { 'zh-CN': 'zh-CN/' };
+const LANG_KEY = 'bindlab.lang';
+
+// `zh`, `zh-CN`, `zh_CN.UTF-8`, `zh-Hans` → 'zh-CN'; `en…` → 'en';
+// Traditional Chinese and other languages → null.
+function localeOf(tag) {
+  const t = String(tag || '').split(/[.@]/)[0].replace(/_/g, '-').toLowerCase();
+  const [lang, ...rest] = t.split('-');
+  if (lang === 'en' || lang === 'c' || lang === 'posix') return 'en';
+  if (lang === 'zh' && !rest.some((p) => ['tw', 'hk', 'mo', 'hant'].includes(p))) return 'zh-CN';
+  return null;
+}
+
+function stored() {
+  try { return localeOf(localStorage.getItem(LANG_KEY)); } catch { return null; }
+}
+
+function remember(locale) {
+  try { localStorage.setItem(LANG_KEY, locale); } catch { /* storage blocked: not remembered */ }
+}
+
+// The reader's language: the one they chose, else the first of the
+// browser's languages bindlab speaks, else English.
+function preferred() {
+  const s = stored();
+  if (s) return s;
+  for (const l of navigator.languages || [navigator.language]) {
+    const got = localeOf(l);
+    if (got) return got;
+  }
+  return 'en';
+}
+
+// The page's path under the root, split into its language and the rest.
+function pagePath() {
+  let path = decodeURI(location.pathname);
+  const rootPath = decodeURI(root.pathname);
+  path = path.startsWith(rootPath) ? path.slice(rootPath.length) : '';
+  for (const [locale, prefix] of Object.entries(PREFIXES)) {
+    if (path.startsWith(prefix) || path === prefix.slice(0, -1)) {
+      return { locale, rest: path.slice(prefix.length), path };
+    }
+  }
+  return { locale: 'en', rest: path, path };
+}
+
+// Where the page should be in `locale`, or null when it is there. `?lang=`
+// (a link that carries its language) is taken, remembered and dropped from
+// the address; a page without a language prefix opens in the reader's
+// language; a prefixed page is always in its own (a shared link keeps it).
+function languageRedirect() {
+  const here = pagePath();
+  const params = new URLSearchParams(location.search);
+  let want = null;
+  if (params.has('lang')) {
+    want = localeOf(params.get('lang')) || 'en';
+    remember(want);
+    params.delete('lang');
+  } else if (here.locale === 'en') {
+    want = preferred();
+  }
+  if (want === null || (want === here.locale && !new URLSearchParams(location.search).has('lang'))) return null;
+  const query = params.toString() ? `?${params}` : '';
+  return new URL(`${PREFIXES[want] || ''}${here.rest}${query}${location.hash}`, root);
+}
+
 const moved = oldAddress(location.hash);
+const relanguaged = moved === null ? languageRedirect() : null;
 if (moved !== null) {
   location.replace(new URL(moved, root));
+} else if (relanguaged !== null) {
+  location.replace(relanguaged);
 } else {
   start();
 }
 
 function start() {
-  let path = decodeURI(location.pathname);
-  const rootPath = decodeURI(root.pathname);
-  path = path.startsWith(rootPath) ? path.slice(rootPath.length) : '';
-  const name = path.replace(/index\.html$/, '') === '' ? 'bindlab' : 'bindlab-course';
+  const { locale, rest, path } = pagePath();
+  const name = rest.replace(/index\.html$/, '') === '' ? 'bindlab' : 'bindlab-course';
   // The wasm is fetched first thing and compiled while it downloads
   // (compileStreaming, served as application/wasm) and while the JS glue and
   // the page's file are fetched, instead of after the glue. A host that sends
@@ -58,11 +128,16 @@ function start() {
   const data = dataUrl
     ? fetch(new URL(dataUrl, root)).then((r) => (r.ok ? r.text() : undefined), () => undefined)
     : Promise.resolve(undefined);
+  // Another language's texts (interface, titles, why-lines), which the
+  // first render needs as the server had them.
+  const lang = locale === 'en'
+    ? Promise.resolve(undefined)
+    : fetch(new URL(`i18n/${locale}.tsv`, root)).then((r) => (r.ok ? r.text() : undefined), () => undefined);
   Promise.all([import(`../pkg/${name}.js`), compiled])
     .then(async ([app, module]) => {
       await app.default({ module_or_path: module });
-      const text = await data;
-      app.run_page(path, dataUrl, text);
+      const [text, langText] = await Promise.all([data, lang]);
+      app.run_page(path, dataUrl, text, langText);
     })
     .catch((err) => {
       const el = document.getElementById('fatal');

@@ -88,29 +88,11 @@ fn guides(content: &Path, out: &mut String) {
 fn ui_strings(content: &Path) -> String {
     let dir = content.join("ui");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    let mut entries = Vec::new();
-    for f in &files {
-        println!("cargo:rerun-if-changed={}", f.display());
-        let area = f.file_stem().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(f).unwrap();
-        match bindlab_course::ui::read(&area, &text) {
-            Ok(v) => entries.extend(v),
-            Err(errs) => {
-                let list: Vec<String> = errs
-                    .iter()
-                    .map(|e| format!("{}:{e}", f.display()))
-                    .collect();
-                panic!("the interface strings have problems:\n{}", list.join("\n"))
-            }
-        }
+    for f in std::fs::read_dir(&dir).unwrap().flatten() {
+        println!("cargo:rerun-if-changed={}", f.path().display());
     }
+    let entries = bindlab_course::ui::read_dir(&dir)
+        .unwrap_or_else(|errs| panic!("the interface strings have problems:\n{}", errs.join("\n")));
     let variant = |key: &str| -> String {
         key.split(['.', '_'])
             .map(|w| {
@@ -127,9 +109,13 @@ fn ui_strings(content: &Path) -> String {
     for e in &entries {
         writeln!(out, "    /// {:?}\n    {},", e.text, variant(&e.key)).unwrap();
     }
-    out.push_str(
-        "}\n/// Each key as written in the files, in `T`'s order.\npub const KEYS: &[&str] = &[\n",
-    );
+    writeln!(
+        out,
+        "}}\n/// The keys' fingerprint: a bundle whose `uiorder` is this one lists its strings in `T`'s order.\npub const UI_FINGERPRINT: u64 = {:#x};",
+        bindlab_course::ui::fingerprint(entries.iter().map(|e| e.key.as_str()))
+    )
+    .unwrap();
+    out.push_str("/// Each key as written in the files, in `T`'s order (tests only: the wasm carries no key).\n#[cfg(test)]\npub const KEYS: &[&str] = &[\n");
     for e in &entries {
         writeln!(out, "    {:?},", e.key).unwrap();
     }

@@ -58,7 +58,12 @@ export async function serve({ csp = false, precompressed = false, headers = fals
     if (path.basename(file) === '_headers') { res.writeHead(404); res.end(); return; }
     if (!file.startsWith(DIST)) { res.writeHead(403); res.end(); return; }
     fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+      if (err) {
+        // As GitHub Pages, Netlify and `error_page 404 /404.html` do: the site's own 404.html, status 404.
+        const notFound = path.join(DIST, '404.html');
+        if (fs.existsSync(notFound)) { res.writeHead(404, { 'content-type': TYPES['.html'] }); res.end(fs.readFileSync(notFound)); return; }
+        res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return;
+      }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
       if (csp) headers['content-security-policy'] = CSP;
       for (const [pattern, set] of rules) if (matches(pattern, p)) Object.assign(headers, set);

@@ -188,3 +188,19 @@ for (const a of FROZEN.addresses) {
     } finally { await context.close(); }
   });
 }
+
+test('an address the site has no page for gets its 404.html: both languages, links that work from any depth, no script', async () => {
+  const html = fs.readFileSync(`${DIST}/404.html`, 'utf8');
+  assert.doesNotMatch(html, /<script/);
+  const { page, context, requests } = await noJs(`${server.origin}/no/such/page/`);
+  try {
+    assert.match(await page.locator('h1').first().innerText(), /There is no page here/);
+    assert.match(await page.locator('section[lang="zh-CN"] h1').innerText(), /这里没有页面/);
+    await page.locator('section[lang="en"] a', { hasText: 'Course' }).click();
+    await page.waitForURL(`${server.origin}/learn/`);
+    await page.goto(`${server.origin}/no/such/page/`);
+    await page.locator('section[lang="zh-CN"] a', { hasText: '课程' }).click();
+    await page.waitForURL(`${server.origin}/zh-CN/learn/`);
+    assert.ok(requests.some((u) => u.endsWith('/static/style.css')), 'styled from any depth');
+  } finally { await context.close(); }
+});

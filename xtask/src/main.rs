@@ -26,6 +26,7 @@ use std::process::{Command, ExitCode};
 mod compress;
 mod export;
 mod fuzz;
+mod locales;
 mod prerender;
 mod runtimes;
 mod site;

@@ -139,6 +139,8 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         out.join("content/glossary.md"),
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
+    // The other languages: bundles, rule texts, content (xtask/src/locales.rs).
+    crate::locales::write(out, &root().join("content"))?;
     // Every page as HTML before any wasm runs (xtask/src/prerender.rs).
     crate::prerender::prerender(out)
 }
@@ -220,7 +222,7 @@ fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result {
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
     for entry in std::fs::read_dir(from)
         .map_err(|e| format!("{}: {e}", from.display()))?

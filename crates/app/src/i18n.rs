@@ -62,8 +62,14 @@ impl Tr {
         if locale == Locale::En {
             return Ok(Tr::english());
         }
-        let bundle = Bundle::read(text)?;
-        let ui = KEYS.iter().map(|k| bundle.ui.get(*k).cloned()).collect();
+        let mut bundle = Bundle::read(text)?;
+        if bundle.ui_order != UI_FINGERPRINT || bundle.ui.len() != EN.len() {
+            return Err("the language file belongs to another version of bindlab".into());
+        }
+        let ui = std::mem::take(&mut bundle.ui)
+            .into_iter()
+            .map(|(_, text)| Some(text))
+            .collect();
         let overlay = Some(Rc::new(bundle.overlay()));
         Ok(Tr(Rc::new(Texts {
             locale,
@@ -99,23 +105,18 @@ impl Tr {
     /// A compiled-in English text (`english`) in this language, by its key
     /// in the bundle (`chapter.udp.title`).
     pub(crate) fn text<'a>(&'a self, key: &str, english: &'a str) -> &'a str {
-        self.0.bundle.text.get(key).map_or(english, String::as_str)
+        self.0.bundle.text(key).unwrap_or(english)
     }
 
     /// A rule's title in this language.
     pub(crate) fn rule_title<'a>(&'a self, id: &str, english: &'a str) -> &'a str {
-        self.0
-            .bundle
-            .titles
-            .iter()
-            .find(|(k, _)| k == id)
-            .map_or(english, |(_, t)| t.as_str())
+        self.0.bundle.title(id).unwrap_or(english)
     }
 
     /// A scenario problem's or a link error's message in this language, by
     /// its message key and arguments; `english` when there is no template.
     pub(crate) fn parse_message(&self, key: &str, args: &[(&str, &str)], english: &str) -> String {
-        match self.0.bundle.parse.get(key) {
+        match self.0.bundle.parse(key) {
             Some(t) => bindlab_course::ui::fill(t, args),
             None => english.to_string(),
         }
@@ -199,6 +200,10 @@ mod tests {
     #[test]
     fn keys_and_english_agree() {
         assert_eq!(KEYS.len(), EN.len());
+        assert_eq!(
+            bindlab_course::ui::fingerprint(KEYS.iter().copied()),
+            UI_FINGERPRINT
+        );
         let tr = Tr::english();
         assert_eq!(tr.t(T::NavSandbox), "Sandbox");
     }
@@ -223,12 +228,26 @@ mod tests {
     }
 
     #[test]
-    fn a_bundle_replaces_the_strings_it_has() {
-        let mut b = Bundle::default();
-        b.ui.insert("nav.sandbox".into(), "沙盒".into());
+    fn a_bundle_replaces_the_strings_by_position_when_its_order_is_ours() {
+        let mut b = Bundle {
+            ui_order: UI_FINGERPRINT,
+            ..Bundle::default()
+        };
+        for (k, en) in KEYS.iter().zip(EN) {
+            let text = if *k == "nav.sandbox" {
+                "沙盒".to_string()
+            } else {
+                format!("[{en}]")
+            };
+            b.ui.push((k.to_string(), text));
+        }
         let tr = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
         assert_eq!(tr.t(T::NavSandbox), "沙盒");
+        assert_eq!(tr.t(T::NavRules), "[Rules]");
         assert_eq!(tr.href(&Route::Contents), "zh-CN/learn/");
         assert!(Tr::from_bundle(Locale::ZhCn, "<html>").is_err());
+        // A bundle written for other keys is refused, not misread.
+        b.ui_order ^= 1;
+        assert!(Tr::from_bundle(Locale::ZhCn, &b.write()).is_err());
     }
 }

@@ -149,6 +149,51 @@ pub fn pages(lang: Option<(Locale, &str)>) -> Result<Vec<Page>, String> {
     Ok(out)
 }
 
+/// What a static host serves for an address it has no file for
+/// (`404.html`): a page in every language, each saying so and linking to
+/// where the site's pages start. No script: it may be served at any depth.
+/// `langs` are the other languages' bundles; the result is (title, body).
+pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
+    let mut trs = vec![Tr::english()];
+    for (l, text) in langs {
+        trs.push(Tr::from_bundle(*l, text)?);
+    }
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut body = String::from("<main id=\"main\" class=\"course not-found\">");
+    for tr in &trs {
+        body.push_str(&format!(
+            "<section lang=\"{}\"><h1>{}</h1><p>{}</p><ul>",
+            tr.tag(),
+            esc(tr.t(T::PageNotFoundHeading)),
+            esc(tr.t(T::PageNotFoundText))
+        ));
+        for (route, label) in [
+            (Route::Sandbox, T::NavSandbox),
+            (Route::Contents, T::NavCourse),
+            (Route::Guides(None), T::NavGuides),
+            (Route::Glossary(None), T::NavGlossary),
+        ] {
+            body.push_str(&format!(
+                "<li><a href=\"{}\">{}</a></li>",
+                tr.href(&route),
+                esc(tr.t(label))
+            ));
+        }
+        body.push_str("</ul></section>");
+    }
+    body.push_str("</main>");
+    let title = trs
+        .iter()
+        .map(|t| t.t(T::PageNotFoundTitle).to_string())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    Ok((title, body))
+}
+
 /// The page's HTML inside `#app`, as the browser's first render makes it.
 /// `data` is the text of the page's file (`Page::data`), `lang` the page's
 /// language and its bundle's text (none for English).

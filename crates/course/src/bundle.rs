@@ -6,7 +6,9 @@
 //! One line per entry, fields separated by tabs, `\n` `\t` `\\` escaped:
 //!
 //! ```text
-//! ui      nav.sandbox            沙盒             an interface string (content/<tag>/ui/*.txt)
+//! uiorder 5d2c…                                    the English keys' fingerprint (ui::fingerprint)
+//! ui      nav.sandbox            沙盒             an interface string (content/<tag>/ui/*.txt),
+//!                                                  every key, in the English order
 //! text    chapter.udp.title      UDP 与组播        a compiled-in English text: chapter and guide titles…
 //! parse   expected_socket_name   …                a scenario-parser message (content/<tag>/parse.txt)
 //! title   linux.bind.conflict    …                a rule's title (content/<tag>/rules.json)
@@ -17,7 +19,6 @@
 //! The long rule explanations are not here: the rules page fetches them
 //! (`i18n/<tag>/rule-texts.tsv`) as the English page does its own.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use bindlab_engine::rules::{Overlay, RuleId, Translated, WhyVariant};
@@ -27,9 +28,12 @@ use crate::locale::Locale;
 /// A locale's texts, by kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Bundle {
-    pub ui: HashMap<String, String>,
-    pub text: HashMap<String, String>,
-    pub parse: HashMap<String, String>,
+    /// The fingerprint of the English keys `ui` follows, in order.
+    pub ui_order: u64,
+    /// Every interface string: (key, text), in the English files' order.
+    pub ui: Vec<(String, String)>,
+    pub text: Vec<(String, String)>,
+    pub parse: Vec<(String, String)>,
     pub titles: Vec<(String, String)>,
     pub why: Vec<(String, String, String)>,
     pub words: Vec<(String, String)>,
@@ -78,20 +82,15 @@ impl Bundle {
             let f: Vec<String> = fields.iter().map(|s| escape(s)).collect();
             let _ = writeln!(out, "{}", f.join("\t"));
         };
-        let sorted = |m: &HashMap<String, String>| {
-            let mut v: Vec<(String, String)> =
-                m.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            v.sort();
-            v
-        };
-        for (k, v) in sorted(&self.ui) {
-            line(&["ui", &k, &v]);
+        line(&["uiorder", &format!("{:016x}", self.ui_order)]);
+        for (k, v) in &self.ui {
+            line(&["ui", k, v]);
         }
-        for (k, v) in sorted(&self.text) {
-            line(&["text", &k, &v]);
+        for (k, v) in &self.text {
+            line(&["text", k, v]);
         }
-        for (k, v) in sorted(&self.parse) {
-            line(&["parse", &k, &v]);
+        for (k, v) in &self.parse {
+            line(&["parse", k, v]);
         }
         for (k, v) in &self.titles {
             line(&["title", k, v]);
@@ -116,15 +115,12 @@ impl Bundle {
             let f: Vec<String> = raw.split('\t').map(unescape).collect();
             let bad = || format!("line {} of the language file is damaged", n + 1);
             match (f[0].as_str(), f.len()) {
-                ("ui", 3) => {
-                    b.ui.insert(f[1].clone(), f[2].clone());
+                ("uiorder", 2) => {
+                    b.ui_order = u64::from_str_radix(&f[1], 16).map_err(|_| bad())?;
                 }
-                ("text", 3) => {
-                    b.text.insert(f[1].clone(), f[2].clone());
-                }
-                ("parse", 3) => {
-                    b.parse.insert(f[1].clone(), f[2].clone());
-                }
+                ("ui", 3) => b.ui.push((f[1].clone(), f[2].clone())),
+                ("text", 3) => b.text.push((f[1].clone(), f[2].clone())),
+                ("parse", 3) => b.parse.push((f[1].clone(), f[2].clone())),
                 ("title", 3) => b.titles.push((f[1].clone(), f[2].clone())),
                 ("why", 4) => b.why.push((f[1].clone(), f[2].clone(), f[3].clone())),
                 ("word", 3) => b.words.push((f[1].clone(), f[2].clone())),
@@ -137,18 +133,52 @@ impl Bundle {
         Ok(b)
     }
 
+    /// A `text` entry by key.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.text
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A `parse` template by key.
+    pub fn parse(&self, key: &str) -> Option<&str> {
+        self.parse
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A rule's title by id.
+    pub fn title(&self, id: &str) -> Option<&str> {
+        self.titles
+            .iter()
+            .find(|(k, _)| k == id)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The rule catalogue's overlay (titles, why-lines, words) for the
     /// engine; ids or variants this build does not know are left out.
     pub fn overlay(&self) -> Overlay {
-        let mut rules: HashMap<RuleId, Translated> = HashMap::new();
+        let mut rules: Vec<(RuleId, Translated)> = Vec::new();
+        fn entry(rules: &mut Vec<(RuleId, Translated)>, r: RuleId) -> &mut Translated {
+            let i = match rules.iter().position(|(x, _)| *x == r) {
+                Some(i) => i,
+                None => {
+                    rules.push((r, Translated::default()));
+                    rules.len() - 1
+                }
+            };
+            &mut rules[i].1
+        }
         for (id, title) in &self.titles {
             if let Some(r) = RuleId::from_id(id) {
-                rules.entry(r).or_default().title = title.clone();
+                entry(&mut rules, r).title = title.clone();
             }
         }
         for (id, variant, t) in &self.why {
             if let (Some(r), Some(v)) = (RuleId::from_id(id), WhyVariant::from_name(variant)) {
-                rules.entry(r).or_default().why.push((v, t.clone()));
+                entry(&mut rules, r).why.push((v, t.clone()));
             }
         }
         Overlay::new(rules, self.words.iter().cloned())
@@ -161,10 +191,13 @@ mod tests {
 
     #[test]
     fn a_bundle_reads_back_what_was_written() {
-        let mut b = Bundle::default();
-        b.ui.insert("nav.sandbox".into(), "沙盒".into());
+        let mut b = Bundle {
+            ui_order: 0x5d2c_0001,
+            ..Bundle::default()
+        };
+        b.ui.push(("nav.sandbox".into(), "沙盒".into()));
         b.text
-            .insert("course.intro".into(), "两行\n第二行\t带\\符号".into());
+            .push(("course.intro".into(), "两行\n第二行\t带\\符号".into()));
         b.titles
             .push(("linux.bind.already-bound".into(), "冲突".into()));
         b.why.push((

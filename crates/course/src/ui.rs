@@ -68,6 +68,58 @@ pub fn read(area: &str, text: &str) -> Result<Vec<Entry>, Vec<String>> {
     }
 }
 
+/// Every `*.txt` of `dir`, files in name order, entries in file order: the
+/// order of the app's `T` (build.rs) and of a bundle's `ui` lines (xtask),
+/// which [`fingerprint`] ties together. Problems are `FILE:LINE: message`.
+pub fn read_dir(dir: &std::path::Path) -> Result<Vec<Entry>, Vec<String>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| vec![format!("{}: {e}", dir.display())])?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    let (mut all, mut errs) = (Vec::new(), Vec::new());
+    for f in &files {
+        let area = f
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(e) => {
+                errs.push(format!("{}: {e}", f.display()));
+                continue;
+            }
+        };
+        match read(&area, &text) {
+            Ok(v) => all.extend(v),
+            Err(e) => errs.extend(e.into_iter().map(|x| format!("{}:{x}", f.display()))),
+        }
+    }
+    if errs.is_empty() {
+        Ok(all)
+    } else {
+        Err(errs)
+    }
+}
+
+/// A fingerprint of the keys in order (FNV-1a): a bundle carries the one of
+/// the English it was written against, and a page takes its strings by
+/// position only when the fingerprint is its own (the wasm then carries no
+/// key names).
+pub fn fingerprint<'a>(keys: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for k in keys {
+        for b in k.bytes().chain(std::iter::once(b'\n')) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
 /// What a translation of one area lacks or breaks.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Checked {

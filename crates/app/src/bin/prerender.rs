@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bindlab_app::prerender::{pages, render, Locale, Page, Route};
+use bindlab_app::prerender::{not_found, pages, render, Locale, Page, Route};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,6 +55,7 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let mut written = 0;
+    let mut bundles = Vec::new();
     for locale in Locale::ALL {
         // Another language's texts: its bundle, as the page fetches it.
         let bundle = match locale {
@@ -68,6 +69,9 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
             }
         };
         let lang = bundle.as_deref().map(|b| (locale, b));
+        if let Some(b) = &bundle {
+            bundles.push((locale, b.clone()));
+        }
         let all = pages(lang)?;
         for page in &all {
             let data = match &page.data {
@@ -89,7 +93,51 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
         }
         written += all.len();
     }
-    Ok(written)
+    let langs: Vec<(Locale, &str)> = bundles.iter().map(|(l, b)| (*l, b.as_str())).collect();
+    let html = not_found_html(&template, &langs, base_url)?;
+    let out = site.join("404.html");
+    std::fs::write(&out, html).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(written + 1)
+}
+
+/// `404.html`: served by the host at whatever address was asked, so its
+/// `<base href>` is absolute (`--base-url`, else the host's root `/`), and
+/// it has no script.
+fn not_found_html(
+    template: &str,
+    langs: &[(Locale, &str)],
+    base_url: Option<&str>,
+) -> Result<String, String> {
+    let (title, body) = not_found(langs)?;
+    let base = base_url.unwrap_or("/");
+    let mut html = template.to_string();
+    html = cut(&html, "<title>", "</title>")?;
+    html = cut_tag(&html, "<meta name=\"description\"")?;
+    html = cut_tag(&html, "<link rel=\"modulepreload\" href=\"pkg/bindlab.js\"")?;
+    html = cut(&html, "<script type=\"module\"", "</script>")?;
+    let charset = "<meta charset=\"utf-8\">";
+    let at = html
+        .find(charset)
+        .ok_or("index.html has no <meta charset=\"utf-8\">")?
+        + charset.len();
+    html.insert_str(
+        at,
+        &format!(
+            "\n  <base href=\"{}\">\n  <title>{}</title>\n  <meta name=\"robots\" content=\"noindex\">",
+            escape(base),
+            escape(&title)
+        ),
+    );
+    let open = "<div id=\"app\">";
+    let start = html
+        .find(open)
+        .ok_or("index.html has no <div id=\"app\">")?;
+    let end = html[start..]
+        .find("</div>\n</body>")
+        .ok_or("index.html: #app must close right before </body>")?
+        + start;
+    html.replace_range(start..end, &format!("<div id=\"app\">{body}"));
+    Ok(html)
 }
 
 /// The template (`web/index.html` as built) made into `page`.

@@ -28,12 +28,14 @@ pub(crate) fn page_address() -> String {
 }
 
 /// Makes `#fragment` the address bar's fragment without a history entry.
+/// The URL is absolute: a bare `#…` would resolve against the page's
+/// `<base href>` (the site's root), not the page (`zh-CN/` is a page).
 pub(crate) fn replace_fragment(fragment: &str) {
     if let Some(h) = window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(&format!("#{fragment}")),
+            Some(&format!("{}#{fragment}", page_address())),
         );
     }
 }

@@ -143,6 +143,11 @@ pub fn check(kind: Kind, files: &[String]) -> Tally {
                     tally.failed += 1;
                 }
             }
+            // The site's interface strings (`ui/*.txt`), with the lessons:
+            // an untranslated one fails (a page never shows one in English).
+            if kind == Kind::Lessons && root.join("ui").is_dir() {
+                tally.failed += check_ui(&root.join("ui"), &locale.dir(root).join("ui"));
+            }
             // A translation with no English original is a stray.
             for (dir, _) in mirror
                 .iter()
@@ -179,4 +184,33 @@ pub fn check(kind: Kind, files: &[String]) -> Tally {
         }
     }
     tally
+}
+
+/// Checks a locale's interface strings against the English ones: each
+/// untranslated key and each broken one is printed; returns how many.
+fn check_ui(en_dir: &Path, tr_dir: &Path) -> usize {
+    let read = |d: &Path| {
+        bindlab_course::ui::read_dir(d).map_err(|errs| {
+            for e in &errs {
+                eprintln!("{e}");
+            }
+            errs.len()
+        })
+    };
+    let (en, tr) = match (read(en_dir), read(tr_dir)) {
+        (Ok(en), Ok(tr)) => (en, tr),
+        (a, b) => return a.err().unwrap_or(0) + b.err().unwrap_or(0),
+    };
+    let c = bindlab_course::ui::check(&en, &tr);
+    for k in &c.untranslated {
+        let area = k.split('.').next().unwrap_or("");
+        eprintln!(
+            "{}: `{k}` is not translated (every interface string must be)",
+            tr_dir.join(format!("{area}.txt")).display()
+        );
+    }
+    for e in &c.errors {
+        eprintln!("{}: {e}", tr_dir.display());
+    }
+    c.untranslated.len() + c.errors.len()
 }
