@@ -24,6 +24,8 @@ mod route;
 mod sandbox;
 mod state;
 mod store;
+#[cfg(test)]
+mod test_support;
 mod views;
 mod widget;
 

@@ -185,8 +185,7 @@ impl Derived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bindlab_course::bundle::Bundle;
-    use bindlab_course::locale::Locale;
+    use crate::test_support::zh;
 
     #[test]
     fn a_link_error_reads_as_the_engine_says_it_in_english_and_translates() {
@@ -197,12 +196,13 @@ mod tests {
             let msg = Sandbox::from_permalink(&en, bad).unwrap_err();
             assert_eq!(msg, format!("The link could not be opened: {e}"));
         }
-        let mut b = Bundle::default();
-        b.ui.insert(
-            "scenario.link_newer".into(),
-            "此链接来自更新版本的 bindlab（格式 {version}）。".into(),
+        let zh = zh(
+            &[(
+                "scenario.link_newer",
+                "此链接来自更新版本的 bindlab（格式 {version}）。",
+            )],
+            &[],
         );
-        let zh = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
         let e = Permalink::decode("v9/linux/0/x").unwrap_err();
         assert_eq!(
             link_error(&zh, &e),
@@ -217,13 +217,11 @@ mod tests {
         let why = |d: &Derived| d.reports[0].steps[3].why.clone().unwrap_or_default();
         let (rule, english) = (en.reports[0].steps[3].rule.unwrap(), why(&en));
         assert!(!english.is_empty());
-        let mut b = Bundle::default();
-        b.ui.insert("nav.sandbox".into(), "沙盒".into());
-        for v in bindlab_engine::rules::ALL_WHY_VARIANTS {
-            b.why
-                .push((rule.as_str().into(), v.name().into(), "中文原因".into()));
-        }
-        let zh = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
+        let why_zh: Vec<(&str, &str, &str)> = bindlab_engine::rules::ALL_WHY_VARIANTS
+            .iter()
+            .map(|v| (rule.as_str(), v.name(), "中文原因"))
+            .collect();
+        let zh = zh(&[], &why_zh);
         assert_eq!(why(&Derived::new_in(&zh, text, &[Os::Linux])), "中文原因");
         // Back to English for the next lab, whatever ran before.
         assert_eq!(

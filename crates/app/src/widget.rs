@@ -194,9 +194,20 @@ mod tests {
     use super::*;
     use bindlab_course::bundle::Bundle;
 
+    /// A bundle as `cargo xtask dist` writes it.
     fn zh_bundle() -> String {
-        let mut b = Bundle::default();
-        b.ui.insert("widget.edit".into(), "编辑场景".into());
+        let mut b = Bundle {
+            ui_order: crate::i18n::UI_FINGERPRINT,
+            ..Bundle::default()
+        };
+        for (k, en) in crate::i18n::KEYS.iter().zip(crate::i18n::EN) {
+            let t = if *k == "widget.edit" {
+                "编辑场景".to_string()
+            } else {
+                format!("[{en}]")
+            };
+            b.ui.push((k.to_string(), t));
+        }
         b.write()
     }
 

@@ -183,9 +183,7 @@ mod tests {
             }
         }
         assert_eq!(seen, [true, true]);
-        let mut b = bindlab_course::bundle::Bundle::default();
-        b.ui.insert("scenario.sets_nothing".into(), "不设置任何选项".into());
-        let zh = Tr::from_bundle(bindlab_course::locale::Locale::ZhCn, &b.write()).unwrap();
+        let zh = crate::test_support::zh(&[("scenario.sets_nothing", "不设置任何选项")], &[]);
         assert_eq!(set_text(&zh, "nothing"), "不设置任何选项");
         assert_eq!(
             set_text(&zh, "SO_REUSEADDR, SO_REUSEPORT"),

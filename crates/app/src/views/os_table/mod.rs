@@ -111,8 +111,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bindlab_course::bundle::Bundle;
-    use bindlab_course::locale::Locale;
+    use crate::test_support::zh;
 
     /// Every scenario of the corpus, run on each OS.
     fn reports() -> Vec<bindlab_engine::StepReport> {
@@ -147,10 +146,7 @@ mod tests {
         for rep in &all {
             assert_eq!(outcome(&en, rep), rep.summary());
         }
-        let mut b = Bundle::default();
-        b.ui.insert("scenario.dropped".into(), "丢弃".into());
-        b.ui.insert("scenario.or".into(), "或".into());
-        let zh = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
+        let zh = zh(&[("scenario.dropped", "丢弃"), ("scenario.or", "或")], &[]);
         let dropped = all.iter().find(|r| r.dropped.is_some_and(|n| n > 0));
         let dropped = dropped.expect("the corpus drops a datagram");
         assert!(
@@ -172,9 +168,7 @@ mod tests {
 
     #[test]
     fn punctuation_takes_a_space_after_ascii_only() {
-        let mut b = Bundle::default();
-        b.ui.insert("scenario.title_stop".into(), "。".into());
-        let zh = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
+        let zh = zh(&[("scenario.title_stop", "。")], &[]);
         assert_eq!(sep(&Tr::english(), T::ScenarioTitleStop), ". ");
         assert_eq!(sep(&zh, T::ScenarioTitleStop), "。");
     }
