@@ -280,3 +280,19 @@ test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document',
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+test('from another site, a zh-CN widget reads its language file (dist/_headers lets any origin fetch /i18n/)', async () => {
+  const site = await serve({ headers: true });
+  const hostPage = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
+    <script type="module" src="${site.origin}/static/bindlab-embed.js"></script></head>
+    <body><main><bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab></main></body></html>`;
+  const host = await serve({ pages: { '/host.html': hostPage } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/host.html');
+  try {
+    await widgetsReady(page, 1);
+    const w = await said(page, 0);
+    assert.equal(w.lang, 'zh-CN');
+    assert.equal(w.progress, '已运行 0 / 4 步');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); await site.close(); }
+});
