@@ -201,7 +201,7 @@ const said = (page, i) => page.evaluate((i) => {
 }, i);
 
 test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an English widget that stays English', async () => {
-  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two languages</title>
+  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two languages</title><link rel="icon" href="/static/icon.svg">
     <script type="module" src="/static/bindlab-embed.js"></script></head><body><main>
     <bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab>
     <bind-lab os="linux">${CONFLICT}</bind-lab>
@@ -240,7 +240,7 @@ test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an Engl
 });
 
 test("a widget whose language file cannot load is English, says why in the console, and works", async () => {
-  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No bundle</title>
+  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No bundle</title><link rel="icon" href="/static/icon.svg">
     <script type="module" src="/static/bindlab-embed.js"></script></head><body><main>
     <bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab></main></body></html>`;
   const s = await serve({ pages: { '/no-bundle.html': () => page1 } });
@@ -283,7 +283,7 @@ test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document',
 
 test('from another site, a zh-CN widget reads its language file (dist/_headers lets any origin fetch /i18n/)', async () => {
   const site = await serve({ headers: true });
-  const hostPage = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
+  const hostPage = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="${site.origin}/static/icon.svg">
     <script type="module" src="${site.origin}/static/bindlab-embed.js"></script></head>
     <body><main><bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab></main></body></html>`;
   const host = await serve({ pages: { '/host.html': hostPage } });
