@@ -247,9 +247,8 @@ fn panel_lines() -> String {
                 .collect();
             writeln!(
                 out,
-                "    ({:?}, SocketKind::{name}, PanelLineRef {{ kind: {:?}, api: {:?}, cells: &[{}] }}),",
+                "    ({:?}, SocketKind::{name}, PanelLineRef {{ api: {:?}, cells: &[{}] }}),",
                 r.lang,
-                l.kind,
                 l.api,
                 cells.join(", ")
             )

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::Preloaded;
 use crate::browser::fetch::fetch_text;
+use crate::i18n::use_tr;
 
 /// A file fetched for a page: loading, failed (with a reason), or there.
 pub(crate) enum Fetched<T> {
@@ -36,6 +37,7 @@ pub(crate) fn use_fetched<T: 'static>(
         .flatten()
         .filter(|p| p.url == url);
     let has_preloaded = preloaded.is_some();
+    let tr = use_tr();
     let state = use_state(move || match preloaded {
         Some(p) => match make(p.text.clone()) {
             Ok(v) => Fetched::Ready(Rc::new(v)),
@@ -52,7 +54,7 @@ pub(crate) fn use_fetched<T: 'static>(
             state.set(Fetched::Loading);
             let url = url.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let got = fetch_text(&url).await.and_then(make);
+                let got = fetch_text(&tr, &url).await.and_then(make);
                 state.set(match got {
                     Ok(v) => Fetched::Ready(Rc::new(v)),
                     Err(e) => Fetched::Failed(e),
