@@ -238,7 +238,9 @@ mod tests {
         assert_eq!(b.titles.len(), catalogue().len());
         assert!(b.text("chapter.five-tuple.title").is_some());
         assert!(b.text("course.intro").is_some());
-        assert!(b.text("sandbox.example").is_some_and(|t| t.starts_with("title 两个")));
+        assert!(b
+            .text("sandbox.example")
+            .is_some_and(|t| t.starts_with("title 两个")));
         // Every parser and link message, and the cheat sheet's labels.
         assert!(
             b.parse("link.future-version").is_some() && b.parse.len() > 80,
@@ -262,6 +264,10 @@ mod tests {
         };
         let en = std::fs::read_to_string(content.join("sandbox-example.bindlab")).unwrap();
         let zh = std::fs::read_to_string(content.join("zh-CN/sandbox-example.bindlab")).unwrap();
-        assert_eq!(strip(&en), strip(&zh), "only the title and the comments may differ");
+        assert_eq!(
+            strip(&en),
+            strip(&zh),
+            "only the title and the comments may differ"
+        );
     }
 }

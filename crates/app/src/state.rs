@@ -122,21 +122,16 @@ impl Reducible for Sandbox {
     }
 }
 
-/// Why a link cannot be opened, in `tr`'s language (the detail of a
-/// damaged link is the engine's, in English).
+/// Why a link cannot be opened, in `tr`'s language (the engine's keyed
+/// message, with the locale's template from its bundle).
 pub(crate) fn link_error(tr: &Tr, e: &LinkError) -> String {
-    match e {
-        LinkError::FutureVersion(v) => tr.f(T::ScenarioLinkNewer, &[("version", v)]),
-        LinkError::Malformed(why) => tr.f(T::ScenarioLinkDamaged, &[("why", why)]),
-    }
+    tr.link_error(e)
 }
 
 /// A scenario problem's message in `tr`'s language: the one place the
-/// editor and the widgets word it (the engine's English until its problems
-/// carry message keys for [`Tr::parse_message`]).
+/// editor and the widgets word it.
 pub(crate) fn problem_message(tr: &Tr, p: &Problem) -> String {
-    let _ = tr;
-    p.message.clone()
+    tr.problem(p)
 }
 
 /// Everything derived from the state, computed once per change of text or
@@ -196,18 +191,18 @@ mod tests {
             let msg = Sandbox::from_permalink(&en, bad).unwrap_err();
             assert_eq!(msg, format!("The link could not be opened: {e}"));
         }
-        let zh = zh(
-            &[(
-                "scenario.link_newer",
-                "此链接来自更新版本的 bindlab（格式 {version}）。",
-            )],
-            &[],
-        );
+        let zh = crate::test_support::zh_with_parse(&[(
+            "link.future-version",
+            "此链接来自更新版本的 bindlab（格式 {version}）。",
+        )]);
         let e = Permalink::decode("v9/linux/0/x").unwrap_err();
         assert_eq!(
             link_error(&zh, &e),
             "此链接来自更新版本的 bindlab（格式 v9）。"
         );
+        // A message the bundle lacks stays the engine's English.
+        let e = Permalink::decode("v1/plan9/0/x").unwrap_err();
+        assert_eq!(link_error(&zh, &e), e.to_string());
     }
 
     #[test]

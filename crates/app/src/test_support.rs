@@ -10,6 +10,15 @@ use crate::i18n::{Tr, EN, KEYS, UI_FINGERPRINT};
 /// A zh-CN `Tr` with these interface strings (`key`, text) and why-lines
 /// (rule id, variant, template).
 pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
+    zh_bundle(ui, why, &[])
+}
+
+/// A zh-CN `Tr` with these parser and link templates (engine key, text).
+pub(crate) fn zh_with_parse(parse: &[(&str, &str)]) -> Tr {
+    zh_bundle(&[], &[], parse)
+}
+
+fn zh_bundle(ui: &[(&str, &str)], why: &[(&str, &str, &str)], parse: &[(&str, &str)]) -> Tr {
     let mut b = Bundle {
         ui_order: UI_FINGERPRINT,
         ..Bundle::default()
@@ -24,6 +33,9 @@ pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
     for (id, variant, t) in why {
         b.why
             .push((id.to_string(), variant.to_string(), t.to_string()));
+    }
+    for (k, t) in parse {
+        b.parse.push((k.to_string(), t.to_string()));
     }
     Tr::from_bundle(Locale::ZhCn, &b.write()).expect("a bundle as dist writes it")
 }
