@@ -19,7 +19,8 @@ const EXAMPLE: &str = include_str!("../../../../content/sandbox-example.bindlab"
 fn initial_state(tr: &Tr) -> Sandbox {
     let hash = location_hash();
     if hash.len() <= 1 {
-        return Sandbox::new(EXAMPLE.to_string());
+        // In the page's language: the title and comments translated (bundle text).
+        return Sandbox::new(tr.text("sandbox.example", EXAMPLE).to_string());
     }
     Sandbox::from_permalink(tr, &hash).unwrap_or_else(|e| {
         Sandbox::new(String::new()).failed(tr.f(T::SandboxLinkFailedEmpty, &[("error", &e)]))
