@@ -890,5 +890,40 @@ fn lessons_check_checks_and_lists_translations() {
         err.contains("zh-CN/lessons/a.md:12: this ```scenario block must be the English one"),
         "{err}"
     );
+    // The site's interface strings: an untranslated one fails the check.
+    std::fs::write(dir.join("zh-CN/lessons/a.md"), &zh).unwrap();
+    for d in ["ui", "zh-CN/ui"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    std::fs::write(
+        dir.join("ui/nav.txt"),
+        "nav.home = Home\nnav.next = Next: {title}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("zh-CN/ui/nav.txt"), "nav.home = 首页\n").unwrap();
+    let (code, _, err) = bindlab(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("zh-CN/ui/nav.txt: `nav.next` is not translated"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("zh-CN/ui/nav.txt"),
+        "nav.home = 首页\nnav.next = 下一章：{name}\n",
+    )
+    .unwrap();
+    let (code, _, err) = bindlab(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("nav.next: line 2: the slots {name} differ from the English {title}"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("zh-CN/ui/nav.txt"),
+        "nav.home = 首页\nnav.next = 下一章：{title}\n",
+    )
+    .unwrap();
+    let (code, out, err) = bindlab(&args);
+    assert_eq!(code, 0, "{out}{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
