@@ -7,6 +7,11 @@
 // Attributes: os="linux,windows"  step="3"  layout="compact|full"  readonly
 //             src="scenario.bindlab"  permalink="v1/..."  theme="light|dark|auto"
 //             heading="..." (the visible title; default: the scenario's)
+//             lang="zh-CN" (the widget's language: its interface and its why-lines; any
+//             tag bindlab reads as Simplified Chinese — zh, zh-CN, zh-Hans — or English,
+//             the default, for a missing or other one. Each widget has its own, so one
+//             page may mix languages; when the language file cannot be loaded the widget
+//             is English and the console says why)
 //
 // From another origin, the bindlab site must allow it (CORS: see the
 // README's "Embedding from another site"); when the code cannot be loaded,
@@ -27,6 +32,23 @@ function whyNoEngine(err) {
       + `The browser said: ${detail}`;
   }
   return `its WebAssembly code could not be loaded from ${new URL('pkg/', BASE).href} (${detail}). Your browser needs WebAssembly.`;
+}
+
+/** Each language's bundle (`i18n/zh-CN.tsv` beside the wasm), fetched once
+ *  for every widget of the page; null when it cannot be: those widgets are
+ *  shown in English and the console says why. */
+const bundles = new Map();
+function loadBundle(path) {
+  if (!bundles.has(path)) {
+    bundles.set(path, fetch(new URL(path, BASE)).then((res) => {
+      if (!res.ok) throw new Error(`the server answered ${res.status}`);
+      return res.text();
+    }).catch((err) => {
+      console.warn(`bindlab: the language file ${new URL(path, BASE).href} could not be loaded (${err.message ?? err}); widgets in that language are shown in English`);
+      return null;
+    }));
+  }
+  return bundles.get(path);
 }
 
 /** Loads and starts the wasm once, for every widget of the page. */
@@ -65,12 +87,16 @@ class BindLab extends HTMLElement {
         engine = null; // a later widget may try again
         throw new Error(whyNoEngine(err));
       }
+      // The widget's language: the wasm says which bundle it needs (none for English).
+      const lang = this.getAttribute('lang') ?? undefined;
+      const path = m.widgetBundle(lang);
+      const bundle = path ? await loadBundle(path) : null;
       if (!this.isConnected) return;
       this._widget = new m.Widget(
         mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
         Number(this.getAttribute('step') ?? 0) || 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
-        this.getAttribute('heading') ?? '',
+        this.getAttribute('heading') ?? '', lang, bundle ?? undefined,
       );
     } catch (err) {
       mount.textContent = `bindlab could not start this example: ${err.message ?? err}`;

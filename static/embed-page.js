@@ -1,6 +1,7 @@
 // embed.html: one widget for hosts that allow iframes but not scripts.
-//   <iframe src="https://YOUR-BINDLAB-SITE/embed.html?os=linux,windows&layout=compact&theme=light&title=...#v1/..." title="..."></iframe>
-// The fragment is a bindlab permalink; the query takes the widget's options.
+//   <iframe src="https://YOUR-BINDLAB-SITE/embed.html?os=linux,windows&layout=compact&theme=light&lang=zh-CN&title=...#v1/..." title="..."></iframe>
+// The fragment is a bindlab permalink; the query takes the widget's options
+// (lang= as <bind-lab lang>: zh-CN for Simplified Chinese, English otherwise).
 // The page reports its height to the parent, so the host can size the frame:
 //   window.addEventListener('message', (e) => { if (e.data?.type === 'bindlab-height') frame.style.height = e.data.height + 'px'; });
 import './bindlab-embed.js';
@@ -14,7 +15,13 @@ if (q.get('title')) {
 }
 if (['light', 'dark'].includes(q.get('theme'))) document.documentElement.dataset.theme = q.get('theme');
 el.setAttribute('permalink', location.hash.slice(1));
-for (const a of ['os', 'step', 'layout', 'theme']) if (q.get(a)) el.setAttribute(a, q.get(a));
+for (const a of ['os', 'step', 'layout', 'theme', 'lang']) if (q.get(a)) el.setAttribute(a, q.get(a));
+// The frame's document takes the language the widget speaks (English when
+// lang= names another language or its file could not be loaded).
+el.addEventListener('bindlab-ready', () => {
+  const spoken = el.shadowRoot?.querySelector('.bindlab-widget')?.lang;
+  if (spoken) document.documentElement.lang = spoken;
+});
 if (q.has('readonly')) el.setAttribute('readonly', '');
 document.getElementById('embed').append(el);
 

@@ -183,3 +183,116 @@ test('widgets work under a strict CSP, and axe finds no serious violation', asyn
     assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
   } finally { await context.close(); }
 });
+
+/** Two sockets on one port: a refusal whose why-line names both. */
+const CONFLICT = 'os linux\nsocket A tcp\nbind A 0.0.0.0:8080\nsocket B tcp\nbind B 0.0.0.0:8080\n';
+const CJK = /[\u4e00-\u9fff]/;
+
+/** What widget i says: its language, progress line, a button, and the last row's why-line. */
+const said = (page, i) => page.evaluate((i) => {
+  const root = document.querySelectorAll('bind-lab')[i].shadowRoot;
+  return {
+    lang: root.querySelector('.bindlab-widget').lang,
+    progress: root.querySelector('.progress').textContent,
+    buttons: [...root.querySelectorAll('.stepper button')].map((b) => b.textContent),
+    why: [...root.querySelectorAll('.outcomes tbody tr')].at(-1).querySelector('.why')?.textContent ?? '',
+    host: root.querySelector('#h-host')?.textContent ?? '',
+  };
+}, i);
+
+test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an English widget that stays English', async () => {
+  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two languages</title><link rel="icon" href="/static/icon.svg">
+    <script type="module" src="/static/bindlab-embed.js"></script></head><body><main>
+    <bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab>
+    <bind-lab os="linux">${CONFLICT}</bind-lab>
+    <bind-lab lang="zh-Hans" os="linux" layout="compact">${CONFLICT}</bind-lab>
+    </main></body></html>`;
+  const s = await serve({ pages: { '/two-languages.html': () => page1 } });
+  const { page, context, problems, urls } = await openPage(browser, s.origin + '/two-languages.html');
+  try {
+    await widgetsReady(page, 3);
+    // One bundle for both Chinese widgets; English needs none.
+    assert.deepEqual(urls.filter((u) => u.includes('/i18n/')).map((u) => new URL(u).pathname), ['/i18n/zh-CN.tsv']);
+    for (const i of [0, 1, 2]) {
+      await page.evaluate((i) => [...document.querySelectorAll('bind-lab')[i].shadowRoot.querySelectorAll('.stepper button')].at(3).click(), i);
+    }
+    await page.waitForFunction(() => [...document.querySelectorAll('bind-lab')].every((e) => /^4 of 4|^已运行 4 \/ 4/.test(e.shadowRoot.querySelector('.progress').textContent)));
+    const [zh, en, zh2] = await Promise.all([0, 1, 2].map((i) => said(page, i)));
+    assert.equal(zh.lang, 'zh-CN');
+    assert.equal(zh.progress, '已运行 4 / 4 步');
+    assert.ok(zh.buttons.includes('全部运行 ▶▶'), zh.buttons.join(' | '));
+    assert.match(zh.host, /第 4 步之后的主机/);
+    assert.match(zh.why, CJK, `a Chinese why-line: ${zh.why}`);
+    assert.match(zh.why, /\bA\b/, 'it names the socket holding the port');
+    assert.equal(zh2.lang, 'zh-CN', 'zh-Hans reads as Simplified Chinese');
+    assert.equal(zh2.why, zh.why);
+    assert.equal(en.lang, 'en');
+    assert.equal(en.progress, '4 of 4 steps run');
+    assert.ok(en.buttons.includes('Run all ▶▶'));
+    assert.doesNotMatch(en.why + en.host + en.buttons.join(''), CJK, `the English widget stays English: ${en.why}`);
+    assert.match(en.why, /\bA\b/);
+    // Stepping the English widget after the Chinese ones leaves it English.
+    await page.evaluate(() => [...document.querySelectorAll('bind-lab')[1].shadowRoot.querySelectorAll('.stepper button')][0].click());
+    await page.waitForFunction(() => /^0 of 4/.test(document.querySelectorAll('bind-lab')[1].shadowRoot.querySelector('.progress').textContent));
+    assert.doesNotMatch(await page.evaluate(() => document.querySelectorAll('bind-lab')[1].shadowRoot.textContent), CJK);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await s.close(); }
+});
+
+test("a widget whose language file cannot load is English, says why in the console, and works", async () => {
+  const page1 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No bundle</title><link rel="icon" href="/static/icon.svg">
+    <script type="module" src="/static/bindlab-embed.js"></script></head><body><main>
+    <bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab></main></body></html>`;
+  const s = await serve({ pages: { '/no-bundle.html': () => page1 } });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings = [];
+  const errors = [];
+  page.on('console', (m) => (m.type() === 'warning' ? warnings : m.type() === 'error' ? errors : []).push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.route('**/i18n/zh-CN.tsv', (r) => r.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(s.origin + '/no-bundle.html');
+    await widgetsReady(page, 1);
+    await clickIn(page, 0, 'Run all');
+    await page.waitForFunction(() => /^4 of 4/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    const w = await said(page, 0);
+    assert.equal(w.lang, 'en');
+    assert.equal(w.progress, '4 of 4 steps run');
+    assert.doesNotMatch(w.why, CJK);
+    assert.ok(warnings.some((t) => /language file .*zh-CN\.tsv.*404.*English/.test(t)), warnings.join('\n'));
+    assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+  } finally { await context.close(); await s.close(); }
+});
+
+test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document', async () => {
+  const link = 'v1/linux,freebsd/0/dGl0bGUgVGhlIExpbnV4IGxpc3RlbmluZyBleGNlcHRpb24Kb3MgbGludXgKaWZhY2UgMTkyLjE2OC4wLjEKCnNvY2tldCBBIHRjcApzZXQgQSBTT19SRVVTRUFERFIKYmluZCBBIDAuMC4wLjA6MjEKbGlzdGVuIEEKc29ja2V0IEIgdGNwCnNldCBCIFNPX1JFVVNFQUREUgpiaW5kIEIgMTkyLjE2OC4wLjE6MjEgID0-IEVBRERSSU5VU0UK';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/embed.html?lang=zh-CN#${link}`);
+  try {
+    await widgetsReady(page, 1);
+    await clickIn(page, 0, '全部运行');
+    await page.waitForFunction(() => /^已运行 7 \/ 7 步$/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    const w = await said(page, 0);
+    assert.equal(w.lang, 'zh-CN');
+    assert.match(w.why, CJK, w.why);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.equal(await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').textContent), '在 bindlab 中打开 ↗');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('from another site, a zh-CN widget reads its language file (dist/_headers lets any origin fetch /i18n/)', async () => {
+  const site = await serve({ headers: true });
+  const hostPage = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="${site.origin}/static/icon.svg">
+    <script type="module" src="${site.origin}/static/bindlab-embed.js"></script></head>
+    <body><main><bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab></main></body></html>`;
+  const host = await serve({ pages: { '/host.html': hostPage } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/host.html');
+  try {
+    await widgetsReady(page, 1);
+    const w = await said(page, 0);
+    assert.equal(w.lang, 'zh-CN');
+    assert.equal(w.progress, '已运行 0 / 4 步');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); await site.close(); }
+});

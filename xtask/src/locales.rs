@@ -141,16 +141,25 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
             b.text.push((format!("{page}.intro"), intro(&l)));
         }
     }
-    // Parser and link messages (`key = template`), if the locale has them.
-    let parse = dir.join("parse.txt");
-    if parse.exists() {
-        for line in read(&parse)?.lines() {
-            let l = line.trim();
-            if l.is_empty() || l.starts_with('#') {
-                continue;
-            }
-            if let Some((k, v)) = l.split_once(" = ") {
-                b.parse.push((k.trim().to_string(), v.trim().to_string()));
+    // The sandbox's first example, its title and comments translated.
+    let example = dir.join("sandbox-example.bindlab");
+    if example.exists() {
+        b.text.push(("sandbox.example".into(), read(&example)?));
+    }
+    // Parser, link and cheat-sheet messages (`key = template`); the cheat
+    // sheet's keys are prefixed `cheatsheet.` in the bundle.
+    for (file, prefix) in [("parse.txt", ""), ("cheatsheet.txt", "cheatsheet.")] {
+        let path = dir.join(file);
+        if path.exists() {
+            let entries = bindlab_engine::keytext::read(&read(&path)?).map_err(|errs| {
+                let list: Vec<String> = errs
+                    .iter()
+                    .map(|e| format!("{}: {e}", path.display()))
+                    .collect();
+                list.join("\n")
+            })?;
+            for (key, text) in entries {
+                b.parse.push((format!("{prefix}{key}"), text));
             }
         }
     }
@@ -229,9 +238,36 @@ mod tests {
         assert_eq!(b.titles.len(), catalogue().len());
         assert!(b.text("chapter.five-tuple.title").is_some());
         assert!(b.text("course.intro").is_some());
+        assert!(b
+            .text("sandbox.example")
+            .is_some_and(|t| t.starts_with("title 两个")));
+        // Every parser and link message, and the cheat sheet's labels.
+        assert!(
+            b.parse("link.future-version").is_some() && b.parse.len() > 80,
+            "{}",
+            b.parse.len()
+        );
         // It reads back, and its overlay renders Chinese why-lines.
         let back = Bundle::read(&b.write()).unwrap();
         assert_eq!(back.ui.len(), b.ui.len());
         assert!(!back.overlay().is_empty());
+    }
+
+    #[test]
+    fn the_translated_example_is_the_same_scenario() {
+        let content = crate::root().join("content");
+        let strip = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| !l.starts_with("title "))
+                .map(|l| l.split('#').next().unwrap_or("").trim_end().to_string())
+                .collect()
+        };
+        let en = std::fs::read_to_string(content.join("sandbox-example.bindlab")).unwrap();
+        let zh = std::fs::read_to_string(content.join("zh-CN/sandbox-example.bindlab")).unwrap();
+        assert_eq!(
+            strip(&en),
+            strip(&zh),
+            "only the title and the comments may differ"
+        );
     }
 }

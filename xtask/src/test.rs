@@ -243,6 +243,7 @@ fn corpus() -> Result {
     let mut corpus = scenario_files(&root().join("corpus"));
     // The sandbox's first scenario is content too.
     corpus.push("content/sandbox-example.bindlab".to_string());
+    corpus.push("content/zh-CN/sandbox-example.bindlab".to_string());
     let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
     run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])
 }

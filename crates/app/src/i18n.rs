@@ -32,29 +32,25 @@ struct Texts {
     overlay: Option<Rc<Overlay>>,
 }
 
-/// The language every component of a page (or a widget) speaks.
+/// The language every component of a page (or a widget) speaks: English
+/// (`None`, as compiled in) or a locale's texts.
 #[derive(Clone)]
-pub(crate) struct Tr(Rc<Texts>);
+pub(crate) struct Tr(Option<Rc<Texts>>);
 
 impl PartialEq for Tr {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &o.0)
+        match (&self.0, &o.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
     }
-}
-
-thread_local! {
-    static ENGLISH: Tr = Tr(Rc::new(Texts {
-        locale: Locale::En,
-        ui: Vec::new(),
-        bundle: Bundle::default(),
-        overlay: None,
-    }));
 }
 
 impl Tr {
     /// English, as compiled in.
     pub(crate) fn english() -> Tr {
-        ENGLISH.with(Tr::clone)
+        Tr(None)
     }
 
     /// `locale` from its bundle's text; an error for a damaged one.
@@ -71,27 +67,31 @@ impl Tr {
             .map(|(_, text)| Some(text))
             .collect();
         let overlay = Some(Rc::new(bundle.overlay()));
-        Ok(Tr(Rc::new(Texts {
+        Ok(Tr(Some(Rc::new(Texts {
             locale,
             ui,
             bundle,
             overlay,
-        })))
+        }))))
     }
 
     pub(crate) fn locale(&self) -> Locale {
-        self.0.locale
+        self.0.as_ref().map_or(Locale::En, |t| t.locale)
     }
 
     /// The `lang` attribute's value.
     pub(crate) fn tag(&self) -> &'static str {
-        self.0.locale.tag()
+        self.locale().tag()
+    }
+
+    fn bundle(&self) -> Option<&Bundle> {
+        self.0.as_ref().map(|t| &t.bundle)
     }
 
     /// An interface string.
     pub(crate) fn t(&self, k: T) -> &str {
         let i = k as usize;
-        match self.0.ui.get(i) {
+        match self.0.as_ref().and_then(|t| t.ui.get(i)) {
             Some(Some(s)) => s,
             _ => EN.get(i).copied().unwrap_or(""),
         }
@@ -105,42 +105,58 @@ impl Tr {
     /// A compiled-in English text (`english`) in this language, by its key
     /// in the bundle (`chapter.udp.title`).
     pub(crate) fn text<'a>(&'a self, key: &str, english: &'a str) -> &'a str {
-        self.0.bundle.text(key).unwrap_or(english)
+        self.bundle().and_then(|b| b.text(key)).unwrap_or(english)
     }
 
     /// A rule's title in this language.
     pub(crate) fn rule_title<'a>(&'a self, id: &str, english: &'a str) -> &'a str {
-        self.0.bundle.title(id).unwrap_or(english)
+        self.bundle().and_then(|b| b.title(id)).unwrap_or(english)
     }
 
-    /// A scenario problem's or a link error's message in this language, by
-    /// its message key and arguments; `english` when there is no template.
-    pub(crate) fn parse_message(&self, key: &str, args: &[(&str, &str)], english: &str) -> String {
-        match self.0.bundle.parse(key) {
-            Some(t) => bindlab_course::ui::fill(t, args),
-            None => english.to_string(),
-        }
+    /// A scenario problem in this language (the engine's message key and
+    /// arguments, with the locale's template); English without one.
+    pub(crate) fn problem(&self, p: &bindlab_engine::parse::Problem) -> String {
+        bindlab_engine::messages::render(
+            p.msg,
+            &p.args,
+            self.bundle().and_then(|b| b.parse(p.msg.key())),
+        )
+    }
+
+    /// A permalink that could not be read, said in this language.
+    pub(crate) fn link_error(&self, e: &bindlab_engine::permalink::LinkError) -> String {
+        bindlab_engine::messages::render(
+            e.msg(),
+            &e.args(),
+            self.bundle().and_then(|b| b.parse(e.msg().key())),
+        )
+    }
+
+    /// A cheat-sheet label in this language.
+    pub(crate) fn cheatsheet(&self, m: bindlab_engine::messages::CheatsheetMsg) -> String {
+        let key = format!("cheatsheet.{}", m.key());
+        bindlab_engine::messages::render(m, &[], self.bundle().and_then(|b| b.parse(&key)))
     }
 
     /// The engine's why-lines in this language (`None`: English).
     pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
-        self.0.overlay.clone()
+        self.0.as_ref().and_then(|t| t.overlay.clone())
     }
 
     /// The path prefix of this language's pages (`zh-CN/`; English has none).
     pub(crate) fn prefix(&self) -> &'static str {
-        prefix(self.0.locale)
+        prefix(self.locale())
     }
 
     /// The link to `route` in this language, relative to the site's root.
     pub(crate) fn href(&self, route: &Route) -> String {
-        href(self.0.locale, route)
+        href(self.locale(), route)
     }
 
     /// A content file in this language (`content/lessons/x.md` →
     /// `content/zh-CN/lessons/x.md`).
     pub(crate) fn content_url(&self, english: &str) -> String {
-        content_url(self.0.locale, english)
+        content_url(self.locale(), english)
     }
 }
 

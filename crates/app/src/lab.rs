@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::hooks::use_sandbox;
-use crate::state::{Action, Sandbox};
+use crate::i18n::T;
+use crate::state::{problem_message, Action, Sandbox};
 use crate::views::{CodePanel, Editor, HostView, OsTable, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
@@ -23,7 +24,7 @@ pub(crate) enum Command {
 
 pub(crate) type Mailbox = Rc<RefCell<Option<Callback<Command>>>>;
 
-#[derive(Properties)]
+#[derive(Properties, Clone)]
 pub(crate) struct LabProps {
     pub(crate) initial: Sandbox,
     pub(crate) readonly: bool,
@@ -138,15 +139,16 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     }
 
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
-    let on_copy = sb.on_copy(open_link.clone(), "Link copied.");
+    let tr = sb.tr.clone();
+    let on_copy = sb.on_copy(open_link.clone(), tr.t(T::WidgetLinkCopied).to_string());
     let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);
     html! {
-        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))}>
+        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()}>
             <div class="widget-head">
                 <strong class="widget-title">{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
-                <a class="open" href={open_link} target="_blank" rel="noopener">{"Open in bindlab ↗"}</a>
+                <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if let Some(n) = &state.notice {
                 <p class={classes!("notice", n.error.then_some("error"))} role="status">{ &n.text }</p>
@@ -155,13 +157,13 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             // (opened, so they show), else here.
             if let (Err(problems), true) = (&derived.parsed, p.readonly) {
                 <div class="problems" role="alert">
-                    <p class="problems-head">{ format!("This scenario has {} problem{}:", problems.len(), if problems.len() == 1 { "" } else { "s" }) }</p>
-                    <ul>{ for problems.iter().map(|x| html! { <li>{ format!("line {}, column {}: {}", x.line, x.col, x.message) }</li> }) }</ul>
+                    <p class="problems-head">{ tr.f(if problems.len() == 1 { T::WidgetProblemsOne } else { T::WidgetProblemsOther }, &[("n", &problems.len().to_string())]) }</p>
+                    <ul>{ for problems.iter().map(|x| html! { <li>{ tr.f(T::WidgetProblemAt, &[("line", &x.line.to_string()), ("col", &x.col.to_string()), ("message", &problem_message(&tr, x))]) }</li> }) }</ul>
                 </div>
             }
             if !p.readonly {
                 <details class="widget-edit" open={derived.parsed.is_err()}>
-                    <summary>{"Edit the scenario"}</summary>
+                    <summary>{ tr.t(T::WidgetEdit) }</summary>
                     <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                 </details>
             }

@@ -24,11 +24,14 @@ mod route;
 mod sandbox;
 mod state;
 mod store;
+#[cfg(test)]
+mod test_support;
 mod views;
 mod widget;
 
 pub use widget::Widget;
 
+use bindlab_course::locale::Locale;
 use wasm_bindgen::prelude::*;
 
 /// Every page's entry point, called by `static/boot.js` with the page's
@@ -50,13 +53,13 @@ pub fn run_page(
     data: Option<String>,
     lang: Option<String>,
 ) {
-    install_panic_hook();
+    install_panic_hook(&i18n::Tr::english());
     let (locale, rest) = i18n::split_path(&path);
     let route = route::Route::from_path(rest);
     // A page whose language could not be read is shown in English, afresh
     // (it cannot repeat the server's render), and says why.
     let (tr, lang_failed) = match (locale, lang.as_deref()) {
-        (bindlab_course::locale::Locale::En, _) => (i18n::Tr::english(), None),
+        (Locale::En, _) => (i18n::Tr::english(), None),
         (l, Some(text)) => match i18n::Tr::from_bundle(l, text) {
             Ok(tr) => (tr, None),
             Err(e) => (i18n::Tr::english(), Some(e)),
@@ -67,6 +70,7 @@ pub fn run_page(
         ),
     };
     bindlab_engine::rules::set_overlay(tr.overlay());
+    install_panic_hook(&tr);
     if let Some(e) = &lang_failed {
         web_sys::console::error_1(&format!("bindlab: {e}; the page is shown in English").into());
     }
@@ -104,11 +108,21 @@ pub fn run_page(
     }
 }
 
-/// A panic must never leave a blank page: it is reported in `#fatal`, which
-/// lives outside the app's root, and in the console.
-pub(crate) fn install_panic_hook() {
+/// The panic message in each language a page or widget started in here
+/// (English is compiled in). The hook is global and runs outside every
+/// component, so it keeps the texts itself.
+static PANIC_TEXTS: std::sync::Mutex<Vec<(Locale, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Installs the panic hook, knowing `tr`'s panic message from now on.
+pub(crate) fn install_panic_hook(tr: &i18n::Tr) {
+    if let Ok(mut texts) = PANIC_TEXTS.try_lock() {
+        if tr.locale() != Locale::En && !texts.iter().any(|(l, _)| *l == tr.locale()) {
+            texts.push((tr.locale(), tr.t(i18n::T::WidgetCrashed).to_string()));
+        }
+    }
     std::panic::set_hook(Box::new(|info| {
-        let msg = format!("bindlab hit an internal error and stopped: {info}. Reload the page; your scenario is in the address bar.");
+        let msg =
+            bindlab_course::ui::fill(&panic_text(page_locale()), &[("error", &info.to_string())]);
         web_sys::console::error_1(&msg.clone().into());
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
@@ -118,4 +132,25 @@ pub(crate) fn install_panic_hook() {
             let _ = el.remove_attribute("hidden");
         }
     }));
+}
+
+/// The page's language, by its `<html lang>` (English where it names none
+/// bindlab speaks).
+fn page_locale() -> Locale {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Locale::parse(&l))
+        .unwrap_or(Locale::En)
+}
+
+/// The panic message's template in `locale`, if a page or widget brought
+/// its text; else English.
+fn panic_text(locale: Locale) -> String {
+    PANIC_TEXTS
+        .try_lock()
+        .ok()
+        .and_then(|t| t.iter().find(|(l, _)| *l == locale).map(|(_, s)| s.clone()))
+        .unwrap_or_else(|| i18n::Tr::english().t(i18n::T::WidgetCrashed).to_string())
 }

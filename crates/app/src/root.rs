@@ -56,7 +56,10 @@ pub fn root(p: &RootProps) -> Html {
             at_fragment(&route);
         });
     }
-    let store = use_reducer(Store::unloaded);
+    let store = use_reducer({
+        let tr = p.tr.clone();
+        move || Store::unloaded(&tr)
+    });
     {
         let d = store.dispatcher();
         use_effect_with((), move |_| d.dispatch(StoreAction::Load));

@@ -5,9 +5,11 @@
 
 use std::rc::Rc;
 
-use bindlab_engine::permalink::Permalink;
+use bindlab_engine::permalink::{LinkError, Permalink};
 use bindlab_engine::{parse, run, Os, Problem, Report, Scenario};
 use yew::Reducible;
+
+use crate::i18n::{Tr, T};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sandbox {
@@ -49,8 +51,9 @@ impl Sandbox {
     }
 
     /// The one way a permalink (`v1/…`, with or without its `#`) becomes a
-    /// state: its scenario, OSes and step, or why the link cannot be opened.
-    pub fn from_permalink(fragment: &str) -> Result<Sandbox, String> {
+    /// state: its scenario, OSes and step, or why the link cannot be opened
+    /// (in `tr`'s language).
+    pub(crate) fn from_permalink(tr: &Tr, fragment: &str) -> Result<Sandbox, String> {
         match Permalink::decode(fragment) {
             Ok(p) => Ok(Sandbox {
                 text: p.text,
@@ -58,7 +61,7 @@ impl Sandbox {
                 step: p.step,
                 notice: None,
             }),
-            Err(e) => Err(format!("The link could not be opened: {e}")),
+            Err(e) => Err(tr.f(T::ScenarioLinkFailed, &[("error", &link_error(tr, &e))])),
         }
     }
 
@@ -119,6 +122,18 @@ impl Reducible for Sandbox {
     }
 }
 
+/// Why a link cannot be opened, in `tr`'s language (the engine's keyed
+/// message, with the locale's template from its bundle).
+pub(crate) fn link_error(tr: &Tr, e: &LinkError) -> String {
+    tr.link_error(e)
+}
+
+/// A scenario problem's message in `tr`'s language: the one place the
+/// editor and the widgets word it.
+pub(crate) fn problem_message(tr: &Tr, p: &Problem) -> String {
+    tr.problem(p)
+}
+
 /// Everything derived from the state, computed once per change of text or
 /// OSes (not per step) and shared by pointer.
 pub(crate) struct Derived {
@@ -127,6 +142,15 @@ pub(crate) struct Derived {
 }
 
 impl Derived {
+    /// [`Derived::new`] with `tr`'s why-lines: the engine writes them as it
+    /// runs, and one page may hold labs in two languages, so each sets its
+    /// own right before.
+    pub(crate) fn new_in(tr: &Tr, text: &str, oses: &[Os]) -> Derived {
+        bindlab_engine::rules::set_overlay(tr.overlay());
+        Derived::new(text, oses)
+    }
+
+    /// Parsed and run in the language in force (see [`Derived::new_in`]).
     pub(crate) fn new(text: &str, oses: &[Os]) -> Derived {
         let parsed = parse(text);
         let reports = match &parsed {
@@ -150,5 +174,54 @@ impl Derived {
             .map(|s| s.os)
             .filter(|o| oses.contains(o))
             .unwrap_or(oses[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::zh;
+
+    #[test]
+    fn a_link_error_reads_as_the_engine_says_it_in_english_and_translates() {
+        let en = Tr::english();
+        for bad in ["v9/linux/0/x", "#nonsense", "v1/linux", "v1/plan9/0/x"] {
+            let e = Permalink::decode(bad).unwrap_err();
+            assert_eq!(link_error(&en, &e), e.to_string(), "{bad}");
+            let msg = Sandbox::from_permalink(&en, bad).unwrap_err();
+            assert_eq!(msg, format!("The link could not be opened: {e}"));
+        }
+        let zh = crate::test_support::zh_with_parse(&[(
+            "link.future-version",
+            "此链接来自更新版本的 bindlab（格式 {version}）。",
+        )]);
+        let e = Permalink::decode("v9/linux/0/x").unwrap_err();
+        assert_eq!(
+            link_error(&zh, &e),
+            "此链接来自更新版本的 bindlab（格式 v9）。"
+        );
+        // A message the bundle lacks stays the engine's English.
+        let e = Permalink::decode("v1/plan9/0/x").unwrap_err();
+        assert_eq!(link_error(&zh, &e), e.to_string());
+    }
+
+    #[test]
+    fn derived_new_in_writes_the_why_lines_in_its_language() {
+        let text = "os linux\nsocket A tcp\nbind A 0.0.0.0:80\nsocket B tcp\nbind B 0.0.0.0:80\n";
+        let en = Derived::new_in(&Tr::english(), text, &[Os::Linux]);
+        let why = |d: &Derived| d.reports[0].steps[3].why.clone().unwrap_or_default();
+        let (rule, english) = (en.reports[0].steps[3].rule.unwrap(), why(&en));
+        assert!(!english.is_empty());
+        let why_zh: Vec<(&str, &str, &str)> = bindlab_engine::rules::ALL_WHY_VARIANTS
+            .iter()
+            .map(|v| (rule.as_str(), v.name(), "中文原因"))
+            .collect();
+        let zh = zh(&[], &why_zh);
+        assert_eq!(why(&Derived::new_in(&zh, text, &[Os::Linux])), "中文原因");
+        // Back to English for the next lab, whatever ran before.
+        assert_eq!(
+            why(&Derived::new_in(&Tr::english(), text, &[Os::Linux])),
+            english
+        );
     }
 }

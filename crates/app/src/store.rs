@@ -13,10 +13,31 @@ use bindlab_engine::Os;
 use gloo::storage::{LocalStorage, Storage};
 use yew::Reducible;
 
+use crate::i18n::{Tr, T};
 use crate::route::lesson_ids;
 
 const KEY: &str = "bindlab.progress";
 const SET_ASIDE: &str = "bindlab.progress.unreadable";
+
+/// What the store may have to tell the reader, in the page's language
+/// (the reducer runs outside components: the root hands them over).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreTexts {
+    no_storage: String,
+    /// With `{why}` and `{key}` slots.
+    unreadable: String,
+    read_refused: String,
+}
+
+impl StoreTexts {
+    pub(crate) fn new(tr: &Tr) -> StoreTexts {
+        StoreTexts {
+            no_storage: tr.t(T::StoreNoStorage).to_string(),
+            unreadable: tr.t(T::StoreUnreadable).to_string(),
+            read_refused: tr.t(T::StoreReadRefused).to_string(),
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Store {
@@ -30,6 +51,8 @@ pub struct Store {
     /// root once the page is hydrated): the first render shows no progress,
     /// as the prerendered page does.
     pub loaded: bool,
+    /// Its notices' words.
+    texts: StoreTexts,
 }
 
 /// `window.localStorage` itself throws when storage is blocked; gloo would
@@ -45,29 +68,32 @@ fn storage_available() -> bool {
 impl Store {
     /// The store before storage is read: what the prerenderer renders with,
     /// and so the browser's first render too.
-    pub fn unloaded() -> Store {
+    pub(crate) fn unloaded(tr: &Tr) -> Store {
         Store {
             progress: Progress::default(),
             notice: None,
             saving: false,
             loaded: false,
+            texts: StoreTexts::new(tr),
         }
     }
 
-    pub fn load() -> Store {
+    /// The store as storage holds it, saying things in `texts`' language.
+    pub fn load(texts: StoreTexts) -> Store {
         Store {
             loaded: true,
-            ..Store::read()
+            ..Store::read(texts)
         }
     }
 
-    fn read() -> Store {
+    fn read(texts: StoreTexts) -> Store {
         if !storage_available() {
             return Store {
                 progress: Progress::default(),
-                notice: Some("This browser does not let bindlab save anything, so your progress lasts until you close this tab. Use “Export progress” on the contents page to keep it.".into()),
+                notice: Some(texts.no_storage.clone()),
                 saving: false,
                 loaded: false,
+                texts,
             };
         }
         let ids = lesson_ids();
@@ -78,9 +104,10 @@ impl Store {
                     notice: None,
                     saving: true,
                     loaded: false,
+                    texts,
                 }
             }
-            Err(_) => Err("the browser would not read it".to_string()),
+            Err(_) => Err(texts.read_refused.clone()),
             Ok(Some(code)) => Progress::decode(&code, &ids).map_err(|e| e.to_string()),
         };
         match read {
@@ -89,6 +116,7 @@ impl Store {
                 notice: None,
                 saving: true,
                 loaded: false,
+                texts,
             },
             // The sandbox-only build never writes progress and shows no
             // course notices: it leaves an unreadable record where it is, for
@@ -98,6 +126,7 @@ impl Store {
                 notice: None,
                 saving: false,
                 loaded: false,
+                texts,
             },
             Err(why) => {
                 if let Ok(Some(raw)) = LocalStorage::raw().get_item(KEY) {
@@ -107,11 +136,13 @@ impl Store {
                 let _ = LocalStorage::raw().remove_item(KEY);
                 Store {
                     progress: Progress::default(),
-                    notice: Some(format!(
-                        "Your saved progress could not be read ({why}), so the course starts afresh. The unreadable record was set aside in this browser's storage as “{SET_ASIDE}”, not deleted."
+                    notice: Some(bindlab_course::ui::fill(
+                        &texts.unreadable,
+                        &[("why", &why), ("key", SET_ASIDE)],
                     )),
                     saving: true,
                     loaded: false,
+                    texts,
                 }
             }
         }
@@ -195,7 +226,7 @@ impl Reducible for Store {
         let mut s = if self.loaded {
             (*self).clone()
         } else {
-            Store::load()
+            Store::load(self.texts.clone())
         };
         if matches!(action, StoreAction::Load) {
             return Rc::new(s);

@@ -8,9 +8,13 @@ use std::sync::OnceLock;
 
 use bindlab_course::messages::{fill, Msg};
 use bindlab_course::Locale;
+use bindlab_engine::messages::{CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
 
 static LOCALE: OnceLock<Locale> = OnceLock::new();
+/// This run's translations of the engine's messages (none in English).
+static PARSE: OnceLock<Option<Translation<ParseMsg>>> = OnceLock::new();
+static CHEATSHEET: OnceLock<Option<Translation<CheatsheetMsg>>> = OnceLock::new();
 
 /// The translated catalogue of `locale` as built in: (rules, words).
 pub fn catalogue_text(locale: Locale) -> Option<(&'static str, &'static str)> {
@@ -21,6 +25,33 @@ pub fn catalogue_text(locale: Locale) -> Option<(&'static str, &'static str)> {
             include_str!(concat!(env!("OUT_DIR"), "/zh-CN-words.json")),
         )),
     }
+}
+
+/// The translated messages of `locale` as built in: (`parse.txt`,
+/// `cheatsheet.txt`), `key = template` each.
+pub fn messages_text(locale: Locale) -> Option<(&'static str, &'static str)> {
+    match locale {
+        Locale::En => None,
+        Locale::ZhCn => Some((
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-parse.txt")),
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-cheatsheet.txt")),
+        )),
+    }
+}
+
+/// This run's translation of the parser's and the links' messages (`None`
+/// in English; a message it lacks shows in English).
+pub fn parse_messages() -> Option<&'static Translation<ParseMsg>> {
+    PARSE
+        .get_or_init(|| messages_text(get()).map(|(t, _)| Translation::read(t).translation))
+        .as_ref()
+}
+
+/// This run's translation of the cheat sheet's labels.
+pub fn cheatsheet_messages() -> Option<&'static Translation<CheatsheetMsg>> {
+    CHEATSHEET
+        .get_or_init(|| messages_text(get()).map(|(_, t)| Translation::read(t).translation))
+        .as_ref()
 }
 
 /// Makes `locale` this run's language: its catalogue lays over the
@@ -111,6 +142,21 @@ mod tests {
         let (rules, words) = catalogue_text(Locale::ZhCn).unwrap();
         let c = overlay_json::read(rules, words);
         assert_eq!(c.errors, Vec::<String>::new());
+    }
+
+    /// The messages built in: every key translated, none unknown, the
+    /// English slots (a key added to the engine's `parse.txt` fails here
+    /// until content/zh-CN/parse.txt has it).
+    #[test]
+    fn the_built_in_messages_are_complete() {
+        let (parse, cheatsheet) = messages_text(Locale::ZhCn).unwrap();
+        let p = Translation::<ParseMsg>::read(parse);
+        assert_eq!(p.errors, Vec::<String>::new());
+        assert_eq!(p.untranslated, Vec::<ParseMsg>::new());
+        let c = Translation::<CheatsheetMsg>::read(cheatsheet);
+        assert_eq!(c.errors, Vec::<String>::new());
+        assert_eq!(c.untranslated, Vec::<CheatsheetMsg>::new());
+        assert!(messages_text(Locale::En).is_none());
     }
 
     /// Every why-line of the corpus, on every OS, in zh-CN: every slot

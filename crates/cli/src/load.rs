@@ -29,7 +29,7 @@ pub fn load_for(path: &str, text_os: TextOs) -> Result<Scenario> {
     })?;
     parse_for(&text, text_os).map_err(|problems| {
         for p in &problems {
-            let message = bindlab_course::messages::problem(crate::lang::get(), &p.message);
+            let message = p.render(crate::lang::parse_messages());
             eprintln!("{path}:{}:{}: {message}", p.line, p.col);
         }
         let n = problems.len().to_string();

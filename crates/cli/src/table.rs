@@ -1,6 +1,7 @@
 //! Human-readable step tables for `bindlab run`.
 
 use bindlab_course::messages::Msg;
+use bindlab_engine::messages::{render_in, CheatsheetMsg};
 
 use crate::lang::msg;
 use std::fmt::Write;
@@ -162,8 +163,11 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
 
 /// The cheat sheet: one block per situation, one line per options, one
 /// column per OS ("—" where the OS lacks an option).
+/// Its words in this run's language (`src/cheatsheet.txt`, translated in
+/// `content/<locale>/cheatsheet.txt`).
 pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> String {
-    let mut out = String::from("What the second bind() returns, and in the UDP rows who then receives the datagrams (computed by the engine; `bindlab cheatsheet --scenarios DIR` writes each row's scenario)\n");
+    let say = |m: CheatsheetMsg| render_in(crate::lang::cheatsheet_messages(), m, &[]);
+    let mut out = say(CheatsheetMsg::CliHeading) + "\n";
     let cell = |c: &bindlab_engine::cheatsheet::Cell| match (c.result_name(), c.rule) {
         (None, _) => "—".to_string(),
         (Some(_), Some(rule)) if rules => format!("{} ({rule})", c.summary),
@@ -171,7 +175,7 @@ pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> Stri
     };
     let w0 = rows
         .iter()
-        .map(|r| r.options.label().len())
+        .map(|r| cols(&say(r.options.msg())))
         .max()
         .unwrap_or(10);
     let widths: Vec<usize> = (0..4)
@@ -186,14 +190,14 @@ pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> Stri
     let mut last = None;
     for r in rows {
         if last != Some(r.situation) {
-            let _ = write!(out, "\n{}\n  {:<w0$}", r.situation.label(), "");
+            let _ = write!(out, "\n{}\n  {:<w0$}", say(r.situation.msg()), "");
             for (i, w) in widths.iter().enumerate() {
                 let _ = write!(out, "  {:<w$}", r_os(rows, i), w = w);
             }
             out.push('\n');
             last = Some(r.situation);
         }
-        let _ = write!(out, "  {:<w0$}", r.options.label());
+        let _ = write!(out, "  {}", pad(&say(r.options.msg()), w0, false));
         for (i, w) in widths.iter().enumerate() {
             let _ = write!(out, "  {:<w$}", cell(&r.cells[i]), w = w);
         }
@@ -206,11 +210,10 @@ fn r_os(rows: &[bindlab_engine::cheatsheet::Row], i: usize) -> &'static str {
     rows.first().map_or("", |r| r.cells[i].os.display())
 }
 
-/// `s` padded to `w` terminal columns (right-aligned or left), a CJK
-/// character counting two: the zh-CN column headings line up.
-fn pad(s: &str, w: usize, right: bool) -> String {
-    let cols: usize = s
-        .chars()
+/// The terminal columns `s` takes, a CJK character (or a full-width
+/// punctuation mark) counting two.
+fn cols(s: &str) -> usize {
+    s.chars()
         .map(|c| {
             if ('\u{2e80}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c) {
                 2
@@ -218,8 +221,13 @@ fn pad(s: &str, w: usize, right: bool) -> String {
                 1
             }
         })
-        .sum();
-    let fill = " ".repeat(w.saturating_sub(cols));
+        .sum()
+}
+
+/// `s` padded to `w` terminal columns (right-aligned or left), a CJK
+/// character counting two: the zh-CN column headings line up.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let fill = " ".repeat(w.saturating_sub(cols(s)));
     if right {
         fill + s
     } else {

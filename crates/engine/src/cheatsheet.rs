@@ -4,6 +4,7 @@
 //! CLI prints it (`bindlab cheatsheet`).
 
 use crate::errno::Outcome;
+use crate::messages::CheatsheetMsg;
 use crate::os::Os;
 use crate::scenario::SockOpt;
 use crate::{parse, run, Scenario};
@@ -27,14 +28,21 @@ impl Options {
         Options::ExclusiveFirst,
     ];
 
-    pub fn label(self) -> &'static str {
+    /// The label's message (`options.*` in `src/cheatsheet.txt`), for a
+    /// translated label.
+    pub const fn msg(self) -> CheatsheetMsg {
         match self {
-            Options::None => "no options",
-            Options::ReuseAddrBoth => "SO_REUSEADDR on both",
-            Options::ReuseAddrNewOnly => "SO_REUSEADDR on the new socket only",
-            Options::ReusePortBoth => "SO_REUSEPORT on both",
-            Options::ExclusiveFirst => "SO_EXCLUSIVEADDRUSE on the first",
+            Options::None => CheatsheetMsg::OptionsNone,
+            Options::ReuseAddrBoth => CheatsheetMsg::OptionsReuseAddrBoth,
+            Options::ReuseAddrNewOnly => CheatsheetMsg::OptionsReuseAddrNewOnly,
+            Options::ReusePortBoth => CheatsheetMsg::OptionsReusePortBoth,
+            Options::ExclusiveFirst => CheatsheetMsg::OptionsExclusiveFirst,
         }
+    }
+
+    /// The English label.
+    pub const fn label(self) -> &'static str {
+        self.msg().english()
     }
 
     /// (options of the first socket, options of the second)
@@ -83,31 +91,40 @@ impl Situation {
         )
     }
 
-    /// What the row's cells answer, for a table's caption.
-    pub fn question(self) -> &'static str {
+    /// What the row's cells answer (`question.*`), for a table's caption.
+    pub fn question_msg(self) -> CheatsheetMsg {
         if self.is_udp() {
-            "What the second bind() returns, and who then receives the datagrams"
+            CheatsheetMsg::QuestionUdp
         } else {
-            "What the second bind() returns"
+            CheatsheetMsg::QuestionBind
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// [`Situation::question_msg`] in English.
+    pub fn question(self) -> &'static str {
+        self.question_msg().english()
+    }
+
+    /// The label's message (`situation.*` in `src/cheatsheet.txt`).
+    pub const fn msg(self) -> CheatsheetMsg {
         match self {
-            Situation::SameAddressBound => "same address, the first only bound",
-            Situation::SameAddressListening => "same address, the first listening",
+            Situation::SameAddressBound => CheatsheetMsg::SituationSameAddressBound,
+            Situation::SameAddressListening => CheatsheetMsg::SituationSameAddressListening,
             Situation::SpecificUnderListeningWildcard => {
-                "192.168.0.1 while the first listens on 0.0.0.0"
+                CheatsheetMsg::SituationSpecificUnderListeningWildcard
             }
             Situation::WildcardOverListeningSpecific => {
-                "0.0.0.0 while the first listens on 192.168.0.1"
+                CheatsheetMsg::SituationWildcardOverListeningSpecific
             }
-            Situation::RestartOverTimeWait => "restart: the old server's connection in TIME_WAIT",
-            Situation::UdpSameAddress => "UDP: two receivers on 192.168.0.1, four datagrams to it",
-            Situation::UdpMulticastReceivers => {
-                "UDP: two receivers bound to the group 239.1.2.3, two datagrams to it"
-            }
+            Situation::RestartOverTimeWait => CheatsheetMsg::SituationRestartOverTimeWait,
+            Situation::UdpSameAddress => CheatsheetMsg::SituationUdpSameAddress,
+            Situation::UdpMulticastReceivers => CheatsheetMsg::SituationUdpMulticastReceivers,
         }
+    }
+
+    /// The English label (also the row's scenario's title).
+    pub const fn label(self) -> &'static str {
+        self.msg().english()
     }
 }
 

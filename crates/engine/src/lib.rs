@@ -16,6 +16,8 @@ pub mod errno;
 pub mod export;
 pub mod gen;
 pub mod host;
+pub mod keytext;
+pub mod messages;
 pub mod os;
 #[cfg(feature = "locales")]
 pub mod overlay_json;

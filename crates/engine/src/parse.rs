@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use crate::errno::canonical_result;
+use crate::messages::ParseMsg;
 use crate::os::Os;
 use crate::scenario::{
     EndpointSpec, OpenSockets, PortSpec, Proto, Scenario, SockOpt, Step, StepKind,
@@ -23,7 +24,28 @@ pub const MAX_CLIENTS: u32 = 10_000;
 pub struct Problem {
     pub line: u32,
     pub col: u32,
+    /// In English: `msg`'s template filled from `args`.
     pub message: String,
+    /// Which message, so a page can say it in another language
+    /// ([`Problem::render`]).
+    #[serde(skip)]
+    pub msg: ParseMsg,
+    /// The values of `msg`'s slots: what the reader wrote, as written, and
+    /// what the parser worked out (a line number, the sockets open).
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    /// The message in `translation` (a locale's `parse.txt`, read by
+    /// [`crate::messages::Translation::read`]), in English where it has
+    /// none or there is none.
+    pub fn render(&self, translation: Option<&crate::messages::Translation<ParseMsg>>) -> String {
+        match translation {
+            Some(t) => t.render(self.msg, &self.args),
+            None => self.message.clone(),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -75,17 +97,6 @@ fn is_user_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-/// A short quote of what was found, for messages.
-fn found(t: Option<&Tok>) -> String {
-    match t {
-        Some(t) => format!("`{}`", t.text),
-        None => "the end of the line".to_string(),
-    }
-}
-
-const STEP_WORDS: &str =
-    "socket, set, bind, listen, connect, accept, close, client, datagram, join, wait, user";
-
 /// Which OS the text checks (an option the OS lacks) are made for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum TextOs {
@@ -114,87 +125,107 @@ struct Parser {
 }
 
 impl Parser {
-    fn problem(&mut self, line: u32, col: u32, message: impl Into<String>) {
+    /// Records `msg` at `line`:`col` with its slots' values.
+    fn problem(
+        &mut self,
+        line: u32,
+        col: u32,
+        msg: ParseMsg,
+        args: &[(&'static str, &dyn fmt::Display)],
+    ) {
+        let args: Vec<(&'static str, String)> =
+            args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        debug_assert!(
+            msg.slots().iter().all(|s| args.iter().any(|(k, _)| k == s))
+                && args.iter().all(|(k, _)| msg.slots().contains(k)),
+            "{msg:?}: slots {:?}, args {args:?}",
+            msg.slots()
+        );
         self.problems.push(Problem {
             line,
             col,
-            message: message.into(),
+            message: crate::messages::english(msg, &args),
+            msg,
+            args,
         });
     }
 
     /// A socket name that must exist now.
     fn existing(&mut self, line: u32, t: Option<&Tok>, after: &str) -> Option<(String, Proto)> {
         let Some(t) = t else {
-            self.problem(
-                line,
-                0,
-                format!("expected a socket name after `{after}`, found the end of the line"),
-            );
+            self.problem(line, 0, ParseMsg::NameMissing, &[("keyword", &after)]);
             return None;
         };
         if !is_name(t.text) {
-            self.problem(
-                line,
-                t.col,
-                format!(
-                    "expected a socket name (letters, digits, _), found `{}`",
-                    t.text
-                ),
-            );
+            self.problem(line, t.col, ParseMsg::NameInvalid, &[("found", &t.text)]);
             return None;
         }
         match self.live.get(t.text) {
             Some((_, proto)) => Some((t.text.to_string(), proto)),
             None => {
-                let hint = if self.live.is_empty() {
-                    " (create it first with `socket NAME tcp`)".to_string()
+                if self.live.is_empty() {
+                    self.problem(
+                        line,
+                        t.col,
+                        ParseMsg::NameUnknownNoneOpen,
+                        &[("name", &t.text)],
+                    );
                 } else {
                     let mut names: Vec<String> =
                         self.live.list().into_iter().map(|(n, _)| n).collect();
                     names.sort_unstable();
-                    format!(" (sockets open here: {})", names.join(", "))
-                };
-                self.problem(
-                    line,
-                    t.col,
-                    format!("no socket named `{}` exists at this point{hint}", t.text),
-                );
+                    self.problem(
+                        line,
+                        t.col,
+                        ParseMsg::NameUnknown,
+                        &[("name", &t.text), ("open", &names.join(", "))],
+                    );
+                }
                 None
             }
         }
     }
 
     /// A name for a socket this step creates.
-    fn fresh(&mut self, line: u32, t: Option<&Tok>, after: &str) -> Option<String> {
+    /// `after`: the keyword before the name, or `None` after a listener's
+    /// name (`accept`).
+    fn fresh(&mut self, line: u32, t: Option<&Tok>, after: Option<&str>) -> Option<String> {
         let Some(t) = t else {
-            self.problem(
-                line,
-                0,
-                format!("expected a new socket name after `{after}`, found the end of the line"),
-            );
+            match after {
+                Some(kw) => self.problem(line, 0, ParseMsg::NewNameMissing, &[("keyword", &kw)]),
+                None => self.problem(line, 0, ParseMsg::NewNameMissingAfterListener, &[]),
+            }
             return None;
         };
         if !is_name(t.text) {
-            self.problem(
-                line,
-                t.col,
-                format!(
-                    "expected a socket name matching [A-Za-z_][A-Za-z0-9_]*, found `{}`",
-                    t.text
-                ),
-            );
+            self.problem(line, t.col, ParseMsg::NewNameInvalid, &[("found", &t.text)]);
             return None;
         }
         if let Some((l, _)) = self.live.get(t.text) {
-            self.problem(line, t.col, format!("socket `{}` already exists (created on line {l}); close it first or choose another name", t.text));
+            self.problem(
+                line,
+                t.col,
+                ParseMsg::NewNameExists,
+                &[("name", &t.text), ("line", &l)],
+            );
             return None;
         }
         Some(t.text.to_string())
     }
 
-    fn endpoint(&mut self, line: u32, t: Option<&Tok>, after: &str) -> Option<EndpointSpec> {
+    /// `after`: the keyword before the endpoint, or `None` after a socket
+    /// name (`bind`, `connect`).
+    fn endpoint(
+        &mut self,
+        line: u32,
+        t: Option<&Tok>,
+        after: Option<&str>,
+    ) -> Option<EndpointSpec> {
         let Some(t) = t else {
-            self.problem(line, 0, format!("expected ADDR:PORT after `{after}` (e.g. 0.0.0.0:8080 or [::1]:80), found the end of the line"));
+            match after {
+                Some(kw) => self.problem(line, 0, ParseMsg::EndpointMissing, &[("keyword", &kw)]),
+                None => self.problem(line, 0, ParseMsg::EndpointMissingAfterName, &[]),
+            }
             return None;
         };
         let s = t.text;
@@ -203,42 +234,44 @@ impl Parser {
                 self.problem(
                     line,
                     t.col,
-                    format!("expected `]` closing the IPv6 address in `{s}`"),
+                    ParseMsg::EndpointUnclosedBracket,
+                    &[("found", &s)],
                 );
                 return None;
             };
             let after_br = &rest[close + 1..];
             let Some(port) = after_br.strip_prefix(':') else {
-                self.problem(
-                    line,
-                    t.col + close as u32 + 2,
-                    format!(
-                        "expected `:PORT` after `[{}]`, found {}",
-                        &rest[..close],
-                        if after_br.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            format!("`{after_br}`")
-                        }
-                    ),
-                );
+                let col = t.col + close as u32 + 2;
+                let addr = &rest[..close];
+                if after_br.is_empty() {
+                    self.problem(
+                        line,
+                        col,
+                        ParseMsg::EndpointBracketPortMissing,
+                        &[("addr", &addr)],
+                    );
+                } else {
+                    self.problem(
+                        line,
+                        col,
+                        ParseMsg::EndpointBracketPortInvalid,
+                        &[("addr", &addr), ("found", &after_br)],
+                    );
+                }
                 return None;
             };
             (&rest[..close], port, t.col + close as u32 + 3)
         } else {
             let Some(colon) = s.rfind(':') else {
-                self.problem(
-                    line,
-                    t.col,
-                    format!("expected ADDR:PORT, found `{s}` (no port)"),
-                );
+                self.problem(line, t.col, ParseMsg::EndpointNoPort, &[("found", &s)]);
                 return None;
             };
             if s[..colon].contains(':') {
                 self.problem(
                     line,
                     t.col,
-                    format!("an IPv6 address needs brackets: `[{}]:PORT`", &s[..colon]),
+                    ParseMsg::EndpointIpv6NeedsBrackets,
+                    &[("addr", &&s[..colon])],
                 );
                 return None;
             }
@@ -251,7 +284,8 @@ impl Parser {
                 self.problem(
                     line,
                     addr_col,
-                    format!("expected an IP address, found `{addr_s}`"),
+                    ParseMsg::AddressInvalid,
+                    &[("found", &addr_s)],
                 );
                 return None;
             }
@@ -260,13 +294,19 @@ impl Parser {
             self.problem(
                 line,
                 addr_col,
-                format!("brackets are for IPv6 addresses; write {addr_s}:PORT"),
+                ParseMsg::EndpointBracketsOnIpv4,
+                &[("addr", &addr_s)],
             );
             return None;
         }
         let port = if let Some(name) = port_s.strip_prefix('@') {
             if !self.live.contains(name) {
-                self.problem(line, port_col + 1, format!("`@{name}` names no open socket (it means \"the port socket {name} is bound to\")"));
+                self.problem(
+                    line,
+                    port_col + 1,
+                    ParseMsg::EndpointPortOfNoSocket,
+                    &[("name", &name)],
+                );
                 return None;
             }
             PortSpec::Of(name.to_string())
@@ -277,7 +317,8 @@ impl Parser {
                     self.problem(
                         line,
                         port_col,
-                        format!("port {n} is out of range (0–65535)"),
+                        ParseMsg::EndpointPortOutOfRange,
+                        &[("port", &n)],
                     );
                     return None;
                 }
@@ -285,7 +326,8 @@ impl Parser {
                     self.problem(
                         line,
                         port_col,
-                        format!("expected a port number (0–65535) or @NAME, found `{port_s}`"),
+                        ParseMsg::EndpointPortInvalid,
+                        &[("found", &port_s)],
                     );
                     return None;
                 }
@@ -303,16 +345,13 @@ impl Parser {
                 self.problem(
                     line,
                     c.col,
-                    format!("{kw} count must be 1–{MAX_CLIENTS}, found {n}"),
+                    ParseMsg::CountOutOfRange,
+                    &[("keyword", &kw), ("max", &MAX_CLIENTS), ("count", &n)],
                 );
                 None
             }
             _ => {
-                self.problem(
-                    line,
-                    c.col,
-                    format!("expected a count like `x3`, found `{}`", c.text),
-                );
+                self.problem(line, c.col, ParseMsg::CountInvalid, &[("found", &c.text)]);
                 None
             }
         }
@@ -332,11 +371,8 @@ impl Parser {
                 self.problem(
                     line,
                     t.col,
-                    format!(
-                        "`{name}` is an IPv4 socket ({}); use an IPv4 address, or create it as {}6",
-                        proto.keyword(),
-                        proto.keyword()
-                    ),
+                    ParseMsg::FamilyIpv6OnIpv4Socket,
+                    &[("name", &name), ("protocol", &proto.keyword())],
                 );
                 false
             }
@@ -344,10 +380,12 @@ impl Parser {
                 self.problem(
                     line,
                     t.col,
-                    format!(
-                        "`{name}` is an IPv6 socket ({}); write the IPv4 address as [::ffff:{a}]",
-                        proto.keyword()
-                    ),
+                    ParseMsg::FamilyIpv4OnIpv6Socket,
+                    &[
+                        ("name", &name),
+                        ("protocol", &proto.keyword()),
+                        ("addr", &a),
+                    ],
                 );
                 false
             }
@@ -365,7 +403,8 @@ impl Parser {
             self.problem(
                 line,
                 toks[0].col,
-                format!("`{kw}` belongs to the header, before the first step"),
+                ParseMsg::HeaderAfterSteps,
+                &[("keyword", &kw)],
             );
             return;
         }
@@ -375,16 +414,13 @@ impl Parser {
                     self.problem(
                         line,
                         toks[0].col,
-                        format!("a second `title` (the first is on line {prev})"),
+                        ParseMsg::HeaderTwice,
+                        &[("keyword", &"title"), ("line", &prev)],
                     );
                 }
                 let text = rest.trim();
                 if text.is_empty() {
-                    self.problem(
-                        line,
-                        toks[0].col + 5,
-                        "expected the title text after `title`",
-                    );
+                    self.problem(line, toks[0].col + 5, ParseMsg::TitleMissing, &[]);
                 } else {
                     self.scenario.title = Some(text.to_string());
                 }
@@ -394,34 +430,26 @@ impl Parser {
                     self.problem(
                         line,
                         toks[0].col,
-                        format!("a second `os` (the first is on line {prev})"),
+                        ParseMsg::HeaderTwice,
+                        &[("keyword", &"os"), ("line", &prev)],
                     );
                 }
                 match toks.get(1) {
                     Some(t) => match Os::from_key(t.text) {
                         Some(os) => self.scenario.os = os,
-                        None => self.problem(line, t.col, format!("expected an OS (linux, freebsd, macos, windows), found `{}`", t.text)),
+                        None => {
+                            self.problem(line, t.col, ParseMsg::OsUnknown, &[("found", &t.text)])
+                        }
                     },
-                    None => self.problem(line, 0, "expected an OS after `os` (linux, freebsd, macos, windows), found the end of the line"),
+                    None => self.problem(line, 0, ParseMsg::OsMissing, &[]),
                 }
                 if let Some(t) = toks.get(2) {
-                    self.problem(
-                        line,
-                        t.col,
-                        format!(
-                            "expected the end of the line after the OS, found `{}`",
-                            t.text
-                        ),
-                    );
+                    self.problem(line, t.col, ParseMsg::OsExtra, &[("found", &t.text)]);
                 }
             }
             "iface" => {
                 if toks.len() < 2 {
-                    self.problem(
-                        line,
-                        0,
-                        "expected one or more addresses after `iface`, found the end of the line",
-                    );
+                    self.problem(line, 0, ParseMsg::IfaceMissing, &[]);
                 }
                 for t in &toks[1..] {
                     match t
@@ -433,15 +461,14 @@ impl Parser {
                         Ok(a) if a.is_unspecified() => self.problem(
                             line,
                             t.col,
-                            format!("`{}` is the wildcard, not an interface address", t.text),
+                            ParseMsg::IfaceWildcard,
+                            &[("found", &t.text)],
                         ),
                         Ok(a) if a.is_multicast() => self.problem(
                             line,
                             t.col,
-                            format!(
-                                "`{}` is a multicast address; an interface needs a unicast one",
-                                t.text
-                            ),
+                            ParseMsg::IfaceMulticast,
+                            &[("found", &t.text)],
                         ),
                         Ok(a) => {
                             let a = crate::addr::unmap(a);
@@ -452,7 +479,8 @@ impl Parser {
                         Err(_) => self.problem(
                             line,
                             t.col,
-                            format!("expected an IP address, found `{}`", t.text),
+                            ParseMsg::AddressInvalid,
+                            &[("found", &t.text)],
                         ),
                     }
                 }
@@ -462,21 +490,16 @@ impl Parser {
                     self.problem(
                         line,
                         toks[0].col,
-                        format!("a second `seed` (the first is on line {prev})"),
+                        ParseMsg::HeaderTwice,
+                        &[("keyword", &"seed"), ("line", &prev)],
                     );
                 }
                 match toks.get(1).map(|t| (t, t.text.parse::<u64>())) {
                     Some((_, Ok(n))) => self.scenario.seed = n,
-                    Some((t, Err(_))) => self.problem(
-                        line,
-                        t.col,
-                        format!("expected a whole number after `seed`, found `{}`", t.text),
-                    ),
-                    None => self.problem(
-                        line,
-                        0,
-                        "expected a number after `seed`, found the end of the line",
-                    ),
+                    Some((t, Err(_))) => {
+                        self.problem(line, t.col, ParseMsg::SeedInvalid, &[("found", &t.text)])
+                    }
+                    None => self.problem(line, 0, ParseMsg::SeedMissing, &[]),
                 }
             }
             _ => unreachable!("header keywords are matched by the caller"),
@@ -487,19 +510,32 @@ impl Parser {
         let t = |i: usize| toks.get(i);
         let max_args = |p: &mut Parser, n: usize| {
             if let Some(extra) = toks.get(n + 1) {
-                p.problem(line, extra.col, format!("expected the end of the `{kw}` step, found `{}` (an expectation is written `=> RESULT`)", extra.text));
+                p.problem(
+                    line,
+                    extra.col,
+                    ParseMsg::StepExtra,
+                    &[("keyword", &kw), ("found", &extra.text)],
+                );
             }
         };
         let kind = match kw {
             "socket" => {
-                let name = self.fresh(line, t(1), "socket");
+                let name = self.fresh(line, t(1), Some("socket"));
                 let proto = match t(2).map(|p| p.text.to_ascii_lowercase()) {
                     Some(p) if p == "tcp" => Some(Proto::Tcp),
                     Some(p) if p == "tcp6" => Some(Proto::Tcp6),
                     Some(p) if p == "udp" => Some(Proto::Udp),
                     Some(p) if p == "udp6" => Some(Proto::Udp6),
                     _ => {
-                        self.problem(line, t(2).map_or(0, |x| x.col), format!("expected a protocol (tcp, tcp6, udp, udp6) after the socket name, found {}", found(t(2))));
+                        match t(2) {
+                            Some(x) => self.problem(
+                                line,
+                                x.col,
+                                ParseMsg::SocketProtocolInvalid,
+                                &[("found", &x.text)],
+                            ),
+                            None => self.problem(line, 0, ParseMsg::SocketProtocolMissing, &[]),
+                        }
                         None
                     }
                 };
@@ -512,31 +548,63 @@ impl Parser {
                 let name = self.existing(line, t(1), "set").map(|(n, _)| n);
                 let opt = match t(2) {
                     None => {
-                        self.problem(line, 0, "expected an option after the socket name (SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE, IPV6_V6ONLY), found the end of the line");
+                        self.problem(line, 0, ParseMsg::SetOptionMissing, &[]);
                         None
                     }
                     Some(o) => match SockOpt::from_name(o.text) {
                         None => {
-                            self.problem(line, o.col, format!("expected an option (SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE, IPV6_V6ONLY, SO_REUSEPORT_LB, IP_MULTICAST_ALL), found `{}`", o.text));
+                            self.problem(
+                                line,
+                                o.col,
+                                ParseMsg::SetOptionUnknown,
+                                &[("found", &o.text)],
+                            );
                             None
                         }
                         Some(opt) => {
+                            // The OS an option of one OS belongs to.
                             let owner = match opt {
-                                SockOpt::SoExclusiveAddrUse => " (a Windows option)",
-                                SockOpt::SoReusePortLb => " (a FreeBSD option)",
-                                SockOpt::IpMulticastAll => " (a Linux option)",
-                                _ => "",
+                                SockOpt::SoExclusiveAddrUse => Some(Os::Windows),
+                                SockOpt::SoReusePortLb => Some(Os::FreeBsd),
+                                SockOpt::IpMulticastAll => Some(Os::Linux),
+                                _ => None,
                             };
                             let missing = match self.text_os {
                                 TextOs::Own => {
-                                    let os = self.scenario.os;
-                                    (!os.rules().supports(opt)).then(|| format!("{} does not exist on {os}{owner}; this scenario is for {os} (change `os` to use it)", opt.name()))
+                                    (!self.scenario.os.rules().supports(opt)).then(|| {
+                                        let msg = if owner.is_some() {
+                                            ParseMsg::SetOptionNotOnOsOwned
+                                        } else {
+                                            ParseMsg::SetOptionNotOnOs
+                                        };
+                                        (msg, Some(self.scenario.os))
+                                    })
                                 }
-                                TextOs::Override(os) => (!os.rules().supports(opt)).then(|| format!("{} does not exist on {os}{owner}; it is run as {os} here (`--os`)", opt.name())),
-                                TextOs::All => (!Os::ALL.iter().any(|os| os.rules().supports(opt))).then(|| format!("{} exists on none of the OSes", opt.name())),
+                                TextOs::Override(os) => (!os.rules().supports(opt)).then(|| {
+                                    let msg = if owner.is_some() {
+                                        ParseMsg::SetOptionNotOnRunOsOwned
+                                    } else {
+                                        ParseMsg::SetOptionNotOnRunOs
+                                    };
+                                    (msg, Some(os))
+                                }),
+                                TextOs::All => (!Os::ALL.iter().any(|os| os.rules().supports(opt)))
+                                    .then_some((ParseMsg::SetOptionOnNoOs, None)),
                             };
-                            if let Some(message) = missing {
-                                self.problem(line, o.col, message);
+                            if let Some((msg, os)) = missing {
+                                let name = opt.name();
+                                let mut args: Vec<(&'static str, &dyn fmt::Display)> =
+                                    vec![("option", &name)];
+                                let (os, owner) = (os.map(Os::display), owner.map(Os::display));
+                                if let Some(os) = &os {
+                                    args.push(("os", os));
+                                }
+                                if let (Some(owner), true) =
+                                    (&owner, msg.slots().contains(&"owner"))
+                                {
+                                    args.push(("owner", owner));
+                                }
+                                self.problem(line, o.col, msg, &args);
                                 None
                             } else {
                                 Some(opt)
@@ -549,11 +617,8 @@ impl Parser {
                     Some(v) if v == "on" => Some(true),
                     Some(v) if v == "off" => Some(false),
                     Some(_) => {
-                        self.problem(
-                            line,
-                            t(3)?.col,
-                            format!("expected `on` or `off`, found {}", found(t(3))),
-                        );
+                        let v = t(3)?;
+                        self.problem(line, v.col, ParseMsg::SetOnOff, &[("found", &v.text)]);
                         None
                     }
                 };
@@ -566,7 +631,7 @@ impl Parser {
             }
             "bind" | "connect" => {
                 let target = self.existing(line, t(1), kw);
-                let ep = self.endpoint(line, t(2), "the socket name");
+                let ep = self.endpoint(line, t(2), None);
                 max_args(self, 2);
                 let ((name, proto), ep) = (target?, ep?);
                 if !self.check_family(line, t(2)?, proto, &name, &ep) {
@@ -576,19 +641,13 @@ impl Parser {
                     self.problem(
                         line,
                         t(2)?.col,
-                        format!(
-                            "connect() needs a specific destination, not the wildcard {}",
-                            ep.addr
-                        ),
+                        ParseMsg::ConnectWildcard,
+                        &[("addr", &ep.addr)],
                     );
                     return None;
                 }
                 if kw == "connect" && ep.port == PortSpec::Num(0) {
-                    self.problem(
-                        line,
-                        t(2)?.col,
-                        "connect() needs a destination port other than 0",
-                    );
+                    self.problem(line, t(2)?.col, ParseMsg::ConnectPortZero, &[]);
                     return None;
                 }
                 if kw == "bind" {
@@ -610,55 +669,67 @@ impl Parser {
             }
             "accept" => {
                 let target = self.existing(line, t(1), kw);
-                let new = self.fresh(line, t(2), "the listener's name");
+                let new = self.fresh(line, t(2), None);
                 max_args(self, 2);
                 let ((name, proto), new) = (target?, new?);
                 self.live.open(&new, line, proto);
                 StepKind::Accept { name, new }
             }
             "client" => {
-                let ep = self.endpoint(line, t(1), "client");
+                let ep = self.endpoint(line, t(1), Some("client"));
                 let count = self.count(line, t(2), "client");
                 max_args(self, 2);
                 let ep = ep?;
                 if crate::addr::unmap(ep.addr).is_unspecified() {
-                    self.problem(line, t(1)?.col, format!("a client connects to a specific address of this host, not the wildcard {}", ep.addr));
-                    return None;
-                }
-                if !self.is_local(ep.addr) {
-                    self.problem(line, t(1)?.col, format!("{} is not an address of this host; add it with `iface {}` in the header", ep.addr, crate::addr::unmap(ep.addr)));
-                    return None;
-                }
-                if ep.port == PortSpec::Num(0) {
                     self.problem(
                         line,
                         t(1)?.col,
-                        "a client needs a destination port other than 0",
+                        ParseMsg::ClientWildcard,
+                        &[("addr", &ep.addr)],
                     );
+                    return None;
+                }
+                if !self.is_local(ep.addr) {
+                    self.problem(
+                        line,
+                        t(1)?.col,
+                        ParseMsg::ClientNotLocal,
+                        &[("addr", &ep.addr), ("ip", &crate::addr::unmap(ep.addr))],
+                    );
+                    return None;
+                }
+                if ep.port == PortSpec::Num(0) {
+                    self.problem(line, t(1)?.col, ParseMsg::ClientPortZero, &[]);
                     return None;
                 }
                 StepKind::Client { ep, count: count? }
             }
             "datagram" => {
-                let ep = self.endpoint(line, t(1), "datagram");
+                let ep = self.endpoint(line, t(1), Some("datagram"));
                 let count = self.count(line, t(2), "datagram");
                 max_args(self, 2);
                 let ep = ep?;
                 let addr = crate::addr::unmap(ep.addr);
                 if addr.is_unspecified() {
-                    self.problem(line, t(1)?.col, format!("a datagram goes to a specific address of this host or a multicast group, not the wildcard {}", ep.addr));
-                    return None;
-                }
-                if !addr.is_multicast() && !self.is_local(ep.addr) {
-                    self.problem(line, t(1)?.col, format!("{} is not an address of this host or a multicast group; add it with `iface {addr}` in the header", ep.addr));
-                    return None;
-                }
-                if ep.port == PortSpec::Num(0) {
                     self.problem(
                         line,
                         t(1)?.col,
-                        "a datagram needs a destination port other than 0",
+                        ParseMsg::DatagramWildcard,
+                        &[("addr", &ep.addr)],
                     );
+                    return None;
+                }
+                if !addr.is_multicast() && !self.is_local(ep.addr) {
+                    self.problem(
+                        line,
+                        t(1)?.col,
+                        ParseMsg::DatagramNotLocal,
+                        &[("addr", &ep.addr), ("ip", &addr)],
+                    );
+                    return None;
+                }
+                if ep.port == PortSpec::Num(0) {
+                    self.problem(line, t(1)?.col, ParseMsg::DatagramPortZero, &[]);
                     return None;
                 }
                 StepKind::Datagram { ep, count: count? }
@@ -667,7 +738,7 @@ impl Parser {
                 let target = self.existing(line, t(1), kw);
                 let group = match t(2) {
                     None => {
-                        self.problem(line, 0, "expected a multicast group after the socket name (e.g. 239.1.2.3 or ff05::1), found the end of the line");
+                        self.problem(line, 0, ParseMsg::JoinGroupMissing, &[]);
                         None
                     }
                     Some(g) => match g
@@ -681,10 +752,8 @@ impl Parser {
                             self.problem(
                                 line,
                                 g.col,
-                                format!(
-                                    "`{}` is not a multicast group (224.0.0.0/4 or ff00::/8)",
-                                    g.text
-                                ),
+                                ParseMsg::JoinNotMulticast,
+                                &[("found", &g.text)],
                             );
                             None
                         }
@@ -692,7 +761,8 @@ impl Parser {
                             self.problem(
                                 line,
                                 g.col,
-                                format!("expected a multicast group address, found `{}`", g.text),
+                                ParseMsg::JoinGroupInvalid,
+                                &[("found", &g.text)],
                             );
                             None
                         }
@@ -704,11 +774,8 @@ impl Parser {
                     self.problem(
                         line,
                         g.col,
-                        format!(
-                            "`{name}` is an IPv4 socket ({}); an IPv6 group needs a {}6 socket",
-                            proto.keyword(),
-                            proto.keyword()
-                        ),
+                        ParseMsg::JoinIpv6GroupOnIpv4Socket,
+                        &[("name", &name), ("protocol", &proto.keyword())],
                     );
                     return None;
                 }
@@ -717,18 +784,11 @@ impl Parser {
             "wait" => {
                 let ms = match t(1) {
                     None => {
-                        self.problem(line, 0, "expected a duration after `wait` (500ms, 30s, 2m), found the end of the line");
+                        self.problem(line, 0, ParseMsg::WaitMissing, &[]);
                         None
                     }
                     Some(d) => parse_duration(d.text).or_else(|| {
-                        self.problem(
-                            line,
-                            d.col,
-                            format!(
-                                "expected a duration like 500ms, 30s or 2m, found `{}`",
-                                d.text
-                            ),
-                        );
+                        self.problem(line, d.col, ParseMsg::WaitInvalid, &[("found", &d.text)]);
                         None
                     }),
                 };
@@ -738,12 +798,12 @@ impl Parser {
             "user" => {
                 let name = match t(1) {
                     Some(u) if is_user_name(u.text) => Some(u.text.to_string()),
-                    other => {
-                        self.problem(
-                            line,
-                            other.map_or(0, |x| x.col),
-                            format!("expected a user name after `user`, found {}", found(other)),
-                        );
+                    Some(u) => {
+                        self.problem(line, u.col, ParseMsg::UserInvalid, &[("found", &u.text)]);
+                        None
+                    }
+                    None => {
+                        self.problem(line, 0, ParseMsg::UserMissing, &[]);
                         None
                     }
                 };
@@ -751,7 +811,12 @@ impl Parser {
                 StepKind::User { name: name? }
             }
             _ => {
-                self.problem(line, toks[0].col, format!("expected a step ({STEP_WORDS}) or a header line (title, os, iface), found `{}`", toks[0].text));
+                self.problem(
+                    line,
+                    toks[0].col,
+                    ParseMsg::StepUnknown,
+                    &[("found", &toks[0].text)],
+                );
                 return None;
             }
         };
@@ -774,7 +839,8 @@ impl Parser {
                 self.problem(
                     line_no,
                     text[..i].chars().count() as u32 + 1,
-                    "`=>` must follow a step",
+                    ParseMsg::ExpectWithoutStep,
+                    &[],
                 );
             }
             return;
@@ -790,7 +856,8 @@ impl Parser {
                     self.problem(
                         line_no,
                         text[..i].chars().count() as u32 + 1,
-                        "an expectation `=>` can only follow a step",
+                        ParseMsg::ExpectAfterHeader,
+                        &[],
                     );
                 }
                 self.header(line_no, &kw, &toks, "");
@@ -802,19 +869,28 @@ impl Parser {
             let rtoks = tokens(rest, col0);
             match rtoks.as_slice() {
                 [] => {
-                    self.problem(line_no, col0, "expected a result after `=>` (ok, or an error name such as EADDRINUSE)");
+                    self.problem(line_no, col0, ParseMsg::ExpectMissing, &[]);
                     None
                 }
                 [r, extra @ ..] => {
                     if let Some(x) = extra.first() {
-                        self.problem(line_no, x.col, format!("expected one result after `=>`, found also `{}`", x.text));
+                        self.problem(line_no, x.col, ParseMsg::ExpectExtra, &[("found", &x.text)]);
                     }
                     let os = self.scenario.os;
                     match canonical_result(os, r.text) {
                         Some(c) => Some(c),
                         None => {
-                            let example = if os == Os::Windows { "WSAEADDRINUSE" } else { "EADDRINUSE" };
-                            self.problem(line_no, r.col, format!("expected `ok` or a {os} error name such as {example}, found `{}`", r.text));
+                            let example = if os == Os::Windows {
+                                "WSAEADDRINUSE"
+                            } else {
+                                "EADDRINUSE"
+                            };
+                            self.problem(
+                                line_no,
+                                r.col,
+                                ParseMsg::ExpectUnknown,
+                                &[("os", &os), ("example", &example), ("found", &r.text)],
+                            );
                             None
                         }
                     }

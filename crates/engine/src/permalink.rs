@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::messages::{ParseMsg, Translation};
 use crate::os::Os;
 
 /// What a permalink carries.
@@ -25,15 +26,60 @@ pub enum LinkError {
     /// `#v2/...` or later.
     FutureVersion(String),
     /// Not of the form `#v1/OSES/STEP/TEXT`.
-    Malformed(String),
+    Malformed(Damage),
+}
+
+/// What is wrong with a damaged link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Damage {
+    /// It does not start with `v1` (or a later version).
+    NoVersion,
+    /// Fewer than four `/`-separated parts.
+    PartsMissing,
+    /// An OS key this release does not know (its first 20 characters).
+    UnknownOs(String),
+    NoOs,
+    StepNotNumber,
+    NotBase64,
+    NotUtf8,
+}
+
+impl LinkError {
+    /// Which message says what is wrong (`link.*` in `src/parse.txt`).
+    pub fn msg(&self) -> ParseMsg {
+        match self {
+            LinkError::FutureVersion(_) => ParseMsg::LinkFutureVersion,
+            LinkError::Malformed(d) => match d {
+                Damage::NoVersion => ParseMsg::LinkNoVersion,
+                Damage::PartsMissing => ParseMsg::LinkPartsMissing,
+                Damage::UnknownOs(_) => ParseMsg::LinkUnknownOs,
+                Damage::NoOs => ParseMsg::LinkNoOs,
+                Damage::StepNotNumber => ParseMsg::LinkStepNotNumber,
+                Damage::NotBase64 => ParseMsg::LinkNotBase64,
+                Damage::NotUtf8 => ParseMsg::LinkNotUtf8,
+            },
+        }
+    }
+
+    /// The values of the message's slots (what the link says, as written).
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            LinkError::FutureVersion(v) => vec![("version", v.clone())],
+            LinkError::Malformed(Damage::UnknownOs(os)) => vec![("os", os.clone())],
+            LinkError::Malformed(_) => Vec::new(),
+        }
+    }
+
+    /// The message in `translation` (a locale's `parse.txt`), in English
+    /// where it has none or there is none (the same as `to_string()`).
+    pub fn render(&self, translation: Option<&Translation<ParseMsg>>) -> String {
+        crate::messages::render_in(translation, self.msg(), &self.args())
+    }
 }
 
 impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LinkError::FutureVersion(v) => write!(f, "this link was made by a newer bindlab (format {v}); this page reads format v1. Reload to get the newer version, or ask for a new link."),
-            LinkError::Malformed(why) => write!(f, "this link is damaged ({why}); it may have been cut off when it was copied."),
-        }
+        f.write_str(&crate::messages::english(self.msg(), &self.args()))
     }
 }
 
@@ -101,35 +147,30 @@ impl Permalink {
             return Err(if is_version && version != "v0" {
                 LinkError::FutureVersion(version.to_string())
             } else {
-                LinkError::Malformed("it does not start with a format version such as v1".into())
+                LinkError::Malformed(Damage::NoVersion)
             });
         }
         let (Some(oses), Some(step), Some(text)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(LinkError::Malformed("parts are missing".into()));
+            return Err(LinkError::Malformed(Damage::PartsMissing));
         };
         let oses: Vec<Os> = oses
             .split(',')
             .filter(|s| !s.is_empty())
             .map(|s| {
                 Os::from_key(s).ok_or_else(|| {
-                    LinkError::Malformed(format!(
-                        "unknown OS `{}`",
-                        s.chars().take(20).collect::<String>()
-                    ))
+                    LinkError::Malformed(Damage::UnknownOs(s.chars().take(20).collect()))
                 })
             })
             .collect::<Result<_, _>>()?;
         if oses.is_empty() {
-            return Err(LinkError::Malformed("no OS is named".into()));
+            return Err(LinkError::Malformed(Damage::NoOs));
         }
         let step = step
             .parse::<usize>()
-            .map_err(|_| LinkError::Malformed("the step is not a number".into()))?;
-        let bytes = b64_decode(text)
-            .ok_or_else(|| LinkError::Malformed("the scenario is not valid base64".into()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| LinkError::Malformed("the scenario is not UTF-8 text".into()))?;
+            .map_err(|_| LinkError::Malformed(Damage::StepNotNumber))?;
+        let bytes = b64_decode(text).ok_or(LinkError::Malformed(Damage::NotBase64))?;
+        let text = String::from_utf8(bytes).map_err(|_| LinkError::Malformed(Damage::NotUtf8))?;
         Ok(Permalink { text, oses, step })
     }
 }

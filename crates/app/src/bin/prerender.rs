@@ -179,24 +179,11 @@ fn page_html(
             escape(data)
         ));
     }
-    // What boot.js fetches first, asked for by the HTML: the page's own
-    // build of the wasm, and its language's texts.
-    let build = if page.route == Route::Sandbox {
-        "bindlab"
-    } else {
-        "bindlab-course"
-    };
+    // No `<link rel="preload">` of the wasm or the language's bundle:
+    // boot.js asks for both first thing, and a preload would make a reader
+    // without JavaScript download the whole wasm for nothing.
     if page.route != Route::Sandbox {
         head.push_str("\n  <link rel=\"modulepreload\" href=\"pkg/bindlab-course.js\">");
-    }
-    head.push_str(&format!(
-        "\n  <link rel=\"preload\" href=\"pkg/{build}_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
-    ));
-    if page.locale != Locale::En {
-        head.push_str(&format!(
-            "\n  <link rel=\"preload\" href=\"{}\" as=\"fetch\" crossorigin>",
-            bindlab_course::bundle::path(page.locale)
-        ));
     }
     let mut html = template.to_string();
     // The template's own title and description give way to the page's.

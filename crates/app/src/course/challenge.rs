@@ -92,22 +92,19 @@ pub(crate) fn describe(tr: &Tr, req: &str) -> String {
 }
 
 /// Why a challenge cannot be checked yet, in `tr`'s language: a scenario
-/// that does not parse says its first problem as the editor does; a
-/// malformed requirement (the lesson's own slip) is shown as it is.
-fn check_error(tr: &Tr, e: &str) -> String {
-    let parts = e
-        .strip_prefix("the scenario does not parse: ")
-        .map(|rest| rest.splitn(3, ':').collect::<Vec<_>>());
-    match parts.as_deref() {
-        Some([line, col, message]) => tr.f(
+/// that does not parse (`text`) says its first problem as the editor does;
+/// a malformed requirement (the lesson's own slip) is shown as it is.
+fn check_error(tr: &Tr, text: &str, e: &str) -> String {
+    if !e.starts_with("the scenario does not parse: ") {
+        return e.to_string();
+    }
+    match bindlab_engine::parse(text) {
+        Err(ps) if !ps.is_empty() => tr.f(
             T::LessonDoesNotParse,
             &[
-                ("line", line),
-                ("col", col),
-                (
-                    "problem",
-                    &bindlab_course::messages::problem(tr.locale(), message.trim_start()),
-                ),
+                ("line", &ps[0].line.to_string()),
+                ("col", &ps[0].col.to_string()),
+                ("problem", &tr.problem(&ps[0])),
             ],
         ),
         _ => e.to_string(),
@@ -256,7 +253,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             }
             <div class="verdict" role="status">
                 { match (verdicts.as_ref(), failing) {
-                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, e))]) }</p> },
+                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, &text, e))]) }</p> },
                     (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
@@ -333,19 +330,23 @@ mod tests {
     #[test]
     fn a_scenario_that_does_not_parse_is_said_in_the_pages_language() {
         let reqs = ["no-errors".to_string()];
-        let Err(e) = goal::check(
-            "socket A tcp\nbind A 0.0.0.0:99999\n",
-            bindlab_engine::Os::Linux,
-            &reqs,
-        ) else {
+        let text = "socket A tcp\nbind A 0.0.0.0:99999\n";
+        let Err(e) = goal::check(text, bindlab_engine::Os::Linux, &reqs) else {
             panic!("a port out of range parses")
         };
-        assert_eq!(check_error(&Tr::english(), &e), e);
-        let zh = check_error(&crate::course::zh_for_tests(), &e);
-        assert!(zh.starts_with("场景无法解析：2:"), "{zh}");
-        assert!(zh.ends_with("端口 99999 超出范围（0–65535）"), "{zh}");
+        assert_eq!(check_error(&Tr::english(), text, &e), e);
+        let zh = crate::test_support::zh_with_parse(&[(
+            "endpoint.port-out-of-range",
+            "端口 {port} 超出范围",
+        )]);
+        let said = check_error(&zh, text, &e);
+        assert!(
+            said.starts_with("[the scenario does not parse: 2:"),
+            "{said}"
+        );
+        assert!(said.contains(": 端口 99999 超出范围"), "{said}");
         assert_eq!(
-            check_error(&Tr::english(), "unknown requirement `x`"),
+            check_error(&Tr::english(), text, "unknown requirement `x`"),
             "unknown requirement `x`"
         );
     }

@@ -24,14 +24,14 @@ pub(crate) fn cheat_sheet() -> Html {
             html! {
                 <div class="table-wrap">
                 <table class="outcomes cheat">
-                    <caption>{ format!("{} — {}", sit.question(), sit.label()) }</caption>
+                    <caption>{ tr.cheatsheet(sit.question_msg()) }{" — "}{ tr.cheatsheet(sit.msg()) }</caption>
                     <thead><tr><th scope="col">{ tr.t(T::LessonCheatOptions) }</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{ tr.t(T::LessonCheatScenario) }</span></th></tr></thead>
                     <tbody>
                     { for mine.iter().map(|row| {
                         let link = Permalink { text: print(&row.scenario), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
                         html! {
                             <tr>
-                                <th scope="row">{ row.options.label() }</th>
+                                <th scope="row">{ tr.cheatsheet(row.options.msg()) }</th>
                                 { for row.cells.iter().map(|cell| match (cell.result, cell.rule) {
                                     (None, _) => html! { <td class="cell na" title={tr.t(T::LessonCheatNaTitle).to_string()}>{"—"}<span class="sr-only">{" "}{ tr.t(T::LessonCheatNa) }</span></td> },
                                     (Some(r), Some(rule)) => html! {
@@ -41,7 +41,7 @@ pub(crate) fn cheat_sheet() -> Html {
                                     },
                                     (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },
                                 }) }
-                                <td><a href={format!("{}#{}", tr.prefix(), link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", sit.label()), ("options", row.options.label())]) }</span></a></td>
+                                <td><a href={format!("{}#{}", tr.prefix(), link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", &tr.cheatsheet(sit.msg())), ("options", &tr.cheatsheet(row.options.msg()))]) }</span></a></td>
                             </tr>
                         }
                     }) }

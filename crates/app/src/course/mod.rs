@@ -159,31 +159,3 @@ pub(crate) fn zh_for_tests() -> Tr {
     }
     Tr::from_bundle(bindlab_course::locale::Locale::ZhCn, &b.write()).unwrap()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every string of the course's areas has its zh-CN text, with the same
-    /// slots (the contract `bindlab_course::ui::check` states).
-    #[test]
-    fn the_course_areas_are_translated() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content");
-        for area in [
-            "course", "lesson", "guide", "paste", "rules", "runtimes", "glossary",
-        ] {
-            let read = |p: String| {
-                let text = std::fs::read_to_string(&p).unwrap();
-                bindlab_course::ui::read(area, &text).unwrap()
-            };
-            let en = read(format!("{root}/ui/{area}.txt"));
-            let zh = read(format!("{root}/zh-CN/ui/{area}.txt"));
-            let c = bindlab_course::ui::check(&en, &zh);
-            assert!(c.untranslated.is_empty(), "{area}: {:?}", c.untranslated);
-            assert!(c.errors.is_empty(), "{area}: {:?}", c.errors);
-        }
-        let zh = zh_for_tests();
-        assert_eq!(zh.t(T::CourseDismiss), "关闭");
-        assert_eq!(zh.href(&Route::Contents), "zh-CN/learn/");
-    }
-}

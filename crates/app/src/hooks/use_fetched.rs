@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::Preloaded;
 use crate::browser::fetch::fetch_text;
-use crate::i18n::Tr;
+use crate::i18n::{use_tr, Tr};
 
 /// A file fetched for a page: loading, failed (with a reason), or there.
 pub(crate) enum Fetched<T> {
@@ -87,6 +87,7 @@ pub(crate) fn use_fetched<T: 'static>(
         .flatten()
         .filter(|p| p.url == sources.translated || p.url == sources.english);
     let has_preloaded = preloaded.is_some();
+    let tr = use_tr();
     let state = {
         let sources = sources.clone();
         use_state(move || match preloaded {
@@ -117,7 +118,7 @@ pub(crate) fn use_fetched<T: 'static>(
             wasm_bindgen_futures::spawn_local(async move {
                 let mut url = sources.translated.clone();
                 let got = loop {
-                    match fetch_text(&url).await {
+                    match fetch_text(&tr, &url).await {
                         Ok(text) => break Ok((text, sources.is_fallback(&url))),
                         Err(e) => match sources.after(&url) {
                             Some(next) => url = next.to_string(),

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use bindlab_engine::export;
 
 use crate::browser::{clipboard, download, fetch};
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Action, Derived, Notice, Sandbox};
 
 /// What [`use_sandbox`] gives a component.
@@ -25,6 +26,8 @@ pub(crate) struct SandboxHandle {
     pub(crate) on_line: Callback<String>,
     pub(crate) on_goto: Callback<usize>,
     pub(crate) on_toggle: Callback<Os>,
+    /// The lab's language: its notices and why-lines.
+    pub(crate) tr: Tr,
 }
 
 #[hook]
@@ -33,9 +36,14 @@ where
     F: FnOnce() -> Sandbox,
 {
     let state = use_reducer(initial);
+    let tr = use_tr();
+    // The why-lines are written as the engine runs: in this lab's language
+    // (a page may hold labs in two), set right before.
     let derived = {
         let (text, oses) = (state.text.clone(), state.oses.clone());
-        use_memo((text, oses), |(t, o)| Derived::new(t, o))
+        use_memo((text, oses, tr.clone()), |(t, o, tr)| {
+            Derived::new_in(tr, t, o)
+        })
     };
     let d = state.dispatcher();
     let on_text = use_callback(d.clone(), |t: String, d| d.dispatch(Action::SetText(t)));
@@ -53,6 +61,7 @@ where
         on_line,
         on_goto,
         on_toggle,
+        tr,
     }
 }
 
@@ -63,11 +72,11 @@ impl SandboxHandle {
     }
 
     /// "Copy link": copies `link` and says so in the notice.
-    pub(crate) fn on_copy(&self, link: String, message: &'static str) -> Callback<MouseEvent> {
+    pub(crate) fn on_copy(&self, link: String, message: String) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         Callback::from(move |_| {
             clipboard::copy_text(&link);
-            Self::notify(&d, message.into(), false);
+            Self::notify(&d, message.clone(), false);
         })
     }
 
@@ -78,27 +87,30 @@ impl SandboxHandle {
     pub(crate) fn on_export(&self, site: Option<String>) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         let scenario = self.derived.parsed.as_ref().ok().cloned();
+        let tr = self.tr.clone();
         Callback::from(move |_| {
             let Some(s) = &scenario else {
-                Self::notify(&d, "Fix the problems in the scenario first.".into(), true);
+                Self::notify(&d, tr.t(T::ScenarioFixFirst).into(), true);
                 return;
             };
             let program = export::python(s);
             if export::Lang::Python.runtime_included() {
-                let (text, error) = Self::save(&program);
+                let (text, error) = Self::save(&tr, &program);
                 Self::notify(&d, text, error);
                 return;
             }
-            Self::notify(&d, "Preparing bindlab-check.py…".into(), false);
+            Self::notify(&d, tr.t(T::ScenarioPreparing).into(), false);
             let url = runtime_url(site.as_deref());
-            let d = d.clone();
+            let (d, tr) = (d.clone(), tr.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch::fetch_text(&url).await {
+                match fetch::fetch_text(&tr, &url).await {
                     Ok(runtime) => {
-                        let (text, error) = Self::save(&(program + &runtime));
+                        let (text, error) = Self::save(&tr, &(program + &runtime));
                         Self::notify(&d, text, error);
                     }
-                    Err(e) => Self::notify(&d, format!("bindlab-check.py could not be made: its Python runtime did not load ({e}). Click “Run on your machine” to try again."), true),
+                    Err(e) => {
+                        Self::notify(&d, tr.f(T::ScenarioRuntimeFailed, &[("error", &e)]), true)
+                    }
                 }
             });
         })
@@ -106,10 +118,10 @@ impl SandboxHandle {
 
     /// Saves the program as bindlab-check.py; what to tell the reader, and
     /// whether it is an error.
-    fn save(program: &str) -> (String, bool) {
-        match download::download("bindlab-check.py", "text/x-python", program) {
-            Ok(()) => ("Saved bindlab-check.py. Run it with `python3 bindlab-check.py`: it performs each step as the real call on your OS and prints the real outcome beside bindlab's prediction.".to_string(), false),
-            Err(e) => (format!("The download did not start ({e})."), true),
+    fn save(tr: &Tr, program: &str) -> (String, bool) {
+        match download::download(tr, "bindlab-check.py", "text/x-python", program) {
+            Ok(()) => (tr.t(T::ScenarioSavedCheck).to_string(), false),
+            Err(e) => (tr.f(T::ScenarioDownloadFailed, &[("error", &e)]), true),
         }
     }
 

@@ -9,6 +9,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser::dom::select_value;
+use crate::i18n::{use_tr, Tr, T};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct ControlsProps {
@@ -43,8 +44,8 @@ pub(crate) fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
 }
 
 /// The port box: a number 0–65535, or `@NAME` for the port another socket
-/// is bound to.
-pub(crate) fn parse_port(text: &str) -> Result<PortSpec, String> {
+/// is bound to; what is wrong, in `tr`'s language.
+pub(crate) fn parse_port(tr: &Tr, text: &str) -> Result<PortSpec, String> {
     let t = text.trim();
     if let Some(n) = t.strip_prefix('@') {
         if !n.is_empty()
@@ -56,21 +57,22 @@ pub(crate) fn parse_port(text: &str) -> Result<PortSpec, String> {
     }
     match t.parse::<u32>() {
         Ok(n) if n <= 65535 => Ok(PortSpec::Num(n as u16)),
-        Ok(_) => Err(format!("Port {t} is out of range: a port is a number from 0 to 65535.")),
-        Err(_) if t.is_empty() => Err("Type a port first: a number from 0 to 65535, or @NAME for the port of socket NAME.".into()),
-        Err(_) => Err(format!("“{t}” is not a port: type a number from 0 to 65535, or @NAME for the port of socket NAME.")),
+        Ok(_) => Err(tr.f(T::SandboxPortOutOfRange, &[("port", t)])),
+        Err(_) if t.is_empty() => Err(tr.t(T::SandboxPortMissing).into()),
+        Err(_) => Err(tr.f(T::SandboxPortBad, &[("text", t)])),
     }
 }
 
-/// The group box of "join": a multicast address of the socket's family.
-pub(crate) fn parse_group(text: &str, v6: bool) -> Result<IpAddr, String> {
+/// The group box of "join": a multicast address of the socket's family;
+/// what is wrong, in `tr`'s language.
+pub(crate) fn parse_group(tr: &Tr, text: &str, v6: bool) -> Result<IpAddr, String> {
     let t = text.trim().trim_start_matches('[').trim_end_matches(']');
     match t.parse::<IpAddr>() {
-        Ok(a) if !a.is_multicast() => Err(format!("{t} is not a multicast group: a group is in 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6), e.g. 239.1.2.3.")),
-        Ok(a) if a.is_ipv6() && !v6 => Err(format!("{t} is an IPv6 group; this socket is IPv4: use an IPv4 group such as 239.1.2.3, or a udp6 socket.")),
+        Ok(a) if !a.is_multicast() => Err(tr.f(T::SandboxGroupNotMulticast, &[("group", t)])),
+        Ok(a) if a.is_ipv6() && !v6 => Err(tr.f(T::SandboxGroupV6OnV4, &[("group", t)])),
         Ok(a) => Ok(a),
-        Err(_) if t.is_empty() => Err("Type a multicast group first, e.g. 239.1.2.3.".into()),
-        Err(_) => Err(format!("“{t}” is not a multicast group address, e.g. 239.1.2.3 or ff05::1:3.")),
+        Err(_) if t.is_empty() => Err(tr.t(T::SandboxGroupMissing).into()),
+        Err(_) => Err(tr.f(T::SandboxGroupBad, &[("text", t)])),
     }
 }
 
@@ -89,11 +91,9 @@ pub(crate) fn joined_groups(s: &Scenario) -> Vec<IpAddr> {
 }
 
 /// "send datagrams": the step, or why not (a datagram needs a real port).
-fn datagram_step(ep: EndpointSpec, count: &str) -> Result<Option<StepKind>, String> {
+fn datagram_step(tr: &Tr, ep: EndpointSpec, count: &str) -> Result<Option<StepKind>, String> {
     if ep.port == PortSpec::Num(0) {
-        return Err(
-            "A datagram needs a destination port: type a port from 1 to 65535, or @NAME.".into(),
-        );
+        return Err(tr.t(T::SandboxDatagramNeedsPort).into());
     }
     let count = count.trim().parse().unwrap_or(1).clamp(1, 1000);
     Ok(Some(StepKind::Datagram { ep, count }))
@@ -103,6 +103,7 @@ fn datagram_step(ep: EndpointSpec, count: &str) -> Result<Option<StepKind>, Stri
 pub(crate) fn controls(p: &ControlsProps) -> Html {
     // Hooks first, unconditionally: Yew panics (in debug builds) when a
     // render calls fewer hooks than the one before, e.g. after a typo.
+    let tr = use_tr();
     let target = use_state(String::new);
     let addr = use_state(|| "0.0.0.0".to_string());
     let client_to = use_state(|| None::<String>);
@@ -114,7 +115,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let dgram_to = use_state(|| None::<String>);
     let dgram_count = use_state(|| "1".to_string());
     let Some(s) = &p.scenario else {
-        return html! { <div class="controls"><p class="muted">{"The buttons come back when the text parses."}</p></div> };
+        return html! { <div class="controls"><p class="muted">{ tr.t(T::SandboxControlsWait) }</p></div> };
     };
     // The sockets open at the end of the text, as the engine keeps them.
     let open = s.open_sockets_after(s.steps.len());
@@ -186,9 +187,11 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         .cloned()
         .unwrap_or_else(|| dgram_addresses[0].clone());
     // The port box as typed: a number, or `@NAME` (another socket's port).
-    let port_spec = parse_port(&port);
+    let port_spec = parse_port(&tr, &port);
     let ep = |a: &str| -> Result<EndpointSpec, String> {
-        let addr = a.parse().map_err(|_| format!("“{a}” is not an address."))?;
+        let addr = a
+            .parse()
+            .map_err(|_| tr.f(T::SandboxAddressBad, &[("text", a)]))?;
         Ok(EndpointSpec {
             addr,
             port: port_spec.clone()?,
@@ -236,8 +239,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         addresses[0].clone()
     };
     html! {
-        <div class="controls" role="group" aria-label="Build the scenario with buttons">
-            <p class="muted small">{"Each button writes a line into the text above."}</p>
+        <div class="controls" role="group" aria-label={tr.t(T::SandboxControlsLabel).to_string()}>
+            <p class="muted small">{ tr.t(T::SandboxControlsHint) }</p>
             <div class="row">
                 <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
                 <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
@@ -246,8 +249,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
             </div>
             if has {
                 <div class="row">
-                    <label>{"Socket "}
-                        <select aria-label="Socket to act on" onchange={ { let t = target.clone(); Callback::from(move |e: Event| t.set(select_value(&e))) } }>
+                    <label>{ tr.t(T::SandboxSocket) }{" "}
+                        <select aria-label={tr.t(T::SandboxSocketLabel).to_string()} onchange={ { let t = target.clone(); Callback::from(move |e: Event| t.set(select_value(&e))) } }>
                             { for open.iter().map(|(n, _)| html! { <option value={n.clone()} selected={*n == chosen}>{ n }</option> }) }
                         </select>
                     </label>
@@ -262,12 +265,12 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                     }) }
                 </div>
                 <div class="row">
-                    <label>{"Address "}
-                        <select aria-label="Address" onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
+                    <label>{ tr.t(T::SandboxAddress) }{" "}
+                        <select aria-label={tr.t(T::SandboxAddress).to_string()} onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
                             { for addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == bind_addr}>{ a }</option> }) }
                         </select>
                     </label>
-                    <label>{"Port "}<input aria-label="Port" class="port" value={(*port).clone()} inputmode="numeric"
+                    <label>{ tr.t(T::SandboxPort) }{" "}<input aria-label={tr.t(T::SandboxPort).to_string()} class="port" value={(*port).clone()} inputmode="numeric"
                         aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
                         oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                     <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
@@ -283,12 +286,12 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 </div>
                 if chosen_proto.is_udp() {
                     <div class="row">
-                        <label>{"Group "}<input aria-label="Multicast group" class="group" value={(*group).clone()}
+                        <label>{ tr.t(T::SandboxGroup) }{" "}<input aria-label={tr.t(T::SandboxGroupLabel).to_string()} class="group" value={(*group).clone()}
                             aria-invalid={group_error.is_some().then_some("true")} aria-describedby="group-error"
                             oninput={ { let (g, err) = (group.clone(), group_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); g.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                         <button type="button" onclick={ {
                             let (cb, err) = (p.on_line.clone(), group_error.clone());
-                            let join = parse_group(&group, chosen_proto.is_v6()).map(|g| StepKind::Join { name: name.clone(), group: g });
+                            let join = parse_group(&tr, &group, chosen_proto.is_v6()).map(|g| StepKind::Join { name: name.clone(), group: g });
                             Callback::from(move |_: MouseEvent| match &join {
                                 Ok(k) => { err.set(None); cb.emit(step_text(k)); }
                                 Err(e) => err.set(Some(e.clone())),
@@ -299,24 +302,24 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 }
             }
             <div class="row">
-                <label>{"Clients to "}
-                    <select aria-label="Client destination address" onchange={ { let a = client_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
+                <label>{ tr.t(T::SandboxClientsTo) }{" "}
+                    <select aria-label={tr.t(T::SandboxClientsToLabel).to_string()} onchange={ { let a = client_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
                         { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == client_dest}>{ a }</option> }) }
                     </select>
                 </label>
-                <label>{"× "}<input aria-label="Number of clients" class="port" value={(*count).clone()} inputmode="numeric" oninput={ { let c = count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{"add clients"}</button>
+                <label>{"× "}<input aria-label={tr.t(T::SandboxClientsCountLabel).to_string()} class="port" value={(*count).clone()} inputmode="numeric" oninput={ { let c = count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{ tr.t(T::SandboxAddClients) }</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
             </div>
             <div class="row">
-                <label>{"Datagrams to "}
-                    <select aria-label="Datagram destination address" onchange={ { let a = dgram_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
+                <label>{ tr.t(T::SandboxDatagramsTo) }{" "}
+                    <select aria-label={tr.t(T::SandboxDatagramsToLabel).to_string()} onchange={ { let a = dgram_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
                         { for dgram_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == dgram_dest}>{ a }</option> }) }
                     </select>
                 </label>
-                <label>{"× "}<input aria-label="Number of datagrams" class="port" value={(*dgram_count).clone()} inputmode="numeric" oninput={ { let c = dgram_count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| datagram_step(ep, &dgram_count)))}>{"send datagrams"}</button>
+                <label>{"× "}<input aria-label={tr.t(T::SandboxDatagramsCountLabel).to_string()} class="port" value={(*dgram_count).clone()} inputmode="numeric" oninput={ { let c = dgram_count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| datagram_step(&tr, ep, &dgram_count)))}>{ tr.t(T::SandboxSendDatagrams) }</button>
             </div>
             <p id="port-error" class="field-error" role="alert">{ (*port_error).clone().unwrap_or_default() }</p>
         </div>

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::controls::Controls;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
 use crate::hooks::{use_sandbox, use_window_event};
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Action, Sandbox};
 use crate::views::{CodePanel, Editor, HostView, OsPicker, OsTable, Stepper};
 
@@ -15,25 +16,31 @@ use crate::views::{CodePanel, Editor, HostView, OsPicker, OsTable, Stepper};
 const EXAMPLE: &str = include_str!("../../../../content/sandbox-example.bindlab");
 
 /// Reads the page's fragment: a permalink, nothing, or a damaged link.
-fn initial_state() -> Sandbox {
+fn initial_state(tr: &Tr) -> Sandbox {
     let hash = location_hash();
     if hash.len() <= 1 {
-        return Sandbox::new(EXAMPLE.to_string());
+        // In the page's language: the title and comments translated (bundle text).
+        return Sandbox::new(tr.text("sandbox.example", EXAMPLE).to_string());
     }
-    Sandbox::from_permalink(&hash).unwrap_or_else(|e| {
-        Sandbox::new(String::new()).failed(format!("{e} The sandbox below is empty."))
+    Sandbox::from_permalink(tr, &hash).unwrap_or_else(|e| {
+        Sandbox::new(String::new()).failed(tr.f(T::SandboxLinkFailedEmpty, &[("error", &e)]))
     })
 }
 
 #[function_component(SandboxPage)]
 pub(crate) fn sandbox_page() -> Html {
-    let sb = use_sandbox(initial_state);
+    let tr = use_tr();
+    let sb = use_sandbox({
+        let tr = tr.clone();
+        move || initial_state(&tr)
+    });
     let state = &sb.state;
 
     // The tab's title (a course page may have changed it).
-    use_effect_with((), |_| {
-        set_title("bindlab sandbox — what bind() does on Linux, FreeBSD, macOS and Windows")
-    });
+    {
+        let title = tr.t(T::PageSandboxTitle).to_string();
+        use_effect_with(title, |title| set_title(title));
+    }
     // Keep the address bar a permalink of what is on screen.
     {
         let link = state.permalink();
@@ -48,13 +55,13 @@ pub(crate) fn sandbox_page() -> Html {
     }
     // A link pasted into the address bar of an open page.
     {
-        let d = state.dispatcher();
-        use_window_event("hashchange", (), move |_| {
+        let (d, tr) = (state.dispatcher(), tr.clone());
+        use_window_event("hashchange", tr.clone(), move |_| {
             let hash = location_hash();
             if hash.starts_with("#/") {
                 return; // a course page: the root switches to it
             }
-            match Sandbox::from_permalink(&hash) {
+            match Sandbox::from_permalink(&tr, &hash) {
                 Ok(s) => d.dispatch(Action::Load(s)),
                 Err(e) => d.dispatch(Action::Notice(Some(crate::state::Notice {
                     text: e,
@@ -69,7 +76,7 @@ pub(crate) fn sandbox_page() -> Html {
     let derived = &sb.derived;
     let on_copy = sb.on_copy(
         format!("{}#{}", page_address(), state.permalink().encode()),
-        "Link copied. It opens this scenario, these OSes and this step.",
+        tr.t(T::SandboxLinkCopied).to_string(),
     );
     let shown_os = diagram_os
         .filter(|o| state.oses.contains(o))
@@ -79,16 +86,16 @@ pub(crate) fn sandbox_page() -> Html {
         <>
         <header class="top">
             <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
-            <h1><span class="brand">{"bindlab"}</span>{" sandbox"}</h1>
-            <p class="tagline">{"What bind(), listen() and connect() do on Linux, FreeBSD, macOS and Windows — and why. "}
-                <a href={crate::route::Route::Contents.href()}>{ format!("New to this? The course explains it in {} chapters →", crate::route::CONTENTS.len()) }</a>
-                {" "}<a class="got-error" href={crate::route::Route::Guides(None).href()}>{ format!("Got an error? {} guides start from the message →", crate::route::GUIDES.len()) }</a></p>
+            <h1><span class="brand">{"bindlab"}</span>{" "}{ tr.t(T::SandboxHeading) }</h1>
+            <p class="tagline">{ tr.t(T::SandboxTagline) }{" "}
+                <a href={tr.href(&crate::route::Route::Contents)}>{ tr.f(T::SandboxToCourse, &[("n", &crate::route::CONTENTS.len().to_string())]) }</a>
+                {" "}<a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></p>
         </header>
         <main id="main">
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
                     <p>{ &n.text }</p>
-                    <button type="button" class="quiet" onclick={sb.on_dismiss()}>{"Dismiss"}</button>
+                    <button type="button" class="quiet" onclick={sb.on_dismiss()}>{ tr.t(T::SandboxDismiss) }</button>
                 </div>
             }
             if let Some(t) = &title {
@@ -96,19 +103,19 @@ pub(crate) fn sandbox_page() -> Html {
             }
             <div class="layout">
                 <section class="pane editor-pane" aria-labelledby="h-scenario">
-                    <h2 id="h-scenario">{"Scenario"}</h2>
+                    <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                     <Controls scenario={derived.parsed.as_ref().ok().cloned()} on_line={sb.on_line.clone()} />
                 </section>
                 <section class="pane run-pane" aria-labelledby="h-run">
-                    <h2 id="h-run">{"Run it"}</h2>
+                    <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>
                     <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
                     <crate::views::StaticRun text={AttrValue::from(state.text.clone())} />
                     if derived.parsed.is_ok() {
                         <OsTable derived={derived.clone()} step={sb.step} on_goto={sb.on_goto.clone()} />
                     } else {
-                        <p class="muted">{"Fix the problems in the scenario to see the outcomes."}</p>
+                        <p class="muted">{ tr.t(T::SandboxFixToSeeOutcomes) }</p>
                     }
                 </section>
             </div>
@@ -117,7 +124,7 @@ pub(crate) fn sandbox_page() -> Html {
                 <CodePanel derived={derived.clone()} id="sandbox" />
             }
         </main>
-        <footer class="bottom"><p>{"Linux outcomes are checked against the real kernel; FreeBSD, macOS and Windows follow their published sources. Every verdict names its rule."}</p></footer>
+        <footer class="bottom"><p>{ tr.t(T::SandboxFooter) }</p></footer>
         </>
     }
 }

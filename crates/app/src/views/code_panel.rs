@@ -12,6 +12,7 @@ use yew::prelude::*;
 
 use super::runtime_note::{kinds, RuntimeNote};
 use crate::browser::{clipboard, dom, download, fetch, prefs};
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 
 /// Where the chosen language is remembered.
@@ -64,6 +65,20 @@ impl PartialEq for Same {
     }
 }
 
+/// What an exported program in `lang` can and cannot say, in `tr`'s
+/// language (the English is `Lang::limits`, which the CLI prints).
+pub(crate) fn limits(tr: &Tr, lang: Lang) -> &str {
+    tr.t(match lang {
+        Lang::C => T::ScenarioLimitsC,
+        Lang::Python => T::ScenarioLimitsPython,
+        Lang::Go => T::ScenarioLimitsGo,
+        Lang::Rust => T::ScenarioLimitsRust,
+        Lang::Node => T::ScenarioLimitsNode,
+        Lang::Java => T::ScenarioLimitsJava,
+        Lang::CSharp => T::ScenarioLimitsCsharp,
+    })
+}
+
 fn remembered() -> Lang {
     prefs::get(LANG_KEY)
         .and_then(|id| Lang::from_id(&id))
@@ -72,13 +87,14 @@ fn remembered() -> Lang {
 
 #[function_component(CodePanel)]
 pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
+    let tr = use_tr();
     let open = use_state(|| false);
     let lang = use_state(remembered);
     let status = use_state(String::new);
     let runtime = use_state(|| None::<Runtime>);
     let attempt = use_state(|| 0u32);
     {
-        let (runtime, base) = (runtime.clone(), p.base.clone());
+        let (runtime, base, tr) = (runtime.clone(), p.base.clone(), tr.clone());
         use_effect_with((*lang, *open, *attempt), move |(lang, open, _)| {
             let (lang, open) = (*lang, *open);
             let have = matches!(&*runtime, Some(Runtime::Ready(l, _)) if *l == lang);
@@ -86,7 +102,7 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 runtime.set(Some(Runtime::Loading(lang)));
                 let url = runtime_url(base.as_deref(), lang);
                 wasm_bindgen_futures::spawn_local(async move {
-                    runtime.set(Some(match fetch::fetch_text(&url).await {
+                    runtime.set(Some(match fetch::fetch_text(&tr, &url).await {
                         Ok(t) => Runtime::Ready(lang, Rc::new(t)),
                         Err(e) => Runtime::Failed(lang, e),
                     }));
@@ -98,8 +114,8 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         let (derived, lang, open) = (p.derived.clone(), *lang, *open);
         let rt = (*runtime).clone();
         use_memo(
-            (Same(derived), lang, open, rt),
-            move |(derived, lang, open, rt)| {
+            (Same(derived), lang, open, rt, tr.clone()),
+            move |(derived, lang, open, rt, tr)| {
                 if !*open {
                     return None;
                 }
@@ -116,9 +132,9 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 }
                 Some(match rt {
                     Some(Runtime::Ready(l, t)) if l == lang => Ok(head + t),
-                    Some(Runtime::Failed(l, e)) if l == lang => Err(format!(
-                        "The {} helpers could not be loaded ({e}).",
-                        lang.label()
+                    Some(Runtime::Failed(l, e)) if l == lang => Err(tr.f(
+                        T::ScenarioHelpersFailed,
+                        &[("language", lang.label()), ("error", e)],
                     )),
                     _ => Err(String::new()), // loading
                 })
@@ -157,25 +173,27 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         _ => None,
     };
     let on_copy = {
-        let (text, status) = (text.clone(), status.clone());
+        let (text, status, tr) = (text.clone(), status.clone(), tr.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = &text {
                 clipboard::copy_text(t);
-                status.set("Copied.".into());
+                status.set(tr.t(T::ScenarioCopied).into());
             }
         })
     };
     let on_download = {
-        let (text, status, l) = (text.clone(), status.clone(), *lang);
+        let (text, status, l, tr) = (text.clone(), status.clone(), *lang, tr.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(t) = &text {
-                status.set(match download::download(l.file_name(), l.mime(), t) {
-                    Ok(()) => format!(
-                        "Saved {}. Run it with: {}",
-                        l.file_name(),
-                        l.how_to_run(l.file_name())
+                status.set(match download::download(&tr, l.file_name(), l.mime(), t) {
+                    Ok(()) => tr.f(
+                        T::ScenarioSavedProgram,
+                        &[
+                            ("file", l.file_name()),
+                            ("command", &l.how_to_run(l.file_name())),
+                        ],
                     ),
-                    Err(e) => format!("The download did not start ({e})."),
+                    Err(e) => tr.f(T::ScenarioDownloadFailed, &[("error", &e)]),
                 });
             }
         })
@@ -184,32 +202,32 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
     let l = *lang;
     html! {
         <details class="code-panel" ontoggle={on_toggle}>
-            <summary>{"Show as code"}</summary>
+            <summary>{ tr.t(T::ScenarioShowCode) }</summary>
             if *open {
                 <div class="code-tools">
-                    <label for={select_id.clone()}>{"Language"}</label>
+                    <label for={select_id.clone()}>{ tr.t(T::ScenarioLanguage) }</label>
                     <select id={select_id} onchange={on_lang}>
                         { for Lang::ALL.iter().map(|x| html! {
                             <option value={x.id()} selected={*x == l}>{ x.label() }</option>
                         }) }
                     </select>
-                    <button type="button" onclick={on_copy} disabled={text.is_none()}>{"Copy"}</button>
-                    <button type="button" onclick={on_download} disabled={text.is_none()}>{ format!("Download {}", l.file_name()) }</button>
+                    <button type="button" onclick={on_copy} disabled={text.is_none()}>{ tr.t(T::ScenarioCopy) }</button>
+                    <button type="button" onclick={on_download} disabled={text.is_none()}>{ tr.f(T::ScenarioDownload, &[("file", l.file_name())]) }</button>
                 </div>
                 <p class="code-status" role="status">{ (*status).clone() }</p>
-                <p class="code-note">{ l.limits() }</p>
+                <p class="code-note">{ limits(&tr, l) }</p>
                 { match program.as_ref() {
                     Some(Ok(t)) => html! {
-                        <pre class="code" tabindex="0" aria-label={format!("The scenario as a {} program", l.label())}><code>{ t.clone() }</code></pre>
+                        <pre class="code" tabindex="0" aria-label={tr.f(T::ScenarioProgramLabel, &[("language", l.label())])}><code>{ t.clone() }</code></pre>
                     },
-                    Some(Err(e)) if e.is_empty() => html! { <p class="muted">{ format!("Loading the {} program…", l.label()) }</p> },
+                    Some(Err(e)) if e.is_empty() => html! { <p class="muted">{ tr.f(T::ScenarioLoadingProgram, &[("language", l.label())]) }</p> },
                     Some(Err(e)) => html! {
                         <div class="problems" role="alert">
                             <p>{ e.clone() }</p>
-                            <button type="button" onclick={on_retry}>{"Try again"}</button>
+                            <button type="button" onclick={on_retry}>{ tr.t(T::ScenarioTryAgain) }</button>
                         </div>
                     },
-                    None => html! { <p class="muted">{"Fix the problems in the scenario to see it as code."}</p> },
+                    None => html! { <p class="muted">{ tr.t(T::ScenarioFixToSeeCode) }</p> },
                 } }
                 // After the program: what the language sets by itself.
                 if let Ok(s) = &p.derived.parsed {
@@ -217,5 +235,18 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 }
             }
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_english_limits_are_the_exporters() {
+        let en = Tr::english();
+        for l in Lang::ALL {
+            assert_eq!(limits(&en, l), l.limits(), "{}", l.id());
+        }
     }
 }

@@ -5,14 +5,18 @@ use bindlab_engine::Problem;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
+use crate::state::problem_message;
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct EditorProps {
     /// Prefix of the element ids (several editors may share a page).
     #[prop_or(AttrValue::Static("scenario"))]
     pub(crate) id: AttrValue,
-    /// The textarea's accessible name.
-    #[prop_or(AttrValue::Static("Scenario text"))]
-    pub(crate) label: AttrValue,
+    /// The textarea's accessible name (`None`: "Scenario text", in the
+    /// page's language).
+    #[prop_or_default]
+    pub(crate) label: Option<AttrValue>,
     pub(crate) text: String,
     pub(crate) problems: Vec<Problem>,
     pub(crate) on_change: Callback<String>,
@@ -20,6 +24,7 @@ pub(crate) struct EditorProps {
 
 #[function_component(Editor)]
 pub(crate) fn editor(p: &EditorProps) -> Html {
+    let tr = use_tr();
     let area = use_node_ref();
     let lines = p.text.split('\n').count().max(1);
     let widest = p
@@ -57,15 +62,15 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 <pre class="gutter" aria-hidden="true">{
                     for (1..=lines).map(|n| html! { <span class={classes!(bad.contains(&(n as u32)).then_some("bad"))}>{ format!("{n}\n") }</span> })
                 }</pre>
-                <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone()} spellcheck="false" wrap="off" autocapitalize="off"
+                <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
                     rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
                     aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
             </div>
             <div id={format!("{}-problems", p.id)} class="problems" aria-live="polite">
                 if !p.problems.is_empty() {
-                    <p class="problems-head">{ format!("{} problem{} — nothing runs until they are fixed:", p.problems.len(), if p.problems.len() == 1 { "" } else { "s" }) }</p>
+                    <p class="problems-head">{ tr.f(if p.problems.len() == 1 { T::ScenarioProblemsOne } else { T::ScenarioProblemsOther }, &[("n", &p.problems.len().to_string())]) }</p>
                     <ul>{ for p.problems.iter().map(|pr| html! {
-                        <li><button type="button" class="link" onclick={jump(pr.line)}>{ format!("line {}, column {}", pr.line, pr.col) }</button>{ format!(": {}", pr.message) }</li>
+                        <li><button type="button" class="link" onclick={jump(pr.line)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ problem_message(&tr, pr) }</li>
                     }) }</ul>
                 }
             </div>

@@ -12,7 +12,7 @@ use crate::i18n::{href, use_tr, T};
 use crate::route::Route;
 
 /// Where the reader's choice is kept (`static/boot.js` reads it too).
-pub(crate) const LANG_KEY: &str = "bindlab.lang";
+const LANG_KEY: &str = "bindlab.lang";
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct LanguageSwitchProps {

@@ -14,7 +14,7 @@ mod stepper;
 pub(crate) use code_panel::CodePanel;
 pub(crate) use editor::Editor;
 pub(crate) use host_view::HostView;
-pub(crate) use language_switch::{LanguageSwitch, LANG_KEY};
+pub(crate) use language_switch::LanguageSwitch;
 pub(crate) use os_picker::OsPicker;
 pub(crate) use os_table::OsTable;
 pub(crate) use static_run::StaticRun;

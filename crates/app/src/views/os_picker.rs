@@ -3,6 +3,8 @@
 use bindlab_engine::Os;
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct OsPickerProps {
     pub(crate) oses: Vec<Os>,
@@ -11,9 +13,10 @@ pub(crate) struct OsPickerProps {
 
 #[function_component(OsPicker)]
 pub(crate) fn os_picker(p: &OsPickerProps) -> Html {
+    let tr = use_tr();
     html! {
         <fieldset class="os-picker">
-            <legend>{"Compare on"}</legend>
+            <legend>{ tr.t(T::ScenarioCompareOn) }</legend>
             { for Os::ALL.iter().map(|&os| {
                 let cb = p.on_toggle.clone();
                 let checked = p.oses.contains(&os);

@@ -4,9 +4,12 @@
 //! The lines are worked out at build time (build.rs): the sandbox build
 //! carries neither the table's text nor its parser.
 
-use bindlab_course::runtimes::{self, SocketKind, LINK_TEXT};
+use bindlab_course::runtimes::SocketKind;
 use bindlab_engine::scenario::{Scenario, StepKind};
 use yew::prelude::*;
+
+use crate::i18n::{use_tr, Tr, T};
+use crate::views::os_table::sep;
 
 /// The kinds of socket `s` makes: a TCP listener (a `listen`), a TCP client
 /// (a `connect` of a TCP socket), a UDP socket.
@@ -35,25 +38,49 @@ pub(crate) fn kinds(s: &Scenario) -> Vec<SocketKind> {
 }
 
 /// `runtimes::PanelLine`, as build.rs writes it.
+/// (Its kind of socket is the table's key, worded in the page's language.)
 struct PanelLineRef {
-    kind: &'static str,
     api: &'static str,
     cells: &'static [(&'static str, &'static str)],
 }
 
 include!(concat!(env!("OUT_DIR"), "/panel_lines.rs"));
 
-/// What `runtimes::panel_lines(&runtimes::table()?, lang, kinds)` gives.
-fn panel_lines(lang: &str, kinds: &[SocketKind]) -> Vec<&'static PanelLineRef> {
+/// What `runtimes::panel_lines(&runtimes::table()?, lang, kinds)` gives,
+/// with each line's kind of socket.
+fn panel_lines(lang: &str, kinds: &[SocketKind]) -> Vec<(SocketKind, &'static PanelLineRef)> {
     kinds
         .iter()
         .filter_map(|k| {
             PANEL_LINES
                 .iter()
                 .find(|(l, kind, _)| *l == lang && kind == k)
-                .map(|(.., line)| line)
+                .map(|(_, kind, line)| (*kind, line))
         })
         .collect()
+}
+
+/// A kind of socket in `tr`'s language (`SocketKind::label` in English).
+fn kind_text(tr: &Tr, k: SocketKind) -> &str {
+    tr.t(match k {
+        SocketKind::TcpListener => T::ScenarioKindTcpListener,
+        SocketKind::TcpClient => T::ScenarioKindTcpClient,
+        SocketKind::Udp => T::ScenarioKindUdp,
+    })
+}
+
+/// A cell's summary (`runtimes::Cell::summary`: option names, "nothing",
+/// "dual stack (IPV6_V6ONLY off)") with its words in `tr`'s language.
+fn set_text(tr: &Tr, summary: &str) -> String {
+    summary
+        .split(", ")
+        .map(|part| match part {
+            "nothing" => tr.t(T::ScenarioSetsNothing),
+            "dual stack (IPV6_V6ONLY off)" => tr.t(T::ScenarioDualStack),
+            name => name,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Properties, PartialEq)]
@@ -67,11 +94,12 @@ pub(crate) struct RuntimeNoteProps {
 
 #[function_component(RuntimeNote)]
 pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
+    let tr = use_tr();
     let lines = panel_lines(p.lang, &p.kinds);
     if lines.is_empty() {
         return html! {};
     }
-    let path = crate::route::Route::Runtimes(Some(p.lang.to_string())).href();
+    let path = tr.href(&crate::route::Route::Runtimes(Some(p.lang.to_string())));
     let href = match &p.base {
         Some(b) => web_sys::Url::new_with_base(&path, b)
             .map(|u| u.href())
@@ -80,16 +108,16 @@ pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
     };
     html! {
         <div class="code-defaults">
-            <p class="code-defaults-head">{ runtimes::panel_heading(p.lang) }</p>
+            <p class="code-defaults-head">{ tr.f(T::ScenarioRuntimeHeading, &[("language", bindlab_course::guide::language_label(p.lang))]) }</p>
             <ul>
-                { for lines.iter().map(|l| html! {
+                { for lines.iter().map(|(kind, l)| html! {
                     <li>
-                        { format!("{}, ", l.kind) }<code>{ l.api }</code>{ ": " }
-                        { l.cells.iter().map(|(oses, set)| format!("{set} on {oses}")).collect::<Vec<_>>().join("; ") }
+                        { kind_text(&tr, *kind) }{ sep(&tr, T::ScenarioComma) }<code>{ l.api }</code>{ sep(&tr, T::ScenarioColon) }
+                        { l.cells.iter().map(|(oses, set)| tr.f(T::ScenarioSetOn, &[("set", &set_text(&tr, set)), ("oses", oses)])).collect::<Vec<_>>().join(&sep(&tr, T::ScenarioSemicolon)) }
                     </li>
                 }) }
             </ul>
-            <p><a href={href}>{ LINK_TEXT }</a></p>
+            <p><a href={href}>{ tr.t(T::ScenarioRuntimeLink) }</a></p>
         </div>
     }
 }
@@ -97,6 +125,7 @@ pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bindlab_course::runtimes;
 
     #[test]
     fn the_built_in_lines_are_those_of_the_table() {
@@ -111,8 +140,8 @@ mod tests {
             let got = panel_lines(lang, &all);
             assert!(!want.is_empty(), "{lang} has rows");
             assert_eq!(got.len(), want.len(), "{lang}");
-            for (g, w) in got.iter().zip(&want) {
-                assert_eq!(g.kind, w.kind);
+            for ((k, g), w) in got.iter().zip(&want) {
+                assert_eq!(kind_text(&Tr::english(), *k), w.kind);
                 assert_eq!(g.api, w.api);
                 let cells: Vec<(String, String)> = g
                     .cells
@@ -122,5 +151,43 @@ mod tests {
                 assert_eq!(cells, w.cells, "{lang} {}", w.kind);
             }
         }
+    }
+
+    #[test]
+    fn the_english_words_are_the_tables() {
+        let en = Tr::english();
+        assert_eq!(
+            en.f(
+                T::ScenarioRuntimeHeading,
+                &[("language", bindlab_course::guide::language_label("python"))]
+            ),
+            runtimes::panel_heading("python")
+        );
+        assert_eq!(en.t(T::ScenarioRuntimeLink), runtimes::LINK_TEXT);
+        // Every word of every summary the table gives is an option's name or
+        // one of the two this note translates.
+        let rows = runtimes::table().expect("content/runtimes.toml parses");
+        let words = [en.t(T::ScenarioSetsNothing), en.t(T::ScenarioDualStack)];
+        let mut seen = [false, false];
+        for r in &rows {
+            for c in [&r.linux, &r.bsd, &r.windows] {
+                for part in c.summary().split(", ") {
+                    match words.iter().position(|w| *w == part) {
+                        Some(i) => seen[i] = true,
+                        None => assert!(
+                            ["SO_", "IPV6_", "IP_"].iter().any(|p| part.starts_with(p)),
+                            "an untranslated word in a runtime's summary: {part}"
+                        ),
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, [true, true]);
+        let zh = crate::test_support::zh(&[("scenario.sets_nothing", "不设置任何选项")], &[]);
+        assert_eq!(set_text(&zh, "nothing"), "不设置任何选项");
+        assert_eq!(
+            set_text(&zh, "SO_REUSEADDR, SO_REUSEPORT"),
+            "SO_REUSEADDR, SO_REUSEPORT"
+        );
     }
 }

@@ -10,6 +10,7 @@ use bindlab_engine::rules::RuleId;
 use yew::prelude::*;
 
 use super::os_table::{outcome, why_text};
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Derived, Sandbox};
 
 #[derive(Properties, PartialEq)]
@@ -21,14 +22,15 @@ pub(crate) struct StaticRunProps {
 pub(crate) fn static_run(p: &StaticRunProps) -> Html {
     // Rendered by the server and by the browser's first render (which
     // hydrates it); gone once the app is live, where the lab itself shows it.
+    let tr = use_tr();
     let live = use_state_eq(|| false);
     {
         let live = live.clone();
         use_effect_with((), move |_| live.set(true));
     }
-    let derived = use_memo(p.text.clone(), |text| {
+    let derived = use_memo((p.text.clone(), tr.clone()), |(text, tr)| {
         let oses = Sandbox::new(text.to_string()).oses;
-        Derived::new(text, &oses)
+        Derived::new_in(tr, text, &oses)
     });
     if *live {
         return html! {};
@@ -52,9 +54,9 @@ pub(crate) fn static_run(p: &StaticRunProps) -> Html {
                     let why = rep.why.as_deref().map(|w| why_text(w, scenario));
                     html! {
                         <td data-os={rep.os.display()}>
-                            <strong>{ outcome(rep) }</strong>
+                            <strong>{ outcome(&tr, rep) }</strong>
                             if let Some(rule) = rep.rule {
-                                { " " }<span class="muted small">{ rule_line(rule) }</span>
+                                { " " }<span class="muted small">{ rule_line(&tr, rule) }</span>
                             }
                             if let Some(w) = why {
                                 <span class="static-why">{ format!(" {w}") }</span>
@@ -70,9 +72,9 @@ pub(crate) fn static_run(p: &StaticRunProps) -> Html {
             <pre class="scenario-text"><code>{ p.text.to_string() }</code></pre>
             <div class="table-wrap">
                 <table class="static-outcomes">
-                    <caption>{"What each step does, on each OS"}</caption>
+                    <caption>{ tr.t(T::ScenarioStaticCaption) }</caption>
                     <thead><tr>
-                        <th scope="col">{"step"}</th>
+                        <th scope="col">{ tr.t(T::ScenarioStaticStep) }</th>
                         { for derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
@@ -82,7 +84,12 @@ pub(crate) fn static_run(p: &StaticRunProps) -> Html {
     }
 }
 
-fn rule_line(rule: RuleId) -> String {
+fn rule_line(tr: &Tr, rule: RuleId) -> String {
     let r = rule.rule();
-    format!("[{}] {}.", r.id, r.title)
+    format!(
+        "[{}] {}{}",
+        r.id,
+        tr.rule_title(r.id, r.title),
+        tr.t(T::ScenarioTitleStop)
+    )
 }

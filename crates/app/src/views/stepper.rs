@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct StepperProps {
     pub(crate) step: usize,
@@ -13,6 +15,7 @@ pub(crate) struct StepperProps {
 
 #[function_component(Stepper)]
 pub(crate) fn stepper(p: &StepperProps) -> Html {
+    let tr = use_tr();
     let back_ref = use_node_ref();
     let step_ref = use_node_ref();
     // Which end the last press reached: its button is now disabled, and a
@@ -41,14 +44,14 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
         })
     };
     html! {
-        <div class="stepper" role="toolbar" aria-label="Run the scenario">
-            <button type="button" onclick={go(0, false)} disabled={p.step == 0}>{"Reset"}</button>
-            <button type="button" ref={back_ref} onclick={go(p.step.saturating_sub(1), false)} disabled={p.step == 0}>{"◀ Back"}</button>
-            <button type="button" ref={step_ref} class="primary" onclick={go((p.step + 1).min(p.total), true)} disabled={p.step >= p.total}>{"Step ▶"}</button>
-            <button type="button" onclick={go(p.total, true)} disabled={p.step >= p.total}>{"Run all ▶▶"}</button>
-            <span class="progress" aria-live="off">{ format!("{} of {} steps run", p.step, p.total) }</span>
-            <button type="button" class="quiet" onclick={p.on_copy.clone()}>{"Copy link"}</button>
-            <button type="button" class="quiet" onclick={p.on_export.clone()} title="A Python program that runs this scenario on your computer and compares with bindlab">{"Run on your machine"}</button>
+        <div class="stepper" role="toolbar" aria-label={tr.t(T::ScenarioStepperLabel).to_string()}>
+            <button type="button" onclick={go(0, false)} disabled={p.step == 0}>{ tr.t(T::ScenarioReset) }</button>
+            <button type="button" ref={back_ref} onclick={go(p.step.saturating_sub(1), false)} disabled={p.step == 0}>{ tr.t(T::ScenarioBack) }</button>
+            <button type="button" ref={step_ref} class="primary" onclick={go((p.step + 1).min(p.total), true)} disabled={p.step >= p.total}>{ tr.t(T::ScenarioStep) }</button>
+            <button type="button" onclick={go(p.total, true)} disabled={p.step >= p.total}>{ tr.t(T::ScenarioRunAll) }</button>
+            <span class="progress" aria-live="off">{ tr.f(T::ScenarioProgress, &[("step", &p.step.to_string()), ("total", &p.total.to_string())]) }</span>
+            <button type="button" class="quiet" onclick={p.on_copy.clone()}>{ tr.t(T::ScenarioCopyLink) }</button>
+            <button type="button" class="quiet" onclick={p.on_export.clone()} title={tr.t(T::ScenarioRunHereTitle).to_string()}>{ tr.t(T::ScenarioRunHere) }</button>
         </div>
     }
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use bindlab_course::messages::Msg;
 use bindlab_course::Locale;
+use bindlab_engine::messages::{Catalogue, CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
 use bindlab_engine::rules::{self, RuleId};
 
@@ -84,9 +85,39 @@ fn citations(id: &str) -> String {
     out
 }
 
+/// A locale's translation of one of the engine's message files
+/// (`content/<locale>/parse.txt`, `cheatsheet.txt`) against the English:
+/// its count line; a bad line, an unknown key, other slots or a message
+/// not translated is an error (CI fails: every message a reader of the
+/// locale can meet is in their language). Returns the number of errors.
+fn check_messages<M: Catalogue>(out: &mut dyn Write, locale: Locale, text: &str) -> Result<usize> {
+    let c = Translation::<M>::read(text);
+    let file = format!("content/{locale}/{}", M::FILE);
+    for e in &c.errors {
+        eprintln!("{file}: {e}");
+    }
+    for m in &c.untranslated {
+        eprintln!(
+            "{file}: `{}` is not translated (the English: {})",
+            m.key(),
+            m.english()
+        );
+    }
+    writeln!(
+        out,
+        "{locale}: {} of {} messages of {} translated, {} malformed",
+        c.translation.len(),
+        M::all().len(),
+        M::FILE,
+        c.errors.len()
+    )?;
+    Ok(c.errors.len() + c.untranslated.len())
+}
+
 /// `bindlab rules check`: every translated catalogue built in against the
 /// English one. A malformed entry is an error (exit 1); a rule not
-/// translated yet is a warning, listed.
+/// translated yet is a warning, listed. The engine's messages
+/// (`parse.txt`, `cheatsheet.txt`) must be translated whole.
 pub fn check(out: &mut dyn Write) -> Result {
     let mut bad = 0;
     for locale in Locale::ALL {
@@ -119,6 +150,10 @@ pub fn check(out: &mut dyn Write) -> Result {
             RuleId::ALL.len(),
             c.errors.len()
         )?;
+        if let Some((parse, cheatsheet)) = lang::messages_text(locale) {
+            bad += check_messages::<ParseMsg>(out, locale, parse)?;
+            bad += check_messages::<CheatsheetMsg>(out, locale, cheatsheet)?;
+        }
     }
     if bad == 0 {
         Ok(())

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, Tr, T};
 use crate::views::host_view::diagram::*;
 use crate::views::host_view::sock_view::{Got, SockView};
 
@@ -17,6 +18,7 @@ pub(crate) struct CardProps {
 
 #[function_component(Card)]
 pub(crate) fn card(p: &CardProps) -> Html {
+    let tr = use_tr();
     let (v, x, y) = (&p.view, p.x, p.y);
     let band_y = |i: usize| TOP + i as i32 * BAND_H;
     let cx = x + CARD_W / 2;
@@ -45,26 +47,26 @@ pub(crate) fn card(p: &CardProps) -> Html {
             if v.listening && v.queue + v.queue_undefined > 0 {
                 <text x={(x + CARD_W - 10).to_string()} y={(y + 38).to_string()} class="small queue" text-anchor="end">{
                     match (v.queue, v.queue_undefined) {
-                        (n, 0) => format!("queue {n}"),
-                        (0, u) => format!("may queue {u}"),
-                        (n, u) => format!("queue {n}, may {u}"),
+                        (n, 0) => tr.f(T::ScenarioQueue, &[("n", &n.to_string())]),
+                        (0, u) => tr.f(T::ScenarioMayQueue, &[("u", &u.to_string())]),
+                        (n, u) => tr.f(T::ScenarioQueueMay, &[("n", &n.to_string()), ("u", &u.to_string())]),
                     }
                 }</text>
             }
-            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(v) }</text>
-            <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "not bound".into()) }</text>
+            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(&tr, v) }</text>
+            <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| tr.t(T::ScenarioNotBound).to_string()) }</text>
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
                 <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
-                <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ format!("{n} client{} arrived", if n == 1 { "" } else { "s" }) }</text></g>
+                <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ tr.f(if n == 1 { T::ScenarioArrivedOne } else { T::ScenarioArrivedOther }, &[("n", &n.to_string())]) }</text></g>
             }
             if let Some(got) = v.datagrams {
                 // Datagrams arrive from below too; a candidate the OS may
                 // pick (hash, undefined) gets a dotted arrow.
                 <g class={classes!("flow", "dgram", matches!(got, Got::MayGet | Got::Hashed { n: 0 }).then_some("maybe"))}>
                     <line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
-                    <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ got_text(got) }</text>
+                    <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ got_text(&tr, got) }</text>
                 </g>
             }
         </g>
@@ -72,26 +74,33 @@ pub(crate) fn card(p: &CardProps) -> Html {
 }
 
 /// The card's second line: the state, and for UDP the groups it joined.
-fn state_line(v: &SockView) -> String {
+fn state_line(tr: &Tr, v: &SockView) -> String {
     match v.groups.as_slice() {
         [] => v.state.clone(),
-        [g] => short(&format!("{} · in {g}", v.state), 27),
-        gs => format!("{} · in {} groups", v.state, gs.len()),
+        [g] => short(
+            &tr.f(
+                T::ScenarioInGroup,
+                &[("state", &v.state), ("group", &g.to_string())],
+            ),
+            27,
+        ),
+        gs => tr.f(
+            T::ScenarioInGroups,
+            &[("state", &v.state), ("n", &gs.len().to_string())],
+        ),
     }
 }
 
 /// What the arrow under a UDP socket says about the last step's datagrams.
-pub(crate) fn got_text(got: Got) -> String {
-    let plural = |n: u32| if n == 1 { "" } else { "s" };
-    match got {
-        Got::Received { n, copies: false } => format!("{n} datagram{} received", plural(n)),
-        Got::Received { n, copies: true } => {
-            format!("{n} multicast cop{}", if n == 1 { "y" } else { "ies" })
-        }
+pub(crate) fn got_text(tr: &Tr, got: Got) -> String {
+    let (one, other, n) = match got {
+        Got::Received { n, copies: false } => (T::ScenarioReceivedOne, T::ScenarioReceivedOther, n),
+        Got::Received { n, copies: true } => (T::ScenarioCopiesOne, T::ScenarioCopiesOther, n),
         // The kernel hashes each sender to one member; bindlab's stand-in
         // gave this one n of them.
-        Got::Hashed { n: 0 } => "none this time (hash)".to_string(),
-        Got::Hashed { n } => format!("{n} datagram{}, by hash", plural(n)),
-        Got::MayGet => "may get them (undefined)".to_string(),
-    }
+        Got::Hashed { n: 0 } => return tr.t(T::ScenarioHashNone).to_string(),
+        Got::Hashed { n } => (T::ScenarioHashedOne, T::ScenarioHashedOther, n),
+        Got::MayGet => return tr.t(T::ScenarioMayGet).to_string(),
+    };
+    tr.f(if n == 1 { one } else { other }, &[("n", &n.to_string())])
 }

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
 use crate::views::host_view::card::Card;
 use crate::views::host_view::sock_view::SockView;
 
@@ -55,8 +56,9 @@ pub(crate) fn diagram_layout(room: Option<i32>, sockets: usize) -> Option<(i32, 
 /// spans every band of its family), and clients arriving at listeners.
 #[function_component(Diagram)]
 pub(crate) fn diagram(p: &DiagramProps) -> Html {
+    let tr = use_tr();
     let Some((cols, width)) = diagram_layout(p.room, p.views.len()) else {
-        return html! { <p class="muted small diagram-none">{"The diagram needs more width than this; the table below shows the same."}</p> };
+        return html! { <p class="muted small diagram-none">{ tr.t(T::ScenarioDiagramNoRoom) }</p> };
     };
     let bands_h = p.addrs.len() as i32 * BAND_H;
     // No sockets: the bands and a word, not an empty row of card space.
@@ -70,14 +72,14 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
         };
     html! {
         <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img" aria-labelledby="diagram-title diagram-desc">
-            <title id="diagram-title">{"Diagram of the host's addresses and sockets"}</title>
-            <desc id="diagram-desc">{"The same information as the table below it."}</desc>
+            <title id="diagram-title">{ tr.t(T::ScenarioDiagramTitle) }</title>
+            <desc id="diagram-desc">{ tr.t(T::ScenarioDiagramDesc) }</desc>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
                 </marker>
             </defs>
-            <text x="10" y="18" class="label">{"Local addresses"}</text>
+            <text x="10" y="18" class="label">{ tr.t(T::ScenarioLocalAddresses) }</text>
             { for p.addrs.iter().enumerate().map(|(i, a)| html! {
                 <g class="band">
                     <rect x="8" y={(TOP + i as i32 * BAND_H).to_string()} width={(width - 16).to_string()} height={(BAND_H - 6).to_string()} rx="4" class={classes!("band-bg", if a.is_ipv6() { "v6" } else { "v4" })} />
@@ -85,7 +87,7 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
                 </g>
             }) }
             if p.views.is_empty() {
-                <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{"No sockets yet."}</text>
+                <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{ tr.t(T::ScenarioNoSockets) }</text>
             }
             // Two passes: every line to a band first, then the cards over
             // them, so a line from a lower row never crosses a card.

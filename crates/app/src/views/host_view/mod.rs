@@ -22,6 +22,7 @@ use yew::prelude::*;
 
 use crate::browser::dom::select_value;
 use crate::hooks::use_window_event;
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 use crate::views::os_table::{outcome, why_text};
 
@@ -46,6 +47,7 @@ impl PartialEq for HostViewProps {
 
 #[function_component(HostView)]
 pub(crate) fn host_view(p: &HostViewProps) -> Html {
+    let tr = use_tr();
     let cache = use_mut_ref(HostCache::default);
     // The diagram is laid out for the width it has (see `diagram_layout`):
     // measured once drawn and again when the window is resized.
@@ -72,6 +74,9 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };
+    // The host names its queued connections as the why-lines do: in this
+    // view's language (a page may hold labs in two).
+    bindlab_engine::rules::set_overlay(tr.overlay());
     let host = cache.borrow_mut().host(&p.derived, scenario, p.os, p.step);
     let computed;
     let report = match p.derived.reports.iter().find(|r| r.os == p.os) {
@@ -93,17 +98,20 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                 .map(|w| format!(" — {}", why_text(w, scenario)))
                 .unwrap_or_default();
             // The table numbers steps by their line: say both.
-            format!(
-                "Step {} of {} (line {}): {} → {} on {}{why}",
-                i + 1,
-                scenario.steps.len(),
-                scenario.steps[i].line,
-                step_text(&scenario.steps[i].kind),
-                outcome(r),
-                p.os.display()
-            )
+            let said = tr.f(
+                T::ScenarioAnnounce,
+                &[
+                    ("n", &(i + 1).to_string()),
+                    ("total", &scenario.steps.len().to_string()),
+                    ("line", &scenario.steps[i].line.to_string()),
+                    ("step", &step_text(&scenario.steps[i].kind)),
+                    ("outcome", &outcome(&tr, r)),
+                    ("os", p.os.display()),
+                ],
+            );
+            format!("{said}{why}")
         }
-        None => format!("Nothing has run yet on {}. Press Step.", p.os.display()),
+        None => tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]),
     };
     let arrows: BTreeMap<String, u32> = last
         .and_then(|(_, r)| r.accepted_by.clone())
@@ -115,7 +123,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         .filter(|(_, r)| r.op == "datagram")
         .and_then(|(_, r)| r.dropped)
         .filter(|&n| n > 0);
-    let views = sock_views(&host, &arrows, &deliveries);
+    let views = sock_views(&tr, &host, &arrows, &deliveries);
     let udp_col = views.iter().any(|v| v.udp);
     let mut addrs = host.local_addresses();
     // A multicast group a socket is bound to counts as an address of the
@@ -140,9 +148,9 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
     html! {
         <section class="pane host" aria-labelledby="h-host">
             <div class="host-head">
-                <h2 id="h-host">{"The host after step "}{ p.step }</h2>
-                <label>{"as seen on "}
-                    <select aria-label="OS shown in the diagram" onchange={pick}>
+                <h2 id="h-host">{ tr.f(T::ScenarioHostAfter, &[("n", &p.step.to_string())]) }</h2>
+                <label>{ tr.t(T::ScenarioSeenOn) }{" "}
+                    <select aria-label={tr.t(T::ScenarioOsShownLabel).to_string()} onchange={pick}>
                         { for p.oses.iter().map(|o| html! { <option value={o.key()} selected={*o == p.os}>{ o.display() }</option> }) }
                     </select>
                 </label>
@@ -152,18 +160,18 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                 <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} room={*room} />
             </div>
             if let Some(n) = dropped {
-                <p class="dropped">{ dropped_text(n, deliveries.multicast) }</p>
+                <p class="dropped">{ dropped_text(&tr, n, deliveries.multicast) }</p>
             }
             <table class="twin">
-                <caption>{ format!("Sockets on the host ({}), as a table", p.os.display()) }</caption>
+                <caption>{ tr.f(T::ScenarioTwinCaption, &[("os", p.os.display())]) }</caption>
                 <thead><tr>
-                    <th scope="col">{"Socket"}</th><th scope="col">{"State"}</th><th scope="col">{"Local address"}</th>
-                    <th scope="col">{"Remote"}</th><th scope="col">{"Options"}</th><th scope="col">{"Owner"}</th>
-                    if udp_col { <th scope="col">{"Datagrams (this step)"}</th> }
-                    <th scope="col">{"Waiting"}</th>
+                    <th scope="col">{ tr.t(T::ScenarioColSocket) }</th><th scope="col">{ tr.t(T::ScenarioColState) }</th><th scope="col">{ tr.t(T::ScenarioColLocal) }</th>
+                    <th scope="col">{ tr.t(T::ScenarioColRemote) }</th><th scope="col">{ tr.t(T::ScenarioColOptions) }</th><th scope="col">{ tr.t(T::ScenarioColOwner) }</th>
+                    if udp_col { <th scope="col">{ tr.t(T::ScenarioColDatagrams) }</th> }
+                    <th scope="col">{ tr.t(T::ScenarioColWaiting) }</th>
                 </tr></thead>
                 <tbody>
-                    if views.is_empty() { <tr><td colspan="7" class="muted">{"No sockets yet."}</td></tr> }
+                    if views.is_empty() { <tr><td colspan="7" class="muted">{ tr.t(T::ScenarioNoSockets) }</td></tr> }
                     { for views.into_iter().map(|v| html! { <TwinRow view={v} datagrams={udp_col} /> }) }
                 </tbody>
             </table>
@@ -186,15 +194,12 @@ fn deliveries(r: &StepReport, kind: &StepKind) -> Deliveries {
 }
 
 /// Datagrams no socket took, in words (the host's answer is the point).
-fn dropped_text(n: u32, multicast: bool) -> String {
-    let what = if n == 1 {
-        "1 datagram".to_string()
-    } else {
-        format!("{n} datagrams")
+fn dropped_text(tr: &Tr, n: u32, multicast: bool) -> String {
+    let k = match (multicast, n == 1) {
+        (true, true) => T::ScenarioDroppedGroupOne,
+        (true, false) => T::ScenarioDroppedGroupOther,
+        (false, true) => T::ScenarioDroppedUnicastOne,
+        (false, false) => T::ScenarioDroppedUnicastOther,
     };
-    if multicast {
-        format!("{what} dropped: no socket here receives this group on this port.")
-    } else {
-        format!("{what} dropped: no socket takes this address and port, so the host answers ICMP port unreachable.")
-    }
+    tr.f(k, &[("n", &n.to_string())])
 }

@@ -5,27 +5,30 @@ use std::collections::BTreeMap;
 use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, Socket, State};
 
-pub(crate) fn opts_text(s: &Socket) -> String {
-    let mut v: Vec<&str> = Vec::new();
+use crate::i18n::{Tr, T};
+
+/// The options a socket has on, by name; an unusual "off" in words.
+pub(crate) fn opts_text(tr: &Tr, s: &Socket) -> String {
+    let mut v: Vec<String> = Vec::new();
     if s.opts().reuseaddr {
-        v.push("SO_REUSEADDR");
+        v.push("SO_REUSEADDR".into());
     }
     if s.opts().reuseport {
-        v.push("SO_REUSEPORT");
+        v.push("SO_REUSEPORT".into());
     }
     if s.opts().reuseport_lb {
-        v.push("SO_REUSEPORT_LB");
+        v.push("SO_REUSEPORT_LB".into());
     }
     if s.opts().exclusive {
-        v.push("SO_EXCLUSIVEADDRUSE");
+        v.push("SO_EXCLUSIVEADDRUSE".into());
     }
     if s.is_v6() && s.opts().v6only {
-        v.push("IPV6_V6ONLY");
+        v.push("IPV6_V6ONLY".into());
     }
     // On by default for an IPv4 socket (Linux's IP_MULTICAST_ALL): only
     // the unusual setting is worth the room.
     if s.is_udp() && !s.is_v6() && !s.opts().mc_all {
-        v.push("IP_MULTICAST_ALL off");
+        v.push(tr.f(T::ScenarioOptionOff, &[("option", "IP_MULTICAST_ALL")]));
     }
     v.join(" ")
 }
@@ -102,6 +105,7 @@ impl Deliveries {
 }
 
 pub(crate) fn sock_views(
+    tr: &Tr,
     h: &Host,
     arrows: &BTreeMap<String, u32>,
     deliveries: &Deliveries,
@@ -126,7 +130,7 @@ pub(crate) fn sock_views(
                 label: s.label().to_string(),
                 proto: s.proto().keyword(),
                 state: match s.state() {
-                    State::TimeWait { until_ms } => format!("TIME_WAIT ({}s left)", until_ms.saturating_sub(h.now_ms).div_ceil(1000)),
+                    State::TimeWait { until_ms } => tr.f(T::ScenarioTimeWaitLeft, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
                     st => st.label().to_string(),
                 },
                 state_class: match s.state() {
@@ -137,7 +141,7 @@ pub(crate) fn sock_views(
                 },
                 local: s.local(),
                 remote: s.remote(),
-                opts: opts_text(s),
+                opts: opts_text(tr, s),
                 user: s.user().to_string(),
                 listening: s.is_listening(),
                 queue: s.queue().iter().filter(|c| !shared.contains(c)).count(),

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use bindlab_engine::scenario::{Scenario, StepKind};
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 
 #[derive(Properties)]
@@ -46,23 +47,129 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
     }
 }
 
-/// "ok → A×3" style text for one cell.
-pub(crate) fn outcome(rep: &bindlab_engine::StepReport) -> String {
-    rep.summary()
+/// Punctuation between two parts of a line (a full stop after a rule's
+/// title, a colon after a place): a space follows ASCII punctuation, none
+/// follows a full-width one (Chinese).
+pub(crate) fn sep(tr: &Tr, k: T) -> String {
+    let p = tr.t(k);
+    if p.is_ascii() {
+        format!("{p} ")
+    } else {
+        p.to_string()
+    }
+}
+
+/// "ok → A×3" style text for one cell: the engine's summary
+/// (`StepReport::summary`, which the CLI prints too) with its two words,
+/// "dropped" and "or", in `tr`'s language.
+pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
+    let mut s = rep.result_name().to_string();
+    let tally = |m: &std::collections::BTreeMap<String, u32>| -> Vec<String> {
+        m.iter().map(|(k, v)| format!("{k}×{v}")).collect()
+    };
+    for parts in [&rep.accepted_by, &rep.received_by]
+        .into_iter()
+        .flatten()
+        .map(tally)
+    {
+        if !parts.is_empty() {
+            s.push_str(" → ");
+            s.push_str(&parts.join(" "));
+        }
+    }
+    if let Some(n) = rep.dropped.filter(|&n| n > 0) {
+        s.push_str(&format!(" {}×{n}", tr.t(T::ScenarioDropped)));
+    }
+    if let Some(n) = rep.undetermined {
+        let c = rep.candidates.as_deref().unwrap_or_default();
+        let or = format!(" {} ", tr.t(T::ScenarioOr));
+        s.push_str(&format!(" → {}? ×{n}", c.join(&or)));
+    }
+    if let Some(n) = rep.failed {
+        s.push_str(&format!(" ✗×{n}"));
+    }
+    s
 }
 
 #[function_component(OsTable)]
 pub(crate) fn os_table(p: &OsTableProps) -> Html {
+    let tr = use_tr();
     let n = p.derived.parsed.as_ref().map_or(0, |s| s.steps.len());
     html! {
         <div class="table-wrap">
             <table class="outcomes">
-                <caption class="sr-only">{"Each step's outcome on each OS; open a cell for the rule and why"}</caption>
-                <thead><tr><th scope="col">{"Step"}</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
+                <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
+                <thead><tr><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
                 <tbody>{ for (0..n).map(|i| html! {
                     <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} />
                 }) }</tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::zh;
+
+    /// Every scenario of the corpus, run on each OS.
+    fn reports() -> Vec<bindlab_engine::StepReport> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<bindlab_engine::StepReport>) {
+            for f in std::fs::read_dir(dir).unwrap().flatten() {
+                if f.path().is_dir() {
+                    walk(&f.path(), out);
+                    continue;
+                }
+                let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+                let Ok(s) = bindlab_engine::parse(&text) else {
+                    continue;
+                };
+                for o in bindlab_engine::Os::ALL {
+                    out.extend(bindlab_engine::run(&s, o).steps);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus"),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn an_outcome_in_english_is_the_engines_summary_and_its_words_translate() {
+        let all = reports();
+        assert!(all.len() > 100, "is the corpus read?");
+        let en = Tr::english();
+        for rep in &all {
+            assert_eq!(outcome(&en, rep), rep.summary());
+        }
+        let zh = zh(&[("scenario.dropped", "丢弃"), ("scenario.or", "或")], &[]);
+        let dropped = all.iter().find(|r| r.dropped.is_some_and(|n| n > 0));
+        let dropped = dropped.expect("the corpus drops a datagram");
+        assert!(
+            outcome(&zh, dropped).contains(" 丢弃×"),
+            "{}",
+            outcome(&zh, dropped)
+        );
+        assert!(!outcome(&zh, dropped).contains("dropped"));
+        if let Some(open) = all.iter().find(|r| {
+            r.undetermined.is_some() && r.candidates.as_ref().is_some_and(|c| c.len() > 1)
+        }) {
+            assert!(
+                outcome(&zh, open).contains(" 或 "),
+                "{}",
+                outcome(&zh, open)
+            );
+        }
+    }
+
+    #[test]
+    fn punctuation_takes_a_space_after_ascii_only() {
+        let zh = zh(&[("scenario.title_stop", "。")], &[]);
+        assert_eq!(sep(&Tr::english(), T::ScenarioTitleStop), ". ");
+        assert_eq!(sep(&zh, T::ScenarioTitleStop), "。");
     }
 }

@@ -5,8 +5,9 @@ use std::rc::Rc;
 use bindlab_engine::print::step_text;
 use yew::prelude::*;
 
+use crate::i18n::{use_tr, T};
 use crate::state::Derived;
-use crate::views::os_table::{outcome, why_text};
+use crate::views::os_table::{outcome, sep, why_text};
 
 #[derive(Properties)]
 pub(crate) struct RowProps {
@@ -30,6 +31,7 @@ impl PartialEq for RowProps {
 
 #[function_component(Row)]
 pub(crate) fn row(p: &RowProps) -> Html {
+    let tr = use_tr();
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };
@@ -45,10 +47,10 @@ pub(crate) fn row(p: &RowProps) -> Html {
         <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
             aria-current={p.current.then_some("step")}>
             <th scope="row" class="step">
-                <button type="button" class="link" onclick={goto} title="Run up to this step">
+                <button type="button" class="link" onclick={goto} title={tr.t(T::ScenarioRunToStep).to_string()}>
                     <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
                 </button>
-                if differs && p.done { <span class="differs-mark" title="The OSes differ here">{" ≠"}<span class="sr-only">{" (the OSes differ)"}</span></span> }
+                if differs && p.done { <span class="differs-mark" title={tr.t(T::ScenarioOsesDifferTitle).to_string()}>{" ≠"}<span class="sr-only">{" "}{ tr.t(T::ScenarioOsesDiffer) }</span></span> }
             </th>
             { for reports.iter().map(|r| {
                 let rep = &r.steps[i];
@@ -56,24 +58,24 @@ pub(crate) fn row(p: &RowProps) -> Html {
                 // is shown as one card per step (narrow screens).
                 let os = r.os.display();
                 if !p.done {
-                    return html! { <td class="cell pending" data-os={os}><span class="sr-only">{"not run yet"}</span>{"·"}</td> };
+                    return html! { <td class="cell pending" data-os={os}><span class="sr-only">{ tr.t(T::ScenarioNotRun) }</span>{"·"}</td> };
                 }
                 let ok = rep.is_ok();
                 let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
                 match (rep.rule, &rep.why) {
                     (Some(rule), Some(why)) => {
-                        let title = rule.rule().title;
+                        let title = tr.rule_title(rule.as_str(), rule.rule().title);
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details>
-                                    <summary>{ outcome(rep) }{ expect }</summary>
-                                    <p class="why"><strong>{ title }</strong>{ ". " }{ why_text(why, scenario) }</p>
+                                    <summary>{ outcome(&tr, rep) }{ expect }</summary>
+                                    <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why_text(why, scenario) }</p>
                                     <p class="rule-id"><code>{ rule.as_str() }</code></p>
                                 </details>
                             </td>
                         }
                     }
-                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>{ outcome(rep) }{ expect }</td> },
+                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>{ outcome(&tr, rep) }{ expect }</td> },
                 }
             }) }
         </tr>

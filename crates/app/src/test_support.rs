@@ -1,0 +1,41 @@
+//! What the unit tests share: a Chinese `Tr` made as `cargo xtask dist`
+//! makes its bundle (every interface string, in the English keys' order),
+//! with the texts a test names and the English, bracketed, for the rest.
+
+use bindlab_course::bundle::Bundle;
+use bindlab_course::locale::Locale;
+
+use crate::i18n::{Tr, EN, KEYS, UI_FINGERPRINT};
+
+/// A zh-CN `Tr` with these interface strings (`key`, text) and why-lines
+/// (rule id, variant, template).
+pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
+    zh_bundle(ui, why, &[])
+}
+
+/// A zh-CN `Tr` with these parser and link templates (engine key, text).
+pub(crate) fn zh_with_parse(parse: &[(&str, &str)]) -> Tr {
+    zh_bundle(&[], &[], parse)
+}
+
+fn zh_bundle(ui: &[(&str, &str)], why: &[(&str, &str, &str)], parse: &[(&str, &str)]) -> Tr {
+    let mut b = Bundle {
+        ui_order: UI_FINGERPRINT,
+        ..Bundle::default()
+    };
+    for (k, en) in KEYS.iter().zip(EN) {
+        let text = ui
+            .iter()
+            .find(|(key, _)| key == k)
+            .map_or_else(|| format!("[{en}]"), |(_, t)| t.to_string());
+        b.ui.push((k.to_string(), text));
+    }
+    for (id, variant, t) in why {
+        b.why
+            .push((id.to_string(), variant.to_string(), t.to_string()));
+    }
+    for (k, t) in parse {
+        b.parse.push((k.to_string(), t.to_string()));
+    }
+    Tr::from_bundle(Locale::ZhCn, &b.write()).expect("a bundle as dist writes it")
+}
