@@ -308,3 +308,118 @@ fn the_checks_name_file_and_line() {
     assert_eq!(literals(r#"f("a", "b")"#), ["a", "b"]);
     assert_eq!(literals(r#"f("a\"b // c", 'x')"#), [r#"a\"b // c"#]);
 }
+
+/// Words a literal in the app's markup may hold without being prose: the
+/// names bindlab never translates (TERMS.md's list).
+const TECHNICAL_WORDS: &[&str] = &[
+    "bindlab", "Linux", "FreeBSD", "macOS", "Windows", "XNU", "Winsock", "TCP", "UDP", "IPv4",
+    "IPv6", "English", "Python", "Rust", "Java", "Node", "Go", "C#",
+    // The scenario language's keywords, on the sandbox's buttons as written.
+    "socket", "set", "bind", "listen", "connect", "accept", "close", "wait", "client", "datagram",
+    "join",
+];
+
+/// Whether a literal reads as English prose: a sentence (a capitalised word
+/// then lowercase words), or, as markup text or a human-facing attribute,
+/// any word that is not a technical name, an option or a state
+/// (`SO_REUSEADDR`, `TIME_WAIT`), code or a symbol.
+fn is_prose(lit: &str, in_markup: bool) -> bool {
+    let words: Vec<&str> = lit
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == '_' || c == '\''))
+        .filter(|w| w.len() >= 2)
+        .collect();
+    let sentence = words.len() >= 2
+        && words[0]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        && words[0][1..].chars().all(|c| c.is_ascii_lowercase())
+        && words[1..]
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+        && lit.contains(' ')
+        && !lit.contains('{')
+        && !TECHNICAL_WORDS.contains(&words[0]);
+    let english_word = |w: &&str| {
+        w.len() >= 3
+            && !TECHNICAL_WORDS.contains(w)
+            && !w.contains('_')
+            && !w.chars().all(|c| c.is_ascii_uppercase())
+    };
+    sentence || (in_markup && words.iter().any(english_word))
+}
+
+#[test]
+fn no_prose_in_the_apps_markup() {
+    // Attributes a reader sees or hears.
+    const HUMAN: &[&str] = &[
+        "aria-label=",
+        "title=",
+        "placeholder=",
+        "alt=",
+        "aria-roledescription=",
+    ];
+    let mut problems = Vec::new();
+    for file in rust_files("crates/app/src") {
+        if file.ends_with("/bin/prerender.rs") {
+            continue; // writes the HTML around the app, from page.txt's strings
+        }
+        for (n, line) in read(&file).lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with("mod tests") || t.starts_with("#[cfg(test)]") {
+                break; // tests may say what they like
+            }
+            if t.starts_with("//")
+                || t.starts_with("#[")
+                || t.contains("expect(")
+                || t.contains("console::")
+            {
+                continue;
+            }
+            for lit in literals(line) {
+                let at = line.find(&format!("\"{lit}\"")).unwrap_or(0);
+                let before = &line[..at];
+                let in_markup = before.ends_with('{') || HUMAN.iter().any(|a| before.ends_with(a));
+                if is_prose(lit, in_markup) {
+                    problems.push(format!(
+                        "{file}:{}: \"{lit}\" (an interface string belongs in content/ui/*.txt)",
+                        n + 1
+                    ));
+                }
+            }
+        }
+    }
+    report("English prose in the app's code", problems, Vec::new());
+}
+
+#[test]
+fn every_interface_string_is_used() {
+    let mut sources = String::new();
+    for file in rust_files("crates/app/src") {
+        sources.push_str(&read(&file));
+    }
+    let mut problems = Vec::new();
+    let dir = root().join("content/ui");
+    let entries = bindlab_course::ui::read_dir(&dir).unwrap_or_else(|e| panic!("{}", e.join("\n")));
+    for e in entries {
+        let variant: String = e
+            .key
+            .split(['.', '_'])
+            .map(|w| {
+                let mut c = w.chars();
+                c.next().map_or(String::new(), |f| {
+                    f.to_ascii_uppercase().to_string() + c.as_str()
+                })
+            })
+            .collect();
+        if !sources.contains(&format!("T::{variant}")) {
+            problems.push(format!(
+                "content/ui/{}.txt:{}: `{}` (T::{variant}) is used nowhere",
+                e.key.split('.').next().unwrap_or(""),
+                e.line,
+                e.key
+            ));
+        }
+    }
+    report("interface strings no code uses", problems, Vec::new());
+}
