@@ -21,12 +21,17 @@ after(async () => {
 /** Every CJK ideograph in `s`. */
 const han = (s) => (s.match(/\p{Script=Han}/gu) || []).length;
 
-/** An English sentence: three or more English words in a row (technical
- *  names such as SO_REUSEADDR or bind() are single tokens). */
-function englishSentences(text) {
-  return (text.match(/\b[A-Za-z][a-z]+(?:[ ,]+[a-z]+){3,}\b/g) || [])
-    // Code, scenario lines and addresses are not prose.
-    .filter((s) => !/^(socket|bind|listen|connect|close|set|accept|datagram|join)\b/.test(s));
+/** The English sentences a reader meets in `selector`: four or more
+ *  English words in a row, outside code (scenarios, commands, programs) and
+ *  outside quotation marks (what an OS or a document says, quoted as it is). */
+async function englishSentences(page, selector) {
+  const text = await page.locator(selector).first().evaluate((el) => {
+    const c = el.cloneNode(true);
+    for (const x of c.querySelectorAll('pre, code, textarea, svg, .static-run')) x.remove();
+    return c.innerText;
+  });
+  const unquoted = text.replace(/“[^”]*”|"[^"]*"|「[^」]*」/g, ' ');
+  return unquoted.match(/\b[A-Za-z][a-z]+(?:[ ,]+[a-z]+){3,}\b/g) || [];
 }
 
 /** Waits until the page's address is `url` (after the redirects boot.js makes). */
@@ -52,6 +57,9 @@ test('a chapter in zh-CN: Chinese page, <html lang>, no English sentence, hydrat
     assert.ok(han(main) > 500, `the chapter reads in Chinese (${han(main)} ideographs)`);
     const title = await page.title();
     assert.match(title, /bindlab 课程$/);
+    // Run every scenario of the chapter: its why-lines too must be Chinese.
+    for (const b of await page.locator('.stepper button:has-text("全部运行")').all()) await b.click();
+    assert.deepEqual(await englishSentences(page, 'main'), []);
     assert.deepEqual(problems, []);
     assert.deepEqual(await axe(page), []);
   } finally {
@@ -115,9 +123,10 @@ test('the sandbox in zh-CN: the interface and the why-lines in Chinese, axe clea
     await ready(page);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     // Run every step: the why-lines come from the engine's zh-CN overlay.
-    await page.keyboard.press('End').catch(() => {});
+    await page.click('.stepper button:has-text("全部运行")');
     const body = await page.locator('body').innerText();
-    assert.ok(han(body) > 40, `Chinese on the sandbox (${han(body)})`);
+    assert.ok(han(body) > 200, `Chinese on the sandbox (${han(body)})`);
+    assert.deepEqual(await englishSentences(page, 'body'), []);
     assert.deepEqual(problems, []);
     assert.deepEqual(await axe(page), []);
   } finally {
@@ -149,4 +158,3 @@ test('an English reader fetches nothing of the Chinese texts', async () => {
   }
 });
 
-export { englishSentences };

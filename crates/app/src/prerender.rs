@@ -23,6 +23,16 @@ pub struct Page {
     pub description: String,
 }
 
+/// The note a reader without JavaScript sees above every page, in `lang`'s
+/// language (the template's is English).
+pub fn noscript_note(lang: Option<(Locale, &str)>) -> Result<String, String> {
+    let tr = match lang {
+        Some((l, text)) => Tr::from_bundle(l, text)?,
+        None => Tr::english(),
+    };
+    Ok(tr.t(T::PageNoscriptNote).to_string())
+}
+
 impl Page {
     /// Its directory under the site's root (`zh-CN/learn/udp/`).
     pub fn path(&self) -> String {

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bindlab_app::prerender::{not_found, pages, render, Locale, Page, Route};
+use bindlab_app::prerender::{noscript_note, not_found, pages, render, Locale, Page, Route};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,6 +73,7 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
             bundles.push((locale, b.clone()));
         }
         let all = pages(lang)?;
+        let note = noscript_note(lang)?;
         for page in &all {
             let data = match &page.data {
                 Some(url) => {
@@ -86,6 +87,7 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
             let local = tokio::task::LocalSet::new();
             let body = rt.block_on(local.run_until(render(page.route.clone(), data, lang)))?;
             let html = page_html(&template, page, &body, base_url)?;
+            let html = with_noscript_note(&html, &note)?;
             let dir = site.join(page.path());
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let out = dir.join("index.html");
@@ -98,6 +100,21 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
     let out = site.join("404.html");
     std::fs::write(&out, html).map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(written + 1)
+}
+
+/// `html` with the template's note for readers without JavaScript replaced
+/// by `note` (the page's language).
+fn with_noscript_note(html: &str, note: &str) -> Result<String, String> {
+    let open = "<p class=\"noscript-note\">";
+    let s = html
+        .find(open)
+        .ok_or("index.html has no <p class=\"noscript-note\">")?
+        + open.len();
+    let e = html[s..]
+        .find("</p>")
+        .ok_or("index.html: the noscript note has no </p>")?
+        + s;
+    Ok(format!("{}{}{}", &html[..s], escape(note), &html[e..]))
 }
 
 /// `404.html`: served by the host at whatever address was asked, so its
@@ -115,6 +132,8 @@ fn not_found_html(
     html = cut_tag(&html, "<meta name=\"description\"")?;
     html = cut_tag(&html, "<link rel=\"modulepreload\" href=\"pkg/bindlab.js\"")?;
     html = cut(&html, "<script type=\"module\"", "</script>")?;
+    // No script, so no note about one.
+    html = cut(&html, "<noscript><p", "</noscript>")?;
     let charset = "<meta charset=\"utf-8\">";
     let at = html
         .find(charset)
