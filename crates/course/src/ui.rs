@@ -158,24 +158,10 @@ pub fn check(en: &[Entry], tr: &[Entry]) -> Checked {
 
 /// `template` with each `{name}` replaced by its value in `args`; an
 /// unknown slot is left as written (a check refuses those), never a panic.
+/// (The engine's `keytext::fill`, for borrowed values.)
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let Some(j) = after.find('}') else {
-            out.push_str(&rest[i..]);
-            return out;
-        };
-        match args.iter().find(|(k, _)| *k == &after[..j]) {
-            Some((_, v)) => out.push_str(v),
-            None => out.push_str(&rest[i..i + j + 2]),
-        }
-        rest = &after[j + 1..];
-    }
-    out.push_str(rest);
-    out
+    let owned: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    bindlab_engine::keytext::fill(template, &owned)
 }
 
 #[cfg(test)]

@@ -134,19 +134,28 @@ fn not_found_html(
     html = cut(&html, "<script type=\"module\"", "</script>")?;
     // No script, so no note about one.
     html = cut(&html, "<noscript><p", "</noscript>")?;
+    let head = format!(
+        "<base href=\"{}\">\n  <title>{}</title>\n  <meta name=\"robots\" content=\"noindex\">",
+        escape(base),
+        escape(&title)
+    );
+    fill_template(html, &head, "<div id=\"app\">", &body)
+}
+
+/// `html` with `head` after its `<meta charset>` and `#app` replaced by
+/// `app_open` and `body`.
+fn fill_template(
+    mut html: String,
+    head: &str,
+    app_open: &str,
+    body: &str,
+) -> Result<String, String> {
     let charset = "<meta charset=\"utf-8\">";
     let at = html
         .find(charset)
         .ok_or("index.html has no <meta charset=\"utf-8\">")?
         + charset.len();
-    html.insert_str(
-        at,
-        &format!(
-            "\n  <base href=\"{}\">\n  <title>{}</title>\n  <meta name=\"robots\" content=\"noindex\">",
-            escape(base),
-            escape(&title)
-        ),
-    );
+    html.insert_str(at, &format!("\n  {head}"));
     let open = "<div id=\"app\">";
     let start = html
         .find(open)
@@ -155,7 +164,7 @@ fn not_found_html(
         .find("</div>\n</body>")
         .ok_or("index.html: #app must close right before </body>")?
         + start;
-    html.replace_range(start..end, &format!("<div id=\"app\">{body}"));
+    html.replace_range(start..end, &format!("{app_open}{body}"));
     Ok(html)
 }
 
@@ -219,25 +228,7 @@ fn page_html(
         at..at + lang.len(),
         &format!("<html lang=\"{}\">", page.locale.tag()),
     );
-    let charset = "<meta charset=\"utf-8\">";
-    let at = html
-        .find(charset)
-        .ok_or("index.html has no <meta charset=\"utf-8\">")?
-        + charset.len();
-    html.insert_str(at, &format!("\n  {head}"));
-    let open = "<div id=\"app\">";
-    let start = html
-        .find(open)
-        .ok_or("index.html has no <div id=\"app\">")?;
-    let end = html[start..]
-        .find("</div>\n</body>")
-        .ok_or("index.html: #app must close right before </body>")?
-        + start;
-    html.replace_range(
-        start..end,
-        &format!("<div id=\"app\" data-prerendered>{body}"),
-    );
-    Ok(html)
+    fill_template(html, &head, "<div id=\"app\" data-prerendered>", body)
 }
 
 /// `html` without the first `open … close` (and the line's indentation and end).
