@@ -22,14 +22,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
+use crate::addr::{unmap, SockAddr};
+
 use super::socket::{Opts, SockId, Socket, State};
 
 /// What a rule may read of an owner when it is asked per class: everything
 /// but the names, the peer and the times. Two sockets of one class get the
 /// same answer from every class-level question the OS modules ask. UDP's
-/// per-socket facts (its place in a lookup chain, creation order,
-/// SO_REUSEPORT group, joined groups) are not class fields: the UDP
-/// questions that read them walk the port (`Host::owners`, `udp_owners`).
+/// per-socket facts (bind order, its place in a lookup chain, SO_REUSEPORT
+/// group, peer) are not class fields: UDP's buckets keep them in a
+/// [`UdpIndex`] beside the classes. (Whether a UDP socket is in a group at
+/// all, `grouped`, is.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PortClass {
     state: State,
@@ -42,6 +45,7 @@ pub struct PortClass {
     connect_bound: bool,
     child: bool,
     from_exclusive: bool,
+    grouped: bool,
 }
 
 impl PortClass {
@@ -66,6 +70,7 @@ impl PortClass {
             connect_bound: s.connect_bound(),
             child: s.child(),
             from_exclusive: s.from_exclusive(),
+            grouped: s.reuse_group() != 0,
         }
     }
 }
@@ -77,6 +82,94 @@ pub(super) struct Bucket {
     pub(super) order: BTreeMap<u64, SockId>,
     /// The summary: each class with its members' positions.
     pub(super) classes: HashMap<PortClass, BTreeSet<u64>, FxBuild>,
+    /// UDP's buckets only: the per-socket orders and groups the lookups read.
+    pub(super) udp: UdpIndex,
+}
+
+/// A UDP bucket's per-socket facts, indexed so a bind check or a
+/// datagram's lookup reads a handful of entries, as the kernel's hash
+/// chains do (`udp_lib_lport_inuse`, `udp4_lib_lookup2`, `in_pcblookup_hash`,
+/// a reuseport group's array), instead of the port's population. Entries
+/// are `(key, position)` so each set is ordered by the key, then by bind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct UdpIndex {
+    /// Each class's members by `Socket::bound_seq` (the primary chain's and
+    /// the BSDs' "newest/oldest bound" order).
+    pub(super) by_bound: HashMap<PortClass, BTreeSet<(u64, u64)>, FxBuild>,
+    /// Each class's members by `Socket::chain_key` (a lookup chain's order).
+    pub(super) by_chain: HashMap<PortClass, BTreeSet<(u64, u64)>, FxBuild>,
+    /// SO_REUSEPORT group → [unconnected members, connected members].
+    pub(super) groups: HashMap<u64, [BTreeSet<u64>; 2], FxBuild>,
+    /// Peer (unmapped) → the connected members that have it.
+    pub(super) peers: HashMap<SockAddr, BTreeSet<u64>, FxBuild>,
+}
+
+/// What [`UdpIndex`] files a UDP socket under besides its class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct UdpKeys {
+    pub(super) bound: u64,
+    pub(super) chain: u64,
+    pub(super) group: u64,
+    pub(super) peer: Option<SockAddr>,
+}
+
+impl UdpKeys {
+    /// `None` for a TCP socket.
+    pub(super) fn of(s: &Socket) -> Option<UdpKeys> {
+        s.is_udp().then(|| UdpKeys {
+            bound: s.bound_seq(),
+            chain: s.chain_key(),
+            group: s.reuse_group(),
+            peer: s.remote().map(|r| SockAddr::new(unmap(r.ip), r.port)),
+        })
+    }
+}
+
+impl UdpIndex {
+    pub(super) fn add(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
+        self.by_bound
+            .entry(class)
+            .or_default()
+            .insert((k.bound, pos));
+        self.by_chain
+            .entry(class)
+            .or_default()
+            .insert((k.chain, pos));
+        if k.group != 0 {
+            self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos);
+        }
+        if let Some(p) = k.peer {
+            self.peers.entry(p).or_default().insert(pos);
+        }
+    }
+
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
+        fn take<K: std::hash::Hash + Eq, T: Ord>(
+            m: &mut HashMap<K, BTreeSet<T>, FxBuild>,
+            key: K,
+            item: &T,
+        ) {
+            if let Some(set) = m.get_mut(&key) {
+                set.remove(item);
+                if set.is_empty() {
+                    m.remove(&key);
+                }
+            }
+        }
+        take(&mut self.by_bound, class, &(k.bound, pos));
+        take(&mut self.by_chain, class, &(k.chain, pos));
+        if k.group != 0 {
+            if let Some(g) = self.groups.get_mut(&k.group) {
+                g[usize::from(k.peer.is_some())].remove(&pos);
+                if g.iter().all(BTreeSet::is_empty) {
+                    self.groups.remove(&k.group);
+                }
+            }
+        }
+        if let Some(p) = k.peer {
+            take(&mut self.peers, p, &pos);
+        }
+    }
 }
 
 /// Where a socket is hashed: its port, position and class as accounted.
@@ -89,17 +182,25 @@ pub(super) struct Hashed {
     pub(super) step: u64,
     /// In UDP's buckets (`Host::udp_by_port`), not TCP's.
     pub(super) udp: bool,
+    /// UDP: what its [`UdpIndex`] entries are filed under.
+    pub(super) keys: Option<UdpKeys>,
 }
 
 impl Bucket {
-    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass) {
+    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, keys: Option<UdpKeys>) {
         self.order.insert(pos, id);
         self.classes.entry(class).or_default().insert(pos);
+        if let Some(k) = keys {
+            self.udp.add(pos, class, k);
+        }
     }
 
-    pub(super) fn remove(&mut self, pos: u64, class: PortClass) {
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass, keys: Option<UdpKeys>) {
         self.order.remove(&pos);
         self.unclass(pos, class);
+        if let Some(k) = keys {
+            self.udp.remove(pos, class, k);
+        }
     }
 
     pub(super) fn unclass(&mut self, pos: u64, class: PortClass) {

@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
-use super::buckets::{Bucket, FxBuild, Hashed, PortClass};
+use super::buckets::{Bucket, FxBuild, Hashed, PortClass, UdpKeys};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
 
@@ -109,13 +109,13 @@ impl Host {
             self.unhash_port(id, h.port);
         }
         let s = self.socket(id);
-        let (class, udp) = (PortClass::of(s), s.is_udp());
+        let (class, udp, keys) = (PortClass::of(s), s.is_udp(), UdpKeys::of(s));
         let pos = self.next_pos;
         self.next_pos += 1;
         self.buckets_mut(udp)
             .entry(port)
             .or_default()
-            .add(pos, id, class);
+            .add(pos, id, class, keys);
         if self.hashed.len() <= id {
             self.hashed.resize(id + 1, None);
         }
@@ -125,6 +125,7 @@ impl Host {
             class,
             step: self.step,
             udp,
+            keys,
         });
     }
 
@@ -146,7 +147,7 @@ impl Host {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&port) {
-            b.remove(h.pos, h.class);
+            b.remove(h.pos, h.class, h.keys);
             if b.is_empty() {
                 self.buckets_mut(h.udp).remove(&port);
             }
@@ -161,15 +162,25 @@ impl Host {
             return;
         };
         let Some(s) = self.get(id) else { return };
-        let class = PortClass::of(s);
-        if class == h.class {
+        let (class, keys) = (PortClass::of(s), UdpKeys::of(s));
+        if class == h.class && keys == h.keys {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
             b.unclass(h.pos, h.class);
             b.classes.entry(class).or_default().insert(h.pos);
+            if let Some(k) = h.keys {
+                b.udp.remove(h.pos, h.class, k);
+            }
+            if let Some(k) = keys {
+                b.udp.add(h.pos, class, k);
+            }
         }
-        self.hashed[id] = Some(Hashed { class, ..h });
+        self.hashed[id] = Some(Hashed { class, keys, ..h });
+        if class == h.class {
+            // Only UDP's per-socket keys moved: no class-level answer changed.
+            return;
+        }
         // A socket hashed in an earlier step changed: a port a search
         // skipped may have become eligible. (One hashed in this step is, with
         // its final class, only an addition.)
