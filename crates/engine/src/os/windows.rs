@@ -499,11 +499,30 @@ impl OsRules for Windows {
                 IpAddr::V6(_) => v6_view(s).map(IpAddr::V6),
             }
         };
-        let socks: Vec<&Socket> = host
-            .udp_owners(dst.port)
-            .into_iter()
-            .filter(|s| s.remote().is_none() || connected_to(s, src))
-            .collect();
+        // Unicast answers from the port's index: the unconnected sockets by
+        // class (the address is a class field), the connected ones by peer.
+        let fast = !host.reference_walks() && !dst.ip.is_multicast();
+        let socks: Vec<&Socket> = if fast {
+            Vec::new()
+        } else {
+            host.udp_owners(dst.port)
+                .into_iter()
+                .filter(|s| s.remote().is_none() || connected_to(s, src))
+                .collect()
+        };
+        let among = |fits: &dyn Fn(&Socket) -> bool| -> Vec<&Socket> {
+            if !fast {
+                return socks.iter().copied().filter(|s| fits(s)).collect();
+            }
+            let mut v = host.udp_members_where(dst.port, |s| s.remote().is_none() && fits(s));
+            v.extend(
+                host.udp_peers(dst.port, src)
+                    .into_iter()
+                    .filter(|s| fits(s)),
+            );
+            host.udp_in_bind_order(&mut v);
+            v
+        };
         let name_list =
             |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
         if dst.ip.is_multicast() {
@@ -548,16 +567,8 @@ impl OsRules for Windows {
                 ),
             };
         }
-        let exact: Vec<&Socket> = socks
-            .iter()
-            .copied()
-            .filter(|s| view(s) == Some(dst.ip))
-            .collect();
-        let wild: Vec<&Socket> = socks
-            .iter()
-            .copied()
-            .filter(|s| view(s).is_some_and(|a| a.is_unspecified()))
-            .collect();
+        let exact = among(&|s| view(s) == Some(dst.ip));
+        let wild = among(&|s| view(s).is_some_and(|a| a.is_unspecified()));
         for (class, wildcard) in [(exact, false), (wild, true)] {
             match class.len() {
                 0 => continue,
@@ -598,9 +609,8 @@ impl OsRules for Windows {
             }
         }
         let connected: Vec<String> = host
-            .udp_owners(dst.port)
+            .udp_members_where(dst.port, |s| s.remote().is_some())
             .iter()
-            .filter(|s| s.remote().is_some())
             .map(|s| s.label().to_string())
             .collect();
         let rule = RuleId::WindowsUdpDeliverNone;
