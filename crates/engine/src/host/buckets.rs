@@ -90,18 +90,19 @@ pub(super) struct Bucket {
 /// datagram's lookup reads a handful of entries, as the kernel's hash
 /// chains do (`udp_lib_lport_inuse`, `udp4_lib_lookup2`, `in_pcblookup_hash`,
 /// a reuseport group's array), instead of the port's population. Entries
-/// are `(key, position)` so each set is ordered by the key, then by bind.
+/// are `(key, position)` so each set is ordered by the key, then by bind,
+/// and hold the socket so a listing reads no other table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct UdpIndex {
     /// Each class's members by `Socket::bound_seq` (the primary chain's and
     /// the BSDs' "newest/oldest bound" order).
-    pub(super) by_bound: HashMap<PortClass, BTreeSet<(u64, u64)>, FxBuild>,
+    pub(super) by_bound: HashMap<PortClass, BTreeMap<(u64, u64), SockId>, FxBuild>,
     /// Each class's members by `Socket::chain_key` (a lookup chain's order).
-    pub(super) by_chain: HashMap<PortClass, BTreeSet<(u64, u64)>, FxBuild>,
+    pub(super) by_chain: HashMap<PortClass, BTreeMap<(u64, u64), SockId>, FxBuild>,
     /// SO_REUSEPORT group → [unconnected members, connected members].
-    pub(super) groups: HashMap<u64, [BTreeSet<u64>; 2], FxBuild>,
+    pub(super) groups: HashMap<u64, [BTreeMap<u64, SockId>; 2], FxBuild>,
     /// Peer (unmapped) → the connected members that have it.
-    pub(super) peers: HashMap<SockAddr, BTreeSet<u64>, FxBuild>,
+    pub(super) peers: HashMap<SockAddr, BTreeMap<u64, SockId>, FxBuild>,
 }
 
 /// What [`UdpIndex`] files a UDP socket under besides its class.
@@ -126,26 +127,26 @@ impl UdpKeys {
 }
 
 impl UdpIndex {
-    pub(super) fn add(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
+    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, k: UdpKeys) {
         self.by_bound
             .entry(class)
             .or_default()
-            .insert((k.bound, pos));
+            .insert((k.bound, pos), id);
         self.by_chain
             .entry(class)
             .or_default()
-            .insert((k.chain, pos));
+            .insert((k.chain, pos), id);
         if k.group != 0 {
-            self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos);
+            self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos, id);
         }
         if let Some(p) = k.peer {
-            self.peers.entry(p).or_default().insert(pos);
+            self.peers.entry(p).or_default().insert(pos, id);
         }
     }
 
     pub(super) fn remove(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
         fn take<K: std::hash::Hash + Eq, T: Ord>(
-            m: &mut HashMap<K, BTreeSet<T>, FxBuild>,
+            m: &mut HashMap<K, BTreeMap<T, SockId>, FxBuild>,
             key: K,
             item: &T,
         ) {
@@ -161,7 +162,7 @@ impl UdpIndex {
         if k.group != 0 {
             if let Some(g) = self.groups.get_mut(&k.group) {
                 g[usize::from(k.peer.is_some())].remove(&pos);
-                if g.iter().all(BTreeSet::is_empty) {
+                if g.iter().all(BTreeMap::is_empty) {
                     self.groups.remove(&k.group);
                 }
             }
@@ -191,7 +192,7 @@ impl Bucket {
         self.order.insert(pos, id);
         self.classes.entry(class).or_default().insert(pos);
         if let Some(k) = keys {
-            self.udp.add(pos, class, k);
+            self.udp.add(pos, id, class, k);
         }
     }
 

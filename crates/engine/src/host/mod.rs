@@ -455,7 +455,7 @@ impl Host {
                 }
                 want.entry(PortClass::of(s)).or_default().insert(pos);
                 if let Some(k) = buckets::UdpKeys::of(s) {
-                    want_udp.add(pos, PortClass::of(s), k);
+                    want_udp.add(pos, id, PortClass::of(s), k);
                 }
                 match self.hashed.get(id).copied().flatten() {
                     Some(h) if h.port == port && h.pos == pos => {}

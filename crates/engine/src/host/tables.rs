@@ -173,7 +173,7 @@ impl Host {
                 b.udp.remove(h.pos, h.class, k);
             }
             if let Some(k) = keys {
-                b.udp.add(h.pos, class, k);
+                b.udp.add(h.pos, id, class, k);
             }
         }
         self.hashed[id] = Some(Hashed { class, keys, ..h });

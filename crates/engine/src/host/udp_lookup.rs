@@ -35,16 +35,16 @@ impl Host {
         let Some(b) = self.udp_bucket(port) else {
             return Vec::new();
         };
-        let at = |e: Option<&(u64, u64)>| e.map(|&(_, pos)| self.socket(b.order[&pos]));
+        let at = |e: Option<(&(u64, u64), &SockId)>| e.map(|(_, &id)| self.socket(id));
         b.udp
             .by_bound
             .iter()
             .filter_map(|(class, set)| {
                 Some(UdpClass {
                     count: set.len(),
-                    oldest: at(set.first())?,
-                    newest: at(set.last())?,
-                    chain_first: at(b.udp.by_chain.get(class)?.first())?,
+                    oldest: at(set.first_key_value())?,
+                    newest: at(set.last_key_value())?,
+                    chain_first: at(b.udp.by_chain.get(class)?.first_key_value())?,
                 })
             })
             .collect()
@@ -66,15 +66,14 @@ impl Host {
         let b = self.udp_bucket(port)?;
         let mut best: Option<(u32, u64, SockId)> = None;
         for set in b.udp.by_bound.values() {
-            let id_of = |&(_, pos): &(u64, u64)| b.order[&pos];
-            let Some(rep) = set.first().map(id_of) else {
+            let Some(&rep) = set.values().next() else {
                 continue;
             };
             let t = tail(self.socket(rep));
             let pick = if t {
-                set.iter().map(id_of).find(|&id| id != except)
+                set.values().copied().find(|&id| id != except)
             } else {
-                set.iter().rev().map(id_of).find(|&id| id != except)
+                set.values().rev().copied().find(|&id| id != except)
             };
             let Some(id) = pick else { continue };
             let s = self.socket(id);
@@ -97,8 +96,8 @@ impl Host {
             .peers
             .get(&peer)
             .into_iter()
-            .flatten()
-            .map(|pos| self.socket(b.order[pos]))
+            .flat_map(|m| m.values())
+            .map(|&id| self.socket(id))
             .collect()
     }
 
@@ -120,8 +119,7 @@ impl Host {
             .groups
             .get(&group)
             .into_iter()
-            .flat_map(|[free, _]| free.iter())
-            .map(|pos| b.order[pos])
+            .flat_map(|[free, _]| free.values().copied())
             .collect()
     }
 
@@ -143,15 +141,17 @@ impl Host {
         let Some(b) = self.udp_bucket(port) else {
             return Vec::new();
         };
-        let mut pos: Vec<u64> = Vec::new();
-        for members in b.classes.values() {
-            let Some(rep) = members.first() else { continue };
-            if pred(self.socket(b.order[rep])) {
-                pos.extend(members.iter().copied());
+        let mut found: Vec<(u64, SockId)> = Vec::new();
+        for set in b.udp.by_bound.values() {
+            let Some(&rep) = set.values().next() else {
+                continue;
+            };
+            if pred(self.socket(rep)) {
+                found.extend(set.iter().map(|(&(_, pos), &id)| (pos, id)));
             }
         }
-        by_key(&mut pos, |&p| p);
-        pos.into_iter().map(|p| self.socket(b.order[&p])).collect()
+        by_key(&mut found, |&(pos, _)| pos);
+        found.into_iter().map(|(_, id)| self.socket(id)).collect()
     }
 
     /// Puts UDP sockets in bind order (the order of `Host::udp_owners`).
