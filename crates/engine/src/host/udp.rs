@@ -116,6 +116,7 @@ impl Host {
         let mut undetermined = 0;
         let mut last_received = None;
         let mut last_dropped = None;
+        let mut candidates: Option<Vec<SockId>> = None;
         let dst = SockAddr::new(unmap(dst.ip), dst.port);
         for _ in 0..count {
             let k = self.next_client;
@@ -144,13 +145,22 @@ impl Host {
                 ..
             } = &d
             {
-                rep.candidates = Some(members.iter().map(|&m| label(m)).collect());
+                // Named once, after the last datagram: only its list is kept.
+                candidates = Some(members.clone());
             }
             match d {
                 Delivery::Dropped { .. } => last_dropped = Some(d),
                 Delivery::Copies { ref socks, .. } if socks.is_empty() => last_dropped = Some(d),
                 _ => last_received = Some(d),
             }
+        }
+        if let Some(members) = candidates {
+            rep.candidates = Some(
+                members
+                    .iter()
+                    .map(|&m| self.socket(m).label().to_string())
+                    .collect(),
+            );
         }
         rep.received_by = Some(received);
         rep.dropped = Some(dropped);
