@@ -181,67 +181,99 @@ fn crowded_udp_port_examples_answer_as_the_walks_do() {
         addr: at(ip),
         port: PortSpec::Num(port),
     };
-    let crowd = |opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
-        let mut v = Vec::new();
-        for i in 0..n {
-            let name = format!("S{i}");
-            v.push(StepKind::Socket {
-                name: name.clone(),
-                proto,
-            });
-            for &opt in opts {
-                v.push(StepKind::Set {
+    // `n` sockets named `who`0.. with `opts`, bound to `ip`:7000; every
+    // `connect_every`-th (from the second) connects to a peer the
+    // datagrams below come from.
+    let crowd_of =
+        |who: &str, opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+            let mut v = Vec::new();
+            for i in 0..n {
+                let name = format!("{who}{i}");
+                v.push(StepKind::Socket {
                     name: name.clone(),
-                    opt,
-                    on: true,
+                    proto,
                 });
-            }
-            v.push(StepKind::Bind {
-                name: name.clone(),
-                ep: ep(ip, 7000),
-            });
-            if connect_every > 0 && i % connect_every == 1 {
-                let peer = if proto == Proto::Udp6 {
-                    "::1"
-                } else {
-                    "127.0.0.1"
-                };
-                v.push(StepKind::Connect {
-                    name,
-                    ep: ep(peer, 40000 + i as u16),
+                for &opt in opts {
+                    v.push(StepKind::Set {
+                        name: name.clone(),
+                        opt,
+                        on: true,
+                    });
+                }
+                v.push(StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(ip, 7000),
                 });
+                if connect_every > 0 && i % connect_every == 1 {
+                    let peer = if proto == Proto::Udp6 {
+                        "::1"
+                    } else {
+                        "127.0.0.1"
+                    };
+                    v.push(StepKind::Connect {
+                        name,
+                        ep: ep(peer, 40000 + i as u16),
+                    });
+                }
             }
-        }
-        for dst in ["127.0.0.1", "::1", "192.168.0.1"] {
-            v.push(StepKind::Datagram {
-                ep: ep(dst, 7000),
-                count: 12,
-            });
-        }
+            v
+        };
+    let datagrams = || {
+        ["127.0.0.1", "::1", "192.168.0.1"].map(|dst| StepKind::Datagram {
+            ep: ep(dst, 7000),
+            count: 12,
+        })
+    };
+    let crowd = |opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+        let mut v = crowd_of("S", opts, proto, ip, n, connect_every);
+        v.extend(datagrams());
         v
     };
+    // Crowds on two addresses: an exact socket or group beside a wildcard
+    // one, of both families.
+    type Crowd<'a> = (&'a [SockOpt], Proto, &'a str, usize);
+    let two = |a: Crowd, b: Crowd| {
+        let mut v = crowd_of("W", a.0, a.1, a.2, a.3, 0);
+        v.extend(crowd_of("E", b.0, b.1, b.2, b.3, 0));
+        v.extend(datagrams());
+        v
+    };
+    let (addr, port, lb) = (
+        SockOpt::SoReuseAddr,
+        SockOpt::SoReusePort,
+        SockOpt::SoReusePortLb,
+    );
     let cases = [
-        crowd(&[SockOpt::SoReuseAddr], Proto::Udp, "127.0.0.1", 20, 0),
-        crowd(&[SockOpt::SoReuseAddr], Proto::Udp6, "::", 20, 0),
-        crowd(&[SockOpt::SoReusePort], Proto::Udp, "127.0.0.1", 20, 0),
-        crowd(&[SockOpt::SoReusePort], Proto::Udp, "0.0.0.0", 20, 5),
-        crowd(&[SockOpt::SoReusePort], Proto::Udp6, "::1", 20, 4),
-        crowd(
-            &[SockOpt::SoReuseAddr, SockOpt::SoReusePort],
-            Proto::Udp6,
-            "::",
-            20,
-            3,
+        crowd(&[addr], Proto::Udp, "127.0.0.1", 20, 0),
+        crowd(&[addr], Proto::Udp6, "::", 20, 0),
+        crowd(&[port], Proto::Udp, "127.0.0.1", 20, 0),
+        crowd(&[port], Proto::Udp, "0.0.0.0", 20, 5),
+        crowd(&[port], Proto::Udp6, "::1", 20, 4),
+        crowd(&[addr, port], Proto::Udp6, "::", 20, 3),
+        crowd(&[lb], Proto::Udp, "127.0.0.1", 20, 6),
+        two(
+            (&[port], Proto::Udp, "0.0.0.0", 20),
+            (&[port], Proto::Udp, "127.0.0.1", 1),
         ),
-        crowd(&[SockOpt::SoReusePortLb], Proto::Udp, "127.0.0.1", 20, 6),
+        two(
+            (&[port], Proto::Udp6, "::", 20),
+            (&[port], Proto::Udp, "127.0.0.1", 10),
+        ),
+        two(
+            (&[addr], Proto::Udp, "0.0.0.0", 10),
+            (&[addr], Proto::Udp6, "::", 10),
+        ),
+        two(
+            (&[lb], Proto::Udp6, "::", 10),
+            (&[addr], Proto::Udp, "0.0.0.0", 10),
+        ),
     ];
     let ifaces = [at("192.168.0.1")];
     for (k, kinds) in cases.into_iter().enumerate() {
         let steps: Vec<Step> = kinds.into_iter().map(Step::new).collect();
         for os in [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows] {
-            if let Err(e) = same_as_the_walks(&ifaces, 7, os, &steps, |i, st| {
-                format!("case {k}, step {i}: {:?}", st.kind)
-            }) {
+            let at = |i: usize, st: &Step| format!("case {k}, step {i}: {:?}", st.kind);
+            if let Err(e) = same_as_the_walks(&ifaces, 7, os, &steps, at) {
                 panic!("{os:?}: {e}");
             }
         }

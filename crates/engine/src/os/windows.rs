@@ -515,12 +515,11 @@ impl OsRules for Windows {
                 return socks.iter().copied().filter(|s| fits(s)).collect();
             }
             let mut v = host.udp_members_where(dst.port, |s| s.remote().is_none() && fits(s));
-            v.extend(
-                host.udp_peers(dst.port, src)
-                    .into_iter()
-                    .filter(|s| fits(s)),
-            );
-            host.udp_in_bind_order(&mut v);
+            let peers = host.udp_peers(dst.port, src);
+            if peers.iter().any(|s| fits(s)) {
+                v.extend(peers.into_iter().filter(|s| fits(s)));
+                host.udp_in_bind_order(&mut v);
+            }
             v
         };
         let name_list =
@@ -567,9 +566,13 @@ impl OsRules for Windows {
                 ),
             };
         }
-        let exact = among(&|s| view(s) == Some(dst.ip));
-        let wild = among(&|s| view(s).is_some_and(|a| a.is_unspecified()));
-        for (class, wildcard) in [(exact, false), (wild, true)] {
+        // The wildcard's sockets are listed only when no exact one is.
+        for wildcard in [false, true] {
+            let class = if wildcard {
+                among(&|s| view(s).is_some_and(|a| a.is_unspecified()))
+            } else {
+                among(&|s| view(s) == Some(dst.ip))
+            };
             match class.len() {
                 0 => continue,
                 1 => {

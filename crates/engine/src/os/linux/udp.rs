@@ -309,6 +309,20 @@ fn lookup2(
     Some((found, false, ties))
 }
 
+/// Whether [`lookup2`] over the chain of `slot` finds anything: some
+/// socket there scores (every score beats the starting badness), without
+/// listing a group it would pick.
+fn scores_any(host: &Host, src: SockAddr, slot: IpAddr, daddr: IpAddr, port: u16) -> bool {
+    if host.reference_walks() {
+        return lookup2_walk(host, src, slot, daddr, port).is_some();
+    }
+    let takes = |s: &Socket| slot_of(s) == Some(slot) && score(s, src, daddr).is_some();
+    host.udp_classes(port)
+        .iter()
+        .any(|c| c.oldest.remote().is_none() && takes(c.oldest))
+        || host.udp_peers(port, src).iter().any(|s| takes(s))
+}
+
 /// [`group_of`] counted from the port's index: (unconnected, connected).
 fn group_counts(host: &Host, s: &Socket) -> Option<(usize, usize)> {
     if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
@@ -373,7 +387,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
     };
     let slot_wild = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
     let exact = lookup2(host, src, dst.ip, dst.ip, dst.port);
-    let wild_exists = lookup2(host, src, slot_wild, wild, dst.port).is_some();
+    let wild_exists = scores_any(host, src, slot_wild, wild, dst.port);
     let (found, pass_exact, ties) = match exact {
         Some((f, _, t)) => (f, true, t),
         None => match lookup2(host, src, slot_wild, wild, dst.port) {
