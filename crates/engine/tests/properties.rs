@@ -243,6 +243,14 @@ fn crowded_udp_port_examples_answer_as_the_walks_do() {
         SockOpt::SoReusePort,
         SockOpt::SoReusePortLb,
     );
+    // Two crowds whose members connect to the same peers: a second socket
+    // may not take a 4-tuple the first holds (the BSDs).
+    let same_peers = |opts: &[SockOpt], proto: Proto, ip: &str| {
+        let mut v = crowd_of("W", opts, proto, ip, 6, 2);
+        v.extend(crowd_of("E", opts, proto, ip, 6, 2));
+        v.extend(datagrams());
+        v
+    };
     let cases = [
         crowd(&[addr], Proto::Udp, "127.0.0.1", 20, 0),
         crowd(&[addr], Proto::Udp6, "::", 20, 0),
@@ -267,6 +275,9 @@ fn crowded_udp_port_examples_answer_as_the_walks_do() {
             (&[lb], Proto::Udp6, "::", 10),
             (&[addr], Proto::Udp, "0.0.0.0", 10),
         ),
+        same_peers(&[port], Proto::Udp, "127.0.0.1"),
+        same_peers(&[addr], Proto::Udp6, "::1"),
+        same_peers(&[addr], Proto::Udp, "0.0.0.0"),
     ];
     let ifaces = [at("192.168.0.1")];
     for (k, kinds) in cases.into_iter().enumerate() {

@@ -630,11 +630,19 @@ pub(crate) fn connect_tuple(
     dst: SockAddr,
 ) -> Option<Decision> {
     let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
-    let t = host.udp_owners(local.port).into_iter().find(|t| {
+    let taken = |t: &Socket| {
         t.id() != s.id()
             && t.local().map(wire) == Some(wire(local))
             && t.remote().map(wire) == Some(wire(dst))
-    })?;
+    };
+    // The sockets already connected to `dst` are the port's index's peers.
+    let t = if host.reference_walks() {
+        host.udp_owners(local.port).into_iter().find(|t| taken(t))
+    } else {
+        host.udp_peers(local.port, wire(dst))
+            .into_iter()
+            .find(|t| taken(t))
+    }?;
     Some(Decision::fail_with(
         Errno::AddrInUse,
         RuleId::BsdUdpConnectTupleTaken,
