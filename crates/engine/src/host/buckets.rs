@@ -94,15 +94,22 @@ pub(super) struct Bucket {
 /// and hold the socket so a listing reads no other table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct UdpIndex {
-    /// Each class's members by `Socket::bound_seq` (the primary chain's and
-    /// the BSDs' "newest/oldest bound" order).
-    pub(super) by_bound: HashMap<PortClass, BTreeMap<(u64, u64), SockId>, FxBuild>,
-    /// Each class's members by `Socket::chain_key` (a lookup chain's order).
-    pub(super) by_chain: HashMap<PortClass, BTreeMap<(u64, u64), SockId>, FxBuild>,
+    /// Each class's members in the two orders a lookup reads.
+    pub(super) classes: HashMap<PortClass, ClassOrders, FxBuild>,
     /// SO_REUSEPORT group → [unconnected members, connected members].
     pub(super) groups: HashMap<u64, [BTreeMap<u64, SockId>; 2], FxBuild>,
     /// Peer (unmapped) → the connected members that have it.
     pub(super) peers: HashMap<SockAddr, BTreeMap<u64, SockId>, FxBuild>,
+}
+
+/// One class's members of a UDP bucket, `(key, position) → socket`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct ClassOrders {
+    /// By `Socket::bound_seq` (the primary chain's and the BSDs' "newest /
+    /// oldest bound" order).
+    pub(super) by_bound: BTreeMap<(u64, u64), SockId>,
+    /// By `Socket::chain_key` (a lookup chain's order).
+    pub(super) by_chain: BTreeMap<(u64, u64), SockId>,
 }
 
 /// What [`UdpIndex`] files a UDP socket under besides its class.
@@ -126,16 +133,71 @@ impl UdpKeys {
     }
 }
 
+/// Takes `item` out of `m[key]`, dropping the entry when it empties.
+fn take<K: std::hash::Hash + Eq, T: Ord>(
+    m: &mut HashMap<K, BTreeMap<T, SockId>, FxBuild>,
+    key: K,
+    item: &T,
+) {
+    if let Some(set) = m.get_mut(&key) {
+        set.remove(item);
+        if set.is_empty() {
+            m.remove(&key);
+        }
+    }
+}
+
 impl UdpIndex {
     pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, k: UdpKeys) {
-        self.by_bound
-            .entry(class)
-            .or_default()
-            .insert((k.bound, pos), id);
-        self.by_chain
-            .entry(class)
-            .or_default()
-            .insert((k.chain, pos), id);
+        let c = self.classes.entry(class).or_default();
+        c.by_bound.insert((k.bound, pos), id);
+        c.by_chain.insert((k.chain, pos), id);
+        self.add_group_peer(pos, id, k);
+    }
+
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
+        if let Some(c) = self.classes.get_mut(&class) {
+            c.by_bound.remove(&(k.bound, pos));
+            c.by_chain.remove(&(k.chain, pos));
+            if c.by_bound.is_empty() {
+                self.classes.remove(&class);
+            }
+        }
+        self.remove_group_peer(pos, k);
+    }
+
+    /// `id` moved from (`class`, `k`) to (`class2`, `k2`): only the entries
+    /// whose key changed move (a bind re-chains a socket and may group it;
+    /// most changes touch one map).
+    pub(super) fn update(
+        &mut self,
+        pos: u64,
+        id: SockId,
+        (class, k): (PortClass, UdpKeys),
+        (class2, k2): (PortClass, UdpKeys),
+    ) {
+        if class != class2 {
+            self.remove(pos, class, k);
+            self.add(pos, id, class2, k2);
+            return;
+        }
+        if let Some(c) = self.classes.get_mut(&class) {
+            if k.bound != k2.bound {
+                c.by_bound.remove(&(k.bound, pos));
+                c.by_bound.insert((k2.bound, pos), id);
+            }
+            if k.chain != k2.chain {
+                c.by_chain.remove(&(k.chain, pos));
+                c.by_chain.insert((k2.chain, pos), id);
+            }
+        }
+        if (k.group, k.peer) != (k2.group, k2.peer) {
+            self.remove_group_peer(pos, k);
+            self.add_group_peer(pos, id, k2);
+        }
+    }
+
+    fn add_group_peer(&mut self, pos: u64, id: SockId, k: UdpKeys) {
         if k.group != 0 {
             self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos, id);
         }
@@ -144,21 +206,7 @@ impl UdpIndex {
         }
     }
 
-    pub(super) fn remove(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
-        fn take<K: std::hash::Hash + Eq, T: Ord>(
-            m: &mut HashMap<K, BTreeMap<T, SockId>, FxBuild>,
-            key: K,
-            item: &T,
-        ) {
-            if let Some(set) = m.get_mut(&key) {
-                set.remove(item);
-                if set.is_empty() {
-                    m.remove(&key);
-                }
-            }
-        }
-        take(&mut self.by_bound, class, &(k.bound, pos));
-        take(&mut self.by_chain, class, &(k.chain, pos));
+    fn remove_group_peer(&mut self, pos: u64, k: UdpKeys) {
         if k.group != 0 {
             if let Some(g) = self.groups.get_mut(&k.group) {
                 g[usize::from(k.peer.is_some())].remove(&pos);

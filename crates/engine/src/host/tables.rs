@@ -167,13 +167,15 @@ impl Host {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
-            b.unclass(h.pos, h.class);
-            b.classes.entry(class).or_default().insert(h.pos);
-            if let Some(k) = h.keys {
-                b.udp.remove(h.pos, h.class, k);
+            if class != h.class {
+                b.unclass(h.pos, h.class);
+                b.classes.entry(class).or_default().insert(h.pos);
             }
-            if let Some(k) = keys {
-                b.udp.add(h.pos, id, class, k);
+            match (h.keys, keys) {
+                (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),
+                (Some(k), None) => b.udp.remove(h.pos, h.class, k),
+                (None, Some(k2)) => b.udp.add(h.pos, id, class, k2),
+                (None, None) => {}
             }
         }
         self.hashed[id] = Some(Hashed { class, keys, ..h });

@@ -22,7 +22,8 @@ impl Host {
         let rules = self.rules();
         let tail = rules.udp_chain_tail(self.socket(id));
         let seq = self.next_seq();
-        self.sock_mut(id).rechain(seq, tail);
+        // The group is chosen from the others (the socket is in none yet),
+        // so the socket is re-chained and grouped in one change.
         let existing = match rules.udp_reuse_group(self, self.socket(id)) {
             ReuseGroup::None => Some(0),
             ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
@@ -32,7 +33,9 @@ impl Host {
             self.next_group += 1;
             self.next_group
         });
-        self.sock_mut(id).set_reuse_group(group);
+        let mut s = self.sock_mut(id);
+        s.rechain(seq, tail);
+        s.set_reuse_group(group);
     }
 
     /// connect() on a UDP socket: autobind, source address, peer. Nothing

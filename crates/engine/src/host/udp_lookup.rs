@@ -37,14 +37,14 @@ impl Host {
         };
         let at = |e: Option<(&(u64, u64), &SockId)>| e.map(|(_, &id)| self.socket(id));
         b.udp
-            .by_bound
-            .iter()
-            .filter_map(|(class, set)| {
+            .classes
+            .values()
+            .filter_map(|c| {
                 Some(UdpClass {
-                    count: set.len(),
-                    oldest: at(set.first_key_value())?,
-                    newest: at(set.last_key_value())?,
-                    chain_first: at(b.udp.by_chain.get(class)?.first_key_value())?,
+                    count: c.by_bound.len(),
+                    oldest: at(c.by_bound.first_key_value())?,
+                    newest: at(c.by_bound.last_key_value())?,
+                    chain_first: at(c.by_chain.first_key_value())?,
                 })
             })
             .collect()
@@ -65,7 +65,7 @@ impl Host {
     ) -> Option<&Socket> {
         let b = self.udp_bucket(port)?;
         let mut best: Option<(u32, u64, SockId)> = None;
-        for set in b.udp.by_bound.values() {
+        for set in b.udp.classes.values().map(|c| &c.by_bound) {
             let Some(&rep) = set.values().next() else {
                 continue;
             };
@@ -142,7 +142,7 @@ impl Host {
             return Vec::new();
         };
         let mut found: Vec<(u64, SockId)> = Vec::new();
-        for set in b.udp.by_bound.values() {
+        for set in b.udp.classes.values().map(|c| &c.by_bound) {
             let Some(&rep) = set.values().next() else {
                 continue;
             };
