@@ -73,16 +73,17 @@ impl Host {
 
     /// Gives `id` the local address `local`, keeping the bind hash in step.
     pub(super) fn set_local(&mut self, id: SockId, local: SockAddr) {
-        self.set_local_then(id, local, |_| {});
+        self.set_local_then(id, local, |_, _| {});
     }
 
     /// [`Host::set_local`], with `then` changing the socket further before
-    /// it is hashed (bind(): one class change, not two).
+    /// it is hashed (bind(): one class change, not two). `then` is handed
+    /// the host's sequence counter, for a change that takes the next one.
     pub(super) fn set_local_then(
         &mut self,
         id: SockId,
         local: SockAddr,
-        then: impl FnOnce(&mut Socket),
+        then: impl FnOnce(&mut Socket, &mut u64),
     ) {
         let old = self.socket(id).local();
         if let Some(old) = old {
@@ -94,7 +95,7 @@ impl Host {
         // The socket first, so it is hashed under its final class.
         if let Some(s) = self.socks[id].as_mut() {
             s.set_local(local, seq);
-            then(s);
+            then(s, &mut self.seq);
         }
         if old.map(|o| o.port) != Some(local.port) {
             self.hash_port(id, local.port);

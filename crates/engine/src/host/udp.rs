@@ -16,14 +16,10 @@ use super::socket::SockId;
 use super::{client_source, Host};
 
 impl Host {
-    /// A UDP socket got its port (bind, or connect's autobind): it enters
-    /// its lookup chain and, with SO_REUSEPORT, a group.
+    /// A UDP socket got its port (bind, or connect's autobind) and entered
+    /// its lookup chain (`do_bind`): with SO_REUSEPORT it enters a group.
     pub(super) fn udp_hashed(&mut self, id: SockId) {
         let rules = self.rules();
-        let tail = rules.udp_chain_tail(self.socket(id));
-        let seq = self.next_seq();
-        // The group is chosen from the others (the socket is in none yet),
-        // so the socket is re-chained and grouped in one change.
         let existing = match rules.udp_reuse_group(self, self.socket(id)) {
             ReuseGroup::None => Some(0),
             ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
@@ -33,9 +29,9 @@ impl Host {
             self.next_group += 1;
             self.next_group
         });
-        let mut s = self.sock_mut(id);
-        s.rechain(seq, tail);
-        s.set_reuse_group(group);
+        if self.socket(id).reuse_group() != group {
+            self.sock_mut(id).set_reuse_group(group);
+        }
     }
 
     /// connect() on a UDP socket: autobind, source address, peer. Nothing
