@@ -5,6 +5,11 @@
 //! multicast filters; each difference is a parameter here and a rule of its
 //! own. Read from FreeBSD stable/14 and XNU xnu-11417.121.6 (cited in
 //! rules.json); no FreeBSD or macOS kernel runs here.
+//!
+//! The unicast lookup and connect()'s taken 4-tuple read the port's UDP
+//! index (`host/udp_lookup.rs`: per class, per peer), not its every socket;
+//! the walks kept beside them are the reference that
+//! `Host::set_reference_walks` runs and the property tests compare.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

@@ -6,6 +6,11 @@
 //! against this machine's kernel (6.18) by `bindlab verify` and
 //! `kernel-diff`.
 //!
+//! The bind check and the unicast lookups read the port's UDP index
+//! (`host/udp_lookup.rs`: per class, per peer, per group), not its every
+//! socket; the walks kept beside them (`*_walk`) are the reference that
+//! `Host::set_reference_walks` runs and the property tests compare.
+//!
 //! Not modelled: the secondary-hash bind check the kernel switches to when
 //! more than ten sockets share a port's primary slot
 //! (`udp_lib_lport_inuse2`), and the +1 a connected socket's score gets when
