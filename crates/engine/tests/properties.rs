@@ -94,6 +94,59 @@ fn arb_step() -> impl Strategy<Value = StepKind> {
     ]
 }
 
+/// UDP steps that crowd one port (7000) with many classes: eight names,
+/// both families, every option, the addresses a lookup chain tells apart,
+/// connects to the peers the next datagrams come from (`client_source`:
+/// 127.0.0.1 / ::1 port 40000 + k), datagrams from them, other users.
+fn arb_udp_step() -> impl Strategy<Value = StepKind> {
+    // The sharing options weigh more: classes of several members are what
+    // the index orders.
+    let udp_opts = || {
+        let mut v = SockOpt::ALL.to_vec();
+        v.extend([SockOpt::SoReuseAddr, SockOpt::SoReusePort].repeat(3));
+        v
+    };
+    let name = "[A-H]";
+    let at = |s: &'static str| -> IpAddr { s.parse().expect("literal") };
+    let local = prop::sample::select(vec![
+        at("0.0.0.0"),
+        at("127.0.0.1"),
+        at("192.168.0.1"),
+        at("::"),
+        at("::1"),
+        at("::ffff:127.0.0.1"),
+        at("::ffff:0.0.0.0"),
+        at("127.0.0.1"),
+        at("::1"),
+    ]);
+    let dst = prop::sample::select(vec![
+        at("127.0.0.1"),
+        at("::1"),
+        at("192.168.0.1"),
+        at("::ffff:127.0.0.1"),
+    ]);
+    let peer = (
+        prop::sample::select(vec![at("127.0.0.1"), at("::1"), at("::ffff:127.0.0.1")]),
+        40000u16..40012,
+    );
+    let ep = |addr: IpAddr, port: u16| EndpointSpec {
+        addr,
+        port: PortSpec::Num(port),
+    };
+    prop_oneof![
+        2 => (name, prop_oneof![Just(Proto::Udp), Just(Proto::Udp6)])
+            .prop_map(|(name, proto)| StepKind::Socket { name, proto }),
+        3 => (name, prop::sample::select(udp_opts()), prop::bool::weighted(0.8))
+            .prop_map(|(name, opt, on)| StepKind::Set { name, opt, on }),
+        4 => (name, local, prop::bool::weighted(0.9))
+            .prop_map(move |(name, ip, p)| StepKind::Bind { name, ep: ep(ip, if p { 7000 } else { 0 }) }),
+        1 => (name, peer).prop_map(move |(name, (ip, port))| StepKind::Connect { name, ep: ep(ip, port) }),
+        2 => (dst, 1u32..4).prop_map(move |(ip, count)| StepKind::Datagram { ep: ep(ip, 7000), count }),
+        1 => name.prop_map(|name| StepKind::Close { name }),
+        1 => prop::sample::select(vec!["root", "alice"]).prop_map(|n| StepKind::User { name: n.to_string() }),
+    ]
+}
+
 /// Runs `steps` on two hosts, one answering from the bind buckets'
 /// summaries and resumed searches, one walking every owner and searching
 /// from the bottom: every report must be the same, and the summaries must
@@ -116,6 +169,126 @@ fn same_as_the_walks(
         }
     }
     Ok(())
+}
+
+/// Hand-built crowds the generated steps meet rarely: classes of many
+/// members (ties, groups with and without connected members, both
+/// families), on every OS, against the walks.
+#[test]
+fn crowded_udp_port_examples_answer_as_the_walks_do() {
+    let at = |s: &str| -> IpAddr { s.parse().expect("literal") };
+    let ep = |ip: &str, port: u16| EndpointSpec {
+        addr: at(ip),
+        port: PortSpec::Num(port),
+    };
+    // `n` sockets named `who`0.. with `opts`, bound to `ip`:7000; every
+    // `connect_every`-th (from the second) connects to a peer the
+    // datagrams below come from.
+    let crowd_of =
+        |who: &str, opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+            let mut v = Vec::new();
+            for i in 0..n {
+                let name = format!("{who}{i}");
+                v.push(StepKind::Socket {
+                    name: name.clone(),
+                    proto,
+                });
+                for &opt in opts {
+                    v.push(StepKind::Set {
+                        name: name.clone(),
+                        opt,
+                        on: true,
+                    });
+                }
+                v.push(StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(ip, 7000),
+                });
+                if connect_every > 0 && i % connect_every == 1 {
+                    let peer = if proto == Proto::Udp6 {
+                        "::1"
+                    } else {
+                        "127.0.0.1"
+                    };
+                    v.push(StepKind::Connect {
+                        name,
+                        ep: ep(peer, 40000 + i as u16),
+                    });
+                }
+            }
+            v
+        };
+    let datagrams = || {
+        ["127.0.0.1", "::1", "192.168.0.1"].map(|dst| StepKind::Datagram {
+            ep: ep(dst, 7000),
+            count: 12,
+        })
+    };
+    let crowd = |opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+        let mut v = crowd_of("S", opts, proto, ip, n, connect_every);
+        v.extend(datagrams());
+        v
+    };
+    // Crowds on two addresses: an exact socket or group beside a wildcard
+    // one, of both families.
+    type Crowd<'a> = (&'a [SockOpt], Proto, &'a str, usize);
+    let two = |a: Crowd, b: Crowd| {
+        let mut v = crowd_of("W", a.0, a.1, a.2, a.3, 0);
+        v.extend(crowd_of("E", b.0, b.1, b.2, b.3, 0));
+        v.extend(datagrams());
+        v
+    };
+    let (addr, port, lb) = (
+        SockOpt::SoReuseAddr,
+        SockOpt::SoReusePort,
+        SockOpt::SoReusePortLb,
+    );
+    // Two crowds whose members connect to the same peers: a second socket
+    // may not take a 4-tuple the first holds (the BSDs).
+    let same_peers = |opts: &[SockOpt], proto: Proto, ip: &str| {
+        let mut v = crowd_of("W", opts, proto, ip, 6, 2);
+        v.extend(crowd_of("E", opts, proto, ip, 6, 2));
+        v.extend(datagrams());
+        v
+    };
+    let cases = [
+        crowd(&[addr], Proto::Udp, "127.0.0.1", 20, 0),
+        crowd(&[addr], Proto::Udp6, "::", 20, 0),
+        crowd(&[port], Proto::Udp, "127.0.0.1", 20, 0),
+        crowd(&[port], Proto::Udp, "0.0.0.0", 20, 5),
+        crowd(&[port], Proto::Udp6, "::1", 20, 4),
+        crowd(&[addr, port], Proto::Udp6, "::", 20, 3),
+        crowd(&[lb], Proto::Udp, "127.0.0.1", 20, 6),
+        two(
+            (&[port], Proto::Udp, "0.0.0.0", 20),
+            (&[port], Proto::Udp, "127.0.0.1", 1),
+        ),
+        two(
+            (&[port], Proto::Udp6, "::", 20),
+            (&[port], Proto::Udp, "127.0.0.1", 10),
+        ),
+        two(
+            (&[addr], Proto::Udp, "0.0.0.0", 10),
+            (&[addr], Proto::Udp6, "::", 10),
+        ),
+        two(
+            (&[lb], Proto::Udp6, "::", 10),
+            (&[addr], Proto::Udp, "0.0.0.0", 10),
+        ),
+        same_peers(&[port], Proto::Udp, "127.0.0.1"),
+        same_peers(&[addr], Proto::Udp6, "::1"),
+        same_peers(&[addr], Proto::Udp, "0.0.0.0"),
+    ];
+    let ifaces = [at("192.168.0.1")];
+    for (k, kinds) in cases.into_iter().enumerate() {
+        let steps: Vec<Step> = kinds.into_iter().map(Step::new).collect();
+        for os in [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows] {
+            let at = |i: usize, st: &Step| format!("case {k}, step {i}: {:?}", st.kind);
+            if let Err(e) = same_as_the_walks(&ifaces, 7, os, &steps, at) {
+                panic!("{os:?}: {e}");
+            }
+        }
+    }
 }
 
 proptest! {
@@ -189,6 +362,16 @@ proptest! {
     /// Up to 64 steps a case: 160 cost CI ~200 s more at 100,000 cases.
     #[test]
     fn crowded_unchecked_steps_answer_as_the_walks_do(steps in prop::collection::vec(arb_step(), 0..64), os in os_strategy()) {
+        let ifaces = ["192.168.0.1".parse().unwrap()];
+        let steps: Vec<Step> = steps.into_iter().map(Step::new).collect();
+        same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;
+    }
+
+    /// The same for one crowded UDP port: the UDP index (bind order and
+    /// chain order per class, peers, SO_REUSEPORT groups) behind Linux's
+    /// bind check and every OS's unicast lookup answers as the walks do.
+    #[test]
+    fn crowded_udp_ports_answer_as_the_walks_do(steps in prop::collection::vec(arb_udp_step(), 0..80), os in os_strategy()) {
         let ifaces = ["192.168.0.1".parse().unwrap()];
         let steps: Vec<Step> = steps.into_iter().map(Step::new).collect();
         same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;

@@ -199,10 +199,20 @@ impl Host {
 
     /// bind() succeeded (or listen()'s autobind): `local` is the address.
     pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
-        self.set_local_then(id, local, |s| s.bound());
-        if self.socket(id).is_udp() {
-            self.udp_hashed(id);
+        if !self.socket(id).is_udp() {
+            self.set_local_then(id, local, |s, _| s.bound());
+            return;
         }
+        // A UDP socket enters its lookup chain as it is hashed (one index
+        // entry, not one re-filed), taking the sequence number after its
+        // bind's.
+        let tail = self.rules().udp_chain_tail(self.socket(id));
+        self.set_local_then(id, local, |s, seq| {
+            s.bound();
+            *seq += 1;
+            s.rechain(*seq, tail);
+        });
+        self.udp_hashed(id);
     }
 
     pub(super) fn resolve(&self, ep: &EndpointSpec) -> SockAddr {

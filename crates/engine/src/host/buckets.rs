@@ -22,14 +22,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
+use crate::addr::{unmap, SockAddr};
+
 use super::socket::{Opts, SockId, Socket, State};
 
 /// What a rule may read of an owner when it is asked per class: everything
 /// but the names, the peer and the times. Two sockets of one class get the
 /// same answer from every class-level question the OS modules ask. UDP's
-/// per-socket facts (its place in a lookup chain, creation order,
-/// SO_REUSEPORT group, joined groups) are not class fields: the UDP
-/// questions that read them walk the port (`Host::owners`, `udp_owners`).
+/// per-socket facts (bind order, its place in a lookup chain, SO_REUSEPORT
+/// group, peer) are not class fields: UDP's buckets keep them in a
+/// [`UdpIndex`] beside the classes. (Whether a UDP socket is in a group at
+/// all, `grouped`, is.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PortClass {
     state: State,
@@ -42,6 +45,7 @@ pub struct PortClass {
     connect_bound: bool,
     child: bool,
     from_exclusive: bool,
+    grouped: bool,
 }
 
 impl PortClass {
@@ -66,6 +70,7 @@ impl PortClass {
             connect_bound: s.connect_bound(),
             child: s.child(),
             from_exclusive: s.from_exclusive(),
+            grouped: s.reuse_group() != 0,
         }
     }
 }
@@ -77,6 +82,143 @@ pub(super) struct Bucket {
     pub(super) order: BTreeMap<u64, SockId>,
     /// The summary: each class with its members' positions.
     pub(super) classes: HashMap<PortClass, BTreeSet<u64>, FxBuild>,
+    /// UDP's buckets only: the per-socket orders and groups the lookups read.
+    pub(super) udp: UdpIndex,
+}
+
+/// A UDP bucket's per-socket facts, indexed so a bind check or a
+/// datagram's lookup reads a handful of entries, as the kernel's hash
+/// chains do (`udp_lib_lport_inuse`, `udp4_lib_lookup2`, `in_pcblookup_hash`,
+/// a reuseport group's array), instead of the port's population. Entries
+/// are `(key, position)` so each set is ordered by the key, then by bind,
+/// and hold the socket so a listing reads no other table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct UdpIndex {
+    /// Each class's members in the two orders a lookup reads.
+    pub(super) classes: HashMap<PortClass, ClassOrders, FxBuild>,
+    /// SO_REUSEPORT group → [unconnected members, connected members].
+    pub(super) groups: HashMap<u64, [BTreeMap<u64, SockId>; 2], FxBuild>,
+    /// Peer (unmapped) → the connected members that have it.
+    pub(super) peers: HashMap<SockAddr, BTreeMap<u64, SockId>, FxBuild>,
+}
+
+/// One class's members of a UDP bucket, `(key, position) → socket`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct ClassOrders {
+    /// By `Socket::bound_seq` (the primary chain's and the BSDs' "newest /
+    /// oldest bound" order).
+    pub(super) by_bound: BTreeMap<(u64, u64), SockId>,
+    /// By `Socket::chain_key` (a lookup chain's order).
+    pub(super) by_chain: BTreeMap<(u64, u64), SockId>,
+}
+
+/// What [`UdpIndex`] files a UDP socket under besides its class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct UdpKeys {
+    pub(super) bound: u64,
+    pub(super) chain: u64,
+    pub(super) group: u64,
+    pub(super) peer: Option<SockAddr>,
+}
+
+impl UdpKeys {
+    /// `None` for a TCP socket.
+    pub(super) fn of(s: &Socket) -> Option<UdpKeys> {
+        s.is_udp().then(|| UdpKeys {
+            bound: s.bound_seq(),
+            chain: s.chain_key(),
+            group: s.reuse_group(),
+            peer: s.remote().map(|r| SockAddr::new(unmap(r.ip), r.port)),
+        })
+    }
+}
+
+/// Takes `item` out of `m[key]`, dropping the entry when it empties.
+fn take<K: std::hash::Hash + Eq, T: Ord>(
+    m: &mut HashMap<K, BTreeMap<T, SockId>, FxBuild>,
+    key: K,
+    item: &T,
+) {
+    if let Some(set) = m.get_mut(&key) {
+        set.remove(item);
+        if set.is_empty() {
+            m.remove(&key);
+        }
+    }
+}
+
+impl UdpIndex {
+    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, k: UdpKeys) {
+        let c = self.classes.entry(class).or_default();
+        c.by_bound.insert((k.bound, pos), id);
+        c.by_chain.insert((k.chain, pos), id);
+        self.add_group_peer(pos, id, k);
+    }
+
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass, k: UdpKeys) {
+        if let Some(c) = self.classes.get_mut(&class) {
+            c.by_bound.remove(&(k.bound, pos));
+            c.by_chain.remove(&(k.chain, pos));
+            if c.by_bound.is_empty() {
+                self.classes.remove(&class);
+            }
+        }
+        self.remove_group_peer(pos, k);
+    }
+
+    /// `id` moved from (`class`, `k`) to (`class2`, `k2`): only the entries
+    /// whose key changed move (a bind re-chains a socket and may group it;
+    /// most changes touch one map).
+    pub(super) fn update(
+        &mut self,
+        pos: u64,
+        id: SockId,
+        (class, k): (PortClass, UdpKeys),
+        (class2, k2): (PortClass, UdpKeys),
+    ) {
+        if class != class2 {
+            self.remove(pos, class, k);
+            self.add(pos, id, class2, k2);
+            return;
+        }
+        if let Some(c) = self.classes.get_mut(&class) {
+            if k.bound != k2.bound {
+                c.by_bound.remove(&(k.bound, pos));
+                c.by_bound.insert((k2.bound, pos), id);
+            }
+            if k.chain != k2.chain {
+                c.by_chain.remove(&(k.chain, pos));
+                c.by_chain.insert((k2.chain, pos), id);
+            }
+        }
+        if (k.group, k.peer) != (k2.group, k2.peer) {
+            self.remove_group_peer(pos, k);
+            self.add_group_peer(pos, id, k2);
+        }
+    }
+
+    fn add_group_peer(&mut self, pos: u64, id: SockId, k: UdpKeys) {
+        if k.group != 0 {
+            self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos, id);
+        }
+        if let Some(p) = k.peer {
+            self.peers.entry(p).or_default().insert(pos, id);
+        }
+    }
+
+    fn remove_group_peer(&mut self, pos: u64, k: UdpKeys) {
+        if k.group != 0 {
+            if let Some(g) = self.groups.get_mut(&k.group) {
+                g[usize::from(k.peer.is_some())].remove(&pos);
+                if g.iter().all(BTreeMap::is_empty) {
+                    self.groups.remove(&k.group);
+                }
+            }
+        }
+        if let Some(p) = k.peer {
+            take(&mut self.peers, p, &pos);
+        }
+    }
 }
 
 /// Where a socket is hashed: its port, position and class as accounted.
@@ -89,17 +231,25 @@ pub(super) struct Hashed {
     pub(super) step: u64,
     /// In UDP's buckets (`Host::udp_by_port`), not TCP's.
     pub(super) udp: bool,
+    /// UDP: what its [`UdpIndex`] entries are filed under.
+    pub(super) keys: Option<UdpKeys>,
 }
 
 impl Bucket {
-    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass) {
+    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, keys: Option<UdpKeys>) {
         self.order.insert(pos, id);
         self.classes.entry(class).or_default().insert(pos);
+        if let Some(k) = keys {
+            self.udp.add(pos, id, class, k);
+        }
     }
 
-    pub(super) fn remove(&mut self, pos: u64, class: PortClass) {
+    pub(super) fn remove(&mut self, pos: u64, class: PortClass, keys: Option<UdpKeys>) {
         self.order.remove(&pos);
         self.unclass(pos, class);
+        if let Some(k) = keys {
+            self.udp.remove(pos, class, k);
+        }
     }
 
     pub(super) fn unclass(&mut self, pos: u64, class: PortClass) {

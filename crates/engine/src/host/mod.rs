@@ -36,9 +36,11 @@ mod connect;
 pub mod socket;
 mod tables;
 mod udp;
+mod udp_lookup;
 
 pub use buckets::{PortClass, PortOrder, SearchKey};
 pub use socket::{Opts, Peer, SockId, Socket, State};
+pub use udp_lookup::UdpClass;
 
 use buckets::{Bucket, FxBuild, Hashed};
 
@@ -422,6 +424,12 @@ impl Host {
         self.reference_walks = on;
     }
 
+    /// Whether [`Host::set_reference_walks`] is on: an OS module whose fast
+    /// answer has its own shape (UDP's lookups) runs its walk instead.
+    pub fn reference_walks(&self) -> bool {
+        self.reference_walks
+    }
+
     /// The buckets' invariant, checked by a full walk: every bucket's
     /// classes hold exactly its members, each under its class now, and each
     /// socket is hashed where the host says. `Err` says what differs.
@@ -433,6 +441,7 @@ impl Host {
         {
             let mut want: HashMap<PortClass, std::collections::BTreeSet<u64>, FxBuild> =
                 HashMap::default();
+            let mut want_udp = buckets::UdpIndex::default();
             for (&pos, &id) in &b.order {
                 let Some(s) = self.get(id) else {
                     return Err(format!(
@@ -445,6 +454,9 @@ impl Host {
                     ));
                 }
                 want.entry(PortClass::of(s)).or_default().insert(pos);
+                if let Some(k) = buckets::UdpKeys::of(s) {
+                    want_udp.add(pos, id, PortClass::of(s), k);
+                }
                 match self.hashed.get(id).copied().flatten() {
                     Some(h) if h.port == port && h.pos == pos => {}
                     other => {
@@ -456,6 +468,12 @@ impl Host {
                 return Err(format!(
                     "port {port}: summary {:?} but a walk gives {want:?}",
                     b.classes
+                ));
+            }
+            if want_udp != b.udp {
+                return Err(format!(
+                    "port {port}: UDP index {:?} but a walk gives {want_udp:?}",
+                    b.udp
                 ));
             }
             if b.is_empty() {

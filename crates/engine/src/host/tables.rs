@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
-use super::buckets::{Bucket, FxBuild, Hashed, PortClass};
+use super::buckets::{Bucket, FxBuild, Hashed, PortClass, UdpKeys};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
 
@@ -73,16 +73,17 @@ impl Host {
 
     /// Gives `id` the local address `local`, keeping the bind hash in step.
     pub(super) fn set_local(&mut self, id: SockId, local: SockAddr) {
-        self.set_local_then(id, local, |_| {});
+        self.set_local_then(id, local, |_, _| {});
     }
 
     /// [`Host::set_local`], with `then` changing the socket further before
-    /// it is hashed (bind(): one class change, not two).
+    /// it is hashed (bind(): one class change, not two). `then` is handed
+    /// the host's sequence counter, for a change that takes the next one.
     pub(super) fn set_local_then(
         &mut self,
         id: SockId,
         local: SockAddr,
-        then: impl FnOnce(&mut Socket),
+        then: impl FnOnce(&mut Socket, &mut u64),
     ) {
         let old = self.socket(id).local();
         if let Some(old) = old {
@@ -94,7 +95,7 @@ impl Host {
         // The socket first, so it is hashed under its final class.
         if let Some(s) = self.socks[id].as_mut() {
             s.set_local(local, seq);
-            then(s);
+            then(s, &mut self.seq);
         }
         if old.map(|o| o.port) != Some(local.port) {
             self.hash_port(id, local.port);
@@ -109,13 +110,13 @@ impl Host {
             self.unhash_port(id, h.port);
         }
         let s = self.socket(id);
-        let (class, udp) = (PortClass::of(s), s.is_udp());
+        let (class, udp, keys) = (PortClass::of(s), s.is_udp(), UdpKeys::of(s));
         let pos = self.next_pos;
         self.next_pos += 1;
         self.buckets_mut(udp)
             .entry(port)
             .or_default()
-            .add(pos, id, class);
+            .add(pos, id, class, keys);
         if self.hashed.len() <= id {
             self.hashed.resize(id + 1, None);
         }
@@ -125,6 +126,7 @@ impl Host {
             class,
             step: self.step,
             udp,
+            keys,
         });
     }
 
@@ -146,7 +148,7 @@ impl Host {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&port) {
-            b.remove(h.pos, h.class);
+            b.remove(h.pos, h.class, h.keys);
             if b.is_empty() {
                 self.buckets_mut(h.udp).remove(&port);
             }
@@ -161,15 +163,27 @@ impl Host {
             return;
         };
         let Some(s) = self.get(id) else { return };
-        let class = PortClass::of(s);
-        if class == h.class {
+        let (class, keys) = (PortClass::of(s), UdpKeys::of(s));
+        if class == h.class && keys == h.keys {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
-            b.unclass(h.pos, h.class);
-            b.classes.entry(class).or_default().insert(h.pos);
+            if class != h.class {
+                b.unclass(h.pos, h.class);
+                b.classes.entry(class).or_default().insert(h.pos);
+            }
+            match (h.keys, keys) {
+                (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),
+                (Some(k), None) => b.udp.remove(h.pos, h.class, k),
+                (None, Some(k2)) => b.udp.add(h.pos, id, class, k2),
+                (None, None) => {}
+            }
         }
-        self.hashed[id] = Some(Hashed { class, ..h });
+        self.hashed[id] = Some(Hashed { class, keys, ..h });
+        if class == h.class {
+            // Only UDP's per-socket keys moved: no class-level answer changed.
+            return;
+        }
         // A socket hashed in an earlier step changed: a port a search
         // skipped may have become eligible. (One hashed in this step is, with
         // its final class, only an addition.)

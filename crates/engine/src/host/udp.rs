@@ -16,13 +16,10 @@ use super::socket::SockId;
 use super::{client_source, Host};
 
 impl Host {
-    /// A UDP socket got its port (bind, or connect's autobind): it enters
-    /// its lookup chain and, with SO_REUSEPORT, a group.
+    /// A UDP socket got its port (bind, or connect's autobind) and entered
+    /// its lookup chain (`do_bind`): with SO_REUSEPORT it enters a group.
     pub(super) fn udp_hashed(&mut self, id: SockId) {
         let rules = self.rules();
-        let tail = rules.udp_chain_tail(self.socket(id));
-        let seq = self.next_seq();
-        self.sock_mut(id).rechain(seq, tail);
         let existing = match rules.udp_reuse_group(self, self.socket(id)) {
             ReuseGroup::None => Some(0),
             ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
@@ -32,7 +29,9 @@ impl Host {
             self.next_group += 1;
             self.next_group
         });
-        self.sock_mut(id).set_reuse_group(group);
+        if self.socket(id).reuse_group() != group {
+            self.sock_mut(id).set_reuse_group(group);
+        }
     }
 
     /// connect() on a UDP socket: autobind, source address, peer. Nothing
@@ -116,6 +115,7 @@ impl Host {
         let mut undetermined = 0;
         let mut last_received = None;
         let mut last_dropped = None;
+        let mut candidates: Option<Vec<SockId>> = None;
         let dst = SockAddr::new(unmap(dst.ip), dst.port);
         for _ in 0..count {
             let k = self.next_client;
@@ -144,13 +144,22 @@ impl Host {
                 ..
             } = &d
             {
-                rep.candidates = Some(members.iter().map(|&m| label(m)).collect());
+                // Named once, after the last datagram: only its list is kept.
+                candidates = Some(members.clone());
             }
             match d {
                 Delivery::Dropped { .. } => last_dropped = Some(d),
                 Delivery::Copies { ref socks, .. } if socks.is_empty() => last_dropped = Some(d),
                 _ => last_received = Some(d),
             }
+        }
+        if let Some(members) = candidates {
+            rep.candidates = Some(
+                members
+                    .iter()
+                    .map(|&m| self.socket(m).label().to_string())
+                    .collect(),
+            );
         }
         rep.received_by = Some(received);
         rep.dropped = Some(dropped);

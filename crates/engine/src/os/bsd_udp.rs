@@ -5,13 +5,18 @@
 //! multicast filters; each difference is a parameter here and a rule of its
 //! own. Read from FreeBSD stable/14 and XNU xnu-11417.121.6 (cited in
 //! rules.json); no FreeBSD or macOS kernel runs here.
+//!
+//! The unicast lookup and connect()'s taken 4-tuple read the port's UDP
+//! index (`host/udp_lookup.rs`: per class, per peer), not its every socket;
+//! the walks kept beside them are the reference that
+//! `Host::set_reference_walks` runs and the property tests compare.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket};
+use crate::host::{Host, SockId, Socket, UdpClass};
 use crate::os::{Decision, Delivery, Os};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
@@ -69,6 +74,252 @@ fn names(host: &Host, ids: &[SockId]) -> Vec<String> {
 /// (FreeBSD: the newest bound, or the oldest AF_INET one on the locked
 /// path; XNU: the oldest AF_INET one, then the oldest dual-stack one).
 pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
+    if host.reference_walks() {
+        return deliver_unicast_walk(host, os, src, dst);
+    }
+    let to = |s: &Socket, rule: RuleId, variant: WhyVariant| to(os, s, rule, variant, src, dst);
+    // The exact 4-tuple: connected sockets live in the exact hash only.
+    if let Some(s) = host
+        .udp_peers(dst.port, src)
+        .into_iter()
+        .filter(|s| exact(s, dst.ip))
+        .max_by_key(|s| s.chain_seq())
+    {
+        return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
+    }
+    // Everything below reads unconnected sockets by class: address, family,
+    // options are class fields; bind order is each class's oldest/newest.
+    let classes: Vec<UdpClass> = host
+        .udp_classes(dst.port)
+        .into_iter()
+        .filter(|c| c.oldest.remote().is_none())
+        .collect();
+    if os == Os::FreeBsd {
+        for pick_exact in [true, false] {
+            let in_group = |s: &Socket| {
+                s.remote().is_none()
+                    && s.bind_opts().reuseport_lb
+                    && if pick_exact {
+                        exact(s, dst.ip)
+                    } else {
+                        wildcard(s, dst.ip) && !(s.is_v6() && dst.ip.is_ipv4())
+                    }
+            };
+            if !classes.iter().any(|c| in_group(c.oldest)) {
+                continue;
+            }
+            let members = host.udp_members_where(dst.port, in_group);
+            if let Some(d) = lb_group(host, &members, src, dst, &to) {
+                return d;
+            }
+        }
+    }
+    let exacts = Pool::of(&classes, |s| exact(s, dst.ip));
+    if let Some(s) = exacts.newest {
+        return to(
+            s,
+            exact_rule(os, exacts.count).0,
+            exact_rule(os, exacts.count).1,
+        );
+    }
+    let wilds = Pool::of(&classes, |s| wildcard(s, dst.ip));
+    if wilds.count == 0 {
+        return none(os, dst);
+    }
+    let inet = Pool::of(&classes, |s| wildcard(s, dst.ip) && !s.is_v6());
+    let dual = Pool::of(&classes, |s| {
+        wildcard(s, dst.ip) && s.is_v6() && !mapped_wild(s)
+    });
+    match os {
+        Os::MacOs => {
+            let pool = [&inet, &dual, &wilds]
+                .into_iter()
+                .find(|p| p.count > 0)
+                .unwrap_or(&wilds);
+            let s = pool.oldest.expect("not empty");
+            to(s, macos_wild_rule(wilds.count), WhyVariant::Usual)
+        }
+        _ => {
+            let fast_pool = if inet.count == 0 && dual.count == 0 {
+                wilds
+            } else {
+                inet.join(dual)
+            };
+            let fast = fast_pool.newest.expect("not empty");
+            let locked = inet.oldest.or(dual.oldest).unwrap_or(fast);
+            freebsd_wild(host, fast, locked, wilds.count, dst, &to)
+        }
+    }
+}
+
+/// How many unconnected sockets of a port fit, and the oldest and newest
+/// bound of them: from the classes, not the sockets.
+#[derive(Clone, Copy)]
+struct Pool<'h> {
+    count: usize,
+    oldest: Option<&'h Socket>,
+    newest: Option<&'h Socket>,
+}
+
+impl<'h> Pool<'h> {
+    fn of(classes: &[UdpClass<'h>], fits: impl Fn(&Socket) -> bool) -> Pool<'h> {
+        let mut p = Pool {
+            count: 0,
+            oldest: None,
+            newest: None,
+        };
+        for c in classes.iter().filter(|c| fits(c.oldest)) {
+            p = p.join(Pool {
+                count: c.count,
+                oldest: Some(c.oldest),
+                newest: Some(c.newest),
+            });
+        }
+        p
+    }
+
+    fn join(self, o: Pool<'h>) -> Pool<'h> {
+        let pick = |a: Option<&'h Socket>, b: Option<&'h Socket>, newer: bool| match (a, b) {
+            (Some(x), Some(y)) => Some(if (y.bound_seq() > x.bound_seq()) == newer {
+                y
+            } else {
+                x
+            }),
+            (x, y) => x.or(y),
+        };
+        Pool {
+            count: self.count + o.count,
+            oldest: pick(self.oldest, o.oldest, false),
+            newest: pick(self.newest, o.newest, true),
+        }
+    }
+}
+
+/// A `[::ffff:0.0.0.0]` binding (met after the other wildcards).
+fn mapped_wild(s: &Socket) -> bool {
+    s.local()
+        .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if v4_mapped(a).is_some()))
+}
+
+/// The delivery to `s` by `rule`.
+fn to(
+    os: Os,
+    s: &Socket,
+    rule: RuleId,
+    variant: WhyVariant,
+    src: SockAddr,
+    dst: SockAddr,
+) -> Delivery {
+    Delivery::To {
+        sock: s.id(),
+        rule,
+        why: render_why(
+            rule,
+            variant,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Addr => s.local(),
+                Slot::Dst => dst,
+                Slot::Remote => src,
+                Slot::Os => Arg::Word(os.display()),
+            ],
+        ),
+    }
+}
+
+/// FreeBSD's SO_REUSEPORT_LB group of `members` (bind order), if any.
+fn lb_group(
+    host: &Host,
+    members: &[&Socket],
+    src: SockAddr,
+    dst: SockAddr,
+    to: &dyn Fn(&Socket, RuleId, WhyVariant) -> Delivery,
+) -> Option<Delivery> {
+    let first = members.first()?;
+    let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+    if ids.len() == 1 {
+        return Some(to(
+            first,
+            RuleId::FreebsdUdpDeliverLbGroup,
+            WhyVariant::Usual,
+        ));
+    }
+    let idx = ((host.tuple_hash(src, dst) as u64 * ids.len() as u64) >> 32) as usize;
+    Some(Delivery::Group {
+        chosen: ids[idx.min(ids.len() - 1)],
+        rule: RuleId::FreebsdUdpDeliverLbGroup,
+        why: render_why(
+            RuleId::FreebsdUdpDeliverLbGroup,
+            WhyVariant::Group,
+            args![Slot::Sockets => names(host, &ids), Slot::Addr => first.local()],
+        ),
+        members: ids,
+    })
+}
+
+/// The rule for the newest of `n` exact-address sockets.
+fn exact_rule(os: Os, n: usize) -> (RuleId, WhyVariant) {
+    match (os, n > 1) {
+        (_, false) => (RuleId::BsdUdpDeliverBound, WhyVariant::Usual),
+        (Os::MacOs, true) => (
+            RuleId::MacosUdpDeliverNewestExactOldestWildcard,
+            WhyVariant::Exact,
+        ),
+        _ => (RuleId::FreebsdUdpDeliverNewestBound, WhyVariant::Usual),
+    }
+}
+
+fn macos_wild_rule(wilds: usize) -> RuleId {
+    if wilds > 1 {
+        RuleId::MacosUdpDeliverNewestExactOldestWildcard
+    } else {
+        RuleId::BsdUdpDeliverBound
+    }
+}
+
+fn none(os: Os, dst: SockAddr) -> Delivery {
+    Delivery::Dropped {
+        rule: RuleId::BsdUdpDeliverNone,
+        why: render_why(
+            RuleId::BsdUdpDeliverNone,
+            WhyVariant::Usual,
+            args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
+        ),
+    }
+}
+
+/// FreeBSD's wildcard: the SMR fast path's `fast` or the locked path's
+/// `locked`, undefined for IPv4 when they differ.
+fn freebsd_wild(
+    host: &Host,
+    fast: &Socket,
+    locked: &Socket,
+    wilds: usize,
+    dst: SockAddr,
+    to: &dyn Fn(&Socket, RuleId, WhyVariant) -> Delivery,
+) -> Delivery {
+    if fast.id() != locked.id() && dst.ip.is_ipv4() {
+        let ids = vec![fast.id(), locked.id()];
+        return Delivery::Undefined {
+            rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
+            why: render_why(
+                RuleId::FreebsdUdpDeliverFastOrLockedPath,
+                WhyVariant::Usual,
+                args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
+            ),
+            candidates: ids,
+        };
+    }
+    let rule = if wilds > 1 {
+        RuleId::FreebsdUdpDeliverNewestBound
+    } else {
+        RuleId::BsdUdpDeliverBound
+    };
+    to(fast, rule, WhyVariant::Usual)
+}
+
+/// [`deliver_unicast`] by walking every socket of the port: the reference.
+fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
     let all = host.udp_owners(dst.port);
     let to = |s: &Socket, rule: RuleId, variant: WhyVariant| Delivery::To {
         sock: s.id(),
@@ -384,11 +635,19 @@ pub(crate) fn connect_tuple(
     dst: SockAddr,
 ) -> Option<Decision> {
     let wire = |a: SockAddr| SockAddr::new(unmap(a.ip), a.port);
-    let t = host.udp_owners(local.port).into_iter().find(|t| {
+    let taken = |t: &Socket| {
         t.id() != s.id()
             && t.local().map(wire) == Some(wire(local))
             && t.remote().map(wire) == Some(wire(dst))
-    })?;
+    };
+    // The sockets already connected to `dst` are the port's index's peers.
+    let t = if host.reference_walks() {
+        host.udp_owners(local.port).into_iter().find(|t| taken(t))
+    } else {
+        host.udp_peers(local.port, wire(dst))
+            .into_iter()
+            .find(|t| taken(t))
+    }?;
     Some(Decision::fail_with(
         Errno::AddrInUse,
         RuleId::BsdUdpConnectTupleTaken,

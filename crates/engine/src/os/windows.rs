@@ -499,11 +499,29 @@ impl OsRules for Windows {
                 IpAddr::V6(_) => v6_view(s).map(IpAddr::V6),
             }
         };
-        let socks: Vec<&Socket> = host
-            .udp_owners(dst.port)
-            .into_iter()
-            .filter(|s| s.remote().is_none() || connected_to(s, src))
-            .collect();
+        // Unicast answers from the port's index: the unconnected sockets by
+        // class (the address is a class field), the connected ones by peer.
+        let fast = !host.reference_walks() && !dst.ip.is_multicast();
+        let socks: Vec<&Socket> = if fast {
+            Vec::new()
+        } else {
+            host.udp_owners(dst.port)
+                .into_iter()
+                .filter(|s| s.remote().is_none() || connected_to(s, src))
+                .collect()
+        };
+        let among = |fits: &dyn Fn(&Socket) -> bool| -> Vec<&Socket> {
+            if !fast {
+                return socks.iter().copied().filter(|s| fits(s)).collect();
+            }
+            let mut v = host.udp_members_where(dst.port, |s| s.remote().is_none() && fits(s));
+            let peers = host.udp_peers(dst.port, src);
+            if peers.iter().any(|s| fits(s)) {
+                v.extend(peers.into_iter().filter(|s| fits(s)));
+                host.udp_in_bind_order(&mut v);
+            }
+            v
+        };
         let name_list =
             |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
         if dst.ip.is_multicast() {
@@ -548,17 +566,13 @@ impl OsRules for Windows {
                 ),
             };
         }
-        let exact: Vec<&Socket> = socks
-            .iter()
-            .copied()
-            .filter(|s| view(s) == Some(dst.ip))
-            .collect();
-        let wild: Vec<&Socket> = socks
-            .iter()
-            .copied()
-            .filter(|s| view(s).is_some_and(|a| a.is_unspecified()))
-            .collect();
-        for (class, wildcard) in [(exact, false), (wild, true)] {
+        // The wildcard's sockets are listed only when no exact one is.
+        for wildcard in [false, true] {
+            let class = if wildcard {
+                among(&|s| view(s).is_some_and(|a| a.is_unspecified()))
+            } else {
+                among(&|s| view(s) == Some(dst.ip))
+            };
             match class.len() {
                 0 => continue,
                 1 => {
@@ -598,9 +612,8 @@ impl OsRules for Windows {
             }
         }
         let connected: Vec<String> = host
-            .udp_owners(dst.port)
+            .udp_members_where(dst.port, |s| s.remote().is_some())
             .iter()
-            .filter(|s| s.remote().is_some())
             .map(|s| s.label().to_string())
             .collect();
         let rule = RuleId::WindowsUdpDeliverNone;

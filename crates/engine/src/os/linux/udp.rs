@@ -6,6 +6,11 @@
 //! against this machine's kernel (6.18) by `bindlab verify` and
 //! `kernel-diff`.
 //!
+//! The bind check and the unicast lookups read the port's UDP index
+//! (`host/udp_lookup.rs`: per class, per peer, per group), not its every
+//! socket; the walks kept beside them (`*_walk`) are the reference that
+//! `Host::set_reference_walks` runs and the property tests compare.
+//!
 //! Not modelled: the secondary-hash bind check the kernel switches to when
 //! more than ten sockets share a port's primary slot
 //! (`udp_lib_lport_inuse2`), and the +1 a connected socket's score gets when
@@ -28,59 +33,95 @@ use super::{overlap, View, PARAMS};
 /// last by the next bind's check).
 fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
     crate::sort::by_key(&mut v, |s| {
-        crate::sort::tail_order(s.is_v6() && s.bind_opts().reuseport, s.bound_seq())
+        crate::sort::tail_order(primary_tail(s), s.bound_seq())
     });
     v
 }
 
-/// `udp_lib_lport_inuse` for an explicit port: the first overlapping socket
-/// that does not share through SO_REUSEADDR on both decides.
-pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
+/// Whether a socket sits at the tail of the primary chain.
+fn primary_tail(s: &Socket) -> bool {
+    s.is_v6() && s.bind_opts().reuseport
+}
+
+/// What `sk2`, overlapping `sk`, makes of the bind: `Ok` when both have
+/// SO_REUSEADDR (the walk goes on, and names the first such socket if
+/// nothing else decides), `Err` the decision that ends the walk.
+fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Result<Decision, Decision> {
     let me = sk.label();
-    let (a, now) = (sk.opts(), host.now_ms);
+    let (a, b) = (sk.opts(), sk2.opts());
+    let at2 = sk2.local();
+    if a.reuseaddr && b.reuseaddr {
+        return Ok(Decision::ok_with(
+            RuleId::LinuxUdpBindReuseaddrBoth,
+            args![Slot::Socket => me, Slot::Other => sk2.who(host.now_ms), Slot::Addr => at2],
+        ));
+    }
+    if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
+        return Err(Decision::ok_with(
+            RuleId::LinuxUdpBindReuseportSameUser,
+            args![Slot::Socket => me, Slot::Other => sk2.label(), Slot::Addr => at2],
+        ));
+    }
+    let variant = if a.reuseport && b.reuseport {
+        WhyVariant::OtherUser
+    } else {
+        WhyVariant::Usual
+    };
+    Err(Decision::fail(
+        Errno::AddrInUse,
+        RuleId::LinuxUdpBindInUse,
+        render_why(
+            RuleId::LinuxUdpBindInUse,
+            variant,
+            args![
+                Slot::Other => sk2.label(),
+                Slot::Addr => at2,
+                Slot::Socket => me,
+                Slot::User => sk.user(),
+                Slot::OtherUser => sk2.user(),
+            ],
+        ),
+    ))
+}
+
+/// `udp_lib_lport_inuse` for an explicit port: the first overlapping socket
+/// that does not share through SO_REUSEADDR on both decides. Asked per
+/// class: the first such socket in the chain is the earliest of each
+/// class's first (see `Host::udp_primary_first`), and only its decision is
+/// rendered.
+pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
+    if host.reference_walks() {
+        return bind_port_walk(host, sk, view, port);
+    }
+    let a = sk.opts();
+    let first = host.udp_primary_first(port, sk.id(), primary_tail, |sk2| {
+        let v2 = View::of(sk2)?;
+        if !overlap(view, v2) {
+            return None;
+        }
+        Some(u32::from(a.reuseaddr && sk2.opts().reuseaddr))
+    });
+    match first.map(|sk2| against(host, sk, sk2)) {
+        Some(Ok(d) | Err(d)) => d,
+        None => Decision::ok(),
+    }
+}
+
+/// [`bind_port`] by walking the chain: the reference the fast answer is
+/// compared with.
+fn bind_port_walk(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
     let mut shared: Option<Decision> = None;
     for sk2 in primary_chain(host.owners(port, sk.id())) {
         let Some(v2) = View::of(sk2) else { continue };
         if !overlap(view, v2) {
             continue;
         }
-        let b = sk2.opts();
-        let at2 = sk2.local();
-        if a.reuseaddr && b.reuseaddr {
-            shared.get_or_insert_with(|| {
-                Decision::ok_with(
-                    RuleId::LinuxUdpBindReuseaddrBoth,
-                    args![Slot::Socket => me, Slot::Other => sk2.who(now), Slot::Addr => at2],
-                )
-            });
-            continue;
+        match against(host, sk, sk2) {
+            Ok(d) => {
+                shared.get_or_insert(d);
+            }
+            Err(d) => return d,
         }
-        if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
-            return Decision::ok_with(
-                RuleId::LinuxUdpBindReuseportSameUser,
-                args![Slot::Socket => me, Slot::Other => sk2.label(), Slot::Addr => at2],
-            );
-        }
-        let variant = if a.reuseport && b.reuseport {
-            WhyVariant::OtherUser
-        } else {
-            WhyVariant::Usual
-        };
-        return Decision::fail(
-            Errno::AddrInUse,
-            RuleId::LinuxUdpBindInUse,
-            render_why(
-                RuleId::LinuxUdpBindInUse,
-                variant,
-                args![
-                    Slot::Other => sk2.label(),
-                    Slot::Addr => at2,
-                    Slot::Socket => me,
-                    Slot::User => sk.user(),
-                    Slot::OtherUser => sk2.user(),
-                ],
-            ),
-        );
     }
     shared.unwrap_or_else(Decision::ok)
 }
@@ -91,13 +132,16 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Deci
 pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> BindAnswer {
     let (lo, hi) = PARAMS.ephemeral;
     let (a, uid) = (sk.opts(), sk.uid());
+    // Asked per class of owner (the options, owner and address are
+    // class fields).
     let free = |p: u16| {
-        host.owners(p, sk.id()).iter().all(|sk2| {
+        host.first_owner(p, sk.id(), |sk2| {
             let b = sk2.opts();
-            View::of(sk2).is_none_or(|v2| !overlap(view, v2))
+            !(View::of(sk2).is_none_or(|v2| !overlap(view, v2))
                 || (a.reuseaddr && b.reuseaddr)
-                || (a.reuseport && b.reuseport && uid == sk2.uid())
+                || (a.reuseport && b.reuseport && uid == sk2.uid()))
         })
+        .is_none()
     };
     let found = (lo..=hi)
         .find(|&p| !host.port_in_use(p))
@@ -119,17 +163,24 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
         return ReuseGroup::None;
     }
     let addr = s.local().map(|l| l.ip);
-    primary_chain(host.owners(s.local_port().unwrap_or(0), s.id()))
-        .into_iter()
-        .find(|o| {
-            o.opts().reuseport
-                && o.reuse_group() != 0
-                && o.is_v6() == s.is_v6()
-                && o.opts().v6only == s.opts().v6only
-                && o.uid() == s.uid()
-                && o.local().map(|l| l.ip) == addr
-        })
-        .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
+    let port = s.local_port().unwrap_or(0);
+    // Class fields only (`PortClass` holds whether a socket is grouped).
+    let fits = |o: &Socket| {
+        o.opts().reuseport
+            && o.reuse_group() != 0
+            && o.is_v6() == s.is_v6()
+            && o.opts().v6only == s.opts().v6only
+            && o.uid() == s.uid()
+            && o.local().map(|l| l.ip) == addr
+    };
+    let first = if host.reference_walks() {
+        primary_chain(host.owners(port, s.id()))
+            .into_iter()
+            .find(|o| fits(o))
+    } else {
+        host.udp_primary_first(port, s.id(), primary_tail, |o| fits(o).then_some(0))
+    };
+    first.map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
 }
 
 /// The address whose secondary-hash chain holds `s` (the hash of `::` is
@@ -201,9 +252,97 @@ fn group_of(host: &Host, s: &Socket) -> Option<(Vec<SockId>, bool)> {
     Some((free, conns))
 }
 
-/// `udp4_lib_lookup2` / `udp6_lib_lookup2` over the chain of `slot`.
-/// `final_pick`: a group pick that ends the walk (no connected members).
+/// `udp4_lib_lookup2` / `udp6_lib_lookup2` over the chain of `slot`: the
+/// found socket or group pick, whether the pick ended the walk (a group
+/// with no connected members), and how many sockets share the best score.
 fn lookup2(
+    host: &Host,
+    src: SockAddr,
+    slot: IpAddr,
+    daddr: IpAddr,
+    port: u16,
+) -> Option<(Found, bool, usize)> {
+    if host.reference_walks() {
+        return lookup2_walk(host, src, slot, daddr, port);
+    }
+    // The chain's sockets that score: an unconnected socket's score is its
+    // class's, so each class is met first at its `chain_first` and the rest
+    // of it only adds ties; a connected one scores only from its own peer.
+    // (chain key, socket, score, sockets it stands for)
+    let mut met: Vec<(u64, &Socket, i32, usize)> = Vec::new();
+    for c in host.udp_classes(port) {
+        let s = c.chain_first;
+        if s.remote().is_some() || slot_of(s) != Some(slot) {
+            continue;
+        }
+        if let Some(sc) = score(s, src, daddr) {
+            met.push((s.chain_key(), s, sc, c.count));
+        }
+    }
+    for s in host.udp_peers(port, src) {
+        if slot_of(s) != Some(slot) {
+            continue;
+        }
+        if let Some(sc) = score(s, src, daddr) {
+            met.push((s.chain_key(), s, sc, 1));
+        }
+    }
+    crate::sort::by_key(&mut met, |m| m.0);
+    // The walk in chain order over the first of each class: a socket that
+    // beats all before it is the first of its class, and all before it
+    // were met at their classes' firsts.
+    let mut badness = if daddr.is_ipv4() { 0 } else { -1 };
+    let mut result: Option<&Socket> = None;
+    for &(_, s, sc, _) in &met {
+        if sc <= badness {
+            continue;
+        }
+        badness = sc;
+        result = Some(s);
+        if let Some((free, conns)) = group_counts(host, s) {
+            if free > 1 && conns == 0 {
+                return Some((Found::Pick(group_free(host, s)), true, 1));
+            }
+        }
+    }
+    let s = result?;
+    let ties = met.iter().filter(|m| m.2 == badness).map(|m| m.3).sum();
+    let found = match group_counts(host, s) {
+        Some((free, _)) if free > 1 => Found::Pick(group_free(host, s)),
+        _ => Found::One(s.id()),
+    };
+    Some((found, false, ties))
+}
+
+/// Whether [`lookup2`] over the chain of `slot` finds anything: some
+/// socket there scores (every score beats the starting badness), without
+/// listing a group it would pick.
+fn scores_any(host: &Host, src: SockAddr, slot: IpAddr, daddr: IpAddr, port: u16) -> bool {
+    if host.reference_walks() {
+        return lookup2_walk(host, src, slot, daddr, port).is_some();
+    }
+    let takes = |s: &Socket| slot_of(s) == Some(slot) && score(s, src, daddr).is_some();
+    host.udp_classes(port)
+        .iter()
+        .any(|c| c.oldest.remote().is_none() && takes(c.oldest))
+        || host.udp_peers(port, src).iter().any(|s| takes(s))
+}
+
+/// [`group_of`] counted from the port's index: (unconnected, connected).
+fn group_counts(host: &Host, s: &Socket) -> Option<(usize, usize)> {
+    if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
+        return None;
+    }
+    Some(host.udp_group_counts(s.local_port()?, s.reuse_group()))
+}
+
+/// The unconnected members of `s`'s group, in bind order.
+fn group_free(host: &Host, s: &Socket) -> Vec<SockId> {
+    host.udp_group_free(s.local_port().unwrap_or(0), s.reuse_group())
+}
+
+/// [`lookup2`] by walking every socket of the port: the reference.
+fn lookup2_walk(
     host: &Host,
     src: SockAddr,
     slot: IpAddr,
@@ -253,7 +392,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
     };
     let slot_wild = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
     let exact = lookup2(host, src, dst.ip, dst.ip, dst.port);
-    let wild_exists = lookup2(host, src, slot_wild, wild, dst.port).is_some();
+    let wild_exists = scores_any(host, src, slot_wild, wild, dst.port);
     let (found, pass_exact, ties) = match exact {
         Some((f, _, t)) => (f, true, t),
         None => match lookup2(host, src, slot_wild, wild, dst.port) {
@@ -286,12 +425,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                 RuleId::LinuxUdpDeliverNewest
             } else if pass_exact && wild_exists {
                 RuleId::LinuxUdpDeliverExactBeforeWildcard
-            } else if dst.ip.is_ipv4()
-                && !s.is_v6()
-                && host.udp_owners(dst.port).iter().any(|o| {
-                    o.is_v6() && slot_of(o) == slot_of(s) && score(o, src, dst.ip).is_some()
-                })
-            {
+            } else if dst.ip.is_ipv4() && !s.is_v6() && dual_stack_scores(host, s, src, dst) {
                 RuleId::LinuxUdpDeliverInetBeatsDualStack
             } else {
                 RuleId::LinuxUdpDeliverBound
@@ -314,11 +448,25 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
     }
 }
 
+/// Whether an AF_INET6 socket in `s`'s chain would also take the datagram
+/// (it lost to `s` on score). Per class for unconnected sockets; a
+/// connected one scores only from its own peer.
+fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> bool {
+    let takes =
+        |o: &Socket| o.is_v6() && slot_of(o) == slot_of(s) && score(o, src, dst.ip).is_some();
+    if host.reference_walks() {
+        return host.udp_owners(dst.port).iter().any(|o| takes(o));
+    }
+    host.udp_classes(dst.port)
+        .iter()
+        .any(|c| c.oldest.remote().is_none() && takes(c.oldest))
+        || host.udp_peers(dst.port, src).iter().any(|o| takes(o))
+}
+
 fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     let connected: Vec<String> = host
-        .udp_owners(dst.port)
+        .udp_members_where(dst.port, |s| s.remote().is_some())
         .iter()
-        .filter(|s| s.remote().is_some())
         .map(|s| s.label().to_string())
         .collect();
     let variant = if connected.is_empty() {

@@ -1,0 +1,167 @@
+//! UDP's questions answered from a bucket's `UdpIndex` (`buckets.rs`): a
+//! handful of entries per class, per peer or per SO_REUSEPORT group, as the
+//! kernels' hash lookups read a few chains, instead of every socket of the
+//! port. Each answer is the one the walk over `Host::udp_owners` gives; the
+//! OS modules keep those walks for `Host::set_reference_walks`, and the
+//! property tests compare the two.
+
+use crate::addr::SockAddr;
+use crate::sort::{by_key, tail_order};
+
+use super::buckets::Bucket;
+use super::socket::{SockId, Socket};
+use super::Host;
+
+/// One class of a port's UDP sockets (see `PortClass`): how many, and the
+/// members an order-dependent lookup can pick.
+#[derive(Clone, Copy, Debug)]
+pub struct UdpClass<'h> {
+    pub count: usize,
+    /// The oldest and newest bind (`Socket::bound_seq`).
+    pub oldest: &'h Socket,
+    pub newest: &'h Socket,
+    /// The first met in its lookup chain (lowest `Socket::chain_key`).
+    pub chain_first: &'h Socket,
+}
+
+impl Host {
+    fn udp_bucket(&self, port: u16) -> Option<&Bucket> {
+        self.udp_by_port.get(&port)
+    }
+
+    /// Every class of UDP sockets on `port`, in no particular order: a
+    /// caller takes minima, maxima and sums, or sorts.
+    pub fn udp_classes(&self, port: u16) -> Vec<UdpClass<'_>> {
+        let Some(b) = self.udp_bucket(port) else {
+            return Vec::new();
+        };
+        let at = |e: Option<(&(u64, u64), &SockId)>| e.map(|(_, &id)| self.socket(id));
+        b.udp
+            .classes
+            .values()
+            .filter_map(|c| {
+                Some(UdpClass {
+                    count: c.by_bound.len(),
+                    oldest: at(c.by_bound.first_key_value())?,
+                    newest: at(c.by_bound.last_key_value())?,
+                    chain_first: at(c.by_chain.first_key_value())?,
+                })
+            })
+            .collect()
+    }
+
+    /// The UDP owner of `port` (other than `except`) with the lowest `cost`,
+    /// ties going to the first met in the order
+    /// `tail_order(tail(s), s.bound_seq())` (Linux's primary chain: newest
+    /// bound first, `tail` ones after, oldest first). `tail` and `cost` read
+    /// only what `PortClass` holds: each is asked once per class, of the
+    /// class's first member in that order.
+    pub fn udp_primary_first(
+        &self,
+        port: u16,
+        except: SockId,
+        tail: impl Fn(&Socket) -> bool,
+        mut cost: impl FnMut(&Socket) -> Option<u32>,
+    ) -> Option<&Socket> {
+        let b = self.udp_bucket(port)?;
+        let mut best: Option<(u32, u64, SockId)> = None;
+        for set in b.udp.classes.values().map(|c| &c.by_bound) {
+            let Some(&rep) = set.values().next() else {
+                continue;
+            };
+            let t = tail(self.socket(rep));
+            let pick = if t {
+                set.values().copied().find(|&id| id != except)
+            } else {
+                set.values().rev().copied().find(|&id| id != except)
+            };
+            let Some(id) = pick else { continue };
+            let s = self.socket(id);
+            let Some(c) = cost(s) else { continue };
+            let key = tail_order(t, s.bound_seq());
+            if best.is_none_or(|(bc, bk, _)| (c, key) < (bc, bk)) {
+                best = Some((c, key, id));
+            }
+        }
+        best.map(|(_, _, id)| self.socket(id))
+    }
+
+    /// The UDP sockets on `port` connected to exactly `peer` (their peer's
+    /// address unmapped), in bind order.
+    pub fn udp_peers(&self, port: u16, peer: SockAddr) -> Vec<&Socket> {
+        let Some(b) = self.udp_bucket(port) else {
+            return Vec::new();
+        };
+        b.udp
+            .peers
+            .get(&peer)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .map(|&id| self.socket(id))
+            .collect()
+    }
+
+    /// SO_REUSEPORT group `group` on `port`: how many of its members are
+    /// unconnected, and how many connected.
+    pub fn udp_group_counts(&self, port: u16, group: u64) -> (usize, usize) {
+        self.udp_bucket(port)
+            .and_then(|b| b.udp.groups.get(&group))
+            .map_or((0, 0), |[free, conn]| (free.len(), conn.len()))
+    }
+
+    /// The unconnected members of SO_REUSEPORT group `group` on `port`, in
+    /// bind order.
+    pub fn udp_group_free(&self, port: u16, group: u64) -> Vec<SockId> {
+        let Some(b) = self.udp_bucket(port) else {
+            return Vec::new();
+        };
+        b.udp
+            .groups
+            .get(&group)
+            .into_iter()
+            .flat_map(|[free, _]| free.values().copied())
+            .collect()
+    }
+
+    /// Every UDP socket on `port` that `pred` accepts, in bind order;
+    /// `pred` reads only what `PortClass` holds and is asked once per class
+    /// (with [`Host::set_reference_walks`]: of every socket).
+    pub fn udp_members_where(
+        &self,
+        port: u16,
+        mut pred: impl FnMut(&Socket) -> bool,
+    ) -> Vec<&Socket> {
+        if self.reference_walks {
+            return self
+                .udp_owners(port)
+                .into_iter()
+                .filter(|s| pred(s))
+                .collect();
+        }
+        let Some(b) = self.udp_bucket(port) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(u64, SockId)> = Vec::new();
+        for set in b.udp.classes.values().map(|c| &c.by_bound) {
+            let Some(&rep) = set.values().next() else {
+                continue;
+            };
+            if pred(self.socket(rep)) {
+                found.extend(set.iter().map(|(&(_, pos), &id)| (pos, id)));
+            }
+        }
+        by_key(&mut found, |&(pos, _)| pos);
+        found.into_iter().map(|(_, id)| self.socket(id)).collect()
+    }
+
+    /// Puts UDP sockets in bind order (the order of `Host::udp_owners`).
+    pub fn udp_in_bind_order(&self, v: &mut [&Socket]) {
+        by_key(v, |s| {
+            self.hashed
+                .get(s.id())
+                .copied()
+                .flatten()
+                .map_or(u64::MAX, |h| h.pos)
+        });
+    }
+}
