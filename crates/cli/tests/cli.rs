@@ -846,6 +846,14 @@ fn rules_check_reads_the_translated_catalogue() {
         out.contains("messages of cheatsheet.txt translated, 0 malformed"),
         "{out}"
     );
+    assert!(
+        out.contains("messages of runtimes.txt translated, 0 malformed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("texts of content/runtimes.toml translated, 0 malformed"),
+        "{out}"
+    );
 }
 
 #[test]
