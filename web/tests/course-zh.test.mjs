@@ -148,3 +148,34 @@ test('the zh-CN progress panel, paste and runtimes pages speak Chinese, their er
     await context.close();
   }
 });
+
+test('zh-CN: the runtimes table\'s notes and reasons, a guide\'s restart sentences and its messages\' descriptions are Chinese', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/runtimes/`);
+  try {
+    await page.waitForSelector('table.runtimes');
+    assert.match(await page.locator('#rt-go-listener .rt-note').innerText(), /^在 Unix 的监听套接字上设置 SO_REUSEADDR/);
+    const dotnet = await page.locator('#rt-dotnet-listener td.rt-cell').first().locator('.rt-source p').textContent();
+    assert.match(dotnet, /这里没有 \.NET 运行时/);
+    assert.doesNotMatch(dotnet, /was not read/);
+    // A citation stays as written.
+    assert.match(await page.locator('#rt-c-listener td.rt-cell').nth(1).locator('.rt-source p').textContent(), /your program's own calls/);
+    for (const note of await page.locator('.rt-note').allInnerTexts()) {
+      assert.match(note, /[\u4e00-\u9fff]/, `an English note: ${note}`);
+    }
+
+    await page.goto(`${server.origin}/zh-CN/guides/address-in-use-after-restart/`);
+    await page.waitForSelector('.runtime-defaults li');
+    const restart = await page.locator('.runtime-defaults').innerText();
+    assert.match(restart, /Go（Go net）：这样重启在 Linux、macOS 和 FreeBSD 上直接可行/);
+    assert.doesNotMatch(restart, /this restart|sets SO_REUSEADDR/);
+    assert.equal(await page.locator('.runtime-defaults a').last().getAttribute('href'), 'zh-CN/runtimes/');
+    const rows = page.locator('table.messages tbody tr');
+    assert.equal(await rows.last().locator('td').innerText(), '没有错误：重启后立即绑定成功');
+    // What the OS prints stays as printed.
+    assert.equal(await rows.nth(1).locator('td').innerText(), 'OSError: [Errno 98] Address already in use');
+    assert.equal(await rows.nth(1).locator('th').innerText(), 'Python，Linux');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

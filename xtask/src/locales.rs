@@ -163,6 +163,21 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
             }
         }
     }
+    // The runtimes table's sentences and rows' prose (`runtimes.<key>`,
+    // `runtimes.row.<row-id>.<field>`; checked whole by `bindlab rules check`).
+    for (file, prefix) in [
+        ("runtimes.txt", "runtimes."),
+        ("runtimes-rows.txt", "runtimes.row."),
+    ] {
+        let path = dir.join(file);
+        if path.exists() {
+            let entries = bindlab_engine::keytext::read(&read(&path)?)
+                .map_err(|errs| format!("{}: {errs:?}", path.display()))?;
+            for (key, text) in entries {
+                b.text.push((format!("{prefix}{key}"), text));
+            }
+        }
+    }
     // The rule catalogue.
     let checked = bindlab_engine::overlay_json::read(
         &read(&dir.join("rules.json"))?,
@@ -247,6 +262,11 @@ mod tests {
             "{}",
             b.parse.len()
         );
+        // The runtimes table's sentences and notes.
+        assert!(b
+            .text("runtimes.restart.works")
+            .is_some_and(|t| t.contains("{api}")));
+        assert!(b.text("runtimes.row.go-listener.note").is_some());
         // It reads back, and its overlay renders Chinese why-lines.
         let back = Bundle::read(&b.write()).unwrap();
         assert_eq!(back.ui.len(), b.ui.len());

@@ -39,6 +39,18 @@ pub fn messages_text(locale: Locale) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// The translated texts of the runtimes table of `locale` as built in:
+/// (`runtimes.txt`, its sentences; `runtimes-rows.txt`, its rows' prose).
+pub fn runtimes_text(locale: Locale) -> Option<(&'static str, &'static str)> {
+    match locale {
+        Locale::En => None,
+        Locale::ZhCn => Some((
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-runtimes.txt")),
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-runtimes-rows.txt")),
+        )),
+    }
+}
+
 /// This run's translation of the parser's and the links' messages (`None`
 /// in English; a message it lacks shows in English).
 pub fn parse_messages() -> Option<&'static Translation<ParseMsg>> {
@@ -157,6 +169,27 @@ mod tests {
         assert_eq!(c.errors, Vec::<String>::new());
         assert_eq!(c.untranslated, Vec::<CheatsheetMsg>::new());
         assert!(messages_text(Locale::En).is_none());
+    }
+
+    /// The runtimes table's sentences and rows' prose built in: all
+    /// translated (a row or a note added to content/runtimes.toml fails
+    /// here until content/zh-CN/runtimes-rows.txt has it).
+    #[test]
+    fn the_built_in_runtimes_texts_are_complete() {
+        use bindlab_course::runtimes::{table, RowTexts, RuntimeMsg};
+        let (sentences, rows) = runtimes_text(Locale::ZhCn).unwrap();
+        let s = Translation::<RuntimeMsg>::read(sentences);
+        assert_eq!(s.errors, Vec::<String>::new());
+        assert_eq!(s.untranslated, Vec::<RuntimeMsg>::new());
+        let r = RowTexts::read(&table().unwrap(), rows);
+        assert_eq!(r.errors, Vec::<String>::new());
+        assert_eq!(r.untranslated, Vec::<String>::new());
+        // A note the translation lacks is named.
+        let without = rows.replace("go-udp.note", "# go-udp.note");
+        assert_eq!(
+            RowTexts::read(&table().unwrap(), &without).untranslated,
+            ["go-udp.note"]
+        );
     }
 
     /// Every why-line of the corpus, on every OS, in zh-CN: every slot

@@ -846,6 +846,14 @@ fn rules_check_reads_the_translated_catalogue() {
         out.contains("messages of cheatsheet.txt translated, 0 malformed"),
         "{out}"
     );
+    assert!(
+        out.contains("messages of runtimes.txt translated, 0 malformed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("texts of content/runtimes.toml translated, 0 malformed"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -926,4 +934,19 @@ fn lessons_check_checks_and_lists_translations() {
     let (code, out, err) = bindlab(&args);
     assert_eq!(code, 0, "{out}{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn runtimes_speaks_the_runs_language() {
+    let (code, out, err) = bindlab(&["--lang", "zh-CN", "runtimes", "--lang", "csharp"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("各运行时自行设置了什么。"), "{out}");
+    assert!(out.contains("TCP 监听套接字"), "{out}");
+    assert!(out.contains("此处未测量：这里没有 .NET 运行时"), "{out}");
+    assert!(out.contains("请设置 ExclusiveAddressUse = true。"), "{out}");
+    // The citation stays as written.
+    assert!(out.contains("ExclusiveAddressUse is set only"), "{out}");
+    assert!(!out.contains("Sets nothing on Windows"), "{out}");
+    let (_, en, _) = bindlab(&["runtimes", "--lang", "csharp"]);
+    assert!(en.contains("Sets nothing on Windows"), "{en}");
 }

@@ -41,6 +41,20 @@ pub enum Msg {
     Expected,
     AsExpected,
     Source,
+    /// `bindlab runtimes`: its first lines; a cell's source (`{probe}`,
+    /// `{why}`, `{cited}`, `{unverified}`); the socket kinds; the options.
+    RuntimesIntro,
+    RuntimesMeasured,
+    RuntimesMeasuredWhy,
+    RuntimesCited,
+    RuntimesCitedNotMeasured,
+    RuntimesUnverified,
+    RuntimesUnverifiedNotMeasured,
+    RuntimesTcpListener,
+    RuntimesTcpClient,
+    RuntimesUdp,
+    RuntimesNothing,
+    RuntimesDualStack,
 }
 
 /// (message, English, 简体中文).
@@ -107,6 +121,46 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (Msg::AsExpected, "✓ as expected", "✓ 符合预期"),
     (Msg::Source, "source", "来源"),
+    (
+        Msg::RuntimesIntro,
+        "What each runtime sets on its own. Linux: measured on the kernel in CI\n(`cargo xtask test runtimes`); the other OSes: read in the runtime's source.",
+        "各运行时自行设置了什么。Linux：在 CI 中于内核上测量\n（`cargo xtask test runtimes`）；其他操作系统：读自运行时的源码。",
+    ),
+    (
+        Msg::RuntimesMeasured,
+        "measured on this kernel (probe {probe})",
+        "在本内核上测量（探测程序 {probe}）",
+    ),
+    (
+        Msg::RuntimesMeasuredWhy,
+        "measured on this kernel (probe {probe}); {why}",
+        "在本内核上测量（探测程序 {probe}）；{why}",
+    ),
+    (Msg::RuntimesCited, "cited: {cited}", "引用：{cited}"),
+    (
+        Msg::RuntimesCitedNotMeasured,
+        "not measured here: {why}; cited: {cited}",
+        "此处未测量：{why}；引用：{cited}",
+    ),
+    (
+        Msg::RuntimesUnverified,
+        "unverified: {unverified}",
+        "未验证：{unverified}",
+    ),
+    (
+        Msg::RuntimesUnverifiedNotMeasured,
+        "not measured here: {why}; unverified: {unverified}",
+        "此处未测量：{why}；未验证：{unverified}",
+    ),
+    (Msg::RuntimesTcpListener, "TCP listener", "TCP 监听套接字"),
+    (Msg::RuntimesTcpClient, "TCP client", "TCP 客户端"),
+    (Msg::RuntimesUdp, "UDP socket", "UDP 套接字"),
+    (Msg::RuntimesNothing, "nothing", "无"),
+    (
+        Msg::RuntimesDualStack,
+        "dual stack (IPV6_V6ONLY off)",
+        "双栈（IPV6_V6ONLY 关闭）",
+    ),
 ];
 
 /// The message's text in `locale` (its slots unfilled).

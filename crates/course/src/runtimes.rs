@@ -7,7 +7,11 @@
 //! measured on the kernel by `cargo xtask test runtimes`; the others carry
 //! a citation of the runtime's source, or say what could not be verified.
 
+use std::collections::BTreeMap;
 use std::fmt;
+
+use bindlab_engine::keytext;
+use bindlab_engine::messages::{self as engine_messages, Catalogue};
 
 /// The file, compiled in so the CLI and the site need no file at run time.
 pub const SOURCE: &str = include_str!("../../../content/runtimes.toml");
@@ -563,8 +567,267 @@ pub const HEADERS: [&str; 2] = ["Runtime and call", "Socket"];
 pub const ALL_LANGUAGES: &str = "All languages";
 /// The name of the page's language filter, for screen readers.
 pub const FILTER_LABEL: &str = "Language";
-/// The link to the page from the guides and the code panel.
-pub const LINK_TEXT: &str = "what each runtime sets by default";
+/// The link to the page from the guides and the code panel (English).
+pub fn link_text() -> &'static str {
+    RuntimeMsg::LinkText.english()
+}
+
+/// The sentence templates, `key = English template` ([`keytext`]).
+pub const TEMPLATES: &str = include_str!("runtimes.txt");
+
+/// A sentence bindlab writes from the table: one key of [`TEMPLATES`]
+/// (`content/<locale>/runtimes.txt` translates them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuntimeMsg {
+    RestartLine,
+    RestartLineSource,
+    RestartLinuxCited,
+    RestartLinuxUnverified,
+    RestartWorks,
+    RestartFails,
+    RestartLinuxOnly,
+    RestartBsdOnly,
+    RestartThen,
+    RestartWindowsExclusive,
+    RestartWindowsReuseaddr,
+    RestartAll,
+    LinkText,
+    PanelHeading,
+}
+
+impl RuntimeMsg {
+    pub const ALL: [RuntimeMsg; 14] = [
+        RuntimeMsg::RestartLine,
+        RuntimeMsg::RestartLineSource,
+        RuntimeMsg::RestartLinuxCited,
+        RuntimeMsg::RestartLinuxUnverified,
+        RuntimeMsg::RestartWorks,
+        RuntimeMsg::RestartFails,
+        RuntimeMsg::RestartLinuxOnly,
+        RuntimeMsg::RestartBsdOnly,
+        RuntimeMsg::RestartThen,
+        RuntimeMsg::RestartWindowsExclusive,
+        RuntimeMsg::RestartWindowsReuseaddr,
+        RuntimeMsg::RestartAll,
+        RuntimeMsg::LinkText,
+        RuntimeMsg::PanelHeading,
+    ];
+}
+
+impl Catalogue for RuntimeMsg {
+    const FILE: &'static str = "runtimes.txt";
+
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            RuntimeMsg::RestartLine => "restart.line",
+            RuntimeMsg::RestartLineSource => "restart.line-source",
+            RuntimeMsg::RestartLinuxCited => "restart.linux-cited",
+            RuntimeMsg::RestartLinuxUnverified => "restart.linux-unverified",
+            RuntimeMsg::RestartWorks => "restart.works",
+            RuntimeMsg::RestartFails => "restart.fails",
+            RuntimeMsg::RestartLinuxOnly => "restart.linux-only",
+            RuntimeMsg::RestartBsdOnly => "restart.bsd-only",
+            RuntimeMsg::RestartThen => "restart.then",
+            RuntimeMsg::RestartWindowsExclusive => "restart.windows-exclusive",
+            RuntimeMsg::RestartWindowsReuseaddr => "restart.windows-reuseaddr",
+            RuntimeMsg::RestartAll => "restart.all",
+            RuntimeMsg::LinkText => "link-text",
+            RuntimeMsg::PanelHeading => "panel-heading",
+        }
+    }
+
+    /// Its line of [`TEMPLATES`] (a test holds every key to one line).
+    fn english(self) -> &'static str {
+        TEMPLATES
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.split_once('='))
+            .find(|(k, _)| k.trim() == self.key())
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    fn slots(self) -> &'static [&'static str] {
+        match self {
+            RuntimeMsg::RestartLine => &["language", "runtime", "unix"],
+            RuntimeMsg::RestartLineSource => &["language", "runtime", "unix", "source"],
+            RuntimeMsg::RestartWorks
+            | RuntimeMsg::RestartFails
+            | RuntimeMsg::RestartLinuxOnly
+            | RuntimeMsg::RestartBsdOnly => &["api"],
+            RuntimeMsg::RestartThen => &["first", "then"],
+            RuntimeMsg::RestartAll => &["link"],
+            RuntimeMsg::PanelHeading => &["language"],
+            RuntimeMsg::RestartLinuxCited
+            | RuntimeMsg::RestartLinuxUnverified
+            | RuntimeMsg::RestartWindowsExclusive
+            | RuntimeMsg::RestartWindowsReuseaddr
+            | RuntimeMsg::LinkText => &[],
+        }
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == key)
+    }
+}
+
+/// A locale's texts for the table, by key: a template's
+/// ([`RuntimeMsg`]'s key, `restart.works`) or a row's prose
+/// ([`prose_key`], `row.go-listener.note`); `None` for English (or what
+/// the locale lacks, shown in English).
+pub type Texts<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The English: no translation at all.
+pub fn english(_: &str) -> Option<String> {
+    None
+}
+
+/// `msg` in `texts`' language, its slots filled (English where the
+/// template is missing or names a slot it has no value for).
+pub fn say(texts: Texts, msg: RuntimeMsg, args: &[(&str, String)]) -> String {
+    engine_messages::render(msg, args, texts(msg.key()).as_deref())
+}
+
+/// A row's prose field: a reader's sentence, translated (a citation, a
+/// file path at a commit, stays as written and is no prose field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prose {
+    /// `note`
+    Note,
+    /// `linux_not_measured`: why the Linux cell is not measured here.
+    LinuxNotMeasured,
+    /// `<column>_unverified`: what could not be verified, and why.
+    Unverified(Column),
+}
+
+impl Prose {
+    /// The field's name in `content/runtimes.toml`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Prose::Note => "note",
+            Prose::LinuxNotMeasured => "linux_not_measured",
+            Prose::Unverified(Column::Linux) => "linux_unverified",
+            Prose::Unverified(Column::Bsd) => "bsd_unverified",
+            Prose::Unverified(Column::Windows) => "windows_unverified",
+        }
+    }
+}
+
+/// The stable key of a row's prose field in a translation: the row's
+/// `[id]` and the field, `go-listener.note`, `dotnet-listener.linux_not_measured`
+/// (`content/<locale>/runtimes-rows.txt`); [`Texts`] asks for it as
+/// `row.<id>.<field>`.
+pub fn prose_key(row: &Row, p: Prose) -> String {
+    format!("{}.{}", row.id, p.field())
+}
+
+impl Row {
+    /// The row's prose fields with their English text, in file order of the
+    /// fields' kinds.
+    pub fn prose(&self) -> Vec<(Prose, &str)> {
+        let mut out = Vec::new();
+        if let Some(n) = &self.linux.not_measured {
+            out.push((Prose::LinuxNotMeasured, n.as_str()));
+        }
+        for c in Column::ALL {
+            if let Source::Unverified(u) = &self.cell(c).source {
+                out.push((Prose::Unverified(c), u.as_str()));
+            }
+        }
+        if let Some(n) = &self.note {
+            out.push((Prose::Note, n.as_str()));
+        }
+        out
+    }
+
+    /// A prose field in `texts`' language (the English where it has none);
+    /// `None` where the row has no such field.
+    pub fn prose_in(&self, texts: Texts, p: Prose) -> Option<String> {
+        let (_, english) = self.prose().into_iter().find(|(q, _)| *q == p)?;
+        Some(
+            texts(&format!("row.{}", prose_key(self, p)))
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| english.to_string()),
+        )
+    }
+}
+
+/// A locale's translation of the rows' prose
+/// (`content/<locale>/runtimes-rows.txt`, `<row-id>.<field> = text`),
+/// checked against the table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowTexts {
+    /// By [`prose_key`].
+    pub texts: BTreeMap<String, String>,
+    /// The keys of the English prose fields it lacks.
+    pub untranslated: Vec<String>,
+    /// `line N: …`: a bad line, a key naming no prose field of the table,
+    /// other `{slot}`s or other `code` than the English.
+    pub errors: Vec<String>,
+}
+
+impl RowTexts {
+    /// Reads a translation of the rows' prose. Never panics.
+    pub fn read(rows: &[Row], text: &str) -> RowTexts {
+        let (entries, bad) = keytext::read_lines(text);
+        let mut out = RowTexts {
+            errors: bad.iter().map(|e| e.to_string()).collect(),
+            ..RowTexts::default()
+        };
+        let english: Vec<(String, &str)> = rows
+            .iter()
+            .flat_map(|r| {
+                r.prose()
+                    .into_iter()
+                    .map(move |(p, t)| (prose_key(r, p), t))
+            })
+            .collect();
+        for e in entries {
+            let Some((_, en)) = english.iter().find(|(k, _)| *k == e.key) else {
+                out.errors.push(format!(
+                    "line {}: `{}` is no prose field of content/runtimes.toml (`<row-id>.<field>`, the field one of note, linux_not_measured, linux_unverified, bsd_unverified, windows_unverified)",
+                    e.line, e.key
+                ));
+                continue;
+            };
+            let (mut want, mut got) = (keytext::slots(en), keytext::slots(&e.text));
+            want.sort_unstable();
+            got.sort_unstable();
+            if want != got {
+                out.errors.push(format!(
+                    "line {}: `{}` has the slots {got:?}, the English has {want:?}",
+                    e.line, e.key
+                ));
+                continue;
+            }
+            let (want, got) = (code_spans(en), code_spans(&e.text));
+            if want != got {
+                out.errors.push(format!(
+                    "line {}: `{}` has the code {got:?}, the English has {want:?} (code is kept as written)",
+                    e.line, e.key
+                ));
+                continue;
+            }
+            out.texts.insert(e.key, e.text);
+        }
+        out.untranslated = english
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| !out.texts.contains_key(k))
+            .collect();
+        out
+    }
+}
+
+/// The `code` spans of a text, sorted.
+fn code_spans(text: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = text.split('`').skip(1).step_by(2).collect();
+    v.sort_unstable();
+    v
+}
 
 /// A cell's source: a word or two for the table, and the whole of it.
 pub fn source_text(cell: &Cell) -> (&'static str, String) {
@@ -615,66 +878,83 @@ impl Topic {
 /// The block's text, Markdown, generated from the table (never written by
 /// hand in a guide, so it cannot drift from what CI measures).
 pub fn topic_markdown(rows: &[Row], topic: Topic) -> String {
+    topic_markdown_in(rows, topic, &english)
+}
+
+/// [`topic_markdown`] in `texts`' language.
+pub fn topic_markdown_in(rows: &[Row], topic: Topic, texts: Texts) -> String {
     match topic {
-        Topic::Restart => restart_markdown(rows),
+        Topic::Restart => restart_markdown_in(rows, texts),
     }
 }
 
 /// Per language, per listener row: does a restart within TIME_WAIT work as
 /// the runtime leaves the socket, and why.
 pub fn restart_markdown(rows: &[Row]) -> String {
+    restart_markdown_in(rows, &english)
+}
+
+/// [`restart_markdown`] in `texts`' language.
+pub fn restart_markdown_in(rows: &[Row], texts: Texts) -> String {
     let mut out = String::new();
     for lang in LANGS {
         for r in rows
             .iter()
             .filter(|r| r.lang == *lang && r.socket == SocketKind::TcpListener)
         {
-            out.push_str(&format!("- {}\n", restart_sentence(r)));
+            out.push_str(&format!("- {}\n", restart_sentence(r, texts)));
         }
     }
+    let link = say(texts, RuntimeMsg::LinkText, &[]);
     out.push_str(&format!(
-        "\nEvery socket of every runtime, with its source: [{LINK_TEXT}](#/runtimes).\n"
+        "\n{}\n",
+        say(texts, RuntimeMsg::RestartAll, &[("link", link)])
     ));
     out
 }
 
-fn restart_sentence(r: &Row) -> String {
-    let label = crate::guide::language_label(&r.lang);
+fn restart_sentence(r: &Row, texts: Texts) -> String {
+    let language = crate::guide::language_label(&r.lang).to_string();
     let on = |c: &Cell| c.get(Opt::SoReuseaddr) == Some(true);
     let unix = match (on(&r.linux), on(&r.bsd)) {
-        (true, true) => format!(
-            "this restart works as it is on Linux, macOS and FreeBSD, because `{}` sets SO_REUSEADDR itself",
-            r.api
-        ),
-        (false, false) => format!(
-            "`{}` sets no SO_REUSEADDR, so this restart fails on Linux, macOS and FreeBSD until you set it (below)",
-            r.api
-        ),
-        (true, false) => format!(
-            "`{}` sets SO_REUSEADDR on Linux (the restart works there) but not on macOS and FreeBSD (set it yourself)",
-            r.api
-        ),
-        (false, true) => format!(
-            "`{}` sets SO_REUSEADDR on macOS and FreeBSD (the restart works there) but not on Linux (set it yourself)",
-            r.api
-        ),
+        (true, true) => RuntimeMsg::RestartWorks,
+        (false, false) => RuntimeMsg::RestartFails,
+        (true, false) => RuntimeMsg::RestartLinuxOnly,
+        (false, true) => RuntimeMsg::RestartBsdOnly,
     };
-    let linux_source = match &r.linux.source {
-        Source::Measured { .. } => "",
-        Source::Cited(_) => " (Linux: cited, not measured here)",
-        Source::Unverified(_) => " (Linux: not measured here, unverified)",
+    let unix = say(texts, unix, &[("api", r.api.clone())]);
+    let mut args = vec![
+        ("language", language),
+        ("runtime", r.runtime.clone()),
+        ("unix", unix),
+    ];
+    let line = match &r.linux.source {
+        Source::Measured { .. } => say(texts, RuntimeMsg::RestartLine, &args),
+        Source::Cited(_) | Source::Unverified(_) => {
+            let source = if matches!(r.linux.source, Source::Cited(_)) {
+                RuntimeMsg::RestartLinuxCited
+            } else {
+                RuntimeMsg::RestartLinuxUnverified
+            };
+            args.push(("source", say(texts, source, &[])));
+            say(texts, RuntimeMsg::RestartLineSource, &args)
+        }
     };
     let windows = if r.windows.get(Opt::SoExclusiveaddruse) == Some(true) {
-        " On Windows a restart binds anyway; it binds with SO_EXCLUSIVEADDRUSE, so no other program can take the port."
+        Some(RuntimeMsg::RestartWindowsExclusive)
     } else if on(&r.windows) {
-        " On Windows it sets SO_REUSEADDR too, where that lets another program bind the same port."
+        Some(RuntimeMsg::RestartWindowsReuseaddr)
     } else {
-        ""
+        None
     };
-    format!(
-        "**{label}** ({}): {unix}{linux_source}.{windows}",
-        r.runtime
-    )
+    match windows {
+        Some(w) => say(
+            texts,
+            RuntimeMsg::RestartThen,
+            &[("first", line), ("then", say(texts, w, &[]))],
+        ),
+        None => line,
+    }
 }
 
 /// One socket of a scenario, as the code panel notes it: what the chosen
@@ -690,9 +970,15 @@ pub struct PanelLine {
 
 /// The code panel's heading for `lang`'s note.
 pub fn panel_heading(lang: &str) -> String {
-    format!(
-        "What {} sets on its own for these sockets",
-        crate::guide::language_label(lang)
+    panel_heading_in(lang, &english)
+}
+
+/// [`panel_heading`] in `texts`' language.
+pub fn panel_heading_in(lang: &str, texts: Texts) -> String {
+    say(
+        texts,
+        RuntimeMsg::PanelHeading,
+        &[("language", crate::guide::language_label(lang).to_string())],
     )
 }
 
@@ -900,6 +1186,107 @@ windows_unverified = "not read"
         go.bsd.opts[0].1 = false;
         assert!(restart_markdown(&flipped)
             .contains("`net.Listen(\"tcp\", \":8080\")` sets no SO_REUSEADDR"));
+    }
+
+    #[test]
+    fn the_templates_file_has_every_message_once_with_its_slots() {
+        let entries = keytext::read(TEMPLATES).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(entries.len(), RuntimeMsg::ALL.len());
+        for (key, text) in &entries {
+            let m = RuntimeMsg::from_key(key).unwrap_or_else(|| panic!("{key}: no RuntimeMsg"));
+            assert_eq!(m.english(), text);
+            let mut want = m.slots().to_vec();
+            let mut got = keytext::slots(text);
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{key}");
+        }
+        assert_eq!(link_text(), "what each runtime sets by default");
+    }
+
+    fn zh_dir() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/zh-CN")
+    }
+
+    /// The project's zh-CN translation: every template and every row's
+    /// prose, with the English slots and code.
+    #[test]
+    fn the_zh_cn_texts_are_complete() {
+        let rows = table().unwrap();
+        let t = std::fs::read_to_string(zh_dir().join("runtimes.txt")).unwrap();
+        let c = engine_messages::Translation::<RuntimeMsg>::read(&t);
+        assert!(c.errors.is_empty() && c.untranslated.is_empty(), "{c:?}");
+        let t = std::fs::read_to_string(zh_dir().join("runtimes-rows.txt")).unwrap();
+        let r = RowTexts::read(&rows, &t);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert!(r.untranslated.is_empty(), "{:?}", r.untranslated);
+        assert!(r.texts.len() >= 20, "{}", r.texts.len());
+    }
+
+    #[test]
+    fn a_rows_translation_is_checked_against_the_table() {
+        let rows = parse(&GOOD.replace(
+            "windows_unverified = \"not read\"",
+            "windows_unverified = \"`x.c` not read\"\nnote = \"Sets it.\"",
+        ))
+        .unwrap();
+        let r = RowTexts::read(
+            &rows,
+            "x.note = 设置它。\nx.windows_unverified = 没读 `y.c`\nx.bsd_unverified = 无\ny.note = 无\noops\n",
+        );
+        assert_eq!(r.texts.len(), 1, "{r:?}");
+        assert_eq!(r.untranslated, ["x.windows_unverified"]);
+        assert_eq!(r.errors.len(), 4, "{:?}", r.errors);
+        assert!(
+            r.errors[0].starts_with("line 5: expected `key = text`"),
+            "{:?}",
+            r.errors
+        );
+        assert!(r.errors[1].contains("the code [\"y.c\"], the English has [\"x.c\"]"));
+        assert!(r.errors[2].contains("`x.bsd_unverified` is no prose field"));
+        assert!(r.errors[3].contains("`y.note` is no prose field"));
+        // The row's prose in a language, English where it has none.
+        let zh = |k: &str| r.texts.get(k.strip_prefix("row.")?).cloned();
+        assert_eq!(
+            rows[0].prose_in(&zh, Prose::Note).as_deref(),
+            Some("设置它。")
+        );
+        assert_eq!(
+            rows[0]
+                .prose_in(&zh, Prose::Unverified(Column::Windows))
+                .as_deref(),
+            Some("`x.c` not read")
+        );
+        assert_eq!(rows[0].prose_in(&zh, Prose::LinuxNotMeasured), None);
+    }
+
+    #[test]
+    fn the_restart_sentences_follow_the_locale() {
+        let rows = table().unwrap();
+        let t = std::fs::read_to_string(zh_dir().join("runtimes.txt")).unwrap();
+        let zh = engine_messages::Translation::<RuntimeMsg>::read(&t).translation;
+        let texts = |k: &str| {
+            RuntimeMsg::from_key(k)
+                .and_then(|m| zh.get(m))
+                .map(str::to_string)
+        };
+        let md = restart_markdown_in(&rows, &texts);
+        assert!(md.contains("- **Go**（Go net）：这样重启在 Linux、macOS 和 FreeBSD 上直接可行，因为 `net.Listen(\"tcp\", \":8080\")` 自己设置了 SO_REUSEADDR。"), "{md}");
+        assert!(
+            md.contains("SO_REUSEADDR。在 Windows 上重启总能绑定成功"),
+            "{md}"
+        );
+        assert!(md.contains("（Linux：此处未测量，未验证）。"), "{md}");
+        assert!(md.contains("[各运行时默认设置了什么](#/runtimes)"), "{md}");
+        assert!(!md.contains("this restart"), "{md}");
+        assert_eq!(
+            panel_heading_in("node", &texts),
+            "Node.js 为这些套接字自行设置的选项"
+        );
+        // A template that lost a slot shows the English sentence, whole.
+        let broken = |k: &str| (k == "restart.works").then(|| "重启可行 {nope}".to_string());
+        assert!(restart_markdown_in(&rows, &broken)
+            .contains("**Go** (Go net): this restart works as it is"));
     }
 
     #[test]

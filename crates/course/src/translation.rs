@@ -7,8 +7,11 @@
 //! - Fenced blocks, in order: ```` ```scenario ```` identical except its
 //!   `title …` line; ```` ```predict ```` headers identical, the question
 //!   translated; ```` ```challenge ```` identical except the text after
-//!   `goal:` and `hint:`; every other block (cheatsheet, expect, messages,
-//!   code, shell) byte-identical.
+//!   `goal:` and `hint:`; ```` ```messages ```` the same lines, each
+//!   `WHERE | MESSAGE` with WHERE translated and MESSAGE identical (it is
+//!   what the OS or runtime prints) unless the English MESSAGE is bindlab's
+//!   own description ([`is_description`]), which is translated; every
+//!   other block (cheatsheet, expect, code, shell) byte-identical.
 //! - Every `##`/`###` heading ends with `{#id}`, the id of the English
 //!   heading at the same place ([`heading`]), same level, same order.
 //! - Links keep their targets: the same targets, as many times each.
@@ -290,8 +293,76 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
             },
             "except the text after `goal:` and `hint:`",
         ),
+        "messages" => check_messages(e, t),
         _ => same_except(&|_| None, "byte for byte"),
     }
+}
+
+/// How bindlab's own descriptions in a ```` ```messages ```` block's
+/// message column open (`Windows | no error: a restart binds at once`,
+/// `Monitoring | one worker at 100 % CPU, …`). What an OS or a runtime
+/// prints never opens so: it starts with the failing call (`bind:`,
+/// `listen tcp`), an exception's or error's name, or a number.
+pub const DESCRIPTION_OPENINGS: [&str; 5] = ["no error", "the ", "a ", "one ", "each "];
+
+/// Whether an English message column is bindlab's own description, which
+/// a translation translates (an OS's or runtime's message is kept as it is
+/// printed, to be searched for).
+pub fn is_description(message: &str) -> bool {
+    DESCRIPTION_OPENINGS
+        .iter()
+        .any(|o| message.trim_start().starts_with(o))
+}
+
+/// A ```` ```messages ```` block: line for line `WHERE | MESSAGE`, WHERE
+/// translated, MESSAGE as in English unless that is a description.
+fn check_messages(e: &Fence, t: &Fence) -> Vec<LessonError> {
+    let lines = |f: &Fence| -> Vec<(u32, String)> {
+        f.body
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(k, l)| (f.line + 1 + k as u32, l.to_string()))
+            .collect()
+    };
+    let (el, tl) = (lines(e), lines(t));
+    if el.len() != tl.len() {
+        return vec![err(
+            t.line,
+            format!(
+                "this ```messages block has {} lines; the English has {} (one translated line per English line)",
+                tl.len(),
+                el.len()
+            ),
+        )];
+    }
+    let mut out = Vec::new();
+    for ((_, en), (n, tr)) in el.iter().zip(&tl) {
+        let (Some((_, em)), Some((tw, tm))) = (en.split_once(" | "), tr.split_once(" | ")) else {
+            out.push(err(
+                *n,
+                format!("expected `WHERE | MESSAGE` as in the English `{en}`, found `{tr}`"),
+            ));
+            continue;
+        };
+        let (em, tw, tm) = (em.trim(), tw.trim(), tm.trim());
+        if tw.is_empty() || tm.is_empty() {
+            out.push(err(*n, format!("`{tr}` leaves a column empty")));
+        } else if !is_description(em) && em != tm {
+            out.push(err(
+                *n,
+                format!(
+                    "the message `{tm}` must be as the OS or runtime prints it, as in English: `{em}` (only the WHERE column and bindlab's own descriptions, those opening with {}, are translated)",
+                    DESCRIPTION_OPENINGS
+                        .iter()
+                        .map(|o| format!("`{}`", o.trim_end()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// Where a link of the course may point, for [`unresolved_links`].
@@ -346,7 +417,7 @@ pub fn unresolved_links(text: &str, to: &Targets) -> Vec<LessonError> {
 mod tests {
     use super::*;
 
-    const EN: &str = "---\nid: wildcard\ntitle: The wildcard\nsummary: What 0.0.0.0 means.\n---\nSee [the term](#/glossary/wildcard-address).\n\n## Why it fails\n\n```scenario main\ntitle Two binds\nos linux\nsocket A tcp\nbind A 0.0.0.0:80\n```\n\n```predict main 4 linux\nWhat does the bind return?\n```\n\n### Wildcard address {#wildcard}\n\n```challenge\ngoal: Two listeners.\nos: linux\nrequire: listening 0.0.0.0:80 >= 2\nhint: Try SO_REUSEPORT.\nsolution:\n  socket A tcp\n```\n\n```sh\nss -tlnp\n```\n";
+    const EN: &str = "---\nid: wildcard\ntitle: The wildcard\nsummary: What 0.0.0.0 means.\n---\nSee [the term](#/glossary/wildcard-address).\n\n## Why it fails\n\n```scenario main\ntitle Two binds\nos linux\nsocket A tcp\nbind A 0.0.0.0:80\n```\n\n```predict main 4 linux\nWhat does the bind return?\n```\n\n### Wildcard address {#wildcard}\n\n```challenge\ngoal: Two listeners.\nos: linux\nrequire: listening 0.0.0.0:80 >= 2\nhint: Try SO_REUSEPORT.\nsolution:\n  socket A tcp\n```\n\n```messages\nPython, Linux | OSError: [Errno 98] Address already in use\nWindows | no error: a restart binds at once\n```\n\n```sh\nss -tlnp\n```\n";
 
     fn zh() -> String {
         EN.replace("title: The wildcard", "title: 通配地址")
@@ -361,6 +432,11 @@ mod tests {
             )
             .replace("goal: Two listeners.", "goal: 两个监听套接字。")
             .replace("hint: Try SO_REUSEPORT.", "hint: 试试 SO_REUSEPORT。")
+            .replace("Python, Linux |", "Python，Linux |")
+            .replace(
+                "no error: a restart binds at once",
+                "没有错误：重启立即绑定成功",
+            )
     }
 
     fn one(tr: &str, needle: &str) {
@@ -434,6 +510,65 @@ mod tests {
             "byte for byte",
         );
         one(&zh().replace("```sh\nss -tlnp\n```\n", ""), "fenced blocks");
+    }
+
+    #[test]
+    fn a_messages_block_translates_where_and_descriptions_only() {
+        // zh() translated a WHERE column and a description: it passes (above).
+        one(
+            &zh().replace(
+                "[Errno 98] Address already in use",
+                "[Errno 98] 地址已被占用",
+            ),
+            "must be as the OS or runtime prints it",
+        );
+        one(
+            &zh().replace("Windows | 没有错误：重启立即绑定成功\n", ""),
+            "has 1 lines; the English has 2",
+        );
+        one(
+            &zh().replace("Windows | 没有", "Windows 没有"),
+            "expected `WHERE | MESSAGE`",
+        );
+        one(
+            &zh().replace("Python，Linux |", " |"),
+            "leaves a column empty",
+        );
+        // Only bindlab's own words count as a description.
+        assert!(is_description("no error: bind() and listen() succeeded"));
+        assert!(is_description(
+            "the receiver started last gets every datagram"
+        ));
+        assert!(!is_description("bind: Address already in use"));
+        assert!(!is_description(
+            "listen tcp :8080: bind: address already in use"
+        ));
+        assert!(!is_description("10048 WSAEADDRINUSE"));
+    }
+
+    /// The rule holds for every block of the project's guides: each
+    /// description opens as [`DESCRIPTION_OPENINGS`] says, no real message does.
+    #[test]
+    fn the_guides_descriptions_are_the_ones_the_rule_names() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/guides");
+        let mut descriptions = Vec::new();
+        for f in std::fs::read_dir(dir).unwrap().flatten() {
+            let text = std::fs::read_to_string(f.path()).unwrap();
+            for fence in parts(&text).fences.iter().filter(|f| f.info == "messages") {
+                for l in &fence.body {
+                    if let Some((_, m)) = l.split_once(" | ") {
+                        if is_description(m) {
+                            descriptions.push(m.trim().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        descriptions.sort();
+        assert_eq!(descriptions.len(), 12, "{descriptions:#?}");
+        assert!(descriptions
+            .iter()
+            .all(|d| !d.contains("Errno") && !d.starts_with("bind")));
     }
 
     #[test]

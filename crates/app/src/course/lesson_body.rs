@@ -141,7 +141,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
         // Generated from content/runtimes.toml, never written in the guide.
         Block::Runtimes(topic) => match bindlab_course::runtimes::table() {
             Ok(rows) => html! {
-                <div class="prose runtime-defaults">{ markdown::render(&tr, &bindlab_course::runtimes::topic_markdown(&rows, *topic)) }</div>
+                <div class="prose runtime-defaults">{ markdown::render(&tr, &bindlab_course::runtimes::topic_markdown_in(&rows, *topic, &super::runtimes::texts(&tr))) }</div>
             },
             Err(_) => html! {},
         },

@@ -5,7 +5,7 @@
 //! phone the table becomes one card per row (the stylesheet).
 
 use bindlab_course::guide::language_label;
-use bindlab_course::runtimes::{self, Cell, Column, Opt, Row, SocketKind, Source};
+use bindlab_course::runtimes::{self, Cell, Column, Opt, Prose, Row, SocketKind, Source};
 use yew::prelude::*;
 
 use super::focus_heading;
@@ -63,12 +63,35 @@ fn summary(tr: &Tr, cell: &Cell) -> String {
     parts.fold(first, |a, b| tr.f(T::RuntimesList, &[("a", &a), ("b", &b)]))
 }
 
+/// The table's translated texts (`runtimes.<key>` in the bundle: the
+/// sentences of `crates/course/src/runtimes.txt` and the rows' prose,
+/// `row.<row-id>.<field>`), as `bindlab_course::runtimes::Texts` asks.
+pub(crate) fn texts(tr: &Tr) -> impl Fn(&str) -> Option<String> + '_ {
+    move |key: &str| {
+        Some(tr.text(&format!("runtimes.{key}"), ""))
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    }
+}
+
 /// A cell's source, as `runtimes::source_text` says it, in `tr`'s language:
-/// a word or two for the table, and the whole of it (the cited texts
-/// themselves are the table's data).
-fn source_text(tr: &Tr, cell: &Cell) -> (String, String) {
+/// a word or two for the table, and the whole of it (why a cell is not
+/// measured or unverified translated; the citations stay as written).
+fn source_text(tr: &Tr, row: &Row, c: Column) -> (String, String) {
+    let cell = row.cell(c);
+    let texts = texts(tr);
+    let prose =
+        |p: Prose, english: &String| row.prose_in(&texts, p).unwrap_or_else(|| english.clone());
+    let not_measured = cell
+        .not_measured
+        .as_ref()
+        .map(|n| prose(Prose::LinuxNotMeasured, n));
+    let unverified = match &cell.source {
+        Source::Unverified(u) => prose(Prose::Unverified(c), u),
+        _ => String::new(),
+    };
     let short = |k: T| tr.t(k).to_string();
-    match (&cell.source, &cell.why, &cell.not_measured) {
+    match (&cell.source, &cell.why, &not_measured) {
         (Source::Measured { probe }, Some(why), _) => (
             short(T::RuntimesMeasured),
             tr.f(T::RuntimesMeasuredWhy, &[("probe", probe), ("why", why)]),
@@ -85,16 +108,16 @@ fn source_text(tr: &Tr, cell: &Cell) -> (String, String) {
             short(T::RuntimesCited),
             tr.f(T::RuntimesCitedLong, &[("cited", c)]),
         ),
-        (Source::Unverified(u), _, Some(n)) => (
+        (Source::Unverified(_), _, Some(n)) => (
             short(T::RuntimesUnverified),
             tr.f(
                 T::RuntimesUnverifiedNotMeasuredLong,
-                &[("why", n), ("unverified", u)],
+                &[("why", n), ("unverified", &unverified)],
             ),
         ),
-        (Source::Unverified(u), _, None) => (
+        (Source::Unverified(_), _, None) => (
             short(T::RuntimesUnverified),
-            tr.f(T::RuntimesUnverifiedLong, &[("unverified", u)]),
+            tr.f(T::RuntimesUnverifiedLong, &[("unverified", &unverified)]),
         ),
     }
 }
@@ -103,7 +126,7 @@ fn cell(tr: &Tr, row: &Row, c: Column) -> Html {
     let cell = row.cell(c);
     // The class is the English word (the stylesheet's), whatever the language.
     let (english, _) = runtimes::source_text(cell);
-    let (short, long) = source_text(tr, cell);
+    let (short, long) = source_text(tr, row, c);
     let class = classes!("rt-cell", english.replace([' ', ','], "-"));
     html! {
         <td class={class} data-os={c.label()}>
@@ -186,8 +209,8 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
                                 <th scope="row">
                                     <span class="rt-runtime">{ r.runtime.clone() }</span>
                                     <code class="rt-api">{ r.api.clone() }</code>
-                                    if let Some(n) = &r.note {
-                                        <span class="rt-note">{ markdown::inline(&tr, n) }</span>
+                                    if let Some(n) = r.prose_in(&texts(&tr), Prose::Note) {
+                                        <span class="rt-note">{ markdown::inline(&tr, &n) }</span>
                                     }
                                 </th>
                                 <td class="rt-socket">{ socket_kind(&tr, r.socket) }</td>
@@ -217,7 +240,7 @@ mod tests {
                 assert_eq!(summary(&tr, cell), cell.summary(), "{}", r.id);
                 let (short, long) = runtimes::source_text(cell);
                 assert_eq!(
-                    source_text(&tr, cell),
+                    source_text(&tr, r, c),
                     (short.to_string(), long),
                     "{}",
                     r.id
@@ -230,5 +253,60 @@ mod tests {
         );
         assert_eq!(tr.t(T::RuntimesAllLanguages), runtimes::ALL_LANGUAGES);
         assert_eq!(tr.t(T::RuntimesFilterLabel), runtimes::FILTER_LABEL);
+    }
+
+    /// On a zh-CN page the rows' prose and the guides' sentences come from
+    /// the bundle (`runtimes.row.<row-id>.<field>`, `runtimes.<key>`); what
+    /// it lacks stays English; the citations stay as written.
+    #[test]
+    fn zh_cn_prose_and_sentences_come_from_the_bundle() {
+        use crate::i18n::{EN, KEYS, UI_FINGERPRINT};
+        use bindlab_course::bundle::Bundle;
+        use bindlab_course::locale::Locale;
+        let mut b = Bundle {
+            ui_order: UI_FINGERPRINT,
+            ..Bundle::default()
+        };
+        for (k, en) in KEYS.iter().zip(EN) {
+            b.ui.push((k.to_string(), en.to_string()));
+        }
+        for (k, t) in [
+            (
+                "runtimes.row.dotnet-listener.linux_not_measured",
+                "这里没有 .NET 运行时",
+            ),
+            (
+                "runtimes.row.dotnet-listener.linux_unverified",
+                "没有阅读原生层",
+            ),
+            ("runtimes.row.go-listener.note", "设置 SO_REUSEADDR。"),
+            ("runtimes.link-text", "各运行时默认设置了什么"),
+        ] {
+            b.text.push((k.to_string(), t.to_string()));
+        }
+        let tr = Tr::from_bundle(Locale::ZhCn, &b.write()).unwrap();
+        let rows = runtimes::table().unwrap();
+        let row = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+        let (_, long) = source_text(&tr, row("dotnet-listener"), Column::Linux);
+        assert!(
+            long.contains("这里没有 .NET 运行时") && long.contains("没有阅读原生层"),
+            "{long}"
+        );
+        assert!(!long.contains("was not read"), "{long}");
+        let texts = texts(&tr);
+        assert_eq!(
+            row("go-listener").prose_in(&texts, Prose::Note).as_deref(),
+            Some("设置 SO_REUSEADDR。")
+        );
+        // Not in this bundle: the English.
+        assert_eq!(
+            row("rust-listener").prose_in(&texts, Prose::Note),
+            row("rust-listener").note
+        );
+        // A cited cell keeps its citation.
+        let (_, long) = source_text(&tr, row("c-listener"), Column::Bsd);
+        assert!(long.contains("your program's own calls"), "{long}");
+        let md = runtimes::topic_markdown_in(&rows, runtimes::Topic::Restart, &texts);
+        assert!(md.contains("[各运行时默认设置了什么](#/runtimes)"), "{md}");
     }
 }

@@ -163,7 +163,7 @@ mod tests {
             ),
             runtimes::panel_heading("python")
         );
-        assert_eq!(en.t(T::ScenarioRuntimeLink), runtimes::LINK_TEXT);
+        assert_eq!(en.t(T::ScenarioRuntimeLink), runtimes::link_text());
         // Every word of every summary the table gives is an option's name or
         // one of the two this note translates.
         let rows = runtimes::table().expect("content/runtimes.toml parses");

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use bindlab_course::messages::Msg;
+use bindlab_course::runtimes::{self, RowTexts, RuntimeMsg};
 use bindlab_course::Locale;
 use bindlab_engine::messages::{Catalogue, CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
@@ -114,10 +115,41 @@ fn check_messages<M: Catalogue>(out: &mut dyn Write, locale: Locale, text: &str)
     Ok(c.errors.len() + c.untranslated.len())
 }
 
+/// A locale's translation of the runtimes table's prose
+/// (`content/<locale>/runtimes-rows.txt`): like the messages, a field not
+/// translated is an error. Returns the number of errors.
+fn check_runtime_rows(out: &mut dyn Write, locale: Locale, text: &str) -> Result<usize> {
+    let rows = runtimes::table().map_err(|p| {
+        Error::fatal(
+            p.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
+    let c = RowTexts::read(&rows, text);
+    let file = format!("content/{locale}/runtimes-rows.txt");
+    for e in &c.errors {
+        eprintln!("{file}: {e}");
+    }
+    for k in &c.untranslated {
+        eprintln!("{file}: `{k}` is not translated (content/runtimes.toml's row and field)");
+    }
+    writeln!(
+        out,
+        "{locale}: {} of {} texts of content/runtimes.toml translated, {} malformed",
+        c.texts.len(),
+        c.texts.len() + c.untranslated.len(),
+        c.errors.len()
+    )?;
+    Ok(c.errors.len() + c.untranslated.len())
+}
+
 /// `bindlab rules check`: every translated catalogue built in against the
 /// English one. A malformed entry is an error (exit 1); a rule not
 /// translated yet is a warning, listed. The engine's messages
-/// (`parse.txt`, `cheatsheet.txt`) must be translated whole.
+/// (`parse.txt`, `cheatsheet.txt`) and the runtimes table's sentences and
+/// prose (`runtimes.txt`, `runtimes-rows.txt`) must be translated whole.
 pub fn check(out: &mut dyn Write) -> Result {
     let mut bad = 0;
     for locale in Locale::ALL {
@@ -153,6 +185,10 @@ pub fn check(out: &mut dyn Write) -> Result {
         if let Some((parse, cheatsheet)) = lang::messages_text(locale) {
             bad += check_messages::<ParseMsg>(out, locale, parse)?;
             bad += check_messages::<CheatsheetMsg>(out, locale, cheatsheet)?;
+        }
+        if let Some((sentences, rows)) = lang::runtimes_text(locale) {
+            bad += check_messages::<RuntimeMsg>(out, locale, sentences)?;
+            bad += check_runtime_rows(out, locale, rows)?;
         }
     }
     if bad == 0 {

@@ -4,9 +4,11 @@
 
 use std::io::Write;
 
-use bindlab_course::runtimes::{self, Column, Source};
+use bindlab_course::messages::Msg;
+use bindlab_course::runtimes::{self, Cell, Column, Opt, Prose, RowTexts, SocketKind, Source};
 
 use crate::error::{Error, Result};
+use crate::lang::msg;
 use crate::table;
 
 pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Result {
@@ -18,6 +20,15 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
                 .join("\n"),
         )
     })?;
+    // The rows' prose in this run's language (`content/<locale>/runtimes-rows.txt`).
+    let translated = crate::lang::runtimes_text(crate::lang::get())
+        .map(|(_, t)| RowTexts::read(&rows, t).texts)
+        .unwrap_or_default();
+    let texts = |k: &str| {
+        k.strip_prefix("row.")
+            .and_then(|k| translated.get(k))
+            .cloned()
+    };
     let rows: Vec<_> = rows
         .iter()
         .filter(|r| lang.is_none_or(|l| r.lang == l))
@@ -26,16 +37,20 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
         Some(c) => vec![c],
         None => Column::ALL.to_vec(),
     };
-    writeln!(
-        out,
-        "What each runtime sets on its own. Linux: measured on the kernel in CI\n(`cargo xtask test runtimes`); the other OSes: read in the runtime's source."
-    )?;
+    writeln!(out, "{}", msg(Msg::RuntimesIntro, &[]))?;
     for r in rows {
         writeln!(
             out,
             "\n{} · {} · {} · {}",
             r.runtime,
-            r.socket.label(),
+            msg(
+                match r.socket {
+                    SocketKind::TcpListener => Msg::RuntimesTcpListener,
+                    SocketKind::TcpClient => Msg::RuntimesTcpClient,
+                    SocketKind::Udp => Msg::RuntimesUdp,
+                },
+                &[]
+            ),
             r.api,
             match r.family {
                 runtimes::Family::Ipv4 => "IPv4",
@@ -44,30 +59,68 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
         )?;
         for c in &columns {
             let cell = r.cell(*c);
-            writeln!(out, "  {:<15} {}", c.label(), cell.summary())?;
-            let source = match &cell.source {
-                Source::Measured { probe } => match &cell.why {
-                    Some(why) => format!("measured on this kernel (probe {probe}); {why}"),
-                    None => format!("measured on this kernel (probe {probe})"),
-                },
-                Source::Cited(s) => match &cell.not_measured {
-                    Some(n) => format!("not measured here: {n}; cited: {s}"),
-                    None => format!("cited: {s}"),
-                },
-                Source::Unverified(s) => match &cell.not_measured {
-                    Some(n) => format!("not measured here: {n}; unverified: {s}"),
-                    None => format!("unverified: {s}"),
-                },
+            writeln!(out, "  {:<15} {}", c.label(), summary(cell))?;
+            let why_not = r
+                .prose_in(&texts, Prose::LinuxNotMeasured)
+                .filter(|_| *c == Column::Linux);
+            let source = match (&cell.source, &cell.why, &why_not) {
+                (Source::Measured { probe }, Some(why), _) => {
+                    msg(Msg::RuntimesMeasuredWhy, &[("probe", probe), ("why", why)])
+                }
+                (Source::Measured { probe }, None, _) => {
+                    msg(Msg::RuntimesMeasured, &[("probe", probe)])
+                }
+                (Source::Cited(s), _, Some(n)) => {
+                    msg(Msg::RuntimesCitedNotMeasured, &[("why", n), ("cited", s)])
+                }
+                (Source::Cited(s), _, None) => msg(Msg::RuntimesCited, &[("cited", s)]),
+                (Source::Unverified(_), _, n) => {
+                    let u = r
+                        .prose_in(&texts, Prose::Unverified(*c))
+                        .unwrap_or_default();
+                    match n {
+                        Some(n) => msg(
+                            Msg::RuntimesUnverifiedNotMeasured,
+                            &[("why", n), ("unverified", &u)],
+                        ),
+                        None => msg(Msg::RuntimesUnverified, &[("unverified", &u)]),
+                    }
+                }
             };
             for line in table::wrap(&source, 60).lines() {
                 writeln!(out, "  {:<15} {line}", "")?;
             }
         }
-        if let Some(note) = &r.note {
-            for line in table::wrap(note, 76).lines() {
+        if let Some(note) = r.prose_in(&texts, Prose::Note) {
+            for line in table::wrap(&note, 76).lines() {
                 writeln!(out, "  {line}")?;
             }
         }
     }
     Ok(())
+}
+
+/// The options a cell sets, as `Cell::summary` says them, in this run's
+/// language (the option names stay).
+fn summary(cell: &Cell) -> String {
+    let mut parts: Vec<String> = cell
+        .opts
+        .iter()
+        .filter(|(o, v)| *v && *o != Opt::Ipv6V6only)
+        .map(|(o, _)| o.name().to_string())
+        .collect();
+    if parts.is_empty() {
+        parts.push(msg(Msg::RuntimesNothing, &[]));
+    }
+    match cell.get(Opt::Ipv6V6only) {
+        Some(false) => parts.push(msg(Msg::RuntimesDualStack, &[])),
+        Some(true) => parts.push("IPV6_V6ONLY".to_string()),
+        None => {}
+    }
+    // Punctuation, not words: Chinese lists with 、.
+    let sep = match crate::lang::get() {
+        bindlab_course::Locale::ZhCn => "、",
+        _ => ", ",
+    };
+    parts.join(sep)
 }
