@@ -846,6 +846,12 @@ fn rules_check_reads_the_translated_catalogue() {
         out.contains("messages of cheatsheet.txt translated, 0 malformed"),
         "{out}"
     );
+    for file in ["goal.txt", "sockets.txt"] {
+        assert!(
+            out.contains(&format!("messages of {file} translated, 0 malformed")),
+            "{out}"
+        );
+    }
 }
 
 #[test]
