@@ -41,6 +41,10 @@ pub enum Msg {
     Expected,
     AsExpected,
     Source,
+    /// The two words of a table cell's summary (`StepReport::summary_in`):
+    /// datagrams dropped, and the receivers the OS chooses among.
+    Dropped,
+    Or,
 }
 
 /// (message, English, 简体中文).
@@ -107,6 +111,8 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (Msg::AsExpected, "✓ as expected", "✓ 符合预期"),
     (Msg::Source, "source", "来源"),
+    (Msg::Dropped, "dropped", "丢弃"),
+    (Msg::Or, "or", "或"),
 ];
 
 /// The message's text in `locale` (its slots unfilled).
