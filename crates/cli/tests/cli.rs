@@ -817,7 +817,10 @@ fn zh_cn_cheat_sheet() {
     assert!(en.contains("\n  SO_REUSEADDR on both "), "{en}");
     // A cell's words too: Windows leaves the receiver undefined.
     assert!(en.contains("ok → first or second? ×4"), "{en}");
-    assert!(out.contains("ok → first 或 second? ×4") && !out.contains(" or "), "{out}");
+    assert!(
+        out.contains("ok → first 或 second? ×4") && !out.contains(" or "),
+        "{out}"
+    );
     // The columns line up in terminal columns: each OS heading where the
     // first row's cell starts.
     let table: Vec<&str> = out.lines().skip(3).take(2).collect();
