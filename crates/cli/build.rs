@@ -1,7 +1,7 @@
 //! Builds the translated catalogues into the CLI (`content/<locale>/
-//! rules.json` and `words.json`; the messages `parse.txt` and
-//! `cheatsheet.txt`; the runtimes table's `runtimes.txt` and
-//! `runtimes-rows.txt`), so `bindlab --lang zh-CN` needs no files
+//! rules.json` and `words.json`; the messages `parse.txt`,
+//! `cheatsheet.txt`, `goal.txt` and `sockets.txt`; the runtimes table's
+//! `runtimes.txt` and `runtimes-rows.txt`), so `bindlab --lang zh-CN` needs no files
 //! at run time. A file not written yet is an empty catalogue (every rule
 //! then reads in English, and `bindlab rules check` lists them all).
 
@@ -15,6 +15,8 @@ fn main() {
         ("zh-CN", "cheatsheet.txt", ""),
         ("zh-CN", "runtimes.txt", ""),
         ("zh-CN", "runtimes-rows.txt", ""),
+        ("zh-CN", "goal.txt", ""),
+        ("zh-CN", "sockets.txt", ""),
     ] {
         let src = content.join(locale).join(file);
         println!("cargo:rerun-if-changed={}", src.display());

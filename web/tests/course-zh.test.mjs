@@ -179,3 +179,41 @@ test('zh-CN: the runtimes table\'s notes and reasons, a guide\'s restart sentenc
     await context.close();
   }
 });
+
+test('zh-CN: a challenge\'s check details, the paste page\'s sentences and the cheat sheet\'s cells speak Chinese', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/learn/windows/`);
+  try {
+    // The challenge's start is wrong: the tool shares the address. Its
+    // details come from content/zh-CN/goal.txt.
+    await page.waitForSelector('.lesson .challenge');
+    const c = page.locator('.challenge');
+    await c.getByRole('button', { name: '检查', exact: true }).click();
+    const unmet = await c.locator('.checklist li.unmet .detail').allInnerTexts();
+    assert.equal(unmet.length, 2);
+    assert.match(unmet[0], /连接 127\.0\.0\.1:8888 的客户端可能到达 server, tool 中的任意一个（操作系统未定义到达哪一个）/);
+    assert.doesNotMatch(await c.locator('.verdict').innerText(), /a client to|may reach/);
+    await c.locator('textarea').fill('os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\n');
+    await c.getByRole('button', { name: '检查', exact: true }).click();
+    assert.match(await c.locator('.verdict').innerText(), /没有步骤 bind tool 127\.0\.0\.1:8888/);
+
+    // The cheat sheet: Windows leaves the UDP receiver undefined, "或".
+    await page.goto(`${server.origin}/zh-CN/learn/cheat-sheet/`);
+    await page.waitForSelector('.cheatsheet table');
+    const udp = await page.locator('.cheatsheet table').nth(5).locator('tr', { hasText: '两个套接字都设置 SO_REUSEADDR' }).locator('td').allInnerTexts();
+    assert.deepEqual(udp.slice(0, 4).map((t) => t.trim()), ['ok → second×4', 'EADDRINUSE', 'EADDRINUSE', 'ok → first 或 second? ×4']);
+
+    // The paste page: a table that cannot be read, the advice, the
+    // scenario's title, from content/zh-CN/sockets.txt.
+    await page.goto(`${server.origin}/zh-CN/paste/`);
+    await page.waitForSelector('#paste-table');
+    await page.fill('#paste-table', 'hello');
+    assert.match(await page.locator('.notice.error').innerText(), /^这看起来不像套接字表：请粘贴 `ss -tanpe`（Linux）/);
+    await page.fill('#paste-table', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n');
+    await page.waitForSelector('.paste-answer');
+    assert.match(await page.locator('.advice').innerText(), /^怎样才能成功：\s*这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。$/);
+    assert.match(await page.locator('.paste-page textarea').nth(1).inputValue(), /^title 这台主机端口 8080 上的套接字\n/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -146,9 +146,15 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
     if example.exists() {
         b.text.push(("sandbox.example".into(), read(&example)?));
     }
-    // Parser, link and cheat-sheet messages (`key = template`); the cheat
-    // sheet's keys are prefixed `cheatsheet.` in the bundle.
-    for (file, prefix) in [("parse.txt", ""), ("cheatsheet.txt", "cheatsheet.")] {
+    // Parser, link and cheat-sheet messages (`key = template`), a
+    // challenge check's details and the paste page's sentences; the keys of
+    // all but the parser's are prefixed by their file's stem in the bundle.
+    for (file, prefix) in [
+        ("parse.txt", ""),
+        ("cheatsheet.txt", "cheatsheet."),
+        ("goal.txt", "goal."),
+        ("sockets.txt", "sockets."),
+    ] {
         let path = dir.join(file);
         if path.exists() {
             let entries = bindlab_engine::keytext::read(&read(&path)?).map_err(|errs| {
@@ -267,6 +273,9 @@ mod tests {
             .text("runtimes.restart.works")
             .is_some_and(|t| t.contains("{api}")));
         assert!(b.text("runtimes.row.go-listener.note").is_some());
+        // A challenge check's details and the paste page's sentences.
+        assert!(b.parse("goal.no-errors.failed-why").is_some());
+        assert!(b.parse("sockets.paste.bad-line").is_some());
         // It reads back, and its overlay renders Chinese why-lines.
         let back = Bundle::read(&b.write()).unwrap();
         assert_eq!(back.ui.len(), b.ui.len());

@@ -138,6 +138,23 @@ impl Tr {
         bindlab_engine::messages::render(m, &[], self.bundle().and_then(|b| b.parse(&key)))
     }
 
+    /// A challenge check's detail (a `goal::Verdict`'s message and
+    /// arguments) in this language.
+    pub(crate) fn goal(&self, m: bindlab_course::goal::GoalMsg, args: &[(&str, String)]) -> String {
+        let key = format!("goal.{}", m.key());
+        bindlab_engine::messages::render(m, args, self.bundle().and_then(|b| b.parse(&key)))
+    }
+
+    /// A sentence of `bindlab-sockets` (the paste page's) in this language.
+    pub(crate) fn sockets(
+        &self,
+        m: bindlab_sockets::SocketsMsg,
+        args: &[(&str, String)],
+    ) -> String {
+        let key = format!("sockets.{}", m.key());
+        bindlab_engine::messages::render(m, args, self.bundle().and_then(|b| b.parse(&key)))
+    }
+
     /// The engine's why-lines in this language (`None`: English).
     pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
         self.0.as_ref().and_then(|t| t.overlay.clone())

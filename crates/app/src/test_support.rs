@@ -13,6 +13,24 @@ pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
     zh_bundle(ui, why, &[])
 }
 
+/// A zh-CN `Tr` with the templates of `content/zh-CN/<file>` (`goal.txt`,
+/// `sockets.txt`), keyed `<stem>.<key>` as `cargo xtask dist` bundles them.
+pub(crate) fn zh_with_messages(file: &str) -> Tr {
+    let path = format!("{}/../../content/zh-CN/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("the translation is readable");
+    let stem = file.trim_end_matches(".txt");
+    let entries: Vec<(String, String)> = bindlab_engine::keytext::read(&text)
+        .expect("the translation is well formed")
+        .into_iter()
+        .map(|(k, t)| (format!("{stem}.{k}"), t))
+        .collect();
+    let refs: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|(k, t)| (k.as_str(), t.as_str()))
+        .collect();
+    zh_bundle(&[], &[], &refs)
+}
+
 /// A zh-CN `Tr` with these parser and link templates (engine key, text).
 pub(crate) fn zh_with_parse(parse: &[(&str, &str)]) -> Tr {
     zh_bundle(&[], &[], parse)

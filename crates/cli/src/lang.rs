@@ -51,6 +51,19 @@ pub fn runtimes_text(locale: Locale) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// The translated sentences of the course's and the sockets crate's own of
+/// `locale` as built in: (`goal.txt`, `sockets.txt`), checked by `bindlab
+/// rules check` key for key as the engine's are.
+pub fn library_messages_text(locale: Locale) -> Option<(&'static str, &'static str)> {
+    match locale {
+        Locale::En => None,
+        Locale::ZhCn => Some((
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-goal.txt")),
+            include_str!(concat!(env!("OUT_DIR"), "/zh-CN-sockets.txt")),
+        )),
+    }
+}
+
 /// This run's translation of the parser's and the links' messages (`None`
 /// in English; a message it lacks shows in English).
 pub fn parse_messages() -> Option<&'static Translation<ParseMsg>> {
@@ -169,6 +182,12 @@ mod tests {
         assert_eq!(c.errors, Vec::<String>::new());
         assert_eq!(c.untranslated, Vec::<CheatsheetMsg>::new());
         assert!(messages_text(Locale::En).is_none());
+        let (goal, sockets) = library_messages_text(Locale::ZhCn).unwrap();
+        let g = Translation::<bindlab_course::goal::GoalMsg>::read(goal);
+        assert_eq!((g.errors, g.untranslated), (Vec::new(), Vec::new()));
+        let s = Translation::<bindlab_sockets::SocketsMsg>::read(sockets);
+        assert_eq!((s.errors, s.untranslated), (Vec::new(), Vec::new()));
+        assert!(library_messages_text(Locale::En).is_none());
     }
 
     /// The runtimes table's sentences and rows' prose built in: all

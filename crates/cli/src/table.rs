@@ -9,9 +9,10 @@ use std::fmt::Write;
 use bindlab_engine::print::step_text;
 use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
 
-/// One cell: the engine's own summary of the outcome.
+/// One cell: the engine's own summary of the outcome, its words in this
+/// run's language.
 fn cell(rep: &StepReport) -> String {
-    rep.summary()
+    rep.summary_in(&msg(Msg::Dropped, &[]), &msg(Msg::Or, &[]))
 }
 
 /// Wraps text to `width` columns.
@@ -168,10 +169,13 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
 pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> String {
     let say = |m: CheatsheetMsg| render_in(crate::lang::cheatsheet_messages(), m, &[]);
     let mut out = say(CheatsheetMsg::CliHeading) + "\n";
+    let summary = |c: &bindlab_engine::cheatsheet::Cell| {
+        c.step.as_ref().map_or_else(|| c.summary.clone(), cell)
+    };
     let cell = |c: &bindlab_engine::cheatsheet::Cell| match (c.result_name(), c.rule) {
         (None, _) => "—".to_string(),
-        (Some(_), Some(rule)) if rules => format!("{} ({rule})", c.summary),
-        (Some(_), _) => c.summary.clone(),
+        (Some(_), Some(rule)) if rules => format!("{} ({rule})", summary(c)),
+        (Some(_), _) => summary(c),
     };
     let w0 = rows
         .iter()
@@ -181,7 +185,7 @@ pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> Stri
     let widths: Vec<usize> = (0..4)
         .map(|i| {
             rows.iter()
-                .map(|r| cell(&r.cells[i]).chars().count())
+                .map(|r| cols(&cell(&r.cells[i])))
                 .max()
                 .unwrap_or(0)
                 .max(r_os(rows, i).len())
@@ -199,7 +203,7 @@ pub fn cheatsheet(rows: &[bindlab_engine::cheatsheet::Row], rules: bool) -> Stri
         }
         let _ = write!(out, "  {}", pad(&say(r.options.msg()), w0, false));
         for (i, w) in widths.iter().enumerate() {
-            let _ = write!(out, "  {:<w$}", cell(&r.cells[i]), w = w);
+            let _ = write!(out, "  {}", pad(&cell(&r.cells[i]), *w, false));
         }
         out.push('\n');
     }

@@ -815,6 +815,12 @@ fn zh_cn_cheat_sheet() {
     assert!(!out.contains("on both"), "{out}");
     let (_, en, _) = bindlab(&["cheatsheet"]);
     assert!(en.contains("\n  SO_REUSEADDR on both "), "{en}");
+    // A cell's words too: Windows leaves the receiver undefined.
+    assert!(en.contains("ok → first or second? ×4"), "{en}");
+    assert!(
+        out.contains("ok → first 或 second? ×4") && !out.contains(" or "),
+        "{out}"
+    );
     // The columns line up in terminal columns: each OS heading where the
     // first row's cell starts.
     let table: Vec<&str> = out.lines().skip(3).take(2).collect();
@@ -854,6 +860,12 @@ fn rules_check_reads_the_translated_catalogue() {
         out.contains("texts of content/runtimes.toml translated, 0 malformed"),
         "{out}"
     );
+    for file in ["goal.txt", "sockets.txt"] {
+        assert!(
+            out.contains(&format!("messages of {file} translated, 0 malformed")),
+            "{out}"
+        );
+    }
 }
 
 #[test]

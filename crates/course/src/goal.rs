@@ -19,17 +19,32 @@ use std::net::IpAddr;
 
 use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, State};
+use bindlab_engine::messages;
 use bindlab_engine::os::{Delivery, Route};
 use bindlab_engine::print::step_text;
 use bindlab_engine::{host_after, parse, run, Os, Outcome};
+
+include!(concat!(env!("OUT_DIR"), "/goal.rs"));
 
 /// One requirement's verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
     pub requirement: String,
     pub met: bool,
-    /// Why, naming the concrete step or client.
+    /// Why, naming the concrete step or client, in English: `msg` filled
+    /// with `args`.
     pub detail: String,
+    /// The message (`src/goal.txt`) and its slots' values, for a
+    /// translated `detail` (`messages::render`).
+    pub msg: GoalMsg,
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// A verdict's message and slot values.
+type Said = (GoalMsg, Vec<(&'static str, String)>);
+
+fn say(msg: GoalMsg, args: &[(&'static str, &dyn std::fmt::Display)]) -> Said {
+    (msg, args.iter().map(|(k, v)| (*k, v.to_string())).collect())
 }
 
 fn endpoint(s: &str) -> Result<SockAddr, String> {
@@ -112,20 +127,26 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 .zip(&report.steps)
                 .find(|(_, r)| !r.is_ok())
             {
-                None => (true, "every step succeeded".to_string()),
-                Some((st, r)) => (
-                    false,
-                    format!(
-                        "line {}: `{}` gives {}{}",
-                        st.line,
-                        step_text(&st.kind),
-                        r.result_name(),
-                        r.why
-                            .as_ref()
-                            .map(|w| format!(" — {w}"))
-                            .unwrap_or_default()
-                    ),
-                ),
+                None => (true, say(GoalMsg::NoErrorsMet, &[])),
+                Some((st, r)) => {
+                    let (line, step) = (&st.line, &step_text(&st.kind));
+                    let said = match &r.why {
+                        Some(why) => say(
+                            GoalMsg::NoErrorsFailedWhy,
+                            &[
+                                ("line", line),
+                                ("step", step),
+                                ("result", &r.result_name()),
+                                ("why", why),
+                            ],
+                        ),
+                        None => say(
+                            GoalMsg::NoErrorsFailed,
+                            &[("line", line), ("step", step), ("result", &r.result_name())],
+                        ),
+                    };
+                    (false, said)
+                }
             },
             [kind @ ("listening" | "connected"), ep, cmp, n] => {
                 let ep = endpoint(ep)?;
@@ -148,16 +169,17 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     "<=" => names.len() <= n,
                     other => return Err(format!("expected >=, == or <=, found `{other}`")),
                 };
+                let msg = match (*kind == "listening", names.is_empty()) {
+                    (true, true) => GoalMsg::ListeningNone,
+                    (true, false) => GoalMsg::ListeningSome,
+                    (false, true) => GoalMsg::ConnectedNone,
+                    (false, false) => GoalMsg::ConnectedSome,
+                };
                 (
                     ok,
-                    format!(
-                        "{} {kind} on {ep}{}",
-                        names.len(),
-                        if names.is_empty() {
-                            String::new()
-                        } else {
-                            format!(": {}", names.join(", "))
-                        }
+                    say(
+                        msg,
+                        &[("n", &names.len()), ("ep", &ep), ("names", &names.join(", "))],
                     ),
                 )
             }
@@ -186,22 +208,14 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     Route::Refused { .. } | Route::Dropped { .. } => (Vec::new(), false),
                 };
                 let can_reach = takers.iter().any(|t| t == name);
-                let shown = match (&route, undefined) {
-                    (Route::Refused { .. }, _) => {
-                        format!("a client to {ep} is refused: no listener takes it")
-                    }
-                    (Route::Dropped { .. }, _) => {
-                        format!("a client to {ep} times out: its SYN is dropped")
-                    }
-                    (_, true) => format!(
-                        "a client to {ep} may reach any of {} (the OS leaves it undefined)",
-                        takers.join(", ")
-                    ),
-                    _ if takers.len() > 1 => {
-                        format!("a client to {ep} may reach any of {}", takers.join(", "))
-                    }
-                    _ => format!("a client to {ep} reaches {}", takers.join(", ")),
+                let msg = match (&route, undefined) {
+                    (Route::Refused { .. }, _) => GoalMsg::ClientRefused,
+                    (Route::Dropped { .. }, _) => GoalMsg::ClientDropped,
+                    (_, true) => GoalMsg::ClientUndefined,
+                    _ if takers.len() > 1 => GoalMsg::ClientAnyOf,
+                    _ => GoalMsg::ClientReaches,
                 };
+                let shown = say(msg, &[("ep", &ep), ("names", &takers.join(", "))]);
                 let ok = if *arrow == "->" {
                     can_reach && takers.len() == 1
                 } else {
@@ -216,34 +230,34 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let src = SockAddr::new("203.0.113.200".parse().map_err(|_| "literal")?, 45000);
                 let label = |id| host.socket(id).label().to_string();
                 // Who is sure to get it, and who may.
-                let (sure, may, shown): (Vec<String>, Vec<String>, String) =
+                let dropped = || say(GoalMsg::DatagramDropped, &[("ep", &ep)]);
+                let among = |msg, names: &[String]| say(msg, &[("ep", &ep), ("names", &names.join(", "))]);
+                let (sure, may, shown): (Vec<String>, Vec<String>, Said) =
                     match os.rules().deliver(&host, src, ep) {
                         Delivery::To { sock, .. } => {
                             let n = label(sock);
-                            let shown = format!("a datagram to {ep} reaches {n}");
+                            let shown = say(GoalMsg::DatagramReaches, &[("ep", &ep), ("name", &n)]);
                             (vec![n.clone()], vec![n], shown)
                         }
                         Delivery::Copies { socks, .. } if socks.is_empty() => {
-                            (Vec::new(), Vec::new(), format!("a datagram to {ep} is dropped: no socket receives it"))
+                            (Vec::new(), Vec::new(), dropped())
                         }
                         Delivery::Copies { socks, .. } => {
                             let names: Vec<String> = socks.into_iter().map(label).collect();
-                            let shown = format!("each of {} gets a copy of a datagram to {ep}", names.join(", "));
+                            let shown = among(GoalMsg::DatagramCopies, &names);
                             (names.clone(), names, shown)
                         }
                         Delivery::Group { members, .. } => {
                             let names: Vec<String> = members.into_iter().map(label).collect();
-                            let shown = format!("a datagram to {ep} may reach any of {} (a hash picks)", names.join(", "));
+                            let shown = among(GoalMsg::DatagramHash, &names);
                             (Vec::new(), names, shown)
                         }
                         Delivery::Undefined { candidates, .. } => {
                             let names: Vec<String> = candidates.into_iter().map(label).collect();
-                            let shown = format!("a datagram to {ep} may reach any of {} (the OS leaves it undefined)", names.join(", "));
+                            let shown = among(GoalMsg::DatagramUndefined, &names);
                             (Vec::new(), names, shown)
                         }
-                        Delivery::Dropped { .. } => {
-                            (Vec::new(), Vec::new(), format!("a datagram to {ep} is dropped: no socket receives it"))
-                        }
+                        Delivery::Dropped { .. } => (Vec::new(), Vec::new(), dropped()),
                     };
                 let ok = if *arrow == "->" {
                     sure.iter().any(|n| n == name)
@@ -266,13 +280,16 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     .rev()
                     .find(|(st, _)| step_text(&st.kind) == want_text)
                 {
-                    None => (false, format!("there is no step `{want_text}`")),
+                    None => (false, say(GoalMsg::StepMissing, &[("step", &want_text)])),
                     Some((st, r)) => (
                         want == "any" || Outcome::from_name(os, want) == Some(r.result),
-                        format!(
-                            "line {}: `{want_text}` gives {}",
-                            st.line,
-                            r.result_name()
+                        say(
+                            GoalMsg::StepGives,
+                            &[
+                                ("line", &st.line),
+                                ("step", &want_text),
+                                ("result", &r.result_name()),
+                            ],
                         ),
                     ),
                 }
@@ -282,10 +299,13 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 .iter()
                 .find(|st| step_text(&st.kind).split_whitespace().next() == Some(*kw))
             {
-                None => (true, format!("no `{kw}` step")),
+                None => (true, say(GoalMsg::ForbidMet, &[("kw", kw)])),
                 Some(st) => (
                     false,
-                    format!("line {}: `{}`", st.line, step_text(&st.kind)),
+                    say(
+                        GoalMsg::ForbidFound,
+                        &[("line", &st.line), ("step", &step_text(&st.kind))],
+                    ),
                 ),
             },
             _ => {
@@ -294,10 +314,13 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 ))
             }
         };
+        let (met, (msg, args)) = verdict;
         out.push(Verdict {
             requirement: req.clone(),
-            met: verdict.0,
-            detail: verdict.1,
+            met,
+            detail: messages::english(msg, &args),
+            msg,
+            args,
         });
     }
     Ok(out)
@@ -388,6 +411,142 @@ mod tests {
         assert_eq!(
             describe("step \"bind B 0.0.0.0:80\" => EADDRINUSE"),
             "`bind B 0.0.0.0:80` fails with EADDRINUSE."
+        );
+    }
+
+    /// Every kind of detail, from real scenarios, in zh-CN (the
+    /// translation in content/zh-CN/goal.txt): every slot filled, no
+    /// English left; the English is the `detail`.
+    #[test]
+    fn every_detail_renders_in_zh_cn() {
+        let zh =
+            messages::Translation::<GoalMsg>::read(include_str!("../../../content/zh-CN/goal.txt"));
+        assert_eq!(zh.errors, Vec::<String>::new());
+        assert_eq!(zh.untranslated, Vec::<GoalMsg>::new());
+        let zh = zh.translation;
+        let listen = "socket A tcp\nbind A 127.0.0.1:80\nlisten A\n";
+        let udp = "socket A udp\nbind A 127.0.0.1:53\nsocket B udp\nbind B 127.0.0.1:53\n";
+        let cases: &[(&str, Os, &str, GoalMsg, &str)] = &[
+            (
+                listen,
+                Os::Linux,
+                "no-errors",
+                GoalMsg::NoErrorsMet,
+                "每一步都成功了",
+            ),
+            (
+                udp,
+                Os::Linux,
+                "no-errors",
+                GoalMsg::NoErrorsFailedWhy,
+                "第 4 行：`bind B 127.0.0.1:53` 的结果是 EADDRINUSE——",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "listening 127.0.0.1:80 >= 1",
+                GoalMsg::ListeningSome,
+                "127.0.0.1:80 上有 1 个套接字在监听：A",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "listening 127.0.0.1:81 == 0",
+                GoalMsg::ListeningNone,
+                "127.0.0.1:81 上有 0 个套接字在监听",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "connected 127.0.0.1:80 >= 1",
+                GoalMsg::ConnectedNone,
+                "127.0.0.1:80 上有 0 个已连接的套接字",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "client 127.0.0.1:80 -> A",
+                GoalMsg::ClientReaches,
+                "连接 127.0.0.1:80 的客户端到达 A",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "client 127.0.0.1:81 -> A",
+                GoalMsg::ClientRefused,
+                "连接 127.0.0.1:81 的客户端被拒绝：没有监听套接字接受它",
+            ),
+            (
+                "socket A udp\nbind A 127.0.0.1:53\n",
+                Os::Linux,
+                "datagram 127.0.0.1:53 -> A",
+                GoalMsg::DatagramReaches,
+                "发往 127.0.0.1:53 的数据报到达 A",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "datagram 127.0.0.1:53 !-> A",
+                GoalMsg::DatagramDropped,
+                "发往 127.0.0.1:53 的数据报被丢弃：没有套接字接收它",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "step \"bind A 127.0.0.1:80\" => ok",
+                GoalMsg::StepGives,
+                "第 2 行：`bind A 127.0.0.1:80` 的结果是 ok",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "step \"bind B 127.0.0.1:80\" => ok",
+                GoalMsg::StepMissing,
+                "没有步骤 `bind B 127.0.0.1:80`",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "forbid wait",
+                GoalMsg::ForbidMet,
+                "没有 `wait` 步骤",
+            ),
+            (
+                listen,
+                Os::Linux,
+                "forbid listen",
+                GoalMsg::ForbidFound,
+                "第 3 行：`listen A`",
+            ),
+        ];
+        for (text, os, req, msg, says) in cases {
+            let v = &check(text, *os, &reqs(&[req])).unwrap()[0];
+            assert_eq!(v.msg, *msg, "{req}: {v:?}");
+            assert_eq!(v.detail, messages::english(v.msg, &v.args));
+            let said = zh.render(v.msg, &v.args);
+            assert!(said.starts_with(says), "{req}: {said}");
+            assert!(!said.contains('{'), "{said}");
+        }
+        // Windows: two SO_REUSEADDR listeners, the choice undefined.
+        let shared = "os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\nbind tool 127.0.0.1:8888\nlisten tool\n";
+        let v = &check(
+            shared,
+            Os::Windows,
+            &reqs(&["client 127.0.0.1:8888 -> server"]),
+        )
+        .unwrap()[0];
+        assert_eq!(v.msg, GoalMsg::ClientUndefined);
+        assert_eq!(
+            zh.render(v.msg, &v.args),
+            "连接 127.0.0.1:8888 的客户端可能到达 server, tool 中的任意一个（操作系统未定义到达哪一个）"
+        );
+        // Multicast: a copy each.
+        let group = "socket A udp\nset A SO_REUSEADDR\nbind A 239.1.2.3:5000\njoin A 239.1.2.3\nsocket B udp\nset B SO_REUSEADDR\nbind B 239.1.2.3:5000\njoin B 239.1.2.3\n";
+        let v = &check(group, Os::Linux, &reqs(&["datagram 239.1.2.3:5000 -> A"])).unwrap()[0];
+        assert_eq!(v.msg, GoalMsg::DatagramCopies, "{v:?}");
+        assert_eq!(
+            zh.render(v.msg, &v.args),
+            "B, A 各自收到发往 239.1.2.3:5000 的数据报的一份副本"
         );
     }
 

@@ -55,6 +55,10 @@ pub enum Msg {
     RuntimesUdp,
     RuntimesNothing,
     RuntimesDualStack,
+    /// The two words of a table cell's summary (`StepReport::summary_in`):
+    /// datagrams dropped, and the receivers the OS chooses among.
+    Dropped,
+    Or,
 }
 
 /// (message, English, 简体中文).
@@ -161,6 +165,8 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         "dual stack (IPV6_V6ONLY off)",
         "双栈（IPV6_V6ONLY 关闭）",
     ),
+    (Msg::Dropped, "dropped", "丢弃"),
+    (Msg::Or, "or", "或"),
 ];
 
 /// The message's text in `locale` (its slots unfilled).

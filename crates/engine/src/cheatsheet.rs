@@ -141,6 +141,9 @@ pub struct Cell {
     /// ("EADDRINUSE", "ok → second×4"): what the cell shows. Empty where the
     /// option is missing.
     pub summary: String,
+    /// The deciding step's report (`None` where the option is missing):
+    /// a page says its summary's words ("dropped", "or") in its language.
+    pub step: Option<crate::StepReport>,
 }
 
 impl Cell {
@@ -233,6 +236,7 @@ pub fn matrix() -> Vec<Row> {
                             rule: None,
                             why: None,
                             summary: String::new(),
+                            step: None,
                         };
                     }
                     let report = run(&scenario, os);
@@ -255,6 +259,7 @@ pub fn matrix() -> Vec<Row> {
                             rule: st.rule,
                             why: st.why.clone(),
                             summary: st.summary(),
+                            step: Some(st.clone()),
                         },
                         None => Cell {
                             os,
@@ -262,6 +267,7 @@ pub fn matrix() -> Vec<Row> {
                             rule: None,
                             why: None,
                             summary: String::new(),
+                            step: None,
                         },
                     }
                 })

@@ -189,6 +189,12 @@ impl StepReport {
     /// The CLI and the site both print this, so an undefined route reads
     /// the same in both.
     pub fn summary(&self) -> String {
+        self.summary_in("dropped", "or")
+    }
+
+    /// [`StepReport::summary`] with its two words, "dropped" and "or", in
+    /// another language (the site's and the CLI's zh-CN).
+    pub fn summary_in(&self, dropped: &str, or: &str) -> String {
         let mut s = self.result_name().to_string();
         if let Some(acc) = &self.accepted_by {
             let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
@@ -205,11 +211,11 @@ impl StepReport {
             }
         }
         if let Some(n) = self.dropped.filter(|&n| n > 0) {
-            s.push_str(&format!(" dropped×{n}"));
+            s.push_str(&format!(" {dropped}×{n}"));
         }
         if let Some(n) = self.undetermined {
             let c = self.candidates.as_deref().unwrap_or_default();
-            s.push_str(&format!(" → {}? ×{n}", c.join(" or ")));
+            s.push_str(&format!(" → {}? ×{n}", c.join(&format!(" {or} "))));
         }
         if let Some(n) = self.failed {
             s.push_str(&format!(" ✗×{n}"));

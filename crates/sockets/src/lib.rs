@@ -15,8 +15,21 @@ pub mod paste;
 
 use std::net::{IpAddr, SocketAddr};
 
+use bindlab_engine::messages;
 use bindlab_engine::rules::RuleId;
 use bindlab_engine::{parse, run, Os};
+
+include!(concat!(env!("OUT_DIR"), "/sockets.rs"));
+
+/// How a sentence is said: a message of `src/sockets.txt` with its slots'
+/// values, rendered in some language ([`english`], or a page's / the CLI's
+/// translation), so every sentence here is keyed data.
+pub type Say<'a> = &'a dyn Fn(SocketsMsg, &[(&str, String)]) -> String;
+
+/// A message in English.
+pub fn english(msg: SocketsMsg, args: &[(&str, String)]) -> String {
+    messages::english(msg, args)
+}
 
 /// A socket's state, as the tools name them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,14 +209,25 @@ impl Delivery {
 
     /// In a sentence: "udp_server_7 gets every datagram to 127.0.0.1:5000".
     pub fn sentence(&self) -> String {
-        let names = self.receivers.join(", ");
-        match self.choice {
-            Choice::Dropped => format!("no socket receives a datagram to {}: it is dropped (ICMP port unreachable)", self.to),
-            Choice::One => format!("{names} gets every datagram to {}", self.to),
-            Choice::Hash => format!("each datagram to {} goes to one of {names}, chosen by a hash of its sender (a sender's datagrams always reach the same one)", self.to),
-            Choice::Undefined => format!("each datagram to {} goes to one of {names}; which one is undefined", self.to),
-            Choice::Copies => format!("{names} each get a copy of a datagram to {}", self.to),
-        }
+        self.sentence_in(&english)
+    }
+
+    /// [`Delivery::sentence`] said by `say`.
+    pub fn sentence_in(&self, say: Say) -> String {
+        let msg = match self.choice {
+            Choice::Dropped => SocketsMsg::DeliveryDropped,
+            Choice::One => SocketsMsg::DeliveryOne,
+            Choice::Hash => SocketsMsg::DeliveryHash,
+            Choice::Undefined => SocketsMsg::DeliveryUndefined,
+            Choice::Copies => SocketsMsg::DeliveryCopies,
+        };
+        say(
+            msg,
+            &[
+                ("to", self.to.to_string()),
+                ("names", self.receivers.join(", ")),
+            ],
+        )
     }
 }
 
@@ -385,11 +409,7 @@ pub fn scenario(
     unknowns_set: bool,
     ask: Option<(&Question, &[&str])>,
 ) -> String {
-    let mut out = format!(
-        "title The sockets on port {} of this host\nos {}\n",
-        p.port,
-        p.os.key()
-    );
+    let mut out = format!("title {}\nos {}\n", title(p.port, &english), p.os.key());
     let mut ifaces: Vec<IpAddr> = p
         .sockets
         .iter()
@@ -542,6 +562,11 @@ pub fn scenario(
     out
 }
 
+/// The title of [`scenario`]'s text, said by `say`.
+pub fn title(port: u16, say: Say) -> String {
+    say(SocketsMsg::ScenarioTitle, &[("port", port.to_string())])
+}
+
 /// Where a datagram "to the asked address" goes: the address itself, or for
 /// a wildcard the loopback address of its family.
 pub fn datagram_to(bind: SocketAddr) -> SocketAddr {
@@ -641,50 +666,74 @@ pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
 
 /// What would make the bind work, in a sentence.
 pub fn advice(p: &Picture, answers: &[Answer]) -> String {
+    advice_in(p, answers, &english)
+}
+
+/// [`advice`] said by `say`.
+pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
     let blockers: Vec<String> = p
         .sockets
         .iter()
         .filter(|(_, s)| s.state == State::Listen || s.udp)
         .map(|(n, s)| match &s.process {
-            Some(pr) if !pr.name.is_empty() => format!("{n} (pid {}, {})", pr.pid, pr.name),
-            Some(pr) => format!("{n} (pid {})", pr.pid),
+            Some(pr) if !pr.name.is_empty() => say(
+                SocketsMsg::BlockerPidProgram,
+                &[
+                    ("name", n.clone()),
+                    ("pid", pr.pid.to_string()),
+                    ("program", pr.name.clone()),
+                ],
+            ),
+            Some(pr) => say(
+                SocketsMsg::BlockerPid,
+                &[("name", n.clone()), ("pid", pr.pid.to_string())],
+            ),
             None => n.clone(),
         })
         .collect();
-    // UDP: who then receives, and what shared unicast never does.
-    let then = |a: &Answer| {
-        match a.verdicts.first().and_then(|v| v.datagram.as_ref()) {
-        Some(d) if p.udp && !p.sockets.is_empty() => format!(
-            " Then {}. A unicast datagram reaches one socket only: for every receiver to get each one, send to a multicast group that each receiver joins.",
-            d.sentence()
-        ),
-        _ => String::new(),
-    }
-    };
+    // UDP: who then receives, and what shared unicast never does; after a
+    // space where the advice ends in ASCII (English), none after a
+    // full-width stop.
+    let then =
+        |a: &Answer, advice: String| match a.verdicts.first().and_then(|v| v.datagram.as_ref()) {
+            Some(d) if p.udp && !p.sockets.is_empty() => {
+                let then = say(SocketsMsg::AdviceThen, &[("sentence", d.sentence_in(say))]);
+                let sep = if advice.ends_with(|c: char| c.is_ascii()) {
+                    " "
+                } else {
+                    ""
+                };
+                format!("{advice}{sep}{then}")
+            }
+            _ => advice,
+        };
     match answers.iter().find(|a| a.works()) {
-        Some(a) if a.options.is_empty() => {
-            format!("nothing to change: the bind works as it is.{}", then(a))
+        Some(a) if a.options.is_empty() => then(a, say(SocketsMsg::AdviceWorks, &[])),
+        Some(a) => {
+            let set = match a.options {
+                [one] => say(SocketsMsg::AdviceSetOne, &[("option", one.to_string())]),
+                [rest @ .., last] => say(
+                    SocketsMsg::AdviceSetTwo,
+                    &[("first", rest.join(", ")), ("second", last.to_string())],
+                ),
+                [] => String::new(),
+            };
+            then(a, set)
         }
-        Some(a) => format!(
-            "set {} on the new socket before bind().{}",
-            a.options.join(" and "),
-            then(a)
-        ),
         None if answers
             .iter()
             .any(|a| a.verdicts.iter().any(|v| v.failure().is_none())) =>
         {
-            "it depends on options bindlab could not read: the other sockets' own settings decide."
-                .into()
+            say(SocketsMsg::AdviceDepends, &[])
         }
-        None if blockers.is_empty() => {
-            "no option is enough: wait for the TIME_WAITs to end, or use another port.".into()
-        }
-        None => format!(
-            "no option is enough while {} {} the port: stop {}, or use another port.",
-            blockers.join(", "),
-            if blockers.len() == 1 { "holds" } else { "hold" },
-            if blockers.len() == 1 { "it" } else { "them" }
+        None if blockers.is_empty() => say(SocketsMsg::AdviceTimeWait, &[]),
+        None => say(
+            if blockers.len() == 1 {
+                SocketsMsg::AdviceBlockedOne
+            } else {
+                SocketsMsg::AdviceBlockedMany
+            },
+            &[("blockers", blockers.join(", "))],
         ),
     }
 }

@@ -21,7 +21,40 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use bindlab_engine::Os;
 
-use crate::{HostSocket, Process, State};
+use crate::{HostSocket, Process, SocketsMsg, State};
+
+/// Why a pasted table cannot be read: a message of `src/sockets.txt`
+/// (`paste.*`) and its slots' values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub msg: SocketsMsg,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Problem {
+    fn new(msg: SocketsMsg, args: &[(&'static str, String)]) -> Problem {
+        Problem {
+            msg,
+            args: args.to_vec(),
+        }
+    }
+
+    /// The problem said by `say`.
+    pub fn said(&self, say: crate::Say) -> String {
+        say(self.msg, &self.args)
+    }
+
+    /// The problem in English.
+    pub fn english(&self) -> String {
+        self.said(&crate::english)
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
+    }
+}
 
 /// A pasted table, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +69,13 @@ pub struct Pasted {
     pub skipped: usize,
 }
 
-/// Reads a pasted table.
+/// Reads a pasted table; the problem in English.
 pub fn parse_table(text: &str) -> Result<Pasted, String> {
+    read_table(text).map_err(|p| p.english())
+}
+
+/// Reads a pasted table; the problem keyed, for a reader's language.
+pub fn read_table(text: &str) -> Result<Pasted, Problem> {
     let lines: Vec<&str> = text.lines().collect();
     let header = lines
         .iter()
@@ -47,9 +85,7 @@ pub fn parse_table(text: &str) -> Result<Pasted, String> {
             (has("Local") && (has("Address:Port") || has("Address")))
                 || (has("COMMAND") && has("PID"))
         })
-        .ok_or_else(|| {
-            "this does not look like a socket table: paste the output of `ss -tanpe` (Linux), `netstat -ano` (Windows), `lsof -nP -i` or `netstat -an` (macOS), or `sockstat -46` (FreeBSD), header line included".to_string()
-        })?;
+        .ok_or_else(|| Problem::new(SocketsMsg::PasteNotATable, &[]))?;
     let h = lines[header];
     let rows = &lines[header + 1..];
     let first = header + 2; // 1-based line number of rows[0]
@@ -68,10 +104,12 @@ pub fn parse_table(text: &str) -> Result<Pasted, String> {
     } else if h.contains("Recv-Q") && h.contains("(state)") {
         read_rows(rows, first, Os::MacOs, "netstat -an", bsd_netstat_row)
     } else {
-        Err(format!(
-            "line {}: a header bindlab does not know: `{}`",
-            header + 1,
-            h.trim()
+        Err(Problem::new(
+            SocketsMsg::PasteUnknownHeader,
+            &[
+                ("line", (header + 1).to_string()),
+                ("header", h.trim().to_string()),
+            ],
         ))
     }
 }
@@ -89,7 +127,7 @@ fn read_rows(
     os: Os,
     tool: &'static str,
     read: fn(&[&str]) -> Option<Row>,
-) -> Result<Pasted, String> {
+) -> Result<Pasted, Problem> {
     let mut sockets = Vec::new();
     let mut skipped = 0;
     for (k, line) in rows.iter().enumerate() {
@@ -102,23 +140,27 @@ fn read_rows(
             Some(Row::Skip) => skipped += 1,
             Some(Row::Blank) => {}
             None => {
-                return Err(format!(
-                    "line {}: cannot read `{}` as a line of `{tool}`",
-                    first + k,
-                    line.trim()
+                return Err(Problem::new(
+                    SocketsMsg::PasteBadLine,
+                    &[
+                        ("line", (first + k).to_string()),
+                        ("text", line.trim().to_string()),
+                        ("tool", tool.to_string()),
+                    ],
                 ))
             }
         }
     }
     if sockets.is_empty() {
-        return Err(format!(
-            "the table from `{tool}` has no TCP or UDP socket{}",
-            if skipped > 0 {
-                format!(" ({skipped} other lines left out: bindlab models TCP and UDP)")
-            } else {
-                String::new()
-            }
-        ));
+        let tool = ("tool", tool.to_string());
+        return Err(if skipped > 0 {
+            Problem::new(
+                SocketsMsg::PasteNoSocketSkipped,
+                &[tool, ("n", skipped.to_string())],
+            )
+        } else {
+            Problem::new(SocketsMsg::PasteNoSocket, &[tool])
+        });
     }
     Ok(Pasted {
         os,
@@ -672,6 +714,143 @@ root     ntpd       700   20 udp4   *:123                 *:*
         assert_eq!(
             (p.sockets[3].state.clone(), p.sockets[3].user.clone()),
             (State::TimeWait, None)
+        );
+    }
+
+    /// Every kind of sentence, from real tables, in zh-CN (the translation
+    /// in content/zh-CN/sockets.txt): every slot filled, no English words
+    /// left; English through `english` is what the English functions say.
+    #[test]
+    fn every_sentence_renders_in_zh_cn() {
+        use bindlab_engine::messages::Translation;
+        let zh =
+            Translation::<SocketsMsg>::read(include_str!("../../../content/zh-CN/sockets.txt"));
+        assert_eq!(zh.errors, Vec::<String>::new());
+        assert_eq!(zh.untranslated, Vec::<SocketsMsg>::new());
+        let zh = zh.translation;
+        let say = |m: SocketsMsg, a: &[(&str, String)]| zh.render(m, a);
+        let chinese = |s: &str| {
+            assert!(!s.contains('{'), "{s}");
+            assert!(
+                s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{s}"
+            );
+        };
+        // UDP, options known: SO_REUSEADDR works, the new socket then gets
+        // every datagram.
+        let p = parse_table(SS_UDP).unwrap();
+        let mut known = p.sockets.clone();
+        for s in &mut known {
+            (s.reuseaddr, s.reuseport) = (Some(true), Some(false));
+        }
+        let pic = crate::picture_of(&known, p.os, 5000, None, true);
+        let q = crate::Question {
+            bind: "0.0.0.0:5000".parse().unwrap(),
+            user: "root".into(),
+        };
+        let answers = crate::ask(&pic, "root", &q);
+        let advice = crate::advice_in(&pic, &answers, &say);
+        assert!(
+            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后me 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
+            "{advice}"
+        );
+        assert_eq!(
+            crate::advice_in(&pic, &answers, &crate::english),
+            crate::advice(&pic, &answers)
+        );
+        let to: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let one = crate::receivers(&pic, "root", false, to).unwrap();
+        assert_eq!(
+            one.sentence_in(&say),
+            "python3_15079_2 收到每一个发往 127.0.0.1:5000 的数据报"
+        );
+        // Options unknown, taken as set: a hash picks; unknown: it depends.
+        let pic = crate::picture_of(&p.sockets, p.os, 5000, None, true);
+        let hash = crate::receivers(&pic, "root", true, to).unwrap();
+        assert_eq!(hash.choice, crate::Choice::Hash);
+        chinese(&hash.sentence_in(&say));
+        assert_eq!(hash.sentence_in(&crate::english), hash.sentence());
+        // Nobody on the port: dropped.
+        let empty = crate::picture_of(&p.sockets, p.os, 9999, None, true);
+        let none =
+            crate::receivers(&empty, "root", false, "127.0.0.1:9999".parse().unwrap()).unwrap();
+        assert_eq!(
+            none.sentence_in(&say),
+            "没有套接字接收发往 127.0.0.1:9999 的数据报：它被丢弃（ICMP 端口不可达）"
+        );
+        // Windows: two SO_REUSEADDR receivers, which one undefined.
+        let win = "  Proto  Local Address  Foreign Address  State  PID\n  UDP 0.0.0.0:123 *:* 20\n  UDP 0.0.0.0:123 *:* 21\n";
+        let w = parse_table(win).unwrap();
+        let mut ws = w.sockets.clone();
+        for s in &mut ws {
+            s.reuseaddr = Some(true);
+        }
+        let wpic = crate::picture_of(&ws, Os::Windows, 123, None, true);
+        let d = crate::receivers(&wpic, "me", false, "127.0.0.1:123".parse().unwrap()).unwrap();
+        assert_eq!(d.choice, crate::Choice::Undefined, "{d:?}");
+        assert_eq!(
+            d.sentence_in(&say),
+            "每个发往 127.0.0.1:123 的数据报都交给 pid21, pid20 中的一个；交给哪一个是未定义的"
+        );
+        let copies = crate::Delivery {
+            choice: crate::Choice::Copies,
+            receivers: vec!["A".into(), "B".into()],
+            ..d
+        };
+        assert_eq!(
+            copies.sentence_in(&say),
+            "A, B 各自收到发往 127.0.0.1:123 的数据报的一份副本"
+        );
+        // TCP: a live listener blocks every option set; its program named.
+        let p = parse_table(SS).unwrap();
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        let q = crate::Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "root".into(),
+        };
+        let answers = crate::ask(&pic, "root", &q);
+        assert_eq!(
+            crate::advice_in(&pic, &answers, &say),
+            "这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。"
+        );
+        // Its options known (none set): it blocks every option set.
+        let mut known = p.sockets.clone();
+        for s in &mut known {
+            (s.reuseaddr, s.reuseport) = (Some(false), Some(false));
+        }
+        let kpic = crate::picture(&known, p.os, 8080, None);
+        let kanswers = crate::ask(&kpic, "root", &q);
+        assert_eq!(
+            crate::advice_in(&kpic, &kanswers, &say),
+            "只要 python3_4701（pid 4701，python3） 还占着这个端口，设置什么选项都不够：停止它，或者换一个端口。"
+        );
+        assert_eq!(
+            crate::advice_in(&kpic, &kanswers, &crate::english),
+            crate::advice(&kpic, &kanswers)
+        );
+        assert_eq!(
+            crate::advice_in(&pic, &answers, &crate::english),
+            crate::advice(&pic, &answers)
+        );
+        assert_eq!(crate::title(8080, &say), "这台主机端口 8080 上的套接字");
+        assert!(crate::scenario(&pic, "root", false, None)
+            .starts_with(&format!("title {}\n", crate::title(8080, &crate::english))));
+        // A table that cannot be read: each problem.
+        for (text, msg) in [
+            ("hello", SocketsMsg::PasteNotATable),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n", SocketsMsg::PasteBadLine),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\n", SocketsMsg::PasteNoSocket),
+            ("Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\nu_str ESTAB 0 0 * 1 * 2\n", SocketsMsg::PasteNoSocketSkipped),
+            ("Local Address Foreign\n", SocketsMsg::PasteUnknownHeader),
+        ] {
+            let e = read_table(text).unwrap_err();
+            assert_eq!(e.msg, msg, "{text:?}: {e}");
+            assert_eq!(e.english(), parse_table(text).unwrap_err());
+            chinese(&e.said(&say));
+        }
+        assert_eq!(
+            read_table("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n").unwrap_err().said(&say),
+            "第 2 行：无法把 `LISTEN 0 128 nonsense 0.0.0.0:*` 读作 `ss` 的一行"
         );
     }
 

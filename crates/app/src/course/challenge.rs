@@ -228,7 +228,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                             <span class="mark" aria-hidden="true">{ mark }</span>
                             <span class="sr-only">{ format!("{state}: ") }</span>
                             { markdown::inline(&tr, &describe(&tr, r)) }
-                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&tr, &v.detail) }</span> }
+                            if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&tr, &tr.goal(v.msg, &v.args)) }</span> }
                         </li>
                     }
                 }) }
@@ -258,7 +258,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
                         html! { <p class="err">{ tr.f(T::LessonNotYet, &[("n", &n.to_string()), ("of", &list.len().to_string())]) }{" "}
-                            if let Some(v) = first { { markdown::inline(&tr, &describe(&tr, &v.requirement)) }{" ("}{ markdown::inline(&tr, &v.detail) }{")"} }
+                            if let Some(v) = first { { markdown::inline(&tr, &describe(&tr, &v.requirement)) }{" ("}{ markdown::inline(&tr, &tr.goal(v.msg, &v.args)) }{")"} }
                         </p> }
                     }
                     _ => html! {},
@@ -348,6 +348,34 @@ mod tests {
         assert_eq!(
             check_error(&Tr::english(), text, "unknown requirement `x`"),
             "unknown requirement `x`"
+        );
+    }
+
+    /// A check's detail in the page's language: the English `detail` in
+    /// English, the zh-CN template (content/zh-CN/goal.txt) filled with the
+    /// same values in zh-CN.
+    #[test]
+    fn a_checks_detail_is_said_in_the_pages_language() {
+        let text = "socket A tcp\nbind A 0.0.0.0:80\nlisten A\nsocket B tcp\nbind B 0.0.0.0:80\n";
+        let reqs = [
+            "no-errors".to_string(),
+            "listening 0.0.0.0:80 >= 2".to_string(),
+        ];
+        let v = goal::check(text, bindlab_engine::Os::Linux, &reqs).unwrap();
+        let en = Tr::english();
+        for v in &v {
+            assert_eq!(en.goal(v.msg, &v.args), v.detail);
+        }
+        let zh = crate::test_support::zh_with_messages("goal.txt");
+        assert!(
+            zh.goal(v[0].msg, &v[0].args)
+                .starts_with("第 5 行：`bind B 0.0.0.0:80` 的结果是 EADDRINUSE——"),
+            "{}",
+            zh.goal(v[0].msg, &v[0].args)
+        );
+        assert_eq!(
+            zh.goal(v[1].msg, &v[1].args),
+            "0.0.0.0:80 上有 1 个套接字在监听：A"
         );
     }
 

@@ -5,13 +5,23 @@ use bindlab_engine::permalink::Permalink;
 use bindlab_engine::{print, Os};
 use yew::prelude::*;
 
-use crate::i18n::{use_tr, T};
+use crate::i18n::{use_tr, Tr, T};
 use crate::route::Route;
+use crate::views::os_table::outcome;
+
+/// What a cell shows: the engine's summary ("ok → first? or second? ×4"),
+/// its words in `tr`'s language.
+fn summary(tr: &Tr, cell: &cheatsheet::Cell) -> String {
+    cell.step
+        .as_ref()
+        .map_or_else(|| cell.summary.clone(), |st| outcome(tr, st))
+}
 
 /// The OS × option matrix, computed by the engine now (never typed), each
 /// cell linked to the rule that decided it, each row to its scenario (in the
 /// sandbox of the page's language: `#v1/…` from the site's root, as before,
-/// `zh-CN/#v1/…` in zh-CN).
+/// `zh-CN/#v1/…` in zh-CN). A cell's summary is the engine's, its words
+/// ("dropped", "or") in the page's language.
 #[function_component(CheatSheet)]
 pub(crate) fn cheat_sheet() -> Html {
     let tr = use_tr();
@@ -32,15 +42,17 @@ pub(crate) fn cheat_sheet() -> Html {
                         html! {
                             <tr>
                                 <th scope="row">{ tr.cheatsheet(row.options.msg()) }</th>
-                                { for row.cells.iter().map(|cell| match (cell.result, cell.rule) {
+                                { for row.cells.iter().map(|cell| {
+                                    let summary = summary(&tr, cell);
+                                    match (cell.result, cell.rule) {
                                     (None, _) => html! { <td class="cell na" title={tr.t(T::LessonCheatNaTitle).to_string()}>{"—"}<span class="sr-only">{" "}{ tr.t(T::LessonCheatNa) }</span></td> },
                                     (Some(r), Some(rule)) => html! {
                                         <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
-                                            <a href={tr.href(&Route::Rules(Some(rule.as_str().into())))} title={cell.why.clone().unwrap_or_default()}>{ &cell.summary }</a>
+                                            <a href={tr.href(&Route::Rules(Some(rule.as_str().into())))} title={cell.why.clone().unwrap_or_default()}>{ summary }</a>
                                         </td>
                                     },
-                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ &cell.summary }</td> },
-                                }) }
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ summary }</td> },
+                                }}) }
                                 <td><a href={format!("{}#{}", tr.prefix(), link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", &tr.cheatsheet(sit.msg())), ("options", &tr.cheatsheet(row.options.msg()))]) }</span></a></td>
                             </tr>
                         }
@@ -51,5 +63,35 @@ pub(crate) fn cheat_sheet() -> Html {
             }
         }) }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::zh;
+
+    /// In English every cell shows the engine's summary; in zh-CN its
+    /// words are Chinese (Windows leaves the choice among the receivers
+    /// undefined: "or").
+    #[test]
+    fn a_cells_summary_is_said_in_the_pages_language() {
+        let rows = cheatsheet::matrix();
+        let en = Tr::english();
+        let zh = zh(&[("scenario.dropped", "丢弃"), ("scenario.or", "或")], &[]);
+        let mut worded = 0;
+        for c in rows.iter().flat_map(|r| &r.cells) {
+            assert_eq!(summary(&en, c), c.summary);
+            if c.summary.contains(" or ") || c.summary.contains("dropped") {
+                let said = summary(&zh, c);
+                assert!(
+                    !said.contains(" or ") && !said.contains("dropped"),
+                    "{said}"
+                );
+                assert!(said.contains(" 或 ") || said.contains("丢弃"), "{said}");
+                worded += 1;
+            }
+        }
+        assert!(worded > 0, "no cell has a word to translate");
     }
 }

@@ -8,8 +8,10 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 
 use bindlab_engine::Os;
-use bindlab_sockets::paste::{parse_table, Pasted};
-use bindlab_sockets::{ask, datagram_to, picture_of, receivers, scenario, Question, State};
+use bindlab_sockets::paste::{read_table, Pasted};
+use bindlab_sockets::{
+    ask, datagram_to, picture_of, receivers, scenario, title, Question, SocketsMsg, State,
+};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -36,7 +38,8 @@ fn read(
     if text.trim().is_empty() {
         return Err(String::new());
     }
-    let pasted: Pasted = parse_table(text)?;
+    let say = |m: SocketsMsg, a: &[(&str, String)]| tr.sockets(m, a);
+    let pasted: Pasted = read_table(text).map_err(|p| p.said(&say))?;
     let os = os.unwrap_or(pasted.os);
     let udp = udp.unwrap_or_else(|| pasted.sockets.iter().all(|s| s.udp));
     let bind: SocketAddr = if bind.trim().is_empty() {
@@ -80,9 +83,15 @@ fn read(
     } else {
         Vec::new()
     };
-    let advice = bindlab_sockets::advice(&p, &answers);
+    let advice = bindlab_sockets::advice_in(&p, &answers, &say);
     let first = bindlab_sockets::option_sets(os)[0].1;
-    let text = scenario(&p, user, false, Some((&q, first)));
+    // The scenario's title in the page's language (a translated scenario
+    // changes its title only).
+    let text = scenario(&p, user, false, Some((&q, first))).replacen(
+        &title(bind.port(), &bindlab_sockets::english),
+        &title(bind.port(), &say),
+        1,
+    );
     let sockets = p
         .sockets
         .iter()
@@ -229,5 +238,47 @@ mod tests {
         );
         let port = read(&tr, SS, None, None, "", "me").map(|r| r.bind.port());
         assert_eq!(port.ok(), Some(8080));
+    }
+
+    /// The sentences of `bindlab-sockets` in the page's language: a table
+    /// that cannot be read, the advice, the scenario's title; the English
+    /// as the crate says it.
+    #[test]
+    fn the_tables_sentences_are_said_in_the_pages_language() {
+        let en = Tr::english();
+        let zh = crate::test_support::zh_with_messages("sockets.txt");
+        assert_eq!(
+            read(&zh, "hello", None, None, "", "me").err().as_deref(),
+            Some("这看起来不像套接字表：请粘贴 `ss -tanpe`（Linux）、`netstat -ano`（Windows）、`lsof -nP -i` 或 `netstat -an`（macOS）、`sockstat -46`（FreeBSD）的输出，包括表头那一行")
+        );
+        assert_eq!(
+            read(&en, "hello", None, None, "", "me").err(),
+            bindlab_sockets::paste::parse_table("hello").err()
+        );
+        let (Ok(e), Ok(z)) = (
+            read(&en, SS, Some(Os::Linux), None, "0.0.0.0:8080", "me"),
+            read(&zh, SS, Some(Os::Linux), None, "0.0.0.0:8080", "me"),
+        ) else {
+            panic!("the table reads")
+        };
+        assert!(
+            e.advice.starts_with("it depends on options"),
+            "{}",
+            e.advice
+        );
+        assert_eq!(
+            z.advice,
+            "这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。"
+        );
+        assert!(e
+            .scenario
+            .starts_with("title The sockets on port 8080 of this host\n"));
+        assert!(z
+            .scenario
+            .starts_with("title 这台主机端口 8080 上的套接字\n"));
+        assert_eq!(
+            e.scenario.lines().skip(1).collect::<Vec<_>>(),
+            z.scenario.lines().skip(1).collect::<Vec<_>>()
+        );
     }
 }

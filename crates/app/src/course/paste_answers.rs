@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 
 use bindlab_engine::Os;
-use bindlab_sockets::{Answer, Delivery, HostSocket};
+use bindlab_sockets::{Answer, Delivery, HostSocket, SocketsMsg};
 use yew::prelude::*;
 
 use crate::i18n::{use_tr, Tr, T};
@@ -121,6 +121,7 @@ fn option_set<'a>(tr: &'a Tr, label: &'a str) -> &'a str {
 #[function_component(Answers)]
 pub(crate) fn answers(p: &AnswersProps) -> Html {
     let tr = use_tr();
+    let say = |m: SocketsMsg, a: &[(&str, String)]| tr.sockets(m, a);
     let r = &p.read;
     let port = r.bind.port().to_string();
     let question = if r.udp {
@@ -159,7 +160,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 { for r.now.iter().map(|(a, d)| html! {
                     <li class="truth">
                         <strong>{ tr.t(match a { None => T::PasteNow, Some(false) => T::PasteNowOff, Some(true) => T::PasteNowOn }) }{" "}</strong>
-                        { format!("{}.", d.sentence()) }
+                        { tr.f(T::PasteSentence, &[("sentence", &d.sentence_in(&say))]) }
                         if let Some(rule) = d.rule {
                             {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                         }
@@ -178,7 +179,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 match v.failure() {
                     None => html! { <li class="truth succeeds"><strong>{ label }{" "}</strong>
                         { tr.t(if v.listen.is_some() { T::PasteBindListenWork } else { T::PasteBindWorks }) }
-                        if let Some(d) = &v.datagram { {" "}{ tr.f(T::PasteThen, &[("sentence", &d.sentence())]) } }
+                        if let Some(d) = &v.datagram { {" "}{ tr.f(T::PasteThen, &[("sentence", &d.sentence_in(&say))]) } }
                     </li> },
                     Some((call, o)) => html! {
                         <li class="truth fails">

@@ -2,12 +2,14 @@
 
 use std::io::Write;
 
+use bindlab_course::goal::GoalMsg;
 use bindlab_course::messages::Msg;
 use bindlab_course::runtimes::{self, RowTexts, RuntimeMsg};
 use bindlab_course::Locale;
 use bindlab_engine::messages::{Catalogue, CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
 use bindlab_engine::rules::{self, RuleId};
+use bindlab_sockets::SocketsMsg;
 
 use crate::error::{Error, Result};
 use crate::{lang, table};
@@ -86,8 +88,9 @@ fn citations(id: &str) -> String {
     out
 }
 
-/// A locale's translation of one of the engine's message files
-/// (`content/<locale>/parse.txt`, `cheatsheet.txt`) against the English:
+/// A locale's translation of one of the message files (the engine's
+/// `content/<locale>/parse.txt`, `cheatsheet.txt`; the course's `goal.txt`,
+/// the sockets crate's `sockets.txt`) against the English:
 /// its count line; a bad line, an unknown key, other slots or a message
 /// not translated is an error (CI fails: every message a reader of the
 /// locale can meet is in their language). Returns the number of errors.
@@ -147,8 +150,9 @@ fn check_runtime_rows(out: &mut dyn Write, locale: Locale, text: &str) -> Result
 
 /// `bindlab rules check`: every translated catalogue built in against the
 /// English one. A malformed entry is an error (exit 1); a rule not
-/// translated yet is a warning, listed. The engine's messages
-/// (`parse.txt`, `cheatsheet.txt`) and the runtimes table's sentences and
+/// translated yet is a warning, listed. The messages (the engine's
+/// `parse.txt`, `cheatsheet.txt`; a challenge check's `goal.txt`; the
+/// sockets crate's `sockets.txt`) and the runtimes table's sentences and
 /// prose (`runtimes.txt`, `runtimes-rows.txt`) must be translated whole.
 pub fn check(out: &mut dyn Write) -> Result {
     let mut bad = 0;
@@ -189,6 +193,10 @@ pub fn check(out: &mut dyn Write) -> Result {
         if let Some((sentences, rows)) = lang::runtimes_text(locale) {
             bad += check_messages::<RuntimeMsg>(out, locale, sentences)?;
             bad += check_runtime_rows(out, locale, rows)?;
+        }
+        if let Some((goal, sockets)) = lang::library_messages_text(locale) {
+            bad += check_messages::<GoalMsg>(out, locale, goal)?;
+            bad += check_messages::<SocketsMsg>(out, locale, sockets)?;
         }
     }
     if bad == 0 {

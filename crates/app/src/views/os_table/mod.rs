@@ -63,32 +63,7 @@ pub(crate) fn sep(tr: &Tr, k: T) -> String {
 /// (`StepReport::summary`, which the CLI prints too) with its two words,
 /// "dropped" and "or", in `tr`'s language.
 pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
-    let mut s = rep.result_name().to_string();
-    let tally = |m: &std::collections::BTreeMap<String, u32>| -> Vec<String> {
-        m.iter().map(|(k, v)| format!("{k}×{v}")).collect()
-    };
-    for parts in [&rep.accepted_by, &rep.received_by]
-        .into_iter()
-        .flatten()
-        .map(tally)
-    {
-        if !parts.is_empty() {
-            s.push_str(" → ");
-            s.push_str(&parts.join(" "));
-        }
-    }
-    if let Some(n) = rep.dropped.filter(|&n| n > 0) {
-        s.push_str(&format!(" {}×{n}", tr.t(T::ScenarioDropped)));
-    }
-    if let Some(n) = rep.undetermined {
-        let c = rep.candidates.as_deref().unwrap_or_default();
-        let or = format!(" {} ", tr.t(T::ScenarioOr));
-        s.push_str(&format!(" → {}? ×{n}", c.join(&or)));
-    }
-    if let Some(n) = rep.failed {
-        s.push_str(&format!(" ✗×{n}"));
-    }
-    s
+    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr))
 }
 
 #[function_component(OsTable)]
