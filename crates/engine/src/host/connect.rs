@@ -104,6 +104,7 @@ impl Host {
             Some(r @ (Route::Refused { .. } | Route::Dropped { .. })) => {
                 let (errno, rule, why) = r.failure().expect("a failing route");
                 let (rule, mut why) = (rule, why.to_string());
+                self.sock_mut(id).handshake_failed_now();
                 if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
                     let port = self.socket(id).local_port().unwrap_or(0);
                     self.set_local(id, SockAddr::new(ip, port));

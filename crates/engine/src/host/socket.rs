@@ -120,6 +120,9 @@ pub struct Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
+    /// A connect() of this socket sent its SYN and failed (refused, or
+    /// nothing answered): Linux then refuses listen() (measured).
+    handshake_failed: bool,
     /// Order of bind (routing on the BSDs depends on it).
     bound_seq: u64,
     /// Order of listen (Linux's listener list and reuseport groups).
@@ -206,6 +209,10 @@ impl Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
         self.tried_v4_mapped
+    }
+    /// A connect() of this socket sent its SYN and failed.
+    pub fn handshake_failed(&self) -> bool {
+        self.handshake_failed
     }
     /// Order of bind (routing on the BSDs depends on it).
     pub fn bound_seq(&self) -> u64 {
@@ -334,6 +341,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            handshake_failed: false,
             bound_seq: 0,
             listen_seq: 0,
             peer: None,
@@ -377,6 +385,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            handshake_failed: false,
             bound_seq: 0,
             listen_seq: 0,
             peer: Some(peer),
@@ -444,6 +453,11 @@ impl Socket {
     /// An AF_INET6 socket asked for a v4-mapped destination.
     pub(super) fn tried_v4_mapped_now(&mut self) {
         self.tried_v4_mapped = true;
+    }
+
+    /// A connect() sent its SYN and the handshake failed.
+    pub(super) fn handshake_failed_now(&mut self) {
+        self.handshake_failed = true;
     }
 
     /// connect()'s autobind picked the port.

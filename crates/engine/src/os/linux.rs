@@ -459,6 +459,18 @@ impl OsRules for Linux {
             }
             State::Unbound | State::Bound => {}
         }
+        // Measured on Linux 6.18.44, this project's kernel: once a
+        // connect() has sent its SYN and failed, listen() answers EINVAL
+        // (a connect() that failed before sending, ENETUNREACH or
+        // EADDRNOTAVAIL, leaves the socket able to listen). The 6.18 kernel
+        // this was first checked on, in 2026-11, let it listen.
+        if s.handshake_failed() {
+            return Decision::fail_with(
+                Errno::Inval,
+                RuleId::LinuxListenAfterFailedConnect,
+                args![Slot::Socket => s.label()],
+            );
+        }
         let (Some(view), Some(port)) = (View::of(s), s.local_port()) else {
             return Decision::ok();
         };
