@@ -178,11 +178,16 @@ test('widgets work under a strict CSP, and axe finds no serious violation', asyn
     await widgetsReady(page, 3);
     await clickIn(page, 0, 'Run all');
     assert.deepEqual(problems, []);
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+    assert.deepEqual(await seriousAxe(page), []);
   } finally { await context.close(); }
 });
+
+/** axe's serious and critical violations on the page, widgets' shadow roots included. */
+async function seriousAxe(page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
 
 /** Two sockets on one port: a refusal whose why-line names both. */
 const CONFLICT = 'os linux\nsocket A tcp\nbind A 0.0.0.0:8080\nsocket B tcp\nbind B 0.0.0.0:8080\n';
@@ -235,6 +240,7 @@ test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an Engl
     await page.evaluate(() => [...document.querySelectorAll('bind-lab')[1].shadowRoot.querySelectorAll('.stepper button')][0].click());
     await page.waitForFunction(() => /^0 of 4/.test(document.querySelectorAll('bind-lab')[1].shadowRoot.querySelector('.progress').textContent));
     assert.doesNotMatch(await page.evaluate(() => document.querySelectorAll('bind-lab')[1].shadowRoot.textContent), CJK);
+    assert.deepEqual(await seriousAxe(page), []);
     assert.deepEqual(problems, []);
   } finally { await context.close(); await s.close(); }
 });
@@ -277,6 +283,7 @@ test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document',
     assert.match(w.why, CJK, w.why);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.equal(await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').textContent), '在 bindlab 中打开 ↗');
+    assert.deepEqual(await seriousAxe(page), []);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
