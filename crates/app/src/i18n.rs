@@ -155,6 +155,15 @@ impl Tr {
         bindlab_engine::messages::render(m, args, self.bundle().and_then(|b| b.parse(&key)))
     }
 
+    /// One of the engine's fixed words (a socket's state: `listening`…) in
+    /// this language (`content/<locale>/words.json`); as it is without one.
+    pub(crate) fn word<'a>(&'a self, english: &'a str) -> &'a str {
+        self.0
+            .as_ref()
+            .and_then(|t| t.overlay.as_deref())
+            .map_or(english, |o| o.word(english))
+    }
+
     /// The engine's why-lines in this language (`None`: English).
     pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
         self.0.as_ref().and_then(|t| t.overlay.clone())

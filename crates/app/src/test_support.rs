@@ -10,7 +10,27 @@ use crate::i18n::{Tr, EN, KEYS, UI_FINGERPRINT};
 /// A zh-CN `Tr` with these interface strings (`key`, text) and why-lines
 /// (rule id, variant, template).
 pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
-    zh_bundle(ui, why, &[])
+    zh_bundle(ui, why, &[], &[])
+}
+
+/// A zh-CN `Tr` with the engine's fixed words of `content/zh-CN/words.json`.
+pub(crate) fn zh_with_words() -> Tr {
+    let path = format!(
+        "{}/../../content/zh-CN/words.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("the words are readable");
+    // One `"English": "译文",` a line, no escapes (the engine's reader,
+    // `overlay_json`, is not built for the app).
+    let words: Vec<(&str, &str)> = text
+        .lines()
+        .filter_map(|l| {
+            let (k, v) = l.trim().trim_end_matches(',').split_once("\": \"")?;
+            Some((k.strip_prefix('"')?, v.strip_suffix('"')?))
+        })
+        .collect();
+    assert!(words.len() > 5, "words.json is read");
+    zh_bundle(&[], &[], &[], &words)
 }
 
 /// A zh-CN `Tr` with the templates of `content/zh-CN/<file>` (`goal.txt`,
@@ -28,15 +48,20 @@ pub(crate) fn zh_with_messages(file: &str) -> Tr {
         .iter()
         .map(|(k, t)| (k.as_str(), t.as_str()))
         .collect();
-    zh_bundle(&[], &[], &refs)
+    zh_bundle(&[], &[], &refs, &[])
 }
 
 /// A zh-CN `Tr` with these parser and link templates (engine key, text).
 pub(crate) fn zh_with_parse(parse: &[(&str, &str)]) -> Tr {
-    zh_bundle(&[], &[], parse)
+    zh_bundle(&[], &[], parse, &[])
 }
 
-fn zh_bundle(ui: &[(&str, &str)], why: &[(&str, &str, &str)], parse: &[(&str, &str)]) -> Tr {
+fn zh_bundle(
+    ui: &[(&str, &str)],
+    why: &[(&str, &str, &str)],
+    parse: &[(&str, &str)],
+    words: &[(&str, &str)],
+) -> Tr {
     let mut b = Bundle {
         ui_order: UI_FINGERPRINT,
         ..Bundle::default()
@@ -54,6 +79,9 @@ fn zh_bundle(ui: &[(&str, &str)], why: &[(&str, &str, &str)], parse: &[(&str, &s
     }
     for (k, t) in parse {
         b.parse.push((k.to_string(), t.to_string()));
+    }
+    for (en, t) in words {
+        b.words.push((en.to_string(), t.to_string()));
     }
     Tr::from_bundle(Locale::ZhCn, &b.write()).expect("a bundle as dist writes it")
 }

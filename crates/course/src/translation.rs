@@ -3,7 +3,9 @@
 //! never what is asked.
 //!
 //! - Front matter (lessons, guides, pages): the same keys in the same
-//!   order; every key but `title` and `summary` identical.
+//!   order; every key but `title` and `summary` identical, except a
+//!   guide's `errors:`, whose descriptions are translated
+//!   (`check_errors`).
 //! - Fenced blocks, in order: ```` ```scenario ```` identical except its
 //!   `title …` line; ```` ```predict ```` headers identical, the question
 //!   translated; ```` ```challenge ```` identical except the text after
@@ -156,6 +158,9 @@ pub fn check(en: &str, tr: &str) -> Vec<LessonError> {
     }
     for (k, v, n) in &t.front {
         match e.front.iter().find(|(ek, _, _)| ek == k) {
+            Some((_, ev, _)) if *k == "errors" => {
+                out.extend(check_errors(ev, v).map(|m| err(*n, m)));
+            }
             Some((_, ev, _)) if !TEXT_KEYS.contains(k) && ev != v => out.push(err(
                 *n,
                 format!("`{k}:` must be as in English (`{ev}`), found `{v}`"),
@@ -298,12 +303,54 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
     }
 }
 
+/// A guide's `errors:` line (what a reader arrives with, ` · ` between):
+/// as many items as the English, each as printed (an OS's or runtime's
+/// message, kept to be searched for; `[Errno 48] on macOS` keeps
+/// `[Errno 48]`) unless the English item is bindlab's own description
+/// (`no error`, `one busy worker`), which is translated.
+fn check_errors(en: &str, tr: &str) -> Option<String> {
+    let (e, t): (Vec<&str>, Vec<&str>) = (en.split(" · ").collect(), tr.split(" · ").collect());
+    if e.len() != t.len() {
+        return Some(format!(
+            "`errors:` has {} items; the English has {} (`{en}`)",
+            t.len(),
+            e.len()
+        ));
+    }
+    let wrong: Vec<String> = e
+        .iter()
+        .zip(&t)
+        .filter_map(|(e, t)| {
+            let message = e.split_once(" on ").map_or(*e, |(m, _)| m).trim();
+            match is_description(e) {
+                true if t.trim().is_empty() => Some(format!("an empty item for `{e}`")),
+                false if !t.contains(message) => Some(format!("`{t}` drops `{message}`")),
+                _ => None,
+            }
+        })
+        .collect();
+    (!wrong.is_empty()).then(|| {
+        format!(
+            "`errors:` keeps each message as printed, as in English (`{en}`): {}",
+            wrong.join("; ")
+        )
+    })
+}
+
 /// How bindlab's own descriptions in a ```` ```messages ```` block's
 /// message column open (`Windows | no error: a restart binds at once`,
 /// `Monitoring | one worker at 100 % CPU, …`). What an OS or a runtime
 /// prints never opens so: it starts with the failing call (`bind:`,
 /// `listen tcp`), an exception's or error's name, or a number.
-pub const DESCRIPTION_OPENINGS: [&str; 5] = ["no error", "the ", "a ", "one ", "each "];
+pub const DESCRIPTION_OPENINGS: [&str; 7] = [
+    "no error",
+    "the ",
+    "a ",
+    "one ",
+    "each ",
+    "strange ",
+    "connections ",
+];
 
 /// Whether an English message column is bindlab's own description, which
 /// a translation translates (an OS's or runtime's message is kept as it is
@@ -544,6 +591,26 @@ mod tests {
             "listen tcp :8080: bind: address already in use"
         ));
         assert!(!is_description("10048 WSAEADDRINUSE"));
+    }
+
+    #[test]
+    fn a_guides_errors_line_translates_its_descriptions_only() {
+        let en = "no error · strange replies · [Errno 48] on macOS · bind: Address already in use";
+        assert_eq!(check_errors(en, en), None);
+        assert_eq!(
+            check_errors(
+                en,
+                "没有错误 · 奇怪的回复 · macOS 上的 [Errno 48] · bind: Address already in use"
+            ),
+            None
+        );
+        let dropped = check_errors(
+            en,
+            "没有错误 · 奇怪的回复 · macOS 上的 [Errno 48] · bind：地址已被占用",
+        );
+        assert!(dropped.is_some_and(|m| m.contains("drops `bind: Address already in use`")));
+        let fewer = check_errors(en, "没有错误 · 奇怪的回复");
+        assert!(fewer.is_some_and(|m| m.contains("has 2 items; the English has 4")));
     }
 
     /// The rule holds for every block of the project's guides: each

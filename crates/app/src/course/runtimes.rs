@@ -14,6 +14,7 @@ use crate::browser::dom::set_title;
 use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_navigated;
 use crate::route::{Route, RUNTIMES_INTRO, RUNTIMES_TITLE};
+use crate::views::runtime_note::{list, names};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct RuntimesProps {
@@ -58,9 +59,7 @@ fn summary(tr: &Tr, cell: &Cell) -> String {
         Some(true) => parts.push("IPV6_V6ONLY".to_string()),
         None => {}
     }
-    let mut parts = parts.into_iter();
-    let first = parts.next().unwrap_or_default();
-    parts.fold(first, |a, b| tr.f(T::RuntimesList, &[("a", &a), ("b", &b)]))
+    list(tr, parts)
 }
 
 /// The table's translated texts (`runtimes.<key>` in the bundle: the
@@ -129,7 +128,7 @@ fn cell(tr: &Tr, row: &Row, c: Column) -> Html {
     let (short, long) = source_text(tr, row, c);
     let class = classes!("rt-cell", english.replace([' ', ','], "-"));
     html! {
-        <td class={class} data-os={c.label()}>
+        <td class={class} data-os={names(tr, c.label())}>
             <span class="rt-opts">{ summary(tr, cell) }</span>
             <details class="rt-source">
                 <summary>{ short }</summary>
@@ -200,7 +199,7 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
                         <tr>
                             <th scope="col">{ tr.t(T::RuntimesColRuntime) }</th>
                             <th scope="col">{ tr.t(T::RuntimesColSocket) }</th>
-                            { for Column::ALL.iter().map(|c| html! { <th scope="col">{ c.label() }</th> }) }
+                            { for Column::ALL.iter().map(|c| html! { <th scope="col">{ names(&tr, c.label()) }</th> }) }
                         </tr>
                     </thead>
                     <tbody>

@@ -7,7 +7,7 @@ pub(crate) mod host_view;
 mod language_switch;
 mod os_picker;
 pub(crate) mod os_table;
-mod runtime_note;
+pub(crate) mod runtime_note;
 mod static_run;
 mod stepper;
 

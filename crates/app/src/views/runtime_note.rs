@@ -72,15 +72,30 @@ fn kind_text(tr: &Tr, k: SocketKind) -> &str {
 /// A cell's summary (`runtimes::Cell::summary`: option names, "nothing",
 /// "dual stack (IPV6_V6ONLY off)") with its words in `tr`'s language.
 fn set_text(tr: &Tr, summary: &str) -> String {
-    summary
-        .split(", ")
-        .map(|part| match part {
-            "nothing" => tr.t(T::ScenarioSetsNothing),
-            "dual stack (IPV6_V6ONLY off)" => tr.t(T::ScenarioDualStack),
-            name => name,
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    list(
+        tr,
+        summary.split(", ").map(|part| {
+            match part {
+                "nothing" => tr.t(T::ScenarioSetsNothing),
+                "dual stack (IPV6_V6ONLY off)" => tr.t(T::ScenarioDualStack),
+                name => name,
+            }
+            .to_string()
+        }),
+    )
+}
+
+/// Names as a list in `tr`'s language ("macOS, FreeBSD", "macOS、FreeBSD").
+pub(crate) fn list(tr: &Tr, parts: impl IntoIterator<Item = String>) -> String {
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_default();
+    parts.fold(first, |a, b| tr.f(T::RuntimesList, &[("a", &a), ("b", &b)]))
+}
+
+/// An English list of names (`Column::label`, a panel line's OSes) in
+/// `tr`'s language.
+pub(crate) fn names(tr: &Tr, english: &str) -> String {
+    list(tr, english.split(", ").map(str::to_string))
 }
 
 #[derive(Properties, PartialEq)]
@@ -113,7 +128,7 @@ pub(crate) fn runtime_note(p: &RuntimeNoteProps) -> Html {
                 { for lines.iter().map(|(kind, l)| html! {
                     <li>
                         { kind_text(&tr, *kind) }{ sep(&tr, T::ScenarioComma) }<code>{ l.api }</code>{ sep(&tr, T::ScenarioColon) }
-                        { l.cells.iter().map(|(oses, set)| tr.f(T::ScenarioSetOn, &[("set", &set_text(&tr, set)), ("oses", oses)])).collect::<Vec<_>>().join(&sep(&tr, T::ScenarioSemicolon)) }
+                        { l.cells.iter().map(|(oses, set)| tr.f(T::ScenarioSetOn, &[("set", &set_text(&tr, set)), ("oses", &names(&tr, oses))])).collect::<Vec<_>>().join(&sep(&tr, T::ScenarioSemicolon)) }
                     </li>
                 }) }
             </ul>
@@ -183,11 +198,24 @@ mod tests {
             }
         }
         assert_eq!(seen, [true, true]);
-        let zh = crate::test_support::zh(&[("scenario.sets_nothing", "不设置任何选项")], &[]);
+        let zh = crate::test_support::zh(
+            &[
+                ("scenario.sets_nothing", "不设置任何选项"),
+                ("runtimes.list", "{a}、{b}"),
+            ],
+            &[],
+        );
         assert_eq!(set_text(&zh, "nothing"), "不设置任何选项");
+        // Lists with the language's separator; English keeps its commas.
         assert_eq!(
             set_text(&zh, "SO_REUSEADDR, SO_REUSEPORT"),
+            "SO_REUSEADDR、SO_REUSEPORT"
+        );
+        assert_eq!(names(&zh, "Linux, macOS, FreeBSD"), "Linux、macOS、FreeBSD");
+        assert_eq!(
+            set_text(&en, "SO_REUSEADDR, SO_REUSEPORT"),
             "SO_REUSEADDR, SO_REUSEPORT"
         );
+        assert_eq!(names(&en, "Linux, macOS, FreeBSD"), "Linux, macOS, FreeBSD");
     }
 }

@@ -131,7 +131,7 @@ pub(crate) fn sock_views(
                 proto: s.proto().keyword(),
                 state: match s.state() {
                     State::TimeWait { until_ms } => tr.f(T::ScenarioTimeWaitLeft, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
-                    st => st.label().to_string(),
+                    st => tr.word(st.label()).to_string(),
                 },
                 state_class: match s.state() {
                     State::Listening => "listening",
@@ -156,4 +156,27 @@ pub(crate) fn sock_views(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bindlab_engine::Os;
+
+    fn states(tr: &Tr) -> Vec<String> {
+        let text = "socket A tcp\nbind A 127.0.0.1:80\nlisten A\nsocket B tcp\nbind B 127.0.0.1:81\nsocket C tcp\n";
+        let scenario = bindlab_engine::parse(text).expect("the scenario parses");
+        let h = bindlab_engine::host_after(&scenario, Os::Linux, scenario.steps.len());
+        sock_views(tr, &h, &BTreeMap::new(), &Deliveries::default())
+            .into_iter()
+            .map(|v| v.state)
+            .collect()
+    }
+
+    #[test]
+    fn a_sockets_state_is_said_in_the_pages_language() {
+        assert_eq!(states(&Tr::english()), ["listening", "bound", "unbound"]);
+        let zh = crate::test_support::zh_with_words();
+        assert_eq!(states(&zh), ["监听", "已绑定", "未绑定"]);
+    }
 }
