@@ -3,6 +3,7 @@
 //! is on screen.
 
 use bindlab_engine::Os;
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::controls::Controls;
@@ -47,11 +48,18 @@ pub(crate) fn sandbox_page() -> Html {
         let has_error = state.notice.as_ref().is_some_and(|n| n.error);
         use_effect_with((link, has_error), |(link, has_error)| {
             // A damaged link stays in the address bar until the reader acts.
-            if !*has_error || !link.text.is_empty() {
+            let write = (!*has_error || !link.text.is_empty()).then(|| {
                 let fragment = link.encode();
                 crate::nav::remember_sandbox(&fragment);
-                replace_fragment(&fragment);
-            }
+                // The address bar in a task of its own, after the render:
+                // the browser's cost of a new address grows with the page
+                // (some milliseconds for a long scenario's table), and a
+                // step's rows should not wait for it. A newer state (or
+                // leaving the page) cancels it: a run of quick steps
+                // writes the address once.
+                Timeout::new(0, move || replace_fragment(&fragment))
+            });
+            move || drop(write)
         });
     }
     // A link pasted into the address bar of an open page.
