@@ -163,6 +163,19 @@ async function firstLoad(browser, origin, url, readyFn) {
 
 const server = await serve({ precompressed: true });
 const browser = await launch();
+// BENCH_ONLY=step: only the step + render figure, at 1× (RUNS=n pages of 41 steps).
+if (process.env.BENCH_ONLY === 'step') {
+  try {
+    for (let i = 0; i < Number(process.env.RUNS || 1); i++) {
+      const step = await stepRender(browser, server.origin, PROFILES[0]);
+      console.log(`step + render, 100 sockets, ${PROFILES[0].name}: ${stat(step, (x) => `${x.toFixed(1)} ms`)} (median of 41, min–max)`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
 try {
   console.log(`site benchmark, ${new Date().toISOString().slice(0, 10)}, Chromium ${browser.version()}, dist/ served precompressed (no compression on the fly)\n`);
 

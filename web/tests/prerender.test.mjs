@@ -165,8 +165,13 @@ test('the sandbox hydrates its prerendered example; at a permalink it opens the 
     await page.waitForSelector('.stepper button.primary:not([disabled])');
     await page.click('text=Run all');
     await page.waitForSelector('#announce');
-    assert.match(page.url(), /#v1\//);
-    const link = new URL(page.url()).hash;
+    // The address bar is written in a task after the render: wait for the last step.
+    await page.waitForFunction(() => {
+      const run = document.querySelector('.progress').textContent.match(/^(\d+)/)[1];
+      return new RegExp(`^#v1/[^/]+/${run}/`).test(location.hash);
+    });
+    const link = await page.evaluate(() => location.hash);
+    assert.match(link, /^#v1\//);
     await page.goto('about:blank');
     await page.goto(`${server.origin}/${link}`);
     await page.waitForSelector('.stepper');

@@ -130,7 +130,9 @@ test('a permalink restores the scenario, the OSes and the step', async () => {
     await page.click('text=Step ▶');
     await page.click('text=Step ▶');
     await page.click('text=Step ▶');
-    hash = new URL(page.url()).hash;
+    // The address bar is written in a task after the render.
+    await page.waitForFunction(() => location.hash.startsWith('#v1/linux,macos,windows/3/'));
+    hash = await page.evaluate(() => location.hash);
     assert.match(hash, /^#v1\/linux,macos,windows\/3\//);
   } finally { await context.close(); }
   const again = await openPage(browser, `${server.origin}/${hash}`);

@@ -196,22 +196,24 @@ fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
             .to_string_lossy()
             .into_owned();
         let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        run(
-            &wasm_opt.to_string_lossy(),
-            &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                &file,
-                "-o",
-                &file,
-            ],
-            &[],
-        )?;
+        let mut args = vec![
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-mutable-globals",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            &file,
+            "-o",
+            &file,
+        ];
+        // BINDLAB_WASM_NAMES=1: keep the functions' names, so a CPU profile
+        // of the page names them (a bigger file: for profiling, not to ship).
+        if std::env::var_os("BINDLAB_WASM_NAMES").is_some_and(|v| v == "1") {
+            args.push("-g");
+        }
+        run(&wasm_opt.to_string_lossy(), &args, &[])?;
         let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         println!(
             "wasm-opt {name}: {} KB → {} KB",

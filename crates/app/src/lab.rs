@@ -140,7 +140,10 @@ pub(crate) fn lab(p: &LabProps) -> Html {
 
     let open_link = format!("{}#{}", p.site, state.permalink().encode());
     let tr = sb.tr.clone();
-    let on_copy = sb.on_copy(open_link.clone(), tr.t(T::WidgetLinkCopied).to_string());
+    let on_copy = {
+        let link = open_link.clone();
+        sb.on_copy(move || link.clone(), tr.t(T::WidgetLinkCopied).to_string())
+    };
     let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);

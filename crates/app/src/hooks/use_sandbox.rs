@@ -71,11 +71,17 @@ impl SandboxHandle {
         d.dispatch(Action::Notice(Some(Notice { text, error })));
     }
 
-    /// "Copy link": copies `link` and says so in the notice.
-    pub(crate) fn on_copy(&self, link: String, message: String) -> Callback<MouseEvent> {
+    /// "Copy link": copies the link `link` makes (when pressed: made on
+    /// every render, a step, it would encode the scenario each time) and
+    /// says so in the notice.
+    pub(crate) fn on_copy(
+        &self,
+        link: impl Fn() -> String + 'static,
+        message: String,
+    ) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         Callback::from(move |_| {
-            clipboard::copy_text(&link);
+            clipboard::copy_text(&link());
             Self::notify(&d, message.clone(), false);
         })
     }
@@ -86,10 +92,11 @@ impl SandboxHandle {
     /// and appended; a failed fetch says so, and the button tries again.
     pub(crate) fn on_export(&self, site: Option<String>) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
-        let scenario = self.derived.parsed.as_ref().ok().cloned();
+        // The scenario by pointer: this is made on every render (a step).
+        let derived = self.derived.clone();
         let tr = self.tr.clone();
         Callback::from(move |_| {
-            let Some(s) = &scenario else {
+            let Ok(s) = &derived.parsed else {
                 Self::notify(&d, tr.t(T::ScenarioFixFirst).into(), true);
                 return;
             };

@@ -4,17 +4,28 @@
 use bindlab_engine::print::step_text;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
 use std::net::IpAddr;
+use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser::dom::select_value;
 use crate::i18n::{use_tr, Tr, T};
+use crate::state::Derived;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub(crate) struct ControlsProps {
-    pub(crate) scenario: Option<Scenario>,
+    /// The scenario (the controls wait while the text has problems).
+    pub(crate) derived: Rc<Derived>,
     pub(crate) on_line: Callback<String>,
+}
+
+/// By pointer: a step re-renders the page, not the scenario, and the
+/// controls then skip re-rendering without comparing (or cloning) it.
+impl PartialEq for ControlsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived) && self.on_line == o.on_line
+    }
 }
 
 /// Whether the scenario leaves `opt` on for the socket named `name` (the
@@ -114,7 +125,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
     let dgram_count = use_state(|| "1".to_string());
-    let Some(s) = &p.scenario else {
+    let Ok(s) = &p.derived.parsed else {
         return html! { <div class="controls"><p class="muted">{ tr.t(T::SandboxControlsWait) }</p></div> };
     };
     // The sockets open at the end of the text, as the engine keeps them.

@@ -3,6 +3,7 @@
 //! is on screen.
 
 use bindlab_engine::Os;
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use super::controls::Controls;
@@ -47,10 +48,18 @@ pub(crate) fn sandbox_page() -> Html {
         let has_error = state.notice.as_ref().is_some_and(|n| n.error);
         use_effect_with((link, has_error), |(link, has_error)| {
             // A damaged link stays in the address bar until the reader acts.
-            if !*has_error || !link.text.is_empty() {
-                crate::nav::remember_sandbox(&link.encode());
-                replace_fragment(&link.encode());
-            }
+            let write = (!*has_error || !link.text.is_empty()).then(|| {
+                let fragment = link.encode();
+                crate::nav::remember_sandbox(&fragment);
+                // The address bar in a task of its own, after the render:
+                // the browser's cost of a new address grows with the page
+                // (some milliseconds for a long scenario's table), and a
+                // step's rows should not wait for it. A newer state (or
+                // leaving the page) cancels it: a run of quick steps
+                // writes the address once.
+                Timeout::new(0, move || replace_fragment(&fragment))
+            });
+            move || drop(write)
         });
     }
     // A link pasted into the address bar of an open page.
@@ -74,10 +83,13 @@ pub(crate) fn sandbox_page() -> Html {
     let on_diagram_os = use_callback(diagram_os.setter(), |os: Os, set| set.set(Some(os)));
 
     let derived = &sb.derived;
-    let on_copy = sb.on_copy(
-        format!("{}#{}", page_address(), state.permalink().encode()),
-        tr.t(T::SandboxLinkCopied).to_string(),
-    );
+    let on_copy = {
+        let link = state.permalink();
+        sb.on_copy(
+            move || format!("{}#{}", page_address(), link.encode()),
+            tr.t(T::SandboxLinkCopied).to_string(),
+        )
+    };
     let shown_os = diagram_os
         .filter(|o| state.oses.contains(o))
         .unwrap_or_else(|| derived.default_os(&state.oses));
@@ -105,7 +117,7 @@ pub(crate) fn sandbox_page() -> Html {
                 <section class="pane editor-pane" aria-labelledby="h-scenario">
                     <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
-                    <Controls scenario={derived.parsed.as_ref().ok().cloned()} on_line={sb.on_line.clone()} />
+                    <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
                 <section class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>

@@ -91,11 +91,16 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
             }
             // Two passes: every line to a band first, then the cards over
             // them, so a line from a lower row never crosses a card.
-            { for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
+            // Keyed by socket, in a list of its own (the fragment: a keyed
+            // list must hold nothing else): Yew matches an unkeyed list from
+            // its end, so a socket added (or the links pass growing) would
+            // shift every card onto its neighbour's and redraw them all.
+            <>{ for [true, false].into_iter().flat_map(|links| p.views.iter().enumerate().map(move |(k, v)| {
                 let x = X0 + (k as i32 % cols) * (CARD_W + GAP);
                 let y = TOP + bands_h + 24 + (k as i32 / cols) * (CARD_H + ROW_GAP);
-                html! { <Card view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
-            })) }
+                let key = 2 * v.id + usize::from(links);
+                html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
+            })) }</>
         </svg>
     }
 }

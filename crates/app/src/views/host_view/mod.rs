@@ -172,7 +172,9 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                 </tr></thead>
                 <tbody>
                     if views.is_empty() { <tr><td colspan="7" class="muted">{ tr.t(T::ScenarioNoSockets) }</td></tr> }
-                    { for views.into_iter().map(|v| html! { <TwinRow view={v} datagrams={udp_col} /> }) }
+                    // A list of its own (the fragment), keyed by socket:
+                    // see the diagram's cards.
+                    <>{ for views.into_iter().map(|v| { let key = v.id; html! { <TwinRow {key} view={v} datagrams={udp_col} /> } }) }</>
                 </tbody>
             </table>
         </section>

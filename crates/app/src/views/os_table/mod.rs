@@ -1,5 +1,6 @@
-//! The OS-by-OS outcome table: one memoised [`Row`] per step, and the
-//! words a cell is made of (shared with the host view's announcement).
+//! The OS-by-OS outcome table: one memoised [`Row`] per step (in blocks of
+//! [`ROWS`]), and the words a cell is made of (shared with the host view's
+//! announcement).
 
 mod row;
 
@@ -66,6 +67,41 @@ pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
     rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr))
 }
 
+/// Rows per [`Rows`] block.
+const ROWS: usize = 32;
+
+#[derive(Properties)]
+struct RowsProps {
+    derived: Rc<Derived>,
+    /// The steps `start..end`.
+    start: usize,
+    end: usize,
+    /// The steps run, clamped to `start..=end + 1`: every block but the
+    /// one or two a step moves through then sees the same props.
+    step: usize,
+    on_goto: Callback<usize>,
+}
+
+impl PartialEq for RowsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &o.derived)
+            && (self.start, self.end, self.step) == (o.start, o.end, o.step)
+            && self.on_goto == o.on_goto
+    }
+}
+
+/// A block of rows, so a step re-renders (and Yew compares) the rows of
+/// the block it moved through, not one per step of the scenario. It draws
+/// no element of its own: the rows stay the body's children.
+#[function_component(Rows)]
+fn rows(p: &RowsProps) -> Html {
+    html! {
+        <>{ for (p.start..p.end).map(|i| html! {
+            <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} />
+        }) }</>
+    }
+}
+
 #[function_component(OsTable)]
 pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let tr = use_tr();
@@ -75,8 +111,9 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
             <table class="outcomes">
                 <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
                 <thead><tr><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
-                <tbody>{ for (0..n).map(|i| html! {
-                    <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} />
+                <tbody>{ for (0..n).step_by(ROWS).map(|start| {
+                    let end = (start + ROWS).min(n);
+                    html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} /> }
                 }) }</tbody>
             </table>
         </div>
