@@ -120,6 +120,7 @@ impl Host {
                         self.set_local(id, local);
                         self.sock_mut(id).keep_bound();
                     }
+                    self.unhash_dropped(id);
                     return Decision::fail(errno, rule, why);
                 }
                 let s = self.socket(id);
@@ -132,6 +133,7 @@ impl Host {
                     self.sock_mut(id).unbind();
                     why = common::refused_gives_back_port(why, &name, port);
                 }
+                self.unhash_dropped(id);
                 return Decision::fail(errno, rule, why);
             }
             Some(Route::To { listener, .. }) => Some(vec![*listener]),
@@ -188,6 +190,18 @@ impl Host {
             return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
         }
         allowed.unwrap_or_else(|| common::connect_remote(dst, local))
+    }
+
+    /// After a failed handshake, where the OS drops the control block from
+    /// the bind hash (FreeBSD's `in_pcbdrop`): the port is free for other
+    /// sockets; the socket keeps its address for getsockname().
+    fn unhash_dropped(&mut self, id: SockId) {
+        if !self.rules().failed_connect_unhashes() {
+            return;
+        }
+        if let Some(port) = self.socket(id).local_port() {
+            self.unhash_port(id, port);
+        }
     }
 
     /// The source address for a connection to `dst` from a socket bound to

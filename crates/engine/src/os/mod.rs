@@ -365,6 +365,21 @@ pub trait OsRules: Sync {
         None
     }
 
+    /// connect() on a TCP socket whose earlier connect() failed after its
+    /// SYN went out (refused, or timed out): `Some` refuses it (the BSDs,
+    /// whose failed handshake dropped the control block); `None` lets it
+    /// connect again (Linux, Windows).
+    fn connect_after_failed_connect(&self, _s: &Socket) -> Option<Decision> {
+        None
+    }
+
+    /// Whether a failed handshake takes the socket out of the bind hash
+    /// (FreeBSD's `in_pcbdrop`): its address and port are free for other
+    /// sockets, while getsockname() still shows them.
+    fn failed_connect_unhashes(&self) -> bool {
+        false
+    }
+
     /// An OS-specific refusal of connect() before any address is chosen.
     fn connect_precheck(&self, _host: &Host, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
         None
