@@ -116,7 +116,8 @@ impl Host {
                         self.sock_mut(id).set_sockname_port(port);
                     } else {
                         // BSD: connect() bound the port before sending the SYN,
-                        // and the socket keeps it.
+                        // and the socket keeps it (getsockname() shows it; on
+                        // FreeBSD the bind hash lets go of it just below).
                         self.set_local(id, local);
                         self.sock_mut(id).keep_bound();
                     }

@@ -334,7 +334,8 @@ pub trait OsRules: Sync {
 
     /// Whether a connection that fails or is reset gives back a port the
     /// kernel picked (Linux: `tcp_set_state(TCP_CLOSE)` → `inet_put_port`
-    /// unless bind() named the port). The BSDs keep it until close().
+    /// unless bind() named the port). The BSDs keep it on the socket (FreeBSD
+    /// still frees it for other sockets: [`OsRules::failed_connect_unhashes`]).
     fn release_port_on_failed_connect(&self) -> bool {
         false
     }
