@@ -116,8 +116,8 @@ impl Host {
                         self.sock_mut(id).set_sockname_port(port);
                     } else {
                         // BSD: connect() bound the port before sending the SYN,
-                        // and the socket keeps it (getsockname() shows it; on
-                        // FreeBSD the bind hash lets go of it just below).
+                        // and the socket keeps it (getsockname() shows it; the
+                        // lookups let go of it just below).
                         self.set_local(id, local);
                         self.sock_mut(id).keep_bound();
                     }
@@ -193,9 +193,10 @@ impl Host {
         allowed.unwrap_or_else(|| common::connect_remote(dst, local))
     }
 
-    /// After a failed handshake, where the OS drops the control block from
-    /// the bind hash (FreeBSD's `in_pcbdrop`): the port is free for other
-    /// sockets; the socket keeps its address for getsockname().
+    /// After a failed handshake, where the OS takes the control block out of
+    /// its lookups (FreeBSD's `in_pcbdrop`, XNU's `in_pcbdetach`): the port
+    /// is free for other sockets; the socket keeps its address for
+    /// getsockname().
     fn unhash_dropped(&mut self, id: SockId) {
         if !self.rules().failed_connect_unhashes() {
             return;

@@ -326,6 +326,14 @@ impl OsRules for MacOs {
         ))
     }
 
+    /// `tcp_close` → `in_pcbdetach` sets `inp->inp_vflag = 0`: the lookups
+    /// (`in_pcblookup_local`, `in_pcblookup_hash_locked`: `if
+    /// (!(inp->inp_vflag & INP_IPV4)) continue;`) pass the dead control
+    /// block by, so its address and port are free.
+    fn failed_connect_unhashes(&self) -> bool {
+        true
+    }
+
     /// connect()'s implicit bind (`tcp_connect` → `in_pcbbind(inp, NULL…)`)
     /// looks the port up at the wildcard address in wildcard mode, so a port
     /// any socket of the family holds, on any address, is skipped. (XNU

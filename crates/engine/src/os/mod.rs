@@ -334,8 +334,8 @@ pub trait OsRules: Sync {
 
     /// Whether a connection that fails or is reset gives back a port the
     /// kernel picked (Linux: `tcp_set_state(TCP_CLOSE)` → `inet_put_port`
-    /// unless bind() named the port). The BSDs keep it on the socket (FreeBSD
-    /// still frees it for other sockets: [`OsRules::failed_connect_unhashes`]).
+    /// unless bind() named the port). The BSDs keep it on the socket (but free
+    /// it for other sockets: [`OsRules::failed_connect_unhashes`]).
     fn release_port_on_failed_connect(&self) -> bool {
         false
     }
@@ -374,9 +374,10 @@ pub trait OsRules: Sync {
         None
     }
 
-    /// Whether a failed handshake takes the socket out of the bind hash
-    /// (FreeBSD's `in_pcbdrop`): its address and port are free for other
-    /// sockets, while getsockname() still shows them.
+    /// Whether a failed handshake takes the socket out of the lookups
+    /// (FreeBSD's `in_pcbdrop` unhashes it; XNU's `in_pcbdetach` clears
+    /// `inp_vflag`, which every lookup tests): its address and port are free
+    /// for other sockets, while getsockname() still shows them.
     fn failed_connect_unhashes(&self) -> bool {
         false
     }
