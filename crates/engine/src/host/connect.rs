@@ -116,10 +116,12 @@ impl Host {
                         self.sock_mut(id).set_sockname_port(port);
                     } else {
                         // BSD: connect() bound the port before sending the SYN,
-                        // and the socket keeps it.
+                        // and the socket keeps it (getsockname() shows it; the
+                        // lookups let go of it just below).
                         self.set_local(id, local);
                         self.sock_mut(id).keep_bound();
                     }
+                    self.unhash_dropped(id);
                     return Decision::fail(errno, rule, why);
                 }
                 let s = self.socket(id);
@@ -132,6 +134,7 @@ impl Host {
                     self.sock_mut(id).unbind();
                     why = common::refused_gives_back_port(why, &name, port);
                 }
+                self.unhash_dropped(id);
                 return Decision::fail(errno, rule, why);
             }
             Some(Route::To { listener, .. }) => Some(vec![*listener]),
@@ -188,6 +191,19 @@ impl Host {
             return allowed.unwrap_or_else(|| Decision::ok_by(rule, why));
         }
         allowed.unwrap_or_else(|| common::connect_remote(dst, local))
+    }
+
+    /// After a failed handshake, where the OS takes the control block out of
+    /// its lookups (FreeBSD's `in_pcbdrop`, XNU's `in_pcbdetach`): the port
+    /// is free for other sockets; the socket keeps its address for
+    /// getsockname().
+    fn unhash_dropped(&mut self, id: SockId) {
+        if !self.rules().failed_connect_unhashes() {
+            return;
+        }
+        if let Some(port) = self.socket(id).local_port() {
+            self.unhash_port(id, port);
+        }
     }
 
     /// The source address for a connection to `dst` from a socket bound to

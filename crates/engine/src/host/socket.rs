@@ -121,7 +121,8 @@ pub struct Socket {
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
     /// A connect() of this socket sent its SYN and failed (refused, or
-    /// nothing answered): Linux then refuses listen() (measured).
+    /// nothing answered): Linux then refuses listen() (measured); FreeBSD
+    /// and XNU dropped the control block, so listen, bind and connect fail.
     handshake_failed: bool,
     /// Order of bind (routing on the BSDs depends on it).
     bound_seq: u64,

@@ -35,6 +35,38 @@ pub(crate) fn take(
     }
 }
 
+/// A socket whose connect() failed after its SYN went out (refused, or
+/// timed out): `tcp_drop` → `tcp_close` dropped its control block (FreeBSD
+/// `in_pcbdrop`, INP_DROPPED; XNU `in_pcbdetach`, INPCB_STATE_DEAD), and
+/// the protocol's bind and listen entry points refuse it with EINVAL before
+/// anything else. `call` is the entry point without its family prefix
+/// (`usr_bind`, `usr_listen`).
+fn dropped(s: &Socket, os: Os, rule: RuleId, call: &str) -> Option<Decision> {
+    if !s.handshake_failed() || s.is_udp() {
+        return None;
+    }
+    let call = if s.is_v6() {
+        format!("tcp6_{call}")
+    } else {
+        format!("tcp_{call}")
+    };
+    Some(Decision::fail_with(
+        Errno::Inval,
+        rule,
+        args![
+            Slot::Socket => s.label(),
+            Slot::Os => Arg::Word(os.display()),
+            Slot::Call => call.as_str(),
+        ],
+    ))
+}
+
+/// bind() on a socket whose connect() failed: `tcp_usr_bind` /
+/// `tcp6_usr_bind` answer EINVAL first, on both kernels.
+pub(crate) fn bind_after_failed_connect(s: &Socket, os: Os) -> Option<Decision> {
+    dropped(s, os, RuleId::BsdBindAfterFailedConnect, "usr_bind")
+}
+
 /// The checks before any lookup, in `in_pcbbind`'s order: already bound,
 /// a v4-mapped address on a v6-only socket, an address the host lacks.
 pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> Option<Decision> {
@@ -144,6 +176,9 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
 /// `listen()`: binds an unbound socket (done by the host) and never checks
 /// addresses again.
 pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
+    if let Some(d) = dropped(s, os, RuleId::BsdListenAfterFailedConnect, "usr_listen") {
+        return d;
+    }
     if matches!(
         s.state(),
         State::Connected | State::TimeWait { .. } | State::Reset

@@ -90,11 +90,17 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
 }
 
 /// connect() refusals every OS shares, before any address is chosen: a
-/// listener (the OS words it), a connected socket, a v6-only socket to IPv4 (the OS words it), a socket
+/// listener (the OS words it), a socket whose earlier connect() failed
+/// (where the OS refuses it), a connected socket, a v6-only socket to IPv4 (the OS words it), a socket
 /// bound to a v4-mapped address to native IPv6.
 pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -> Option<Decision> {
     if s.state() == State::Listening {
         return Some(rules.connect_on_listener(s));
+    }
+    if s.handshake_failed() && !s.is_udp() {
+        if let Some(d) = rules.connect_after_failed_connect(s) {
+            return Some(d);
+        }
     }
     if matches!(s.state(), State::Connected | State::Reset) {
         return Some(Decision::fail_with(

@@ -233,6 +233,9 @@ impl OsRules for FreeBsd {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         let name = s.label();
+        if let Some(d) = bsd::bind_after_failed_connect(s, Os::FreeBsd) {
+            return BindAnswer::fail(d);
+        }
         if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
             return BindAnswer::fail(d);
         }
@@ -292,6 +295,27 @@ impl OsRules for FreeBsd {
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
         bsd::tuple_taken(host, existing)
+    }
+
+    /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
+    /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
+    fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
+        let call = if s.is_v6() {
+            "tcp6_usr_connect"
+        } else {
+            "tcp_usr_connect"
+        };
+        Some(Decision::fail_with(
+            Errno::ConnRefused,
+            RuleId::FreebsdConnectAfterFailedConnect,
+            args![Slot::Socket => s.label(), Slot::Call => call],
+        ))
+    }
+
+    /// `tcp_close` → `in_pcbdrop` → `in_pcbremhash`: the dropped control
+    /// block leaves the bind hash, so its address and port are free.
+    fn failed_connect_unhashes(&self) -> bool {
+        true
     }
 
     /// connect()'s autobind skips a port whose 4-tuple exists or that a

@@ -228,6 +228,10 @@ impl OsRules for MacOs {
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
+        // `COMMON_START_ALLOW_FLOW_DIVERT`: a dead control block first.
+        if let Some(d) = bsd::bind_after_failed_connect(s, Os::MacOs) {
+            return BindAnswer::fail(d);
+        }
         // `tcp_usr_bind` / `tcp6_usr_bind` refuse these before `in_pcbbind`.
         if !s.is_udp() && multicast_or_broadcast(addr.ip) {
             return BindAnswer::fail(Decision::fail_with(
@@ -304,6 +308,30 @@ impl OsRules for MacOs {
 
     fn connect_tuple_taken(&self, host: &Host, _s: &Socket, existing: &Socket) -> Decision {
         bsd::tuple_taken(host, existing)
+    }
+
+    /// `tcp_usr_connect` / `tcp6_usr_connect` on a dead control block:
+    /// `so_error` if one is left, else EINVAL. The failed (blocking)
+    /// connect already returned and cleared its error (`connectit`).
+    fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
+        let call = if s.is_v6() {
+            "tcp6_usr_connect"
+        } else {
+            "tcp_usr_connect"
+        };
+        Some(Decision::fail_with(
+            Errno::Inval,
+            RuleId::MacosConnectAfterFailedConnect,
+            args![Slot::Socket => s.label(), Slot::Call => call],
+        ))
+    }
+
+    /// `tcp_close` → `in_pcbdetach` sets `inp->inp_vflag = 0`: the lookups
+    /// (`in_pcblookup_local`, `in_pcblookup_hash_locked`: `if
+    /// (!(inp->inp_vflag & INP_IPV4)) continue;`) pass the dead control
+    /// block by, so its address and port are free.
+    fn failed_connect_unhashes(&self) -> bool {
+        true
     }
 
     /// connect()'s implicit bind (`tcp_connect` → `in_pcbbind(inp, NULL…)`)

@@ -334,7 +334,8 @@ pub trait OsRules: Sync {
 
     /// Whether a connection that fails or is reset gives back a port the
     /// kernel picked (Linux: `tcp_set_state(TCP_CLOSE)` → `inet_put_port`
-    /// unless bind() named the port). The BSDs keep it until close().
+    /// unless bind() named the port). The BSDs keep it on the socket (but free
+    /// it for other sockets: [`OsRules::failed_connect_unhashes`]).
     fn release_port_on_failed_connect(&self) -> bool {
         false
     }
@@ -363,6 +364,22 @@ pub trait OsRules: Sync {
     /// open, Linux and FreeBSD).
     fn refuse_self_connect(&self, _s: &Socket, _local: SockAddr) -> Option<Decision> {
         None
+    }
+
+    /// connect() on a TCP socket whose earlier connect() failed after its
+    /// SYN went out (refused, or timed out): `Some` refuses it (the BSDs,
+    /// whose failed handshake dropped the control block); `None` lets it
+    /// connect again (Linux, Windows).
+    fn connect_after_failed_connect(&self, _s: &Socket) -> Option<Decision> {
+        None
+    }
+
+    /// Whether a failed handshake takes the socket out of the lookups
+    /// (FreeBSD's `in_pcbdrop` unhashes it; XNU's `in_pcbdetach` clears
+    /// `inp_vflag`, which every lookup tests): its address and port are free
+    /// for other sockets, while getsockname() still shows them.
+    fn failed_connect_unhashes(&self) -> bool {
+        false
     }
 
     /// An OS-specific refusal of connect() before any address is chosen.
