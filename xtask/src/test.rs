@@ -332,6 +332,12 @@ fn kernel() -> Result {
         return Ok(());
     }
     ensure_apt("ip", "iproute2")?;
+    // Which kernel answered: two builds that both call themselves 6.18.44
+    // have differed (listen() after a refused connect()), so the log names
+    // the build.
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let version = std::fs::read_to_string("/proc/sys/kernel/version").unwrap_or_default();
+    println!("kernel: {} {}", release.trim(), version.trim());
     let bindlab = bindlab()?;
     let linux = scenario_files(&root().join("corpus/linux"));
     let files: Vec<&str> = linux.iter().map(String::as_str).collect();

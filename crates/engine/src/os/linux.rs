@@ -462,8 +462,9 @@ impl OsRules for Linux {
         // Measured on Linux 6.18.44, this project's kernel: once a
         // connect() has sent its SYN and failed, listen() answers EINVAL
         // (a connect() that failed before sending, ENETUNREACH or
-        // EADDRNOTAVAIL, leaves the socket able to listen). The 6.18 kernel
-        // this was first checked on, in 2026-11, let it listen.
+        // EADDRNOTAVAIL, leaves the socket able to listen). The kernel this
+        // was first checked on, in 2026-11 (another build also calling
+        // itself 6.18.44), let it listen.
         if s.handshake_failed() {
             return Decision::fail_with(
                 Errno::Inval,
