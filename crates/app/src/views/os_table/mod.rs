@@ -91,14 +91,17 @@ impl PartialEq for RowsProps {
 }
 
 /// A block of rows, so a step re-renders (and Yew compares) the rows of
-/// the block it moved through, not one per step of the scenario. It draws
-/// no element of its own: the rows stay the body's children.
+/// the block it moved through, not one per step of the scenario. Each block
+/// is a `<tbody>` of its own: the browser then lays out again only the
+/// body whose rows changed, not all of a long scenario's rows (a step's
+/// forced layout, traced: about 7 ms with one body of 401 rows, about 3
+/// with bodies of 32).
 #[function_component(Rows)]
 fn rows(p: &RowsProps) -> Html {
     html! {
-        <>{ for (p.start..p.end).map(|i| html! {
+        <tbody>{ for (p.start..p.end).map(|i| html! {
             <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} />
-        }) }</>
+        }) }</tbody>
     }
 }
 
@@ -111,10 +114,10 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
             <table class="outcomes">
                 <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
                 <thead><tr><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
-                <tbody>{ for (0..n).step_by(ROWS).map(|start| {
+                <>{ for (0..n).step_by(ROWS).map(|start| {
                     let end = (start + ROWS).min(n);
                     html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} /> }
-                }) }</tbody>
+                }) }</>
             </table>
         </div>
     }
