@@ -166,6 +166,14 @@ impl Cell {
     /// The options the runtime turns on by itself, e.g. `SO_REUSEADDR`;
     /// an IPv6 socket says whether it is dual stack.
     pub fn summary(&self) -> String {
+        self.summary_parts("nothing", "dual stack (IPV6_V6ONLY off)")
+            .join(", ")
+    }
+
+    /// The parts of [`Cell::summary`], its two phrases given in the
+    /// reader's language (the option names stay); the caller joins them as
+    /// its language lists.
+    pub fn summary_parts(&self, nothing: &str, dual_stack: &str) -> Vec<String> {
         let mut parts: Vec<String> = self
             .opts
             .iter()
@@ -173,14 +181,14 @@ impl Cell {
             .map(|(o, _)| o.name().to_string())
             .collect();
         if parts.is_empty() {
-            parts.push("nothing".to_string());
+            parts.push(nothing.to_string());
         }
         match self.get(Opt::Ipv6V6only) {
-            Some(false) => parts.push("dual stack (IPV6_V6ONLY off)".to_string()),
+            Some(false) => parts.push(dual_stack.to_string()),
             Some(true) => parts.push("IPV6_V6ONLY".to_string()),
             None => {}
         }
-        parts.join(", ")
+        parts
     }
 
     /// `NAME=0|1 ...`, as the file and the measurement write it.

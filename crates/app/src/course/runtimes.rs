@@ -5,7 +5,7 @@
 //! phone the table becomes one card per row (the stylesheet).
 
 use bindlab_course::guide::language_label;
-use bindlab_course::runtimes::{self, Cell, Column, Opt, Prose, Row, SocketKind, Source};
+use bindlab_course::runtimes::{self, Cell, Column, Prose, Row, SocketKind, Source};
 use yew::prelude::*;
 
 use super::focus_heading;
@@ -45,21 +45,10 @@ fn socket_kind(tr: &Tr, k: SocketKind) -> &str {
 /// The options a cell sets, as `Cell::summary` says them, in `tr`'s
 /// language (option names stay as they are).
 fn summary(tr: &Tr, cell: &Cell) -> String {
-    let mut parts: Vec<String> = cell
-        .opts
-        .iter()
-        .filter(|(o, v)| *v && *o != Opt::Ipv6V6only)
-        .map(|(o, _)| o.name().to_string())
-        .collect();
-    if parts.is_empty() {
-        parts.push(tr.t(T::RuntimesNothing).to_string());
-    }
-    match cell.get(Opt::Ipv6V6only) {
-        Some(false) => parts.push(tr.t(T::RuntimesDualStack).to_string()),
-        Some(true) => parts.push("IPV6_V6ONLY".to_string()),
-        None => {}
-    }
-    list(tr, parts)
+    list(
+        tr,
+        cell.summary_parts(tr.t(T::RuntimesNothing), tr.t(T::RuntimesDualStack)),
+    )
 }
 
 /// The table's translated texts (`runtimes.<key>` in the bundle: the

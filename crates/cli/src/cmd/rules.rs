@@ -4,7 +4,7 @@ use std::io::Write;
 
 use bindlab_course::goal::GoalMsg;
 use bindlab_course::messages::Msg;
-use bindlab_course::runtimes::{self, RowTexts, RuntimeMsg};
+use bindlab_course::runtimes::{RowTexts, RuntimeMsg};
 use bindlab_course::Locale;
 use bindlab_engine::messages::{Catalogue, CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
@@ -122,14 +122,7 @@ fn check_messages<M: Catalogue>(out: &mut dyn Write, locale: Locale, text: &str)
 /// (`content/<locale>/runtimes-rows.txt`): like the messages, a field not
 /// translated is an error. Returns the number of errors.
 fn check_runtime_rows(out: &mut dyn Write, locale: Locale, text: &str) -> Result<usize> {
-    let rows = runtimes::table().map_err(|p| {
-        Error::fatal(
-            p.iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
+    let rows = super::runtimes::built_in_table()?;
     let c = RowTexts::read(&rows, text);
     let file = format!("content/{locale}/runtimes-rows.txt");
     for e in &c.errors {

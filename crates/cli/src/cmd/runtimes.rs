@@ -5,21 +5,27 @@
 use std::io::Write;
 
 use bindlab_course::messages::Msg;
-use bindlab_course::runtimes::{self, Cell, Column, Opt, Prose, RowTexts, SocketKind, Source};
+use bindlab_course::runtimes::{self, Cell, Column, Prose, Row, RowTexts, SocketKind, Source};
 
 use crate::error::{Error, Result};
 use crate::lang::msg;
 use crate::table;
 
-pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Result {
-    let rows = runtimes::table().map_err(|p| {
+/// The built-in runtimes table, or its problems as one fatal error (a
+/// table that does not parse is a bug in this build, not the user's input).
+pub(crate) fn built_in_table() -> Result<Vec<Row>> {
+    runtimes::table().map_err(|p| {
         Error::fatal(
             p.iter()
                 .map(|p| p.to_string())
                 .collect::<Vec<_>>()
                 .join("\n"),
         )
-    })?;
+    })
+}
+
+pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Result {
+    let rows = built_in_table()?;
     // The rows' prose in this run's language (`content/<locale>/runtimes-rows.txt`).
     let translated = crate::lang::runtimes_text(crate::lang::get())
         .map(|(_, t)| RowTexts::read(&rows, t).texts)
@@ -103,20 +109,10 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
 /// The options a cell sets, as `Cell::summary` says them, in this run's
 /// language (the option names stay).
 fn summary(cell: &Cell) -> String {
-    let mut parts: Vec<String> = cell
-        .opts
-        .iter()
-        .filter(|(o, v)| *v && *o != Opt::Ipv6V6only)
-        .map(|(o, _)| o.name().to_string())
-        .collect();
-    if parts.is_empty() {
-        parts.push(msg(Msg::RuntimesNothing, &[]));
-    }
-    match cell.get(Opt::Ipv6V6only) {
-        Some(false) => parts.push(msg(Msg::RuntimesDualStack, &[])),
-        Some(true) => parts.push("IPV6_V6ONLY".to_string()),
-        None => {}
-    }
+    let parts = cell.summary_parts(
+        &msg(Msg::RuntimesNothing, &[]),
+        &msg(Msg::RuntimesDualStack, &[]),
+    );
     // Punctuation, not words: Chinese lists with 、.
     let sep = match crate::lang::get() {
         bindlab_course::Locale::ZhCn => "、",
