@@ -61,6 +61,22 @@ fn dropped(s: &Socket, os: Os, rule: RuleId, call: &str) -> Option<Decision> {
     ))
 }
 
+/// connect() on a socket whose connect() failed: both kernels' `tcp_usr_connect`
+/// / `tcp6_usr_connect` look at the dropped control block first; each OS
+/// gives its own answer (`errno`) under its own rule.
+pub(crate) fn connect_after_failed_connect(s: &Socket, errno: Errno, rule: RuleId) -> Decision {
+    let call = if s.is_v6() {
+        "tcp6_usr_connect"
+    } else {
+        "tcp_usr_connect"
+    };
+    Decision::fail_with(
+        errno,
+        rule,
+        args![Slot::Socket => s.label(), Slot::Call => call],
+    )
+}
+
 /// bind() on a socket whose connect() failed: `tcp_usr_bind` /
 /// `tcp6_usr_bind` answer EINVAL first, on both kernels.
 pub(crate) fn bind_after_failed_connect(s: &Socket, os: Os) -> Option<Decision> {

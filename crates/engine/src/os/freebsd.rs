@@ -300,15 +300,10 @@ impl OsRules for FreeBsd {
     /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
     /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
-        let call = if s.is_v6() {
-            "tcp6_usr_connect"
-        } else {
-            "tcp_usr_connect"
-        };
-        Some(Decision::fail_with(
+        Some(bsd::connect_after_failed_connect(
+            s,
             Errno::ConnRefused,
             RuleId::FreebsdConnectAfterFailedConnect,
-            args![Slot::Socket => s.label(), Slot::Call => call],
         ))
     }
 

@@ -314,15 +314,10 @@ impl OsRules for MacOs {
     /// `so_error` if one is left, else EINVAL. The failed (blocking)
     /// connect already returned and cleared its error (`connectit`).
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
-        let call = if s.is_v6() {
-            "tcp6_usr_connect"
-        } else {
-            "tcp_usr_connect"
-        };
-        Some(Decision::fail_with(
+        Some(bsd::connect_after_failed_connect(
+            s,
             Errno::Inval,
             RuleId::MacosConnectAfterFailedConnect,
-            args![Slot::Socket => s.label(), Slot::Call => call],
         ))
     }
 
