@@ -321,21 +321,7 @@ fn freebsd_wild(
 /// [`deliver_unicast`] by walking every socket of the port: the reference.
 fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
     let all = host.udp_owners(dst.port);
-    let to = |s: &Socket, rule: RuleId, variant: WhyVariant| Delivery::To {
-        sock: s.id(),
-        rule,
-        why: render_why(
-            rule,
-            variant,
-            args![
-                Slot::Socket => s.label(),
-                Slot::Addr => s.local(),
-                Slot::Dst => dst,
-                Slot::Remote => src,
-                Slot::Os => Arg::Word(os.display()),
-            ],
-        ),
-    };
+    let to = |s: &Socket, rule: RuleId, variant: WhyVariant| to(os, s, rule, variant, src, dst);
     // The exact 4-tuple: connected sockets live in the exact hash only.
     if let Some(s) = all
         .iter()
