@@ -248,12 +248,12 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                             (names.clone(), names, shown)
                         }
                         Delivery::Group { members, .. } => {
-                            let names: Vec<String> = members.into_iter().map(label).collect();
+                            let names: Vec<String> = members.iter().copied().map(label).collect();
                             let shown = among(GoalMsg::DatagramHash, &names);
                             (Vec::new(), names, shown)
                         }
                         Delivery::Undefined { candidates, .. } => {
-                            let names: Vec<String> = candidates.into_iter().map(label).collect();
+                            let names: Vec<String> = candidates.iter().copied().map(label).collect();
                             let shown = among(GoalMsg::DatagramUndefined, &names);
                             (Vec::new(), names, shown)
                         }

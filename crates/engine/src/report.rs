@@ -1,6 +1,7 @@
 //! The report: what a run says about each step, in the spec's JSON shape.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::ser::SerializeStruct;
 use serde::Serialize;
@@ -83,7 +84,9 @@ pub struct StepReport {
     /// The listeners that may take a connection where the OS chooses among
     /// several (an SO_REUSEPORT group, or the undefined Windows case); for a
     /// `datagram`, the sockets that may receive one.
-    pub candidates: Option<Vec<String>>,
+    /// Shared (`Arc`): a datagram to a big group names the same list step
+    /// after step.
+    pub candidates: Option<Arc<[String]>>,
     /// `datagram`: socket name → datagrams it received (a multicast datagram
     /// counts once for every socket that gets a copy).
     pub received_by: Option<BTreeMap<String, u32>>,
@@ -151,7 +154,7 @@ impl Serialize for StepReport {
             st.serialize_field("failed", v)?;
         }
         if let Some(v) = &self.candidates {
-            st.serialize_field("candidates", v)?;
+            st.serialize_field("candidates", &v[..])?;
         }
         if let Some(v) = &self.local {
             st.serialize_field("local", &v.to_string())?;

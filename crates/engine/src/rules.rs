@@ -127,6 +127,25 @@ macro_rules! args {
     };
 }
 
+/// The most names a why-line lists where the OS picks one of many (an
+/// SO_REUSEPORT or SO_REUSEPORT_LB group, Windows' undefined choice). A line
+/// naming 10,000 sockets helps no reader, and writing it was a crowded
+/// port's whole cost; the report's `candidates` still names every one.
+pub const NAMES_SHOWN: usize = 8;
+
+/// The names a why-line lists for `len` sockets, `name(i)` the i-th: all of
+/// them up to [`NAMES_SHOWN`], else the first `NAMES_SHOWN - 2`, "…" and the
+/// last (so the reader sees where the list starts and ends).
+pub fn few_names(len: usize, name: impl Fn(usize) -> String) -> Vec<String> {
+    if len <= NAMES_SHOWN {
+        return (0..len).map(name).collect();
+    }
+    let mut v: Vec<String> = (0..NAMES_SHOWN - 2).map(&name).collect();
+    v.push("…".to_string());
+    v.push(name(len - 1));
+    v
+}
+
 /// The one function that writes a why-line: `rule`'s template `variant`
 /// ([`WhyVariant::Usual`]: the usual one) with its slots filled from `args`. A slot without
 /// an argument is left as `{name}` (a test checks none is), never a panic.
@@ -354,5 +373,15 @@ mod tests {
             assert_eq!(r.as_str().parse::<RuleId>(), Ok(*r));
         }
         assert!("linux.bind.nope".parse::<RuleId>().is_err());
+    }
+
+    #[test]
+    fn a_long_list_shows_its_first_names_and_its_last() {
+        let name = |i: usize| format!("s{i}");
+        assert_eq!(few_names(3, name), ["s0", "s1", "s2"]);
+        assert_eq!(few_names(NAMES_SHOWN, name).len(), NAMES_SHOWN);
+        let v = few_names(10_000, name);
+        assert_eq!(v, ["s0", "s1", "s2", "s3", "s4", "s5", "…", "s9999"]);
+        assert_eq!(v.len(), NAMES_SHOWN);
     }
 }

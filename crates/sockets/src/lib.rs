@@ -186,7 +186,7 @@ impl Delivery {
             .filter(|(_, n)| **n > 0)
             .map(|(k, _)| k.clone())
             .collect();
-        let candidates = r.candidates.clone().unwrap_or_default();
+        let candidates = r.candidates.as_deref().unwrap_or_default().to_vec();
         let (receivers, choice) = if r.undetermined.unwrap_or(0) > 0 {
             (candidates, Choice::Undefined)
         } else if candidates.len() > 1 {

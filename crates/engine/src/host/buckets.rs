@@ -18,9 +18,11 @@
 //! scenario a second time with `Host::set_reference_walks(true)` (the
 //! per-socket walks) to compare the reports byte for byte.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 
@@ -96,10 +98,39 @@ pub(super) struct Bucket {
 pub(super) struct UdpIndex {
     /// Each class's members in the two orders a lookup reads.
     pub(super) classes: HashMap<PortClass, ClassOrders, FxBuild>,
-    /// SO_REUSEPORT group → [unconnected members, connected members].
-    pub(super) groups: HashMap<u64, [BTreeMap<u64, SockId>; 2], FxBuild>,
+    /// SO_REUSEPORT group → its members.
+    pub(super) groups: HashMap<u64, UdpGroup, FxBuild>,
     /// Peer (unmapped) → the connected members that have it.
     pub(super) peers: HashMap<SockAddr, BTreeMap<u64, SockId>, FxBuild>,
+}
+
+/// One SO_REUSEPORT group of a UDP bucket.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct UdpGroup {
+    /// [unconnected members, connected members], `position → socket`.
+    pub(super) members: [BTreeMap<u64, SockId>; 2],
+    /// The unconnected members in bind order, listed on first use after a
+    /// change: a datagram to a big group shares this list (its candidates)
+    /// instead of copying the group, as the kernel's reuseport array is
+    /// read in place. Emptied by every change to `members`.
+    pub(super) free_list: Memo<Arc<[SockId]>>,
+}
+
+/// A value worked out from the rest of a struct on first use: not part of
+/// its state, so it never makes two otherwise equal structs differ.
+#[derive(Clone, Default)]
+pub(super) struct Memo<T>(pub(super) OnceCell<T>);
+
+impl<T> PartialEq for Memo<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl<T> Eq for Memo<T> {}
+impl<T> std::fmt::Debug for Memo<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 /// One class's members of a UDP bucket, `(key, position) → socket`.
@@ -108,6 +139,11 @@ pub(super) struct ClassOrders {
     /// By `Socket::bound_seq` (the primary chain's and the BSDs' "newest /
     /// oldest bound" order).
     pub(super) by_bound: BTreeMap<(u64, u64), SockId>,
+    /// The members in bind order (by position), listed on first use after
+    /// a change: Windows' undefined choice among the sockets of one
+    /// address reads this list in place. Emptied by every change to
+    /// `by_bound`.
+    pub(super) by_pos: Memo<Arc<[SockId]>>,
     /// By `Socket::chain_key` (a lookup chain's order).
     pub(super) by_chain: BTreeMap<(u64, u64), SockId>,
 }
@@ -151,6 +187,7 @@ impl UdpIndex {
     pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, k: UdpKeys) {
         let c = self.classes.entry(class).or_default();
         c.by_bound.insert((k.bound, pos), id);
+        c.by_pos = Memo::default();
         c.by_chain.insert((k.chain, pos), id);
         self.add_group_peer(pos, id, k);
     }
@@ -159,6 +196,7 @@ impl UdpIndex {
         if let Some(c) = self.classes.get_mut(&class) {
             c.by_bound.remove(&(k.bound, pos));
             c.by_chain.remove(&(k.chain, pos));
+            c.by_pos = Memo::default();
             if c.by_bound.is_empty() {
                 self.classes.remove(&class);
             }
@@ -185,6 +223,7 @@ impl UdpIndex {
             if k.bound != k2.bound {
                 c.by_bound.remove(&(k.bound, pos));
                 c.by_bound.insert((k2.bound, pos), id);
+                c.by_pos = Memo::default();
             }
             if k.chain != k2.chain {
                 c.by_chain.remove(&(k.chain, pos));
@@ -199,7 +238,9 @@ impl UdpIndex {
 
     fn add_group_peer(&mut self, pos: u64, id: SockId, k: UdpKeys) {
         if k.group != 0 {
-            self.groups.entry(k.group).or_default()[usize::from(k.peer.is_some())].insert(pos, id);
+            let g = self.groups.entry(k.group).or_default();
+            g.members[usize::from(k.peer.is_some())].insert(pos, id);
+            g.free_list = Memo::default();
         }
         if let Some(p) = k.peer {
             self.peers.entry(p).or_default().insert(pos, id);
@@ -209,8 +250,9 @@ impl UdpIndex {
     fn remove_group_peer(&mut self, pos: u64, k: UdpKeys) {
         if k.group != 0 {
             if let Some(g) = self.groups.get_mut(&k.group) {
-                g[usize::from(k.peer.is_some())].remove(&pos);
-                if g.iter().all(BTreeMap::is_empty) {
+                g.members[usize::from(k.peer.is_some())].remove(&pos);
+                g.free_list = Memo::default();
+                if g.members.iter().all(BTreeMap::is_empty) {
                     self.groups.remove(&k.group);
                 }
             }

@@ -23,10 +23,12 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 use crate::os::{Os, OsRules};
 use crate::report::StepReport;
+use crate::rules::few_names;
 use crate::scenario::Scenario;
 
 mod apply;
@@ -43,6 +45,9 @@ pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
 use buckets::{Bucket, FxBuild, Hashed};
+
+/// A list of sockets and their names, as [`Host::labels`] last gave them.
+type Labelled = (Arc<[SockId]>, Arc<[String]>);
 
 /// The simulated host.
 #[derive(Clone, Debug)]
@@ -82,6 +87,8 @@ pub struct Host {
     /// kernel keeps a per-namespace offset for the same purpose
     /// (`__inet_hash_connect`'s `table_perturb`); this one changes no answer.
     searches: RefCell<HashMap<SearchKey, (u64, usize)>>,
+    /// The last list [`Host::labels`] named, and its names.
+    last_labels: RefCell<Option<Labelled>>,
     /// Answer every question by walking each owner (the code before the
     /// buckets' summaries); the property tests compare the two.
     reference_walks: bool,
@@ -112,6 +119,7 @@ impl Host {
             step: 0,
             search_gen: 0,
             searches: RefCell::new(HashMap::new()),
+            last_labels: RefCell::new(None),
             reference_walks: false,
         }
     }
@@ -178,6 +186,31 @@ impl Host {
 
     pub fn socket(&self, id: SockId) -> &Socket {
         self.socks[id].as_ref().expect("live socket id")
+    }
+
+    /// The names a why-line lists for `ids` ([`few_names`]: a long list is
+    /// cut to its first few and its last).
+    pub fn few_labels(&self, ids: &[SockId]) -> Vec<String> {
+        few_names(ids.len(), |i| self.socket(ids[i]).label().to_string())
+    }
+
+    /// Every name of `ids`, for a report's `candidates`. The same list as
+    /// the last call's (the very allocation: a big SO_REUSEPORT group's
+    /// members, shared by the port's index until the group changes, so the
+    /// same sockets under the same names) gives the same names back, so a
+    /// datagram to such a group builds no strings.
+    pub fn labels(&self, ids: &Arc<[SockId]>) -> Arc<[String]> {
+        if let Some((last, names)) = &*self.last_labels.borrow() {
+            if Arc::ptr_eq(last, ids) {
+                return names.clone();
+            }
+        }
+        let names: Arc<[String]> = ids
+            .iter()
+            .map(|&id| self.socket(id).label().to_string())
+            .collect();
+        *self.last_labels.borrow_mut() = Some((ids.clone(), names.clone()));
+        names
     }
 
     pub fn get(&self, id: SockId) -> Option<&Socket> {

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use crate::addr::{is_wildcard, unmap, SockAddr};
 use crate::os::{common, Decision, Delivery, ReuseGroup};
@@ -115,7 +116,7 @@ impl Host {
         let mut undetermined = 0;
         let mut last_received = None;
         let mut last_dropped = None;
-        let mut candidates: Option<Vec<SockId>> = None;
+        let mut candidates: Option<Arc<[SockId]>> = None;
         let dst = SockAddr::new(unmap(dst.ip), dst.port);
         for _ in 0..count {
             let k = self.next_client;
@@ -154,12 +155,7 @@ impl Host {
             }
         }
         if let Some(members) = candidates {
-            rep.candidates = Some(
-                members
-                    .iter()
-                    .map(|&m| self.socket(m).label().to_string())
-                    .collect(),
-            );
+            rep.candidates = Some(self.labels(&members));
         }
         rep.received_by = Some(received);
         rep.dropped = Some(dropped);

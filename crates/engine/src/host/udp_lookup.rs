@@ -5,10 +5,12 @@
 //! OS modules keep those walks for `Host::set_reference_walks`, and the
 //! property tests compare the two.
 
+use std::sync::Arc;
+
 use crate::addr::SockAddr;
 use crate::sort::{by_key, tail_order};
 
-use super::buckets::Bucket;
+use super::buckets::{Bucket, ClassOrders};
 use super::socket::{SockId, Socket};
 use super::Host;
 
@@ -106,52 +108,75 @@ impl Host {
     pub fn udp_group_counts(&self, port: u16, group: u64) -> (usize, usize) {
         self.udp_bucket(port)
             .and_then(|b| b.udp.groups.get(&group))
-            .map_or((0, 0), |[free, conn]| (free.len(), conn.len()))
+            .map_or((0, 0), |g| (g.members[0].len(), g.members[1].len()))
     }
 
     /// The unconnected members of SO_REUSEPORT group `group` on `port`, in
-    /// bind order.
-    pub fn udp_group_free(&self, port: u16, group: u64) -> Vec<SockId> {
-        let Some(b) = self.udp_bucket(port) else {
-            return Vec::new();
-        };
-        b.udp
-            .groups
-            .get(&group)
-            .into_iter()
-            .flat_map(|[free, _]| free.values().copied())
-            .collect()
+    /// bind order: one list, shared until the group changes.
+    pub fn udp_group_free(&self, port: u16, group: u64) -> Arc<[SockId]> {
+        match self.udp_bucket(port).and_then(|b| b.udp.groups.get(&group)) {
+            Some(g) => g
+                .free_list
+                .0
+                .get_or_init(|| g.members[0].values().copied().collect())
+                .clone(),
+            None => Arc::from([]),
+        }
     }
 
     /// Every UDP socket on `port` that `pred` accepts, in bind order;
     /// `pred` reads only what `PortClass` holds and is asked once per class
     /// (with [`Host::set_reference_walks`]: of every socket).
-    pub fn udp_members_where(
+    pub fn udp_members_where(&self, port: u16, pred: impl FnMut(&Socket) -> bool) -> Vec<&Socket> {
+        self.udp_member_ids_where(port, pred)
+            .iter()
+            .map(|&id| self.socket(id))
+            .collect()
+    }
+
+    /// [`Host::udp_members_where`] as ids. Where one class answers (the
+    /// sockets sharing an address alike), it is that class's own list,
+    /// shared until the class changes: no copy, no sort.
+    pub fn udp_member_ids_where(
         &self,
         port: u16,
         mut pred: impl FnMut(&Socket) -> bool,
-    ) -> Vec<&Socket> {
+    ) -> Arc<[SockId]> {
         if self.reference_walks {
             return self
                 .udp_owners(port)
                 .into_iter()
                 .filter(|s| pred(s))
+                .map(Socket::id)
                 .collect();
         }
         let Some(b) = self.udp_bucket(port) else {
-            return Vec::new();
+            return Arc::from([]);
         };
-        let mut found: Vec<(u64, SockId)> = Vec::new();
-        for set in b.udp.classes.values().map(|c| &c.by_bound) {
-            let Some(&rep) = set.values().next() else {
-                continue;
-            };
-            if pred(self.socket(rep)) {
-                found.extend(set.iter().map(|(&(_, pos), &id)| (pos, id)));
-            }
+        let hits: Vec<&ClassOrders> = b
+            .udp
+            .classes
+            .values()
+            .filter(|c| {
+                c.by_bound
+                    .values()
+                    .next()
+                    .is_some_and(|&rep| pred(self.socket(rep)))
+            })
+            .collect();
+        let by_pos = |classes: &[&ClassOrders]| -> Arc<[SockId]> {
+            let mut found: Vec<(u64, SockId)> = classes
+                .iter()
+                .flat_map(|c| c.by_bound.iter().map(|(&(_, pos), &id)| (pos, id)))
+                .collect();
+            by_key(&mut found, |&(pos, _)| pos);
+            found.into_iter().map(|(_, id)| id).collect()
+        };
+        match hits[..] {
+            [] => Arc::from([]),
+            [one] => one.by_pos.0.get_or_init(|| by_pos(&hits)).clone(),
+            _ => by_pos(&hits),
         }
-        by_key(&mut found, |&(pos, _)| pos);
-        found.into_iter().map(|(_, id)| self.socket(id)).collect()
     }
 
     /// Puts UDP sockets in bind order (the order of `Host::udp_owners`).

@@ -230,7 +230,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
 }
 
 /// How many sockets a why-line names before it counts the rest.
-const NAMED: usize = 8;
+const NAMED: usize = crate::rules::NAMES_SHOWN;
 
 /// `connect()` on a listener; `call` names the kernel function that refuses
 /// and `errno` its answer.

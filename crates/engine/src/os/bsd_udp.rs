@@ -12,6 +12,7 @@
 //! `Host::set_reference_walks` runs and the property tests compare.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
@@ -236,7 +237,7 @@ fn lb_group(
     to: &dyn Fn(&Socket, RuleId, WhyVariant) -> Delivery,
 ) -> Option<Delivery> {
     let first = members.first()?;
-    let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+    let ids: Arc<[SockId]> = members.iter().map(|s| s.id()).collect();
     if ids.len() == 1 {
         return Some(to(
             first,
@@ -251,7 +252,7 @@ fn lb_group(
         why: render_why(
             RuleId::FreebsdUdpDeliverLbGroup,
             WhyVariant::Group,
-            args![Slot::Sockets => names(host, &ids), Slot::Addr => first.local()],
+            args![Slot::Sockets => host.few_labels(&ids), Slot::Addr => first.local()],
         ),
         members: ids,
     })
@@ -307,7 +308,7 @@ fn freebsd_wild(
                 WhyVariant::Usual,
                 args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
             ),
-            candidates: ids,
+            candidates: ids.into(),
         };
     }
     let rule = if wilds > 1 {
@@ -348,7 +349,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                 })
                 .collect();
             if let Some(first) = members.first() {
-                let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+                let ids: Arc<[SockId]> = members.iter().map(|s| s.id()).collect();
                 if ids.len() == 1 {
                     return to(first, RuleId::FreebsdUdpDeliverLbGroup, WhyVariant::Usual);
                 }
@@ -359,7 +360,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                     why: render_why(
                         RuleId::FreebsdUdpDeliverLbGroup,
                         WhyVariant::Group,
-                        args![Slot::Sockets => names(host, &ids), Slot::Addr => first.local()],
+                        args![Slot::Sockets => host.few_labels(&ids), Slot::Addr => first.local()],
                     ),
                     members: ids,
                 };
@@ -451,7 +452,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                         WhyVariant::Usual,
                         args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
                     ),
-                    candidates: ids,
+                    candidates: ids.into(),
                 };
             }
             let rule = if wilds.len() > 1 {

@@ -521,7 +521,7 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
         let k = (host.tuple_hash(src, dst) as usize) % ids.len();
         let chosen = members[k];
-        let names: Vec<String> = members.iter().map(|s| s.label().to_string()).collect();
+        let names = host.few_labels(&ids);
         if !chosen.is_listening() {
             let rule = RuleId::FreebsdRouteLbMemberNotListening;
             let args = args![

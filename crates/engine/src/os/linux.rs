@@ -617,10 +617,7 @@ impl OsRules for Linux {
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
-                            let names: Vec<String> = group
-                                .iter()
-                                .map(|g| host.socket(*g).label().to_string())
-                                .collect();
+                            let names = host.few_labels(&group);
                             return Route::Group {
                                 chosen: group[idx],
                                 members: group.clone(),

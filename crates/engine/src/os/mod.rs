@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -243,14 +244,15 @@ pub enum Delivery {
     /// member by a hash of the 4-tuple; `chosen` is bindlab's seeded
     /// stand-in's pick, `members` what the kernel may pick.
     Group {
-        members: Vec<SockId>,
+        /// Shared with the port's index while the group is unchanged.
+        members: Arc<[SockId]>,
         chosen: SockId,
         rule: RuleId,
         why: String,
     },
     /// The OS documents no choice; these are the candidates.
     Undefined {
-        candidates: Vec<SockId>,
+        candidates: Arc<[SockId]>,
         rule: RuleId,
         why: String,
     },

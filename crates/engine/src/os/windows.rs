@@ -33,14 +33,15 @@
 //!   traffic before a wildcard.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 
 use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Opts, PortOrder, SearchKey, Socket, State};
+use crate::host::{Host, Opts, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{few_names, render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 
 pub struct Windows;
@@ -470,7 +471,7 @@ impl OsRules for Windows {
                     };
                 }
                 _ => {
-                    let names: Vec<String> = class.iter().map(|s| s.label().to_string()).collect();
+                    let names = few_names(class.len(), |i| class[i].label().to_string());
                     let rule = RuleId::WindowsRouteUndefined;
                     let args = args![
                         Slot::Sockets => Arg::NamesAnd(names),
@@ -510,17 +511,26 @@ impl OsRules for Windows {
                 .filter(|s| s.remote().is_none() || connected_to(s, src))
                 .collect()
         };
-        let among = |fits: &dyn Fn(&Socket) -> bool| -> Vec<&Socket> {
+        // The sockets that may receive, in bind order: one address's
+        // unconnected sockets are the port index's own list (shared, not
+        // copied: the common case of a crowded port).
+        let among = |fits: &dyn Fn(&Socket) -> bool| -> Arc<[SockId]> {
             if !fast {
-                return socks.iter().copied().filter(|s| fits(s)).collect();
+                return socks.iter().filter(|s| fits(s)).map(|s| s.id()).collect();
             }
-            let mut v = host.udp_members_where(dst.port, |s| s.remote().is_none() && fits(s));
-            let peers = host.udp_peers(dst.port, src);
-            if peers.iter().any(|s| fits(s)) {
-                v.extend(peers.into_iter().filter(|s| fits(s)));
-                host.udp_in_bind_order(&mut v);
+            let v = host.udp_member_ids_where(dst.port, |s| s.remote().is_none() && fits(s));
+            let peers: Vec<&Socket> = host
+                .udp_peers(dst.port, src)
+                .into_iter()
+                .filter(|s| fits(s))
+                .collect();
+            if peers.is_empty() {
+                return v;
             }
-            v
+            let mut all: Vec<&Socket> = v.iter().map(|&id| host.socket(id)).collect();
+            all.extend(peers);
+            host.udp_in_bind_order(&mut all);
+            all.iter().map(|s| s.id()).collect()
         };
         let name_list =
             |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
@@ -576,7 +586,7 @@ impl OsRules for Windows {
             match class.len() {
                 0 => continue,
                 1 => {
-                    let s = class[0];
+                    let s = host.socket(class[0]);
                     let rule = if s.remote().is_some() {
                         RuleId::WindowsUdpDeliverConnectedPeer
                     } else {
@@ -600,13 +610,13 @@ impl OsRules for Windows {
                 _ => {
                     let rule = RuleId::WindowsUdpDeliverUndefined;
                     return Delivery::Undefined {
-                        candidates: class.iter().map(|s| s.id()).collect(),
                         rule,
                         why: render_why(
                             rule,
                             WhyVariant::Usual,
-                            args![Slot::Sockets => Arg::NamesAnd(name_list(&class)), Slot::Addr => class[0].local()],
+                            args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&class)), Slot::Addr => host.socket(class[0]).local()],
                         ),
+                        candidates: class,
                     };
                 }
             }

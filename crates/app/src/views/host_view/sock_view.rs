@@ -83,7 +83,7 @@ pub(crate) enum Got {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Deliveries {
     pub(crate) received_by: BTreeMap<String, u32>,
-    pub(crate) candidates: Vec<String>,
+    pub(crate) candidates: std::sync::Arc<[String]>,
     pub(crate) undefined: bool,
     pub(crate) multicast: bool,
 }

@@ -18,13 +18,14 @@
 
 use std::cmp::Ordering;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{few_names, render_why, Arg, RuleId, Slot, WhyVariant};
 
 use super::{overlap, View, PARAMS};
 
@@ -228,12 +229,12 @@ fn score(s: &Socket, src: SockAddr, daddr: IpAddr) -> Option<i32> {
 enum Found {
     One(SockId),
     /// A reuseport group's hash pick among these (unconnected) members.
-    Pick(Vec<SockId>),
+    Pick(Arc<[SockId]>),
 }
 
 /// The unconnected members of `s`'s SO_REUSEPORT group, if it has more
 /// than itself, and whether the group has connected members.
-fn group_of(host: &Host, s: &Socket) -> Option<(Vec<SockId>, bool)> {
+fn group_of(host: &Host, s: &Socket) -> Option<(Arc<[SockId]>, bool)> {
     if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
         return None;
     }
@@ -244,7 +245,7 @@ fn group_of(host: &Host, s: &Socket) -> Option<(Vec<SockId>, bool)> {
         .filter(|o| o.reuse_group() == s.reuse_group())
         .collect();
     let conns = members.iter().any(|o| o.remote().is_some());
-    let free: Vec<SockId> = members
+    let free: Arc<[SockId]> = members
         .iter()
         .filter(|o| o.remote().is_none())
         .map(|o| o.id())
@@ -337,7 +338,7 @@ fn group_counts(host: &Host, s: &Socket) -> Option<(usize, usize)> {
 }
 
 /// The unconnected members of `s`'s group, in bind order.
-fn group_free(host: &Host, s: &Socket) -> Vec<SockId> {
+fn group_free(host: &Host, s: &Socket) -> Arc<[SockId]> {
     host.udp_group_free(s.local_port().unwrap_or(0), s.reuse_group())
 }
 
@@ -404,7 +405,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
     match found {
         Found::Pick(members) => {
             let idx = ((host.tuple_hash(src, dst) as u64 * members.len() as u64) >> 32) as usize;
-            let names: Vec<String> = members.iter().map(|&m| name(m)).collect();
+            let names = few_names(members.len(), |i| name(members[i]));
             let first = host.socket(members[0]);
             Delivery::Group {
                 chosen: members[idx.min(members.len() - 1)],
