@@ -100,28 +100,43 @@ function languageRedirect() {
 }
 
 const moved = oldAddress(location.hash);
-const relanguaged = moved === null ? languageRedirect() : null;
 if (moved !== null) {
   location.replace(new URL(moved, root));
-} else if (relanguaged !== null) {
-  location.replace(relanguaged);
 } else {
-  start();
+  // One build serves a page in every language, so its wasm is asked for
+  // before the language is settled: reading the stored choice is the
+  // page's first storage access, milliseconds on a slow phone.
+  const compiled = compileWasm(pagePath().rest);
+  const relanguaged = languageRedirect();
+  if (relanguaged !== null) {
+    compiled.catch(() => { /* the page is going away */ });
+    location.replace(relanguaged);
+  } else {
+    start(compiled);
+  }
 }
 
-function start() {
-  const { locale, rest, path } = pagePath();
-  const name = rest.replace(/index\.html$/, '') === '' ? 'bindlab' : 'bindlab-course';
-  // The wasm is fetched first thing and compiled while it downloads
-  // (compileStreaming, served as application/wasm) and while the JS glue and
-  // the page's file are fetched, instead of after the glue. A host that sends
-  // another type gets the slower path, not an error.
-  const compiled = fetch(new URL(`../pkg/${name}_bg.wasm`, import.meta.url)).then(async (res) => {
+// The page's build (the sandbox alone, or the whole site), fetched and
+// compiled while it downloads (compileStreaming, served as application/wasm)
+// and while the JS glue and the page's file are fetched, instead of after
+// the glue. A host that sends another type gets the slower path, not an
+// error.
+function compileWasm(rest) {
+  return fetch(new URL(`../pkg/${buildOf(rest)}_bg.wasm`, import.meta.url)).then(async (res) => {
     if (!res.ok) throw new Error(`${res.status} ${res.statusText} fetching ${res.url}`);
     const streaming = typeof WebAssembly.compileStreaming === 'function'
       && (res.headers.get('content-type') || '').split(';')[0].trim() === 'application/wasm';
     return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
   });
+}
+
+function buildOf(rest) {
+  return rest.replace(/index\.html$/, '') === '' ? 'bindlab' : 'bindlab-course';
+}
+
+function start(compiled) {
+  const { locale, rest, path } = pagePath();
+  const name = buildOf(rest);
   // The file the page shows (a lesson, a guide, the glossary), fetched
   // beside the wasm: the app's first render shows it, as the server did.
   const dataUrl = document.querySelector('meta[name="bindlab-data"]')?.content;

@@ -50,14 +50,17 @@ pub(crate) fn sandbox_page() -> Html {
             // A damaged link stays in the address bar until the reader acts.
             let write = (!*has_error || !link.text.is_empty()).then(|| {
                 let fragment = link.encode();
-                crate::nav::remember_sandbox(&fragment);
-                // The address bar in a task of its own, after the render:
-                // the browser's cost of a new address grows with the page
-                // (some milliseconds for a long scenario's table), and a
-                // step's rows should not wait for it. A newer state (or
-                // leaving the page) cancels it: a run of quick steps
-                // writes the address once.
-                Timeout::new(0, move || replace_fragment(&fragment))
+                // The address bar and the tab's memory of it in a task of
+                // their own, after the render: the browser's cost of a new
+                // address grows with the page (some milliseconds for a long
+                // scenario's table), and a step's rows should not wait for
+                // it; nor should the page's first render wait for its first
+                // storage access. A newer state (or leaving the page)
+                // cancels it: a run of quick steps writes the address once.
+                Timeout::new(0, move || {
+                    crate::nav::remember_sandbox(&fragment);
+                    replace_fragment(&fragment);
+                })
             });
             move || drop(write)
         });
