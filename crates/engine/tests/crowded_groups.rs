@@ -46,11 +46,17 @@ fn a_big_group_is_named_in_full_in_candidates_and_in_brief_in_the_why_line() {
         let c3 = third.candidates.clone().expect("candidates");
         assert!(!Arc::ptr_eq(&c1, &c3), "{os}");
         assert_eq!(c3.len(), n + 1, "{os}");
-        assert_eq!(c3.last().map(String::as_str), Some(format!("s{n}").as_str()));
+        assert_eq!(
+            c3.last().map(String::as_str),
+            Some(format!("s{n}").as_str())
+        );
 
         let why = first.why.as_deref().expect("why");
         assert!(why.contains("s0") && why.contains("s5"), "{os}: {why}");
-        assert!(why.contains('…') && why.contains(&format!("s{}", n - 1)), "{os}: {why}");
+        assert!(
+            why.contains('…') && why.contains(&format!("s{}", n - 1)),
+            "{os}: {why}"
+        );
         assert!(!why.contains("s6,") && !why.contains("s6 "), "{os}: {why}");
         let why3 = third.why.as_deref().expect("why");
         assert!(why3.contains(&format!("s{n}")), "{os}: {why3}");
