@@ -25,7 +25,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
-use crate::rules::{few_names, render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 
 use super::{overlap, View, PARAMS};
 
@@ -401,11 +401,10 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             None => return dropped(host, src, dst),
         },
     };
-    let name = |id: SockId| host.socket(id).label().to_string();
     match found {
         Found::Pick(members) => {
             let idx = ((host.tuple_hash(src, dst) as u64 * members.len() as u64) >> 32) as usize;
-            let names = few_names(members.len(), |i| name(members[i]));
+            let names = host.few_labels(&members);
             let first = host.socket(members[0]);
             Delivery::Group {
                 chosen: members[idx.min(members.len() - 1)],
