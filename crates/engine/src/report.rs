@@ -188,7 +188,8 @@ impl StepReport {
 
     /// The outcome in a few words, as a table cell shows it: "ok",
     /// "EADDRINUSE", "ok → A×2 B×1", "ok → A or B? ×3" where the OS leaves
-    /// the choice open, "✗×2" for clients that failed beside others.
+    /// the choice open ("A, B or C", at most [`crate::rules::NAMES_SHOWN`]
+    /// names), "✗×2" for clients that failed beside others.
     /// The CLI and the site both print this, so an undefined route reads
     /// the same in both.
     pub fn summary(&self) -> String {
@@ -217,8 +218,14 @@ impl StepReport {
             s.push_str(&format!(" {dropped}×{n}"));
         }
         if let Some(n) = self.undetermined {
+            // As a why-line lists them: "A or B", "A, B or C", a crowd cut
+            // to its first names and its last. A word not in Latin script
+            // ("或") takes its language's comma, as it does in `words.json`.
             let c = self.candidates.as_deref().unwrap_or_default();
-            s.push_str(&format!(" → {}? ×{n}", c.join(&format!(" {or} "))));
+            let shown = crate::rules::few_names(c.len(), |i| c[i].clone());
+            let comma = if or.is_ascii() { ", " } else { "、" };
+            let list = crate::rules::list(&shown, comma, &format!(" {or} "));
+            s.push_str(&format!(" → {list}? ×{n}"));
         }
         if let Some(n) = self.failed {
             s.push_str(&format!(" ✗×{n}"));

@@ -53,13 +53,29 @@ impl fmt::Display for Arg {
         match self {
             Arg::Name(s) => f.write_str(s),
             Arg::Names(v) => f.write_str(&v.join(", ")),
-            Arg::NamesAnd(v) => f.write_str(&v.join(" and ")),
-            Arg::NamesOr(v) => f.write_str(&v.join(" or ")),
+            Arg::NamesAnd(v) => f.write_str(&list(v, ", ", " and ")),
+            Arg::NamesOr(v) => f.write_str(&list(v, ", ", " or ")),
             Arg::Line(s) => f.write_str(s),
             Arg::Addr(a) => write!(f, "{a}"),
             Arg::Ip(ip) => write!(f, "{ip}"),
             Arg::Num(n) => write!(f, "{n}"),
             Arg::Word(w) => f.write_str(w),
+        }
+    }
+}
+
+/// A list as a sentence writes it: "A and B", "A, B and C" (`comma`
+/// between the names but the last two, `last` before the last), so a list
+/// cut by [`few_names`] reads "A, B, C, D, E, F, … and Z".
+pub(crate) fn list(v: &[String], comma: &str, last: &str) -> String {
+    match v {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., end] => {
+            let mut s = init.join(comma);
+            s.push_str(last);
+            s.push_str(end);
+            s
         }
     }
 }
@@ -279,17 +295,20 @@ impl Overlay {
         self.words.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
     pub(crate) fn write_arg(&self, out: &mut String, a: &Arg) {
-        // A list's joining word, as written between names ("和" has no spaces).
+        // A list's joining word, as written between names ("和" has no
+        // spaces), and its comma (",": "、" in Chinese).
+        let comma = self.words.get(",").map_or(", ", String::as_str);
         let join = |v: &[String], word: &str| {
-            let sep = self
+            let last = self
                 .words
                 .get(word)
                 .cloned()
                 .unwrap_or_else(|| format!(" {word} "));
-            v.join(&sep)
+            list(v, comma, &last)
         };
         match a {
             Arg::Word(w) => out.push_str(self.word(w)),
+            Arg::Names(v) => out.push_str(&v.join(comma)),
             Arg::NamesAnd(v) => out.push_str(&join(v, "and")),
             Arg::NamesOr(v) => out.push_str(&join(v, "or")),
             other => {
@@ -383,5 +402,26 @@ mod tests {
         let v = few_names(10_000, name);
         assert_eq!(v, ["s0", "s1", "s2", "s3", "s4", "s5", "…", "s9999"]);
         assert_eq!(v.len(), NAMES_SHOWN);
+    }
+
+    #[test]
+    fn and_and_or_lists_read_as_sentences() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let and = |v: &[&str]| Arg::NamesAnd(names(v)).to_string();
+        assert_eq!(and(&["A"]), "A");
+        assert_eq!(and(&["A", "B"]), "A and B");
+        assert_eq!(and(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(
+            Arg::NamesOr(names(&["A", "B", "C"])).to_string(),
+            "A, B or C"
+        );
+        let cut = Arg::NamesAnd(few_names(12, |i| format!("w{i}"))).to_string();
+        assert_eq!(cut, "w0, w1, w2, w3, w4, w5, … and w11");
+        // In another language: its comma and its word, as written.
+        let zh = Overlay::new([], [(",".into(), "、".into()), ("and".into(), "和".into())]);
+        let mut s = String::new();
+        zh.write_arg(&mut s, &Arg::NamesAnd(names(&["A", "B", "C"])));
+        zh.write_arg(&mut s, &Arg::Names(names(&["D", "E"])));
+        assert_eq!(s, "A、B和CD、E");
     }
 }

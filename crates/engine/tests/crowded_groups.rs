@@ -61,6 +61,21 @@ fn a_big_group_is_named_in_full_in_candidates_and_in_brief_in_the_why_line() {
         let why3 = third.why.as_deref().expect("why");
         assert!(why3.contains(&format!("s{n}")), "{os}: {why3}");
     }
+    // Windows leaves the choice open: the table cell names the candidates
+    // as the why-line does, a few and the last, as a sentence would.
+    let sc = parse(&scenario(Os::Windows, n)).expect("scenario");
+    let steps = run(&sc, Os::Windows).steps;
+    let r = steps.iter().find(|r| r.op == "datagram").expect("datagram");
+    assert_eq!(r.summary(), "ok → s0, s1, s2, s3, s4, s5, … or s19? ×1");
+    assert_eq!(
+        r.summary_in("丢弃", "或"),
+        "ok → s0、s1、s2、s3、s4、s5、… 或 s19? ×1"
+    );
+    let why = r.why.as_deref().expect("why");
+    assert!(
+        why.starts_with("s0, s1, s2, s3, s4, s5, … and s19 share"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -73,6 +88,9 @@ fn a_small_group_is_named_in_full_in_the_why_line() {
         assert!(!why.contains('…'), "{os}: {why}");
         for s in ["s0", "s1", "s2"] {
             assert!(why.contains(s), "{os}: {why}");
+        }
+        if os == Os::Windows {
+            assert_eq!(r.summary(), "ok → s0, s1 or s2? ×1");
         }
     }
 }
