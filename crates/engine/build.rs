@@ -182,7 +182,17 @@ fn main() {
             variant(&name.replace('_', "-"))
         );
     }
-    out.push_str("        }\n    }\n}\n\n");
+    out.push_str(
+        "        }\n    }\n\n    /// The slot a template names `{name}`, if any (one `match`: filling a\n    /// why-line looks up each of its slots).\n    pub fn from_name(name: &str) -> Option<Slot> {\n        match name {\n",
+    );
+    for name in &slots {
+        let _ = writeln!(
+            out,
+            "            {name:?} => Some(Slot::{}),",
+            variant(&name.replace('_', "-"))
+        );
+    }
+    out.push_str("            _ => None,\n        }\n    }\n}\n\n");
 
     out.push_str(
         "/// A rule of the catalogue, one variant per entry of `rules.json`\n\

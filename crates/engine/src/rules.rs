@@ -64,6 +64,68 @@ impl fmt::Display for Arg {
     }
 }
 
+impl Arg {
+    /// Appends the argument as its `Display` writes it, the common kinds
+    /// without the formatting machinery: filling a why-line's slots was
+    /// most of a step's cost on a crowded port (a test checks both agree).
+    fn push_to(&self, out: &mut String) {
+        match self {
+            Arg::Name(s) | Arg::Line(s) => out.push_str(s),
+            Arg::Word(w) => out.push_str(w),
+            Arg::Num(n) => push_num(out, *n),
+            Arg::Ip(IpAddr::V4(ip)) => push_v4(out, ip.octets()),
+            Arg::Addr(a) => match a.ip {
+                IpAddr::V4(ip) => {
+                    push_v4(out, ip.octets());
+                    out.push(':');
+                    push_num(out, a.port.into());
+                }
+                IpAddr::V6(_) => {
+                    let _ = write!(out, "{a}");
+                }
+            },
+            Arg::Names(v) => {
+                for (i, name) in v.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(name);
+                }
+            }
+            other => {
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+}
+
+/// `n` in decimal, as `Display` writes it.
+fn push_num(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// `a.b.c.d`, as `Ipv4Addr`'s `Display` writes it.
+fn push_v4(out: &mut String, octets: [u8; 4]) {
+    for (i, o) in octets.into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        push_num(out, o.into());
+    }
+}
+
 /// A list as a sentence writes it: "A and B", "A, B and C" (`comma`
 /// between the names but the last two, `last` before the last), so a list
 /// cut by [`few_names`] reads "A, B, C, D, E, F, … and Z".
@@ -189,31 +251,31 @@ pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
 /// `template` with its slots filled, fixed words in `overlay`'s language.
 fn fill(template: &str, args: &Args, overlay: Option<&Overlay>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let Some(j) = after.find('}') else {
-            out.push_str(&rest[i..]);
-            return out;
+    // A why-line is filled at every step: each slot is looked up by one
+    // `match` on its name. `{` and `}` are ASCII, so every index found is a
+    // char boundary.
+    let bytes = template.as_bytes();
+    let (mut copied, mut i) = (0, 0);
+    while let Some(at) = template[i..].find('{') {
+        i += at;
+        let Some(len) = bytes[i + 1..].iter().position(|&b| b == b'}') else {
+            break;
         };
-        let name = &after[..j];
-        match args.iter().find(|(s, _)| s.name() == name) {
+        out.push_str(&template[copied..i]);
+        let name = &template[i + 1..i + 1 + len];
+        let slot = Slot::from_name(name);
+        match slot.and_then(|k| args.iter().find(|(s, _)| *s == k)) {
             Some((_, a)) => match overlay {
                 Some(o) => o.write_arg(&mut out, a),
-                None => {
-                    let _ = write!(out, "{a}");
-                }
+                None => a.push_to(&mut out),
             },
-            None => {
-                out.push('{');
-                out.push_str(name);
-                out.push('}');
-            }
+            // A slot without an argument stays as written.
+            None => out.push_str(&template[i..i + len + 2]),
         }
-        rest = &after[j + 1..];
+        i += len + 2;
+        copied = i;
     }
-    out.push_str(rest);
+    out.push_str(&template[copied..]);
     out
 }
 
@@ -311,9 +373,7 @@ impl Overlay {
             Arg::Names(v) => out.push_str(&v.join(comma)),
             Arg::NamesAnd(v) => out.push_str(&join(v, "and")),
             Arg::NamesOr(v) => out.push_str(&join(v, "or")),
-            other => {
-                let _ = write!(out, "{other}");
-            }
+            other => other.push_to(out),
         }
     }
 }
@@ -402,6 +462,68 @@ mod tests {
         let v = few_names(10_000, name);
         assert_eq!(v, ["s0", "s1", "s2", "s3", "s4", "s5", "…", "s9999"]);
         assert_eq!(v.len(), NAMES_SHOWN);
+    }
+
+    #[test]
+    fn a_template_is_filled_slot_by_slot_and_odd_braces_stay_as_written() {
+        let args = args![Slot::Socket => "A", Slot::Port => 80u16];
+        let f = |t: &str| fill(t, &args, None);
+        assert_eq!(f("{socket} on {port}"), "A on 80");
+        assert_eq!(
+            f("套接字 {socket}（端口 {port}）。"),
+            "套接字 A（端口 80）。"
+        );
+        assert_eq!(f("{nope} and {socket}"), "{nope} and A");
+        assert_eq!(f("open {socket"), "open {socket");
+        assert_eq!(f("{socket} then {"), "A then {");
+        assert_eq!(f("{}{{socket}"), "{}{{socket}");
+        assert_eq!(f(""), "");
+        assert_eq!(f("no slots"), "no slots");
+    }
+
+    #[test]
+    fn every_slot_of_every_template_is_found_by_its_name() {
+        for r in RuleId::ALL {
+            for (_, t) in r.rule().why {
+                for name in slots_of(t) {
+                    let slot = Slot::from_name(name);
+                    assert_eq!(slot.map(Slot::name), Some(name), "{}", r.as_str());
+                }
+            }
+        }
+        assert_eq!(Slot::from_name("no_such_slot"), None);
+    }
+
+    #[test]
+    fn an_argument_is_written_as_its_display_writes_it() {
+        use std::net::{Ipv4Addr, Ipv6Addr};
+        let v4 = |a, b, c, d| IpAddr::V4(Ipv4Addr::new(a, b, c, d));
+        let args = [
+            Arg::Name("s1".into()),
+            Arg::Line("a line".into()),
+            Arg::Word("listening"),
+            Arg::Word(""),
+            Arg::Num(0),
+            Arg::Num(7),
+            Arg::Num(65_535),
+            Arg::Num(u64::MAX),
+            Arg::Ip(v4(0, 0, 0, 0)),
+            Arg::Ip(v4(255, 10, 100, 9)),
+            Arg::Ip(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+            Arg::Addr(SockAddr::new(v4(127, 0, 0, 1), 8080)),
+            Arg::Addr(SockAddr::new(v4(0, 0, 0, 0), 0)),
+            Arg::Addr(SockAddr::new("::ffff:1.2.3.4".parse().unwrap(), 443)),
+            Arg::Names(vec![]),
+            Arg::Names(vec!["a".into()]),
+            Arg::Names(vec!["a".into(), "b".into(), "c".into()]),
+            Arg::NamesAnd(vec!["a".into(), "b".into(), "c".into()]),
+            Arg::NamesOr(vec!["a".into(), "b".into()]),
+        ];
+        for a in args {
+            let mut s = String::from("x");
+            a.push_to(&mut s);
+            assert_eq!(s, format!("x{a}"), "{a:?}");
+        }
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub struct Host {
     socks: Vec<Option<Socket>>,
     /// Slots of destroyed sockets, reused first (keeps the slab small and warm).
     free: Vec<SockId>,
-    by_name: HashMap<String, SockId>,
+    by_name: HashMap<String, SockId, FxBuild>,
     /// The bind buckets (`buckets.rs`): owners in bind order and by class.
     by_port: HashMap<u16, Bucket, FxBuild>,
     /// Where each socket is hashed, by id (`None`: in no bucket).
@@ -107,7 +107,7 @@ impl Host {
             user: "root".to_string(),
             socks: Vec::new(),
             free: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             by_port: HashMap::default(),
             hashed: Vec::new(),
             next_pos: 0,
