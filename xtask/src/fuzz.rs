@@ -89,7 +89,9 @@ fn test_binary(package: &str, target: &[&str]) -> Result<String> {
         .ok_or_else(|| format!("no test executable for {package} {}", target.join(" ")))
 }
 
-/// The names of one test executable's tests that start with `prefix`.
+/// The names of one test executable's tests that start with `prefix`, but
+/// its fixed examples (`examples::`: no cases to count; the unit stage runs
+/// them).
 fn list(binary: &str, prefix: &str) -> Result<Vec<String>> {
     let out = Command::new(binary)
         .args(["--list", "--format", "terse"])
@@ -98,7 +100,7 @@ fn list(binary: &str, prefix: &str) -> Result<Vec<String>> {
     Ok(String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| l.strip_suffix(": test"))
-        .filter(|n| n.starts_with(prefix))
+        .filter(|n| n.starts_with(prefix) && !n.starts_with("examples::"))
         .map(str::to_string)
         .collect())
 }

@@ -171,21 +171,30 @@ fn same_as_the_walks(
     Ok(())
 }
 
-/// Hand-built crowds the generated steps meet rarely: classes of many
-/// members (ties, groups with and without connected members, both
-/// families), on every OS, against the walks.
-#[test]
-fn crowded_udp_port_examples_answer_as_the_walks_do() {
-    let at = |s: &str| -> IpAddr { s.parse().expect("literal") };
-    let ep = |ip: &str, port: u16| EndpointSpec {
-        addr: at(ip),
-        port: PortSpec::Num(port),
-    };
-    // `n` sockets named `who`0.. with `opts`, bound to `ip`:7000; every
-    // `connect_every`-th (from the second) connects to a peer the
-    // datagrams below come from.
-    let crowd_of =
-        |who: &str, opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+/// Fixed examples beside the properties: the unit stage runs them; the
+/// properties stage, which times cases, leaves `examples::` out.
+mod examples {
+    use super::*;
+
+    /// Hand-built crowds the generated steps meet rarely: classes of many
+    /// members (ties, groups with and without connected members, both
+    /// families), on every OS, against the walks.
+    #[test]
+    fn crowded_udp_port_examples_answer_as_the_walks_do() {
+        let at = |s: &str| -> IpAddr { s.parse().expect("literal") };
+        let ep = |ip: &str, port: u16| EndpointSpec {
+            addr: at(ip),
+            port: PortSpec::Num(port),
+        };
+        // `n` sockets named `who`0.. with `opts`, bound to `ip`:7000; every
+        // `connect_every`-th (from the second) connects to a peer the
+        // datagrams below come from.
+        let crowd_of = |who: &str,
+                        opts: &[SockOpt],
+                        proto: Proto,
+                        ip: &str,
+                        n: usize,
+                        connect_every: usize| {
             let mut v = Vec::new();
             for i in 0..n {
                 let name = format!("{who}{i}");
@@ -218,74 +227,75 @@ fn crowded_udp_port_examples_answer_as_the_walks_do() {
             }
             v
         };
-    let datagrams = || {
-        ["127.0.0.1", "::1", "192.168.0.1"].map(|dst| StepKind::Datagram {
-            ep: ep(dst, 7000),
-            count: 12,
-        })
-    };
-    let crowd = |opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
-        let mut v = crowd_of("S", opts, proto, ip, n, connect_every);
-        v.extend(datagrams());
-        v
-    };
-    // Crowds on two addresses: an exact socket or group beside a wildcard
-    // one, of both families.
-    type Crowd<'a> = (&'a [SockOpt], Proto, &'a str, usize);
-    let two = |a: Crowd, b: Crowd| {
-        let mut v = crowd_of("W", a.0, a.1, a.2, a.3, 0);
-        v.extend(crowd_of("E", b.0, b.1, b.2, b.3, 0));
-        v.extend(datagrams());
-        v
-    };
-    let (addr, port, lb) = (
-        SockOpt::SoReuseAddr,
-        SockOpt::SoReusePort,
-        SockOpt::SoReusePortLb,
-    );
-    // Two crowds whose members connect to the same peers: a second socket
-    // may not take a 4-tuple the first holds (the BSDs).
-    let same_peers = |opts: &[SockOpt], proto: Proto, ip: &str| {
-        let mut v = crowd_of("W", opts, proto, ip, 6, 2);
-        v.extend(crowd_of("E", opts, proto, ip, 6, 2));
-        v.extend(datagrams());
-        v
-    };
-    let cases = [
-        crowd(&[addr], Proto::Udp, "127.0.0.1", 20, 0),
-        crowd(&[addr], Proto::Udp6, "::", 20, 0),
-        crowd(&[port], Proto::Udp, "127.0.0.1", 20, 0),
-        crowd(&[port], Proto::Udp, "0.0.0.0", 20, 5),
-        crowd(&[port], Proto::Udp6, "::1", 20, 4),
-        crowd(&[addr, port], Proto::Udp6, "::", 20, 3),
-        crowd(&[lb], Proto::Udp, "127.0.0.1", 20, 6),
-        two(
-            (&[port], Proto::Udp, "0.0.0.0", 20),
-            (&[port], Proto::Udp, "127.0.0.1", 1),
-        ),
-        two(
-            (&[port], Proto::Udp6, "::", 20),
-            (&[port], Proto::Udp, "127.0.0.1", 10),
-        ),
-        two(
-            (&[addr], Proto::Udp, "0.0.0.0", 10),
-            (&[addr], Proto::Udp6, "::", 10),
-        ),
-        two(
-            (&[lb], Proto::Udp6, "::", 10),
-            (&[addr], Proto::Udp, "0.0.0.0", 10),
-        ),
-        same_peers(&[port], Proto::Udp, "127.0.0.1"),
-        same_peers(&[addr], Proto::Udp6, "::1"),
-        same_peers(&[addr], Proto::Udp, "0.0.0.0"),
-    ];
-    let ifaces = [at("192.168.0.1")];
-    for (k, kinds) in cases.into_iter().enumerate() {
-        let steps: Vec<Step> = kinds.into_iter().map(Step::new).collect();
-        for os in [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows] {
-            let at = |i: usize, st: &Step| format!("case {k}, step {i}: {:?}", st.kind);
-            if let Err(e) = same_as_the_walks(&ifaces, 7, os, &steps, at) {
-                panic!("{os:?}: {e}");
+        let datagrams = || {
+            ["127.0.0.1", "::1", "192.168.0.1"].map(|dst| StepKind::Datagram {
+                ep: ep(dst, 7000),
+                count: 12,
+            })
+        };
+        let crowd = |opts: &[SockOpt], proto: Proto, ip: &str, n: usize, connect_every: usize| {
+            let mut v = crowd_of("S", opts, proto, ip, n, connect_every);
+            v.extend(datagrams());
+            v
+        };
+        // Crowds on two addresses: an exact socket or group beside a wildcard
+        // one, of both families.
+        type Crowd<'a> = (&'a [SockOpt], Proto, &'a str, usize);
+        let two = |a: Crowd, b: Crowd| {
+            let mut v = crowd_of("W", a.0, a.1, a.2, a.3, 0);
+            v.extend(crowd_of("E", b.0, b.1, b.2, b.3, 0));
+            v.extend(datagrams());
+            v
+        };
+        let (addr, port, lb) = (
+            SockOpt::SoReuseAddr,
+            SockOpt::SoReusePort,
+            SockOpt::SoReusePortLb,
+        );
+        // Two crowds whose members connect to the same peers: a second socket
+        // may not take a 4-tuple the first holds (the BSDs).
+        let same_peers = |opts: &[SockOpt], proto: Proto, ip: &str| {
+            let mut v = crowd_of("W", opts, proto, ip, 6, 2);
+            v.extend(crowd_of("E", opts, proto, ip, 6, 2));
+            v.extend(datagrams());
+            v
+        };
+        let cases = [
+            crowd(&[addr], Proto::Udp, "127.0.0.1", 20, 0),
+            crowd(&[addr], Proto::Udp6, "::", 20, 0),
+            crowd(&[port], Proto::Udp, "127.0.0.1", 20, 0),
+            crowd(&[port], Proto::Udp, "0.0.0.0", 20, 5),
+            crowd(&[port], Proto::Udp6, "::1", 20, 4),
+            crowd(&[addr, port], Proto::Udp6, "::", 20, 3),
+            crowd(&[lb], Proto::Udp, "127.0.0.1", 20, 6),
+            two(
+                (&[port], Proto::Udp, "0.0.0.0", 20),
+                (&[port], Proto::Udp, "127.0.0.1", 1),
+            ),
+            two(
+                (&[port], Proto::Udp6, "::", 20),
+                (&[port], Proto::Udp, "127.0.0.1", 10),
+            ),
+            two(
+                (&[addr], Proto::Udp, "0.0.0.0", 10),
+                (&[addr], Proto::Udp6, "::", 10),
+            ),
+            two(
+                (&[lb], Proto::Udp6, "::", 10),
+                (&[addr], Proto::Udp, "0.0.0.0", 10),
+            ),
+            same_peers(&[port], Proto::Udp, "127.0.0.1"),
+            same_peers(&[addr], Proto::Udp6, "::1"),
+            same_peers(&[addr], Proto::Udp, "0.0.0.0"),
+        ];
+        let ifaces = [at("192.168.0.1")];
+        for (k, kinds) in cases.into_iter().enumerate() {
+            let steps: Vec<Step> = kinds.into_iter().map(Step::new).collect();
+            for os in [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows] {
+                let at = |i: usize, st: &Step| format!("case {k}, step {i}: {:?}", st.kind);
+                if let Err(e) = same_as_the_walks(&ifaces, 7, os, &steps, at) {
+                    panic!("{os:?}: {e}");
+                }
             }
         }
     }
