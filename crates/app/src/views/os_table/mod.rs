@@ -36,7 +36,12 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
     if w.contains("the TIME_WAIT left by") {
         w = w.replace(" (TIME_WAIT)", "");
     }
-    let first = w.split([' ', ',', '(']).next().unwrap_or("");
+    // The first word as the parser reads a name (ASCII letters, digits,
+    // `_`): a Chinese list joins names without spaces ("w0、w1和w2").
+    let end = w
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(w.len());
+    let first = &w[..end];
     let is_name = scenario.steps.iter().any(|st| {
         st.kind.socket() == Some(first)
             || matches!(&st.kind, StepKind::Accept { new, .. } if new == first)
@@ -179,6 +184,21 @@ mod tests {
                 outcome(&zh, open)
             );
         }
+    }
+
+    #[test]
+    fn a_why_starting_with_a_name_keeps_its_case_in_any_language() {
+        let sc = bindlab_engine::parse("socket w0 udp\nsocket w1 udp\n").expect("scenario");
+        assert_eq!(why_text("w0 and w1 share it", &sc), "w0 and w1 share it");
+        assert_eq!(
+            why_text("w0, w1 and w2 share it", &sc),
+            "w0, w1 and w2 share it"
+        );
+        assert_eq!(why_text("w0、w1和w2 共享", &sc), "w0、w1和w2 共享");
+        assert_eq!(why_text("w0(SO_REUSEADDR)", &sc), "w0(SO_REUSEADDR)");
+        assert_eq!(why_text("nothing listens", &sc), "Nothing listens");
+        assert_eq!(why_text("w01 is not a socket", &sc), "W01 is not a socket");
+        assert_eq!(why_text("没有套接字", &sc), "没有套接字");
     }
 
     #[test]
