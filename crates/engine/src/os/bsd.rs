@@ -213,19 +213,22 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     }
     let names: Vec<String> = first.iter().map(|o| o.label().to_string()).collect();
     let rule = RuleId::BsdListenNoRecheck;
+    // "a and b are", "a, b and c are"; a crowd "a, b, …, h and 56 more are".
+    let (sockets, variant) = if n == 1 {
+        (Arg::Names(names), WhyVariant::Usual)
+    } else if n <= NAMED {
+        (Arg::NamesAnd(names), WhyVariant::Several)
+    } else {
+        (Arg::Names(names), WhyVariant::Many)
+    };
     let mut args = args![
-        Slot::Sockets => names,
+        Slot::Sockets => sockets,
         Slot::Port => port,
         Slot::Os => Arg::Word(os.display()),
     ];
-    let variant = if n == 1 {
-        WhyVariant::Usual
-    } else if n <= NAMED {
-        WhyVariant::Several
-    } else {
+    if variant == WhyVariant::Many {
         args.push((Slot::Count, Arg::Num((n - NAMED) as u64)));
-        WhyVariant::Many
-    };
+    }
     Decision::ok_by(rule, render_why(rule, variant, args))
 }
 

@@ -252,7 +252,7 @@ fn lb_group(
         why: render_why(
             RuleId::FreebsdUdpDeliverLbGroup,
             WhyVariant::Group,
-            args![Slot::Sockets => host.few_labels(&ids), Slot::Addr => first.local()],
+            args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&ids)), Slot::Addr => first.local()],
         ),
         members: ids,
     })
@@ -306,7 +306,7 @@ fn freebsd_wild(
             why: render_why(
                 RuleId::FreebsdUdpDeliverFastOrLockedPath,
                 WhyVariant::Usual,
-                args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
+                args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
             ),
             candidates: ids.into(),
         };
@@ -360,7 +360,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                     why: render_why(
                         RuleId::FreebsdUdpDeliverLbGroup,
                         WhyVariant::Group,
-                        args![Slot::Sockets => host.few_labels(&ids), Slot::Addr => first.local()],
+                        args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&ids)), Slot::Addr => first.local()],
                     ),
                     members: ids,
                 };
@@ -450,7 +450,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                     why: render_why(
                         RuleId::FreebsdUdpDeliverFastOrLockedPath,
                         WhyVariant::Usual,
-                        args![Slot::Sockets => names(host, &ids), Slot::Dst => dst],
+                        args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
                     ),
                     candidates: ids.into(),
                 };
@@ -550,7 +550,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
                 args![
                     Slot::Group => g,
                     Slot::Port => dst.port,
-                    Slot::Sockets => not_joined,
+                    Slot::Sockets => Arg::NamesAnd(not_joined),
                     Slot::Os => os_word,
                 ],
             ),
@@ -562,7 +562,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             WhyVariant::Usual,
             args![
                 Slot::Socket => stop,
-                Slot::Sockets => skipped,
+                Slot::Sockets => Arg::NamesAnd(skipped),
                 Slot::Os => os_word,
                 Slot::Group => g,
             ],
@@ -578,7 +578,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
                 Slot::Sockets => Arg::NamesAnd(names(host, &got)),
                 Slot::Group => g,
                 Slot::Port => dst.port,
-                Slot::Others => not_joined,
+                Slot::Others => Arg::NamesAnd(not_joined),
                 Slot::Os => os_word,
             ],
         ),

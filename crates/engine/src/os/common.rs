@@ -27,7 +27,10 @@ pub(crate) fn time_wait_expired(gone: Vec<String>) -> Decision {
     if gone.is_empty() {
         return Decision::ok();
     }
-    Decision::ok_with(RuleId::CommonTimeWaitExpired, args![Slot::Sockets => gone])
+    Decision::ok_with(
+        RuleId::CommonTimeWaitExpired,
+        args![Slot::Sockets => Arg::NamesAnd(gone)],
+    )
 }
 
 /// setsockopt() before the OS's own checks: an option the OS lacks, and
@@ -217,7 +220,7 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
         why: render_why(
             rule,
             WhyVariant::Bound,
-            args![Slot::Dst => dst, Slot::Sockets => bound],
+            args![Slot::Dst => dst, Slot::Sockets => Arg::NamesAnd(bound)],
         ),
     }
 }

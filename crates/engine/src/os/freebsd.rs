@@ -525,7 +525,7 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         if !chosen.is_listening() {
             let rule = RuleId::FreebsdRouteLbMemberNotListening;
             let args = args![
-                Slot::Sockets => names,
+                Slot::Sockets => Arg::NamesAnd(names),
                 Slot::Addr => chosen.local(),
                 Slot::Socket => chosen.label(),
             ];
@@ -537,7 +537,7 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         let why = render_why(
             RuleId::FreebsdRouteLbGroup,
             variant,
-            args![Slot::Sockets => names, Slot::Addr => members[0].local()],
+            args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => members[0].local()],
         );
         return Some(if ids.len() == 1 {
             Route::To {

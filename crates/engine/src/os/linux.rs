@@ -625,7 +625,7 @@ impl OsRules for Linux {
                                 why: render_why(
                                     RuleId::LinuxRouteReuseportHash,
                                     WhyVariant::Usual,
-                                    args![Slot::Sockets => names, Slot::Addr => s.local()],
+                                    args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => s.local()],
                                 ),
                             };
                         }

@@ -571,7 +571,7 @@ impl OsRules for Windows {
                         Slot::Sockets => Arg::NamesAnd(name_list(&members)),
                         Slot::Group => dst.ip,
                         Slot::Port => dst.port,
-                        Slot::Others => name_list(&others),
+                        Slot::Others => Arg::NamesAnd(name_list(&others)),
                     ],
                 ),
             };

@@ -412,7 +412,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                 why: render_why(
                     RuleId::LinuxUdpDeliverReuseportHash,
                     WhyVariant::Usual,
-                    args![Slot::Sockets => names, Slot::Addr => first.local()],
+                    args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => first.local()],
                 ),
                 members,
             }
@@ -561,7 +561,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
                 Slot::Sockets => Arg::NamesAnd(names),
                 Slot::Group => dst.ip,
                 Slot::Port => dst.port,
-                Slot::Others => by_mc_all,
+                Slot::Others => Arg::NamesAnd(by_mc_all),
                 Slot::Option => Arg::Word("IP_MULTICAST_ALL"),
             ],
         ),
