@@ -164,6 +164,12 @@ impl Tr {
             .map_or(english, |o| o.word(english))
     }
 
+    /// The comma between listed names in this language (", "; "、").
+    pub(crate) fn comma(&self) -> String {
+        self.overlay()
+            .map_or_else(|| ", ".to_string(), |o| o.comma().to_string())
+    }
+
     /// The engine's why-lines in this language (`None`: English).
     pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
         self.0.as_ref().and_then(|t| t.overlay.clone())

@@ -12,7 +12,11 @@ use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
 /// One cell: the engine's own summary of the outcome, its words in this
 /// run's language.
 fn cell(rep: &StepReport) -> String {
-    rep.summary_in(&msg(Msg::Dropped, &[]), &msg(Msg::Or, &[]))
+    rep.summary_in(
+        &msg(Msg::Dropped, &[]),
+        &msg(Msg::Or, &[]),
+        &msg(Msg::Comma, &[]),
+    )
 }
 
 /// Wraps text to `width` columns.

@@ -55,10 +55,12 @@ pub enum Msg {
     RuntimesUdp,
     RuntimesNothing,
     RuntimesDualStack,
-    /// The two words of a table cell's summary (`StepReport::summary_in`):
-    /// datagrams dropped, and the receivers the OS chooses among.
+    /// The words of a table cell's summary (`StepReport::summary_in`):
+    /// datagrams dropped, the receivers the OS chooses among, and the comma
+    /// of that list (as `content/zh-CN/words.json` writes it).
     Dropped,
     Or,
+    Comma,
 }
 
 /// (message, English, 简体中文).
@@ -167,6 +169,7 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (Msg::Dropped, "dropped", "丢弃"),
     (Msg::Or, "or", "或"),
+    (Msg::Comma, ", ", "、"),
 ];
 
 /// The message's text in `locale` (its slots unfilled).

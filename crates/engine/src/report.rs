@@ -193,12 +193,13 @@ impl StepReport {
     /// The CLI and the site both print this, so an undefined route reads
     /// the same in both.
     pub fn summary(&self) -> String {
-        self.summary_in("dropped", "or")
+        self.summary_in("dropped", "or", ", ")
     }
 
-    /// [`StepReport::summary`] with its two words, "dropped" and "or", in
-    /// another language (the site's and the CLI's zh-CN).
-    pub fn summary_in(&self, dropped: &str, or: &str) -> String {
+    /// [`StepReport::summary`] with its words, "dropped", "or" and the
+    /// list's comma, in another language (the site's and the CLI's zh-CN:
+    /// "丢弃", "或", "、").
+    pub fn summary_in(&self, dropped: &str, or: &str, comma: &str) -> String {
         let mut s = self.result_name().to_string();
         if let Some(acc) = &self.accepted_by {
             let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
@@ -219,11 +220,9 @@ impl StepReport {
         }
         if let Some(n) = self.undetermined {
             // As a why-line lists them: "A or B", "A, B or C", a crowd cut
-            // to its first names and its last. A word not in Latin script
-            // ("或") takes its language's comma, as it does in `words.json`.
+            // to its first names and its last.
             let c = self.candidates.as_deref().unwrap_or_default();
             let shown = crate::rules::few_names(c.len(), |i| c[i].clone());
-            let comma = if or.is_ascii() { ", " } else { "、" };
             let list = crate::rules::list(&shown, comma, &format!(" {or} "));
             s.push_str(&format!(" → {list}? ×{n}"));
         }

@@ -356,10 +356,15 @@ impl Overlay {
     pub fn words(&self) -> impl Iterator<Item = (&str, &str)> {
         self.words.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
+    /// The comma between the names of a list (`words.json`'s ",": "、" in
+    /// Chinese; ", " where it has none).
+    pub fn comma(&self) -> &str {
+        self.words.get(",").map_or(", ", String::as_str)
+    }
     pub(crate) fn write_arg(&self, out: &mut String, a: &Arg) {
         // A list's joining word, as written between names ("和" has no
-        // spaces), and its comma (",": "、" in Chinese).
-        let comma = self.words.get(",").map_or(", ", String::as_str);
+        // spaces), and its comma.
+        let comma = self.comma();
         let join = |v: &[String], word: &str| {
             let last = self
                 .words

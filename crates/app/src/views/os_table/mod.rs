@@ -69,7 +69,7 @@ pub(crate) fn sep(tr: &Tr, k: T) -> String {
 /// (`StepReport::summary`, which the CLI prints too) with its two words,
 /// "dropped" and "or", in `tr`'s language.
 pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
-    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr))
+    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr), &tr.comma())
 }
 
 /// Rows per [`Rows`] block.
