@@ -4,6 +4,7 @@
 //! (`ok` or the OS's error name).
 
 use bindlab_engine::scenario::StepKind;
+use bindlab_engine::why::Why;
 use bindlab_engine::{run, Os, Outcome, Scenario};
 
 /// A client reached no listener.
@@ -157,7 +158,7 @@ pub fn truth(scenario: &Scenario, step_line: u32, os: Os) -> Option<Truth> {
     Some(Truth {
         outcome,
         rule: rep.rule,
-        why: rep.why,
+        why: rep.why.map(Why::into_string),
     })
 }
 

@@ -23,6 +23,10 @@
 //! writes them to `target/bench/engine.tsv`. Figures only; asserts nothing.
 //! `BINDLAB_BENCH_SIZES=64,10000`, `BINDLAB_BENCH_OS=linux,windows` and
 //! `BINDLAB_BENCH_WORKLOADS=bind,connect` pick what runs.
+//!
+//! A step's why-line is written when first read (`bindlab_engine::why`), as
+//! a kernel writes none; `BINDLAB_BENCH_READ_WHY=1` also reads it in the
+//! timed step, to see what a reader who opens every line pays.
 
 use std::hint::black_box;
 use std::net::{IpAddr, Ipv4Addr};
@@ -159,8 +163,16 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
 /// --toggle-collect=crowded::timed_step` counts its instructions alone.
 #[inline(never)]
 fn timed_step(h: &mut Host, st: &Step) -> bindlab_engine::StepReport {
-    black_box(h.apply(st))
+    let rep = h.apply(st);
+    if *READ_WHY {
+        black_box(rep.why.as_deref().map(str::len));
+    }
+    black_box(rep)
 }
+
+/// `BINDLAB_BENCH_READ_WHY=1`: the timed step reads its why-line too.
+static READ_WHY: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var("BINDLAB_BENCH_READ_WHY").is_ok_and(|v| v == "1"));
 
 /// Runs the workload's timed step `rounds` times; nanoseconds per timed step.
 fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize) -> f64 {

@@ -257,7 +257,7 @@ pub fn matrix() -> Vec<Row> {
                             os,
                             result: Some(st.result),
                             rule: st.rule,
-                            why: st.why.clone(),
+                            why: st.why.as_deref().map(str::to_string),
                             summary: st.summary(),
                             step: Some(st.clone()),
                         },

@@ -29,6 +29,7 @@ pub mod rule_texts;
 pub mod rules;
 pub mod scenario;
 pub mod sort;
+pub mod why;
 
 pub use errno::{Errno, Outcome};
 pub use os::Os;

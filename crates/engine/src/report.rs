@@ -11,6 +11,7 @@ use crate::errno::{canonical_result, Outcome};
 use crate::os::{Decision, Os};
 use crate::rules::RuleId;
 use crate::scenario::Step;
+use crate::why::Why;
 
 /// The report of one run on one OS (`bindlab run --json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -70,7 +71,8 @@ pub struct StepReport {
     pub result: Outcome,
     /// The rule that decided the step; serialised as its id.
     pub rule: Option<RuleId>,
-    pub why: Option<String>,
+    /// Written when first read ([`Why`]).
+    pub why: Option<Why>,
     pub expected: Option<String>,
     pub pass: Option<bool>,
     /// `client` and local `connect`: listener name → connections it took.

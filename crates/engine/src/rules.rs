@@ -232,20 +232,28 @@ pub fn few_names(len: usize, name: impl Fn(usize) -> String) -> Vec<String> {
 /// template is used where it has one, and its forms of the fixed words
 /// ([`Arg::Word`], the "and"/"or" of a list).
 pub fn render_why(rule: RuleId, variant: WhyVariant, args: Args) -> String {
-    OVERLAY.with(|o| {
-        let o = o.borrow();
-        let english = rule
-            .rule()
-            .why
-            .iter()
-            .find(|(v, _)| *v == variant)
-            .map(|(_, t)| *t)
-            .unwrap_or("");
-        match o.as_deref() {
-            Some(o) => fill(o.why(rule, variant).unwrap_or(english), &args, Some(o)),
-            None => fill(english, &args, None),
-        }
-    })
+    OVERLAY.with(|o| render_in(o.borrow().as_deref(), rule, variant, &args))
+}
+
+/// [`render_why`] in `overlay`'s language (`None`: English); [`Why`]
+/// renders with the overlay it captured.
+pub(crate) fn render_in(
+    overlay: Option<&Overlay>,
+    rule: RuleId,
+    variant: WhyVariant,
+    args: &Args,
+) -> String {
+    let english = rule
+        .rule()
+        .why
+        .iter()
+        .find(|(v, _)| *v == variant)
+        .map(|(_, t)| *t)
+        .unwrap_or("");
+    match overlay {
+        Some(o) => fill(o.why(rule, variant).unwrap_or(english), args, Some(o)),
+        None => fill(english, args, None),
+    }
 }
 
 /// `template` with its slots filled, fixed words in `overlay`'s language.

@@ -203,7 +203,7 @@ impl Delivery {
             receivers,
             choice,
             rule: r.rule,
-            why: r.why.clone(),
+            why: r.why.as_deref().map(str::to_string),
         }
     }
 
@@ -622,7 +622,7 @@ fn outcome(r: &bindlab_engine::StepReport) -> Outcome {
     Outcome {
         result: r.result_name().to_string(),
         rule: r.rule,
-        why: r.why.clone(),
+        why: r.why.as_deref().map(str::to_string),
     }
 }
 

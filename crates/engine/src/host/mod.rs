@@ -28,7 +28,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, SockAddr};
 use crate::os::{Os, OsRules};
 use crate::report::StepReport;
-use crate::rules::few_names;
+use crate::rules::{few_names, NAMES_SHOWN};
 use crate::scenario::Scenario;
 
 mod apply;
@@ -360,24 +360,25 @@ impl Host {
         let Some(bucket) = self.buckets_for(except).get(&port) else {
             return (Vec::new(), 0);
         };
-        let mut pos: Vec<u64> = Vec::new();
+        // `except`'s own place in this bucket, if it has one: found once,
+        // not by looking up every member's socket.
+        let mine = self
+            .hashed
+            .get(except)
+            .copied()
+            .flatten()
+            .filter(|h| h.port == port && bucket.order.get(&h.pos) == Some(&except))
+            .map(|h| h.pos);
+        let mut pos: Vec<u64> = Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let mut total = 0;
         for members in bucket.classes.values() {
-            let mut them = members
-                .iter()
-                .filter(|p| bucket.order[p] != except)
-                .peekable();
+            let mut them = members.iter().filter(|&&p| Some(p) != mine).peekable();
             let Some(&&rep) = them.peek() else {
                 continue;
             };
             if pred(self.socket(bucket.order[&rep])) {
-                let mine = self
-                    .hashed
-                    .get(except)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|h| h.port == port && members.contains(&h.pos));
-                total += members.len() - usize::from(mine);
+                let in_class = mine.is_some_and(|p| members.contains(&p));
+                total += members.len() - usize::from(in_class);
                 pos.extend(them.take(limit));
             }
         }

@@ -14,7 +14,8 @@ use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
 use crate::os::pcb::{space_of, Space};
 use crate::os::{Decision, Os, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::why::Why;
 
 /// The route to one socket the lookup picked: a listener takes the
 /// connection; anything else is the OS's `not_listening` answer.
@@ -110,7 +111,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
             return Some(Decision::fail(
                 Errno::AddrNotAvail,
                 rule,
-                render_why(rule, variant, args),
+                Why::of(rule, variant, args),
             ));
         }
     }
@@ -127,7 +128,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
         return Some(Decision::fail(
             Errno::AddrNotAvail,
             rule,
-            render_why(rule, variant, args![Slot::Ip => addr.ip]),
+            Why::of(rule, variant, args![Slot::Ip => addr.ip]),
         ));
     }
     None
@@ -150,7 +151,7 @@ pub(crate) fn refuse(
             WhyVariant::Usual
         };
         let args = args![Slot::Other => t.label(), Slot::Addr => t.local()];
-        return Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args));
+        return Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args));
     }
     if t.is_connected() {
         return Decision::fail_with(
@@ -221,15 +222,14 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     } else {
         (Arg::Names(names), WhyVariant::Many)
     };
-    let mut args = args![
+    // The count of the unnamed is read by the `Many` template only.
+    let args = args![
         Slot::Sockets => sockets,
         Slot::Port => port,
         Slot::Os => Arg::Word(os.display()),
+        Slot::Count => n.saturating_sub(NAMED) as u64,
     ];
-    if variant == WhyVariant::Many {
-        args.push((Slot::Count, Arg::Num((n - NAMED) as u64)));
-    }
-    Decision::ok_by(rule, render_why(rule, variant, args))
+    Decision::ok_by(rule, Why::of(rule, variant, args))
 }
 
 /// How many sockets a why-line names before it counts the rest.

@@ -12,6 +12,7 @@ use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 mod udp;
 
@@ -177,7 +178,7 @@ impl Verdict {
         let at2 = sk2.local();
         let me = sk.label();
         let fail = |rule: RuleId, variant: WhyVariant, args: Args| {
-            Decision::fail(Errno::AddrInUse, rule, render_why(rule, variant, args))
+            Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args))
         };
         match self {
             Verdict::SharedByReuseAddr => Decision::ok_with(
@@ -277,14 +278,24 @@ impl Linux {
         listening_now: bool,
     ) -> Decision {
         let overlaps = |sk2: &Socket| View::of(sk2).is_some_and(|v2| overlap(view, v2));
-        let clash = host.first_owner(port, sk.id(), |sk2| {
-            overlaps(sk2) && !bind_conflict(sk, sk2).allows()
-        });
-        let named = clash.or_else(|| host.first_owner(port, sk.id(), overlaps));
+        let clash = self.clash(host, sk, view, port);
+        // listen() keeps only a refusal: it names no owner that shares.
+        let named = match clash {
+            None if listening_now => return Decision::ok(),
+            None => host.first_owner(port, sk.id(), overlaps),
+            some => some,
+        };
         match named {
             Some(sk2) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
             None => Decision::ok(),
         }
+    }
+
+    /// The oldest overlapping owner of `port` that does not let `sk` share it.
+    fn clash<'h>(&self, host: &'h Host, sk: &Socket, view: View, port: u16) -> Option<&'h Socket> {
+        host.first_owner(port, sk.id(), |sk2| {
+            View::of(sk2).is_some_and(|v2| overlap(view, v2)) && !bind_conflict(sk, sk2).allows()
+        })
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds

@@ -23,6 +23,7 @@ use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 pub struct MacOs;
 
@@ -357,7 +358,7 @@ impl OsRules for MacOs {
             Decision::fail(
                 Errno::AfNoSupport,
                 rule,
-                render_why(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
+                Why::of(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
             )
         })
     }

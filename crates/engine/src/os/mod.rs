@@ -16,8 +16,9 @@ use crate::addr::SockAddr;
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
-use crate::rules::{render_why, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 mod bsd;
 mod bsd_udp;
@@ -93,7 +94,7 @@ impl fmt::Display for Os {
 pub struct Decision {
     result: Result<(), Errno>,
     rule: Option<RuleId>,
-    why: Option<String>,
+    why: Option<Why>,
 }
 
 impl Decision {
@@ -106,7 +107,7 @@ impl Decision {
         }
     }
     /// Success that a named rule allowed.
-    pub fn ok_by(rule: RuleId, why: impl Into<String>) -> Decision {
+    pub fn ok_by(rule: RuleId, why: impl Into<Why>) -> Decision {
         Decision {
             result: Ok(()),
             rule: Some(rule),
@@ -114,7 +115,7 @@ impl Decision {
         }
     }
     /// A failure: always a rule and a why.
-    pub fn fail(errno: Errno, rule: RuleId, why: impl Into<String>) -> Decision {
+    pub fn fail(errno: Errno, rule: RuleId, why: impl Into<Why>) -> Decision {
         Decision {
             result: Err(errno),
             rule: Some(rule),
@@ -124,11 +125,11 @@ impl Decision {
     /// Success that a named rule allowed, its why the rule's template
     /// (variant `""`) filled from `args`.
     pub fn ok_with(rule: RuleId, args: Args) -> Decision {
-        Decision::ok_by(rule, render_why(rule, WhyVariant::Usual, args))
+        Decision::ok_by(rule, Why::of(rule, WhyVariant::Usual, args))
     }
     /// A failure, its why the rule's template filled from `args`.
     pub fn fail_with(errno: Errno, rule: RuleId, args: Args) -> Decision {
-        Decision::fail(errno, rule, render_why(rule, WhyVariant::Usual, args))
+        Decision::fail(errno, rule, Why::of(rule, WhyVariant::Usual, args))
     }
     pub fn is_ok(&self) -> bool {
         self.result.is_ok()
@@ -144,7 +145,7 @@ impl Decision {
         self.why.as_deref()
     }
     /// The result, the rule and the why, for a report.
-    pub fn into_parts(self) -> (Result<(), Errno>, Option<RuleId>, Option<String>) {
+    pub fn into_parts(self) -> (Result<(), Errno>, Option<RuleId>, Option<Why>) {
         (self.result, self.rule, self.why)
     }
 }

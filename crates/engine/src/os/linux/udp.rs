@@ -26,6 +26,7 @@ use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::why::Why;
 
 use super::{overlap, View, PARAMS};
 
@@ -71,7 +72,7 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Result<Decision, Decision>
     Err(Decision::fail(
         Errno::AddrInUse,
         RuleId::LinuxUdpBindInUse,
-        render_why(
+        Why::of(
             RuleId::LinuxUdpBindInUse,
             variant,
             args![
