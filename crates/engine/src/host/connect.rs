@@ -364,7 +364,7 @@ impl Host {
                     let name = errno.name(self.os);
                     Decision::ok_by(
                         rule,
-                        common::clients_some_failed(why, failed, count, name, fwhy),
+                        common::clients_some_failed(why.into_string(), failed, count, name, fwhy),
                     )
                 }
                 None => Decision::ok_by(rule, why),

@@ -164,7 +164,7 @@ impl Host {
         }
         match last_received.or(last_dropped) {
             Some(d) => {
-                let (rule, why) = d.rule_why();
+                let (rule, why) = d.into_rule_why();
                 Decision::ok_by(rule, why)
             }
             None => Decision::ok(),

@@ -22,7 +22,7 @@ use crate::why::Why;
 pub(crate) fn take(
     s: &Socket,
     rule: RuleId,
-    why: String,
+    why: Why,
     not_listening: impl FnOnce(&Socket) -> Route,
 ) -> Route {
     if s.is_listening() {

@@ -19,7 +19,8 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, UdpClass};
 use crate::os::{Decision, Delivery, Os};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::why::Why;
 
 /// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
 /// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4.
@@ -214,7 +215,7 @@ fn to(
     Delivery::To {
         sock: s.id(),
         rule,
-        why: render_why(
+        why: Why::of(
             rule,
             variant,
             args![
@@ -249,7 +250,7 @@ fn lb_group(
     Some(Delivery::Group {
         chosen: ids[idx.min(ids.len() - 1)],
         rule: RuleId::FreebsdUdpDeliverLbGroup,
-        why: render_why(
+        why: Why::of(
             RuleId::FreebsdUdpDeliverLbGroup,
             WhyVariant::Group,
             args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&ids)), Slot::Addr => first.local()],
@@ -281,7 +282,7 @@ fn macos_wild_rule(wilds: usize) -> RuleId {
 fn none(os: Os, dst: SockAddr) -> Delivery {
     Delivery::Dropped {
         rule: RuleId::BsdUdpDeliverNone,
-        why: render_why(
+        why: Why::of(
             RuleId::BsdUdpDeliverNone,
             WhyVariant::Usual,
             args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
@@ -303,7 +304,7 @@ fn freebsd_wild(
         let ids = vec![fast.id(), locked.id()];
         return Delivery::Undefined {
             rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
-            why: render_why(
+            why: Why::of(
                 RuleId::FreebsdUdpDeliverFastOrLockedPath,
                 WhyVariant::Usual,
                 args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
@@ -357,7 +358,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                 return Delivery::Group {
                     chosen: ids[idx.min(ids.len() - 1)],
                     rule: RuleId::FreebsdUdpDeliverLbGroup,
-                    why: render_why(
+                    why: Why::of(
                         RuleId::FreebsdUdpDeliverLbGroup,
                         WhyVariant::Group,
                         args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&ids)), Slot::Addr => first.local()],
@@ -387,7 +388,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
     if wilds.is_empty() {
         return Delivery::Dropped {
             rule: RuleId::BsdUdpDeliverNone,
-            why: render_why(
+            why: Why::of(
                 RuleId::BsdUdpDeliverNone,
                 WhyVariant::Usual,
                 args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
@@ -447,7 +448,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                 let ids = vec![fast.id(), locked.id()];
                 return Delivery::Undefined {
                     rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
-                    why: render_why(
+                    why: Why::of(
                         RuleId::FreebsdUdpDeliverFastOrLockedPath,
                         WhyVariant::Usual,
                         args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
@@ -479,7 +480,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     if os == Os::MacOs && !all_hosts && !host.group_joined(g) {
         return Delivery::Dropped {
             rule: RuleId::MacosUdpMcastHostMembership,
-            why: render_why(
+            why: Why::of(
                 RuleId::MacosUdpMcastHostMembership,
                 WhyVariant::Usual,
                 args![Slot::Group => g],
@@ -544,7 +545,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     if got.is_empty() {
         return Delivery::Dropped {
             rule: must_join,
-            why: render_why(
+            why: Why::of(
                 must_join,
                 WhyVariant::None,
                 args![
@@ -586,7 +587,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     Delivery::Copies {
         socks: got,
         rule,
-        why: render_why(rule, variant, args),
+        why: Why::of(rule, variant, args),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::host::{Socket, State};
 use crate::os::{Decision, OsRules, Route};
 use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 /// A step names a socket that an earlier failed step never created.
 pub(crate) fn no_such_socket(name: &str) -> Decision {
@@ -208,7 +209,7 @@ pub(crate) fn no_listener(dst: SockAddr) -> Route {
     let rule = RuleId::CommonRouteNoListener;
     Route::Refused {
         rule,
-        why: render_why(rule, WhyVariant::Usual, args![Slot::Dst => dst]),
+        why: Why::of(rule, WhyVariant::Usual, args![Slot::Dst => dst]),
     }
 }
 
@@ -217,7 +218,7 @@ pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route 
     let rule = RuleId::CommonRouteNoListener;
     Route::Refused {
         rule,
-        why: render_why(
+        why: Why::of(
             rule,
             WhyVariant::Bound,
             args![Slot::Dst => dst, Slot::Sockets => Arg::NamesAnd(bound)],

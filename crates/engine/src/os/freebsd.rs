@@ -19,8 +19,9 @@ use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 pub struct FreeBsd;
 
@@ -374,7 +375,7 @@ impl OsRules for FreeBsd {
             return Route::Undefined {
                 candidates: vec![fast.id(), locked.id()],
                 rule: RuleId::FreebsdRouteFastOrLockedPath,
-                why: render_why(
+                why: Why::of(
                     RuleId::FreebsdRouteFastOrLockedPath,
                     WhyVariant::Usual,
                     args![
@@ -403,7 +404,7 @@ impl OsRules for FreeBsd {
             Slot::Socket => fast.label(),
             Slot::Dst => dst,
         ];
-        let why = render_why(rule, WhyVariant::Usual, args);
+        let why = Why::of(rule, WhyVariant::Usual, args);
         bsd::take(fast, rule, why, |s| not_listening(s, dst))
     }
 
@@ -490,7 +491,7 @@ impl OsRules for FreeBsd {
 fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     Route::Refused {
         rule: RuleId::FreebsdRouteNotListening,
-        why: render_why(
+        why: Why::of(
             RuleId::FreebsdRouteNotListening,
             WhyVariant::Usual,
             args![
@@ -531,10 +532,10 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
             ];
             return Some(Route::Refused {
                 rule,
-                why: render_why(rule, variant, args),
+                why: Why::of(rule, variant, args),
             });
         }
-        let why = render_why(
+        let why = Why::of(
             RuleId::FreebsdRouteLbGroup,
             variant,
             args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => members[0].local()],

@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -633,7 +633,7 @@ impl OsRules for Linux {
                                 chosen: group[idx],
                                 members: group.clone(),
                                 rule: RuleId::LinuxRouteReuseportHash,
-                                why: render_why(
+                                why: Why::of(
                                     RuleId::LinuxRouteReuseportHash,
                                     WhyVariant::Usual,
                                     args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => s.local()],
@@ -654,7 +654,7 @@ impl OsRules for Linux {
                 } else {
                     RuleId::LinuxRouteListener
                 };
-                let why = render_why(
+                let why = Why::of(
                     rule,
                     WhyVariant::Usual,
                     args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],

@@ -21,7 +21,7 @@ use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, Socket};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{render_why, Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -378,7 +378,7 @@ impl OsRules for MacOs {
             } else {
                 RuleId::BsdRouteListener
             };
-            let why = render_why(rule, WhyVariant::Usual, route_args(c.exact.len(), s, dst));
+            let why = Why::of(rule, WhyVariant::Usual, route_args(c.exact.len(), s, dst));
             return bsd::take(s, rule, why, |s| dropped(s, dst));
         }
         // Every AF_INET6 wildcard (dual-stack `::` or `::ffff:0.0.0.0`) is
@@ -392,7 +392,7 @@ impl OsRules for MacOs {
                 } else {
                     RuleId::BsdRouteListener
                 };
-                let why = render_why(rule, WhyVariant::Usual, route_args(class.len(), s, dst));
+                let why = Why::of(rule, WhyVariant::Usual, route_args(class.len(), s, dst));
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
@@ -480,7 +480,7 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     ];
     Route::Dropped {
         rule,
-        why: render_why(rule, WhyVariant::Usual, args),
+        why: Why::of(rule, WhyVariant::Usual, args),
     }
 }
 

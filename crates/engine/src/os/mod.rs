@@ -196,7 +196,7 @@ pub enum Route {
     To {
         listener: SockId,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// A group of listeners shares the address and the kernel spreads
     /// connections by a hash of the 4-tuple; `chosen` is what bindlab's seeded
@@ -205,20 +205,20 @@ pub enum Route {
         members: Vec<SockId>,
         chosen: SockId,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// The OS documents the choice as undefined; these are the candidates.
     Undefined {
         candidates: Vec<SockId>,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// No listener: the connection is refused (a reset: ECONNREFUSED).
-    Refused { rule: RuleId, why: String },
+    Refused { rule: RuleId, why: Why },
     /// The SYN is dropped without an answer: the client's connect() gives up
     /// with ETIMEDOUT (XNU, when its lookup finds a socket that is not
     /// listening).
-    Dropped { rule: RuleId, why: String },
+    Dropped { rule: RuleId, why: Why },
 }
 
 impl Route {
@@ -239,7 +239,7 @@ pub enum Delivery {
     To {
         sock: SockId,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// An SO_REUSEPORT group shares the address and the kernel picks a
     /// member by a hash of the 4-tuple; `chosen` is bindlab's seeded
@@ -249,33 +249,33 @@ pub enum Delivery {
         members: Arc<[SockId]>,
         chosen: SockId,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// The OS documents no choice; these are the candidates.
     Undefined {
         candidates: Arc<[SockId]>,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// Multicast: every one of these sockets receives a copy.
     Copies {
         socks: Vec<SockId>,
         rule: RuleId,
-        why: String,
+        why: Why,
     },
     /// No socket receives it (unicast: the host answers ICMP port unreachable).
-    Dropped { rule: RuleId, why: String },
+    Dropped { rule: RuleId, why: Why },
 }
 
 impl Delivery {
-    /// The rule that decided and its why.
-    pub fn rule_why(&self) -> (RuleId, &str) {
+    /// The rule that decided and its why (not yet written: see [`Why`]).
+    pub fn into_rule_why(self) -> (RuleId, Why) {
         match self {
             Delivery::To { rule, why, .. }
             | Delivery::Group { rule, why, .. }
             | Delivery::Undefined { rule, why, .. }
             | Delivery::Copies { rule, why, .. }
-            | Delivery::Dropped { rule, why } => (*rule, why),
+            | Delivery::Dropped { rule, why } => (rule, why),
         }
     }
 }

@@ -41,8 +41,9 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{few_names, render_why, Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{few_names, Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
+use crate::why::Why;
 
 pub struct Windows;
 
@@ -459,7 +460,7 @@ impl OsRules for Windows {
                     return Route::To {
                         listener: s.id(),
                         rule,
-                        why: render_why(
+                        why: Why::of(
                             rule,
                             if wildcard {
                                 WhyVariant::Wildcard
@@ -480,7 +481,7 @@ impl OsRules for Windows {
                     return Route::Undefined {
                         candidates: class.iter().map(|s| s.id()).collect(),
                         rule,
-                        why: render_why(rule, WhyVariant::Usual, args),
+                        why: Why::of(rule, WhyVariant::Usual, args),
                     };
                 }
             }
@@ -547,7 +548,7 @@ impl OsRules for Windows {
             if members.is_empty() {
                 return Delivery::Dropped {
                     rule,
-                    why: render_why(
+                    why: Why::of(
                         rule,
                         WhyVariant::None,
                         args![Slot::Group => dst.ip, Slot::Port => dst.port],
@@ -564,7 +565,7 @@ impl OsRules for Windows {
             return Delivery::Copies {
                 socks: members.iter().map(|s| s.id()).collect(),
                 rule,
-                why: render_why(
+                why: Why::of(
                     rule,
                     variant,
                     args![
@@ -596,7 +597,7 @@ impl OsRules for Windows {
                     return Delivery::To {
                         sock: s.id(),
                         rule,
-                        why: render_why(
+                        why: Why::of(
                             rule,
                             if wildcard && rule == RuleId::WindowsUdpDeliverBound {
                                 WhyVariant::Wildcard
@@ -611,7 +612,7 @@ impl OsRules for Windows {
                     let rule = RuleId::WindowsUdpDeliverUndefined;
                     return Delivery::Undefined {
                         rule,
-                        why: render_why(
+                        why: Why::of(
                             rule,
                             WhyVariant::Usual,
                             args![Slot::Sockets => Arg::NamesAnd(host.few_labels(&class)), Slot::Addr => host.socket(class[0]).local()],
@@ -629,7 +630,7 @@ impl OsRules for Windows {
         let rule = RuleId::WindowsUdpDeliverNone;
         Delivery::Dropped {
             rule,
-            why: render_why(
+            why: Why::of(
                 rule,
                 if connected.is_empty() {
                     WhyVariant::Usual

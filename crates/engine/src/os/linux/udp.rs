@@ -25,7 +25,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 use super::{overlap, View, PARAMS};
@@ -410,7 +410,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             Delivery::Group {
                 chosen: members[idx.min(members.len() - 1)],
                 rule: RuleId::LinuxUdpDeliverReuseportHash,
-                why: render_why(
+                why: Why::of(
                     RuleId::LinuxUdpDeliverReuseportHash,
                     WhyVariant::Usual,
                     args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => first.local()],
@@ -434,7 +434,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             Delivery::To {
                 sock: id,
                 rule,
-                why: render_why(
+                why: Why::of(
                     rule,
                     WhyVariant::Usual,
                     args![
@@ -477,7 +477,7 @@ fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     };
     Delivery::Dropped {
         rule: RuleId::LinuxUdpDeliverNone,
-        why: render_why(
+        why: Why::of(
             RuleId::LinuxUdpDeliverNone,
             variant,
             args![Slot::Dst => dst, Slot::Remote => src, Slot::Sockets => connected],
@@ -495,7 +495,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
     if !all_hosts && !host.group_joined(dst.ip) {
         return Delivery::Dropped {
             rule: RuleId::LinuxUdpMcastNotJoined,
-            why: render_why(
+            why: Why::of(
                 RuleId::LinuxUdpMcastNotJoined,
                 WhyVariant::Usual,
                 args![Slot::Group => dst.ip],
@@ -536,7 +536,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
     if receivers.is_empty() {
         return Delivery::Dropped {
             rule: RuleId::LinuxUdpMcastNoReceiver,
-            why: render_why(
+            why: Why::of(
                 RuleId::LinuxUdpMcastNoReceiver,
                 WhyVariant::Usual,
                 args![Slot::Group => dst.ip, Slot::Port => dst.port],
@@ -555,7 +555,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
     Delivery::Copies {
         socks: receivers,
         rule: RuleId::LinuxUdpMcastCopies,
-        why: render_why(
+        why: Why::of(
             RuleId::LinuxUdpMcastCopies,
             variant,
             args![
