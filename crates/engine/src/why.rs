@@ -1,9 +1,8 @@
 //! A step's why-line, written when it is first read.
 //!
-//! Every step decides a rule and its arguments, but a reader opens few of the
-//! lines: a table shows a cell's line when the cell is opened, a benchmark
-//! never. Filling a template costs more than deciding a crowded `listen`, so
-//! a [`Why`] keeps the rule, the template variant, the arguments and the
+//! Every step decides a rule and its arguments, but not every line is read:
+//! a page writes a row's lines when it shows the row, a benchmark never. Filling a template was a third of a crowded BSD `listen`, so a
+//! [`Why`] keeps the rule, the template variant, the arguments and the
 //! language in force when the step ran ([`crate::rules::set_overlay`]), and
 //! writes the text once, on first read. The text is the one
 //! [`render_why`](crate::rules::render_why) would have written at the step:
