@@ -203,16 +203,21 @@ impl Host {
             self.set_local_then(id, local, |s, _| s.bound());
             return;
         }
-        // A UDP socket enters its lookup chain as it is hashed (one index
-        // entry, not one re-filed), taking the sequence number after its
-        // bind's.
+        // A UDP socket enters its lookup chain and its SO_REUSEPORT group
+        // as it is hashed (one index entry, not one re-filed), taking the
+        // sequence number after its bind's. The group is found among the
+        // port's other sockets, before this one is filed among them.
         let tail = self.rules().udp_chain_tail(self.socket(id));
-        self.set_local_then(id, local, |s, seq| {
+        let moved = self.place(id, local, |s, seq| {
             s.bound();
             *seq += 1;
             s.rechain(*seq, tail);
         });
-        self.udp_hashed(id);
+        let group = self.udp_group(id);
+        if let Some(s) = self.sock_unfiled(id) {
+            s.set_reuse_group(group);
+        }
+        self.file(id, moved);
     }
 
     pub(super) fn resolve(&self, ep: &EndpointSpec) -> SockAddr {

@@ -85,6 +85,22 @@ impl Host {
         local: SockAddr,
         then: impl FnOnce(&mut Socket, &mut u64),
     ) {
+        let moved = self.place(id, local, then);
+        self.file(id, moved);
+    }
+
+    /// The first half of [`Host::set_local_then`]: the socket takes `local`
+    /// and `then`'s changes, and leaves its old port's bucket if it moves.
+    /// Until [`Host::file`] its bucket entry is not brought up to date, so a
+    /// caller may ask the buckets a question (UDP's group at bind) first
+    /// and file the socket once, under its final class. Whether the port
+    /// changed.
+    pub(super) fn place(
+        &mut self,
+        id: SockId,
+        local: SockAddr,
+        then: impl FnOnce(&mut Socket, &mut u64),
+    ) -> bool {
         let old = self.socket(id).local();
         if let Some(old) = old {
             if old.port != local.port {
@@ -97,11 +113,22 @@ impl Host {
             s.set_local(local, seq);
             then(s, &mut self.seq);
         }
-        if old.map(|o| o.port) != Some(local.port) {
-            self.hash_port(id, local.port);
-        } else {
-            self.reclass(id);
+        old.map(|o| o.port) != Some(local.port)
+    }
+
+    /// The second half of [`Host::set_local_then`]: `id` hashed on its new
+    /// port (`moved`), or its class brought up to date.
+    pub(super) fn file(&mut self, id: SockId, moved: bool) {
+        match self.socket(id).local_port() {
+            Some(port) if moved => self.hash_port(id, port),
+            _ => self.reclass(id),
         }
+    }
+
+    /// Changes `id` without bringing its bucket entry up to date: only
+    /// between [`Host::place`] and [`Host::file`], which files it.
+    pub(super) fn sock_unfiled(&mut self, id: SockId) -> Option<&mut Socket> {
+        self.socks.get_mut(id).and_then(Option::as_mut)
     }
 
     /// Appends `id` to `port`'s bucket (it is in no other).

@@ -17,22 +17,20 @@ use super::socket::SockId;
 use super::{client_source, Host};
 
 impl Host {
-    /// A UDP socket got its port (bind, or connect's autobind) and entered
-    /// its lookup chain (`do_bind`): with SO_REUSEPORT it enters a group.
-    pub(super) fn udp_hashed(&mut self, id: SockId) {
+    /// The SO_REUSEPORT group a UDP socket getting its port (bind, or
+    /// connect's autobind: `do_bind`) enters: 0 for none, an existing
+    /// group, or a new number.
+    pub(super) fn udp_group(&mut self, id: SockId) -> u64 {
         let rules = self.rules();
         let existing = match rules.udp_reuse_group(self, self.socket(id)) {
             ReuseGroup::None => Some(0),
             ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
             ReuseGroup::New => None,
         };
-        let group = existing.unwrap_or_else(|| {
+        existing.unwrap_or_else(|| {
             self.next_group += 1;
             self.next_group
-        });
-        if self.socket(id).reuse_group() != group {
-            self.sock_mut(id).set_reuse_group(group);
-        }
+        })
     }
 
     /// connect() on a UDP socket: autobind, source address, peer. Nothing
