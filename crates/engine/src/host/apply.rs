@@ -97,16 +97,20 @@ impl Host {
                     if !rules.listen_autobinds() {
                         return rules.listen(self, s);
                     }
-                    let wildcard = if s.is_v6() {
+                    // The wildcard address, or the one a Linux socket kept
+                    // when a failed connect() gave back its port (the
+                    // kernel autobinds only the port: `inet_rcv_saddr`
+                    // stays). Measured on this machine's kernel.
+                    let addr = s.kept_ip().unwrap_or(if s.is_v6() {
                         IpAddr::V6(Ipv6Addr::UNSPECIFIED)
                     } else {
                         IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-                    };
-                    let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+                    });
+                    let ans = rules.bind(self, s, SockAddr::new(addr, 0));
                     if !ans.decision.is_ok() {
                         return ans.decision;
                     }
-                    self.do_bind(id, SockAddr::new(wildcard, ans.port));
+                    self.do_bind(id, SockAddr::new(addr, ans.port));
                     autobind_note = Some(ans.port);
                 }
                 let d = rules.listen(self, self.socket(id));

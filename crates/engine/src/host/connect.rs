@@ -214,6 +214,9 @@ impl Host {
                 return Some(l.ip);
             }
         }
+        if let Some(ip) = s.kept_ip() {
+            return Some(ip);
+        }
         let want_v4 = as_v4(dst.ip).is_some();
         let wrap = |ip: IpAddr| -> IpAddr {
             match (s.is_v6(), ip) {

@@ -117,6 +117,11 @@ pub struct Socket {
     /// The port getsockname() reports. Linux keeps reporting a port it took
     /// back after a failed connect (`inet_sport` is left as it was).
     sockname_port: u16,
+    /// Linux, after a failed connect() gave back the port: the address
+    /// bind() named, which the socket keeps (SOCK_BINDADDR_LOCK: the
+    /// kernel's failure path resets the source address only without it) and
+    /// its next connect() leaves from. Measured on this machine's kernel.
+    kept_ip: Option<IpAddr>,
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
@@ -206,6 +211,11 @@ impl Socket {
     /// The port getsockname() reports.
     pub fn sockname_port(&self) -> u16 {
         self.sockname_port
+    }
+    /// The address a Linux socket kept when a failed connect() gave back its
+    /// port (see the field).
+    pub fn kept_ip(&self) -> Option<IpAddr> {
+        self.kept_ip
     }
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
@@ -342,6 +352,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            kept_ip: None,
             handshake_failed: false,
             bound_seq: 0,
             listen_seq: 0,
@@ -386,6 +397,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            kept_ip: None,
             handshake_failed: false,
             bound_seq: 0,
             listen_seq: 0,
@@ -418,6 +430,7 @@ impl Socket {
         }
         self.local = Some(local);
         self.sockname_port = local.port;
+        self.kept_ip = None;
     }
 
     /// bind() succeeded (explicitly, or listen()'s autobind): the options
@@ -488,8 +501,13 @@ impl Socket {
     }
 
     /// The port went back to the kernel: unbound again (a failed connect on
-    /// Linux); the host has already unhashed it.
+    /// Linux); the host has already unhashed it. A specific address bind()
+    /// named stays, for the next connect() to leave from.
     pub(super) fn unbind(&mut self) {
+        self.kept_ip = self
+            .local
+            .map(|l| l.ip)
+            .filter(|ip| !crate::addr::is_wildcard(*ip));
         self.local = None;
         self.state = State::Unbound;
     }
