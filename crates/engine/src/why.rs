@@ -92,12 +92,6 @@ impl Deref for Why {
     }
 }
 
-impl AsRef<str> for Why {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl PartialEq for Why {
     fn eq(&self, other: &Why) -> bool {
         self.as_str() == other.as_str()
