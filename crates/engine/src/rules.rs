@@ -421,6 +421,10 @@ impl RuleId {
     pub fn rule(self) -> &'static Rule {
         &RULES[self as usize]
     }
+    /// Whether the catalogue words this rule's why-line `variant`ly.
+    pub fn has_why(self, variant: WhyVariant) -> bool {
+        self.rule().why.iter().any(|&(v, _)| v == variant)
+    }
 }
 
 impl fmt::Display for RuleId {

@@ -16,6 +16,7 @@ const SOURCES: &[&str] = &[
     include_str!("../src/os/freebsd.rs"),
     include_str!("../src/os/macos.rs"),
     include_str!("../src/os/windows.rs"),
+    include_str!("../src/host/apply.rs"),
 ];
 
 /// The rules the engine's code names: `RuleId::Variant` in its sources. A

@@ -3,10 +3,13 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::SockAddr;
+use crate::args;
 use crate::os::common;
 use crate::os::Decision;
 use crate::report::StepReport;
+use crate::rules::{Slot, WhyVariant};
 use crate::scenario::{EndpointSpec, PortSpec, Step, StepKind};
+use crate::why::Why;
 
 use super::socket::{Opts, SockId, Socket, State};
 use super::Host;
@@ -110,8 +113,9 @@ impl Host {
                     if !ans.decision.is_ok() {
                         return ans.decision;
                     }
-                    self.do_bind(id, SockAddr::new(addr, ans.port));
-                    autobind_note = Some(ans.port);
+                    let at = SockAddr::new(addr, ans.port);
+                    self.do_bind(id, at);
+                    autobind_note = Some(at);
                 }
                 let d = rules.listen(self, self.socket(id));
                 if d.is_ok() && !self.socket(id).is_listening() {
@@ -119,8 +123,22 @@ impl Host {
                     self.sock_mut(id).listen(seq);
                 }
                 rep.local = self.socket(id).local();
-                match (autobind_note, d.is_ok(), d.rule()) {
-                    (Some(port), true, None) => common::listen_autobind(name, port),
+                match (autobind_note, d.result(), d.rule()) {
+                    (Some(at), Ok(()), None) => common::listen_autobind(name, at.port),
+                    // Refused after the autobind (Linux binds before it
+                    // checks): the port stays held, and a rule with an
+                    // `autobound` wording says so.
+                    (Some(at), Err(e), Some(rule)) if rule.has_why(WhyVariant::Autobound) => {
+                        Decision::fail(
+                            e,
+                            rule,
+                            Why::of(
+                                rule,
+                                WhyVariant::Autobound,
+                                args![Slot::Socket => name.as_str(), Slot::Addr => at],
+                            ),
+                        )
+                    }
                     _ => d,
                 }
             }
