@@ -224,7 +224,8 @@ impl StepReport {
             // As a why-line lists them: "A or B", "A, B or C", a crowd cut
             // to its first names and its last.
             let c = self.candidates.as_deref().unwrap_or_default();
-            let shown = crate::rules::few_names(c.len(), |i| c[i].clone());
+            let shown =
+                crate::rules::few_names(c.len(), |i| crate::rules::Name::from(c[i].as_str()));
             let list = crate::rules::list(&shown, comma, &format!(" {or} "));
             s.push_str(&format!(" → {list}? ×{n}"));
         }

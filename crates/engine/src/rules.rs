@@ -25,17 +25,21 @@ pub struct Rule {
     pub why: &'static [(WhyVariant, &'static str)],
 }
 
+/// A socket's name as a why-line keeps it: shared with the socket, so
+/// naming the eight listeners of a crowded port copies no text.
+pub type Name = std::rc::Rc<str>;
+
 /// A typed value for a why-line slot. Rendered only by [`render_why`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     /// A name from the scenario: a socket, a user.
     Name(String),
     /// Several names, written "A, B".
-    Names(Vec<String>),
+    Names(Vec<Name>),
     /// Several names, written "A and B".
-    NamesAnd(Vec<String>),
+    NamesAnd(Vec<Name>),
     /// Several names, written "A or B".
-    NamesOr(Vec<String>),
+    NamesOr(Vec<Name>),
     /// A why-line already rendered, that another one extends.
     Line(String),
     /// An address and port.
@@ -129,10 +133,10 @@ fn push_v4(out: &mut String, octets: [u8; 4]) {
 /// A list as a sentence writes it: "A and B", "A, B and C" (`comma`
 /// between the names but the last two, `last` before the last), so a list
 /// cut by [`few_names`] reads "A, B, C, D, E, F, … and Z".
-pub(crate) fn list(v: &[String], comma: &str, last: &str) -> String {
+pub(crate) fn list(v: &[Name], comma: &str, last: &str) -> String {
     match v {
         [] => String::new(),
-        [one] => one.clone(),
+        [one] => one.to_string(),
         [init @ .., end] => {
             let mut s = init.join(comma);
             s.push_str(last);
@@ -157,8 +161,13 @@ impl From<&String> for Arg {
         Arg::Name(s.clone())
     }
 }
-impl From<Vec<String>> for Arg {
-    fn from(v: Vec<String>) -> Arg {
+impl From<Name> for Arg {
+    fn from(s: Name) -> Arg {
+        Arg::Name(s.to_string())
+    }
+}
+impl From<Vec<Name>> for Arg {
+    fn from(v: Vec<Name>) -> Arg {
         Arg::Names(v)
     }
 }
@@ -214,12 +223,12 @@ pub const NAMES_SHOWN: usize = 8;
 /// The names a why-line lists for `len` sockets, `name(i)` the i-th: all of
 /// them up to [`NAMES_SHOWN`], else the first `NAMES_SHOWN - 2`, "…" and the
 /// last (so the reader sees where the list starts and ends).
-pub fn few_names(len: usize, name: impl Fn(usize) -> String) -> Vec<String> {
+pub fn few_names<T: From<&'static str>>(len: usize, name: impl Fn(usize) -> T) -> Vec<T> {
     if len <= NAMES_SHOWN {
         return (0..len).map(name).collect();
     }
-    let mut v: Vec<String> = (0..NAMES_SHOWN - 2).map(&name).collect();
-    v.push("…".to_string());
+    let mut v: Vec<T> = (0..NAMES_SHOWN - 2).map(&name).collect();
+    v.push(T::from("…"));
     v.push(name(len - 1));
     v
 }
@@ -373,7 +382,7 @@ impl Overlay {
         // A list's joining word, as written between names ("和" has no
         // spaces), and its comma.
         let comma = self.comma();
-        let join = |v: &[String], word: &str| {
+        let join = |v: &[Name], word: &str| {
             let last = self
                 .words
                 .get(word)
@@ -545,7 +554,7 @@ mod tests {
 
     #[test]
     fn and_and_or_lists_read_as_sentences() {
-        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let names = |v: &[&str]| v.iter().map(|&s| Name::from(s)).collect::<Vec<_>>();
         let and = |v: &[&str]| Arg::NamesAnd(names(v)).to_string();
         assert_eq!(and(&["A"]), "A");
         assert_eq!(and(&["A", "B"]), "A and B");
@@ -554,7 +563,7 @@ mod tests {
             Arg::NamesOr(names(&["A", "B", "C"])).to_string(),
             "A, B or C"
         );
-        let cut = Arg::NamesAnd(few_names(12, |i| format!("w{i}"))).to_string();
+        let cut = Arg::NamesAnd(few_names(12, |i| Name::from(format!("w{i}")))).to_string();
         assert_eq!(cut, "w0, w1, w2, w3, w4, w5, … and w11");
         // In another language: its comma and its word, as written.
         let zh = Overlay::new([], [(",".into(), "、".into()), ("and".into(), "和".into())]);

@@ -19,7 +19,8 @@
 //! per-socket walks) to compare the reports byte for byte.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -82,8 +83,9 @@ impl PortClass {
 pub(super) struct Bucket {
     /// Position (a host-wide counter at hashing time) → socket: bind order.
     pub(super) order: BTreeMap<u64, SockId>,
-    /// The summary: each class with its members' positions.
-    pub(super) classes: HashMap<PortClass, BTreeSet<u64>, FxBuild>,
+    /// The summary: each class with its members, `position → socket` (the
+    /// socket beside its position, so a listing reads no other map).
+    pub(super) classes: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild>,
     /// UDP's buckets only: the per-socket orders and groups the lookups read.
     pub(super) udp: UdpIndex,
 }
@@ -280,7 +282,7 @@ pub(super) struct Hashed {
 impl Bucket {
     pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, keys: Option<UdpKeys>) {
         self.order.insert(pos, id);
-        self.classes.entry(class).or_default().insert(pos);
+        self.classes.entry(class).or_default().insert(pos, id);
         if let Some(k) = keys {
             self.udp.add(pos, id, class, k);
         }
@@ -294,11 +296,12 @@ impl Bucket {
         }
     }
 
+    /// Takes `pos` out of `class` (one lookup of the class, which may go).
     pub(super) fn unclass(&mut self, pos: u64, class: PortClass) {
-        if let Some(set) = self.classes.get_mut(&class) {
-            set.remove(&pos);
-            if set.is_empty() {
-                self.classes.remove(&class);
+        if let Entry::Occupied(mut e) = self.classes.entry(class) {
+            e.get_mut().remove(&pos);
+            if e.get().is_empty() {
+                e.remove();
             }
         }
     }

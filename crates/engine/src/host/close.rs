@@ -3,6 +3,7 @@
 
 use crate::os::common;
 use crate::os::Decision;
+use crate::rules::Name;
 
 use super::socket::{Peer, SockId, State};
 use super::{wire, Host};
@@ -78,7 +79,7 @@ impl Host {
         self.sock_mut(p).reset(release);
     }
 
-    pub(super) fn expire_time_waits(&mut self) -> Vec<String> {
+    pub(super) fn expire_time_waits(&mut self) -> Vec<Name> {
         let now = self.now_ms;
         let done: Vec<SockId> = self
             .sockets()
@@ -89,8 +90,8 @@ impl Host {
         for id in done {
             let s = self.socket(id);
             gone.push(match (s.local(), s.remote()) {
-                (Some(l), Some(r)) => format!("{} {l}↔{r}", s.label()),
-                _ => s.label().to_string(),
+                (Some(l), Some(r)) => format!("{} {l}↔{r}", s.label()).into(),
+                _ => s.name(),
             });
             self.destroy(id);
         }

@@ -256,12 +256,8 @@ impl Host {
             _ => remote,
         };
         let id = self.next_id();
-        let label = common::queued_label(
-            listeners
-                .iter()
-                .map(|&x| self.socket(x).label().to_string())
-                .collect(),
-        );
+        let label =
+            common::queued_label(listeners.iter().map(|&x| self.socket(x).name()).collect());
         let child = Socket::new_child(
             id,
             label,

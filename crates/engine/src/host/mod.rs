@@ -28,7 +28,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, SockAddr};
 use crate::os::{Os, OsRules};
 use crate::report::StepReport;
-use crate::rules::{few_names, NAMES_SHOWN};
+use crate::rules::{few_names, Name, NAMES_SHOWN};
 use crate::scenario::Scenario;
 
 mod apply;
@@ -190,8 +190,8 @@ impl Host {
 
     /// The names a why-line lists for `ids` ([`few_names`]: a long list is
     /// cut to its first few and its last).
-    pub fn few_labels(&self, ids: &[SockId]) -> Vec<String> {
-        few_names(ids.len(), |i| self.socket(ids[i]).label().to_string())
+    pub fn few_labels(&self, ids: &[SockId]) -> Vec<Name> {
+        few_names(ids.len(), |i| self.socket(ids[i]).name())
     }
 
     /// Every name of `ids`, for a report's `candidates`. The same list as
@@ -292,31 +292,28 @@ impl Host {
             }
             return best.map(|(s, _)| s);
         }
-        // (cost, position) of the best member of each class.
-        let mut best: Option<(u32, u64)> = None;
+        // (cost, position, socket) of the best member of each class.
+        let mut best: Option<(u32, u64, SockId)> = None;
         for members in bucket.classes.values() {
-            let pick = |mut it: Box<dyn Iterator<Item = &u64> + '_>| {
-                it.find(|pos| bucket.order.get(pos) != Some(&except))
-                    .copied()
-            };
-            let pos = if newest_first {
-                pick(Box::new(members.iter().rev()))
+            let not_except = |&(&pos, &id): &(&u64, &SockId)| (id != except).then_some((pos, id));
+            let found = if newest_first {
+                members.iter().rev().find_map(|e| not_except(&e))
             } else {
-                pick(Box::new(members.iter()))
+                members.iter().find_map(|e| not_except(&e))
             };
-            let Some(pos) = pos else { continue };
-            let Some(c) = cost(self.socket(bucket.order[&pos])) else {
+            let Some((pos, id)) = found else { continue };
+            let Some(c) = cost(self.socket(id)) else {
                 continue;
             };
             let better = match best {
                 None => true,
-                Some((bc, bp)) => c < bc || (c == bc && (pos > bp) == newest_first),
+                Some((bc, bp, _)) => c < bc || (c == bc && (pos > bp) == newest_first),
             };
             if better {
-                best = Some((c, pos));
+                best = Some((c, pos, id));
             }
         }
-        best.map(|(_, pos)| self.socket(bucket.order[&pos]))
+        best.map(|(_, _, id)| self.socket(id))
     }
 
     /// The oldest owner of `port` (other than `except`) that `pred` accepts;
@@ -360,34 +357,31 @@ impl Host {
         let Some(bucket) = self.buckets_for(except).get(&port) else {
             return (Vec::new(), 0);
         };
-        // `except`'s own place in this bucket, if it has one: found once,
-        // not by looking up every member's socket.
+        // The class `except` is filed under in this bucket, if it is in it:
+        // found once, so a class's count needs no search for it.
         let mine = self
             .hashed
             .get(except)
             .copied()
             .flatten()
             .filter(|h| h.port == port && bucket.order.get(&h.pos) == Some(&except))
-            .map(|h| h.pos);
-        let mut pos: Vec<u64> = Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
+            .map(|h| h.class);
+        let mut found: Vec<(u64, SockId)> =
+            Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let mut total = 0;
-        for members in bucket.classes.values() {
-            let mut them = members.iter().filter(|&&p| Some(p) != mine).peekable();
-            let Some(&&rep) = them.peek() else {
+        for (class, members) in &bucket.classes {
+            let mut them = members.iter().filter(|&(_, &id)| id != except).peekable();
+            let Some(&(_, &rep)) = them.peek() else {
                 continue;
             };
-            if pred(self.socket(bucket.order[&rep])) {
-                let in_class = mine.is_some_and(|p| members.contains(&p));
-                total += members.len() - usize::from(in_class);
-                pos.extend(them.take(limit));
+            if pred(self.socket(rep)) {
+                total += members.len() - usize::from(mine == Some(*class));
+                found.extend(them.take(limit).map(|(&pos, &id)| (pos, id)));
             }
         }
-        pos.sort_unstable();
-        pos.truncate(limit);
-        let owners = pos
-            .into_iter()
-            .map(|p| self.socket(bucket.order[&p]))
-            .collect();
+        found.sort_unstable_by_key(|&(pos, _)| pos);
+        found.truncate(limit);
+        let owners = found.into_iter().map(|(_, id)| self.socket(id)).collect();
         (owners, total)
     }
 
@@ -473,8 +467,7 @@ impl Host {
             .into_iter()
             .flat_map(|(udp, t)| t.iter().map(move |(p, b)| (p, b, udp)))
         {
-            let mut want: HashMap<PortClass, std::collections::BTreeSet<u64>, FxBuild> =
-                HashMap::default();
+            let mut want: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild> = HashMap::default();
             let mut want_udp = buckets::UdpIndex::default();
             for (&pos, &id) in &b.order {
                 let Some(s) = self.get(id) else {
@@ -487,7 +480,7 @@ impl Host {
                         "port {port}: socket {id} in the other protocol's bucket"
                     ));
                 }
-                want.entry(PortClass::of(s)).or_default().insert(pos);
+                want.entry(PortClass::of(s)).or_default().insert(pos, id);
                 if let Some(k) = buckets::UdpKeys::of(s) {
                     want_udp.add(pos, id, PortClass::of(s), k);
                 }

@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 
 use crate::addr::{is_wildcard, SockAddr};
+use crate::rules::Name;
 use crate::scenario::{Proto, SockOpt};
 
 pub type SockId = usize;
@@ -94,8 +95,9 @@ pub enum Peer {
 pub struct Socket {
     id: SockId,
     /// The name the scenario uses, or for a connection not yet accepted a
-    /// description ("a connection queued on A").
-    label: String,
+    /// description ("a connection queued on A"). Shared with the why-lines
+    /// that name it.
+    label: Name,
     /// Whether the scenario holds a handle to it (false for queued
     /// connections and TIME_WAITs).
     named: bool,
@@ -169,6 +171,10 @@ impl Socket {
     /// description ("a connection queued on A").
     pub fn label(&self) -> &str {
         &self.label
+    }
+    /// The label as a why-line keeps it (no copy of the text).
+    pub fn name(&self) -> Name {
+        self.label.clone()
     }
     /// Whether the scenario holds a handle to it (false for queued
     /// connections and TIME_WAITs).
@@ -319,7 +325,7 @@ impl Socket {
                 let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
                 crate::os::common::time_wait_who(&self.label, self.tuple(), left)
             }
-            _ => self.label.clone(),
+            _ => self.label.to_string(),
         }
     }
 }
@@ -338,7 +344,7 @@ impl Socket {
     ) -> Socket {
         Socket {
             id,
-            label: name.to_string(),
+            label: name.into(),
             named: true,
             proto,
             user: user.to_string(),
@@ -383,7 +389,7 @@ impl Socket {
     ) -> Socket {
         Socket {
             id,
-            label,
+            label: label.into(),
             named: false,
             proto: l.proto,
             user: l.user.clone(),
@@ -593,7 +599,7 @@ impl Socket {
     /// accept() handed this connection to the scenario as `name`.
     pub(super) fn accepted(&mut self, name: &str) {
         self.queued_on.clear();
-        self.label = name.to_string();
+        self.label = name.into();
         self.named = true;
     }
 }

@@ -197,7 +197,7 @@ impl Host {
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
             if class != h.class {
                 b.unclass(h.pos, h.class);
-                b.classes.entry(class).or_default().insert(h.pos);
+                b.classes.entry(class).or_default().insert(h.pos, id);
             }
             match (h.keys, keys) {
                 (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),

@@ -14,7 +14,7 @@ use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
 use crate::os::pcb::{space_of, Space};
 use crate::os::{Decision, Os, Route};
-use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 /// The route to one socket the lookup picked: a listener takes the
@@ -212,7 +212,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     if n == 0 {
         return Decision::ok();
     }
-    let names: Vec<String> = first.iter().map(|o| o.label().to_string()).collect();
+    let names: Vec<Name> = first.iter().map(|o| o.name()).collect();
     let rule = RuleId::BsdListenNoRecheck;
     // "a and b are", "a, b and c are"; a crowd "a, b, …, h and 56 more are".
     let (sockets, variant) = if n == 1 {

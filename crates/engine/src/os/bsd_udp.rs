@@ -19,7 +19,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket, UdpClass};
 use crate::os::{Decision, Delivery, Os};
-use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 /// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
@@ -64,10 +64,8 @@ fn wildcard(s: &Socket, dst: IpAddr) -> bool {
     }
 }
 
-fn names(host: &Host, ids: &[SockId]) -> Vec<String> {
-    ids.iter()
-        .map(|&i| host.socket(i).label().to_string())
-        .collect()
+fn names(host: &Host, ids: &[SockId]) -> Vec<Name> {
+    ids.iter().map(|&i| host.socket(i).name()).collect()
 }
 
 /// Unicast delivery (`in_pcblookup_hash*` on the UDP table): a socket
@@ -490,8 +488,8 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     let mut socks: Vec<&Socket> = host.udp_owners(dst.port);
     crate::sort::by_key(&mut socks, |s| u64::MAX - s.created_seq());
     let mut got: Vec<SockId> = Vec::new();
-    let mut not_joined: Vec<String> = Vec::new();
-    let mut stopper: Option<(String, Vec<String>)> = None;
+    let mut not_joined: Vec<Name> = Vec::new();
+    let mut stopper: Option<(Name, Vec<Name>)> = None;
     for (i, s) in socks.iter().enumerate() {
         if s.remote().is_some() && !connected_to(s, src) {
             continue;
@@ -514,18 +512,15 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             IpAddr::V6(_) => joined || !s.groups().iter().any(IpAddr::is_ipv6),
         };
         if !passes {
-            not_joined.push(s.label().to_string());
+            not_joined.push(s.name());
             continue;
         }
         got.push(s.id());
         let o = s.opts();
         if !(o.reuseaddr || o.reuseport || o.reuseport_lb) {
-            let skipped: Vec<String> = socks[i + 1..]
-                .iter()
-                .map(|x| x.label().to_string())
-                .collect();
+            let skipped: Vec<Name> = socks[i + 1..].iter().map(|x| x.name()).collect();
             if !skipped.is_empty() {
-                stopper = Some((s.label().to_string(), skipped));
+                stopper = Some((s.name(), skipped));
             }
             break;
         }

@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
 use crate::os::{Decision, OsRules, Route};
-use crate::rules::{render_why, Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{render_why, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -24,7 +24,7 @@ pub(crate) fn no_such_socket(name: &str) -> Decision {
 }
 
 /// A `wait` ended these TIME_WAITs (none: plain success).
-pub(crate) fn time_wait_expired(gone: Vec<String>) -> Decision {
+pub(crate) fn time_wait_expired(gone: Vec<Name>) -> Decision {
     if gone.is_empty() {
         return Decision::ok();
     }
@@ -214,7 +214,7 @@ pub(crate) fn no_listener(dst: SockAddr) -> Route {
 }
 
 /// Nothing listens, but these sockets are bound to the port.
-pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<String>) -> Route {
+pub(crate) fn no_listener_but_bound(dst: SockAddr, bound: Vec<Name>) -> Route {
     let rule = RuleId::CommonRouteNoListener;
     Route::Refused {
         rule,
@@ -273,7 +273,7 @@ pub(crate) fn clients_some_failed(
 
 /// The name of a connection nobody has accepted yet: "a connection queued
 /// on A" (or "A or B" where the OS leaves the listener undefined).
-pub(crate) fn queued_label(listeners: Vec<String>) -> String {
+pub(crate) fn queued_label(listeners: Vec<Name>) -> String {
     render_why(
         RuleId::CommonAcceptEmptyQueue,
         WhyVariant::Queued,

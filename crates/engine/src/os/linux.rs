@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
-use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -718,10 +718,10 @@ fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
 }
 
 fn refused(host: &Host, dst: SockAddr) -> Route {
-    let bound: Vec<String> = host
+    let bound: Vec<Name> = host
         .owners_where(dst.port, usize::MAX, |s| s.state() == State::Bound)
         .iter()
-        .map(|s| s.label().to_string())
+        .map(|s| s.name())
         .collect();
     if bound.is_empty() {
         common::no_listener(dst)

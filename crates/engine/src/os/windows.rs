@@ -41,7 +41,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Opts, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
-use crate::rules::{few_names, Arg, Args, RuleId, Slot, WhyVariant};
+use crate::rules::{few_names, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -472,7 +472,7 @@ impl OsRules for Windows {
                     };
                 }
                 _ => {
-                    let names = few_names(class.len(), |i| class[i].label().to_string());
+                    let names = few_names(class.len(), |i| class[i].name());
                     let rule = RuleId::WindowsRouteUndefined;
                     let args = args![
                         Slot::Sockets => Arg::NamesAnd(names),
@@ -533,8 +533,7 @@ impl OsRules for Windows {
             host.udp_in_bind_order(&mut all);
             all.iter().map(|s| s.id()).collect()
         };
-        let name_list =
-            |v: &[&Socket]| -> Vec<String> { v.iter().map(|s| s.label().to_string()).collect() };
+        let name_list = |v: &[&Socket]| -> Vec<Name> { v.iter().map(|s| s.name()).collect() };
         if dst.ip.is_multicast() {
             let at_port: Vec<&Socket> = socks
                 .iter()
@@ -622,10 +621,10 @@ impl OsRules for Windows {
                 }
             }
         }
-        let connected: Vec<String> = host
+        let connected: Vec<Name> = host
             .udp_members_where(dst.port, |s| s.remote().is_some())
             .iter()
-            .map(|s| s.label().to_string())
+            .map(|s| s.name())
             .collect();
         let rule = RuleId::WindowsUdpDeliverNone;
         Delivery::Dropped {

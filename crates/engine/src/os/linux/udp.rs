@@ -25,7 +25,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
-use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 use super::{overlap, View, PARAMS};
@@ -465,10 +465,10 @@ fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> b
 }
 
 fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
-    let connected: Vec<String> = host
+    let connected: Vec<Name> = host
         .udp_members_where(dst.port, |s| s.remote().is_some())
         .iter()
-        .map(|s| s.label().to_string())
+        .map(|s| s.name())
         .collect();
     let variant = if connected.is_empty() {
         WhyVariant::Usual
@@ -503,7 +503,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
         };
     }
     let mut receivers: Vec<SockId> = Vec::new();
-    let mut by_mc_all: Vec<String> = Vec::new();
+    let mut by_mc_all: Vec<Name> = Vec::new();
     for s in primary_chain(host.udp_owners(dst.port)) {
         let Some(v) = View::of(s) else { continue };
         if let Some(r) = s.remote() {
@@ -529,7 +529,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
         if joined || all {
             receivers.push(s.id());
             if !joined {
-                by_mc_all.push(s.label().to_string());
+                by_mc_all.push(s.name());
             }
         }
     }
@@ -543,10 +543,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
             ),
         };
     }
-    let names: Vec<String> = receivers
-        .iter()
-        .map(|&r| host.socket(r).label().to_string())
-        .collect();
+    let names: Vec<Name> = receivers.iter().map(|&r| host.socket(r).name()).collect();
     let variant = if by_mc_all.is_empty() || dst.ip.is_ipv6() {
         WhyVariant::Usual
     } else {
