@@ -13,7 +13,7 @@ use crate::addr::{is_wildcard, unmap, SockAddr};
 use crate::os::{common, Decision, Delivery, ReuseGroup};
 use crate::report::StepReport;
 
-use super::socket::SockId;
+use super::socket::{SockId, Socket};
 use super::{client_source, Host};
 
 impl Host {
@@ -24,7 +24,19 @@ impl Host {
         let rules = self.rules();
         let existing = match rules.udp_reuse_group(self, self.socket(id)) {
             ReuseGroup::None => Some(0),
-            ReuseGroup::Join(other) => self.get(other).map(|o| o.reuse_group()).filter(|&g| g != 0),
+            ReuseGroup::Join(other) => match self.get(other).map(Socket::reuse_group) {
+                Some(0) => {
+                    // `other` turned SO_REUSEPORT on after its own bind, so
+                    // it is in no group: Linux makes one for it now
+                    // (`reuseport_add_sock` → `reuseport_alloc(sk2)`), and
+                    // this socket joins it. Found by the UDP differential.
+                    self.next_group += 1;
+                    let g = self.next_group;
+                    self.sock_mut(other).set_reuse_group(g);
+                    Some(g)
+                }
+                g => g,
+            },
             ReuseGroup::New => None,
         };
         existing.unwrap_or_else(|| {

@@ -159,7 +159,9 @@ pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> Bin
 
 /// `udp_reuseport_add_sock`: join the group of the first socket on the
 /// port with the same family, v6only, owner and exact address that has
-/// SO_REUSEPORT; else a group of its own.
+/// SO_REUSEPORT now (one that turned it on after its bind has no group yet:
+/// the host makes it one, as `reuseport_add_sock` does); else a group of
+/// its own.
 pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     if !s.opts().reuseport {
         return ReuseGroup::None;
@@ -169,7 +171,6 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     // Class fields only (`PortClass` holds whether a socket is grouped).
     let fits = |o: &Socket| {
         o.opts().reuseport
-            && o.reuse_group() != 0
             && o.is_v6() == s.is_v6()
             && o.opts().v6only == s.opts().v6only
             && o.uid() == s.uid()
