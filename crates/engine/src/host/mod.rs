@@ -295,12 +295,12 @@ impl Host {
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
         for members in bucket.classes.values() {
-            let not_except = |&(&pos, &id): &(&u64, &SockId)| (id != except).then_some((pos, id));
             let found = if newest_first {
-                members.iter().rev().find_map(|e| not_except(&e))
+                members.iter().rev().find(|&(_, &id)| id != except)
             } else {
-                members.iter().find_map(|e| not_except(&e))
+                members.iter().find(|&(_, &id)| id != except)
             };
+            let found = found.map(|(&pos, &id)| (pos, id));
             let Some((pos, id)) = found else { continue };
             let Some(c) = cost(self.socket(id)) else {
                 continue;
