@@ -82,6 +82,7 @@ impl Host {
                     let id = s.id();
                     self.do_bind(id, SockAddr::new(addr.ip, ans.port));
                     self.sock_mut(id).set_port_locked(addr.port != 0);
+                    self.update_port_memo(id);
                     rep.local = self.socket(id).local();
                 }
                 ans.decision
@@ -115,12 +116,15 @@ impl Host {
                     }
                     let at = SockAddr::new(addr, ans.port);
                     self.do_bind(id, at);
+                    self.update_port_memo(id);
                     autobind_note = Some(at);
                 }
                 let d = rules.listen(self, self.socket(id));
                 if d.is_ok() && !self.socket(id).is_listening() {
                     let seq = self.next_seq();
                     self.sock_mut(id).listen(seq);
+                    // Linux's listen() takes the port again (`get_port`).
+                    self.update_port_memo(id);
                 }
                 rep.local = self.socket(id).local();
                 match (autobind_note, d.result(), d.rule()) {

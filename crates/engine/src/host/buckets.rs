@@ -88,6 +88,28 @@ pub(super) struct Bucket {
     pub(super) classes: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild>,
     /// UDP's buckets only: the per-socket orders and groups the lookups read.
     pub(super) udp: UdpIndex,
+    /// What the OS remembers of the port apart from its owners, while it has
+    /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
+    pub(super) memo: Option<PortMemo>,
+}
+
+/// A port's summary as Linux keeps it in its bind bucket (`fastreuseport`
+/// with `fastuid`, `fast_rcv_saddr`, `fast_sk_family`, `fast_ipv6_only`):
+/// "a socket of user `uid` with SO_REUSEPORT may bind address `ip` without
+/// the owners being checked". It is written when a socket takes the port
+/// (bind, listen) and never when an owner changes its options, so it can
+/// say more than the owners now allow; that is the kernel's behaviour, and
+/// the why-line says so. The OS module decides what it holds and when it
+/// applies (`OsRules::port_memo`); the host only keeps it with the bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortMemo {
+    pub uid: u32,
+    /// The socket's family: IPv6 or not.
+    pub v6: bool,
+    pub ip: IpAddr,
+    pub v6only: bool,
+    /// The socket whose bind or listen wrote it, for the why-line.
+    pub by: crate::rules::Name,
 }
 
 /// A UDP bucket's per-socket facts, indexed so a bind check or a

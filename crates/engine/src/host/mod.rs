@@ -40,7 +40,7 @@ mod tables;
 mod udp;
 mod udp_lookup;
 
-pub use buckets::{PortClass, PortOrder, SearchKey};
+pub use buckets::{PortClass, PortMemo, PortOrder, SearchKey};
 pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
@@ -404,6 +404,25 @@ impl Host {
     /// Listening sockets on `port`, in bind order.
     pub fn listeners(&self, port: u16) -> Vec<&Socket> {
         self.owners_where(port, usize::MAX, |s| s.is_listening())
+    }
+
+    /// TCP `port`'s summary ([`PortMemo`]), while the port has owners.
+    pub fn port_memo(&self, port: u16) -> Option<&PortMemo> {
+        self.by_port.get(&port).and_then(|b| b.memo.as_ref())
+    }
+
+    /// After `id` took (bind, listen) TCP `port`: the OS writes the port's
+    /// summary, if it keeps one.
+    pub(super) fn update_port_memo(&mut self, id: SockId) {
+        let s = self.socket(id);
+        if s.is_udp() {
+            return;
+        }
+        let Some(port) = s.local_port() else { return };
+        let memo = self.rules().port_memo(self.port_memo(port), s);
+        if let Some(b) = self.by_port.get_mut(&port) {
+            b.memo = memo;
+        }
     }
 
     /// Whether any socket, TCP or UDP, holds `port` (ephemeral searches

@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{Host, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
 use crate::rules::{Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -88,26 +88,46 @@ impl View {
 /// `inet_rcv_saddr_equal(sk, sk2, match_wildcard = true)`: do the two
 /// bindings overlap? (§1.2, including the dual-stack cases.)
 fn overlap(sk: View, sk2: View) -> bool {
-    let v4_equal = |a: Ipv4Addr, b: Ipv4Addr| a == b || a.is_unspecified() || b.is_unspecified();
-    if !sk.family6 {
+    saddr_equal(sk, sk2, true, true)
+}
+
+/// `ipv4_rcv_saddr_equal` / `ipv6_rcv_saddr_equal` (by `sk1`'s family):
+/// does `sk1`'s address cover `sk2`'s? A wildcard on a side counts as
+/// every address only where its `match_wildcard` flag says so.
+fn saddr_equal(sk1: View, sk2: View, match1_wild: bool, match2_wild: bool) -> bool {
+    let v4_equal = |a: Ipv4Addr, b: Ipv4Addr| {
+        a == b || (match1_wild && a.is_unspecified()) || (match2_wild && b.is_unspecified())
+    };
+    if !sk1.family6 {
         // ipv4_rcv_saddr_equal: a v6-only sk2 never overlaps an IPv4 binding.
-        return !sk2.v6only && v4_equal(sk.rcv4, sk2.rcv4);
+        return !sk2.v6only && v4_equal(sk1.rcv4, sk2.rcv4);
     }
-    let (t1, t2) = (sk.addr_type(), sk2.addr_type());
+    let (t1, t2) = (sk1.addr_type(), sk2.addr_type());
     if t1 == AddrType::Mapped && t2 == AddrType::Mapped {
-        return !sk2.v6only && v4_equal(sk.rcv4, sk2.rcv4);
+        return !sk2.v6only && v4_equal(sk1.rcv4, sk2.rcv4);
     }
     if t1 == AddrType::Any && t2 == AddrType::Any {
         // `::` vs `::` overlap whatever IPV6_V6ONLY says.
         return true;
     }
-    if t2 == AddrType::Any && !(sk2.v6only && t1 == AddrType::Mapped) {
+    if match2_wild && t2 == AddrType::Any && !(sk2.v6only && t1 == AddrType::Mapped) {
         return true;
     }
-    if t1 == AddrType::Any && !(sk.v6only && t2 == AddrType::Mapped) {
+    if match1_wild && t1 == AddrType::Any && !(sk1.v6only && t2 == AddrType::Mapped) {
         return true;
     }
-    sk2.family6 && sk.v6 == sk2.v6
+    sk2.family6 && sk1.v6 == sk2.v6
+}
+
+/// `sk_reuseport_match(tb, sk)`: may `sk` (binding as `view`) skip the
+/// check of the port's owners, on the port's summary alone? Only with
+/// SO_REUSEPORT, as the user that wrote it, at an address its address
+/// covers (its wildcard covers every address; a wildcard bind is not
+/// covered by a specific one).
+fn memo_lets_in(memo: &PortMemo, sk: &Socket, view: View) -> bool {
+    sk.opts().reuseport
+        && memo.uid == sk.uid()
+        && saddr_equal(View::new(memo.v6, memo.ip, memo.v6only), view, true, false)
 }
 
 /// Why `inet_bind_conflict()` (relax, reuseport_ok) let two overlapping
@@ -279,6 +299,27 @@ impl Linux {
     ) -> Decision {
         let overlaps = |sk2: &Socket| View::of(sk2).is_some_and(|v2| overlap(view, v2));
         let clash = self.clash(host, sk, view, port);
+        // `sk_reuseport_match`: the port's summary lets `sk` in unchecked.
+        // Only the answer that differs from the walk's needs its own words.
+        if let (Some(sk2), Some(memo)) = (clash, host.port_memo(port)) {
+            if memo_lets_in(memo, sk, view) {
+                let rule = RuleId::LinuxBindReuseportSummary;
+                let variant = if listening_now {
+                    WhyVariant::Listener
+                } else {
+                    WhyVariant::Usual
+                };
+                let args = args![
+                    Slot::Socket => sk.label(),
+                    Slot::User => sk.user(),
+                    Slot::Ip => memo.ip,
+                    Slot::Writer => memo.by.clone(),
+                    Slot::Other => sk2.who(host.now_ms),
+                    Slot::Addr => sk2.local(),
+                ];
+                return Decision::ok_by(rule, Why::of(rule, variant, args));
+            }
+        }
         // listen() keeps only a refusal: it names no owner that shares.
         let named = match clash {
             None if listening_now => return Decision::ok(),
@@ -488,8 +529,33 @@ impl OsRules for Linux {
         };
         let d = self.get_port(host, s, view, port, true);
         match d.result() {
+            Ok(()) if d.rule() == Some(RuleId::LinuxBindReuseportSummary) => d,
             Ok(()) => Decision::ok(),
             Err(_) => d,
+        }
+    }
+
+    /// `inet_csk_update_fastreuse`, as this machine's kernel (6.18) behaves:
+    /// a socket with SO_REUSEPORT that the summary does not already let in
+    /// writes its own user and address; one without clears it. Measured
+    /// (`corpus/linux/kernel-found-reuseport-summary-*`): the summary is
+    /// always the strict kind, compared by address (the first owner does not
+    /// write `FASTREUSEPORT_ANY`, which would let any address in), and
+    /// SO_REUSEADDR's `fastreuse` never skips the check.
+    fn port_memo(&self, memo: Option<&PortMemo>, s: &Socket) -> Option<PortMemo> {
+        if !s.opts().reuseport {
+            return None;
+        }
+        let view = View::of(s)?;
+        match memo {
+            Some(m) if memo_lets_in(m, s, view) => Some(m.clone()),
+            _ => Some(PortMemo {
+                uid: s.uid(),
+                v6: s.is_v6(),
+                ip: s.local()?.ip,
+                v6only: view.v6only,
+                by: s.name(),
+            }),
         }
     }
 

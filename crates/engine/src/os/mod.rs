@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::addr::SockAddr;
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket};
+use crate::host::{Host, PortMemo, SockId, Socket};
 use crate::rules::{Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -328,6 +328,13 @@ pub trait OsRules: Sync {
     /// listen(s) on a bound socket (the host has already autobound an unbound
     /// one where the OS does that; see [`OsRules::listen_autobinds`]).
     fn listen(&self, host: &Host, s: &Socket) -> Decision;
+
+    /// The summary a TCP port keeps once `s` has taken it (a bind, or the
+    /// check a listen runs again), given the one it had: only Linux keeps
+    /// one ([`PortMemo`]), and its bind reads it.
+    fn port_memo(&self, _memo: Option<&PortMemo>, _s: &Socket) -> Option<PortMemo> {
+        None
+    }
 
     /// Whether listen() on an unbound socket picks an ephemeral port (Unix)
     /// or fails (Windows).
