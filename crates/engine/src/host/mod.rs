@@ -358,13 +358,15 @@ impl Host {
             return (Vec::new(), 0);
         };
         // The class `except` is filed under in this bucket, if it is in it:
-        // found once, so a class's count needs no search for it.
+        // found once, so a class's count needs no search for it. `hashed`
+        // is exact (`check_buckets`), and its entry is in `except`'s own
+        // protocol's table, so the port alone says it is this bucket.
         let mine = self
             .hashed
             .get(except)
             .copied()
             .flatten()
-            .filter(|h| h.port == port && bucket.order.get(&h.pos) == Some(&except))
+            .filter(|h| h.port == port)
             .map(|h| h.class);
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));

@@ -116,8 +116,11 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
     if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
         return Some(rules.connect_v6only_to_ipv4(s, dst));
     }
-    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
-    {
+    // The address bind() named counts when a failed connect() gave back
+    // the port but kept it (Linux's `kept_ip`): `sk_v6_rcv_saddr` is still
+    // v4-mapped. Found by the kernel differential (seed 779109).
+    let bound_ip = s.local().map(|l| l.ip).or(s.kept_ip());
+    if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), bound_ip, dst.ip) {
         if v4_mapped(l).is_some() && v4_mapped(d).is_none() {
             return Some(Decision::fail_with(
                 Errno::AfNoSupport,
