@@ -413,17 +413,21 @@ impl Host {
         self.by_port.get(&port).and_then(|b| b.memo.as_ref())
     }
 
-    /// After `id` took (bind, listen) TCP `port`: the OS writes the port's
-    /// summary, if it keeps one.
+    /// After `id` took (bind, listen) its TCP port: the OS writes the
+    /// port's summary, if it keeps one (one lookup of the bucket).
     pub(super) fn update_port_memo(&mut self, id: SockId) {
-        let s = self.socket(id);
-        if s.is_udp() {
+        let rules = self.rules();
+        if !rules.keeps_port_memo() {
             return;
         }
-        let Some(port) = s.local_port() else { return };
-        let memo = self.rules().port_memo(self.port_memo(port), s);
+        let Some(s) = self.socks.get(id).and_then(Option::as_ref) else {
+            return;
+        };
+        let Some(port) = s.local_port().filter(|_| !s.is_udp()) else {
+            return;
+        };
         if let Some(b) = self.by_port.get_mut(&port) {
-            b.memo = memo;
+            b.memo = rules.port_memo(b.memo.take(), s);
         }
     }
 

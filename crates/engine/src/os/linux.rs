@@ -542,13 +542,17 @@ impl OsRules for Linux {
     /// always the strict kind, compared by address (the first owner does not
     /// write `FASTREUSEPORT_ANY`, which would let any address in), and
     /// SO_REUSEADDR's `fastreuse` never skips the check.
-    fn port_memo(&self, memo: Option<&PortMemo>, s: &Socket) -> Option<PortMemo> {
+    fn keeps_port_memo(&self) -> bool {
+        true
+    }
+
+    fn port_memo(&self, memo: Option<PortMemo>, s: &Socket) -> Option<PortMemo> {
         if !s.opts().reuseport {
             return None;
         }
         let view = View::of(s)?;
         match memo {
-            Some(m) if memo_lets_in(m, s, view) => Some(m.clone()),
+            Some(m) if memo_lets_in(&m, s, view) => Some(m),
             _ => Some(PortMemo {
                 uid: s.uid(),
                 v6: s.is_v6(),

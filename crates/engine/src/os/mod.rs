@@ -332,8 +332,14 @@ pub trait OsRules: Sync {
     /// The summary a TCP port keeps once `s` has taken it (a bind, or the
     /// check a listen runs again), given the one it had: only Linux keeps
     /// one ([`PortMemo`]), and its bind reads it.
-    fn port_memo(&self, _memo: Option<&PortMemo>, _s: &Socket) -> Option<PortMemo> {
+    fn port_memo(&self, _memo: Option<PortMemo>, _s: &Socket) -> Option<PortMemo> {
         None
+    }
+
+    /// Whether [`OsRules::port_memo`] ever returns one (the host skips the
+    /// bucket's lookup for an OS that keeps none).
+    fn keeps_port_memo(&self) -> bool {
+        false
     }
 
     /// Whether listen() on an unbound socket picks an ephemeral port (Unix)
