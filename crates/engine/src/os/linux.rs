@@ -535,6 +535,10 @@ impl OsRules for Linux {
         }
     }
 
+    fn keeps_port_memo(&self) -> bool {
+        true
+    }
+
     /// `inet_csk_update_fastreuse`, as this machine's kernel (6.18) behaves:
     /// a socket with SO_REUSEPORT that the summary does not already let in
     /// writes its own user and address; one without clears it. Measured
@@ -542,10 +546,6 @@ impl OsRules for Linux {
     /// always the strict kind, compared by address (the first owner does not
     /// write `FASTREUSEPORT_ANY`, which would let any address in), and
     /// SO_REUSEADDR's `fastreuse` never skips the check.
-    fn keeps_port_memo(&self) -> bool {
-        true
-    }
-
     fn port_memo(&self, memo: Option<PortMemo>, s: &Socket) -> Option<PortMemo> {
         if !s.opts().reuseport {
             return None;
