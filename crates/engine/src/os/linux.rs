@@ -545,7 +545,12 @@ impl OsRules for Linux {
     /// (`corpus/linux/kernel-found-reuseport-summary-*`): the summary is
     /// always the strict kind, compared by address (the first owner does not
     /// write `FASTREUSEPORT_ANY`, which would let any address in), and
-    /// SO_REUSEADDR's `fastreuse` never skips the check.
+    /// SO_REUSEADDR's `fastreuse` never skips the check. The 6.18 source
+    /// says why (`net/ipv4/inet_connection_sock.c`, read in
+    /// ColtPlus/linux-6.18.y at c94f088): `inet_csk_get_port` creates the
+    /// port-and-address bucket (`tb2`, on `tb->bhash2`) before it calls
+    /// `inet_csk_update_fastreuse`, whose `hlist_empty(&tb->bhash2)`
+    /// first-owner branch therefore does not run.
     fn port_memo(&self, memo: Option<PortMemo>, s: &Socket) -> Option<PortMemo> {
         if !s.opts().reuseport {
             return None;
