@@ -527,12 +527,9 @@ impl OsRules for Linux {
         let (Some(view), Some(port)) = (View::of(s), s.local_port()) else {
             return Decision::ok();
         };
-        let d = self.get_port(host, s, view, port, true);
-        match d.result() {
-            Ok(()) if d.rule() == Some(RuleId::LinuxBindReuseportSummary) => d,
-            Ok(()) => Decision::ok(),
-            Err(_) => d,
-        }
+        // `get_port` answers a listen() with a plain ok, a refusal, or the
+        // summary's ok (which names the owner it did not check).
+        self.get_port(host, s, view, port, true)
     }
 
     fn keeps_port_memo(&self) -> bool {
