@@ -159,6 +159,14 @@ pub fn pages(lang: Option<(Locale, &str)>) -> Result<Vec<Page>, String> {
     Ok(out)
 }
 
+/// Text made safe to write into HTML, as element text or a quoted attribute.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// What a static host serves for an address it has no file for
 /// (`404.html`): a page in every language, each saying so and linking to
 /// where the site's pages start. No script: it may be served at any depth.
@@ -168,18 +176,13 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
     for (l, text) in langs {
         trs.push(Tr::from_bundle(*l, text)?);
     }
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
     let mut body = String::from("<main id=\"main\" class=\"course not-found\">");
     for tr in &trs {
         body.push_str(&format!(
             "<section lang=\"{}\"><h1>{}</h1><p>{}</p><ul>",
             tr.tag(),
-            esc(tr.t(T::PageNotFoundHeading)),
-            esc(tr.t(T::PageNotFoundText))
+            escape(tr.t(T::PageNotFoundHeading)),
+            escape(tr.t(T::PageNotFoundText))
         ));
         for (route, label) in [
             (Route::Sandbox, T::NavSandbox),
@@ -190,7 +193,7 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
             body.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>",
                 tr.href(&route),
-                esc(tr.t(label))
+                escape(tr.t(label))
             ));
         }
         body.push_str("</ul></section>");

@@ -13,7 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use bindlab_app::prerender::{noscript_note, not_found, pages, render, Locale, Page, Route};
+use bindlab_app::prerender::{
+    escape, noscript_note, not_found, pages, render, Locale, Page, Route,
+};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -259,11 +261,4 @@ fn remove_line(html: &str, s: usize, e: usize) -> String {
     };
     let from = if only_ws { line_start } else { s };
     format!("{}{}", &html[..from], &html[line_end..])
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }

@@ -3,15 +3,17 @@
 //! without JavaScript (or a search engine) gets of a lesson's live scenario:
 //! `static/nojs.css`, linked in a `<noscript>`, shows it and hides the live
 //! controls; with JavaScript it is hidden, and gone once the app is live.
-//! Server and browser render it alike (it depends on the text alone), so
-//! hydration finds it.
+//!
+//! The server writes it as one raw HTML block (`Html::from_html_unchecked`,
+//! which Yew's server renderer brackets with markers). Hydration adopts a
+//! raw block without walking its nodes or comparing its text, so the
+//! browser's first render gives an empty one: the page never runs the
+//! scenario a second time, nor visits the table's nodes, for a table it
+//! removes as soon as it is live (a third of the sandbox page's elements).
 
-use bindlab_engine::rules::RuleId;
 use yew::prelude::*;
 
-use super::os_table::{outcome, why_text};
-use crate::i18n::{use_tr, Tr, T};
-use crate::state::{Derived, Sandbox};
+use crate::i18n::{use_tr, Tr};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct StaticRunProps {
@@ -20,76 +22,84 @@ pub(crate) struct StaticRunProps {
 
 #[function_component(StaticRun)]
 pub(crate) fn static_run(p: &StaticRunProps) -> Html {
-    // Rendered by the server and by the browser's first render (which
-    // hydrates it); gone once the app is live, where the lab itself shows it.
     let tr = use_tr();
     let live = use_state_eq(|| false);
     {
         let live = live.clone();
         use_effect_with((), move |_| live.set(true));
     }
-    let derived = use_memo((p.text.clone(), tr.clone()), |(text, tr)| {
-        let oses = Sandbox::new(text.to_string()).oses;
-        Derived::new_in(tr, text, &oses)
-    });
     if *live {
         return html! {};
     }
+    Html::from_html_unchecked(markup(&tr, p))
+}
+
+/// The browser's first render: an empty raw block, which adopts what the
+/// server wrote there.
+#[cfg(not(feature = "ssr"))]
+fn markup(_: &Tr, _: &StaticRunProps) -> AttrValue {
+    AttrValue::default()
+}
+
+/// The server's: the text and the outcome table, escaped.
+#[cfg(feature = "ssr")]
+fn markup(tr: &Tr, p: &StaticRunProps) -> AttrValue {
+    use super::os_table::{outcome, why_text};
+    use crate::i18n::T;
+    use crate::prerender::escape;
+    use crate::state::{Derived, Sandbox};
+
+    let text = p.text.as_str();
+    let derived = Derived::new_in(tr, text, &Sandbox::new(text.to_string()).oses);
     let Ok(scenario) = &derived.parsed else {
-        return html! {};
+        return AttrValue::default();
     };
-    let lines: Vec<&str> = p.text.lines().collect();
-    let rows = scenario.steps.iter().enumerate().map(|(i, _)| {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut h = format!(
+        "<div class=\"nojs-only static-run\"><pre class=\"scenario-text\"><code>{}</code></pre>\
+         <div class=\"table-wrap\"><table class=\"static-outcomes\"><caption>{}</caption>\
+         <thead><tr><th scope=\"col\">{}</th>",
+        escape(text),
+        escape(tr.t(T::ScenarioStaticCaption)),
+        escape(tr.t(T::ScenarioStaticStep)),
+    );
+    for r in &derived.reports {
+        h += &format!("<th scope=\"col\">{}</th>", escape(r.os.display()));
+    }
+    h += "</tr></thead><tbody>";
+    for i in 0..scenario.steps.len() {
         let Some(first) = derived.reports.first().and_then(|r| r.steps.get(i)) else {
-            return html! {};
+            continue;
         };
         let step = lines
             .get(first.line.saturating_sub(1) as usize)
-            .map(|l| l.split("=>").next().unwrap_or(l).trim().to_string())
+            .map(|l| l.split("=>").next().unwrap_or(l).trim())
             .unwrap_or_default();
-        html! {
-            <tr>
-                <th scope="row"><code>{ step }</code></th>
-                { for derived.reports.iter().filter_map(|r| r.steps.get(i)).map(|rep| {
-                    let why = rep.why.as_deref().map(|w| why_text(w, scenario));
-                    html! {
-                        <td data-os={rep.os.display()}>
-                            <strong>{ outcome(&tr, rep) }</strong>
-                            if let Some(rule) = rep.rule {
-                                { " " }<span class="muted small">{ rule_line(&tr, rule) }</span>
-                            }
-                            if let Some(w) = why {
-                                <span class="static-why">{ format!(" {w}") }</span>
-                            }
-                        </td>
-                    }
-                }) }
-            </tr>
+        h += &format!("<tr><th scope=\"row\"><code>{}</code></th>", escape(step));
+        for rep in derived.reports.iter().filter_map(|r| r.steps.get(i)) {
+            h += &format!(
+                "<td data-os=\"{}\"><strong>{}</strong>",
+                escape(rep.os.display()),
+                escape(&outcome(tr, rep))
+            );
+            if let Some(rule) = rep.rule {
+                let r = rule.rule();
+                let line = format!(
+                    "[{}] {}{}",
+                    r.id,
+                    tr.rule_title(r.id, r.title),
+                    tr.t(T::ScenarioTitleStop)
+                );
+                h += &format!(" <span class=\"muted small\">{}</span>", escape(&line));
+            }
+            if let Some(w) = rep.why.as_deref() {
+                let w = why_text(w, scenario);
+                h += &format!("<span class=\"static-why\"> {}</span>", escape(&w));
+            }
+            h += "</td>";
         }
-    });
-    html! {
-        <div class="nojs-only static-run">
-            <pre class="scenario-text"><code>{ p.text.to_string() }</code></pre>
-            <div class="table-wrap">
-                <table class="static-outcomes">
-                    <caption>{ tr.t(T::ScenarioStaticCaption) }</caption>
-                    <thead><tr>
-                        <th scope="col">{ tr.t(T::ScenarioStaticStep) }</th>
-                        { for derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }
-                    </tr></thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
-            </div>
-        </div>
+        h += "</tr>";
     }
-}
-
-fn rule_line(tr: &Tr, rule: RuleId) -> String {
-    let r = rule.rule();
-    format!(
-        "[{}] {}{}",
-        r.id,
-        tr.rule_title(r.id, r.title),
-        tr.t(T::ScenarioTitleStop)
-    )
+    h += "</tbody></table></div></div>";
+    h.into()
 }
