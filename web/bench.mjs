@@ -21,6 +21,10 @@
 //                             button is in the HTML from the start, but does
 //                             nothing until then.
 //   total blocking time       Σ (long task − 50 ms) from FCP to interactive
+//   main thread               one traced cold load per profile: the main
+//                             thread's tasks until interactive, by kind
+//                             (script with its lazy wasm compilation,
+//                             style, layout, paint, parsing)
 //   step + render             click Step/Back on a 100-socket, 4-OS scenario:
 //                             Yew's render, then a forced style + layout
 //                             (median of 41 in one page; paint not included)
@@ -29,6 +33,7 @@ import path from 'node:path';
 import { serve, launch, b64, DIST } from './tests/harness.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 7);
+const TRACED = 3;
 const PROFILES = [
   { name: 'desktop 1×, 1280×900', key: 'desktop', rate: 1, context: { viewport: { width: 1280, height: 900 } } },
   { name: 'phone 4× CPU, 390×844', key: 'phone', rate: 4, context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } },
@@ -96,6 +101,66 @@ async function coldLoad(browser, origin, profile) {
         .reduce((sum, [start, d]) => sum + Math.max(0, Math.min(start + d, b.interactive) - Math.max(start, fcp) - 50), 0);
       return { blocking, arrived, wasm, fcp, lcp: b.lcp, interactive: b.interactive, tbt, shown: fcp < b.rendered ? `the prerendered page: ${b.loading}` : 'the app' };
     });
+  } finally {
+    await context.close();
+  }
+}
+
+/** Main-thread work of one cold load, from the navigation to `interactive`,
+ *  by kind, from a Chromium trace (what the interactive figure is made of).
+ *  Nested events are counted where they happen: forced layouts inside a
+ *  script call count under layout too, and lazy wasm compilation (V8
+ *  compiles each function on its first call, on the main thread) is part
+ *  of script. */
+async function tracedLoad(browser, origin, profile) {
+  const context = await browser.newContext(profile.context);
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.rate });
+    await page.addInitScript(INIT);
+    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'v8.wasm', 'blink.user_timing', 'loading'] });
+    let interactive;
+    let buffer;
+    try {
+      await page.goto(origin + '/');
+      await page.waitForFunction(() => window.__bench.interactive > 0, null, { timeout: 60000 });
+      interactive = await page.evaluate(() => window.__bench.interactive);
+    } finally {
+      buffer = await browser.stopTracing();
+    }
+    const trace = JSON.parse(buffer.toString('utf8'));
+    const events = trace.traceEvents || trace;
+    const nav = events.find((e) => e.name === 'navigationStart' && e.args?.data?.isLoadingMainFrame);
+    const parse = events.find((e) => e.name === 'ParseHTML');
+    if (!nav || !parse) return null;
+    const thread = `${parse.pid}:${parse.tid}`;
+    const end = nav.ts + interactive * 1000;
+    // The time covered by events of these names (their union: a nested
+    // one, a FunctionCall inside a TimerFire, counts once).
+    const sum = (...names) => {
+      const spans = events
+        .filter((e) => e.ph === 'X' && names.includes(e.name) && `${e.pid}:${e.tid}` === thread && e.ts >= nav.ts && e.ts < end)
+        .map((e) => [e.ts, Math.min(e.ts + (e.dur || 0), end)])
+        .sort((a, b) => a[0] - b[0]);
+      let total = 0;
+      let [from, to] = [0, 0];
+      for (const [a, b] of spans) {
+        if (a > to) { total += to - from; [from, to] = [a, b]; } else to = Math.max(to, b);
+      }
+      return (total + to - from) / 1000;
+    };
+    const lazy = events.filter((e) => e.name === 'wasm.CompileLazy' && `${e.pid}:${e.tid}` === thread && e.ts >= nav.ts && e.ts < end);
+    return {
+      busy: sum('RunTask'),
+      script: sum('FunctionCall', 'EvaluateScript', 'v8.evaluateModule', 'RunMicrotasks', 'FireAnimationFrame', 'TimerFire', 'EventDispatch'),
+      lazy: lazy.reduce((t, e) => t + (e.dur || 0), 0) / 1000,
+      lazyCount: lazy.length,
+      style: sum('UpdateLayoutTree'),
+      layout: sum('Layout'),
+      paint: sum('Paint', 'PrePaint', 'Layerize', 'Commit'),
+      parse: sum('ParseHTML', 'ParseAuthorStyleSheet'),
+    };
   } finally {
     await context.close();
   }
@@ -202,7 +267,8 @@ try {
   for (const profile of PROFILES) {
     const loads = [];
     for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.origin, profile));
-    results[profile.key] = { loads, step: await stepRender(browser, server.origin, profile) };
+    results[profile.key] = { loads, step: await stepRender(browser, server.origin, profile), traced: [] };
+    for (let i = 0; i < TRACED; i++) results[profile.key].traced.push(await tracedLoad(browser, server.origin, profile));
   }
   const col = (key, f, pick) => stat(results[key].loads.map(pick), f);
   const rows = [
@@ -220,6 +286,26 @@ try {
   console.log(`| figure | ${PROFILES.map((p) => p.name).join(' | ')} | goal |`);
   console.log(`|---|${PROFILES.map(() => '---').join('|')}|---|`);
   for (const [label, f, goal] of rows) console.log(`| ${label} | ${PROFILES.map((p) => f(p.key)).join(' | ')} | ${goal} |`);
+
+  // 3. Where one traced load's main thread went before interactive.
+  const part = (f) => (k) => {
+    const ts = results[k].traced.filter(Boolean);
+    return ts.length ? stat(ts.map(f), ms) : 'no trace';
+  };
+  console.log(`\nmain thread until interactive, median of ${TRACED} traced cold loads (min–max; tracing makes a load slower than those above)\n`);
+  console.log(`| main thread | ${PROFILES.map((p) => p.name).join(' | ')} |`);
+  console.log(`|---|${PROFILES.map(() => '---').join('|')}|`);
+  for (const [label, f] of [
+    ['busy (tasks)', part((t) => t.busy)],
+    ['script: JavaScript and wasm', part((t) => t.script)],
+    ['  of it, lazy wasm compilation', part((t) => t.lazy)],
+    ['style', part((t) => t.style)],
+    ['layout', part((t) => t.layout)],
+    ['paint', part((t) => t.paint)],
+    ['HTML and CSS parsing', part((t) => t.parse)],
+  ]) console.log(`| ${label} | ${PROFILES.map((p) => f(p.key)).join(' | ')} |`);
+  const lazyCount = results.phone.traced.find(Boolean)?.lazyCount;
+  if (lazyCount) console.log(`\n(lazy compilation: V8 compiles each wasm function on its first call; ${lazyCount} functions before interactive)`);
 } finally {
   await browser.close();
   await server.close();
