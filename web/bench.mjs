@@ -69,14 +69,24 @@ const INIT = () => {
   new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled', 'data-live'] });
 };
 
-/** One cold load of `url`: the figures above. */
-async function coldLoad(browser, origin, profile) {
+/** `fn(page)` on a new page of a cold context with `profile`'s viewport
+ *  and CPU throttling, which records INIT's figures from its first line. */
+async function coldPage(browser, profile, fn) {
   const context = await browser.newContext(profile.context);
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.rate });
     await page.addInitScript(INIT);
+    return await fn(page);
+  } finally {
+    await context.close();
+  }
+}
+
+/** One cold load of `url`: the figures above. */
+async function coldLoad(browser, origin, profile) {
+  return coldPage(browser, profile, async (page) => {
     await page.goto(origin + '/');
     await page.waitForFunction(() => window.__bench.interactive > 0, null, { timeout: 60000 });
     await page.waitForTimeout(200);
@@ -101,9 +111,7 @@ async function coldLoad(browser, origin, profile) {
         .reduce((sum, [start, d]) => sum + Math.max(0, Math.min(start + d, b.interactive) - Math.max(start, fcp) - 50), 0);
       return { blocking, arrived, wasm, fcp, lcp: b.lcp, interactive: b.interactive, tbt, shown: fcp < b.rendered ? `the prerendered page: ${b.loading}` : 'the app' };
     });
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** Main-thread work of one cold load, from the navigation to `interactive`,
@@ -113,12 +121,7 @@ async function coldLoad(browser, origin, profile) {
  *  compiles each function on its first call, on the main thread) is part
  *  of script. */
 async function tracedLoad(browser, origin, profile) {
-  const context = await browser.newContext(profile.context);
-  try {
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.rate });
-    await page.addInitScript(INIT);
+  return coldPage(browser, profile, async (page) => {
     await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'v8.wasm', 'blink.user_timing', 'loading'] });
     let interactive;
     let buffer;
@@ -161,9 +164,7 @@ async function tracedLoad(browser, origin, profile) {
       paint: sum('Paint', 'PrePaint', 'Layerize', 'Commit'),
       parse: sum('ParseHTML', 'ParseAuthorStyleSheet'),
     };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** One step + re-render of a 100-socket scenario on four OSes. */
