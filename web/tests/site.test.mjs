@@ -211,6 +211,49 @@ test('the sandbox works by keyboard alone', async () => {
   } finally { await context.close(); }
 });
 
+test('skip links: the first Tab offers them, and they move the focus past the navigation without touching the permalink', async () => {
+  const url = `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`;
+  const { page, context, problems } = await openPage(browser, url);
+  try {
+    await ready(page);
+    const active = () => page.evaluate(() => ({ text: document.activeElement?.innerText || '', id: document.activeElement?.id || '', tag: document.activeElement?.tagName }));
+    const skip = page.locator('a.skip-link').first();
+    // Off screen until focused, then on screen.
+    assert.ok((await skip.boundingBox()).x < 0);
+    await page.keyboard.press('Tab');
+    assert.equal((await active()).text, 'Skip to the content');
+    assert.ok((await skip.boundingBox()).x >= 0, 'a focused skip link is shown');
+    await page.keyboard.press('Enter');
+    assert.equal((await active()).id, 'main');
+    await page.keyboard.press('Tab');
+    assert.equal((await active()).id, 'scenario-text', 'the next Tab is the first control of the page');
+    // The second one goes straight to "Run it": the next Tab is its first
+    // enabled button (at step 0, Step; Reset and Back are disabled).
+    await page.locator('a.skip-link', { hasText: 'Skip to Run it' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal((await active()).id, 'run');
+    await page.keyboard.press('Tab');
+    assert.equal((await active()).text, 'Step ▶');
+    // The address bar still holds the permalink.
+    assert.equal(page.url(), url);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  // A lesson in Chinese: one skip link, to the page itself (the pages'
+  // `<base>` is the site's root), in Chinese.
+  const lesson = await openPage(browser, `${server.origin}/zh-CN/learn/wildcard/`);
+  try {
+    await lesson.page.waitForSelector('#app[data-live]');
+    const links = lesson.page.locator('a.skip-link');
+    assert.equal(await links.count(), 1);
+    assert.equal(await links.evaluate((a) => a.href), `${server.origin}/zh-CN/learn/wildcard/#main`);
+    assert.equal((await links.innerText()).trim(), '跳到正文');
+    await lesson.page.keyboard.press('Tab');
+    await lesson.page.keyboard.press('Enter');
+    assert.equal(await lesson.page.evaluate(() => document.activeElement?.id), 'main');
+    assert.deepEqual(lesson.problems, []);
+  } finally { await lesson.context.close(); }
+});
+
 test('axe finds no serious or critical violation (light and dark)', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`, { colorScheme });

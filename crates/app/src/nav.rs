@@ -100,7 +100,30 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
         html! { <a href={tr.href(&route)} aria-current={here.then_some("page")}>{ label }</a> }
     };
     let cont = continue_at(&store.progress).filter(|_| !matches!(p.current, Route::Lesson(_)));
+    // Skip links: the first thing Tab reaches on every page, shown only
+    // when focused. On the sandbox a second one goes straight to "Run it"
+    // (past the editor and its controls).
+    let skip = |id: &'static str, label: T| {
+        let page = match &p.current {
+            Route::Glossary(_) => Route::Glossary(None),
+            Route::Rules(_) => Route::Rules(None),
+            r => r.clone(),
+        };
+        // Without JavaScript: the page itself, at the target (a bare `#id`
+        // would resolve against the site's root, the pages' `<base>`).
+        let href = format!("{}#{id}", tr.href(&page).trim_end_matches("./"));
+        let onclick = Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            crate::browser::dom::focus_by_id(id);
+        });
+        html! { <a class="skip-link" {href} {onclick}>{ tr.t(label) }</a> }
+    };
     html! {
+        <>
+        { skip("main", T::NavSkip) }
+        if p.current == Route::Sandbox {
+            { skip("run", T::NavSkipRun) }
+        }
         <nav class="site-nav" aria-label={tr.t(T::NavSite).to_string()}>
             <a class="brand" href={tr.href(&Route::Contents)}>{"bindlab"}</a>
             { link(Route::Sandbox, T::NavSandbox) }
@@ -115,6 +138,7 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             }
             <crate::views::LanguageSwitch current={p.current.clone()} />
         </nav>
+        </>
     }
 }
 

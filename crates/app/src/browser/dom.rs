@@ -89,6 +89,24 @@ pub(crate) fn focus_main_heading() {
     }
 }
 
+/// Moves the keyboard's focus to the element `id` (made focusable by
+/// script only, `tabindex="-1"`, so Tab never stops on it) and shows it: a
+/// skip link's work, without writing `#id` into the address bar (the
+/// sandbox's fragment is its permalink).
+pub(crate) fn focus_by_id(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        if !el.has_attribute("tabindex") {
+            let _ = el.set_attribute("tabindex", "-1");
+        }
+        let _ = el.focus();
+        el.scroll_into_view();
+    }
+}
+
 pub(crate) fn scroll_to(id: &str) {
     if let Some(el) = window()
         .and_then(|w| w.document())

@@ -122,7 +122,7 @@ pub(crate) fn sandbox_page() -> Html {
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                     <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
-                <section class="pane run-pane" aria-labelledby="h-run">
+                <section id="run" class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>
                     <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
