@@ -21,8 +21,8 @@
 //                             button is in the HTML from the start, but does
 //                             nothing until then.
 //   total blocking time       Σ (long task − 50 ms) from FCP to interactive
-//   main thread               one traced cold load per profile: the main
-//                             thread's tasks until interactive, by kind
+//   main thread               three traced cold loads per profile: the
+//                             main thread's tasks until interactive, by kind
 //                             (script with its lazy wasm compilation,
 //                             style, layout, paint, parsing)
 //   step + render             click Step/Back on a 100-socket, 4-OS scenario:
@@ -288,7 +288,7 @@ try {
   console.log(`|---|${PROFILES.map(() => '---').join('|')}|---|`);
   for (const [label, f, goal] of rows) console.log(`| ${label} | ${PROFILES.map((p) => f(p.key)).join(' | ')} | ${goal} |`);
 
-  // 3. Where one traced load's main thread went before interactive.
+  // 3. Where the traced loads' main thread went before interactive.
   const part = (f) => (k) => {
     const ts = results[k].traced.filter(Boolean);
     return ts.length ? stat(ts.map(f), ms) : 'no trace';

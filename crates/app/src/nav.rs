@@ -111,7 +111,7 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
         };
         // Without JavaScript: the page itself, at the target (a bare `#id`
         // would resolve against the site's root, the pages' `<base>`).
-        let href = format!("{}#{id}", tr.href(&page).trim_end_matches("./"));
+        let href = format!("{}#{id}", tr.href(&page));
         let onclick = Callback::from(move |e: MouseEvent| {
             e.prevent_default();
             crate::browser::dom::focus_by_id(id);

@@ -89,16 +89,19 @@ pub(crate) fn focus_main_heading() {
     }
 }
 
+/// The page's element `id`.
+fn by_id(id: &str) -> Option<web_sys::Element> {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+}
+
 /// Moves the keyboard's focus to the element `id` (made focusable by
 /// script only, `tabindex="-1"`, so Tab never stops on it) and shows it: a
 /// skip link's work, without writing `#id` into the address bar (the
 /// sandbox's fragment is its permalink).
 pub(crate) fn focus_by_id(id: &str) {
-    if let Some(el) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(el) = by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         if !el.has_attribute("tabindex") {
             let _ = el.set_attribute("tabindex", "-1");
         }
@@ -108,10 +111,7 @@ pub(crate) fn focus_by_id(id: &str) {
 }
 
 pub(crate) fn scroll_to(id: &str) {
-    if let Some(el) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    {
+    if let Some(el) = by_id(id) {
         el.scroll_into_view();
     }
 }
