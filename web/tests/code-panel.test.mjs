@@ -233,3 +233,61 @@ test('a guide offers its scenarios as code', async () => {
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+// The generators are a wasm module of their own (crates/export-wasm,
+// browser/exporter.rs): the page's first load leaves them out.
+const GENERATORS = /\/pkg\/bindlab-export\.wasm$/;
+
+test('the program generators load when a reader first asks for a program, once, never with the page', async () => {
+  const { page, context, problems, urls } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.waitForTimeout(300);
+    assert.equal(urls.filter((u) => GENERATORS.test(u)).length, 0, 'not in the first load');
+    await openPanel(page);
+    for (const id of ['c', 'java', 'python']) {
+      await page.selectOption('.code-panel select', id);
+      await page.waitForSelector('.code-panel pre.code');
+    }
+    // Closed and opened again, and the scenario edited: the same module answers.
+    await page.locator('.code-panel > summary').click();
+    await page.locator('.code-panel > summary').click();
+    await page.waitForSelector('.code-panel pre.code');
+    assert.equal(urls.filter((u) => GENERATORS.test(u)).length, 1, 'fetched once');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a failed or damaged load of the generators says so in the panel, and Try again loads them', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.route(GENERATORS, (route) => route.fulfill({ status: 503, body: 'down' }));
+    await page.locator('.code-panel > summary').click();
+    const alert = page.locator('.code-panel .problems');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The program generator could not be loaded \(the server answered 503/);
+    // Served, but not a wasm module (a host's HTML error page, say).
+    await page.unroute(GENERATORS);
+    await page.route(GENERATORS, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><p>Not here' }));
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.code-panel .problems', { hasText: 'CompileError' }).or(page.locator('.code-panel .problems', { hasText: 'magic' })).first().waitFor();
+    assert.match(await alert.innerText(), /The program generator could not be loaded \(/);
+    await page.unroute(GENERATORS);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForSelector('.code-panel pre.code');
+    assert.match(await page.locator('.code-panel pre.code').innerText(), /Run this scenario on your own machine/);
+    assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
+  } finally { await context.close(); }
+});
+
+test('under a strict Content-Security-Policy the panel still shows code', async () => {
+  const strict = await serve({ csp: true });
+  const { page, context, problems } = await openPage(browser, `${strict.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await openPanel(page);
+    assert.match(await page.locator('.code-panel pre.code').innerText(), /Run this scenario on your own machine/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await strict.close(); }
+});

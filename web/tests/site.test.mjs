@@ -311,22 +311,29 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
   } finally { await context.close(); }
 });
 
-test('"Run on your machine" without its runtime (a failed fetch) says so, and the button tries again', async () => {
-  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, { acceptDownloads: true });
-  try {
-    await ready(page);
-    await page.route('**/static/export/python.py', (route) => route.fulfill({ status: 503, body: 'down' }));
-    let downloads = 0;
-    page.on('download', () => { downloads++; });
-    await page.getByRole('button', { name: 'Run on your machine' }).click();
-    await page.locator('.notice', { hasText: 'could not be made' }).waitFor();
-    assert.match(await page.locator('.notice').innerText(), /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/);
-    assert.equal(downloads, 0);
-    await page.unroute('**/static/export/python.py');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
-    assert.equal(download.suggestedFilename(), 'bindlab-check.py');
-    assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
-    // The one console error is Chromium's own line for the refused request.
-    assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
-  } finally { await context.close(); }
-});
+// What it needs beyond the page's wasm, each refused once: the program
+// generators' module, then the Python runtime.
+for (const [what, url, said] of [
+  ['the program generators', '**/pkg/bindlab-export.wasm', /bindlab-check\.py could not be made: The program generator could not be loaded \(the server answered 503 .*\)\. Click “Run on your machine” to try again/],
+  ['its runtime', '**/static/export/python.py', /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/],
+]) {
+  test(`"Run on your machine" without ${what} (a failed fetch) says so, and the button tries again`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, { acceptDownloads: true });
+    try {
+      await ready(page);
+      await page.route(url, (route) => route.fulfill({ status: 503, body: 'down' }));
+      let downloads = 0;
+      page.on('download', () => { downloads++; });
+      await page.getByRole('button', { name: 'Run on your machine' }).click();
+      await page.locator('.notice', { hasText: 'could not be made' }).waitFor();
+      assert.match(await page.locator('.notice').innerText(), said);
+      assert.equal(downloads, 0);
+      await page.unroute(url);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
+      assert.equal(download.suggestedFilename(), 'bindlab-check.py');
+      assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+      // The one console error is Chromium's own line for the refused request.
+      assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
+    } finally { await context.close(); }
+  });
+}

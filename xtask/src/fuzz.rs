@@ -20,7 +20,7 @@ const PROPERTIES: &[(&str, &[&str], &str)] = &[
 ];
 
 /// The cargo-fuzz targets of `crates/fuzz` (its `fuzz_targets/`).
-pub const TARGETS: &[&str] = &["parse", "steps", "permalink", "progress"];
+pub const TARGETS: &[&str] = &["parse", "steps", "permalink", "progress", "export"];
 
 /// `cargo xtask fuzz [N] [--seconds S]`.
 pub fn fuzz(args: &[String]) -> Result {

@@ -107,6 +107,7 @@ fn build_into(out: &Path, mode: Mode) -> Result {
     for (name, features) in BUILDS {
         build_wasm(&pkg, name, features, mode)?;
     }
+    build_generators(&pkg, mode)?;
     for entry in std::fs::read_dir(root().join("web"))
         .map_err(|e| e.to_string())?
         .flatten()
@@ -154,18 +155,22 @@ fn write_rule_texts(out: &Path) -> Result {
         .map_err(|e| format!("static/rule-texts.tsv: {e}"))
 }
 
-/// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
-/// `pkg/NAME.js` + `pkg/NAME_bg.wasm`.
-fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
-    let profile = match mode {
-        Mode::Dev => "dev",
-        Mode::Release => "wasm-release",
-    };
+/// The wasm profile and target directory of `mode`.
+fn wasm_profile(mode: Mode) -> (&'static str, &'static str) {
+    match mode {
+        Mode::Dev => ("dev", "debug"),
+        Mode::Release => ("wasm-release", "wasm-release"),
+    }
+}
+
+/// `cargo build` of `package` for wasm32 in `mode`; the `.wasm` it wrote.
+fn cargo_wasm(package: &str, file: &str, features: &[&str], mode: Mode) -> Result<PathBuf> {
+    let (profile, dir) = wasm_profile(mode);
     let mut args = vec![
         "build",
         "--quiet",
         "-p",
-        "bindlab-app",
+        package,
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
@@ -173,12 +178,17 @@ fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
     ];
     args.extend(features);
     run("cargo", &args, &[])?;
-    let dir = if mode == Mode::Dev { "debug" } else { profile };
-    // Both builds link to this one file: generate the glue before the next.
-    let wasm = root()
+    Ok(root()
         .join("target/wasm32-unknown-unknown")
         .join(dir)
-        .join("bindlab_app.wasm");
+        .join(file))
+}
+
+/// One wasm build: cargo, the JS glue, and (release) wasm-opt, as
+/// `pkg/NAME.js` + `pkg/NAME_bg.wasm`.
+fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
+    // Both builds link to this one file: generate the glue before the next.
+    let wasm = cargo_wasm("bindlab-app", "bindlab_app.wasm", features, mode)?;
     println!("generating the JS glue for {name} (wasm-bindgen-cli-support)");
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
     bindgen.input_path(&wasm).out_name(name).typescript(false);
@@ -189,38 +199,56 @@ fn build_wasm(pkg: &Path, name: &str, features: &[&str], mode: Mode) -> Result {
         .generate(pkg)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     if mode == Mode::Release {
-        ensure_node_packages()?;
-        let wasm_opt = root().join("web/node_modules/binaryen/bin/wasm-opt");
-        let file = pkg
-            .join(format!("{name}_bg.wasm"))
-            .to_string_lossy()
-            .into_owned();
-        let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        let mut args = vec![
-            "-Oz",
-            "--enable-bulk-memory",
-            "--enable-mutable-globals",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            &file,
-            "-o",
-            &file,
-        ];
-        // BINDLAB_WASM_NAMES=1: keep the functions' names, so a CPU profile
-        // of the page names them (a bigger file: for profiling, not to ship).
-        if std::env::var_os("BINDLAB_WASM_NAMES").is_some_and(|v| v == "1") {
-            args.push("-g");
-        }
-        run(&wasm_opt.to_string_lossy(), &args, &[])?;
-        let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        println!(
-            "wasm-opt {name}: {} KB → {} KB",
-            before / 1024,
-            after / 1024
-        );
+        wasm_opt(&pkg.join(format!("{name}_bg.wasm")), name)?;
     }
+    Ok(())
+}
+
+/// The program generators (`crates/export-wasm`) as `pkg/bindlab-export.wasm`:
+/// a plain module, no glue; the app loads it when a reader first asks for a
+/// program.
+fn build_generators(pkg: &Path, mode: Mode) -> Result {
+    let wasm = cargo_wasm("bindlab-export-wasm", "bindlab_export_wasm.wasm", &[], mode)?;
+    let to = pkg.join("bindlab-export.wasm");
+    std::fs::copy(&wasm, &to).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    if mode == Mode::Release {
+        wasm_opt(&to, "bindlab-export")?;
+    }
+    Ok(())
+}
+
+/// `wasm-opt -Oz` in place, names and producers stripped.
+fn wasm_opt(file: &Path, name: &str) -> Result {
+    ensure_node_packages()?;
+    let wasm_opt = root().join("web/node_modules/binaryen/bin/wasm-opt");
+    let file = file.to_string_lossy().into_owned();
+    let before = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let mut args = vec![
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-mutable-globals",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-reference-types",
+        "--enable-multivalue",
+        &file,
+        "-o",
+        &file,
+    ];
+    // BINDLAB_WASM_NAMES=1: keep the functions' names, so a CPU profile
+    // of the page names them (a bigger file: for profiling, not to ship).
+    if std::env::var_os("BINDLAB_WASM_NAMES").is_some_and(|v| v == "1") {
+        args.push("-g");
+    } else {
+        args.extend(["--strip-debug", "--strip-producers"]);
+    }
+    run(&wasm_opt.to_string_lossy(), &args, &[])?;
+    let after = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "wasm-opt {name}: {} KB → {} KB",
+        before / 1024,
+        after / 1024
+    );
     Ok(())
 }
 

@@ -179,7 +179,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
                 }
-                <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} />
+                <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} generators={sb.generators.clone()} />
             }
         </div>
     }

@@ -137,6 +137,9 @@ pub(crate) fn problem_message(tr: &Tr, p: &Problem) -> String {
 /// Everything derived from the state, computed once per change of text or
 /// OSes (not per step) and shared by pointer.
 pub(crate) struct Derived {
+    /// The text parsed: what the generators' module reads again for a
+    /// program (`browser::exporter`).
+    pub(crate) text: Rc<str>,
     pub(crate) parsed: Result<Scenario, Vec<Problem>>,
     pub(crate) reports: Vec<Report>,
 }
@@ -157,7 +160,11 @@ impl Derived {
             Ok(s) => oses.iter().map(|&os| run(s, os)).collect(),
             Err(_) => Vec::new(),
         };
-        Derived { parsed, reports }
+        Derived {
+            text: text.into(),
+            parsed,
+            reports,
+        }
     }
 
     /// The number of steps (0 while the text has problems).

@@ -248,6 +248,31 @@ pub fn permalink(data: &[u8]) {
     let _ = bindlab_engine::parse(&link.text);
 }
 
+/// Requests to the program generators' module (`crates/export-wasm`):
+/// any bytes get an answer, never a panic (a panic there traps the module);
+/// a scenario's real request answers as `bindlab export` writes it.
+pub fn export(data: &[u8]) {
+    use bindlab_engine::export::{answer, export, request, Lang, Options, Predictions};
+    let text = String::from_utf8_lossy(data);
+    let _ = answer(&text);
+    let Ok(s) = bindlab_engine::parse(&text) else {
+        return;
+    };
+    let predictions = Predictions::new(&s).encode();
+    for lang in Lang::ALL {
+        let opts = Options {
+            file_name: Some(lang.file_name().to_string()),
+        };
+        let want = export(&s, lang, &opts).map_err(|e| e.to_string());
+        assert_eq!(
+            answer(&request(lang, &text, &predictions)),
+            want,
+            "{}: {text:?}",
+            lang.id()
+        );
+    }
+}
+
 /// Progress codes: decoding never panics; a record that decodes gives a code
 /// that reads back, stable after one round (encoding drops what carries
 /// nothing, such as an untouched lesson).

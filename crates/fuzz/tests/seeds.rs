@@ -52,3 +52,10 @@ fn progress_seeds() {
         bindlab_fuzz::progress(&data);
     }
 }
+
+#[test]
+fn export_seeds() {
+    for (_, data) in seeds("export") {
+        bindlab_fuzz::export(&data);
+    }
+}

@@ -5,5 +5,6 @@
 pub(crate) mod clipboard;
 pub(crate) mod dom;
 pub(crate) mod download;
+pub(crate) mod exporter;
 pub(crate) mod fetch;
 pub(crate) mod prefs;

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use yew::prelude::*;
 
-use bindlab_engine::export;
+use bindlab_engine::export::Lang;
 
-use crate::browser::{clipboard, download, fetch};
+use crate::browser::{clipboard, download, exporter, fetch};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Action, Derived, Notice, Sandbox};
 
@@ -28,6 +28,9 @@ pub(crate) struct SandboxHandle {
     pub(crate) on_toggle: Callback<Os>,
     /// The lab's language: its notices and why-lines.
     pub(crate) tr: Tr,
+    /// The program generators this lab has loaded ("Run on your machine",
+    /// its code panel): a handle, passed down as a prop.
+    pub(crate) generators: exporter::Cache,
 }
 
 #[hook]
@@ -37,6 +40,7 @@ where
 {
     let state = use_reducer(initial);
     let tr = use_tr();
+    let generators = (*use_state(exporter::Cache::default)).clone();
     // The why-lines are written as the engine runs: in this lab's language
     // (a page may hold labs in two), set right before.
     let derived = {
@@ -62,6 +66,7 @@ where
         on_goto,
         on_toggle,
         tr,
+        generators,
     }
 }
 
@@ -87,30 +92,45 @@ impl SandboxHandle {
     }
 
     /// "Run on your machine": downloads the scenario as a Python program.
-    /// The wasm has no `runtime.py` (the engine without `runtimes`): it is
-    /// fetched from the bindlab site (`site`: a widget's; `None`: this page)
-    /// and appended; a failed fetch says so, and the button tries again.
+    /// The page's wasm has neither the generators nor `runtime.py`: both
+    /// are loaded from the bindlab site (`site`: a widget's; `None`: this
+    /// page) the first time, and the runtime appended; a failed load says
+    /// so, and the button tries again.
     pub(crate) fn on_export(&self, site: Option<String>) -> Callback<MouseEvent> {
         let d = self.state.dispatcher();
         // The scenario by pointer: this is made on every render (a step).
         let derived = self.derived.clone();
         let tr = self.tr.clone();
+        let cache = self.generators.clone();
         Callback::from(move |_| {
-            let Ok(s) = &derived.parsed else {
+            if derived.parsed.is_err() {
                 Self::notify(&d, tr.t(T::ScenarioFixFirst).into(), true);
-                return;
-            };
-            let program = export::python(s);
-            if export::Lang::Python.runtime_included() {
-                let (text, error) = Self::save(&tr, &program);
-                Self::notify(&d, text, error);
                 return;
             }
             Self::notify(&d, tr.t(T::ScenarioPreparing).into(), false);
-            let url = runtime_url(site.as_deref());
-            let (d, tr) = (d.clone(), tr.clone());
+            let (d, tr, derived, cache) = (d.clone(), tr.clone(), derived.clone(), cache.clone());
+            let (generators, runtime) = (
+                exporter::url(site.as_deref()),
+                fetch::site_url(site.as_deref(), &runtime_path()),
+            );
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch::fetch_text(&tr, &url).await {
+                let Ok(s) = &derived.parsed else { return };
+                let program = match cache
+                    .load(&tr, &generators)
+                    .await
+                    .and_then(|g| cache.program(&g, s, &derived.text, Lang::Python))
+                {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let text = tr.f(T::ScenarioCheckGeneratorFailed, &[("error", &e)]);
+                        return Self::notify(&d, text, true);
+                    }
+                };
+                if Lang::Python.runtime_included() {
+                    let (text, error) = Self::save(&tr, &program);
+                    return Self::notify(&d, text, error);
+                }
+                match fetch::fetch_text(&tr, &runtime).await {
                     Ok(runtime) => {
                         let (text, error) = Self::save(&tr, &(program + &runtime));
                         Self::notify(&d, text, error);
@@ -139,13 +159,7 @@ impl SandboxHandle {
     }
 }
 
-/// Where the exporter's runtime is, resolved against the bindlab site.
-fn runtime_url(site: Option<&str>) -> String {
-    let path = format!("static/export/{}", export::Lang::Python.runtime_file());
-    match site {
-        Some(b) if !b.is_empty() => web_sys::Url::new_with_base(&path, b)
-            .map(|u| u.href())
-            .unwrap_or(path),
-        _ => path,
-    }
+/// Where the Python runtime is, under the bindlab site.
+fn runtime_path() -> String {
+    format!("static/export/{}", Lang::Python.runtime_file())
 }

@@ -136,7 +136,7 @@ pub(crate) fn sandbox_page() -> Html {
             </div>
             if derived.parsed.is_ok() {
                 <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={sb.step} on_os={on_diagram_os} />
-                <CodePanel derived={derived.clone()} id="sandbox" />
+                <CodePanel derived={derived.clone()} id="sandbox" generators={sb.generators.clone()} />
             }
         </main>
         <footer class="bottom"><p>{ tr.t(T::SandboxFooter) }</p></footer>

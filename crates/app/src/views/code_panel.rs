@@ -2,15 +2,18 @@
 //! (`bindlab_engine::export`), with copy and download. The language is
 //! remembered (`localStorage`), so every panel of the site opens in it. The
 //! program is only rendered while the panel is open. The site's wasm leaves
-//! out the runtimes of all languages but Python (~25 KB gzipped): the panel
-//! fetches the one it shows from `static/export/` next to the site.
+//! out the generators and the languages' runtimes: the panel loads the
+//! generators' module (`browser::exporter`) when it first opens, and
+//! fetches the runtime of the language it shows from `static/export/`,
+//! both next to the site.
 
 use std::rc::Rc;
 
-use bindlab_engine::export::{export, Lang, Options};
+use bindlab_engine::export::Lang;
 use yew::prelude::*;
 
 use super::runtime_note::{kinds, RuntimeNote};
+use crate::browser::exporter::{self, Generators};
 use crate::browser::{clipboard, dom, download, fetch, prefs};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
@@ -27,6 +30,9 @@ pub(crate) struct CodePanelProps {
     /// `None`: this page.
     #[prop_or_default]
     pub(crate) base: Option<AttrValue>,
+    /// The lab's program generators (`use_sandbox`'s), loaded when first
+    /// asked for and shared with its "Run on your machine".
+    pub(crate) generators: exporter::Cache,
 }
 
 impl PartialEq for CodePanelProps {
@@ -34,18 +40,21 @@ impl PartialEq for CodePanelProps {
         Same(self.derived.clone()) == Same(o.derived.clone())
             && self.id == o.id
             && self.base == o.base
+            && self.generators == o.generators
     }
 }
 
 /// Where a language's runtime is, resolved against the bindlab page.
 fn runtime_url(base: Option<&str>, lang: Lang) -> String {
-    let path = format!("static/export/{}", lang.runtime_file());
-    match base {
-        Some(b) => web_sys::Url::new_with_base(&path, b)
-            .map(|u| u.href())
-            .unwrap_or(path),
-        None => path,
-    }
+    fetch::site_url(base, &format!("static/export/{}", lang.runtime_file()))
+}
+
+/// The generators' module, as this panel last saw it.
+#[derive(Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Ready(Generators),
+    Failed(String),
 }
 
 /// A runtime fetched for one language.
@@ -92,7 +101,35 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
     let lang = use_state(remembered);
     let status = use_state(String::new);
     let runtime = use_state(|| None::<Runtime>);
+    let cache = p.generators.clone();
+    let generators = use_state(|| None::<Loaded>);
     let attempt = use_state(|| 0u32);
+    {
+        let (generators, base, tr, cache) = (
+            generators.clone(),
+            p.base.clone(),
+            tr.clone(),
+            cache.clone(),
+        );
+        use_effect_with((*open, *attempt), move |(open, _)| {
+            let url = exporter::url(base.as_deref());
+            // Loaded unless this page dropped it (it stopped: "Try again").
+            let have = matches!(&*generators, Some(Loaded::Ready(g)) if cache.loaded(&url).as_ref() == Some(g));
+            if *open && !have {
+                if let Some(g) = cache.loaded(&url) {
+                    generators.set(Some(Loaded::Ready(g)));
+                } else {
+                    generators.set(Some(Loaded::Loading));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        generators.set(Some(match cache.load(&tr, &url).await {
+                            Ok(g) => Loaded::Ready(g),
+                            Err(e) => Loaded::Failed(e),
+                        }));
+                    });
+                }
+            }
+        });
+    }
     {
         let (runtime, base, tr) = (runtime.clone(), p.base.clone(), tr.clone());
         use_effect_with((*lang, *open, *attempt), move |(lang, open, _)| {
@@ -112,20 +149,30 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
     }
     let program = {
         let (derived, lang, open) = (p.derived.clone(), *lang, *open);
-        let rt = (*runtime).clone();
+        let (rt, gens) = ((*runtime).clone(), (*generators).clone());
         use_memo(
-            (Same(derived), lang, open, rt, tr.clone()),
-            move |(derived, lang, open, rt, tr)| {
+            (
+                Same(derived),
+                lang,
+                open,
+                rt,
+                gens,
+                tr.clone(),
+                cache.clone(),
+            ),
+            move |(derived, lang, open, rt, gens, tr, cache)| {
                 if !*open {
                     return None;
                 }
-                let s = derived.0.parsed.as_ref().ok()?;
-                let opts = Options {
-                    file_name: Some(lang.file_name().to_string()),
-                };
-                let head = match export(s, *lang, &opts) {
-                    Ok(h) => h,
-                    Err(e) => return Some(Err(e.to_string())),
+                let d = &derived.0;
+                let s = d.parsed.as_ref().ok()?;
+                let head = match gens {
+                    Some(Loaded::Ready(g)) => match cache.program(g, s, &d.text, *lang) {
+                        Ok(h) => h,
+                        Err(e) => return Some(Err(e)),
+                    },
+                    Some(Loaded::Failed(e)) => return Some(Err(e.clone())),
+                    _ => return Some(Err(String::new())), // loading
                 };
                 if lang.runtime_included() {
                     return Some(Ok(head));

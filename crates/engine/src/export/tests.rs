@@ -1,4 +1,6 @@
 use super::*;
+use crate::os::Os;
+use crate::parse;
 
 const TWO_SERVERS: &str = "title It's \"quoted\"\nos linux\niface 192.168.0.1\nsocket A tcp\nset A SO_REUSEADDR\nbind A 0.0.0.0:21\nlisten A\nsocket B tcp\nset B SO_REUSEADDR\nbind B 192.168.0.1:21\nclient 192.168.0.1:21 x3\n";
 
@@ -292,4 +294,40 @@ fn milliseconds_read_as_seconds() {
     assert_eq!(seconds(1_500), "1.5");
     assert_eq!(seconds(5), "0.005");
     assert_eq!(seconds(0), "0");
+}
+
+#[test]
+fn predictions_read_back_as_written() {
+    let udp = "os linux\nsocket A udp\nset A SO_REUSEADDR\nbind A 0.0.0.0:5000\nsocket B udp\nset B SO_REUSEADDR\nbind B 0.0.0.0:5000\njoin A 239.1.2.3\ndatagram 239.1.2.3:5000 x2\n";
+    for text in [TWO_SERVERS, udp] {
+        let s = parse(text).unwrap();
+        let p = Predictions::new(&s);
+        assert_eq!(Predictions::decode(&p.encode()), Ok(p.clone()), "{text}");
+        // What the generators' module gets is what the CLI computes.
+        assert_eq!(Plan::with(&s, p), Plan::new(&s));
+    }
+    // Some prediction is checked with no routes, one has none checked.
+    let p = Predictions::new(&parse(TWO_SERVERS).unwrap());
+    let routes: Vec<_> = p.per_os[0].1.iter().map(|x| x.routes.clone()).collect();
+    assert!(
+        routes.contains(&None)
+            && routes
+                .iter()
+                .any(|r| r.as_deref().is_some_and(|r| !r.is_empty())),
+        "{routes:?}"
+    );
+}
+
+#[test]
+fn damaged_predictions_say_why() {
+    assert!(Predictions::decode("").unwrap_err().contains("differs"));
+    assert!(Predictions::decode("differs 0\nos plan9\n")
+        .unwrap_err()
+        .contains("plan9"));
+    assert!(Predictions::decode("differs 0\nok\t-\t\n")
+        .unwrap_err()
+        .contains("before any"));
+    assert!(Predictions::decode("differs 0\nos linux\nok\t-\n")
+        .unwrap_err()
+        .contains("three fields"));
 }
