@@ -82,6 +82,13 @@ fn guides(content: &Path, out: &mut String) {
     .unwrap();
 }
 
+/// The areas of `content/ui/` (a key's first word) that only the course's
+/// pages (`src/course/`) show: the sandbox build keeps their keys, so `T`
+/// and the bundles are the same in both builds, but not their English
+/// texts (~11 KB; `tests/tidy.rs` checks that no view outside `src/course/`
+/// names one of these keys).
+const COURSE_AREAS: &[&str] = &["course", "glossary", "guide", "lesson", "paste", "rules"];
+
 /// The interface strings (`content/ui/*.txt`, English): the typed key `T`,
 /// one variant per key (`nav.sandbox` → `T::NavSandbox`), and their English
 /// texts. A translation is fetched per locale, never compiled in.
@@ -119,9 +126,16 @@ fn ui_strings(content: &Path) -> String {
     for e in &entries {
         writeln!(out, "    {:?},", e.key).unwrap();
     }
-    out.push_str("];\n/// Each English text, in `T`'s order.\npub const EN: &[&str] = &[\n");
+    out.push_str("];\n/// Each English text, in `T`'s order (the sandbox build: empty for the course's areas).\npub const EN: &[&str] = &[\n");
+    let course = std::env::var_os("CARGO_FEATURE_COURSE").is_some();
     for e in &entries {
-        writeln!(out, "    {:?},", e.text).unwrap();
+        let area = e.key.split('.').next().unwrap_or_default();
+        let text = if course || !COURSE_AREAS.contains(&area) {
+            e.text.as_str()
+        } else {
+            ""
+        };
+        writeln!(out, "    {text:?},").unwrap();
     }
     out.push_str("];\n");
     out

@@ -96,3 +96,91 @@ fn no_first_render_reads_the_browser() {
         found.join("\n")
     );
 }
+
+/// Unicode case conversion links the standard library's case tables (~13 KB
+/// of every first load, measured); the site's texts are English and
+/// Chinese, so ASCII case (`to_ascii_lowercase`, `make_ascii_uppercase`)
+/// says the same.
+#[test]
+fn no_unicode_case_tables() {
+    let mut found = Vec::new();
+    for (f, src) in app_sources() {
+        for (n, line) in src.lines().enumerate() {
+            for bad in [
+                "to_lowercase",
+                "to_uppercase",
+                "is_lowercase",
+                "is_uppercase",
+            ] {
+                if line.contains(bad) && !line.trim_start().starts_with("//") {
+                    found.push(format!("{}:{}: {bad}", f.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use the ASCII forms:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The sandbox build leaves out the English texts of the course's areas of
+/// `content/ui/` (`build.rs`'s `COURSE_AREAS`): only `src/course/` may name
+/// their keys, or the sandbox and the widgets would show an empty string.
+#[test]
+fn only_the_course_names_the_course_areas_keys() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let build = std::fs::read_to_string(dir.join("build.rs")).unwrap();
+    let list = build
+        .split("const COURSE_AREAS: &[&str] = &[")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("build.rs lists COURSE_AREAS");
+    let areas: Vec<&str> = list
+        .split(',')
+        .map(|a| a.trim().trim_matches('"'))
+        .filter(|a| !a.is_empty())
+        .collect();
+    assert!(areas.contains(&"lesson"), "{areas:?}");
+    // `lesson.no_such_chapter` → `LessonNoSuchChapter`, as build.rs names them.
+    let variant = |key: &str| -> String {
+        key.split(['.', '_'])
+            .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+            .collect()
+    };
+    let mut course_only = std::collections::BTreeSet::new();
+    for area in &areas {
+        let file = dir.join(format!("../../content/ui/{area}.txt"));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some((key, _)) = line.split_once(" = ") {
+                course_only.insert(variant(key.trim()));
+            }
+        }
+    }
+    assert!(course_only.len() > 50, "read {} keys", course_only.len());
+    let mut found = Vec::new();
+    for (f, src) in app_sources() {
+        if f.components().any(|c| c.as_os_str() == "course") {
+            continue;
+        }
+        for (n, line) in src.lines().enumerate() {
+            for word in line.split("T::").skip(1) {
+                let name: String = word
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                if course_only.contains(&name) {
+                    found.push(format!("{}:{}: T::{name}", f.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the sandbox build has no English text for these (move the key to a shared area, or the view under src/course/):\n{}",
+        found.join("\n")
+    );
+}

@@ -89,13 +89,18 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
             }
         })
     };
-    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    // ASCII case folding: the texts are English and Chinese (which has no
+    // case), and Unicode's case tables would cost the wasm ~13 KB.
+    let words: Vec<String> = filter
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
     let matches = |r: &rules::Rule| {
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
         // The title in both languages: an English word finds a rule too.
         let title = tr.rule_title(r.id, r.title);
-        let hay =
-            format!("{} {} {} {} {}", r.id, r.title, title, explanation, source).to_lowercase();
+        let hay = format!("{} {} {} {} {}", r.id, r.title, title, explanation, source)
+            .to_ascii_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let all = rules::catalogue();

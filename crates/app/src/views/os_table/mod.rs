@@ -46,11 +46,14 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
         st.kind.socket() == Some(first)
             || matches!(&st.kind, StepKind::Accept { new, .. } if new == first)
     });
-    let mut chars = w.chars();
-    match chars.next() {
-        Some(c) if c.is_lowercase() && !is_name => c.to_uppercase().chain(chars).collect(),
-        _ => w,
+    // ASCII only: the why-lines are English or Chinese, and the Unicode
+    // case tables this would otherwise link cost the wasm ~13 KB.
+    if !is_name {
+        if let Some(c) = w.get_mut(..1) {
+            c.make_ascii_uppercase();
+        }
     }
+    w
 }
 
 /// Punctuation between two parts of a line (a full stop after a rule's
