@@ -303,3 +303,26 @@ test('from another site, a zh-CN widget reads its language file (dist/_headers l
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); await site.close(); }
 });
+
+test('from another site, a widget\'s "Show as code" loads the program generators and the runtime from its own site (CORS by dist/_headers)', async () => {
+  const site = await serve({ headers: true });
+  const hostPage = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title><link rel="icon" href="${site.origin}/static/icon.svg">
+    <script type="module" src="${site.origin}/static/bindlab-embed.js"></script></head>
+    <body><main><bind-lab os="linux">${CONFLICT}</bind-lab></main></body></html>`;
+  const host = await serve({ pages: { '/host.html': hostPage } });
+  const { page, context, problems, urls } = await openPage(browser, host.origin + '/host.html');
+  try {
+    await widgetsReady(page, 1);
+    assert.ok(!urls.some((u) => u.includes('bindlab-export.wasm')), 'not before it is asked for');
+    const text = await page.evaluate(async () => {
+      const root = document.querySelector('bind-lab').shadowRoot;
+      root.querySelector('.code-panel > summary').click();
+      for (let i = 0; i < 200 && !root.querySelector('.code-panel pre.code, .code-panel .problems'); i++) await new Promise((r) => setTimeout(r, 50));
+      return root.querySelector('.code-panel pre.code, .code-panel .problems')?.textContent;
+    });
+    assert.match(text ?? '', /Run this scenario on your own machine/);
+    assert.ok(urls.includes(`${site.origin}/pkg/bindlab-export.wasm`), urls.join('\n'));
+    assert.ok(urls.includes(`${site.origin}/static/export/python.py`), urls.join('\n'));
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); await site.close(); }
+});
