@@ -253,6 +253,8 @@ test('the program generators load when a reader first asks for a program, once, 
     await page.locator('.code-panel > summary').click();
     await page.locator('.code-panel > summary').click();
     await page.waitForSelector('.code-panel pre.code');
+    await page.fill('#scenario-text', EXAMPLE + 'socket Edited tcp\n');
+    await page.waitForFunction(() => document.querySelector('.code-panel pre.code')?.textContent.includes('socket Edited tcp'));
     assert.equal(urls.filter((u) => GENERATORS.test(u)).length, 1, 'fetched once');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
@@ -278,6 +280,25 @@ test('a failed or damaged load of the generators says so in the panel, and Try a
     await page.waitForSelector('.code-panel pre.code');
     assert.match(await page.locator('.code-panel pre.code').innerText(), /Run this scenario on your own machine/);
     assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
+  } finally { await context.close(); }
+});
+
+test('a generators module that stops says so, is forgotten, and Try again loads a working one', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    // A valid wasm module with no exports: it loads, then cannot answer.
+    const empty = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    await page.route(GENERATORS, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: empty }));
+    await page.locator('.code-panel > summary').click();
+    const alert = page.locator('.code-panel .problems');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /The program generator stopped \(it has no `input`\)\./);
+    await page.unroute(GENERATORS);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForSelector('.code-panel pre.code');
+    assert.match(await page.locator('.code-panel pre.code').innerText(), /Run this scenario on your own machine/);
+    assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
 

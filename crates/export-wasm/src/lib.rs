@@ -1,6 +1,6 @@
 //! The program generators (`bindlab_engine::export`) as a wasm module of
 //! their own: `pkg/bindlab-export.wasm`. The site's main wasm leaves them
-//! out (47 KB, 16 KB gzipped, of every first load), and loads this module
+//! out (8.2 KB gzipped of every first load, measured), and loads this module
 //! the first time a reader opens "Show as code" or presses "Run on your
 //! machine" (`crates/app/src/browser/exporter.rs`).
 //!
@@ -8,13 +8,13 @@
 //! through four exports, so it needs no JavaScript glue and no dynamic
 //! `import()`. One call:
 //! 1. `input(len)` gives the address of `len` bytes in this module's memory;
-//!    the caller writes the request there (`export::request`): a language id
-//!    (`python`), the scenario's text, and bindlab's predictions for it
+//!    the caller writes the request there (`export::request`): its form's
+//!    version, a language id (`python`), the scenario's text, and bindlab's predictions for it
 //!    (`Predictions::encode`: the caller has the OS rules, this module has
 //!    none, which keeps it small);
 //! 2. `program()` reads the request and returns 0 with the program, or 1
 //!    with why not (a problem in the scenario, a language that cannot say
-//!    it, an unknown language);
+//!    it, an unknown language, a request from another version of bindlab);
 //! 3. `output()` and `output_len()` say where that text is.
 //!
 //! The answer is the same text `bindlab export --lang L` writes before the
@@ -68,7 +68,7 @@ pub extern "C" fn output_len() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bindlab_engine::export::{export, request, Lang, Options, Predictions};
+    use bindlab_engine::export::{export, request, Lang, Options, Predictions, REQUEST_VERSION};
     use bindlab_engine::parse;
 
     const TEXT: &str = "title t\nos linux\nsocket A tcp\nbind A 127.0.0.1:8080\nlisten A\n";
@@ -92,19 +92,29 @@ mod tests {
 
     #[test]
     fn bad_requests_say_why() {
+        let v = REQUEST_VERSION;
         assert_eq!(
-            answer("cobol\n0\n").unwrap_err(),
+            answer(&format!("{v}\ncobol\n0\n")).unwrap_err(),
             "no language named `cobol`"
         );
         let e = answer(&request(Lang::C, "socket A tcp\nbind A nowhere\n", "")).unwrap_err();
         assert!(e.contains("line 2"), "{e}");
-        for damaged in ["", "c", "c\nten\n", "c\n99\nsocket A tcp\n"] {
+        for damaged in [
+            v.to_string(),
+            format!("{v}\nc"),
+            format!("{v}\nc\nten\n"),
+            format!("{v}\nc\n99\nsocket A tcp\n"),
+            String::new(),
+        ] {
             assert_eq!(
-                answer(damaged).unwrap_err(),
+                answer(&damaged).unwrap_err(),
                 "the request is damaged",
                 "{damaged:?}"
             );
         }
+        // A request of another form (an older page's, say) is refused as such.
+        let e = answer("c\n5\nhello").unwrap_err();
+        assert!(e.contains("another version of bindlab"), "{e}");
         let e = answer(&request(Lang::C, TEXT, "differs 0\nos plan9\n")).unwrap_err();
         assert!(e.contains("plan9"), "{e}");
         // Predictions for another scenario (too few steps, an OS missing).
@@ -117,25 +127,30 @@ mod tests {
         assert_eq!(e, "the predictions do not match the scenario");
     }
 
+    /// What the page does: write the request where `input` said, read the
+    /// answer where `output` and `output_len` say.
+    fn call(r: &str) -> (u32, String) {
+        let at = input(r.len());
+        // SAFETY: `input` made room for exactly `r.len()` bytes at `at`.
+        unsafe { std::ptr::copy_nonoverlapping(r.as_ptr(), at, r.len()) };
+        let status = program();
+        // SAFETY: `output` and `output_len` name the answer, alive until the next call.
+        let out = unsafe { std::slice::from_raw_parts(output(), output_len()) };
+        (status, String::from_utf8(out.to_vec()).expect("UTF-8"))
+    }
+
     #[test]
     fn the_exports_carry_an_answer_through_memory() {
-        let r = req(Lang::Python, TEXT);
-        let at = input(r.len());
-        INPUT.with(|b| b.borrow_mut().copy_from_slice(r.as_bytes()));
-        assert_eq!(at, INPUT.with(|b| b.borrow_mut().as_mut_ptr()));
-        assert_eq!(program(), 0);
-        let out = OUTPUT.with(|o| o.borrow().clone());
-        assert_eq!(output_len(), out.len());
-        assert_eq!(output(), OUTPUT.with(|o| o.borrow().as_ptr()));
-        assert!(out.contains("bind"), "{out}");
+        let (status, out) = call(&req(Lang::Python, TEXT));
+        assert_eq!(status, 0);
+        assert_eq!(Ok(out), answer(&req(Lang::Python, TEXT)));
         // A failed request answers 1 and says why, in the same place.
-        let r = "cobol\n0\n";
-        input(r.len());
-        INPUT.with(|b| b.borrow_mut().copy_from_slice(r.as_bytes()));
-        assert_eq!(program(), 1);
-        assert_eq!(
-            OUTPUT.with(|o| o.borrow().clone()),
-            "no language named `cobol`"
-        );
+        let (status, out) = call(&format!("{REQUEST_VERSION}\ncobol\n0\n"));
+        assert_eq!((status, out.as_str()), (1, "no language named `cobol`"));
+        // A longer request after a short one: the room grows.
+        let long = format!("{TEXT}{}", "client 127.0.0.1:8080\n".repeat(200));
+        let (status, out) = call(&req(Lang::C, &long));
+        assert_eq!(status, 0);
+        assert_eq!(out.matches("127.0.0.1\", 8080").count(), 201, "{out}");
     }
 }

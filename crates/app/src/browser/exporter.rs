@@ -6,13 +6,14 @@
 //! The page's own wasm keeps the OS rules and computes bindlab's
 //! predictions; the module turns the scenario and those predictions into
 //! the program. Leaving the generators out of the page's wasm makes every
-//! first load 9 KB gzipped smaller; the module is ~70 KB gzipped, paid once
+//! first load 8.2 KB gzipped smaller; the module is ~70 KB gzipped, paid once
 //! by the readers who ask.
 //!
 //! A plain module without JavaScript glue: compiled and instantiated here,
 //! called through its exports (`input`, `program`, `output`, `output_len`,
 //! `memory`; see that crate). A trap in it stops that instance only: it is
-//! forgotten, and the next request loads a fresh one.
+//! forgotten, and the next load ("Try again", "Run on your machine")
+//! fetches a fresh one.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -87,31 +88,35 @@ impl Cache {
     }
 
     /// `s` (parsed from `text`) as a program in `lang` by `g`, before the
-    /// language's runtime; why not (the generator's own words, in English,
-    /// as the CLI says them). A module that stopped is forgotten: its state
-    /// is unknown after a trap, so the next request loads it afresh.
+    /// language's runtime; why not: the generator's own words (in English,
+    /// as the CLI says them), or, in `tr`'s language, that the module
+    /// stopped. A module that stopped is forgotten (its state is unknown
+    /// after a trap): the next load fetches it afresh.
     pub(crate) fn program(
         &self,
+        tr: &Tr,
         g: &Generators,
         s: &Scenario,
         text: &str,
         lang: Lang,
     ) -> Result<String, String> {
         let req = request(lang, text, &Predictions::new(s).encode());
-        g.call(&req).map_err(|e| match e {
+        g.call(tr, &req).map_err(|e| match e {
             Call::Answer(why) => why,
             Call::Stopped(why) => {
-                self.0.borrow_mut().retain(|x| x.url != g.url);
-                format!("the program generator stopped ({why})")
+                self.0.borrow_mut().retain(|x| x != g);
+                tr.f(T::ScenarioGeneratorStopped, &[("error", &why)])
             }
         })
     }
 }
 
 impl Generators {
-    /// One request through the module's exports.
-    fn call(&self, req: &str) -> Result<String, Call> {
-        let stopped = |e: JsValue| Call::Stopped(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    /// One request through the module's exports. Nothing the module answers
+    /// can make a JavaScript error here (which would cross into this
+    /// wasm): every call is caught and every view of its memory checked.
+    fn call(&self, tr: &Tr, req: &str) -> Result<String, Call> {
+        let stopped = |e: JsValue| Call::Stopped(js_message(tr, &e));
         let f = |name: &str| -> Result<Function, Call> {
             Reflect::get(&self.exports, &JsValue::from_str(name))
                 .ok()
@@ -119,12 +124,20 @@ impl Generators {
                 .ok_or_else(|| Call::Stopped(format!("it has no `{name}`")))
         };
         let number = |v: JsValue| v.as_f64().unwrap_or(0.0) as u32;
-        let memory = || -> Result<JsValue, Call> {
-            Reflect::get(&self.exports, &JsValue::from_str("memory"))
+        // `len` bytes at `at` of its memory, read anew each time: the memory
+        // may have grown (and its old buffer gone) during a call.
+        let view = |at: u32, len: u32| -> Result<Uint8Array, Call> {
+            let buffer = Reflect::get(&self.exports, &JsValue::from_str("memory"))
                 .ok()
                 .and_then(|m| m.dyn_into::<WebAssembly::Memory>().ok())
-                .map(|m| m.buffer())
-                .ok_or_else(|| Call::Stopped("it has no memory".into()))
+                .map(|m| m.buffer().unchecked_into::<js_sys::ArrayBuffer>())
+                .ok_or_else(|| Call::Stopped("it has no memory".into()))?;
+            if u64::from(at) + u64::from(len) > u64::from(buffer.byte_length()) {
+                return Err(Call::Stopped("it named bytes outside its memory".into()));
+            }
+            Ok(Uint8Array::new_with_byte_offset_and_length(
+                &buffer, at, len,
+            ))
         };
         let bytes = req.as_bytes();
         let len = bytes.len() as u32;
@@ -133,14 +146,12 @@ impl Generators {
                 .call1(&JsValue::NULL, &len.into())
                 .map_err(stopped)?,
         );
-        Uint8Array::new_with_byte_offset_and_length(&memory()?, at, len).copy_from(bytes);
+        view(at, len)?.copy_from(bytes);
         let status = number(f("program")?.call0(&JsValue::NULL).map_err(stopped)?);
         let at = number(f("output")?.call0(&JsValue::NULL).map_err(stopped)?);
         let len = number(f("output_len")?.call0(&JsValue::NULL).map_err(stopped)?);
-        // The memory may have grown during `program`: read its buffer anew.
-        let out = Uint8Array::new_with_byte_offset_and_length(&memory()?, at, len).to_vec();
-        let text =
-            String::from_utf8(out).map_err(|_| Call::Stopped("its answer is not UTF-8".into()))?;
+        let text = String::from_utf8(view(at, len)?.to_vec())
+            .map_err(|_| Call::Stopped("its answer is not UTF-8".into()))?;
         match status {
             0 => Ok(text),
             _ => Err(Call::Answer(text)),

@@ -114,22 +114,23 @@ impl SandboxHandle {
                 fetch::site_url(site.as_deref(), &runtime_path()),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let Ok(s) = &derived.parsed else { return };
+                let Ok(s) = &derived.parsed else {
+                    return Self::notify(&d, tr.t(T::ScenarioFixFirst).into(), true);
+                };
                 let program = match cache
                     .load(&tr, &generators)
                     .await
-                    .and_then(|g| cache.program(&g, s, &derived.text, Lang::Python))
+                    .and_then(|g| cache.program(&tr, &g, s, &derived.text, Lang::Python))
                 {
                     Ok(p) => p,
                     Err(e) => {
-                        let text = tr.f(T::ScenarioCheckGeneratorFailed, &[("error", &e)]);
+                        let text =
+                            tr.f(T::ScenarioCheckGeneratorFailed, &[("error", &sentence(e))]);
                         return Self::notify(&d, text, true);
                     }
                 };
-                if Lang::Python.runtime_included() {
-                    let (text, error) = Self::save(&tr, &program);
-                    return Self::notify(&d, text, error);
-                }
+                // The module never holds the runtime (it is built without
+                // the engine's `runtimes`): fetched and appended here.
                 match fetch::fetch_text(&tr, &runtime).await {
                     Ok(runtime) => {
                         let (text, error) = Self::save(&tr, &(program + &runtime));
@@ -159,7 +160,31 @@ impl SandboxHandle {
     }
 }
 
+/// `e` as a sentence: the generator's own words end without a full stop.
+fn sentence(e: String) -> String {
+    if e.ends_with(['.', '。', '!', '?']) {
+        e
+    } else {
+        e + "."
+    }
+}
+
 /// Where the Python runtime is, under the bindlab site.
 fn runtime_path() -> String {
     format!("static/export/{}", Lang::Python.runtime_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn a_message_ends_as_a_sentence_once() {
+        assert_eq!(
+            sentence("line 3: C export: no".into()),
+            "line 3: C export: no."
+        );
+        assert_eq!(sentence("It stopped (x).".into()), "It stopped (x).");
+        assert_eq!(sentence("它停止了。".into()), "它停止了。");
+    }
 }

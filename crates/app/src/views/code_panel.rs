@@ -113,8 +113,13 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         );
         use_effect_with((*open, *attempt), move |(open, _)| {
             let url = exporter::url(base.as_deref());
-            // Loaded unless this page dropped it (it stopped: "Try again").
-            let have = matches!(&*generators, Some(Loaded::Ready(g)) if cache.loaded(&url).as_ref() == Some(g));
+            // Loading already, or loaded unless the lab forgot it (it
+            // stopped, and the reader pressed "Try again").
+            let have = match &*generators {
+                Some(Loaded::Loading) => true,
+                Some(Loaded::Ready(g)) => cache.loaded(&url).as_ref() == Some(g),
+                _ => false,
+            };
             if *open && !have {
                 if let Some(g) = cache.loaded(&url) {
                     generators.set(Some(Loaded::Ready(g)));
@@ -135,7 +140,9 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         use_effect_with((*lang, *open, *attempt), move |(lang, open, _)| {
             let (lang, open) = (*lang, *open);
             let have = matches!(&*runtime, Some(Runtime::Ready(l, _)) if *l == lang);
-            if open && !lang.runtime_included() && !have {
+            // The generators' module never holds a runtime (it is built
+            // without the engine's `runtimes`): the panel fetches it.
+            if open && !have {
                 runtime.set(Some(Runtime::Loading(lang)));
                 let url = runtime_url(base.as_deref(), lang);
                 wasm_bindgen_futures::spawn_local(async move {
@@ -167,16 +174,13 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 let d = &derived.0;
                 let s = d.parsed.as_ref().ok()?;
                 let head = match gens {
-                    Some(Loaded::Ready(g)) => match cache.program(g, s, &d.text, *lang) {
+                    Some(Loaded::Ready(g)) => match cache.program(tr, g, s, &d.text, *lang) {
                         Ok(h) => h,
                         Err(e) => return Some(Err(e)),
                     },
                     Some(Loaded::Failed(e)) => return Some(Err(e.clone())),
                     _ => return Some(Err(String::new())), // loading
                 };
-                if lang.runtime_included() {
-                    return Some(Ok(head));
-                }
                 Some(match rt {
                     Some(Runtime::Ready(l, t)) if l == lang => Ok(head + t),
                     Some(Runtime::Failed(l, e)) if l == lang => Err(tr.f(

@@ -44,7 +44,7 @@ use crate::scenario::Scenario;
 pub(crate) use plan::{c_str, header, os_key, seconds};
 #[cfg(feature = "export")]
 pub use plan::{Call, Plan, PlanStep, Port};
-pub use predict::{request, Prediction, Predictions};
+pub use predict::{request, Prediction, Predictions, REQUEST_VERSION};
 
 /// A language bindlab exports to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -259,7 +259,13 @@ pub fn render(plan: &Plan, lang: Lang, file_name: Option<&str>) -> Result<String
 #[cfg(feature = "export")]
 pub fn answer(request: &str) -> Result<String, String> {
     let damaged = || "the request is damaged".to_string();
-    let (id, rest) = request.split_once('\n').ok_or_else(damaged)?;
+    let (version, rest) = request.split_once('\n').ok_or_else(damaged)?;
+    if version != REQUEST_VERSION {
+        return Err(
+            "the program generator belongs to another version of bindlab: reload the page".into(),
+        );
+    }
+    let (id, rest) = rest.split_once('\n').ok_or_else(damaged)?;
     let lang = Lang::from_id(id).ok_or_else(|| format!("no language named `{id}`"))?;
     let (len, rest) = rest.split_once('\n').ok_or_else(damaged)?;
     let len: usize = len.parse().map_err(|_| damaged())?;
@@ -285,12 +291,6 @@ pub fn answer(request: &str) -> Result<String, String> {
         Some(lang.file_name()),
     )
     .map_err(|e| e.to_string())
-}
-
-/// The Python program (what `bindlab export --python` wrote before `--lang`).
-#[cfg(feature = "export")]
-pub fn python(s: &Scenario) -> String {
-    python::render(&Plan::new(s)).unwrap_or_else(|e| format!("# {e}\n"))
 }
 
 #[cfg(all(test, feature = "export"))]

@@ -106,11 +106,21 @@ impl Predictions {
     }
 }
 
+/// The first line of every request: the page's wasm and the generators'
+/// module are built together, but a browser may hold an older copy of one.
+/// A change of the request's form changes it.
+pub const REQUEST_VERSION: &str = "bindlab-export 1";
+
 /// A request for a program, as the generators' module reads it
-/// ([`super::answer`]): `<lang id>\n<text's length in bytes>\n<text><predictions>`,
-/// the predictions [`Predictions::encode`]'s text.
+/// ([`super::answer`]): [`REQUEST_VERSION`], then
+/// `<lang id>\n<text's length in bytes>\n<text><predictions>`, the
+/// predictions [`Predictions::encode`]'s text.
 pub fn request(lang: Lang, text: &str, predictions: &str) -> String {
-    format!("{}\n{}\n{text}{predictions}", lang.id(), text.len())
+    format!(
+        "{REQUEST_VERSION}\n{}\n{}\n{text}{predictions}",
+        lang.id(),
+        text.len()
+    )
 }
 
 /// Per step of `s`: whether Linux's prediction changes when every UDP
