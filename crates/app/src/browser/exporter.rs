@@ -75,8 +75,14 @@ impl Cache {
             .await
             .map_err(|e| failed(js_message(tr, &e)))?
             .unchecked_into();
-        let instance = WebAssembly::Instance::new(&module, &Object::new())
-            .map_err(|e| failed(js_message(tr, &e)))?;
+        // Instantiated asynchronously: Chromium refuses `new
+        // WebAssembly.Instance` on the main thread for a large module (the
+        // dev build's is 16 MB).
+        let instance: WebAssembly::Instance =
+            JsFuture::from(WebAssembly::instantiate_module(&module, &Object::new()))
+                .await
+                .map_err(|e| failed(js_message(tr, &e)))?
+                .unchecked_into();
         let g = Generators {
             url: url.into(),
             exports: instance.exports(),
