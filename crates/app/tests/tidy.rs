@@ -22,18 +22,28 @@ fn no_file_is_a_grab_bag() {
     );
 }
 
-#[test]
-fn listeners_go_through_gloo_and_nothing_is_a_thread_local() {
+/// Each line of `sources` (comments aside) that names one of `words`, as
+/// `file:line: word`.
+fn uses(sources: &[(std::path::PathBuf, String)], words: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
-    for (f, src) in app_sources() {
+    for (f, src) in sources {
         for (n, line) in src.lines().enumerate() {
-            for bad in ["Closure", "add_event_listener", "thread_local!"] {
+            for bad in words {
                 if line.contains(bad) && !line.trim_start().starts_with("//") {
                     found.push(format!("{}:{}: {bad}", f.display(), n + 1));
                 }
             }
         }
     }
+    found
+}
+
+#[test]
+fn listeners_go_through_gloo_and_nothing_is_a_thread_local() {
+    let found = uses(
+        &app_sources(),
+        &["Closure", "add_event_listener", "thread_local!"],
+    );
     assert!(
         found.is_empty(),
         "use hooks::use_window_event (gloo-events) and context instead:\n{}",
@@ -123,21 +133,15 @@ fn no_unicode_case_tables() {
         }
     }
     assert!(sources.len() > 100, "read {} files", sources.len());
-    let mut found = Vec::new();
-    for (f, src) in sources {
-        for (n, line) in src.lines().enumerate() {
-            for bad in [
-                "to_lowercase",
-                "to_uppercase",
-                "is_lowercase",
-                "is_uppercase",
-            ] {
-                if line.contains(bad) && !line.trim_start().starts_with("//") {
-                    found.push(format!("{}:{}: {bad}", f.display(), n + 1));
-                }
-            }
-        }
-    }
+    let found = uses(
+        &sources,
+        &[
+            "to_lowercase",
+            "to_uppercase",
+            "is_lowercase",
+            "is_uppercase",
+        ],
+    );
     assert!(
         found.is_empty(),
         "use the ASCII forms:\n{}",
