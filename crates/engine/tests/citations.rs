@@ -12,6 +12,10 @@
 //! }]
 //! ```
 //!
+//! A `quote` is the source's own words, laid out as one line: its lines
+//! joined by single spaces, a C comment's continuation ` * ` left out,
+//! and `…` where words between are skipped. Nothing else is changed.
+//!
 //! The catalogue the engine compiles in (`build.rs`) reads only id, title,
 //! explanation and source, so `cite` changes no report and no page.
 
