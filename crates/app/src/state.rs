@@ -110,7 +110,9 @@ impl Reducible for Sandbox {
                 }
             }
             Action::GoTo(n) => s.step = n,
-            Action::Step(total) => s.step = (s.step + 1).min(total),
+            // A link or a widget's attribute may start past the end (even at
+            // usize::MAX): saturating, so Step never overflows.
+            Action::Step(total) => s.step = s.step.saturating_add(1).min(total),
             Action::Load(p) => {
                 s.text = p.text;
                 s.oses = p.oses;
@@ -210,6 +212,19 @@ mod tests {
         // A message the bundle lacks stays the engine's English.
         let e = Permalink::decode("v1/plan9/0/x").unwrap_err();
         assert_eq!(link_error(&zh, &e), e.to_string());
+    }
+
+    /// A link (or a widget's `step` attribute) may start anywhere, even at
+    /// usize::MAX: the next Step lands on the last step, no overflow.
+    #[test]
+    fn a_step_past_the_end_steps_to_the_end() {
+        let link = format!("v1/linux/{}/c29ja2V0IEEgdGNwCg", usize::MAX);
+        let s = Sandbox::from_permalink(&Tr::english(), &link).expect("the link opens");
+        assert_eq!(s.step, usize::MAX);
+        assert_eq!(Rc::new(s).reduce(Action::Step(1)).step, 1);
+        let mut s = Sandbox::new(String::new());
+        s.step = 3;
+        assert_eq!(Rc::new(s).reduce(Action::Step(9)).step, 4);
     }
 
     #[test]

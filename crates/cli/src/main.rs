@@ -33,11 +33,26 @@ use std::process::ExitCode;
 use args::{Command, USAGE};
 use error::{Error, Result};
 
+/// The arguments, or a usage error naming the first that is not Unicode
+/// (`std::env::args` would panic on it; a file name can be any bytes).
+fn unicode_args() -> Result<Vec<String>> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                Error::usage(format!(
+                    "`{}` is not valid UTF-8: bindlab reads its arguments as UTF-8 (rename the file, or give `-` and redirect the file to standard input)",
+                    a.to_string_lossy()
+                ))
+            })
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let mut out = BufWriter::new(std::io::stdout().lock());
-    let result = lang::take(&args)
-        .map_err(Error::usage)
+    let result = unicode_args()
+        .and_then(|args| lang::take(&args).map_err(Error::usage))
         .and_then(|(locale, args)| {
             lang::set(locale.unwrap_or_else(bindlab_course::Locale::from_env));
             args::parse(&args)

@@ -962,3 +962,24 @@ fn runtimes_speaks_the_runs_language() {
     let (_, en, _) = bindlab(&["runtimes", "--lang", "csharp"]);
     assert!(en.contains("Sets nothing on Windows"), "{en}");
 }
+
+/// A file name is any bytes on Unix: one that is not UTF-8 gets a usage
+/// error that names it, not a panic (exit 101).
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_utf8_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"\xffscenario.bindlab");
+    let out = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+        .arg("run")
+        .arg(name)
+        .output()
+        .expect("bindlab runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`\u{fffd}scenario.bindlab` is not valid UTF-8"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

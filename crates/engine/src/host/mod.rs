@@ -583,7 +583,9 @@ impl Host {
 /// 127.0.0.1 or ::1, a peer the OS knows to be local (FreeBSD keeps no
 /// TIME_WAIT for such a connection). Any other destination gets a remote peer
 /// from the documentation ranges 203.0.113.x / 2001:db8::x. Ports start at
-/// 40000 and never repeat for one source address.
+/// 40000; a source address uses one again only after every other: after
+/// 25,000 loopback peers, or 25,536 × 250 = 6,384,000 remote ones (a
+/// scenario can hold more: its steps have no total limit).
 pub fn client_source(k: u32, dst: IpAddr) -> SockAddr {
     let dst = unmap(dst);
     if dst.is_loopback() {
@@ -598,8 +600,11 @@ pub fn client_source(k: u32, dst: IpAddr) -> SockAddr {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::new(203, 0, 113, n as u8)),
         IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, n)),
     };
-    SockAddr::new(ip, 40000 + (k / 250) as u16)
+    SockAddr::new(ip, 40000 + (k / 250 % REMOTE_PORTS) as u16)
 }
+
+/// The ports 40000..=65535 a remote peer's address comes from.
+const REMOTE_PORTS: u32 = 65536 - 40000;
 
 /// A 4-tuple as it appears on the wire: an IPv6 socket talking to an IPv4
 /// peer through v4-mapped addresses shares the IPv4 tuple space.
@@ -620,6 +625,30 @@ pub fn run_steps(scenario: &Scenario, os: Os) -> (Host, Vec<StepReport>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Any peer number has a source, never an overflow (a scenario's
+    /// steps have no total limit: 640 lines of `client … x10000` passed
+    /// the last remote port), and a source repeats only after every
+    /// address and port was used.
+    #[test]
+    fn every_peer_number_has_a_source_port() {
+        let remote: IpAddr = "192.168.0.1".parse().unwrap();
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let six: IpAddr = "2001:db8::1".parse().unwrap();
+        for k in [0, 249, 250, 6_383_999, 6_384_000, u32::MAX] {
+            for dst in [remote, local, six] {
+                let src = client_source(k, dst);
+                assert!(src.port >= 40000, "{k} {dst}: {src:?}");
+            }
+        }
+        let last = client_source(6_383_999, remote);
+        assert_eq!(
+            (last.ip.to_string(), last.port),
+            ("203.0.113.250".into(), 65535)
+        );
+        assert_eq!(client_source(6_384_000, remote), client_source(0, remote));
+        assert_eq!(client_source(25_000, local), client_source(0, local));
+    }
 
     fn labels(text: &str) -> Vec<String> {
         let s = crate::parse(text).expect("a valid scenario");
