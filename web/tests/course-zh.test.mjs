@@ -125,6 +125,15 @@ test('the zh-CN progress panel, paste and runtimes pages speak Chinese, their er
     await page.fill('#import-code', 'BL1-nonsense');
     await page.getByRole('button', { name: '导入', exact: true }).click();
     assert.match(await page.locator('.progress-panel .message').innerText(), /^无法导入这个进度码：.+。你的进度没有改变。$/);
+    // A stored record that cannot be read is explained in Chinese too, its
+    // reason included (the import form's words).
+    await page.evaluate(() => localStorage.setItem('bindlab.progress', 'BL1-AAAAAAAA'));
+    await page.reload();
+    await page.waitForSelector('.progress-panel');
+    assert.match(
+      await page.locator('.notice.error[role=alert]').innerText(),
+      /^无法读取你保存的进度（进度码已损坏：有字符缺失或输错），课程将从头开始。/,
+    );
 
     await page.goto(`${server.origin}/zh-CN/paste/`);
     await page.waitForSelector('#paste-table');

@@ -201,6 +201,23 @@ test('the sandbox works by keyboard alone', async () => {
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('details[open]').count(), 1);
     assert.match(await page.locator('details[open]').innerText(), /listener-holds-port/);
+    // Escape closes it again and leaves the focus on its summary.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('details[open]').count(), 0);
+    assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ''), /^EADDRINUSE/);
+    // The focus ring stands out from the page (WCAG 2.2 non-text contrast, 3:1).
+    const ring = await page.evaluate(() => {
+      const lum = (c) => {
+        const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map((v) => {
+          const x = Number(v) / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const [a, b] = [getComputedStyle(document.activeElement).outlineColor, getComputedStyle(document.documentElement).backgroundColor].map(lum);
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    });
+    assert.ok(ring >= 3, `focus ring contrast ${ring.toFixed(2)}:1`);
     // Typing in the editor, then leaving it with Tab (no keyboard trap).
     await page.focus('#scenario-text');
     await page.keyboard.press('End');
@@ -296,7 +313,7 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
   try {
     await ready(page);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Run on your machine')]);
-    assert.equal(download.suggestedFilename(), 'bindlab-check.py');
+    assert.equal(download.suggestedFilename(), 'bindlab_check.py');
     const fs = await import('node:fs');
     const text = fs.readFileSync(await download.path(), 'utf8');
     assert.match(text, /^#!\/usr\/bin\/env python3/);
@@ -306,7 +323,7 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
     // The runtime, fetched from static/export/ (the wasm leaves it out), is appended once.
     const runtime = fs.readFileSync(`${DIST}/static/export/python.py`, 'utf8');
     assert.ok(runtime.length > 1000 && text.endsWith(runtime), 'the program ends with runtime.py');
-    assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+    assert.match(await page.locator('.notice').innerText(), /python3 bindlab_check\.py/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -314,7 +331,7 @@ test('"Run on your machine" downloads a Python program carrying the scenario and
 // What it needs beyond the page's wasm, each refused once: the program
 // generators' module, then the Python runtime.
 for (const [what, url, said] of [
-  ['the program generators', '**/pkg/bindlab-export.wasm', /bindlab-check\.py could not be made: The program generator could not be loaded \(the server answered 503 .*\)\. Click “Run on your machine” to try again/],
+  ['the program generators', '**/pkg/bindlab-export.wasm', /bindlab_check\.py could not be made: The program generator could not be loaded \(the server answered 503 .*\)\. Click “Run on your machine” to try again/],
   ['its runtime', '**/static/export/python.py', /its Python runtime did not load \(the server answered 503 .*\)\. Click “Run on your machine” to try again/],
 ]) {
   test(`"Run on your machine" without ${what} (a failed fetch) says so, and the button tries again`, async () => {
@@ -330,8 +347,8 @@ for (const [what, url, said] of [
       assert.equal(downloads, 0);
       await page.unroute(url);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).click()]);
-      assert.equal(download.suggestedFilename(), 'bindlab-check.py');
-      assert.match(await page.locator('.notice').innerText(), /python3 bindlab-check\.py/);
+      assert.equal(download.suggestedFilename(), 'bindlab_check.py');
+      assert.match(await page.locator('.notice').innerText(), /python3 bindlab_check\.py/);
       // The one console error is Chromium's own line for the refused request.
       assert.deepEqual(problems.filter((p) => !/status of 503/.test(p)), []);
     } finally { await context.close(); }

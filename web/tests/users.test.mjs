@@ -73,6 +73,22 @@ test('GUI builder: "Clients to" has its own choice and writes what it shows; a b
     }
     await page.fill('input[aria-label="Port"]', '7000');
     assert.equal(await page.locator('#port-error').isVisible(), false, 'typing clears the message');
+    // A count that is no count: nothing written, the message says why, and
+    // it is the count box that is marked, not the port.
+    const clients = page.locator('input[aria-label="Number of clients"]');
+    for (const [n, why] of [['0', /^0 is out of range: how many is a number from 1 to 10000\.$/], ['x', /^“x” is not a number/], ['100000', /^100000 is out of range/]]) {
+      const before = await text(page);
+      await clients.fill(n);
+      await page.click('button:text-is("add clients")');
+      assert.equal(await text(page), before, `count "${n}" wrote a line`);
+      assert.match(await page.locator('#port-error').innerText(), why);
+      assert.equal(await clients.getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator('input[aria-label="Port"]').getAttribute('aria-invalid'), null);
+    }
+    await clients.fill('x4');
+    assert.equal(await page.locator('#port-error').isVisible(), false, 'typing clears the message');
+    await page.click('button:text-is("add clients")');
+    assert.match(await text(page), /^client 10\.0\.0\.1:7000 x4$/m);
     await page.click('button:text-is("bind")');
     assert.match(await text(page), /^bind A 0\.0\.0\.0:7000$/m);
     assert.deepEqual(problems, []);

@@ -148,7 +148,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);
     html! {
-        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()}>
+        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} onkeydown={crate::browser::dom::escape_closes_disclosure}>
             <div class="widget-head">
                 <strong class="widget-title">{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use bindlab_course::progress::{LessonProgress, Progress};
+use bindlab_course::progress::{CodeError, LessonProgress, Progress};
 use bindlab_engine::Os;
 use gloo::storage::{LocalStorage, Storage};
 use yew::Reducible;
@@ -27,6 +27,9 @@ pub struct StoreTexts {
     /// With `{why}` and `{key}` slots.
     unreadable: String,
     read_refused: String,
+    /// Why a stored code was refused, by `CodeError` (the course's own
+    /// texts, as its import form says them).
+    code_errors: [String; 3],
 }
 
 impl StoreTexts {
@@ -35,7 +38,31 @@ impl StoreTexts {
             no_storage: tr.t(T::StoreNoStorage).to_string(),
             unreadable: tr.t(T::StoreUnreadable).to_string(),
             read_refused: tr.t(T::StoreReadRefused).to_string(),
+            code_errors: CODE_ERRORS.map(|e| code_error(tr, &e)),
         }
+    }
+
+    fn code_error(&self, e: &CodeError) -> String {
+        let i = CODE_ERRORS.iter().position(|c| c == e).unwrap_or(0);
+        self.code_errors[i].clone()
+    }
+}
+
+const CODE_ERRORS: [CodeError; 3] = [
+    CodeError::NotACode,
+    CodeError::Damaged,
+    CodeError::FromANewerCourse,
+];
+
+/// A refused code's reason in `tr`'s language. Only the course shows it: the
+/// sandbox build, which leaves the course's texts out, keeps English.
+fn code_error(tr: &Tr, e: &CodeError) -> String {
+    #[cfg(feature = "course")]
+    return crate::course::code_error(tr, e).to_string();
+    #[cfg(not(feature = "course"))]
+    {
+        let _ = tr;
+        e.to_string()
     }
 }
 
@@ -108,7 +135,7 @@ impl Store {
                 }
             }
             Err(_) => Err(texts.read_refused.clone()),
-            Ok(Some(code)) => Progress::decode(&code, &ids).map_err(|e| e.to_string()),
+            Ok(Some(code)) => Progress::decode(&code, &ids).map_err(|e| texts.code_error(&e)),
         };
         match read {
             Ok(progress) => Store {

@@ -983,3 +983,34 @@ fn an_argument_that_is_not_utf8_is_a_usage_error() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The READMEs show what `bindlab run --os all` prints for their example
+/// scenario: this keeps that output true when a rule or its words change.
+#[test]
+fn the_readmes_example_output_is_what_bindlab_prints() {
+    let trimmed = |s: &str| -> Vec<String> {
+        s.trim_matches('\n')
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect()
+    };
+    for readme in ["README.md", "README.zh-CN.md"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(readme);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Between fences: the odd pieces are code blocks.
+        let pieces: Vec<&str> = text.split("```").collect();
+        let at = (1..pieces.len())
+            .step_by(2)
+            .find(|&i| pieces[i].starts_with("\ntitle Two servers, one port"))
+            .unwrap_or_else(|| panic!("{readme}: no example scenario"));
+        let f = file(&format!("readme-{readme}.bindlab"), &pieces[at][1..]);
+        let (_, out, err) = bindlab(&["run", f.to_str().unwrap(), "--os", "all"]);
+        assert_eq!(
+            trimmed(pieces[at + 2]),
+            trimmed(&out),
+            "{readme}'s example output is not what bindlab prints (stderr: {err}); paste this:\n{out}"
+        );
+    }
+}

@@ -179,6 +179,12 @@ impl Progress {
         if checksum(data) != sum {
             return Err(CodeError::Damaged);
         }
+        // The checksum (Fletcher-16) passes any run of 0x00 or of 0xFF
+        // bytes ("BL1-AAAAAAAA", "BL1-////////"): such a code is typed
+        // junk, not a code of another version.
+        if data[0] == 0 || data.iter().all(|&x| x == 0xFF) {
+            return Err(CodeError::Damaged);
+        }
         if data[0] != 1 {
             return Err(CodeError::FromANewerCourse);
         }
@@ -323,6 +329,20 @@ mod tests {
             Progress::decode(&code, &IDS[..1]),
             Err(CodeError::FromANewerCourse)
         );
+        // Runs of zero or all-ones bytes pass the checksum: typed junk,
+        // not a newer course's code.
+        for junk in ["BL1-AAAAAAAA", "BL1-________", "BL1-AAAAAAAAAAAA"] {
+            assert_eq!(
+                Progress::decode(junk, IDS),
+                Err(CodeError::Damaged),
+                "{junk}"
+            );
+        }
+        // A well-formed code of the next version is a newer course's.
+        let mut v2 = vec![2u8, 0];
+        v2.extend(checksum(&v2));
+        let v2 = format!("{TAG}{}", b64_encode(&v2));
+        assert_eq!(Progress::decode(&v2, IDS), Err(CodeError::FromANewerCourse));
     }
 
     #[test]

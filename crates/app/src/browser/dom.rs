@@ -133,3 +133,32 @@ pub(crate) fn mark_live() {
         let _ = app.set_attribute("data-live", "");
     }
 }
+
+/// Escape closes the innermost open disclosure (`<details>`: an outcome
+/// cell, *Show as code*, *Edit the scenario*, a challenge's attempt) around
+/// the focus and gives the focus to its summary, as a disclosure's
+/// keyboard users expect. A text field keeps its Escape.
+pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
+    if e.key() != "Escape" || e.default_prevented() {
+        return;
+    }
+    let Some(el) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    if el.matches("textarea, input, select").unwrap_or(false) {
+        return;
+    }
+    let Ok(Some(details)) = el.closest("details[open]") else {
+        return;
+    };
+    let _ = details.remove_attribute("open");
+    if let Ok(Some(summary)) = details.query_selector(":scope > summary") {
+        if let Ok(s) = summary.dyn_into::<web_sys::HtmlElement>() {
+            let _ = s.focus();
+        }
+    }
+    e.prevent_default();
+}

@@ -42,16 +42,18 @@ pub(crate) fn cheat_sheet() -> Html {
                         html! {
                             <tr>
                                 <th scope="row">{ tr.cheatsheet(row.options.msg()) }</th>
-                                { for row.cells.iter().map(|cell| {
+                                { for row.cells.iter().zip(Os::ALL).map(|(cell, os)| {
                                     let summary = summary(&tr, cell);
+                                    // Named on the cell too: a narrow page shows each row as a card, one line per OS.
+                                    let os = os.display();
                                     match (cell.result, cell.rule) {
-                                    (None, _) => html! { <td class="cell na" title={tr.t(T::LessonCheatNaTitle).to_string()}>{"—"}<span class="sr-only">{" "}{ tr.t(T::LessonCheatNa) }</span></td> },
+                                    (None, _) => html! { <td class="cell na" data-os={os} title={tr.t(T::LessonCheatNaTitle).to_string()}>{"—"}<span class="sr-only">{" "}{ tr.t(T::LessonCheatNa) }</span></td> },
                                     (Some(r), Some(rule)) => html! {
-                                        <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>
+                                        <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })} data-os={os}>
                                             <a href={tr.href(&Route::Rules(Some(rule.as_str().into())))} title={cell.why.clone().unwrap_or_default()}>{ summary }</a>
                                         </td>
                                     },
-                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })}>{ summary }</td> },
+                                    (Some(r), None) => html! { <td class={classes!("cell", if r.is_ok() { "ok" } else { "err" })} data-os={os}>{ summary }</td> },
                                 }}) }
                                 <td><a href={format!("{}#{}", tr.prefix(), link.encode())}>{ tr.t(T::LessonCheatOpen) }<span class="sr-only">{" "}{ tr.f(T::LessonCheatOpenWhat, &[("situation", &tr.cheatsheet(sit.msg())), ("options", &tr.cheatsheet(row.options.msg()))]) }</span></a></td>
                             </tr>

@@ -25,6 +25,7 @@ mod paste;
 mod paste_answers;
 mod prediction;
 mod progress_panel;
+pub(crate) use progress_panel::code_error;
 mod rules;
 mod runtimes;
 
@@ -118,7 +119,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
         <header class="top">
             <SiteNav current={p.route.clone()} />
         </header>
-        <main id="main" class="course">
+        <main id="main" class="course" onkeydown={crate::browser::dom::escape_closes_disclosure}>
             if let Some(n) = &store.notice {
                 <div class="notice error" role="alert">
                     <p>{ n }</p>

@@ -12,7 +12,7 @@ use crate::route::{lesson_ids, CONTENTS};
 use crate::store::StoreAction;
 
 /// Why a code was refused, in `tr`'s language.
-fn code_error<'a>(tr: &'a Tr, e: &CodeError) -> &'a str {
+pub(crate) fn code_error<'a>(tr: &'a Tr, e: &CodeError) -> &'a str {
     tr.t(match e {
         CodeError::NotACode => T::CourseCodeNotACode,
         CodeError::Damaged => T::CourseCodeDamaged,

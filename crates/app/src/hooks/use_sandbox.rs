@@ -144,10 +144,12 @@ impl SandboxHandle {
         })
     }
 
-    /// Saves the program as bindlab-check.py; what to tell the reader, and
-    /// whether it is an error.
+    /// Saves the program under the name *Show as code* downloads it as
+    /// (bindlab_check.py, which the notice names too); what to tell the
+    /// reader, and whether it is an error.
     fn save(tr: &Tr, program: &str) -> (String, bool) {
-        match download::download(tr, "bindlab-check.py", "text/x-python", program) {
+        let file = bindlab_engine::export::Lang::Python.file_name();
+        match download::download(tr, file, "text/x-python", program) {
             Ok(()) => (tr.t(T::ScenarioSavedCheck).to_string(), false),
             Err(e) => (tr.f(T::ScenarioDownloadFailed, &[("error", &e)]), true),
         }

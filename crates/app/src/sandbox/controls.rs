@@ -2,7 +2,7 @@
 //! step line to the scenario, the one source of truth.
 
 use bindlab_engine::print::step_text;
-use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, Scenario, SockOpt, StepKind};
+use bindlab_engine::scenario::{EndpointSpec, Proto, SockOpt, StepKind};
 use std::net::IpAddr;
 use std::rc::Rc;
 
@@ -10,8 +10,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser::dom::select_value;
-use crate::i18n::{use_tr, Tr, T};
+use crate::i18n::{use_tr, T};
 use crate::state::Derived;
+
+use super::fields::{
+    datagram_step, joined_groups, option_is_on, parse_count, parse_group, parse_port, Field,
+};
 
 #[derive(Properties)]
 pub(crate) struct ControlsProps {
@@ -28,88 +32,6 @@ impl PartialEq for ControlsProps {
     }
 }
 
-/// Whether the scenario leaves `opt` on for the socket named `name` (the
-/// last `set` since that name was last created, else the option's default
-/// for a new socket: IPV6_V6ONLY as the OS sets it, IP_MULTICAST_ALL on for
-/// AF_INET, as the engine's host creates them).
-pub(crate) fn option_is_on(s: &Scenario, name: &str, opt: SockOpt) -> bool {
-    let default = |proto: Proto| match opt {
-        SockOpt::Ipv6V6Only => proto.is_v6() && s.os.rules().params().default_v6only,
-        SockOpt::IpMulticastAll => !proto.is_v6(),
-        _ => false,
-    };
-    let mut on = false;
-    for st in &s.steps {
-        match &st.kind {
-            StepKind::Socket { name: n, proto } if n == name => on = default(*proto),
-            StepKind::Accept { new: n, .. } if n == name => on = false,
-            StepKind::Set {
-                name: n,
-                opt: o,
-                on: v,
-            } if n == name && *o == opt => on = *v,
-            _ => {}
-        }
-    }
-    on
-}
-
-/// The port box: a number 0–65535, or `@NAME` for the port another socket
-/// is bound to; what is wrong, in `tr`'s language.
-pub(crate) fn parse_port(tr: &Tr, text: &str) -> Result<PortSpec, String> {
-    let t = text.trim();
-    if let Some(n) = t.strip_prefix('@') {
-        if !n.is_empty()
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Ok(PortSpec::Of(n.to_string()));
-        }
-    }
-    match t.parse::<u32>() {
-        Ok(n) if n <= 65535 => Ok(PortSpec::Num(n as u16)),
-        Ok(_) => Err(tr.f(T::SandboxPortOutOfRange, &[("port", t)])),
-        Err(_) if t.is_empty() => Err(tr.t(T::SandboxPortMissing).into()),
-        Err(_) => Err(tr.f(T::SandboxPortBad, &[("text", t)])),
-    }
-}
-
-/// The group box of "join": a multicast address of the socket's family;
-/// what is wrong, in `tr`'s language.
-pub(crate) fn parse_group(tr: &Tr, text: &str, v6: bool) -> Result<IpAddr, String> {
-    let t = text.trim().trim_start_matches('[').trim_end_matches(']');
-    match t.parse::<IpAddr>() {
-        Ok(a) if !a.is_multicast() => Err(tr.f(T::SandboxGroupNotMulticast, &[("group", t)])),
-        Ok(a) if a.is_ipv6() && !v6 => Err(tr.f(T::SandboxGroupV6OnV4, &[("group", t)])),
-        Ok(a) => Ok(a),
-        Err(_) if t.is_empty() => Err(tr.t(T::SandboxGroupMissing).into()),
-        Err(_) => Err(tr.f(T::SandboxGroupBad, &[("text", t)])),
-    }
-}
-
-/// Every multicast group the scenario joins, in order of first join: where
-/// datagrams can be sent and what a UDP socket can bind.
-pub(crate) fn joined_groups(s: &Scenario) -> Vec<IpAddr> {
-    let mut groups: Vec<IpAddr> = Vec::new();
-    for st in &s.steps {
-        if let StepKind::Join { group, .. } = &st.kind {
-            if !groups.contains(group) {
-                groups.push(*group);
-            }
-        }
-    }
-    groups
-}
-
-/// "send datagrams": the step, or why not (a datagram needs a real port).
-fn datagram_step(tr: &Tr, ep: EndpointSpec, count: &str) -> Result<Option<StepKind>, String> {
-    if ep.port == PortSpec::Num(0) {
-        return Err(tr.t(T::SandboxDatagramNeedsPort).into());
-    }
-    let count = count.trim().parse().unwrap_or(1).clamp(1, 1000);
-    Ok(Some(StepKind::Datagram { ep, count }))
-}
-
 #[function_component(Controls)]
 pub(crate) fn controls(p: &ControlsProps) -> Html {
     // Hooks first, unconditionally: Yew panics (in debug builds) when a
@@ -119,8 +41,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let addr = use_state(|| "0.0.0.0".to_string());
     let client_to = use_state(|| None::<String>);
     let port = use_state(|| "8080".to_string());
-    let count = use_state(|| "1".to_string());
-    let port_error = use_state(|| None::<String>);
+    let clients = use_state(|| "1".to_string());
+    // What is wrong with a box the last button read, and which box.
+    let port_error = use_state(|| None::<(Field, String)>);
     let group = use_state(|| "239.1.2.3".to_string());
     let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
@@ -199,15 +122,22 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         .unwrap_or_else(|| dgram_addresses[0].clone());
     // The port box as typed: a number, or `@NAME` (another socket's port).
     let port_spec = parse_port(&tr, &port);
-    let ep = |a: &str| -> Result<EndpointSpec, String> {
+    let ep = |a: &str| -> Result<EndpointSpec, (Field, String)> {
         let addr = a
             .parse()
-            .map_err(|_| tr.f(T::SandboxAddressBad, &[("text", a)]))?;
+            .map_err(|_| (Field::Port, tr.f(T::SandboxAddressBad, &[("text", a)])))?;
         Ok(EndpointSpec {
             addr,
-            port: port_spec.clone()?,
+            port: port_spec.clone().map_err(|e| (Field::Port, e))?,
         })
     };
+    let invalid = |f: Field| {
+        port_error
+            .as_ref()
+            .is_some_and(|(g, _)| *g == f)
+            .then_some("true")
+    };
+    let count = |text: &str, f: Field| parse_count(&tr, text).map_err(|e| (f, e));
     let emit = |kind: Option<StepKind>| {
         let cb = p.on_line.clone();
         Callback::from(move |_: MouseEvent| {
@@ -216,9 +146,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    // A step that needs the port: writes it, or says what is wrong with the
-    // port (a button that silently does nothing looks broken).
-    let emit_ep = |kind: Result<Option<StepKind>, String>| {
+    // A step that needs the port (or a count): writes it, or says what is
+    // wrong with that box (a button that silently does nothing looks broken).
+    let emit_ep = |kind: Result<Option<StepKind>, (Field, String)>| {
         let (cb, err) = (p.on_line.clone(), port_error.clone());
         Callback::from(move |_: MouseEvent| match &kind {
             Ok(Some(k)) => {
@@ -282,7 +212,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         </select>
                     </label>
                     <label>{ tr.t(T::SandboxPort) }{" "}<input aria-label={tr.t(T::SandboxPort).to_string()} class="port" value={(*port).clone()} inputmode="numeric"
-                        aria-invalid={port_error.is_some().then_some("true")} aria-describedby="port-error"
+                        aria-invalid={invalid(Field::Port)} aria-describedby="port-error"
                         oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                     <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
                     // UDP has no listen and no accept (the text may still say them).
@@ -318,8 +248,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == client_dest}>{ a }</option> }) }
                     </select>
                 </label>
-                <label>{"× "}<input aria-label={tr.t(T::SandboxClientsCountLabel).to_string()} class="port" value={(*count).clone()} inputmode="numeric" oninput={ { let c = count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&client_dest).map(|ep| Some(StepKind::Client { ep, count: count.trim().parse().unwrap_or(1).clamp(1, 1000) })))}>{ tr.t(T::SandboxAddClients) }</button>
+                <label>{"× "}<input aria-label={tr.t(T::SandboxClientsCountLabel).to_string()} class="port" value={(*clients).clone()} inputmode="numeric" aria-invalid={invalid(Field::Clients)} aria-describedby="port-error" oninput={ { let (c, err) = (clients.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&client_dest).and_then(|ep| Ok(Some(StepKind::Client { ep, count: count(&clients, Field::Clients)? }))))}>{ tr.t(T::SandboxAddClients) }</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
             </div>
@@ -329,10 +259,10 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         { for dgram_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == dgram_dest}>{ a }</option> }) }
                     </select>
                 </label>
-                <label>{"× "}<input aria-label={tr.t(T::SandboxDatagramsCountLabel).to_string()} class="port" value={(*dgram_count).clone()} inputmode="numeric" oninput={ { let c = dgram_count.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| datagram_step(&tr, ep, &dgram_count)))}>{ tr.t(T::SandboxSendDatagrams) }</button>
+                <label>{"× "}<input aria-label={tr.t(T::SandboxDatagramsCountLabel).to_string()} class="port" value={(*dgram_count).clone()} inputmode="numeric" aria-invalid={invalid(Field::Datagrams)} aria-describedby="port-error" oninput={ { let (c, err) = (dgram_count.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| { let n = count(&dgram_count, Field::Datagrams)?; datagram_step(&tr, ep, n) }))}>{ tr.t(T::SandboxSendDatagrams) }</button>
             </div>
-            <p id="port-error" class="field-error" role="alert">{ (*port_error).clone().unwrap_or_default() }</p>
+            <p id="port-error" class="field-error" role="alert">{ port_error.as_ref().map(|(_, e)| e.clone()).unwrap_or_default() }</p>
         </div>
     }
 }

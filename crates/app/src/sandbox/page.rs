@@ -106,7 +106,7 @@ pub(crate) fn sandbox_page() -> Html {
                 <a href={tr.href(&crate::route::Route::Contents)}>{ tr.f(T::SandboxToCourse, &[("n", &crate::route::CONTENTS.len().to_string())]) }</a>
                 {" "}<a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></p>
         </header>
-        <main id="main">
+        <main id="main" onkeydown={crate::browser::dom::escape_closes_disclosure}>
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
                     <p>{ &n.text }</p>
