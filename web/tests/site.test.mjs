@@ -179,6 +179,34 @@ test('a scenario title with markup renders as text', async () => {
   } finally { await context.close(); }
 });
 
+test('a long scenario is parsed and run again when the reader pauses, not at every key', async () => {
+  // 1,200 lines: past the 1,000 from which use_sandbox waits for a pause.
+  let text = 'os linux\n';
+  for (let i = 0; i < 600; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`);
+  try {
+    await ready(page);
+    const rows = page.locator('table.outcomes tbody tr');
+    assert.equal(await rows.count(), 1200);
+    await page.focus('#scenario-text');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('socket Z tcp');
+    // Typed, shown in the editor, and not run yet: the table is as it was.
+    assert.match(await page.inputValue('#scenario-text'), /socket Z tcp$/);
+    assert.equal(await rows.count(), 1200);
+    // After the pause, the new line is a step of the table.
+    await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1201, null, { timeout: 5000 });
+    assert.match(await rows.last().innerText(), /socket Z tcp/);
+    // A short scenario follows every key.
+    await page.fill('#scenario-text', 'os linux\nsocket A tcp\n');
+    await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1, null, { timeout: 5000 });
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('socket B tcp');
+    await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 2, null, { timeout: 5000 });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the sandbox works by keyboard alone', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
   try {

@@ -41,14 +41,12 @@ where
     let state = use_reducer(initial);
     let tr = use_tr();
     let generators = (*use_state(exporter::Cache::default)).clone();
+    let source = use_settled_text(&state.text);
     // The why-lines are written as the engine runs: in this lab's language
     // (a page may hold labs in two), set right before.
-    let derived = {
-        let (text, oses) = (state.text.clone(), state.oses.clone());
-        use_memo((text, oses, tr.clone()), |(t, o, tr)| {
-            Derived::new_in(tr, t, o)
-        })
-    };
+    let derived = use_memo((source, state.oses.clone(), tr.clone()), |(t, o, tr)| {
+        Derived::new_in(tr, t, o)
+    });
     let d = state.dispatcher();
     let on_text = use_callback(d.clone(), |t: String, d| d.dispatch(Action::SetText(t)));
     let on_line = use_callback(d.clone(), |l: String, d| d.dispatch(Action::AppendLine(l)));
@@ -68,6 +66,41 @@ where
         tr,
         generators,
     }
+}
+
+/// A scenario this long (lines) is parsed and run again once the reader
+/// pauses, not at every key: 5,000 lines took ~0.45 s a keystroke, and the
+/// textarea froze with it. Shorter ones follow every key.
+const SETTLE_LINES: usize = 1_000;
+/// How long a pause is.
+const SETTLE_MS: u32 = 250;
+
+/// The text to derive from: `text` itself, or, while the reader is still
+/// changing a long one, the text last derived from (so nothing is parsed
+/// or run again, and the tables keep their rows) until they pause.
+#[hook]
+fn use_settled_text(text: &str) -> String {
+    // What the scenario was last derived from ("" before the first time).
+    let last = use_mut_ref(String::new);
+    // The text a pause was seen on (set by the timer: a render with it).
+    let paused_on = use_state(String::new);
+    let long = text.bytes().filter(|&b| b == b'\n').count() >= SETTLE_LINES;
+    let wait = long && !last.borrow().is_empty() && *last.borrow() != text && *paused_on != text;
+    {
+        let paused_on = paused_on.clone();
+        use_effect_with((text.to_string(), wait), move |(text, wait)| {
+            let timer = wait.then(|| {
+                let text = text.clone();
+                gloo::timers::callback::Timeout::new(SETTLE_MS, move || paused_on.set(text))
+            });
+            move || drop(timer)
+        });
+    }
+    if !wait {
+        *last.borrow_mut() = text.to_string();
+    }
+    let source = last.borrow().clone();
+    source
 }
 
 impl SandboxHandle {

@@ -34,7 +34,8 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
         .max()
         .unwrap_or(0)
         .max(40);
-    let bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
+    let mut bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
+    bindlab_engine::sort::by_key(&mut bad, |l| u64::from(*l));
     let oninput = {
         let cb = p.on_change.clone();
         Callback::from(move |e: InputEvent| {
@@ -59,9 +60,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     html! {
         <div class="editor">
             <div class="code">
-                <pre class="gutter" aria-hidden="true">{
-                    for (1..=lines).map(|n| html! { <span class={classes!(bad.contains(&(n as u32)).then_some("bad"))}>{ format!("{n}\n") }</span> })
-                }</pre>
+                <Gutter {lines} {bad} />
                 <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
                     rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
                     aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
@@ -75,5 +74,24 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 }
             </div>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterProps {
+    lines: usize,
+    /// The lines with a problem, sorted.
+    bad: Vec<u32>,
+}
+
+/// The line numbers, problem lines marked. Its own component, so a key
+/// that changes no line count and no problem re-renders none of them (a
+/// long scenario has thousands).
+#[function_component(Gutter)]
+fn gutter(p: &GutterProps) -> Html {
+    html! {
+        <pre class="gutter" aria-hidden="true">{
+            for (1..=p.lines).map(|n| html! { <span class={classes!(p.bad.binary_search(&(n as u32)).is_ok().then_some("bad"))}>{ format!("{n}\n") }</span> })
+        }</pre>
     }
 }
