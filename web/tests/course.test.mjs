@@ -267,6 +267,14 @@ test('hints come one tier at a time and the solution only after a confirm', asyn
     assert.match(await c.locator('.confirm').innerText(), /Show the reference solution\?/);
     await c.getByRole('button', { name: 'Not yet' }).click();
     assert.equal(await c.locator('.solution').count(), 0);
+    // The focus goes back to the button that asked, not to the page.
+    assert.equal(await focusedText(page), 'Show the solution…');
+    // Escape says "not yet" too.
+    await page.keyboard.press('Enter');
+    assert.equal(await focusedText(page), 'Show it');
+    await page.keyboard.press('Escape');
+    assert.equal(await c.locator('.confirm').count(), 0);
+    assert.equal(await focusedText(page), 'Show the solution…');
     await c.getByRole('button', { name: 'Show the solution…' }).click();
     assert.equal(await focusedText(page), 'Show it');
     await page.keyboard.press('Enter');
