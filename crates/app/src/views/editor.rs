@@ -60,7 +60,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     html! {
         <div class="editor">
             <div class="code">
-                <Gutter {lines} {bad} />
+                { gutter(lines, &bad) }
                 <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
                     rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
                     aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
@@ -77,21 +77,25 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct GutterProps {
-    lines: usize,
-    /// The lines with a problem, sorted.
-    bad: Vec<u32>,
-}
-
-/// The line numbers, problem lines marked. Its own component, so a key
-/// that changes no line count and no problem re-renders none of them (a
-/// long scenario has thousands).
-#[function_component(Gutter)]
-fn gutter(p: &GutterProps) -> Html {
-    html! {
-        <pre class="gutter" aria-hidden="true">{
-            for (1..=p.lines).map(|n| html! { <span class={classes!(p.bad.binary_search(&(n as u32)).is_ok().then_some("bad"))}>{ format!("{n}\n") }</span> })
-        }</pre>
+/// The line numbers, a problem's line marked: runs of plain numbers as one
+/// text each, a marked line as its own span, so a long scenario's
+/// thousands of lines are a few nodes for Yew to compare at each key.
+fn gutter(lines: usize, bad: &[u32]) -> Html {
+    let mut nodes: Vec<Html> = Vec::new();
+    let mut run = String::new();
+    for n in 1..=lines {
+        if bad.binary_search(&(n as u32)).is_ok() {
+            if !run.is_empty() {
+                nodes.push(std::mem::take(&mut run).into());
+            }
+            nodes.push(html! { <span class="bad">{ format!("{n}\n") }</span> });
+        } else {
+            run.push_str(&n.to_string());
+            run.push('\n');
+        }
     }
+    if !run.is_empty() {
+        nodes.push(run.into());
+    }
+    html! { <pre class="gutter" aria-hidden="true">{ for nodes }</pre> }
 }
