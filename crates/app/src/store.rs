@@ -27,8 +27,8 @@ pub struct StoreTexts {
     /// With `{why}` and `{key}` slots.
     unreadable: String,
     read_refused: String,
-    /// Why a stored code was refused, by `CodeError` (the course's own
-    /// texts, as its import form says them).
+    /// Why a stored code was refused, in `CODE_ERRORS`' order (the
+    /// course's own texts, as its import form says them).
     code_errors: [String; 3],
 }
 
@@ -43,8 +43,13 @@ impl StoreTexts {
     }
 
     fn code_error(&self, e: &CodeError) -> String {
-        let i = CODE_ERRORS.iter().position(|c| c == e).unwrap_or(0);
-        self.code_errors[i].clone()
+        let [not_a_code, damaged, newer] = &self.code_errors;
+        match e {
+            CodeError::NotACode => not_a_code,
+            CodeError::Damaged => damaged,
+            CodeError::FromANewerCourse => newer,
+        }
+        .clone()
     }
 }
 
