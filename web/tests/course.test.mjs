@@ -187,6 +187,9 @@ test('a corrupted progress record recovers with a notice, and is set aside rathe
     await page.waitForSelector('.chapters');
     assert.match(await page.locator('.notice.error[role=alert]').innerText(), /could not be read .* starts afresh/);
     assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.progress.unreadable')), '"hello"');
+    // Escape closes the notice, as its Dismiss button does.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.notice').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -159,6 +159,9 @@ for (const [name, hash, expect] of [
       await ready(page);
       const notice = page.locator('.notice.error');
       assert.match(await notice.innerText(), expect);
+      // Escape closes it, as its Dismiss button does.
+      await page.keyboard.press('Escape');
+      assert.equal(await notice.count(), 0);
       assert.equal(await page.inputValue('#scenario-text'), '');
       await page.click('button:has-text("socket A tcp")');
       assert.equal(await page.inputValue('#scenario-text'), 'socket A tcp\n');
@@ -186,25 +189,65 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`);
   try {
     await ready(page);
-    const rows = page.locator('table.outcomes tbody tr');
-    assert.equal(await rows.count(), 1200);
+    // The table's size as it states it (it builds only the rows near the
+    // screen: see the next test): the header row and one per step.
+    const size = () => page.getAttribute('table.outcomes', 'aria-rowcount');
+    assert.equal(await size(), '1201');
     await page.focus('#scenario-text');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('socket Z tcp');
     // Typed, shown in the editor, and not run yet: the table is as it was.
     assert.match(await page.inputValue('#scenario-text'), /socket Z tcp$/);
-    assert.equal(await rows.count(), 1200);
+    assert.equal(await size(), '1201');
     // After the pause, the new line is a step of the table.
-    await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1201, null, { timeout: 5000 });
-    assert.match(await rows.last().innerText(), /socket Z tcp/);
-    // A short scenario follows every key.
+    await page.waitForFunction(() => document.querySelector('table.outcomes').getAttribute('aria-rowcount') === '1202', null, { timeout: 5000 });
+    await page.locator('table.outcomes tbody').last().scrollIntoViewIfNeeded();
+    await page.locator('table.outcomes tr[aria-rowindex="1202"]', { hasText: 'socket Z tcp' }).waitFor({ timeout: 5000 });
+    // A short scenario follows every key (and builds every row).
     await page.fill('#scenario-text', 'os linux\nsocket A tcp\n');
     await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1, null, { timeout: 5000 });
     await page.keyboard.press('Control+End');
     await page.keyboard.type('socket B tcp');
     await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 2, null, { timeout: 5000 });
+    assert.equal(await page.locator('table.outcomes[aria-rowcount], table.outcomes tbody.far').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+});
+
+test('a table of thousands of steps builds the rows near the screen, and the rest as the reader scrolls to them', async () => {
+  // 3,000 datagrams to one socket: every row has an explanation to open.
+  let text = 'os linux\nsocket A udp\nbind A 0.0.0.0:5300\n';
+  for (let i = 0; i < 3000; i++) text += 'datagram 127.0.0.1:5300\n';
+  for (const [label, opts] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`, opts);
+    try {
+      await ready(page);
+      const built = () => page.locator('table.outcomes tr[aria-rowindex]').count();
+      assert.equal(await page.getAttribute('table.outcomes', 'aria-rowcount'), '3003', label);
+      await page.getByRole('button', { name: /Run all/ }).click();
+      await page.locator('.progress', { hasText: /^3002 of 3002/ }).waitFor();
+      const first = await built();
+      assert.ok(first >= 32 && first <= 256, `${label}: ${first} rows built of 3,002`);
+      // Every step ran: a built row's cell says which socket took it.
+      assert.match(await page.locator('table.outcomes tr[aria-rowindex="5"] td.cell').first().innerText(), /ok → A/);
+      // The page is as long as all the rows: placeholders keep the rest's height.
+      const tall = await page.evaluate(() => document.querySelector('table.outcomes').getBoundingClientRect().height);
+      assert.ok(tall > 3002 * 20, `${label}: the table is ${tall}px tall`);
+      // Scrolled to the end, the last rows are built, and their explanation opens.
+      await page.locator('table.outcomes tbody').last().scrollIntoViewIfNeeded();
+      const last = page.locator('table.outcomes tr[aria-rowindex="3003"]');
+      await last.waitFor();
+      assert.match(await last.innerText(), /datagram 127\.0\.0\.1:5300/);
+      await last.locator('td.cell summary').first().click();
+      assert.match(await last.locator('td.cell .why').first().innerText(), /\S/);
+      // The first rows went back to placeholders, and come back when scrolled to.
+      assert.equal(await page.locator('table.outcomes tr[aria-rowindex="2"]').count(), 0, label);
+      await page.locator('table.outcomes tbody').first().scrollIntoViewIfNeeded();
+      await page.locator('table.outcomes tr[aria-rowindex="2"]').waitFor();
+      assert.ok(await built() <= 256, label);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
 });
 
 test('the sandbox works by keyboard alone', async () => {

@@ -110,6 +110,15 @@ pub fn course_page(p: &CoursePageProps) -> Html {
             }
         });
     }
+    // Escape closes the notice, as its Dismiss button does.
+    {
+        let store = store.clone();
+        use_window_event("keydown", store.notice.is_some(), move |e| {
+            if store.notice.is_some() && crate::browser::dom::unclaimed_escape(e) {
+                store.dispatch(StoreAction::Dismiss);
+            }
+        });
+    }
     let dismiss = {
         let store = store.clone();
         Callback::from(move |_| store.dispatch(StoreAction::Dismiss))

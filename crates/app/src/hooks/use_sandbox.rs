@@ -73,7 +73,12 @@ where
 /// textarea froze with it. Shorter ones follow every key.
 const SETTLE_LINES: usize = 1_000;
 /// How long a pause is.
-const SETTLE_MS: u32 = 250;
+pub(crate) const SETTLE_MS: u32 = 250;
+
+/// Whether `text` is long enough to wait for a pause (see [`SETTLE_LINES`]).
+pub(crate) fn is_long(text: &str) -> bool {
+    text.bytes().filter(|&b| b == b'\n').count() >= SETTLE_LINES
+}
 
 /// The text to derive from: `text` itself, or, while the reader is still
 /// changing a long one, the text last derived from (so nothing is parsed
@@ -84,8 +89,8 @@ fn use_settled_text(text: &str) -> String {
     let last = use_mut_ref(String::new);
     // The text a pause was seen on (set by the timer: a render with it).
     let paused_on = use_state(String::new);
-    let long = text.bytes().filter(|&b| b == b'\n').count() >= SETTLE_LINES;
-    let wait = long && !last.borrow().is_empty() && *last.borrow() != text && *paused_on != text;
+    let wait =
+        is_long(text) && !last.borrow().is_empty() && *last.borrow() != text && *paused_on != text;
     {
         let paused_on = paused_on.clone();
         use_effect_with((text.to_string(), wait), move |(text, wait)| {

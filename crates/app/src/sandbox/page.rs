@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::controls::Controls;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
-use crate::hooks::{use_sandbox, use_window_event};
+use crate::hooks::{is_long, use_sandbox, use_window_event, SETTLE_MS};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Action, Sandbox};
 use crate::views::{CodePanel, Editor, HostView, OsPicker, OsTable, Stepper};
@@ -49,7 +49,6 @@ pub(crate) fn sandbox_page() -> Html {
         use_effect_with((link, has_error), |(link, has_error)| {
             // A damaged link stays in the address bar until the reader acts.
             let write = (!*has_error || !link.text.is_empty()).then(|| {
-                let fragment = link.encode();
                 // The address bar and the tab's memory of it in a task of
                 // their own, after the render: the browser's cost of a new
                 // address grows with the page (some milliseconds for a long
@@ -57,7 +56,13 @@ pub(crate) fn sandbox_page() -> Html {
                 // it; nor should the page's first render wait for its first
                 // storage access. A newer state (or leaving the page)
                 // cancels it: a run of quick steps writes the address once.
-                Timeout::new(0, move || {
+                // A long scenario's address (~60 ms to encode, set and
+                // store for 5,000 lines) waits for a pause in the stepping,
+                // as its parse waits for a pause in the typing.
+                let wait = if is_long(&link.text) { SETTLE_MS } else { 0 };
+                let link = link.clone();
+                Timeout::new(wait, move || {
+                    let fragment = link.encode();
                     crate::nav::remember_sandbox(&fragment);
                     replace_fragment(&fragment);
                 })
@@ -79,6 +84,15 @@ pub(crate) fn sandbox_page() -> Html {
                     text: e,
                     error: true,
                 }))),
+            }
+        });
+    }
+    // Escape closes the notice, as its Dismiss button does.
+    {
+        let (d, shown) = (state.dispatcher(), state.notice.is_some());
+        use_window_event("keydown", shown, move |e| {
+            if shown && crate::browser::dom::unclaimed_escape(e) {
+                d.dispatch(Action::Notice(None));
             }
         });
     }

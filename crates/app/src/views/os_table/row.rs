@@ -16,6 +16,8 @@ pub(crate) struct RowProps {
     pub(crate) done: bool,
     pub(crate) current: bool,
     pub(crate) on_goto: Callback<usize>,
+    /// In a table that builds only some blocks: the row says its index.
+    pub(crate) windowed: bool,
 }
 
 /// Rows compare by what they show, so a step re-renders two rows, not all.
@@ -26,6 +28,7 @@ impl PartialEq for RowProps {
             && self.done == o.done
             && self.current == o.current
             && self.on_goto == o.on_goto
+            && self.windowed == o.windowed
     }
 }
 
@@ -45,7 +48,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
     };
     html! {
         <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
-            aria-current={p.current.then_some("step")}>
+            aria-current={p.current.then_some("step")} aria-rowindex={p.windowed.then(|| (i + 2).to_string())}>
             <th scope="row" class="step">
                 <button type="button" class="link" onclick={goto} title={tr.t(T::ScenarioRunToStep).to_string()}>
                     <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
