@@ -28,12 +28,21 @@
 //   step + render             click Step/Back on a 100-socket, 4-OS scenario:
 //                             Yew's render, then a forced style + layout
 //                             (median of 41 in one page; paint not included)
+//   large scenarios           (BIG runs of each, in new pages) a crowded
+//                             host, 3,000 SO_REUSEPORT sockets on :443 on
+//                             Linux: its permalink opened at its last step
+//                             (navigation to the next frame with every step
+//                             run), then Back, then Run all from the start; and
+//                             Run all on 5,000 datagrams to one socket. Each
+//                             click: to the next frame after the progress line
+//                             moved.
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, b64, DIST } from './tests/harness.mjs';
 
 const LOADS = Number(process.env.BENCH_LOADS || 7);
 const TRACED = 3;
+const BIG = Number(process.env.BENCH_BIG || 3);
 const PROFILES = [
   { name: 'desktop 1×, 1280×900', key: 'desktop', rate: 1, context: { viewport: { width: 1280, height: 900 } } },
   { name: 'phone 4× CPU, 390×844', key: 'phone', rate: 4, context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true } },
@@ -209,6 +218,54 @@ async function stepRender(browser, origin, profile) {
   }
 }
 
+/** A click on the stepper's button named `name`, to the next frame after the progress line moved. */
+async function click(page, name) {
+  return page.evaluate(async (name) => {
+    const button = [...document.querySelectorAll('.stepper button')].find((b) => b.textContent.includes(name));
+    const before = document.querySelector('.progress').textContent;
+    const moved = new Promise((resolve) => {
+      const mo = new MutationObserver(() => {
+        if (document.querySelector('.progress')?.textContent !== before) { mo.disconnect(); resolve(); }
+      });
+      mo.observe(document.body, { childList: true, characterData: true, subtree: true });
+    });
+    const t0 = performance.now();
+    button.click();
+    await moved;
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return performance.now() - t0;
+  }, name);
+}
+
+/** The large scenarios (see the header), once, in new pages. */
+async function bigScenarios(browser, origin, profile) {
+  let crowded = 'title 3,000 listeners-to-be on :443\nos linux\n';
+  for (let i = 0; i < 3000; i++) crowded += `socket S${i} tcp\nset S${i} SO_REUSEPORT\nbind S${i} 0.0.0.0:443\n`;
+  let datagrams = 'os linux\nsocket A udp\nbind A 0.0.0.0:5300\n';
+  for (let i = 0; i < 5000; i++) datagrams += 'datagram 127.0.0.1:5300\n';
+  const out = {};
+  for (const [key, text, steps] of [['crowded', crowded, 9000], ['datagrams', datagrams, 5002]]) {
+    const context = await browser.newContext(profile.context);
+    try {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.rate });
+      const t0 = Date.now();
+      await page.goto(`${origin}/#v1/linux/${steps}/${b64(text)}`);
+      await page.waitForFunction((n) => document.querySelector('#app[data-live] .progress')?.textContent.startsWith(`${n} of ${n}`), steps, { timeout: 120000, polling: 'raf' });
+      out[`${key}Open`] = Date.now() - t0;
+      out[`${key}Back`] = await click(page, 'Back');
+      await click(page, 'Reset');
+      // A long scenario's address is written once the stepping pauses.
+      await page.waitForTimeout(400);
+      out[`${key}RunAll`] = await click(page, 'Run all');
+    } finally {
+      await context.close();
+    }
+  }
+  return out;
+}
+
 /** The files a page fetched until `ready`, with their sizes as dist's .gz and .br. */
 async function firstLoad(browser, origin, url, readyFn) {
   const context = await browser.newContext();
@@ -233,6 +290,37 @@ async function firstLoad(browser, origin, url, readyFn) {
 
 const server = await serve({ precompressed: true });
 const browser = await launch();
+/** The large-scenario table: BIG runs per profile. */
+async function printBig() {
+  const big = {};
+  for (const profile of PROFILES) {
+    big[profile.key] = [];
+    for (let i = 0; i < BIG; i++) big[profile.key].push(await bigScenarios(browser, server.origin, profile));
+  }
+  console.log(`\nlarge scenarios, median of ${BIG} (min–max)\n`);
+  console.log(`| large scenario | ${PROFILES.map((p) => p.name).join(' | ')} |`);
+  console.log(`|---|${PROFILES.map(() => '---').join('|')}|`);
+  for (const [label, k] of [
+    ['3,000 sockets on :443: open its link at step 9,000', 'crowdedOpen'],
+    ['  then Back', 'crowdedBack'],
+    ['  Run all from the start', 'crowdedRunAll'],
+    ['5,000 datagrams: open its link at the end', 'datagramsOpen'],
+    ['  then Back', 'datagramsBack'],
+    ['  Run all from the start', 'datagramsRunAll'],
+  ]) console.log(`| ${label} | ${PROFILES.map((p) => stat(big[p.key].map((r) => r[k]), ms)).join(' | ')} |`);
+}
+
+// BENCH_ONLY=big: only the large scenarios.
+if (process.env.BENCH_ONLY === 'big') {
+  try {
+    console.log(`site benchmark, large scenarios only, ${new Date().toISOString().slice(0, 10)}, Chromium ${browser.version()}`);
+    await printBig();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
 // BENCH_ONLY=step: only the step + render figure, at 1× (RUNS=n pages of 41 steps).
 if (process.env.BENCH_ONLY === 'step') {
   try {
@@ -307,6 +395,9 @@ try {
   ]) console.log(`| ${label} | ${PROFILES.map((p) => f(p.key)).join(' | ')} |`);
   const lazyCount = results.phone.traced.find(Boolean)?.lazyCount;
   if (lazyCount) console.log(`\n(lazy compilation: V8 compiles each wasm function on its first call; ${lazyCount} functions before interactive)`);
+
+  // 4. Large scenarios.
+  await printBig();
 } finally {
   await browser.close();
   await server.close();

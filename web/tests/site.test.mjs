@@ -250,6 +250,47 @@ test('a table of thousands of steps builds the rows near the screen, and the res
   }
 });
 
+test('a crowded host: the diagram draws 64 sockets, the last step\'s among them, and says so; its table lists them all as the reader scrolls', async () => {
+  // 400 SO_REUSEPORT sockets on one port, the 400th bound last.
+  let text = 'os linux\n';
+  for (let i = 0; i < 400; i++) text += `socket S${i} tcp\nset S${i} SO_REUSEPORT\nbind S${i} 0.0.0.0:443\n`;
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/1200/${b64(text)}`);
+  try {
+    await ready(page);
+    assert.equal(await page.locator('.host svg g.card').count(), 64);
+    assert.equal(await page.locator('.host svg g.card', { hasText: /^S399 ·/ }).count(), 1);
+    // textContent: the host pane is off screen (content-visibility: auto).
+    assert.equal(await page.locator('.diagram-some').textContent(), 'The diagram draws 64 of the 400 sockets: those the last step involves, then the first ones. The table below lists every socket.');
+    const twin = page.locator('table.twin');
+    assert.equal(await twin.getAttribute('aria-rowcount'), '401');
+    assert.ok(await twin.locator('tr[aria-rowindex]').count() < 400);
+    // The rows not built keep their height, on a desktop and as a phone's cards.
+    const tall = () => twin.evaluate((t) => t.getBoundingClientRect().height);
+    assert.ok(await tall() > 400 * 25, `the table is ${await tall()}px tall`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => document.querySelector('table.twin').getBoundingClientRect().height > 400 * 100, null, { timeout: 5000 });
+    // Scrolled to its end (again while the host pane, skipped off screen
+    // by content-visibility, lays out to its real height), its last rows are
+    // built.
+    await page.waitForFunction(() => {
+      const t = document.querySelector('table.twin');
+      t.tBodies[t.tBodies.length - 1].scrollIntoView();
+      return t.querySelector('tr[aria-rowindex="401"]');
+    }, null, { polling: 200, timeout: 10000 });
+    const last = twin.locator('tr[aria-rowindex="401"]');
+    assert.match(await last.innerText(), /S399[\s\S]*0\.0\.0\.0:443[\s\S]*SO_REUSEPORT/);
+    // Back to a host of 64 sockets: drawn whole, no note, every row built.
+    await page.fill('#scenario-text', text.split('\n').slice(0, 1 + 3 * 64).join('\n') + '\n');
+    // (The step stays where it was, clamped to the new scenario's end.)
+    await page.locator('.progress', { hasText: /^192 of 192/ }).waitFor();
+    assert.equal(await page.locator('.host svg g.card').count(), 64);
+    assert.equal(await page.locator('.diagram-some').count(), 0);
+    assert.equal(await page.locator('table.twin tbody tr').count(), 64);
+    assert.equal(await page.locator('table.twin[aria-rowcount], table.twin tbody.far').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the sandbox works by keyboard alone', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
   try {

@@ -3,6 +3,7 @@
 
 mod code_panel;
 mod editor;
+mod far_block;
 pub(crate) mod host_view;
 mod language_switch;
 mod os_picker;
@@ -13,6 +14,7 @@ mod stepper;
 
 pub(crate) use code_panel::CodePanel;
 pub(crate) use editor::Editor;
+pub(crate) use far_block::FarBlock;
 pub(crate) use host_view::HostView;
 pub(crate) use language_switch::LanguageSwitch;
 pub(crate) use os_picker::OsPicker;

@@ -9,8 +9,8 @@ pub(crate) mod twin;
 
 use cache::HostCache;
 use diagram::Diagram;
-use sock_view::{sock_views, Deliveries};
-use twin::TwinRow;
+use sock_view::{sock_views, Deliveries, SockView};
+use twin::Twin;
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -124,7 +124,19 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         .and_then(|(_, r)| r.dropped)
         .filter(|&n| n > 0);
     let views = sock_views(&tr, &host, &arrows, &deliveries);
-    let udp_col = views.iter().any(|v| v.udp);
+    let named: Vec<&str> = last
+        .map(|(i, _)| &scenario.steps[i].kind)
+        .into_iter()
+        .flat_map(|k| {
+            let new = match k {
+                StepKind::Accept { new, .. } => Some(new.as_str()),
+                _ => None,
+            };
+            k.socket().into_iter().chain(new)
+        })
+        .collect();
+    let drawn = drawn(&views, &named);
+    let all = views.iter().filter(|v| !v.queued).count();
     let mut addrs = host.local_addresses();
     // A multicast group a socket is bound to counts as an address of the
     // host for bind (the format's UDP section): it gets a band, so the card
@@ -157,28 +169,52 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             </div>
             <p class="announce" aria-live="polite" id="announce">{ announce }</p>
             <div class="diagram-room" ref={room_ref}>
-                <Diagram addrs={addrs} views={views.iter().filter(|v| !v.queued).cloned().collect::<Vec<_>>()} room={*room} />
+                <Diagram addrs={addrs} views={drawn.clone()} room={*room} />
             </div>
+            if drawn.len() < all {
+                <p class="muted small diagram-some">{ tr.f(T::ScenarioDiagramSome, &[("shown", &drawn.len().to_string()), ("total", &all.to_string())]) }</p>
+            }
             if let Some(n) = dropped {
                 <p class="dropped">{ dropped_text(&tr, n, deliveries.multicast) }</p>
             }
-            <table class="twin">
-                <caption>{ tr.f(T::ScenarioTwinCaption, &[("os", p.os.display())]) }</caption>
-                <thead><tr>
-                    <th scope="col">{ tr.t(T::ScenarioColSocket) }</th><th scope="col">{ tr.t(T::ScenarioColState) }</th><th scope="col">{ tr.t(T::ScenarioColLocal) }</th>
-                    <th scope="col">{ tr.t(T::ScenarioColRemote) }</th><th scope="col">{ tr.t(T::ScenarioColOptions) }</th><th scope="col">{ tr.t(T::ScenarioColOwner) }</th>
-                    if udp_col { <th scope="col">{ tr.t(T::ScenarioColDatagrams) }</th> }
-                    <th scope="col">{ tr.t(T::ScenarioColWaiting) }</th>
-                </tr></thead>
-                <tbody>
-                    if views.is_empty() { <tr><td colspan="7" class="muted">{ tr.t(T::ScenarioNoSockets) }</td></tr> }
-                    // A list of its own (the fragment), keyed by socket:
-                    // see the diagram's cards.
-                    <>{ for views.into_iter().map(|v| { let key = v.id; html! { <TwinRow {key} view={v} datagrams={udp_col} /> } }) }</>
-                </tbody>
-            </table>
+            <Twin views={Rc::<[SockView]>::from(views)} os={p.os} />
         </section>
     }
+}
+
+/// Cards the diagram draws at most: 16 rows of four. A host of thousands
+/// of sockets drew them all (25,000 SVG nodes for 2,500 sockets, seconds
+/// to lay out), and a diagram that long shows nothing a reader can take in;
+/// the table twin lists every socket.
+const DIAGRAM_MAX: usize = 64;
+
+/// The cards the diagram draws: every socket but the queued connections,
+/// or for a crowded host [`DIAGRAM_MAX`] of them — those the last step
+/// names or reached (clients arrived, datagrams received) first, then the
+/// first ones — in the host's order.
+fn drawn(views: &[SockView], named: &[&str]) -> Vec<SockView> {
+    let open: Vec<&SockView> = views.iter().filter(|v| !v.queued).collect();
+    if open.len() <= DIAGRAM_MAX {
+        return open.into_iter().cloned().collect();
+    }
+    let involved = |v: &SockView| {
+        v.arrived.is_some() || v.datagrams.is_some() || named.contains(&v.label.as_str())
+    };
+    let mut keep = vec![false; open.len()];
+    let mut left = DIAGRAM_MAX;
+    for first in [true, false] {
+        for (k, v) in open.iter().enumerate() {
+            if left > 0 && !keep[k] && (!first || involved(v)) {
+                keep[k] = true;
+                left -= 1;
+            }
+        }
+    }
+    open.into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(v, _)| v.clone())
+        .collect()
 }
 
 /// The datagrams of a `datagram` step, from its report (nothing for any
@@ -204,4 +240,49 @@ fn dropped_text(tr: &Tr, n: u32, multicast: bool) -> String {
         (false, false) => T::ScenarioDroppedUnicastOther,
     };
     tr.f(k, &[("n", &n.to_string())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The views of the host after `n` sockets are made and bound, each to
+    /// its own port.
+    fn views(n: usize) -> Vec<SockView> {
+        let mut text = String::new();
+        for i in 0..n {
+            text += &format!("socket S{i} tcp\nbind S{i} 0.0.0.0:{}\n", 1000 + i);
+        }
+        let sc = bindlab_engine::parse(&text).expect("scenario");
+        let mut h = bindlab_engine::host::Host::new(Os::Linux, &sc.ifaces, sc.seed);
+        for st in &sc.steps {
+            h.apply(st);
+        }
+        sock_views(&Tr::english(), &h, &BTreeMap::new(), &Deliveries::default())
+    }
+
+    fn labels(v: &[SockView]) -> Vec<&str> {
+        v.iter().map(|v| v.label.as_str()).collect()
+    }
+
+    #[test]
+    fn a_small_host_is_drawn_whole() {
+        let v = views(DIAGRAM_MAX);
+        assert_eq!(labels(&drawn(&v, &["S3"])), labels(&v));
+    }
+
+    #[test]
+    fn a_crowded_host_draws_the_last_steps_socket_then_the_first_ones_in_order() {
+        let v = views(300);
+        let d = drawn(&v, &["S299"]);
+        assert_eq!(d.len(), DIAGRAM_MAX);
+        let mut want: Vec<String> = (0..DIAGRAM_MAX - 1).map(|i| format!("S{i}")).collect();
+        want.push("S299".into());
+        assert_eq!(labels(&d), want);
+        // A step that names no socket: the first ones.
+        assert_eq!(
+            labels(&drawn(&v, &[]))[DIAGRAM_MAX - 1],
+            format!("S{}", DIAGRAM_MAX - 1)
+        );
+    }
 }

@@ -1,16 +1,69 @@
-//! The diagram's table twin: one row per socket.
+//! The diagram's table twin: one row per socket (in blocks, of which a
+//! host of hundreds of sockets builds those near the screen, as the outcome
+//! table does).
 
+use std::rc::Rc;
+
+use bindlab_engine::Os;
 use yew::prelude::*;
 
+use crate::hooks::use_near_blocks;
 use crate::i18n::{use_tr, Tr, T};
 use crate::views::host_view::card::got_text;
 use crate::views::host_view::sock_view::SockView;
+use crate::views::os_table::{ROWS, WINDOW_FROM};
+use crate::views::FarBlock;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct TwinProps {
+    pub(crate) views: Rc<[SockView]>,
+    pub(crate) os: Os,
+}
+
+#[function_component(Twin)]
+pub(crate) fn twin(p: &TwinProps) -> Html {
+    let tr = use_tr();
+    let table = use_node_ref();
+    let n = p.views.len();
+    let windowed = n >= WINDOW_FROM;
+    let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed);
+    let udp_col = p.views.iter().any(|v| v.udp);
+    let cols = if udp_col { 8 } else { 7 };
+    html! {
+        <table class="twin" ref={table} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
+            <caption>{ tr.f(T::ScenarioTwinCaption, &[("os", p.os.display())]) }</caption>
+            <thead><tr aria-rowindex={windowed.then_some("1")}>
+                <th scope="col">{ tr.t(T::ScenarioColSocket) }</th><th scope="col">{ tr.t(T::ScenarioColState) }</th><th scope="col">{ tr.t(T::ScenarioColLocal) }</th>
+                <th scope="col">{ tr.t(T::ScenarioColRemote) }</th><th scope="col">{ tr.t(T::ScenarioColOptions) }</th><th scope="col">{ tr.t(T::ScenarioColOwner) }</th>
+                if udp_col { <th scope="col">{ tr.t(T::ScenarioColDatagrams) }</th> }
+                <th scope="col">{ tr.t(T::ScenarioColWaiting) }</th>
+            </tr></thead>
+            if n == 0 { <tbody><tr><td colspan="7" class="muted">{ tr.t(T::ScenarioNoSockets) }</td></tr></tbody> }
+            // Blocks keyed by their first row, rows keyed by socket (see
+            // the diagram's cards).
+            <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
+                let end = (start + ROWS).min(n);
+                if windowed && !near.blocks.contains(&b) {
+                    return html! { <FarBlock key={format!("far-{start}")} rows={end - start} row_px={near.row_px} {cols} /> };
+                }
+                html! {
+                    <tbody key={start}>{ for p.views[start..end].iter().enumerate().map(|(k, v)| {
+                        let index = windowed.then(|| start + k + 2);
+                        html! { <TwinRow key={v.id} view={v.clone()} datagrams={udp_col} {index} /> }
+                    }) }</tbody>
+                }
+            }) }</>
+        </table>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct ViewProps {
     pub(crate) view: SockView,
     /// Show the datagram column (the host has a UDP socket).
     pub(crate) datagrams: bool,
+    /// The row's place in a table that builds only some blocks.
+    pub(crate) index: Option<usize>,
 }
 
 #[function_component(TwinRow)]
@@ -18,7 +71,7 @@ pub(crate) fn twin_row(p: &ViewProps) -> Html {
     let tr = use_tr();
     let v = &p.view;
     html! {
-        <tr>
+        <tr aria-rowindex={p.index.map(|i| i.to_string())}>
             <th scope="row">{ &v.label }</th>
             <td data-label={tr.t(T::ScenarioColState).to_string()}>{ state_text(&tr, v) }</td>
             <td data-label={tr.t(T::ScenarioCellLocal).to_string()}>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::hooks::use_near_blocks;
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
+use crate::views::FarBlock;
 
 #[derive(Properties)]
 pub(crate) struct OsTableProps {
@@ -77,16 +78,14 @@ pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
 }
 
 /// Rows per [`Rows`] block.
-const ROWS: usize = 32;
+pub(crate) const ROWS: usize = 32;
 
-/// From this many steps on, only the blocks near the screen are built and
-/// the others are placeholders of their height: Run all on 5,000 steps
-/// built 20,000 cells at once (2.6–5.9 s on a desktop), now a few hundred.
-/// Below it every row is built, so the browser's find sees them all.
-const WINDOW_FROM: usize = 8 * ROWS;
-
-/// A row's height before one is measured (a one-line row on a desktop).
-const ROW_PX: u32 = 33;
+/// From this many rows on, only the blocks near the screen are built and
+/// the others are placeholders of their height ([`FarBlock`]): Run all on
+/// 5,000 steps built 20,000 cells at once (2.6–5.9 s on a desktop), now a
+/// few hundred. Below it every row is built, so the browser's find sees
+/// them all. The host view's table twin does the same.
+pub(crate) const WINDOW_FROM: usize = 8 * ROWS;
 
 #[derive(Properties)]
 struct RowsProps {
@@ -126,23 +125,6 @@ fn rows(p: &RowsProps) -> Html {
     }
 }
 
-/// A block far from the screen: one empty row as tall as its rows were
-/// (or would be), so the page keeps its length and its scroll bar.
-#[derive(Properties, PartialEq)]
-struct FarProps {
-    rows: usize,
-    row_px: u32,
-    cols: usize,
-}
-
-#[function_component(Far)]
-fn far(p: &FarProps) -> Html {
-    let px = p.rows as u64 * u64::from(if p.row_px > 0 { p.row_px } else { ROW_PX });
-    html! {
-        <tbody class="far" aria-hidden="true"><tr><td colspan={p.cols.to_string()} style={format!("height:{px}px")}></td></tr></tbody>
-    }
-}
-
 #[function_component(OsTable)]
 pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let tr = use_tr();
@@ -161,7 +143,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
                 <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
                     let end = (start + ROWS).min(n);
                     if windowed && !near.blocks.contains(&b) {
-                        return html! { <Far key={format!("far-{start}")} rows={end - start} row_px={near.row_px} {cols} /> };
+                        return html! { <FarBlock key={format!("far-{start}")} rows={end - start} row_px={near.row_px} {cols} /> };
                     }
                     html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} /> }
                 }) }</>
