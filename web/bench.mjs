@@ -252,7 +252,7 @@ async function bigScenarios(browser, origin, profile) {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.rate });
       const t0 = Date.now();
       await page.goto(`${origin}/#v1/linux/${steps}/${b64(text)}`);
-      await page.waitForFunction((n) => document.querySelector('#app[data-live] .progress')?.textContent.startsWith(`${n} of ${n}`), steps, { timeout: 120000, polling: 'raf' });
+      await page.waitForFunction((n) => document.querySelector('#app[data-live] .progress')?.textContent.startsWith(`${n} of ${n}`), steps, { timeout: 600000, polling: 100 });
       out[`${key}Open`] = Date.now() - t0;
       out[`${key}Back`] = await click(page, 'Back');
       await click(page, 'Reset');
