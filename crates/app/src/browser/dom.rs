@@ -164,16 +164,17 @@ pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
 }
 
 /// An Escape that nothing on its way up took (a disclosure, the
-/// confirmation's "no") and that is not a field's own (an `<input>` or a
-/// `<select>` uses it): one that closes the page's notice.
+/// confirmation's "no"), that ends no input method's composition (typing
+/// Chinese) and that is not a text field's own (a field keeps its Escape,
+/// as for disclosures): one that closes the page's notice.
 pub(crate) fn unclaimed_escape(e: &web_sys::Event) -> bool {
     let Some(k) = e.dyn_ref::<KeyboardEvent>() else {
         return false;
     };
-    if k.key() != "Escape" || k.default_prevented() {
+    if k.key() != "Escape" || k.default_prevented() || k.is_composing() {
         return false;
     }
     !e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| el.matches("input, select").unwrap_or(false))
+        .is_some_and(|el| el.matches("textarea, input, select").unwrap_or(false))
 }

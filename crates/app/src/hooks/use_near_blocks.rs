@@ -1,6 +1,7 @@
-//! Which blocks of a long list are near the screen: the outcome table of a
-//! scenario with thousands of steps builds only those, and a placeholder of
-//! the same height for the rest (see `views::os_table`).
+//! Which blocks of a long table are near the screen: the outcome table of a
+//! scenario with thousands of steps, and the socket table of a crowded
+//! host, build only those, and a placeholder of their height for the rest
+//! (`views::FarBlock`).
 
 use std::ops::Range;
 
@@ -13,40 +14,72 @@ use crate::hooks::use_window_event::use_window_event_with;
 /// browser's first): enough to fill a tall screen.
 pub(crate) const FIRST_BLOCKS: usize = 4;
 
-/// What the blocks measured: which are near the screen, and the height of
-/// a built row (a placeholder's height is its rows times this).
+/// A row's height before one is measured (a one-line row on a desktop).
+const ROW_PX: u32 = 33;
+
+/// What the blocks measured.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Near {
-    pub(crate) blocks: Range<usize>,
-    /// Pixels, from the built blocks; 0 until measured.
-    pub(crate) row_px: u32,
+    /// Whether each block is built.
+    built: Vec<bool>,
+    /// Each block's height when it was last built (0: never built), px.
+    heights: Vec<u32>,
+    /// A built row's mean height, px (0 until measured): a placeholder's
+    /// height until its block has been built once.
+    row_px: u32,
+}
+
+impl Near {
+    fn first(count: usize) -> Near {
+        Near {
+            built: (0..count).map(|b| b < FIRST_BLOCKS).collect(),
+            heights: vec![0; count],
+            row_px: 0,
+        }
+    }
+
+    /// Whether block `b` is built (a block it does not know of is: a new,
+    /// longer table until it is measured).
+    pub(crate) fn is_built(&self, b: usize) -> bool {
+        self.built.get(b).copied().unwrap_or(b < FIRST_BLOCKS)
+    }
+
+    /// The height of block `b`'s placeholder: as tall as the block was when
+    /// last built, else its `rows` rows as tall as the built ones are.
+    pub(crate) fn far_px(&self, b: usize, rows: usize) -> u64 {
+        match self.heights.get(b) {
+            Some(&h) if h > 0 => u64::from(h),
+            _ => rows as u64 * u64::from(if self.row_px > 0 { self.row_px } else { ROW_PX }),
+        }
+    }
 }
 
 /// The blocks (the `<tbody>` children of the element `list` refers to, in
-/// order) near the screen: from one screen above it to one screen below.
-/// Measured after each render that changes them, and at every scroll (of
-/// the page or of any element) and resize; nothing is measured or heard
-/// while `on` is false (a short list builds every block).
+/// order) to build: those within one screen of the screen, those built
+/// already and still within two (so a block at the band's edge does not
+/// flip between built and not), and those holding the focus or an opened
+/// explanation (the reader's place is never taken away). Measured after
+/// each render that changes them or `version` (the caller's content), and
+/// at every scroll (of the page or of any element) and resize; nothing is
+/// measured or heard while `on` is false (a short table builds every
+/// block). A hidden table (no box) is left as it is.
 #[hook]
-pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool) -> Near {
-    let near = use_state_eq(|| Near {
-        blocks: 0..count.min(FIRST_BLOCKS),
-        row_px: 0,
-    });
+pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: usize) -> Near {
+    let near = use_state_eq(|| Near::first(count));
     let measure = {
         let (list, near) = (list.clone(), near.clone());
         move || {
             if !on {
                 return;
             }
-            if let Some(m) = measure(&list, near.row_px) {
+            if let Some(m) = measure(&list, &near, count) {
                 near.set(m);
             }
         }
     };
     {
         let measure = measure.clone();
-        use_effect_with((count, on, near.blocks.clone()), move |_| measure());
+        use_effect_with((count, on, version, near.built.clone()), move |_| measure());
     }
     {
         let measure = measure.clone();
@@ -63,48 +96,61 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool) -> Near {
         (count, on),
         move |_| measure(),
     );
-    // A new scenario with fewer blocks: never name blocks it lacks.
-    let mut n = (*near).clone();
-    n.blocks.end = n.blocks.end.min(count);
-    n.blocks.start = n.blocks.start.min(n.blocks.end);
-    n
+    (*near).clone()
 }
 
-/// The blocks' places on screen, then [`pick`] and the built rows' height.
-fn measure(list: &NodeRef, row_px: u32) -> Option<Near> {
+/// The blocks' places on screen, then which to build (see
+/// [`use_near_blocks`]) and the heights of the built ones.
+fn measure(list: &NodeRef, prev: &Near, count: usize) -> Option<Near> {
     let list = list.cast::<web_sys::Element>()?;
+    let r = list.get_bounding_client_rect();
+    if r.width() == 0.0 && r.height() == 0.0 {
+        return None;
+    }
     let screen = web_sys::window()?.inner_height().ok()?.as_f64()?;
-    let mut spans = Vec::new();
+    let mut spans = Vec::with_capacity(count);
+    let mut next = Near {
+        built: vec![false; count],
+        heights: (0..count)
+            .map(|b| prev.heights.get(b).copied().unwrap_or(0))
+            .collect(),
+        row_px: prev.row_px,
+    };
+    let mut pinned = vec![false; count];
     let (mut built_px, mut built_rows) = (0.0, 0usize);
     let mut child = list.first_element_child();
     while let Some(el) = child {
         if el.tag_name().eq_ignore_ascii_case("tbody") {
+            let b = spans.len();
             let r = el.get_bounding_client_rect();
             spans.push((r.top(), r.bottom()));
-            if el.class_name() != "far" {
+            if b < count && el.class_name() != "far" {
+                next.heights[b] = r.height().round() as u32;
                 built_px += r.height();
                 built_rows += el.child_element_count() as usize;
+                pinned[b] = el.matches(":focus-within").unwrap_or(false)
+                    || el.query_selector("details[open]").ok().flatten().is_some();
             }
         }
         child = el.next_element_sibling();
     }
-    let row_px = if built_rows > 0 {
-        (built_px / built_rows as f64).round() as u32
-    } else {
-        row_px
-    };
-    Some(Near {
-        blocks: pick(&spans, screen),
-        row_px,
-    })
+    if built_rows > 0 {
+        next.row_px = (built_px / built_rows as f64).round() as u32;
+    }
+    let want = pick(&spans, -screen, 2.0 * screen);
+    let keep = pick(&spans, -2.0 * screen, 3.0 * screen);
+    for b in 0..count {
+        next.built[b] = want.contains(&b) || (prev.is_built(b) && keep.contains(&b)) || pinned[b];
+    }
+    Some(next)
 }
 
 /// The run of blocks (`(top, bottom)` on screen, in order) that meets the
-/// band from one `screen` height above the screen to one below it; when
-/// none does, the one nearest to it. Empty only when there are no blocks.
-pub(crate) fn pick(spans: &[(f64, f64)], screen: f64) -> Range<usize> {
-    let above = spans.iter().take_while(|s| s.1 < -screen).count();
-    let end = spans.iter().take_while(|s| s.0 <= 2.0 * screen).count();
+/// band from `top` to `bottom` (px from the screen's top); when none does,
+/// the one nearest to it. Empty only when there are no blocks.
+pub(crate) fn pick(spans: &[(f64, f64)], top: f64, bottom: f64) -> Range<usize> {
+    let above = spans.iter().take_while(|s| s.1 < top).count();
+    let end = spans.iter().take_while(|s| s.0 <= bottom).count();
     if spans.is_empty() {
         0..0
     } else if above < end {
@@ -118,7 +164,7 @@ pub(crate) fn pick(spans: &[(f64, f64)], screen: f64) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::pick;
+    use super::*;
 
     /// Blocks of 100 px from `top`.
     fn blocks(top: f64, n: usize) -> Vec<(f64, f64)> {
@@ -128,17 +174,30 @@ mod tests {
     }
 
     #[test]
-    fn the_blocks_near_the_screen_are_a_screen_above_to_a_screen_below() {
-        // Screen 300 px: the band is -300..600.
-        assert_eq!(pick(&blocks(0.0, 20), 300.0), 0..7);
+    fn the_blocks_near_the_screen_are_those_meeting_the_band() {
+        // Screen 300 px, the band one screen either side: -300..600.
+        assert_eq!(pick(&blocks(0.0, 20), -300.0, 600.0), 0..7);
         // The seventh block ends at -300: it meets the band.
-        assert_eq!(pick(&blocks(-1000.0, 20), 300.0), 6..17);
-        assert_eq!(pick(&[], 300.0), 0..0);
+        assert_eq!(pick(&blocks(-1000.0, 20), -300.0, 600.0), 6..17);
+        assert_eq!(pick(&[], -300.0, 600.0), 0..0);
     }
 
     #[test]
-    fn a_list_off_screen_keeps_its_nearest_block() {
-        assert_eq!(pick(&blocks(5000.0, 20), 300.0), 0..1);
-        assert_eq!(pick(&blocks(-9000.0, 20), 300.0), 19..20);
+    fn a_table_off_screen_keeps_its_nearest_block() {
+        assert_eq!(pick(&blocks(5000.0, 20), -300.0, 600.0), 0..1);
+        assert_eq!(pick(&blocks(-9000.0, 20), -300.0, 600.0), 19..20);
+    }
+
+    #[test]
+    fn a_placeholder_is_as_tall_as_its_block_was_else_its_rows_at_the_mean() {
+        let mut n = Near::first(3);
+        assert!(n.is_built(0) && !n.is_built(FIRST_BLOCKS));
+        assert_eq!(n.far_px(1, 32), 32 * u64::from(ROW_PX));
+        n.row_px = 40;
+        n.heights[2] = 999;
+        assert_eq!(n.far_px(1, 32), 1280);
+        assert_eq!(n.far_px(2, 32), 999);
+        // A block past the end (a longer table not measured yet).
+        assert_eq!(n.far_px(7, 10), 400);
     }
 }

@@ -46,7 +46,23 @@ pub(crate) fn sandbox_page() -> Html {
     {
         let link = state.permalink();
         let has_error = state.notice.as_ref().is_some_and(|n| n.error);
-        use_effect_with((link, has_error), |(link, has_error)| {
+        // The address not written yet: leaving the page within a long
+        // scenario's pause still leaves the tab's memory of it (the
+        // Sandbox link's), though not the address bar, which is then
+        // another page's.
+        let pending = use_mut_ref(|| None::<String>);
+        {
+            let pending = pending.clone();
+            use_effect_with((), move |_| {
+                move || {
+                    if let Some(fragment) = pending.borrow_mut().take() {
+                        crate::nav::remember_sandbox(&fragment);
+                    }
+                }
+            });
+        }
+        use_effect_with((link, has_error), move |(link, has_error)| {
+            pending.borrow_mut().take();
             // A damaged link stays in the address bar until the reader acts.
             let write = (!*has_error || !link.text.is_empty()).then(|| {
                 // The address bar and the tab's memory of it in a task of
@@ -59,10 +75,12 @@ pub(crate) fn sandbox_page() -> Html {
                 // A long scenario's address (~60 ms to encode, set and
                 // store for 5,000 lines) waits for a pause in the stepping,
                 // as its parse waits for a pause in the typing.
-                let wait = if is_long(&link.text) { SETTLE_MS } else { 0 };
+                let long = is_long(&link.text);
                 let link = link.clone();
-                Timeout::new(wait, move || {
-                    let fragment = link.encode();
+                let pending = pending.clone();
+                *pending.borrow_mut() = long.then(|| link.encode());
+                Timeout::new(if long { SETTLE_MS } else { 0 }, move || {
+                    let fragment = pending.borrow_mut().take().unwrap_or_else(|| link.encode());
                     crate::nav::remember_sandbox(&fragment);
                     replace_fragment(&fragment);
                 })

@@ -9,7 +9,7 @@ pub(crate) mod twin;
 
 use cache::HostCache;
 use diagram::Diagram;
-use sock_view::{sock_views, Deliveries, SockView};
+use sock_view::{sock_views, Deliveries, Got, SockView};
 use twin::Twin;
 
 use std::collections::BTreeMap;
@@ -189,22 +189,28 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
 const DIAGRAM_MAX: usize = 64;
 
 /// The cards the diagram draws: every socket but the queued connections,
-/// or for a crowded host [`DIAGRAM_MAX`] of them — those the last step
-/// names or reached (clients arrived, datagrams received) first, then the
-/// first ones — in the host's order.
+/// or for a crowded host [`DIAGRAM_MAX`] of them, in the host's order:
+/// first those the last step names or reached (clients arrived, datagrams
+/// received: the one an SO_REUSEPORT group's hash chose among thousands),
+/// then those it only might have reached (the rest of that group, the
+/// sockets that may get them where the OS leaves it undefined), then the
+/// first ones.
 fn drawn(views: &[SockView], named: &[&str]) -> Vec<SockView> {
     let open: Vec<&SockView> = views.iter().filter(|v| !v.queued).collect();
     if open.len() <= DIAGRAM_MAX {
         return open.into_iter().cloned().collect();
     }
-    let involved = |v: &SockView| {
-        v.arrived.is_some() || v.datagrams.is_some() || named.contains(&v.label.as_str())
+    let rank = |v: &SockView| match v.datagrams {
+        _ if named.contains(&v.label.as_str()) || v.arrived.is_some() => 0,
+        Some(Got::Received { n, .. } | Got::Hashed { n }) if n > 0 => 0,
+        Some(_) => 1,
+        None => 2,
     };
     let mut keep = vec![false; open.len()];
     let mut left = DIAGRAM_MAX;
-    for first in [true, false] {
+    for pass in 0..=2 {
         for (k, v) in open.iter().enumerate() {
-            if left > 0 && !keep[k] && (!first || involved(v)) {
+            if left > 0 && !keep[k] && rank(v) <= pass {
                 keep[k] = true;
                 left -= 1;
             }
@@ -283,6 +289,38 @@ mod tests {
         assert_eq!(
             labels(&drawn(&v, &[]))[DIAGRAM_MAX - 1],
             format!("S{}", DIAGRAM_MAX - 1)
+        );
+    }
+
+    #[test]
+    fn the_socket_a_crowded_groups_hash_chose_is_drawn() {
+        // 300 UDP sockets in one SO_REUSEPORT group; one datagram.
+        let mut text = String::new();
+        for i in 0..300 {
+            text += &format!("socket U{i} udp\nset U{i} SO_REUSEPORT\nbind U{i} 0.0.0.0:5300\n");
+        }
+        text += "datagram 127.0.0.1:5300\n";
+        let sc = bindlab_engine::parse(&text).expect("scenario");
+        let report = run(&sc, Os::Linux);
+        let last = sc.steps.len() - 1;
+        let mut h = bindlab_engine::host::Host::new(Os::Linux, &sc.ifaces, sc.seed);
+        for st in &sc.steps {
+            h.apply(st);
+        }
+        let d = deliveries(&report.steps[last], &sc.steps[last].kind);
+        let v = sock_views(&Tr::english(), &h, &BTreeMap::new(), &d);
+        let chosen: Vec<&str> = v
+            .iter()
+            .filter(|v| matches!(v.datagrams, Some(Got::Received { n, .. } | Got::Hashed { n }) if n > 0))
+            .map(|v| v.label.as_str())
+            .collect();
+        assert_eq!(chosen.len(), 1, "{chosen:?}");
+        let drawn = drawn(&v, &[]);
+        assert_eq!(drawn.len(), DIAGRAM_MAX);
+        assert!(
+            labels(&drawn).contains(&chosen[0]),
+            "{} is not drawn",
+            chosen[0]
         );
     }
 }

@@ -26,7 +26,9 @@ pub(crate) fn twin(p: &TwinProps) -> Html {
     let table = use_node_ref();
     let n = p.views.len();
     let windowed = n >= WINDOW_FROM;
-    let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed);
+    // A new host each step: measure again.
+    let version = Rc::as_ptr(&p.views) as *const u8 as usize;
+    let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed, version);
     let udp_col = p.views.iter().any(|v| v.udp);
     let cols = if udp_col { 8 } else { 7 };
     html! {
@@ -43,8 +45,8 @@ pub(crate) fn twin(p: &TwinProps) -> Html {
             // the diagram's cards).
             <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
                 let end = (start + ROWS).min(n);
-                if windowed && !near.blocks.contains(&b) {
-                    return html! { <FarBlock key={format!("far-{start}")} rows={end - start} row_px={near.row_px} {cols} /> };
+                if windowed && !near.is_built(b) {
+                    return html! { <FarBlock key={format!("far-{start}")} px={near.far_px(b, end - start)} {cols} /> };
                 }
                 html! {
                     <tbody key={start}>{ for p.views[start..end].iter().enumerate().map(|(k, v)| {

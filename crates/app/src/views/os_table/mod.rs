@@ -131,7 +131,9 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let n = p.derived.parsed.as_ref().map_or(0, |s| s.steps.len());
     let table = use_node_ref();
     let windowed = n >= WINDOW_FROM;
-    let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed);
+    // Heights change with the scenario and the steps run: measure again.
+    let version = (Rc::as_ptr(&p.derived) as usize).wrapping_mul(31) ^ p.step;
+    let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed, version);
     let cols = p.derived.reports.len() + 1;
     html! {
         <div class="table-wrap">
@@ -142,8 +144,8 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
                 <thead><tr aria-rowindex={windowed.then_some("1")}><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
                 <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
                     let end = (start + ROWS).min(n);
-                    if windowed && !near.blocks.contains(&b) {
-                        return html! { <FarBlock key={format!("far-{start}")} rows={end - start} row_px={near.row_px} {cols} /> };
+                    if windowed && !near.is_built(b) {
+                        return html! { <FarBlock key={format!("far-{start}")} px={near.far_px(b, end - start)} {cols} /> };
                     }
                     html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} /> }
                 }) }</>
