@@ -139,8 +139,8 @@ fn measure(list: &NodeRef, prev: &Near, count: usize) -> Option<Near> {
     }
     let want = pick(&spans, -screen, 2.0 * screen);
     let keep = pick(&spans, -2.0 * screen, 3.0 * screen);
-    for b in 0..count {
-        next.built[b] = want.contains(&b) || (prev.is_built(b) && keep.contains(&b)) || pinned[b];
+    for (b, built) in next.built.iter_mut().enumerate() {
+        *built = want.contains(&b) || (prev.is_built(b) && keep.contains(&b)) || pinned[b];
     }
     Some(next)
 }
