@@ -70,8 +70,8 @@ pub(crate) fn sandbox_page() -> Html {
                 // address grows with the page (some milliseconds for a long
                 // scenario's table), and a step's rows should not wait for
                 // it; nor should the page's first render wait for its first
-                // storage access. A newer state (or leaving the page)
-                // cancels it: a run of quick steps writes the address once.
+                // storage access. A newer state cancels it: a run of quick
+                // steps writes the address once.
                 // A long scenario's address (~60 ms to encode, set and
                 // store for 5,000 lines) waits for a pause in the stepping,
                 // as its parse waits for a pause in the typing.

@@ -136,7 +136,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         })
         .collect();
     let drawn = drawn(&views, &named);
-    let all = views.iter().filter(|v| !v.queued).count();
+    let (shown, all) = (drawn.len(), views.iter().filter(|v| !v.queued).count());
     let mut addrs = host.local_addresses();
     // A multicast group a socket is bound to counts as an address of the
     // host for bind (the format's UDP section): it gets a band, so the card
@@ -169,10 +169,10 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             </div>
             <p class="announce" aria-live="polite" id="announce">{ announce }</p>
             <div class="diagram-room" ref={room_ref}>
-                <Diagram addrs={addrs} views={drawn.clone()} room={*room} />
+                <Diagram addrs={addrs} views={drawn} room={*room} />
             </div>
-            if drawn.len() < all {
-                <p class="muted small diagram-some">{ tr.f(T::ScenarioDiagramSome, &[("shown", &drawn.len().to_string()), ("total", &all.to_string())]) }</p>
+            if shown < all {
+                <p class="muted small diagram-some">{ tr.f(T::ScenarioDiagramSome, &[("shown", &shown.to_string()), ("total", &all.to_string())]) }</p>
             }
             if let Some(n) = dropped {
                 <p class="dropped">{ dropped_text(&tr, n, deliveries.multicast) }</p>
