@@ -243,6 +243,19 @@ test('a table of thousands of steps builds the rows near the screen, and the res
       const last = page.locator('table.outcomes tr[aria-rowindex="3003"]');
       await last.waitFor();
       assert.match(await last.innerText(), /datagram 127\.0\.0\.1:5300/);
+      // A built block stays built until two screens away (no flipping at the
+      // band's edge), and goes after.
+      const lastBlockAt = (screens) => page.evaluate(async (screens) => {
+        const body = [...document.querySelectorAll('table.outcomes tbody')].pop();
+        window.scrollBy(0, body.getBoundingClientRect().top - screens * innerHeight);
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      }, screens);
+      await lastBlockAt(2.5);
+      assert.equal(await last.count(), 1, `${label}: 1.5 screens below the screen, the last block stays`);
+      await lastBlockAt(3.5);
+      await page.waitForFunction(() => !document.querySelector('table.outcomes tr[aria-rowindex="3003"]'));
+      await page.locator('table.outcomes tbody').last().scrollIntoViewIfNeeded();
+      await last.waitFor();
       await last.locator('td.cell summary').first().click();
       assert.match(await last.locator('td.cell .why').first().innerText(), /\S/);
       // The first rows went back to placeholders, and come back when scrolled to.

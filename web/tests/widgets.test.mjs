@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage } from './harness.mjs';
+import { serve, launch, openPage, b64 } from './harness.mjs';
 
 let server, cspServer, browser;
 before(async () => {
@@ -149,6 +149,48 @@ test('the iframe page sizes itself through postMessage, and "Open in bindlab" re
     assert.match(await site.page.inputValue('#scenario-text'), /^bind B 192\.168\.0\.1:21  => EADDRINUSE$/m);
     assert.equal(await site.page.getByRole('checkbox', { name: 'Windows' }).isChecked(), false);
   } finally { await site.context.close(); }
+});
+
+test("an iframe its host sizes to a long table builds the rows near the reader's screen, from another origin", async () => {
+  // The frame is as tall as its 3,002 rows, so its own window holds them
+  // all: only the top-level page's viewport says which the reader sees.
+  let text = 'os linux\nsocket A udp\nbind A 0.0.0.0:5300\n';
+  for (let i = 0; i < 3000; i++) text += 'datagram 127.0.0.1:5300\n';
+  const src = `${server.origin}/embed.html?os=linux#v1/linux/0/${b64(text)}`;
+  const hostPage = `<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body>
+    <h1>A host page</h1><p style="height:300px">Above the frame.</p>
+    <iframe id="frame" title="bindlab" style="width:100%;border:0" src="${src}"></iframe><p style="height:3000px">Below the frame.</p>
+    <script>addEventListener('message', (e) => { if (e.data?.type === 'bindlab-height') document.getElementById('frame').style.height = e.data.height + 'px'; });</script>
+    </body></html>`;
+  const host = await serve({ pages: { '/host.html': () => hostPage } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/host.html');
+  try {
+    await page.waitForFunction(() => parseInt(document.getElementById('frame').style.height || '0', 10) > 3002 * 20, null, { timeout: 20000 });
+    const frame = page.frames().find((f) => f.url().startsWith(`${server.origin}/embed.html`));
+    const rows = (f) => f.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes tr[aria-rowindex]').length);
+    const has = (f, i) => f.evaluate((i) => !!document.querySelector('bind-lab').shadowRoot.querySelector(`table.outcomes tr[aria-rowindex="${i}"]`), i);
+    await frame.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('table.outcomes[aria-rowcount="3003"]'));
+    await page.evaluate(() => window.scrollTo(0, document.getElementById('frame').offsetTop));
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // The top of the table is on screen: its first rows are built, few more.
+    await frame.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes tbody.far').length > 0);
+    const first = await rows(frame);
+    assert.ok(first >= 32 && first <= 256, `${first} rows built of 3,002`);
+    assert.ok(await has(frame, 2));
+    // The host scrolls to the frame's end: the last rows are built, the
+    // first let go.
+    await page.evaluate(() => { const f = document.getElementById('frame'); window.scrollTo(0, f.offsetTop + f.offsetHeight - innerHeight); });
+    await frame.waitForFunction(() => !!document.querySelector('bind-lab').shadowRoot.querySelector('table.outcomes tr[aria-rowindex="3003"]'), null, { timeout: 10000 });
+    await frame.waitForFunction(() => !document.querySelector('bind-lab').shadowRoot.querySelector('table.outcomes tr[aria-rowindex="2"]'), null, { timeout: 10000 });
+    assert.ok(await rows(frame) <= 256);
+    // The frame off the screen (the host's text below it): what is built stays.
+    const built = await rows(frame);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(300);
+    assert.ok(await has(frame, 3003));
+    assert.equal(await rows(frame), built);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
 });
 
 test('keyboard: Tab moves into every widget and out again (no trap)', async () => {

@@ -13,6 +13,14 @@ pub(crate) fn window() -> Option<web_sys::Window> {
     }
 }
 
+/// Whether the page is in a frame (the iframe embed, or a page framing
+/// the site): its window is then not the reader's screen.
+pub(crate) fn in_a_frame() -> bool {
+    window()
+        .and_then(|w| Some(!js_sys::Object::is(&w.parent().ok()??.into(), &w)))
+        .unwrap_or(false)
+}
+
 pub(crate) fn location_hash() -> String {
     window()
         .and_then(|w| w.location().hash().ok())

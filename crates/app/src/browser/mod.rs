@@ -7,4 +7,5 @@ pub(crate) mod dom;
 pub(crate) mod download;
 pub(crate) mod exporter;
 pub(crate) mod fetch;
+pub(crate) mod on_screen;
 pub(crate) mod prefs;

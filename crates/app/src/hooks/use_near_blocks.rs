@@ -3,10 +3,15 @@
 //! host, build only those, and a placeholder of their height for the rest
 //! (`views::FarBlock`).
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use gloo::events::EventListenerOptions;
 use yew::prelude::*;
+
+use crate::browser::dom::in_a_frame;
+use crate::browser::on_screen::OnScreen;
 
 use crate::hooks::use_window_event::use_window_event_with;
 
@@ -63,23 +68,52 @@ impl Near {
 /// at every scroll (of the page or of any element) and resize; nothing is
 /// measured or heard while `on` is false (a short table builds every
 /// block). A hidden table (no box) is left as it is.
+///
+/// In a frame (the iframe embed, which its host may size to its content)
+/// the frame's window can be as tall as the table, so its scroll and size
+/// say nothing of what the reader sees; there an IntersectionObserver,
+/// whose implicit root is the top-level page's viewport even across
+/// origins, says which blocks are on the reader's screen.
 #[hook]
 pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: usize) -> Near {
-    let near = use_state_eq(|| Near::first(count));
-    let measure = {
-        let (list, near) = (list.clone(), near.clone());
-        move || {
+    // The last measure lives in a ref, read by listeners that live across
+    // renders (a state handle held that long keeps every value it has read
+    // alive until it goes: yew 0.23's `deref_history`).
+    let near = use_mut_ref(|| Near::first(count));
+    let seen = use_mut_ref(Seen::default);
+    let redraw = use_force_update();
+    let measure: Rc<dyn Fn()> = {
+        let (list, near, seen) = (list.clone(), near.clone(), seen.clone());
+        Rc::new(move || {
             if !on {
                 return;
             }
-            if let Some(m) = measure(&list, &near, count) {
-                near.set(m);
+            let view = match &seen.borrow().watch {
+                Some(w) => View::Frame(w.band()),
+                None => View::Window,
+            };
+            let next = measure(&list, &near.borrow(), count, view);
+            if let Some(next) = next.filter(|n| *n != *near.borrow()) {
+                *near.borrow_mut() = next;
+                redraw.force_update();
             }
-        }
+        })
     };
+    // What the observer calls: this render's measure (its `count`, `on`).
+    let latest = use_mut_ref(|| measure.clone());
+    *latest.borrow_mut() = measure.clone();
+    let built = near.borrow().built.clone();
     {
-        let measure = measure.clone();
-        use_effect_with((count, on, version, near.built.clone()), move |_| measure());
+        let (measure, seen, list) = (measure.clone(), seen.clone(), list.clone());
+        use_effect_with((count, on, version, built), move |_| {
+            seen.borrow_mut().watch(on, &list, latest);
+            measure()
+        });
+    }
+    {
+        // The observer is let go with the table.
+        let seen = seen.clone();
+        use_effect_with((), move |_| move || seen.borrow_mut().watch = None);
     }
     {
         let measure = measure.clone();
@@ -96,18 +130,75 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: us
         (count, on),
         move |_| measure(),
     );
-    (*near).clone()
+    let out = near.borrow().clone();
+    out
+}
+
+/// Where the reader's screen is, for [`measure`].
+enum View {
+    /// The table's own window is the screen.
+    Window,
+    /// In a frame: the first and last blocks the top-level viewport shows
+    /// (`None`: none of them; where the screen is, is not known).
+    Frame(Option<(usize, usize)>),
+}
+
+/// A framed table's IntersectionObserver, if it is framed.
+#[derive(Default)]
+struct Seen {
+    /// Whether the table's window is a frame (`None`: not asked yet; the
+    /// server's render has no window to ask).
+    framed: Option<bool>,
+    /// Which blocks the reader's screen shows, while the table is framed
+    /// and long.
+    watch: Option<OnScreen>,
+}
+
+impl Seen {
+    /// Observes each block of a framed, long table (again after each
+    /// render: a block built or let go is a new element); each report
+    /// measures again (`latest`).
+    fn watch(&mut self, on: bool, list: &NodeRef, latest: Rc<RefCell<Rc<dyn Fn()>>>) {
+        let framed = *self.framed.get_or_insert_with(in_a_frame);
+        let table = list.cast::<web_sys::Element>();
+        let (true, true, Some(table)) = (on, framed, table) else {
+            self.watch = None;
+            return;
+        };
+        if self.watch.is_none() {
+            self.watch = OnScreen::new(move || {
+                let measure = latest.borrow().clone();
+                measure();
+            });
+        }
+        if let Some(w) = &self.watch {
+            w.observe(bodies(&table));
+        }
+    }
+}
+
+/// The `<tbody>` children of `list`, in order.
+fn bodies(list: &web_sys::Element) -> Vec<web_sys::Element> {
+    let mut out = Vec::new();
+    let mut child = list.first_element_child();
+    while let Some(el) = child {
+        if el.tag_name().eq_ignore_ascii_case("tbody") {
+            out.push(el.clone());
+        }
+        child = el.next_element_sibling();
+    }
+    out
 }
 
 /// The blocks' places on screen, then which to build (see
 /// [`use_near_blocks`]) and the heights of the built ones.
-fn measure(list: &NodeRef, prev: &Near, count: usize) -> Option<Near> {
+fn measure(list: &NodeRef, prev: &Near, count: usize, view: View) -> Option<Near> {
     let list = list.cast::<web_sys::Element>()?;
     let r = list.get_bounding_client_rect();
     if r.width() == 0.0 && r.height() == 0.0 {
         return None;
     }
-    let screen = web_sys::window()?.inner_height().ok()?.as_f64()?;
+    let window = web_sys::window()?;
     let mut spans = Vec::with_capacity(count);
     let mut next = Near {
         built: vec![false; count],
@@ -118,31 +209,51 @@ fn measure(list: &NodeRef, prev: &Near, count: usize) -> Option<Near> {
     };
     let mut pinned = vec![false; count];
     let (mut built_px, mut built_rows) = (0.0, 0usize);
-    let mut child = list.first_element_child();
-    while let Some(el) = child {
-        if el.tag_name().eq_ignore_ascii_case("tbody") {
-            let b = spans.len();
-            let r = el.get_bounding_client_rect();
-            spans.push((r.top(), r.bottom()));
-            if b < count && el.class_name() != "far" {
-                next.heights[b] = r.height().round() as u32;
-                built_px += r.height();
-                built_rows += el.child_element_count() as usize;
-                pinned[b] = el.matches(":focus-within").unwrap_or(false)
-                    || el.query_selector("details[open]").ok().flatten().is_some();
-            }
+    for (b, el) in bodies(&list).into_iter().enumerate() {
+        let r = el.get_bounding_client_rect();
+        spans.push((r.top(), r.bottom()));
+        if b < count && el.class_name() != "far" {
+            next.heights[b] = r.height().round() as u32;
+            built_px += r.height();
+            built_rows += el.child_element_count() as usize;
+            pinned[b] = el.matches(":focus-within").unwrap_or(false)
+                || el.query_selector("details[open]").ok().flatten().is_some();
         }
-        child = el.next_element_sibling();
     }
     if built_rows > 0 {
         next.row_px = (built_px / built_rows as f64).round() as u32;
     }
-    let want = pick(&spans, -screen, 2.0 * screen);
-    let keep = pick(&spans, -2.0 * screen, 3.0 * screen);
+    let screen = match view {
+        View::Window => {
+            let h = window.inner_height().ok()?.as_f64()?;
+            Some((0.0, h, h))
+        }
+        View::Frame(Some((first, last))) if last < spans.len() => {
+            let h = window.screen().ok()?.avail_height().ok()?;
+            Some((spans[first].0, spans[last].1, f64::from(h)))
+        }
+        View::Frame(_) => None,
+    };
+    let (want, keep) = bands(&spans, screen);
     for (b, built) in next.built.iter_mut().enumerate() {
         *built = want.contains(&b) || (prev.is_built(b) && keep.contains(&b)) || pinned[b];
     }
     Some(next)
+}
+
+/// The blocks to build and those to keep if built (`spans`: each block's
+/// `(top, bottom)` px): those meeting one and two screens either side of
+/// the screen, given as `(top, bottom, a screen's height)` px; with the
+/// screen not known (a frame off the reader's screen), none to build and
+/// all to keep.
+fn bands(spans: &[(f64, f64)], screen: Option<(f64, f64, f64)>) -> (Range<usize>, Range<usize>) {
+    match screen {
+        Some((top, bottom, h)) => (
+            pick(spans, top - h, bottom + h),
+            pick(spans, top - 2.0 * h, bottom + 2.0 * h),
+        ),
+        None => (0..0, 0..spans.len()),
+    }
 }
 
 /// The run of blocks (`(top, bottom)` on screen, in order) that meets the
@@ -180,6 +291,21 @@ mod tests {
         // The seventh block ends at -300: it meets the band.
         assert_eq!(pick(&blocks(-1000.0, 20), -300.0, 600.0), 6..17);
         assert_eq!(pick(&[], -300.0, 600.0), 0..0);
+    }
+
+    #[test]
+    fn build_within_one_screen_keep_within_two_and_all_when_the_screen_is_not_known() {
+        let spans = blocks(-1000.0, 40);
+        // A window of 300 px: blocks 6..=16 meet -300..600, 3..=19 -600..900.
+        assert_eq!(bands(&spans, Some((0.0, 300.0, 300.0))), (6..17, 3..20));
+        // A frame: the reader sees blocks 20..=21 (1000..1200 px), a
+        // screen is 500 px: 14..=27 meet 500..1700, 9..=32 0..2200.
+        assert_eq!(
+            bands(&spans, Some((spans[20].0, spans[21].1, 500.0))),
+            (14..28, 9..33)
+        );
+        // A frame off the reader's screen: nothing new, nothing let go.
+        assert_eq!(bands(&spans, None), (0..0, 0..40));
     }
 
     #[test]
