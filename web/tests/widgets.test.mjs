@@ -167,6 +167,7 @@ test("an iframe its host sizes to a long table builds the rows near the reader's
   try {
     await page.waitForFunction(() => parseInt(document.getElementById('frame').style.height || '0', 10) > 3002 * 20, null, { timeout: 20000 });
     const frame = page.frames().find((f) => f.url().startsWith(`${server.origin}/embed.html`));
+    // Rows built, the header row among them.
     const rows = (f) => f.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes tr[aria-rowindex]').length);
     const has = (f, i) => f.evaluate((i) => !!document.querySelector('bind-lab').shadowRoot.querySelector(`table.outcomes tr[aria-rowindex="${i}"]`), i);
     await frame.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('table.outcomes[aria-rowcount="3003"]'));
@@ -179,12 +180,22 @@ test("an iframe its host sizes to a long table builds the rows near the reader's
     assert.ok(await has(frame, 2));
     // The host scrolls to the frame's end: the last rows are built, the
     // first let go.
-    await page.evaluate(() => { const f = document.getElementById('frame'); window.scrollTo(0, f.offsetTop + f.offsetHeight - innerHeight); });
+    const lastBlock = await frame.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes tbody')].pop().getBoundingClientRect().top + scrollY);
+    await page.evaluate((y) => window.scrollTo(0, document.getElementById('frame').offsetTop + y), lastBlock);
     await frame.waitForFunction(() => !!document.querySelector('bind-lab').shadowRoot.querySelector('table.outcomes tr[aria-rowindex="3003"]'), null, { timeout: 10000 });
     await frame.waitForFunction(() => !document.querySelector('bind-lab').shadowRoot.querySelector('table.outcomes tr[aria-rowindex="2"]'), null, { timeout: 10000 });
     assert.ok(await rows(frame) <= 256);
-    // The frame off the screen (the host's text below it): what is built stays.
-    const built = await rows(frame);
+    // The frame off the screen (the host's text below it): what is built
+    // stays. (Read once the table has settled: two frames without a change.)
+    const settled = async () => {
+      for (let last = -1; ;) {
+        await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        const now = await rows(frame);
+        if (now === last) return now;
+        last = now;
+      }
+    };
+    const built = await settled();
     await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await page.waitForTimeout(300);
     assert.ok(await has(frame, 3003));

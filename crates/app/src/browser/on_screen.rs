@@ -1,8 +1,8 @@
 //! Which of some elements are on the reader's screen, by an
 //! IntersectionObserver: its implicit root is the top-level page's
 //! viewport, even from a frame of another origin. gloo has no wrapper for
-//! it, so its callback is this module's own; it is disconnected when
-//! dropped, and goes with the component that holds it.
+//! it, so its callback is this module's own; it is disconnected, its
+//! queued reports taken, when dropped.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -56,6 +56,8 @@ impl OnScreen {
     /// Observes `elements` instead of those before; none is taken as on
     /// screen until the observer says so.
     pub(crate) fn observe(&self, elements: Vec<Element>) {
+        // Reports already queued are of the elements before.
+        self.observer.take_records();
         self.observer.disconnect();
         for el in &elements {
             self.observer.observe(el);
@@ -76,6 +78,8 @@ impl OnScreen {
 
 impl Drop for OnScreen {
     fn drop(&mut self) {
+        // A report already queued would call the callback dropped here.
+        self.observer.take_records();
         self.observer.disconnect();
     }
 }

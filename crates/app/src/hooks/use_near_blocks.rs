@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use gloo::events::EventListenerOptions;
 use yew::prelude::*;
@@ -73,7 +73,9 @@ impl Near {
 /// the frame's window can be as tall as the table, so its scroll and size
 /// say nothing of what the reader sees; there an IntersectionObserver,
 /// whose implicit root is the top-level page's viewport even across
-/// origins, says which blocks are on the reader's screen.
+/// origins, says which blocks are on the reader's screen, each time one
+/// comes onto it or leaves. With none on it (the reader is elsewhere on
+/// the host page, or in the frame but off the table), what is built stays.
 #[hook]
 pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: usize) -> Near {
     // The last measure lives in a ref, read by listeners that live across
@@ -104,14 +106,20 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: us
     *latest.borrow_mut() = measure.clone();
     let built = near.borrow().built.clone();
     {
-        let (measure, seen, list) = (measure.clone(), seen.clone(), list.clone());
-        use_effect_with((count, on, version, built), move |_| {
-            seen.borrow_mut().watch(on, &list, latest);
-            measure()
+        // A block built or let go is a new element: observed anew.
+        let (seen, list) = (seen.clone(), list.clone());
+        use_effect_with((count, on, built.clone()), move |_| {
+            seen.borrow_mut().watch(on, &list, Rc::downgrade(&latest))
         });
     }
     {
-        // The observer is let go with the table.
+        let measure = measure.clone();
+        use_effect_with((count, on, version, built), move |_| measure());
+    }
+    {
+        // The observer goes with the table (its callback holds the measure
+        // only weakly, so nothing keeps it alive, but it is disconnected now
+        // rather than when the last handle goes).
         let seen = seen.clone();
         use_effect_with((), move |_| move || seen.borrow_mut().watch = None);
     }
@@ -155,10 +163,9 @@ struct Seen {
 }
 
 impl Seen {
-    /// Observes each block of a framed, long table (again after each
-    /// render: a block built or let go is a new element); each report
-    /// measures again (`latest`).
-    fn watch(&mut self, on: bool, list: &NodeRef, latest: Rc<RefCell<Rc<dyn Fn()>>>) {
+    /// Observes each block of a framed, long table; each report measures
+    /// again (`latest`, the hook's measure of its last render).
+    fn watch(&mut self, on: bool, list: &NodeRef, latest: Weak<RefCell<Rc<dyn Fn()>>>) {
         let framed = *self.framed.get_or_insert_with(in_a_frame);
         let table = list.cast::<web_sys::Element>();
         let (true, true, Some(table)) = (on, framed, table) else {
@@ -167,8 +174,10 @@ impl Seen {
         };
         if self.watch.is_none() {
             self.watch = OnScreen::new(move || {
-                let measure = latest.borrow().clone();
-                measure();
+                if let Some(latest) = latest.upgrade() {
+                    let measure = latest.borrow().clone();
+                    measure();
+                }
             });
         }
         if let Some(w) = &self.watch {
@@ -229,6 +238,8 @@ fn measure(list: &NodeRef, prev: &Near, count: usize, view: View) -> Option<Near
             Some((0.0, h, h))
         }
         View::Frame(Some((first, last))) if last < spans.len() => {
+            // A frame of another origin is not told the host's viewport:
+            // the display's height stands for a screen.
             let h = window.screen().ok()?.avail_height().ok()?;
             Some((spans[first].0, spans[last].1, f64::from(h)))
         }
