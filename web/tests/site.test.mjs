@@ -208,6 +208,13 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     await page.waitForFunction(() => document.querySelector('table.outcomes').getAttribute('aria-rowcount') === '1202', null, { timeout: 5000 });
     await page.locator('table.outcomes tbody').last().scrollIntoViewIfNeeded();
     await page.locator('table.outcomes tr[aria-rowindex="1202"]', { hasText: 'socket Z tcp' }).waitFor({ timeout: 5000 });
+    // The address bar is the new scenario's link (written after the pause too).
+    const linked = () => page.evaluate(() => {
+      const b64 = location.hash.split('/').pop().replace(/-/g, '+').replace(/_/g, '/');
+      return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    });
+    for (const until = Date.now() + 5000; !/\nsocket Z tcp$/.test(await linked()) && Date.now() < until;) await page.waitForTimeout(100);
+    assert.match(await linked(), /\nsocket Z tcp$/);
     // A short scenario follows every key (and builds every row).
     await page.fill('#scenario-text', 'os linux\nsocket A tcp\n');
     await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1, null, { timeout: 5000 });

@@ -2,6 +2,7 @@
 //! table and the host view, with the address bar kept a permalink of what
 //! is on screen.
 
+use bindlab_engine::permalink::Permalink;
 use bindlab_engine::Os;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
@@ -50,13 +51,13 @@ pub(crate) fn sandbox_page() -> Html {
         // scenario's pause still leaves the tab's memory of it (the
         // Sandbox link's), though not the address bar, which is then
         // another page's.
-        let pending = use_mut_ref(|| None::<String>);
+        let pending = use_mut_ref(|| None::<Permalink>);
         {
             let pending = pending.clone();
             use_effect_with((), move |_| {
                 move || {
-                    if let Some(fragment) = pending.borrow_mut().take() {
-                        crate::nav::remember_sandbox(&fragment);
+                    if let Some(link) = pending.borrow_mut().take() {
+                        crate::nav::remember_sandbox(&link.encode());
                     }
                 }
             });
@@ -74,15 +75,19 @@ pub(crate) fn sandbox_page() -> Html {
                 // steps writes the address once.
                 // A long scenario's address (~60 ms to encode, set and
                 // store for 5,000 lines) waits for a pause in the stepping,
-                // as its parse waits for a pause in the typing.
+                // as its parse waits for a pause in the typing, and is
+                // encoded only then (or when the page is left).
                 let long = is_long(&link.text);
                 let link = link.clone();
                 let pending = pending.clone();
-                *pending.borrow_mut() = long.then(|| link.encode());
+                *pending.borrow_mut() = long.then(|| link.clone());
                 Timeout::new(if long { SETTLE_MS } else { 0 }, move || {
-                    let fragment = pending.borrow_mut().take().unwrap_or_else(|| link.encode());
+                    let fragment = pending.borrow_mut().take().unwrap_or(link).encode();
                     crate::nav::remember_sandbox(&fragment);
-                    replace_fragment(&fragment);
+                    // A page opened at its link has that address already.
+                    if location_hash().strip_prefix('#') != Some(fragment.as_str()) {
+                        replace_fragment(&fragment);
+                    }
                 })
             });
             move || drop(write)
