@@ -119,15 +119,31 @@ if (moved !== null) {
 // The page's build (the sandbox alone, or the whole site), fetched and
 // compiled while it downloads (compileStreaming, served as application/wasm)
 // and while the JS glue and the page's file are fetched, instead of after
-// the glue. A host that sends another type gets the slower path, not an
-// error.
+// the glue. The work is done in a worker (`compile-worker.js`), so it does
+// not wait for this thread to lay out the page; where the worker cannot run
+// (a policy without workers, a browser that cannot post a module) it is done
+// here. A host that sends another type than application/wasm gets the
+// slower path, not an error.
 function compileWasm(rest) {
-  return fetch(new URL(`../pkg/${buildOf(rest)}_bg.wasm`, import.meta.url)).then(async (res) => {
-    if (!res.ok) throw new Error(`${res.status} ${res.statusText} fetching ${res.url}`);
-    const streaming = typeof WebAssembly.compileStreaming === 'function'
-      && (res.headers.get('content-type') || '').split(';')[0].trim() === 'application/wasm';
-    return streaming ? WebAssembly.compileStreaming(res) : WebAssembly.compile(await res.arrayBuffer());
+  const url = new URL(`../pkg/${buildOf(rest)}_bg.wasm`, import.meta.url);
+  return compileInWorker(url).catch(() => compileHere(url));
+}
+
+function compileInWorker(url) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('compile-worker.js', import.meta.url), { type: 'module' });
+    const done = (settle, value) => { worker.terminate(); settle(value); };
+    worker.onmessage = ({ data }) => (data && data.module instanceof WebAssembly.Module
+      ? done(resolve, data.module)
+      : done(reject, new Error(data && data.error)));
+    worker.onmessageerror = () => done(reject, new Error('the compiled module could not be posted'));
+    worker.onerror = (e) => { e.preventDefault(); done(reject, new Error('the worker could not run')); };
+    worker.postMessage(url.href);
   });
+}
+
+function compileHere(url) {
+  return import('./compile-worker.js').then(({ compile }) => compile(url));
 }
 
 function buildOf(rest) {

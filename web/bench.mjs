@@ -334,6 +334,24 @@ if (process.env.BENCH_ONLY === 'step') {
   }
   process.exit(0);
 }
+// BENCH_ONLY=load: only the sandbox's cold loads (first paint, interactive),
+// each profile, to compare two builds (BINDLAB_DIST) quickly.
+if (process.env.BENCH_ONLY === 'load') {
+  try {
+    console.log(`site benchmark, cold loads only, ${new Date().toISOString().slice(0, 10)}, Chromium ${browser.version()}, ${DIST}`);
+    for (const profile of PROFILES) {
+      const loads = [];
+      for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.origin, profile));
+      for (const [label, f, pick] of [['first contentful paint', ms, (l) => l.fcp], ['interactive', ms, (l) => l.interactive], ['total blocking time', ms, (l) => l.tbt]]) {
+        console.log(`${profile.name}: ${label} ${stat(loads.map(pick), f)} (median of ${LOADS}, min–max)`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  process.exit(0);
+}
 try {
   console.log(`site benchmark, ${new Date().toISOString().slice(0, 10)}, Chromium ${browser.version()}, dist/ served precompressed (no compression on the fly)\n`);
 

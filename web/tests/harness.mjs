@@ -31,7 +31,8 @@ export function headerRules() {
 /** Whether a `_headers` path pattern (`*` matches anything) matches `p`. */
 const matches = (pattern, p) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*')}$`).test(p);
 
-/** Serves DIST on a free localhost port. `precompressed` answers as a plain
+/** Serves DIST on a free localhost port. `csp`: `true` sends CSP, a string
+ *  that policy instead. `precompressed` answers as a plain
  *  static host with `gzip_static`/`brotli_static` does: FILE.br or FILE.gz
  *  (what `cargo xtask dist` wrote) when Accept-Encoding allows, never
  *  compressing on the fly; `headers` sends what DIST/_headers says, as
@@ -65,7 +66,7 @@ export async function serve({ csp = false, precompressed = false, headers = fals
         res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return;
       }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
-      if (csp) headers['content-security-policy'] = CSP;
+      if (csp) headers['content-security-policy'] = typeof csp === 'string' ? csp : CSP;
       for (const [pattern, set] of rules) if (matches(pattern, p)) Object.assign(headers, set);
       if (precompressed) {
         const accepted = (req.headers['accept-encoding'] || '').split(',').map((e) => e.trim().split(';')[0]);

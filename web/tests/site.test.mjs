@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage, ready, b64, DIST } from './harness.mjs';
+import { CSP, serve, launch, openPage, ready, b64, DIST } from './harness.mjs';
 
 let server, cspServer, browser;
 before(async () => {
@@ -438,6 +438,43 @@ test('the site works under a strict Content-Security-Policy', async () => {
     const css = await page.evaluate(() => getComputedStyle(document.querySelector('.pane')).borderRadius);
     assert.equal(css, '10px', 'the stylesheet applies under the CSP');
   } finally { await context.close(); }
+});
+
+test('the wasm is compiled in a worker, once; where workers are forbidden the page compiles it itself', async () => {
+  const url = `/#v1/linux/0/${b64(EXAMPLE)}`;
+  // Opens `origin + url` with a record of the workers the page starts.
+  const open = async (origin) => {
+    const opened = await openPage(browser, 'about:blank');
+    opened.workers = [];
+    opened.page.on('worker', (w) => opened.workers.push(new URL(w.url()).pathname));
+    await opened.page.goto(origin + url);
+    await ready(opened.page);
+    await opened.page.click('text=Run all');
+    assert.match(await opened.page.locator('tr', { has: opened.page.locator('text=bind B 192.168.0.1:21') }).innerText(), /EADDRINUSE/);
+    return opened;
+  };
+  const wasm = (urls) => urls.filter((u) => u.endsWith('.wasm')).map((u) => new URL(u).pathname);
+  // The usual path: boot.js starts one worker, which fetches and compiles
+  // the wasm; the page fetches it no second time.
+  const usual = await open(cspServer.origin);
+  try {
+    assert.deepEqual(usual.workers, ['/static/compile-worker.js']);
+    assert.deepEqual(wasm(usual.urls), ['/pkg/bindlab_bg.wasm']);
+    assert.deepEqual(usual.problems, []);
+  } finally { await usual.context.close(); }
+  // A site whose policy forbids workers: none starts (the browser says why
+  // in the console), and the page fetches and compiles the wasm on its own
+  // thread, and works.
+  const noWorkers = await serve({ csp: `${CSP}; worker-src 'none'` });
+  try {
+    const strict = await open(noWorkers.origin);
+    try {
+      assert.deepEqual(strict.workers, []);
+      assert.deepEqual(wasm(strict.urls), ['/pkg/bindlab_bg.wasm']);
+      assert.deepEqual(strict.problems.filter((p) => !/worker-src/.test(p)), []);
+      assert.ok(strict.problems.some((p) => /worker-src/.test(p)), `the policy refused the worker: ${strict.problems}`);
+    } finally { await strict.context.close(); }
+  } finally { await noWorkers.close(); }
 });
 
 test('on a phone the layout is one column and nothing overflows the page', async () => {
