@@ -125,20 +125,21 @@ if (moved !== null) {
 // here. A host that sends another type than application/wasm gets the
 // slower path, not an error.
 function compileWasm(rest) {
+  if (typeof WebAssembly !== 'object') return Promise.reject(new Error('this browser has no WebAssembly'));
   const url = new URL(`../pkg/${buildOf(rest)}_bg.wasm`, import.meta.url);
   return compileInWorker(url).catch(() => compileHere(url));
 }
 
 function compileInWorker(url) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('compile-worker.js', import.meta.url), { type: 'module' });
+    // The wasm's address goes as the worker's name: it starts at once.
+    const worker = new Worker(new URL('compile-worker.js', import.meta.url), { type: 'module', name: url.href });
     const done = (settle, value) => { worker.terminate(); settle(value); };
     worker.onmessage = ({ data }) => (data && data.module instanceof WebAssembly.Module
       ? done(resolve, data.module)
       : done(reject, new Error(data && data.error)));
     worker.onmessageerror = () => done(reject, new Error('the compiled module could not be posted'));
     worker.onerror = (e) => { e.preventDefault(); done(reject, new Error('the worker could not run')); };
-    worker.postMessage(url.href);
   });
 }
 
@@ -172,7 +173,12 @@ function start(compiled) {
     })
     .catch((err) => {
       const el = document.getElementById('fatal');
-      el.textContent = `bindlab could not start: ${err}. Your browser needs WebAssembly.`;
+      // A browser without WebAssembly, or a file that did not arrive as
+      // it should (a network failure, a host answering with another page):
+      // the page's own text still reads either way.
+      el.textContent = typeof WebAssembly !== 'object'
+        ? 'bindlab needs WebAssembly, which this browser does not offer or has turned off. The page still reads in full; stepping through scenarios needs it.'
+        : `bindlab could not start: ${err}. Reloading the page may help; the page still reads in full.`;
       el.hidden = false;
     });
 }

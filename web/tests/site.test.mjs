@@ -477,6 +477,44 @@ test('the wasm is compiled in a worker, once; where workers are forbidden the pa
   } finally { await noWorkers.close(); }
 });
 
+test('a wasm that cannot be compiled, or no WebAssembly: the page says so and keeps its prerendered text', async () => {
+  // A page that never goes live: opened without openPage's wait for it.
+  const open = async (url, init) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const urls = [];
+    const problems = [];
+    page.on('request', (r) => urls.push(r.url()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    if (init) await page.addInitScript(init);
+    await page.goto(url);
+    const fatal = page.locator('#fatal');
+    await fatal.waitFor({ state: 'visible', timeout: 15000 });
+    return { context, page, urls, problems, message: await fatal.innerText(), text: await page.locator('#app').innerText() };
+  };
+  // The host answers the wasm's address with a page (a misconfigured
+  // rewrite rule): the worker's compile fails, the page's own attempt too.
+  const broken = await serve({ pages: { '/pkg/bindlab_bg.wasm': () => '<!doctype html><p>not here</p>' } });
+  try {
+    const got = await open(broken.origin + '/');
+    try {
+      assert.match(got.message, /^bindlab could not start: CompileError: .*Reloading the page may help/);
+      assert.equal(got.urls.filter((u) => u.endsWith('.wasm')).length, 2, 'the worker tried, then the page');
+      assert.match(got.text, /bindlab sandbox/i);
+      assert.deepEqual(got.problems, []);
+    } finally { await got.context.close(); }
+  } finally { await broken.close(); }
+  // A browser without WebAssembly (or with it turned off): no worker, no
+  // wasm fetched, a message that says what is missing.
+  const bare = await open(server.origin + '/', () => { delete window.WebAssembly; });
+  try {
+    assert.match(bare.message, /^bindlab needs WebAssembly, which this browser does not offer or has turned off\. The page still reads in full/);
+    assert.deepEqual(bare.urls.filter((u) => /\.wasm$|compile-worker/.test(u)), []);
+    assert.match(bare.text, /bindlab sandbox/i);
+    assert.deepEqual(bare.problems, []);
+  } finally { await bare.context.close(); }
+});
+
 test('on a phone the layout is one column and nothing overflows the page', async () => {
   const { page, context } = await openPage(browser, server.origin + '/', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {
