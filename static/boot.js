@@ -174,11 +174,19 @@ function start(compiled) {
     .catch((err) => {
       const el = document.getElementById('fatal');
       // A browser without WebAssembly, or a file that did not arrive as
-      // it should (a network failure, a host answering with another page):
-      // the page's own text still reads either way.
+      // it should (a network failure, a host answering with another page).
       el.textContent = typeof WebAssembly !== 'object'
-        ? 'bindlab needs WebAssembly, which this browser does not offer or has turned off. The page still reads in full; stepping through scenarios needs it.'
+        ? 'bindlab needs WebAssembly, which this browser does not offer or has turned off. The page still reads in full, each scenario with what every step does on each OS; stepping through them needs it.'
         : `bindlab could not start: ${err}. Reloading the page may help; the page still reads in full.`;
       el.hidden = false;
+      // The prerendered page, not yet the app's, reads as it does without
+      // JavaScript: each scenario's whole run shown, the controls that
+      // need the app hidden (the stylesheet a <noscript> links otherwise).
+      if (!document.querySelector('#app[data-live]')) {
+        const nojs = document.createElement('link');
+        nojs.rel = 'stylesheet';
+        nojs.href = new URL('nojs.css', import.meta.url).href;
+        document.head.append(nojs);
+      }
     });
 }

@@ -477,7 +477,7 @@ test('the wasm is compiled in a worker, once; where workers are forbidden the pa
   } finally { await noWorkers.close(); }
 });
 
-test('a wasm that cannot be compiled, or no WebAssembly: the page says so and keeps its prerendered text', async () => {
+test('a wasm that cannot be compiled, or no WebAssembly: the page says so and reads as it does without JavaScript', async () => {
   // A page that never goes live: opened without openPage's wait for it.
   const open = async (url, init) => {
     const context = await browser.newContext();
@@ -490,6 +490,11 @@ test('a wasm that cannot be compiled, or no WebAssembly: the page says so and ke
     await page.goto(url);
     const fatal = page.locator('#fatal');
     await fatal.waitFor({ state: 'visible', timeout: 15000 });
+    // The page then reads as it does without JavaScript: the example's
+    // whole run shown, the controls that need the app gone.
+    await page.locator('.static-run').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.locator('.stepper').isVisible(), false, 'the stepper is hidden');
+    assert.match(await page.locator('.static-outcomes').innerText(), /EADDRINUSE/);
     return { context, page, urls, problems, message: await fatal.innerText(), text: await page.locator('#app').innerText() };
   };
   // The host answers the wasm's address with a page (a misconfigured
@@ -508,7 +513,7 @@ test('a wasm that cannot be compiled, or no WebAssembly: the page says so and ke
   // wasm fetched, a message that says what is missing.
   const bare = await open(server.origin + '/', () => { delete window.WebAssembly; });
   try {
-    assert.match(bare.message, /^bindlab needs WebAssembly, which this browser does not offer or has turned off\. The page still reads in full/);
+    assert.match(bare.message, /^bindlab needs WebAssembly, which this browser does not offer or has turned off\. The page still reads in full, each scenario with what every step does on each OS/);
     assert.deepEqual(bare.urls.filter((u) => /\.wasm$|compile-worker/.test(u)), []);
     assert.match(bare.text, /bindlab sandbox/i);
     assert.deepEqual(bare.problems, []);
