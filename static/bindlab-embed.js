@@ -31,7 +31,8 @@ function whyNoEngine(err) {
       + `that site must answer with "Access-Control-Allow-Origin" for /pkg/ and /static/ (see bindlab's README, "Embedding from another site"). `
       + `The browser said: ${detail}`;
   }
-  return `its WebAssembly code could not be loaded from ${new URL('pkg/', BASE).href} (${detail}). Your browser needs WebAssembly.`;
+  if (typeof WebAssembly !== 'object') return 'this browser does not offer WebAssembly (or has turned it off), which bindlab needs.';
+  return `its WebAssembly code could not be loaded from ${new URL('pkg/', BASE).href} (${detail}). Reloading the page may help.`;
 }
 
 /** Each language's bundle (`i18n/zh-CN.tsv` beside the wasm), fetched once

@@ -348,8 +348,18 @@ test('without those headers, each widget says why instead of showing raw text', 
     await page.goto(`${server.origin}/examples/article.html`);
     await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot?.querySelector('.mount.problems'), null, { timeout: 15000 });
     const msg = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems').textContent);
-    assert.match(msg, /bindlab could not start this example: its WebAssembly code could not be loaded/);
+    assert.match(msg, /bindlab could not start this example: its WebAssembly code could not be loaded from .*Reloading the page may help/);
   } finally { await context3.close(); }
+  // A browser without WebAssembly: the widget says that, not a load error.
+  const context4 = await browser.newContext();
+  try {
+    const page = await context4.newPage();
+    await page.addInitScript(() => { delete window.WebAssembly; });
+    await page.goto(`${server.origin}/examples/article.html`);
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot?.querySelector('.mount.problems'), null, { timeout: 15000 });
+    const msg = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems').textContent);
+    assert.match(msg, /bindlab could not start this example: this browser does not offer WebAssembly \(or has turned it off\), which bindlab needs\./);
+  } finally { await context4.close(); }
 });
 
 test('theme= pins a widget light or dark whatever the system says; the iframe takes theme= and title=', async () => {
