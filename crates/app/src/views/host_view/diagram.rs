@@ -34,6 +34,14 @@ pub(crate) const X0: i32 = 16;
 /// Room for the address bands' labels (an IPv6 address).
 pub(crate) const MIN_W: i32 = 280;
 
+/// The room worth keeping for a measured width `w`: `None` (as before any
+/// measure) where the widest layout fits, so a wide screen's first measure
+/// changes nothing and re-renders nothing; `w` itself otherwise.
+pub(crate) fn room_for(w: i32) -> Option<i32> {
+    let widest = (2 * X0 + MAX_COLS * (CARD_W + GAP) - GAP).max(MIN_W);
+    (w < widest).then_some(w)
+}
+
 /// How the diagram is laid out in `room` CSS px: as many columns of cards as
 /// fit at full size (never more than there are sockets), so it is drawn at
 /// 1:1 and its 12 px labels stay 12 px. `None`: not even one card fits, and
@@ -102,5 +110,27 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
                 html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
             })) }</>
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeping `None` for a wide room lays the diagram out as the width
+    /// itself would, for every count of sockets; a narrow room is kept.
+    #[test]
+    fn a_wide_room_is_kept_as_none_and_lays_out_the_same() {
+        for w in [100, 279, 280, 500, 857, 858, 859, 1209, 4000] {
+            for n in 0..=70 {
+                assert_eq!(
+                    diagram_layout(room_for(w), n),
+                    diagram_layout(Some(w), n),
+                    "width {w}, {n} sockets"
+                );
+            }
+        }
+        assert_eq!(room_for(1209), None);
+        assert_eq!(room_for(342), Some(342));
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             if let Some(el) = room_ref.cast::<web_sys::Element>() {
                 let w = el.client_width();
                 if w > 0 {
-                    room.set(Some(w));
+                    room.set(diagram::room_for(w));
                 }
             }
         };
