@@ -175,9 +175,12 @@ function start(compiled) {
       const el = document.getElementById('fatal');
       // A browser without WebAssembly, or a file that did not arrive as
       // it should (a network failure, a host answering with another page).
-      el.textContent = typeof WebAssembly !== 'object'
-        ? 'bindlab needs WebAssembly, which this browser does not offer or has turned off. The page still reads in full, each scenario with what every step does on each OS; stepping through them needs it.'
-        : `bindlab could not start: ${err}. Reloading the page may help; the page still reads in full.`;
+      // The words are the page's, in its language, as the prerenderer put
+      // them on #fatal (content/ui/page.txt, `page.boot_*`).
+      const words = typeof WebAssembly !== 'object' ? el.dataset.noWasm : el.dataset.failed;
+      el.textContent = words
+        ? words.replace('{error}', String(err))
+        : `bindlab could not start: ${err}.`;
       el.hidden = false;
       // The prerendered page, not yet the app's, reads as it does without
       // JavaScript: each scenario's whole run shown, the controls that

@@ -518,6 +518,12 @@ test('a wasm that cannot be compiled, or no WebAssembly: the page says so and re
     assert.match(bare.text, /bindlab sandbox/i);
     assert.deepEqual(bare.problems, []);
   } finally { await bare.context.close(); }
+  // A page in Chinese says it in Chinese (the prerenderer's words on #fatal).
+  const zh = await open(server.origin + '/zh-CN/', () => { delete window.WebAssembly; });
+  try {
+    assert.match(zh.message, /^bindlab 需要 WebAssembly，但此浏览器不支持或已将其关闭。/);
+    assert.deepEqual(zh.problems, []);
+  } finally { await zh.context.close(); }
 });
 
 test('on a phone the layout is one column and nothing overflows the page', async () => {

@@ -23,14 +23,28 @@ pub struct Page {
     pub description: String,
 }
 
-/// The note a reader without JavaScript sees above every page, in `lang`'s
-/// language (the template's is English).
-pub fn noscript_note(lang: Option<(Locale, &str)>) -> Result<String, String> {
+/// What a page says about itself outside the app, in its language (the
+/// template's is English): the note a reader without JavaScript sees above
+/// every page, and what `static/boot.js` says when the app cannot start
+/// (`#fatal`'s `data-no-wasm` and `data-failed`, the latter with an
+/// `{error}` slot boot.js fills).
+pub struct PageNotes {
+    pub noscript: String,
+    pub no_wasm: String,
+    pub failed: String,
+}
+
+/// The [`PageNotes`] of `lang`'s pages (English without a bundle).
+pub fn page_notes(lang: Option<(Locale, &str)>) -> Result<PageNotes, String> {
     let tr = match lang {
         Some((l, text)) => Tr::from_bundle(l, text)?,
         None => Tr::english(),
     };
-    Ok(tr.t(T::PageNoscriptNote).to_string())
+    Ok(PageNotes {
+        noscript: tr.t(T::PageNoscriptNote).to_string(),
+        no_wasm: tr.t(T::PageBootNoWasm).to_string(),
+        failed: tr.t(T::PageBootFailed).to_string(),
+    })
 }
 
 impl Page {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bindlab_app::prerender::{
-    escape, noscript_note, not_found, pages, render, Locale, Page, Route,
+    escape, not_found, page_notes, pages, render, Locale, Page, PageNotes, Route,
 };
 
 fn main() -> ExitCode {
@@ -75,7 +75,7 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
             bundles.push((locale, b.clone()));
         }
         let all = pages(lang)?;
-        let note = noscript_note(lang)?;
+        let notes = page_notes(lang)?;
         for page in &all {
             let data = match &page.data {
                 Some(url) => {
@@ -89,7 +89,7 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
             let local = tokio::task::LocalSet::new();
             let body = rt.block_on(local.run_until(render(page.route.clone(), data, lang)))?;
             let html = page_html(&template, page, &body, base_url)?;
-            let html = with_noscript_note(&html, &note)?;
+            let html = with_notes(&html, &notes)?;
             let dir = site.join(page.path());
             std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let out = dir.join("index.html");
@@ -105,8 +105,9 @@ fn run(site: &Path, base_url: Option<&str>) -> Result<usize, String> {
 }
 
 /// `html` with the template's note for readers without JavaScript replaced
-/// by `note` (the page's language).
-fn with_noscript_note(html: &str, note: &str) -> Result<String, String> {
+/// by the page's, and its `#fatal` carrying the page's words for an app that
+/// cannot start (read by `static/boot.js`).
+fn with_notes(html: &str, notes: &PageNotes) -> Result<String, String> {
     let open = "<p class=\"noscript-note\">";
     let s = html
         .find(open)
@@ -116,7 +117,22 @@ fn with_noscript_note(html: &str, note: &str) -> Result<String, String> {
         .find("</p>")
         .ok_or("index.html: the noscript note has no </p>")?
         + s;
-    Ok(format!("{}{}{}", &html[..s], escape(note), &html[e..]))
+    let html = format!("{}{}{}", &html[..s], escape(&notes.noscript), &html[e..]);
+    let fatal = "<div id=\"fatal\" class=\"fatal\" role=\"alert\" hidden>";
+    let at = html
+        .find(fatal)
+        .ok_or(format!("index.html has no {fatal}"))?;
+    let with = format!(
+        "<div id=\"fatal\" class=\"fatal\" role=\"alert\" hidden data-no-wasm=\"{}\" data-failed=\"{}\">",
+        escape(&notes.no_wasm),
+        escape(&notes.failed)
+    );
+    Ok(format!(
+        "{}{}{}",
+        &html[..at],
+        with,
+        &html[at + fatal.len()..]
+    ))
 }
 
 /// `404.html`: served by the host at whatever address was asked, so its
