@@ -176,12 +176,17 @@ function start(compiled) {
       // A browser without WebAssembly, or a file that did not arrive as
       // it should (a network failure, a host answering with another page).
       // The words are the page's, in its language, as the prerenderer put
-      // them on #fatal (content/ui/page.txt, `page.boot_*`).
-      const words = typeof WebAssembly !== 'object' ? el.dataset.noWasm : el.dataset.failed;
-      el.textContent = words
-        ? words.replace('{error}', String(err))
-        : `bindlab could not start: ${err}.`;
-      el.hidden = false;
+      // them on #fatal (content/ui/page.txt, `page.boot_*`); the error goes
+      // in by a function, so a `$&` in its message stays as written.
+      // A panic in the app has said what happened there already (its hook
+      // writes #fatal and shows it): that message stays.
+      if (el.hidden) {
+        const words = typeof WebAssembly !== 'object' ? el.dataset.noWasm : el.dataset.failed;
+        el.textContent = words
+          ? words.replace('{error}', () => String(err))
+          : `bindlab could not start: ${err}.`;
+        el.hidden = false;
+      }
       // The prerendered page, not yet the app's, reads as it does without
       // JavaScript: each scenario's whole run shown, the controls that
       // need the app hidden (the stylesheet a <noscript> links otherwise).
