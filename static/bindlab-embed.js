@@ -25,13 +25,15 @@ let engine = null;
 
 /** Why the engine did not load, in words a page author can act on. */
 function whyNoEngine(err) {
+  // Checked first: without WebAssembly nothing else the page or its host
+  // could change would help.
+  if (typeof WebAssembly !== 'object') return 'this browser does not offer WebAssembly (or has turned it off), which bindlab needs.';
   const detail = String(err?.message ?? err);
   if (BASE.origin !== location.origin) {
     return `this page (${location.origin}) loads bindlab from ${BASE.origin}, which did not let it fetch bindlab's code: `
       + `that site must answer with "Access-Control-Allow-Origin" for /pkg/ and /static/ (see bindlab's README, "Embedding from another site"). `
       + `The browser said: ${detail}`;
   }
-  if (typeof WebAssembly !== 'object') return 'this browser does not offer WebAssembly (or has turned it off), which bindlab needs.';
   return `its WebAssembly code could not be loaded from ${new URL('pkg/', BASE).href} (${detail}). Reloading the page may help.`;
 }
 

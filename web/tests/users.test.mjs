@@ -360,6 +360,18 @@ test('without those headers, each widget says why instead of showing raw text', 
     const msg = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems').textContent);
     assert.match(msg, /bindlab could not start this example: this browser does not offer WebAssembly \(or has turned it off\), which bindlab needs\./);
   } finally { await context4.close(); }
+  // The same on another site that serves bindlab with its headers: the
+  // missing WebAssembly is the reason, not the host's headers.
+  const context5 = await browser.newContext();
+  try {
+    const page = await context5.newPage();
+    await page.addInitScript(() => { delete window.WebAssembly; });
+    await page.goto(`${host.origin}/host.html?from=${encodeURIComponent(other.origin)}&attrs=`);
+    await page.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('.mount.problems'), null, { timeout: 15000 });
+    const msg = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems').textContent);
+    assert.match(msg, /this browser does not offer WebAssembly/);
+    assert.doesNotMatch(msg, /Access-Control-Allow-Origin/);
+  } finally { await context5.close(); }
 });
 
 test('theme= pins a widget light or dark whatever the system says; the iframe takes theme= and title=', async () => {
