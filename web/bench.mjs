@@ -123,6 +123,13 @@ async function coldLoad(browser, origin, profile) {
   });
 }
 
+/** LOADS cold loads of the sandbox with `profile`, one after another. */
+async function coldLoads(profile) {
+  const loads = [];
+  for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.origin, profile));
+  return loads;
+}
+
 /** Main-thread work of one cold load, from the navigation to `interactive`,
  *  by kind, from a Chromium trace (what the interactive figure is made of).
  *  Nested events are counted where they happen: forced layouts inside a
@@ -340,8 +347,7 @@ if (process.env.BENCH_ONLY === 'load') {
   try {
     console.log(`site benchmark, cold loads only, ${new Date().toISOString().slice(0, 10)}, Chromium ${browser.version()}, ${DIST}`);
     for (const profile of PROFILES) {
-      const loads = [];
-      for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.origin, profile));
+      const loads = await coldLoads(profile);
       for (const [label, f, pick] of [['first contentful paint', ms, (l) => l.fcp], ['interactive', ms, (l) => l.interactive], ['total blocking time', ms, (l) => l.tbt]]) {
         console.log(`${profile.name}: ${label} ${stat(loads.map(pick), f)} (median of ${LOADS}, min–max)`);
       }
@@ -372,8 +378,7 @@ try {
   // 2. Cold loads and a step, per profile.
   const results = {};
   for (const profile of PROFILES) {
-    const loads = [];
-    for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.origin, profile));
+    const loads = await coldLoads(profile);
     results[profile.key] = { loads, step: await stepRender(browser, server.origin, profile), traced: [] };
     for (let i = 0; i < TRACED; i++) results[profile.key].traced.push(await tracedLoad(browser, server.origin, profile));
   }
