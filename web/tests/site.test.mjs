@@ -198,7 +198,13 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     // screen: see the next test): the header row and one per step.
     const size = () => page.getAttribute('table.outcomes', 'aria-rowcount');
     assert.equal(await size(), '1201');
-    await page.focus('#scenario-text');
+    // A long scenario opens with its text folded; showing it puts the
+    // focus in it, at the start.
+    assert.equal(await page.locator('#scenario-text').count(), 0);
+    assert.match(await page.locator('.editor .folded').innerText(), /This scenario is 1202 lines long: its text is folded/);
+    await page.getByRole('button', { name: 'Show the text (1202 lines)' }).click();
+    await page.locator('#scenario-text').waitFor();
+    assert.equal(await page.evaluate(() => [document.activeElement.id, document.activeElement.selectionStart]).then(JSON.stringify), JSON.stringify(['scenario-text', 0]));
     await page.keyboard.press('Control+End');
     await page.keyboard.type('socket Z tcp');
     // Typed, shown in the editor, and not run yet: the table is as it was.
@@ -222,6 +228,28 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     await page.keyboard.type('socket B tcp');
     await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 2, null, { timeout: 5000 });
     assert.equal(await page.locator('table.outcomes[aria-rowcount], table.outcomes tbody.far').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a long scenario with a problem: its line button shows the folded text with the cursor on that line', async () => {
+  let text = 'os linux\n';
+  for (let i = 0; i < 600; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
+  // Line 1,103 (the 551st bind) names no port.
+  text = text.replace('bind S550 0.0.0.0:2550', 'bind S550 nowhere');
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`);
+  try {
+    await ready(page);
+    assert.equal(await page.locator('#scenario-text').count(), 0);
+    await page.locator('.problems button.link', { hasText: /^line 1103,/ }).click();
+    await page.locator('#scenario-text').waitFor();
+    const at = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el.id === 'scenario-text' ? el.value.slice(el.selectionStart, el.selectionStart + 17) : null;
+    });
+    assert.equal(at, 'bind S550 nowhere');
+    // The gutter marks the line.
+    assert.equal((await page.locator('.editor .gutter .bad').innerText()).trim(), '1103');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -1,10 +1,12 @@
 //! The scenario's text editor: a textarea with line numbers, the problems
-//! listed below it, each a button that puts the cursor on its line.
+//! listed below it, each a button that puts the cursor on its line. A long
+//! scenario opens with its text folded (a note and a button that shows it).
 
 use bindlab_engine::Problem;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::hooks::is_long;
 use crate::i18n::{use_tr, T};
 use crate::state::problem_message;
 
@@ -36,6 +38,33 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
         .max(40);
     let mut bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
     bindlab_engine::sort::by_key(&mut bad, |l| u64::from(*l));
+    // A long scenario (a link to a busy port, a pasted socket table) opens
+    // with its text folded: a textarea and line numbers of 9,000 lines cost
+    // ~300 ms of style and layout on a desktop (a second on a phone) before
+    // the first frame, for a text nobody reads whole. Decided once, when
+    // the editor first shows a text: showing it is the reader's choice, and
+    // a text that grows long as they type stays in front of them.
+    let folded = use_state(|| is_long(&p.text));
+    // Where the cursor goes once the text is shown (a problem's line, or
+    // the start), and that the textarea takes the focus then.
+    let go_to = use_mut_ref(|| None::<u32>);
+    {
+        let (area, go_to, text) = (area.clone(), go_to.clone(), p.text.clone());
+        use_effect_with(*folded, move |folded| {
+            if let (false, Some(line)) = (*folded, go_to.borrow_mut().take()) {
+                if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                    put_cursor(&el, &text, line);
+                }
+            }
+        });
+    }
+    let show = |line: u32| {
+        let (folded, go_to) = (folded.clone(), go_to.clone());
+        Callback::from(move |_| {
+            *go_to.borrow_mut() = Some(line);
+            folded.set(false);
+        })
+    };
     let oninput = {
         let cb = p.on_change.clone();
         Callback::from(move |e: InputEvent| {
@@ -43,28 +72,33 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
         })
     };
     let jump = |line: u32| {
+        if *folded {
+            return show(line);
+        }
         let area = area.clone();
         let text = p.text.clone();
         Callback::from(move |_| {
             if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let offset: usize = text
-                    .split('\n')
-                    .take(line as usize - 1)
-                    .map(|l| l.encode_utf16().count() + 1)
-                    .sum();
-                let _ = el.focus();
-                let _ = el.set_selection_range(offset as u32, offset as u32);
+                put_cursor(&el, &text, line);
             }
         })
     };
+    let lines_text = lines.to_string();
     html! {
         <div class="editor">
-            <div class="code">
-                { gutter(lines, &bad) }
-                <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
-                    rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
-                    aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
-            </div>
+            if *folded {
+                <div class="code folded">
+                    <p>{ tr.f(T::ScenarioFolded, &[("n", &lines_text)]) }</p>
+                    <button type="button" onclick={show(1)}>{ tr.f(T::ScenarioShowText, &[("n", &lines_text)]) }</button>
+                </div>
+            } else {
+                <div class="code">
+                    { gutter(lines, &bad) }
+                    <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
+                        rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
+                        aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
+                </div>
+            }
             <div id={format!("{}-problems", p.id)} class="problems" aria-live="polite">
                 if !p.problems.is_empty() {
                     <p class="problems-head">{ tr.f(if p.problems.len() == 1 { T::ScenarioProblemsOne } else { T::ScenarioProblemsOther }, &[("n", &p.problems.len().to_string())]) }</p>
@@ -75,6 +109,17 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// Focuses `el` with the cursor at the start of `line` (1-based) of `text`.
+fn put_cursor(el: &HtmlTextAreaElement, text: &str, line: u32) {
+    let offset: usize = text
+        .split('\n')
+        .take((line as usize).saturating_sub(1))
+        .map(|l| l.encode_utf16().count() + 1)
+        .sum();
+    let _ = el.focus();
+    let _ = el.set_selection_range(offset as u32, offset as u32);
 }
 
 /// The line numbers, a problem's line marked: runs of plain numbers as one
