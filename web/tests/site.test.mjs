@@ -206,6 +206,13 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     await page.locator('#scenario-text').waitFor();
     assert.equal(await page.evaluate(() => [document.activeElement.id, document.activeElement.selectionStart]).then(JSON.stringify), JSON.stringify(['scenario-text', 0]));
     await page.keyboard.press('Control+End');
+    // The textarea is as tall as its text: the editor's box scrolls to the
+    // cursor, its line numbers with it (a textarea stretched to the box
+    // scrolled inside itself, away from them).
+    assert.deepEqual(await page.evaluate(() => {
+      const t = document.querySelector('#scenario-text');
+      return [t.scrollTop, t.scrollHeight - t.clientHeight, document.querySelector('.editor .code').scrollTop > 1000];
+    }), [0, 0, true]);
     await page.keyboard.type('socket Z tcp');
     // Typed, shown in the editor, and not run yet: the table is as it was.
     assert.match(await page.inputValue('#scenario-text'), /socket Z tcp$/);
