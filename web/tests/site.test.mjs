@@ -346,6 +346,8 @@ test('a crowded host: the diagram draws 64 sockets, the last step\'s among them,
     const last = twin.locator('tr[aria-rowindex="401"]');
     assert.match(await last.innerText(), /S399[\s\S]*0\.0\.0\.0:443[\s\S]*SO_REUSEPORT/);
     // Back to a host of 64 sockets: drawn whole, no note, every row built.
+    // (The 1,201 lines opened folded.)
+    await page.getByRole('button', { name: /^Show the text/ }).click();
     await page.fill('#scenario-text', text.split('\n').slice(0, 1 + 3 * 64).join('\n') + '\n');
     // (The step stays where it was, clamped to the new scenario's end.)
     await page.locator('.progress', { hasText: /^192 of 192/ }).waitFor();
