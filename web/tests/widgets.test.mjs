@@ -171,6 +171,12 @@ test("an iframe its host sizes to a long table builds the rows near the reader's
     const rows = (f) => f.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes tr[aria-rowindex]').length);
     const has = (f, i) => f.evaluate((i) => !!document.querySelector('bind-lab').shadowRoot.querySelector(`table.outcomes tr[aria-rowindex="${i}"]`), i);
     await frame.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('table.outcomes[aria-rowcount="3003"]'));
+    // The widget's editor is behind its own "Edit the scenario", laid out
+    // only when opened: its long text is not folded a second time.
+    assert.deepEqual(await frame.evaluate(() => {
+      const r = document.querySelector('bind-lab').shadowRoot;
+      return [!!r.querySelector('details.widget-edit:not([open]) .editor textarea'), r.querySelectorAll('.editor .folded').length];
+    }), [true, 0]);
     await page.evaluate(() => window.scrollTo(0, document.getElementById('frame').offsetTop));
     await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     // The top of the table is on screen: its first rows are built, few more.

@@ -22,6 +22,11 @@ pub(crate) struct EditorProps {
     pub(crate) text: String,
     pub(crate) problems: Vec<Problem>,
     pub(crate) on_change: Callback<String>,
+    /// Whether a long text opens folded (see below): not where the editor
+    /// is itself behind a disclosure the reader opens (a widget's *Edit
+    /// the scenario*), which the browser does not lay out until then.
+    #[prop_or(true)]
+    pub(crate) fold_long: bool,
 }
 
 #[function_component(Editor)]
@@ -44,7 +49,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     // the first frame, for a text nobody reads whole. Decided once, when
     // the editor first shows a text: showing it is the reader's choice, and
     // a text that grows long as they type stays in front of them.
-    let folded = use_state(|| is_long(&p.text));
+    let folded = use_state(|| p.fold_long && is_long(&p.text));
     // Where the cursor goes once the text is shown (a problem's line, or
     // the start), and that the textarea takes the focus then.
     let go_to = use_mut_ref(|| None::<u32>);
