@@ -34,15 +34,6 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     let tr = use_tr();
     let area = use_node_ref();
     let lines = p.text.split('\n').count().max(1);
-    let widest = p
-        .text
-        .split('\n')
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(40);
-    let mut bad: Vec<u32> = p.problems.iter().map(|x| x.line).collect();
-    bindlab_engine::sort::by_key(&mut bad, |l| u64::from(*l));
     // A long scenario (a link to a busy port, a pasted socket table) opens
     // with its text folded: a textarea and line numbers of 9,000 lines cost
     // ~300 ms of style and layout on a desktop (a second on a phone) before
@@ -98,9 +89,9 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 </div>
             } else {
                 <div class="code">
-                    { gutter(lines, &bad) }
+                    { gutter(lines, &p.problems) }
                     <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
-                        rows={(lines + 1).to_string()} cols={(widest + 2).to_string()} value={p.text.clone()} {oninput}
+                        rows={(lines + 1).to_string()} cols={(widest(&p.text) + 2).to_string()} value={p.text.clone()} {oninput}
                         aria-invalid={(!p.problems.is_empty()).to_string()} aria-describedby={format!("{}-problems", p.id)} />
                 </div>
             }
@@ -127,10 +118,21 @@ fn put_cursor(el: &HtmlTextAreaElement, text: &str, line: u32) {
     let _ = el.set_selection_range(offset as u32, offset as u32);
 }
 
+/// The textarea's width in characters: its longest line, at least 40.
+fn widest(text: &str) -> usize {
+    text.split('\n')
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(40)
+}
+
 /// The line numbers, a problem's line marked: runs of plain numbers as one
 /// text each, a marked line as its own span, so a long scenario's
 /// thousands of lines are a few nodes for Yew to compare at each key.
-fn gutter(lines: usize, bad: &[u32]) -> Html {
+fn gutter(lines: usize, problems: &[Problem]) -> Html {
+    let mut bad: Vec<u32> = problems.iter().map(|x| x.line).collect();
+    bindlab_engine::sort::by_key(&mut bad, |l| u64::from(*l));
     let mut nodes: Vec<Html> = Vec::new();
     let mut run = String::new();
     for n in 1..=lines {
