@@ -99,9 +99,27 @@ function languageRedirect() {
   return new URL(`${PREFIXES[want] || ''}${here.rest}${query}${location.hash}`, root);
 }
 
+// An old address goes to its page in one step, in the language the
+// address asks for (`?lang=`, else its prefix: `zh-CN/#/learn/udp`), else
+// the reader's, as languageRedirect() would have settled it on arrival.
+function movedTo(moved) {
+  const here = pagePath();
+  const params = new URLSearchParams(location.search);
+  let want = here.locale === 'en' ? preferred() : here.locale;
+  if (params.has('lang')) {
+    want = localeOf(params.get('lang')) || 'en';
+    remember(want);
+    params.delete('lang');
+  }
+  const [page, ...fragment] = moved.split('#');
+  const query = params.toString() ? `?${params}` : '';
+  const hash = fragment.length ? `#${fragment.join('#')}` : '';
+  return new URL(`${PREFIXES[want] || ''}${page}${query}${hash}`, root);
+}
+
 const moved = oldAddress(location.hash);
 if (moved !== null) {
-  location.replace(new URL(moved, root));
+  location.replace(movedTo(moved));
 } else {
   // One build serves a page in every language, so its wasm is asked for
   // before the language is settled: reading the stored choice is the

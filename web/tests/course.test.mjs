@@ -227,7 +227,7 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     // The start as given is wrong: the tool shares the address.
     await check.click();
     const verdict = c.locator('.verdict');
-    assert.match(await verdict.innerText(), /Not yet: 2 of 4 requirements not met\. A new client of 127\.0\.0\.1:8888 reaches server, and only server\. \(a client to 127\.0\.0\.1:8888 may reach any of server, tool \(the OS leaves it undefined\)\)/);
+    assert.match(await verdict.innerText(), /Not yet: 2 of 4 requirements not met\. First unmet: A new client of 127\.0\.0\.1:8888 reaches server, and only server\. \(a client to 127\.0\.0\.1:8888 may reach any of server, tool \(the OS leaves it undefined\)\)/);
     const unmet = await c.locator('.checklist li.unmet').allInnerTexts();
     assert.match(unmet[0], /reaches server, and only server/);
     assert.match(unmet[1], /can never reach tool\. — a client to 127\.0\.0\.1:8888 may reach any of server, tool/);
@@ -248,7 +248,7 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     await editor.fill('os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\n');
     await check.click();
     // Code is shown as code, never as raw backticks.
-    assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. bind tool 127\.0\.0\.1:8888 is still there \(whatever it returns\)\. \(there is no step bind tool 127\.0\.0\.1:8888\)/);
+    assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. First unmet: bind tool 127\.0\.0\.1:8888 is still there \(whatever it returns\)\. \(there is no step bind tool 127\.0\.0\.1:8888\)/);
     assert.deepEqual(await verdict.locator('code').allInnerTexts(), ['bind tool 127.0.0.1:8888', 'bind tool 127.0.0.1:8888']);
     assert.doesNotMatch(await c.locator('.checklist').innerText(), /`/);
     assert.deepEqual(problems, []);
@@ -408,8 +408,8 @@ test('the cheat sheet is computed by the engine and each cell links to its rule'
     assert.match(href, /^rules\/#linux\./);
     await link.click();
     const id = decodeURIComponent(href.slice('rules/#'.length));
-    const rule = page.locator(`[id="rule-${id}"]`);
-    await page.waitForSelector(`[id="rule-${id}"].current`);
+    const rule = page.locator(`[id="${id}"]`);
+    await page.waitForSelector(`[id="${id}"].current`);
     assert.match(await rule.getAttribute('class'), /current/);
     // "open" loads the row's scenario into the sandbox.
     await page.goBack();
@@ -462,7 +462,7 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     assert.deepEqual(await page.locator('.rule-group > h2').allInnerTexts(),
       ['Every OS', 'Linux', 'FreeBSD and macOS (shared BSD code)', 'FreeBSD', 'macOS', 'Windows']);
     // Every rule sits in the group its id names.
-    for (const [group, prefix] of [['rules-linux', 'linux.'], ['rules-windows', 'windows.']]) {
+    for (const [group, prefix] of [['linux', 'linux.'], ['windows', 'windows.']]) {
       const ids = await page.locator(`section[aria-labelledby="${group}"] .rule code`).allInnerTexts();
       assert.ok(ids.length > 5 && ids.every((id) => id.startsWith(prefix)), `${group}: ${ids}`);
     }
@@ -508,7 +508,7 @@ test('the rules\' explanations are fetched when the rules page opens: titles fir
     await alert.waitFor();
     assert.match(await alert.innerText(), /explanations could not be loaded/);
     // Titles and ids are all there, each rule saying its text is missing.
-    const rule = page.locator('[id="rule-linux.bind.time-wait-needs-both"]');
+    const rule = page.locator('[id="linux.bind.time-wait-needs-both"]');
     assert.match(await rule.locator('code').innerText(), /^linux\.bind\.time-wait-needs-both$/);
     assert.ok((await rule.locator('h3').innerText()).length > 5);
     assert.match(await rule.innerText(), /explanation is not loaded/);

@@ -90,11 +90,22 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
         fs.mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: `${SHOTS}/guide-${size}.png`, fullPage: true });
       }
-      // The language is remembered for the tab: the next guide opens in Python.
+      // The language is remembered: the next guide opens in Python.
       await page.locator('.pager a[rel=next]').click();
       await page.waitForSelector('.lesson.guide .code-tabs');
       assert.equal(new URL(page.url()).pathname, '/guides/windows-10048/');
       assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), 'Python');
+      // One choice for the whole site: C# in a guide, and the sandbox's
+      // Show as code opens in C# too (and the other way round).
+      await page.locator('.code-tabs').first().getByRole('button', { name: 'C#' }).click();
+      await page.goto(`${server.origin}/`);
+      await page.locator('.code-panel > summary').click();
+      await page.waitForSelector('.code-panel pre.code');
+      assert.equal(await page.inputValue('.code-panel select'), 'csharp');
+      await page.selectOption('.code-panel select', 'go');
+      await page.goto(`${server.origin}/guides/windows-10048/`);
+      await page.waitForSelector('.lesson.guide .code-tabs');
+      assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').first().innerText(), 'Go');
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
     } finally { await context.close(); }

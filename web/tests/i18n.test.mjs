@@ -117,6 +117,25 @@ test('?lang=zh-CN opens the Chinese page and is dropped from the address; the br
   }
 });
 
+test('an old #/ address keeps the language its address asks for: ?lang= or the zh-CN/ prefix', async () => {
+  // A reader whose browser says English: only the address asks for Chinese.
+  for (const [from, to] of [
+    ['/?lang=zh-CN#/learn/udp', '/zh-CN/learn/udp/'],
+    ['/zh-CN/#/learn/udp', '/zh-CN/learn/udp/'],
+    ['/zh-CN/#/glossary/time-wait', '/zh-CN/glossary/#time-wait'],
+    ['/#/learn/udp', '/learn/udp/'],
+  ]) {
+    const { page, context } = await openPage(browser, `${server.origin}${from}`, { locale: 'en-US' });
+    try {
+      await at(page, `${server.origin}${to}`);
+      await page.waitForSelector('#app[data-live]');
+      assert.equal(await page.getAttribute('html', 'lang'), to.startsWith('/zh-CN/') ? 'zh-CN' : 'en', from);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
 test('the sandbox in zh-CN: the interface and the why-lines in Chinese, axe clean', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/zh-CN/`);
   try {

@@ -93,6 +93,70 @@ test('without JavaScript the glossary, the rules, the contents, a guide and the 
   }
 });
 
+test('without JavaScript the rules carry their explanations and a rule\'s link lands on it; what needs JavaScript says so', async () => {
+  let { page, context } = await noJs(`${server.origin}/rules/#linux.bind.listener-holds-port`);
+  try {
+    const rule = page.locator('[id="linux.bind.listener-holds-port"]');
+    assert.match(await rule.innerText(), /Source: /);
+    assert.ok((await rule.locator('p').nth(1).innerText()).length > 40, 'the explanation is in the HTML');
+    assert.equal(await page.locator('.explanation-pending').count(), 0);
+    // The browser itself scrolled to the rule (no script does it here).
+    const top = await rule.evaluate((el) => el.getBoundingClientRect().top);
+    assert.ok(top >= -2 && top < 100, `the rule is at the top of the window (${top})`);
+    assert.ok(await page.evaluate(() => scrollY) > 500);
+  } finally { await context.close(); }
+  // The same in Chinese: the page carries the Chinese explanations.
+  ({ page, context } = await noJs(`${server.origin}/zh-CN/rules/#windows`));
+  try {
+    assert.ok(await page.evaluate(() => scrollY) > 500, 'a group\'s link lands on the group');
+    assert.match(await page.locator('[id="linux.bind.listener-holds-port"]').innerText(), /来源|监听/);
+  } finally { await context.close(); }
+  // The paste page says what it needs and offers the command line; its form is hidden.
+  ({ page, context } = await noJs(`${server.origin}/paste/`));
+  try {
+    const note = page.locator('.paste-page .nojs-only');
+    assert.ok(await note.isVisible());
+    assert.match(await note.innerText(), /needs JavaScript and WebAssembly.*bindlab doctor PORT/s);
+    assert.equal(await note.locator('code').innerText(), 'bindlab doctor PORT');
+    assert.equal(await page.locator('.paste-form').isVisible(), false);
+    // The course's keyboard shortcuts are not offered where they do nothing.
+    assert.equal(await page.locator('footer .shortcuts').isVisible(), false);
+    assert.match(await page.locator('footer').innerText(), /checked against the real kernel/);
+  } finally { await context.close(); }
+  // A prediction points to its answer; a challenge says nothing checks it.
+  ({ page, context } = await noJs(`${server.origin}/learn/wildcard/`));
+  try {
+    const predict = page.locator('.predict .nojs-only').first();
+    assert.match(await predict.innerText(), /nothing checks your pick: each OS's outcome of line \d+ is in the scenario's table above/);
+    assert.equal(await page.locator('.predict .muted.small:not(.nojs-only)').first().isVisible().catch(() => false), false);
+    assert.match(await page.locator('.challenge .nojs-only').innerText(), /Without JavaScript nothing checks what you write here/);
+  } finally { await context.close(); }
+  // With JavaScript none of those notes shows, and the shortcuts do.
+  const live = await openPage(browser, `${server.origin}/paste/`);
+  try {
+    await live.page.waitForSelector('#app[data-live]');
+    assert.equal(await live.page.locator('.paste-page .nojs-only').isVisible(), false);
+    assert.ok(await live.page.locator('.paste-form').isVisible());
+    assert.ok(await live.page.locator('footer .shortcuts').isVisible());
+  } finally { await live.context.close(); }
+});
+
+test('the rules page hydrates over its prerendered explanations without fetching them again', async () => {
+  const { page, context, problems, urls } = await openPage(browser, `${server.origin}/rules/#linux.bind.listener-holds-port`);
+  try {
+    await page.waitForSelector('#app[data-live]');
+    const rule = page.locator('[id="linux.bind.listener-holds-port"]');
+    await page.waitForSelector('[id="linux.bind.listener-holds-port"].current');
+    assert.match(await rule.innerText(), /Source: /);
+    assert.equal(urls.filter((u) => u.includes('rule-texts.tsv')).length, 1, urls.join(' '));
+    // The filter still works on the explanations' words.
+    await page.fill('#rule-filter', 'fastreuseport');
+    await page.waitForFunction(() => document.querySelectorAll('.rules section.rule').length < 20);
+    assert.ok(await page.locator('.rules section.rule').count() >= 1);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('each page has its own title, description and canonical link', async () => {
   const seen = new Set();
   for (const path of ['', 'learn/', 'learn/five-tuple/', 'learn/udp/', 'glossary/', 'rules/', 'guides/', 'guides/windows-10048/', 'paste/']) {

@@ -154,7 +154,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if let Some(n) = &state.notice {
-                <p class={classes!("notice", n.error.then_some("error"))} role="status">{ &n.text }</p>
+                <p class={classes!("notice", n.error.then_some("error"))} role="status">{ crate::views::with_code(&n.text) }</p>
             }
             // The problems are listed once: by the editor when there is one
             // (opened, so they show), else here.

@@ -119,12 +119,17 @@ pub fn pages(lang: Option<(Locale, &str)>) -> Result<Vec<Page>, String> {
         tr.t(T::PageGlossaryTitle).into(),
         tr.t(T::PageGlossaryDescription),
     ));
-    out.push(page(
+    let mut rules = page(
         Route::Rules(None),
         None,
         tr.t(T::PageRulesTitle).into(),
         tr.t(T::PageRulesDescription),
-    ));
+    );
+    // The explanations are the page's file, as a lesson's text is: the HTML
+    // carries them (a reader without JavaScript gets the whole catalogue),
+    // and the page hydrates with the same file.
+    rules.data = Some(crate::course::rule_texts_sources(&tr).translated);
+    out.push(rules);
     out.push(page(
         Route::Guides(None),
         None,

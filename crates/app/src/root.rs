@@ -47,9 +47,10 @@ pub fn root(p: &RootProps) -> Html {
     }
     {
         let (route, navigated) = (route.clone(), navigated.clone());
+        let locale = p.tr.locale();
         use_window_event("hashchange", (), move |_| {
             if location_hash().trim_start_matches('#').starts_with('/') {
-                redirect_old_address(&location_hash());
+                redirect_old_address(locale, &location_hash());
                 return;
             }
             navigated.set(true);

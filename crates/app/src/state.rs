@@ -25,6 +25,17 @@ pub struct Sandbox {
 pub struct Notice {
     pub text: String,
     pub error: bool,
+    pub at: NoticeAt,
+}
+
+/// Where the sandbox shows a notice (a widget has one place for it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeAt {
+    /// At the top of the page: what is wrong with the link it was opened at.
+    Top,
+    /// Under the Run it buttons, which answer there: on a phone the top of
+    /// the page is a screen or more above the button just pressed.
+    Stepper,
 }
 
 pub enum Action {
@@ -71,6 +82,7 @@ impl Sandbox {
         self.notice = Some(Notice {
             text: message,
             error: true,
+            at: NoticeAt::Top,
         });
         self
     }

@@ -58,12 +58,13 @@ pub(crate) fn go_to(href: &str) {
 
 /// Opens the page an old `#/…` address names, replacing it in the history
 /// (`static/boot.js` does the same before the wasm loads; this catches one
-/// followed inside a page).
-pub(crate) fn redirect_old_address(hash: &str) {
+/// followed inside a page), in the page's language.
+pub(crate) fn redirect_old_address(locale: bindlab_course::locale::Locale, hash: &str) {
     if let Some(w) = window() {
-        let _ = w
-            .location()
-            .replace(&crate::route::Route::from_hash(hash).href());
+        let _ = w.location().replace(&crate::i18n::href(
+            locale,
+            &crate::route::Route::from_hash(hash),
+        ));
     }
 }
 

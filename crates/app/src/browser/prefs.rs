@@ -1,9 +1,14 @@
-//! Small preferences kept in `localStorage` (the code panel's language).
+//! Small preferences kept in `localStorage` (the programming language the
+//! code panel and a guide's code tabs open in).
 //! Storage is reached through `web_sys` and every failure is ignored: a
 //! browser that blocks storage just does not remember (gloo's `LocalStorage`
 //! would throw there).
 
 use super::dom::window;
+
+/// The reader's programming language (`engine::export::Lang::id`, the
+/// guides' keys): one choice for the code panel and every guide's tabs.
+pub(crate) const CODE_LANG: &str = "bindlab.code-lang";
 
 fn storage() -> Option<web_sys::Storage> {
     window()?.local_storage().ok().flatten()

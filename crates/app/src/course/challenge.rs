@@ -226,13 +226,14 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                     html! {
                         <li class={class}>
                             <span class="mark" aria-hidden="true">{ mark }</span>
-                            <span class="sr-only">{ format!("{state}: ") }</span>
+                            <span class="sr-only">{ tr.f(T::LessonStateLabel, &[("state", &state)]) }{" "}</span>
                             { markdown::inline(&tr, &describe(&tr, r)) }
                             if let Some(v) = v { <span class="detail">{" — "}{ markdown::inline(&tr, &tr.goal(v.msg, &v.args)) }</span> }
                         </li>
                     }
                 }) }
             </ul>
+            <p class="nojs-only muted small">{ tr.t(T::LessonNojsChallenge) }</p>
             <Editor id={AttrValue::from(base.clone())} label={tr.t(T::LessonYourScenario).to_string()} text={(*text).clone()}
                 problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text.clone()} />
             <div class="row actions">
@@ -258,7 +259,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
                         html! { <p class="err">{ tr.f(T::LessonNotYet, &[("n", &n.to_string()), ("of", &list.len().to_string())]) }{" "}
-                            if let Some(v) = first { { markdown::inline(&tr, &describe(&tr, &v.requirement)) }{" ("}{ markdown::inline(&tr, &tr.goal(v.msg, &v.args)) }{")"} }
+                            if let Some(v) = first { { markdown::inline(&tr, &tr.f(T::LessonFirstUnmet, &[("requirement", &describe(&tr, &v.requirement)), ("detail", &tr.goal(v.msg, &v.args))])) } }
                         </p> }
                     }
                     _ => html! {},

@@ -17,6 +17,21 @@ fn summary(tr: &Tr, cell: &cheatsheet::Cell) -> String {
         .map_or_else(|| cell.summary.clone(), |st| outcome(tr, st))
 }
 
+/// A row's scenario as its link opens it in the sandbox, titled in `tr`'s
+/// language (the engine titles it with the English labels, which this
+/// reproduces word for word in English).
+fn row_text(tr: &Tr, row: &cheatsheet::Row) -> String {
+    let mut scenario = row.scenario.clone();
+    scenario.title = Some(tr.f(
+        T::LessonCheatTitle,
+        &[
+            ("situation", &tr.cheatsheet(row.situation.msg())),
+            ("options", &tr.cheatsheet(row.options.msg())),
+        ],
+    ));
+    print(&scenario)
+}
+
 /// The OS × option matrix, computed by the engine now (never typed), each
 /// cell linked to the rule that decided it, each row to its scenario (in the
 /// sandbox of the page's language: `#v1/…` from the site's root, as before,
@@ -38,7 +53,7 @@ pub(crate) fn cheat_sheet() -> Html {
                     <thead><tr><th scope="col">{ tr.t(T::LessonCheatOptions) }</th>{ for Os::ALL.iter().map(|o| html! { <th scope="col">{ o.display() }</th> }) }<th scope="col"><span class="sr-only">{ tr.t(T::LessonCheatScenario) }</span></th></tr></thead>
                     <tbody>
                     { for mine.iter().map(|row| {
-                        let link = Permalink { text: print(&row.scenario), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
+                        let link = Permalink { text: row_text(&tr, row), oses: Os::ALL.to_vec(), step: row.scenario.steps.len() };
                         html! {
                             <tr>
                                 <th scope="row">{ tr.cheatsheet(row.options.msg()) }</th>
@@ -76,6 +91,26 @@ mod tests {
     /// In English every cell shows the engine's summary; in zh-CN its
     /// words are Chinese (Windows leaves the choice among the receivers
     /// undefined: "or").
+    /// An English row opens exactly the engine's scenario; a Chinese one
+    /// the same steps under a Chinese title.
+    #[test]
+    fn a_rows_scenario_is_titled_in_the_pages_language() {
+        let rows = cheatsheet::matrix();
+        for row in &rows {
+            assert_eq!(row_text(&Tr::english(), row), print(&row.scenario));
+        }
+        let zh = crate::course::zh_for_tests();
+        let text = row_text(&zh, &rows[0]);
+        let title = text.lines().next().unwrap();
+        assert!(title.starts_with("title 速查表："), "{title}");
+        assert!(!title.contains("Cheat sheet"), "{title}");
+        let english = print(&rows[0].scenario);
+        assert_eq!(
+            text.lines().skip(1).collect::<Vec<_>>(),
+            english.lines().skip(1).collect::<Vec<_>>()
+        );
+    }
+
     #[test]
     fn a_cells_summary_is_said_in_the_pages_language() {
         let rows = cheatsheet::matrix();

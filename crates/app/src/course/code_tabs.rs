@@ -1,27 +1,22 @@
 //! A guide's "the fix in code": one snippet per language, one shown at a
 //! time, picked with buttons (keyboard: Tab and Enter/Space). The choice is
-//! remembered for the tab, so every guide opens in the reader's language.
+//! remembered (`prefs::CODE_LANG`, shared with the code panel), so every
+//! guide and the sandbox's code open in the reader's language.
 
 use std::rc::Rc;
 
 use bindlab_course::guide::language_label;
 use yew::prelude::*;
 
-use crate::browser::dom::window;
+use crate::browser::prefs;
 use crate::i18n::{use_tr, T};
 
-const LANG_KEY: &str = "bindlab.code-lang";
-
 fn remembered() -> Option<String> {
-    window()
-        .and_then(|w| w.session_storage().ok().flatten())
-        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+    prefs::get(prefs::CODE_LANG)
 }
 
 fn remember(lang: &str) {
-    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = s.set_item(LANG_KEY, lang);
-    }
+    prefs::set(prefs::CODE_LANG, lang);
 }
 
 #[derive(Properties, PartialEq)]

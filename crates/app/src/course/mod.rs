@@ -27,6 +27,8 @@ mod prediction;
 mod progress_panel;
 pub(crate) use progress_panel::code_error;
 mod rules;
+#[cfg(feature = "ssr")]
+pub(crate) use rules::texts_sources as rule_texts_sources;
 mod runtimes;
 
 use wasm_bindgen::JsCast;
@@ -146,7 +148,7 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 _ => html! { <contents::Contents /> },
             } }
         </main>
-        <footer class="bottom"><p>{ tr.t(T::CourseFooter) }</p></footer>
+        <footer class="bottom"><p><span class="shortcuts">{ tr.t(T::CourseFooterKeys) }</span>{" "}{ tr.t(T::CourseFooter) }</p></footer>
         </>
     }
 }

@@ -179,6 +179,7 @@ pub(crate) fn paste_page() -> Html {
         <article class="paste-page">
             <h1 tabindex="-1">{ title }</h1>
             <div class="lede">{ markdown::render(&tr, tr.text("paste.intro", PASTE_INTRO)) }</div>
+            <p class="nojs-only notice">{ crate::views::with_code(tr.t(T::PasteNojs)) }</p>
             <div class="paste-form pane">
                 <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"

@@ -56,7 +56,10 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
 }
 
 /// Every rule the engine decides by, as the verdicts name them, grouped by
-/// OS, with a filter over id, title and text.
+/// OS, with a filter over id, title and text. A rule's section has the
+/// rule's id for its id and a group's heading the group's key, so a link's
+/// fragment (`rules/#linux.bind.conflict`, `rules/#windows`) lands there
+/// without JavaScript too.
 #[function_component(RulesPage)]
 pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let tr = use_tr();
@@ -75,8 +78,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         use_effect_with((p.rule.clone(), title), move |(rule, title)| {
             set_title(title);
             match rule {
-                Some(g) if is_rule_group(g) => scroll_to(&format!("rules-{g}")),
-                Some(r) => scroll_to(&format!("rule-{r}")),
+                Some(r) => scroll_to(r),
                 None => focus_heading(navigated),
             }
         });
@@ -142,17 +144,17 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
             </div>
             <nav class="rule-groups" aria-label={tr.t(T::RulesByOs).to_string()}>
                 { for groups.iter().map(|(key, label, in_group)| html! {
-                    <a href={tr.href(&crate::route::Route::Rules(Some(key.to_string())))} onclick={jump(format!("rules-{key}"))}>{ tr.f(T::RulesGroupCount, &[("group", label), ("n", &in_group.len().to_string())]) }</a>
+                    <a href={tr.href(&crate::route::Route::Rules(Some(key.to_string())))} onclick={jump(key.to_string())}>{ tr.f(T::RulesGroupCount, &[("group", label), ("n", &in_group.len().to_string())]) }</a>
                 }) }
             </nav>
             { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
                 html! {
-                    <section class="rule-group" aria-labelledby={format!("rules-{key}")}>
-                        <h2 id={format!("rules-{key}")}>{ *label }</h2>
+                    <section class="rule-group" aria-labelledby={*key}>
+                        <h2 id={*key}>{ *label }</h2>
                         { for in_group.iter().map(|r| {
                             let current = p.rule.as_deref() == Some(r.id);
                             html! {
-                                <section id={format!("rule-{}", r.id)} class={classes!("rule", current.then_some("current"))}>
+                                <section id={r.id} class={classes!("rule", current.then_some("current"))}>
                                     <h3>{ tr.rule_title(r.id, r.title) }</h3>
                                     <p><code>{ r.id }</code></p>
                                     { match (&fetched, text_of(r.id)) {

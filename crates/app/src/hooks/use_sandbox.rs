@@ -11,7 +11,7 @@ use bindlab_engine::export::Lang;
 
 use crate::browser::{clipboard, download, exporter, fetch};
 use crate::i18n::{use_tr, Tr, T};
-use crate::state::{Action, Derived, Notice, Sandbox};
+use crate::state::{Action, Derived, Notice, NoticeAt, Sandbox};
 
 /// What [`use_sandbox`] gives a component.
 pub(crate) struct SandboxHandle {
@@ -109,9 +109,13 @@ fn use_settled_text(text: &str) -> String {
 }
 
 impl SandboxHandle {
-    /// Says `text` in the notice.
+    /// Says `text` in the notice, beside the buttons that asked.
     fn notify(d: &UseReducerDispatcher<Sandbox>, text: String, error: bool) {
-        d.dispatch(Action::Notice(Some(Notice { text, error })));
+        d.dispatch(Action::Notice(Some(Notice {
+            text,
+            error,
+            at: NoticeAt::Stepper,
+        })));
     }
 
     /// "Copy link": copies the link `link` makes (when pressed: made on

@@ -11,8 +11,8 @@ use super::controls::Controls;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
 use crate::hooks::{is_long, use_sandbox, use_window_event, SETTLE_MS};
 use crate::i18n::{use_tr, Tr, T};
-use crate::state::{Action, Sandbox};
-use crate::views::{CodePanel, Editor, HostView, OsPicker, OsTable, Stepper};
+use crate::state::{Action, NoticeAt, Sandbox};
+use crate::views::{CodePanel, Editor, HostView, NoticeView, OsPicker, OsTable, Stepper};
 
 /// The scenario a first visit opens with (content, not code).
 const EXAMPLE: &str = include_str!("../../../../content/sandbox-example.bindlab");
@@ -106,6 +106,7 @@ pub(crate) fn sandbox_page() -> Html {
                 Err(e) => d.dispatch(Action::Notice(Some(crate::state::Notice {
                     text: e,
                     error: true,
+                    at: NoticeAt::Top,
                 }))),
             }
         });
@@ -144,11 +145,8 @@ pub(crate) fn sandbox_page() -> Html {
                 {" "}<a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></p>
         </header>
         <main id="main" onkeydown={crate::browser::dom::escape_closes_disclosure}>
-            if let Some(n) = &state.notice {
-                <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
-                    <p>{ &n.text }</p>
-                    <button type="button" class="quiet" onclick={sb.on_dismiss()}>{ tr.t(T::SandboxDismiss) }</button>
-                </div>
+            if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Top) {
+                <NoticeView notice={n.clone()} on_dismiss={sb.on_dismiss()} />
             }
             if let Some(t) = &title {
                 <h2 class="scenario-title">{ t }</h2>
@@ -162,6 +160,9 @@ pub(crate) fn sandbox_page() -> Html {
                 <section id="run" class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>
                     <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
+                    if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Stepper) {
+                        <NoticeView notice={n.clone()} on_dismiss={sb.on_dismiss()} />
+                    }
                     <OsPicker oses={state.oses.clone()} on_toggle={sb.on_toggle.clone()} />
                     <crate::views::StaticRun text={AttrValue::from(state.text.clone())} />
                     if derived.parsed.is_ok() {

@@ -18,9 +18,6 @@ use crate::browser::{clipboard, dom, download, fetch, prefs};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 
-/// Where the chosen language is remembered.
-const LANG_KEY: &str = "bindlab.code-lang";
-
 #[derive(Properties)]
 pub(crate) struct CodePanelProps {
     pub(crate) derived: Rc<Derived>,
@@ -89,7 +86,7 @@ pub(crate) fn limits(tr: &Tr, lang: Lang) -> &str {
 }
 
 fn remembered() -> Lang {
-    prefs::get(LANG_KEY)
+    prefs::get(prefs::CODE_LANG)
         .and_then(|id| Lang::from_id(&id))
         .unwrap_or(Lang::Python)
 }
@@ -213,7 +210,7 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
         let (lang, status) = (lang.clone(), status.clone());
         Callback::from(move |e: Event| {
             if let Some(l) = Lang::from_id(&dom::select_value(&e)) {
-                prefs::set(LANG_KEY, l.id());
+                prefs::set(prefs::CODE_LANG, l.id());
                 lang.set(l);
                 status.set(String::new());
             }

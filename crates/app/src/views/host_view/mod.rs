@@ -111,6 +111,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             );
             format!("{said}{why}")
         }
+        None if scenario.steps.is_empty() => tr.t(T::ScenarioNoSteps).to_string(),
         None => tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]),
     };
     let arrows: BTreeMap<String, u32> = last
@@ -167,7 +168,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                     </select>
                 </label>
             </div>
-            <p class="announce" aria-live="polite" id="announce">{ announce }</p>
+            <p class="announce" aria-live="polite" id="announce">{ crate::views::with_code(&announce) }</p>
             <div class="diagram-room" ref={room_ref}>
                 <Diagram addrs={addrs} views={drawn} room={*room} />
             </div>

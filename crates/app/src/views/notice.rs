@@ -1,0 +1,41 @@
+//! A notice for the reader in the sandbox: a damaged link, a copied link, a
+//! saved program. Its text may name a command in backticks, shown as code
+//! (the texts are data, `content/ui/`; a notice is one plain sentence).
+
+use yew::prelude::*;
+
+use crate::i18n::{use_tr, T};
+use crate::state::Notice;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct NoticeViewProps {
+    pub(crate) notice: Notice,
+    pub(crate) on_dismiss: Callback<MouseEvent>,
+}
+
+#[function_component(NoticeView)]
+pub(crate) fn notice_view(p: &NoticeViewProps) -> Html {
+    let tr = use_tr();
+    let n = &p.notice;
+    html! {
+        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+            <p>{ with_code(&n.text) }</p>
+            <button type="button" class="quiet" onclick={p.on_dismiss.clone()}>{ tr.t(T::SandboxDismiss) }</button>
+        </div>
+    }
+}
+
+/// `text` with each span between two backticks as code; a text with an
+/// unpaired backtick as it is.
+pub(crate) fn with_code(text: &str) -> Html {
+    if text.matches('`').count() % 2 == 1 {
+        return html! { { text.to_string() } };
+    }
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| match i % 2 {
+            1 => html! { <code>{ part.to_string() }</code> },
+            _ => html! { { part.to_string() } },
+        })
+        .collect()
+}
