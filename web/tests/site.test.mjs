@@ -133,7 +133,8 @@ test('a permalink restores the scenario, the OSes and the step', async () => {
     // The address bar is written in a task after the render.
     await page.waitForFunction(() => location.hash.startsWith('#v1/linux,macos,windows/3/'));
     hash = await page.evaluate(() => location.hash);
-    assert.match(hash, /^#v1\/linux,macos,windows\/3\//);
+    // The text's length in bytes before it: a cut link is told from a whole one.
+    assert.match(hash, /^#v1\/linux,macos,windows\/3\/\d+\.[A-Za-z0-9_-]+$/);
   } finally { await context.close(); }
   const again = await openPage(browser, `${server.origin}/${hash}`);
   try {
@@ -148,10 +149,14 @@ test('a permalink restores the scenario, the OSes and the step', async () => {
 
 for (const [name, hash, expect] of [
   ['cut short', '#v1/linux', /damaged/],
-  ['unknown OS', '#v1/solaris/0/AAAA', /unknown OS `solaris`/],
+  ['unknown OS', '#v1/solaris/0/AAAA', /unknown OS solaris\)/],
   ['bad step', '#v1/linux/three/AAAA', /step is not a number/],
   ['bad base64', '#v1/linux/0/%%%', /base64/],
   ['future version', '#v7/linux/0/AAAA', /newer bindlab \(format v7\)/],
+  // Cut after whole groups of four letters, the base64 still valid: only
+  // the length before it tells that the scenario did not all arrive.
+  ['cut in a chat', `#v1/linux/0/${Buffer.byteLength(EXAMPLE)}.${b64(EXAMPLE).slice(0, 40)}`,
+    new RegExp(`was cut short: its scenario is ${Buffer.byteLength(EXAMPLE)} bytes and 30 arrived\\. Copy the whole link again`)],
 ]) {
   test(`a malformed permalink (${name}) gets a message and an intact, empty sandbox`, async () => {
     const { page, context, problems } = await openPage(browser, server.origin + '/' + hash);
@@ -159,6 +164,8 @@ for (const [name, hash, expect] of [
       await ready(page);
       const notice = page.locator('.notice.error');
       assert.match(await notice.innerText(), expect);
+      // A name the link carries is shown as code, not between backticks.
+      assert.doesNotMatch(await notice.innerText(), /`/);
       // Escape closes it, as its Dismiss button does; not an Escape in a
       // text field, which keeps its own.
       await page.focus('#scenario-text');
@@ -223,7 +230,8 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     await page.locator('table.outcomes tr[aria-rowindex="1202"]', { hasText: 'socket Z tcp' }).waitFor({ timeout: 5000 });
     // The address bar is the new scenario's link (written after the pause too).
     const linked = () => page.evaluate(() => {
-      const b64 = location.hash.split('/').pop().replace(/-/g, '+').replace(/_/g, '/');
+      // `<bytes>.<base64>`: the text after the length.
+      const b64 = location.hash.split('/').pop().split('.').pop().replace(/-/g, '+').replace(/_/g, '/');
       return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
     });
     for (const until = Date.now() + 5000; !/\nsocket Z tcp$/.test(await linked()) && Date.now() < until;) await page.waitForTimeout(100);
@@ -409,7 +417,9 @@ test('the sandbox works by keyboard alone', async () => {
 });
 
 test('skip links: the first Tab offers them, and they move the focus past the navigation without touching the permalink', async () => {
-  const url = `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`;
+  // A link as the page writes it (its text's length first), so the page
+  // keeps the address as it is.
+  const url = `${server.origin}/#v1/linux,windows/0/${Buffer.byteLength(EXAMPLE)}.${b64(EXAMPLE)}`;
   const { page, context, problems } = await openPage(browser, url);
   try {
     await ready(page);
@@ -571,6 +581,45 @@ test('on a phone the layout is one column and nothing overflows the page', async
     assert.ok(run.y > editor.y + editor.height - 1, 'panes stack');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  } finally { await context.close(); }
+});
+
+test('on a phone, what Copy link and Run on your machine say shows under their buttons, on screen', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`,
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, acceptDownloads: true });
+  try {
+    await ready(page);
+    const copy = page.getByRole('button', { name: 'Copy link' });
+    await copy.scrollIntoViewIfNeeded();
+    await copy.tap();
+    const notice = page.locator('#run .notice[role="status"]');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), /Link copied/);
+    const box = await notice.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 844, `the notice is on screen (${box.y})`);
+    // Nothing at the top of the page, a screen away.
+    assert.equal(await page.locator('main > .notice').count(), 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).tap()]);
+    assert.equal(download.suggestedFilename(), 'bindlab_check.py');
+    await page.locator('#run .notice', { hasText: 'Saved bindlab_check.py' }).waitFor();
+    // The command is shown as code, not between backticks.
+    assert.equal(await page.locator('#run .notice code').innerText(), 'python3 bindlab_check.py');
+    assert.doesNotMatch(await page.locator('#run .notice').innerText(), /`/);
+    const saved = await page.locator('#run .notice').boundingBox();
+    assert.ok(saved.y >= 0 && saved.y + saved.height <= 844, `the notice is on screen (${saved.y})`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a scenario with no steps says how to add one, not "Press Step"', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64('title Empty\n')}`);
+  try {
+    await ready(page);
+    const said = await page.locator('#announce').innerText();
+    assert.match(said, /has no steps yet: write one under its header \(socket A tcp, then bind A 0\.0\.0\.0:8080\)/);
+    assert.doesNotMatch(said, /Press Step/);
+    assert.equal(await page.locator('#announce code').count(), 2);
+    assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
 

@@ -5,6 +5,14 @@
 //! release cannot read gets a message saying why, never a panic. Text is
 //! carried as URL-safe base64 of its UTF-8, without padding: a five-socket
 //! scenario stays well under 1,500 characters.
+//!
+//! The text's length in bytes comes before it (`v1/linux/0/24.c29ja2V0…`),
+//! so a link cut short (a chat or mail program that wraps or truncates long
+//! addresses) is told from a whole one: base64 cut at a multiple of four
+//! letters decodes to a shorter but valid text, which would otherwise open
+//! as a different scenario with no word said. Links made before the length
+//! was written have none and open as they always did; `.` is not a base64
+//! letter, so the two forms cannot be confused.
 
 use std::fmt;
 
@@ -42,6 +50,17 @@ pub enum Damage {
     StepNotNumber,
     NotBase64,
     NotUtf8,
+    /// The length before the text is not a number.
+    LengthNotNumber,
+    /// The text is shorter than the length the link says: it was cut.
+    CutShort {
+        said: usize,
+        arrived: usize,
+    },
+    /// The text is longer than the link says.
+    TooLong {
+        said: usize,
+    },
 }
 
 impl LinkError {
@@ -57,6 +76,9 @@ impl LinkError {
                 Damage::StepNotNumber => ParseMsg::LinkStepNotNumber,
                 Damage::NotBase64 => ParseMsg::LinkNotBase64,
                 Damage::NotUtf8 => ParseMsg::LinkNotUtf8,
+                Damage::LengthNotNumber => ParseMsg::LinkLengthNotNumber,
+                Damage::CutShort { .. } => ParseMsg::LinkCutShort,
+                Damage::TooLong { .. } => ParseMsg::LinkTooLong,
             },
         }
     }
@@ -66,6 +88,10 @@ impl LinkError {
         match self {
             LinkError::FutureVersion(v) => vec![("version", v.clone())],
             LinkError::Malformed(Damage::UnknownOs(os)) => vec![("os", os.clone())],
+            LinkError::Malformed(Damage::CutShort { said, arrived }) => {
+                vec![("said", said.to_string()), ("arrived", arrived.to_string())]
+            }
+            LinkError::Malformed(Damage::TooLong { said }) => vec![("said", said.to_string())],
             LinkError::Malformed(_) => Vec::new(),
         }
     }
@@ -142,9 +168,10 @@ impl Permalink {
     pub fn encode(&self) -> String {
         let oses: Vec<&str> = self.oses.iter().map(|o| o.key()).collect();
         format!(
-            "v1/{}/{}/{}",
+            "v1/{}/{}/{}.{}",
             oses.join(","),
             self.step,
+            self.text.len(),
             b64_encode(self.text.as_bytes())
         )
     }
@@ -183,6 +210,28 @@ impl Permalink {
         let step = step
             .parse::<usize>()
             .map_err(|_| LinkError::Malformed(Damage::StepNotNumber))?;
+        let (said, text) = match text.split_once('.') {
+            Some((n, t)) => (
+                Some(
+                    n.parse::<usize>()
+                        .map_err(|_| LinkError::Malformed(Damage::LengthNotNumber))?,
+                ),
+                t,
+            ),
+            None => (None, text),
+        };
+        if let Some(said) = said {
+            // Compared letters before decoding: a cut can leave a length
+            // base64 cannot have, which is "cut short", not "not base64".
+            let letters = said / 3 * 4 + [0, 2, 3][said % 3];
+            if text.len() < letters {
+                let arrived = text.len() / 4 * 3 + (text.len() % 4).saturating_sub(1);
+                return Err(LinkError::Malformed(Damage::CutShort { said, arrived }));
+            }
+            if text.len() > letters {
+                return Err(LinkError::Malformed(Damage::TooLong { said }));
+            }
+        }
         let bytes = b64_decode(text).ok_or(LinkError::Malformed(Damage::NotBase64))?;
         let text = String::from_utf8(bytes).map_err(|_| LinkError::Malformed(Damage::NotUtf8))?;
         Ok(Permalink { text, oses, step })
@@ -243,6 +292,66 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_link_cut_short_says_so_and_one_without_a_length_opens_as_before() {
+        let p = Permalink {
+            text: "title Two servers\nsocket A tcp\nbind A 0.0.0.0:8080\n".into(),
+            oses: vec![Os::Linux],
+            step: 1,
+        };
+        let f = p.encode();
+        assert!(
+            f.starts_with(&format!("v1/linux/1/{}.", p.text.len())),
+            "{f}"
+        );
+        // Cut at every length from inside the text to its last letter.
+        let dot = f.find('.').unwrap();
+        for cut in dot + 1..f.len() {
+            match Permalink::decode(&f[..cut]) {
+                Err(LinkError::Malformed(Damage::CutShort { said, arrived })) => {
+                    assert_eq!(said, p.text.len());
+                    assert!(arrived < said, "{arrived} of {said}");
+                }
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        // Cut inside the length: damaged, never a scenario. (Cut just
+        // before it, the link is an old one of the empty scenario, which
+        // opens the empty sandbox it always did.)
+        for cut in f.find("/1/").unwrap() + 4..=dot {
+            assert!(Permalink::decode(&f[..cut]).is_err(), "cut at {cut}");
+        }
+        let e = Permalink::decode(&f[..f.len() - 4]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "this link was cut short: its scenario is {} bytes and {} arrived. Copy the whole link again (a chat or mail program may have cut it).",
+                p.text.len(),
+                p.text.len() - 3
+            )
+        );
+        assert!(matches!(
+            Permalink::decode(&format!("{f}AAAA")),
+            Err(LinkError::Malformed(Damage::TooLong { .. }))
+        ));
+        assert!(matches!(
+            Permalink::decode("v1/linux/0/x1.AAAA"),
+            Err(LinkError::Malformed(Damage::LengthNotNumber))
+        ));
+        // A link made before lengths were written (no `.`) opens as it did.
+        let old = format!("v1/linux/1/{}", b64_encode(p.text.as_bytes()));
+        assert_eq!(Permalink::decode(&old), Ok(p.clone()));
+        assert_eq!(Permalink::decode(&f), Ok(p));
+        // The empty scenario.
+        let empty = Permalink {
+            text: String::new(),
+            oses: vec![Os::Windows],
+            step: 0,
+        };
+        assert_eq!(empty.encode(), "v1/windows/0/0.");
+        assert_eq!(Permalink::decode(&empty.encode()), Ok(empty));
     }
 
     #[test]

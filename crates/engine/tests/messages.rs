@@ -181,6 +181,9 @@ const LINKS: &[(ParseMsg, &str)] = &[
     (ParseMsg::LinkStepNotNumber, "#v1/linux/x/AA"),
     (ParseMsg::LinkNotBase64, "#v1/linux/0/@@@"),
     (ParseMsg::LinkNotUtf8, "#v1/linux/0/_w"),
+    (ParseMsg::LinkLengthNotNumber, "#v1/linux/0/x.AAAA"),
+    (ParseMsg::LinkCutShort, "#v1/linux/0/12.c29ja2V0"),
+    (ParseMsg::LinkTooLong, "#v1/linux/0/3.c29ja2V0"),
 ];
 
 /// No scenario can give it: every option exists on some OS. It stays so a
