@@ -57,6 +57,21 @@ impl fmt::Display for CodeError {
 }
 
 const TAG: &str = "BL1-";
+/// Whether `code` starts as a later format's code would (`BL2-`, `bl12-`):
+/// such a code is a newer bindlab's, not something else pasted.
+fn later_tag(code: &str) -> bool {
+    let Some(rest) = code
+        .get(..2)
+        .filter(|p| p.eq_ignore_ascii_case("bl"))
+        .map(|_| &code[2..])
+    else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let n = &rest[..digits];
+    digits > 0 && rest[digits..].starts_with('-') && !n.starts_with('0') && n != "1"
+}
+
 /// In an answer byte: "the outcome is a socket name, spelled out next".
 const NAME: u8 = 63;
 
@@ -165,7 +180,10 @@ impl Progress {
         let body = code
             .strip_prefix(TAG)
             .or_else(|| code.strip_prefix("bl1-"))
-            .ok_or(CodeError::NotACode)?;
+            .ok_or_else(|| match later_tag(&code) {
+                true => CodeError::FromANewerCourse,
+                false => CodeError::NotACode,
+            })?;
         let b = b64_decode(body).ok_or(CodeError::Damaged)?;
         // Only the canonical spelling: a changed last character can leave the
         // bytes as they were, and a changed code must never read as the same.
@@ -331,6 +349,23 @@ mod tests {
         );
         // Runs of zero or all-ones bytes pass the checksum: typed junk,
         // not a newer course's code.
+        // A later format's tag: a newer bindlab's code, said as such.
+        for later in ["BL2-AAAAAAAA", "bl12-xyz", " BL9-AAAA "] {
+            assert_eq!(
+                Progress::decode(later, IDS),
+                Err(CodeError::FromANewerCourse),
+                "{later}"
+            );
+        }
+        for other in [
+            "BL0-AAAA", "BL-AAAA", "BLA-AAAA", "BL2AAAA", "hello", "B", "",
+        ] {
+            assert_eq!(
+                Progress::decode(other, IDS),
+                Err(CodeError::NotACode),
+                "{other}"
+            );
+        }
         for junk in ["BL1-AAAAAAAA", "BL1-________", "BL1-AAAAAAAAAAAA"] {
             assert_eq!(
                 Progress::decode(junk, IDS),
