@@ -83,6 +83,11 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await code.getByRole('button', { name: 'Python' }).click();
       assert.equal(await code.getByRole('button', { name: 'Python' }).getAttribute('aria-pressed'), 'true');
       assert.match(await code.locator('pre').innerText(), /s\.setsockopt\(socket\.SOL_SOCKET, socket\.SO_REUSEADDR, 1\)/);
+      // Copy puts the shown snippet on the clipboard and says so.
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      await code.getByRole('button', { name: 'Copy' }).click();
+      assert.equal(await code.locator('.code-status').innerText(), 'Copied.');
+      assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), (await code.locator('pre').innerText()).trim());
 
       // The site's promise at phone width: no text overflows its box.
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);

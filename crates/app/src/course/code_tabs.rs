@@ -1,14 +1,14 @@
 //! A guide's "the fix in code": one snippet per language, one shown at a
-//! time, picked with buttons (keyboard: Tab and Enter/Space). The choice is
-//! remembered (`prefs::CODE_LANG`, shared with the code panel), so every
-//! guide and the sandbox's code open in the reader's language.
+//! time, picked with buttons (keyboard: Tab and Enter/Space), and Copy. The
+//! choice is remembered (`prefs::CODE_LANG`, shared with the code panel), so
+//! every guide and the sandbox's code open in the reader's language.
 
 use std::rc::Rc;
 
 use bindlab_course::guide::language_label;
 use yew::prelude::*;
 
-use crate::browser::prefs;
+use crate::browser::{clipboard, prefs};
 use crate::i18n::{use_tr, T};
 
 fn remembered() -> Option<String> {
@@ -33,6 +33,8 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
     // The first language first (as prerendered); the reader's own once the
     // page is live.
     let picked = use_state(|| 0usize);
+    // "Copied.", said beside the button until another language is picked.
+    let status = use_state(String::new);
     {
         let picked = picked.clone();
         use_effect_with((), move |_| {
@@ -49,16 +51,24 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
     let Some((lang, code)) = p.snippets.get(k) else {
         return html! {};
     };
+    let on_copy = {
+        let (code, status, tr) = (code.clone(), status.clone(), tr.clone());
+        Callback::from(move |_: MouseEvent| {
+            clipboard::copy_text(&code);
+            status.set(tr.t(T::ScenarioCopied).into());
+        })
+    };
     html! {
         <section class="code-tabs pane" aria-labelledby={format!("{}-h", p.id)}>
             <h3 id={format!("{}-h", p.id)}>{ tr.t(T::LessonFixInCode) }</h3>
             <div class="lang-picker" role="group" aria-label={tr.t(T::LessonLanguage).to_string()}>
             { for p.snippets.iter().enumerate().map(|(i, (l, _))| {
-                let picked = picked.clone();
+                let (picked, status) = (picked.clone(), status.clone());
                 let key = l.clone();
                 let onclick = Callback::from(move |_| {
                     remember(&key);
                     picked.set(i);
+                    status.set(String::new());
                 });
                 html! {
                     <button type="button" class={classes!("lang", (i == k).then_some("on"))}
@@ -67,6 +77,10 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
             }) }
             </div>
             <pre class="code-block" data-lang={lang.clone()} aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
+            <div class="code-tools">
+                <button type="button" onclick={on_copy}>{ tr.t(T::ScenarioCopy) }</button>
+                <span class="code-status" role="status">{ (*status).clone() }</span>
+            </div>
         </section>
     }
 }
