@@ -171,7 +171,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
             </div>
             if !revealed {
                 <button type="button" class="primary" onclick={check} disabled={!all_picked}>{ tr.t(T::LessonCheckPrediction) }</button>
-                if !all_picked && p.oses.len() > 1 { <span class="muted small">{" "}{ tr.t(T::LessonPickEach) }</span> }
+                if !all_picked && p.oses.len() > 1 { <span class="muted small pick-each">{" "}{ tr.t(T::LessonPickEach) }</span> }
                 <p class="nojs-only muted small">{ tr.f(T::LessonNojsPredict, &[("line", &p.step_line.to_string())]) }</p>
             }
             <div class="reveal" role="status">
