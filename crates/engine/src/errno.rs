@@ -24,10 +24,12 @@ pub enum Errno {
     BadF,
     /// A protocol error: Linux's answer to a multicast join on a TCP socket.
     Proto,
+    /// No buffer space: Windows' answer when the ephemeral ports run out.
+    NoBufs,
 }
 
 impl Errno {
-    pub const ALL: [Errno; 14] = [
+    pub const ALL: [Errno; 15] = [
         Errno::AddrInUse,
         Errno::Access,
         Errno::AddrNotAvail,
@@ -42,6 +44,7 @@ impl Errno {
         Errno::TimedOut,
         Errno::BadF,
         Errno::Proto,
+        Errno::NoBufs,
     ];
 
     /// The Unix name (Linux, FreeBSD and macOS share these).
@@ -61,6 +64,7 @@ impl Errno {
             Errno::TimedOut => "ETIMEDOUT",
             Errno::BadF => "EBADF",
             Errno::Proto => "EPROTO",
+            Errno::NoBufs => "ENOBUFS",
         }
     }
 
@@ -82,6 +86,7 @@ impl Errno {
             Errno::BadF => "WSAENOTSOCK",
             // Winsock has no EPROTO; no Windows rule answers it.
             Errno::Proto => "WSAEPROTOTYPE",
+            Errno::NoBufs => "WSAENOBUFS",
         }
     }
 
@@ -102,6 +107,7 @@ impl Errno {
             Errno::TimedOut => 10060,
             Errno::BadF => 10038,
             Errno::Proto => 10041,
+            Errno::NoBufs => 10055,
         }
     }
 

@@ -35,7 +35,7 @@ impl Host {
             Some(p) => (p, false),
             None => match rules.connect_port(self, s, src_ip, dst) {
                 Some(p) => (p, true),
-                None => return common::connect_ephemeral_exhausted(src_ip, dst),
+                None => return rules.connect_exhausted(src_ip, dst),
             },
         };
         let local = SockAddr::new(src_ip, port);

@@ -591,6 +591,12 @@ impl Socket {
 
     /// UDP connect(): the peer is fixed (no handshake), and a wildcard
     /// local address became the source address.
+    /// A BSD's disconnect before a second connect(): no peer any more.
+    pub(super) fn udp_disconnected(&mut self) {
+        self.remote = None;
+        self.state = State::Bound;
+    }
+
     pub(super) fn udp_connected(&mut self, remote: SockAddr) {
         self.remote = Some(remote);
         self.state = State::Connected;

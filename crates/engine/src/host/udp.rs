@@ -54,6 +54,26 @@ impl Host {
         rep: &mut StepReport,
     ) -> Decision {
         let rules = self.rules();
+        // The BSDs disconnect a connected socket first: no peer, and the
+        // wildcard address again on the same port (`in_pcbdisconnect`,
+        // XNU's `udp_disconnect`), whatever happens next.
+        let was_connected_to = self
+            .socket(id)
+            .remote()
+            .filter(|_| self.socket(id).is_udp());
+        if let (Some(_), true) = (was_connected_to, rules.udp_reconnect_disconnects()) {
+            let s = self.socket(id);
+            if let Some(local) = s.local() {
+                let wildcard = if s.is_v6() {
+                    IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+                } else {
+                    IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+                };
+                self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, _| {
+                    s.udp_disconnected()
+                });
+            }
+        }
         // An unbound socket is bound to an ephemeral port first
         // (`inet_dgram_connect` → `inet_autobind`), before the protocol
         // looks at the destination: a connect that fails keeps the port.
@@ -110,7 +130,11 @@ impl Host {
         let s = self.socket(id);
         rep.local = s.local();
         rep.remote = s.remote();
-        common::udp_connected(s, s.local().unwrap_or(local), dst)
+        let now = s.local().unwrap_or(local);
+        match was_connected_to.filter(|_| rules.udp_reconnect_disconnects()) {
+            Some(before) => rules.udp_reconnected(s, before, now, dst),
+            None => common::udp_connected(s, now, dst),
+        }
     }
 
     /// `datagram ENDPOINT xN`: N remote peers each send one datagram.

@@ -600,14 +600,25 @@ pub(crate) fn join(s: &Socket, group: IpAddr, os: Os) -> Decision {
     crate::os::common::join(s, group, Errno::OpNotSupp)
 }
 
-/// connect() on a UDP socket: a connected one refuses a second connect.
-pub(crate) fn connect_precheck(s: &Socket, os: Os) -> Option<Decision> {
-    let peer = s.remote()?;
-    Some(Decision::fail_with(
-        Errno::IsConn,
+/// A second connect() on a UDP socket: `soconnectlock` (XNU) and
+/// `soconnectat` (FreeBSD) disconnect it first, then connect it to `dst`.
+pub(crate) fn reconnected(
+    s: &Socket,
+    before: SockAddr,
+    local: SockAddr,
+    dst: SockAddr,
+    os: Os,
+) -> Decision {
+    Decision::ok_with(
         RuleId::BsdUdpConnectAlreadyConnected,
-        args![Slot::Socket => s.label(), Slot::Remote => peer, Slot::Os => Arg::Word(os.display())],
-    ))
+        args![
+            Slot::Socket => s.label(),
+            Slot::Remote => before,
+            Slot::Dst => dst,
+            Slot::Local => local,
+            Slot::Os => Arg::Word(os.display()),
+        ],
+    )
 }
 
 /// connect() would give a second socket the same 4-tuple.

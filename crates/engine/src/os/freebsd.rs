@@ -171,7 +171,10 @@ impl BindChecks for FreeBsd {
     fn other_user_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision> {
         let any = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
         let t = lookup_wild(host, Space::V4, any, port, s, pcb::FREEBSD_MAPPED_COST)?;
-        (!t.is_connected() && t.uid() != s.uid()).then(|| {
+        // A connected `t` is exempt for SOCK_STREAM only (`so->so_type !=
+        // SOCK_STREAM || t->inp_faddr == INADDR_ANY`), as in `other_user`.
+        let connected_exempt = t.is_connected() && !s.is_udp();
+        (!connected_exempt && t.uid() != s.uid()).then(|| {
             Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::FreebsdBindDualStackOtherUser,
@@ -234,6 +237,15 @@ impl OsRules for FreeBsd {
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
         let name = s.label();
+        // `tcp_usr_bind` / `tcp6_usr_bind` refuse a multicast address (a
+        // v4-mapped one too) before anything else.
+        if !s.is_udp() && crate::addr::unmap(addr.ip).is_multicast() {
+            return BindAnswer::fail(Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::FreebsdTcpMulticastBind,
+                args![Slot::Ip => addr.ip],
+            ));
+        }
         if let Some(d) = bsd::bind_after_failed_connect(s, Os::FreeBsd) {
             return BindAnswer::fail(d);
         }
@@ -471,9 +483,18 @@ impl OsRules for FreeBsd {
         bsd_udp::join(s, group, Os::FreeBsd)
     }
 
-    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        bsd_udp::connect_precheck(s, Os::FreeBsd)
-            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    fn udp_reconnect_disconnects(&self) -> bool {
+        true
+    }
+
+    fn udp_reconnected(
+        &self,
+        s: &Socket,
+        before: SockAddr,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Decision {
+        bsd_udp::reconnected(s, before, local, dst, Os::FreeBsd)
     }
 
     fn udp_connect_tuple(

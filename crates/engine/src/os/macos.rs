@@ -251,7 +251,8 @@ impl OsRules for MacOs {
                 args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user()],
             ));
         }
-        if addr.port == RESTRICTED_TCP_PORT {
+        // The table's entry is TCP only (`RPE_FLAG_TCP`): UDP binds 55555.
+        if addr.port == RESTRICTED_TCP_PORT && !s.is_udp() {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AddrInUse,
                 RuleId::MacosBindRestrictedPort,
@@ -443,9 +444,18 @@ impl OsRules for MacOs {
         bsd_udp::join(s, group, Os::MacOs)
     }
 
-    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        bsd_udp::connect_precheck(s, Os::MacOs)
-            .or_else(|| common::udp_connect_precheck(self, s, dst))
+    fn udp_reconnect_disconnects(&self) -> bool {
+        true
+    }
+
+    fn udp_reconnected(
+        &self,
+        s: &Socket,
+        before: SockAddr,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Decision {
+        bsd_udp::reconnected(s, before, local, dst, Os::MacOs)
     }
 
     fn udp_connect_tuple(

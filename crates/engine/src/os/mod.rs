@@ -415,6 +415,12 @@ pub trait OsRules: Sync {
     /// the range is exhausted.
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16>;
 
+    /// connect() found no ephemeral port ([`OsRules::connect_port`] gave
+    /// none): Unix's EADDRNOTAVAIL unless the OS says otherwise.
+    fn connect_exhausted(&self, src: IpAddr, dst: SockAddr) -> Decision {
+        common::connect_ephemeral_exhausted(src, dst)
+    }
+
     /// Which listener an incoming connection from `src` to `dst` reaches.
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route;
 
@@ -443,6 +449,28 @@ pub trait OsRules: Sync {
     /// connect, a v6-only socket to IPv4, …); `None` goes on.
     fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         common::udp_connect_precheck(self.os().rules(), s, dst)
+    }
+
+    /// Whether connect() on a connected UDP socket disconnects it first and
+    /// connects it again (the BSDs' `soconnectlock` / `soconnectat` call
+    /// `sodisconnect` for a protocol without PR_CONNREQUIRED; the disconnect
+    /// puts the local address back to the wildcard, keeping the port).
+    /// Linux and Windows just change the peer.
+    fn udp_reconnect_disconnects(&self) -> bool {
+        false
+    }
+
+    /// The answer to a second connect() that [`OsRules::udp_reconnect_disconnects`]
+    /// made a disconnect and a connect: from the peer `before` to `dst`, now
+    /// from `local`.
+    fn udp_reconnected(
+        &self,
+        s: &Socket,
+        _before: SockAddr,
+        local: SockAddr,
+        dst: SockAddr,
+    ) -> Decision {
+        common::udp_connected(s, local, dst)
     }
 
     /// connect() on a UDP socket, once the local address is known: `Some`

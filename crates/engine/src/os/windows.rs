@@ -382,7 +382,7 @@ impl OsRules for Windows {
             };
             return BindAnswer::ephemeral(
                 host.find_port(key, PortOrder::range(lo, hi), |p| !host.port_in_use(p)),
-                Errno::AddrInUse,
+                Errno::NoBufs,
                 RuleId::WindowsBindEphemeralExhausted,
                 PARAMS.ephemeral,
                 addr.ip,
@@ -426,17 +426,42 @@ impl OsRules for Windows {
         )
     }
 
+    /// A free port of the range first. When none is left, a port that only
+    /// other connect()-bound sockets hold, if this 4-tuple is new on it:
+    /// connect() without bind() has SO_REUSE_UNICASTPORT set by default
+    /// ("SOL_SOCKET Socket Options"). Which port, and that free ports come
+    /// first, is bindlab's choice; Microsoft says only that reuse happens.
     fn connect_port(&self, host: &Host, _s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
-        let key = SearchKey {
+        let key = |extra| SearchKey {
             tag: "windows.connect",
             src: Some(src),
             dst: Some((dst.ip, dst.port)),
-            extra: 0,
+            extra,
         };
-        host.find_port(key, PortOrder::range(lo, hi), |p| {
+        host.find_port(key(0), PortOrder::range(lo, hi), |p| {
             SockAddr::new(src, p) != dst && !host.port_in_use(p)
         })
+        .or_else(|| {
+            host.find_port(key(1), PortOrder::range(lo, hi), |p| {
+                SockAddr::new(src, p) != dst
+                    && host
+                        .first_owner(p, usize::MAX, |o| !o.connect_bound())
+                        .is_none()
+                    && host.tuple(SockAddr::new(src, p), dst).is_none()
+            })
+        })
+    }
+
+    /// WSAENOBUFS: the connect page's error for "The socket cannot be
+    /// connected", the error Microsoft's KB 196271 names for running out of
+    /// ephemeral ports.
+    fn connect_exhausted(&self, src: IpAddr, dst: SockAddr) -> Decision {
+        Decision::fail_with(
+            Errno::NoBufs,
+            RuleId::WindowsConnectEphemeralExhausted,
+            args![Slot::Ip => src, Slot::Dst => dst],
+        )
     }
 
     /// A specific address beats a wildcard; several sockets at the same

@@ -79,6 +79,7 @@ static const char *error_name(int e) {
     case ECONNRESET: return "ECONNRESET";
     case ECONNABORTED: return "ECONNABORTED";
     case EPROTO: return "EPROTO";
+    case ENOBUFS: return "ENOBUFS";
     default: return strerror(e);
     }
 }

@@ -266,7 +266,7 @@
                 {SocketError.NetworkUnreachable, "ENETUNREACH"}, {SocketError.HostUnreachable, "EHOSTUNREACH"},
                 {SocketError.OperationNotSupported, "EOPNOTSUPP"}, {SocketError.TimedOut, "ETIMEDOUT"},
                 {SocketError.NotSocket, "EBADF"}, {SocketError.AlreadyInProgress, "EALREADY"},
-                {SocketError.ConnectionReset, "ECONNRESET"},
+                {SocketError.ConnectionReset, "ECONNRESET"}, {SocketError.NoBufferSpaceAvailable, "ENOBUFS"},
             };
             string n;
             if (!names.TryGetValue(e.SocketErrorCode, out n)) return e.SocketErrorCode.ToString();

@@ -60,6 +60,7 @@ var errnoNames = map[syscall.Errno]string{
 	syscall.EHOSTUNREACH: "EHOSTUNREACH", syscall.EOPNOTSUPP: "EOPNOTSUPP", syscall.ETIMEDOUT: "ETIMEDOUT",
 	syscall.EBADF: "EBADF", syscall.EALREADY: "EALREADY", syscall.EINPROGRESS: "EINPROGRESS",
 	syscall.ECONNRESET: "ECONNRESET", syscall.ECONNABORTED: "ECONNABORTED", syscall.EPROTO: "EPROTO",
+	syscall.ENOBUFS: "ENOBUFS",
 }
 
 func errorName(err error) string {

@@ -447,6 +447,7 @@
             {"Operation not supported", "EOPNOTSUPP"}, {"Protocol not available", "ENOPROTOOPT"},
             {"already connected", "EISCONN"}, {"Connection timed out", "ETIMEDOUT"},
             {"Address family not supported", "EAFNOSUPPORT"}, {"Connection reset", "ECONNRESET"},
+            {"No buffer space available", "ENOBUFS"},
         };
         for (String[] n : names) {
             if (m.contains(n[0])) {

@@ -90,6 +90,7 @@ fn error_name(e: &io::Error) -> String {
         (libc::ECONNRESET, "ECONNRESET"),
         (libc::ECONNABORTED, "ECONNABORTED"),
         (libc::EPROTO, "EPROTO"),
+        (libc::ENOBUFS, "ENOBUFS"),
     ];
     names
         .iter()
