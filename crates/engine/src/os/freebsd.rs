@@ -155,6 +155,16 @@ impl BindChecks for FreeBsd {
                     ],
                 );
             }
+            // `in_pcbbind_setup`'s `#ifdef INET6` exception: two AF_INET6
+            // sockets (INP_IPV6PROTO) both on the IPv4 wildcard do not
+            // conflict (a dual-stack `[::]`, then `[::ffff:0.0.0.0]`).
+            let t_on_v4_wildcard = pcb::placed(Space::V4, t).is_some_and(|(a, _)| is_wildcard(a));
+            if space == Space::V4 && is_wildcard(ip) && t_on_v4_wildcard && s.is_v6() && t.is_v6() {
+                return Decision::ok_with(
+                    RuleId::FreebsdBindV6WildcardsShareIpv4,
+                    args![Slot::Other => t.label(), Slot::Port => port, Slot::Addr => t.local()],
+                );
+            }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
         }
         if any_reuse(s) {
@@ -242,7 +252,7 @@ impl OsRules for FreeBsd {
         if !s.is_udp() && crate::addr::unmap(addr.ip).is_multicast() {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AfNoSupport,
-                RuleId::FreebsdTcpMulticastBind,
+                RuleId::FreebsdTcpMulticast,
                 args![Slot::Ip => addr.ip],
             ));
         }
@@ -312,6 +322,24 @@ impl OsRules for FreeBsd {
 
     /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
     /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
+    /// `tcp_usr_connect` / `tcp6_usr_connect`: no TCP "connection" to a
+    /// multicast address (EAFNOSUPPORT) or to 255.255.255.255 (EACCES).
+    /// (The kernel checks these before it looks for a listening socket;
+    /// bindlab answers a listener's connect() first.)
+    fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
+        let rule = RuleId::FreebsdTcpMulticast;
+        let (errno, variant) = match crate::addr::unmap(dst.ip) {
+            ip if ip.is_multicast() => (Errno::AfNoSupport, WhyVariant::Connect),
+            IpAddr::V4(a) if a.is_broadcast() => (Errno::Access, WhyVariant::Broadcast),
+            _ => return None,
+        };
+        Some(Decision::fail(
+            errno,
+            rule,
+            Why::of(rule, variant, args![Slot::Ip => dst.ip]),
+        ))
+    }
+
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
         Some(bsd::connect_after_failed_connect(
             s,
