@@ -19,6 +19,10 @@
 // this script itself is refused, the optional static/bindlab-embed.css does).
 // Methods:    el.load(text)  el.step()  el.reset()
 // Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
+// Changing an attribute (theme= aside, which is CSS) or the element's text
+// after it has started starts the widget again with the new values.
+// Attributes bindlab cannot read (os="solaris", step="-1") are reported as a
+// bindlab-error and on the console, and left out.
 
 const BASE = new URL('..', import.meta.url);
 let engine = null;
@@ -63,17 +67,65 @@ function loadEngine() {
   return engine;
 }
 
+const OSES = ['linux', 'freebsd', 'macos', 'windows'];
+
+/** What is wrong with the element's attributes, in words for the page's author. */
+function attributeProblems(el) {
+  const problems = [];
+  const os = el.getAttribute('os');
+  if (os !== null && os.trim() !== '') {
+    const unknown = os.split(',').map((o) => o.trim()).filter((o) => o && !OSES.includes(o.toLowerCase()));
+    if (unknown.length) problems.push(`os="${os}": bindlab does not know ${unknown.map((o) => `"${o}"`).join(', ')} (it knows ${OSES.join(', ')}); ${unknown.length === os.split(',').length ? 'all four are shown' : 'left out'}`);
+  }
+  const step = el.getAttribute('step');
+  if (step !== null && !/^\s*\d+\s*$/.test(step)) problems.push(`step="${step}" is not a number of steps (0 or more); the widget starts at step 0`);
+  const layout = el.getAttribute('layout');
+  if (layout !== null && !['compact', 'full', ''].includes(layout)) problems.push(`layout="${layout}": bindlab knows "compact" and "full"; it shows "full"`);
+  return problems;
+}
+
+function reportProblems(el, problems) {
+  for (const p of problems) console.warn(`bindlab: ${p}`);
+  el.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems } }));
+}
+
 class BindLab extends HTMLElement {
+  static get observedAttributes() { return ['os', 'step', 'layout', 'readonly', 'src', 'permalink', 'heading', 'lang']; }
+
+  attributeChangedCallback(_name, before, after) {
+    if (before !== after && (this._widget || this._starting)) this._restartSoon();
+  }
+
+  /** Starts the widget again, once for a batch of changes made together. */
+  _restartSoon() {
+    if (this._restartQueued) return;
+    this._restartQueued = true;
+    queueMicrotask(() => {
+      this._restartQueued = false;
+      if (!this.isConnected) return;
+      if (this._starting) { this._restartAfterStart = true; return; }
+      this._teardown();
+      this.connectedCallback();
+    });
+  }
+
   async connectedCallback() {
     if (this._widget || this._starting) return;
     this._starting = true;
+    // The element's own text is its scenario: a change to it (not made
+    // through el.load) starts the widget again.
+    this._textWatch ??= new MutationObserver(() => { if (this._text === undefined) this._restartSoon(); });
+    this._textWatch.observe(this, { childList: true, characterData: true, subtree: true });
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const css = document.createElement('link');
     css.rel = 'stylesheet';
     css.href = new URL('static/style.css', BASE).href;
     const mount = document.createElement('div');
-    mount.className = 'mount';
+    // Until the wasm has drawn the widget, say so and hold some room.
+    mount.className = 'mount loading';
+    mount.setAttribute('aria-busy', 'true');
+    mount.textContent = /^zh/i.test(this.getAttribute('lang') ?? '') ? '正在载入 bindlab 示例…' : 'Loading the bindlab example…';
     root.append(css, mount);
     try {
       let text = this._text ?? this.textContent.replace(/^\n/, '');
@@ -95,27 +147,44 @@ class BindLab extends HTMLElement {
       const path = m.widgetBundle(lang);
       const bundle = path ? await loadBundle(path) : null;
       if (!this.isConnected) return;
+      mount.replaceChildren();
+      mount.className = 'mount';
+      mount.removeAttribute('aria-busy');
+      const step = Number(this.getAttribute('step') ?? 0);
       this._widget = new m.Widget(
         mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
-        Number(this.getAttribute('step') ?? 0) || 0, this.hasAttribute('readonly'),
+        Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
         this.getAttribute('heading') ?? '', lang, bundle ?? undefined,
       );
+      const problems = attributeProblems(this);
+      if (this._widget.problem) problems.push(this._widget.problem);
+      if (problems.length) reportProblems(this, problems);
     } catch (err) {
       mount.textContent = `bindlab could not start this example: ${err.message ?? err}`;
       mount.className = 'mount problems';
+      mount.removeAttribute('aria-busy');
       mount.setAttribute('role', 'alert');
       this.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems: [String(err.message ?? err)] } }));
     } finally {
       this._starting = false;
+      if (this._restartAfterStart) {
+        this._restartAfterStart = false;
+        this._restartSoon();
+      }
     }
+  }
+
+  _teardown() {
+    this._widget?.destroy();
+    this._widget?.free();
+    this._widget = null;
   }
 
   disconnectedCallback() {
     // Free the widget's wasm state; a re-inserted element starts afresh.
-    this._widget?.destroy();
-    this._widget?.free();
-    this._widget = null;
+    this._textWatch?.disconnect();
+    this._teardown();
   }
 
   load(text) { this._text = text; this._widget?.load(text); }
@@ -130,7 +199,7 @@ function upgradeFencedBlocks() {
   for (const code of document.querySelectorAll('pre > code.language-bindlab')) {
     const el = document.createElement('bind-lab');
     el.textContent = code.textContent;
-    for (const a of ['os', 'step', 'layout', 'readonly']) {
+    for (const a of ['os', 'step', 'layout', 'readonly', 'lang', 'heading', 'theme']) {
       const v = code.parentElement.getAttribute(`data-${a}`);
       if (v !== null) el.setAttribute(a, v);
     }

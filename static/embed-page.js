@@ -26,10 +26,17 @@ if (q.has('readonly')) el.setAttribute('readonly', '');
 document.getElementById('embed').append(el);
 
 let last = 0;
-new ResizeObserver(() => {
+function reportHeight() {
   const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
   if (height !== last && window.parent !== window) {
     last = height;
     window.parent.postMessage({ type: 'bindlab-height', height }, '*');
   }
-}).observe(document.body);
+}
+new ResizeObserver(reportHeight).observe(document.body);
+// A frame off screen is not rendered, and its ResizeObserver waits until it
+// is scrolled to; reading the layout works all the same, so the widget's
+// own events report the height too, and the host can size every frame at once.
+for (const ev of ['bindlab-ready', 'bindlab-step', 'bindlab-error']) el.addEventListener(ev, reportHeight);
+// Its stylesheet may arrive after it is ready: look again a little later.
+el.addEventListener('bindlab-ready', () => { for (const ms of [250, 1000, 3000]) setTimeout(reportHeight, ms); });

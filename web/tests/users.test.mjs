@@ -111,16 +111,34 @@ test('the Sandbox link brings back the scenario the reader left, not the first e
   } finally { await context.close(); }
 });
 
-test('focus stays in the toolbar when "Run all" or "Back" disables the button it was on', async () => {
+test('a button that a press took to its end keeps the focus, says it is unavailable, and a held Enter stops there', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
   try {
     await ready(page);
-    await page.locator('button', { hasText: 'Run all' }).focus();
+    const progress = () => page.locator('.progress').innerText();
+    const total = (await progress()).match(/of (\d+)/)[1];
+    const runAll = page.locator('.stepper button', { hasText: 'Run all' });
+    await runAll.focus();
     await page.keyboard.press('Enter');
-    assert.equal(await focused(page), 'BUTTON ◀ Back');
-    await page.locator('button', { hasText: 'Reset' }).focus();
+    assert.equal(await focused(page), 'BUTTON Run all ▶▶');
+    assert.equal(await runAll.getAttribute('aria-disabled'), 'true');
+    // More presses do nothing: the run stays at its end.
     await page.keyboard.press('Enter');
+    assert.equal(await progress(), `${total} of ${total} steps run`);
+    // Step by Enter, held down from step 0: it stops at the end, on Step.
+    await page.locator('.stepper button', { hasText: 'Reset' }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await focused(page), 'BUTTON Reset');
+    // Once the focus moves on, the button is disabled as usual.
+    await page.locator('.stepper button', { hasText: 'Step' }).focus();
+    assert.equal(await page.locator('.stepper button', { hasText: 'Reset' }).isDisabled(), true);
+    assert.equal(await runAll.getAttribute('disabled'), null);
+    for (let i = 0; i < Number(total) + 3; i++) await page.keyboard.press('Enter');
+    assert.equal(await progress(), `${total} of ${total} steps run`);
     assert.equal(await focused(page), 'BUTTON Step ▶');
+    await page.keyboard.press('Tab');
+    assert.notEqual(await page.locator('.stepper button.primary').getAttribute('disabled'), null);
+    assert.equal(await page.locator('.stepper button.primary').getAttribute('aria-disabled'), null);
   } finally { await context.close(); }
 });
 

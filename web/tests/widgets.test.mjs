@@ -59,6 +59,31 @@ test("the host page's CSS does not reach a widget, and the widget's does not rea
     assert.notEqual(styles.size, '30px');
     assert.match(styles.h1, /Georgia/);
     assert.equal(styles.body, 'rgb(255, 253, 248)', "the page keeps its own background");
+    // Inherited text settings of the page stop at the widget too.
+    await page.addStyleTag({ content: 'main { letter-spacing: .04em; word-spacing: .2em; text-transform: uppercase; text-shadow: 1px 1px red; hyphens: auto }' });
+    const inner = await page.evaluate(() => {
+      const cs = getComputedStyle(document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title'));
+      return [cs.letterSpacing, cs.wordSpacing, cs.textTransform, cs.textShadow, cs.hyphens].join(' | ');
+    });
+    assert.equal(inner, 'normal | 0px | none | none | manual');
+  } finally { await context.close(); }
+});
+
+test('a notice in a widget ("Run on your machine") reads as one paragraph', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    await clickIn(page, 0, 'Run on your machine');
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.notice p code'), null, { timeout: 15000 });
+    const shape = await page.evaluate(() => {
+      const n = document.querySelector('bind-lab').shadowRoot.querySelector('.notice');
+      const p = n.querySelector('p');
+      return { children: n.children.length, text: p.textContent, wide: p.getBoundingClientRect().width / n.getBoundingClientRect().width };
+    });
+    assert.equal(shape.children, 1);
+    assert.match(shape.text, /^Saved bindlab_check\.py\. Run it with python3 bindlab_check\.py: /);
+    assert.ok(shape.wide > 0.8, `the paragraph spans the notice (${shape.wide})`);
+    assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
 
@@ -125,9 +150,10 @@ test('fenced ```bindlab blocks become widgets; other code blocks stay', async ()
     assert.equal(await page.locator('code.language-python').count(), 1);
     const second = await page.evaluate(() => {
       const r = document.querySelectorAll('bind-lab')[1];
-      return { layout: r.getAttribute('layout'), heads: [...r.shadowRoot.querySelectorAll('.outcomes thead th')].map((t) => t.textContent) };
+      return { layout: r.getAttribute('layout'), title: r.shadowRoot.querySelector('.widget-title').textContent, heads: [...r.shadowRoot.querySelectorAll('.outcomes thead th')].map((t) => t.textContent) };
     });
     assert.equal(second.layout, 'compact');
+    assert.equal(second.title, 'Restarting on FreeBSD', 'data-heading on the <pre>');
     assert.deepEqual(second.heads, ['Step', 'Linux', 'FreeBSD']);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
@@ -342,6 +368,9 @@ test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document',
     assert.match(w.why, CJK, w.why);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
     assert.equal(await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').textContent), '在 bindlab 中打开 ↗');
+    // It opens the Chinese sandbox, with the same scenario.
+    const open = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').href);
+    assert.ok(open.startsWith(`${server.origin}/zh-CN/#v1/linux,freebsd/7/`), open);
     assert.deepEqual(await seriousAxe(page), []);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
@@ -384,4 +413,72 @@ test('from another site, a widget\'s "Show as code" loads the program generators
     assert.ok(urls.includes(`${site.origin}/static/export/python.py`), urls.join('\n'));
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); await site.close(); }
+});
+
+test('a widget follows its attributes and its text when they change after it has started', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    const heads = () => page.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes thead th')].map((th) => th.textContent.trim()).filter((t) => /Linux|FreeBSD|macOS|Windows/.test(t)).join(','));
+    assert.equal(await heads(), 'Linux,FreeBSD,macOS');
+    // Several attributes at once: one restart, with all of them.
+    await page.evaluate(() => { const el = document.querySelector('bind-lab'); el.setAttribute('os', 'windows'); el.setAttribute('step', '2'); el.setAttribute('lang', 'zh-CN'); });
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.bindlab-widget')?.lang === 'zh-CN', null, { timeout: 15000 });
+    assert.equal(await heads(), 'Windows');
+    assert.match(await progress(page, 0), /^已运行 2 \//);
+    // New text: the new scenario.
+    await page.evaluate(() => { document.querySelector('bind-lab').textContent = 'title Changed\nsocket Z udp\nbind Z 0.0.0.0:53\n'; });
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title')?.textContent === 'Changed', null, { timeout: 15000 });
+    // The other widgets were left alone.
+    assert.match(await progress(page, 1), / of 7 /);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('attributes bindlab cannot read are reported (bindlab-error and the console) and left out', async () => {
+  const page0 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bad</title><link rel="icon" href="data:,">
+    <script>window.warned = []; const warn = console.warn; console.warn = (...a) => { window.warned.push(a.join(' ')); warn(...a); };</script>
+    <script type="module" src="/static/bindlab-embed.js"></script></head><body><main></main>
+    <script type="module">
+      window.errors = [];
+      document.addEventListener('bindlab-error', (e) => window.errors.push(...e.detail.problems));
+      const el = document.createElement('bind-lab');
+      el.setAttribute('os', 'linux,solaris'); el.setAttribute('step', '-1');
+      el.textContent = 'socket A tcp\\nbind A 0.0.0.0:80\\n';
+      document.querySelector('main').append(el);
+      const bad = document.createElement('bind-lab');
+      bad.setAttribute('permalink', 'v1/linux/0/12.c29ja2V0');
+      document.querySelector('main').append(bad);
+    </script></body></html>`;
+  const s = await serve({ pages: { '/bad.html': () => page0 } });
+  const { page, context } = await openPage(browser, s.origin + '/bad.html');
+  try {
+    await widgetsReady(page, 1);
+    await page.waitForFunction(() => window.errors.length >= 3, null, { timeout: 15000 });
+    const errors = await page.evaluate(() => window.errors);
+    assert.ok(errors.some((e) => /os="linux,solaris": bindlab does not know "solaris" .*left out/.test(e)), errors.join('\n'));
+    assert.ok(errors.some((e) => /step="-1" is not a number of steps/.test(e)), errors.join('\n'));
+    assert.ok(errors.some((e) => /cut short|arrived/.test(e)), errors.join('\n'));
+    assert.equal(await progress(page, 0), '0 of 2 steps run');
+    const warnings = await page.evaluate(() => window.warned);
+    assert.ok(warnings.some((w) => /bindlab: os="linux,solaris"/.test(w)), warnings.join('\n'));
+  } finally { await context.close(); await s.close(); }
+});
+
+test("the iframe page: ?os= wins over the permalink's own OSes, and frames off screen report their height", async () => {
+  const link = `v1/linux,windows/0/${b64('socket A tcp\nbind A 0.0.0.0:80\n')}`;
+  const frames = [0, 1, 2].map((i) => `<iframe id="f${i}" title="bindlab ${i}" style="width:100%;border:0;height:150px;display:block" src="${server.origin}/embed.html?os=linux,freebsd&layout=compact#${link}"></iframe><p style="height:1500px">Text.</p>`).join('');
+  const hostPage = `<!doctype html><html lang="en"><head><title>Host</title><link rel="icon" href="data:,"></head><body>${frames}
+    <script>window.heights = {}; addEventListener('message', (e) => { if (e.data?.type === 'bindlab-height') { const f = [...document.querySelectorAll('iframe')].find((x) => x.contentWindow === e.source); window.heights[f.id] = e.data.height; f.style.height = e.data.height + 'px'; } });</script>
+    </body></html>`;
+  const host = await serve({ pages: { '/host.html': () => hostPage } });
+  const { page, context } = await openPage(browser, host.origin + '/host.html');
+  try {
+    // Every frame, the two far below the screen included, without scrolling.
+    await page.waitForFunction(() => ['f0', 'f1', 'f2'].every((id) => window.heights[id] > 200), null, { timeout: 20000 });
+    const frame = page.frames().find((f) => f.url().startsWith(`${server.origin}/embed.html`));
+    await frame.waitForFunction(() => document.querySelector('bind-lab')?.shadowRoot?.querySelector('table.outcomes'));
+    const cols = await frame.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes thead th')].map((th) => th.textContent.trim()).filter((t) => /Linux|FreeBSD|macOS|Windows/.test(t)).join(','));
+    assert.equal(cols, 'Linux,FreeBSD');
+  } finally { await context.close(); await host.close(); }
 });

@@ -138,7 +138,12 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         });
     }
 
-    let open_link = format!("{}#{}", p.site, state.permalink().encode());
+    // The sandbox in the widget's language: `…/index.html` or `…/zh-CN/`.
+    let open_link = format!(
+        "{}#{}",
+        sandbox_in(&p.site, sb.tr.locale()),
+        state.permalink().encode()
+    );
     let tr = sb.tr.clone();
     let on_copy = {
         let link = open_link.clone();
@@ -154,7 +159,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if let Some(n) = &state.notice {
-                <p class={classes!("notice", n.error.then_some("error"))} role="status">{ crate::views::with_code(&n.text) }</p>
+                <div class={classes!("notice", n.error.then_some("error"))} role="status"><p>{ crate::views::with_code(&n.text) }</p></div>
             }
             // The problems are listed once: by the editor when there is one
             // (opened, so they show), else here.
@@ -174,7 +179,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <p class="lab-note">{ note.clone() }</p>
             }
             if derived.parsed.is_ok() {
-                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} />
+                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} />
                 <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} />
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
@@ -182,5 +187,34 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} generators={sb.generators.clone()} />
             }
         </div>
+    }
+}
+
+/// The sandbox page for `locale` beside `site` (the English sandbox's
+/// address, `…/index.html`): the same page for English, `…/zh-CN/` for
+/// Chinese, so "Open in bindlab" keeps the widget's language.
+fn sandbox_in(site: &str, locale: bindlab_course::locale::Locale) -> String {
+    match crate::i18n::prefix(locale) {
+        "" => site.to_string(),
+        prefix => format!(
+            "{}{prefix}",
+            site.strip_suffix("index.html").unwrap_or(site)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sandbox_in;
+    use bindlab_course::locale::Locale;
+
+    #[test]
+    fn open_in_bindlab_keeps_the_widgets_language() {
+        let site = "https://example.org/bindlab/index.html";
+        assert_eq!(sandbox_in(site, Locale::En), site);
+        assert_eq!(
+            sandbox_in(site, Locale::ZhCn),
+            "https://example.org/bindlab/zh-CN/"
+        );
     }
 }

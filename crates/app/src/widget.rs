@@ -86,6 +86,7 @@ fn widget_root(p: &WidgetRootProps) -> Html {
 pub struct Widget {
     handle: Option<AppHandle<WidgetRoot>>,
     mailbox: Mailbox,
+    problem: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -127,14 +128,25 @@ impl Widget {
         bindlab_engine::sort::by_key(&mut listed, |o| *o as u64);
         listed.dedup();
         if !listed.is_empty() {
-            initial.oses = listed;
+            initial.oses = listed.clone();
         }
         initial.step = step as usize;
+        let mut problem = None;
         if !permalink.is_empty() {
             initial = match Sandbox::from_permalink(&tr, &permalink) {
-                Ok(s) => s,
+                // The attribute's OSes, when it names any, win over the
+                // link's own (the iframe's `?os=` with a permalink).
+                Ok(mut s) => {
+                    if !listed.is_empty() {
+                        s.oses = listed;
+                    }
+                    s
+                }
                 // The attribute's OSes stay: the table keeps its columns.
-                Err(e) => initial.failed(e),
+                Err(e) => {
+                    problem = Some(e.clone());
+                    initial.failed(e)
+                }
             };
         }
         let mailbox: Mailbox = Rc::new(RefCell::new(None));
@@ -156,7 +168,15 @@ impl Widget {
         Widget {
             handle: Some(handle),
             mailbox,
+            problem,
         }
+    }
+
+    /// Why the widget's `permalink` could not be opened (`None` when it
+    /// was, or there was none): the script reports it as `bindlab-error`.
+    #[wasm_bindgen(getter)]
+    pub fn problem(&self) -> Option<String> {
+        self.problem.clone()
     }
 
     fn send(&self, c: Command) {

@@ -11,45 +11,61 @@ pub(crate) struct StepperProps {
     pub(crate) on_goto: Callback<usize>,
     pub(crate) on_copy: Callback<MouseEvent>,
     pub(crate) on_export: Callback<MouseEvent>,
+    /// Whether "N of M steps run" is announced as it changes: where no
+    /// other announcement follows the steps (a compact widget has no host
+    /// view, whose announcement says each step's outcome).
+    #[prop_or_default]
+    pub(crate) live: bool,
 }
+
+/// The stepper's four moves, as the index of their button.
+const RESET: usize = 0;
+const BACK: usize = 1;
+const STEP: usize = 2;
+const RUN_ALL: usize = 3;
 
 #[function_component(Stepper)]
 pub(crate) fn stepper(p: &StepperProps) -> Html {
     let tr = use_tr();
-    let back_ref = use_node_ref();
-    let step_ref = use_node_ref();
-    // Which end the last press reached: its button is now disabled, and a
-    // disabled button drops the focus to <body>; the other direction's
-    // button takes it instead, so a keyboard reader stays in the toolbar.
-    let pressed = use_mut_ref(|| None::<bool>);
-    {
-        let (back_ref, step_ref, pressed) = (back_ref.clone(), step_ref.clone(), pressed.clone());
-        use_effect_with((p.step, p.total), move |(step, total)| {
-            let forward = pressed.borrow_mut().take();
-            let target = match forward {
-                Some(true) if step >= total => back_ref.cast::<web_sys::HtmlElement>(),
-                Some(false) if *step == 0 => step_ref.cast::<web_sys::HtmlElement>(),
-                _ => None,
-            };
-            if let Some(b) = target {
-                let _ = b.focus();
-            }
-        });
-    }
-    let go = |n: usize, forward: bool| {
-        let (cb, pressed) = (p.on_goto.clone(), pressed.clone());
-        Callback::from(move |_: MouseEvent| {
-            *pressed.borrow_mut() = Some(forward);
-            cb.emit(n)
-        })
+    // The button last pressed. When that press took it to its end (Step or
+    // Run all at the last step, Back or Reset at step 0), it stays
+    // focusable and says it is unavailable (`aria-disabled`) instead of
+    // being disabled, which would drop the focus to <body>: a keyboard
+    // reader stays where they were, and a held-down Enter stops at the end
+    // instead of turning round. Once the focus leaves it, it is disabled.
+    let held = use_state(|| None::<usize>);
+    let at_end = |i: usize| match i {
+        RESET | BACK => p.step == 0,
+        _ => p.step >= p.total,
+    };
+    let button = |i: usize, to: usize, class: &'static str, label: Html| {
+        let end = at_end(i);
+        let holding = end && *held == Some(i);
+        let onclick = {
+            let (cb, held) = (p.on_goto.clone(), held.clone());
+            Callback::from(move |_: MouseEvent| {
+                if !end {
+                    held.set(Some(i));
+                    cb.emit(to)
+                }
+            })
+        };
+        let onblur = {
+            let held = held.clone();
+            Callback::from(move |_: FocusEvent| held.set(None))
+        };
+        html! {
+            <button type="button" class={(!class.is_empty()).then_some(class)} {onclick} {onblur}
+                disabled={end && !holding} aria-disabled={holding.then_some("true")}>{ label }</button>
+        }
     };
     html! {
         <div class="stepper" role="toolbar" aria-label={tr.t(T::ScenarioStepperLabel).to_string()}>
-            <button type="button" onclick={go(0, false)} disabled={p.step == 0}>{ tr.t(T::ScenarioReset) }</button>
-            <button type="button" ref={back_ref} onclick={go(p.step.saturating_sub(1), false)} disabled={p.step == 0}>{ tr.t(T::ScenarioBack) }</button>
-            <button type="button" ref={step_ref} class="primary" onclick={go((p.step + 1).min(p.total), true)} disabled={p.step >= p.total}>{ tr.t(T::ScenarioStep) }</button>
-            <button type="button" onclick={go(p.total, true)} disabled={p.step >= p.total}>{ tr.t(T::ScenarioRunAll) }</button>
-            <span class="progress" aria-live="off">{ tr.f(T::ScenarioProgress, &[("step", &p.step.to_string()), ("total", &p.total.to_string())]) }</span>
+            { button(RESET, 0, "", html! { tr.t(T::ScenarioReset) }) }
+            { button(BACK, p.step.saturating_sub(1), "", html! { tr.t(T::ScenarioBack) }) }
+            { button(STEP, (p.step + 1).min(p.total), "primary", html! { tr.t(T::ScenarioStep) }) }
+            { button(RUN_ALL, p.total, "", html! { tr.t(T::ScenarioRunAll) }) }
+            <span class="progress" aria-live={if p.live { "polite" } else { "off" }}>{ tr.f(T::ScenarioProgress, &[("step", &p.step.to_string()), ("total", &p.total.to_string())]) }</span>
             <button type="button" class="quiet" onclick={p.on_copy.clone()}>{ tr.t(T::ScenarioCopyLink) }</button>
             <button type="button" class="quiet" onclick={p.on_export.clone()} title={tr.t(T::ScenarioRunHereTitle).to_string()}>{ tr.t(T::ScenarioRunHere) }</button>
         </div>
