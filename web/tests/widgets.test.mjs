@@ -42,6 +42,11 @@ test('the article page: three independent widgets, one wasm download, no console
     assert.equal(await progress(page, 2), before[2]);
     const cell = await page.evaluate(() => [...document.querySelectorAll('bind-lab')[1].shadowRoot.querySelectorAll('tr')].find((r) => r.textContent.includes('bind tool')).textContent);
     assert.match(cell, /WSAEACCES/);
+    // Each widget is a region named by its title, and so is its host view:
+    // a screen reader's list of landmarks tells them apart.
+    const { violations } = await new AxeBuilder({ page }).withRules(['landmark-unique', 'duplicate-id-aria']).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.nodes.length})`), []);
+    assert.equal(await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('section.bindlab-widget').getAttribute('aria-labelledby')), 'scenario-title');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -152,10 +152,12 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     let shown_os = derived.default_os(&state.oses);
+    // Names the widget (a region) and, with its own heading, its host view.
+    let title_id = format!("{}-title", p.id);
     html! {
-        <div class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} onkeydown={crate::browser::dom::escape_closes_disclosure}>
+        <section class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} aria-labelledby={title_id.clone()} onkeydown={crate::browser::dom::escape_closes_disclosure}>
             <div class="widget-head">
-                <strong class="widget-title">{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
+                <strong class="widget-title" id={title_id.clone()}>{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if let Some(n) = &state.notice {
@@ -182,11 +184,11 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} />
                 <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} />
                 if !p.compact {
-                    <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} />
+                    <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} within={AttrValue::from(title_id.clone())} />
                 }
                 <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} generators={sb.generators.clone()} />
             }
-        </div>
+        </section>
     }
 }
 

@@ -33,11 +33,16 @@ pub(crate) struct HostViewProps {
     pub(crate) oses: Vec<Os>,
     pub(crate) step: usize,
     pub(crate) on_os: Callback<Os>,
+    /// The id of the heading of what holds this view (a widget's title),
+    /// named with the view's own, so two widgets' views have two names.
+    #[prop_or_default]
+    pub(crate) within: Option<AttrValue>,
 }
 
 impl PartialEq for HostViewProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.derived, &o.derived)
+            && self.within == o.within
             && self.os == o.os
             && self.oses == o.oses
             && self.step == o.step
@@ -159,7 +164,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         })
     };
     html! {
-        <section class="pane host" aria-labelledby="h-host">
+        <section class="pane host" aria-labelledby={match &p.within { Some(t) => format!("h-host {t}"), None => "h-host".into() }}>
             <div class="host-head">
                 <h2 id="h-host">{ tr.f(T::ScenarioHostAfter, &[("n", &p.step.to_string())]) }</h2>
                 <label>{ tr.t(T::ScenarioSeenOn) }{" "}
