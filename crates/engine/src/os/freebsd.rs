@@ -249,7 +249,10 @@ impl OsRules for FreeBsd {
         let name = s.label();
         // `tcp_usr_bind` / `tcp6_usr_bind` refuse a multicast address (a
         // v4-mapped one too) before anything else.
-        if !s.is_udp() && crate::addr::unmap(addr.ip).is_multicast() {
+        // (A v4-mapped one is looked at only with IPV6_V6ONLY off; on a
+        // v6-only socket in6_pcbbind refuses it as any v4-mapped address.)
+        let mapped_multicast = !s.opts().v6only && crate::addr::unmap(addr.ip).is_multicast();
+        if !s.is_udp() && (addr.ip.is_multicast() || mapped_multicast) {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::FreebsdTcpMulticast,
@@ -320,8 +323,6 @@ impl OsRules for FreeBsd {
         bsd::tuple_taken(host, existing)
     }
 
-    /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
-    /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
     /// `tcp_usr_connect` / `tcp6_usr_connect`: no TCP "connection" to a
     /// multicast address (EAFNOSUPPORT) or to 255.255.255.255 (EACCES).
     /// (The kernel checks these before it looks for a listening socket;
@@ -340,6 +341,8 @@ impl OsRules for FreeBsd {
         ))
     }
 
+    /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
+    /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
         Some(bsd::connect_after_failed_connect(
             s,
