@@ -438,6 +438,19 @@ impl Host {
             || self.udp_by_port.get(&port).is_some_and(|b| !b.is_empty())
     }
 
+    /// Whether connect() from `src` to `dst` may take port `p` beside the
+    /// sockets already there: none of them bound it with bind() or listen()
+    /// (only connect() did), and the 4-tuple is new. Linux's
+    /// `__inet_hash_connect` shares ports so; Windows does for connect()
+    /// without bind() (SO_REUSE_UNICASTPORT).
+    pub fn connect_may_share(&self, src: IpAddr, p: u16, dst: SockAddr) -> bool {
+        SockAddr::new(src, p) != dst
+            && self
+                .first_owner(p, usize::MAX, |o| !o.connect_bound())
+                .is_none()
+            && self.tuple(SockAddr::new(src, p), dst).is_none()
+    }
+
     /// The first port of `order` that `ok` accepts, resuming where the last
     /// search with `key` stopped when nothing since can have made a port it
     /// skipped eligible again (see `search_gen`). `ok` must depend only on

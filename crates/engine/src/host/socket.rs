@@ -589,14 +589,14 @@ impl Socket {
         self.chain_tail = tail;
     }
 
-    /// UDP connect(): the peer is fixed (no handshake), and a wildcard
-    /// local address became the source address.
     /// A BSD's disconnect before a second connect(): no peer any more.
     pub(super) fn udp_disconnected(&mut self) {
         self.remote = None;
         self.state = State::Bound;
     }
 
+    /// UDP connect(): the peer is fixed (no handshake), and a wildcard
+    /// local address became the source address.
     pub(super) fn udp_connected(&mut self, remote: SockAddr) {
         self.remote = Some(remote);
         self.state = State::Connected;

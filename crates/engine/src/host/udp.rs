@@ -57,11 +57,11 @@ impl Host {
         // The BSDs disconnect a connected socket first: no peer, and the
         // wildcard address again on the same port (`in_pcbdisconnect`,
         // XNU's `udp_disconnect`), whatever happens next.
-        let was_connected_to = self
+        let reconnected_from = self
             .socket(id)
             .remote()
-            .filter(|_| self.socket(id).is_udp());
-        if let (Some(_), true) = (was_connected_to, rules.udp_reconnect_disconnects()) {
+            .filter(|_| rules.udp_reconnect_disconnects());
+        if reconnected_from.is_some() {
             let s = self.socket(id);
             if let Some(local) = s.local() {
                 let wildcard = if s.is_v6() {
@@ -131,7 +131,7 @@ impl Host {
         rep.local = s.local();
         rep.remote = s.remote();
         let now = s.local().unwrap_or(local);
-        match was_connected_to.filter(|_| rules.udp_reconnect_disconnects()) {
+        match reconnected_from {
             Some(before) => rules.udp_reconnected(s, before, now, dst),
             None => common::udp_connected(s, now, dst),
         }

@@ -640,13 +640,7 @@ impl OsRules for Linux {
             dst: Some((dst.ip, dst.port)),
             extra: 0,
         };
-        host.find_port(key, order, |p| {
-            SockAddr::new(src, p) != dst
-                && host
-                    .first_owner(p, usize::MAX, |o| !o.connect_bound())
-                    .is_none()
-                && host.tuple(SockAddr::new(src, p), dst).is_none()
-        })
+        host.find_port(key, order, |p| host.connect_may_share(src, p, dst))
     }
 
     /// §1.8: `__inet_lookup_listener` — exact address first, then wildcard;

@@ -444,11 +444,7 @@ impl OsRules for Windows {
         })
         .or_else(|| {
             host.find_port(key(1), PortOrder::range(lo, hi), |p| {
-                SockAddr::new(src, p) != dst
-                    && host
-                        .first_owner(p, usize::MAX, |o| !o.connect_bound())
-                        .is_none()
-                    && host.tuple(SockAddr::new(src, p), dst).is_none()
+                host.connect_may_share(src, p, dst)
             })
         })
     }
