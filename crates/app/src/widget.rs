@@ -127,27 +127,22 @@ impl Widget {
             .collect();
         bindlab_engine::sort::by_key(&mut listed, |o| *o as u64);
         listed.dedup();
-        if !listed.is_empty() {
-            initial.oses = listed.clone();
-        }
         initial.step = step as usize;
         let mut problem = None;
         if !permalink.is_empty() {
             initial = match Sandbox::from_permalink(&tr, &permalink) {
-                // The attribute's OSes, when it names any, win over the
-                // link's own (the iframe's `?os=` with a permalink).
-                Ok(mut s) => {
-                    if !listed.is_empty() {
-                        s.oses = listed;
-                    }
-                    s
-                }
-                // The attribute's OSes stay: the table keeps its columns.
+                Ok(s) => s,
                 Err(e) => {
                     problem = Some(e.clone());
                     initial.failed(e)
                 }
             };
+        }
+        // The attribute's OSes, when it names any, win over a link's own
+        // (the iframe's `?os=` with a permalink), and stay when the link
+        // could not be opened: the table keeps its columns.
+        if !listed.is_empty() {
+            initial.oses = listed;
         }
         let mailbox: Mailbox = Rc::new(RefCell::new(None));
         let props = LabProps {
