@@ -125,6 +125,11 @@ impl Host {
                     self.sock_mut(id).listen(seq);
                     // Linux's listen() takes the port again (`get_port`).
                     self.update_port_memo(id);
+                } else if d
+                    .rule()
+                    .is_some_and(|r| rules.listen_refused_after_get_port(r))
+                {
+                    self.update_port_memo(id);
                 }
                 rep.local = self.socket(id).local();
                 match (autobind_note, d.result(), d.rule()) {

@@ -511,25 +511,34 @@ impl OsRules for Linux {
             }
             State::Unbound | State::Bound => {}
         }
+        // `get_port` answers a listen() with a plain ok, a refusal, or the
+        // summary's ok (which names the owner it did not check).
+        let d = match (View::of(s), s.local_port()) {
+            (Some(view), Some(port)) => self.get_port(host, s, view, port, true),
+            _ => Decision::ok(),
+        };
         // Measured on Linux 6.18.44, this project's kernel: once a
         // connect() has sent its SYN and failed, listen() answers EINVAL
         // (a connect() that failed before sending, ENETUNREACH or
-        // EADDRNOTAVAIL, leaves the socket able to listen). The kernel this
-        // was first checked on, in 2026-11 (another build also calling
-        // itself 6.18.44), let it listen.
-        if s.handshake_failed() {
+        // EADDRNOTAVAIL, leaves the socket able to listen). It answers so
+        // only after taking the port again: a conflict answers EADDRINUSE,
+        // and a success rewrites the port's summary, which the host applies
+        // (`listen_refused_after_get_port`). Measured:
+        // `corpus/linux/kernel-found-refused-listen-*`. The kernel this was
+        // first checked on, in 2026-11 (another build also calling itself
+        // 6.18.44), let it listen.
+        if d.is_ok() && s.handshake_failed() {
             return Decision::fail_with(
                 Errno::Inval,
                 RuleId::LinuxListenAfterFailedConnect,
                 args![Slot::Socket => s.label()],
             );
         }
-        let (Some(view), Some(port)) = (View::of(s), s.local_port()) else {
-            return Decision::ok();
-        };
-        // `get_port` answers a listen() with a plain ok, a refusal, or the
-        // summary's ok (which names the owner it did not check).
-        self.get_port(host, s, view, port, true)
+        d
+    }
+
+    fn listen_refused_after_get_port(&self, rule: RuleId) -> bool {
+        rule == RuleId::LinuxListenAfterFailedConnect
     }
 
     fn keeps_port_memo(&self) -> bool {

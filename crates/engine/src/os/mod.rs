@@ -329,6 +329,13 @@ pub trait OsRules: Sync {
     /// one where the OS does that; see [`OsRules::listen_autobinds`]).
     fn listen(&self, host: &Host, s: &Socket) -> Decision;
 
+    /// Whether a listen() refused with `rule` had taken the port again first,
+    /// so the port's summary ([`OsRules::port_memo`]) is rewritten although
+    /// the socket does not listen: Linux after a failed connect().
+    fn listen_refused_after_get_port(&self, _rule: RuleId) -> bool {
+        false
+    }
+
     /// The summary a TCP port keeps once `s` has taken it (a bind, or the
     /// check a listen runs again), given the one it had: only Linux keeps
     /// one ([`PortMemo`]), and its bind reads it.
