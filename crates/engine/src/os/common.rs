@@ -99,7 +99,7 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
 /// bound to a v4-mapped address to native IPv6.
 pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -> Option<Decision> {
     if s.state() == State::Listening {
-        return Some(rules.connect_on_listener(s));
+        return Some(rules.connect_on_listener(s, dst));
     }
     if s.handshake_failed() && !s.is_udp() {
         if let Some(d) = rules.connect_after_failed_connect(s) {

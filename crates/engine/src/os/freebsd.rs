@@ -310,8 +310,14 @@ impl OsRules for FreeBsd {
     }
 
     /// `tcp_usr_connect`: `if (SOLISTENING(so)) { error = EOPNOTSUPP;`;
-    /// `tcp6_usr_connect`: `if (SOLISTENING(so)) { error = EINVAL;`.
-    fn connect_on_listener(&self, s: &Socket) -> Decision {
+    /// `tcp6_usr_connect`: `if (SOLISTENING(so)) { error = EINVAL;`. Both
+    /// refuse a multicast (and IPv4 a broadcast) destination first; an
+    /// AF_INET6 socket checks a v4-mapped one only after SOLISTENING.
+    fn connect_on_listener(&self, s: &Socket, dst: SockAddr) -> Decision {
+        let checked_first = !s.is_v6() || matches!(dst.ip, IpAddr::V6(a) if a.is_multicast());
+        if let Some(d) = checked_first.then(|| tcp_connect_refusal(dst)).flatten() {
+            return d;
+        }
         if s.is_v6() {
             bsd::connect_on_listener("tcp6_usr_connect", Errno::Inval)
         } else {
@@ -324,21 +330,11 @@ impl OsRules for FreeBsd {
     }
 
     /// `tcp_usr_connect` / `tcp6_usr_connect`: no TCP "connection" to a
-    /// multicast address (EAFNOSUPPORT) or to 255.255.255.255 (EACCES).
-    /// (The kernel checks these before it looks for a listening socket;
-    /// bindlab answers a listener's connect() first.)
+    /// multicast address (EAFNOSUPPORT) or to 255.255.255.255 (EACCES). A
+    /// listener's connect() asks it too, in the kernel's order
+    /// ([`OsRules::connect_on_listener`]).
     fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
-        let rule = RuleId::FreebsdTcpMulticast;
-        let (errno, variant) = match crate::addr::unmap(dst.ip) {
-            ip if ip.is_multicast() => (Errno::AfNoSupport, WhyVariant::Connect),
-            IpAddr::V4(a) if a.is_broadcast() => (Errno::Access, WhyVariant::Broadcast),
-            _ => return None,
-        };
-        Some(Decision::fail(
-            errno,
-            rule,
-            Why::of(rule, variant, args![Slot::Ip => dst.ip]),
-        ))
+        tcp_connect_refusal(dst)
     }
 
     /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
@@ -608,6 +604,23 @@ fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) 
         });
     }
     None
+}
+
+/// `tcp_usr_connect` / `tcp6_usr_connect`: `Must disallow TCP
+/// ``connections'' to multicast addresses` (EAFNOSUPPORT), and
+/// `INADDR_BROADCAST` (EACCES).
+fn tcp_connect_refusal(dst: SockAddr) -> Option<Decision> {
+    let rule = RuleId::FreebsdTcpMulticast;
+    let (errno, variant) = match crate::addr::unmap(dst.ip) {
+        ip if ip.is_multicast() => (Errno::AfNoSupport, WhyVariant::Connect),
+        IpAddr::V4(a) if a.is_broadcast() => (Errno::Access, WhyVariant::Broadcast),
+        _ => return None,
+    };
+    Some(Decision::fail(
+        errno,
+        rule,
+        Why::of(rule, variant, args![Slot::Ip => dst.ip]),
+    ))
 }
 
 #[cfg(test)]

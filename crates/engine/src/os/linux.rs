@@ -608,7 +608,7 @@ impl OsRules for Linux {
         }
     }
 
-    fn connect_on_listener(&self, _s: &Socket) -> Decision {
+    fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
         Decision::fail_with(Errno::IsConn, RuleId::LinuxConnectOnListener, args![])
     }
 

@@ -304,7 +304,7 @@ impl OsRules for MacOs {
 
     /// `soconnectlock`: `if ((so->so_options & SO_ACCEPTCONN) ...)
     /// error = EOPNOTSUPP;`, whatever the family.
-    fn connect_on_listener(&self, _s: &Socket) -> Decision {
+    fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
         bsd::connect_on_listener("soconnectlock", Errno::OpNotSupp)
     }
 

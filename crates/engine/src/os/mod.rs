@@ -410,8 +410,9 @@ pub trait OsRules: Sync {
         None
     }
 
-    /// The error connect() gives on a listening socket.
-    fn connect_on_listener(&self, s: &Socket) -> Decision;
+    /// The error connect() to `dst` gives on a listening socket (an OS may
+    /// refuse the destination itself first).
+    fn connect_on_listener(&self, s: &Socket, dst: SockAddr) -> Decision;
 
     /// connect() from `local` (already bound) to `remote` when `existing`
     /// holds that 4-tuple. `Ok` means the existing entry (a TIME_WAIT) is

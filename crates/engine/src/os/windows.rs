@@ -414,7 +414,7 @@ impl OsRules for Windows {
         }
     }
 
-    fn connect_on_listener(&self, _s: &Socket) -> Decision {
+    fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
         Decision::fail_with(Errno::Inval, RuleId::WindowsConnectOnListener, args![])
     }
 
