@@ -177,3 +177,27 @@ test('an English reader fetches nothing of the Chinese texts', async () => {
   }
 });
 
+
+// Found by a reader on 2026-12-03: a zh-CN page's "Open in bindlab" went to
+// `zh-CN/zh-CN/` (a 404), and Copy link on a guide copied `./#v1/…`, which
+// opens nowhere else. Both must lead to the sandbox in the page's language.
+for (const [lang, prefix, copyName] of [['en', '', 'Copy link'], ['zh-CN', 'zh-CN/', '复制链接']]) {
+  test(`a ${lang} guide's Open in bindlab and Copy link reach the ${lang} sandbox`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/${prefix}guides/address-in-use-after-restart/`);
+    try {
+      await page.waitForSelector('.stepper');
+      const open = page.locator('.bindlab-widget a.open').first();
+      const href = await open.evaluate((a) => a.href);
+      assert.match(href, new RegExp(`^${server.origin}/${prefix}#v1/`));
+      const res = await page.request.get(href.split('#')[0]);
+      assert.equal(res.status(), 200, href);
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      await page.getByRole('button', { name: copyName }).first().click();
+      await page.locator('.bindlab-widget .notice[role="status"]').first().waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -182,6 +182,22 @@ for (const [name, hash, expect] of [
   });
 }
 
+// Found by a reader on 2026-12-03: the damaged link's message stayed on
+// screen after a good link was pasted into the same tab's address bar.
+test('a good link pasted after a damaged one loads and clears the message', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#v1/linux/0/364.dGl0bGUg');
+  try {
+    await ready(page);
+    const notice = page.locator('.notice.error');
+    assert.match(await notice.innerText(), /cut short/);
+    await page.evaluate((h) => { location.hash = h; }, `v1/linux/0/${b64(EXAMPLE)}`);
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.length > 0);
+    assert.equal(await page.inputValue('#scenario-text'), EXAMPLE);
+    assert.equal(await notice.count(), 0);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a scenario title with markup renders as text', async () => {
   const evil = '<img src=x onerror=alert(1)>';
   const { page, context, problems, urls } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(`title ${evil}\nsocket A tcp\n`)}`);

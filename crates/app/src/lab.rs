@@ -29,7 +29,8 @@ pub(crate) struct LabProps {
     pub(crate) initial: Sandbox,
     pub(crate) readonly: bool,
     pub(crate) compact: bool,
-    /// The bindlab page that "Open in bindlab" links to.
+    /// The English sandbox of the bindlab site "Open in bindlab" links to
+    /// (`sandbox_in` picks the page in the lab's language).
     pub(crate) site: String,
     /// The `<bind-lab>` element, for events; `None` inside the site.
     pub(crate) host: Option<web_sys::HtmlElement>,
@@ -147,7 +148,10 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     let tr = sb.tr.clone();
     let on_copy = {
         let link = open_link.clone();
-        sb.on_copy(move || link.clone(), tr.t(T::WidgetLinkCopied).to_string())
+        sb.on_copy(
+            move || crate::browser::dom::absolute(&link),
+            tr.t(T::WidgetLinkCopied).to_string(),
+        )
     };
     let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
@@ -218,5 +222,9 @@ mod tests {
             sandbox_in(site, Locale::ZhCn),
             "https://example.org/bindlab/zh-CN/"
         );
+        // The site's own pages pass the English sandbox relative to their
+        // `<base>` (a zh-CN page must not get `zh-CN/zh-CN/`).
+        assert_eq!(sandbox_in("./", Locale::ZhCn), "./zh-CN/");
+        assert_eq!(sandbox_in("./", Locale::En), "./");
     }
 }

@@ -13,6 +13,16 @@ pub(crate) fn window() -> Option<web_sys::Window> {
     }
 }
 
+/// `link` made absolute against the page's `<base>`: a link copied to the
+/// clipboard must open from anywhere, not only from the page it was on.
+pub(crate) fn absolute(link: &str) -> String {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|base| web_sys::Url::new_with_base(link, &base).ok())
+        .map_or_else(|| link.to_string(), |u| u.href())
+}
+
 /// Whether the page is in a frame (the iframe embed, or a page framing
 /// the site): its window is then not the reader's screen.
 pub(crate) fn in_a_frame() -> bool {

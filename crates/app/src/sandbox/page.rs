@@ -102,7 +102,11 @@ pub(crate) fn sandbox_page() -> Html {
                 return; // a course page: the root switches to it
             }
             match Sandbox::from_permalink(&tr, &hash) {
-                Ok(s) => d.dispatch(Action::Load(s)),
+                Ok(s) => {
+                    d.dispatch(Action::Load(s));
+                    // What was said about the page before (a damaged link) is stale.
+                    d.dispatch(Action::Notice(None));
+                }
                 Err(e) => d.dispatch(Action::Notice(Some(crate::state::Notice {
                     text: e,
                     error: true,
