@@ -228,3 +228,23 @@ test('axe: the guides index and a guide, light and dark', async () => {
     } finally { await context.close(); }
   }
 });
+
+// Found by a reader on 2026-12-03: a long inline `code` in a guide's prose
+// (AmbientCapabilities=CAP_NET_BIND_SERVICE) made the page scroll sideways
+// on a phone. Every guide, in both languages, fits a 390 px screen.
+test('every guide fits a phone screen, in English and in Chinese', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/guides/',
+    { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await page.waitForSelector('ul.guides li');
+    const hrefs = await page.locator('ul.guides li > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const prefix of ['', 'zh-CN/']) {
+      for (const href of hrefs) {
+        await page.goto(`${server.origin}/${prefix}${href}`);
+        await page.waitForSelector('.lesson.guide .stepper');
+        assert.deepEqual(await overflowing(page), [], prefix + href);
+      }
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
