@@ -179,6 +179,19 @@ impl Permalink {
     /// Reads a fragment (with or without `#`).
     pub fn decode(fragment: &str) -> Result<Permalink, LinkError> {
         let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        // Some mail programs percent-encode a link's `/` and `,`: the same
+        // link, read as it was written (base64url never has a `%`).
+        let unescaped;
+        let f = if f.contains('%') {
+            unescaped = f
+                .replace("%2F", "/")
+                .replace("%2f", "/")
+                .replace("%2C", ",")
+                .replace("%2c", ",");
+            unescaped.as_str()
+        } else {
+            f
+        };
         let mut parts = f.splitn(4, '/');
         let version = parts.next().unwrap_or("");
         if version != "v1" {
@@ -220,6 +233,11 @@ impl Permalink {
             ),
             None => (None, text),
         };
+        // A letter outside the alphabet is damage of its own, whatever the
+        // length says (a cut leaves only letters of the alphabet).
+        if text.bytes().any(|c| b64_value(c).is_none()) {
+            return Err(LinkError::Malformed(Damage::NotBase64));
+        }
         if let Some(said) = said {
             // Compared letters before decoding: a cut can leave a length
             // base64 cannot have, which is "cut short", not "not base64".
@@ -241,6 +259,24 @@ impl Permalink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_with_foreign_letters_is_not_base64_and_escaped_slashes_are_read() {
+        // 364 bytes said, 6 letters arrived, but `!` is no letter of the
+        // alphabet: "not base64", not "cut short".
+        assert_eq!(
+            Permalink::decode("#v1/linux/0/364.!!!@@@"),
+            Err(LinkError::Malformed(Damage::NotBase64))
+        );
+        let good = Permalink {
+            text: "socket A tcp\n".into(),
+            oses: vec![Os::Linux, Os::Windows],
+            step: 1,
+        };
+        let link = good.encode();
+        let escaped = link.replace('/', "%2F").replace(',', "%2c");
+        assert_eq!(Permalink::decode(&escaped), Ok(good));
+    }
 
     #[test]
     fn b64_value_is_the_position_in_the_alphabet() {
