@@ -685,3 +685,22 @@ for (const [what, url, said] of [
     } finally { await context.close(); }
   });
 }
+
+// Found by a reader on 2026-12-03: on a phone, typing a line longer than the
+// editor scrolled the box sideways and the line numbers out of sight, while
+// the problems below named lines by number.
+test('on a phone, the line numbers stay in view when a long line scrolls the editor', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/',
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await ready(page);
+    await page.fill('#scenario-text', '');
+    await page.focus('#scenario-text');
+    await page.keyboard.type('socket a_socket_with_a_very_long_name_indeed tcp');
+    const box = page.locator('.editor .code').first();
+    assert.ok(await box.evaluate((el) => el.scrollLeft) > 0, 'the long line scrolled the box');
+    const [b, g] = [await box.boundingBox(), await page.locator('.editor .gutter').first().boundingBox()];
+    assert.ok(g.x >= b.x - 1 && g.x + g.width <= b.x + b.width, `the gutter is in the box (${g.x} in ${b.x})`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
