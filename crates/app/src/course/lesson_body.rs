@@ -98,7 +98,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             let note = predict_first(&tr, &lines).map(AttrValue::from);
             html! {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={tr.t(T::LessonLiveScenario).to_string()}>
-                    <Lab initial={initial} readonly={false} compact={false} site={crate::i18n::href(bindlab_course::locale::Locale::En, &Route::Sandbox)} host={None::<web_sys::HtmlElement>}
+                    <Lab initial={initial} readonly={false} compact={false} site={Route::Sandbox.href()} host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
                     <crate::views::StaticRun text={AttrValue::from(text.clone())} />
                 </section>

@@ -212,7 +212,7 @@ pub(crate) fn paste_page() -> Html {
                     <Answers read={r.clone()} />
                     <section class="lesson-lab" aria-label={tr.t(T::PasteHostLabel).to_string()}>
                         <Lab key={r.scenario.clone()} initial={Sandbox::new(r.scenario.clone())} readonly={false} compact={false}
-                            site={crate::i18n::href(bindlab_course::locale::Locale::En, &Route::Sandbox)} host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
+                            site={Route::Sandbox.href()} host={None::<web_sys::HtmlElement>} mailbox={Rc::default()} id={AttrValue::from("paste")}
                             heading={Some(AttrValue::from(tr.t(T::PasteHostHeading).to_string()))} note={None::<AttrValue>} />
                     </section>
                     </>
