@@ -124,8 +124,16 @@ test('predictions and progress survive a reload; the start page offers to contin
     await p.locator('input[name="wildcard-p0-linux"][value="EADDRINUSE"]').check();
     await p.locator('input[name="wildcard-p0-freebsd"][value="ok"]').check();
     await p.locator('input[name="wildcard-p0-macos"][value="EADDRINUSE"]').check();
+    // The chapter's explanation is folded while the reader picks…
+    const why = p.locator('details.explanation');
+    assert.equal(await why.evaluate((d) => d.open), false);
+    assert.equal(await why.locator('summary').innerText(), 'Why (gives the answer away)');
     await p.getByRole('button', { name: 'Check my prediction' }).click();
     await p.locator('.truths').waitFor();
+    // …and opened by checking.
+    assert.equal(await why.evaluate((d) => d.open), true);
+    assert.equal(await why.locator('summary').innerText(), 'Why');
+    assert.match(await why.locator('.prose').innerText(), /Windows is the exception worth knowing/);
     const before = await p.locator('.truths').innerText();
     assert.match(await stored(page), /^BL1-[A-Za-z0-9_-]+$/);
 
@@ -136,6 +144,8 @@ test('predictions and progress survive a reload; the start page offers to contin
     assert.equal(await again.locator('input[name="wildcard-p0-freebsd"][value="ok"]').isChecked(), true);
     assert.equal(await again.locator('input[name="wildcard-p0-freebsd"][value="ok"]').isDisabled(), true);
     assert.equal(await page.locator('.predict').nth(1).locator('.truths').count(), 0, 'the unanswered one stays open');
+    assert.equal(await again.locator('details.explanation').evaluate((d) => d.open), true, 'an answered explanation stays open');
+    assert.equal(await page.locator('.predict').nth(1).locator('details.explanation').evaluate((d) => d.open), false);
 
     // The contents and the sandbox both offer to continue where the reader stopped.
     await page.goto(server.origin + '/#/learn');

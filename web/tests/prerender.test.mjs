@@ -69,6 +69,13 @@ test('without JavaScript a lesson reads completely: text, scenarios as code, eac
       // Predictions read as questions.
       assert.ok(await page.locator('.predict .question').count() >= 1);
       assert.ok(await page.locator('.predict .question').first().isVisible());
+      // Its explanation is there, folded: a click opens it without any script.
+      const why = page.locator('.predict details.explanation').first();
+      assert.equal(await why.evaluate((d) => d.open), false);
+      assert.match(await why.locator('summary').innerText(), /^Why \(gives the answer away\)$/);
+      assert.equal(await why.locator('.prose').isVisible(), false);
+      await why.locator('summary').click();
+      assert.match(await why.locator('.prose').innerText(), /covers/);
       fs.mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: `${SHOTS}/nojs-lesson-${name}.png`, fullPage: true });
     } finally { await context.close(); }

@@ -16,6 +16,8 @@
 //!
 //! ```predict main 7 linux,windows
 //! What does the bind on line 7 return?
+//! ---
+//! The explanation, in Markdown: folded until the reader checks.
 //! ```
 //!
 //! ```challenge
@@ -30,7 +32,9 @@
 //! ````
 //!
 //! The answer to a prediction is never written in the lesson: the engine
-//! computes it. A challenge's goal is a list of requirements checked on the
+//! computes it. What the chapter says about it goes in the block, after a
+//! `---` line, not in the paragraph below, which the reader sees while
+//! choosing. A challenge's goal is a list of requirements checked on the
 //! final state ([`goal`]), so any valid solution passes.
 
 #![forbid(unsafe_code)]
@@ -78,6 +82,9 @@ pub enum Block {
         step_line: u32,
         oses: Vec<Os>,
         question: String,
+        /// The chapter's explanation of the answer (Markdown, after `---`):
+        /// folded until the reader has checked.
+        answer: Option<String>,
         line: u32,
     },
     Challenge(Challenge),
@@ -233,12 +240,24 @@ pub(crate) fn parse_doc(text: &str, keys: &[&'static str]) -> Doc {
                         .next()
                         .map(|w| w.split(',').filter_map(Os::from_key).collect())
                         .unwrap_or_default();
+                    let body = &lines[start..end];
+                    let (question, answer) = match body.iter().position(|l| l.trim() == "---") {
+                        Some(k) => (
+                            &body[..k],
+                            Some(body[k + 1..].join("\n").trim().to_string()),
+                        ),
+                        None => (body, None),
+                    };
+                    if answer.as_deref() == Some("") {
+                        errors.push(err(line_no, "the prediction's answer after `---` is empty"));
+                    }
                     match step_line {
                         Some(step_line) => blocks.push(Block::Predict {
                             scenario,
                             step_line,
                             oses,
-                            question: body.trim().to_string(),
+                            question: question.join("\n").trim().to_string(),
+                            answer: answer.filter(|a| !a.is_empty()),
                             line: line_no,
                         }),
                         None => {

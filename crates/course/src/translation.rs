@@ -8,7 +8,8 @@
 //!   (`check_errors`).
 //! - Fenced blocks, in order: ```` ```scenario ```` identical except its
 //!   `title …` line; ```` ```predict ```` headers identical, the question
-//!   translated; ```` ```challenge ```` identical except the text after
+//!   translated, and its answer after `---` where the English has one;
+//!   ```` ```challenge ```` identical except the text after
 //!   `goal:` and `hint:`; ```` ```messages ```` the same lines, each
 //!   `WHERE | MESSAGE` with WHERE translated and MESSAGE identical (it is
 //!   what the OS or runtime prints) unless the English MESSAGE is bindlab's
@@ -103,6 +104,12 @@ fn parts(text: &str) -> Parts<'_> {
             let mut end = start;
             while end < lines.len() && lines[end] != "```" {
                 end += 1;
+            }
+            // A prediction's answer is prose: its links count.
+            if info.starts_with("predict") {
+                for l in &lines[start..end.min(lines.len())] {
+                    p.links.extend(link_targets(l));
+                }
             }
             p.fences.push(Fence {
                 info,
@@ -284,8 +291,18 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
             "except its `title` line",
         ),
         "predict" => {
+            let answered = |b: &[&str]| b.iter().any(|l| l.trim() == "---");
             if t.body.iter().all(|l| l.trim().is_empty()) {
                 vec![err(n, "the prediction's question is empty")]
+            } else if answered(&t.body) != answered(&e.body) {
+                vec![err(
+                    n,
+                    if answered(&e.body) {
+                        "the English prediction has an answer after `---`: translate it too"
+                    } else {
+                        "the English prediction has no answer section: drop the `---` and what follows"
+                    },
+                )]
             } else {
                 Vec::new()
             }
@@ -539,6 +556,10 @@ mod tests {
             "headers are kept",
         );
         one(&zh().replace("bind 返回什么？", ""), "question is empty");
+        one(
+            &zh().replace("bind 返回什么？\n", "bind 返回什么？\n---\n失败。\n"),
+            "no answer section",
+        );
     }
 
     #[test]

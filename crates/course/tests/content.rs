@@ -226,82 +226,168 @@ fn datagram_said_as(
     words.into_iter().map(|w| w.to_lowercase()).collect()
 }
 
-#[test]
-fn no_prediction_is_answered_by_the_prose_before_it() {
-    // The reader is asked to predict; the text leading up to the question
-    // (since the chapter's start or the previous prediction) must not have
-    // told them. A guard on error names and their usual wording only: a
-    // reviewer still reads for answers given in other words.
-    let files = lesson_files();
+/// What in `prose` (lower case) would give away the answer to the
+/// prediction about `step_line` on `os`: each phrase found, with the answer.
+fn giveaways(
+    prose: &str,
+    s: &bindlab_engine::Scenario,
+    step_line: u32,
+    os: Os,
+) -> Vec<(String, String)> {
+    let Some(a) = answer(s, step_line, os) else {
+        return Vec::new();
+    };
     let mut found = Vec::new();
-    for f in &files {
-        let lesson = parse_lesson(&std::fs::read_to_string(f).unwrap()).unwrap();
-        // The summary heads the chapter's page: it is read first.
-        let mut prose = lesson.summary.clone().unwrap_or_default().to_lowercase();
-        let mut scenarios = std::collections::HashMap::new();
-        for b in &lesson.blocks {
-            match b {
-                Block::Prose(t) => prose.push_str(&t.to_lowercase()),
-                Block::Scenario { name, text, .. } => {
-                    if let Ok(s) = parse(text) {
-                        scenarios.insert(name.clone(), s);
-                    }
+    // Who receives a datagram: the words that would say it.
+    for w in datagram_said_as(s, step_line, os) {
+        if prose.contains(&w) {
+            found.push((w, a.result_name().to_string()));
+        }
+    }
+    // SAID_AS is keyed by the Unix name: the meaning, whatever the OS.
+    let err = a.result.errno().map(|e| e.unix_name()).unwrap_or("ok");
+    for (name, words) in SAID_AS {
+        if *name == err {
+            for w in *words {
+                if prose.contains(&w.to_lowercase()) {
+                    found.push((w.to_string(), a.result_name().to_string()));
                 }
-                Block::Predict {
-                    scenario,
-                    step_line,
-                    oses,
-                    ..
-                } => {
-                    let Some(s) = scenarios.get(scenario) else {
-                        continue;
-                    };
-                    for os in bindlab_course::predict_oses(oses, s) {
-                        let Some(a) = answer(s, *step_line, *os) else {
-                            continue;
-                        };
-                        // Who receives a datagram: the words that would say it.
-                        for w in datagram_said_as(s, *step_line, *os) {
-                            if prose.contains(&w) {
-                                found.push(format!(
-                                    "{}: the datagram prediction on line {step_line} of `{scenario}` ({}) follows prose that says “{w}”",
-                                    f.display(),
-                                    os.display(),
-                                ));
-                            }
-                        }
-                        // SAID_AS is keyed by the Unix name: the meaning, whatever the OS.
-                        let err = a.result.errno().map(|e| e.unix_name()).unwrap_or("ok");
-                        for (name, words) in SAID_AS {
-                            if *name == err {
-                                for w in *words {
-                                    if prose.contains(&w.to_lowercase()) {
-                                        found.push(format!(
-                                            "{}: the prediction on line {step_line} of `{scenario}` ({}: {}) follows prose that says “{w}”",
-                                            f.display(),
-                                            os.display(),
-                                            a.result_name()
-                                        ));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    prose.clear();
-                }
-                _ => {}
             }
         }
     }
-    // Known, left for the content's owners (not yet rewritten): each entry
-    // must still fire, so a fixed chapter drops off this list.
-    const KNOWN: &[&str] = &[];
-    for k in KNOWN {
-        assert!(
-            found.iter().any(|f| f.contains(k)),
-            "fixed, so drop it from KNOWN: {k}"
-        );
+    found
+}
+
+/// A lesson's prediction with the prose a reader sees around it (lower case).
+struct Asked {
+    scenario: String,
+    parsed: bindlab_engine::Scenario,
+    step_line: u32,
+    oses: Vec<Os>,
+    /// Since the chapter's start (its summary included) or the previous prediction.
+    before: String,
+    /// The prose right under it, up to the next heading.
+    after: String,
+}
+
+fn predictions(lesson: &bindlab_course::Lesson) -> Vec<Asked> {
+    let mut out = Vec::new();
+    // The summary heads the chapter's page: it is read first.
+    let mut before = lesson.summary.clone().unwrap_or_default().to_lowercase();
+    let mut scenarios = std::collections::HashMap::new();
+    for (k, b) in lesson.blocks.iter().enumerate() {
+        match b {
+            Block::Prose(t) => before.push_str(&t.to_lowercase()),
+            Block::Scenario { name, text, .. } => {
+                if let Ok(s) = parse(text) {
+                    scenarios.insert(name.clone(), s);
+                }
+            }
+            Block::Predict {
+                scenario,
+                step_line,
+                oses,
+                ..
+            } => {
+                let Some(s) = scenarios.get(scenario) else {
+                    continue;
+                };
+                let after = match lesson.blocks.get(k + 1) {
+                    Some(Block::Prose(next)) => next
+                        .lines()
+                        .take_while(|l| !l.starts_with('#'))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                        .to_lowercase(),
+                    _ => String::new(),
+                };
+                out.push(Asked {
+                    scenario: scenario.clone(),
+                    parsed: s.clone(),
+                    step_line: *step_line,
+                    oses: bindlab_course::predict_oses(oses, s).to_vec(),
+                    before: std::mem::take(&mut before),
+                    after,
+                });
+            }
+            _ => {}
+        }
     }
-    found.retain(|f| !KNOWN.iter().any(|k| f.contains(k)));
+    out
+}
+
+/// Every giveaway in the prose `which` picks, one line each.
+fn giveaways_in(which: fn(&Asked) -> &str, says: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for f in &lesson_files() {
+        let lesson = parse_lesson(&std::fs::read_to_string(f).unwrap()).unwrap();
+        for q in predictions(&lesson) {
+            for &os in &q.oses {
+                for (w, a) in giveaways(which(&q), &q.parsed, q.step_line, os) {
+                    found.push(format!(
+                        "{}: the prediction on line {} of `{}` ({}: {a}) {says} “{w}”",
+                        f.display(),
+                        q.step_line,
+                        q.scenario,
+                        os.display(),
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_prediction_is_answered_by_the_prose_before_it() {
+    // The reader is asked to predict; the text leading up to the question
+    // must not have told them. A guard on error names and their usual
+    // wording only: a reviewer still reads for answers given in other words.
+    let found = giveaways_in(|q| &q.before, "follows prose that says");
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn no_prediction_is_answered_by_the_paragraph_after_it() {
+    // The paragraph under a question is in view while the reader picks:
+    // the answer belongs in the prediction's own `---` section, folded
+    // until they check. The same guard, on the prose right after it.
+    let found = giveaways_in(|q| &q.after, "is followed by prose that says");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn a_prediction_carries_its_explanation_after_a_rule_line() {
+    let lesson = |predict: &str| {
+        format!("---\nid: x\ntitle: T\nsummary: S\n---\n```scenario main\nsocket A tcp\nbind A 0.0.0.0:80\n```\n\n{predict}\n")
+    };
+    let l = parse_lesson(&lesson(
+        "```predict main 2 linux\nWhat does the bind return?\n---\nIt *works*.\n\nA second paragraph.\n```",
+    ))
+    .unwrap();
+    let Some(Block::Predict {
+        question, answer, ..
+    }) = l.blocks.last()
+    else {
+        panic!("{:?}", l.blocks)
+    };
+    assert_eq!(question, "What does the bind return?");
+    assert_eq!(
+        answer.as_deref(),
+        Some("It *works*.\n\nA second paragraph.")
+    );
+    assert!(check_lesson(&l).is_empty(), "{:?}", check_lesson(&l));
+    // Without the rule: no answer, and the whole body is the question.
+    let l = parse_lesson(&lesson("```predict main 2 linux\nWhat now?\n```")).unwrap();
+    assert!(matches!(
+        l.blocks.last(),
+        Some(Block::Predict { answer: None, .. })
+    ));
+    // A rule with nothing after it is a mistake, said at the block's line.
+    let e = parse_lesson(&lesson("```predict main 2 linux\nWhat now?\n---\n\n```")).unwrap_err();
+    assert_eq!(e[0].line, 11);
+    assert!(
+        e[0].message.contains("answer after `---` is empty"),
+        "{e:?}"
+    );
 }

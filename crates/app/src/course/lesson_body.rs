@@ -104,7 +104,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 </section>
             }
         }
-        Block::Predict { scenario, step_line, oses, question, .. } => {
+        Block::Predict { scenario, step_line, oses, question, answer, .. } => {
             let k = k_pred;
             k_pred += 1;
             let Some(s) = p.loaded.scenarios.get(scenario).cloned() else {
@@ -114,7 +114,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             let saved: Vec<Option<String>> = oses.iter().map(|os| mine.answers.get(&(k, *os)).cloned()).collect();
             let on_run = run_to(&p.loaded, scenario, *step_line);
             html! {
-                <Prediction lesson={p.id} index={k} question={question.clone()} scenario={s}
+                <Prediction lesson={p.id} index={k} question={question.clone()} answer={answer.clone()} scenario={s}
                     step_line={*step_line} oses={oses} saved={saved} on_run={on_run} />
             }
         }

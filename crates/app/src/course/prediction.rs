@@ -66,6 +66,8 @@ pub(crate) struct PredictionProps {
     pub(crate) lesson: &'static str,
     pub(crate) index: u8,
     pub(crate) question: String,
+    /// The chapter's explanation (Markdown), folded until checked.
+    pub(crate) answer: Option<String>,
     pub(crate) scenario: Rc<Scenario>,
     pub(crate) step_line: u32,
     pub(crate) oses: Vec<Os>,
@@ -205,6 +207,14 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                     <button type="button" onclick={on_run}>{ tr.t(T::LessonRunToStep) }</button>
                 }
             </div>
+            // Folded while the reader chooses (a click opens it, and it is
+            // there without JavaScript); opened by checking.
+            if let Some(answer) = &p.answer {
+                <details class="explanation" open={revealed}>
+                    <summary>{ tr.t(if revealed { T::LessonExplanation } else { T::LessonExplanationSpoiler }) }</summary>
+                    <div class="prose">{ markdown::render(&tr, answer) }</div>
+                </details>
+            }
         </section>
     }
 }
