@@ -34,6 +34,11 @@ test('the page loads with no console error and no request leaving its origin', a
     await ready(page);
     await page.click('text=Run all');
     await page.waitForSelector('#announce');
+    // The example's `=> EADDRINUSE`: each OS's mark says what it means, and a line under the table explains them.
+    const row = page.locator('table.outcomes tbody tr', { hasText: 'bind B 192.168.0.1:21' });
+    assert.equal(await row.locator('td[data-os="Linux"] .expect-mark').getAttribute('title'), 'as the scenario expects');
+    assert.equal(await row.locator('td[data-os="FreeBSD"] .expect-mark').getAttribute('title'), 'not what the scenario expects: EADDRINUSE');
+    assert.match(await page.locator('.expect-legend').innerText(), /^✓ and ✗: the outcome is, or is not, what the step's “=> …” expects\.$/);
     assert.deepEqual(problems, []);
     assert.ok(urls.length >= 4, `requests: ${urls}`);
     for (const u of urls) assert.ok(u.startsWith(server.origin), `request left the origin: ${u}`);
@@ -263,7 +268,7 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
   } finally { await context.close(); }
 });
 
-test('a long scenario with a problem: its line button shows the folded text with the cursor on that line', async () => {
+test('a long scenario with a problem: its line button shows the folded text with the cursor at that line and column', async () => {
   let text = 'os linux\n';
   for (let i = 0; i < 600; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
   // Line 1,103 (the 551st bind) names no port.
@@ -272,13 +277,16 @@ test('a long scenario with a problem: its line button shows the folded text with
   try {
     await ready(page);
     assert.equal(await page.locator('#scenario-text').count(), 0);
-    await page.locator('.problems button.link', { hasText: /^line 1103,/ }).click();
+    await page.locator('.problems button.link', { hasText: /^line 1103, column 11$/ }).click();
     await page.locator('#scenario-text').waitFor();
     const at = await page.evaluate(() => {
       const el = document.activeElement;
-      return el.id === 'scenario-text' ? el.value.slice(el.selectionStart, el.selectionStart + 17) : null;
+      if (el.id !== 'scenario-text') return null;
+      const start = el.value.lastIndexOf('\n', el.selectionStart - 1) + 1;
+      return [el.value.slice(start, el.value.indexOf('\n', start)), el.value.slice(el.selectionStart, el.selectionStart + 7)];
     });
-    assert.equal(at, 'bind S550 nowhere');
+    // On the line, before the word the problem is about.
+    assert.deepEqual(at, ['bind S550 nowhere', 'nowhere']);
     // The gutter marks the line.
     assert.equal((await page.locator('.editor .gutter .bad').innerText()).trim(), '1103');
     assert.deepEqual(problems, []);

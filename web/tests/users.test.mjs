@@ -411,3 +411,19 @@ test('theme= pins a widget light or dark whatever the system says; the iframe ta
     assert.equal(await bg(page), 'rgb(27, 30, 36)');
   } finally { await context.close(); }
 });
+
+test('a touch phone is not told about keyboard shortcuts; a desktop is; the logo leads home, to the sandbox', async () => {
+  for (const [opts, shown] of [[PHONE, false], [{}, true]]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/learn/wildcard/`, opts);
+    try {
+      await page.waitForSelector('.lesson .prose');
+      assert.equal(await page.locator('footer.bottom .shortcuts').isVisible(), shown);
+      // The rest of the footer stays.
+      assert.ok(await page.locator('footer.bottom').isVisible());
+      await page.locator('.site-nav a.brand').click();
+      await page.waitForSelector('.stepper');
+      assert.equal(new URL(page.url()).pathname, '/');
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});

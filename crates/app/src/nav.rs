@@ -125,7 +125,7 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             { skip("run", T::NavSkipRun) }
         }
         <nav class="site-nav" aria-label={tr.t(T::NavSite).to_string()}>
-            <a class="brand" href={tr.href(&Route::Contents)}>{"bindlab"}</a>
+            <a class="brand" href={tr.href(&Route::Sandbox)}>{"bindlab"}</a>
             { link(Route::Sandbox, T::NavSandbox) }
             { link(Route::Contents, T::NavCourse) }
             { link(Route::Guides(None), T::NavGuides) }

@@ -88,11 +88,14 @@ pub(crate) fn parse_count(tr: &Tr, text: &str) -> Result<u32, String> {
     let t = text.trim();
     let max = MAX_CLIENTS.to_string();
     let digits = t.strip_prefix(['x', '×']).unwrap_or(t);
+    // "-1" and "99999999999999999999" are numbers, only out of range.
+    let unsigned = digits.strip_prefix('-').unwrap_or(digits);
+    let a_number = !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit());
     match digits.parse::<u64>() {
         Ok(n) if (1..=u64::from(MAX_CLIENTS)).contains(&n) => Ok(n as u32),
-        Ok(_) => Err(tr.f(T::SandboxCountOutOfRange, &[("count", t), ("max", &max)])),
+        _ if a_number => Err(tr.f(T::SandboxCountOutOfRange, &[("count", t), ("max", &max)])),
         Err(_) if t.is_empty() => Err(tr.f(T::SandboxCountMissing, &[("max", &max)])),
-        Err(_) => Err(tr.f(T::SandboxCountBad, &[("text", t), ("max", &max)])),
+        _ => Err(tr.f(T::SandboxCountBad, &[("text", t), ("max", &max)])),
     }
 }
 
@@ -136,12 +139,15 @@ mod tests {
             ("100000", "100000 is out of range"),
             (
                 "99999999999999999999999",
-                "“99999999999999999999999” is not a number",
+                "99999999999999999999999 is out of range",
             ),
             (
                 "-3",
-                "“-3” is not a number: type how many, from 1 to 10000.",
+                "-3 is out of range: how many is a number from 1 to 10000.",
             ),
+            ("x-3", "x-3 is out of range"),
+            ("--3", "“--3” is not a number"),
+            ("3a", "“3a” is not a number"),
             ("x", "“x” is not a number"),
             ("", "Type how many first: a number from 1 to 10000."),
         ] {

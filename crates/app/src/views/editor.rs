@@ -43,21 +43,21 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     let folded = use_state(|| p.fold_long && is_long(&p.text));
     // Where the cursor goes once the text is shown (a problem's line, or
     // the start), and that the textarea takes the focus then.
-    let go_to = use_mut_ref(|| None::<u32>);
+    let go_to = use_mut_ref(|| None::<(u32, u32)>);
     {
         let (area, go_to, text) = (area.clone(), go_to.clone(), p.text.clone());
         use_effect_with(*folded, move |folded| {
-            if let (false, Some(line)) = (*folded, go_to.borrow_mut().take()) {
+            if let (false, Some((line, col))) = (*folded, go_to.borrow_mut().take()) {
                 if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                    put_cursor(&el, &text, line);
+                    put_cursor(&el, &text, line, col);
                 }
             }
         });
     }
-    let show = |line: u32| {
+    let show = |line: u32, col: u32| {
         let (folded, go_to) = (folded.clone(), go_to.clone());
         Callback::from(move |_| {
-            *go_to.borrow_mut() = Some(line);
+            *go_to.borrow_mut() = Some((line, col));
             folded.set(false);
         })
     };
@@ -67,15 +67,15 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
-    let jump = |line: u32| {
+    let jump = |line: u32, col: u32| {
         if *folded {
-            return show(line);
+            return show(line, col);
         }
         let area = area.clone();
         let text = p.text.clone();
         Callback::from(move |_| {
             if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                put_cursor(&el, &text, line);
+                put_cursor(&el, &text, line, col);
             }
         })
     };
@@ -85,7 +85,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
             if *folded {
                 <div class="code folded">
                     <p>{ tr.f(T::ScenarioFolded, &[("n", &lines_text)]) }</p>
-                    <button type="button" onclick={show(1)}>{ tr.f(T::ScenarioShowText, &[("n", &lines_text)]) }</button>
+                    <button type="button" onclick={show(1, 1)}>{ tr.f(T::ScenarioShowText, &[("n", &lines_text)]) }</button>
                 </div>
             } else {
                 <div class="code">
@@ -99,7 +99,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 if !p.problems.is_empty() {
                     <p class="problems-head">{ tr.f(if p.problems.len() == 1 { T::ScenarioProblemsOne } else { T::ScenarioProblemsOther }, &[("n", &p.problems.len().to_string())]) }</p>
                     <ul>{ for p.problems.iter().map(|pr| html! {
-                        <li><button type="button" class="link" onclick={jump(pr.line)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ problem_message(&tr, pr) }</li>
+                        <li><button type="button" class="link" onclick={jump(pr.line, pr.col)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ problem_message(&tr, pr) }</li>
                     }) }</ul>
                 }
             </div>
@@ -107,15 +107,30 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
     }
 }
 
-/// Focuses `el` with the cursor at the start of `line` (1-based) of `text`.
-fn put_cursor(el: &HtmlTextAreaElement, text: &str, line: u32) {
-    let offset: usize = text
-        .split('\n')
+/// Focuses `el` with the cursor at `line` and `col` (1-based, in
+/// characters, as a problem names them) of `text`.
+fn put_cursor(el: &HtmlTextAreaElement, text: &str, line: u32, col: u32) {
+    let offset = cursor_offset(text, line, col);
+    let _ = el.focus();
+    let _ = el.set_selection_range(offset as u32, offset as u32);
+}
+
+/// The textarea offset (UTF-16 units, as the DOM counts) of `line` and
+/// `col`; a column past the line's end stops at its end.
+fn cursor_offset(text: &str, line: u32, col: u32) -> usize {
+    let mut lines = text.split('\n');
+    let before: usize = lines
+        .by_ref()
         .take((line as usize).saturating_sub(1))
         .map(|l| l.encode_utf16().count() + 1)
         .sum();
-    let _ = el.focus();
-    let _ = el.set_selection_range(offset as u32, offset as u32);
+    let within: usize = lines.next().map_or(0, |l| {
+        l.chars()
+            .take((col as usize).saturating_sub(1))
+            .map(char::len_utf16)
+            .sum()
+    });
+    before + within
 }
 
 /// The textarea's width in characters: its longest line, at least 40.
@@ -150,4 +165,23 @@ fn gutter(lines: usize, problems: &[Problem]) -> Html {
         nodes.push(run.into());
     }
     html! { <pre class="gutter" aria-hidden="true">{ for nodes }</pre> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cursor_offset;
+
+    /// A problem's "line 2, column 6" puts the cursor before that column's
+    /// character, counted as the DOM counts (UTF-16), never past the line.
+    #[test]
+    fn a_problem_s_column_is_where_the_cursor_goes() {
+        let text = "socket A tcp\nbind A 1.2.3.4:99999\n";
+        assert_eq!(cursor_offset(text, 1, 1), 0);
+        assert_eq!(cursor_offset(text, 2, 1), 13);
+        assert_eq!(&text[cursor_offset(text, 2, 8)..][..7], "1.2.3.4");
+        assert_eq!(cursor_offset(text, 2, 500), 13 + 20);
+        // "é" is one unit, "𝟘" two: columns count characters.
+        assert_eq!(cursor_offset("é𝟘x", 1, 3), 3);
+        assert_eq!(cursor_offset("a", 9, 9), 2);
+    }
 }

@@ -135,6 +135,11 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let version = (Rc::as_ptr(&p.derived) as usize).wrapping_mul(31) ^ p.step;
     let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed, version);
     let cols = p.derived.reports.len() + 1;
+    let expects = p
+        .derived
+        .parsed
+        .as_ref()
+        .is_ok_and(|s| s.steps.iter().any(|st| st.expect.is_some()));
     html! {
         <div class="table-wrap">
             // The row count and each row's index tell a screen reader the
@@ -150,6 +155,9 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
                     html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} /> }
                 }) }</>
             </table>
+            if expects {
+                <p class="expect-legend muted small">{ tr.t(T::ScenarioExpectLegend) }</p>
+            }
         </div>
     }
 }

@@ -64,7 +64,16 @@ pub(crate) fn row(p: &RowProps) -> Html {
                     return html! { <td class="cell pending" data-os={os}><span class="sr-only">{ tr.t(T::ScenarioNotRun) }</span>{"·"}</td> };
                 }
                 let ok = rep.is_ok();
-                let expect = match rep.pass { Some(true) => " ✓", Some(false) => " ✗", None => "" };
+                // The mark says itself to a hover and to a screen reader;
+                // the line under the table says it to everyone.
+                let expect = rep.pass.map(|pass| {
+                    let (mark, what) = if pass {
+                        ("✓", tr.t(T::ScenarioExpectMet).to_string())
+                    } else {
+                        ("✗", tr.f(T::ScenarioExpectMissed, &[("expected", rep.expected.as_deref().unwrap_or(""))]))
+                    };
+                    html! { <>{" "}<span class="expect-mark" title={what.clone()}>{ mark }<span class="sr-only">{" "}{ what }</span></span></> }
+                });
                 match (rep.rule, &rep.why) {
                     (Some(rule), Some(why)) => {
                         let title = tr.rule_title(rule.as_str(), rule.rule().title);
