@@ -271,7 +271,12 @@ impl Verdict {
                 } else {
                     RuleId::LinuxBindInUse
                 },
-                WhyVariant::Usual,
+                // A TIME_WAIT's name already says its state.
+                if sk2.is_time_wait() {
+                    WhyVariant::TimeWait
+                } else {
+                    WhyVariant::Usual
+                },
                 args![
                     Slot::Other => who2,
                     Slot::State => Arg::Word(sk2.state().label()),
