@@ -465,14 +465,22 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                 step_line,
                 line,
                 oses,
+                answer,
                 ..
-            } => match scenarios.iter().find(|(n, _)| n == scenario) {
-                None => problems.push(err(
-                    *line,
-                    format!("no scenario named `{scenario}` before this prediction"),
-                )),
-                Some((_, s)) => {
-                    match s.steps.iter().find(|st| st.line == *step_line) {
+            } => {
+                if answer.is_none() {
+                    problems.push(err(
+                        *line,
+                        "a prediction explains its answer after a `---` line (folded until the reader checks)",
+                    ));
+                }
+                match scenarios.iter().find(|(n, _)| n == scenario) {
+                    None => problems.push(err(
+                        *line,
+                        format!("no scenario named `{scenario}` before this prediction"),
+                    )),
+                    Some((_, s)) => {
+                        match s.steps.iter().find(|st| st.line == *step_line) {
                         None => problems.push(err(
                             *line,
                             format!("scenario `{scenario}` has no step on its line {step_line}"),
@@ -488,11 +496,11 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                         )),
                         Some(_) => {}
                     }
-                    for &os in predict_oses(oses, s) {
-                        let choices = predict::choices(s, *step_line, os);
-                        if let Some(t) = predict::truth(s, *step_line, os) {
-                            if !choices.contains(&t.outcome) {
-                                problems.push(err(
+                        for &os in predict_oses(oses, s) {
+                            let choices = predict::choices(s, *step_line, os);
+                            if let Some(t) = predict::truth(s, *step_line, os) {
+                                if !choices.contains(&t.outcome) {
+                                    problems.push(err(
                                     *line,
                                     format!(
                                         "on {} the answer is `{}`, which is not among the choices offered ({})",
@@ -501,11 +509,12 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<LessonError> {
                                         choices.join(", ")
                                     ),
                                 ));
+                                }
                             }
                         }
                     }
                 }
-            },
+            }
             Block::Challenge(c) => {
                 let line = c.line;
                 match goal::check(&c.solution, c.os, &c.requirements) {

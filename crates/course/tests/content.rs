@@ -78,7 +78,7 @@ fn a_broken_lesson_is_reported_at_its_line() {
     assert!(p[0].message.contains("the reference solution fails `no-errors`: line 2: `bind A 10.9.9.9:80` gives EADDRNOTAVAIL"), "{}", p[0]);
     assert!(parse_lesson("no front matter\n").is_err());
     // A prediction one line off, on a `set` step.
-    let off_by_one = "---\nid: x\ntitle: X\nsummary: S\n---\n```scenario main\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:80\n```\n```predict main 2\nWhat happens?\n```\n";
+    let off_by_one = "---\nid: x\ntitle: X\nsummary: S\n---\n```scenario main\nsocket A tcp\nset A SO_REUSEADDR\nbind A 127.0.0.1:80\n```\n```predict main 2\nWhat happens?\n---\nWhy.\n```\n";
     let p = check_lesson(&parse_lesson(off_by_one).unwrap());
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].message.contains("is `set A SO_REUSEADDR`"), "{}", p[0]);
@@ -377,12 +377,19 @@ fn a_prediction_carries_its_explanation_after_a_rule_line() {
         Some("It *works*.\n\nA second paragraph.")
     );
     assert!(check_lesson(&l).is_empty(), "{:?}", check_lesson(&l));
-    // Without the rule: no answer, and the whole body is the question.
+    // Without the rule: no answer, the whole body is the question, and the
+    // lesson check asks for the explanation.
     let l = parse_lesson(&lesson("```predict main 2 linux\nWhat now?\n```")).unwrap();
     assert!(matches!(
         l.blocks.last(),
         Some(Block::Predict { answer: None, .. })
     ));
+    let problems = check_lesson(&l);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 11);
+    assert!(problems[0]
+        .message
+        .contains("explains its answer after a `---` line"));
     // A rule with nothing after it is a mistake, said at the block's line.
     let e = parse_lesson(&lesson("```predict main 2 linux\nWhat now?\n---\n\n```")).unwrap_err();
     assert_eq!(e[0].line, 11);
