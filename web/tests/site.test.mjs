@@ -51,6 +51,23 @@ test('an expectation\'s ✓ and ✗ say what they mean: a title, words for a scr
   } finally { await context.close(); }
 });
 
+test('a narrow column breaks SO_REUSEADDR and a rule id at their _ and dots, and a copy has no extra character', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/', { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    const cell = page.locator('table.outcomes tbody tr', { hasText: 'bind B 192.168.0.1:21' }).locator('td[data-os="Linux"]');
+    await cell.locator('summary').click();
+    const why = await cell.locator('.why').evaluate((e) => [e.innerHTML, e.textContent]);
+    assert.match(why[0], /SO_<wbr>REUSEADDR/);
+    assert.match(why[0], /0\.0\.0\.0:21/, 'never inside an address');
+    assert.match(why[1], /even with SO_REUSEADDR on both$/);
+    assert.equal(await cell.locator('.rule-id code').evaluate((e) => e.innerHTML), 'linux.<wbr>bind.<wbr>listener-holds-port');
+    assert.equal(await cell.locator('.rule-id code').textContent(), 'linux.bind.listener-holds-port');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the page loads with no console error and no request leaving its origin', async () => {
   const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
   try {

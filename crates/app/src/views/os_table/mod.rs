@@ -35,9 +35,6 @@ impl PartialEq for OsTableProps {
 /// engine sometimes repeats after "the TIME_WAIT left by …".
 pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
     let mut w = why.to_string();
-    if w.contains("the TIME_WAIT left by") {
-        w = w.replace(" (TIME_WAIT)", "");
-    }
     // The first word as the parser reads a name (ASCII letters, digits,
     // `_`): a Chinese list joins names without spaces ("w0、w1和w2").
     let end = w
@@ -56,6 +53,43 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
         }
     }
     w
+}
+
+/// `text` cut after each `_` or `.` inside a word and before a letter:
+/// where a narrow column may break "SO_REUSEADDR" or a rule id (`SO_` /
+/// `REUSEADDR`, `linux.bind.` / `in-use`) rather than at whatever letter
+/// meets the column's edge. Never inside an address (`0.0.0.0:21`): a
+/// cut there would be taken before the line is full, where the address
+/// whole would have moved to the next line.
+fn word_parts(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let inside = i > start
+            && b[i - 1].is_ascii_alphanumeric()
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        if (c == b'_' || c == b'.') && inside {
+            parts.push(&text[start..=i]);
+            start = i + 1;
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `text` with a `<wbr>` at each of [`word_parts`]' cuts: a copy of it
+/// copies no extra character, as a zero-width space would.
+pub(crate) fn breakable(text: &str) -> Html {
+    let parts = word_parts(text);
+    if parts.len() == 1 {
+        return html! { { text.to_string() } };
+    }
+    html! {
+        <>{ for parts.iter().enumerate().map(|(k, part)| html! {
+            <>if k > 0 { <wbr /> }{ part.to_string() }</>
+        }) }</>
+    }
 }
 
 /// Punctuation between two parts of a line (a full stop after a rule's
@@ -233,6 +267,27 @@ mod tests {
         assert_eq!(why_text("nothing listens", &sc), "Nothing listens");
         assert_eq!(why_text("w01 is not a socket", &sc), "W01 is not a socket");
         assert_eq!(why_text("没有套接字", &sc), "没有套接字");
+    }
+
+    #[test]
+    fn long_words_break_after_an_inner_underscore_or_dot() {
+        assert_eq!(
+            word_parts("SO_REUSEADDR on both"),
+            ["SO_", "REUSEADDR on both"]
+        );
+        assert_eq!(
+            word_parts("linux.bind.in-use"),
+            ["linux.", "bind.", "in-use"]
+        );
+        assert_eq!(
+            word_parts("A holds 0.0.0.0:21. B then"),
+            ["A holds 0.0.0.0:21. B then"]
+        );
+        assert_eq!(word_parts("IPV6_V6ONLY"), ["IPV6_", "V6ONLY"]);
+        // Not at a word's edge: "_x", "x_", "...", a sentence's full stop.
+        assert_eq!(word_parts("_x x_ ... end."), ["_x x_ ... end."]);
+        assert_eq!(word_parts("没有套接字。"), ["没有套接字。"]);
+        assert_eq!(word_parts(""), [""]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::i18n::{use_tr, T};
 use crate::state::Derived;
-use crate::views::os_table::{outcome, sep, why_text};
+use crate::views::os_table::{breakable, outcome, sep, why_text};
 
 #[derive(Properties)]
 pub(crate) struct RowProps {
@@ -81,8 +81,8 @@ pub(crate) fn row(p: &RowProps) -> Html {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details>
                                     <summary>{ outcome(&tr, rep) }{ expect }</summary>
-                                    <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why_text(why, scenario) }</p>
-                                    <p class="rule-id"><code>{ rule.as_str() }</code></p>
+                                    <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
+                                    <p class="rule-id"><code>{ breakable(rule.as_str()) }</code></p>
                                 </details>
                             </td>
                         }
