@@ -7,6 +7,11 @@
 //!   different wildcard sockets; where they differ, both are candidates.
 //! * Ephemeral ports come from the bottom of the range, not a random start,
 //!   so reports are stable.
+//! * A SO_REUSEPORT_LB member that has connect()ed is left out of its group
+//!   (`pcb::classes_in` skips connected sockets). The 14.0-STABLE source
+//!   keeps it in: `in_pcbrehash` does not call `in_pcbremlbgrouphash`, and a
+//!   SYN hashed to it meets an established tcpcb, which sends a challenge
+//!   ACK (`tcp_input.c`, RFC 5961 §4.2). Not modelled; said in the rule.
 
 use std::net::{IpAddr, Ipv4Addr};
 
