@@ -9,7 +9,7 @@ use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
-use crate::os::{Decision, OsRules, Route};
+use crate::os::{Decision, Os, OsRules, Route};
 use crate::rules::{render_why, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -50,8 +50,14 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
     }
     if opt == SockOpt::Ipv6V6Only {
         if !s.is_v6() {
+            // Linux's ip_setsockopt answers a level other than SOL_IP with
+            // ENOPROTOOPT; the BSDs' ip_ctloutput with EINVAL.
+            let errno = match rules.os() {
+                Os::FreeBsd | Os::MacOs => Errno::Inval,
+                Os::Linux | Os::Windows => Errno::NoProtoOpt,
+            };
             return Some(Decision::fail_with(
-                Errno::NoProtoOpt,
+                errno,
                 RuleId::CommonSetsockoptV6onlyOnIpv4,
                 args![Slot::Socket => s.label()],
             ));
