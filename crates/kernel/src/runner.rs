@@ -14,7 +14,7 @@
 //! listener of the port; those connections wait in a stash that later
 //! `accept` steps take from first, so the queue order is kept.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Command;
@@ -71,6 +71,9 @@ pub struct KernelStep {
     pub received_by: BTreeMap<String, u32>,
     /// Why a step was not checked, or what was done instead.
     pub note: Option<String>,
+    /// For a step to `@NAME`: the other sockets on NAME's port before it
+    /// ran ([`crate::compare::port_holders`]).
+    pub port_holders: Option<BTreeSet<String>>,
 }
 
 impl KernelStep {
@@ -266,10 +269,16 @@ impl<'a> Runner<'a> {
     fn run(mut self) -> Result<Vec<KernelStep>, String> {
         let mut out = Vec::with_capacity(self.scenario.steps.len());
         for (i, step) in self.scenario.steps.iter().enumerate() {
-            let r = match &self.stopped {
+            let holders = crate::compare::port_holders(
+                &step.kind,
+                &self.scenario.open_sockets_after(i),
+                |n| self.fd(n).and_then(sys::local_addr).map(|a| a.port()),
+            );
+            let mut r = match &self.stopped {
                 Some(why) => KernelStep::unchecked(why.clone()),
                 None => self.step(i, &step.kind)?,
             };
+            r.port_holders = holders;
             out.push(r);
         }
         Ok(out)
