@@ -26,10 +26,12 @@ pub enum Errno {
     Proto,
     /// No buffer space: Windows' answer when the ephemeral ports run out.
     NoBufs,
+    /// No route to host: the BSDs' answer to an IPv6 connect() with no route.
+    HostUnreach,
 }
 
 impl Errno {
-    pub const ALL: [Errno; 15] = [
+    pub const ALL: [Errno; 16] = [
         Errno::AddrInUse,
         Errno::Access,
         Errno::AddrNotAvail,
@@ -45,6 +47,7 @@ impl Errno {
         Errno::BadF,
         Errno::Proto,
         Errno::NoBufs,
+        Errno::HostUnreach,
     ];
 
     /// The Unix name (Linux, FreeBSD and macOS share these).
@@ -65,6 +68,7 @@ impl Errno {
             Errno::BadF => "EBADF",
             Errno::Proto => "EPROTO",
             Errno::NoBufs => "ENOBUFS",
+            Errno::HostUnreach => "EHOSTUNREACH",
         }
     }
 
@@ -87,6 +91,7 @@ impl Errno {
             // Winsock has no EPROTO; no Windows rule answers it.
             Errno::Proto => "WSAEPROTOTYPE",
             Errno::NoBufs => "WSAENOBUFS",
+            Errno::HostUnreach => "WSAEHOSTUNREACH",
         }
     }
 
@@ -108,6 +113,7 @@ impl Errno {
             Errno::BadF => 10038,
             Errno::Proto => 10041,
             Errno::NoBufs => 10055,
+            Errno::HostUnreach => 10065,
         }
     }
 

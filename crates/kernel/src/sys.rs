@@ -34,6 +34,7 @@ pub fn errno_name(e: Errno) -> String {
         libc::ENOPROTOOPT => "ENOPROTOOPT",
         libc::EAFNOSUPPORT => "EAFNOSUPPORT",
         libc::ENETUNREACH => "ENETUNREACH",
+        libc::EHOSTUNREACH => "EHOSTUNREACH",
         libc::EOPNOTSUPP => "EOPNOTSUPP",
         libc::EBADF => "EBADF",
         libc::EPERM => "EPERM",

@@ -28,7 +28,7 @@ impl Host {
         }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
-            return common::connect_no_route(dst);
+            return rules.connect_no_route(dst);
         };
         // The port: the bound one, or an ephemeral one picked by connect().
         let (port, autobound) = match s.local_port() {

@@ -105,7 +105,7 @@ impl Host {
             // A multicast destination with no interface address to send
             // from: the socket keeps its wildcard (measured on Linux).
             None if unmap(dst.ip).is_multicast() => local.ip,
-            None => return common::connect_no_route(dst),
+            None => return rules.connect_no_route(dst),
         };
         let chosen = SockAddr::new(
             if is_wildcard(local.ip) {

@@ -13,7 +13,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Socket, State};
 use crate::os::pcb::{space_of, Space};
-use crate::os::{Decision, Os, Route};
+use crate::os::{common, Decision, Os, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
@@ -76,6 +76,21 @@ pub(crate) fn connect_after_failed_connect(s: &Socket, errno: Errno, rule: RuleI
         rule,
         args![Slot::Socket => s.label(), Slot::Call => call],
     )
+}
+
+/// connect() with no route: an IPv6 destination fails in source address
+/// selection (`in6_selectsrc` → `selectroute`) with EHOSTUNREACH on both
+/// kernels; IPv4, a v4-mapped destination included, fails in
+/// `in_pcbladdr` with ENETUNREACH, as on Linux.
+pub(crate) fn connect_no_route(dst: SockAddr, os: Os) -> Decision {
+    match dst.ip {
+        IpAddr::V6(a) if v4_mapped(a).is_none() => Decision::fail_with(
+            Errno::HostUnreach,
+            RuleId::BsdConnectNoRouteIpv6,
+            args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
+        ),
+        _ => common::connect_no_route(dst),
+    }
 }
 
 /// bind() on a socket whose connect() failed: `tcp_usr_bind` /

@@ -468,6 +468,10 @@ impl OsRules for FreeBsd {
     /// `tcp6_usr_connect` with a v4-mapped destination: EINVAL on an
     /// IPV6_V6ONLY socket; EAFNOSUPPORT on a dual-stack socket that bound a
     /// specific IPv6 address (its PCB lost INP_IPV4 at bind).
+    fn connect_no_route(&self, dst: SockAddr) -> Decision {
+        bsd::connect_no_route(dst, Os::FreeBsd)
+    }
+
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         // The flag as the program set it: the host marks any specific IPv6
         // bind v6-only, which FreeBSD does not.

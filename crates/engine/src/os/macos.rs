@@ -402,6 +402,10 @@ impl OsRules for MacOs {
 
     /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
     /// socket is EAFNOSUPPORT.
+    fn connect_no_route(&self, dst: SockAddr) -> Decision {
+        bsd::connect_no_route(dst, Os::MacOs)
+    }
+
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         Decision::fail_with(
             Errno::AfNoSupport,

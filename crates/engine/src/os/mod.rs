@@ -423,6 +423,12 @@ pub trait OsRules: Sync {
     /// the range is exhausted.
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16>;
 
+    /// connect() to an address no interface can reach (no `iface` address
+    /// of its family): ENETUNREACH unless the OS says otherwise.
+    fn connect_no_route(&self, dst: SockAddr) -> Decision {
+        common::connect_no_route(dst)
+    }
+
     /// connect() found no ephemeral port ([`OsRules::connect_port`] gave
     /// none): Unix's EADDRNOTAVAIL unless the OS says otherwise.
     fn connect_exhausted(&self, src: IpAddr, dst: SockAddr) -> Decision {

@@ -97,7 +97,7 @@ def name_of(err):
         return {10048: "WSAEADDRINUSE", 10013: "WSAEACCES", 10049: "WSAEADDRNOTAVAIL", 10022: "WSAEINVAL",
                 10061: "WSAECONNREFUSED", 10035: "WSAEWOULDBLOCK", 10056: "WSAEISCONN", 10042: "WSAENOPROTOOPT",
                 10047: "WSAEAFNOSUPPORT", 10051: "WSAENETUNREACH", 10045: "WSAEOPNOTSUPP", 10060: "WSAETIMEDOUT",
-                10038: "WSAENOTSOCK", 10055: "WSAENOBUFS"}.get(n, f"error {n}")
+                10038: "WSAENOTSOCK", 10055: "WSAENOBUFS", 10065: "WSAEHOSTUNREACH"}.get(n, f"error {n}")
     if n in (errno.EAGAIN, errno.EWOULDBLOCK):
         return "EAGAIN"
     if n == getattr(errno, "EOPNOTSUPP", None):
