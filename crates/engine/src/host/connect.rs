@@ -28,6 +28,16 @@ impl Host {
         }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
+            // XNU's tcp_connect binds the port before it looks for a
+            // route: the failed connect leaves it bound.
+            if rules.binds_before_route(false) && s.local().is_none() {
+                if let Some(d) = self.autobind(id) {
+                    return d;
+                }
+                let local = self.socket(id).local();
+                let d = rules.connect_no_route(dst);
+                return common::no_route_keeps_port(d, &name, local);
+            }
             return rules.connect_no_route(dst);
         };
         // The port: the bound one, or an ephemeral one picked by connect().

@@ -64,32 +64,21 @@ impl Host {
         if reconnected_from.is_some() {
             let s = self.socket(id);
             if let Some(local) = s.local() {
-                let wildcard = if s.is_v6() {
-                    IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-                } else {
-                    IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-                };
+                let wildcard = wildcard_of(s);
                 self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, _| {
                     s.udp_disconnected()
                 });
             }
         }
-        // An unbound socket is bound to an ephemeral port first
-        // (`inet_dgram_connect` → `inet_autobind`), before the protocol
-        // looks at the destination: a connect that fails keeps the port.
-        if self.socket(id).local().is_none() {
-            let s = self.socket(id);
-            let wildcard = if s.is_v6() {
-                IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-            } else {
-                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-            };
-            let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
-            if !ans.decision.is_ok() {
-                return ans.decision;
+        // An unbound socket is bound to an ephemeral port. Linux does it
+        // first (`inet_dgram_connect` → `inet_autobind`), before the
+        // protocol looks at the destination, so a connect that fails keeps
+        // the port; the BSDs do it last (`OsRules::binds_before_route`).
+        let binds_first = rules.binds_before_route(true);
+        if binds_first && self.socket(id).local().is_none() {
+            if let Some(d) = self.autobind(id) {
+                return d;
             }
-            self.do_bind(id, SockAddr::new(wildcard, ans.port));
-            self.sock_mut(id).autobound_by_connect();
         }
         let s = self.socket(id);
         if let Some(d) = rules.udp_connect_precheck(self, s, dst) {
@@ -99,14 +88,20 @@ impl Host {
             self.sock_mut(id).tried_v4_mapped_now();
         }
         let s = self.socket(id);
-        let local = s.local().expect("bound above");
+        let local_ip = s.local().map_or_else(|| wildcard_of(s), |l| l.ip);
         let src_ip = match self.source_for(s, dst) {
             Some(ip) => ip,
             // A multicast destination with no interface address to send
             // from: the socket keeps its wildcard (measured on Linux).
-            None if unmap(dst.ip).is_multicast() => local.ip,
+            None if unmap(dst.ip).is_multicast() => local_ip,
             None => return rules.connect_no_route(dst),
         };
+        if self.socket(id).local().is_none() {
+            if let Some(d) = self.autobind(id) {
+                return d;
+            }
+        }
+        let local = self.socket(id).local().expect("bound above");
         let chosen = SockAddr::new(
             if is_wildcard(local.ip) {
                 src_ip
@@ -135,6 +130,21 @@ impl Host {
             Some(before) => rules.udp_reconnected(s, before, now, dst),
             None => common::udp_connected(s, now, dst),
         }
+    }
+
+    /// Binds an unbound socket to the wildcard and an ephemeral port, as
+    /// bind(port 0) would (`None`), or says why it cannot.
+    pub(super) fn autobind(&mut self, id: SockId) -> Option<Decision> {
+        let rules = self.rules();
+        let s = self.socket(id);
+        let wildcard = wildcard_of(s);
+        let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+        if !ans.decision.is_ok() {
+            return Some(ans.decision);
+        }
+        self.do_bind(id, SockAddr::new(wildcard, ans.port));
+        self.sock_mut(id).autobound_by_connect();
+        None
     }
 
     /// `datagram ENDPOINT xN`: N remote peers each send one datagram.
@@ -203,5 +213,14 @@ impl Host {
             }
             None => Decision::ok(),
         }
+    }
+}
+
+/// The wildcard address of `s`'s family.
+fn wildcard_of(s: &Socket) -> IpAddr {
+    if s.is_v6() {
+        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+    } else {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     }
 }

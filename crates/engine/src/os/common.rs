@@ -147,6 +147,25 @@ pub(crate) fn connect_no_route(dst: SockAddr) -> Decision {
     )
 }
 
+/// A connect() with no route that had bound the socket first (XNU's TCP):
+/// `d`'s answer, and the port the socket keeps.
+pub(crate) fn no_route_keeps_port(d: Decision, socket: &str, local: Option<SockAddr>) -> Decision {
+    let why = d.why().unwrap_or_default().to_string();
+    let (result, rule, _) = d.into_parts();
+    let (Err(errno), Some(rule)) = (result, rule) else {
+        return Decision::ok();
+    };
+    Decision::fail(
+        errno,
+        rule,
+        render_why(
+            RuleId::CommonConnectNoRoute,
+            WhyVariant::KeepsPort,
+            args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Local => local],
+        ),
+    )
+}
+
 /// connect() found no ephemeral port for this source and destination.
 pub(crate) fn connect_ephemeral_exhausted(src: IpAddr, dst: SockAddr) -> Decision {
     Decision::fail_with(

@@ -468,6 +468,16 @@ impl OsRules for FreeBsd {
     /// `tcp6_usr_connect` with a v4-mapped destination: EINVAL on an
     /// IPV6_V6ONLY socket; EAFNOSUPPORT on a dual-stack socket that bound a
     /// specific IPv6 address (its PCB lost INP_IPV4 at bind).
+    /// Route and 4-tuple first, port last, TCP and UDP alike:
+    /// `in_pcbconnect_setup` → `in_pcbladdr` (in_pcb.c 1335) before
+    /// `in_pcb_lport_dest` (1380), `in6_pcbconnect` → `in6_pcbladdr`
+    /// (in6_pcb.c 462-464) and the 4-tuple lookup before
+    /// `in_pcb_lport_dest` (472-476). A failed connect leaves an unbound
+    /// socket unbound.
+    fn binds_before_route(&self, _udp: bool) -> bool {
+        false
+    }
+
     fn connect_no_route(&self, dst: SockAddr) -> Decision {
         bsd::connect_no_route(dst, Os::FreeBsd)
     }

@@ -402,6 +402,16 @@ impl OsRules for MacOs {
 
     /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
     /// socket is EAFNOSUPPORT.
+    /// TCP binds first: `tcp_connect` / `tcp6_connect` call `in_pcbbind`
+    /// / `in6_pcbbind` (tcp_usrreq.c 1493-1494, 1626-1627) before
+    /// `in_pcbladdr` / `in6_pcbladdr` look for a route (1505, 1642), so a
+    /// connect with no route keeps the port. UDP looks first: `in_pcbconnect`
+    /// (in_pcb.c 1885, bind at 1909-1910) and `in6_pcbconnect` (in6_pcb.c
+    /// 752, bind at 780-781).
+    fn binds_before_route(&self, udp: bool) -> bool {
+        !udp
+    }
+
     fn connect_no_route(&self, dst: SockAddr) -> Decision {
         bsd::connect_no_route(dst, Os::MacOs)
     }

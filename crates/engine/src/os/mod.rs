@@ -423,6 +423,16 @@ pub trait OsRules: Sync {
     /// the range is exhausted.
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16>;
 
+    /// Whether connect() on an unbound socket binds it to an ephemeral port
+    /// before it looks for a route and at the destination, so that a
+    /// connect failing there leaves the port bound. Linux UDP does
+    /// (`inet_dgram_connect` → `inet_autobind`); Linux TCP does not
+    /// (`ip_route_connect` before `inet_hash_connect`). The BSDs override.
+    /// Windows keeps Linux's order: no source says otherwise.
+    fn binds_before_route(&self, udp: bool) -> bool {
+        udp
+    }
+
     /// connect() to an address no interface can reach (no `iface` address
     /// of its family): ENETUNREACH unless the OS says otherwise.
     fn connect_no_route(&self, dst: SockAddr) -> Decision {
