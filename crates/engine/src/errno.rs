@@ -28,10 +28,13 @@ pub enum Errno {
     NoBufs,
     /// No route to host: the BSDs' answer to an IPv6 connect() with no route.
     HostUnreach,
+    /// Connection reset by peer: the error a peer's reset leaves pending
+    /// (XNU's connect() on the dropped socket returns it once).
+    ConnReset,
 }
 
 impl Errno {
-    pub const ALL: [Errno; 16] = [
+    pub const ALL: [Errno; 17] = [
         Errno::AddrInUse,
         Errno::Access,
         Errno::AddrNotAvail,
@@ -48,6 +51,7 @@ impl Errno {
         Errno::Proto,
         Errno::NoBufs,
         Errno::HostUnreach,
+        Errno::ConnReset,
     ];
 
     /// The Unix name (Linux, FreeBSD and macOS share these).
@@ -69,6 +73,7 @@ impl Errno {
             Errno::Proto => "EPROTO",
             Errno::NoBufs => "ENOBUFS",
             Errno::HostUnreach => "EHOSTUNREACH",
+            Errno::ConnReset => "ECONNRESET",
         }
     }
 
@@ -92,6 +97,7 @@ impl Errno {
             Errno::Proto => "WSAEPROTOTYPE",
             Errno::NoBufs => "WSAENOBUFS",
             Errno::HostUnreach => "WSAEHOSTUNREACH",
+            Errno::ConnReset => "WSAECONNRESET",
         }
     }
 
@@ -114,6 +120,7 @@ impl Errno {
             Errno::Proto => 10041,
             Errno::NoBufs => 10055,
             Errno::HostUnreach => 10065,
+            Errno::ConnReset => 10054,
         }
     }
 

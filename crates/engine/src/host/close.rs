@@ -5,6 +5,8 @@ use crate::os::common;
 use crate::os::Decision;
 use crate::rules::Name;
 
+use crate::addr::SockAddr;
+
 use super::socket::{Peer, SockId, State};
 use super::{wire, Host};
 
@@ -71,12 +73,21 @@ impl Host {
             }
         }
         let release = self.rules().release_port_on_failed_connect() && !locked;
-        if release {
-            if let Some(l) = local {
-                self.unhash_port(p, l.port);
+        self.drop_reset(p, local, release);
+    }
+
+    /// A connection reset by its peer leaves the tables: `release` gives
+    /// back its port (Linux, a port the kernel picked: the socket forgets
+    /// it); the BSDs take the dropped control block out of their lookups
+    /// (the socket still shows the address). Its 4-tuple is already gone
+    /// from `ehash`.
+    pub(super) fn drop_reset(&mut self, id: SockId, local: Option<SockAddr>, release: bool) {
+        if let Some(l) = local {
+            if release || self.rules().failed_connect_unhashes() {
+                self.unhash_port(id, l.port);
             }
         }
-        self.sock_mut(p).reset(release);
+        self.sock_mut(id).reset(release);
     }
 
     pub(super) fn expire_time_waits(&mut self) -> Vec<Name> {

@@ -17,9 +17,18 @@ impl Host {
         let rules = self.rules();
         let s = self.socket(id);
         let name = s.label().to_string();
-        if let Some(d) = common::connect_precheck(rules, s, dst) {
+        // Every connect() clears an error a peer's reset left: XNU's
+        // returns it (`tcp_usr_connect` on a dead control block),
+        // FreeBSD's `soconnectat` zeroes it first.
+        let pending = s.reset_error_pending();
+        let refused = common::connect_precheck(rules, s, dst);
+        if pending {
+            self.sock_mut(id).reset_error_returned();
+        }
+        if let Some(d) = refused {
             return d;
         }
+        let s = self.socket(id);
         if let Some(d) = rules.connect_precheck(self, s, dst) {
             return d;
         }
@@ -293,12 +302,13 @@ impl Host {
             self.destroy(id);
             return;
         }
-        if let (Some(l), Some(r)) = (s.local(), s.remote()) {
+        let local = s.local();
+        if let (Some(l), Some(r)) = (local, s.remote()) {
             if self.ehash.get(&wire(l, r)) == Some(&id) {
                 self.ehash_remove(&wire(l, r));
             }
         }
-        self.sock_mut(id).reset(false);
+        self.drop_reset(id, local, false);
     }
 
     pub(super) fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {

@@ -131,6 +131,9 @@ pub struct Socket {
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
     handshake_failed: bool,
+    /// The peer's reset left ECONNRESET in the socket's error (`so_error`)
+    /// and no call has returned it yet (XNU's connect() returns it once).
+    reset_error: bool,
     /// Order of bind (routing on the BSDs depends on it).
     bound_seq: u64,
     /// Order of listen (Linux's listener list and reuseport groups).
@@ -230,6 +233,16 @@ impl Socket {
     /// A connect() of this socket sent its SYN and failed.
     pub fn handshake_failed(&self) -> bool {
         self.handshake_failed
+    }
+    /// The stack dropped this TCP connection: its handshake failed, or the
+    /// peer reset it. On the BSDs the control block is gone (FreeBSD's
+    /// INP_DROPPED, XNU's INPCB_STATE_DEAD).
+    pub fn connection_dropped(&self) -> bool {
+        self.handshake_failed || self.state == State::Reset
+    }
+    /// The peer's reset left ECONNRESET that no call has returned yet.
+    pub fn reset_error_pending(&self) -> bool {
+        self.reset_error
     }
     /// Order of bind (routing on the BSDs depends on it).
     pub fn bound_seq(&self) -> u64 {
@@ -360,6 +373,7 @@ impl Socket {
             tried_v4_mapped: false,
             kept_ip: None,
             handshake_failed: false,
+            reset_error: false,
             bound_seq: 0,
             listen_seq: 0,
             peer: None,
@@ -405,6 +419,7 @@ impl Socket {
             tried_v4_mapped: false,
             kept_ip: None,
             handshake_failed: false,
+            reset_error: false,
             bound_seq: 0,
             listen_seq: 0,
             peer: Some(peer),
@@ -522,10 +537,16 @@ impl Socket {
     /// address (the host has already unhashed it).
     pub(super) fn reset(&mut self, release: bool) {
         self.peer_closed = true;
+        self.reset_error = true;
         self.state = State::Reset;
         if release {
             self.local = None;
         }
+    }
+
+    /// A call returned the reset's pending error (and cleared it).
+    pub(super) fn reset_error_returned(&mut self) {
+        self.reset_error = false;
     }
 
     /// The peer closed (FIN): closing now is a passive close.

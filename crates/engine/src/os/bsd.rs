@@ -43,7 +43,7 @@ pub(crate) fn take(
 /// anything else. `call` is the entry point without its family prefix
 /// (`usr_bind`, `usr_listen`).
 fn dropped(s: &Socket, os: Os, rule: RuleId, call: &str) -> Option<Decision> {
-    if !s.handshake_failed() || s.is_udp() {
+    if !s.connection_dropped() || s.is_udp() {
         return None;
     }
     let call = if s.is_v6() {
@@ -51,30 +51,51 @@ fn dropped(s: &Socket, os: Os, rule: RuleId, call: &str) -> Option<Decision> {
     } else {
         format!("tcp_{call}")
     };
-    Some(Decision::fail_with(
+    let args = args![
+        Slot::Socket => s.label(),
+        Slot::Os => Arg::Word(os.display()),
+        Slot::Call => call.as_str(),
+    ];
+    Some(Decision::fail(
         Errno::Inval,
         rule,
-        args![
-            Slot::Socket => s.label(),
-            Slot::Os => Arg::Word(os.display()),
-            Slot::Call => call.as_str(),
-        ],
+        Why::of(rule, dropped_variant(s), args),
     ))
 }
 
-/// connect() on a socket whose connect() failed: both kernels' `tcp_usr_connect`
-/// / `tcp6_usr_connect` look at the dropped control block first; each OS
+/// How the connection was dropped, for the why-line: the usual (a failed
+/// connect) or a reset from the peer.
+pub(crate) fn dropped_variant(s: &Socket) -> WhyVariant {
+    if s.state() == State::Reset {
+        WhyVariant::Reset
+    } else {
+        WhyVariant::Usual
+    }
+}
+
+/// connect() on a socket whose connection the stack dropped (a failed
+/// connect, or the peer's reset): both kernels' `tcp_usr_connect` /
+/// `tcp6_usr_connect` look at the dropped control block first; each OS
 /// gives its own answer (`errno`) under its own rule.
-pub(crate) fn connect_after_failed_connect(s: &Socket, errno: Errno, rule: RuleId) -> Decision {
+pub(crate) fn connect_after_failed_connect(
+    s: &Socket,
+    errno: Errno,
+    rule: RuleId,
+    variant: WhyVariant,
+) -> Decision {
     let call = if s.is_v6() {
         "tcp6_usr_connect"
     } else {
         "tcp_usr_connect"
     };
-    Decision::fail_with(
+    Decision::fail(
         errno,
         rule,
-        args![Slot::Socket => s.label(), Slot::Call => call],
+        Why::of(
+            rule,
+            variant,
+            args![Slot::Socket => s.label(), Slot::Call => call],
+        ),
     )
 }
 

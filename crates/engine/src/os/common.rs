@@ -107,7 +107,7 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
     if s.state() == State::Listening {
         return Some(rules.connect_on_listener(s, dst));
     }
-    if s.handshake_failed() && !s.is_udp() {
+    if s.connection_dropped() && !s.is_udp() {
         if let Some(d) = rules.connect_after_failed_connect(s) {
             return Some(d);
         }

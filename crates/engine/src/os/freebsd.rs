@@ -344,11 +344,15 @@ impl OsRules for FreeBsd {
 
     /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
     /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
+    /// A reset drops the connection the same way (`tcp_do_segment`: RST in
+    /// ESTABLISHED → `tcp_close`), and `soconnectat` lets the call through
+    /// because `soisdisconnected` cleared SS_ISCONNECTED.
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
         Some(bsd::connect_after_failed_connect(
             s,
             Errno::ConnRefused,
             RuleId::FreebsdConnectAfterFailedConnect,
+            bsd::dropped_variant(s),
         ))
     }
 

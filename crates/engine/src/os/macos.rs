@@ -18,7 +18,7 @@ use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortOrder, SearchKey, Socket};
+use crate::host::{Host, PortOrder, SearchKey, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
@@ -314,13 +314,16 @@ impl OsRules for MacOs {
 
     /// `tcp_usr_connect` / `tcp6_usr_connect` on a dead control block:
     /// `so_error` if one is left, else EINVAL. The failed (blocking)
-    /// connect already returned and cleared its error (`connectit`).
+    /// connect already returned and cleared its error (`connectit`); a
+    /// peer's reset left ECONNRESET that nothing has returned yet
+    /// (`tcp_input`: RST in ESTABLISHED sets it, then `tcp_close`).
     fn connect_after_failed_connect(&self, s: &Socket) -> Option<Decision> {
-        Some(bsd::connect_after_failed_connect(
-            s,
-            Errno::Inval,
-            RuleId::MacosConnectAfterFailedConnect,
-        ))
+        let rule = RuleId::MacosConnectAfterFailedConnect;
+        Some(if s.state() == State::Reset && s.reset_error_pending() {
+            bsd::connect_after_failed_connect(s, Errno::ConnReset, rule, WhyVariant::ResetPending)
+        } else {
+            bsd::connect_after_failed_connect(s, Errno::Inval, rule, bsd::dropped_variant(s))
+        })
     }
 
     /// `tcp_close` → `in_pcbdetach` sets `inp->inp_vflag = 0`: the lookups
