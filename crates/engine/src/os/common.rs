@@ -48,6 +48,11 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             ],
         ));
     }
+    if s.connection_dropped() && !s.is_udp() {
+        if let Some(d) = rules.setsockopt_on_dropped(s, opt) {
+            return Some(d);
+        }
+    }
     if opt == SockOpt::Ipv6V6Only {
         if !s.is_v6() {
             // Linux's ip_setsockopt answers a level other than SOL_IP with

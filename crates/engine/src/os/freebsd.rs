@@ -344,6 +344,33 @@ impl OsRules for FreeBsd {
 
     /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
     /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
+    /// `tcp_ctloutput`: `if (inp->inp_flags & INP_DROPPED) { … return
+    /// (ECONNRESET); }` before the option is looked at. A socket-level
+    /// option never gets there first: `sosetopt` sets it itself and ignores
+    /// what `pr_ctloutput` answers afterwards.
+    fn setsockopt_on_dropped(&self, s: &Socket, opt: SockOpt) -> Option<Decision> {
+        let socket_level = matches!(
+            opt,
+            SockOpt::SoReuseAddr
+                | SockOpt::SoReusePort
+                | SockOpt::SoReusePortLb
+                | SockOpt::SoExclusiveAddrUse
+        );
+        if socket_level {
+            return None;
+        }
+        let rule = RuleId::FreebsdSetsockoptDropped;
+        Some(Decision::fail(
+            Errno::ConnReset,
+            rule,
+            Why::of(
+                rule,
+                bsd::dropped_variant(s),
+                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
+            ),
+        ))
+    }
+
     /// A reset drops the connection the same way (`tcp_do_segment`: RST in
     /// ESTABLISHED → `tcp_close`), and `soconnectat` lets the call through
     /// because `soisdisconnected` cleared SS_ISCONNECTED.

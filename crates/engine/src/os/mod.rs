@@ -316,6 +316,13 @@ pub trait OsRules: Sync {
     /// Whether `setsockopt(opt)` exists on this OS.
     fn supports(&self, opt: SockOpt) -> bool;
 
+    /// setsockopt on a TCP socket whose connection the stack dropped (a
+    /// failed connect, a peer's reset), before the option is looked at:
+    /// `Some` refuses it (FreeBSD's `tcp_ctloutput`).
+    fn setsockopt_on_dropped(&self, _s: &Socket, _opt: SockOpt) -> Option<Decision> {
+        None
+    }
+
     /// setsockopt beyond "does the option exist": OS-specific refusals.
     fn setsockopt(&self, _host: &Host, _s: &Socket, _opt: SockOpt, _on: bool) -> Decision {
         Decision::ok()
