@@ -271,9 +271,13 @@ impl OsRules for MacOs {
             };
             let found = host
                 .find_port(untouched, PortOrder::range(lo, hi), |p| {
-                    !host.port_in_use(p)
+                    p != RESTRICTED_TCP_PORT && !host.port_in_use(p)
                 })
-                .or_else(|| (lo..=hi).find(|&p| wild(host, s, space, ip, p).is_none()));
+                .or_else(|| {
+                    (lo..=hi).find(|&p| {
+                        p != RESTRICTED_TCP_PORT && wild(host, s, space, ip, p).is_none()
+                    })
+                });
             return match found {
                 Some(port) => BindAnswer {
                     decision: Decision::ok(),
@@ -349,7 +353,8 @@ impl OsRules for MacOs {
             extra: u32::from(s.is_v6()),
         };
         host.find_port(key, PortOrder::range(lo, hi), |p| {
-            SockAddr::new(src, p) != dst
+            p != RESTRICTED_TCP_PORT
+                && SockAddr::new(src, p) != dst
                 && host
                     .first_owner(p, s.id(), |t| placed(space, t).is_some())
                     .is_none()
