@@ -155,11 +155,11 @@ pub(crate) fn connect_no_route(dst: SockAddr) -> Decision {
 /// A connect() with no route that had bound the socket first (XNU's TCP):
 /// `d`'s answer, and the port the socket keeps.
 pub(crate) fn no_route_keeps_port(d: Decision, socket: &str, local: Option<SockAddr>) -> Decision {
-    let why = d.why().unwrap_or_default().to_string();
-    let (result, rule, _) = d.into_parts();
-    let (Err(errno), Some(rule)) = (result, rule) else {
-        return Decision::ok();
+    // Only ever handed a refusal; anything else passes through unchanged.
+    let (Err(errno), Some(rule)) = (d.result(), d.rule()) else {
+        return d;
     };
+    let why = d.why().unwrap_or_default().to_string();
     Decision::fail(
         errno,
         rule,

@@ -342,8 +342,6 @@ impl OsRules for FreeBsd {
         tcp_connect_refusal(dst)
     }
 
-    /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
-    /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
     /// `tcp_ctloutput`: `if (inp->inp_flags & INP_DROPPED) { … return
     /// (ECONNRESET); }` before the option is looked at. A socket-level
     /// option never gets there first: `sosetopt` sets it itself and ignores
@@ -371,6 +369,8 @@ impl OsRules for FreeBsd {
         ))
     }
 
+    /// `tcp_usr_connect` / `tcp6_usr_connect`: `if (inp->inp_flags &
+    /// INP_DROPPED) { … return (ECONNREFUSED); }`, before any other check.
     /// A reset drops the connection the same way (`tcp_do_segment`: RST in
     /// ESTABLISHED → `tcp_close`), and `soconnectat` lets the call through
     /// because `soisdisconnected` cleared SS_ISCONNECTED.
@@ -496,9 +496,6 @@ impl OsRules for FreeBsd {
         })
     }
 
-    /// `tcp6_usr_connect` with a v4-mapped destination: EINVAL on an
-    /// IPV6_V6ONLY socket; EAFNOSUPPORT on a dual-stack socket that bound a
-    /// specific IPv6 address (its PCB lost INP_IPV4 at bind).
     /// Route and 4-tuple first, port last, TCP and UDP alike:
     /// `in_pcbconnect_setup` → `in_pcbladdr` (in_pcb.c 1335) before
     /// `in_pcb_lport_dest` (1380), `in6_pcbconnect` → `in6_pcbladdr`
@@ -513,6 +510,9 @@ impl OsRules for FreeBsd {
         bsd::connect_no_route(dst, Os::FreeBsd)
     }
 
+    /// `tcp6_usr_connect` with a v4-mapped destination: EINVAL on an
+    /// IPV6_V6ONLY socket; EAFNOSUPPORT on a dual-stack socket that bound a
+    /// specific IPv6 address (its PCB lost INP_IPV4 at bind).
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         // The flag as the program set it: the host marks any specific IPv6
         // bind v6-only, which FreeBSD does not.

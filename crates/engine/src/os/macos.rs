@@ -316,6 +316,23 @@ impl OsRules for MacOs {
         bsd::tuple_taken(host, existing)
     }
 
+    /// `sosetoptlock`: a socket with both SS_CANTRCVMORE and
+    /// SS_CANTSENDMORE takes no option ("the socket has been shutdown"),
+    /// EINVAL, socket-level ones included; `tcp_close` set both through
+    /// `soisdisconnected` when it dropped the connection.
+    fn setsockopt_on_dropped(&self, s: &Socket, opt: SockOpt) -> Option<Decision> {
+        let rule = RuleId::MacosSetsockoptDropped;
+        Some(Decision::fail(
+            Errno::Inval,
+            rule,
+            Why::of(
+                rule,
+                bsd::dropped_variant(s),
+                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
+            ),
+        ))
+    }
+
     /// `tcp_usr_connect` / `tcp6_usr_connect` on a dead control block:
     /// `so_error` if one is left, else EINVAL. The failed (blocking)
     /// connect already returned and cleared its error (`connectit`); a
@@ -408,8 +425,6 @@ impl OsRules for MacOs {
         common::no_listener(dst)
     }
 
-    /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
-    /// socket is EAFNOSUPPORT.
     /// TCP binds first: `tcp_connect` / `tcp6_connect` call `in_pcbbind`
     /// / `in6_pcbbind` (tcp_usrreq.c 1493-1494, 1626-1627) before
     /// `in_pcbladdr` / `in6_pcbladdr` look for a route (1505, 1642), so a
@@ -424,6 +439,8 @@ impl OsRules for MacOs {
         bsd::connect_no_route(dst, Os::MacOs)
     }
 
+    /// `tcp_usr_connect_common`: a v4-mapped destination on a v6-only
+    /// socket is EAFNOSUPPORT.
     fn connect_v6only_to_ipv4(&self, s: &Socket, dst: SockAddr) -> Decision {
         Decision::fail_with(
             Errno::AfNoSupport,
