@@ -43,6 +43,21 @@ test('an expectation\'s ✓ and ✗ say what they mean: a title, words for a scr
     assert.equal(await mark('bind B').getAttribute('title'), 'as the scenario expects');
     // Expectations are the scenario's own OS's: no mark on another OS.
     assert.equal(await page.locator('td[data-os="FreeBSD"] .expect-mark').count(), 0);
+    // On a phone, where each step is a card, a ✓ beside a plain "ok" stays
+    // on its line (it used to fall under the OS's name).
+    const okText = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80  => ok\n';
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.origin}/#v1/linux/0/${b64(okText)}`);
+    await ready(page);
+    await page.click('text=Run all');
+    await page.waitForSelector('#announce');
+    const cell = page.locator('table.outcomes tbody tr', { hasText: 'bind A' }).locator('td[data-os="Linux"]');
+    const [label, tick] = await Promise.all([
+      cell.evaluate((td) => td.getBoundingClientRect().top),
+      cell.locator('.expect-mark').evaluate((m) => m.getBoundingClientRect().top),
+    ]);
+    assert.ok(Math.abs(tick - label) < 8, `the ✓ is on the cell's first line (${tick} vs ${label})`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     // A scenario with no `=>` has no legend.
     await page.goto(`${server.origin}/#v1/linux/0/${b64('os linux\nsocket A tcp\n')}`);
     await ready(page);
