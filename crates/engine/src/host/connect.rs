@@ -2,7 +2,7 @@
 //! SYN, and the connection queued on the listener it reaches.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::addr::{as_v4, is_wildcard, unmap, SockAddr};
 use crate::os::common;
@@ -225,6 +225,21 @@ impl Host {
         }
     }
 
+    /// connect()'s implicit bind (TCP and UDP): binds an unbound socket to the wildcard and an ephemeral port, as
+    /// bind(port 0) would (`None`), or says why it cannot.
+    pub(super) fn autobind(&mut self, id: SockId) -> Option<Decision> {
+        let rules = self.rules();
+        let s = self.socket(id);
+        let wildcard = wildcard_of(s);
+        let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
+        if !ans.decision.is_ok() {
+            return Some(ans.decision);
+        }
+        self.do_bind(id, SockAddr::new(wildcard, ans.port));
+        self.sock_mut(id).autobound_by_connect();
+        None
+    }
+
     /// The source address for a connection to `dst` from a socket bound to
     /// `bound` (or unbound).
     pub(super) fn source_for(&self, s: &Socket, dst: SockAddr) -> Option<IpAddr> {
@@ -392,5 +407,14 @@ impl Host {
                 unreachable!("a success is not a failing route")
             }
         }
+    }
+}
+
+/// The wildcard address of `s`'s family.
+pub(super) fn wildcard_of(s: &Socket) -> IpAddr {
+    if s.is_v6() {
+        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+    } else {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     }
 }

@@ -6,7 +6,6 @@
 //! TIME_WAIT; a connect() only fixes the peer.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use crate::addr::{is_wildcard, unmap, SockAddr};
@@ -64,7 +63,7 @@ impl Host {
         if reconnected_from.is_some() {
             let s = self.socket(id);
             if let Some(local) = s.local() {
-                let wildcard = wildcard_of(s);
+                let wildcard = super::connect::wildcard_of(s);
                 self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, _| {
                     s.udp_disconnected()
                 });
@@ -88,7 +87,9 @@ impl Host {
             self.sock_mut(id).tried_v4_mapped_now();
         }
         let s = self.socket(id);
-        let local_ip = s.local().map_or_else(|| wildcard_of(s), |l| l.ip);
+        let local_ip = s
+            .local()
+            .map_or_else(|| super::connect::wildcard_of(s), |l| l.ip);
         let src_ip = match self.source_for(s, dst) {
             Some(ip) => ip,
             // A multicast destination with no interface address to send
@@ -130,21 +131,6 @@ impl Host {
             Some(before) => rules.udp_reconnected(s, before, now, dst),
             None => common::udp_connected(s, now, dst),
         }
-    }
-
-    /// Binds an unbound socket to the wildcard and an ephemeral port, as
-    /// bind(port 0) would (`None`), or says why it cannot.
-    pub(super) fn autobind(&mut self, id: SockId) -> Option<Decision> {
-        let rules = self.rules();
-        let s = self.socket(id);
-        let wildcard = wildcard_of(s);
-        let ans = rules.bind(self, s, SockAddr::new(wildcard, 0));
-        if !ans.decision.is_ok() {
-            return Some(ans.decision);
-        }
-        self.do_bind(id, SockAddr::new(wildcard, ans.port));
-        self.sock_mut(id).autobound_by_connect();
-        None
     }
 
     /// `datagram ENDPOINT xN`: N remote peers each send one datagram.
@@ -213,14 +199,5 @@ impl Host {
             }
             None => Decision::ok(),
         }
-    }
-}
-
-/// The wildcard address of `s`'s family.
-fn wildcard_of(s: &Socket) -> IpAddr {
-    if s.is_v6() {
-        IpAddr::V6(Ipv6Addr::UNSPECIFIED)
-    } else {
-        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
     }
 }

@@ -15,6 +15,7 @@ use crate::host::{Host, Socket, State};
 use crate::os::pcb::{space_of, Space};
 use crate::os::{common, Decision, Os, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
+use crate::scenario::SockOpt;
 use crate::why::Why;
 
 /// The route to one socket the lookup picked: a listener takes the
@@ -95,6 +96,25 @@ pub(crate) fn connect_after_failed_connect(
             rule,
             variant,
             args![Slot::Socket => s.label(), Slot::Call => call],
+        ),
+    )
+}
+
+/// setsockopt(`opt`) refused on a dropped TCP socket: each OS's own
+/// errno and rule (FreeBSD's `tcp_ctloutput`, XNU's `sosetoptlock`).
+pub(crate) fn setsockopt_on_dropped(
+    s: &Socket,
+    opt: SockOpt,
+    errno: Errno,
+    rule: RuleId,
+) -> Decision {
+    Decision::fail(
+        errno,
+        rule,
+        Why::of(
+            rule,
+            dropped_variant(s),
+            args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
         ),
     )
 }

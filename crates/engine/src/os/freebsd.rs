@@ -357,15 +357,11 @@ impl OsRules for FreeBsd {
         if socket_level {
             return None;
         }
-        let rule = RuleId::FreebsdSetsockoptDropped;
-        Some(Decision::fail(
+        Some(bsd::setsockopt_on_dropped(
+            s,
+            opt,
             Errno::ConnReset,
-            rule,
-            Why::of(
-                rule,
-                bsd::dropped_variant(s),
-                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
-            ),
+            RuleId::FreebsdSetsockoptDropped,
         ))
     }
 

@@ -321,15 +321,11 @@ impl OsRules for MacOs {
     /// EINVAL, socket-level ones included; `tcp_close` set both through
     /// `soisdisconnected` when it dropped the connection.
     fn setsockopt_on_dropped(&self, s: &Socket, opt: SockOpt) -> Option<Decision> {
-        let rule = RuleId::MacosSetsockoptDropped;
-        Some(Decision::fail(
+        Some(bsd::setsockopt_on_dropped(
+            s,
+            opt,
             Errno::Inval,
-            rule,
-            Why::of(
-                rule,
-                bsd::dropped_variant(s),
-                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
-            ),
+            RuleId::MacosSetsockoptDropped,
         ))
     }
 

@@ -318,7 +318,7 @@ pub trait OsRules: Sync {
 
     /// setsockopt on a TCP socket whose connection the stack dropped (a
     /// failed connect, a peer's reset), before the option is looked at:
-    /// `Some` refuses it (FreeBSD's `tcp_ctloutput`).
+    /// `Some` refuses it (FreeBSD's `tcp_ctloutput`, XNU's `sosetoptlock`).
     fn setsockopt_on_dropped(&self, _s: &Socket, _opt: SockOpt) -> Option<Decision> {
         None
     }
