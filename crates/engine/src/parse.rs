@@ -133,8 +133,13 @@ impl Parser {
         msg: ParseMsg,
         args: &[(&'static str, &dyn fmt::Display)],
     ) {
-        let args: Vec<(&'static str, String)> =
-            args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let args: Vec<(&'static str, String)> = args
+            .iter()
+            .map(|(k, v)| {
+                let v = v.to_string();
+                (*k, if *k == "found" { shortened(v) } else { v })
+            })
+            .collect();
         debug_assert!(
             msg.slots().iter().all(|s| args.iter().any(|(k, _)| k == s))
                 && args.iter().all(|(k, _)| msg.slots().contains(k)),
@@ -965,4 +970,17 @@ pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> 
         });
         Err(p.problems)
     }
+}
+
+/// What a message quotes of the text, cut to [`FOUND_MAX`] characters: a
+/// pasted 5,000-digit port is still named, but does not run off the page.
+const FOUND_MAX: usize = 40;
+
+fn shortened(found: String) -> String {
+    if found.chars().count() <= FOUND_MAX {
+        return found;
+    }
+    let mut cut: String = found.chars().take(FOUND_MAX - 1).collect();
+    cut.push('…');
+    cut
 }

@@ -172,3 +172,12 @@ fn the_text_checks_follow_the_os_it_runs_on() {
     let p = parse_for(win, TextOs::Override(Os::Linux)).unwrap_err();
     assert_eq!((p[0].line, p[0].col), (3, 7));
 }
+
+#[test]
+fn a_long_token_is_quoted_shortened() {
+    let nines = "9".repeat(5000);
+    let p = problems(&format!("os linux\nsocket A tcp\nbind A 0.0.0.0:{nines}\n"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].contains(&format!("`{}…`", "9".repeat(39))), "{}", p[0]);
+    assert!(p[0].chars().count() < 200, "{}", p[0]);
+}
