@@ -22,7 +22,6 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bindlab_engine::addr::unmap;
-use bindlab_engine::host::State;
 use bindlab_engine::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKind};
 use bindlab_engine::Os;
 
@@ -337,9 +336,7 @@ impl<'a> Runner<'a> {
             }
             StepKind::Wait { ms } => {
                 let host = bindlab_engine::host_after(self.scenario, Os::Linux, index);
-                let time_waits = host
-                    .sockets()
-                    .any(|s| matches!(s.state(), State::TimeWait { .. }));
+                let time_waits = host.sockets().any(|s| s.is_time_wait());
                 if *ms <= MAX_SLEEP_MS {
                     std::thread::sleep(Duration::from_millis(*ms));
                     KernelStep::done(Ok(()))

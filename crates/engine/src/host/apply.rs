@@ -41,8 +41,8 @@ impl Host {
             }
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
-                let gone = self.expire_time_waits();
-                common::time_wait_expired(gone)
+                let (time_waits, fin_waits) = self.expire_time_waits();
+                common::time_wait_expired(time_waits, fin_waits)
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();

@@ -60,6 +60,7 @@ impl PortClass {
         let state = match s.state() {
             // The time left only words the why-line.
             State::TimeWait { .. } => State::TimeWait { until_ms: 0 },
+            State::FinWait2 { .. } => State::FinWait2 { until_ms: 0 },
             st => st,
         };
         PortClass {

@@ -7,7 +7,7 @@ use crate::rules::Name;
 
 use crate::addr::SockAddr;
 
-use super::socket::{Peer, SockId, State};
+use super::socket::{Peer, SockId, Socket, State};
 use super::{wire, Host};
 
 impl Host {
@@ -24,6 +24,9 @@ impl Host {
             }
         }
         if s.state() == State::Connected && !s.peer_closed() {
+            if let Some(d) = self.close_to_fin_wait_2(&s) {
+                return d;
+            }
             if let Some(d) = self.rules().close_without_time_wait(self, &s) {
                 self.mark_peer_closed(id);
                 self.destroy(id);
@@ -40,11 +43,70 @@ impl Host {
             self.sock_mut(id).time_wait(until);
             return common::close_time_wait(&s, self.rules().params().time_wait_ms / 1000);
         }
+        let mut d = Decision::ok();
         if s.state() == State::Connected {
             self.mark_peer_closed(id);
+            d = self.peer_fin(&s).unwrap_or(d);
         }
         self.destroy(id);
-        Decision::ok()
+        d
+    }
+
+    /// Active close while the peer, a socket of this host, is still open:
+    /// our FIN is acknowledged but none comes back, so the end waits in
+    /// FIN_WAIT_2 (holding its 4-tuple and port) until the peer closes or
+    /// the OS's limit. `None` where the peer is gone or outside the
+    /// scenario (a `client`'s peer closes with us), or the OS has no limit
+    /// on record (Windows).
+    fn close_to_fin_wait_2(&mut self, s: &Socket) -> Option<Decision> {
+        let fw = self.rules().params().fin_wait_2?;
+        // A self-connection receives its own FIN: a simultaneous close,
+        // straight to TIME_WAIT.
+        let Some(Peer::Local(p)) = s.peer().filter(|&p| p != Peer::Local(s.id())) else {
+            return None;
+        };
+        let peer = self.get(p).filter(|ps| ps.state() == State::Connected)?;
+        let peer = peer.name();
+        let then = self.time_wait_after_fin(s);
+        self.mark_peer_closed(s.id());
+        if s.named() {
+            self.by_name.remove(s.label());
+        }
+        let until = self.now_ms.saturating_add(fw.ms);
+        self.sock_mut(s.id()).fin_wait_2(until);
+        Some(common::close_fin_wait_2(s, peer, fw, then))
+    }
+
+    /// The seconds of TIME_WAIT that follow the peer's FIN for `s`, or
+    /// `None` where the OS keeps none (FreeBSD, a local peer).
+    fn time_wait_after_fin(&self, s: &Socket) -> Option<u64> {
+        if self.rules().close_without_time_wait(self, s).is_some() {
+            None
+        } else {
+            Some(self.rules().params().time_wait_ms / 1000)
+        }
+    }
+
+    /// `closing`, whose peer closed first, closes now: its FIN reaches the
+    /// peer's end waiting in FIN_WAIT_2, which enters TIME_WAIT (counted
+    /// from now) or, FreeBSD's local peer, goes.
+    fn peer_fin(&mut self, closing: &Socket) -> Option<Decision> {
+        let Some(Peer::Local(p)) = closing.peer() else {
+            return None;
+        };
+        let waiting = self.get(p)?.clone();
+        if !matches!(waiting.state(), State::FinWait2 { .. }) {
+            return None;
+        }
+        let then = self.time_wait_after_fin(&waiting);
+        match then {
+            Some(secs) => {
+                let until = self.now_ms.saturating_add(secs * 1000);
+                self.sock_mut(p).time_wait(until);
+            }
+            None => self.destroy(p),
+        }
+        Some(common::peer_ends_fin_wait_2(&waiting, closing.name(), then))
     }
 
     /// A connection's peer closed it (FIN): closing now is a passive close.
@@ -63,7 +125,16 @@ impl Host {
             return;
         };
         let Some(ps) = self.get(p) else { return };
-        if ps.state() != State::Connected || p == id {
+        if p == id {
+            return;
+        }
+        // An end waiting in FIN_WAIT_2 for this peer's FIN gets a reset
+        // instead and is gone (every OS closes it on the RST).
+        if matches!(ps.state(), State::FinWait2 { .. }) {
+            self.destroy(p);
+            return;
+        }
+        if ps.state() != State::Connected {
             return;
         }
         let (local, remote, locked) = (ps.local(), ps.remote(), ps.port_locked());
@@ -90,22 +161,38 @@ impl Host {
         self.sock_mut(id).reset(release);
     }
 
-    pub(super) fn expire_time_waits(&mut self) -> Vec<Name> {
+    /// The clock moved: TIME_WAITs and FIN_WAIT_2s that are over go, named
+    /// in two lists (TIME_WAITs, FIN_WAIT_2s). A FIN_WAIT_2 that ends on
+    /// macOS resets its peer (`tcp_drop`).
+    pub(super) fn expire_time_waits(&mut self) -> (Vec<Name>, Vec<Name>) {
         let now = self.now_ms;
         let done: Vec<SockId> = self
             .sockets()
-            .filter(|s| matches!(s.state(), State::TimeWait { until_ms } if until_ms <= now))
+            .filter(|s| s.lingers_until().is_some_and(|until| until <= now))
             .map(|s| s.id())
             .collect();
-        let mut gone = Vec::new();
+        let (mut time_waits, mut fin_waits) = (Vec::new(), Vec::new());
         for id in done {
             let s = self.socket(id);
-            gone.push(match (s.local(), s.remote()) {
+            let name = match (s.local(), s.remote()) {
                 (Some(l), Some(r)) => format!("{} {l}↔{r}", s.label()).into(),
                 _ => s.name(),
-            });
+            };
+            if matches!(s.state(), State::FinWait2 { .. }) {
+                fin_waits.push(name);
+                if self
+                    .rules()
+                    .params()
+                    .fin_wait_2
+                    .is_some_and(|f| f.resets_peer)
+                {
+                    self.reset_peer(id);
+                }
+            } else {
+                time_waits.push(name);
+            }
             self.destroy(id);
         }
-        gone
+        (time_waits, fin_waits)
     }
 }

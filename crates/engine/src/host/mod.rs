@@ -133,7 +133,7 @@ impl Host {
         // UDP keeps no 4-tuple table: two sockets sharing a port may connect
         // to the same peer.
         for s in self.sockets().filter(|s| !s.is_udp()) {
-            if matches!(s.state(), State::Connected | State::TimeWait { .. }) {
+            if s.state() == State::Connected || s.is_time_wait() {
                 if let (Some(l), Some(r)) = (s.local(), s.remote()) {
                     if !seen.insert(wire(l, r)) {
                         return Err(format!("two sockets share {l} ↔ {r}"));

@@ -26,6 +26,12 @@ pub enum State {
     TimeWait {
         until_ms: u64,
     },
+    /// An active close whose peer, a socket of this host, has not closed
+    /// yet: the end waits for the peer's FIN, holding its 4-tuple and port,
+    /// until the peer closes or `until_ms` (the OS's FIN_WAIT_2 limit).
+    FinWait2 {
+        until_ms: u64,
+    },
     /// The peer reset the connection (its listener closed before accepting
     /// it). The socket can no longer send, listen or connect.
     Reset,
@@ -39,6 +45,7 @@ impl State {
             State::Listening => "listening",
             State::Connected => "connected",
             State::TimeWait { .. } => "TIME_WAIT",
+            State::FinWait2 { .. } => "FIN_WAIT_2",
             State::Reset => "reset",
         }
     }
@@ -308,8 +315,19 @@ impl Socket {
     pub fn is_listening(&self) -> bool {
         self.state == State::Listening
     }
+    /// TIME_WAIT, or a FIN_WAIT_2 the program has closed: an end the kernel
+    /// keeps after close(). Linux holds both as one timewait sock (its
+    /// `sk_state` is TCP_TIME_WAIT, the FIN_WAIT_2 a substate), so its bind
+    /// and connect rules treat them alike; the BSDs look at neither.
     pub fn is_time_wait(&self) -> bool {
-        matches!(self.state, State::TimeWait { .. })
+        matches!(self.state, State::TimeWait { .. } | State::FinWait2 { .. })
+    }
+    /// When a closed end's TIME_WAIT or FIN_WAIT_2 ends.
+    pub fn lingers_until(&self) -> Option<u64> {
+        match self.state {
+            State::TimeWait { until_ms } | State::FinWait2 { until_ms } => Some(until_ms),
+            _ => None,
+        }
     }
     /// Connected or TIME_WAIT: it has a remote end.
     pub fn is_connected(&self) -> bool {
@@ -337,6 +355,10 @@ impl Socket {
             State::TimeWait { until_ms } => {
                 let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
                 crate::os::common::time_wait_who(&self.label, self.tuple(), left)
+            }
+            State::FinWait2 { until_ms } => {
+                let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
+                crate::os::common::fin_wait_2_who(&self.label, self.tuple(), left)
             }
             _ => self.label.to_string(),
         }
@@ -565,6 +587,13 @@ impl Socket {
     pub(super) fn time_wait(&mut self, until_ms: u64) {
         self.named = false;
         self.state = State::TimeWait { until_ms };
+    }
+
+    /// Active close with the peer still open: the handle goes, the 4-tuple
+    /// waits in FIN_WAIT_2 for the peer's FIN until at most `until_ms`.
+    pub(super) fn fin_wait_2(&mut self, until_ms: u64) {
+        self.named = false;
+        self.state = State::FinWait2 { until_ms };
     }
 
     /// A listener's queue takes a new connection.

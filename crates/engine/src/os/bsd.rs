@@ -254,7 +254,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     }
     if matches!(
         s.state(),
-        State::Connected | State::TimeWait { .. } | State::Reset
+        State::Connected | State::TimeWait { .. } | State::FinWait2 { .. } | State::Reset
     ) {
         return Decision::fail_with(
             Errno::Inval,

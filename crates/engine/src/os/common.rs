@@ -9,7 +9,7 @@ use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Socket, State};
-use crate::os::{Decision, Os, OsRules, Route};
+use crate::os::{Decision, FinWait2, Os, OsRules, Route};
 use crate::rules::{render_why, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -23,14 +23,25 @@ pub(crate) fn no_such_socket(name: &str) -> Decision {
     )
 }
 
-/// A `wait` ended these TIME_WAITs (none: plain success).
-pub(crate) fn time_wait_expired(gone: Vec<Name>) -> Decision {
-    if gone.is_empty() {
-        return Decision::ok();
-    }
-    Decision::ok_with(
-        RuleId::CommonTimeWaitExpired,
-        args![Slot::Sockets => Arg::NamesAnd(gone)],
+/// A `wait` ended these TIME_WAITs and FIN_WAIT_2s (none: plain success).
+pub(crate) fn time_wait_expired(time_waits: Vec<Name>, fin_waits: Vec<Name>) -> Decision {
+    let variant = match (time_waits.is_empty(), fin_waits.is_empty()) {
+        (true, true) => return Decision::ok(),
+        (false, true) => WhyVariant::Usual,
+        (true, false) => WhyVariant::FinWait2,
+        (false, false) => WhyVariant::Both,
+    };
+    let rule = RuleId::CommonTimeWaitExpired;
+    Decision::ok_by(
+        rule,
+        Why::of(
+            rule,
+            variant,
+            args![
+            Slot::Sockets => Arg::NamesAnd(time_waits),
+                Slot::Others => Arg::NamesAnd(fin_waits),
+            ],
+        ),
     )
 }
 
@@ -224,6 +235,76 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
             Slot::Remote => s.remote(),
             Slot::Seconds => seconds,
         ],
+    )
+}
+
+/// An active close while the peer, a socket of this host, is still open:
+/// the end waits in FIN_WAIT_2 for the peer's FIN. What follows that FIN is
+/// TIME_WAIT (`then_time_wait`, its seconds) or nothing (FreeBSD's local
+/// peer); a peer that never closes is waited for `fw.ms`.
+pub(crate) fn close_fin_wait_2(
+    s: &Socket,
+    peer: Name,
+    fw: FinWait2,
+    then_time_wait: Option<u64>,
+) -> Decision {
+    let variant = match (then_time_wait, fw.resets_peer) {
+        (None, _) => WhyVariant::NoTimeWait,
+        (Some(_), true) => WhyVariant::Resets,
+        (Some(_), false) => WhyVariant::Usual,
+    };
+    let rule = RuleId::CommonCloseFinWait2;
+    Decision::ok_by(
+        rule,
+        Why::of(
+            rule,
+            variant,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Peer => peer,
+                Slot::Local => s.local(),
+                Slot::Remote => s.remote(),
+                Slot::Seconds => fw.ms / 1000,
+                Slot::TimeWait => then_time_wait.unwrap_or(0),
+            ],
+        ),
+    )
+}
+
+/// The peer's close reaches an end waiting in FIN_WAIT_2: TIME_WAIT for
+/// `then_time_wait` seconds, or (`None`) the end is gone.
+pub(crate) fn peer_ends_fin_wait_2(
+    waiting: &Socket,
+    closing: Name,
+    then_time_wait: Option<u64>,
+) -> Decision {
+    let variant = match then_time_wait {
+        Some(_) => WhyVariant::PeerClosed,
+        None => WhyVariant::PeerClosedGone,
+    };
+    let rule = RuleId::CommonCloseFinWait2;
+    Decision::ok_by(
+        rule,
+        Why::of(
+            rule,
+            variant,
+            args![
+                Slot::Socket => waiting.label(),
+                Slot::Peer => closing,
+                Slot::Local => waiting.local(),
+                Slot::Remote => waiting.remote(),
+                Slot::TimeWait => then_time_wait.unwrap_or(0),
+            ],
+        ),
+    )
+}
+
+/// A FIN_WAIT_2 as the why-lines name it, like [`time_wait_who`].
+pub(crate) fn fin_wait_2_who(socket: &str, tuple: String, seconds_left: u64) -> String {
+    render_why(
+        RuleId::CommonCloseFinWait2,
+        WhyVariant::Who,
+        args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
     )
 }
 

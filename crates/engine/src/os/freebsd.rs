@@ -23,7 +23,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket};
 use crate::os::bsd::BindChecks;
-use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -234,6 +234,12 @@ impl BindChecks for FreeBsd {
 const PARAMS: OsParams = OsParams {
     ephemeral: EPHEMERAL,
     time_wait_ms: TIME_WAIT_MS,
+    // tcp_input FIN_WAIT_1 acked with SBS_CANTRCVMORE: TT_2MSL at TP_MAXIDLE
+    // (8 × 75 s); tcp_timer_2msl then tcp_close()s, no reset.
+    fin_wait_2: Some(FinWait2 {
+        ms: 600_000,
+        resets_peer: false,
+    }),
     // `net.inet6.ip6.v6only` = 1.
     default_v6only: true,
     loopback_is_slash8: false,

@@ -9,7 +9,9 @@ use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
-use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, ReuseGroup, Route};
+use crate::os::{
+    common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, ReuseGroup, Route,
+};
 use crate::rules::{Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -385,6 +387,12 @@ impl Linux {
 const PARAMS: OsParams = OsParams {
     ephemeral: EPHEMERAL,
     time_wait_ms: TIME_WAIT_MS,
+    // tcp_rcv_state_process, FIN_WAIT1 acked on an orphan: tcp_time_wait(sk,
+    // TCP_FIN_WAIT2, tcp_fin_time(sk)), tcp_fin_timeout 60 s; expires quietly.
+    fin_wait_2: Some(FinWait2 {
+        ms: 60_000,
+        resets_peer: false,
+    }),
     default_v6only: false,
     loopback_is_slash8: true,
 };
@@ -507,7 +515,7 @@ impl OsRules for Linux {
     fn listen(&self, host: &Host, s: &Socket) -> Decision {
         match s.state() {
             State::Listening => return Decision::ok(),
-            State::Connected | State::TimeWait { .. } | State::Reset => {
+            State::Connected | State::TimeWait { .. } | State::FinWait2 { .. } | State::Reset => {
                 return Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxListenConnected,
@@ -621,6 +629,20 @@ impl OsRules for Linux {
     /// explicitly bound socket (TCP timestamps are on by default).
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
         let tuple = existing.tuple();
+        // A timewait sock still in its FIN_WAIT2 substate is not recycled
+        // (measured on 6.18): only a true TIME_WAIT is.
+        if let State::FinWait2 { .. } = existing.state() {
+            let rule = RuleId::LinuxConnectTupleTaken;
+            return Decision::fail(
+                Errno::AddrNotAvail,
+                rule,
+                Why::of(
+                    rule,
+                    WhyVariant::FinWait2,
+                    args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => tuple],
+                ),
+            );
+        }
         if existing.is_time_wait() {
             return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,

@@ -20,7 +20,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, Socket, State};
 use crate::os::bsd::BindChecks;
-use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
+use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -210,6 +210,12 @@ impl MacOs {
 const PARAMS: OsParams = OsParams {
     ephemeral: EPHEMERAL,
     time_wait_ms: TIME_WAIT_MS,
+    // tcp_set_finwait_timeout: tcp_fin_timeout (60 s); tcp_timers TCPT_2MSL
+    // in FIN_WAIT_2 then tcp_drop()s, which resets the peer.
+    fin_wait_2: Some(FinWait2 {
+        ms: 60_000,
+        resets_peer: true,
+    }),
     default_v6only: false,
     loopback_is_slash8: false,
 };

@@ -291,6 +291,16 @@ pub enum ReuseGroup {
     Join(SockId),
 }
 
+/// FIN_WAIT_2 after close(): the limit on waiting for a peer that never
+/// closes, and what the OS does when it is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinWait2 {
+    pub ms: u64,
+    /// The limit drops the connection with a reset to the peer (XNU's
+    /// `tcp_drop`) rather than closing it quietly.
+    pub resets_peer: bool,
+}
+
 /// One OS's constants, one `const PARAMS` in each OS module.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OsParams {
@@ -298,6 +308,10 @@ pub struct OsParams {
     pub ephemeral: (u16, u16),
     /// How long a TIME_WAIT lasts.
     pub time_wait_ms: u64,
+    /// A closed end whose peer on this host has not closed: how long it
+    /// waits in FIN_WAIT_2 (`None`: no source says; the end goes straight
+    /// to TIME_WAIT, as the scenario format's simple model has it).
+    pub fin_wait_2: Option<FinWait2>,
     /// IPV6_V6ONLY on a new AF_INET6 socket.
     pub default_v6only: bool,
     /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only

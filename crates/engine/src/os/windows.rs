@@ -295,6 +295,8 @@ fn pair_decision(
 const PARAMS: OsParams = OsParams {
     ephemeral: EPHEMERAL,
     time_wait_ms: TIME_WAIT_MS,
+    // Microsoft documents no FIN_WAIT_2 limit: straight to TIME_WAIT.
+    fin_wait_2: None,
     default_v6only: true,
     loopback_is_slash8: true,
 };
@@ -405,11 +407,13 @@ impl OsRules for Windows {
                 RuleId::WindowsListenUnbound,
                 args![Slot::Socket => s.label()],
             ),
-            State::Connected | State::TimeWait { .. } | State::Reset => Decision::fail_with(
-                Errno::IsConn,
-                RuleId::WindowsListenConnected,
-                args![Slot::Socket => s.label()],
-            ),
+            State::Connected | State::TimeWait { .. } | State::FinWait2 { .. } | State::Reset => {
+                Decision::fail_with(
+                    Errno::IsConn,
+                    RuleId::WindowsListenConnected,
+                    args![Slot::Socket => s.label()],
+                )
+            }
             _ => Decision::ok(),
         }
     }

@@ -131,11 +131,13 @@ pub(crate) fn sock_views(
                 proto: s.proto().keyword(),
                 state: match s.state() {
                     State::TimeWait { until_ms } => tr.f(T::ScenarioTimeWaitLeft, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
+                    State::FinWait2 { until_ms } => tr.f(T::ScenarioFinWait2Left, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
                     st => tr.word(st.label()).to_string(),
                 },
                 state_class: match s.state() {
                     State::Listening => "listening",
-                    State::TimeWait { .. } => "time_wait",
+                    // Both are a closed end the kernel keeps: drawn alike.
+                    State::TimeWait { .. } | State::FinWait2 { .. } => "time_wait",
                     State::Connected => "connected",
                     _ => "other",
                 },
