@@ -83,6 +83,52 @@ test('a narrow column breaks SO_REUSEADDR and a rule id at their _ and dots, and
   } finally { await context.close(); }
 });
 
+test('an open cell is explained across the table on a wide screen, in its card on a phone', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/', { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    const row = page.locator('table.outcomes tbody tr', { hasText: 'bind B 192.168.0.1:21' });
+    const cell = row.locator('td[data-os="Linux"]');
+    const whyRow = page.locator('table.outcomes tr.why-row');
+    assert.equal(await whyRow.count(), 0);
+    // By keyboard: the summary takes Enter.
+    await cell.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await whyRow.waitFor();
+    const text = await whyRow.innerText();
+    assert.match(text, /^Linux: a listener holds every overlapping address\. A is listening on 0\.0\.0\.0:21/, 'an OS\'s own rule is not named twice');
+    assert.match(text, /linux\.bind\.listener-holds-port/);
+    const [rowWidth, tableWidth] = await Promise.all([
+      whyRow.locator('td').evaluate((td) => td.getBoundingClientRect().width),
+      page.locator('table.outcomes').evaluate((t) => t.getBoundingClientRect().width),
+    ]);
+    assert.ok(rowWidth > tableWidth - 2, `the explanation spans the table (${rowWidth} of ${tableWidth} px)`);
+    assert.equal(await cell.locator('.why').evaluate((e) => getComputedStyle(e).display), 'none', 'not squeezed into the cell too');
+    // The row sits right under its step; a second open cell joins it.
+    assert.ok(await row.evaluate((tr) => tr.nextElementSibling?.classList.contains('why-row')));
+    await row.locator('td[data-os="Windows"] summary').click();
+    await whyRow.locator('.why-os').nth(1).waitFor();
+    assert.equal(await whyRow.locator('.why-os').count(), 2);
+    assert.match(await whyRow.locator('.why-os').nth(1).innerText(), /^Windows/);
+    await cell.locator('summary').click();
+    await row.locator('td[data-os="Windows"] summary').click();
+    await whyRow.waitFor({ state: 'detached' });
+    assert.equal(await whyRow.count(), 0, 'closing both removes the row');
+    // A phone's card shows the explanation in the cell, and no extra row.
+    await cell.locator('summary').click();
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.notEqual(await cell.locator('.why').evaluate((e) => getComputedStyle(e).display), 'none');
+    assert.equal(await whyRow.evaluate((e) => getComputedStyle(e).display), 'none');
+    // Its toggles and the step's button are big enough to tap (WCAG 2.5.8).
+    for (const target of [cell.locator('summary'), row.locator('td[data-os="FreeBSD"] summary'), row.locator('th .link')]) {
+      const h = await target.evaluate((e) => e.getBoundingClientRect().height);
+      assert.ok(h >= 24, `a tap target ${h} px tall`);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the page loads with no console error and no request leaving its origin', async () => {
   const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
   try {
@@ -137,7 +183,8 @@ test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ
     for (const i of [1, 2, 3]) assert.match(await cells.nth(i).innerText(), /^▶?\s*ok/);
     assert.match(await row.getAttribute('class'), /differs/);
     await cells.nth(0).locator('summary').click();
-    const why = await cells.nth(0).innerText();
+    // A wide table explains the open cell in the row under the step.
+    const why = await page.locator('tr.why-row').innerText();
     assert.match(why, /linux\.bind\.listener-holds-port/);
     assert.match(why, /A is listening on 0\.0\.0\.0:21/);
     assert.match(await page.locator('#announce').innerText(), /A×3/);
@@ -462,7 +509,7 @@ test('the sandbox works by keyboard alone', async () => {
     await focusOn(/^EADDRINUSE/);
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('details[open]').count(), 1);
-    assert.match(await page.locator('details[open]').innerText(), /listener-holds-port/);
+    assert.match(await page.locator('tr.why-row').innerText(), /listener-holds-port/);
     // Escape closes it again and leaves the focus on its summary.
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('details[open]').count(), 0);

@@ -178,7 +178,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
         <div class="table-wrap">
             // The row count and each row's index tell a screen reader the
             // table's real size while blocks are placeholders.
-            <table class="outcomes" ref={table} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
+            <table class="outcomes steps" ref={table} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
                 <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
                 <thead><tr aria-rowindex={windowed.then_some("1")}><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
                 <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {

@@ -1,4 +1,7 @@
-//! One step of the outcome table: the step, then one cell per OS.
+//! One step of the outcome table: the step, then one cell per OS; under it,
+//! while any cell is open, a row that spans the table with the open cells'
+//! explanations (a wide table's OS columns are too narrow to read them in;
+//! the card layout of a narrow one shows them in the cell instead).
 
 use std::rc::Rc;
 
@@ -46,7 +49,33 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(i + 1))
     };
+    // Which OS columns' cells are open, one bit each.
+    let open = use_state_eq(|| 0u32);
+    let on_toggle = |col: usize| {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let now = e
+                .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                .is_some_and(|d| d.open());
+            let bit = 1u32 << col;
+            open.set(if now { *open | bit } else { *open & !bit });
+        })
+    };
+    let explained: Vec<_> = if p.done && *open != 0 {
+        reports
+            .iter()
+            .enumerate()
+            .filter(|(col, _)| *open & (1 << col) != 0)
+            .filter_map(|(_, r)| {
+                let rep = &r.steps[i];
+                Some((r.os.display(), rep.rule?, rep.why.as_ref()?))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     html! {
+        <>
         <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
             aria-current={p.current.then_some("step")} aria-rowindex={p.windowed.then(|| (i + 2).to_string())}>
             <th scope="row" class="step">
@@ -55,7 +84,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                 </button>
                 if differs && p.done { <span class="differs-mark" title={tr.t(T::ScenarioOsesDifferTitle).to_string()}>{" ≠"}<span class="sr-only">{" "}{ tr.t(T::ScenarioOsesDiffer) }</span></span> }
             </th>
-            { for reports.iter().map(|r| {
+            { for reports.iter().enumerate().map(|(col, r)| {
                 let rep = &r.steps[i];
                 // data-os: the OS's name beside the outcome when the table
                 // is shown as one card per step (narrow screens).
@@ -79,7 +108,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                         let title = tr.rule_title(rule.as_str(), rule.rule().title);
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
-                                <details>
+                                <details ontoggle={on_toggle(col)}>
                                     <summary>{ outcome(&tr, rep) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
                                     <p class="rule-id"><code>{ breakable(rule.as_str()) }</code></p>
@@ -93,5 +122,26 @@ pub(crate) fn row(p: &RowProps) -> Html {
                 }
             }) }
         </tr>
+        if !explained.is_empty() {
+            <tr class={classes!("why-row", differs.then_some("differs"), p.current.then_some("current"))}>
+                <td colspan={(reports.len() + 1).to_string()}>
+                    { for explained.into_iter().map(|(os, rule, why)| {
+                        let title = tr.rule_title(rule.as_str(), rule.rule().title);
+                        // An OS's own rule names it already ("FreeBSD: …").
+                        let named = title.starts_with(os);
+                        html! {
+                            <div class="why-os">
+                                <p class="why">
+                                    if !named { <span class="why-os-name">{ os }</span>{" "} }
+                                    <strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why_text(why, scenario) }
+                                </p>
+                                <p class="rule-id"><code>{ rule.as_str() }</code></p>
+                            </div>
+                        }
+                    }) }
+                </td>
+            </tr>
+        }
+        </>
     }
 }
