@@ -175,7 +175,9 @@ test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`);
   try {
     await ready(page);
+    assert.equal(await page.locator('#h-host').innerText(), 'The host before the first step');
     await page.click('text=Run all');
+    assert.equal(await page.locator('#h-host').innerText(), 'The host after step 8 (line 12)');
     const row = page.locator('tr', { has: page.locator('text=bind B 192.168.0.1:21') });
     const cells = row.locator('td');
     assert.equal(await cells.count(), 4);

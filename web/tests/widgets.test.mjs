@@ -316,13 +316,14 @@ test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an Engl
     assert.equal(zh.lang, 'zh-CN');
     assert.equal(zh.progress, '已运行 4 / 4 步');
     assert.ok(zh.buttons.includes('全部运行 ▶▶'), zh.buttons.join(' | '));
-    assert.match(zh.host, /第 4 步之后的主机/);
+    assert.equal(zh.host, '第 4 步之后的主机（第 5 行）');
     assert.match(zh.why, CJK, `a Chinese why-line: ${zh.why}`);
     assert.match(zh.why, /\bA\b/, 'it names the socket holding the port');
     assert.equal(zh2.lang, 'zh-CN', 'zh-Hans reads as Simplified Chinese');
     assert.equal(zh2.why, zh.why);
     assert.equal(en.lang, 'en');
     assert.equal(en.progress, '4 of 4 steps run');
+    assert.equal(en.host, 'The host after step 4 (line 5)', 'the step and its line, as the table counts them');
     assert.ok(en.buttons.includes('Run all ▶▶'));
     assert.doesNotMatch(en.why + en.host + en.buttons.join(''), CJK, `the English widget stays English: ${en.why}`);
     assert.match(en.why, /\bA\b/);

@@ -163,10 +163,18 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             }
         })
     };
+    // The step's number and its line, as the stepper and the table count.
+    let heading = match p.step.checked_sub(1).and_then(|i| scenario.steps.get(i)) {
+        Some(st) => tr.f(
+            T::ScenarioHostAfter,
+            &[("n", &p.step.to_string()), ("line", &st.line.to_string())],
+        ),
+        None => tr.t(T::ScenarioHostBefore).to_string(),
+    };
     html! {
         <section class="pane host" aria-labelledby={match &p.within { Some(t) => format!("h-host {t}"), None => "h-host".into() }}>
             <div class="host-head">
-                <h2 id="h-host">{ tr.f(T::ScenarioHostAfter, &[("n", &p.step.to_string())]) }</h2>
+                <h2 id="h-host">{ heading }</h2>
                 <label>{ tr.t(T::ScenarioSeenOn) }{" "}
                     <select aria-label={tr.t(T::ScenarioOsShownLabel).to_string()} onchange={pick}>
                         { for p.oses.iter().map(|o| html! { <option value={o.key()} selected={*o == p.os}>{ o.display() }</option> }) }
