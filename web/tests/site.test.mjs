@@ -129,6 +129,22 @@ test('an open cell is explained across the table on a wide screen, in its card o
   } finally { await context.close(); }
 });
 
+test('a very long socket name or token stays inside the scenario pane', async () => {
+  const name = 'N' + 'x'.repeat(3000);
+  const text = `os linux\nsocket ${name} tcp\nbind ${name} 0.0.0.0:80\nbind A 0.0.0.0:${'9'.repeat(5000)}\n`;
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`, { viewport: { width: 390, height: 844 } });
+  try {
+    await ready(page);
+    const outside = await page.evaluate(() => [...document.querySelectorAll('.editor-pane select, .editor-pane .problems li')]
+      .filter((e) => e.getBoundingClientRect().right > e.closest('.pane').getBoundingClientRect().right + 1)
+      .map((e) => `${e.tagName} ${Math.round(e.getBoundingClientRect().width)} px`));
+    assert.deepEqual(outside, []);
+    assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth), 390);
+    assert.match(await page.locator('.problems').innerText(), /9{39}…/, 'the message quotes the start of the token');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the page loads with no console error and no request leaving its origin', async () => {
   const { page, context, problems, urls } = await openPage(browser, server.origin + '/');
   try {
