@@ -38,6 +38,8 @@ impl PartialEq for RowProps {
 #[function_component(Row)]
 pub(crate) fn row(p: &RowProps) -> Html {
     let tr = use_tr();
+    // Which OS columns' cells are open, one bit each.
+    let open = use_state_eq(|| 0u32);
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };
@@ -49,8 +51,6 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(i + 1))
     };
-    // Which OS columns' cells are open, one bit each.
-    let open = use_state_eq(|| 0u32);
     let on_toggle = |col: usize| {
         let open = open.clone();
         Callback::from(move |e: Event| {
