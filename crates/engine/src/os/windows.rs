@@ -222,9 +222,9 @@ fn pair_decision(
     let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
     let same = t.uid() == s.uid();
     let table = if same {
-        "Table 2 (same user)"
+        "Microsoft's Table 2 (same user)"
     } else {
-        "Table 3 (different users)"
+        "Microsoft's Table 3 (different users)"
     };
     // The pair, the table and the address: every table rule's slots.
     let mut pair: Args = args![
