@@ -336,7 +336,7 @@ impl<'a> Runner<'a> {
             }
             StepKind::Wait { ms } => {
                 let host = bindlab_engine::host_after(self.scenario, Os::Linux, index);
-                let time_waits = host.sockets().any(|s| s.is_time_wait());
+                let time_waits = host.sockets().any(|s| s.is_closed_end());
                 if *ms <= MAX_SLEEP_MS {
                     std::thread::sleep(Duration::from_millis(*ms));
                     KernelStep::done(Ok(()))

@@ -41,8 +41,7 @@ impl Host {
             }
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
-                let (time_waits, fin_waits) = self.expire_time_waits();
-                common::time_wait_expired(time_waits, fin_waits)
+                common::closed_ends_expired(self.expire_closed_ends())
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();

@@ -10,6 +10,15 @@ use crate::addr::SockAddr;
 use super::socket::{Peer, SockId, Socket, State};
 use super::{wire, Host};
 
+/// What a `wait` ended: TIME_WAITs and FIN_WAIT_2s by their 4-tuples, and
+/// the peers an ending FIN_WAIT_2 reset (macOS).
+#[derive(Default)]
+pub(crate) struct Expired {
+    pub(crate) time_waits: Vec<Name>,
+    pub(crate) fin_waits: Vec<Name>,
+    pub(crate) reset: Vec<Name>,
+}
+
 impl Host {
     pub(super) fn close(&mut self, id: SockId) -> Decision {
         let s = self.socket(id).clone();
@@ -33,14 +42,10 @@ impl Host {
                 return d;
             }
             // Active close: this side keeps the 4-tuple in TIME_WAIT.
-            self.mark_peer_closed(id);
             let until = self
                 .now_ms
                 .saturating_add(self.rules().params().time_wait_ms);
-            if s.named() {
-                self.by_name.remove(s.label());
-            }
-            self.sock_mut(id).time_wait(until);
+            self.keep_closed_end(&s, State::TimeWait { until_ms: until });
             return common::close_time_wait(&s, self.rules().params().time_wait_ms / 1000);
         }
         let mut d = Decision::ok();
@@ -68,13 +73,20 @@ impl Host {
         let peer = self.get(p).filter(|ps| ps.state() == State::Connected)?;
         let peer = peer.name();
         let then = self.time_wait_after_fin(s);
+        let until = self.now_ms.saturating_add(fw.ms);
+        self.keep_closed_end(s, State::FinWait2 { until_ms: until });
+        Some(common::close_fin_wait_2(s, peer, fw, then))
+    }
+
+    /// An active close the kernel keeps an end of (`state`: TIME_WAIT or
+    /// FIN_WAIT_2): the FIN goes to the peer, the name is free for a new
+    /// socket, the end stays in the tables.
+    fn keep_closed_end(&mut self, s: &Socket, state: State) {
         self.mark_peer_closed(s.id());
         if s.named() {
             self.by_name.remove(s.label());
         }
-        let until = self.now_ms.saturating_add(fw.ms);
-        self.sock_mut(s.id()).fin_wait_2(until);
-        Some(common::close_fin_wait_2(s, peer, fw, then))
+        self.sock_mut(s.id()).closed_end(state);
     }
 
     /// The seconds of TIME_WAIT that follow the peer's FIN for `s`, or
@@ -102,7 +114,8 @@ impl Host {
         match then {
             Some(secs) => {
                 let until = self.now_ms.saturating_add(secs * 1000);
-                self.sock_mut(p).time_wait(until);
+                self.sock_mut(p)
+                    .closed_end(State::TimeWait { until_ms: until });
             }
             None => self.destroy(p),
         }
@@ -161,17 +174,21 @@ impl Host {
         self.sock_mut(id).reset(release);
     }
 
-    /// The clock moved: TIME_WAITs and FIN_WAIT_2s that are over go, named
-    /// in two lists (TIME_WAITs, FIN_WAIT_2s). A FIN_WAIT_2 that ends on
-    /// macOS resets its peer (`tcp_drop`).
-    pub(super) fn expire_time_waits(&mut self) -> (Vec<Name>, Vec<Name>) {
+    /// The clock moved: the TIME_WAITs and FIN_WAIT_2s that are over go.
+    /// A FIN_WAIT_2 that ends on macOS resets its peer (`tcp_drop`).
+    pub(super) fn expire_closed_ends(&mut self) -> Expired {
         let now = self.now_ms;
         let done: Vec<SockId> = self
             .sockets()
-            .filter(|s| s.lingers_until().is_some_and(|until| until <= now))
+            .filter(|s| s.closed_end_until().is_some_and(|until| until <= now))
             .map(|s| s.id())
             .collect();
-        let (mut time_waits, mut fin_waits) = (Vec::new(), Vec::new());
+        let resets = self
+            .rules()
+            .params()
+            .fin_wait_2
+            .is_some_and(|f| f.resets_peer);
+        let mut gone = Expired::default();
         for id in done {
             let s = self.socket(id);
             let name = match (s.local(), s.remote()) {
@@ -179,20 +196,20 @@ impl Host {
                 _ => s.name(),
             };
             if matches!(s.state(), State::FinWait2 { .. }) {
-                fin_waits.push(name);
-                if self
-                    .rules()
-                    .params()
-                    .fin_wait_2
-                    .is_some_and(|f| f.resets_peer)
-                {
+                gone.fin_waits.push(name);
+                if resets {
+                    if let Some(Peer::Local(p)) = s.peer() {
+                        if let Some(ps) = self.get(p) {
+                            gone.reset.push(ps.name());
+                        }
+                    }
                     self.reset_peer(id);
                 }
             } else {
-                time_waits.push(name);
+                gone.time_waits.push(name);
             }
             self.destroy(id);
         }
-        (time_waits, fin_waits)
+        gone
     }
 }

@@ -41,6 +41,7 @@ mod udp;
 mod udp_lookup;
 
 pub use buckets::{PortClass, PortMemo, PortOrder, SearchKey};
+pub(crate) use close::Expired;
 pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
@@ -133,7 +134,7 @@ impl Host {
         // UDP keeps no 4-tuple table: two sockets sharing a port may connect
         // to the same peer.
         for s in self.sockets().filter(|s| !s.is_udp()) {
-            if s.state() == State::Connected || s.is_time_wait() {
+            if s.state() == State::Connected || s.is_closed_end() {
                 if let (Some(l), Some(r)) = (s.local(), s.remote()) {
                     if !seen.insert(wire(l, r)) {
                         return Err(format!("two sockets share {l} ↔ {r}"));

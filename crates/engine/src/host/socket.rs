@@ -315,15 +315,16 @@ impl Socket {
     pub fn is_listening(&self) -> bool {
         self.state == State::Listening
     }
-    /// TIME_WAIT, or a FIN_WAIT_2 the program has closed: an end the kernel
-    /// keeps after close(). Linux holds both as one timewait sock (its
-    /// `sk_state` is TCP_TIME_WAIT, the FIN_WAIT_2 a substate), so its bind
-    /// and connect rules treat them alike; the BSDs look at neither.
-    pub fn is_time_wait(&self) -> bool {
+    /// TIME_WAIT or FIN_WAIT_2: an end its program closed, which the kernel
+    /// keeps. Linux holds both as one timewait sock (`sk_state` is
+    /// TCP_TIME_WAIT, the FIN_WAIT_2 a substate), so its bind rules treat
+    /// them alike (its connect() tells them apart); the BSDs' rules look at
+    /// neither; Windows' see TIME_WAITs only (it has no FIN_WAIT_2 here).
+    pub fn is_closed_end(&self) -> bool {
         matches!(self.state, State::TimeWait { .. } | State::FinWait2 { .. })
     }
     /// When a closed end's TIME_WAIT or FIN_WAIT_2 ends.
-    pub fn lingers_until(&self) -> Option<u64> {
+    pub fn closed_end_until(&self) -> Option<u64> {
         match self.state {
             State::TimeWait { until_ms } | State::FinWait2 { until_ms } => Some(until_ms),
             _ => None,
@@ -583,17 +584,15 @@ impl Socket {
         }
     }
 
-    /// Active close: the handle goes, the 4-tuple stays until `until_ms`.
-    pub(super) fn time_wait(&mut self, until_ms: u64) {
+    /// Active close: the handle goes, the 4-tuple stays in `state`
+    /// (TIME_WAIT, or FIN_WAIT_2 while the peer has not closed).
+    pub(super) fn closed_end(&mut self, state: State) {
+        debug_assert!(matches!(
+            state,
+            State::TimeWait { .. } | State::FinWait2 { .. }
+        ));
         self.named = false;
-        self.state = State::TimeWait { until_ms };
-    }
-
-    /// Active close with the peer still open: the handle goes, the 4-tuple
-    /// waits in FIN_WAIT_2 for the peer's FIN until at most `until_ms`.
-    pub(super) fn fin_wait_2(&mut self, until_ms: u64) {
-        self.named = false;
-        self.state = State::FinWait2 { until_ms };
+        self.state = state;
     }
 
     /// A listener's queue takes a new connection.

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Socket, State};
+use crate::host::{Expired, Socket, State};
 use crate::os::{Decision, FinWait2, Os, OsRules, Route};
 use crate::rules::{render_why, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -24,25 +24,23 @@ pub(crate) fn no_such_socket(name: &str) -> Decision {
 }
 
 /// A `wait` ended these TIME_WAITs and FIN_WAIT_2s (none: plain success).
-pub(crate) fn time_wait_expired(time_waits: Vec<Name>, fin_waits: Vec<Name>) -> Decision {
-    let variant = match (time_waits.is_empty(), fin_waits.is_empty()) {
+pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
+    let reset = !gone.reset.is_empty();
+    let variant = match (gone.time_waits.is_empty(), gone.fin_waits.is_empty()) {
         (true, true) => return Decision::ok(),
         (false, true) => WhyVariant::Usual,
+        (true, false) if reset => WhyVariant::FinWait2Reset,
         (true, false) => WhyVariant::FinWait2,
+        (false, false) if reset => WhyVariant::BothReset,
         (false, false) => WhyVariant::Both,
     };
     let rule = RuleId::CommonTimeWaitExpired;
-    Decision::ok_by(
-        rule,
-        Why::of(
-            rule,
-            variant,
-            args![
-            Slot::Sockets => Arg::NamesAnd(time_waits),
-                Slot::Others => Arg::NamesAnd(fin_waits),
-            ],
-        ),
-    )
+    let args = args![
+        Slot::Sockets => Arg::NamesAnd(gone.time_waits),
+        Slot::Others => Arg::NamesAnd(gone.fin_waits),
+        Slot::Peers => Arg::NamesAnd(gone.reset),
+    ];
+    Decision::ok_by(rule, Why::of(rule, variant, args))
 }
 
 /// setsockopt() before the OS's own checks: an option the OS lacks, and

@@ -235,9 +235,13 @@ const PARAMS: OsParams = OsParams {
     ephemeral: EPHEMERAL,
     time_wait_ms: TIME_WAIT_MS,
     // tcp_input FIN_WAIT_1 acked with SBS_CANTRCVMORE: TT_2MSL at TP_MAXIDLE
-    // (8 × 75 s); tcp_timer_2msl then tcp_close()s, no reset.
+    // (8 × 75 s), hardclock-aligned from the ACK's tick, which is also
+    // t_rcvtime. Fired on time, tcp_timer_2msl's idle test
+    // (`ticks - t_rcvtime <= TP_MAXIDLE`) holds and re-arms it for
+    // TP_KEEPINTVL (75 s); only then tcp_close(), no reset. (A callout fired
+    // late within its allowed deviation closes it between 600 and 675 s.)
     fin_wait_2: Some(FinWait2 {
-        ms: 600_000,
+        ms: 675_000,
         resets_peer: false,
     }),
     // `net.inet6.ip6.v6only` = 1.

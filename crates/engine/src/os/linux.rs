@@ -158,7 +158,7 @@ fn bind_conflict(sk: &Socket, sk2: &Socket) -> Verdict {
         return Verdict::SharedByReuseAddr;
     }
     if a.reuseport && b.reuseport {
-        if sk2.is_time_wait() {
+        if sk2.is_closed_end() {
             return Verdict::SharedByReusePortTimeWait;
         }
         if sk.uid() == sk2.uid() {
@@ -169,7 +169,7 @@ fn bind_conflict(sk: &Socket, sk2: &Socket) -> Verdict {
     if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
         return Verdict::ListenerHoldsPort;
     }
-    if sk2.is_time_wait() && a.reuseaddr && !b.reuseaddr {
+    if sk2.is_closed_end() && a.reuseaddr && !b.reuseaddr {
         return Verdict::TimeWaitNeedsBoth;
     }
     if a.reuseaddr && !b.reuseaddr {
@@ -274,7 +274,7 @@ impl Verdict {
                     RuleId::LinuxBindInUse
                 },
                 // A TIME_WAIT's name already says its state.
-                if sk2.is_time_wait() {
+                if sk2.is_closed_end() {
                     WhyVariant::TimeWait
                 } else {
                     WhyVariant::Usual
@@ -643,7 +643,7 @@ impl OsRules for Linux {
                 ),
             );
         }
-        if existing.is_time_wait() {
+        if existing.is_closed_end() {
             return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,
                 args![

@@ -162,7 +162,7 @@ impl Windows {
         // first (above), and this answers only if they allow the bind.
         if s.opts().exclusive {
             let lingering = host.first_owner(port, s.id(), |t| {
-                t.from_exclusive() && (t.child() || t.is_time_wait())
+                t.from_exclusive() && (t.child() || t.is_closed_end())
             });
             if let Some(t) = lingering {
                 return Decision::fail_with(
@@ -180,7 +180,7 @@ impl Windows {
             }
         }
         // Connections and TIME_WAITs are not bindings (see module doc).
-        match host.first_owner(port, s.id(), |t| t.child() || t.is_time_wait()) {
+        match host.first_owner(port, s.id(), |t| t.child() || t.is_closed_end()) {
             Some(t) => Decision::ok_with(
                 RuleId::WindowsBindConnectionsIgnored,
                 args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
@@ -194,7 +194,7 @@ impl Windows {
 /// `t`, or `None` when the two do not meet (a connection or TIME_WAIT, the
 /// other stack, another interface).
 fn table_cell(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Option<Cell> {
-    if t.child() || t.is_time_wait() {
+    if t.child() || t.is_closed_end() {
         return None;
     }
     let (taddr, _) = placed(space, t)?;
