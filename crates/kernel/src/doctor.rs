@@ -45,12 +45,17 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
             let state = match l.state {
                 TcpState::Listen => State::Listen,
                 TcpState::TimeWait => State::TimeWait,
+                // No socket behind it (inode 0): a closed end in a timewait
+                // sock, not a connection a program holds.
+                TcpState::Connected("FIN_WAIT2") if l.inode == 0 => State::FinWait2,
                 TcpState::Connected(n) => State::Connected(n.to_string()),
             };
             let remote = (l.state != TcpState::Listen).then_some(l.remote);
+            // /proc shows uid 0 for a timewait sock: its user is unknown.
+            let user = (!state.kept_by_kernel()).then(|| user_name(l.uid));
             let mut s = HostSocket::new(l.local, remote, state);
             s.v6 = l.v6;
-            s.user = (l.state != TcpState::TimeWait).then(|| user_name(l.uid));
+            s.user = user;
             s.process = l.owner.as_ref().map(|o| Process {
                 pid: o.pid,
                 name: o.comm.clone(),
@@ -183,8 +188,31 @@ mod tests {
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
             n += doctor_tells_the_truth_about(7070, true);
+            // A server that closed its connection first and stopped while
+            // the client stays open: its end waits in FIN_WAIT_2, a
+            // timewait sock with no socket behind it (inode 0).
+            let client = {
+                let l = sys::tcp_socket(false).unwrap();
+                sys::bind(l.as_raw_fd(), "127.0.0.1:6060".parse().unwrap()).unwrap();
+                sys::listen(l.as_raw_fd()).unwrap();
+                let c = std::net::TcpStream::connect("127.0.0.1:6060").unwrap();
+                assert!(sys::wait_readable(l.as_raw_fd(), 2000));
+                let (conn, _) = sys::accept(l.as_raw_fd()).unwrap();
+                drop(conn);
+                c
+            };
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let all = host_sockets(&crate::live::read_host().unwrap());
+            let end = all
+                .iter()
+                .find(|s| s.local.port() == 6060)
+                .expect("the FIN_WAIT_2 end");
+            assert_eq!(end.state, State::FinWait2, "{end:?}");
+            assert_eq!((end.user.as_deref(), end.process.is_some()), (None, false));
+            n += doctor_tells_the_truth_about(6060, true);
+            drop(client);
             drop(std_server);
-            assert_eq!(n, 24);
+            assert_eq!(n, 32);
         })
         .join()
         .unwrap();

@@ -36,6 +36,10 @@ pub fn english(msg: SocketsMsg, args: &[(&str, String)]) -> String {
 pub enum State {
     Listen,
     TimeWait,
+    /// A closed end waiting for its peer's FIN, no program behind it (Linux:
+    /// a timewait sock in its FIN_WAIT2 substate, which its bind rules treat
+    /// as a TIME_WAIT).
+    FinWait2,
     /// A UDP socket bound and not connected (`ss`'s UNCONN): a receiver.
     Bound,
     /// Any other state: a connection (ESTABLISHED, CLOSE_WAIT, a connected
@@ -48,9 +52,16 @@ impl State {
         match self {
             State::Listen => "LISTEN",
             State::TimeWait => "TIME_WAIT",
+            State::FinWait2 => "FIN_WAIT_2",
             State::Bound => "UNCONN",
             State::Connected(n) => n,
         }
+    }
+
+    /// TIME_WAIT or FIN_WAIT_2: a connection its program closed, which the
+    /// kernel keeps on the port (no process, options of the socket it was).
+    pub fn kept_by_kernel(&self) -> bool {
+        matches!(self, State::TimeWait | State::FinWait2)
     }
 }
 
@@ -351,7 +362,7 @@ pub fn picture_of(
         let base = match (&s.process, &s.state) {
             (Some(p), _) if !p.name.is_empty() => ident(&format!("{}_{}", p.name, p.pid)),
             (Some(p), _) => format!("pid{}", p.pid),
-            (None, State::TimeWait) => "tw".to_string(),
+            (None, s) if s.kept_by_kernel() => "tw".to_string(),
             (None, _) => "sock".to_string(),
         };
         let mut name = base.clone();
@@ -495,7 +506,7 @@ pub fn scenario(
                 "client {}\naccept {name} {cname}\n",
                 endpoint(&c.local)
             ));
-            if c.state == State::TimeWait {
+            if c.state.kept_by_kernel() {
                 out.push_str(&format!("close {cname}\n"));
             }
         }
@@ -503,7 +514,7 @@ pub fn scenario(
     let orphans = p
         .sockets
         .iter()
-        .filter(|(_, c)| c.state == State::TimeWait && served_by(c).is_none());
+        .filter(|(_, c)| c.state.kept_by_kernel() && served_by(c).is_none());
     for (k, (cname, c)) in orphans.enumerate() {
         let gone = format!("gone{}", k + 1);
         set_user(&mut out, &user_of(c));
@@ -520,8 +531,7 @@ pub fn scenario(
         ));
     }
     for (cname, c) in &p.sockets {
-        if c.udp || c.state == State::Listen || c.state == State::TimeWait || served_by(c).is_some()
-        {
+        if c.udp || c.state == State::Listen || c.state.kept_by_kernel() || served_by(c).is_some() {
             continue;
         }
         let Some(remote) = c.remote else { continue };

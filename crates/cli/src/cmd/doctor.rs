@@ -95,7 +95,7 @@ pub fn run(
                     pr.name,
                     s.user.as_deref().unwrap_or("?")
                 ),
-                (None, State::TimeWait) => "no process: the kernel keeps it".into(),
+                (None, s) if s.kept_by_kernel() => "no process: the kernel keeps it".into(),
                 (None, _) => format!(
                     "user {}, process not visible to you",
                     s.user.as_deref().unwrap_or("?")
