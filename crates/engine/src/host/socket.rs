@@ -317,8 +317,8 @@ impl Socket {
     }
     /// TIME_WAIT or FIN_WAIT_2: an end its program closed, which the kernel
     /// keeps. Linux holds both as one timewait sock (`sk_state` is
-    /// TCP_TIME_WAIT, the FIN_WAIT_2 a substate), so its bind rules treat
-    /// them alike (its connect() tells them apart); the BSDs' rules look at
+    /// TCP_TIME_WAIT, the FIN_WAIT_2 a substate), so its bind rules and
+    /// connect()'s take-over treat them alike; the BSDs' rules look at
     /// neither; Windows' see TIME_WAITs only (it has no FIN_WAIT_2 here).
     pub fn is_closed_end(&self) -> bool {
         matches!(self.state, State::TimeWait { .. } | State::FinWait2 { .. })

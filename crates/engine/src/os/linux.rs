@@ -629,20 +629,6 @@ impl OsRules for Linux {
     /// explicitly bound socket (TCP timestamps are on by default).
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
         let tuple = existing.tuple();
-        // A timewait sock still in its FIN_WAIT2 substate is not recycled
-        // (measured on 6.18): only a true TIME_WAIT is.
-        if let State::FinWait2 { .. } = existing.state() {
-            let rule = RuleId::LinuxConnectTupleTaken;
-            return Decision::fail(
-                Errno::AddrNotAvail,
-                rule,
-                Why::of(
-                    rule,
-                    WhyVariant::FinWait2,
-                    args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => tuple],
-                ),
-            );
-        }
         if existing.is_closed_end() {
             return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,
