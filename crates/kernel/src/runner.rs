@@ -57,6 +57,10 @@ fn send_datagram(k: u32, dst: SocketAddr) -> Result<(), sys::Errno> {
 /// Waits shorter than this are slept for real; longer ones would have to
 /// outlast a TIME_WAIT (60 s), which a test cannot afford.
 pub const MAX_SLEEP_MS: u64 = 5_000;
+
+/// How long a close() of a connection is given to be acknowledged (10 ms
+/// was enough on this machine's loopback; twice that for a loaded one).
+const CLOSE_SETTLE_MS: u64 = 20;
 const CONNECT_TIMEOUT_MS: i32 = 2_000;
 
 /// What the kernel did at one step.
@@ -486,7 +490,16 @@ impl<'a> Runner<'a> {
                         sys::close_with_reset(c);
                     }
                 }
+                // A TCP connection's close: wait until its FIN is
+                // acknowledged, as the engine's steps (which take no time)
+                // assume. Right after close() the end is still a full socket
+                // in FIN_WAIT_1, which a connect() over its 4-tuple cannot
+                // take over; a few milliseconds later it can.
+                let settle = !s.udp && sys::peer_addr(s.fd.as_raw_fd()).is_some();
                 drop(s.fd);
+                if settle {
+                    std::thread::sleep(Duration::from_millis(CLOSE_SETTLE_MS));
+                }
                 KernelStep::done(Ok(()))
             }
             StepKind::Join { name, group } => {

@@ -316,6 +316,17 @@ pub fn local_addr(fd: RawFd) -> Option<SocketAddr> {
     from_raw(&ss)
 }
 
+/// The peer of a connected socket (`None`: not connected).
+pub fn peer_addr(fd: RawFd) -> Option<SocketAddr> {
+    // SAFETY: as in local_addr.
+    let mut ss: libc::sockaddr_storage = unsafe { zeroed() };
+    let mut len = size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    // SAFETY: as above.
+    check(unsafe { libc::getpeername(fd, &mut ss as *mut _ as *mut libc::sockaddr, &mut len) })
+        .ok()?;
+    from_raw(&ss)
+}
+
 /// Waits until `fd` is readable (a connection to accept) or the time is up.
 pub fn wait_readable(fd: RawFd, timeout_ms: i32) -> bool {
     let mut pfd = libc::pollfd {
