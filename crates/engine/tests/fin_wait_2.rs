@@ -53,7 +53,7 @@ fn the_peers_close_starts_the_time_wait() {
     // Windows keeps the simple model: TIME_WAIT from S's own close.
     assert_eq!(
         end_of_s(&host_after(&sc, Os::Windows, 8)),
-        Some(State::TimeWait { until_ms: 240_000 })
+        Some(State::TimeWait { until_ms: 120_000 })
     );
 }
 

@@ -3,21 +3,23 @@
 //! and sentence or table cell):
 //! * "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (MicrosoftDocs/win32
 //!   `desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md`,
-//!   ms.date 05/31/2018): Tables 2 and 3, the dual-stack paragraph, the
+//!   ms.date 05/31/2018): its two tables for Server 2003 and later (the
+//!   page numbers no table; bindlab calls them the same-user and the
+//!   different-user table), the dual-stack paragraph, the
 //!   lingering connections;
 //! * "SO_EXCLUSIVEADDRUSE socket option" (`so-exclusiveaddruse.md`): its own
 //!   table (rows = the second bind, no user distinction) disagrees with
-//!   Table 2 in same-user default cells; it describes the pre-2003 behaviour,
-//!   so Tables 2 and 3 stay the reference and the rules say so;
+//!   the same-user table in default cells; it matches the pre-2003 table,
+//!   so the two Server 2003 tables stay the reference and the rules say so;
 //! * "Dual-Stack Sockets" and the `bind`, `connect`, `listen` reference pages
 //!   (MicrosoftDocs/sdk-api) for the error codes and the ephemeral range.
 //!
-//! bind() is decided by the tables, kept below as data: Table 2 (both binds by
-//! the same user) and Table 3 (different users). Rows are the first bind,
+//! bind() is decided by the tables, kept below as data: the same-user table (both
+//! binds by the same user) and the different-user table. Rows are the first bind,
 //! columns the second, each as (option, wildcard/specific). One case is decided
 //! by the prose instead: an exclusive dual-stack wildcard bind that meets a
 //! specific IPv4 binding on its IPv4 side fails with WSAEACCES, Microsoft's
-//! own example (Table 2 would say WSAEADDRINUSE).
+//! own example (the same-user table would say WSAEADDRINUSE).
 //!
 //! Choices Microsoft does not settle (each also said in its rule text):
 //! * Connections and TIME_WAITs do not block a bind, except that a
@@ -26,8 +28,10 @@
 //! * SO_REUSEADDR together with SO_EXCLUSIVEADDRUSE on one socket is refused
 //!   with WSAEINVAL at setsockopt(). [widely reported, not in the documents]
 //! * A v4-mapped bind on a v6-only socket: WSAEADDRNOTAVAIL.
-//! * TIME_WAIT lasts 240 s: Microsoft's documents give 240 s (Windows 2000,
-//!   and IPv6 on XP/2003) and 120 s (IPv4 on XP/2003) for `TcpTimedWaitDelay`.
+//! * TIME_WAIT lasts 120 s, the default of `TcpTimedWaitDelay` on the
+//!   Microsoft page that covers Windows Server 2012 R2 / 8.1 and later (the
+//!   older KB 314053: 120 s for IPv4 since XP/2003, 240 s for Windows 2000
+//!   and IPv6 there; bindlab keeps one length for both families).
 //! * Which of several sockets sharing one address takes a connection is
 //!   reported as undefined, with the candidates; a specific address takes its
 //!   traffic before a wildcard.
@@ -47,8 +51,31 @@ use crate::why::Why;
 
 pub struct Windows;
 
+/// Microsoft: when an SO_EXCLUSIVEADDRUSE socket is bound to a specific
+/// address and a second socket then binds the wildcard on its port, "the
+/// second caller is bound to all interfaces except the specific address to
+/// which the first caller is bound". Whether `s` is such a first socket for
+/// `ip` (still bound, not listening: a listener takes its traffic itself,
+/// and an accepted connection was never bound).
+fn keeps_from_later_wildcards(s: &Socket, space: Space, ip: IpAddr) -> bool {
+    s.opts().exclusive
+        && !s.child()
+        && matches!(s.state(), State::Bound | State::Connected)
+        && placed(space, s).is_some_and(|(a, _)| a == ip)
+}
+
+/// The why-line's words of `windows.route.exclusive-kept`.
+fn kept_args(keeper: &Socket, kept: Vec<Name>, dst: SockAddr) -> Args {
+    args![
+        Slot::Socket => keeper.label(),
+        Slot::Addr => keeper.local(),
+        Slot::Sockets => Arg::NamesAnd(kept),
+        Slot::Dst => dst,
+    ]
+}
+
 const EPHEMERAL: (u16, u16) = (49152, 65535);
-const TIME_WAIT_MS: u64 = 240_000;
+const TIME_WAIT_MS: u64 = 120_000;
 
 /// A table cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +160,7 @@ fn stacks(s: &Socket, ip: IpAddr) -> Vec<(Space, IpAddr)> {
 /// wildcard bind fails with WSAEACCES when an IPv4 socket already holds a
 /// specific address of the port ("if an IPv4 TCP socket was previously bound
 /// to the loopback address on port 5000, the bind call for the dual stack
-/// socket would fail with WSAEACCES"). The prose wins over Table 2's
+/// socket would fail with WSAEACCES"). The prose wins over the same-user table's
 /// WSAEADDRINUSE for this case only: the IPv4 side of the check, a specific
 /// IPv4 binding. Elsewhere the tables decide.
 fn dual_stack_v4_side(s: &Socket, space: Space, taddr: IpAddr) -> bool {
@@ -222,9 +249,9 @@ fn pair_decision(
     let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
     let same = t.uid() == s.uid();
     let table = if same {
-        "Microsoft's Table 2 (same user)"
+        "Microsoft's same-user table"
     } else {
-        "Microsoft's Table 3 (different users)"
+        "Microsoft's different-user table"
     };
     // The pair, the table and the address: every table rule's slots.
     let mut pair: Args = args![
@@ -239,6 +266,15 @@ fn pair_decision(
         Slot::OtherOption,
         Slot::OtherPlace,
     ));
+    if !tw && t.is_connected() {
+        // connect() bound it to this address (the rules' texts say whose
+        // reading that is).
+        for (slot, arg) in pair.iter_mut() {
+            if *slot == Slot::OtherPlace {
+                *arg = Arg::Word("connected, so specific");
+            }
+        }
+    }
     pair.extend(class_args(&s.opts(), sw, Slot::Option, Slot::Place));
     if c == Cell::Success {
         // Only sockets on the same address share it; a wildcard and a
@@ -474,6 +510,25 @@ impl OsRules for Windows {
         };
         let (exact, mut wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
         wild.extend(wild_mapped);
+        if exact.is_empty() && !wild.is_empty() {
+            let keeper = host.first_owner(dst.port, usize::MAX, |s| {
+                keeps_from_later_wildcards(s, space, dst.ip)
+            });
+            if let Some(k) = keeper {
+                let (kept, left): (Vec<&Socket>, Vec<&Socket>) = wild
+                    .into_iter()
+                    .partition(|w| w.bound_seq() > k.bound_seq());
+                if left.is_empty() {
+                    let rule = RuleId::WindowsRouteExclusiveKept;
+                    let names = few_names(kept.len(), |i| kept[i].name());
+                    return Route::Refused {
+                        rule,
+                        why: Why::of(rule, WhyVariant::Usual, kept_args(k, names, dst)),
+                    };
+                }
+                wild = left;
+            }
+        }
         for (class, wildcard) in [(exact, false), (wild, true)] {
             match class.len() {
                 0 => continue,
@@ -601,13 +656,46 @@ impl OsRules for Windows {
                 ),
             };
         }
+        // Microsoft: a wildcard bound after an exclusive socket on `dst`'s
+        // address does not have that address (see `route`).
+        let space = if dst.ip.is_ipv4() {
+            Space::V4
+        } else {
+            Space::V6
+        };
+        let keeper = host
+            .udp_members_where(dst.port, |s| keeps_from_later_wildcards(s, space, dst.ip))
+            .first()
+            .copied();
+        let kept_after = keeper.map_or(u64::MAX, Socket::bound_seq);
         // The wildcard's sockets are listed only when no exact one is.
         for wildcard in [false, true] {
             let class = if wildcard {
-                among(&|s| view(s).is_some_and(|a| a.is_unspecified()))
+                among(&|s| {
+                    view(s).is_some_and(|a| a.is_unspecified()) && s.bound_seq() < kept_after
+                })
             } else {
                 among(&|s| view(s) == Some(dst.ip))
             };
+            if wildcard && class.is_empty() {
+                if let Some(k) = keeper {
+                    let kept = host.udp_members_where(dst.port, |s| {
+                        s.remote().is_none() && view(s).is_some_and(|a| a.is_unspecified())
+                    });
+                    let kept: Vec<&Socket> = kept
+                        .into_iter()
+                        .filter(|s| s.bound_seq() > kept_after)
+                        .collect();
+                    if !kept.is_empty() {
+                        let rule = RuleId::WindowsRouteExclusiveKept;
+                        let names = few_names(kept.len(), |i| kept[i].name());
+                        return Delivery::Dropped {
+                            rule,
+                            why: Why::of(rule, WhyVariant::Udp, kept_args(k, names, dst)),
+                        };
+                    }
+                }
+            }
             match class.len() {
                 0 => continue,
                 1 => {
@@ -749,7 +837,7 @@ mod tests {
                 Some(RuleId::WindowsBindExclusiveNeedsSoleOwner)
             )
         );
-        // Not exclusive: Table 2 (default specific, default wildcard) allows it.
+        // Not exclusive: the same-user table (default specific, default wildcard) allows it.
         let r = rules_of("os windows\nsocket A tcp\nbind A 127.0.0.1:5000\nsocket B tcp6\nset B IPV6_V6ONLY off\nbind B [::]:5000\n");
         assert_eq!(r[4].0, "ok");
     }
