@@ -72,7 +72,8 @@ fn names(host: &Host, ids: &[SockId]) -> Vec<Name> {
 /// connected to the sender first, then (FreeBSD) an SO_REUSEPORT_LB group,
 /// then an exact-address socket (the newest bound), then a wildcard one
 /// (FreeBSD: the newest bound, or the oldest AF_INET one on the locked
-/// path; XNU: the oldest AF_INET one, then the oldest dual-stack one).
+/// path; XNU: the oldest AF_INET one, then the oldest AF_INET6 one, dual-stack
+/// or `[::ffff:0.0.0.0]`).
 pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
     if host.reference_walks() {
         return deliver_unicast_walk(host, os, src, dst);
@@ -102,7 +103,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
                     && if pick_exact {
                         exact(s, dst.ip)
                     } else {
-                        wildcard(s, dst.ip) && !(s.is_v6() && dst.ip.is_ipv4())
+                        wildcard(s, dst.ip) && !s.is_v6() || lb_v6_wildcard(s, dst.ip)
                     }
             };
             if !classes.iter().any(|c| in_group(c.oldest)) {
@@ -132,10 +133,9 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     });
     match os {
         Os::MacOs => {
-            let pool = [&inet, &dual, &wilds]
-                .into_iter()
-                .find(|p| p.count > 0)
-                .unwrap_or(&wilds);
+            // Every AF_INET6 wildcard (dual-stack `[::]` and
+            // `[::ffff:0.0.0.0]` alike) fills the one `local_wild_mapped`.
+            let pool = if inet.count > 0 { &inet } else { &wilds };
             let s = pool.oldest.expect("not empty");
             to(s, macos_wild_rule(wilds.count), WhyVariant::Usual)
         }
@@ -193,6 +193,22 @@ impl<'h> Pool<'h> {
             newest: pick(self.newest, o.newest, true),
         }
     }
+}
+
+/// An AF_INET6 wildcard socket in an SO_REUSEPORT_LB group for `dst`:
+/// only an IPv6-only `[::]` for an IPv6 destination. FreeBSD's
+/// `in_pcbinslbgrouphash` files no AF_INET6 socket whose PCB takes IPv4 on
+/// the wildcard (a dual-stack `[::]`, a `[::ffff:0.0.0.0]`) in any group.
+fn lb_v6_wildcard(s: &Socket, dst: IpAddr) -> bool {
+    s.is_v6() && dst.is_ipv6() && wildcard(s, dst) && s.opts().v6only
+}
+
+/// An AF_INET6 socket bound to a v4-mapped address (specific or
+/// `[::ffff:0.0.0.0]`): its PCB is IPv4 only.
+fn bound_v4_mapped(s: &Socket) -> bool {
+    s.is_v6()
+        && s.local()
+            .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if v4_mapped(a).is_some()))
 }
 
 /// A `[::ffff:0.0.0.0]` binding (met after the other wildcards).
@@ -289,7 +305,8 @@ fn none(os: Os, dst: SockAddr) -> Delivery {
 }
 
 /// FreeBSD's wildcard: the SMR fast path's `fast` or the locked path's
-/// `locked`, undefined for IPv4 when they differ.
+/// `locked`, undefined when they differ (IPv4 and IPv6 alike: both locked
+/// lookups keep the last wildcard match of the chain).
 fn freebsd_wild(
     host: &Host,
     fast: &Socket,
@@ -298,7 +315,7 @@ fn freebsd_wild(
     dst: SockAddr,
     to: &dyn Fn(&Socket, RuleId, WhyVariant) -> Delivery,
 ) -> Delivery {
-    if fast.id() != locked.id() && dst.ip.is_ipv4() {
+    if fast.id() != locked.id() {
         let ids = vec![fast.id(), locked.id()];
         return Delivery::Undefined {
             rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
@@ -343,7 +360,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                     if pick_exact {
                         exact(s, dst.ip)
                     } else {
-                        wildcard(s, dst.ip) && !(s.is_v6() && dst.ip.is_ipv4())
+                        wildcard(s, dst.ip) && !s.is_v6() || lb_v6_wildcard(s, dst.ip)
                     }
                 })
                 .collect();
@@ -406,13 +423,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
         .collect();
     match os {
         Os::MacOs => {
-            let pool = if !inet.is_empty() {
-                &inet
-            } else if !dual.is_empty() {
-                &dual
-            } else {
-                &wilds
-            };
+            let pool = if inet.is_empty() { &wilds } else { &inet };
             let s = pool
                 .iter()
                 .min_by_key(|s| s.bound_seq())
@@ -442,7 +453,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                 .min_by_key(|s| s.bound_seq())
                 .or_else(|| dual.iter().min_by_key(|s| s.bound_seq()))
                 .unwrap_or(fast);
-            if fast.id() != locked.id() && dst.ip.is_ipv4() {
+            if fast.id() != locked.id() {
                 let ids = vec![fast.id(), locked.id()];
                 return Delivery::Undefined {
                     rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
@@ -496,9 +507,11 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
         }
         let addr_ok = match g {
             IpAddr::V4(g4) => v4_view(s).is_some_and(|a| a.is_unspecified() || a == g4),
-            // XNU's IPv6 loop never compares the local address.
+            // XNU's IPv6 loop never compares the local address, but skips
+            // a PCB without INP_IPV6: one bound to a v4-mapped address
+            // (`udp6_bind` clears the flag).
             IpAddr::V6(g6) => match os {
-                Os::MacOs => s.is_v6(),
+                Os::MacOs => s.is_v6() && !bound_v4_mapped(s),
                 _ => v6_view(s).is_some_and(|a| a.is_unspecified() || a == g6),
             },
         };
@@ -542,7 +555,11 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             rule: must_join,
             why: Why::of(
                 must_join,
-                WhyVariant::None,
+                if not_joined.is_empty() {
+                    WhyVariant::Nobody
+                } else {
+                    WhyVariant::None
+                },
                 args![
                     Slot::Group => g,
                     Slot::Port => dst.port,
@@ -573,7 +590,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             args![
                 Slot::Sockets => Arg::NamesAnd(names(host, &got)),
                 Slot::Group => g,
-                Slot::Port => dst.port,
+                Slot::Dst => dst,
                 Slot::Others => Arg::NamesAnd(not_joined),
                 Slot::Os => os_word,
             ],

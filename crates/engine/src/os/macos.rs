@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use super::bsd;
 use super::bsd_udp;
 use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
-use crate::addr::{is_wildcard, SockAddr};
+use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, Socket, State};
@@ -483,6 +483,39 @@ impl OsRules for MacOs {
 
     fn join(&self, _host: &Host, s: &Socket, group: IpAddr) -> Decision {
         bsd_udp::join(s, group, Os::MacOs)
+    }
+
+    /// `udp6_connect` keeps an AF_INET6 socket bound to one family in that
+    /// family, with EINVAL (TCP's `tcp_usr_connect_common` says
+    /// EAFNOSUPPORT): a v4-mapped binding (INP_V4MAPPEDV6) to a native IPv6
+    /// destination (udp6_usrreq.c 934-941), a specific IPv6 binding
+    /// (`inp_vflag == INP_IPV6`) to a v4-mapped one (958-960).
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
+            (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
+        {
+            let (l_mapped, d_mapped) = (v4_mapped(l).is_some(), v4_mapped(d).is_some());
+            let variant = if l_mapped && !d_mapped && !d.is_unspecified() {
+                Some(WhyVariant::Usual)
+            } else if !s.bind_opts().v6only && !l_mapped && !l.is_unspecified() && d_mapped {
+                Some(WhyVariant::V6)
+            } else {
+                None
+            };
+            if let Some(variant) = variant {
+                let rule = RuleId::MacosUdpConnectFamily;
+                return Some(Decision::fail(
+                    Errno::Inval,
+                    rule,
+                    Why::of(
+                        rule,
+                        variant,
+                        args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                    ),
+                ));
+            }
+        }
+        common::udp_connect_precheck(self, s, dst)
     }
 
     fn udp_reconnect_disconnects(&self) -> bool {

@@ -559,7 +559,7 @@ pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> De
             args![
                 Slot::Sockets => Arg::NamesAnd(names),
                 Slot::Group => dst.ip,
-                Slot::Port => dst.port,
+                Slot::Dst => dst,
                 Slot::Others => Arg::NamesAnd(by_mc_all),
                 Slot::Option => Arg::Word("IP_MULTICAST_ALL"),
             ],
