@@ -134,6 +134,10 @@ pub struct Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
+    /// The family of the last peer a UDP connect() of this AF_INET6 socket
+    /// reached (`Some(true)`: a v4-mapped one). The BSDs' `udp6_connect`
+    /// leaves the PCB in that family, and a disconnect does not restore it.
+    udp6_peer_v4: Option<bool>,
     /// A connect() of this socket sent its SYN and failed (refused, or
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
@@ -236,6 +240,10 @@ impl Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
         self.tried_v4_mapped
+    }
+    /// See the field: the family a UDP connect() left an AF_INET6 socket in.
+    pub fn udp6_peer_v4(&self) -> Option<bool> {
+        self.udp6_peer_v4
     }
     /// A connect() of this socket sent its SYN and failed.
     pub fn handshake_failed(&self) -> bool {
@@ -394,6 +402,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            udp6_peer_v4: None,
             kept_ip: None,
             handshake_failed: false,
             reset_error: false,
@@ -440,6 +449,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            udp6_peer_v4: None,
             kept_ip: None,
             handshake_failed: false,
             reset_error: false,
@@ -649,6 +659,9 @@ impl Socket {
     pub(super) fn udp_connected(&mut self, remote: SockAddr) {
         self.remote = Some(remote);
         self.state = State::Connected;
+        if self.is_v6() {
+            self.udp6_peer_v4 = Some(crate::addr::as_v4(remote.ip).is_some());
+        }
     }
 
     /// accept() handed this connection to the scenario as `name`.

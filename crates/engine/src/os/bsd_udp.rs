@@ -603,6 +603,48 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     }
 }
 
+/// A UDP connect() of an AF_INET6 socket to the family other than the one
+/// its last connect() left it in (`Socket::udp6_peer_v4`): both kernels'
+/// `udp6_connect` moved the PCB to the peer's family and `udp6_disconnect`
+/// does not move it back, so the new destination's family is refused
+/// (`error`: FreeBSD EAFNOSUPPORT, XNU EINVAL).
+pub(crate) fn connect_family_kept(
+    s: &Socket,
+    dst: SockAddr,
+    os: Os,
+    error: Errno,
+) -> Option<Decision> {
+    // An IPv6-only socket never reached a v4-mapped peer; its own check
+    // answers for one.
+    if s.opts().v6only {
+        return None;
+    }
+    let was_v4 = s.udp6_peer_v4()?;
+    let to_v4 = crate::addr::as_v4(dst.ip).is_some();
+    if was_v4 == to_v4 || (!to_v4 && dst.ip.is_unspecified()) {
+        return None;
+    }
+    let rule = RuleId::BsdUdpConnectFamilyKept;
+    Some(Decision::fail(
+        error,
+        rule,
+        Why::of(
+            rule,
+            if was_v4 {
+                WhyVariant::Usual
+            } else {
+                WhyVariant::V6
+            },
+            args![
+                Slot::Socket => s.label(),
+                Slot::Dst => dst,
+                Slot::Os => Arg::Word(os.display()),
+                Slot::Error => Arg::Word(error.name(os)),
+            ],
+        ),
+    ))
+}
+
 /// `join` on the BSDs: `join` means IP_ADD_MEMBERSHIP for an IPv4 group,
 /// which an AF_INET6 socket refuses (EINVAL: `ip6_ctloutput` takes only
 /// IPPROTO_IPV6).

@@ -566,6 +566,13 @@ impl OsRules for FreeBsd {
         bsd_udp::join(s, group, Os::FreeBsd)
     }
 
+    /// `udp6_connect` (udp6_usrreq.c 1175-1176, 1207-1208): the family
+    /// an earlier connect() left the socket in.
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::udp_connect_precheck(self, s, dst)
+            .or_else(|| bsd_udp::connect_family_kept(s, dst, Os::FreeBsd, Errno::AfNoSupport))
+    }
+
     fn udp_reconnect_disconnects(&self) -> bool {
         true
     }

@@ -491,6 +491,9 @@ impl OsRules for MacOs {
     /// destination (udp6_usrreq.c 934-941), a specific IPv6 binding
     /// (`inp_vflag == INP_IPV6`) to a v4-mapped one (958-960).
     fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        if let Some(d) = bsd_udp::connect_family_kept(s, dst, Os::MacOs, Errno::Inval) {
+            return Some(d);
+        }
         if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) =
             (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
         {
