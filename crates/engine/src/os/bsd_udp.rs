@@ -140,13 +140,17 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             to(s, macos_wild_rule(wilds.count), WhyVariant::Usual)
         }
         _ => {
-            let fast_pool = if inet.count == 0 && dual.count == 0 {
-                wilds
-            } else {
-                inet.join(dual)
-            };
-            let fast = fast_pool.newest.expect("not empty");
-            let locked = inet.oldest.or(dual.oldest).unwrap_or(fast);
+            // The chain: AF_INET and dual-stack wildcards newest first, then
+            // the `[::ffff:0.0.0.0]` ones, each appended at the tail
+            // (`_in_pcbinshash_wild`). The fast path takes the first match;
+            // the locked one the last AF_INET match, else the last AF_INET6.
+            let mapped = Pool::of(&classes, |s| wildcard(s, dst.ip) && mapped_wild(s));
+            let fast = inet.join(dual).newest.or(mapped.oldest).expect("not empty");
+            let locked = inet
+                .oldest
+                .or(mapped.newest)
+                .or(dual.oldest)
+                .unwrap_or(fast);
             freebsd_wild(host, fast, locked, wilds.count, dst, &to)
         }
     }
@@ -437,20 +441,21 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
             to(s, rule, variant)
         }
         _ => {
-            // SMR fast path: the newest of AF_INET and dual-stack wildcards
-            // (mapped wildcards last); locked path: the oldest AF_INET one.
-            let fast_pool: Vec<&Socket> = if inet.is_empty() && dual.is_empty() {
-                wilds.clone()
-            } else {
-                inet.iter().chain(dual.iter()).copied().collect()
-            };
-            let fast = fast_pool
+            // SMR fast path: the newest of AF_INET and dual-stack wildcards,
+            // else the oldest `[::ffff:0.0.0.0]` one (appended at the
+            // chain's tail); locked path: the oldest AF_INET one, else the
+            // newest mapped one, else the oldest dual-stack one.
+            let mapped: Vec<&Socket> = wilds.iter().copied().filter(|s| mapped_wild(s)).collect();
+            let fast = inet
                 .iter()
+                .chain(dual.iter())
                 .max_by_key(|s| s.bound_seq())
+                .or_else(|| mapped.iter().min_by_key(|s| s.bound_seq()))
                 .expect("not empty");
             let locked = inet
                 .iter()
                 .min_by_key(|s| s.bound_seq())
+                .or_else(|| mapped.iter().max_by_key(|s| s.bound_seq()))
                 .or_else(|| dual.iter().min_by_key(|s| s.bound_seq()))
                 .unwrap_or(fast);
             if fast.id() != locked.id() {

@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use super::bsd;
 use super::bsd_udp;
-use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
+use super::pcb::{self, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
@@ -52,11 +52,35 @@ impl FreeBsd {
         port: u16,
     ) -> Option<&'h Socket> {
         if any_reuse(s) {
-            lookup_exact(host, space, ip, port, s)
+            lookup_exact_chain(host, space, ip, port, s)
         } else {
             lookup_wild(host, space, ip, port, s, pcb::FREEBSD_MAPPED_COST)
         }
     }
+}
+
+/// `in_pcblookup_local` without the wildcard flag: the first PCB bound to
+/// exactly `ip` in the port's wildcard hash chain. `_in_pcbinshash_wild`
+/// (in_pcb.c 2509-2517) appends a `[::ffff:0.0.0.0]` PCB at the chain's
+/// tail, so every other match (newest first) comes before it, and among
+/// such PCBs the oldest comes first.
+fn lookup_exact_chain<'h>(
+    host: &'h Host,
+    space: Space,
+    ip: IpAddr,
+    port: u16,
+    me: &Socket,
+) -> Option<&'h Socket> {
+    let at_tail = |t: &Socket| {
+        space == Space::V4
+            && t.local()
+                .is_some_and(|l| l.ip == IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped()))
+    };
+    let fits = |t: &Socket| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip);
+    host.best_owner(port, me.id(), true, |t| {
+        (fits(t) && !at_tail(t)).then_some(0)
+    })
+    .or_else(|| host.first_owner(port, me.id(), |t| fits(t) && at_tail(t)))
 }
 
 /// `in_pcbbind_setup` / `in6_pcbbind`: the steps of [`bsd::check_port`].
