@@ -138,6 +138,13 @@ pub struct Socket {
     /// reached (`Some(true)`: a v4-mapped one). The BSDs' `udp6_connect`
     /// leaves the PCB in that family, and a disconnect does not restore it.
     udp6_peer_v4: Option<bool>,
+    /// The local address the PCB was last hashed under: set by bind(), and
+    /// by a UDP connect() that hashes the socket anew (an unbound one, or
+    /// one a reconnect's disconnect took out); `None` while that disconnect
+    /// has it out. FreeBSD keys an SO_REUSEPORT_LB group by it, and a
+    /// connect() of a bound socket only rehashes it (`in_pcbrehash`), so a
+    /// connected member stays in the group it joined at bind().
+    hashed_ip: Option<IpAddr>,
     /// A connect() of this socket sent its SYN and failed (refused, or
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
@@ -240,6 +247,10 @@ impl Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
         self.tried_v4_mapped
+    }
+    /// See the field: the address the PCB was last hashed under.
+    pub fn hashed_ip(&self) -> Option<IpAddr> {
+        self.hashed_ip
     }
     /// See the field: the family a UDP connect() left an AF_INET6 socket in.
     pub fn udp6_peer_v4(&self) -> Option<bool> {
@@ -403,6 +414,7 @@ impl Socket {
             sockname_port: 0,
             tried_v4_mapped: false,
             udp6_peer_v4: None,
+            hashed_ip: None,
             kept_ip: None,
             handshake_failed: false,
             reset_error: false,
@@ -450,6 +462,7 @@ impl Socket {
             sockname_port: 0,
             tried_v4_mapped: false,
             udp6_peer_v4: None,
+            hashed_ip: None,
             kept_ip: None,
             handshake_failed: false,
             reset_error: false,
@@ -474,6 +487,7 @@ impl Socket {
         self.opts.set(opt, on);
         if self.local.is_none() {
             self.bind_opts = self.opts;
+            self.hashed_ip = self.local.map(|l| l.ip);
         }
     }
 
@@ -495,6 +509,7 @@ impl Socket {
             self.state = State::Bound;
         }
         self.bind_opts = self.opts;
+        self.hashed_ip = self.local.map(|l| l.ip);
         // Linux: binding an AF_INET6 socket to a specific non-mapped address
         // makes it v6-only (`__inet6_bind`); on the other OSes the address
         // alone already keeps IPv4 out.
@@ -652,13 +667,18 @@ impl Socket {
     pub(super) fn udp_disconnected(&mut self) {
         self.remote = None;
         self.state = State::Bound;
+        self.hashed_ip = None;
     }
 
     /// UDP connect(): the peer is fixed (no handshake), and a wildcard
     /// local address became the source address.
-    pub(super) fn udp_connected(&mut self, remote: SockAddr) {
+    /// `rehashed`: the connect() hashed the socket anew (see `hashed_ip`).
+    pub(super) fn udp_connected(&mut self, remote: SockAddr, rehashed: bool) {
         self.remote = Some(remote);
         self.state = State::Connected;
+        if rehashed {
+            self.hashed_ip = self.local.map(|l| l.ip);
+        }
         if self.is_v6() {
             self.udp6_peer_v4 = Some(crate::addr::as_v4(remote.ip).is_some());
         }

@@ -53,6 +53,7 @@ impl Host {
         rep: &mut StepReport,
     ) -> Decision {
         let rules = self.rules();
+        let was_unbound = self.socket(id).local().is_none();
         // The BSDs disconnect a connected socket first: no peer, and the
         // wildcard address again on the same port (`in_pcbdisconnect`,
         // XNU's `udp_disconnect`), whatever happens next.
@@ -122,7 +123,8 @@ impl Host {
             let seq = self.next_seq();
             self.sock_mut(id).rechain(seq, false);
         }
-        self.sock_mut(id).udp_connected(dst);
+        let rehashed = was_unbound || reconnected_from.is_some();
+        self.sock_mut(id).udp_connected(dst, rehashed);
         let s = self.socket(id);
         rep.local = s.local();
         rep.remote = s.remote();

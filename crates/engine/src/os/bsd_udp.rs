@@ -97,19 +97,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
         .collect();
     if os == Os::FreeBsd {
         for pick_exact in [true, false] {
-            let in_group = |s: &Socket| {
-                s.remote().is_none()
-                    && s.bind_opts().reuseport_lb
-                    && if pick_exact {
-                        exact(s, dst.ip)
-                    } else {
-                        wildcard(s, dst.ip) && !s.is_v6() || lb_v6_wildcard(s, dst.ip)
-                    }
-            };
-            if !classes.iter().any(|c| in_group(c.oldest)) {
-                continue;
-            }
-            let members = host.udp_members_where(dst.port, in_group);
+            let members = host.udp_members_where(dst.port, |s| lb_member(s, dst.ip, pick_exact));
             if let Some(d) = lb_group(host, &members, src, dst, &to) {
                 return d;
             }
@@ -199,12 +187,39 @@ impl<'h> Pool<'h> {
     }
 }
 
-/// An AF_INET6 wildcard socket in an SO_REUSEPORT_LB group for `dst`:
-/// only an IPv6-only `[::]` for an IPv6 destination. FreeBSD's
-/// `in_pcbinslbgrouphash` files no AF_INET6 socket whose PCB takes IPv4 on
-/// the wildcard (a dual-stack `[::]`, a `[::ffff:0.0.0.0]`) in any group.
-fn lb_v6_wildcard(s: &Socket, dst: IpAddr) -> bool {
-    s.is_v6() && dst.is_ipv6() && wildcard(s, dst) && s.opts().v6only
+/// Whether `s` is in FreeBSD's SO_REUSEPORT_LB group that a datagram to
+/// `dst` searches (`exact`: the group on exactly `dst`'s address, else the
+/// wildcard group). A socket joins the group of the address it was hashed
+/// under (`Socket::hashed_ip`) and stays in it once connected: a connect()
+/// only rehashes it, and `in_pcblookup_lbgroup` looks at no peer
+/// (in_pcb.c 2152-2160), so the locked lookup hands it datagrams from any
+/// sender. `in_pcbinslbgrouphash` files no AF_INET6 socket whose PCB takes
+/// IPv4 on the wildcard (a dual-stack `[::]`, a `[::ffff:0.0.0.0]`) in any
+/// group (359-367); an IPv6-only `[::]` joins the IPv6 one.
+fn lb_member(s: &Socket, dst: IpAddr, exact: bool) -> bool {
+    if !s.bind_opts().reuseport_lb {
+        return false;
+    }
+    let Some(ip) = s.hashed_ip() else {
+        return false;
+    };
+    let view = match (dst, ip) {
+        (IpAddr::V4(_), IpAddr::V4(a)) if !s.is_v6() => Some(IpAddr::V4(a)),
+        (IpAddr::V4(_), IpAddr::V6(a)) if !s.opts().v6only => {
+            if a.is_unspecified() {
+                Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+            } else {
+                v4_mapped(a).map(IpAddr::V4)
+            }
+        }
+        (IpAddr::V6(_), IpAddr::V6(a)) if s.is_v6() && v4_mapped(a).is_none() => Some(ip),
+        _ => None,
+    };
+    match view {
+        Some(v) if exact => v == dst,
+        Some(v) if v.is_unspecified() => !s.is_v6() || (dst.is_ipv6() && s.opts().v6only),
+        _ => false,
+    }
 }
 
 /// An AF_INET6 socket bound to a v4-mapped address (specific or
@@ -351,22 +366,19 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
     {
         return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
     }
-    let open: Vec<&Socket> = all.into_iter().filter(|s| s.remote().is_none()).collect();
+    let open: Vec<&Socket> = all
+        .iter()
+        .copied()
+        .filter(|s| s.remote().is_none())
+        .collect();
     if os == Os::FreeBsd {
         // SO_REUSEPORT_LB groups: exact address first, then the wildcard.
         // A dual-stack `[::]` socket joins no group.
         for pick_exact in [true, false] {
-            let members: Vec<&Socket> = open
+            let members: Vec<&Socket> = all
                 .iter()
                 .copied()
-                .filter(|s| s.bind_opts().reuseport_lb)
-                .filter(|s| {
-                    if pick_exact {
-                        exact(s, dst.ip)
-                    } else {
-                        wildcard(s, dst.ip) && !s.is_v6() || lb_v6_wildcard(s, dst.ip)
-                    }
-                })
+                .filter(|s| lb_member(s, dst.ip, pick_exact))
                 .collect();
             if let Some(first) = members.first() {
                 let ids: Arc<[SockId]> = members.iter().map(|s| s.id()).collect();
