@@ -160,7 +160,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                                     { match (&fetched, text_of(r.id)) {
                                         (_, Some(t)) => html! {
                                             <>
-                                            <p>{ t.explanation.clone() }</p>
+                                            <p>{ super::markdown::inline(&tr, &t.explanation) }</p>
                                             <p class="muted small">{ tr.t(T::RulesSource) }{" "}{ t.source.clone() }</p>
                                             </>
                                         },
