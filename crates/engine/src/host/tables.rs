@@ -132,7 +132,7 @@ impl Host {
     }
 
     /// Appends `id` to `port`'s bucket (it is in no other).
-    fn hash_port(&mut self, id: SockId, port: u16) {
+    pub(super) fn hash_port(&mut self, id: SockId, port: u16) {
         if let Some(h) = self.hashed.get(id).copied().flatten() {
             self.unhash_port(id, h.port);
         }
@@ -164,6 +164,12 @@ impl Host {
         } else {
             &mut self.by_port
         }
+    }
+
+    /// Whether `id` is in its port's bucket (FreeBSD's disconnect can take
+    /// a bound UDP socket out: `OsRules::udp_disconnect_unhashes`).
+    pub(super) fn is_hashed(&self, id: SockId) -> bool {
+        self.hashed.get(id).copied().flatten().is_some()
     }
 
     /// Takes `id` off `port` (in whichever protocol's table holds it).

@@ -68,8 +68,28 @@ impl Host {
                 self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, _| {
                     s.udp_disconnected()
                 });
+                if rules.udp_disconnect_unhashes() {
+                    self.unhash_port(id, local.port);
+                }
             }
         }
+        let d = self.udp_connect_after_disconnect(id, dst, rep, was_unbound, reconnected_from);
+        if d.is_ok() || self.is_hashed(id) || self.socket(id).local().is_none() {
+            return d;
+        }
+        common::out_of_tables(d, self.socket(id).label(), rules.os())
+    }
+
+    /// [`Host::udp_connect`] once a BSD reconnect has disconnected the socket.
+    fn udp_connect_after_disconnect(
+        &mut self,
+        id: SockId,
+        dst: SockAddr,
+        rep: &mut StepReport,
+        was_unbound: bool,
+        reconnected_from: Option<SockAddr>,
+    ) -> Decision {
+        let rules = self.rules();
         // An unbound socket is bound to an ephemeral port. Linux does it
         // first (`inet_dgram_connect` → `inet_autobind`), before the
         // protocol looks at the destination, so a connect that fails keeps
@@ -122,6 +142,12 @@ impl Host {
             self.set_local(id, new_local);
             let seq = self.next_seq();
             self.sock_mut(id).rechain(seq, false);
+        }
+        // FreeBSD's connect() files a socket its disconnect took out again.
+        if let Some(port) = self.socket(id).local_port() {
+            if !self.is_hashed(id) {
+                self.hash_port(id, port);
+            }
         }
         let rehashed = was_unbound || reconnected_from.is_some();
         self.sock_mut(id).udp_connected(dst, rehashed);

@@ -180,6 +180,25 @@ pub(crate) fn no_route_keeps_port(d: Decision, socket: &str, local: Option<SockA
     )
 }
 
+/// A reconnect that failed after FreeBSD's disconnect took the socket out
+/// of its lookup tables (`OsRules::udp_disconnect_unhashes`): the refusal's
+/// why-line says what that leaves.
+pub(crate) fn out_of_tables(d: Decision, socket: &str, os: Os) -> Decision {
+    let (Err(errno), Some(rule)) = (d.result(), d.rule()) else {
+        return d;
+    };
+    let why = d.why().unwrap_or_default().to_string();
+    Decision::fail(
+        errno,
+        rule,
+        render_why(
+            RuleId::BsdUdpConnectAlreadyConnected,
+            WhyVariant::Unhashed,
+            args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Os => Arg::Word(os.display())],
+        ),
+    )
+}
+
 /// connect() found no ephemeral port for this source and destination.
 pub(crate) fn connect_ephemeral_exhausted(src: IpAddr, dst: SockAddr) -> Decision {
     Decision::fail_with(

@@ -597,6 +597,12 @@ impl OsRules for FreeBsd {
             .or_else(|| bsd_udp::connect_family_kept(s, dst, Os::FreeBsd, Errno::AfNoSupport))
     }
 
+    /// in_pcb.c in_pcbdisconnect 1394-1409: `in_pcbremhash_locked(inp)`;
+    /// in_pcbconnect files it again only on success (1039-1045).
+    fn udp_disconnect_unhashes(&self) -> bool {
+        true
+    }
+
     fn udp_reconnect_disconnects(&self) -> bool {
         true
     }

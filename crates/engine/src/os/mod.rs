@@ -505,6 +505,14 @@ pub trait OsRules: Sync {
         false
     }
 
+    /// Whether that disconnect also takes the socket out of the lookup
+    /// tables until a connect() succeeds and files it again (FreeBSD's
+    /// `in_pcbdisconnect` → `in_pcbremhash_locked`): meanwhile it holds no
+    /// port for bind() and receives nothing. XNU rehashes it instead.
+    fn udp_disconnect_unhashes(&self) -> bool {
+        false
+    }
+
     /// The answer to a second connect() that [`OsRules::udp_reconnect_disconnects`]
     /// made a disconnect and a connect: from the peer `before` to `dst`, now
     /// from `local`.
