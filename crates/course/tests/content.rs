@@ -137,8 +137,9 @@ fn a_finished_course_fits_in_a_short_code() {
     p.last = Some(ids[ids.len() - 1].to_string());
     let code = p.encode(&ids);
     println!("a finished course: {} characters", code.len());
-    // 250 for the eleven TCP chapters; chapter 12 (UDP) adds its answers.
-    assert!(code.len() < 300, "{code}");
+    // 250 for the eleven TCP chapters; chapter 12 (UDP) adds its answers,
+    // and FreeBSD's wildcard answers name a socket since 2026-12-04 (303).
+    assert!(code.len() < 320, "{code}");
     assert_eq!(Progress::decode(&code, &ids), Ok(p));
 }
 

@@ -133,13 +133,8 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             // (`_in_pcbinshash_wild`). The fast path takes the first match;
             // the locked one the last AF_INET match, else the last AF_INET6.
             let mapped = Pool::of(&classes, |s| wildcard(s, dst.ip) && mapped_wild(s));
-            let fast = inet.join(dual).newest.or(mapped.oldest).expect("not empty");
-            let locked = inet
-                .oldest
-                .or(mapped.newest)
-                .or(dual.oldest)
-                .unwrap_or(fast);
-            freebsd_wild(host, fast, locked, wilds.count, dst, &to)
+            let first = inet.join(dual).newest.or(mapped.oldest).expect("not empty");
+            freebsd_wild(first, wilds.count, &to)
         }
     }
 }
@@ -323,35 +318,20 @@ fn none(os: Os, dst: SockAddr) -> Delivery {
     }
 }
 
-/// FreeBSD's wildcard: the SMR fast path's `fast` or the locked path's
-/// `locked`, undefined when they differ (IPv4 and IPv6 alike: both locked
-/// lookups keep the last wildcard match of the chain).
+/// FreeBSD's wildcard: the first match of the chain, `first`, which the SMR
+/// fast path returns (it waits for a busy lock; the locked lookup runs only
+/// for a PCB being freed: `_inp_smr_lock`).
 fn freebsd_wild(
-    host: &Host,
-    fast: &Socket,
-    locked: &Socket,
+    first: &Socket,
     wilds: usize,
-    dst: SockAddr,
     to: &dyn Fn(&Socket, RuleId, WhyVariant) -> Delivery,
 ) -> Delivery {
-    if fast.id() != locked.id() {
-        let ids = vec![fast.id(), locked.id()];
-        return Delivery::Undefined {
-            rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
-            why: Why::of(
-                RuleId::FreebsdUdpDeliverFastOrLockedPath,
-                WhyVariant::Usual,
-                args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
-            ),
-            candidates: ids.into(),
-        };
-    }
     let rule = if wilds > 1 {
-        RuleId::FreebsdUdpDeliverNewestBound
+        RuleId::FreebsdUdpDeliverFastOrLockedPath
     } else {
         RuleId::BsdUdpDeliverBound
     };
-    to(fast, rule, WhyVariant::Usual)
+    to(first, rule, WhyVariant::Usual)
 }
 
 /// [`deliver_unicast`] by walking every socket of the port: the reference.
@@ -453,41 +433,22 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
             to(s, rule, variant)
         }
         _ => {
-            // SMR fast path: the newest of AF_INET and dual-stack wildcards,
-            // else the oldest `[::ffff:0.0.0.0]` one (appended at the
-            // chain's tail); locked path: the oldest AF_INET one, else the
-            // newest mapped one, else the oldest dual-stack one.
+            // The chain's first match: the newest of the AF_INET and
+            // dual-stack wildcards, else the oldest `[::ffff:0.0.0.0]` one
+            // (appended at the chain's tail).
             let mapped: Vec<&Socket> = wilds.iter().copied().filter(|s| mapped_wild(s)).collect();
-            let fast = inet
+            let first = inet
                 .iter()
                 .chain(dual.iter())
                 .max_by_key(|s| s.bound_seq())
                 .or_else(|| mapped.iter().min_by_key(|s| s.bound_seq()))
                 .expect("not empty");
-            let locked = inet
-                .iter()
-                .min_by_key(|s| s.bound_seq())
-                .or_else(|| mapped.iter().max_by_key(|s| s.bound_seq()))
-                .or_else(|| dual.iter().min_by_key(|s| s.bound_seq()))
-                .unwrap_or(fast);
-            if fast.id() != locked.id() {
-                let ids = vec![fast.id(), locked.id()];
-                return Delivery::Undefined {
-                    rule: RuleId::FreebsdUdpDeliverFastOrLockedPath,
-                    why: Why::of(
-                        RuleId::FreebsdUdpDeliverFastOrLockedPath,
-                        WhyVariant::Usual,
-                        args![Slot::Sockets => Arg::NamesAnd(names(host, &ids)), Slot::Dst => dst],
-                    ),
-                    candidates: ids.into(),
-                };
-            }
             let rule = if wilds.len() > 1 {
-                RuleId::FreebsdUdpDeliverNewestBound
+                RuleId::FreebsdUdpDeliverFastOrLockedPath
             } else {
                 RuleId::BsdUdpDeliverBound
             };
-            to(fast, rule, WhyVariant::Usual)
+            to(first, rule, WhyVariant::Usual)
         }
     }
 }

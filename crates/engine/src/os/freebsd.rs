@@ -458,59 +458,46 @@ impl OsRules for FreeBsd {
         // The wildcard hash chain keeps exact-address PCBs first, then the
         // IPv4 and dual-stack wildcards, newest first (`_in_pcbinshash_wild`,
         // `_in6_pcbinshash_wild`), and AF_INET6 sockets on `::ffff:0.0.0.0`
-        // at the tail, oldest first. The SMR fast path takes the first match.
-        // The locked fallback (taken when the fast path cannot lock the PCB)
-        // keeps the first exact match, else the *last* AF_INET wildcard, else
-        // the last IPv6 one (`local_wild_mapped`).
-        let (fast, locked) = match c.exact.last().copied() {
-            Some(e) => (e, e),
+        // at the tail, oldest first. The SMR fast path takes the first match
+        // and waits for its lock when it is busy (`_inp_smr_lock`); it falls
+        // back to the locked lookup only for a PCB being freed or dropped,
+        // which a scenario's one-at-a-time steps never meet.
+        let exact = !c.exact.is_empty();
+        let first = match c.exact.last().copied() {
+            Some(e) => e,
             None => {
                 let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
                 crate::sort::by_key(&mut front, |s| s.bound_seq());
-                let Some(fast) = front.last().or(c.mapped_any.first()).copied() else {
+                let Some(first) = front.last().or(c.mapped_any.first()).copied() else {
                     return common::no_listener(dst);
                 };
-                let last_inet6 = c.mapped_any.last().or(c.dual.first());
-                let locked = c.wild.first().or(last_inet6).copied().unwrap_or(fast);
-                (fast, locked)
+                first
             }
         };
-        let exact = !c.exact.is_empty();
-        if fast.id() != locked.id() && fast.is_listening() && locked.is_listening() {
-            return Route::Undefined {
-                candidates: vec![fast.id(), locked.id()],
-                rule: RuleId::FreebsdRouteFastOrLockedPath,
-                why: Why::of(
-                    RuleId::FreebsdRouteFastOrLockedPath,
-                    WhyVariant::Usual,
-                    args![
-                        Slot::Socket => fast.label(),
-                        Slot::Other => locked.label(),
-                        Slot::Port => dst.port,
-                    ],
-                ),
-            };
-        }
         let class_len = if exact {
             c.exact.len()
         } else {
             c.wild.len() + c.dual.len() + c.mapped_any.len()
         };
-        let rule = if class_len > 1 {
-            RuleId::FreebsdRouteNewestBound
-        } else if exact && (!c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty()) {
-            RuleId::BsdRouteExactBeforeWildcard
-        } else {
-            RuleId::BsdRouteListener
+        let rule = match (class_len > 1, exact) {
+            (true, true) => RuleId::FreebsdRouteNewestBound,
+            (true, false) => RuleId::FreebsdRouteFastOrLockedPath,
+            (false, true)
+                if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() =>
+            {
+                RuleId::BsdRouteExactBeforeWildcard
+            }
+            (false, _) => RuleId::BsdRouteListener,
         };
         let args = args![
             Slot::Count => class_len as u64,
-            Slot::Addr => fast.local(),
-            Slot::Socket => fast.label(),
+            Slot::Addr => first.local(),
+            Slot::Socket => first.label(),
             Slot::Dst => dst,
+            Slot::Port => dst.port,
         ];
         let why = Why::of(rule, WhyVariant::Usual, args);
-        bsd::take(fast, rule, why, |s| not_listening(s, dst))
+        bsd::take(first, rule, why, |s| not_listening(s, dst))
     }
 
     /// `tcp_twstart`: with `net.inet.tcp.nolocaltimewait` (on by default
