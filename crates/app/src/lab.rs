@@ -172,7 +172,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             if let (Err(problems), true) = (&derived.parsed, p.readonly) {
                 <div class="problems" role="alert">
                     <p class="problems-head">{ tr.f(if problems.len() == 1 { T::WidgetProblemsOne } else { T::WidgetProblemsOther }, &[("n", &problems.len().to_string())]) }</p>
-                    <ul>{ for problems.iter().map(|x| html! { <li>{ tr.f(T::WidgetProblemAt, &[("line", &x.line.to_string()), ("col", &x.col.to_string()), ("message", &problem_message(&tr, x))]) }</li> }) }</ul>
+                    <ul>{ for problems.iter().map(|x| html! { <li>{ crate::views::with_code(&tr.f(T::WidgetProblemAt, &[("line", &x.line.to_string()), ("col", &x.col.to_string()), ("message", &problem_message(&tr, x))])) }</li> }) }</ul>
                 </div>
             }
             if !p.readonly {

@@ -129,6 +129,13 @@ pub(crate) fn focus_by_id(id: &str) {
     }
 }
 
+/// Whether `#fragment` names an element of the page (`#main`, `#run`: a
+/// skip link's own address), which is an anchor, not a permalink.
+pub(crate) fn names_an_element(fragment: &str) -> bool {
+    let id = fragment.strip_prefix('#').unwrap_or(fragment);
+    !id.is_empty() && !id.contains('/') && by_id(id).is_some()
+}
+
 pub(crate) fn scroll_to(id: &str) {
     if let Some(el) = by_id(id) {
         el.scroll_into_view();

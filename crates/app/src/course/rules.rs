@@ -161,7 +161,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                                         (_, Some(t)) => html! {
                                             <>
                                             <p>{ super::markdown::inline(&tr, &t.explanation) }</p>
-                                            <p class="muted small">{ tr.t(T::RulesSource) }{" "}{ t.source.clone() }</p>
+                                            <p class="muted small">{ tr.t(T::RulesSource) }{" "}{ crate::views::with_code(&t.source) }</p>
                                             </>
                                         },
                                         (Fetched::Loading, None) => html! { <p class="muted explanation-pending">{ tr.t(T::RulesLoadingExplanation) }</p> },

@@ -252,6 +252,8 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 <button type="button" onclick={emit_ep(ep(&client_dest).and_then(|ep| Ok(Some(StepKind::Client { ep, count: count(&clients, Field::Clients)? }))))}>{ tr.t(T::SandboxAddClients) }</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
                 <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
+                // Past Windows' TIME_WAIT (120 s) too.
+                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 121_000 }))}>{"wait 121s"}</button>
             </div>
             <div class="row">
                 <label>{ tr.t(T::SandboxDatagramsTo) }{" "}

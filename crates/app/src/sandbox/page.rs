@@ -20,7 +20,7 @@ const EXAMPLE: &str = include_str!("../../../../content/sandbox-example.bindlab"
 /// Reads the page's fragment: a permalink, nothing, or a damaged link.
 fn initial_state(tr: &Tr) -> Sandbox {
     let hash = location_hash();
-    if hash.len() <= 1 {
+    if hash.len() <= 1 || crate::browser::dom::names_an_element(&hash) {
         // In the page's language: the title and comments translated (bundle text).
         return Sandbox::new(tr.text("sandbox.example", EXAMPLE).to_string());
     }
@@ -100,6 +100,9 @@ pub(crate) fn sandbox_page() -> Html {
             let hash = location_hash();
             if hash.starts_with("#/") {
                 return; // a course page: the root switches to it
+            }
+            if crate::browser::dom::names_an_element(&hash) {
+                return; // an anchor of the page: the browser scrolls to it
             }
             match Sandbox::from_permalink(&tr, &hash) {
                 Ok(s) => {

@@ -99,7 +99,7 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                 if !p.problems.is_empty() {
                     <p class="problems-head">{ tr.f(if p.problems.len() == 1 { T::ScenarioProblemsOne } else { T::ScenarioProblemsOther }, &[("n", &p.problems.len().to_string())]) }</p>
                     <ul>{ for p.problems.iter().map(|pr| html! {
-                        <li><button type="button" class="link" onclick={jump(pr.line, pr.col)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ problem_message(&tr, pr) }</li>
+                        <li><button type="button" class="link" onclick={jump(pr.line, pr.col)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ crate::views::with_code(&problem_message(&tr, pr)) }</li>
                     }) }</ul>
                 }
             </div>

@@ -223,6 +223,14 @@ impl Host {
         self.socks.iter().flatten()
     }
 
+    /// Whether the socket is in its port's lookup tables. A bound socket is
+    /// not only after FreeBSD's disconnect took it out and no connect()
+    /// filed it again (`OsRules::udp_disconnect_unhashes`): it holds no
+    /// port for bind() and receives nothing.
+    pub fn in_tables(&self, id: SockId) -> bool {
+        self.is_hashed(id)
+    }
+
     pub fn by_name(&self, name: &str) -> Option<&Socket> {
         self.by_name.get(name).map(|&id| self.socket(id))
     }

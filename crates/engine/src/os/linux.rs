@@ -805,9 +805,21 @@ fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
     g.into_iter().map(|o| o.id()).collect()
 }
 
+/// No listener: a reset. The why-line names the sockets bound (not
+/// listening) to an address that covers `dst`, the likely mistake.
 fn refused(host: &Host, dst: SockAddr) -> Route {
+    let ip = crate::addr::unmap(dst.ip);
+    let space = if ip.is_ipv4() {
+        super::pcb::Space::V4
+    } else {
+        super::pcb::Space::V6
+    };
     let bound: Vec<Name> = host
-        .owners_where(dst.port, usize::MAX, |s| s.state() == State::Bound)
+        .owners_where(dst.port, usize::MAX, |s| {
+            s.state() == State::Bound
+                && super::pcb::placed(space, s)
+                    .is_some_and(|(a, _)| a == ip || crate::addr::is_wildcard(a))
+        })
         .iter()
         .map(|s| s.name())
         .collect();

@@ -132,6 +132,7 @@ pub(crate) fn sock_views(
                 state: match s.state() {
                     State::TimeWait { until_ms } => tr.f(T::ScenarioTimeWaitLeft, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
                     State::FinWait2 { until_ms } => tr.f(T::ScenarioFinWait2Left, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
+                    State::Bound if !h.in_tables(s.id()) => tr.t(T::ScenarioOutOfTables).to_string(),
                     st => tr.word(st.label()).to_string(),
                 },
                 state_class: match s.state() {

@@ -31,7 +31,8 @@ impl PartialEq for OsTableProps {
 
 /// A rule's "why" as the page prints it after the rule's title and a
 /// period: a sentence, so it starts with a capital unless its first word is
-/// a socket's name (names are case-sensitive), and without the state the
+/// a socket's name (names are case-sensitive) or a word cased on purpose
+/// ("macOS": a capital after its first letter), and without the state the
 /// engine sometimes repeats after "the TIME_WAIT left by …".
 pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
     let mut w = why.to_string();
@@ -45,9 +46,10 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
         st.kind.socket() == Some(first)
             || matches!(&st.kind, StepKind::Accept { new, .. } if new == first)
     });
+    let cased = first.chars().skip(1).any(|c| c.is_ascii_uppercase());
     // ASCII only: the why-lines are English or Chinese, and the Unicode
     // case tables this would otherwise link cost the wasm ~13 KB.
-    if !is_name {
+    if !is_name && !cased {
         if let Some(c) = w.get_mut(..1) {
             c.make_ascii_uppercase();
         }
@@ -60,12 +62,22 @@ pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
 /// `REUSEADDR`, `linux.bind.` / `in-use`) rather than at whatever letter
 /// meets the column's edge. Never inside an address (`0.0.0.0:21`): a
 /// cut there would be taken before the line is full, where the address
-/// whole would have moved to the next line.
+/// whole would have moved to the next line. Error names are cut after
+/// their `WSAE` and `ADDR` (`WSAE` / `CONNREFUSED`, `EADDR` / `NOTAVAIL`):
+/// an OS column of the outcome table is narrower than "WSAECONNREFUSED".
 fn word_parts(text: &str) -> Vec<&str> {
     let b = text.as_bytes();
     let mut parts = Vec::new();
     let mut start = 0;
     for (i, &c) in b.iter().enumerate() {
+        let after_prefix = i > start + 3
+            && c.is_ascii_uppercase()
+            && (text[..i].ends_with("WSAE") || text[..i].ends_with("ADDR"))
+            && b.get(i + 1).is_some_and(u8::is_ascii_uppercase);
+        if after_prefix {
+            parts.push(&text[start..i]);
+            start = i;
+        }
         let inside = i > start
             && b[i - 1].is_ascii_alphanumeric()
             && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
@@ -266,6 +278,10 @@ mod tests {
         assert_eq!(why_text("w0(SO_REUSEADDR)", &sc), "w0(SO_REUSEADDR)");
         assert_eq!(why_text("nothing listens", &sc), "Nothing listens");
         assert_eq!(why_text("w01 is not a socket", &sc), "W01 is not a socket");
+        assert_eq!(
+            why_text("macOS has no SO_EXCLUSIVEADDRUSE", &sc),
+            "macOS has no SO_EXCLUSIVEADDRUSE"
+        );
         assert_eq!(why_text("没有套接字", &sc), "没有套接字");
     }
 
@@ -284,6 +300,13 @@ mod tests {
             ["A holds 0.0.0.0:21. B then"]
         );
         assert_eq!(word_parts("IPV6_V6ONLY"), ["IPV6_", "V6ONLY"]);
+        assert_eq!(word_parts("WSAECONNREFUSED"), ["WSAE", "CONNREFUSED"]);
+        assert_eq!(word_parts("WSAEADDRINUSE"), ["WSAE", "ADDR", "INUSE"]);
+        assert_eq!(word_parts("EADDRNOTAVAIL ✓"), ["EADDR", "NOTAVAIL ✓"]);
+        assert_eq!(
+            word_parts("SO_EXCLUSIVEADDRUSE"),
+            ["SO_", "EXCLUSIVEADDR", "USE"]
+        );
         // Not at a word's edge: "_x", "x_", "...", a sentence's full stop.
         assert_eq!(word_parts("_x x_ ... end."), ["_x x_ ... end."]);
         assert_eq!(word_parts("没有套接字。"), ["没有套接字。"]);

@@ -109,7 +109,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details ontoggle={on_toggle(col)}>
-                                    <summary>{ outcome(&tr, rep) }{ expect }</summary>
+                                    <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
                                     <p class="rule-id"><code>{ breakable(rule.as_str()) }</code></p>
                                 </details>
@@ -118,7 +118,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                     }
                     // One child, so the card layout's grid keeps the mark
                     // on the outcome's line.
-                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}><span>{ outcome(&tr, rep) }{ expect }</span></td> },
+                    _ => html! { <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}><span>{ breakable(&outcome(&tr, rep)) }{ expect }</span></td> },
                 }
             }) }
         </tr>
