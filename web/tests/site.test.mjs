@@ -827,3 +827,58 @@ test('on a phone, the line numbers stay in view when a long line scrolls the edi
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+test('a Windows error name breaks after WSAE in a narrow cell, never mid-word; a why-line keeps "macOS" as written', async () => {
+  const text = 'os windows\nsocket A tcp\nset A SO_EXCLUSIVEADDRUSE\nbind A 127.0.0.1:5000\nsocket B tcp\nbind B 0.0.0.0:5000\nlisten B\nclient 127.0.0.1:5000\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(text)}`, { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    await page.waitForSelector('#announce');
+    const cell = page.locator('table.outcomes tbody tr', { hasText: 'client 127.0.0.1:5000' }).locator('td[data-os="Windows"]');
+    const summary = cell.locator('summary');
+    assert.match(await summary.evaluate((e) => e.innerHTML), /^WSAE<wbr>CONNREFUSED/);
+    assert.equal((await summary.textContent()).trim(), 'WSAECONNREFUSED');
+    // The word fits its line: the summary is no taller than two lines of it.
+    const [height, line] = await summary.evaluate((e) => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).lineHeight)]);
+    assert.ok(height <= 2 * line + 1, `WSAE / CONNREFUSED on at most two lines (${height} px, line ${line} px)`);
+    await summary.click();
+    assert.match(await page.locator('table.outcomes tr.why-row').innerText(), /every address but that one/);
+    // The host view agrees: B's wildcard bar has a gap at 127.0.0.1, and
+    // the socket table says which address it lacks.
+    await page.selectOption('section.host select', 'windows');
+    assert.equal(await page.locator('section.host svg rect.except').count(), 1);
+    assert.match(await page.locator('section.host').innerText(), /0\.0\.0\.0:5000 \(not 127\.0\.0\.1: an exclusive socket bound it first\)/);
+    const mac = page.locator('table.outcomes tbody tr', { hasText: 'set A SO_EXCLUSIVEADDRUSE' }).locator('td[data-os="macOS"]');
+    await mac.locator('summary').click();
+    assert.match(await page.locator('table.outcomes tr.why-row', { hasText: 'macOS has no' }).innerText(), /\. macOS has no SO_EXCLUSIVEADDRUSE/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a problem\'s `quoted` words show as code, and #main is an anchor that opens the example, not a damaged link', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#main`, { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    assert.equal(await page.locator('.notice').count(), 0, 'no "damaged link" notice');
+    assert.match(await page.inputValue('#scenario-text'), /socket A tcp/, 'the example is loaded');
+    await page.fill('#scenario-text', 'os linux\nsocket A tcp\nbind B 0.0.0.0:80\n');
+    const item = page.locator('.problems li').first();
+    await item.waitFor();
+    assert.equal(await item.locator('code').first().textContent(), 'B');
+    assert.ok(!(await item.innerText()).includes('`'), 'no literal backtick');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a FreeBSD socket a failed reconnect took out of the lookup tables says so in the host view', async () => {
+  const text = 'os freebsd\niface 192.168.0.1\nsocket A udp\nset A SO_REUSEPORT\nbind A 0.0.0.0:5000\nconnect A 198.51.100.7:53\nsocket B udp\nset B SO_REUSEPORT\nbind B 0.0.0.0:5000\nconnect B 198.51.100.8:53\nconnect B 198.51.100.7:53\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/freebsd/9/${b64(text)}`, { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    const host = page.locator('section.host');
+    await host.waitFor();
+    assert.match(await host.innerText(), /bound, but out of the lookup tables \(a reconnect failed\)/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});

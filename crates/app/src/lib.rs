@@ -88,7 +88,10 @@ pub fn run_page(
         web_sys::console::error_1(&"bindlab: no #app element on the page".into());
         return;
     };
-    let at_permalink = route == route::Route::Sandbox && browser::dom::location_hash().len() > 1;
+    // `#main` (a skip link's address) names an element: not a permalink.
+    let hash = browser::dom::location_hash();
+    let at_permalink =
+        route == route::Route::Sandbox && hash.len() > 1 && !browser::dom::names_an_element(&hash);
     let hydrate = root.has_attribute("data-prerendered")
         && !at_permalink
         && !data_missing

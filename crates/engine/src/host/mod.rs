@@ -231,6 +231,14 @@ impl Host {
         self.is_hashed(id)
     }
 
+    /// The addresses the wildcard binding of `id` does not cover (see
+    /// `OsRules::wildcard_exceptions`).
+    pub fn wildcard_exceptions(&self, id: SockId) -> Vec<IpAddr> {
+        self.get(id)
+            .map(|s| self.rules().wildcard_exceptions(self, s))
+            .unwrap_or_default()
+    }
+
     pub fn by_name(&self, name: &str) -> Option<&Socket> {
         self.by_name.get(name).map(|&id| self.socket(id))
     }

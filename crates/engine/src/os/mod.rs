@@ -505,6 +505,14 @@ pub trait OsRules: Sync {
         false
     }
 
+    /// The addresses a socket bound to the wildcard does not have
+    /// (Windows: those an SO_EXCLUSIVEADDRUSE socket bound first, see
+    /// `windows.route.exclusive-kept`); the diagram leaves them out of its
+    /// wildcard bar.
+    fn wildcard_exceptions(&self, _host: &Host, _s: &Socket) -> Vec<IpAddr> {
+        Vec::new()
+    }
+
     /// Whether that disconnect also takes the socket out of the lookup
     /// tables until a connect() succeeds and files it again (FreeBSD's
     /// `in_pcbdisconnect` → `in_pcbremhash_locked`): meanwhile it holds no

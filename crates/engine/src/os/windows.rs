@@ -502,6 +502,31 @@ impl OsRules for Windows {
 
     /// A specific address beats a wildcard; several sockets at the same
     /// level (sharing through SO_REUSEADDR) make the choice undefined.
+    fn wildcard_exceptions(&self, host: &Host, s: &Socket) -> Vec<IpAddr> {
+        let Some(local) = s.local().filter(|l| is_wildcard(l.ip)) else {
+            return Vec::new();
+        };
+        let spaces: &[Space] = match local.ip {
+            IpAddr::V4(_) => &[Space::V4],
+            IpAddr::V6(_) if s.opts().v6only => &[Space::V6],
+            IpAddr::V6(_) => &[Space::V4, Space::V6],
+        };
+        let mut out = Vec::new();
+        for t in host.owners_iter(local.port, s.id()) {
+            for &space in spaces {
+                if let Some((ip, _)) = placed(space, t) {
+                    if !is_wildcard(ip)
+                        && t.bound_seq() < s.bound_seq()
+                        && keeps_from_later_wildcards(t, space, ip)
+                    {
+                        out.push(ip);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
         let space = if dst.ip.is_ipv4() {
             Space::V4
@@ -790,6 +815,28 @@ mod tests {
             .into_iter()
             .map(|st| (st.result_name().to_string(), st.rule))
             .collect()
+    }
+
+    /// A wildcard bound after an exclusive specific socket lacks its
+    /// address; one bound before it, and any on Linux, lack nothing.
+    #[test]
+    fn a_later_wildcard_lacks_the_exclusive_address() {
+        let text = "os windows\nsocket W tcp\nbind W 0.0.0.0:5001\nsocket A tcp\nset A SO_EXCLUSIVEADDRUSE\nbind A 127.0.0.1:5000\nsocket B tcp\nbind B 0.0.0.0:5000\nsocket C udp\nbind C 0.0.0.0:5000\n";
+        let s = crate::parse(text).expect("a valid scenario");
+        let h = crate::host_after(&s, Os::Windows, s.steps.len());
+        let id = |n: &str| h.by_name(n).expect("a socket").id();
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        assert_eq!(h.wildcard_exceptions(id("B")), vec![local]);
+        assert!(h.wildcard_exceptions(id("W")).is_empty());
+        assert!(
+            h.wildcard_exceptions(id("C")).is_empty(),
+            "UDP's port is another"
+        );
+        assert!(h.wildcard_exceptions(id("A")).is_empty(), "not a wildcard");
+        let h = crate::host_after(&s, Os::Linux, s.steps.len());
+        assert!(h
+            .wildcard_exceptions(h.by_name("B").unwrap().id())
+            .is_empty());
     }
 
     #[test]

@@ -14,6 +14,11 @@ pub(crate) struct CardProps {
     pub(crate) y: i32,
     /// Draw only the line to the address band (else only the card).
     pub(crate) links: bool,
+    /// How far right of the card's middle its line leaves: a card of a
+    /// lower row moves its line aside, so it does not run into the line,
+    /// dot or bar of the card above it.
+    #[prop_or_default]
+    pub(crate) wire_dx: i32,
 }
 
 #[function_component(Card)]
@@ -21,7 +26,7 @@ pub(crate) fn card(p: &CardProps) -> Html {
     let tr = use_tr();
     let (v, x, y) = (&p.view, p.x, p.y);
     let band_y = |i: usize| TOP + i as i32 * BAND_H;
-    let cx = x + CARD_W / 2;
+    let cx = x + CARD_W / 2 + p.wire_dx;
     let link = v.local.map(|l| {
         if bindlab_engine::addr::is_wildcard(l.ip) {
             // IPv4 for AF_INET and ::ffff:0.0.0.0, IPv6 for a v6-only `::`,
@@ -29,7 +34,12 @@ pub(crate) fn card(p: &CardProps) -> Html {
             let covers = |a: &std::net::IpAddr| if v.v6_wildcard_dual { true } else if v.v6_wildcard_only { a.is_ipv6() } else { a.is_ipv4() };
             let hit: Vec<usize> = p.addrs.iter().enumerate().filter(|(_, a)| covers(a)).map(|(i, _)| i).collect();
             let (y1, y2) = (hit.first().map_or(TOP, |&i| band_y(i)), hit.last().map_or(TOP, |&i| band_y(i) + BAND_H - 6));
-            html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" /></g> }
+            // An address the wildcard does not have (Windows: an exclusive
+            // socket's) is a gap in the bar.
+            let gaps: Vec<i32> = p.addrs.iter().enumerate().filter(|(_, a)| v.except.contains(a)).map(|(i, _)| band_y(i)).collect();
+            html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" />
+                { for gaps.iter().map(|&gy| html! { <rect class="except" x={(cx - 5).to_string()} y={(gy + 2).to_string()} width="10" height={(BAND_H - 10).to_string()} rx="2" /> }) }
+            </g> }
         } else if let Some(i) = p.addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(l.ip)) {
             let by = band_y(i) + (BAND_H - 6) / 2;
             html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }

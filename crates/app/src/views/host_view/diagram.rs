@@ -107,7 +107,10 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
                 let x = X0 + (k as i32 % cols) * (CARD_W + GAP);
                 let y = TOP + bands_h + 24 + (k as i32 / cols) * (CARD_H + ROW_GAP);
                 let key = 2 * v.id + usize::from(links);
-                html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} /> }
+                // Rows below the first step their lines 18 px right, up to
+                // the card's edge (a column's cards share an x).
+                let wire_dx = ((k as i32 / cols) * 18) % (CARD_W / 2 - 8);
+                html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} {wire_dx} /> }
             })) }</>
         </svg>
     }

@@ -56,6 +56,9 @@ pub(crate) struct SockView {
     /// Which address bands a wildcard binding covers.
     pub(crate) v6_wildcard_dual: bool,
     pub(crate) v6_wildcard_only: bool,
+    /// Addresses the wildcard binding does not cover (Windows: an
+    /// exclusive socket's, bound before it).
+    pub(crate) except: Vec<std::net::IpAddr>,
     /// Clients that arrived at this listener in the last step.
     pub(crate) arrived: Option<u32>,
     /// A UDP socket.
@@ -152,6 +155,7 @@ pub(crate) fn sock_views(
                 queued: s.child() && !s.named() && !s.queued_on().is_empty(),
                 v6_wildcard_dual: v6_any && !s.opts().v6only,
                 v6_wildcard_only: v6_any && s.opts().v6only,
+                except: h.wildcard_exceptions(s.id()),
                 arrived: arrows.get(s.label()).copied().filter(|_| s.is_listening()),
                 udp: s.is_udp(),
                 groups: s.groups().to_vec(),

@@ -76,7 +76,11 @@ pub(crate) fn twin_row(p: &ViewProps) -> Html {
         <tr aria-rowindex={p.index.map(|i| i.to_string())}>
             <th scope="row">{ &v.label }</th>
             <td data-label={tr.t(T::ScenarioColState).to_string()}>{ state_text(&tr, v) }</td>
-            <td data-label={tr.t(T::ScenarioCellLocal).to_string()}>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }</td>
+            <td data-label={tr.t(T::ScenarioCellLocal).to_string()}>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }
+                if !v.except.is_empty() {
+                    { " " }{ tr.f(T::ScenarioWildcardExcept, &[("addrs", &v.except.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(&tr.comma()))]) }
+                }
+            </td>
             <td data-label={tr.t(T::ScenarioColRemote).to_string()}>{ v.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
             <td data-label={tr.t(T::ScenarioColOptions).to_string()}>{ &v.opts }</td>
             <td data-label={tr.t(T::ScenarioColOwner).to_string()}>{ &v.user }</td>
