@@ -10,7 +10,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Expired, Socket, State};
 use crate::os::{Decision, FinWait2, Os, OsRules, Route};
-use crate::rules::{render_why, Arg, Name, RuleId, Slot, WhyVariant};
+use crate::rules::{render_why, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -164,19 +164,11 @@ pub(crate) fn connect_no_route(dst: SockAddr) -> Decision {
 /// A connect() with no route that had bound the socket first (XNU's TCP):
 /// `d`'s answer, and the port the socket keeps.
 pub(crate) fn no_route_keeps_port(d: Decision, socket: &str, local: Option<SockAddr>) -> Decision {
-    // Only ever handed a refusal; anything else passes through unchanged.
-    let (Err(errno), Some(rule)) = (d.result(), d.rule()) else {
-        return d;
-    };
-    let why = d.why().unwrap_or_default().to_string();
-    Decision::fail(
-        errno,
-        rule,
-        render_why(
-            RuleId::CommonConnectNoRoute,
-            WhyVariant::KeepsPort,
-            args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Local => local],
-        ),
+    extend_refusal(
+        d,
+        RuleId::CommonConnectNoRoute,
+        WhyVariant::KeepsPort,
+        args![Slot::Socket => socket, Slot::Local => local],
     )
 }
 
@@ -184,19 +176,26 @@ pub(crate) fn no_route_keeps_port(d: Decision, socket: &str, local: Option<SockA
 /// of its lookup tables (`OsRules::udp_disconnect_unhashes`): the refusal's
 /// why-line says what that leaves.
 pub(crate) fn out_of_tables(d: Decision, socket: &str, os: Os) -> Decision {
-    let (Err(errno), Some(rule)) = (d.result(), d.rule()) else {
+    extend_refusal(
+        d,
+        RuleId::BsdUdpConnectAlreadyConnected,
+        WhyVariant::Unhashed,
+        args![Slot::Socket => socket, Slot::Os => Arg::Word(os.display())],
+    )
+}
+
+/// `d`'s refusal, its rule kept, with its why-line carried on by `rule`'s
+/// template `variant` (whose `{why}` is `d`'s own line); anything else
+/// passes through unchanged.
+fn extend_refusal(d: Decision, rule: RuleId, variant: WhyVariant, mut args: Args) -> Decision {
+    let (Err(errno), Some(own)) = (d.result(), d.rule()) else {
         return d;
     };
-    let why = d.why().unwrap_or_default().to_string();
-    Decision::fail(
-        errno,
-        rule,
-        render_why(
-            RuleId::BsdUdpConnectAlreadyConnected,
-            WhyVariant::Unhashed,
-            args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Os => Arg::Word(os.display())],
-        ),
-    )
+    args.push((
+        Slot::Why,
+        Arg::Line(d.why().unwrap_or_default().to_string()),
+    ));
+    Decision::fail(errno, own, render_why(rule, variant, args))
 }
 
 /// connect() found no ephemeral port for this source and destination.
