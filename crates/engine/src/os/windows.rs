@@ -500,8 +500,8 @@ impl OsRules for Windows {
         )
     }
 
-    /// A specific address beats a wildcard; several sockets at the same
-    /// level (sharing through SO_REUSEADDR) make the choice undefined.
+    /// The exclusive specific sockets bound before `s` on its port (asked
+    /// per class of owner: a crowded port costs a handful of questions).
     fn wildcard_exceptions(&self, host: &Host, s: &Socket) -> Vec<IpAddr> {
         let Some(local) = s.local().filter(|l| is_wildcard(l.ip)) else {
             return Vec::new();
@@ -511,22 +511,21 @@ impl OsRules for Windows {
             IpAddr::V6(_) if s.opts().v6only => &[Space::V6],
             IpAddr::V6(_) => &[Space::V4, Space::V6],
         };
-        let mut out = Vec::new();
-        for t in host.owners_iter(local.port, s.id()) {
-            for &space in spaces {
-                if let Some((ip, _)) = placed(space, t) {
-                    if !is_wildcard(ip)
-                        && t.bound_seq() < s.bound_seq()
-                        && keeps_from_later_wildcards(t, space, ip)
-                    {
-                        out.push(ip);
-                    }
-                }
-            }
-        }
-        out
+        let kept = |t: &Socket| -> Option<IpAddr> {
+            spaces.iter().find_map(|&space| {
+                let (ip, _) = placed(space, t)?;
+                (!is_wildcard(ip) && keeps_from_later_wildcards(t, space, ip)).then_some(ip)
+            })
+        };
+        host.owners_where(local.port, s.id(), |t| kept(t).is_some())
+            .into_iter()
+            .filter(|t| t.bound_seq() < s.bound_seq())
+            .filter_map(kept)
+            .collect()
     }
 
+    /// A specific address beats a wildcard; several sockets at the same
+    /// level (sharing through SO_REUSEADDR) make the choice undefined.
     fn route(&self, host: &Host, _src: SockAddr, dst: SockAddr) -> Route {
         let space = if dst.ip.is_ipv4() {
             Space::V4
