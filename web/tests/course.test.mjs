@@ -480,6 +480,11 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     const ids = await page.locator('.rules .rule > p:first-of-type > code').allInnerTexts();
     assert.ok(ids.length >= 1 && ids.length < total, `${ids.length} shown`);
     assert.ok(ids.includes('linux.bind.time-wait-needs-both'), ids.join(' '));
+    // A group the filter emptied is plain text, not a link to nothing.
+    const links = await page.locator('.rule-groups a').allInnerTexts();
+    const plain = await page.locator('.rule-groups span').allInnerTexts();
+    assert.ok(plain.length >= 1 && plain.every((t) => /\(0\)$/.test(t)), `plain: ${plain}`);
+    assert.ok(links.every((t) => !/\(0\)$/.test(t)), `links: ${links}`);
     // Each rule shown carries every word, in its id, title, text or source.
     for (const text of await page.locator('.rules .rule').allInnerTexts()) {
       assert.match(text, /time_wait/i);

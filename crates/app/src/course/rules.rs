@@ -143,8 +143,14 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                 <span class="muted small" role="status">{ tr.f(T::RulesCount, &[("n", &shown.len().to_string()), ("of", &all.len().to_string())]) }</span>
             </div>
             <nav class="rule-groups" aria-label={tr.t(T::RulesByOs).to_string()}>
-                { for groups.iter().map(|(key, label, in_group)| html! {
-                    <a href={tr.href(&crate::route::Route::Rules(Some(key.to_string())))} onclick={jump(key.to_string())}>{ tr.f(T::RulesGroupCount, &[("group", label), ("n", &in_group.len().to_string())]) }</a>
+                // A group the filter emptied has nothing to jump to: plain text.
+                { for groups.iter().map(|(key, label, in_group)| {
+                    let text = tr.f(T::RulesGroupCount, &[("group", label), ("n", &in_group.len().to_string())]);
+                    if in_group.is_empty() {
+                        html! { <span class="muted">{ text }</span> }
+                    } else {
+                        html! { <a href={tr.href(&crate::route::Route::Rules(Some(key.to_string())))} onclick={jump(key.to_string())}>{ text }</a> }
+                    }
                 }) }
             </nav>
             { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
