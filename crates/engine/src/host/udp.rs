@@ -74,7 +74,8 @@ impl Host {
             }
         }
         let d = self.udp_connect_after_disconnect(id, dst, rep, was_unbound, reconnected_from);
-        if d.is_ok() || self.is_hashed(id) || self.socket(id).local().is_none() {
+        // Only this connect()'s own disconnect is "the disconnect before it".
+        if d.is_ok() || reconnected_from.is_none() || self.is_hashed(id) {
             return d;
         }
         common::out_of_tables(d, self.socket(id).label(), rules.os())
