@@ -81,6 +81,8 @@ impl Host {
                     let id = s.id();
                     self.do_bind(id, SockAddr::new(addr.ip, ans.port));
                     self.sock_mut(id).set_port_locked(addr.port != 0);
+                    // tcp6_usr_bind 334-338 derives inp_vflag afresh.
+                    self.sock_mut(id).narrow_pcb(None);
                     self.update_port_memo(id);
                     rep.local = self.socket(id).local();
                 }
@@ -115,6 +117,8 @@ impl Host {
                     }
                     let at = SockAddr::new(addr, ans.port);
                     self.do_bind(id, at);
+                    // tcp6_usr_listen 418-420 derives inp_vflag afresh.
+                    self.sock_mut(id).narrow_pcb(None);
                     self.update_port_memo(id);
                     autobind_note = Some(at);
                 }

@@ -50,6 +50,7 @@ pub struct PortClass {
     child: bool,
     from_exclusive: bool,
     grouped: bool,
+    narrowed: Option<bool>,
 }
 
 impl PortClass {
@@ -77,6 +78,7 @@ impl PortClass {
             child: s.child(),
             from_exclusive: s.from_exclusive(),
             grouped: s.reuse_group() != 0,
+            narrowed: s.pcb_narrowed(),
         }
     }
 }

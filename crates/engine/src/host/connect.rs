@@ -35,6 +35,10 @@ impl Host {
         if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
             self.sock_mut(id).tried_v4_mapped_now();
         }
+        if self.socket(id).is_v6() && rules.connect_narrows_v6_pcb() {
+            self.sock_mut(id)
+                .narrow_pcb(Some(crate::addr::as_v4(dst.ip).is_some()));
+        }
         let s = self.socket(id);
         let Some(src_ip) = self.source_for(s, dst) else {
             // XNU's tcp_connect binds the port before it looks for a

@@ -134,6 +134,10 @@ pub struct Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
+    /// XNU: a TCP connect() of an AF_INET6 socket narrowed its PCB to the
+    /// destination's family (`inp_vflag`: Some(true) INP_IPV4 alone,
+    /// Some(false) INP_IPV6 alone) and nothing gave the other back.
+    pcb_narrowed: Option<bool>,
     /// The family of the last peer a UDP connect() of this AF_INET6 socket
     /// reached (`Some(true)`: a v4-mapped one). The BSDs' `udp6_connect`
     /// leaves the PCB in that family, and a disconnect does not restore it.
@@ -247,6 +251,10 @@ impl Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
         self.tried_v4_mapped
+    }
+    /// See the field.
+    pub fn pcb_narrowed(&self) -> Option<bool> {
+        self.pcb_narrowed
     }
     /// See the field: the address the PCB was last hashed under.
     pub fn hashed_ip(&self) -> Option<IpAddr> {
@@ -413,6 +421,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
             kept_ip: None,
@@ -461,6 +470,7 @@ impl Socket {
             port_locked: false,
             sockname_port: 0,
             tried_v4_mapped: false,
+            pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
             kept_ip: None,
@@ -531,6 +541,10 @@ impl Socket {
     pub(super) fn listen(&mut self, seq: u64) {
         self.state = State::Listening;
         self.listen_seq = seq;
+    }
+
+    pub(super) fn narrow_pcb(&mut self, v4: Option<bool>) {
+        self.pcb_narrowed = v4;
     }
 
     /// An AF_INET6 socket asked for a v4-mapped destination.

@@ -65,8 +65,17 @@ impl Host {
             let s = self.socket(id);
             if let Some(local) = s.local() {
                 let wildcard = super::connect::wildcard_of(s);
-                self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, _| {
-                    s.udp_disconnected()
+                // FreeBSD takes it out of the tables (below); XNU's
+                // in_pcbdisconnect → in_pcbrehash files it again at the head
+                // of the wildcard chain (in_pcb.c 1991, 2933), so it is no
+                // longer the oldest there (`bsd_udp::deliver_unicast`).
+                let rehash = !rules.udp_disconnect_unhashes();
+                self.set_local_then(id, SockAddr::new(wildcard, local.port), |s, seq| {
+                    s.udp_disconnected();
+                    if rehash {
+                        *seq += 1;
+                        s.rechain(*seq, false);
+                    }
                 });
                 if rules.udp_disconnect_unhashes() {
                     self.unhash_port(id, local.port);

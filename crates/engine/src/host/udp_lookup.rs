@@ -24,6 +24,8 @@ pub struct UdpClass<'h> {
     pub newest: &'h Socket,
     /// The first met in its lookup chain (lowest `Socket::chain_key`).
     pub chain_first: &'h Socket,
+    /// The last met in its lookup chain (highest `Socket::chain_key`).
+    pub chain_last: &'h Socket,
 }
 
 impl Host {
@@ -47,6 +49,7 @@ impl Host {
                     oldest: at(c.by_bound.first_key_value())?,
                     newest: at(c.by_bound.last_key_value())?,
                     chain_first: at(c.by_chain.first_key_value())?,
+                    chain_last: at(c.by_chain.last_key_value())?,
                 })
             })
             .collect()

@@ -124,8 +124,14 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
             // Every AF_INET6 wildcard (dual-stack `[::]` and
             // `[::ffff:0.0.0.0]` alike) fills the one `local_wild_mapped`.
             let pool = if inet.count > 0 { &inet } else { &wilds };
-            let s = pool.oldest.expect("not empty");
-            to(s, macos_wild_rule(wilds.count), WhyVariant::Usual)
+            // The last in the chain: the oldest bound, unless a failed
+            // reconnect filed an older one again at the head.
+            let s = pool.chain_last.expect("not empty");
+            to(
+                s,
+                macos_wild_rule(wilds.count),
+                macos_wild_variant(s, pool.oldest),
+            )
         }
         _ => {
             // The chain: AF_INET and dual-stack wildcards newest first, then
@@ -146,6 +152,8 @@ struct Pool<'h> {
     count: usize,
     oldest: Option<&'h Socket>,
     newest: Option<&'h Socket>,
+    /// Met last in the lookup chain (XNU's `local_wild`).
+    chain_last: Option<&'h Socket>,
 }
 
 impl<'h> Pool<'h> {
@@ -154,12 +162,14 @@ impl<'h> Pool<'h> {
             count: 0,
             oldest: None,
             newest: None,
+            chain_last: None,
         };
         for c in classes.iter().filter(|c| fits(c.oldest)) {
             p = p.join(Pool {
                 count: c.count,
                 oldest: Some(c.oldest),
                 newest: Some(c.newest),
+                chain_last: Some(c.chain_last),
             });
         }
         p
@@ -174,10 +184,15 @@ impl<'h> Pool<'h> {
             }),
             (x, y) => x.or(y),
         };
+        let last = match (self.chain_last, o.chain_last) {
+            (Some(x), Some(y)) => Some(if y.chain_key() > x.chain_key() { y } else { x }),
+            (x, y) => x.or(y),
+        };
         Pool {
             count: self.count + o.count,
             oldest: pick(self.oldest, o.oldest, false),
             newest: pick(self.newest, o.newest, true),
+            chain_last: last,
         }
     }
 }
@@ -296,6 +311,16 @@ fn exact_rule(os: Os, n: usize) -> (RuleId, WhyVariant) {
             WhyVariant::Exact,
         ),
         _ => (RuleId::FreebsdUdpDeliverNewestBound, WhyVariant::Usual),
+    }
+}
+
+/// The why-line of macOS's wildcard pick: `Refiled` when the socket last
+/// in the chain is not the oldest bound.
+fn macos_wild_variant(picked: &Socket, oldest: Option<&Socket>) -> WhyVariant {
+    if oldest.is_some_and(|o| o.id() != picked.id()) {
+        WhyVariant::Refiled
+    } else {
+        WhyVariant::Usual
     }
 }
 
@@ -422,9 +447,9 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
             let pool = if inet.is_empty() { &wilds } else { &inet };
             let s = pool
                 .iter()
-                .min_by_key(|s| s.bound_seq())
+                .max_by_key(|s| s.chain_key())
                 .expect("not empty");
-            let variant = WhyVariant::Usual;
+            let variant = macos_wild_variant(s, pool.iter().min_by_key(|s| s.bound_seq()).copied());
             let rule = if wilds.len() > 1 {
                 RuleId::MacosUdpDeliverNewestExactOldestWildcard
             } else {

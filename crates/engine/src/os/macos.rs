@@ -46,6 +46,36 @@ fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> 
 }
 
 /// A multicast or broadcast address, which TCP refuses outright.
+/// A listener on `dst`'s port that would have taken it but for a failed
+/// connect() that left it in the other family (`tcp_usr_connect_common`
+/// 576-577, 606-607): the refusal names it.
+fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
+    let to_v4 = crate::addr::as_v4(dst.ip).is_some();
+    let s = host.first_owner(dst.port, usize::MAX, |s| {
+        s.state() == State::Listening
+            && s.pcb_narrowed() == Some(!to_v4)
+            && !(to_v4 && s.opts().v6only)
+            && s.local().is_some_and(|l| {
+                is_wildcard(l.ip) || crate::addr::unmap(l.ip) == crate::addr::unmap(dst.ip)
+            })
+    })?;
+    let rule = RuleId::MacosConnectFamilyNarrowed;
+    let family = if to_v4 { "IPv6" } else { "IPv4" };
+    Some(Route::Refused {
+        rule,
+        why: Why::of(
+            rule,
+            WhyVariant::Listener,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Addr => s.local(),
+                Slot::Family => Arg::Word(family),
+                Slot::Dst => dst,
+            ],
+        ),
+    })
+}
+
 fn multicast_or_broadcast(ip: IpAddr) -> bool {
     match crate::addr::unmap(ip) {
         IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
@@ -380,13 +410,28 @@ impl OsRules for MacOs {
         })
     }
 
-    fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
-        multicast_or_broadcast(dst.ip).then(|| {
+    /// tcp_usr_connect_common 576-577, 606-607: no restore on failure.
+    fn connect_narrows_v6_pcb(&self) -> bool {
+        true
+    }
+
+    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        if multicast_or_broadcast(dst.ip) {
             let rule = RuleId::MacosTcpMulticast;
-            Decision::fail(
+            return Some(Decision::fail(
                 Errno::AfNoSupport,
                 rule,
                 Why::of(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
+            ));
+        }
+        // tcp_usr_connect_common 600-604, after the multicast tests: a PCB
+        // an earlier connect() narrowed to IPv4 refuses an IPv6 peer.
+        let native_v6 = dst.ip.is_ipv6() && crate::addr::as_v4(dst.ip).is_none();
+        (s.is_v6() && s.pcb_narrowed() == Some(true) && native_v6).then(|| {
+            Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::MacosConnectFamilyNarrowed,
+                args![Slot::Socket => s.label(), Slot::Dst => dst],
             )
         })
     }
@@ -424,7 +469,7 @@ impl OsRules for MacOs {
                 return bsd::take(s, rule, why, |s| dropped(s, dst));
             }
         }
-        common::no_listener(dst)
+        narrowed_listener(host, dst).unwrap_or_else(|| common::no_listener(dst))
     }
 
     /// TCP binds first: `tcp_connect` / `tcp6_connect` call `in_pcbbind`

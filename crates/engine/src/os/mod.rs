@@ -426,6 +426,13 @@ pub trait OsRules: Sync {
         false
     }
 
+    /// Whether a TCP connect() of an AF_INET6 socket narrows its PCB to the
+    /// destination's family, and a connect() that fails at once leaves it
+    /// so (XNU `tcp_usr_connect_common`; see `Socket::pcb_narrowed`).
+    fn connect_narrows_v6_pcb(&self) -> bool {
+        false
+    }
+
     /// An OS-specific refusal of connect() before any address is chosen.
     fn connect_precheck(&self, _host: &Host, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
         None

@@ -25,12 +25,14 @@ pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
         (Space::V4, IpAddr::V4(a)) => Some((IpAddr::V4(a), false)),
         (Space::V4, IpAddr::V6(a)) => match v4_mapped(a) {
             Some(m) => Some((IpAddr::V4(m), true)),
-            None if a.is_unspecified() && !s.opts().v6only => {
+            None if a.is_unspecified() && !s.opts().v6only && s.pcb_narrowed() != Some(false) => {
                 Some((IpAddr::V4(Ipv4Addr::UNSPECIFIED), true))
             }
             None => None,
         },
-        (Space::V6, IpAddr::V6(a)) if v4_mapped(a).is_none() => Some((IpAddr::V6(a), false)),
+        (Space::V6, IpAddr::V6(a)) if v4_mapped(a).is_none() && s.pcb_narrowed() != Some(true) => {
+            Some((IpAddr::V6(a), false))
+        }
         _ => None,
     }
 }
