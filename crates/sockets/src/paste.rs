@@ -275,8 +275,11 @@ fn ss_socket(w: &[&str], udp: bool) -> Option<Row> {
             s.v6only = Some(v == "1");
         }
     }
-    // `ss -e` leaves out uid 0: with a program shown and no uid, it is root's.
-    if s.user.is_none() && s.process.is_some() {
+    // `ss -e` leaves out uid 0: a program's socket with its details shown
+    // (`ino:`) and no uid is root's. Without `-e` no row names its owner:
+    // unknown, not root.
+    let extended = w[5..].iter().any(|e| e.starts_with("ino:"));
+    if s.user.is_none() && s.process.is_some() && extended {
         s.user = Some("root".into());
     }
     Some(Row::Socket(s))
@@ -456,6 +459,21 @@ mod tests {
         assert_eq!(p.sockets[5].local, "[::]:8081".parse().unwrap());
         assert_eq!(p.sockets[5].v6only, Some(false));
         assert_eq!(p.sockets[6].v6only, Some(true));
+    }
+
+    /// `ss -tanp` (no `-e`) names no owner: a program's socket is not
+    /// taken for root's.
+    #[test]
+    fn ss_without_e_leaves_the_owner_unknown() {
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*     users:((\"python3\",pid=4701,fd=3))
+";
+        let p = parse_table(t).unwrap();
+        assert_eq!(p.sockets.len(), 1);
+        assert!(p.sockets[0].process.is_some());
+        assert_eq!(p.sockets[0].user, None);
+        let e = t.replace("fd=3))", "fd=3)) ino:1234 sk:1");
+        assert_eq!(parse_table(&e).unwrap().sockets[0].user.as_deref(), Some("root"));
     }
 
     /// Captured here: `ss -uanpe` in a fresh namespace with Python's UDP
