@@ -261,6 +261,13 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     assert.match(await verdict.innerText(), /Not yet: 1 of 4 requirements not met\. First unmet: bind tool 127\.0\.0\.1:8888 is still there \(whatever it returns\)\. \(there is no step bind tool 127\.0\.0\.1:8888\)/);
     assert.deepEqual(await verdict.locator('code').allInnerTexts(), ['bind tool 127.0.0.1:8888', 'bind tool 127.0.0.1:8888']);
     assert.doesNotMatch(await c.locator('.checklist').innerText(), /`/);
+
+    // A scenario that does not parse: the parser's message, its code as code.
+    await editor.fill('os windows\nzzz\n');
+    await check.click();
+    assert.match(await verdict.innerText(), /^Cannot check yet: /);
+    assert.doesNotMatch(await verdict.innerText(), /`/);
+    assert.ok(await verdict.locator('code').count() >= 1);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -325,6 +332,11 @@ test('progress exports as a short code and imports elsewhere; a damaged code is 
   try {
     const { page } = other;
     await page.waitForSelector('.progress-panel');
+    // The code shown follows the progress: an import or a start over
+    // never leaves the old one on screen.
+    await page.getByRole('button', { name: 'Export progress' }).click();
+    const empty = await page.locator('.code-out input').inputValue();
+    assert.notEqual(empty, code);
     const bad = code.slice(0, -2) + (code.endsWith('A') ? 'B' : 'A') + code.slice(-1);
     await page.fill('#import-code', bad);
     await page.getByRole('button', { name: 'Import' }).click();
@@ -332,6 +344,7 @@ test('progress exports as a short code and imports elsewhere; a damaged code is 
     await page.fill('#import-code', `  ${code.slice(0, 10)}\n${code.slice(10)} `);
     await page.getByRole('button', { name: 'Import' }).click();
     assert.match(await page.locator('.progress-panel .message').innerText(), /Progress imported: 0 chapters done/);
+    assert.equal(await page.locator('.code-out input').inputValue(), code);
     assert.match(await page.locator('a.button.primary').innerText(), /Continue with chapter 1/);
     await chapter(page, 'five-tuple');
     const truths = await page.locator('.predict').first().locator('.truth').allInnerTexts();
@@ -381,6 +394,13 @@ test('a missing chapter file gives a message and a retry, not a blank page; unkn
     // host does not have: its 404.
     const missing = await page.goto(server.origin + '/learn/no-such-thing/');
     assert.equal(missing.status(), 404);
+    // It lists every chapter and guide, so a mistyped one is a click away.
+    const english = page.locator('.not-found section[lang="en"]');
+    const chapters = await english.locator('.not-found-list').first().locator('a').allInnerTexts();
+    assert.equal(chapters.length, 12, chapters.join(' | '));
+    assert.match(chapters[3], /^4\. /);
+    await english.locator('.not-found-list').first().locator('a').nth(1).click();
+    await page.waitForURL(/\/learn\/wildcard\/$/);
   } finally { await context.close(); }
 });
 
@@ -491,9 +511,19 @@ test('the rules page groups rules by OS and filters them by every word typed', a
       assert.match(text, /linux/i);
     }
     assert.match(await page.locator('.rules-tools [role="status"]').innerText(), new RegExp(`^${ids.length} of ${total} rules$`));
+    // A rule whose id or title holds every word comes first in its group,
+    // before rules that matched only in their explanations.
+    await page.fill('#rule-filter', 'exclusive kept');
+    const windows = await page.locator('section[aria-labelledby="windows"] .rule > p:first-of-type > code').allInnerTexts();
+    assert.ok(windows.length >= 2, `windows: ${windows}`);
+    assert.equal(windows[0], 'windows.route.exclusive-kept', windows.join(' '));
     await page.fill('#rule-filter', 'zzzz-nothing');
     assert.equal(await page.locator('.rules .rule').count(), 0);
     assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);
+    // A link to a rule the filter hides still lands on it.
+    await page.evaluate(() => { location.hash = '#linux.bind.listener-holds-port'; });
+    await page.locator('section[id="linux.bind.listener-holds-port"]').waitFor();
+    assert.equal(await page.locator('.rules .rule').count(), 1);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

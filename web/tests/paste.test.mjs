@@ -63,9 +63,10 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);
       // Garbage: a message that says what to paste; nothing breaks.
       await page.fill('#paste-table', 'hello\nworld');
-      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /this does not look like a socket table: paste the output of `ss -tanpe`/);
+      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^This does not look like a socket table: paste the output of ss -tanpe/);
+      assert.equal(await page.locator('.paste-page [role=alert] code').first().innerText(), 'ss -tanpe');
       await page.fill('#paste-table', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n');
-      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^line 2: cannot read/);
+      assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^Line 2: cannot read/);
       assert.deepEqual(problems, []);
       // Nothing pasted leaves the page.
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);

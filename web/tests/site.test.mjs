@@ -79,6 +79,8 @@ test('a narrow column breaks SO_REUSEADDR and a rule id at their _ and dots, and
     assert.match(why[1], /even with SO_REUSEADDR on both$/);
     assert.equal(await cell.locator('.rule-id code').evaluate((e) => e.innerHTML), 'linux.<wbr>bind.<wbr>listener-holds-port');
     assert.equal(await cell.locator('.rule-id code').textContent(), 'linux.bind.listener-holds-port');
+    // The rule is one click from its verdict.
+    assert.equal(await cell.locator('.rule-id a.rule-link').evaluate((a) => a.href), server.origin + '/rules/#linux.bind.listener-holds-port');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -755,7 +757,7 @@ test('a scenario with no steps says how to add one, not "Press Step"', async () 
   try {
     await ready(page);
     const said = await page.locator('#announce').innerText();
-    assert.match(said, /has no steps yet: write one under its header \(socket A tcp, then bind A 0\.0\.0\.0:8080\)/);
+    assert.match(said, /has no steps yet: write one under its header \(socket A tcp, then bind A 0\.0\.0\.0:8080; the sandbox's editor has buttons that write them\)/);
     assert.doesNotMatch(said, /Press Step/);
     assert.equal(await page.locator('#announce code').count(), 2);
     assert.deepEqual(problems, []);

@@ -362,6 +362,20 @@ test("a widget whose language file cannot load is English, says why in the conso
   } finally { await context.close(); await s.close(); }
 });
 
+test("the iframe's ?step= wins over its link's own step, and a verdict links to its rule on the bindlab site", async () => {
+  const link = 'v1/linux,freebsd/0/dGl0bGUgVGhlIExpbnV4IGxpc3RlbmluZyBleGNlcHRpb24Kb3MgbGludXgKaWZhY2UgMTkyLjE2OC4wLjEKCnNvY2tldCBBIHRjcApzZXQgQSBTT19SRVVTRUFERFIKYmluZCBBIDAuMC4wLjA6MjEKbGlzdGVuIEEKc29ja2V0IEIgdGNwCnNldCBCIFNPX1JFVVNFQUREUgpiaW5kIEIgMTkyLjE2OC4wLjE6MjEgID0-IEVBRERSSU5VU0UK';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/embed.html?step=7#${link}`);
+  try {
+    await widgetsReady(page, 1);
+    await page.waitForFunction(() => /^7 of 7 steps run$/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    // The refused bind's rule, one click from its why-line, on the site the
+    // widget came from (not relative to the page that embeds it).
+    const hrefs = await page.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('.rule-id a.rule-link')].map((a) => a.href));
+    assert.ok(hrefs.includes(`${server.origin}/rules/#linux.bind.listener-holds-port`), hrefs.join(' '));
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document', async () => {
   const link = 'v1/linux,freebsd/0/dGl0bGUgVGhlIExpbnV4IGxpc3RlbmluZyBleGNlcHRpb24Kb3MgbGludXgKaWZhY2UgMTkyLjE2OC4wLjEKCnNvY2tldCBBIHRjcApzZXQgQSBTT19SRVVTRUFERFIKYmluZCBBIDAuMC4wLjA6MjEKbGlzdGVuIEEKc29ja2V0IEIgdGNwCnNldCBCIFNPX1JFVVNFQUREUgpiaW5kIEIgMTkyLjE2OC4wLjE6MjEgID0-IEVBRERSSU5VU0UK';
   const { page, context, problems } = await openPage(browser, `${server.origin}/embed.html?lang=zh-CN#${link}`);

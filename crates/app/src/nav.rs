@@ -100,6 +100,15 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
         html! { <a href={tr.href(&route)} aria-current={here.then_some("page")}>{ label }</a> }
     };
     let cont = continue_at(&store.progress).filter(|_| !matches!(p.current, Route::Lesson(_)));
+    let continue_text = cont
+        .map(|(n, c)| {
+            let title = tr.text(&format!("chapter.{}.title", c.id), c.title);
+            tr.f(
+                T::NavContinue,
+                &[("n", &(n + 1).to_string()), ("title", title)],
+            )
+        })
+        .unwrap_or_default();
     // Skip links: the first thing Tab reaches on every page, shown only
     // when focused. On the sandbox a second one goes straight to "Run it"
     // (past the editor and its controls).
@@ -131,10 +140,9 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             { link(Route::Guides(None), T::NavGuides) }
             { link(Route::Glossary(None), T::NavGlossary) }
             { link(Route::Rules(None), T::NavRules) }
-            if let Some((n, c)) = cont {
-                <a class="continue" href={tr.href(&Route::Lesson(c.id.into()))}>{
-                    tr.f(T::NavContinue, &[("n", &(n + 1).to_string()), ("title", tr.text(&format!("chapter.{}.title", c.id), c.title))])
-                }</a>
+            if let Some((_, c)) = cont {
+                // Cut to one line by the style sheet; whole in its tooltip.
+                <a class="continue" href={tr.href(&Route::Lesson(c.id.into()))} title={continue_text.clone()}>{ continue_text }</a>
             }
             <crate::views::LanguageSwitch current={p.current.clone()} />
         </nav>

@@ -208,6 +208,7 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
             (Route::Contents, T::NavCourse),
             (Route::Guides(None), T::NavGuides),
             (Route::Glossary(None), T::NavGlossary),
+            (Route::Rules(None), T::NavRules),
         ] {
             body.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>",
@@ -215,7 +216,35 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
                 escape(tr.t(label))
             ));
         }
-        body.push_str("</ul></section>");
+        body.push_str("</ul>");
+        // A mistyped chapter or guide (an old `#/learn/…` link lands here
+        // too): every one of them, one click away.
+        let chapters = CONTENTS.iter().enumerate().map(|(i, c)| {
+            let title = tr.text(&format!("chapter.{}.title", c.id), c.title);
+            (Route::Lesson(c.id.into()), format!("{}. {}", i + 1, title))
+        });
+        let guides = GUIDES.iter().map(|g| {
+            let title = tr.text(&format!("guide.{}.title", g.id), g.title);
+            (Route::Guides(Some(g.id.into())), title.to_string())
+        });
+        for (heading, list) in [
+            (T::NavCourse, chapters.collect::<Vec<_>>()),
+            (T::NavGuides, guides.collect()),
+        ] {
+            body.push_str(&format!(
+                "<h2>{}</h2><ul class=\"not-found-list\">",
+                escape(tr.t(heading))
+            ));
+            for (route, title) in list {
+                body.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    tr.href(&route),
+                    escape(&title)
+                ));
+            }
+            body.push_str("</ul>");
+        }
+        body.push_str("</section>");
     }
     body.push_str("</main>");
     let title = trs

@@ -144,6 +144,10 @@ impl Widget {
         if !listed.is_empty() {
             initial.oses = listed;
         }
+        // So does a `step=` (the iframe's `?step=`) over the link's own step.
+        if step > 0 && problem.is_none() {
+            initial.step = step as usize;
+        }
         let mailbox: Mailbox = Rc::new(RefCell::new(None));
         let props = LabProps {
             initial,

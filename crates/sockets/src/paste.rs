@@ -473,7 +473,10 @@ LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*     users:((\"python3\",p
         assert!(p.sockets[0].process.is_some());
         assert_eq!(p.sockets[0].user, None);
         let e = t.replace("fd=3))", "fd=3)) ino:1234 sk:1");
-        assert_eq!(parse_table(&e).unwrap().sockets[0].user.as_deref(), Some("root"));
+        assert_eq!(
+            parse_table(&e).unwrap().sockets[0].user.as_deref(),
+            Some("root")
+        );
     }
 
     /// Captured here: `ss -uanpe` in a fresh namespace with Python's UDP

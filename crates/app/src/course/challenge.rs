@@ -254,7 +254,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             }
             <div class="verdict" role="status">
                 { match (verdicts.as_ref(), failing) {
-                    (Some(Err(e)), _) => html! { <p class="err">{ tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, &text, e))]) }</p> },
+                    (Some(Err(e)), _) => html! { <p class="err">{ crate::views::with_code(&tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, &text, e))])) }</p> },
                     (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);

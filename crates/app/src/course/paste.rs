@@ -206,7 +206,8 @@ pub(crate) fn paste_page() -> Html {
             </div>
             { match &*result {
                 Err(e) if e.is_empty() => html! {},
-                Err(e) => html! { <p class="notice error" role="alert">{ e.clone() }</p> },
+                // A sentence, with its commands as code.
+                Err(e) => html! { <p class="notice error" role="alert"><span>{ crate::views::with_code(&sentence(e)) }</span></p> },
                 Ok(r) => html! {
                     <>
                     <Answers read={r.clone()} />
@@ -219,6 +220,16 @@ pub(crate) fn paste_page() -> Html {
                 },
             } }
         </article>
+    }
+}
+
+/// `e` with an ASCII capital first (the reader's errors are the CLI's,
+/// which start in lower case after `bindlab: `).
+fn sentence(e: &str) -> String {
+    let mut c = e.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+        None => String::new(),
     }
 }
 

@@ -36,17 +36,20 @@ pub(crate) fn progress_panel() -> Html {
     let store = use_store();
     let tr = use_tr();
     let ids = lesson_ids();
-    let code = use_state(|| None::<String>);
+    // Whether the code is shown; the code itself is the progress now, so an
+    // import or a start over cannot leave a stale one on screen.
+    let shown = use_state(|| false);
+    let code = shown.then(|| store.progress.encode(&ids));
     let message = use_state(|| None::<(bool, String)>);
     let input = use_node_ref();
     let show = {
-        let (code, store, ids) = (code.clone(), store.clone(), ids.clone());
-        Callback::from(move |_| code.set(Some(store.progress.encode(&ids))))
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(true))
     };
     let copy = {
         let (code, message, tr) = (code.clone(), message.clone(), tr.clone());
         Callback::from(move |_| {
-            if let (Some(c), Some(w)) = ((*code).clone(), window()) {
+            if let (Some(c), Some(w)) = (code.clone(), window()) {
                 let _ = w.navigator().clipboard().write_text(&c);
                 message.set(Some((false, tr.t(T::CourseCodeCopied).into())));
             }
@@ -95,7 +98,7 @@ pub(crate) fn progress_panel() -> Html {
             <div class="row">
                 <button type="button" onclick={show}>{ tr.t(T::CourseExport) }</button>
                 if code.is_some() {
-                    <label class="code-out">{ tr.t(T::CourseYourCode) }{" "}<input type="text" readonly=true value={(*code).clone().unwrap_or_default()} size="40" /></label>
+                    <label class="code-out">{ tr.t(T::CourseYourCode) }{" "}<input type="text" readonly=true value={code.clone().unwrap_or_default()} size="40" /></label>
                     <button type="button" class="quiet" onclick={copy}>{ tr.t(T::CourseCopy) }</button>
                 }
             </div>

@@ -97,16 +97,31 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         .split_whitespace()
         .map(str::to_ascii_lowercase)
         .collect();
+    // The title in both languages: an English word finds a rule too.
+    let named = |r: &rules::Rule| {
+        format!("{} {} {}", r.id, r.title, tr.rule_title(r.id, r.title)).to_ascii_lowercase()
+    };
     let matches = |r: &rules::Rule| {
+        // The rule the address names stays shown: a link to it lands on it
+        // whatever the filter says.
+        if p.rule.as_deref() == Some(r.id) {
+            return true;
+        }
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
-        // The title in both languages: an English word finds a rule too.
-        let title = tr.rule_title(r.id, r.title);
-        let hay = format!("{} {} {} {} {}", r.id, r.title, title, explanation, source)
-            .to_ascii_lowercase();
+        let hay = format!("{} {} {}", named(r), explanation, source).to_ascii_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let all = rules::catalogue();
-    let shown: Vec<&rules::Rule> = all.iter().filter(|r| matches(r)).collect();
+    let mut shown: Vec<&rules::Rule> = all.iter().filter(|r| matches(r)).collect();
+    // Within each group, a rule whose id or title holds every word comes
+    // before one that matched only in its explanation or source: a reader
+    // who typed a rule's name wants that rule first.
+    if !words.is_empty() {
+        bindlab_engine::sort::by_key(&mut shown, |r| {
+            let name = named(r);
+            u64::from(!words.iter().all(|w| name.contains(w.as_str())))
+        });
+    }
     let groups: Vec<(&str, &str, Vec<&rules::Rule>)> = RULE_GROUPS
         .iter()
         .map(|&(key, label)| {

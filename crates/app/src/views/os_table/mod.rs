@@ -21,11 +21,17 @@ pub(crate) struct OsTableProps {
     pub(crate) derived: Rc<Derived>,
     pub(crate) step: usize,
     pub(crate) on_goto: Callback<usize>,
+    /// Where the rules page is (a widget's bindlab site); `None`: this site.
+    #[prop_or_default]
+    pub(crate) base: Option<AttrValue>,
 }
 
 impl PartialEq for OsTableProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.derived, &o.derived) && self.step == o.step && self.on_goto == o.on_goto
+        Rc::ptr_eq(&self.derived, &o.derived)
+            && self.step == o.step
+            && self.on_goto == o.on_goto
+            && self.base == o.base
     }
 }
 
@@ -145,6 +151,7 @@ struct RowsProps {
     on_goto: Callback<usize>,
     /// Rows carry their index (see [`OsTable`]).
     windowed: bool,
+    base: Option<AttrValue>,
 }
 
 impl PartialEq for RowsProps {
@@ -153,6 +160,7 @@ impl PartialEq for RowsProps {
             && (self.start, self.end, self.step, self.windowed)
                 == (o.start, o.end, o.step, o.windowed)
             && self.on_goto == o.on_goto
+            && self.base == o.base
     }
 }
 
@@ -166,7 +174,7 @@ impl PartialEq for RowsProps {
 fn rows(p: &RowsProps) -> Html {
     html! {
         <tbody>{ for (p.start..p.end).map(|i| html! {
-            <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} windowed={p.windowed} />
+            <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} windowed={p.windowed} base={p.base.clone()} />
         }) }</tbody>
     }
 }
@@ -198,7 +206,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
                     if windowed && !near.is_built(b) {
                         return html! { <FarBlock key={format!("far-{start}")} px={near.far_px(b, end - start)} {cols} /> };
                     }
-                    html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} /> }
+                    html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} base={p.base.clone()} /> }
                 }) }</>
             </table>
             if expects {

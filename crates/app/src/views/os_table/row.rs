@@ -21,6 +21,8 @@ pub(crate) struct RowProps {
     pub(crate) on_goto: Callback<usize>,
     /// In a table that builds only some blocks: the row says its index.
     pub(crate) windowed: bool,
+    /// Where the rules page is (see [`super::OsTableProps::base`]).
+    pub(crate) base: Option<AttrValue>,
 }
 
 /// Rows compare by what they show, so a step re-renders two rows, not all.
@@ -32,12 +34,18 @@ impl PartialEq for RowProps {
             && self.current == o.current
             && self.on_goto == o.on_goto
             && self.windowed == o.windowed
+            && self.base == o.base
     }
 }
 
 #[function_component(Row)]
 pub(crate) fn row(p: &RowProps) -> Html {
     let tr = use_tr();
+    // Every verdict's rule is one click from its explanation.
+    let rule_href = |id: &str| {
+        let path = tr.href(&crate::route::Route::Rules(Some(id.to_string())));
+        crate::browser::fetch::site_url(p.base.as_deref(), &path)
+    };
     // Which OS columns' cells are open, one bit each.
     let open = use_state_eq(|| 0u32);
     let Ok(scenario) = &p.derived.parsed else {
@@ -111,7 +119,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                                 <details ontoggle={on_toggle(col)}>
                                     <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
-                                    <p class="rule-id"><code>{ breakable(rule.as_str()) }</code></p>
+                                    <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ breakable(rule.as_str()) }</code></a></p>
                                 </details>
                             </td>
                         }
@@ -135,7 +143,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                                     if !named { <span class="why-os-name">{ os }</span>{" "} }
                                     <strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why_text(why, scenario) }
                                 </p>
-                                <p class="rule-id"><code>{ rule.as_str() }</code></p>
+                                <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ rule.as_str() }</code></a></p>
                             </div>
                         }
                     }) }
