@@ -216,7 +216,7 @@ test('zh-CN: a challenge\'s check details, the paste page\'s sentences and the c
     await page.goto(`${server.origin}/zh-CN/paste/`);
     await page.waitForSelector('#paste-table');
     await page.fill('#paste-table', 'hello');
-    assert.match(await page.locator('.notice.error').innerText(), /^这看起来不像套接字表：请粘贴 `ss -tanpe`（Linux）/);
+    assert.match(await page.locator('.notice.error').innerText(), /^这看起来不像套接字表：请粘贴 ss -tanpe（Linux）/);
     await page.fill('#paste-table', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n');
     await page.waitForSelector('.paste-answer');
     assert.match(await page.locator('.advice').innerText(), /^怎样才能成功：\s*这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。$/);

@@ -121,6 +121,21 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
   } finally { await context.close(); }
 });
 
+test('an empty box offers a sample table, which answers at once; the button goes once there is text', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/');
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.getByRole('button', { name: 'Try a sample table' }).click();
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
+    assert.equal(await page.locator('#paste-bind').inputValue(), '0.0.0.0:8080');
+    assert.match(await page.locator('#paste-table').inputValue(), /^State +Recv-Q/);
+    assert.equal(await page.getByRole('button', { name: 'Try a sample table' }).count(), 0);
+    // ss -e names the owner (root: no uid shown).
+    assert.match(await page.locator('.paste-sockets tbody tr').first().innerText(), /user root/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('axe: the paste page with an answer, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context } = await openPage(browser, server.origin + '/#/paste', { colorScheme });

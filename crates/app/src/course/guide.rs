@@ -85,7 +85,7 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
             if let Some(x) = prev {
                 <a rel="prev" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("← {}", guide_title(&tr, x)) }</a>
             } else { <span /> }
-            <a href={tr.href(&Route::Guides(None))}>{ tr.t(T::GuideEvery) }</a>
+            <a class="pager-index" href={tr.href(&Route::Guides(None))}>{ tr.t(T::GuideEvery) }</a>
             if let Some(x) = next {
                 <a rel="next" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("{} →", guide_title(&tr, x)) }</a>
             } else { <span /> }

@@ -23,6 +23,9 @@ use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
 use crate::route::{Route, PASTE_INTRO, PASTE_TITLE};
+
+/// What "Try a sample table" pastes: `ss -tanpe` as captured on a Linux host.
+const SAMPLE: &str = include_str!("../../../../content/paste-sample.txt");
 use crate::state::Sandbox;
 
 /// Everything the page shows, from the five inputs. `udp`: the protocol
@@ -149,6 +152,15 @@ pub(crate) fn paste_page() -> Html {
             text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
+    // An empty box offers a real table (`ss -tanpe` on a Linux host) and
+    // a bind to ask about.
+    let on_sample = {
+        let (text, bind) = (text.clone(), bind.clone());
+        Callback::from(move |_: MouseEvent| {
+            text.set(SAMPLE.to_string());
+            bind.set("0.0.0.0:8080".into());
+        })
+    };
     let on_bind = {
         let bind = bind.clone();
         Callback::from(move |e: InputEvent| {
@@ -184,6 +196,9 @@ pub(crate) fn paste_page() -> Html {
                 <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
                     value={(*text).clone()} oninput={on_text} />
+                if text.trim().is_empty() {
+                    <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
+                }
                 <div class="paste-fields">
                     <label>{ tr.t(T::PasteWhatIfBind) }{" "}
                         <select id="paste-proto" onchange={on_proto}>

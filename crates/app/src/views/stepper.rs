@@ -59,15 +59,22 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
                 disabled={end && !holding} aria-disabled={holding.then_some("true")}>{ label }</button>
         }
     };
+    // Two boxes: the moves and the count, which a narrow layout keeps in
+    // view while the reader scrolls through the outcomes (sticky), and the
+    // link and program buttons, which it leaves where they are.
     html! {
+        <>
         <div class="stepper" role="toolbar" aria-label={tr.t(T::ScenarioStepperLabel).to_string()}>
             { button(RESET, 0, "", html! { tr.t(T::ScenarioReset) }) }
             { button(BACK, p.step.saturating_sub(1), "", html! { tr.t(T::ScenarioBack) }) }
             { button(STEP, (p.step + 1).min(p.total), "primary", html! { tr.t(T::ScenarioStep) }) }
             { button(RUN_ALL, p.total, "", html! { tr.t(T::ScenarioRunAll) }) }
             <span class="progress" aria-live={if p.live { "polite" } else { "off" }}>{ tr.f(T::ScenarioProgress, &[("step", &p.step.to_string()), ("total", &p.total.to_string())]) }</span>
+        </div>
+        <div class="stepper-more">
             <button type="button" class="quiet" onclick={p.on_copy.clone()}>{ tr.t(T::ScenarioCopyLink) }</button>
             <button type="button" class="quiet" onclick={p.on_export.clone()} title={tr.t(T::ScenarioRunHereTitle).to_string()}>{ tr.t(T::ScenarioRunHere) }</button>
         </div>
+        </>
     }
 }

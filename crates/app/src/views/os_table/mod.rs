@@ -179,6 +179,40 @@ fn rows(p: &RowsProps) -> Html {
     }
 }
 
+/// Scrolls the table's current row into view when it is off screen: to the
+/// top when it is above (under the stepper's `scroll-margin-top`), to the
+/// bottom when below.
+fn reveal_current(table: &NodeRef) {
+    let Some(t) = table.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(Some(row)) = t.query_selector("tr.current") else {
+        return;
+    };
+    let Some(h) = crate::browser::dom::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+    else {
+        return;
+    };
+    // A stepper stuck to the top of the screen (a phone) covers what is
+    // under it.
+    let covered = t
+        .closest(".run-pane, .bindlab-widget")
+        .ok()
+        .flatten()
+        .and_then(|p| p.query_selector(".stepper").ok().flatten())
+        .map(|s| s.get_bounding_client_rect())
+        .filter(|s| s.top().abs() < 1.0)
+        .map_or(0.0, |s| s.bottom());
+    let r = row.get_bounding_client_rect();
+    if r.bottom() > h {
+        row.scroll_into_view_with_bool(r.height() > h - covered);
+    } else if r.top() < covered {
+        row.scroll_into_view();
+    }
+}
+
 #[function_component(OsTable)]
 pub(crate) fn os_table(p: &OsTableProps) -> Html {
     let tr = use_tr();
@@ -188,6 +222,20 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
     // Heights change with the scenario and the steps run: measure again.
     let version = (Rc::as_ptr(&p.derived) as usize).wrapping_mul(31) ^ p.step;
     let near = use_near_blocks(table.clone(), n.div_ceil(ROWS), windowed, version);
+    // One step forward or back on the same scenario (Step, Back, a held
+    // Enter): the row it reached scrolls into view if it is off screen (on a
+    // phone the rows run far below the stepper). Not on an edit of the text
+    // nor on a jump (Run all, Reset, a lesson's "run to line N").
+    let last = use_mut_ref(|| (0usize, 0usize));
+    {
+        let (table, derived, step) = (table.clone(), p.derived.clone(), p.step);
+        use_effect_with((Rc::as_ptr(&derived) as usize, step), move |&(d, step)| {
+            let (was_d, was_step) = std::mem::replace(&mut *last.borrow_mut(), (d, step));
+            if was_d == d && step.abs_diff(was_step) == 1 {
+                reveal_current(&table);
+            }
+        });
+    }
     let cols = p.derived.reports.len() + 1;
     let expects = p
         .derived
