@@ -725,6 +725,32 @@ test('on a phone the layout is one column and nothing overflows the page', async
   } finally { await context.close(); }
 });
 
+test('on a phone the moves stay at the top while the outcomes scroll, a pending step is one line, and Step shows the row it reached', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`,
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await ready(page);
+    // Before a run each step is its line alone: no row of dots per OS.
+    const pending = page.locator('table.outcomes tbody tr.pending').first();
+    assert.equal(await pending.locator('td.cell').first().isVisible(), false);
+    const step = page.locator('.stepper button.primary');
+    await step.scrollIntoViewIfNeeded();
+    const total = await page.locator('table.outcomes tbody tr').count();
+    for (let i = 0; i < total; i++) await step.tap();
+    await page.waitForFunction((n) => new RegExp(`^${n} of ${n} steps run$`).test(document.querySelector('.stepper .progress').textContent), total);
+    // The stepper stuck to the top, the last row on screen below it.
+    const bar = await page.locator('.stepper').boundingBox();
+    assert.ok(Math.abs(bar.y) < 1, `the stepper is at the top (${bar.y})`);
+    const row = await page.locator('table.outcomes tr.current').boundingBox();
+    assert.ok(row.y >= bar.y + bar.height - 1 && row.y + row.height <= 844 + 1, `the current row is on screen, below the stepper (${row.y}, ${row.height})`);
+    // Back: the row above, still on screen and not under the stepper.
+    await page.locator('.stepper button', { hasText: 'Back' }).tap();
+    const back = await page.locator('table.outcomes tr.current').boundingBox();
+    assert.ok(back.y >= bar.y + bar.height - 1 && back.y < 844, `after Back (${back.y})`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('on a phone, what Copy link and Run on your machine say shows under their buttons, on screen', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`,
     { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, acceptDownloads: true });
