@@ -142,6 +142,18 @@ test('the guides are reached and used by keyboard alone', async () => {
     const lang = await page.evaluate(() => document.activeElement.textContent);
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), lang);
+    // The footer's shortcuts walk the guides (the focus off the code picker).
+    assert.match(await page.locator('footer .shortcuts').innerText(), /next guide/);
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.waitForURL(/\/guides\/client-reached-wrong-program\/$/);
+    // A page load: its shortcuts work once the app has hydrated it.
+    await page.waitForSelector('#app[data-live]');
+    await page.keyboard.press('Alt+Shift+ArrowLeft');
+    await page.waitForURL(/\/guides\/permission-denied-port-80\/$/);
+    await page.waitForSelector('#app[data-live]');
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.waitForURL(/\/guides\/$/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

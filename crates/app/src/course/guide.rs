@@ -83,11 +83,11 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
     let pager = html! {
         <nav class="pager" aria-label={tr.t(T::GuideGuides).to_string()}>
             if let Some(x) = prev {
-                <a rel="prev" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("← {}", guide_title(&tr, x)) }</a>
+                <a rel="prev" href={tr.href(&Route::Guides(Some(x.id.into())))} aria-keyshortcuts="Alt+Shift+ArrowLeft">{ format!("← {}", guide_title(&tr, x)) }</a>
             } else { <span /> }
-            <a class="pager-index" href={tr.href(&Route::Guides(None))}>{ tr.t(T::GuideEvery) }</a>
+            <a class="pager-index" href={tr.href(&Route::Guides(None))} aria-keyshortcuts="Alt+Shift+ArrowUp">{ tr.t(T::GuideEvery) }</a>
             if let Some(x) = next {
-                <a rel="next" href={tr.href(&Route::Guides(Some(x.id.into())))}>{ format!("{} →", guide_title(&tr, x)) }</a>
+                <a rel="next" href={tr.href(&Route::Guides(Some(x.id.into())))} aria-keyshortcuts="Alt+Shift+ArrowRight">{ format!("{} →", guide_title(&tr, x)) }</a>
             } else { <span /> }
         </nav>
     };

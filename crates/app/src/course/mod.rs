@@ -38,7 +38,7 @@ use crate::browser::dom::{focus_main_heading, go_to};
 use crate::hooks::use_window_event;
 use crate::i18n::{use_tr, Tr, T};
 use crate::nav::{use_store, SiteNav};
-use crate::route::{chapter, Route, CONTENTS};
+use crate::route::{chapter, Route, CONTENTS, GUIDES};
 use crate::store::StoreAction;
 use glossary::GlossaryPage;
 use lesson::LessonPage;
@@ -69,9 +69,32 @@ fn shortcut(tr: &Tr, route: &Route, e: &web_sys::KeyboardEvent) {
     if typing {
         return;
     }
+    // The guides have their own order: next and previous guide, and the
+    // guides' index above them.
+    if let Route::Guides(at) = route {
+        let here = at
+            .as_deref()
+            .and_then(|id| GUIDES.iter().position(|g| g.id == id));
+        let to = match (e.key().as_str(), here) {
+            ("ArrowRight", Some(n)) => GUIDES.get(n + 1).map(|g| Route::Guides(Some(g.id.into()))),
+            ("ArrowRight", None) => GUIDES.first().map(|g| Route::Guides(Some(g.id.into()))),
+            ("ArrowLeft", Some(n)) if n > 0 => {
+                GUIDES.get(n - 1).map(|g| Route::Guides(Some(g.id.into())))
+            }
+            ("ArrowUp", Some(_)) => Some(Route::Guides(None)),
+            _ => None,
+        };
+        if let Some(to) = to {
+            e.prevent_default();
+            navigate(tr, &to);
+        }
+        return;
+    }
     let here = match route {
         Route::Lesson(id) => chapter(id).map(|(n, _)| n),
-        _ => None,
+        Route::Contents => None,
+        // The glossary, the rules, the paste and runtimes pages: no order.
+        _ => return,
     };
     let target = match (e.key().as_str(), here) {
         ("ArrowRight", Some(n)) => CONTENTS.get(n + 1),
@@ -125,6 +148,12 @@ pub fn course_page(p: &CoursePageProps) -> Html {
         let store = store.clone();
         Callback::from(move |_| store.dispatch(StoreAction::Dismiss))
     };
+    // The footer names the shortcuts only where they lead somewhere.
+    let keys = match &p.route {
+        Route::Lesson(_) | Route::Contents => Some(T::CourseFooterKeys),
+        Route::Guides(_) => Some(T::CourseFooterKeysGuides),
+        _ => None,
+    };
     html! {
         <>
         <header class="top">
@@ -148,7 +177,12 @@ pub fn course_page(p: &CoursePageProps) -> Html {
                 _ => html! { <contents::Contents /> },
             } }
         </main>
-        <footer class="bottom"><p><span class="shortcuts">{ tr.t(T::CourseFooterKeys) }</span>{" "}{ tr.t(T::CourseFooter) }</p></footer>
+        <footer class="bottom"><p>
+            if let Some(keys) = keys {
+                <span class="shortcuts">{ tr.t(keys) }</span>{" "}
+            }
+            { tr.t(T::CourseFooter) }
+        </p></footer>
         </>
     }
 }
