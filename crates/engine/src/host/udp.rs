@@ -75,6 +75,13 @@ impl Host {
                     if rehash {
                         *seq += 1;
                         s.rechain(*seq, false);
+                        // udp6_connect left the PCB in its peer's family and
+                        // the disconnect gives the other back no more
+                        // (udp6_usrreq.c 974-976, 1029-1031): unconnected,
+                        // it takes that family's datagrams and ports only.
+                        if s.is_v6() {
+                            s.narrow_pcb(s.udp6_peer_v4());
+                        }
                     }
                 });
                 if rules.udp_disconnect_unhashes() {

@@ -23,22 +23,28 @@ use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 /// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
-/// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4.
+/// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4
+/// (IPV6_V6ONLY, or an XNU PCB an earlier connect() left IPv6 only).
 pub(crate) fn v4_view(s: &Socket) -> Option<Ipv4Addr> {
     let l = s.local()?;
     match l.ip {
         IpAddr::V4(a) if !s.is_v6() => Some(a),
         IpAddr::V4(_) => None,
-        IpAddr::V6(a) if a.is_unspecified() => (!s.opts().v6only).then_some(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(a) if a.is_unspecified() => {
+            (!s.opts().v6only && s.pcb_narrowed() != Some(false)).then_some(Ipv4Addr::UNSPECIFIED)
+        }
         IpAddr::V6(a) => v4_mapped(a).filter(|_| !s.opts().v6only),
     }
 }
 
 /// A socket's local IPv6 address, if it is a native-IPv6 binding (`::` or a
-/// specific IPv6 address).
+/// specific IPv6 address) that still takes IPv6 (not an XNU PCB an earlier
+/// connect() left IPv4 only).
 pub(crate) fn v6_view(s: &Socket) -> Option<Ipv6Addr> {
     match s.local()?.ip {
-        IpAddr::V6(a) if s.is_v6() && v4_mapped(a).is_none() => Some(a),
+        IpAddr::V6(a) if s.is_v6() && v4_mapped(a).is_none() && s.pcb_narrowed() != Some(true) => {
+            Some(a)
+        }
         _ => None,
     }
 }
@@ -113,7 +119,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     }
     let wilds = Pool::of(&classes, |s| wildcard(s, dst.ip));
     if wilds.count == 0 {
-        return none(os, dst);
+        return none_on(classes.iter().map(|c| c.oldest), os, dst);
     }
     let inet = Pool::of(&classes, |s| wildcard(s, dst.ip) && !s.is_v6());
     let dual = Pool::of(&classes, |s| {
@@ -332,6 +338,36 @@ fn macos_wild_rule(wilds: usize) -> RuleId {
     }
 }
 
+/// Nobody takes the datagram. When an XNU socket on the port would have,
+/// but for the one family its last connect() left it in (see
+/// `Socket::pcb_narrowed`), the why-line names it.
+/// `open`: the port's unconnected sockets (or a socket of each class).
+fn none_on<'h>(mut open: impl Iterator<Item = &'h Socket>, os: Os, dst: SockAddr) -> Delivery {
+    let to_v4 = dst.ip.is_ipv4();
+    let kept = open.find(|s| {
+        s.pcb_narrowed() == Some(!to_v4) && s.local().is_some_and(|l| l.ip.is_unspecified())
+    });
+    let Some(s) = kept else {
+        return none(os, dst);
+    };
+    let rule = RuleId::BsdUdpConnectFamilyKept;
+    let family = if to_v4 { "IPv6" } else { "IPv4" };
+    Delivery::Dropped {
+        rule,
+        why: Why::of(
+            rule,
+            WhyVariant::Datagram,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Addr => s.local(),
+                Slot::Family => Arg::Word(family),
+                Slot::Dst => dst,
+                Slot::Os => Arg::Word(os.display()),
+            ],
+        ),
+    }
+}
+
 fn none(os: Os, dst: SockAddr) -> Delivery {
     Delivery::Dropped {
         rule: RuleId::BsdUdpDeliverNone,
@@ -422,14 +458,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
         .filter(|s| wildcard(s, dst.ip))
         .collect();
     if wilds.is_empty() {
-        return Delivery::Dropped {
-            rule: RuleId::BsdUdpDeliverNone,
-            why: Why::of(
-                RuleId::BsdUdpDeliverNone,
-                WhyVariant::Usual,
-                args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
-            ),
-        };
+        return none_on(open.iter().copied(), os, dst);
     }
     // AF_INET first for an IPv4 datagram; a `[::ffff:0.0.0.0]` binding last.
     let inet: Vec<&Socket> = wilds.iter().copied().filter(|s| !s.is_v6()).collect();
