@@ -910,3 +910,23 @@ test('a FreeBSD socket a failed reconnect took out of the lookup tables says so 
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+test('a macOS socket a failed connect() left in one family says so, and its wildcard bar spans that family only', async () => {
+  const text = 'os macos\niface fd00::1\nsocket M tcp6\nconnect M [::ffff:198.51.100.1]:80\nlisten M\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/macos/3/${b64(text)}`, { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    const host = page.locator('section.host');
+    await host.waitFor();
+    assert.match(await host.innerText(), /listening, IPv4 only \(a connect\(\) left it so\)/);
+    // The bar reaches the IPv4 band only: it ends above the IPv6 band.
+    const [bar, v6] = await page.evaluate(() => {
+      const svg = document.querySelector('svg.diagram');
+      const bar = svg.querySelector('.bind.wildcard rect').getBoundingClientRect();
+      const v6 = svg.querySelector('.band-bg.v6').getBoundingClientRect();
+      return [{ bottom: bar.bottom }, { top: v6.top }];
+    });
+    assert.ok(bar.bottom <= v6.top + 1, `bar ${bar.bottom}, IPv6 band ${v6.top}`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});

@@ -63,7 +63,7 @@ pub(crate) fn card(p: &CardProps) -> Html {
                     }
                 }</text>
             }
-            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(&tr, v) }</text>
+            <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(&tr, v) }<title>{ v.state.clone() }</title></text>
             <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| tr.t(T::ScenarioNotBound).to_string()) }</text>
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
             if let Some(n) = v.arrived {
@@ -86,7 +86,8 @@ pub(crate) fn card(p: &CardProps) -> Html {
 /// The card's second line: the state, and for UDP the groups it joined.
 fn state_line(tr: &Tr, v: &SockView) -> String {
     match v.groups.as_slice() {
-        [] => v.state.clone(),
+        // Cut to the card; the table twin below has it whole.
+        [] => short(&v.state, 30),
         [g] => short(
             &tr.f(
                 T::ScenarioInGroup,

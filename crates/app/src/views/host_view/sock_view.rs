@@ -136,6 +136,10 @@ pub(crate) fn sock_views(
                     State::TimeWait { until_ms } => tr.f(T::ScenarioTimeWaitLeft, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
                     State::FinWait2 { until_ms } => tr.f(T::ScenarioFinWait2Left, &[("s", &until_ms.saturating_sub(h.now_ms).div_ceil(1000).to_string())]),
                     State::Bound if !h.in_tables(s.id()) => tr.t(T::ScenarioOutOfTables).to_string(),
+                    st @ (State::Bound | State::Listening) if s.pcb_narrowed().is_some() => tr.f(
+                        T::ScenarioOneFamily,
+                        &[("state", tr.word(st.label())), ("family", if s.pcb_narrowed() == Some(true) { "IPv4" } else { "IPv6" })],
+                    ),
                     st => tr.word(st.label()).to_string(),
                 },
                 state_class: match s.state() {
@@ -153,8 +157,9 @@ pub(crate) fn sock_views(
                 queue: s.queue().iter().filter(|c| !shared.contains(c)).count(),
                 queue_undefined: s.queue().iter().filter(|c| shared.contains(c)).count(),
                 queued: s.child() && !s.named() && !s.queued_on().is_empty(),
-                v6_wildcard_dual: v6_any && !s.opts().v6only,
-                v6_wildcard_only: v6_any && s.opts().v6only,
+                // A PCB a connect() left in one family spans that family.
+                v6_wildcard_dual: v6_any && !s.opts().v6only && s.pcb_narrowed().is_none(),
+                v6_wildcard_only: v6_any && (s.opts().v6only || s.pcb_narrowed() == Some(false)),
                 except: h.wildcard_exceptions(s.id()),
                 arrived: arrows.get(s.label()).copied().filter(|_| s.is_listening()),
                 udp: s.is_udp(),
