@@ -549,6 +549,8 @@ test('the sandbox works by keyboard alone', async () => {
     assert.ok(ring >= 3, `focus ring contrast ${ring.toFixed(2)}:1`);
     // Typing in the editor, then leaving it with Tab (no keyboard trap).
     await page.focus('#scenario-text');
+    // Its ring goes round the editor's box, never cut off at its edge.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.editor .code')).outlineStyle), 'solid');
     await page.keyboard.press('End');
     await page.keyboard.type('\nsocket K tcp');
     assert.match(await page.inputValue('#scenario-text'), /socket K tcp/);
