@@ -299,6 +299,11 @@ for (const [name, hash, expect] of [
       assert.equal(await page.inputValue('#scenario-text'), '');
       await page.click('button:has-text("socket A tcp")');
       assert.equal(await page.inputValue('#scenario-text'), 'socket A tcp\n');
+      // Emptied again, the editor offers the example back.
+      await page.fill('#scenario-text', '');
+      await page.getByRole('button', { name: 'Start from the example' }).click();
+      assert.match(await page.inputValue('#scenario-text'), /^title Two servers, one port/);
+      assert.equal(await page.getByRole('button', { name: 'Start from the example' }).count(), 0);
       assert.deepEqual(problems, []);
     } finally { await context.close(); }
   });

@@ -162,6 +162,14 @@ pub(crate) fn sandbox_page() -> Html {
                 <section class="pane editor-pane" aria-labelledby="h-scenario">
                     <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
+                    // An empty editor (a damaged link, or all of it deleted)
+                    // is one click from the example.
+                    if state.text.trim().is_empty() {
+                        <p class="load-example"><button type="button" onclick={
+                            let (on_text, text) = (sb.on_text.clone(), tr.text("sandbox.example", EXAMPLE).to_string());
+                            Callback::from(move |_: MouseEvent| on_text.emit(text.clone()))
+                        }>{ tr.t(T::SandboxLoadExample) }</button></p>
+                    }
                     <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
                 <section id="run" class="pane run-pane" aria-labelledby="h-run">
