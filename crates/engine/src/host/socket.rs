@@ -134,9 +134,11 @@ pub struct Socket {
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
-    /// XNU: a TCP connect() of an AF_INET6 socket narrowed its PCB to the
-    /// destination's family (`inp_vflag`: Some(true) INP_IPV4 alone,
-    /// Some(false) INP_IPV6 alone) and nothing gave the other back.
+    /// XNU: an AF_INET6 PCB left in one family (`inp_vflag`: Some(true)
+    /// INP_IPV4 alone, Some(false) INP_IPV6 alone) with nothing to give the
+    /// other back: by a TCP connect() (set at the call, cleared by a bind or
+    /// listen's autobind), or by a UDP connect() once a reconnect's
+    /// disconnect leaves the socket unconnected (see `udp6_peer_v4`).
     pcb_narrowed: Option<bool>,
     /// The family of the last peer a UDP connect() of this AF_INET6 socket
     /// reached (`Some(true)`: a v4-mapped one). The BSDs' `udp6_connect`

@@ -45,7 +45,6 @@ fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> 
     lookup_wild(host, space, ip, port, s, pcb::XNU_MAPPED_COST)
 }
 
-/// A multicast or broadcast address, which TCP refuses outright.
 /// A listener on `dst`'s port that would have taken it but for a failed
 /// connect() that left it in the other family (`tcp_usr_connect_common`
 /// 576-577, 606-607): the refusal names it.
@@ -76,6 +75,7 @@ fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
     })
 }
 
+/// A multicast or broadcast address, which TCP refuses outright.
 fn multicast_or_broadcast(ip: IpAddr) -> bool {
     match crate::addr::unmap(ip) {
         IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
