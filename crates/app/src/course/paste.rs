@@ -241,11 +241,11 @@ pub(crate) fn paste_page() -> Html {
 /// `e` with an ASCII capital first (the reader's errors are the CLI's,
 /// which start in lower case after `bindlab: `).
 fn sentence(e: &str) -> String {
-    let mut c = e.chars();
-    match c.next() {
-        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-        None => String::new(),
+    let mut s = e.to_string();
+    if let Some(first) = s.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    s
 }
 
 #[cfg(test)]
