@@ -19,6 +19,11 @@ pub(crate) struct CardProps {
     /// dot or bar of the card above it.
     #[prop_or_default]
     pub(crate) wire_dx: i32,
+    /// A lane beside the cards (one column: a phone): the line leaves the
+    /// card's right side and runs up at this x, so it never passes behind
+    /// a card above it.
+    #[prop_or_default]
+    pub(crate) lane: Option<i32>,
 }
 
 #[function_component(Card)]
@@ -26,7 +31,14 @@ pub(crate) fn card(p: &CardProps) -> Html {
     let tr = use_tr();
     let (v, x, y) = (&p.view, p.x, p.y);
     let band_y = |i: usize| TOP + i as i32 * BAND_H;
-    let cx = x + CARD_W / 2 + p.wire_dx;
+    let cx = p.lane.unwrap_or(x + CARD_W / 2 + p.wire_dx);
+    // Where the line leaves the card: its top, or its right side for a lane.
+    let (sx, sy) = match p.lane {
+        Some(_) => (x + CARD_W, y + CARD_H / 2),
+        None => (cx, y),
+    };
+    let wire =
+        move |to_y: i32| html! { <polyline points={format!("{sx},{sy} {cx},{sy} {cx},{to_y}")} /> };
     let link = v.local.map(|l| {
         if bindlab_engine::addr::is_wildcard(l.ip) {
             // IPv4 for AF_INET and ::ffff:0.0.0.0, IPv6 for a v6-only `::`,
@@ -37,12 +49,12 @@ pub(crate) fn card(p: &CardProps) -> Html {
             // An address the wildcard does not have (Windows: an exclusive
             // socket's) is a gap in the bar.
             let gaps: Vec<i32> = p.addrs.iter().enumerate().filter(|(_, a)| v.except.contains(a)).map(|(i, _)| band_y(i)).collect();
-            html! { <g class="bind wildcard"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={y2.to_string()} /><rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" />
+            html! { <g class="bind wildcard">{ wire(y2) }<rect x={(cx - 3).to_string()} y={y1.to_string()} width="6" height={(y2 - y1).to_string()} rx="3" />
                 { for gaps.iter().map(|&gy| html! { <rect class="except" x={(cx - 5).to_string()} y={(gy + 2).to_string()} width="10" height={(BAND_H - 10).to_string()} rx="2" /> }) }
             </g> }
         } else if let Some(i) = p.addrs.iter().position(|a| *a == bindlab_engine::addr::unmap(l.ip)) {
             let by = band_y(i) + (BAND_H - 6) / 2;
-            html! { <g class="bind"><line x1={cx.to_string()} y1={y.to_string()} x2={cx.to_string()} y2={by.to_string()} /><circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
+            html! { <g class="bind">{ wire(by) }<circle cx={cx.to_string()} cy={by.to_string()} r="4" /></g> }
         } else {
             html! {}
         }
@@ -65,7 +77,7 @@ pub(crate) fn card(p: &CardProps) -> Html {
             }
             <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(&tr, v) }<title>{ v.state.clone() }</title></text>
             <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| tr.t(T::ScenarioNotBound).to_string()) }</text>
-            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.user != "root" { format!(" · {}", v.user) } else { String::new() }), 27) }</text>
+            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.default_user { String::new() } else { format!(" · {}", v.user) }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
                 <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />

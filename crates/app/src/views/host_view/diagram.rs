@@ -33,6 +33,28 @@ pub(crate) const MAX_COLS: i32 = 4;
 pub(crate) const X0: i32 = 16;
 /// Room for the address bands' labels (an IPv6 address).
 pub(crate) const MIN_W: i32 = 280;
+/// One column: the first lane's distance from the cards, and between lanes.
+pub(crate) const LANE_GAP: i32 = 14;
+pub(crate) const LANE: i32 = 10;
+
+/// One column (a phone): the lines of the cards below the first run up
+/// lanes beside the cards, one lane a row while there is room (then they
+/// share, from the first again). The diagram widens into the room it has
+/// for them. The width, and each row's lane (`None` for the first row,
+/// whose line goes straight up).
+pub(crate) fn lanes(
+    room: Option<i32>,
+    width: i32,
+    rows: usize,
+) -> (i32, impl Fn(usize) -> Option<i32>) {
+    let first = X0 + CARD_W + LANE_GAP;
+    let want = first + (rows.saturating_sub(1) as i32 - 1).max(0) * LANE + X0;
+    let width = want.min(room.unwrap_or(want)).max(width);
+    let fit = ((width - X0 - first) / LANE + 1).max(1) as usize;
+    (width, move |row: usize| {
+        (row > 0).then(|| first + ((row - 1) % fit) as i32 * LANE)
+    })
+}
 
 /// The room worth keeping for a measured width `w`: `None` (as before any
 /// measure) where the widest layout fits, so a wide screen's first measure
@@ -71,6 +93,12 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
     let bands_h = p.addrs.len() as i32 * BAND_H;
     // No sockets: the bands and a word, not an empty row of card space.
     let rows = p.views.len().div_ceil(cols as usize);
+    let (width, lane) = if cols == 1 {
+        lanes(p.room, width, rows)
+    } else {
+        lanes(Some(width), width, 0)
+    };
+    let (one_column, lane) = (cols == 1, &lane);
     let height = TOP
         + bands_h
         + if rows == 0 {
@@ -98,7 +126,8 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
                 <text x="10" y={(TOP + bands_h + 18).to_string()} class="label">{ tr.t(T::ScenarioNoSockets) }</text>
             }
             // Two passes: every line to a band first, then the cards over
-            // them, so a line from a lower row never crosses a card.
+            // them, so a line never crosses a card's text (on a phone, a
+            // lower card's line runs up a lane beside the cards instead).
             // Keyed by socket, in a list of its own (the fragment: a keyed
             // list must hold nothing else): Yew matches an unkeyed list from
             // its end, so a socket added (or the links pass growing) would
@@ -110,7 +139,8 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
                 // Rows below the first step their lines 18 px right, up to
                 // the card's edge (a column's cards share an x).
                 let wire_dx = ((k as i32 / cols) * 18) % (CARD_W / 2 - 8);
-                html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} {wire_dx} /> }
+                let lane = if one_column { lane(k) } else { None };
+                html! { <Card {key} view={v.clone()} addrs={p.addrs.clone()} x={x} y={y} links={links} {wire_dx} {lane} /> }
             })) }</>
         </svg>
     }
@@ -135,5 +165,29 @@ mod tests {
         }
         assert_eq!(room_for(1209), None);
         assert_eq!(room_for(342), Some(342));
+    }
+
+    /// One column on a phone: the first card's line goes straight up; each
+    /// card below has a lane of its own right of the cards, inside the
+    /// diagram, which widens into the room it has (and no further); with
+    /// more rows than lanes, lanes are shared rather than drawn outside.
+    #[test]
+    fn a_phones_lower_cards_run_their_lines_up_lanes_beside_the_cards() {
+        let (w, lane) = lanes(Some(342), 280, 8);
+        assert_eq!(lane(0), None);
+        let xs: Vec<i32> = (1..8).map(|r| lane(r).unwrap()).collect();
+        assert!(xs.windows(2).all(|p| p[0] < p[1]), "{xs:?}");
+        assert!(xs[0] > X0 + CARD_W && xs[6] <= w - X0, "{xs:?} in {w}");
+        assert!(w > 280 && w < 342, "{w}");
+        // Five rows: four lanes fit the narrowest diagram as it is.
+        assert_eq!(lanes(Some(342), 280, 5).0, 280);
+        // Two rows: one lane, no wider than it was.
+        assert_eq!(lanes(Some(342), 280, 2).0, 280);
+        // Sixty rows in 342 px: every lane inside, some shared.
+        let (w, lane) = lanes(Some(342), 280, 60);
+        assert_eq!(w, 342);
+        let xs: Vec<i32> = (1..60).map(|r| lane(r).unwrap()).collect();
+        assert!(xs.iter().all(|&x| x > X0 + CARD_W && x <= w - X0));
+        assert!(xs.iter().collect::<std::collections::BTreeSet<_>>().len() < xs.len());
     }
 }

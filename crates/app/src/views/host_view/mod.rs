@@ -281,6 +281,26 @@ mod tests {
         sock_views(&Tr::english(), &h, &BTreeMap::new(), &Deliveries::default())
     }
 
+    /// Windows has no root: the owner column calls the format's default
+    /// user what it is there; another user keeps its name, and Linux's
+    /// root is root.
+    #[test]
+    fn the_default_user_is_root_on_linux_and_the_default_user_on_windows() {
+        let sc = bindlab_engine::parse("socket A tcp\nuser alice\nsocket B tcp\n").unwrap();
+        for (os, want) in [(Os::Linux, "root"), (Os::Windows, "the default user")] {
+            let mut h = bindlab_engine::host::Host::new(os, &sc.ifaces, sc.seed);
+            for st in &sc.steps {
+                h.apply(st);
+            }
+            let v = sock_views(&Tr::english(), &h, &BTreeMap::new(), &Deliveries::default());
+            let owners: Vec<(&str, bool)> = v
+                .iter()
+                .map(|v| (v.user.as_str(), v.default_user))
+                .collect();
+            assert_eq!(owners, [(want, true), ("alice", false)], "{os:?}");
+        }
+    }
+
     fn labels(v: &[SockView]) -> Vec<&str> {
         v.iter().map(|v| v.label.as_str()).collect()
     }

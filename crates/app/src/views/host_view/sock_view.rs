@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, Socket, State};
+use bindlab_engine::Os;
 
 use crate::i18n::{Tr, T};
 
@@ -45,7 +46,12 @@ pub(crate) struct SockView {
     pub(crate) local: Option<SockAddr>,
     pub(crate) remote: Option<SockAddr>,
     pub(crate) opts: String,
+    /// The owner as the table shows it (the format's default user `root`
+    /// is "the default user" on Windows).
     pub(crate) user: String,
+    /// Whether the owner is the format's default user (the card names
+    /// only the others).
+    pub(crate) default_user: bool,
     pub(crate) listening: bool,
     pub(crate) queue: usize,
     /// Connections that wait on this listener or another: which one
@@ -152,7 +158,14 @@ pub(crate) fn sock_views(
                 local: s.local(),
                 remote: s.remote(),
                 opts: opts_text(tr, s),
-                user: s.user().to_string(),
+                // Windows has no root: there the format's default user is
+                // just the one who runs the program.
+                default_user: s.user() == "root",
+                user: if h.os == Os::Windows && s.user() == "root" {
+                    tr.t(T::ScenarioDefaultUser).to_string()
+                } else {
+                    s.user().to_string()
+                },
                 listening: s.is_listening(),
                 queue: s.queue().iter().filter(|c| !shared.contains(c)).count(),
                 queue_undefined: s.queue().iter().filter(|c| shared.contains(c)).count(),
