@@ -226,3 +226,39 @@ test('zh-CN: a challenge\'s check details, the paste page\'s sentences and the c
     await context.close();
   }
 });
+
+test('zh-CN: the sandbox\'s examples menu, its footer and the Windows owner speak Chinese; a missing translation falls back to the English list', async () => {
+  const { page, context, problems, urls } = await openPage(browser, `${server.origin}/zh-CN/`);
+  try {
+    await page.waitForSelector('#app[data-live]');
+    assert.match(await page.locator('footer .shortcuts').innerText(), /^键盘：Alt\+Shift\+→ 单步/);
+    await page.locator('details.examples > summary', { hasText: '示例' }).click();
+    const items = page.locator('.examples-list li a');
+    await items.first().waitFor();
+    assert.ok(urls.some((u) => u.endsWith('/content/zh-CN/examples.txt')));
+    assert.equal(await items.count(), 8);
+    assert.match(await items.first().innerText(), /^两个服务器，一个端口/);
+    // A link to this page's fragment (the page's <base> is the site's
+    // root: a bare `#…` would open the English sandbox).
+    assert.ok((await items.first().getAttribute('href')).startsWith(`${server.origin}/zh-CN/#v1/`));
+    await items.filter({ hasText: 'Windows：另一个程序抢走你的端口' }).click();
+    await page.waitForURL(/\/zh-CN\/#v1\//);
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('title Windows：'));
+    await page.getByRole('button', { name: /全部运行/ }).click();
+    // The host view on Windows: the format's default user is not "root".
+    await page.selectOption('.host-head select', 'windows');
+    const owners = page.locator('table.twin td[data-label="所属用户"]');
+    await owners.first().waitFor();
+    assert.deepEqual([...new Set(await owners.allInnerTexts())], ['默认用户']);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  // Without the translation, the English list (a file the page can read).
+  const second = await openPage(browser, `${server.origin}/zh-CN/`);
+  try {
+    await second.page.waitForSelector('#app[data-live]');
+    await second.page.route('**/content/zh-CN/examples.txt', (r) => r.fulfill({ status: 404, body: 'no' }));
+    await second.page.click('details.examples > summary');
+    await second.page.locator('.examples-list li a').first().waitFor();
+    assert.match(await second.page.locator('.examples-list li a').first().innerText(), /^Two servers, one port/);
+  } finally { await second.context.close(); }
+});

@@ -581,7 +581,9 @@ test('skip links: the first Tab offers them, and they move the focus past the na
     await page.keyboard.press('Enter');
     assert.equal((await active()).id, 'main');
     await page.keyboard.press('Tab');
-    assert.equal((await active()).id, 'scenario-text', 'the next Tab is the first control of the page');
+    assert.equal((await active()).text, 'Examples', 'the next Tab is the first control of the page');
+    await page.keyboard.press('Tab');
+    assert.equal((await active()).id, 'scenario-text');
     // The second one goes straight to "Run it": the next Tab is its first
     // enabled button (at step 0, Step; Reset and Back are disabled).
     await page.locator('a.skip-link', { hasText: 'Skip to Run it' }).focus();
@@ -934,6 +936,106 @@ test('a macOS socket a failed connect() left in one family says so, and its wild
       return [{ bottom: bar.bottom }, { top: v6.top }];
     });
     assert.ok(bar.bottom <= v6.top + 1, `bar ${bar.bottom}, IPv6 band ${v6.top}`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the examples menu: fetched when first opened, an example replaces the scenario, and the browser\'s Back returns to it', async () => {
+  const mine = 'os linux\nsocket Z tcp\nbind Z 0.0.0.0:8080\n';
+  const { page, context, problems, urls } = await openPage(browser, `${server.origin}/#v1/linux,macos/1/${b64(mine)}`);
+  try {
+    await ready(page);
+    // Closed, the menu costs the first load nothing.
+    assert.equal(urls.filter((u) => u.includes('examples.txt')).length, 0);
+    const summary = page.locator('details.examples > summary');
+    await summary.click();
+    const items = page.locator('.examples-list li a');
+    await items.first().waitFor();
+    assert.equal(urls.filter((u) => u.includes('examples.txt')).length, 1);
+    // Each is a link to its permalink (every OS, step 0): it opens in a new
+    // tab, or is copied, as any link.
+    assert.ok((await items.first().getAttribute('href')).startsWith(`${server.origin}/#v1/linux,freebsd,macos,windows/0/`));
+    assert.equal(await items.count(), 8);
+    assert.match(await items.first().innerText(), /^Two servers, one port/);
+    const item = items.filter({ hasText: 'Ports below 1024' });
+    assert.match(await item.locator('.example-about').innerText(), /macOS only on a specific address/);
+    await item.click();
+    // The example is in the editor, from step 0 on every OS; the menu has
+    // closed and left the focus on its summary.
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('title Ports below 1024'));
+    assert.match(await page.inputValue('#scenario-text'), /^title Ports below 1024\n# Linux and FreeBSD/);
+    assert.match(await page.locator('.progress').innerText(), /^0 of 6/);
+    assert.equal(await page.locator('.os-picker input:checked').count(), 4);
+    assert.equal(await page.locator('details.examples[open]').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Examples');
+    await page.click('text=Run all');
+    await page.waitForSelector('#announce');
+    assert.match(await page.locator('table.outcomes tbody tr', { hasText: 'bind web' }).locator('td[data-os="Linux"]').innerText(), /EACCES/);
+    // Back: the reader's scenario, its OSes and step.
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('os linux\nsocket Z'));
+    assert.equal(await page.inputValue('#scenario-text'), mine);
+    assert.match(await page.locator('.progress').innerText(), /^1 of 2/);
+    assert.equal(await page.locator('.os-picker input:checked').count(), 2);
+    // Opened again, it is not fetched again; Escape closes it onto its
+    // summary, and so does a click elsewhere on the page.
+    await summary.click();
+    await items.first().waitFor();
+    assert.equal(urls.filter((u) => u.includes('examples.txt')).length, 1);
+    await items.nth(2).focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('details.examples[open]').count(), 0);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Examples');
+    await summary.click();
+    await items.first().waitFor();
+    await page.click('h2#h-run');
+    assert.equal(await page.locator('details.examples[open]').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('the examples menu: a failed fetch says why and tries again', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/`);
+  try {
+    await ready(page);
+    await page.route('**/examples.txt', (r) => r.abort());
+    await page.click('details.examples > summary');
+    const failed = page.locator('.examples-list .problems');
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /^The examples could not be loaded: /);
+    await page.unroute('**/examples.txt');
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.examples-list li a').first().waitFor();
+    await page.locator('.examples-list li a', { hasText: 'One local port, two connections' }).click();
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('title One local port, two connections'));
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('title Two servers'));
+  } finally { await context.close(); }
+});
+
+test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons and in the footer, never while typing', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    const progress = () => page.locator('.progress').innerText();
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    assert.match(await progress(), /^2 of 8/);
+    await page.keyboard.press('Alt+Shift+ArrowLeft');
+    assert.match(await progress(), /^1 of 8/);
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    assert.match(await progress(), /^8 of 8/);
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    assert.match(await progress(), /^8 of 8/);
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    assert.match(await progress(), /^0 of 8/);
+    // In the editor the keys are the text field's (select by word).
+    await page.focus('#scenario-text');
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    assert.match(await progress(), /^0 of 8/);
+    assert.equal(await page.getByRole('button', { name: 'Step ▶' }).getAttribute('aria-keyshortcuts'), 'Alt+Shift+ArrowRight');
+    assert.equal(await page.getByRole('button', { name: 'Run all ▶▶' }).getAttribute('aria-keyshortcuts'), 'Alt+Shift+ArrowDown');
+    assert.match(await page.locator('footer .shortcuts').innerText(), /^Keyboard: Alt\+Shift\+→ step/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

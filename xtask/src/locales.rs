@@ -37,6 +37,7 @@ pub fn write(out: &Path, content: &Path) -> Result {
         crate::site::copy_dir(&dir.join("guides"), &to.join("guides"))?;
         std::fs::copy(dir.join("glossary.md"), to.join("glossary.md"))
             .map_err(|e| format!("{}/glossary.md: {e}", dir.display()))?;
+        crate::examples::write(&dir, &to.join("examples.txt"))?;
     }
     Ok(())
 }

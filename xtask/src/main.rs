@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod compress;
+mod examples;
 mod export;
 mod fuzz;
 mod locales;

@@ -140,6 +140,8 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         out.join("content/glossary.md"),
     )
     .map_err(|e| format!("content/glossary.md: {e}"))?;
+    // The sandbox's examples menu, fetched when first opened.
+    crate::examples::write(&root().join("content"), &out.join("content/examples.txt"))?;
     // The other languages: bundles, rule texts, content (xtask/src/locales.rs).
     crate::locales::write(out, &root().join("content"))?;
     // Every page as HTML before any wasm runs (xtask/src/prerender.rs).

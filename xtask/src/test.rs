@@ -244,6 +244,9 @@ fn corpus() -> Result {
     // The sandbox's first scenario is content too.
     corpus.push("content/sandbox-example.bindlab".to_string());
     corpus.push("content/zh-CN/sandbox-example.bindlab".to_string());
+    // And the examples menu's, in every language.
+    corpus.extend(scenario_files(&root().join("content/examples")));
+    corpus.extend(scenario_files(&root().join("content/zh-CN/examples")));
     let files: Vec<&str> = corpus.iter().map(String::as_str).collect();
     run(&bindlab, &[&["check"], files.as_slice()].concat(), &[])
 }

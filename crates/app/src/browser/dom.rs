@@ -189,6 +189,20 @@ pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
     e.prevent_default();
 }
 
+/// The key of a site shortcut: Alt+Shift with an arrow (or any key), never
+/// with Ctrl or Meta, never while typing in a field (where Alt+Shift+arrow
+/// selects by word). `None`: not a shortcut.
+pub(crate) fn shortcut_key(e: &KeyboardEvent) -> Option<String> {
+    if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
+        return None;
+    }
+    let typing = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|t| matches!(t.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"));
+    (!typing).then(|| e.key())
+}
+
 /// An Escape that nothing on its way up took (a disclosure, the
 /// confirmation's "no"), that ends no input method's composition (typing
 /// Chinese) and that is not a text field's own (a field keeps its Escape,

@@ -59,23 +59,16 @@ fn navigate(tr: &Tr, route: &Route) {
 
 /// The course's keyboard shortcuts, on `route`, to pages in `tr`'s language.
 fn shortcut(tr: &Tr, route: &Route, e: &web_sys::KeyboardEvent) {
-    if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
+    let Some(key) = crate::browser::dom::shortcut_key(e) else {
         return;
-    }
-    let typing = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|t| matches!(t.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"));
-    if typing {
-        return;
-    }
+    };
     // The guides have their own order: next and previous guide, and the
     // guides' index above them.
     if let Route::Guides(at) = route {
         let here = at
             .as_deref()
             .and_then(|id| GUIDES.iter().position(|g| g.id == id));
-        let to = match (e.key().as_str(), here) {
+        let to = match (key.as_str(), here) {
             ("ArrowRight", Some(n)) => GUIDES.get(n + 1).map(|g| Route::Guides(Some(g.id.into()))),
             ("ArrowRight", None) => GUIDES.first().map(|g| Route::Guides(Some(g.id.into()))),
             ("ArrowLeft", Some(n)) if n > 0 => {
@@ -96,7 +89,7 @@ fn shortcut(tr: &Tr, route: &Route, e: &web_sys::KeyboardEvent) {
         // The glossary, the rules, the paste and runtimes pages: no order.
         _ => return,
     };
-    let target = match (e.key().as_str(), here) {
+    let target = match (key.as_str(), here) {
         ("ArrowRight", Some(n)) => CONTENTS.get(n + 1),
         ("ArrowRight", None) => CONTENTS.first(),
         ("ArrowLeft", Some(n)) if n > 0 => CONTENTS.get(n - 1),

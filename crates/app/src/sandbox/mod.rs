@@ -1,6 +1,7 @@
 //! The sandbox page and its GUI controls.
 
 mod controls;
+mod examples;
 mod fields;
 mod page;
 

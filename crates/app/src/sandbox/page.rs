@@ -5,9 +5,11 @@
 use bindlab_engine::permalink::Permalink;
 use bindlab_engine::Os;
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::controls::Controls;
+use super::examples::ExamplesMenu;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
 use crate::hooks::{is_long, use_sandbox, use_window_event, SETTLE_MS};
 use crate::i18n::{use_tr, Tr, T};
@@ -118,12 +120,35 @@ pub(crate) fn sandbox_page() -> Html {
             }
         });
     }
-    // Escape closes the notice, as its Dismiss button does.
+    // The keyboard: Escape closes the notice, as its Dismiss button does;
+    // the stepper's shortcuts, with modifiers only as the course's are:
+    // Alt+Shift+→/← one step forward/back, Alt+Shift+↓ run all, Alt+Shift+↑
+    // back to the start, never while typing. (One listener: each costs the
+    // first load its own copy of the effect's code.)
     {
         let (d, shown) = (state.dispatcher(), state.notice.is_some());
-        use_window_event("keydown", shown, move |e| {
+        let (goto, step, total) = (sb.on_goto.clone(), sb.step, sb.total);
+        use_window_event("keydown", (shown, step, total), move |e| {
             if shown && crate::browser::dom::unclaimed_escape(e) {
                 d.dispatch(Action::Notice(None));
+                return;
+            }
+            let Some(key) = e
+                .dyn_ref::<web_sys::KeyboardEvent>()
+                .and_then(crate::browser::dom::shortcut_key)
+            else {
+                return;
+            };
+            let to = match key.as_str() {
+                "ArrowRight" => (step + 1).min(total),
+                "ArrowLeft" => step.saturating_sub(1),
+                "ArrowDown" => total,
+                "ArrowUp" => 0,
+                _ => return,
+            };
+            e.prevent_default();
+            if to != step {
+                goto.emit(to);
             }
         });
     }
@@ -160,7 +185,10 @@ pub(crate) fn sandbox_page() -> Html {
             }
             <div class="layout">
                 <section class="pane editor-pane" aria-labelledby="h-scenario">
-                    <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
+                    <div class="pane-head">
+                        <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
+                        <ExamplesMenu />
+                    </div>
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                     // An empty editor (a damaged link, or all of it deleted)
                     // is one click from the example.
@@ -174,7 +202,7 @@ pub(crate) fn sandbox_page() -> Html {
                 </section>
                 <section id="run" class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>
-                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} />
+                    <Stepper step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={sb.on_export(None)} keys=true />
                     if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Stepper) {
                         <NoticeView notice={n.clone()} on_dismiss={sb.on_dismiss()} />
                     }
@@ -192,7 +220,7 @@ pub(crate) fn sandbox_page() -> Html {
                 <CodePanel derived={derived.clone()} id="sandbox" generators={sb.generators.clone()} />
             }
         </main>
-        <footer class="bottom"><p>{ tr.t(T::SandboxFooter) }</p></footer>
+        <footer class="bottom"><p><span class="shortcuts">{ tr.t(T::SandboxFooterKeys) }</span>{" "}{ tr.t(T::SandboxFooter) }</p></footer>
         </>
     }
 }

@@ -16,6 +16,10 @@ pub(crate) struct StepperProps {
     /// view, whose announcement says each step's outcome).
     #[prop_or_default]
     pub(crate) live: bool,
+    /// Whether the page answers the stepper's shortcuts (the sandbox's
+    /// Alt+Shift+arrows), which the buttons then name (`aria-keyshortcuts`).
+    #[prop_or_default]
+    pub(crate) keys: bool,
 }
 
 /// The stepper's four moves, as the index of their button.
@@ -38,6 +42,13 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
         RESET | BACK => p.step == 0,
         _ => p.step >= p.total,
     };
+    // The sandbox's shortcut for each move (views::stepper's order).
+    const KEYS: [&str; 4] = [
+        "Alt+Shift+ArrowUp",
+        "Alt+Shift+ArrowLeft",
+        "Alt+Shift+ArrowRight",
+        "Alt+Shift+ArrowDown",
+    ];
     let button = |i: usize, to: usize, class: &'static str, label: Html| {
         let end = at_end(i);
         let holding = end && *held == Some(i);
@@ -56,7 +67,8 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
         };
         html! {
             <button type="button" class={(!class.is_empty()).then_some(class)} {onclick} {onblur}
-                disabled={end && !holding} aria-disabled={holding.then_some("true")}>{ label }</button>
+                disabled={end && !holding} aria-disabled={holding.then_some("true")}
+                aria-keyshortcuts={p.keys.then_some(KEYS[i])}>{ label }</button>
         }
     };
     // Two boxes: the moves and the count, which a narrow layout keeps in

@@ -1,0 +1,270 @@
+//! The sandbox's examples menu: a disclosure beside the Scenario heading
+//! whose list is fetched when it is first opened (`content/examples.txt`,
+//! in the page's language; written by `xtask/src/examples.rs`), so the
+//! first load carries none of it.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::browser::dom::page_address;
+use crate::browser::fetch::fetch_text;
+use crate::hooks::use_window_event;
+use crate::i18n::{use_tr, Tr, T};
+
+/// The examples, in English (`content_url` finds a translation's).
+const FILE: &str = "content/examples.txt";
+
+/// The line between two examples in the fetched file.
+const SEPARATOR: &str = "%%";
+
+/// One example of the menu: its title, the comment under it, its text.
+#[derive(Clone, PartialEq)]
+pub(crate) struct Example {
+    pub(crate) title: String,
+    pub(crate) about: String,
+    pub(crate) text: String,
+}
+
+impl Example {
+    /// Its permalink: every OS, no step run.
+    fn link(&self) -> String {
+        bindlab_engine::permalink::Permalink {
+            text: self.text.clone(),
+            oses: bindlab_engine::Os::ALL.to_vec(),
+            step: 0,
+        }
+        .encode()
+    }
+}
+
+/// Reads the examples file: scenarios joined by `%%` lines, each opening
+/// with its `title` line and, optionally, a `# ` comment that describes it.
+pub(crate) fn parse(file: String) -> Result<Vec<Example>, String> {
+    let mut list = Vec::new();
+    let mut chunk = String::new();
+    let mut lines = file.lines().peekable();
+    while let Some(line) = lines.next() {
+        let end = line.trim() == SEPARATOR;
+        if !end {
+            chunk.push_str(line);
+            chunk.push('\n');
+        }
+        if end || lines.peek().is_none() {
+            let text = std::mem::take(&mut chunk);
+            let mut head = text.lines();
+            let title = head.next().and_then(|l| l.strip_prefix("title "));
+            let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else {
+                return Err(format!("example {} has no title line", list.len() + 1));
+            };
+            let about = head
+                .next()
+                .and_then(|l| l.strip_prefix("# "))
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            list.push(Example {
+                title: title.to_string(),
+                about,
+                text,
+            });
+        }
+    }
+    if list.is_empty() {
+        return Err("the examples file is empty".into());
+    }
+    Ok(list)
+}
+
+/// The menu's list: not asked for yet, on its way, failed (why), or there.
+#[derive(Clone, PartialEq)]
+enum List {
+    NotYet,
+    Loading,
+    Failed(String),
+    Ready(Rc<Vec<Example>>),
+}
+
+/// Fetches the examples in the page's language (the English when that
+/// file cannot be had) into `list`.
+fn load(tr: Tr, list: UseStateHandle<List>) {
+    list.set(List::Loading);
+    wasm_bindgen_futures::spawn_local(async move {
+        let own = tr.content_url(FILE);
+        let mut got = fetch_text(&tr, &own).await;
+        if got.is_err() && own != FILE {
+            got = fetch_text(&tr, FILE).await;
+        }
+        list.set(match got.and_then(parse) {
+            Ok(v) => List::Ready(Rc::new(v)),
+            Err(e) => List::Failed(e),
+        });
+    });
+}
+
+/// "Examples ▾": closed, it is only its summary (the prerendered page has
+/// the same); its first opening fetches the list. Each example is a link to
+/// its permalink (every OS, step 0): choosing one is a navigation, so the
+/// browser's Back returns to the scenario before it, and a link can be
+/// opened in a new tab or copied. A choice, Escape (the page's
+/// `escape_closes_disclosure`) or a click elsewhere closes the menu.
+#[function_component(ExamplesMenu)]
+pub(crate) fn examples_menu() -> Html {
+    let tr = use_tr();
+    let open = use_state(|| false);
+    let list = use_state(|| List::NotYet);
+    let details = use_node_ref();
+    let close = {
+        let details = details.clone();
+        move || {
+            if let Some(d) = details.cast::<web_sys::Element>() {
+                let _ = d.remove_attribute("open");
+            }
+        }
+    };
+    let on_toggle = {
+        let (open, details, list, tr) = (open.clone(), details.clone(), list.clone(), tr.clone());
+        Callback::from(move |_: Event| {
+            let Some(d) = details.cast::<web_sys::HtmlDetailsElement>() else {
+                return;
+            };
+            open.set(d.open());
+            if d.open() && *list == List::NotYet {
+                load(tr.clone(), list.clone());
+            }
+        })
+    };
+    // A click outside the open menu closes it, as a menu's does.
+    {
+        let (details, close) = (details.clone(), close.clone());
+        use_window_event("click", *open, move |e| {
+            // (A target gone from the page is the menu's own "Try again",
+            // which the list it started has replaced.)
+            let inside = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                .zip(details.cast::<web_sys::Node>())
+                .is_some_and(|(t, d)| !t.is_connected() || d.contains(Some(&t)));
+            if !inside {
+                close();
+            }
+        });
+    }
+    // A choice (the link's own navigation goes on: the page's `hashchange`
+    // opens it) closes the menu and leaves the focus on its summary, the
+    // link chosen going with the list.
+    let on_choice = {
+        let (close, details) = (close.clone(), details.clone());
+        Callback::from(move |e: MouseEvent| {
+            let on_link = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("a").ok().flatten())
+                .is_some();
+            // A middle click or Ctrl+click opens a new tab: the menu stays.
+            if !on_link || e.button() != 0 || e.ctrl_key() || e.meta_key() || e.shift_key() {
+                return;
+            }
+            close();
+            if let Some(s) = details
+                .cast::<web_sys::Element>()
+                .and_then(|d| d.query_selector(":scope > summary").ok().flatten())
+                .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = s.focus();
+            }
+        })
+    };
+    let body = match &*list {
+        List::NotYet => html! {},
+        List::Loading => {
+            html! { <p class="muted" role="status">{ tr.t(T::SandboxExamplesLoading) }</p> }
+        }
+        List::Failed(e) => html! {
+            <div class="problems" role="alert">
+                <p>{ tr.f(T::SandboxExamplesFailed, &[("error", e)]) }</p>
+                <button type="button" onclick={
+                    let (tr, list) = (tr.clone(), list.clone());
+                    Callback::from(move |_: MouseEvent| load(tr.clone(), list.clone()))
+                }>{ tr.t(T::ScenarioTryAgain) }</button>
+            </div>
+        },
+        List::Ready(l) => html! {
+            <ul aria-label={tr.t(T::SandboxExamples).to_string()} onclick={on_choice}>
+                // Absolute: a bare `#…` resolves against the page's `<base
+                // href>`, the site's root, which `zh-CN/` is not.
+                { for l.iter().map(|ex| html! {
+                    <li><a href={format!("{}#{}", page_address(), ex.link())}>
+                        <span class="example-title">{ ex.title.clone() }</span>
+                        if !ex.about.is_empty() {
+                            <span class="example-about">{ ex.about.clone() }</span>
+                        }
+                    </a></li>
+                }) }
+            </ul>
+        },
+    };
+    html! {
+        <details class="examples" ref={details} ontoggle={on_toggle}>
+            <summary>{ tr.t(T::SandboxExamples) }</summary>
+            if *open {
+                <div class="examples-list">{ body }</div>
+            }
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_splits_into_titled_examples() {
+        let file =
+            "title One\n# The first.\nsocket A tcp\n%%\ntitle Two\nsocket B udp\n".to_string();
+        let list = parse(file).unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0].title, "One");
+        assert_eq!(list[0].about, "The first.");
+        assert_eq!(list[0].text, "title One\n# The first.\nsocket A tcp\n");
+        assert_eq!(list[1].about, "");
+        assert_eq!(list[1].text, "title Two\nsocket B udp\n");
+    }
+
+    #[test]
+    fn a_damaged_file_is_an_error_not_a_panic() {
+        assert!(parse(String::new()).is_err());
+        assert!(parse("socket A tcp\n".into()).is_err());
+        assert!(parse("title A\n%%\n%%\n".into()).is_err());
+        assert!(parse("%%".into()).is_err());
+    }
+
+    /// The file `cargo xtask dist` writes reads back whole: every example
+    /// of `content/`, each parses as a scenario.
+    #[test]
+    fn the_sites_examples_read_back() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content");
+        let mut joined = String::new();
+        let mut files = vec![root.join("sandbox-example.bindlab")];
+        let mut more: Vec<_> = std::fs::read_dir(root.join("examples"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        more.sort();
+        files.extend(more);
+        for f in &files {
+            if !joined.is_empty() {
+                joined.push_str("%%\n");
+            }
+            joined.push_str(std::fs::read_to_string(f).unwrap().trim_end());
+            joined.push('\n');
+        }
+        let list = parse(joined).unwrap();
+        assert_eq!(list.len(), files.len());
+        for ex in &list {
+            assert!(bindlab_engine::parse(&ex.text).is_ok(), "{}", ex.title);
+        }
+    }
+}
