@@ -618,6 +618,9 @@ test('axe finds no serious or critical violation (light and dark)', async () => 
       await ready(page);
       await page.click('text=Run all');
       await page.locator('td details summary').first().click();
+      // The examples menu open over the editor, its list there.
+      await page.click('details.examples > summary');
+      await page.locator('.examples-list li a').first().waitFor();
       const { violations } = await new AxeBuilder({ page }).analyze();
       const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], colorScheme);

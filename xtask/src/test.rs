@@ -343,7 +343,11 @@ fn kernel() -> Result {
     println!("kernel: {} {}", release.trim(), version.trim());
     let bindlab = bindlab()?;
     let linux = scenario_files(&root().join("corpus/linux"));
-    let files: Vec<&str> = linux.iter().map(String::as_str).collect();
+    // And the sandbox's examples: the Linux column the sandbox shows for
+    // each (zh-CN's are the same scenarios) is the kernel's.
+    let mut examples = scenario_files(&root().join("content/examples"));
+    examples.push("content/sandbox-example.bindlab".to_string());
+    let files: Vec<&str> = linux.iter().chain(&examples).map(String::as_str).collect();
     run(&bindlab, &[&["verify"], files.as_slice()].concat(), &[])?;
     let diff = root()
         .join("target/release/kernel-diff")
