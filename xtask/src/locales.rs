@@ -282,22 +282,6 @@ mod tests {
         assert_eq!(back.ui.len(), b.ui.len());
         assert!(!back.overlay().is_empty());
     }
-
-    #[test]
-    fn the_translated_example_is_the_same_scenario() {
-        let content = crate::root().join("content");
-        let strip = |t: &str| -> Vec<String> {
-            t.lines()
-                .filter(|l| !l.starts_with("title "))
-                .map(|l| l.split('#').next().unwrap_or("").trim_end().to_string())
-                .collect()
-        };
-        let en = std::fs::read_to_string(content.join("sandbox-example.bindlab")).unwrap();
-        let zh = std::fs::read_to_string(content.join("zh-CN/sandbox-example.bindlab")).unwrap();
-        assert_eq!(
-            strip(&en),
-            strip(&zh),
-            "only the title and the comments may differ"
-        );
-    }
+    // The home page's example and the menu's, translated: `examples.rs`'s
+    // `every_translated_example_is_the_same_scenario`.
 }
