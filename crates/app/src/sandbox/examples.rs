@@ -39,9 +39,27 @@ impl Example {
     }
 }
 
+/// What is wrong with a damaged examples file.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Damaged {
+    /// No example in it.
+    Empty,
+    /// The example at this place (from 1) has no `title` line first.
+    NoTitle(usize),
+}
+
+impl Damaged {
+    fn say(&self, tr: &Tr) -> String {
+        match self {
+            Damaged::Empty => tr.t(T::SandboxExamplesEmpty).to_string(),
+            Damaged::NoTitle(n) => tr.f(T::SandboxExamplesNoTitle, &[("n", &n.to_string())]),
+        }
+    }
+}
+
 /// Reads the examples file: scenarios joined by `%%` lines, each opening
 /// with its `title` line and, optionally, a `# ` comment that describes it.
-pub(crate) fn parse(file: String) -> Result<Vec<Example>, String> {
+pub(crate) fn parse(file: &str) -> Result<Vec<Example>, Damaged> {
     let mut list = Vec::new();
     let mut chunk = String::new();
     let mut lines = file.lines().peekable();
@@ -56,7 +74,7 @@ pub(crate) fn parse(file: String) -> Result<Vec<Example>, String> {
             let mut head = text.lines();
             let title = head.next().and_then(|l| l.strip_prefix("title "));
             let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else {
-                return Err(format!("example {} has no title line", list.len() + 1));
+                return Err(Damaged::NoTitle(list.len() + 1));
             };
             let about = head
                 .next()
@@ -72,7 +90,7 @@ pub(crate) fn parse(file: String) -> Result<Vec<Example>, String> {
         }
     }
     if list.is_empty() {
-        return Err("the examples file is empty".into());
+        return Err(Damaged::Empty);
     }
     Ok(list)
 }
@@ -96,7 +114,7 @@ fn load(tr: Tr, list: UseStateHandle<List>) {
         if got.is_err() && own != FILE {
             got = fetch_text(&tr, FILE).await;
         }
-        list.set(match got.and_then(parse) {
+        list.set(match got.and_then(|t| parse(&t).map_err(|d| d.say(&tr))) {
             Ok(v) => List::Ready(Rc::new(v)),
             Err(e) => List::Failed(e),
         });
@@ -221,8 +239,7 @@ mod tests {
 
     #[test]
     fn the_file_splits_into_titled_examples() {
-        let file =
-            "title One\n# The first.\nsocket A tcp\n%%\ntitle Two\nsocket B udp\n".to_string();
+        let file = "title One\n# The first.\nsocket A tcp\n%%\ntitle Two\nsocket B udp\n";
         let list = parse(file).unwrap();
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].title, "One");
@@ -234,10 +251,15 @@ mod tests {
 
     #[test]
     fn a_damaged_file_is_an_error_not_a_panic() {
-        assert!(parse(String::new()).is_err());
-        assert!(parse("socket A tcp\n".into()).is_err());
-        assert!(parse("title A\n%%\n%%\n".into()).is_err());
-        assert!(parse("%%".into()).is_err());
+        assert_eq!(parse("").err(), Some(Damaged::Empty));
+        assert_eq!(parse("socket A tcp\n").err(), Some(Damaged::NoTitle(1)));
+        assert_eq!(parse("title A\n%%\n%%\n").err(), Some(Damaged::NoTitle(2)));
+        assert_eq!(parse("%%").err(), Some(Damaged::NoTitle(1)));
+        // In words, in the page's language.
+        assert_eq!(
+            Damaged::NoTitle(2).say(&Tr::english()),
+            "example 2 does not start with its title line"
+        );
     }
 
     /// The file `cargo xtask dist` writes reads back whole: every example
@@ -261,7 +283,7 @@ mod tests {
             joined.push_str(std::fs::read_to_string(f).unwrap().trim_end());
             joined.push('\n');
         }
-        let list = parse(joined).unwrap();
+        let list = parse(&joined).unwrap();
         assert_eq!(list.len(), files.len());
         for ex in &list {
             assert!(bindlab_engine::parse(&ex.text).is_ok(), "{}", ex.title);

@@ -42,7 +42,8 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
         RESET | BACK => p.step == 0,
         _ => p.step >= p.total,
     };
-    // The sandbox's shortcut for each move (views::stepper's order).
+    // The sandbox's shortcut for each move, in the order of RESET, BACK,
+    // STEP and RUN_ALL.
     const KEYS: [&str; 4] = [
         "Alt+Shift+ArrowUp",
         "Alt+Shift+ArrowLeft",

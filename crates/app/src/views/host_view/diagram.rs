@@ -93,6 +93,8 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
     let bands_h = p.addrs.len() as i32 * BAND_H;
     // No sockets: the bands and a word, not an empty row of card space.
     let rows = p.views.len().div_ceil(cols as usize);
+    // (Several columns keep their width and straight lines; `lanes` is
+    // called there only for the closure's type, and not asked.)
     let (width, lane) = if cols == 1 {
         lanes(p.room, width, rows)
     } else {

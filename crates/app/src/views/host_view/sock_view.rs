@@ -158,9 +158,9 @@ pub(crate) fn sock_views(
                 local: s.local(),
                 remote: s.remote(),
                 opts: opts_text(tr, s),
+                default_user: s.user() == "root",
                 // Windows has no root: there the format's default user is
                 // just the one who runs the program.
-                default_user: s.user() == "root",
                 user: if h.os == Os::Windows && s.user() == "root" {
                     tr.t(T::ScenarioDefaultUser).to_string()
                 } else {
