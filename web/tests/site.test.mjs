@@ -993,6 +993,13 @@ test('the examples menu: fetched when first opened, an example replaces the scen
     await items.first().waitFor();
     await page.click('h2#h-run');
     assert.equal(await page.locator('details.examples[open]').count(), 0);
+    // Tab past its last example: the menu closes, uncovering the editor
+    // the focus goes to.
+    await summary.click();
+    await items.last().focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'scenario-text');
+    assert.equal(await page.locator('details.examples[open]').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -31,6 +31,7 @@ mod locales;
 mod prerender;
 mod runtimes;
 mod site;
+mod snippets;
 mod test;
 
 pub(crate) type Result<T = ()> = std::result::Result<T, String>;

@@ -126,7 +126,8 @@ fn load(tr: Tr, list: UseStateHandle<List>) {
 /// its permalink (every OS, step 0): choosing one is a navigation, so the
 /// browser's Back returns to the scenario before it, and a link can be
 /// opened in a new tab or copied. A choice, Escape (the page's
-/// `escape_closes_disclosure`) or a click elsewhere closes the menu.
+/// `escape_closes_disclosure`), a click elsewhere or a Tab out of it closes
+/// the menu.
 #[function_component(ExamplesMenu)]
 pub(crate) fn examples_menu() -> Html {
     let tr = use_tr();
@@ -169,6 +170,21 @@ pub(crate) fn examples_menu() -> Html {
             }
         });
     }
+    // Tabbing out of the open menu closes it (it would cover the editor the
+    // focus goes to); a focus leaving for nowhere (another window) does not.
+    let on_focus_out = {
+        let (close, details) = (close.clone(), details.clone());
+        Callback::from(move |e: FocusEvent| {
+            let to = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if let (Some(to), Some(d)) = (to, details.cast::<web_sys::Node>()) {
+                if !d.contains(Some(&to)) {
+                    close();
+                }
+            }
+        })
+    };
     // A choice (the link's own navigation goes on: the page's `hashchange`
     // opens it) closes the menu and leaves the focus on its summary, the
     // link chosen going with the list.
@@ -224,7 +240,7 @@ pub(crate) fn examples_menu() -> Html {
         },
     };
     html! {
-        <details class="examples" ref={details} ontoggle={on_toggle}>
+        <details class="examples" ref={details} ontoggle={on_toggle} onfocusout={on_focus_out}>
             <summary>{ tr.t(T::SandboxExamples) }</summary>
             if *open {
                 <div class="examples-list">{ body }</div>
