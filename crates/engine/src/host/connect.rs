@@ -62,6 +62,12 @@ impl Host {
             },
         };
         let local = SockAddr::new(src_ip, port);
+        // A socket bound to the wildcard gets its specific address now.
+        if !autobound && s.local().is_some_and(|l| is_wildcard(l.ip)) {
+            if let Some(d) = rules.connect_binds_source(self, s, local) {
+                return d;
+            }
+        }
         // Compared as on the wire: `::ffff:127.0.0.1:p` is `127.0.0.1:p`, so
         // a socket whose source is its own (mapped) destination meets itself.
         let to_self = wire(local, dst).0 == wire(local, dst).1;

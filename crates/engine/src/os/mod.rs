@@ -438,6 +438,19 @@ pub trait OsRules: Sync {
         None
     }
 
+    /// connect() of a TCP socket bound to a wildcard address, once its
+    /// source address is chosen (`local`): `Some` refuses the specific
+    /// address it binds then (Windows, whose bind conflict may be "delayed
+    /// until the connect function").
+    fn connect_binds_source(
+        &self,
+        _host: &Host,
+        _s: &Socket,
+        _local: SockAddr,
+    ) -> Option<Decision> {
+        None
+    }
+
     /// The error connect() to `dst` gives on a listening socket (an OS may
     /// refuse the destination itself first).
     fn connect_on_listener(&self, s: &Socket, dst: SockAddr) -> Decision;

@@ -35,6 +35,11 @@
 //! * Which of several sockets sharing one address takes a connection is
 //!   reported as undefined, with the candidates; a specific address takes its
 //!   traffic before a wildcard.
+//! * connect() of a socket bound to the wildcard (TCP or UDP) binds its
+//!   source address then and is refused with WSAEADDRINUSE when the table
+//!   refuses it beside the socket holding exactly that address (the connect
+//!   page: the error "could be delayed until the connect function"; that the
+//!   same table decides is bindlab's reading).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -217,6 +222,38 @@ impl Windows {
     }
 }
 
+/// connect() of `s`, bound to the wildcard, from the specific `local` it
+/// binds then: refused when another socket holds exactly that address and
+/// the table refuses the pair with `s` as the specific second. Microsoft's
+/// connect page: WSAEADDRINUSE "could be delayed until the connect function
+/// if the bind was to a wildcard address"; "a specific address needs to be
+/// implicitly bound by the connect function". Only holders of that very
+/// address count: a wildcard beside `s` was weighed at its bind().
+fn delayed_in_use(host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> {
+    for (space, addr) in stacks(s, local.ip) {
+        let held = |t: &Socket| placed(space, t).is_some_and(|(a, _)| !is_wildcard(a));
+        let clash = host.first_owner(local.port, s.id(), |t| {
+            held(t) && table_cell(s, space, addr, t).is_some_and(|c| c != Cell::Success)
+        });
+        if let Some(t) = clash {
+            let c = table_cell(s, space, addr, t).unwrap_or(Cell::InUse);
+            let mut why = pair_args(s, space, addr, t);
+            let table_says = if c == Cell::InUse {
+                Errno::AddrInUse
+            } else {
+                Errno::Access
+            };
+            why.push((Slot::Error, Arg::Word(table_says.windows_name())));
+            return Some(Decision::fail_with(
+                Errno::AddrInUse,
+                RuleId::WindowsConnectDelayedInUse,
+                why,
+            ));
+        }
+    }
+    None
+}
+
 /// The table's cell for `s` binding `addr` in `space` beside the binding
 /// `t`, or `None` when the two do not meet (a connection or TIME_WAIT, the
 /// other stack, another interface).
@@ -232,32 +269,24 @@ fn table_cell(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Option<Cell
     Some(cell(t.uid() == s.uid(), &t.bind_opts(), tw, &s.opts(), sw))
 }
 
-/// The decision the table's cell `c` makes for `s` beside `t`, its why-line
-/// naming both.
-fn pair_decision(
-    s: &Socket,
-    space: Space,
-    addr: IpAddr,
-    port: u16,
-    t: &Socket,
-    c: Cell,
-) -> Decision {
-    let me = s.label();
-    let Some((taddr, _)) = placed(space, t) else {
-        return Decision::ok();
-    };
-    let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
-    let same = t.uid() == s.uid();
-    let table = if same {
+/// Which of Microsoft's two tables answers for `s` beside `t`.
+fn table_name(s: &Socket, t: &Socket) -> &'static str {
+    if t.uid() == s.uid() {
         "Microsoft's same-user table"
     } else {
         "Microsoft's different-user table"
-    };
-    // The pair, the table and the address: every table rule's slots.
+    }
+}
+
+/// The pair, the table and the address: every table rule's slots, for `s`
+/// at `addr` in `space` beside `t`.
+fn pair_args(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Args {
+    let taddr = placed(space, t).map_or(addr, |(a, _)| a);
+    let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
     let mut pair: Args = args![
         Slot::Other => t.label(),
-        Slot::Socket => me,
-        Slot::Table => Arg::Word(table),
+        Slot::Socket => s.label(),
+        Slot::Table => Arg::Word(table_name(s, t)),
         Slot::Addr => t.local(),
     ];
     pair.extend(class_args(
@@ -276,6 +305,27 @@ fn pair_decision(
         }
     }
     pair.extend(class_args(&s.opts(), sw, Slot::Option, Slot::Place));
+    pair
+}
+
+/// The decision the table's cell `c` makes for `s` beside `t`, its why-line
+/// naming both.
+fn pair_decision(
+    s: &Socket,
+    space: Space,
+    addr: IpAddr,
+    port: u16,
+    t: &Socket,
+    c: Cell,
+) -> Decision {
+    let me = s.label();
+    let Some((taddr, _)) = placed(space, t) else {
+        return Decision::ok();
+    };
+    let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
+    let same = t.uid() == s.uid();
+    let table = table_name(s, t);
+    let mut pair = pair_args(s, space, addr, t);
     if c == Cell::Success {
         // Only sockets on the same address share it; a wildcard and a
         // specific one divide the port.
@@ -452,6 +502,25 @@ impl OsRules for Windows {
             }
             _ => Decision::ok(),
         }
+    }
+
+    fn connect_binds_source(&self, host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> {
+        delayed_in_use(host, s, local)
+    }
+
+    fn udp_connect_tuple(
+        &self,
+        host: &Host,
+        s: &Socket,
+        local: SockAddr,
+        _dst: SockAddr,
+    ) -> Option<Decision> {
+        // The same delayed check for UDP (Microsoft's page is about connect()
+        // on any socket), when connect() turns a wildcard binding specific.
+        s.local()
+            .is_some_and(|l| is_wildcard(l.ip) && !is_wildcard(local.ip))
+            .then(|| delayed_in_use(host, s, local))
+            .flatten()
     }
 
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
