@@ -1,5 +1,6 @@
 //! The guides' Rust snippets, compiled by rustc for the systems they are
-//! written for (part of the `lessons` stage): a snippet that reaches for
+//! written for (part of the `lessons` stage), and their Python and Node.js
+//! snippets parsed by their interpreters. Rust: a snippet that reaches for
 //! Winsock (`as_raw_socket`) for Windows, one that sets SO_REUSEPORT_LB for
 //! FreeBSD, every other one for Linux and Windows. `cargo check` only: the
 //! other systems' standard libraries come from `rustup target add`, no
@@ -36,6 +37,11 @@ fn systems(code: &str) -> &'static [&'static str] {
 /// Every distinct Rust snippet of the guides, in every language (a
 /// translation keeps the code, but is read too), with where it is from.
 fn snippets() -> Result<Vec<(String, String)>> {
+    snippets_in("rust")
+}
+
+/// Every distinct snippet of `lang` in the guides, with where it is from.
+fn snippets_in(want: &str) -> Result<Vec<(String, String)>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for dir in ["content/guides", "content/zh-CN/guides"] {
@@ -47,7 +53,7 @@ fn snippets() -> Result<Vec<(String, String)>> {
             for block in &guide.blocks {
                 let Block::Code(tabs) = block else { continue };
                 for (lang, code) in tabs {
-                    if lang == "rust" && seen.insert(code.clone()) {
+                    if lang == want && seen.insert(code.clone()) {
                         out.push((file.clone(), code.clone()));
                     }
                 }
@@ -94,8 +100,45 @@ fn write_crate(dir: &Path, system: &str, list: &[&(String, String)]) -> Result {
     std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())
 }
 
+/// The Python and Node.js snippets, parsed by their own interpreters
+/// (`python3 -m py_compile`, `node --check`): syntax only, since a snippet
+/// uses names (`s`, `server`) its guide's text introduces.
+fn syntax() -> Result {
+    for (lang, ext, program, args) in [
+        ("python", "py", "python3", &["-m", "py_compile"][..]),
+        ("node", "js", "node", &["--check"][..]),
+    ] {
+        let dir = root().join("target/guide-snippets").join(lang);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let list = snippets_in(lang)?;
+        for (i, (file, code)) in list.iter().enumerate() {
+            let path = dir.join(format!("snippet_{i}.{ext}"));
+            let comment = if lang == "python" { "#" } else { "//" };
+            std::fs::write(&path, format!("{comment} {file}\n{code}\n"))
+                .map_err(|e| e.to_string())?;
+            // Quietly, one file at a time (node checks one per run).
+            let out = std::process::Command::new(program)
+                .args(args)
+                .arg(&path)
+                .output()
+                .map_err(|e| format!("cannot run {program}: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "the {lang} snippet of {file} does not parse ({}):\n{}",
+                    path.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        println!("{} {lang} snippets parse", list.len());
+    }
+    Ok(())
+}
+
 /// Compiles every snippet for each of its systems; says how many.
 pub fn check() -> Result {
+    syntax()?;
     println!("\n== the guides' Rust snippets, compiled for their systems");
     let all = snippets()?;
     for (system, target) in TARGETS {
