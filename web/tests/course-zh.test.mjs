@@ -241,7 +241,7 @@ test('zh-CN: the sandbox\'s examples menu, its footer and the Windows owner spea
     // A link to this page's fragment (the page's <base> is the site's
     // root: a bare `#…` would open the English sandbox).
     assert.ok((await items.first().getAttribute('href')).startsWith(`${server.origin}/zh-CN/#v1/`));
-    await items.filter({ hasText: 'Windows：另一个程序抢走你的端口' }).click();
+    await items.filter({ hasText: 'Windows：同一用户的另一个程序抢走你的端口' }).click();
     await page.waitForURL(/\/zh-CN\/#v1\//);
     await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('title Windows：'));
     await page.getByRole('button', { name: /全部运行/ }).click();

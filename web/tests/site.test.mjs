@@ -961,7 +961,7 @@ test('the examples menu: fetched when first opened, an example replaces the scen
     assert.equal(await items.count(), 8);
     assert.match(await items.first().innerText(), /^Two servers, one port/);
     const item = items.filter({ hasText: 'Ports below 1024' });
-    assert.match(await item.locator('.example-about').innerText(), /macOS only on a specific address/);
+    assert.match(await item.locator('.example-about').innerText(), /macOS keeps them for root only on a specific address/);
     await item.click();
     // The example is in the editor, from step 0 on every OS; the menu has
     // closed and left the focus on its summary.

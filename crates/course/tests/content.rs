@@ -175,6 +175,10 @@ fn links_in_the_content_lead_somewhere() {
                 Some(("learn", id)) => {
                     assert!(ids.iter().any(|x| x == id), "{file}: no chapter `{id}`")
                 }
+                Some(("rules", id)) => assert!(
+                    bindlab_engine::rules::rule(id).is_some(),
+                    "{file}: no rule `{id}`"
+                ),
                 _ => panic!("{file}: a link to `#/{target}`"),
             }
         }

@@ -35,11 +35,13 @@
 //! * Which of several sockets sharing one address takes a connection is
 //!   reported as undefined, with the candidates; a specific address takes its
 //!   traffic before a wildcard.
-//! * connect() of a socket bound to the wildcard (TCP or UDP) binds its
-//!   source address then and is refused with WSAEADDRINUSE when the table
-//!   refuses it beside the socket holding exactly that address (the connect
-//!   page: the error "could be delayed until the connect function"; that the
-//!   same table decides is bindlab's reading).
+//! * connect() of a TCP socket bound to the wildcard without SO_REUSEADDR
+//!   binds its source address then and is refused with WSAEADDRINUSE when
+//!   the table refuses it beside the socket holding exactly that address
+//!   (the connect page: the error "could be delayed until the connect
+//!   function"; that the same table decides is bindlab's reading). A
+//!   socket with SO_REUSEADDR, and UDP, are not checked there: the page
+//!   says no more.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -222,14 +224,18 @@ impl Windows {
     }
 }
 
-/// connect() of `s`, bound to the wildcard, from the specific `local` it
-/// binds then: refused when another socket holds exactly that address and
-/// the table refuses the pair with `s` as the specific second. Microsoft's
-/// connect page: WSAEADDRINUSE "could be delayed until the connect function
-/// if the bind was to a wildcard address"; "a specific address needs to be
-/// implicitly bound by the connect function". Only holders of that very
-/// address count: a wildcard beside `s` was weighed at its bind().
+/// connect() of the TCP socket `s`, bound to the wildcard, from the specific
+/// `local` it binds then: refused when `s` did not set SO_REUSEADDR, another
+/// socket holds exactly that address, and the table refuses the pair with
+/// `s` as the specific second. Microsoft's connect page: WSAEADDRINUSE when
+/// the address is "already in use and the socket was not marked to allow
+/// address reuse with SO_REUSEADDR", which "could be delayed until the
+/// connect function if the bind was to a wildcard address". Only holders of
+/// that very address count: a wildcard beside `s` was weighed at its bind().
 fn delayed_in_use(host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> {
+    if s.opts().reuseaddr {
+        return None; // the page's condition does not hold; it says no more
+    }
     for (space, addr) in stacks(s, local.ip) {
         let held = |t: &Socket| placed(space, t).is_some_and(|(a, _)| !is_wildcard(a));
         let clash = host.first_owner(local.port, s.id(), |t| {
@@ -506,21 +512,6 @@ impl OsRules for Windows {
 
     fn connect_binds_source(&self, host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> {
         delayed_in_use(host, s, local)
-    }
-
-    fn udp_connect_tuple(
-        &self,
-        host: &Host,
-        s: &Socket,
-        local: SockAddr,
-        _dst: SockAddr,
-    ) -> Option<Decision> {
-        // The same delayed check for UDP (Microsoft's page is about connect()
-        // on any socket), when connect() turns a wildcard binding specific.
-        s.local()
-            .is_some_and(|l| is_wildcard(l.ip) && !is_wildcard(local.ip))
-            .then(|| delayed_in_use(host, s, local))
-            .flatten()
     }
 
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
