@@ -121,6 +121,19 @@ fn load(tr: Tr, list: UseStateHandle<List>) {
     });
 }
 
+/// Whether `target` is a node on the page outside the menu `details`. Not
+/// when there is none (the focus left for another window), nor for a node
+/// gone from the page (the menu's own "Try again", which the list it
+/// started has replaced).
+fn outside(details: &NodeRef, target: Option<web_sys::EventTarget>) -> bool {
+    let Some(t) = target.and_then(|t| t.dyn_into::<web_sys::Node>().ok()) else {
+        return false;
+    };
+    details
+        .cast::<web_sys::Node>()
+        .is_some_and(|d| t.is_connected() && !d.contains(Some(&t)))
+}
+
 /// "Examples ▾": closed, it is only its summary (the prerendered page has
 /// the same); its first opening fetches the list. Each example is a link to
 /// its permalink (every OS, step 0): choosing one is a navigation, so the
@@ -154,34 +167,21 @@ pub(crate) fn examples_menu() -> Html {
             }
         })
     };
-    // A click outside the open menu closes it, as a menu's does.
+    // A click outside the open menu closes it, as a menu's does; so does a
+    // Tab out of it (it would cover the editor the focus goes to).
     {
         let (details, close) = (details.clone(), close.clone());
         use_window_event("click", *open, move |e| {
-            // (A target gone from the page is the menu's own "Try again",
-            // which the list it started has replaced.)
-            let inside = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                .zip(details.cast::<web_sys::Node>())
-                .is_some_and(|(t, d)| !t.is_connected() || d.contains(Some(&t)));
-            if !inside {
+            if outside(&details, e.target()) {
                 close();
             }
         });
     }
-    // Tabbing out of the open menu closes it (it would cover the editor the
-    // focus goes to); a focus leaving for nowhere (another window) does not.
     let on_focus_out = {
         let (close, details) = (close.clone(), details.clone());
         Callback::from(move |e: FocusEvent| {
-            let to = e
-                .related_target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-            if let (Some(to), Some(d)) = (to, details.cast::<web_sys::Node>()) {
-                if !d.contains(Some(&to)) {
-                    close();
-                }
+            if outside(&details, e.related_target()) {
+                close();
             }
         })
     };
