@@ -356,6 +356,10 @@ fn kernel() -> Result {
         .into_owned();
     run(&diff, &["--count", "1000"], &[])?;
     run(&diff, &["--count", "1000", "--udp"], &[])?;
+    // Crowded ports: a few hundred steps put tens of sockets, connections
+    // and TIME_WAITs on one port, which 24 steps seldom do.
+    run(&diff, &["--count", "100", "--steps", "300"], &[])?;
+    run(&diff, &["--count", "100", "--steps", "300", "--udp"], &[])?;
     exported_programs(&bindlab, &linux, &[])?;
     runtime_defaults()?;
     println!("\n== the cheat sheet's Linux cells on the kernel");

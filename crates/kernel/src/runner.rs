@@ -12,7 +12,11 @@
 //! destination, else 203.0.113.x (2001:db8::x), made local by a `local`
 //! route. Which listener took each is read by accepting on every
 //! listener of the port; those connections wait in a stash that later
-//! `accept` steps take from first, so the queue order is kept.
+//! `accept` steps take from first, so the queue order is kept. Every
+//! accept() runs as the listener's owner, as the program that owns a
+//! listener accepts its connections: the kernel gives an accepted socket
+//! the uid of the process that accepts it (`sock_graft` sets `sk_uid`),
+//! and a later SO_REUSEPORT bind compares uids with it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -293,6 +297,13 @@ impl<'a> Runner<'a> {
             .ok_or_else(|| format!("no worker for user {user}"))
     }
 
+    /// One accept() on `fd`, made by `user` (the listener's owner): the
+    /// accepted socket takes the accepting thread's uid.
+    fn accept_as(&self, user: &str, fd: RawFd) -> Result<Result<OwnedFd, sys::Errno>, String> {
+        self.worker_of(user)?
+            .on(move || sys::accept(fd).map(|(c, _)| c))
+    }
+
     fn fd(&self, name: &str) -> Option<RawFd> {
         self.socks.get(name).map(|s| s.fd.as_raw_fd())
     }
@@ -463,7 +474,7 @@ impl<'a> Runner<'a> {
                 let fd = lst.fd.as_raw_fd();
                 let taken = match self.stash.get_mut(name).and_then(VecDeque::pop_front) {
                     Some(c) => Ok(c),
-                    None => sys::accept(fd).map(|(c, _)| c),
+                    None => self.accept_as(&user, fd)?,
                 };
                 match taken {
                     Ok(c) => {
@@ -625,27 +636,27 @@ impl<'a> Runner<'a> {
     /// Accepts on every listener of `port` until `expect` new connections
     /// are found (or a second passes), stashing them for later `accept`s.
     fn drain(&mut self, port: u16, expect: usize) -> BTreeMap<String, u32> {
-        let listeners: Vec<(String, RawFd)> = self
+        let listeners: Vec<(String, String, RawFd)> = self
             .socks
             .iter()
             .filter(|(_, s)| {
                 s.listening && sys::local_addr(s.fd.as_raw_fd()).is_some_and(|a| a.port() == port)
             })
-            .map(|(n, s)| (n.clone(), s.fd.as_raw_fd()))
+            .map(|(n, s)| (n.clone(), s.user.clone(), s.fd.as_raw_fd()))
             .collect();
         let mut counts = BTreeMap::new();
         let mut got = 0;
         let deadline = Instant::now() + Duration::from_secs(1);
         while got < expect && Instant::now() < deadline && !listeners.is_empty() {
-            for (name, fd) in &listeners {
-                while let Ok((c, _)) = sys::accept(*fd) {
+            for (name, user, fd) in &listeners {
+                while let Ok(Ok(c)) = self.accept_as(user, *fd) {
                     self.stash.entry(name.clone()).or_default().push_back(c);
                     *counts.entry(name.clone()).or_insert(0) += 1;
                     got += 1;
                 }
             }
             if got < expect {
-                for (_, fd) in &listeners {
+                for (_, _, fd) in &listeners {
                     sys::wait_readable(*fd, 5);
                 }
             }

@@ -2,9 +2,12 @@
 //! machine's kernel must agree step for step.
 //!
 //! ```text
-//! kernel-diff [--count N] [--seed S] [--udp]
+//! kernel-diff [--count N] [--seed S] [--udp] [--steps N]
 //! ```
 //! `--udp` draws UDP scenarios (`gen::udp_scenario`) instead of TCP ones.
+//! `--steps` sets the most steps a scenario has (24 by default); a few
+//! hundred put tens of sockets on one port, where a kernel may decide
+//! differently (Linux's UDP bind looks up by address past ten sockets).
 //! Prints the seed first, so any run can be repeated. On a disagreement it
 //! shrinks the scenario to the fewest steps that still disagree and prints
 //! it, ready for `bindlab verify`. Needs root (a network namespace per run).
@@ -43,11 +46,13 @@ fn main() -> std::process::ExitCode {
         return ExitCode::from(2);
     }
     println!(
-        "kernel differential: {count} random {} scenarios, seed {seed} (repeat with --seed {seed}{})",
+        "kernel differential: {count} random {} scenarios, seed {seed} (repeat with --seed {seed}{}{})",
         if udp { "UDP" } else { "TCP" },
-        if udp { " --udp" } else { "" }
+        if udp { " --udp" } else { "" },
+        arg("--steps").map_or(String::new(), |n| format!(" --steps {n}"))
     );
     let opts = Options {
+        max_steps: arg("--steps").map_or(Options::default().max_steps, |n| n as usize),
         long_waits: false,
         accept_on_reuseport: false,
         ..Options::default()
