@@ -14,8 +14,8 @@
 //! and, if it disagrees every time, shrinks it to the fewest steps that
 //! still disagree and prints it, ready for `bindlab verify`. A disagreement
 //! that three more runs do not repeat is printed as flaky and counted, not
-//! failed: the kernel's answer then depended on the moment (a datagram
-//! still in flight at the deadline on a busy machine), not on the steps.
+//! failed: the answer then depended on the moment the runner read the
+//! kernel, not on the steps, and shrinking it would only chase chance.
 //! Needs root (a network namespace per run).
 
 #[cfg(target_os = "linux")]
