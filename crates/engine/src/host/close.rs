@@ -147,17 +147,27 @@ impl Host {
             self.destroy(p);
             return;
         }
-        if ps.state() != State::Connected {
+        self.reset_connection(p);
+    }
+
+    /// A reset ended `id`'s connection (its peer's, or, on FreeBSD, a
+    /// client's answer to the challenge ACK of an SO_REUSEPORT_LB member
+    /// that had connect()ed): its 4-tuple leaves the tables, and its port
+    /// as [`Host::drop_reset`] says. Anything but an established
+    /// connection is left as it is.
+    pub(super) fn reset_connection(&mut self, id: SockId) {
+        let s = self.socket(id);
+        if s.state() != State::Connected {
             return;
         }
-        let (local, remote, locked) = (ps.local(), ps.remote(), ps.port_locked());
+        let (local, remote, locked) = (s.local(), s.remote(), s.port_locked());
         if let (Some(l), Some(r)) = (local, remote) {
-            if self.ehash.get(&wire(l, r)) == Some(&p) {
+            if self.ehash.get(&wire(l, r)) == Some(&id) {
                 self.ehash_remove(&wire(l, r));
             }
         }
         let release = self.rules().release_port_on_failed_connect() && !locked;
-        self.drop_reset(p, local, release);
+        self.drop_reset(id, local, release);
     }
 
     /// A connection reset by its peer leaves the tables: `release` gives

@@ -124,7 +124,7 @@ impl Host {
             SockAddr::new(unmap(dst.ip), dst.port),
         );
         let route = if self.is_local(dst.ip) {
-            Some(rules.route(self, src_wire, dst_wire))
+            Some(self.syn_route(src_wire, dst_wire).0)
         } else {
             None
         };
@@ -336,18 +336,33 @@ impl Host {
         self.drop_reset(id, local, false);
     }
 
+    /// Where a SYN from `src` to `dst` goes (`OsRules::route`), with what
+    /// it did on the way applied: the connections it reset
+    /// (`OsRules::syn_resets`: FreeBSD's connected SO_REUSEPORT_LB members).
+    /// Also says whether it reset any.
+    fn syn_route(&mut self, src: SockAddr, dst: SockAddr) -> (Route, bool) {
+        let rules = self.rules();
+        let route = rules.route(self, src, dst);
+        let resets = rules.syn_resets(self, src, dst);
+        for &id in &resets {
+            self.reset_connection(id);
+        }
+        (route, !resets.is_empty())
+    }
+
     pub(super) fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {
         let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
         let mut undetermined = 0;
         let mut failed = 0;
         let mut last_failure = None;
         let mut last_success = None;
+        let (mut failure_reset, mut success_reset) = (false, false);
         for _ in 0..count {
             let k = self.next_client;
             self.next_client += 1;
             let src = client_source(k, dst.ip);
             let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
-            let route = self.rules().route(self, src, dst4);
+            let (route, reset) = self.syn_route(src, dst4);
             match &route {
                 Route::Refused { .. } | Route::Dropped { .. } => failed += 1,
                 Route::To { listener, .. }
@@ -377,9 +392,15 @@ impl Host {
                         .collect(),
                 );
             }
+            // The step's line is the last client's, but a client whose SYN
+            // reset connections on its way is the one to tell.
             if route.failure().is_some() {
-                last_failure = Some(route);
-            } else {
+                if reset || !failure_reset {
+                    failure_reset |= reset;
+                    last_failure = Some(route);
+                }
+            } else if reset || !success_reset {
+                success_reset |= reset;
                 last_success = Some(route);
             }
         }

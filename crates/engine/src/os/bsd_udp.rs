@@ -212,7 +212,7 @@ impl<'h> Pool<'h> {
 /// sender. `in_pcbinslbgrouphash` files no AF_INET6 socket whose PCB takes
 /// IPv4 on the wildcard (a dual-stack `[::]`, a `[::ffff:0.0.0.0]`) in any
 /// group (359-367); an IPv6-only `[::]` joins the IPv6 one.
-fn lb_member(s: &Socket, dst: IpAddr, exact: bool) -> bool {
+pub(super) fn lb_member(s: &Socket, dst: IpAddr, exact: bool) -> bool {
     if !s.bind_opts().reuseport_lb {
         return false;
     }

@@ -7,11 +7,12 @@
 //!   different wildcard sockets; where they differ, both are candidates.
 //! * Ephemeral ports come from the bottom of the range, not a random start,
 //!   so reports are stable.
-//! * A SO_REUSEPORT_LB member that has connect()ed is left out of its group
-//!   (`pcb::classes_in` skips connected sockets). The 14.0-STABLE source
-//!   keeps it in: `in_pcbrehash` does not call `in_pcbremlbgrouphash`, and a
-//!   SYN hashed to it meets an established tcpcb, which sends a challenge
-//!   ACK (`tcp_input.c`, RFC 5961 §4.2). Not modelled; said in the rule.
+//! * A SO_REUSEPORT_LB member that has connect()ed stays in its group
+//!   (`in_pcbrehash`), and a SYN hashed to it resets its connection before
+//!   the client's retransmission goes on (`lb_pick`,
+//!   `freebsd.route.lb-connected-member`); bindlab's steps take no time, so
+//!   the retransmission's second is not shown. One whose connection has
+//!   closed (FIN_WAIT_2, TIME_WAIT) is left out of the group.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -21,7 +22,7 @@ use super::pcb::{self, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortOrder, SearchKey, SockId, Socket};
+use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, RuleId, Slot, WhyVariant};
@@ -452,52 +453,21 @@ impl OsRules for FreeBsd {
     /// listening answers with a reset (`tcp_input`, `TCPS_CLOSED`).
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
         let c = pcb::syn_classes(host, dst);
-        if let Some(r) = lb_route(host, &c, src, dst) {
-            return r;
+        let pick = lb_pick(host, &c, src, dst);
+        let route = lb_route(host, &pick).unwrap_or_else(|| chain_route(&c, dst));
+        through_resets(&pick.resets, dst, route)
+    }
+
+    fn syn_resets(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Vec<SockId> {
+        if connected_lb(host, dst).is_empty() {
+            return Vec::new();
         }
-        // The wildcard hash chain keeps exact-address PCBs first, then the
-        // IPv4 and dual-stack wildcards, newest first (`_in_pcbinshash_wild`,
-        // `_in6_pcbinshash_wild`), and AF_INET6 sockets on `::ffff:0.0.0.0`
-        // at the tail, oldest first. The SMR fast path takes the first match
-        // and waits for its lock when it is busy (`_inp_smr_lock`); it falls
-        // back to the locked lookup only for a PCB being freed or dropped,
-        // which a scenario's one-at-a-time steps never meet.
-        let exact = !c.exact.is_empty();
-        let first = match c.exact.last().copied() {
-            Some(e) => e,
-            None => {
-                let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
-                crate::sort::by_key(&mut front, |s| s.bound_seq());
-                let Some(first) = front.last().or(c.mapped_any.first()).copied() else {
-                    return common::no_listener(dst);
-                };
-                first
-            }
-        };
-        let class_len = if exact {
-            c.exact.len()
-        } else {
-            c.wild.len() + c.dual.len() + c.mapped_any.len()
-        };
-        let rule = match (class_len > 1, exact) {
-            (true, true) => RuleId::FreebsdRouteNewestBound,
-            (true, false) => RuleId::FreebsdRouteFastOrLockedPath,
-            (false, true)
-                if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() =>
-            {
-                RuleId::BsdRouteExactBeforeWildcard
-            }
-            (false, _) => RuleId::BsdRouteListener,
-        };
-        let args = args![
-            Slot::Count => class_len as u64,
-            Slot::Addr => first.local(),
-            Slot::Socket => first.label(),
-            Slot::Dst => dst,
-            Slot::Port => dst.port,
-        ];
-        let why = Why::of(rule, WhyVariant::Usual, args);
-        bsd::take(first, rule, why, |s| not_listening(s, dst))
+        let c = pcb::syn_classes(host, dst);
+        lb_pick(host, &c, src, dst)
+            .resets
+            .iter()
+            .map(|s| s.id())
+            .collect()
     }
 
     /// `tcp_twstart`: with `net.inet.tcp.nolocaltimewait` (on by default
@@ -615,6 +585,53 @@ impl OsRules for FreeBsd {
     }
 }
 
+/// The wildcard hash chain, when no LB group takes the SYN.
+fn chain_route(c: &pcb::SynClasses<'_>, dst: SockAddr) -> Route {
+    // The wildcard hash chain keeps exact-address PCBs first, then the
+    // IPv4 and dual-stack wildcards, newest first (`_in_pcbinshash_wild`,
+    // `_in6_pcbinshash_wild`), and AF_INET6 sockets on `::ffff:0.0.0.0`
+    // at the tail, oldest first. The SMR fast path takes the first match
+    // and waits for its lock when it is busy (`_inp_smr_lock`); it falls
+    // back to the locked lookup only for a PCB being freed or dropped,
+    // which a scenario's one-at-a-time steps never meet.
+    let exact = !c.exact.is_empty();
+    let first = match c.exact.last().copied() {
+        Some(e) => e,
+        None => {
+            let mut front: Vec<&Socket> = c.wild.iter().chain(&c.dual).copied().collect();
+            crate::sort::by_key(&mut front, |s| s.bound_seq());
+            let Some(first) = front.last().or(c.mapped_any.first()).copied() else {
+                return common::no_listener(dst);
+            };
+            first
+        }
+    };
+    let class_len = if exact {
+        c.exact.len()
+    } else {
+        c.wild.len() + c.dual.len() + c.mapped_any.len()
+    };
+    let rule = match (class_len > 1, exact) {
+        (true, true) => RuleId::FreebsdRouteNewestBound,
+        (true, false) => RuleId::FreebsdRouteFastOrLockedPath,
+        (false, true)
+            if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() =>
+        {
+            RuleId::BsdRouteExactBeforeWildcard
+        }
+        (false, _) => RuleId::BsdRouteListener,
+    };
+    let args = args![
+        Slot::Count => class_len as u64,
+        Slot::Addr => first.local(),
+        Slot::Socket => first.label(),
+        Slot::Dst => dst,
+        Slot::Port => dst.port,
+    ];
+    let why = Why::of(rule, WhyVariant::Usual, args);
+    bsd::take(first, rule, why, |s| not_listening(s, dst))
+}
+
 /// The reset a non-listening socket sends when the lookup picks it.
 fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     Route::Refused {
@@ -632,58 +649,154 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
     }
 }
 
-/// FreeBSD's SO_REUSEPORT_LB groups: a socket joins at bind() (the group
-/// lookup does not check its state), a dual-stack wildcard socket joins none,
-/// and an exact-address group comes before a wildcard one.
-fn lb_route(host: &Host, c: &pcb::SynClasses<'_>, src: SockAddr, dst: SockAddr) -> Option<Route> {
-    for (class, variant) in [(&c.exact, WhyVariant::Exact), (&c.wild, WhyVariant::Usual)] {
-        let members: Vec<&Socket> = class
+/// The connected sockets of `dst`'s port that joined an SO_REUSEPORT_LB
+/// group at bind(): `in_pcbconnect` only rehashes a bound socket
+/// (in_pcb.c 1040-1045), so it stays in the group until its connection is
+/// dropped (`in_pcbremhash_locked`, 2718-2723). An accepted connection
+/// joins none (`sonewconn` does not pass SO_REUSEPORT_LB on).
+fn connected_lb(host: &Host, dst: SockAddr) -> Vec<&Socket> {
+    host.owners_where(dst.port, usize::MAX, |s| {
+        s.state() == State::Connected
+            && !s.child()
+            && s.bind_opts().reuseport_lb
+            && s.hashed_ip().is_some()
+    })
+}
+
+/// What FreeBSD's SO_REUSEPORT_LB groups do with a SYN from `src` to
+/// `dst` (`in_pcblookup_lbgroup`: the exact-address group, else the
+/// wildcard one; a member by the 4-tuple's hash, its state unchecked).
+struct LbPick<'h> {
+    /// Members that had connect()ed, picked by the SYN and then by each
+    /// retransmission: each answered with a challenge ACK, the client's
+    /// reset dropped it, and it left the group, so the next SYN (the same
+    /// 4-tuple) was hashed among one member fewer.
+    resets: Vec<&'h Socket>,
+    /// The group that took the SYN in the end, oldest bound first, the
+    /// index of the member that did (never a connected one), its kind.
+    group: Option<(Vec<&'h Socket>, usize, WhyVariant)>,
+}
+
+fn lb_pick<'h>(
+    host: &'h Host,
+    c: &pcb::SynClasses<'h>,
+    src: SockAddr,
+    dst: SockAddr,
+) -> LbPick<'h> {
+    let connected = connected_lb(host, dst);
+    let hash = host.tuple_hash(src, dst) as usize;
+    let mut resets: Vec<&Socket> = Vec::new();
+    for (class, variant, exact) in [
+        (&c.exact, WhyVariant::Exact, true),
+        (&c.wild, WhyVariant::Usual, false),
+    ] {
+        // A dual-stack wildcard socket joins no group.
+        let mut members: Vec<&Socket> = class
             .iter()
             .copied()
             .filter(|s| {
                 s.bind_opts().reuseport_lb && !(s.is_v6() && s.is_wildcard() && !s.opts().v6only)
             })
             .collect();
-        if members.is_empty() {
-            continue;
-        }
-        let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
-        let k = (host.tuple_hash(src, dst) as usize) % ids.len();
-        let chosen = members[k];
-        let names = host.few_labels(&ids);
-        if !chosen.is_listening() {
-            let rule = RuleId::FreebsdRouteLbMemberNotListening;
-            let args = args![
-                Slot::Sockets => Arg::NamesAnd(names),
-                Slot::Addr => chosen.local(),
-                Slot::Socket => chosen.label(),
-            ];
-            return Some(Route::Refused {
-                rule,
-                why: Why::of(rule, variant, args),
-            });
-        }
-        let why = Why::of(
-            RuleId::FreebsdRouteLbGroup,
-            variant,
-            args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => members[0].local()],
+        let before = members.len();
+        members.extend(
+            connected
+                .iter()
+                .copied()
+                .filter(|s| bsd_udp::lb_member(s, dst.ip, exact))
+                .filter(|s| !resets.iter().any(|r| r.id() == s.id())),
         );
-        return Some(if ids.len() == 1 {
-            Route::To {
-                listener: chosen.id(),
-                rule: RuleId::FreebsdRouteLbGroup,
-                why,
+        if members.len() > before {
+            crate::sort::by_key(&mut members, |s| s.bound_seq());
+        }
+        while !members.is_empty() {
+            let k = hash % members.len();
+            if members[k].state() != State::Connected {
+                return LbPick {
+                    resets,
+                    group: Some((members, k, variant)),
+                };
             }
-        } else {
-            Route::Group {
-                members: ids,
-                chosen: chosen.id(),
-                rule: RuleId::FreebsdRouteLbGroup,
-                why,
-            }
+            resets.push(members.remove(k));
+        }
+    }
+    LbPick {
+        resets,
+        group: None,
+    }
+}
+
+/// The connection an LB group gives the SYN, if one does. A socket joins
+/// its group at bind() (the group lookup does not check its state), a
+/// dual-stack wildcard socket joins none, and an exact-address group comes
+/// before a wildcard one.
+fn lb_route(host: &Host, pick: &LbPick<'_>) -> Option<Route> {
+    let (members, k, variant) = pick.group.as_ref()?;
+    let (chosen, variant) = (members[*k], *variant);
+    let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+    let names = host.few_labels(&ids);
+    if !chosen.is_listening() {
+        let rule = RuleId::FreebsdRouteLbMemberNotListening;
+        let args = args![
+            Slot::Sockets => Arg::NamesAnd(names),
+            Slot::Addr => chosen.local(),
+            Slot::Socket => chosen.label(),
+        ];
+        return Some(Route::Refused {
+            rule,
+            why: Why::of(rule, variant, args),
         });
     }
-    None
+    // The group's address as bound: the oldest member that has not
+    // connect()ed (a connected one shows its source address now).
+    let addr = members
+        .iter()
+        .find(|s| s.state() != State::Connected)
+        .map_or(chosen.local(), |s| s.local());
+    let why = Why::of(
+        RuleId::FreebsdRouteLbGroup,
+        variant,
+        args![Slot::Sockets => Arg::NamesAnd(names), Slot::Addr => addr],
+    );
+    Some(if ids.len() == 1 {
+        Route::To {
+            listener: chosen.id(),
+            rule: RuleId::FreebsdRouteLbGroup,
+            why,
+        }
+    } else {
+        Route::Group {
+            members: ids,
+            chosen: chosen.id(),
+            rule: RuleId::FreebsdRouteLbGroup,
+            why,
+        }
+    })
+}
+
+/// `route`, explained by the connected LB members the SYN reset before it
+/// got there (`freebsd.route.lb-connected-member`); unchanged when none.
+fn through_resets(resets: &[&Socket], dst: SockAddr, route: Route) -> Route {
+    let Some(first) = resets.first() else {
+        return route;
+    };
+    let rule = RuleId::FreebsdRouteLbConnectedMember;
+    let variant = if resets.len() > 1 {
+        WhyVariant::Several
+    } else {
+        WhyVariant::Usual
+    };
+    let group = SockAddr::new(first.hashed_ip().unwrap_or(dst.ip), dst.port);
+    let why = Why::of(
+        rule,
+        variant,
+        args![
+            Slot::Sockets => Arg::NamesAnd(resets.iter().map(|s| s.name()).collect()),
+            Slot::Addr => group,
+            Slot::Why => Arg::Line(route.why().to_string()),
+        ],
+    );
+    route.explained_by(rule, why)
 }
 
 /// `tcp_usr_connect` / `tcp6_usr_connect`: `Must disallow TCP

@@ -222,6 +222,43 @@ pub enum Route {
 }
 
 impl Route {
+    /// The same outcome, explained by `rule` and `why` instead.
+    pub fn explained_by(self, rule: RuleId, why: Why) -> Route {
+        match self {
+            Route::To { listener, .. } => Route::To {
+                listener,
+                rule,
+                why,
+            },
+            Route::Group {
+                members, chosen, ..
+            } => Route::Group {
+                members,
+                chosen,
+                rule,
+                why,
+            },
+            Route::Undefined { candidates, .. } => Route::Undefined {
+                candidates,
+                rule,
+                why,
+            },
+            Route::Refused { .. } => Route::Refused { rule, why },
+            Route::Dropped { .. } => Route::Dropped { rule, why },
+        }
+    }
+
+    /// The line that explains it.
+    pub fn why(&self) -> &Why {
+        match self {
+            Route::To { why, .. }
+            | Route::Group { why, .. }
+            | Route::Undefined { why, .. }
+            | Route::Refused { why, .. }
+            | Route::Dropped { why, .. } => why,
+        }
+    }
+
     /// The client's error when no socket accepts: ECONNREFUSED or ETIMEDOUT.
     pub fn failure(&self) -> Option<(Errno, RuleId, &str)> {
         match self {
@@ -488,6 +525,15 @@ pub trait OsRules: Sync {
 
     /// Which listener an incoming connection from `src` to `dst` reaches.
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route;
+
+    /// The connections that the same SYN (and its retransmissions) resets
+    /// on its way to where [`OsRules::route`] says it goes, in order: FreeBSD's
+    /// SO_REUSEPORT_LB members that have connect()ed
+    /// (`freebsd.route.lb-connected-member`). The host applies them once
+    /// it has the route; `route` alone stays a question that changes nothing.
+    fn syn_resets(&self, _host: &Host, _src: SockAddr, _dst: SockAddr) -> Vec<SockId> {
+        Vec::new()
+    }
 
     // ---- UDP ---------------------------------------------------------------
 
