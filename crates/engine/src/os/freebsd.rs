@@ -614,9 +614,7 @@ fn chain_route(c: &pcb::SynClasses<'_>, dst: SockAddr) -> Route {
     let rule = match (class_len > 1, exact) {
         (true, true) => RuleId::FreebsdRouteNewestBound,
         (true, false) => RuleId::FreebsdRouteFastOrLockedPath,
-        (false, true)
-            if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() =>
-        {
+        (false, true) if !c.wild.is_empty() || !c.dual.is_empty() || !c.mapped_any.is_empty() => {
             RuleId::BsdRouteExactBeforeWildcard
         }
         (false, _) => RuleId::BsdRouteListener,
