@@ -131,6 +131,11 @@ pub struct Socket {
     /// kernel's failure path resets the source address only without it) and
     /// its next connect() leaves from. Measured on this machine's kernel.
     kept_ip: Option<IpAddr>,
+    /// A bind() of this socket once named an address other than 0.0.0.0 or
+    /// `::` (`::ffff:0.0.0.0` counts): Linux's SOCK_BINDADDR_LOCK, which
+    /// `__inet_bind` / `__inet6_bind` set and nothing clears. A failed
+    /// connect() resets the source address only without it. Measured.
+    addr_locked: bool,
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address
     /// (Linux switches it to IPv4 operations for good).
     tried_v4_mapped: bool,
@@ -249,6 +254,10 @@ impl Socket {
     /// port (see the field).
     pub fn kept_ip(&self) -> Option<IpAddr> {
         self.kept_ip
+    }
+    /// See the field: an earlier bind() named an address (Linux).
+    pub fn addr_locked(&self) -> bool {
+        self.addr_locked
     }
     /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
     pub fn tried_v4_mapped(&self) -> bool {
@@ -427,6 +436,7 @@ impl Socket {
             udp6_peer_v4: None,
             hashed_ip: None,
             kept_ip: None,
+            addr_locked: false,
             handshake_failed: false,
             reset_error: false,
             bound_seq: 0,
@@ -476,6 +486,7 @@ impl Socket {
             udp6_peer_v4: None,
             hashed_ip: None,
             kept_ip: None,
+            addr_locked: false,
             handshake_failed: false,
             reset_error: false,
             bound_seq: 0,
@@ -522,6 +533,9 @@ impl Socket {
         }
         self.bind_opts = self.opts;
         self.hashed_ip = self.local.map(|l| l.ip);
+        if self.local.is_some_and(|l| !l.ip.is_unspecified()) {
+            self.addr_locked = true;
+        }
         // Linux: binding an AF_INET6 socket to a specific non-mapped address
         // makes it v6-only (`__inet6_bind`); on the other OSes the address
         // alone already keeps IPv4 out.

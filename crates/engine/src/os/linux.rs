@@ -608,17 +608,15 @@ impl OsRules for Linux {
         true
     }
 
-    /// `__inet6_bind` sets SOCK_BINDADDR_LOCK for any address but `::`, so a
-    /// socket bound to `::ffff:0.0.0.0` keeps the source address connect()
-    /// chose even when the connection fails (measured).
+    /// A failed connect() resets the source address only without
+    /// SOCK_BINDADDR_LOCK, which a bind() to any address but 0.0.0.0 and
+    /// `::` sets for the socket's life (`__inet_bind`, `__inet6_bind`). So
+    /// a socket bound to a wildcard keeps the source address connect() chose
+    /// when it is bound to `::ffff:0.0.0.0`, or when an earlier bind() named
+    /// an address (measured, both).
     fn address_after_refused_connect(&self, s: &Socket, src: IpAddr) -> Option<IpAddr> {
         let l = s.local()?;
-        match l.ip {
-            IpAddr::V6(a) if !a.is_unspecified() && v4_mapped(a) == Some(Ipv4Addr::UNSPECIFIED) => {
-                Some(src)
-            }
-            _ => None,
-        }
+        (crate::addr::is_wildcard(l.ip) && s.addr_locked()).then_some(src)
     }
 
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
