@@ -180,6 +180,10 @@ fn picked_ports_differ(scenario: &Scenario, i: usize, k: &KernelStep) -> Option<
 
 pub fn compare(scenario: &Scenario, kernel: &[KernelStep]) -> Vec<Row> {
     let report = run(scenario, Os::Linux);
+    // A step that was not comparable because of the OS's own port picks,
+    // and whose outcome differed, leaves the two hosts in different states:
+    // the steps after it are not comparable either.
+    let mut apart: Option<u32> = None;
     scenario
         .steps
         .iter()
@@ -187,7 +191,20 @@ pub fn compare(scenario: &Scenario, kernel: &[KernelStep]) -> Vec<Row> {
         .zip(kernel)
         .enumerate()
         .map(|(i, ((step, rep), k))| {
-            let not_comparable = picked_ports_differ(scenario, i, k);
+            let not_comparable = match apart {
+                Some(line) => Some(format!(
+                    "line {line}'s outcome depended on the ports the OS picked and differed, so the states differ from there; not comparable"
+                )),
+                None => picked_ports_differ(scenario, i, k),
+            };
+            if apart.is_none()
+                && not_comparable.is_some()
+                && k.result
+                    .as_ref()
+                    .is_some_and(|r| Outcome::from_name(Os::Linux, r) != Some(rep.result))
+            {
+                apart = Some(step.line);
+            }
             let agree = k
                 .result
                 .as_ref()
@@ -325,6 +342,41 @@ mod tests {
         // And a wrong delivery is still caught.
         let rows = compare(&sc, &kernel_steps(&["U1"], &[]));
         assert_eq!(rows[4].agree, Some(false), "{:?}", rows[4]);
+    }
+
+    #[test]
+    fn after_a_pick_that_changed_an_outcome_nothing_more_is_compared() {
+        // The engine's pick put U31 on T's port; the kernel's did not, so the
+        // kernel bound U and the engine refused it: U's next bind differs
+        // for that reason alone.
+        let sc = bindlab_engine::parse(
+            "os linux\nsocket T tcp\nsocket U31 udp\nconnect U31 127.0.0.1:40090\n\
+             connect T 127.0.0.1:7000\nsocket U udp\nbind U 127.0.0.1:@T\nbind U 127.0.0.1:7100\n",
+        )
+        .expect("parses");
+        let step = |r: &str, holders: Option<&[&str]>| KernelStep {
+            result: Some(r.to_string()),
+            port_holders: holders.map(|h| h.iter().map(|n| n.to_string()).collect()),
+            ..Default::default()
+        };
+        let kernel = vec![
+            step("ok", None),
+            step("ok", None),
+            step("ok", None),
+            step("ECONNREFUSED", None),
+            step("ok", None),
+            step("ok", Some(&[])),
+            step("EINVAL", None),
+        ];
+        let rows = compare(&sc, &kernel);
+        assert_eq!(rows[5].agree, None, "{:?}", rows[5]);
+        assert_eq!(rows[6].agree, None, "{:?}", rows[6]);
+        let note = rows[6].note.as_deref().unwrap_or_default();
+        assert!(
+            note.contains("line 7's outcome depended on the ports"),
+            "{note}"
+        );
+        assert!(rows[..5].iter().all(|r| r.agree == Some(true)), "{rows:?}");
     }
 
     #[test]
