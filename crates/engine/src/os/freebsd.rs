@@ -653,12 +653,21 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// dropped (`in_pcbremhash_locked`, 2718-2723). An accepted connection
 /// joins none (`sonewconn` does not pass SO_REUSEPORT_LB on).
 fn connected_lb(host: &Host, dst: SockAddr) -> Vec<&Socket> {
-    host.owners_where(dst.port, usize::MAX, |s| {
-        s.state() == State::Connected
-            && !s.child()
-            && s.bind_opts().reuseport_lb
-            && s.hashed_ip().is_some()
-    })
+    if host
+        .first_owner(dst.port, usize::MAX, connected_lb_member)
+        .is_none()
+    {
+        // The usual case, answered without collecting anything.
+        return Vec::new();
+    }
+    host.owners_where(dst.port, usize::MAX, connected_lb_member)
+}
+
+fn connected_lb_member(s: &Socket) -> bool {
+    s.state() == State::Connected
+        && !s.child()
+        && s.bind_opts().reuseport_lb
+        && s.hashed_ip().is_some()
 }
 
 /// What FreeBSD's SO_REUSEPORT_LB groups do with a SYN from `src` to
