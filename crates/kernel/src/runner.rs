@@ -223,6 +223,13 @@ impl Worker {
     }
 }
 
+/// Why a `client` peer did not connect: its own set-up (the runner's
+/// business) or the connect() the scenario is about.
+enum ClientError {
+    Source(sys::Errno),
+    Connect(sys::Errno),
+}
+
 struct Sock {
     fd: OwnedFd,
     user: String,
@@ -538,7 +545,21 @@ impl<'a> Runner<'a> {
                             self.clients.push(fd);
                             connected += 1;
                         }
-                        Err(e) => {
+                        Err(ClientError::Source(e)) => {
+                            // The runner's peer, not the scenario: a socket
+                            // of the scenario holds the address this peer
+                            // comes from (a port the kernel picked at
+                            // random, or one a bind named); a real client
+                            // would come from another port.
+                            let src = bindlab_engine::host::client_source(k, dst.ip());
+                            let why = format!(
+                                "the runner's client could not take its source address {src} ({}), which a socket of the scenario holds; not checkable, and the states differ from here",
+                                sys::errno_name(e)
+                            );
+                            self.stopped = Some(why.clone());
+                            return Ok(KernelStep::unchecked(why));
+                        }
+                        Err(ClientError::Connect(e)) => {
                             first_err.get_or_insert(e);
                         }
                     }
@@ -617,19 +638,20 @@ impl<'a> Runner<'a> {
     }
 
     /// One client peer: bound to the engine's address for client `k`.
-    fn client(&self, k: u32, dst: SocketAddr) -> Result<OwnedFd, sys::Errno> {
+    fn client(&self, k: u32, dst: SocketAddr) -> Result<OwnedFd, ClientError> {
         let src = bindlab_engine::host::client_source(k, dst.ip());
         let src = SocketAddr::new(src.ip, src.port);
         let v6 = src.is_ipv6();
-        let fd = sys::tcp_socket(v6)?;
+        let fd = sys::tcp_socket(v6).map_err(ClientError::Source)?;
         let raw = fd.as_raw_fd();
         if v6 {
-            sys::setsockopt_int(raw, libc::IPPROTO_IPV6, libc::IPV6_FREEBIND, 1)?;
+            sys::setsockopt_int(raw, libc::IPPROTO_IPV6, libc::IPV6_FREEBIND, 1)
         } else {
-            sys::setsockopt_int(raw, libc::IPPROTO_IP, libc::IP_FREEBIND, 1)?;
+            sys::setsockopt_int(raw, libc::IPPROTO_IP, libc::IP_FREEBIND, 1)
         }
-        sys::bind(raw, src)?;
-        sys::connect(raw, dst, CONNECT_TIMEOUT_MS)?;
+        .map_err(ClientError::Source)?;
+        sys::bind(raw, src).map_err(ClientError::Source)?;
+        sys::connect(raw, dst, CONNECT_TIMEOUT_MS).map_err(ClientError::Connect)?;
         Ok(fd)
     }
 
