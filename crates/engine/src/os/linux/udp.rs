@@ -11,10 +11,12 @@
 //! socket; the walks kept beside them (`*_walk`) are the reference that
 //! `Host::set_reference_walks` runs and the property tests compare.
 //!
-//! Not modelled: the secondary-hash bind check the kernel switches to when
-//! more than ten sockets share a port's primary slot
-//! (`udp_lib_lport_inuse2`), and the +1 a connected socket's score gets when
-//! its last datagram came in on the same CPU.
+//! The secondary-hash bind check the kernel switches to when more than ten
+//! sockets share a port's primary slot (`udp_lib_lport_inuse2`) is not a
+//! path of its own here: on this machine's kernel it answered as the walk
+//! in every case tried (`corpus/linux/udp-crowded-port-bind.bindlab`,
+//! `kernel-diff --udp --steps 400`). Not modelled: the +1 a connected
+//! socket's score gets when its last datagram came in on the same CPU.
 
 use std::cmp::Ordering;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
