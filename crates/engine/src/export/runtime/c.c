@@ -206,6 +206,18 @@ static int connect_to(int fd, const char *host, int port) {
     return e;
 }
 
+/* accept() as the listener's owner, as its program would: the kernel gives
+ * the new socket the uid of the one that accepts it. */
+static int accept_as_owner(struct sock *s) {
+    int e = as_user(s->owner);
+    if (e) { errno = e; return -1; }
+    int c = accept(s->fd, NULL, NULL);
+    e = errno;
+    as_root();
+    errno = e;
+    return c;
+}
+
 /* Accepts on every listener of `port` to see which took the new connections;
  * they wait in a stash for later `accept` steps. */
 static void set_taken(const int *counts);
@@ -218,7 +230,7 @@ static void drain(int port, int expect) {
             if (s->fd < 0 || !s->listening || port_of(s->name) != port) continue;
             struct pollfd p = {s->fd, POLLIN, 0};
             while (poll(&p, 1, 0) == 1 && (p.revents & POLLIN)) {
-                int c = accept(s->fd, NULL, NULL);
+                int c = accept_as_owner(s);
                 if (c < 0) break;
                 if (s->nstash < MAX_STASH) s->stash[s->nstash++] = c;
                 taken[i]++;
@@ -249,7 +261,7 @@ int do_accept(const char *name, const char *new_name) {
         /* Not listening: accept() itself says why (EINVAL; EOPNOTSUPP for UDP). */
         struct pollfd p = {s->fd, POLLIN, 0};
         if (s->listening && poll(&p, 1, 0) != 1) return EAGAIN;
-        c = accept(s->fd, NULL, NULL);
+        c = accept_as_owner(s);
         if (c < 0) return errno;
     }
     if (NSOCKS == MAX_SOCKETS) return EMFILE;

@@ -106,6 +106,17 @@ func (r *run) asUser(uid int, f func() error) error {
 	return f()
 }
 
+// acceptAs accepts on listener s as its owner, as the listener's program
+// would: the kernel gives the new socket the uid of the one that accepts.
+func (r *run) acceptAs(s *sock) (int, error) {
+	var c int
+	err := r.asUser(s.owner, func() (err error) {
+		c, _, err = syscall.Accept(s.fd)
+		return err
+	})
+	return c, err
+}
+
 func (r *run) doUser(name string) outcome {
 	uid := 0
 	if name != "root" {
@@ -292,7 +303,7 @@ func (r *run) drain(port, expect int) map[string]int {
 			}
 			syscall.SetNonblock(s.fd, true)
 			for {
-				c, _, err := syscall.Accept(s.fd)
+				c, err := r.acceptAs(s)
 				if err != nil {
 					break
 				}
@@ -338,7 +349,7 @@ func (r *run) accept(name, newName string) outcome {
 		c, s.stash = s.stash[0], s.stash[1:]
 	} else {
 		syscall.SetNonblock(s.fd, true)
-		c, _, err = syscall.Accept(s.fd)
+		c, err = r.acceptAs(s)
 		if s.ln == nil {
 			syscall.SetNonblock(s.fd, false)
 		}

@@ -160,6 +160,14 @@ def worker(user):
                     socket.send_fds(child, [b"ok"], [s.fileno()])
                     s.close()
                     continue
+                if op == "accept":
+                    # The new socket takes this process's uid, as it would
+                    # in the listener's own program.
+                    with socket.socket(fileno=fds[0]) as s:
+                        c, _ = s.accept()
+                    socket.send_fds(child, [b"ok"], [c.fileno()])
+                    c.close()
+                    continue
                 if op == "bind":
                     # The descriptor received is this process's own copy:
                     # closing it afterwards leaves the socket open for the
@@ -256,7 +264,7 @@ def drain(port, expect):
             s.setblocking(False)
             while True:
                 try:
-                    c, _ = s.accept()
+                    c = accept_as_owner(name)
                 except OSError:
                     break
                 c.setblocking(True)
@@ -267,6 +275,22 @@ def drain(port, expect):
         if got < expect:
             time.sleep(0.01)
     return taken
+
+
+def accept_as_owner(name):
+    """accept() on listener `name` by its owner, as its program would: the
+    kernel gives the new socket the uid of the process that accepts it."""
+    s = S[name]
+    owner = OWNER.get(name, "root")
+    if owner == "root":
+        return s.accept()[0]
+    _, ctl = worker(owner)
+    socket.send_fds(ctl, [b"accept"], [s.fileno()])
+    msg, fds, _, _ = socket.recv_fds(ctl, 64, 1)
+    reply = msg.decode()
+    if reply != "ok":
+        raise OSError(int(reply.split()[1]), "accept")
+    return socket.socket(fileno=fds[0])
 
 
 def do_connect(name, host, port):
@@ -282,7 +306,7 @@ def do_accept(name, new):
         s = S[name]
         s.setblocking(False)
         try:
-            c, _ = s.accept()
+            c = accept_as_owner(name)
         finally:
             s.setblocking(True)
         c.setblocking(True)

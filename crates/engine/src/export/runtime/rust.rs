@@ -127,8 +127,9 @@ impl Run {
     }
 
     /// Runs `f` as the scenario's user `uid` (the kernel checks the
-    /// caller's uid and privileges in socket() and bind()).
-    fn as_user<T>(&self, uid: u32, f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    /// caller's uid and privileges in socket() and bind(), and gives an
+    /// accepted socket the uid of the process that accepts it).
+    fn as_user<T>(uid: u32, f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
         if uid == 0 {
             return f();
         }
@@ -163,7 +164,7 @@ impl Run {
     }
 
     fn socket(&mut self, name: &str, domain: Domain, ty: Type) -> Step {
-        let socket = self.as_user(self.user, || Socket::new(domain, ty, None))?;
+        let socket = Self::as_user(self.user, || Socket::new(domain, ty, None))?;
         let sock = Sock {
             socket,
             listening: false,
@@ -200,7 +201,7 @@ impl Run {
     fn bind(&mut self, name: &str, host: &str, port: u16) -> Step {
         let owner = self.socks.get(name).map_or(0, |s| s.owner);
         let socket = self.sock(name)?;
-        self.as_user(owner, || socket.bind(&addr(host, port)))?;
+        Self::as_user(owner, || socket.bind(&addr(host, port)))?;
         Ok(None)
     }
 
@@ -229,7 +230,8 @@ impl Run {
                     continue;
                 }
                 let _ = s.socket.set_nonblocking(true);
-                while let Ok((c, _)) = s.socket.accept() {
+                // Accepted by the listener's owner, as its program would.
+                while let Ok((c, _)) = Self::as_user(s.owner, || s.socket.accept()) {
                     let _ = c.set_nonblocking(false);
                     s.stash.push_back(c);
                     *taken.entry(name.clone()).or_insert(0) += 1;
@@ -256,7 +258,7 @@ impl Run {
             Some(c) => c,
             None => {
                 s.socket.set_nonblocking(true)?;
-                let r = s.socket.accept();
+                let r = Self::as_user(owner, || s.socket.accept());
                 s.socket.set_nonblocking(false)?;
                 let (c, _) = r?;
                 c.set_nonblocking(false)?;
