@@ -223,10 +223,12 @@ impl Worker {
     }
 }
 
-/// Why a `client` peer did not connect: its own set-up (the runner's
-/// business) or the connect() the scenario is about.
+/// Why a `client` peer did not connect: a socket of the scenario holds its
+/// source address (not checkable), its own set-up failed otherwise (the
+/// runner's error), or the connect() the scenario is about failed.
 enum ClientError {
-    Source(sys::Errno),
+    SourceTaken(sys::Errno),
+    Runner(String),
     Connect(sys::Errno),
 }
 
@@ -491,7 +493,7 @@ impl<'a> Runner<'a> {
                         let ok = r.is_ok();
                         let mut st = KernelStep::done(r);
                         if ok {
-                            st.accepted_by = self.drain(dst.port(), 1);
+                            st.accepted_by = self.drain(dst.port(), 1)?;
                         }
                         st
                     }
@@ -570,7 +572,8 @@ impl<'a> Runner<'a> {
                             self.clients.push(fd);
                             connected += 1;
                         }
-                        Err(ClientError::Source(e)) => {
+                        Err(ClientError::Runner(e)) => return Err(e),
+                        Err(ClientError::SourceTaken(e)) => {
                             // The runner's peer, not the scenario: a socket
                             // of the scenario holds the address this peer
                             // comes from (a port the kernel picked at
@@ -591,7 +594,7 @@ impl<'a> Runner<'a> {
                 }
                 let mut st = KernelStep::done(first_err.map_or(Ok(()), Err));
                 if connected > 0 {
-                    st.accepted_by = self.drain(dst.port(), connected);
+                    st.accepted_by = self.drain(dst.port(), connected)?;
                 }
                 st
             }
@@ -667,22 +670,34 @@ impl<'a> Runner<'a> {
         let src = bindlab_engine::host::client_source(k, dst.ip());
         let src = SocketAddr::new(src.ip, src.port);
         let v6 = src.is_ipv6();
-        let fd = sys::tcp_socket(v6).map_err(ClientError::Source)?;
+        let setup = |what: &str, e: sys::Errno| {
+            ClientError::Runner(format!(
+                "the runner's client {src} failed at {what}: {}",
+                sys::errno_name(e)
+            ))
+        };
+        let fd = sys::tcp_socket(v6).map_err(|e| setup("socket()", e))?;
         let raw = fd.as_raw_fd();
         if v6 {
             sys::setsockopt_int(raw, libc::IPPROTO_IPV6, libc::IPV6_FREEBIND, 1)
         } else {
             sys::setsockopt_int(raw, libc::IPPROTO_IP, libc::IP_FREEBIND, 1)
         }
-        .map_err(ClientError::Source)?;
-        sys::bind(raw, src).map_err(ClientError::Source)?;
+        .map_err(|e| setup("setsockopt(FREEBIND)", e))?;
+        sys::bind(raw, src).map_err(|e| {
+            if e == libc::EADDRINUSE {
+                ClientError::SourceTaken(e)
+            } else {
+                setup("bind()", e)
+            }
+        })?;
         sys::connect(raw, dst, CONNECT_TIMEOUT_MS).map_err(ClientError::Connect)?;
         Ok(fd)
     }
 
     /// Accepts on every listener of `port` until `expect` new connections
     /// are found (or a second passes), stashing them for later `accept`s.
-    fn drain(&mut self, port: u16, expect: usize) -> BTreeMap<String, u32> {
+    fn drain(&mut self, port: u16, expect: usize) -> Result<BTreeMap<String, u32>, String> {
         let listeners: Vec<(String, String, RawFd)> = self
             .socks
             .iter()
@@ -696,7 +711,7 @@ impl<'a> Runner<'a> {
         let deadline = Instant::now() + Duration::from_secs(1);
         while got < expect && Instant::now() < deadline && !listeners.is_empty() {
             for (name, user, fd) in &listeners {
-                while let Ok(Ok(c)) = self.accept_as(user, *fd) {
+                while let Ok(c) = self.accept_as(user, *fd)? {
                     self.stash.entry(name.clone()).or_default().push_back(c);
                     *counts.entry(name.clone()).or_insert(0) += 1;
                     got += 1;
@@ -708,6 +723,6 @@ impl<'a> Runner<'a> {
                 }
             }
         }
-        counts
+        Ok(counts)
     }
 }

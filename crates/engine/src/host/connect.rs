@@ -129,7 +129,8 @@ impl Host {
             SockAddr::new(unmap(dst.ip), dst.port),
         );
         let route = if self.is_local(dst.ip) {
-            Some(self.syn_route(src_wire, dst_wire).0)
+            let (route, resets) = self.syn_route(src_wire, dst_wire);
+            Some(rules.explain_resets(self, &resets, route))
         } else {
             None
         };
@@ -178,7 +179,12 @@ impl Host {
         // Commit: our side.
         if autobound {
             self.set_local(id, local);
-            self.sock_mut(id).autobound_by_connect();
+            let mut s = self.sock_mut(id);
+            s.autobound_by_connect();
+            // Hashed for the first time, under the source address: FreeBSD's
+            // `in_pcbconnect` → `in_pcbinshash` (an SO_REUSEPORT_LB socket
+            // joins that address's group, `connected_lb` in os/freebsd.rs).
+            s.hashed_under_local();
         } else {
             // A wildcard binding turns into the chosen source address.
             self.set_local(id, local);
@@ -344,15 +350,15 @@ impl Host {
     /// Where a SYN from `src` to `dst` goes (`OsRules::route`), with what
     /// it did on the way applied: the connections it reset
     /// (`OsRules::syn_resets`: FreeBSD's connected SO_REUSEPORT_LB members).
-    /// Also says whether it reset any.
-    fn syn_route(&mut self, src: SockAddr, dst: SockAddr) -> (Route, bool) {
+    /// Also gives the connections it reset, for `OsRules::explain_resets`.
+    fn syn_route(&mut self, src: SockAddr, dst: SockAddr) -> (Route, Vec<SockId>) {
         let rules = self.rules();
         let route = rules.route(self, src, dst);
         let resets = rules.syn_resets(self, src, dst);
         for &id in &resets {
             self.reset_connection(id);
         }
-        (route, !resets.is_empty())
+        (route, resets)
     }
 
     pub(super) fn clients(&mut self, dst: SockAddr, count: u32, rep: &mut StepReport) -> Decision {
@@ -361,13 +367,16 @@ impl Host {
         let mut failed = 0;
         let mut last_failure = None;
         let mut last_success = None;
-        let (mut failure_reset, mut success_reset) = (false, false);
+        // Connections the step's SYNs reset on their way, every client's:
+        // the step's line says so, whichever client's route it explains.
+        let mut reset_all: Vec<SockId> = Vec::new();
         for _ in 0..count {
             let k = self.next_client;
             self.next_client += 1;
             let src = client_source(k, dst.ip);
             let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
-            let (route, reset) = self.syn_route(src, dst4);
+            let (route, resets) = self.syn_route(src, dst4);
+            reset_all.extend(resets);
             match &route {
                 Route::Refused { .. } | Route::Dropped { .. } => failed += 1,
                 Route::To { listener, .. }
@@ -397,21 +406,24 @@ impl Host {
                         .collect(),
                 );
             }
-            // The step's line is the last client's, but a client whose SYN
-            // reset connections on its way is the one to tell.
             if route.failure().is_some() {
-                if reset || !failure_reset {
-                    failure_reset |= reset;
-                    last_failure = Some(route);
-                }
-            } else if reset || !success_reset {
-                success_reset |= reset;
+                last_failure = Some(route);
+            } else {
                 last_success = Some(route);
             }
         }
         rep.accepted_by = Some(accepted);
         if undetermined > 0 {
             rep.undetermined = Some(undetermined);
+        }
+        if !reset_all.is_empty() {
+            let rules = self.rules();
+            match last_success {
+                Some(r) => last_success = Some(rules.explain_resets(self, &reset_all, r)),
+                None => {
+                    last_failure = last_failure.map(|r| rules.explain_resets(self, &reset_all, r))
+                }
+            }
         }
         match (last_success, last_failure) {
             (None, None) => Decision::ok(),

@@ -150,9 +150,9 @@ pub struct Socket {
     /// leaves the PCB in that family, and a disconnect does not restore it.
     udp6_peer_v4: Option<bool>,
     /// The local address the PCB was last hashed under: set by bind(), and
-    /// by a UDP connect() that hashes the socket anew (an unbound one, or
-    /// one a reconnect's disconnect took out); `None` while that disconnect
-    /// has it out. FreeBSD keys an SO_REUSEPORT_LB group by it, and a
+    /// by a connect() that hashes the socket anew (an unbound one, TCP or
+    /// UDP; a UDP one a reconnect's disconnect took out); `None` while that
+    /// disconnect has it out. FreeBSD keys an SO_REUSEPORT_LB group by it, and a
     /// connect() of a bound socket only rehashes it (`in_pcbrehash`), so a
     /// connected member stays in the group it joined at bind().
     hashed_ip: Option<IpAddr>,
@@ -576,6 +576,11 @@ impl Socket {
     /// connect()'s autobind picked the port.
     pub(super) fn autobound_by_connect(&mut self) {
         self.connect_bound = true;
+    }
+
+    /// The PCB was hashed under its local address now (see `hashed_ip`).
+    pub(super) fn hashed_under_local(&mut self) {
+        self.hashed_ip = self.local.map(|l| l.ip);
     }
 
     /// The handshake completed: connected to `remote`.

@@ -25,7 +25,7 @@ use crate::errno::Errno;
 use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
-use crate::rules::{Arg, RuleId, Slot, WhyVariant};
+use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -454,8 +454,7 @@ impl OsRules for FreeBsd {
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
         let c = pcb::syn_classes(host, dst);
         let pick = lb_pick(host, &c, src, dst);
-        let route = lb_route(host, &pick).unwrap_or_else(|| chain_route(&c, dst));
-        through_resets(&pick.resets, dst, route)
+        lb_route(host, &pick).unwrap_or_else(|| chain_route(&c, dst))
     }
 
     fn syn_resets(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Vec<SockId> {
@@ -468,6 +467,10 @@ impl OsRules for FreeBsd {
             .iter()
             .map(|s| s.id())
             .collect()
+    }
+
+    fn explain_resets(&self, host: &Host, resets: &[SockId], route: Route) -> Route {
+        through_resets(host, resets, route)
     }
 
     /// `tcp_twstart`: with `net.inet.tcp.nolocaltimewait` (on by default
@@ -740,7 +743,13 @@ fn lb_pick<'h>(
 fn lb_route(host: &Host, pick: &LbPick<'_>) -> Option<Route> {
     let (members, k, variant) = pick.group.as_ref()?;
     let (chosen, variant) = (members[*k], *variant);
-    let ids: Vec<SockId> = members.iter().map(|s| s.id()).collect();
+    // A member that has connect()ed is in the hash's list but never takes
+    // the connection: the candidates, and the names, are the others.
+    let ids: Vec<SockId> = members
+        .iter()
+        .filter(|s| s.state() != State::Connected)
+        .map(|s| s.id())
+        .collect();
     let names = host.few_labels(&ids);
     if !chosen.is_listening() {
         let rule = RuleId::FreebsdRouteLbMemberNotListening;
@@ -781,28 +790,54 @@ fn lb_route(host: &Host, pick: &LbPick<'_>) -> Option<Route> {
     })
 }
 
-/// `route`, explained by the connected LB members the SYN reset before it
-/// got there (`freebsd.route.lb-connected-member`); unchanged when none.
-fn through_resets(resets: &[&Socket], dst: SockAddr, route: Route) -> Route {
-    let Some(first) = resets.first() else {
+/// `route`, explained by the connected LB members that SYNs of the step
+/// reset before they got there (`freebsd.route.lb-connected-member`);
+/// unchanged when none. The members are read after their reset (their
+/// names and the address their group is keyed by stay).
+fn through_resets(host: &Host, resets: &[SockId], route: Route) -> Route {
+    let socks: Vec<&Socket> = resets.iter().filter_map(|&id| host.get(id)).collect();
+    let Some(first) = socks.first() else {
         return route;
     };
     let rule = RuleId::FreebsdRouteLbConnectedMember;
-    let variant = if resets.len() > 1 {
-        WhyVariant::Several
+    let mut groups: Vec<Name> = Vec::new();
+    for s in &socks {
+        let port = s.local_port().unwrap_or(0);
+        let group: Name = match s.hashed_ip() {
+            Some(ip) => SockAddr::new(ip, port).to_string().into(),
+            None => continue,
+        };
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    let inner = Arg::Line(route.why().to_string());
+    let why = if socks.len() == 1 {
+        Why::of(
+            rule,
+            WhyVariant::Usual,
+            args![
+                Slot::Socket => first.label(),
+                Slot::Groups => Arg::NamesAnd(groups),
+                Slot::Why => inner,
+            ],
+        )
     } else {
-        WhyVariant::Usual
+        let variant = if groups.len() > 1 {
+            WhyVariant::Groups
+        } else {
+            WhyVariant::Several
+        };
+        Why::of(
+            rule,
+            variant,
+            args![
+                Slot::Sockets => Arg::NamesAnd(socks.iter().map(|s| s.name()).collect()),
+                Slot::Groups => Arg::NamesAnd(groups),
+                Slot::Why => inner,
+            ],
+        )
     };
-    let group = SockAddr::new(first.hashed_ip().unwrap_or(dst.ip), dst.port);
-    let why = Why::of(
-        rule,
-        variant,
-        args![
-            Slot::Sockets => Arg::NamesAnd(resets.iter().map(|s| s.name()).collect()),
-            Slot::Addr => group,
-            Slot::Why => Arg::Line(route.why().to_string()),
-        ],
-    );
     route.explained_by(rule, why)
 }
 

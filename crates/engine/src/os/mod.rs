@@ -530,9 +530,16 @@ pub trait OsRules: Sync {
     /// on its way to where [`OsRules::route`] says it goes, in order: FreeBSD's
     /// SO_REUSEPORT_LB members that have connect()ed
     /// (`freebsd.route.lb-connected-member`). The host applies them once
-    /// it has the route; `route` alone stays a question that changes nothing.
+    /// it has the route, and has [`OsRules::explain_resets`] say so; `route`
+    /// alone stays a question that changes nothing.
     fn syn_resets(&self, _host: &Host, _src: SockAddr, _dst: SockAddr) -> Vec<SockId> {
         Vec::new()
+    }
+
+    /// `route`, explained by the connections the step's SYNs reset on their
+    /// way ([`OsRules::syn_resets`], every client's), once they are reset.
+    fn explain_resets(&self, _host: &Host, _resets: &[SockId], route: Route) -> Route {
+        route
     }
 
     // ---- UDP ---------------------------------------------------------------
