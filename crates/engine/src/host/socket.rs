@@ -156,6 +156,12 @@ pub struct Socket {
     /// connect() of a bound socket only rehashes it (`in_pcbrehash`), so a
     /// connected member stays in the group it joined at bind().
     hashed_ip: Option<IpAddr>,
+    /// Linux UDP: the peer of the socket's first connect(), under which its
+    /// 4-tuple hash (`udp_lib_hash4`, 6.13+) files it; a later connect()
+    /// does not file it again (`if (… udp_hashed4(sk)) return;`), so a
+    /// datagram finds it there only while it is connected to that peer.
+    /// Measured.
+    udp_hash4_peer: Option<SockAddr>,
     /// A connect() of this socket sent its SYN and failed (refused, or
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
@@ -270,6 +276,10 @@ impl Socket {
     /// See the field: the address the PCB was last hashed under.
     pub fn hashed_ip(&self) -> Option<IpAddr> {
         self.hashed_ip
+    }
+    /// See the field: the peer a Linux UDP socket's 4-tuple hash holds.
+    pub fn udp_hash4_peer(&self) -> Option<SockAddr> {
+        self.udp_hash4_peer
     }
     /// See the field: the family a UDP connect() left an AF_INET6 socket in.
     pub fn udp6_peer_v4(&self) -> Option<bool> {
@@ -435,6 +445,7 @@ impl Socket {
             pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
+            udp_hash4_peer: None,
             kept_ip: None,
             addr_locked: false,
             handshake_failed: false,
@@ -485,6 +496,7 @@ impl Socket {
             pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
+            udp_hash4_peer: None,
             kept_ip: None,
             addr_locked: false,
             handshake_failed: false,
@@ -711,6 +723,9 @@ impl Socket {
     pub(super) fn udp_connected(&mut self, remote: SockAddr, rehashed: bool) {
         self.remote = Some(remote);
         self.state = State::Connected;
+        if self.udp_hash4_peer.is_none() {
+            self.udp_hash4_peer = Some(remote);
+        }
         if rehashed {
             self.hashed_ip = self.local.map(|l| l.ip);
         }

@@ -258,15 +258,19 @@ fn group_of(host: &Host, s: &Socket) -> Option<(Arc<[SockId]>, bool)> {
 }
 
 /// `udp4_lib_lookup2` / `udp6_lib_lookup2` over the chain of `slot`: the
-/// found socket or group pick, whether the pick ended the walk (a group
-/// with no connected members), and how many sockets share the best score.
+/// found socket or group pick, the socket a walk that went on would have
+/// found instead (a reuseport socket whose group has no connected member
+/// ends the walk at once — `inet_lookup_reuseport`, then `if
+/// (!reuseport_has_conns(sk)) return result;` — a group of one included,
+/// since every socket that bound with SO_REUSEPORT has one), and how many
+/// sockets share the best score.
 fn lookup2(
     host: &Host,
     src: SockAddr,
     slot: IpAddr,
     daddr: IpAddr,
     port: u16,
-) -> Option<(Found, bool, usize)> {
+) -> Option<(Found, Option<SockId>, usize)> {
     if host.reference_walks() {
         return lookup2_walk(host, src, slot, daddr, port);
     }
@@ -298,15 +302,24 @@ fn lookup2(
     // were met at their classes' firsts.
     let mut badness = if daddr.is_ipv4() { 0 } else { -1 };
     let mut result: Option<&Socket> = None;
-    for &(_, s, sc, _) in &met {
+    for (i, &(_, s, sc, _)) in met.iter().enumerate() {
         if sc <= badness {
             continue;
         }
         badness = sc;
         result = Some(s);
         if let Some((free, conns)) = group_counts(host, s) {
-            if free > 1 && conns == 0 {
-                return Some((Found::Pick(group_free(host, s)), true, 1));
+            if conns == 0 {
+                let found = if free > 1 {
+                    Found::Pick(group_free(host, s))
+                } else {
+                    Found::One(s.id())
+                };
+                let rest = met[i + 1..].iter().map(|&(_, o, osc, _)| (o, osc));
+                // Ties as the whole walk counts them: they name why this
+                // socket came first (the newest of equals), not who won.
+                let ties = met.iter().filter(|m| m.2 == sc).map(|m| m.3).sum();
+                return Some((found, passed_over(rest, sc), ties));
             }
         }
     }
@@ -316,7 +329,23 @@ fn lookup2(
         Some((free, _)) if free > 1 => Found::Pick(group_free(host, s)),
         _ => Found::One(s.id()),
     };
-    Some((found, false, ties))
+    Some((found, None, ties))
+}
+
+/// The socket the walk would have gone on to find after an early end at a
+/// score of `badness`: the first of the rest with the best higher score.
+fn passed_over<'h>(
+    rest: impl Iterator<Item = (&'h Socket, i32)>,
+    mut badness: i32,
+) -> Option<SockId> {
+    let mut found = None;
+    for (o, sc) in rest {
+        if sc > badness {
+            badness = sc;
+            found = Some(o.id());
+        }
+    }
+    found
 }
 
 /// Whether [`lookup2`] over the chain of `slot` finds anything: some
@@ -353,7 +382,7 @@ fn lookup2_walk(
     slot: IpAddr,
     daddr: IpAddr,
     port: u16,
-) -> Option<(Found, bool, usize)> {
+) -> Option<(Found, Option<SockId>, usize)> {
     let mut chain: Vec<&Socket> = host
         .udp_owners(port)
         .into_iter()
@@ -363,7 +392,7 @@ fn lookup2_walk(
     let mut badness = if daddr.is_ipv4() { 0 } else { -1 };
     let mut result: Option<Found> = None;
     let mut ties = 0;
-    for s in chain {
+    for (i, &s) in chain.iter().enumerate() {
         let Some(sc) = score(s, src, daddr) else {
             continue;
         };
@@ -372,25 +401,54 @@ fn lookup2_walk(
                 ties = 1;
                 badness = sc;
                 match group_of(host, s) {
-                    Some((members, conns)) if members.len() > 1 => {
+                    Some((members, conns)) => {
+                        let found = if members.len() > 1 {
+                            Found::Pick(members)
+                        } else {
+                            Found::One(s.id())
+                        };
                         if !conns {
-                            return Some((Found::Pick(members), true, 1));
+                            let rest = chain[i + 1..]
+                                .iter()
+                                .filter_map(|&o| score(o, src, daddr).map(|osc| (o, osc)));
+                            let ties = chain
+                                .iter()
+                                .filter(|&&o| score(o, src, daddr) == Some(sc))
+                                .count();
+                            return Some((found, passed_over(rest, sc), ties));
                         }
-                        result = Some(Found::Pick(members));
+                        result = Some(found);
                     }
-                    _ => result = Some(Found::One(s.id())),
+                    None => result = Some(Found::One(s.id())),
                 }
             }
             Ordering::Equal => ties += 1,
             Ordering::Less => {}
         }
     }
-    result.map(|r| (r, false, ties))
+    result.map(|r| (r, None, ties))
 }
 
 /// Unicast: the exact address's chain first; a connected or any result
 /// there is final; else the wildcard chain.
 pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
+    if let Some(s) = by_hash4(host, src, dst) {
+        let rule = RuleId::LinuxUdpDeliverConnectedPeer;
+        return Delivery::To {
+            sock: s.id(),
+            rule,
+            why: Why::of(
+                rule,
+                WhyVariant::Usual,
+                args![
+                    Slot::Socket => s.label(),
+                    Slot::Addr => s.local(),
+                    Slot::Dst => dst,
+                    Slot::Remote => src,
+                ],
+            ),
+        };
+    }
     let wild = match dst.ip {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
@@ -398,10 +456,10 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
     let slot_wild = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
     let exact = lookup2(host, src, dst.ip, dst.ip, dst.port);
     let wild_exists = scores_any(host, src, slot_wild, wild, dst.port);
-    let (found, pass_exact, ties) = match exact {
-        Some((f, _, t)) => (f, true, t),
+    let (found, passed, pass_exact, ties) = match exact {
+        Some((f, p, t)) => (f, p, true, t),
         None => match lookup2(host, src, slot_wild, wild, dst.port) {
-            Some((f, _, t)) => (f, false, t),
+            Some((f, p, t)) => (f, p, false, t),
             None => return dropped(host, src, dst),
         },
     };
@@ -423,6 +481,23 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
         }
         Found::One(id) => {
             let s = host.socket(id);
+            if let Some(other) = passed.map(|o| host.socket(o)) {
+                let rule = RuleId::LinuxUdpDeliverReuseportEndsLookup;
+                return Delivery::To {
+                    sock: id,
+                    rule,
+                    why: Why::of(
+                        rule,
+                        WhyVariant::Usual,
+                        args![
+                            Slot::Socket => s.label(),
+                            Slot::Addr => s.local(),
+                            Slot::Other => other.label(),
+                            Slot::Remote => src,
+                        ],
+                    ),
+                };
+            }
             let rule = if s.remote().is_some() {
                 RuleId::LinuxUdpDeliverConnectedPeer
             } else if ties > 1 {
@@ -450,6 +525,25 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             }
         }
     }
+}
+
+/// `udp4_lib_lookup4` / `udp6_lib_lookup4` (Linux 6.13+), asked before
+/// the chains: the connected socket filed under the datagram's 4-tuple.
+/// A socket is filed once, under its first connect()'s peer
+/// (`Socket::udp_hash4_peer`), and found there only while connected to
+/// that peer on the destination address; any other connected socket is
+/// left to the chain walk, where a reuseport socket met first can end the
+/// walk before it (measured). Two such sockets for one 4-tuple: the walk
+/// decides, as before.
+fn by_hash4(host: &Host, src: SockAddr, dst: SockAddr) -> Option<&Socket> {
+    let mut found = host.udp_peers(dst.port, src).into_iter().filter(|s| {
+        s.udp_hash4_peer()
+            .is_some_and(|p| unmap(p.ip) == src.ip && p.port == src.port)
+            && s.local().is_some_and(|l| unmap(l.ip) == unmap(dst.ip))
+            && score(s, src, dst.ip).is_some()
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// Whether an AF_INET6 socket in `s`'s chain would also take the datagram
