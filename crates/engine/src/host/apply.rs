@@ -125,7 +125,12 @@ impl Host {
                 let d = rules.listen(self, self.socket(id));
                 if d.is_ok() && !self.socket(id).is_listening() {
                     let seq = self.next_seq();
-                    self.sock_mut(id).listen(seq);
+                    let answer = rules.tcp_listen_group(self, self.socket(id));
+                    let group = self.enter_group(answer);
+                    let mut s = self.sock_mut(id);
+                    s.listen(seq);
+                    s.set_reuse_group(group);
+                    drop(s);
                     // Linux's listen() takes the port again (`get_port`).
                     self.update_port_memo(id);
                 } else if d

@@ -189,8 +189,12 @@ pub struct Socket {
     from_exclusive: bool,
     /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
     groups: Vec<IpAddr>,
-    /// UDP: the SO_REUSEPORT group the socket joined at bind() (0: none).
+    /// The SO_REUSEPORT group the socket joined (0: none): a UDP socket at
+    /// bind(), a Linux TCP socket at listen().
     reuse_group: u64,
+    /// Linux TCP: the listener went to the tail of its listening list (an
+    /// AF_INET6 socket with SO_REUSEPORT on when it started listening).
+    listen_tail: bool,
     /// UDP: where the socket stands in the kernel's lookup chain for its
     /// address (Linux: set at bind, again when connect() rehashes it);
     /// `chain_tail`: appended rather than prepended.
@@ -460,6 +464,7 @@ impl Socket {
             from_exclusive: false,
             groups: Vec::new(),
             reuse_group: 0,
+            listen_tail: false,
             chain_seq: 0,
             chain_tail: false,
             created_seq: 0,
@@ -511,6 +516,7 @@ impl Socket {
             from_exclusive: l.bind_opts.exclusive,
             groups: Vec::new(),
             reuse_group: 0,
+            listen_tail: false,
             chain_seq: 0,
             chain_tail: false,
             created_seq: 0,
@@ -569,6 +575,12 @@ impl Socket {
     pub(super) fn listen(&mut self, seq: u64) {
         self.state = State::Listening;
         self.listen_seq = seq;
+        self.listen_tail = self.is_v6() && self.opts.reuseport;
+    }
+
+    /// See the field.
+    pub fn listen_tail(&self) -> bool {
+        self.listen_tail
     }
 
     pub(super) fn narrow_pcb(&mut self, v4: Option<bool>) {

@@ -21,7 +21,14 @@ impl Host {
     /// group, or a new number.
     pub(super) fn udp_group(&mut self, id: SockId) -> u64 {
         let rules = self.rules();
-        let existing = match rules.udp_reuse_group(self, self.socket(id)) {
+        let answer = rules.udp_reuse_group(self, self.socket(id));
+        self.enter_group(answer)
+    }
+
+    /// The group number for an OS's answer: 0 for none, an existing
+    /// group's, or a new one (also for a socket joined that had none).
+    pub(super) fn enter_group(&mut self, answer: ReuseGroup) -> u64 {
+        let existing = match answer {
             ReuseGroup::None => Some(0),
             ReuseGroup::Join(other) => match self.get(other).map(Socket::reuse_group) {
                 Some(0) => {

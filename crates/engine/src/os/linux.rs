@@ -672,9 +672,8 @@ impl OsRules for Linux {
         // The listener list: newest first, AF_INET6 reuseport listeners at the tail.
         let mut list: Vec<&Socket> = listeners.clone();
         crate::sort::by_key(&mut list, |s| u64::MAX - s.listen_seq());
-        let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) = list
-            .into_iter()
-            .partition(|s| !(s.is_v6() && s.opts().reuseport));
+        let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) =
+            list.into_iter().partition(|s| !s.listen_tail());
         let mut tail = tail;
         crate::sort::by_key(&mut tail, |s| s.listen_seq());
         head.extend(tail);
@@ -768,6 +767,40 @@ impl OsRules for Linux {
         udp::reuse_group(host, s)
     }
 
+    /// `__inet_hash` → `inet_reuseport_add_sock`: a socket with SO_REUSEPORT
+    /// on as it starts listening joins the group of the first listener of
+    /// its listening list that has SO_REUSEPORT on now, the same family,
+    /// v6only, owner, port and exact address; else a group of its own.
+    fn tcp_listen_group(&self, host: &Host, s: &Socket) -> ReuseGroup {
+        if !s.opts().reuseport {
+            return ReuseGroup::None;
+        }
+        let mut list: Vec<&Socket> = host
+            .listeners(s.local_port().unwrap_or(0))
+            .into_iter()
+            .filter(|o| o.id() != s.id())
+            .collect();
+        // The listening list's order: newest first, tail ones oldest first
+        // after them.
+        const TAIL: u64 = 1 << 63;
+        crate::sort::by_key(&mut list, |o| {
+            if o.listen_tail() {
+                TAIL | o.listen_seq()
+            } else {
+                (TAIL - 1) - o.listen_seq()
+            }
+        });
+        list.into_iter()
+            .find(|o| {
+                o.opts().reuseport
+                    && o.is_v6() == s.is_v6()
+                    && o.opts().v6only == s.opts().v6only
+                    && o.uid() == s.uid()
+                    && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
+            })
+            .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
+    }
+
     /// `udp_lib_get_port`: an AF_INET6 SO_REUSEPORT socket is appended to
     /// its secondary-hash chain (`hlist_add_tail_rcu`), others prepended.
     fn udp_chain_tail(&self, s: &Socket) -> bool {
@@ -786,18 +819,17 @@ impl Linux {
     }
 }
 
-/// The SO_REUSEPORT group `s` belongs to: listeners with the same family,
-/// v6only, owner and exact address (`inet_reuseport_add_sock`), join order.
+/// The SO_REUSEPORT group `s` belongs to, in join order (listen order):
+/// the listeners that entered its group at listen() (`tcp_listen_group`),
+/// whatever their SO_REUSEPORT is now; `s` alone without a group (its
+/// SO_REUSEPORT was off when it started listening).
 fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
+    if s.reuse_group() == 0 {
+        return vec![s.id()];
+    }
     let mut g: Vec<&&Socket> = listeners
         .iter()
-        .filter(|o| {
-            o.opts().reuseport
-                && o.is_v6() == s.is_v6()
-                && o.opts().v6only == s.opts().v6only
-                && o.uid() == s.uid()
-                && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
-        })
+        .filter(|o| o.reuse_group() == s.reuse_group())
         .collect();
     crate::sort::by_key(&mut g, |o| o.listen_seq());
     g.into_iter().map(|o| o.id()).collect()

@@ -317,7 +317,8 @@ impl Delivery {
     }
 }
 
-/// Which SO_REUSEPORT group a UDP socket enters at bind().
+/// Which SO_REUSEPORT group a UDP socket enters at bind(), or a Linux TCP
+/// socket at listen().
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReuseGroup {
     /// None (no SO_REUSEPORT, or the OS forms no UDP groups).
@@ -620,6 +621,13 @@ pub trait OsRules: Sync {
     }
 
     /// The SO_REUSEPORT group a UDP socket enters when bind() succeeds.
+    /// The SO_REUSEPORT group a TCP socket enters as it starts listening
+    /// (Linux's `inet_reuseport_add_sock` in `__inet_hash`): it keeps it
+    /// while it listens, whatever its SO_REUSEPORT becomes. None elsewhere.
+    fn tcp_listen_group(&self, _host: &Host, _s: &Socket) -> ReuseGroup {
+        ReuseGroup::None
+    }
+
     fn udp_reuse_group(&self, _host: &Host, _s: &Socket) -> ReuseGroup {
         ReuseGroup::None
     }
