@@ -433,21 +433,7 @@ fn lookup2_walk(
 /// there is final; else the wildcard chain.
 pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     if let Some(s) = by_hash4(host, src, dst) {
-        let rule = RuleId::LinuxUdpDeliverConnectedPeer;
-        return Delivery::To {
-            sock: s.id(),
-            rule,
-            why: Why::of(
-                rule,
-                WhyVariant::Usual,
-                args![
-                    Slot::Socket => s.label(),
-                    Slot::Addr => s.local(),
-                    Slot::Dst => dst,
-                    Slot::Remote => src,
-                ],
-            ),
-        };
+        return to(RuleId::LinuxUdpDeliverConnectedPeer, s, src, dst);
     }
     let wild = match dst.ip {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -509,21 +495,26 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             } else {
                 RuleId::LinuxUdpDeliverBound
             };
-            Delivery::To {
-                sock: id,
-                rule,
-                why: Why::of(
-                    rule,
-                    WhyVariant::Usual,
-                    args![
-                        Slot::Socket => s.label(),
-                        Slot::Addr => s.local(),
-                        Slot::Dst => dst,
-                        Slot::Remote => src,
-                    ],
-                ),
-            }
+            to(rule, s, src, dst)
         }
+    }
+}
+
+/// The datagram from `src` to `dst` goes to `s`, by `rule`.
+fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr) -> Delivery {
+    Delivery::To {
+        sock: s.id(),
+        rule,
+        why: Why::of(
+            rule,
+            WhyVariant::Usual,
+            args![
+                Slot::Socket => s.label(),
+                Slot::Addr => s.local(),
+                Slot::Dst => dst,
+                Slot::Remote => src,
+            ],
+        ),
     }
 }
 
