@@ -433,7 +433,7 @@ fn lookup2_walk(
 /// there is final; else the wildcard chain.
 pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     if let Some(s) = by_hash4(host, src, dst) {
-        return to(RuleId::LinuxUdpDeliverConnectedPeer, s, src, dst);
+        return to(RuleId::LinuxUdpDeliverConnectedPeer, s, src, dst, None);
     }
     let wild = match dst.ip {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -469,20 +469,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             let s = host.socket(id);
             if let Some(other) = passed.map(|o| host.socket(o)) {
                 let rule = RuleId::LinuxUdpDeliverReuseportEndsLookup;
-                return Delivery::To {
-                    sock: id,
-                    rule,
-                    why: Why::of(
-                        rule,
-                        WhyVariant::Usual,
-                        args![
-                            Slot::Socket => s.label(),
-                            Slot::Addr => s.local(),
-                            Slot::Other => other.label(),
-                            Slot::Remote => src,
-                        ],
-                    ),
-                };
+                return to(rule, s, src, dst, Some(other));
             }
             let rule = if s.remote().is_some() {
                 RuleId::LinuxUdpDeliverConnectedPeer
@@ -495,26 +482,27 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             } else {
                 RuleId::LinuxUdpDeliverBound
             };
-            to(rule, s, src, dst)
+            to(rule, s, src, dst, None)
         }
     }
 }
 
-/// The datagram from `src` to `dst` goes to `s`, by `rule`.
-fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr) -> Delivery {
+/// The datagram from `src` to `dst` goes to `s`, by `rule` (`other`: the
+/// socket its why-line names beside it).
+fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr, other: Option<&Socket>) -> Delivery {
+    let mut args = args![
+        Slot::Socket => s.label(),
+        Slot::Addr => s.local(),
+        Slot::Dst => dst,
+        Slot::Remote => src,
+    ];
+    if let Some(o) = other {
+        args.push((Slot::Other, o.label().into()));
+    }
     Delivery::To {
         sock: s.id(),
         rule,
-        why: Why::of(
-            rule,
-            WhyVariant::Usual,
-            args![
-                Slot::Socket => s.label(),
-                Slot::Addr => s.local(),
-                Slot::Dst => dst,
-                Slot::Remote => src,
-            ],
-        ),
+        why: Why::of(rule, WhyVariant::Usual, args),
     }
 }
 
