@@ -71,6 +71,23 @@ struct Live {
     reuseport: bool,
 }
 
+/// The host's own IPv6 address in a third of the scenarios.
+const IFACE6: &str = "fd00::1";
+
+/// The addresses an IPv6 socket binds and connects to. A third of the
+/// scenarios also give the host `IFACE6` and use it and the v4-mapped form of
+/// `IFACE`; the last entry is always a local unicast address to send to.
+fn v6_addresses(rng: &mut Rng, sc: &mut Scenario) -> Vec<&'static str> {
+    let mut v6 = vec!["::", "::1", "::ffff:127.0.0.1", "::", "::ffff:0.0.0.0"];
+    if rng.chance(33) {
+        sc.ifaces.push(IFACE6.parse().expect("literal address"));
+        v6.extend(["::ffff:192.168.0.1", IFACE6]);
+    } else {
+        v6.push("::1");
+    }
+    v6
+}
+
 /// A random scenario from `seed`.
 pub fn scenario(seed: u64, opts: &Options) -> Scenario {
     let mut rng = Rng::new(seed);
@@ -83,7 +100,7 @@ pub fn scenario(seed: u64, opts: &Options) -> Scenario {
     let mut counter = 0;
     let n = 1 + rng.below(opts.max_steps.max(1));
     let v4: [&str; 4] = ["0.0.0.0", "127.0.0.1", IFACE, "127.0.0.1"];
-    let v6: [&str; 5] = ["::", "::1", "::ffff:127.0.0.1", "::", "::ffff:0.0.0.0"];
+    let v6 = v6_addresses(&mut rng, &mut sc);
     let push = |sc: &mut Scenario, kind: StepKind| {
         sc.steps.push(Step {
             line: 0,
@@ -187,7 +204,7 @@ pub fn scenario(seed: u64, opts: &Options) -> Scenario {
                 StepKind::Close { name }
             }
             88..=93 => {
-                let dst = *rng.pick(&["127.0.0.1", IFACE, "::1", "127.0.0.1"]);
+                let dst = *rng.pick(&["127.0.0.1", IFACE, "::1", "127.0.0.1", v6[v6.len() - 1]]);
                 StepKind::Client {
                     ep: EndpointSpec {
                         addr: dst.parse().expect("literal"),
@@ -240,7 +257,7 @@ pub fn udp_scenario(seed: u64, opts: &Options) -> Scenario {
     let mut sent: u32 = 0;
     let n = 1 + rng.below(opts.max_steps.max(1));
     let v4: [&str; 5] = ["0.0.0.0", "127.0.0.1", IFACE, GROUP, "0.0.0.0"];
-    let v6: [&str; 5] = ["::", "::1", "::ffff:127.0.0.1", "::", "::ffff:0.0.0.0"];
+    let v6 = v6_addresses(&mut rng, &mut sc);
     let lit = |s: &str| -> IpAddr { s.parse().expect("literal address") };
     let push = |sc: &mut Scenario, kind: StepKind| {
         sc.steps.push(Step {
@@ -363,7 +380,15 @@ pub fn udp_scenario(seed: u64, opts: &Options) -> Scenario {
                 StepKind::Close { name }
             }
             80..=97 => {
-                let dst = *rng.pick(&["127.0.0.1", IFACE, GROUP, GROUP, "::1", "::ffff:127.0.0.1"]);
+                let dst = *rng.pick(&[
+                    "127.0.0.1",
+                    IFACE,
+                    GROUP,
+                    GROUP,
+                    "::1",
+                    "::ffff:127.0.0.1",
+                    v6[v6.len() - 1],
+                ]);
                 let count = 1 + rng.below(4) as u32;
                 sent += count;
                 let port = match port(&mut rng, &live) {

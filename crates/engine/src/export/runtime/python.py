@@ -144,7 +144,14 @@ def worker(user):
     parent, child = socket.socketpair()
     pid = os.fork()
     if pid == 0:
-        parent.close()
+        # Close every descriptor inherited from the parent but our end of
+        # the pair: a copy of a scenario socket here would keep it open
+        # (bound, listening) after the scenario closes it. The child never
+        # touches S or CLIENTS, and leaves by os._exit, so their objects are
+        # not finalized here.
+        keep = child.fileno()
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         uid = UIDS[user]
         os.setgroups([])
         os.setgid(uid)
