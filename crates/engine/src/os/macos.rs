@@ -7,8 +7,9 @@
 //! * Routing among wildcard sockets gives the *oldest* bound one, as the code
 //!   reads (not yet seen in a run); exact-address ties go to the newest,
 //!   which the source articles observed.
-//! * Ephemeral ports come from the bottom of the range; XNU goes up from the
-//!   last one it handed out.
+//! * Ephemeral ports come from the bottom of the range; XNU's TCP goes up
+//!   from the last one it handed out, its UDP starts each search at a random
+//!   port (`udp_use_randomport`).
 
 use std::net::IpAddr;
 
@@ -75,12 +76,17 @@ fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
     })
 }
 
-/// A multicast or broadcast address, which TCP refuses outright.
+/// A multicast or broadcast address, which TCP refuses outright; for an
+/// IPv6 socket also their v4-mapped and v4-compatible (`::a.b.c.d`) forms
+/// (`tcp6_usr_bind` 324-331, `tcp_usr_connect_common` 584-594).
 fn multicast_or_broadcast(ip: IpAddr) -> bool {
-    match crate::addr::unmap(ip) {
-        IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
-        IpAddr::V6(a) => a.is_multicast(),
-    }
+    let v4 = match ip {
+        IpAddr::V4(a) => Some(a),
+        IpAddr::V6(a) if a.is_multicast() => return true,
+        // `to_ipv4` reads both forms; `::` and `::1` give neither kind.
+        IpAddr::V6(a) => a.to_ipv4(),
+    };
+    v4.is_some_and(|a| a.is_multicast() || a.is_broadcast())
 }
 
 /// `in_pcbbind` / `in6_pcbbind` (XNU): the steps of [`bsd::check_port`].
@@ -408,6 +414,24 @@ impl OsRules for MacOs {
                     .first_owner(p, s.id(), |t| placed(space, t).is_some())
                     .is_none()
         })
+    }
+
+    /// No port left for connect()'s implicit bind: `tcp_connect` →
+    /// `in_pcbbind` answers EADDRNOTAVAIL (a v4-mapped destination takes
+    /// this IPv4 path), `tcp6_connect` → `in6_pcbbind` → `in6_pcbsetport`
+    /// EAGAIN.
+    fn connect_exhausted(&self, src: IpAddr, dst: SockAddr) -> Decision {
+        let (lo, hi) = PARAMS.ephemeral;
+        let v6 = dst.ip.is_ipv6() && crate::addr::as_v4(dst.ip).is_none();
+        Decision::fail_with(
+            if v6 {
+                Errno::WouldBlock
+            } else {
+                Errno::AddrNotAvail
+            },
+            RuleId::MacosConnectEphemeralExhausted,
+            args![Slot::Low => lo, Slot::High => hi, Slot::Ip => src, Slot::Dst => dst],
+        )
     }
 
     /// tcp_usr_connect_common 576-577, 606-607: no restore on failure.
