@@ -102,6 +102,20 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
     await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(200);
     assert.match(page.url(), /\/learn\/five-tuple\/$/);
+    // With the focus in a scenario, the same keys step that scenario and
+    // leave the chapter where it is (they are the sandbox's keys).
+    const lab = page.locator('.lesson-lab').first();
+    const progress = () => lab.locator('.progress').innerText();
+    const before = await progress();
+    await lab.locator('.stepper button', { hasText: 'Step' }).focus();
+    await page.keyboard.press('Alt+Shift+ArrowRight');
+    await page.waitForFunction((b) => document.querySelector('.lesson-lab .progress').innerText !== b, before);
+    assert.match(await progress(), /^1 of \d+ steps? run/);
+    await page.waitForTimeout(200);
+    assert.match(page.url(), /\/learn\/five-tuple\/$/);
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.waitForFunction((b) => document.querySelector('.lesson-lab .progress').innerText === b, before);
+    await page.evaluate(() => document.activeElement.blur());
     await page.keyboard.press('Alt+Shift+ArrowRight');
     await page.waitForURL(/\/learn\/wildcard\/$/);
     await page.waitForSelector('.lesson .stepper');
@@ -520,10 +534,17 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     await page.fill('#rule-filter', 'zzzz-nothing');
     assert.equal(await page.locator('.rules .rule').count(), 0);
     assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);
-    // A link to a rule the filter hides still lands on it.
+    // A link to a rule the filter hides lands on it, and clears the filter:
+    // the box and the list never disagree.
     await page.evaluate(() => { location.hash = '#linux.bind.listener-holds-port'; });
     await page.locator('section[id="linux.bind.listener-holds-port"]').waitFor();
-    assert.equal(await page.locator('.rules .rule').count(), 1);
+    await page.waitForFunction((total) => document.querySelectorAll('.rules .rule').length === total, total);
+    assert.equal(await page.locator('#rule-filter').inputValue(), '');
+    assert.match(await page.locator('.rules-tools [role="status"]').innerText(), new RegExp(`^${total} of ${total} rules$`));
+    await page.waitForFunction(() => {
+      const r = document.getElementById('linux.bind.listener-holds-port').getBoundingClientRect();
+      return r.top >= -1 && r.top < innerHeight / 2;
+    });
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

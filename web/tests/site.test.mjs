@@ -137,7 +137,7 @@ test('a very long socket name or token stays inside the scenario pane', async ()
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`, { viewport: { width: 390, height: 844 } });
   try {
     await ready(page);
-    const outside = await page.evaluate(() => [...document.querySelectorAll('.editor-pane select, .editor-pane .problems li')]
+    const outside = await page.evaluate(() => [...document.querySelectorAll('.controls-pane select, .editor-pane .problems li')]
       .filter((e) => e.getBoundingClientRect().right > e.closest('.pane').getBoundingClientRect().right + 1)
       .map((e) => `${e.tagName} ${Math.round(e.getBoundingClientRect().width)} px`));
     assert.deepEqual(outside, []);
@@ -730,8 +730,11 @@ test('on a phone the layout is one column and nothing overflows the page', async
   const { page, context } = await openPage(browser, server.origin + '/', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {
     await ready(page);
-    const [editor, run] = await Promise.all([page.locator('.editor-pane').boundingBox(), page.locator('.run-pane').boundingBox()]);
+    const [editor, run, controls] = await Promise.all(['.editor-pane', '.run-pane', '.controls-pane'].map((s) => page.locator(s).boundingBox()));
     assert.ok(run.y > editor.y + editor.height - 1, 'panes stack');
+    // The moves come right under the editor; the buttons that write lines after them.
+    assert.ok(controls.y > run.y + run.height - 1, 'the buttons come after the run');
+    assert.ok(run.y < 844, `Run it starts on the first screen (at ${run.y}px)`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   } finally { await context.close(); }
@@ -775,7 +778,7 @@ test('on a phone, what Copy link and Run on your machine say shows under their b
     await notice.waitFor();
     assert.match(await notice.innerText(), /Link copied/);
     const box = await notice.boundingBox();
-    assert.ok(box.y >= 0 && box.y + box.height <= 844, `the notice is on screen (${box.y})`);
+    assert.ok(box.y >= 0 && box.y + box.height <= 845, `the notice is on screen (${box.y})`);
     // Nothing at the top of the page, a screen away.
     assert.equal(await page.locator('main > .notice').count(), 0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Run on your machine' }).tap()]);
@@ -785,7 +788,7 @@ test('on a phone, what Copy link and Run on your machine say shows under their b
     assert.equal(await page.locator('#run .notice code').innerText(), 'python3 bindlab_check.py');
     assert.doesNotMatch(await page.locator('#run .notice').innerText(), /`/);
     const saved = await page.locator('#run .notice').boundingBox();
-    assert.ok(saved.y >= 0 && saved.y + saved.height <= 844, `the notice is on screen (${saved.y})`);
+    assert.ok(saved.y >= 0 && saved.y + saved.height <= 845, `the notice is on screen (${saved.y})`);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -91,6 +91,22 @@ test('GUI builder: "Clients to" has its own choice and writes what it shows; a b
     assert.match(await text(page), /^client 10\.0\.0\.1:7000 x4$/m);
     await page.click('button:text-is("bind")');
     assert.match(await text(page), /^bind A 0\.0\.0\.0:7000$/m);
+    // Port 0 is no destination: a client or connect line to it would not
+    // parse, and the buttons would go with it. Nothing is written, the port
+    // box is marked, and the message shows under the clicked button's row.
+    await page.fill('input[aria-label="Port"]', '0');
+    for (const button of ['add clients', 'connect']) {
+      const before = await text(page);
+      await page.click(`button:text-is("${button}")`);
+      assert.equal(await text(page), before, `${button} to port 0 wrote a line`);
+      assert.match(await page.locator('#port-error').innerText(), /needs a destination port other than 0/);
+      assert.equal(await page.locator('input[aria-label="Port"]').getAttribute('aria-invalid'), 'true');
+      const msg = await page.locator('#port-error').boundingBox();
+      const at = await page.locator(`button:text-is("${button}")`).boundingBox();
+      assert.ok(msg.y > at.y && msg.y - (at.y + at.height) < 60, `the message is right under "${button}"'s row`);
+    }
+    await page.fill('input[aria-label="Port"]', '7000');
+    assert.equal(await page.locator('#port-error').isVisible(), false, 'typing clears the message');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -291,7 +291,7 @@ const said = (page, i) => page.evaluate((i) => {
     progress: root.querySelector('.progress').textContent,
     buttons: [...root.querySelectorAll('.stepper button')].map((b) => b.textContent),
     why: [...root.querySelectorAll('.outcomes tbody tr')].at(-1).querySelector('.why')?.textContent ?? '',
-    host: root.querySelector('#h-host')?.textContent ?? '',
+    host: root.querySelector('.host h2')?.textContent ?? '',
   };
 }, i);
 

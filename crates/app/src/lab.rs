@@ -158,8 +158,23 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     let shown_os = derived.default_os(&state.oses);
     // Names the widget (a region) and, with its own heading, its host view.
     let title_id = format!("{}-title", p.id);
+    // The sandbox's stepping shortcuts, for the scenario the focus is in
+    // (taken, so a chapter's own Alt+Shift+arrows do not turn the page).
+    let onkeydown = {
+        let goto = sb.on_goto.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(to) = crate::browser::dom::shortcut_step(&e, step, total) {
+                e.prevent_default();
+                if to != step {
+                    goto.emit(to);
+                }
+                return;
+            }
+            crate::browser::dom::escape_closes_disclosure(e);
+        })
+    };
     html! {
-        <section class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} aria-labelledby={title_id.clone()} onkeydown={crate::browser::dom::escape_closes_disclosure}>
+        <section class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} aria-labelledby={title_id.clone()} {onkeydown}>
             <div class="widget-head">
                 <strong class="widget-title" id={title_id.clone()}>{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
@@ -185,7 +200,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <p class="lab-note">{ note.clone() }</p>
             }
             if derived.parsed.is_ok() {
-                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} />
+                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} keys=true />
                 <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} base={AttrValue::from(p.site.clone())} />
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} within={AttrValue::from(title_id.clone())} />

@@ -51,6 +51,16 @@ pub enum Action {
     Notice(Option<Notice>),
 }
 
+/// `text` with `line` as its last line (what a control's button writes).
+pub(crate) fn with_line(text: &str, line: &str) -> String {
+    let trimmed = text.trim_end_matches('\n');
+    if trimmed.is_empty() {
+        format!("{line}\n")
+    } else {
+        format!("{trimmed}\n{line}\n")
+    }
+}
+
 impl Sandbox {
     pub fn new(text: String) -> Sandbox {
         Sandbox {
@@ -103,14 +113,7 @@ impl Reducible for Sandbox {
         let mut s = (*self).clone();
         match action {
             Action::SetText(t) => s.text = t,
-            Action::AppendLine(line) => {
-                let trimmed = s.text.trim_end_matches('\n');
-                s.text = if trimmed.is_empty() {
-                    format!("{line}\n")
-                } else {
-                    format!("{trimmed}\n{line}\n")
-                };
-            }
+            Action::AppendLine(line) => s.text = with_line(&s.text, &line),
             Action::ToggleOs(os) => {
                 if s.oses.contains(&os) {
                     if s.oses.len() > 1 {

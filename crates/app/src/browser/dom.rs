@@ -136,6 +136,21 @@ pub(crate) fn names_an_element(fragment: &str) -> bool {
     !id.is_empty() && !id.contains('/') && by_id(id).is_some()
 }
 
+/// Scrolls `el` just into view (its bottom at the screen's bottom edge)
+/// when part of it is off screen; leaves the page alone when it is not.
+pub(crate) fn bring_into_view(el: &web_sys::Element) {
+    let Some(h) = window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+    else {
+        return;
+    };
+    let r = el.get_bounding_client_rect();
+    if r.bottom() > h || r.top() < 0.0 {
+        el.scroll_into_view_with_bool(r.top() < 0.0);
+    }
+}
+
 pub(crate) fn scroll_to(id: &str) {
     if let Some(el) = by_id(id) {
         el.scroll_into_view();
@@ -201,6 +216,18 @@ pub(crate) fn shortcut_key(e: &KeyboardEvent) -> Option<String> {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|t| matches!(t.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"));
     (!typing).then(|| e.key())
+}
+
+/// Where a stepping shortcut moves a scenario at `step` of `total`:
+/// Alt+Shift+→/← one step forward/back, ↓ to the end, ↑ to the start.
+pub(crate) fn shortcut_step(e: &KeyboardEvent, step: usize, total: usize) -> Option<usize> {
+    Some(match shortcut_key(e)?.as_str() {
+        "ArrowRight" => (step + 1).min(total),
+        "ArrowLeft" => step.saturating_sub(1),
+        "ArrowDown" => total,
+        "ArrowUp" => 0,
+        _ => return None,
+    })
 }
 
 /// An Escape that nothing on its way up took (a disclosure, the

@@ -96,8 +96,11 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 _ => None,
             }).collect();
             let note = predict_first(&tr, &lines).map(AttrValue::from);
+            // Named by its title too: a chapter holds several.
+            let title = p.loaded.scenarios.get(name).and_then(|s| s.title.clone()).unwrap_or_else(|| name.to_string());
+            let label = format!("{}{}{}", tr.t(T::LessonLiveScenario), crate::views::os_table::sep(&tr, T::ScenarioColon), title);
             html! {
-                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={tr.t(T::LessonLiveScenario).to_string()}>
+                <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={label}>
                     <Lab initial={initial} readonly={false} compact={false} site={Route::Sandbox.href()} host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note} />
                     <crate::views::StaticRun text={AttrValue::from(text.clone())} />

@@ -11,7 +11,7 @@
 use bindlab_course::translation::Heading;
 use yew::prelude::*;
 
-use crate::i18n::Tr;
+use crate::i18n::{Tr, T};
 
 /// A `##`/`###` heading line (after its indentation): its level, the text
 /// shown and its id (`{#id}` when written, else the text's slug).
@@ -48,9 +48,17 @@ pub fn render(tr: &Tr, text: &str) -> Html {
             }
             i += 1;
             let lang = info.trim().to_string();
-            out.push(
-                html! { <pre class="code-block" data-lang={lang}><code>{ code }</code></pre> },
-            );
+            // Focusable and named: a long line scrolls the block sideways,
+            // which a keyboard reader can then do too.
+            let label = (!lang.is_empty()).then(|| {
+                tr.f(
+                    T::LessonLangCode,
+                    &[("lang", bindlab_course::guide::language_label(&lang))],
+                )
+            });
+            out.push(html! {
+                <pre class="code-block" data-lang={lang} tabindex="0" aria-label={label}><code>{ code }</code></pre>
+            });
         } else if let Some(h) = heading(t) {
             let body = inline(tr, &h.text);
             out.push(if h.level == 2 {

@@ -59,6 +59,10 @@ fn navigate(tr: &Tr, route: &Route) {
 
 /// The course's keyboard shortcuts, on `route`, to pages in `tr`'s language.
 fn shortcut(tr: &Tr, route: &Route, e: &web_sys::KeyboardEvent) {
+    // A scenario the focus is in took it (it steps on the same keys).
+    if e.default_prevented() {
+        return;
+    }
     let Some(key) = crate::browser::dom::shortcut_key(e) else {
         return;
     };

@@ -138,10 +138,10 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
         Callback::from(move |_| cb.emit(()))
     };
     html! {
-        <section class="predict pane" aria-labelledby={format!("{base}-h")}>
+        <section class="predict pane" aria-labelledby={format!("{base}-h {base}-step")}>
             <h2 id={format!("{base}-h")}>{ tr.t(T::LessonPredict) }</h2>
             <p class="question">{ markdown::inline(&tr, &p.question) }</p>
-            <p class="the-step">{ tr.t(T::LessonTheStep) }{" "}<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
+            <p class="the-step" id={format!("{base}-step")}>{ tr.t(T::LessonTheStep) }{" "}<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
             <div class="choices">
             { for p.oses.iter().enumerate().map(|(i, os)| {
                 let choices = predict::choices(&p.scenario, p.step_line, *os);

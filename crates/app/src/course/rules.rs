@@ -75,9 +75,17 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let text_of = |id: &str| texts.and_then(|t| t.get(id));
     {
         let title = tr.t(T::PageRulesTitle).to_string();
+        let filter = filter.clone();
         use_effect_with((p.rule.clone(), title), move |(rule, title)| {
             set_title(title);
             match rule {
+                // A link to a rule clears the filter (the box and the list
+                // would disagree), then scrolls once the list is whole again.
+                Some(r) if !filter.is_empty() => {
+                    filter.set(String::new());
+                    let r = r.clone();
+                    gloo::timers::callback::Timeout::new(0, move || scroll_to(&r)).forget();
+                }
                 Some(r) => scroll_to(r),
                 None => focus_heading(navigated),
             }
@@ -103,7 +111,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     };
     let matches = |r: &rules::Rule| {
         // The rule the address names stays shown: a link to it lands on it
-        // whatever the filter says.
+        // whatever the filter says (until the filter is cleared for it).
         if p.rule.as_deref() == Some(r.id) {
             return true;
         }

@@ -10,8 +10,8 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::browser::dom::select_value;
-use crate::i18n::{use_tr, T};
-use crate::state::Derived;
+use crate::i18n::{use_tr, Tr, T};
+use crate::state::{with_line, Derived};
 
 use super::fields::{
     datagram_step, joined_groups, option_is_on, parse_count, parse_group, parse_port, Field,
@@ -42,8 +42,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let client_to = use_state(|| None::<String>);
     let port = use_state(|| "8080".to_string());
     let clients = use_state(|| "1".to_string());
-    // What is wrong with a box the last button read, and which box.
-    let port_error = use_state(|| None::<(Field, String)>);
+    // Why the last button wrote nothing: the row it is in (the message
+    // shows under it), the box at fault if one is, and what is wrong.
+    let port_error = use_state(|| None::<(Row, Option<Field>, String)>);
     let group = use_state(|| "239.1.2.3".to_string());
     let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
@@ -134,31 +135,49 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let invalid = |f: Field| {
         port_error
             .as_ref()
-            .is_some_and(|(g, _)| *g == f)
+            .is_some_and(|(_, g, _)| *g == Some(f))
             .then_some("true")
     };
+    // The message, under the row of the button that was refused (one
+    // element, so the boxes' aria-describedby always finds it).
+    let error_under = |r: Row| match port_error.as_ref() {
+        Some((row, _, e)) if *row == r => {
+            html! { <p id="port-error" class="field-error" role="alert">{ e.clone() }</p> }
+        }
+        _ => html! {},
+    };
     let count = |text: &str, f: Field| parse_count(&tr, text).map_err(|e| (f, e));
-    let emit = |kind: Option<StepKind>| {
-        let cb = p.on_line.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(k) = &kind {
-                cb.emit(step_text(k));
-            }
-        })
-    };
     // A step that needs the port (or a count): writes it, or says what is
-    // wrong with that box (a button that silently does nothing looks broken).
-    let emit_ep = |kind: Result<Option<StepKind>, (Field, String)>| {
+    // wrong with that box (a button that silently does nothing looks
+    // broken). A line the text would not parse with (port 0 for a client)
+    // is refused too, with the parser's words: written, it would take the
+    // buttons away with it.
+    let emit_ep = |row: Row, kind: Result<Option<StepKind>, (Field, String)>| {
         let (cb, err) = (p.on_line.clone(), port_error.clone());
+        let (tr, text) = (tr.clone(), p.derived.text.clone());
         Callback::from(move |_: MouseEvent| match &kind {
-            Ok(Some(k)) => {
-                err.set(None);
-                cb.emit(step_text(k));
-            }
+            Ok(Some(k)) => match checked(&tr, &text, step_text(k)) {
+                Ok(line) => {
+                    err.set(None);
+                    cb.emit(line);
+                }
+                Err(e) => {
+                    // A step with an address: the port is at fault.
+                    let port = matches!(
+                        k,
+                        StepKind::Bind { .. }
+                            | StepKind::Connect { .. }
+                            | StepKind::Client { .. }
+                            | StepKind::Datagram { .. }
+                    );
+                    err.set(Some((row, port.then_some(Field::Port), e)))
+                }
+            },
             Ok(None) => {}
-            Err(e) => err.set(Some(e.clone())),
+            Err((f, e)) => err.set(Some((row, Some(*f), e.clone()))),
         })
     };
+    let emit = |row: Row, kind: Option<StepKind>| emit_ep(row, Ok(kind));
     let name = chosen.clone();
     let has = !name.is_empty();
     let mk = |f: &dyn Fn(String) -> StepKind| has.then(|| f(name.clone()));
@@ -183,11 +202,12 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         <div class="controls" role="group" aria-label={tr.t(T::SandboxControlsLabel).to_string()}>
             <p class="muted small">{ tr.t(T::SandboxControlsHint) }</p>
             <div class="row">
-                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
-                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
-                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp }))}>{ format!("socket {next_name} udp") }</button>
-                <button type="button" onclick={emit(Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp6 }))}>{ format!("socket {next_name} udp6") }</button>
+                <button type="button" onclick={emit(Row::New, Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp }))}>{ format!("socket {next_name} tcp") }</button>
+                <button type="button" onclick={emit(Row::New, Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Tcp6 }))}>{ format!("socket {next_name} tcp6") }</button>
+                <button type="button" onclick={emit(Row::New, Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp }))}>{ format!("socket {next_name} udp") }</button>
+                <button type="button" onclick={emit(Row::New, Some(StepKind::Socket { name: next_name.clone(), proto: Proto::Udp6 }))}>{ format!("socket {next_name} udp6") }</button>
             </div>
+            { error_under(Row::New) }
             if has {
                 <div class="row">
                     <label>{ tr.t(T::SandboxSocket) }{" "}
@@ -199,12 +219,13 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         // A toggle: the socket's current setting decides on or off.
                         let on = !option_is_on(s, &name, *o);
                         html! {
-                            <button type="button" aria-pressed={(!on).to_string()} onclick={emit(mk(&|n| StepKind::Set { name: n, opt: *o, on }))}>
+                            <button type="button" aria-pressed={(!on).to_string()} onclick={emit(Row::Socket, mk(&|n| StepKind::Set { name: n, opt: *o, on }))}>
                                 { if on { format!("set {}", o.name()) } else { format!("set {} off", o.name()) } }
                             </button>
                         }
                     }) }
                 </div>
+                { error_under(Row::Socket) }
                 <div class="row">
                     <label>{ tr.t(T::SandboxAddress) }{" "}
                         <select aria-label={tr.t(T::SandboxAddress).to_string()} onchange={ { let a = addr.clone(); Callback::from(move |e: Event| a.set(select_value(&e))) } }>
@@ -214,17 +235,18 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                     <label>{ tr.t(T::SandboxPort) }{" "}<input aria-label={tr.t(T::SandboxPort).to_string()} class="port" value={(*port).clone()} inputmode="numeric"
                         aria-invalid={invalid(Field::Port)} aria-describedby="port-error"
                         oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
-                    <button type="button" onclick={emit_ep(ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
+                    <button type="button" onclick={emit_ep(Row::Address, ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
                     // UDP has no listen and no accept (the text may still say them).
                     if !chosen_proto.is_udp() {
-                        <button type="button" onclick={emit(mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
+                        <button type="button" onclick={emit(Row::Address, mk(&|n| StepKind::Listen { name: n }))}>{"listen"}</button>
                     }
-                    <button type="button" onclick={emit_ep(ep(if bind_addr.parse::<IpAddr>().is_ok_and(|a| a.is_unspecified() || a.is_multicast()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
+                    <button type="button" onclick={emit_ep(Row::Address, ep(if bind_addr.parse::<IpAddr>().is_ok_and(|a| a.is_unspecified() || a.is_multicast()) { if chosen_proto.is_v6() { "::1" } else { "127.0.0.1" } } else { &bind_addr }).map(|ep| mk(&|n| StepKind::Connect { name: n, ep: ep.clone() })))}>{"connect"}</button>
                     if !chosen_proto.is_udp() {
-                        <button type="button" onclick={emit(mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
+                        <button type="button" onclick={emit(Row::Address, mk(&|n| StepKind::Accept { name: n, new: next_name.to_string() }))}>{ format!("accept → {next_name}") }</button>
                     }
-                    <button type="button" onclick={emit(mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
+                    <button type="button" onclick={emit(Row::Address, mk(&|n| StepKind::Close { name: n }))}>{"close"}</button>
                 </div>
+                { error_under(Row::Address) }
                 if chosen_proto.is_udp() {
                     <div class="row">
                         <label>{ tr.t(T::SandboxGroup) }{" "}<input aria-label={tr.t(T::SandboxGroupLabel).to_string()} class="group" value={(*group).clone()}
@@ -249,12 +271,13 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{"× "}<input aria-label={tr.t(T::SandboxClientsCountLabel).to_string()} class="port" value={(*clients).clone()} inputmode="numeric" aria-invalid={invalid(Field::Clients)} aria-describedby="port-error" oninput={ { let (c, err) = (clients.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&client_dest).and_then(|ep| Ok(Some(StepKind::Client { ep, count: count(&clients, Field::Clients)? }))))}>{ tr.t(T::SandboxAddClients) }</button>
-                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
-                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
+                <button type="button" onclick={emit_ep(Row::Clients, ep(&client_dest).and_then(|ep| Ok(Some(StepKind::Client { ep, count: count(&clients, Field::Clients)? }))))}>{ tr.t(T::SandboxAddClients) }</button>
+                <button type="button" onclick={emit(Row::Clients, Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
+                <button type="button" onclick={emit(Row::Clients, Some(StepKind::Wait { ms: 61_000 }))}>{"wait 61s"}</button>
                 // Past Windows' TIME_WAIT (120 s) too.
-                <button type="button" onclick={emit(Some(StepKind::Wait { ms: 121_000 }))}>{"wait 121s"}</button>
+                <button type="button" onclick={emit(Row::Clients, Some(StepKind::Wait { ms: 121_000 }))}>{"wait 121s"}</button>
             </div>
+            { error_under(Row::Clients) }
             <div class="row">
                 <label>{ tr.t(T::SandboxDatagramsTo) }{" "}
                     <select aria-label={tr.t(T::SandboxDatagramsToLabel).to_string()} onchange={ { let a = dgram_to.clone(); Callback::from(move |e: Event| a.set(Some(select_value(&e)))) } }>
@@ -262,9 +285,40 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{"× "}<input aria-label={tr.t(T::SandboxDatagramsCountLabel).to_string()} class="port" value={(*dgram_count).clone()} inputmode="numeric" aria-invalid={invalid(Field::Datagrams)} aria-describedby="port-error" oninput={ { let (c, err) = (dgram_count.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
-                <button type="button" onclick={emit_ep(ep(&dgram_dest).and_then(|ep| { let n = count(&dgram_count, Field::Datagrams)?; datagram_step(&tr, ep, n) }))}>{ tr.t(T::SandboxSendDatagrams) }</button>
+                <button type="button" onclick={emit_ep(Row::Datagrams, ep(&dgram_dest).and_then(|ep| { let n = count(&dgram_count, Field::Datagrams)?; datagram_step(&tr, ep, n) }))}>{ tr.t(T::SandboxSendDatagrams) }</button>
             </div>
-            <p id="port-error" class="field-error" role="alert">{ port_error.as_ref().map(|(_, e)| e.clone()).unwrap_or_default() }</p>
+            { error_under(Row::Datagrams) }
+            if port_error.is_none() {
+                <p id="port-error" class="field-error" role="alert"></p>
+            }
         </div>
+    }
+}
+
+/// The row of buttons a refused click came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Row {
+    New,
+    Socket,
+    Address,
+    Clients,
+    Datagrams,
+}
+
+/// `line` if the text still parses with it as its last line, else what the
+/// parser says is wrong with it, in `tr`'s language.
+fn checked(tr: &Tr, text: &str, line: String) -> Result<String, String> {
+    match bindlab_engine::parse(&with_line(text, &line)) {
+        Ok(_) => Ok(line),
+        // The parser's words start in lower case (they follow "line:col:"
+        // elsewhere); here each is a sentence of its own.
+        Err(problems) => {
+            let said = problems.first().map(|p| tr.problem(p)).unwrap_or_default();
+            let mut c = said.chars();
+            Err(match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => said,
+            })
+        }
     }
 }

@@ -133,18 +133,11 @@ pub(crate) fn sandbox_page() -> Html {
                 d.dispatch(Action::Notice(None));
                 return;
             }
-            let Some(key) = e
+            let Some(to) = e
                 .dyn_ref::<web_sys::KeyboardEvent>()
-                .and_then(crate::browser::dom::shortcut_key)
+                .and_then(|k| crate::browser::dom::shortcut_step(k, step, total))
             else {
                 return;
-            };
-            let to = match key.as_str() {
-                "ArrowRight" => (step + 1).min(total),
-                "ArrowLeft" => step.saturating_sub(1),
-                "ArrowDown" => total,
-                "ArrowUp" => 0,
-                _ => return,
             };
             e.prevent_default();
             if to != step {
@@ -198,7 +191,6 @@ pub(crate) fn sandbox_page() -> Html {
                             Callback::from(move |_: MouseEvent| on_text.emit(text.clone()))
                         }>{ tr.t(T::SandboxLoadExample) }</button></p>
                     }
-                    <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
                 <section id="run" class="pane run-pane" aria-labelledby="h-run">
                     <h2 id="h-run">{ tr.t(T::SandboxRunIt) }</h2>
@@ -213,6 +205,13 @@ pub(crate) fn sandbox_page() -> Html {
                     } else {
                         <p class="muted">{ tr.t(T::SandboxFixToSeeOutcomes) }</p>
                     }
+                </section>
+                // After "Run it" in the text: on a phone the moves come right
+                // under the editor, the buttons after them; a wide screen
+                // puts them under the editor (the grid's areas).
+                <section class="pane controls-pane" aria-labelledby="h-controls">
+                    <h2 id="h-controls">{ tr.t(T::SandboxAddStep) }</h2>
+                    <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
             </div>
             if derived.parsed.is_ok() {

@@ -17,8 +17,19 @@ pub(crate) struct NoticeViewProps {
 pub(crate) fn notice_view(p: &NoticeViewProps) -> Html {
     let tr = use_tr();
     let n = &p.notice;
+    // Shown where it was asked for, on screen: a button near the screen's
+    // bottom edge (a phone) puts its notice under it, past that edge.
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(n.text.clone(), move |_| {
+            if let Some(el) = node.cast::<web_sys::Element>() {
+                crate::browser::dom::bring_into_view(&el);
+            }
+        });
+    }
     html! {
-        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+        <div ref={node} class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
             <p>{ with_code(&n.text) }</p>
             <button type="button" class="quiet" onclick={p.on_dismiss.clone()}>{ tr.t(T::SandboxDismiss) }</button>
         </div>

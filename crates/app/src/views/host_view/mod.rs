@@ -171,17 +171,23 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
         ),
         None => tr.t(T::ScenarioHostBefore).to_string(),
     };
+    // Ids of its own inside a widget: a chapter holds several, in one
+    // document (the sandbox's one view keeps the plain ids).
+    let (h_id, announce_id) = match &p.within {
+        Some(t) => (format!("{t}-host"), format!("{t}-announce")),
+        None => ("h-host".to_string(), "announce".to_string()),
+    };
     html! {
-        <section class="pane host" aria-labelledby={match &p.within { Some(t) => format!("h-host {t}"), None => "h-host".into() }}>
+        <section class="pane host" aria-labelledby={match &p.within { Some(t) => format!("{h_id} {t}"), None => h_id.clone() }}>
             <div class="host-head">
-                <h2 id="h-host">{ heading }</h2>
+                <h2 id={h_id.clone()}>{ heading }</h2>
                 <label>{ tr.t(T::ScenarioSeenOn) }{" "}
                     <select aria-label={tr.t(T::ScenarioOsShownLabel).to_string()} onchange={pick}>
                         { for p.oses.iter().map(|o| html! { <option value={o.key()} selected={*o == p.os}>{ o.display() }</option> }) }
                     </select>
                 </label>
             </div>
-            <p class="announce" aria-live="polite" id="announce">{ crate::views::with_code(&announce) }</p>
+            <p class="announce" aria-live="polite" id={announce_id}>{ crate::views::with_code(&announce) }</p>
             <div class="diagram-room" ref={room_ref}>
                 <Diagram addrs={addrs} views={drawn} room={*room} />
             </div>
