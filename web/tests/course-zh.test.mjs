@@ -231,7 +231,7 @@ test('zh-CN: the sandbox\'s examples menu, its footer and the Windows owner spea
   const { page, context, problems, urls } = await openPage(browser, `${server.origin}/zh-CN/`);
   try {
     await page.waitForSelector('#app[data-live]');
-    assert.match(await page.locator('footer .shortcuts').innerText(), /^键盘：Alt\+Shift\+→ 单步/);
+    assert.match(await page.locator('footer .shortcuts').innerText(), /^键盘（在文本框外）：Alt\+Shift\+→ 单步/);
     await page.locator('details.examples > summary', { hasText: '示例' }).click();
     const items = page.locator('.examples-list li a');
     await items.first().waitFor();

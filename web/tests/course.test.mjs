@@ -94,6 +94,9 @@ test('a reader completes chapter 1 by keyboard alone', async () => {
     const verdict = page.locator('.challenge .verdict');
     await verdict.locator('.ok').waitFor();
     assert.match(await verdict.innerText(), /All 3 requirements are met/);
+    // The chapter's last challenge met: the way on is right there.
+    assert.match(await verdict.locator('.next-chapter a').getAttribute('href'), /learn\/wildcard\/$/);
+    assert.match(await verdict.locator('.next-chapter a').innerText(), /^2\. .+ →$/);
     assert.match(await page.locator('.chapter-no').innerText(), /done ✓/);
 
     // Next chapter with the modifier shortcut; bare arrows do nothing.

@@ -194,8 +194,12 @@ test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ
   try {
     await ready(page);
     assert.equal(await page.locator('#h-host').innerText(), 'The host before the first step');
+    // The ≠ mark is explained under the table once a run step carries it.
+    const legend = page.locator('.expect-legend', { hasText: '≠' });
+    assert.equal(await legend.count(), 0);
     await page.click('text=Run all');
     assert.equal(await page.locator('#h-host').innerText(), 'The host after step 8 (line 12)');
+    assert.equal(await legend.innerText(), '≠: the OSes compared answer this step differently.');
     const row = page.locator('tr', { has: page.locator('text=bind B 192.168.0.1:21') });
     const cells = row.locator('td');
     assert.equal(await cells.count(), 4);
@@ -798,7 +802,7 @@ test('a scenario with no steps says how to add one, not "Press Step"', async () 
   try {
     await ready(page);
     const said = await page.locator('#announce').innerText();
-    assert.match(said, /has no steps yet: write one under its header \(socket A tcp, then bind A 0\.0\.0\.0:8080; the sandbox's editor has buttons that write them\)/);
+    assert.match(said, /has no steps yet: add one at the end of its text \(socket A tcp, then bind A 0\.0\.0\.0:8080; in the sandbox, the buttons under “Add a step” write them\)/);
     assert.doesNotMatch(said, /Press Step/);
     assert.equal(await page.locator('#announce code').count(), 2);
     assert.deepEqual(problems, []);
@@ -1048,7 +1052,7 @@ test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons 
     assert.match(await progress(), /^0 of 8/);
     assert.equal(await page.getByRole('button', { name: 'Step ▶' }).getAttribute('aria-keyshortcuts'), 'Alt+Shift+ArrowRight');
     assert.equal(await page.getByRole('button', { name: 'Run all ▶▶' }).getAttribute('aria-keyshortcuts'), 'Alt+Shift+ArrowDown');
-    assert.match(await page.locator('footer .shortcuts').innerText(), /^Keyboard: Alt\+Shift\+→ step/);
+    assert.match(await page.locator('footer .shortcuts').innerText(), /^Keyboard \(outside text fields\): Alt\+Shift\+→ step/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

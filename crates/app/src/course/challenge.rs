@@ -212,6 +212,10 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
 
     let results: Option<&Vec<Verdict>> = verdicts.as_ref().and_then(|v| v.as_ref().ok());
     let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
+    let next_chapter = (p.index + 1 == p.of)
+        .then(|| crate::route::chapter(p.lesson))
+        .flatten()
+        .and_then(|(n, _)| crate::route::CONTENTS.get(n + 1).map(|c| (n, c)));
     html! {
         <section class="challenge pane" aria-labelledby={format!("{base}-h")}>
             <h2 id={format!("{base}-h")}>{ tr.t(T::LessonChallenge) }
@@ -255,7 +259,13 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             <div class="verdict" role="status">
                 { match (verdicts.as_ref(), failing) {
                     (Some(Err(e)), _) => html! { <p class="err">{ crate::views::with_code(&tr.f(T::LessonCannotCheck, &[("error", &check_error(&tr, &text, e))])) }</p> },
-                    (Some(Ok(_)), Some(0)) => html! { <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p> },
+                    (Some(Ok(_)), Some(0)) => html! { <>
+                        <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p>
+                        // The chapter's last challenge met: the way on.
+                        if let Some((n, next)) = next_chapter {
+                            <p class="next-chapter"><a href={tr.href(&crate::route::Route::Lesson(next.id.into()))}>{ format!("{}. {} →", n + 2, super::contents::chapter_title(&tr, next)) }</a></p>
+                        }
+                    </> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);
                         html! { <p class="err">{ tr.f(T::LessonNotYet, &[("n", &n.to_string()), ("of", &list.len().to_string())]) }{" "}

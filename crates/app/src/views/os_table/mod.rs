@@ -237,6 +237,8 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
         });
     }
     let cols = p.derived.reports.len() + 1;
+    let differed =
+        (0..p.step.min(n)).any(|i| bindlab_engine::report::differs(p.derived.reports.iter(), i));
     let expects = p
         .derived
         .parsed
@@ -259,6 +261,11 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
             </table>
             if expects {
                 <p class="expect-legend muted small">{ tr.t(T::ScenarioExpectLegend) }</p>
+            }
+            // The ≠ a run step may carry, said where touch readers see it
+            // (its title shows only on hover).
+            if differed {
+                <p class="expect-legend muted small">{ tr.t(T::ScenarioDifferLegend) }</p>
             }
         </div>
     }
