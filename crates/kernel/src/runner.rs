@@ -19,7 +19,7 @@
 //! and a later SO_REUSEPORT bind compares uids with it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Command;
 use std::sync::mpsc;
@@ -167,6 +167,14 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
             ])?,
         }
     }
+    // An IPv6 address's local route is added by the kernel's DAD work, which
+    // is queued even with `nodad` (`addrconf_dad_start` →
+    // `addrconf_mod_dad_work`): on a busy machine a connect() to the
+    // address answered ENETUNREACH for a while (found by `kernel-diff` as a
+    // flaky step). Wait until each one has its route.
+    for a in scenario.ifaces.iter().filter(|a| a.is_ipv6()) {
+        wait_for_route(*a)?;
+    }
     ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"])?;
     // Multicast on loopback: a group's datagrams sent by a peer loop back
     // to the host's members.
@@ -174,6 +182,23 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
     ip(&["route", "add", "224.0.0.0/4", "dev", "lo"])?;
     ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"])?;
     Ok(())
+}
+
+/// Waits (up to 2 s) until `addr` has a route: a UDP connect() to it, which
+/// looks the route up and sends nothing, succeeds.
+fn wait_for_route(addr: IpAddr) -> Result<(), String> {
+    let any: SocketAddr = match addr {
+        IpAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        IpAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let probe = std::net::UdpSocket::bind(any).map_err(|e| format!("probe socket: {e}"))?;
+    for _ in 0..2000 {
+        if probe.connect((addr, 9)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    Err(format!("{addr} has no route 2 s after `ip addr add`"))
 }
 
 type Job = Box<dyn FnOnce() + Send>;
