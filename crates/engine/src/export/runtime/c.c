@@ -446,9 +446,12 @@ static void setup_addresses(void) {
     sh("ip route add local 203.0.113.0/24 dev lo");
     sh("ip -6 route add local 2001:db8::/64 dev lo");
     for (int i = 0; IFACES[i]; i++) {
-        char cmd[256];
+        char cmd[400];
         if (strchr(IFACES[i], ':'))
-            snprintf(cmd, sizeof cmd, "ip -6 addr add %s/128 dev lo nodad", IFACES[i]);
+            snprintf(cmd, sizeof cmd, "ip -6 addr add %s/128 dev lo nodad; "
+                     /* its route comes from queued DAD work, even with nodad */
+                     "for i in $(seq 300); do ip -6 route get %s >/dev/null 2>&1 && exit 0; sleep 0.01; done",
+                     IFACES[i], IFACES[i]);
         else
             snprintf(cmd, sizeof cmd, "ip addr add %s/32 dev lo", IFACES[i]);
         sh(cmd);

@@ -330,14 +330,17 @@
         return string.IsNullOrEmpty(routes) ? result : result + " → " + routes.Replace('=', '×');
     }
 
-    static void Ip(string args)
+    static bool Ip(string args)
     {
         try
         {
             using (var p = Process.Start(new ProcessStartInfo("ip", args) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true }))
+            {
                 p.WaitForExit();
+                return p.ExitCode == 0;
+            }
         }
-        catch (Exception) { }
+        catch (Exception) { return false; }
     }
 
     public static int Main(string[] args)
@@ -353,7 +356,12 @@
             Ip("-6 route add local 2001:db8::/64 dev lo");
             Ip("route add local 203.0.113.0/24 dev lo");
             foreach (var a in IFACES)
+            {
                 Ip(a.Contains(":") ? "-6 addr add " + a + "/128 dev lo nodad" : "addr add " + a + "/32 dev lo");
+                // An IPv6 address's route comes from queued DAD work, even with nodad.
+                for (int i = 0; a.Contains(":") && i < 300 && !Ip("-6 route get " + a); i++)
+                    System.Threading.Thread.Sleep(10);
+            }
         }
         r.Yes = args.Contains("--yes") || Console.IsInputRedirected;
         r.Windows = Environment.OSVersion.Platform == PlatformID.Win32NT;

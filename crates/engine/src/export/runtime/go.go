@@ -689,6 +689,10 @@ func setupAddresses(netns bool) {
 	for _, a := range ifaces {
 		if strings.Contains(a, ":") {
 			ip("-6", "addr", "add", a+"/128", "dev", "lo", "nodad")
+			// Its route comes from queued DAD work, even with nodad.
+			for i := 0; i < 300 && exec.Command("ip", "-6", "route", "get", a).Run() != nil; i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
 		} else {
 			ip("addr", "add", a+"/32", "dev", "lo")
 		}

@@ -529,6 +529,13 @@
         for (String a : IFACES) {
             if (a.contains(":")) {
                 ip("-6", "addr", "add", a + "/128", "dev", "lo", "nodad");
+                // Its route comes from queued DAD work, even with nodad.
+                for (int i = 0; i < 300; i++) {
+                    Process p = new ProcessBuilder("ip", "-6", "route", "get", a).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (p.waitFor() == 0) break;
+                    Thread.sleep(10);
+                }
             } else {
                 ip("addr", "add", a + "/32", "dev", "lo");
             }

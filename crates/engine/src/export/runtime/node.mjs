@@ -399,8 +399,13 @@ function setupAddresses(netns) {
   ip("route", "add", "local", "203.0.113.0/24", "dev", "lo");
   ip("-6", "route", "add", "local", "2001:db8::/64", "dev", "lo");
   for (const a of IFACES) {
-    if (a.includes(":")) ip("-6", "addr", "add", `${a}/128`, "dev", "lo", "nodad");
-    else ip("addr", "add", `${a}/32`, "dev", "lo");
+    if (a.includes(":")) {
+      ip("-6", "addr", "add", `${a}/128`, "dev", "lo", "nodad");
+      // Its route comes from queued DAD work, even with nodad.
+      for (let i = 0; i < 300 && ip("-6", "route", "get", a).status !== 0; i++) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    } else ip("addr", "add", `${a}/32`, "dev", "lo");
   }
 }
 

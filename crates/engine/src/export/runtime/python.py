@@ -11,6 +11,7 @@
 # network namespace), --no-netns (Linux: run in the current namespace).
 
 import errno
+import gc
 import os
 import platform
 import shutil
@@ -44,6 +45,11 @@ def setup_addresses():
             for a in IFACES:
                 if ":" in a:
                     subprocess.run(["ip", "-6", "addr", "add", a + "/128", "dev", "lo", "nodad"], check=False, capture_output=True)
+                    # Its route comes from queued DAD work, even with nodad.
+                    for _ in range(300):
+                        if subprocess.run(["ip", "-6", "route", "get", a], capture_output=True).returncode == 0:
+                            break
+                        time.sleep(0.01)
                 else:
                     subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], check=False, capture_output=True)
         return
@@ -146,12 +152,18 @@ def worker(user):
     if pid == 0:
         # Close every descriptor inherited from the parent but our end of
         # the pair: a copy of a scenario socket here would keep it open
-        # (bound, listening) after the scenario closes it. The child never
-        # touches S or CLIENTS, and leaves by os._exit, so their objects are
-        # not finalized here.
+        # (bound, listening) after the scenario closes it. Those open are
+        # listed (closing up to the fd limit can take minutes where the
+        # limit is huge). The child never touches S or CLIENTS and leaves
+        # by os._exit; no collection runs to finalize their objects.
+        gc.disable()
         keep = child.fileno()
-        os.closerange(3, keep)
-        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        for fd in [int(n) for n in os.listdir("/proc/self/fd")]:
+            if fd > 2 and fd != keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass  # the listing's own descriptor, closed already
         uid = UIDS[user]
         os.setgroups([])
         os.setgid(uid)

@@ -521,6 +521,17 @@ fn setup_addresses(netns: bool) {
     for a in IFACES {
         if a.contains(':') {
             ip(&["-6", "addr", "add", &format!("{a}/128"), "dev", "lo", "nodad"]);
+            // Its route comes from queued DAD work, even with nodad.
+            for _ in 0..300 {
+                let routed = std::process::Command::new("ip")
+                    .args(["-6", "route", "get", a])
+                    .output()
+                    .is_ok_and(|o| o.status.success());
+                if routed {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
         } else {
             ip(&["addr", "add", &format!("{a}/32"), "dev", "lo"]);
         }
