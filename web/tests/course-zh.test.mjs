@@ -37,7 +37,7 @@ test('a zh-CN chapter speaks Chinese around the lesson, and its links stay in zh
     // A rule link goes to the Chinese rules page.
     const rule = await p.locator('a.rule-link').first().getAttribute('href');
     assert.match(rule, /^zh-CN\/rules\/#?/);
-    assert.match(await page.locator('footer.bottom').innerText(), /^键盘：/);
+    assert.match(await page.locator('footer.bottom').innerText(), /^键盘（在文本框外）：/);
     assert.equal(await page.locator('.not-translated').count(), 0);
     assert.deepEqual(problems, []);
   } finally {

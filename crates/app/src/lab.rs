@@ -162,8 +162,14 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     // (taken, so a chapter's own Alt+Shift+arrows do not turn the page).
     let onkeydown = {
         let goto = sb.on_goto.clone();
+        // Only a scenario that can step takes them (a text that does not
+        // parse, or has no step, leaves the page its keys).
+        let steps = derived.parsed.is_ok() && total > 0;
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(to) = crate::browser::dom::shortcut_step(&e, step, total) {
+            let to = steps
+                .then(|| crate::browser::dom::shortcut_step(&e, step, total))
+                .flatten();
+            if let Some(to) = to {
                 e.prevent_default();
                 if to != step {
                     goto.emit(to);

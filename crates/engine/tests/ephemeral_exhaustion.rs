@@ -112,3 +112,51 @@ fn windows_connect_exhaustion_is_wsaenobufs() {
         ])
     );
 }
+
+/// FreeBSD: 10000–65535 taken by `[::]:0` binds, an IPv6 connect() finds no
+/// port; those sockets are IPv6-only by default (net.inet6.ip6.v6only), so
+/// an IPv4 connect() still gets one, and is refused (L is on [::1]).
+#[test]
+fn freebsd_connect_exhaustion_is_per_family() {
+    let got = steps(
+        Os::FreeBsd,
+        "freebsd",
+        55_536,
+        &[
+            "tcp6\nconnect c0 [::1]:8080",
+            "tcp\nconnect c1 127.0.0.1:8080",
+        ],
+    );
+    assert_eq!(
+        tail(&got, 3),
+        pairs(&[
+            ("EADDRNOTAVAIL", "bsd.bind.ephemeral-exhausted"),
+            ("EADDRNOTAVAIL", "common.connect.ephemeral-exhausted"),
+            ("ECONNREFUSED", "common.route.no-listener"),
+        ])
+    );
+}
+
+/// macOS, IPv6 with SO_REUSEADDR or SO_REUSEPORT: in6_pcbsetport looks the
+/// port up without the wildcard flag, so ports held on `[::1]` only block
+/// a socket without the options (found by a review, 2026-12-05).
+#[test]
+fn macos_v6_reuse_options_skip_only_exact_holders() {
+    let mut t = String::from("os macos\nsocket L tcp6\nbind L [::1]:8080\nlisten L\n");
+    for i in 0..16_383 {
+        t += &format!("socket s{i} tcp6\nbind s{i} [::1]:0\n");
+    }
+    t += "socket a tcp6\nconnect a [::1]:8080\n";
+    t += "socket b tcp6\nset b SO_REUSEADDR\nconnect b [::1]:8080\n";
+    t += "socket c tcp6\nset c SO_REUSEPORT\nbind c [::]:0\n";
+    t += "socket d tcp6\nset d SO_REUSEPORT\nbind d [::1]:0\n";
+    let got = run(&parse(&t).expect("scenario"), Os::MacOs).steps;
+    let last: Vec<_> = got
+        .iter()
+        .filter(|r| matches!(r.op, "connect" | "bind"))
+        .rev()
+        .take(4)
+        .map(|r| r.result_name().to_string())
+        .collect();
+    assert_eq!(last, ["EAGAIN", "ok", "ok", "EAGAIN"]);
+}

@@ -76,7 +76,7 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
                 }
             }) }
             </div>
-            <pre class="code-block" data-lang={lang.clone()} aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
+            <pre class="code-block" data-lang={lang.clone()} role="group" aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
             <div class="code-tools">
                 <button type="button" onclick={on_copy}>{ tr.t(T::ScenarioCopy) }</button>
                 <span class="code-status" role="status">{ (*status).clone() }</span>

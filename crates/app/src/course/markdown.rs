@@ -57,7 +57,7 @@ pub fn render(tr: &Tr, text: &str) -> Html {
                 )
             });
             out.push(html! {
-                <pre class="code-block" data-lang={lang} tabindex="0" aria-label={label}><code>{ code }</code></pre>
+                <pre class="code-block" data-lang={lang} tabindex="0" role="group" aria-label={label}><code>{ code }</code></pre>
             });
         } else if let Some(h) = heading(t) {
             let body = inline(tr, &h.text);

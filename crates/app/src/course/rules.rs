@@ -109,12 +109,9 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let named = |r: &rules::Rule| {
         format!("{} {} {}", r.id, r.title, tr.rule_title(r.id, r.title)).to_ascii_lowercase()
     };
+    // A link to a rule clears the filter (above), so the rule it names is
+    // shown; a filter typed after that is obeyed, the box and the list agree.
     let matches = |r: &rules::Rule| {
-        // The rule the address names stays shown: a link to it lands on it
-        // whatever the filter says (until the filter is cleared for it).
-        if p.rule.as_deref() == Some(r.id) {
-            return true;
-        }
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
         let hay = format!("{} {} {}", named(r), explanation, source).to_ascii_lowercase();
         words.iter().all(|w| hay.contains(w.as_str()))

@@ -49,6 +49,15 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
     let dgram_count = use_state(|| "1".to_string());
+    // A message is about the text it was refused against: a new text (an
+    // edit, an example, undo) clears it, and the box it marked.
+    {
+        let (port_error, group_error) = (port_error.clone(), group_error.clone());
+        use_effect_with(Rc::as_ptr(&p.derived) as usize, move |_| {
+            port_error.set(None);
+            group_error.set(None);
+        });
+    }
     let Ok(s) = &p.derived.parsed else {
         return html! { <div class="controls"><p class="muted">{ tr.t(T::SandboxControlsWait) }</p></div> };
     };
@@ -288,8 +297,10 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                 <button type="button" onclick={emit_ep(Row::Datagrams, ep(&dgram_dest).and_then(|ep| { let n = count(&dgram_count, Field::Datagrams)?; datagram_step(&tr, ep, n) }))}>{ tr.t(T::SandboxSendDatagrams) }</button>
             </div>
             { error_under(Row::Datagrams) }
-            if port_error.is_none() {
-                <p id="port-error" class="field-error" role="alert"></p>
+            // Always one element for the boxes' aria-describedby: here when
+            // there is no message, or its row is not shown.
+            if port_error.as_ref().is_none_or(|(r, _, _)| !has && matches!(r, Row::Socket | Row::Address)) {
+                <p id="port-error" class="field-error" role="alert">{ port_error.as_ref().map(|(_, _, e)| e.clone()).unwrap_or_default() }</p>
             }
         </div>
     }

@@ -76,6 +76,22 @@ fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
     })
 }
 
+/// `in6_pcbsetport` (in6_src.c 1681-1683): the ephemeral search is a
+/// wildcard one only when the socket sets neither SO_REUSEADDR nor
+/// SO_REUSEPORT.
+fn v6_search_is_exact(s: &Socket) -> bool {
+    let o = s.opts();
+    o.reuseaddr || o.reuseport
+}
+
+/// `in6_pcblookup_local` without the wildcard flag (in6_pcb.c 1242-1265):
+/// an unconnected IPv6 socket bound to exactly `ip` and `port`.
+fn v6_exact_holder<'h>(host: &'h Host, s: &Socket, ip: IpAddr, port: u16) -> Option<&'h Socket> {
+    host.first_owner(port, s.id(), |t| {
+        t.is_v6() && !t.is_connected() && t.local().is_some_and(|l| l.ip == ip)
+    })
+}
+
 /// A multicast or broadcast address, which TCP refuses outright; for an
 /// IPv6 socket also their v4-mapped and v4-compatible (`::a.b.c.d`) forms
 /// (`tcp6_usr_bind` 324-331, `tcp_usr_connect_common` 584-594).
@@ -302,9 +318,13 @@ impl OsRules for MacOs {
             ));
         }
         if addr.port == 0 {
-            // Implicit binds always take an unused port (`wild = 1`).
+            // An IPv4 implicit bind takes a port no socket of the family
+            // holds on any address (`in_pcbbind` forces `wild = 1`); an
+            // IPv6 one with SO_REUSEADDR or SO_REUSEPORT only skips ports
+            // bound to exactly its address (`in6_pcbsetport`).
             let (lo, hi) = PARAMS.ephemeral;
             let (space, ip) = space_of(s, addr.ip);
+            let exact = space == Space::V6 && v6_search_is_exact(s);
             let untouched = SearchKey {
                 tag: "macos.bind.untouched",
                 src: None,
@@ -317,7 +337,12 @@ impl OsRules for MacOs {
                 })
                 .or_else(|| {
                     (lo..=hi).find(|&p| {
-                        p != RESTRICTED_TCP_PORT && wild(host, s, space, ip, p).is_none()
+                        p != RESTRICTED_TCP_PORT
+                            && if exact {
+                                v6_exact_holder(host, s, ip, p).is_none()
+                            } else {
+                                wild(host, s, space, ip, p).is_none()
+                            }
                     })
                 });
             return match found {
@@ -401,18 +426,31 @@ impl OsRules for MacOs {
     fn connect_port(&self, host: &Host, s: &Socket, src: IpAddr, dst: SockAddr) -> Option<u16> {
         let (lo, hi) = PARAMS.ephemeral;
         let (space, _) = space_of(s, src);
+        // IPv6 with SO_REUSEADDR or SO_REUSEPORT: `tcp6_connect` →
+        // `in6_pcbbind` → `in6_pcbsetport` looks the port up at `::`
+        // without the wildcard flag: only a socket bound to exactly `::`
+        // holds it.
+        let exact = space == Space::V6 && v6_search_is_exact(s);
         let key = SearchKey {
-            tag: "macos.connect",
+            tag: if exact {
+                "macos.connect.v6-exact"
+            } else {
+                "macos.connect"
+            },
             src: Some(src),
             dst: Some((dst.ip, dst.port)),
             extra: u32::from(s.is_v6()),
         };
+        let any6 = IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED);
         host.find_port(key, PortOrder::range(lo, hi), |p| {
             p != RESTRICTED_TCP_PORT
                 && SockAddr::new(src, p) != dst
-                && host
-                    .first_owner(p, s.id(), |t| placed(space, t).is_some())
-                    .is_none()
+                && if exact {
+                    v6_exact_holder(host, s, any6, p).is_none()
+                } else {
+                    host.first_owner(p, s.id(), |t| placed(space, t).is_some())
+                        .is_none()
+                }
         })
     }
 

@@ -109,9 +109,11 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
             24 + rows as i32 * (CARD_H + ROW_GAP) + 10
         };
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img" aria-labelledby="diagram-title diagram-desc">
-            <title id="diagram-title">{ tr.t(T::ScenarioDiagramTitle) }</title>
-            <desc id="diagram-desc">{ tr.t(T::ScenarioDiagramDesc) }</desc>
+        // Named and described by its own <title> and <desc> (SVG-AAM), not
+        // by ids: a chapter draws several diagrams in one document.
+        <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img">
+            <title>{ tr.t(T::ScenarioDiagramTitle) }</title>
+            <desc>{ tr.t(T::ScenarioDiagramDesc) }</desc>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
