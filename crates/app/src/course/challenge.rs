@@ -212,10 +212,6 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
 
     let results: Option<&Vec<Verdict>> = verdicts.as_ref().and_then(|v| v.as_ref().ok());
     let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
-    let next_chapter = (p.index + 1 == p.of)
-        .then(|| crate::route::chapter(p.lesson))
-        .flatten()
-        .and_then(|(n, _)| crate::route::CONTENTS.get(n + 1).map(|c| (n, c)));
     html! {
         <section class="challenge pane" aria-labelledby={format!("{base}-h")}>
             <h2 id={format!("{base}-h")}>{ tr.t(T::LessonChallenge) }
@@ -262,9 +258,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                     (Some(Ok(_)), Some(0)) => html! { <>
                         <p class="ok">{ tr.f(T::LessonAllMet, &[("n", &c.requirements.len().to_string())]) }</p>
                         // The chapter's last challenge met: the way on.
-                        if let Some((n, next)) = next_chapter {
-                            <p class="next-chapter"><a href={tr.href(&crate::route::Route::Lesson(next.id.into()))}>{ format!("{}. {} →", n + 2, super::contents::chapter_title(&tr, next)) }</a></p>
-                        }
+                        if p.index + 1 == p.of { { super::contents::next_chapter_link(&tr, p.lesson) } }
                     </> },
                     (Some(Ok(list)), Some(n)) => {
                         let first = list.iter().find(|v| !v.met);

@@ -11,6 +11,18 @@ use crate::i18n::{use_tr, Tr, T};
 use crate::nav::{use_navigated, use_store};
 use crate::route::{Chapter, Route, CONTENTS, COURSE_INTRO, COURSE_TITLE};
 
+/// A link to the chapter after `lesson`, as the pager words it (none after
+/// the last).
+pub(crate) fn next_chapter_link(tr: &Tr, lesson: &str) -> Html {
+    let Some((n, next)) =
+        crate::route::chapter(lesson).and_then(|(n, _)| CONTENTS.get(n + 1).map(|c| (n, c)))
+    else {
+        return html! {};
+    };
+    let href = tr.href(&Route::Lesson(next.id.into()));
+    html! { <p class="next-chapter"><a {href}>{ format!("{}. {} →", n + 2, chapter_title(tr, next)) }</a></p> }
+}
+
 /// A chapter's title in `tr`'s language.
 pub(crate) fn chapter_title<'a>(tr: &'a Tr, c: &'a Chapter) -> &'a str {
     tr.text(&format!("chapter.{}.title", c.id), c.title)
