@@ -94,3 +94,40 @@ fn a_small_group_is_named_in_full_in_the_why_line() {
         }
     }
 }
+
+/// A group's receiver is named from the group's cached names (not from its
+/// socket), packed end to end: names of every length must come out whole.
+#[test]
+fn datagrams_to_a_group_are_counted_under_each_members_whole_name() {
+    let names = ["a", "bb", "c3c", "dddddddddd", "e5", "f"];
+    for (os, key, opt) in [
+        (Os::Linux, "linux", "SO_REUSEPORT"),
+        (Os::FreeBsd, "freebsd", "SO_REUSEPORT_LB"),
+    ] {
+        let mut t = format!("os {key}\n");
+        for n in names {
+            t += &format!("socket {n} udp\nset {n} {opt}\nbind {n} 127.0.0.1:8080\n");
+        }
+        t += "datagram 127.0.0.1:8080 x600\ndatagram 127.0.0.1:8080\n";
+        let sc = parse(&t).expect("scenario");
+        let steps = run(&sc, os).steps;
+        let many = steps.iter().find(|r| r.op == "datagram").expect("datagram");
+        let got = many.received_by.clone().expect("received_by");
+        assert_eq!(got.values().sum::<u32>(), 600, "{os}: {got:?}");
+        for (name, n) in &got {
+            assert!(names.contains(&name.as_str()), "{os}: {name:?} in {got:?}");
+            assert!(*n > 0, "{os}");
+        }
+        // 600 peers hashed over six members: each gets some.
+        assert_eq!(got.len(), names.len(), "{os}: {got:?}");
+        let one = steps
+            .iter()
+            .rfind(|r| r.op == "datagram")
+            .expect("datagram");
+        let got = one.received_by.clone().expect("received_by");
+        assert!(
+            got.len() == 1 && names.contains(&got.keys().next().map(String::as_str).unwrap_or("")),
+            "{os}: {got:?}"
+        );
+    }
+}

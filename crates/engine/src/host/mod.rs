@@ -48,7 +48,42 @@ pub use udp_lookup::UdpClass;
 use buckets::{Bucket, FxBuild, Hashed};
 
 /// A list of sockets and their names, as [`Host::labels`] last gave them.
-type Labelled = (Arc<[SockId]>, Arc<[String]>);
+#[derive(Clone, Debug)]
+struct Labelled {
+    ids: Arc<[SockId]>,
+    names: Arc<[String]>,
+    /// The names again, end to end (`ends[i]`: where name `i` ends), so
+    /// that naming one member picked at random reads a few hundred
+    /// kilobytes, not one of 65,536 separate allocations.
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Labelled {
+    fn of(ids: &Arc<[SockId]>, names: Arc<[String]>) -> Self {
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(names.len());
+        for n in names.iter() {
+            text.push_str(n);
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Labelled {
+            ids: ids.clone(),
+            names,
+            text,
+            ends,
+        }
+    }
+
+    fn at(&self, i: usize) -> &str {
+        let end = |j: usize| self.ends.get(j).map(|&e| e as usize);
+        let start = i.checked_sub(1).map_or(Some(0), end);
+        let range = start.zip(end(i));
+        range
+            .and_then(|(a, b)| self.text.get(a..b))
+            .unwrap_or_default()
+    }
+}
 
 /// The simulated host.
 #[derive(Clone, Debug)]
@@ -201,17 +236,30 @@ impl Host {
     /// same sockets under the same names) gives the same names back, so a
     /// datagram to such a group builds no strings.
     pub fn labels(&self, ids: &Arc<[SockId]>) -> Arc<[String]> {
-        if let Some((last, names)) = &*self.last_labels.borrow() {
-            if Arc::ptr_eq(last, ids) {
-                return names.clone();
+        self.with_labels(ids, |l| l.names.clone())
+    }
+
+    /// The name of `ids[at]`, from the same cache as [`Host::labels`]: a
+    /// datagram's receiver in a big group, named without reading its
+    /// socket (a random one of thousands, a cache miss each time).
+    pub(crate) fn label_at(&self, ids: &Arc<[SockId]>, at: usize) -> String {
+        self.with_labels(ids, |l| l.at(at).to_string())
+    }
+
+    fn with_labels<T>(&self, ids: &Arc<[SockId]>, f: impl FnOnce(&Labelled) -> T) -> T {
+        if let Some(last) = &*self.last_labels.borrow() {
+            if Arc::ptr_eq(&last.ids, ids) {
+                return f(last);
             }
         }
         let names: Arc<[String]> = ids
             .iter()
             .map(|&id| self.socket(id).label().to_string())
             .collect();
-        *self.last_labels.borrow_mut() = Some((ids.clone(), names.clone()));
-        names
+        let made = Labelled::of(ids, names);
+        let out = f(&made);
+        *self.last_labels.borrow_mut() = Some(made);
+        out
     }
 
     pub fn get(&self, id: SockId) -> Option<&Socket> {

@@ -297,7 +297,7 @@ fn lb_group(
     }
     let idx = ((host.tuple_hash(src, dst) as u64 * ids.len() as u64) >> 32) as usize;
     Some(Delivery::Group {
-        chosen: ids[idx.min(ids.len() - 1)],
+        at: idx.min(ids.len() - 1),
         rule: RuleId::FreebsdUdpDeliverLbGroup,
         why: Why::of(
             RuleId::FreebsdUdpDeliverLbGroup,
@@ -428,7 +428,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
                 }
                 let idx = ((host.tuple_hash(src, dst) as u64 * ids.len() as u64) >> 32) as usize;
                 return Delivery::Group {
-                    chosen: ids[idx.min(ids.len() - 1)],
+                    at: idx.min(ids.len() - 1),
                     rule: RuleId::FreebsdUdpDeliverLbGroup,
                     why: Why::of(
                         RuleId::FreebsdUdpDeliverLbGroup,

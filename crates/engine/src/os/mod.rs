@@ -284,7 +284,9 @@ pub enum Delivery {
     Group {
         /// Shared with the port's index while the group is unchanged.
         members: Arc<[SockId]>,
-        chosen: SockId,
+        /// The chosen member's place in `members` (the step names it from
+        /// the group's cached labels, without reading its socket).
+        at: usize,
         rule: RuleId,
         why: Why,
     },

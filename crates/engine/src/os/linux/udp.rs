@@ -455,7 +455,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             let names = host.few_labels(&members);
             let first = host.socket(members[0]);
             Delivery::Group {
-                chosen: members[idx.min(members.len() - 1)],
+                at: idx.min(members.len() - 1),
                 rule: RuleId::LinuxUdpDeliverReuseportHash,
                 why: Why::of(
                     RuleId::LinuxUdpDeliverReuseportHash,
