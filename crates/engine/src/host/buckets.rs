@@ -96,6 +96,26 @@ pub(super) struct Bucket {
     /// What the OS remembers of the port apart from its owners, while it has
     /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
     pub(super) memo: Option<PortMemo>,
+    /// TCP's listeners in the order of Linux's listening list
+    /// ([`listen_key`]), so a listen() that looks for the first listener of
+    /// a SO_REUSEPORT group stops where the kernel's walk does, without
+    /// sorting the port's listeners.
+    pub(super) listening: BTreeMap<u64, SockId>,
+}
+
+/// Where a TCP listener sits in its port's listening list
+/// (`inet_hash` → `__sk_nulls_add_node_rcu` / `_tail_rcu`): newest first,
+/// then the ones added at the tail (an AF_INET6 socket with SO_REUSEPORT as
+/// it started listening), oldest first. `None`: not a TCP listener.
+pub(super) fn listen_key(s: &Socket) -> Option<u64> {
+    const TAIL: u64 = 1 << 63;
+    (s.is_listening() && !s.is_udp()).then(|| {
+        if s.listen_tail() {
+            TAIL | s.listen_seq()
+        } else {
+            (TAIL - 1) - s.listen_seq()
+        }
+    })
 }
 
 /// A port's summary as Linux keeps it in its bind bucket (`fastreuseport`
@@ -304,22 +324,37 @@ pub(super) struct Hashed {
     pub(super) udp: bool,
     /// UDP: what its [`UdpIndex`] entries are filed under.
     pub(super) keys: Option<UdpKeys>,
+    /// A TCP listener: its place in the bucket's `listening` ([`listen_key`]).
+    pub(super) listen: Option<u64>,
 }
 
 impl Bucket {
-    pub(super) fn add(&mut self, pos: u64, id: SockId, class: PortClass, keys: Option<UdpKeys>) {
+    pub(super) fn add(
+        &mut self,
+        pos: u64,
+        id: SockId,
+        h: (PortClass, Option<UdpKeys>, Option<u64>),
+    ) {
+        let (class, keys, listen) = h;
         self.order.insert(pos, id);
         self.classes.entry(class).or_default().insert(pos, id);
         if let Some(k) = keys {
             self.udp.add(pos, id, class, k);
         }
+        if let Some(l) = listen {
+            self.listening.insert(l, id);
+        }
     }
 
-    pub(super) fn remove(&mut self, pos: u64, class: PortClass, keys: Option<UdpKeys>) {
+    pub(super) fn remove(&mut self, pos: u64, h: (PortClass, Option<UdpKeys>, Option<u64>)) {
+        let (class, keys, listen) = h;
         self.order.remove(&pos);
         self.unclass(pos, class);
         if let Some(k) = keys {
             self.udp.remove(pos, class, k);
+        }
+        if let Some(l) = listen {
+            self.listening.remove(&l);
         }
     }
 

@@ -473,6 +473,18 @@ impl Host {
         self.owners_where(port, usize::MAX, |s| s.is_listening())
     }
 
+    /// The first of TCP `port`'s listeners, in the order of Linux's
+    /// listening list (newest first, then those added at the tail, oldest
+    /// first), for which `pred` holds: a walk that stops where the kernel's
+    /// does.
+    pub fn listening_first(&self, port: u16, pred: impl Fn(&Socket) -> bool) -> Option<&Socket> {
+        let b = self.by_port.get(&port)?;
+        b.listening
+            .values()
+            .map(|&id| self.socket(id))
+            .find(|s| pred(s))
+    }
+
     /// TCP `port`'s summary ([`PortMemo`]), while the port has owners.
     pub fn port_memo(&self, port: u16) -> Option<&PortMemo> {
         self.by_port.get(&port).and_then(|b| b.memo.as_ref())
@@ -572,6 +584,7 @@ impl Host {
         {
             let mut want: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild> = HashMap::default();
             let mut want_udp = buckets::UdpIndex::default();
+            let mut want_listening = BTreeMap::new();
             for (&pos, &id) in &b.order {
                 let Some(s) = self.get(id) else {
                     return Err(format!(
@@ -586,6 +599,9 @@ impl Host {
                 want.entry(PortClass::of(s)).or_default().insert(pos, id);
                 if let Some(k) = buckets::UdpKeys::of(s) {
                     want_udp.add(pos, id, PortClass::of(s), k);
+                }
+                if let Some(l) = buckets::listen_key(s) {
+                    want_listening.insert(l, id);
                 }
                 match self.hashed.get(id).copied().flatten() {
                     Some(h) if h.port == port && h.pos == pos => {}
@@ -604,6 +620,12 @@ impl Host {
                 return Err(format!(
                     "port {port}: UDP index {:?} but a walk gives {want_udp:?}",
                     b.udp
+                ));
+            }
+            if want_listening != b.listening {
+                return Err(format!(
+                    "port {port}: listening list {:?} but a walk gives {want_listening:?}",
+                    b.listening
                 ));
             }
             if b.is_empty() {

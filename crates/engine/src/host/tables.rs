@@ -8,7 +8,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
-use super::buckets::{Bucket, FxBuild, Hashed, PortClass, UdpKeys};
+use super::buckets::{self, Bucket, FxBuild, Hashed, PortClass, UdpKeys};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
 
@@ -138,12 +138,13 @@ impl Host {
         }
         let s = self.socket(id);
         let (class, udp, keys) = (PortClass::of(s), s.is_udp(), UdpKeys::of(s));
+        let listen = buckets::listen_key(s);
         let pos = self.next_pos;
         self.next_pos += 1;
         self.buckets_mut(udp)
             .entry(port)
             .or_default()
-            .add(pos, id, class, keys);
+            .add(pos, id, (class, keys, listen));
         if self.hashed.len() <= id {
             self.hashed.resize(id + 1, None);
         }
@@ -154,6 +155,7 @@ impl Host {
             step: self.step,
             udp,
             keys,
+            listen,
         });
     }
 
@@ -181,7 +183,7 @@ impl Host {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&port) {
-            b.remove(h.pos, h.class, h.keys);
+            b.remove(h.pos, (h.class, h.keys, h.listen));
             if b.is_empty() {
                 self.buckets_mut(h.udp).remove(&port);
             }
@@ -197,10 +199,19 @@ impl Host {
         };
         let Some(s) = self.get(id) else { return };
         let (class, keys) = (PortClass::of(s), UdpKeys::of(s));
-        if class == h.class && keys == h.keys {
+        let listen = buckets::listen_key(s);
+        if class == h.class && keys == h.keys && listen == h.listen {
             return;
         }
         if let Some(b) = self.buckets_mut(h.udp).get_mut(&h.port) {
+            if listen != h.listen {
+                if let Some(l) = h.listen {
+                    b.listening.remove(&l);
+                }
+                if let Some(l) = listen {
+                    b.listening.insert(l, id);
+                }
+            }
             if class != h.class {
                 b.unclass(h.pos, h.class);
                 b.classes.entry(class).or_default().insert(h.pos, id);
@@ -212,7 +223,12 @@ impl Host {
                 (None, None) => {}
             }
         }
-        self.hashed[id] = Some(Hashed { class, keys, ..h });
+        self.hashed[id] = Some(Hashed {
+            class,
+            keys,
+            listen,
+            ..h
+        });
         if class == h.class {
             // Only UDP's per-socket keys moved: no class-level answer changed.
             return;

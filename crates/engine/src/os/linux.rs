@@ -775,6 +775,20 @@ impl OsRules for Linux {
         if !s.opts().reuseport {
             return ReuseGroup::None;
         }
+        let fits = |o: &Socket| {
+            o.id() != s.id()
+                && o.opts().reuseport
+                && o.is_v6() == s.is_v6()
+                && o.opts().v6only == s.opts().v6only
+                && o.uid() == s.uid()
+                && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
+        };
+        if !host.reference_walks() {
+            let port = s.local_port().unwrap_or(0);
+            return host
+                .listening_first(port, fits)
+                .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()));
+        }
         let mut list: Vec<&Socket> = host
             .listeners(s.local_port().unwrap_or(0))
             .into_iter()
@@ -791,13 +805,7 @@ impl OsRules for Linux {
             }
         });
         list.into_iter()
-            .find(|o| {
-                o.opts().reuseport
-                    && o.is_v6() == s.is_v6()
-                    && o.opts().v6only == s.opts().v6only
-                    && o.uid() == s.uid()
-                    && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
-            })
+            .find(|o| fits(o))
             .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
     }
 
