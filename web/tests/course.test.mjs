@@ -172,6 +172,17 @@ test('predictions and progress survive a reload; the start page offers to contin
     await page.goto(server.origin + '/');
     await page.waitForSelector('.stepper');
     assert.match(await page.locator('.site-nav .continue').innerText(), /Continue: 2\. bind\(\) and the wildcard/);
+    // On a phone the header, Continue and the language switch included,
+    // takes three lines: the sections, the rest with the switch, Continue
+    // from the left edge.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const lines = await page.locator('.site-nav').evaluate((nav) => {
+      const tops = new Set([...nav.children].map((c) => Math.round(c.getBoundingClientRect().top / 8)));
+      const cont = nav.querySelector('.continue').getBoundingClientRect();
+      return { n: tops.size, contLeft: cont.left - nav.getBoundingClientRect().left };
+    });
+    assert.ok(lines.n <= 3, `${lines.n} lines`);
+    assert.ok(lines.contLeft < 2, `Continue starts ${lines.contLeft}px in`);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -279,12 +290,16 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     assert.deepEqual(await verdict.locator('code').allInnerTexts(), ['bind tool 127.0.0.1:8888', 'bind tool 127.0.0.1:8888']);
     assert.doesNotMatch(await c.locator('.checklist').innerText(), /`/);
 
-    // A scenario that does not parse: the parser's message, its code as code.
+    // A scenario that does not parse: the editor lists the parser's message
+    // (its code as code); the verdict points there instead of saying it twice.
     await editor.fill('os windows\nzzz\n');
     await check.click();
-    assert.match(await verdict.innerText(), /^Cannot check yet: /);
-    assert.doesNotMatch(await verdict.innerText(), /`/);
-    assert.ok(await verdict.locator('code').count() >= 1);
+    assert.equal(await verdict.innerText(), 'Cannot check yet: first fix the problem listed under your scenario (line 2).');
+    const listed = c.locator('.problems li');
+    assert.equal(await listed.count(), 1);
+    assert.match(await listed.innerText(), /^line 2/i);
+    assert.doesNotMatch(await listed.innerText(), /`/);
+    assert.ok(await listed.locator('code').count() >= 1);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -294,9 +309,9 @@ test('hints come one tier at a time and the solution only after a confirm', asyn
   try {
     await page.waitForSelector('.lesson .challenge');
     const c = page.locator('.challenge');
-    await c.getByRole('button', { name: 'Hint (1 of 2)' }).click();
+    await c.getByRole('button', { name: 'Show hint 1 of 2' }).click();
     assert.equal(await c.locator('.hints li').count(), 1);
-    await c.getByRole('button', { name: 'Hint (2 of 2)' }).click();
+    await c.getByRole('button', { name: 'Show hint 2 of 2' }).click();
     assert.equal(await c.locator('.hints li').count(), 2);
     assert.equal(await c.getByRole('button', { name: /^Hint/ }).count(), 0);
 
@@ -416,6 +431,10 @@ test('a missing chapter file gives a message and a retry, not a blank page; unkn
     const chapters = await english.locator('.not-found-list').first().locator('a').allInnerTexts();
     assert.equal(chapters.length, 12, chapters.join(' | '));
     assert.match(chapters[3], /^4\. /);
+    // The site's header, as on every page: the brand and the sections.
+    const nav = page.getByRole('navigation', { name: 'Site' });
+    assert.deepEqual(await nav.locator('a').allInnerTexts(), ['bindlab', 'Sandbox', 'Course', 'Got an error?', 'Glossary', 'Rules']);
+    assert.equal(await page.locator('header.top').count(), 1);
     await english.locator('.not-found-list').first().locator('a').nth(1).click();
     await page.waitForURL(/\/learn\/wildcard\/$/);
   } finally { await context.close(); }
@@ -548,6 +567,18 @@ test('the rules page groups rules by OS and filters them by every word typed', a
       const r = document.getElementById('linux.bind.listener-holds-port').getBoundingClientRect();
       return r.top >= -1 && r.top < innerHeight / 2;
     });
+    // Each group ends with a way back up: to the filter and the groups,
+    // focus and view together.
+    const back = page.locator('section[aria-labelledby="linux"] .to-top a');
+    assert.equal(await back.innerText(), '↑ Back to the filter and the groups');
+    assert.match(await back.getAttribute('href'), /rules\/#rule-tools$/);
+    await back.click();
+    await page.waitForFunction(() => document.activeElement?.id === 'rule-tools');
+    await page.waitForFunction(() => {
+      const r = document.getElementById('rule-tools').getBoundingClientRect();
+      return r.top >= -1 && r.bottom <= innerHeight;
+    });
+    assert.equal(await page.locator('.rules .to-top').count(), 6);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -140,11 +140,13 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             { link(Route::Guides(None), T::NavGuides) }
             { link(Route::Glossary(None), T::NavGlossary) }
             { link(Route::Rules(None), T::NavRules) }
+            // Before Continue, so on a phone the switch shares the second
+            // line with the last sections and Continue gets a line of its own.
+            <crate::views::LanguageSwitch current={p.current.clone()} />
             if let Some((_, c)) = cont {
                 // Cut to one line by the style sheet; whole in its tooltip.
                 <a class="continue" href={tr.href(&Route::Lesson(c.id.into()))} title={continue_text.clone()}>{ continue_text }</a>
             }
-            <crate::views::LanguageSwitch current={p.current.clone()} />
         </nav>
         </>
     }

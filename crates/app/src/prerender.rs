@@ -186,6 +186,15 @@ pub fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The site's sections, as the header's navigation lists them.
+const NAV: [(Route, T); 5] = [
+    (Route::Sandbox, T::NavSandbox),
+    (Route::Contents, T::NavCourse),
+    (Route::Guides(None), T::NavGuides),
+    (Route::Glossary(None), T::NavGlossary),
+    (Route::Rules(None), T::NavRules),
+];
+
 /// What a static host serves for an address it has no file for
 /// (`404.html`): a page in every language, each saying so and linking to
 /// where the site's pages start. No script: it may be served at any depth.
@@ -195,7 +204,22 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
     for (l, text) in langs {
         trs.push(Tr::from_bundle(*l, text)?);
     }
-    let mut body = String::from("<main id=\"main\" class=\"course not-found\">");
+    // The site's header, as every page has it (in the first language: the
+    // page speaks them all below), so a lost reader still sees where they are.
+    let en = &trs[0];
+    let mut body = format!(
+        "<header class=\"top\"><nav class=\"site-nav\" aria-label=\"{}\"><a class=\"brand\" href=\"{}\">bindlab</a>",
+        escape(en.t(T::NavSite)),
+        en.href(&Route::Sandbox)
+    );
+    for (route, label) in NAV {
+        body.push_str(&format!(
+            "<a href=\"{}\">{}</a>",
+            en.href(&route),
+            escape(en.t(label))
+        ));
+    }
+    body.push_str("</nav></header><main id=\"main\" class=\"course not-found\">");
     for tr in &trs {
         body.push_str(&format!(
             "<section lang=\"{}\"><h1>{}</h1><p>{}</p><ul>",
@@ -203,13 +227,7 @@ pub fn not_found(langs: &[(Locale, &str)]) -> Result<(String, String), String> {
             escape(tr.t(T::PageNotFoundHeading)),
             escape(tr.t(T::PageNotFoundText))
         ));
-        for (route, label) in [
-            (Route::Sandbox, T::NavSandbox),
-            (Route::Contents, T::NavCourse),
-            (Route::Guides(None), T::NavGuides),
-            (Route::Glossary(None), T::NavGlossary),
-            (Route::Rules(None), T::NavRules),
-        ] {
+        for (route, label) in NAV {
             body.push_str(&format!(
                 "<li><a href=\"{}\">{}</a></li>",
                 tr.href(&route),

@@ -25,6 +25,7 @@ mod paste;
 mod paste_answers;
 mod prediction;
 mod progress_panel;
+mod requirements;
 pub(crate) use progress_panel::code_error;
 mod rules;
 #[cfg(feature = "ssr")]

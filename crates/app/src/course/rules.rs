@@ -138,6 +138,12 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         .rule
         .as_deref()
         .filter(|id| rules::rule(id).is_none() && !is_rule_group(id));
+    // Back up from a long group: focus moves with the view (the filter's
+    // row, a place to start again), as a keyboard reader expects.
+    let to_tools = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        crate::browser::dom::focus_by_id("rule-tools");
+    });
     html! {
         <article class="rules">
             <h1 tabindex="-1">{ tr.t(T::RulesTitle) }</h1>
@@ -156,7 +162,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                 </p>
             }
             { notice(&tr, got.fallback) }
-            <div class="rules-tools">
+            <div class="rules-tools" id="rule-tools">
                 <label for="rule-filter">{ tr.t(T::RulesFilter) }</label>
                 <input id="rule-filter" type="search" placeholder={tr.t(T::RulesFilterPlaceholder).to_string()} autocomplete="off"
                     value={(*filter).clone()} oninput={on_filter} />
@@ -197,6 +203,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                                 </section>
                             }
                         }) }
+                        <p class="to-top"><a href={format!("{}#rule-tools", tr.href(&crate::route::Route::Rules(None)))} onclick={to_tools.clone()}>{ tr.t(T::RulesBackToGroups) }</a></p>
                     </section>
                 }
             }) }
