@@ -32,8 +32,9 @@ pub type Name = std::rc::Rc<str>;
 /// A typed value for a why-line slot. Rendered only by [`render_why`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
-    /// A name from the scenario: a socket, a user.
-    Name(String),
+    /// A name from the scenario: a socket, a user (shared with the socket:
+    /// naming one copies no text).
+    Name(Name),
     /// Several names, written "A, B".
     Names(Vec<Name>),
     /// Several names, written "A and B".
@@ -50,6 +51,12 @@ pub enum Arg {
     Num(u64),
     /// A fixed word of bindlab's (an option's name, a state, an OS).
     Word(&'static str),
+    /// A connection's two ends, written "local↔remote".
+    Tuple(SockAddr, SockAddr),
+    /// Another why-line template's text, written when this line is (a
+    /// TIME_WAIT named as "the TIME_WAIT left by A …": most lines that
+    /// name one are never read).
+    Nested(std::rc::Rc<crate::why::Why>),
 }
 
 impl fmt::Display for Arg {
@@ -64,6 +71,8 @@ impl fmt::Display for Arg {
             Arg::Ip(ip) => write!(f, "{ip}"),
             Arg::Num(n) => write!(f, "{n}"),
             Arg::Word(w) => f.write_str(w),
+            Arg::Tuple(l, r) => write!(f, "{l}↔{r}"),
+            Arg::Nested(w) => f.write_str(w),
         }
     }
 }
@@ -74,7 +83,8 @@ impl Arg {
     /// most of a step's cost on a crowded port (a test checks both agree).
     fn push_to(&self, out: &mut String) {
         match self {
-            Arg::Name(s) | Arg::Line(s) => out.push_str(s),
+            Arg::Name(s) => out.push_str(s),
+            Arg::Line(s) => out.push_str(s),
             Arg::Word(w) => out.push_str(w),
             Arg::Num(n) => push_num(out, *n),
             Arg::Ip(IpAddr::V4(ip)) => push_v4(out, ip.octets()),
@@ -148,22 +158,27 @@ pub(crate) fn list(v: &[Name], comma: &str, last: &str) -> String {
 
 impl From<&str> for Arg {
     fn from(s: &str) -> Arg {
-        Arg::Name(s.to_string())
+        Arg::Name(s.into())
     }
 }
 impl From<String> for Arg {
     fn from(s: String) -> Arg {
-        Arg::Name(s)
+        Arg::Name(s.into())
     }
 }
 impl From<&String> for Arg {
     fn from(s: &String) -> Arg {
-        Arg::Name(s.clone())
+        Arg::Name(s.as_str().into())
     }
 }
 impl From<Name> for Arg {
     fn from(s: Name) -> Arg {
-        Arg::Name(s.to_string())
+        Arg::Name(s)
+    }
+}
+impl From<&Name> for Arg {
+    fn from(s: &Name) -> Arg {
+        Arg::Name(s.clone())
     }
 }
 impl From<Vec<Name>> for Arg {

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 
 use crate::addr::{is_wildcard, SockAddr};
-use crate::rules::Name;
+use crate::rules::{Arg, Name};
 use crate::scenario::{Proto, SockOpt};
 
 pub type SockId = usize;
@@ -109,7 +109,8 @@ pub struct Socket {
     /// connections and TIME_WAITs).
     named: bool,
     proto: Proto,
-    user: String,
+    /// Shared with the why-lines that name it.
+    user: Name,
     uid: u32,
     opts: Opts,
     /// The options as they were at bind() (Windows decides by these).
@@ -228,6 +229,10 @@ impl Socket {
     }
     pub fn user(&self) -> &str {
         &self.user
+    }
+    /// The owner's name as a why-line keeps it (no copy of the text).
+    pub fn user_name(&self) -> Name {
+        self.user.clone()
     }
     pub fn uid(&self) -> u32 {
         self.uid
@@ -395,25 +400,31 @@ impl Socket {
     }
     /// "127.0.0.1:5555↔127.0.0.1:9000", or "" when not connected.
     pub fn tuple(&self) -> String {
+        self.tuple_arg().to_string()
+    }
+
+    /// The 4-tuple as a why-line's argument, written only if the line is.
+    pub fn tuple_arg(&self) -> Arg {
         match (self.local, self.remote) {
-            (Some(l), Some(r)) => format!("{l}↔{r}"),
-            _ => String::new(),
+            (Some(l), Some(r)) => Arg::Tuple(l, r),
+            _ => Arg::Word(""),
         }
     }
 
     /// "A", or for a TIME_WAIT "the TIME_WAIT left by A 127.0.0.1:5555↔…
     /// (42s left)": how why-lines name the socket (words from the catalogue).
-    pub fn who(&self, now_ms: u64) -> String {
+    /// Written only if the line that names it is (the socket's own name is
+    /// shared, as [`Socket::name`]).
+    pub fn who(&self, now_ms: u64) -> Arg {
+        let left = |until_ms: u64| until_ms.saturating_sub(now_ms).div_ceil(1000);
         match self.state {
             State::TimeWait { until_ms } => {
-                let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
-                crate::os::common::time_wait_who(&self.label, self.tuple(), left)
+                crate::os::common::time_wait_who(self.name(), self.tuple_arg(), left(until_ms))
             }
             State::FinWait2 { until_ms } => {
-                let left = until_ms.saturating_sub(now_ms).div_ceil(1000);
-                crate::os::common::fin_wait_2_who(&self.label, self.tuple(), left)
+                crate::os::common::fin_wait_2_who(self.name(), self.tuple_arg(), left(until_ms))
             }
-            _ => self.label.to_string(),
+            _ => Arg::Name(self.label.clone()),
         }
     }
 }
@@ -435,7 +446,7 @@ impl Socket {
             label: name.into(),
             named: true,
             proto,
-            user: user.to_string(),
+            user: user.into(),
             uid,
             opts,
             bind_opts: opts,

@@ -53,7 +53,7 @@ fn dropped(s: &Socket, os: Os, rule: RuleId, call: &str) -> Option<Decision> {
         format!("tcp_{call}")
     };
     let args = args![
-        Slot::Socket => s.label(),
+        Slot::Socket => s.name(),
         Slot::Os => Arg::Word(os.display()),
         Slot::Call => call.as_str(),
     ];
@@ -95,7 +95,7 @@ pub(crate) fn connect_after_failed_connect(
         Why::of(
             rule,
             variant,
-            args![Slot::Socket => s.label(), Slot::Call => call],
+            args![Slot::Socket => s.name(), Slot::Call => call],
         ),
     )
 }
@@ -114,7 +114,7 @@ pub(crate) fn setsockopt_on_dropped(
         Why::of(
             rule,
             dropped_variant(s),
-            args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
+            args![Slot::Socket => s.name(), Slot::Option => Arg::Word(opt.name())],
         ),
     )
 }
@@ -206,7 +206,7 @@ pub(crate) fn refuse(
         } else {
             WhyVariant::Usual
         };
-        let args = args![Slot::Other => t.label(), Slot::Addr => t.local()];
+        let args = args![Slot::Other => t.name(), Slot::Addr => t.local()];
         return Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args));
     }
     if t.is_connected() {
@@ -228,7 +228,7 @@ pub(crate) fn refuse(
     Decision::fail_with(
         Errno::AddrInUse,
         rule,
-        args![Slot::Other => t.label(), Slot::Addr => t.local()],
+        args![Slot::Other => t.name(), Slot::Addr => t.local()],
     )
 }
 
@@ -240,7 +240,7 @@ pub(crate) fn allowed_by_new_flag(host: &Host, s: &Socket, t: &Socket, os: Os) -
         args![
             Slot::Other => t.who(host.now_ms),
             Slot::Addr => t.local(),
-            Slot::Socket => s.label(),
+            Slot::Socket => s.name(),
             Slot::Os => Arg::Word(os.display()),
         ],
     )
@@ -259,7 +259,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
         return Decision::fail_with(
             Errno::Inval,
             RuleId::BsdListenConnected,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         );
     }
     let port = s.local_port().unwrap_or(0);
@@ -306,7 +306,7 @@ pub(crate) fn tuple_taken(host: &Host, existing: &Socket) -> Decision {
     Decision::fail_with(
         Errno::AddrInUse,
         RuleId::BsdConnectTupleTaken,
-        args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
+        args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple_arg()],
     )
 }
 

@@ -268,7 +268,7 @@ fn to(
             rule,
             variant,
             args![
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::Addr => s.local(),
                 Slot::Dst => dst,
                 Slot::Remote => src,
@@ -358,7 +358,7 @@ fn none_on<'h>(mut open: impl Iterator<Item = &'h Socket>, os: Os, dst: SockAddr
             rule,
             WhyVariant::Datagram,
             args![
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::Addr => s.local(),
                 Slot::Family => Arg::Word(family),
                 Slot::Dst => dst,
@@ -668,7 +668,7 @@ pub(crate) fn connect_family_kept(
                 WhyVariant::V6
             },
             args![
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::Dst => dst,
                 Slot::Os => Arg::Word(os.display()),
                 Slot::Error => Arg::Word(error.name(os)),
@@ -685,7 +685,7 @@ pub(crate) fn join(s: &Socket, group: IpAddr, os: Os) -> Decision {
         return Decision::fail_with(
             Errno::Inval,
             RuleId::BsdUdpJoinFamily,
-            args![Slot::Socket => s.label(), Slot::Group => group, Slot::Os => Arg::Word(os.display())],
+            args![Slot::Socket => s.name(), Slot::Group => group, Slot::Os => Arg::Word(os.display())],
         );
     }
     crate::os::common::join(s, group, Errno::OpNotSupp)
@@ -703,7 +703,7 @@ pub(crate) fn reconnected(
     Decision::ok_with(
         RuleId::BsdUdpConnectAlreadyConnected,
         args![
-            Slot::Socket => s.label(),
+            Slot::Socket => s.name(),
             Slot::Remote => before,
             Slot::Dst => dst,
             Slot::Local => local,
@@ -736,7 +736,7 @@ pub(crate) fn connect_tuple(
     Some(Decision::fail_with(
         Errno::AddrInUse,
         RuleId::BsdUdpConnectTupleTaken,
-        args![Slot::Other => t.label(), Slot::Addr => t.local(), Slot::Remote => dst],
+        args![Slot::Other => t.name(), Slot::Addr => t.local(), Slot::Remote => dst],
     ))
 }
 
@@ -745,6 +745,6 @@ pub(crate) fn not_supported(s: &Socket) -> Decision {
     Decision::fail_with(
         Errno::OpNotSupp,
         RuleId::BsdUdpListenNotSupported,
-        args![Slot::Socket => s.label()],
+        args![Slot::Socket => s.name()],
     )
 }

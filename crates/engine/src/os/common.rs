@@ -53,7 +53,7 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             args![
                 Slot::Os => Arg::Word(rules.os().display()),
                 Slot::Option => Arg::Word(opt.name()),
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
             ],
         ));
     }
@@ -73,14 +73,14 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
             return Some(Decision::fail_with(
                 errno,
                 RuleId::CommonSetsockoptV6onlyOnIpv4,
-                args![Slot::Socket => s.label()],
+                args![Slot::Socket => s.name()],
             ));
         }
         if s.local().is_some() {
             return Some(Decision::fail_with(
                 Errno::Inval,
                 RuleId::CommonSetsockoptV6onlyAfterBind,
-                args![Slot::Socket => s.label()],
+                args![Slot::Socket => s.name()],
             ));
         }
     }
@@ -101,14 +101,14 @@ pub(crate) fn accept(s: &Socket) -> Option<Decision> {
         return Some(Decision::fail_with(
             Errno::Inval,
             RuleId::CommonAcceptNotListening,
-            args![Slot::Socket => s.label(), Slot::State => Arg::Word(s.state().label())],
+            args![Slot::Socket => s.name(), Slot::State => Arg::Word(s.state().label())],
         ));
     }
     s.queue().is_empty().then(|| {
         Decision::fail_with(
             Errno::WouldBlock,
             RuleId::CommonAcceptEmptyQueue,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         )
     })
 }
@@ -130,7 +130,7 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
         return Some(Decision::fail_with(
             Errno::IsConn,
             RuleId::CommonConnectAlreadyConnected,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         ));
     }
     if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
@@ -145,7 +145,7 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
             return Some(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::CommonConnectMappedToIpv6,
-                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                args![Slot::Socket => s.name(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
             ));
         }
     }
@@ -246,7 +246,7 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
     Decision::ok_with(
         RuleId::CommonCloseTimeWait,
         args![
-            Slot::Socket => s.label(),
+            Slot::Socket => s.name(),
             Slot::Local => s.local(),
             Slot::Remote => s.remote(),
             Slot::Seconds => seconds,
@@ -276,7 +276,7 @@ pub(crate) fn close_fin_wait_2(
             rule,
             variant,
             args![
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::Peer => peer,
                 Slot::Local => s.local(),
                 Slot::Remote => s.remote(),
@@ -305,7 +305,7 @@ pub(crate) fn peer_ends_fin_wait_2(
             rule,
             variant,
             args![
-                Slot::Socket => waiting.label(),
+                Slot::Socket => waiting.name(),
                 Slot::Peer => closing,
                 Slot::Local => waiting.local(),
                 Slot::Remote => waiting.remote(),
@@ -315,13 +315,22 @@ pub(crate) fn peer_ends_fin_wait_2(
     )
 }
 
-/// A FIN_WAIT_2 as the why-lines name it, like [`time_wait_who`].
-pub(crate) fn fin_wait_2_who(socket: &str, tuple: String, seconds_left: u64) -> String {
-    render_why(
-        RuleId::CommonCloseFinWait2,
-        WhyVariant::Who,
-        args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
-    )
+/// A FIN_WAIT_2 as the why-lines name it ("the FIN_WAIT_2 left by A …"),
+/// written only if the line naming it is.
+pub(crate) fn fin_wait_2_who(socket: Name, tuple: Arg, seconds_left: u64) -> Arg {
+    who(RuleId::CommonCloseFinWait2, socket, tuple, seconds_left)
+}
+
+/// A TIME_WAIT as the why-lines name it: "the TIME_WAIT left by A
+/// 127.0.0.1:5555↔127.0.0.1:9000 (42s left)", written only if the line
+/// naming it is (most are never read).
+pub(crate) fn time_wait_who(socket: Name, tuple: Arg, seconds_left: u64) -> Arg {
+    who(RuleId::CommonCloseTimeWait, socket, tuple, seconds_left)
+}
+
+fn who(rule: RuleId, socket: Name, tuple: Arg, seconds_left: u64) -> Arg {
+    let args = args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left];
+    Arg::Nested(std::rc::Rc::new(Why::of(rule, WhyVariant::Who, args)))
 }
 
 /// connect() from an IPV6_V6ONLY socket to IPv4: ENETUNREACH (Linux,
@@ -330,7 +339,7 @@ pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
     Decision::fail_with(
         Errno::NetUnreach,
         RuleId::CommonConnectV6onlyToIpv4,
-        args![Slot::Socket => s.label(), Slot::Dst => dst],
+        args![Slot::Socket => s.name(), Slot::Dst => dst],
     )
 }
 
@@ -411,16 +420,6 @@ pub(crate) fn queued_label(listeners: Vec<Name>) -> String {
     )
 }
 
-/// A TIME_WAIT as the why-lines name it: "the TIME_WAIT left by A
-/// 127.0.0.1:5555↔127.0.0.1:9000 (42s left)".
-pub(crate) fn time_wait_who(socket: &str, tuple: String, seconds_left: u64) -> String {
-    render_why(
-        RuleId::CommonCloseTimeWait,
-        WhyVariant::Who,
-        args![Slot::Socket => socket, Slot::Tuple => tuple, Slot::Seconds => seconds_left],
-    )
-}
-
 // ---- UDP ------------------------------------------------------------------
 
 /// listen() on a UDP socket: a datagram socket has no connections to queue.
@@ -428,7 +427,7 @@ pub(crate) fn udp_listen(s: &Socket) -> Decision {
     Decision::fail_with(
         Errno::OpNotSupp,
         RuleId::CommonUdpListen,
-        args![Slot::Socket => s.label()],
+        args![Slot::Socket => s.name()],
     )
 }
 
@@ -437,7 +436,7 @@ pub(crate) fn udp_accept(s: &Socket) -> Decision {
     Decision::fail_with(
         Errno::OpNotSupp,
         RuleId::CommonUdpAccept,
-        args![Slot::Socket => s.label()],
+        args![Slot::Socket => s.name()],
     )
 }
 
@@ -448,14 +447,14 @@ pub(crate) fn join(s: &Socket, group: IpAddr, not_udp: Errno) -> Decision {
         return Decision::fail_with(
             not_udp,
             RuleId::CommonJoinNotUdp,
-            args![Slot::Socket => s.label(), Slot::Group => group],
+            args![Slot::Socket => s.name(), Slot::Group => group],
         );
     }
     if s.groups().contains(&group) {
         return Decision::fail_with(
             Errno::AddrInUse,
             RuleId::CommonJoinTwice,
-            args![Slot::Socket => s.label(), Slot::Group => group],
+            args![Slot::Socket => s.name(), Slot::Group => group],
         );
     }
     Decision::ok()
@@ -478,7 +477,7 @@ pub(crate) fn udp_connect_precheck(
             return Some(Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::CommonConnectMappedToIpv6,
-                args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                args![Slot::Socket => s.name(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
             ));
         }
     }
@@ -489,6 +488,6 @@ pub(crate) fn udp_connect_precheck(
 pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decision {
     Decision::ok_with(
         RuleId::CommonUdpConnect,
-        args![Slot::Socket => s.label(), Slot::Local => local, Slot::Dst => dst],
+        args![Slot::Socket => s.name(), Slot::Local => local, Slot::Dst => dst],
     )
 }

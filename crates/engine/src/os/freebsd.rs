@@ -122,7 +122,7 @@ impl BindChecks for FreeBsd {
                 Errno::AddrInUse,
                 RuleId::FreebsdUdpBindOtherUserConnected,
                 args![
-                    Slot::Other => t.label(),
+                    Slot::Other => t.name(),
                     Slot::Addr => t.local(),
                     Slot::Remote => t.remote(),
                 ],
@@ -133,11 +133,11 @@ impl BindChecks for FreeBsd {
                 Errno::AddrInUse,
                 RuleId::FreebsdBindOtherUser,
                 args![
-                    Slot::Other => t.label(),
+                    Slot::Other => t.name(),
                     Slot::State => Arg::Word(t.state().label()),
                     Slot::Addr => t.local(),
                     Slot::OtherUser => t.user(),
-                    Slot::User => s.user(),
+                    Slot::User => s.user_name(),
                 ],
             )
         })
@@ -162,7 +162,7 @@ impl BindChecks for FreeBsd {
                     return Decision::ok_with(
                         RuleId::FreebsdUdpBindGroupReuseaddr,
                         args![
-                            Slot::Other => t.label(),
+                            Slot::Other => t.name(),
                             Slot::Socket => me,
                             Slot::Addr => t.local(),
                         ],
@@ -179,7 +179,7 @@ impl BindChecks for FreeBsd {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => t.label(),
+                        Slot::Other => t.name(),
                         Slot::Option => Arg::Word(opt),
                         Slot::Addr => t.local(),
                     ],
@@ -192,7 +192,7 @@ impl BindChecks for FreeBsd {
             if space == Space::V4 && is_wildcard(ip) && t_on_v4_wildcard && s.is_v6() && t.is_v6() {
                 return Decision::ok_with(
                     RuleId::FreebsdBindV6WildcardsShareIpv4,
-                    args![Slot::Other => t.label(), Slot::Port => port, Slot::Addr => t.local()],
+                    args![Slot::Other => t.name(), Slot::Port => port, Slot::Addr => t.local()],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -219,12 +219,12 @@ impl BindChecks for FreeBsd {
                 Errno::AddrInUse,
                 RuleId::FreebsdBindDualStackOtherUser,
                 args![
-                    Slot::Socket => s.label(),
+                    Slot::Socket => s.name(),
                     Slot::Port => port,
-                    Slot::Other => t.label(),
+                    Slot::Other => t.name(),
                     Slot::Addr => t.local(),
                     Slot::OtherUser => t.user(),
-                    Slot::User => s.user(),
+                    Slot::User => s.user_name(),
                 ],
             )
         })
@@ -243,9 +243,9 @@ impl BindChecks for FreeBsd {
                     Errno::AddrInUse,
                     RuleId::FreebsdBindDualStackV4Side,
                     args![
-                        Slot::Socket => s.label(),
+                        Slot::Socket => s.name(),
                         Slot::Port => port,
-                        Slot::Other => t.label(),
+                        Slot::Other => t.name(),
                         Slot::Addr => t.local(),
                     ],
                 ));
@@ -309,7 +309,7 @@ impl OsRules for FreeBsd {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::FreebsdBindReservedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user()],
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
             ));
         }
         if addr.port == 0 {
@@ -481,7 +481,7 @@ impl OsRules for FreeBsd {
         host.is_local(r.ip).then(|| {
             Decision::ok_with(
                 RuleId::FreebsdCloseNoLocalTimeWait,
-                args![Slot::Socket => s.label(), Slot::Remote => r, Slot::Addr => s.local()],
+                args![Slot::Socket => s.name(), Slot::Remote => r, Slot::Addr => s.local()],
             )
         })
     }
@@ -515,13 +515,13 @@ impl OsRules for FreeBsd {
             Decision::fail_with(
                 Errno::Inval,
                 RuleId::FreebsdConnectMappedOnV6only,
-                args![Slot::Socket => s.label(), Slot::Dst => dst],
+                args![Slot::Socket => s.name(), Slot::Dst => dst],
             )
         } else {
             Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::FreebsdConnectMappedFromV6Bound,
-                args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
+                args![Slot::Socket => s.name(), Slot::Addr => s.local(), Slot::Dst => dst],
             )
         }
     }
@@ -542,7 +542,7 @@ impl OsRules for FreeBsd {
         Decision::fail_with(
             Errno::Inval,
             RuleId::FreebsdUdpAcceptNotListening,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         )
     }
 
@@ -625,7 +625,7 @@ fn chain_route(c: &pcb::SynClasses<'_>, dst: SockAddr) -> Route {
     let args = args![
         Slot::Count => class_len as u64,
         Slot::Addr => first.local(),
-        Slot::Socket => first.label(),
+        Slot::Socket => first.name(),
         Slot::Dst => dst,
         Slot::Port => dst.port,
     ];
@@ -642,7 +642,7 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
             WhyVariant::Usual,
             args![
                 Slot::Dst => dst,
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::State => Arg::Word(s.state().label()),
                 Slot::Addr => s.local(),
             ],
@@ -756,7 +756,7 @@ fn lb_route(host: &Host, pick: &LbPick<'_>) -> Option<Route> {
         let args = args![
             Slot::Sockets => Arg::NamesAnd(names),
             Slot::Addr => chosen.local(),
-            Slot::Socket => chosen.label(),
+            Slot::Socket => chosen.name(),
         ];
         return Some(Route::Refused {
             rule,
@@ -817,7 +817,7 @@ fn through_resets(host: &Host, resets: &[SockId], route: Route) -> Route {
             rule,
             WhyVariant::Usual,
             args![
-                Slot::Socket => first.label(),
+                Slot::Socket => first.name(),
                 Slot::Groups => Arg::NamesAnd(groups),
                 Slot::Why => inner,
             ],

@@ -198,7 +198,7 @@ impl Verdict {
     fn decision(self, host: &Host, sk: &Socket, sk2: &Socket, listening_now: bool) -> Decision {
         let who2 = sk2.who(host.now_ms);
         let at2 = sk2.local();
-        let me = sk.label();
+        let me = sk.name();
         let fail = |rule: RuleId, variant: WhyVariant, args: Args| {
             Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args))
         };
@@ -213,7 +213,7 @@ impl Verdict {
                     Slot::Socket => me,
                     Slot::Other => who2,
                     Slot::Addr => at2,
-                    Slot::User => sk.user(),
+                    Slot::User => sk.user_name(),
                 ],
             ),
             Verdict::SharedByReusePortTimeWait => Decision::ok_with(
@@ -228,7 +228,7 @@ impl Verdict {
                     Slot::Addr => at2,
                     Slot::OtherUser => sk2.user(),
                     Slot::Socket => me,
-                    Slot::User => sk.user(),
+                    Slot::User => sk.user_name(),
                 ],
             ),
             Verdict::ListenerHoldsPort => {
@@ -317,8 +317,8 @@ impl Linux {
                     WhyVariant::Usual
                 };
                 let args = args![
-                    Slot::Socket => sk.label(),
-                    Slot::User => sk.user(),
+                    Slot::Socket => sk.name(),
+                    Slot::User => sk.user_name(),
                     Slot::Ip => memo.ip,
                     Slot::Writer => memo.by.clone(),
                     Slot::Other => sk2.who(host.now_ms),
@@ -428,7 +428,7 @@ impl OsRules for Linux {
             Decision::fail_with(
                 Errno::Access,
                 RuleId::LinuxBindPrivilegedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user()],
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
             )
         };
         let already = || {
@@ -519,7 +519,7 @@ impl OsRules for Linux {
                 return Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxListenConnected,
-                    args![Slot::Socket => s.label()],
+                    args![Slot::Socket => s.name()],
                 )
             }
             State::Unbound | State::Bound => {}
@@ -544,7 +544,7 @@ impl OsRules for Linux {
             return Decision::fail_with(
                 Errno::Inval,
                 RuleId::LinuxListenAfterFailedConnect,
-                args![Slot::Socket => s.label()],
+                args![Slot::Socket => s.name()],
             );
         }
         d
@@ -598,7 +598,7 @@ impl OsRules for Linux {
                 Decision::fail_with(
                     Errno::TimedOut,
                     RuleId::LinuxConnectStuckInIpv4Mode,
-                    args![Slot::Socket => s.label(), Slot::Dst => dst],
+                    args![Slot::Socket => s.name(), Slot::Dst => dst],
                 )
             },
         )
@@ -626,12 +626,12 @@ impl OsRules for Linux {
     /// §1.7: Linux answers EADDRNOTAVAIL, and recycles a TIME_WAIT for an
     /// explicitly bound socket (TCP timestamps are on by default).
     fn connect_tuple_taken(&self, host: &Host, s: &Socket, existing: &Socket) -> Decision {
-        let tuple = existing.tuple();
+        let tuple = existing.tuple_arg();
         if existing.is_closed_end() {
             return Decision::ok_with(
                 RuleId::LinuxConnectTimeWaitReused,
                 args![
-                    Slot::Socket => s.label(),
+                    Slot::Socket => s.name(),
                     Slot::Tuple => tuple,
                     Slot::Other => existing.who(host.now_ms),
                 ],
@@ -640,7 +640,7 @@ impl OsRules for Linux {
         Decision::fail_with(
             Errno::AddrNotAvail,
             RuleId::LinuxConnectTupleTaken,
-            args![Slot::Other => existing.label(), Slot::Tuple => tuple],
+            args![Slot::Other => existing.name(), Slot::Tuple => tuple],
         )
     }
 
@@ -742,7 +742,7 @@ impl OsRules for Linux {
                 let why = Why::of(
                     rule,
                     WhyVariant::Usual,
-                    args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst],
+                    args![Slot::Socket => s.name(), Slot::Addr => s.local(), Slot::Dst => dst],
                 );
                 return Route::To {
                     listener: s.id(),

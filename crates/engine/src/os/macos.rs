@@ -67,7 +67,7 @@ fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
             rule,
             WhyVariant::Listener,
             args![
-                Slot::Socket => s.label(),
+                Slot::Socket => s.name(),
                 Slot::Addr => s.local(),
                 Slot::Family => Arg::Word(family),
                 Slot::Dst => dst,
@@ -139,10 +139,10 @@ impl BindChecks for MacOs {
                 Errno::AddrInUse,
                 RuleId::MacosBindOtherUser,
                 args![
-                    Slot::Other => t.label(),
+                    Slot::Other => t.name(),
                     Slot::Addr => t.local(),
                     Slot::OtherUser => t.user(),
-                    Slot::User => s.user(),
+                    Slot::User => s.user_name(),
                 ],
             )
         })
@@ -166,7 +166,7 @@ impl BindChecks for MacOs {
             {
                 return Decision::ok_with(
                     RuleId::MacosUdpBindGroupReuseaddr,
-                    args![Slot::Other => t.label(), Slot::Socket => me, Slot::Addr => t.local()],
+                    args![Slot::Other => t.name(), Slot::Socket => me, Slot::Addr => t.local()],
                 );
             }
             if s.opts().reuseport && t.opts().reuseport {
@@ -179,7 +179,7 @@ impl BindChecks for MacOs {
                     rule,
                     args![
                         Slot::Socket => me,
-                        Slot::Other => t.label(),
+                        Slot::Other => t.name(),
                         Slot::Option => Arg::Word("SO_REUSEPORT"),
                         Slot::Addr => t.local(),
                     ],
@@ -190,7 +190,7 @@ impl BindChecks for MacOs {
             if space == Space::V4 && is_wildcard(ip) && t.is_wildcard() && s.is_v6() && t.is_v6() {
                 return Decision::ok_with(
                     RuleId::MacosBindV6WildcardsShareIpv4,
-                    args![Slot::Other => t.label(), Slot::Port => port, Slot::Addr => t.local()],
+                    args![Slot::Other => t.name(), Slot::Port => port, Slot::Addr => t.local()],
                 );
             }
             return bsd::refuse(host, s, t, ip, any_reuse(s));
@@ -228,12 +228,12 @@ impl MacOs {
                     Errno::AddrInUse,
                     RuleId::MacosBindDualStackOtherUser,
                     args![
-                        Slot::Socket => s.label(),
+                        Slot::Socket => s.name(),
                         Slot::Port => port,
-                        Slot::Other => t.label(),
+                        Slot::Other => t.name(),
                         Slot::Addr => t.local(),
                         Slot::OtherUser => t.user(),
-                        Slot::User => s.user(),
+                        Slot::User => s.user_name(),
                     ],
                 )
             });
@@ -248,9 +248,9 @@ impl MacOs {
                 Errno::AddrInUse,
                 RuleId::MacosBindDualStackIpv4Side,
                 args![
-                    Slot::Socket => s.label(),
+                    Slot::Socket => s.name(),
                     Slot::Port => port,
-                    Slot::Other => t.label(),
+                    Slot::Other => t.name(),
                     Slot::Addr => t.local(),
                 ],
             )
@@ -306,7 +306,7 @@ impl OsRules for MacOs {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Access,
                 RuleId::MacosBindPrivilegedSpecific,
-                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user()],
+                args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user_name()],
             ));
         }
         // The table's entry is TCP only (`RPE_FLAG_TCP`): UDP binds 55555.
@@ -493,7 +493,7 @@ impl OsRules for MacOs {
             Decision::fail_with(
                 Errno::AfNoSupport,
                 RuleId::MacosConnectFamilyNarrowed,
-                args![Slot::Socket => s.label(), Slot::Dst => dst],
+                args![Slot::Socket => s.name(), Slot::Dst => dst],
             )
         })
     }
@@ -554,7 +554,7 @@ impl OsRules for MacOs {
         Decision::fail_with(
             Errno::AfNoSupport,
             RuleId::MacosConnectMappedOnV6only,
-            args![Slot::Socket => s.label(), Slot::Dst => dst],
+            args![Slot::Socket => s.name(), Slot::Dst => dst],
         )
     }
 
@@ -568,7 +568,7 @@ impl OsRules for MacOs {
         Some(Decision::fail_with(
             Errno::Inval,
             RuleId::MacosConnectSelf,
-            args![Slot::Socket => s.label(), Slot::Local => local],
+            args![Slot::Socket => s.name(), Slot::Local => local],
         ))
     }
 
@@ -620,7 +620,7 @@ impl OsRules for MacOs {
                     Why::of(
                         rule,
                         variant,
-                        args![Slot::Socket => s.label(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
+                        args![Slot::Socket => s.name(), Slot::Ip => IpAddr::V6(l), Slot::Dst => dst],
                     ),
                 ));
             }
@@ -658,7 +658,7 @@ fn route_args(count: usize, s: &Socket, dst: SockAddr) -> Args {
     args![
         Slot::Count => count as u64,
         Slot::Addr => s.local(),
-        Slot::Socket => s.label(),
+        Slot::Socket => s.name(),
         Slot::Dst => dst,
     ]
 }
@@ -668,7 +668,7 @@ fn dropped(s: &Socket, dst: SockAddr) -> Route {
     let rule = RuleId::MacosRouteNotListening;
     let args = args![
         Slot::Dst => dst,
-        Slot::Socket => s.label(),
+        Slot::Socket => s.name(),
         Slot::State => Arg::Word(s.state().label()),
         Slot::Addr => s.local(),
     ];

@@ -74,7 +74,7 @@ fn keeps_from_later_wildcards(s: &Socket, space: Space, ip: IpAddr) -> bool {
 /// The why-line's words of `windows.route.exclusive-kept`.
 fn kept_args(keeper: &Socket, kept: Vec<Name>, dst: SockAddr) -> Args {
     args![
-        Slot::Socket => keeper.label(),
+        Slot::Socket => keeper.name(),
         Slot::Addr => keeper.local(),
         Slot::Sockets => Arg::NamesAnd(kept),
         Slot::Dst => dst,
@@ -290,8 +290,8 @@ fn pair_args(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Args {
     let taddr = placed(space, t).map_or(addr, |(a, _)| a);
     let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
     let mut pair: Args = args![
-        Slot::Other => t.label(),
-        Slot::Socket => s.label(),
+        Slot::Other => t.name(),
+        Slot::Socket => s.name(),
         Slot::Table => Arg::Word(table_name(s, t)),
         Slot::Addr => t.local(),
     ];
@@ -356,7 +356,7 @@ fn pair_decision(
             args![
                 Slot::Socket => me,
                 Slot::Port => port,
-                Slot::Other => t.label(),
+                Slot::Other => t.name(),
                 Slot::Addr => t.local(),
                 Slot::Table => Arg::Word(table),
                 Slot::Error => Arg::Word(table_says.windows_name()),
@@ -422,14 +422,14 @@ impl OsRules for Windows {
             return Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsSetsockoptReuseaddrWithExclusive,
-                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(has)],
+                args![Slot::Socket => s.name(), Slot::Option => Arg::Word(has)],
             );
         }
         if s.local().is_some() && matches!(opt, SockOpt::SoReuseAddr | SockOpt::SoExclusiveAddrUse)
         {
             return Decision::ok_with(
                 RuleId::WindowsSetsockoptAfterBind,
-                args![Slot::Socket => s.label(), Slot::Option => Arg::Word(opt.name())],
+                args![Slot::Socket => s.name(), Slot::Option => Arg::Word(opt.name())],
             );
         }
         Decision::ok()
@@ -440,7 +440,7 @@ impl OsRules for Windows {
             return BindAnswer::fail(Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsBindAlreadyBound,
-                args![Slot::Socket => s.label(), Slot::Addr => s.local()],
+                args![Slot::Socket => s.name(), Slot::Addr => s.local()],
             ));
         }
         if let IpAddr::V6(a) = addr.ip {
@@ -448,7 +448,7 @@ impl OsRules for Windows {
                 return BindAnswer::fail(Decision::fail_with(
                     Errno::AddrNotAvail,
                     RuleId::WindowsBindMappedOnV6only,
-                    args![Slot::Socket => s.label(), Slot::Ip => addr.ip],
+                    args![Slot::Socket => s.name(), Slot::Ip => addr.ip],
                 ));
             }
         }
@@ -497,13 +497,13 @@ impl OsRules for Windows {
             State::Unbound => Decision::fail_with(
                 Errno::Inval,
                 RuleId::WindowsListenUnbound,
-                args![Slot::Socket => s.label()],
+                args![Slot::Socket => s.name()],
             ),
             State::Connected | State::TimeWait { .. } | State::FinWait2 { .. } | State::Reset => {
                 Decision::fail_with(
                     Errno::IsConn,
                     RuleId::WindowsListenConnected,
-                    args![Slot::Socket => s.label()],
+                    args![Slot::Socket => s.name()],
                 )
             }
             _ => Decision::ok(),
@@ -522,7 +522,7 @@ impl OsRules for Windows {
         Decision::fail_with(
             Errno::AddrInUse,
             RuleId::WindowsConnectTupleTaken,
-            args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple()],
+            args![Slot::Other => existing.who(host.now_ms), Slot::Tuple => existing.tuple_arg()],
         )
     }
 
@@ -620,7 +620,7 @@ impl OsRules for Windows {
                     let s = class[0];
                     let rule = RuleId::WindowsRouteListener;
                     let args =
-                        args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst];
+                        args![Slot::Socket => s.name(), Slot::Addr => s.local(), Slot::Dst => dst];
                     return Route::To {
                         listener: s.id(),
                         rule,
@@ -789,7 +789,7 @@ impl OsRules for Windows {
                     } else {
                         RuleId::WindowsUdpDeliverBound
                     };
-                    let args = args![Slot::Socket => s.label(), Slot::Addr => s.local(), Slot::Dst => dst, Slot::Remote => src];
+                    let args = args![Slot::Socket => s.name(), Slot::Addr => s.local(), Slot::Dst => dst, Slot::Remote => src];
                     return Delivery::To {
                         sock: s.id(),
                         rule,
@@ -842,7 +842,7 @@ impl OsRules for Windows {
         Decision::fail_with(
             Errno::OpNotSupp,
             RuleId::WindowsUdpListenNotSupported,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         )
     }
 
@@ -850,7 +850,7 @@ impl OsRules for Windows {
         Decision::fail_with(
             Errno::OpNotSupp,
             RuleId::WindowsUdpAcceptNotSupported,
-            args![Slot::Socket => s.label()],
+            args![Slot::Socket => s.name()],
         )
     }
 }

@@ -63,7 +63,7 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Result<Decision, Decision>
     if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
         return Err(Decision::ok_with(
             RuleId::LinuxUdpBindReuseportSameUser,
-            args![Slot::Socket => me, Slot::Other => sk2.label(), Slot::Addr => at2],
+            args![Slot::Socket => me, Slot::Other => sk2.name(), Slot::Addr => at2],
         ));
     }
     let variant = if a.reuseport && b.reuseport {
@@ -78,10 +78,10 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Result<Decision, Decision>
             RuleId::LinuxUdpBindInUse,
             variant,
             args![
-                Slot::Other => sk2.label(),
+                Slot::Other => sk2.name(),
                 Slot::Addr => at2,
                 Slot::Socket => me,
-                Slot::User => sk.user(),
+                Slot::User => sk.user_name(),
                 Slot::OtherUser => sk2.user(),
             ],
         ),
@@ -491,7 +491,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
 /// socket its why-line names beside it).
 fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr, other: Option<&Socket>) -> Delivery {
     let mut args = args![
-        Slot::Socket => s.label(),
+        Slot::Socket => s.name(),
         Slot::Addr => s.local(),
         Slot::Dst => dst,
         Slot::Remote => src,
