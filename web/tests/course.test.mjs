@@ -498,6 +498,24 @@ test('the glossary opens at a term, and lessons link to it', async () => {
     for (const term of ['five-tuple', 'wildcard-address', 'ephemeral-port', 'so-reuseport', 'listening-exception']) {
       assert.equal(await page.locator(`[id="${term}"]`).count(), 1, term);
     }
+    // An index of every term heads the page: one link per entry, in the
+    // entries' order, each to its anchor; on a phone each is tall enough
+    // to tap, and one opens its entry at the top of the screen.
+    const index = page.getByRole('navigation', { name: 'Terms' });
+    const links = index.locator('a');
+    const headings = await page.locator('.glossary .prose h2').evaluateAll((hs) => hs.map((h) => [h.id, h.textContent]));
+    assert.ok(headings.length >= 20, `${headings.length} terms`);
+    assert.deepEqual(await links.allInnerTexts(), headings.map(([, t]) => t));
+    assert.deepEqual(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href'))), headings.map(([id]) => `glossary/#${id}`));
+    await page.setViewportSize({ width: 390, height: 844 });
+    const heights = await links.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().height));
+    assert.ok(heights.every((h) => h >= 24), heights.join(' '));
+    await links.filter({ hasText: 'Dual stack' }).click();
+    await page.waitForURL(`${server.origin}/glossary/#dual-stack`);
+    await page.waitForFunction(() => {
+      const r = document.getElementById('dual-stack').getBoundingClientRect();
+      return r.top >= -1 && r.top < innerHeight / 3;
+    });
   } finally { await context.close(); }
 });
 

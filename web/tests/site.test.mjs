@@ -325,6 +325,8 @@ test('a good link pasted after a damaged one loads and clears the message', asyn
     await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.length > 0);
     assert.equal(await page.inputValue('#scenario-text'), EXAMPLE);
     assert.equal(await notice.count(), 0);
+    // What is said instead: where the scenario came from, and the way back.
+    assert.match(await page.locator('main > .notice').innerText(), /^Opened the scenario the address holds\. The browser's Back and Forward buttons move between it and the one before\./);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -978,6 +980,10 @@ test('the examples menu: fetched when first opened, an example replaces the scen
     assert.equal(await page.locator('.os-picker input:checked').count(), 4);
     assert.equal(await page.locator('details.examples[open]').count(), 0);
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Examples');
+    // The reader's own scenario left the editor: a notice says where it is.
+    const opened = page.locator('main > .notice');
+    assert.match(await opened.innerText(), /Back and Forward buttons move between it and the one before/);
+    assert.equal(await opened.getAttribute('role'), 'status');
     await page.click('text=Run all');
     await page.waitForSelector('#announce');
     assert.match(await page.locator('table.outcomes tbody tr', { hasText: 'bind web' }).locator('td[data-os="Linux"]').innerText(), /EACCES/);

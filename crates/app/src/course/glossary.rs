@@ -13,6 +13,7 @@ use crate::browser::dom::set_title;
 use crate::hooks::{use_fetched, Fetched, Sources};
 use crate::i18n::{use_tr, T};
 use crate::nav::use_navigated;
+use crate::route::Route;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct GlossaryProps {
@@ -22,6 +23,15 @@ pub(crate) struct GlossaryProps {
 /// Whether the glossary `text` has the term `id`.
 pub(crate) fn has_term(text: &str, id: &str) -> bool {
     markdown::term_ids(text).iter().any(|t| t == id)
+}
+
+/// What comes before the first term: the page's introduction.
+fn intro(text: &str) -> &str {
+    let first = text
+        .match_indices("## ")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || text[..i].ends_with('\n'));
+    &text[..first.unwrap_or(text.len())]
 }
 
 #[function_component(GlossaryPage)]
@@ -57,7 +67,18 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                         if let Some(t) = p.term.as_deref().filter(|t| !has_term(text, t)) {
                             <p class="notice" role="status">{ tr.f(T::GlossaryNoEntry, &[("term", t)]) }</p>
                         }
-                        { english_body(&tr, got.fallback, html! { <div class="prose">{ markdown::render(&tr, text) }</div> }) }
+                        { english_body(&tr, got.fallback, html! {
+                            <>
+                            <div class="prose">{ markdown::render(&tr, intro(text)) }</div>
+                            // Every term, a tap away: the page is long on a phone.
+                            <nav class="term-index" aria-label={tr.t(T::GlossaryIndex).to_string()}>
+                                <ul>{ for markdown::terms(text).into_iter().map(|h| html! {
+                                    <li><a href={format!("{}#{}", tr.href(&Route::Glossary(None)), h.id)}>{ markdown::inline(&tr, &h.text) }</a></li>
+                                }) }</ul>
+                            </nav>
+                            <div class="prose">{ markdown::render(&tr, &text[intro(text).len()..]) }</div>
+                            </>
+                        }) }
                         </>
                     }
                 }
@@ -80,6 +101,15 @@ mod tests {
         let en = "## Five-tuple\n\ntext\n\n## TIME_WAIT\n";
         assert!(has_term(en, "five-tuple"));
         assert!(has_term(en, "time-wait"));
+    }
+
+    #[test]
+    fn the_introduction_ends_at_the_first_term() {
+        let text = "The words.\n\n## Five-tuple\n\ntext\n";
+        assert_eq!(intro(text), "The words.\n\n");
+        assert!(text[intro(text).len()..].starts_with("## Five-tuple"));
+        assert_eq!(intro("## A\n"), "");
+        assert_eq!(intro("no terms"), "no terms");
     }
 
     #[test]

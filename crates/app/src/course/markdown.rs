@@ -21,10 +21,14 @@ pub(crate) fn heading(line: &str) -> Option<Heading> {
 
 /// The ids of a page's `##` headings (the glossary's terms), in order.
 pub(crate) fn term_ids(text: &str) -> Vec<String> {
+    terms(text).into_iter().map(|h| h.id).collect()
+}
+
+/// A page's `##` headings (the glossary's terms), in order.
+pub(crate) fn terms(text: &str) -> Vec<Heading> {
     text.lines()
         .filter_map(|l| heading(l.trim_start()))
         .filter(|h| h.level == 2)
-        .map(|h| h.id)
         .collect()
 }
 

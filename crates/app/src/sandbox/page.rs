@@ -109,8 +109,15 @@ pub(crate) fn sandbox_page() -> Html {
             match Sandbox::from_permalink(&tr, &hash) {
                 Ok(s) => {
                     d.dispatch(Action::Load(s));
-                    // What was said about the page before (a damaged link) is stale.
-                    d.dispatch(Action::Notice(None));
+                    // What was said about the page before (a damaged link)
+                    // is stale. The reader's own scenario is gone from the
+                    // editor: say where it is (the history holds it, as the
+                    // page writes each edit into the address).
+                    d.dispatch(Action::Notice(Some(crate::state::Notice {
+                        text: tr.t(T::SandboxOpenedFromAddress).to_string(),
+                        error: false,
+                        at: NoticeAt::Top,
+                    })));
                 }
                 Err(e) => d.dispatch(Action::Notice(Some(crate::state::Notice {
                     text: e,
