@@ -597,6 +597,12 @@ test('the rules page groups rules by OS and filters them by every word typed', a
       return r.top >= -1 && r.bottom <= innerHeight;
     });
     assert.equal(await page.locator('.rules .to-top').count(), 6);
+    // Opened as an address (a new tab, a copied link), it is the page at
+    // its filter row, not a rule called "rule-tools".
+    await page.goto(server.origin + '/rules/#rule-tools');
+    await page.waitForSelector('.rules .rule');
+    assert.equal(await page.locator('.rules .notice', { hasText: 'There is no rule' }).count(), 0);
+    assert.equal(await page.locator('.rules .rule').count(), total);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -88,9 +88,13 @@ pub fn root(p: &RootProps) -> Html {
     }
 }
 
+/// Fragments that name a part of the page, not a term or a rule: the skip
+/// link's target and the rules page's filter row (its groups' way back up).
+const PAGE_PARTS: [&str; 2] = ["main", "rule-tools"];
+
 /// The glossary and the rules open at the term or rule in the fragment.
 fn at_fragment(route: &UseStateHandle<Route>) {
-    let f = fragment();
+    let f = fragment().filter(|f| !PAGE_PARTS.contains(&f.as_str()));
     match &**route {
         Route::Glossary(t) if *t != f => route.set(Route::Glossary(f)),
         Route::Rules(r) if *r != f => route.set(Route::Rules(f)),

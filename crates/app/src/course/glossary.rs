@@ -61,6 +61,7 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                 Fetched::Loading => html! { <p class="loading" role="status">{ tr.t(T::CourseLoading) }</p> },
                 Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ tr.f(T::GlossaryLoadFailed, &[("error", e)]) }</p> },
                 Fetched::Ready(text) => {
+                    let terms = markdown::terms(text);
                     // A link to a term the glossary no longer has still opens it, with a word.
                     html! {
                         <>
@@ -71,11 +72,13 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                             <>
                             <div class="prose">{ markdown::render(&tr, intro(text)) }</div>
                             // Every term, a tap away: the page is long on a phone.
-                            <nav class="term-index" aria-label={tr.t(T::GlossaryIndex).to_string()}>
-                                <ul>{ for markdown::terms(text).into_iter().map(|h| html! {
-                                    <li><a href={format!("{}#{}", tr.href(&Route::Glossary(None)), h.id)}>{ markdown::inline(&tr, &h.text) }</a></li>
-                                }) }</ul>
-                            </nav>
+                            if !terms.is_empty() {
+                                <nav class="term-index" aria-label={tr.t(T::GlossaryIndex).to_string()}>
+                                    <ul>{ for terms.iter().map(|h| html! {
+                                        <li><a href={format!("{}#{}", tr.href(&Route::Glossary(None)), h.id)}>{ markdown::inline(&tr, &h.text) }</a></li>
+                                    }) }</ul>
+                                </nav>
+                            }
                             <div class="prose">{ markdown::render(&tr, &text[intro(text).len()..]) }</div>
                             </>
                         }) }

@@ -242,8 +242,18 @@ impl Host {
     /// The name of `ids[at]`, from the same cache as [`Host::labels`]: a
     /// datagram's receiver in a big group, named without reading its
     /// socket (a random one of thousands, a cache miss each time).
+    /// A list the cache does not hold is not named in full for one name (a
+    /// FreeBSD group is a new list at each datagram): its socket is read.
     pub(crate) fn label_at(&self, ids: &Arc<[SockId]>, at: usize) -> String {
-        self.with_labels(ids, |l| l.at(at).to_string())
+        if let Some(last) = &*self.last_labels.borrow() {
+            if Arc::ptr_eq(&last.ids, ids) {
+                return last.at(at).to_string();
+            }
+        }
+        ids.get(at)
+            .and_then(|&id| self.get(id))
+            .map(|s| s.label().to_string())
+            .unwrap_or_default()
     }
 
     fn with_labels<T>(&self, ids: &Arc<[SockId]>, f: impl FnOnce(&Labelled) -> T) -> T {
@@ -601,10 +611,21 @@ impl Host {
                     want_udp.add(pos, id, PortClass::of(s), k);
                 }
                 if let Some(l) = buckets::listen_key(s) {
-                    want_listening.insert(l, id);
+                    if let Some(other) = want_listening.insert(l, id) {
+                        return Err(format!(
+                            "port {port}: sockets {other} and {id} share a place in the listening list"
+                        ));
+                    }
                 }
+                // Filed under what the socket is now: its class, its UDP
+                // keys, its place in the listening list.
                 match self.hashed.get(id).copied().flatten() {
-                    Some(h) if h.port == port && h.pos == pos => {}
+                    Some(h)
+                        if h.port == port
+                            && h.pos == pos
+                            && h.class == PortClass::of(s)
+                            && h.keys == buckets::UdpKeys::of(s)
+                            && h.listen == buckets::listen_key(s) => {}
                     other => {
                         return Err(format!("port {port}: socket {id} accounted as {other:?}"))
                     }
