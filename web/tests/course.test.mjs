@@ -469,6 +469,16 @@ test('the cheat sheet is computed by the engine and each cell links to its rule'
     // Same address, the first listening, SO_REUSEADDR on both (os-rules.md:
     // Linux's listening exception; Windows lets both share).
     assert.deepEqual(cells.slice(0, 4).map((c) => c.trim()), ['EADDRINUSE', 'EADDRINUSE', 'EADDRINUSE', 'ok']);
+    // Every table has the same columns, so an OS's answers line up from one
+    // situation to the next; an answer keeps its colour though it is a link.
+    const lefts = await page.locator('.cheatsheet table thead th:nth-child(2)').evaluateAll((ths) => ths.map((th) => Math.round(th.getBoundingClientRect().left)));
+    assert.equal(new Set(lefts).size, 1, lefts.join(' '));
+    const colour = (td) => td.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el.querySelector('a')).color]);
+    const [errCell, errLink] = await colour(row.locator('td').nth(0));
+    const [okCell, okLink] = await colour(row.locator('td').nth(3));
+    assert.equal(errLink, errCell);
+    assert.equal(okLink, okCell);
+    assert.notEqual(okLink, errLink);
     const link = row.locator('td').first().locator('a');
     const href = await link.getAttribute('href');
     assert.match(href, /^rules\/#linux\./);
