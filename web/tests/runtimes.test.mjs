@@ -70,6 +70,10 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await page.locator('nav[aria-label="Language"] a', { hasText: 'All languages' }).click();
       await page.waitForFunction(() => document.querySelectorAll('table.runtimes tbody tr').length === 24);
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);
+      // Every language: the caption would repeat the heading above it, so
+      // only a screen reader gets it (the table keeps its name).
+      assert.equal(await page.locator('table.runtimes caption').getAttribute('class'), 'sr-only');
+      assert.equal(await page.getByRole('table', { name: 'What your runtime does by default' }).count(), 1);
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
     } finally { await context.close(); }

@@ -180,7 +180,9 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
             </nav>
             <div class="table-wrap">
                 <table class="runtimes">
-                    <caption>{ match &chosen {
+                    // Named for screen readers; shown only when it says more
+                    // than the page's heading just above it (the language).
+                    <caption class={classes!(chosen.is_none().then_some("sr-only"))}>{ match &chosen {
                         Some(l) => tr.f(T::RuntimesCaptionLang, &[("title", title), ("lang", language_label(l))]),
                         None => title.to_string(),
                     } }</caption>
