@@ -27,11 +27,8 @@ pub(crate) fn has_term(text: &str, id: &str) -> bool {
 
 /// What comes before the first term: the page's introduction.
 fn intro(text: &str) -> &str {
-    let first = text
-        .match_indices("## ")
-        .map(|(i, _)| i)
-        .find(|&i| i == 0 || text[..i].ends_with('\n'));
-    &text[..first.unwrap_or(text.len())]
+    let first = markdown::terms_at(text).first().map(|(at, _)| *at);
+    text.get(..first.unwrap_or(text.len())).unwrap_or(text)
 }
 
 #[function_component(GlossaryPage)]
@@ -113,6 +110,11 @@ mod tests {
         assert!(text[intro(text).len()..].starts_with("## Five-tuple"));
         assert_eq!(intro("## A\n"), "");
         assert_eq!(intro("no terms"), "no terms");
+        // A `## ` line in a fenced block is code, not the first term; an
+        // indented heading is one, as the renderer reads it.
+        let fenced = "Intro.\n```\n## not a term\n```\n  ## First {#first}\n\ntext\n";
+        assert_eq!(intro(fenced), "Intro.\n```\n## not a term\n```\n");
+        assert_eq!(markdown::term_ids(fenced), ["first"]);
     }
 
     #[test]

@@ -24,12 +24,30 @@ pub(crate) fn term_ids(text: &str) -> Vec<String> {
     terms(text).into_iter().map(|h| h.id).collect()
 }
 
+/// A page's `##` headings (the glossary's terms), in order, each with the
+/// byte offset of its line. A `## ` line inside a fenced block is code, as
+/// [`render`] shows it, not a heading.
+pub(crate) fn terms_at(text: &str) -> Vec<(usize, Heading)> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            if let Some(h) = heading(t.trim_end_matches(['\n', '\r'])).filter(|h| h.level == 2) {
+                out.push((at, h));
+            }
+        }
+        at += line.len();
+    }
+    out
+}
+
 /// A page's `##` headings (the glossary's terms), in order.
 pub(crate) fn terms(text: &str) -> Vec<Heading> {
-    text.lines()
-        .filter_map(|l| heading(l.trim_start()))
-        .filter(|h| h.level == 2)
-        .collect()
+    terms_at(text).into_iter().map(|(_, h)| h).collect()
 }
 
 /// Renders `text`; links to the course's pages go to `tr`'s language.
