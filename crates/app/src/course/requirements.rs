@@ -72,9 +72,8 @@ pub(crate) fn describe(tr: &Tr, req: &str) -> String {
 /// problems already (saying them again here said each one twice); a
 /// malformed requirement (the lesson's own slip) is shown as it is.
 pub(super) fn check_error(tr: &Tr, text: &str, e: &str) -> String {
-    if !e.starts_with("the scenario does not parse: ") {
-        return e.to_string();
-    }
+    // The check fails first on a text that does not parse: asking the
+    // parser again tells the two errors apart without reading `e`'s words.
     match bindlab_engine::parse(text) {
         Err(ps) if !ps.is_empty() => {
             let line = ps[0].line.to_string();
@@ -183,10 +182,14 @@ mod tests {
             check_error(&zh, text, &e),
             "请先修正场景下方列出的问题（第 2 行）。"
         );
-        assert_eq!(
-            check_error(&Tr::english(), text, "unknown requirement `x`"),
-            "unknown requirement `x`"
-        );
+        // A text that parses: the error is the lesson's own (a malformed
+        // requirement), shown as the check words it.
+        let fine = "socket A tcp\n";
+        let Err(bad) = goal::check(fine, bindlab_engine::Os::Linux, &["x".to_string()]) else {
+            panic!("an unknown requirement is an error")
+        };
+        assert_eq!(check_error(&Tr::english(), fine, &bad), bad);
+        assert!(!bad.is_empty());
     }
 
     /// A check's detail in the page's language: the English `detail` in
