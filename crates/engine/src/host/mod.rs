@@ -236,7 +236,17 @@ impl Host {
     /// same sockets under the same names) gives the same names back, so a
     /// datagram to such a group builds no strings.
     pub fn labels(&self, ids: &Arc<[SockId]>) -> Arc<[String]> {
-        self.with_labels(ids, |l| l.names.clone())
+        if let Some(last) = &*self.last_labels.borrow() {
+            if Arc::ptr_eq(&last.ids, ids) {
+                return last.names.clone();
+            }
+        }
+        let names: Arc<[String]> = ids
+            .iter()
+            .map(|&id| self.socket(id).label().to_string())
+            .collect();
+        *self.last_labels.borrow_mut() = Some(Labelled::of(ids, names.clone()));
+        names
     }
 
     /// The name of `ids[at]`, from the same cache as [`Host::labels`]: a
@@ -254,22 +264,6 @@ impl Host {
             .and_then(|&id| self.get(id))
             .map(|s| s.label().to_string())
             .unwrap_or_default()
-    }
-
-    fn with_labels<T>(&self, ids: &Arc<[SockId]>, f: impl FnOnce(&Labelled) -> T) -> T {
-        if let Some(last) = &*self.last_labels.borrow() {
-            if Arc::ptr_eq(&last.ids, ids) {
-                return f(last);
-            }
-        }
-        let names: Arc<[String]> = ids
-            .iter()
-            .map(|&id| self.socket(id).label().to_string())
-            .collect();
-        let made = Labelled::of(ids, names);
-        let out = f(&made);
-        *self.last_labels.borrow_mut() = Some(made);
-        out
     }
 
     pub fn get(&self, id: SockId) -> Option<&Socket> {

@@ -398,12 +398,8 @@ impl Socket {
     pub fn is_wildcard(&self) -> bool {
         self.local.is_some_and(|l| is_wildcard(l.ip))
     }
+    /// The 4-tuple as a why-line's argument, written only if the line is:
     /// "127.0.0.1:5555↔127.0.0.1:9000", or "" when not connected.
-    pub fn tuple(&self) -> String {
-        self.tuple_arg().to_string()
-    }
-
-    /// The 4-tuple as a why-line's argument, written only if the line is.
     pub fn tuple_arg(&self) -> Arg {
         match (self.local, self.remote) {
             (Some(l), Some(r)) => Arg::Tuple(l, r),
