@@ -59,6 +59,7 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                 Fetched::Failed(e) => html! { <p class="notice error" role="alert">{ tr.f(T::GlossaryLoadFailed, &[("error", e)]) }</p> },
                 Fetched::Ready(text) => {
                     let terms = markdown::terms(text);
+                    let (head, entries) = text.split_at(intro(text).len());
                     // A link to a term the glossary no longer has still opens it, with a word.
                     html! {
                         <>
@@ -67,7 +68,7 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                         }
                         { english_body(&tr, got.fallback, html! {
                             <>
-                            <div class="prose">{ markdown::render(&tr, intro(text)) }</div>
+                            <div class="prose">{ markdown::render(&tr, head) }</div>
                             // Every term, a tap away: the page is long on a phone.
                             if !terms.is_empty() {
                                 <nav class="term-index" aria-label={tr.t(T::GlossaryIndex).to_string()}>
@@ -76,7 +77,7 @@ pub(crate) fn glossary_page(p: &GlossaryProps) -> Html {
                                     }) }</ul>
                                 </nav>
                             }
-                            <div class="prose">{ markdown::render(&tr, &text[intro(text).len()..]) }</div>
+                            <div class="prose">{ markdown::render(&tr, entries) }</div>
                             </>
                         }) }
                         </>
