@@ -79,23 +79,23 @@ impl Host {
                 let ans = rules.bind(self, s, addr);
                 if ans.decision.is_ok() {
                     let id = s.id();
-                    self.do_bind(id, SockAddr::new(addr.ip, ans.port));
-                    self.sock_mut(id).set_port_locked(addr.port != 0);
-                    // tcp6_usr_bind 334-338 derives inp_vflag afresh.
-                    self.sock_mut(id).narrow_pcb(None);
+                    self.do_bind(id, SockAddr::new(addr.ip, ans.port), |s| {
+                        s.set_port_locked(addr.port != 0);
+                        // tcp6_usr_bind 334-338 derives inp_vflag afresh.
+                        s.narrow_pcb(None);
+                    });
                     self.update_port_memo(id);
                     rep.local = self.socket(id).local();
                 }
                 ans.decision
             }
-            StepKind::Listen { name } if self.by_name(name).is_some_and(Socket::is_udp) => {
-                let s = self.by_name(name).expect("checked by the guard");
-                rules.udp_listen(s)
-            }
             StepKind::Listen { name } => {
                 let Some(s) = self.by_name(name) else {
                     return self.missing(name);
                 };
+                if s.is_udp() {
+                    return rules.udp_listen(s);
+                }
                 let id = s.id();
                 let mut autobind_note = None;
                 if s.state() == State::Unbound {
@@ -116,9 +116,8 @@ impl Host {
                         return ans.decision;
                     }
                     let at = SockAddr::new(addr, ans.port);
-                    self.do_bind(id, at);
                     // tcp6_usr_listen 418-420 derives inp_vflag afresh.
-                    self.sock_mut(id).narrow_pcb(None);
+                    self.do_bind(id, at, |s| s.narrow_pcb(None));
                     self.update_port_memo(id);
                     autobind_note = Some(at);
                 }
@@ -170,14 +169,13 @@ impl Host {
                 }
                 self.connect(id, dst, rep)
             }
-            StepKind::Accept { name, .. } if self.by_name(name).is_some_and(Socket::is_udp) => {
-                let s = self.by_name(name).expect("checked by the guard");
-                rules.udp_accept(s)
-            }
             StepKind::Accept { name, new } => {
                 let Some(s) = self.by_name(name) else {
                     return self.missing(name);
                 };
+                if s.is_udp() {
+                    return rules.udp_accept(s);
+                }
                 let id = s.id();
                 if let Some(d) = common::accept(s) {
                     return d;
@@ -236,10 +234,15 @@ impl Host {
         }
     }
 
-    /// bind() succeeded (or listen()'s autobind): `local` is the address.
-    pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr) {
+    /// bind() succeeded (or listen()'s or connect()'s autobind): `local`
+    /// is the address. `then` makes the call's own changes to the socket
+    /// before it is filed, so its bucket entry is written once.
+    pub(super) fn do_bind(&mut self, id: SockId, local: SockAddr, then: impl FnOnce(&mut Socket)) {
         if !self.socket(id).is_udp() {
-            self.set_local_then(id, local, |s, _| s.bound());
+            self.set_local_then(id, local, |s, _| {
+                s.bound();
+                then(s);
+            });
             return;
         }
         // A UDP socket enters its lookup chain and its SO_REUSEPORT group
@@ -255,6 +258,7 @@ impl Host {
         let group = self.udp_group(id);
         if let Some(s) = self.sock_unfiled(id) {
             s.set_reuse_group(group);
+            then(s);
         }
         self.file(id, moved);
     }

@@ -256,8 +256,11 @@ impl Host {
         if !ans.decision.is_ok() {
             return Some(ans.decision);
         }
-        self.do_bind(id, SockAddr::new(wildcard, ans.port));
-        self.sock_mut(id).autobound_by_connect();
+        self.do_bind(
+            id,
+            SockAddr::new(wildcard, ans.port),
+            Socket::autobound_by_connect,
+        );
         None
     }
 

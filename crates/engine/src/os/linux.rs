@@ -294,7 +294,7 @@ impl Linux {
     /// proposed address) against every overlapping owner of the port. The
     /// walk stops at the first owner that conflicts; otherwise the first
     /// overlapping owner names the rule that shared the port. Both are
-    /// asked of the port's bucket per class of owner (`Host::first_owner`),
+    /// asked of the port's bucket per class of owner, in one walk (`Host::best_owner`),
     /// as the kernel's `tb->fastreuse`/`fastreuseport` spare it the walk.
     fn get_port(
         &self,
@@ -304,8 +304,14 @@ impl Linux {
         port: u16,
         listening_now: bool,
     ) -> Decision {
-        let overlaps = |sk2: &Socket| View::of(sk2).is_some_and(|v2| overlap(view, v2));
-        let clash = self.clash(host, sk, view, port);
+        // One walk finds both owners a decision may name: the oldest
+        // overlapping owner that does not let `sk` share the port (the
+        // clash, cost 0) or, failing that, the oldest overlapping one.
+        let named = host.best_owner(port, sk.id(), false, |sk2| {
+            View::of(sk2).filter(|&v2| overlap(view, v2))?;
+            Some(u32::from(bind_conflict(sk, sk2).allows()))
+        });
+        let clash = named.filter(|sk2| !bind_conflict(sk, sk2).allows());
         // `sk_reuseport_match`: the port's summary lets `sk` in unchecked.
         // Only the answer that differs from the walk's needs its own words.
         if let (Some(sk2), Some(memo)) = (clash, host.port_memo(port)) {
@@ -328,22 +334,13 @@ impl Linux {
             }
         }
         // listen() keeps only a refusal: it names no owner that shares.
-        let named = match clash {
-            None if listening_now => return Decision::ok(),
-            None => host.first_owner(port, sk.id(), overlaps),
-            some => some,
-        };
+        if clash.is_none() && listening_now {
+            return Decision::ok();
+        }
         match named {
             Some(sk2) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
             None => Decision::ok(),
         }
-    }
-
-    /// The oldest overlapping owner of `port` that does not let `sk` share it.
-    fn clash<'h>(&self, host: &'h Host, sk: &Socket, view: View, port: u16) -> Option<&'h Socket> {
-        host.first_owner(port, sk.id(), |sk2| {
-            View::of(sk2).is_some_and(|v2| overlap(view, v2)) && !bind_conflict(sk, sk2).allows()
-        })
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds
