@@ -289,12 +289,15 @@ fn table_name(s: &Socket, t: &Socket) -> &'static str {
 fn pair_args(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Args {
     let taddr = placed(space, t).map_or(addr, |(a, _)| a);
     let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
-    let mut pair: Args = args![
-        Slot::Other => t.name(),
-        Slot::Socket => s.name(),
-        Slot::Table => Arg::Word(table_name(s, t)),
-        Slot::Addr => t.local(),
-    ];
+    // Room for the eight below and the error a refusal adds: one
+    // allocation, where growing the vector took three.
+    let mut pair: Args = Vec::with_capacity(9);
+    pair.extend([
+        (Slot::Other, Arg::from(t.name())),
+        (Slot::Socket, Arg::from(s.name())),
+        (Slot::Table, Arg::Word(table_name(s, t))),
+        (Slot::Addr, Arg::from(t.local())),
+    ]);
     pair.extend(class_args(
         &t.bind_opts(),
         tw,
