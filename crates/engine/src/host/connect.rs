@@ -373,12 +373,13 @@ impl Host {
         // Connections the step's SYNs reset on their way, every client's:
         // the step's line says so, whichever client's route it explains.
         let mut reset_all: Vec<SockId> = Vec::new();
+        let mut last_candidates: Option<Vec<SockId>> = None;
         for _ in 0..count {
             let k = self.next_client;
             self.next_client += 1;
             let src = client_source(k, dst.ip);
             let dst4 = SockAddr::new(unmap(dst.ip), dst.port);
-            let (route, resets) = self.syn_route(src, dst4);
+            let (mut route, resets) = self.syn_route(src, dst4);
             reset_all.extend(resets);
             match &route {
                 Route::Refused { .. } | Route::Dropped { .. } => failed += 1,
@@ -396,18 +397,16 @@ impl Host {
                     self.spawn_child(candidates, dst4, src, Peer::Remote);
                 }
             }
+            // The report names the candidates of the step's last choice
+            // among several: kept as ids, named once after the loop (naming
+            // a big group at every client was most of a crowded step).
             if let Route::Group { members, .. }
             | Route::Undefined {
                 candidates: members,
                 ..
-            } = &route
+            } = &mut route
             {
-                rep.candidates = Some(
-                    members
-                        .iter()
-                        .map(|&m| self.socket(m).label().to_string())
-                        .collect(),
-                );
+                last_candidates = Some(std::mem::take(members));
             }
             if route.failure().is_some() {
                 last_failure = Some(route);
@@ -415,6 +414,12 @@ impl Host {
                 last_success = Some(route);
             }
         }
+        rep.candidates = last_candidates.map(|members| {
+            members
+                .iter()
+                .map(|&m| self.socket(m).label().to_string())
+                .collect()
+        });
         rep.accepted_by = Some(accepted);
         if undetermined > 0 {
             rep.undetermined = Some(undetermined);

@@ -482,11 +482,17 @@ impl Host {
     /// first), for which `pred` holds: a walk that stops where the kernel's
     /// does.
     pub fn listening_first(&self, port: u16, pred: impl Fn(&Socket) -> bool) -> Option<&Socket> {
-        let b = self.by_port.get(&port)?;
-        b.listening
-            .values()
+        self.listening_in_order(port).find(|s| pred(s))
+    }
+
+    /// Every TCP listener of `port`, in the order of Linux's listening list
+    /// (see [`Host::listening_first`]).
+    pub fn listening_in_order(&self, port: u16) -> impl Iterator<Item = &Socket> {
+        self.by_port
+            .get(&port)
+            .into_iter()
+            .flat_map(|b| b.listening.values())
             .map(|&id| self.socket(id))
-            .find(|s| pred(s))
     }
 
     /// TCP `port`'s summary ([`PortMemo`]), while the port has owners.

@@ -664,16 +664,8 @@ impl OsRules for Linux {
     /// score prefers AF_INET; the first reuseport listener that sets a new
     /// high score answers with its group's hash pick.
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
-        let listeners = host.listeners(dst.port);
         let is_v4 = matches!(dst.ip, IpAddr::V4(_));
-        // The listener list: newest first, AF_INET6 reuseport listeners at the tail.
-        let mut list: Vec<&Socket> = listeners.clone();
-        crate::sort::by_key(&mut list, |s| u64::MAX - s.listen_seq());
-        let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) =
-            list.into_iter().partition(|s| !s.listen_tail());
-        let mut tail = tail;
-        crate::sort::by_key(&mut tail, |s| s.listen_seq());
-        head.extend(tail);
+        let head = listening_list(host, dst.port);
         let matches = |s: &Socket, want_exact: bool| -> bool {
             let Some(v) = View::of(s) else { return false };
             if is_v4 {
@@ -706,7 +698,7 @@ impl OsRules for Linux {
                 let score = 1 + u32::from(is_v4 && !s.is_v6());
                 if score > hiscore {
                     if s.opts().reuseport {
-                        let group = reuseport_group(&listeners, s);
+                        let group = reuseport_group(host, &head, s);
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
@@ -780,30 +772,14 @@ impl OsRules for Linux {
                 && o.uid() == s.uid()
                 && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
         };
-        if !host.reference_walks() {
-            let port = s.local_port().unwrap_or(0);
-            return host
-                .listening_first(port, fits)
-                .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()));
-        }
-        let mut list: Vec<&Socket> = host
-            .listeners(s.local_port().unwrap_or(0))
-            .into_iter()
-            .filter(|o| o.id() != s.id())
-            .collect();
-        // The listening list's order: newest first, tail ones oldest first
-        // after them.
-        const TAIL: u64 = 1 << 63;
-        crate::sort::by_key(&mut list, |o| {
-            if o.listen_tail() {
-                TAIL | o.listen_seq()
-            } else {
-                (TAIL - 1) - o.listen_seq()
-            }
-        });
-        list.into_iter()
-            .find(|o| fits(o))
-            .map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
+        let port = s.local_port().unwrap_or(0);
+        let first = if host.reference_walks() {
+            listening_list(host, port).into_iter().find(|o| fits(o))
+        } else {
+            // The walk stops at the first that fits, as the kernel's does.
+            host.listening_first(port, fits)
+        };
+        first.map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
     }
 
     /// `udp_lib_get_port`: an AF_INET6 SO_REUSEPORT socket is appended to
@@ -828,16 +804,58 @@ impl Linux {
 /// the listeners that entered its group at listen() (`tcp_listen_group`),
 /// whatever their SO_REUSEPORT is now; `s` alone without a group (its
 /// SO_REUSEPORT was off when it started listening).
-fn reuseport_group(listeners: &[&Socket], s: &Socket) -> Vec<SockId> {
+fn reuseport_group(host: &Host, list: &[&Socket], s: &Socket) -> Vec<SockId> {
     if s.reuse_group() == 0 {
         return vec![s.id()];
     }
-    let mut g: Vec<&&Socket> = listeners
+    let members = list
         .iter()
-        .filter(|o| o.reuse_group() == s.reuse_group())
-        .collect();
-    crate::sort::by_key(&mut g, |o| o.listen_seq());
-    g.into_iter().map(|o| o.id()).collect()
+        .copied()
+        .filter(|o| o.reuse_group() == s.reuse_group());
+    if host.reference_walks() {
+        let mut g: Vec<&Socket> = members.collect();
+        crate::sort::by_key(&mut g, |o| o.listen_seq());
+        return g.into_iter().map(Socket::id).collect();
+    }
+    // `list` is in listening-list order (`listening_list`): the head part
+    // newest first, the tail part oldest first. Reversing the first and
+    // merging the two gives the oldest first without a sort.
+    let (mut head, tail): (Vec<&Socket>, Vec<&Socket>) = members.partition(|o| !o.listen_tail());
+    head.reverse();
+    let mut g = Vec::with_capacity(head.len() + tail.len());
+    let (mut a, mut b) = (head.into_iter().peekable(), tail.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if x.listen_seq() < y.listen_seq() {
+            a.next()
+        } else {
+            b.next()
+        };
+        g.extend(next.map(Socket::id));
+    }
+    g.extend(a.chain(b).map(Socket::id));
+    g
+}
+
+/// `port`'s TCP listeners in the order of the kernel's listening list
+/// (`inet_hash`: newest first, the ones added at the tail — an AF_INET6
+/// socket with SO_REUSEPORT as it started listening — oldest first after
+/// them). The host keeps the port's listeners in that order; with the
+/// reference walks (`Host::set_reference_walks`) the order is worked out
+/// here from every listener instead, for the property tests to compare.
+fn listening_list(host: &Host, port: u16) -> Vec<&Socket> {
+    if !host.reference_walks() {
+        return host.listening_in_order(port).collect();
+    }
+    let mut list = host.listeners(port);
+    const TAIL: u64 = 1 << 63;
+    crate::sort::by_key(&mut list, |o| {
+        if o.listen_tail() {
+            TAIL | o.listen_seq()
+        } else {
+            (TAIL - 1) - o.listen_seq()
+        }
+    });
+    list
 }
 
 /// No listener: a reset. The why-line names the sockets bound (not
