@@ -110,6 +110,10 @@ test('sandbox: a UDP scenario built with the controls, stepped: who gets each da
     for (let i = 0; i < 3; i++) await page.click('text=Step ▶');
     assert.match(await row('datagram 239.1.2.3:5353 x2').locator('td').first().innerText(), /ok → A×2 B×2/);
     assert.deepEqual((await arrows()).sort(), ['2 multicast copies', '2 multicast copies']);
+    // Each arrow draws its own head: the diagram holds no id (a chapter
+    // draws several diagrams in one document) and no <marker> to share.
+    assert.deepEqual(await page.locator('svg.diagram .flow.dgram').evaluateAll((gs) => gs.map((g) => g.querySelectorAll('line').length + g.querySelectorAll('path.arrowhead').length)), [2, 2]);
+    assert.equal(await page.locator('svg.diagram [id], svg.diagram marker, svg.diagram [marker-end]').count(), 0);
     assert.deepEqual(await twin(), { A: '2 multicast copies', B: '2 multicast copies' });
     assert.match(await page.locator('.twin').innerText(), /joined 239\.1\.2\.3/);
     assert.equal(await page.locator('.dropped').count(), 0);

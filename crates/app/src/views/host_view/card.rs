@@ -80,18 +80,39 @@ pub(crate) fn card(p: &CardProps) -> Html {
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.default_user { String::new() } else { format!(" · {}", v.user) }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
-                <g class="flow"><line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
+                <g class="flow">{ arrow_up(x + 24, y + CARD_H + ROW_GAP - 4, y + CARD_H + 3) }
                 <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ tr.f(if n == 1 { T::ScenarioArrivedOne } else { T::ScenarioArrivedOther }, &[("n", &n.to_string())]) }</text></g>
             }
             if let Some(got) = v.datagrams {
                 // Datagrams arrive from below too; a candidate the OS may
                 // pick (hash, undefined) gets a dotted arrow.
                 <g class={classes!("flow", "dgram", matches!(got, Got::MayGet | Got::Hashed { n: 0 }).then_some("maybe"))}>
-                    <line x1={(x + 24).to_string()} y1={(y + CARD_H + ROW_GAP - 4).to_string()} x2={(x + 24).to_string()} y2={(y + CARD_H + 3).to_string()} marker-end="url(#arrow)" />
+                    { arrow_up(x + 24, y + CARD_H + ROW_GAP - 4, y + CARD_H + 3) }
                     <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ got_text(&tr, got) }</text>
                 </g>
             }
         </g>
+    }
+}
+
+/// An arrow at `x` from `from` up to `to`: the line and its head drawn
+/// here, not as a `<marker>`, which needs an id, and a chapter draws several
+/// diagrams in one document (the first one's marker served them all, and
+/// a hidden first diagram took the heads off the others in some browsers).
+fn arrow_up(x: i32, from: i32, to: i32) -> Html {
+    let head = format!(
+        "M{},{} L{x},{} L{},{} z",
+        x - 8,
+        to + 14,
+        to - 2,
+        x + 8,
+        to + 14
+    );
+    html! {
+        <>
+            <line x1={x.to_string()} y1={from.to_string()} x2={x.to_string()} y2={(to + 8).to_string()} />
+            <path d={head} class="arrowhead" />
+        </>
     }
 }
 

@@ -114,11 +114,6 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
         <svg class="diagram" viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()} role="img">
             <title>{ tr.t(T::ScenarioDiagramTitle) }</title>
             <desc>{ tr.t(T::ScenarioDiagramDesc) }</desc>
-            <defs>
-                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M0,0 L10,5 L0,10 z" class="arrowhead" />
-                </marker>
-            </defs>
             <text x="10" y="18" class="label">{ tr.t(T::ScenarioLocalAddresses) }</text>
             { for p.addrs.iter().enumerate().map(|(i, a)| html! {
                 <g class="band">
