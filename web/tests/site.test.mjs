@@ -216,7 +216,7 @@ test("the spec's example: EADDRINUSE with its rule on Linux, and the OSes differ
   } finally { await context.close(); }
 });
 
-test('GUI controls write the text, and text edits reach the controls', async () => {
+test('GUI controls write the text, text edits reach the controls, and a mistake on every line is listed 20 times, then counted', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64('os linux\n')}`);
   try {
     await ready(page);
@@ -243,6 +243,20 @@ test('GUI controls write the text, and text edits reach the controls', async () 
     // A broken line disables nothing but shows where it is.
     await page.fill('#scenario-text', text + 'bind A 1.2.3.4:99999\n');
     assert.match(await page.locator('#scenario-problems').innerText(), /line 8, column 16: port 99999 is out of range/);
+    // One mistake on 300 lines: the first 20 are listed, the rest counted,
+    // and the reader may list them all; the first still jumps to its line.
+    const many = Array.from({ length: 300 }, (_, i) => `listen Q${i}`).join('\n') + '\n';
+    await page.fill('#scenario-text', many);
+    const items = page.locator('#scenario-problems li');
+    await page.waitForFunction(() => document.querySelectorAll('#scenario-problems li').length === 20);
+    assert.match(await page.locator('#scenario-problems .problems-head').innerText(), /^300 problems/);
+    assert.equal(await page.locator('#scenario-problems .problems-more').innerText(), '… and 280 more, not listed. List all 300');
+    await page.click('#scenario-problems button:text-is("List all 300")');
+    assert.equal(await items.count(), 300);
+    assert.equal(await page.locator('#scenario-problems .problems-more').count(), 0);
+    await items.first().locator('button').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'scenario-text');
+    assert.equal(await page.evaluate(() => document.activeElement.selectionStart), 7);
   } finally { await context.close(); }
 });
 

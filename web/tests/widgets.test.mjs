@@ -92,7 +92,7 @@ test('a notice in a widget ("Run on your machine") reads as one paragraph', asyn
   } finally { await context.close(); }
 });
 
-test('a broken scenario shows its problems in its own box while the others keep working', async () => {
+test('a broken scenario shows its problems in its own box while the others keep working; a read-only one lists 20 and counts the rest', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
   try {
     await widgetsReady(page, 3);
@@ -106,6 +106,20 @@ test('a broken scenario shows its problems in its own box while the others keep 
     const text = await page.evaluate(() => document.querySelectorAll('bind-lab')[3].shadowRoot.querySelector('.problems').textContent);
     assert.match(text, /line 2, column 16: port 99999 is out of range/);
     assert.match((await errorEvent)[0], /2:16: port 99999/);
+    // A read-only widget (no editor) with one mistake on 25 lines lists
+    // 20 and counts the rest; "Open in bindlab" is there to see them all.
+    await page.evaluate(() => {
+      const el = document.createElement('bind-lab');
+      el.setAttribute('readonly', '');
+      el.textContent = Array.from({ length: 25 }, (_, i) => `listen Q${i}`).join('\n');
+      document.querySelector('main').append(el);
+    });
+    await widgetsReady(page, 5);
+    const box = await page.evaluate(() => {
+      const root = document.querySelectorAll('bind-lab')[4].shadowRoot;
+      return { items: root.querySelectorAll('.problems li').length, head: root.querySelector('.problems-head').textContent, more: root.querySelector('.problems-more')?.textContent };
+    });
+    assert.deepEqual(box, { items: 20, head: 'This scenario has 25 problems:', more: '… and 5 more, not listed.' });
     await clickIn(page, 0, 'Step');
     await page.waitForFunction(() => /^1 of/.test(document.querySelectorAll('bind-lab')[0].shadowRoot.querySelector('.progress').textContent));
     assert.deepEqual(problems, []);

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use bindlab_engine::PROBLEMS_SHOWN;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
@@ -193,7 +194,10 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             if let (Err(problems), true) = (&derived.parsed, p.readonly) {
                 <div class="problems" role="alert">
                     <p class="problems-head">{ tr.f(if problems.len() == 1 { T::WidgetProblemsOne } else { T::WidgetProblemsOther }, &[("n", &problems.len().to_string())]) }</p>
-                    <ul>{ for problems.iter().map(|x| html! { <li>{ crate::views::with_code(&tr.f(T::WidgetProblemAt, &[("line", &x.line.to_string()), ("col", &x.col.to_string()), ("message", &problem_message(&tr, x))])) }</li> }) }</ul>
+                    <ul>{ for problems.iter().take(PROBLEMS_SHOWN).map(|x| html! { <li>{ crate::views::with_code(&tr.f(T::WidgetProblemAt, &[("line", &x.line.to_string()), ("col", &x.col.to_string()), ("message", &problem_message(&tr, x))])) }</li> }) }</ul>
+                    if problems.len() > PROBLEMS_SHOWN {
+                        <p class="problems-more">{ tr.f(T::ScenarioProblemsMore, &[("n", &(problems.len() - PROBLEMS_SHOWN).to_string())]) }</p>
+                    }
                 </div>
             }
             if !p.readonly {

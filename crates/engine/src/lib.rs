@@ -33,7 +33,7 @@ pub mod why;
 
 pub use errno::{Errno, Outcome};
 pub use os::Os;
-pub use parse::{parse, parse_for, Problem, TextOs};
+pub use parse::{parse, parse_for, Problem, TextOs, PROBLEMS_SHOWN};
 pub use print::print;
 pub use report::{MultiReport, Report, StepReport};
 pub use scenario::Scenario;

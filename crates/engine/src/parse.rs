@@ -19,6 +19,12 @@ use crate::scenario::{
 /// from freezing a page).
 pub const MAX_CLIENTS: u32 = 10_000;
 
+/// How many problems a page lists before it counts the rest (the editor's
+/// list, which can then list them all): a pasted table with one mistake on
+/// every line gives thousands of the same problem, and the first few say
+/// what to fix. The CLI prints every one, as compilers do.
+pub const PROBLEMS_SHOWN: usize = 20;
+
 /// One problem of the text, 1-based line and column (in characters).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {

@@ -2,7 +2,7 @@
 //! listed below it, each a button that puts the cursor on its line. A long
 //! scenario opens with its text folded (a note and a button that shows it).
 
-use bindlab_engine::Problem;
+use bindlab_engine::{Problem, PROBLEMS_SHOWN};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -79,6 +79,18 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
             }
         })
     };
+    // A pasted table with one mistake on every line lists the first few:
+    // they say what to fix, and thousands of buttons help nobody.
+    let all_problems = use_state(|| false);
+    let shown = if *all_problems {
+        p.problems.len()
+    } else {
+        p.problems.len().min(PROBLEMS_SHOWN)
+    };
+    let show_all = {
+        let all_problems = all_problems.clone();
+        Callback::from(move |_| all_problems.set(true))
+    };
     let lines_text = lines.to_string();
     html! {
         <div class="editor">
@@ -98,9 +110,12 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
             <div id={format!("{}-problems", p.id)} class="problems" aria-live="polite">
                 if !p.problems.is_empty() {
                     <p class="problems-head">{ tr.f(if p.problems.len() == 1 { T::ScenarioProblemsOne } else { T::ScenarioProblemsOther }, &[("n", &p.problems.len().to_string())]) }</p>
-                    <ul>{ for p.problems.iter().map(|pr| html! {
+                    <ul>{ for p.problems[..shown].iter().map(|pr| html! {
                         <li><button type="button" class="link" onclick={jump(pr.line, pr.col)}>{ tr.f(T::ScenarioLineCol, &[("line", &pr.line.to_string()), ("col", &pr.col.to_string())]) }</button>{ crate::views::os_table::sep(&tr, T::ScenarioColon) }{ crate::views::with_code(&problem_message(&tr, pr)) }</li>
                     }) }</ul>
+                    if shown < p.problems.len() {
+                        <p class="problems-more">{ tr.f(T::ScenarioProblemsMore, &[("n", &(p.problems.len() - shown).to_string())]) }{ " " }<button type="button" class="link" onclick={show_all}>{ tr.f(T::ScenarioProblemsShowAll, &[("n", &p.problems.len().to_string())]) }</button></p>
+                    }
                 }
             </div>
         </div>
