@@ -257,6 +257,12 @@ test('GUI controls write the text, text edits reach the controls, and a mistake 
     await items.first().locator('button').click();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'scenario-text');
     assert.equal(await page.evaluate(() => document.activeElement.selectionStart), 7);
+    // Fixed, then another flood: counted again.
+    await page.fill('#scenario-text', 'socket A tcp\n');
+    await page.waitForFunction(() => document.querySelectorAll('#scenario-problems li').length === 0);
+    await page.fill('#scenario-text', many);
+    await page.waitForFunction(() => document.querySelectorAll('#scenario-problems li').length === 20);
+    assert.equal(await page.locator('#scenario-problems .problems-more').count(), 1);
   } finally { await context.close(); }
 });
 

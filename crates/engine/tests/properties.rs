@@ -299,6 +299,31 @@ mod examples {
             }
         }
     }
+
+    /// A Linux SO_REUSEPORT group with members at both ends of the port's
+    /// listening list (A listened without the option, at the head; the
+    /// AF_INET6 ones that joined it, at the tail): the route's group, merged
+    /// from the list, is the walks' sorted one, before and after a member
+    /// leaves.
+    #[test]
+    fn a_group_at_both_ends_of_the_listening_list_answers_as_the_walks_do() {
+        let text = "os linux\n\
+            socket A tcp6\nbind A [::1]:7008\nlisten A\nset A SO_REUSEPORT\n\
+            socket B tcp6\nset B SO_REUSEPORT\nbind B [::1]:7008\nlisten B\n\
+            socket C tcp6\nset C SO_REUSEPORT\nbind C [::1]:7008\nlisten C\n\
+            socket D tcp6\nset D SO_REUSEPORT\nbind D [::1]:7008\nlisten D\n\
+            client [::1]:7008 x40\nclose B\nclient [::1]:7008 x40\n";
+        let scenario = parse(text).expect("a valid scenario");
+        let at = |i: usize, st: &Step| format!("step {i}: {:?}", st.kind);
+        if let Err(e) = same_as_the_walks(&[], 7, Os::Linux, &scenario.steps, at) {
+            panic!("{e}");
+        }
+        let report = run(&scenario, Os::Linux).steps;
+        let clients: Vec<_> = report.iter().filter(|r| r.op == "client").collect();
+        let named = |i: usize| clients[i].candidates.as_deref().map(|c| c.join(" "));
+        assert_eq!(named(0).as_deref(), Some("A B C D"));
+        assert_eq!(named(1).as_deref(), Some("A C D"));
+    }
 }
 
 proptest! {

@@ -91,6 +91,16 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
         let all_problems = all_problems.clone();
         Callback::from(move |_| all_problems.set(true))
     };
+    // Listed all once, until the list is short again: the next flood of
+    // problems (another paste) is counted again.
+    {
+        let all_problems = all_problems.clone();
+        use_effect_with(p.problems.len() <= PROBLEMS_SHOWN, move |few| {
+            if *few && *all_problems {
+                all_problems.set(false);
+            }
+        });
+    }
     let lines_text = lines.to_string();
     html! {
         <div class="editor">

@@ -37,7 +37,7 @@ use super::socket::{Opts, SockId, Socket, State};
 /// [`UdpIndex`] beside the classes. (Whether a UDP socket is in a group at
 /// all, `grouped`, is.)
 ///
-/// Packed into five words ([`ClassFields`] losslessly, tested), because
+/// Packed into five words (from [`ClassFields`], losslessly: tested), because
 /// every bind, listen and close hashes and compares classes: the fields as
 /// a struct took ~80 instructions per comparison and ~125 per hash, a
 /// fifth of a plain bind.
@@ -47,7 +47,7 @@ pub struct PortClass {
     /// 32), their kinds in `bits`.
     ip: [u64; 2],
     hashed_ip: [u64; 2],
-    /// Every other field (see [`ClassFields::bits`]).
+    /// Every other field (where each sits: the constants below).
     bits: u64,
 }
 
@@ -665,7 +665,9 @@ mod tests {
     use std::collections::HashSet;
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-    use super::{ClassFields, Opts, PortOrder, STATES};
+    use std::hash::Hasher;
+
+    use super::{ClassFields, FxHasher, Opts, PortOrder, State, STATES};
 
     /// Packing loses nothing: every field comes back, so two sockets share
     /// a class only if every field a rule may read is equal.
@@ -727,6 +729,139 @@ mod tests {
             fields.len(),
             "two different field sets packed alike"
         );
+    }
+
+    /// Each field alone moves the class (the test above varies some
+    /// together), and a TIME_WAIT's or FIN_WAIT_2's time left does not.
+    #[test]
+    fn every_field_alone_changes_the_class_and_time_left_does_not() {
+        let base = ClassFields {
+            state: State::Bound,
+            opts: Opts::default(),
+            bind_opts: Opts::default(),
+            uid: 0,
+            v6: false,
+            ip: None,
+            hashed_ip: None,
+            connected: false,
+            connect_bound: false,
+            child: false,
+            from_exclusive: false,
+            grouped: false,
+            narrowed: None,
+        };
+        let ip = Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let opt = |i: usize| {
+            let mut o = Opts::default();
+            *[
+                &mut o.reuseaddr,
+                &mut o.reuseport,
+                &mut o.reuseport_lb,
+                &mut o.exclusive,
+                &mut o.v6only,
+                &mut o.mc_all,
+            ][i] = true;
+            o
+        };
+        let mut changed: Vec<ClassFields> = vec![
+            ClassFields {
+                state: State::Listening,
+                ..base
+            },
+            ClassFields {
+                uid: 1 << 31,
+                ..base
+            },
+            ClassFields { v6: true, ..base },
+            ClassFields { ip, ..base },
+            ClassFields {
+                hashed_ip: ip,
+                ..base
+            },
+            ClassFields {
+                connected: true,
+                ..base
+            },
+            ClassFields {
+                connect_bound: true,
+                ..base
+            },
+            ClassFields {
+                child: true,
+                ..base
+            },
+            ClassFields {
+                from_exclusive: true,
+                ..base
+            },
+            ClassFields {
+                grouped: true,
+                ..base
+            },
+            ClassFields {
+                narrowed: Some(false),
+                ..base
+            },
+            ClassFields {
+                narrowed: Some(true),
+                ..base
+            },
+        ];
+        for i in 0..6 {
+            changed.push(ClassFields {
+                opts: opt(i),
+                ..base
+            });
+            changed.push(ClassFields {
+                bind_opts: opt(i),
+                ..base
+            });
+        }
+        let mut all: HashSet<_> = changed.iter().map(|f| f.pack()).collect();
+        all.insert(base.pack());
+        assert_eq!(
+            all.len(),
+            changed.len() + 1,
+            "a field does not move the class"
+        );
+        let time_wait = |t| {
+            ClassFields {
+                state: State::TimeWait { until_ms: t },
+                ..base
+            }
+            .pack()
+        };
+        let fin_wait_2 = |t| {
+            ClassFields {
+                state: State::FinWait2 { until_ms: t },
+                ..base
+            }
+            .pack()
+        };
+        assert_eq!(time_wait(5), time_wait(60_000));
+        assert_eq!(fin_wait_2(5), fin_wait_2(60_000));
+        assert_ne!(time_wait(5), fin_wait_2(5));
+    }
+
+    /// The hasher's byte path gives what it gave when each tail was copied
+    /// into a zeroed word (so a hash, and the order of a map, stays put).
+    #[test]
+    fn the_hasher_reads_a_tail_as_a_zero_padded_word() {
+        fn padded(bytes: &[u8]) -> u64 {
+            let mut h = FxHasher::default();
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                h.add(u64::from_le_bytes(word));
+            }
+            h.finish()
+        }
+        let bytes: Vec<u8> = (1..=17u8).map(|b| b.wrapping_mul(37)).collect();
+        for n in 0..=bytes.len() {
+            let mut h = FxHasher::default();
+            h.write(&bytes[..n]);
+            assert_eq!(h.finish(), padded(&bytes[..n]), "{n} bytes");
+        }
     }
 
     #[test]
