@@ -1061,17 +1061,23 @@ test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons 
   try {
     await ready(page);
     const progress = () => page.locator('.progress').innerText();
+    // The page's frame after a key may come later on a busy machine (CI
+    // once read "8 of 8" right after the reset): wait for it, then assert.
+    const becomes = async (re) => {
+      await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.progress')?.textContent ?? ''), re.source, { timeout: 5000 }).catch(() => {});
+      assert.match(await progress(), re);
+    };
     await page.keyboard.press('Alt+Shift+ArrowRight');
     await page.keyboard.press('Alt+Shift+ArrowRight');
-    assert.match(await progress(), /^2 of 8/);
+    await becomes(/^2 of 8/);
     await page.keyboard.press('Alt+Shift+ArrowLeft');
-    assert.match(await progress(), /^1 of 8/);
+    await becomes(/^1 of 8/);
     await page.keyboard.press('Alt+Shift+ArrowDown');
-    assert.match(await progress(), /^8 of 8/);
+    await becomes(/^8 of 8/);
     await page.keyboard.press('Alt+Shift+ArrowRight');
     assert.match(await progress(), /^8 of 8/);
     await page.keyboard.press('Alt+Shift+ArrowUp');
-    assert.match(await progress(), /^0 of 8/);
+    await becomes(/^0 of 8/);
     // In the editor the keys are the text field's (select by word).
     await page.focus('#scenario-text');
     await page.keyboard.press('Alt+Shift+ArrowRight');
