@@ -15,13 +15,7 @@ pub const SEPARATOR: &str = "%%";
 /// The examples of one language's content directory (`content/` or
 /// `content/zh-CN/`), in menu order.
 pub fn files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let mut list: Vec<_> = std::fs::read_dir(dir.join("examples"))
-        .map_err(|e| format!("{}/examples: {e}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "bindlab"))
-        .collect();
-    list.sort();
+    let mut list = crate::files_ending(&dir.join("examples"), "bindlab")?;
     list.insert(0, dir.join("sandbox-example.bindlab"));
     Ok(list)
 }

@@ -67,17 +67,6 @@ fn intro(l: &Lesson) -> String {
         .collect()
 }
 
-fn md_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    v.sort();
-    Ok(v)
-}
-
 /// The bundle of the locale whose content is `dir` (`content/zh-CN`).
 fn make_bundle(dir: &Path) -> Result<Bundle> {
     let mut b = Bundle::default();
@@ -110,7 +99,7 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
         b.ui.push((e.key.clone(), t.clone()));
     }
     // The compiled-in English texts: chapters, guides, page intros.
-    for f in md_files(&dir.join("lessons"))? {
+    for f in crate::files_ending(&dir.join("lessons"), "md")? {
         let l = lesson(&f)?;
         b.text
             .push((format!("chapter.{}.title", l.id), l.title.clone()));
@@ -119,7 +108,7 @@ fn make_bundle(dir: &Path) -> Result<Bundle> {
                 .push((format!("chapter.{}.summary", l.id), s.clone()));
         }
     }
-    for f in md_files(&dir.join("guides"))? {
+    for f in crate::files_ending(&dir.join("guides"), "md")? {
         let g = parse_guide(&read(&f)?).map_err(|errs| {
             format!(
                 "{}: {}",

@@ -61,6 +61,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// The files of `dir` whose names end in `.ext`, in file-name order (the
+/// order a menu or a bundle lists them in).
+pub(crate) fn files_ending(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
