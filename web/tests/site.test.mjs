@@ -1056,6 +1056,33 @@ test('the examples menu: a failed fetch says why and tries again', async () => {
   } finally { await context.close(); }
 });
 
+test('a stepping key right after a render acts on the step shown, though Yew has not run that render\'s effects yet', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    const shown = await page.evaluate(async () => {
+      const key = (k) => window.dispatchEvent(new KeyboardEvent('keydown', { key: k, altKey: true, shiftKey: true }));
+      const now = Date.now;
+      let t = now();
+      // Every look at the clock finds Yew's 16 ms slice spent, so after a
+      // render it yields to the browser (a timer) before the render's
+      // effects, where a listener is set up again: as on a busy phone.
+      Date.now = () => (t += 1000);
+      try {
+        key('ArrowDown');
+        for (let i = 0; i < 50; i++) await Promise.resolve(); // the render (microtasks), not the timer
+        key('ArrowLeft');
+      } finally {
+        Date.now = now;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      return document.querySelector('.progress').textContent;
+    });
+    assert.match(shown, /^7 of 8/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons and in the footer, never while typing', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
   try {

@@ -134,12 +134,19 @@ pub(crate) fn sandbox_page() -> Html {
     // first load its own copy of the effect's code.)
     {
         let (d, shown) = (state.dispatcher(), state.notice.is_some());
-        let (goto, step, total) = (sb.on_goto.clone(), sb.step, sb.total);
-        use_window_event("keydown", (shown, step, total), move |e| {
+        // The step the page shows, written at each render: the listener is
+        // set up again by an effect, which Yew may run after the browser
+        // has handled a key (it yields after 16 ms of work), so a step
+        // captured in the listener could be one render old.
+        let at = use_mut_ref(|| (0, 0));
+        *at.borrow_mut() = (sb.step, sb.total);
+        let goto = sb.on_goto.clone();
+        use_window_event("keydown", shown, move |e| {
             if shown && crate::browser::dom::unclaimed_escape(e) {
                 d.dispatch(Action::Notice(None));
                 return;
             }
+            let (step, total) = *at.borrow();
             let Some(to) = e
                 .dyn_ref::<web_sys::KeyboardEvent>()
                 .and_then(|k| crate::browser::dom::shortcut_step(k, step, total))
