@@ -130,15 +130,10 @@ fn opts_of(b: u64) -> Opts {
 
 /// An address as (kind: 0 none, 1 IPv4, 2 IPv6; 128 bits as two words).
 fn ip_words(ip: Option<IpAddr>) -> (u64, [u64; 2]) {
-    let n = match ip {
+    let (kind, n) = match ip {
         None => return (0, [0; 2]),
-        Some(IpAddr::V4(a)) => u128::from(u32::from(a)),
-        Some(IpAddr::V6(a)) => u128::from(a),
-    };
-    let kind = if ip.is_some_and(|a| a.is_ipv4()) {
-        1
-    } else {
-        2
+        Some(IpAddr::V4(a)) => (1, u128::from(u32::from(a))),
+        Some(IpAddr::V6(a)) => (2, u128::from(a)),
     };
     (kind, [n as u64, (n >> 64) as u64])
 }
@@ -663,9 +658,8 @@ pub(super) type FxBuild = BuildHasherDefault<FxHasher>;
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
     use std::hash::Hasher;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     use super::{ClassFields, FxHasher, Opts, PortOrder, State, STATES};
 

@@ -665,7 +665,7 @@ impl OsRules for Linux {
     /// high score answers with its group's hash pick.
     fn route(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Route {
         let is_v4 = matches!(dst.ip, IpAddr::V4(_));
-        let head = listening_list(host, dst.port);
+        let list = listening_list(host, dst.port);
         let matches = |s: &Socket, want_exact: bool| -> bool {
             let Some(v) = View::of(s) else { return false };
             if is_v4 {
@@ -690,15 +690,15 @@ impl OsRules for Linux {
                 }
             }
         };
-        let wild_exists = head.iter().any(|s| matches(s, false));
+        let wild_exists = list.iter().any(|s| matches(s, false));
         for (pass, exact) in [(1, true), (2, false)] {
             let mut hiscore = 0;
             let mut result: Option<&Socket> = None;
-            for s in head.iter().copied().filter(|s| matches(s, exact)) {
+            for s in list.iter().copied().filter(|s| matches(s, exact)) {
                 let score = 1 + u32::from(is_v4 && !s.is_v6());
                 if score > hiscore {
                     if s.opts().reuseport {
-                        let group = reuseport_group(host, &head, s);
+                        let group = reuseport_group(host, &list, s);
                         if group.len() > 1 {
                             let n = group.len() as u64;
                             let idx = ((host.tuple_hash(src, dst) as u64 * n) >> 32) as usize;
@@ -722,7 +722,7 @@ impl OsRules for Linux {
             if let Some(s) = result {
                 let rule = if pass == 1 && wild_exists {
                     RuleId::LinuxRouteExactBeforeWildcard
-                } else if is_v4 && !s.is_v6() && head.iter().any(|o| o.is_v6() && matches(o, exact))
+                } else if is_v4 && !s.is_v6() && list.iter().any(|o| o.is_v6() && matches(o, exact))
                 {
                     RuleId::LinuxRouteInetBeatsDualStack
                 } else {
