@@ -330,7 +330,21 @@ func (r *run) connect(name, host string, port int) outcome {
 	// A blocking connect(), bounded to 3 s (a timeout stops the run).
 	syscall.SetsockoptTimeval(s.fd, syscall.SOL_SOCKET, syscall.SO_SNDTIMEO, &syscall.Timeval{Sec: 3})
 	err = syscall.Connect(s.fd, sockaddr(host, port))
-	if err == syscall.EINPROGRESS || err == syscall.EAGAIN {
+	// The Go runtime's own signals (preemption) can interrupt the call:
+	// the handshake goes on, and connect() again waits for it and gives
+	// its result (Linux), or says it is under way or done (the BSDs).
+	// CI once saw "errno 4" here where the kernel's answer was ok.
+	deadline := time.Now().Add(3 * time.Second)
+	for err == syscall.EINTR || (err == syscall.EALREADY && time.Now().Before(deadline)) {
+		if err == syscall.EALREADY {
+			time.Sleep(time.Millisecond)
+		}
+		err = syscall.Connect(s.fd, sockaddr(host, port))
+		if err == syscall.EISCONN {
+			err = nil
+		}
+	}
+	if err == syscall.EINPROGRESS || err == syscall.EAGAIN || err == syscall.EALREADY {
 		err = syscall.ETIMEDOUT
 	}
 	if err != nil {
