@@ -20,13 +20,14 @@
 
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 
+use super::idmap::IdMap;
 use super::socket::{Opts, SockId, Socket, State};
 
 /// What a rule may read of an owner when it is asked per class: everything
@@ -252,10 +253,10 @@ impl PortClass {
 #[derive(Clone, Debug, Default)]
 pub(super) struct Bucket {
     /// Position (a host-wide counter at hashing time) → socket: bind order.
-    pub(super) order: BTreeMap<u64, SockId>,
+    pub(super) order: IdMap<u64>,
     /// The summary: each class with its members, `position → socket` (the
     /// socket beside its position, so a listing reads no other map).
-    pub(super) classes: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild>,
+    pub(super) classes: HashMap<PortClass, IdMap<u64>, FxBuild>,
     /// UDP's buckets only: the per-socket orders and groups the lookups read.
     pub(super) udp: UdpIndex,
     /// What the OS remembers of the port apart from its owners, while it has
@@ -265,7 +266,7 @@ pub(super) struct Bucket {
     /// ([`listen_key`]), so a listen() that looks for the first listener of
     /// a SO_REUSEPORT group stops where the kernel's walk does, without
     /// sorting the port's listeners.
-    pub(super) listening: BTreeMap<u64, SockId>,
+    pub(super) listening: IdMap<u64>,
 }
 
 /// Where a TCP listener sits in its port's listening list
@@ -315,14 +316,14 @@ pub(super) struct UdpIndex {
     /// SO_REUSEPORT group → its members.
     pub(super) groups: HashMap<u64, UdpGroup, FxBuild>,
     /// Peer (unmapped) → the connected members that have it.
-    pub(super) peers: HashMap<SockAddr, BTreeMap<u64, SockId>, FxBuild>,
+    pub(super) peers: HashMap<SockAddr, IdMap<u64>, FxBuild>,
 }
 
 /// One SO_REUSEPORT group of a UDP bucket.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct UdpGroup {
     /// [unconnected members, connected members], `position → socket`.
-    pub(super) members: [BTreeMap<u64, SockId>; 2],
+    pub(super) members: [IdMap<u64>; 2],
     /// The unconnected members in bind order, listed on first use after a
     /// change: a datagram to a big group shares this list (its candidates)
     /// instead of copying the group, as the kernel's reuseport array is
@@ -352,14 +353,14 @@ impl<T> std::fmt::Debug for Memo<T> {
 pub(super) struct ClassOrders {
     /// By `Socket::bound_seq` (the primary chain's and the BSDs' "newest /
     /// oldest bound" order).
-    pub(super) by_bound: BTreeMap<(u64, u64), SockId>,
+    pub(super) by_bound: IdMap<(u64, u64)>,
     /// The members in bind order (by position), listed on first use after
     /// a change: Windows' undefined choice among the sockets of one
     /// address reads this list in place. Emptied by every change to
     /// `by_bound`.
     pub(super) by_pos: Memo<Arc<[SockId]>>,
     /// By `Socket::chain_key` (a lookup chain's order).
-    pub(super) by_chain: BTreeMap<(u64, u64), SockId>,
+    pub(super) by_chain: IdMap<(u64, u64)>,
 }
 
 /// What [`UdpIndex`] files a UDP socket under besides its class.
@@ -384,8 +385,8 @@ impl UdpKeys {
 }
 
 /// Takes `item` out of `m[key]`, dropping the entry when it empties.
-fn take<K: std::hash::Hash + Eq, T: Ord>(
-    m: &mut HashMap<K, BTreeMap<T, SockId>, FxBuild>,
+fn take<K: std::hash::Hash + Eq, T: Ord + Copy>(
+    m: &mut HashMap<K, IdMap<T>, FxBuild>,
     key: K,
     item: &T,
 ) {
@@ -466,7 +467,7 @@ impl UdpIndex {
             if let Some(g) = self.groups.get_mut(&k.group) {
                 g.members[usize::from(k.peer.is_some())].remove(&pos);
                 g.free_list = Memo::default();
-                if g.members.iter().all(BTreeMap::is_empty) {
+                if g.members.iter().all(IdMap::is_empty) {
                     self.groups.remove(&k.group);
                 }
             }

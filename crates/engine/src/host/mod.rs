@@ -35,6 +35,7 @@ mod apply;
 mod buckets;
 mod close;
 mod connect;
+mod idmap;
 pub mod socket;
 mod tables;
 mod udp;
@@ -46,6 +47,7 @@ pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
 use buckets::{Bucket, FxBuild, Hashed};
+use idmap::IdMap;
 
 /// A list of sockets and their names, as [`Host::labels`] last gave them.
 #[derive(Clone, Debug)]
@@ -592,10 +594,10 @@ impl Host {
             .into_iter()
             .flat_map(|(udp, t)| t.iter().map(move |(p, b)| (p, b, udp)))
         {
-            let mut want: HashMap<PortClass, BTreeMap<u64, SockId>, FxBuild> = HashMap::default();
+            let mut want: HashMap<PortClass, IdMap<u64>, FxBuild> = HashMap::default();
             let mut want_udp = buckets::UdpIndex::default();
-            let mut want_listening = BTreeMap::new();
-            for (&pos, &id) in &b.order {
+            let mut want_listening = IdMap::default();
+            for (&pos, &id) in b.order.iter() {
                 let Some(s) = self.get(id) else {
                     return Err(format!(
                         "port {port}: position {pos} holds a dead socket {id}"

@@ -1,0 +1,284 @@
+//! [`IdMap`]: an ordered map from a key to a socket, the shape of every list
+//! a bind bucket keeps (its owners in bind order, each class's members, the
+//! listening list, a UDP class's chains, a group's members).
+//!
+//! Why not std's `BTreeMap`: these lists churn at one end. A new socket
+//! takes the highest position, and a scenario (or a bench) binds and closes
+//! one socket beside a crowd. When the B-tree's end leaf is full, such an
+//! insert splits it and the remove after it merges it back, so at the
+//! sizes where that leaf happens to be full (10,000 sockets on a port, not
+//! 9,997 or 10,003) every bind paid a split and every close a merge: a
+//! sixth of a Linux `bind`'s instructions, a fifth of a UDP one's. Here a
+//! map is one sorted vector while small, and sorted runs of 32 to 64
+//! entries beyond; a run splits when it passes 64 and runs merge only when
+//! two of them hold 32 or fewer together, so an insert and the remove that
+//! undoes it never undo each other's work.
+
+use super::socket::SockId;
+
+/// The longest run (and the largest map kept as one vector).
+const RUN: usize = 64;
+
+/// An ordered map from `K` to a socket id (see the module doc).
+#[derive(Clone)]
+pub(super) enum IdMap<K> {
+    /// At most [`RUN`] entries, sorted: one allocation, as small classes are.
+    Flat(Vec<(K, SockId)>),
+    /// More than `RUN / 2` entries (a map of up to `RUN` stays [`IdMap::Flat`]):
+    /// non-empty sorted runs of at most `RUN` entries, in key order.
+    Runs {
+        runs: Vec<Vec<(K, SockId)>>,
+        len: usize,
+    },
+}
+
+impl<K> Default for IdMap<K> {
+    fn default() -> Self {
+        IdMap::Flat(Vec::new())
+    }
+}
+
+impl<K: Ord + Copy> IdMap<K> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            IdMap::Flat(v) => v.len(),
+            IdMap::Runs { len, .. } => *len,
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entries in key order (either way).
+    pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &SockId)> + Clone {
+        let (flat, runs): (&[(K, SockId)], &[Vec<(K, SockId)>]) = match self {
+            IdMap::Flat(v) => (v, &[]),
+            IdMap::Runs { runs, .. } => (&[], runs),
+        };
+        flat.iter()
+            .chain(runs.iter().flatten())
+            .map(|(k, id)| (k, id))
+    }
+
+    pub(super) fn values(&self) -> impl DoubleEndedIterator<Item = &SockId> + Clone {
+        self.iter().map(|(_, id)| id)
+    }
+
+    pub(super) fn first_key_value(&self) -> Option<(&K, &SockId)> {
+        self.iter().next()
+    }
+
+    pub(super) fn last_key_value(&self) -> Option<(&K, &SockId)> {
+        self.iter().next_back()
+    }
+
+    /// Files `id` under `key`; the id it replaces, if the key was taken.
+    pub(super) fn insert(&mut self, key: K, id: SockId) -> Option<SockId> {
+        match self {
+            IdMap::Flat(v) => {
+                let old = put(v, key, id);
+                if v.len() > RUN {
+                    let right = v.split_off(v.len() / 2);
+                    let len = v.len() + right.len();
+                    *self = IdMap::Runs {
+                        runs: vec![std::mem::take(v), right],
+                        len,
+                    };
+                }
+                old
+            }
+            IdMap::Runs { runs, len } => {
+                let r = run_of(runs, &key).min(runs.len() - 1);
+                let run = &mut runs[r];
+                let old = put(run, key, id);
+                if old.is_none() {
+                    *len += 1;
+                }
+                if run.len() > RUN {
+                    let right = run.split_off(run.len() / 2);
+                    runs.insert(r + 1, right);
+                }
+                old
+            }
+        }
+    }
+
+    /// Takes `key` out; the id it held.
+    pub(super) fn remove(&mut self, key: &K) -> Option<SockId> {
+        match self {
+            IdMap::Flat(v) => {
+                let i = v.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+                Some(v.remove(i).1)
+            }
+            IdMap::Runs { runs, len } => {
+                let r = run_of(runs, key);
+                let run = runs.get_mut(r)?;
+                let i = run.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+                let (_, id) = run.remove(i);
+                *len -= 1;
+                if *len <= RUN / 2 {
+                    *self = IdMap::Flat(runs.concat());
+                    return Some(id);
+                }
+                if run.is_empty() {
+                    runs.remove(r);
+                } else if let Some(next) = runs.get(r + 1) {
+                    if runs[r].len() + next.len() <= RUN / 2 {
+                        let next = runs.remove(r + 1);
+                        runs[r].extend(next);
+                    }
+                }
+                Some(id)
+            }
+        }
+    }
+}
+
+/// The run that holds `key`, or would: the first whose last key is not
+/// below it (`runs.len()` when every key is below it).
+fn run_of<K: Ord>(runs: &[Vec<(K, SockId)>], key: &K) -> usize {
+    runs.partition_point(|run| run.last().is_some_and(|(k, _)| k < key))
+}
+
+/// Inserts into a sorted vector; the id it replaces.
+fn put<K: Ord>(v: &mut Vec<(K, SockId)>, key: K, id: SockId) -> Option<SockId> {
+    match v.binary_search_by(|(k, _)| k.cmp(&key)) {
+        Ok(i) => Some(std::mem::replace(&mut v[i].1, id)),
+        Err(i) => {
+            v.insert(i, (key, id));
+            None
+        }
+    }
+}
+
+/// Equal when they hold the same entries, however they are laid out.
+impl<K: Ord + Copy> PartialEq for IdMap<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+impl<K: Ord + Copy> Eq for IdMap<K> {}
+
+impl<K: Ord + Copy + std::fmt::Debug> std::fmt::Debug for IdMap<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The layout's rules: sorted, runs non-empty and at most `RUN`, the
+    /// count right, a map of `RUN / 2` or fewer flat.
+    fn check(m: &IdMap<u64>) {
+        match m {
+            IdMap::Flat(v) => {
+                assert!(v.len() <= RUN, "flat map of {}", v.len());
+                assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+            }
+            IdMap::Runs { runs, len } => {
+                assert!(*len > RUN / 2, "runs for {len} entries");
+                assert_eq!(*len, runs.iter().map(Vec::len).sum::<usize>());
+                assert!(runs.iter().all(|r| !r.is_empty() && r.len() <= RUN));
+                let keys: Vec<u64> = runs.iter().flatten().map(|e| e.0).collect();
+                assert!(keys.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+    }
+
+    fn same(m: &IdMap<u64>, want: &BTreeMap<u64, SockId>) {
+        check(m);
+        assert_eq!(m.len(), want.len());
+        assert!(m.iter().eq(want.iter()));
+        assert!(m.iter().rev().eq(want.iter().rev()));
+        assert_eq!(m.first_key_value(), want.first_key_value());
+        assert_eq!(m.last_key_value(), want.last_key_value());
+    }
+
+    /// Random inserts and removes over a key range that makes the map grow
+    /// past several runs and shrink back to flat, again and again: every
+    /// answer is the B-tree's.
+    #[test]
+    fn answers_as_a_btree_map_does() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for range in [8, 70, 300, 2_000] {
+            let (mut m, mut want) = (IdMap::default(), BTreeMap::new());
+            for round in 0..20_000 {
+                let key = next() % range;
+                // Phases that mostly add, then mostly take away.
+                let adding = (round / 2_500) % 2 == 0;
+                if (next() % 4 != 0) == adding {
+                    let id = (next() % 1_000) as SockId;
+                    assert_eq!(m.insert(key, id), want.insert(key, id));
+                } else {
+                    assert_eq!(m.remove(&key), want.remove(&key));
+                }
+                if round % 97 == 0 {
+                    same(&m, &want);
+                }
+            }
+            same(&m, &want);
+        }
+    }
+
+    /// A socket bound and closed at the end of a crowd, over and over: after
+    /// the first time, the layout is the same after each close, whatever
+    /// the crowd's size (std's B-tree split and merged its end leaf at
+    /// every cycle at some sizes).
+    #[test]
+    fn a_bind_and_close_at_the_end_leaves_the_layout_alone() {
+        let layout = |m: &IdMap<u64>| match m {
+            IdMap::Flat(v) => vec![v.len()],
+            IdMap::Runs { runs, .. } => runs.iter().map(Vec::len).collect(),
+        };
+        for n in 0..400u64 {
+            let mut m = IdMap::default();
+            for k in 0..n {
+                m.insert(k, k as SockId);
+            }
+            m.insert(n, 0);
+            m.remove(&n);
+            let settled = layout(&m);
+            for _ in 0..3 {
+                m.insert(n, 0);
+                m.remove(&n);
+                assert_eq!(layout(&m), settled, "{n} entries");
+                // And at the front (a listening list's newest first).
+                if n > 0 {
+                    m.remove(&0);
+                    m.insert(0, 0);
+                }
+            }
+            check(&m);
+        }
+    }
+
+    /// Equality and the debug form see the entries, not the layout.
+    #[test]
+    fn equal_maps_of_different_layouts_are_equal() {
+        let mut grown = IdMap::default();
+        for k in 0..100u64 {
+            grown.insert(k, 1);
+        }
+        for k in 10..100u64 {
+            grown.remove(&k);
+        }
+        let mut flat = IdMap::default();
+        for k in 0..10u64 {
+            flat.insert(k, 1);
+        }
+        assert_eq!(grown, flat);
+        assert_eq!(format!("{grown:?}"), format!("{flat:?}"));
+        flat.insert(3, 2);
+        assert_ne!(grown, flat);
+    }
+}
