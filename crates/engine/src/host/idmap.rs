@@ -16,6 +16,9 @@
 
 use super::socket::SockId;
 
+/// One entry: a key and the socket filed under it.
+type Entry<K> = (K, SockId);
+
 /// The longest run (and the largest map kept as one vector).
 const RUN: usize = 64;
 
@@ -23,11 +26,11 @@ const RUN: usize = 64;
 #[derive(Clone)]
 pub(super) enum IdMap<K> {
     /// At most [`RUN`] entries, sorted: one allocation, as small classes are.
-    Flat(Vec<(K, SockId)>),
+    Flat(Vec<Entry<K>>),
     /// More than `RUN / 2` entries (a map of up to `RUN` stays [`IdMap::Flat`]):
     /// non-empty sorted runs of at most `RUN` entries, in key order.
     Runs {
-        runs: Vec<Vec<(K, SockId)>>,
+        runs: Vec<Vec<Entry<K>>>,
         len: usize,
     },
 }
@@ -52,7 +55,7 @@ impl<K: Ord + Copy> IdMap<K> {
 
     /// The entries in key order (either way).
     pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &SockId)> + Clone {
-        let (flat, runs): (&[(K, SockId)], &[Vec<(K, SockId)>]) = match self {
+        let (flat, runs): (&[Entry<K>], &[Vec<Entry<K>>]) = match self {
             IdMap::Flat(v) => (v, &[]),
             IdMap::Runs { runs, .. } => (&[], runs),
         };
@@ -137,12 +140,12 @@ impl<K: Ord + Copy> IdMap<K> {
 
 /// The run that holds `key`, or would: the first whose last key is not
 /// below it (`runs.len()` when every key is below it).
-fn run_of<K: Ord>(runs: &[Vec<(K, SockId)>], key: &K) -> usize {
+fn run_of<K: Ord>(runs: &[Vec<Entry<K>>], key: &K) -> usize {
     runs.partition_point(|run| run.last().is_some_and(|(k, _)| k < key))
 }
 
 /// Inserts into a sorted vector; the id it replaces.
-fn put<K: Ord>(v: &mut Vec<(K, SockId)>, key: K, id: SockId) -> Option<SockId> {
+fn put<K: Ord>(v: &mut Vec<Entry<K>>, key: K, id: SockId) -> Option<SockId> {
     match v.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(i) => Some(std::mem::replace(&mut v[i].1, id)),
         Err(i) => {
