@@ -262,24 +262,27 @@ pub(super) struct Bucket {
     /// What the OS remembers of the port apart from its owners, while it has
     /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
     pub(super) memo: Option<PortMemo>,
-    /// TCP's listeners in the order of Linux's listening list
-    /// ([`listen_key`]), so a listen() that looks for the first listener of
-    /// a SO_REUSEPORT group stops where the kernel's walk does, without
-    /// sorting the port's listeners.
+    /// TCP's listeners in the order of Linux's listening list, last key
+    /// first ([`listen_key`]), so a listen() that looks for the first
+    /// listener of a SO_REUSEPORT group stops where the kernel's walk does,
+    /// without sorting the port's listeners.
     pub(super) listening: IdMap<u64>,
 }
 
 /// Where a TCP listener sits in its port's listening list
 /// (`inet_hash` → `__sk_nulls_add_node_rcu` / `_tail_rcu`): newest first,
 /// then the ones added at the tail (an AF_INET6 socket with SO_REUSEPORT as
-/// it started listening), oldest first. `None`: not a TCP listener.
+/// it started listening), oldest first. The list runs from the highest key
+/// down, so the usual new listener, the list's new head, is filed at the
+/// end of [`Bucket::listening`] (an insert at the front of a sorted run
+/// moves the whole run). `None`: not a TCP listener.
 pub(super) fn listen_key(s: &Socket) -> Option<u64> {
-    const TAIL: u64 = 1 << 63;
+    const HEAD: u64 = 1 << 63;
     (s.is_listening() && !s.is_udp()).then(|| {
         if s.listen_tail() {
-            TAIL | s.listen_seq()
+            (HEAD - 1) - s.listen_seq()
         } else {
-            (TAIL - 1) - s.listen_seq()
+            HEAD | s.listen_seq()
         }
     })
 }

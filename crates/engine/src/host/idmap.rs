@@ -25,7 +25,11 @@ const RUN: usize = 64;
 /// An ordered map from `K` to a socket id (see the module doc).
 #[derive(Clone)]
 pub(super) enum IdMap<K> {
-    /// At most [`RUN`] entries, sorted: one allocation, as small classes are.
+    /// One entry, held inline: most classes have one member, and a map of
+    /// one needs no allocation to make or to drop.
+    One(Entry<K>),
+    /// Up to [`RUN`] entries, sorted, in one allocation (none while empty;
+    /// a map that shrinks to one entry stays here).
     Flat(Vec<Entry<K>>),
     /// More than `RUN / 2` entries (a map of up to `RUN` stays [`IdMap::Flat`]):
     /// non-empty sorted runs of at most `RUN` entries, in key order.
@@ -44,6 +48,7 @@ impl<K> Default for IdMap<K> {
 impl<K: Ord + Copy> IdMap<K> {
     pub(super) fn len(&self) -> usize {
         match self {
+            IdMap::One(_) => 1,
             IdMap::Flat(v) => v.len(),
             IdMap::Runs { len, .. } => *len,
         }
@@ -54,14 +59,17 @@ impl<K: Ord + Copy> IdMap<K> {
     }
 
     /// The entries in key order (either way).
-    pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &SockId)> + Clone {
-        let (flat, runs): (&[Entry<K>], &[Vec<Entry<K>>]) = match self {
+    pub(super) fn iter(&self) -> Iter<'_, K> {
+        let (front, runs): (&[Entry<K>], &[Vec<Entry<K>>]) = match self {
+            IdMap::One(e) => (std::slice::from_ref(e), &[]),
             IdMap::Flat(v) => (v, &[]),
             IdMap::Runs { runs, .. } => (&[], runs),
         };
-        flat.iter()
-            .chain(runs.iter().flatten())
-            .map(|(k, id)| (k, id))
+        Iter {
+            front: front.iter(),
+            runs: runs.iter(),
+            back: [].iter(),
+        }
     }
 
     pub(super) fn values(&self) -> impl DoubleEndedIterator<Item = &SockId> + Clone {
@@ -79,6 +87,18 @@ impl<K: Ord + Copy> IdMap<K> {
     /// Files `id` under `key`; the id it replaces, if the key was taken.
     pub(super) fn insert(&mut self, key: K, id: SockId) -> Option<SockId> {
         match self {
+            IdMap::One((k, old)) if *k == key => Some(std::mem::replace(old, id)),
+            IdMap::One(e) => {
+                let mut v = Vec::with_capacity(2);
+                v.push(*e);
+                put(&mut v, key, id);
+                *self = IdMap::Flat(v);
+                None
+            }
+            IdMap::Flat(v) if v.is_empty() => {
+                *self = IdMap::One((key, id));
+                None
+            }
             IdMap::Flat(v) => {
                 let old = put(v, key, id);
                 if v.len() > RUN {
@@ -92,7 +112,12 @@ impl<K: Ord + Copy> IdMap<K> {
                 old
             }
             IdMap::Runs { runs, len } => {
-                let r = run_of(runs, &key).min(runs.len() - 1);
+                // A key past the last goes to the last run, unsearched.
+                let last = runs.len() - 1;
+                let r = match runs[last].last() {
+                    Some((k, _)) if *k < key => last,
+                    _ => run_of(runs, &key).min(last),
+                };
                 let run = &mut runs[r];
                 let old = put(run, key, id);
                 if old.is_none() {
@@ -110,6 +135,13 @@ impl<K: Ord + Copy> IdMap<K> {
     /// Takes `key` out; the id it held.
     pub(super) fn remove(&mut self, key: &K) -> Option<SockId> {
         match self {
+            IdMap::One((k, id)) => {
+                let id = *id;
+                (k == key).then(|| {
+                    *self = IdMap::default();
+                    id
+                })
+            }
             IdMap::Flat(v) => {
                 let i = v.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
                 Some(v.remove(i).1)
@@ -138,14 +170,58 @@ impl<K: Ord + Copy> IdMap<K> {
     }
 }
 
+/// [`IdMap::iter`]: the entries of the run being read from each end, and
+/// the runs between (a flat map is all `front`).
+#[derive(Clone)]
+pub(super) struct Iter<'a, K> {
+    front: std::slice::Iter<'a, Entry<K>>,
+    runs: std::slice::Iter<'a, Vec<Entry<K>>>,
+    back: std::slice::Iter<'a, Entry<K>>,
+}
+
+impl<'a, K> Iterator for Iter<'a, K> {
+    type Item = (&'a K, &'a SockId);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((k, id)) = self.front.next() {
+                return Some((k, id));
+            }
+            match self.runs.next() {
+                Some(run) => self.front = run.iter(),
+                None => return self.back.next().map(|(k, id)| (k, id)),
+            }
+        }
+    }
+}
+
+impl<K> DoubleEndedIterator for Iter<'_, K> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((k, id)) = self.back.next_back() {
+                return Some((k, id));
+            }
+            match self.runs.next_back() {
+                Some(run) => self.back = run.iter(),
+                None => return self.front.next_back().map(|(k, id)| (k, id)),
+            }
+        }
+    }
+}
+
 /// The run that holds `key`, or would: the first whose last key is not
 /// below it (`runs.len()` when every key is below it).
 fn run_of<K: Ord>(runs: &[Vec<Entry<K>>], key: &K) -> usize {
     runs.partition_point(|run| run.last().is_some_and(|(k, _)| k < key))
 }
 
-/// Inserts into a sorted vector; the id it replaces.
+/// Inserts into a sorted vector; the id it replaces. A key past the last
+/// (a new position, the usual insert) is pushed without a search.
 fn put<K: Ord>(v: &mut Vec<Entry<K>>, key: K, id: SockId) -> Option<SockId> {
+    if v.last().is_none_or(|(k, _)| *k < key) {
+        v.push((key, id));
+        return None;
+    }
     match v.binary_search_by(|(k, _)| k.cmp(&key)) {
         Ok(i) => Some(std::mem::replace(&mut v[i].1, id)),
         Err(i) => {
@@ -178,6 +254,7 @@ mod tests {
     /// count right, a map of `RUN / 2` or fewer flat.
     fn check(m: &IdMap<u64>) {
         match m {
+            IdMap::One(_) => {}
             IdMap::Flat(v) => {
                 assert!(v.len() <= RUN, "flat map of {}", v.len());
                 assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
@@ -197,6 +274,15 @@ mod tests {
         assert_eq!(m.len(), want.len());
         assert!(m.iter().eq(want.iter()));
         assert!(m.iter().rev().eq(want.iter().rev()));
+        // Read from both ends at once, meeting anywhere.
+        let (mut a, mut b) = (m.iter(), want.iter());
+        for i in 0..=want.len() {
+            if i % 3 == 0 {
+                assert_eq!(a.next_back(), b.next_back());
+            } else {
+                assert_eq!(a.next(), b.next());
+            }
+        }
         assert_eq!(m.first_key_value(), want.first_key_value());
         assert_eq!(m.last_key_value(), want.last_key_value());
     }
@@ -240,6 +326,7 @@ mod tests {
     #[test]
     fn a_bind_and_close_at_the_end_leaves_the_layout_alone() {
         let layout = |m: &IdMap<u64>| match m {
+            IdMap::One(_) => vec![1],
             IdMap::Flat(v) => vec![v.len()],
             IdMap::Runs { runs, .. } => runs.iter().map(Vec::len).collect(),
         };

@@ -441,19 +441,29 @@ impl Host {
             .map(|h| h.class);
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
-        let mut total = 0;
+        let (mut total, mut classes) = (0, 0);
         for (class, members) in &bucket.classes {
-            let mut them = members.iter().filter(|&(_, &id)| id != except).peekable();
-            let Some(&(_, &rep)) = them.peek() else {
+            let mut them = members.iter().filter(|&(_, &id)| id != except);
+            let Some((&pos, &rep)) = them.next() else {
                 continue;
             };
-            if pred(self.socket(rep)) {
-                total += members.len() - usize::from(mine == Some(*class));
-                found.extend(them.take(limit).map(|(&pos, &id)| (pos, id)));
+            if !pred(self.socket(rep)) {
+                continue;
+            }
+            total += members.len() - usize::from(mine == Some(*class));
+            classes += 1;
+            if limit > 0 {
+                found.push((pos, rep));
+                for (&pos, &id) in them.take(limit - 1) {
+                    found.push((pos, id));
+                }
             }
         }
-        found.sort_unstable_by_key(|&(pos, _)| pos);
-        found.truncate(limit);
+        // One class's members are in position order already.
+        if classes > 1 {
+            found.sort_unstable_by_key(|&(pos, _)| pos);
+            found.truncate(limit);
+        }
         let owners = found.into_iter().map(|(_, id)| self.socket(id)).collect();
         (owners, total)
     }
@@ -493,7 +503,7 @@ impl Host {
         self.by_port
             .get(&port)
             .into_iter()
-            .flat_map(|b| b.listening.values())
+            .flat_map(|b| b.listening.values().rev())
             .map(|&id| self.socket(id))
     }
 
