@@ -124,9 +124,11 @@ pub struct Host {
     /// Where each ephemeral search stopped: key → (search_gen, index). The
     /// kernel keeps a per-namespace offset for the same purpose
     /// (`__inet_hash_connect`'s `table_perturb`); this one changes no answer.
-    searches: RefCell<HashMap<SearchKey, (u64, usize)>>,
+    searches: RefCell<HashMap<SearchKey, (u64, usize), FxBuild>>,
     /// The last list [`Host::labels`] named, and its names.
     last_labels: RefCell<Option<Labelled>>,
+    /// The label the last queued connection was given (`spawn_child`).
+    last_queued: Option<connect::QueuedLabel>,
     /// Answer every question by walking each owner (the code before the
     /// buckets' summaries); the property tests compare the two.
     reference_walks: bool,
@@ -156,8 +158,9 @@ impl Host {
             next_client: 0,
             step: 0,
             search_gen: 0,
-            searches: RefCell::new(HashMap::new()),
+            searches: RefCell::default(),
             last_labels: RefCell::new(None),
+            last_queued: None,
             reference_walks: false,
         }
     }
@@ -806,6 +809,60 @@ mod tests {
         assert!(
             two.contains(&"a connection queued on A or B".to_string()),
             "{two:?}"
+        );
+    }
+
+    /// The label written once for a run of connections is written again
+    /// when the listeners' names or the language differ: each connection
+    /// reads as one named at its step.
+    #[test]
+    fn a_shared_queued_label_follows_the_listeners_and_the_language() {
+        use crate::rules::{set_overlay, Overlay, RuleId, Translated, WhyVariant};
+        use std::rc::Rc;
+        let s = crate::parse(
+            "os linux\nsocket L tcp\nbind L 127.0.0.1:9000\nlisten L\n\
+             socket M tcp\nbind M 127.0.0.1:9001\nlisten M\n",
+        )
+        .expect("a valid scenario");
+        let (mut host, _) = run_steps(&s, s.os);
+        let client = |host: &mut Host, port: u16| {
+            let st = crate::parse(&format!("os linux\nclient 127.0.0.1:{port}\n"))
+                .expect("a client step")
+                .steps
+                .remove(0);
+            assert!(host.apply(&st).is_ok());
+        };
+        let queued = |host: &Host| -> Vec<String> {
+            let mut v: Vec<&Socket> = host.sockets().filter(|s| s.child()).collect();
+            v.sort_by_key(|s| s.id());
+            v.iter().map(|s| s.label().to_string()).collect()
+        };
+        client(&mut host, 9000);
+        client(&mut host, 9000);
+        client(&mut host, 9001);
+        let chinese = Overlay::new(
+            [(
+                RuleId::CommonAcceptEmptyQueue,
+                Translated {
+                    why: vec![(WhyVariant::Queued, "在{listeners}上排队的连接".into())],
+                    ..Translated::default()
+                },
+            )],
+            [],
+        );
+        set_overlay(Some(Rc::new(chinese)));
+        client(&mut host, 9001);
+        set_overlay(None);
+        client(&mut host, 9001);
+        assert_eq!(
+            queued(&host),
+            [
+                "a connection queued on L",
+                "a connection queued on L",
+                "a connection queued on M",
+                "在M上排队的连接",
+                "a connection queued on M",
+            ]
         );
     }
 }

@@ -483,7 +483,7 @@ impl Socket {
     /// address until the host gives it one.
     pub(super) fn new_child(
         id: SockId,
-        label: String,
+        label: Name,
         l: &Socket,
         remote: SockAddr,
         peer: Peer,
@@ -491,7 +491,7 @@ impl Socket {
     ) -> Socket {
         Socket {
             id,
-            label: label.into(),
+            label,
             named: false,
             proto: l.proto,
             user: l.user.clone(),
