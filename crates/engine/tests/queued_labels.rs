@@ -60,3 +60,36 @@ fn a_shared_queued_label_follows_the_listeners_and_the_language() {
         ]
     );
 }
+
+/// A listener that takes the place (the id) of one closed before it is
+/// named by its own name, not by the one the shared label was written for.
+#[test]
+fn a_listener_in_a_closed_ones_place_names_its_own_connections() {
+    let s = parse(
+        "os linux\nsocket L tcp\nbind L 127.0.0.1:9000\nlisten L\nclient 127.0.0.1:9000\n\
+         close L\nsocket N tcp\nbind N 127.0.0.1:9000\nlisten N\nclient 127.0.0.1:9000\n",
+    )
+    .expect("a valid scenario");
+    let mut host = Host::new(s.os, &s.ifaces, s.seed);
+    let id_of = |host: &Host, name: &str| {
+        host.sockets()
+            .find(|s| s.label() == name)
+            .map(Socket::id)
+            .expect("a socket of that name")
+    };
+    for st in &s.steps[..4] {
+        assert!(host.apply(st).is_ok());
+    }
+    let l = id_of(&host, "L");
+    for st in &s.steps[4..] {
+        assert!(host.apply(st).is_ok());
+    }
+    // The case this checks: N took L's id.
+    assert_eq!(id_of(&host, "N"), l);
+    let queued: Vec<&str> = host
+        .sockets()
+        .filter(|s| s.child())
+        .map(Socket::label)
+        .collect();
+    assert_eq!(queued, ["a connection queued on N"]);
+}

@@ -9,10 +9,10 @@
 //! sizes where that leaf happens to be full (10,000 sockets on a port, not
 //! 9,997 or 10,003) every bind paid a split and every close a merge: a
 //! sixth of a Linux `bind`'s instructions, a fifth of a UDP one's. Here a
-//! map is one sorted vector while small, and sorted runs of 32 to 64
-//! entries beyond; a run splits when it passes 64 and runs merge only when
-//! two of them hold 32 or fewer together, so an insert and the remove that
-//! undoes it never undo each other's work.
+//! map is one sorted vector while small, and sorted runs of at most 64
+//! entries beyond: a run splits into halves when it passes 64, and two
+//! neighbouring runs merge only when they hold 32 or fewer together, so an
+//! insert and the remove that undoes it never undo each other's work.
 
 use super::socket::SockId;
 
@@ -28,11 +28,12 @@ pub(super) enum IdMap<K> {
     /// One entry, held inline: most classes have one member, and a map of
     /// one needs no allocation to make or to drop.
     One(Entry<K>),
-    /// Up to [`RUN`] entries, sorted, in one allocation (none while empty;
-    /// a map that shrinks to one entry stays here).
+    /// Up to [`RUN`] entries, sorted, in one allocation (none while it has
+    /// never held two; a map that shrinks to one entry or none stays here).
     Flat(Vec<Entry<K>>),
     /// More than `RUN / 2` entries (a map of up to `RUN` stays [`IdMap::Flat`]):
-    /// non-empty sorted runs of at most `RUN` entries, in key order.
+    /// non-empty sorted runs of at most `RUN` entries, in key order, any two
+    /// neighbours holding more than `RUN / 2` together.
     Runs {
         runs: Vec<Vec<Entry<K>>>,
         len: usize,
@@ -69,6 +70,7 @@ impl<K: Ord + Copy> IdMap<K> {
             front: front.iter(),
             runs: runs.iter(),
             back: [].iter(),
+            left: self.len(),
         }
     }
 
@@ -112,7 +114,9 @@ impl<K: Ord + Copy> IdMap<K> {
                 old
             }
             IdMap::Runs { runs, len } => {
-                // A key past the last goes to the last run, unsearched.
+                // A key past the last goes to the last run, unsearched; any
+                // other to the run `run_of` finds (never past the last, whose
+                // last key is not below it).
                 let last = runs.len() - 1;
                 let r = match runs[last].last() {
                     Some((k, _)) if *k < key => last,
@@ -156,13 +160,15 @@ impl<K: Ord + Copy> IdMap<K> {
                     *self = IdMap::Flat(runs.concat());
                     return Some(id);
                 }
-                if run.is_empty() {
-                    runs.remove(r);
-                } else if let Some(next) = runs.get(r + 1) {
-                    if runs[r].len() + next.len() <= RUN / 2 {
-                        let next = runs.remove(r + 1);
-                        runs[r].extend(next);
-                    }
+                // Keep any two neighbours over `RUN / 2` together: merge
+                // the shrunk run with the next, or else into the one before.
+                let small = |a: &Vec<Entry<K>>, b: &Vec<Entry<K>>| a.len() + b.len() <= RUN / 2;
+                if runs.get(r + 1).is_some_and(|next| small(&runs[r], next)) {
+                    let next = runs.remove(r + 1);
+                    runs[r].extend(next);
+                } else if r > 0 && small(&runs[r - 1], &runs[r]) {
+                    let run = runs.remove(r);
+                    runs[r - 1].extend(run);
                 }
                 Some(id)
             }
@@ -177,6 +183,8 @@ pub(super) struct Iter<'a, K> {
     front: std::slice::Iter<'a, Entry<K>>,
     runs: std::slice::Iter<'a, Vec<Entry<K>>>,
     back: std::slice::Iter<'a, Entry<K>>,
+    /// Entries not yet read from either end.
+    left: usize,
 }
 
 impl<'a, K> Iterator for Iter<'a, K> {
@@ -185,25 +193,42 @@ impl<'a, K> Iterator for Iter<'a, K> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((k, id)) = self.front.next() {
+                self.left -= 1;
                 return Some((k, id));
             }
             match self.runs.next() {
                 Some(run) => self.front = run.iter(),
-                None => return self.back.next().map(|(k, id)| (k, id)),
+                None => {
+                    let (k, id) = self.back.next()?;
+                    self.left -= 1;
+                    return Some((k, id));
+                }
             }
         }
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
 }
+
+impl<K> ExactSizeIterator for Iter<'_, K> {}
+impl<K> std::iter::FusedIterator for Iter<'_, K> {}
 
 impl<K> DoubleEndedIterator for Iter<'_, K> {
     fn next_back(&mut self) -> Option<Self::Item> {
         loop {
             if let Some((k, id)) = self.back.next_back() {
+                self.left -= 1;
                 return Some((k, id));
             }
             match self.runs.next_back() {
                 Some(run) => self.back = run.iter(),
-                None => return self.front.next_back().map(|(k, id)| (k, id)),
+                None => {
+                    let (k, id) = self.front.next_back()?;
+                    self.left -= 1;
+                    return Some((k, id));
+                }
             }
         }
     }
@@ -263,6 +288,11 @@ mod tests {
                 assert!(*len > RUN / 2, "runs for {len} entries");
                 assert_eq!(*len, runs.iter().map(Vec::len).sum::<usize>());
                 assert!(runs.iter().all(|r| !r.is_empty() && r.len() <= RUN));
+                assert!(
+                    runs.windows(2).all(|w| w[0].len() + w[1].len() > RUN / 2),
+                    "neighbours of {:?}",
+                    runs.iter().map(Vec::len).collect::<Vec<_>>()
+                );
                 let keys: Vec<u64> = runs.iter().flatten().map(|e| e.0).collect();
                 assert!(keys.windows(2).all(|w| w[0] < w[1]));
             }
@@ -277,12 +307,14 @@ mod tests {
         // Read from both ends at once, meeting anywhere.
         let (mut a, mut b) = (m.iter(), want.iter());
         for i in 0..=want.len() {
+            assert_eq!(a.len(), want.len().saturating_sub(i));
             if i % 3 == 0 {
                 assert_eq!(a.next_back(), b.next_back());
             } else {
                 assert_eq!(a.next(), b.next());
             }
         }
+        assert_eq!((a.next(), a.next_back(), a.len()), (None, None, 0));
         assert_eq!(m.first_key_value(), want.first_key_value());
         assert_eq!(m.last_key_value(), want.last_key_value());
     }

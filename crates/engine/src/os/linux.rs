@@ -847,6 +847,9 @@ fn listening_list(host: &Host, port: u16) -> Vec<&Socket> {
         return host.listening_in_order(port).collect();
     }
     let mut list = host.listeners(port);
+    // Worked out here on its own, ascending, not with the bucket's
+    // `listen_key` (which runs the other way so a new listener is filed
+    // last): the property tests compare the two.
     const TAIL: u64 = 1 << 63;
     crate::sort::by_key(&mut list, |o| {
         if o.listen_tail() {
