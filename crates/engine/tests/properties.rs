@@ -300,6 +300,70 @@ mod examples {
         }
     }
 
+    /// Crowds longer than a port's lists keep in one vector (`IdMap`: runs
+    /// past 64 entries), on every OS, against the walks: 150 sockets bound,
+    /// the TCP ones then listening newest first (so the listeners' class
+    /// grows at its front and its runs fill past half), a span of them
+    /// closed from the middle (which empties a run between two fuller
+    /// ones), new ones, more closes, clients and datagrams between.
+    #[test]
+    fn crowds_past_one_run_answer_as_the_walks_do() {
+        for (proto, share, any, traffic) in [
+            (
+                "tcp",
+                "SO_REUSEPORT",
+                "0.0.0.0",
+                "client 127.0.0.1:7010 x30",
+            ),
+            ("tcp6", "SO_REUSEPORT", "[::]", "client 127.0.0.1:7010 x30"),
+            (
+                "udp",
+                "SO_REUSEPORT",
+                "0.0.0.0",
+                "datagram 127.0.0.1:7010 x30",
+            ),
+        ] {
+            for os in [Os::Linux, Os::FreeBsd, Os::MacOs, Os::Windows] {
+                // Windows has no SO_REUSEPORT; SO_REUSEADDR shares there.
+                let opt = if os == Os::Windows {
+                    "SO_REUSEADDR"
+                } else {
+                    share
+                };
+                let tcp = proto != "udp";
+                let open = |text: &mut String, i: usize| {
+                    text.push_str(&format!(
+                        "socket S{i} {proto}\nset S{i} {opt}\nbind S{i} {any}:7010\n"
+                    ));
+                };
+                let listen = |text: &mut String, range: std::ops::Range<usize>| {
+                    for i in range.rev().filter(|_| tcp) {
+                        text.push_str(&format!("listen S{i}\n"));
+                    }
+                };
+                let mut text = format!("os {}\n", os.key());
+                (0..150).for_each(|i| open(&mut text, i));
+                listen(&mut text, 0..150);
+                text.push_str(&format!("{traffic}\n"));
+                for i in 40..110 {
+                    text.push_str(&format!("close S{i}\n"));
+                }
+                text.push_str(&format!("{traffic}\n"));
+                (150..190).for_each(|i| open(&mut text, i));
+                listen(&mut text, 150..190);
+                for i in (0..40).chain(110..150).step_by(3) {
+                    text.push_str(&format!("close S{i}\n"));
+                }
+                text.push_str(&format!("{traffic}\n"));
+                let scenario = parse(&text).expect("a valid scenario");
+                let at = |i: usize, st: &Step| format!("{proto}, step {i}: {:?}", st.kind);
+                if let Err(e) = same_as_the_walks(&[], 7, os, &scenario.steps, at) {
+                    panic!("{os:?}: {e}");
+                }
+            }
+        }
+    }
+
     /// A Linux SO_REUSEPORT group with members at both ends of the port's
     /// listening list (A listened without the option, at the head; the
     /// AF_INET6 ones that joined it, at the tail): the route's group, merged
