@@ -364,6 +364,38 @@ mod examples {
         }
     }
 
+    /// Windows: a UDP wildcard bound after a SO_EXCLUSIVEADDRUSE socket on
+    /// the datagram's address does not have that address, and one bound
+    /// before it does — even when both wildcards are of one class (same
+    /// options, owner and address), so that which of them may receive is
+    /// not a class question. The keeper is connected elsewhere, so the
+    /// wildcards are the ones asked.
+    #[test]
+    fn wildcards_of_one_class_either_side_of_an_exclusive_keeper_answer_as_the_walks_do() {
+        let text = "os windows\n\
+            socket W1 udp\nset W1 SO_REUSEADDR\nbind W1 0.0.0.0:7020\n\
+            socket K udp\nset K SO_EXCLUSIVEADDRUSE\nbind K 127.0.0.1:7020\n\
+            connect K 127.0.0.1:9999\n\
+            socket W2 udp\nset W2 SO_REUSEADDR\nbind W2 0.0.0.0:7020\n\
+            datagram 127.0.0.1:7020 x3\n";
+        let scenario = parse(text).expect("a valid scenario");
+        let at = |i: usize, st: &Step| format!("step {i}: {:?}", st.kind);
+        if let Err(e) = same_as_the_walks(&[], 7, Os::Windows, &scenario.steps, at) {
+            panic!("{e}");
+        }
+        let report = run(&scenario, Os::Windows).steps;
+        let binds: Vec<_> = report.iter().filter(|r| r.op == "bind").collect();
+        assert!(binds.iter().all(|r| r.is_ok()), "{binds:?}");
+        let datagram = report.last().expect("steps");
+        let got: Vec<&str> = datagram
+            .received_by
+            .iter()
+            .flat_map(|m| m.keys())
+            .map(String::as_str)
+            .collect();
+        assert_eq!(got, ["W1"], "{datagram:?}");
+    }
+
     /// A Linux SO_REUSEPORT group with members at both ends of the port's
     /// listening list (A listened without the option, at the head; the
     /// AF_INET6 ones that joined it, at the tail): the route's group, merged

@@ -224,27 +224,72 @@ impl PortClass {
         .pack()
     }
 
+    // One field each, read straight from the packed words: what a
+    // [`super::ClassView`] answers with, so asking a class one question
+    // does not unpack the rest.
+    pub(super) fn state(&self) -> State {
+        STATES[(self.bits >> STATE & 7) as usize % STATES.len()]
+    }
+    pub(super) fn opts(&self) -> Opts {
+        opts_of(self.bits >> OPTS)
+    }
+    pub(super) fn bind_opts(&self) -> Opts {
+        opts_of(self.bits >> BIND_OPTS)
+    }
+    pub(super) fn uid(&self) -> u32 {
+        (self.bits >> UID) as u32
+    }
+    pub(super) fn ip(&self) -> Option<IpAddr> {
+        ip_of(self.bits >> IP_KIND & 3, self.ip)
+    }
+    pub(super) fn hashed_ip(&self) -> Option<IpAddr> {
+        ip_of(self.bits >> HASHED_KIND & 3, self.hashed_ip)
+    }
+    pub(super) fn narrowed(&self) -> Option<bool> {
+        match self.bits >> NARROWED & 3 {
+            0 => None,
+            n => Some(n == 2),
+        }
+    }
+    fn flag(&self, i: u32) -> bool {
+        self.bits >> (FLAGS + i) & 1 == 1
+    }
+    pub(super) fn v6(&self) -> bool {
+        self.flag(0)
+    }
+    pub(super) fn connected(&self) -> bool {
+        self.flag(1)
+    }
+    pub(super) fn connect_bound(&self) -> bool {
+        self.flag(2)
+    }
+    pub(super) fn child(&self) -> bool {
+        self.flag(3)
+    }
+    #[allow(clippy::wrong_self_convention)] // named as `Socket::from_exclusive`
+    pub(super) fn from_exclusive(&self) -> bool {
+        self.flag(4)
+    }
+    pub(super) fn grouped(&self) -> bool {
+        self.flag(5)
+    }
+
     /// The fields this class was packed from.
     pub(super) fn fields(&self) -> ClassFields {
-        let b = self.bits;
-        let flag = |i: u32| b >> (FLAGS + i) & 1 == 1;
         ClassFields {
-            state: STATES[(b >> STATE & 7) as usize % STATES.len()],
-            opts: opts_of(b >> OPTS),
-            bind_opts: opts_of(b >> BIND_OPTS),
-            uid: (b >> UID) as u32,
-            v6: flag(0),
-            ip: ip_of(b >> IP_KIND & 3, self.ip),
-            hashed_ip: ip_of(b >> HASHED_KIND & 3, self.hashed_ip),
-            connected: flag(1),
-            connect_bound: flag(2),
-            child: flag(3),
-            from_exclusive: flag(4),
-            grouped: flag(5),
-            narrowed: match b >> NARROWED & 3 {
-                0 => None,
-                n => Some(n == 2),
-            },
+            state: self.state(),
+            opts: self.opts(),
+            bind_opts: self.bind_opts(),
+            uid: self.uid(),
+            v6: self.v6(),
+            ip: self.ip(),
+            hashed_ip: self.hashed_ip(),
+            connected: self.connected(),
+            connect_bound: self.connect_bound(),
+            child: self.child(),
+            from_exclusive: self.from_exclusive(),
+            grouped: self.grouped(),
+            narrowed: self.narrowed(),
         }
     }
 }

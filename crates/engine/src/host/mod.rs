@@ -36,6 +36,7 @@ mod buckets;
 mod close;
 mod connect;
 mod idmap;
+mod owner;
 pub mod socket;
 mod tables;
 mod udp;
@@ -43,6 +44,7 @@ mod udp_lookup;
 
 pub use buckets::{PortClass, PortMemo, PortOrder, SearchKey};
 pub(crate) use close::Expired;
+pub use owner::{ClassView, Owner};
 pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
@@ -310,11 +312,16 @@ impl Host {
     /// The bind buckets of `except`'s protocol: UDP's when it is a UDP
     /// socket, else TCP's (`usize::MAX`, no socket: TCP's).
     fn buckets_for(&self, except: SockId) -> &HashMap<u16, Bucket, FxBuild> {
-        if self.get(except).is_some_and(Socket::is_udp) {
+        if self.udp_except(except) {
             &self.udp_by_port
         } else {
             &self.by_port
         }
+    }
+
+    /// Whether [`Host::buckets_for`] gives UDP's buckets.
+    fn udp_except(&self, except: SockId) -> bool {
+        self.get(except).is_some_and(Socket::is_udp)
     }
 
     /// [`Host::owners`] without collecting; `.rev()` walks newest first, as
@@ -334,19 +341,20 @@ impl Host {
 
     /// The owner of `port` (other than `except`) with the lowest `cost`,
     /// ties going to the oldest bind (`newest_first`: the newest); `None`
-    /// from `cost` skips the owner. `cost` must read only what
-    /// [`PortClass`] holds (state, options, owner, family, address, …):
-    /// it is asked once per class of owner, not once per socket, so a
-    /// crowded port costs what a handful of sockets would. With
+    /// from `cost` skips the owner. `cost` reads an owner's [`ClassView`]
+    /// (state, options, owner, family, address, …: what [`PortClass`]
+    /// holds): it is asked once per class of owner, not once per socket,
+    /// so a crowded port costs what a handful of sockets would. With
     /// [`Host::set_reference_walks`] every owner is walked instead.
     pub fn best_owner(
         &self,
         port: u16,
         except: SockId,
         newest_first: bool,
-        mut cost: impl FnMut(&Socket) -> Option<u32>,
+        mut cost: impl FnMut(&ClassView) -> Option<u32>,
     ) -> Option<&Socket> {
         let bucket = self.buckets_for(except).get(&port)?;
+        let udp = self.udp_except(except);
         if self.reference_walks {
             let walk: Box<dyn Iterator<Item = &Socket>> = if newest_first {
                 Box::new(self.owners_iter(port, except).rev())
@@ -355,7 +363,7 @@ impl Host {
             };
             let mut best: Option<(&Socket, u32)> = None;
             for s in walk {
-                if let Some(c) = cost(s) {
+                if let Some(c) = cost(&ClassView::of(s, port)) {
                     if best.is_none_or(|(_, b)| c < b) {
                         best = Some((s, c));
                         if c == 0 {
@@ -368,7 +376,7 @@ impl Host {
         }
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
-        for members in bucket.classes.values() {
+        for (class, members) in &bucket.classes {
             let found = if newest_first {
                 members.iter().rev().find(|&(_, &id)| id != except)
             } else {
@@ -376,7 +384,7 @@ impl Host {
             };
             let found = found.map(|(&pos, &id)| (pos, id));
             let Some((pos, id)) = found else { continue };
-            let Some(c) = cost(self.socket(id)) else {
+            let Some(c) = cost(&ClassView::new(*class, port, udp)) else {
                 continue;
             };
             let better = match best {
@@ -391,24 +399,24 @@ impl Host {
     }
 
     /// The oldest owner of `port` (other than `except`) that `pred` accepts;
-    /// `pred` reads only what [`PortClass`] holds (see [`Host::best_owner`]).
+    /// `pred` reads the owner's [`ClassView`] (see [`Host::best_owner`]).
     pub fn first_owner(
         &self,
         port: u16,
         except: SockId,
-        mut pred: impl FnMut(&Socket) -> bool,
+        mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Option<&Socket> {
         self.best_owner(port, except, false, |s| pred(s).then_some(0))
     }
 
     /// Every owner of `port` (other than `except`) that `pred` accepts, in
-    /// bind order; `pred` reads only what [`PortClass`] holds and is asked
-    /// once per class (see [`Host::best_owner`]).
+    /// bind order; `pred` reads the owner's [`ClassView`] and is asked once
+    /// per class (see [`Host::best_owner`]).
     pub fn owners_where(
         &self,
         port: u16,
         except: SockId,
-        pred: impl FnMut(&Socket) -> bool,
+        pred: impl FnMut(&ClassView) -> bool,
     ) -> Vec<&Socket> {
         self.some_owners_where(port, except, usize::MAX, pred).0
     }
@@ -421,16 +429,20 @@ impl Host {
         port: u16,
         except: SockId,
         limit: usize,
-        mut pred: impl FnMut(&Socket) -> bool,
+        mut pred: impl FnMut(&ClassView) -> bool,
     ) -> (Vec<&Socket>, usize) {
         if self.reference_walks {
-            let all: Vec<&Socket> = self.owners_iter(port, except).filter(|s| pred(s)).collect();
+            let all: Vec<&Socket> = self
+                .owners_iter(port, except)
+                .filter(|s| pred(&ClassView::of(s, port)))
+                .collect();
             let n = all.len();
             return (all.into_iter().take(limit).collect(), n);
         }
         let Some(bucket) = self.buckets_for(except).get(&port) else {
             return (Vec::new(), 0);
         };
+        let udp = self.udp_except(except);
         // The class `except` is filed under in this bucket, if it is in it:
         // found once, so a class's count needs no search for it. `hashed`
         // is exact (`check_buckets`), and its entry is in `except`'s own
@@ -450,7 +462,7 @@ impl Host {
             let Some((&pos, &rep)) = them.next() else {
                 continue;
             };
-            if !pred(self.socket(rep)) {
+            if !pred(&ClassView::new(*class, port, udp)) {
                 continue;
             }
             total += members.len() - usize::from(mine == Some(*class));
@@ -619,6 +631,11 @@ impl Host {
                 if s.is_udp() != udp {
                     return Err(format!(
                         "port {port}: socket {id} in the other protocol's bucket"
+                    ));
+                }
+                if let Some(what) = ClassView::of(s, port).differs_from(s) {
+                    return Err(format!(
+                        "port {port}: socket {id}'s class answers `{what}` otherwise"
                     ));
                 }
                 want.entry(PortClass::of(s)).or_default().insert(pos, id);

@@ -11,6 +11,7 @@ use crate::addr::SockAddr;
 use crate::sort::{by_key, tail_order};
 
 use super::buckets::{Bucket, ClassOrders};
+use super::owner::ClassView;
 use super::socket::{SockId, Socket};
 use super::Host;
 
@@ -59,31 +60,29 @@ impl Host {
     /// ties going to the first met in the order
     /// `tail_order(tail(s), s.bound_seq())` (Linux's primary chain: newest
     /// bound first, `tail` ones after, oldest first). `tail` and `cost` read
-    /// only what `PortClass` holds: each is asked once per class, of the
+    /// a class's [`ClassView`]: each is asked once per class, for the
     /// class's first member in that order.
     pub fn udp_primary_first(
         &self,
         port: u16,
         except: SockId,
-        tail: impl Fn(&Socket) -> bool,
-        mut cost: impl FnMut(&Socket) -> Option<u32>,
+        tail: impl Fn(&ClassView) -> bool,
+        mut cost: impl FnMut(&ClassView) -> Option<u32>,
     ) -> Option<&Socket> {
         let b = self.udp_bucket(port)?;
         let mut best: Option<(u32, u64, SockId)> = None;
-        for set in b.udp.classes.values().map(|c| &c.by_bound) {
-            let Some(&rep) = set.values().next() else {
-                continue;
-            };
-            let t = tail(self.socket(rep));
+        for (class, orders) in &b.udp.classes {
+            let set = &orders.by_bound;
+            let view = ClassView::new(*class, port, true);
+            let t = tail(&view);
             let pick = if t {
                 set.values().copied().find(|&id| id != except)
             } else {
                 set.values().rev().copied().find(|&id| id != except)
             };
             let Some(id) = pick else { continue };
-            let s = self.socket(id);
-            let Some(c) = cost(s) else { continue };
-            let key = tail_order(t, s.bound_seq());
+            let Some(c) = cost(&view) else { continue };
+            let key = tail_order(t, self.socket(id).bound_seq());
             if best.is_none_or(|(bc, bk, _)| (c, key) < (bc, bk)) {
                 best = Some((c, key, id));
             }
@@ -128,9 +127,13 @@ impl Host {
     }
 
     /// Every UDP socket on `port` that `pred` accepts, in bind order;
-    /// `pred` reads only what `PortClass` holds and is asked once per class
-    /// (with [`Host::set_reference_walks`]: of every socket).
-    pub fn udp_members_where(&self, port: u16, pred: impl FnMut(&Socket) -> bool) -> Vec<&Socket> {
+    /// `pred` reads a class's [`ClassView`] and is asked once per class
+    /// (with [`Host::set_reference_walks`]: of every socket's).
+    pub fn udp_members_where(
+        &self,
+        port: u16,
+        pred: impl FnMut(&ClassView) -> bool,
+    ) -> Vec<&Socket> {
         self.udp_member_ids_where(port, pred)
             .iter()
             .map(|&id| self.socket(id))
@@ -143,13 +146,13 @@ impl Host {
     pub fn udp_member_ids_where(
         &self,
         port: u16,
-        mut pred: impl FnMut(&Socket) -> bool,
+        mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Arc<[SockId]> {
         if self.reference_walks {
             return self
                 .udp_owners(port)
                 .into_iter()
-                .filter(|s| pred(s))
+                .filter(|s| pred(&ClassView::of(s, port)))
                 .map(Socket::id)
                 .collect();
         }
@@ -159,13 +162,11 @@ impl Host {
         let hits: Vec<&ClassOrders> = b
             .udp
             .classes
-            .values()
-            .filter(|c| {
-                c.by_bound
-                    .values()
-                    .next()
-                    .is_some_and(|&rep| pred(self.socket(rep)))
+            .iter()
+            .filter(|(class, c)| {
+                !c.by_bound.is_empty() && pred(&ClassView::new(**class, port, true))
             })
+            .map(|(_, c)| c)
             .collect();
         let by_pos = |classes: &[&ClassOrders]| -> Arc<[SockId]> {
             let mut found: Vec<(u64, SockId)> = classes

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Socket, State};
+use crate::host::{Host, Owner, Socket, State};
 use crate::os::pcb::{space_of, Space};
 use crate::os::{common, Decision, Os, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};

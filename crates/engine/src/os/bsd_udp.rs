@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket, UdpClass};
+use crate::host::{Host, Owner, SockId, Socket, UdpClass};
 use crate::os::{Decision, Delivery, Os};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
@@ -25,7 +25,7 @@ use crate::why::Why;
 /// A socket's local address as the IPv4 side sees it (`Some(0.0.0.0)` for a
 /// dual-stack `[::]` or `[::ffff:0.0.0.0]`), or `None` when it takes no IPv4
 /// (IPV6_V6ONLY, or an XNU PCB an earlier connect() left IPv6 only).
-pub(crate) fn v4_view(s: &Socket) -> Option<Ipv4Addr> {
+pub(crate) fn v4_view(s: &(impl Owner + ?Sized)) -> Option<Ipv4Addr> {
     let l = s.local()?;
     match l.ip {
         IpAddr::V4(a) if !s.is_v6() => Some(a),
@@ -40,7 +40,7 @@ pub(crate) fn v4_view(s: &Socket) -> Option<Ipv4Addr> {
 /// A socket's local IPv6 address, if it is a native-IPv6 binding (`::` or a
 /// specific IPv6 address) that still takes IPv6 (not an XNU PCB an earlier
 /// connect() left IPv4 only).
-pub(crate) fn v6_view(s: &Socket) -> Option<Ipv6Addr> {
+pub(crate) fn v6_view(s: &(impl Owner + ?Sized)) -> Option<Ipv6Addr> {
     match s.local()?.ip {
         IpAddr::V6(a) if s.is_v6() && v4_mapped(a).is_none() && s.pcb_narrowed() != Some(true) => {
             Some(a)
@@ -56,7 +56,7 @@ pub(crate) fn connected_to(s: &Socket, src: SockAddr) -> bool {
 }
 
 /// Whether `s` is bound to exactly `dst`'s address (as the family sees it).
-fn exact(s: &Socket, dst: IpAddr) -> bool {
+fn exact(s: &(impl Owner + ?Sized), dst: IpAddr) -> bool {
     match dst {
         IpAddr::V4(d) => v4_view(s) == Some(d),
         IpAddr::V6(d) => v6_view(s) == Some(d),
@@ -212,7 +212,7 @@ impl<'h> Pool<'h> {
 /// sender. `in_pcbinslbgrouphash` files no AF_INET6 socket whose PCB takes
 /// IPv4 on the wildcard (a dual-stack `[::]`, a `[::ffff:0.0.0.0]`) in any
 /// group (359-367); an IPv6-only `[::]` joins the IPv6 one.
-pub(super) fn lb_member(s: &Socket, dst: IpAddr, exact: bool) -> bool {
+pub(super) fn lb_member(s: &impl Owner, dst: IpAddr, exact: bool) -> bool {
     if !s.bind_opts().reuseport_lb {
         return false;
     }

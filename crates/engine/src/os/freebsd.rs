@@ -22,7 +22,7 @@ use super::pcb::{self, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{ClassView, Host, Owner, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
@@ -72,12 +72,12 @@ fn lookup_exact_chain<'h>(
     port: u16,
     me: &Socket,
 ) -> Option<&'h Socket> {
-    let at_tail = |t: &Socket| {
+    let at_tail = |t: &ClassView| {
         space == Space::V4
             && t.local()
                 .is_some_and(|l| l.ip == IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped()))
     };
-    let fits = |t: &Socket| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip);
+    let fits = |t: &ClassView| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip);
     host.best_owner(port, me.id(), true, |t| {
         (fits(t) && !at_tail(t)).then_some(0)
     })
@@ -666,7 +666,7 @@ fn connected_lb(host: &Host, dst: SockAddr) -> Vec<&Socket> {
     host.owners_where(dst.port, usize::MAX, connected_lb_member)
 }
 
-fn connected_lb_member(s: &Socket) -> bool {
+fn connected_lb_member(s: &impl Owner) -> bool {
     s.state() == State::Connected
         && !s.child()
         && s.bind_opts().reuseport_lb

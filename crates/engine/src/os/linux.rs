@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::addr::{v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{Host, Owner, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{
     common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, ReuseGroup, Route,
 };
@@ -71,7 +71,7 @@ impl View {
         }
     }
 
-    fn of(s: &Socket) -> Option<View> {
+    fn of(s: &impl Owner) -> Option<View> {
         s.local()
             .map(|l| View::new(s.is_v6(), l.ip, s.opts().v6only))
     }
@@ -152,7 +152,7 @@ enum Verdict {
 }
 
 /// §1.3: the conflict predicate for an explicit bind() or listen() re-check.
-fn bind_conflict(sk: &Socket, sk2: &Socket) -> Verdict {
+fn bind_conflict(sk: &Socket, sk2: &impl Owner) -> Verdict {
     let (a, b) = (sk.opts(), sk2.opts());
     if a.reuseaddr && b.reuseaddr && !sk2.is_listening() {
         return Verdict::SharedByReuseAddr;
@@ -311,7 +311,7 @@ impl Linux {
             View::of(sk2).filter(|&v2| overlap(view, v2))?;
             Some(u32::from(bind_conflict(sk, sk2).allows()))
         });
-        let clash = named.filter(|sk2| !bind_conflict(sk, sk2).allows());
+        let clash = named.filter(|&sk2| !bind_conflict(sk, sk2).allows());
         // `sk_reuseport_match`: the port's summary lets `sk` in unchecked.
         // Only the answer that differs from the walk's needs its own words.
         if let (Some(sk2), Some(memo)) = (clash, host.port_memo(port)) {

@@ -19,7 +19,7 @@ use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, PortOrder, SearchKey, Socket, State};
+use crate::host::{Host, Owner, PortOrder, SearchKey, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};

@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
-use crate::host::{Host, Socket, State};
+use crate::host::{Host, Owner, Socket, State};
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
 /// and dual-stack `::` sockets) or IPv6.
@@ -19,7 +19,7 @@ pub(crate) enum Space {
 
 /// Where a socket's binding sits in `space`, if it is there at all, and
 /// whether it is an IPv6 PCB seen from the IPv4 side.
-pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
+pub(crate) fn placed(space: Space, s: &impl Owner) -> Option<(IpAddr, bool)> {
     let l = s.local()?;
     match (space, l.ip) {
         (Space::V4, IpAddr::V4(a)) => Some((IpAddr::V4(a), false)),
@@ -40,7 +40,7 @@ pub(crate) fn placed(space: Space, s: &Socket) -> Option<(IpAddr, bool)> {
 /// An AF_INET6 socket on `::` that also takes IPv4 (IPV6_V6ONLY off): the
 /// kernels' `INP_IPV4 | INP_IPV6` PCB. A socket bound to `::ffff:0.0.0.0`
 /// is not one (its PCB is IPv4 only).
-pub(crate) fn is_dual_stack_wildcard(s: &Socket) -> bool {
+pub(crate) fn is_dual_stack_wildcard(s: &impl Owner) -> bool {
     s.is_v6()
         && !s.opts().v6only
         && s.local()

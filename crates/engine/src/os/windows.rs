@@ -50,7 +50,7 @@ use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Opts, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{ClassView, Host, Opts, Owner, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{few_names, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -64,7 +64,7 @@ pub struct Windows;
 /// which the first caller is bound". Whether `s` is such a first socket for
 /// `ip` (still bound, not listening: a listener takes its traffic itself,
 /// and an accepted connection was never bound).
-fn keeps_from_later_wildcards(s: &Socket, space: Space, ip: IpAddr) -> bool {
+fn keeps_from_later_wildcards(s: &impl Owner, space: Space, ip: IpAddr) -> bool {
     s.opts().exclusive
         && !s.child()
         && matches!(s.state(), State::Bound | State::Connected)
@@ -237,7 +237,7 @@ fn delayed_in_use(host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> 
         return None; // the page's condition does not hold; it says no more
     }
     for (space, addr) in stacks(s, local.ip) {
-        let held = |t: &Socket| placed(space, t).is_some_and(|(a, _)| !is_wildcard(a));
+        let held = |t: &ClassView| placed(space, t).is_some_and(|(a, _)| !is_wildcard(a));
         let clash = host.first_owner(local.port, s.id(), |t| {
             held(t) && table_cell(s, space, addr, t).is_some_and(|c| c != Cell::Success)
         });
@@ -263,7 +263,7 @@ fn delayed_in_use(host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> 
 /// The table's cell for `s` binding `addr` in `space` beside the binding
 /// `t`, or `None` when the two do not meet (a connection or TIME_WAIT, the
 /// other stack, another interface).
-fn table_cell(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Option<Cell> {
+fn table_cell(s: &Socket, space: Space, addr: IpAddr, t: &impl Owner) -> Option<Cell> {
     if t.child() || t.is_closed_end() {
         return None;
     }
@@ -574,16 +574,17 @@ impl OsRules for Windows {
             IpAddr::V6(_) if s.opts().v6only => &[Space::V6],
             IpAddr::V6(_) => &[Space::V4, Space::V6],
         };
-        let kept = |t: &Socket| -> Option<IpAddr> {
+        // Asked of the port's classes, then of the owners they give.
+        fn kept(spaces: &[Space], t: &impl Owner) -> Option<IpAddr> {
             spaces.iter().find_map(|&space| {
                 let (ip, _) = placed(space, t)?;
                 (!is_wildcard(ip) && keeps_from_later_wildcards(t, space, ip)).then_some(ip)
             })
-        };
-        host.owners_where(local.port, s.id(), |t| kept(t).is_some())
+        }
+        host.owners_where(local.port, s.id(), |t| kept(spaces, t).is_some())
             .into_iter()
             .filter(|t| t.bound_seq() < s.bound_seq())
-            .filter_map(kept)
+            .filter_map(|t| kept(spaces, t))
             .collect()
     }
 
@@ -662,7 +663,7 @@ impl OsRules for Windows {
     /// datagram.
     fn deliver(&self, host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
         use super::bsd_udp::{connected_to, v4_view, v6_view};
-        let view = |s: &Socket| -> Option<IpAddr> {
+        let view = |s: &dyn Owner| -> Option<IpAddr> {
             match dst.ip {
                 IpAddr::V4(_) => v4_view(s).map(IpAddr::V4),
                 IpAddr::V6(_) => v6_view(s).map(IpAddr::V6),
@@ -682,15 +683,15 @@ impl OsRules for Windows {
         // The sockets that may receive, in bind order: one address's
         // unconnected sockets are the port index's own list (shared, not
         // copied: the common case of a crowded port).
-        let among = |fits: &dyn Fn(&Socket) -> bool| -> Arc<[SockId]> {
+        let among = |fits: &dyn Fn(&dyn Owner) -> bool| -> Arc<[SockId]> {
             if !fast {
-                return socks.iter().filter(|s| fits(s)).map(|s| s.id()).collect();
+                return socks.iter().filter(|&&s| fits(s)).map(|s| s.id()).collect();
             }
-            let v = host.udp_member_ids_where(dst.port, |s| s.remote().is_none() && fits(s));
+            let v = host.udp_member_ids_where(dst.port, |c| !c.is_connected() && fits(c));
             let peers: Vec<&Socket> = host
                 .udp_peers(dst.port, src)
                 .into_iter()
-                .filter(|s| fits(s))
+                .filter(|&s| fits(s))
                 .collect();
             if peers.is_empty() {
                 return v;
@@ -758,16 +759,24 @@ impl OsRules for Windows {
         // The wildcard's sockets are listed only when no exact one is.
         for wildcard in [false, true] {
             let class = if wildcard {
-                among(&|s| {
-                    view(s).is_some_and(|a| a.is_unspecified()) && s.bound_seq() < kept_after
-                })
+                let all = among(&|s| view(s).is_some_and(|a| a.is_unspecified()));
+                // When a bind happened is the socket's own, not its class's:
+                // two wildcards of one class may lie either side of the keeper.
+                if keeper.is_some() {
+                    all.iter()
+                        .copied()
+                        .filter(|&id| host.socket(id).bound_seq() < kept_after)
+                        .collect()
+                } else {
+                    all
+                }
             } else {
                 among(&|s| view(s) == Some(dst.ip))
             };
             if wildcard && class.is_empty() {
                 if let Some(k) = keeper {
                     let kept = host.udp_members_where(dst.port, |s| {
-                        s.remote().is_none() && view(s).is_some_and(|a| a.is_unspecified())
+                        !s.is_connected() && view(s).is_some_and(|a| a.is_unspecified())
                     });
                     let kept: Vec<&Socket> = kept
                         .into_iter()
@@ -822,7 +831,7 @@ impl OsRules for Windows {
             }
         }
         let connected: Vec<Name> = host
-            .udp_members_where(dst.port, |s| s.remote().is_some())
+            .udp_members_where(dst.port, |s| s.is_connected())
             .iter()
             .map(|s| s.name())
             .collect();

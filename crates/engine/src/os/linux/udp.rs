@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, SockId, Socket};
+use crate::host::{Host, Owner, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
@@ -43,7 +43,7 @@ fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
 }
 
 /// Whether a socket sits at the tail of the primary chain.
-fn primary_tail(s: &Socket) -> bool {
+fn primary_tail(s: &impl Owner) -> bool {
     s.is_v6() && s.bind_opts().reuseport
 }
 
@@ -171,7 +171,7 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     let addr = s.local().map(|l| l.ip);
     let port = s.local_port().unwrap_or(0);
     // Class fields only (`PortClass` holds whether a socket is grouped).
-    let fits = |o: &Socket| {
+    let fits = |o: &dyn Owner| {
         o.opts().reuseport
             && o.is_v6() == s.is_v6()
             && o.opts().v6only == s.opts().v6only
@@ -181,7 +181,7 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     let first = if host.reference_walks() {
         primary_chain(host.owners(port, s.id()))
             .into_iter()
-            .find(|o| fits(o))
+            .find(|&o| fits(o))
     } else {
         host.udp_primary_first(port, s.id(), primary_tail, |o| fits(o).then_some(0))
     };
@@ -542,7 +542,7 @@ fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> b
 
 fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     let connected: Vec<Name> = host
-        .udp_members_where(dst.port, |s| s.remote().is_some())
+        .udp_members_where(dst.port, |s| s.is_connected())
         .iter()
         .map(|s| s.name())
         .collect();
