@@ -19,6 +19,9 @@ use super::Host;
 /// members an order-dependent lookup can pick.
 #[derive(Clone, Copy, Debug)]
 pub struct UdpClass<'h> {
+    /// What the class's sockets share: the one thing a class-level
+    /// predicate reads.
+    pub view: ClassView,
     pub count: usize,
     /// The oldest and newest bind (`Socket::bound_seq`).
     pub oldest: &'h Socket,
@@ -43,9 +46,10 @@ impl Host {
         let at = |e: Option<(&(u64, u64), &SockId)>| e.map(|(_, &id)| self.socket(id));
         b.udp
             .classes
-            .values()
-            .filter_map(|c| {
+            .iter()
+            .filter_map(|(class, c)| {
                 Some(UdpClass {
+                    view: ClassView::new(*class, port, true),
                     count: c.by_bound.len(),
                     oldest: at(c.by_bound.first_key_value())?,
                     newest: at(c.by_bound.last_key_value())?,

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Owner, SockId, Socket, UdpClass};
+use crate::host::{ClassView, Host, Owner, SockId, Socket, UdpClass};
 use crate::os::{Decision, Delivery, Os};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
@@ -63,7 +63,7 @@ fn exact(s: &(impl Owner + ?Sized), dst: IpAddr) -> bool {
     }
 }
 
-fn wildcard(s: &Socket, dst: IpAddr) -> bool {
+fn wildcard(s: &impl Owner, dst: IpAddr) -> bool {
     match dst {
         IpAddr::V4(_) => v4_view(s).is_some_and(|a| a.is_unspecified()),
         IpAddr::V6(_) => v6_view(s).is_some_and(|a| a.is_unspecified()),
@@ -99,7 +99,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     let classes: Vec<UdpClass> = host
         .udp_classes(dst.port)
         .into_iter()
-        .filter(|c| c.oldest.remote().is_none())
+        .filter(|c| !c.view.is_connected())
         .collect();
     if os == Os::FreeBsd {
         for pick_exact in [true, false] {
@@ -163,14 +163,14 @@ struct Pool<'h> {
 }
 
 impl<'h> Pool<'h> {
-    fn of(classes: &[UdpClass<'h>], fits: impl Fn(&Socket) -> bool) -> Pool<'h> {
+    fn of(classes: &[UdpClass<'h>], fits: impl Fn(&ClassView) -> bool) -> Pool<'h> {
         let mut p = Pool {
             count: 0,
             oldest: None,
             newest: None,
             chain_last: None,
         };
-        for c in classes.iter().filter(|c| fits(c.oldest)) {
+        for c in classes.iter().filter(|c| fits(&c.view)) {
             p = p.join(Pool {
                 count: c.count,
                 oldest: Some(c.oldest),
@@ -247,7 +247,7 @@ fn bound_v4_mapped(s: &Socket) -> bool {
 }
 
 /// A `[::ffff:0.0.0.0]` binding (met after the other wildcards).
-fn mapped_wild(s: &Socket) -> bool {
+fn mapped_wild(s: &impl Owner) -> bool {
     s.local()
         .is_some_and(|l| matches!(l.ip, IpAddr::V6(a) if v4_mapped(a).is_some()))
 }

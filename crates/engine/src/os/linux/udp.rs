@@ -281,7 +281,7 @@ fn lookup2(
     let mut met: Vec<(u64, &Socket, i32, usize)> = Vec::new();
     for c in host.udp_classes(port) {
         let s = c.chain_first;
-        if s.remote().is_some() || slot_of(s) != Some(slot) {
+        if c.view.is_connected() || slot_of(s) != Some(slot) {
             continue;
         }
         if let Some(sc) = score(s, src, daddr) {
@@ -358,7 +358,7 @@ fn scores_any(host: &Host, src: SockAddr, slot: IpAddr, daddr: IpAddr, port: u16
     let takes = |s: &Socket| slot_of(s) == Some(slot) && score(s, src, daddr).is_some();
     host.udp_classes(port)
         .iter()
-        .any(|c| c.oldest.remote().is_none() && takes(c.oldest))
+        .any(|c| !c.view.is_connected() && takes(c.oldest))
         || host.udp_peers(port, src).iter().any(|s| takes(s))
 }
 
@@ -536,7 +536,7 @@ fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> b
     }
     host.udp_classes(dst.port)
         .iter()
-        .any(|c| c.oldest.remote().is_none() && takes(c.oldest))
+        .any(|c| !c.view.is_connected() && takes(c.oldest))
         || host.udp_peers(dst.port, src).iter().any(|o| takes(o))
 }
 
