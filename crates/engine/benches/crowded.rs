@@ -18,6 +18,14 @@
 //!   it). A datagram to a SO_REUSEPORT group (Linux) or to several sockets on
 //!   one address (Windows) names every member in its report, so that step
 //!   grows with N whatever the lookup costs.
+//! * `spread` — not one port: N listeners with SO_REUSEADDR, two on each of
+//!   N/2 ports from 1024 (10.0.0.1 and 10.0.0.2), as `benches/steps.rs`
+//!   builds them; on a port picked at random, seven steps are timed
+//!   together — a socket with SO_REUSEADDR binds 10.0.0.1 (the listener
+//!   there refuses it on Linux and the BSDs) and closes, another binds
+//!   10.0.0.3 beside both and closes — and the figure is per step. The
+//!   work per step is the same at every N; what grows is how far apart in
+//!   memory the ports' tables and sockets are.
 //!
 //! Prints nanoseconds per timed step (the median of several batches) and
 //! writes them to `target/bench/engine.tsv`. Figures only; asserts nothing.
@@ -82,13 +90,29 @@ fn share(os: Os) -> SockOpt {
     }
 }
 
-pub const WORKLOADS: [&str; 6] = [
-    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram",
+pub const WORKLOADS: [&str; 7] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread",
+];
+
+/// `spread`'s first port (the kernel program's too).
+const SPREAD_BASE: u16 = 1024;
+
+/// `spread`'s addresses: the listeners' two and the one beside them.
+const SPREAD_AT: [Ipv4Addr; 3] = [
+    IFACE,
+    Ipv4Addr::new(10, 0, 0, 2),
+    Ipv4Addr::new(10, 0, 0, 3),
 ];
 
 /// A host with the workload's population of `n` sockets on port 8080.
 fn populate(os: Os, workload: &str, n: usize) -> Host {
-    let mut h = Host::new(os, &[IpAddr::V4(IFACE)], 1);
+    let ifaces: &[Ipv4Addr] = if workload == "spread" {
+        &SPREAD_AT
+    } else {
+        &[IFACE]
+    };
+    let ifaces: Vec<IpAddr> = ifaces.iter().map(|&a| IpAddr::V4(a)).collect();
+    let mut h = Host::new(os, &ifaces, 1);
     let lo = Ipv4Addr::LOCALHOST;
     match workload {
         "bind" | "listen" => {
@@ -154,9 +178,70 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
                 step(&mut h, StepKind::Close { name: "L".into() });
             }
         }
+        "spread" => {
+            for i in 0..n {
+                let name = format!("L{i}");
+                sock(&mut h, &name, &[SockOpt::SoReuseAddr]);
+                let at = SPREAD_AT[i % 2];
+                let port = SPREAD_BASE + (i / 2) as u16;
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name: name.clone(),
+                        ep: ep(at, port),
+                    },
+                );
+                assert!(ok, "{os:?}: population bind {i}");
+                step(&mut h, StepKind::Listen { name });
+            }
+        }
         _ => unreachable!("unknown workload {workload}"),
     }
     h
+}
+
+/// `spread`'s seven steps on one port, timed together; nanoseconds per step.
+fn spread_cycle(h: &mut Host, os: Os, port: u16) -> u128 {
+    let tcp = |name: &str| StepKind::Socket {
+        name: name.into(),
+        proto: Proto::Tcp,
+    };
+    let at = |k: usize| ep(SPREAD_AT[k], port);
+    let cycle = [
+        tcp("X"),
+        StepKind::Set {
+            name: "X".into(),
+            opt: SockOpt::SoReuseAddr,
+            on: true,
+        },
+        StepKind::Bind {
+            name: "X".into(),
+            ep: at(0),
+        },
+        StepKind::Close { name: "X".into() },
+        tcp("Y"),
+        StepKind::Bind {
+            name: "Y".into(),
+            ep: at(2),
+        },
+        StepKind::Close { name: "Y".into() },
+    ]
+    .map(Step::new);
+    let t = Instant::now();
+    let mut y_bind = None;
+    for (i, st) in cycle.iter().enumerate() {
+        let rep = timed_step(h, st);
+        if i == 5 {
+            y_bind = Some(rep);
+        }
+    }
+    let ns = t.elapsed().as_nanos();
+    // The bind beside both listeners succeeds on every OS.
+    assert!(
+        y_bind.is_some_and(|r| r.is_ok()),
+        "{os:?} spread: Y's bind on port {port}"
+    );
+    ns
 }
 
 /// The step a workload times, apart so `valgrind --tool=callgrind
@@ -175,9 +260,18 @@ static READ_WHY: std::sync::LazyLock<bool> =
     std::sync::LazyLock::new(|| std::env::var("BINDLAB_BENCH_READ_WHY").is_ok_and(|v| v == "1"));
 
 /// Runs the workload's timed step `rounds` times; nanoseconds per timed step.
-fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize) -> f64 {
+fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize, n: usize) -> f64 {
     let lo = Ipv4Addr::LOCALHOST;
     let mut total = 0u128;
+    if workload == "spread" {
+        let ports = (n / 2).max(1);
+        for _ in 0..rounds {
+            *serial += 1;
+            let port = SPREAD_BASE + ((*serial * 7919) % ports) as u16;
+            total += spread_cycle(h, os, port);
+        }
+        return total as f64 / (rounds * 7) as f64;
+    }
     for _ in 0..rounds {
         *serial += 1;
         let name = format!("X{serial}");
@@ -274,9 +368,9 @@ fn main() {
                 let mut h = populate(os, workload, n);
                 let pop_ms = t.elapsed().as_secs_f64() * 1e3;
                 let mut serial = 0;
-                timed(&mut h, os, workload, 50, &mut serial); // warm up
+                timed(&mut h, os, workload, 50, &mut serial, n); // warm up
                 let mut batches: Vec<f64> = (0..5)
-                    .map(|_| timed(&mut h, os, workload, 200, &mut serial))
+                    .map(|_| timed(&mut h, os, workload, 200, &mut serial, n))
                     .collect();
                 batches.sort_by(|a, b| a.total_cmp(b));
                 let ns = batches[2];

@@ -15,7 +15,12 @@
 //! 127.0.0.1:P; a timed datagram is one sendto() from a new socket bound to
 //! 127.0.0.1 (a new source port, as the engine's new peer each time; on
 //! loopback the kernel delivers it within the call), and every population
-//! socket is drained after each batch, untimed.
+//! socket is drained after each batch, untimed. `spread`: N listeners
+//! with SO_REUSEADDR, two on each of N/2 ports from 1024 (10.0.0.1 and
+//! 10.0.0.2); on a port picked as the engine picks it, seven calls timed
+//! together — socket(), SO_REUSEADDR, bind(10.0.0.1) (refused: the
+//! listener there), close(), socket(), bind(10.0.0.3), close() — and the
+//! figure is per call.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -27,8 +32,16 @@ use crate::sys;
 const PORT: u16 = 8080;
 
 /// The workloads, by the engine benchmark's names.
-pub const WORKLOADS: [&str; 6] = [
-    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram",
+pub const WORKLOADS: [&str; 7] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread",
+];
+
+/// `spread`'s first port and its three addresses (the engine's).
+const SPREAD_BASE: u16 = 1024;
+const SPREAD_AT: [Ipv4Addr; 3] = [
+    Ipv4Addr::new(10, 0, 0, 1),
+    Ipv4Addr::new(10, 0, 0, 2),
+    Ipv4Addr::new(10, 0, 0, 3),
 ];
 
 fn ip(args: &[&str]) -> Result<(), String> {
@@ -57,6 +70,7 @@ pub fn enter_namespace() -> Result<u64, String> {
     sys::unshare_net().map_err(|e| format!("unshare(CLONE_NEWNET): {}", sys::errno_name(e)))?;
     ip(&["link", "set", "lo", "up"])?;
     ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"])?;
+    ip(&["route", "add", "local", "10.0.0.0/24", "dev", "lo"])?;
     let w = |path: &str, v: &str| std::fs::write(path, v).map_err(|e| format!("{path}: {e}"));
     w("/proc/sys/net/core/somaxconn", "262144")?;
     w("/proc/sys/net/ipv4/tcp_max_tw_buckets", "1000000")?;
@@ -131,6 +145,9 @@ fn accept_wait(lst: &OwnedFd) -> Result<(OwnedFd, Option<SocketAddr>), String> {
 struct Population {
     fds: Vec<OwnedFd>,
     listener: Option<OwnedFd>,
+    /// `spread`: how many ports, and the rounds so far (which port is next).
+    ports: usize,
+    round: usize,
 }
 
 /// Builds the population; `files` is the open-file limit. Bound sockets
@@ -158,6 +175,23 @@ fn populate(workload: &str, n: usize, files: u64) -> Result<Population, String> 
                 }
                 p.fds.push(s);
             }
+        }
+        "spread" => {
+            if n > room {
+                return Err(format!(
+                    "{n} sockets need {n} open files; this process may open {files}"
+                ));
+            }
+            for i in 0..n {
+                let s = sock(true, false)?;
+                let at = at(SPREAD_AT[i % 2], SPREAD_BASE + (i / 2) as u16);
+                sys::bind(s.as_raw_fd(), at)
+                    .map_err(|e| err(&format!("population bind {i}"), e))?;
+                sys::listen_backlog(s.as_raw_fd(), 16)
+                    .map_err(|e| err(&format!("population listen {i}"), e))?;
+                p.fds.push(s);
+            }
+            p.ports = (n / 2).max(1);
         }
         "udp-bind" | "datagram" => {
             if n > room {
@@ -208,6 +242,14 @@ fn populate(workload: &str, n: usize, files: u64) -> Result<Population, String> 
 fn timed(p: &mut Population, workload: &str, rounds: usize) -> Result<f64, String> {
     let lo = Ipv4Addr::LOCALHOST;
     let mut total = 0u128;
+    if workload == "spread" {
+        for _ in 0..rounds {
+            p.round += 1;
+            let port = SPREAD_BASE + ((p.round * 7919) % p.ports) as u16;
+            total += spread_cycle(port)?;
+        }
+        return Ok(total as f64 / (rounds * 7) as f64);
+    }
     for _ in 0..rounds {
         match workload {
             "bind" => {
@@ -273,6 +315,30 @@ fn timed(p: &mut Population, workload: &str, rounds: usize) -> Result<f64, Strin
         }
     }
     Ok(total as f64 / rounds as f64)
+}
+
+/// `spread`'s seven calls on `port`, timed together: nanoseconds in all.
+fn spread_cycle(port: u16) -> Result<u128, String> {
+    let t = Instant::now();
+    let x = sys::tcp_socket(false).map_err(|e| err("socket", e))?;
+    let set = sys::setsockopt_int(x.as_raw_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
+    let refused = sys::bind(x.as_raw_fd(), at(SPREAD_AT[0], port));
+    drop(x);
+    let y = sys::tcp_socket(false).map_err(|e| err("socket", e))?;
+    let beside = sys::bind(y.as_raw_fd(), at(SPREAD_AT[2], port));
+    drop(y);
+    let ns = t.elapsed().as_nanos();
+    set.map_err(|e| err("SO_REUSEADDR", e))?;
+    match refused {
+        Err(libc::EADDRINUSE) => {}
+        other => {
+            return Err(format!(
+                "bind beside a listener on port {port}: {other:?}, not EADDRINUSE"
+            ))
+        }
+    }
+    beside.map_err(|e| err("bind beside both listeners", e))?;
+    Ok(ns)
 }
 
 /// One workload at `n` sockets: nanoseconds per timed call (the median of
