@@ -78,6 +78,44 @@ impl<K: Ord + Copy> IdMap<K> {
         self.iter().map(|(_, id)| id)
     }
 
+    /// Appends to `out` the first `n` entries, in key order, whose socket is
+    /// not `except`: a few names of a crowd, read slice by slice rather than
+    /// through [`Iter`] (the BSDs' `listen` names eight at every call).
+    pub(super) fn first_except(&self, n: usize, except: SockId, out: &mut Vec<Entry<K>>)
+    where
+        K: Copy,
+    {
+        let mut left = n;
+        // Whether `n` are found.
+        let mut take = |slice: &[Entry<K>]| -> bool {
+            for &(k, id) in slice {
+                if left == 0 {
+                    return true;
+                }
+                if id != except {
+                    out.push((k, id));
+                    left -= 1;
+                }
+            }
+            left == 0
+        };
+        match self {
+            IdMap::One(e) => {
+                take(std::slice::from_ref(e));
+            }
+            IdMap::Flat(v) => {
+                take(v);
+            }
+            IdMap::Runs { runs, .. } => {
+                for run in runs {
+                    if take(run) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
     pub(super) fn first_key_value(&self) -> Option<(&K, &SockId)> {
         self.iter().next()
     }
@@ -421,6 +459,41 @@ mod tests {
     }
 
     /// Equality and the debug form see the entries, not the layout.
+    /// `first_except` gives what the iterator, filtered and cut, gives: for
+    /// maps of every layout, every count asked up to past the end, with the
+    /// skipped socket at the front, in the middle, at the end and absent.
+    #[test]
+    fn the_first_few_but_one_are_the_iterators() {
+        for size in [0usize, 1, 2, 40, 64, 65, 200, 1000] {
+            let mut m = IdMap::default();
+            // Every third key, inserted from both ends so runs fill unevenly.
+            for i in (0..size)
+                .rev()
+                .step_by(2)
+                .chain((0..size).step_by(2).skip(1))
+            {
+                m.insert(3 * i as u64, 1000 + i as SockId);
+            }
+            check(&m);
+            let ids: Vec<SockId> = m.values().copied().collect();
+            let excepts = [ids.first(), ids.get(ids.len() / 2), ids.last(), Some(&9999)];
+            for except in excepts.into_iter().flatten().copied() {
+                for n in [0, 1, 7, 8, 63, 64, 65, size, size + 3] {
+                    let want: Vec<(u64, SockId)> = m
+                        .iter()
+                        .filter(|&(_, &id)| id != except)
+                        .take(n)
+                        .map(|(&k, &id)| (k, id))
+                        .collect();
+                    let mut got = vec![(7, 7)];
+                    m.first_except(n, except, &mut got);
+                    assert_eq!(got[0], (7, 7), "appends");
+                    assert_eq!(got[1..], want[..], "size {size}, n {n}, except {except}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn equal_maps_of_different_layouts_are_equal() {
         let mut grown = IdMap::default();

@@ -458,21 +458,13 @@ impl Host {
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let (mut total, mut classes) = (0, 0);
         for (class, members) in &bucket.classes {
-            let mut them = members.iter().filter(|&(_, &id)| id != except);
-            let Some((&pos, &rep)) = them.next() else {
-                continue;
-            };
-            if !pred(&ClassView::new(*class, port, udp)) {
+            let count = members.len() - usize::from(mine == Some(*class));
+            if count == 0 || !pred(&ClassView::new(*class, port, udp)) {
                 continue;
             }
-            total += members.len() - usize::from(mine == Some(*class));
+            total += count;
             classes += 1;
-            if limit > 0 {
-                found.push((pos, rep));
-                for (&pos, &id) in them.take(limit - 1) {
-                    found.push((pos, id));
-                }
-            }
+            members.first_except(limit, except, &mut found);
         }
         // One class's members are in position order already.
         if classes > 1 {
