@@ -245,8 +245,9 @@ fn kernel_bench() -> Result {
     run(&bin.to_string_lossy(), &[], &[])
 }
 
-/// Engine per step over kernel per call, per workload, and the engine's
-/// 65,536 : 64 ratio, from `target/bench/{engine,kernel}.tsv`. The kernel is
+/// Engine per step over kernel per call, per workload, the engine's
+/// 65,536 : 64 ratio and each one's growth from its own 64 sockets, from
+/// `target/bench/{engine,kernel}.tsv`. The kernel is
 /// this machine's Linux: the other OSes' engine figures are set against it
 /// too (their kernels are not here to measure).
 fn print_ratios() -> Result {
@@ -272,7 +273,7 @@ fn print_ratios() -> Result {
     }
     println!("\nengine per step ÷ Linux kernel per call (goal ≤ 1.0), and each against its own 64 (the engine's 65,536 : 64: goal ≤ 1.5)\n");
     println!(
-        "{:<8} {:<8} {:>7} {:>11} {:>11} {:>7} {:>9} {:>10}",
+        "{:<8} {:<8} {:>7} {:>11} {:>11} {:>7} {:>9} {:>12}",
         "os", "workload", "sockets", "engine ns", "kernel ns", "ratio", "vs 64", "kernel vs 64"
     );
     for (os, w, n, ns) in &engine {
@@ -295,7 +296,7 @@ fn print_ratios() -> Result {
             (Some(k), Some(s)) => format!("{:.2}", k / s),
             _ => "—".to_string(),
         };
-        println!("{os:<8} {w:<8} {n:>7} {ns:>11.0} {kcell:>11} {ratio:>7} {vs:>9} {k_vs:>10}");
+        println!("{os:<8} {w:<8} {n:>7} {ns:>11.0} {kcell:>11} {ratio:>7} {vs:>9} {k_vs:>12}");
     }
     if kernel.is_empty() {
         println!("\n(no kernel figures: see the kernel benchmark's note above)");

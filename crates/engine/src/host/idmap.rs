@@ -458,7 +458,6 @@ mod tests {
         }
     }
 
-    /// Equality and the debug form see the entries, not the layout.
     /// `first_except` gives what the iterator, filtered and cut, gives: for
     /// maps of every layout, every count asked up to past the end, with the
     /// skipped socket at the front, in the middle, at the end and absent.
@@ -466,15 +465,16 @@ mod tests {
     fn the_first_few_but_one_are_the_iterators() {
         for size in [0usize, 1, 2, 40, 64, 65, 200, 1000] {
             let mut m = IdMap::default();
-            // Every third key, inserted from both ends so runs fill unevenly.
-            for i in (0..size)
-                .rev()
-                .step_by(2)
-                .chain((0..size).step_by(2).skip(1))
-            {
+            // `size` keys, every third number: the odd ones from the top
+            // down, then the even ones from the bottom up, so runs fill
+            // unevenly.
+            let odd = (0..size).filter(|i| i % 2 == 1).rev();
+            for i in odd.chain((0..size).filter(|i| i % 2 == 0)) {
                 m.insert(3 * i as u64, 1000 + i as SockId);
             }
             check(&m);
+            assert_eq!(m.len(), size);
+            assert_eq!(matches!(m, IdMap::Runs { .. }), size > RUN, "size {size}");
             let ids: Vec<SockId> = m.values().copied().collect();
             let excepts = [ids.first(), ids.get(ids.len() / 2), ids.last(), Some(&9999)];
             for except in excepts.into_iter().flatten().copied() {
@@ -494,6 +494,7 @@ mod tests {
         }
     }
 
+    /// Equality and the debug form see the entries, not the layout.
     #[test]
     fn equal_maps_of_different_layouts_are_equal() {
         let mut grown = IdMap::default();

@@ -116,50 +116,6 @@ impl Owner for Socket {
     }
 }
 
-/// A reference reads as what it points to, so helpers taking `&impl Owner`
-/// accept the `&&Socket`s of iterators and filters.
-impl<T: Owner + ?Sized> Owner for &T {
-    fn proto(&self) -> Proto {
-        (**self).proto()
-    }
-    fn uid(&self) -> u32 {
-        (**self).uid()
-    }
-    fn opts(&self) -> Opts {
-        (**self).opts()
-    }
-    fn bind_opts(&self) -> Opts {
-        (**self).bind_opts()
-    }
-    fn state(&self) -> State {
-        (**self).state()
-    }
-    fn local(&self) -> Option<SockAddr> {
-        (**self).local()
-    }
-    fn hashed_ip(&self) -> Option<IpAddr> {
-        (**self).hashed_ip()
-    }
-    fn is_connected(&self) -> bool {
-        (**self).is_connected()
-    }
-    fn connect_bound(&self) -> bool {
-        (**self).connect_bound()
-    }
-    fn child(&self) -> bool {
-        (**self).child()
-    }
-    fn from_exclusive(&self) -> bool {
-        (**self).from_exclusive()
-    }
-    fn grouped(&self) -> bool {
-        (**self).grouped()
-    }
-    fn pcb_narrowed(&self) -> Option<bool> {
-        (**self).pcb_narrowed()
-    }
-}
-
 /// One class of a port's owners, as a class-level question sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct ClassView {

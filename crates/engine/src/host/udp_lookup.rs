@@ -79,14 +79,18 @@ impl Host {
             let set = &orders.by_bound;
             let view = ClassView::new(*class, port, true);
             let t = tail(&view);
+            // `by_bound` is keyed (bind order, position): the member's
+            // `bound_seq` without reading the member.
             let pick = if t {
-                set.values().copied().find(|&id| id != except)
+                set.iter().find(|&(_, &id)| id != except)
             } else {
-                set.values().rev().copied().find(|&id| id != except)
+                set.iter().rev().find(|&(_, &id)| id != except)
             };
-            let Some(id) = pick else { continue };
+            let Some((&(bound, _), &id)) = pick else {
+                continue;
+            };
             let Some(c) = cost(&view) else { continue };
-            let key = tail_order(t, self.socket(id).bound_seq());
+            let key = tail_order(t, bound);
             if best.is_none_or(|(bc, bk, _)| (c, key) < (bc, bk)) {
                 best = Some((c, key, id));
             }

@@ -89,7 +89,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     if let Some(s) = host
         .udp_peers(dst.port, src)
         .into_iter()
-        .filter(|s| exact(s, dst.ip))
+        .filter(|s| exact(*s, dst.ip))
         .max_by_key(|s| s.chain_seq())
     {
         return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
@@ -402,7 +402,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
     // The exact 4-tuple: connected sockets live in the exact hash only.
     if let Some(s) = all
         .iter()
-        .filter(|s| connected_to(s, src) && exact(s, dst.ip))
+        .filter(|s| connected_to(s, src) && exact(**s, dst.ip))
         .max_by_key(|s| s.chain_seq())
     {
         return to(s, RuleId::BsdUdpDeliverConnectedPeer, WhyVariant::Usual);
@@ -419,7 +419,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
             let members: Vec<&Socket> = all
                 .iter()
                 .copied()
-                .filter(|s| lb_member(s, dst.ip, pick_exact))
+                .filter(|s| lb_member(*s, dst.ip, pick_exact))
                 .collect();
             if let Some(first) = members.first() {
                 let ids: Arc<[SockId]> = members.iter().map(|s| s.id()).collect();
@@ -440,7 +440,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
             }
         }
     }
-    let exacts: Vec<&Socket> = open.iter().copied().filter(|s| exact(s, dst.ip)).collect();
+    let exacts: Vec<&Socket> = open.iter().copied().filter(|s| exact(*s, dst.ip)).collect();
     if let Some(s) = exacts.iter().max_by_key(|s| s.bound_seq()) {
         let (rule, variant) = match (os, exacts.len() > 1) {
             (_, false) => (RuleId::BsdUdpDeliverBound, WhyVariant::Usual),
@@ -455,7 +455,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
     let wilds: Vec<&Socket> = open
         .iter()
         .copied()
-        .filter(|s| wildcard(s, dst.ip))
+        .filter(|s| wildcard(*s, dst.ip))
         .collect();
     if wilds.is_empty() {
         return none_on(open.iter().copied(), os, dst);
@@ -538,13 +538,13 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
             continue;
         }
         let addr_ok = match g {
-            IpAddr::V4(g4) => v4_view(s).is_some_and(|a| a.is_unspecified() || a == g4),
+            IpAddr::V4(g4) => v4_view(*s).is_some_and(|a| a.is_unspecified() || a == g4),
             // XNU's IPv6 loop never compares the local address, but skips
             // a PCB without INP_IPV6: one bound to a v4-mapped address
             // (`udp6_bind` clears the flag).
             IpAddr::V6(g6) => match os {
                 Os::MacOs => s.is_v6() && !bound_v4_mapped(s),
-                _ => v6_view(s).is_some_and(|a| a.is_unspecified() || a == g6),
+                _ => v6_view(*s).is_some_and(|a| a.is_unspecified() || a == g6),
             },
         };
         if !addr_ok {

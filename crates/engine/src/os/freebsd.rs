@@ -713,7 +713,7 @@ fn lb_pick<'h>(
             connected
                 .iter()
                 .copied()
-                .filter(|s| bsd_udp::lb_member(s, dst.ip, exact))
+                .filter(|s| bsd_udp::lb_member(*s, dst.ip, exact))
                 .filter(|s| !resets.iter().any(|r| r.id() == s.id())),
         );
         if members.len() > before {

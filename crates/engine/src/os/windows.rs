@@ -706,7 +706,7 @@ impl OsRules for Windows {
             let at_port: Vec<&Socket> = socks
                 .iter()
                 .copied()
-                .filter(|s| view(s).is_some())
+                .filter(|s| view(*s).is_some())
                 .collect();
             let (members, others): (Vec<&Socket>, Vec<&Socket>) = at_port
                 .into_iter()

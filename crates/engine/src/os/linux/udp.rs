@@ -37,7 +37,7 @@ use super::{overlap, View, PARAMS};
 /// last by the next bind's check).
 fn primary_chain(mut v: Vec<&Socket>) -> Vec<&Socket> {
     crate::sort::by_key(&mut v, |s| {
-        crate::sort::tail_order(primary_tail(s), s.bound_seq())
+        crate::sort::tail_order(primary_tail(*s), s.bound_seq())
     });
     v
 }
