@@ -355,7 +355,7 @@ impl Host {
     ) -> Option<&Socket> {
         let bucket = self.buckets_for(except).get(&port)?;
         let udp = self.udp_except(except);
-        if self.reference_walks {
+        if self.reference_walks() {
             let walk: Box<dyn Iterator<Item = &Socket>> = if newest_first {
                 Box::new(self.owners_iter(port, except).rev())
             } else {
@@ -431,7 +431,7 @@ impl Host {
         limit: usize,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> (Vec<&Socket>, usize) {
-        if self.reference_walks {
+        if self.reference_walks() {
             let all: Vec<&Socket> = self
                 .owners_iter(port, except)
                 .filter(|s| pred(&ClassView::of(s, port)))
@@ -570,7 +570,7 @@ impl Host {
         order: PortOrder,
         mut ok: impl FnMut(u16) -> bool,
     ) -> Option<u16> {
-        let start = if self.reference_walks {
+        let start = if self.reference_walks() {
             0
         } else {
             match self.searches.borrow().get(&key) {
@@ -580,7 +580,7 @@ impl Host {
         };
         let n = order.len();
         let found = (start..n).find(|&i| ok(order.at(i)));
-        if !self.reference_walks {
+        if !self.reference_walks() {
             self.searches
                 .borrow_mut()
                 .insert(key, (self.search_gen, found.unwrap_or(n)));
@@ -591,15 +591,19 @@ impl Host {
     /// Answer every owner question by walking each socket, and every
     /// ephemeral search from the bottom: the engine as it was before the
     /// bind buckets' summaries. The property tests run scenarios both ways
-    /// and compare the reports.
+    /// and compare the reports. Only with the `reference-walks` feature.
+    #[cfg(feature = "reference-walks")]
     pub fn set_reference_walks(&mut self, on: bool) {
         self.reference_walks = on;
     }
 
     /// Whether [`Host::set_reference_walks`] is on: an OS module whose fast
     /// answer has its own shape (UDP's lookups) runs its walk instead.
+    /// Always false without the `reference-walks` feature, so the walks'
+    /// branches are compiled out.
+    #[inline]
     pub fn reference_walks(&self) -> bool {
-        self.reference_walks
+        cfg!(feature = "reference-walks") && self.reference_walks
     }
 
     /// The buckets' invariant, checked by a full walk: every bucket's

@@ -129,7 +129,10 @@ impl ClassView {
         ClassView { class, port, udp }
     }
 
-    /// The view of `s`'s class, as the bucket of `port` files it.
+    /// The view of `s`'s class, as the bucket of `port` files it. For the
+    /// reference walks and the checks: kept out of line, so the per-class
+    /// queries (one copy per closure) do not each carry `PortClass::of`.
+    #[inline(never)]
     pub(super) fn of(s: &Socket, port: u16) -> ClassView {
         ClassView::new(PortClass::of(s), port, s.is_udp())
     }

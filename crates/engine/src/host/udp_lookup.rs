@@ -156,7 +156,7 @@ impl Host {
         port: u16,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Arc<[SockId]> {
-        if self.reference_walks {
+        if self.reference_walks() {
             return self
                 .udp_owners(port)
                 .into_iter()
