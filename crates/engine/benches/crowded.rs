@@ -96,20 +96,14 @@ pub const WORKLOADS: [&str; 7] = [
     "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread",
 ];
 
-/// `spread`'s first port (the kernel program's too).
-const SPREAD_BASE: u16 = 1024;
-
-/// `spread`'s addresses: the listeners' two and the one beside them.
-const SPREAD_AT: [Ipv4Addr; 3] = [
-    IFACE,
-    Ipv4Addr::new(10, 0, 0, 2),
-    Ipv4Addr::new(10, 0, 0, 3),
-];
+/// The spread-ports cycle, shared with `steps.rs`.
+#[path = "common/spread.rs"]
+mod spread;
 
 /// A host with the workload's population of `n` sockets on port 8080.
 fn populate(os: Os, workload: &str, n: usize) -> Host {
     let ifaces: &[Ipv4Addr] = if workload == "spread" {
-        &SPREAD_AT
+        &spread::AT
     } else {
         &[IFACE]
     };
@@ -184,13 +178,11 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
             for i in 0..n {
                 let name = format!("L{i}");
                 sock(&mut h, &name, &[SockOpt::SoReuseAddr]);
-                let at = SPREAD_AT[i % 2];
-                let port = SPREAD_BASE + (i / 2) as u16;
                 let ok = step(
                     &mut h,
                     StepKind::Bind {
                         name: name.clone(),
-                        ep: ep(at, port),
+                        ep: spread::listener(i),
                     },
                 );
                 let listening = ok && step(&mut h, StepKind::Listen { name });
@@ -204,31 +196,7 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
 
 /// `spread`'s seven steps on one port, timed together; nanoseconds per step.
 fn spread_cycle(h: &mut Host, os: Os, port: u16) -> u128 {
-    let tcp = |name: &str| StepKind::Socket {
-        name: name.into(),
-        proto: Proto::Tcp,
-    };
-    let at = |k: usize| ep(SPREAD_AT[k], port);
-    let cycle = [
-        tcp("X"),
-        StepKind::Set {
-            name: "X".into(),
-            opt: SockOpt::SoReuseAddr,
-            on: true,
-        },
-        StepKind::Bind {
-            name: "X".into(),
-            ep: at(0),
-        },
-        StepKind::Close { name: "X".into() },
-        tcp("Y"),
-        StepKind::Bind {
-            name: "Y".into(),
-            ep: at(2),
-        },
-        StepKind::Close { name: "Y".into() },
-    ]
-    .map(Step::new);
+    let cycle = spread::cycle(port).map(Step::new);
     // The six reports not checked are dropped inside the timed region (as
     // a kernel's calls free what they make); keeping all seven until the
     // clock stops cost more in copies (~20 ns a step) than the drops do.
@@ -236,7 +204,7 @@ fn spread_cycle(h: &mut Host, os: Os, port: u16) -> u128 {
     let mut y_bind = None;
     for (i, st) in cycle.iter().enumerate() {
         let rep = timed_step(h, st);
-        if i == 5 {
+        if i == spread::BESIDE {
             y_bind = Some(rep);
         }
     }
@@ -271,11 +239,9 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
     let lo = Ipv4Addr::LOCALHOST;
     let mut total = 0u128;
     if workload == "spread" {
-        let ports = (n / 2).max(1);
         for _ in 0..rounds {
             *serial += 1;
-            let port = SPREAD_BASE + ((*serial * 7919) % ports) as u16;
-            total += spread_cycle(h, os, port);
+            total += spread_cycle(h, os, spread::port(*serial, n));
         }
         return total as f64 / (rounds * 7) as f64;
     }

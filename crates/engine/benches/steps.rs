@@ -3,40 +3,29 @@
 //! The host indexes sockets by port, as the kernel's bind hash does, so a
 //! bind/listen/connect only looks at its own port: the cost per step should
 //! not grow with the number of sockets elsewhere (target: ratio ≤ 1.5).
-//! Prints figures; asserts nothing. Run with `cargo bench -p bindlab-engine`.
+//! Prints figures; asserts only that the binds do what they say, never a
+//! time. Run with `cargo bench -p bindlab-engine`.
 
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::time::Instant;
 
 use bindlab_engine::host::Host;
-use bindlab_engine::scenario::{EndpointSpec, PortSpec, Proto, SockOpt, Step, StepKind};
+use bindlab_engine::scenario::{Proto, SockOpt, Step, StepKind};
 use bindlab_engine::{parse, run, Os};
 
-fn ep(a: Ipv4Addr, port: u16) -> EndpointSpec {
-    EndpointSpec {
-        addr: IpAddr::V4(a),
-        port: PortSpec::Num(port),
-    }
-}
-
-/// The host's own addresses: the listeners' two and the third the cycle
-/// binds beside them. Not 127.0.0.x: only Linux and Windows take all of
-/// 127/8 as local, and on FreeBSD and macOS a bind of 127.0.0.2 fails
-/// before it reaches the port (as this bench did until 2026-12-05).
-fn addr(k: u8) -> Ipv4Addr {
-    Ipv4Addr::new(10, 0, 0, k)
-}
+/// The spread-ports cycle, shared with `crowded.rs`'s `spread` workload.
+#[path = "common/spread.rs"]
+mod spread;
 
 /// A host with `n` live sockets: listeners on 10.0.0.1 and 10.0.0.2 over
 /// n/2 ports from 1024 up (two owners on every port, whatever n).
 fn populated(os: Os, n: usize) -> Host {
-    let ifaces = [1, 2, 3].map(|k| IpAddr::V4(addr(k)));
+    let ifaces = spread::AT.map(IpAddr::V4);
     let mut h = Host::new(os, &ifaces, 1);
     for i in 0..n {
         let name = format!("L{i}");
-        let port = 1024 + (i / 2) as u16;
-        let at = addr(1 + (i % 2) as u8);
+
         h.apply(&Step::new(StepKind::Socket {
             name: name.clone(),
             proto: Proto::Tcp,
@@ -48,7 +37,7 @@ fn populated(os: Os, n: usize) -> Host {
         }));
         let bound = h.apply(&Step::new(StepKind::Bind {
             name: name.clone(),
-            ep: ep(at, port),
+            ep: spread::listener(i),
         }));
         let listening = h.apply(&Step::new(StepKind::Listen { name }));
         assert!(
@@ -65,43 +54,14 @@ fn populated(os: Os, n: usize) -> Host {
 /// socket binds beside two listeners (and, on Linux, hits the listening
 /// exception), a client is routed, the socket closes.
 fn per_step_ns(h: &mut Host, n: usize, rounds: usize) -> f64 {
-    let ports = (n / 2).max(1);
     let mut steps = 0u64;
     let start = Instant::now();
     for r in 0..rounds {
-        let port = 1024 + ((r * 7919) % ports) as u16;
-        let cycle = [
-            // Meets the listener on 10.0.0.1 (Linux: the listening
-            // exception; BSD: an exact duplicate; Windows: the table).
-            StepKind::Socket {
-                name: "X".into(),
-                proto: Proto::Tcp,
-            },
-            StepKind::Set {
-                name: "X".into(),
-                opt: SockOpt::SoReuseAddr,
-                on: true,
-            },
-            StepKind::Bind {
-                name: "X".into(),
-                ep: ep(addr(1), port),
-            },
-            StepKind::Close { name: "X".into() },
-            // Binds beside both listeners.
-            StepKind::Socket {
-                name: "Y".into(),
-                proto: Proto::Tcp,
-            },
-            StepKind::Bind {
-                name: "Y".into(),
-                ep: ep(addr(3), port),
-            },
-            StepKind::Close { name: "Y".into() },
-        ];
+        let cycle = spread::cycle(spread::port(r, n));
         for (i, kind) in cycle.into_iter().enumerate() {
             let rep = black_box(h.apply(&Step::new(kind)));
             // The bind beside both listeners reaches the port and succeeds.
-            assert!(i != 5 || rep.is_ok(), "{:?}", rep.why);
+            assert!(i != spread::BESIDE || rep.is_ok(), "{:?}", rep.why);
             steps += 1;
         }
     }
