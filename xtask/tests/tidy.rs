@@ -427,3 +427,50 @@ fn every_interface_string_is_used() {
     }
     report("interface strings no code uses", problems, Vec::new());
 }
+
+/// The README's count of the corpus is the tree's: "The corpus is N
+/// scenarios under `corpus/`, by OS, U of them UDP (… L Linux ones …".
+#[test]
+fn the_readme_counts_the_corpus_as_it_is() {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "bindlab") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("corpus"), &mut files);
+    let udp = |p: &&PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("udp-"))
+    };
+    let all = files.len();
+    let all_udp = files.iter().filter(udp).count();
+    let linux_udp = files
+        .iter()
+        .filter(udp)
+        .filter(|p| p.parent().is_some_and(|d| d.ends_with("linux")))
+        .count();
+    let readme = read("README.md");
+    let at = readme
+        .find("The corpus is ")
+        .expect("README.md: the sentence \"The corpus is N scenarios under `corpus/`\"");
+    let words: Vec<&str> = readme[at..].split_whitespace().take(20).collect();
+    let number = |w: &str| {
+        w.trim_matches(|c: char| !c.is_ascii_digit())
+            .replace(',', "")
+    };
+    // "The corpus is N scenarios under `corpus/`, by OS, U of them UDP
+    // (`corpus/<os>/udp-*.bindlab`: L Linux ones …"
+    let stated = (number(words[3]), number(words[9]), number(words[14]));
+    assert_eq!(
+        stated,
+        (all.to_string(), all_udp.to_string(), linux_udp.to_string()),
+        "README.md: \"{}\" — the corpus has {all} scenarios, {all_udp} UDP, {linux_udp} of those Linux",
+        words.join(" ")
+    );
+}
