@@ -455,22 +455,29 @@ fn the_readme_counts_the_corpus_as_it_is() {
         .filter(udp)
         .filter(|p| p.parent().is_some_and(|d| d.ends_with("linux")))
         .count();
-    let readme = read("README.md");
-    let at = readme
-        .find("The corpus is ")
-        .expect("README.md: the sentence \"The corpus is N scenarios under `corpus/`\"");
-    let words: Vec<&str> = readme[at..].split_whitespace().take(20).collect();
-    let number = |w: &str| {
-        w.trim_matches(|c: char| !c.is_ascii_digit())
-            .replace(',', "")
-    };
+    // The first three numbers after the sentence's opening, in each README:
     // "The corpus is N scenarios under `corpus/`, by OS, U of them UDP
-    // (`corpus/<os>/udp-*.bindlab`: L Linux ones …"
-    let stated = (number(words[3]), number(words[9]), number(words[14]));
-    assert_eq!(
-        stated,
-        (all.to_string(), all_udp.to_string(), linux_udp.to_string()),
-        "README.md: \"{}\" — the corpus has {all} scenarios, {all_udp} UDP, {linux_udp} of those Linux",
-        words.join(" ")
-    );
+    // (`corpus/<os>/udp-*.bindlab`: L Linux ones …", and its translation.
+    let tree = vec![all, all_udp, linux_udp];
+    for (file, opening) in [
+        ("README.md", "The corpus is "),
+        ("README.zh-CN.md", "语料库共有 "),
+    ] {
+        let text = read(file);
+        let at = text
+            .find(opening)
+            .unwrap_or_else(|| panic!("{file}: no sentence opening \"{opening}\""));
+        let stated: Vec<usize> = text[at..]
+            .split(|c: char| !c.is_ascii_digit() && c != ',')
+            .map(|w| w.trim_matches(','))
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| w.replace(',', "").parse().ok())
+            .take(3)
+            .collect();
+        assert_eq!(
+            stated,
+            tree,
+            "{file}: the corpus sentence says {stated:?}; corpus/ has {all} scenarios, {all_udp} UDP, {linux_udp} of those Linux"
+        );
+    }
 }
