@@ -79,10 +79,24 @@ function pagePath() {
   return { locale: 'en', rest: path, path };
 }
 
+// Whether the reader came to this page by Back or Forward. Such a page
+// stays in the language they saw it in: after the switch to Chinese, Back
+// to the English page would otherwise be sent on to the Chinese one again,
+// and Back could never leave it.
+function cameBack() {
+  try {
+    const [nav] = performance.getEntriesByType('navigation');
+    return nav !== undefined && nav.type === 'back_forward';
+  } catch {
+    return false;
+  }
+}
+
 // Where the page should be in `locale`, or null when it is there. `?lang=`
 // (a link that carries its language) is taken, remembered and dropped from
 // the address; a page without a language prefix opens in the reader's
-// language; a prefixed page is always in its own (a shared link keeps it).
+// language, unless the reader came back to it; a prefixed page is always in
+// its own (a shared link keeps it).
 function languageRedirect() {
   const here = pagePath();
   const params = new URLSearchParams(location.search);
@@ -91,7 +105,7 @@ function languageRedirect() {
     want = localeOf(params.get('lang')) || 'en';
     remember(want);
     params.delete('lang');
-  } else if (here.locale === 'en') {
+  } else if (here.locale === 'en' && !cameBack()) {
     want = preferred();
   }
   if (want === null || (want === here.locale && !new URLSearchParams(location.search).has('lang'))) return null;

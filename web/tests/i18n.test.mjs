@@ -95,6 +95,29 @@ test('the switch goes to the same page in the other language, is remembered, and
   }
 });
 
+test('Back from the switch returns to the English page and stays there; Back again leaves it', async () => {
+  const { page, context } = await openPage(browser, `${server.origin}/learn/`);
+  try {
+    await page.goto(`${server.origin}/learn/wildcard/`);
+    await page.waitForSelector('.stepper');
+    await page.click('.lang-switch a[hreflang="zh-CN"]');
+    await at(page, `${server.origin}/zh-CN/learn/wildcard/`);
+    await page.waitForSelector('.stepper');
+    await page.goBack();
+    await at(page, `${server.origin}/learn/wildcard/`);
+    await page.waitForSelector('.stepper');
+    // Not sent on to the Chinese page again (the choice is still remembered).
+    await page.waitForTimeout(500);
+    assert.equal(new URL(page.url()).pathname, '/learn/wildcard/');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.lang')), 'zh-CN');
+    await page.goBack();
+    await at(page, `${server.origin}/learn/`);
+  } finally {
+    await context.close();
+  }
+});
+
 test('?lang=zh-CN opens the Chinese page and is dropped from the address; the browser language decides a first visit', async () => {
   let { page, context } = await openPage(browser, `${server.origin}/guides/?lang=zh-CN`);
   try {
