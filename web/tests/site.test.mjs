@@ -131,6 +131,58 @@ test('an open cell is explained across the table on a wide screen, in its card o
   } finally { await context.close(); }
 });
 
+// Found by a reader on 2026-12-05: hiding Linux's column while its cell was
+// open showed FreeBSD's explanation under the step, with no cell open.
+test('an open explanation stays with its OS when columns are hidden and shown again', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/', { viewport: { width: 1280, height: 900 } });
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    const row = page.locator('table.outcomes tbody tr', { hasText: 'bind B 192.168.0.1:21' });
+    const whyRow = page.locator('table.outcomes tr.why-row');
+    const linux = page.locator('.os-picker label', { hasText: 'Linux' }).locator('input');
+    await row.locator('td[data-os="Linux"] summary').click();
+    await whyRow.waitFor();
+    await linux.uncheck();
+    await whyRow.waitFor({ state: 'detached' });
+    assert.equal(await row.locator('details[open]').count(), 0, 'no other OS opened in its place');
+    await linux.check();
+    await whyRow.waitFor();
+    assert.match(await whyRow.innerText(), /^Linux: /);
+    assert.equal(await row.locator('td[data-os="Linux"] details[open]').count(), 1, 'the cell the row explains is open');
+    assert.equal(await row.locator('details[open]').count(), 1);
+    // Back a step and forward again: still the same cell open, the same row.
+    await page.click('text=Back');
+    await page.click('text=Run all');
+    await whyRow.waitFor();
+    assert.equal(await row.locator('td[data-os="Linux"] details[open]').count(), 1);
+    assert.match(await whyRow.innerText(), /^Linux: /);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('Dismiss gives the focus back to the button that asked for the notice, or to the page\'s main part', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const dismiss = page.locator('#run .notice button', { hasText: 'Dismiss' });
+    await dismiss.focus();
+    await page.keyboard.press('Enter');
+    await dismiss.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Copy link');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  // A damaged link's notice, on arrival: nothing on the page asked for it.
+  const opened = await openPage(browser, `${server.origin}/#v1/linux/0/%%%`);
+  try {
+    await ready(opened.page);
+    await opened.page.locator('main > .notice button', { hasText: 'Dismiss' }).click();
+    assert.equal(await opened.page.evaluate(() => document.activeElement?.id), 'main');
+    assert.deepEqual(opened.problems, []);
+  } finally { await opened.context.close(); }
+});
+
 test('a very long socket name or token stays inside the scenario pane', async () => {
   const name = 'N' + 'x'.repeat(3000);
   const text = `os linux\nsocket ${name} tcp\nbind ${name} 0.0.0.0:80\nbind A 0.0.0.0:${'9'.repeat(5000)}\n`;

@@ -108,6 +108,17 @@ pub(crate) fn focus_main_heading() {
     }
 }
 
+/// The element that has the keyboard's focus, if one has (not the page's
+/// body, where the focus rests when nothing has it).
+pub(crate) fn focused() -> Option<web_sys::HtmlElement> {
+    let d = window().and_then(|w| w.document())?;
+    let el = d.active_element()?;
+    if d.body().is_some_and(|b| *b == el) {
+        return None;
+    }
+    el.dyn_into::<web_sys::HtmlElement>().ok()
+}
+
 /// The page's element `id`.
 fn by_id(id: &str) -> Option<web_sys::Element> {
     window()

@@ -20,18 +20,36 @@ pub(crate) fn notice_view(p: &NoticeViewProps) -> Html {
     // Shown where it was asked for, on screen: a button near the screen's
     // bottom edge (a phone) puts its notice under it, past that edge.
     let node = use_node_ref();
+    // What had the keyboard's focus when the notice came (the button that
+    // asked for it): Dismiss gives the focus back there, not to the page's
+    // top, where removing the focused Dismiss button would leave it.
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     {
-        let node = node.clone();
+        let (node, opener) = (node.clone(), opener.clone());
         use_effect_with(n.text.clone(), move |_| {
+            *opener.borrow_mut() = crate::browser::dom::focused();
             if let Some(el) = node.cast::<web_sys::Element>() {
                 crate::browser::dom::bring_into_view(&el);
             }
         });
     }
+    let on_dismiss = {
+        let (dismiss, opener) = (p.on_dismiss.clone(), opener.clone());
+        Callback::from(move |e: MouseEvent| {
+            match opener.borrow_mut().take().filter(|el| el.is_connected()) {
+                Some(el) => {
+                    let _ = el.focus();
+                }
+                // A notice nothing asked for (a damaged link, on arrival).
+                None => crate::browser::dom::focus_by_id("main"),
+            }
+            dismiss.emit(e);
+        })
+    };
     html! {
         <div ref={node} class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
             <p>{ with_code(&n.text) }</p>
-            <button type="button" class="quiet" onclick={p.on_dismiss.clone()}>{ tr.t(T::SandboxDismiss) }</button>
+            <button type="button" class="quiet" onclick={on_dismiss}>{ tr.t(T::SandboxDismiss) }</button>
         </div>
     }
 }

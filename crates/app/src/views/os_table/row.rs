@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use bindlab_engine::print::step_text;
+use bindlab_engine::Os;
 use yew::prelude::*;
 
 use crate::i18n::{use_tr, T};
@@ -46,8 +47,12 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let path = tr.href(&crate::route::Route::Rules(Some(id.to_string())));
         crate::browser::fetch::site_url(p.base.as_deref(), &path)
     };
-    // Which OS columns' cells are open, one bit each.
+    // Which OSes' cells are open, one bit each, by OS rather than by column:
+    // hiding a column must not hand its open explanation to the next OS.
+    // The cells' `open` follows it, so a column shown again, or a step run
+    // again, shows the same cells open as the row below explains.
     let open = use_state_eq(|| 0u32);
+    let bit = |os: Os| 1u32 << os as u32;
     let Ok(scenario) = &p.derived.parsed else {
         return html! {};
     };
@@ -59,22 +64,21 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(i + 1))
     };
-    let on_toggle = |col: usize| {
+    let on_toggle = |os: Os| {
         let open = open.clone();
         Callback::from(move |e: Event| {
             let now = e
                 .target_dyn_into::<web_sys::HtmlDetailsElement>()
                 .is_some_and(|d| d.open());
-            let bit = 1u32 << col;
-            open.set(if now { *open | bit } else { *open & !bit });
+            let b = bit(os);
+            open.set(if now { *open | b } else { *open & !b });
         })
     };
     let explained: Vec<_> = if p.done && *open != 0 {
         reports
             .iter()
-            .enumerate()
-            .filter(|(col, _)| *open & (1 << col) != 0)
-            .filter_map(|(_, r)| {
+            .filter(|r| *open & bit(r.os) != 0)
+            .filter_map(|r| {
                 let rep = &r.steps[i];
                 Some((r.os.display(), rep.rule?, rep.why.as_ref()?))
             })
@@ -92,7 +96,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                 </button>
                 if differs && p.done { <span class="differs-mark" title={tr.t(T::ScenarioOsesDifferTitle).to_string()}>{" ≠"}<span class="sr-only">{" "}{ tr.t(T::ScenarioOsesDiffer) }</span></span> }
             </th>
-            { for reports.iter().enumerate().map(|(col, r)| {
+            { for reports.iter().map(|r| {
                 let rep = &r.steps[i];
                 // data-os: the OS's name beside the outcome when the table
                 // is shown as one card per step (narrow screens).
@@ -116,7 +120,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                         let title = tr.rule_title(rule.as_str(), rule.rule().title);
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
-                                <details ontoggle={on_toggle(col)}>
+                                <details open={*open & bit(r.os) != 0} ontoggle={on_toggle(r.os)}>
                                     <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
                                     <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ breakable(rule.as_str()) }</code></a></p>
