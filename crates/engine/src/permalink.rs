@@ -217,6 +217,14 @@ impl Permalink {
                 })
             })
             .collect::<Result<_, _>>()?;
+        // An OS named twice (a link edited by hand) is one column: the
+        // first place it is named.
+        let oses = oses.into_iter().fold(Vec::new(), |mut once, os| {
+            if !once.contains(&os) {
+                once.push(os);
+            }
+            once
+        });
         if oses.is_empty() {
             return Err(LinkError::Malformed(Damage::NoOs));
         }
@@ -276,6 +284,13 @@ mod tests {
         let link = good.encode();
         let escaped = link.replace('/', "%2F").replace(',', "%2c");
         assert_eq!(Permalink::decode(&escaped), Ok(good));
+    }
+
+    #[test]
+    fn an_os_named_twice_is_one_column_where_it_was_first_named() {
+        let text = b64_encode(b"socket A tcp\n");
+        let decoded = Permalink::decode(&format!("#v1/windows,linux,windows,linux/0/13.{text}"));
+        assert_eq!(decoded.map(|p| p.oses), Ok(vec![Os::Windows, Os::Linux]));
     }
 
     #[test]
