@@ -19,6 +19,13 @@ use crate::scenario::{
 /// from freezing a page).
 pub const MAX_CLIENTS: u32 = 10_000;
 
+/// Every word a line may start with: the steps, then the header's (what a
+/// mistyped first word is compared with, for "did you mean …?").
+const KEYWORDS: [&str; 16] = [
+    "socket", "set", "bind", "listen", "connect", "accept", "close", "client", "datagram", "join",
+    "wait", "user", "title", "os", "iface", "seed",
+];
+
 /// How many problems a page lists before it counts the rest (the editor's
 /// list, which can then list them all): a pasted table with one mistake on
 /// every line gives thousands of the same problem, and the first few say
@@ -564,12 +571,21 @@ impl Parser {
                     }
                     Some(o) => match SockOpt::from_name(o.text) {
                         None => {
-                            self.problem(
-                                line,
-                                o.col,
-                                ParseMsg::SetOptionUnknown,
-                                &[("found", &o.text)],
-                            );
+                            let names = SockOpt::ALL.map(|o| o.name());
+                            match crate::near::nearest(o.text, &names) {
+                                Some(near) => self.problem(
+                                    line,
+                                    o.col,
+                                    ParseMsg::SetOptionUnknownNear,
+                                    &[("found", &o.text), ("near", &near)],
+                                ),
+                                None => self.problem(
+                                    line,
+                                    o.col,
+                                    ParseMsg::SetOptionUnknown,
+                                    &[("found", &o.text)],
+                                ),
+                            }
                             None
                         }
                         Some(opt) => {
@@ -822,12 +838,21 @@ impl Parser {
                 StepKind::User { name: name? }
             }
             _ => {
-                self.problem(
-                    line,
-                    toks[0].col,
-                    ParseMsg::StepUnknown,
-                    &[("found", &toks[0].text)],
-                );
+                let found = toks[0].text;
+                match crate::near::nearest(found, &KEYWORDS) {
+                    Some(near) => self.problem(
+                        line,
+                        toks[0].col,
+                        ParseMsg::StepUnknownNear,
+                        &[("found", &found), ("near", &near)],
+                    ),
+                    None => self.problem(
+                        line,
+                        toks[0].col,
+                        ParseMsg::StepUnknown,
+                        &[("found", &found)],
+                    ),
+                }
                 return None;
             }
         };

@@ -98,11 +98,17 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     (ParseMsg::SeedInvalid, "seed -3", O),
     (ParseMsg::SeedMissing, "seed", O),
     (ParseMsg::StepUnknown, "frob A", O),
+    (ParseMsg::StepUnknownNear, "bnd A 0.0.0.0:80", O),
     (ParseMsg::StepExtra, "socket A tcp extra", O),
     (ParseMsg::SocketProtocolMissing, "socket A", O),
     (ParseMsg::SocketProtocolInvalid, "socket A sctp", O),
     (ParseMsg::SetOptionMissing, "socket A tcp\nset A", O),
     (ParseMsg::SetOptionUnknown, "socket A tcp\nset A SO_NOPE", O),
+    (
+        ParseMsg::SetOptionUnknownNear,
+        "socket A tcp\nset A SO_REUSEADR",
+        O,
+    ),
     (
         ParseMsg::SetOptionNotOnOs,
         "os windows\nsocket A tcp\nset A SO_REUSEPORT",
