@@ -47,7 +47,7 @@ pub enum CodeError {
 impl fmt::Display for CodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            CodeError::NotACode => "this is not a bindlab progress code (it starts with BL1-)",
+            CodeError::NotACode => "this is not a bindlab progress code; those start with BL1-",
             CodeError::Damaged => "the code is damaged: a character is missing or mistyped",
             CodeError::FromANewerCourse => {
                 "the code comes from a newer version of the course than this one"
