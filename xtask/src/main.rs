@@ -27,6 +27,7 @@ mod compress;
 mod examples;
 mod export;
 mod fuzz;
+mod guide_code;
 mod locales;
 mod prerender;
 mod runtimes;

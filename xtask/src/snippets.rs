@@ -41,7 +41,7 @@ fn snippets() -> Result<Vec<(String, String)>> {
 }
 
 /// Every distinct snippet of `lang` in the guides, with where it is from.
-fn snippets_in(want: &str) -> Result<Vec<(String, String)>> {
+pub(crate) fn snippets_in(want: &str) -> Result<Vec<(String, String)>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for dir in ["content/guides", "content/zh-CN/guides"] {

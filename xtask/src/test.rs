@@ -295,6 +295,7 @@ fn lessons() -> Result {
     // The translated rule catalogues: the same ids, why variants and slots.
     run(&bindlab, &["rules", "check"], &[])?;
     crate::snippets::check()?;
+    crate::guide_code::check()?;
     LESSONS_WRITTEN.store(true, Ordering::Relaxed);
     Ok(())
 }
