@@ -25,22 +25,7 @@ fn root() -> PathBuf {
 
 /// Every `.rs` file under `dir` (relative to the root), sorted.
 fn rust_files(dir: &str) -> Vec<String> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(d) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&root().join(dir), &mut files);
-    let mut files: Vec<String> = files
+    let mut files: Vec<String> = files_ending(dir, "rs")
         .iter()
         .map(|p| {
             p.strip_prefix(root())
@@ -50,6 +35,26 @@ fn rust_files(dir: &str) -> Vec<String> {
         })
         .collect();
     files.sort();
+    files
+}
+
+/// Every file under `dir` (relative to the root) whose extension is `ext`.
+fn files_ending(dir: &str, ext: &str) -> Vec<PathBuf> {
+    fn walk(d: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(d) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, ext, out);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join(dir), ext, &mut files);
     files
 }
 
@@ -432,18 +437,7 @@ fn every_interface_string_is_used() {
 /// scenarios under `corpus/`, by OS, U of them UDP (… L Linux ones …".
 #[test]
 fn the_readme_counts_the_corpus_as_it_is() {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "bindlab") {
-                out.push(p);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(&root().join("corpus"), &mut files);
+    let files = files_ending("corpus", "bindlab");
     let udp = |p: &&PathBuf| {
         p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("udp-"))
