@@ -475,3 +475,44 @@ fn the_readme_counts_the_corpus_as_it_is() {
         );
     }
 }
+
+/// The READMEs' count of what `bindlab guides check` checks is what it
+/// checks today: "(today: G guides, S scenarios, C stated outcomes and R
+/// rule references)", and its Chinese.
+#[test]
+fn the_readme_counts_the_guides_as_they_are() {
+    let (mut guides, mut scenarios, mut claims, mut rules) = (0, 0, 0, 0);
+    let mut files = files_ending("content/guides", "md");
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let guide = bindlab_course::guide::parse_guide(&text)
+            .unwrap_or_else(|e| panic!("{}: {} problems", f.display(), e.len()));
+        if guide.pending.is_some() {
+            continue;
+        }
+        let (n, _) = bindlab_course::guide::check_guide(&guide);
+        guides += 1;
+        scenarios += n.scenarios;
+        claims += n.claims;
+        rules += n.rules;
+    }
+    let tree = vec![guides, scenarios, claims, rules];
+    for (file, opening) in [("README.md", "(today: "), ("README.zh-CN.md", "（目前：")] {
+        let text = read(file);
+        let at = text
+            .find(opening)
+            .unwrap_or_else(|| panic!("{file}: no count opening \"{opening}\""));
+        let stated: Vec<usize> = text[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| w.parse().ok())
+            .take(4)
+            .collect();
+        assert_eq!(
+            stated,
+            tree,
+            "{file}: the guides' count says {stated:?}; `bindlab guides check` counts {guides} guides, {scenarios} scenarios, {claims} stated outcomes and {rules} rule references"
+        );
+    }
+}
