@@ -278,6 +278,7 @@ fn ensure_compilers() -> Result {
                 "{GOPATH}/src/golang.org/x/sys is missing: install the golang-golang-x-sys-dev package"
             ));
         }
+        crate::run("apt-get", &["update", "-qq"], &[])?;
         crate::run(
             "apt-get",
             &["install", "-y", "-qq", "golang-golang-x-sys-dev"],
