@@ -450,8 +450,15 @@ pub fn scenario(
             user = name.to_string();
         }
     };
-    let user_of = |s: &HostSocket| s.user.as_deref().map(ident).unwrap_or(asker.clone());
     let win = p.os == Os::Windows;
+    // A socket whose owner the table does not say is the asker's, except on
+    // a port below 1024 outside Windows: whoever bound it there had root's
+    // privilege (sshd, a resolver), and as the asker's it would not bind.
+    let user_of = |s: &HostSocket| match s.user.as_deref() {
+        Some(u) => ident(u),
+        None if !win && (1..1024).contains(&s.local.port()) => "root".to_string(),
+        None => asker.clone(),
+    };
     let opts = |out: &mut String, name: &str, s: &HostSocket| {
         if s.reuseaddr.unwrap_or(unknowns_set) {
             out.push_str(&format!("set {name} SO_REUSEADDR\n"));
@@ -717,6 +724,23 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
             }
             _ => advice,
         };
+    // Refused for the port's privilege alone, under every option set: no
+    // socket in the way is the reason, and stopping one would not help.
+    let privileged = |rule: RuleId| match rule {
+        RuleId::LinuxBindPrivilegedPort => Some(SocketsMsg::AdvicePrivilegedLinux),
+        RuleId::FreebsdBindReservedPort => Some(SocketsMsg::AdvicePrivilegedFreebsd),
+        RuleId::MacosBindPrivilegedSpecific => Some(SocketsMsg::AdvicePrivilegedMacos),
+        _ => None,
+    };
+    let only_privilege = answers
+        .iter()
+        .flat_map(|a| &a.verdicts)
+        .map(|v| v.failure().and_then(|(_, o)| o.rule).and_then(privileged))
+        .reduce(|a, b| if a == b { a } else { None })
+        .flatten();
+    if let Some(msg) = only_privilege {
+        return say(msg, &[("port", p.port.to_string())]);
+    }
     match answers.iter().find(|a| a.works()) {
         Some(a) if a.options.is_empty() => then(a, say(SocketsMsg::AdviceWorks, &[])),
         Some(a) => {

@@ -171,7 +171,10 @@ fn read_rows(
 }
 
 /// `ADDR:PORT`, `[V6]:PORT`, `*:PORT` (the v6 wildcard in `ss`, any
-/// address elsewhere), `ADDR%IFACE:PORT`; `*` as a port is `None`.
+/// address elsewhere), `ADDR%IFACE:PORT`, and a link-local address's
+/// interface inside or after the brackets (`[fe80::1%eth0]:546`, as
+/// Windows writes it, and `[fe80::1]%eth0:546`, as `ss` does); `*` as a
+/// port is `None`.
 fn colon_endpoint(s: &str, star_is_v6: bool) -> Option<Option<SocketAddr>> {
     let (host, port) = s.rsplit_once(':')?;
     if port == "*" {
@@ -179,7 +182,13 @@ fn colon_endpoint(s: &str, star_is_v6: bool) -> Option<Option<SocketAddr>> {
     }
     let port: u16 = port.parse().ok()?;
     let host = match host.strip_prefix('[') {
-        Some(h) => h.strip_suffix(']')?,
+        Some(h) => {
+            let (inside, after) = h.split_once(']')?;
+            if !(after.is_empty() || after.starts_with('%')) {
+                return None;
+            }
+            inside
+        }
         None => host,
     };
     let host = host.split('%').next()?;
@@ -464,6 +473,26 @@ mod tests {
     /// `ss -tanp` (no `-e`) names no owner: a program's socket is not
     /// taken for root's.
     #[test]
+    fn a_link_local_address_with_its_interface_reads_either_way() {
+        let at = |s: &str| colon_endpoint(s, true).flatten();
+        let want = Some("[fe80::a00:27ff:fe4e:66a1]:546".parse().unwrap());
+        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1]%enp0s3:546"), want);
+        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1%enp0s3]:546"), want);
+        assert_eq!(
+            at("127.0.0.53%lo:53"),
+            Some("127.0.0.53:53".parse().unwrap())
+        );
+        assert_eq!(at("[fe80::1]x:546"), None);
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+UNCONN 0      0      [fe80::a00:27ff:fe4e:66a1]%enp0s3:546 [::]:* users:((\"NetworkManager\",pid=700,fd=25))
+UNCONN 0      0      127.0.0.53%lo:53   0.0.0.0:*     users:((\"systemd-resolve\",pid=612,fd=13))
+";
+        let p = parse_table(t).unwrap();
+        assert_eq!(p.sockets.len(), 2);
+        assert_eq!(p.sockets[0].local, want.unwrap());
+    }
+
+    #[test]
     fn ss_without_e_leaves_the_owner_unknown() {
         let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
 LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*     users:((\"python3\",pid=4701,fd=3))
@@ -617,6 +646,41 @@ tcp   ESTAB  0      0          127.0.0.1:5000     127.0.0.1:40000
             .verdicts
             .iter()
             .all(|v| v.bind.result == "EADDRINUSE"));
+    }
+
+    /// Found by a reader on 2026-12-05: sshd's port 22 and the resolver's 53,
+    /// owners unknown (`ss` without `-e`), asked as an ordinary user.
+    #[test]
+    fn a_low_port_held_by_an_unknown_owner_is_roots_and_the_advice_names_the_privilege() {
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:((\"sshd\",pid=901,fd=3))
+";
+        let p = parse_table(t).unwrap();
+        let pic = crate::picture(&p.sockets, p.os, 22, None);
+        let text = crate::scenario(&pic, "me", false, None);
+        // The scenario starts as root: no `user me` before sshd's socket.
+        assert!(!text.contains("user "), "{text}");
+        assert!(crate::mismatches(&text, p.os).is_empty(), "{text}");
+        let q = crate::Question {
+            bind: "0.0.0.0:22".parse().unwrap(),
+            user: "me".into(),
+        };
+        let answers = crate::ask(&pic, "me", &q);
+        assert!(answers.iter().all(|a| !a.works()));
+        let advice = crate::advice(&pic, &answers);
+        assert!(
+            advice.contains("port 22 is below 1024") && advice.contains("CAP_NET_BIND_SERVICE"),
+            "{advice}"
+        );
+        assert!(!advice.contains("stop"), "{advice}");
+        // The resolver, over UDP: bound, so it receives.
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+UNCONN 0      0      127.0.0.53%lo:53   0.0.0.0:*     users:((\"systemd-resolve\",pid=612,fd=13))
+";
+        let p = parse_table(t).unwrap();
+        let pic = crate::picture_of(&p.sockets, p.os, 53, None, true);
+        let d = crate::receivers(&pic, "me", false, "127.0.0.53:53".parse().unwrap()).unwrap();
+        assert_eq!(d.receivers, ["systemd_resolve_612"]);
     }
 
     const WINDOWS: &str = "
