@@ -208,3 +208,16 @@ function upgradeFencedBlocks() {
 }
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', upgradeFencedBlocks);
 else upgradeFencedBlocks();
+
+// Blocks a page adds later (a site that changes pages without loading
+// them, as Docusaurus does, or a script) are upgraded too: once per batch
+// of changes that added one.
+let upgradeQueued = false;
+new MutationObserver((records) => {
+  if (upgradeQueued) return;
+  const fenced = (n) => n.nodeType === 1
+    && (n.matches('code.language-bindlab') || n.querySelector('pre > code.language-bindlab') !== null);
+  if (!records.some((r) => [...r.addedNodes].some(fenced))) return;
+  upgradeQueued = true;
+  queueMicrotask(() => { upgradeQueued = false; upgradeFencedBlocks(); });
+}).observe(document.documentElement, { childList: true, subtree: true });

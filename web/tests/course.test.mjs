@@ -377,6 +377,10 @@ test('progress exports as a short code and imports elsewhere; a damaged code is 
     await page.getByRole('button', { name: 'Import' }).click();
     assert.match(await page.locator('.progress-panel .message').innerText(), /Progress imported: 0 chapters done/);
     assert.equal(await page.locator('.code-out input').inputValue(), code);
+    // A code with less in it adds nothing and takes nothing away.
+    await page.fill('#import-code', empty);
+    await page.getByRole('button', { name: 'Import' }).click();
+    assert.equal(await page.locator('.code-out input').inputValue(), code);
     assert.match(await page.locator('a.button.primary').innerText(), /Continue with chapter 1/);
     await chapter(page, 'five-tuple');
     const truths = await page.locator('.predict').first().locator('.truth').allInnerTexts();

@@ -71,6 +71,14 @@ test("the host page's CSS does not reach a widget, and the widget's does not rea
       return [cs.letterSpacing, cs.wordSpacing, cs.textTransform, cs.textShadow, cs.hyphens].join(' | ');
     });
     assert.equal(inner, 'normal | 0px | none | none | manual');
+    // Nor do rules that select the <bind-lab> element itself (found by a
+    // reader on 2026-12-05: `.content * { … }` reached every widget).
+    await page.addStyleTag({ content: 'main * { letter-spacing: 3px; text-transform: uppercase; font-style: italic; text-align: center; font-weight: 700 }' });
+    const selected = await page.evaluate(() => {
+      const cs = getComputedStyle(document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title'));
+      return [cs.letterSpacing, cs.textTransform, cs.fontStyle, cs.textAlign].join(' | ');
+    });
+    assert.equal(selected, 'normal | none | normal | left');
   } finally { await context.close(); }
 });
 
@@ -174,6 +182,14 @@ test('fenced ```bindlab blocks become widgets; other code blocks stay', async ()
     assert.equal(second.layout, 'compact');
     assert.equal(second.title, 'Restarting on FreeBSD', 'data-heading on the <pre>');
     assert.deepEqual(second.heads, ['Step', 'Linux', 'FreeBSD']);
+    // A block the page adds later (a client-side page change) is upgraded too.
+    await page.evaluate(() => {
+      const pre = document.createElement('pre');
+      pre.innerHTML = '<code class="language-bindlab">os linux\nsocket A tcp\nbind A 0.0.0.0:81\n</code>';
+      document.querySelector('main').append(pre);
+    });
+    await widgetsReady(page, 3);
+    assert.equal(await page.locator('code.language-bindlab').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

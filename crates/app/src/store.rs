@@ -275,7 +275,7 @@ impl Reducible for Store {
         // what storage holds now, plus anything only this tab has, so a
         // write never drops another tab's work. Import and start over
         // replace the record on purpose.
-        let replaces = matches!(action, StoreAction::Import(_) | StoreAction::StartOver);
+        let replaces = matches!(action, StoreAction::StartOver);
         if s.saving && !replaces {
             if let Some(stored) = Store::stored() {
                 let mine = std::mem::replace(&mut s.progress, stored);
@@ -302,8 +302,11 @@ impl Reducible for Store {
                 l.done = l.solved & all == all;
             }
             StoreAction::Shown { lesson, k } => s.progress.lesson_mut(&lesson).shown |= 1 << k,
+            // A code adds to this browser's progress, never takes from it
+            // (found by a reader on 2026-12-05: importing an older code
+            // silently threw chapters away); Start over empties it first.
             StoreAction::Import(p) => {
-                s.progress = p;
+                s.progress.merge(&p);
                 s.notice = None;
             }
             StoreAction::StartOver => s.progress = Progress::default(),

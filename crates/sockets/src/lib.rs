@@ -754,21 +754,27 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
             };
             then(a, set)
         }
-        None if answers
+        None => match answers
             .iter()
-            .any(|a| a.verdicts.iter().any(|v| v.failure().is_none())) =>
+            .find(|a| a.verdicts.iter().any(|v| v.failure().is_none()))
         {
-            say(SocketsMsg::AdviceDepends, &[])
-        }
-        None if blockers.is_empty() => say(SocketsMsg::AdviceTimeWait, &[]),
-        None => say(
-            if blockers.len() == 1 {
-                SocketsMsg::AdviceBlockedOne
-            } else {
-                SocketsMsg::AdviceBlockedMany
-            },
-            &[("blockers", blockers.join(", "))],
-        ),
+            // Only closed connections in the way: the option that works
+            // when their program set it too, or waiting.
+            Some(a) if blockers.is_empty() && !a.options.is_empty() => say(
+                SocketsMsg::AdviceDependsClosed,
+                &[("option", a.options.join(" + "))],
+            ),
+            Some(_) => say(SocketsMsg::AdviceDepends, &[]),
+            None if blockers.is_empty() => say(SocketsMsg::AdviceTimeWait, &[]),
+            None => say(
+                if blockers.len() == 1 {
+                    SocketsMsg::AdviceBlockedOne
+                } else {
+                    SocketsMsg::AdviceBlockedMany
+                },
+                &[("blockers", blockers.join(", "))],
+            ),
+        },
     }
 }
 
@@ -845,7 +851,15 @@ mod tests {
         // The old server's flag decides: unknown, so both answers are given.
         assert_eq!(results, ["EADDRINUSE", "ok"]);
         assert!(!reuse.works());
-        assert!(advice(&p, &answers).starts_with("it depends on options"));
+        // Only a closed connection in the way: the option to set, and when
+        // it is enough (found by a reader on 2026-12-05: "it depends" alone
+        // left a restarted server's author where they were).
+        let said = advice(&p, &answers);
+        assert!(
+            said.starts_with("set SO_REUSEADDR on the new socket before bind(): that is enough if the program these closed connections came from set it too")
+                && said.contains("Otherwise wait for them to end"),
+            "{said}"
+        );
         assert!(mismatches(&scenario(&p, "root", true, None), Os::Linux).is_empty());
     }
 

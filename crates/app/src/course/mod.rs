@@ -157,7 +157,8 @@ pub fn course_page(p: &CoursePageProps) -> Html {
         <header class="top">
             <SiteNav current={p.route.clone()} />
         </header>
-        <main id="main" class="course" onkeydown={crate::browser::dom::escape_closes_disclosure}>
+        // The runtimes table has a column per OS: it gets the screen's width.
+        <main id="main" class={classes!("course", matches!(p.route, Route::Runtimes(_)).then_some("wide"))} onkeydown={crate::browser::dom::escape_closes_disclosure}>
             if let Some(n) = &store.notice {
                 <div class="notice error" role="alert">
                     <p>{ n }</p>

@@ -70,7 +70,9 @@ pub(crate) fn progress_panel() -> Html {
             };
             match Progress::decode(&el.value(), &ids) {
                 Ok(p) => {
-                    let n = p.done_count();
+                    let mut merged = store.progress.clone();
+                    merged.merge(&p);
+                    let n = merged.done_count();
                     store.dispatch(StoreAction::Import(p));
                     el.set_value("");
                     message.set(Some((false, imported(&tr, n))));
