@@ -475,9 +475,9 @@ mod tests {
     #[test]
     fn a_link_local_address_with_its_interface_reads_either_way() {
         let at = |s: &str| colon_endpoint(s, true).flatten();
-        let want = Some("[fe80::a00:27ff:fe4e:66a1]:546".parse().unwrap());
-        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1]%enp0s3:546"), want);
-        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1%enp0s3]:546"), want);
+        let want: SocketAddr = "[fe80::a00:27ff:fe4e:66a1]:546".parse().unwrap();
+        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1]%enp0s3:546"), Some(want));
+        assert_eq!(at("[fe80::a00:27ff:fe4e:66a1%enp0s3]:546"), Some(want));
         assert_eq!(
             at("127.0.0.53%lo:53"),
             Some("127.0.0.53:53".parse().unwrap())
@@ -489,7 +489,7 @@ UNCONN 0      0      127.0.0.53%lo:53   0.0.0.0:*     users:((\"systemd-resolve\
 ";
         let p = parse_table(t).unwrap();
         assert_eq!(p.sockets.len(), 2);
-        assert_eq!(p.sockets[0].local, want.unwrap());
+        assert_eq!(p.sockets[0].local, want);
     }
 
     #[test]
