@@ -568,6 +568,10 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     const ids = await page.locator('.rules .rule > p:first-of-type > code').allInnerTexts();
     assert.ok(ids.length >= 1 && ids.length < total, `${ids.length} shown`);
     assert.ok(ids.includes('linux.bind.time-wait-needs-both'), ids.join(' '));
+    // As `ss` prints it, with a dash: the same rules.
+    await page.fill('#rule-filter', 'TIME-WAIT linux');
+    assert.deepEqual(await page.locator('.rules .rule > p:first-of-type > code').allInnerTexts(), ids);
+    await page.fill('#rule-filter', 'time_wait linux');
     // A group the filter emptied is plain text, not a link to nothing.
     const links = await page.locator('.rule-groups a').allInnerTexts();
     const plain = await page.locator('.rule-groups span').allInnerTexts();

@@ -100,20 +100,24 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
         })
     };
     // ASCII case folding: the texts are English and Chinese (which has no
-    // case), and Unicode's case tables would cost the wasm ~13 KB.
-    let words: Vec<String> = filter
-        .split_whitespace()
-        .map(str::to_ascii_lowercase)
-        .collect();
+    // case), and Unicode's case tables would cost the wasm ~13 KB. A dash is
+    // an underscore: `ss` prints TIME-WAIT, the texts say TIME_WAIT.
+    let fold = |s: &str| s.to_ascii_lowercase().replace('-', "_");
+    let words: Vec<String> = filter.split_whitespace().map(fold).collect();
     // The title in both languages: an English word finds a rule too.
     let named = |r: &rules::Rule| {
-        format!("{} {} {}", r.id, r.title, tr.rule_title(r.id, r.title)).to_ascii_lowercase()
+        fold(&format!(
+            "{} {} {}",
+            r.id,
+            r.title,
+            tr.rule_title(r.id, r.title)
+        ))
     };
     // A link to a rule clears the filter (above), so the rule it names is
     // shown; a filter typed after that is obeyed, the box and the list agree.
     let matches = |r: &rules::Rule| {
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
-        let hay = format!("{} {} {}", named(r), explanation, source).to_ascii_lowercase();
+        let hay = format!("{} {} {}", named(r), fold(explanation), fold(source));
         words.iter().all(|w| hay.contains(w.as_str()))
     };
     let all = rules::catalogue();
