@@ -273,8 +273,8 @@ impl Reducible for Store {
         }
         // Another tab may have written since this one last read: start from
         // what storage holds now, plus anything only this tab has, so a
-        // write never drops another tab's work. Import and start over
-        // replace the record on purpose.
+        // write never drops another tab's work. Start over replaces the
+        // record on purpose (an import merges too, below).
         let replaces = matches!(action, StoreAction::StartOver);
         if s.saving && !replaces {
             if let Some(stored) = Store::stored() {
