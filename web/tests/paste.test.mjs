@@ -67,6 +67,12 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.equal(await page.locator('.paste-page [role=alert] code').first().innerText(), 'ss -tanpe');
       await page.fill('#paste-table', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n');
       assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^Line 2: cannot read/);
+      // One line it cannot read among good ones: left out and named; the
+      // rest is answered (found by a reader on 2026-12-05).
+      await page.fill('#paste-table', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 0.0.0.0:8080 0.0.0.0:*\nLISTEN 0 128 nonsense 0.0.0.0:*\n');
+      await page.locator('.paste-unreadable').waitFor();
+      assert.match(await page.locator('.paste-unreadable').innerText(), /^1 line could not be read and is left out; the answers are for the rest:\s+Line 3: cannot read LISTEN 0 128 nonsense 0\.0\.0\.0:\* as a line of ss$/);
+      assert.match(await page.locator('.paste-read').innerText(), /^Read 1 TCP socket from ss/);
       assert.deepEqual(problems, []);
       // Nothing pasted leaves the page.
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);

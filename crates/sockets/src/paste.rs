@@ -67,6 +67,10 @@ pub struct Pasted {
     pub sockets: Vec<HostSocket>,
     /// Lines left out (Unix, raw, ICMP sockets), counted for the reader.
     pub skipped: usize,
+    /// Lines that could not be read, each a `paste.bad-line` problem: left
+    /// out, and named, while the rest of the table is answered (found by a
+    /// reader on 2026-12-05: one unusual line hid a whole table).
+    pub unreadable: Vec<Problem>,
 }
 
 /// Reads a pasted table; the problem in English.
@@ -130,6 +134,7 @@ fn read_rows(
 ) -> Result<Pasted, Problem> {
     let mut sockets = Vec::new();
     let mut skipped = 0;
+    let mut unreadable = Vec::new();
     for (k, line) in rows.iter().enumerate() {
         let w: Vec<&str> = line.split_whitespace().collect();
         if w.is_empty() {
@@ -139,17 +144,20 @@ fn read_rows(
             Some(Row::Socket(s)) => sockets.push(s),
             Some(Row::Skip) => skipped += 1,
             Some(Row::Blank) => {}
-            None => {
-                return Err(Problem::new(
-                    SocketsMsg::PasteBadLine,
-                    &[
-                        ("line", (first + k).to_string()),
-                        ("text", line.trim().to_string()),
-                        ("tool", tool.to_string()),
-                    ],
-                ))
-            }
+            None => unreadable.push(Problem::new(
+                SocketsMsg::PasteBadLine,
+                &[
+                    ("line", (first + k).to_string()),
+                    ("text", line.trim().to_string()),
+                    ("tool", tool.to_string()),
+                ],
+            )),
         }
+    }
+    // Nothing read at all: the first line that could not be, if any, says
+    // the most.
+    if sockets.is_empty() && !unreadable.is_empty() {
+        return Err(unreadable.swap_remove(0));
     }
     if sockets.is_empty() {
         let tool = ("tool", tool.to_string());
@@ -167,6 +175,7 @@ fn read_rows(
         tool,
         sockets,
         skipped,
+        unreadable,
     })
 }
 
@@ -936,6 +945,22 @@ root     ntpd       700   20 udp4   *:123                 *:*
         assert_eq!(
             read_table("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n").unwrap_err().said(&say),
             "第 2 行：无法把 `LISTEN 0 128 nonsense 0.0.0.0:*` 读作 `ss` 的一行"
+        );
+    }
+
+    #[test]
+    fn a_line_that_cannot_be_read_is_left_out_and_named_and_the_rest_is_read() {
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*     users:((\"python3\",pid=4701,fd=3))
+LISTEN 0      128          0.0.0.0:80zz      0.0.0.0:*
+LISTEN 0      128          0.0.0.0:9090      0.0.0.0:*
+";
+        let p = read_table(t).unwrap();
+        assert_eq!(p.sockets.len(), 2);
+        let bad: Vec<String> = p.unreadable.iter().map(Problem::english).collect();
+        assert_eq!(
+            bad,
+            ["line 3: cannot read `LISTEN 0      128          0.0.0.0:80zz      0.0.0.0:*` as a line of `ss`"]
         );
     }
 

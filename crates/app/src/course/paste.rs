@@ -109,6 +109,11 @@ fn read(
         udp,
         now,
         skipped: pasted.skipped,
+        unreadable: pasted
+            .unreadable
+            .iter()
+            .map(|p| sentence(&p.said(&say)))
+            .collect(),
         bind,
         sockets,
         unknowns: p.unknowns,

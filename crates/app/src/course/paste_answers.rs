@@ -26,6 +26,9 @@ pub(crate) struct Read {
     /// about the unknown options, `None` when all were known).
     pub(crate) now: Vec<(Option<bool>, Delivery)>,
     pub(crate) skipped: usize,
+    /// The lines that could not be read, as the reader's language says
+    /// them (left out; the rest is answered).
+    pub(crate) unreadable: Vec<String>,
     pub(crate) bind: SocketAddr,
     pub(crate) sockets: Vec<(String, HostSocket)>,
     pub(crate) unknowns: bool,
@@ -83,6 +86,29 @@ fn read_line(tr: &Tr, r: &Read) -> String {
     )
 }
 
+/// The lines left out because they could not be read: the first five, and
+/// how many more.
+fn unreadable(tr: &Tr, lines: &[String]) -> Html {
+    const SHOWN: usize = 5;
+    let n = lines.len().to_string();
+    let head = if lines.len() == 1 {
+        tr.f(T::PasteUnreadableOne, &[("n", &n)])
+    } else {
+        tr.f(T::PasteUnreadableOther, &[("n", &n)])
+    };
+    html! {
+        <div class="paste-unreadable">
+            <p>{ head }</p>
+            <ul>
+                { for lines.iter().take(SHOWN).map(|l| html! { <li>{ crate::views::with_code(l) }</li> }) }
+                if lines.len() > SHOWN {
+                    <li>{ tr.f(T::PasteUnreadableMore, &[("n", &(lines.len() - SHOWN).to_string())]) }</li>
+                }
+            </ul>
+        </div>
+    }
+}
+
 /// A socket's program, user and options, as its table row shows them.
 fn socket_details(tr: &Tr, os: Os, s: &HostSocket) -> String {
     let program = match &s.process {
@@ -132,6 +158,9 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
     html! {
         <section class="paste-answer" aria-labelledby="paste-answer-h">
             <p class="paste-read" role="status">{ read_line(&tr, r) }</p>
+            if !r.unreadable.is_empty() {
+                { unreadable(&tr, &r.unreadable) }
+            }
             <h2 id="paste-answer-h">{ tr.f(question, &[("addr", &r.bind.to_string()), ("os", r.os.display())]) }</h2>
             if r.sockets.is_empty() {
                 <p>{ tr.f(T::PasteNoSocket, &[("proto", if r.udp { "UDP" } else { "TCP" }), ("port", &port)]) }</p>
