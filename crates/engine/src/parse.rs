@@ -1015,3 +1015,24 @@ fn shortened(found: String) -> String {
     cut.push('…');
     cut
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `KEYWORDS` is written apart from the parser's match: every word in it
+    /// must be one the parser knows, or "did you mean" would offer a word
+    /// that fails in its turn.
+    #[test]
+    fn every_suggested_keyword_is_one_the_parser_knows() {
+        for kw in KEYWORDS {
+            let problems = parse(&format!("{kw}\n")).err().unwrap_or_default();
+            assert!(
+                !problems
+                    .iter()
+                    .any(|p| matches!(p.msg, ParseMsg::StepUnknown | ParseMsg::StepUnknownNear)),
+                "`{kw}`: {problems:?}"
+            );
+        }
+    }
+}
