@@ -21,7 +21,7 @@
 // Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
 // Changing an attribute (theme= aside, which is CSS) or the element's text
 // after it has started starts the widget again with the new values.
-// Attributes bindlab cannot read (os="solaris", step="-1") are reported as a
+// Attributes bindlab cannot read (os="solaris", step="-1", theme="Dark") are reported as a
 // bindlab-error and on the console, and left out.
 
 const BASE = new URL('..', import.meta.url);
@@ -81,6 +81,8 @@ function attributeProblems(el) {
   if (step !== null && !/^\s*\d+\s*$/.test(step)) problems.push(`step="${step}" is not a number of steps (0 or more); the widget starts at step 0`);
   const layout = el.getAttribute('layout');
   if (layout !== null && !['compact', 'full', ''].includes(layout)) problems.push(`layout="${layout}": bindlab knows "compact" and "full"; it shows "full"`);
+  const theme = el.getAttribute('theme');
+  if (theme !== null && !['light', 'dark', 'auto', ''].includes(theme)) problems.push(`theme="${theme}": bindlab knows "light", "dark" and "auto"; it follows the reader's colour scheme ("auto")`);
   return problems;
 }
 

@@ -44,14 +44,14 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await page.locator('.advice').innerText(), /no option is enough while python3_4701 \(pid 4701, python3\) holds the port/);
       // The same state as a live scenario, with the bind: fails on Linux.
       await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
-      const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'bind me 0.0.0.0:8080' }) });
+      const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'bind myapp 0.0.0.0:8080' }) });
       assert.match(await last.locator('td[data-os="Linux"]').innerText(), /EADDRINUSE/);
       // The SO_REUSEPORT listener's port: SO_REUSEPORT works if it set it.
       await page.fill('#paste-bind', '127.0.0.1:9090');
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));
       // As another user than the listener's (root), Linux refuses to share.
       assert.match((await page.locator('.paste-verdicts li').allInnerTexts()).join('\n'),
-        /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and me to me.* linux\.bind\.reuseport-other-user/);
+        /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me.* linux\.bind\.reuseport-other-user/);
       // As root, SO_REUSEPORT works if the listener set it too.
       await page.fill('#paste-user', 'root');
       await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) => li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind and listen work.')));
@@ -105,15 +105,15 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE\./);
     // Sharing through SO_REUSEADDR, the new socket (the newest) takes every datagram;
     // as another user than root it cannot join their SO_REUSEPORT group.
-    assert.equal(verdicts[3], 'SO_REUSEADDR (unknown options on): bind works. Then me gets every datagram to 127.0.0.1:5000.');
-    assert.match(verdicts[5], /^SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. .*belongs to root and me to me.* linux\.udp\.bind\.in-use$/);
+    assert.equal(verdicts[3], 'SO_REUSEADDR (unknown options on): bind works. Then myapp gets every datagram to 127.0.0.1:5000.');
+    assert.match(verdicts[5], /^SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. .*belongs to root and myapp to me.* linux\.udp\.bind\.in-use$/);
     assert.ok(!verdicts.some((v) => /listen/.test(v)), verdicts.join('\n'));
     // As root it joins the group: each datagram to one member, by hash.
     await page.fill('#paste-user', 'root');
     await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) =>
       li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind works.')));
     const asRoot = await page.locator('.paste-verdicts li').allInnerTexts();
-    assert.match(asRoot[5], /^SO_REUSEPORT \(unknown options on\): bind works\. Then each datagram to 127\.0\.0\.1:5000 goes to one of python3_15079, python3_15079_2, me, chosen by a hash/, asRoot.join('\n'));
+    assert.match(asRoot[5], /^SO_REUSEPORT \(unknown options on\): bind works\. Then each datagram to 127\.0\.0\.1:5000 goes to one of python3_15079, python3_15079_2, myapp, chosen by a hash/, asRoot.join('\n'));
     // The live scenario ends on the datagram, after the bind.
     await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
     const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'datagram 127.0.0.1:5000' }) });

@@ -493,7 +493,7 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
       window.errors = [];
       document.addEventListener('bindlab-error', (e) => window.errors.push(...e.detail.problems));
       const el = document.createElement('bind-lab');
-      el.setAttribute('os', 'linux,solaris'); el.setAttribute('step', '-1');
+      el.setAttribute('os', 'linux,solaris'); el.setAttribute('step', '-1'); el.setAttribute('theme', 'Dark');
       el.textContent = 'socket A tcp\\nbind A 0.0.0.0:80\\n';
       document.querySelector('main').append(el);
       const bad = document.createElement('bind-lab');
@@ -504,10 +504,12 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
   const { page, context } = await openPage(browser, s.origin + '/bad.html');
   try {
     await widgetsReady(page, 1);
-    await page.waitForFunction(() => window.errors.length >= 3, null, { timeout: 15000 });
+    await page.waitForFunction(() => window.errors.length >= 4, null, { timeout: 15000 });
     const errors = await page.evaluate(() => window.errors);
     assert.ok(errors.some((e) => /os="linux,solaris": bindlab does not know "solaris" .*left out/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /step="-1" is not a number of steps/.test(e)), errors.join('\n'));
+    // CSS reads theme= case-sensitively: "Dark" is not dark, and says so.
+    assert.ok(errors.some((e) => /theme="Dark": bindlab knows "light", "dark" and "auto"/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /cut short|arrived/.test(e)), errors.join('\n'));
     assert.equal(await progress(page, 0), '0 of 2 steps run');
     const warnings = await page.evaluate(() => window.warned);

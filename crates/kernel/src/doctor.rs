@@ -324,7 +324,7 @@ mod tests {
                 use std::os::fd::AsRawFd;
                 let mut with_me = fds.to_vec();
                 with_me.push(fd.as_raw_fd());
-                names.push("me".into());
+                names.push("myapp".into());
                 let d = v.datagram.as_ref().unwrap();
                 let got = who_gets(to, &with_me);
                 assert!(

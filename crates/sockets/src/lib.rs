@@ -408,6 +408,10 @@ fn endpoint(a: &SocketAddr) -> String {
 
 /// The line of the scenario that marks the question.
 const QUESTION: &str = "# the bind you asked about";
+/// The asked-about socket's name: a program's, as the pasted sockets'
+/// names are, so a why-line reads "nginx then myapp" and "belongs to www,
+/// and myapp to me" (the asking user keeps the name `me`).
+const ASKED: &str = "myapp";
 
 /// The picture as scenario text: listeners (with their connections, accepted
 /// at once), the TIME_WAITs whose listener is gone (behind a stand-in that is
@@ -552,10 +556,10 @@ pub fn scenario(
         ));
     }
     if let Some((q, options)) = ask {
-        let me = if p.sockets.iter().any(|(n, _)| n == "me") {
-            "me_"
+        let me = if p.sockets.iter().any(|(n, _)| n == ASKED) {
+            format!("{ASKED}_")
         } else {
-            "me"
+            ASKED.to_string()
         };
         out.push_str(&format!("\n{QUESTION}\n"));
         set_user(&mut out, &ident(&q.user));
@@ -805,7 +809,7 @@ mod tests {
         };
         let text = scenario(&p, "root", false, Some((&q, &["SO_REUSEADDR"])));
         assert!(text.contains("user www\nsocket my_server_42 tcp\nbind my_server_42 0.0.0.0:8080\nlisten my_server_42\n"), "{text}");
-        assert!(text.ends_with("user root\nsocket me tcp\nset me SO_REUSEADDR\nbind me 127.0.0.1:8080\nlisten me\n"), "{text}");
+        assert!(text.ends_with("user root\nsocket myapp tcp\nset myapp SO_REUSEADDR\nbind myapp 127.0.0.1:8080\nlisten myapp\n"), "{text}");
         assert!(mismatches(&text, Os::Linux).is_empty());
         let answers = ask(&p, "root", &q);
         assert_eq!(answers.len(), 4);

@@ -627,11 +627,11 @@ tcp   ESTAB  0      0          127.0.0.1:5000     127.0.0.1:40000
         let d = answers[1].verdicts[0].datagram.as_ref().unwrap();
         assert_eq!(
             (d.choice, d.receivers.clone()),
-            (crate::Choice::One, vec!["me".to_string()])
+            (crate::Choice::One, vec!["myapp".to_string()])
         );
         let advice = crate::advice(&pic, &answers);
         assert!(
-            advice.starts_with("set SO_REUSEADDR on the new socket before bind(). Then me gets every datagram to 127.0.0.1:5000. A unicast datagram reaches one socket only"),
+            advice.starts_with("set SO_REUSEADDR on the new socket before bind(). Then myapp gets every datagram to 127.0.0.1:5000. A unicast datagram reaches one socket only"),
             "{advice}"
         );
     }
@@ -845,7 +845,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         let advice = crate::advice_in(&pic, &answers, &say);
         assert!(
-            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后me 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
+            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后myapp 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
             "{advice}"
         );
         assert_eq!(
