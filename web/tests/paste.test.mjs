@@ -39,7 +39,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await page.locator('.paste-sockets tbody tr').first().innerText(), /python3_4701[\s\S]*LISTEN 0\.0\.0\.0:8080[\s\S]*python3 \(pid 4701\); user root; SO_REUSEADDR unknown/);
       const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
       assert.equal(verdicts.length, 8); // four option sets, unknowns off and on
-      assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE\. .*python3_4701.* linux\.bind\.in-use$/);
+      assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: .*python3_4701.* linux\.bind\.in-use$/);
       assert.ok(verdicts.every((v) => /fails with EADDRINUSE/.test(v)), verdicts.join('\n'));
       assert.match(await page.locator('.advice').innerText(), /no option is enough while python3_4701 \(pid 4701, python3\) holds the port/);
       // The same state as a live scenario, with the bind: fails on Linux.
@@ -51,7 +51,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));
       // As another user than the listener's (root), Linux refuses to share.
       assert.match((await page.locator('.paste-verdicts li').allInnerTexts()).join('\n'),
-        /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me.* linux\.bind\.reuseport-other-user/);
+        /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE: python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me.* linux\.bind\.reuseport-other-user/);
       // As root, SO_REUSEPORT works if the listener set it too.
       await page.fill('#paste-user', 'root');
       await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) => li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind and listen work.')));
@@ -102,11 +102,11 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     assert.match(now[1], /^Now \(unknown options on\): each datagram to 127\.0\.0\.1:5000 goes to one of python3_15079, python3_15079_2, chosen by a hash of its sender.* linux\.udp\.deliver\.reuseport-hash$/);
     const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
     assert.equal(verdicts.length, 8, verdicts.join('\n'));
-    assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE\./);
+    assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: /);
     // Sharing through SO_REUSEADDR, the new socket (the newest) takes every datagram;
     // as another user than root it cannot join their SO_REUSEPORT group.
     assert.equal(verdicts[3], 'SO_REUSEADDR (unknown options on): bind works. Then myapp gets every datagram to 127.0.0.1:5000.');
-    assert.match(verdicts[5], /^SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE\. .*belongs to root and myapp to me.* linux\.udp\.bind\.in-use$/);
+    assert.match(verdicts[5], /^SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE: .*belongs to root and myapp to me.* linux\.udp\.bind\.in-use$/);
     assert.ok(!verdicts.some((v) => /listen/.test(v)), verdicts.join('\n'));
     // As root it joins the group: each datagram to one member, by hash.
     await page.fill('#paste-user', 'root');

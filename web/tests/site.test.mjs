@@ -99,7 +99,7 @@ test('an open cell is explained across the table on a wide screen, in its card o
     await page.keyboard.press('Enter');
     await whyRow.waitFor();
     const text = await whyRow.innerText();
-    assert.match(text, /^Linux: a listener holds every overlapping address\. A is listening on 0\.0\.0\.0:21/, 'an OS\'s own rule is not named twice');
+    assert.match(text, /^Linux: a listener holds every overlapping address — A is listening on 0\.0\.0\.0:21/, 'an OS\'s own rule is not named twice');
     assert.match(text, /linux\.bind\.listener-holds-port/);
     const [rowWidth, tableWidth] = await Promise.all([
       whyRow.locator('td').evaluate((td) => td.getBoundingClientRect().width),
@@ -972,7 +972,7 @@ test('a Windows error name breaks after WSAE in a narrow cell, never mid-word; a
     assert.match(await page.locator('section.host').innerText(), /0\.0\.0\.0:5000 \(not 127\.0\.0\.1: an exclusive socket bound it first\)/);
     const mac = page.locator('table.outcomes tbody tr', { hasText: 'set A SO_EXCLUSIVEADDRUSE' }).locator('td[data-os="macOS"]');
     await mac.locator('summary').click();
-    assert.match(await page.locator('table.outcomes tr.why-row', { hasText: 'macOS has no' }).innerText(), /\. macOS has no SO_EXCLUSIVEADDRUSE/);
+    assert.match(await page.locator('table.outcomes tr.why-row', { hasText: 'macOS has no' }).innerText(), / — macOS has no SO_EXCLUSIVEADDRUSE/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

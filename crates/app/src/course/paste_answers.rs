@@ -212,8 +212,9 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                     </li> },
                     Some((call, o)) => html! {
                         <li class="truth fails">
-                            <strong>{ label }{" "}</strong>{ tr.f(T::PasteFails, &[("call", call), ("result", &o.result.to_string())]) }
-                            if let Some(why) = &o.why { <span class="why">{" "}{ why.clone() }</span> }
+                            <strong>{ label }{" "}</strong>
+                            { tr.f(if o.why.is_some() { T::PasteFailsBecause } else { T::PasteFails }, &[("call", call), ("result", &o.result.to_string())]) }
+                            if let Some(why) = &o.why { <span class="why">{ if tr.t(T::PasteFailsBecause).ends_with(|c: char| c.is_ascii()) { " " } else { "" } }{ why.clone() }</span> }
                             if let Some(rule) = o.rule {
                                 {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
                             }

@@ -195,7 +195,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                                     ])
                                 } }
                                 if let Some(why) = &t.why {
-                                    <span class="why">{" "}<strong>{ title }</strong>{ tr.t(T::LessonTitleStop) }{" "}{ crate::views::os_table::why_text(why, &p.scenario) }</span>
+                                    <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
                                 }
                                 if let Some(rule) = t.rule {
                                     {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>

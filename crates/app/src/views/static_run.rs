@@ -84,11 +84,17 @@ fn markup(tr: &Tr, p: &StaticRunProps) -> AttrValue {
             );
             if let Some(rule) = rep.rule {
                 let r = rule.rule();
+                // The why-line's own span brings the space after the stop.
+                let stop = if rep.why.is_some() {
+                    crate::views::os_table::sep(tr, T::ScenarioTitleStop)
+                } else {
+                    String::new()
+                };
                 let line = format!(
                     "[{}] {}{}",
                     r.id,
                     tr.rule_title(r.id, r.title),
-                    tr.t(T::ScenarioTitleStop)
+                    stop.trim_end()
                 );
                 h += &format!(" <span class=\"muted small\">{}</span>", escape(&line));
             }

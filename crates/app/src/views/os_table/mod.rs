@@ -110,12 +110,14 @@ pub(crate) fn breakable(text: &str) -> Html {
     }
 }
 
-/// Punctuation between two parts of a line (a full stop after a rule's
-/// title, a colon after a place): a space follows ASCII punctuation, none
-/// follows a full-width one (Chinese).
+/// Punctuation between two parts of a line (a dash after a rule's title,
+/// a colon after a place): a dash stands between spaces, a space follows
+/// ASCII punctuation, nothing follows a full-width one (Chinese).
 pub(crate) fn sep(tr: &Tr, k: T) -> String {
     let p = tr.t(k);
-    if p.is_ascii() {
+    if p == "—" {
+        " — ".to_string()
+    } else if p.is_ascii() {
         format!("{p} ")
     } else {
         p.to_string()
@@ -379,7 +381,8 @@ mod tests {
     #[test]
     fn punctuation_takes_a_space_after_ascii_only() {
         let zh = zh(&[("scenario.title_stop", "。")], &[]);
-        assert_eq!(sep(&Tr::english(), T::ScenarioTitleStop), ". ");
+        assert_eq!(sep(&Tr::english(), T::ScenarioTitleStop), " — ");
+        assert_eq!(sep(&Tr::english(), T::ScenarioColon), ": ");
         assert_eq!(sep(&zh, T::ScenarioTitleStop), "。");
     }
 }
