@@ -118,7 +118,7 @@ impl Tr {
     pub(crate) fn problem(&self, p: &bindlab_engine::parse::Problem) -> String {
         bindlab_engine::messages::render(
             p.msg,
-            &p.args,
+            &p.args_in(&self.comma()),
             self.bundle().and_then(|b| b.parse(p.msg.key())),
         )
     }

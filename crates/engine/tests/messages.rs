@@ -274,6 +274,21 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
         O,
     );
     assert_eq!(p.render(Some(zh)), "端口 99999 超出范围（0–65535）");
+    // A list of names takes the language's comma; the English keeps its own.
+    let p = problem_of(
+        ParseMsg::NameUnknown,
+        "socket B tcp\nsocket C tcp\nlisten A",
+        O,
+    );
+    assert_eq!(
+        p.render_with(Some(zh), "、"),
+        "此处不存在名为 `A` 的套接字（此处打开的套接字：B、C）"
+    );
+    assert!(
+        p.message.ends_with("(sockets open here: B, C)"),
+        "{}",
+        p.message
+    );
     for &(_, fragment) in LINKS {
         let e = Permalink::decode(fragment).expect_err(fragment);
         let s = e.render(Some(zh));
