@@ -277,6 +277,13 @@ pub struct Answer {
     pub label: &'static str,
     pub options: &'static [&'static str],
     pub verdicts: Vec<Verdict>,
+    /// Where a verdict was refused for the port's privilege: the same bind
+    /// asked by root, which shows whether the privilege is all that is in
+    /// the way (empty otherwise).
+    pub as_root: Vec<Verdict>,
+    /// On macOS, where a specific address was refused for its privilege:
+    /// the wildcard address asked by the same user (empty otherwise).
+    pub wildcard: Vec<Verdict>,
 }
 
 impl Answer {
@@ -655,34 +662,90 @@ pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
     } else {
         &[None]
     };
+    let verdicts = |q: &Question, options: &'static [&'static str]| -> Vec<Verdict> {
+        assumptions
+            .iter()
+            .filter_map(|&a| {
+                let text = scenario(p, asker, a.unwrap_or(false), Some((q, options)));
+                let s = parse(&text).ok()?;
+                let rep = run(&s, p.os);
+                let n = rep.steps.len();
+                (n >= 2).then(|| {
+                    let bind = outcome(&rep.steps[n - 2]);
+                    let last = &rep.steps[n - 1];
+                    let datagram = (p.udp && bind.result == "ok")
+                        .then(|| Delivery::from_report(datagram_to(q.bind), last));
+                    Verdict {
+                        unknowns_set: a,
+                        bind,
+                        listen: (!p.udp).then(|| outcome(last)),
+                        datagram,
+                    }
+                })
+            })
+            .collect()
+    };
     option_sets(p.os)
         .iter()
-        .map(|&(label, options)| Answer {
-            label,
-            options,
-            verdicts: assumptions
-                .iter()
-                .filter_map(|&a| {
-                    let text = scenario(p, asker, a.unwrap_or(false), Some((q, options)));
-                    let s = parse(&text).ok()?;
-                    let rep = run(&s, p.os);
-                    let n = rep.steps.len();
-                    (n >= 2).then(|| {
-                        let bind = outcome(&rep.steps[n - 2]);
-                        let last = &rep.steps[n - 1];
-                        let datagram = (p.udp && bind.result == "ok")
-                            .then(|| Delivery::from_report(datagram_to(q.bind), last));
-                        Verdict {
-                            unknowns_set: a,
-                            bind,
-                            listen: (!p.udp).then(|| outcome(last)),
-                            datagram,
-                        }
-                    })
-                })
-                .collect(),
+        .map(|&(label, options)| {
+            let asked = verdicts(q, options);
+            let refused_for_privilege = asked.iter().any(|v| {
+                v.failure()
+                    .and_then(|(_, o)| o.rule)
+                    .and_then(privileged)
+                    .is_some()
+            });
+            let (mut as_root, mut wildcard) = (Vec::new(), Vec::new());
+            if refused_for_privilege {
+                let root = Question {
+                    bind: q.bind,
+                    user: "root".into(),
+                };
+                as_root = verdicts(&root, options);
+                if p.os == Os::MacOs && !q.bind.ip().is_unspecified() {
+                    let any: IpAddr = if q.bind.is_ipv6() {
+                        std::net::Ipv6Addr::UNSPECIFIED.into()
+                    } else {
+                        std::net::Ipv4Addr::UNSPECIFIED.into()
+                    };
+                    let wild = Question {
+                        bind: SocketAddr::new(any, q.bind.port()),
+                        user: q.user.clone(),
+                    };
+                    wildcard = verdicts(&wild, options);
+                }
+            }
+            Answer {
+                label,
+                options,
+                verdicts: asked,
+                as_root,
+                wildcard,
+            }
         })
         .collect()
+}
+
+/// The advice for a bind refused for its port's privilege alone, by rule.
+fn privileged(rule: RuleId) -> Option<SocketsMsg> {
+    match rule {
+        RuleId::LinuxBindPrivilegedPort => Some(SocketsMsg::AdvicePrivilegedLinux),
+        RuleId::FreebsdBindReservedPort => Some(SocketsMsg::AdvicePrivilegedFreebsd),
+        RuleId::MacosBindPrivilegedSpecific => Some(SocketsMsg::AdvicePrivilegedMacos),
+        _ => None,
+    }
+}
+
+/// "set X (and Y) on the new socket before bind().", said by `say`.
+fn set_options(options: &[&str], say: Say) -> String {
+    match options {
+        [one] => say(SocketsMsg::AdviceSetOne, &[("option", one.to_string())]),
+        [rest @ .., last] => say(
+            SocketsMsg::AdviceSetTwo,
+            &[("first", rest.join(", ")), ("second", last.to_string())],
+        ),
+        [] => String::new(),
+    }
 }
 
 /// What would make the bind work, in a sentence.
@@ -728,14 +791,9 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
             }
             _ => advice,
         };
-    // Refused for the port's privilege alone, under every option set: no
-    // socket in the way is the reason, and stopping one would not help.
-    let privileged = |rule: RuleId| match rule {
-        RuleId::LinuxBindPrivilegedPort => Some(SocketsMsg::AdvicePrivilegedLinux),
-        RuleId::FreebsdBindReservedPort => Some(SocketsMsg::AdvicePrivilegedFreebsd),
-        RuleId::MacosBindPrivilegedSpecific => Some(SocketsMsg::AdvicePrivilegedMacos),
-        _ => None,
-    };
+    // Refused for the port's privilege under every option set: what root
+    // would get says whether the privilege is all that is in the way. (The
+    // kernel checks the privilege first, so it hides a socket in the way.)
     let only_privilege = answers
         .iter()
         .flat_map(|a| &a.verdicts)
@@ -743,21 +801,51 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
         .reduce(|a, b| if a == b { a } else { None })
         .flatten();
     if let Some(msg) = only_privilege {
-        return say(msg, &[("port", p.port.to_string())]);
+        let port = ("port", p.port.to_string());
+        let as_root: Vec<Answer> = answers
+            .iter()
+            .map(|a| Answer {
+                verdicts: a.as_root.clone(),
+                as_root: Vec::new(),
+                wildcard: Vec::new(),
+                ..a.clone()
+            })
+            .collect();
+        let works = |v: &[Verdict]| !v.is_empty() && v.iter().all(|v| v.failure().is_none());
+        let Some(root) = as_root.iter().find(|a| works(&a.verdicts)) else {
+            // Root might be refused too (under some assumption): what holds
+            // the port decides, and the advice is root's.
+            let then = advice_in(p, &as_root, say);
+            return say(
+                SocketsMsg::AdviceNotOnlyPrivilege,
+                &[port, ("advice", then)],
+            );
+        };
+        // macOS offers the wildcard only where nothing holds it.
+        let wildcard_free = answers.first().is_some_and(|a| works(&a.wildcard));
+        let msg = if msg == SocketsMsg::AdvicePrivilegedMacos && !wildcard_free {
+            SocketsMsg::AdvicePrivilegedMacosHeld
+        } else {
+            msg
+        };
+        let privilege = say(msg, &[port]);
+        if root.options.is_empty() {
+            return privilege;
+        }
+        let also = say(
+            SocketsMsg::AdviceAsRootAlso,
+            &[("advice", set_options(root.options, say))],
+        );
+        let sep = if privilege.ends_with(|c: char| c.is_ascii()) {
+            " "
+        } else {
+            ""
+        };
+        return format!("{privilege}{sep}{also}");
     }
     match answers.iter().find(|a| a.works()) {
         Some(a) if a.options.is_empty() => then(a, say(SocketsMsg::AdviceWorks, &[])),
-        Some(a) => {
-            let set = match a.options {
-                [one] => say(SocketsMsg::AdviceSetOne, &[("option", one.to_string())]),
-                [rest @ .., last] => say(
-                    SocketsMsg::AdviceSetTwo,
-                    &[("first", rest.join(", ")), ("second", last.to_string())],
-                ),
-                [] => String::new(),
-            };
-            then(a, set)
-        }
+        Some(a) => then(a, set_options(a.options, say)),
         None => match answers
             .iter()
             .find(|a| a.verdicts.iter().any(|v| v.failure().is_none()))
@@ -829,6 +917,54 @@ mod tests {
         assert!(advice(&p, &answers).starts_with(
             "no option is enough while my_server_42 (pid 42, my-server) holds the port"
         ));
+    }
+
+    /// The kernel checks a low port's privilege before the sockets on it,
+    /// so the privilege can hide a socket in the way: the advice says what
+    /// root would meet (found by an audit that followed the advice).
+    #[test]
+    fn a_privileged_port_advice_is_what_root_would_get() {
+        let mut sshd = sock("0.0.0.0:22", State::Listen, Some(false));
+        sshd.user = Some("root".into());
+        let ask_as = |os: Os, all: &[HostSocket], bind: &str, port: u16| {
+            let p = picture(all, os, port, None);
+            let q = Question {
+                bind: bind.parse().unwrap(),
+                user: "me".into(),
+            };
+            let answers = ask(&p, "me", &q);
+            assert!(answers.iter().all(|a| !a.works()), "{answers:?}");
+            advice(&p, &answers)
+        };
+        // Held by a listener without options: root is refused too.
+        let said = ask_as(Os::Linux, &[sshd.clone()], "0.0.0.0:22", 22);
+        assert_eq!(said, "port 22 is reserved for root here, and even as root: no option is enough while my_server_42 (pid 42, my-server) holds the port: stop it, or use another port.");
+        let said = ask_as(Os::FreeBsd, &[sshd.clone()], "0.0.0.0:22", 22);
+        assert!(
+            said.starts_with(
+                "port 22 is reserved for root here, and even as root: no option is enough"
+            ),
+            "{said}"
+        );
+        // A free low port: the privilege is all.
+        let said = ask_as(Os::Linux, &[], "0.0.0.0:80", 80);
+        assert!(
+            said.starts_with("no option is enough: port 80 is below 1024"),
+            "{said}"
+        );
+        // macOS: root's wildcard listener on :80 and a specific bind by
+        // another user. The wildcard is not free, so it is not offered; root
+        // needs SO_REUSEADDR beside the listener.
+        let mut httpd = sshd.clone();
+        httpd.local = "0.0.0.0:80".parse().unwrap();
+        let said = ask_as(Os::MacOs, &[httpd], "127.0.0.1:80", 80);
+        assert_eq!(said, "no option is enough: on macOS only root may bind a specific address on port 80, as on any port below 1024: run the program as root, or use a port from 1024. As root, also set SO_REUSEADDR on the new socket before bind().");
+        // Where nothing holds the port, macOS offers the wildcard.
+        let said = ask_as(Os::MacOs, &[], "127.0.0.1:80", 80);
+        assert!(
+            said.contains("bind the wildcard address instead (any user may)"),
+            "{said}"
+        );
     }
 
     #[test]

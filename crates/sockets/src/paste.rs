@@ -677,11 +677,13 @@ LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:((\"sshd\",pid=
         let answers = crate::ask(&pic, "me", &q);
         assert!(answers.iter().all(|a| !a.works()));
         let advice = crate::advice(&pic, &answers);
-        assert!(
-            advice.contains("port 22 is below 1024") && advice.contains("CAP_NET_BIND_SERVICE"),
-            "{advice}"
+        // sshd's options are unknown: as root, SO_REUSEPORT works only if
+        // sshd set it too (it does not say so; found by an audit: the
+        // privilege advice alone sent the reader to a bind that fails).
+        assert_eq!(
+            advice,
+            "port 22 is reserved for root here, and even as root: it depends on options bindlab could not read: the other sockets' own settings decide."
         );
-        assert!(!advice.contains("stop"), "{advice}");
         // The resolver, over UDP: bound, so it receives.
         let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
 UNCONN 0      0      127.0.0.53%lo:53   0.0.0.0:*     users:((\"systemd-resolve\",pid=612,fd=13))
