@@ -248,9 +248,15 @@ impl Verdict {
                 WhyVariant::Usual,
                 args![Slot::Other => who2],
             ),
+            // A listener would block even with SO_REUSEADDR on both: its
+            // why-line says so, and what does work.
             Verdict::ReuseAddrNeedsBoth => fail(
                 RuleId::LinuxBindReuseaddrNeedsBoth,
-                WhyVariant::Usual,
+                if sk2.is_listening() {
+                    WhyVariant::Listener
+                } else {
+                    WhyVariant::Usual
+                },
                 args![Slot::Other => who2, Slot::Addr => at2],
             ),
             Verdict::ReuseAddrOtherSetIt => fail(

@@ -243,17 +243,22 @@ impl MacOs {
         } else {
             wild(host, s, Space::V4, any, port)
         }?;
+        // Found by the wildcard lookup, a specific address would not be
+        // found by the exact one SO_REUSEADDR makes: the why-line says so.
+        let variant = if !any_reuse(s) && !t.is_wildcard() {
+            WhyVariant::Specific
+        } else {
+            WhyVariant::Usual
+        };
         (!(s.opts().reuseport && t.opts().reuseport) && blocks(t)).then(|| {
-            Decision::fail_with(
-                Errno::AddrInUse,
-                RuleId::MacosBindDualStackIpv4Side,
-                args![
-                    Slot::Socket => s.name(),
-                    Slot::Port => port,
-                    Slot::Other => t.name(),
-                    Slot::Addr => t.local(),
-                ],
-            )
+            let rule = RuleId::MacosBindDualStackIpv4Side;
+            let args = args![
+                Slot::Socket => s.name(),
+                Slot::Port => port,
+                Slot::Other => t.name(),
+                Slot::Addr => t.local(),
+            ];
+            Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args))
         })
     }
 }
