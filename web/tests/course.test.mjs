@@ -300,6 +300,22 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     assert.match(await listed.innerText(), /^line 2/i);
     assert.doesNotMatch(await listed.innerText(), /`/);
     assert.ok(await listed.locator('code').count() >= 1);
+
+    // Start again asks first, since it throws the reader's lines away
+    // (a reader's review, 2026-12-05); "Keep mine" keeps them.
+    await editor.fill('os windows\nsocket mine tcp\n');
+    const again = c.getByRole('button', { name: 'Start again', exact: true });
+    await again.click();
+    assert.match(await c.innerText(), /Start again from the challenge's first lines\? What you wrote here is lost\./);
+    await c.getByRole('button', { name: 'Keep mine' }).click();
+    assert.equal(await editor.inputValue(), 'os windows\nsocket mine tcp\n');
+    await again.click();
+    await c.locator('.confirm').getByRole('button', { name: 'Start again', exact: true }).click();
+    await page.waitForFunction(() => !document.querySelector('.challenge textarea').value.includes('socket mine'));
+    assert.match(await editor.inputValue(), /^os windows\n/);
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA');
+    // Nothing of the reader's left to lose: nothing to ask, nothing to do.
+    assert.equal(await again.isDisabled(), true);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

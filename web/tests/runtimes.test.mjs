@@ -66,9 +66,12 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await page.waitForFunction(() => document.querySelectorAll('table.runtimes tbody tr').length === 3);
       assert.equal(await page.locator('nav[aria-label="Language"] a[aria-current="page"]').innerText(), 'Go');
       assert.match(await page.locator('table.runtimes caption').innerText(), /: Go$/);
+      // The tab names the language, as the page was served (a reader's review, 2026-12-05).
+      await page.waitForFunction(() => document.title === "What Go's runtime does by default — bindlab");
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);
       await page.locator('nav[aria-label="Language"] a', { hasText: 'All languages' }).click();
       await page.waitForFunction(() => document.querySelectorAll('table.runtimes tbody tr').length === 24);
+      assert.equal(await page.title(), 'What your runtime does by default — bindlab');
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);
       // Every language: the caption would repeat the heading above it, so
       // only a screen reader gets it (the table keeps its name).

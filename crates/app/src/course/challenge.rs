@@ -109,9 +109,17 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
         Callback::from(move |_| on_text.emit(c.solution.clone()))
     };
     let restart = {
-        let (on_text, c) = (on_text.clone(), c.clone());
-        Callback::from(move |_| on_text.emit(c.start.clone()))
+        let (on_text, c, editor) = (on_text.clone(), c.clone(), format!("{base}-text"));
+        Callback::from(move |()| {
+            on_text.emit(c.start.clone());
+            // The question's buttons go with it: the focus goes to the lines
+            // that were reset, not to the page's top.
+            crate::browser::dom::focus_by_id(&editor);
+        })
     };
+    // Starting again throws the reader's lines away (the draft too): asked
+    // first, unless there is nothing of theirs to lose.
+    let edited = *text != c.start;
 
     let results: Option<&Vec<Verdict>> = verdicts.as_ref().and_then(|v| v.as_ref().ok());
     let failing = results.map(|r| r.iter().filter(|v| !v.met).count());
@@ -144,7 +152,12 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
                 if *hints < c.hints.len() {
                     <button type="button" onclick={hint}>{ tr.f(T::LessonHint, &[("n", &(*hints + 1).to_string()), ("of", &c.hints.len().to_string())]) }</button>
                 }
-                <button type="button" class="quiet" onclick={restart}>{ tr.t(T::LessonStartAgain) }</button>
+                if edited {
+                    <ConfirmButton label={tr.t(T::LessonStartAgain).to_string()} question={tr.t(T::LessonStartAgainQuestion).to_string()}
+                        yes={tr.t(T::LessonStartAgainYes).to_string()} no={tr.t(T::LessonStartAgainNo).to_string()} on_yes={restart} />
+                } else {
+                    <button type="button" class="quiet" disabled=true>{ tr.t(T::LessonStartAgain) }</button>
+                }
                 if !p.shown {
                     <ConfirmButton label={tr.t(T::LessonShowSolution).to_string()} question={tr.t(T::LessonShowSolutionQuestion).to_string()}
                         yes={tr.t(T::LessonShowSolutionYes).to_string()} no={tr.t(T::LessonShowSolutionNo).to_string()} on_yes={show} focus_yes=true />

@@ -132,14 +132,25 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
     let tr = use_tr();
     let navigated = use_navigated();
     let title = tr.text("runtimes.title", RUNTIMES_TITLE);
+    let table = runtimes::table();
+    // The language's own page keeps the title it was served with (its tab,
+    // bookmark and history entry name the language).
+    let chosen = p.lang.clone().filter(|l| {
+        table
+            .as_ref()
+            .is_ok_and(|rows| rows.iter().any(|r| &r.lang == l))
+    });
     {
-        let page = tr.f(T::PageSiteTitle, &[("title", title)]);
+        let page = match &chosen {
+            Some(l) => tr.f(T::PageRuntimesLangTitle, &[("lang", language_label(l))]),
+            None => tr.f(T::PageSiteTitle, &[("title", title)]),
+        };
         use_effect_with((p.lang.clone(), page), move |(_, page)| {
             set_title(page);
             focus_heading(navigated);
         });
     }
-    let rows = match runtimes::table() {
+    let rows = match table {
         Ok(r) => r,
         Err(problems) => {
             return html! {
@@ -153,7 +164,6 @@ pub(crate) fn runtimes_page(p: &RuntimesProps) -> Html {
         }
     };
     let langs = languages(&rows);
-    let chosen = p.lang.clone().filter(|l| langs.contains(l));
     let shown: Vec<&Row> = rows
         .iter()
         .filter(|r| chosen.as_ref().is_none_or(|l| &r.lang == l))
