@@ -618,6 +618,40 @@ fn doctor_udp_reads_a_receiver_of_this_test() {
     assert_eq!(code, 0);
     assert!(text.contains(" udp\n"), "{text}");
     assert!(text.contains(&format!("127.0.0.1:{port}\n")), "{text}");
+    assert!(!out.contains("only bound"), "{out}");
+    drop(held);
+}
+
+/// A TCP socket that is only bound is in no table doctor reads: the
+/// answer says it cannot see one (a socket this test holds, unseen).
+#[test]
+fn doctor_says_it_cannot_see_a_tcp_socket_that_is_only_bound() {
+    use std::os::fd::FromRawFd;
+    // std binds only to listen or connect: a bare bind through libc.
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+    assert!(fd >= 0);
+    let held = unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) };
+    let mut sa: libc::sockaddr_in = unsafe { std::mem::zeroed() };
+    sa.sin_family = libc::AF_INET as libc::sa_family_t;
+    sa.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    let rc = unsafe { libc::bind(fd, (&raw const sa).cast(), len) };
+    assert_eq!(rc, 0);
+    let rc = unsafe { libc::getsockname(fd, (&raw mut sa).cast(), &mut { len }) };
+    assert_eq!(rc, 0);
+    let port = u16::from_be(sa.sin_port);
+    let (code, out, err) = bindlab(&["doctor", &port.to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!("No TCP socket on this host uses port {port}.")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "such a socket on port {port} would refuse this bind too, and doctor cannot see it"
+        )),
+        "{out}"
+    );
     drop(held);
 }
 

@@ -189,6 +189,15 @@ pub fn run(
         }
     }
     writeln!(out, "\nWhat would make it work: {}", advice(&p, &answers))?;
+    if !udp {
+        // Checked here (2026-12-05): a socket bound and left so is in
+        // neither /proc/net/tcp nor `ss -tan`, yet the kernel refuses an
+        // overlapping bind for it (found by an audit of the advice).
+        writeln!(
+            out,
+            "(/proc/net/tcp lists no TCP socket that is only bound, neither listening nor connected: such a socket on port {port} would refuse this bind too, and doctor cannot see it)"
+        )?;
+    }
     Ok(())
 }
 
