@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage, ready } from './harness.mjs';
+import { serve, launch, openPage, ready, live } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -316,6 +316,22 @@ test('a challenge accepts two different valid solutions and rejects a wrong one,
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA');
     // Nothing of the reader's left to lose: nothing to ask, nothing to do.
     assert.equal(await again.isDisabled(), true);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a bind that succeeds under no rule still gets a reason (a reader\'s review, 2026-12-05)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/time-wait/');
+  try {
+    await live(page);
+    const half = page.locator('.predict').nth(1);
+    for (const os of ['linux', 'freebsd']) await half.locator(`input[name="time-wait-p1-${os}"][value="EADDRINUSE"]`).check();
+    await half.getByRole('button', { name: 'Check my prediction' }).click();
+    await half.locator('.truths').waitFor();
+    const truths = await half.locator('.truth').allInnerTexts();
+    assert.match(truths[0], /^Linux: ✓ Right: it fails with EADDRINUSE\. .*— /);
+    // FreeBSD kept no TIME_WAIT for the local client: nothing was in the way.
+    assert.match(truths[1], /^FreeBSD: ✗ Not quite: you picked “fails with EADDRINUSE”, but it succeeds\. Nothing on its port stands in its way\.$/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -64,6 +64,16 @@ fn step_kind(scenario: &Scenario, step_line: u32) -> Option<&StepKind> {
         .map(|s| &s.kind)
 }
 
+/// Whether the step on `step_line` is a bind or a listen: one that
+/// succeeds under no rule met nothing on its port (a page says so, where it
+/// would otherwise give no reason).
+pub fn checks_the_port(scenario: &Scenario, step_line: u32) -> bool {
+    matches!(
+        step_kind(scenario, step_line),
+        Some(StepKind::Bind { .. } | StepKind::Listen { .. })
+    )
+}
+
 /// What the learner chooses from for the step on `step_line` on `os`.
 /// The same list whatever the answer, so the list gives nothing away;
 /// `check_lesson` makes sure the truth is always among them.

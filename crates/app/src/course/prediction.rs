@@ -196,6 +196,9 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                                 } }
                                 if let Some(why) = &t.why {
                                     <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
+                                } else if t.outcome == "ok" && predict::checks_the_port(&p.scenario, p.step_line) {
+                                    // No rule was needed: say so, rather than nothing.
+                                    <span class="why">{" "}{ tr.t(T::LessonNothingInTheWay) }</span>
                                 }
                                 if let Some(rule) = t.rule {
                                     {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>
