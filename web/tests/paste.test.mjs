@@ -55,7 +55,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // As root, SO_REUSEPORT works if the listener set it too.
       await page.fill('#paste-user', 'root');
       await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) => li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind and listen work.')));
-      assert.match(await page.locator('.advice').innerText(), /it depends on options bindlab could not read/);
+      assert.match(await page.locator('.advice').innerText(), /set SO_REUSEPORT on the new socket before bind\(\): that is enough only if python3_4701 \(pid 4701, python3\) set it too/);
       // Another OS for the same table.
       await page.selectOption('#paste-os', 'windows');
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.endsWith('on Windows?'));

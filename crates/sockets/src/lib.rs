@@ -856,6 +856,14 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
                 SocketsMsg::AdviceDependsClosed,
                 &[("option", a.options.join(" + "))],
             ),
+            // An option that works if the sockets in the way set it too.
+            Some(a) if !a.options.is_empty() => say(
+                SocketsMsg::AdviceDependsOthers,
+                &[
+                    ("option", a.options.join(" + ")),
+                    ("blockers", blockers.join(", ")),
+                ],
+            ),
             Some(_) => say(SocketsMsg::AdviceDepends, &[]),
             None if blockers.is_empty() => say(SocketsMsg::AdviceTimeWait, &[]),
             None => say(

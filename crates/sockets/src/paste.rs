@@ -682,7 +682,7 @@ LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:((\"sshd\",pid=
         // privilege advice alone sent the reader to a bind that fails).
         assert_eq!(
             advice,
-            "port 22 is reserved for root here, and even as root: it depends on options bindlab could not read: the other sockets' own settings decide."
+            "port 22 is reserved for root here, and even as root: set SO_REUSEPORT on the new socket before bind(): that is enough only if sshd_901 (pid 901, sshd) set it too (no table shows it). Otherwise stop what holds the port, or use another port."
         );
         // The resolver, over UDP: bound, so it receives.
         let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
@@ -907,7 +907,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         assert_eq!(
             crate::advice_in(&pic, &answers, &say),
-            "这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。"
+            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3） 也设置了它，这才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
         );
         // Its options known (none set): it blocks every option set.
         let mut known = p.sockets.clone();

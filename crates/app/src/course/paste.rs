@@ -294,13 +294,13 @@ mod tests {
             panic!("the table reads")
         };
         assert!(
-            e.advice.starts_with("it depends on options"),
+            e.advice.starts_with("set SO_REUSEPORT on the new socket before bind(): that is enough only if sock set it too"),
             "{}",
             e.advice
         );
         assert_eq!(
             z.advice,
-            "这取决于 bindlab 读不到的选项：由其他套接字自己的设置决定。"
+            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 sock 也设置了它，这才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
         );
         assert!(e
             .scenario
