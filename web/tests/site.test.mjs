@@ -76,7 +76,7 @@ test('a narrow column breaks SO_REUSEADDR and a rule id at their _ and dots, and
     const why = await cell.locator('.why').evaluate((e) => [e.innerHTML, e.textContent]);
     assert.match(why[0], /SO_<wbr>REUSEADDR/);
     assert.match(why[0], /0\.0\.0\.0:21/, 'never inside an address');
-    assert.match(why[1], /even with SO_REUSEADDR on both$/);
+    assert.match(why[1], /even with SO_REUSEADDR on both: only SO_REUSEPORT on both \(one user\) lets them share$/);
     assert.equal(await cell.locator('.rule-id code').evaluate((e) => e.innerHTML), 'linux.<wbr>bind.<wbr>listener-holds-port');
     assert.equal(await cell.locator('.rule-id code').textContent(), 'linux.bind.listener-holds-port');
     // The rule is one click from its verdict.

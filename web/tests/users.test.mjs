@@ -235,7 +235,7 @@ test('after finishing a chapter, "Continue" offers the next one, and its met cha
   } finally { await context.close(); }
 });
 
-test('explanations read as sentences; the announcement names the line the table shows', async () => {
+test('explanations go on from their rule\'s title after a dash; the announcement names the line the table shows', async () => {
   const tw = 'os linux\nsocket old tcp\nbind old 0.0.0.0:8080\nlisten old\nclient 127.0.0.1:8080\naccept old conn\nclose conn\nclose old\nsocket new tcp\nbind new 0.0.0.0:8080\n';
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64('title T\n\n' + tw)}`);
   try {
@@ -244,7 +244,7 @@ test('explanations read as sentences; the announcement names the line the table 
     const cell = page.locator('tr', { has: page.locator('text=bind new 0.0.0.0:8080') }).locator('td').first();
     await cell.locator('summary').click();
     const why = await cell.locator('.why').innerText();
-    assert.match(why, /\. The TIME_WAIT left by conn/);
+    assert.match(why, / — the TIME_WAIT left by conn/);
     assert.doesNotMatch(why, /\(TIME_WAIT\)/);
     assert.match(await page.locator('#announce').innerText(), /^Step 9 of 9 \(line 12\): bind new/);
   } finally { await context.close(); }

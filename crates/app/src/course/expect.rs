@@ -65,7 +65,7 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
                         <strong>{ os_label(&tr, *os) }{" "}</strong>
                         { tr.f(T::LessonSentence, &[("sentence", &outcome_sentence(&tr, &t.outcome))]) }
                         if let Some(why) = &t.why {
-                            <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
+                            <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ why.clone() }</span>
                         }
                         if let Some(rule) = t.rule {
                             {" "}<a class="rule-link" href={tr.href(&Route::Rules(Some(rule.as_str().into())))}><code>{ rule.as_str() }</code></a>

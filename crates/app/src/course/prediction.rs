@@ -195,7 +195,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                                     ])
                                 } }
                                 if let Some(why) = &t.why {
-                                    <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ crate::views::os_table::why_text(why, &p.scenario) }</span>
+                                    <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ why.clone() }</span>
                                 } else if t.outcome == "ok" && predict::checks_the_port(&p.scenario, p.step_line) {
                                     // No rule was needed: say so, rather than nothing.
                                     <span class="why">{" "}{ tr.t(T::LessonNothingInTheWay) }</span>

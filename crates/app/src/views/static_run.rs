@@ -44,7 +44,7 @@ fn markup(_: &Tr, _: &StaticRunProps) -> AttrValue {
 /// The server's: the text and the outcome table, escaped.
 #[cfg(feature = "ssr")]
 fn markup(tr: &Tr, p: &StaticRunProps) -> AttrValue {
-    use super::os_table::{outcome, why_text};
+    use super::os_table::outcome;
     use crate::i18n::T;
     use crate::prerender::escape;
     use crate::state::{Derived, Sandbox};
@@ -99,8 +99,7 @@ fn markup(tr: &Tr, p: &StaticRunProps) -> AttrValue {
                 h += &format!(" <span class=\"muted small\">{}</span>", escape(&line));
             }
             if let Some(w) = rep.why.as_deref() {
-                let w = why_text(w, scenario);
-                h += &format!("<span class=\"static-why\"> {}</span>", escape(&w));
+                h += &format!("<span class=\"static-why\"> {}</span>", escape(w));
             }
             h += "</td>";
         }

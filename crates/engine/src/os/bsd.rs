@@ -228,7 +228,7 @@ pub(crate) fn refuse(
     Decision::fail_with(
         Errno::AddrInUse,
         rule,
-        args![Slot::Other => t.name(), Slot::Addr => t.local()],
+        args![Slot::Other => t.name(), Slot::Addr => t.local(), Slot::Socket => me],
     )
 }
 

@@ -336,11 +336,27 @@ fn who(rule: RuleId, socket: Name, tuple: Arg, seconds_left: u64) -> Arg {
 /// connect() from an IPV6_V6ONLY socket to IPv4: ENETUNREACH (Linux,
 /// Windows; the BSDs word their own).
 pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
-    Decision::fail_with(
-        Errno::NetUnreach,
-        RuleId::CommonConnectV6onlyToIpv4,
-        args![Slot::Socket => s.name(), Slot::Dst => dst],
-    )
+    let rule = RuleId::CommonConnectV6onlyToIpv4;
+    // A specific IPv6 address made it v6-only at bind(), whatever the
+    // program set: turning the option off would not help, the wildcard would.
+    match s
+        .local()
+        .filter(|l| !s.bind_opts().v6only && !l.ip.is_unspecified())
+    {
+        Some(l) => {
+            let args = args![Slot::Socket => s.name(), Slot::Dst => dst, Slot::Addr => l];
+            Decision::fail(
+                Errno::NetUnreach,
+                rule,
+                Why::of(rule, WhyVariant::BoundV6, args),
+            )
+        }
+        None => Decision::fail_with(
+            Errno::NetUnreach,
+            rule,
+            args![Slot::Socket => s.name(), Slot::Dst => dst],
+        ),
+    }
 }
 
 /// Nothing listens where the SYN arrives: a reset.

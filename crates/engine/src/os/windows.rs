@@ -463,11 +463,15 @@ impl OsRules for Windows {
             ));
         }
         if !host.is_local(addr.ip) {
-            return BindAnswer::fail(Decision::fail_with(
-                Errno::AddrNotAvail,
-                RuleId::WindowsBindAddrNotLocal,
-                args![Slot::Ip => addr.ip],
-            ));
+            // A group is no interface's address: `iface` cannot add one.
+            let rule = RuleId::WindowsBindAddrNotLocal;
+            let variant = if crate::addr::unmap(addr.ip).is_multicast() {
+                WhyVariant::Multicast
+            } else {
+                WhyVariant::Usual
+            };
+            let why = Why::of(rule, variant, args![Slot::Ip => addr.ip]);
+            return BindAnswer::fail(Decision::fail(Errno::AddrNotAvail, rule, why));
         }
         if addr.port == 0 {
             let (lo, hi) = PARAMS.ephemeral;

@@ -24,7 +24,7 @@ use crate::browser::dom::select_value;
 use crate::hooks::use_window_event;
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
-use crate::views::os_table::{outcome, why_text};
+use crate::views::os_table::outcome;
 
 #[derive(Properties)]
 pub(crate) struct HostViewProps {
@@ -100,7 +100,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             let why = r
                 .why
                 .as_deref()
-                .map(|w| format!(" — {}", why_text(w, scenario)))
+                .map(|w| format!(" — {w}"))
                 .unwrap_or_default();
             // The table numbers steps by their line: say both.
             let said = tr.f(

@@ -8,7 +8,6 @@ use row::Row;
 
 use std::rc::Rc;
 
-use bindlab_engine::scenario::{Scenario, StepKind};
 use yew::prelude::*;
 
 use crate::hooks::use_near_blocks;
@@ -33,34 +32,6 @@ impl PartialEq for OsTableProps {
             && self.on_goto == o.on_goto
             && self.base == o.base
     }
-}
-
-/// A rule's "why" as the page prints it after the rule's title and a
-/// period: a sentence, so it starts with a capital unless its first word is
-/// a socket's name (names are case-sensitive) or a word cased on purpose
-/// ("macOS": a capital after its first letter), and without the state the
-/// engine sometimes repeats after "the TIME_WAIT left by …".
-pub(crate) fn why_text(why: &str, scenario: &Scenario) -> String {
-    let mut w = why.to_string();
-    // The first word as the parser reads a name (ASCII letters, digits,
-    // `_`): a Chinese list joins names without spaces ("w0、w1和w2").
-    let end = w
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(w.len());
-    let first = &w[..end];
-    let is_name = scenario.steps.iter().any(|st| {
-        st.kind.socket() == Some(first)
-            || matches!(&st.kind, StepKind::Accept { new, .. } if new == first)
-    });
-    let cased = first.chars().skip(1).any(|c| c.is_ascii_uppercase());
-    // ASCII only: the why-lines are English or Chinese, and the Unicode
-    // case tables this would otherwise link cost the wasm ~13 KB.
-    if !is_name && !cased {
-        if let Some(c) = w.get_mut(..1) {
-            c.make_ascii_uppercase();
-        }
-    }
-    w
 }
 
 /// `text` cut after each `_` or `.` inside a word and before a letter:
@@ -329,25 +300,6 @@ mod tests {
                 outcome(&zh, open)
             );
         }
-    }
-
-    #[test]
-    fn a_why_starting_with_a_name_keeps_its_case_in_any_language() {
-        let sc = bindlab_engine::parse("socket w0 udp\nsocket w1 udp\n").expect("scenario");
-        assert_eq!(why_text("w0 and w1 share it", &sc), "w0 and w1 share it");
-        assert_eq!(
-            why_text("w0, w1 and w2 share it", &sc),
-            "w0, w1 and w2 share it"
-        );
-        assert_eq!(why_text("w0、w1和w2 共享", &sc), "w0、w1和w2 共享");
-        assert_eq!(why_text("w0(SO_REUSEADDR)", &sc), "w0(SO_REUSEADDR)");
-        assert_eq!(why_text("nothing listens", &sc), "Nothing listens");
-        assert_eq!(why_text("w01 is not a socket", &sc), "W01 is not a socket");
-        assert_eq!(
-            why_text("macOS has no SO_EXCLUSIVEADDRUSE", &sc),
-            "macOS has no SO_EXCLUSIVEADDRUSE"
-        );
-        assert_eq!(why_text("没有套接字", &sc), "没有套接字");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::i18n::{use_tr, T};
 use crate::state::Derived;
-use crate::views::os_table::{breakable, outcome, sep, why_text};
+use crate::views::os_table::{breakable, outcome, sep};
 
 #[derive(Properties)]
 pub(crate) struct RowProps {
@@ -122,7 +122,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details open={*open & bit(r.os) != 0} ontoggle={on_toggle(r.os)}>
                                     <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
-                                    <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(&why_text(why, scenario)) }</p>
+                                    <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(why) }</p>
                                     <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ breakable(rule.as_str()) }</code></a></p>
                                 </details>
                             </td>
@@ -145,7 +145,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                             <div class="why-os">
                                 <p class="why">
                                     if !named { <span class="why-os-name">{ os }</span>{" "} }
-                                    <strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why_text(why, scenario) }
+                                    <strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why.clone() }
                                 </p>
                                 <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ rule.as_str() }</code></a></p>
                             </div>
