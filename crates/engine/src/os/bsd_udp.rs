@@ -119,7 +119,7 @@ pub(crate) fn deliver_unicast(host: &Host, os: Os, src: SockAddr, dst: SockAddr)
     }
     let wilds = Pool::of(&classes, |s| wildcard(s, dst.ip));
     if wilds.count == 0 {
-        return none_on(classes.iter().map(|c| c.oldest), os, dst);
+        return none_on(host, classes.iter().map(|c| c.oldest), os, src, dst);
     }
     let inet = Pool::of(&classes, |s| wildcard(s, dst.ip) && !s.is_v6());
     let dual = Pool::of(&classes, |s| {
@@ -342,13 +342,19 @@ fn macos_wild_rule(wilds: usize) -> RuleId {
 /// but for the one family its last connect() left it in (see
 /// `Socket::pcb_narrowed`), the why-line names it.
 /// `open`: the port's unconnected sockets (or a socket of each class).
-fn none_on<'h>(mut open: impl Iterator<Item = &'h Socket>, os: Os, dst: SockAddr) -> Delivery {
+fn none_on<'h>(
+    host: &Host,
+    mut open: impl Iterator<Item = &'h Socket>,
+    os: Os,
+    src: SockAddr,
+    dst: SockAddr,
+) -> Delivery {
     let to_v4 = dst.ip.is_ipv4();
     let kept = open.find(|s| {
         s.pcb_narrowed() == Some(!to_v4) && s.local().is_some_and(|l| l.ip.is_unspecified())
     });
     let Some(s) = kept else {
-        return none(os, dst);
+        return none(host, os, src, dst);
     };
     let rule = RuleId::BsdUdpConnectFamilyKept;
     let family = if to_v4 { "IPv6" } else { "IPv4" };
@@ -368,13 +374,30 @@ fn none_on<'h>(mut open: impl Iterator<Item = &'h Socket>, os: Os, dst: SockAddr
     }
 }
 
-fn none(os: Os, dst: SockAddr) -> Delivery {
+/// Nobody takes the datagram; the port's connected sockets, connected to
+/// other peers, are named where there are any (they are why it is dropped).
+fn none(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
+    let connected: Vec<Name> = host
+        .udp_members_where(dst.port, |s| s.is_connected())
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    let variant = if connected.is_empty() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::ConnectedElsewhere
+    };
     Delivery::Dropped {
         rule: RuleId::BsdUdpDeliverNone,
         why: Why::of(
             RuleId::BsdUdpDeliverNone,
-            WhyVariant::Usual,
-            args![Slot::Dst => dst, Slot::Os => Arg::Word(os.display())],
+            variant,
+            args![
+                Slot::Dst => dst,
+                Slot::Os => Arg::Word(os.display()),
+                Slot::Remote => src,
+                Slot::Sockets => connected,
+            ],
         ),
     }
 }
@@ -458,7 +481,7 @@ fn deliver_unicast_walk(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> De
         .filter(|s| wildcard(*s, dst.ip))
         .collect();
     if wilds.is_empty() {
-        return none_on(open.iter().copied(), os, dst);
+        return none_on(host, open.iter().copied(), os, src, dst);
     }
     // AF_INET first for an IPv4 datagram; a `[::ffff:0.0.0.0]` binding last.
     let inet: Vec<&Socket> = wilds.iter().copied().filter(|s| !s.is_v6()).collect();

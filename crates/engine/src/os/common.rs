@@ -47,14 +47,23 @@ pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
 /// IPV6_V6ONLY on an IPv4 socket or after bind().
 pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Option<Decision> {
     if !rules.supports(opt) {
-        return Some(Decision::fail_with(
+        let rule = RuleId::CommonSetsockoptUnsupported;
+        // Windows shares a port by SO_REUSEADDR: the why-line says so to a
+        // reader who reached for SO_REUSEPORT there.
+        let variant = if rules.os() == Os::Windows && opt == SockOpt::SoReusePort {
+            WhyVariant::WindowsReuseport
+        } else {
+            WhyVariant::Usual
+        };
+        let args = args![
+            Slot::Os => Arg::Word(rules.os().display()),
+            Slot::Option => Arg::Word(opt.name()),
+            Slot::Socket => s.name(),
+        ];
+        return Some(Decision::fail(
             Errno::NoProtoOpt,
-            RuleId::CommonSetsockoptUnsupported,
-            args![
-                Slot::Os => Arg::Word(rules.os().display()),
-                Slot::Option => Arg::Word(opt.name()),
-                Slot::Socket => s.name(),
-            ],
+            rule,
+            Why::of(rule, variant, args),
         ));
     }
     if s.connection_dropped() && !s.is_udp() {
