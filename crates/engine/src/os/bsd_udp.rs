@@ -377,16 +377,7 @@ fn none_on<'h>(
 /// Nobody takes the datagram; the port's connected sockets, connected to
 /// other peers, are named where there are any (they are why it is dropped).
 fn none(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
-    let connected: Vec<Name> = host
-        .udp_members_where(dst.port, |s| s.is_connected())
-        .iter()
-        .map(|s| s.name())
-        .collect();
-    let variant = if connected.is_empty() {
-        WhyVariant::Usual
-    } else {
-        WhyVariant::ConnectedElsewhere
-    };
+    let (connected, variant) = super::common::connected_elsewhere(host, dst.port);
     Delivery::Dropped {
         rule: RuleId::BsdUdpDeliverNone,
         why: Why::of(

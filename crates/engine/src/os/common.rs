@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Expired, Socket, State};
+use crate::host::{Expired, Host, Owner, Socket, State};
 use crate::os::{Decision, FinWait2, Os, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -515,4 +515,21 @@ pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decis
         RuleId::CommonUdpConnect,
         args![Slot::Socket => s.name(), Slot::Local => local, Slot::Dst => dst],
     )
+}
+
+/// A datagram nobody takes: the port's UDP sockets connected to other
+/// peers, which are why (named by the `ConnectedElsewhere` why-line), or
+/// none (the usual one).
+pub(crate) fn connected_elsewhere(host: &Host, port: u16) -> (Vec<Name>, WhyVariant) {
+    let connected: Vec<Name> = host
+        .udp_members_where(port, |s| s.is_connected())
+        .iter()
+        .map(|s| s.name())
+        .collect();
+    let variant = if connected.is_empty() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::ConnectedElsewhere
+    };
+    (connected, variant)
 }

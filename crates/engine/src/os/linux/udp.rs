@@ -541,16 +541,7 @@ fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> b
 }
 
 fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
-    let connected: Vec<Name> = host
-        .udp_members_where(dst.port, |s| s.is_connected())
-        .iter()
-        .map(|s| s.name())
-        .collect();
-    let variant = if connected.is_empty() {
-        WhyVariant::Usual
-    } else {
-        WhyVariant::ConnectedElsewhere
-    };
+    let (connected, variant) = crate::os::common::connected_elsewhere(host, dst.port);
     Delivery::Dropped {
         rule: RuleId::LinuxUdpDeliverNone,
         why: Why::of(
