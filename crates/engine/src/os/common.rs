@@ -48,13 +48,7 @@ pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
 pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Option<Decision> {
     if !rules.supports(opt) {
         let rule = RuleId::CommonSetsockoptUnsupported;
-        // Windows shares a port by SO_REUSEADDR: the why-line says so to a
-        // reader who reached for SO_REUSEPORT there.
-        let variant = if rules.os() == Os::Windows && opt == SockOpt::SoReusePort {
-            WhyVariant::WindowsReuseport
-        } else {
-            WhyVariant::Usual
-        };
+        let variant = rules.unsupported_variant(opt);
         let args = args![
             Slot::Os => Arg::Word(rules.os().display()),
             Slot::Option => Arg::Word(opt.name()),

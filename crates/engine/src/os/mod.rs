@@ -370,6 +370,12 @@ pub trait OsRules: Sync {
     /// Whether `setsockopt(opt)` exists on this OS.
     fn supports(&self, opt: SockOpt) -> bool;
 
+    /// The why-line of `common.setsockopt.unsupported` for `opt`: the usual
+    /// one, or one that names this OS's own way to the same end.
+    fn unsupported_variant(&self, _opt: SockOpt) -> WhyVariant {
+        WhyVariant::Usual
+    }
+
     /// setsockopt on a TCP socket whose connection the stack dropped (a
     /// failed connect, a peer's reset), before the option is looked at:
     /// `Some` refuses it (FreeBSD's `tcp_ctloutput`, XNU's `sosetoptlock`).

@@ -410,6 +410,16 @@ impl OsRules for Windows {
         )
     }
 
+    /// SO_REUSEPORT's reader is pointed to SO_REUSEADDR, which shares a
+    /// port here.
+    fn unsupported_variant(&self, opt: SockOpt) -> WhyVariant {
+        if opt == SockOpt::SoReusePort {
+            WhyVariant::WindowsReuseport
+        } else {
+            WhyVariant::Usual
+        }
+    }
+
     fn setsockopt(&self, _host: &Host, s: &Socket, opt: SockOpt, on: bool) -> Decision {
         let clash = match opt {
             SockOpt::SoReuseAddr => s.opts().exclusive,
