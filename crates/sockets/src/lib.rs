@@ -830,7 +830,7 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
         };
         let privilege = say(msg, &[port]);
         if root.options.is_empty() {
-            return privilege;
+            return then(root, privilege);
         }
         let also = say(
             SocketsMsg::AdviceAsRootAlso,
@@ -841,7 +841,8 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
         } else {
             ""
         };
-        return format!("{privilege}{sep}{also}");
+        // UDP: who then receives, as root would bind it.
+        return then(root, format!("{privilege}{sep}{also}"));
     }
     match answers.iter().find(|a| a.works()) {
         Some(a) if a.options.is_empty() => then(a, say(SocketsMsg::AdviceWorks, &[])),
@@ -971,6 +972,24 @@ mod tests {
         let said = ask_as(Os::MacOs, &[], "127.0.0.1:80", 80);
         assert!(
             said.contains("bind the wildcard address instead (any user may)"),
+            "{said}"
+        );
+        // UDP: the privilege, root's option, and who then receives.
+        let mut resolver = sock("127.0.0.53:53", State::Bound, Some(true));
+        (resolver.udp, resolver.user) = (true, Some("root".into()));
+        let all = [resolver];
+        let p = picture_of(&all, Os::Linux, 53, None, true);
+        let q = Question {
+            bind: "127.0.0.53:53".parse().unwrap(),
+            user: "me".into(),
+        };
+        let said = advice(&p, &ask(&p, "me", &q));
+        assert!(
+            said.starts_with("no option is enough: port 53 is below 1024"),
+            "{said}"
+        );
+        assert!(
+            said.contains("As root, also set SO_REUSEADDR on the new socket before bind(). Then "),
             "{said}"
         );
     }
