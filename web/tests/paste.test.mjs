@@ -39,6 +39,8 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.match(await page.locator('.paste-sockets tbody tr').first().innerText(), /python3_4701[\s\S]*LISTEN 0\.0\.0\.0:8080[\s\S]*python3 \(pid 4701\); user root; SO_REUSEADDR unknown/);
       const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
       assert.equal(verdicts.length, 8); // four option sets, unknowns off and on
+      // The table's sockets were rebuilt as they are: no notice.
+      assert.equal(await page.locator('.paste-rebuilt').count(), 0);
       assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: .*python3_4701.* linux\.bind\.in-use$/);
       assert.ok(verdicts.every((v) => /fails with EADDRINUSE/.test(v)), verdicts.join('\n'));
       assert.match(await page.locator('.advice').innerText(), /no option is enough while python3_4701 \(pid 4701, python3\) holds the port/);
@@ -103,6 +105,10 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     const verdicts = await page.locator('.paste-verdicts li').allInnerTexts();
     assert.equal(verdicts.length, 8, verdicts.join('\n'));
     assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: /);
+    // The two could not share the port with their options off: the page
+    // says the table itself shows some are on.
+    assert.match(await page.locator('.paste-rebuilt').innerText(),
+      /^With every unknown option off, these sockets could not all be as the table shows them: some of them must set an option, so the answers with unknown options on are the likelier ones\.\s+bind python3_15079_2 0\.0\.0\.0:5000 fails with EADDRINUSE$/);
     // Sharing through SO_REUSEADDR, the new socket (the newest) takes every datagram;
     // as another user than root it cannot join their SO_REUSEPORT group.
     assert.equal(verdicts[3], 'SO_REUSEADDR (unknown options on): bind works. Then myapp gets every datagram to 127.0.0.1:5000.');
@@ -123,6 +129,32 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     await page.selectOption('#paste-proto', 'tcp');
     await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:5000 on Linux?');
     assert.match(await page.locator('.paste-answer').innerText(), /No TCP socket in the table uses port 5000\./);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// sockstat (FreeBSD): a forked server's listener once per process, and a
+// TIME_WAIT between two local addresses, which FreeBSD 14 does not keep.
+const SOCKSTAT = `USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS
+www      nginx      1235  6  tcp4   *:8080                *:*
+root     nginx      1234  6  tcp4   *:8080                *:*
+?        ?          ?     ?  tcp4   127.0.0.1:8080        127.0.0.1:50001
+`;
+
+test('a pasted sockstat table: one socket per forked listener, and what the rebuild could not make is said', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-table', SOCKSTAT);
+    await page.waitForSelector('.paste-answer');
+    assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:8080 on FreeBSD?');
+    const rows = await page.locator('.paste-sockets tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2, rows.join('\n'));
+    assert.match(rows[0], /nginx \(pid 1234\); user root/);
+    const notes = await page.locator('.paste-rebuilt').allInnerTexts();
+    assert.equal(notes.length, 1, notes.join('\n')); // the same with unknown options off and on
+    assert.match(notes[0], /^bindlab could not rebuild these sockets exactly as the table shows them, so the answers may be off:\s+close tw keeps no TIME_WAIT: FreeBSD ends a connection between two of its own addresses at once \(net\.inet\.tcp\.nolocaltimewait, on by default since 14\.0\)\./);
+    assert.deepEqual(await overflowing(page), []);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -121,8 +121,54 @@ pub fn read_table(text: &str) -> Result<Pasted, Problem> {
 /// What one row gave: a socket, a line to leave out, or nothing (blank).
 enum Row {
     Socket(HostSocket),
+    /// A socket of a table that lists it once for every process holding
+    /// it (`lsof`, `sockstat`): a forked server's workers show its
+    /// listener again. The key names what one socket's rows share.
+    Held(HostSocket, String),
     Skip,
     Blank,
+}
+
+/// One row per socket where a table lists a socket once per process: of
+/// the rows sharing a key, the process holding the most of them keeps its
+/// rows (that many sockets; a process's own rows are distinct sockets),
+/// and among equals root's (who created it and dropped privilege, as a
+/// server that binds a port below 1024 does) or else the first.
+fn one_row_per_socket(held: Vec<(HostSocket, Option<String>)>) -> Vec<HostSocket> {
+    let pid = |s: &HostSocket| s.process.as_ref().map(|p| p.pid);
+    let mut keep = vec![true; held.len()];
+    for (i, (_, key)) in held.iter().enumerate() {
+        let Some(key) = key else { continue };
+        if held[..i].iter().any(|(_, k)| k.as_ref() == Some(key)) {
+            continue; // the group was decided at its first row
+        }
+        let group: Vec<usize> = (i..held.len())
+            .filter(|&j| held[j].1.as_ref() == Some(key))
+            .collect();
+        // The group's processes in order of their first row; the best by
+        // (rows, root's), the first among equals.
+        let mut best: Option<(Option<u32>, (usize, bool))> = None;
+        for &j in &group {
+            let p = pid(&held[j].0);
+            let rows = group.iter().filter(|&&k| pid(&held[k].0) == p);
+            let score = (
+                rows.clone().count(),
+                rows.clone()
+                    .any(|&k| held[k].0.user.as_deref() == Some("root")),
+            );
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((p, score));
+            }
+        }
+        let best = best.and_then(|(p, _)| p);
+        for &j in &group {
+            keep[j] = pid(&held[j].0) == best;
+        }
+    }
+    held.into_iter()
+        .zip(keep)
+        .filter_map(|((s, _), k)| k.then_some(s))
+        .collect()
 }
 
 fn read_rows(
@@ -141,7 +187,8 @@ fn read_rows(
             continue;
         }
         match read(&w) {
-            Some(Row::Socket(s)) => sockets.push(s),
+            Some(Row::Socket(s)) => sockets.push((s, None)),
+            Some(Row::Held(s, key)) => sockets.push((s, Some(key))),
             Some(Row::Skip) => skipped += 1,
             Some(Row::Blank) => {}
             None => unreadable.push(Problem::new(
@@ -173,7 +220,7 @@ fn read_rows(
     Ok(Pasted {
         os,
         tool,
-        sockets,
+        sockets: one_row_per_socket(sockets),
         skipped,
         unreadable,
     })
@@ -362,7 +409,9 @@ fn lsof_row(w: &[&str]) -> Option<Row> {
         name: w[0].to_string(),
     });
     s.user = Some(w[2].to_string());
-    Some(Row::Socket(s))
+    // DEVICE is the kernel's address of the socket: the same in every
+    // process holding it.
+    Some(Row::Held(s, w[5].to_string()))
 }
 
 /// `tcp46 0 0 *.8080 *.* LISTEN`.
@@ -435,7 +484,14 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
     if v6 && local.ip().is_unspecified() {
         s.v6only = Some(!w[4].ends_with("46"));
     }
-    Some(Row::Socket(s))
+    // sockstat names no socket: rows of one program with the same
+    // protocol and addresses are taken as one socket's, once per process.
+    let key = format!("{} {} {} {}", w[1], w[4], w[5], w[6]);
+    Some(if w[0] == "?" {
+        Row::Socket(s)
+    } else {
+        Row::Held(s, key)
+    })
 }
 
 #[cfg(test)]
@@ -847,7 +903,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         let advice = crate::advice_in(&pic, &answers, &say);
         assert!(
-            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后myapp 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
+            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后，myapp 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
             "{advice}"
         );
         assert_eq!(
@@ -907,7 +963,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         assert_eq!(
             crate::advice_in(&pic, &answers, &say),
-            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3） 也设置了它，这才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
+            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3） 也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
         );
         // Its options known (none set): it blocks every option set.
         let mut known = p.sockets.clone();
@@ -983,5 +1039,123 @@ LISTEN 0      128          0.0.0.0:9090      0.0.0.0:*
             let e = parse_table(text).unwrap_err();
             assert!(e.starts_with(says) || e.contains(says), "{text:?}: {e}");
         }
+    }
+
+    /// sockstat and lsof list a socket once for every process holding it:
+    /// a forked server's listener is one socket (found 2026-12-05: the
+    /// rebuild bound it again per worker, and as the worker's user on a
+    /// port below 1024, and failed both ways).
+    #[test]
+    fn a_socket_held_by_several_processes_is_one_socket() {
+        let forked = "USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS
+www      nginx      1235  6  tcp4   *:80                  *:*
+root     nginx      1234  6  tcp4   *:80                  *:*
+www      nginx      1236  6  tcp4   *:80                  *:*
+root     nginx      1234  7  tcp4   *:8443                *:*
+root     nginx      1234  8  tcp4   *:8443                *:*
+www      nginx      1235  7  tcp4   *:8443                *:*
+alice    nc         2000  3  tcp4   *:80                  *:*
+";
+        let p = parse_table(forked).unwrap();
+        let rows: Vec<(u16, &str, u32)> = p
+            .sockets
+            .iter()
+            .map(|s| {
+                let pr = s.process.as_ref().unwrap();
+                (s.local.port(), pr.name.as_str(), pr.pid)
+            })
+            .collect();
+        // nginx's :80 once, as the root master's; its master's two :8443
+        // sockets (one per worker, SO_REUSEPORT) both; another program's
+        // row is its own socket.
+        assert_eq!(
+            rows,
+            [
+                (80, "nginx", 1234),
+                (8443, "nginx", 1234),
+                (8443, "nginx", 1234),
+                (80, "nc", 2000)
+            ]
+        );
+        let pic = crate::picture_of(&p.sockets, Os::FreeBsd, 80, None, false);
+        let text = crate::scenario(&pic, "me", true, None);
+        assert_eq!(crate::mismatches(&text, Os::FreeBsd).len(), 1, "{text}"); // nc's, under alice
+                                                                              // lsof names the socket (DEVICE): the same one in two processes,
+                                                                              // and two of one process.
+        let lsof = "COMMAND     PID  USER   FD   TYPE             DEVICE SIZE/OFF NODE NAME
+httpd       100 root    4u  IPv4 0x0000000000000a01      0t0  TCP *:80 (LISTEN)
+httpd       101 _www    4u  IPv4 0x0000000000000a01      0t0  TCP *:80 (LISTEN)
+node        200 alice   5u  IPv4 0x0000000000000b01      0t0  TCP *:3000 (LISTEN)
+node        200 alice   6u  IPv4 0x0000000000000b02      0t0  TCP *:3000 (LISTEN)
+";
+        let p = parse_table(lsof).unwrap();
+        let users: Vec<&str> = p
+            .sockets
+            .iter()
+            .map(|s| s.user.as_deref().unwrap())
+            .collect();
+        assert_eq!(users, ["root", "alice", "alice"]);
+    }
+
+    /// A connection from the port to a peer on this host is rebuilt with a
+    /// stand-in listener at the peer (its row is on another port); it used
+    /// to fail with ECONNREFUSED and leave the connection out.
+    #[test]
+    fn a_connection_to_a_local_peer_is_rebuilt() {
+        let p = parse_table(SS).unwrap();
+        let client = p
+            .sockets
+            .iter()
+            .find(|s| s.remote.is_some_and(|r| r.port() == 8080) && s.local.port() != 8080)
+            .expect("the sample's client of :8080");
+        let port = client.local.port();
+        for os in Os::ALL {
+            let pic = crate::picture_of(&p.sockets, os, port, None, false);
+            let text = crate::scenario(&pic, "me", true, None);
+            assert!(text.contains("listen peer1\n"), "{text}");
+            assert_eq!(crate::mismatches(&text, os), [], "{os:?}: {text}");
+        }
+    }
+
+    /// What the rebuild could not make is said, per assumption: FreeBSD's
+    /// local connection that keeps no TIME_WAIT, and two sockets that
+    /// cannot share a port with their unknown options off.
+    #[test]
+    fn what_the_rebuild_could_not_make_is_said() {
+        use crate::{rebuild_mismatches, MismatchKind};
+        let p = parse_table(SOCKSTAT).unwrap();
+        let pic = crate::picture_of(&p.sockets, Os::FreeBsd, 8080, None, false);
+        let wrong = rebuild_mismatches(&pic, "me");
+        let kinds: Vec<(Option<bool>, Vec<MismatchKind>)> = wrong
+            .iter()
+            .map(|(a, m)| (*a, m.iter().map(|m| m.kind).collect()))
+            .collect();
+        // The same either way: said once.
+        assert_eq!(kinds, [(None, vec![MismatchKind::NoTimeWait])]);
+        let said = wrong[0].1[0].said(&crate::english);
+        assert!(
+            said.starts_with("`close tw` keeps no TIME_WAIT: FreeBSD ends a connection between two of its own addresses at once (net.inet.tcp.nolocaltimewait"),
+            "{said}"
+        );
+        // Linux keeps it (and so, with options off, it holds the port
+        // against python's bind: the table says they were on).
+        let pic = crate::picture_of(&p.sockets, Os::Linux, 8080, None, false);
+        let wrong = rebuild_mismatches(&pic, "me");
+        assert!(
+            wrong.iter().all(|(a, m)| *a == Some(false)
+                && m.iter().all(|m| m.kind == MismatchKind::Failed)),
+            "{wrong:?}"
+        );
+        // Two UDP sockets on one port: with their options off they could
+        // not both be there.
+        let p = parse_table(SS_UDP).unwrap();
+        let pic = crate::picture_of(&p.sockets, p.os, 5000, None, true);
+        let wrong = rebuild_mismatches(&pic, "me");
+        assert_eq!(wrong.len(), 1);
+        assert_eq!(wrong[0].0, Some(false));
+        assert_eq!(
+            wrong[0].1[0].said(&crate::english),
+            "`bind python3_15079_2 0.0.0.0:5000` fails with EADDRINUSE"
+        );
     }
 }

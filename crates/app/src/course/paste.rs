@@ -10,7 +10,8 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use bindlab_sockets::paste::{read_table, Pasted};
 use bindlab_sockets::{
-    ask, datagram_to, picture_of, receivers, scenario, title, Question, SocketsMsg, State,
+    ask, datagram_to, picture_of, rebuild_mismatches, receivers, scenario, title, Question,
+    SocketsMsg, State,
 };
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -86,6 +87,10 @@ fn read(
     } else {
         Vec::new()
     };
+    let rebuilt = rebuild_mismatches(&p, user)
+        .into_iter()
+        .map(|(a, wrong)| (a, wrong.iter().map(|m| sentence(&m.said(&say))).collect()))
+        .collect();
     let advice = bindlab_sockets::advice_in(&p, &answers, &say);
     let first = bindlab_sockets::option_sets(os)[0].1;
     // The scenario's title in the page's language (a translated scenario
@@ -117,6 +122,7 @@ fn read(
         bind,
         sockets,
         unknowns: p.unknowns,
+        rebuilt,
         answers,
         advice,
         scenario: text,
@@ -300,7 +306,7 @@ mod tests {
         );
         assert_eq!(
             z.advice,
-            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 sock 也设置了它，这才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
+            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 sock 也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
         );
         assert!(e
             .scenario

@@ -32,6 +32,9 @@ pub(crate) struct Read {
     pub(crate) bind: SocketAddr,
     pub(crate) sockets: Vec<(String, HostSocket)>,
     pub(crate) unknowns: bool,
+    /// Where the rebuilt host differs from the table, per assumption about
+    /// the unknown options, as the reader's language says each step.
+    pub(crate) rebuilt: Vec<(Option<bool>, Vec<String>)>,
     pub(crate) answers: Vec<Answer>,
     pub(crate) advice: String,
     pub(crate) scenario: String,
@@ -106,6 +109,26 @@ fn unreadable(tr: &Tr, lines: &[String]) -> Html {
                 }
             </ul>
         </div>
+    }
+}
+
+/// Where the rebuilt host differs from the table: a sentence per
+/// assumption and its steps. With unknown options off only, the table
+/// itself says some are on.
+fn rebuilt(tr: &Tr, rebuilt: &[(Option<bool>, Vec<String>)], unknowns: bool) -> Html {
+    let only_off = unknowns && matches!(rebuilt, [(Some(false), _)]);
+    html! {
+        for (a, steps) in rebuilt.iter() {
+            <div class="paste-unreadable paste-rebuilt">
+                <p>{ tr.t(match a {
+                    _ if only_off => T::PasteRebuildNeedsOptions,
+                    None => T::PasteRebuild,
+                    Some(false) => T::PasteRebuildOff,
+                    Some(true) => T::PasteRebuildOn,
+                }) }</p>
+                <ul>{ for steps.iter().map(|l| html! { <li>{ crate::views::with_code(l) }</li> }) }</ul>
+            </div>
+        }
     }
 }
 
@@ -184,6 +207,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             if r.unknowns {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
             }
+            { rebuilt(&tr, &r.rebuilt, r.unknowns) }
             if !r.now.is_empty() {
                 <ul class="truths paste-now" aria-label={tr.t(T::PasteNowLabel).to_string()}>
                 { for r.now.iter().map(|(a, d)| html! {

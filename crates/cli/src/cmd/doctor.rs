@@ -22,7 +22,8 @@ pub fn run(
     use bindlab_kernel::doctor::host_sockets;
     use bindlab_kernel::live::{current_user, host_addresses, read_host};
     use bindlab_sockets::{
-        advice, ask, datagram_to, mismatches, picture_of, receivers, scenario, Question, State,
+        advice, ask, datagram_to, english, picture_of, rebuild_mismatches, receivers, scenario,
+        Question, State,
     };
 
     let proto = if udp { "UDP" } else { "TCP" };
@@ -121,12 +122,17 @@ pub fn run(
                 }
             )?;
         }
-        let wrong = mismatches(&scenario(&p, &me, false, None), Os::Linux);
-        if !wrong.is_empty() {
+        for (assumed, wrong) in rebuild_mismatches(&p, &me) {
+            let steps: Vec<String> = wrong.iter().map(|m| m.said(&english)).collect();
             writeln!(
                 out,
-                "  note: bindlab could not rebuild this state exactly ({}); the answers may be off",
-                wrong.join("; ")
+                "  note: bindlab could not rebuild this state exactly{} ({}); those answers may be off",
+                match assumed {
+                    None => "",
+                    Some(false) => " with unknown options off",
+                    Some(true) => " with unknown options on",
+                },
+                steps.join("; ")
             )?;
         }
         if udp {
