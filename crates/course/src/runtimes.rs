@@ -1172,7 +1172,7 @@ windows_unverified = "not read"
         let md = restart_markdown(&rows);
         assert!(md.contains("- **Go** (Go net): this restart works as it is on Linux, macOS and FreeBSD, because `net.Listen(\"tcp\", \":8080\")` sets SO_REUSEADDR itself."), "{md}");
         assert!(md.contains("- **C** (BSD sockets API): `socket(AF_INET, SOCK_STREAM, 0); bind(); listen()` sets no SO_REUSEADDR, so this restart fails"), "{md}");
-        assert!(md.contains("**Java** (Java ServerSocket): this restart works as it is on Linux, macOS and FreeBSD, because `new ServerSocket(8080)` sets SO_REUSEADDR itself. On Windows a restart binds anyway; it binds with SO_EXCLUSIVEADDRUSE"), "{md}");
+        assert!(md.contains("**Java** (Java ServerSocket): this restart works as it is on Linux, macOS and FreeBSD, because `new ServerSocket(8080)` sets SO_REUSEADDR itself. On Windows it binds with SO_EXCLUSIVEADDRUSE: no other program can take the port, but as the old server used it too, a restart fails with 10048"), "{md}");
         assert!(md.contains("On Windows it sets SO_REUSEADDR too"), "{md}");
         // .NET's Linux cell is cited from its native layer, not measured.
         assert!(
@@ -1282,7 +1282,7 @@ windows_unverified = "not read"
         let md = restart_markdown_in(&rows, &texts);
         assert!(md.contains("- **Go**（Go net）：这样重启在 Linux、macOS 和 FreeBSD 上直接可行，因为 `net.Listen(\"tcp\", \":8080\")` 自己设置了 SO_REUSEADDR。"), "{md}");
         assert!(
-            md.contains("SO_REUSEADDR。在 Windows 上重启总能绑定成功"),
+            md.contains("SO_REUSEADDR。在 Windows 上它以 SO_EXCLUSIVEADDRUSE 绑定：别的程序无法占用这个端口；但旧服务器也用了它，所以重启要等"),
             "{md}"
         );
         assert!(md.contains("（Linux：有引用，此处未测量）。"), "{md}");
