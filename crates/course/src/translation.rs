@@ -7,7 +7,7 @@
 //!   guide's `errors:`, whose descriptions are translated
 //!   (`check_errors`).
 //! - Fenced blocks, in order: ```` ```scenario ```` identical except its
-//!   `title …` line; ```` ```predict ```` headers identical, the question
+//!   `title …` line and its `#` comments (a step's words stay); ```` ```predict ```` headers identical, the question
 //!   translated, and its answer after `---` where the English has one;
 //!   ```` ```challenge ```` identical except the text after
 //!   `goal:` and `hint:`; ```` ```messages ```` the same lines, each
@@ -259,12 +259,8 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
             ),
         )];
     }
-    let same_except = |keep: &dyn Fn(&str) -> Option<&str>, what: &str| -> Vec<LessonError> {
-        let strip = |b: &[&str]| -> Vec<String> {
-            b.iter()
-                .map(|l| keep(l).map_or_else(|| l.to_string(), |k| format!("{k}…")))
-                .collect()
-        };
+    let same_except = |keep: &dyn Fn(&str) -> String, what: &str| -> Vec<LessonError> {
+        let strip = |b: &[&str]| -> Vec<String> { b.iter().map(|l| keep(l)).collect() };
         let (eb, tb) = (strip(&e.body), strip(&t.body));
         if eb == tb {
             return Vec::new();
@@ -287,8 +283,16 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
     };
     match kind(e).as_str() {
         "scenario" => same_except(
-            &|l: &str| l.starts_with("title ").then_some("title"),
-            "except its `title` line",
+            &|l: &str| {
+                if l.starts_with("title ") {
+                    "title…".to_string()
+                } else if let Some((step, _)) = l.split_once('#') {
+                    format!("{}#…", step.trim_end())
+                } else {
+                    l.to_string()
+                }
+            },
+            "except its `title` line and its `#` comments",
         ),
         "predict" => {
             let answered = |b: &[&str]| b.iter().any(|l| l.trim() == "---");
@@ -312,11 +316,12 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
                 ["goal:", "hint:"]
                     .into_iter()
                     .find(|k| l.trim_start().starts_with(k))
+                    .map_or_else(|| l.to_string(), |k| format!("{k}…"))
             },
             "except the text after `goal:` and `hint:`",
         ),
         "messages" => check_messages(e, t),
-        _ => same_except(&|_| None, "byte for byte"),
+        _ => same_except(&|l: &str| l.to_string(), "byte for byte"),
     }
 }
 
@@ -481,7 +486,7 @@ pub fn unresolved_links(text: &str, to: &Targets) -> Vec<LessonError> {
 mod tests {
     use super::*;
 
-    const EN: &str = "---\nid: wildcard\ntitle: The wildcard\nsummary: What 0.0.0.0 means.\n---\nSee [the term](#/glossary/wildcard-address).\n\n## Why it fails\n\n```scenario main\ntitle Two binds\nos linux\nsocket A tcp\nbind A 0.0.0.0:80\n```\n\n```predict main 4 linux\nWhat does the bind return?\n```\n\n### Wildcard address {#wildcard}\n\n```challenge\ngoal: Two listeners.\nos: linux\nrequire: listening 0.0.0.0:80 >= 2\nhint: Try SO_REUSEPORT.\nsolution:\n  socket A tcp\n```\n\n```messages\nPython, Linux | OSError: [Errno 98] Address already in use\nWindows | no error: a restart binds at once\n```\n\n```sh\nss -tlnp\n```\n";
+    const EN: &str = "---\nid: wildcard\ntitle: The wildcard\nsummary: What 0.0.0.0 means.\n---\nSee [the term](#/glossary/wildcard-address).\n\n## Why it fails\n\n```scenario main\ntitle Two binds\nos linux\nsocket A tcp\nbind A 0.0.0.0:80   # the wildcard\n```\n\n```predict main 4 linux\nWhat does the bind return?\n```\n\n### Wildcard address {#wildcard}\n\n```challenge\ngoal: Two listeners.\nos: linux\nrequire: listening 0.0.0.0:80 >= 2\nhint: Try SO_REUSEPORT.\nsolution:\n  socket A tcp\n```\n\n```messages\nPython, Linux | OSError: [Errno 98] Address already in use\nWindows | no error: a restart binds at once\n```\n\n```sh\nss -tlnp\n```\n";
 
     fn zh() -> String {
         EN.replace("title: The wildcard", "title: 通配地址")
@@ -489,6 +494,7 @@ mod tests {
             .replace("See [the term]", "参见[术语]")
             .replace("## Why it fails", "## 为什么失败 {#why-it-fails}")
             .replace("title Two binds", "title 两次绑定")
+            .replace("# the wildcard", "# 通配地址")
             .replace("What does the bind return?", "bind 返回什么？")
             .replace(
                 "### Wildcard address {#wildcard}",
@@ -542,10 +548,20 @@ mod tests {
     }
 
     #[test]
-    fn a_scenario_may_change_only_its_title() {
+    fn a_scenario_may_change_only_its_title_and_comments() {
         one(
             &zh().replace("bind A 0.0.0.0:80", "bind A 0.0.0.0:81"),
-            "except its `title` line",
+            "except its `title` line and its `#` comments",
+        );
+        // A step's words are kept even beside a translated comment.
+        one(
+            &zh().replace("bind A 0.0.0.0:80   #", "bind B 0.0.0.0:80 #"),
+            "line 4 is `bind B 0.0.0.0:80#…`",
+        );
+        // A comment may not hide a step the English has.
+        one(
+            &zh().replace("socket A tcp\nbind", "# socket A tcp\nbind"),
+            "line 3 is `#…`",
         );
     }
 
