@@ -138,8 +138,11 @@ impl Host {
         let src_ip = match self.source_for(s, dst) {
             Some(ip) => ip,
             // A multicast destination with no interface address to send
-            // from: the socket keeps its wildcard (measured on Linux).
-            None if unmap(dst.ip).is_multicast() => local_ip,
+            // from: the OS says whether the socket keeps its wildcard.
+            None if unmap(dst.ip).is_multicast() => match rules.udp_connect_group_no_source(dst) {
+                Some(d) => return d,
+                None => local_ip,
+            },
             None => return rules.connect_no_route(dst),
         };
         if self.socket(id).local().is_none() {

@@ -611,6 +611,36 @@ impl OsRules for Linux {
         true
     }
 
+    /// `__ip6_datagram_connect`: a group of interface- or link-local scope
+    /// (`__ipv6_addr_needs_scope_id`) with no scope id, bound device or
+    /// multicast interface, none of which a scenario can give, is EINVAL
+    /// (after the autobind). Measured on this machine's kernel.
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::udp_connect_precheck(self, s, dst).or_else(|| {
+            let IpAddr::V6(group) = dst.ip else {
+                return None;
+            };
+            let scope = group.segments()[0] & 0xff0f;
+            (scope == 0xff01 || scope == 0xff02).then(|| {
+                Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxUdpConnectGroupNeedsInterface,
+                    args![Slot::Socket => s.name(), Slot::Dst => dst],
+                )
+            })
+        })
+    }
+
+    /// An IPv4 group (v4-mapped too) is sent through the route to
+    /// 224.0.0.0/4, which bindlab's kernel check puts on loopback: the
+    /// socket keeps its wildcard (measured there). An IPv6 group gets the
+    /// usual no-route answer (ENETUNREACH; measured).
+    fn udp_connect_group_no_source(&self, dst: SockAddr) -> Option<Decision> {
+        crate::addr::as_v4(dst.ip)
+            .is_none()
+            .then(|| self.connect_no_route(dst))
+    }
+
     /// A failed connect() resets the source address only without
     /// SOCK_BINDADDR_LOCK, which a bind() to any address but 0.0.0.0 and
     /// `::` sets for the socket's life (`__inet_bind`, `__inet6_bind`). So

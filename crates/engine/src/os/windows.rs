@@ -531,6 +531,13 @@ impl OsRules for Windows {
         delayed_in_use(host, s, local)
     }
 
+    /// Microsoft documents no source choice for a UDP connect() to a
+    /// group; bindlab keeps the wildcard there (unverified: the only text,
+    /// "Multicast destination addresses", is about sending).
+    fn udp_connect_group_no_source(&self, _dst: SockAddr) -> Option<Decision> {
+        None
+    }
+
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
         Decision::fail_with(Errno::Inval, RuleId::WindowsConnectOnListener, args![])
     }
