@@ -112,12 +112,13 @@ class BindLab extends HTMLElement {
   }
 
   async connectedCallback() {
-    if (this._widget || this._starting) return;
-    this._starting = true;
     // The element's own text is its scenario: a change to it (not made
-    // through el.load) starts the widget again.
+    // through el.load) starts the widget again. Watched before anything
+    // else: an element moved while it starts is connected again mid-start.
     this._textWatch ??= new MutationObserver(() => { if (this._text === undefined) this._restartSoon(); });
     this._textWatch.observe(this, { childList: true, characterData: true, subtree: true });
+    if (this._widget || this._starting) return;
+    this._starting = true;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const css = document.createElement('link');

@@ -402,6 +402,10 @@ test("the iframe's ?step= wins over its link's own step, and a verdict links to 
     // widget came from (not relative to the page that embeds it).
     const hrefs = await page.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('.rule-id a.rule-link')].map((a) => a.href));
     assert.ok(hrefs.includes(`${server.origin}/rules/#linux.bind.listener-holds-port`), hrefs.join(' '));
+    // In a new tab, as "Open in bindlab": the frame (or the article) stays
+    // (found by a doc author: the frame became the rules page).
+    const targets = await page.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('a.rule-link')].map((a) => `${a.target} ${a.rel}`));
+    assert.ok(targets.length > 0 && targets.every((t) => t === '_blank noopener'), targets.join(' | '));
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -481,6 +485,25 @@ test('a widget follows its attributes and its text when they change after it has
     await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title')?.textContent === 'Changed', null, { timeout: 15000 });
     // The other widgets were left alone.
     assert.match(await progress(page, 1), / of 7 /);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('an element moved while it starts still follows its text', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    // As a framework that re-parents nodes does: appended, then moved in the same tick.
+    await page.evaluate(() => {
+      const el = document.createElement('bind-lab');
+      el.id = 'moved';
+      el.textContent = 'os linux\nsocket A tcp\n';
+      document.body.append(el);
+      document.querySelector('main, body').prepend(el);
+    });
+    await page.waitForFunction(() => /^0 of 1 /.test(document.querySelector('#moved').shadowRoot?.querySelector('.progress')?.textContent ?? ''), null, { timeout: 15000 });
+    await page.evaluate(() => { document.querySelector('#moved').textContent = 'os linux\nsocket A tcp\nsocket B tcp\nsocket C tcp\n'; });
+    await page.waitForFunction(() => /^0 of 3 /.test(document.querySelector('#moved').shadowRoot.querySelector('.progress').textContent), null, { timeout: 15000 });
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -47,6 +47,11 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let path = tr.href(&crate::route::Route::Rules(Some(id.to_string())));
         crate::browser::fetch::site_url(p.base.as_deref(), &path)
     };
+    // In a widget the rules page is another site's: a new tab, as "Open in
+    // bindlab" does, so the reader's article (or the iframe) stays.
+    let elsewhere = p.base.as_deref().is_some_and(|b| !b.is_empty());
+    let target = elsewhere.then_some("_blank");
+    let rel = elsewhere.then_some("noopener");
     // Which OSes' cells are open, one bit each, by OS rather than by column:
     // hiding a column must not hand its open explanation to the next OS.
     // The cells' `open` follows it, so a column shown again, or a step run
@@ -123,7 +128,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                                 <details open={*open & bit(r.os) != 0} ontoggle={on_toggle(r.os)}>
                                     <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(why) }</p>
-                                    <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ breakable(rule.as_str()) }</code></a></p>
+                                    <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())} {target} {rel}><code>{ breakable(rule.as_str()) }</code></a></p>
                                 </details>
                             </td>
                         }
@@ -147,7 +152,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                                     if !named { <span class="why-os-name">{ os }</span>{" "} }
                                     <strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ why.clone() }
                                 </p>
-                                <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())}><code>{ rule.as_str() }</code></a></p>
+                                <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())} {target} {rel}><code>{ rule.as_str() }</code></a></p>
                             </div>
                         }
                     }) }
