@@ -11,14 +11,17 @@
 //             tag bindlab reads as Simplified Chinese — zh, zh-CN, zh-Hans — or English,
 //             the default, for a missing or other one. Each widget has its own, so one
 //             page may mix languages; when the language file cannot be loaded the widget
-//             is English and the console says why)
+//             is English and the console says why); without lang=, the nearest
+//             ancestor's lang (a page in Chinese gets Chinese widgets)
 //
 // From another origin, the bindlab site must allow it (CORS: see the
 // README's "Embedding from another site"); when the code cannot be loaded,
 // each widget says so and why instead of showing its raw text (and when
 // this script itself is refused, the optional static/bindlab-embed.css does).
-// Methods:    el.load(text)  el.step()  el.reset()
-// Events:     bindlab-ready, bindlab-step (detail {step, total}), bindlab-error (detail {problems})
+// Methods:    el.load(text)  el.step()  el.reset()  (step/reset before ready wait for it)
+// Events:     bindlab-ready (after each start), bindlab-step (detail {step, total}; also
+//             once at the start), bindlab-error (detail {problems}; a widget that cannot
+//             start sends only this one)
 // Changing an attribute (theme= aside, which is CSS) or the element's text
 // after it has started starts the widget again with the new values.
 // Attributes bindlab cannot read (os="solaris", step="-1", theme="Dark") are reported as a
@@ -68,6 +71,16 @@ function loadEngine() {
 }
 
 const OSES = ['linux', 'freebsd', 'macos', 'windows'];
+/** The attributes bindlab reads, and the global ones any element may have. */
+const OWN = ['os', 'step', 'layout', 'readonly', 'src', 'permalink', 'theme', 'heading', 'lang'];
+const GLOBAL = new Set(['id', 'class', 'style', 'title', 'hidden', 'tabindex', 'slot', 'part', 'dir', 'role',
+  'is', 'translate', 'draggable', 'spellcheck', 'autofocus', 'accesskey', 'contenteditable', 'inert', 'nonce',
+  'popover', 'exportparts', 'enterkeyhint', 'inputmode', 'autocapitalize', 'itemscope', 'itemprop', 'itemid',
+  'itemref', 'itemtype', 'xml:lang', 'xmlns']);
+
+/** The widget's language: its own `lang=`, else the nearest ancestor's (a
+ *  page in Chinese gets Chinese widgets), else English. */
+const langOf = (el) => el.getAttribute('lang') ?? el.parentElement?.closest('[lang]')?.getAttribute('lang') ?? undefined;
 
 /** What is wrong with the element's attributes, in words for the page's author. */
 function attributeProblems(el) {
@@ -83,6 +96,11 @@ function attributeProblems(el) {
   if (layout !== null && !['compact', 'full', ''].includes(layout)) problems.push(`layout="${layout}": bindlab knows "compact" and "full"; it shows "full"`);
   const theme = el.getAttribute('theme');
   if (theme !== null && !['light', 'dark', 'auto', ''].includes(theme)) problems.push(`theme="${theme}": bindlab knows "light", "dark" and "auto"; it follows the reader's colour scheme ("auto")`);
+  // A misspelt name (lauout=, language=) would otherwise pass in silence.
+  for (const { name, value } of el.attributes) {
+    if (OWN.includes(name) || GLOBAL.has(name) || /^(data-|aria-|on)/.test(name)) continue;
+    problems.push(`${name}="${value}": <bind-lab> has no such attribute (it reads ${OWN.join(', ')}); left out`);
+  }
   return problems;
 }
 
@@ -128,7 +146,7 @@ class BindLab extends HTMLElement {
     // Until the wasm has drawn the widget, say so and hold some room.
     mount.className = 'mount loading';
     mount.setAttribute('aria-busy', 'true');
-    mount.textContent = /^zh/i.test(this.getAttribute('lang') ?? '') ? '正在载入 bindlab 示例…' : 'Loading the bindlab example…';
+    mount.textContent = /^zh/i.test(langOf(this) ?? '') ? '正在载入 bindlab 示例…' : 'Loading the bindlab example…';
     root.append(css, mount);
     try {
       let text = this._text ?? this.textContent.replace(/^\n/, '');
@@ -146,7 +164,7 @@ class BindLab extends HTMLElement {
         throw new Error(whyNoEngine(err));
       }
       // The widget's language: the wasm says which bundle it needs (none for English).
-      const lang = this.getAttribute('lang') ?? undefined;
+      const lang = langOf(this);
       const path = m.widgetBundle(lang);
       const bundle = path ? await loadBundle(path) : null;
       if (!this.isConnected) return;
@@ -154,6 +172,20 @@ class BindLab extends HTMLElement {
       mount.className = 'mount';
       mount.removeAttribute('aria-busy');
       const step = Number(this.getAttribute('step') ?? 0);
+      // Calls made before the widget was ready run, in order, once it is
+      // (its first render sets up what they talk to).
+      this.addEventListener('bindlab-ready', () => queueMicrotask(() => {
+        for (const call of this._pending.splice(0)) this._widget?.[call]();
+      }), { once: true });
+      // Yew (0.23, dom_bundle/subtree_root.rs) hangs its delegating
+      // listeners on the mount and never removes or frees them; noted here
+      // so that _teardown can.
+      const listeners = [];
+      mount.addEventListener = function (type, fn, opts) {
+        listeners.push([type, fn, opts]);
+        return HTMLElement.prototype.addEventListener.call(this, type, fn, opts);
+      };
+      this._mount = { el: mount, listeners };
       this._widget = new m.Widget(
         mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
         Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
@@ -162,6 +194,9 @@ class BindLab extends HTMLElement {
       );
       const problems = attributeProblems(this);
       if (this._widget.problem) problems.push(this._widget.problem);
+      if (!text.trim() && !src && !this.getAttribute('permalink')) {
+        problems.push('the element has no scenario: write it as the element\'s text, or give src= or permalink= (or call el.load(text))');
+      }
       if (problems.length) reportProblems(this, problems);
     } catch (err) {
       mount.textContent = `bindlab could not start this example: ${err.message ?? err}`;
@@ -182,6 +217,21 @@ class BindLab extends HTMLElement {
     this._widget?.destroy();
     this._widget?.free();
     this._widget = null;
+    // What the wasm keeps of a destroyed widget reaches its mount (Yew's
+    // never-freed listeners hold it): the mount leaves the shadow root, so
+    // it no longer keeps the shadow root and this element, and the
+    // listeners are removed and released (`_wbg_cb_unref`, wasm-bindgen's
+    // release of a forgotten Closure; where a later wasm-bindgen lacks it,
+    // only the empty mount and its closures are kept).
+    if (this._mount) {
+      const { el, listeners } = this._mount;
+      this._mount = null;
+      for (const [type, fn, opts] of listeners) {
+        el.removeEventListener(type, fn, opts);
+        fn._wbg_cb_unref?.();
+      }
+      el.remove();
+    }
   }
 
   disconnectedCallback() {
@@ -190,9 +240,12 @@ class BindLab extends HTMLElement {
     this._teardown();
   }
 
+  // Called before the widget is ready, step() and reset() wait for it;
+  // load() is remembered as the scenario (and wins over the text from then on).
+  _pending = [];
   load(text) { this._text = text; this._widget?.load(text); }
-  step() { this._widget?.step(); }
-  reset() { this._widget?.reset(); }
+  step() { if (this._widget) this._widget.step(); else this._pending.push('step'); }
+  reset() { if (this._widget) this._widget.reset(); else this._pending = ['reset']; }
 }
 
 if (!customElements.get('bind-lab')) customElements.define('bind-lab', BindLab);

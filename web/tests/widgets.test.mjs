@@ -154,6 +154,16 @@ test('the host API: load(), step(), reset() and the events', async () => {
     assert.equal(log.mid, '2 of 3 steps run');
     assert.equal(log.end, '0 of 3 steps run');
     assert.deepEqual(log.events.filter((e) => e.endsWith('/3')), ['step 0/3', 'step 1/3', 'step 2/3', 'step 0/3']);
+    // step() before the widget is ready waits for it (found by a doc
+    // author: the calls were dropped in silence).
+    await page.evaluate(() => {
+      const el = document.createElement('bind-lab');
+      el.id = 'early';
+      el.textContent = 'os linux\nsocket A tcp\nsocket B tcp\nsocket C tcp\n';
+      document.body.append(el);
+      el.step(); el.step();
+    });
+    await page.waitForFunction(() => document.querySelector('#early').shadowRoot?.querySelector('.progress')?.textContent === '2 of 3 steps run', null, { timeout: 15000 });
     const ready = await page.evaluate(() => new Promise((r) => {
       const el = document.createElement('bind-lab');
       el.addEventListener('bindlab-ready', () => r(true));
@@ -331,18 +341,22 @@ test('<bind-lab lang="zh-CN"> speaks Chinese, why-lines included, beside an Engl
     <bind-lab lang="zh-CN" os="linux">${CONFLICT}</bind-lab>
     <bind-lab os="linux">${CONFLICT}</bind-lab>
     <bind-lab lang="zh-Hans" os="linux" layout="compact">${CONFLICT}</bind-lab>
+    <section lang="zh-CN"><bind-lab os="linux" layout="compact">${CONFLICT}</bind-lab></section>
     </main></body></html>`;
   const s = await serve({ pages: { '/two-languages.html': () => page1 } });
   const { page, context, problems, urls } = await openPage(browser, s.origin + '/two-languages.html');
   try {
-    await widgetsReady(page, 3);
+    await widgetsReady(page, 4);
     // One bundle for both Chinese widgets; English needs none.
     assert.deepEqual(urls.filter((u) => u.includes('/i18n/')).map((u) => new URL(u).pathname), ['/i18n/zh-CN.tsv']);
-    for (const i of [0, 1, 2]) {
+    for (const i of [0, 1, 2, 3]) {
       await page.evaluate((i) => [...document.querySelectorAll('bind-lab')[i].shadowRoot.querySelectorAll('.stepper button')].at(3).click(), i);
     }
     await page.waitForFunction(() => [...document.querySelectorAll('bind-lab')].every((e) => /^4 of 4|^已运行 4 \/ 4/.test(e.shadowRoot.querySelector('.progress').textContent)));
-    const [zh, en, zh2] = await Promise.all([0, 1, 2].map((i) => said(page, i)));
+    const [zh, en, zh2, inherited] = await Promise.all([0, 1, 2, 3].map((i) => said(page, i)));
+    // Without lang=, the nearest ancestor's: a Chinese section, Chinese widgets.
+    assert.equal(inherited.lang, 'zh-CN');
+    assert.equal(inherited.why, zh.why);
     assert.equal(zh.lang, 'zh-CN');
     assert.equal(zh.progress, '已运行 4 / 4 步');
     assert.ok(zh.buttons.includes('全部运行 ▶▶'), zh.buttons.join(' | '));
@@ -508,6 +522,42 @@ test('an element moved while it starts still follows its text', async () => {
   } finally { await context.close(); }
 });
 
+test('removed widgets are freed: no element is kept after garbage collection', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    for (let round = 0; round < 20; round++) {
+      await page.evaluate(() => {
+        const el = document.createElement('bind-lab');
+        el.className = 'churn';
+        el.textContent = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+        document.body.append(el);
+      });
+      await page.waitForFunction(() => document.querySelector('bind-lab.churn')?.shadowRoot?.querySelector('.stepper'), null, { timeout: 15000 });
+      await page.evaluate(() => { const el = document.querySelector('bind-lab.churn'); el.step(); el.remove(); });
+    }
+    const cdp = await context.newCDPSession(page);
+    const live = async (expression) => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      const proto = await cdp.send('Runtime.evaluate', { expression });
+      const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+      const n = await cdp.send('Runtime.callFunctionOn', { objectId: objects.objectId, functionDeclaration: 'function () { return this.length; }', returnByValue: true });
+      await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
+      return n.result.value;
+    };
+    // The article's own three widgets are all that is left (it was 23:
+    // Yew's never-freed listeners kept each removed widget's mount, and
+    // through it the shadow root and the element).
+    // (A custom element's JS object lives as long as the element; a shadow
+    // root's wrapper may be collected and made again, so it is not counted.)
+    assert.equal(await live("customElements.get('bind-lab').prototype"), 3);
+    // The page's widgets still work.
+    await clickIn(page, 0, 'Step');
+    await page.waitForFunction(() => /^1 of /.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('attributes bindlab cannot read are reported (bindlab-error and the console) and left out', async () => {
   const page0 = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bad</title><link rel="icon" href="data:,">
     <script>window.warned = []; const warn = console.warn; console.warn = (...a) => { window.warned.push(a.join(' ')); warn(...a); };</script>
@@ -517,18 +567,25 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
       document.addEventListener('bindlab-error', (e) => window.errors.push(...e.detail.problems));
       const el = document.createElement('bind-lab');
       el.setAttribute('os', 'linux,solaris'); el.setAttribute('step', '-1'); el.setAttribute('theme', 'Dark');
+      el.setAttribute('lauout', 'compact'); el.setAttribute('data-note', 'mine'); el.setAttribute('aria-label', 'An example');
       el.textContent = 'socket A tcp\\nbind A 0.0.0.0:80\\n';
       document.querySelector('main').append(el);
       const bad = document.createElement('bind-lab');
       bad.setAttribute('permalink', 'v1/linux/0/12.c29ja2V0');
       document.querySelector('main').append(bad);
+      document.querySelector('main').append(document.createElement('bind-lab'));
     </script></body></html>`;
   const s = await serve({ pages: { '/bad.html': () => page0 } });
   const { page, context } = await openPage(browser, s.origin + '/bad.html');
   try {
     await widgetsReady(page, 1);
-    await page.waitForFunction(() => window.errors.length >= 4, null, { timeout: 15000 });
+    await page.waitForFunction(() => window.errors.length >= 6, null, { timeout: 15000 });
     const errors = await page.evaluate(() => window.errors);
+    // A misspelt attribute is named; data-* and aria-* are the page's own.
+    assert.ok(errors.some((e) => /^lauout="compact": <bind-lab> has no such attribute \(it reads os, step, layout,/.test(e)), errors.join('\n'));
+    assert.ok(!errors.some((e) => /data-note|aria-label/.test(e)), errors.join('\n'));
+    // An element with nothing to show says so.
+    assert.ok(errors.some((e) => /^the element has no scenario: write it as the element's text, or give src= or permalink=/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /os="linux,solaris": bindlab does not know "solaris" .*left out/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /step="-1" is not a number of steps/.test(e)), errors.join('\n'));
     // CSS reads theme= case-sensitively: "Dark" is not dark, and says so.
