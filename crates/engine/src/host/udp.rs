@@ -138,11 +138,13 @@ impl Host {
         let src_ip = match self.source_for(s, dst) {
             Some(ip) => ip,
             // A multicast destination with no interface address to send
-            // from: the OS says whether the socket keeps its wildcard.
-            None if unmap(dst.ip).is_multicast() => match rules.udp_connect_group_no_source(dst) {
-                Some(d) => return d,
-                None => local_ip,
-            },
+            // from: the OS says whether it connects anyway, and from where.
+            None if unmap(dst.ip).is_multicast() => {
+                match rules.udp_connect_group_no_source(s, dst, local_ip) {
+                    Ok(ip) => ip,
+                    Err(d) => return d,
+                }
+            }
             None => return rules.connect_no_route(dst),
         };
         if self.socket(id).local().is_none() {
@@ -162,9 +164,11 @@ impl Host {
         if let Some(d) = rules.udp_connect_tuple(self, self.socket(id), chosen, dst) {
             return d;
         }
-        if is_wildcard(local.ip) && !is_wildcard(src_ip) {
-            // The wildcard binding turns into the source address, and the
-            // socket is re-hashed under it (at the head of its new chain).
+        if is_wildcard(local.ip) && src_ip != local.ip {
+            // The wildcard binding turns into the source address (on Linux
+            // a dual-stack socket's `::` may turn into `::ffff:0.0.0.0`),
+            // and the socket is re-hashed under it (at the head of its new
+            // chain).
             let new_local = SockAddr::new(src_ip, local.port);
             self.set_local(id, new_local);
             let seq = self.next_seq();

@@ -633,12 +633,22 @@ impl OsRules for Linux {
 
     /// An IPv4 group (v4-mapped too) is sent through the route to
     /// 224.0.0.0/4, which bindlab's kernel check puts on loopback: the
-    /// socket keeps its wildcard (measured there). An IPv6 group gets the
-    /// usual no-route answer (ENETUNREACH; measured).
-    fn udp_connect_group_no_source(&self, dst: SockAddr) -> Option<Decision> {
-        crate::addr::as_v4(dst.ip)
-            .is_none()
-            .then(|| self.connect_no_route(dst))
+    /// socket keeps its wildcard, an AF_INET6 socket as `::ffff:0.0.0.0`
+    /// (`__ip6_datagram_connect`'s v4-mapped branch sets its IPv6 address
+    /// from the IPv4 one, so it no longer holds the port's IPv6 side; both
+    /// measured there). An IPv6 group gets the usual no-route answer
+    /// (ENETUNREACH; measured).
+    fn udp_connect_group_no_source(
+        &self,
+        s: &Socket,
+        dst: SockAddr,
+        wildcard: IpAddr,
+    ) -> Result<IpAddr, Decision> {
+        match (crate::addr::as_v4(dst.ip), s.is_v6()) {
+            (None, _) => Err(self.connect_no_route(dst)),
+            (Some(_), true) => Ok(IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped())),
+            (Some(_), false) => Ok(wildcard),
+        }
     }
 
     /// A failed connect() resets the source address only without

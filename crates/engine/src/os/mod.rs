@@ -575,13 +575,19 @@ pub trait OsRules: Sync {
     /// A UDP connect() to a multicast group with no interface address to
     /// send from (an unbound or wildcard socket, no `iface` address of the
     /// family): the OS's no-route answer, as for any destination, unless it
-    /// keeps the socket's wildcard (`None`). FreeBSD's in_pcbladdr never
+    /// connects anyway, from the address it gives (the socket's `wildcard`,
+    /// or another). FreeBSD's in_pcbladdr never
     /// leaves the source unspecified (in_pcb.c 1259-1260, EHOSTUNREACH
     /// after ENETUNREACH at 1104-1116 with no route), nor does XNU's
     /// (in_pcb.c 1681-1689); both IPv6 paths fail in selectroute (FreeBSD
     /// in6_src.c 742-745, XNU 1319-1325).
-    fn udp_connect_group_no_source(&self, dst: SockAddr) -> Option<Decision> {
-        Some(self.connect_no_route(dst))
+    fn udp_connect_group_no_source(
+        &self,
+        _s: &Socket,
+        dst: SockAddr,
+        _wildcard: IpAddr,
+    ) -> Result<IpAddr, Decision> {
+        Err(self.connect_no_route(dst))
     }
 
     /// connect() on a UDP socket before any address is chosen (a second

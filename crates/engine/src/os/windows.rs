@@ -534,8 +534,13 @@ impl OsRules for Windows {
     /// Microsoft documents no source choice for a UDP connect() to a
     /// group; bindlab keeps the wildcard there (unverified: the only text,
     /// "Multicast destination addresses", is about sending).
-    fn udp_connect_group_no_source(&self, _dst: SockAddr) -> Option<Decision> {
-        None
+    fn udp_connect_group_no_source(
+        &self,
+        _s: &Socket,
+        _dst: SockAddr,
+        wildcard: IpAddr,
+    ) -> Result<IpAddr, Decision> {
+        Ok(wildcard)
     }
 
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {
