@@ -555,6 +555,7 @@ impl OsRules for FreeBsd {
     fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         common::udp_connect_precheck(self, s, dst)
             .or_else(|| bsd_udp::connect_family_kept(s, dst, Os::FreeBsd, Errno::AfNoSupport))
+            .or_else(|| link_local_group_rejected(s, dst))
     }
 
     /// in_pcb.c in_pcbdisconnect 1394-1409: `in_pcbremhash_locked(inp)`;
@@ -856,6 +857,24 @@ fn tcp_connect_refusal(dst: SockAddr) -> Option<Decision> {
         rule,
         Why::of(rule, variant, args![Slot::Ip => dst.ip]),
     ))
+}
+
+/// A UDP connect() to ff02::/16 from a socket with no specific address:
+/// in6_selectsrc looks for an interface (in6_src.c 270-277 return a bound
+/// address first), and in6_selectif refuses the reject route the standard
+/// rc.d/routing installs for ff02::/16 (routing 229; in6_src.c 815-817).
+fn link_local_group_rejected(s: &Socket, dst: SockAddr) -> Option<Decision> {
+    let IpAddr::V6(group) = dst.ip else {
+        return None;
+    };
+    let unbound = s.local().is_none_or(|l| is_wildcard(l.ip));
+    (unbound && group.segments()[0] == 0xff02).then(|| {
+        Decision::fail_with(
+            Errno::NetUnreach,
+            RuleId::FreebsdUdpConnectLinkLocalGroupRejected,
+            args![Slot::Socket => s.name(), Slot::Dst => dst],
+        )
+    })
 }
 
 #[cfg(test)]
