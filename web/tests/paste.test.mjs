@@ -48,6 +48,8 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
       const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'bind myapp 0.0.0.0:8080' }) });
       assert.match(await last.locator('td[data-os="Linux"]').innerText(), /EADDRINUSE/);
+      // A live scenario of the site's own (as a chapter's): its rule links stay in this tab.
+      assert.deepEqual(await page.locator('.paste-page .bindlab-widget a.rule-link').evaluateAll((as) => [...new Set(as.map((a) => a.target))]), ['']);
       // The SO_REUSEPORT listener's port: SO_REUSEPORT works if it set it.
       await page.fill('#paste-bind', '127.0.0.1:9090');
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));

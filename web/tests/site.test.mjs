@@ -81,6 +81,8 @@ test('a narrow column breaks SO_REUSEADDR and a rule id at their _ and dots, and
     assert.equal(await cell.locator('.rule-id code').textContent(), 'linux.bind.listener-holds-port');
     // The rule is one click from its verdict.
     assert.equal(await cell.locator('.rule-id a.rule-link').evaluate((a) => a.href), server.origin + '/rules/#linux.bind.listener-holds-port');
+    // On bindlab's own pages the rules page opens in the same tab (only a widget's open a new one).
+    assert.equal(await cell.locator('.rule-id a.rule-link').getAttribute('target'), null);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -211,7 +211,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             }
             if derived.parsed.is_ok() {
                 <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} keys={total > 0} />
-                <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} base={AttrValue::from(p.site.clone())} />
+                <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} base={p.host.is_some().then(|| AttrValue::from(p.site.clone()))} />
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} within={AttrValue::from(title_id.clone())} />
                 }

@@ -20,7 +20,8 @@ pub(crate) struct OsTableProps {
     pub(crate) derived: Rc<Derived>,
     pub(crate) step: usize,
     pub(crate) on_goto: Callback<usize>,
-    /// Where the rules page is (a widget's bindlab site); `None`: this site.
+    /// Where the rules page is (a widget's bindlab site, whose rule links
+    /// open in a new tab); `None`: this site.
     #[prop_or_default]
     pub(crate) base: Option<AttrValue>,
 }

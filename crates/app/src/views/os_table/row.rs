@@ -47,9 +47,10 @@ pub(crate) fn row(p: &RowProps) -> Html {
         let path = tr.href(&crate::route::Route::Rules(Some(id.to_string())));
         crate::browser::fetch::site_url(p.base.as_deref(), &path)
     };
-    // In a widget the rules page is another site's: a new tab, as "Open in
-    // bindlab" does, so the reader's article (or the iframe) stays.
-    let elsewhere = p.base.as_deref().is_some_and(|b| !b.is_empty());
+    // In a widget (the only table given a base) the rules page is another
+    // site's: a new tab, as "Open in bindlab" does, so the reader's article
+    // (or the iframe) stays.
+    let elsewhere = p.base.is_some();
     let target = elsewhere.then_some("_blank");
     let rel = elsewhere.then_some("noopener");
     // Which OSes' cells are open, one bit each, by OS rather than by column:
