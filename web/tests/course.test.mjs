@@ -187,6 +187,36 @@ test('predictions and progress survive a reload; the start page offers to contin
   } finally { await context.close(); }
 });
 
+test("a chapter's example keeps the reader's edits across a reload, with a way back to the chapter's", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await live(page);
+    const lab = page.locator('.lesson-lab').first();
+    const original = await lab.locator('textarea').inputValue();
+    assert.equal(await lab.locator('.lab-edited').count(), 0);
+    await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+    await lab.locator('textarea').fill(original + 'socket Z tcp\n');
+    await lab.locator('.lab-edited').waitFor();
+    assert.match(await lab.locator('.lab-edited').innerText(), /^You changed this example; your version is kept in this browser\.\s*Back to the chapter's example$/);
+    // Kept across a reload: the reader's version comes back, and says so.
+    await page.reload();
+    await live(page);
+    const again = page.locator('.lesson-lab').first();
+    await again.locator('.lab-edited').waitFor();
+    assert.equal(await again.locator('textarea').inputValue(), original + 'socket Z tcp\n');
+    // Back to the chapter's, for good.
+    await again.getByRole('button', { name: "Back to the chapter's example" }).click();
+    await page.waitForFunction(() => !document.querySelector('.lesson-lab .lab-edited'));
+    assert.equal(await again.locator('textarea').inputValue(), original);
+    await page.reload();
+    await live(page);
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.lesson-lab').first().locator('textarea').inputValue(), original);
+    assert.equal(await page.locator('.lab-edited').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a corrupted progress record recovers with a notice, and is set aside rather than lost', async () => {
   for (const bad of ['{"not": "a string"', '"BL1-AAAA"', '"hello"']) {
     const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');

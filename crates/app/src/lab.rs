@@ -42,6 +42,11 @@ pub(crate) struct LabProps {
     pub(crate) heading: Option<AttrValue>,
     /// A word above the stepper (a lesson: running on answers a prediction).
     pub(crate) note: Option<AttrValue>,
+    /// A chapter's example: the storage key the reader's edits are kept
+    /// under (as a challenge keeps its draft), with a way back to the
+    /// chapter's text.
+    #[prop_or_default]
+    pub(crate) keep: Option<AttrValue>,
 }
 
 impl PartialEq for LabProps {
@@ -53,6 +58,7 @@ impl PartialEq for LabProps {
             && self.id == o.id
             && self.heading == o.heading
             && self.note == o.note
+            && self.keep == o.keep
             && Rc::ptr_eq(&self.mailbox, &o.mailbox)
     }
 }
@@ -140,6 +146,45 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         });
     }
 
+    // A chapter's example: the reader's version comes back once the page
+    // is live (the prerendered page shows the chapter's), and is kept as
+    // it changes; the chapter's own text is kept as nothing.
+    let original = p.initial.text.clone();
+    {
+        let (keep, d, original) = (p.keep.clone(), state.dispatcher(), original.clone());
+        use_effect_with((), move |_| {
+            let saved = keep.as_deref().and_then(crate::store::read_draft);
+            if let Some(saved) = saved.filter(|t| *t != original) {
+                d.dispatch(Action::SetText(saved));
+            }
+        });
+    }
+    {
+        let (keep, original) = (p.keep.clone(), original.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with(state.text.clone(), move |text| {
+            // Not on the first render: the saved version is still coming.
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            if let Some(key) = keep.as_deref() {
+                if *text == original {
+                    crate::store::remove_draft(key);
+                } else {
+                    crate::store::write_draft(key, text);
+                }
+            }
+        });
+    }
+    let edited = p.keep.is_some() && state.text != original;
+    let back = {
+        let (d, original) = (state.dispatcher(), original.clone());
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::SetText(original.clone()));
+            d.dispatch(Action::GoTo(0));
+        })
+    };
+
     // The sandbox in the widget's language: `…/index.html` or `…/zh-CN/`.
     let open_link = format!(
         "{}#{}",
@@ -186,6 +231,10 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <strong class="widget-title" id={title_id.clone()}>{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
+            if edited {
+                <p class="lab-edited" role="status">{ tr.t(T::WidgetEditedKept) }{" "}
+                    <button type="button" class="quiet" onclick={back}>{ tr.t(T::WidgetBackToOriginal) }</button></p>
+            }
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", n.error.then_some("error"))} role="status"><p>{ crate::views::with_code(&n.text) }</p></div>
             }

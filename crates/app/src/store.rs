@@ -207,7 +207,8 @@ pub fn other_tab_wrote(d: &yew::UseReducerDispatcher<Store>, e: &web_sys::Event)
     }
 }
 
-/// A challenge's draft, if storage is there and holds one.
+/// A challenge's draft (or a chapter's edited example), if storage is
+/// there and holds one.
 pub fn read_draft(key: &str) -> Option<String> {
     storage_available()
         .then(|| LocalStorage::raw().get_item(key).ok().flatten())
@@ -219,6 +220,13 @@ pub fn read_draft(key: &str) -> Option<String> {
 pub fn write_draft(key: &str, text: &str) {
     if storage_available() {
         let _ = LocalStorage::raw().set_item(key, text);
+    }
+}
+
+/// Forgets a draft (a chapter's example back as the chapter wrote it).
+pub fn remove_draft(key: &str) {
+    if storage_available() {
+        let _ = LocalStorage::raw().remove_item(key);
     }
 }
 

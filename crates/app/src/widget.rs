@@ -161,6 +161,7 @@ impl Widget {
                 .filter(|h| !h.trim().is_empty())
                 .map(AttrValue::from),
             note: None,
+            keep: None,
         };
         let props = WidgetRootProps { tr, lab: props };
         let handle = yew::Renderer::<WidgetRoot>::with_root_and_props(mount, props).render();
