@@ -97,8 +97,10 @@ function attributeProblems(el) {
   const theme = el.getAttribute('theme');
   if (theme !== null && !['light', 'dark', 'auto', ''].includes(theme)) problems.push(`theme="${theme}": bindlab knows "light", "dark" and "auto"; it follows the reader's colour scheme ("auto")`);
   // A misspelt name (lauout=, language=) would otherwise pass in silence.
+  // Left alone: global attributes and the ones frameworks add to every
+  // element (Angular's _ngcontent-…, Vue's v-…, Alpine's x-… and :…, htmx's hx-…).
   for (const { name, value } of el.attributes) {
-    if (OWN.includes(name) || GLOBAL.has(name) || /^(data-|aria-|on)/.test(name)) continue;
+    if (OWN.includes(name) || GLOBAL.has(name) || /^(data-|aria-|on|_|x-|v-|hx-|ng-)|[:@.]/.test(name)) continue;
     problems.push(`${name}="${value}": <bind-lab> has no such attribute (it reads ${OWN.join(', ')}); left out`);
   }
   return problems;
@@ -172,10 +174,14 @@ class BindLab extends HTMLElement {
       mount.className = 'mount';
       mount.removeAttribute('aria-busy');
       const step = Number(this.getAttribute('step') ?? 0);
+      // A load() made while the code was loading is the scenario.
+      if (this._text !== undefined && !src) text = this._text;
       // Calls made before the widget was ready run, in order, once it is
       // (its first render sets up what they talk to).
       this.addEventListener('bindlab-ready', () => queueMicrotask(() => {
-        for (const call of this._pending.splice(0)) this._widget?.[call]();
+        if (!this._widget) return;
+        this._ready = true;
+        for (const call of this._pending.splice(0)) call(this._widget);
       }), { once: true });
       // Yew (0.23, dom_bundle/subtree_root.rs) hangs its delegating
       // listeners on the mount and never removes or frees them; noted here
@@ -214,6 +220,7 @@ class BindLab extends HTMLElement {
   }
 
   _teardown() {
+    this._ready = false;
     this._widget?.destroy();
     this._widget?.free();
     this._widget = null;
@@ -240,12 +247,14 @@ class BindLab extends HTMLElement {
     this._teardown();
   }
 
-  // Called before the widget is ready, step() and reset() wait for it;
+  // Called before the widget is ready, the methods wait for it, in order;
   // load() is remembered as the scenario (and wins over the text from then on).
   _pending = [];
-  load(text) { this._text = text; this._widget?.load(text); }
-  step() { if (this._widget) this._widget.step(); else this._pending.push('step'); }
-  reset() { if (this._widget) this._widget.reset(); else this._pending = ['reset']; }
+  _ready = false;
+  _call(f) { if (this._ready) f(this._widget); else this._pending.push(f); }
+  load(text) { this._text = text; this._call((w) => w.load(text)); }
+  step() { this._call((w) => w.step()); }
+  reset() { this._call((w) => w.reset()); }
 }
 
 if (!customElements.get('bind-lab')) customElements.define('bind-lab', BindLab);

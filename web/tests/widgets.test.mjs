@@ -164,6 +164,19 @@ test('the host API: load(), step(), reset() and the events', async () => {
       el.step(); el.step();
     });
     await page.waitForFunction(() => document.querySelector('#early').shadowRoot?.querySelector('.progress')?.textContent === '2 of 3 steps run', null, { timeout: 15000 });
+    // So does load(), made while the widget starts, on an element with no text.
+    await page.evaluate(() => {
+      const el = document.createElement('bind-lab');
+      el.id = 'loaded';
+      const errors = [];
+      el.addEventListener('bindlab-error', (e) => errors.push(...e.detail.problems));
+      document.body.append(el);
+      el.load('os linux\nsocket A tcp\nsocket B tcp\n');
+      el.step();
+      window.loadErrors = errors;
+    });
+    await page.waitForFunction(() => document.querySelector('#loaded').shadowRoot?.querySelector('.progress')?.textContent === '1 of 2 steps run', null, { timeout: 15000 });
+    assert.deepEqual(await page.evaluate(() => window.loadErrors), []);
     const ready = await page.evaluate(() => new Promise((r) => {
       const el = document.createElement('bind-lab');
       el.addEventListener('bindlab-ready', () => r(true));

@@ -287,7 +287,10 @@ fn check_fence(e: &Fence, t: &Fence) -> Vec<LessonError> {
                 if l.starts_with("title ") {
                     "title…".to_string()
                 } else if let Some((step, _)) = l.split_once('#') {
-                    format!("{}#…", step.trim_end())
+                    match step.trim_end() {
+                        "" => "#…".to_string(),
+                        step => format!("{step} #…"),
+                    }
                 } else {
                     l.to_string()
                 }
@@ -556,7 +559,7 @@ mod tests {
         // A step's words are kept even beside a translated comment.
         one(
             &zh().replace("bind A 0.0.0.0:80   #", "bind B 0.0.0.0:80 #"),
-            "line 4 is `bind B 0.0.0.0:80#…`",
+            "line 4 is `bind B 0.0.0.0:80 #…`",
         );
         // A comment may not hide a step the English has.
         one(

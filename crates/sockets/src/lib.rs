@@ -558,23 +558,27 @@ pub fn scenario(
     // there to connect to (the peer's own row is on another port, outside
     // the picture): a stand-in, root's, that stays open.
     let local_ip = |ip: IpAddr| ip.is_loopback() || ifaces.contains(&ip);
-    let mut peers = 0;
+    let mut peers: Vec<SocketAddr> = Vec::new();
     for (cname, c) in &p.sockets {
         if c.udp || c.state == State::Listen || c.state.kept_by_kernel() || served_by(c).is_some() {
             continue;
         }
         let Some(remote) = c.remote else { continue };
-        let remote = plain(remote);
-        if local_ip(remote.ip())
-            && remote.port() != p.port
-            && !listeners.iter().any(|(_, l)| covers(&l.local, &remote))
+        // The peer as the stand-in binds it (a v4-mapped peer is an IPv4
+        // listener's); the connect keeps the table's own form.
+        let peer = plain(remote);
+        if local_ip(peer.ip())
+            && peer.port() != p.port
+            && !listeners.iter().any(|(_, l)| covers(&l.local, &peer))
+            && !peers.iter().any(|made| covers(made, &peer))
         {
-            peers += 1;
+            peers.push(peer);
+            let k = peers.len();
             set_user(&mut out, "root");
             out.push_str(&format!(
-                "socket peer{peers} {}\nbind peer{peers} {r}\nlisten peer{peers}\n",
-                if remote.is_ipv6() { "tcp6" } else { "tcp" },
-                r = endpoint(&remote)
+                "socket peer{k} {}\nbind peer{k} {}\nlisten peer{k}\n",
+                if peer.is_ipv6() { "tcp6" } else { "tcp" },
+                endpoint(&peer)
             ));
         }
         set_user(&mut out, &user_of(c));
@@ -652,6 +656,8 @@ pub struct Mismatch {
     pub line: u32,
     /// The step as written (`bind nginx 0.0.0.0:80`).
     pub step: String,
+    /// The socket it names, if any.
+    pub socket: Option<String>,
     /// The result's name (`EACCES`, or `ok` for a close that kept nothing).
     pub result: String,
     pub kind: MismatchKind,
@@ -692,6 +698,7 @@ pub fn mismatches(text: &str, os: Os) -> Vec<Mismatch> {
         return vec![Mismatch {
             line: 0,
             step: String::new(),
+            socket: None,
             result: String::new(),
             kind: MismatchKind::Unparsed,
         }];
@@ -716,11 +723,32 @@ pub fn mismatches(text: &str, os: Os) -> Vec<Mismatch> {
             Some(Mismatch {
                 line: st.line,
                 step: bindlab_engine::print::step_text(&st.kind),
+                socket: r.socket.clone(),
                 result: r.result_name().to_string(),
                 kind,
             })
         })
         .collect()
+}
+
+/// Whether the rebuild's mismatches with every unknown option off show
+/// that some option was on: each is a bind refused as in use, of one of
+/// the table's listeners or UDP sockets, which held the port together
+/// there. (A connection is rebuilt by bind and connect, which its program
+/// may not have done: its failure proves nothing.)
+pub fn options_shown_on(p: &Picture, wrong: &[Mismatch]) -> bool {
+    !wrong.is_empty()
+        && wrong.iter().all(|m| {
+            let holder = p
+                .sockets
+                .iter()
+                .find(|(n, _)| Some(n) == m.socket.as_ref())
+                .map(|(_, s)| *s);
+            m.kind == MismatchKind::Failed
+                && m.step.starts_with("bind ")
+                && m.result.ends_with("EADDRINUSE")
+                && holder.is_some_and(|s| s.udp || s.state == State::Listen)
+        })
 }
 
 /// [`mismatches`] of the picture's rebuilt state under each assumption

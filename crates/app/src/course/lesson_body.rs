@@ -103,7 +103,7 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
                 <section class="lesson-lab" id={format!("scenario-{name}")} aria-label={label}>
                     <Lab initial={initial} readonly={false} compact={false} site={Route::Sandbox.href()} host={None::<web_sys::HtmlElement>}
                         mailbox={mailbox} id={AttrValue::from(format!("{}-{name}", p.id))} heading={None::<AttrValue>} note={note}
-                        keep={AttrValue::from(format!("bindlab.example.{}.{name}", p.id))} />
+                        keep={AttrValue::from(format!("bindlab.example.{}.{}.{name}", tr.tag(), p.id))} />
                     <crate::views::StaticRun text={AttrValue::from(text.clone())} />
                 </section>
             }

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use bindlab_sockets::paste::{read_table, Pasted};
 use bindlab_sockets::{
-    ask, datagram_to, picture_of, rebuild_mismatches, receivers, scenario, title, Question,
-    SocketsMsg, State,
+    ask, datagram_to, options_shown_on, picture_of, rebuild_mismatches, receivers, scenario, title,
+    Question, SocketsMsg, State,
 };
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -87,7 +87,10 @@ fn read(
     } else {
         Vec::new()
     };
-    let rebuilt = rebuild_mismatches(&p, user)
+    let wrong = rebuild_mismatches(&p, user);
+    // Only "options off" failed, and the failures show options were on.
+    let needs_options = matches!(&wrong[..], [(Some(false), m)] if options_shown_on(&p, m));
+    let rebuilt = wrong
         .into_iter()
         .map(|(a, wrong)| (a, wrong.iter().map(|m| sentence(&m.said(&say))).collect()))
         .collect();
@@ -123,6 +126,7 @@ fn read(
         sockets,
         unknowns: p.unknowns,
         rebuilt,
+        needs_options,
         answers,
         advice,
         scenario: text,

@@ -35,6 +35,9 @@ pub(crate) struct Read {
     /// Where the rebuilt host differs from the table, per assumption about
     /// the unknown options, as the reader's language says each step.
     pub(crate) rebuilt: Vec<(Option<bool>, Vec<String>)>,
+    /// The table shows some unknown option on: with them all off its
+    /// listeners or UDP sockets could not have shared the port.
+    pub(crate) needs_options: bool,
     pub(crate) answers: Vec<Answer>,
     pub(crate) advice: String,
     pub(crate) scenario: String,
@@ -113,15 +116,14 @@ fn unreadable(tr: &Tr, lines: &[String]) -> Html {
 }
 
 /// Where the rebuilt host differs from the table: a sentence per
-/// assumption and its steps. With unknown options off only, the table
-/// itself says some are on.
-fn rebuilt(tr: &Tr, rebuilt: &[(Option<bool>, Vec<String>)], unknowns: bool) -> Html {
-    let only_off = unknowns && matches!(rebuilt, [(Some(false), _)]);
+/// assumption and its steps; `needs_options` when the table itself says
+/// some unknown option is on.
+fn rebuilt(tr: &Tr, rebuilt: &[(Option<bool>, Vec<String>)], needs_options: bool) -> Html {
     html! {
         for (a, steps) in rebuilt.iter() {
             <div class="paste-unreadable paste-rebuilt">
                 <p>{ tr.t(match a {
-                    _ if only_off => T::PasteRebuildNeedsOptions,
+                    _ if needs_options => T::PasteRebuildNeedsOptions,
                     None => T::PasteRebuild,
                     Some(false) => T::PasteRebuildOff,
                     Some(true) => T::PasteRebuildOn,
@@ -207,7 +209,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             if r.unknowns {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
             }
-            { rebuilt(&tr, &r.rebuilt, r.unknowns) }
+            { rebuilt(&tr, &r.rebuilt, r.needs_options) }
             if !r.now.is_empty() {
                 <ul class="truths paste-now" aria-label={tr.t(T::PasteNowLabel).to_string()}>
                 { for r.now.iter().map(|(a, d)| html! {
