@@ -338,12 +338,7 @@ pub fn covers(listener: &SocketAddr, local: &SocketAddr) -> bool {
 
 /// An IPv4-mapped IPv6 address as the IPv4 address it maps.
 fn plain(a: SocketAddr) -> SocketAddr {
-    match a.ip() {
-        IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map_or(a, |v4| SocketAddr::new(IpAddr::V4(v4), a.port())),
-        _ => a,
-    }
+    SocketAddr::new(bindlab_engine::addr::unmap(a.ip()), a.port())
 }
 
 /// The TCP sockets holding `port`, named after their programs.
@@ -446,10 +441,7 @@ pub fn scenario(
             ask.map(|(q, _)| q.bind.ip())
                 .filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))),
         )
-        .map(|ip| match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-            ip => ip,
-        })
+        .map(bindlab_engine::addr::unmap)
         .filter(|ip| !ip.is_loopback() && !ip.is_unspecified() && !ip.is_multicast())
         .collect();
     ifaces.sort();
