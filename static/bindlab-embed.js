@@ -18,7 +18,7 @@
 // README's "Embedding from another site"); when the code cannot be loaded,
 // each widget says so and why instead of showing its raw text (and when
 // this script itself is refused, the optional static/bindlab-embed.css does).
-// Methods:    el.load(text)  el.step()  el.reset()  (step/reset before ready wait for it)
+// Methods:    el.load(text)  el.step()  el.reset()  (called before ready, they wait for it)
 // Events:     bindlab-ready (after each start), bindlab-step (detail {step, total}; also
 //             once at the start), bindlab-error (detail {problems}; a widget that cannot
 //             start sends only this one)
