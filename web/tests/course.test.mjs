@@ -204,10 +204,12 @@ test("a chapter's example keeps the reader's edits across a reload, with a way b
     const again = page.locator('.lesson-lab').first();
     await again.locator('.lab-edited').waitFor();
     assert.equal(await again.locator('textarea').inputValue(), original + 'socket Z tcp\n');
-    // Back to the chapter's, for good.
+    // Back to the chapter's, for good (the reader's version can come back
+    // only during this visit).
     await again.getByRole('button', { name: "Back to the chapter's example" }).click();
-    await page.waitForFunction(() => !document.querySelector('.lesson-lab .lab-edited'));
+    await again.locator('.lab-edited', { hasText: "This is the chapter's example again." }).waitFor();
     assert.equal(await again.locator('textarea').inputValue(), original);
+    await again.getByRole('button', { name: 'Back to your version' }).waitFor();
     await page.reload();
     await live(page);
     await page.waitForTimeout(300);
@@ -517,6 +519,40 @@ test('a prediction runs its scenario to the step it asked about', async () => {
     const lab = page.locator('#scenario-main');
     await lab.locator('text=9 of 12 steps run').waitFor();
     assert.match(await lab.locator("tr.current").innerText(), /bind new 0\.0\.0\.0:8080[\s\S]*EADDRINUSE/);
+  } finally { await context.close(); }
+});
+
+test("a prediction's run on an edited example runs the chapter's, with a way back to the reader's", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/time-wait/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await live(page);
+    const lab = page.locator('#scenario-main');
+    const original = await lab.locator('textarea').inputValue();
+    // A step before the chapter's first: each of its steps moves one down.
+    const mine = original.replace(/^socket /m, 'socket Z tcp\nsocket ');
+    assert.notEqual(mine, original);
+    await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+    await lab.locator('textarea').fill(mine);
+    await lab.locator('.lab-edited', { hasText: 'You changed this example' }).waitFor();
+    const p = page.locator('.predict').first();
+    for (const os of ['linux', 'macos', 'windows']) await p.locator(`input[name="time-wait-p0-${os}"][value$="ok"]`).check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.getByRole('button', { name: 'Run the scenario to this step' }).click();
+    // The step the prediction asked about, in the chapter's example.
+    await lab.locator('text=9 of 12 steps run').waitFor();
+    assert.match(await lab.locator('tr.current').innerText(), /bind new 0\.0\.0\.0:8080[\s\S]*EADDRINUSE/);
+    assert.equal(await lab.locator('textarea').inputValue(), original);
+    const bar = lab.locator('.lab-edited');
+    assert.match(await bar.innerText(), /^This is the chapter's example again\.\s*Back to your version$/);
+    await bar.getByRole('button', { name: 'Back to your version' }).click();
+    await lab.locator('.lab-edited', { hasText: 'You changed this example' }).waitFor();
+    assert.equal(await lab.locator('textarea').inputValue(), mine);
+    // And kept: a reload brings it back.
+    await page.reload();
+    await live(page);
+    await page.locator('#scenario-main .lab-edited', { hasText: 'You changed this example' }).waitFor();
+    assert.equal(await page.locator('#scenario-main textarea').inputValue(), mine);
+    assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
 

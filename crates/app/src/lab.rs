@@ -91,11 +91,20 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     });
     let (state, derived, step, total) = (&sb.state, &sb.derived, sb.step, sb.total);
 
+    // A chapter's example as the chapter wrote it; the reader's version set
+    // aside (by "Back to the chapter's example" or a prediction's "run to
+    // line N"), for a way back to it during this visit.
+    let original = p.initial.text.clone();
+    let edited = p.keep.is_some() && state.text != original;
+    let aside = use_state(|| None::<String>);
+
     // The host page's commands arrive here.
     {
-        let (mailbox, d) = (p.mailbox.clone(), state.dispatcher());
-        use_effect_with(total, move |_| {
-            let d2 = d.clone();
+        let (mailbox, d, set_aside) = (p.mailbox.clone(), state.dispatcher(), aside.clone());
+        // While the reader's version is shown, what a lesson's GoTo sets aside.
+        let mine = edited.then(|| (state.text.clone(), original.clone()));
+        use_effect_with((total, mine), move |(total, mine)| {
+            let (d2, total, mine) = (d.clone(), *total, mine.clone());
             *mailbox.borrow_mut() = Some(Callback::from(move |c: Command| match c {
                 Command::Load(text) => {
                     d2.dispatch(Action::SetText(text));
@@ -103,7 +112,16 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 }
                 Command::Step => d2.dispatch(Action::Step(total)),
                 Command::Reset => d2.dispatch(Action::GoTo(0)),
-                Command::GoTo(n) => d2.dispatch(Action::GoTo(n.min(total))),
+                // A lesson's "run to line N" counts the chapter's steps: its
+                // example comes back first, the reader's version set aside.
+                Command::GoTo(n) => match &mine {
+                    Some((text, original)) => {
+                        set_aside.set(Some(text.clone()));
+                        d2.dispatch(Action::SetText(original.clone()));
+                        d2.dispatch(Action::GoTo(n));
+                    }
+                    None => d2.dispatch(Action::GoTo(n.min(total))),
+                },
             }));
         });
     }
@@ -149,7 +167,6 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     // A chapter's example: the reader's version comes back once the page
     // is live (the prerendered page shows the chapter's), and is kept as
     // it changes; the chapter's own text is kept as nothing.
-    let original = p.initial.text.clone();
     {
         let (keep, d, original) = (p.keep.clone(), state.dispatcher(), original.clone());
         use_effect_with((), move |_| {
@@ -160,7 +177,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         });
     }
     {
-        let (keep, original) = (p.keep.clone(), original.clone());
+        let (keep, original, aside) = (p.keep.clone(), original.clone(), aside.clone());
         let first = use_mut_ref(|| true);
         use_effect_with(state.text.clone(), move |text| {
             // Not on the first render: the saved version is still coming.
@@ -172,16 +189,35 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                     crate::store::remove_draft(key);
                 } else {
                     crate::store::write_draft(key, text);
+                    // An edit of its own: the version set aside is gone.
+                    if aside.is_some() {
+                        aside.set(None);
+                    }
                 }
             }
         });
     }
-    let edited = p.keep.is_some() && state.text != original;
     let back = {
-        let (d, original) = (state.dispatcher(), original.clone());
+        let (d, original, aside, text) = (
+            state.dispatcher(),
+            original.clone(),
+            aside.clone(),
+            state.text.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
+            aside.set(Some(text.clone()));
             d.dispatch(Action::SetText(original.clone()));
             d.dispatch(Action::GoTo(0));
+        })
+    };
+    let to_mine = {
+        let (d, aside) = (state.dispatcher(), aside.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(mine) = (*aside).clone() {
+                d.dispatch(Action::SetText(mine));
+                d.dispatch(Action::GoTo(0));
+                aside.set(None);
+            }
         })
     };
 
@@ -234,6 +270,9 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             if edited {
                 <p class="lab-edited" role="status">{ tr.t(T::WidgetEditedKept) }{" "}
                     <button type="button" class="quiet" onclick={back}>{ tr.t(T::WidgetBackToOriginal) }</button></p>
+            } else if aside.is_some() {
+                <p class="lab-edited" role="status">{ tr.t(T::WidgetOriginalShown) }{" "}
+                    <button type="button" class="quiet" onclick={to_mine}>{ tr.t(T::WidgetBackToYours) }</button></p>
             }
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", n.error.then_some("error"))} role="status"><p>{ crate::views::with_code(&n.text) }</p></div>

@@ -4,7 +4,8 @@
 //! on both sockets would let them share it", "IPV6_V6ONLY off before bind() would
 //! let it"). For each such rule, every corpus step it refuses (on every OS) is
 //! run again with the hint followed: the option set on every socket as it is
-//! created, or on the refused socket just before the step. Then the rule must not
+//! created, on the refused socket as it is created or just before the step, or
+//! every socket root's. Then the rule must not
 //! refuse that step any more (most then succeed; some meet another rule, whose
 //! why-line says what that one needs). A hint that stops being true fails here.
 
@@ -22,8 +23,15 @@ enum Follow {
     OnEvery(SockOpt, bool),
     /// The option on the refused step's socket, just before the step.
     OnItBefore(SockOpt, bool),
+    /// The option on the refused step's socket as it is created ("set before
+    /// bind()").
+    OnItAtCreation(SockOpt, bool),
+    /// Every socket root's ("as root").
+    AsRoot,
 }
 
+/// (`HINTS_DEBUG=1` prints each followed step that met another rule.)
+///
 /// The rules whose why-lines end with a hint that a scenario can follow, and
 /// how. (Hints that need a judgement, such as another address or port, are
 /// not here: the audits that wrote them followed them by hand.)
@@ -72,6 +80,32 @@ const HINTS: &[(RuleId, Follow)] = &[
         RuleId::WindowsBindMappedOnV6only,
         Follow::OnItBefore(SockOpt::Ipv6V6Only, false),
     ),
+    (
+        RuleId::CommonConnectV6onlyToIpv4,
+        Follow::OnItAtCreation(SockOpt::Ipv6V6Only, false),
+    ),
+    (
+        RuleId::FreebsdConnectMappedOnV6only,
+        Follow::OnItAtCreation(SockOpt::Ipv6V6Only, false),
+    ),
+    (RuleId::LinuxBindPrivilegedPort, Follow::AsRoot),
+    (RuleId::FreebsdBindReservedPort, Follow::AsRoot),
+    (RuleId::MacosBindPrivilegedSpecific, Follow::AsRoot),
+];
+
+/// For a rule whose why-line has variants with different hints, the words of
+/// the hint a [`Follow`] stands for: a refused step whose line does not say
+/// them has another hint (common.connect.v6only-to-ipv4 bound to a specific
+/// IPv6 address says to bind the wildcard instead).
+const ONLY_WHERE_IT_SAYS: &[(RuleId, &str)] = &[
+    (
+        RuleId::CommonConnectV6onlyToIpv4,
+        "with IPV6_V6ONLY off (set before bind()) it could",
+    ),
+    (
+        RuleId::FreebsdConnectMappedOnV6only,
+        "with IPV6_V6ONLY off (set before bind()) it could",
+    ),
 ];
 
 /// `scenario` with the hint followed for the step at `at`, and where that
@@ -88,7 +122,20 @@ fn followed(scenario: &Scenario, at: usize, how: Follow, os: Os) -> Option<(Scen
         expect: None,
     };
     let (opt, on) = match how {
-        Follow::OnEvery(o, on) | Follow::OnItBefore(o, on) => (o, on),
+        Follow::OnEvery(o, on) | Follow::OnItBefore(o, on) | Follow::OnItAtCreation(o, on) => {
+            (o, on)
+        }
+        Follow::AsRoot => {
+            // `user root` in place of every `user` line: the steps stay where
+            // they were.
+            let mut out = scenario.clone();
+            for s in &mut out.steps {
+                if let StepKind::User { name } = &mut s.kind {
+                    *name = "root".to_string();
+                }
+            }
+            return Some((out, at));
+        }
     };
     if !os.rules().supports(opt) {
         return None;
@@ -131,6 +178,25 @@ fn followed(scenario: &Scenario, at: usize, how: Follow, os: Os) -> Option<(Scen
                 out.steps.push(s.clone());
             }
         }
+        Follow::OnItAtCreation(..) => {
+            let name = scenario.steps[at].kind.socket()?.to_string();
+            // The scenario setting it the other way on that socket decides.
+            let turned = scenario.steps[..at].iter().any(|s| {
+                matches!(&s.kind, StepKind::Set { name: n, opt: o, on: v }
+                    if *n == name && *o == opt && *v != on)
+            });
+            if turned {
+                return None;
+            }
+            for (i, s) in scenario.steps.iter().enumerate() {
+                out.steps.push(s.clone());
+                if matches!(&s.kind, StepKind::Socket { name: n, .. } if *n == name) && i < at {
+                    out.steps.push(set(&name, opt, on));
+                    moved += 1;
+                }
+            }
+        }
+        Follow::AsRoot => unreachable!("returned above"),
     }
     Some((out, moved))
 }
@@ -153,6 +219,11 @@ fn every_followable_hint_lifts_its_rule() {
                 let Some(&(_, how)) = HINTS.iter().find(|(r, _)| *r == rule) else {
                     continue;
                 };
+                if let Some((_, words)) = ONLY_WHERE_IT_SAYS.iter().find(|(r, _)| *r == rule) {
+                    if !rep.why.as_ref().is_some_and(|w| w.contains(words)) {
+                        continue;
+                    }
+                }
                 let entry = match seen.iter_mut().find(|e| e.0 == rule) {
                     Some(e) => e,
                     None => {
@@ -176,6 +247,16 @@ fn every_followable_hint_lifts_its_rule() {
                         rule.as_str()
                     ));
                 } else {
+                    if std::env::var_os("HINTS_DEBUG").is_some() {
+                        eprintln!(
+                            "{} {os:?} line {}: {} -> {:?} {:?}",
+                            f.display(),
+                            rep.line,
+                            rule.as_str(),
+                            again.rule.map(|r| r.as_str()),
+                            again.why.as_ref().map(|w| w.to_string())
+                        );
+                    }
                     entry.3 += 1;
                 }
             }

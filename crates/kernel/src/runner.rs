@@ -19,7 +19,7 @@
 //! and a later SO_REUSEPORT bind compares uids with it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::process::Command;
 use std::sync::mpsc;
@@ -34,6 +34,19 @@ pub use crate::sys::is_root;
 
 /// Loopback's interface index: groups are joined, and sent to, on it.
 const LOOPBACK_IFINDEX: i32 = 1;
+
+/// `dst` as a peer on loopback's link reaches it: a link-local address
+/// (fe80::/10) with loopback's zone. A scenario's own sockets name no zone
+/// (the format has none), so their bind() and connect() of one fail as
+/// a program's without a scope id does; a remote peer is on the link.
+fn on_link(dst: SocketAddr) -> SocketAddr {
+    match dst {
+        SocketAddr::V6(a) if a.ip().segments()[0] & 0xffc0 == 0xfe80 => {
+            SocketAddrV6::new(*a.ip(), a.port(), 0, LOOPBACK_IFINDEX as u32).into()
+        }
+        other => other,
+    }
+}
 
 /// Peer `k` sends one datagram to `dst` from the engine's address for it
 /// (`host::client_source`), out of loopback for a group.
@@ -193,7 +206,7 @@ fn wait_for_route(addr: IpAddr) -> Result<(), String> {
     };
     let probe = std::net::UdpSocket::bind(any).map_err(|e| format!("probe socket: {e}"))?;
     for _ in 0..2000 {
-        if probe.connect((addr, 9)).is_ok() {
+        if probe.connect(on_link((addr, 9).into())).is_ok() {
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
@@ -581,12 +594,12 @@ impl<'a> Runner<'a> {
             }
             StepKind::Datagram { ep, count } => {
                 let dst = self.resolve(ep);
-                let dst = SocketAddr::new(unmap(dst.ip()), dst.port());
+                let dst = on_link(SocketAddr::new(unmap(dst.ip()), dst.port()));
                 self.datagrams(index, dst, *count)
             }
             StepKind::Client { ep, count } => {
                 let dst = self.resolve(ep);
-                let dst = SocketAddr::new(unmap(dst.ip()), dst.port());
+                let dst = on_link(SocketAddr::new(unmap(dst.ip()), dst.port()));
                 let mut first_err = None;
                 let mut connected = 0;
                 for _ in 0..*count {

@@ -72,7 +72,9 @@ fn to_raw(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
                 sin6_addr: libc::in6_addr {
                     s6_addr: a.ip().octets(),
                 },
-                sin6_scope_id: 0,
+                // 0 for every address a scenario writes (it has no zone);
+                // the runner's peers name loopback for a link-local one.
+                sin6_scope_id: a.scope_id(),
             };
             // SAFETY: as above, for sockaddr_in6.
             unsafe { std::ptr::write(&mut ss as *mut _ as *mut libc::sockaddr_in6, sin6) };

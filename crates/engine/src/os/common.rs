@@ -341,11 +341,9 @@ fn who(rule: RuleId, socket: Name, tuple: Arg, seconds_left: u64) -> Arg {
 pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
     let rule = RuleId::CommonConnectV6onlyToIpv4;
     // A specific IPv6 address made it v6-only at bind(), whatever the
-    // program set: turning the option off would not help, the wildcard would.
-    match s
-        .local()
-        .filter(|l| !s.bind_opts().v6only && !l.ip.is_unspecified())
-    {
+    // program set: turning the option off would not help, the wildcard would
+    // (with the option on too, the address alone keeps it from IPv4).
+    match s.local().filter(|l| !l.ip.is_unspecified()) {
         Some(l) => {
             let args = args![Slot::Socket => s.name(), Slot::Dst => dst, Slot::Addr => l];
             Decision::fail(

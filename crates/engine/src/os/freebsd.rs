@@ -512,11 +512,25 @@ impl OsRules for FreeBsd {
             s.opts().v6only
         };
         if flag {
-            Decision::fail_with(
-                Errno::Inval,
-                RuleId::FreebsdConnectMappedOnV6only,
-                args![Slot::Socket => s.name(), Slot::Dst => dst],
-            )
+            let rule = RuleId::FreebsdConnectMappedOnV6only;
+            match s.local().filter(|l| !l.ip.is_unspecified()) {
+                // Bound to a specific IPv6 address: turning the flag off
+                // would meet the EAFNOSUPPORT below.
+                Some(l) => Decision::fail(
+                    Errno::Inval,
+                    rule,
+                    Why::of(
+                        rule,
+                        WhyVariant::BoundV6,
+                        args![Slot::Socket => s.name(), Slot::Dst => dst, Slot::Addr => l],
+                    ),
+                ),
+                None => Decision::fail_with(
+                    Errno::Inval,
+                    rule,
+                    args![Slot::Socket => s.name(), Slot::Dst => dst],
+                ),
+            }
         } else {
             Decision::fail_with(
                 Errno::AfNoSupport,
