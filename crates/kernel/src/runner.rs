@@ -515,7 +515,12 @@ impl<'a> Runner<'a> {
             }
             StepKind::Connect { name, ep } => {
                 let dst = self.resolve(ep);
-                if !self.is_local(dst.ip()) {
+                // A group or broadcast is refused at once, nothing sent.
+                let refused_here = match unmap(dst.ip()) {
+                    IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
+                    IpAddr::V6(a) => a.is_multicast(),
+                };
+                if !self.is_local(dst.ip()) && !refused_here {
                     let why = "a connection to another host cannot be made from the namespace; from here on the states differ";
                     self.stopped = Some(why.to_string());
                     return Ok(KernelStep::unchecked(why));

@@ -171,6 +171,22 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
             ));
         }
     }
+    // A link-local address with no zone is not the one the interface holds:
+    // KAME kernels keep the zone inside a link-local address (FreeBSD 14
+    // scope6.c in6_setscope; XNU with in6_embedded_scope on, the default,
+    // scope6.c 88), and `sa6_embedscope` adds none for a zero scope id with
+    // ip6_use_defzone off (FreeBSD scope6.c; XNU in6_src.c
+    // in6_embedscope). So the lookup fails: EADDRNOTAVAIL (FreeBSD in6_pcb.c
+    // 222-226, XNU in6_pcb.c 276-281).
+    if let IpAddr::V6(a) = addr.ip {
+        if a.segments()[0] & 0xffc0 == 0xfe80 {
+            return Some(Decision::fail_with(
+                Errno::AddrNotAvail,
+                RuleId::BsdBindLinkLocalNeedsZone,
+                args![Slot::Socket => name, Slot::Ip => addr.ip, Slot::Os => Arg::Word(os.display())],
+            ));
+        }
+    }
     // A UDP socket may bind a group address: the address check is in the
     // branch group addresses never reach.
     let group = s.is_udp() && crate::addr::unmap(addr.ip).is_multicast();

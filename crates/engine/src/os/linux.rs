@@ -87,6 +87,25 @@ impl View {
     }
 }
 
+/// `__ipv6_addr_needs_scope_id`: an address of link or interface scope —
+/// link-local unicast (fe80::/10), a group of scope 1 or 2 — names no
+/// interface by itself; a scenario's addresses carry no scope id.
+fn needs_scope_id(a: Ipv6Addr) -> bool {
+    let first = a.segments()[0];
+    first & 0xffc0 == 0xfe80 || (a.is_multicast() && matches!(first & 0x000f, 1 | 2))
+}
+
+/// connect() to a link-local unicast address with no interface: EINVAL
+/// (`tcp_v6_connect`, `__ip6_datagram_connect`; groups have their own rule).
+fn link_local_connect(s: &Socket, dst: SockAddr) -> Option<Decision> {
+    let IpAddr::V6(a) = dst.ip else { return None };
+    (needs_scope_id(a) && !a.is_multicast()).then(|| {
+        let rule = RuleId::LinuxLinkLocalNeedsInterface;
+        let args = args![Slot::Socket => s.name(), Slot::Dst => dst];
+        Decision::fail(Errno::Inval, rule, Why::of(rule, WhyVariant::Connect, args))
+    })
+}
+
 /// `inet_rcv_saddr_equal(sk, sk2, match_wildcard = true)`: do the two
 /// bindings overlap? (§1.2, including the dual-stack cases.)
 fn overlap(sk: View, sk2: View) -> bool {
@@ -459,6 +478,14 @@ impl OsRules for Linux {
                 return BindAnswer::fail(already());
             }
         } else {
+            // `__inet6_bind` refuses an IPv6 group on a stream socket first.
+            if !s.is_udp() && matches!(addr.ip, IpAddr::V6(a) if a.is_multicast()) {
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxTcpMulticast,
+                    args![Slot::Ip => addr.ip],
+                ));
+            }
             if needs_priv {
                 return BindAnswer::fail(privileged());
             }
@@ -476,6 +503,13 @@ impl OsRules for Linux {
                 return BindAnswer::fail(Decision::fail_with(
                     Errno::Inval,
                     RuleId::LinuxBindMappedOnV6only,
+                    args![Slot::Socket => name, Slot::Ip => addr.ip],
+                ));
+            }
+            if needs_scope_id(a6) {
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxLinkLocalNeedsInterface,
                     args![Slot::Socket => name, Slot::Ip => addr.ip],
                 ));
             }
@@ -595,6 +629,21 @@ impl OsRules for Linux {
     /// connection fails), so a later connect to a native IPv6 address sends
     /// nothing anyone answers. Measured on this machine's kernel.
     fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        // `tcp_v4_connect` / `tcp_v6_connect`: no connection to a group or to
+        // broadcast (ENETUNREACH), then none to a link-local address without
+        // an interface (EINVAL). Both measured.
+        let ip = crate::addr::unmap(dst.ip);
+        if ip.is_multicast() || matches!(ip, IpAddr::V4(a) if a.is_broadcast()) {
+            let rule = RuleId::LinuxTcpMulticast;
+            return Some(Decision::fail(
+                Errno::NetUnreach,
+                rule,
+                Why::of(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
+            ));
+        }
+        if let Some(d) = link_local_connect(s, dst) {
+            return Some(d);
+        }
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
         (s.is_v6() && s.tried_v4_mapped() && native_v6 && s.state() != State::Connected).then(
             || {
@@ -616,19 +665,18 @@ impl OsRules for Linux {
     /// multicast interface, none of which a scenario can give, is EINVAL
     /// (after the autobind). Measured on this machine's kernel.
     fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        common::udp_connect_precheck(self, s, dst).or_else(|| {
-            let IpAddr::V6(group) = dst.ip else {
-                return None;
-            };
-            let scope = group.segments()[0] & 0xff0f;
-            (scope == 0xff01 || scope == 0xff02).then(|| {
-                Decision::fail_with(
-                    Errno::Inval,
-                    RuleId::LinuxUdpConnectGroupNeedsInterface,
-                    args![Slot::Socket => s.name(), Slot::Dst => dst],
-                )
+        common::udp_connect_precheck(self, s, dst)
+            .or_else(|| link_local_connect(s, dst))
+            .or_else(|| match dst.ip {
+                IpAddr::V6(group) if group.is_multicast() && needs_scope_id(group) => {
+                    Some(Decision::fail_with(
+                        Errno::Inval,
+                        RuleId::LinuxUdpConnectGroupNeedsInterface,
+                        args![Slot::Socket => s.name(), Slot::Dst => dst],
+                    ))
+                }
+                _ => None,
             })
-        })
     }
 
     /// An IPv4 group (v4-mapped too) is sent through the route to
