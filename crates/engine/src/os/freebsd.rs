@@ -373,8 +373,10 @@ impl OsRules for FreeBsd {
     /// multicast address (EAFNOSUPPORT) or to 255.255.255.255 (EACCES). A
     /// listener's connect() asks it too, in the kernel's order
     /// ([`OsRules::connect_on_listener`]).
-    fn connect_precheck(&self, _host: &Host, _s: &Socket, dst: SockAddr) -> Option<Decision> {
-        tcp_connect_refusal(dst)
+    /// Then source selection: a link-local destination meets the standard
+    /// reject route ([`link_local_rejected`]).
+    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        tcp_connect_refusal(dst).or_else(|| link_local_rejected(s, dst))
     }
 
     /// `tcp_ctloutput`: `if (inp->inp_flags & INP_DROPPED) { … return
@@ -570,6 +572,7 @@ impl OsRules for FreeBsd {
         common::udp_connect_precheck(self, s, dst)
             .or_else(|| bsd_udp::connect_family_kept(s, dst, Os::FreeBsd, Errno::AfNoSupport))
             .or_else(|| link_local_group_rejected(s, dst))
+            .or_else(|| link_local_rejected(s, dst))
     }
 
     /// in_pcb.c in_pcbdisconnect 1394-1409: `in_pcbremhash_locked(inp)`;
@@ -886,6 +889,26 @@ fn link_local_group_rejected(s: &Socket, dst: SockAddr) -> Option<Decision> {
         Decision::fail_with(
             Errno::NetUnreach,
             RuleId::FreebsdUdpConnectLinkLocalGroupRejected,
+            args![Slot::Socket => s.name(), Slot::Dst => dst],
+        )
+    })
+}
+
+/// A connect() (TCP or UDP) to a link-local unicast address (fe80::/10)
+/// from a socket with no specific address: as for ff02::/16, the standard
+/// rc.d/routing installs a reject route for fe80::/10 (routing 228), which
+/// a destination with no scope id meets in in6_selectif (in6_src.c 815-817):
+/// ENETUNREACH. (A bound address is used without that lookup, 270-277;
+/// what follows then is not modelled.)
+fn link_local_rejected(s: &Socket, dst: SockAddr) -> Option<Decision> {
+    let IpAddr::V6(a) = dst.ip else {
+        return None;
+    };
+    let unbound = s.local().is_none_or(|l| is_wildcard(l.ip));
+    (unbound && a.segments()[0] & 0xffc0 == 0xfe80).then(|| {
+        Decision::fail_with(
+            Errno::NetUnreach,
+            RuleId::FreebsdConnectLinkLocalRejected,
             args![Slot::Socket => s.name(), Slot::Dst => dst],
         )
     })
