@@ -130,6 +130,17 @@ fn call(plan: &Plan, i: usize) -> String {
                 "Java reads ::ffff:0.0.0.0 as 0.0.0.0, the IPv6 wildcard on an IPv6 socket",
             )
         }
+        // The JDK fills in a zero scope id of a link-local address itself
+        // (with the default interface once java.net.NetworkInterface is
+        // loaded): bind() then works where a C program's fails (seen).
+        Call::Bind { host, .. }
+        | Call::Connect { host, .. }
+        | Call::Client { host, .. }
+        | Call::Datagram { host, .. }
+            if link_local(host) =>
+        {
+            not_expressible("the JDK gives a link-local address without a scope id one of its own")
+        }
         Call::Bind {
             name,
             host,
@@ -279,4 +290,10 @@ pub(crate) fn render(plan: &Plan, class: &str) -> Result<String, ExportError> {
     out.push('\n');
     out.push_str(RUNTIME);
     Ok(out)
+}
+
+/// fe80::/10: a link-local unicast address (it names no interface by itself).
+fn link_local(host: &str) -> bool {
+    host.parse::<std::net::Ipv6Addr>()
+        .is_ok_and(|a| a.segments()[0] & 0xffc0 == 0xfe80)
 }

@@ -195,15 +195,42 @@ int do_listen(const char *name) {
     return 0;
 }
 
-/* A blocking connect(), bounded to 3 s (a timeout stops the run). */
+/* connect() to a ready address, bounded to 3 s (a timeout stops the run). */
+static int connect_addr(int fd, struct sockaddr_storage *ss, socklen_t len) {
+    struct timeval tv = {3, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int e = connect(fd, (struct sockaddr *)ss, len) == 0 ? 0 : errno;
+    if (e == EINPROGRESS || e == EAGAIN) e = ETIMEDOUT;
+    return e;
+}
+
+/* A blocking connect() to host:port, as the scenario's own call. */
 static int connect_to(int fd, const char *host, int port) {
     struct sockaddr_storage ss;
     socklen_t len = address(host, port, &ss);
-    struct timeval tv = {3, 0};
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    int e = connect(fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
-    if (e == EINPROGRESS || e == EAGAIN) e = ETIMEDOUT;
-    return e;
+    return connect_addr(fd, &ss, len);
+}
+
+/* The loopback interface's index: groups are joined on it, and a peer
+ * reaches a link-local address through it. */
+static unsigned loopback_index(void) {
+#ifdef __linux__
+    return if_nametoindex("lo");
+#else
+    return if_nametoindex("lo0");
+#endif
+}
+
+/* A peer's connect(): a peer on the link reaches a link-local address
+ * (fe80::/10) through loopback's zone, which a scenario's own calls never
+ * name. */
+static int connect_peer(int fd, const char *host, int port) {
+    struct sockaddr_storage ss;
+    socklen_t len = address(host, port, &ss);
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+    if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr))
+        a->sin6_scope_id = loopback_index();
+    return connect_addr(fd, &ss, len);
 }
 
 /* accept() as the listener's owner, as its program would: the kernel gives
@@ -310,7 +337,7 @@ int do_client(const char *host, int port, int count) {
             bind(c, (struct sockaddr *)&ss, len);
         }
 #endif
-        int e = connect_to(c, host, port);
+        int e = connect_peer(c, host, port);
         if (e) {
             if (!first_error) first_error = e;
             close(c);
@@ -402,11 +429,7 @@ int do_join(const char *name, const char *group) {
         struct ipv6_mreq m;
         memset(&m, 0, sizeof m);
         inet_pton(AF_INET6, group, &m.ipv6mr_multiaddr);
-#ifdef __linux__
-        m.ipv6mr_interface = if_nametoindex("lo");
-#else
-        m.ipv6mr_interface = if_nametoindex("lo0");
-#endif
+        m.ipv6mr_interface = loopback_index();
         return setsockopt(s->fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m) == 0 ? 0 : errno;
     }
     struct ip_mreq m;

@@ -179,7 +179,12 @@
         // A blocking connect, bounded to 3 s (a timeout stops the run).
         static void ConnectTo(Socket s, string host, int port)
         {
-            var ar = s.BeginConnect(new IPEndPoint(IPAddress.Parse(host), port), null, null);
+            ConnectTo(s, IPAddress.Parse(host), port);
+        }
+
+        static void ConnectTo(Socket s, IPAddress host, int port)
+        {
+            var ar = s.BeginConnect(new IPEndPoint(host, port), null, null);
             if (!ar.AsyncWaitHandle.WaitOne(3000)) throw new SocketException((int)SocketError.TimedOut);
             s.EndConnect(ar);
         }
@@ -214,6 +219,16 @@
             return null;
         }
 
+        // Where a peer connects: a peer on the link reaches a link-local address
+        // (fe80::/10) through loopback's zone, which a scenario's own calls never name.
+        static IPAddress PeerTarget(string host)
+        {
+            var a = IPAddress.Parse(host);
+            if (a.AddressFamily == AddressFamily.InterNetworkV6 && a.IsIPv6LinkLocal)
+                a.ScopeId = System.Net.NetworkInformation.NetworkInterface.IPv6LoopbackInterfaceIndex;
+            return a;
+        }
+
         // count peers connect to host:port; on Linux (in the namespace) IPv4 peers come from 203.0.113.x.
         public Outcome Client(string host, int port, int count)
         {
@@ -228,7 +243,7 @@
                 {
                     if (Netns && dst.AddressFamily == AddressFamily.InterNetwork)
                         c.Bind(new IPEndPoint(IPAddress.Parse("203.0.113." + (k % 250 + 1)), 40000 + k / 250));
-                    ConnectTo(c, host, port);
+                    ConnectTo(c, PeerTarget(host), port);
                     clients.Add(c); // the peer stays open
                     ok++;
                 }

@@ -402,6 +402,25 @@ func (r *run) close(name string) outcome {
 // client: count peers connect to host:port with net.Dialer. On Linux (in
 // the namespace) they come from 203.0.113.x / 2001:db8::x, as bindlab's
 // predictions name them.
+// loopbackName is the loopback interface: groups are joined on it, and a
+// peer reaches a link-local address through it.
+func loopbackName() string {
+	if runtime.GOOS == "linux" {
+		return "lo"
+	}
+	return "lo0"
+}
+
+// peerHost is where a peer connects: a peer on the link reaches a link-local
+// address (fe80::/10) through loopback's zone, which a scenario's own calls
+// never name.
+func peerHost(host string) string {
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil && ip.IsLinkLocalUnicast() {
+		return host + "%" + loopbackName()
+	}
+	return host
+}
+
 func (r *run) client(host string, port, count int) outcome {
 	var firstError error
 	ok := 0
@@ -422,7 +441,7 @@ func (r *run) client(host string, port, count int) outcome {
 				return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), level, freebind, 1) })
 			}
 		}
-		c, err := d.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		c, err := d.Dial("tcp", net.JoinHostPort(peerHost(host), strconv.Itoa(port)))
 		if err != nil {
 			if firstError == nil {
 				firstError = err
@@ -484,7 +503,7 @@ func (r *run) datagram(host string, port, count int) outcome {
 				return c.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), level, freebind, 1) })
 			}
 		}
-		c, err := d.Dial(network, net.JoinHostPort(host, strconv.Itoa(port)))
+		c, err := d.Dial(network, net.JoinHostPort(peerHost(host), strconv.Itoa(port)))
 		if err == nil {
 			_, err = c.Write([]byte("bindlab"))
 			c.Close()
@@ -526,7 +545,7 @@ func (r *run) join(name, group string) outcome {
 	}
 	m := &syscall.IPv6Mreq{}
 	copy(m.Multiaddr[:], ip.To16())
-	if lo, err := net.InterfaceByName("lo"); err == nil {
+	if lo, err := net.InterfaceByName(loopbackName()); err == nil {
 		m.Interface = uint32(lo.Index)
 	}
 	return outcome{err: syscall.SetsockoptIPv6Mreq(s.fd, syscall.IPPROTO_IPV6, syscall.IPV6_JOIN_GROUP, m)}

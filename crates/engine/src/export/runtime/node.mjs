@@ -257,7 +257,7 @@ class Run {
       const k = this.nextClient++;
       const local = this.netns && !host.includes(":") ? { localAddress: `203.0.113.${(k % 250) + 1}` } : {};
       try {
-        this.clients.push(await dial({ host, port, ...local }));
+        this.clients.push(await dial({ host: peerHost(host), port, ...local }));
         ok++;
       } catch (e) {
         firstError ??= e;
@@ -330,6 +330,13 @@ class Run {
 }
 
 /** net.connect, resolved once connected; a refusal or a 3 s timeout rejects. */
+
+/** Where a peer connects: a peer on the link reaches a link-local address
+ * (fe80::/10) through loopback's zone, which a scenario's own calls never name. */
+function peerHost(host) {
+  return /^fe[89ab][0-9a-f]:/i.test(host) ? `${host}%${process.platform === "linux" ? "lo" : "lo0"}` : host;
+}
+
 function dial(options) {
   return new Promise((resolve, reject) => {
     const c = net.connect(options);

@@ -11,6 +11,7 @@
 # network namespace), --no-netns (Linux: run in the current namespace).
 
 import errno
+import ipaddress
 import gc
 import os
 import platform
@@ -360,7 +361,7 @@ def do_client(host, port, count):
                 c.setsockopt(socket.SOL_IP if fam == socket.AF_INET else socket.IPPROTO_IPV6, 15 if fam == socket.AF_INET else 78, 1)
                 src = f"203.0.113.{k % 250 + 1}" if fam == socket.AF_INET else f"2001:db8::{k % 250 + 1:x}"
                 c.bind((src, 40000 + k // 250))
-            connect(c, (host, port))
+            connect(c, peer_target(host, port))
             CLIENTS.append(c)
             ok += 1
         except OSError as e:
@@ -370,6 +371,20 @@ def do_client(host, port, count):
     if first_error is not None:
         raise first_error
     return taken
+
+
+def loopback_index():
+    """The loopback interface's index: groups are joined on it, and a peer
+    reaches a link-local address through it."""
+    return socket.if_nametoindex("lo" if OS == "linux" else "lo0") if OS != "windows" else 1
+
+
+def peer_target(host, port):
+    """Where a peer connects: a peer on the link reaches a link-local address
+    (fe80::/10) through loopback's zone, which a scenario's own calls never name."""
+    if ":" in host and ipaddress.ip_address(host) in ipaddress.ip_network("fe80::/10"):
+        return (host, port, 0, loopback_index())
+    return (host, port)
 
 
 def peer_address(k, host):
@@ -421,8 +436,7 @@ def do_join(name, group):
     """IP_ADD_MEMBERSHIP (IPV6_JOIN_GROUP) for `group` on the loopback interface."""
     s = S[name]
     if ":" in group:
-        index = socket.if_nametoindex("lo" if OS == "linux" else "lo0") if OS != "windows" else 1
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, group) + struct.pack("@I", index))
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, group) + struct.pack("@I", loopback_index()))
     else:
         s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton("127.0.0.1"))
 

@@ -100,12 +100,37 @@ fn error_name(e: &io::Error) -> String {
 
 /// A blocking connect(), bounded to 3 s (a timeout stops the run).
 fn connect(s: &Socket, host: &str, port: u16) -> io::Result<()> {
+    connect_to(s, &addr(host, port))
+}
+
+/// connect() bounded to 3 s (a timeout stops the run).
+fn connect_to(s: &Socket, to: &SockAddr) -> io::Result<()> {
     s.set_write_timeout(Some(Duration::from_secs(3)))?;
-    match s.connect(&addr(host, port)) {
+    match s.connect(to) {
         Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) || e.kind() == io::ErrorKind::WouldBlock => {
             Err(io::Error::from_raw_os_error(libc::ETIMEDOUT))
         }
         r => r,
+    }
+}
+
+/// The loopback interface's index: groups are joined on it, and a peer
+/// reaches a link-local address through it.
+fn loopback_index() -> u32 {
+    let lo = if cfg!(target_os = "linux") { c"lo" } else { c"lo0" };
+    // SAFETY: if_nametoindex reads a NUL-terminated name.
+    unsafe { libc::if_nametoindex(lo.as_ptr()) }
+}
+
+/// Where a peer connects: a peer on the link reaches a link-local address
+/// (fe80::/10) through loopback's zone, which a scenario's own calls never
+/// name.
+fn peer_target(host: &str, port: u16) -> SockAddr {
+    match ip_of(host) {
+        IpAddr::V6(a) if a.segments()[0] & 0xffc0 == 0xfe80 => {
+            SockAddr::from(std::net::SocketAddrV6::new(a, port, 0, loopback_index()))
+        }
+        _ => addr(host, port),
     }
 }
 
@@ -308,7 +333,7 @@ impl Run {
                 };
                 let _ = c.bind(&addr(&src, 40000 + (k / 250) as u16));
             }
-            match connect(&c, host, port) {
+            match connect_to(&c, &peer_target(host, port)) {
                 Ok(()) => {
                     self.clients.push(c);
                     ok += 1;
@@ -386,12 +411,7 @@ impl Run {
         let socket = self.sock(name)?;
         match ip_of(group) {
             IpAddr::V4(g) => socket.join_multicast_v4(&g, &std::net::Ipv4Addr::LOCALHOST)?,
-            IpAddr::V6(g) => {
-                let lo = if cfg!(target_os = "linux") { c"lo" } else { c"lo0" };
-                // SAFETY: if_nametoindex reads a NUL-terminated name.
-                let index = unsafe { libc::if_nametoindex(lo.as_ptr()) };
-                socket.join_multicast_v6(&g, index)?
-            }
+            IpAddr::V6(g) => socket.join_multicast_v6(&g, loopback_index())?,
         }
         Ok(None)
     }
