@@ -538,8 +538,12 @@ test("a prediction's run on an edited example runs the chapter's, with a way bac
     for (const os of ['linux', 'macos', 'windows']) await p.locator(`input[name="time-wait-p0-${os}"][value$="ok"]`).check();
     await p.getByRole('button', { name: 'Check my prediction' }).click();
     await p.getByRole('button', { name: 'Run the scenario to this step' }).click();
-    // The step the prediction asked about, in the chapter's example.
+    // The step the prediction asked about, in the chapter's example, on screen.
     await lab.locator('text=9 of 12 steps run').waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector('#scenario-main tr.current')?.getBoundingClientRect();
+      return r && r.top >= 0 && r.bottom <= innerHeight + 1;
+    });
     assert.match(await lab.locator('tr.current').innerText(), /bind new 0\.0\.0\.0:8080[\s\S]*EADDRINUSE/);
     assert.equal(await lab.locator('textarea').inputValue(), original);
     const bar = lab.locator('.lab-edited');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { serve, launch, openPage, overflowing } from './harness.mjs';
+import { serve, launch, openPage, overflowing, live } from './harness.mjs';
 
 const SS = fs.readFileSync(new URL('../../crates/sockets/src/testdata/ss-tanpe.txt', import.meta.url), 'utf8');
 
@@ -43,7 +43,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.equal(await page.locator('.paste-rebuilt').count(), 0);
       assert.match(verdicts[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: .*python3_4701.* linux\.bind\.in-use$/);
       assert.ok(verdicts.every((v) => /fails with EADDRINUSE/.test(v)), verdicts.join('\n'));
-      assert.match(await page.locator('.advice').innerText(), /no option is enough while python3_4701 \(pid 4701, python3\) holds the port/);
+      assert.match(await page.locator('.advice').innerText(), /no socket option helps while python3_4701 \(pid 4701, python3\) holds the port/);
       // The same state as a live scenario, with the bind: fails on Linux.
       await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
       const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'bind myapp 0.0.0.0:8080' }) });
@@ -174,6 +174,55 @@ test('an empty box offers a sample table, which answers at once; the button goes
     assert.match(await page.locator('.paste-sockets tbody tr').first().innerText(), /user root/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+});
+
+test('the pasted table and the question survive a reload, Back from a rule and the language switch, in this tab only', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await live(page);
+    // On a phone the box comes before the page's long print: that waits
+    // behind a disclosure after the form.
+    const box = await page.locator('#paste-table').boundingBox();
+    assert.ok(box.y < 844, `the box starts at ${box.y}px`);
+    const more = page.locator('details.paste-more');
+    assert.equal(await more.getAttribute('open'), null);
+    assert.match(await more.locator('summary').innerText(), /How bindlab reads your table/);
+    assert.equal(await page.locator('.paste-kept').count(), 0);
+    await page.fill('#paste-table', SS);
+    await page.fill('#paste-bind', '0.0.0.0:8080');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
+    assert.equal(await page.locator('.paste-kept').innerText(), 'Kept in this tab (not sent anywhere) until you close it.');
+    // A reload.
+    await page.reload();
+    await live(page);
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
+    assert.equal(await page.locator('#paste-table').inputValue(), SS);
+    // A rule's page, then Back.
+    await page.locator('.paste-verdicts a.rule-link').first().click();
+    await page.waitForURL(/\/rules\//);
+    await page.goBack();
+    await live(page);
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
+    // The language switch.
+    await page.goto(server.origin + '/zh-CN/paste/');
+    await live(page);
+    await page.waitForFunction(() => document.querySelector('#paste-table')?.value.startsWith('State'));
+    assert.equal(await page.locator('#paste-bind').inputValue(), '0.0.0.0:8080');
+    // Emptied, it is forgotten.
+    await page.fill('#paste-table', '');
+    await page.reload();
+    await live(page);
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('#paste-table').inputValue(), '');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  // Another tab (a new context here) starts empty.
+  const other = await openPage(browser, server.origin + '/paste/');
+  try {
+    await live(other.page);
+    await other.page.waitForTimeout(200);
+    assert.equal(await other.page.locator('#paste-table').inputValue(), '');
+  } finally { await other.context.close(); }
 });
 
 test('axe: the paste page with an answer, light and dark', async () => {

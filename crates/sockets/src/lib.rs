@@ -1055,7 +1055,7 @@ mod tests {
             );
         }
         assert!(advice(&p, &answers).starts_with(
-            "no option is enough while my_server_42 (pid 42, my-server) holds the port"
+            "no socket option helps while my_server_42 (pid 42, my-server) holds the port"
         ));
     }
 
@@ -1078,18 +1078,18 @@ mod tests {
         };
         // Held by a listener without options: root is refused too.
         let said = ask_as(Os::Linux, &[sshd.clone()], "0.0.0.0:22", 22);
-        assert_eq!(said, "port 22 is reserved for root here, and even as root: no option is enough while my_server_42 (pid 42, my-server) holds the port: stop it, or use another port.");
+        assert_eq!(said, "port 22 is reserved for root here, and even as root: no socket option helps while my_server_42 (pid 42, my-server) holds the port: stop it, or use another port.");
         let said = ask_as(Os::FreeBsd, &[sshd.clone()], "0.0.0.0:22", 22);
         assert!(
             said.starts_with(
-                "port 22 is reserved for root here, and even as root: no option is enough"
+                "port 22 is reserved for root here, and even as root: no socket option helps"
             ),
             "{said}"
         );
         // A free low port: the privilege is all.
         let said = ask_as(Os::Linux, &[], "0.0.0.0:80", 80);
         assert!(
-            said.starts_with("no option is enough: port 80 is below 1024"),
+            said.starts_with("no socket option helps: port 80 is below 1024"),
             "{said}"
         );
         // macOS: root's wildcard listener on :80 and a specific bind by
@@ -1098,7 +1098,7 @@ mod tests {
         let mut httpd = sshd.clone();
         httpd.local = "0.0.0.0:80".parse().unwrap();
         let said = ask_as(Os::MacOs, &[httpd], "127.0.0.1:80", 80);
-        assert_eq!(said, "no option is enough: on macOS only root may bind a specific address on port 80, as on any port below 1024: run the program as root, or use a port from 1024. As root, also set SO_REUSEADDR on the new socket before bind().");
+        assert_eq!(said, "no socket option helps: on macOS only root may bind a specific address on port 80, as on any port below 1024: run the program as root, or use a port from 1024. As root, also set SO_REUSEADDR on the new socket before bind().");
         // Where nothing holds the port, macOS offers the wildcard.
         let said = ask_as(Os::MacOs, &[], "127.0.0.1:80", 80);
         assert!(
@@ -1116,7 +1116,7 @@ mod tests {
         };
         let said = advice(&p, &ask(&p, "me", &q));
         assert!(
-            said.starts_with("no option is enough: port 53 is below 1024"),
+            said.starts_with("no socket option helps: port 53 is below 1024"),
             "{said}"
         );
         assert!(

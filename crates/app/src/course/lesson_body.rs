@@ -47,8 +47,32 @@ fn run_to(loaded: &Loaded, scenario: &str, line: u32) -> Callback<()> {
         if let Some(cb) = mailbox.as_ref().and_then(|m| m.borrow().clone()) {
             cb.emit(Command::GoTo(idx + 1));
         }
-        scroll_to(&format!("scenario-{name}"));
+        let id = format!("scenario-{name}");
+        scroll_to(&id);
+        // Once drawn, the step asked about: on a phone it is far below the
+        // scenario's top.
+        gloo::timers::callback::Timeout::new(0, move || reveal_below(&id)).forget();
     })
+}
+
+/// The current step of scenario `id` scrolled up into view if it is below
+/// the screen's bottom (it is at the bottom then, the steps before it above).
+fn reveal_below(id: &str) {
+    let Some(doc) = crate::browser::dom::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let row = doc
+        .query_selector(&format!("#{id} tr.current"))
+        .ok()
+        .flatten();
+    let h = crate::browser::dom::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64());
+    if let (Some(row), Some(h)) = (row, h) {
+        if row.get_bounding_client_rect().bottom() > h {
+            row.scroll_into_view_with_bool(false);
+        }
+    }
 }
 
 /// The note above a live scenario that predictions are about: running it

@@ -142,7 +142,43 @@ pub(crate) fn paste_page() -> Html {
     let proto = use_state(|| None::<bool>);
     let bind = use_state(String::new);
     let user = use_state(|| "me".to_string());
+    // The table and the question survive a reload, Back from a rule and the
+    // language switch: kept in this tab's sessionStorage (the prerendered
+    // page starts empty, so they come back once live), never sent.
+    {
+        let (text, bind, user) = (text.clone(), bind.clone(), user.clone());
+        use_effect_with((), move |_| {
+            if let Some(t) = kept(KEPT_TABLE) {
+                text.set(t);
+            }
+            if let Some(b) = kept(KEPT_BIND) {
+                bind.set(b);
+            }
+            if let Some(u) = kept(KEPT_USER) {
+                user.set(u);
+            }
+        });
+    }
+    {
+        let first = use_mut_ref(|| true);
+        let now = ((*text).clone(), (*bind).clone(), (*user).clone());
+        use_effect_with(now, move |(t, b, u)| {
+            // Not on the first render: what was kept is still coming.
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                keep(KEPT_TABLE, t);
+                keep(KEPT_BIND, b);
+                keep(KEPT_USER, u);
+            }
+        });
+    }
     let title = tr.text("paste.title", PASTE_TITLE);
+    // The introduction's first paragraph says what the page does; the rest
+    // (how a table is read, what none shows) follows the form, so a phone
+    // reaches the box first.
+    let (lede, more) = tr
+        .text("paste.intro", PASTE_INTRO)
+        .split_once("\n\n")
+        .unwrap_or((tr.text("paste.intro", PASTE_INTRO), ""));
     {
         let page = tr.f(T::PageSiteTitle, &[("title", title)]);
         use_effect_with(page, move |page| {
@@ -205,7 +241,7 @@ pub(crate) fn paste_page() -> Html {
     html! {
         <article class="paste-page">
             <h1 tabindex="-1">{ title }</h1>
-            <div class="lede">{ markdown::render(&tr, tr.text("paste.intro", PASTE_INTRO)) }</div>
+            <div class="lede">{ markdown::render(&tr, lede) }</div>
             <p class="nojs-only notice">{ crate::views::with_code(tr.t(T::PasteNojs)) }</p>
             <div class="paste-form pane">
                 <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
@@ -213,6 +249,8 @@ pub(crate) fn paste_page() -> Html {
                     value={(*text).clone()} oninput={on_text} />
                 if text.trim().is_empty() {
                     <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
+                } else {
+                    <p class="paste-kept">{ tr.t(T::PasteKeptInTab) }</p>
                 }
                 <div class="paste-fields">
                     <label>{ tr.t(T::PasteWhatIfBind) }{" "}
@@ -234,6 +272,12 @@ pub(crate) fn paste_page() -> Html {
                         </select></label>
                 </div>
             </div>
+            if !more.is_empty() {
+                <details class="paste-more">
+                    <summary>{ tr.t(T::PasteHowItReads) }</summary>
+                    { markdown::render(&tr, more) }
+                </details>
+            }
             { match &*result {
                 Err(e) if e.is_empty() => html! {},
                 // A sentence, with its commands as code.
@@ -250,6 +294,33 @@ pub(crate) fn paste_page() -> Html {
                 },
             } }
         </article>
+    }
+}
+
+const KEPT_TABLE: &str = "bindlab.paste.table";
+const KEPT_BIND: &str = "bindlab.paste.bind";
+const KEPT_USER: &str = "bindlab.paste.user";
+
+/// This tab's sessionStorage, where there is one (a sandboxed frame or a
+/// privacy setting may refuse it: then nothing is kept, and nothing fails).
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// What this tab kept under `key`.
+fn kept(key: &str) -> Option<String> {
+    tab_storage()?.get_item(key).ok().flatten()
+}
+
+/// Keeps `value` under `key` for this tab (best effort: full storage only
+/// means it lasts as long as the page); an empty one is forgotten.
+fn keep(key: &str, value: &str) {
+    if let Some(s) = tab_storage() {
+        let _ = if value.is_empty() {
+            s.remove_item(key)
+        } else {
+            s.set_item(key, value)
+        };
     }
 }
 
