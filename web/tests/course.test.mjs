@@ -691,6 +691,12 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     const windows = await page.locator('section[aria-labelledby="windows"] .rule > p:first-of-type > code').allInnerTexts();
     assert.ok(windows.length >= 2, `windows: ${windows}`);
     assert.equal(windows[0], 'windows.route.exclusive-kept', windows.join(' '));
+    // An error message pasted from a program finds the rules that give
+    // that error, the restart's among them.
+    await page.fill('#rule-filter', 'OSError: [Errno 98] Address already in use');
+    const linux = await page.locator('section[aria-labelledby="linux"] .rule > p:first-of-type > code').allInnerTexts();
+    for (const id of ['linux.bind.in-use', 'linux.bind.time-wait-needs-both', 'linux.bind.listener-holds-port']) assert.ok(linux.includes(id), `${id} in ${linux}`);
+    assert.ok(!linux.includes('linux.bind.privileged-port'), linux.join(' '));
     await page.fill('#rule-filter', 'zzzz-nothing');
     assert.equal(await page.locator('.rules .rule').count(), 0);
     assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);

@@ -60,6 +60,30 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
 /// rule's id for its id and a group's heading the group's key, so a link's
 /// fragment (`rules/#linux.bind.conflict`, `rules/#windows`) lands there
 /// without JavaScript too.
+/// The error names in a message a program printed: strerror's words (Linux,
+/// the BSDs) for the errors the rules give. A filter holding one ("OSError:
+/// [Errno 98] Address already in use", pasted) looks for the rules that give
+/// that error, by its name in their texts (EADDRINUSE; WSAEADDRINUSE holds
+/// it too), and for nothing else it says. `text` is folded.
+fn errno_names_in(text: &str) -> Option<Vec<String>> {
+    const MESSAGES: &[(&str, &str)] = &[
+        ("address already in use", "eaddrinuse"),
+        ("cannot assign requested address", "eaddrnotavail"),
+        ("can't assign requested address", "eaddrnotavail"),
+        ("permission denied", "eacces"),
+        ("connection refused", "econnrefused"),
+        ("invalid argument", "einval"),
+        ("network is unreachable", "enetunreach"),
+        ("no route to host", "ehostunreach"),
+    ];
+    let names: Vec<String> = MESSAGES
+        .iter()
+        .filter(|(message, _)| text.contains(message))
+        .map(|(_, name)| name.to_string())
+        .collect();
+    (!names.is_empty()).then_some(names)
+}
+
 #[function_component(RulesPage)]
 pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let tr = use_tr();
@@ -103,7 +127,8 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     // case), and Unicode's case tables would cost the wasm ~13 KB. A dash is
     // an underscore: `ss` prints TIME-WAIT, the texts say TIME_WAIT.
     let fold = |s: &str| s.to_ascii_lowercase().replace('-', "_");
-    let words: Vec<String> = filter.split_whitespace().map(fold).collect();
+    let words: Vec<String> = errno_names_in(&fold(&filter))
+        .unwrap_or_else(|| filter.split_whitespace().map(fold).collect());
     // The title in both languages: an English word finds a rule too.
     let named = |r: &rules::Rule| {
         fold(&format!(
@@ -229,6 +254,19 @@ pub(crate) fn jump(id: String) -> Callback<MouseEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_message_in_the_filter_is_its_errors_name() {
+        assert_eq!(
+            errno_names_in("oserror: [errno 98] address already in use"),
+            Some(vec!["eaddrinuse".to_string()])
+        );
+        assert_eq!(
+            errno_names_in("bind: can't assign requested address"),
+            Some(vec!["eaddrnotavail".to_string()])
+        );
+        assert_eq!(errno_names_in("time_wait restart"), None);
+    }
 
     #[test]
     fn every_rule_is_in_a_group_of_the_rules_page() {
