@@ -209,7 +209,13 @@ test("a chapter's example keeps the reader's edits across a reload, with a way b
     await again.getByRole('button', { name: "Back to the chapter's example" }).click();
     await again.locator('.lab-edited', { hasText: "This is the chapter's example again." }).waitFor();
     assert.equal(await again.locator('textarea').inputValue(), original);
-    await again.getByRole('button', { name: 'Back to your version' }).waitFor();
+    // Offered back during the visit…
+    await again.getByRole('button', { name: 'Back to your version' }).click();
+    await again.locator('.lab-edited', { hasText: 'You changed this example' }).waitFor();
+    assert.equal(await again.locator('textarea').inputValue(), original + 'socket Z tcp\n');
+    // …and gone for good once the chapter's is chosen and the page left.
+    await again.getByRole('button', { name: "Back to the chapter's example" }).click();
+    await again.locator('.lab-edited', { hasText: "This is the chapter's example again." }).waitFor();
     await page.reload();
     await live(page);
     await page.waitForTimeout(300);
@@ -548,10 +554,7 @@ test("a prediction's run on an edited example runs the chapter's, with a way bac
     assert.equal(await lab.locator('textarea').inputValue(), original);
     const bar = lab.locator('.lab-edited');
     assert.match(await bar.innerText(), /^This is the chapter's example again\.\s*Back to your version$/);
-    await bar.getByRole('button', { name: 'Back to your version' }).click();
-    await lab.locator('.lab-edited', { hasText: 'You changed this example' }).waitFor();
-    assert.equal(await lab.locator('textarea').inputValue(), mine);
-    // And kept: a reload brings it back.
+    // Still kept: the run was the chapter's, not the reader's choice.
     await page.reload();
     await live(page);
     await page.locator('#scenario-main .lab-edited', { hasText: 'You changed this example' }).waitFor();

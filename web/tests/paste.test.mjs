@@ -214,15 +214,17 @@ test('the pasted table and the question survive a reload, Back from a rule and t
     await live(page);
     await page.waitForTimeout(200);
     assert.equal(await page.locator('#paste-table').inputValue(), '');
+    // Another tab of the same browser (sharing its localStorage, not this
+    // tab's sessionStorage) starts empty though this one holds a table.
+    await page.fill('#paste-table', SS);
+    await page.waitForSelector('.paste-answer');
+    const other = await context.newPage();
+    await other.goto(server.origin + '/paste/');
+    await live(other);
+    await other.waitForTimeout(200);
+    assert.equal(await other.locator('#paste-table').inputValue(), '');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
-  // Another tab (a new context here) starts empty.
-  const other = await openPage(browser, server.origin + '/paste/');
-  try {
-    await live(other.page);
-    await other.page.waitForTimeout(200);
-    assert.equal(await other.page.locator('#paste-table').inputValue(), '');
-  } finally { await other.context.close(); }
 });
 
 test('axe: the paste page with an answer, light and dark', async () => {

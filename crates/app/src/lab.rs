@@ -186,7 +186,11 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             }
             if let Some(key) = keep.as_deref() {
                 if *text == original {
-                    crate::store::remove_draft(key);
+                    // A version set aside by a prediction's run stays kept
+                    // (the bar offers it back; a reload brings it back).
+                    if aside.is_none() {
+                        crate::store::remove_draft(key);
+                    }
                 } else {
                     crate::store::write_draft(key, text);
                     // An edit of its own: the version set aside is gone.
@@ -197,14 +201,20 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             }
         });
     }
+    // The reader's choice: the chapter's example, for good once they leave
+    // (their version is offered back until then).
     let back = {
-        let (d, original, aside, text) = (
+        let (d, original, aside, text, keep) = (
             state.dispatcher(),
             original.clone(),
             aside.clone(),
             state.text.clone(),
+            p.keep.clone(),
         );
         Callback::from(move |_: MouseEvent| {
+            if let Some(key) = keep.as_deref() {
+                crate::store::remove_draft(key);
+            }
             aside.set(Some(text.clone()));
             d.dispatch(Action::SetText(original.clone()));
             d.dispatch(Action::GoTo(0));

@@ -180,15 +180,15 @@ fn followed(scenario: &Scenario, at: usize, how: Follow, os: Os) -> Option<(Scen
         }
         Follow::OnItAtCreation(..) => {
             let name = scenario.steps[at].kind.socket()?.to_string();
-            // The scenario setting it the other way on that socket decides.
-            let turned = scenario.steps[..at].iter().any(|s| {
-                matches!(&s.kind, StepKind::Set { name: n, opt: o, on: v }
-                    if *n == name && *o == opt && *v != on)
-            });
-            if turned {
-                return None;
-            }
             for (i, s) in scenario.steps.iter().enumerate() {
+                // The scenario's own setting the other way on that socket
+                // before the step is what the hint replaces.
+                let contrary = matches!(&s.kind, StepKind::Set { name: n, opt: o, on: v }
+                    if *n == name && *o == opt && *v != on);
+                if contrary && i < at {
+                    moved -= 1;
+                    continue;
+                }
                 out.steps.push(s.clone());
                 if matches!(&s.kind, StepKind::Socket { name: n, .. } if *n == name) && i < at {
                     out.steps.push(set(&name, opt, on));

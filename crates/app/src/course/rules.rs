@@ -55,16 +55,12 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
     RULE_GROUPS.iter().any(|(k, _)| *k == key)
 }
 
-/// Every rule the engine decides by, as the verdicts name them, grouped by
-/// OS, with a filter over id, title and text. A rule's section has the
-/// rule's id for its id and a group's heading the group's key, so a link's
-/// fragment (`rules/#linux.bind.conflict`, `rules/#windows`) lands there
-/// without JavaScript too.
 /// The error names in a message a program printed: strerror's words (Linux,
 /// the BSDs) for the errors the rules give. A filter holding one ("OSError:
 /// [Errno 98] Address already in use", pasted) looks for the rules that give
-/// that error, by its name in their texts (EADDRINUSE; WSAEADDRINUSE holds
-/// it too), and for nothing else it says. `text` is folded.
+/// that error (any of them, if it holds several), by its name in their texts
+/// (EADDRINUSE; WSAEADDRINUSE holds it too), and for nothing else it says.
+/// `text` is folded.
 fn errno_names_in(text: &str) -> Option<Vec<String>> {
     const MESSAGES: &[(&str, &str)] = &[
         ("address already in use", "eaddrinuse"),
@@ -75,6 +71,18 @@ fn errno_names_in(text: &str) -> Option<Vec<String>> {
         ("invalid argument", "einval"),
         ("network is unreachable", "enetunreach"),
         ("no route to host", "ehostunreach"),
+        ("address family not supported", "eafnosupport"),
+        ("transport endpoint is already connected", "eisconn"),
+        ("socket is already connected", "eisconn"),
+        ("only one usage of each socket address", "wsaeaddrinuse"),
+        (
+            "an attempt was made to access a socket in a way forbidden",
+            "wsaeacces",
+        ),
+        (
+            "the requested address is not valid in its context",
+            "wsaeaddrnotavail",
+        ),
     ];
     let names: Vec<String> = MESSAGES
         .iter()
@@ -84,6 +92,11 @@ fn errno_names_in(text: &str) -> Option<Vec<String>> {
     (!names.is_empty()).then_some(names)
 }
 
+/// Every rule the engine decides by, as the verdicts name them, grouped by
+/// OS, with a filter over id, title and text. A rule's section has the
+/// rule's id for its id and a group's heading the group's key, so a link's
+/// fragment (`rules/#linux.bind.conflict`, `rules/#windows`) lands there
+/// without JavaScript too.
 #[function_component(RulesPage)]
 pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let tr = use_tr();
@@ -127,8 +140,10 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     // case), and Unicode's case tables would cost the wasm ~13 KB. A dash is
     // an underscore: `ss` prints TIME-WAIT, the texts say TIME_WAIT.
     let fold = |s: &str| s.to_ascii_lowercase().replace('-', "_");
-    let words: Vec<String> = errno_names_in(&fold(&filter))
-        .unwrap_or_else(|| filter.split_whitespace().map(fold).collect());
+    // Typed words must all be found; error names from a message, any.
+    let names = errno_names_in(&fold(&filter));
+    let any = names.is_some();
+    let words: Vec<String> = names.unwrap_or_else(|| filter.split_whitespace().map(fold).collect());
     // The title in both languages: an English word finds a rule too.
     let named = |r: &rules::Rule| {
         fold(&format!(
@@ -143,7 +158,11 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
     let matches = |r: &rules::Rule| {
         let (explanation, source) = text_of(r.id).map_or(("", ""), |t| (&t.explanation, &t.source));
         let hay = format!("{} {} {}", named(r), fold(explanation), fold(source));
-        words.iter().all(|w| hay.contains(w.as_str()))
+        if any {
+            words.iter().any(|w| hay.contains(w.as_str()))
+        } else {
+            words.iter().all(|w| hay.contains(w.as_str()))
+        }
     };
     let all = rules::catalogue();
     let mut shown: Vec<&rules::Rule> = all.iter().filter(|r| matches(r)).collect();

@@ -139,6 +139,9 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
     if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
         return Some(rules.connect_v6only_to_ipv4(s, dst));
     }
+    if let Some(d) = rules.connect_destination(s, dst, false) {
+        return Some(d);
+    }
     // The address bind() named counts when a failed connect() gave back
     // the port but kept it (Linux's `kept_ip`): `sk_v6_rcv_saddr` is still
     // v4-mapped. Found by the kernel differential (seed 779109).
@@ -342,8 +345,12 @@ pub(crate) fn connect_v6only_to_ipv4(s: &Socket, dst: SockAddr) -> Decision {
     let rule = RuleId::CommonConnectV6onlyToIpv4;
     // A specific IPv6 address made it v6-only at bind(), whatever the
     // program set: turning the option off would not help, the wildcard would
-    // (with the option on too, the address alone keeps it from IPv4).
-    match s.local().filter(|l| !l.ip.is_unspecified()) {
+    // (with the option on too, the address alone keeps it from IPv4). An
+    // address an earlier connect() chose is no bind's: the option decides.
+    match s
+        .local()
+        .filter(|l| !l.ip.is_unspecified() && s.addr_locked())
+    {
         Some(l) => {
             let args = args![Slot::Socket => s.name(), Slot::Dst => dst, Slot::Addr => l];
             Decision::fail(
@@ -487,6 +494,9 @@ pub(crate) fn udp_connect_precheck(
 ) -> Option<Decision> {
     if s.is_v6() && s.opts().v6only && as_v4(dst.ip).is_some() {
         return Some(rules.connect_v6only_to_ipv4(s, dst));
+    }
+    if let Some(d) = rules.connect_destination(s, dst, true) {
+        return Some(d);
     }
     if let (true, Some(IpAddr::V6(l)), IpAddr::V6(d)) = (s.is_v6(), s.local().map(|l| l.ip), dst.ip)
     {

@@ -515,7 +515,10 @@ impl OsRules for FreeBsd {
         };
         if flag {
             let rule = RuleId::FreebsdConnectMappedOnV6only;
-            match s.local().filter(|l| !l.ip.is_unspecified()) {
+            match s
+                .local()
+                .filter(|l| !l.ip.is_unspecified() && s.addr_locked())
+            {
                 // Bound to a specific IPv6 address: turning the flag off
                 // would meet the EAFNOSUPPORT below.
                 Some(l) => Decision::fail(

@@ -507,10 +507,17 @@ impl OsRules for Linux {
                 ));
             }
             if needs_scope_id(a6) {
-                return BindAnswer::fail(Decision::fail_with(
+                let rule = RuleId::LinuxLinkLocalNeedsInterface;
+                let variant = if a6.is_multicast() {
+                    WhyVariant::Group
+                } else {
+                    WhyVariant::Usual
+                };
+                let args = args![Slot::Socket => name, Slot::Ip => addr.ip];
+                return BindAnswer::fail(Decision::fail(
                     Errno::Inval,
-                    RuleId::LinuxLinkLocalNeedsInterface,
-                    args![Slot::Socket => name, Slot::Ip => addr.ip],
+                    rule,
+                    Why::of(rule, variant, args),
                 ));
             }
             if !is_local(addr.ip) {
@@ -624,16 +631,16 @@ impl OsRules for Linux {
         }
     }
 
-    /// A socket that once connected through the v4-mapped path keeps IPv4
-    /// operations (`icsk_af_ops = &ipv6_mapped` is not undone when that
-    /// connection fails), so a later connect to a native IPv6 address sends
-    /// nothing anyone answers. Measured on this machine's kernel.
-    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        // `tcp_v4_connect` / `tcp_v6_connect`: no connection to a group or to
-        // broadcast (ENETUNREACH), then none to a link-local address without
-        // an interface (EINVAL). Both measured.
+    /// `tcp_v6_connect` (and `tcp_v4_connect`, for IPv4 and v4-mapped
+    /// destinations): no connection to a group or to broadcast
+    /// (ENETUNREACH), then none to a link-local address without an
+    /// interface (EINVAL); `__ip6_datagram_connect`: a link-local address or
+    /// a group of link or interface scope wants an interface (EINVAL). All
+    /// before the source address is looked at (a v4-mapped bound address is
+    /// refused later, in `ip6_dst_lookup_tail`). Measured.
+    fn connect_destination(&self, s: &Socket, dst: SockAddr, udp: bool) -> Option<Decision> {
         let ip = crate::addr::unmap(dst.ip);
-        if ip.is_multicast() || matches!(ip, IpAddr::V4(a) if a.is_broadcast()) {
+        if !udp && (ip.is_multicast() || matches!(ip, IpAddr::V4(a) if a.is_broadcast())) {
             let rule = RuleId::LinuxTcpMulticast;
             return Some(Decision::fail(
                 Errno::NetUnreach,
@@ -644,6 +651,23 @@ impl OsRules for Linux {
         if let Some(d) = link_local_connect(s, dst) {
             return Some(d);
         }
+        match dst.ip {
+            IpAddr::V6(group) if udp && group.is_multicast() && needs_scope_id(group) => {
+                Some(Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxUdpConnectGroupNeedsInterface,
+                    args![Slot::Socket => s.name(), Slot::Dst => dst],
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// A socket that once connected through the v4-mapped path keeps IPv4
+    /// operations (`icsk_af_ops = &ipv6_mapped` is not undone when that
+    /// connection fails), so a later connect to a native IPv6 address sends
+    /// nothing anyone answers. Measured on this machine's kernel.
+    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
         (s.is_v6() && s.tried_v4_mapped() && native_v6 && s.state() != State::Connected).then(
             || {
@@ -658,25 +682,6 @@ impl OsRules for Linux {
 
     fn release_port_on_failed_connect(&self) -> bool {
         true
-    }
-
-    /// `__ip6_datagram_connect`: a group of interface- or link-local scope
-    /// (`__ipv6_addr_needs_scope_id`) with no scope id, bound device or
-    /// multicast interface, none of which a scenario can give, is EINVAL
-    /// (after the autobind). Measured on this machine's kernel.
-    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        common::udp_connect_precheck(self, s, dst)
-            .or_else(|| link_local_connect(s, dst))
-            .or_else(|| match dst.ip {
-                IpAddr::V6(group) if group.is_multicast() && needs_scope_id(group) => {
-                    Some(Decision::fail_with(
-                        Errno::Inval,
-                        RuleId::LinuxUdpConnectGroupNeedsInterface,
-                        args![Slot::Socket => s.name(), Slot::Dst => dst],
-                    ))
-                }
-                _ => None,
-            })
     }
 
     /// An IPv4 group (v4-mapped too) is sent through the route to

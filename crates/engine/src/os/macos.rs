@@ -482,15 +482,22 @@ impl OsRules for MacOs {
         true
     }
 
-    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        if multicast_or_broadcast(dst.ip) {
+    /// tcp_usr_connect_common 515-519, 539-544, 584-594: TCP refuses a
+    /// multicast or broadcast destination before it looks at the socket's
+    /// own address. (Its v6-only test, 549-553, comes after those; the
+    /// engine asks it first, and both answer EAFNOSUPPORT.)
+    fn connect_destination(&self, _s: &Socket, dst: SockAddr, udp: bool) -> Option<Decision> {
+        (!udp && multicast_or_broadcast(dst.ip)).then(|| {
             let rule = RuleId::MacosTcpMulticast;
-            return Some(Decision::fail(
+            Decision::fail(
                 Errno::AfNoSupport,
                 rule,
                 Why::of(rule, WhyVariant::Connect, args![Slot::Ip => dst.ip]),
-            ));
-        }
+            )
+        })
+    }
+
+    fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
         // tcp_usr_connect_common 600-604, after the multicast tests: a PCB
         // an earlier connect() narrowed to IPv4 refuses an IPv6 peer.
         let native_v6 = dst.ip.is_ipv6() && crate::addr::as_v4(dst.ip).is_none();

@@ -479,6 +479,15 @@ pub trait OsRules: Sync {
         false
     }
 
+    /// A refusal of connect() (TCP, or UDP with `udp`) for its destination
+    /// alone (a group, a link-local address), where the OS looks at it
+    /// before the socket's own address: after a v6-only socket's IPv4
+    /// destination is refused, before a socket bound to a v4-mapped address
+    /// is refused a native IPv6 one.
+    fn connect_destination(&self, _s: &Socket, _dst: SockAddr, _udp: bool) -> Option<Decision> {
+        None
+    }
+
     /// An OS-specific refusal of connect() before any address is chosen.
     fn connect_precheck(&self, _host: &Host, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
         None

@@ -221,15 +221,20 @@ static unsigned loopback_index(void) {
 #endif
 }
 
-/* A peer's connect(): a peer on the link reaches a link-local address
- * (fe80::/10) through loopback's zone, which a scenario's own calls never
- * name. */
+/* Where a peer sends or connects: a peer on the link reaches a link-local
+ * address (fe80::/10) through loopback's zone, which a scenario's own calls
+ * never name. */
+static socklen_t peer_target(const char *host, int port, struct sockaddr_storage *ss) {
+    socklen_t len = address(host, port, ss);
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+    if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr))
+        a->sin6_scope_id = loopback_index();
+    return len;
+}
+
 static int connect_peer(int fd, const char *host, int port) {
     struct sockaddr_storage ss;
-    socklen_t len = address(host, port, &ss);
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr))
-        a->sin6_scope_id = loopback_index();
+    socklen_t len = peer_target(host, port, &ss);
     return connect_addr(fd, &ss, len);
 }
 
@@ -385,7 +390,7 @@ int do_datagram(const char *host, int port, int count) {
     if (strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.')) host += 7; /* an IPv4 peer */
     int v6 = strchr(host, ':') != NULL;
     struct sockaddr_storage to;
-    socklen_t to_len = address(host, port, &to);
+    socklen_t to_len = peer_target(host, port, &to);
     for (int i = 0; i < count; i++) {
         int k = NEXT_CLIENT++;
         int c = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);

@@ -100,7 +100,7 @@
                         else if (!v6) c.Bind(new IPEndPoint(IPAddress.Parse("203.0.113." + (k % 250 + 1)), 40000 + k / 250));
                         else c.Bind(new IPEndPoint(IPAddress.Parse("2001:db8::" + (k % 250 + 1).ToString("x")), 40000 + k / 250));
                     }
-                    c.SendTo(System.Text.Encoding.ASCII.GetBytes("bindlab"), new IPEndPoint(dst, port));
+                    c.SendTo(System.Text.Encoding.ASCII.GetBytes("bindlab"), new IPEndPoint(PeerTarget(dst.ToString()), port));
                 }
             }
             Thread.Sleep(50);

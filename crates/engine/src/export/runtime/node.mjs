@@ -120,7 +120,7 @@ class Run {
             peer.bind({ address, port }, resolve);
           });
         }
-        await new Promise((resolve, reject) => peer.send("bindlab", port, host, (e) => (e ? reject(e) : resolve())));
+        await new Promise((resolve, reject) => peer.send("bindlab", port, peerHost(host), (e) => (e ? reject(e) : resolve())));
       } finally {
         peer.close();
       }

@@ -412,7 +412,7 @@ def do_datagram(host, port, count):
             if netns:
                 c.setsockopt(socket.SOL_IP if fam == socket.AF_INET else socket.IPPROTO_IPV6, 15 if fam == socket.AF_INET else 78, 1)
                 c.bind(peer_address(k, host))
-            c.sendto(b"bindlab", (host, port))
+            c.sendto(b"bindlab", peer_target(host, port))
     time.sleep(0.05)
     got = {}
     for name in sorted(UDP):

@@ -383,7 +383,7 @@ impl Run {
                 };
                 let _ = c.bind(&src.into());
             }
-            c.send_to(b"bindlab", &addr(host, port))?;
+            c.send_to(b"bindlab", &peer_target(host, port))?;
         }
         std::thread::sleep(Duration::from_millis(50));
         let mut got = BTreeMap::new();
