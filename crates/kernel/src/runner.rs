@@ -41,7 +41,7 @@ const LOOPBACK_IFINDEX: i32 = 1;
 /// a program's without a scope id does; a remote peer is on the link.
 fn on_link(dst: SocketAddr) -> SocketAddr {
     match dst {
-        SocketAddr::V6(a) if a.ip().segments()[0] & 0xffc0 == 0xfe80 => {
+        SocketAddr::V6(a) if a.ip().is_unicast_link_local() => {
             SocketAddrV6::new(*a.ip(), a.port(), 0, LOOPBACK_IFINDEX as u32).into()
         }
         other => other,

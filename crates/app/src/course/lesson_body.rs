@@ -58,16 +58,15 @@ fn run_to(loaded: &Loaded, scenario: &str, line: u32) -> Callback<()> {
 /// The current step of scenario `id` scrolled up into view if it is below
 /// the screen's bottom (it is at the bottom then, the steps before it above).
 fn reveal_below(id: &str) {
-    let Some(doc) = crate::browser::dom::window().and_then(|w| w.document()) else {
+    let Some(w) = crate::browser::dom::window() else {
         return;
     };
-    let row = doc
-        .query_selector(&format!("#{id} tr.current"))
-        .ok()
-        .flatten();
-    let h = crate::browser::dom::window()
-        .and_then(|w| w.inner_height().ok())
-        .and_then(|h| h.as_f64());
+    let row = w.document().and_then(|d| {
+        d.query_selector(&format!("#{id} tr.current"))
+            .ok()
+            .flatten()
+    });
+    let h = w.inner_height().ok().and_then(|h| h.as_f64());
     if let (Some(row), Some(h)) = (row, h) {
         if row.get_bounding_client_rect().bottom() > h {
             row.scroll_into_view_with_bool(false);

@@ -175,10 +175,8 @@ pub(crate) fn paste_page() -> Html {
     // The introduction's first paragraph says what the page does; the rest
     // (how a table is read, what none shows) follows the form, so a phone
     // reaches the box first.
-    let (lede, more) = tr
-        .text("paste.intro", PASTE_INTRO)
-        .split_once("\n\n")
-        .unwrap_or((tr.text("paste.intro", PASTE_INTRO), ""));
+    let intro = tr.text("paste.intro", PASTE_INTRO);
+    let (lede, more) = intro.split_once("\n\n").unwrap_or((intro, ""));
     {
         let page = tr.f(T::PageSiteTitle, &[("title", title)]);
         use_effect_with(page, move |page| {

@@ -295,5 +295,5 @@ pub(crate) fn render(plan: &Plan, class: &str) -> Result<String, ExportError> {
 /// fe80::/10: a link-local unicast address (it names no interface by itself).
 fn link_local(host: &str) -> bool {
     host.parse::<std::net::Ipv6Addr>()
-        .is_ok_and(|a| a.segments()[0] & 0xffc0 == 0xfe80)
+        .is_ok_and(|a| a.is_unicast_link_local())
 }

@@ -179,7 +179,7 @@ pub(crate) fn bind_prelude(host: &Host, s: &Socket, addr: SockAddr, os: Os) -> O
     // in6_embedscope). So the lookup fails: EADDRNOTAVAIL (FreeBSD in6_pcb.c
     // 222-226, XNU in6_pcb.c 276-281).
     if let IpAddr::V6(a) = addr.ip {
-        if a.segments()[0] & 0xffc0 == 0xfe80 {
+        if a.is_unicast_link_local() {
             return Some(Decision::fail_with(
                 Errno::AddrNotAvail,
                 RuleId::BsdBindLinkLocalNeedsZone,

@@ -908,7 +908,7 @@ fn link_local_rejected(s: &Socket, dst: SockAddr) -> Option<Decision> {
         return None;
     };
     let unbound = s.local().is_none_or(|l| is_wildcard(l.ip));
-    (unbound && a.segments()[0] & 0xffc0 == 0xfe80).then(|| {
+    (unbound && a.is_unicast_link_local()).then(|| {
         Decision::fail_with(
             Errno::NetUnreach,
             RuleId::FreebsdConnectLinkLocalRejected,

@@ -91,8 +91,7 @@ impl View {
 /// link-local unicast (fe80::/10), a group of scope 1 or 2 — names no
 /// interface by itself; a scenario's addresses carry no scope id.
 fn needs_scope_id(a: Ipv6Addr) -> bool {
-    let first = a.segments()[0];
-    first & 0xffc0 == 0xfe80 || (a.is_multicast() && matches!(first & 0x000f, 1 | 2))
+    a.is_unicast_link_local() || (a.is_multicast() && matches!(a.segments()[0] & 0x000f, 1 | 2))
 }
 
 /// connect() to a link-local unicast address with no interface: EINVAL

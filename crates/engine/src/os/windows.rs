@@ -468,7 +468,7 @@ impl OsRules for Windows {
             // sin6_scope_id member … must contain a nonzero value" (link-local
             // fe80::/10, site-local fec0::/10); a scenario's has none. The
             // error is not documented: bindlab's choice.
-            if matches!(a.segments()[0] & 0xffc0, 0xfe80 | 0xfec0) {
+            if a.is_unicast_link_local() || a.segments()[0] & 0xffc0 == 0xfec0 {
                 return BindAnswer::fail(Decision::fail_with(
                     Errno::AddrNotAvail,
                     RuleId::WindowsBindScopedNeedsScopeId,
