@@ -820,6 +820,35 @@ test('on a phone the layout is one column and nothing overflows the page', async
   } finally { await context.close(); }
 });
 
+// Found by a reader on 2026-12-06: on a phone (one column), the clients'
+// arrow ran up from the top of the next socket's card, as if B sent them.
+test('on a phone, the arrow of arriving clients starts in the gap below its card, clear of the card under it', async () => {
+  const text = 'socket A tcp\nbind A 0.0.0.0:21\nlisten A\nsocket B tcp\nbind B 127.0.0.1:22\nclient 127.0.0.1:21\nclient 127.0.0.1:21\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`,
+    { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await ready(page);
+    await page.click('text=Run all');
+    await page.locator('svg.diagram .flow').first().waitFor();
+    const geometry = await page.evaluate(() => {
+      const svg = document.querySelector('svg.diagram');
+      const box = (el) => { if (!el) return null; const { x, y, width, height } = el.getBBox(); return { x, y, width, height }; };
+      const cards = [...svg.querySelectorAll('g.card > rect.card-bg')].map(box);
+      return [...svg.querySelectorAll('g.flow')].map((g) => ({ line: box(g.querySelector('line')), source: box(g.querySelector('circle.source')), cards }));
+    });
+    assert.equal(geometry.length, 1, 'one listener, one arrow');
+    const [{ line, source, cards }] = geometry;
+    assert.equal(cards.length, 2);
+    const [a, b] = cards.sort((p, q) => p.y - q.y);
+    assert.ok(a.x === b.x && b.y > a.y + a.height, `one column: B under A (${JSON.stringify([a, b])})`);
+    assert.ok(line.y >= a.y + a.height, 'the arrow is below A');
+    assert.ok(source, 'the arrow has its source mark');
+    const tail = Math.max(line.y + line.height, source.y + source.height);
+    assert.ok(tail <= b.y - 6, `the arrow's tail ends ${b.y - tail}px above B's card`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('on a phone the moves stay at the top while the outcomes scroll, a pending step is one line, and Step shows the row it reached', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`,
     { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

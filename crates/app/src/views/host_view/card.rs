@@ -80,14 +80,14 @@ pub(crate) fn card(p: &CardProps) -> Html {
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.default_user { String::new() } else { format!(" · {}", v.user) }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
-                <g class="flow">{ arrow_up(x + 24, y + CARD_H + ROW_GAP - 4, y + CARD_H + 3) }
+                <g class="flow">{ arrow_up(x + 24, y + CARD_H + 3) }
                 <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ tr.f(if n == 1 { T::ScenarioArrivedOne } else { T::ScenarioArrivedOther }, &[("n", &n.to_string())]) }</text></g>
             }
             if let Some(got) = v.datagrams {
                 // Datagrams arrive from below too; a candidate the OS may
                 // pick (hash, undefined) gets a dotted arrow.
                 <g class={classes!("flow", "dgram", matches!(got, Got::MayGet | Got::Hashed { n: 0 }).then_some("maybe"))}>
-                    { arrow_up(x + 24, y + CARD_H + ROW_GAP - 4, y + CARD_H + 3) }
+                    { arrow_up(x + 24, y + CARD_H + 3) }
                     <text x={(x + 34).to_string()} y={(y + CARD_H + 22).to_string()} class="small">{ got_text(&tr, got) }</text>
                 </g>
             }
@@ -95,11 +95,15 @@ pub(crate) fn card(p: &CardProps) -> Html {
     }
 }
 
-/// An arrow at `x` from `from` up to `to`: the line and its head drawn
-/// here, not as a `<marker>`, which needs an id, and a chapter draws several
-/// diagrams in one document (the first one's marker served them all, and
-/// a hidden first diagram took the heads off the others in some browsers).
-fn arrow_up(x: i32, from: i32, to: i32) -> Html {
+/// An arrow at `x` up to `to` from a small open circle (the network) in the
+/// gap below the card. It stops short of the next row, so it never seems
+/// to come from the card under it (on a phone, the next socket's).
+/// The line and its head are drawn here, not as a `<marker>`, which needs
+/// an id, and a chapter draws several diagrams in one document (the first
+/// one's marker served them all, and a hidden first diagram took the heads
+/// off the others in some browsers).
+fn arrow_up(x: i32, to: i32) -> Html {
+    let from = to + ROW_GAP - 18;
     let head = format!(
         "M{},{} L{x},{} L{},{} z",
         x - 8,
@@ -112,6 +116,7 @@ fn arrow_up(x: i32, from: i32, to: i32) -> Html {
         <>
             <line x1={x.to_string()} y1={from.to_string()} x2={x.to_string()} y2={(to + 8).to_string()} />
             <path d={head} class="arrowhead" />
+            <circle class="source" cx={x.to_string()} cy={(from + 3).to_string()} r="3" />
         </>
     }
 }
