@@ -194,6 +194,12 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
     ip(&["link", "set", "lo", "multicast", "on"])?;
     ip(&["route", "add", "224.0.0.0/4", "dev", "lo"])?;
     ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"])?;
+    // A host with an IPv4 address has a route to the broadcast address, as
+    // the engine assumes (a UDP connect() there is then refused without
+    // SO_BROADCAST, `linux.udp.connect.broadcast`); one with none has not.
+    if scenario.ifaces.iter().any(IpAddr::is_ipv4) {
+        ip(&["route", "add", "255.255.255.255/32", "dev", "lo"])?;
+    }
     Ok(())
 }
 
@@ -501,7 +507,9 @@ impl<'a> Runner<'a> {
             },
             StepKind::Connect { name, ep } if self.socks.get(name).is_some_and(|s| s.udp) => {
                 let dst = self.resolve(ep);
-                if !self.is_local(dst.ip()) && !unmap(dst.ip()).is_multicast() {
+                // The broadcast address is routed as on a real host (above).
+                let broadcast = matches!(unmap(dst.ip()), IpAddr::V4(a) if a.is_broadcast());
+                if !self.is_local(dst.ip()) && !unmap(dst.ip()).is_multicast() && !broadcast {
                     // The namespace routes the peers' ranges to itself, so
                     // the source address would differ from a real host's.
                     let why = "a UDP peer on another host: the namespace's routes differ from a real host's; from here on the states differ";

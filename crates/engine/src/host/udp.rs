@@ -147,6 +147,9 @@ impl Host {
             }
             None => return rules.connect_no_route(dst),
         };
+        if let Some(d) = rules.udp_connect_routed(self.socket(id), dst) {
+            return d;
+        }
         if self.socket(id).local().is_none() {
             if let Some(d) = self.autobind(id) {
                 return d;

@@ -158,6 +158,20 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
     None
 }
 
+/// A UDP connect() to the limited broadcast address (v4-mapped too), which
+/// `rule`'s OS refuses with EACCES without SO_BROADCAST. No scenario sets
+/// SO_BROADCAST, so the why-line says what would.
+pub(crate) fn broadcast_needs_option(rule: RuleId, s: &Socket, dst: SockAddr) -> Option<Decision> {
+    let broadcast = matches!(crate::addr::unmap(dst.ip), IpAddr::V4(a) if a.is_broadcast());
+    broadcast.then(|| {
+        Decision::fail_with(
+            Errno::Access,
+            rule,
+            args![Slot::Socket => s.name(), Slot::Dst => dst],
+        )
+    })
+}
+
 /// connect() to an address no interface can reach.
 pub(crate) fn connect_no_route(dst: SockAddr) -> Decision {
     Decision::fail_with(

@@ -683,6 +683,15 @@ impl OsRules for Linux {
         true
     }
 
+    /// `__ip4_datagram_connect`: a route of type broadcast (to
+    /// 255.255.255.255, v4-mapped too) without SOCK_BROADCAST is EACCES,
+    /// after the route is found (no route: ENETUNREACH) and after
+    /// `inet_dgram_connect`'s autobind, so the socket keeps its port.
+    /// Measured.
+    fn udp_connect_routed(&self, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::broadcast_needs_option(RuleId::LinuxUdpConnectBroadcast, s, dst)
+    }
+
     /// An IPv4 group (v4-mapped too) is sent through the route to
     /// 224.0.0.0/4, which bindlab's kernel check puts on loopback: the
     /// socket keeps its wildcard, an AF_INET6 socket as `::ffff:0.0.0.0`

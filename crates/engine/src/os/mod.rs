@@ -643,6 +643,14 @@ pub trait OsRules: Sync {
         common::udp_connected(s, local, dst)
     }
 
+    /// connect() on a UDP socket once a route to `dst` is known, before an
+    /// unbound socket's port is chosen (Linux chose it earlier): `Some`
+    /// refuses the destination itself (Linux and Windows: the broadcast
+    /// address without SO_BROADCAST).
+    fn udp_connect_routed(&self, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
+        None
+    }
+
     /// connect() on a UDP socket, once the local address is known: `Some`
     /// refuses a 4-tuple another socket already has (the BSDs).
     fn udp_connect_tuple(

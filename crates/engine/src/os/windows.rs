@@ -542,6 +542,15 @@ impl OsRules for Windows {
         delayed_in_use(host, s, local)
     }
 
+    /// "to connect to a broadcast address, a socket must use setsockopt
+    /// to enable the SO_BROADCAST option. Otherwise, connect will fail with
+    /// the error code WSAEACCES" (connect function, Remarks). An unbound
+    /// socket is bound first and keeps its port (Linux's order,
+    /// `OsRules::binds_before_route`): Microsoft does not say.
+    fn udp_connect_routed(&self, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::broadcast_needs_option(RuleId::WindowsUdpConnectBroadcast, s, dst)
+    }
+
     /// Microsoft documents no source choice for a UDP connect() to a
     /// group; bindlab keeps the wildcard there (unverified: the only text,
     /// "Multicast destination addresses", is about sending).

@@ -480,8 +480,8 @@ static void setup_addresses(void) {
                      /* its route comes from queued DAD work, even with nodad */
                      "for i in $(seq 300); do ip -6 route get %s >/dev/null 2>&1 && exit 0; sleep 0.01; done",
                      IFACES[i], IFACES[i]);
-        else
-            snprintf(cmd, sizeof cmd, "ip addr add %s/32 dev lo", IFACES[i]);
+        else /* a host with an IPv4 address has a route to broadcast (as bindlab assumes) */
+            snprintf(cmd, sizeof cmd, "ip addr add %s/32 dev lo; ip route add 255.255.255.255/32 dev lo", IFACES[i]);
         sh(cmd);
     }
 #else

@@ -373,6 +373,8 @@
             foreach (var a in IFACES)
             {
                 Ip(a.Contains(":") ? "-6 addr add " + a + "/128 dev lo nodad" : "addr add " + a + "/32 dev lo");
+                // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+                if (!a.Contains(":")) Ip("route add 255.255.255.255/32 dev lo");
                 // An IPv6 address's route comes from queued DAD work, even with nodad.
                 for (int i = 0; a.Contains(":") && i < 300 && !Ip("-6 route get " + a); i++)
                     System.Threading.Thread.Sleep(10);

@@ -234,9 +234,13 @@ func (r *run) listenConfig(name, network, host string, port int, opts ...opt) []
 	lc := net.ListenConfig{
 		Control: func(network, address string, c syscall.RawConn) error {
 			return c.Control(func(fd uintptr) {
-				// Go has set SO_REUSEADDR (and, for tcp6, IPV6_V6ONLY);
-				// the scenario's socket starts with the OS defaults.
+				// Go has set SO_REUSEADDR (and, for tcp6, IPV6_V6ONLY; for
+				// UDP, SO_BROADCAST); the scenario's socket starts with the
+				// OS defaults.
 				syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 0)
+				if udp {
+					syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_BROADCAST, 0)
+				}
 				if v6 {
 					syscall.SetsockoptInt(int(fd), syscall.IPPROTO_IPV6, syscall.IPV6_V6ONLY, 0)
 				}
@@ -728,6 +732,8 @@ func setupAddresses(netns bool) {
 			}
 		} else {
 			ip("addr", "add", a+"/32", "dev", "lo")
+			// A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+			ip("route", "add", "255.255.255.255/32", "dev", "lo")
 		}
 	}
 }

@@ -538,6 +538,8 @@
                 }
             } else {
                 ip("addr", "add", a + "/32", "dev", "lo");
+                // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+                ip("route", "add", "255.255.255.255/32", "dev", "lo");
             }
         }
     }

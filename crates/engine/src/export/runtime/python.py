@@ -53,6 +53,8 @@ def setup_addresses():
                         time.sleep(0.01)
                 else:
                     subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], check=False, capture_output=True)
+                    # A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+                    subprocess.run(["ip", "route", "add", "255.255.255.255/32", "dev", "lo"], check=False, capture_output=True)
         return
     # Elsewhere the scenario's interface addresses become loopback aliases.
     missing = []

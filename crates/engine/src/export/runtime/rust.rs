@@ -554,6 +554,8 @@ fn setup_addresses(netns: bool) {
             }
         } else {
             ip(&["addr", "add", &format!("{a}/32"), "dev", "lo"]);
+            // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+            ip(&["route", "add", "255.255.255.255/32", "dev", "lo"]);
         }
     }
 }
