@@ -130,6 +130,11 @@ fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
     out
 }
 
+/// 255.255.255.255, as written or v4-mapped.
+fn is_broadcast(a: IpAddr) -> bool {
+    matches!(crate::addr::unmap(a), IpAddr::V4(v4) if v4.is_broadcast())
+}
+
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -749,12 +754,17 @@ impl Parser {
                     return None;
                 }
                 if !self.is_local(ep.addr) {
-                    self.problem(
-                        line,
-                        t(1)?.col,
-                        ParseMsg::ClientNotLocal,
-                        &[("addr", &ep.addr), ("ip", &crate::addr::unmap(ep.addr))],
-                    );
+                    // Never "add it with `iface 255.255.255.255`": a host
+                    // has no such address.
+                    let col = t(1)?.col;
+                    let ip = crate::addr::unmap(ep.addr);
+                    if is_broadcast(ip) {
+                        self.problem(line, col, ParseMsg::ClientBroadcast, &[("addr", &ep.addr)]);
+                    } else {
+                        let args: &[(&str, &dyn std::fmt::Display)] =
+                            &[("addr", &ep.addr), ("ip", &ip)];
+                        self.problem(line, col, ParseMsg::ClientNotLocal, args);
+                    }
                     return None;
                 }
                 if ep.port == PortSpec::Num(0) {
@@ -779,12 +789,19 @@ impl Parser {
                     return None;
                 }
                 if !addr.is_multicast() && !self.is_local(ep.addr) {
-                    self.problem(
-                        line,
-                        t(1)?.col,
-                        ParseMsg::DatagramNotLocal,
-                        &[("addr", &ep.addr), ("ip", &addr)],
-                    );
+                    let col = t(1)?.col;
+                    if is_broadcast(addr) {
+                        self.problem(
+                            line,
+                            col,
+                            ParseMsg::DatagramBroadcast,
+                            &[("addr", &ep.addr)],
+                        );
+                    } else {
+                        let args: &[(&str, &dyn std::fmt::Display)] =
+                            &[("addr", &ep.addr), ("ip", &addr)];
+                        self.problem(line, col, ParseMsg::DatagramNotLocal, args);
+                    }
                     return None;
                 }
                 if ep.port == PortSpec::Num(0) {
