@@ -29,6 +29,11 @@ pub fn is_wildcard(ip: IpAddr) -> bool {
     unmap(ip).is_unspecified()
 }
 
+/// The limited broadcast address, `255.255.255.255`, plain or v4-mapped.
+pub fn is_broadcast(ip: IpAddr) -> bool {
+    as_v4(ip).is_some_and(|a| a.is_broadcast())
+}
+
 /// The IPv4 address inside `::ffff:a.b.c.d`, if it is one.
 pub fn v4_mapped(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     match ip.segments() {

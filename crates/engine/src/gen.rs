@@ -349,6 +349,9 @@ pub fn udp_scenario(seed: u64, opts: &Options) -> Scenario {
                         (src.ip, PortSpec::Num(src.port))
                     }
                     1 => (lit("127.0.0.1"), PortSpec::Num(MAIN_PORT)),
+                    // Now and then the broadcast address (refused without
+                    // SO_BROADCAST on Linux once routed).
+                    _ if rng.chance(10) => (lit("255.255.255.255"), PortSpec::Num(MAIN_PORT)),
                     _ => (lit(IFACE), port(&mut rng, &live)),
                 };
                 let p = match p {

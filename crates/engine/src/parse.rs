@@ -130,11 +130,6 @@ fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
     out
 }
 
-/// 255.255.255.255, as written or v4-mapped.
-fn is_broadcast(a: IpAddr) -> bool {
-    matches!(crate::addr::unmap(a), IpAddr::V4(v4) if v4.is_broadcast())
-}
-
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -525,6 +520,14 @@ impl Parser {
                             ParseMsg::IfaceMulticast,
                             &[("found", &t.text)],
                         ),
+                        // A host has no such address (an `iface` of it made
+                        // up answers no kernel gives).
+                        Ok(a) if crate::addr::is_broadcast(a) => self.problem(
+                            line,
+                            t.col,
+                            ParseMsg::IfaceBroadcast,
+                            &[("found", &t.text)],
+                        ),
                         Ok(a) => {
                             let a = crate::addr::unmap(a);
                             if !self.scenario.ifaces.contains(&a) {
@@ -758,7 +761,7 @@ impl Parser {
                     // has no such address.
                     let col = t(1)?.col;
                     let ip = crate::addr::unmap(ep.addr);
-                    if is_broadcast(ip) {
+                    if crate::addr::is_broadcast(ip) {
                         self.problem(line, col, ParseMsg::ClientBroadcast, &[("addr", &ep.addr)]);
                     } else {
                         let args: &[(&str, &dyn std::fmt::Display)] =
@@ -790,7 +793,7 @@ impl Parser {
                 }
                 if !addr.is_multicast() && !self.is_local(ep.addr) {
                     let col = t(1)?.col;
-                    if is_broadcast(addr) {
+                    if crate::addr::is_broadcast(addr) {
                         self.problem(
                             line,
                             col,

@@ -95,6 +95,7 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     (ParseMsg::IfaceMissing, "iface", O),
     (ParseMsg::IfaceWildcard, "iface 0.0.0.0", O),
     (ParseMsg::IfaceMulticast, "iface 239.1.1.1", O),
+    (ParseMsg::IfaceBroadcast, "iface ::ffff:255.255.255.255", O),
     (ParseMsg::SeedInvalid, "seed -3", O),
     (ParseMsg::SeedMissing, "seed", O),
     (ParseMsg::StepUnknown, "frob A", O),

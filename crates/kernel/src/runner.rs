@@ -197,7 +197,12 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
     // A host with an IPv4 address has a route to the broadcast address, as
     // the engine assumes (a UDP connect() there is then refused without
     // SO_BROADCAST, `linux.udp.connect.broadcast`); one with none has not.
-    if scenario.ifaces.iter().any(IpAddr::is_ipv4) {
+    // (The engine routes from an IPv4 address outside 127/8 only.)
+    if scenario
+        .ifaces
+        .iter()
+        .any(|a| a.is_ipv4() && !a.is_loopback())
+    {
         ip(&["route", "add", "255.255.255.255/32", "dev", "lo"])?;
     }
     Ok(())
@@ -508,7 +513,7 @@ impl<'a> Runner<'a> {
             StepKind::Connect { name, ep } if self.socks.get(name).is_some_and(|s| s.udp) => {
                 let dst = self.resolve(ep);
                 // The broadcast address is routed as on a real host (above).
-                let broadcast = matches!(unmap(dst.ip()), IpAddr::V4(a) if a.is_broadcast());
+                let broadcast = bindlab_engine::addr::is_broadcast(dst.ip());
                 if !self.is_local(dst.ip()) && !unmap(dst.ip()).is_multicast() && !broadcast {
                     // The namespace routes the peers' ranges to itself, so
                     // the source address would differ from a real host's.

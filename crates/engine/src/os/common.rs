@@ -162,8 +162,7 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
 /// `rule`'s OS refuses with EACCES without SO_BROADCAST. No scenario sets
 /// SO_BROADCAST, so the why-line says what would.
 pub(crate) fn broadcast_needs_option(rule: RuleId, s: &Socket, dst: SockAddr) -> Option<Decision> {
-    let broadcast = matches!(crate::addr::unmap(dst.ip), IpAddr::V4(a) if a.is_broadcast());
-    broadcast.then(|| {
+    crate::addr::is_broadcast(dst.ip).then(|| {
         Decision::fail_with(
             Errno::Access,
             rule,

@@ -639,7 +639,7 @@ impl OsRules for Linux {
     /// refused later, in `ip6_dst_lookup_tail`). Measured.
     fn connect_destination(&self, s: &Socket, dst: SockAddr, udp: bool) -> Option<Decision> {
         let ip = crate::addr::unmap(dst.ip);
-        if !udp && (ip.is_multicast() || matches!(ip, IpAddr::V4(a) if a.is_broadcast())) {
+        if !udp && (ip.is_multicast() || crate::addr::is_broadcast(ip)) {
             let rule = RuleId::LinuxTcpMulticast;
             return Some(Decision::fail(
                 Errno::NetUnreach,

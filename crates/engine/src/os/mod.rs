@@ -643,10 +643,10 @@ pub trait OsRules: Sync {
         common::udp_connected(s, local, dst)
     }
 
-    /// connect() on a UDP socket once a route to `dst` is known, before an
-    /// unbound socket's port is chosen (Linux chose it earlier): `Some`
-    /// refuses the destination itself (Linux and Windows: the broadcast
-    /// address without SO_BROADCAST).
+    /// connect() on a UDP socket once a route to `dst` is known (where the
+    /// OS binds an unbound socket only now, before its port is chosen):
+    /// `Some` refuses the destination itself (Linux: the broadcast address
+    /// without SO_BROADCAST, which needs a route first).
     fn udp_connect_routed(&self, _s: &Socket, _dst: SockAddr) -> Option<Decision> {
         None
     }

@@ -544,11 +544,13 @@ impl OsRules for Windows {
 
     /// "to connect to a broadcast address, a socket must use setsockopt
     /// to enable the SO_BROADCAST option. Otherwise, connect will fail with
-    /// the error code WSAEACCES" (connect function, Remarks). An unbound
-    /// socket is bound first and keeps its port (Linux's order,
+    /// the error code WSAEACCES" (connect function, Remarks): no route is
+    /// asked for (a Windows host always routes 255.255.255.255 on link). An
+    /// unbound socket is bound first and keeps its port (Linux's order,
     /// `OsRules::binds_before_route`): Microsoft does not say.
-    fn udp_connect_routed(&self, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        common::broadcast_needs_option(RuleId::WindowsUdpConnectBroadcast, s, dst)
+    fn connect_destination(&self, s: &Socket, dst: SockAddr, udp: bool) -> Option<Decision> {
+        udp.then(|| common::broadcast_needs_option(RuleId::WindowsUdpConnectBroadcast, s, dst))
+            .flatten()
     }
 
     /// Microsoft documents no source choice for a UDP connect() to a

@@ -480,10 +480,16 @@ static void setup_addresses(void) {
                      /* its route comes from queued DAD work, even with nodad */
                      "for i in $(seq 300); do ip -6 route get %s >/dev/null 2>&1 && exit 0; sleep 0.01; done",
                      IFACES[i], IFACES[i]);
-        else /* a host with an IPv4 address has a route to broadcast (as bindlab assumes) */
-            snprintf(cmd, sizeof cmd, "ip addr add %s/32 dev lo; ip route add 255.255.255.255/32 dev lo", IFACES[i]);
+        else
+            snprintf(cmd, sizeof cmd, "ip addr add %s/32 dev lo", IFACES[i]);
         sh(cmd);
     }
+    /* A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes). */
+    for (int i = 0; IFACES[i]; i++)
+        if (!strchr(IFACES[i], ':') && strncmp(IFACES[i], "127.", 4) != 0) {
+            sh("ip route add 255.255.255.255/32 dev lo");
+            break;
+        }
 #else
     if (IFACES[0]) {
         printf("bindlab: this scenario uses more addresses than loopback; the C export maps none.\n"

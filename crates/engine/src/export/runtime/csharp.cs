@@ -373,12 +373,13 @@
             foreach (var a in IFACES)
             {
                 Ip(a.Contains(":") ? "-6 addr add " + a + "/128 dev lo nodad" : "addr add " + a + "/32 dev lo");
-                // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
-                if (!a.Contains(":")) Ip("route add 255.255.255.255/32 dev lo");
                 // An IPv6 address's route comes from queued DAD work, even with nodad.
                 for (int i = 0; a.Contains(":") && i < 300 && !Ip("-6 route get " + a); i++)
                     System.Threading.Thread.Sleep(10);
             }
+            // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+            if (IFACES.Any(a => !a.Contains(":") && !a.StartsWith("127.")))
+                Ip("route add 255.255.255.255/32 dev lo");
         }
         r.Yes = args.Contains("--yes") || Console.IsInputRedirected;
         r.Windows = Environment.OSVersion.Platform == PlatformID.Win32NT;

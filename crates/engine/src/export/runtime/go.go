@@ -732,8 +732,13 @@ func setupAddresses(netns bool) {
 			}
 		} else {
 			ip("addr", "add", a+"/32", "dev", "lo")
-			// A host with an IPv4 address has a route to broadcast (as bindlab assumes).
+		}
+	}
+	// A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+	for _, a := range ifaces {
+		if !strings.Contains(a, ":") && !strings.HasPrefix(a, "127.") {
 			ip("route", "add", "255.255.255.255/32", "dev", "lo")
+			break
 		}
 	}
 }

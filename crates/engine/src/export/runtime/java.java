@@ -538,9 +538,11 @@
                 }
             } else {
                 ip("addr", "add", a + "/32", "dev", "lo");
-                // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
-                ip("route", "add", "255.255.255.255/32", "dev", "lo");
             }
+        }
+        // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+        if (java.util.Arrays.stream(IFACES).anyMatch(a -> !a.contains(":") && !a.startsWith("127."))) {
+            ip("route", "add", "255.255.255.255/32", "dev", "lo");
         }
     }
 

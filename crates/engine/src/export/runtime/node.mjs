@@ -412,12 +412,10 @@ function setupAddresses(netns) {
       for (let i = 0; i < 300 && ip("-6", "route", "get", a).status !== 0; i++) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       }
-    } else {
-      ip("addr", "add", `${a}/32`, "dev", "lo");
-      // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
-      ip("route", "add", "255.255.255.255/32", "dev", "lo");
-    }
+    } else ip("addr", "add", `${a}/32`, "dev", "lo");
   }
+  // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+  if (IFACES.some((a) => !a.includes(":") && !a.startsWith("127."))) ip("route", "add", "255.255.255.255/32", "dev", "lo");
 }
 
 const YES = process.argv.includes("--yes") || !process.stdin.isTTY;

@@ -53,8 +53,9 @@ def setup_addresses():
                         time.sleep(0.01)
                 else:
                     subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], check=False, capture_output=True)
-                    # A host with an IPv4 address has a route to broadcast (as bindlab assumes).
-                    subprocess.run(["ip", "route", "add", "255.255.255.255/32", "dev", "lo"], check=False, capture_output=True)
+            # A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+            if any(":" not in a and not a.startswith("127.") for a in IFACES):
+                subprocess.run(["ip", "route", "add", "255.255.255.255/32", "dev", "lo"], check=False, capture_output=True)
         return
     # Elsewhere the scenario's interface addresses become loopback aliases.
     missing = []

@@ -554,9 +554,11 @@ fn setup_addresses(netns: bool) {
             }
         } else {
             ip(&["addr", "add", &format!("{a}/32"), "dev", "lo"]);
-            // A host with an IPv4 address has a route to broadcast (as bindlab assumes).
-            ip(&["route", "add", "255.255.255.255/32", "dev", "lo"]);
         }
+    }
+    // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
+    if IFACES.iter().any(|a| !a.contains(':') && !a.starts_with("127.")) {
+        ip(&["route", "add", "255.255.255.255/32", "dev", "lo"]);
     }
 }
 
