@@ -29,9 +29,12 @@ pub fn is_wildcard(ip: IpAddr) -> bool {
     unmap(ip).is_unspecified()
 }
 
-/// The limited broadcast address, `255.255.255.255`, plain or v4-mapped.
+/// A broadcast address bindlab knows, plain or v4-mapped: the limited
+/// broadcast address `255.255.255.255`, and `127.255.255.255`, the loopback
+/// net's own (Linux's `lo` has it in its local table; Windows routes it on
+/// link). `iface` addresses carry no prefix, so there is no other.
 pub fn is_broadcast(ip: IpAddr) -> bool {
-    as_v4(ip).is_some_and(|a| a.is_broadcast())
+    as_v4(ip).is_some_and(|a| a.is_broadcast() || a == Ipv4Addr::new(127, 255, 255, 255))
 }
 
 /// The IPv4 address inside `::ffff:a.b.c.d`, if it is one.

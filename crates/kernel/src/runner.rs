@@ -166,7 +166,12 @@ fn ip(args: &[&str]) -> Result<(), String> {
 /// Brings up loopback with the scenario's addresses and the client ranges.
 fn setup_netns(scenario: &Scenario) -> Result<(), String> {
     ip(&["link", "set", "lo", "up"])?;
-    for a in &scenario.ifaces {
+    // 127.0.0.1 and ::1 are lo's already (an `iface ::1` names them again).
+    let already = [
+        IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+    ];
+    for a in scenario.ifaces.iter().filter(|a| !already.contains(a)) {
         match a {
             IpAddr::V4(v4) => ip(&["addr", "add", &format!("{v4}/32"), "dev", "lo"])?,
             IpAddr::V6(v6) => ip(&[

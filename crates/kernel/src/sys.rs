@@ -41,6 +41,8 @@ pub fn errno_name(e: Errno) -> String {
         libc::ETIMEDOUT => "ETIMEDOUT",
         libc::ECONNRESET => "ECONNRESET",
         libc::EPROTO => "EPROTO",
+        libc::ENOBUFS => "ENOBUFS",
+        libc::EMSGSIZE => "EMSGSIZE",
         other => return format!("errno {other}"),
     }
     .to_string()

@@ -285,8 +285,22 @@ impl Host {
             }
         };
         if self.is_local(dst.ip) {
-            // Traffic to one of our own addresses leaves from that address.
-            return Some(wrap(unmap(dst.ip)));
+            // Traffic to one of our own addresses leaves from that address;
+            // on Linux, the rest of 127/8 is reached through lo's route
+            // `local 127.0.0.0/8 … src 127.0.0.1`, whose preferred source is
+            // 127.0.0.1 (measured: from 0.0.0.0:P to 127.0.0.2:P is no
+            // self-connect).
+            let ip = match unmap(dst.ip) {
+                IpAddr::V4(a)
+                    if a.is_loopback()
+                        && self.rules().params().slash8_from_localhost
+                        && !self.ifaces.contains(&IpAddr::V4(a)) =>
+                {
+                    IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+                }
+                ip => ip,
+            };
+            return Some(wrap(ip));
         }
         self.ifaces
             .iter()

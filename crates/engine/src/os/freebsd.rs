@@ -272,6 +272,7 @@ const PARAMS: OsParams = OsParams {
     // `net.inet6.ip6.v6only` = 1.
     default_v6only: true,
     loopback_is_slash8: false,
+    slash8_from_localhost: false,
 };
 
 impl OsRules for FreeBsd {

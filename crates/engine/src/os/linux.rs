@@ -416,6 +416,7 @@ const PARAMS: OsParams = OsParams {
     }),
     default_v6only: false,
     loopback_is_slash8: true,
+    slash8_from_localhost: true,
 };
 
 impl OsRules for Linux {
@@ -461,9 +462,15 @@ impl OsRules for Linux {
         };
         let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
         // A multicast group counts as an address of the host for bind() (TCP
-        // too, measured)
-        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST).
-        let is_local = |ip: IpAddr| host.is_local(ip) || crate::addr::unmap(ip).is_multicast();
+        // too, measured), and so does a broadcast address
+        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST and
+        // RTN_BROADCAST; 255.255.255.255 measured, TCP and UDP, with and
+        // without an address of the host).
+        let is_local = |ip: IpAddr| {
+            host.is_local(ip)
+                || crate::addr::unmap(ip).is_multicast()
+                || crate::addr::is_broadcast(ip)
+        };
         let bound = s.local().is_some();
         let mut v6only = s.opts().v6only;
         if !s.is_v6() {

@@ -275,6 +275,7 @@ const PARAMS: OsParams = OsParams {
     }),
     default_v6only: false,
     loopback_is_slash8: false,
+    slash8_from_localhost: false,
 };
 
 impl OsRules for MacOs {

@@ -357,6 +357,10 @@ pub struct OsParams {
     /// Whether the whole of 127.0.0.0/8 is local (Linux, Windows) or only
     /// 127.0.0.1 (BSD loopback carries one address unless aliased).
     pub loopback_is_slash8: bool,
+    /// Whether a connection to a 127/8 address that is not one of the
+    /// host's own leaves from 127.0.0.1 (Linux: lo's route names that
+    /// source) rather than from the address itself.
+    pub slash8_from_localhost: bool,
 }
 
 /// One OS's rules. Methods take the host read-only and return answers; the

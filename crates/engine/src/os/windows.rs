@@ -394,6 +394,9 @@ const PARAMS: OsParams = OsParams {
     fin_wait_2: None,
     default_v6only: true,
     loopback_is_slash8: true,
+    // Unverified: Microsoft names no source for 127/8; bindlab keeps
+    // the destination, as before.
+    slash8_from_localhost: false,
 };
 
 impl OsRules for Windows {
