@@ -198,6 +198,10 @@ impl Host {
                 let c = self.socket(child);
                 rep.local = c.local();
                 rep.remote = c.remote();
+                // Reset while it waited (`OsRules::reset_child_stays_queued`).
+                if c.state() == State::Reset {
+                    return rules.accepted_reset(new, self.socket(id).name());
+                }
                 Decision::ok()
             }
             StepKind::Close { name } => {

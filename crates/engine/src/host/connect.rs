@@ -377,10 +377,11 @@ impl Host {
     }
 
     /// An old connection reset by a new one on the same 4-tuple: a queued
-    /// one disappears from its listener, an accepted one is left reset.
+    /// one disappears from its listener (on Linux it stays queued, reset,
+    /// `OsRules::reset_child_stays_queued`), an accepted one is left reset.
     pub(super) fn drop_stale_end(&mut self, id: SockId) {
         let s = self.socket(id);
-        if s.child() && !s.queued_on().is_empty() {
+        if s.child() && !s.queued_on().is_empty() && !self.rules().reset_child_stays_queued() {
             self.destroy(id);
             return;
         }

@@ -690,6 +690,17 @@ impl OsRules for Linux {
         true
     }
 
+    fn reset_child_stays_queued(&self) -> bool {
+        true
+    }
+
+    fn accepted_reset(&self, socket: &str, listener: Name) -> Decision {
+        Decision::ok_with(
+            RuleId::LinuxAcceptResetWhileQueued,
+            args![Slot::Socket => socket, Slot::Listener => listener],
+        )
+    }
+
     /// `__ip4_datagram_connect`: a route of type broadcast (to
     /// 255.255.255.255, v4-mapped too) without SOCK_BROADCAST is EACCES,
     /// after the route is found (no route: ENETUNREACH) and after

@@ -16,7 +16,7 @@ use crate::addr::SockAddr;
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, PortMemo, SockId, Socket};
-use crate::rules::{Args, RuleId, Slot, WhyVariant};
+use crate::rules::{Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
 
@@ -432,6 +432,20 @@ pub trait OsRules: Sync {
     /// it for other sockets: [`OsRules::failed_connect_unhashes`]).
     fn release_port_on_failed_connect(&self) -> bool {
         false
+    }
+
+    /// Whether a connection reset while it waits in its listener's accept
+    /// queue stays there, to be accepted already reset (Linux: `tcp_reset`
+    /// closes the child but leaves it on the queue; measured). Elsewhere
+    /// bindlab takes it off the queue.
+    fn reset_child_stays_queued(&self) -> bool {
+        false
+    }
+
+    /// accept() gave `socket`, a connection `listener` kept queued after
+    /// it was reset: the answer, and why.
+    fn accepted_reset(&self, _socket: &str, _listener: Name) -> Decision {
+        Decision::ok()
     }
 
     /// The local address a socket keeps after a refused connect() that chose
