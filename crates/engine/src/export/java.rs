@@ -141,6 +141,17 @@ fn call(plan: &Plan, i: usize) -> String {
         {
             not_expressible("the JDK gives a link-local address without a scope id one of its own")
         }
+        // The JDK refuses an IPv4 socket's bind() to a broadcast address
+        // (BindException, "Cannot assign requested address") where the
+        // kernel takes it (seen: 255.255.255.255 and 127.255.255.255, TCP and
+        // UDP; an IPv6 socket's v4-mapped form reaches the kernel).
+        Call::Bind { host, .. }
+            if host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|a| crate::addr::is_broadcast(a.into())) =>
+        {
+            not_expressible("the JDK refuses to bind an IPv4 socket to a broadcast address itself")
+        }
         Call::Bind {
             name,
             host,
