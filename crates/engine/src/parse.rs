@@ -756,18 +756,20 @@ impl Parser {
                     );
                     return None;
                 }
+                // A broadcast address first: 127.255.255.255 is in 127/8,
+                // which counts as local, and a host has no 255.255.255.255
+                // to add with `iface`.
+                if crate::addr::is_broadcast(ep.addr) {
+                    let col = t(1)?.col;
+                    self.problem(line, col, ParseMsg::ClientBroadcast, &[("addr", &ep.addr)]);
+                    return None;
+                }
                 if !self.is_local(ep.addr) {
-                    // Never "add it with `iface 255.255.255.255`": a host
-                    // has no such address.
                     let col = t(1)?.col;
                     let ip = crate::addr::unmap(ep.addr);
-                    if crate::addr::is_broadcast(ip) {
-                        self.problem(line, col, ParseMsg::ClientBroadcast, &[("addr", &ep.addr)]);
-                    } else {
-                        let args: &[(&str, &dyn std::fmt::Display)] =
-                            &[("addr", &ep.addr), ("ip", &ip)];
-                        self.problem(line, col, ParseMsg::ClientNotLocal, args);
-                    }
+                    let args: &[(&str, &dyn std::fmt::Display)] =
+                        &[("addr", &ep.addr), ("ip", &ip)];
+                    self.problem(line, col, ParseMsg::ClientNotLocal, args);
                     return None;
                 }
                 if ep.port == PortSpec::Num(0) {
@@ -791,20 +793,22 @@ impl Parser {
                     );
                     return None;
                 }
+                // (A broadcast address first, as for `client`.)
+                if crate::addr::is_broadcast(addr) {
+                    let col = t(1)?.col;
+                    self.problem(
+                        line,
+                        col,
+                        ParseMsg::DatagramBroadcast,
+                        &[("addr", &ep.addr)],
+                    );
+                    return None;
+                }
                 if !addr.is_multicast() && !self.is_local(ep.addr) {
                     let col = t(1)?.col;
-                    if crate::addr::is_broadcast(addr) {
-                        self.problem(
-                            line,
-                            col,
-                            ParseMsg::DatagramBroadcast,
-                            &[("addr", &ep.addr)],
-                        );
-                    } else {
-                        let args: &[(&str, &dyn std::fmt::Display)] =
-                            &[("addr", &ep.addr), ("ip", &addr)];
-                        self.problem(line, col, ParseMsg::DatagramNotLocal, args);
-                    }
+                    let args: &[(&str, &dyn std::fmt::Display)] =
+                        &[("addr", &ep.addr), ("ip", &addr)];
+                    self.problem(line, col, ParseMsg::DatagramNotLocal, args);
                     return None;
                 }
                 if ep.port == PortSpec::Num(0) {

@@ -147,7 +147,7 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     ),
     (ParseMsg::ClientWildcard, "client 0.0.0.0:80", O),
     (ParseMsg::ClientNotLocal, "client [::ffff:8.8.8.8]:80", O),
-    (ParseMsg::ClientBroadcast, "client 255.255.255.255:80", O),
+    (ParseMsg::ClientBroadcast, "client 127.255.255.255:80", O),
     (ParseMsg::ClientPortZero, "client 127.0.0.1:0", O),
     (ParseMsg::DatagramWildcard, "datagram 0.0.0.0:80", O),
     (ParseMsg::DatagramNotLocal, "datagram 8.8.8.8:80", O),

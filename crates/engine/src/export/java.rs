@@ -141,16 +141,19 @@ fn call(plan: &Plan, i: usize) -> String {
         {
             not_expressible("the JDK gives a link-local address without a scope id one of its own")
         }
-        // The JDK refuses an IPv4 socket's bind() to a broadcast address
-        // (BindException, "Cannot assign requested address") where the
-        // kernel takes it (seen: 255.255.255.255 and 127.255.255.255, TCP and
-        // UDP; an IPv6 socket's v4-mapped form reaches the kernel).
+        // The JDK's NET_Bind refuses an IPv4 socket's bind() to any address
+        // `(a & 0x7f0000ff) == 0x7f0000ff` — 127.x.y.255 and 255.x.y.255,
+        // the broadcast addresses among them — before the kernel sees it
+        // (BindException, "Cannot assign requested address"; seen for
+        // 255.255.255.255 and 127.255.255.255, TCP and UDP, and no bind()
+        // call under strace). An IPv6 socket's v4-mapped form reaches the
+        // kernel.
         Call::Bind { host, .. }
             if host
                 .parse::<std::net::Ipv4Addr>()
-                .is_ok_and(|a| crate::addr::is_broadcast(a.into())) =>
+                .is_ok_and(|a| u32::from(a) & 0x7f00_00ff == 0x7f00_00ff) =>
         {
-            not_expressible("the JDK refuses to bind an IPv4 socket to a broadcast address itself")
+            not_expressible("the JDK refuses to bind an IPv4 socket to 127.x.y.255 or 255.x.y.255 itself")
         }
         Call::Bind {
             name,

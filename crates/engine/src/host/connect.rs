@@ -270,7 +270,7 @@ impl Host {
     /// `bound` (or unbound).
     pub(super) fn source_for(&self, s: &Socket, dst: SockAddr) -> Option<IpAddr> {
         if let Some(l) = s.local() {
-            if !is_wildcard(l.ip) {
+            if !is_wildcard(l.ip) && !self.rules().bound_address_is_not_source(s) {
                 return Some(l.ip);
             }
         }
@@ -386,12 +386,20 @@ impl Host {
             return;
         }
         let local = s.local();
+        // As any reset connection: on Linux a port the socket did not bind
+        // itself goes back (a child never holds SOCK_BINDPORT_LOCK; measured).
+        let release = self.rules().release_port_on_failed_connect() && !s.port_locked();
+        let peer = s.peer();
         if let (Some(l), Some(r)) = (local, s.remote()) {
             if self.ehash.get(&wire(l, r)) == Some(&id) {
                 self.ehash_remove(&wire(l, r));
             }
         }
-        self.drop_reset(id, local, false);
+        // Its peer is gone (its slot may be reused).
+        if let Some(Peer::Local(p)) = peer {
+            self.sock_mut(id).forget_peer(p);
+        }
+        self.drop_reset(id, local, release);
     }
 
     /// Where a SYN from `src` to `dst` goes (`OsRules::route`), with what

@@ -94,6 +94,30 @@ fn needs_scope_id(a: Ipv6Addr) -> bool {
     a.is_unicast_link_local() || (a.is_multicast() && matches!(a.segments()[0] & 0x000f, 1 | 2))
 }
 
+/// connect() from an AF_INET6 socket bound to the v4-mapped form of a group
+/// or a broadcast address: `__inet6_bind` keeps that address as the source,
+/// which the route lookup refuses (`ip_route_output_key_hash_rcu`: a
+/// multicast or limited-broadcast source is EINVAL; 127.255.255.255 is no
+/// interface's address, ENETUNREACH). Measured, TCP and UDP.
+fn mapped_source_refused(s: &Socket) -> Option<Decision> {
+    let IpAddr::V6(l) = s.local()?.ip else {
+        return None;
+    };
+    let a = v4_mapped(l)?;
+    let errno = if a.is_multicast() || a.is_broadcast() {
+        Errno::Inval
+    } else if crate::addr::is_broadcast(IpAddr::V4(a)) {
+        Errno::NetUnreach
+    } else {
+        return None;
+    };
+    Some(Decision::fail_with(
+        errno,
+        RuleId::LinuxConnectMappedGroupSource,
+        args![Slot::Socket => s.name(), Slot::Ip => IpAddr::V6(l)],
+    ))
+}
+
 /// connect() to a link-local unicast address with no interface: EINVAL
 /// (`tcp_v6_connect`, `__ip6_datagram_connect`; groups have their own rule).
 fn link_local_connect(s: &Socket, dst: SockAddr) -> Option<Decision> {
@@ -686,6 +710,9 @@ impl OsRules for Linux {
     /// connection fails), so a later connect to a native IPv6 address sends
     /// nothing anyone answers. Measured on this machine's kernel.
     fn connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        if let Some(d) = mapped_source_refused(s) {
+            return Some(d);
+        }
         let native_v6 = matches!(dst.ip, IpAddr::V6(a) if v4_mapped(a).is_none());
         (s.is_v6() && s.tried_v4_mapped() && native_v6 && s.state() != State::Connected).then(
             || {
@@ -700,6 +727,10 @@ impl OsRules for Linux {
 
     fn release_port_on_failed_connect(&self) -> bool {
         true
+    }
+
+    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::udp_connect_precheck(self, s, dst).or_else(|| mapped_source_refused(s))
     }
 
     fn reset_child_stays_queued(&self) -> bool {
@@ -750,7 +781,22 @@ impl OsRules for Linux {
     /// an address (measured, both).
     fn address_after_refused_connect(&self, s: &Socket, src: IpAddr) -> Option<IpAddr> {
         let l = s.local()?;
-        (crate::addr::is_wildcard(l.ip) && s.addr_locked()).then_some(src)
+        let wildcard = crate::addr::is_wildcard(l.ip) || self.bound_address_is_not_source(s);
+        (wildcard && s.addr_locked()).then_some(src)
+    }
+
+    /// `__inet_bind` sets `inet_saddr` to 0 ("use device") for a group or
+    /// broadcast address, and `tcp_v4_connect` then takes the route's source
+    /// and files the socket under it (measured: bound to 127.255.255.255:P,
+    /// a connect() to 127.0.0.1:P connects to itself; bound to
+    /// 255.255.255.255:P, it then holds 127.0.0.1:P and leaves
+    /// 255.255.255.255:P free). A UDP socket keeps its bound address; an
+    /// AF_INET6 socket's v4-mapped one is its source (`__inet6_bind`).
+    fn bound_address_is_not_source(&self, s: &Socket) -> bool {
+        !s.is_udp()
+            && !s.is_v6()
+            && s.local()
+                .is_some_and(|l| l.ip.is_multicast() || crate::addr::is_broadcast(l.ip))
     }
 
     fn connect_on_listener(&self, _s: &Socket, _dst: SockAddr) -> Decision {

@@ -448,6 +448,14 @@ pub trait OsRules: Sync {
         Decision::ok()
     }
 
+    /// Whether `s` is bound to an address it does not send from, so that
+    /// connect() picks its source as for the wildcard and re-files the
+    /// socket under it (Linux: an IPv4 TCP socket bound to a group or a
+    /// broadcast address, whose `inet_saddr` `__inet_bind` leaves 0).
+    fn bound_address_is_not_source(&self, _s: &Socket) -> bool {
+        false
+    }
+
     /// The local address a socket keeps after a refused connect() that chose
     /// `src` as its source, if it changes.
     fn address_after_refused_connect(&self, _s: &Socket, _src: IpAddr) -> Option<IpAddr> {
