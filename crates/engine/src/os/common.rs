@@ -158,8 +158,8 @@ pub(crate) fn connect_precheck(rules: &dyn OsRules, s: &Socket, dst: SockAddr) -
     None
 }
 
-/// A UDP connect() to the limited broadcast address (v4-mapped too), which
-/// `rule`'s OS refuses with EACCES without SO_BROADCAST. No scenario sets
+/// A UDP connect() to a broadcast address (`addr::is_broadcast`, v4-mapped
+/// too), which `rule`'s OS refuses with EACCES without SO_BROADCAST. No scenario sets
 /// SO_BROADCAST, so the why-line says what would.
 pub(crate) fn broadcast_needs_option(rule: RuleId, s: &Socket, dst: SockAddr) -> Option<Decision> {
     crate::addr::is_broadcast(dst.ip).then(|| {

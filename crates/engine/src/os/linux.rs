@@ -745,7 +745,8 @@ impl OsRules for Linux {
     }
 
     /// `__ip4_datagram_connect`: a route of type broadcast (to
-    /// 255.255.255.255, v4-mapped too) without SOCK_BROADCAST is EACCES,
+    /// 255.255.255.255 or 127.255.255.255, v4-mapped too) without
+    /// SOCK_BROADCAST is EACCES,
     /// after the route is found (no route: ENETUNREACH) and after
     /// `inet_dgram_connect`'s autobind, so the socket keeps its port.
     /// Measured.
