@@ -31,8 +31,9 @@ pub fn is_wildcard(ip: IpAddr) -> bool {
 
 /// A broadcast address bindlab knows, plain or v4-mapped: the limited
 /// broadcast address `255.255.255.255`, and `127.255.255.255`, the loopback
-/// net's own (Linux's `lo` has it in its local table; Windows routes it on
-/// link). `iface` addresses carry no prefix, so there is no other.
+/// net's own (Linux's `lo` has it in its local table, measured; taken as
+/// one on Windows too, unverified). `iface` addresses carry no prefix, so
+/// there is no other.
 pub fn is_broadcast(ip: IpAddr) -> bool {
     as_v4(ip).is_some_and(|a| a.is_broadcast() || a == Ipv4Addr::new(127, 255, 255, 255))
 }

@@ -547,8 +547,9 @@ impl OsRules for Windows {
 
     /// "to connect to a broadcast address, a socket must use setsockopt
     /// to enable the SO_BROADCAST option. Otherwise, connect will fail with
-    /// the error code WSAEACCES" (connect function, Remarks): no route is
-    /// asked for (a Windows host always routes 255.255.255.255 on link). An
+    /// the error code WSAEACCES" (connect function, Remarks): the page puts
+    /// no condition of a route on it, so bindlab asks for none (its
+    /// reading, unverified). An
     /// unbound socket is bound first and keeps its port (Linux's order,
     /// `OsRules::binds_before_route`): Microsoft does not say.
     fn connect_destination(&self, s: &Socket, dst: SockAddr, udp: bool) -> Option<Decision> {
