@@ -21,7 +21,7 @@
 //! * `buckets.rs` — a port's owners in bind order and by class.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
@@ -112,6 +112,10 @@ pub struct Host {
     udp_by_port: HashMap<u16, Bucket, FxBuild>,
     /// Next SO_REUSEPORT group number for UDP (0 means none).
     next_group: u64,
+    /// The UDP SO_REUSEPORT groups a member's connect() has marked
+    /// (`OsRules::udp_connect_group`): Linux's `reuse->has_conns`, kept
+    /// for the group's life, whoever is in it now.
+    marked_groups: BTreeSet<u64>,
     ehash: HashMap<(SockAddr, SockAddr), SockId, FxBuild>,
     seq: u64,
     next_client: u32,
@@ -155,6 +159,7 @@ impl Host {
             next_pos: 0,
             udp_by_port: HashMap::default(),
             next_group: 0,
+            marked_groups: BTreeSet::new(),
             ehash: HashMap::default(),
             seq: 0,
             next_client: 0,

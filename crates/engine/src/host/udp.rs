@@ -51,6 +51,12 @@ impl Host {
         })
     }
 
+    /// Whether a member's connect() has marked SO_REUSEPORT group `group`
+    /// (`OsRules::udp_connect_group`).
+    pub fn group_marked(&self, group: u64) -> bool {
+        self.marked_groups.contains(&group)
+    }
+
     /// connect() on a UDP socket: autobind, source address, peer. Nothing
     /// is sent, so nothing happens on the other side.
     pub(super) fn udp_connect(
@@ -181,6 +187,18 @@ impl Host {
         if let Some(port) = self.socket(id).local_port() {
             if !self.is_hashed(id) {
                 self.hash_port(id, port);
+            }
+        }
+        // Its SO_REUSEPORT group, before the peer is set (Linux asks
+        // whether this is the socket's first connect()).
+        let group = self.socket(id).reuse_group();
+        if group != 0 {
+            let on = rules.udp_connect_group(self.socket(id), is_wildcard(local.ip));
+            if on.mark {
+                self.marked_groups.insert(group);
+            }
+            if on.leave {
+                self.sock_mut(id).set_reuse_group(0);
             }
         }
         let rehashed = was_unbound || reconnected_from.is_some();

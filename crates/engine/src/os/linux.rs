@@ -10,7 +10,8 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Owner, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
 use crate::os::{
-    common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, ReuseGroup, Route,
+    common, BindAnswer, Decision, Delivery, FinWait2, GroupOnConnect, Os, OsParams, OsRules,
+    ReuseGroup, Route,
 };
 use crate::rules::{Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -938,6 +939,10 @@ impl OsRules for Linux {
 
     fn udp_reuse_group(&self, host: &Host, s: &Socket) -> ReuseGroup {
         udp::reuse_group(host, s)
+    }
+
+    fn udp_connect_group(&self, s: &Socket, was_wildcard: bool) -> GroupOnConnect {
+        udp::connect_group(s, was_wildcard)
     }
 
     /// `__inet_hash` → `inet_reuseport_add_sock`: a socket with SO_REUSEPORT

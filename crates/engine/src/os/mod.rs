@@ -331,6 +331,17 @@ pub enum ReuseGroup {
     Join(SockId),
 }
 
+/// What a UDP connect() that succeeds does to the socket's SO_REUSEPORT
+/// group (asked only of a socket in one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupOnConnect {
+    /// The group is marked as having a connected member, for the rest of
+    /// its life (Linux's `reuse->has_conns`, never cleared).
+    pub mark: bool,
+    /// The socket leaves the group (Linux: `reuseport_detach_sock`).
+    pub leave: bool,
+}
+
 /// FIN_WAIT_2 after close(): the limit on waiting for a peer that never
 /// closes, and what the OS does when it is reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -699,6 +710,13 @@ pub trait OsRules: Sync {
 
     fn udp_reuse_group(&self, _host: &Host, _s: &Socket) -> ReuseGroup {
         ReuseGroup::None
+    }
+
+    /// What a successful UDP connect() does to the socket's SO_REUSEPORT
+    /// group; `was_wildcard`: the socket was bound to a wildcard address
+    /// before it. Nothing, unless the OS says.
+    fn udp_connect_group(&self, _s: &Socket, _was_wildcard: bool) -> GroupOnConnect {
+        GroupOnConnect::default()
     }
 
     /// Whether a UDP socket just hashed goes to the tail of its lookup chain

@@ -26,7 +26,7 @@ use crate::addr::{unmap, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Owner, SockId, Socket};
-use crate::os::{BindAnswer, Decision, Delivery, ReuseGroup};
+use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
@@ -161,9 +161,9 @@ pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> Bin
 
 /// `udp_reuseport_add_sock`: join the group of the first socket on the
 /// port with the same family, v6only, owner and exact address that has
-/// SO_REUSEPORT now (one that turned it on after its bind has no group yet:
-/// the host makes it one, as `reuseport_add_sock` does); else a group of
-/// its own.
+/// SO_REUSEPORT now (one that turned it on after its bind, or left its
+/// group by connect()ing, has no group: the host makes it one, as
+/// `reuseport_add_sock` does); else a group of its own.
 pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     if !s.opts().reuseport {
         return ReuseGroup::None;
@@ -236,31 +236,46 @@ enum Found {
     Pick(Arc<[SockId]>),
 }
 
-/// The unconnected members of `s`'s SO_REUSEPORT group, if it has more
-/// than itself, and whether the group has connected members.
+/// The unconnected members of `s`'s SO_REUSEPORT group, and whether the
+/// group is marked as having a connected member (see [`connect_group`]).
 fn group_of(host: &Host, s: &Socket) -> Option<(Arc<[SockId]>, bool)> {
     if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
         return None;
     }
     let port = s.local_port()?;
-    let members: Vec<&Socket> = host
+    let free: Arc<[SockId]> = host
         .udp_owners(port)
         .into_iter()
-        .filter(|o| o.reuse_group() == s.reuse_group())
-        .collect();
-    let conns = members.iter().any(|o| o.remote().is_some());
-    let free: Arc<[SockId]> = members
-        .iter()
-        .filter(|o| o.remote().is_none())
+        .filter(|o| o.reuse_group() == s.reuse_group() && o.remote().is_none())
         .map(|o| o.id())
         .collect();
-    Some((free, conns))
+    Some((free, host.group_marked(s.reuse_group())))
+}
+
+/// What a successful connect() does to the socket's SO_REUSEPORT group
+/// (6.13+). `__ip4_datagram_connect` (and `__ip6_datagram_connect`)
+/// re-hashes a socket bound to the wildcard under its new source address,
+/// and `udp_lib_rehash` detaches it from its group; then
+/// `reuseport_has_conns_set` marks the group the socket is in *now* as
+/// having a connected member, so only a socket on a specific address (or
+/// one already connected, a later connect()) marks it. Then
+/// `udp_lib_hash4` files a socket under its 4-tuple on its first connect()
+/// and detaches it too. The mark is never cleared; a socket that binds
+/// later with SO_REUSEPORT may meet the detached one first in the primary
+/// chain and form a new, unmarked group with it (`udp_reuseport_add_sock`
+/// → `reuseport_add_sock` → `reuseport_alloc(sk2)`; [`reuse_group`]).
+/// Measured on this machine's kernel: `corpus/linux/udp-reuseport-*`.
+pub(super) fn connect_group(s: &Socket, was_wildcard: bool) -> GroupOnConnect {
+    GroupOnConnect {
+        mark: !was_wildcard,
+        leave: was_wildcard || s.udp_hash4_peer().is_none(),
+    }
 }
 
 /// `udp4_lib_lookup2` / `udp6_lib_lookup2` over the chain of `slot`: the
 /// found socket or group pick, the socket a walk that went on would have
-/// found instead (a reuseport socket whose group has no connected member
-/// ends the walk at once — `inet_lookup_reuseport`, then `if
+/// found instead (a reuseport socket whose group is not marked as having a
+/// connected member, [`connect_group`], ends the walk at once — `inet_lookup_reuseport`, then `if
 /// (!reuseport_has_conns(sk)) return result;` — a group of one included,
 /// since every socket that bound with SO_REUSEPORT has one), and how many
 /// sockets share the best score.
@@ -308,8 +323,8 @@ fn lookup2(
         }
         badness = sc;
         result = Some(s);
-        if let Some((free, conns)) = group_counts(host, s) {
-            if conns == 0 {
+        if let Some((free, marked)) = group_counts(host, s) {
+            if !marked {
                 let found = if free > 1 {
                     Found::Pick(group_free(host, s))
                 } else {
@@ -362,12 +377,14 @@ fn scores_any(host: &Host, src: SockAddr, slot: IpAddr, daddr: IpAddr, port: u16
         || host.udp_peers(port, src).iter().any(|s| takes(s))
 }
 
-/// [`group_of`] counted from the port's index: (unconnected, connected).
-fn group_counts(host: &Host, s: &Socket) -> Option<(usize, usize)> {
+/// [`group_of`] from the port's index: how many members are unconnected,
+/// and whether the group is marked.
+fn group_counts(host: &Host, s: &Socket) -> Option<(usize, bool)> {
     if !s.opts().reuseport || s.reuse_group() == 0 || s.remote().is_some() {
         return None;
     }
-    Some(host.udp_group_counts(s.local_port()?, s.reuse_group()))
+    let (free, _) = host.udp_group_counts(s.local_port()?, s.reuse_group());
+    Some((free, host.group_marked(s.reuse_group())))
 }
 
 /// The unconnected members of `s`'s group, in bind order.
@@ -401,13 +418,13 @@ fn lookup2_walk(
                 ties = 1;
                 badness = sc;
                 match group_of(host, s) {
-                    Some((members, conns)) => {
+                    Some((members, marked)) => {
                         let found = if members.len() > 1 {
                             Found::Pick(members)
                         } else {
                             Found::One(s.id())
                         };
-                        if !conns {
+                        if !marked {
                             let rest = chain[i + 1..]
                                 .iter()
                                 .filter_map(|&o| score(o, src, daddr).map(|osc| (o, osc)));
