@@ -34,7 +34,6 @@ impl Host {
         if let Some(d) = rules.connect_precheck(self, s, dst) {
             return d;
         }
-        let via_v4 = s.is_v6() && crate::addr::as_v4(dst.ip).is_some();
         if self.socket(id).is_v6() && rules.connect_narrows_v6_pcb() {
             self.sock_mut(id)
                 .narrow_pcb(Some(crate::addr::as_v4(dst.ip).is_some()));
@@ -99,13 +98,6 @@ impl Host {
                     allowed = Some(common::connect_stale_end_reset(&who, local, dst, &name));
                 }
             }
-        }
-        // The SYN goes out now: a v4-mapped connect() of an AF_INET6 socket
-        // that gets this far leaves it in IPv4 operations (Linux's
-        // `tcp_v6_connect` undoes `ipv6_mapped` only when `tcp_v4_connect`
-        // fails at once, as with the route or the 4-tuple above).
-        if via_v4 {
-            self.sock_mut(id).tried_v4_mapped_now();
         }
         // TCP simultaneous open: a socket whose source is its own destination
         // meets its own SYN and connects to itself, listener or not.

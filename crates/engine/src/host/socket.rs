@@ -137,9 +137,6 @@ pub struct Socket {
     /// `__inet_bind` / `__inet6_bind` set and nothing clears. A failed
     /// connect() resets the source address only without it. Measured.
     addr_locked: bool,
-    /// An AF_INET6 socket that has tried to connect to a v4-mapped address
-    /// (Linux switches it to IPv4 operations for good).
-    tried_v4_mapped: bool,
     /// XNU: an AF_INET6 PCB left in one family (`inp_vflag`: Some(true)
     /// INP_IPV4 alone, Some(false) INP_IPV6 alone) with nothing to give the
     /// other back: by a TCP connect() (set at the call, cleared by a bind or
@@ -273,10 +270,6 @@ impl Socket {
     /// See the field: an earlier bind() named an address (Linux).
     pub fn addr_locked(&self) -> bool {
         self.addr_locked
-    }
-    /// An AF_INET6 socket that has tried to connect to a v4-mapped address.
-    pub fn tried_v4_mapped(&self) -> bool {
-        self.tried_v4_mapped
     }
     /// See the field.
     pub fn pcb_narrowed(&self) -> Option<bool> {
@@ -452,7 +445,6 @@ impl Socket {
             connect_bound: false,
             port_locked: false,
             sockname_port: 0,
-            tried_v4_mapped: false,
             pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
@@ -504,7 +496,6 @@ impl Socket {
             connect_bound: false,
             port_locked: false,
             sockname_port: 0,
-            tried_v4_mapped: false,
             pcb_narrowed: None,
             udp6_peer_v4: None,
             hashed_ip: None,
@@ -592,11 +583,6 @@ impl Socket {
 
     pub(super) fn narrow_pcb(&mut self, v4: Option<bool>) {
         self.pcb_narrowed = v4;
-    }
-
-    /// An AF_INET6 socket asked for a v4-mapped destination.
-    pub(super) fn tried_v4_mapped_now(&mut self) {
-        self.tried_v4_mapped = true;
     }
 
     /// A connect() sent its SYN and the handshake failed.

@@ -134,9 +134,6 @@ impl Host {
         if let Some(d) = rules.udp_connect_precheck(self, s, dst) {
             return d;
         }
-        if s.is_v6() && crate::addr::as_v4(dst.ip).is_some() {
-            self.sock_mut(id).tried_v4_mapped_now();
-        }
         let s = self.socket(id);
         let local_ip = s
             .local()
