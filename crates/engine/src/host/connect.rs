@@ -11,7 +11,7 @@ use crate::os::{Decision, Route};
 use crate::report::StepReport;
 use crate::rules::{Name, Overlay};
 
-use super::socket::{Peer, SockId, Socket};
+use super::socket::{Peer, SockId, Socket, State};
 use super::{client_source, wire, Host};
 
 impl Host {
@@ -86,16 +86,25 @@ impl Host {
             allowed = Some(d);
         }
         // The other end of this 4-tuple may still be held on this host by an
-        // old connection whose peer went away without a TIME_WAIT (FreeBSD's
-        // local connections). The SYN draws a challenge ACK, the connecting
-        // side answers with a reset that closes the old end, and its
-        // retransmitted SYN connects (RFC 5961 §4 on every kernel here).
+        // old connection: in TIME_WAIT, which a newer SYN ends (RFC 1122
+        // §4.2.2.13), or one whose peer went away without a TIME_WAIT
+        // (FreeBSD's local connections), where the SYN draws a challenge
+        // ACK, the connecting side answers with a reset that closes the old
+        // end, and its retransmitted SYN connects (RFC 5961 §4 on every
+        // kernel here). Either way the old end is gone, refused or not.
+        let mut ended: Option<String> = None;
         if !to_self {
             if let Some(old) = self.tuple(dst, local).map(|o| o.id()) {
                 if old != id {
                     let who = self.socket(old).label().to_string();
+                    let time_wait = matches!(self.socket(old).state(), State::TimeWait { .. });
                     self.drop_stale_end(old);
-                    allowed = Some(common::connect_stale_end_reset(&who, local, dst, &name));
+                    allowed = Some(if time_wait {
+                        common::connect_time_wait_taken_over(&who, local, dst, &name)
+                    } else {
+                        common::connect_stale_end_reset(&who, local, dst, &name)
+                    });
+                    ended = Some(who);
                 }
             }
         }
@@ -133,6 +142,9 @@ impl Host {
             Some(r @ (Route::Refused { .. } | Route::Dropped { .. })) => {
                 let (errno, rule, why) = r.failure().expect("a failing route");
                 let (rule, mut why) = (rule, why.to_string());
+                if let Some(who) = &ended {
+                    why = common::refused_ended_old_end(why, who, local, dst);
+                }
                 self.sock_mut(id).handshake_failed_now();
                 if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
                     let port = self.socket(id).local_port().unwrap_or(0);

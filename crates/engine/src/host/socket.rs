@@ -160,6 +160,11 @@ pub struct Socket {
     /// datagram finds it there only while it is connected to that peer.
     /// Measured.
     udp_hash4_peer: Option<SockAddr>,
+    /// When it was filed there (the host's sequence): the 4-tuple chain
+    /// is newest first (`hlist_nulls_add_head_rcu`), and its lookup takes
+    /// the first that matches, so of two sockets filed under one peer and
+    /// connected to it, the one filed last is found. Measured.
+    udp_hash4_seq: u64,
     /// A connect() of this socket sent its SYN and failed (refused, or
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
@@ -282,6 +287,10 @@ impl Socket {
     /// See the field: the peer a Linux UDP socket's 4-tuple hash holds.
     pub fn udp_hash4_peer(&self) -> Option<SockAddr> {
         self.udp_hash4_peer
+    }
+    /// See the field.
+    pub fn udp_hash4_seq(&self) -> u64 {
+        self.udp_hash4_seq
     }
     /// See the field: the family a UDP connect() left an AF_INET6 socket in.
     pub fn udp6_peer_v4(&self) -> Option<bool> {
@@ -449,6 +458,7 @@ impl Socket {
             udp6_peer_v4: None,
             hashed_ip: None,
             udp_hash4_peer: None,
+            udp_hash4_seq: 0,
             kept_ip: None,
             addr_locked: false,
             handshake_failed: false,
@@ -500,6 +510,7 @@ impl Socket {
             udp6_peer_v4: None,
             hashed_ip: None,
             udp_hash4_peer: None,
+            udp_hash4_seq: 0,
             kept_ip: None,
             addr_locked: false,
             handshake_failed: false,
@@ -725,11 +736,12 @@ impl Socket {
     /// UDP connect(): the peer is fixed (no handshake), and a wildcard
     /// local address became the source address.
     /// `rehashed`: the connect() hashed the socket anew (see `hashed_ip`).
-    pub(super) fn udp_connected(&mut self, remote: SockAddr, rehashed: bool) {
+    pub(super) fn udp_connected(&mut self, remote: SockAddr, rehashed: bool, seq: u64) {
         self.remote = Some(remote);
         self.state = State::Connected;
         if self.udp_hash4_peer.is_none() {
             self.udp_hash4_peer = Some(remote);
+            self.udp_hash4_seq = seq;
         }
         if rehashed {
             self.hashed_ip = self.local.map(|l| l.ip);

@@ -199,7 +199,8 @@ impl Host {
             }
         }
         let rehashed = was_unbound || reconnected_from.is_some();
-        self.sock_mut(id).udp_connected(dst, rehashed);
+        let seq = self.next_seq();
+        self.sock_mut(id).udp_connected(dst, rehashed, seq);
         let s = self.socket(id);
         rep.local = s.local();
         rep.remote = s.remote();
@@ -223,6 +224,7 @@ impl Host {
         let mut undetermined = 0;
         let mut last_received = None;
         let mut last_dropped = None;
+        let mut ways = common::DeliveryWays::default();
         let mut candidates: Option<Arc<[SockId]>> = None;
         let dst = SockAddr::new(unmap(dst.ip), dst.port);
         for _ in 0..count {
@@ -264,7 +266,10 @@ impl Host {
             match d {
                 Delivery::Dropped { .. } => last_dropped = Some(d),
                 Delivery::Copies { ref socks, .. } if socks.is_empty() => last_dropped = Some(d),
-                _ => last_received = Some(d),
+                _ => {
+                    ways.received(&d);
+                    last_received = Some(d);
+                }
             }
         }
         if let Some(members) = candidates {
@@ -276,10 +281,7 @@ impl Host {
             rep.undetermined = Some(undetermined);
         }
         match last_received.or(last_dropped) {
-            Some(d) => {
-                let (rule, why) = d.into_rule_why();
-                Decision::ok_by(rule, why)
-            }
+            Some(d) => ways.decision(d),
             None => Decision::ok(),
         }
     }

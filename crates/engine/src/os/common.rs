@@ -9,7 +9,7 @@ use crate::addr::{as_v4, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Expired, Host, Owner, Socket, State};
-use crate::os::{Decision, FinWait2, Os, OsRules, Route};
+use crate::os::{Decision, Delivery, FinWait2, Os, OsRules, Route};
 use crate::rules::{render_why, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
 use crate::why::Why;
@@ -414,6 +414,86 @@ pub(crate) fn refused_keeps_source(why: String, socket: &str, ip: IpAddr) -> Str
         WhyVariant::KeepsSource,
         args![Slot::Why => Arg::Line(why), Slot::Socket => socket, Slot::Ip => ip],
     )
+}
+
+/// A refused connect()'s SYN also ended `who`, the old other end of its
+/// 4-tuple (a TIME_WAIT, or a stale end its reset closed).
+pub(crate) fn refused_ended_old_end(
+    why: String,
+    who: &str,
+    local: SockAddr,
+    dst: SockAddr,
+) -> String {
+    render_why(
+        RuleId::CommonRouteNoListener,
+        WhyVariant::EndsOldEnd,
+        args![Slot::Why => Arg::Line(why), Slot::Other => who, Slot::Local => local, Slot::Dst => dst],
+    )
+}
+
+/// The new SYN ended `who`'s TIME_WAIT on the other end of the same
+/// 4-tuple, and went on to the listener.
+pub(crate) fn connect_time_wait_taken_over(
+    who: &str,
+    local: SockAddr,
+    dst: SockAddr,
+    name: &str,
+) -> Decision {
+    Decision::ok_with(
+        RuleId::CommonConnectTimeWaitTakenOver,
+        args![
+            Slot::Other => who,
+            Slot::Local => local,
+            Slot::Dst => dst,
+            Slot::Socket => name,
+        ],
+    )
+}
+
+/// The rules one `datagram` step's received datagrams went by: how many
+/// each, and the first delivery of each (a handful at most), so a step
+/// whose datagrams went different ways says so beside the last one's
+/// why-line.
+#[derive(Default)]
+pub(crate) struct DeliveryWays {
+    by_rule: Vec<(RuleId, u32, Delivery)>,
+}
+
+impl DeliveryWays {
+    /// One datagram was received as `d` says.
+    pub(crate) fn received(&mut self, d: &Delivery) {
+        let rule = d.rule();
+        if let Some((_, n, _)) = self.by_rule.iter_mut().find(|(r, ..)| *r == rule) {
+            *n += 1;
+        } else if self.by_rule.len() < 8 {
+            self.by_rule.push((rule, 1, d.clone()));
+        }
+    }
+
+    /// The step's decision: `last`'s rule and why-line (the last datagram
+    /// received, else the last dropped), and, when others were received by
+    /// another rule, the largest such group's count and first why-line.
+    pub(crate) fn decision(self, last: Delivery) -> Decision {
+        let (rule, why) = last.into_rule_why();
+        let other = self
+            .by_rule
+            .into_iter()
+            .filter(|(r, ..)| *r != rule)
+            .max_by_key(|&(_, n, _)| n);
+        let Some((_, count, first)) = other else {
+            return Decision::ok_by(rule, why);
+        };
+        let line = render_why(
+            RuleId::CommonRouteNoListener,
+            WhyVariant::Except,
+            args![
+                Slot::Why => Arg::Line(why.into_string()),
+                Slot::Count => count,
+                Slot::Reason => Arg::Line(first.into_rule_why().1.into_string()),
+            ],
+        );
+        Decision::ok_by(rule, line)
+    }
 }
 
 /// A refused connect() gave back the port the kernel had picked (Linux).

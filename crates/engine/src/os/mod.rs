@@ -307,6 +307,17 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// The rule that decided.
+    pub fn rule(&self) -> RuleId {
+        match self {
+            Delivery::To { rule, .. }
+            | Delivery::Group { rule, .. }
+            | Delivery::Undefined { rule, .. }
+            | Delivery::Copies { rule, .. }
+            | Delivery::Dropped { rule, .. } => *rule,
+        }
+    }
+
     /// The rule that decided and its why (not yet written: see [`Why`]).
     pub fn into_rule_why(self) -> (RuleId, Why) {
         match self {

@@ -27,7 +27,7 @@ use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Owner, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
-use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
+use crate::rules::{few_names, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
 use super::{overlap, View, PARAMS};
@@ -457,8 +457,25 @@ fn lookup2_walk(
 /// Unicast: the exact address's chain first; a connected or any result
 /// there is final; else the wildcard chain.
 pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
-    if let Some(s) = by_hash4(host, src, dst) {
-        return to(RuleId::LinuxUdpDeliverConnectedPeer, s, src, dst, None);
+    if let Some((s, others)) = by_hash4(host, src, dst) {
+        let rule = RuleId::LinuxUdpDeliverConnectedPeer;
+        if others.is_empty() {
+            return to(rule, s, src, dst, None);
+        }
+        let names = few_names(others.len(), |i| others[i].name());
+        return Delivery::To {
+            sock: s.id(),
+            rule,
+            why: Why::of(
+                rule,
+                WhyVariant::FiledLast,
+                args![
+                    Slot::Socket => s.name(),
+                    Slot::Others => Arg::NamesAnd(names),
+                    Slot::Remote => src,
+                ],
+            ),
+        };
     }
     let wild = match dst.ip {
         IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
@@ -521,13 +538,19 @@ fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr, other: Option<&Soc
         Slot::Dst => dst,
         Slot::Remote => src,
     ];
+    // The socket passed over is connected to the sender, or an unconnected
+    // one that outscores `s` (an IPv4 socket beside a dual-stack one).
+    let mut variant = WhyVariant::Usual;
     if let Some(o) = other {
         args.push((Slot::Other, o.label().into()));
+        if o.remote().is_none() {
+            variant = WhyVariant::ScoresHigher;
+        }
     }
     Delivery::To {
         sock: s.id(),
         rule,
-        why: Why::of(rule, WhyVariant::Usual, args),
+        why: Why::of(rule, variant, args),
     }
 }
 
@@ -537,17 +560,25 @@ fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr, other: Option<&Soc
 /// (`Socket::udp_hash4_peer`), and found there only while connected to
 /// that peer on the destination address; any other connected socket is
 /// left to the chain walk, where a reuseport socket met first can end the
-/// walk before it (measured). Two such sockets for one 4-tuple: the walk
-/// decides, as before.
-fn by_hash4(host: &Host, src: SockAddr, dst: SockAddr) -> Option<&Socket> {
-    let mut found = host.udp_peers(dst.port, src).into_iter().filter(|s| {
-        s.udp_hash4_peer()
-            .is_some_and(|p| unmap(p.ip) == src.ip && p.port == src.port)
-            && s.local().is_some_and(|l| unmap(l.ip) == unmap(dst.ip))
-            && score(s, src, dst.ip).is_some()
-    });
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
+/// walk before it (measured). Of two or more such sockets the one filed
+/// last is found: the chain is newest first and the lookup takes the first
+/// that matches, without scoring (measured: a dual-stack socket filed
+/// after an IPv4 one wins, though it scores less).
+/// Returns the socket found and the others filed there for this 4-tuple.
+fn by_hash4(host: &Host, src: SockAddr, dst: SockAddr) -> Option<(&Socket, Vec<&Socket>)> {
+    let mut filed: Vec<&Socket> = host
+        .udp_peers(dst.port, src)
+        .into_iter()
+        .filter(|s| {
+            s.udp_hash4_peer()
+                .is_some_and(|p| unmap(p.ip) == src.ip && p.port == src.port)
+                && s.local().is_some_and(|l| unmap(l.ip) == unmap(dst.ip))
+                && score(s, src, dst.ip).is_some()
+        })
+        .collect();
+    crate::sort::by_key(&mut filed, |s| u64::MAX - s.udp_hash4_seq());
+    let mut rest = filed.into_iter();
+    Some((rest.next()?, rest.collect()))
 }
 
 /// Whether an AF_INET6 socket in `s`'s chain would also take the datagram
