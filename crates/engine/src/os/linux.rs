@@ -577,7 +577,7 @@ impl OsRules for Linux {
                 return udp::ephemeral(host, s, view, addr.ip);
             }
             return BindAnswer {
-                decision: udp::bind_port(host, s, view, addr.port),
+                decision: udp::bind_port(host, s, view, addr),
                 port: addr.port,
             };
         }

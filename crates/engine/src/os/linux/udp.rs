@@ -106,7 +106,11 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Decision {
 /// now.) Asked per class: the first such socket in the chain is the
 /// earliest of each class's first (see `Host::udp_primary_first`), and
 /// only its decision is rendered.
-pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
+pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> Decision {
+    let port = at.port;
+    if let Some(sk2) = same_address_first(host, sk, view, at) {
+        return against(host, sk, sk2);
+    }
     if host.reference_walks() {
         return bind_port_walk(host, sk, view, port);
     }
@@ -118,6 +122,47 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, port: u16) -> Deci
         Some(u32::from(shares(sk, sk2)))
     });
     first.map_or_else(Decision::ok, |sk2| against(host, sk, sk2))
+}
+
+/// Before that walk, this machine's kernel looks at the sockets on the very
+/// address asked for (its secondary chain: [`slot_of`]), in that chain's
+/// order, and the first that overlaps and has SO_REUSEADDR off decides: a
+/// same-user SO_REUSEPORT socket lets the bind through, hiding any socket
+/// elsewhere on the port that would refuse it; any other refuses. A socket
+/// with SO_REUSEADDR on is passed over whatever the new socket has. Only an
+/// option changed after bind lets such a sharer and a refusing socket share
+/// a port, so this shows only then. Measured (an edge-case hunt,
+/// 2026-12-06): `corpus/linux/udp-same-address-sharer-decides.bindlab`.
+fn same_address_first<'h>(
+    host: &'h Host,
+    sk: &Socket,
+    view: View,
+    at: SockAddr,
+) -> Option<&'h Socket> {
+    let slot = match at.ip {
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        other => unmap(other),
+    };
+    let decides = |s: &Socket| {
+        s.id() != sk.id()
+            && slot_of(s) == Some(slot)
+            && !s.opts().reuseaddr
+            && View::of(s).is_some_and(|v2| overlap(view, v2))
+    };
+    if host.reference_walks() {
+        return host
+            .udp_owners(at.port)
+            .into_iter()
+            .filter(|s| decides(s))
+            .min_by_key(|s| s.chain_key());
+    }
+    // Per class: the options, address and owner are class fields, and a
+    // class's first in the chain is its `chain_first`.
+    host.udp_classes(at.port)
+        .into_iter()
+        .map(|c| c.chain_first)
+        .filter(|s| decides(s))
+        .min_by_key(|s| s.chain_key())
 }
 
 /// [`bind_port`] by walking the chain: the reference the fast answer is
