@@ -361,6 +361,11 @@ impl Socket {
     }
     /// UDP: the order a lookup chain is walked in: prepended sockets newest
     /// first, then appended ones oldest first.
+    /// Filed at the tail of its lookup chain (Linux: an AF_INET6 socket
+    /// that bound with SO_REUSEPORT), so met after the others, oldest first.
+    pub fn chain_tail(&self) -> bool {
+        self.chain_tail
+    }
     pub fn chain_key(&self) -> u64 {
         crate::sort::tail_order(self.chain_tail, self.chain_seq)
     }

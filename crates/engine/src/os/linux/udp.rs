@@ -560,6 +560,20 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             }
             let rule = if s.remote().is_some() {
                 RuleId::LinuxUdpDeliverConnectedPeer
+            } else if ties > 1 && s.chain_tail() {
+                // Met first as the oldest of the chain's tail, not the newest.
+                let args = args![
+                    Slot::Socket => s.name(),
+                    Slot::Addr => s.local(),
+                    Slot::Dst => dst,
+                    Slot::Remote => src,
+                ];
+                let rule = RuleId::LinuxUdpDeliverNewest;
+                return Delivery::To {
+                    sock: s.id(),
+                    rule,
+                    why: Why::of(rule, WhyVariant::ChainTail, args),
+                };
             } else if ties > 1 {
                 RuleId::LinuxUdpDeliverNewest
             } else if pass_exact && wild_exists {
