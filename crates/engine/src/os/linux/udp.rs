@@ -47,6 +47,24 @@ fn primary_tail(s: &impl Owner) -> bool {
     s.is_v6() && s.bind_opts().reuseport
 }
 
+/// Whether `sk2`, overlapping `sk` (binding `ip`), lets the bind through
+/// at once, ending the walk: it shares through SO_REUSEPORT (same user, and
+/// not through SO_REUSEADDR on both) and is of the same family, on exactly
+/// that address, with SO_REUSEADDR off. Any other sharer is passed over.
+/// Measured on this machine's kernel (6.18.44-fc-v1300) in an edge-case
+/// hunt; a wider rule (any same-address sharer, wherever in the walk) was
+/// refuted by a socket met before it that refused:
+/// `corpus/linux/udp-same-address-sharer-decides.bindlab`.
+fn ends_walk(sk: &Socket, ip: IpAddr, sk2: &impl Owner) -> bool {
+    let (a, b) = (sk.opts(), sk2.opts());
+    !b.reuseaddr
+        && a.reuseport
+        && b.reuseport
+        && sk.uid() == sk2.uid()
+        && sk.is_v6() == sk2.is_v6()
+        && sk2.local().is_some_and(|l| l.ip == ip)
+}
+
 /// Whether `sk2`, overlapping `sk`, shares the address with it: both have
 /// SO_REUSEADDR, or both SO_REUSEPORT as the same user.
 fn shares(sk: &Socket, sk2: &impl Owner) -> bool {
@@ -96,9 +114,10 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Decision {
 }
 
 /// `udp_lib_lport_inuse` for an explicit port, as this machine's kernel
-/// (6.18.44-fc-v1300) answers: any overlapping socket that does not share
-/// refuses the bind, wherever it is in the chain; the first such socket is
-/// named, else the first that shares. (The build of 6.18.44 this project
+/// (6.18.44-fc-v1300) answers: in the chain's order, the first overlapping
+/// socket that does not share refuses the bind, and one that shares and
+/// [`ends_walk`] lets it through; other sharers are passed over, and the
+/// first of them is named if nothing decides. (The build of 6.18.44 this project
 /// was checked against until 2026-12-06, and the torvalds/linux snapshot
 /// read, stop at the first overlapping socket with SO_REUSEPORT of the same
 /// user and let the bind through, `return 0`: measured then,
@@ -108,66 +127,22 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Decision {
 /// only its decision is rendered.
 pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> Decision {
     let port = at.port;
-    if let Some(sk2) = same_address_first(host, sk, view, at) {
-        return against(host, sk, sk2);
-    }
     if host.reference_walks() {
-        return bind_port_walk(host, sk, view, port);
+        return bind_port_walk(host, sk, view, at.ip, port);
     }
     let first = host.udp_primary_first(port, sk.id(), primary_tail, |sk2| {
         let v2 = View::of(sk2)?;
         if !overlap(view, v2) {
             return None;
         }
-        Some(u32::from(shares(sk, sk2)))
+        Some(u32::from(shares(sk, sk2) && !ends_walk(sk, at.ip, sk2)))
     });
     first.map_or_else(Decision::ok, |sk2| against(host, sk, sk2))
 }
 
-/// Before that walk, this machine's kernel looks at the sockets on the very
-/// address asked for (its secondary chain: [`slot_of`]), in that chain's
-/// order, and the first that overlaps and has SO_REUSEADDR off decides: a
-/// same-user SO_REUSEPORT socket lets the bind through, hiding any socket
-/// elsewhere on the port that would refuse it; any other refuses. A socket
-/// with SO_REUSEADDR on is passed over whatever the new socket has. Only an
-/// option changed after bind lets such a sharer and a refusing socket share
-/// a port, so this shows only then. Measured (an edge-case hunt,
-/// 2026-12-06): `corpus/linux/udp-same-address-sharer-decides.bindlab`.
-fn same_address_first<'h>(
-    host: &'h Host,
-    sk: &Socket,
-    view: View,
-    at: SockAddr,
-) -> Option<&'h Socket> {
-    let slot = match at.ip {
-        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        other => unmap(other),
-    };
-    let decides = |s: &Socket| {
-        s.id() != sk.id()
-            && slot_of(s) == Some(slot)
-            && !s.opts().reuseaddr
-            && View::of(s).is_some_and(|v2| overlap(view, v2))
-    };
-    if host.reference_walks() {
-        return host
-            .udp_owners(at.port)
-            .into_iter()
-            .filter(|s| decides(s))
-            .min_by_key(|s| s.chain_key());
-    }
-    // Per class: the options, address and owner are class fields, and a
-    // class's first in the chain is its `chain_first`.
-    host.udp_classes(at.port)
-        .into_iter()
-        .map(|c| c.chain_first)
-        .filter(|s| decides(s))
-        .min_by_key(|s| s.chain_key())
-}
-
 /// [`bind_port`] by walking the chain: the reference the fast answer is
 /// compared with.
-fn bind_port_walk(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
+fn bind_port_walk(host: &Host, sk: &Socket, view: View, ip: IpAddr, port: u16) -> Decision {
     let mut shared: Option<Decision> = None;
     for sk2 in primary_chain(host.owners(port, sk.id())) {
         let Some(v2) = View::of(sk2) else { continue };
@@ -175,7 +150,7 @@ fn bind_port_walk(host: &Host, sk: &Socket, view: View, port: u16) -> Decision {
             continue;
         }
         let d = against(host, sk, sk2);
-        if !d.is_ok() {
+        if !d.is_ok() || ends_walk(sk, ip, sk2) {
             return d;
         }
         shared.get_or_insert(d);
