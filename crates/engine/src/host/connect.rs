@@ -99,11 +99,9 @@ impl Host {
                     let who = self.socket(old).label().to_string();
                     let time_wait = matches!(self.socket(old).state(), State::TimeWait { .. });
                     self.drop_stale_end(old);
-                    allowed = Some(if time_wait {
-                        common::connect_time_wait_taken_over(&who, local, dst, &name)
-                    } else {
-                        common::connect_stale_end_reset(&who, local, dst, &name)
-                    });
+                    allowed = Some(common::connect_ended_old_end(
+                        &who, time_wait, local, dst, &name,
+                    ));
                     ended = Some(who);
                 }
             }

@@ -226,15 +226,22 @@ pub(crate) fn connect_ephemeral_exhausted(src: IpAddr, dst: SockAddr) -> Decisio
     )
 }
 
-/// The new SYN reset `who`, the stale other end of the same 4-tuple.
-pub(crate) fn connect_stale_end_reset(
+/// The new SYN ended `who`, the old other end of the same 4-tuple: its
+/// TIME_WAIT (`time_wait`), or a stale end the connecting side's reset
+/// closed.
+pub(crate) fn connect_ended_old_end(
     who: &str,
+    time_wait: bool,
     local: SockAddr,
     dst: SockAddr,
     name: &str,
 ) -> Decision {
     Decision::ok_with(
-        RuleId::CommonConnectStaleEndReset,
+        if time_wait {
+            RuleId::CommonConnectTimeWaitTakenOver
+        } else {
+            RuleId::CommonConnectStaleEndReset
+        },
         args![
             Slot::Other => who,
             Slot::Local => local,
@@ -428,25 +435,6 @@ pub(crate) fn refused_ended_old_end(
         RuleId::CommonRouteNoListener,
         WhyVariant::EndsOldEnd,
         args![Slot::Why => Arg::Line(why), Slot::Other => who, Slot::Local => local, Slot::Dst => dst],
-    )
-}
-
-/// The new SYN ended `who`'s TIME_WAIT on the other end of the same
-/// 4-tuple, and went on to the listener.
-pub(crate) fn connect_time_wait_taken_over(
-    who: &str,
-    local: SockAddr,
-    dst: SockAddr,
-    name: &str,
-) -> Decision {
-    Decision::ok_with(
-        RuleId::CommonConnectTimeWaitTakenOver,
-        args![
-            Slot::Other => who,
-            Slot::Local => local,
-            Slot::Dst => dst,
-            Slot::Socket => name,
-        ],
     )
 }
 

@@ -292,7 +292,9 @@ fn group_of(host: &Host, s: &Socket) -> Option<(Arc<[SockId]>, bool)> {
 /// later with SO_REUSEPORT may meet the detached one first in the primary
 /// chain and form a new, unmarked group with it (`udp_reuseport_add_sock`
 /// → `reuseport_add_sock` → `reuseport_alloc(sk2)`; [`reuse_group`]).
-/// Measured on this machine's kernel: `corpus/linux/udp-reuseport-*`.
+/// Measured on this machine's kernel:
+/// `corpus/linux/udp-kernel-found-connected-member-leaves-group.bindlab`,
+/// `udp-kernel-found-group-mark-outlives-member.bindlab`.
 pub(super) fn connect_group(s: &Socket, was_wildcard: bool) -> GroupOnConnect {
     GroupOnConnect {
         mark: !was_wildcard,
