@@ -359,13 +359,13 @@ impl Socket {
     pub fn chain_seq(&self) -> u64 {
         self.chain_seq
     }
-    /// UDP: the order a lookup chain is walked in: prepended sockets newest
-    /// first, then appended ones oldest first.
     /// Filed at the tail of its lookup chain (Linux: an AF_INET6 socket
     /// that bound with SO_REUSEPORT), so met after the others, oldest first.
     pub fn chain_tail(&self) -> bool {
         self.chain_tail
     }
+    /// UDP: the order a lookup chain is walked in: prepended sockets newest
+    /// first, then appended ones oldest first.
     pub fn chain_key(&self) -> u64 {
         crate::sort::tail_order(self.chain_tail, self.chain_seq)
     }

@@ -62,6 +62,8 @@ fn ends_walk(sk: &Socket, ip: IpAddr, sk2: &impl Owner) -> bool {
         && b.reuseport
         && sk.uid() == sk2.uid()
         && sk.is_v6() == sk2.is_v6()
+        // The same `IpAddr` (an IPv4 socket's is never a V6 one): a
+        // dual-stack `[::]` does not end the walk for `0.0.0.0`.
         && sk2.local().is_some_and(|l| l.ip == ip)
 }
 
@@ -75,7 +77,7 @@ fn shares(sk: &Socket, sk2: &impl Owner) -> bool {
 /// What `sk2`, overlapping `sk`, makes of the bind: an ok that names it
 /// (it shares: the walk goes on, and names the first such socket if no
 /// other refuses), or the refusal.
-fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Decision {
+fn against(host: &Host, sk: &Socket, ip: IpAddr, sk2: &Socket) -> Decision {
     let me = sk.label();
     let (a, b) = (sk.opts(), sk2.opts());
     let at2 = sk2.local();
@@ -86,9 +88,19 @@ fn against(host: &Host, sk: &Socket, sk2: &Socket) -> Decision {
         );
     }
     if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
-        return Decision::ok_with(
-            RuleId::LinuxUdpBindReuseportSameUser,
-            args![Slot::Socket => me, Slot::Other => sk2.name(), Slot::Addr => at2],
+        let rule = RuleId::LinuxUdpBindReuseportSameUser;
+        let variant = if ends_walk(sk, ip, sk2) {
+            WhyVariant::SameAddress
+        } else {
+            WhyVariant::Usual
+        };
+        return Decision::ok_by(
+            rule,
+            Why::of(
+                rule,
+                variant,
+                args![Slot::Socket => me, Slot::Other => sk2.name(), Slot::Addr => at2],
+            ),
         );
     }
     let variant = if a.reuseport && b.reuseport {
@@ -137,7 +149,7 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> D
         }
         Some(u32::from(shares(sk, sk2) && !ends_walk(sk, at.ip, sk2)))
     });
-    first.map_or_else(Decision::ok, |sk2| against(host, sk, sk2))
+    first.map_or_else(Decision::ok, |sk2| against(host, sk, at.ip, sk2))
 }
 
 /// [`bind_port`] by walking the chain: the reference the fast answer is
@@ -149,7 +161,7 @@ fn bind_port_walk(host: &Host, sk: &Socket, view: View, ip: IpAddr, port: u16) -
         if !overlap(view, v2) {
             continue;
         }
-        let d = against(host, sk, sk2);
+        let d = against(host, sk, ip, sk2);
         if !d.is_ok() || ends_walk(sk, ip, sk2) {
             return d;
         }
@@ -484,7 +496,10 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
         if others.is_empty() {
             return to(rule, s, src, dst, None);
         }
-        let names = few_names(others.len(), |i| others[i].name());
+        let names = few_names(others.len() + 1, |i| match i {
+            0 => s.name(),
+            i => others[i - 1].name(),
+        });
         return Delivery::To {
             sock: s.id(),
             rule,
@@ -493,7 +508,7 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                 WhyVariant::FiledLast,
                 args![
                     Slot::Socket => s.name(),
-                    Slot::Others => Arg::NamesAnd(names),
+                    Slot::Sockets => Arg::NamesAnd(names),
                     Slot::Remote => src,
                 ],
             ),
