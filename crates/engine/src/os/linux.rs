@@ -148,6 +148,17 @@ fn tcp_overlap(sk: View, sk2: View) -> bool {
     overlap(sk, sk2) && !(specific_v4 && sk2.family6 && sk2.addr_type() == AddrType::Other)
 }
 
+/// Whether an IPv4 binding overlaps `sk2` only through the IPv4 address
+/// Linux gives a dual-stack socket on a native IPv6 address: a socket whose
+/// address connect() chose (`tcp_v6_connect`, `ip6_datagram_connect`) has
+/// `sk_rcv_saddr` 127.0.0.6 (`LOOPBACK4_IPV6`) and stays dual-stack, where
+/// `__inet6_bind` to the same address would have made it v6-only. Only such
+/// a socket can be on a native address without v6only (the option cannot
+/// change after bind). Measured: `kernel-found-connect-chosen-ipv6-address-blocks-ipv4.bindlab`.
+fn via_placeholder(asked_v4: bool, sk2: View) -> bool {
+    asked_v4 && sk2.family6 && sk2.addr_type() == AddrType::Other && !sk2.v6only
+}
+
 /// `ipv4_rcv_saddr_equal` / `ipv6_rcv_saddr_equal` (by `sk1`'s family):
 /// does `sk1`'s address cover `sk2`'s? A wildcard on a side counts as
 /// every address only where its `match_wildcard` flag says so.
@@ -337,6 +348,10 @@ impl Verdict {
                 // A TIME_WAIT's name already says its state.
                 if sk2.is_closed_end() {
                     WhyVariant::TimeWait
+                } else if !listening_now
+                    && View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2))
+                {
+                    WhyVariant::ConnectChose
                 } else {
                     WhyVariant::Usual
                 },

@@ -30,7 +30,7 @@ use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
 use crate::rules::{few_names, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
-use super::{overlap, View, PARAMS};
+use super::{overlap, via_placeholder, View, PARAMS};
 
 /// The primary (per-port) chain: newest first, except AF_INET6 SO_REUSEPORT
 /// sockets, which are appended (measured: such a socket bound last is met
@@ -105,6 +105,8 @@ fn against(host: &Host, sk: &Socket, ip: IpAddr, sk2: &Socket) -> Decision {
     }
     let variant = if a.reuseport && b.reuseport {
         WhyVariant::OtherUser
+    } else if View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2)) {
+        WhyVariant::ConnectChose
     } else {
         WhyVariant::Usual
     };
