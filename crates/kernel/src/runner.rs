@@ -166,6 +166,12 @@ fn ip(args: &[&str]) -> Result<(), String> {
 /// Brings up loopback with the scenario's addresses and the client ranges.
 fn setup_netns(scenario: &Scenario) -> Result<(), String> {
     ip(&["link", "set", "lo", "up"])?;
+    // Multicast on loopback: a group's datagrams sent by a peer loop back
+    // to the host's members. Set before any address is added: a change of
+    // lo's flags after the addresses' routes were waited for once left a
+    // connect() to one of them ENETUNREACH, about 1 run in 120 under load
+    // (found by an edge-case hunt).
+    ip(&["link", "set", "lo", "multicast", "on"])?;
     // 127.0.0.1 and ::1 are lo's already (an `iface ::1` names them again).
     let already = [
         IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -185,18 +191,7 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
             ])?,
         }
     }
-    // An IPv6 address's local route is added by the kernel's DAD work, which
-    // is queued even with `nodad` (`addrconf_dad_start` →
-    // `addrconf_mod_dad_work`): on a busy machine a connect() to the
-    // address answered ENETUNREACH for a while (found by `kernel-diff` as a
-    // flaky step). Wait until each one has its route.
-    for a in scenario.ifaces.iter().filter(|a| a.is_ipv6()) {
-        wait_for_route(*a)?;
-    }
     ip(&["route", "add", "local", "203.0.113.0/24", "dev", "lo"])?;
-    // Multicast on loopback: a group's datagrams sent by a peer loop back
-    // to the host's members.
-    ip(&["link", "set", "lo", "multicast", "on"])?;
     ip(&["route", "add", "224.0.0.0/4", "dev", "lo"])?;
     ip(&["-6", "route", "add", "local", "2001:db8::/64", "dev", "lo"])?;
     // A host with an IPv4 address has a route to the broadcast address, as
@@ -209,6 +204,37 @@ fn setup_netns(scenario: &Scenario) -> Result<(), String> {
         .any(|a| a.is_ipv4() && !a.is_loopback())
     {
         ip(&["route", "add", "255.255.255.255/32", "dev", "lo"])?;
+    }
+    // Likewise IPv6 groups: the kernel gives every interface but loopback
+    // the route `multicast ff00::/8` (`addrconf_add_mroute`), so a host
+    // with an IPv6 address outside ::1 can connect() a UDP socket to a
+    // group, as the engine assumes; without it the connect() was
+    // ENETUNREACH here (found by an edge-case hunt; measured on a veth).
+    if scenario
+        .ifaces
+        .iter()
+        .any(|a| a.is_ipv6() && !a.is_loopback())
+    {
+        ip(&[
+            "-6",
+            "route",
+            "add",
+            "multicast",
+            "ff00::/8",
+            "dev",
+            "lo",
+            "table",
+            "local",
+        ])?;
+    }
+    // An IPv6 address's local route is added by the kernel's DAD work, which
+    // is queued even with `nodad` (`addrconf_dad_start` →
+    // `addrconf_mod_dad_work`): on a busy machine a connect() to the
+    // address answered ENETUNREACH for a while (found by `kernel-diff` as a
+    // flaky step). Wait, after every other change to lo, until each one has
+    // its route.
+    for a in scenario.ifaces.iter().filter(|a| a.is_ipv6()) {
+        wait_for_route(*a)?;
     }
     Ok(())
 }

@@ -532,7 +532,7 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
         || g == IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
     let os_word = Arg::Word(os.display());
     // XNU's ip_input / ip6_input drop a group nobody on the host joined.
-    if os == Os::MacOs && !all_hosts && !host.group_joined(g) {
+    if os == Os::MacOs && !crate::os::common::host_always_member(host, g) && !host.group_joined(g) {
         return Delivery::Dropped {
             rule: RuleId::MacosUdpMcastHostMembership,
             why: Why::of(

@@ -600,6 +600,32 @@ pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decis
     )
 }
 
+/// Whether the host is a member of `group` with no socket's join: the
+/// all-nodes groups (224.0.0.1, ff02::1), and the solicited-node group
+/// ff02::1:ffXX:XXXX of each IPv6 `iface` address (RFC 4291 §2.7.1: every
+/// IPv6 node joins it for neighbour discovery; Linux's
+/// `addrconf_join_solict`, measured on a veth pair by an edge-case hunt).
+/// `::1` sits on loopback, which joins none (measured: `ip maddr`).
+pub(crate) fn host_always_member(host: &Host, group: IpAddr) -> bool {
+    match group {
+        IpAddr::V4(g) => g == std::net::Ipv4Addr::new(224, 0, 0, 1),
+        IpAddr::V6(g) => {
+            g == std::net::Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1)
+                || host.local_addresses().iter().any(|a| match a {
+                    IpAddr::V6(a) if !a.is_loopback() => solicited_node(*a) == g,
+                    _ => false,
+                })
+        }
+    }
+}
+
+/// The solicited-node group of `a`: ff02::1:ff00:0/104 and its last 24 bits.
+fn solicited_node(a: std::net::Ipv6Addr) -> std::net::Ipv6Addr {
+    let o = a.octets();
+    let s = a.segments();
+    std::net::Ipv6Addr::new(0xff02, 0, 0, 0, 0, 1, 0xff00 | u16::from(o[13]), s[7])
+}
+
 /// A datagram nobody takes: the port's UDP sockets connected to other
 /// peers, which are why (named by the `ConnectedElsewhere` why-line), or
 /// none (the usual one).

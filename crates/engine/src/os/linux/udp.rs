@@ -664,16 +664,21 @@ fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
 /// `__udp4_lib_mcast_deliver` / `__udp6_lib_mcast_deliver`: a copy to
 /// every socket of the port that matches, if the host joined the group.
 pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
-    let all_hosts = match dst.ip {
-        IpAddr::V4(a) => a == Ipv4Addr::new(224, 0, 0, 1),
-        IpAddr::V6(a) => a == Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1),
-    };
-    if !all_hosts && !host.group_joined(dst.ip) {
+    // An interface-local group (ff01::/16) never arrives from another
+    // host: `ipv6_rcv` drops it, whoever joined it (RFC 4291 §2.7).
+    let interface_local = matches!(dst.ip, IpAddr::V6(g) if g.segments()[0] & 0xff0f == 0xff01);
+    if interface_local
+        || !(crate::os::common::host_always_member(host, dst.ip) || host.group_joined(dst.ip))
+    {
         return Delivery::Dropped {
             rule: RuleId::LinuxUdpMcastNotJoined,
             why: Why::of(
                 RuleId::LinuxUdpMcastNotJoined,
-                WhyVariant::Usual,
+                if interface_local {
+                    WhyVariant::InterfaceLocal
+                } else {
+                    WhyVariant::Usual
+                },
                 args![Slot::Group => dst.ip],
             ),
         };
