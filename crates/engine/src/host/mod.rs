@@ -481,6 +481,12 @@ impl Host {
     }
 
     /// Every UDP socket holding `port`, oldest bind first.
+    /// How many UDP sockets are on `port` (Linux's `hslot->count` for the
+    /// port's slot, less other ports that share the slot: not modelled).
+    pub fn udp_count(&self, port: u16) -> usize {
+        self.udp_by_port.get(&port).map_or(0, |b| b.order.len())
+    }
+
     pub fn udp_owners(&self, port: u16) -> Vec<&Socket> {
         self.udp_by_port
             .get(&port)

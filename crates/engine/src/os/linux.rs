@@ -737,8 +737,22 @@ impl OsRules for Linux {
         true
     }
 
-    fn udp_connect_precheck(&self, _host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
-        common::udp_connect_precheck(self, s, dst).or_else(|| mapped_source_refused(s))
+    /// Then an IPv6 group needs a route whatever the socket is bound to:
+    /// every interface but loopback has `multicast ff00::/8`
+    /// (`addrconf_add_mroute`), so a host with no IPv6 address but ::1 has
+    /// none (`ip6_dst_lookup_flow`: ENETUNREACH, measured for a socket bound
+    /// to `[::1]` as for an unbound one; found by an edge-case hunt).
+    fn udp_connect_precheck(&self, host: &Host, s: &Socket, dst: SockAddr) -> Option<Decision> {
+        common::udp_connect_precheck(self, s, dst)
+            .or_else(|| mapped_source_refused(s))
+            .or_else(|| {
+                let IpAddr::V6(g) = dst.ip else { return None };
+                let routed = host
+                    .local_addresses()
+                    .iter()
+                    .any(|a| a.is_ipv6() && !a.is_loopback());
+                (g.is_multicast() && !routed).then(|| self.connect_no_route(dst))
+            })
     }
 
     fn reset_child_stays_queued(&self) -> bool {

@@ -22,7 +22,7 @@ use std::cmp::Ordering;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
-use crate::addr::{unmap, SockAddr};
+use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Host, Owner, SockId, Socket};
@@ -47,17 +47,21 @@ fn primary_tail(s: &impl Owner) -> bool {
     s.is_v6() && s.bind_opts().reuseport
 }
 
-/// Whether `sk2`, overlapping `sk` (binding `ip`), lets the bind through
-/// at once, ending the walk: it shares through SO_REUSEPORT (same user, and
-/// not through SO_REUSEADDR on both) and is of the same family, on exactly
-/// that address, with SO_REUSEADDR off. Any other sharer is passed over.
-/// Measured on this machine's kernel (6.18.44-fc-v1300) in an edge-case
-/// hunt; a wider rule (any same-address sharer, wherever in the walk) was
-/// refuted by a socket met before it that refused:
+/// Whether `sk2`, overlapping `sk` (binding `ip`, as `view`), lets the
+/// bind through at once, ending the walk: it shares through SO_REUSEPORT
+/// (same user), is of the same family and IPV6_V6ONLY, on exactly that
+/// address, and neither socket has SO_REUSEADDR — the pair
+/// `udp_reuseport_add_sock` would put in one group. Any other sharer is
+/// passed over. Measured on this machine's kernel (6.18.44-fc-v1300) in two
+/// edge-case hunts; a wider rule (any same-address sharer, wherever in the
+/// walk) was refuted by a socket met before it that refused, and the
+/// family, v6only and both-SO_REUSEADDR conditions by a socket met after:
 /// `corpus/linux/udp-same-address-sharer-decides.bindlab`.
-fn ends_walk(sk: &Socket, ip: IpAddr, sk2: &impl Owner) -> bool {
+fn ends_walk(sk: &Socket, view: View, ip: IpAddr, sk2: &impl Owner) -> bool {
     let (a, b) = (sk.opts(), sk2.opts());
     !b.reuseaddr
+        && !a.reuseaddr
+        && view.v6only == b.v6only
         && a.reuseport
         && b.reuseport
         && sk.uid() == sk2.uid()
@@ -77,7 +81,7 @@ fn shares(sk: &Socket, sk2: &impl Owner) -> bool {
 /// What `sk2`, overlapping `sk`, makes of the bind: an ok that names it
 /// (it shares: the walk goes on, and names the first such socket if no
 /// other refuses), or the refusal.
-fn against(host: &Host, sk: &Socket, ip: IpAddr, sk2: &Socket) -> Decision {
+fn against(host: &Host, sk: &Socket, view: View, ip: IpAddr, sk2: &Socket) -> Decision {
     let me = sk.label();
     let (a, b) = (sk.opts(), sk2.opts());
     let at2 = sk2.local();
@@ -89,7 +93,7 @@ fn against(host: &Host, sk: &Socket, ip: IpAddr, sk2: &Socket) -> Decision {
     }
     if a.reuseport && b.reuseport && sk.uid() == sk2.uid() {
         let rule = RuleId::LinuxUdpBindReuseportSameUser;
-        let variant = if ends_walk(sk, ip, sk2) {
+        let variant = if ends_walk(sk, view, ip, sk2) {
             WhyVariant::SameAddress
         } else {
             WhyVariant::Usual
@@ -136,40 +140,113 @@ fn against(host: &Host, sk: &Socket, ip: IpAddr, sk2: &Socket) -> Decision {
 /// read, stop at the first overlapping socket with SO_REUSEPORT of the same
 /// user and let the bind through, `return 0`: measured then,
 /// `corpus/linux/udp-reuseport-share-does-not-hide-a-conflict.bindlab`
-/// now.) Asked per class: the first such socket in the chain is the
-/// earliest of each class's first (see `Host::udp_primary_first`), and
-/// only its decision is rendered.
+/// now.) On a crowded port a bind to a specific address asks two slots of
+/// the port-and-address table instead ([`by_address`]). Asked per class:
+/// the first such socket in the chain is the earliest of each class's first
+/// (see `Host::udp_primary_first`), and only its decision is rendered.
 pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> Decision {
-    let port = at.port;
-    if host.reference_walks() {
-        return bind_port_walk(host, sk, view, at.ip, port);
+    let decide = |slot: Option<IpAddr>| {
+        decider(host, sk, view, at, slot)
+            .map_or_else(Decision::ok, |sk2| against(host, sk, view, at.ip, sk2))
+    };
+    if !by_address(host, view, at.port) {
+        return decide(None);
     }
-    let first = host.udp_primary_first(port, sk.id(), primary_tail, |sk2| {
-        let v2 = View::of(sk2)?;
-        if !overlap(view, v2) {
-            return None;
-        }
-        Some(u32::from(shares(sk, sk2) && !ends_walk(sk, at.ip, sk2)))
-    });
-    first.map_or_else(Decision::ok, |sk2| against(host, sk, at.ip, sk2))
+    // `udp_lib_lport_inuse2` on the address's own slot, then, if that let
+    // the bind through, on the wildcard's.
+    let exact = decide(Some(slot_key(view)));
+    if !exact.is_ok() {
+        return exact;
+    }
+    let wild = decide(Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+    if !wild.is_ok() {
+        return wild;
+    }
+    // The walk would have met a socket that refuses, filed elsewhere.
+    if let Some(sk2) = decider(host, sk, view, at, None).filter(|&sk2| !shares(sk, sk2)) {
+        let rule = RuleId::LinuxUdpBindCrowdedPort;
+        return Decision::ok_by(
+            rule,
+            Why::of(
+                rule,
+                WhyVariant::Usual,
+                args![
+                    Slot::Port => at.port,
+                    Slot::Ip => at.ip,
+                    Slot::Other => sk2.name(),
+                    Slot::Addr => sk2.local(),
+                ],
+            ),
+        );
+    }
+    if exact.rule.is_some() {
+        exact
+    } else {
+        wild
+    }
 }
 
-/// [`bind_port`] by walking the chain: the reference the fast answer is
-/// compared with.
-fn bind_port_walk(host: &Host, sk: &Socket, view: View, ip: IpAddr, port: u16) -> Decision {
-    let mut shared: Option<Decision> = None;
-    for sk2 in primary_chain(host.owners(port, sk.id())) {
-        let Some(v2) = View::of(sk2) else { continue };
-        if !overlap(view, v2) {
-            continue;
-        }
-        let d = against(host, sk, ip, sk2);
-        if !d.is_ok() || ends_walk(sk, ip, sk2) {
-            return d;
-        }
-        shared.get_or_insert(d);
+/// Whether `udp_lib_get_port` checks a bind by address
+/// (`udp_lib_lport_inuse2`): more than ten sockets on the port's slot
+/// (`hslot->count > 10`) and an address that is not a wildcard
+/// (`inet_use_hash2_on_bind`: a wildcard bind walks every socket of the
+/// port since "udp: Fix wildcard bind conflict check when using hash2",
+/// upstream e537dd15d0d4, in 6.18.y). Measured: a crowded specific bind
+/// does not see a socket filed under another address
+/// (`corpus/linux/udp-crowded-port-checks-two-slots.bindlab`).
+fn by_address(host: &Host, view: View, port: u16) -> bool {
+    slot_key(view) != IpAddr::V4(Ipv4Addr::UNSPECIFIED) && host.udp_count(port) > 10
+}
+
+/// The address a socket is filed under in the port-and-address table
+/// (`udp_portaddr_hash`: `ipv6_portaddr_hash` hashes a v4-mapped address
+/// and `::` as `ipv4_portaddr_hash` does the IPv4 one): IPv4 and v4-mapped
+/// addresses as IPv4, both wildcards as 0.0.0.0, any other IPv6 address as
+/// itself (so a socket whose IPv4 address is 127.0.0.6 is filed under its
+/// IPv6 one).
+fn slot_key(v: View) -> IpAddr {
+    if !v.family6 || v4_mapped(v.v6).is_some() {
+        IpAddr::V4(v.rcv4)
+    } else if v.v6.is_unspecified() {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+    } else {
+        IpAddr::V6(v.v6)
     }
-    shared.unwrap_or_else(Decision::ok)
+}
+
+/// The socket that decides [`bind_port`]'s walk over the port's chain (or
+/// only the sockets filed under `slot`): the first overlapping one that
+/// does not share or [`ends_walk`], else the first that shares. (The
+/// port-and-address table's own order, which a connect() changes by
+/// filing the socket at the head of its new slot, is taken as the
+/// chain's.)
+fn decider<'h>(
+    host: &'h Host,
+    sk: &Socket,
+    view: View,
+    at: SockAddr,
+    slot: Option<IpAddr>,
+) -> Option<&'h Socket> {
+    let counts = |v2: View| overlap(view, v2) && slot.is_none_or(|k| slot_key(v2) == k);
+    if host.reference_walks() {
+        let mut shared = None;
+        for sk2 in primary_chain(host.owners(at.port, sk.id())) {
+            if !View::of(sk2).is_some_and(counts) {
+                continue;
+            }
+            if !shares(sk, sk2) || ends_walk(sk, view, at.ip, sk2) {
+                return Some(sk2);
+            }
+            shared.get_or_insert(sk2);
+        }
+        return shared;
+    }
+    host.udp_primary_first(at.port, sk.id(), primary_tail, |sk2| {
+        View::of(sk2).filter(|&v2| counts(v2))?;
+        Some(u32::from(
+            shares(sk, sk2) && !ends_walk(sk, view, at.ip, sk2),
+        ))
+    })
 }
 
 /// `udp_lib_get_port(sk, 0)`: a port where no overlapping socket conflicts
@@ -230,14 +307,9 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
     first.map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
 }
 
-/// The address whose secondary-hash chain holds `s` (the hash of `::` is
-/// that of `0.0.0.0`, and a v4-mapped address hashes as its IPv4 address).
+/// The address whose secondary-hash chain holds `s` ([`slot_key`]).
 fn slot_of(s: &Socket) -> Option<IpAddr> {
-    let ip = s.local()?.ip;
-    Some(match ip {
-        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-        other => unmap(other),
-    })
+    View::of(s).map(slot_key)
 }
 
 /// `compute_score` (IPv4) or its IPv6 twin; `None` is −1.
@@ -527,7 +599,9 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
         Some((f, p, t)) => (f, p, true, t),
         None => match lookup2(host, src, slot_wild, wild, dst.port) {
             Some((f, p, t)) => (f, p, false, t),
-            None => return dropped(host, src, dst),
+            None => {
+                return lookup1(host, src, dst).unwrap_or_else(|| dropped(host, src, dst));
+            }
         },
     };
     match found {
@@ -605,6 +679,49 @@ fn to(rule: RuleId, s: &Socket, src: SockAddr, dst: SockAddr, other: Option<&Soc
         rule,
         why: Why::of(rule, variant, args),
     }
+}
+
+/// `udp4_lib_lookup1`, asked when neither the address's chain nor the
+/// wildcard's has a taker (a fallback for a socket whose address changed
+/// before it was re-hashed, "udp: Deal with race between UDP socket
+/// address change and rehash"): every socket of the port, in the primary
+/// chain's order, scored as `compute_score` does, the best (first of
+/// equals) taking the datagram, SO_REUSEPORT groups not asked. It finds
+/// only a socket filed under another address than the one it is compared
+/// by: an AF_INET6 socket whose address connect() chose, whose IPv4
+/// address is 127.0.0.6 ([`via_placeholder`]). Its IPv4 peer address is 0
+/// unless it connected to a v4-mapped peer, so only the peer's port must
+/// match the sender's. Measured (an edge-case hunt, with any source
+/// address): `corpus/linux/udp-kernel-found-last-resort-walk.bindlab`.
+fn lookup1(host: &Host, src: SockAddr, dst: SockAddr) -> Option<Delivery> {
+    let IpAddr::V4(d) = dst.ip else { return None };
+    let score = |s: &Socket| -> Option<u32> {
+        View::of(s).filter(|&v| via_placeholder(true, v) && v.rcv4 == d)?;
+        let mut score = 1;
+        if let Some(r) = s.remote() {
+            if let Some(peer4) = crate::addr::as_v4(r.ip) {
+                if IpAddr::V4(peer4) != src.ip {
+                    return None;
+                }
+                score += 4;
+            }
+            if r.port != src.port {
+                return None;
+            }
+            score += 4;
+        }
+        Some(score)
+    };
+    let mut best: Option<(u32, &Socket)> = None;
+    for s in primary_chain(host.udp_owners(dst.port)) {
+        if let Some(sc) = score(s) {
+            if best.is_none_or(|(b, _)| sc > b) {
+                best = Some((sc, s));
+            }
+        }
+    }
+    let (_, s) = best?;
+    Some(to(RuleId::LinuxUdpDeliverLastResortWalk, s, src, dst, None))
 }
 
 /// `udp4_lib_lookup4` / `udp6_lib_lookup4` (Linux 6.13+), asked before
