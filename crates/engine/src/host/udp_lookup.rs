@@ -98,6 +98,33 @@ impl Host {
         best.map(|(_, _, id)| self.socket(id))
     }
 
+    /// The UDP owner of `port` (other than `except`) with the lowest `cost`,
+    /// ties going to the first met in a lookup chain's order
+    /// (`Socket::chain_key`: where a connect() re-filed a socket, at its
+    /// new address's head). `cost` reads a class's [`ClassView`], asked once
+    /// per class for its first member in that order.
+    pub fn udp_chain_first(
+        &self,
+        port: u16,
+        except: SockId,
+        mut cost: impl FnMut(&ClassView) -> Option<u32>,
+    ) -> Option<&Socket> {
+        let b = self.udp_bucket(port)?;
+        let mut best: Option<(u32, u64, SockId)> = None;
+        for (class, orders) in &b.udp.classes {
+            let view = ClassView::new(*class, port, true);
+            let Some((&(key, _), &id)) = orders.by_chain.iter().find(|&(_, &id)| id != except)
+            else {
+                continue;
+            };
+            let Some(c) = cost(&view) else { continue };
+            if best.is_none_or(|(bc, bk, _)| (c, key) < (bc, bk)) {
+                best = Some((c, key, id));
+            }
+        }
+        best.map(|(_, _, id)| self.socket(id))
+    }
+
     /// The UDP sockets on `port` connected to exactly `peer` (their peer's
     /// address unmapped), in bind order.
     pub fn udp_peers(&self, port: u16, peer: SockAddr) -> Vec<&Socket> {

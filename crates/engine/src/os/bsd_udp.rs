@@ -377,7 +377,7 @@ fn none_on<'h>(
 /// Nobody takes the datagram; the port's connected sockets, connected to
 /// other peers, are named where there are any (they are why it is dropped).
 fn none(host: &Host, os: Os, src: SockAddr, dst: SockAddr) -> Delivery {
-    let (connected, variant) = super::common::connected_elsewhere(host, dst.port);
+    let (connected, variant) = super::common::connected_elsewhere(host, src, dst);
     Delivery::Dropped {
         rule: RuleId::BsdUdpDeliverNone,
         why: Why::of(

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use crate::addr::{as_v4, v4_mapped, SockAddr};
+use crate::addr::{as_v4, unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
 use crate::host::{Expired, Host, Owner, Socket, State};
@@ -626,13 +626,28 @@ fn solicited_node(a: std::net::Ipv6Addr) -> std::net::Ipv6Addr {
     std::net::Ipv6Addr::new(0xff02, 0, 0, 0, 0, 1, 0xff00 | u16::from(o[13]), s[7])
 }
 
-/// A datagram nobody takes: the port's UDP sockets connected to other
-/// peers, which are why (named by the `ConnectedElsewhere` why-line), or
-/// none (the usual one).
-pub(crate) fn connected_elsewhere(host: &Host, port: u16) -> (Vec<Name>, WhyVariant) {
+/// A datagram from `src` to `dst` nobody takes: the port's UDP sockets on
+/// `dst`'s address (or a wildcard) connected to other peers, which are why
+/// (named by the `ConnectedElsewhere` why-line), or none (the usual one:
+/// a socket connected to `src` itself but bound to another address is not
+/// why; found by an edge-case hunt).
+pub(crate) fn connected_elsewhere(
+    host: &Host,
+    src: SockAddr,
+    dst: SockAddr,
+) -> (Vec<Name>, WhyVariant) {
+    let covers = |s: &Socket| {
+        s.local()
+            .is_some_and(|l| crate::addr::is_wildcard(l.ip) || unmap(l.ip) == unmap(dst.ip))
+    };
+    let elsewhere = |s: &Socket| {
+        s.remote()
+            .is_some_and(|r| unmap(r.ip) != unmap(src.ip) || r.port != src.port)
+    };
     let connected: Vec<Name> = host
-        .udp_members_where(port, |s| s.is_connected())
-        .iter()
+        .udp_members_where(dst.port, |s| s.is_connected())
+        .into_iter()
+        .filter(|s| covers(s) && elsewhere(s))
         .map(|s| s.name())
         .collect();
     let variant = if connected.is_empty() {

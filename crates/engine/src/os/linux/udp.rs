@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Owner, SockId, Socket};
+use crate::host::{ClassView, Host, Owner, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
 use crate::rules::{few_names, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
@@ -179,10 +179,21 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> D
             ),
         );
     }
-    if exact.rule.is_some() {
-        exact
-    } else {
-        wild
+    // A same-address sharer ended the check of its address's sockets, but
+    // not the wildcard's.
+    match decider(host, sk, view, at, Some(slot_key(view))) {
+        Some(sk2) if ends_walk(sk, view, at.ip, sk2) => {
+            let rule = RuleId::LinuxUdpBindReuseportSameUser;
+            let args = args![
+                Slot::Socket => sk.label(),
+                Slot::Other => sk2.name(),
+                Slot::Addr => sk2.local(),
+                Slot::Port => at.port,
+            ];
+            Decision::ok_by(rule, Why::of(rule, WhyVariant::SameAddressCrowded, args))
+        }
+        _ if exact.rule.is_some() => exact,
+        _ => wild,
     }
 }
 
@@ -215,11 +226,10 @@ fn slot_key(v: View) -> IpAddr {
 }
 
 /// The socket that decides [`bind_port`]'s walk over the port's chain (or
-/// only the sockets filed under `slot`): the first overlapping one that
-/// does not share or [`ends_walk`], else the first that shares. (The
-/// port-and-address table's own order, which a connect() changes by
-/// filing the socket at the head of its new slot, is taken as the
-/// chain's.)
+/// only the sockets filed under `slot`, in that slot's order: a connect()
+/// that re-filed a socket under its new address put it at the head,
+/// `udp_lib_rehash`, measured): the first overlapping one that does not
+/// share or [`ends_walk`], else the first that shares.
 fn decider<'h>(
     host: &'h Host,
     sk: &Socket,
@@ -229,8 +239,12 @@ fn decider<'h>(
 ) -> Option<&'h Socket> {
     let counts = |v2: View| overlap(view, v2) && slot.is_none_or(|k| slot_key(v2) == k);
     if host.reference_walks() {
+        let mut chain = primary_chain(host.owners(at.port, sk.id()));
+        if slot.is_some() {
+            crate::sort::by_key(&mut chain, |s| s.chain_key());
+        }
         let mut shared = None;
-        for sk2 in primary_chain(host.owners(at.port, sk.id())) {
+        for sk2 in chain {
             if !View::of(sk2).is_some_and(counts) {
                 continue;
             }
@@ -241,12 +255,16 @@ fn decider<'h>(
         }
         return shared;
     }
-    host.udp_primary_first(at.port, sk.id(), primary_tail, |sk2| {
+    let cost = |sk2: &ClassView| {
         View::of(sk2).filter(|&v2| counts(v2))?;
         Some(u32::from(
             shares(sk, sk2) && !ends_walk(sk, view, at.ip, sk2),
         ))
-    })
+    };
+    match slot {
+        None => host.udp_primary_first(at.port, sk.id(), primary_tail, cost),
+        Some(_) => host.udp_chain_first(at.port, sk.id(), cost),
+    }
 }
 
 /// `udp_lib_get_port(sk, 0)`: a port where no overlapping socket conflicts
@@ -628,8 +646,9 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
             }
             let rule = if s.remote().is_some() {
                 RuleId::LinuxUdpDeliverConnectedPeer
-            } else if ties > 1 && s.chain_tail() {
-                // Met first as the oldest of the chain's tail, not the newest.
+            } else if ties > 1 && (s.chain_tail() || tail_bound_later(host, s, src, dst)) {
+                // Met first as the oldest of the chain's tail, or before a
+                // tail bound later: not the newest.
                 let args = args![
                     Slot::Socket => s.name(),
                     Slot::Addr => s.local(),
@@ -637,10 +656,15 @@ pub(super) fn deliver_unicast(host: &Host, src: SockAddr, dst: SockAddr) -> Deli
                     Slot::Remote => src,
                 ];
                 let rule = RuleId::LinuxUdpDeliverNewest;
+                let variant = if s.chain_tail() {
+                    WhyVariant::ChainTail
+                } else {
+                    WhyVariant::BeforeTail
+                };
                 return Delivery::To {
                     sock: s.id(),
                     rule,
-                    why: Why::of(rule, WhyVariant::ChainTail, args),
+                    why: Why::of(rule, variant, args),
                 };
             } else if ties > 1 {
                 RuleId::LinuxUdpDeliverNewest
@@ -766,8 +790,27 @@ fn dual_stack_scores(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> b
         || host.udp_peers(dst.port, src).iter().any(|o| takes(o))
 }
 
+/// Whether a socket at the tail of `s`'s lookup chain, bound after `s`,
+/// scores as `s` does: `s` is then met first without being the newest
+/// (found by an edge-case hunt: an IPv6 socket that bound with
+/// SO_REUSEPORT and turned it off).
+fn tail_bound_later(host: &Host, s: &Socket, src: SockAddr, dst: SockAddr) -> bool {
+    let ties = |t: &Socket| {
+        t.chain_tail()
+            && t.bound_seq() > s.bound_seq()
+            && slot_of(t) == slot_of(s)
+            && score(t, src, dst.ip) == score(s, src, dst.ip)
+    };
+    if host.reference_walks() {
+        return host.udp_owners(dst.port).into_iter().any(ties);
+    }
+    host.udp_classes(dst.port)
+        .iter()
+        .any(|c| ties(c.chain_last))
+}
+
 fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
-    let (connected, variant) = crate::os::common::connected_elsewhere(host, dst.port);
+    let (connected, variant) = crate::os::common::connected_elsewhere(host, src, dst);
     Delivery::Dropped {
         rule: RuleId::LinuxUdpDeliverNone,
         why: Why::of(
