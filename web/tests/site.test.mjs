@@ -609,6 +609,45 @@ test('a crowded host: the diagram draws 64 sockets, the last step\'s among them,
   } finally { await context.close(); }
 });
 
+// A new reader's review, 2026-12-06: Escape closed an opened outcome only
+// while the focus was on that cell, not on its explanation's rule link nor
+// on a neighbouring cell. Wide (the explanation in a row under the step)
+// and on a phone (in the cell).
+test('Escape anywhere in the outcome table closes the opened explanation and returns to its cell', async () => {
+  for (const opts of [{}, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,windows/8/${b64(EXAMPLE)}`, opts);
+    try {
+      await ready(page);
+      const row = page.locator('table.outcomes tbody tr', { hasText: 'bind B' }).first();
+      const summary = row.locator('td[data-os="Linux"] summary');
+      const onSummary = () => page.evaluate(() => document.activeElement?.tagName === 'SUMMARY' && document.activeElement.closest('td')?.dataset.os === 'Linux' && /^EADDRINUSE/.test(document.activeElement.textContent));
+      const wide = !opts.viewport;
+      // From the rule link of the opened explanation.
+      await summary.click();
+      assert.equal(await page.locator('table.outcomes details[open]').count(), 1);
+      const link = wide ? page.locator('tr.why-row a.rule-link') : row.locator('details[open] a.rule-link');
+      await link.focus();
+      await page.keyboard.press('Escape');
+      assert.equal(await page.locator('table.outcomes details[open]').count(), 0);
+      assert.ok(await onSummary(), 'the focus is back on the cell');
+      // From a neighbouring cell: the next step's button, and the row's other OS.
+      for (const other of [
+        page.locator('table.outcomes tbody tr', { hasText: 'client 192.168.0.1:21' }).first().locator('th button'),
+        row.locator('td[data-os="Windows"] summary'),
+        page.locator('table.outcomes tbody tr', { hasText: 'socket A tcp' }).first().locator('th button'),
+      ]) {
+        await summary.click();
+        assert.equal(await page.locator('table.outcomes details[open]').count(), 1);
+        await other.focus();
+        await page.keyboard.press('Escape');
+        assert.equal(await page.locator('table.outcomes details[open]').count(), 0);
+        assert.ok(await onSummary(), 'the focus is back on the cell');
+      }
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});
+
 test('the sandbox works by keyboard alone', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
   try {
