@@ -315,6 +315,11 @@ pub struct Picture<'a> {
     /// address outside them is not local. A pasted table does not say, and
     /// the asked address is taken to be the host's.
     pub locals: Option<Vec<IpAddr>>,
+    /// The `[::]` sockets taken to set IPV6_V6ONLY though the table does not
+    /// say (`ss` without `-e`): on Linux one without it holds the port's
+    /// IPv4 addresses too, and these are beside the port's IPv4 sockets,
+    /// which with no option (nginx's `[::]` listener) only IPV6_V6ONLY allows.
+    pub v6only_taken: Vec<String>,
 }
 
 /// A name a scenario accepts: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -397,6 +402,7 @@ pub fn picture_of(
                 .any(|l| covers(&l.local, &s.local) && !unknown(l));
         !inherited && unknown(s)
     });
+    let v6only_taken = v6only_taken(&sockets, os);
     Picture {
         os,
         port,
@@ -404,7 +410,32 @@ pub fn picture_of(
         sockets,
         unknowns,
         locals,
+        v6only_taken,
     }
+}
+
+/// The sockets of [`Picture::v6only_taken`]: on Linux (where a `[::]`
+/// socket without IPV6_V6ONLY covers every IPv4 address of its port, and
+/// `ss` shows the option only with `-e`), each `[::]` listener (or UDP
+/// socket) whose option is unknown, beside an IPv4 listener (or UDP socket)
+/// of the port. Without the option the two could not both hold the port
+/// unless both set SO_REUSEPORT; taken as off, every rebuild with the
+/// unknown options off failed and the page called those answers unlikely.
+fn v6only_taken(sockets: &[(String, &HostSocket)], os: Os) -> Vec<String> {
+    if os != Os::Linux {
+        return Vec::new();
+    }
+    let holds = |s: &HostSocket| s.udp || s.state == State::Listen;
+    let ipv4 = sockets
+        .iter()
+        .any(|(_, s)| holds(s) && plain(s.local).is_ipv4());
+    sockets
+        .iter()
+        .filter(|(_, s)| {
+            ipv4 && holds(s) && s.v6 && s.v6only.is_none() && s.local.ip().is_unspecified()
+        })
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 fn endpoint(a: &SocketAddr) -> String {
@@ -475,7 +506,8 @@ pub fn scenario(
         if !win && s.reuseport.unwrap_or(unknowns_set) {
             out.push_str(&format!("set {name} SO_REUSEPORT\n"));
         }
-        if let Some(v6only) = s.v6only.filter(|_| s.v6) {
+        let taken = p.v6only_taken.iter().any(|n| n == name);
+        if let Some(v6only) = s.v6only.or(taken.then_some(true)).filter(|_| s.v6) {
             out.push_str(&format!(
                 "set {name} IPV6_V6ONLY {}\n",
                 if v6only { "on" } else { "off" }
@@ -1159,6 +1191,58 @@ mod tests {
             "{said}"
         );
         assert!(mismatches(&scenario(&p, "root", true, None), Os::Linux).is_empty());
+    }
+
+    /// nginx's default: `0.0.0.0:8080` and a `[::]:8080` that set
+    /// IPV6_V6ONLY, captured here with Python. `ss -tanp` does not show the
+    /// option: the `[::]` listener is taken to set it (a new reader's
+    /// review, 2026-12-06: taken as off, the rebuild failed, the page said
+    /// some unknown option must be on and offered SO_REUSEPORT, where the
+    /// real kernel refuses 0.0.0.0:8080 with every option). `ss -tanpe`
+    /// shows it: the same answers with the options off (its owner, root,
+    /// changes those with them on).
+    #[test]
+    fn an_ipv6_wildcard_beside_ipv4_is_taken_as_v6only_when_the_table_does_not_say() {
+        let q = Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "me".into(),
+        };
+        for (table, taken) in [
+            (
+                include_str!("testdata/ss-tanp-v6only.txt"),
+                vec!["python3_11106_2".to_string()],
+            ),
+            (include_str!("testdata/ss-tanpe-v6only.txt"), vec![]),
+        ] {
+            let p = crate::paste::parse_table(table).unwrap();
+            let pic = picture(&p.sockets, p.os, 8080, None);
+            assert_eq!(pic.v6only_taken, taken);
+            let text = scenario(&pic, "me", false, None);
+            assert!(
+                text.contains("set python3_11106_2 IPV6_V6ONLY on\n"),
+                "{text}"
+            );
+            assert_eq!(rebuild_mismatches(&pic, "me"), Vec::new(), "{text}");
+            let answers = ask(&pic, "me", &q);
+            // As the kernel answers a second program: every option set
+            // fails while the unknown options are taken as off.
+            for a in &answers {
+                let off = a
+                    .verdicts
+                    .iter()
+                    .find(|v| v.unknowns_set != Some(true))
+                    .unwrap();
+                assert_eq!(off.bind.result, "EADDRINUSE", "{a:?}");
+            }
+        }
+        // Other OSes, and a `[::]` alone, are left as they are.
+        let p = crate::paste::parse_table(include_str!("testdata/ss-tanp-v6only.txt")).unwrap();
+        assert!(picture(&p.sockets, Os::MacOs, 8080, None)
+            .v6only_taken
+            .is_empty());
+        assert!(picture(&p.sockets[1..], Os::Linux, 8080, None)
+            .v6only_taken
+            .is_empty());
     }
 
     #[test]

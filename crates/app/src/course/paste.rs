@@ -127,6 +127,7 @@ fn read(
         unknowns: p.unknowns,
         rebuilt,
         needs_options,
+        v6only_taken: p.v6only_taken.clone(),
         answers,
         advice,
         scenario: text,

@@ -38,6 +38,9 @@ pub(crate) struct Read {
     /// The table shows some unknown option on: with them all off its
     /// listeners or UDP sockets could not have shared the port.
     pub(crate) needs_options: bool,
+    /// The `[::]` sockets taken to set IPV6_V6ONLY, which the table does
+    /// not show (`bindlab_sockets::Picture::v6only_taken`).
+    pub(crate) v6only_taken: Vec<String>,
     pub(crate) answers: Vec<Answer>,
     pub(crate) advice: String,
     pub(crate) scenario: String,
@@ -208,6 +211,9 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             }
             if r.unknowns {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
+            }
+            if !r.v6only_taken.is_empty() {
+                <p class="muted paste-v6only">{ crate::views::with_code(&tr.f(T::PasteV6onlyTaken, &[("names", &r.v6only_taken.join(", "))])) }</p>
             }
             { rebuilt(&tr, &r.rebuilt, r.needs_options) }
             if !r.now.is_empty() {
