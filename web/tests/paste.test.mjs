@@ -162,6 +162,28 @@ test('a pasted sockstat table: one socket per forked listener, and what the rebu
   } finally { await context.close(); }
 });
 
+// A new reader's review, 2026-12-06, on tables captured here with Python:
+// a server that closed its connections and exited left several TIME_WAITs
+// on one address; each was rebuilt with a stand-in server of its own, which
+// the earlier ones refused (a warning and eight lines of noise), and the
+// answers named a peer port the table did not have.
+test('several TIME_WAITs of a gone server rebuild as one server\'s, and the stand-in peers are said to be bindlab\'s (phone)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-table', capture('ss-tanp-time-waits.txt'));
+    await page.fill('#paste-bind', '127.0.0.1:9090');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));
+    assert.equal(await page.locator('.paste-sockets tbody tr').count(), 6);
+    assert.equal(await page.locator('.paste-rebuilt').count(), 0);
+    assert.match(await page.locator('.paste-stand-ins').innerText(), /rebuilt from stand-in clients: the peer an answer names for one \(127\.0\.0\.1 or ::1 from port 40000 up/);
+    const verdicts = (await page.locator('.paste-verdicts li').allInnerTexts()).join('\n');
+    assert.match(verdicts, /SO_REUSEADDR \(unknown options on\): bind and listen work\./);
+    assert.deepEqual(await overflowing(page), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 // A new reader's review, 2026-12-06: `ss -tanp` (no -e) of nginx's 0.0.0.0
 // and v6-only [::] listeners (captured here with Python): the [::] one was
 // taken as dual-stack, the rebuild failed and the page said options must be

@@ -128,6 +128,7 @@ fn read(
         rebuilt,
         needs_options,
         v6only_taken: p.v6only_taken.clone(),
+        stand_in_peers: bindlab_sockets::stand_in_peers(&p),
         answers,
         advice,
         scenario: text,
