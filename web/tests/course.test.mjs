@@ -369,7 +369,30 @@ test('a bind that succeeds under no rule still gets a reason (a reader\'s review
     const truths = await half.locator('.truth').allInnerTexts();
     assert.match(truths[0], /^Linux: ✓ Right: it fails with EADDRINUSE\. .*— /);
     // FreeBSD kept no TIME_WAIT for the local client: nothing was in the way.
-    assert.match(truths[1], /^FreeBSD: ✗ Not quite: you picked “fails with EADDRINUSE”, but it succeeds\. Nothing on its port stands in its way\.$/);
+    assert.match(truths[1], /^FreeBSD: ✗ Not quite: you picked “fails with EADDRINUSE”, but it succeeds\. No socket on its port conflicts with it\.$/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('chapter 2 asks before it tells, and its second answer does not say the port is empty (a new reader\'s review, 2026-12-06)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/');
+  try {
+    await live(page);
+    // The opening sets up both questions without answering them.
+    const opening = await page.locator('.lesson .prose').first().innerText();
+    assert.doesNotMatch(opening, /cannot bind|never conflict|EADDRINUSE|Windows differs/i);
+    assert.match(opening, /\?/);
+    // D binds beside C, which holds port 22 on another address: the reason
+    // shown does not claim nothing is on the port.
+    const second = page.locator('.predict').nth(1);
+    for (const os of ['linux', 'freebsd', 'windows']) await second.locator(`input[name="wildcard-p1-${os}"][value="ok"]`).check();
+    await second.getByRole('button', { name: 'Check my prediction' }).click();
+    await second.locator('.truths').waitFor();
+    for (const t of await second.locator('.truth').allInnerTexts()) {
+      assert.match(t, /✓ Right: it succeeds\. No socket on its port conflicts with it\.$/);
+    }
+    const explained = await second.locator('details.explanation').innerText();
+    assert.match(explained, /C does hold port 22, but on another address/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

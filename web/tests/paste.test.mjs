@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { serve, launch, openPage, overflowing, live } from './harness.mjs';
 
-const SS = fs.readFileSync(new URL('../../crates/sockets/src/testdata/ss-tanpe.txt', import.meta.url), 'utf8');
+const capture = (name) => fs.readFileSync(new URL(`../../crates/sockets/src/testdata/${name}`, import.meta.url), 'utf8');
+const SS = capture('ss-tanpe.txt');
 
 let server, browser;
 before(async () => {
@@ -157,6 +158,53 @@ test('a pasted sockstat table: one socket per forked listener, and what the rebu
     assert.equal(notes.length, 1, notes.join('\n')); // the same with unknown options off and on
     assert.match(notes[0], /^bindlab could not rebuild these sockets exactly as the table shows them, so the answers may be off:\s+close tw keeps no TIME_WAIT: FreeBSD ends a connection between two of its own addresses at once \(net\.inet\.tcp\.nolocaltimewait, on by default since 14\.0\)\./);
     assert.deepEqual(await overflowing(page), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// A new reader's review, 2026-12-06, on tables captured here with Python:
+// a server that closed its connections and exited left several TIME_WAITs
+// on one address; each was rebuilt with a stand-in server of its own, which
+// the earlier ones refused (a warning and eight lines of noise), and the
+// answers named a peer port the table did not have.
+test('several TIME_WAITs of a gone server rebuild as one server\'s, and the stand-in peers are said to be bindlab\'s (phone)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-table', capture('ss-tanp-time-waits.txt'));
+    await page.fill('#paste-bind', '127.0.0.1:9090');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.includes('127.0.0.1:9090'));
+    assert.equal(await page.locator('.paste-sockets tbody tr').count(), 6);
+    assert.equal(await page.locator('.paste-rebuilt').count(), 0);
+    assert.match(await page.locator('.paste-stand-ins').innerText(), /rebuilt from stand-in clients: the peer an answer names for one \(127\.0\.0\.1 or ::1 from port 40000 up/);
+    const verdicts = (await page.locator('.paste-verdicts li').allInnerTexts()).join('\n');
+    assert.match(verdicts, /SO_REUSEADDR \(unknown options on\): bind and listen work\./);
+    assert.deepEqual(await overflowing(page), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// A new reader's review, 2026-12-06: `ss -tanp` (no -e) of nginx's 0.0.0.0
+// and v6-only [::] listeners (captured here with Python): the [::] one was
+// taken as dual-stack, the rebuild failed and the page said options must be
+// on, offering SO_REUSEPORT.
+test('a [::] listener beside 0.0.0.0 in ss -tanp is taken as IPV6_V6ONLY, and the page says so (phone)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-table', capture('ss-tanp-v6only.txt'));
+    await page.fill('#paste-bind', '0.0.0.0:8080');
+    await page.waitForFunction(() => document.querySelector('.paste-read')?.textContent.startsWith('Read 2 TCP sockets'));
+    assert.equal(await page.locator('.paste-rebuilt').count(), 0);
+    assert.match(await page.locator('.paste-v6only').innerText(), /^The table does not show IPV6_V6ONLY \(ss -tanpe shows it, as v6only:1\)\. On Linux a \[::\] socket without it holds the port's IPv4 addresses too, so python3_11106_2, beside the port's IPv4 sockets, is taken to set it/);
+    const off = (await page.locator('.paste-verdicts li').allInnerTexts()).filter((v) => /unknown options off/.test(v));
+    assert.equal(off.length, 4);
+    assert.ok(off.every((v) => /bind fails with EADDRINUSE/.test(v)), off.join('\n'));
+    assert.deepEqual(await overflowing(page), []);
+    // With -e the table says it: nothing is taken.
+    await page.fill('#paste-table', capture('ss-tanpe-v6only.txt'));
+    await page.waitForFunction(() => !document.querySelector('.paste-v6only'));
+    assert.equal(await page.locator('.paste-rebuilt').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -349,7 +349,8 @@ test('a permalink restores the scenario, the OSes and the step', async () => {
 
 for (const [name, hash, expect] of [
   ['cut short', '#v1/linux', /damaged/],
-  ['unknown OS', '#v1/solaris/0/AAAA', /unknown OS solaris\)/],
+  // A cut cannot make an unknown OS word: the message says only that it is unknown.
+  ['unknown OS', '#v1/solaris/0/AAAA', /^The link could not be opened: this link names an OS bindlab does not know, solaris: the OSes it knows are linux, freebsd, macos, windows\./],
   ['bad step', '#v1/linux/three/AAAA', /step is not a number/],
   ['bad base64', '#v1/linux/0/%%%', /base64/],
   ['future version', '#v7/linux/0/AAAA', /newer bindlab \(format v7\)/],
@@ -386,6 +387,21 @@ for (const [name, hash, expect] of [
     } finally { await context.close(); }
   });
 }
+
+// A new reader's review, 2026-12-06: a link cut short opened with all four
+// "Compare on" boxes ticked, though the part naming its OSes had arrived.
+test('a link cut short keeps the OSes it names', async () => {
+  const cut = `#v1/linux,windows/2/${Buffer.byteLength(EXAMPLE)}.${b64(EXAMPLE).slice(0, 40)}`;
+  const { page, context, problems } = await openPage(browser, server.origin + '/' + cut);
+  try {
+    await ready(page);
+    assert.match(await page.locator('.notice.error').innerText(), /cut short/);
+    for (const [os, ticked] of [['Linux', true], ['FreeBSD', false], ['macOS', false], ['Windows', true]]) {
+      assert.equal(await page.getByRole('checkbox', { name: os }).isChecked(), ticked, os);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
 
 // Found by a reader on 2026-12-03: the damaged link's message stayed on
 // screen after a good link was pasted into the same tab's address bar.
@@ -591,6 +607,45 @@ test('a crowded host: the diagram draws 64 sockets, the last step\'s among them,
     assert.equal(await page.locator('table.twin[aria-rowcount], table.twin tbody.far').count(), 0);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+});
+
+// A new reader's review, 2026-12-06: Escape closed an opened outcome only
+// while the focus was on that cell, not on its explanation's rule link nor
+// on a neighbouring cell. Wide (the explanation in a row under the step)
+// and on a phone (in the cell).
+test('Escape anywhere in the outcome table closes the opened explanation and returns to its cell', async () => {
+  for (const opts of [{}, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,windows/8/${b64(EXAMPLE)}`, opts);
+    try {
+      await ready(page);
+      const row = page.locator('table.outcomes tbody tr', { hasText: 'bind B' }).first();
+      const summary = row.locator('td[data-os="Linux"] summary');
+      const onSummary = () => page.evaluate(() => document.activeElement?.tagName === 'SUMMARY' && document.activeElement.closest('td')?.dataset.os === 'Linux' && /^EADDRINUSE/.test(document.activeElement.textContent));
+      const wide = !opts.viewport;
+      // From the rule link of the opened explanation.
+      await summary.click();
+      assert.equal(await page.locator('table.outcomes details[open]').count(), 1);
+      const link = wide ? page.locator('tr.why-row a.rule-link') : row.locator('details[open] a.rule-link');
+      await link.focus();
+      await page.keyboard.press('Escape');
+      assert.equal(await page.locator('table.outcomes details[open]').count(), 0);
+      assert.ok(await onSummary(), 'the focus is back on the cell');
+      // From a neighbouring cell: the next step's button, and the row's other OS.
+      for (const other of [
+        page.locator('table.outcomes tbody tr', { hasText: 'client 192.168.0.1:21' }).first().locator('th button'),
+        row.locator('td[data-os="Windows"] summary'),
+        page.locator('table.outcomes tbody tr', { hasText: 'socket A tcp' }).first().locator('th button'),
+      ]) {
+        await summary.click();
+        assert.equal(await page.locator('table.outcomes details[open]').count(), 1);
+        await other.focus();
+        await page.keyboard.press('Escape');
+        assert.equal(await page.locator('table.outcomes details[open]').count(), 0);
+        assert.ok(await onSummary(), 'the focus is back on the cell');
+      }
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
 });
 
 test('the sandbox works by keyboard alone', async () => {

@@ -123,6 +123,13 @@ test('the Sandbox link brings back the scenario the reader left, not the first e
     await ready(page);
     assert.match(await text(page), /^socket C tcp6$/m);
     assert.match(await page.locator('.progress').innerText(), /^1 of /);
+    // The logo leads there the same way (a new reader's review, 2026-12-06).
+    await page.locator('.site-nav').getByRole('link', { name: 'Got an error?', exact: true }).click();
+    await page.waitForURL(/\/guides\/$/);
+    await page.locator('.site-nav a.brand').click();
+    await ready(page);
+    assert.match(await text(page), /^socket C tcp6$/m);
+    assert.match(await page.locator('.progress').innerText(), /^1 of /);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

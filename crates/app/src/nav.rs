@@ -68,6 +68,24 @@ fn sandbox_href(tr: &Tr) -> String {
     }
 }
 
+/// The click of a link to the sandbox (the "Sandbox" link and the logo):
+/// the scenario this tab last had there, read when clicked (the sandbox
+/// rewrites its address on every change); nothing on the sandbox itself.
+/// A click with a modifier (a new tab or window) is the browser's, to the
+/// plain address.
+fn to_sandbox(tr: &Tr, on_sandbox: bool) -> Callback<MouseEvent> {
+    let tr = tr.clone();
+    Callback::from(move |e: MouseEvent| {
+        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.alt_key() {
+            return;
+        }
+        e.prevent_default();
+        if !on_sandbox {
+            crate::browser::dom::go_to(&sandbox_href(&tr));
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SiteNavProps {
     pub current: Route,
@@ -85,17 +103,8 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
         };
         if route == Route::Sandbox {
-            // Read when clicked: the sandbox rewrites its address on every change.
-            let on_sandbox = here;
-            let tr = tr.clone();
-            let href = tr.href(&Route::Sandbox);
-            let onclick = Callback::from(move |e: MouseEvent| {
-                e.prevent_default();
-                if !on_sandbox {
-                    crate::browser::dom::go_to(&sandbox_href(&tr));
-                }
-            });
-            return html! { <a {href} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
+            let onclick = to_sandbox(&tr, here);
+            return html! { <a href={tr.href(&Route::Sandbox)} {onclick} aria-current={here.then_some("page")}>{ label }</a> };
         }
         html! { <a href={tr.href(&route)} aria-current={here.then_some("page")}>{ label }</a> }
     };
@@ -134,7 +143,9 @@ pub fn site_nav(p: &SiteNavProps) -> Html {
             { skip("run", T::NavSkipRun) }
         }
         <nav class="site-nav" aria-label={tr.t(T::NavSite).to_string()}>
-            <a class="brand" href={tr.href(&Route::Sandbox)}>{"bindlab"}</a>
+            // The logo leads home as the Sandbox link does: to the scenario
+            // this tab last had there.
+            <a class="brand" href={tr.href(&Route::Sandbox)} onclick={to_sandbox(&tr, p.current == Route::Sandbox)}>{"bindlab"}</a>
             { link(Route::Sandbox, T::NavSandbox) }
             { link(Route::Contents, T::NavCourse) }
             { link(Route::Guides(None), T::NavGuides) }

@@ -86,6 +86,17 @@ impl Sandbox {
         }
     }
 
+    /// An empty sandbox saying why the link `fragment` could not be opened,
+    /// with the columns the link names where that part of it reads (a link
+    /// cut short keeps its reader's OSes).
+    pub(crate) fn damaged(fragment: &str, message: String) -> Sandbox {
+        let mut s = Sandbox::new(String::new()).failed(message);
+        if let Some(oses) = Permalink::oses_of(fragment) {
+            s.oses = oses;
+        }
+        s
+    }
+
     /// A state that says what went wrong and shows nothing.
     pub fn failed(mut self, message: String) -> Sandbox {
         self.text.clear();
@@ -227,6 +238,18 @@ mod tests {
         // A message the bundle lacks stays the engine's English.
         let e = Permalink::decode("v1/plan9/0/x").unwrap_err();
         assert_eq!(link_error(&zh, &e), e.to_string());
+    }
+
+    /// A link cut short keeps the OSes it names (a new reader's review,
+    /// 2026-12-06: it opened with all four); one whose OS part does not
+    /// read gets them all.
+    #[test]
+    fn a_damaged_link_keeps_the_columns_it_names() {
+        let s = Sandbox::damaged("#v1/linux,windows/0/364.dGl0bGUg", "cut".into());
+        assert_eq!(s.oses, vec![Os::Linux, Os::Windows]);
+        assert!(s.text.is_empty() && s.notice.is_some());
+        let s = Sandbox::damaged("#v1/solaris/0/AA", "unknown".into());
+        assert_eq!(s.oses, Os::ALL.to_vec());
     }
 
     /// A link (or a widget's `step` attribute) may start anywhere, even at

@@ -134,7 +134,11 @@ impl Widget {
                 Ok(s) => s,
                 Err(e) => {
                     problem = Some(e.clone());
-                    initial.failed(e)
+                    let mut s = initial.failed(e);
+                    if let Some(oses) = bindlab_engine::permalink::Permalink::oses_of(&permalink) {
+                        s.oses = oses;
+                    }
+                    s
                 }
             };
         }

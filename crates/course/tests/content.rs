@@ -188,7 +188,10 @@ fn links_in_the_content_lead_somewhere() {
 
 /// The names and the usual wording of the errors a prediction can answer.
 const SAID_AS: &[(&str, &[&str])] = &[
-    ("EADDRINUSE", &["EADDRINUSE", "already in use"]),
+    (
+        "EADDRINUSE",
+        &["EADDRINUSE", "already in use", "cannot bind"],
+    ),
     (
         "EADDRNOTAVAIL",
         &["EADDRNOTAVAIL", "not available", "cannot assign"],

@@ -18,7 +18,7 @@ pub mod gen;
 pub mod host;
 pub mod keytext;
 pub mod messages;
-mod near;
+pub mod near;
 pub mod os;
 #[cfg(feature = "locales")]
 pub mod overlay_json;

@@ -7,7 +7,7 @@
 /// word of up to five letters, two beyond (an edit: a letter added, dropped,
 /// changed, or two neighbours swapped), or the candidate is the word with
 /// the `SO_`/`IP_`/`IPV6_` prefix left off. Ties go to the earlier candidate.
-pub(crate) fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word = word.to_ascii_lowercase();
     let len = word.chars().count();
     if len == 0 || len > 40 {

@@ -87,7 +87,10 @@ impl LinkError {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         match self {
             LinkError::FutureVersion(v) => vec![("version", v.clone())],
-            LinkError::Malformed(Damage::UnknownOs(os)) => vec![("os", os.clone())],
+            LinkError::Malformed(Damage::UnknownOs(os)) => {
+                let known: Vec<&str> = Os::ALL.iter().map(|o| o.key()).collect();
+                vec![("os", os.clone()), ("known", known.join(", "))]
+            }
             LinkError::Malformed(Damage::CutShort { said, arrived }) => {
                 vec![("said", said.to_string()), ("arrived", arrived.to_string())]
             }
@@ -163,7 +166,43 @@ fn b64_value(c: u8) -> Option<u32> {
     Some(u32::from(v))
 }
 
+/// A link's OS part (`linux,windows`): each OS once, where it was first
+/// named (a link edited by hand may name one twice).
+fn read_oses(part: &str) -> Result<Vec<Os>, LinkError> {
+    let mut oses = Vec::new();
+    for s in part.split(',').filter(|s| !s.is_empty()) {
+        let os = Os::from_key(s)
+            .ok_or_else(|| LinkError::Malformed(Damage::UnknownOs(s.chars().take(20).collect())))?;
+        if !oses.contains(&os) {
+            oses.push(os);
+        }
+    }
+    if oses.is_empty() {
+        return Err(LinkError::Malformed(Damage::NoOs));
+    }
+    Ok(oses)
+}
+
 impl Permalink {
+    /// The OSes a link names, when that part of it reads, whatever is wrong
+    /// after it: a link cut short, or damaged in its step or scenario,
+    /// still says which columns its reader had (the sandbox keeps them).
+    /// `None` for a link of another version, or whose OS part is missing,
+    /// unfinished (the link ends inside it) or names an unknown OS.
+    pub fn oses_of(fragment: &str) -> Option<Vec<Os>> {
+        let f = fragment.strip_prefix('#').unwrap_or(fragment);
+        let f = f.replace("%2F", "/").replace("%2f", "/");
+        let f = f.replace("%2C", ",").replace("%2c", ",");
+        let mut parts = f.splitn(3, '/');
+        if parts.next() != Some("v1") {
+            return None;
+        }
+        let oses = parts.next()?;
+        // Followed by its `/`: the whole of it arrived.
+        parts.next()?;
+        read_oses(oses).ok()
+    }
+
     /// The fragment, without `#`.
     pub fn encode(&self) -> String {
         let oses: Vec<&str> = self.oses.iter().map(|o| o.key()).collect();
@@ -208,26 +247,7 @@ impl Permalink {
         else {
             return Err(LinkError::Malformed(Damage::PartsMissing));
         };
-        let oses: Vec<Os> = oses
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                Os::from_key(s).ok_or_else(|| {
-                    LinkError::Malformed(Damage::UnknownOs(s.chars().take(20).collect()))
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        // An OS named twice (a link edited by hand) is one column: the
-        // first place it is named.
-        let oses = oses.into_iter().fold(Vec::new(), |mut once, os| {
-            if !once.contains(&os) {
-                once.push(os);
-            }
-            once
-        });
-        if oses.is_empty() {
-            return Err(LinkError::Malformed(Damage::NoOs));
-        }
+        let oses = read_oses(oses)?;
         let step = step
             .parse::<usize>()
             .map_err(|_| LinkError::Malformed(Damage::StepNotNumber))?;
@@ -284,6 +304,54 @@ mod tests {
         let link = good.encode();
         let escaped = link.replace('/', "%2F").replace(',', "%2c");
         assert_eq!(Permalink::decode(&escaped), Ok(good));
+    }
+
+    /// A new reader's review, 2026-12-06: a link cut short opened with every
+    /// OS ticked though it named two; an unknown OS was said to be a cut.
+    #[test]
+    fn a_damaged_link_keeps_the_oses_it_names_and_an_unknown_os_is_not_a_cut() {
+        let p = Permalink {
+            text: "title Two servers\nsocket A tcp\nbind A 0.0.0.0:8080\n".into(),
+            oses: vec![Os::Linux, Os::Windows],
+            step: 1,
+        };
+        let f = p.encode();
+        let cut = &f[..f.len() - 8];
+        assert!(matches!(
+            Permalink::decode(cut),
+            Err(LinkError::Malformed(Damage::CutShort { .. }))
+        ));
+        assert_eq!(Permalink::oses_of(cut), Some(vec![Os::Linux, Os::Windows]));
+        assert_eq!(
+            Permalink::oses_of(&format!("#{f}")),
+            Some(vec![Os::Linux, Os::Windows])
+        );
+        assert_eq!(
+            Permalink::oses_of("#v1/windows,linux,windows/x/AA"),
+            Some(vec![Os::Windows, Os::Linux])
+        );
+        assert_eq!(
+            Permalink::oses_of("v1%2Flinux%2Cmacos%2F0%2F12.c29j"),
+            Some(vec![Os::Linux, Os::MacOs])
+        );
+        // Cut inside the OS part, or none readable: nothing to keep.
+        for none in [
+            "#v1/linux,win",
+            "#v1/linux",
+            "#v1/solaris/0/AA",
+            "#v1//0/AA",
+            "#v2/linux/0/AA",
+            "#hello/world",
+            "",
+        ] {
+            assert_eq!(Permalink::oses_of(none), None, "{none}");
+        }
+        let e = Permalink::decode("#v1/solaris/0/AA").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "this link names an OS bindlab does not know, `solaris`: the OSes it knows are linux, freebsd, macos, windows."
+        );
+        assert!(!e.to_string().contains("cut off"));
     }
 
     #[test]

@@ -304,7 +304,7 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     let e = Permalink::decode("#v1/solaris/0/AA").unwrap_err();
     assert_eq!(
         e.render(Some(zh)),
-        "这个链接已损坏（未知的操作系统 `solaris`）；可能是复制时被截断了。"
+        "这个链接里的操作系统 `solaris` 是 bindlab 不认识的：它认识的有 linux, freebsd, macos, windows。"
     );
 }
 

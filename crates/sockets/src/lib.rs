@@ -315,6 +315,11 @@ pub struct Picture<'a> {
     /// address outside them is not local. A pasted table does not say, and
     /// the asked address is taken to be the host's.
     pub locals: Option<Vec<IpAddr>>,
+    /// The `[::]` sockets taken to set IPV6_V6ONLY though the table does not
+    /// say (`ss` without `-e`): on Linux one without it holds the port's
+    /// IPv4 addresses too, and these are beside the port's IPv4 sockets,
+    /// which with no option (nginx's `[::]` listener) only IPV6_V6ONLY allows.
+    pub v6only_taken: Vec<String>,
 }
 
 /// A name a scenario accepts: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -397,6 +402,7 @@ pub fn picture_of(
                 .any(|l| covers(&l.local, &s.local) && !unknown(l));
         !inherited && unknown(s)
     });
+    let v6only_taken = v6only_taken(&sockets, os);
     Picture {
         os,
         port,
@@ -404,7 +410,49 @@ pub fn picture_of(
         sockets,
         unknowns,
         locals,
+        v6only_taken,
     }
+}
+
+/// Whether some TCP connection or closed connection of the picture is
+/// rebuilt from a stand-in `client` (accepted by a listener of the port, or
+/// by a stand-in server for a TIME_WAIT whose server is gone): its peer in
+/// the answers is bindlab's (127.0.0.1 or ::1 from port 40000 up for a
+/// loopback address, 203.0.113.x or 2001:db8::x otherwise), not the
+/// table's. A connection opened from the port keeps its peer.
+pub fn stand_in_peers(p: &Picture) -> bool {
+    let listening = |c: &HostSocket| {
+        p.sockets
+            .iter()
+            .any(|(_, l)| l.state == State::Listen && !l.udp && covers(&l.local, &c.local))
+    };
+    p.sockets.iter().any(|(_, c)| {
+        !c.udp && c.state != State::Listen && (c.state.kept_by_kernel() || listening(c))
+    })
+}
+
+/// The sockets of [`Picture::v6only_taken`]: on Linux (where a `[::]`
+/// socket without IPV6_V6ONLY covers every IPv4 address of its port, and
+/// `ss` shows the option only with `-e`), each `[::]` listener (or UDP
+/// socket) whose option is unknown, beside an IPv4 listener (or UDP socket)
+/// of the port. Without the option the two could not both hold the port
+/// unless both set SO_REUSEPORT; taken as off, every rebuild with the
+/// unknown options off failed and the page called those answers unlikely.
+fn v6only_taken(sockets: &[(String, &HostSocket)], os: Os) -> Vec<String> {
+    if os != Os::Linux {
+        return Vec::new();
+    }
+    let holds = |s: &HostSocket| s.udp || s.state == State::Listen;
+    let ipv4 = sockets
+        .iter()
+        .any(|(_, s)| holds(s) && plain(s.local).is_ipv4());
+    sockets
+        .iter()
+        .filter(|(_, s)| {
+            ipv4 && holds(s) && s.v6 && s.v6only.is_none() && s.local.ip().is_unspecified()
+        })
+        .map(|(n, _)| n.clone())
+        .collect()
 }
 
 fn endpoint(a: &SocketAddr) -> String {
@@ -475,7 +523,8 @@ pub fn scenario(
         if !win && s.reuseport.unwrap_or(unknowns_set) {
             out.push_str(&format!("set {name} SO_REUSEPORT\n"));
         }
-        if let Some(v6only) = s.v6only.filter(|_| s.v6) {
+        let taken = p.v6only_taken.iter().any(|n| n == name);
+        if let Some(v6only) = s.v6only.or(taken.then_some(true)).filter(|_| s.v6) {
             out.push_str(&format!(
                 "set {name} IPV6_V6ONLY {}\n",
                 if v6only { "on" } else { "off" }
@@ -527,24 +576,41 @@ pub fn scenario(
             }
         }
     }
-    let orphans = p
-        .sockets
-        .iter()
-        .filter(|(_, c)| c.state.kept_by_kernel() && served_by(c).is_none());
-    for (k, (cname, c)) in orphans.enumerate() {
-        let gone = format!("gone{}", k + 1);
+    // The closed connections whose server is gone: one stand-in server per
+    // local address (and protocol), which accepts them all, closes them and
+    // exits. Several on one address are one old server's connections (a
+    // stand-in each would collide with the ones closed before it).
+    let mut gone: Vec<(&HostSocket, Vec<&str>)> = Vec::new();
+    for (cname, c) in &p.sockets {
+        if !c.state.kept_by_kernel() || served_by(c).is_some() {
+            continue;
+        }
+        match gone
+            .iter_mut()
+            .find(|(g, _)| g.local == c.local && g.proto() == c.proto())
+        {
+            Some((_, names)) => names.push(cname),
+            None => gone.push((c, vec![cname])),
+        }
+    }
+    for (k, (c, names)) in gone.iter().enumerate() {
+        let server = format!("gone{}", k + 1);
+        let a = endpoint(&c.local);
         set_user(&mut out, &user_of(c));
-        out.push_str(&format!("socket {gone} {}\n", proto(c)));
+        out.push_str(&format!("socket {server} {}\n", proto(c)));
         if unknowns_set {
-            out.push_str(&format!("set {gone} SO_REUSEADDR\n"));
+            out.push_str(&format!("set {server} SO_REUSEADDR\n"));
             if !win {
-                out.push_str(&format!("set {gone} SO_REUSEPORT\n"));
+                out.push_str(&format!("set {server} SO_REUSEPORT\n"));
             }
         }
-        out.push_str(&format!(
-            "bind {gone} {a}\nlisten {gone}\nclient {a}\naccept {gone} {cname}\nclose {cname}\nclose {gone}\n",
-            a = endpoint(&c.local)
-        ));
+        out.push_str(&format!("bind {server} {a}\nlisten {server}\n"));
+        for cname in names {
+            out.push_str(&format!(
+                "client {a}\naccept {server} {cname}\nclose {cname}\n"
+            ));
+        }
+        out.push_str(&format!("close {server}\n"));
     }
     // A connection from the port to a peer on this host needs a listener
     // there to connect to (the peer's own row is on another port, outside
@@ -1159,6 +1225,111 @@ mod tests {
             "{said}"
         );
         assert!(mismatches(&scenario(&p, "root", true, None), Os::Linux).is_empty());
+    }
+
+    /// A server that closed three connections, then exited (`ss -tanp`,
+    /// captured here: two such runs, six TIME_WAITs on 127.0.0.1:9090). A
+    /// new reader's review, 2026-12-06: each TIME_WAIT had a stand-in server
+    /// of its own, each later one refused by the TIME_WAITs before it, and
+    /// the page warned of sockets it could not rebuild.
+    #[test]
+    fn time_waits_of_one_address_are_one_old_servers_connections() {
+        let p = crate::paste::parse_table(include_str!("testdata/ss-tanp-time-waits.txt")).unwrap();
+        let pic = picture(&p.sockets, p.os, 9090, None);
+        assert_eq!(pic.sockets.len(), 6);
+        for unknowns_set in [false, true] {
+            let text = scenario(&pic, "me", unknowns_set, None);
+            assert_eq!(
+                text.matches("\nbind gone1 127.0.0.1:9090\n").count(),
+                1,
+                "{text}"
+            );
+            assert!(!text.contains("gone2"), "{text}");
+            assert_eq!(text.matches("\naccept gone1 tw").count(), 6, "{text}");
+            assert!(text.ends_with("close gone1\n"), "{text}");
+            assert_eq!(mismatches(&text, Os::Linux), Vec::new(), "{text}");
+        }
+        assert_eq!(rebuild_mismatches(&pic, "me"), Vec::new());
+        // Their peers are stand-ins' (the table's were 127.0.0.1:40766, …).
+        assert!(stand_in_peers(&pic));
+        // A restart on the port: the old server's option decides.
+        let q = Question {
+            bind: "127.0.0.1:9090".parse().unwrap(),
+            user: "me".into(),
+        };
+        let answers = ask(&pic, "me", &q);
+        let results: Vec<&str> = answers[1]
+            .verdicts
+            .iter()
+            .map(|v| v.bind.result.as_str())
+            .collect();
+        assert_eq!(
+            (answers[1].label, &results[..]),
+            ("SO_REUSEADDR", &["EADDRINUSE", "ok"][..])
+        );
+        // Two addresses: a stand-in server each.
+        let mut two = p.sockets.clone();
+        two[3].local = "127.0.0.2:9090".parse().unwrap();
+        let pic = picture(&two, Os::Linux, 9090, None);
+        let text = scenario(&pic, "me", false, None);
+        assert!(
+            text.contains("\nbind gone2 127.0.0.2:9090\n") && !text.contains("gone3"),
+            "{text}"
+        );
+        assert_eq!(mismatches(&text, Os::Linux), Vec::new(), "{text}");
+    }
+
+    /// nginx's default: `0.0.0.0:8080` and a `[::]:8080` that set
+    /// IPV6_V6ONLY, captured here with Python. `ss -tanp` does not show the
+    /// option: the `[::]` listener is taken to set it (a new reader's
+    /// review, 2026-12-06: taken as off, the rebuild failed, the page said
+    /// some unknown option must be on and offered SO_REUSEPORT, where the
+    /// real kernel refuses 0.0.0.0:8080 with every option). `ss -tanpe`
+    /// shows it: the same answers with the options off (its owner, root,
+    /// changes those with them on).
+    #[test]
+    fn an_ipv6_wildcard_beside_ipv4_is_taken_as_v6only_when_the_table_does_not_say() {
+        let q = Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "me".into(),
+        };
+        for (table, taken) in [
+            (
+                include_str!("testdata/ss-tanp-v6only.txt"),
+                vec!["python3_11106_2".to_string()],
+            ),
+            (include_str!("testdata/ss-tanpe-v6only.txt"), vec![]),
+        ] {
+            let p = crate::paste::parse_table(table).unwrap();
+            let pic = picture(&p.sockets, p.os, 8080, None);
+            assert_eq!(pic.v6only_taken, taken);
+            assert!(!stand_in_peers(&pic));
+            let text = scenario(&pic, "me", false, None);
+            assert!(
+                text.contains("set python3_11106_2 IPV6_V6ONLY on\n"),
+                "{text}"
+            );
+            assert_eq!(rebuild_mismatches(&pic, "me"), Vec::new(), "{text}");
+            let answers = ask(&pic, "me", &q);
+            // As the kernel answers a second program: every option set
+            // fails while the unknown options are taken as off.
+            for a in &answers {
+                let off = a
+                    .verdicts
+                    .iter()
+                    .find(|v| v.unknowns_set != Some(true))
+                    .unwrap();
+                assert_eq!(off.bind.result, "EADDRINUSE", "{a:?}");
+            }
+        }
+        // Other OSes, and a `[::]` alone, are left as they are.
+        let p = crate::paste::parse_table(include_str!("testdata/ss-tanp-v6only.txt")).unwrap();
+        assert!(picture(&p.sockets, Os::MacOs, 8080, None)
+            .v6only_taken
+            .is_empty());
+        assert!(picture(&p.sockets[1..], Os::Linux, 8080, None)
+            .v6only_taken
+            .is_empty());
     }
 
     #[test]

@@ -127,6 +127,10 @@ enum Row {
     Held(HostSocket, Held),
     Skip,
     Blank,
+    /// A row that reads but for its TCP state, a word no tool prints
+    /// (`LISTN`): named, as a line that does not read is, rather than
+    /// taken silently for a connection.
+    BadState(String),
 }
 
 /// What one socket's rows share.
@@ -219,6 +223,7 @@ fn read_rows(
             Some(Row::Held(s, key)) => sockets.push((s, Some(key))),
             Some(Row::Skip) => skipped += 1,
             Some(Row::Blank) => {}
+            Some(Row::BadState(word)) => unreadable.push(bad_state(first + k, line, &word, tool)),
             None => unreadable.push(Problem::new(
                 SocketsMsg::PasteBadLine,
                 &[
@@ -299,11 +304,100 @@ fn dot_endpoint(s: &str, v6: bool) -> Option<Option<SocketAddr>> {
     Some(Some(SocketAddr::new(ip, port)))
 }
 
-fn state(name: &str) -> State {
-    match name.trim_matches(|c| c == '(' || c == ')') {
+/// The TCP states `ss` prints (`sstate_name` in iproute2's `ss.c`).
+const SS_STATES: &[&str] = &[
+    "LISTEN",
+    "ESTAB",
+    "SYN-SENT",
+    "SYN-RECV",
+    "FIN-WAIT-1",
+    "FIN-WAIT-2",
+    "TIME-WAIT",
+    "CLOSE-WAIT",
+    "LAST-ACK",
+    "CLOSING",
+    "UNCONN",
+    "BOUND-INACTIVE",
+];
+
+/// The TCP states Windows' `netstat` prints.
+const WINDOWS_STATES: &[&str] = &[
+    "LISTENING",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "SYN_RECEIVED",
+    "FIN_WAIT_1",
+    "FIN_WAIT_2",
+    "TIME_WAIT",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "CLOSING",
+    "CLOSED",
+    "BOUND",
+    "DELETE_TCB",
+];
+
+/// The TCP states of the BSD tools (`tcpstates[]` of FreeBSD's and XNU's
+/// `tcp_fsm.h`: `netstat -an`, `lsof`, `sockstat -s`).
+const BSD_STATES: &[&str] = &[
+    "LISTEN",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "SYN_RCVD",
+    "FIN_WAIT_1",
+    "FIN_WAIT_2",
+    "TIME_WAIT",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "CLOSING",
+    "CLOSED",
+];
+
+/// The states `tool` prints, for a message about one it does not.
+fn states_of(tool: &str) -> &'static [&'static str] {
+    match tool {
+        "ss" => SS_STATES,
+        "netstat -ano" => WINDOWS_STATES,
+        _ => BSD_STATES,
+    }
+}
+
+/// A TCP state as a tool prints it (in parentheses for `lsof`); `None` for
+/// a word none of the tools prints. Any tool's spelling is taken (a table
+/// tidied by hand may mix them).
+fn state(name: &str) -> Option<State> {
+    let name = name.trim_matches(|c| c == '(' || c == ')');
+    if ![SS_STATES, WINDOWS_STATES, BSD_STATES, &["SYN_RECV"]]
+        .iter()
+        .any(|list| list.contains(&name))
+    {
+        return None;
+    }
+    Some(match name {
         "LISTEN" | "LISTENING" => State::Listen,
         "TIME-WAIT" | "TIME_WAIT" => State::TimeWait,
         other => State::Connected(other.replace('-', "_")),
+    })
+}
+
+/// The problem of a row whose TCP state `word` no tool prints: the states
+/// `tool` prints, and the one it is a slip from, if any.
+fn bad_state(line: usize, text: &str, word: &str, tool: &str) -> Problem {
+    let known = states_of(tool);
+    let mut args = vec![
+        ("line", line.to_string()),
+        ("state", word.to_string()),
+        ("text", text.trim().to_string()),
+        ("tool", tool.to_string()),
+        ("states", known.join(", ")),
+    ];
+    let bare = word.trim_matches(|c| c == '(' || c == ')');
+    match bindlab_engine::near::nearest(bare, known) {
+        Some(near) => {
+            args.push(("near", near.to_string()));
+            Problem::new(SocketsMsg::PasteBadStateNear, &args)
+        }
+        None => Problem::new(SocketsMsg::PasteBadState, &args),
     }
 }
 
@@ -346,7 +440,10 @@ fn ss_socket(w: &[&str], udp: bool) -> Option<Row> {
     let mut s = if udp {
         HostSocket::udp(local, remote)
     } else {
-        HostSocket::new(local, remote, state(w[0]))
+        let Some(st) = state(w[0]) else {
+            return Some(Row::BadState(w[0].to_string()));
+        };
+        HostSocket::new(local, remote, st)
     };
     for extra in &w[5..] {
         if let Some(users) = extra.strip_prefix("users:((\"") {
@@ -400,8 +497,11 @@ fn windows_row(w: &[&str]) -> Option<Row> {
     }
     let local = colon_endpoint(w[1], false)??;
     let remote = colon_endpoint(w[2], false)?.filter(|r| r.port() != 0);
-    let mut s = HostSocket::new(local, remote, state(w[3]));
     let pid: u32 = w[4].parse().ok()?;
+    let Some(st) = state(w[3]) else {
+        return Some(Row::BadState(w[3].to_string()));
+    };
+    let mut s = HostSocket::new(local, remote, st);
     if pid != 0 {
         s.process = Some(Process {
             pid,
@@ -424,16 +524,21 @@ fn lsof_row(w: &[&str]) -> Option<Row> {
         Some((l, r)) => (colon_endpoint(l, v6)??, colon_endpoint(r, v6)?),
         None => (colon_endpoint(name, v6)??, None),
     };
+    let pid = w[1].parse().ok()?;
     let mut s = if w[node] == "UDP" {
         HostSocket::udp(local, remote)
     } else {
-        let st = w
-            .get(node + 2)
-            .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+        let st = match w.get(node + 2) {
+            None => State::Connected("UNKNOWN".into()),
+            Some(word) => match state(word) {
+                Some(st) => st,
+                None => return Some(Row::BadState(word.to_string())),
+            },
+        };
         HostSocket::new(local, remote, st)
     };
     s.process = Some(Process {
-        pid: w[1].parse().ok()?,
+        pid,
         name: w[0].to_string(),
     });
     s.user = Some(w[2].to_string());
@@ -461,9 +566,13 @@ fn bsd_netstat_row(w: &[&str]) -> Option<Row> {
     let mut s = if udp {
         HostSocket::udp(local, remote)
     } else {
-        let st = w
-            .get(5)
-            .map_or(State::Connected("UNKNOWN".into()), |s| state(s));
+        let st = match w.get(5) {
+            None => State::Connected("UNKNOWN".into()),
+            Some(word) => match state(word) {
+                Some(st) => st,
+                None => return Some(Row::BadState(word.to_string())),
+            },
+        };
         HostSocket::new(local, remote, st)
     };
     if v6 && local.ip().is_unspecified() {
@@ -491,8 +600,15 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
     let remote = colon_endpoint(w[6], v6)?.filter(|r| !r.ip().is_unspecified() || r.port() != 0);
     // sockstat prints no state unless asked (-s): a `*:*` peer is a
     // listener; a row without a process is most likely a TIME_WAIT.
+    if w[0] != "?" {
+        w[2].parse::<u32>().ok()?;
+    }
     let st = match (w.get(7), remote, w[0]) {
-        (Some(s), _, _) => state(s),
+        (Some(s), _, _) if udp => state(s).unwrap_or(State::Bound),
+        (Some(s), _, _) => match state(s) {
+            Some(st) => st,
+            None => return Some(Row::BadState(s.to_string())),
+        },
         (None, None, _) => State::Listen,
         (None, Some(_), "?") => State::TimeWait,
         (None, Some(_), _) => State::Connected("ESTABLISHED".into()),
@@ -1022,6 +1138,8 @@ root     ntpd       700   20 udp4   *:123                 *:*
             ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\n", SocketsMsg::PasteNoSocket),
             ("Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\nu_str ESTAB 0 0 * 1 * 2\n", SocketsMsg::PasteNoSocketSkipped),
             ("Local Address Foreign\n", SocketsMsg::PasteUnknownHeader),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTN 0 128 0.0.0.0:80 0.0.0.0:*\n", SocketsMsg::PasteBadStateNear),
+            ("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nQWERTY 0 128 0.0.0.0:80 0.0.0.0:*\n", SocketsMsg::PasteBadState),
         ] {
             let e = read_table(text).unwrap_err();
             assert_eq!(e.msg, msg, "{text:?}: {e}");
@@ -1048,6 +1166,92 @@ LISTEN 0      128          0.0.0.0:9090      0.0.0.0:*
             bad,
             ["line 3: cannot read `LISTEN 0      128          0.0.0.0:80zz      0.0.0.0:*` as a line of `ss`"]
         );
+    }
+
+    /// A state word no tool prints is named as a line that does not read
+    /// is (a new reader's review, 2026-12-06: `LISTN` was taken silently
+    /// for a connection), with the tool's states and the one it is a slip
+    /// from; every state each tool prints is read.
+    #[test]
+    fn an_unknown_state_is_named_with_the_states_the_tool_prints() {
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      128          0.0.0.0:8080      0.0.0.0:*     users:((\"python3\",pid=4701,fd=3))
+LISTN  0      128          0.0.0.0:9090      0.0.0.0:*
+BOGUS  0      0          127.0.0.1:9090    127.0.0.1:5000
+";
+        let p = read_table(t).unwrap();
+        assert_eq!(p.sockets.len(), 1);
+        let bad: Vec<String> = p.unreadable.iter().map(Problem::english).collect();
+        let ss = SS_STATES.join(", ");
+        assert_eq!(
+            bad,
+            [
+                format!("line 3: unknown TCP state `LISTN` in `LISTN  0      128          0.0.0.0:9090      0.0.0.0:*`: did you mean `LISTEN`? (`ss` prints {ss})"),
+                format!("line 4: unknown TCP state `BOGUS` in `BOGUS  0      0          127.0.0.1:9090    127.0.0.1:5000`; `ss` prints {ss}"),
+            ]
+        );
+        assert_eq!(p.unreadable[0].msg, SocketsMsg::PasteBadStateNear);
+        assert_eq!(p.unreadable[1].msg, SocketsMsg::PasteBadState);
+        // Alone, it is the table's problem.
+        let e = parse_table("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTN 0 128 0.0.0.0:80 0.0.0.0:*\n").unwrap_err();
+        assert!(e.starts_with("line 2: unknown TCP state `LISTN`"), "{e}");
+        // Each tool's own words, and its own list.
+        let win = "  Proto  Local Address  Foreign Address  State  PID\n  TCP 0.0.0.0:80 0.0.0.0:0 LISTENIN 4\n  TCP 0.0.0.0:81 0.0.0.0:0 LISTENING 4\n";
+        let p = read_table(win).unwrap();
+        assert_eq!(p.sockets.len(), 1);
+        assert!(
+            p.unreadable[0].english().contains(
+                "did you mean `LISTENING`? (`netstat -ano` prints LISTENING, ESTABLISHED,"
+            ),
+            "{}",
+            p.unreadable[0]
+        );
+        let bsd = "Proto Recv-Q Send-Q Local Address Foreign Address (state)\ntcp4 0 0 *.80 *.* LISTEN\ntcp4 0 0 127.0.0.1.80 127.0.0.1.5000 ESTABLISHD\n";
+        let p = read_table(bsd).unwrap();
+        assert!(
+            p.unreadable[0]
+                .english()
+                .contains("did you mean `ESTABLISHED`?"),
+            "{}",
+            p.unreadable[0]
+        );
+        let lsof = "COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\nx 1 u 3u IPv4 0x1 0t0 TCP *:80 (LISTEN)\nx 1 u 4u IPv4 0x2 0t0 TCP *:81 (LISTNE)\n";
+        let p = read_table(lsof).unwrap();
+        assert!(
+            p.unreadable[0]
+                .english()
+                .contains("unknown TCP state `(LISTNE)`"),
+            "{}",
+            p.unreadable[0]
+        );
+        assert!(
+            p.unreadable[0].english().contains("did you mean `LISTEN`?"),
+            "{}",
+            p.unreadable[0]
+        );
+        for (header, row, list) in [
+            (
+                "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
+                "{} 0 0 127.0.0.1:80 127.0.0.1:5000",
+                SS_STATES,
+            ),
+            (
+                "  Proto  Local Address  Foreign Address  State  PID",
+                "  TCP 127.0.0.1:80 127.0.0.1:5000 {} 4",
+                WINDOWS_STATES,
+            ),
+            (
+                "Proto Recv-Q Send-Q Local Address Foreign Address (state)",
+                "tcp4 0 0 127.0.0.1.80 127.0.0.1.5000 {}",
+                BSD_STATES,
+            ),
+        ] {
+            for st in list {
+                let text = format!("{header}\n{}\n", row.replace("{}", st));
+                let p = read_table(&text).unwrap();
+                assert_eq!((p.sockets.len(), p.unreadable.len()), (1, 0), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -189,7 +189,8 @@ pub(crate) fn mark_live() {
 /// Escape closes the innermost open disclosure (`<details>`: an outcome
 /// cell, *Show as code*, *Edit the scenario*, a challenge's attempt) around
 /// the focus and gives the focus to its summary, as a disclosure's
-/// keyboard users expect. A text field keeps its Escape.
+/// keyboard users expect; with the focus elsewhere in an outcome table, an
+/// opened cell near it (`open_outcome_near`). A text field keeps its Escape.
 pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
     if e.key() != "Escape" || e.default_prevented() {
         return;
@@ -203,8 +204,12 @@ pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
     if el.matches("textarea, input, select").unwrap_or(false) {
         return;
     }
-    let Ok(Some(details)) = el.closest("details[open]") else {
-        return;
+    let details = match el.closest("details[open]") {
+        Ok(Some(d)) => d,
+        _ => match open_outcome_near(&el) {
+            Some(d) => d,
+            None => return,
+        },
     };
     let _ = details.remove_attribute("open");
     if let Ok(Some(summary)) = details.query_selector(":scope > summary") {
@@ -213,6 +218,60 @@ pub(crate) fn escape_closes_disclosure(e: KeyboardEvent) {
         }
     }
     e.prevent_default();
+}
+
+/// The opened outcome cell an Escape from `el` closes, when `el` is in an
+/// outcome table but in no open cell: the one whose explanation holds it
+/// (a wide table explains a row's open cells in a row of their own, under
+/// it), else the nearest one of its row, else of the rows above, else of
+/// those below (a new reader's review, 2026-12-06: with the focus on the
+/// explanation's rule link, or on a neighbouring cell, Escape did nothing).
+fn open_outcome_near(el: &web_sys::Element) -> Option<web_sys::Element> {
+    const OPEN: &str = ":scope > td > details[open]";
+    let table = el.closest("table.outcomes").ok()??;
+    let Some(row) = el.closest("tr").ok().flatten() else {
+        return table.query_selector("details[open]").ok()?;
+    };
+    if row.matches(".why-row").unwrap_or(false) {
+        let above = row.previous_element_sibling()?;
+        // The k-th explanation is the k-th open cell's.
+        let mut k = 0;
+        if let Some(mut why) = el.closest(".why-os").ok().flatten() {
+            while let Some(prev) = why.previous_element_sibling() {
+                k += 1;
+                why = prev;
+            }
+        }
+        let mut cell = above.first_element_child();
+        let mut first = None;
+        while let Some(td) = cell {
+            if let Some(d) = td.query_selector(":scope > details[open]").ok().flatten() {
+                if k == 0 {
+                    return Some(d);
+                }
+                k -= 1;
+                first.get_or_insert(d);
+            }
+            cell = td.next_element_sibling();
+        }
+        return first;
+    }
+    let mut up = Some(row.clone());
+    while let Some(r) = up {
+        if let Some(d) = r.query_selector(OPEN).ok().flatten() {
+            return Some(d);
+        }
+        up = r.previous_element_sibling();
+    }
+    let mut down = row.next_element_sibling();
+    while let Some(r) = down {
+        if let Some(d) = r.query_selector(OPEN).ok().flatten() {
+            return Some(d);
+        }
+        down = r.next_element_sibling();
+    }
+    // Rows in other blocks of a long table.
+    table.query_selector("details[open]").ok()?
 }
 
 /// The key of a site shortcut: Alt+Shift with an arrow (or any key), never

@@ -127,6 +127,8 @@ fn read(
         unknowns: p.unknowns,
         rebuilt,
         needs_options,
+        v6only_taken: p.v6only_taken.clone(),
+        stand_in_peers: bindlab_sockets::stand_in_peers(&p),
         answers,
         advice,
         scenario: text,

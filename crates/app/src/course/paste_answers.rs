@@ -38,6 +38,12 @@ pub(crate) struct Read {
     /// The table shows some unknown option on: with them all off its
     /// listeners or UDP sockets could not have shared the port.
     pub(crate) needs_options: bool,
+    /// The `[::]` sockets taken to set IPV6_V6ONLY, which the table does
+    /// not show (`bindlab_sockets::Picture::v6only_taken`).
+    pub(crate) v6only_taken: Vec<String>,
+    /// Some connection is rebuilt from a stand-in client, whose peer the
+    /// answers name (`bindlab_sockets::stand_in_peers`).
+    pub(crate) stand_in_peers: bool,
     pub(crate) answers: Vec<Answer>,
     pub(crate) advice: String,
     pub(crate) scenario: String,
@@ -208,6 +214,12 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             }
             if r.unknowns {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
+            }
+            if !r.v6only_taken.is_empty() {
+                <p class="muted paste-v6only">{ crate::views::with_code(&tr.f(T::PasteV6onlyTaken, &[("names", &r.v6only_taken.join(", "))])) }</p>
+            }
+            if r.stand_in_peers {
+                <p class="muted paste-stand-ins">{ tr.t(T::PasteStandInPeers) }</p>
             }
             { rebuilt(&tr, &r.rebuilt, r.needs_options) }
             if !r.now.is_empty() {

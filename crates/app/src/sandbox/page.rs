@@ -27,7 +27,7 @@ fn initial_state(tr: &Tr) -> Sandbox {
         return Sandbox::new(tr.text("sandbox.example", EXAMPLE).to_string());
     }
     Sandbox::from_permalink(tr, &hash).unwrap_or_else(|e| {
-        Sandbox::new(String::new()).failed(tr.f(T::SandboxLinkFailedEmpty, &[("error", &e)]))
+        Sandbox::damaged(&hash, tr.f(T::SandboxLinkFailedEmpty, &[("error", &e)]))
     })
 }
 
