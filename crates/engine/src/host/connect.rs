@@ -79,6 +79,21 @@ impl Host {
         if let Some(existing) = self.tuple(local, dst) {
             let d = rules.connect_tuple_taken(self, s, existing);
             if !d.is_ok() {
+                // Linux moved a wildcard-bound socket to its source first
+                // (`inet_bhash2_update_saddr`) and puts it back only
+                // without SOCK_BINDADDR_LOCK, as after a refusal (found by
+                // an edge-case hunt: `::ffff:0.0.0.0` keeps the source).
+                if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
+                    let port = self.socket(id).local_port().unwrap_or(0);
+                    self.set_local(id, SockAddr::new(ip, port));
+                    let (result, rule, why) = d.into_parts();
+                    if let (Err(errno), Some(rule)) = (result, rule) {
+                        let why = why.map(|w| w.into_string()).unwrap_or_default();
+                        let why = common::refused_keeps_source(why, &name, ip);
+                        return Decision::fail(errno, rule, why);
+                    }
+                    return Decision::ok();
+                }
                 return d;
             }
             let tw = existing.id();

@@ -346,12 +346,12 @@ impl Verdict {
                     RuleId::LinuxBindInUse
                 },
                 // A TIME_WAIT's name already says its state.
-                if sk2.is_closed_end() {
-                    WhyVariant::TimeWait
-                } else if !listening_now
+                if !listening_now
                     && View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2))
                 {
                     WhyVariant::ConnectChose
+                } else if sk2.is_closed_end() {
+                    WhyVariant::TimeWait
                 } else {
                     WhyVariant::Usual
                 },
