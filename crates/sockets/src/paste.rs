@@ -1196,39 +1196,24 @@ BOGUS  0      0          127.0.0.1:9090    127.0.0.1:5000
         let e = parse_table("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTN 0 128 0.0.0.0:80 0.0.0.0:*\n").unwrap_err();
         assert!(e.starts_with("line 2: unknown TCP state `LISTN`"), "{e}");
         // Each tool's own words, and its own list.
+        let first_unreadable = |table: &str| {
+            let p = read_table(table).unwrap();
+            assert_eq!(p.sockets.len(), 1, "{table}");
+            p.unreadable[0].english()
+        };
         let win = "  Proto  Local Address  Foreign Address  State  PID\n  TCP 0.0.0.0:80 0.0.0.0:0 LISTENIN 4\n  TCP 0.0.0.0:81 0.0.0.0:0 LISTENING 4\n";
-        let p = read_table(win).unwrap();
-        assert_eq!(p.sockets.len(), 1);
+        let e = first_unreadable(win);
         assert!(
-            p.unreadable[0].english().contains(
-                "did you mean `LISTENING`? (`netstat -ano` prints LISTENING, ESTABLISHED,"
-            ),
-            "{}",
-            p.unreadable[0]
+            e.contains("did you mean `LISTENING`? (`netstat -ano` prints LISTENING, ESTABLISHED,"),
+            "{e}"
         );
         let bsd = "Proto Recv-Q Send-Q Local Address Foreign Address (state)\ntcp4 0 0 *.80 *.* LISTEN\ntcp4 0 0 127.0.0.1.80 127.0.0.1.5000 ESTABLISHD\n";
-        let p = read_table(bsd).unwrap();
-        assert!(
-            p.unreadable[0]
-                .english()
-                .contains("did you mean `ESTABLISHED`?"),
-            "{}",
-            p.unreadable[0]
-        );
+        let e = first_unreadable(bsd);
+        assert!(e.contains("did you mean `ESTABLISHED`?"), "{e}");
         let lsof = "COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\nx 1 u 3u IPv4 0x1 0t0 TCP *:80 (LISTEN)\nx 1 u 4u IPv4 0x2 0t0 TCP *:81 (LISTNE)\n";
-        let p = read_table(lsof).unwrap();
-        assert!(
-            p.unreadable[0]
-                .english()
-                .contains("unknown TCP state `(LISTNE)`"),
-            "{}",
-            p.unreadable[0]
-        );
-        assert!(
-            p.unreadable[0].english().contains("did you mean `LISTEN`?"),
-            "{}",
-            p.unreadable[0]
-        );
+        let e = first_unreadable(lsof);
+        assert!(e.contains("unknown TCP state `(LISTNE)`"), "{e}");
+        assert!(e.contains("did you mean `LISTEN`?"), "{e}");
         for (header, row, list) in [
             (
                 "State Recv-Q Send-Q Local Address:Port Peer Address:Port",
