@@ -38,6 +38,16 @@ struct Scenario {
     ident: String,
 }
 
+/// Whether the scenario in `file` has a `datagram` step to an IPv6 group.
+fn sends_to_ipv6_group(file: &str) -> bool {
+    std::fs::read_to_string(file).is_ok_and(|t| {
+        t.lines().any(|l| {
+            let l = l.trim_start().to_ascii_lowercase();
+            l.starts_with("datagram [ff")
+        })
+    })
+}
+
 fn scenarios(files: &[String]) -> Vec<Scenario> {
     files
         .iter()
@@ -376,7 +386,19 @@ pub(crate) fn exported_programs(bindlab: &str, files: &[String], only: &[&str]) 
     ] {
         ensure_apt(program, package)?;
     }
-    let sc = scenarios(files);
+    // A datagram to an IPv6 group does not loop back on the namespace's
+    // loopback (`bindlab verify` reports such a step not checkable); a
+    // program would count its send's ENETUNREACH as a difference.
+    let (v6_groups, files): (Vec<String>, Vec<String>) =
+        files.iter().cloned().partition(|f| sends_to_ipv6_group(f));
+    for f in &v6_groups {
+        println!("  not exported: {f} (datagrams to an IPv6 group, which this namespace's loopback does not deliver)");
+    }
+    if files.is_empty() {
+        println!("  no scenario left to export");
+        return Ok(());
+    }
+    let sc = scenarios(&files);
     let langs: [(&str, Runner); 7] = [
         ("c", c),
         ("python", python),

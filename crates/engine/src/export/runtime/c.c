@@ -490,6 +490,12 @@ static void setup_addresses(void) {
             sh("ip route add 255.255.255.255/32 dev lo");
             break;
         }
+    /* One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes). */
+    for (int i = 0; IFACES[i]; i++)
+        if (strchr(IFACES[i], ':') && strcmp(IFACES[i], "::1") != 0) {
+            sh("ip -6 route add multicast ff00::/8 dev lo table local");
+            break;
+        }
 #else
     if (IFACES[0]) {
         printf("bindlab: this scenario uses more addresses than loopback; the C export maps none.\n"

@@ -380,6 +380,9 @@
             // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
             if (IFACES.Any(a => !a.Contains(":") && !a.StartsWith("127.")))
                 Ip("route add 255.255.255.255/32 dev lo");
+            // One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+            if (IFACES.Any(a => a.Contains(":") && a != "::1"))
+                Ip("-6 route add multicast ff00::/8 dev lo table local");
         }
         r.Yes = args.Contains("--yes") || Console.IsInputRedirected;
         r.Windows = Environment.OSVersion.Platform == PlatformID.Win32NT;

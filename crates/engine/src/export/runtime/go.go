@@ -741,6 +741,13 @@ func setupAddresses(netns bool) {
 			break
 		}
 	}
+	// One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+	for _, a := range ifaces {
+		if strings.Contains(a, ":") && a != "::1" {
+			ip("-6", "route", "add", "multicast", "ff00::/8", "dev", "lo", "table", "local")
+			break
+		}
+	}
 }
 
 func main() {

@@ -544,6 +544,10 @@
         if (java.util.Arrays.stream(IFACES).anyMatch(a -> !a.contains(":") && !a.startsWith("127."))) {
             ip("route", "add", "255.255.255.255/32", "dev", "lo");
         }
+        // One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+        if (java.util.Arrays.stream(IFACES).anyMatch(a -> a.contains(":") && !a.equals("::1"))) {
+            ip("-6", "route", "add", "multicast", "ff00::/8", "dev", "lo", "table", "local");
+        }
     }
 
     public static void main(String[] args) throws Exception {

@@ -416,6 +416,8 @@ function setupAddresses(netns) {
   }
   // A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
   if (IFACES.some((a) => !a.includes(":") && !a.startsWith("127."))) ip("route", "add", "255.255.255.255/32", "dev", "lo");
+  // One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+  if (IFACES.some((a) => a.includes(":") && a !== "::1")) ip("-6", "route", "add", "multicast", "ff00::/8", "dev", "lo", "table", "local");
 }
 
 const YES = process.argv.includes("--yes") || !process.stdin.isTTY;

@@ -56,6 +56,9 @@ def setup_addresses():
             # A host with an IPv4 address outside 127/8 has a route to broadcast (as bindlab assumes).
             if any(":" not in a and not a.startswith("127.") for a in IFACES):
                 subprocess.run(["ip", "route", "add", "255.255.255.255/32", "dev", "lo"], check=False, capture_output=True)
+            # One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+            if any(":" in a and a != "::1" for a in IFACES):
+                subprocess.run(["ip", "-6", "route", "add", "multicast", "ff00::/8", "dev", "lo", "table", "local"], check=False, capture_output=True)
         return
     # Elsewhere the scenario's interface addresses become loopback aliases.
     missing = []

@@ -560,6 +560,10 @@ fn setup_addresses(netns: bool) {
     if IFACES.iter().any(|a| !a.contains(':') && !a.starts_with("127.")) {
         ip(&["route", "add", "255.255.255.255/32", "dev", "lo"]);
     }
+    // One with an IPv6 address outside ::1 has the route every interface but loopback gets (as bindlab assumes).
+    if IFACES.iter().any(|a| a.contains(':') && *a != "::1") {
+        ip(&["-6", "route", "add", "multicast", "ff00::/8", "dev", "lo", "table", "local"]);
+    }
 }
 
 fn main() {
