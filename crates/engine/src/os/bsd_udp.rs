@@ -531,8 +531,34 @@ pub(crate) fn deliver_multicast(host: &Host, os: Os, src: SockAddr, dst: SockAdd
     let all_hosts = g == IpAddr::V4(Ipv4Addr::new(224, 0, 0, 1))
         || g == IpAddr::V6(Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1));
     let os_word = Arg::Word(os.display());
-    // XNU's ip_input / ip6_input drop a group nobody on the host joined.
-    if os == Os::MacOs && !crate::os::common::host_always_member(host, g) && !host.group_joined(g) {
+    // `ip6_input` drops an interface-local group arriving from outside
+    // (both), and FreeBSD's a group of the reserved scope 0 (XNU has no
+    // such check), before any socket is looked at.
+    use crate::os::common::GroupScope;
+    let bad_scope = match (crate::os::common::v6_group_scope(g), os) {
+        (Some(GroupScope::InterfaceLocal), Os::FreeBsd) => {
+            Some((RuleId::FreebsdUdpMcastBadScope, WhyVariant::Usual))
+        }
+        (Some(GroupScope::Reserved), Os::FreeBsd) => {
+            Some((RuleId::FreebsdUdpMcastBadScope, WhyVariant::ReservedScope))
+        }
+        (Some(GroupScope::InterfaceLocal), Os::MacOs) => {
+            Some((RuleId::MacosUdpMcastInterfaceLocal, WhyVariant::Usual))
+        }
+        _ => None,
+    };
+    if let Some((rule, variant)) = bad_scope {
+        return Delivery::Dropped {
+            rule,
+            why: Why::of(rule, variant, args![Slot::Group => g]),
+        };
+    }
+    // XNU's ip_input / ip6_input drop a group nobody on the host joined
+    // (lo0 joins ::1's solicited-node group, so `loopback_joins`).
+    if os == Os::MacOs
+        && !crate::os::common::host_always_member(host, g, true)
+        && !host.group_joined(g)
+    {
         return Delivery::Dropped {
             rule: RuleId::MacosUdpMcastHostMembership,
             why: Why::of(

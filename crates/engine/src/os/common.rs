@@ -605,17 +605,37 @@ pub(crate) fn udp_connected(s: &Socket, local: SockAddr, dst: SockAddr) -> Decis
 /// ff02::1:ffXX:XXXX of each IPv6 `iface` address (RFC 4291 §2.7.1: every
 /// IPv6 node joins it for neighbour discovery; Linux's
 /// `addrconf_join_solict`, measured on a veth pair by an edge-case hunt).
-/// `::1` sits on loopback, which joins none (measured: `ip maddr`).
-pub(crate) fn host_always_member(host: &Host, group: IpAddr) -> bool {
+/// `::1` sits on loopback: Linux's joins none (measured: `ip maddr`), so
+/// it counts only where `loopback_joins` (XNU: lo0 has IFF_MULTICAST and
+/// `in6_ifaupdate_aux` joins ff02::1:ff00:1 for ::1).
+pub(crate) fn host_always_member(host: &Host, group: IpAddr, loopback_joins: bool) -> bool {
     match group {
         IpAddr::V4(g) => g == std::net::Ipv4Addr::new(224, 0, 0, 1),
         IpAddr::V6(g) => {
             g == std::net::Ipv6Addr::new(0xff02, 0, 0, 0, 0, 0, 0, 1)
                 || host.local_addresses().iter().any(|a| match a {
-                    IpAddr::V6(a) if !a.is_loopback() => solicited_node(*a) == g,
+                    IpAddr::V6(a) if loopback_joins || !a.is_loopback() => solicited_node(*a) == g,
                     _ => false,
                 })
         }
+    }
+}
+
+/// The IPv6 multicast scopes some input paths drop before any socket is
+/// looked at (RFC 4291 §2.7): interface-local (ffX1::/16) unless looped
+/// back inside the host, and the reserved scope 0 (ffX0::/16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GroupScope {
+    InterfaceLocal,
+    Reserved,
+}
+
+/// `Some` for an IPv6 group of a scope in `GroupScope`, else `None`.
+pub(crate) fn v6_group_scope(group: IpAddr) -> Option<GroupScope> {
+    match group {
+        IpAddr::V6(g) if g.segments()[0] & 0xff0f == 0xff01 => Some(GroupScope::InterfaceLocal),
+        IpAddr::V6(g) if g.segments()[0] & 0xff0f == 0xff00 => Some(GroupScope::Reserved),
+        _ => None,
     }
 }
 

@@ -825,20 +825,22 @@ fn dropped(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
 /// every socket of the port that matches, if the host joined the group.
 pub(super) fn deliver_multicast(host: &Host, src: SockAddr, dst: SockAddr) -> Delivery {
     // An interface-local group (ff01::/16) never arrives from another
-    // host: `ipv6_rcv` drops it, whoever joined it (RFC 4291 §2.7).
-    let interface_local = matches!(dst.ip, IpAddr::V6(g) if g.segments()[0] & 0xff0f == 0xff01);
-    if interface_local
-        || !(crate::os::common::host_always_member(host, dst.ip) || host.group_joined(dst.ip))
-    {
+    // host, and a group of the reserved scope 0 is never received:
+    // `ip6_rcv_core` drops both, whoever joined them (RFC 4291 §2.7).
+    let scope = crate::os::common::v6_group_scope(dst.ip);
+    let variant = match scope {
+        Some(crate::os::common::GroupScope::InterfaceLocal) => Some(WhyVariant::InterfaceLocal),
+        Some(crate::os::common::GroupScope::Reserved) => Some(WhyVariant::ReservedScope),
+        _ => None,
+    };
+    let member =
+        crate::os::common::host_always_member(host, dst.ip, false) || host.group_joined(dst.ip);
+    if variant.is_some() || !member {
         return Delivery::Dropped {
             rule: RuleId::LinuxUdpMcastNotJoined,
             why: Why::of(
                 RuleId::LinuxUdpMcastNotJoined,
-                if interface_local {
-                    WhyVariant::InterfaceLocal
-                } else {
-                    WhyVariant::Usual
-                },
+                variant.unwrap_or(WhyVariant::Usual),
                 args![Slot::Group => dst.ip],
             ),
         };
