@@ -778,8 +778,27 @@ impl<'a> Runner<'a> {
                 setup("bind()", e)
             }
         })?;
-        sys::connect(raw, dst, CONNECT_TIMEOUT_MS).map_err(ClientError::Connect)?;
-        Ok(fd)
+        // A connection to an IPv6 address the runner gave lo is never
+        // ENETUNREACH on its own: the address is local. Yet under load the
+        // first client to one met ENETUNREACH about once in 20-60 runs
+        // (an edge-case hunt, 2026-12-06), though `wait_for_route` had seen
+        // the route: the runner's race with the kernel's address work, not
+        // an answer. Such a client tries again for up to 200 ms.
+        let mut tries = 0;
+        loop {
+            match sys::connect(raw, dst, CONNECT_TIMEOUT_MS) {
+                Err(libc::ENETUNREACH)
+                    if tries < 100 && dst.is_ipv6() && self.scenario.ifaces.contains(&dst.ip()) =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                r => {
+                    r.map_err(ClientError::Connect)?;
+                    return Ok(fd);
+                }
+            }
+        }
     }
 
     /// Accepts on every listener of `port` until `expect` new connections
