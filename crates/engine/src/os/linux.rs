@@ -926,17 +926,25 @@ impl OsRules for Linux {
                 }
             }
             if let Some(s) = result {
+                // The AF_INET6 listener it beat: on the exact pass it can only
+                // be bound to the v4-mapped form of the address.
+                let beaten =
+                    is_v4 && !s.is_v6() && list.iter().any(|o| o.is_v6() && matches(o, exact));
                 let rule = if pass == 1 && wild_exists {
                     RuleId::LinuxRouteExactBeforeWildcard
-                } else if is_v4 && !s.is_v6() && list.iter().any(|o| o.is_v6() && matches(o, exact))
-                {
+                } else if beaten {
                     RuleId::LinuxRouteInetBeatsDualStack
                 } else {
                     RuleId::LinuxRouteListener
                 };
+                let variant = if beaten && exact && rule == RuleId::LinuxRouteInetBeatsDualStack {
+                    WhyVariant::Mapped
+                } else {
+                    WhyVariant::Usual
+                };
                 let why = Why::of(
                     rule,
-                    WhyVariant::Usual,
+                    variant,
                     args![Slot::Socket => s.name(), Slot::Addr => s.local(), Slot::Dst => dst],
                 );
                 return Route::To {
