@@ -413,10 +413,40 @@ impl Linux {
         if clash.is_none() && listening_now {
             return Decision::ok();
         }
-        match named {
-            Some(sk2) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
-            None => Decision::ok(),
+        match (named, clash) {
+            (Some(sk2), Some(_)) => self.refusal(host, sk, view, port, sk2, listening_now),
+            (Some(sk2), None) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
+            (None, _) => Decision::ok(),
         }
+    }
+
+    /// The refusal naming `sk2`, the oldest owner in the way, and any other
+    /// owner that would refuse `sk` too: advice that frees the port from
+    /// `sk2` alone would not make the call work while they hold it.
+    fn refusal(
+        &self,
+        host: &Host,
+        sk: &Socket,
+        view: View,
+        port: u16,
+        sk2: &Socket,
+        listening_now: bool,
+    ) -> Decision {
+        let refusal = bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now);
+        let limit: usize = crate::rules::NAMES_SHOWN;
+        let (blockers, n) = host.some_owners_where(port, sk.id(), limit + 1, |o| {
+            View::of(o).is_some_and(|v2| tcp_overlap(view, v2)) && !bind_conflict(sk, o).allows()
+        });
+        let others: Vec<&Socket> = blockers
+            .into_iter()
+            .filter(|o| o.id() != sk2.id())
+            .take(limit)
+            .collect();
+        let Some(&first) = others.first() else {
+            return refusal;
+        };
+        let reason = bind_conflict(sk, first).decision(host, sk, first, listening_now);
+        common::also_refused(refusal, &others, n.saturating_sub(1), reason)
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds
