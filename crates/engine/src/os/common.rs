@@ -490,11 +490,11 @@ impl DeliveryWays {
 /// from the blocker named is not read as enough.
 pub(crate) fn also_refused(
     refusal: Decision,
-    others: &[&Socket],
+    others: Vec<Name>,
     count: usize,
     first: Decision,
 ) -> Decision {
-    let Some(&one) = others.first().filter(|_| !refusal.is_ok()) else {
+    let Some(one) = others.first().filter(|_| !refusal.is_ok()).cloned() else {
         return refusal;
     };
     // A failure always has its rule and why.
@@ -504,19 +504,19 @@ pub(crate) fn also_refused(
     let reason = Arg::Nested(std::rc::Rc::new(first.into_parts().2.unwrap_or_default()));
     let why = Arg::Nested(std::rc::Rc::new(why));
     let (variant, args) = if count == 1 {
-        let args = args![Slot::Why => why, Slot::Other => one.name(), Slot::Reason => reason];
+        let args = args![Slot::Why => why, Slot::Other => one, Slot::Reason => reason];
         (WhyVariant::AlsoRefused, args)
     } else {
         // Connections queued on one listener share a name: said once.
-        let mut names: Vec<Name> = Vec::with_capacity(others.len() + 1);
-        for o in others {
-            let name = o.name();
+        let listed = others.len();
+        let mut names: Vec<Name> = Vec::with_capacity(listed + 1);
+        for name in others {
             if !names.contains(&name) {
                 names.push(name);
             }
         }
         // A crowd is named by its first few, the count saying how many.
-        let names = if count > others.len() {
+        let names = if count > listed {
             names.push(Name::from("…"));
             Arg::Names(names)
         } else {

@@ -499,7 +499,8 @@ impl Linux {
             return refusal;
         };
         let reason = bind_conflict(sk, first).decision(host, sk, first, listening_now);
-        common::also_refused(refusal, &others, n.saturating_sub(1), reason)
+        let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+        common::also_refused(refusal, names, n.saturating_sub(1), reason)
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds

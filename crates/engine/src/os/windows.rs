@@ -259,7 +259,8 @@ fn others_in_the_way(
             Some(pair_decision(s, space, addr, port, first, c))
         })
         .unwrap_or_else(Decision::ok);
-    common::also_refused(refusal, &others, n.saturating_sub(1), reason)
+    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+    common::also_refused(refusal, names, n.saturating_sub(1), reason)
 }
 
 /// connect() of the TCP socket `s`, bound to the wildcard, from the specific
