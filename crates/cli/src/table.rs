@@ -10,13 +10,18 @@ use bindlab_engine::print::step_text;
 use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
 
 /// One cell: the engine's own summary of the outcome, its words in this
-/// run's language.
+/// run's language; where a hash chose among a group, saying the winners are
+/// any of it (the counts are one split, not a prediction).
 fn cell(rep: &StepReport) -> String {
-    rep.summary_in(
-        &msg(Msg::Dropped, &[]),
-        &msg(Msg::Or, &[]),
-        &msg(Msg::Comma, &[]),
-    )
+    let (or, comma) = (msg(Msg::Or, &[]), msg(Msg::Comma, &[]));
+    let summary = rep.summary_in(&msg(Msg::Dropped, &[]), &or, &comma);
+    match rep.hashed_among(&or, &comma) {
+        Some(group) => msg(
+            Msg::HashedAmong,
+            &[("summary", &summary), ("group", &group)],
+        ),
+        None => summary,
+    }
 }
 
 /// Wraps text to `width` columns.

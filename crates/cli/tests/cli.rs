@@ -763,6 +763,39 @@ fn zh_cn_by_flag_or_environment() {
     );
 }
 
+/// Three SO_REUSEPORT listeners and two SO_REUSEPORT receivers: the
+/// kernel's hash chooses among each group.
+const REUSEPORT_GROUPS: &str = "os linux\n\nsocket A tcp\nset A SO_REUSEPORT\nbind A 127.0.0.1:8080\nlisten A\nsocket B tcp\nset B SO_REUSEPORT\nbind B 127.0.0.1:8080\nlisten B\nsocket C tcp\nset C SO_REUSEPORT\nbind C 127.0.0.1:8080\nlisten C\nclient 127.0.0.1:8080 x9\nsocket U1 udp\nset U1 SO_REUSEPORT\nbind U1 127.0.0.1:9000\nsocket U2 udp\nset U2 SO_REUSEPORT\nbind U2 127.0.0.1:9000\ndatagram 127.0.0.1:9000 x6\n";
+
+/// A hash's split is one split, not a prediction: the cell says the
+/// winners are any of the group, in the run's language, and a single
+/// listener's cell says nothing of a hash.
+#[test]
+fn a_hashed_split_says_any_of_the_group() {
+    let f = file("reuseport-groups.bindlab", REUSEPORT_GROUPS);
+    for os in ["linux", "all"] {
+        let (code, out, _) = bindlab(&["run", f.to_str().unwrap(), "--os", os]);
+        assert_eq!(code, 0, "{out}");
+        let line = |step: &str| out.lines().find(|l| l.contains(step)).unwrap().to_string();
+        let clients = line("client 127.0.0.1:8080 x9");
+        assert!(clients.contains("(any of A, B or C, by hash)"), "{clients}");
+        let datagrams = line("datagram 127.0.0.1:9000 x6");
+        assert!(
+            datagrams.contains("(any of U1 or U2, by hash)"),
+            "{datagrams}"
+        );
+    }
+    let (_, out, _) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap()]);
+    assert!(out.contains("（由哈希在 A、B 或 C 中任选）"), "{out}");
+    assert!(out.contains("（由哈希在 U1 或 U2 中任选）"), "{out}");
+    let f = file("example-hash.bindlab", EXAMPLE);
+    let (_, out, _) = bindlab(&["run", f.to_str().unwrap()]);
+    assert!(
+        out.contains("ok → A×3") && !out.contains("by hash"),
+        "{out}"
+    );
+}
+
 #[test]
 fn zh_cn_side_by_side_and_rules() {
     let f = file("example-zh2.bindlab", EXAMPLE);

@@ -61,6 +61,10 @@ pub enum Msg {
     Dropped,
     Or,
     Comma,
+    /// `{summary}`, `{group}`: a cell whose connections or datagrams an
+    /// SO_REUSEPORT group's hash split: its counts are one split, the
+    /// winners any of the group (`StepReport::hashed_among`).
+    HashedAmong,
 }
 
 /// (message, English, 简体中文).
@@ -170,6 +174,11 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     (Msg::Dropped, "dropped", "丢弃"),
     (Msg::Or, "or", "或"),
     (Msg::Comma, ", ", "、"),
+    (
+        Msg::HashedAmong,
+        "{summary} (any of {group}, by hash)",
+        "{summary}（由哈希在 {group} 中任选）",
+    ),
 ];
 
 /// The message's text in `locale` (its slots unfilled).

@@ -221,18 +221,32 @@ impl StepReport {
             s.push_str(&format!(" {dropped}×{n}"));
         }
         if let Some(n) = self.undetermined {
-            // As a why-line lists them: "A or B", "A, B or C", a crowd cut
-            // to its first names and its last.
-            let c = self.candidates.as_deref().unwrap_or_default();
-            let shown =
-                crate::rules::few_names(c.len(), |i| crate::rules::Name::from(c[i].as_str()));
-            let list = crate::rules::list(&shown, comma, &format!(" {or} "));
+            let list = self.candidates_list(or, comma);
             s.push_str(&format!(" → {list}? ×{n}"));
         }
         if let Some(n) = self.failed {
             s.push_str(&format!(" ✗×{n}"));
         }
         s
+    }
+
+    /// The group the OS chose among by a hash (an SO_REUSEPORT group), as
+    /// a cell lists it ("A, B or C"), when the step's connections or
+    /// datagrams went so: the summary's counts are then one split that
+    /// bindlab's seeded stand-in for the kernel's hash made, and a view
+    /// says the winners are any of the group. `None` for a choice the OS
+    /// leaves undefined (the summary already says "A or B?") or none.
+    pub fn hashed_among(&self, or: &str, comma: &str) -> Option<String> {
+        (self.candidates.is_some() && self.undetermined.is_none())
+            .then(|| self.candidates_list(or, comma))
+    }
+
+    /// The candidates as a why-line lists them: "A or B", "A, B or C", a
+    /// crowd cut to its first names and its last.
+    fn candidates_list(&self, or: &str, comma: &str) -> String {
+        let c = self.candidates.as_deref().unwrap_or_default();
+        let shown = crate::rules::few_names(c.len(), |i| crate::rules::Name::from(c[i].as_str()));
+        crate::rules::list(&shown, comma, &format!(" {or} "))
     }
 
     pub fn new(os: Os, step: &Step) -> StepReport {

@@ -56,6 +56,13 @@ impl Why {
         })
     }
 
+    /// The argument of `slot` the line was made with, if it is still a
+    /// template (what a refusal names, without writing the line).
+    pub(crate) fn arg(&self, slot: crate::rules::Slot) -> Option<&crate::rules::Arg> {
+        let p = self.pending.as_ref()?;
+        p.args.iter().find(|(s, _)| *s == slot).map(|(_, a)| a)
+    }
+
     /// The line as an owned `String`.
     pub fn into_string(self) -> String {
         self.as_str();

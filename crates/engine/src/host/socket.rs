@@ -190,6 +190,11 @@ pub struct Socket {
     /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
     /// port from exclusive reuse while such a connection lingers).
     from_exclusive: bool,
+    /// The server side of a connection: the listener it was made from, and
+    /// the options it has from that listener and has not set since (a
+    /// why-line must not say it set them).
+    listener: Option<Name>,
+    inherited: Opts,
     /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
     groups: Vec<IpAddr>,
     /// The SO_REUSEPORT group the socket joined (0: none): a UDP socket at
@@ -341,6 +346,12 @@ impl Socket {
     pub fn from_exclusive(&self) -> bool {
         self.from_exclusive
     }
+    /// The listener `opt` came from, when this is the server side of a
+    /// connection that has it from there (accept() copies the listener's
+    /// options) and has not set it since.
+    pub fn inherited_from(&self, opt: SockOpt) -> Option<Name> {
+        self.listener.clone().filter(|_| self.inherited.get(opt))
+    }
 
     /// UDP: the multicast groups joined, in join order.
     pub fn groups(&self) -> &[IpAddr] {
@@ -476,6 +487,8 @@ impl Socket {
             queue: VecDeque::new(),
             child: false,
             from_exclusive: false,
+            listener: None,
+            inherited: Opts::default(),
             groups: Vec::new(),
             reuse_group: 0,
             listen_tail: false,
@@ -528,6 +541,8 @@ impl Socket {
             queue: VecDeque::new(),
             child: true,
             from_exclusive: l.bind_opts.exclusive,
+            listener: Some(l.name()),
+            inherited: l.opts,
             groups: Vec::new(),
             reuse_group: 0,
             listen_tail: false,
@@ -540,6 +555,8 @@ impl Socket {
     /// setsockopt(): options set before bind() are also the bind-time ones.
     pub(super) fn set_opt(&mut self, opt: SockOpt, on: bool) {
         self.opts.set(opt, on);
+        // From now on the socket has `opt` as it set it itself.
+        self.inherited.set(opt, false);
         if self.local.is_none() {
             self.bind_opts = self.opts;
             self.hashed_ip = self.local.map(|l| l.ip);

@@ -349,10 +349,53 @@ pub(crate) trait BindChecks {
     fn main_check_v4_side(&self, host: &Host, s: &Socket, port: u16) -> Option<Decision>;
 }
 
-/// Every address check of `in_pcbbind` / `in6_pcbbind`, in the order
+/// How many address checks [`check_stage`] numbers.
+const STAGES: usize = 4;
+
+/// The `k`-th address check of `in_pcbbind` / `in6_pcbbind`, in the order
 /// FreeBSD and XNU share: the different-user checks (unless root; the
 /// address, then the IPv4 side of a dual-stack `::`), then the main check
-/// (likewise). The first refusal wins; otherwise the main check's verdict.
+/// (likewise). `None` where the check does not apply or finds nothing.
+fn check_stage(
+    c: &impl BindChecks,
+    host: &Host,
+    s: &Socket,
+    (space, ip): (Space, IpAddr),
+    port: u16,
+    k: usize,
+) -> Option<Decision> {
+    let dual_any = c.dual_any(s, space, ip);
+    match k {
+        0 if s.uid() != 0 => c.other_user(host, s, space, ip, port),
+        1 if s.uid() != 0 && dual_any => c.other_user_v4_side(host, s, port),
+        2 => Some(c.main_check(host, s, space, ip, port)),
+        3 if dual_any => c.main_check_v4_side(host, s, port),
+        _ => None,
+    }
+}
+
+/// Every address check in order (see [`check_stage`]): the first refusal
+/// wins, with the stage that made it; otherwise the main check's verdict.
+fn first_refusal(
+    c: &impl BindChecks,
+    host: &Host,
+    s: &Socket,
+    at: (Space, IpAddr),
+    port: u16,
+) -> (Decision, usize) {
+    let mut main = Decision::ok();
+    for k in 0..STAGES {
+        match check_stage(c, host, s, at, port, k) {
+            Some(d) if !d.is_ok() => return (d, k),
+            Some(d) if k == 2 => main = d,
+            _ => {}
+        }
+    }
+    (main, STAGES)
+}
+
+/// Every address check of `in_pcbbind` / `in6_pcbbind` (see
+/// [`check_stage`]): the first refusal, else the main check's verdict.
 pub(crate) fn check_port(
     c: &impl BindChecks,
     host: &Host,
@@ -360,26 +403,49 @@ pub(crate) fn check_port(
     ip: IpAddr,
     port: u16,
 ) -> Decision {
-    let (space, ip) = space_of(s, ip);
-    let dual_any = c.dual_any(s, space, ip);
-    if s.uid() != 0 {
-        if let Some(d) = c.other_user(host, s, space, ip, port) {
-            return d;
-        }
-        if dual_any {
-            if let Some(d) = c.other_user_v4_side(host, s, port) {
-                return d;
+    first_refusal(c, host, s, space_of(s, ip), port).0
+}
+
+/// [`check_port`] for bind() itself: a refusal's why-line also names the
+/// sockets the later checks would refuse the bind for (the IPv4 side of a
+/// dual-stack `::`, the main check after a different user's), so advice
+/// that frees the bind from the socket the first refusal names is not read
+/// as enough.
+pub(crate) fn check_bind(
+    c: &impl BindChecks,
+    host: &Host,
+    s: &Socket,
+    ip: IpAddr,
+    port: u16,
+) -> Decision {
+    let at = space_of(s, ip);
+    let (refusal, k) = first_refusal(c, host, s, at, port);
+    if refusal.is_ok() {
+        return refusal;
+    }
+    let named = |d: &Decision| d.why_arg(Slot::Other).map(|a| Name::from(a.to_string()));
+    let Some(first) = named(&refusal) else {
+        return refusal;
+    };
+    let mut others: Vec<Name> = Vec::new();
+    let mut reason = None;
+    for later in k + 1..STAGES {
+        let Some(d) = check_stage(c, host, s, at, port, later).filter(|d| !d.is_ok()) else {
+            continue;
+        };
+        match named(&d) {
+            Some(n) if n != first && !others.contains(&n) => {
+                others.push(n);
+                reason.get_or_insert(d);
             }
+            _ => {}
         }
     }
-    let d = c.main_check(host, s, space, ip, port);
-    if !d.is_ok() {
-        return d;
-    }
-    if dual_any {
-        if let Some(d4) = c.main_check_v4_side(host, s, port) {
-            return d4;
+    match reason {
+        Some(reason) => {
+            let count = others.len();
+            common::also_refused(refusal, others, count, reason)
         }
+        None => refusal,
     }
-    d
 }

@@ -484,6 +484,56 @@ impl DeliveryWays {
     }
 }
 
+/// A refused bind() or listen() whose why-line names one blocker, when
+/// `others` (the first few of `count` more) refuse it too: the line names
+/// them and the first one's own reason, so advice that would free the call
+/// from the blocker named is not read as enough.
+pub(crate) fn also_refused(
+    refusal: Decision,
+    others: Vec<Name>,
+    count: usize,
+    first: Decision,
+) -> Decision {
+    let Some(one) = others.first().filter(|_| !refusal.is_ok()).cloned() else {
+        return refusal;
+    };
+    // A failure always has its rule and why.
+    let (Err(errno), Some(rule), Some(why)) = refusal.into_parts() else {
+        return Decision::ok();
+    };
+    let reason = Arg::Nested(std::rc::Rc::new(first.into_parts().2.unwrap_or_default()));
+    let why = Arg::Nested(std::rc::Rc::new(why));
+    let (variant, args) = if count == 1 {
+        let args = args![Slot::Why => why, Slot::Other => one, Slot::Reason => reason];
+        (WhyVariant::AlsoRefused, args)
+    } else {
+        // Connections queued on one listener share a name: said once.
+        let listed = others.len();
+        let mut names: Vec<Name> = Vec::with_capacity(listed + 1);
+        for name in others {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        // A crowd is named by its first few, the count saying how many.
+        let names = if count > listed {
+            names.push(Name::from("…"));
+            Arg::Names(names)
+        } else {
+            Arg::NamesAnd(names)
+        };
+        let args = args![
+            Slot::Why => why,
+            Slot::Count => count as u64,
+            Slot::Others => names,
+            Slot::Reason => reason,
+        ];
+        (WhyVariant::AlsoRefusedSeveral, args)
+    };
+    let host_words = RuleId::CommonRouteNoListener;
+    Decision::fail(errno, rule, Why::of(host_words, variant, args))
+}
+
 /// A refused connect() gave back the port the kernel had picked (Linux).
 pub(crate) fn refused_gives_back_port(why: String, socket: &str, port: u16) -> String {
     render_why(

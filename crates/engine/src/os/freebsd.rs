@@ -340,7 +340,7 @@ impl OsRules for FreeBsd {
             );
         }
         BindAnswer {
-            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
+            decision: bsd::check_bind(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }

@@ -268,20 +268,49 @@ impl Verdict {
         let fail = |rule: RuleId, variant: WhyVariant, args: Args| {
             Decision::fail(Errno::AddrInUse, rule, Why::of(rule, variant, args))
         };
+        // An accepted connection did not set its options: it has them
+        // from its listener, and the line says so.
+        let inherited = |opt: SockOpt, usual: WhyVariant, from_listener: WhyVariant| {
+            let listener = sk2.inherited_from(opt);
+            let variant = if listener.is_some() {
+                from_listener
+            } else {
+                usual
+            };
+            (variant, listener.map_or(Arg::Word(""), Arg::Name))
+        };
         match self {
-            Verdict::SharedByReuseAddr => Decision::ok_with(
-                RuleId::LinuxBindReuseaddrBoth,
-                args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
-            ),
-            Verdict::SharedByReusePort => Decision::ok_with(
-                RuleId::LinuxBindReuseportSameUser,
-                args![
+            Verdict::SharedByReuseAddr => {
+                let rule = RuleId::LinuxBindReuseaddrBoth;
+                let (variant, listener) = inherited(
+                    SockOpt::SoReuseAddr,
+                    WhyVariant::Usual,
+                    WhyVariant::Inherited,
+                );
+                let args = args![
+                    Slot::Socket => me,
+                    Slot::Other => who2,
+                    Slot::Addr => at2,
+                    Slot::Listener => listener,
+                ];
+                Decision::ok_by(rule, Why::of(rule, variant, args))
+            }
+            Verdict::SharedByReusePort => {
+                let rule = RuleId::LinuxBindReuseportSameUser;
+                let (variant, listener) = inherited(
+                    SockOpt::SoReusePort,
+                    WhyVariant::Usual,
+                    WhyVariant::Inherited,
+                );
+                let args = args![
                     Slot::Socket => me,
                     Slot::Other => who2,
                     Slot::Addr => at2,
                     Slot::User => sk.user_name(),
-                ],
-            ),
+                    Slot::Listener => listener,
+                ];
+                Decision::ok_by(rule, Why::of(rule, variant, args))
+            }
             Verdict::SharedByReusePortTimeWait => Decision::ok_with(
                 RuleId::LinuxBindReuseportTimeWait,
                 args![Slot::Other => who2, Slot::Socket => me],
@@ -325,20 +354,44 @@ impl Verdict {
                 },
                 args![Slot::Other => who2, Slot::Addr => at2],
             ),
-            Verdict::ReuseAddrOtherSetIt => fail(
-                RuleId::LinuxBindReuseaddrNeedsBoth,
-                WhyVariant::OtherSetIt,
-                args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
-            ),
-            Verdict::ReusePortNeedsBoth => fail(
-                RuleId::LinuxBindReuseportNeedsBoth,
-                if sk.opts().reuseport {
-                    WhyVariant::Usual
+            Verdict::ReuseAddrOtherSetIt => {
+                let (variant, listener) = inherited(
+                    SockOpt::SoReuseAddr,
+                    WhyVariant::OtherSetIt,
+                    WhyVariant::OtherInherited,
+                );
+                fail(
+                    RuleId::LinuxBindReuseaddrNeedsBoth,
+                    variant,
+                    args![
+                        Slot::Other => who2,
+                        Slot::Addr => at2,
+                        Slot::Socket => me,
+                        Slot::Listener => listener,
+                    ],
+                )
+            }
+            Verdict::ReusePortNeedsBoth => {
+                let (variant, listener) = if sk.opts().reuseport {
+                    (WhyVariant::Usual, Arg::Word(""))
                 } else {
-                    WhyVariant::OtherSetIt
-                },
-                args![Slot::Socket => me, Slot::Other => who2, Slot::Addr => at2],
-            ),
+                    inherited(
+                        SockOpt::SoReusePort,
+                        WhyVariant::OtherSetIt,
+                        WhyVariant::OtherInherited,
+                    )
+                };
+                fail(
+                    RuleId::LinuxBindReuseportNeedsBoth,
+                    variant,
+                    args![
+                        Slot::Socket => me,
+                        Slot::Other => who2,
+                        Slot::Addr => at2,
+                        Slot::Listener => listener,
+                    ],
+                )
+            }
             Verdict::InUse => fail(
                 if listening_now {
                     RuleId::LinuxListenRecheck
@@ -413,10 +466,41 @@ impl Linux {
         if clash.is_none() && listening_now {
             return Decision::ok();
         }
-        match named {
-            Some(sk2) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
-            None => Decision::ok(),
+        match (named, clash) {
+            (Some(sk2), Some(_)) => self.refusal(host, sk, view, port, sk2, listening_now),
+            (Some(sk2), None) => bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now),
+            (None, _) => Decision::ok(),
         }
+    }
+
+    /// The refusal naming `sk2`, the oldest owner in the way, and any other
+    /// owner that would refuse `sk` too: advice that frees the port from
+    /// `sk2` alone would not make the call work while they hold it.
+    fn refusal(
+        &self,
+        host: &Host,
+        sk: &Socket,
+        view: View,
+        port: u16,
+        sk2: &Socket,
+        listening_now: bool,
+    ) -> Decision {
+        let refusal = bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now);
+        let limit: usize = crate::rules::NAMES_SHOWN;
+        let (blockers, n) = host.some_owners_where(port, sk.id(), limit + 1, |o| {
+            View::of(o).is_some_and(|v2| tcp_overlap(view, v2)) && !bind_conflict(sk, o).allows()
+        });
+        let others: Vec<&Socket> = blockers
+            .into_iter()
+            .filter(|o| o.id() != sk2.id())
+            .take(limit)
+            .collect();
+        let Some(&first) = others.first() else {
+            return refusal;
+        };
+        let reason = bind_conflict(sk, first).decision(host, sk, first, listening_now);
+        let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+        common::also_refused(refusal, names, n.saturating_sub(1), reason)
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds

@@ -370,7 +370,7 @@ impl OsRules for MacOs {
             };
         }
         BindAnswer {
-            decision: bsd::check_port(self, host, s, addr.ip, addr.port),
+            decision: bsd::check_bind(self, host, s, addr.ip, addr.port),
             port: addr.port,
         }
     }

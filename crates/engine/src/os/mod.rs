@@ -144,6 +144,10 @@ impl Decision {
     pub fn why(&self) -> Option<&str> {
         self.why.as_deref()
     }
+    /// The argument of `slot` its why-line was made with (see [`Why::arg`]).
+    pub(crate) fn why_arg(&self, slot: crate::rules::Slot) -> Option<&crate::rules::Arg> {
+        self.why.as_ref()?.arg(slot)
+    }
     /// The result, the rule and the why, for a report.
     pub fn into_parts(self) -> (Result<(), Errno>, Option<RuleId>, Option<Why>) {
         (self.result, self.rule, self.why)

@@ -188,7 +188,8 @@ impl Windows {
             });
             if let Some(t) = clash {
                 let c = table_cell(s, space, addr, t).unwrap_or(Cell::InUse);
-                return pair_decision(s, space, addr, port, t, c);
+                let refusal = pair_decision(s, space, addr, port, t, c);
+                return others_in_the_way(host, s, &stacks, port, t, refusal);
             }
         }
         // Microsoft's lingering case is about the port once the exclusive
@@ -222,6 +223,44 @@ impl Windows {
             None => Decision::ok(),
         }
     }
+}
+
+/// The table's refusal naming `t`, and any other binding the tables refuse
+/// `s` beside on one of its `stacks`: what would let `s` share the port
+/// with `t` alone does not make the bind work while they hold it.
+fn others_in_the_way(
+    host: &Host,
+    s: &Socket,
+    stacks: &[(Space, IpAddr)],
+    port: u16,
+    t: &Socket,
+    refusal: Decision,
+) -> Decision {
+    let clashes = |space: Space, addr: IpAddr, o: &ClassView| {
+        table_cell(s, space, addr, o).is_some_and(|c| c != Cell::Success)
+    };
+    let limit: usize = crate::rules::NAMES_SHOWN;
+    let (blockers, n) = host.some_owners_where(port, s.id(), limit + 1, |o| {
+        stacks.iter().any(|&(space, addr)| clashes(space, addr, o))
+    });
+    let others: Vec<&Socket> = blockers
+        .into_iter()
+        .filter(|o| o.id() != t.id())
+        .take(limit)
+        .collect();
+    let Some(&first) = others.first() else {
+        return refusal;
+    };
+    // The first one's reason, on the first stack where it refuses.
+    let reason = stacks
+        .iter()
+        .find_map(|&(space, addr)| {
+            let c = table_cell(s, space, addr, first).filter(|&c| c != Cell::Success)?;
+            Some(pair_decision(s, space, addr, port, first, c))
+        })
+        .unwrap_or_else(Decision::ok);
+    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+    common::also_refused(refusal, names, n.saturating_sub(1), reason)
 }
 
 /// connect() of the TCP socket `s`, bound to the wildcard, from the specific
