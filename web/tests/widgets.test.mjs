@@ -627,3 +627,44 @@ test("the iframe page: ?os= wins over the permalink's own OSes, and frames off s
     assert.equal(cols, 'Linux,FreeBSD');
   } finally { await context.close(); await host.close(); }
 });
+
+/** A host page served beside the site (same origin): `head` and `body` as given, bindlab's script loaded. */
+const hostPage = (body, head = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title><link rel="icon" href="data:,"><script type="module" src="/static/bindlab-embed.js"></script>${head}</head><body>${body}</body></html>`;
+
+/** Fifteen steps with no title: five sockets, each bound and listening. */
+const FIFTEEN = 'os linux\n' + [0, 1, 2, 3, 4].map((i) => `socket S${i} tcp\nbind S${i} 0.0.0.0:${8080 + i}\nlisten S${i}\n`).join('');
+
+test("on a phone, the step bar sticks below a host page's sticky header when the page sets --bindlab-sticky-top", async () => {
+  const host = await serve({ pages: { '/sticky.html': () => hostPage(
+    `<header style="position:sticky;top:0;height:60px;background:#222;color:#fff;z-index:10">Docs</header><main><p>Intro.</p><bind-lab os="linux,freebsd">${FIFTEEN}</bind-lab><p style="height:3000px">After.</p></main>`,
+    '<style>body { margin: 0 } main { padding: 0 8px }</style>',
+  ) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/sticky.html', { viewport: { width: 390, height: 844 } });
+  try {
+    await widgetsReady(page, 1);
+    await clickIn(page, 0, 'Run all');
+    await page.waitForFunction(() => /^15 of 15/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    // The reader has scrolled into the middle of the widget.
+    const bar = () => page.evaluate(() => {
+      const el = document.querySelector('bind-lab');
+      window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + 600);
+      const root = el.shadowRoot;
+      return { top: Math.round(root.querySelector('.bindlab-widget > .stepper').getBoundingClientRect().top), margin: getComputedStyle(root.querySelector('.outcomes.steps tbody tr')).scrollMarginTop };
+    });
+    assert.deepEqual(await bar(), { top: 0, margin: '88px' }, 'without the property: the top of the screen');
+    await page.evaluate(() => document.querySelector('bind-lab').style.setProperty('--bindlab-sticky-top', '60px'));
+    assert.deepEqual(await bar(), { top: 60, margin: '148px' }, 'below the 60 px header, and a row scrolled into view too');
+    // Back one step: the row it reaches is shown below the bar, not under the header.
+    await page.evaluate(() => { const el = document.querySelector('bind-lab'); window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + 2000); });
+    await clickIn(page, 0, 'Back');
+    await page.waitForFunction(() => /^14 of 15/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    await page.waitForTimeout(300);
+    const seen = await page.evaluate(() => {
+      const root = document.querySelector('bind-lab').shadowRoot;
+      return { row: root.querySelector('tr.current').getBoundingClientRect().top, bar: root.querySelector('.bindlab-widget > .stepper').getBoundingClientRect().bottom };
+    });
+    assert.ok(seen.row >= seen.bar - 1, `the current row (${seen.row}) is below the bar (${seen.bar})`);
+    await page.screenshot({ path: '/tmp/wt-widget-sticky-390.png' });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
