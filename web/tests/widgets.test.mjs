@@ -668,3 +668,21 @@ test("on a phone, the step bar sticks below a host page's sticky header when the
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
 });
+
+test('two untitled widgets are two landmarks with names of their own (axe landmark-unique)', async () => {
+  const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+  const host = await serve({ pages: { '/two.html': () => hostPage(`<main><h1>Two</h1><bind-lab>${untitled}</bind-lab><bind-lab lang="zh-CN">${untitled}</bind-lab><bind-lab heading="Named">${untitled}</bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/two.html');
+  try {
+    await widgetsReady(page, 3);
+    const names = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.widget-title').textContent));
+    assert.deepEqual(names, ['bindlab example 1', 'bindlab 示例 2', 'Named']);
+    const { violations } = await new AxeBuilder({ page }).withRules(['landmark-unique', 'duplicate-id-aria']).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.nodes.length})`), []);
+    // The widgets' regions by their accessible names, as a screen reader lists them.
+    for (const name of ['bindlab example 1', 'bindlab 示例 2', 'Named']) {
+      assert.equal(await page.getByRole('region', { name, exact: true }).count(), 1, name);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
