@@ -669,6 +669,26 @@ test("on a phone, the step bar sticks below a host page's sticky header when the
   } finally { await context.close(); await host.close(); }
 });
 
+test("a widget's text follows the host's root font size, and --bindlab-font / --bindlab-mono set its faces", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    const fonts = () => page.evaluate(() => {
+      const root = document.querySelector('bind-lab').shadowRoot;
+      const title = getComputedStyle(root.querySelector('.bindlab-widget'));
+      return { size: title.fontSize, sans: title.fontFamily, mono: getComputedStyle(root.querySelector('.outcomes .step')).fontFamily };
+    });
+    const before = await fonts();
+    assert.equal(before.size, '15px', 'at the default 16 px root');
+    assert.match(before.sans, /^system-ui/);
+    assert.match(before.mono, /^ui-monospace/);
+    await page.addStyleTag({ content: 'html { font-size: 20px } bind-lab { --bindlab-font: Georgia, serif; --bindlab-mono: "Courier New", monospace }' });
+    const after = await fonts();
+    assert.deepEqual(after, { size: '18.75px', sans: 'Georgia, serif', mono: '"Courier New", monospace' });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('two untitled widgets are two landmarks with names of their own (axe landmark-unique)', async () => {
   const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
   const host = await serve({ pages: { '/two.html': () => hostPage(`<main><h1>Two</h1><bind-lab>${untitled}</bind-lab><bind-lab lang="zh-CN">${untitled}</bind-lab><bind-lab heading="Named">${untitled}</bind-lab></main>`) } });
