@@ -204,7 +204,7 @@ test('fenced ```bindlab blocks become widgets; other code blocks stay', async ()
     });
     assert.equal(second.layout, 'compact');
     assert.equal(second.title, 'Restarting on FreeBSD', 'data-heading on the <pre>');
-    assert.deepEqual(second.heads, ['Step', 'Linux', 'FreeBSD']);
+    assert.deepEqual(second.heads, ['Line and step', 'Linux', 'FreeBSD']);
     // A block the page adds later (a client-side page change) is upgraded too.
     await page.evaluate(() => {
       const pre = document.createElement('pre');
@@ -705,4 +705,36 @@ test('two untitled widgets are two landmarks with names of their own (axe landma
     }
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
+});
+
+test('the first column is the scenario\'s line, said so in its heading, its cells and on a phone\'s cards (en, zh-CN)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    await page.evaluate(() => document.querySelectorAll('bind-lab')[1].setAttribute('lang', 'zh-CN'));
+    await page.waitForFunction(() => document.querySelectorAll('bind-lab')[1].shadowRoot.querySelector('.bindlab-widget')?.lang === 'zh-CN', null, { timeout: 15000 });
+    const table = (i) => page.evaluate((i) => {
+      const root = document.querySelectorAll('bind-lab')[i].shadowRoot;
+      const head = root.querySelector('.outcomes thead th');
+      const first = root.querySelector('.outcomes tbody th.step button');
+      return { head: head.textContent, progress: root.querySelector('.progress').textContent, first: first.textContent.replace(/\s+/g, ' ').trim() };
+    }, i);
+    // "0 of 7 steps run" above rows led by lines 5 to 11: the heading says they are lines.
+    assert.deepEqual(await table(0), { head: 'Line and step', progress: '0 of 7 steps run', first: '5line 5: socket A tcp' });
+    assert.deepEqual((await table(1)).head, '行号与步骤');
+    assert.match((await table(1)).first, /^4第 4 行： socket server tcp$/);
+    // Their accessible names: the line in words, the bare number left out.
+    for (const name of ['line 5: socket A tcp', '第 4 行： socket server tcp']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+    }
+    // On a phone, a card has no heading: the line is written out.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = await page.evaluate(() => {
+      const b = document.querySelector('bind-lab').shadowRoot.querySelector('.outcomes tbody th.step button');
+      return [b.querySelector('.ln'), b.querySelector('.ln-label')].map((e) => getComputedStyle(e).display + ' ' + Math.round(e.getBoundingClientRect().width > 2));
+    });
+    assert.deepEqual(card, ['none 0', 'inline 1']);
+    await page.screenshot({ path: '/tmp/wt-widget-lines-390.png', fullPage: false });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
 });
