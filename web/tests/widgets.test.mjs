@@ -1,6 +1,7 @@
 // End-to-end tests of the embeddable widgets: <bind-lab>, fenced blocks, the iframe page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { serve, launch, openPage, b64 } from './harness.mjs';
 
@@ -737,4 +738,24 @@ test('the first column is the scenario\'s line, said so in its heading, its cell
     await page.screenshot({ path: '/tmp/wt-widget-lines-390.png', fullPage: false });
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+});
+
+test("the README's room to reserve is at or a little under what the article's widgets take, on a desktop and a phone", async () => {
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const css = readme.match(/```css\n(bind-lab \{ display: block; min-height:[\s\S]*?)```/)[1];
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html', { viewport });
+    try {
+      await widgetsReady(page, 3);
+      await page.addStyleTag({ content: css });
+      const sizes = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => ({
+        reserved: parseFloat(getComputedStyle(el).minHeight),
+        takes: el.shadowRoot.querySelector('.mount').getBoundingClientRect().height,
+      })));
+      for (const [i, { reserved, takes }] of sizes.entries()) {
+        assert.ok(reserved <= takes && takes <= reserved * 1.3, `${viewport.width} px, widget ${i}: reserves ${reserved}, takes ${takes}`);
+      }
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
 });
