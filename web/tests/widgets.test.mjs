@@ -225,7 +225,8 @@ test('the iframe page sizes itself through postMessage, and "Open in bindlab" re
     await page.waitForFunction(() => parseInt(document.getElementById('frame').style.height || '0', 10) > 300, null, { timeout: 15000 });
     const frame = page.frameLocator('#frame');
     href = await frame.locator('bind-lab').evaluate((el) => el.shadowRoot.querySelector('a.open').href);
-    assert.match(href, /\/index\.html#v1\/linux,freebsd\/0\//);
+    // The sandbox's own address, its directory (an old `index.html#v1/…` link opens all the same).
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/#v1\/linux,freebsd\/0\//);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
   const site = await openPage(browser, href);
@@ -738,6 +739,34 @@ test('the first column is the scenario\'s line, said so in its heading, its cell
     await page.screenshot({ path: '/tmp/wt-widget-lines-390.png', fullPage: false });
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
+});
+
+test('"Open in bindlab" and "Copy link" give the sandbox\'s directory, under a sub-path too; an old index.html link still opens', async () => {
+  const under = await serve({ under: '/some/dir/' });
+  const { page, context, problems } = await openPage(browser, under.origin + '/some/dir/examples/article.html');
+  let href;
+  try {
+    await widgetsReady(page, 3);
+    href = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').href);
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/some\/dir\/#v1\/linux,freebsd,macos\/0\//);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: under.origin });
+    await clickIn(page, 0, 'Copy link');
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.notice'), null, { timeout: 15000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+    await page.evaluate(() => document.querySelectorAll('bind-lab')[1].setAttribute('lang', 'zh-CN'));
+    await page.waitForFunction(() => /\/some\/dir\/zh-CN\/#v1\//.test(document.querySelectorAll('bind-lab')[1].shadowRoot?.querySelector('a.open')?.href ?? ''), null, { timeout: 15000 });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  try {
+    for (const link of [href, href.replace('/#v1/', '/index.html#v1/')]) {
+      const site = await openPage(browser, link);
+      try {
+        await site.page.waitForSelector('.stepper');
+        assert.match(await site.page.inputValue('#scenario-text'), /^bind B 192\.168\.0\.1:21 {3}=> EADDRINUSE$/m, link);
+        assert.deepEqual(site.problems, []);
+      } finally { await site.context.close(); }
+    }
+  } finally { await under.close(); }
 });
 
 test("the README's room to reserve is at or a little under what the article's widgets take, on a desktop and a phone", async () => {

@@ -237,7 +237,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         })
     };
 
-    // The sandbox in the widget's language: `…/index.html` or `…/zh-CN/`.
+    // The sandbox in the widget's language: `…/` or `…/zh-CN/`.
     let open_link = format!(
         "{}#{}",
         sandbox_in(&p.site, sb.tr.locale()),
@@ -331,16 +331,13 @@ pub(crate) fn lab(p: &LabProps) -> Html {
 }
 
 /// The sandbox page for `locale` beside `site` (the English sandbox's
-/// address, `…/index.html`): the same page for English, `…/zh-CN/` for
-/// Chinese, so "Open in bindlab" keeps the widget's language.
+/// address, `…/index.html`, or its directory): the directory for English
+/// (`…/`, the address the site shows: every static host answers a
+/// directory with its `index.html`, at the root or under a sub-path), and
+/// `…/zh-CN/` for Chinese, so "Open in bindlab" keeps the widget's language.
 fn sandbox_in(site: &str, locale: bindlab_course::locale::Locale) -> String {
-    match crate::i18n::prefix(locale) {
-        "" => site.to_string(),
-        prefix => format!(
-            "{}{prefix}",
-            site.strip_suffix("index.html").unwrap_or(site)
-        ),
-    }
+    let dir = site.strip_suffix("index.html").unwrap_or(site);
+    format!("{dir}{}", crate::i18n::prefix(locale))
 }
 
 #[cfg(test)]
@@ -351,7 +348,9 @@ mod tests {
     #[test]
     fn open_in_bindlab_keeps_the_widgets_language() {
         let site = "https://example.org/bindlab/index.html";
-        assert_eq!(sandbox_in(site, Locale::En), site);
+        // The directory, as the site shows its own address (an old link
+        // to `index.html#v1/…` still opens, being the same file).
+        assert_eq!(sandbox_in(site, Locale::En), "https://example.org/bindlab/");
         assert_eq!(
             sandbox_in(site, Locale::ZhCn),
             "https://example.org/bindlab/zh-CN/"
