@@ -769,6 +769,26 @@ test('"Open in bindlab" and "Copy link" give the sandbox\'s directory, under a s
   } finally { await under.close(); }
 });
 
+test("the README's script hands a host page's own theme switch (Docusaurus's data-theme) to its widgets", async () => {
+  // The script as the README gives it, word for word.
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const script = readme.match(/<script type="module">\n(\s+const theme = [\s\S]*?)<\/script>/)[1];
+  const host = await serve({ pages: { '/themed.html': () => hostPage(`<main><bind-lab>os linux\nsocket A tcp\n</bind-lab></main><script type="module">${script}</script>`).replace('<html lang="en">', '<html lang="en" data-theme="dark">') } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/themed.html');
+  try {
+    await widgetsReady(page, 1);
+    const shown = () => page.evaluate(() => {
+      const el = document.querySelector('bind-lab');
+      return [el.getAttribute('theme'), getComputedStyle(el.shadowRoot.querySelector('.bindlab-widget')).backgroundColor];
+    });
+    assert.deepEqual(await shown(), ['dark', 'rgb(27, 30, 36)'], 'a light system, a dark page');
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.waitForFunction(() => document.querySelector('bind-lab').getAttribute('theme') === 'light');
+    assert.deepEqual(await shown(), ['light', 'rgb(255, 255, 255)']);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
 test("the README's room to reserve is at or a little under what the article's widgets take, on a desktop and a phone", async () => {
   const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const css = readme.match(/```css\n(bind-lab \{ display: block; min-height:[\s\S]*?)```/)[1];
