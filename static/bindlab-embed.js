@@ -197,6 +197,8 @@ class BindLab extends HTMLElement {
         Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
         this.getAttribute('heading') ?? '', lang, bundle ?? undefined,
+        // Its place among the page's widgets names it when it has no title.
+        [...document.querySelectorAll('bind-lab')].indexOf(this) + 1,
       );
       const problems = attributeProblems(this);
       if (this._widget.problem) problems.push(this._widget.problem);

@@ -1,6 +1,7 @@
 // End-to-end tests of the embeddable widgets: <bind-lab>, fenced blocks, the iframe page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { serve, launch, openPage, b64 } from './harness.mjs';
 
@@ -204,7 +205,7 @@ test('fenced ```bindlab blocks become widgets; other code blocks stay', async ()
     });
     assert.equal(second.layout, 'compact');
     assert.equal(second.title, 'Restarting on FreeBSD', 'data-heading on the <pre>');
-    assert.deepEqual(second.heads, ['Step', 'Linux', 'FreeBSD']);
+    assert.deepEqual(second.heads, ['Line and step', 'Linux', 'FreeBSD']);
     // A block the page adds later (a client-side page change) is upgraded too.
     await page.evaluate(() => {
       const pre = document.createElement('pre');
@@ -224,7 +225,8 @@ test('the iframe page sizes itself through postMessage, and "Open in bindlab" re
     await page.waitForFunction(() => parseInt(document.getElementById('frame').style.height || '0', 10) > 300, null, { timeout: 15000 });
     const frame = page.frameLocator('#frame');
     href = await frame.locator('bind-lab').evaluate((el) => el.shadowRoot.querySelector('a.open').href);
-    assert.match(href, /\/index\.html#v1\/linux,freebsd\/0\//);
+    // The sandbox's own address, its directory (an old `index.html#v1/…` link opens all the same).
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/#v1\/linux,freebsd\/0\//);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
   const site = await openPage(browser, href);
@@ -626,4 +628,183 @@ test("the iframe page: ?os= wins over the permalink's own OSes, and frames off s
     const cols = await frame.evaluate(() => [...document.querySelector('bind-lab').shadowRoot.querySelectorAll('table.outcomes thead th')].map((th) => th.textContent.trim()).filter((t) => /Linux|FreeBSD|macOS|Windows/.test(t)).join(','));
     assert.equal(cols, 'Linux,FreeBSD');
   } finally { await context.close(); await host.close(); }
+});
+
+/** A host page served beside the site (same origin): `head` and `body` as given, bindlab's script loaded. */
+const hostPage = (body, head = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host</title><link rel="icon" href="data:,"><script type="module" src="/static/bindlab-embed.js"></script>${head}</head><body>${body}</body></html>`;
+
+/** Fifteen steps with no title: five sockets, each bound and listening. */
+const FIFTEEN = 'os linux\n' + [0, 1, 2, 3, 4].map((i) => `socket S${i} tcp\nbind S${i} 0.0.0.0:${8080 + i}\nlisten S${i}\n`).join('');
+
+test("on a phone, the step bar sticks below a host page's sticky header when the page sets --bindlab-sticky-top", async () => {
+  const host = await serve({ pages: { '/sticky.html': () => hostPage(
+    `<header style="position:sticky;top:0;height:60px;background:#222;color:#fff;z-index:10">Docs</header><main><p>Intro.</p><bind-lab os="linux,freebsd">${FIFTEEN}</bind-lab><p style="height:3000px">After.</p></main>`,
+    '<style>body { margin: 0 } main { padding: 0 8px }</style>',
+  ) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/sticky.html', { viewport: { width: 390, height: 844 } });
+  try {
+    await widgetsReady(page, 1);
+    await clickIn(page, 0, 'Run all');
+    await page.waitForFunction(() => /^15 of 15/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    // The reader has scrolled into the middle of the widget.
+    const bar = () => page.evaluate(() => {
+      const el = document.querySelector('bind-lab');
+      window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + 600);
+      const root = el.shadowRoot;
+      return { top: Math.round(root.querySelector('.bindlab-widget > .stepper').getBoundingClientRect().top), margin: getComputedStyle(root.querySelector('.outcomes.steps tbody tr')).scrollMarginTop };
+    });
+    assert.deepEqual(await bar(), { top: 0, margin: '88px' }, 'without the property: the top of the screen');
+    await page.evaluate(() => document.querySelector('bind-lab').style.setProperty('--bindlab-sticky-top', '60px'));
+    assert.deepEqual(await bar(), { top: 60, margin: '148px' }, 'below the 60 px header, and a row scrolled into view too');
+    // Back one step: the row it reaches is shown below the bar, not under the header.
+    await page.evaluate(() => { const el = document.querySelector('bind-lab'); window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + 2000); });
+    await clickIn(page, 0, 'Back');
+    await page.waitForFunction(() => /^14 of 15/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
+    await page.waitForTimeout(300);
+    const seen = await page.evaluate(() => {
+      const root = document.querySelector('bind-lab').shadowRoot;
+      return { row: root.querySelector('tr.current').getBoundingClientRect().top, bar: root.querySelector('.bindlab-widget > .stepper').getBoundingClientRect().bottom };
+    });
+    assert.ok(seen.row >= seen.bar - 1, `the current row (${seen.row}) is below the bar (${seen.bar})`);
+    await page.screenshot({ path: '/tmp/wt-widget-sticky-390.png' });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test("a widget's text follows the host's root font size, and --bindlab-font / --bindlab-mono set its faces", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    const fonts = () => page.evaluate(() => {
+      const root = document.querySelector('bind-lab').shadowRoot;
+      const title = getComputedStyle(root.querySelector('.bindlab-widget'));
+      return { size: title.fontSize, sans: title.fontFamily, mono: getComputedStyle(root.querySelector('.outcomes .step')).fontFamily };
+    });
+    const before = await fonts();
+    assert.equal(before.size, '15px', 'at the default 16 px root');
+    assert.match(before.sans, /^system-ui/);
+    assert.match(before.mono, /^ui-monospace/);
+    await page.addStyleTag({ content: 'html { font-size: 20px } bind-lab { --bindlab-font: Georgia, serif; --bindlab-mono: "Courier New", monospace }' });
+    const after = await fonts();
+    assert.deepEqual(after, { size: '18.75px', sans: 'Georgia, serif', mono: '"Courier New", monospace' });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('two untitled widgets are two landmarks with names of their own (axe landmark-unique)', async () => {
+  const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+  const host = await serve({ pages: { '/two.html': () => hostPage(`<main><h1>Two</h1><bind-lab>${untitled}</bind-lab><bind-lab lang="zh-CN">${untitled}</bind-lab><bind-lab heading="Named">${untitled}</bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/two.html');
+  try {
+    await widgetsReady(page, 3);
+    const names = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.widget-title').textContent));
+    assert.deepEqual(names, ['bindlab example 1', 'bindlab 示例 2', 'Named']);
+    const { violations } = await new AxeBuilder({ page }).withRules(['landmark-unique', 'duplicate-id-aria']).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.nodes.length})`), []);
+    // The widgets' regions by their accessible names, as a screen reader lists them.
+    for (const name of ['bindlab example 1', 'bindlab 示例 2', 'Named']) {
+      assert.equal(await page.getByRole('region', { name, exact: true }).count(), 1, name);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test('the first column is the scenario\'s line, said so in its heading, its cells and on a phone\'s cards (en, zh-CN)', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    await page.evaluate(() => document.querySelectorAll('bind-lab')[1].setAttribute('lang', 'zh-CN'));
+    await page.waitForFunction(() => document.querySelectorAll('bind-lab')[1].shadowRoot.querySelector('.bindlab-widget')?.lang === 'zh-CN', null, { timeout: 15000 });
+    const table = (i) => page.evaluate((i) => {
+      const root = document.querySelectorAll('bind-lab')[i].shadowRoot;
+      const head = root.querySelector('.outcomes thead th');
+      const first = root.querySelector('.outcomes tbody th.step button');
+      return { head: head.textContent, progress: root.querySelector('.progress').textContent, first: first.textContent.replace(/\s+/g, ' ').trim() };
+    }, i);
+    // "0 of 7 steps run" above rows led by lines 5 to 11: the heading says they are lines.
+    assert.deepEqual(await table(0), { head: 'Line and step', progress: '0 of 7 steps run', first: '5line 5: socket A tcp' });
+    assert.deepEqual((await table(1)).head, '行号与步骤');
+    assert.match((await table(1)).first, /^4第 4 行： socket server tcp$/);
+    // Their accessible names: the line in words, the bare number left out.
+    for (const name of ['line 5: socket A tcp', '第 4 行： socket server tcp']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+    }
+    // On a phone, a card has no heading: the line is written out.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const card = await page.evaluate(() => {
+      const b = document.querySelector('bind-lab').shadowRoot.querySelector('.outcomes tbody th.step button');
+      return [b.querySelector('.ln'), b.querySelector('.ln-label')].map((e) => getComputedStyle(e).display + ' ' + Math.round(e.getBoundingClientRect().width > 2));
+    });
+    assert.deepEqual(card, ['none 0', 'inline 1']);
+    await page.screenshot({ path: '/tmp/wt-widget-lines-390.png', fullPage: false });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('"Open in bindlab" and "Copy link" give the sandbox\'s directory, under a sub-path too; an old index.html link still opens', async () => {
+  const under = await serve({ under: '/some/dir/' });
+  const { page, context, problems } = await openPage(browser, under.origin + '/some/dir/examples/article.html');
+  let href;
+  try {
+    await widgetsReady(page, 3);
+    href = await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('a.open').href);
+    assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/some\/dir\/#v1\/linux,freebsd,macos\/0\//);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: under.origin });
+    await clickIn(page, 0, 'Copy link');
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.notice'), null, { timeout: 15000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
+    await page.evaluate(() => document.querySelectorAll('bind-lab')[1].setAttribute('lang', 'zh-CN'));
+    await page.waitForFunction(() => /\/some\/dir\/zh-CN\/#v1\//.test(document.querySelectorAll('bind-lab')[1].shadowRoot?.querySelector('a.open')?.href ?? ''), null, { timeout: 15000 });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+  try {
+    for (const link of [href, href.replace('/#v1/', '/index.html#v1/')]) {
+      const site = await openPage(browser, link);
+      try {
+        await site.page.waitForSelector('.stepper');
+        assert.match(await site.page.inputValue('#scenario-text'), /^bind B 192\.168\.0\.1:21 {3}=> EADDRINUSE$/m, link);
+        assert.deepEqual(site.problems, []);
+      } finally { await site.context.close(); }
+    }
+  } finally { await under.close(); }
+});
+
+test("the README's script hands a host page's own theme switch (Docusaurus's data-theme) to its widgets", async () => {
+  // The script as the README gives it, word for word.
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const script = readme.match(/<script type="module">\n(\s+const theme = [\s\S]*?)<\/script>/)[1];
+  const host = await serve({ pages: { '/themed.html': () => hostPage(`<main><bind-lab>os linux\nsocket A tcp\n</bind-lab></main><script type="module">${script}</script>`).replace('<html lang="en">', '<html lang="en" data-theme="dark">') } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/themed.html');
+  try {
+    await widgetsReady(page, 1);
+    const shown = () => page.evaluate(() => {
+      const el = document.querySelector('bind-lab');
+      return [el.getAttribute('theme'), getComputedStyle(el.shadowRoot.querySelector('.bindlab-widget')).backgroundColor];
+    });
+    assert.deepEqual(await shown(), ['dark', 'rgb(27, 30, 36)'], 'a light system, a dark page');
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.waitForFunction(() => document.querySelector('bind-lab').getAttribute('theme') === 'light');
+    assert.deepEqual(await shown(), ['light', 'rgb(255, 255, 255)']);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test("the README's room to reserve is at or a little under what the article's widgets take, on a desktop and a phone", async () => {
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const css = readme.match(/```css\n(bind-lab \{ display: block; min-height:[\s\S]*?)```/)[1];
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html', { viewport });
+    try {
+      await widgetsReady(page, 3);
+      await page.addStyleTag({ content: css });
+      const sizes = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => ({
+        reserved: parseFloat(getComputedStyle(el).minHeight),
+        takes: el.shadowRoot.querySelector('.mount').getBoundingClientRect().height,
+      })));
+      for (const [i, { reserved, takes }] of sizes.entries()) {
+        assert.ok(reserved <= takes && takes <= reserved * 1.3, `${viewport.width} px, widget ${i}: reserves ${reserved}, takes ${takes}`);
+      }
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
 });

@@ -47,6 +47,11 @@ pub(crate) struct LabProps {
     /// chapter's text.
     #[prop_or_default]
     pub(crate) keep: Option<AttrValue>,
+    /// A widget's place among the page's `<bind-lab>` elements (from 1):
+    /// an untitled widget is named "bindlab example N", so that two of them
+    /// are two landmarks a screen reader tells apart.
+    #[prop_or_default]
+    pub(crate) number: Option<u32>,
 }
 
 impl PartialEq for LabProps {
@@ -59,6 +64,7 @@ impl PartialEq for LabProps {
             && self.heading == o.heading
             && self.note == o.note
             && self.keep == o.keep
+            && self.number == o.number
             && Rc::ptr_eq(&self.mailbox, &o.mailbox)
     }
 }
@@ -231,7 +237,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         })
     };
 
-    // The sandbox in the widget's language: `…/index.html` or `…/zh-CN/`.
+    // The sandbox in the widget's language: `…/` or `…/zh-CN/`.
     let open_link = format!(
         "{}#{}",
         sandbox_in(&p.site, sb.tr.locale()),
@@ -247,6 +253,11 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     };
     let on_export = sb.on_export(Some(p.site.clone()));
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    // Without a heading or a title: "bindlab", numbered in a widget.
+    let untitled = || match p.number {
+        Some(n) => tr.f(T::WidgetUntitledNumbered, &[("n", &n.to_string())]),
+        None => tr.t(T::WidgetUntitled).to_string(),
+    };
     let shown_os = derived.default_os(&state.oses);
     // Names the widget (a region) and, with its own heading, its host view.
     let title_id = format!("{}-title", p.id);
@@ -274,7 +285,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     html! {
         <section class={classes!("bindlab-widget", p.compact.then_some("compact"))} lang={tr.tag()} aria-labelledby={title_id.clone()} {onkeydown}>
             <div class="widget-head">
-                <strong class="widget-title" id={title_id.clone()}>{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(|| "bindlab".into()) }</strong>
+                <strong class="widget-title" id={title_id.clone()}>{ p.heading.as_ref().map(|h| h.to_string()).or(title).unwrap_or_else(untitled) }</strong>
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if edited {
@@ -320,16 +331,13 @@ pub(crate) fn lab(p: &LabProps) -> Html {
 }
 
 /// The sandbox page for `locale` beside `site` (the English sandbox's
-/// address, `…/index.html`): the same page for English, `…/zh-CN/` for
-/// Chinese, so "Open in bindlab" keeps the widget's language.
+/// address, `…/index.html`, or its directory): the directory for English
+/// (`…/`, the address the site shows: every static host answers a
+/// directory with its `index.html`, at the root or under a sub-path), and
+/// `…/zh-CN/` for Chinese, so "Open in bindlab" keeps the widget's language.
 fn sandbox_in(site: &str, locale: bindlab_course::locale::Locale) -> String {
-    match crate::i18n::prefix(locale) {
-        "" => site.to_string(),
-        prefix => format!(
-            "{}{prefix}",
-            site.strip_suffix("index.html").unwrap_or(site)
-        ),
-    }
+    let dir = site.strip_suffix("index.html").unwrap_or(site);
+    format!("{dir}{}", crate::i18n::prefix(locale))
 }
 
 #[cfg(test)]
@@ -340,7 +348,9 @@ mod tests {
     #[test]
     fn open_in_bindlab_keeps_the_widgets_language() {
         let site = "https://example.org/bindlab/index.html";
-        assert_eq!(sandbox_in(site, Locale::En), site);
+        // The directory, as the site shows its own address (an old link
+        // to `index.html#v1/…` still opens, being the same file).
+        assert_eq!(sandbox_in(site, Locale::En), "https://example.org/bindlab/");
         assert_eq!(
             sandbox_in(site, Locale::ZhCn),
             "https://example.org/bindlab/zh-CN/"

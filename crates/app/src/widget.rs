@@ -97,7 +97,9 @@ impl Widget {
     /// steps already run; `heading` the visible title ("" = the scenario's);
     /// `lang` the element's `lang` (missing: English) and `bundle` that
     /// language's bundle as the script fetched it (`None`: it could not,
-    /// and the widget is English).
+    /// and the widget is English); `number` the element's place among the
+    /// page's `<bind-lab>` elements, from 1 (0: unknown), which names an
+    /// untitled widget ("bindlab example 2").
     #[wasm_bindgen(constructor)]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -113,6 +115,7 @@ impl Widget {
         heading: String,
         lang: Option<String>,
         bundle: Option<String>,
+        number: u32,
     ) -> Widget {
         let (tr, warning) = widget_tr(lang.as_deref(), bundle.as_deref());
         crate::install_panic_hook(&tr);
@@ -166,6 +169,7 @@ impl Widget {
                 .map(AttrValue::from),
             note: None,
             keep: None,
+            number: Some(number.max(1)),
         };
         let props = WidgetRootProps { tr, lab: props };
         let handle = yew::Renderer::<WidgetRoot>::with_root_and_props(mount, props).render();

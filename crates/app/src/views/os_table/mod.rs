@@ -170,15 +170,24 @@ fn reveal_current(table: &NodeRef) {
         return;
     };
     // A stepper stuck to the top of the screen (a phone) covers what is
-    // under it.
+    // under it, and a host page's header above it (`--bindlab-sticky-top`):
+    // stuck, it lies over what follows it.
     let covered = t
         .closest(".run-pane, .bindlab-widget")
         .ok()
         .flatten()
-        .and_then(|p| p.query_selector(".stepper").ok().flatten())
-        .map(|s| s.get_bounding_client_rect())
-        .filter(|s| s.top().abs() < 1.0)
-        .map_or(0.0, |s| s.bottom());
+        .and_then(|p| p.query_selector(":scope > .stepper").ok().flatten())
+        .map(|s| {
+            (
+                s.get_bounding_client_rect().bottom(),
+                s.next_element_sibling(),
+            )
+        })
+        .filter(|(bottom, next)| {
+            next.as_ref()
+                .is_some_and(|n| n.get_bounding_client_rect().top() < bottom - 1.0)
+        })
+        .map_or(0.0, |(bottom, _)| bottom);
     let r = row.get_bounding_client_rect();
     if r.bottom() > h {
         row.scroll_into_view_with_bool(r.height() > h - covered);

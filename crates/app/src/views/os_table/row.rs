@@ -98,7 +98,10 @@ pub(crate) fn row(p: &RowProps) -> Html {
             aria-current={p.current.then_some("step")} aria-rowindex={p.windowed.then(|| (i + 2).to_string())}>
             <th scope="row" class="step">
                 <button type="button" class="link" onclick={goto} title={tr.t(T::ScenarioRunToStep).to_string()}>
-                    <span class="ln">{ st.line }</span>{ step_text(&st.kind) }
+                    // The scenario's line (not the step's number, which the
+                    // progress counts): under the column's "Line and step" heading,
+                    // and said in words (shown on a card, which has no heading).
+                    <span class="ln" aria-hidden="true">{ st.line }</span><span class="ln-label sr-only">{ tr.f(T::ScenarioLineOf, &[("line", &st.line.to_string())]) }{" "}</span>{ step_text(&st.kind) }
                 </button>
                 if differs && p.done { <span class="differs-mark" title={tr.t(T::ScenarioOsesDifferTitle).to_string()}>{" ≠"}<span class="sr-only">{" "}{ tr.t(T::ScenarioOsesDiffer) }</span></span> }
             </th>
