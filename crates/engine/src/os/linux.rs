@@ -317,7 +317,18 @@ impl Verdict {
             ),
             Verdict::ReusePortOtherUser => fail(
                 RuleId::LinuxBindReuseportOtherUser,
-                WhyVariant::Usual,
+                // SO_REUSEADDR is no way out where one of them listens; and
+                // an IPv4 bind meets a native IPv6 address only through the
+                // placeholder connect() gave it, which the line must say.
+                if !listening_now
+                    && View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2))
+                {
+                    WhyVariant::ConnectChose
+                } else if listening_now || sk2.is_listening() {
+                    WhyVariant::Listening
+                } else {
+                    WhyVariant::Usual
+                },
                 args![
                     Slot::Other => who2,
                     Slot::Addr => at2,

@@ -107,9 +107,12 @@ fn against(host: &Host, sk: &Socket, view: View, ip: IpAddr, sk2: &Socket) -> De
             ),
         );
     }
-    let variant = if a.reuseport && b.reuseport {
+    let placeholder = View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2));
+    let variant = if a.reuseport && b.reuseport && placeholder {
+        WhyVariant::OtherUserConnectChose
+    } else if a.reuseport && b.reuseport {
         WhyVariant::OtherUser
-    } else if View::of(sk2).is_some_and(|v2| via_placeholder(!sk.is_v6(), v2)) {
+    } else if placeholder {
         WhyVariant::ConnectChose
     } else {
         WhyVariant::Usual
