@@ -20,6 +20,17 @@
 //! reader that goes away (`bindlab run BIG | head -1`) ends the program
 //! quietly with exit 0.
 
+/// `std`'s `eprintln!` for every module (defined before them, it shadows
+/// the prelude's), except that standard error gone away (`bindlab check
+/// BAD 2>&1 | head -1`) drops the text instead of panicking, which ended
+/// such a command with exit 101 and a panic message.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod cmd;
 mod error;

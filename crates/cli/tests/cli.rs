@@ -432,6 +432,32 @@ fn every_command_exits_0_quietly_into_a_closed_pipe() {
     }
 }
 
+/// A scenario's problems go to standard error: a reader of both that
+/// goes away (`bindlab run BAD 2>&1 | head -1`) ends it with its own exit
+/// code (2), not a panic's (101).
+#[test]
+fn problems_into_a_closed_pipe_end_with_exit_2_not_a_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let bad = file("many-problems.bindlab", &"wait\n".repeat(50_000));
+    for args in [vec!["run"], vec!["check"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bindlab"))
+            .args(&args)
+            .arg(&bad)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bindlab runs");
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains("expected a duration"), "{line}");
+        drop(reader);
+        let code = child.wait().unwrap().code();
+        assert_eq!(code, Some(2), "{args:?}");
+    }
+}
+
 #[test]
 fn a_missing_option_value_is_an_error() {
     let f = file("missing-value.bindlab", EXAMPLE);

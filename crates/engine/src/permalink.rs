@@ -269,12 +269,14 @@ impl Permalink {
         if let Some(said) = said {
             // Compared letters before decoding: a cut can leave a length
             // base64 cannot have, which is "cut short", not "not base64".
-            let letters = said / 3 * 4 + [0, 2, 3][said % 3];
-            if text.len() < letters {
+            // In u128: a length near usize::MAX (a link edited by hand)
+            // would overflow usize, on wasm32 at 3 GB already.
+            let letters = said as u128 / 3 * 4 + [0, 2, 3][said % 3];
+            if (text.len() as u128) < letters {
                 let arrived = text.len() / 4 * 3 + (text.len() % 4).saturating_sub(1);
                 return Err(LinkError::Malformed(Damage::CutShort { said, arrived }));
             }
-            if text.len() > letters {
+            if text.len() as u128 > letters {
                 return Err(LinkError::Malformed(Damage::TooLong { said }));
             }
         }
@@ -455,6 +457,20 @@ mod tests {
             Permalink::decode(&format!("{f}AAAA")),
             Err(LinkError::Malformed(Damage::TooLong { .. }))
         ));
+        // A length no scenario has (a link edited by hand) is a link cut
+        // short, not an overflow: usize::MAX / 3 * 4 does not fit.
+        for said in [
+            usize::MAX,
+            usize::MAX - 1,
+            usize::MAX / 3 * 3,
+            3 << (usize::BITS - 2),
+        ] {
+            assert_eq!(
+                Permalink::decode(&format!("v1/linux/0/{said}.AAAA")),
+                Err(LinkError::Malformed(Damage::CutShort { said, arrived: 3 })),
+                "{said}"
+            );
+        }
         assert!(matches!(
             Permalink::decode("v1/linux/0/x1.AAAA"),
             Err(LinkError::Malformed(Damage::LengthNotNumber))

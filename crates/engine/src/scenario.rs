@@ -101,6 +101,25 @@ impl OpenSockets {
             _ => {}
         }
     }
+    /// What changes whenever a name opens or closes: how many were ever
+    /// opened (only grows) and how many are open now.
+    pub fn version(&self) -> (u64, usize) {
+        (self.opened, self.names.len())
+    }
+    /// The first `k` open names in byte order, and how many are open: one
+    /// pass, however many there are (a message names a few of thousands).
+    pub fn first_names(&self, k: usize) -> (Vec<String>, usize) {
+        let mut first: Vec<&String> = Vec::with_capacity(k + 1);
+        for name in self.names.keys() {
+            if first.len() == k && first.last().is_none_or(|last| name >= *last) {
+                continue;
+            }
+            let at = first.partition_point(|n| *n < name);
+            first.insert(at, name);
+            first.truncate(k);
+        }
+        (first.into_iter().cloned().collect(), self.names.len())
+    }
     /// The open names with their protocol, in the order they were opened.
     pub fn list(&self) -> Vec<(String, Proto)> {
         let mut v: Vec<(&String, &(u32, Proto, u64))> = self.names.iter().collect();

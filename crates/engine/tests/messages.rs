@@ -18,6 +18,11 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     (ParseMsg::NameInvalid, "listen 9A", O),
     (ParseMsg::NameUnknownNoneOpen, "listen A", O),
     (ParseMsg::NameUnknown, "socket B tcp\nlisten A", O),
+    (
+        ParseMsg::NameUnknownMany,
+        "socket S1 tcp\nsocket S2 tcp\nsocket S3 tcp\nsocket S4 tcp\nsocket S5 tcp\nsocket S6 tcp\nsocket S7 tcp\nsocket S8 tcp\nsocket S9 tcp\nlisten A",
+        O,
+    ),
     (ParseMsg::NewNameMissing, "socket", O),
     (
         ParseMsg::NewNameMissingAfterListener,

@@ -364,6 +364,10 @@ pub fn picture_of(
 ) -> Picture<'_> {
     let mut sockets: Vec<(String, &HostSocket)> = Vec::new();
     let mut taken = std::collections::HashSet::new();
+    // The next number to try after each base name: a busy port's 30,000
+    // connections share one (`sock`, or their server's), and trying each
+    // from `_2` again took minutes.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut mine: Vec<&HostSocket> = all
         .iter()
         .filter(|s| s.local.port() == port && s.udp == udp)
@@ -379,10 +383,10 @@ pub fn picture_of(
             (None, _) => "sock".to_string(),
         };
         let mut name = base.clone();
-        let mut k = 2;
+        let k = next.entry(base.clone()).or_insert(2);
         while !taken.insert(name.clone()) {
             name = format!("{base}_{k}");
-            k += 1;
+            *k += 1;
         }
         sockets.push((name, s));
     }
@@ -490,7 +494,14 @@ pub fn scenario(
                 .filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))),
         )
         .map(bindlab_engine::addr::unmap)
-        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified() && !ip.is_multicast())
+        // A broadcast address is no interface's (a DHCP server's UDP socket
+        // on 255.255.255.255:67): its bind is left to the engine.
+        .filter(|ip| {
+            !ip.is_loopback()
+                && !ip.is_unspecified()
+                && !ip.is_multicast()
+                && !bindlab_engine::addr::is_broadcast(*ip)
+        })
         .collect();
     ifaces.sort();
     ifaces.dedup();
@@ -1079,6 +1090,62 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A busy port's connections, none naming its program (`ss -tan`):
+    /// each gets a name of its own without trying every taken one first
+    /// (30,000 of them froze the paste page for minutes).
+    #[test]
+    fn a_busy_ports_many_connections_are_named_in_one_pass() {
+        let n = 30_000u32;
+        let all: Vec<HostSocket> = (0..n)
+            .map(|i| {
+                let peer = SocketAddr::from((
+                    [10, 1, (i >> 8) as u8, i as u8],
+                    1024 + (i % 60_000) as u16,
+                ));
+                HostSocket::new(
+                    "10.0.0.5:443".parse().unwrap(),
+                    Some(peer),
+                    State::Connected("ESTAB".into()),
+                )
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        let p = picture(&all, Os::Linux, 443, None);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            start.elapsed()
+        );
+        let names: std::collections::HashSet<&str> =
+            p.sockets.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.len(), n as usize);
+        assert_eq!(p.sockets[0].0, "sock");
+        assert_eq!(p.sockets[1].0, "sock_2");
+        assert_eq!(p.sockets.last().unwrap().0, format!("sock_{n}"));
+    }
+
+    /// A DHCP server's socket on the broadcast address is no interface of
+    /// the rebuilt host: the scenario parses (it did not: "a bug").
+    #[test]
+    fn a_socket_on_the_broadcast_address_rebuilds_into_a_scenario_that_parses() {
+        let all = vec![
+            HostSocket::udp("255.255.255.255:67".parse().unwrap(), None),
+            HostSocket::udp("0.0.0.0:67".parse().unwrap(), None),
+        ];
+        let p = picture_of(&all, Os::Linux, 67, None, true);
+        for (_, wrong) in rebuild_mismatches(&p, "me") {
+            assert!(
+                wrong.iter().all(|m| m.kind != MismatchKind::Unparsed),
+                "{wrong:?}"
+            );
+        }
+        let q = Question {
+            bind: "0.0.0.0:67".parse().unwrap(),
+            user: "me".into(),
+        };
+        assert!(bindlab_engine::parse(&scenario(&p, "me", false, Some((&q, &[])))).is_ok());
+    }
 
     fn sock(local: &str, state: State, reuseaddr: Option<bool>) -> HostSocket {
         let mut s = HostSocket::new(local.parse().unwrap(), None, state);

@@ -110,13 +110,25 @@ pub fn read_table(text: &str) -> Result<Pasted, Problem> {
     } else {
         Err(Problem::new(
             SocketsMsg::PasteUnknownHeader,
-            &[
-                ("line", (header + 1).to_string()),
-                ("header", h.trim().to_string()),
-            ],
+            &[("line", (header + 1).to_string()), ("header", quoted(h))],
         ))
     }
 }
+
+/// What a message quotes of a pasted line: trimmed, and cut to
+/// [`QUOTED_MAX`] characters (a 1 MB line, or a binary file's, is named,
+/// but does not fill the page).
+fn quoted(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= QUOTED_MAX {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(QUOTED_MAX - 1).collect();
+    cut.push('…');
+    cut
+}
+
+const QUOTED_MAX: usize = 200;
 
 /// What one row gave: a socket, a line to leave out, or nothing (blank).
 enum Row {
@@ -228,7 +240,7 @@ fn read_rows(
                 SocketsMsg::PasteBadLine,
                 &[
                     ("line", (first + k).to_string()),
-                    ("text", line.trim().to_string()),
+                    ("text", quoted(line)),
                     ("tool", tool.to_string()),
                 ],
             )),
@@ -386,8 +398,8 @@ fn bad_state(line: usize, text: &str, word: &str, tool: &str) -> Problem {
     let known = states_of(tool);
     let mut args = vec![
         ("line", line.to_string()),
-        ("state", word.to_string()),
-        ("text", text.trim().to_string()),
+        ("state", quoted(word)),
+        ("text", quoted(text)),
         ("tool", tool.to_string()),
         ("states", known.join(", ")),
     ];
@@ -648,6 +660,22 @@ mod tests {
     /// listener, and an SO_REUSEPORT listener.
     const SS: &str = include_str!("testdata/ss-tanpe.txt");
     const SS_UDP: &str = include_str!("testdata/ss-uanpe.txt");
+
+    /// A line or header too long to read is named by its start: a 1 MB
+    /// line was quoted whole, above the answers.
+    #[test]
+    fn a_long_unreadable_line_is_quoted_by_its_start() {
+        let long = "y".repeat(100_000);
+        let e = parse_table(&format!("Local Address {long}\nfoo\n")).unwrap_err();
+        assert!(
+            e.len() < 400 && e.contains("Local Address yyy") && e.contains('…'),
+            "{e}"
+        );
+        let t = format!("State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 1 0.0.0.0:80 0.0.0.0:*\nLISTEN 0 1 {long}\n");
+        let p = parse_table(&t).unwrap();
+        let bad = p.unreadable[0].english();
+        assert!(bad.len() < 400 && bad.contains("LISTEN 0 1 yyy"), "{bad}");
+    }
 
     #[test]
     fn ss_as_captured_on_this_machine() {

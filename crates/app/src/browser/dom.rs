@@ -45,6 +45,15 @@ pub(crate) fn page_address() -> String {
         .unwrap_or_default()
 }
 
+/// Sets one property of `node`'s style object (`el.style.height = …`):
+/// allowed under the site's `style-src 'self'`, which refuses a `style`
+/// attribute.
+pub(crate) fn set_style(node: &web_sys::Node, property: &str, value: &str) {
+    if let Ok(style) = js_sys::Reflect::get(node, &"style".into()) {
+        let _ = js_sys::Reflect::set(&style, &property.into(), &value.into());
+    }
+}
+
 /// Makes `#fragment` the address bar's fragment without a history entry.
 /// The URL is absolute: a bare `#…` would resolve against the page's
 /// `<base href>` (the site's root), not the page (`zh-CN/` is a page).

@@ -14,8 +14,20 @@ pub(crate) struct FarBlockProps {
 
 #[function_component(FarBlock)]
 pub(crate) fn far_block(p: &FarBlockProps) -> Html {
-    let px = p.px;
+    // Its height goes through the cell's style object, not a `style`
+    // attribute: the site runs under `style-src 'self'`, which refuses an
+    // inline style attribute, so every far block was 0 px tall there (the
+    // page's length and scroll bar wrong) with a CSP error each.
+    let cell = use_node_ref();
+    {
+        let cell = cell.clone();
+        use_effect_with(p.px, move |px| {
+            if let Some(el) = cell.get() {
+                crate::browser::dom::set_style(&el, "height", &format!("{px}px"));
+            }
+        });
+    }
     html! {
-        <tbody class="far" aria-hidden="true"><tr><td colspan={p.cols.to_string()} style={format!("height:{px}px")}></td></tr></tbody>
+        <tbody class="far" aria-hidden="true"><tr><td ref={cell} colspan={p.cols.to_string()}></td></tr></tbody>
     }
 }
