@@ -14,18 +14,24 @@ const root = new URL('../', import.meta.url);
 // The course's old addresses (`#/learn/udp`, `#/glossary/time-wait`, …)
 // were published: they redirect to their pages forever. The same mapping as
 // the app's `Route::from_hash` and `Route::href`: keep the three in step.
+// A tail that becomes a path must be a page's id: one that is not (`..`,
+// `%2e%2e`, anything but letters, digits, `-` and `_`; an edited link) goes
+// to the section's own page, since joined into a path unchecked it could
+// lead outside the site's sub-path. A glossary or rule id goes into a
+// fragment, which cannot (rule ids have dots).
 function oldAddress(hash) {
   const h = hash.replace(/^#+/, '');
   if (!h.startsWith('/')) return null;
   const [head, ...rest] = h.slice(1).split('/');
   const tail = rest.join('/');
+  const page = /^[A-Za-z0-9_-]+$/.test(tail) ? tail : '';
   switch (head) {
-    case 'learn': return tail ? `learn/${tail}/` : 'learn/';
+    case 'learn': return page ? `learn/${page}/` : 'learn/';
     case 'glossary': return tail ? `glossary/#${tail}` : 'glossary/';
     case 'rules': return tail ? `rules/#${tail}` : 'rules/';
-    case 'guides': return tail ? `guides/${tail}/` : 'guides/';
+    case 'guides': return page ? `guides/${page}/` : 'guides/';
     case 'paste': return 'paste/';
-    case 'runtimes': return tail ? `runtimes/${tail}/` : 'runtimes/';
+    case 'runtimes': return page ? `runtimes/${page}/` : 'runtimes/';
     default: return 'learn/';
   }
 }

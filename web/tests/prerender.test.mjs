@@ -203,6 +203,21 @@ test('under a sub-path: old addresses redirect, pages hydrate and link to each o
   } finally { await context.close(); }
 });
 
+test('under a sub-path: an old address whose id climbs out (`..`) stays on the site', async () => {
+  for (const [link, lands] of [
+    ['#/learn/../../x', 'learn/'],
+    ['#/learn/%2e%2e/%2e%2e/x', 'learn/'],
+    ['#/guides/../../../etc', 'guides/'],
+    ['#/runtimes/a/../..', 'runtimes/'],
+  ]) {
+    const { page, context, problems } = await openPage(browser, `${sub.origin}${UNDER}${link}`);
+    try {
+      await page.waitForURL(`${sub.origin}${UNDER}${lands}`);
+      assert.deepEqual(problems, [], link);
+    } finally { await context.close(); }
+  }
+});
+
 test('a hydrated lesson keeps the server\'s HTML and becomes interactive', async () => {
   const { page, context, problems } = await openPage(browser, 'about:blank');
   try {

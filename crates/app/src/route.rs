@@ -73,13 +73,19 @@ impl Route {
         let mut parts = path.splitn(2, '/');
         let head = parts.next().unwrap_or("");
         let tail = parts.next().filter(|t| !t.is_empty()).map(str::to_string);
+        // A tail that becomes a path must be a page's id (`static/boot.js`
+        // does the same): `..` and the like go to the section's own page.
+        let page = tail.clone().filter(|t| {
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
         match head {
-            "learn" => tail.map_or(Route::Contents, Route::Lesson),
+            "learn" => page.map_or(Route::Contents, Route::Lesson),
             "glossary" => Route::Glossary(tail),
             "rules" => Route::Rules(tail),
-            "guides" => Route::Guides(tail),
+            "guides" => Route::Guides(page),
             "paste" => Route::Paste,
-            "runtimes" => Route::Runtimes(tail),
+            "runtimes" => Route::Runtimes(page),
             _ => Route::Contents,
         }
     }
@@ -188,6 +194,10 @@ mod tests {
         assert_eq!(Route::from_hash("#v1/linux/0/abc"), Route::Sandbox);
         assert_eq!(Route::from_hash(""), Route::Sandbox);
         assert_eq!(Route::from_hash("#/nowhere"), Route::Contents);
+        // An edited id that would climb out of the site opens the section.
+        assert_eq!(Route::from_hash("#/learn/../../x"), Route::Contents);
+        assert_eq!(Route::from_hash("#/guides/%2e%2e"), Route::Guides(None));
+        assert_eq!(Route::from_hash("#/runtimes/a/.."), Route::Runtimes(None));
     }
 
     #[test]
