@@ -98,9 +98,19 @@ pub(crate) fn sep(tr: &Tr, k: T) -> String {
 
 /// "ok → A×3" style text for one cell: the engine's summary
 /// (`StepReport::summary`, which the CLI prints too) with its two words,
-/// "dropped" and "or", in `tr`'s language.
+/// "dropped" and "or", in `tr`'s language; where an SO_REUSEPORT group's
+/// hash chose, saying the winners are any of the group (the counts are one
+/// split, not a prediction), as the CLI does.
 pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
-    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr), &tr.comma())
+    let (or, comma) = (tr.t(T::ScenarioOr), tr.comma());
+    let summary = rep.summary_in(tr.t(T::ScenarioDropped), or, &comma);
+    match rep.hashed_among(or, &comma) {
+        Some(group) => tr.f(
+            T::ScenarioHashedAmong,
+            &[("summary", &summary), ("group", &group)],
+        ),
+        None => summary,
+    }
 }
 
 /// Rows per [`Rows`] block.
@@ -290,8 +300,19 @@ mod tests {
         assert!(all.len() > 100, "is the corpus read?");
         let en = Tr::english();
         for rep in &all {
-            assert_eq!(outcome(&en, rep), rep.summary());
+            match rep.hashed_among("or", ", ") {
+                // A hash's split says the winners are any of the group.
+                Some(group) => assert_eq!(
+                    outcome(&en, rep),
+                    format!("{} (any of {group}, by hash)", rep.summary())
+                ),
+                None => assert_eq!(outcome(&en, rep), rep.summary()),
+            }
         }
+        assert!(
+            all.iter().any(|r| r.hashed_among("or", ", ").is_some()),
+            "the corpus has a hashed split"
+        );
         let zh = zh(&[("scenario.dropped", "丢弃"), ("scenario.or", "或")], &[]);
         let dropped = all.iter().find(|r| r.dropped.is_some_and(|n| n > 0));
         let dropped = dropped.expect("the corpus drops a datagram");
