@@ -88,6 +88,10 @@ const HINTS: &[(RuleId, Follow)] = &[
         RuleId::FreebsdConnectMappedOnV6only,
         Follow::OnItAtCreation(SockOpt::Ipv6V6Only, false),
     ),
+    (
+        RuleId::LinuxBindTimeWaitNeedsBoth,
+        Follow::OnItBefore(SockOpt::SoReusePort, true),
+    ),
     (RuleId::LinuxBindPrivilegedPort, Follow::AsRoot),
     (RuleId::FreebsdBindReservedPort, Follow::AsRoot),
     (RuleId::MacosBindPrivilegedSpecific, Follow::AsRoot),
@@ -98,6 +102,10 @@ const HINTS: &[(RuleId, Follow)] = &[
 /// them has another hint (common.connect.v6only-to-ipv4 bound to a specific
 /// IPv6 address says to bind the wildcard instead).
 const ONLY_WHERE_IT_SAYS: &[(RuleId, &str)] = &[
+    (
+        RuleId::LinuxBindTimeWaitNeedsBoth,
+        "would get it past this one",
+    ),
     (
         RuleId::CommonConnectV6onlyToIpv4,
         "with IPV6_V6ONLY off (set before bind()) it could",

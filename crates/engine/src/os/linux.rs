@@ -309,11 +309,42 @@ impl Verdict {
                     args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
                 )
             }
-            Verdict::TimeWaitNeedsBoth => fail(
-                RuleId::LinuxBindTimeWaitNeedsBoth,
-                WhyVariant::Usual,
-                args![Slot::Other => who2],
-            ),
+            Verdict::TimeWaitNeedsBoth => {
+                // What would have let the bind through depends on where the
+                // closed end came from: an accepted connection has its
+                // listener's flags, a connect()ed socket its own; a
+                // FIN_WAIT_2 waits for its peer before its TIME_WAIT starts.
+                let rule = RuleId::LinuxBindTimeWaitNeedsBoth;
+                let fin_wait_2 = matches!(sk2.state(), State::FinWait2 { .. });
+                let variant = match (sk2.child(), fin_wait_2) {
+                    (true, false) => WhyVariant::Usual,
+                    (true, true) => WhyVariant::FinWait2,
+                    (false, false) => WhyVariant::Connected,
+                    (false, true) => WhyVariant::ConnectedFinWait2,
+                };
+                let origin = sk2.name();
+                let why = Why::of(
+                    rule,
+                    variant,
+                    args![Slot::Other => who2, Slot::Origin => origin.clone()],
+                );
+                // A closed end that kept SO_REUSEPORT shares with any user's
+                // SO_REUSEPORT socket (`linux.bind.reuseport-time-wait`).
+                if sk2.opts().reuseport {
+                    let args = args![
+                        Slot::Why => Arg::Nested(std::rc::Rc::new(why)),
+                        Slot::Origin => origin,
+                        Slot::Socket => me,
+                    ];
+                    Decision::fail(
+                        Errno::AddrInUse,
+                        rule,
+                        Why::of(rule, WhyVariant::Reuseport, args),
+                    )
+                } else {
+                    Decision::fail(Errno::AddrInUse, rule, why)
+                }
+            }
             // A listener would block even with SO_REUSEADDR on both: its
             // why-line says so, and what does work.
             Verdict::ReuseAddrNeedsBoth => fail(
