@@ -41,7 +41,10 @@ impl Host {
             }
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
-                common::closed_ends_expired(self.expire_closed_ends())
+                common::closed_ends_expired(
+                    self.expire_closed_ends(),
+                    rules.params().closed_end_timer_late,
+                )
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();

@@ -24,14 +24,19 @@ pub(crate) fn no_such_socket(name: &str) -> Decision {
 }
 
 /// A `wait` ended these TIME_WAITs and FIN_WAIT_2s (none: plain success).
-pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
+/// `late`: the OS's timer may end them a few seconds after the engine does
+/// ([`crate::os::OsParams::closed_end_timer_late`]), which the line says.
+pub(crate) fn closed_ends_expired(gone: Expired, late: bool) -> Decision {
     let reset = !gone.reset.is_empty();
     let variant = match (gone.time_waits.is_empty(), gone.fin_waits.is_empty()) {
         (true, true) => return Decision::ok(),
+        (false, true) if late => WhyVariant::Late,
         (false, true) => WhyVariant::Usual,
         (true, false) if reset => WhyVariant::FinWait2Reset,
+        (true, false) if late => WhyVariant::FinWait2Late,
         (true, false) => WhyVariant::FinWait2,
         (false, false) if reset => WhyVariant::BothReset,
+        (false, false) if late => WhyVariant::BothLate,
         (false, false) => WhyVariant::Both,
     };
     let rule = RuleId::CommonTimeWaitExpired;

@@ -273,6 +273,7 @@ const PARAMS: OsParams = OsParams {
     default_v6only: true,
     loopback_is_slash8: false,
     slash8_from_localhost: false,
+    closed_end_timer_late: false,
 };
 
 impl OsRules for FreeBsd {

@@ -500,6 +500,7 @@ const PARAMS: OsParams = OsParams {
     default_v6only: false,
     loopback_is_slash8: true,
     slash8_from_localhost: true,
+    closed_end_timer_late: true,
 };
 
 impl OsRules for Linux {
