@@ -298,3 +298,58 @@ fn every_followable_hint_lifts_its_rule() {
         );
     }
 }
+
+/// A privileged-port refusal promises the bind as root only where root's
+/// bind works: followed as root, a step whose line says "as root the port
+/// check would pass, but the bind would still fail" still fails, and every
+/// other such step binds.
+#[test]
+fn a_privileged_port_line_says_what_root_would_get() {
+    let privileged = [
+        RuleId::LinuxBindPrivilegedPort,
+        RuleId::FreebsdBindReservedPort,
+        RuleId::MacosBindPrivilegedSpecific,
+    ];
+    let mut wrong: Vec<String> = Vec::new();
+    let (mut promised, mut refused) = (0, 0);
+    for f in corpus_files() {
+        let text = std::fs::read_to_string(&f).expect("corpus file");
+        let Ok(scenario) = parse(&text) else { continue };
+        for os in Os::ALL {
+            let report = run(&scenario, os);
+            for (at, rep) in report.steps.iter().enumerate() {
+                if rep.is_ok() || !rep.rule.is_some_and(|r| privileged.contains(&r)) {
+                    continue;
+                }
+                let why = rep.why.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                let still_fails = why.contains("as root the port check would pass");
+                let (changed, moved) =
+                    followed(&scenario, at, Follow::AsRoot, os).expect("as root");
+                let again = &run(&changed, os).steps[moved];
+                if still_fails {
+                    refused += 1;
+                } else {
+                    promised += 1;
+                }
+                if again.is_ok() == still_fails {
+                    wrong.push(format!(
+                        "{} on {os:?}, line {}: {} says {why:?}, but as root: {}",
+                        f.display(),
+                        rep.line,
+                        rep.op,
+                        again.result_name()
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        wrong,
+        Vec::<String>::new(),
+        "privileged-port lines that mislead"
+    );
+    assert!(
+        promised > 0 && refused > 0,
+        "{promised} promised, {refused} refused"
+    );
+}

@@ -48,6 +48,42 @@ pub(crate) fn closed_ends_expired(gone: Expired, late: bool) -> Decision {
     Decision::ok_by(rule, Why::of(rule, variant, args))
 }
 
+/// A refusal for a privileged port (`rule`, its usual `args`), worded by
+/// what the same bind would do with the privilege. `as_root`: the bind of
+/// the socket as root's. `other`: the other way the line offers, for the
+/// socket's own user (a capability or a sysctl; macOS: the wildcard
+/// address), and the variant that says it would still fail. Where root's
+/// bind fails too, the line says the port check would pass and why the bind
+/// would not; where only the other way fails, it says that one's reason.
+pub(crate) fn privileged_port(
+    os: Os,
+    rule: RuleId,
+    mut args: Args,
+    as_root: Decision,
+    other: Option<(Decision, WhyVariant)>,
+) -> Decision {
+    let (variant, failed) = if !as_root.is_ok() {
+        (WhyVariant::StillFails, Some(as_root))
+    } else {
+        match other {
+            Some((d, variant)) if !d.is_ok() => (variant, Some(d)),
+            _ => (WhyVariant::Usual, None),
+        }
+    };
+    if let Some(d) = failed {
+        let (result, by, why) = d.into_parts();
+        if let (Err(errno), Some(by)) = (result, by) {
+            args.push((Slot::Error, Arg::Word(errno.name(os))));
+            args.push((Slot::Rule, Arg::Word(by.as_str())));
+            args.push((
+                Slot::Reason,
+                why.map_or(Arg::Word(""), |w| Arg::Nested(std::rc::Rc::new(w))),
+            ));
+        }
+    }
+    Decision::fail(Errno::Access, rule, Why::of(rule, variant, args))
+}
+
 /// setsockopt() before the OS's own checks: an option the OS lacks, and
 /// IPV6_V6ONLY on an IPv4 socket or after bind().
 pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Option<Decision> {
