@@ -143,7 +143,7 @@ impl Host {
                 }
                 rep.local = self.socket(id).local();
                 match (autobind_note, d.result(), d.rule()) {
-                    (Some(at), Ok(()), None) => common::listen_autobind(name, at.port),
+                    (Some(at), Ok(()), None) => common::listen_autobind(rules.os(), name, at.port),
                     // Refused after the autobind (Linux binds before it
                     // checks): the port stays held, and a rule with an
                     // `autobound` wording says so.

@@ -131,11 +131,22 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
     None
 }
 
-/// listen() bound an unbound socket to the wildcard and `port`.
-pub(crate) fn listen_autobind(name: &str, port: u16) -> Decision {
-    Decision::ok_with(
-        RuleId::CommonListenAutobind,
-        args![Slot::Socket => name, Slot::Port => port],
+/// listen() bound an unbound socket to the wildcard and `port` (how the
+/// engine picked it: Linux's odd half first, the BSDs' lowest unused port).
+pub(crate) fn listen_autobind(os: Os, name: &str, port: u16) -> Decision {
+    let rule = RuleId::CommonListenAutobind;
+    let variant = if os == Os::Linux {
+        WhyVariant::Linux
+    } else {
+        WhyVariant::Usual
+    };
+    Decision::ok_by(
+        rule,
+        Why::of(
+            rule,
+            variant,
+            args![Slot::Socket => name, Slot::Port => port],
+        ),
     )
 }
 
