@@ -332,6 +332,30 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
     )
 }
 
+/// A listener closed with connections nobody accepted: the OS resets them.
+/// `tuples`: the reset connections (a long list cut, [`crate::rules::few_names`]);
+/// `peers`: their client ends among the scenario's sockets.
+pub(crate) fn close_queued_reset(
+    s: &Socket,
+    count: usize,
+    tuples: Vec<Name>,
+    peers: Vec<Name>,
+) -> Decision {
+    let rule = RuleId::CommonCloseQueuedReset;
+    let variant = if peers.is_empty() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::Local
+    };
+    let args = args![
+        Slot::Socket => s.name(),
+        Slot::Count => count as u64,
+        Slot::Tuples => Arg::Names(tuples),
+        Slot::Peers => Arg::NamesAnd(peers),
+    ];
+    Decision::ok_by(rule, Why::of(rule, variant, args))
+}
+
 /// An active close while the peer, a socket of this host, is still open:
 /// the end waits in FIN_WAIT_2 for the peer's FIN. What follows that FIN is
 /// TIME_WAIT (`then_time_wait`, its seconds) or nothing (FreeBSD's local
