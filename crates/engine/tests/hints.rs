@@ -88,6 +88,10 @@ const HINTS: &[(RuleId, Follow)] = &[
         RuleId::FreebsdConnectMappedOnV6only,
         Follow::OnItAtCreation(SockOpt::Ipv6V6Only, false),
     ),
+    (
+        RuleId::LinuxBindTimeWaitNeedsBoth,
+        Follow::OnItBefore(SockOpt::SoReusePort, true),
+    ),
     (RuleId::LinuxBindPrivilegedPort, Follow::AsRoot),
     (RuleId::FreebsdBindReservedPort, Follow::AsRoot),
     (RuleId::MacosBindPrivilegedSpecific, Follow::AsRoot),
@@ -98,6 +102,10 @@ const HINTS: &[(RuleId, Follow)] = &[
 /// them has another hint (common.connect.v6only-to-ipv4 bound to a specific
 /// IPv6 address says to bind the wildcard instead).
 const ONLY_WHERE_IT_SAYS: &[(RuleId, &str)] = &[
+    (
+        RuleId::LinuxBindTimeWaitNeedsBoth,
+        "would get it past this one",
+    ),
     (
         RuleId::CommonConnectV6onlyToIpv4,
         "with IPV6_V6ONLY off (set before bind()) it could",
@@ -289,4 +297,59 @@ fn every_followable_hint_lifts_its_rule() {
             rule.as_str()
         );
     }
+}
+
+/// A privileged-port refusal promises the bind as root only where root's
+/// bind works: followed as root, a step whose line says "as root the port
+/// check would pass, but the bind would still fail" still fails, and every
+/// other such step binds.
+#[test]
+fn a_privileged_port_line_says_what_root_would_get() {
+    let privileged = [
+        RuleId::LinuxBindPrivilegedPort,
+        RuleId::FreebsdBindReservedPort,
+        RuleId::MacosBindPrivilegedSpecific,
+    ];
+    let mut wrong: Vec<String> = Vec::new();
+    let (mut promised, mut refused) = (0, 0);
+    for f in corpus_files() {
+        let text = std::fs::read_to_string(&f).expect("corpus file");
+        let Ok(scenario) = parse(&text) else { continue };
+        for os in Os::ALL {
+            let report = run(&scenario, os);
+            for (at, rep) in report.steps.iter().enumerate() {
+                if rep.is_ok() || !rep.rule.is_some_and(|r| privileged.contains(&r)) {
+                    continue;
+                }
+                let why = rep.why.as_ref().map(|w| w.to_string()).unwrap_or_default();
+                let still_fails = why.contains("as root the port check would pass");
+                let (changed, moved) =
+                    followed(&scenario, at, Follow::AsRoot, os).expect("as root");
+                let again = &run(&changed, os).steps[moved];
+                if still_fails {
+                    refused += 1;
+                } else {
+                    promised += 1;
+                }
+                if again.is_ok() == still_fails {
+                    wrong.push(format!(
+                        "{} on {os:?}, line {}: {} says {why:?}, but as root: {}",
+                        f.display(),
+                        rep.line,
+                        rep.op,
+                        again.result_name()
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        wrong,
+        Vec::<String>::new(),
+        "privileged-port lines that mislead"
+    );
+    assert!(
+        promised > 0 && refused > 0,
+        "{promised} promised, {refused} refused"
+    );
 }

@@ -141,6 +141,28 @@ fn clients_need_a_local_address() {
     assert!(p[1].contains("not the wildcard"), "{}", p[1]);
 }
 
+/// Linux does connect() to a wildcard (to this host: measured), so the
+/// parser says bindlab does not model it, where it goes, and what to
+/// write, rather than that connect() needs a specific address.
+#[test]
+fn a_connect_to_the_wildcard_says_bindlab_does_not_model_it() {
+    let p = problems("socket A tcp\nconnect A 0.0.0.0:80\nsocket B tcp6\nconnect B [::]:80\n");
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(
+        p[0].starts_with("2:11: bindlab does not model connect() to the wildcard 0.0.0.0; Linux sends it to this host"),
+        "{}",
+        p[0]
+    );
+    assert!(
+        p[1].starts_with("4:11: bindlab does not model connect() to the wildcard ::;"),
+        "{}",
+        p[1]
+    );
+    assert!(p[1].contains("for [::] to ::1"), "{}", p[1]);
+    assert!(p[1].contains("write that address instead"), "{}", p[1]);
+    assert!(!p[1].contains("needs a specific destination"), "{}", p[1]);
+}
+
 #[test]
 fn comments_titles_and_case() {
     let s = parse("TITLE Two servers => one port   # why not\nOS Linux\nSOCKET A TCP  # a comment\nSET A so_reuseaddr OFF\n").unwrap();

@@ -41,7 +41,10 @@ impl Host {
             }
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
-                common::closed_ends_expired(self.expire_closed_ends())
+                common::closed_ends_expired(
+                    self.expire_closed_ends(),
+                    rules.params().closed_end_timer_late,
+                )
             }
             StepKind::Socket { name, proto } => {
                 let id = self.next_id();
@@ -140,7 +143,7 @@ impl Host {
                 }
                 rep.local = self.socket(id).local();
                 match (autobind_note, d.result(), d.rule()) {
-                    (Some(at), Ok(()), None) => common::listen_autobind(name, at.port),
+                    (Some(at), Ok(()), None) => common::listen_autobind(rules.os(), name, at.port),
                     // Refused after the autobind (Linux binds before it
                     // checks): the port stays held, and a rule with an
                     // `autobound` wording says so.

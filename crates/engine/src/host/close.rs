@@ -22,14 +22,41 @@ pub(crate) struct Expired {
 impl Host {
     pub(super) fn close(&mut self, id: SockId) -> Decision {
         let s = self.socket(id).clone();
+        let mut queued_reset = None;
         if s.is_listening() {
             // Connections nobody accepted are reset, unless another listener
             // may still take them (Windows' undefined sharing).
+            let (mut count, mut tuples, mut peers, mut local_peers) =
+                (0, Vec::new(), Vec::new(), 0);
             for c in s.queue().iter().copied() {
                 if self.sock_mut(c).leave_listener(id) {
+                    count += 1;
+                    let child = self.socket(c);
+                    if tuples.len() < crate::rules::NAMES_SHOWN {
+                        if let (Some(l), Some(r)) = (child.local(), child.remote()) {
+                            tuples.push(Name::from(format!("{l}↔{r}")));
+                        }
+                    }
+                    if let Some(Peer::Local(p)) = child.peer() {
+                        if let Some(ps) = self.get(p).filter(|_| p != c) {
+                            local_peers += 1;
+                            if peers.len() < crate::rules::NAMES_SHOWN {
+                                peers.push(ps.name());
+                            }
+                        }
+                    }
                     self.reset_peer(c);
                     self.destroy(c);
                 }
+            }
+            if count > 0 {
+                if count > tuples.len() {
+                    tuples.push(Name::from("…"));
+                }
+                if local_peers > peers.len() {
+                    peers.push(Name::from("…"));
+                }
+                queued_reset = Some(common::close_queued_reset(&s, count, tuples, peers));
             }
         }
         if s.state() == State::Connected && !s.peer_closed() {
@@ -48,7 +75,7 @@ impl Host {
             self.keep_closed_end(&s, State::TimeWait { until_ms: until });
             return common::close_time_wait(&s, self.rules().params().time_wait_ms / 1000);
         }
-        let mut d = Decision::ok();
+        let mut d = queued_reset.unwrap_or_else(Decision::ok);
         if s.state() == State::Connected {
             self.mark_peer_closed(id);
             d = self.peer_fin(&s).unwrap_or(d);

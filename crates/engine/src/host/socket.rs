@@ -425,6 +425,16 @@ impl Socket {
         }
     }
 
+    /// A copy of the socket as root would have it (uid 0): for asking what
+    /// the same call would do with the privilege, never filed in the host.
+    pub fn as_root(&self) -> Socket {
+        Socket {
+            uid: 0,
+            user: Name::from("root"),
+            ..self.clone()
+        }
+    }
+
     /// "A", or for a TIME_WAIT "the TIME_WAIT left by A 127.0.0.1:5555↔…
     /// (42s left)": how why-lines name the socket (words from the catalogue).
     /// Written only if the line that names it is (the socket's own name is

@@ -24,14 +24,19 @@ pub(crate) fn no_such_socket(name: &str) -> Decision {
 }
 
 /// A `wait` ended these TIME_WAITs and FIN_WAIT_2s (none: plain success).
-pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
+/// `late`: the OS's timer may end them a few seconds after the engine does
+/// ([`crate::os::OsParams::closed_end_timer_late`]), which the line says.
+pub(crate) fn closed_ends_expired(gone: Expired, late: bool) -> Decision {
     let reset = !gone.reset.is_empty();
     let variant = match (gone.time_waits.is_empty(), gone.fin_waits.is_empty()) {
         (true, true) => return Decision::ok(),
+        (false, true) if late => WhyVariant::Late,
         (false, true) => WhyVariant::Usual,
         (true, false) if reset => WhyVariant::FinWait2Reset,
+        (true, false) if late => WhyVariant::FinWait2Late,
         (true, false) => WhyVariant::FinWait2,
         (false, false) if reset => WhyVariant::BothReset,
+        (false, false) if late => WhyVariant::BothLate,
         (false, false) => WhyVariant::Both,
     };
     let rule = RuleId::CommonTimeWaitExpired;
@@ -41,6 +46,42 @@ pub(crate) fn closed_ends_expired(gone: Expired) -> Decision {
         Slot::Peers => Arg::NamesAnd(gone.reset),
     ];
     Decision::ok_by(rule, Why::of(rule, variant, args))
+}
+
+/// A refusal for a privileged port (`rule`, its usual `args`), worded by
+/// what the same bind would do with the privilege. `as_root`: the bind of
+/// the socket as root's. `other`: the other way the line offers, for the
+/// socket's own user (a capability or a sysctl; macOS: the wildcard
+/// address), and the variant that says it would still fail. Where root's
+/// bind fails too, the line says the port check would pass and why the bind
+/// would not; where only the other way fails, it says that one's reason.
+pub(crate) fn privileged_port(
+    os: Os,
+    rule: RuleId,
+    mut args: Args,
+    as_root: Decision,
+    other: Option<(Decision, WhyVariant)>,
+) -> Decision {
+    let (variant, failed) = if !as_root.is_ok() {
+        (WhyVariant::StillFails, Some(as_root))
+    } else {
+        match other {
+            Some((d, variant)) if !d.is_ok() => (variant, Some(d)),
+            _ => (WhyVariant::Usual, None),
+        }
+    };
+    if let Some(d) = failed {
+        let (result, by, why) = d.into_parts();
+        if let (Err(errno), Some(by)) = (result, by) {
+            args.push((Slot::Error, Arg::Word(errno.name(os))));
+            args.push((Slot::Rule, Arg::Word(by.as_str())));
+            args.push((
+                Slot::Reason,
+                why.map_or(Arg::Word(""), |w| Arg::Nested(std::rc::Rc::new(w))),
+            ));
+        }
+    }
+    Decision::fail(Errno::Access, rule, Why::of(rule, variant, args))
 }
 
 /// setsockopt() before the OS's own checks: an option the OS lacks, and
@@ -90,11 +131,22 @@ pub(crate) fn setsockopt(rules: &dyn OsRules, s: &Socket, opt: SockOpt) -> Optio
     None
 }
 
-/// listen() bound an unbound socket to the wildcard and `port`.
-pub(crate) fn listen_autobind(name: &str, port: u16) -> Decision {
-    Decision::ok_with(
-        RuleId::CommonListenAutobind,
-        args![Slot::Socket => name, Slot::Port => port],
+/// listen() bound an unbound socket to the wildcard and `port` (how the
+/// engine picked it: Linux's odd half first, the BSDs' lowest unused port).
+pub(crate) fn listen_autobind(os: Os, name: &str, port: u16) -> Decision {
+    let rule = RuleId::CommonListenAutobind;
+    let variant = if os == Os::Linux {
+        WhyVariant::Linux
+    } else {
+        WhyVariant::Usual
+    };
+    Decision::ok_by(
+        rule,
+        Why::of(
+            rule,
+            variant,
+            args![Slot::Socket => name, Slot::Port => port],
+        ),
     )
 }
 
@@ -278,6 +330,30 @@ pub(crate) fn close_time_wait(s: &Socket, seconds: u64) -> Decision {
             Slot::Seconds => seconds,
         ],
     )
+}
+
+/// A listener closed with connections nobody accepted: the OS resets them.
+/// `tuples`: the reset connections (a long list cut, [`crate::rules::few_names`]);
+/// `peers`: their client ends among the scenario's sockets.
+pub(crate) fn close_queued_reset(
+    s: &Socket,
+    count: usize,
+    tuples: Vec<Name>,
+    peers: Vec<Name>,
+) -> Decision {
+    let rule = RuleId::CommonCloseQueuedReset;
+    let variant = if peers.is_empty() {
+        WhyVariant::Usual
+    } else {
+        WhyVariant::Local
+    };
+    let args = args![
+        Slot::Socket => s.name(),
+        Slot::Count => count as u64,
+        Slot::Tuples => Arg::Names(tuples),
+        Slot::Peers => Arg::NamesAnd(peers),
+    ];
+    Decision::ok_by(rule, Why::of(rule, variant, args))
 }
 
 /// An active close while the peer, a socket of this host, is still open:

@@ -43,6 +43,75 @@ fn any_reuse(s: &Socket) -> bool {
 }
 
 impl FreeBsd {
+    /// bind(), with the reserved-port check skipped where `privileged` (the
+    /// socket's own user with reservedhigh lowered): how a refusal for the
+    /// port asks what the bind would do without it.
+    fn bind_as(&self, host: &Host, s: &Socket, addr: SockAddr, privileged: bool) -> BindAnswer {
+        let name = s.label();
+        // `tcp_usr_bind` / `tcp6_usr_bind` refuse a multicast address (a
+        // v4-mapped one too) before anything else.
+        // (A v4-mapped one is looked at only with IPV6_V6ONLY off; on a
+        // v6-only socket in6_pcbbind refuses it as any v4-mapped address.)
+        let mapped_multicast = !s.opts().v6only && crate::addr::unmap(addr.ip).is_multicast();
+        if !s.is_udp() && (addr.ip.is_multicast() || mapped_multicast) {
+            return BindAnswer::fail(Decision::fail_with(
+                Errno::AfNoSupport,
+                RuleId::FreebsdTcpMulticast,
+                args![Slot::Ip => addr.ip],
+            ));
+        }
+        if let Some(d) = bsd::bind_after_failed_connect(s, Os::FreeBsd) {
+            return BindAnswer::fail(d);
+        }
+        if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
+            return BindAnswer::fail(d);
+        }
+        if !privileged && addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid() != 0 {
+            // The refusal says what the same bind would do as root, and as
+            // the same user with reservedhigh lowered.
+            return BindAnswer::fail(common::privileged_port(
+                Os::FreeBsd,
+                RuleId::FreebsdBindReservedPort,
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
+                self.bind(host, &s.as_root(), addr).decision,
+                Some((
+                    self.bind_as(host, s, addr, true).decision,
+                    WhyVariant::OnlyAsRoot,
+                )),
+            ));
+        }
+        if addr.port == 0 {
+            // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
+            let (lo, hi) = PARAMS.ephemeral;
+            let (space, ip) = space_of(s, addr.ip);
+            let free = |p: u16| {
+                self.lookup(host, s, space, ip, p).is_none()
+                    && bsd::check_port(self, host, s, addr.ip, p).is_ok()
+            };
+            // An untouched port first: the kernel's random start makes a shared one unlikely.
+            let untouched = SearchKey {
+                tag: "freebsd.bind.untouched",
+                src: None,
+                dst: None,
+                extra: 0,
+            };
+            return BindAnswer::ephemeral(
+                host.find_port(untouched, PortOrder::range(lo, hi), |p| {
+                    !host.port_in_use(p)
+                })
+                .or_else(|| (lo..=hi).find(|&p| free(p))),
+                Errno::AddrNotAvail,
+                RuleId::BsdBindEphemeralExhausted,
+                PARAMS.ephemeral,
+                addr.ip,
+            );
+        }
+        BindAnswer {
+            decision: bsd::check_bind(self, host, s, addr.ip, addr.port),
+            port: addr.port,
+        }
+    }
+
     /// The lookup the new socket's own options select (Step 1 of §2.1).
     fn lookup<'h>(
         &self,
@@ -273,6 +342,7 @@ const PARAMS: OsParams = OsParams {
     default_v6only: true,
     loopback_is_slash8: false,
     slash8_from_localhost: false,
+    closed_end_timer_late: false,
 };
 
 impl OsRules for FreeBsd {
@@ -287,62 +357,7 @@ impl OsRules for FreeBsd {
     }
 
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = s.label();
-        // `tcp_usr_bind` / `tcp6_usr_bind` refuse a multicast address (a
-        // v4-mapped one too) before anything else.
-        // (A v4-mapped one is looked at only with IPV6_V6ONLY off; on a
-        // v6-only socket in6_pcbbind refuses it as any v4-mapped address.)
-        let mapped_multicast = !s.opts().v6only && crate::addr::unmap(addr.ip).is_multicast();
-        if !s.is_udp() && (addr.ip.is_multicast() || mapped_multicast) {
-            return BindAnswer::fail(Decision::fail_with(
-                Errno::AfNoSupport,
-                RuleId::FreebsdTcpMulticast,
-                args![Slot::Ip => addr.ip],
-            ));
-        }
-        if let Some(d) = bsd::bind_after_failed_connect(s, Os::FreeBsd) {
-            return BindAnswer::fail(d);
-        }
-        if let Some(d) = bsd::bind_prelude(host, s, addr, Os::FreeBsd) {
-            return BindAnswer::fail(d);
-        }
-        if addr.port != 0 && addr.port <= RESERVED_HIGH && s.uid() != 0 {
-            return BindAnswer::fail(Decision::fail_with(
-                Errno::Access,
-                RuleId::FreebsdBindReservedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
-            ));
-        }
-        if addr.port == 0 {
-            // in_pcb_lport_dest: the first port the new socket's own lookup finds free.
-            let (lo, hi) = PARAMS.ephemeral;
-            let (space, ip) = space_of(s, addr.ip);
-            let free = |p: u16| {
-                self.lookup(host, s, space, ip, p).is_none()
-                    && bsd::check_port(self, host, s, addr.ip, p).is_ok()
-            };
-            // An untouched port first: the kernel's random start makes a shared one unlikely.
-            let untouched = SearchKey {
-                tag: "freebsd.bind.untouched",
-                src: None,
-                dst: None,
-                extra: 0,
-            };
-            return BindAnswer::ephemeral(
-                host.find_port(untouched, PortOrder::range(lo, hi), |p| {
-                    !host.port_in_use(p)
-                })
-                .or_else(|| (lo..=hi).find(|&p| free(p))),
-                Errno::AddrNotAvail,
-                RuleId::BsdBindEphemeralExhausted,
-                PARAMS.ephemeral,
-                addr.ip,
-            );
-        }
-        BindAnswer {
-            decision: bsd::check_bind(self, host, s, addr.ip, addr.port),
-            port: addr.port,
-        }
+        self.bind_as(host, s, addr, false)
     }
 
     /// `tcp_usr_listen` binds only an unbound socket; there is no re-check.

@@ -349,11 +349,42 @@ impl Verdict {
                     args![Slot::Other => who2, Slot::Addr => at2, Slot::Socket => me],
                 )
             }
-            Verdict::TimeWaitNeedsBoth => fail(
-                RuleId::LinuxBindTimeWaitNeedsBoth,
-                WhyVariant::Usual,
-                args![Slot::Other => who2],
-            ),
+            Verdict::TimeWaitNeedsBoth => {
+                // What would have let the bind through depends on where the
+                // closed end came from: an accepted connection has its
+                // listener's flags, a connect()ed socket its own; a
+                // FIN_WAIT_2 waits for its peer before its TIME_WAIT starts.
+                let rule = RuleId::LinuxBindTimeWaitNeedsBoth;
+                let fin_wait_2 = matches!(sk2.state(), State::FinWait2 { .. });
+                let variant = match (sk2.child(), fin_wait_2) {
+                    (true, false) => WhyVariant::Usual,
+                    (true, true) => WhyVariant::FinWait2,
+                    (false, false) => WhyVariant::Connected,
+                    (false, true) => WhyVariant::ConnectedFinWait2,
+                };
+                let origin = sk2.name();
+                let why = Why::of(
+                    rule,
+                    variant,
+                    args![Slot::Other => who2, Slot::Origin => origin.clone()],
+                );
+                // A closed end that kept SO_REUSEPORT shares with any user's
+                // SO_REUSEPORT socket (`linux.bind.reuseport-time-wait`).
+                if sk2.opts().reuseport {
+                    let args = args![
+                        Slot::Why => Arg::Nested(std::rc::Rc::new(why)),
+                        Slot::Origin => origin,
+                        Slot::Socket => me,
+                    ];
+                    Decision::fail(
+                        Errno::AddrInUse,
+                        rule,
+                        Why::of(rule, WhyVariant::Reuseport, args),
+                    )
+                } else {
+                    Decision::fail(Errno::AddrInUse, rule, why)
+                }
+            }
             // A listener would block even with SO_REUSEADDR on both: its
             // why-line says so, and what does work.
             Verdict::ReuseAddrNeedsBoth => fail(
@@ -430,6 +461,142 @@ impl Verdict {
 }
 
 impl Linux {
+    /// bind(), with the privileged-port check skipped where `privileged`
+    /// (the socket's own user given CAP_NET_BIND_SERVICE, or the sysctl
+    /// lowered): how a refusal for the port asks what the bind would do
+    /// without it.
+    fn bind_as(&self, host: &Host, s: &Socket, addr: SockAddr, privileged: bool) -> BindAnswer {
+        let name = s.label();
+
+        let not_local = || {
+            Decision::fail_with(
+                Errno::AddrNotAvail,
+                RuleId::LinuxBindAddrNotLocal,
+                args![Slot::Ip => addr.ip],
+            )
+        };
+        // The refusal says what the same bind would do as root, and as the
+        // same user with the capability or the sysctl.
+        let refuse_privileged = || {
+            common::privileged_port(
+                Os::Linux,
+                RuleId::LinuxBindPrivilegedPort,
+                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
+                self.bind(host, &s.as_root(), addr).decision,
+                Some((
+                    self.bind_as(host, s, addr, true).decision,
+                    WhyVariant::OnlyAsRoot,
+                )),
+            )
+        };
+        let already = || {
+            Decision::fail_with(
+                Errno::Inval,
+                RuleId::LinuxBindAlreadyBound,
+                args![Slot::Socket => name, Slot::Addr => s.local()],
+            )
+        };
+        let needs_priv = !privileged && addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
+        // A multicast group counts as an address of the host for bind() (TCP
+        // too, measured), and so does a broadcast address
+        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST and
+        // RTN_BROADCAST; 255.255.255.255 measured, TCP and UDP, with and
+        // without an address of the host).
+        let is_local = |ip: IpAddr| {
+            host.is_local(ip)
+                || crate::addr::unmap(ip).is_multicast()
+                || crate::addr::is_broadcast(ip)
+        };
+        let bound = s.local().is_some();
+        let mut v6only = s.opts().v6only;
+        if !s.is_v6() {
+            if !is_local(addr.ip) {
+                return BindAnswer::fail(not_local());
+            }
+            if needs_priv {
+                return BindAnswer::fail(refuse_privileged());
+            }
+            if bound {
+                return BindAnswer::fail(already());
+            }
+        } else {
+            // `__inet6_bind` refuses an IPv6 group on a stream socket first.
+            if !s.is_udp() && matches!(addr.ip, IpAddr::V6(a) if a.is_multicast()) {
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxTcpMulticast,
+                    args![Slot::Ip => addr.ip],
+                ));
+            }
+            if needs_priv {
+                return BindAnswer::fail(refuse_privileged());
+            }
+            if bound {
+                return BindAnswer::fail(already());
+            }
+            let IpAddr::V6(a6) = addr.ip else {
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::AfNoSupport,
+                    RuleId::LinuxBindFamily,
+                    args![],
+                ));
+            };
+            if v4_mapped(a6).is_some() && v6only {
+                return BindAnswer::fail(Decision::fail_with(
+                    Errno::Inval,
+                    RuleId::LinuxBindMappedOnV6only,
+                    args![Slot::Socket => name, Slot::Ip => addr.ip],
+                ));
+            }
+            if needs_scope_id(a6) {
+                let rule = RuleId::LinuxLinkLocalNeedsInterface;
+                let variant = if a6.is_multicast() {
+                    WhyVariant::Group
+                } else {
+                    WhyVariant::Usual
+                };
+                let args = args![Slot::Socket => name, Slot::Ip => addr.ip];
+                return BindAnswer::fail(Decision::fail(
+                    Errno::Inval,
+                    rule,
+                    Why::of(rule, variant, args),
+                ));
+            }
+            if !is_local(addr.ip) {
+                return BindAnswer::fail(not_local());
+            }
+            if !a6.is_unspecified() && v4_mapped(a6).is_none() {
+                // A specific IPv6 address makes the socket v6-only.
+                v6only = true;
+            }
+        }
+        let view = View::new(s.is_v6(), addr.ip, v6only);
+        if s.is_udp() {
+            if addr.port == 0 {
+                return udp::ephemeral(host, s, view, addr.ip);
+            }
+            return BindAnswer {
+                decision: udp::bind_port(host, s, view, addr),
+                port: addr.port,
+            };
+        }
+        if addr.port == 0 {
+            return BindAnswer::ephemeral(
+                self.find_open_port(host, s, view),
+                Errno::AddrInUse,
+                RuleId::LinuxBindEphemeralExhausted,
+                PARAMS.ephemeral,
+                addr.ip,
+            );
+        }
+        // `view` carries the v6only the bind would set; the conflict rule reads
+        // only the reuse flags, owner and name from `s`.
+        BindAnswer {
+            decision: self.get_port(host, s, view, addr.port, false),
+            port: addr.port,
+        }
+    }
+
     /// `inet_csk_get_port` for an explicit port: checks `sk` (with its
     /// proposed address) against every overlapping owner of the port. The
     /// walk stops at the first owner that conflicts; otherwise the first
@@ -564,6 +731,7 @@ const PARAMS: OsParams = OsParams {
     default_v6only: false,
     loopback_is_slash8: true,
     slash8_from_localhost: true,
+    closed_end_timer_late: true,
 };
 
 impl OsRules for Linux {
@@ -585,127 +753,7 @@ impl OsRules for Linux {
 
     /// §1.5: the bind() error order differs between IPv4 and IPv6.
     fn bind(&self, host: &Host, s: &Socket, addr: SockAddr) -> BindAnswer {
-        let name = s.label();
-        let not_local = || {
-            Decision::fail_with(
-                Errno::AddrNotAvail,
-                RuleId::LinuxBindAddrNotLocal,
-                args![Slot::Ip => addr.ip],
-            )
-        };
-        let privileged = || {
-            Decision::fail_with(
-                Errno::Access,
-                RuleId::LinuxBindPrivilegedPort,
-                args![Slot::Port => addr.port, Slot::Socket => name, Slot::User => s.user_name()],
-            )
-        };
-        let already = || {
-            Decision::fail_with(
-                Errno::Inval,
-                RuleId::LinuxBindAlreadyBound,
-                args![Slot::Socket => name, Slot::Addr => s.local()],
-            )
-        };
-        let needs_priv = addr.port != 0 && addr.port < PROT_SOCK && s.uid() != 0;
-        // A multicast group counts as an address of the host for bind() (TCP
-        // too, measured), and so does a broadcast address
-        // (`inet_addr_valid_or_nonlocal` accepts RTN_MULTICAST and
-        // RTN_BROADCAST; 255.255.255.255 measured, TCP and UDP, with and
-        // without an address of the host).
-        let is_local = |ip: IpAddr| {
-            host.is_local(ip)
-                || crate::addr::unmap(ip).is_multicast()
-                || crate::addr::is_broadcast(ip)
-        };
-        let bound = s.local().is_some();
-        let mut v6only = s.opts().v6only;
-        if !s.is_v6() {
-            if !is_local(addr.ip) {
-                return BindAnswer::fail(not_local());
-            }
-            if needs_priv {
-                return BindAnswer::fail(privileged());
-            }
-            if bound {
-                return BindAnswer::fail(already());
-            }
-        } else {
-            // `__inet6_bind` refuses an IPv6 group on a stream socket first.
-            if !s.is_udp() && matches!(addr.ip, IpAddr::V6(a) if a.is_multicast()) {
-                return BindAnswer::fail(Decision::fail_with(
-                    Errno::Inval,
-                    RuleId::LinuxTcpMulticast,
-                    args![Slot::Ip => addr.ip],
-                ));
-            }
-            if needs_priv {
-                return BindAnswer::fail(privileged());
-            }
-            if bound {
-                return BindAnswer::fail(already());
-            }
-            let IpAddr::V6(a6) = addr.ip else {
-                return BindAnswer::fail(Decision::fail_with(
-                    Errno::AfNoSupport,
-                    RuleId::LinuxBindFamily,
-                    args![],
-                ));
-            };
-            if v4_mapped(a6).is_some() && v6only {
-                return BindAnswer::fail(Decision::fail_with(
-                    Errno::Inval,
-                    RuleId::LinuxBindMappedOnV6only,
-                    args![Slot::Socket => name, Slot::Ip => addr.ip],
-                ));
-            }
-            if needs_scope_id(a6) {
-                let rule = RuleId::LinuxLinkLocalNeedsInterface;
-                let variant = if a6.is_multicast() {
-                    WhyVariant::Group
-                } else {
-                    WhyVariant::Usual
-                };
-                let args = args![Slot::Socket => name, Slot::Ip => addr.ip];
-                return BindAnswer::fail(Decision::fail(
-                    Errno::Inval,
-                    rule,
-                    Why::of(rule, variant, args),
-                ));
-            }
-            if !is_local(addr.ip) {
-                return BindAnswer::fail(not_local());
-            }
-            if !a6.is_unspecified() && v4_mapped(a6).is_none() {
-                // A specific IPv6 address makes the socket v6-only.
-                v6only = true;
-            }
-        }
-        let view = View::new(s.is_v6(), addr.ip, v6only);
-        if s.is_udp() {
-            if addr.port == 0 {
-                return udp::ephemeral(host, s, view, addr.ip);
-            }
-            return BindAnswer {
-                decision: udp::bind_port(host, s, view, addr),
-                port: addr.port,
-            };
-        }
-        if addr.port == 0 {
-            return BindAnswer::ephemeral(
-                self.find_open_port(host, s, view),
-                Errno::AddrInUse,
-                RuleId::LinuxBindEphemeralExhausted,
-                PARAMS.ephemeral,
-                addr.ip,
-            );
-        }
-        // `view` carries the v6only the bind would set; the conflict rule reads
-        // only the reuse flags, owner and name from `s`.
-        BindAnswer {
-            decision: self.get_port(host, s, view, addr.port, false),
-            port: addr.port,
-        }
+        self.bind_as(host, s, addr, false)
     }
 
     /// §1.4: listen() sets LISTEN and runs the bind check again.

@@ -11,7 +11,7 @@
 //!   from the last one it handed out, its UDP starts each search at a random
 //!   port (`udp_use_randomport`).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::bsd;
 use super::bsd_udp;
@@ -276,6 +276,7 @@ const PARAMS: OsParams = OsParams {
     default_v6only: false,
     loopback_is_slash8: false,
     slash8_from_localhost: false,
+    closed_end_timer_late: false,
 };
 
 impl OsRules for MacOs {
@@ -309,10 +310,25 @@ impl OsRules for MacOs {
             return BindAnswer::fail(d);
         }
         if addr.port != 0 && addr.port < RESERVED && s.uid() != 0 && !is_wildcard(addr.ip) {
-            return BindAnswer::fail(Decision::fail_with(
-                Errno::Access,
+            // The refusal says what the same bind would do as root, and
+            // what the wildcard of the address's family would do as the
+            // same user.
+            let wildcard = SockAddr {
+                ip: match addr.ip {
+                    IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+                    IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+                },
+                port: addr.port,
+            };
+            return BindAnswer::fail(common::privileged_port(
+                Os::MacOs,
                 RuleId::MacosBindPrivilegedSpecific,
                 args![Slot::Port => addr.port, Slot::Ip => addr.ip, Slot::User => s.user_name()],
+                self.bind(host, &s.as_root(), addr).decision,
+                Some((
+                    self.bind(host, s, wildcard).decision,
+                    WhyVariant::WildcardFails,
+                )),
             ));
         }
         // The table's entry is TCP only (`RPE_FLAG_TCP`): UDP binds 55555.

@@ -387,6 +387,11 @@ pub struct OsParams {
     /// host's own leaves from 127.0.0.1 (Linux: lo's route names that
     /// source) rather than from the address itself.
     pub slash8_from_localhost: bool,
+    /// The timer that ends a TIME_WAIT or FIN_WAIT_2 may fire late (Linux's
+    /// timer wheel: up to 12.5% of the 60 s; measured once at 62 s). The
+    /// engine still frees the port on time; the why-line of the `wait` says
+    /// the kernel may hold it a few seconds longer.
+    pub closed_end_timer_late: bool,
 }
 
 /// One OS's rules. Methods take the host read-only and return answers; the

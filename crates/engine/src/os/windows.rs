@@ -436,6 +436,7 @@ const PARAMS: OsParams = OsParams {
     // Unverified: Microsoft names no source for 127/8; bindlab keeps
     // the destination, as before.
     slash8_from_localhost: false,
+    closed_end_timer_late: false,
 };
 
 impl OsRules for Windows {
