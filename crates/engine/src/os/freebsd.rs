@@ -198,16 +198,27 @@ impl BindChecks for FreeBsd {
             ));
         }
         (!connected_exempt && !lb_exception && t.uid() != s.uid()).then(|| {
-            Decision::fail_with(
+            let rule = RuleId::FreebsdBindOtherUser;
+            // "as root or as root" said nothing twice.
+            let variant = if t.uid() == 0 {
+                WhyVariant::RootOwner
+            } else {
+                WhyVariant::Usual
+            };
+            Decision::fail(
                 Errno::AddrInUse,
-                RuleId::FreebsdBindOtherUser,
-                args![
-                    Slot::Other => t.name(),
-                    Slot::State => Arg::Word(t.state().label()),
-                    Slot::Addr => t.local(),
-                    Slot::OtherUser => t.user(),
-                    Slot::User => s.user_name(),
-                ],
+                rule,
+                Why::of(
+                    rule,
+                    variant,
+                    args![
+                        Slot::Other => t.name(),
+                        Slot::State => Arg::Word(t.state().label()),
+                        Slot::Addr => t.local(),
+                        Slot::OtherUser => t.user(),
+                        Slot::User => s.user_name(),
+                    ],
+                ),
             )
         })
     }

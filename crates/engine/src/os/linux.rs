@@ -232,7 +232,9 @@ fn bind_conflict(sk: &Socket, sk2: &impl Owner) -> Verdict {
         }
         return Verdict::ReusePortOtherUser;
     }
-    if a.reuseaddr && b.reuseaddr && sk2.is_listening() {
+    // A listener holds its address against SO_REUSEADDR whether or not it
+    // set it: the line (and its rule id) must not suggest setting it there.
+    if a.reuseaddr && sk2.is_listening() {
         return Verdict::ListenerHoldsPort;
     }
     if sk2.is_closed_end() && a.reuseaddr && !b.reuseaddr {
@@ -389,11 +391,7 @@ impl Verdict {
             // why-line says so, and what does work.
             Verdict::ReuseAddrNeedsBoth => fail(
                 RuleId::LinuxBindReuseaddrNeedsBoth,
-                if sk2.is_listening() {
-                    WhyVariant::Listener
-                } else {
-                    WhyVariant::Usual
-                },
+                WhyVariant::Usual,
                 args![Slot::Other => who2, Slot::Addr => at2],
             ),
             Verdict::ReuseAddrOtherSetIt => {
