@@ -7,14 +7,14 @@ use yew::prelude::*;
 
 use crate::i18n::{use_tr, Tr, T};
 use crate::route::Route;
-use crate::views::os_table::outcome;
+use crate::views::os_table;
 
 /// What a cell shows: the engine's summary ("ok → first? or second? ×4"),
 /// its words in `tr`'s language.
 fn summary(tr: &Tr, cell: &cheatsheet::Cell) -> String {
     cell.step
         .as_ref()
-        .map_or_else(|| cell.summary.clone(), |st| outcome(tr, st))
+        .map_or_else(|| cell.summary.clone(), |st| os_table::summary(tr, st))
 }
 
 /// A row's scenario as its link opens it in the sandbox, titled in `tr`'s

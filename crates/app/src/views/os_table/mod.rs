@@ -103,7 +103,7 @@ pub(crate) fn sep(tr: &Tr, k: T) -> String {
 /// split, not a prediction), as the CLI does.
 pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
     let (or, comma) = (tr.t(T::ScenarioOr), tr.comma());
-    let summary = rep.summary_in(tr.t(T::ScenarioDropped), or, &comma);
+    let summary = summary(tr, rep);
     match rep.hashed_among(or, &comma) {
         Some(group) => tr.f(
             T::ScenarioHashedAmong,
@@ -111,6 +111,12 @@ pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
         ),
         None => summary,
     }
+}
+
+/// The engine's summary alone, its words in `tr`'s language: what the
+/// cheat sheet shows, as `bindlab cheatsheet` prints it.
+pub(crate) fn summary(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
+    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr), &tr.comma())
 }
 
 /// Rows per [`Rows`] block.
