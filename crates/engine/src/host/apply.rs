@@ -10,6 +10,7 @@ use crate::report::StepReport;
 use crate::rules::{Slot, WhyVariant};
 use crate::scenario::{EndpointSpec, PortSpec, Step, StepKind};
 use crate::why::Why;
+use crate::Errno;
 
 use super::socket::{Opts, SockId, Socket, State};
 use super::Host;
@@ -89,6 +90,11 @@ impl Host {
                     });
                     self.update_port_memo(id);
                     rep.local = self.socket(id).local();
+                } else if ans.decision.result() == Err(Errno::AddrInUse)
+                    && rules.params().failed_bind_resets_address
+                {
+                    let id = s.id();
+                    self.sock_mut(id).forget_kept_ip();
                 }
                 ans.decision
             }

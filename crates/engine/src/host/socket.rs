@@ -676,6 +676,13 @@ impl Socket {
         self.state = State::Unbound;
     }
 
+    /// A refused bind reset the address (see
+    /// `OsParams::failed_bind_resets_address`): the next connect() or
+    /// listen() leaves from the wildcard.
+    pub(super) fn forget_kept_ip(&mut self) {
+        self.kept_ip = None;
+    }
+
     /// The peer reset the connection; `release` also gives back the local
     /// address (the host has already unhashed it).
     pub(super) fn reset(&mut self, release: bool) {

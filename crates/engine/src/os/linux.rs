@@ -730,6 +730,7 @@ const PARAMS: OsParams = OsParams {
     loopback_is_slash8: true,
     slash8_from_localhost: true,
     closed_end_timer_late: true,
+    failed_bind_resets_address: true,
 };
 
 impl OsRules for Linux {

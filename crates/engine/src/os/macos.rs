@@ -277,6 +277,7 @@ const PARAMS: OsParams = OsParams {
     loopback_is_slash8: false,
     slash8_from_localhost: false,
     closed_end_timer_late: false,
+    failed_bind_resets_address: false,
 };
 
 impl OsRules for MacOs {

@@ -392,6 +392,12 @@ pub struct OsParams {
     /// engine still frees the port on time; the why-line of the `wait` says
     /// the kernel may hold it a few seconds longer.
     pub closed_end_timer_late: bool,
+    /// A bind refused because the port is taken (EADDRINUSE) leaves the
+    /// socket on the wildcard, even the address a failed connect() had let
+    /// it keep: Linux's `__inet_bind` / `__inet6_bind` write the address
+    /// before `get_port` and reset it when that fails (`inet_reset_saddr`).
+    /// Found by `kernel-diff` (seed 1796570430).
+    pub failed_bind_resets_address: bool,
 }
 
 /// One OS's rules. Methods take the host read-only and return answers; the

@@ -437,6 +437,7 @@ const PARAMS: OsParams = OsParams {
     // the destination, as before.
     slash8_from_localhost: false,
     closed_end_timer_late: false,
+    failed_bind_resets_address: false,
 };
 
 impl OsRules for Windows {
