@@ -314,8 +314,19 @@ int do_close(const char *name) {
         setsockopt(s->stash[i], SOL_SOCKET, SO_LINGER, &l, sizeof l);
         close(s->stash[i]);
     }
+    /* A TCP connection's close is given 20 ms for its FIN to be acknowledged:
+     * bindlab's steps take no time and see the end as a TIME_WAIT (or
+     * FIN_WAIT_2), where right after close() it is still a full socket. */
+    int type = 0;
+    socklen_t tl = sizeof type;
+    struct sockaddr_storage peer;
+    socklen_t pl = sizeof peer;
+    int settle = s->fd >= 0
+        && getsockopt(s->fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM
+        && getpeername(s->fd, (struct sockaddr *)&peer, &pl) == 0;
     close(s->fd);
     s->fd = -1;
+    if (settle) usleep(20000);
     return 0;
 }
 

@@ -400,7 +400,17 @@ func (r *run) close(name string) outcome {
 	if s.fd < 0 {
 		return outcome{} // Go closed it when Listen failed
 	}
-	return outcome{err: syscall.Close(s.fd)}
+	// A TCP connection's close is given 20 ms for its FIN to be
+	// acknowledged: bindlab's steps take no time and see the end as a
+	// TIME_WAIT (or FIN_WAIT_2), where right after close() it is still a
+	// full socket.
+	typ, terr := syscall.GetsockoptInt(s.fd, syscall.SOL_SOCKET, syscall.SO_TYPE)
+	_, perr := syscall.Getpeername(s.fd)
+	err = syscall.Close(s.fd)
+	if terr == nil && typ == syscall.SOCK_STREAM && perr == nil {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return outcome{err: err}
 }
 
 // client: count peers connect to host:port with net.Dialer. On Linux (in

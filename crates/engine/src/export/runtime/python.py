@@ -348,7 +348,16 @@ def do_close(name):
             # What the kernel does to connections still queued: a reset.
             c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("hh" if OS == "windows" else "ii", 1, 0))
             c.close()
+    # A TCP connection's close is given 20 ms for its FIN to be acknowledged:
+    # bindlab's steps take no time and see the end as a TIME_WAIT (or
+    # FIN_WAIT_2), where right after close() it is still a full socket.
+    try:
+        settle = s.type == socket.SOCK_STREAM and bool(s.getpeername())
+    except OSError:
+        settle = False
     s.close()
+    if settle:
+        time.sleep(0.02)
 
 
 def do_client(host, port, count):

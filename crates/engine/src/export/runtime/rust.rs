@@ -307,7 +307,16 @@ impl Run {
             // What the kernel does to connections still queued: a reset.
             let _ = c.set_linger(Some(Duration::ZERO));
         }
+        // A TCP connection's close is given 20 ms for its FIN to be
+        // acknowledged: bindlab's steps take no time and see the end as a
+        // TIME_WAIT (or FIN_WAIT_2), where right after close() it is still
+        // a full socket.
+        let settle =
+            s.socket.r#type().is_ok_and(|t| t == Type::STREAM) && s.socket.peer_addr().is_ok();
         drop(s.socket);
+        if settle {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Ok(None)
     }
 
