@@ -573,9 +573,11 @@ pub(crate) fn also_refused(
     let Some(one) = others.first().filter(|_| !refusal.is_ok()).cloned() else {
         return refusal;
     };
-    // A failure always has its rule and why.
-    let (Err(errno), Some(rule), Some(why)) = refusal.into_parts() else {
-        return Decision::ok();
+    // Every refusal has its rule and why-line; one without them (none
+    // today) is returned as it came, never turned into a success.
+    let (errno, rule, why) = match refusal.into_parts() {
+        (Err(errno), Some(rule), Some(why)) => (errno, rule, why),
+        (result, rule, why) => return Decision { result, rule, why },
     };
     let reason = Arg::Nested(std::rc::Rc::new(first.into_parts().2.unwrap_or_default()));
     let why = Arg::Nested(std::rc::Rc::new(why));
