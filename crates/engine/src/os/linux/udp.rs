@@ -148,11 +148,18 @@ fn against(host: &Host, sk: &Socket, view: View, ip: IpAddr, sk2: &Socket) -> De
 /// the first such socket in the chain is the earliest of each class's first
 /// (see `Host::udp_primary_first`), and only its decision is rendered.
 pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> Decision {
+    let crowded = by_address(host, view, at.port);
     let decide = |slot: Option<IpAddr>| {
-        decider(host, sk, view, at, slot)
-            .map_or_else(Decision::ok, |sk2| against(host, sk, view, at.ip, sk2))
+        let Some(sk2) = decider(host, sk, view, at, slot) else {
+            return Decision::ok();
+        };
+        let decision = against(host, sk, view, at.ip, sk2);
+        if decision.is_ok() {
+            return decision;
+        }
+        with_other_blockers(host, sk, view, at, crowded, sk2, decision)
     };
-    if !by_address(host, view, at.port) {
+    if !crowded {
         return decide(None);
     }
     // `udp_lib_lport_inuse2` on the address's own slot, then, if that let
@@ -198,6 +205,43 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> D
         _ if exact.rule.is_some() => exact,
         _ => wild,
     }
+}
+
+/// A refusal by `sk2` that also names the other sockets that would refuse
+/// the bind (those the check can meet: on a crowded port, the address's
+/// and the wildcard's): the walk stops at the first, but advice that frees
+/// the bind from `sk2` alone would not make it work while they hold the
+/// port.
+fn with_other_blockers(
+    host: &Host,
+    sk: &Socket,
+    view: View,
+    at: SockAddr,
+    crowded: bool,
+    sk2: &Socket,
+    refusal: Decision,
+) -> Decision {
+    let limit = crate::rules::NAMES_SHOWN;
+    let seen = |v2: View| {
+        !crowded || {
+            let k = slot_key(v2);
+            k == slot_key(view) || k == IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        }
+    };
+    let (blockers, n) = host.some_owners_where(at.port, sk.id(), limit + 1, |o| {
+        View::of(o).is_some_and(|v2| overlap(view, v2) && seen(v2)) && !shares(sk, o)
+    });
+    let others: Vec<&Socket> = blockers
+        .into_iter()
+        .filter(|o| o.id() != sk2.id())
+        .take(limit)
+        .collect();
+    let Some(&first) = others.first() else {
+        return refusal;
+    };
+    let reason = against(host, sk, view, at.ip, first);
+    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+    crate::os::common::also_refused(refusal, names, n.saturating_sub(1), reason)
 }
 
 /// Whether `udp_lib_get_port` checks a bind by address
