@@ -196,15 +196,8 @@ impl Windows {
         // listener has closed; while a binding remains, the tables decide
         // first (above), and this answers only if they allow the bind.
         if s.opts().exclusive {
-            let lingering = host.first_owner(port, s.id(), |t| {
-                t.from_exclusive() && (t.child() || t.is_closed_end())
-            });
-            if let Some(t) = lingering {
-                return Decision::fail_with(
-                    Errno::AddrInUse,
-                    RuleId::WindowsBindExclusiveLingering,
-                    args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
-                );
+            if let Some(refusal) = lingering(host, s, port) {
+                return refusal;
             }
         }
         for &(space, addr) in &stacks {
@@ -223,6 +216,40 @@ impl Windows {
             None => Decision::ok(),
         }
     }
+}
+
+/// Microsoft's lingering case: the connections an SO_EXCLUSIVEADDRUSE
+/// listener left on `port` keep another exclusive socket out. Every one of
+/// them is named (the first few, with the count): the port is free only
+/// once the last has ended.
+fn lingering(host: &Host, s: &Socket, port: u16) -> Option<Decision> {
+    let limit: usize = crate::rules::NAMES_SHOWN;
+    let (found, n) = host.some_owners_where(port, s.id(), limit, |t| {
+        t.from_exclusive() && (t.child() || t.is_closed_end())
+    });
+    let rule = RuleId::WindowsBindExclusiveLingering;
+    let why = match found.as_slice() {
+        [] => return None,
+        [t] => Why::of(
+            rule,
+            WhyVariant::Usual,
+            args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
+        ),
+        several => {
+            let mut names: Vec<Name> = several.iter().map(|t| t.name()).collect();
+            // Connections of one listener may share a name: said once.
+            names.dedup();
+            let names = if n > several.len() {
+                names.push(Name::from("…"));
+                Arg::Names(names)
+            } else {
+                Arg::NamesAnd(names)
+            };
+            let args = args![Slot::Count => n as u64, Slot::Others => names, Slot::Port => port];
+            Why::of(rule, WhyVariant::Several, args)
+        }
+    };
+    Some(Decision::fail(Errno::AddrInUse, rule, why))
 }
 
 /// The table's refusal naming `t`, and any other binding the tables refuse
