@@ -86,13 +86,18 @@ impl Host {
                 if let Some(ip) = rules.address_after_refused_connect(self.socket(id), src_ip) {
                     let port = self.socket(id).local_port().unwrap_or(0);
                     self.set_local(id, SockAddr::new(ip, port));
-                    let (result, rule, why) = d.into_parts();
-                    if let (Err(errno), Some(rule)) = (result, rule) {
-                        let why = why.map(|w| w.into_string()).unwrap_or_default();
+                    // A refusal always has its rule; one without (none
+                    // today) is returned as it came, never as a success.
+                    if let (Err(errno), Some(rule)) = (d.result(), d.rule()) {
+                        let why = d
+                            .into_parts()
+                            .2
+                            .map(|w| w.into_string())
+                            .unwrap_or_default();
                         let why = common::refused_keeps_source(why, &name, ip);
                         return Decision::fail(errno, rule, why);
                     }
-                    return Decision::ok();
+                    return d;
                 }
                 return d;
             }
