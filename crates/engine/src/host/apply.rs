@@ -42,6 +42,9 @@ impl Host {
             }
             StepKind::Wait { ms } => {
                 self.now_ms = self.now_ms.saturating_add(*ms);
+                // Time alone can make a port an ephemeral search refused
+                // acceptable (a TIME_WAIT old enough to reuse).
+                self.search_gen += 1;
                 common::closed_ends_expired(
                     self.expire_closed_ends(),
                     rules.params().closed_end_timer_late,

@@ -598,6 +598,8 @@ pub struct PortOrder {
     pub hi: u16,
     /// `Some(parity)`: ports of that parity (0 even, 1 odd) first.
     pub parity_first: Option<u16>,
+    /// Only the ports of `parity_first` (one of Linux's bind passes).
+    pub only: bool,
 }
 
 impl PortOrder {
@@ -607,11 +609,40 @@ impl PortOrder {
             lo,
             hi,
             parity_first: None,
+            only: false,
+        }
+    }
+
+    /// The ports of `lo..=hi` of one parity (0 even, 1 odd), in order.
+    pub fn one_parity(lo: u16, hi: u16, parity: u16) -> PortOrder {
+        PortOrder {
+            lo,
+            hi,
+            parity_first: Some(parity),
+            only: true,
         }
     }
 
     pub fn len(&self) -> usize {
-        (self.hi as usize + 1).saturating_sub(self.lo as usize)
+        match self.parity_first {
+            Some(par) if self.only => self.count(par),
+            _ => (self.hi as usize + 1).saturating_sub(self.lo as usize),
+        }
+    }
+
+    /// The first port of parity `p` at or above `lo`.
+    fn first(&self, p: u16) -> u32 {
+        self.lo as u32 + ((p as u32 + 2 - self.lo as u32 % 2) % 2)
+    }
+
+    /// How many ports of parity `p` the range holds.
+    fn count(&self, p: u16) -> usize {
+        let f = self.first(p);
+        if f > self.hi as u32 {
+            0
+        } else {
+            ((self.hi as u32 - f) / 2 + 1) as usize
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -623,21 +654,11 @@ impl PortOrder {
         let Some(par) = self.parity_first else {
             return self.lo + i as u16;
         };
-        // First port of parity `par` at or above lo, and how many there are.
-        let first = |p: u16| -> u32 { self.lo as u32 + ((p as u32 + 2 - self.lo as u32 % 2) % 2) };
-        let count = |p: u16| -> usize {
-            let f = first(p);
-            if f > self.hi as u32 {
-                0
-            } else {
-                ((self.hi as u32 - f) / 2 + 1) as usize
-            }
-        };
-        let n1 = count(par);
+        let n1 = self.count(par);
         if i < n1 {
-            (first(par) + 2 * i as u32) as u16
+            (self.first(par) + 2 * i as u32) as u16
         } else {
-            (first(1 - par) + 2 * (i - n1) as u32) as u16
+            (self.first(1 - par) + 2 * (i - n1) as u32) as u16
         }
     }
 }
@@ -922,6 +943,7 @@ mod tests {
                     lo,
                     hi,
                     parity_first: Some(par),
+                    only: false,
                 };
                 let want: Vec<u16> = (lo..=hi)
                     .filter(|p| p % 2 == par)
@@ -929,12 +951,12 @@ mod tests {
                     .collect();
                 let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
                 assert_eq!(got, want, "{lo}..={hi} parity {par}");
+                let o = PortOrder::one_parity(lo, hi, par);
+                let want: Vec<u16> = (lo..=hi).filter(|p| p % 2 == par).collect();
+                let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
+                assert_eq!(got, want, "{lo}..={hi} only parity {par}");
             }
-            let o = PortOrder {
-                lo,
-                hi,
-                parity_first: None,
-            };
+            let o = PortOrder::range(lo, hi);
             let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
             assert_eq!(got, (lo..=hi).collect::<Vec<_>>());
         }

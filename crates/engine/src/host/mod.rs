@@ -561,11 +561,27 @@ impl Host {
     /// `__inet_hash_connect` shares ports so; Windows does for connect()
     /// without bind() (SO_REUSE_UNICASTPORT).
     pub fn connect_may_share(&self, src: IpAddr, p: u16, dst: SockAddr) -> bool {
+        self.connect_may_share_past(src, p, dst, |_| false)
+    }
+
+    /// [`Host::connect_may_share`], where a closed end holding the 4-tuple
+    /// that `reusable` accepts does not make it taken (Linux's
+    /// `tcp_twsk_unique` for a loopback TIME_WAIT). `reusable` may depend on
+    /// the clock: a `wait` starts the ephemeral searches afresh.
+    pub fn connect_may_share_past(
+        &self,
+        src: IpAddr,
+        p: u16,
+        dst: SockAddr,
+        reusable: impl Fn(&Socket) -> bool,
+    ) -> bool {
         SockAddr::new(src, p) != dst
             && self
                 .first_owner(p, usize::MAX, |o| !o.connect_bound())
                 .is_none()
-            && self.tuple(SockAddr::new(src, p), dst).is_none()
+            && self
+                .tuple(SockAddr::new(src, p), dst)
+                .is_none_or(|tw| tw.is_closed_end() && reusable(tw))
     }
 
     /// The first port of `order` that `ok` accepts, resuming where the last

@@ -127,7 +127,7 @@ impl Host {
         let binds_first = rules.binds_before_route(true);
         if binds_first && self.socket(id).local().is_none() {
             if let Some(d) = self.autobind(id) {
-                return d;
+                return rules.udp_connect_autobind_failed(self.socket(id), d);
             }
         }
         let s = self.socket(id);
@@ -155,7 +155,7 @@ impl Host {
         }
         if self.socket(id).local().is_none() {
             if let Some(d) = self.autobind(id) {
-                return d;
+                return rules.udp_connect_autobind_failed(self.socket(id), d);
             }
         }
         let local = self.socket(id).local().expect("bound above");

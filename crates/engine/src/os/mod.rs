@@ -714,6 +714,12 @@ pub trait OsRules: Sync {
         None
     }
 
+    /// connect()'s implicit bind of an unbound UDP socket failed with
+    /// `refusal` (no ephemeral port left): what connect() answers.
+    fn udp_connect_autobind_failed(&self, _s: &Socket, refusal: Decision) -> Decision {
+        refusal
+    }
+
     /// connect() on a UDP socket, once the local address is known: `Some`
     /// refuses a 4-tuple another socket already has (the BSDs).
     fn udp_connect_tuple(
