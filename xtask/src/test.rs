@@ -361,6 +361,7 @@ fn kernel() -> Result {
     // and TIME_WAITs on one port, which 24 steps seldom do.
     run(&diff, &["--count", "100", "--steps", "300"], &[])?;
     run(&diff, &["--count", "100", "--steps", "300", "--udp"], &[])?;
+    past_the_fd_limit(&bindlab)?;
     exported_programs(&bindlab, &linux, &[])?;
     runtime_defaults()?;
     println!("\n== the cheat sheet's Linux cells on the kernel");
@@ -392,6 +393,48 @@ fn kernel() -> Result {
         &[&["verify"], lesson_linux.as_slice()].concat(),
         &[],
     )
+}
+
+/// A scenario with more sockets than the runner may hold (this machine's
+/// hard RLIMIT_NOFILE, 20,000 here): the steps past it are "not
+/// checkable", never differences, and `verify` passes. Skipped where the
+/// limit is too high to reach quickly.
+fn past_the_fd_limit(bindlab: &str) -> Result {
+    let out = std::process::Command::new("sh")
+        .args(["-c", "ulimit -Hn"])
+        .output()
+        .map_err(|e| format!("ulimit: {e}"))?;
+    let hard: u64 = match String::from_utf8_lossy(&out.stdout).trim().parse() {
+        Ok(n) if n <= 100_000 => n,
+        _ => {
+            println!(
+                "
+(the open-file limit is above 100,000: its check is skipped)"
+            );
+            return Ok(());
+        }
+    };
+    let mut text = String::from("title More sockets than the kernel runner may hold\nos linux\n");
+    for i in 0..hard + 10 {
+        text += &format!("socket s{i} udp\n");
+    }
+    text += "socket last tcp\nbind last 127.0.0.1:80\n";
+    let file = root().join("target/past-the-fd-limit.bindlab");
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let out = std::process::Command::new(bindlab)
+        .args(["verify", &file.to_string_lossy()])
+        .output()
+        .map_err(|e| format!("cannot run {bindlab}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default();
+    println!("\n== past the open-file limit ({hard}): {last}");
+    if !out.status.success()
+        || !text.contains("ran out of file descriptors")
+        || !last.contains(" 0 differ")
+    {
+        return Err(format!("a scenario past the open-file limit: {last}"));
+    }
+    Ok(())
 }
 
 /// Only the runtime-defaults part of `kernel` (`xtask/src/runtimes.rs`).

@@ -100,6 +100,18 @@ fn delivery_agrees(rep: &StepReport, k: &KernelStep) -> bool {
         && fixed(&engine) == fixed(&k.received_by)
 }
 
+/// Whether a step names a port by a socket (`@NAME`), the only steps
+/// [`port_holders`] answers for.
+pub fn names_picked_port(kind: &StepKind) -> bool {
+    match kind {
+        StepKind::Bind { ep, .. }
+        | StepKind::Connect { ep, .. }
+        | StepKind::Datagram { ep, .. }
+        | StepKind::Client { ep, .. } => matches!(ep.port, PortSpec::Of(_)),
+        _ => false,
+    }
+}
+
 /// For a step whose endpoint's port is `@NAME`: the open sockets, other
 /// than NAME and the step's own, that hold the port NAME has when the step
 /// runs, in the port space the step looks in (UDP for a datagram or a UDP

@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use bindlab_engine::addr::unmap;
-use bindlab_engine::scenario::{EndpointSpec, PortSpec, Scenario, SockOpt, StepKind};
+use bindlab_engine::scenario::{EndpointSpec, OpenSockets, PortSpec, Scenario, SockOpt, StepKind};
 use bindlab_engine::Os;
 
 use crate::sys;
@@ -134,6 +134,9 @@ pub fn isolate() -> Result<Isolation, String> {
 
 /// Runs `scenario` on the kernel.
 pub fn run_on_kernel(scenario: &Scenario, iso: Isolation) -> Result<Vec<KernelStep>, String> {
+    // A scenario may hold more sockets than the default soft limit; past
+    // the hard one a `socket` step says the runner ran out (unchecked).
+    let _ = sys::raise_fd_limit(400_000);
     let sc = scenario.clone();
     match iso {
         Isolation::NetnsPerRun => std::thread::spawn(move || {
@@ -368,6 +371,9 @@ impl<'a> Runner<'a> {
         // that step's last look (a busy machine can defer loopback delivery)
         // is counted for it, not for a later step.
         let mut last_datagram: Option<usize> = None;
+        // The names open before each step, followed step by step (asking
+        // the scenario afresh at every step made a long run quadratic).
+        let mut open = OpenSockets::default();
         for (i, step) in self.scenario.steps.iter().enumerate() {
             if let Some(j) = last_datagram {
                 self.late_datagrams(&mut out[j]);
@@ -375,11 +381,14 @@ impl<'a> Runner<'a> {
             if step.kind.op() == "datagram" {
                 last_datagram = Some(i);
             }
-            let holders = crate::compare::port_holders(
-                &step.kind,
-                &self.scenario.open_sockets_after(i),
-                |n| self.fd(n).and_then(sys::local_addr).map(|a| a.port()),
-            );
+            let holders = crate::compare::names_picked_port(&step.kind)
+                .then(|| {
+                    crate::compare::port_holders(&step.kind, &open.list(), |n| {
+                        self.fd(n).and_then(sys::local_addr).map(|a| a.port())
+                    })
+                })
+                .flatten();
+            open.follow(step);
             let mut r = match &self.stopped {
                 Some(why) => KernelStep::unchecked(why.clone()),
                 None => self.step(i, &step.kind)?,
@@ -501,6 +510,18 @@ impl<'a> Runner<'a> {
                             },
                         );
                         KernelStep::done(Ok(()))
+                    }
+                    // The runner's own limit, not the scenario's answer:
+                    // every later step would name a socket that is not
+                    // there.
+                    Err(e) if e == libc::EMFILE || e == libc::ENFILE => {
+                        let why = format!(
+                            "the runner ran out of file descriptors ({}, this process may hold {}); not checkable from here",
+                            sys::errno_name(e),
+                            sys::fd_limit().map_or_else(|| "?".into(), |n| n.to_string()),
+                        );
+                        self.stopped = Some(why.clone());
+                        KernelStep::unchecked(why)
                     }
                     Err(e) => KernelStep::done(Err(e)),
                 }

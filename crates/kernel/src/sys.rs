@@ -43,6 +43,8 @@ pub fn errno_name(e: Errno) -> String {
         libc::EPROTO => "EPROTO",
         libc::ENOBUFS => "ENOBUFS",
         libc::EMSGSIZE => "EMSGSIZE",
+        libc::EMFILE => "EMFILE",
+        libc::ENFILE => "ENFILE",
         other => return format!("errno {other}"),
     }
     .to_string()
@@ -428,6 +430,15 @@ pub fn raise_fd_limit(want: u64) -> Result<u64, Errno> {
     // SAFETY: passes a pointer to a live rlimit.
     check(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) })?;
     Ok(lim.rlim_cur as u64)
+}
+
+/// This process's open-file limit (the soft one), if it can be read.
+pub fn fd_limit() -> Option<u64> {
+    // SAFETY: a zeroed rlimit is a valid value to be overwritten.
+    let mut lim: libc::rlimit = unsafe { zeroed() };
+    // SAFETY: passes a pointer to a live rlimit.
+    check(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }).ok()?;
+    Some(lim.rlim_cur as u64)
 }
 
 pub fn is_root() -> bool {
