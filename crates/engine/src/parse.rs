@@ -902,10 +902,22 @@ impl Parser {
                         self.problem(line, 0, ParseMsg::WaitMissing, &[]);
                         None
                     }
-                    Some(d) => parse_duration(d.text).or_else(|| {
-                        self.problem(line, d.col, ParseMsg::WaitInvalid, &[("found", &d.text)]);
-                        None
-                    }),
+                    Some(d) => match parse_duration(d.text) {
+                        Ok(ms) => Some(ms),
+                        Err(DurationError::Invalid) => {
+                            self.problem(line, d.col, ParseMsg::WaitInvalid, &[("found", &d.text)]);
+                            None
+                        }
+                        Err(DurationError::TooLong) => {
+                            self.problem(
+                                line,
+                                d.col,
+                                ParseMsg::WaitTooLong,
+                                &[("found", &d.text), ("max", &MAX_WAIT)],
+                            );
+                            None
+                        }
+                    },
                 };
                 max_args(self, 1);
                 StepKind::Wait { ms: ms? }
@@ -1031,8 +1043,25 @@ impl Parser {
     }
 }
 
-/// `500ms`, `30s`, `2m` → milliseconds.
-pub fn parse_duration(s: &str) -> Option<u64> {
+/// The longest `wait`, far past every timer bindlab models (the longest,
+/// FreeBSD's FIN_WAIT_2 limit, is 675 s): a longer one is a slip (a pasted
+/// number, a unit too many), and one whose milliseconds overflow a `u64`
+/// used to be refused as if it were no duration at all.
+pub const MAX_WAIT_MS: u64 = 24 * 3_600_000;
+/// [`MAX_WAIT_MS`] as the text writes it (what the message names).
+pub const MAX_WAIT: &str = "24h";
+
+/// Why a word is not a `wait`'s duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not a number and a unit (`5y`, `ms`, `1.5s`).
+    Invalid,
+    /// A duration, longer than [`MAX_WAIT_MS`] (or past any number).
+    TooLong,
+}
+
+/// `500ms`, `30s`, `2m`, `1h` → milliseconds, at most [`MAX_WAIT_MS`].
+pub fn parse_duration(s: &str) -> Result<u64, DurationError> {
     let s = s.to_ascii_lowercase();
     let (num, mult) = if let Some(n) = s.strip_suffix("ms") {
         (n, 1)
@@ -1043,12 +1072,17 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     } else if let Some(n) = s.strip_suffix('h') {
         (n, 3_600_000)
     } else {
-        return None;
+        return Err(DurationError::Invalid);
     };
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Err(DurationError::Invalid);
     }
-    num.parse::<u64>().ok()?.checked_mul(mult)
+    // Digits only, so the one way `parse` fails is a number past `u64`.
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|ms| *ms <= MAX_WAIT_MS)
+        .ok_or(DurationError::TooLong)
 }
 
 /// Parses a scenario. On failure returns every problem, in line order.
@@ -1251,6 +1285,18 @@ mod tests {
             "{}",
             p[0].message
         );
+    }
+
+    /// The longest `wait` is far past every timer an OS of bindlab runs
+    /// (its doc says so): no scenario needs a longer one to see a port
+    /// come free.
+    #[test]
+    fn the_longest_wait_is_far_past_every_timer() {
+        for os in Os::ALL {
+            let p = os.rules().params();
+            let longest = p.time_wait_ms.max(p.fin_wait_2.map_or(0, |f| f.ms));
+            assert!(longest <= 675_000 && MAX_WAIT_MS >= 100 * longest, "{os:?}");
+        }
     }
 
     /// A problem at the end of its line finds that line once: 40,000

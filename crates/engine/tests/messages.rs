@@ -176,6 +176,7 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     ),
     (ParseMsg::WaitMissing, "wait", O),
     (ParseMsg::WaitInvalid, "wait 5y", O),
+    (ParseMsg::WaitTooLong, "wait 5124095576030431h", O),
     (ParseMsg::UserMissing, "user", O),
     (ParseMsg::UserInvalid, "user 9?", O),
     (ParseMsg::ExpectWithoutStep, "=> ok", O),

@@ -203,3 +203,25 @@ fn a_long_token_is_quoted_shortened() {
     assert!(p[0].contains(&format!("`{}…`", "9".repeat(39))), "{}", p[0]);
     assert!(p[0].chars().count() < 200, "{}", p[0]);
 }
+
+/// A wait longer than the longest one (or past any number of
+/// milliseconds) says so and names the longest, instead of asking for a
+/// duration it was given; the longest itself is a wait.
+#[test]
+fn a_wait_too_long_names_the_longest() {
+    use bindlab_engine::parse::{parse_duration, DurationError, MAX_WAIT, MAX_WAIT_MS};
+    let p = problems("wait 5124095576030431h\nwait 25h\nwait 99999999999999999999999ms\nwait 5y\n");
+    assert_eq!(
+        p,
+        vec![
+            "1:6: `5124095576030431h` is too long for a wait: the longest is 24h",
+            "2:6: `25h` is too long for a wait: the longest is 24h",
+            "3:6: `99999999999999999999999ms` is too long for a wait: the longest is 24h",
+            "4:6: expected a duration like 500ms, 30s or 2m, found `5y`",
+        ]
+    );
+    assert_eq!(parse_duration(MAX_WAIT), Ok(MAX_WAIT_MS));
+    assert_eq!(parse_duration("1440m"), Ok(MAX_WAIT_MS));
+    assert_eq!(parse_duration("86400001ms"), Err(DurationError::TooLong));
+    assert!(parse("wait 24h\nwait 1h\nwait 121s\n").is_ok());
+}
