@@ -131,6 +131,14 @@ fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
     out
 }
 
+/// The column of byte `at` of token `t` (an index `find` gave): columns
+/// count characters, as a person and the editor do, never bytes.
+fn col_at(t: &Tok, at: usize) -> u32 {
+    let within = t.text.get(..at).map_or(at, |s| s.chars().count());
+    t.col
+        .saturating_add(u32::try_from(within).unwrap_or(u32::MAX))
+}
+
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -323,7 +331,7 @@ impl Parser {
             };
             let after_br = &rest[close + 1..];
             let Some(port) = after_br.strip_prefix(':') else {
-                let col = t.col + close as u32 + 2;
+                let col = col_at(t, close + 2);
                 let addr = &rest[..close];
                 if after_br.is_empty() {
                     self.problem(
@@ -342,7 +350,7 @@ impl Parser {
                 }
                 return None;
             };
-            (&rest[..close], port, t.col + close as u32 + 3)
+            (&rest[..close], port, col_at(t, close + 3))
         } else {
             let Some(colon) = s.rfind(':') else {
                 self.problem(line, t.col, ParseMsg::EndpointNoPort, &[("found", &s)]);
@@ -357,7 +365,7 @@ impl Parser {
                 );
                 return None;
             }
-            (&s[..colon], &s[colon + 1..], t.col + colon as u32 + 1)
+            (&s[..colon], &s[colon + 1..], col_at(t, colon + 1))
         };
         let addr_col = if s.starts_with('[') { t.col + 1 } else { t.col };
         let addr: IpAddr = match addr_s.parse() {

@@ -225,3 +225,28 @@ fn a_wait_too_long_names_the_longest() {
     assert_eq!(parse_duration("86400001ms"), Err(DurationError::TooLong));
     assert!(parse("wait 24h\nwait 1h\nwait 121s\n").is_ok());
 }
+
+/// Columns count characters, as a person and the editor do: text that is
+/// not ASCII before a problem (a Chinese title, comment or address) moves
+/// it by one column a character, not by its UTF-8 bytes.
+#[test]
+fn columns_count_characters_not_bytes() {
+    let text = "title 中文标题\n# 一条注释\nsocket A tcp6 # 注释\nbind A [日本]x # 端口\nbind A [日本]\nbind A [é]:80\nlisten A => 错误\n";
+    let p = problems(text);
+    assert_eq!(
+        p,
+        vec![
+            "4:12: expected `:PORT` after `[日本]`, found `x`",
+            "5:12: expected `:PORT` after `[日本]`, found nothing",
+            "6:9: expected an IP address, found `é`",
+            "7:13: expected `ok` or a Linux error name such as EADDRINUSE, found `错误`",
+        ]
+    );
+    // The column of a name's problem after a name that is not ASCII.
+    let p = problems("socket 名 tcp\nsocket B tcp\nbind B 名:80\n");
+    assert_eq!(
+        p[0],
+        "1:8: expected a socket name matching [A-Za-z_][A-Za-z0-9_]*, found `名`"
+    );
+    assert_eq!(p[1], "3:8: expected an IP address, found `名`");
+}
