@@ -139,6 +139,14 @@ fn col_at(t: &Tok, at: usize) -> u32 {
         .saturating_add(u32::try_from(within).unwrap_or(u32::MAX))
 }
 
+/// `fe80::1%eth0` → the IPv6 address and the zone after `%` (RFC 4007's
+/// written form, which the format does not have), both as written.
+fn zoned(s: &str) -> Option<(&str, &str)> {
+    let (addr, zone) = s.split_once('%')?;
+    addr.parse::<std::net::Ipv6Addr>().ok()?;
+    Some((addr, zone))
+}
+
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -195,7 +203,7 @@ impl Parser {
             .map(|(k, v)| {
                 let v = v.to_string();
                 let v = match *k {
-                    "found" => shortened(visible(&v), FOUND_MAX),
+                    "found" | "zone" => shortened(visible(&v), FOUND_MAX),
                     // A socket name or an address as written: a 1 MB name
                     // is valid, and was quoted whole.
                     "name" | "addr" => shortened(visible(&v), QUOTED_MAX),
@@ -356,6 +364,10 @@ impl Parser {
                 self.problem(line, t.col, ParseMsg::EndpointNoPort, &[("found", &s)]);
                 return None;
             };
+            if let Some((addr, zone)) = zoned(&s[..colon]) {
+                self.zone_problem(line, t.col, addr, zone);
+                return None;
+            }
             if s[..colon].contains(':') {
                 self.problem(
                     line,
@@ -371,12 +383,7 @@ impl Parser {
         let addr: IpAddr = match addr_s.parse() {
             Ok(a) => a,
             Err(_) => {
-                self.problem(
-                    line,
-                    addr_col,
-                    ParseMsg::AddressInvalid,
-                    &[("found", &addr_s)],
-                );
+                self.address_problem(line, addr_col, addr_s);
                 return None;
             }
         };
@@ -424,6 +431,25 @@ impl Parser {
             }
         };
         Some(EndpointSpec { addr, port })
+    }
+
+    /// An address that does not read: one with a scope id (`fe80::1%eth0`,
+    /// `[fe80::1%2]`) says what the format does without one, anything else
+    /// that an IP address was expected.
+    fn address_problem(&mut self, line: u32, col: u32, text: &str) {
+        match zoned(text.trim_start_matches('[').trim_end_matches(']')) {
+            Some((addr, zone)) => self.zone_problem(line, col, addr, zone),
+            None => self.problem(line, col, ParseMsg::AddressInvalid, &[("found", &text)]),
+        }
+    }
+
+    fn zone_problem(&mut self, line: u32, col: u32, addr: &str, zone: &str) {
+        self.problem(
+            line,
+            col,
+            ParseMsg::AddressZone,
+            &[("addr", &addr), ("zone", &zone)],
+        );
     }
 
     /// `xN` after a `client` or `datagram` endpoint (1 when left out).
@@ -574,12 +600,7 @@ impl Parser {
                                 self.scenario.ifaces.push(a);
                             }
                         }
-                        Err(_) => self.problem(
-                            line,
-                            t.col,
-                            ParseMsg::AddressInvalid,
-                            &[("found", &t.text)],
-                        ),
+                        Err(_) => self.address_problem(line, t.col, t.text),
                     }
                 }
             }
@@ -881,12 +902,16 @@ impl Parser {
                             None
                         }
                         Err(_) => {
-                            self.problem(
-                                line,
-                                g.col,
-                                ParseMsg::JoinGroupInvalid,
-                                &[("found", &g.text)],
-                            );
+                            let bare = g.text.trim_start_matches('[').trim_end_matches(']');
+                            match zoned(bare) {
+                                Some((addr, zone)) => self.zone_problem(line, g.col, addr, zone),
+                                None => self.problem(
+                                    line,
+                                    g.col,
+                                    ParseMsg::JoinGroupInvalid,
+                                    &[("found", &g.text)],
+                                ),
+                            }
                             None
                         }
                     },

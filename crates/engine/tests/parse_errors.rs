@@ -250,3 +250,32 @@ fn columns_count_characters_not_bytes() {
     );
     assert_eq!(p[1], "3:8: expected an IP address, found `名`");
 }
+
+/// An address with a scope id (zone) is named as such, in every place an
+/// address is written, with the address to write instead; what was
+/// written is quoted as written.
+#[test]
+fn a_scope_id_is_named_with_the_address_to_write() {
+    let p = problems(
+        "iface fe80::1%lo\nsocket s tcp6\nsocket u udp6\nbind s [fe80::1%eth0]:80\nconnect s [FE80::1%2]:80\nconnect s fe80::1%2:80\njoin u ff02::1%eth0\nclient [fe80::1%]:80\n",
+    );
+    let starts: Vec<&str> = p
+        .iter()
+        .map(|m| &m[..m.find(". Without").unwrap_or(m.len())])
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            "1:7: the format has no scope id (zone): write `fe80::1` without `%lo`",
+            "4:9: the format has no scope id (zone): write `fe80::1` without `%eth0`",
+            "5:12: the format has no scope id (zone): write `FE80::1` without `%2`",
+            "6:11: the format has no scope id (zone): write `fe80::1` without `%2`",
+            "7:8: the format has no scope id (zone): write `ff02::1` without `%eth0`",
+            "8:9: the format has no scope id (zone): write `fe80::1` without `%`",
+        ]
+    );
+    assert!(p[1].ends_with("Without one, bindlab treats a link-local address as a program that gives none: a bind of it fails, and so may a connect to it (Linux, FreeBSD); a client or datagram reaches it as any other. To model a server on one interface, use a global or unique local address (fd00::/8)"), "{}", p[1]);
+    // Not every `%` is a zone: an IPv4 address or a word is no address.
+    let p = problems("socket a tcp\nbind a 1.2.3.4%eth0:80\n");
+    assert_eq!(p, vec!["2:8: expected an IP address, found `1.2.3.4%eth0`"]);
+}
