@@ -225,6 +225,52 @@ test("a chapter's example keeps the reader's edits across a reload, with a way b
   } finally { await context.close(); }
 });
 
+test("a full storage: a chapter's edited example says it is not saved and why, and the edit stays on the page", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/', { viewport: { width: 390, height: 844 }, isMobile: true });
+  try {
+    await live(page);
+    const lab = page.locator('.lesson-lab').first();
+    const original = await lab.locator('textarea').inputValue();
+    await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+    await lab.locator('textarea').fill(original + 'socket Y tcp\n');
+    await lab.locator('.lab-edited', { hasText: 'kept in this browser' }).waitFor();
+    const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bindlab.example.')).map((k) => localStorage.getItem(k)));
+    assert.deepEqual(await drafts(), [original + 'socket Y tcp\n']);
+    // Fill this site's storage to its quota for real: chunks halving from
+    // 1 MB until not one more character fits.
+    const filled = await page.evaluate(() => {
+      let n = 0;
+      for (let size = 1 << 20; size >= 1;) {
+        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
+      }
+      try { localStorage.setItem('fill.more', 'x'); return -1; } catch (e) { return e.name === 'QuotaExceededError' ? n : -2; }
+    });
+    assert.ok(filled > 0, `storage filled: ${filled}`);
+    // The next edit cannot be stored: the reader is told, and why.
+    await lab.locator('textarea').fill(original + 'socket Y tcp\nsocket Z tcp\n');
+    const notice = lab.locator('.notice.error');
+    await notice.waitFor();
+    assert.equal(await notice.innerText(), "Your version of this example is not saved: this browser's storage for this site is full. It stays on this page until you leave or reload it; “Copy link” keeps it in a link.");
+    assert.match(await lab.locator('.lab-edited').innerText(), /^You changed this example; your version is not saved in this browser\.\s*Back to the chapter's example$/);
+    // Nothing on the page is lost: the edit is there and runs.
+    assert.equal(await lab.locator('textarea').inputValue(), original + 'socket Y tcp\nsocket Z tcp\n');
+    assert.equal(await lab.locator('tr', { has: page.locator('.step', { hasText: 'socket Z tcp' }) }).count(), 1);
+    // Storage still holds the last version it took, whole.
+    assert.deepEqual(await drafts(), [original + 'socket Y tcp\n']);
+    // Typing on says it once more, no second notice.
+    await lab.locator('textarea').press('End');
+    await lab.locator('textarea').type('# a comment');
+    assert.equal(await lab.locator('.notice').count(), 1);
+    // Room again: the next edit is stored, and the notice goes.
+    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await lab.locator('textarea').fill(original + 'socket Z tcp\n');
+    await lab.locator('.lab-edited', { hasText: 'kept in this browser' }).waitFor();
+    assert.equal(await lab.locator('.notice').count(), 0);
+    assert.deepEqual(await drafts(), [original + 'socket Z tcp\n']);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a corrupted progress record recovers with a notice, and is set aside rather than lost', async () => {
   for (const bad of ['{"not": "a string"', '"BL1-AAAA"', '"hello"']) {
     const { page, context, problems } = await openPage(browser, server.origin + '/#/learn');

@@ -275,6 +275,62 @@ test('the pasted table and the question survive a reload, Back from a rule and t
   } finally { await context.close(); }
 });
 
+test('a long table is answered once the typing pauses, or at Enter or leaving the box; a short one at every key', async () => {
+  // 1,207 sockets: past the 1,000 lines from which the page waits for a
+  // pause (30,000 connections were ~0.7 s a key natively).
+  let long = SS;
+  for (let i = 0; i < 1200; i++) long += `ESTAB 0 0 127.0.0.1:8080 127.0.0.1:${40000 + i} users:(("python3",pid=4701,fd=${10 + i}))\n`;
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/');
+  try {
+    await live(page);
+    await page.fill('#paste-table', long);
+    const heading = () => page.locator('#paste-answer-h').textContent();
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:9090 on Linux?');
+    assert.equal(await page.locator('.paste-read').innerText(), 'Read 1207 TCP sockets from ss (Linux).');
+    // The page's clock stands still: only the page's own timer, the pause,
+    // can answer what is typed (nothing here measures how fast).
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 60_000);
+    const until = async (what, ok) => {
+      for (let i = 0; i < 300 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(await ok(), what);
+    };
+    const verdicts = () => page.locator('.paste-verdicts').innerText();
+    const retype = async (sel, value) => {
+      await page.locator(sel).click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(value);
+      assert.equal(await page.locator(sel).inputValue(), value);
+    };
+    // Typed key by key: every key shows in the box, and the answer stays
+    // the last one (no "“1” is not an address" at the first key) …
+    await retype('#paste-bind', '127.0.0.1:9090');
+    assert.equal(await heading(), 'What if I bind 0.0.0.0:9090 on Linux?');
+    assert.equal(await page.locator('.paste-page [role=alert]').count(), 0);
+    // … until the pause.
+    await page.clock.runFor(250);
+    await until('answered after the pause', async () => (await heading()) === 'What if I bind 127.0.0.1:9090 on Linux?');
+    assert.match(await verdicts(), /python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me/);
+    // Leaving the box answers at once.
+    await retype('#paste-user', 'root');
+    assert.match(await verdicts(), /belongs to root, and myapp to me/);
+    await page.keyboard.press('Tab');
+    await until('answered on leaving the box', async () => /SO_REUSEPORT \(unknown options on\): bind and listen work\./.test(await verdicts()));
+    // So does Enter.
+    await retype('#paste-bind', '0.0.0.0:8080');
+    assert.equal(await heading(), 'What if I bind 127.0.0.1:9090 on Linux?');
+    await page.keyboard.press('Enter');
+    await until('answered at Enter', async () => (await heading()) === 'What if I bind 0.0.0.0:8080 on Linux?');
+    // A short table follows every key, the clock still standing.
+    await page.fill('#paste-table', SS);
+    await until('the short table read', async () => /^Read 7 TCP sockets/.test(await page.locator('.paste-read').innerText()));
+    await retype('#paste-bind', '127.0.0.1:9090');
+    await until('answered at the last key', async () => (await heading()) === 'What if I bind 127.0.0.1:9090 on Linux?');
+    await page.clock.resume();
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('axe: the paste page with an answer, light and dark', async () => {
   for (const colorScheme of ['light', 'dark']) {
     const { page, context } = await openPage(browser, server.origin + '/#/paste', { colorScheme });

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::hooks::use_sandbox;
 use crate::i18n::T;
-use crate::state::{problem_message, Action, Sandbox};
+use crate::state::{problem_message, Action, Notice, NoticeAt, Sandbox};
 use crate::views::{CodePanel, Editor, HostView, OsTable, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
@@ -182,28 +182,57 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             }
         });
     }
+    // The notice saying the reader's version could not be stored (a full
+    // storage): shown while the last write failed; the edit stays here.
+    let unsaved = use_state(|| None::<String>);
     {
         let (keep, original, aside) = (p.keep.clone(), original.clone(), aside.clone());
+        let (d, unsaved, tr) = (state.dispatcher(), unsaved.clone(), sb.tr.clone());
+        let shown = state.notice.as_ref().map(|n| n.text.clone());
         let first = use_mut_ref(|| true);
         use_effect_with(state.text.clone(), move |text| {
             // Not on the first render: the saved version is still coming.
             if std::mem::replace(&mut *first.borrow_mut(), false) {
                 return;
             }
-            if let Some(key) = keep.as_deref() {
-                if *text == original {
-                    // A version set aside by a prediction's run stays kept
-                    // (the bar offers it back; a reload brings it back).
-                    if aside.is_none() {
-                        crate::store::remove_draft(key);
+            let Some(key) = keep.as_deref() else { return };
+            let saved = if *text == original {
+                // A version set aside by a prediction's run stays kept
+                // (the bar offers it back; a reload brings it back).
+                aside.is_none().then(|| {
+                    crate::store::remove_draft(key);
+                    Ok(())
+                })
+            } else {
+                // An edit of its own: the version set aside is gone.
+                if aside.is_some() {
+                    aside.set(None);
+                }
+                Some(crate::store::write_draft(key, text).map_err(|why| why.notice(&tr)))
+            };
+            match saved {
+                // Said again after another notice (a copied link) took its place.
+                Some(Err(text)) => {
+                    if shown.as_ref() != Some(&text) {
+                        let (error, at) = (true, NoticeAt::Stepper);
+                        let n = Notice {
+                            text: text.clone(),
+                            error,
+                            at,
+                        };
+                        d.dispatch(Action::Notice(Some(n)));
                     }
-                } else {
-                    crate::store::write_draft(key, text);
-                    // An edit of its own: the version set aside is gone.
-                    if aside.is_some() {
-                        aside.set(None);
+                    if unsaved.as_ref() != Some(&text) {
+                        unsaved.set(Some(text));
                     }
                 }
+                Some(Ok(())) if unsaved.is_some() => {
+                    if shown == *unsaved {
+                        d.dispatch(Action::Notice(None));
+                    }
+                    unsaved.set(None);
+                }
+                _ => {}
             }
         });
     }
@@ -289,7 +318,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <a class="open" href={open_link} target="_blank" rel="noopener">{ tr.t(T::WidgetOpenInBindlab) }</a>
             </div>
             if edited {
-                <p class="lab-edited" role="status">{ tr.t(T::WidgetEditedKept) }{" "}
+                <p class="lab-edited" role="status">{ tr.t(if unsaved.is_some() { T::WidgetEditedUnsaved } else { T::WidgetEditedKept }) }{" "}
                     <button type="button" class="quiet" onclick={back}>{ tr.t(T::WidgetBackToOriginal) }</button></p>
             } else if aside.is_some() {
                 <p class="lab-edited" role="status">{ tr.t(T::WidgetOriginalShown) }{" "}

@@ -207,26 +207,69 @@ pub fn other_tab_wrote(d: &yew::UseReducerDispatcher<Store>, e: &web_sys::Event)
     }
 }
 
+/// This site's `localStorage`, unless the browser blocks it (web-sys
+/// catches what `window.localStorage` throws then). A full one is there:
+/// it reads and removes, only a write fails (the drafts ask it, not
+/// `storage_available`, whose probe is a write).
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// A challenge's draft (or a chapter's edited example), if storage is
 /// there and holds one.
 pub fn read_draft(key: &str) -> Option<String> {
-    storage_available()
-        .then(|| LocalStorage::raw().get_item(key).ok().flatten())
-        .flatten()
+    local()?.get_item(key).ok().flatten()
 }
 
-/// Keeps a challenge's draft (best effort: a full or blocked storage only
-/// means the draft lasts as long as the tab).
-pub fn write_draft(key: &str, text: &str) {
-    if storage_available() {
-        let _ = LocalStorage::raw().set_item(key, text);
+/// Why the browser did not store a draft.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotSaved {
+    /// The site's storage is full (`QuotaExceededError`).
+    Full,
+    /// There is no storage: blocked by a setting or a sandboxed frame.
+    Blocked,
+    /// Another refusal, by its exception's name.
+    Refused(String),
+}
+
+impl NotSaved {
+    /// The notice a chapter's example shows, in `tr`'s language: not
+    /// saved, why, and that the edit stays on the page.
+    pub(crate) fn notice(&self, tr: &Tr) -> String {
+        let why = match self {
+            NotSaved::Full => tr.t(T::WidgetStorageFull).to_string(),
+            NotSaved::Blocked => tr.t(T::WidgetStorageBlocked).to_string(),
+            NotSaved::Refused(name) => tr.f(T::WidgetStorageRefused, &[("error", name)]),
+        };
+        let copy = tr.t(T::ScenarioCopyLink);
+        tr.f(T::WidgetNotSaved, &[("why", &why), ("copy", copy)])
     }
+}
+
+/// Keeps a challenge's draft or a chapter's edited example, or says why
+/// the browser would not: a full storage refuses the write, and a chapter
+/// tells the reader (a challenge's draft then lasts as long as the tab).
+pub fn write_draft(key: &str, text: &str) -> Result<(), NotSaved> {
+    let storage = local().ok_or(NotSaved::Blocked)?;
+    storage.set_item(key, text).map_err(|e| {
+        let name = js_sys::Reflect::get(&e, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Error".into());
+        match name.as_str() {
+            // Firefox before 2020 named it so.
+            "QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED" => NotSaved::Full,
+            "SecurityError" => NotSaved::Blocked,
+            _ => NotSaved::Refused(name),
+        }
+    })
 }
 
 /// Forgets a draft (a chapter's example back as the chapter wrote it).
 pub fn remove_draft(key: &str) {
-    if storage_available() {
-        let _ = LocalStorage::raw().remove_item(key);
+    if let Some(s) = local() {
+        let _ = s.remove_item(key);
     }
 }
 

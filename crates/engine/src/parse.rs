@@ -131,6 +131,22 @@ fn tokens(line: &str, start_col: u32) -> Vec<Tok<'_>> {
     out
 }
 
+/// The column of byte `at` of token `t` (an index `find` gave): columns
+/// count characters, as a person and the editor do, never bytes.
+fn col_at(t: &Tok, at: usize) -> u32 {
+    let within = t.text.get(..at).map_or(at, |s| s.chars().count());
+    t.col
+        .saturating_add(u32::try_from(within).unwrap_or(u32::MAX))
+}
+
+/// `fe80::1%eth0` → the IPv6 address and the zone after `%` (RFC 4007's
+/// written form, which the format does not have), both as written.
+fn zoned(s: &str) -> Option<(&str, &str)> {
+    let (addr, zone) = s.split_once('%')?;
+    addr.parse::<std::net::Ipv6Addr>().ok()?;
+    Some((addr, zone))
+}
+
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -187,7 +203,7 @@ impl Parser {
             .map(|(k, v)| {
                 let v = v.to_string();
                 let v = match *k {
-                    "found" => shortened(visible(&v), FOUND_MAX),
+                    "found" | "zone" => shortened(visible(&v), FOUND_MAX),
                     // A socket name or an address as written: a 1 MB name
                     // is valid, and was quoted whole.
                     "name" | "addr" => shortened(visible(&v), QUOTED_MAX),
@@ -323,7 +339,7 @@ impl Parser {
             };
             let after_br = &rest[close + 1..];
             let Some(port) = after_br.strip_prefix(':') else {
-                let col = t.col + close as u32 + 2;
+                let col = col_at(t, close + 2);
                 let addr = &rest[..close];
                 if after_br.is_empty() {
                     self.problem(
@@ -342,12 +358,16 @@ impl Parser {
                 }
                 return None;
             };
-            (&rest[..close], port, t.col + close as u32 + 3)
+            (&rest[..close], port, col_at(t, close + 3))
         } else {
             let Some(colon) = s.rfind(':') else {
                 self.problem(line, t.col, ParseMsg::EndpointNoPort, &[("found", &s)]);
                 return None;
             };
+            if let Some((addr, zone)) = zoned(&s[..colon]) {
+                self.zone_problem(line, t.col, addr, zone);
+                return None;
+            }
             if s[..colon].contains(':') {
                 self.problem(
                     line,
@@ -357,18 +377,13 @@ impl Parser {
                 );
                 return None;
             }
-            (&s[..colon], &s[colon + 1..], t.col + colon as u32 + 1)
+            (&s[..colon], &s[colon + 1..], col_at(t, colon + 1))
         };
         let addr_col = if s.starts_with('[') { t.col + 1 } else { t.col };
         let addr: IpAddr = match addr_s.parse() {
             Ok(a) => a,
             Err(_) => {
-                self.problem(
-                    line,
-                    addr_col,
-                    ParseMsg::AddressInvalid,
-                    &[("found", &addr_s)],
-                );
+                self.address_problem(line, addr_col, addr_s);
                 return None;
             }
         };
@@ -416,6 +431,25 @@ impl Parser {
             }
         };
         Some(EndpointSpec { addr, port })
+    }
+
+    /// An address that does not read: one with a scope id (`fe80::1%eth0`,
+    /// `[fe80::1%2]`) says what the format does without one, anything else
+    /// that an IP address was expected.
+    fn address_problem(&mut self, line: u32, col: u32, text: &str) {
+        match zoned(text.trim_start_matches('[').trim_end_matches(']')) {
+            Some((addr, zone)) => self.zone_problem(line, col, addr, zone),
+            None => self.problem(line, col, ParseMsg::AddressInvalid, &[("found", &text)]),
+        }
+    }
+
+    fn zone_problem(&mut self, line: u32, col: u32, addr: &str, zone: &str) {
+        self.problem(
+            line,
+            col,
+            ParseMsg::AddressZone,
+            &[("addr", &addr), ("zone", &zone)],
+        );
     }
 
     /// `xN` after a `client` or `datagram` endpoint (1 when left out).
@@ -566,12 +600,7 @@ impl Parser {
                                 self.scenario.ifaces.push(a);
                             }
                         }
-                        Err(_) => self.problem(
-                            line,
-                            t.col,
-                            ParseMsg::AddressInvalid,
-                            &[("found", &t.text)],
-                        ),
+                        Err(_) => self.address_problem(line, t.col, t.text),
                     }
                 }
             }
@@ -873,12 +902,16 @@ impl Parser {
                             None
                         }
                         Err(_) => {
-                            self.problem(
-                                line,
-                                g.col,
-                                ParseMsg::JoinGroupInvalid,
-                                &[("found", &g.text)],
-                            );
+                            let bare = g.text.trim_start_matches('[').trim_end_matches(']');
+                            match zoned(bare) {
+                                Some((addr, zone)) => self.zone_problem(line, g.col, addr, zone),
+                                None => self.problem(
+                                    line,
+                                    g.col,
+                                    ParseMsg::JoinGroupInvalid,
+                                    &[("found", &g.text)],
+                                ),
+                            }
                             None
                         }
                     },
@@ -902,10 +935,22 @@ impl Parser {
                         self.problem(line, 0, ParseMsg::WaitMissing, &[]);
                         None
                     }
-                    Some(d) => parse_duration(d.text).or_else(|| {
-                        self.problem(line, d.col, ParseMsg::WaitInvalid, &[("found", &d.text)]);
-                        None
-                    }),
+                    Some(d) => match parse_duration(d.text) {
+                        Ok(ms) => Some(ms),
+                        Err(DurationError::Invalid) => {
+                            self.problem(line, d.col, ParseMsg::WaitInvalid, &[("found", &d.text)]);
+                            None
+                        }
+                        Err(DurationError::TooLong) => {
+                            self.problem(
+                                line,
+                                d.col,
+                                ParseMsg::WaitTooLong,
+                                &[("found", &d.text), ("max", &MAX_WAIT)],
+                            );
+                            None
+                        }
+                    },
                 };
                 max_args(self, 1);
                 StepKind::Wait { ms: ms? }
@@ -1031,8 +1076,25 @@ impl Parser {
     }
 }
 
-/// `500ms`, `30s`, `2m` → milliseconds.
-pub fn parse_duration(s: &str) -> Option<u64> {
+/// The longest `wait`, far past every timer bindlab models (the longest,
+/// FreeBSD's FIN_WAIT_2 limit, is 675 s): a longer one is a slip (a pasted
+/// number, a unit too many), and one whose milliseconds overflow a `u64`
+/// used to be refused as if it were no duration at all.
+pub const MAX_WAIT_MS: u64 = 24 * 3_600_000;
+/// [`MAX_WAIT_MS`] as the text writes it (what the message names).
+pub const MAX_WAIT: &str = "24h";
+
+/// Why a word is not a `wait`'s duration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not a number and a unit (`5y`, `ms`, `1.5s`).
+    Invalid,
+    /// A duration, longer than [`MAX_WAIT_MS`] (or past any number).
+    TooLong,
+}
+
+/// `500ms`, `30s`, `2m`, `1h` → milliseconds, at most [`MAX_WAIT_MS`].
+pub fn parse_duration(s: &str) -> Result<u64, DurationError> {
     let s = s.to_ascii_lowercase();
     let (num, mult) = if let Some(n) = s.strip_suffix("ms") {
         (n, 1)
@@ -1043,12 +1105,17 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     } else if let Some(n) = s.strip_suffix('h') {
         (n, 3_600_000)
     } else {
-        return None;
+        return Err(DurationError::Invalid);
     };
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        return Err(DurationError::Invalid);
     }
-    num.parse::<u64>().ok()?.checked_mul(mult)
+    // Digits only, so the one way `parse` fails is a number past `u64`.
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|ms| *ms <= MAX_WAIT_MS)
+        .ok_or(DurationError::TooLong)
 }
 
 /// Parses a scenario. On failure returns every problem, in line order.
@@ -1251,6 +1318,18 @@ mod tests {
             "{}",
             p[0].message
         );
+    }
+
+    /// The longest `wait` is far past every timer an OS of bindlab runs
+    /// (its doc says so): no scenario needs a longer one to see a port
+    /// come free.
+    #[test]
+    fn the_longest_wait_is_far_past_every_timer() {
+        for os in Os::ALL {
+            let p = os.rules().params();
+            let longest = p.time_wait_ms.max(p.fin_wait_2.map_or(0, |f| f.ms));
+            assert!(longest <= 675_000 && MAX_WAIT_MS >= 100 * longest, "{os:?}");
+        }
     }
 
     /// A problem at the end of its line finds that line once: 40,000

@@ -79,6 +79,11 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
         O,
     ),
     (ParseMsg::AddressInvalid, "socket A tcp\nbind A 1.2.3:80", O),
+    (
+        ParseMsg::AddressZone,
+        "socket A tcp6\nbind A [fe80::1%eth0]:80",
+        O,
+    ),
     (ParseMsg::CountOutOfRange, "client 127.0.0.1:80 x0", O),
     (ParseMsg::CountInvalid, "client 127.0.0.1:80 y3", O),
     (
@@ -176,6 +181,7 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
     ),
     (ParseMsg::WaitMissing, "wait", O),
     (ParseMsg::WaitInvalid, "wait 5y", O),
+    (ParseMsg::WaitTooLong, "wait 5124095576030431h", O),
     (ParseMsg::UserMissing, "user", O),
     (ParseMsg::UserInvalid, "user 9?", O),
     (ParseMsg::ExpectWithoutStep, "=> ok", O),

@@ -203,3 +203,79 @@ fn a_long_token_is_quoted_shortened() {
     assert!(p[0].contains(&format!("`{}…`", "9".repeat(39))), "{}", p[0]);
     assert!(p[0].chars().count() < 200, "{}", p[0]);
 }
+
+/// A wait longer than the longest one (or past any number of
+/// milliseconds) says so and names the longest, instead of asking for a
+/// duration it was given; the longest itself is a wait.
+#[test]
+fn a_wait_too_long_names_the_longest() {
+    use bindlab_engine::parse::{parse_duration, DurationError, MAX_WAIT, MAX_WAIT_MS};
+    let p = problems("wait 5124095576030431h\nwait 25h\nwait 99999999999999999999999ms\nwait 5y\n");
+    assert_eq!(
+        p,
+        vec![
+            "1:6: `5124095576030431h` is too long for a wait: the longest is 24h",
+            "2:6: `25h` is too long for a wait: the longest is 24h",
+            "3:6: `99999999999999999999999ms` is too long for a wait: the longest is 24h",
+            "4:6: expected a duration like 500ms, 30s or 2m, found `5y`",
+        ]
+    );
+    assert_eq!(parse_duration(MAX_WAIT), Ok(MAX_WAIT_MS));
+    assert_eq!(parse_duration("1440m"), Ok(MAX_WAIT_MS));
+    assert_eq!(parse_duration("86400001ms"), Err(DurationError::TooLong));
+    assert!(parse("wait 24h\nwait 1h\nwait 121s\n").is_ok());
+}
+
+/// Columns count characters, as a person and the editor do: text that is
+/// not ASCII before a problem (a Chinese title, comment or address) moves
+/// it by one column a character, not by its UTF-8 bytes.
+#[test]
+fn columns_count_characters_not_bytes() {
+    let text = "title 中文标题\n# 一条注释\nsocket A tcp6 # 注释\nbind A [日本]x # 端口\nbind A [日本]\nbind A [é]:80\nlisten A => 错误\n";
+    let p = problems(text);
+    assert_eq!(
+        p,
+        vec![
+            "4:12: expected `:PORT` after `[日本]`, found `x`",
+            "5:12: expected `:PORT` after `[日本]`, found nothing",
+            "6:9: expected an IP address, found `é`",
+            "7:13: expected `ok` or a Linux error name such as EADDRINUSE, found `错误`",
+        ]
+    );
+    // The column of a name's problem after a name that is not ASCII.
+    let p = problems("socket 名 tcp\nsocket B tcp\nbind B 名:80\n");
+    assert_eq!(
+        p[0],
+        "1:8: expected a socket name matching [A-Za-z_][A-Za-z0-9_]*, found `名`"
+    );
+    assert_eq!(p[1], "3:8: expected an IP address, found `名`");
+}
+
+/// An address with a scope id (zone) is named as such, in every place an
+/// address is written, with the address to write instead; what was
+/// written is quoted as written.
+#[test]
+fn a_scope_id_is_named_with_the_address_to_write() {
+    let p = problems(
+        "iface fe80::1%lo\nsocket s tcp6\nsocket u udp6\nbind s [fe80::1%eth0]:80\nconnect s [FE80::1%2]:80\nconnect s fe80::1%2:80\njoin u ff02::1%eth0\nclient [fe80::1%]:80\n",
+    );
+    let starts: Vec<&str> = p
+        .iter()
+        .map(|m| &m[..m.find(". Without").unwrap_or(m.len())])
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            "1:7: the format has no scope id (zone): write `fe80::1` without `%lo`",
+            "4:9: the format has no scope id (zone): write `fe80::1` without `%eth0`",
+            "5:12: the format has no scope id (zone): write `FE80::1` without `%2`",
+            "6:11: the format has no scope id (zone): write `fe80::1` without `%2`",
+            "7:8: the format has no scope id (zone): write `ff02::1` without `%eth0`",
+            "8:9: the format has no scope id (zone): write `fe80::1` without `%`",
+        ]
+    );
+    assert!(p[1].ends_with("Without one, bindlab treats a link-local address as a program that gives none: a bind of it fails, and so may a connect to it (Linux, FreeBSD); a client or datagram reaches it as any other. To model a server on one interface, use a global or unique local address (fd00::/8)"), "{}", p[1]);
+    // Not every `%` is a zone: an IPv4 address or a word is no address.
+    let p = problems("socket a tcp\nbind a 1.2.3.4%eth0:80\n");
+    assert_eq!(p, vec!["2:8: expected an IP address, found `1.2.3.4%eth0`"]);
+}

@@ -429,13 +429,16 @@ proptest! {
     }
 
     #[test]
-    fn parser_never_panics_on_near_miss_scenarios(seed: u64, cut in 0usize..2000, junk in "[ \\[\\]:@=>#x0-9a-zA-Z_.-]{0,12}") {
+    fn parser_never_panics_on_near_miss_scenarios(seed: u64, cut in 0usize..2000, junk in "[ \\[\\]:@=>#%x0-9a-zA-Z_.é日-]{0,12}") {
         let mut text = print(&scenario_for(seed));
         let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count().max(1)).unwrap_or(0);
         text.insert_str(at, &junk);
         if let Err(problems) = parse(&text) {
             for p in problems {
                 prop_assert!(p.line >= 1 && p.col >= 1, "{p}");
+                // Columns count characters: never past the line's end.
+                let line = text.split('\n').nth(p.line as usize - 1).unwrap_or("");
+                prop_assert!(p.col as usize <= line.chars().count() + 1, "{p} in {line:?}");
             }
         }
     }

@@ -68,7 +68,8 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
     let on_text = {
         let (text, verdicts, key) = (text.clone(), verdicts.clone(), key.clone());
         Callback::from(move |t: String| {
-            write_draft(&key, &t);
+            // Best effort: without storage the draft lasts as long as the tab.
+            let _ = write_draft(&key, &t);
             text.set(t);
             verdicts.set(None);
         })

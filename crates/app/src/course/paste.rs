@@ -20,6 +20,8 @@ use super::focus_heading;
 use super::markdown;
 use super::paste_answers::{Answers, Read};
 use crate::browser::dom::{select_value, set_title};
+use crate::browser::prefs::{tab_get, tab_keep};
+use crate::hooks::{is_long, use_settled};
 use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
@@ -150,29 +152,18 @@ pub(crate) fn paste_page() -> Html {
     {
         let (text, bind, user) = (text.clone(), bind.clone(), user.clone());
         use_effect_with((), move |_| {
-            if let Some(t) = kept(KEPT_TABLE) {
-                text.set(t);
-            }
-            if let Some(b) = kept(KEPT_BIND) {
-                bind.set(b);
-            }
-            if let Some(u) = kept(KEPT_USER) {
-                user.set(u);
+            for (key, field) in [(KEPT_TABLE, text), (KEPT_BIND, bind), (KEPT_USER, user)] {
+                if let Some(v) = tab_get(key) {
+                    field.set(v);
+                }
             }
         });
     }
-    {
-        let first = use_mut_ref(|| true);
-        let now = ((*text).clone(), (*bind).clone(), (*user).clone());
-        use_effect_with(now, move |(t, b, u)| {
-            // Not on the first render: what was kept is still coming.
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                keep(KEPT_TABLE, t);
-                keep(KEPT_BIND, b);
-                keep(KEPT_USER, u);
-            }
-        });
-    }
+    // Each kept as it changes: a key in the bind box does not write a
+    // pasted table of 30,000 lines again.
+    use_tab_kept(KEPT_TABLE, &text);
+    use_tab_kept(KEPT_BIND, &bind);
+    use_tab_kept(KEPT_USER, &user);
     let title = tr.text("paste.title", PASTE_TITLE);
     // The introduction's first paragraph says what the page does; the rest
     // (how a table is read, what none shows) follows the form, so a phone
@@ -186,17 +177,25 @@ pub(crate) fn paste_page() -> Html {
             focus_heading(navigated);
         });
     }
+    // A long table is read and asked again once the typing in the table,
+    // bind or user box pauses (30,000 connections were ~0.7 s a key
+    // natively), or at Enter or leaving the box; a short one at every key.
+    let typed = ((*text).clone(), (*bind).clone(), (*user).clone());
+    let settled = use_settled(&typed, is_long(&text));
+    let (t, b, u) = settled.value;
     let result = use_memo(
-        (
-            tr.clone(),
-            (*text).clone(),
-            *os,
-            *proto,
-            (*bind).clone(),
-            (*user).clone(),
-        ),
+        (tr.clone(), t, *os, *proto, b, u),
         |(tr, t, o, pr, b, u)| read(tr, t, *o, *pr, b, u),
     );
+    let settle_now = settled.now.reform(|_: Event| ());
+    let enter_settles = {
+        let now = settled.now.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                now.emit(());
+            }
+        })
+    };
     let on_text = {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {
@@ -246,7 +245,7 @@ pub(crate) fn paste_page() -> Html {
             <div class="paste-form pane">
                 <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
-                    value={(*text).clone()} oninput={on_text} />
+                    value={(*text).clone()} oninput={on_text} onchange={settle_now.clone()} />
                 if text.trim().is_empty() {
                     <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
                 } else {
@@ -260,9 +259,9 @@ pub(crate) fn paste_page() -> Html {
                             <option value="udp" selected={*proto == Some(true)}>{"UDP"}</option>
                         </select></label>
                     <label>{" "}{ tr.t(T::PasteSocketTo) }{" "}
-                        <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} /></label>
+                        <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} onchange={settle_now.clone()} onkeydown={enter_settles.clone()} /></label>
                     <label>{ tr.t(T::PasteAsUser) }{" "}
-                        <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} /></label>
+                        <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} onchange={settle_now} onkeydown={enter_settles} /></label>
                     <label>{ tr.t(T::PasteOn) }{" "}
                         <select id="paste-os" onchange={on_os}>
                             <option value="" selected={os.is_none()}>{ tr.t(T::PasteTablesOs) }</option>
@@ -301,27 +300,16 @@ const KEPT_TABLE: &str = "bindlab.paste.table";
 const KEPT_BIND: &str = "bindlab.paste.bind";
 const KEPT_USER: &str = "bindlab.paste.user";
 
-/// This tab's sessionStorage, where there is one (a sandboxed frame or a
-/// privacy setting may refuse it: then nothing is kept, and nothing fails).
-fn tab_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-/// What this tab kept under `key`.
-fn kept(key: &str) -> Option<String> {
-    tab_storage()?.get_item(key).ok().flatten()
-}
-
-/// Keeps `value` under `key` for this tab (best effort: full storage only
-/// means it lasts as long as the page); an empty one is forgotten.
-fn keep(key: &str, value: &str) {
-    if let Some(s) = tab_storage() {
-        let _ = if value.is_empty() {
-            s.remove_item(key)
-        } else {
-            s.set_item(key, value)
-        };
-    }
+/// Keeps `value` under `key` for this tab as it changes (not at the first
+/// render: what was kept is still coming).
+#[hook]
+fn use_tab_kept(key: &'static str, value: &str) {
+    let first = use_mut_ref(|| true);
+    use_effect_with(value.to_string(), move |v| {
+        if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            tab_keep(key, v);
+        }
+    });
 }
 
 /// `e` with an ASCII capital first (the reader's errors are the CLI's,

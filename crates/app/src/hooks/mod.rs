@@ -4,12 +4,16 @@
 mod use_fetched;
 mod use_near_blocks;
 mod use_sandbox;
+mod use_settled;
 mod use_window_event;
 
 #[cfg(feature = "course")]
 pub(crate) use use_fetched::{use_fetched, Fetched, Sources};
 pub(crate) use use_near_blocks::use_near_blocks;
-pub(crate) use use_sandbox::{is_long, use_sandbox, SETTLE_MS};
+pub(crate) use use_sandbox::use_sandbox;
+#[cfg(feature = "course")]
+pub(crate) use use_settled::use_settled;
+pub(crate) use use_settled::{is_long, SETTLE_MS};
 pub(crate) use use_window_event::use_window_event;
 
 /// The file a page shows, read before the first render (by the prerenderer

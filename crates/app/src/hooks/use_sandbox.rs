@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use bindlab_engine::export::Lang;
 
+use super::use_settled::{is_long, use_settled};
 use crate::browser::{clipboard, download, exporter, fetch};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::{Action, Derived, Notice, NoticeAt, Sandbox};
@@ -41,7 +42,8 @@ where
     let state = use_reducer(initial);
     let tr = use_tr();
     let generators = (*use_state(exporter::Cache::default)).clone();
-    let source = use_settled_text(&state.text);
+    // A long scenario is parsed and run again once the reader pauses.
+    let source = use_settled(&state.text, is_long(&state.text)).value;
     // The why-lines are written as the engine runs: in this lab's language
     // (a page may hold labs in two), set right before.
     let derived = use_memo((source, state.oses.clone(), tr.clone()), |(t, o, tr)| {
@@ -66,46 +68,6 @@ where
         tr,
         generators,
     }
-}
-
-/// A scenario this long (lines) is parsed and run again once the reader
-/// pauses, not at every key: 5,000 lines took ~0.45 s a keystroke, and the
-/// textarea froze with it. Shorter ones follow every key.
-const SETTLE_LINES: usize = 1_000;
-/// How long a pause is.
-pub(crate) const SETTLE_MS: u32 = 250;
-
-/// Whether `text` is long enough to wait for a pause (see [`SETTLE_LINES`]).
-pub(crate) fn is_long(text: &str) -> bool {
-    text.bytes().filter(|&b| b == b'\n').count() >= SETTLE_LINES
-}
-
-/// The text to derive from: `text` itself, or, while the reader is still
-/// changing a long one, the text last derived from (so nothing is parsed
-/// or run again, and the tables keep their rows) until they pause.
-#[hook]
-fn use_settled_text(text: &str) -> String {
-    // What the scenario was last derived from ("" before the first time).
-    let last = use_mut_ref(String::new);
-    // The text a pause was seen on (set by the timer: a render with it).
-    let paused_on = use_state(String::new);
-    let wait =
-        is_long(text) && !last.borrow().is_empty() && *last.borrow() != text && *paused_on != text;
-    {
-        let paused_on = paused_on.clone();
-        use_effect_with((text.to_string(), wait), move |(text, wait)| {
-            let timer = wait.then(|| {
-                let text = text.clone();
-                gloo::timers::callback::Timeout::new(SETTLE_MS, move || paused_on.set(text))
-            });
-            move || drop(timer)
-        });
-    }
-    if !wait {
-        *last.borrow_mut() = text.to_string();
-    }
-    let source = last.borrow().clone();
-    source
 }
 
 impl SandboxHandle {

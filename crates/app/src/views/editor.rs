@@ -209,4 +209,19 @@ mod tests {
         assert_eq!(cursor_offset("é𝟘x", 1, 3), 3);
         assert_eq!(cursor_offset("a", 9, 9), 2);
     }
+
+    /// The parser's column after text that is not ASCII (a comment, an
+    /// address in brackets, an astral character) puts the cursor on the
+    /// very character the problem is about.
+    #[test]
+    fn a_problem_after_text_that_is_not_ascii_puts_the_cursor_on_it() {
+        let text = "socket A tcp6 # 中文
+bind A [日本𝟘]x # 端口
+";
+        let problems = bindlab_engine::parse(text).unwrap_err();
+        let p = &problems[0];
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        let at = cursor_offset(text, p.line, p.col);
+        assert_eq!(String::from_utf16_lossy(&utf16[at..at + 1]), "x", "{p}");
+    }
 }
