@@ -114,11 +114,14 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                     ("os", p.os.display()),
                 ],
             );
-            format!("{said}{why}")
+            (said, why)
         }
-        None if scenario.steps.is_empty() => tr.t(T::ScenarioNoSteps).to_string(),
-        None => tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]),
+        None if scenario.steps.is_empty() => (tr.t(T::ScenarioNoSteps).to_string(), String::new()),
+        None => (tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]), String::new()),
     };
+    // The step and its outcome stand out; the why-line after them is read
+    // as text (bold, a long one was a heavy block on a phone).
+    let (announce, announce_why) = announce;
     let arrows: BTreeMap<String, u32> = last
         .and_then(|(_, r)| r.accepted_by.clone())
         .unwrap_or_default();
@@ -187,7 +190,7 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
                     </select>
                 </label>
             </div>
-            <p class="announce" aria-live="polite" id={announce_id}>{ crate::views::with_code(&announce) }</p>
+            <p class="announce" aria-live="polite" id={announce_id}><strong>{ crate::views::with_code(&announce) }</strong>{ crate::views::with_code(&announce_why) }</p>
             <div class="diagram-room" ref={room_ref}>
                 <Diagram addrs={addrs} views={drawn} room={*room} />
             </div>
