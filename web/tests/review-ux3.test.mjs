@@ -78,3 +78,71 @@ test('with storage blocked, the panel says so once the app knows', async () => {
   } finally { await context.close(); }
 });
 
+/** Each identifier (SO_REUSEADDR, CAP_NET_BIND_SERVICE, …) in `selector`'s
+ *  text, with the number of lines it is drawn on. */
+function identifierLines(page, selector) {
+  return page.evaluate((selector) => {
+    const found = [];
+    for (const el of document.querySelectorAll(selector)) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      // The element's text as one string, each character's node and offset.
+      const chars = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.data.length; i++) chars.push([n, i]);
+      }
+      const text = chars.map(([n, i]) => n.data[i]).join('');
+      for (const m of text.matchAll(/[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+/g)) {
+        const range = document.createRange();
+        const [sn, so] = chars[m.index];
+        const [en, eo] = chars[m.index + m[0].length - 1];
+        range.setStart(sn, so);
+        range.setEnd(en, eo + 1);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        found.push({ name: m[0], lines: tops.size, wbr: el.querySelector('wbr') !== null });
+      }
+    }
+    return found;
+  }, selector);
+}
+
+const PAGES = [...['learn', 'guides'].flatMap((d) => fs.readdirSync(`${DIST}/${d}`, { withFileTypes: true })
+  .filter((e) => e.isDirectory()).map((e) => `${d}/${e.name}/`))];
+
+test('at 390 px no heading of a chapter or a guide, in either language, cuts a name (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) across lines', async () => {
+  assert.ok(PAGES.length >= 20, PAGES.join(' '));
+  // The prerendered pages, read without JavaScript: the headings are the server's.
+  const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+  const page = await context.newPage();
+  const seen = new Set();
+  try {
+    for (const prefix of ['', 'zh-CN/']) {
+      for (const p of PAGES) {
+        await page.goto(`${server.origin}/${prefix}${p}`);
+        for (const x of await identifierLines(page, 'main h1, main h2, main h3')) {
+          seen.add(x.name);
+          assert.equal(x.lines, 1, `${x.name} is drawn on ${x.lines} lines in a heading of /${prefix}${p}`);
+          assert.equal(x.wbr, false, `a <wbr> in the heading holding ${x.name} in /${prefix}${p}`);
+        }
+      }
+    }
+    for (const name of ['SO_REUSEADDR', 'SO_EXCLUSIVEADDRUSE']) assert.ok(seen.has(name), `${name} is in some heading`);
+  } finally { await context.close(); }
+});
+
+test('at 390 px CAP_NET_BIND_SERVICE moves whole to the next line in the guide to port 80, and the page overflows nowhere', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/guides/permission-denied-port-80/`, PHONE);
+  try {
+    await page.waitForSelector('main h1');
+    const ids = await identifierLines(page, 'main h1, main h2, main h3, main p, main li');
+    const cap = ids.filter((x) => x.name === 'CAP_NET_BIND_SERVICE');
+    assert.ok(cap.length >= 3, 'the name is in the text');
+    for (const x of cap) assert.equal(x.lines, 1, `${x.name} is drawn on ${x.lines} lines`);
+    // Where the line runs out in `AmbientCapabilities=CAP_NET_BIND_SERVICE`:
+    // after the `=`.
+    const code = page.locator('main li code', { hasText: 'AmbientCapabilities=CAP_NET_BIND_SERVICE' });
+    assert.equal(await code.evaluate((c) => c.textContent), 'AmbientCapabilities=CAP_NET_BIND_SERVICE', 'a copy is the text as written');
+    assert.deepEqual(await overflowing(page), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
