@@ -146,3 +146,38 @@ test('at 390 px CAP_NET_BIND_SERVICE moves whole to the next line in the guide t
   } finally { await context.close(); }
 });
 
+const MINE = 'os linux\nsocket Z tcp\nbind Z 0.0.0.0:7070\n';
+
+for (const [lang, prefix, said] of [
+  ['en', '', 'Example opened. The browser’s Back button returns to your scenario.'],
+  ['zh-CN', 'zh-CN/', '已打开示例。按浏览器的“后退”按钮可回到你的场景。'],
+]) {
+  test(`an example picked from the ${lang} menu is named in a short notice, and Back does return to the reader's scenario`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/${prefix}#v1/linux/1/${b64(MINE)}`, PHONE);
+    try {
+      await ready(page);
+      await page.click('details.examples > summary');
+      const item = page.locator('.examples-list li a').nth(2);
+      await item.waitFor();
+      const title = await item.locator('.example-title').innerText();
+      await item.click();
+      await page.waitForFunction((t) => document.querySelector('#scenario-text')?.value.startsWith(`title ${t}`), title);
+      const notice = page.locator('main > .notice');
+      assert.equal(await notice.locator('p').innerText(), said);
+      // The example's title is the heading right under it.
+      assert.equal(await page.locator('h2.scenario-title').innerText(), title);
+      assert.equal(await notice.getAttribute('role'), 'status');
+      // Short on a phone: at most three lines.
+      const p = await notice.locator('p').evaluate((el) => ({ h: el.getBoundingClientRect().height, lh: parseFloat(getComputedStyle(el).lineHeight) || 23 }));
+      assert.ok(p.h <= 3 * p.lh + 2, `the notice is ${p.h}px tall`);
+      // What it promises: Back gives the reader's scenario at its step.
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelector('#scenario-text')?.value.startsWith('os linux\nsocket Z'));
+      assert.equal(await page.inputValue('#scenario-text'), MINE);
+      // A scenario the address brought (Back) is told as before.
+      assert.notEqual(await notice.locator('p').innerText(), said);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  });
+}
+
