@@ -181,3 +181,34 @@ for (const [lang, prefix, said] of [
   });
 }
 
+for (const [size, opts] of [['wide', {}], ['phone', PHONE]]) {
+  test(`a guide's "Link copied." appears beside its button and moves nothing (${size})`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/guides/address-in-use-after-restart/`, opts);
+    try {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+      await page.waitForSelector('.stepper');
+      const lab = page.locator('.bindlab-widget').first();
+      const copy = lab.getByRole('button', { name: 'Copy link' });
+      await copy.scrollIntoViewIfNeeded();
+      const said = lab.locator('.stepper-more [role="status"]');
+      // The live region is there before anything is said in it.
+      assert.equal(await said.count(), 1);
+      assert.equal(await said.innerText(), '');
+      const where = () => Promise.all([lab.locator('.stepper').boundingBox(), copy.boundingBox(), lab.locator('table.outcomes').boundingBox()]);
+      const before = await where();
+      await copy.click();
+      await page.waitForFunction(() => document.querySelector('.bindlab-widget .stepper-more [role="status"]')?.textContent === 'Link copied.');
+      const after = await where();
+      for (const [k, name] of [[0, 'the stepper'], [1, 'Copy link']]) {
+        assert.equal(Math.round(after[k].y), Math.round(before[k].y), `${name} stayed where it was`);
+      }
+      if (size === 'wide') assert.equal(Math.round(after[2].y), Math.round(before[2].y), 'the outcomes stayed where they were');
+      // Beside the button, on its line where there is room.
+      const box = await said.boundingBox();
+      if (size === 'wide') assert.ok(Math.abs(box.y + box.height / 2 - (after[1].y + after[1].height / 2)) < 4, 'on the button\'s line');
+      assert.equal(await lab.locator('> .notice').count(), 0, 'no banner above the stepper');
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  });
+}
+
