@@ -212,3 +212,22 @@ for (const [size, opts] of [['wide', {}], ['phone', PHONE]]) {
   });
 }
 
+for (const [size, opts] of [['wide', {}], ['phone', PHONE]]) {
+  test(`the home page's two ways in read as two links (${size})`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/`, opts);
+    try {
+      await ready(page);
+      const links = page.locator('header.top .ways-in li a');
+      assert.equal(await links.count(), 2);
+      assert.match(await links.nth(0).innerText(), /^New to this\? The course explains it in 12 chapters →$/);
+      assert.match(await links.nth(1).innerText(), /^Got an error\? \d+ guides start from the message →$/);
+      const [a, b] = [await links.nth(0).boundingBox(), await links.nth(1).boundingBox()];
+      const sameLine = Math.abs(a.y - b.y) < 4;
+      if (sameLine) assert.ok(b.x - (a.x + a.width) >= 24, `a clear gap between them (${b.x - (a.x + a.width)}px)`);
+      else assert.ok(b.y >= a.y + a.height - 1, 'the second under the first');
+      // Not a sentence's words: no text between them.
+      assert.equal(await page.locator('header.top .tagline a').count(), 0);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  });
+}
