@@ -1,4 +1,4 @@
-// What a reader's review of the built site found (2027-01): the course's
+// What a reader's review of the built site found (2026-12-06): the course's
 // progress panel claiming blocked storage before the app had read it; chapter
 // titles broken inside an identifier ("SO_" / "REUSEADDR") on a phone; the
 // sandbox's examples menu saying what a pasted link is told; a lab's "Link
