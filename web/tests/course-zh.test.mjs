@@ -203,7 +203,7 @@ test('zh-CN: a challenge\'s check details, the paste page\'s sentences and the c
     assert.doesNotMatch(await c.locator('.verdict').innerText(), /a client to|may reach/);
     await c.locator('textarea').fill('os windows\nsocket server tcp\nset server SO_REUSEADDR\nbind server 127.0.0.1:8888\nlisten server\nsocket tool tcp\nset tool SO_REUSEADDR\n');
     await c.getByRole('button', { name: '检查', exact: true }).click();
-    assert.match(await c.locator('.verdict').innerText(), /没有步骤 bind tool 127\.0\.0\.1:8888/);
+    assert.match(await c.locator('.verdict').innerText(), /场景里没有 bind tool 127\.0\.0\.1:8888 这一步/);
 
     // The cheat sheet: Windows leaves the UDP receiver undefined, "或".
     await page.goto(`${server.origin}/zh-CN/learn/cheat-sheet/`);

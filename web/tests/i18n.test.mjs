@@ -216,7 +216,7 @@ for (const [lang, prefix, copyName] of [['en', '', 'Copy link'], ['zh-CN', 'zh-C
       assert.equal(res.status(), 200, href);
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
       await page.getByRole('button', { name: copyName }).first().click();
-      await page.locator('.bindlab-widget .notice[role="status"]').first().waitFor();
+      await page.locator('.bindlab-widget .stepper-more .said[role="status"]:not(:empty)').first().waitFor();
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
       assert.deepEqual(problems, []);
     } finally {

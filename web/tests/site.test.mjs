@@ -1141,7 +1141,7 @@ test('the examples menu: fetched when first opened, an example replaces the scen
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Examples');
     // The reader's own scenario left the editor: a notice says where it is.
     const opened = page.locator('main > .notice');
-    assert.match(await opened.innerText(), /Back and Forward buttons move between it and the one before/);
+    assert.match(await opened.innerText(), /^Example opened\. The browser’s Back button returns to your scenario\./);
     assert.equal(await opened.getAttribute('role'), 'status');
     await page.click('text=Run all');
     await page.waitForSelector('#announce');

@@ -83,20 +83,24 @@ test("the host page's CSS does not reach a widget, and the widget's does not rea
   } finally { await context.close(); }
 });
 
-test('a notice in a widget ("Run on your machine") reads as one paragraph', async () => {
+test('a notice in a widget ("Run on your machine") reads as one paragraph, under its buttons', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
   try {
     await widgetsReady(page, 3);
     await clickIn(page, 0, 'Run on your machine');
-    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.notice p code'), null, { timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.stepper-more .said code'), null, { timeout: 15000 });
     const shape = await page.evaluate(() => {
-      const n = document.querySelector('bind-lab').shadowRoot.querySelector('.notice');
-      const p = n.querySelector('p');
-      return { children: n.children.length, text: p.textContent, wide: p.getBoundingClientRect().width / n.getBoundingClientRect().width };
+      const root = document.querySelector('bind-lab').shadowRoot;
+      const row = root.querySelector('.stepper-more');
+      const said = row.querySelector('.said');
+      const button = [...row.querySelectorAll('button')].at(-1).getBoundingClientRect();
+      return { text: said.textContent, role: said.getAttribute('role'), wide: said.getBoundingClientRect().width / row.getBoundingClientRect().width,
+        under: said.getBoundingClientRect().top >= button.bottom - 1, banner: root.querySelectorAll('.bindlab-widget > .notice').length };
     });
-    assert.equal(shape.children, 1);
+    assert.equal(shape.role, 'status');
     assert.match(shape.text, /^Saved bindlab_check\.py\. Run it with python3 bindlab_check\.py: /);
-    assert.ok(shape.wide > 0.8, `the paragraph spans the notice (${shape.wide})`);
+    assert.ok(shape.under && shape.wide > 0.8, `the paragraph spans the row under the buttons (${shape.wide})`);
+    assert.equal(shape.banner, 0, 'no banner above the stepper');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -751,7 +755,7 @@ test('"Open in bindlab" and "Copy link" give the sandbox\'s directory, under a s
     assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/some\/dir\/#v1\/linux,freebsd,macos\/0\//);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: under.origin });
     await clickIn(page, 0, 'Copy link');
-    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.notice'), null, { timeout: 15000 });
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.stepper-more .said')?.textContent === 'Link copied.', null, { timeout: 15000 });
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), href);
     await page.evaluate(() => document.querySelectorAll('bind-lab')[1].setAttribute('lang', 'zh-CN'));
     await page.waitForFunction(() => /\/some\/dir\/zh-CN\/#v1\//.test(document.querySelectorAll('bind-lab')[1].shadowRoot?.querySelector('a.open')?.href ?? ''), null, { timeout: 15000 });

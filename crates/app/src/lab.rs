@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::hooks::use_sandbox;
 use crate::i18n::T;
 use crate::state::{problem_message, Action, Notice, NoticeAt, Sandbox};
-use crate::views::{CodePanel, Editor, HostView, OsTable, Stepper};
+use crate::views::{CodePanel, Editor, HostView, OsTable, Said, Stepper};
 
 /// What the host page (or a lesson) asks of a lab.
 pub(crate) enum Command {
@@ -281,6 +281,17 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         )
     };
     let on_export = sb.on_export(Some(p.site.clone()));
+    let said = Some(
+        state
+            .notice
+            .as_ref()
+            .filter(|n| n.at == NoticeAt::Stepper)
+            .map(|n| Said {
+                text: n.text.clone(),
+                error: n.error,
+            })
+            .unwrap_or_default(),
+    );
     let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
     // Without a heading or a title: "bindlab", numbered in a widget.
     let untitled = || match p.number {
@@ -324,7 +335,9 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <p class="lab-edited" role="status">{ tr.t(T::WidgetOriginalShown) }{" "}
                     <button type="button" class="quiet" onclick={to_mine}>{ tr.t(T::WidgetBackToYours) }</button></p>
             }
-            if let Some(n) = &state.notice {
+            // A damaged `permalink=` is said at the top; what the stepper's
+            // buttons did, beside them (`said`).
+            if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Top) {
                 <div class={classes!("notice", n.error.then_some("error"))} role="status"><p>{ crate::views::with_code(&n.text) }</p></div>
             }
             // The problems are listed once: by the editor when there is one
@@ -348,7 +361,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <p class="lab-note">{ note.clone() }</p>
             }
             if derived.parsed.is_ok() {
-                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} keys={total > 0} />
+                <Stepper step={step} total={total} on_goto={sb.on_goto.clone()} on_copy={on_copy} on_export={on_export} live={p.compact} keys={total > 0} {said} />
                 <OsTable derived={derived.clone()} step={step} on_goto={sb.on_goto.clone()} base={p.host.is_some().then(|| AttrValue::from(p.site.clone()))} />
                 if !p.compact {
                     <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={step} on_os={Callback::noop()} within={AttrValue::from(title_id.clone())} />

@@ -76,15 +76,27 @@ pub struct Store {
     pub progress: Progress,
     /// Something the reader should know about their saved progress.
     pub notice: Option<String>,
-    /// False when the browser refuses storage: progress then lasts as long
-    /// as the tab.
-    pub saving: bool,
-    /// False until storage was read ([`StoreAction::Load`], dispatched by the
-    /// root once the page is hydrated): the first render shows no progress,
-    /// as the prerendered page does.
-    pub loaded: bool,
+    /// Whether progress is written to storage; [`Saving::Unknown`] until
+    /// storage was read ([`StoreAction::Load`], dispatched by the root once
+    /// the page is hydrated): the first render shows no progress and claims
+    /// nothing about storage, as the prerendered page does.
+    pub saving: Saving,
     /// Its notices' words.
     texts: StoreTexts,
+}
+
+/// Whether the reader's progress is kept in this browser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saving {
+    /// Storage has not been read yet: the prerendered page and the first
+    /// render in the browser, before the app is live.
+    Unknown,
+    /// Written to `localStorage` at every change.
+    Yes,
+    /// Not written: the browser refuses storage (progress then lasts as
+    /// long as the tab), or the sandbox build met a record it leaves to the
+    /// course.
+    No,
 }
 
 /// `window.localStorage` itself throws when storage is blocked; gloo would
@@ -104,27 +116,24 @@ impl Store {
         Store {
             progress: Progress::default(),
             notice: None,
-            saving: false,
-            loaded: false,
+            saving: Saving::Unknown,
             texts: StoreTexts::new(tr),
         }
     }
 
-    /// The store as storage holds it, saying things in `texts`' language.
-    pub fn load(texts: StoreTexts) -> Store {
-        Store {
-            loaded: true,
-            ..Store::read(texts)
-        }
+    /// Whether storage was read: the app is live and the progress is the
+    /// reader's.
+    pub fn loaded(&self) -> bool {
+        self.saving != Saving::Unknown
     }
 
-    fn read(texts: StoreTexts) -> Store {
+    /// The store as storage holds it, saying things in `texts`' language.
+    fn load(texts: StoreTexts) -> Store {
         if !storage_available() {
             return Store {
                 progress: Progress::default(),
                 notice: Some(texts.no_storage.clone()),
-                saving: false,
-                loaded: false,
+                saving: Saving::No,
                 texts,
             };
         }
@@ -134,8 +143,7 @@ impl Store {
                 return Store {
                     progress: Progress::default(),
                     notice: None,
-                    saving: true,
-                    loaded: false,
+                    saving: Saving::Yes,
                     texts,
                 }
             }
@@ -146,8 +154,7 @@ impl Store {
             Ok(progress) => Store {
                 progress,
                 notice: None,
-                saving: true,
-                loaded: false,
+                saving: Saving::Yes,
                 texts,
             },
             // The sandbox-only build never writes progress and shows no
@@ -156,8 +163,7 @@ impl Store {
             Err(_) if !cfg!(feature = "course") => Store {
                 progress: Progress::default(),
                 notice: None,
-                saving: false,
-                loaded: false,
+                saving: Saving::No,
                 texts,
             },
             Err(why) => {
@@ -172,8 +178,7 @@ impl Store {
                         &texts.unreadable,
                         &[("why", &why), ("key", SET_ASIDE)],
                     )),
-                    saving: true,
-                    loaded: false,
+                    saving: Saving::Yes,
                     texts,
                 }
             }
@@ -188,7 +193,7 @@ impl Store {
     }
 
     fn save(&self) {
-        if self.saving {
+        if self.saving == Saving::Yes {
             let _ = LocalStorage::raw().set_item(KEY, &self.progress.encode(&lesson_ids()));
         }
     }
@@ -306,7 +311,7 @@ impl Reducible for Store {
     fn reduce(self: Rc<Self>, action: StoreAction) -> Rc<Self> {
         // Nothing is written before storage was read: an action that comes
         // first (a lesson's visit, from a child's effect) reads it now.
-        let mut s = if self.loaded {
+        let mut s = if self.loaded() {
             (*self).clone()
         } else {
             Store::load(self.texts.clone())
@@ -315,7 +320,7 @@ impl Reducible for Store {
             return Rc::new(s);
         }
         if matches!(action, StoreAction::Sync) {
-            if s.saving {
+            if s.saving == Saving::Yes {
                 if let Some(p) = Store::stored() {
                     s.progress = p;
                 }
@@ -327,7 +332,7 @@ impl Reducible for Store {
         // write never drops another tab's work. Start over replaces the
         // record on purpose (an import merges too, below).
         let replaces = matches!(action, StoreAction::StartOver);
-        if s.saving && !replaces {
+        if s.saving == Saving::Yes && !replaces {
             if let Some(stored) = Store::stored() {
                 let mine = std::mem::replace(&mut s.progress, stored);
                 s.progress.merge(&mine);

@@ -502,7 +502,7 @@ mod tests {
                 Os::Linux,
                 "step \"bind B 127.0.0.1:80\" => ok",
                 GoalMsg::StepMissing,
-                "没有步骤 `bind B 127.0.0.1:80`",
+                "场景里没有 `bind B 127.0.0.1:80` 这一步",
             ),
             (
                 listen,

@@ -13,6 +13,9 @@ pub(crate) struct ConfirmProps {
     /// (the safe answer to a destructive question).
     #[prop_or_default]
     pub(crate) focus_yes: bool,
+    /// The button is inactive (the app is not live yet).
+    #[prop_or_default]
+    pub(crate) disabled: bool,
 }
 
 /// A button that asks first, inline (no browser dialog): the question, then
@@ -52,7 +55,7 @@ pub(crate) fn confirm_button(p: &ConfirmProps) -> Html {
         })
     };
     if !*open {
-        return html! { <button type="button" class="quiet" ref={label_ref} onclick={set(true)}>{ p.label.clone() }</button> };
+        return html! { <button type="button" class="quiet" ref={label_ref} onclick={set(true)} disabled={p.disabled}>{ p.label.clone() }</button> };
     }
     let escape = {
         let (open, back) = (open.clone(), back.clone());

@@ -148,7 +148,9 @@ pub(crate) fn lesson_page(p: &LessonPageProps) -> Html {
         <article class="lesson">
             <p class="chapter-no">{ tr.f(T::LessonChapterOf, &[("n", &(n + 1).to_string()), ("of", &CONTENTS.len().to_string())]) }
                 if done { <span class="status done">{" — "}{ tr.t(T::CourseStatusDone) }</span> }</p>
-            <h1 tabindex="-1">{ crate::views::os_table::breakable(chapter_title(&tr, ch)) }</h1>
+            // The title whole: a name in it (SO_REUSEADDR) moves to the next
+            // line as one word, never "SO_" / "REUSEADDR".
+            <h1 tabindex="-1">{ chapter_title(&tr, ch) }</h1>
             <p class="lede">{ markdown::inline(&tr, chapter_summary(&tr, ch)) }</p>
             { body }
             { pager }

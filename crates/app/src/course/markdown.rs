@@ -171,7 +171,7 @@ pub fn inline(tr: &Tr, s: &str) -> Html {
         let span = match c {
             '`' => after
                 .find('`')
-                .map(|end| (html! { <code>{ &after[..end] }</code> }, end + 2)),
+                .map(|end| (html! { <code>{ code_span(&after[..end]) }</code> }, end + 2)),
             '*' if after.starts_with('*') => after[1..].find("**").map(|end| {
                 (
                     html! { <strong>{ inline(tr, &after[1..end + 1]) }</strong> },
@@ -213,6 +213,34 @@ pub fn inline(tr: &Tr, s: &str) -> Html {
         }
     }
     flush(&mut text, &mut out);
+    html! { <>{ for out }</> }
+}
+
+/// An inline code span's text, with a `<wbr>` after each `=` that has more
+/// after it: `AmbientCapabilities=CAP_NET_BIND_SERVICE` or
+/// `net.ipv4.ip_unprivileged_port_start=80`, too long for a phone's line,
+/// break between the setting and its value, each name whole, rather than
+/// inside a name where the line runs out (`overflow-wrap: anywhere`, the
+/// prose's last resort). A copy copies no extra character.
+fn code_span(code: &str) -> Html {
+    // The places just after a `=` between two names or values (`a=b`, not
+    // `==` or a trailing `=`).
+    let b = code.as_bytes();
+    let cuts: Vec<usize> = (1..b.len().saturating_sub(1))
+        .filter(|&i| b[i] == b'=' && b[i - 1] != b'=' && b[i + 1].is_ascii_alphanumeric())
+        .map(|i| i + 1)
+        .collect();
+    if cuts.is_empty() {
+        return html! { { code.to_string() } };
+    }
+    let mut out: Vec<Html> = Vec::new();
+    let mut start = 0;
+    for cut in cuts {
+        out.push(html! { { code[start..cut].to_string() } });
+        out.push(html! { <wbr /> });
+        start = cut;
+    }
+    out.push(html! { { code[start..].to_string() } });
     html! { <>{ for out }</> }
 }
 
@@ -264,6 +292,29 @@ mod tests {
         assert_eq!(
             flat(&render(&crate::course::zh_for_tests(), text)),
             "<p>See <a href=zh-CN/glossary/#time-wait>TIME_WAIT</a>.</p>"
+        );
+    }
+
+    #[test]
+    fn inline_code_may_break_after_an_equals_sign_never_inside_a_name() {
+        let en = Tr::english();
+        assert_eq!(
+            flat(&inline(
+                &en,
+                "a `AmbientCapabilities=CAP_NET_BIND_SERVICE` unit"
+            )),
+            "a <code>AmbientCapabilities=<wbr></wbr>CAP_NET_BIND_SERVICE</code> unit"
+        );
+        assert_eq!(
+            flat(&inline(&en, "`a=1 b=2`")),
+            "<code>a=<wbr></wbr>1 b=<wbr></wbr>2</code>"
+        );
+        // Nothing after it, `==`, or no `=`: the text as it is.
+        assert_eq!(flat(&inline(&en, "`x=`")), "<code>x=</code>");
+        assert_eq!(flat(&inline(&en, "`a==b`")), "<code>a==b</code>");
+        assert_eq!(
+            flat(&inline(&en, "`SO_REUSEADDR`")),
+            "<code>SO_REUSEADDR</code>"
         );
     }
 

@@ -9,7 +9,7 @@ use crate::browser::dom::window;
 use crate::i18n::{use_tr, Tr, T};
 use crate::nav::use_store;
 use crate::route::{lesson_ids, CONTENTS};
-use crate::store::StoreAction;
+use crate::store::{Saving, StoreAction};
 
 /// Why a code was refused, in `tr`'s language.
 pub(crate) fn code_error<'a>(tr: &'a Tr, e: &CodeError) -> &'a str {
@@ -92,13 +92,42 @@ pub(crate) fn progress_panel() -> Html {
         })
     };
     let done = store.progress.done_count();
+    // Until storage is read (the prerendered page, and the browser's first
+    // render) the panel claims nothing: no count, no word about storage, and
+    // its buttons are inactive.
+    let status = match store.saving {
+        Saving::Unknown => {
+            html! { <p class="progress-status">{ tr.t(T::CourseProgressReading) }</p> }
+        }
+        saving => {
+            let count = tr.f(
+                T::CourseChaptersDone,
+                &[
+                    ("n", &done.to_string()),
+                    ("of", &CONTENTS.len().to_string()),
+                ],
+            );
+            // A space after "done.", none after a full-width "。".
+            let gap = if count.ends_with(|c: char| c.is_ascii()) {
+                " "
+            } else {
+                ""
+            };
+            let kept = tr.t(if saving == Saving::Yes {
+                T::CourseSavedHere
+            } else {
+                T::CourseNotSaved
+            });
+            html! { <p class="progress-status">{ format!("{count}{gap}{kept}") }</p> }
+        }
+    };
+    let idle = !store.loaded();
     html! {
         <section class="pane progress-panel" aria-labelledby="h-progress">
             <h2 id="h-progress">{ tr.t(T::CourseYourProgress) }</h2>
-            <p>{ tr.f(T::CourseChaptersDone, &[("n", &done.to_string()), ("of", &CONTENTS.len().to_string())]) }
-               {" "}{ tr.t(if store.saving { T::CourseSavedHere } else { T::CourseNotSaved }) }</p>
+            { status }
             <div class="row">
-                <button type="button" onclick={show}>{ tr.t(T::CourseExport) }</button>
+                <button type="button" onclick={show} disabled={idle}>{ tr.t(T::CourseExport) }</button>
                 if code.is_some() {
                     <label class="code-out">{ tr.t(T::CourseYourCode) }{" "}<input type="text" readonly=true value={code.clone().unwrap_or_default()} size="40" /></label>
                     <button type="button" class="quiet" onclick={copy}>{ tr.t(T::CourseCopy) }</button>
@@ -106,10 +135,10 @@ pub(crate) fn progress_panel() -> Html {
             </div>
             <form class="row" onsubmit={import}>
                 <label for="import-code">{ tr.t(T::CourseImportLabel) }</label>
-                <input id="import-code" ref={input} type="text" placeholder="BL1-…" size="30" autocomplete="off" spellcheck="false" />
-                <button type="submit">{ tr.t(T::CourseImport) }</button>
+                <input id="import-code" ref={input} type="text" placeholder="BL1-…" size="30" autocomplete="off" spellcheck="false" disabled={idle} />
+                <button type="submit" disabled={idle}>{ tr.t(T::CourseImport) }</button>
             </form>
-            <ConfirmButton label={tr.t(T::CourseStartOver).to_string()} question={tr.t(T::CourseStartOverQuestion).to_string()}
+            <ConfirmButton disabled={idle} label={tr.t(T::CourseStartOver).to_string()} question={tr.t(T::CourseStartOverQuestion).to_string()}
                 yes={tr.t(T::CourseStartOverYes).to_string()} no={tr.t(T::CourseStartOverNo).to_string()} on_yes={start_over} />
             <p class={classes!("message", message.as_ref().is_some_and(|m| m.0).then_some("error"))} role="status">
                 { message.as_ref().map(|m| m.1.clone()).unwrap_or_default() }

@@ -134,6 +134,14 @@ fn outside(details: &NodeRef, target: Option<web_sys::EventTarget>) -> bool {
         .is_some_and(|d| t.is_connected() && !d.contains(Some(&t)))
 }
 
+#[derive(Properties, PartialEq)]
+pub(crate) struct ExamplesMenuProps {
+    /// Told of a choice before its navigation: the example's permalink
+    /// (the fragment, without `#`), so the page can tell the reader that
+    /// an example, not a link, replaced their scenario.
+    pub(crate) on_pick: Callback<String>,
+}
+
 /// "Examples ▾": closed, it is only its summary (the prerendered page has
 /// the same); its first opening fetches the list. Each example is a link to
 /// its permalink (every OS, step 0): choosing one is a navigation, so the
@@ -142,7 +150,7 @@ fn outside(details: &NodeRef, target: Option<web_sys::EventTarget>) -> bool {
 /// `escape_closes_disclosure`), a click elsewhere or a Tab out of it closes
 /// the menu.
 #[function_component(ExamplesMenu)]
-pub(crate) fn examples_menu() -> Html {
+pub(crate) fn examples_menu(p: &ExamplesMenuProps) -> Html {
     let tr = use_tr();
     let open = use_state(|| false);
     let list = use_state(|| List::NotYet);
@@ -189,16 +197,28 @@ pub(crate) fn examples_menu() -> Html {
     // opens it) closes the menu and leaves the focus on its summary, the
     // link chosen going with the list.
     let on_choice = {
-        let (close, details) = (close.clone(), details.clone());
+        let (close, details, on_pick) = (close.clone(), details.clone(), p.on_pick.clone());
+        let list = match &*list {
+            List::Ready(l) => Some(l.clone()),
+            _ => None,
+        };
         Callback::from(move |e: MouseEvent| {
-            let on_link = e
+            let link = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("a").ok().flatten())
-                .is_some();
+                .and_then(|t| t.closest("a").ok().flatten());
             // A middle click or Ctrl+click opens a new tab: the menu stays.
-            if !on_link || e.button() != 0 || e.ctrl_key() || e.meta_key() || e.shift_key() {
+            let Some(link) = link else { return };
+            if e.button() != 0 || e.ctrl_key() || e.meta_key() || e.shift_key() {
                 return;
+            }
+            // Which example: the link's place in the list.
+            let picked = link
+                .get_attribute("data-example")
+                .and_then(|k| k.parse::<usize>().ok())
+                .and_then(|k| list.as_ref()?.get(k).cloned());
+            if let Some(ex) = picked {
+                on_pick.emit(ex.link());
             }
             close();
             if let Some(s) = details
@@ -228,8 +248,8 @@ pub(crate) fn examples_menu() -> Html {
             <ul aria-label={tr.t(T::SandboxExamples).to_string()} onclick={on_choice}>
                 // Absolute: a bare `#…` resolves against the page's `<base
                 // href>`, the site's root, which `zh-CN/` is not.
-                { for l.iter().map(|ex| html! {
-                    <li><a href={format!("{}#{}", page_address(), ex.link())}>
+                { for l.iter().enumerate().map(|(k, ex)| html! {
+                    <li><a href={format!("{}#{}", page_address(), ex.link())} data-example={k.to_string()}>
                         <span class="example-title">{ ex.title.clone() }</span>
                         if !ex.about.is_empty() {
                             <span class="example-about">{ ex.about.clone() }</span>

@@ -95,7 +95,15 @@ pub(crate) fn sandbox_page() -> Html {
             move || drop(write)
         });
     }
-    // A link pasted into the address bar of an open page.
+    // The example just chosen from the menu, as its permalink: its
+    // navigation is the next `hashchange`, which says so.
+    let picked = use_mut_ref(|| None::<String>);
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |link: String| *picked.borrow_mut() = Some(link))
+    };
+    // A link pasted into the address bar of an open page, an example
+    // chosen, the browser's Back or Forward.
     {
         let (d, tr) = (state.dispatcher(), tr.clone());
         use_window_event("hashchange", tr.clone(), move |_| {
@@ -106,6 +114,10 @@ pub(crate) fn sandbox_page() -> Html {
             if crate::browser::dom::names_an_element(&hash) {
                 return; // an anchor of the page: the browser scrolls to it
             }
+            let example = picked
+                .borrow_mut()
+                .take()
+                .is_some_and(|link| hash.strip_prefix('#') == Some(link.as_str()));
             match Sandbox::from_permalink(&tr, &hash) {
                 Ok(s) => {
                     d.dispatch(Action::Load(s));
@@ -113,8 +125,13 @@ pub(crate) fn sandbox_page() -> Html {
                     // is stale. The reader's own scenario is gone from the
                     // editor: say where it is (the history holds it, as the
                     // page writes each edit into the address).
+                    let text = tr.t(if example {
+                        T::SandboxOpenedExample
+                    } else {
+                        T::SandboxOpenedFromAddress
+                    });
                     d.dispatch(Action::Notice(Some(crate::state::Notice {
-                        text: tr.t(T::SandboxOpenedFromAddress).to_string(),
+                        text: text.to_string(),
                         error: false,
                         at: NoticeAt::Top,
                     })));
@@ -179,9 +196,13 @@ pub(crate) fn sandbox_page() -> Html {
         <header class="top">
             <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" "}{ tr.t(T::SandboxHeading) }</h1>
-            <p class="tagline">{ tr.t(T::SandboxTagline) }{" "}
-                <a href={tr.href(&crate::route::Route::Contents)}>{ tr.f(T::SandboxToCourse, &[("n", &crate::route::CONTENTS.len().to_string())]) }</a>
-                {" "}<a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></p>
+            <p class="tagline">{ tr.t(T::SandboxTagline) }</p>
+            // The two ways in, each its own item: run together on one line
+            // they read as one sentence ("… 12 chapters → Got an error? …").
+            <ul class="ways-in">
+                <li><a href={tr.href(&crate::route::Route::Contents)}>{ tr.f(T::SandboxToCourse, &[("n", &crate::route::CONTENTS.len().to_string())]) }</a></li>
+                <li><a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></li>
+            </ul>
         </header>
         <main id="main" onkeydown={crate::browser::dom::escape_closes_disclosure}>
             if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Top) {
@@ -194,7 +215,7 @@ pub(crate) fn sandbox_page() -> Html {
                 <section class="pane editor-pane" aria-labelledby="h-scenario">
                     <div class="pane-head">
                         <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
-                        <ExamplesMenu />
+                        <ExamplesMenu {on_pick} />
                     </div>
                     <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
                     // An empty editor (a damaged link, or all of it deleted)

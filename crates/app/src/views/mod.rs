@@ -22,4 +22,4 @@ pub(crate) use notice::{with_code, NoticeView};
 pub(crate) use os_picker::OsPicker;
 pub(crate) use os_table::OsTable;
 pub(crate) use static_run::StaticRun;
-pub(crate) use stepper::Stepper;
+pub(crate) use stepper::{Said, Stepper};

@@ -4,6 +4,13 @@ use yew::prelude::*;
 
 use crate::i18n::{use_tr, T};
 
+/// What a lab's Copy link or Run on your machine did, said beside them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Said {
+    pub(crate) text: String,
+    pub(crate) error: bool,
+}
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct StepperProps {
     pub(crate) step: usize,
@@ -20,6 +27,12 @@ pub(crate) struct StepperProps {
     /// Alt+Shift+arrows), which the buttons then name (`aria-keyshortcuts`).
     #[prop_or_default]
     pub(crate) keys: bool,
+    /// A lab's status beside the link and program buttons, there even when
+    /// empty (a live region announces only what changes in it), so a word
+    /// about a button appears beside it and moves nothing above it. `None`:
+    /// the sandbox page, whose notice has its own place under the pane.
+    #[prop_or_default]
+    pub(crate) said: Option<Said>,
 }
 
 /// The stepper's four moves, as the index of their button.
@@ -87,6 +100,9 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
         <div class="stepper-more">
             <button type="button" class="quiet" onclick={p.on_copy.clone()}>{ tr.t(T::ScenarioCopyLink) }</button>
             <button type="button" class="quiet" onclick={p.on_export.clone()} title={tr.t(T::ScenarioRunHereTitle).to_string()}>{ tr.t(T::ScenarioRunHere) }</button>
+            if let Some(said) = &p.said {
+                <span class={classes!("said", said.error.then_some("error"))} role="status">{ crate::views::with_code(&said.text) }</span>
+            }
         </div>
         </>
     }

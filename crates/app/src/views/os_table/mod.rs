@@ -69,7 +69,9 @@ fn word_parts(text: &str) -> Vec<&str> {
 }
 
 /// `text` with a `<wbr>` at each of [`word_parts`]' cuts: a copy of it
-/// copies no extra character, as a zero-width space would.
+/// copies no extra character, as a zero-width space would. Only for the
+/// outcome table's narrow cells: a heading or the prose keeps a name whole
+/// (a reader found "SO_" / "REUSEADDR" in a chapter's title on a phone).
 pub(crate) fn breakable(text: &str) -> Html {
     let parts = word_parts(text);
     if parts.len() == 1 {
