@@ -117,7 +117,10 @@ pub(crate) fn host_view(p: &HostViewProps) -> Html {
             (said, why)
         }
         None if scenario.steps.is_empty() => (tr.t(T::ScenarioNoSteps).to_string(), String::new()),
-        None => (tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]), String::new()),
+        None => (
+            tr.f(T::ScenarioNothingYet, &[("os", p.os.display())]),
+            String::new(),
+        ),
     };
     // The step and its outcome stand out; the why-line after them is read
     // as text (bold, a long one was a heavy block on a phone).
