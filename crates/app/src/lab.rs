@@ -9,6 +9,7 @@ use bindlab_engine::PROBLEMS_SHOWN;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::browser::dom;
 use crate::hooks::use_sandbox;
 use crate::i18n::T;
 use crate::state::{problem_message, Action, Notice, NoticeAt, Sandbox};
@@ -69,26 +70,6 @@ impl PartialEq for LabProps {
     }
 }
 
-/// Sends a DOM event from the host element (bubbling, and out of the shadow root).
-fn emit(host: &Option<web_sys::HtmlElement>, name: &str, detail: &JsValue) {
-    let Some(host) = host else { return };
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(detail);
-    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = host.dispatch_event(&ev);
-    }
-}
-
-fn detail(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
-}
-
 #[function_component(Lab)]
 pub(crate) fn lab(p: &LabProps) -> Html {
     let sb = use_sandbox({
@@ -135,16 +116,16 @@ pub(crate) fn lab(p: &LabProps) -> Html {
     {
         let host = p.host.clone();
         use_effect_with((), move |_| {
-            emit(&host, "bindlab-ready", &JsValue::UNDEFINED)
+            dom::emit(&host, "bindlab-ready", &JsValue::UNDEFINED)
         });
     }
     {
         let host = p.host.clone();
         use_effect_with((step, total), move |(step, total)| {
-            emit(
+            dom::emit(
                 &host,
                 "bindlab-step",
-                &detail(&[
+                &dom::detail(&[
                     ("step", JsValue::from(*step as u32)),
                     ("total", JsValue::from(*total as u32)),
                 ]),
@@ -165,7 +146,11 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 for x in problems {
                     arr.push(&JsValue::from_str(x));
                 }
-                emit(&host, "bindlab-error", &detail(&[("problems", arr.into())]));
+                dom::emit(
+                    &host,
+                    "bindlab-error",
+                    &dom::detail(&[("problems", arr.into())]),
+                );
             }
         });
     }

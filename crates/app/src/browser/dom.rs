@@ -1,6 +1,6 @@
 //! The window, the document and the address bar.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
 /// The window; none outside a browser (the prerenderer renders natively,
@@ -323,4 +323,25 @@ pub(crate) fn unclaimed_escape(e: &web_sys::Event) -> bool {
     !e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| el.matches("textarea, input, select").unwrap_or(false))
+}
+
+/// Sends a DOM event from the host element (bubbling, and out of the shadow root).
+pub(crate) fn emit(host: &Option<web_sys::HtmlElement>, name: &str, detail: &JsValue) {
+    let Some(host) = host else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(detail);
+    if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = host.dispatch_event(&ev);
+    }
+}
+
+/// A plain object of `pairs`, an event's `detail`.
+pub(crate) fn detail(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
 }
