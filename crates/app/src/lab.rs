@@ -199,7 +199,9 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 // Said again after another notice (a copied link) took its place.
                 Some(Err(text)) => {
                     if shown.as_ref() != Some(&text) {
-                        let (error, at) = (true, NoticeAt::Stepper);
+                        // At the lab's top, as an error: it is about the
+                        // text, not what a button beside the stepper did.
+                        let (error, at) = (true, NoticeAt::Top);
                         let n = Notice {
                             text: text.clone(),
                             error,
@@ -320,7 +322,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <p class="lab-edited" role="status">{ tr.t(T::WidgetOriginalShown) }{" "}
                     <button type="button" class="quiet" onclick={to_mine}>{ tr.t(T::WidgetBackToYours) }</button></p>
             }
-            // A damaged `permalink=` is said at the top; what the stepper's
+            // A damaged `permalink=` or an edit not saved is said at the top; what the stepper's
             // buttons did, beside them (`said`).
             if let Some(n) = state.notice.as_ref().filter(|n| n.at == NoticeAt::Top) {
                 <div class={classes!("notice", n.error.then_some("error"))} role="status"><p>{ crate::views::with_code(&n.text) }</p></div>
