@@ -350,11 +350,9 @@ pub fn check() -> Result {
 /// Whether every error `mcs` reports is a missing member of `missing`
 /// (CS1061 for an instance's, CS0117 for a type's).
 fn only_missing(said: &str, missing: &[&str]) -> bool {
-    said.lines()
-        .filter(|l| l.contains("error CS"))
-        .all(|l| {
-            (l.contains("CS1061") || l.contains("CS0117")) && missing.iter().any(|m| l.contains(m))
-        })
+    said.lines().filter(|l| l.contains("error CS")).all(|l| {
+        (l.contains("CS1061") || l.contains("CS0117")) && missing.iter().any(|m| l.contains(m))
+    })
 }
 
 #[cfg(test)]
@@ -385,7 +383,10 @@ mod tests {
         let missing = "x.cs(3,5): error CS1061: Type `System.Net.Sockets.Socket' does not contain a definition for `SetRawSocketOption'";
         assert!(only_missing(missing, &["SetRawSocketOption"]));
         let os = "x.cs(3,21): error CS0117: `System.OperatingSystem' does not contain a definition for `IsFreeBSD'";
-        assert!(only_missing(&format!("{missing}\n{os}"), &["SetRawSocketOption", "IsFreeBSD"]));
+        assert!(only_missing(
+            &format!("{missing}\n{os}"),
+            &["SetRawSocketOption", "IsFreeBSD"]
+        ));
         assert!(!only_missing(os, &["SetRawSocketOption"]));
         let other = format!("{missing}\nx.cs(4,1): error CS0103: The name `y' does not exist");
         assert!(!only_missing(&other, &["SetRawSocketOption"]));
