@@ -30,7 +30,9 @@ after(async () => {
 /** What is not prose: code, scenario text and steps, form fields, the
  *  rules' source citations. */
 const NOT_PROSE = [
-  'pre', 'code:not(.errors code, table.messages td code)', 'kbd', 'samp', 'textarea', 'input', 'select', 'script', 'style', 'noscript',
+  // A guide's messages table sets what a program prints as code and its
+  // own descriptions as prose, so its code is not prose either.
+  'pre', 'code:not(.errors code)', 'kbd', 'samp', 'textarea', 'input', 'select', 'script', 'style', 'noscript',
   // A scenario step in the outcome table (its line and text).
   'th.step button',
   // A rule's source ("出处：" and the citation, as written).
@@ -39,8 +41,8 @@ const NOT_PROSE = [
   '.lang-switch a[hreflang="en"]',
 ].join(', ');
 
-/** What an OS or a runtime prints, kept as printed in a guide's messages
- *  and errors (which are otherwise prose: "没有错误" is a description). */
+/** What an OS or a runtime prints, kept as printed in a guide's errors
+ *  line (which is otherwise prose: "没有错误" is a description). */
 const PRINTED = [
   /\b[Aa]ddress already in use\b/g,
   /\b[Cc]annot assign requested address\b/g,

@@ -2,7 +2,9 @@
 //! stage, after `snippets.rs`'s Rust, Python and Node.js). A snippet is the
 //! lines a reader pastes into their own program, so each is compiled inside
 //! a small program that declares what its guide's text takes as given, and
-//! nothing else:
+//! nothing else; and, since a fragment of statements cannot carry them in
+//! these four languages, the headers and imports its calls need (Python,
+//! Node.js and Rust snippets carry their own: `snippets.rs`):
 //!
 //! - C: `int fd, fd6` and `struct sockaddr_in addr, src, dst` (POSIX, gcc),
 //!   or `SOCKET s` (Winsock: a snippet naming SO_EXCLUSIVEADDRUSE or BOOL,
@@ -27,9 +29,9 @@ use std::process::Command;
 
 use crate::{ensure_apt, root, snippets::snippets_in, Result};
 
-/// Members of .NET's `Socket` that Mono does not have; a snippet using one
-/// compiles on .NET (5 and later), not under `mcs`.
-const DOTNET_ONLY: &[&str] = &["SetRawSocketOption"];
+/// Members of .NET's `Socket` and `OperatingSystem` that Mono does not
+/// have; a snippet using one compiles on .NET (5 and later), not under `mcs`.
+const DOTNET_ONLY: &[&str] = &["SetRawSocketOption", "IsFreeBSD", "IsLinux"];
 
 /// Where Debian's golang-golang-x-sys-dev puts x/sys (GOPATH layout).
 const GOPATH: &str = "/usr/share/gocode";
@@ -345,11 +347,12 @@ pub fn check() -> Result {
     Ok(())
 }
 
-/// Whether every error `mcs` reports is a missing member of `missing`.
+/// Whether every error `mcs` reports is a missing member of `missing`
+/// (CS1061 for an instance's, CS0117 for a type's).
 fn only_missing(said: &str, missing: &[&str]) -> bool {
-    said.lines()
-        .filter(|l| l.contains("error CS"))
-        .all(|l| l.contains("CS1061") && missing.iter().any(|m| l.contains(m)))
+    said.lines().filter(|l| l.contains("error CS")).all(|l| {
+        (l.contains("CS1061") || l.contains("CS0117")) && missing.iter().any(|m| l.contains(m))
+    })
 }
 
 #[cfg(test)]
@@ -379,6 +382,12 @@ mod tests {
     fn only_a_dotnet_member_mono_lacks_is_let_off() {
         let missing = "x.cs(3,5): error CS1061: Type `System.Net.Sockets.Socket' does not contain a definition for `SetRawSocketOption'";
         assert!(only_missing(missing, &["SetRawSocketOption"]));
+        let os = "x.cs(3,21): error CS0117: `System.OperatingSystem' does not contain a definition for `IsFreeBSD'";
+        assert!(only_missing(
+            &format!("{missing}\n{os}"),
+            &["SetRawSocketOption", "IsFreeBSD"]
+        ));
+        assert!(!only_missing(os, &["SetRawSocketOption"]));
         let other = format!("{missing}\nx.cs(4,1): error CS0103: The name `y' does not exist");
         assert!(!only_missing(&other, &["SetRawSocketOption"]));
     }

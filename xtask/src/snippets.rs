@@ -1,13 +1,33 @@
-//! The guides' Rust snippets, compiled by rustc for the systems they are
-//! written for (part of the `lessons` stage), and their Python and Node.js
-//! snippets parsed by their interpreters. Rust: a snippet that reaches for
-//! Winsock (`as_raw_socket`) for Windows, one that sets SO_REUSEPORT_LB for
-//! FreeBSD, every other one for Linux and Windows. `cargo check` only: the
-//! other systems' standard libraries come from `rustup target add`, no
-//! linker is needed. Each snippet becomes the body of a function in a crate
-//! of its own under `target/guide-snippets/<target>/`, with the imports a
-//! reader adds (socket2 with its "all" feature; windows-sys 0.61 on
-//! Windows) and no other help: a name the snippet does not define fails.
+//! The guides' Rust, Python and Node.js snippets, checked as a reader would
+//! paste them (part of the `lessons` stage): these three languages can carry
+//! their own imports in a fragment (a `use` inside a function, `import`,
+//! `require`), so each snippet must, and the check supplies none of them.
+//!
+//! - Rust: compiled by rustc for the systems it is written for: a snippet
+//!   that reaches for Winsock (`as_raw_socket`) for Windows, one that sets
+//!   SO_REUSEPORT_LB for FreeBSD (for every system when that call is under
+//!   `#[cfg(target_os = "freebsd")]`), every other one for Linux and
+//!   Windows. `cargo check` only: the other systems' standard libraries come
+//!   from `rustup target add`, no linker is needed. Each snippet becomes the
+//!   body of a function returning a `Result` in a crate of its own under
+//!   `target/guide-snippets/<target>/`, whose Cargo.toml has the crates a
+//!   reader adds (socket2 with its "all" feature; windows-sys 0.61 on
+//!   Windows) and whose source has no `use` line: a name the snippet neither
+//!   defines, imports nor spells out in full fails.
+//! - Python: parsed, and every name it reads must be bound in it (assigned,
+//!   imported, defined), a builtin, or `s`, the socket its guide's text
+//!   names (`symtable`, [`PY_CHECK`]): a snippet that calls `socket.socket`
+//!   without `import socket` fails.
+//! - Node.js: parsed, then run in a `vm` context that has Node's globals and
+//!   `server` and `onConnection`, the names the guides' text gives, as
+//!   stand-ins that take any use, and a `require` that gives such a stand-in
+//!   for Node's own modules only ([`NODE_CHECK`]). The run is strict and
+//!   calls back every function a stand-in is handed, so a name the snippet
+//!   reads or assigns without `require` or a declaration is a ReferenceError
+//!   — on the paths the run takes: of `a ? b : c` only `b`.
+//!
+//! Each of Python and Node.js first checks a snippet that lacks its import,
+//! which must fail: a check that let everything through would say nothing.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -28,7 +48,11 @@ fn systems(code: &str) -> &'static [&'static str] {
     if code.contains("as_raw_socket") {
         &["windows"]
     } else if code.contains("set_reuse_port_lb") {
-        &["freebsd"]
+        if code.contains("#[cfg(target_os = \"freebsd\")]") {
+            &["linux", "windows", "freebsd"]
+        } else {
+            &["freebsd"]
+        }
     } else {
         &["linux", "windows"]
     }
@@ -63,19 +87,14 @@ pub(crate) fn snippets_in(want: &str) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// One crate for `system`: each snippet a function returning the error type
-/// its own `return Err(…)` or `?` needs.
-fn write_crate(dir: &Path, system: &str, list: &[&(String, String)]) -> Result {
+/// One crate for a system: each snippet a function returning the error type
+/// its own `return Err(…)` or `?` needs, and no `use` line: what a snippet
+/// imports, it imports itself.
+fn write_crate(dir: &Path, list: &[&(String, String)]) -> Result {
     let mut main = String::from(
         "//! Written by `cargo xtask test lessons` (xtask/src/snippets.rs).\n\
          #![allow(dead_code, unused_imports, unused_variables, unused_mut)]\n",
     );
-    if system == "windows" {
-        main.push_str(
-            "use std::os::windows::io::AsRawSocket;\n\
-             use windows_sys::Win32::Networking::WinSock::{setsockopt, SOL_SOCKET, SO_EXCLUSIVEADDRUSE};\n",
-        );
-    }
     for (i, (file, code)) in list.iter().enumerate() {
         let err = if code.contains("return Err(std::io::Error") {
             "std::io::Error"
@@ -100,45 +119,161 @@ fn write_crate(dir: &Path, system: &str, list: &[&(String, String)]) -> Result {
     std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())
 }
 
-/// The Python and Node.js snippets, parsed by their own interpreters
-/// (`python3 -m py_compile`, `node --check`): syntax only, since a snippet
-/// uses names (`s`, `server`) its guide's text introduces.
-fn syntax() -> Result {
-    for (lang, ext, program, args) in [
-        ("python", "py", "python3", &["-m", "py_compile"][..]),
-        ("node", "js", "node", &["--check"][..]),
+/// The Python check: each file given parses, and every name it reads is
+/// bound in it, a builtin or one of the names in the first argument.
+pub(crate) const PY_CHECK: &str = r#"# Written by `cargo xtask test lessons` (xtask/src/snippets.rs).
+import builtins, symtable, sys
+
+given = set(sys.argv[1].split(","))
+bad = []
+for path in sys.argv[2:]:
+    src = open(path, encoding="utf-8").read()
+    try:
+        compile(src, path, "exec")
+        top = symtable.symtable(src, path, "exec")
+    except SyntaxError as e:
+        bad.append(f"{path}:{e.lineno}: {e.msg}")
+        continue
+    bound = {s.get_name() for s in top.get_symbols()
+             if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    read = set()
+    def walk(t):
+        for s in t.get_symbols():
+            if (s.is_referenced() if t is top else s.is_global()):
+                read.add(s.get_name())
+        for c in t.get_children():
+            walk(c)
+    walk(top)
+    missing = sorted(read - bound - set(dir(builtins)) - given)
+    if missing:
+        bad.append(f"{path}: reads {', '.join(missing)}, which it neither imports nor defines")
+print("\n".join(bad), file=sys.stderr)
+sys.exit(1 if bad else 0)
+"#;
+
+/// The Node.js check: each file given parses, and runs, strict, against
+/// stand-ins (Node's globals and the names in the first argument; Node's own
+/// modules by `require`) without a ReferenceError.
+pub(crate) const NODE_CHECK: &str = r#"// Written by `cargo xtask test lessons` (xtask/src/snippets.rs).
+'use strict';
+const fs = require('fs');
+const vm = require('vm');
+const { builtinModules } = require('module');
+
+const [given, ...files] = process.argv.slice(2);
+const GLOBALS = ['console', 'process', 'Buffer', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
+  'clearInterval', 'clearImmediate', 'queueMicrotask', 'module', 'exports', '__filename', '__dirname'];
+const standIns = new WeakSet();
+let callbacks = [];
+function later(args) {
+  for (const a of args) if (typeof a === 'function' && !standIns.has(a)) callbacks.push(a);
+}
+/** Takes any use: every property, call and `new` gives another. */
+function standIn() {
+  const p = new Proxy(function () {}, {
+    get(_, k) {
+      if (k === Symbol.toPrimitive) return () => 1;
+      if (typeof k === 'symbol' || k === 'then') return undefined;
+      return standIn();
+    },
+    set() { return true; },
+    apply(_, __, args) { later(args); return standIn(); },
+    construct(_, args) { later(args); return standIn(); },
+  });
+  standIns.add(p);
+  return p;
+}
+const bad = [];
+for (const file of files) {
+  const code = fs.readFileSync(file, 'utf8');
+  const context = {
+    require(name) {
+      if (!builtinModules.includes(String(name).replace(/^node:/, ''))) {
+        throw new Error(`require(${JSON.stringify(name)}): not one of Node's own modules`);
+      }
+      return standIn();
+    },
+  };
+  for (const g of GLOBALS.concat(given.split(','))) context[g] = standIn();
+  vm.createContext(context);
+  callbacks = [];
+  try {
+    // Strict, on the snippet's first line: the line numbers stay.
+    vm.runInContext(`'use strict'; ${code}`, context, { filename: file });
+    for (let i = 0; i < callbacks.length && i < 1000; i++) callbacks[i](standIn(), standIn());
+  } catch (e) {
+    bad.push(`${file}: ${e && e.name}: ${e && e.message}`);
+  }
+}
+console.error(bad.join('\n'));
+process.exit(bad.length ? 1 : 0);
+"#;
+
+/// The names a guide's text gives its Python and Node.js snippets.
+const PY_GIVEN: &str = "s";
+const NODE_GIVEN: &str = "server,onConnection";
+
+/// A snippet each check must refuse: it uses a module it does not import.
+const PY_BROKEN: &str = "s2 = socket.socket()\n";
+const NODE_BROKEN: &str = "net.createServer().listen(8080);\n";
+
+/// The Python and Node.js snippets, written one file each into `dir`
+/// (after the broken one, `broken.py` / `broken.js`) and checked by their
+/// own interpreters, as the module's doc says.
+fn interpreted() -> Result {
+    for (lang, ext, program, check, given, broken) in [
+        ("python", "py", "python3", PY_CHECK, PY_GIVEN, PY_BROKEN),
+        ("node", "js", "node", NODE_CHECK, NODE_GIVEN, NODE_BROKEN),
     ] {
         let dir = root().join("target/guide-snippets").join(lang);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let checker = dir.join(format!("check.{ext}"));
+        std::fs::write(&checker, check).map_err(|e| e.to_string())?;
+        let comment = if lang == "python" { "#" } else { "//" };
+        let run_check = |files: &[std::path::PathBuf]| -> Result<std::process::Output> {
+            std::process::Command::new(program)
+                .arg(&checker)
+                .arg(given)
+                .args(files)
+                .output()
+                .map_err(|e| format!("cannot run {program}: {e}"))
+        };
+        // First a snippet without its import: the check must refuse it.
+        let bad = dir.join(format!("broken.{ext}"));
+        std::fs::write(&bad, format!("{comment} lacks its import\n{broken}"))
+            .map_err(|e| e.to_string())?;
+        if run_check(&[bad])?.status.success() {
+            return Err(format!(
+                "the {lang} check let a snippet without its import through:\n{broken}"
+            ));
+        }
         let list = snippets_in(lang)?;
+        let mut files = Vec::new();
         for (i, (file, code)) in list.iter().enumerate() {
             let path = dir.join(format!("snippet_{i}.{ext}"));
-            let comment = if lang == "python" { "#" } else { "//" };
             std::fs::write(&path, format!("{comment} {file}\n{code}\n"))
                 .map_err(|e| e.to_string())?;
-            // Quietly, one file at a time (node checks one per run).
-            let out = std::process::Command::new(program)
-                .args(args)
-                .arg(&path)
-                .output()
-                .map_err(|e| format!("cannot run {program}: {e}"))?;
-            if !out.status.success() {
-                return Err(format!(
-                    "the {lang} snippet of {file} does not parse ({}):\n{}",
-                    path.display(),
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
+            files.push(path);
         }
-        println!("{} {lang} snippets parse", list.len());
+        let out = run_check(&files)?;
+        if !out.status.success() {
+            return Err(format!(
+                "{lang} snippets of the guides fail as pasted (each file's first line names its guide):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        println!(
+            "{} {lang} snippets parse and name nothing they do not import or define",
+            list.len()
+        );
     }
     Ok(())
 }
 
 /// Compiles every snippet for each of its systems; says how many.
 pub fn check() -> Result {
-    syntax()?;
+    interpreted()?;
     println!("\n== the guides' Rust snippets, compiled for their systems");
     let all = snippets()?;
     for (system, target) in TARGETS {
@@ -153,7 +288,7 @@ pub fn check() -> Result {
             run("rustup", &["target", "add", target], &[])?;
         }
         let dir = root().join("target/guide-snippets").join(system);
-        write_crate(&dir, system, &list)?;
+        write_crate(&dir, &list)?;
         let manifest = dir.join("Cargo.toml");
         run(
             "cargo",
@@ -189,6 +324,10 @@ mod tests {
     fn each_snippet_goes_to_the_systems_it_is_written_for() {
         assert_eq!(systems("sock.as_raw_socket() as _"), ["windows"]);
         assert_eq!(systems("sock.set_reuse_port_lb(true)?;"), ["freebsd"]);
+        assert_eq!(
+            systems("#[cfg(target_os = \"freebsd\")]\nsock.set_reuse_port_lb(true)?;"),
+            ["linux", "windows", "freebsd"]
+        );
         assert_eq!(systems("s.set_reuse_address(true)?;"), ["linux", "windows"]);
         let all = snippets().unwrap();
         // Nine guides; 02 and 05 share theirs.

@@ -12,7 +12,8 @@
 //! errors: EADDRINUSE · [Errno 98] · bind: address already in use
 //! ---
 //! ```messages
-//! C (strerror), Linux | bind: Address already in use
+//! C (strerror), Linux | `bind: Address already in use`
+//! Windows | no error: a restart binds at once
 //! ```
 //!
 //! ```scenario broken
@@ -29,6 +30,9 @@
 //!   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 //! ```
 //! ````
+//!
+//! A ```` ```messages ```` line's two columns are inline Markdown: what a
+//! program prints is one code span, bindlab's own description prose.
 //!
 //! Unlike a lesson, a guide tells: an ```` ```expect ```` states what a step
 //! does on every OS, and [`check_guide`] fails when the engine disagrees (the

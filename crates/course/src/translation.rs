@@ -654,18 +654,31 @@ mod tests {
     }
 
     /// The rule holds for every block of the project's guides: each
-    /// description opens as [`DESCRIPTION_OPENINGS`] says, no real message does.
+    /// description opens as [`DESCRIPTION_OPENINGS`] says, no real message
+    /// does. And the page shows them so: a message as printed is one code
+    /// span (`` `bind: Address already in use` ``), a description is prose
+    /// (code in it marked as in any sentence), never set wholly as code.
     #[test]
     fn the_guides_descriptions_are_the_ones_the_rule_names() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/guides");
+        let one_code_span = |m: &str| {
+            m.len() > 2
+                && m.starts_with('`')
+                && m.ends_with('`')
+                && !m[1..m.len() - 1].contains('`')
+        };
         let mut descriptions = Vec::new();
         for f in std::fs::read_dir(dir).unwrap().flatten() {
             let text = std::fs::read_to_string(f.path()).unwrap();
             for fence in parts(&text).fences.iter().filter(|f| f.info == "messages") {
                 for l in &fence.body {
                     if let Some((_, m)) = l.split_once(" | ") {
+                        let m = m.trim();
                         if is_description(m) {
-                            descriptions.push(m.trim().to_string());
+                            assert!(!one_code_span(m), "a description set as code: {m}");
+                            descriptions.push(m.to_string());
+                        } else {
+                            assert!(one_code_span(m), "a printed message not set as code: {m}");
                         }
                     }
                 }

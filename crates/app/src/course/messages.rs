@@ -1,10 +1,14 @@
 //! A guide's "what you see": each OS's and runtime's message, as a table
-//! (a list of cards on a phone, by the stylesheet).
+//! (a list of cards on a phone, by the stylesheet). Both columns are the
+//! guide's inline Markdown: what a program prints is written as code
+//! (`` `bind: Address already in use` ``) and shown so; bindlab's own words
+//! (“no error: …”) are prose, with any code in them marked as in the text.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::markdown;
 use crate::i18n::{use_tr, T};
 
 #[derive(Properties, PartialEq)]
@@ -22,7 +26,7 @@ pub(crate) fn messages_table(p: &MessagesProps) -> Html {
                 <thead><tr><th scope="col">{ tr.t(T::LessonWhere) }</th><th scope="col">{ tr.t(T::LessonMessage) }</th></tr></thead>
                 <tbody>
                 { for p.rows.iter().map(|(who, msg)| html! {
-                    <tr><th scope="row">{ who }</th><td><code>{ msg }</code></td></tr>
+                    <tr><th scope="row">{ markdown::inline(&tr, who) }</th><td>{ markdown::inline(&tr, msg) }</td></tr>
                 }) }
                 </tbody>
             </table>
