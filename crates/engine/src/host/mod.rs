@@ -127,10 +127,11 @@ pub struct Host {
     /// make ports less eligible, so a search may resume where the last one
     /// with the same key stopped while this is unchanged.
     search_gen: u64,
-    /// Where each ephemeral search stopped: key → (search_gen, index). The
+    /// Where each ephemeral search stopped: (key, order) → (search_gen,
+    /// index): an index means something only in its own order. The
     /// kernel keeps a per-namespace offset for the same purpose
     /// (`__inet_hash_connect`'s `table_perturb`); this one changes no answer.
-    searches: RefCell<HashMap<SearchKey, (u64, usize), FxBuild>>,
+    searches: RefCell<HashMap<(SearchKey, PortOrder), (u64, usize), FxBuild>>,
     /// The last list [`Host::labels`] named, and its names.
     last_labels: RefCell<Option<Labelled>>,
     /// The label the last queued connection was given (`spawn_child`).
@@ -600,7 +601,7 @@ impl Host {
         let start = if self.reference_walks() {
             0
         } else {
-            match self.searches.borrow().get(&key) {
+            match self.searches.borrow().get(&(key, order)) {
                 Some(&(gen, i)) if gen == self.search_gen => i,
                 _ => 0,
             }
@@ -610,7 +611,7 @@ impl Host {
         if !self.reference_walks() {
             self.searches
                 .borrow_mut()
-                .insert(key, (self.search_gen, found.unwrap_or(n)));
+                .insert((key, order), (self.search_gen, found.unwrap_or(n)));
         }
         found.map(|i| order.at(i))
     }
