@@ -89,6 +89,9 @@ impl Labelled {
     }
 }
 
+/// Where each ephemeral search stopped (see `Host::searches`).
+type Searches = HashMap<(SearchKey, PortOrder), (u64, usize), FxBuild>;
+
 /// The simulated host.
 #[derive(Clone, Debug)]
 pub struct Host {
@@ -131,7 +134,7 @@ pub struct Host {
     /// index): an index means something only in its own order. The
     /// kernel keeps a per-namespace offset for the same purpose
     /// (`__inet_hash_connect`'s `table_perturb`); this one changes no answer.
-    searches: RefCell<HashMap<(SearchKey, PortOrder), (u64, usize), FxBuild>>,
+    searches: RefCell<Searches>,
     /// The last list [`Host::labels`] named, and its names.
     last_labels: RefCell<Option<Labelled>>,
     /// The label the last queued connection was given (`spawn_child`).

@@ -612,6 +612,28 @@ pub(crate) fn also_refused(
     Decision::fail(errno, rule, Why::of(host_words, variant, args))
 }
 
+/// A refusal naming the socket `named`, and the others among `blockers`
+/// (the first few of `count`, `named` counted among them) that would refuse
+/// the call too, with the first one's reason from `reason_of`.
+pub(crate) fn refused_by_all<'h>(
+    refusal: Decision,
+    named: crate::host::SockId,
+    blockers: Vec<&'h Socket>,
+    count: usize,
+    reason_of: impl FnOnce(&'h Socket) -> Decision,
+) -> Decision {
+    let others: Vec<&Socket> = blockers
+        .into_iter()
+        .filter(|o| o.id() != named)
+        .take(crate::rules::NAMES_SHOWN)
+        .collect();
+    let Some(&first) = others.first() else {
+        return refusal;
+    };
+    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
+    also_refused(refusal, names, count.saturating_sub(1), reason_of(first))
+}
+
 /// A refused connect() gave back the port the kernel had picked (Linux).
 pub(crate) fn refused_gives_back_port(why: String, socket: &str, port: u16) -> String {
     render_why(

@@ -666,17 +666,9 @@ impl Linux {
         let (blockers, n) = host.some_owners_where(port, sk.id(), limit + 1, |o| {
             View::of(o).is_some_and(|v2| tcp_overlap(view, v2)) && !bind_conflict(sk, o).allows()
         });
-        let others: Vec<&Socket> = blockers
-            .into_iter()
-            .filter(|o| o.id() != sk2.id())
-            .take(limit)
-            .collect();
-        let Some(&first) = others.first() else {
-            return refusal;
-        };
-        let reason = bind_conflict(sk, first).decision(host, sk, first, listening_now);
-        let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
-        common::also_refused(refusal, names, n.saturating_sub(1), reason)
+        common::refused_by_all(refusal, sk2.id(), blockers, n, |first| {
+            bind_conflict(sk, first).decision(host, sk, first, listening_now)
+        })
     }
 
     /// `inet_csk_find_open_port`: the first port no overlapping owner holds

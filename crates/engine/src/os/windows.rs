@@ -270,24 +270,16 @@ fn others_in_the_way(
     let (blockers, n) = host.some_owners_where(port, s.id(), limit + 1, |o| {
         stacks.iter().any(|&(space, addr)| clashes(space, addr, o))
     });
-    let others: Vec<&Socket> = blockers
-        .into_iter()
-        .filter(|o| o.id() != t.id())
-        .take(limit)
-        .collect();
-    let Some(&first) = others.first() else {
-        return refusal;
-    };
-    // The first one's reason, on the first stack where it refuses.
-    let reason = stacks
-        .iter()
-        .find_map(|&(space, addr)| {
-            let c = table_cell(s, space, addr, first).filter(|&c| c != Cell::Success)?;
-            Some(pair_decision(s, space, addr, port, first, c))
-        })
-        .unwrap_or_else(Decision::ok);
-    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
-    common::also_refused(refusal, names, n.saturating_sub(1), reason)
+    common::refused_by_all(refusal, t.id(), blockers, n, |first| {
+        // The first one's reason, on the first stack where it refuses.
+        stacks
+            .iter()
+            .find_map(|&(space, addr)| {
+                let c = table_cell(s, space, addr, first).filter(|&c| c != Cell::Success)?;
+                Some(pair_decision(s, space, addr, port, first, c))
+            })
+            .unwrap_or_else(Decision::ok)
+    })
 }
 
 /// connect() of the TCP socket `s`, bound to the wildcard, from the specific

@@ -231,17 +231,9 @@ fn with_other_blockers(
     let (blockers, n) = host.some_owners_where(at.port, sk.id(), limit + 1, |o| {
         View::of(o).is_some_and(|v2| overlap(view, v2) && seen(v2)) && !shares(sk, o)
     });
-    let others: Vec<&Socket> = blockers
-        .into_iter()
-        .filter(|o| o.id() != sk2.id())
-        .take(limit)
-        .collect();
-    let Some(&first) = others.first() else {
-        return refusal;
-    };
-    let reason = against(host, sk, view, at.ip, first);
-    let names: Vec<Name> = others.iter().map(|o| o.name()).collect();
-    crate::os::common::also_refused(refusal, names, n.saturating_sub(1), reason)
+    crate::os::common::refused_by_all(refusal, sk2.id(), blockers, n, |first| {
+        against(host, sk, view, at.ip, first)
+    })
 }
 
 /// Whether `udp_lib_get_port` checks a bind by address
