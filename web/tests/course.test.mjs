@@ -316,6 +316,59 @@ test('a corrupted progress record recovers with a notice, and is set aside rathe
   } finally { await context.close(); }
 });
 
+test('a full storage: saved progress is still read, and a progress write it refuses is said, then taken back once one works', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/five-tuple/');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    await live(page);
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+    await p.locator('input[name="five-tuple-p0-windows"][value="ok"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    const saved = await page.evaluate(() => localStorage.getItem('bindlab.progress'));
+    assert.ok(saved, 'the answer is stored');
+    // Fill what is left of this origin's storage: 1 MB strings, halving
+    // until not one more character fits.
+    const filled = await page.evaluate(() => {
+      let n = 0;
+      for (let size = 1 << 20; size >= 1;) {
+        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
+      }
+      return n;
+    });
+    assert.ok(filled > 0);
+    // A reload reads the progress (a write probe used to call a full
+    // storage blocked and show none of it).
+    await page.goto(server.origin + '/learn/');
+    await live(page);
+    assert.equal(await page.locator('.notice.error', { hasText: 'does not let bindlab save anything' }).count(), 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.progress')), saved);
+    // An answer makes the record longer: the write is refused, and said.
+    // (Rewriting it at the same length fits even in a full storage.)
+    await page.goto(server.origin + '/learn/wildcard/');
+    await live(page);
+    const answer = async (q) => {
+      const groups = await q.locator('input[type="radio"]').evaluateAll((els) => [...new Set(els.map((e) => e.name))]);
+      for (const name of groups) await q.locator(`input[name="${name}"]`).first().check();
+      await q.getByRole('button', { name: 'Check my prediction' }).click();
+      await q.locator('.truths').waitFor();
+    };
+    const stored = () => page.evaluate(() => localStorage.getItem('bindlab.progress'));
+    const before = await stored();
+    await answer(page.locator('.predict').nth(0));
+    const notice = page.locator('.notice', { hasText: 'did not save your latest progress' });
+    await notice.waitFor();
+    assert.equal(await stored(), before, 'the stored record is whole');
+    // With room again, the next write works and the notice goes.
+    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await answer(page.locator('.predict').nth(1));
+    await notice.waitFor({ state: 'detached' });
+    assert.notEqual(await stored(), before);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('blocked storage gives a notice and the course still works for the visit', async () => {
   const context = await browser.newContext();
   await context.addInitScript(() => {

@@ -24,6 +24,8 @@ const SET_ASIDE: &str = "bindlab.progress.unreadable";
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoreTexts {
     no_storage: String,
+    /// A write of the progress failed (a full storage, most often).
+    not_saved: String,
     /// With `{why}` and `{key}` slots.
     unreadable: String,
     read_refused: String,
@@ -36,6 +38,7 @@ impl StoreTexts {
     pub(crate) fn new(tr: &Tr) -> StoreTexts {
         StoreTexts {
             no_storage: tr.t(T::StoreNoStorage).to_string(),
+            not_saved: tr.t(T::StoreNotSaved).to_string(),
             unreadable: tr.t(T::StoreUnreadable).to_string(),
             read_refused: tr.t(T::StoreReadRefused).to_string(),
             code_errors: CODE_ERRORS.map(|e| code_error(tr, &e)),
@@ -100,13 +103,12 @@ pub enum Saving {
 }
 
 /// `window.localStorage` itself throws when storage is blocked; gloo would
-/// turn that into an exception, so it is asked first, here.
+/// turn that into an exception, so it is asked first, here. A read is the
+/// probe: a full storage is there and holds the reader's progress (a write
+/// probe called it blocked and showed none of it); a write that fails later
+/// is said by `save`.
 fn storage_available() -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .is_some_and(|s| {
-            s.set_item("bindlab.probe", "1").is_ok() && s.remove_item("bindlab.probe").is_ok()
-        })
+    local().is_some_and(|s| s.get_item("bindlab.probe").is_ok())
 }
 
 impl Store {
@@ -192,9 +194,18 @@ impl Store {
         Progress::decode(&code, &lesson_ids()).ok()
     }
 
-    fn save(&self) {
-        if self.saving == Saving::Yes {
-            let _ = LocalStorage::raw().set_item(KEY, &self.progress.encode(&lesson_ids()));
+    /// Writes the progress; a write the browser refuses (its storage full)
+    /// is said in the notice, which the next write that works takes back.
+    fn save(&mut self) {
+        if self.saving != Saving::Yes {
+            return;
+        }
+        let code = self.progress.encode(&lesson_ids());
+        let written = local().is_some_and(|st| st.set_item(KEY, &code).is_ok());
+        if !written {
+            self.notice = Some(self.texts.not_saved.clone());
+        } else if self.notice.as_ref() == Some(&self.texts.not_saved) {
+            self.notice = None;
         }
     }
 }
@@ -214,8 +225,7 @@ pub fn other_tab_wrote(d: &yew::UseReducerDispatcher<Store>, e: &web_sys::Event)
 
 /// This site's `localStorage`, unless the browser blocks it (web-sys
 /// catches what `window.localStorage` throws then). A full one is there:
-/// it reads and removes, only a write fails (the drafts ask it, not
-/// `storage_available`, whose probe is a write).
+/// it reads and removes, only a write fails.
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
