@@ -369,6 +369,33 @@ test('a full storage: saved progress is still read, and a progress write it refu
   } finally { await context.close(); }
 });
 
+test("a full storage: a challenge's draft says it is not saved, and the reader's lines stay", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/windows/');
+  try {
+    await page.waitForSelector('.lesson .challenge');
+    await live(page);
+    const c = page.locator('.challenge');
+    const editor = c.locator('textarea');
+    await page.evaluate(() => {
+      let n = 0;
+      for (let size = 1 << 20; size >= 1;) {
+        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
+      }
+    });
+    const mine = (await editor.inputValue()) + 'socket mine tcp\n';
+    await editor.fill(mine);
+    const notice = c.locator('.notice.error');
+    await notice.waitFor();
+    assert.equal(await notice.innerText(), "Your scenario here is not saved: this browser's storage for this site is full. It stays on this page until you leave or reload it.");
+    assert.equal(await editor.inputValue(), mine);
+    // Room again: the next edit is kept, and the notice goes.
+    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await editor.fill(mine + 'socket more tcp\n');
+    await notice.waitFor({ state: 'detached' });
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('blocked storage gives a notice and the course still works for the visit', async () => {
   const context = await browser.newContext();
   await context.addInitScript(() => {

@@ -251,13 +251,18 @@ impl NotSaved {
     /// The notice a chapter's example shows, in `tr`'s language: not
     /// saved, why, and that the edit stays on the page.
     pub(crate) fn notice(&self, tr: &Tr) -> String {
-        let why = match self {
+        let copy = tr.t(T::ScenarioCopyLink);
+        tr.f(T::WidgetNotSaved, &[("why", &self.why(tr)), ("copy", copy)])
+    }
+
+    /// Why, in `tr`'s language ("this browser's storage for this site is
+    /// full").
+    pub(crate) fn why(&self, tr: &Tr) -> String {
+        match self {
             NotSaved::Full => tr.t(T::WidgetStorageFull).to_string(),
             NotSaved::Blocked => tr.t(T::WidgetStorageBlocked).to_string(),
             NotSaved::Refused(name) => tr.f(T::WidgetStorageRefused, &[("error", name)]),
-        };
-        let copy = tr.t(T::ScenarioCopyLink);
-        tr.f(T::WidgetNotSaved, &[("why", &why), ("copy", copy)])
+        }
     }
 }
 

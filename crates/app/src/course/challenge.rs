@@ -12,7 +12,7 @@ use super::requirements::{check_error, describe, requirement_state};
 use crate::i18n::{use_tr, T};
 use crate::nav::use_store;
 use crate::state::Derived;
-use crate::store::{read_draft, write_draft, StoreAction};
+use crate::store::{read_draft, write_draft, NotSaved, StoreAction};
 use crate::views::{Editor, OsTable};
 
 #[derive(Properties, PartialEq)]
@@ -65,11 +65,24 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
     };
     let steps = derived.parsed.as_ref().map_or(0, |s| s.steps.len());
 
+    // Why the draft is not kept, while its last write failed.
+    let unsaved = use_state(|| None::<String>);
     let on_text = {
         let (text, verdicts, key) = (text.clone(), verdicts.clone(), key.clone());
+        let (unsaved, tr) = (unsaved.clone(), tr.clone());
         Callback::from(move |t: String| {
-            // Best effort: without storage the draft lasts as long as the tab.
-            let _ = write_draft(&key, &t);
+            // Without storage at all the course says so once, at the page's
+            // top (the draft lasts as long as the tab); a write refused by a
+            // full storage is said here, where the draft is.
+            let said = match write_draft(&key, &t) {
+                Err(why) if why != NotSaved::Blocked => {
+                    Some(tr.f(T::LessonDraftNotSaved, &[("why", &why.why(&tr))]))
+                }
+                _ => None,
+            };
+            if *unsaved != said {
+                unsaved.set(said);
+            }
             text.set(t);
             verdicts.set(None);
         })
@@ -148,6 +161,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             <p class="nojs-only muted small">{ tr.t(T::LessonNojsChallenge) }</p>
             <Editor id={AttrValue::from(base.clone())} label={tr.t(T::LessonYourScenario).to_string()} text={(*text).clone()}
                 problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={on_text.clone()} />
+            if let Some(n) = &*unsaved { <p class="notice error" role="status">{ n }</p> }
             <div class="row actions">
                 <button type="button" class="primary" onclick={check}>{ tr.t(T::LessonCheck) }</button>
                 if *hints < c.hints.len() {
