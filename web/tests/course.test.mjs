@@ -225,6 +225,19 @@ test("a chapter's example keeps the reader's edits across a reload, with a way b
   } finally { await context.close(); }
 });
 
+/** Fills this site's storage to its quota for real: chunks halving from
+ *  1 MB until not one more character fits. The number of chunks, or a
+ *  negative number when a character still fits (-1) or the refusal is not
+ *  a QuotaExceededError (-2). `emptyStorage` takes them out again. */
+const fillStorage = (page) => page.evaluate(() => {
+  let n = 0;
+  for (let size = 1 << 20; size >= 1;) {
+    try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
+  }
+  try { localStorage.setItem('fill.more', 'x'); return -1; } catch (e) { return e.name === 'QuotaExceededError' ? n : -2; }
+});
+const emptyStorage = (page) => page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+
 test("a full storage: a chapter's edited example says it is not saved and why, and the edit stays on the page", async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {
@@ -236,15 +249,7 @@ test("a full storage: a chapter's edited example says it is not saved and why, a
     await lab.locator('.lab-edited', { hasText: 'kept in this browser' }).waitFor();
     const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('bindlab.example.')).map((k) => localStorage.getItem(k)));
     assert.deepEqual(await drafts(), [original + 'socket Y tcp\n']);
-    // Fill this site's storage to its quota for real: chunks halving from
-    // 1 MB until not one more character fits.
-    const filled = await page.evaluate(() => {
-      let n = 0;
-      for (let size = 1 << 20; size >= 1;) {
-        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
-      }
-      try { localStorage.setItem('fill.more', 'x'); return -1; } catch (e) { return e.name === 'QuotaExceededError' ? n : -2; }
-    });
+    const filled = await fillStorage(page);
     assert.ok(filled > 0, `storage filled: ${filled}`);
     // The next edit cannot be stored: the reader is told, and why.
     await lab.locator('textarea').fill(original + 'socket Y tcp\nsocket Z tcp\n');
@@ -262,7 +267,7 @@ test("a full storage: a chapter's edited example says it is not saved and why, a
     await lab.locator('textarea').type('# a comment');
     assert.equal(await lab.locator('.notice').count(), 1);
     // Room again: the next edit is stored, and the notice goes.
-    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await emptyStorage(page);
     await lab.locator('textarea').fill(original + 'socket Z tcp\n');
     await lab.locator('.lab-edited', { hasText: 'kept in this browser' }).waitFor();
     assert.equal(await lab.locator('.notice').count(), 0);
@@ -328,16 +333,8 @@ test('a full storage: saved progress is still read, and a progress write it refu
     await p.locator('.truths').waitFor();
     const saved = await page.evaluate(() => localStorage.getItem('bindlab.progress'));
     assert.ok(saved, 'the answer is stored');
-    // Fill what is left of this origin's storage: 1 MB strings, halving
-    // until not one more character fits.
-    const filled = await page.evaluate(() => {
-      let n = 0;
-      for (let size = 1 << 20; size >= 1;) {
-        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
-      }
-      return n;
-    });
-    assert.ok(filled > 0);
+    const filled = await fillStorage(page);
+    assert.ok(filled > 0, `storage filled: ${filled}`);
     // A reload reads the progress (a write probe used to call a full
     // storage blocked and show none of it).
     await page.goto(server.origin + '/learn/');
@@ -361,7 +358,7 @@ test('a full storage: saved progress is still read, and a progress write it refu
     await notice.waitFor();
     assert.equal(await stored(), before, 'the stored record is whole');
     // With room again, the next write works and the notice goes.
-    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await emptyStorage(page);
     await answer(page.locator('.predict').nth(1));
     await notice.waitFor({ state: 'detached' });
     assert.notEqual(await stored(), before);
@@ -376,12 +373,7 @@ test("a full storage: a challenge's draft says it is not saved, and the reader's
     await live(page);
     const c = page.locator('.challenge');
     const editor = c.locator('textarea');
-    await page.evaluate(() => {
-      let n = 0;
-      for (let size = 1 << 20; size >= 1;) {
-        try { localStorage.setItem(`fill.${n}`, 'x'.repeat(size)); n++; } catch { size >>= 1; }
-      }
-    });
+    assert.ok(await fillStorage(page) > 0);
     const mine = (await editor.inputValue()) + 'socket mine tcp\n';
     await editor.fill(mine);
     const notice = c.locator('.notice.error');
@@ -389,7 +381,7 @@ test("a full storage: a challenge's draft says it is not saved, and the reader's
     assert.equal(await notice.innerText(), "Your scenario here is not saved: this browser's storage for this site is full. It stays on this page until you leave or reload it.");
     assert.equal(await editor.inputValue(), mine);
     // Room again: the next edit is kept, and the notice goes.
-    await page.evaluate(() => { for (const k of Object.keys(localStorage)) if (k.startsWith('fill.')) localStorage.removeItem(k); });
+    await emptyStorage(page);
     await editor.fill(mine + 'socket more tcp\n');
     await notice.waitFor({ state: 'detached' });
     assert.deepEqual(problems, []);
