@@ -389,15 +389,8 @@ test("a full storage: a challenge's draft says it is not saved, and the reader's
 });
 
 test('blocked storage gives a notice and the course still works for the visit', async () => {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
-  });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/five-tuple', { blockStorage: true });
   try {
-    await page.goto(server.origin + '/#/learn/five-tuple');
     await page.waitForSelector('.lesson .predict');
     assert.match(await page.locator('.notice.error').innerText(), /does not let bindlab save anything/);
     const p = page.locator('.predict').first();

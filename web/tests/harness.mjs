@@ -99,9 +99,18 @@ export function live(page) {
   return page.waitForFunction(() => !document.querySelector('#app[data-prerendered]:not([data-live])'), null, { timeout: 15000 });
 }
 
-/** A page that records console errors, page errors and every request URL. */
+/** A page that records console errors, page errors and every request URL.
+ *  `blockStorage: true` makes `localStorage` throw as a browser that blocks
+ *  site data does (a SecurityError on every read of the property); the rest
+ *  of `opts` goes to the browser context. */
 export async function openPage(browser, url, opts = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  const { blockStorage = false, ...contextOpts } = opts;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOpts });
+  if (blockStorage) {
+    await context.addInitScript(() => {
+      Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
+    });
+  }
   const page = await context.newPage();
   const problems = [];
   const urls = [];

@@ -65,14 +65,8 @@ for (const [lang, prefix, blocked, exportName] of [
 }
 
 test('with storage blocked, the panel says so once the app knows', async () => {
-  const context = await browser.newContext();
-  await context.addInitScript(() => {
-    Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('The operation is insecure.', 'SecurityError'); } });
-  });
-  const page = await context.newPage();
+  const { page, context } = await openPage(browser, `${server.origin}/learn/`, { blockStorage: true });
   try {
-    await page.goto(`${server.origin}/learn/`);
-    await live(page);
     await page.waitForFunction(() => /Not saved: this browser blocks storage/.test(document.querySelector('.progress-panel .progress-status')?.textContent));
     assert.ok(await page.getByRole('button', { name: 'Export progress' }).isEnabled());
   } finally { await context.close(); }
