@@ -12,10 +12,11 @@
 //!   own, so it may declare those names again;
 //! - Go: `ctx context.Context`, the imports it uses, and every name it
 //!   declares read once (Go refuses an unused one); type-checked by `go vet`
-//!   for Linux, or FreeBSD when it sets SO_REUSEPORT_LB, with Debian's
-//!   golang.org/x/sys. Debian does not package x/sys/windows, and this
-//!   machine cannot download it, so a snippet for Windows is parsed only
-//!   (`gofmt -e`), and the stage says so;
+//!   for Linux, for FreeBSD when it sets SO_REUSEPORT_LB (with Debian's
+//!   golang.org/x/sys), or for Windows when it takes a socket's Winsock
+//!   handle (`syscall.Handle`: the standard library's own Windows calls, as
+//!   Debian packages no golang.org/x/sys/windows; a snippet importing that
+//!   fails here, by name);
 //! - Java: a field `ServerSocketChannel ch` (javac);
 //! - C#: fields `Socket s` and `TcpListener listener` (Mono's `mcs`). A
 //!   member .NET has and Mono's class library lacks ([`DOTNET_ONLY`]) is
@@ -123,7 +124,7 @@ fn c_compile(dir: &Path, file: &str, code: &str) -> Command {
 
 /// The system a Go snippet is for: what it calls says.
 fn go_os(code: &str) -> &'static str {
-    if code.contains("windows.") {
+    if code.contains("syscall.Handle(") || code.contains("windows.") {
         "windows"
     } else if code.contains("SO_REUSEPORT_LB") {
         "freebsd"
@@ -185,11 +186,6 @@ fn go_program(_: usize, code: &str) -> (String, String) {
 }
 
 fn go_compile(dir: &Path, file: &str, code: &str) -> Command {
-    if go_os(code) == "windows" {
-        let mut c = Command::new("gofmt");
-        c.current_dir(dir).args(["-e", file]);
-        return c;
-    }
     let mut c = Command::new("go");
     c.current_dir(dir)
         .args(["vet", file])
@@ -303,7 +299,7 @@ pub fn check() -> Result {
             ));
         }
         let list = snippets_in(lang.name)?;
-        let (mut parsed, mut unchecked) = (Vec::new(), Vec::new());
+        let mut unchecked = Vec::new();
         for (i, (file, code)) in list.iter().enumerate() {
             if let Err(said) = compile(lang, i, code)? {
                 let missing: Vec<&str> = DOTNET_ONLY
@@ -323,23 +319,13 @@ pub fn check() -> Result {
                     lang.name
                 ));
             }
-            if lang.name == "go" && go_os(code) == "windows" {
-                parsed.push(file.clone());
-            }
         }
-        let compiled = list.len() - unchecked.len() - parsed.len();
+        let compiled = list.len() - unchecked.len();
         println!(
             "{compiled} of {} {} snippets compile",
             list.len(),
             lang.name
         );
-        if !parsed.is_empty() {
-            println!(
-                "  {} for Windows parse (gofmt) but are not compiled: Debian has no golang.org/x/sys/windows: {}",
-                parsed.len(),
-                parsed.join(", ")
-            );
-        }
         for u in &unchecked {
             println!("  not checkable under Mono: {u}");
         }
@@ -372,6 +358,10 @@ mod tests {
     #[test]
     fn each_snippet_goes_to_its_system() {
         assert_eq!(go_os("windows.SetsockoptInt(h, 1, 2, 3)"), "windows");
+        assert_eq!(
+            go_os("syscall.SetsockoptInt(syscall.Handle(fd), syscall.SOL_SOCKET, 4, 1)"),
+            "windows"
+        );
         assert_eq!(go_os("unix.SO_REUSEPORT_LB"), "freebsd");
         assert_eq!(go_os("net.Listen(\"tcp\", \":80\")"), "linux");
         assert!(winsock("BOOL on = TRUE;"));
