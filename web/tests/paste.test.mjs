@@ -33,6 +33,8 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       assert.equal(await page.locator('.paste-read').innerText(), 'Read 7 TCP sockets from ss (Linux).');
       // No port asked: the first listener's port, on every address.
       assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:9090 on Linux?');
+      // The empty box shows that address, not an example nobody asked.
+      assert.equal(await page.locator('#paste-bind').getAttribute('placeholder'), '0.0.0.0:9090');
       await page.fill('#paste-bind', '0.0.0.0:8080');
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind 0.0.0.0:8080 on Linux?');
       // The listener, its connection and its TIME_WAIT, named after the program.
@@ -68,6 +70,8 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       if (size === 'phone') assert.deepEqual(await overflowing(page), []);
       // Garbage: a message that says what to paste; nothing breaks.
       await page.fill('#paste-table', 'hello\nworld');
+      await page.fill('#paste-bind', '');
+      assert.equal(await page.locator('#paste-bind').getAttribute('placeholder'), '0.0.0.0:8080');
       assert.match(await page.locator('.paste-page [role=alert]').innerText(), /^This does not look like a socket table: paste the output of ss -tanpe/);
       assert.equal(await page.locator('.paste-page [role=alert] code').first().innerText(), 'ss -tanpe');
       await page.fill('#paste-table', 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 nonsense 0.0.0.0:*\n');

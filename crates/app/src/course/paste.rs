@@ -187,6 +187,12 @@ pub(crate) fn paste_page() -> Html {
         (tr.clone(), t, *os, *proto, b, u),
         |(tr, t, o, pr, b, u)| read(tr, t, *o, *pr, b, u),
     );
+    // An empty bind box shows the address the answers are about (the
+    // table's first listening port), not an example that is not asked.
+    let placeholder = match &*result {
+        Ok(r) => r.bind.to_string(),
+        Err(_) => "0.0.0.0:8080".to_string(),
+    };
     let settle_now = settled.now.reform(|_: Event| ());
     let enter_settles = {
         let now = settled.now.clone();
@@ -259,7 +265,7 @@ pub(crate) fn paste_page() -> Html {
                             <option value="udp" selected={*proto == Some(true)}>{"UDP"}</option>
                         </select></label>
                     <label>{" "}{ tr.t(T::PasteSocketTo) }{" "}
-                        <input type="text" id="paste-bind" inputmode="url" placeholder="0.0.0.0:8080" value={(*bind).clone()} oninput={on_bind} onchange={settle_now.clone()} onkeydown={enter_settles.clone()} /></label>
+                        <input type="text" id="paste-bind" inputmode="url" {placeholder} value={(*bind).clone()} oninput={on_bind} onchange={settle_now.clone()} onkeydown={enter_settles.clone()} /></label>
                     <label>{ tr.t(T::PasteAsUser) }{" "}
                         <input type="text" id="paste-user" value={(*user).clone()} oninput={on_user} onchange={settle_now} onkeydown={enter_settles} /></label>
                     <label>{ tr.t(T::PasteOn) }{" "}
