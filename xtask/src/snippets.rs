@@ -18,13 +18,15 @@
 //!   imported, defined), a builtin, or `s`, the socket its guide's text
 //!   names (`symtable`, [`PY_CHECK`]): a snippet that calls `socket.socket`
 //!   without `import socket` fails.
-//! - Node.js: parsed, then run in a `vm` context that has Node's globals and
-//!   `server` and `onConnection`, the names the guides' text gives, as
-//!   stand-ins that take any use, and a `require` that gives such a stand-in
-//!   for Node's own modules only ([`NODE_CHECK`]). The run is strict and
-//!   calls back every function a stand-in is handed, so a name the snippet
-//!   reads or assigns without `require` or a declaration is a ReferenceError
-//!   — on the paths the run takes: of `a ? b : c` only `b`.
+//! - Node.js: parsed by the acorn Node carries for itself (`node
+//!   --expose-internals`), and every name it reads or assigns must be
+//!   declared in it (anywhere: block scope is not followed), one of Node's
+//!   globals, `require`, or `server` and `onConnection`, the names the
+//!   guides' text gives — on every branch, `a ? b : c` both; then run in a
+//!   `vm` context where those globals and given names are stand-ins that take
+//!   any use and `require` gives one for Node's own modules only
+//!   ([`NODE_CHECK`]): strict, calling back every function a stand-in is
+//!   handed, so a module that is not Node's own fails too.
 //!
 //! Each of Python and Node.js first checks a snippet that lacks its import,
 //! which must fail: a check that let everything through would say nothing.
@@ -151,9 +153,11 @@ print("\n".join(bad), file=sys.stderr)
 sys.exit(1 if bad else 0)
 "#;
 
-/// The Node.js check: each file given parses, and runs, strict, against
-/// stand-ins (Node's globals and the names in the first argument; Node's own
-/// modules by `require`) without a ReferenceError.
+/// The Node.js check: each file given parses, names nothing it does not
+/// declare (but Node's globals, `require` and the names in the first
+/// argument), and runs, strict, against stand-ins for those (Node's own
+/// modules by `require`) without an error. Needs `node --expose-internals`
+/// for Node's own acorn.
 pub(crate) const NODE_CHECK: &str = r#"// Written by `cargo xtask test lessons` (xtask/src/snippets.rs).
 'use strict';
 const fs = require('fs');
@@ -163,6 +167,42 @@ const { builtinModules } = require('module');
 const [given, ...files] = process.argv.slice(2);
 const GLOBALS = ['console', 'process', 'Buffer', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
   'clearInterval', 'clearImmediate', 'queueMicrotask', 'module', 'exports', '__filename', '__dirname'];
+// The parser Node uses for its REPL; no package to install.
+let acorn, walk;
+try {
+  acorn = require('internal/deps/acorn/acorn/dist/acorn');
+  walk = require('internal/deps/acorn/acorn-walk/dist/walk');
+} catch (e) {
+  console.error(`this check reads snippets with Node's own acorn; run it as node --expose-internals (${e.message})`);
+  process.exit(2);
+}
+const KNOWN = new Set(Object.getOwnPropertyNames(globalThis).concat(GLOBALS, given.split(','), ['require', 'arguments']));
+/** The names `code` reads or assigns that it declares nowhere and that are
+ *  not KNOWN, on every branch (block scope is not followed: a name declared
+ *  anywhere in the snippet counts as declared). */
+function unbound(code) {
+  const ast = acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' });
+  // Where names are declared: a declarator's pattern, a function's name and
+  // parameters, a class's name, a catch's parameter.
+  const decl = [];
+  walk.full(ast, (n) => {
+    if (n.type === 'VariableDeclarator') decl.push(n.id);
+    else if (/Function/.test(n.type)) { if (n.id) decl.push(n.id); decl.push(...n.params); }
+    else if (/^Class/.test(n.type) && n.id) decl.push(n.id);
+    else if (n.type === 'CatchClause' && n.param) decl.push(n.param);
+  });
+  const declares = (id) => decl.some((d) => id.start >= d.start && id.end <= d.end);
+  const declared = new Set();
+  const used = [];
+  // Property names and labels are not identifiers to the walker; a
+  // pattern's name outside a declaration is an assignment, a use.
+  walk.full(ast, (n, _, type) => {
+    if (n.type !== 'Identifier') return;
+    if (type === 'VariablePattern' && declares(n)) declared.add(n.name);
+    else used.push(n.name);
+  });
+  return [...new Set(used)].filter((name) => !declared.has(name) && !KNOWN.has(name));
+}
 const standIns = new WeakSet();
 let callbacks = [];
 function later(args) {
@@ -186,6 +226,16 @@ function standIn() {
 const bad = [];
 for (const file of files) {
   const code = fs.readFileSync(file, 'utf8');
+  try {
+    const names = unbound(code);
+    if (names.length) {
+      bad.push(`${file}: uses ${names.join(', ')}, which it neither requires nor declares`);
+      continue;
+    }
+  } catch (e) {
+    bad.push(`${file}: ${e && e.name}: ${e && e.message}`);
+    continue;
+  }
   const context = {
     require(name) {
       if (!builtinModules.includes(String(name).replace(/^node:/, ''))) {
@@ -213,18 +263,39 @@ process.exit(bad.length ? 1 : 0);
 const PY_GIVEN: &str = "s";
 const NODE_GIVEN: &str = "server,onConnection";
 
-/// A snippet each check must refuse: it uses a module it does not import.
-const PY_BROKEN: &str = "s2 = socket.socket()\n";
-const NODE_BROKEN: &str = "net.createServer().listen(8080);\n";
+/// Snippets each check must refuse: they use a module they do not import
+/// (Node: also on the branch a run does not take, the stand-ins' numbers
+/// being 1; or one that is not Node's own, which only the run sees).
+const PY_BROKEN: &[&str] = &["s2 = socket.socket()\n"];
+const NODE_BROKEN: &[&str] = &[
+    "net.createServer().listen(8080);\n",
+    "process.argv.length > 99 ? net.createServer().listen(8080) : server.listen(8080);\n",
+    "const express = require(\"express\");\nexpress().listen(8080);\n",
+];
 
 /// The Python and Node.js snippets, written one file each into `dir`
 /// (after the broken one, `broken.py` / `broken.js`) and checked by their
 /// own interpreters, as the module's doc says.
 fn interpreted() -> Result {
-    for (lang, ext, program, check, given, broken) in [
-        ("python", "py", "python3", PY_CHECK, PY_GIVEN, PY_BROKEN),
-        ("node", "js", "node", NODE_CHECK, NODE_GIVEN, NODE_BROKEN),
-    ] {
+    let python: (&str, &str, &str, &[&str], _, _, _) = (
+        "python",
+        "py",
+        "python3",
+        &[],
+        PY_CHECK,
+        PY_GIVEN,
+        PY_BROKEN,
+    );
+    let node = (
+        "node",
+        "js",
+        "node",
+        &["--expose-internals"][..],
+        NODE_CHECK,
+        NODE_GIVEN,
+        NODE_BROKEN,
+    );
+    for (lang, ext, program, flags, check, given, broken) in [python, node] {
         let dir = root().join("target/guide-snippets").join(lang);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -233,20 +304,23 @@ fn interpreted() -> Result {
         let comment = if lang == "python" { "#" } else { "//" };
         let run_check = |files: &[std::path::PathBuf]| -> Result<std::process::Output> {
             std::process::Command::new(program)
+                .args(flags)
                 .arg(&checker)
                 .arg(given)
                 .args(files)
                 .output()
                 .map_err(|e| format!("cannot run {program}: {e}"))
         };
-        // First a snippet without its import: the check must refuse it.
-        let bad = dir.join(format!("broken.{ext}"));
-        std::fs::write(&bad, format!("{comment} lacks its import\n{broken}"))
-            .map_err(|e| e.to_string())?;
-        if run_check(&[bad])?.status.success() {
-            return Err(format!(
-                "the {lang} check let a snippet without its import through:\n{broken}"
-            ));
+        // First snippets without their import: the check must refuse each.
+        for broken in broken {
+            let bad = dir.join(format!("broken.{ext}"));
+            std::fs::write(&bad, format!("{comment} lacks its import\n{broken}"))
+                .map_err(|e| e.to_string())?;
+            if run_check(&[bad])?.status.success() {
+                return Err(format!(
+                    "the {lang} check let a snippet without its import through:\n{broken}"
+                ));
+            }
         }
         let list = snippets_in(lang)?;
         let mut files = Vec::new();
