@@ -873,12 +873,15 @@ fn zh_cn_says_every_problem_in_chinese() {
         );
     }
     assert!(
-        err.contains(":2:1: 又一个 `os`（第一个在第 1 行）"),
+        err.contains(":2:1: `os` 重复出现（第一次在第 1 行）"),
         "{err}"
     );
-    assert!(err.contains("实际是 `sctp`"), "{err}");
     assert!(
-        err.contains(":5:20: 这里应为 `on` 或 `off`，实际是 `maybe`"),
+        err.contains(":3:10: 套接字名后面应为协议（tcp、tcp6、udp、udp6），却写了 `sctp`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":5:20: 应为 `on` 或 `off`，却写了 `maybe`"),
         "{err}"
     );
     assert!(
@@ -886,7 +889,7 @@ fn zh_cn_says_every_problem_in_chinese() {
         "{err}"
     );
     assert!(
-        err.contains("10.9.9.9 不是本主机的地址；请在头部用 `iface 10.9.9.9` 添加它"),
+        err.contains("10.9.9.9 不是本主机的地址；请在场景头加上 `iface 10.9.9.9`"),
         "{err}"
     );
     assert!(err.contains("场景中有 7 个问题"), "{err}");

@@ -546,7 +546,7 @@ mod tests {
         assert_eq!(v.msg, GoalMsg::DatagramCopies, "{v:?}");
         assert_eq!(
             zh.render(v.msg, &v.args),
-            "B, A 各自收到发往 239.1.2.3:5000 的数据报的一份副本"
+            "发往 239.1.2.3:5000 的数据报，B, A 各收到一份副本"
         );
     }
 

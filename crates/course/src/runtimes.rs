@@ -1282,10 +1282,10 @@ windows_unverified = "not read"
         let md = restart_markdown_in(&rows, &texts);
         assert!(md.contains("- **Go**（Go net）：这样重启在 Linux、macOS 和 FreeBSD 上直接可行，因为 `net.Listen(\"tcp\", \":8080\")` 自己设置了 SO_REUSEADDR。"), "{md}");
         assert!(
-            md.contains("SO_REUSEADDR。在 Windows 上它以 SO_EXCLUSIVEADDRUSE 绑定：别的程序无法占用这个端口；但旧服务器也用了它，所以重启要等"),
+            md.contains("SO_REUSEADDR。在 Windows 上它用 SO_EXCLUSIVEADDRUSE 绑定：别的程序无法占用这个端口；但旧服务器也是这样绑定的，所以在旧服务器的连接（包括 TIME_WAIT）全部消失之前，重启都会以 10048 失败。"),
             "{md}"
         );
-        assert!(md.contains("（Linux：有引用，此处未测量）。"), "{md}");
+        assert!(md.contains("（Linux：有出处，此处未测量）。"), "{md}");
         assert!(md.contains("[各运行时默认设置了什么](#/runtimes)"), "{md}");
         assert!(!md.contains("this restart"), "{md}");
         assert_eq!(

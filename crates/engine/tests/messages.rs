@@ -300,7 +300,7 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     );
     assert_eq!(
         p.render_with(Some(zh), "、"),
-        "此处不存在名为 `A` 的套接字（此处打开的套接字：B、C）"
+        "此时没有名为 `A` 的套接字（此时已打开的套接字：B、C）"
     );
     assert!(
         p.message.ends_with("(sockets open here: B, C)"),
@@ -315,7 +315,7 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     let e = Permalink::decode("#v1/solaris/0/AA").unwrap_err();
     assert_eq!(
         e.render(Some(zh)),
-        "这个链接里的操作系统 `solaris` 是 bindlab 不认识的：它认识的有 linux, freebsd, macos, windows。"
+        "这个链接里的操作系统 `solaris` bindlab 不认识；它认识的是：linux, freebsd, macos, windows。"
     );
 }
 

@@ -1075,7 +1075,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         let advice = crate::advice_in(&pic, &answers, &say);
         assert!(
-            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后，myapp 收到每一个发往 127.0.0.1:5000 的数据报。单播数据报"),
+            advice.starts_with("在新套接字上 bind() 之前设置 SO_REUSEADDR。然后，发往 127.0.0.1:5000 的数据报全部由 myapp 收到。单播数据报"),
             "{advice}"
         );
         assert_eq!(
@@ -1086,7 +1086,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let one = crate::receivers(&pic, "root", false, to).unwrap();
         assert_eq!(
             one.sentence_in(&say),
-            "python3_15079_2 收到每一个发往 127.0.0.1:5000 的数据报"
+            "发往 127.0.0.1:5000 的数据报全部由 python3_15079_2 收到"
         );
         // Options unknown, taken as set: a hash picks; unknown: it depends.
         let pic = crate::picture_of(&p.sockets, p.os, 5000, None, true);
@@ -1114,7 +1114,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         assert_eq!(d.choice, crate::Choice::Undefined, "{d:?}");
         assert_eq!(
             d.sentence_in(&say),
-            "每个发往 127.0.0.1:123 的数据报都交给 pid21, pid20 中的一个；交给哪一个是未定义的"
+            "发往 127.0.0.1:123 的每个数据报都交给 pid21, pid20 中的一个；交给哪一个是未定义的"
         );
         let copies = crate::Delivery {
             choice: crate::Choice::Copies,
@@ -1123,7 +1123,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         };
         assert_eq!(
             copies.sentence_in(&say),
-            "A, B 各自收到发往 127.0.0.1:123 的数据报的一份副本"
+            "发往 127.0.0.1:123 的每个数据报，A, B 各收到一份副本"
         );
         // TCP: a live listener blocks every option set; its program named.
         let p = parse_table(SS).unwrap();
