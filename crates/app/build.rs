@@ -36,6 +36,13 @@ fn md_files(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// Whether this is the build with the course's pages (the `course` feature).
+/// Without it (the sandbox and the widgets) the contents carry only what the
+/// sandbox shows: a chapter's id and title, and how many guides there are.
+fn course_build() -> bool {
+    std::env::var_os("CARGO_FEATURE_COURSE").is_some()
+}
+
 /// The guides' index (content/guides/*.md, pending ones left out) and the
 /// index page's text (content/guides.md).
 fn guides(content: &Path, out: &mut String) {
@@ -51,6 +58,11 @@ fn guides(content: &Path, out: &mut String) {
             panic!("the guides have problems:\n{}", list.join("\n"))
         });
         if g.pending.is_some() {
+            continue;
+        }
+        // The sandbox build counts the guides and shows none of them.
+        if !course_build() {
+            writeln!(out, "    GuideEntry {{ id: {:?} }},", g.id).unwrap();
             continue;
         }
         writeln!(
@@ -89,6 +101,62 @@ fn guides(content: &Path, out: &mut String) {
 /// names one of these keys).
 const COURSE_AREAS: &[&str] = &["course", "glossary", "guide", "lesson", "paste", "rules"];
 
+/// For a wasm build, every `T::Name` its sources name: the files under
+/// `src/` it compiles (not `src/course/` without the `course` feature, never
+/// `src/prerender.rs` or `src/bin/`, the prerenderer's, which runs natively).
+/// A key no such file names keeps its key but not its English text in that
+/// wasm: the page descriptions, the not-found page and the boot messages are
+/// written into the HTML by the prerenderer and never shown by the wasm
+/// (`tests/tidy.rs` keeps them so). `None` for a native build (the
+/// prerenderer, tests, the CLI's checks), which keeps every text.
+fn named_in_wasm(course: bool) -> Option<std::collections::BTreeSet<String>> {
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() != Ok("wasm32") {
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let mut named = std::collections::BTreeSet::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = entry.path();
+            let name = entry.file_name();
+            if p.is_dir() {
+                if name != "bin" && (course || name != "course") {
+                    dirs.push(p);
+                }
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs")
+                || (dir == src && (name == "prerender.rs" || name == "test_support.rs"))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for word in text.split("T::").skip(1) {
+                let name: String = word
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                named.insert(name);
+            }
+        }
+    }
+    Some(named)
+}
+
+/// `nav.sandbox` → `NavSandbox`: a key's variant of `T`.
+fn variant(key: &str) -> String {
+    key.split(['.', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or(String::new(), |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
+        })
+        .collect()
+}
+
 /// The interface strings (`content/ui/*.txt`, English): the typed key `T`,
 /// one variant per key (`nav.sandbox` → `T::NavSandbox`), and their English
 /// texts. A translation is fetched per locale, never compiled in.
@@ -100,16 +168,6 @@ fn ui_strings(content: &Path) -> String {
     }
     let entries = bindlab_course::ui::read_dir(&dir)
         .unwrap_or_else(|errs| panic!("the interface strings have problems:\n{}", errs.join("\n")));
-    let variant = |key: &str| -> String {
-        key.split(['.', '_'])
-            .map(|w| {
-                let mut c = w.chars();
-                c.next().map_or(String::new(), |f| {
-                    f.to_ascii_uppercase().to_string() + c.as_str()
-                })
-            })
-            .collect()
-    };
     let mut out = String::from(
         "/// An interface string (generated from content/ui/*.txt).\n#[derive(Clone, Copy, Debug, PartialEq, Eq)]\n// Some strings belong to one build only (the course's, the sandbox's); tidy checks that every key is used.\n#[allow(dead_code)]\npub enum T {\n",
     );
@@ -126,11 +184,13 @@ fn ui_strings(content: &Path) -> String {
     for e in &entries {
         writeln!(out, "    {:?},", e.key).unwrap();
     }
-    out.push_str("];\n/// Each English text, in `T`'s order (the sandbox build: empty for the course's areas).\npub const EN: &[&str] = &[\n");
-    let course = std::env::var_os("CARGO_FEATURE_COURSE").is_some();
+    out.push_str("];\n/// Each English text, in `T`'s order (the sandbox build: empty for the course's areas; a wasm build: empty for a key none of its sources names).\npub const EN: &[&str] = &[\n");
+    let course = course_build();
+    let named = named_in_wasm(course);
     for e in &entries {
         let area = e.key.split('.').next().unwrap_or_default();
-        let text = if course || !COURSE_AREAS.contains(&area) {
+        let shown = named.as_ref().is_none_or(|n| n.contains(&variant(&e.key)));
+        let text = if shown && (course || !COURSE_AREAS.contains(&area)) {
             e.text.as_str()
         } else {
             ""
@@ -157,6 +217,16 @@ fn main() {
             .iter()
             .filter(|b| matches!(b, Block::Predict { .. }))
             .count();
+        // The sandbox build names a chapter ("Continue: …") and shows no more.
+        if !course_build() {
+            writeln!(
+                out,
+                "    Chapter {{ id: {:?}, title: {:?} }},",
+                lesson.id, lesson.title
+            )
+            .unwrap();
+            continue;
+        }
         writeln!(
             out,
             "    Chapter {{ id: {:?}, title: {:?}, summary: {:?}, file: {:?}, predictions: {predictions} }},",

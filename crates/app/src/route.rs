@@ -6,28 +6,38 @@
 //! redirected to their path forever (`static/boot.js` does it before any wasm).
 
 /// One chapter of the course (generated from `content/lessons` by build.rs).
+/// The sandbox build (no `course` feature) keeps only what the sandbox's
+/// navigation shows, the id and title: the rest is compiled out of its wasm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Chapter {
     pub id: &'static str,
     pub title: &'static str,
     /// One sentence for the contents page.
+    #[cfg(feature = "course")]
     pub summary: &'static str,
     /// The lesson's file under `content/lessons/`.
+    #[cfg(feature = "course")]
     pub file: &'static str,
     /// How many predictions it asks (for "2 of 3 predictions" in the contents).
+    #[cfg(feature = "course")]
     pub predictions: usize,
 }
 
 /// One guide: a page per symptom (generated from `content/guides` by build.rs).
+/// The sandbox build keeps only the id (its home page counts the guides).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GuideEntry {
     pub id: &'static str,
     /// The symptom, as a reader would search for it.
+    #[cfg(feature = "course")]
     pub title: &'static str,
+    #[cfg(feature = "course")]
     pub summary: &'static str,
     /// The messages the reader may have seen, short.
+    #[cfg(feature = "course")]
     pub errors: &'static str,
     /// The guide's file under `content/guides/`.
+    #[cfg(feature = "course")]
     pub file: &'static str,
 }
 

@@ -221,3 +221,49 @@ fn only_the_course_names_the_course_areas_keys() {
         found.join("\n")
     );
 }
+
+/// The texts only the prerenderer writes, into a page's HTML and its
+/// `<head>` (`src/prerender.rs`, run natively at build time): a wasm build
+/// keeps a key's English text only when a file it compiles names the key
+/// (`build.rs`'s `named_in_wasm`), so these stay out of both wasm builds
+/// (~2.4 KB with the runtimes page's texts in the sandbox build, measured)
+/// as long as no view names them.
+#[test]
+fn the_prerenderers_texts_stay_out_of_the_wasm() {
+    const PRERENDER_ONLY: &[&str] = &[
+        "PageSandboxDescription",
+        "PageContentsDescription",
+        "PageGlossaryDescription",
+        "PageRulesDescription",
+        "PageGuidesDescription",
+        "PagePasteDescription",
+        "PageRuntimesDescription",
+        "PageNotFoundTitle",
+        "PageNotFoundHeading",
+        "PageNotFoundText",
+        "PageNoscriptNote",
+        "PageBootNoWasm",
+        "PageBootFailed",
+    ];
+    let (prerenderer, wasm): (Vec<_>, Vec<_>) = app_sources().into_iter().partition(|(f, _)| {
+        f.ends_with("src/prerender.rs")
+            || f.ends_with("src/test_support.rs")
+            || f.components().any(|c| c.as_os_str() == "bin")
+    });
+    let named: Vec<String> = PRERENDER_ONLY.iter().map(|k| format!("T::{k}")).collect();
+    let named: Vec<&str> = named.iter().map(String::as_str).collect();
+    // The list is the prerenderer's: each one is written there.
+    let written = uses(&prerenderer, &named);
+    for k in &named {
+        assert!(
+            written.iter().any(|w| w.ends_with(&format!(": {k}"))),
+            "{k} is no longer the prerenderer's: update this list"
+        );
+    }
+    let found = uses(&wasm, &named);
+    assert!(
+        found.is_empty(),
+        "these texts are the prerenderer's; a view that shows one puts it back into the wasm (build.rs keeps what a compiled file names): show it from the prerendered HTML, or drop it from this list and count its bytes:\n{}",
+        found.join("\n")
+    );
+}
