@@ -134,6 +134,28 @@ test('the Sandbox link brings back the scenario the reader left, not the first e
   } finally { await context.close(); }
 });
 
+test('a link to another page taken in the same moment as a step still leaves the Sandbox link that step', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/`);
+  try {
+    await ready(page);
+    await page.click('button:has-text("socket C tcp6")');
+    const before = await page.locator('.progress').innerText();
+    // The step, its render and effects (microtasks), then the click: no
+    // timer runs between them, as when the browser serves a click first.
+    await page.evaluate(async () => {
+      [...document.querySelectorAll('.stepper button')].find((b) => b.textContent.startsWith('Step')).click();
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      [...document.querySelectorAll('.site-nav a')].find((a) => a.textContent === 'Course').click();
+    });
+    await page.waitForSelector('.contents-page .chapters');
+    await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+    await ready(page);
+    assert.match(before, /^0 of /);
+    assert.match(await page.locator('.progress').innerText(), /^1 of /);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a button that a press took to its end keeps the focus, says it is unavailable, and a held Enter stops there', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
   try {

@@ -49,10 +49,11 @@ pub(crate) fn sandbox_page() -> Html {
     {
         let link = state.permalink();
         let has_error = state.notice.as_ref().is_some_and(|n| n.error);
-        // The address not written yet: leaving the page within a long
-        // scenario's pause still leaves the tab's memory of it (the
-        // Sandbox link's), though not the address bar, which is then
-        // another page's.
+        // The address not written yet: leaving the page before its task
+        // runs (a long scenario's pause, or a click on another page's link
+        // right after a step: the browser serves input before timers)
+        // still leaves the tab's memory of it (the Sandbox link's), though
+        // not the address bar, which is then another page's.
         let pending = use_mut_ref(|| None::<Permalink>);
         {
             let pending = pending.clone();
@@ -82,7 +83,7 @@ pub(crate) fn sandbox_page() -> Html {
                 let long = is_long(&link.text);
                 let link = link.clone();
                 let pending = pending.clone();
-                *pending.borrow_mut() = long.then(|| link.clone());
+                *pending.borrow_mut() = Some(link.clone());
                 Timeout::new(if long { SETTLE_MS } else { 0 }, move || {
                     let fragment = pending.borrow_mut().take().unwrap_or(link).encode();
                     crate::nav::remember_sandbox(&fragment);
