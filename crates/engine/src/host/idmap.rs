@@ -225,6 +225,116 @@ impl<K: Ord + Copy> IdMap<K> {
     }
 }
 
+/// How many entries an [`Order`] holds in place.
+const FEW: usize = 3;
+
+/// An [`IdMap`] whose first [`FEW`] entries are held in place: a bucket's
+/// owners in bind order. Most ports have one to three owners, and a bind
+/// or close on a cold port then changes its bind order in the bucket's own
+/// cache lines instead of in a separate allocation (a cache miss on each
+/// such step when the host is large). A map that outgrows it stays an
+/// [`IdMap`].
+#[derive(Clone)]
+pub(super) enum Order<K> {
+    /// `len` entries, sorted, in `e[..len]` (the rest placeholders).
+    Few {
+        len: u8,
+        e: [Entry<K>; FEW],
+    },
+    Map(IdMap<K>),
+}
+
+impl<K: Ord + Copy + Default + std::fmt::Debug> std::fmt::Debug for Order<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Default + Copy> Default for Order<K> {
+    fn default() -> Self {
+        Order::Few {
+            len: 0,
+            e: [(K::default(), 0); FEW],
+        }
+    }
+}
+
+impl<K: Ord + Copy + Default> Order<K> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Order::Few { len, .. } => usize::from(*len),
+            Order::Map(m) => m.len(),
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entries in key order (either way).
+    pub(super) fn iter(&self) -> Iter<'_, K> {
+        match self {
+            Order::Few { len, e } => {
+                let few = &e[..usize::from(*len)];
+                Iter {
+                    front: few.iter(),
+                    runs: [].iter(),
+                    back: [].iter(),
+                    left: few.len(),
+                }
+            }
+            Order::Map(m) => m.iter(),
+        }
+    }
+
+    pub(super) fn values(&self) -> impl DoubleEndedIterator<Item = &SockId> + Clone {
+        self.iter().map(|(_, id)| id)
+    }
+
+    /// Files `id` under `key`; the id it replaces, if the key was taken.
+    pub(super) fn insert(&mut self, key: K, id: SockId) -> Option<SockId> {
+        let Order::Few { len, e } = self else {
+            let Order::Map(m) = self else { return None };
+            return m.insert(key, id);
+        };
+        let n = usize::from(*len);
+        // A new position is past the last: found without a comparison
+        // of the others.
+        let i = e[..n].partition_point(|(k, _)| *k < key);
+        if i < n && e[i].0 == key {
+            return Some(std::mem::replace(&mut e[i].1, id));
+        }
+        if n < FEW {
+            e[i..=n].rotate_right(1);
+            e[i] = (key, id);
+            *len += 1;
+            return None;
+        }
+        let mut m = IdMap::default();
+        for &(k, v) in e.iter() {
+            m.insert(k, v);
+        }
+        m.insert(key, id);
+        *self = Order::Map(m);
+        None
+    }
+
+    /// Takes `key` out; the id it held.
+    pub(super) fn remove(&mut self, key: &K) -> Option<SockId> {
+        match self {
+            Order::Few { len, e } => {
+                let n = usize::from(*len);
+                let i = e[..n].iter().position(|(k, _)| k == key)?;
+                let id = e[i].1;
+                e[i..n].rotate_left(1);
+                *len -= 1;
+                Some(id)
+            }
+            Order::Map(m) => m.remove(key),
+        }
+    }
+}
+
 /// [`IdMap::iter`]: the entries of the run being read from each end, and
 /// the runs between (a flat map is all `front`).
 #[derive(Clone)]
