@@ -1152,4 +1152,85 @@ mod tests {
             assert_eq!(got, (lo..=hi).collect::<Vec<_>>());
         }
     }
+
+    /// A bucket's classes past the few held in place: each found where it
+    /// was filed, listed once, and gone when its last member goes, in any
+    /// order of adds and removes.
+    #[test]
+    fn classes_held_in_place_and_beyond_answer_as_a_map_does() {
+        use super::super::idmap::IdMap;
+        use super::{Classes, FxBuild, PortClass};
+        use std::collections::HashMap;
+        let class = |i: u64| {
+            ClassFields {
+                state: State::Bound,
+                opts: Opts::default(),
+                bind_opts: Opts::default(),
+                uid: i as u32,
+                v6: false,
+                ip: None,
+                hashed_ip: None,
+                connected: false,
+                connect_bound: false,
+                child: false,
+                from_exclusive: false,
+                grouped: false,
+                narrowed: None,
+            }
+            .pack()
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut c, mut want) = (
+            Classes::default(),
+            HashMap::<PortClass, IdMap<u64>, FxBuild>::default(),
+        );
+        for _ in 0..20_000 {
+            let (k, pos) = (next() % 7, next() % 5);
+            if next() % 2 == 0 {
+                c.members_mut(class(k)).insert(pos, pos as usize);
+                want.entry(class(k)).or_default().insert(pos, pos as usize);
+            } else {
+                c.remove(class(k), pos);
+                if let Some(m) = want.get_mut(&class(k)) {
+                    m.remove(&pos);
+                    if m.is_empty() {
+                        want.remove(&class(k));
+                    }
+                }
+            }
+            assert!(c == want, "{c:?} against {want:?}");
+            assert_eq!(c.iter().count(), want.len());
+        }
+    }
+
+    /// Buckets found by port, made on first use, dropped and their places
+    /// reused, listed lowest port first.
+    #[test]
+    fn ports_find_make_drop_and_list_buckets() {
+        use super::Ports;
+        let mut p = Ports::default();
+        for port in [65_535_u16, 0, 8_080, 8_081, 300] {
+            assert!(p.get(&port).is_none());
+            p.get_or_default(port).order.insert(u64::from(port), 1);
+        }
+        p.remove(&8_080);
+        p.remove(&8_080);
+        assert!(p.get(&8_080).is_none() && p.get(&8_079).is_none());
+        let listed: Vec<u16> = p.iter().map(|(port, _)| port).collect();
+        assert_eq!(listed, [0, 300, 8_081, 65_535]);
+        for port in listed {
+            let b = p.get(&port).expect("a bucket");
+            assert_eq!(b.order.iter().next(), Some((&u64::from(port), &1)));
+        }
+        // The dropped bucket's place is reused, empty.
+        assert!(p.get_or_default(1_024).is_empty());
+        assert!(p.get_mut(&1_024).is_some());
+        assert_eq!(p.values().count(), 5);
+    }
 }

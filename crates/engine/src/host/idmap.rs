@@ -629,4 +629,46 @@ mod tests {
         flat.insert(3, 2);
         assert_ne!(grown, flat);
     }
+
+    /// The bind order's map with its first entries in place answers as the
+    /// B-tree does, small (in place, out of order inserts included) and
+    /// past [`FEW`] (an [`IdMap`]), both ways.
+    #[test]
+    fn an_order_answers_as_a_btree_map_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for range in [2, 4, 6, 100] {
+            let (mut m, mut want) = (Order::default(), BTreeMap::new());
+            for _ in 0..5_000 {
+                let key = next() % range;
+                if next() % 2 == 0 {
+                    let id = (next() % 1_000) as SockId;
+                    assert_eq!(m.insert(key, id), want.insert(key, id));
+                } else {
+                    assert_eq!(m.remove(&key), want.remove(&key));
+                }
+                assert_eq!(m.len(), want.len());
+                assert_eq!(m.is_empty(), want.is_empty());
+                let got: Vec<_> = m.iter().map(|(&k, &id)| (k, id)).collect();
+                let exp: Vec<_> = want.iter().map(|(&k, &id)| (k, id)).collect();
+                assert_eq!(got, exp);
+                let back: Vec<_> = m.values().rev().copied().collect();
+                let exp_back: Vec<_> = want.values().rev().copied().collect();
+                assert_eq!(back, exp_back);
+            }
+        }
+        // Up to FEW entries stay in place.
+        let mut m = Order::default();
+        for k in [5_u64, 1, 3] {
+            m.insert(k, k as SockId);
+        }
+        assert!(matches!(m, Order::Few { len: 3, .. }));
+        m.insert(4, 4);
+        assert!(matches!(m, Order::Map(_)));
+    }
 }
