@@ -297,20 +297,21 @@ impl PortClass {
 /// One port's owners.
 ///
 /// Laid out (`repr(C)`, on a cache line's boundary) with what a TCP bind
-/// on a cold port reads first — the bind order and the port's memo, then
-/// the classes held in place — so that such a bind reads the bucket's
-/// first four lines; the listening list and UDP's index come after.
+/// on a cold port reads first — the bind order, then the classes held in
+/// place, then the memo (Linux's alone) — so that such a bind reads the
+/// bucket's first five or six lines; the listening list and UDP's index
+/// come after.
 #[derive(Clone, Debug, Default)]
 #[repr(C, align(64))]
 pub(super) struct Bucket {
     /// Position (a host-wide counter at hashing time) → socket: bind order.
     pub(super) order: Order<u64>,
-    /// What the OS remembers of the port apart from its owners, while it has
-    /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
-    pub(super) memo: Option<PortMemo>,
     /// The summary: each class with its members, `position → socket` (the
     /// socket beside its position, so a listing reads no other map).
     pub(super) classes: Classes,
+    /// What the OS remembers of the port apart from its owners, while it has
+    /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
+    pub(super) memo: Option<PortMemo>,
     /// TCP's listeners in the order of Linux's listening list, last key
     /// first ([`listen_key`]), so a listen() that looks for the first
     /// listener of a SO_REUSEPORT group stops where the kernel's walk does,
