@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 
-use super::idmap::IdMap;
+use super::idmap::{IdMap, Order};
 use super::socket::{Opts, SockId, Socket, State};
 
 /// What a rule may read of an owner when it is asked per class: everything
@@ -295,15 +295,20 @@ impl PortClass {
 }
 
 /// One port's owners.
+///
+/// Laid out (`repr(C)`, on a cache line's boundary) with what a TCP bind
+/// on a cold port reads first — the bind order, then the classes held in
+/// place, then the memo (Linux's alone) — so that such a bind reads the
+/// bucket's first five or six lines; the listening list and UDP's index
+/// come after.
 #[derive(Clone, Debug, Default)]
+#[repr(C, align(64))]
 pub(super) struct Bucket {
     /// Position (a host-wide counter at hashing time) → socket: bind order.
-    pub(super) order: IdMap<u64>,
+    pub(super) order: Order<u64>,
     /// The summary: each class with its members, `position → socket` (the
     /// socket beside its position, so a listing reads no other map).
-    pub(super) classes: HashMap<PortClass, IdMap<u64>, FxBuild>,
-    /// UDP's buckets only: the per-socket orders and groups the lookups read.
-    pub(super) udp: UdpIndex,
+    pub(super) classes: Classes,
     /// What the OS remembers of the port apart from its owners, while it has
     /// any (it goes with the bucket): Linux's `tb->fastreuseport` summary.
     pub(super) memo: Option<PortMemo>,
@@ -312,6 +317,198 @@ pub(super) struct Bucket {
     /// listener of a SO_REUSEPORT group stops where the kernel's walk does,
     /// without sorting the port's listeners.
     pub(super) listening: IdMap<u64>,
+    /// UDP's buckets only: the per-socket orders and groups the lookups read.
+    pub(super) udp: UdpIndex,
+}
+
+/// One protocol's bind buckets, by port: a port's bucket is found by
+/// indexing, not hashing — a page of 256 slots per 256 ports (made when
+/// one of its ports is first taken), each slot the bucket's place in
+/// `buckets` + 1 (0: no bucket). A hash table's lookup read its control
+/// bytes and then the slot's key, at the far end of a slot the bucket's
+/// size, before the bucket: a cold port cost a cache line or two more.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Ports {
+    pages: Vec<Option<Box<[u32; 256]>>>,
+    buckets: Vec<Bucket>,
+    /// Places in `buckets` left by removed buckets, reused first.
+    free: Vec<u32>,
+}
+
+impl Ports {
+    /// Where `port`'s bucket is in `buckets`.
+    fn place(&self, port: u16) -> Option<usize> {
+        let page = self.pages.get(usize::from(port >> 8))?.as_ref()?;
+        let i = page[usize::from(port & 0xff)];
+        (i != 0).then(|| i as usize - 1)
+    }
+
+    pub(super) fn get(&self, port: &u16) -> Option<&Bucket> {
+        self.place(*port).and_then(|i| self.buckets.get(i))
+    }
+
+    pub(super) fn get_mut(&mut self, port: &u16) -> Option<&mut Bucket> {
+        self.place(*port).and_then(|i| self.buckets.get_mut(i))
+    }
+
+    /// `port`'s bucket, made empty if it has none.
+    pub(super) fn get_or_default(&mut self, port: u16) -> &mut Bucket {
+        let i = match self.place(port) {
+            Some(i) => i,
+            None => {
+                let i = match self.free.pop() {
+                    Some(i) => i as usize,
+                    None => {
+                        self.buckets.push(Bucket::default());
+                        self.buckets.len() - 1
+                    }
+                };
+                let p = usize::from(port >> 8);
+                if self.pages.len() <= p {
+                    self.pages.resize_with(p + 1, || None);
+                }
+                let page = self.pages[p].get_or_insert_with(|| Box::new([0; 256]));
+                // At most 65,536 buckets: the place fits.
+                page[usize::from(port & 0xff)] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                i
+            }
+        };
+        &mut self.buckets[i]
+    }
+
+    /// Drops `port`'s bucket.
+    pub(super) fn remove(&mut self, port: &u16) {
+        let Some(i) = self.place(*port) else { return };
+        if let Some(Some(page)) = self.pages.get_mut(usize::from(*port >> 8)) {
+            page[usize::from(*port & 0xff)] = 0;
+        }
+        self.buckets[i] = Bucket::default();
+        self.free.push(u32::try_from(i).unwrap_or(u32::MAX));
+    }
+
+    /// Every port with a bucket, and its bucket, lowest port first.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u16, &Bucket)> {
+        self.pages.iter().enumerate().flat_map(move |(p, page)| {
+            page.iter().flat_map(move |page| {
+                page.iter()
+                    .enumerate()
+                    .filter(|(_, &i)| i != 0)
+                    .map(move |(j, &i)| {
+                        // `p` < 256 and `j` < 256: a port.
+                        let port = u16::try_from(p << 8 | j).unwrap_or(u16::MAX);
+                        (port, &self.buckets[i as usize - 1])
+                    })
+            })
+        })
+    }
+
+    pub(super) fn values(&self) -> impl Iterator<Item = &Bucket> {
+        self.iter().map(|(_, b)| b)
+    }
+}
+
+/// How many classes a bucket holds in place before the rest go to a hash
+/// table: a port's first few classes sit in the bucket itself, so a step
+/// on a cold port finds them in the bucket's own cache lines instead of
+/// behind a hash table's control bytes and scattered slots.
+const INLINE_CLASSES: usize = 3;
+
+/// A bucket's classes, each with its members (see [`Bucket::classes`]):
+/// the first [`INLINE_CLASSES`] in place, any more in a hash table. A
+/// class is in one of the two, never both; the order they are listed in
+/// is no part of any answer (the queries break ties by position).
+#[derive(Clone, Default)]
+#[repr(C)]
+pub(super) struct Classes {
+    /// How many of `inline` are in use (the rest are placeholders).
+    n: u8,
+    /// Boxed: one word in the bucket where an empty table takes four, so
+    /// the classes held in place start a cache line sooner.
+    #[allow(clippy::box_collection)]
+    more: Option<Box<HashMap<PortClass, IdMap<u64>, FxBuild>>>,
+    inline: [(PortClass, IdMap<u64>); INLINE_CLASSES],
+}
+
+impl Default for PortClass {
+    /// A placeholder for an unused slot of [`Classes`].
+    fn default() -> Self {
+        PortClass {
+            ip: [0; 2],
+            hashed_ip: [0; 2],
+            bits: 0,
+        }
+    }
+}
+
+impl Classes {
+    /// Every class and its members.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&PortClass, &IdMap<u64>)> {
+        let inline = self.inline[..usize::from(self.n)]
+            .iter()
+            .map(|(c, m)| (c, m));
+        inline.chain(self.more.iter().flat_map(|m| m.iter()))
+    }
+
+    /// How many classes there are.
+    pub(super) fn len(&self) -> usize {
+        usize::from(self.n) + self.more.as_ref().map_or(0, |m| m.len())
+    }
+
+    /// `class`'s members, made empty if the class is new.
+    pub(super) fn members_mut(&mut self, class: PortClass) -> &mut IdMap<u64> {
+        let n = usize::from(self.n);
+        if let Some(i) = self.inline[..n].iter().position(|(c, _)| *c == class) {
+            return &mut self.inline[i].1;
+        }
+        if self.more.as_ref().is_some_and(|m| m.contains_key(&class)) || n == INLINE_CLASSES {
+            return self
+                .more
+                .get_or_insert_with(Box::default)
+                .entry(class)
+                .or_default();
+        }
+        self.n += 1;
+        self.inline[n] = (class, IdMap::default());
+        &mut self.inline[n].1
+    }
+
+    /// Takes `pos` out of `class`, dropping the class when it empties.
+    pub(super) fn remove(&mut self, class: PortClass, pos: u64) {
+        let n = usize::from(self.n);
+        if let Some(i) = self.inline[..n].iter().position(|(c, _)| *c == class) {
+            self.inline[i].1.remove(&pos);
+            if self.inline[i].1.is_empty() {
+                // The last in use takes its place.
+                self.inline[i..n].rotate_left(1);
+                self.inline[n - 1] = Default::default();
+                self.n -= 1;
+            }
+            return;
+        }
+        if let Some(m) = self.more.as_mut() {
+            if let Entry::Occupied(mut e) = m.entry(class) {
+                e.get_mut().remove(&pos);
+                if e.get().is_empty() {
+                    e.remove();
+                }
+            }
+            if m.is_empty() {
+                self.more = None;
+            }
+        }
+    }
+}
+
+impl PartialEq<HashMap<PortClass, IdMap<u64>, FxBuild>> for Classes {
+    fn eq(&self, other: &HashMap<PortClass, IdMap<u64>, FxBuild>) -> bool {
+        self.len() == other.len() && self.iter().all(|(c, m)| other.get(c) == Some(m))
+    }
+}
+
+impl std::fmt::Debug for Classes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 /// Where a TCP listener sits in its port's listening list
@@ -551,7 +748,7 @@ impl Bucket {
     ) {
         let (class, keys, listen) = h;
         self.order.insert(pos, id);
-        self.classes.entry(class).or_default().insert(pos, id);
+        self.classes.members_mut(class).insert(pos, id);
         if let Some(k) = keys {
             self.udp.add(pos, id, class, k);
         }
@@ -574,12 +771,7 @@ impl Bucket {
 
     /// Takes `pos` out of `class` (one lookup of the class, which may go).
     pub(super) fn unclass(&mut self, pos: u64, class: PortClass) {
-        if let Entry::Occupied(mut e) = self.classes.entry(class) {
-            e.get_mut().remove(&pos);
-            if e.get().is_empty() {
-                e.remove();
-            }
-        }
+        self.classes.remove(class, pos);
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -960,5 +1152,86 @@ mod tests {
             let got: Vec<u16> = (0..o.len()).map(|i| o.at(i)).collect();
             assert_eq!(got, (lo..=hi).collect::<Vec<_>>());
         }
+    }
+
+    /// A bucket's classes past the few held in place: each found where it
+    /// was filed, listed once, and gone when its last member goes, in any
+    /// order of adds and removes.
+    #[test]
+    fn classes_held_in_place_and_beyond_answer_as_a_map_does() {
+        use super::super::idmap::IdMap;
+        use super::{Classes, FxBuild, PortClass};
+        use std::collections::HashMap;
+        let class = |i: u64| {
+            ClassFields {
+                state: State::Bound,
+                opts: Opts::default(),
+                bind_opts: Opts::default(),
+                uid: i as u32,
+                v6: false,
+                ip: None,
+                hashed_ip: None,
+                connected: false,
+                connect_bound: false,
+                child: false,
+                from_exclusive: false,
+                grouped: false,
+                narrowed: None,
+            }
+            .pack()
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut c, mut want) = (
+            Classes::default(),
+            HashMap::<PortClass, IdMap<u64>, FxBuild>::default(),
+        );
+        for _ in 0..20_000 {
+            let (k, pos) = (next() % 7, next() % 5);
+            if next() % 2 == 0 {
+                c.members_mut(class(k)).insert(pos, pos as usize);
+                want.entry(class(k)).or_default().insert(pos, pos as usize);
+            } else {
+                c.remove(class(k), pos);
+                if let Some(m) = want.get_mut(&class(k)) {
+                    m.remove(&pos);
+                    if m.is_empty() {
+                        want.remove(&class(k));
+                    }
+                }
+            }
+            assert!(c == want, "{c:?} against {want:?}");
+            assert_eq!(c.iter().count(), want.len());
+        }
+    }
+
+    /// Buckets found by port, made on first use, dropped and their places
+    /// reused, listed lowest port first.
+    #[test]
+    fn ports_find_make_drop_and_list_buckets() {
+        use super::Ports;
+        let mut p = Ports::default();
+        for port in [65_535_u16, 0, 8_080, 8_081, 300] {
+            assert!(p.get(&port).is_none());
+            p.get_or_default(port).order.insert(u64::from(port), 1);
+        }
+        p.remove(&8_080);
+        p.remove(&8_080);
+        assert!(p.get(&8_080).is_none() && p.get(&8_079).is_none());
+        let listed: Vec<u16> = p.iter().map(|(port, _)| port).collect();
+        assert_eq!(listed, [0, 300, 8_081, 65_535]);
+        for port in listed {
+            let b = p.get(&port).expect("a bucket");
+            assert_eq!(b.order.iter().next(), Some((&u64::from(port), &1)));
+        }
+        // The dropped bucket's place is reused, empty.
+        assert!(p.get_or_default(1_024).is_empty());
+        assert!(p.get_mut(&1_024).is_some());
+        assert_eq!(p.values().count(), 5);
     }
 }

@@ -48,7 +48,7 @@ pub use owner::{ClassView, Owner};
 pub use socket::{Opts, Peer, SockId, Socket, State};
 pub use udp_lookup::UdpClass;
 
-use buckets::{Bucket, FxBuild, Hashed};
+use buckets::{FxBuild, Hashed, Ports};
 use idmap::IdMap;
 
 /// A list of sockets and their names, as [`Host::labels`] last gave them.
@@ -106,13 +106,13 @@ pub struct Host {
     free: Vec<SockId>,
     by_name: HashMap<String, SockId, FxBuild>,
     /// The bind buckets (`buckets.rs`): owners in bind order and by class.
-    by_port: HashMap<u16, Bucket, FxBuild>,
+    by_port: Ports,
     /// Where each socket is hashed, by id (`None`: in no bucket).
     hashed: Vec<Option<Hashed>>,
     /// Hands out bucket positions (bind order).
     next_pos: u64,
     /// UDP's bind buckets: UDP has its own port space.
-    udp_by_port: HashMap<u16, Bucket, FxBuild>,
+    udp_by_port: Ports,
     /// Next SO_REUSEPORT group number for UDP (0 means none).
     next_group: u64,
     /// The UDP SO_REUSEPORT groups a member's connect() has marked
@@ -158,10 +158,10 @@ impl Host {
             socks: Vec::new(),
             free: Vec::new(),
             by_name: HashMap::default(),
-            by_port: HashMap::default(),
+            by_port: Ports::default(),
             hashed: Vec::new(),
             next_pos: 0,
-            udp_by_port: HashMap::default(),
+            udp_by_port: Ports::default(),
             next_group: 0,
             marked_groups: BTreeSet::new(),
             ehash: HashMap::default(),
@@ -320,7 +320,7 @@ impl Host {
 
     /// The bind buckets of `except`'s protocol: UDP's when it is a UDP
     /// socket, else TCP's (`usize::MAX`, no socket: TCP's).
-    fn buckets_for(&self, except: SockId) -> &HashMap<u16, Bucket, FxBuild> {
+    fn buckets_for(&self, except: SockId) -> &Ports {
         if self.udp_except(except) {
             &self.udp_by_port
         } else {
@@ -385,7 +385,7 @@ impl Host {
         }
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
-        for (class, members) in &bucket.classes {
+        for (class, members) in bucket.classes.iter() {
             let found = if newest_first {
                 members.iter().rev().find(|&(_, &id)| id != except)
             } else {
@@ -466,7 +466,7 @@ impl Host {
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let (mut total, mut classes) = (0, 0);
-        for (class, members) in &bucket.classes {
+        for (class, members) in bucket.classes.iter() {
             let count = members.len() - usize::from(mine == Some(*class));
             if count == 0 || !pred(&ClassView::new(*class, port, udp)) {
                 continue;
@@ -642,7 +642,7 @@ impl Host {
     /// socket is hashed where the host says. `Err` says what differs.
     pub fn check_buckets(&self) -> Result<(), String> {
         let tables = [(false, &self.by_port), (true, &self.udp_by_port)];
-        for (&port, b, udp) in tables
+        for (port, b, udp) in tables
             .into_iter()
             .flat_map(|(udp, t)| t.iter().map(move |(p, b)| (p, b, udp)))
         {
@@ -690,7 +690,7 @@ impl Host {
                     }
                 }
             }
-            if want != b.classes {
+            if b.classes != want {
                 return Err(format!(
                     "port {port}: summary {:?} but a walk gives {want:?}",
                     b.classes

@@ -98,25 +98,36 @@ pub enum Peer {
 }
 
 /// One socket of the simulated host.
+///
+/// Laid out (`repr(C)`) with what a rule reads of a port's owner that a bind
+/// names — its name, state, id, owner, options, address, and what it
+/// inherited from its listener — first, so that on a large host such an
+/// owner costs one or two cache lines, not one per field; the rest after.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Socket {
-    id: SockId,
     /// The name the scenario uses, or for a connection not yet accepted a
     /// description ("a connection queued on A"). Shared with the why-lines
     /// that name it.
     label: Name,
+    state: State,
+    id: SockId,
+    uid: u32,
+    opts: Opts,
+    proto: Proto,
+    local: Option<SockAddr>,
+    /// The options as they were at bind() (Windows decides by these).
+    bind_opts: Opts,
+    /// The server side of a connection: the listener it was made from, and
+    /// the options it has from that listener and has not set since (a
+    /// why-line must not say it set them).
+    listener: Option<Name>,
+    inherited: Opts,
+    /// Shared with the why-lines that name it.
+    user: Name,
     /// Whether the scenario holds a handle to it (false for queued
     /// connections and TIME_WAITs).
     named: bool,
-    proto: Proto,
-    /// Shared with the why-lines that name it.
-    user: Name,
-    uid: u32,
-    opts: Opts,
-    /// The options as they were at bind() (Windows decides by these).
-    bind_opts: Opts,
-    state: State,
-    local: Option<SockAddr>,
     remote: Option<SockAddr>,
     /// The port came from connect()'s autobind (Linux shares such ports
     /// between connections; bind()-owned ports it never reuses).
@@ -190,11 +201,6 @@ pub struct Socket {
     /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
     /// port from exclusive reuse while such a connection lingers).
     from_exclusive: bool,
-    /// The server side of a connection: the listener it was made from, and
-    /// the options it has from that listener and has not set since (a
-    /// why-line must not say it set them).
-    listener: Option<Name>,
-    inherited: Opts,
     /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
     groups: Vec<IpAddr>,
     /// The SO_REUSEPORT group the socket joined (0: none): a UDP socket at

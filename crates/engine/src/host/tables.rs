@@ -3,12 +3,11 @@
 //! buckets' summaries kept in step with every change of a socket
 //! ([`SockMut`]).
 
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 
 use crate::addr::SockAddr;
 
-use super::buckets::{self, Bucket, FxBuild, Hashed, PortClass, UdpKeys};
+use super::buckets::{self, Hashed, PortClass, Ports, UdpKeys};
 use super::socket::{Peer, SockId, Socket};
 use super::{wire, Host};
 
@@ -142,8 +141,7 @@ impl Host {
         let pos = self.next_pos;
         self.next_pos += 1;
         self.buckets_mut(udp)
-            .entry(port)
-            .or_default()
+            .get_or_default(port)
             .add(pos, id, (class, keys, listen));
         if self.hashed.len() <= id {
             self.hashed.resize(id + 1, None);
@@ -160,7 +158,7 @@ impl Host {
     }
 
     /// UDP's bind buckets or TCP's.
-    fn buckets_mut(&mut self, udp: bool) -> &mut HashMap<u16, Bucket, FxBuild> {
+    fn buckets_mut(&mut self, udp: bool) -> &mut Ports {
         if udp {
             &mut self.udp_by_port
         } else {
@@ -214,7 +212,7 @@ impl Host {
             }
             if class != h.class {
                 b.unclass(h.pos, h.class);
-                b.classes.entry(class).or_default().insert(h.pos, id);
+                b.classes.members_mut(class).insert(h.pos, id);
             }
             match (h.keys, keys) {
                 (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),
