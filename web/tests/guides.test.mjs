@@ -8,13 +8,15 @@ import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { serve, launch, openPage, ready, overflowing } from './harness.mjs';
 
-let server, browser;
+let server, sub, browser;
 before(async () => {
   server = await serve({ csp: true });
+  // The site under a sub-path, as a static host may put it.
+  sub = await serve({ csp: true, under: '/some/dir/' });
   browser = await launch();
 });
 after(async () => {
-  try { await browser?.close(); } finally { await server?.close(); }
+  try { await browser?.close(); } finally { await server?.close(); await sub?.close(); }
 });
 
 const SHOTS = process.env.BINDLAB_SHOTS; // a directory: save what the tests saw
@@ -159,6 +161,52 @@ test('the guides are reached and used by keyboard alone', async () => {
     await page.waitForSelector('#app[data-live]');
     await page.keyboard.press('Alt+Shift+ArrowUp');
     await page.waitForURL(/\/guides\/$/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// A new reader's review, 2026-12-06: on a phone a guide is long, and the
+// reader with the error in front of them wants the fix first.
+test("a guide's top links to its fix: the page's own section, under a sub-path, with or without wasm, in Chinese too; the focus lands on the heading", async () => {
+  const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const id = 'address-in-use-after-restart';
+  // Without JavaScript, the site under a sub-path: the prerendered link.
+  for (const [lang, prefix, heading] of [['en', '', /^The fix$/], ['zh-CN', 'zh-CN/', /^解决方法$/]]) {
+    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      const at = `${sub.origin}/some/dir/${prefix}guides/${id}/`;
+      await page.goto(at);
+      const jump = page.locator('.guide .jump a');
+      assert.equal(await jump.getAttribute('href'), `${prefix}guides/${id}/#the-fix`, lang);
+      // Before the guide's body: on the first screen.
+      const box = await jump.boundingBox();
+      assert.ok(box.y + box.height < 844, `${lang}: the link is on the first screen (${box.y})`);
+      await jump.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${at}#the-fix`);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'the-fix', `${lang}: the focus is on the fix's heading`);
+      assert.match(await page.evaluate(() => document.activeElement.textContent.trim()), heading);
+      const h = await page.locator('#the-fix').boundingBox();
+      assert.ok(h.y >= -1 && h.y < 200, `${lang}: the heading is at the top of the screen (${h.y})`);
+      // Tab goes on from the heading, into the fix.
+      await page.keyboard.press('Tab');
+      assert.ok(await page.evaluate(() => document.querySelector('#the-fix').compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING), `${lang}: Tab goes on after the heading`);
+    } finally { await context.close(); }
+  }
+  // Hydrated: the same link, a move within the page (no page load), the focus on the heading.
+  const { page, context, problems } = await openPage(browser, `${sub.origin}/some/dir/guides/${id}/`, PHONE);
+  try {
+    await page.waitForSelector('.lesson.guide .code-tabs');
+    await page.evaluate(() => { window.stillHere = true; });
+    await tabTo(page, '.guide .jump a');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Jump to the fix');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/some\/dir\/guides\/address-in-use-after-restart\/#the-fix$/);
+    await page.waitForFunction(() => document.activeElement?.id === 'the-fix');
+    assert.equal(await page.evaluate(() => window.stillHere), true, 'no page load');
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'the-fix', 'the focus stays on the heading');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
