@@ -151,9 +151,9 @@ test('dev build: Show as code opens, changes language (a fetched runtime) and su
     await ready(page);
     await page.locator('.code-panel > summary').click();
     await until(page.locator('.code-panel pre.code'), problems);
-    await page.selectOption('.code-panel select', 'c');
+    await page.click('.code-panel [role=tab][data-lang=c]');
     await until(page.locator('.code-panel pre.code', { hasText: 'int main(int argc' }), problems);
-    await page.selectOption('.code-panel select', 'python');
+    await page.click('.code-panel [role=tab][data-lang=python]');
     await page.focus('#scenario-text');
     await page.keyboard.press('End');
     await page.keyboard.type('\nbind Nope');

@@ -54,7 +54,7 @@ test('every language: the program with the scenario on top, its own API, and a d
     assert.equal(await page.locator('.code-panel pre.code').count(), 0, 'nothing rendered while closed');
     await openPanel(page);
     for (const [id, file, api, call] of LANGS) {
-      await page.selectOption('.code-panel select', id);
+      await page.click(`.code-panel [role=tab][data-lang=${id}]`);
       await page.waitForFunction((file) => document.querySelector('.code-tools button:last-of-type')?.textContent.includes(file), file);
       const text = await page.locator('.code-panel pre.code').innerText();
       assert.match(text, /\| bind B 192\.168\.0\.1:21  => EADDRINUSE/, `${id}: the scenario as a comment`);
@@ -76,7 +76,7 @@ test('Copy puts the program on the clipboard and says so', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     await ready(page);
     await openPanel(page);
-    await page.selectOption('.code-panel select', 'rust');
+    await page.click('.code-panel [role=tab][data-lang=rust]');
     await page.click('.code-tools >> text=Copy');
     await page.waitForFunction(() => document.querySelector('.code-status')?.textContent === 'Copied.');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -90,12 +90,12 @@ test('the language is remembered across reloads and panels', async () => {
   try {
     await ready(page);
     await openPanel(page);
-    assert.equal(await page.inputValue('.code-panel select'), 'python', 'Python first');
-    await page.selectOption('.code-panel select', 'go');
+    assert.equal(await page.getAttribute('.code-panel [role=tab][aria-selected=true]', 'data-lang'), 'python', 'Python first');
+    await page.click('.code-panel [role=tab][data-lang=go]');
     await page.reload();
     await ready(page);
     await openPanel(page);
-    assert.equal(await page.inputValue('.code-panel select'), 'go');
+    assert.equal(await page.getAttribute('.code-panel [role=tab][aria-selected=true]', 'data-lang'), 'go');
     assert.match(await page.locator('.code-panel pre.code').innerText(), /^\/\/ Run this scenario/);
   } finally { await context.close(); }
 });
@@ -108,10 +108,34 @@ test('the panel works by keyboard alone', async () => {
     await page.focus('.code-panel > summary');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.code-panel pre.code');
+    // The languages are tabs, as a guide's code's are: one Tab stop, the
+    // picked one; ←/→ pick the one beside it and the focus follows, Home and
+    // End the ends, wrapping round.
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'SELECT');
-    await page.keyboard.press('ArrowDown'); // Python → Go
+    const focused = () => page.evaluate(() => [document.activeElement?.getAttribute('role'), document.activeElement?.textContent]);
+    const picked = () => page.locator('.code-panel [role=tab][aria-selected=true]').innerText();
+    assert.deepEqual(await focused(), ['tab', 'Python']);
+    assert.equal(await page.locator('.code-panel [role=tab][tabindex="0"]').count(), 1, 'one Tab stop');
+    await page.keyboard.press('ArrowRight'); // Python → Go
+    assert.deepEqual(await focused(), ['tab', 'Go']);
+    assert.equal(await picked(), 'Go');
     await page.waitForFunction(() => /net\.ListenConfig/.test(document.querySelector('.code-panel pre.code')?.textContent));
+    await page.keyboard.press('End');
+    assert.deepEqual(await focused(), ['tab', 'C#']);
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await focused(), ['tab', 'C'], 'wraps round to the first');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await picked(), 'C#');
+    await page.keyboard.press('Home');
+    assert.equal(await picked(), 'C');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await picked(), 'Go');
+    await page.waitForFunction(() => /net\.ListenConfig/.test(document.querySelector('.code-panel pre.code')?.textContent));
+    // The panel the tabs show is named by the picked tab.
+    assert.equal(await page.locator('.code-panel [role=tabpanel]').getAttribute('aria-labelledby'),
+      await page.locator('.code-panel [role=tab][aria-selected=true]').getAttribute('id'));
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindlab.code-lang')), 'go', 'remembered');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Copy');
     await page.keyboard.press('Enter');
@@ -140,15 +164,23 @@ test('on a phone the open panel fits the screen: the code scrolls inside its box
   try {
     await ready(page);
     await openPanel(page);
-    await page.selectOption('.code-panel select', 'java');
+    await page.click('.code-panel [role=tab][data-lang=java]');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     const pre = await page.locator('.code-panel pre.code').boundingBox();
     assert.ok(pre.x >= 0 && pre.x + pre.width <= 390, 'the code box is on screen');
-    for (const b of await page.locator('.code-tools button, .code-tools select').all()) {
+    for (const b of await page.locator('.code-tools button, .code-panel [role=tab]').all()) {
       const box = await b.boundingBox();
       assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.height >= 24, 'controls on screen and tappable');
     }
+    // The seven language tabs wrap inside the panel rather than run off it.
+    const outside = await page.locator('.code-panel [role=tablist]').evaluate((l) => {
+      const r = l.getBoundingClientRect();
+      return [...l.children].filter((t) => t.getBoundingClientRect().right > r.right + 0.5).map((t) => t.textContent);
+    });
+    assert.deepEqual(outside, [], 'every tab inside the row');
+    const list = await page.locator('.code-panel [role=tablist]').evaluate((l) => l.scrollWidth - l.clientWidth);
+    assert.ok(list <= 0, `the tab row overflows by ${list}px`);
     await page.screenshot({ path: 'target/code-panel-phone.png', fullPage: false });
   } finally { await context.close(); }
 });
@@ -205,7 +237,7 @@ test('a UDP scenario as code: datagrams and joins in every language, with the pr
     await ready(page);
     await openPanel(page);
     for (const [id, socket, datagram, join] of UDP_LANGS) {
-      await page.selectOption('.code-panel select', id);
+      await page.click(`.code-panel [role=tab][data-lang=${id}]`);
       await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.code-panel pre.code')?.textContent ?? ''), datagram.source);
       const text = await page.locator('.code-panel pre.code').innerText();
       assert.match(text, /\| datagram 239\.1\.2\.3:7003 x3/, `${id}: the scenario as a comment`);
@@ -246,7 +278,7 @@ test('the program generators load when a reader first asks for a program, once, 
     assert.equal(urls.filter((u) => GENERATORS.test(u)).length, 0, 'not in the first load');
     await openPanel(page);
     for (const id of ['c', 'java', 'python']) {
-      await page.selectOption('.code-panel select', id);
+      await page.click(`.code-panel [role=tab][data-lang=${id}]`);
       await page.waitForSelector('.code-panel pre.code');
     }
     // Closed and opened again, and the scenario edited: the same module answers.

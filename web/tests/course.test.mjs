@@ -187,6 +187,68 @@ test('predictions and progress survive a reload; the start page offers to contin
   } finally { await context.close(); }
 });
 
+test('a checked prediction can be tried again by keyboard: its answers are forgotten, the focus is on its first choices', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/wildcard');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="wildcard-p0-linux"][value="EADDRINUSE"]').check();
+    await p.locator('input[name="wildcard-p0-freebsd"][value="ok"]').check();
+    await p.locator('input[name="wildcard-p0-macos"][value="EADDRINUSE"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    const answered = await stored(page);
+    assert.equal(await p.locator('input[name="wildcard-p0-linux"]').first().isDisabled(), true);
+
+    // Reloaded, the answers are still locked; Try again, by keyboard, unlocks them.
+    await page.reload();
+    await page.waitForSelector('.lesson .predict .truths');
+    await tabTo(page, '.predict-again');
+    assert.equal(await focusedText(page), 'Try again');
+    await page.keyboard.press('Enter');
+    await p.locator('.truths').waitFor({ state: 'detached' });
+    // The focus is on the first OS's first choice, nothing picked, nothing disabled.
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'wildcard-p0-linux');
+    assert.equal(await p.locator('input:checked').count(), 0);
+    assert.equal(await p.locator('input:disabled').count(), 0);
+    assert.equal(await p.locator('details.explanation').evaluate((d) => d.open), false, 'the explanation folds again');
+    assert.equal(await p.getByRole('button', { name: 'Check my prediction' }).isDisabled(), true);
+    // Saved: the record no longer holds the answers (the code is what it was before them).
+    assert.notEqual(await stored(page), answered);
+
+    // Picked again by keyboard (arrow keys pick within a group), and checked.
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(page), 'Check my prediction');
+    await page.keyboard.press('Enter');
+    await p.locator('.truths').waitFor();
+    assert.equal(await p.locator('input:disabled').count(), await p.locator('input').count());
+
+    // The second prediction answered, the first tried again and left
+    // unanswered: the contents count one of two, read from storage.
+    const q = page.locator('.predict').nth(1);
+    for (const group of await q.locator('fieldset').all()) await group.locator('input').first().check();
+    await q.getByRole('button', { name: 'Check my prediction' }).click();
+    await q.locator('.truths').waitFor();
+    await page.goto(server.origin + '/#/learn');
+    await page.waitForSelector('.chapters');
+    assert.match(await page.locator('.chapters li').nth(1).innerText(), /bind\(\) and the wildcard — started: 2 of 2 predictions/);
+    await page.goto(server.origin + '/#/learn/wildcard');
+    await page.waitForSelector('.lesson .predict .truths');
+    await page.locator('.predict').first().getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.predict').first().locator('.truths').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.predict').nth(1).locator('.truths').count(), 1, 'the other prediction stays answered');
+    await page.goto(server.origin + '/#/learn');
+    await page.waitForSelector('.chapters');
+    assert.match(await page.locator('.chapters li').nth(1).innerText(), /bind\(\) and the wildcard — started: 1 of 2 predictions/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test("a chapter's example keeps the reader's edits across a reload, with a way back to the chapter's", async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {

@@ -8,13 +8,15 @@ import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { serve, launch, openPage, ready, overflowing } from './harness.mjs';
 
-let server, browser;
+let server, sub, browser;
 before(async () => {
   server = await serve({ csp: true });
+  // The site under a sub-path, as a static host may put it.
+  sub = await serve({ csp: true, under: '/some/dir/' });
   browser = await launch();
 });
 after(async () => {
-  try { await browser?.close(); } finally { await server?.close(); }
+  try { await browser?.close(); } finally { await server?.close(); await sub?.close(); }
 });
 
 const SHOTS = process.env.BINDLAB_SHOTS; // a directory: save what the tests saw
@@ -85,8 +87,8 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // The fix in code: C first, then the reader's language.
       const code = page.locator('.code-tabs').first();
       assert.match(await code.locator('pre').innerText(), /setsockopt\(fd, SOL_SOCKET, SO_REUSEADDR/);
-      await code.getByRole('button', { name: 'Python' }).click();
-      assert.equal(await code.getByRole('button', { name: 'Python' }).getAttribute('aria-pressed'), 'true');
+      await code.getByRole('tab', { name: 'Python' }).click();
+      assert.equal(await code.getByRole('tab', { name: 'Python' }).getAttribute('aria-selected'), 'true');
       assert.match(await code.locator('pre').innerText(), /s\.setsockopt\(socket\.SOL_SOCKET, socket\.SO_REUSEADDR, 1\)/);
       // Copy puts the shown snippet on the clipboard and says so.
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
@@ -104,18 +106,18 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       await page.locator('.pager a[rel=next]').click();
       await page.waitForSelector('.lesson.guide .code-tabs');
       assert.equal(new URL(page.url()).pathname, '/guides/windows-10048/');
-      assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), 'Python');
+      assert.equal(await page.locator('.code-tabs [role=tab][aria-selected=true]').innerText(), 'Python');
       // One choice for the whole site: C# in a guide, and the sandbox's
       // Show as code opens in C# too (and the other way round).
-      await page.locator('.code-tabs').first().getByRole('button', { name: 'C#' }).click();
+      await page.locator('.code-tabs').first().getByRole('tab', { name: 'C#' }).click();
       await page.goto(`${server.origin}/`);
       await page.locator('.code-panel > summary').click();
       await page.waitForSelector('.code-panel pre.code');
-      assert.equal(await page.inputValue('.code-panel select'), 'csharp');
-      await page.selectOption('.code-panel select', 'go');
+      assert.equal(await page.getAttribute('.code-panel [role=tab][aria-selected=true]', 'data-lang'), 'csharp');
+      await page.click('.code-panel [role=tab][data-lang=go]');
       await page.goto(`${server.origin}/guides/windows-10048/`);
       await page.waitForSelector('.lesson.guide .code-tabs');
-      assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').first().innerText(), 'Go');
+      assert.equal(await page.locator('.code-tabs [role=tab][aria-selected=true]').first().innerText(), 'Go');
       assert.deepEqual(problems, []);
       assert.deepEqual(urls.filter((u) => !u.startsWith(server.origin)), []);
     } finally { await context.close(); }
@@ -142,11 +144,31 @@ test('the guides are reached and used by keyboard alone', async () => {
     await cell(page, 'broken', 5, 'Linux').locator('summary').waitFor();
     assert.match(await cell(page, 'broken', 5, 'Linux').innerText(), /^EACCES/);
     assert.match(await cell(page, 'broken', 5, 'macOS').innerText(), /^ok/);
-    // The code picker: Tab to a language, Enter picks it.
-    await tabTo(page, '.code-tabs button.lang:not([aria-pressed=true])');
-    const lang = await page.evaluate(() => document.activeElement.textContent);
-    await page.keyboard.press('Enter');
-    assert.equal(await page.locator('.code-tabs button[aria-pressed=true]').innerText(), lang);
+    // The code picker: ARIA tabs, one Tab stop (the picked language); the
+    // arrow keys pick the next one and take the focus along, Home and End
+    // the ends (the code panel's tabs, views/lang_tabs.rs).
+    await tabTo(page, '.code-tabs [role=tab]');
+    const picked = () => page.locator('.code-tabs [role=tab][aria-selected=true]').innerText();
+    const focused = () => page.evaluate(() => document.activeElement.textContent);
+    assert.equal(await focused(), await picked(), 'Tab lands on the picked language');
+    assert.equal(await page.locator('.code-tabs [role=tab][tabindex="0"]').count(), 1, 'one Tab stop');
+    const names = await page.locator('.code-tabs [role=tab]').allInnerTexts();
+    await page.keyboard.press('End');
+    assert.equal(await picked(), names.at(-1));
+    assert.equal(await focused(), names.at(-1));
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await picked(), names[0], 'ArrowRight wraps round to the first');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await picked(), names[1]);
+    assert.equal(await page.locator('.code-tabs [role=tabpanel] pre').getAttribute('data-lang'),
+      await page.locator('.code-tabs [role=tab][aria-selected=true]').getAttribute('data-lang'), 'the panel shows the picked language');
+    assert.equal(await page.locator('.code-tabs [role=tabpanel]').getAttribute('aria-labelledby'),
+      await page.locator('.code-tabs [role=tab][aria-selected=true]').getAttribute('id'));
+    await page.keyboard.press('Home');
+    assert.equal(await focused(), names[0]);
+    // Tab leaves the row: to the code itself.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'PRE');
     // The footer's shortcuts walk the guides (the focus off the code picker).
     assert.match(await page.locator('footer .shortcuts').innerText(), /next guide/);
     await page.evaluate(() => document.activeElement.blur());
@@ -159,6 +181,52 @@ test('the guides are reached and used by keyboard alone', async () => {
     await page.waitForSelector('#app[data-live]');
     await page.keyboard.press('Alt+Shift+ArrowUp');
     await page.waitForURL(/\/guides\/$/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// A new reader's review, 2026-12-06: on a phone a guide is long, and the
+// reader with the error in front of them wants the fix first.
+test("a guide's top links to its fix: the page's own section, under a sub-path, with or without wasm, in Chinese too; the focus lands on the heading", async () => {
+  const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const id = 'address-in-use-after-restart';
+  // Without JavaScript, the site under a sub-path: the prerendered link.
+  for (const [lang, prefix, heading] of [['en', '', /^The fix$/], ['zh-CN', 'zh-CN/', /^解决方法$/]]) {
+    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      const at = `${sub.origin}/some/dir/${prefix}guides/${id}/`;
+      await page.goto(at);
+      const jump = page.locator('.guide .jump a');
+      assert.equal(await jump.getAttribute('href'), `${prefix}guides/${id}/#the-fix`, lang);
+      // Before the guide's body: on the first screen.
+      const box = await jump.boundingBox();
+      assert.ok(box.y + box.height < 844, `${lang}: the link is on the first screen (${box.y})`);
+      await jump.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${at}#the-fix`);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'the-fix', `${lang}: the focus is on the fix's heading`);
+      assert.match(await page.evaluate(() => document.activeElement.textContent.trim()), heading);
+      const h = await page.locator('#the-fix').boundingBox();
+      assert.ok(h.y >= -1 && h.y < 200, `${lang}: the heading is at the top of the screen (${h.y})`);
+      // Tab goes on from the heading, into the fix.
+      await page.keyboard.press('Tab');
+      assert.ok(await page.evaluate(() => document.querySelector('#the-fix').compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING), `${lang}: Tab goes on after the heading`);
+    } finally { await context.close(); }
+  }
+  // Hydrated: the same link, a move within the page (no page load), the focus on the heading.
+  const { page, context, problems } = await openPage(browser, `${sub.origin}/some/dir/guides/${id}/`, PHONE);
+  try {
+    await page.waitForSelector('.lesson.guide .code-tabs');
+    await page.evaluate(() => { window.stillHere = true; });
+    await tabTo(page, '.guide .jump a');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Jump to the fix');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/some\/dir\/guides\/address-in-use-after-restart\/#the-fix$/);
+    await page.waitForFunction(() => document.activeElement?.id === 'the-fix');
+    assert.equal(await page.evaluate(() => window.stillHere), true, 'no page load');
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'the-fix', 'the focus stays on the heading');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
@@ -224,7 +292,7 @@ test('the UDP guide: one receiver gets the unicast datagrams, every member of th
     }
     // The fix in code joins the group.
     const code = page.locator('.code-tabs').first();
-    await code.getByRole('button', { name: 'C', exact: true }).click();
+    await code.getByRole('tab', { name: 'C', exact: true }).click();
     assert.match(await code.locator('pre').innerText(), /IP_ADD_MEMBERSHIP/);
     assert.deepEqual(problems, []);
   } finally { await context.close(); }

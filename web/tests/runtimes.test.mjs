@@ -107,7 +107,7 @@ test('the code panel notes the chosen language\'s defaults and links to its rows
   try {
     await ready(page);
     await page.locator('.code-panel > summary').click();
-    await page.selectOption('.code-panel select', 'go');
+    await page.click('.code-panel [role=tab][data-lang=go]');
     const note = page.locator('.code-panel .code-defaults');
     await note.waitFor();
     assert.equal(await note.locator('.code-defaults-head').innerText(), 'What Go sets on its own for these sockets');
@@ -116,7 +116,7 @@ test('the code panel notes the chosen language\'s defaults and links to its rows
       'TCP listener, net.Listen("tcp", ":8080"): SO_REUSEADDR, dual stack (IPV6_V6ONLY off) on Linux, macOS, FreeBSD; nothing, dual stack (IPV6_V6ONLY off) on Windows',
       'UDP socket, net.ListenPacket("udp", ":9000"): nothing, dual stack (IPV6_V6ONLY off) on Linux, macOS, FreeBSD; nothing, dual stack (IPV6_V6ONLY off) on Windows',
     ]);
-    await page.selectOption('.code-panel select', 'c');
+    await page.click('.code-panel [role=tab][data-lang=c]');
     await page.waitForFunction(() => document.querySelector('.code-defaults-head')?.textContent === 'What C sets on its own for these sockets');
     assert.match(await note.locator('li').first().innerText(), /^TCP listener, socket\(AF_INET, SOCK_STREAM, 0\); bind\(\); listen\(\): nothing on Linux, macOS, FreeBSD; nothing on Windows$/);
     // The link opens the table at C's rows (the course build loads).

@@ -866,10 +866,16 @@ test('on a phone the layout is one column and nothing overflows the page', async
   const { page, context } = await openPage(browser, server.origin + '/', { viewport: { width: 390, height: 844 }, isMobile: true });
   try {
     await ready(page);
-    const [editor, run, controls] = await Promise.all(['.editor-pane', '.run-pane', '.controls-pane'].map((s) => page.locator(s).boundingBox()));
+    const [editor, run, host, controls] = await Promise.all(['.editor-pane', '.run-pane', 'section.host', '.controls-pane'].map((s) => page.locator(s).boundingBox()));
     assert.ok(run.y > editor.y + editor.height - 1, 'panes stack');
-    // The moves come right under the editor; the buttons that write lines after them.
-    assert.ok(controls.y > run.y + run.height - 1, 'the buttons come after the run');
+    // The moves come right under the editor; what the step did and why (the
+    // host's announcement) right under its outcomes, not past "Add a step"
+    // (a new reader's review, 2026-12-06); the buttons that write lines after them.
+    assert.ok(host.y > run.y + run.height - 1 && host.y < run.y + run.height + 40, `the host follows the run (${run.y + run.height} → ${host.y})`);
+    assert.ok(controls.y > host.y + host.height - 1, 'the buttons come after the host');
+    // In the text too, so a screen reader's order is the one on screen.
+    assert.deepEqual(await page.evaluate(() => [...document.querySelectorAll('.layout > *')].map((e) => e.classList[1])),
+      ['editor-pane', 'run-pane', 'host', 'controls-pane']);
     assert.ok(run.y < 844, `Run it starts on the first screen (at ${run.y}px)`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);

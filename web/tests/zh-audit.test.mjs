@@ -407,10 +407,10 @@ test('zh-CN: no English sentence anywhere a reader goes in the course, the guide
     await audit('zh-CN/', async (p) => {
       await p.waitForSelector('.stepper');
       const seen = await drive(p);
-      const langs = await p.locator('.code-panel select option').evaluateAll((os) => os.map((o) => o.value));
+      const langs = await p.locator('.code-panel [role=tab]').evaluateAll((ts) => ts.map((t) => t.dataset.lang));
       assert.ok(langs.length >= 5, `the code panel's languages: ${langs}`);
       for (const l of langs) {
-        await p.selectOption('.code-panel select', l);
+        await p.click(`.code-panel [role=tab][data-lang=${l}]`);
         await p.waitForSelector('.code-panel pre.code');
         seen.push(await readerText(p));
       }

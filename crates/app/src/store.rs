@@ -301,6 +301,8 @@ pub enum StoreAction {
         os: Os,
         choice: String,
     },
+    /// Prediction `.1` of lesson `.0` tried again: its answers forgotten.
+    Forget(String, u8),
     /// Challenge `k` of `of` in the lesson was met.
     Solved {
         lesson: String,
@@ -366,6 +368,7 @@ impl Reducible for Store {
                     .answers
                     .insert((prediction, os), choice);
             }
+            StoreAction::Forget(lesson, k) => s.progress.lesson_mut(&lesson).forget_prediction(k),
             StoreAction::Solved { lesson, k, of } => {
                 let l: &mut LessonProgress = s.progress.lesson_mut(&lesson);
                 l.solved |= 1 << k;

@@ -95,9 +95,32 @@ pub fn language_label(key: &str) -> &str {
 /// `why`): the cause, the fix, and how to look at one's own machine.
 pub const SECTIONS: &[(&str, &str)] = &[
     ("why", "## Why"),
-    ("the-fix", "## The fix"),
+    (THE_FIX, "## The fix"),
     ("check-it-on-your-machine", "## Check it on your machine"),
 ];
+
+/// The anchor of a guide's `## The fix` section, in every language (a
+/// translation writes `## 解决方法 {#the-fix}`): the page's "jump to the fix".
+pub const THE_FIX: &str = "the-fix";
+
+/// Whether `blocks` hold a `##` heading anchored `id` (by its id, so in any
+/// language; a `## ` line inside a fenced block is code, not a heading).
+pub fn has_section(blocks: &[Block], id: &str) -> bool {
+    blocks.iter().any(|b| match b {
+        Block::Prose(text) => {
+            let mut fenced = false;
+            text.lines().any(|l| {
+                if l.starts_with("```") {
+                    fenced = !fenced;
+                    return false;
+                }
+                !fenced
+                    && crate::translation::heading(l).is_some_and(|h| h.level == 2 && h.id == id)
+            })
+        }
+        _ => false,
+    })
+}
 
 /// Reads a guide file.
 pub fn parse_guide(text: &str) -> Result<Guide, Vec<LessonError>> {
@@ -647,6 +670,18 @@ ss -tlnp 'sport = :80'
         };
         assert_eq!(code[0].0, "c");
         assert_eq!(code[1], ("python".into(), "s.bind((\"\", 81))\n".into()));
+    }
+
+    #[test]
+    fn the_fix_is_found_by_its_anchor_in_any_language_and_never_in_code() {
+        let has = |text: &str| has_section(&parse_guide(text).unwrap().blocks, THE_FIX);
+        assert!(has(GOOD));
+        assert!(has(&GOOD.replace("## The fix", "## 解决方法 {#the-fix}")));
+        // Another anchor, or the heading only inside a fenced block: none.
+        assert!(!has(&GOOD.replace("## The fix", "## 解决方法 {#fix}")));
+        assert!(!has(&GOOD
+            .replace("## The fix\n", "")
+            .replace("ss -tlnp", "## The fix\nss -tlnp")));
     }
 
     #[test]

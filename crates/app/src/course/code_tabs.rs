@@ -1,5 +1,6 @@
 //! A guide's "the fix in code": one snippet per language, one shown at a
-//! time, picked with buttons (keyboard: Tab and Enter/Space), and Copy. The
+//! time, picked with the code panel's tabs (`views/lang_tabs.rs`: ←/→,
+//! Home/End), and Copy. The
 //! choice is remembered (`prefs::CODE_LANG`, shared with the code panel), so
 //! every guide and the sandbox's code open in the reader's language.
 
@@ -10,6 +11,7 @@ use yew::prelude::*;
 
 use crate::browser::{clipboard, prefs};
 use crate::i18n::{use_tr, T};
+use crate::views::lang_tabs::{tab_id, LangTabs};
 
 fn remembered() -> Option<String> {
     prefs::get(prefs::CODE_LANG)
@@ -58,28 +60,37 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
             status.set(tr.t(T::ScenarioCopied).into());
         })
     };
+    let on_pick = {
+        let (picked, status, snippets) = (picked.clone(), status.clone(), p.snippets.clone());
+        Callback::from(move |i: usize| {
+            if let Some((key, _)) = snippets.get(i) {
+                remember(key);
+                picked.set(i);
+                status.set(String::new());
+            }
+        })
+    };
+    let langs: Vec<(AttrValue, AttrValue)> = p
+        .snippets
+        .iter()
+        .map(|(l, _)| {
+            (
+                AttrValue::from(l.clone()),
+                AttrValue::from(language_label(l).to_string()),
+            )
+        })
+        .collect();
+    let (tabs_id, panel_id) = (format!("{}-lang", p.id), format!("{}-code", p.id));
     html! {
         <section class="code-tabs pane" aria-labelledby={format!("{}-h", p.id)}>
             <h3 id={format!("{}-h", p.id)}>{ tr.t(T::LessonFixInCode) }</h3>
-            <div class="lang-picker" role="group" aria-label={tr.t(T::LessonLanguage).to_string()}>
-            { for p.snippets.iter().enumerate().map(|(i, (l, _))| {
-                let (picked, status) = (picked.clone(), status.clone());
-                let key = l.clone();
-                let onclick = Callback::from(move |_| {
-                    remember(&key);
-                    picked.set(i);
-                    status.set(String::new());
-                });
-                html! {
-                    <button type="button" class={classes!("lang", (i == k).then_some("on"))}
-                        aria-pressed={if i == k { "true" } else { "false" }} {onclick}>{ language_label(l) }</button>
-                }
-            }) }
-            </div>
-            <pre class="code-block" data-lang={lang.clone()} role="group" aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
-            <div class="code-tools">
-                <button type="button" onclick={on_copy}>{ tr.t(T::ScenarioCopy) }</button>
-                <span class="code-status" role="status">{ (*status).clone() }</span>
+            <LangTabs id={tabs_id.clone()} label={tr.t(T::LessonLanguage).to_string()} picked={k} langs={langs} panel={panel_id.clone()} on_pick={on_pick} />
+            <div role="tabpanel" id={panel_id} aria-labelledby={tab_id(&tabs_id, lang)}>
+                <pre class="code-block" data-lang={lang.clone()} role="group" aria-label={tr.f(T::LessonLangCode, &[("lang", language_label(lang))])} tabindex="0"><code>{ code }</code></pre>
+                <div class="code-tools">
+                    <button type="button" onclick={on_copy}>{ tr.t(T::ScenarioCopy) }</button>
+                    <span class="code-status" role="status">{ (*status).clone() }</span>
+                </div>
             </div>
         </section>
     }

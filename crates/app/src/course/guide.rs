@@ -3,7 +3,7 @@
 //! (prose, live scenarios) plus the engine's answers, the messages and the
 //! code; with the guides before and after it.
 
-use bindlab_course::guide::parse_guide;
+use bindlab_course::guide::{has_section, parse_guide, THE_FIX};
 use bindlab_course::Lesson;
 use yew::prelude::*;
 
@@ -91,6 +91,17 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
             } else { <span /> }
         </nav>
     };
+    // The fix first, for a reader with the error in front of them: a link to
+    // the section by the guide format's anchor, so in every language. The
+    // page's `<base>` is the site's root, so the link names the page too;
+    // it is a link within the document, with or without wasm, and the
+    // heading it lands on takes the focus (markdown.rs: `tabindex=-1`).
+    let jump = match &fetched {
+        Fetched::Ready(l) if has_section(&l.lesson.blocks, THE_FIX) => html! {
+            <p class="jump"><a href={format!("{}#{THE_FIX}", tr.href(&Route::Guides(Some(g.id.into()))))}>{ tr.t(T::GuideJumpToFix) }</a></p>
+        },
+        _ => html! {},
+    };
     let body = match &fetched {
         Fetched::Loading => {
             html! { <p class="loading" role="status">{ tr.t(T::GuideLoading) }</p> }
@@ -118,6 +129,7 @@ pub(crate) fn guide_page(p: &GuidePageProps) -> Html {
             <p class="chapter-no"><a href={tr.href(&Route::Guides(None))}>{ tr.t(T::NavGuides) }</a>{" "}{ tr.f(T::GuideOf, &[("n", &(n + 1).to_string()), ("of", &GUIDES.len().to_string())]) }</p>
             <h1 tabindex="-1">{ markdown::inline(&tr, guide_title(&tr, g)) }</h1>
             <p class="lede">{ markdown::inline(&tr, guide_summary(&tr, g)) }</p>
+            { jump }
             { body }
             { pager }
         </article>

@@ -83,10 +83,12 @@ pub fn render(tr: &Tr, text: &str) -> Html {
             });
         } else if let Some(h) = heading(t) {
             let body = inline(tr, &h.text);
+            // An anchor a link lands on (a glossary term, a guide's fix):
+            // followed, it takes the focus, so Tab goes on from there.
             out.push(if h.level == 2 {
-                html! { <h2 id={h.id}>{ body }</h2> }
+                html! { <h2 id={h.id} tabindex="-1">{ body }</h2> }
             } else {
-                html! { <h3 id={h.id}>{ body }</h3> }
+                html! { <h3 id={h.id} tabindex="-1">{ body }</h3> }
             });
             i += 1;
         } else if t.starts_with("- ") || numbered(t).is_some() {

@@ -106,6 +106,39 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
             }
         });
     }
+    // "Try again" goes away with the answers it forgot; the focus moves to
+    // the first OS's choices, where the reader picks again.
+    let choices_ref = use_node_ref();
+    let retried = use_mut_ref(|| false);
+    {
+        let (choices_ref, retried) = (choices_ref.clone(), retried.clone());
+        use_effect_with(revealed, move |revealed| {
+            if !*revealed && std::mem::take(&mut *retried.borrow_mut()) {
+                if let Some(el) = choices_ref
+                    .cast::<web_sys::Element>()
+                    .and_then(|c| c.query_selector("input").ok().flatten())
+                    .and_then(|i| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(i).ok())
+                {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let again = {
+        let (store, picks, n, lesson, index) = (
+            store.clone(),
+            picks.clone(),
+            p.oses.len(),
+            p.lesson,
+            p.index,
+        );
+        let retried = retried.clone();
+        Callback::from(move |_: MouseEvent| {
+            *retried.borrow_mut() = true;
+            picks.set(vec![None; n]);
+            store.dispatch(StoreAction::Forget(lesson.into(), index));
+        })
+    };
     let step = p.scenario.steps.iter().find(|s| s.line == p.step_line);
     let step_shown = step.map(|s| step_text(&s.kind)).unwrap_or_default();
     let base = format!("{}-p{}", p.lesson, p.index);
@@ -142,7 +175,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
             <h2 id={format!("{base}-h")}>{ tr.t(T::LessonPredict) }</h2>
             <p class="question">{ markdown::inline(&tr, &p.question) }</p>
             <p class="the-step" id={format!("{base}-step")}>{ tr.t(T::LessonTheStep) }{" "}<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
-            <div class="choices">
+            <div class="choices" ref={choices_ref}>
             { for p.oses.iter().enumerate().map(|(i, os)| {
                 let choices = predict::choices(&p.scenario, p.step_line, *os);
                 let picked = picks.get(i).cloned().flatten();
@@ -207,7 +240,10 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                         }
                     }) }
                     </ul>
-                    <button type="button" onclick={on_run}>{ tr.t(T::LessonRunToStep) }</button>
+                    <p class="predict-actions">
+                        <button type="button" onclick={on_run}>{ tr.t(T::LessonRunToStep) }</button>
+                        <button type="button" class="predict-again" onclick={again}>{ tr.t(T::LessonPredictAgain) }</button>
+                    </p>
                 }
             </div>
             // Folded while the reader chooses (a click opens it, and it is

@@ -242,16 +242,22 @@ pub(crate) fn sandbox_page() -> Html {
                         <p class="muted">{ tr.t(T::SandboxFixToSeeOutcomes) }</p>
                     }
                 </section>
-                // After "Run it" in the text: on a phone the moves come right
-                // under the editor, the buttons after them; a wide screen
-                // puts them under the editor (the grid's areas).
+                // Right after the run in the text: on a phone what the step
+                // did and why (the host's announcement) comes under its
+                // outcomes, not a screen further down past the buttons; a
+                // wide screen puts it under both columns (the grid's areas).
+                if derived.parsed.is_ok() {
+                    <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={sb.step} on_os={on_diagram_os} />
+                }
+                // After the run and the host in the text: on a phone the moves
+                // come right under the editor, the buttons that write lines
+                // after what they did; a wide screen puts them under the editor.
                 <section class="pane controls-pane" aria-labelledby="h-controls">
                     <h2 id="h-controls">{ tr.t(T::SandboxAddStep) }</h2>
                     <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
             </div>
             if derived.parsed.is_ok() {
-                <HostView derived={derived.clone()} os={shown_os} oses={state.oses.clone()} step={sb.step} on_os={on_diagram_os} />
                 <CodePanel derived={derived.clone()} id="sandbox" generators={sb.generators.clone()} />
             }
         </main>

@@ -12,9 +12,10 @@ use std::rc::Rc;
 use bindlab_engine::export::Lang;
 use yew::prelude::*;
 
+use super::lang_tabs::{tab_id, LangTabs};
 use super::runtime_note::{kinds, RuntimeNote};
 use crate::browser::exporter::{self, Generators};
-use crate::browser::{clipboard, dom, download, fetch, prefs};
+use crate::browser::{clipboard, download, fetch, prefs};
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 
@@ -208,8 +209,8 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
     };
     let on_lang = {
         let (lang, status) = (lang.clone(), status.clone());
-        Callback::from(move |e: Event| {
-            if let Some(l) = Lang::from_id(&dom::select_value(&e)) {
+        Callback::from(move |i: usize| {
+            if let Some(l) = Lang::ALL.get(i).copied() {
                 prefs::set(prefs::CODE_LANG, l.id());
                 lang.set(l);
                 status.set(String::new());
@@ -246,19 +247,18 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
             }
         })
     };
-    let select_id = format!("{}-code-lang", p.id);
+    let (tabs_id, panel_id) = (format!("{}-code-lang", p.id), format!("{}-code", p.id));
     let l = *lang;
     html! {
         <details class="code-panel" ontoggle={on_toggle}>
             <summary>{ tr.t(T::ScenarioShowCode) }</summary>
             if *open {
+                // The guides' code picks its language with the same tabs.
+                <LangTabs id={tabs_id.clone()} label={tr.t(T::ScenarioLanguage).to_string()} picked={Lang::ALL.iter().position(|x| *x == l).unwrap_or(0)}
+                    langs={Lang::ALL.iter().map(|x| (AttrValue::Static(x.id()), AttrValue::Static(x.label()))).collect::<Vec<_>>()}
+                    panel={panel_id.clone()} on_pick={on_lang} />
+                <div class="code-lang-panel" role="tabpanel" id={panel_id} aria-labelledby={tab_id(&tabs_id, l.id())}>
                 <div class="code-tools">
-                    <label for={select_id.clone()}>{ tr.t(T::ScenarioLanguage) }</label>
-                    <select id={select_id} onchange={on_lang}>
-                        { for Lang::ALL.iter().map(|x| html! {
-                            <option value={x.id()} selected={*x == l}>{ x.label() }</option>
-                        }) }
-                    </select>
                     <button type="button" onclick={on_copy} disabled={text.is_none()}>{ tr.t(T::ScenarioCopy) }</button>
                     <button type="button" onclick={on_download} disabled={text.is_none()}>{ tr.f(T::ScenarioDownload, &[("file", l.file_name())]) }</button>
                 </div>
@@ -281,6 +281,7 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
                 if let Ok(s) = &p.derived.parsed {
                     <RuntimeNote lang={l.id()} kinds={kinds(s)} base={p.base.clone()} />
                 }
+                </div>
             }
         </details>
     }

@@ -5,6 +5,7 @@ mod code_panel;
 mod editor;
 mod far_block;
 pub(crate) mod host_view;
+pub(crate) mod lang_tabs;
 mod language_switch;
 mod notice;
 mod os_picker;
