@@ -102,7 +102,10 @@ pub enum Peer {
 /// Laid out (`repr(C)`) with what a rule reads of a port's owner that a bind
 /// names — its name, state, id, owner, options, address, and what it
 /// inherited from its listener — first, so that on a large host such an
-/// owner costs one or two cache lines, not one per field; the rest after.
+/// owner costs one or two cache lines, not one per field; the rest after,
+/// widest alignment first, and a few flags in the first block's padding:
+/// `repr(C)` keeps the order as written, so a careless order pads the
+/// struct (392 bytes against 352), and every connection writes it.
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub struct Socket {
@@ -115,26 +118,64 @@ pub struct Socket {
     uid: u32,
     opts: Opts,
     proto: Proto,
-    local: Option<SockAddr>,
-    /// The options as they were at bind() (Windows decides by these).
-    bind_opts: Opts,
-    /// The server side of a connection: the listener it was made from, and
-    /// the options it has from that listener and has not set since (a
-    /// why-line must not say it set them).
-    listener: Option<Name>,
-    inherited: Opts,
-    /// Shared with the why-lines that name it.
-    user: Name,
     /// Whether the scenario holds a handle to it (false for queued
     /// connections and TIME_WAITs).
     named: bool,
-    remote: Option<SockAddr>,
+    local: Option<SockAddr>,
+    /// The options as they were at bind() (Windows decides by these).
+    bind_opts: Opts,
     /// The port came from connect()'s autobind (Linux shares such ports
     /// between connections; bind()-owned ports it never reuses).
     connect_bound: bool,
     /// bind() named the port (not 0): Linux's SOCK_BINDPORT_LOCK. A port the
     /// kernel picked is given back when a connect fails.
     port_locked: bool,
+    /// The server side of a connection: the listener it was made from, and
+    /// the options it has from that listener and has not set since (a
+    /// why-line must not say it set them).
+    listener: Option<Name>,
+    inherited: Opts,
+    /// The server side of a connection (queued or accepted), not a socket
+    /// the scenario created.
+    child: bool,
+    /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
+    /// port from exclusive reuse while such a connection lingers).
+    from_exclusive: bool,
+    /// Shared with the why-lines that name it.
+    user: Name,
+    peer: Option<Peer>,
+    /// Listeners whose accept queue holds this connection (more than one only
+    /// where the OS leaves the choice undefined).
+    queued_on: Vec<SockId>,
+    /// Accept queue of a listener, oldest first.
+    queue: VecDeque<SockId>,
+    /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
+    groups: Vec<IpAddr>,
+    /// When it was filed there (the host's sequence): the 4-tuple chain
+    /// is newest first (`hlist_nulls_add_head_rcu`), and its lookup takes
+    /// the first that matches, so of two sockets filed under one peer and
+    /// connected to it, the one filed last is found. Measured.
+    udp_hash4_seq: u64,
+    /// Order of bind (routing on the BSDs depends on it).
+    bound_seq: u64,
+    /// Order of listen (Linux's listener list and reuseport groups).
+    listen_seq: u64,
+    /// The SO_REUSEPORT group the socket joined (0: none): a UDP socket at
+    /// bind(), a Linux TCP socket at listen().
+    reuse_group: u64,
+    /// UDP: where the socket stands in the kernel's lookup chain for its
+    /// address (Linux: set at bind, again when connect() rehashes it);
+    /// `chain_tail`: appended rather than prepended.
+    chain_seq: u64,
+    /// Order of socket() (the BSDs walk their PCB list newest created first).
+    created_seq: u64,
+    remote: Option<SockAddr>,
+    /// Linux UDP: the peer of the socket's first connect(), under which its
+    /// 4-tuple hash (`udp_lib_hash4`, 6.13+) files it; a later connect()
+    /// does not file it again (`if (… udp_hashed4(sk)) return;`), so a
+    /// datagram finds it there only while it is connected to that peer.
+    /// Measured.
+    udp_hash4_peer: Option<SockAddr>,
     /// The port getsockname() reports. Linux keeps reporting a port it took
     /// back after a failed connect (`inet_sport` is left as it was).
     sockname_port: u16,
@@ -143,6 +184,13 @@ pub struct Socket {
     /// kernel's failure path resets the source address only without it) and
     /// its next connect() leaves from. Measured on this machine's kernel.
     kept_ip: Option<IpAddr>,
+    /// The local address the PCB was last hashed under: set by bind(), and
+    /// by a connect() that hashes the socket anew (an unbound one, TCP or
+    /// UDP; a UDP one a reconnect's disconnect took out); `None` while that
+    /// disconnect has it out. FreeBSD keys an SO_REUSEPORT_LB group by it, and a
+    /// connect() of a bound socket only rehashes it (`in_pcbrehash`), so a
+    /// connected member stays in the group it joined at bind().
+    hashed_ip: Option<IpAddr>,
     /// A bind() of this socket once named an address other than 0.0.0.0 or
     /// `::` (`::ffff:0.0.0.0` counts): Linux's SOCK_BINDADDR_LOCK, which
     /// `__inet_bind` / `__inet6_bind` set and nothing clears. A failed
@@ -158,24 +206,6 @@ pub struct Socket {
     /// reached (`Some(true)`: a v4-mapped one). The BSDs' `udp6_connect`
     /// leaves the PCB in that family, and a disconnect does not restore it.
     udp6_peer_v4: Option<bool>,
-    /// The local address the PCB was last hashed under: set by bind(), and
-    /// by a connect() that hashes the socket anew (an unbound one, TCP or
-    /// UDP; a UDP one a reconnect's disconnect took out); `None` while that
-    /// disconnect has it out. FreeBSD keys an SO_REUSEPORT_LB group by it, and a
-    /// connect() of a bound socket only rehashes it (`in_pcbrehash`), so a
-    /// connected member stays in the group it joined at bind().
-    hashed_ip: Option<IpAddr>,
-    /// Linux UDP: the peer of the socket's first connect(), under which its
-    /// 4-tuple hash (`udp_lib_hash4`, 6.13+) files it; a later connect()
-    /// does not file it again (`if (… udp_hashed4(sk)) return;`), so a
-    /// datagram finds it there only while it is connected to that peer.
-    /// Measured.
-    udp_hash4_peer: Option<SockAddr>,
-    /// When it was filed there (the host's sequence): the 4-tuple chain
-    /// is newest first (`hlist_nulls_add_head_rcu`), and its lookup takes
-    /// the first that matches, so of two sockets filed under one peer and
-    /// connected to it, the one filed last is found. Measured.
-    udp_hash4_seq: u64,
     /// A connect() of this socket sent its SYN and failed (refused, or
     /// nothing answered): Linux then refuses listen() (measured); FreeBSD
     /// and XNU dropped the control block, so listen, bind and connect fail.
@@ -183,39 +213,12 @@ pub struct Socket {
     /// The peer's reset left ECONNRESET in the socket's error (`so_error`)
     /// and no call has returned it yet (XNU's connect() returns it once).
     reset_error: bool,
-    /// Order of bind (routing on the BSDs depends on it).
-    bound_seq: u64,
-    /// Order of listen (Linux's listener list and reuseport groups).
-    listen_seq: u64,
-    peer: Option<Peer>,
     /// The peer has closed or reset: closing now is a passive close (no TIME_WAIT).
     peer_closed: bool,
-    /// Listeners whose accept queue holds this connection (more than one only
-    /// where the OS leaves the choice undefined).
-    queued_on: Vec<SockId>,
-    /// Accept queue of a listener, oldest first.
-    queue: VecDeque<SockId>,
-    /// The server side of a connection (queued or accepted), not a socket
-    /// the scenario created.
-    child: bool,
-    /// Came from a listener that had SO_EXCLUSIVEADDRUSE (Windows keeps the
-    /// port from exclusive reuse while such a connection lingers).
-    from_exclusive: bool,
-    /// UDP: the multicast groups joined (IP_ADD_MEMBERSHIP), in join order.
-    groups: Vec<IpAddr>,
-    /// The SO_REUSEPORT group the socket joined (0: none): a UDP socket at
-    /// bind(), a Linux TCP socket at listen().
-    reuse_group: u64,
     /// Linux TCP: the listener went to the tail of its listening list (an
     /// AF_INET6 socket with SO_REUSEPORT on when it started listening).
     listen_tail: bool,
-    /// UDP: where the socket stands in the kernel's lookup chain for its
-    /// address (Linux: set at bind, again when connect() rehashes it);
-    /// `chain_tail`: appended rather than prepended.
-    chain_seq: u64,
     chain_tail: bool,
-    /// Order of socket() (the BSDs walk their PCB list newest created first).
-    created_seq: u64,
 }
 
 /// Reading a socket: what the OS modules and the views may know.
