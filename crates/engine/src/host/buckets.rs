@@ -324,31 +324,113 @@ pub(super) struct Bucket {
 /// One protocol's bind buckets, by port: a port's bucket is found by
 /// indexing, not hashing — a page of 256 slots per 256 ports (made when
 /// one of its ports is first taken), each slot the bucket's place in
-/// `buckets` + 1 (0: no bucket). A hash table's lookup read its control
+/// `chunks` + 1 (0: no bucket). A hash table's lookup read its control
 /// bytes and then the slot's key, at the far end of a slot the bucket's
 /// size, before the bucket: a cold port cost a cache line or two more.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(super) struct Ports {
     pages: Vec<Option<Box<[u32; 256]>>>,
-    buckets: Vec<Bucket>,
-    /// Places in `buckets` left by removed buckets, reused first.
+    /// The buckets, in chunks that are never reallocated: a bucket holds
+    /// its first classes and owners in place (hundreds of bytes), and one
+    /// vector of them copied every bucket each time it doubled — a host
+    /// that grows while stepped (each connection's ephemeral port a new
+    /// bucket) paid that copy. Chunk `k` holds [`chunk_len`]`(k)` places
+    /// (16, 16, 32, 64, …: each as many as all before it, so the chunks
+    /// are few — 13 for 65,536 ports, their list five cache lines) and is
+    /// made with room for them all.
+    chunks: Vec<Vec<Bucket>>,
+    /// Places left by removed buckets, reused first.
     free: Vec<u32>,
 }
 
+/// How many places the first chunk has (a power of two).
+const FIRST_CHUNK: usize = 16;
+
+/// How many places chunk `k` of [`Ports::chunks`] has.
+fn chunk_len(k: usize) -> usize {
+    if k == 0 {
+        FIRST_CHUNK
+    } else {
+        FIRST_CHUNK << (k - 1)
+    }
+}
+
+/// The place chunk `k` starts at: as many places as it has, for `k` > 0.
+fn chunk_start(k: usize) -> usize {
+    if k == 0 {
+        0
+    } else {
+        chunk_len(k)
+    }
+}
+
+/// Which chunk place `i` is in, and where in it: `k` is the bit length of
+/// `i / FIRST_CHUNK` (chunk `k` > 0 holds `FIRST_CHUNK << (k - 1)` up to
+/// twice that).
+fn chunk_of(i: usize) -> (usize, usize) {
+    let k = (usize::BITS - (i / FIRST_CHUNK).leading_zeros()) as usize;
+    (k, i - chunk_start(k))
+}
+
+impl Clone for Ports {
+    /// Each chunk cloned with room for all its places (a derived clone
+    /// would give it only its length, and the next push would move it).
+    fn clone(&self) -> Self {
+        let chunks = self.chunks.iter().enumerate().map(|(k, c)| {
+            let mut new = Vec::with_capacity(chunk_len(k));
+            new.extend(c.iter().cloned());
+            new
+        });
+        Ports {
+            pages: self.pages.clone(),
+            chunks: chunks.collect(),
+            free: self.free.clone(),
+        }
+    }
+}
+
 impl Ports {
-    /// Where `port`'s bucket is in `buckets`.
+    /// Where `port`'s bucket is: its place (an index over all chunks).
     fn place(&self, port: u16) -> Option<usize> {
         let page = self.pages.get(usize::from(port >> 8))?.as_ref()?;
         let i = page[usize::from(port & 0xff)];
         (i != 0).then(|| i as usize - 1)
     }
 
+    fn at(&self, i: usize) -> Option<&Bucket> {
+        let (k, j) = chunk_of(i);
+        self.chunks.get(k)?.get(j)
+    }
+
+    fn at_mut(&mut self, i: usize) -> Option<&mut Bucket> {
+        let (k, j) = chunk_of(i);
+        self.chunks.get_mut(k)?.get_mut(j)
+    }
+
     pub(super) fn get(&self, port: &u16) -> Option<&Bucket> {
-        self.place(*port).and_then(|i| self.buckets.get(i))
+        self.place(*port).and_then(|i| self.at(i))
     }
 
     pub(super) fn get_mut(&mut self, port: &u16) -> Option<&mut Bucket> {
-        self.place(*port).and_then(|i| self.buckets.get_mut(i))
+        self.place(*port).and_then(|i| self.at_mut(i))
+    }
+
+    /// A new place at the end, holding an empty bucket: in the last chunk,
+    /// or in a new one when it is full. No bucket moves.
+    fn push(&mut self) -> usize {
+        let k = self.chunks.len();
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < chunk_len(k - 1) => {
+                c.push(Bucket::default());
+                chunk_start(k - 1) + c.len() - 1
+            }
+            _ => {
+                let mut c = Vec::with_capacity(chunk_len(k));
+                c.push(Bucket::default());
+                self.chunks.push(c);
+                chunk_start(k)
+            }
+        }
     }
 
     /// `port`'s bucket, made empty if it has none.
@@ -358,10 +440,7 @@ impl Ports {
             None => {
                 let i = match self.free.pop() {
                     Some(i) => i as usize,
-                    None => {
-                        self.buckets.push(Bucket::default());
-                        self.buckets.len() - 1
-                    }
+                    None => self.push(),
                 };
                 let p = usize::from(port >> 8);
                 if self.pages.len() <= p {
@@ -373,7 +452,8 @@ impl Ports {
                 i
             }
         };
-        &mut self.buckets[i]
+        let (k, j) = chunk_of(i);
+        &mut self.chunks[k][j]
     }
 
     /// Drops `port`'s bucket.
@@ -382,7 +462,9 @@ impl Ports {
         if let Some(Some(page)) = self.pages.get_mut(usize::from(*port >> 8)) {
             page[usize::from(*port & 0xff)] = 0;
         }
-        self.buckets[i] = Bucket::default();
+        if let Some(b) = self.at_mut(i) {
+            *b = Bucket::default();
+        }
         self.free.push(u32::try_from(i).unwrap_or(u32::MAX));
     }
 
@@ -390,14 +472,11 @@ impl Ports {
     pub(super) fn iter(&self) -> impl Iterator<Item = (u16, &Bucket)> {
         self.pages.iter().enumerate().flat_map(move |(p, page)| {
             page.iter().flat_map(move |page| {
-                page.iter()
-                    .enumerate()
-                    .filter(|(_, &i)| i != 0)
-                    .map(move |(j, &i)| {
-                        // `p` < 256 and `j` < 256: a port.
-                        let port = u16::try_from(p << 8 | j).unwrap_or(u16::MAX);
-                        (port, &self.buckets[i as usize - 1])
-                    })
+                page.iter().enumerate().filter_map(move |(j, &i)| {
+                    // 0: no bucket; `p` < 256 and `j` < 256: a port.
+                    let b = self.at((i as usize).checked_sub(1)?)?;
+                    Some((u16::try_from(p << 8 | j).ok()?, b))
+                })
             })
         })
     }
@@ -1233,5 +1312,78 @@ mod tests {
         assert!(p.get_or_default(1_024).is_empty());
         assert!(p.get_mut(&1_024).is_some());
         assert_eq!(p.values().count(), 5);
+    }
+
+    /// The chunks' places: each chunk starts where the last ended, and
+    /// every place maps to one chunk and one slot in it.
+    #[test]
+    fn chunk_places_follow_one_another() {
+        use super::{chunk_len, chunk_of, chunk_start};
+        let mut i = 0;
+        for k in 0..13 {
+            assert_eq!(chunk_start(k), i);
+            for j in 0..chunk_len(k) {
+                assert_eq!(chunk_of(i + j), (k, j));
+            }
+            i += chunk_len(k);
+        }
+        assert_eq!(i, 65_536);
+    }
+
+    /// Growing past many chunks moves no bucket (a bucket is hundreds of
+    /// bytes, and one vector of them copied all at each doubling); a
+    /// dropped bucket's place is reused, by a clone too.
+    #[test]
+    fn ports_grow_over_chunks_without_moving_a_bucket() {
+        use super::Ports;
+        let mut p = Ports::default();
+        p.get_or_default(7).order.insert(7, 7);
+        let first: *const _ = p.get(&7).expect("a bucket");
+        let mut held = vec![];
+        for port in 1_000..3_000_u16 {
+            p.get_or_default(port).order.insert(u64::from(port), 1);
+            if port % 97 == 0 {
+                held.push((port, std::ptr::from_ref(p.get(&port).expect("a bucket"))));
+            }
+        }
+        assert!(p.chunks.len() > 7, "{} chunks", p.chunks.len());
+        assert!(std::ptr::eq(first, p.get(&7).expect("still there")));
+        for &(port, at) in &held {
+            assert!(std::ptr::eq(at, p.get(&port).expect("still there")));
+        }
+        // Drop every third port; the places are reused before any new one.
+        let places = p.chunks.iter().map(Vec::len).sum::<usize>();
+        for port in (1_000..3_000_u16).step_by(3) {
+            p.remove(&port);
+            assert!(p.get(&port).is_none());
+        }
+        let mut q = p.clone();
+        for ports in [&mut p, &mut q] {
+            for port in 10_000..10_667_u16 {
+                assert!(ports.get_or_default(port).is_empty());
+                ports.get_or_default(port).order.insert(u64::from(port), 2);
+            }
+            assert_eq!(ports.chunks.iter().map(Vec::len).sum::<usize>(), places);
+            // Past the free places, new ones, and still nothing moves.
+            ports.get_or_default(20_000).order.insert(20_000, 3);
+            assert_eq!(ports.chunks.iter().map(Vec::len).sum::<usize>(), places + 1);
+        }
+        for ports in [&p, &q] {
+            for port in (1_000..3_000_u16).filter(|p| (p - 1_000) % 3 != 0) {
+                let b = ports.get(&port).expect("a bucket");
+                assert_eq!(b.order.iter().next(), Some((&u64::from(port), &1)));
+            }
+            assert_eq!(ports.values().count(), 1 + 2_000 - 667 + 667 + 1);
+            assert_eq!(ports.iter().last().map(|(port, _)| port), Some(20_000));
+        }
+        for &(port, at) in held.iter().filter(|(p, _)| (p - 1_000) % 3 != 0) {
+            assert!(std::ptr::eq(at, p.get(&port).expect("still there")));
+        }
+        // A clone's chunks keep their room: the clone's buckets stay put too.
+        let at: *const _ = q.get(&20_000).expect("a bucket");
+        for port in 30_000..31_000_u16 {
+            q.get_or_default(port);
+        }
+        assert!(std::ptr::eq(at, q.get(&20_000).expect("still there")));
     }
 }
