@@ -323,58 +323,47 @@ pub(super) struct Bucket {
 
 /// One protocol's bind buckets, by port: a port's bucket is found by
 /// indexing, not hashing — a page of 256 slots per 256 ports (made when
-/// one of its ports is first taken), each slot the bucket's place in
-/// `chunks` + 1 (0: no bucket). A hash table's lookup read its control
-/// bytes and then the slot's key, at the far end of a slot the bucket's
-/// size, before the bucket: a cold port cost a cache line or two more.
+/// one of its ports is first taken), each slot the bucket's [`Place`]
+/// (0: no bucket). A hash table's lookup read its control bytes and then
+/// the slot's key, at the far end of a slot the bucket's size, before the
+/// bucket: a cold port cost a cache line or two more.
 #[derive(Debug, Default)]
 pub(super) struct Ports {
-    pages: Vec<Option<Box<[u32; 256]>>>,
-    /// The buckets, in chunks that are never reallocated: a bucket holds
-    /// its first classes and owners in place (hundreds of bytes), and one
-    /// vector of them copied every bucket each time it doubled — a host
-    /// that grows while stepped (each connection's ephemeral port a new
-    /// bucket) paid that copy. Chunk `k` holds [`chunk_len`]`(k)` places
-    /// (16, 16, 32, 64, …: each as many as all before it, so the chunks
-    /// are few — 13 for 65,536 ports, their list five cache lines) and is
-    /// made with room for them all.
+    pages: Vec<Option<Box<[Place; 256]>>>,
+    /// The buckets, in chunks that are never reallocated, so no bucket
+    /// moves once placed: a bucket holds its first classes and owners in
+    /// place (hundreds of bytes), and one vector of them copied every
+    /// bucket each time it doubled, which a host growing while stepped
+    /// (each connection's ephemeral port a new bucket) paid. Chunk `k`
+    /// has room for [`chunk_len`]`(k)` buckets, made when it is started
+    /// (16, 16, 32, 64, …: each as many as all before it, so there are
+    /// few — 13 for 65,536 ports, their list five cache lines — and no
+    /// more room than a doubling vector would have).
     chunks: Vec<Vec<Bucket>>,
     /// Places left by removed buckets, reused first.
-    free: Vec<u32>,
+    free: Vec<Place>,
 }
 
-/// How many places the first chunk has (a power of two).
-const FIRST_CHUNK: usize = 16;
+/// Where a bucket is: `(k + 1) << 16 | j` for chunk `k`, slot `j` (a
+/// chunk has at most 32,768 slots), so never 0, and the chunk and slot
+/// are read off without arithmetic on a running index.
+type Place = u32;
 
-/// How many places chunk `k` of [`Ports::chunks`] has.
+/// How many buckets chunk `k` of [`Ports::chunks`] has room for.
 fn chunk_len(k: usize) -> usize {
-    if k == 0 {
-        FIRST_CHUNK
-    } else {
-        FIRST_CHUNK << (k - 1)
-    }
+    16 << k.saturating_sub(1)
 }
 
-/// The place chunk `k` starts at: as many places as it has, for `k` > 0.
-fn chunk_start(k: usize) -> usize {
-    if k == 0 {
-        0
-    } else {
-        chunk_len(k)
-    }
-}
-
-/// Which chunk place `i` is in, and where in it: `k` is the bit length of
-/// `i / FIRST_CHUNK` (chunk `k` > 0 holds `FIRST_CHUNK << (k - 1)` up to
-/// twice that).
-fn chunk_of(i: usize) -> (usize, usize) {
-    let k = (usize::BITS - (i / FIRST_CHUNK).leading_zeros()) as usize;
-    (k, i - chunk_start(k))
+/// The chunk and slot `place` names.
+fn chunk_slot(place: Place) -> (usize, usize) {
+    let k = (place >> 16) as usize;
+    (k.wrapping_sub(1), (place & 0xffff) as usize)
 }
 
 impl Clone for Ports {
-    /// Each chunk cloned with room for all its places (a derived clone
-    /// would give it only its length, and the next push would move it).
+    /// Each chunk cloned with room for all its buckets (a derived clone
+    /// would give it room for only those it has, and the next bucket
+    /// placed in it would move them all).
     fn clone(&self) -> Self {
         let chunks = self.chunks.iter().enumerate().map(|(k, c)| {
             let mut new = Vec::with_capacity(chunk_len(k));
@@ -390,56 +379,57 @@ impl Clone for Ports {
 }
 
 impl Ports {
-    /// Where `port`'s bucket is: its place (an index over all chunks).
-    fn place(&self, port: u16) -> Option<usize> {
+    /// Where `port`'s bucket is.
+    fn place(&self, port: u16) -> Option<Place> {
         let page = self.pages.get(usize::from(port >> 8))?.as_ref()?;
-        let i = page[usize::from(port & 0xff)];
-        (i != 0).then(|| i as usize - 1)
+        let place = page[usize::from(port & 0xff)];
+        (place != 0).then_some(place)
     }
 
-    fn at(&self, i: usize) -> Option<&Bucket> {
-        let (k, j) = chunk_of(i);
+    fn at(&self, place: Place) -> Option<&Bucket> {
+        let (k, j) = chunk_slot(place);
         self.chunks.get(k)?.get(j)
     }
 
-    fn at_mut(&mut self, i: usize) -> Option<&mut Bucket> {
-        let (k, j) = chunk_of(i);
+    fn at_mut(&mut self, place: Place) -> Option<&mut Bucket> {
+        let (k, j) = chunk_slot(place);
         self.chunks.get_mut(k)?.get_mut(j)
     }
 
     pub(super) fn get(&self, port: &u16) -> Option<&Bucket> {
-        self.place(*port).and_then(|i| self.at(i))
+        self.at(self.place(*port)?)
     }
 
     pub(super) fn get_mut(&mut self, port: &u16) -> Option<&mut Bucket> {
-        self.place(*port).and_then(|i| self.at_mut(i))
+        self.at_mut(self.place(*port)?)
     }
 
-    /// A new place at the end, holding an empty bucket: in the last chunk,
-    /// or in a new one when it is full. No bucket moves.
-    fn push(&mut self) -> usize {
-        let k = self.chunks.len();
-        match self.chunks.last_mut() {
-            Some(c) if c.len() < chunk_len(k - 1) => {
-                c.push(Bucket::default());
-                chunk_start(k - 1) + c.len() - 1
-            }
+    /// A new place holding an empty bucket: in the last chunk, or in a new
+    /// one when that is full. No bucket moves.
+    fn push(&mut self) -> Place {
+        let full = |k: usize, c: &Vec<Bucket>| c.len() == chunk_len(k);
+        let k = match self.chunks.len().checked_sub(1) {
+            Some(k) if !full(k, &self.chunks[k]) => k,
             _ => {
-                let mut c = Vec::with_capacity(chunk_len(k));
-                c.push(Bucket::default());
-                self.chunks.push(c);
-                chunk_start(k)
+                let k = self.chunks.len();
+                self.chunks.push(Vec::with_capacity(chunk_len(k)));
+                k
             }
-        }
+        };
+        let c = &mut self.chunks[k];
+        c.push(Bucket::default());
+        // At most 13 chunks of at most 32,768 buckets: both fit.
+        let (k, j) = (k as u32 + 1, c.len() as u32 - 1);
+        k << 16 | j
     }
 
     /// `port`'s bucket, made empty if it has none.
     pub(super) fn get_or_default(&mut self, port: u16) -> &mut Bucket {
-        let i = match self.place(port) {
-            Some(i) => i,
+        let place = match self.place(port) {
+            Some(place) => place,
             None => {
-                let i = match self.free.pop() {
-                    Some(i) => i as usize,
+                let place = match self.free.pop() {
+                    Some(place) => place,
                     None => self.push(),
                 };
                 let p = usize::from(port >> 8);
@@ -447,25 +437,26 @@ impl Ports {
                     self.pages.resize_with(p + 1, || None);
                 }
                 let page = self.pages[p].get_or_insert_with(|| Box::new([0; 256]));
-                // At most 65,536 buckets: the place fits.
-                page[usize::from(port & 0xff)] = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                i
+                page[usize::from(port & 0xff)] = place;
+                place
             }
         };
-        let (k, j) = chunk_of(i);
+        let (k, j) = chunk_slot(place);
         &mut self.chunks[k][j]
     }
 
     /// Drops `port`'s bucket.
     pub(super) fn remove(&mut self, port: &u16) {
-        let Some(i) = self.place(*port) else { return };
+        let Some(place) = self.place(*port) else {
+            return;
+        };
         if let Some(Some(page)) = self.pages.get_mut(usize::from(*port >> 8)) {
             page[usize::from(*port & 0xff)] = 0;
         }
-        if let Some(b) = self.at_mut(i) {
+        if let Some(b) = self.at_mut(place) {
             *b = Bucket::default();
         }
-        self.free.push(u32::try_from(i).unwrap_or(u32::MAX));
+        self.free.push(place);
     }
 
     /// Every port with a bucket, and its bucket, lowest port first.
@@ -473,8 +464,8 @@ impl Ports {
         self.pages.iter().enumerate().flat_map(move |(p, page)| {
             page.iter().flat_map(move |page| {
                 page.iter().enumerate().filter_map(move |(j, &i)| {
-                    // 0: no bucket; `p` < 256 and `j` < 256: a port.
-                    let b = self.at((i as usize).checked_sub(1)?)?;
+                    // `p` < 256 and `j` < 256: a port.
+                    let b = self.at((i != 0).then_some(i)?)?;
                     Some((u16::try_from(p << 8 | j).ok()?, b))
                 })
             })
@@ -1314,20 +1305,17 @@ mod tests {
         assert_eq!(p.values().count(), 5);
     }
 
-    /// The chunks' places: each chunk starts where the last ended, and
-    /// every place maps to one chunk and one slot in it.
+    /// Each chunk has room for as many buckets as all before it, so 13
+    /// hold every port, and a place names its chunk and slot.
     #[test]
-    fn chunk_places_follow_one_another() {
-        use super::{chunk_len, chunk_of, chunk_start};
-        let mut i = 0;
-        for k in 0..13 {
-            assert_eq!(chunk_start(k), i);
-            for j in 0..chunk_len(k) {
-                assert_eq!(chunk_of(i + j), (k, j));
-            }
-            i += chunk_len(k);
-        }
-        assert_eq!(i, 65_536);
+    fn chunks_double_and_places_name_chunk_and_slot() {
+        use super::{chunk_len, chunk_slot};
+        let lens: Vec<usize> = (0..13).map(chunk_len).collect();
+        assert_eq!(lens[..4], [16, 16, 32, 64]);
+        assert_eq!(lens.iter().sum::<usize>(), 65_536);
+        assert_eq!(chunk_slot(1 << 16), (0, 0));
+        assert_eq!(chunk_slot(13 << 16 | 32_767), (12, 32_767));
+        assert_eq!(chunk_slot(0).0, usize::MAX, "0 names no chunk");
     }
 
     /// Growing past many chunks moves no bucket (a bucket is hundreds of
