@@ -463,9 +463,9 @@ impl Ports {
     pub(super) fn iter(&self) -> impl Iterator<Item = (u16, &Bucket)> {
         self.pages.iter().enumerate().flat_map(move |(p, page)| {
             page.iter().flat_map(move |page| {
-                page.iter().enumerate().filter_map(move |(j, &i)| {
+                page.iter().enumerate().filter_map(move |(j, &place)| {
                     // `p` < 256 and `j` < 256: a port.
-                    let b = self.at((i != 0).then_some(i)?)?;
+                    let b = self.at((place != 0).then_some(place)?)?;
                     Some((u16::try_from(p << 8 | j).ok()?, b))
                 })
             })
