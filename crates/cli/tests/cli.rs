@@ -1165,3 +1165,18 @@ fn zh_cn_lists_names_as_chinese_does() {
         }
     }
 }
+
+/// The checks' summaries are the run's language (they were English in a
+/// zh-CN run); the English is as it was.
+#[test]
+fn zh_cn_check_summaries() {
+    let f = file(
+        "check-zh.bindlab",
+        "os linux\nsocket A tcp\nbind A 0.0.0.0:80 => ok\n",
+    );
+    let (code, out, err) = bindlab(&["--lang", "zh-CN", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim_end(), "1 个通过，0 个失败");
+    let (_, en, _) = bindlab(&["check", f.to_str().unwrap()]);
+    assert_eq!(en.trim_end(), "1 passed, 0 failed");
+}

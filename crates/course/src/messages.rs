@@ -13,12 +13,17 @@ use crate::locale::Locale;
 pub enum Msg {
     /// Above a page shown in English for another locale.
     NotTranslated,
-    /// `{file}`: a content file the locale lacks (a warning of the check).
+    /// `{file}`, `{locale}`: a content file the locale lacks (a warning of
+    /// the check).
     FileUntranslated,
     /// `{n}`, `{locale}`, `{ids}`: rules the locale's catalogue lacks.
     RulesUntranslated,
-    /// `{passed}`, `{failed}`: the lessons check's last line.
+    /// `{passed}`, `{failed}`: the lessons check's last line (and
+    /// `bindlab check`'s).
     LessonsSummary,
+    /// `{passed}`, `{failed}`, `{pending}`, `{scenarios}`, `{claims}`,
+    /// `{rules}`: the guides check's last line.
+    GuidesSummary,
     /// `{n}`, `{locale}`: how many files a locale has translated / lacks.
     TranslatedSummary,
     /// `{path}`, `{n}`: a scenario with text problems was not run.
@@ -77,8 +82,8 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (
         Msg::FileUntranslated,
-        "{file}: not translated yet",
-        "{file}：尚未翻译",
+        "{file}: not translated yet ({locale})",
+        "{file}：尚未翻译（{locale}）",
     ),
     (
         Msg::RulesUntranslated,
@@ -89,6 +94,11 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         Msg::LessonsSummary,
         "{passed} passed, {failed} failed",
         "{passed} 个通过，{failed} 个失败",
+    ),
+    (
+        Msg::GuidesSummary,
+        "{passed} passed, {failed} failed, {pending} pending; {scenarios} scenarios, {claims} stated outcomes and {rules} rule references checked against the engine",
+        "{passed} 个通过，{failed} 个失败，{pending} 个待完成；已对照引擎检查 {scenarios} 个场景、{claims} 个写明的结果和 {rules} 处规则引用",
     ),
     (
         Msg::TranslatedSummary,
