@@ -17,6 +17,7 @@ use std::rc::Rc;
 
 use bindlab_course::bundle::Bundle;
 use bindlab_course::locale::Locale;
+use bindlab_engine::lists::{Joint, Lists};
 use bindlab_engine::rules::Overlay;
 use yew::prelude::*;
 
@@ -116,19 +117,21 @@ impl Tr {
     /// A scenario problem in this language (the engine's message key and
     /// arguments, with the locale's template); English without one.
     pub(crate) fn problem(&self, p: &bindlab_engine::parse::Problem) -> String {
-        bindlab_engine::messages::render(
+        bindlab_engine::messages::render_with(
             p.msg,
-            &p.args_in(&self.comma()),
+            &p.args,
             self.bundle().and_then(|b| b.parse(p.msg.key())),
+            &self.lists_or(Lists::ENGLISH_MESSAGES),
         )
     }
 
     /// A permalink that could not be read, said in this language.
     pub(crate) fn link_error(&self, e: &bindlab_engine::permalink::LinkError) -> String {
-        bindlab_engine::messages::render(
+        bindlab_engine::messages::render_with(
             e.msg(),
             &e.args(),
             self.bundle().and_then(|b| b.parse(e.msg().key())),
+            &self.lists_or(Lists::ENGLISH_MESSAGES),
         )
     }
 
@@ -142,7 +145,13 @@ impl Tr {
     /// arguments) in this language.
     pub(crate) fn goal(&self, m: bindlab_course::goal::GoalMsg, args: &[(&str, String)]) -> String {
         let key = format!("goal.{}", m.key());
-        bindlab_engine::messages::render(m, args, self.bundle().and_then(|b| b.parse(&key)))
+        let lists = self.lists_or(Lists::ENGLISH_MESSAGES);
+        bindlab_engine::messages::render_with(
+            m,
+            args,
+            self.bundle().and_then(|b| b.parse(&key)),
+            &lists,
+        )
     }
 
     /// A sentence of `bindlab-sockets` (the paste page's) in this language.
@@ -152,7 +161,13 @@ impl Tr {
         args: &[(&str, String)],
     ) -> String {
         let key = format!("sockets.{}", m.key());
-        bindlab_engine::messages::render(m, args, self.bundle().and_then(|b| b.parse(&key)))
+        let lists = self.lists_or(Lists::ENGLISH_MESSAGES);
+        bindlab_engine::messages::render_with(
+            m,
+            args,
+            self.bundle().and_then(|b| b.parse(&key)),
+            &lists,
+        )
     }
 
     /// One of the engine's fixed words (a socket's state: `listening`…) in
@@ -164,10 +179,21 @@ impl Tr {
             .map_or(english, |o| o.word(english))
     }
 
-    /// The comma between listed names in this language (", "; "、").
-    pub(crate) fn comma(&self) -> String {
-        self.overlay()
-            .map_or_else(|| ", ".to_string(), |o| o.comma().to_string())
+    /// How this language joins a list of names (「A、B 和 C」), `english`
+    /// in English: `Lists::ENGLISH` in a table cell ("A, B or C"),
+    /// `Lists::ENGLISH_MESSAGES` in a sentence of the interface or a
+    /// message ("A, B, C").
+    pub(crate) fn lists_or<'a>(&'a self, english: Lists<'static>) -> Lists<'a> {
+        self.0
+            .as_ref()
+            .and_then(|t| t.overlay.as_deref())
+            .map_or(english, Overlay::lists)
+    }
+
+    /// `items` as a sentence of this language lists them (English: "A, B,
+    /// C", as its interface strings always have; Chinese: 「A、B 和 C」).
+    pub(crate) fn list<S: AsRef<str>>(&self, items: &[S], joint: Joint) -> String {
+        self.lists_or(Lists::ENGLISH_MESSAGES).join(items, joint)
     }
 
     /// The engine's why-lines in this language (`None`: English).

@@ -15,6 +15,22 @@ pub(crate) fn zh(ui: &[(&str, &str)], why: &[(&str, &str, &str)]) -> Tr {
 
 /// A zh-CN `Tr` with the engine's fixed words of `content/zh-CN/words.json`.
 pub(crate) fn zh_with_words() -> Tr {
+    zh_ui_with_words(&[])
+}
+
+/// A zh-CN `Tr` with these interface strings and the fixed words, as a
+/// page has both (a list's 「、」, 「和」, 「或」 are words).
+pub(crate) fn zh_ui_with_words(ui: &[(&str, &str)]) -> Tr {
+    let words = zh_words();
+    let words: Vec<(&str, &str)> = words
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    zh_bundle(ui, &[], &[], &words)
+}
+
+/// `content/zh-CN/words.json`'s (English, 中文) pairs.
+fn zh_words() -> Vec<(String, String)> {
     let path = format!(
         "{}/../../content/zh-CN/words.json",
         env!("CARGO_MANIFEST_DIR")
@@ -22,15 +38,18 @@ pub(crate) fn zh_with_words() -> Tr {
     let text = std::fs::read_to_string(&path).expect("the words are readable");
     // One `"English": "译文",` a line, no escapes (the engine's reader,
     // `overlay_json`, is not built for the app).
-    let words: Vec<(&str, &str)> = text
+    let words: Vec<(String, String)> = text
         .lines()
         .filter_map(|l| {
             let (k, v) = l.trim().trim_end_matches(',').split_once("\": \"")?;
-            Some((k.strip_prefix('"')?, v.strip_suffix('"')?))
+            Some((
+                k.strip_prefix('"')?.to_string(),
+                v.strip_suffix('"')?.to_string(),
+            ))
         })
         .collect();
     assert!(words.len() > 5, "words.json is read");
-    zh_bundle(&[], &[], &[], &words)
+    words
 }
 
 /// A zh-CN `Tr` with the templates of `content/zh-CN/<file>` (`goal.txt`,
@@ -48,7 +67,12 @@ pub(crate) fn zh_with_messages(file: &str) -> Tr {
         .iter()
         .map(|(k, t)| (k.as_str(), t.as_str()))
         .collect();
-    zh_bundle(&[], &[], &refs, &[])
+    let words = zh_words();
+    let words: Vec<(&str, &str)> = words
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    zh_bundle(&[], &[], &refs, &words)
 }
 
 /// A zh-CN `Tr` with these parser and link templates (engine key, text).

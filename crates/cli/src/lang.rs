@@ -8,13 +8,18 @@ use std::sync::OnceLock;
 
 use bindlab_course::messages::{fill, Msg};
 use bindlab_course::Locale;
+use bindlab_engine::lists::{Joint, Lists};
 use bindlab_engine::messages::{CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
+use bindlab_engine::rules::Overlay;
 
 static LOCALE: OnceLock<Locale> = OnceLock::new();
 /// This run's translations of the engine's messages (none in English).
 static PARSE: OnceLock<Option<Translation<ParseMsg>>> = OnceLock::new();
 static CHEATSHEET: OnceLock<Option<Translation<CheatsheetMsg>>> = OnceLock::new();
+/// This run's fixed words (a list's comma and its "and"/"or"), for the
+/// lists the tools' own sentences hold; none in English.
+static WORDS: OnceLock<Overlay> = OnceLock::new();
 
 /// The translated catalogue of `locale` as built in: (rules, words).
 pub fn catalogue_text(locale: Locale) -> Option<(&'static str, &'static str)> {
@@ -85,6 +90,11 @@ pub fn set(locale: Locale) {
     let _ = LOCALE.set(locale);
     if let Some((rules, words)) = catalogue_text(locale) {
         let checked = overlay_json::read(rules, words);
+        let words = checked
+            .overlay
+            .words()
+            .map(|(k, v)| (k.to_string(), v.to_string()));
+        let _ = WORDS.set(Overlay::new([], words.collect::<Vec<_>>()));
         bindlab_engine::rules::set_overlay(Some(Rc::new(checked.overlay)));
     }
 }
@@ -97,6 +107,21 @@ pub fn get() -> Locale {
 /// A message of the catalogue in this run's language.
 pub fn msg(m: Msg, args: &[(&str, &str)]) -> String {
     fill(get(), m, args)
+}
+
+/// How this run's language joins a list of names: the why-lines' (the
+/// overlay's words, `content/<locale>/words.json`) in Chinese, 「A、B 和 C」;
+/// English's commas, as its messages always wrote them.
+pub fn lists() -> Lists<'static> {
+    match WORDS.get() {
+        Some(o) => o.lists(),
+        None => Lists::ENGLISH_MESSAGES,
+    }
+}
+
+/// `items` as this run's language lists them in a sentence.
+pub fn list<S: AsRef<str>>(items: &[S], joint: Joint) -> String {
+    lists().join(items, joint)
 }
 
 /// The commands whose own `--lang` names a programming language.

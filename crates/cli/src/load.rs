@@ -29,11 +29,7 @@ pub fn load_for(path: &str, text_os: TextOs) -> Result<Scenario> {
     })?;
     parse_for(&text, text_os).map_err(|problems| {
         for p in &problems {
-            let comma = bindlab_engine::rules::overlay().map(|o| o.comma().to_string());
-            let message = p.render_with(
-                crate::lang::parse_messages(),
-                comma.as_deref().unwrap_or(", "),
-            );
+            let message = p.render(crate::lang::parse_messages());
             eprintln!("{path}:{}:{}: {message}", p.line, p.col);
         }
         let n = problems.len().to_string();

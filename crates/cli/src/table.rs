@@ -1,6 +1,7 @@
 //! Human-readable step tables for `bindlab run`.
 
 use bindlab_course::messages::Msg;
+use bindlab_engine::lists::Lists;
 use bindlab_engine::messages::{render_in, CheatsheetMsg};
 
 use crate::lang::msg;
@@ -13,9 +14,10 @@ use bindlab_engine::{MultiReport, Report, Scenario, StepReport};
 /// run's language; where a hash chose among a group, saying the winners are
 /// any of it (the counts are one split, not a prediction).
 fn cell(rep: &StepReport) -> String {
-    let (or, comma) = (msg(Msg::Or, &[]), msg(Msg::Comma, &[]));
-    let summary = rep.summary_in(&msg(Msg::Dropped, &[]), &or, &comma);
-    match rep.hashed_among(&or, &comma) {
+    let overlay = bindlab_engine::rules::overlay();
+    let lists = overlay.as_deref().map_or(Lists::ENGLISH, |o| o.lists());
+    let summary = rep.summary_in(&msg(Msg::Dropped, &[]), &lists);
+    match rep.hashed_among(&lists) {
         Some(group) => msg(
             Msg::HashedAmong,
             &[("summary", &summary), ("group", &group)],
@@ -148,9 +150,11 @@ pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
         for row in differing {
             let _ = writeln!(
                 out,
-                "  {} {} `{}`",
-                msg(Msg::Line, &[]),
-                multi.runs[&oses[0]].steps[row].line,
+                "  {} `{}`",
+                msg(
+                    Msg::LineN,
+                    &[("n", &multi.runs[&oses[0]].steps[row].line.to_string())]
+                ),
                 texts[row]
             );
             for os in &oses {
@@ -239,7 +243,7 @@ fn cols(s: &str) -> usize {
 
 /// `s` padded to `w` terminal columns (right-aligned or left), a CJK
 /// character counting two: the zh-CN column headings line up.
-fn pad(s: &str, w: usize, right: bool) -> String {
+pub(crate) fn pad(s: &str, w: usize, right: bool) -> String {
     let fill = " ".repeat(w.saturating_sub(cols(s)));
     if right {
         fill + s

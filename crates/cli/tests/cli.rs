@@ -829,11 +829,11 @@ fn zh_cn_side_by_side_and_rules() {
     assert!(out.contains("≠ 各操作系统结果不同。原因："), "{out}");
     let (code, out, _) = bindlab(&["--lang", "zh-CN", "rules", "common.no-such-socket"]);
     assert_eq!(code, 0);
-    assert!(out.contains("来源: bindlab model"), "{out}");
+    assert!(out.contains("\n\n来源：bindlab model"), "{out}");
     assert!(!out.contains("The socket was never created"), "{out}");
     let (code, _, err) = bindlab(&["--lang", "zh-CN", "rules", "linux.nope"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("没有规则 `linux.nope`"), "{err}");
+    assert!(err.contains("没有 `linux.nope` 这条规则"), "{err}");
     let (code, _, err) = bindlab(&["--lang", "fr", "rules"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown language `fr`"), "{err}");
@@ -1048,7 +1048,12 @@ fn lessons_check_checks_and_lists_translations() {
 fn runtimes_speaks_the_runs_language() {
     let (code, out, err) = bindlab(&["--lang", "zh-CN", "runtimes", "--lang", "csharp"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("各运行时自行设置了什么。"), "{out}");
+    assert!(out.starts_with("各运行时默认设置了什么。"), "{out}");
+    // A column naming two OSes lists them as Chinese does.
+    assert!(
+        out.contains("\n  macOS、FreeBSD  ") && !out.contains("macOS, FreeBSD"),
+        "{out}"
+    );
     assert!(out.contains("TCP 监听套接字"), "{out}");
     assert!(out.contains("此处未测量：这里没有 .NET 运行时"), "{out}");
     assert!(out.contains("请设置 ExclusiveAddressUse = true。"), "{out}");
@@ -1109,4 +1114,69 @@ fn the_readmes_example_output_is_what_bindlab_prints() {
             "{readme}'s example output is not what bindlab prints (stderr: {err}); paste this:\n{out}"
         );
     }
+}
+
+/// A list of names in a zh-CN sentence: 「、」 between them and 「和」 before
+/// the last, never English's ", "; the English as it was.
+#[test]
+fn zh_cn_lists_names_as_chinese_does() {
+    let group: String = ["A", "B", "C"]
+        .map(|n| format!("socket {n} udp\nset {n} SO_REUSEPORT\nbind {n} 127.0.0.1:5000\n"))
+        .concat();
+    let f = file(
+        "three-zh.bindlab",
+        &format!("title three\nos linux\n{group}datagram 127.0.0.1:5000\n"),
+    );
+    let (code, out, err) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap(), "--os", "all"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("] A、B 和 C 在 127.0.0.1:5000 上组成"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  第 12 行 `datagram 127.0.0.1:5000`\n"),
+        "{out}"
+    );
+    let (_, en, _) = bindlab(&["run", f.to_str().unwrap(), "--os", "all"]);
+    assert!(
+        en.contains("] A, B and C form an SO_REUSEPORT group"),
+        "{en}"
+    );
+    assert!(
+        en.contains("\n  line 12 `datagram 127.0.0.1:5000`\n"),
+        "{en}"
+    );
+    // The parser's list of the sockets open.
+    let f = file(
+        "open-zh.bindlab",
+        "os linux\nsocket B tcp\nsocket C tcp\nsocket D tcp\nlisten A\n",
+    );
+    let (code, _, err) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("（此时已打开的套接字：B、C、D）"), "{err}");
+    let (_, _, en) = bindlab(&["run", f.to_str().unwrap()]);
+    assert!(en.contains("(sockets open here: B, C, D)"), "{en}");
+    for said in [out, err] {
+        for line in said
+            .lines()
+            .filter(|l| l.contains('和') || l.contains('：'))
+        {
+            assert!(!line.contains("A, B") && !line.contains("B, C"), "{line}");
+        }
+    }
+}
+
+/// The checks' summaries are the run's language (they were English in a
+/// zh-CN run); the English is as it was.
+#[test]
+fn zh_cn_check_summaries() {
+    let f = file(
+        "check-zh.bindlab",
+        "os linux\nsocket A tcp\nbind A 0.0.0.0:80 => ok\n",
+    );
+    let (code, out, err) = bindlab(&["--lang", "zh-CN", "check", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim_end(), "1 个通过，0 个失败");
+    let (_, en, _) = bindlab(&["check", f.to_str().unwrap()]);
+    assert_eq!(en.trim_end(), "1 passed, 0 failed");
 }

@@ -19,6 +19,7 @@ use std::net::IpAddr;
 
 use bindlab_engine::addr::SockAddr;
 use bindlab_engine::host::{Host, State};
+use bindlab_engine::lists::{self, Joint};
 use bindlab_engine::messages;
 use bindlab_engine::os::{Delivery, Route};
 use bindlab_engine::print::step_text;
@@ -179,7 +180,11 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     ok,
                     say(
                         msg,
-                        &[("n", &names.len()), ("ep", &ep), ("names", &names.join(", "))],
+                        &[
+                            ("n", &names.len()),
+                            ("ep", &ep),
+                            ("names", &lists::value(&names, Joint::And)),
+                        ],
                     ),
                 )
             }
@@ -215,7 +220,10 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                     _ if takers.len() > 1 => GoalMsg::ClientAnyOf,
                     _ => GoalMsg::ClientReaches,
                 };
-                let shown = say(msg, &[("ep", &ep), ("names", &takers.join(", "))]);
+                let shown = say(
+                    msg,
+                    &[("ep", &ep), ("names", &lists::value(&takers, Joint::And))],
+                );
                 let ok = if *arrow == "->" {
                     can_reach && takers.len() == 1
                 } else {
@@ -231,7 +239,9 @@ pub fn check(text: &str, os: Os, requirements: &[String]) -> Result<Vec<Verdict>
                 let label = |id| host.socket(id).label().to_string();
                 // Who is sure to get it, and who may.
                 let dropped = || say(GoalMsg::DatagramDropped, &[("ep", &ep)]);
-                let among = |msg, names: &[String]| say(msg, &[("ep", &ep), ("names", &names.join(", "))]);
+                let among = |msg, names: &[String]| {
+                    say(msg, &[("ep", &ep), ("names", &lists::value(names, Joint::And))])
+                };
                 let (sure, may, shown): (Vec<String>, Vec<String>, Said) =
                     match os.rules().deliver(&host, src, ep) {
                         Delivery::To { sock, .. } => {
@@ -424,6 +434,12 @@ mod tests {
         assert_eq!(zh.errors, Vec::<String>::new());
         assert_eq!(zh.untranslated, Vec::<GoalMsg>::new());
         let zh = zh.translation;
+        // The zh-CN words in force, as on a zh-CN page: a list's 「、」 and 「和」.
+        let words = bindlab_engine::overlay_json::read(
+            "[]",
+            include_str!("../../../content/zh-CN/words.json"),
+        );
+        bindlab_engine::rules::set_overlay(Some(std::rc::Rc::new(words.overlay)));
         let listen = "socket A tcp\nbind A 127.0.0.1:80\nlisten A\n";
         let udp = "socket A udp\nbind A 127.0.0.1:53\nsocket B udp\nbind B 127.0.0.1:53\n";
         let cases: &[(&str, Os, &str, GoalMsg, &str)] = &[
@@ -538,7 +554,11 @@ mod tests {
         assert_eq!(v.msg, GoalMsg::ClientUndefined);
         assert_eq!(
             zh.render(v.msg, &v.args),
-            "连接 127.0.0.1:8888 的客户端可能到达 server, tool 中的任意一个（操作系统未定义到达哪一个）"
+            "连接 127.0.0.1:8888 的客户端可能到达 server 和 tool 中的任意一个（操作系统未定义到达哪一个）"
+        );
+        assert_eq!(
+            v.detail,
+            "a client to 127.0.0.1:8888 may reach any of server, tool (the OS leaves it undefined)"
         );
         // Multicast: a copy each.
         let group = "socket A udp\nset A SO_REUSEADDR\nbind A 239.1.2.3:5000\njoin A 239.1.2.3\nsocket B udp\nset B SO_REUSEADDR\nbind B 239.1.2.3:5000\njoin B 239.1.2.3\n";
@@ -546,7 +566,19 @@ mod tests {
         assert_eq!(v.msg, GoalMsg::DatagramCopies, "{v:?}");
         assert_eq!(
             zh.render(v.msg, &v.args),
-            "发往 239.1.2.3:5000 的数据报，B, A 各收到一份副本"
+            "发往 239.1.2.3:5000 的数据报，B 和 A 各收到一份副本"
+        );
+        // Three listeners: 「、」 between them, 「和」 before the last.
+        let three: String = ["A", "B", "C"]
+            .map(|n| {
+                format!("socket {n} tcp\nset {n} SO_REUSEPORT\nbind {n} 127.0.0.1:80\nlisten {n}\n")
+            })
+            .concat();
+        let v = &check(&three, Os::Linux, &reqs(&["listening 127.0.0.1:80 >= 3"])).unwrap()[0];
+        assert_eq!(v.detail, "3 listening on 127.0.0.1:80: A, B, C", "{v:?}");
+        assert_eq!(
+            zh.render(v.msg, &v.args),
+            "127.0.0.1:80 上有 3 个套接字在监听：A、B 和 C"
         );
     }
 

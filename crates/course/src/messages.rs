@@ -13,12 +13,17 @@ use crate::locale::Locale;
 pub enum Msg {
     /// Above a page shown in English for another locale.
     NotTranslated,
-    /// `{file}`: a content file the locale lacks (a warning of the check).
+    /// `{file}`, `{locale}`: a content file the locale lacks (a warning of
+    /// the check).
     FileUntranslated,
     /// `{n}`, `{locale}`, `{ids}`: rules the locale's catalogue lacks.
     RulesUntranslated,
-    /// `{passed}`, `{failed}`: the lessons check's last line.
+    /// `{passed}`, `{failed}`: the lessons check's last line (and
+    /// `bindlab check`'s).
     LessonsSummary,
+    /// `{passed}`, `{failed}`, `{pending}`, `{scenarios}`, `{claims}`,
+    /// `{rules}`: the guides check's last line.
+    GuidesSummary,
     /// `{n}`, `{locale}`: how many files a locale has translated / lacks.
     TranslatedSummary,
     /// `{path}`, `{n}`: a scenario with text problems was not run.
@@ -31,6 +36,8 @@ pub enum Msg {
     NoSuchRule,
     /// Column headings and labels of `bindlab run`'s tables.
     Line,
+    /// `{n}`: a step's line, where the OSes differ.
+    LineN,
     Step,
     Result,
     /// `{os}`: above a single OS's table.
@@ -40,6 +47,7 @@ pub enum Msg {
     /// `{expected}`.
     Expected,
     AsExpected,
+    /// `{source}`: `bindlab rules ID`'s last line.
     Source,
     /// `bindlab runtimes`: its first lines; a cell's source (`{probe}`,
     /// `{why}`, `{cited}`, `{unverified}`); the socket kinds; the options.
@@ -55,12 +63,10 @@ pub enum Msg {
     RuntimesUdp,
     RuntimesNothing,
     RuntimesDualStack,
-    /// The words of a table cell's summary (`StepReport::summary_in`):
-    /// datagrams dropped, the receivers the OS chooses among, and the comma
-    /// of that list (as `content/zh-CN/words.json` writes it).
+    /// The word of a table cell's summary (`StepReport::summary_in`) for
+    /// datagrams dropped (its list of receivers is joined as the run's
+    /// language joins lists: `bindlab_engine::lists`).
     Dropped,
-    Or,
-    Comma,
     /// `{summary}`, `{group}`: a cell whose connections or datagrams an
     /// SO_REUSEPORT group's hash split: its counts are one split, the
     /// winners any of the group (`StepReport::hashed_among`).
@@ -76,8 +82,8 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     ),
     (
         Msg::FileUntranslated,
-        "{file}: not translated yet",
-        "{file}：尚未翻译",
+        "{file}: not translated yet ({locale})",
+        "{file}：尚未翻译（{locale}）",
     ),
     (
         Msg::RulesUntranslated,
@@ -88,6 +94,11 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         Msg::LessonsSummary,
         "{passed} passed, {failed} failed",
         "{passed} 个通过，{failed} 个失败",
+    ),
+    (
+        Msg::GuidesSummary,
+        "{passed} passed, {failed} failed, {pending} pending; {scenarios} scenarios, {claims} stated outcomes and {rules} rule references checked against the engine",
+        "{passed} 个通过，{failed} 个失败，{pending} 个待完成；已对照引擎检查 {scenarios} 个场景、{claims} 个写明的结果和 {rules} 处规则引用",
     ),
     (
         Msg::TranslatedSummary,
@@ -112,9 +123,10 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
     (
         Msg::NoSuchRule,
         "no rule `{id}` (see `bindlab rules` for the list)",
-        "没有规则 `{id}`（用 `bindlab rules` 查看全部规则）",
+        "没有 `{id}` 这条规则（用 `bindlab rules` 查看全部规则）",
     ),
     (Msg::Line, "line", "行"),
+    (Msg::LineN, "line {n}", "第 {n} 行"),
     (Msg::Step, "step", "步骤"),
     (Msg::Result, "result", "结果"),
     (Msg::OnOs, "on {os}:", "在 {os} 上："),
@@ -130,21 +142,21 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         "✗ 预期为 {expected}",
     ),
     (Msg::AsExpected, "✓ as expected", "✓ 符合预期"),
-    (Msg::Source, "source", "来源"),
+    (Msg::Source, "source: {source}", "来源：{source}"),
     (
         Msg::RuntimesIntro,
         "What each runtime sets on its own. Linux: measured on the kernel in CI\n(`cargo xtask test runtimes`); the other OSes: read in the runtime's source.",
-        "各运行时自行设置了什么。Linux：在 CI 中于内核上测量\n（`cargo xtask test runtimes`）；其他操作系统：读自运行时的源码。",
+        "各运行时默认设置了什么。Linux：在 CI 的内核上测量\n（`cargo xtask test runtimes`）；其他操作系统：从运行时的源码中读出。",
     ),
     (
         Msg::RuntimesMeasured,
         "measured on this kernel (probe {probe})",
-        "在本内核上测量（探测程序 {probe}）",
+        "已在这个内核上测量（探测程序 {probe}）",
     ),
     (
         Msg::RuntimesMeasuredWhy,
         "measured on this kernel (probe {probe}); {why}",
-        "在本内核上测量（探测程序 {probe}）；{why}",
+        "已在这个内核上测量（探测程序 {probe}）；{why}",
     ),
     (Msg::RuntimesCited, "cited: {cited}", "引用：{cited}"),
     (
@@ -172,8 +184,6 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         "双栈（IPV6_V6ONLY 关闭）",
     ),
     (Msg::Dropped, "dropped", "丢弃"),
-    (Msg::Or, "or", "或"),
-    (Msg::Comma, ", ", "、"),
     (
         Msg::HashedAmong,
         "{summary} (any of {group}, by hash)",

@@ -124,6 +124,16 @@ impl Column {
         }
     }
 
+    /// The OSes of the column, which a label in another language lists as
+    /// that language does ("macOS, FreeBSD"; 「macOS、FreeBSD」).
+    pub fn oses(self) -> &'static [&'static str] {
+        match self {
+            Column::Linux => &["Linux"],
+            Column::Bsd => &["macOS", "FreeBSD"],
+            Column::Windows => &["Windows"],
+        }
+    }
+
     /// The column of an OS name as the CLI and scenarios spell it.
     pub fn of_os(os: &str) -> Option<Column> {
         match os {

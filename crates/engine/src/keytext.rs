@@ -130,6 +130,16 @@ pub fn slots(template: &str) -> Vec<&str> {
 /// `template` with each `{slot}` replaced by its value in `args`; a slot
 /// without a value stays as written.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
+    fill_with(template, args, &|out, v| out.push_str(v))
+}
+
+/// [`fill`], each value written by `push` (a message's lists joined in its
+/// language: `crate::messages::render`).
+pub fn fill_with(
+    template: &str,
+    args: &[(&str, String)],
+    push: &dyn Fn(&mut String, &str),
+) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(i) = rest.find('{') {
@@ -142,7 +152,7 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
         });
         match value {
             Some((j, v)) if is_slot_name(&after[..j]) => {
-                out.push_str(v);
+                push(&mut out, v);
                 rest = &after[j + 1..];
             }
             _ => {

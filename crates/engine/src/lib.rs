@@ -17,6 +17,7 @@ pub mod export;
 pub mod gen;
 pub mod host;
 pub mod keytext;
+pub mod lists;
 pub mod messages;
 pub mod near;
 pub mod os;

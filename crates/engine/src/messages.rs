@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::keytext;
+use crate::lists::Lists;
 
 include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 
@@ -36,7 +37,22 @@ pub trait Catalogue: Copy + Ord + std::fmt::Debug + 'static {
 /// `msg` with its slots filled from `args`: in `template` (a translation's)
 /// when it is given and every slot it names has a value, else in English.
 /// So a missing or broken translation shows the English message, whole.
+/// A list among `args` ([`crate::lists::value`]) is joined as the
+/// sentence's language does: a translation's as the language in force on
+/// this thread ([`crate::rules::set_overlay`], as a why-line), English's
+/// with commas.
 pub fn render<M: Catalogue>(msg: M, args: &[(&str, String)], template: Option<&str>) -> String {
+    Lists::with_overlay_in_force(|lists| render_with(msg, args, template, lists))
+}
+
+/// [`render`] with a translation's lists joined by `lists` (a page's
+/// language, which it knows without the thread's overlay).
+pub fn render_with<M: Catalogue>(
+    msg: M,
+    args: &[(&str, String)],
+    template: Option<&str>,
+    lists: &Lists,
+) -> String {
     match template {
         Some(t)
             if !t.trim().is_empty()
@@ -44,15 +60,21 @@ pub fn render<M: Catalogue>(msg: M, args: &[(&str, String)], template: Option<&s
                     .iter()
                     .all(|s| args.iter().any(|(k, _)| k == s)) =>
         {
-            keytext::fill(t, args)
+            fill_in(t, args, lists)
         }
-        _ => keytext::fill(msg.english(), args),
+        _ => english(msg, args),
     }
 }
 
 /// The English text of `msg` with its slots filled.
 pub fn english<M: Catalogue>(msg: M, args: &[(&str, String)]) -> String {
-    keytext::fill(msg.english(), args)
+    fill_in(msg.english(), args, &Lists::ENGLISH_MESSAGES)
+}
+
+/// `template` filled, a list value ([`crate::lists::value`]) joined by
+/// `lists`.
+fn fill_in(template: &str, args: &[(&str, String)], lists: &Lists) -> String {
+    keytext::fill_with(template, args, &|out, v| lists.push_value(out, v))
 }
 
 /// One locale's templates for one catalogue.

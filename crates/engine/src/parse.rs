@@ -50,47 +50,16 @@ pub struct Problem {
     pub args: Vec<(&'static str, String)>,
 }
 
-/// The slots whose value lists names, joined by [`LIST_COMMA`] in
-/// `args` (English); [`Problem::args_in`] joins them in another language.
-const LIST_SLOTS: [&str; 1] = ["open"];
-const LIST_COMMA: &str = ", ";
-
 impl Problem {
     /// The message in `translation` (a locale's `parse.txt`, read by
     /// [`crate::messages::Translation::read`]), in English where it has
-    /// none or there is none. Lists keep the English comma: see
-    /// [`Problem::render_with`].
+    /// none or there is none. A list of names (the sockets open) is joined
+    /// as the message's language does ([`crate::messages::render`]).
     pub fn render(&self, translation: Option<&crate::messages::Translation<ParseMsg>>) -> String {
-        self.render_with(translation, LIST_COMMA)
-    }
-
-    /// As [`Problem::render`], a list of names joined by `comma` (the
-    /// language's own: "、" in Chinese, from its `words.json`).
-    pub fn render_with(
-        &self,
-        translation: Option<&crate::messages::Translation<ParseMsg>>,
-        comma: &str,
-    ) -> String {
         match translation {
-            Some(t) => t.render(self.msg, &self.args_in(comma)),
+            Some(t) => t.render(self.msg, &self.args),
             None => self.message.clone(),
         }
-    }
-
-    /// The slots' values, a list's names joined by `comma`. (Names are
-    /// letters, digits and `_`: the English comma cannot be inside one.)
-    pub fn args_in(&self, comma: &str) -> Vec<(&'static str, String)> {
-        self.args
-            .iter()
-            .map(|(k, v)| {
-                let v = if LIST_SLOTS.contains(k) {
-                    v.split(LIST_COMMA).collect::<Vec<_>>().join(comma)
-                } else {
-                    v.clone()
-                };
-                (*k, v)
-            })
-            .collect()
     }
 }
 
@@ -260,7 +229,11 @@ impl Parser {
                             .into_iter()
                             .map(|n| shortened(n, QUOTED_MAX))
                             .collect();
-                        self.open_names = Some((version, names.join(LIST_COMMA), count));
+                        self.open_names = Some((
+                            version,
+                            crate::lists::value(&names, crate::lists::Joint::Comma),
+                            count,
+                        ));
                     }
                     let (_, names, count) = self.open_names.clone().unwrap_or_default();
                     if count > NAMES_SHOWN {

@@ -89,7 +89,13 @@ impl LinkError {
             LinkError::FutureVersion(v) => vec![("version", v.clone())],
             LinkError::Malformed(Damage::UnknownOs(os)) => {
                 let known: Vec<&str> = Os::ALL.iter().map(|o| o.key()).collect();
-                vec![("os", os.clone()), ("known", known.join(", "))]
+                vec![
+                    ("os", os.clone()),
+                    (
+                        "known",
+                        crate::lists::value(&known, crate::lists::Joint::And),
+                    ),
+                ]
             }
             LinkError::Malformed(Damage::CutShort { said, arrived }) => {
                 vec![("said", said.to_string()), ("arrived", arrived.to_string())]

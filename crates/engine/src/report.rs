@@ -195,13 +195,13 @@ impl StepReport {
     /// The CLI and the site both print this, so an undefined route reads
     /// the same in both.
     pub fn summary(&self) -> String {
-        self.summary_in("dropped", "or", ", ")
+        self.summary_in("dropped", &crate::lists::Lists::ENGLISH)
     }
 
-    /// [`StepReport::summary`] with its words, "dropped", "or" and the
-    /// list's comma, in another language (the site's and the CLI's zh-CN:
-    /// "丢弃", "或", "、").
-    pub fn summary_in(&self, dropped: &str, or: &str, comma: &str) -> String {
+    /// [`StepReport::summary`] with its word "dropped" and its lists in
+    /// another language (the site's and the CLI's zh-CN: "丢弃", and
+    /// 「A、B或C」 from the language's [`crate::lists::Lists`]).
+    pub fn summary_in(&self, dropped: &str, lists: &crate::lists::Lists) -> String {
         let mut s = self.result_name().to_string();
         if let Some(acc) = &self.accepted_by {
             let parts: Vec<String> = acc.iter().map(|(k, v)| format!("{k}×{v}")).collect();
@@ -221,7 +221,7 @@ impl StepReport {
             s.push_str(&format!(" {dropped}×{n}"));
         }
         if let Some(n) = self.undetermined {
-            let list = self.candidates_list(or, comma);
+            let list = self.candidates_list(lists);
             s.push_str(&format!(" → {list}? ×{n}"));
         }
         if let Some(n) = self.failed {
@@ -236,17 +236,17 @@ impl StepReport {
     /// bindlab's seeded stand-in for the kernel's hash made, and a view
     /// says the winners are any of the group. `None` for a choice the OS
     /// leaves undefined (the summary already says "A or B?") or none.
-    pub fn hashed_among(&self, or: &str, comma: &str) -> Option<String> {
+    pub fn hashed_among(&self, lists: &crate::lists::Lists) -> Option<String> {
         (self.candidates.is_some() && self.undetermined.is_none())
-            .then(|| self.candidates_list(or, comma))
+            .then(|| self.candidates_list(lists))
     }
 
     /// The candidates as a why-line lists them: "A or B", "A, B or C", a
     /// crowd cut to its first names and its last.
-    fn candidates_list(&self, or: &str, comma: &str) -> String {
+    fn candidates_list(&self, lists: &crate::lists::Lists) -> String {
         let c = self.candidates.as_deref().unwrap_or_default();
         let shown = crate::rules::few_names(c.len(), |i| crate::rules::Name::from(c[i].as_str()));
-        crate::rules::list(&shown, comma, &format!(" {or} "))
+        lists.join(&shown, crate::lists::Joint::Or)
     }
 
     pub fn new(os: Os, step: &Step) -> StepReport {

@@ -11,6 +11,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 use crate::addr::SockAddr;
+use crate::lists::{Joint, Lists};
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct Rule {
@@ -63,9 +64,9 @@ impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Arg::Name(s) => f.write_str(s),
-            Arg::Names(v) => f.write_str(&v.join(", ")),
-            Arg::NamesAnd(v) => f.write_str(&list(v, ", ", " and ")),
-            Arg::NamesOr(v) => f.write_str(&list(v, ", ", " or ")),
+            Arg::Names(v) => f.write_str(&Lists::ENGLISH.join(v, Joint::Comma)),
+            Arg::NamesAnd(v) => f.write_str(&Lists::ENGLISH.join(v, Joint::And)),
+            Arg::NamesOr(v) => f.write_str(&Lists::ENGLISH.join(v, Joint::Or)),
             Arg::Line(s) => f.write_str(s),
             Arg::Addr(a) => write!(f, "{a}"),
             Arg::Ip(ip) => write!(f, "{ip}"),
@@ -98,14 +99,7 @@ impl Arg {
                     let _ = write!(out, "{a}");
                 }
             },
-            Arg::Names(v) => {
-                for (i, name) in v.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(name);
-                }
-            }
+            Arg::Names(v) => Lists::ENGLISH.push(out, v.iter().map(|n| &**n), Joint::Comma),
             other => {
                 let _ = write!(out, "{other}");
             }
@@ -137,22 +131,6 @@ fn push_v4(out: &mut String, octets: [u8; 4]) {
             out.push('.');
         }
         push_num(out, o.into());
-    }
-}
-
-/// A list as a sentence writes it: "A and B", "A, B and C" (`comma`
-/// between the names but the last two, `last` before the last), so a list
-/// cut by [`few_names`] reads "A, B, C, D, E, F, … and Z".
-pub(crate) fn list(v: &[Name], comma: &str, last: &str) -> String {
-    match v {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., end] => {
-            let mut s = init.join(comma);
-            s.push_str(last);
-            s.push_str(end);
-            s
-        }
     }
 }
 
@@ -388,28 +366,28 @@ impl Overlay {
     pub fn words(&self) -> impl Iterator<Item = (&str, &str)> {
         self.words.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
+    /// A fixed word's form in this language, if it has one.
+    pub fn word_opt(&self, w: &str) -> Option<&str> {
+        self.words.get(w).map(String::as_str)
+    }
     /// The comma between the names of a list (`words.json`'s ",": "、" in
     /// Chinese; ", " where it has none).
     pub fn comma(&self) -> &str {
-        self.words.get(",").map_or(", ", String::as_str)
+        Lists::of(self).comma()
+    }
+    /// How this language joins a list ([`Lists`]: 「A、B 和 C」 in Chinese).
+    pub fn lists(&self) -> Lists<'_> {
+        Lists::of(self)
     }
     pub(crate) fn write_arg(&self, out: &mut String, a: &Arg) {
-        // A list's joining word, as written between names ("和" has no
-        // spaces), and its comma.
-        let comma = self.comma();
-        let join = |v: &[Name], word: &str| {
-            let last = self
-                .words
-                .get(word)
-                .cloned()
-                .unwrap_or_else(|| format!(" {word} "));
-            list(v, comma, &last)
-        };
+        fn names(v: &[Name]) -> impl ExactSizeIterator<Item = &str> {
+            v.iter().map(|n| &**n)
+        }
         match a {
             Arg::Word(w) => out.push_str(self.word(w)),
-            Arg::Names(v) => out.push_str(&v.join(comma)),
-            Arg::NamesAnd(v) => out.push_str(&join(v, "and")),
-            Arg::NamesOr(v) => out.push_str(&join(v, "or")),
+            Arg::Names(v) => self.lists().push(out, names(v), Joint::Comma),
+            Arg::NamesAnd(v) => self.lists().push(out, names(v), Joint::And),
+            Arg::NamesOr(v) => self.lists().push(out, names(v), Joint::Or),
             other => other.push_to(out),
         }
     }

@@ -67,8 +67,12 @@ fn a_big_group_is_named_in_full_in_candidates_and_in_brief_in_the_why_line() {
     let steps = run(&sc, Os::Windows).steps;
     let r = steps.iter().find(|r| r.op == "datagram").expect("datagram");
     assert_eq!(r.summary(), "ok → s0, s1, s2, s3, s4, s5, … or s19? ×1");
+    let zh = bindlab_engine::rules::Overlay::new(
+        [],
+        [(",", "、"), ("or", " 或 ")].map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     assert_eq!(
-        r.summary_in("丢弃", "或", "、"),
+        r.summary_in("丢弃", &zh.lists()),
         "ok → s0、s1、s2、s3、s4、s5、… 或 s19? ×1"
     );
     let why = r.why.as_deref().expect("why");

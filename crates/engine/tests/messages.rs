@@ -230,6 +230,17 @@ fn content(file: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The zh-CN fixed words (`words.json`: the list's 「、」, 「和」, 「或」) in
+/// force on this thread, as the CLI's `--lang zh-CN` and a zh-CN page set
+/// them.
+fn zh_words_in_force() {
+    let words: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&content("words.json")).expect("words.json");
+    bindlab_engine::rules::set_overlay(Some(std::rc::Rc::new(
+        bindlab_engine::rules::Overlay::new([], words),
+    )));
+}
+
 fn is_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
@@ -277,12 +288,14 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     assert_eq!(c.untranslated, Vec::<ParseMsg>::new(), "not translated");
     assert_eq!(c.translation.len(), ParseMsg::ALL.len());
     let zh = &c.translation;
+    zh_words_in_force();
     for &(msg, text, text_os) in INPUTS {
         let p = problem_of(msg, text, text_os);
         let s = p.render(Some(zh));
         assert!(is_cjk(&s) && !s.contains('{'), "{msg:?}: {s}");
-        // What the reader wrote is quoted as written.
-        for (_, v) in &p.args {
+        // What the reader wrote is quoted as written (the sockets open are
+        // the parser's list, joined in the sentence's language).
+        for (_, v) in p.args.iter().filter(|(k, _)| *k != "open") {
             assert!(s.contains(v.as_str()), "{msg:?}: {s} lacks {v}");
         }
     }
@@ -295,15 +308,15 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     // A list of names takes the language's comma; the English keeps its own.
     let p = problem_of(
         ParseMsg::NameUnknown,
-        "socket B tcp\nsocket C tcp\nlisten A",
+        "socket B tcp\nsocket C tcp\nsocket D tcp\nlisten A",
         O,
     );
     assert_eq!(
-        p.render_with(Some(zh), "、"),
-        "此时没有名为 `A` 的套接字（此时已打开的套接字：B、C）"
+        p.render(Some(zh)),
+        "此时没有名为 `A` 的套接字（此时已打开的套接字：B、C、D）"
     );
     assert!(
-        p.message.ends_with("(sockets open here: B, C)"),
+        p.message.ends_with("(sockets open here: B, C, D)"),
         "{}",
         p.message
     );
@@ -315,7 +328,20 @@ fn zh_cn_translates_every_message_with_the_same_slots() {
     let e = Permalink::decode("#v1/solaris/0/AA").unwrap_err();
     assert_eq!(
         e.render(Some(zh)),
-        "这个链接里的操作系统 `solaris` bindlab 不认识；它认识的是：linux, freebsd, macos, windows。"
+        "这个链接里的操作系统 `solaris` bindlab 不认识；它认识的是：linux、freebsd、macos 和 windows。"
+    );
+    // The English is as it was, and without the words in force the
+    // Chinese sentence falls back to English's commas, never a raw list.
+    assert!(
+        e.to_string()
+            .ends_with("are linux, freebsd, macos, windows."),
+        "{e}"
+    );
+    bindlab_engine::rules::set_overlay(None);
+    let s = e.render(Some(zh));
+    assert!(
+        s.contains("linux, freebsd, macos, windows") && !s.contains('\u{1f}'),
+        "{s}"
     );
 }
 

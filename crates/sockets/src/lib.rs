@@ -15,6 +15,7 @@ pub mod paste;
 
 use std::net::{IpAddr, SocketAddr};
 
+use bindlab_engine::lists::{self, Joint};
 use bindlab_engine::messages;
 use bindlab_engine::rules::RuleId;
 use bindlab_engine::{parse, run, Os};
@@ -236,7 +237,7 @@ impl Delivery {
             msg,
             &[
                 ("to", self.to.to_string()),
-                ("names", self.receivers.join(", ")),
+                ("names", lists::value(&self.receivers, Joint::And)),
             ],
         )
     }
@@ -974,7 +975,10 @@ fn set_options(options: &[&str], say: Say) -> String {
         [one] => say(SocketsMsg::AdviceSetOne, &[("option", one.to_string())]),
         [rest @ .., last] => say(
             SocketsMsg::AdviceSetTwo,
-            &[("first", rest.join(", ")), ("second", last.to_string())],
+            &[
+                ("first", lists::value(rest, Joint::Comma)),
+                ("second", last.to_string()),
+            ],
         ),
         [] => String::new(),
     }
@@ -1094,7 +1098,7 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
                 SocketsMsg::AdviceDependsOthers,
                 &[
                     ("option", a.options.join(" + ")),
-                    ("blockers", blockers.join(", ")),
+                    ("blockers", lists::value(&blockers, Joint::And)),
                 ],
             ),
             Some(_) => say(SocketsMsg::AdviceDepends, &[]),
@@ -1105,7 +1109,7 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
                 } else {
                     SocketsMsg::AdviceBlockedMany
                 },
-                &[("blockers", blockers.join(", "))],
+                &[("blockers", lists::value(&blockers, Joint::And))],
             ),
         },
     }

@@ -401,7 +401,10 @@ fn bad_state(line: usize, text: &str, word: &str, tool: &str) -> Problem {
         ("state", quoted(word)),
         ("text", quoted(text)),
         ("tool", tool.to_string()),
-        ("states", known.join(", ")),
+        (
+            "states",
+            bindlab_engine::lists::value(known, bindlab_engine::lists::Joint::And),
+        ),
     ];
     let bare = word.trim_matches(|c| c == '(' || c == ')');
     match bindlab_engine::near::nearest(bare, known) {
@@ -1052,6 +1055,13 @@ root     ntpd       700   20 udp4   *:123                 *:*
         assert_eq!(zh.errors, Vec::<String>::new());
         assert_eq!(zh.untranslated, Vec::<SocketsMsg>::new());
         let zh = zh.translation;
+        // The zh-CN words in force, as on a zh-CN page and for the CLI's
+        // `--lang zh-CN`: a list's 「、」 and 「和」.
+        let words = bindlab_engine::overlay_json::read(
+            "[]",
+            include_str!("../../../content/zh-CN/words.json"),
+        );
+        bindlab_engine::rules::set_overlay(Some(std::rc::Rc::new(words.overlay)));
         let say = |m: SocketsMsg, a: &[(&str, String)]| zh.render(m, a);
         let chinese = |s: &str| {
             assert!(!s.contains('{'), "{s}");
@@ -1114,16 +1124,24 @@ root     ntpd       700   20 udp4   *:123                 *:*
         assert_eq!(d.choice, crate::Choice::Undefined, "{d:?}");
         assert_eq!(
             d.sentence_in(&say),
-            "发往 127.0.0.1:123 的每个数据报都交给 pid21, pid20 中的一个；交给哪一个是未定义的"
+            "发往 127.0.0.1:123 的每个数据报都交给 pid21 和 pid20 中的一个；交给哪一个是未定义的"
+        );
+        assert_eq!(
+            d.sentence(),
+            "each datagram to 127.0.0.1:123 goes to one of pid21, pid20; which one is undefined"
         );
         let copies = crate::Delivery {
             choice: crate::Choice::Copies,
-            receivers: vec!["A".into(), "B".into()],
+            receivers: vec!["A".into(), "B".into(), "C".into()],
             ..d
         };
         assert_eq!(
             copies.sentence_in(&say),
-            "发往 127.0.0.1:123 的每个数据报，A, B 各收到一份副本"
+            "发往 127.0.0.1:123 的每个数据报，A、B 和 C 各收到一份副本"
+        );
+        assert_eq!(
+            copies.sentence(),
+            "A, B, C each get a copy of a datagram to 127.0.0.1:123"
         );
         // TCP: a live listener blocks every option set; its program named.
         let p = parse_table(SS).unwrap();

@@ -216,7 +216,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
             }
             if !r.v6only_taken.is_empty() {
-                <p class="muted paste-v6only">{ crate::views::with_code(&tr.f(T::PasteV6onlyTaken, &[("names", &r.v6only_taken.join(", "))])) }</p>
+                <p class="muted paste-v6only">{ crate::views::with_code(&tr.f(T::PasteV6onlyTaken, &[("names", &tr.list(&r.v6only_taken, bindlab_engine::lists::Joint::And))])) }</p>
             }
             if r.stand_in_peers {
                 <p class="muted paste-stand-ins">{ tr.t(T::PasteStandInPeers) }</p>

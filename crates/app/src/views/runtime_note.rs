@@ -85,11 +85,11 @@ fn set_text(tr: &Tr, summary: &str) -> String {
     )
 }
 
-/// Names as a list in `tr`'s language ("macOS, FreeBSD", "macOS、FreeBSD").
+/// Names as a list in `tr`'s language ("macOS, FreeBSD", "macOS、FreeBSD":
+/// `Tr::list`).
 pub(crate) fn list(tr: &Tr, parts: impl IntoIterator<Item = String>) -> String {
-    let mut parts = parts.into_iter();
-    let first = parts.next().unwrap_or_default();
-    parts.fold(first, |a, b| tr.f(T::RuntimesList, &[("a", &a), ("b", &b)]))
+    let parts: Vec<String> = parts.into_iter().collect();
+    tr.list(&parts, bindlab_engine::lists::Joint::Comma)
 }
 
 /// An English list of names (`Column::label`, a panel line's OSes) in
@@ -198,13 +198,8 @@ mod tests {
             }
         }
         assert_eq!(seen, [true, true]);
-        let zh = crate::test_support::zh(
-            &[
-                ("scenario.sets_nothing", "不设置任何选项"),
-                ("runtimes.list", "{a}、{b}"),
-            ],
-            &[],
-        );
+        let zh =
+            crate::test_support::zh_ui_with_words(&[("scenario.sets_nothing", "不设置任何选项")]);
         assert_eq!(set_text(&zh, "nothing"), "不设置任何选项");
         // Lists with the language's separator; English keeps its commas.
         assert_eq!(

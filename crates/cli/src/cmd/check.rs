@@ -47,7 +47,17 @@ pub fn run(out: &mut dyn Write, files: &[String]) -> Result {
             if broken == 1 { "" } else { "s" }
         );
     }
-    writeln!(out, "{passed} passed, {failed} failed")?;
+    writeln!(
+        out,
+        "{}",
+        crate::lang::msg(
+            bindlab_course::messages::Msg::LessonsSummary,
+            &[
+                ("passed", &passed.to_string()),
+                ("failed", &failed.to_string())
+            ]
+        )
+    )?;
     if broken > 0 {
         Err(Error::Exit(2))
     } else if failed > 0 {

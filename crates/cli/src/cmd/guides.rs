@@ -79,8 +79,18 @@ pub fn run(out: &mut dyn Write, files: &[String], dir: Option<&str>) -> Result {
     failed += tr.failed;
     writeln!(
         out,
-        "{passed} passed, {failed} failed, {pending} pending; {} scenarios, {} stated outcomes and {} rule references checked against the engine",
-        total.scenarios, total.claims, total.rules
+        "{}",
+        crate::lang::msg(
+            bindlab_course::messages::Msg::GuidesSummary,
+            &[
+                ("passed", &passed.to_string()),
+                ("failed", &failed.to_string()),
+                ("pending", &pending.to_string()),
+                ("scenarios", &total.scenarios.to_string()),
+                ("claims", &total.claims.to_string()),
+                ("rules", &total.rules.to_string()),
+            ]
+        )
     )?;
     for line in &tr.summary {
         writeln!(out, "{line}")?;

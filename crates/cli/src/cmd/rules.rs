@@ -6,6 +6,7 @@ use bindlab_course::goal::GoalMsg;
 use bindlab_course::messages::Msg;
 use bindlab_course::runtimes::{RowTexts, RuntimeMsg};
 use bindlab_course::Locale;
+use bindlab_engine::lists::Joint;
 use bindlab_engine::messages::{Catalogue, CheatsheetMsg, ParseMsg, Translation};
 use bindlab_engine::overlay_json;
 use bindlab_engine::rules::{self, RuleId};
@@ -37,12 +38,11 @@ pub fn run(out: &mut dyn Write, id: Option<&str>) -> Result {
             let (title, explanation) = texts(r);
             writeln!(
                 out,
-                "{}\n{}\n\n{}\n\n{}: {}",
+                "{}\n{}\n\n{}\n\n{}",
                 r.id,
                 title,
                 table::wrap(&explanation, 78),
-                lang::msg(Msg::Source, &[]),
-                r.source
+                lang::msg(Msg::Source, &[("source", r.source)]),
             )?;
             write!(out, "{}", citations(id))?;
         }
@@ -167,7 +167,7 @@ pub fn check(out: &mut dyn Write) -> Result {
                     &[
                         ("n", &ids.len().to_string()),
                         ("locale", locale.tag()),
-                        ("ids", &ids.join(", "))
+                        ("ids", &lang::list(&ids, Joint::Comma))
                     ]
                 )
             );

@@ -65,7 +65,13 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
         )?;
         for c in &columns {
             let cell = r.cell(*c);
-            writeln!(out, "  {:<15} {}", c.label(), summary(cell))?;
+            let label = crate::lang::list(c.oses(), bindlab_engine::lists::Joint::Comma);
+            writeln!(
+                out,
+                "  {} {}",
+                crate::table::pad(&label, 15, false),
+                summary(cell)
+            )?;
             let why_not = r
                 .prose_in(&texts, Prose::LinuxNotMeasured)
                 .filter(|_| *c == Column::Linux);
@@ -113,10 +119,5 @@ fn summary(cell: &Cell) -> String {
         &msg(Msg::RuntimesNothing, &[]),
         &msg(Msg::RuntimesDualStack, &[]),
     );
-    // Punctuation, not words: Chinese lists with 、.
-    let sep = match crate::lang::get() {
-        bindlab_course::Locale::ZhCn => "、",
-        _ => ", ",
-    };
-    parts.join(sep)
+    crate::lang::list(&parts, bindlab_engine::lists::Joint::Comma)
 }

@@ -112,10 +112,13 @@ pub fn check(kind: Kind, files: &[String]) -> Tally {
                 let tr_path = locale.dir(root).join(rel);
                 let Ok(tr) = std::fs::read_to_string(&tr_path) else {
                     eprintln!(
-                        "bindlab: warning: {} ({locale})",
+                        "bindlab: warning: {}",
                         msg(
                             Msg::FileUntranslated,
-                            &[("file", &tr_path.display().to_string())]
+                            &[
+                                ("file", &tr_path.display().to_string()),
+                                ("locale", &locale.to_string())
+                            ]
                         )
                     );
                     tally.untranslated += 1;

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use bindlab_engine::lists::Joint;
 use bindlab_engine::Os;
 use yew::prelude::*;
 
@@ -78,7 +79,7 @@ pub(crate) fn twin_row(p: &ViewProps) -> Html {
             <td data-label={tr.t(T::ScenarioColState).to_string()}>{ state_text(&tr, v) }</td>
             <td data-label={tr.t(T::ScenarioCellLocal).to_string()}>{ v.local.map(|l| l.to_string()).unwrap_or_else(|| "—".into()) }
                 if !v.except.is_empty() {
-                    { " " }{ tr.f(T::ScenarioWildcardExcept, &[("addrs", &v.except.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(&tr.comma()))]) }
+                    { " " }{ tr.f(T::ScenarioWildcardExcept, &[("addrs", &tr.list(&v.except.iter().map(|a| a.to_string()).collect::<Vec<_>>(), Joint::And))]) }
                 }
             </td>
             <td data-label={tr.t(T::ScenarioColRemote).to_string()}>{ v.remote.map(|r| r.to_string()).unwrap_or_else(|| "—".into()) }</td>
@@ -112,6 +113,6 @@ fn state_text(tr: &Tr, v: &SockView) -> String {
     let gs: Vec<String> = v.groups.iter().map(|g| g.to_string()).collect();
     tr.f(
         T::ScenarioJoined,
-        &[("state", &v.state), ("groups", &gs.join(", "))],
+        &[("state", &v.state), ("groups", &tr.list(&gs, Joint::And))],
     )
 }

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::hooks::use_near_blocks;
+use bindlab_engine::lists::Lists;
+
 use crate::i18n::{use_tr, Tr, T};
 use crate::state::Derived;
 use crate::views::FarBlock;
@@ -104,9 +106,8 @@ pub(crate) fn sep(tr: &Tr, k: T) -> String {
 /// hash chose, saying the winners are any of the group (the counts are one
 /// split, not a prediction), as the CLI does.
 pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
-    let (or, comma) = (tr.t(T::ScenarioOr), tr.comma());
     let summary = summary(tr, rep);
-    match rep.hashed_among(or, &comma) {
+    match rep.hashed_among(&tr.lists_or(Lists::ENGLISH)) {
         Some(group) => tr.f(
             T::ScenarioHashedAmong,
             &[("summary", &summary), ("group", &group)],
@@ -118,7 +119,7 @@ pub(crate) fn outcome(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
 /// The engine's summary alone, its words in `tr`'s language: what the
 /// cheat sheet shows, as `bindlab cheatsheet` prints it.
 pub(crate) fn summary(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
-    rep.summary_in(tr.t(T::ScenarioDropped), tr.t(T::ScenarioOr), &tr.comma())
+    rep.summary_in(tr.t(T::ScenarioDropped), &tr.lists_or(Lists::ENGLISH))
 }
 
 /// Rows per [`Rows`] block.
@@ -308,7 +309,7 @@ mod tests {
         assert!(all.len() > 100, "is the corpus read?");
         let en = Tr::english();
         for rep in &all {
-            match rep.hashed_among("or", ", ") {
+            match rep.hashed_among(&Lists::ENGLISH) {
                 // A hash's split says the winners are any of the group.
                 Some(group) => assert_eq!(
                     outcome(&en, rep),
@@ -318,10 +319,11 @@ mod tests {
             }
         }
         assert!(
-            all.iter().any(|r| r.hashed_among("or", ", ").is_some()),
+            all.iter()
+                .any(|r| r.hashed_among(&Lists::ENGLISH).is_some()),
             "the corpus has a hashed split"
         );
-        let zh = zh(&[("scenario.dropped", "丢弃"), ("scenario.or", "或")], &[]);
+        let zh = zh(&[("scenario.dropped", "丢弃")], &[]);
         let dropped = all.iter().find(|r| r.dropped.is_some_and(|n| n > 0));
         let dropped = dropped.expect("the corpus drops a datagram");
         assert!(
@@ -333,11 +335,10 @@ mod tests {
         if let Some(open) = all.iter().find(|r| {
             r.undetermined.is_some() && r.candidates.as_ref().is_some_and(|c| c.len() > 1)
         }) {
-            assert!(
-                outcome(&zh, open).contains(" 或 "),
-                "{}",
-                outcome(&zh, open)
-            );
+            // Its list as Chinese writes one: 「A、B 或 C」.
+            let zh = crate::test_support::zh_with_words();
+            let cell = outcome(&zh, open);
+            assert!(cell.contains(" 或 ") && !cell.contains(", "), "{cell}");
         }
     }
 
