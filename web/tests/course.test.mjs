@@ -850,6 +850,28 @@ test('an unknown glossary term or rule says so and shows them all', async () => 
   } finally { await context.close(); }
 });
 
+// Found by a keyboard reader on 2026-12-06: typing an error message into the
+// filter lost the focus at "Address alr" (the number of groups shown changed,
+// and the page rebuilt the filter box), the rest of the message going nowhere.
+test('the rules filter keeps the focus while a message is typed into it, key by key', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/rules/');
+  try {
+    await page.waitForSelector('.rules .rule');
+    await page.waitForFunction(() => !document.querySelector('.rules .explanation-pending'));
+    await tabTo(page, '#rule-filter');
+    const groups = new Set();
+    for (const ch of 'Address already in use') {
+      await page.keyboard.type(ch);
+      groups.add(await page.locator('.rule-group').count());
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rule-filter', `the focus left the filter after “${ch}”`);
+    }
+    assert.ok(groups.size > 1, `the number of groups shown changed while typing (${[...groups]})`);
+    assert.equal(await page.inputValue('#rule-filter'), 'Address already in use');
+    assert.ok(await page.locator('#linux\\.bind\\.in-use').count() === 1, 'the message finds its rules');
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the rules page groups rules by OS and filters them by every word typed', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/rules');
   try {
