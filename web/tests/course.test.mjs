@@ -187,6 +187,33 @@ test('predictions and progress survive a reload; the start page offers to contin
   } finally { await context.close(); }
 });
 
+// Found by a returning student on 2026-12-06: the lab above an answered
+// prediction still said "Predict first: running this scenario to line 10
+// shows the answer", though the answer was on the page already.
+test('a lab warns before the answers only of predictions not answered yet, again after Try again', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/five-tuple/');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const note = page.locator('#scenario-main .lab-note');
+    assert.match(await note.innerText(), /^Predict first: running this scenario to line 10 shows the answer to the prediction below\.$/);
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+    await p.locator('input[name="five-tuple-p0-windows"][value="WSAEADDRNOTAVAIL"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    assert.equal(await note.count(), 0, 'answered: no warning above its lab');
+    // The other lab's prediction is not answered: its warning stays.
+    assert.match(await page.locator('#scenario-collision .lab-note').innerText(), /line 16/);
+    await page.reload();
+    await page.waitForSelector('.lesson .predict .truths');
+    await page.waitForFunction(() => !document.querySelector('#scenario-main .lab-note'));
+    await page.locator('.predict').first().getByRole('button', { name: 'Try again' }).click();
+    await note.waitFor();
+    assert.match(await note.innerText(), /line 10/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a checked prediction can be tried again by keyboard: its answers are forgotten, the focus is on its first choices', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/wildcard');
   try {
