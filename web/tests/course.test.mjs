@@ -187,6 +187,33 @@ test('predictions and progress survive a reload; the start page offers to contin
   } finally { await context.close(); }
 });
 
+// Found by a returning student on 2026-12-06: the lab above an answered
+// prediction still said "Predict first: running this scenario to line 10
+// shows the answer", though the answer was on the page already.
+test('a lab warns before the answers only of predictions not answered yet, again after Try again', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/five-tuple/');
+  try {
+    await page.waitForSelector('.lesson .predict');
+    const note = page.locator('#scenario-main .lab-note');
+    assert.match(await note.innerText(), /^Predict first: running this scenario to line 10 shows the answer to the prediction below\.$/);
+    const p = page.locator('.predict').first();
+    await p.locator('input[name="five-tuple-p0-linux"][value="ok"]').check();
+    await p.locator('input[name="five-tuple-p0-windows"][value="WSAEADDRNOTAVAIL"]').check();
+    await p.getByRole('button', { name: 'Check my prediction' }).click();
+    await p.locator('.truths').waitFor();
+    assert.equal(await note.count(), 0, 'answered: no warning above its lab');
+    // The other lab's prediction is not answered: its warning stays.
+    assert.match(await page.locator('#scenario-collision .lab-note').innerText(), /line 16/);
+    await page.reload();
+    await page.waitForSelector('.lesson .predict .truths');
+    await page.waitForFunction(() => !document.querySelector('#scenario-main .lab-note'));
+    await page.locator('.predict').first().getByRole('button', { name: 'Try again' }).click();
+    await note.waitFor();
+    assert.match(await note.innerText(), /line 10/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a checked prediction can be tried again by keyboard: its answers are forgotten, the focus is on its first choices', async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/#/learn/wildcard');
   try {
@@ -846,6 +873,28 @@ test('an unknown glossary term or rule says so and shows them all', async () => 
     await page.goto(server.origin + '/#/rules/linux.no.such-rule');
     await page.waitForSelector('.rules .rule');
     assert.match(await page.locator('.rules .notice').innerText(), /no rule “linux\.no\.such-rule”/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+// Found by a keyboard reader on 2026-12-06: typing an error message into the
+// filter lost the focus at "Address alr" (the number of groups shown changed,
+// and the page rebuilt the filter box), the rest of the message going nowhere.
+test('the rules filter keeps the focus while a message is typed into it, key by key', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/rules/');
+  try {
+    await page.waitForSelector('.rules .rule');
+    await page.waitForFunction(() => !document.querySelector('.rules .explanation-pending'));
+    await tabTo(page, '#rule-filter');
+    const groups = new Set();
+    for (const ch of 'Address already in use') {
+      await page.keyboard.type(ch);
+      groups.add(await page.locator('.rule-group').count());
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rule-filter', `the focus left the filter after “${ch}”`);
+    }
+    assert.ok(groups.size > 1, `the number of groups shown changed while typing (${[...groups]})`);
+    assert.equal(await page.inputValue('#rule-filter'), 'Address already in use');
+    assert.ok(await page.locator('#linux\\.bind\\.in-use').count() === 1, 'the message finds its rules');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

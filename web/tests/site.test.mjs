@@ -649,6 +649,33 @@ test('Escape anywhere in the outcome table closes the opened explanation and ret
   }
 });
 
+// Found by a keyboard reader on 2026-12-06: in "Add a step", choosing
+// another socket with the arrow keys lost the focus when the two sockets have
+// a different number of option buttons (a tcp6 one has IPV6_V6ONLY): the
+// select was rebuilt, and the next arrow key went to the page.
+test('the socket select of Add a step keeps the focus while the arrow keys choose sockets with other options', async () => {
+  const text = 'os linux\nsocket A tcp\nsocket B tcp6\nsocket C tcp\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`);
+  try {
+    await ready(page);
+    const select = page.getByRole('combobox', { name: 'Socket to act on' });
+    for (let i = 0; i < 80 && !(await select.evaluate((s) => s === document.activeElement)); i++) await page.keyboard.press('Tab');
+    assert.equal(await select.inputValue(), 'C');
+    const seen = [];
+    for (const key of ['ArrowUp', 'ArrowUp', 'ArrowDown', 'ArrowDown']) {
+      await page.keyboard.press(key);
+      const where = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+      assert.equal(where, 'Socket to act on', `the focus left the select after ${key} (${seen.join(' → ')})`);
+      seen.push(await select.inputValue());
+    }
+    assert.deepEqual(seen, ['B', 'A', 'B', 'C']);
+    // B's own option is offered while B is chosen.
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.locator('.controls button', { hasText: 'IPV6_V6ONLY' }).count(), 1);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the sandbox works by keyboard alone', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux,windows/0/${b64(EXAMPLE)}`);
   try {

@@ -113,11 +113,21 @@ pub(crate) fn lesson_body(p: &LessonBodyProps) -> Html {
             let mailbox = p.loaded.mailboxes.get(name).cloned().unwrap_or_default();
             let initial = Sandbox::new(text.clone());
             // Stepping a lab runs straight into the answers of the
-            // predictions about it: say so before the reader does.
-            let lines: Vec<String> = p.loaded.lesson.blocks.iter().filter_map(|b| match b {
-                Block::Predict { scenario, step_line, .. } if scenario == name => Some(step_line.to_string()),
-                _ => None,
-            }).collect();
+            // predictions about it: say so before the reader does, for
+            // those not answered yet (an answered one shows its answer).
+            let lines: Vec<String> = p.loaded.lesson.blocks.iter()
+                .filter(|b| matches!(b, Block::Predict { .. }))
+                .enumerate()
+                .filter_map(|(k, b)| match b {
+                    Block::Predict { scenario, step_line, oses, .. } if scenario == name => {
+                        let answered = p.loaded.scenarios.get(scenario).is_some_and(|s| {
+                            predict_oses(oses, s).iter().all(|os| u8::try_from(k).is_ok_and(|k| mine.answers.contains_key(&(k, *os))))
+                        });
+                        (!answered).then(|| step_line.to_string())
+                    }
+                    _ => None,
+                })
+                .collect();
             let note = predict_first(&tr, &lines).map(AttrValue::from);
             // Named by its title too: a chapter holds several.
             let title = p.loaded.scenarios.get(name).and_then(|s| s.title.clone()).unwrap_or_else(|| name.to_string());

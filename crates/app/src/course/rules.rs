@@ -227,7 +227,11 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                     }
                 }) }
             </nav>
-            { for groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
+            // One node (a list), not `for`'s nodes spliced in among the
+            // article's: Yew matches siblings from the end, so a change in
+            // the number of groups rebuilt the nodes before them, the filter
+            // box too, which lost the focus mid-word ("Address alr…").
+            { groups.iter().filter(|(_, _, in_group)| !in_group.is_empty()).map(|(key, label, in_group)| {
                 html! {
                     <section class="rule-group" aria-labelledby={*key}>
                         <h2 id={*key}>{ *label }</h2>
@@ -254,7 +258,7 @@ pub(crate) fn rules_page(p: &RulesProps) -> Html {
                         <p class="to-top"><a href={format!("{}#rule-tools", tr.href(&crate::route::Route::Rules(None)))} onclick={to_tools.clone()}>{ tr.t(T::RulesBackToGroups) }</a></p>
                     </section>
                 }
-            }) }
+            }).collect::<Html>() }
             if shown.is_empty() {
                 <p>{ tr.t(T::RulesNoMatch) }</p>
             }

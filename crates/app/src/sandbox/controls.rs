@@ -224,7 +224,12 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                             { for open.iter().map(|(n, _)| html! { <option value={n.clone()} selected={*n == chosen}>{ n }</option> }) }
                         </select>
                     </label>
-                    { for options.iter().map(|o| {
+                    // One node (a list), not `for`'s nodes spliced in after
+                    // the select: Yew matches siblings from the end, so a
+                    // socket with another number of options (a tcp6 one has
+                    // IPV6_V6ONLY) rebuilt the select the reader was
+                    // changing by keyboard, and the focus fell to the page.
+                    { options.iter().map(|o| {
                         // A toggle: the socket's current setting decides on or off.
                         let on = !option_is_on(s, &name, *o);
                         html! {
@@ -232,7 +237,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                                 { if on { format!("set {}", o.name()) } else { format!("set {} off", o.name()) } }
                             </button>
                         }
-                    }) }
+                    }).collect::<Html>() }
                 </div>
                 { error_under(Row::Socket) }
                 <div class="row">
