@@ -33,6 +33,9 @@ test('a zh-CN chapter speaks Chinese around the lesson, and its links stay in zh
     await p.getByRole('button', { name: '检查我的预测' }).click();
     const answers = await p.locator('.truths').innerText();
     assert.match(answers, /Linux：/);
+    // A full-width colon carries its own space: none is added after it.
+    assert.doesNotMatch(answers, /： /);
+    assert.match(await p.locator('.the-step').innerText(), /^这一步：第 \d+ 行：\S/);
     assert.match(answers, /(正确|不太对)/);
     // A rule link goes to the Chinese rules page.
     const rule = await p.locator('a.rule-link').first().getAttribute('href');

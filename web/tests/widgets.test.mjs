@@ -728,10 +728,12 @@ test('the first column is the scenario\'s line, said so in its heading, its cell
     // "0 of 7 steps run" above rows led by lines 5 to 11: the heading says they are lines.
     assert.deepEqual(await table(0), { head: 'Line and step', progress: '0 of 7 steps run', first: '5line 5: socket A tcp' });
     assert.deepEqual((await table(1)).head, '行号与步骤');
-    assert.match((await table(1)).first, /^4第 4 行： socket server tcp$/);
+    assert.match((await table(1)).first, /^4第 4 行：socket server tcp$/);
     // Their accessible names: the line in words, the bare number left out.
-    for (const name of ['line 5: socket A tcp', '第 4 行： socket server tcp']) {
-      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, name);
+    // (Chromium puts a space after the visually hidden label, which it lays
+    // out apart: none is written after a full-width colon.)
+    for (const name of [/^line 5: socket A tcp$/, /^第 4 行：\s?socket server tcp$/]) {
+      assert.equal(await page.getByRole('button', { name }).count(), 1, String(name));
     }
     // On a phone, a card has no heading: the line is written out.
     await page.setViewportSize({ width: 390, height: 844 });

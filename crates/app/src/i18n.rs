@@ -196,6 +196,23 @@ impl Tr {
         self.lists_or(Lists::ENGLISH_MESSAGES).join(items, joint)
     }
 
+    /// The space after a label such as "Linux:" or 「这一步：」 before what
+    /// it labels: none after a full-width colon, which carries its own
+    /// (「第 10 行：bind」, not 「第 10 行： bind」).
+    pub(crate) fn label_gap(label: &str) -> &'static str {
+        if label.ends_with('：') {
+            ""
+        } else {
+            " "
+        }
+    }
+
+    /// `label` with the space that follows it ("Linux: ", 「Linux：」).
+    pub(crate) fn labelled(label: String) -> String {
+        let gap = Tr::label_gap(&label);
+        label + gap
+    }
+
     /// The engine's why-lines in this language (`None`: English).
     pub(crate) fn overlay(&self) -> Option<Rc<Overlay>> {
         self.0.as_ref().and_then(|t| t.overlay.clone())
@@ -280,6 +297,14 @@ mod tests {
         );
         let tr = Tr::english();
         assert_eq!(tr.t(T::NavSandbox), "Sandbox");
+    }
+
+    #[test]
+    fn a_full_width_colon_takes_no_space_after_it() {
+        assert_eq!(Tr::label_gap("Linux:"), " ");
+        assert_eq!(Tr::label_gap("The step:"), " ");
+        assert_eq!(Tr::label_gap("这一步："), "");
+        assert_eq!(Tr::label_gap("第 10 行："), "");
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub(crate) fn expect_view(p: &ExpectProps) -> Html {
                 };
                 html! {
                     <li class={classes!("truth", class)}>
-                        <strong>{ os_label(&tr, *os) }{" "}</strong>
+                        <strong>{ crate::i18n::Tr::labelled(os_label(&tr, *os)) }</strong>
                         { tr.f(T::LessonSentence, &[("sentence", &outcome_sentence(&tr, &t.outcome))]) }
                         if let Some(why) = &t.why {
                             <span class="why">{" "}<strong>{ title }</strong>{ crate::views::os_table::sep(&tr, T::LessonTitleStop) }{ why.clone() }</span>

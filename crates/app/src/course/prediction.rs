@@ -174,7 +174,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
         <section class="predict pane" aria-labelledby={format!("{base}-h {base}-step")}>
             <h2 id={format!("{base}-h")}>{ tr.t(T::LessonPredict) }</h2>
             <p class="question">{ markdown::inline(&tr, &p.question) }</p>
-            <p class="the-step" id={format!("{base}-step")}>{ tr.t(T::LessonTheStep) }{" "}<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
+            <p class="the-step" id={format!("{base}-step")}>{ Tr::labelled(tr.t(T::LessonTheStep).to_string()) }<code>{ step_line(&tr, p.step_line, &step_shown) }</code></p>
             <div class="choices" ref={choices_ref}>
             { for p.oses.iter().enumerate().map(|(i, os)| {
                 let choices = predict::choices(&p.scenario, p.step_line, *os);
@@ -218,7 +218,7 @@ pub(crate) fn prediction(p: &PredictionProps) -> Html {
                         let title = rule_title(&tr, t.rule);
                         html! {
                             <li class={classes!("truth", if right { "right" } else { "wrong" })}>
-                                <strong>{ os_label(&tr, *os) }{" "}</strong>
+                                <strong>{ Tr::labelled(os_label(&tr, *os)) }</strong>
                                 { if right {
                                     tr.f(T::LessonRight, &[("outcome", &outcome_sentence(&tr, &t.outcome))])
                                 } else {

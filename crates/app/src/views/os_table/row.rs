@@ -101,7 +101,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                     // The scenario's line (not the step's number, which the
                     // progress counts): under the column's "Line and step" heading,
                     // and said in words (shown on a card, which has no heading).
-                    <span class="ln" aria-hidden="true">{ st.line }</span><span class="ln-label sr-only">{ tr.f(T::ScenarioLineOf, &[("line", &st.line.to_string())]) }{" "}</span>{ step_text(&st.kind) }
+                    <span class="ln" aria-hidden="true">{ st.line }</span><span class="ln-label sr-only">{ crate::i18n::Tr::labelled(tr.f(T::ScenarioLineOf, &[("line", &st.line.to_string())])) }</span>{ step_text(&st.kind) }
                 </button>
                 if differs && p.done { <span class="differs-mark" title={tr.t(T::ScenarioOsesDifferTitle).to_string()}>{" ≠"}<span class="sr-only">{" "}{ tr.t(T::ScenarioOsesDiffer) }</span></span> }
             </th>
