@@ -184,6 +184,31 @@ fn links_in_the_content_lead_somewhere() {
         }
     }
     assert!(links >= 20, "{links} links");
+    // Every chapter the glossary names is a link, as its first line
+    // promises ("each with the chapter that shows it"): "(chapter 7)" in
+    // plain text left a reader to find it.
+    for zh in [false, true] {
+        let text = if zh {
+            std::fs::read_to_string(root.join("zh-CN/glossary.md")).unwrap()
+        } else {
+            glossary.clone()
+        };
+        // "chapter 7" / 「第 7 章」 not just after a link's "[".
+        let word = if zh { "第 " } else { "chapter " };
+        let plain: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                l.match_indices(word).any(|(i, w)| {
+                    let after = &l[i + w.len()..];
+                    after.starts_with(|c: char| c.is_ascii_digit()) && !l[..i].ends_with('[')
+                })
+            })
+            .collect();
+        assert!(
+            plain.is_empty(),
+            "a chapter named without a link: {plain:?}"
+        );
+    }
 }
 
 /// The names and the usual wording of the errors a prediction can answer.
