@@ -566,6 +566,20 @@ test('a table of thousands of steps builds the rows near the screen, and the res
   }
 });
 
+test('a socket not bound yet: its card says "unbound" once, with no address line under it; a bound one shows its address', async () => {
+  const text = 'os linux\nsocket A tcp\nsocket B tcp\nbind B 127.0.0.1:8080\n';
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/3/${b64(text)}`);
+  try {
+    await ready(page);
+    const card = (name) => page.locator('.host svg g.card', { hasText: new RegExp(`^${name} ·`) }).textContent();
+    const a = await card('A');
+    assert.match(a, /unbound/);
+    assert.doesNotMatch(a, /not bound/);
+    assert.match(await card('B'), /127\.0\.0\.1:8080/);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a crowded host: the diagram draws 64 sockets, the last step\'s among them, and says so; its table lists them all as the reader scrolls', async () => {
   // 400 SO_REUSEPORT sockets on one port, the 400th bound last.
   let text = 'os linux\n';

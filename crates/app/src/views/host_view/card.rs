@@ -76,7 +76,11 @@ pub(crate) fn card(p: &CardProps) -> Html {
                 }</text>
             }
             <text x={(x + 10).to_string()} y={(y + 38).to_string()} class="state">{ state_line(&tr, v) }<title>{ v.state.clone() }</title></text>
-            <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ v.local.map(|l| l.to_string()).unwrap_or_else(|| tr.t(T::ScenarioNotBound).to_string()) }</text>
+            // No address line for a socket without one: its state line
+            // already says "unbound" (it read "unbound", then "not bound").
+            if let Some(local) = v.local {
+                <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ local.to_string() }</text>
+            }
             <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.default_user { String::new() } else { format!(" · {}", v.user) }), 27) }</text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
