@@ -566,6 +566,23 @@ test('a table of thousands of steps builds the rows near the screen, and the res
   }
 });
 
+test('on a touch screen the stepper\'s moves are 44 px targets; with a mouse they keep their size', async () => {
+  const sizes = async (opts) => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/`, opts);
+    try {
+      await ready(page);
+      const boxes = await page.locator('.stepper button').evaluateAll((bs) => bs.map((b) => { const r = b.getBoundingClientRect(); return [b.textContent.trim(), Math.round(r.height), Math.round(r.width)]; }));
+      assert.deepEqual(problems, []);
+      return boxes;
+    } finally { await context.close(); }
+  };
+  const touch = await sizes({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  assert.ok(touch.length >= 3, JSON.stringify(touch));
+  for (const [name, h, w] of touch) assert.ok(h >= 44 && w >= 44, `${name}: ${w}×${h}`);
+  const mouse = await sizes({ viewport: { width: 1280, height: 900 } });
+  assert.ok(mouse.some(([, h]) => h < 44), JSON.stringify(mouse));
+});
+
 test('a socket not bound yet: its card says "unbound" once, with no address line under it; a bound one shows its address', async () => {
   const text = 'os linux\nsocket A tcp\nsocket B tcp\nbind B 127.0.0.1:8080\n';
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/3/${b64(text)}`);
