@@ -822,6 +822,31 @@ fn a_hashed_split_says_any_of_the_group() {
     );
 }
 
+/// A why-line names a TIME_WAIT by its remaining time in parentheses:
+/// in Chinese no space follows the full-width 「）」 (TERMS.md).
+#[test]
+fn zh_cn_no_space_after_full_width_punctuation() {
+    let f = file(
+        "time-wait-zh.bindlab",
+        "os linux\n\nsocket S tcp\nbind S 0.0.0.0:8000\nlisten S\nclient 127.0.0.1:8000\naccept S conn\nclose conn\nclose S\nsocket S2 tcp\nbind S2 0.0.0.0:8000\n",
+    );
+    let (_, out, _) = bindlab(&["--lang", "zh-CN", "run", f.to_str().unwrap(), "--os", "all"]);
+    let why = out
+        .lines()
+        .find(|l| l.contains("[linux.bind.in-use]"))
+        .expect("the why-line");
+    assert!(why.contains("（剩余 60 秒）已持有"), "{why}");
+    for (i, c) in why.char_indices() {
+        if matches!(c, '（' | '）' | '，' | '；' | '：' | '、' | '。') {
+            let around = (
+                why[..i].ends_with(' '),
+                why[i + c.len_utf8()..].starts_with(' '),
+            );
+            assert_eq!(around, (false, false), "a space beside {c}: {why}");
+        }
+    }
+}
+
 #[test]
 fn zh_cn_side_by_side_and_rules() {
     let f = file("example-zh2.bindlab", EXAMPLE);

@@ -152,8 +152,20 @@ pub fn fill_with(
         });
         match value {
             Some((j, v)) if is_slot_name(&after[..j]) => {
+                let start = out.len();
                 push(&mut out, v);
                 rest = &after[j + 1..];
+                // A template spaces a slot from the words around it, as
+                // Chinese spaces a Latin name (TERMS.md); a value that
+                // begins or ends with full-width punctuation, 「（pid 1）」,
+                // takes no space on that side.
+                let value = &out[start..];
+                if value.ends_with(is_full_width_punctuation) {
+                    rest = rest.strip_prefix(' ').unwrap_or(rest);
+                }
+                if value.starts_with(is_full_width_punctuation) && out[..start].ends_with(' ') {
+                    out.remove(start - 1);
+                }
             }
             _ => {
                 out.push('{');
@@ -163,6 +175,13 @@ pub fn fill_with(
     }
     out.push_str(rest);
     out
+}
+
+/// CJK punctuation (「、。」『』（）【】…) and the full-width forms' (，：；！？…):
+/// no space is written beside them.
+pub(crate) fn is_full_width_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}')
+        || (matches!(c, '\u{ff01}'..='\u{ff60}') && !c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -197,6 +216,29 @@ mod tests {
         );
         assert!(errors[3].message.contains("first on line 1"), "{errors:?}");
         assert!(read(text).is_err());
+    }
+
+    #[test]
+    fn no_space_beside_full_width_punctuation() {
+        let args = [
+            ("b", "a_1（pid 1，a）".to_string()),
+            ("o", "「x」".to_string()),
+        ];
+        assert_eq!(
+            fill("只有 {b} 也设置了它", &args),
+            "只有 a_1（pid 1，a）也设置了它"
+        );
+        assert_eq!(fill("停止 {o} 吧", &args), "停止「x」吧");
+        // A Latin value keeps its spaces; so does English around anything.
+        let latin = [("b", "python3_4701".to_string())];
+        assert_eq!(
+            fill("只有 {b} 也设置了它", &latin),
+            "只有 python3_4701 也设置了它"
+        );
+        assert_eq!(fill("only {b} too", &latin), "only python3_4701 too");
+        // Full-width letters are not punctuation.
+        let wide = [("b", "ＡＢ".to_string())];
+        assert_eq!(fill("x {b} y", &wide), "x ＡＢ y");
     }
 
     #[test]

@@ -129,8 +129,9 @@ impl<'a> Lists<'a> {
 }
 
 /// Marks a [`value`]: the ASCII unit separator, which no name, address or
-/// number a message quotes holds (a name read from a table or a scenario
-/// is letters, digits and punctuation; a control character never gets in).
+/// number a message quotes holds (a scenario's names are identifiers, its
+/// quoted text shows controls as `[U+001F]`, and so does a pasted table:
+/// `bindlab_sockets`' `controls_shown`).
 const SEP: char = '\u{1f}';
 
 /// A list as a message slot's value, joined when its template is filled, in

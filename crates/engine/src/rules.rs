@@ -274,6 +274,7 @@ fn fill(template: &str, args: &Args, overlay: Option<&Overlay>) -> String {
         out.push_str(&template[copied..i]);
         let name = &template[i + 1..i + 1 + len];
         let slot = Slot::from_name(name);
+        let start = out.len();
         match slot.and_then(|k| args.iter().find(|(s, _)| *s == k)) {
             Some((_, a)) => match overlay {
                 Some(o) => o.write_arg(&mut out, a),
@@ -283,6 +284,18 @@ fn fill(template: &str, args: &Args, overlay: Option<&Overlay>) -> String {
             None => out.push_str(&template[i..i + len + 2]),
         }
         i += len + 2;
+        // No space beside full-width punctuation: 「…（剩余 60 秒）已持有」
+        // (`keytext::fill_with`, TERMS.md).
+        let value = &out[start..];
+        if value.ends_with(crate::keytext::is_full_width_punctuation) && bytes.get(i) == Some(&b' ')
+        {
+            i += 1;
+        }
+        if value.starts_with(crate::keytext::is_full_width_punctuation)
+            && out[..start].ends_with(' ')
+        {
+            out.remove(start - 1);
+        }
         copied = i;
     }
     out.push_str(&template[copied..]);

@@ -80,6 +80,7 @@ pub fn parse_table(text: &str) -> Result<Pasted, String> {
 
 /// Reads a pasted table; the problem keyed, for a reader's language.
 pub fn read_table(text: &str) -> Result<Pasted, Problem> {
+    let text = controls_shown(text);
     let lines: Vec<&str> = text.lines().collect();
     let header = lines
         .iter()
@@ -113,6 +114,27 @@ pub fn read_table(text: &str) -> Result<Pasted, Problem> {
             &[("line", (header + 1).to_string()), ("header", quoted(h))],
         ))
     }
+}
+
+/// `text` with each control character but the tab and the line ends
+/// written as `[U+001F]`. A table's names and words reach the reader's
+/// messages, where they would show as nothing; and a message's list value
+/// is marked by U+001F ([`bindlab_engine::lists::value`]), so a pasted
+/// name beginning with one would have been read as a list.
+fn controls_shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// What a message quotes of a pasted line: trimmed, and cut to
@@ -667,6 +689,26 @@ mod tests {
     /// A line or header too long to read is named by its start: a 1 MB
     /// line was quoted whole, above the answers.
     #[test]
+    fn a_control_character_in_a_pasted_name_is_shown_not_hidden() {
+        // U+001F marks a message's list value (lists::value): a process
+        // named "\u{1f}&\u{1f}a\u{1f}b" must not read as the list "a and b".
+        let text = "Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n\
+            tcp LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:((\"\u{1f}&\u{1f}a\u{1f}b\",pid=7,fd=3))\n";
+        let p = parse_table(text).unwrap();
+        let name = &p.sockets[0].process.as_ref().unwrap().name;
+        assert_eq!(name, "[U+001F]&[U+001F]a[U+001F]b");
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        let q = crate::Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "root".into(),
+        };
+        let advice = crate::advice(&pic, &crate::ask(&pic, "root", &q));
+        assert!(advice.contains("[U+001F]&[U+001F]a[U+001F]b"), "{advice}");
+        // A table without controls is read as it was.
+        assert_eq!(controls_shown("a\tb\r\n"), "a\tb\r\n");
+    }
+
+    #[test]
     fn a_long_unreadable_line_is_quoted_by_its_start() {
         let long = "y".repeat(100_000);
         let e = parse_table(&format!("Local Address {long}\nfoo\n")).unwrap_err();
@@ -1153,7 +1195,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         assert_eq!(
             crate::advice_in(&pic, &answers, &say),
-            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3） 也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
+            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3）也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
         );
         // Its options known (none set): it blocks every option set.
         let mut known = p.sockets.clone();
@@ -1164,7 +1206,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let kanswers = crate::ask(&kpic, "root", &q);
         assert_eq!(
             crate::advice_in(&kpic, &kanswers, &say),
-            "只要 python3_4701（pid 4701，python3） 还占着这个端口，设置什么选项都不够：停止它，或者换一个端口。"
+            "只要 python3_4701（pid 4701，python3）还占着这个端口，设置什么选项都不够：停止它，或者换一个端口。"
         );
         assert_eq!(
             crate::advice_in(&kpic, &kanswers, &crate::english),
