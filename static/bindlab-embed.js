@@ -115,7 +115,9 @@ class BindLab extends HTMLElement {
   static get observedAttributes() { return ['os', 'step', 'layout', 'readonly', 'src', 'permalink', 'heading', 'lang']; }
 
   attributeChangedCallback(_name, before, after) {
-    if (before !== after && (this._widget || this._starting)) this._restartSoon();
+    // Once started, whether it worked or not: a widget whose src= could
+    // not be loaded follows a corrected one.
+    if (before !== after && this._started) this._restartSoon();
   }
 
   /** Starts the widget again, once for a batch of changes made together. */
@@ -139,6 +141,7 @@ class BindLab extends HTMLElement {
     this._textWatch.observe(this, { childList: true, characterData: true, subtree: true });
     if (this._widget || this._starting) return;
     this._starting = true;
+    this._started = true;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const css = document.createElement('link');
@@ -246,6 +249,7 @@ class BindLab extends HTMLElement {
   disconnectedCallback() {
     // Free the widget's wasm state; a re-inserted element starts afresh.
     this._textWatch?.disconnect();
+    this._started = false;
     this._teardown();
   }
 

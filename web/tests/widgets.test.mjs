@@ -814,3 +814,26 @@ test("the README's room to reserve is at or a little under what the article's wi
     } finally { await context.close(); }
   }
 });
+
+test('a widget that could not start follows a corrected src= or permalink=, as a started one does', async () => {
+  const host = await serve({ pages: {
+    '/docs/page.html': () => hostPage('<main><bind-lab src="missing.bindlab"></bind-lab></main>'),
+    '/docs/fixed.bindlab': () => 'title Fixed\nos linux\nsocket A tcp\n',
+  } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/docs/page.html');
+  try {
+    const said = () => page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount')?.textContent ?? '');
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot?.querySelector('.mount.problems'), null, { timeout: 15000 });
+    assert.match(await said(), /cannot load missing\.bindlab \(404\)/);
+    // The page's author (or a script, or a site's client-side navigation) corrects it.
+    await page.evaluate(() => document.querySelector('bind-lab').setAttribute('src', 'fixed.bindlab'));
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title')?.textContent === 'Fixed', null, { timeout: 15000 });
+    // And from src= to a permalink, after another failure.
+    await page.evaluate(() => document.querySelector('bind-lab').setAttribute('src', 'missing-too.bindlab'));
+    await page.waitForFunction(() => /missing-too/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems')?.textContent ?? ''), null, { timeout: 15000 });
+    const link = `v1/linux/0/${b64(CONFLICT)}`;
+    await page.evaluate((link) => { const el = document.querySelector('bind-lab'); el.removeAttribute('src'); el.setAttribute('permalink', link); }, link);
+    await page.waitForFunction(() => /^0 of 4 /.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress')?.textContent ?? ''), null, { timeout: 15000 });
+    assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+  } finally { await context.close(); await host.close(); }
+});
