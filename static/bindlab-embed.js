@@ -200,8 +200,7 @@ class BindLab extends HTMLElement {
         Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
         this.getAttribute('heading') ?? '', lang, bundle ?? undefined,
-        // Its place among the page's widgets names it when it has no title.
-        [...document.querySelectorAll('bind-lab')].indexOf(this) + 1,
+        this._number = this._numberOnPage(),
       );
       const problems = attributeProblems(this);
       if (this._widget.problem) problems.push(this._widget.problem);
@@ -224,8 +223,21 @@ class BindLab extends HTMLElement {
     }
   }
 
+  /** Its place among the page's widgets, which names it when it has no
+   *  title ("bindlab example 2"); when a live widget already has that
+   *  number (widgets were removed or added since it started), the next one
+   *  free, so that two widgets are never two landmarks of one name. */
+  _numberOnPage() {
+    const all = [...document.querySelectorAll('bind-lab')];
+    const taken = new Set(all.filter((e) => e !== this && e._widget).map((e) => e._number));
+    let n = all.indexOf(this) + 1;
+    while (taken.has(n)) n += 1;
+    return n;
+  }
+
   _teardown() {
     this._ready = false;
+    this._number = 0;
     this._widget?.destroy();
     this._widget?.free();
     this._widget = null;

@@ -837,3 +837,27 @@ test('a widget that could not start follows a corrected src= or permalink=, as a
     assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
   } finally { await context.close(); await host.close(); }
 });
+
+test('widgets added after others were removed never share a name (axe landmark-unique)', async () => {
+  const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+  const host = await serve({ pages: { '/three.html': () => hostPage(`<main><h1>Three</h1><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/three.html');
+  try {
+    await widgetsReady(page, 3);
+    const names = () => page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.widget-title')?.textContent));
+    assert.deepEqual(await names(), ['bindlab example 1', 'bindlab example 2', 'bindlab example 3']);
+    // A script takes the first away and adds one at the end: it is third on the page now.
+    await page.evaluate((untitled) => {
+      document.querySelector('bind-lab').remove();
+      const el = document.createElement('bind-lab');
+      el.textContent = untitled;
+      document.querySelector('main').append(el);
+    }, untitled);
+    await widgetsReady(page, 3);
+    const now = await names();
+    assert.equal(new Set(now).size, 3, now.join(', '));
+    const { violations } = await new AxeBuilder({ page }).withRules(['landmark-unique']).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.nodes.length})`), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
