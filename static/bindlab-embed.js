@@ -137,11 +137,13 @@ class BindLab extends HTMLElement {
     // The element's own text is its scenario: a change to it (not made
     // through el.load) starts the widget again. Watched before anything
     // else: an element moved while it starts is connected again mid-start.
-    this._textWatch ??= new MutationObserver(() => { if (this._text === undefined) this._restartSoon(); });
+    // Until a start has read the text, a change is in what it reads.
+    this._textWatch ??= new MutationObserver(() => { if (this._text === undefined && !this._textUnread) this._restartSoon(); });
     this._textWatch.observe(this, { childList: true, characterData: true, subtree: true });
     if (this._widget || this._starting) return;
     this._starting = true;
     this._started = true;
+    this._textUnread = true;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const css = document.createElement('link');
@@ -154,6 +156,14 @@ class BindLab extends HTMLElement {
     mount.textContent = /^zh/i.test(langOf(this) ?? '') ? '正在载入 bindlab 示例…' : 'Loading the bindlab example…';
     root.append(css, mount);
     try {
+      // The text is read a microtask later, and a change made before then
+      // is in what is read (the observer above lets it pass): a script
+      // that appends an empty element and then writes its text (or a
+      // framework that fills it after inserting it) gives one start, with
+      // the text, rather than an empty one ("no scenario") and a restart.
+      await null;
+      this._textWatch.takeRecords();
+      this._textUnread = false;
       let text = this._text ?? this.textContent.replace(/^\n/, '');
       const src = this.getAttribute('src');
       if (src) {
@@ -216,6 +226,7 @@ class BindLab extends HTMLElement {
       this.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems: [String(err.message ?? err)] } }));
     } finally {
       this._starting = false;
+      this._textUnread = false;
       if (this._restartAfterStart) {
         this._restartAfterStart = false;
         this._restartSoon();

@@ -861,3 +861,23 @@ test('widgets added after others were removed never share a name (axe landmark-u
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
 });
+
+test('an element appended empty and given its text in the same task starts once, with no "no scenario" error', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    const events = await page.evaluate(() => new Promise((resolve) => {
+      const seen = [];
+      const el = document.createElement('bind-lab');
+      el.id = 'late';
+      el.addEventListener('bindlab-error', (e) => seen.push(`error: ${e.detail.problems.join('; ')}`));
+      el.addEventListener('bindlab-ready', () => seen.push('ready'));
+      document.querySelector('main').append(el);
+      el.textContent = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+      el.addEventListener('bindlab-step', () => setTimeout(() => resolve(seen), 300), { once: true });
+    }));
+    assert.deepEqual(events, ['ready']);
+    assert.match(await page.evaluate(() => document.querySelector('#late').shadowRoot.querySelector('.progress').textContent), /^0 of 2 /);
+    assert.deepEqual(problems.filter((p) => !/no scenario/.test(p)), []);
+  } finally { await context.close(); }
+});
