@@ -30,11 +30,40 @@
 const BASE = new URL('..', import.meta.url);
 let engine = null;
 
+/** What the page's Content-Security-Policy refused (`securitypolicyviolation`
+ *  events), so that a refused load is explained as such rather than as a
+ *  network failure. */
+const refusals = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  refusals.push({ uri: e.blockedURI, directive: e.effectiveDirective || e.violatedDirective });
+}, true);
+
+/** When the page's CSP refused one of `urls` (`null`: compiling
+ *  WebAssembly), why, in words a page author can act on; else null. The
+ *  violation's event may come a task after the failure it caused. */
+async function refusedByPolicy(...urls) {
+  await new Promise((resolve) => setTimeout(resolve));
+  for (const url of urls) {
+    const hit = refusals.find((r) => (url === null
+      ? r.uri === 'wasm-eval'
+      : r.uri && r.uri !== 'wasm-eval' && (r.uri === url.href || r.uri === url.origin || url.href.startsWith(`${r.uri.replace(/\/$/, '')}/`))));
+    if (!hit) continue;
+    const directive = hit.directive?.split(' ')[0] || 'a directive';
+    const what = url === null
+      ? `to compile bindlab's WebAssembly (add 'wasm-unsafe-eval' to ${directive})`
+      : `to load ${url.href} (${directive}: add ${url.origin === location.origin ? "'self'" : url.origin} to it)`;
+    return `this page's Content-Security-Policy refused ${what}. A page with widgets must allow bindlab's site in script-src (with 'wasm-unsafe-eval'), connect-src and style-src (see bindlab's README, "Content-Security-Policy").`;
+  }
+  return null;
+}
+
 /** Why the engine did not load, in words a page author can act on. */
-function whyNoEngine(err) {
+async function whyNoEngine(err) {
   // Checked first: without WebAssembly nothing else the page or its host
   // could change would help.
   if (typeof WebAssembly !== 'object') return 'this browser does not offer WebAssembly (or has turned it off), which bindlab needs.';
+  const refused = await refusedByPolicy(new URL('pkg/bindlab.js', BASE), new URL('pkg/bindlab_bg.wasm', BASE), null);
+  if (refused) return refused;
   const detail = String(err?.message ?? err);
   if (BASE.origin !== location.origin) {
     return `this page (${location.origin}) loads bindlab from ${BASE.origin}, which did not let it fetch bindlab's code: `
@@ -167,7 +196,10 @@ class BindLab extends HTMLElement {
       let text = this._text ?? this.textContent.replace(/^\n/, '');
       const src = this.getAttribute('src');
       if (src) {
-        const res = await fetch(new URL(src, document.baseURI));
+        const url = new URL(src, document.baseURI);
+        const res = await fetch(url).catch(async (err) => {
+          throw new Error(await refusedByPolicy(url) ?? `cannot load ${src} (${err.message ?? err})`);
+        });
         if (!res.ok) throw new Error(`cannot load ${src} (${res.status})`);
         text = await res.text();
       }
@@ -176,7 +208,7 @@ class BindLab extends HTMLElement {
         m = await loadEngine();
       } catch (err) {
         engine = null; // a later widget may try again
-        throw new Error(whyNoEngine(err));
+        throw new Error(await whyNoEngine(err));
       }
       // The widget's language: the wasm says which bundle it needs (none for English).
       const lang = langOf(this);

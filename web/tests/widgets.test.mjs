@@ -838,6 +838,46 @@ test('a widget that could not start follows a corrected src= or permalink=, as a
   } finally { await context.close(); await host.close(); }
 });
 
+test("a page's Content-Security-Policy that refuses bindlab is named in each widget; the README's policy works, Show as code included", async () => {
+  // connect-src left to default-src 'none': the wasm cannot be fetched.
+  const noConnect = await serve({ csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'" });
+  // No 'wasm-unsafe-eval': it is fetched but cannot be compiled.
+  const noWasm = await serve({ csp: "default-src 'self'" });
+  // The README's policy for a page whose widgets come from its own site.
+  const readme = await serve({ csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'" });
+  const boxes = (page) => page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.mount.problems')?.textContent ?? ''));
+  const failed = (page) => page.waitForFunction(() => [...document.querySelectorAll('bind-lab')].every((el) => el.shadowRoot?.querySelector('.mount.problems')), null, { timeout: 15000 });
+  try {
+    {
+      const { page, context } = await openPage(browser, noConnect.origin + '/examples/article.html');
+      try {
+        await failed(page);
+        for (const text of await boxes(page)) {
+          assert.match(text, /Content-Security-Policy refused to load http:\/\/127\.0\.0\.1:\d+\/pkg\/bindlab_bg\.wasm \(connect-src: add 'self' to it\)/);
+          assert.doesNotMatch(text, /Reloading/);
+        }
+      } finally { await context.close(); }
+    }
+    {
+      const { page, context } = await openPage(browser, noWasm.origin + '/examples/article.html');
+      try {
+        await failed(page);
+        for (const text of await boxes(page)) assert.match(text, /Content-Security-Policy refused to compile bindlab's WebAssembly \(add 'wasm-unsafe-eval' to script-src\)/);
+      } finally { await context.close(); }
+    }
+    {
+      const { page, context, problems } = await openPage(browser, readme.origin + '/examples/article.html');
+      try {
+        await widgetsReady(page, 3);
+        await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('details.code-panel summary').click());
+        await page.waitForFunction(() => /socket/.test(document.querySelector('bind-lab').shadowRoot.querySelector('pre.code')?.textContent ?? ''), null, { timeout: 15000 });
+        // (The example page's own icon is an image, which this policy leaves out.)
+        assert.deepEqual(problems.filter((p) => !/icon\.svg/.test(p)), []);
+      } finally { await context.close(); }
+    }
+  } finally { await noConnect.close(); await noWasm.close(); await readme.close(); }
+});
+
 test('widgets added after others were removed never share a name (axe landmark-unique)', async () => {
   const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
   const host = await serve({ pages: { '/three.html': () => hostPage(`<main><h1>Three</h1><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab></main>`) } });
