@@ -1,7 +1,7 @@
 // bindlab widgets for any page: one script tag,
 //   <script type="module" src="https://YOUR-BINDLAB-SITE/static/bindlab-embed.js"></script>
 // then <bind-lab> elements (the scenario as their text, or src="file.bindlab"),
-// and ```bindlab fenced blocks (<pre><code class="language-bindlab">) are
+// and ```bindlab fenced blocks (<pre><code class="language-bindlab">, or the class on the <pre>) are
 // upgraded into widgets. Every widget of the page shares one wasm instance.
 //
 // Attributes: os="linux,windows"  step="3"  layout="compact|full"  readonly
@@ -320,11 +320,23 @@ class BindLab extends HTMLElement {
 
 if (!customElements.get('bind-lab')) customElements.define('bind-lab', BindLab);
 
-/** ```bindlab fenced blocks, as mdBook, Docusaurus and most Markdown renderers emit them. */
+/** ```bindlab fenced blocks, as Markdown renderers emit them: the class on
+ *  the <code> (mdBook, Hugo, Python-Markdown's fenced_code) or on the <pre>
+ *  (pymdownx.superfences' custom fences in MkDocs, Docusaurus). */
+const FENCED = 'pre > code.language-bindlab, pre.language-bindlab > code';
+
+/** A block's text, a <br> as a line break (a highlighter may end its lines so). */
+function blockText(code) {
+  const copy = code.cloneNode(true);
+  for (const br of copy.querySelectorAll('br')) br.replaceWith('\n');
+  return copy.textContent;
+}
+
 function upgradeFencedBlocks() {
-  for (const code of document.querySelectorAll('pre > code.language-bindlab')) {
+  for (const code of document.querySelectorAll(FENCED)) {
+    if (!code.isConnected) continue;
     const el = document.createElement('bind-lab');
-    el.textContent = code.textContent;
+    el.textContent = blockText(code);
     for (const a of ['os', 'step', 'layout', 'readonly', 'lang', 'heading', 'theme']) {
       const v = code.parentElement.getAttribute(`data-${a}`);
       if (v !== null) el.setAttribute(a, v);
@@ -342,7 +354,7 @@ let upgradeQueued = false;
 new MutationObserver((records) => {
   if (upgradeQueued) return;
   const fenced = (n) => n.nodeType === 1
-    && (n.matches('code.language-bindlab') || n.querySelector('pre > code.language-bindlab') !== null);
+    && (n.matches('code.language-bindlab, pre.language-bindlab, pre.language-bindlab > code') || n.querySelector(FENCED) !== null);
   if (!records.some((r) => [...r.addedNodes].some(fenced))) return;
   upgradeQueued = true;
   queueMicrotask(() => { upgradeQueued = false; upgradeFencedBlocks(); });

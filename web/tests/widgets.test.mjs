@@ -921,3 +921,26 @@ test('an element appended empty and given its text in the same task starts once,
     assert.deepEqual(problems.filter((p) => !/no scenario/.test(p)), []);
   } finally { await context.close(); }
 });
+
+test('fenced blocks whose <pre> carries the class (MkDocs\' custom fence, Docusaurus) become widgets, a <br> as a line break', async () => {
+  const lines = ['title From MkDocs', 'os linux', 'socket A tcp', 'bind A 0.0.0.0:80'];
+  const host = await serve({ pages: { '/fences.html': () => hostPage(`<main>
+    <pre class="language-bindlab" data-os="linux,windows"><code>${lines.join('\n')}
+</code></pre>
+    <pre tabindex="0" class="prism-code language-bindlab codeBlock"><code class="codeBlockLines">${['title From Docusaurus', 'os linux', 'socket A tcp', 'socket B tcp', 'bind A 0.0.0.0:80'].map((l) => `<span class="token-line"><span class="token plain">${l}</span><br></span>`).join('')}</code></pre>
+    <pre class="language-python"><code>print("stays")</code></pre></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/fences.html');
+  try {
+    await widgetsReady(page, 2);
+    const widgets = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => ({
+      title: el.shadowRoot.querySelector('.widget-title').textContent,
+      progress: el.shadowRoot.querySelector('.progress').textContent,
+      os: el.getAttribute('os'),
+    })));
+    assert.deepEqual(widgets.map((w) => [w.title, w.os]), [['From MkDocs', 'linux,windows'], ['From Docusaurus', null]]);
+    assert.match(widgets[0].progress, /^0 of 2 /);
+    assert.match(widgets[1].progress, /^0 of 3 /);
+    assert.equal(await page.locator('pre.language-python').count(), 1);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
