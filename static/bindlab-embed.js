@@ -111,6 +111,10 @@ const GLOBAL = new Set(['id', 'class', 'style', 'title', 'hidden', 'tabindex', '
  *  page in Chinese gets Chinese widgets), else English. */
 const langOf = (el) => el.getAttribute('lang') ?? el.parentElement?.closest('[lang]')?.getAttribute('lang') ?? undefined;
 
+/** The element's `permalink=`: `v1/…`, or the whole address "Copy link"
+ *  gives (`https://SITE/#v1/…`), whose fragment it is. */
+const permalinkOf = (el) => (el.getAttribute('permalink') ?? '').trim().replace(/^[^#]*#/, '');
+
 /** What is wrong with the element's attributes, in words for the page's author. */
 function attributeProblems(el) {
   const problems = [];
@@ -238,7 +242,7 @@ class BindLab extends HTMLElement {
       };
       this._mount = { el: mount, listeners };
       this._widget = new m.Widget(
-        mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
+        mount, this, text, permalinkOf(this), this.getAttribute('os') ?? '',
         Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
         this.getAttribute('heading') ?? '', lang, bundle ?? undefined,

@@ -944,3 +944,20 @@ test('fenced blocks whose <pre> carries the class (MkDocs\' custom fence, Docusa
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
 });
+
+test('permalink= takes the whole address "Copy link" gives, as well as its v1/… part', async () => {
+  const link = `v1/linux,windows/1/${b64(CONFLICT)}`;
+  const host = await serve({ pages: { '/links.html': (req) => hostPage(`<main>
+    <bind-lab permalink="${link}"></bind-lab>
+    <bind-lab permalink="http://${req.headers.host}/#${link}"></bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/links.html');
+  try {
+    await widgetsReady(page, 2);
+    const seen = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => [
+      el.shadowRoot.querySelector('.progress')?.textContent.match(/^\d+ of \d+/)?.[0],
+      [...el.shadowRoot.querySelectorAll('.outcomes thead th')].map((t) => t.textContent).slice(1).join(','),
+    ]));
+    assert.deepEqual(seen, [['1 of 4', 'Linux,Windows'], ['1 of 4', 'Linux,Windows']]);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
