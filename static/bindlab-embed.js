@@ -1,7 +1,7 @@
 // bindlab widgets for any page: one script tag,
 //   <script type="module" src="https://YOUR-BINDLAB-SITE/static/bindlab-embed.js"></script>
 // then <bind-lab> elements (the scenario as their text, or src="file.bindlab"),
-// and ```bindlab fenced blocks (<pre><code class="language-bindlab">) are
+// and ```bindlab fenced blocks (<pre><code class="language-bindlab">, or the class on the <pre>) are
 // upgraded into widgets. Every widget of the page shares one wasm instance.
 //
 // Attributes: os="linux,windows"  step="3"  layout="compact|full"  readonly
@@ -30,11 +30,40 @@
 const BASE = new URL('..', import.meta.url);
 let engine = null;
 
+/** What the page's Content-Security-Policy refused (`securitypolicyviolation`
+ *  events), so that a refused load is explained as such rather than as a
+ *  network failure. */
+const refusals = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  refusals.push({ uri: e.blockedURI, directive: e.effectiveDirective || e.violatedDirective });
+}, true);
+
+/** When the page's CSP refused one of `urls` (`null`: compiling
+ *  WebAssembly), why, in words a page author can act on; else null. The
+ *  violation's event may come a task after the failure it caused. */
+async function refusedByPolicy(...urls) {
+  await new Promise((resolve) => setTimeout(resolve));
+  for (const url of urls) {
+    const hit = refusals.find((r) => (url === null
+      ? r.uri === 'wasm-eval'
+      : r.uri && r.uri !== 'wasm-eval' && (r.uri === url.href || r.uri === url.origin || url.href.startsWith(`${r.uri.replace(/\/$/, '')}/`))));
+    if (!hit) continue;
+    const directive = hit.directive?.split(' ')[0] || 'a directive';
+    const what = url === null
+      ? `to compile bindlab's WebAssembly (add 'wasm-unsafe-eval' to ${directive})`
+      : `to load ${url.href} (${directive}: add ${url.origin === location.origin ? "'self'" : url.origin} to it)`;
+    return `this page's Content-Security-Policy refused ${what}. A page with widgets must allow bindlab's site in script-src (with 'wasm-unsafe-eval'), connect-src and style-src (see bindlab's README, "Content-Security-Policy").`;
+  }
+  return null;
+}
+
 /** Why the engine did not load, in words a page author can act on. */
-function whyNoEngine(err) {
+async function whyNoEngine(err) {
   // Checked first: without WebAssembly nothing else the page or its host
   // could change would help.
   if (typeof WebAssembly !== 'object') return 'this browser does not offer WebAssembly (or has turned it off), which bindlab needs.';
+  const refused = await refusedByPolicy(new URL('pkg/bindlab.js', BASE), new URL('pkg/bindlab_bg.wasm', BASE), null);
+  if (refused) return refused;
   const detail = String(err?.message ?? err);
   if (BASE.origin !== location.origin) {
     return `this page (${location.origin}) loads bindlab from ${BASE.origin}, which did not let it fetch bindlab's code: `
@@ -82,6 +111,10 @@ const GLOBAL = new Set(['id', 'class', 'style', 'title', 'hidden', 'tabindex', '
  *  page in Chinese gets Chinese widgets), else English. */
 const langOf = (el) => el.getAttribute('lang') ?? el.parentElement?.closest('[lang]')?.getAttribute('lang') ?? undefined;
 
+/** The element's `permalink=`: `v1/…`, or the whole address "Copy link"
+ *  gives (`https://SITE/#v1/…`), whose fragment it is. */
+const permalinkOf = (el) => (el.getAttribute('permalink') ?? '').trim().replace(/^[^#]*#/, '');
+
 /** What is wrong with the element's attributes, in words for the page's author. */
 function attributeProblems(el) {
   const problems = [];
@@ -115,7 +148,9 @@ class BindLab extends HTMLElement {
   static get observedAttributes() { return ['os', 'step', 'layout', 'readonly', 'src', 'permalink', 'heading', 'lang']; }
 
   attributeChangedCallback(_name, before, after) {
-    if (before !== after && (this._widget || this._starting)) this._restartSoon();
+    // Once started, whether it worked or not: a widget whose src= could
+    // not be loaded follows a corrected one.
+    if (before !== after && this._started) this._restartSoon();
   }
 
   /** Starts the widget again, once for a batch of changes made together. */
@@ -135,10 +170,13 @@ class BindLab extends HTMLElement {
     // The element's own text is its scenario: a change to it (not made
     // through el.load) starts the widget again. Watched before anything
     // else: an element moved while it starts is connected again mid-start.
-    this._textWatch ??= new MutationObserver(() => { if (this._text === undefined) this._restartSoon(); });
+    // Until a start has read the text, a change is in what it reads.
+    this._textWatch ??= new MutationObserver(() => { if (this._text === undefined && !this._textUnread) this._restartSoon(); });
     this._textWatch.observe(this, { childList: true, characterData: true, subtree: true });
     if (this._widget || this._starting) return;
     this._starting = true;
+    this._started = true;
+    this._textUnread = true;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     root.replaceChildren();
     const css = document.createElement('link');
@@ -151,10 +189,21 @@ class BindLab extends HTMLElement {
     mount.textContent = /^zh/i.test(langOf(this) ?? '') ? '正在载入 bindlab 示例…' : 'Loading the bindlab example…';
     root.append(css, mount);
     try {
+      // The text is read a microtask later, and a change made before then
+      // is in what is read (the observer above lets it pass): a script
+      // that appends an empty element and then writes its text (or a
+      // framework that fills it after inserting it) gives one start, with
+      // the text, rather than an empty one ("no scenario") and a restart.
+      await null;
+      this._textWatch.takeRecords();
+      this._textUnread = false;
       let text = this._text ?? this.textContent.replace(/^\n/, '');
       const src = this.getAttribute('src');
       if (src) {
-        const res = await fetch(new URL(src, document.baseURI));
+        const url = new URL(src, document.baseURI);
+        const res = await fetch(url).catch(async (err) => {
+          throw new Error(await refusedByPolicy(url) ?? `cannot load ${src} (${err.message ?? err})`);
+        });
         if (!res.ok) throw new Error(`cannot load ${src} (${res.status})`);
         text = await res.text();
       }
@@ -163,7 +212,7 @@ class BindLab extends HTMLElement {
         m = await loadEngine();
       } catch (err) {
         engine = null; // a later widget may try again
-        throw new Error(whyNoEngine(err));
+        throw new Error(await whyNoEngine(err));
       }
       // The widget's language: the wasm says which bundle it needs (none for English).
       const lang = langOf(this);
@@ -193,12 +242,11 @@ class BindLab extends HTMLElement {
       };
       this._mount = { el: mount, listeners };
       this._widget = new m.Widget(
-        mount, this, text, this.getAttribute('permalink') ?? '', this.getAttribute('os') ?? '',
+        mount, this, text, permalinkOf(this), this.getAttribute('os') ?? '',
         Number.isInteger(step) && step > 0 ? step : 0, this.hasAttribute('readonly'),
         this.getAttribute('layout') === 'compact', new URL('index.html', BASE).href,
         this.getAttribute('heading') ?? '', lang, bundle ?? undefined,
-        // Its place among the page's widgets names it when it has no title.
-        [...document.querySelectorAll('bind-lab')].indexOf(this) + 1,
+        this._number = this._numberOnPage(),
       );
       const problems = attributeProblems(this);
       if (this._widget.problem) problems.push(this._widget.problem);
@@ -214,6 +262,7 @@ class BindLab extends HTMLElement {
       this.dispatchEvent(new CustomEvent('bindlab-error', { bubbles: true, composed: true, detail: { problems: [String(err.message ?? err)] } }));
     } finally {
       this._starting = false;
+      this._textUnread = false;
       if (this._restartAfterStart) {
         this._restartAfterStart = false;
         this._restartSoon();
@@ -221,8 +270,21 @@ class BindLab extends HTMLElement {
     }
   }
 
+  /** Its place among the page's widgets, which names it when it has no
+   *  title ("bindlab example 2"); when a live widget already has that
+   *  number (widgets were removed or added since it started), the next one
+   *  free, so that two widgets are never two landmarks of one name. */
+  _numberOnPage() {
+    const all = [...document.querySelectorAll('bind-lab')];
+    const taken = new Set(all.filter((e) => e !== this && e._widget).map((e) => e._number));
+    let n = all.indexOf(this) + 1;
+    while (taken.has(n)) n += 1;
+    return n;
+  }
+
   _teardown() {
     this._ready = false;
+    this._number = 0;
     this._widget?.destroy();
     this._widget?.free();
     this._widget = null;
@@ -246,6 +308,7 @@ class BindLab extends HTMLElement {
   disconnectedCallback() {
     // Free the widget's wasm state; a re-inserted element starts afresh.
     this._textWatch?.disconnect();
+    this._started = false;
     this._teardown();
   }
 
@@ -261,11 +324,23 @@ class BindLab extends HTMLElement {
 
 if (!customElements.get('bind-lab')) customElements.define('bind-lab', BindLab);
 
-/** ```bindlab fenced blocks, as mdBook, Docusaurus and most Markdown renderers emit them. */
+/** ```bindlab fenced blocks, as Markdown renderers emit them: the class on
+ *  the <code> (mdBook, Hugo, Python-Markdown's fenced_code) or on the <pre>
+ *  (pymdownx.superfences' custom fences in MkDocs, Docusaurus). */
+const FENCED = 'pre > code.language-bindlab, pre.language-bindlab > code';
+
+/** A block's text, a <br> as a line break (a highlighter may end its lines so). */
+function blockText(code) {
+  const copy = code.cloneNode(true);
+  for (const br of copy.querySelectorAll('br')) br.replaceWith('\n');
+  return copy.textContent;
+}
+
 function upgradeFencedBlocks() {
-  for (const code of document.querySelectorAll('pre > code.language-bindlab')) {
+  for (const code of document.querySelectorAll(FENCED)) {
+    if (!code.isConnected) continue;
     const el = document.createElement('bind-lab');
-    el.textContent = code.textContent;
+    el.textContent = blockText(code);
     for (const a of ['os', 'step', 'layout', 'readonly', 'lang', 'heading', 'theme']) {
       const v = code.parentElement.getAttribute(`data-${a}`);
       if (v !== null) el.setAttribute(a, v);
@@ -283,7 +358,7 @@ let upgradeQueued = false;
 new MutationObserver((records) => {
   if (upgradeQueued) return;
   const fenced = (n) => n.nodeType === 1
-    && (n.matches('code.language-bindlab') || n.querySelector('pre > code.language-bindlab') !== null);
+    && (n.matches('code.language-bindlab, pre.language-bindlab, pre.language-bindlab > code') || n.querySelector(FENCED) !== null);
   if (!records.some((r) => [...r.addedNodes].some(fenced))) return;
   upgradeQueued = true;
   queueMicrotask(() => { upgradeQueued = false; upgradeFencedBlocks(); });

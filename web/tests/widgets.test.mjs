@@ -814,3 +814,150 @@ test("the README's room to reserve is at or a little under what the article's wi
     } finally { await context.close(); }
   }
 });
+
+test('a widget that could not start follows a corrected src= or permalink=, as a started one does', async () => {
+  const host = await serve({ pages: {
+    '/docs/page.html': () => hostPage('<main><bind-lab src="missing.bindlab"></bind-lab></main>'),
+    '/docs/fixed.bindlab': () => 'title Fixed\nos linux\nsocket A tcp\n',
+  } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/docs/page.html');
+  try {
+    const said = () => page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('.mount')?.textContent ?? '');
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot?.querySelector('.mount.problems'), null, { timeout: 15000 });
+    assert.match(await said(), /cannot load missing\.bindlab \(404\)/);
+    // The page's author (or a script, or a site's client-side navigation) corrects it.
+    await page.evaluate(() => document.querySelector('bind-lab').setAttribute('src', 'fixed.bindlab'));
+    await page.waitForFunction(() => document.querySelector('bind-lab').shadowRoot.querySelector('.widget-title')?.textContent === 'Fixed', null, { timeout: 15000 });
+    // And from src= to a permalink, after another failure.
+    await page.evaluate(() => document.querySelector('bind-lab').setAttribute('src', 'missing-too.bindlab'));
+    await page.waitForFunction(() => /missing-too/.test(document.querySelector('bind-lab').shadowRoot.querySelector('.mount.problems')?.textContent ?? ''), null, { timeout: 15000 });
+    const link = `v1/linux/0/${b64(CONFLICT)}`;
+    await page.evaluate((link) => { const el = document.querySelector('bind-lab'); el.removeAttribute('src'); el.setAttribute('permalink', link); }, link);
+    await page.waitForFunction(() => /^0 of 4 /.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress')?.textContent ?? ''), null, { timeout: 15000 });
+    assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test("a page's Content-Security-Policy that refuses bindlab is named in each widget; the README's policy works, Show as code included", async () => {
+  // connect-src left to default-src 'none': the wasm cannot be fetched.
+  const noConnect = await serve({ csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'" });
+  // No 'wasm-unsafe-eval': it is fetched but cannot be compiled.
+  const noWasm = await serve({ csp: "default-src 'self'" });
+  // The README's policy for a page whose widgets come from its own site.
+  const readme = await serve({ csp: "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'" });
+  const boxes = (page) => page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.mount.problems')?.textContent ?? ''));
+  const failed = (page) => page.waitForFunction(() => [...document.querySelectorAll('bind-lab')].every((el) => el.shadowRoot?.querySelector('.mount.problems')), null, { timeout: 15000 });
+  try {
+    {
+      const { page, context } = await openPage(browser, noConnect.origin + '/examples/article.html');
+      try {
+        await failed(page);
+        for (const text of await boxes(page)) {
+          assert.match(text, /Content-Security-Policy refused to load http:\/\/127\.0\.0\.1:\d+\/pkg\/bindlab_bg\.wasm \(connect-src: add 'self' to it\)/);
+          assert.doesNotMatch(text, /Reloading/);
+        }
+      } finally { await context.close(); }
+    }
+    {
+      const { page, context } = await openPage(browser, noWasm.origin + '/examples/article.html');
+      try {
+        await failed(page);
+        for (const text of await boxes(page)) assert.match(text, /Content-Security-Policy refused to compile bindlab's WebAssembly \(add 'wasm-unsafe-eval' to script-src\)/);
+      } finally { await context.close(); }
+    }
+    {
+      const { page, context, problems } = await openPage(browser, readme.origin + '/examples/article.html');
+      try {
+        await widgetsReady(page, 3);
+        await page.evaluate(() => document.querySelector('bind-lab').shadowRoot.querySelector('details.code-panel summary').click());
+        await page.waitForFunction(() => /socket/.test(document.querySelector('bind-lab').shadowRoot.querySelector('pre.code')?.textContent ?? ''), null, { timeout: 15000 });
+        // (The example page's own icon is an image, which this policy leaves out.)
+        assert.deepEqual(problems.filter((p) => !/icon\.svg/.test(p)), []);
+      } finally { await context.close(); }
+    }
+  } finally { await noConnect.close(); await noWasm.close(); await readme.close(); }
+});
+
+test('widgets added after others were removed never share a name (axe landmark-unique)', async () => {
+  const untitled = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+  const host = await serve({ pages: { '/three.html': () => hostPage(`<main><h1>Three</h1><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab><bind-lab>${untitled}</bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/three.html');
+  try {
+    await widgetsReady(page, 3);
+    const names = () => page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => el.shadowRoot.querySelector('.widget-title')?.textContent));
+    assert.deepEqual(await names(), ['bindlab example 1', 'bindlab example 2', 'bindlab example 3']);
+    // A script takes the first away and adds one at the end: it is third on the page now.
+    await page.evaluate((untitled) => {
+      document.querySelector('bind-lab').remove();
+      const el = document.createElement('bind-lab');
+      el.textContent = untitled;
+      document.querySelector('main').append(el);
+    }, untitled);
+    await widgetsReady(page, 3);
+    const now = await names();
+    assert.equal(new Set(now).size, 3, now.join(', '));
+    const { violations } = await new AxeBuilder({ page }).withRules(['landmark-unique']).analyze();
+    assert.deepEqual(violations.map((v) => `${v.id} (${v.nodes.length})`), []);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test('an element appended empty and given its text in the same task starts once, with no "no scenario" error', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    const events = await page.evaluate(() => new Promise((resolve) => {
+      const seen = [];
+      const el = document.createElement('bind-lab');
+      el.id = 'late';
+      el.addEventListener('bindlab-error', (e) => seen.push(`error: ${e.detail.problems.join('; ')}`));
+      el.addEventListener('bindlab-ready', () => seen.push('ready'));
+      document.querySelector('main').append(el);
+      el.textContent = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+      el.addEventListener('bindlab-step', () => setTimeout(() => resolve(seen), 300), { once: true });
+    }));
+    assert.deepEqual(events, ['ready']);
+    assert.match(await page.evaluate(() => document.querySelector('#late').shadowRoot.querySelector('.progress').textContent), /^0 of 2 /);
+    assert.deepEqual(problems.filter((p) => !/no scenario/.test(p)), []);
+  } finally { await context.close(); }
+});
+
+test('fenced blocks whose <pre> carries the class (MkDocs\' custom fence, Docusaurus) become widgets, a <br> as a line break', async () => {
+  const lines = ['title From MkDocs', 'os linux', 'socket A tcp', 'bind A 0.0.0.0:80'];
+  const host = await serve({ pages: { '/fences.html': () => hostPage(`<main>
+    <pre class="language-bindlab" data-os="linux,windows"><code>${lines.join('\n')}
+</code></pre>
+    <pre tabindex="0" class="prism-code language-bindlab codeBlock"><code class="codeBlockLines">${['title From Docusaurus', 'os linux', 'socket A tcp', 'socket B tcp', 'bind A 0.0.0.0:80'].map((l) => `<span class="token-line"><span class="token plain">${l}</span><br></span>`).join('')}</code></pre>
+    <pre class="language-python"><code>print("stays")</code></pre></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/fences.html');
+  try {
+    await widgetsReady(page, 2);
+    const widgets = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => ({
+      title: el.shadowRoot.querySelector('.widget-title').textContent,
+      progress: el.shadowRoot.querySelector('.progress').textContent,
+      os: el.getAttribute('os'),
+    })));
+    assert.deepEqual(widgets.map((w) => [w.title, w.os]), [['From MkDocs', 'linux,windows'], ['From Docusaurus', null]]);
+    assert.match(widgets[0].progress, /^0 of 2 /);
+    assert.match(widgets[1].progress, /^0 of 3 /);
+    assert.equal(await page.locator('pre.language-python').count(), 1);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
+test('permalink= takes the whole address "Copy link" gives, as well as its v1/… part', async () => {
+  const link = `v1/linux,windows/1/${b64(CONFLICT)}`;
+  const host = await serve({ pages: { '/links.html': (req) => hostPage(`<main>
+    <bind-lab permalink="${link}"></bind-lab>
+    <bind-lab permalink="http://${req.headers.host}/#${link}"></bind-lab></main>`) } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/links.html');
+  try {
+    await widgetsReady(page, 2);
+    const seen = await page.evaluate(() => [...document.querySelectorAll('bind-lab')].map((el) => [
+      el.shadowRoot.querySelector('.progress')?.textContent.match(/^\d+ of \d+/)?.[0],
+      [...el.shadowRoot.querySelectorAll('.outcomes thead th')].map((t) => t.textContent).slice(1).join(','),
+    ]));
+    assert.deepEqual(seen, [['1 of 4', 'Linux,Windows'], ['1 of 4', 'Linux,Windows']]);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
