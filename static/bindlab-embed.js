@@ -57,6 +57,30 @@ async function refusedByPolicy(...urls) {
   return null;
 }
 
+/** `:host { --bindlab-rem: 1em }`, the host's own text size, which follows
+ *  the page's (a theme's font-size control too), for every widget of the
+ *  page; `null` where the browser cannot register the property as a
+ *  length. Registered, it is computed once at the host and inherited in
+ *  pixels; unregistered, each `calc()` would read its own element's 1em.
+ *  A constructed sheet, as a Content-Security-Policy without
+ *  'unsafe-inline' allows (a <style> it would refuse). */
+let unit;
+function unitSheet() {
+  if (unit !== undefined) return unit;
+  unit = null;
+  try {
+    CSS.registerProperty({ name: '--bindlab-rem', syntax: '<length>', inherits: true, initialValue: '16px' });
+  } catch (err) {
+    // Registered already (another copy of this script): as good.
+    if (err?.name !== 'InvalidModificationError') return unit;
+  }
+  try {
+    unit = new CSSStyleSheet();
+    unit.replaceSync(':host { --bindlab-rem: 1em; }');
+  } catch { unit = null; }
+  return unit;
+}
+
 /** Why the engine did not load, in words a page author can act on. */
 async function whyNoEngine(err) {
   // Checked first: without WebAssembly nothing else the page or its host
@@ -181,8 +205,21 @@ class BindLab extends HTMLElement {
     root.replaceChildren();
     const css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = new URL('static/style.css', BASE).href;
+    // style.css with its rem counted in --bindlab-rem (xtask's
+    // write_widget_css): a shadow root has no root element of its own, and
+    // the page's rem (62.5 % in some themes) made a widget's text 9.4 px.
+    // The widget's unit is the text size around it (unitSheet()); a page
+    // may set `bind-lab { --bindlab-rem: 16px }` itself, which wins.
+    css.href = new URL('static/widget.css', BASE).href;
     const mount = document.createElement('div');
+    const unit = unitSheet();
+    if (unit) {
+      root.adoptedStyleSheets = [unit];
+    } else if (!getComputedStyle(this).getPropertyValue('--bindlab-rem').trim()) {
+      // No registered property: the size around it now, in pixels.
+      const around = parseFloat(getComputedStyle(this).fontSize);
+      if (around > 0) mount.style.setProperty('--bindlab-rem', `${around}px`);
+    }
     // Until the wasm has drawn the widget, say so and hold some room.
     mount.className = 'mount loading';
     mount.setAttribute('aria-busy', 'true');

@@ -675,7 +675,7 @@ test("on a phone, the step bar sticks below a host page's sticky header when the
   } finally { await context.close(); await host.close(); }
 });
 
-test("a widget's text follows the host's root font size, and --bindlab-font / --bindlab-mono set its faces", async () => {
+test("a widget's text follows the text around it as it changes, and --bindlab-font / --bindlab-mono set its faces", async () => {
   const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
   try {
     await widgetsReady(page, 3);
@@ -685,10 +685,11 @@ test("a widget's text follows the host's root font size, and --bindlab-font / --
       return { size: title.fontSize, sans: title.fontFamily, mono: getComputedStyle(root.querySelector('.outcomes .step')).fontFamily };
     });
     const before = await fonts();
-    assert.equal(before.size, '15px', 'at the default 16 px root');
+    assert.equal(before.size, '15.9375px', "0.9375 of the article's 17 px text");
     assert.match(before.sans, /^system-ui/);
     assert.match(before.mono, /^ui-monospace/);
-    await page.addStyleTag({ content: 'html { font-size: 20px } bind-lab { --bindlab-font: Georgia, serif; --bindlab-mono: "Courier New", monospace }' });
+    // A page that makes its text larger (a theme's font-size control) makes its widgets so.
+    await page.addStyleTag({ content: 'main { font-size: 20px } bind-lab { --bindlab-font: Georgia, serif; --bindlab-mono: "Courier New", monospace }' });
     const after = await fonts();
     assert.deepEqual(after, { size: '18.75px', sans: 'Georgia, serif', mono: '"Courier New", monospace' });
     assert.deepEqual(problems, []);
@@ -960,4 +961,35 @@ test('permalink= takes the whole address "Copy link" gives, as well as its v1/â€
     assert.deepEqual(seen, [['1 of 4', 'Linux,Windows'], ['1 of 4', 'Linux,Windows']]);
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
+});
+
+test("a widget's sizes follow the text around it, not the page's root font (a 62.5 % theme), and a page may set --bindlab-rem", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/examples/article.html');
+  try {
+    await widgetsReady(page, 3);
+    // As a theme does: the root at 62.5 % (10 px), the prose at 1.6rem (16 px).
+    const sizes = await page.evaluate(async () => {
+      document.documentElement.style.fontSize = '62.5%';
+      document.body.style.fontSize = '1.6rem';
+      const add = async (css) => {
+        const el = document.createElement('bind-lab');
+        if (css) el.style.setProperty('--bindlab-rem', css);
+        el.textContent = 'os linux\nsocket A tcp\nbind A 0.0.0.0:80\n';
+        document.querySelector('main').append(el);
+        await new Promise((resolve) => el.addEventListener('bindlab-ready', resolve, { once: true }));
+        const root = el.shadowRoot;
+        const link = root.querySelector('link[rel=stylesheet]');
+        if (!link.sheet) await new Promise((resolve) => link.addEventListener('load', resolve, { once: true }));
+        const px = (sel, prop) => parseFloat(getComputedStyle(root.querySelector(sel))[prop]);
+        return { text: px('.mount', 'fontSize'), title: px('.widget-title', 'fontSize'), pad: px('.bindlab-widget', 'paddingTop') };
+      };
+      return { around: await add(null), set: await add('20px') };
+    });
+    // 0.9375 of the prose's 16 px (it was 0.9375 of the root's 10 px: 9.4 px).
+    assert.equal(sizes.around.text, 15);
+    assert.equal(sizes.around.pad, 12);
+    assert.ok(sizes.around.title > sizes.around.text);
+    assert.equal(sizes.set.text, 18.75);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
 });

@@ -124,6 +124,7 @@ fn build_into(out: &Path, mode: Mode) -> Result {
         &out.join("static/export"),
     )?;
     write_rule_texts(out)?;
+    write_widget_css(out)?;
     // The headers a static host must send so other sites may embed widgets
     // (Netlify's and Cloudflare Pages' `_headers` form; README for others).
     std::fs::copy(root().join("web/_headers"), out.join("_headers"))
@@ -155,6 +156,91 @@ fn write_rule_texts(out: &Path) -> Result {
     let text = bindlab_engine::rule_texts::file()?;
     std::fs::write(out.join("static/rule-texts.tsv"), text)
         .map_err(|e| format!("static/rule-texts.tsv: {e}"))
+}
+
+/// `static/widget.css`, the stylesheet of a `<bind-lab>`'s shadow root:
+/// `style.css` with every length in `rem` counted in `--bindlab-rem`
+/// instead, which the widget's script sets to the text size around the
+/// element. A shadow root has no root of its own, so a `rem` there is the
+/// host page's: a theme with `html { font-size: 62.5% }` made a widget's
+/// text 9.4 px (found embedding it in a real theme, 2026-12-07). Media
+/// and container queries keep their `rem`: a `var()` has no meaning there.
+fn write_widget_css(out: &Path) -> Result {
+    let css = std::fs::read_to_string(root().join("static/style.css"))
+        .map_err(|e| format!("static/style.css: {e}"))?;
+    std::fs::write(out.join("static/widget.css"), rem_in_variable(&css))
+        .map_err(|e| format!("static/widget.css: {e}"))
+}
+
+/// `css` with each `<number>rem` of a declaration written
+/// `calc(<number> * var(--bindlab-rem, 1rem))`; an at-rule's condition
+/// (the text between `@` and its `{`) is left as it is.
+fn rem_in_variable(css: &str) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    // In an at-rule's prelude: from an `@` to the next `{` or `;`.
+    let mut prelude = false;
+    let mut comment = false;
+    let b = css.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if comment {
+            if css[i..].starts_with("*/") {
+                comment = false;
+                out.push_str("*/");
+                i += 2;
+            } else {
+                let c = css[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
+            }
+            continue;
+        }
+        if css[i..].starts_with("/*") {
+            comment = true;
+            out.push_str("/*");
+            i += 2;
+            continue;
+        }
+        match b[i] {
+            b'@' => prelude = true,
+            b'{' | b';' | b'}' => prelude = false,
+            _ => {}
+        }
+        // A number starts here (not inside a name such as `h2` or `x1`)?
+        let digit = |k: usize| b.get(k).is_some_and(|c| c.is_ascii_digit() || *c == b'.');
+        let sign = usize::from(b[i] == b'-');
+        let starts_number = digit(i + sign)
+            && (i == 0
+                || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'-' | b'_' | b'.')));
+        if starts_number && !prelude {
+            let end = i
+                + sign
+                + css[i + sign..]
+                    .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .unwrap_or(css.len() - i - sign);
+            let unit_end = end + 3;
+            let is_rem = css[end..].starts_with("rem")
+                && !css
+                    .as_bytes()
+                    .get(unit_end)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-');
+            if is_rem {
+                out.push_str(&format!(
+                    "calc({} * var(--bindlab-rem, 1rem))",
+                    &css[i..end]
+                ));
+                i = unit_end;
+                continue;
+            }
+            out.push_str(&css[i..end]);
+            i = end;
+            continue;
+        }
+        let c = css[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
 }
 
 /// The wasm profile and target directory of `mode`.
@@ -424,6 +510,35 @@ fn respond(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_widgets_rem_is_counted_in_its_variable() {
+        let css = "@media (max-width: 40rem) { .a { margin: 0 -0.5rem 1rem; } }\n\
+                   /* 2rem */ h2 { font: 0.9rem/1.4 x; gap: calc(1rem + 2px); } .x1rem { width: 10px; }\n\
+                   @container (min-width: 30rem) { .b { padding: .75rem } }";
+        assert_eq!(
+            rem_in_variable(css),
+            "@media (max-width: 40rem) { .a { margin: 0 calc(-0.5 * var(--bindlab-rem, 1rem)) calc(1 * var(--bindlab-rem, 1rem)); } }\n\
+             /* 2rem */ h2 { font: calc(0.9 * var(--bindlab-rem, 1rem))/1.4 x; gap: calc(calc(1 * var(--bindlab-rem, 1rem)) + 2px); } .x1rem { width: 10px; }\n\
+             @container (min-width: 30rem) { .b { padding: calc(.75 * var(--bindlab-rem, 1rem)) } }"
+        );
+        // Every rem of the real stylesheet outside queries and comments is gone.
+        let real = std::fs::read_to_string(root().join("static/style.css")).unwrap();
+        let mut widget = rem_in_variable(&real).replace("var(--bindlab-rem, 1rem)", "");
+        while let Some(a) = widget.find("/*") {
+            let b = widget[a..].find("*/").map_or(widget.len(), |b| a + b + 2);
+            widget.replace_range(a..b, "");
+        }
+        for (at, _) in widget.match_indices("rem") {
+            let before = &widget[..at];
+            if !before.ends_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let since = before.rfind(['{', '}', ';']).map_or(0, |k| k + 1);
+            assert!(before[since..].contains('@'), "{}", &before[since..]);
+        }
+        assert!(real.matches("rem").count() > 100);
+    }
+
     use super::*;
 
     fn read(p: &Path) -> String {

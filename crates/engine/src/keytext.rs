@@ -180,8 +180,10 @@ pub fn fill_with(
 /// CJK punctuation (「、。」『』（）【】…) and the full-width forms' (，：；！？…):
 /// no space is written beside them.
 pub(crate) fn is_full_width_punctuation(c: char) -> bool {
-    matches!(c, '\u{3000}'..='\u{303f}')
-        || (matches!(c, '\u{ff01}'..='\u{ff60}') && !c.is_alphanumeric())
+    // The full-width forms' punctuation, not their digits and letters (and
+    // no Unicode table: `char::is_alphanumeric` would link one into the wasm).
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{ff01}'..='\u{ff0f}' | '\u{ff1a}'..='\u{ff20}'
+        | '\u{ff3b}'..='\u{ff40}' | '\u{ff5b}'..='\u{ff60}')
 }
 
 #[cfg(test)]
