@@ -107,6 +107,7 @@ const PAGES = [
   ]],
   ['the rules', '/rules/', live, []],
   ['the glossary', '/glossary/', live, []],
+  ['the runtimes', '/runtimes/', live, []],
 ];
 
 test(`on a phone (390×844, touch) every control a reader taps is at least 44×44 CSS px, and no page is wider than the screen`, async () => {
