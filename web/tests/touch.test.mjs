@@ -108,6 +108,11 @@ const PAGES = [
   ['the rules', '/rules/', live, []],
   ['the glossary', '/glossary/', live, []],
   ['the runtimes', '/runtimes/', live, []],
+  // Chinese words are another length: the sandbox and a chapter in zh-CN.
+  ['the sandbox in zh-CN', '/zh-CN/', ready, [
+    async (page) => { await page.locator('.stepper button').last().click(); await page.waitForSelector('#announce'); },
+  ]],
+  ['a chapter in zh-CN', '/zh-CN/learn/windows/', ready, []],
 ];
 
 test(`on a phone (390×844, touch) every control a reader taps is at least 44×44 CSS px, and no page is wider than the screen`, async () => {
