@@ -2,6 +2,7 @@
 //! [`ROWS`]), and the words a cell is made of (shared with the host view's
 //! announcement).
 
+mod keys;
 mod row;
 
 use row::Row;
@@ -238,6 +239,8 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
             }
         });
     }
+    // ↑/↓, Home/End between the steps' rows.
+    let onkeydown = keys::use_row_keys(table.clone(), n);
     let cols = p.derived.reports.len() + 1;
     let differed =
         (0..p.step.min(n)).any(|i| bindlab_engine::report::differs(p.derived.reports.iter(), i));
@@ -250,7 +253,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
         <div class="table-wrap">
             // The row count and each row's index tell a screen reader the
             // table's real size while blocks are placeholders.
-            <table class="outcomes steps" ref={table} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
+            <table class="outcomes steps" ref={table} {onkeydown} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
                 <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
                 <thead><tr aria-rowindex={windowed.then_some("1")}><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
                 <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
