@@ -1363,6 +1363,12 @@ test('on a phone, Step and Back stay on screen while the reader looks at the hos
       assert.equal(await page.getByRole('button', { name: 'Step ▶', exact: true }).count(), 1);
       assert.equal(await page.getByRole('button', { name: '◀ Back', exact: true }).count(), 1);
       assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth), 390);
+      // Between the run pane and the host (the run pane's stepper pushed
+      // up by its pane's end), a whole Step is always on screen.
+      for (const y of [200, 100, 60, 40, 20, 0]) {
+        await host.evaluate((h, y) => window.scrollBy(0, h.getBoundingClientRect().top - y), y);
+        await onScreen('Step ▶').catch(() => assert.fail(`no Step on screen with the host at ${y}px`));
+      }
       // Back up at the run pane, its own stepper is the one shown.
       await page.locator('#run').evaluate((r) => r.scrollIntoView({ block: 'start' }));
       await page.waitForFunction(() => !document.querySelector('.step-bar')?.checkVisibility({ visibilityProperty: true }));

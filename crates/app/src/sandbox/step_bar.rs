@@ -5,8 +5,9 @@
 //! run pane's stepper (sticky only inside its pane) has scrolled away by
 //! the time the host is on screen, and each step was a scroll up to press
 //! it and a scroll down to see what it did. This bar takes the stepper's
-//! place at the screen's top while the stepper is off the screen and the
-//! host on it (two IntersectionObservers), and goes when either changes.
+//! place at the screen's top while the stepper's Step is off the screen
+//! and the host on it (two IntersectionObservers), and goes when either
+//! changes.
 //! It is a copy for the eyes and fingers only: hidden from assistive
 //! technology, out of the tab order and never taking the focus, so a screen
 //! reader or a keyboard meets one stepper (which the page's Alt+Shift+arrow
@@ -16,13 +17,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser::on_screen::OnScreen;
 use crate::i18n::{use_tr, T};
 
-/// The run pane's stepper and the host pane, which the bar watches.
-const STEPPER: &str = "#run > .stepper";
+/// The run pane's Step button and the host pane, which the bar watches.
+const STEP: &str = "#run > .stepper > .primary";
 const HOST: &str = ".layout > .host";
 
 #[derive(Properties, PartialEq)]
@@ -96,15 +98,21 @@ fn host_top() -> Option<f64> {
     Some(host.get_bounding_client_rect().top())
 }
 
-/// Watches the stepper (on the whole screen) and the host (on the screen
-/// under the bar, so that a host all but scrolled off does not keep the bar
-/// over what comes after it), and shows the bar while the host is on
-/// screen and the stepper is not. `None` without the elements or an
-/// IntersectionObserver: the bar stays hidden.
+/// Watches the stepper's Step button (on the screen less its own height at
+/// the top, so that the button is on it only while it is whole: a button
+/// cut by the screen's top counts as gone, and the bar lies over what is
+/// left of it) and the host (on the screen under the bar, so
+/// that a host all but scrolled off does not keep the bar over what comes
+/// after it), and shows the bar while the host is on screen and the button
+/// is not. `None` without the elements or an IntersectionObserver: the bar
+/// stays hidden.
 fn watch_screen(shown: UseStateHandle<bool>, bar: &NodeRef) -> Option<(OnScreen, OnScreen)> {
     let document = web_sys::window()?.document()?;
-    let stepper = document.query_selector(STEPPER).ok()??;
+    let stepper = document.query_selector(STEP).ok()??;
     let host = document.query_selector(HOST).ok()??;
+    let whole = stepper
+        .dyn_ref::<web_sys::HtmlElement>()
+        .map_or(0, |b| b.offset_height());
     // The bar's height while hidden (it is laid out above the screen); 0
     // where the stylesheet leaves it out (a wide screen).
     let height = bar
@@ -122,7 +130,7 @@ fn watch_screen(shown: UseStateHandle<bool>, bar: &NodeRef) -> Option<(OnScreen,
     };
     let on_stepper = {
         let (seen, update) = (seen.clone(), update.clone());
-        OnScreen::with(None, move |on| {
+        OnScreen::with(Some(&format!("-{whole}px 0px 0px 0px")), move |on| {
             seen.set((on.first().copied().unwrap_or(false), seen.get().1));
             update();
         })?
