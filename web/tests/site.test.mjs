@@ -1318,3 +1318,71 @@ test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons 
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+// On a phone the panes stack: the host (what a step did) is a pane of its
+// own under the run pane, so its sticky stepper had scrolled away by the
+// time the reader looked at the host, and each step was a scroll up to
+// press it and a scroll down to see it. The moves stay in reach (a bar at
+// the screen's top while the run pane's stepper is off it and the host on
+// it), and only one set of them is in the accessibility tree.
+test('on a phone, Step and Back stay on screen while the reader looks at the host, and Step changes it there', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/4/${b64(EXAMPLE)}`,
+      { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme });
+    try {
+      await ready(page);
+      const host = page.locator('.layout > .host');
+      await host.evaluate((h) => h.scrollIntoView({ block: 'start' }));
+      // A button of that name drawn on the screen, not covered by anything.
+      const onScreen = (name) => page.waitForFunction((name) => {
+        for (const b of document.querySelectorAll('button')) {
+          if (b.textContent.trim() !== name || !b.checkVisibility({ visibilityProperty: true })) continue;
+          const r = b.getBoundingClientRect();
+          if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) continue;
+          if (document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('button') === b) return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        }
+        return null;
+      }, name, { timeout: 3000 }).then((h) => h.jsonValue());
+      const progress = () => page.locator('#run .progress').textContent();
+      const hostText = () => host.innerText();
+      assert.equal(await progress(), '4 of 8 steps run');
+      const before = await hostText();
+      const top = await host.evaluate((h) => h.getBoundingClientRect().top);
+      const step = await onScreen('Step ▶');
+      await onScreen('◀ Back');
+      await page.touchscreen.tap(step.x, step.y);
+      await page.locator('#run .progress', { hasText: /^5 of 8/ }).waitFor({ timeout: 3000 });
+      assert.notEqual(await hostText(), before, 'the host shows the step');
+      // The reader still looks at the host: nothing scrolled.
+      const now = await host.evaluate((h) => h.getBoundingClientRect().top);
+      assert.ok(Math.abs(now - top) < 2, `the host stays where it was (${top} → ${now})`);
+      await page.touchscreen.tap(...Object.values(await onScreen('◀ Back')));
+      await page.locator('#run .progress', { hasText: /^4 of 8/ }).waitFor({ timeout: 3000 });
+      assert.equal(await hostText(), before);
+      // One Step and one Back for a screen reader and the keyboard.
+      assert.equal(await page.getByRole('button', { name: 'Step ▶', exact: true }).count(), 1);
+      assert.equal(await page.getByRole('button', { name: '◀ Back', exact: true }).count(), 1);
+      assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth), 390);
+      // Between the run pane and the host (the run pane's stepper pushed
+      // up by its pane's end), a whole Step is always on screen.
+      for (const y of [200, 100, 60, 40, 20, 0]) {
+        await host.evaluate((h, y) => window.scrollBy(0, h.getBoundingClientRect().top - y), y);
+        await onScreen('Step ▶').catch(() => assert.fail(`no Step on screen with the host at ${y}px`));
+      }
+      // Back up at the run pane, its own stepper is the one shown.
+      await page.locator('#run').evaluate((r) => r.scrollIntoView({ block: 'start' }));
+      await page.waitForFunction(() => !document.querySelector('.step-bar')?.checkVisibility({ visibilityProperty: true }));
+      await onScreen('Step ▶');
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+  // A wide screen has no bar: its layout is as it was.
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/4/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    await page.locator('.layout > .host').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('.step-bar').isVisible(), false);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry};
+use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
 /// The elements observed, in order, and whether each is on screen.
 type Shown = Rc<RefCell<(Vec<Element>, Vec<bool>)>>;
@@ -25,6 +25,14 @@ impl OnScreen {
     /// for every element observed, then one as any comes onto or leaves
     /// the screen). `None` where the browser has none.
     pub(crate) fn new(then: impl Fn() + 'static) -> Option<OnScreen> {
+        OnScreen::with(None, move |_| then())
+    }
+
+    /// An observer whose screen is the viewport less `margin` (the
+    /// IntersectionObserver's `rootMargin`, e.g. `"-56px 0px 0px 0px"`: the
+    /// screen under a bar at its top), calling `then` with whether each
+    /// element is on it after each report.
+    pub(crate) fn with(margin: Option<&str>, then: impl Fn(&[bool]) + 'static) -> Option<OnScreen> {
         let shown: Shown = Rc::default();
         let callback = {
             let shown = Rc::downgrade(&shown);
@@ -32,7 +40,7 @@ impl OnScreen {
                 let Some(shown) = shown.upgrade() else {
                     return;
                 };
-                {
+                let on = {
                     let (elements, on) = &mut *shown.borrow_mut();
                     for entry in entries.iter() {
                         let entry: IntersectionObserverEntry = entry.unchecked_into();
@@ -41,11 +49,20 @@ impl OnScreen {
                             on[i] = entry.is_intersecting();
                         }
                     }
-                }
-                then();
+                    on.clone()
+                };
+                then(&on);
             })
         };
-        let observer = IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let observer = match margin {
+            None => IntersectionObserver::new(callback.as_ref().unchecked_ref()),
+            Some(margin) => {
+                let options = IntersectionObserverInit::new();
+                options.set_root_margin(margin);
+                IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+            }
+        }
+        .ok()?;
         Some(OnScreen {
             observer,
             shown,

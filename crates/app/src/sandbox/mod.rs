@@ -4,5 +4,6 @@ mod controls;
 mod examples;
 mod fields;
 mod page;
+mod step_bar;
 
 pub(crate) use page::SandboxPage;

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::controls::Controls;
 use super::examples::ExamplesMenu;
+use super::step_bar::StepBar;
 use crate::browser::dom::{location_hash, page_address, replace_fragment, set_title};
 use crate::hooks::{is_long, use_sandbox, use_window_event, SETTLE_MS};
 use crate::i18n::{use_tr, Tr, T};
@@ -257,6 +258,8 @@ pub(crate) fn sandbox_page() -> Html {
                     <Controls derived={derived.clone()} on_line={sb.on_line.clone()} />
                 </section>
             </div>
+            // Outside the panes, whose containment would hold a fixed box.
+            <StepBar step={sb.step} total={sb.total} on_goto={sb.on_goto.clone()} watch={derived.parsed.is_ok()} />
             if derived.parsed.is_ok() {
                 <CodePanel derived={derived.clone()} id="sandbox" generators={sb.generators.clone()} />
             }

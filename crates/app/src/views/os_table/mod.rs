@@ -175,7 +175,7 @@ fn rows(p: &RowsProps) -> Html {
 
 /// Scrolls the table's current row into view when it is off screen: to the
 /// top when it is above (under the stepper's `scroll-margin-top`), to the
-/// bottom when below.
+/// bottom when below; not while the sandbox's step bar shows the host.
 fn reveal_current(table: &NodeRef) {
     let Some(t) = table.cast::<web_sys::Element>() else {
         return;
@@ -208,6 +208,17 @@ fn reveal_current(table: &NodeRef) {
                 .is_some_and(|n| n.get_bounding_client_rect().top() < bottom - 1.0)
         })
         .map_or(0.0, |(bottom, _)| bottom);
+    // The sandbox's step bar shown (sandbox/step_bar.rs) and the table
+    // wholly above the screen or under the bar: the reader is looking at
+    // the host, under the table in one column, and pressed the bar's Step
+    // to see it change there; a step does not take them from it.
+    let bar = t
+        .owner_document()
+        .and_then(|d| d.query_selector(".step-bar.shown").ok().flatten())
+        .map_or(0.0, |b| b.get_bounding_client_rect().bottom());
+    if bar > 0.0 && t.get_bounding_client_rect().bottom() <= bar {
+        return;
+    }
     let r = row.get_bounding_client_rect();
     if r.bottom() > h {
         row.scroll_into_view_with_bool(r.height() > h - covered);
