@@ -225,7 +225,9 @@ test('the sandbox loads the sandbox build only; a course page loads the course b
     await page.waitForSelector('.contents-page .chapters');
     assert.deepEqual(wasm(), ['/pkg/bindlab_bg.wasm', '/pkg/bindlab-course_bg.wasm']);
     // Each page is its own prerendered document: back at the sandbox (with
-    // this tab's scenario), the sandbox build again.
+    // this tab's scenario, which the link carries once the page is live),
+    // the sandbox build again.
+    await page.waitForSelector('#app[data-live]');
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
     await page.waitForURL(new RegExp(`^${server.origin}/#v1/`));
     await ready(page);

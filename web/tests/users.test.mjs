@@ -119,15 +119,22 @@ test('the Sandbox link brings back the scenario the reader left, not the first e
     await page.click('text=Step ▶');
     await page.getByRole('link', { name: 'Course', exact: true }).click();
     await page.waitForSelector('.contents-page .chapters');
+    // The link carries the scenario once the page is live (its prerendered
+    // href is the sandbox's plain address): a click before then was a race
+    // this test lost under load.
+    await page.waitForSelector('#app[data-live]');
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
     await ready(page);
+    await page.waitForSelector('#app[data-live]');
     assert.match(await text(page), /^socket C tcp6$/m);
     assert.match(await page.locator('.progress').innerText(), /^1 of /);
     // The logo leads there the same way (a new reader's review, 2026-12-06).
     await page.locator('.site-nav').getByRole('link', { name: 'Got an error?', exact: true }).click();
     await page.waitForURL(/\/guides\/$/);
+    await page.waitForSelector('#app[data-live]');
     await page.locator('.site-nav a.brand').click();
     await ready(page);
+    await page.waitForSelector('#app[data-live]');
     assert.match(await text(page), /^socket C tcp6$/m);
     assert.match(await page.locator('.progress').innerText(), /^1 of /);
     assert.deepEqual(problems, []);
@@ -148,8 +155,11 @@ test('a link to another page taken in the same moment as a step still leaves the
       [...document.querySelectorAll('.site-nav a')].find((a) => a.textContent === 'Course').click();
     });
     await page.waitForSelector('.contents-page .chapters');
+    // Live: the prerendered link is the sandbox's plain address.
+    await page.waitForSelector('#app[data-live]');
     await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
     await ready(page);
+    await page.waitForSelector('#app[data-live]');
     assert.match(before, /^0 of /);
     assert.match(await page.locator('.progress').innerText(), /^1 of /);
     assert.deepEqual(problems, []);
