@@ -266,3 +266,17 @@ test('zh-CN: the sandbox\'s examples menu, its footer and the Windows owner spea
     assert.match(await second.page.locator('.examples-list li a').first().innerText(), /^Two servers, one port/);
   } finally { await second.context.close(); }
 });
+
+test("the host's table as cards on a phone labels each line with a full-width colon in Chinese, a colon and a space in English", async () => {
+  for (const [path, label] of [['/zh-CN/', '"状态："'], ['/', '"State: "']]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}${path}`, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await page.waitForSelector('#app[data-live]');
+      await page.locator('#run .stepper button', { hasText: /全部运行|Run all/ }).click();
+      await page.waitForSelector('table.twin td[data-label]');
+      const content = await page.evaluate(() => getComputedStyle(document.querySelector('table.twin td[data-label]'), '::before').content);
+      assert.equal(content, label);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});
