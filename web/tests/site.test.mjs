@@ -538,6 +538,16 @@ test('a table of thousands of steps builds the rows near the screen, and the res
       const last = page.locator('table.outcomes tr[aria-rowindex="3003"]');
       await last.waitFor();
       assert.match(await last.innerText(), /datagram 127\.0\.0\.1:5300/);
+      // And on the screen, where the reader scrolled: placeholders above it
+      // re-estimated once more rows were measured (a phone's cards) must
+      // not carry it away (it was 4,667 px below the screen, then let go).
+      const lastOnScreen = () => page.evaluate(async () => {
+        for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+        const r = document.querySelector('table.outcomes tr[aria-rowindex="3003"]')?.closest('tbody').getBoundingClientRect();
+        return r ? [Math.round(r.top), Math.round(r.bottom), innerHeight] : null;
+      });
+      const at = await lastOnScreen();
+      assert.ok(at && at[0] < at[2] && at[1] > 0, `${label}: the last block is at ${JSON.stringify(at)} (top, bottom, screen)`);
       // A built block stays built until two screens away (no flipping at the
       // band's edge), and goes after.
       const lastBlockAt = (screens) => page.evaluate(async (screens) => {

@@ -4,7 +4,6 @@
 //! (`views::FarBlock`).
 
 use std::cell::RefCell;
-use std::ops::Range;
 use std::rc::{Rc, Weak};
 
 use gloo::events::EventListenerOptions;
@@ -14,6 +13,10 @@ use crate::browser::dom::in_a_frame;
 use crate::browser::on_screen::OnScreen;
 
 use crate::hooks::use_window_event::use_window_event_with;
+
+mod band;
+
+use band::{bands, Anchor};
 
 /// Blocks built before anything is measured (the server's render and the
 /// browser's first): enough to fill a tall screen.
@@ -69,6 +72,15 @@ impl Near {
 /// measured or heard while `on` is false (a short table builds every
 /// block). A hidden table (no box) is left as it is.
 ///
+/// A block built or let go above the screen, or placeholders re-estimated
+/// once more rows are measured (a phone's cards differ in height), would
+/// move what the reader looks at: a reader who scrolled to the last block
+/// found it thousands of px below the screen, and then let go. So the
+/// block at the screen's top is kept where it was across each change
+/// ([`Anchor`]); the browser's own scroll anchoring is off in these tables
+/// (it loses its anchor when a placeholder is replaced, and Safari has
+/// none).
+///
 /// In a frame (the iframe embed, which its host may size to its content)
 /// the frame's window can be as tall as the table, so its scroll and size
 /// say nothing of what the reader sees; there an IntersectionObserver,
@@ -83,9 +95,10 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: us
     // alive until it goes: yew 0.23's `deref_history`).
     let near = use_mut_ref(|| Near::first(count));
     let seen = use_mut_ref(Seen::default);
+    let anchor = use_mut_ref(|| None::<Anchor>);
     let redraw = use_force_update();
     let measure: Rc<dyn Fn()> = {
-        let (list, near, seen) = (list.clone(), near.clone(), seen.clone());
+        let (list, near, seen, anchor) = (list.clone(), near.clone(), seen.clone(), anchor.clone());
         Rc::new(move || {
             if !on {
                 return;
@@ -94,13 +107,28 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: us
                 Some(w) => View::Frame(w.band()),
                 None => View::Window,
             };
+            let framed = matches!(view, View::Frame(_));
             let next = measure(&list, &near.borrow(), count, view);
-            if let Some(next) = next.filter(|n| *n != *near.borrow()) {
+            if let Some((next, spans)) = next.filter(|(n, _)| *n != *near.borrow()) {
+                // In a frame the screen is the host page's, not ours to move.
+                if !framed {
+                    *anchor.borrow_mut() = Anchor::at_top(&spans);
+                }
                 *near.borrow_mut() = next;
                 redraw.force_update();
             }
         })
     };
+    {
+        // After every render (the placeholders' heights are set by then:
+        // children's effects run before their parent's).
+        let (list, anchor) = (list.clone(), anchor.clone());
+        use_effect(move || {
+            if let Some(a) = anchor.borrow_mut().take() {
+                a.hold(&list);
+            }
+        });
+    }
     // What the observer calls: this render's measure (its `count`, `on`).
     let latest = use_mut_ref(|| measure.clone());
     *latest.borrow_mut() = measure.clone();
@@ -200,8 +228,14 @@ fn bodies(list: &web_sys::Element) -> Vec<web_sys::Element> {
 }
 
 /// The blocks' places on screen, then which to build (see
-/// [`use_near_blocks`]) and the heights of the built ones.
-fn measure(list: &NodeRef, prev: &Near, count: usize, view: View) -> Option<Near> {
+/// [`use_near_blocks`]) and the heights of the built ones; with the
+/// blocks' `(top, bottom)` on screen, px.
+fn measure(
+    list: &NodeRef,
+    prev: &Near,
+    count: usize,
+    view: View,
+) -> Option<(Near, Vec<(f64, f64)>)> {
     let list = list.cast::<web_sys::Element>()?;
     let r = list.get_bounding_client_rect();
     if r.width() == 0.0 && r.height() == 0.0 {
@@ -249,81 +283,12 @@ fn measure(list: &NodeRef, prev: &Near, count: usize, view: View) -> Option<Near
     for (b, built) in next.built.iter_mut().enumerate() {
         *built = want.contains(&b) || (prev.is_built(b) && keep.contains(&b)) || pinned[b];
     }
-    Some(next)
-}
-
-/// The blocks to build and those to keep if built (`spans`: each block's
-/// `(top, bottom)` px): those meeting one and two screens either side of
-/// the screen, given as `(top, bottom, a screen's height)` px; with the
-/// screen not known (a frame off the reader's screen), none to build and
-/// all to keep.
-fn bands(spans: &[(f64, f64)], screen: Option<(f64, f64, f64)>) -> (Range<usize>, Range<usize>) {
-    match screen {
-        Some((top, bottom, h)) => (
-            pick(spans, top - h, bottom + h),
-            pick(spans, top - 2.0 * h, bottom + 2.0 * h),
-        ),
-        None => (0..0, 0..spans.len()),
-    }
-}
-
-/// The run of blocks (`(top, bottom)` on screen, in order) that meets the
-/// band from `top` to `bottom` (px from the screen's top); when none does,
-/// the one nearest to it. Empty only when there are no blocks.
-pub(crate) fn pick(spans: &[(f64, f64)], top: f64, bottom: f64) -> Range<usize> {
-    let above = spans.iter().take_while(|s| s.1 < top).count();
-    let end = spans.iter().take_while(|s| s.0 <= bottom).count();
-    if spans.is_empty() {
-        0..0
-    } else if above < end {
-        above..end
-    } else if above == spans.len() {
-        spans.len() - 1..spans.len()
-    } else {
-        above..above + 1
-    }
+    Some((next, spans))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Blocks of 100 px from `top`.
-    fn blocks(top: f64, n: usize) -> Vec<(f64, f64)> {
-        (0..n)
-            .map(|i| (top + 100.0 * i as f64, top + 100.0 * (i + 1) as f64))
-            .collect()
-    }
-
-    #[test]
-    fn the_blocks_near_the_screen_are_those_meeting_the_band() {
-        // Screen 300 px, the band one screen either side: -300..600.
-        assert_eq!(pick(&blocks(0.0, 20), -300.0, 600.0), 0..7);
-        // The seventh block ends at -300: it meets the band.
-        assert_eq!(pick(&blocks(-1000.0, 20), -300.0, 600.0), 6..17);
-        assert_eq!(pick(&[], -300.0, 600.0), 0..0);
-    }
-
-    #[test]
-    fn build_within_one_screen_keep_within_two_and_all_when_the_screen_is_not_known() {
-        let spans = blocks(-1000.0, 40);
-        // A window of 300 px: blocks 6..=16 meet -300..600, 3..=19 -600..900.
-        assert_eq!(bands(&spans, Some((0.0, 300.0, 300.0))), (6..17, 3..20));
-        // A frame: the reader sees blocks 20..=21 (1000..1200 px), a
-        // screen is 500 px: 14..=27 meet 500..1700, 9..=32 0..2200.
-        assert_eq!(
-            bands(&spans, Some((spans[20].0, spans[21].1, 500.0))),
-            (14..28, 9..33)
-        );
-        // A frame off the reader's screen: nothing new, nothing let go.
-        assert_eq!(bands(&spans, None), (0..0, 0..40));
-    }
-
-    #[test]
-    fn a_table_off_screen_keeps_its_nearest_block() {
-        assert_eq!(pick(&blocks(5000.0, 20), -300.0, 600.0), 0..1);
-        assert_eq!(pick(&blocks(-9000.0, 20), -300.0, 600.0), 19..20);
-    }
 
     #[test]
     fn a_placeholder_is_as_tall_as_its_block_was_else_its_rows_at_the_mean() {
