@@ -192,6 +192,7 @@ function buildOf(rest) {
 function start(compiled) {
   const { locale, rest, path } = pagePath();
   const name = buildOf(rest);
+  if (name !== 'bindlab') earlySandboxLinks(locale);
   // The file the page shows (a lesson, a guide, the glossary), fetched
   // beside the wasm: the app's first render shows it, as the server did.
   const dataUrl = document.querySelector('meta[name="bindlab-data"]')?.content;
@@ -235,4 +236,25 @@ function start(compiled) {
         document.head.append(nojs);
       }
     });
+}
+
+// A click on the Sandbox link or the logo before the app runs (a slow
+// phone's first second) goes where the app would send it: to the scenario
+// this tab last had in the sandbox (`nav.rs`: `sandbox_href`, the same
+// key), not to the first example that the prerendered address opens. A
+// click with a modifier is the browser's, as in the app; once the page is
+// live, the app's own handler decides.
+function earlySandboxLinks(locale) {
+  const sandbox = new URL(PREFIXES[locale] || '', root).href;
+  document.addEventListener('click', (e) => {
+    if (document.querySelector('#app[data-live]') || e.defaultPrevented) return;
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    const a = e.target instanceof Element ? e.target.closest('nav.site-nav a[href]') : null;
+    if (a === null || a.href !== sandbox) return;
+    let remembered = null;
+    try { remembered = sessionStorage.getItem('bindlab.sandbox'); } catch { /* storage blocked: the plain link */ }
+    if (remembered === null || !remembered.startsWith('v1/')) return;
+    e.preventDefault();
+    location.assign(`${sandbox}#${remembered}`);
+  }, true);
 }

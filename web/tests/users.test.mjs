@@ -141,6 +141,38 @@ test('the Sandbox link brings back the scenario the reader left, not the first e
   } finally { await context.close(); }
 });
 
+test('a click on the Sandbox link or the logo before the page\'s app runs still brings back the reader\'s scenario', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/`);
+  try {
+    await ready(page);
+    await page.click('button:has-text("socket C tcp6")');
+    await page.click('text=Step ▶');
+    await page.waitForURL(/#v1\/[^/]+\/1\//);
+    const scenario = page.url().split('#')[1];
+    const links = { 'the Sandbox link': (p) => p.locator('.site-nav').getByRole('link', { name: 'Sandbox', exact: true }), 'the logo': (p) => p.locator('.site-nav a.brand') };
+    for (const [which, link] of Object.entries(links)) {
+      // The course's app never arrives: its page stays the prerendered one
+      // (a slow phone's first second, made to last). Modules run before
+      // DOMContentLoaded: boot.js has.
+      let held = 0;
+      await page.route('**/pkg/bindlab-course.js', () => { held++; });
+      // (Not page.goto: the harness's waits for the app.)
+      await page.evaluate(() => location.assign('/learn/'));
+      await page.waitForURL(/\/learn\/$/, { waitUntil: 'domcontentloaded' });
+      await page.locator('.contents-page .chapters').waitFor();
+      assert.equal(await page.locator('#app[data-live]').count(), 0, which);
+      await link(page).click();
+      await page.waitForURL((u) => u.hash !== '');
+      assert.equal(page.url(), `${server.origin}/#${scenario}`, which);
+      assert.ok(held >= 1, `${which}: the course build was asked for and held`);
+      await page.unroute('**/pkg/bindlab-course.js');
+      await ready(page);
+      assert.match(await page.locator('.progress').innerText(), /^1 of /, which);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a link to another page taken in the same moment as a step still leaves the Sandbox link that step', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/`);
   try {

@@ -44,6 +44,7 @@ pub(crate) fn continue_at(
         .find(|(_, c)| !done(c.id))
 }
 
+/// Also read by `static/boot.js`, for a click before the app runs.
 const SANDBOX_KEY: &str = "bindlab.sandbox";
 
 /// Remembers the sandbox's permalink for this tab, so the "Sandbox" link of
