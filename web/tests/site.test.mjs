@@ -1331,6 +1331,30 @@ test('the stepper\'s shortcuts: Alt+Shift+→ ← ↓ ↑, named on its buttons 
   } finally { await context.close(); }
 });
 
+test('a window made narrow after it opened (a rotation) gets the phone\'s step bar measured for it: gone once the host is under it', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/4/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    // Wide: the bar is out of the layout, 0 px tall, when the page starts.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const host = page.locator('.layout > .host');
+    const shown = () => page.locator('.step-bar').evaluate((b) => b.checkVisibility({ visibilityProperty: true }));
+    await host.evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await page.waitForFunction(() => document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }));
+    const bar = await page.locator('.step-bar').evaluate((b) => b.getBoundingClientRect().height);
+    assert.ok(bar > 20, `the bar is ${bar}px tall`);
+    // The host all but scrolled off, what is left of it under the bar: the
+    // bar goes (it stayed over the page below, measured as 0 px tall).
+    await host.evaluate((h, bar) => window.scrollBy(0, h.getBoundingClientRect().bottom - bar / 2), bar);
+    await page.waitForFunction(() => !document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }), null, { timeout: 3000 })
+      .catch(() => assert.fail('the bar stays over the page under the host'));
+    await host.evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await page.waitForFunction(() => document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }));
+    assert.equal(await shown(), true);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 // On a phone the panes stack: the host (what a step did) is a pane of its
 // own under the run pane, so its sticky stepper had scrolled away by the
 // time the reader looked at the host, and each step was a scroll up to

@@ -21,6 +21,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::browser::on_screen::OnScreen;
+use crate::hooks::use_window_event;
 use crate::i18n::{use_tr, T};
 
 /// The run pane's Step button and the host pane, which the bar watches.
@@ -41,11 +42,25 @@ pub(crate) fn step_bar(p: &StepBarProps) -> Html {
     let tr = use_tr();
     let shown = use_state_eq(|| false);
     let bar = use_node_ref();
+    // The heights the watchers were set up with; a resize that changes
+    // them (a rotation, the page's text made larger, a window made narrow
+    // enough for the bar) sets them up again.
+    let sizes = use_mut_ref(|| (0, 0));
+    let generation = use_state(|| 0u32);
+    {
+        let (sizes, generation, bar) = (sizes.clone(), generation.clone(), bar.clone());
+        use_window_event("resize", (), move |_| {
+            if heights(&bar) != *sizes.borrow() {
+                generation.set(*generation + 1);
+            }
+        });
+    }
     {
         let (shown, bar) = (shown.clone(), bar.clone());
-        use_effect_with(p.watch, move |&watch| {
+        use_effect_with((p.watch, *generation), move |&(watch, _)| {
+            *sizes.borrow_mut() = heights(&bar);
             let watchers = if watch {
-                watch_screen(shown.clone(), &bar)
+                watch_screen(shown.clone(), &bar, *sizes.borrow())
             } else {
                 None
             };
@@ -98,6 +113,21 @@ fn host_top() -> Option<f64> {
     Some(host.get_bounding_client_rect().top())
 }
 
+/// The Step button's height and the bar's (while hidden it is laid out
+/// above the screen; 0 where the stylesheet leaves it out, a wide screen),
+/// px: what the watchers' margins are made of.
+fn heights(bar: &NodeRef) -> (i32, i32) {
+    let step = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(STEP).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .map_or(0, |b| b.offset_height());
+    let bar = bar
+        .cast::<web_sys::HtmlElement>()
+        .map_or(0, |b| b.offset_height());
+    (step, bar)
+}
+
 /// Watches the stepper's Step button (on the screen less its own height at
 /// the top, so that the button is on it only while it is whole: a button
 /// cut by the screen's top counts as gone, and the bar lies over what is
@@ -106,18 +136,14 @@ fn host_top() -> Option<f64> {
 /// after it), and shows the bar while the host is on screen and the button
 /// is not. `None` without the elements or an IntersectionObserver: the bar
 /// stays hidden.
-fn watch_screen(shown: UseStateHandle<bool>, bar: &NodeRef) -> Option<(OnScreen, OnScreen)> {
+fn watch_screen(
+    shown: UseStateHandle<bool>,
+    bar: &NodeRef,
+    (whole, height): (i32, i32),
+) -> Option<(OnScreen, OnScreen)> {
     let document = web_sys::window()?.document()?;
     let stepper = document.query_selector(STEP).ok()??;
     let host = document.query_selector(HOST).ok()??;
-    let whole = stepper
-        .dyn_ref::<web_sys::HtmlElement>()
-        .map_or(0, |b| b.offset_height());
-    // The bar's height while hidden (it is laid out above the screen); 0
-    // where the stylesheet leaves it out (a wide screen).
-    let height = bar
-        .cast::<web_sys::HtmlElement>()
-        .map_or(0, |b| b.offset_height());
     // Whether the stepper and the host are on screen: the stepper is, until
     // the first report says otherwise.
     let seen = Rc::new(Cell::new((true, false)));
