@@ -60,7 +60,7 @@ pub(crate) fn step_bar(p: &StepBarProps) -> Html {
         use_effect_with((p.watch, *generation), move |&(watch, _)| {
             *sizes.borrow_mut() = heights(&bar);
             let watchers = if watch {
-                watch_screen(shown.clone(), &bar, *sizes.borrow())
+                watch_screen(shown.clone(), *sizes.borrow())
             } else {
                 None
             };
@@ -138,7 +138,6 @@ fn heights(bar: &NodeRef) -> (i32, i32) {
 /// stays hidden.
 fn watch_screen(
     shown: UseStateHandle<bool>,
-    bar: &NodeRef,
     (whole, height): (i32, i32),
 ) -> Option<(OnScreen, OnScreen)> {
     let document = web_sys::window()?.document()?;
