@@ -18,8 +18,8 @@ pub(super) struct Anchor {
 }
 
 impl Anchor {
-    /// The first block not wholly above the screen (`spans` as
-    /// [`measure`] gives them); none when the table is below the screen's
+    /// The first block not wholly above the screen (`spans` as the
+    /// hook's `measure` gives them); none when the table is below the screen's
     /// top (nothing on the screen can move) or has no blocks.
     pub(super) fn at_top(spans: &[(f64, f64)]) -> Option<Anchor> {
         let block = spans.iter().position(|s| s.1 > 0.0)?;
