@@ -1351,6 +1351,21 @@ test('a window made narrow after it opened (a rotation) gets the phone\'s step b
     await host.evaluate((h) => h.scrollIntoView({ block: 'start' }));
     await page.waitForFunction(() => document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }));
     assert.equal(await shown(), true);
+    // Larger text, then a resize (the second one): the bar, taller now, is
+    // measured again too.
+    await page.evaluate(() => {
+      const big = new CSSStyleSheet();
+      big.replaceSync('html { font-size: 24px }');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, big];
+    });
+    await page.setViewportSize({ width: 391, height: 844 });
+    await host.evaluate((h) => h.scrollIntoView({ block: 'start' }));
+    await page.waitForFunction(() => document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }));
+    const taller = await page.locator('.step-bar').evaluate((b) => b.getBoundingClientRect().height);
+    assert.ok(taller > bar + 4, `the bar is ${taller}px tall with larger text (${bar}px before)`);
+    await host.evaluate((h, y) => window.scrollBy(0, h.getBoundingClientRect().bottom - y), (bar + taller) / 2);
+    await page.waitForFunction(() => !document.querySelector('.step-bar').checkVisibility({ visibilityProperty: true }), null, { timeout: 3000 })
+      .catch(() => assert.fail('with larger text, the bar stays over the page under the host'));
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
