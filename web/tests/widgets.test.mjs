@@ -792,6 +792,19 @@ test("the README's script hands a host page's own theme switch (Docusaurus's dat
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
     await page.waitForFunction(() => document.querySelector('bind-lab').getAttribute('theme') === 'light');
     assert.deepEqual(await shown(), ['light', 'rgb(255, 255, 255)']);
+    // A widget the page adds later (a site that changes pages without
+    // loading them) gets the page's theme as it comes.
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'dark'; });
+    await page.waitForFunction(() => document.querySelector('bind-lab').getAttribute('theme') === 'dark');
+    await page.evaluate(() => {
+      const more = document.createElement('bind-lab');
+      more.textContent = 'os linux\nsocket B tcp\n';
+      document.querySelector('main').append(more);
+    });
+    await widgetsReady(page, 2);
+    await page.waitForFunction(() => [...document.querySelectorAll('bind-lab')].every((el) => el.getAttribute('theme') === 'dark'));
+    const added = await page.evaluate(() => getComputedStyle(document.querySelectorAll('bind-lab')[1].shadowRoot.querySelector('.bindlab-widget')).backgroundColor);
+    assert.equal(added, 'rgb(27, 30, 36)');
     assert.deepEqual(problems, []);
   } finally { await context.close(); await host.close(); }
 });
