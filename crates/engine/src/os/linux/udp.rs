@@ -149,8 +149,9 @@ fn against(host: &Host, sk: &Socket, view: View, ip: IpAddr, sk2: &Socket) -> De
 /// (see `Host::udp_primary_first`), and only its decision is rendered.
 pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> Decision {
     let crowded = by_address(host, view, at.port);
-    let decide = |slot: Option<IpAddr>| {
-        let Some(sk2) = decider(host, sk, view, at, slot) else {
+    // What the socket that decides a walk (`decider`) makes of the bind.
+    let decide = |decides: Option<&Socket>| {
+        let Some(sk2) = decides else {
             return Decision::ok();
         };
         let decision = against(host, sk, view, at.ip, sk2);
@@ -160,15 +161,17 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> D
         with_other_blockers(host, sk, view, at, crowded, sk2, decision)
     };
     if !crowded {
-        return decide(None);
+        return decide(decider(host, sk, view, at, None));
     }
     // `udp_lib_lport_inuse2` on the address's own slot, then, if that let
     // the bind through, on the wildcard's.
-    let exact = decide(Some(slot_key(view)));
+    let exact_decides = decider(host, sk, view, at, Some(slot_key(view)));
+    let exact = decide(exact_decides);
     if !exact.is_ok() {
         return exact;
     }
-    let wild = decide(Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+    let wildcard = Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let wild = decide(decider(host, sk, view, at, wildcard));
     if !wild.is_ok() {
         return wild;
     }
@@ -191,7 +194,7 @@ pub(super) fn bind_port(host: &Host, sk: &Socket, view: View, at: SockAddr) -> D
     }
     // A same-address sharer ended the check of its address's sockets, but
     // not the wildcard's.
-    match decider(host, sk, view, at, Some(slot_key(view))) {
+    match exact_decides {
         Some(sk2) if ends_walk(sk, view, at.ip, sk2) => {
             let rule = RuleId::LinuxUdpBindReuseportSameUser;
             let args = args![
