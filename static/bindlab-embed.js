@@ -373,9 +373,21 @@ function blockText(code) {
   return copy.textContent;
 }
 
+/** Whether a fence in a Docusaurus page was upgraded (said once a page). */
+let toldDocusaurus = false;
+
 function upgradeFencedBlocks() {
   for (const code of document.querySelectorAll(FENCED)) {
     if (!code.isConnected) continue;
+    // Docusaurus hydrates its pages with React, which finds the <pre> it
+    // wrote gone (React error #418, the page drawn again, widgets started
+    // more than once): upgraded still, and the author told the way out.
+    if (!toldDocusaurus && code.closest('#__docusaurus') !== null) {
+      toldDocusaurus = true;
+      console.warn('bindlab: a ```bindlab block in a Docusaurus page was made a widget by bindlab-embed.js, '
+        + 'which React\'s hydration does not expect (React error #418; widgets start more than once). '
+        + 'Let React write the widget: wrap the theme\'s CodeBlock (bindlab\'s README, "Docusaurus").');
+    }
     const el = document.createElement('bind-lab');
     el.textContent = blockText(code);
     for (const a of ['os', 'step', 'layout', 'readonly', 'lang', 'heading', 'theme']) {

@@ -959,6 +959,30 @@ test('fenced blocks whose <pre> carries the class (MkDocs\' custom fence, Docusa
   } finally { await context.close(); await host.close(); }
 });
 
+test('a fence in a Docusaurus page becomes a widget, and the console says once how to let React write it instead', async () => {
+  const fence = ['os linux', 'socket A tcp'].map((l) => `<span class="token-line"><span class="token plain">${l}</span><br></span>`).join('');
+  const pre = `<pre class="prism-code language-bindlab codeBlock"><code class="codeBlockLines">${fence}</code></pre>`;
+  const host = await serve({ pages: {
+    '/docusaurus.html': () => hostPage(`<div id="__docusaurus"><main>${pre}${pre}</main></div>`),
+    '/other.html': () => hostPage(`<main>${pre}</main>`),
+  } });
+  try {
+    for (const [path, told] of [['/docusaurus.html', 1], ['/other.html', 0]]) {
+      const { page, context, problems } = await openPage(browser, host.origin + path);
+      try {
+        // Heard from the start of a load: the page again, listened to.
+        const warnings = [];
+        page.on('console', (m) => { if (m.type() === 'warning' && m.text().includes('Docusaurus')) warnings.push(m.text()); });
+        await page.reload();
+        await widgetsReady(page, told ? 2 : 1);
+        assert.equal(warnings.length, told, `${path}: ${JSON.stringify(warnings)}`);
+        if (told) assert.match(warnings[0], /React error #418.*CodeBlock.*README/s);
+        assert.deepEqual(problems, []);
+      } finally { await context.close(); }
+    }
+  } finally { await host.close(); }
+});
+
 test('permalink= takes the whole address "Copy link" gives, as well as its v1/… part', async () => {
   const link = `v1/linux,windows/1/${b64(CONFLICT)}`;
   const host = await serve({ pages: { '/links.html': (req) => hostPage(`<main>
