@@ -198,6 +198,27 @@ test('a link to another page taken in the same moment as a step still leaves the
   } finally { await context.close(); }
 });
 
+test('a page left in the same task as a step (its pagehide before the address\'s task) still leaves the Sandbox link that step', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/`);
+  try {
+    await ready(page);
+    await page.click('button:has-text("socket C tcp6")');
+    const before = Number((await page.locator('.progress').innerText()).match(/^(\d+) of/)[1]);
+    await page.waitForFunction((n) => (sessionStorage.getItem('bindlab.sandbox') ?? '').split('/')[2] === String(n), before);
+    // The step, its render and effects (microtasks), then the page hidden
+    // as a navigation hides it, all before any task: what is remembered
+    // then is what the next page's Sandbox link opens.
+    const remembered = await page.evaluate(async () => {
+      [...document.querySelectorAll('.stepper button')].find((b) => b.textContent.startsWith('Step')).click();
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+      return sessionStorage.getItem('bindlab.sandbox');
+    });
+    assert.equal(remembered.split('/')[2], String(before + 1), remembered.slice(0, 40));
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('a button that a press took to its end keeps the focus, says it is unavailable, and a held Enter stops there', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
   try {

@@ -56,16 +56,22 @@ pub(crate) fn sandbox_page() -> Html {
         // still leaves the tab's memory of it (the Sandbox link's), though
         // not the address bar, which is then another page's.
         let pending = use_mut_ref(|| None::<Permalink>);
-        {
+        let flush = {
             let pending = pending.clone();
-            use_effect_with((), move |_| {
-                move || {
-                    if let Some(link) = pending.borrow_mut().take() {
-                        crate::nav::remember_sandbox(&link.encode());
-                    }
+            move || {
+                if let Some(link) = pending.borrow_mut().take() {
+                    crate::nav::remember_sandbox(&link.encode());
                 }
-            });
+            }
+        };
+        {
+            let flush = flush.clone();
+            use_effect_with((), move |_| flush);
         }
+        // Another page's link is a new document: the app is not unmounted,
+        // and the browser may commit the navigation before the task below
+        // runs (a CI run under load did).
+        use_window_event("pagehide", (), move |_| flush());
         use_effect_with((link, has_error), move |(link, has_error)| {
             pending.borrow_mut().take();
             // A damaged link stays in the address bar until the reader acts.
