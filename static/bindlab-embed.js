@@ -145,7 +145,10 @@ function attributeProblems(el) {
   const os = el.getAttribute('os');
   if (os !== null && os.trim() !== '') {
     const unknown = os.split(',').map((o) => o.trim()).filter((o) => o && !OSES.includes(o.toLowerCase()));
-    if (unknown.length) problems.push(`os="${os}": bindlab does not know ${unknown.map((o) => `"${o}"`).join(', ')} (it knows ${OSES.join(', ')}); ${unknown.length === os.split(',').length ? 'all four are shown' : 'left out'}`);
+    // With no OS it knows, the widget shows its link's OSes, else all four.
+    const none = unknown.length === os.split(',').length;
+    const fallback = permalinkOf(el) ? "the permalink's OSes are shown" : 'all four are shown';
+    if (unknown.length) problems.push(`os="${os}": bindlab does not know ${unknown.map((o) => `"${o}"`).join(', ')} (it knows ${OSES.join(', ')}); ${none ? fallback : 'left out'}`);
   }
   const step = el.getAttribute('step');
   if (step !== null && !/^\s*\d+\s*$/.test(step)) problems.push(`step="${step}" is not a number of steps (0 or more); the widget starts at step 0`);

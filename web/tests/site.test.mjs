@@ -1437,3 +1437,79 @@ test('on a phone, Step and Back stay on screen while the reader looks at the hos
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+test('Add a step: the port box starts at the scenario\'s port, the clients\' row shows it, and each button says what it added', async () => {
+  for (const [label, opts] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`, opts);
+    try {
+      await ready(page);
+      // The servers are on :21: clients go there, not to a port the reader never saw.
+      assert.equal(await page.inputValue('input[aria-label="Port"]'), '21', label);
+      const clientsRow = page.locator('.controls .row', { has: page.locator('select[aria-label="Client destination address"]') });
+      assert.match(await clientsRow.innerText(), /Port 21/, label);
+      const add = page.locator('button', { hasText: 'add clients' });
+      await add.click();
+      assert.match(await page.inputValue('#scenario-text'), /\nclient 127\.0\.0\.1:21\n$/, label);
+      // Said under the row, where the reader's finger is (the table is a screen away on a phone).
+      const said = clientsRow.locator('xpath=following-sibling::p[contains(@class,"added")][1]');
+      assert.equal(await said.innerText(), 'Line 13 added: client 127.0.0.1:21', label);
+      assert.equal(await said.getAttribute('role'), 'status');
+      assert.ok(await said.isVisible() && (await said.boundingBox()).y < (opts.viewport?.height ?? 900) + (await page.evaluate(() => scrollY)), label);
+      // A port typed in is kept, and the row says it.
+      await page.fill('input[aria-label="Port"]', '7000');
+      assert.match(await clientsRow.innerText(), /Port 7000/, label);
+      // An edit of the text takes the message away.
+      await page.fill('#scenario-text', EXAMPLE + 'socket C tcp\n');
+      await page.waitForFunction(() => ![...document.querySelectorAll('.controls p.added')].some((p) => p.textContent));
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});
+
+test('a typo below the title keeps the scenario\'s heading (the editor does not move under the cursor)', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    const heading = page.locator('h2.scenario-title');
+    assert.equal(await heading.innerText(), 'Two servers, one port');
+    const y = (await page.locator('#scenario-text').boundingBox()).y;
+    await page.fill('#scenario-text', EXAMPLE.replace('listen A', 'listen Ax'));
+    await page.locator('#scenario-problems li').first().waitFor();
+    assert.equal(await heading.innerText(), 'Two servers, one port');
+    assert.equal((await page.locator('#scenario-text').boundingBox()).y, y);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('a long table: Back after Run all, and Step into a block not built, scroll to the row they reached', async () => {
+  let text = 'os linux\n';
+  for (let i = 0; i < 150; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
+  for (const [label, opts] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]]) {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(text)}`, opts);
+    try {
+      await ready(page);
+      const onScreen = () => page.evaluate(async () => {
+        for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+        const r = document.querySelector('table.outcomes tr.current')?.getBoundingClientRect();
+        return r ? [Math.round(r.top), Math.round(r.bottom), innerHeight] : null;
+      });
+      await page.getByRole('button', { name: /Run all/ }).click();
+      await page.locator('.progress', { hasText: /^300 of 300/ }).waitFor();
+      await page.evaluate(() => scrollTo(0, 0));
+      await page.getByRole('button', { name: /Back/ }).first().click();
+      await page.locator('.progress', { hasText: /^299 of 300/ }).waitFor();
+      await page.waitForFunction(() => document.querySelector('table.outcomes tr.current'));
+      let at = await onScreen();
+      assert.ok(at && at[0] >= 0 && at[1] <= at[2], `${label}: after Back the row is at ${JSON.stringify(at)}`);
+      // Reset, then Step from the top into a block far below: the first row.
+      await page.getByRole('button', { name: /Reset/ }).first().click();
+      for (let i = 0; i < 2; i++) await page.getByRole('button', { name: /Step/ }).first().click();
+      await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
+      await page.getByRole('button', { name: /Step/ }).first().click();
+      await page.locator('.progress', { hasText: /^3 of 300/ }).waitFor();
+      at = await onScreen();
+      assert.ok(at && at[0] >= 0 && at[1] <= at[2], `${label}: after Step the row is at ${JSON.stringify(at)}`);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});

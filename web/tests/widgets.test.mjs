@@ -591,6 +591,7 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
       document.querySelector('main').append(el);
       const bad = document.createElement('bind-lab');
       bad.setAttribute('permalink', 'v1/linux/0/12.c29ja2V0');
+      bad.setAttribute('os', 'solaris');
       document.querySelector('main').append(bad);
       document.querySelector('main').append(document.createElement('bind-lab'));
     </script></body></html>`;
@@ -598,7 +599,7 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
   const { page, context } = await openPage(browser, s.origin + '/bad.html');
   try {
     await widgetsReady(page, 1);
-    await page.waitForFunction(() => window.errors.length >= 6, null, { timeout: 15000 });
+    await page.waitForFunction(() => window.errors.length >= 7, null, { timeout: 15000 });
     const errors = await page.evaluate(() => window.errors);
     // A misspelt attribute is named; data-* and aria-* are the page's own.
     assert.ok(errors.some((e) => /^lauout="compact": <bind-lab> has no such attribute \(it reads os, step, layout,/.test(e)), errors.join('\n'));
@@ -606,6 +607,8 @@ test('attributes bindlab cannot read are reported (bindlab-error and the console
     // An element with nothing to show says so.
     assert.ok(errors.some((e) => /^the element has no scenario: write it as the element's text, or give src= or permalink=/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /os="linux,solaris": bindlab does not know "solaris" .*left out/.test(e)), errors.join('\n'));
+    // No OS it knows: a link's own OSes are shown, not "all four".
+    assert.ok(errors.some((e) => /os="solaris": bindlab does not know "solaris" .*; the permalink's OSes are shown$/.test(e)), errors.join('\n'));
     assert.ok(errors.some((e) => /step="-1" is not a number of steps/.test(e)), errors.join('\n'));
     // CSS reads theme= case-sensitively: "Dark" is not dark, and says so.
     assert.ok(errors.some((e) => /theme="Dark": bindlab knows "light", "dark" and "auto"/.test(e)), errors.join('\n'));

@@ -279,7 +279,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             })
             .unwrap_or_default(),
     );
-    let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    let title = derived.title();
     // Without a heading or a title: "bindlab", numbered in a widget.
     let untitled = || match p.number {
         Some(n) => tr.f(T::WidgetUntitledNumbered, &[("n", &n.to_string())]),

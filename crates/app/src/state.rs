@@ -173,6 +173,15 @@ pub(crate) struct Derived {
 }
 
 impl Derived {
+    /// The scenario's title, also while its text has problems (a typo
+    /// further down must not take the heading away and move the editor).
+    pub(crate) fn title(&self) -> Option<String> {
+        match &self.parsed {
+            Ok(s) => s.title.clone(),
+            Err(_) => bindlab_engine::parse::title_of(&self.text),
+        }
+    }
+
     /// [`Derived::new`] with `tr`'s why-lines: the engine writes them as it
     /// runs, and one page may hold labs in two languages, so each sets its
     /// own right before.

@@ -159,6 +159,19 @@ struct Parser {
 }
 
 impl Parser {
+    fn new(text_os: TextOs) -> Parser {
+        Parser {
+            text_os,
+            problems: Vec::new(),
+            scenario: Scenario::default(),
+            seen_os: None,
+            seen_title: None,
+            seen_seed: None,
+            live: OpenSockets::default(),
+            open_names: None,
+        }
+    }
+
     /// Records `msg` at `line`:`col` with its slots' values.
     fn problem(
         &mut self,
@@ -1096,20 +1109,28 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     parse_for(text, TextOs::Own)
 }
 
+/// The title a text gives itself, read as `parse` reads it, even when the
+/// text has problems elsewhere: a page keeps the scenario's heading while
+/// its reader is mid-edit. The header comes before the first step, so the
+/// reading stops there.
+pub fn title_of(text: &str) -> Option<String> {
+    let mut p = Parser::new(TextOs::Own);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, raw) in text.split('\n').enumerate() {
+        if !p.scenario.steps.is_empty() {
+            break;
+        }
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        p.line(line_no, raw.strip_suffix('\r').unwrap_or(raw));
+    }
+    p.scenario.title
+}
+
 /// Parses a scenario whose text checks are made for `text_os` rather than
 /// (only) its own `os` line. The scenario's `os` is kept as written: it is
 /// still the OS its `=> RESULT` expectations are about.
 pub fn parse_for(text: &str, text_os: TextOs) -> Result<Scenario, Vec<Problem>> {
-    let mut p = Parser {
-        text_os,
-        problems: Vec::new(),
-        scenario: Scenario::default(),
-        seen_os: None,
-        seen_title: None,
-        seen_seed: None,
-        live: OpenSockets::default(),
-        open_names: None,
-    };
+    let mut p = Parser::new(text_os);
     // A byte-order mark before the text (Notepad's "UTF-8 with BOM") is the
     // file's, not the scenario's: read as a blank, so columns stay.
     let unmarked = text.strip_prefix('\u{feff}').map(|rest| format!(" {rest}"));
@@ -1190,6 +1211,23 @@ fn visible(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text with a problem after its header keeps its title; one whose
+    /// title is the problem, or that has none, has none.
+    #[test]
+    fn a_title_is_read_from_a_text_with_problems() {
+        let broken = "# two servers\ntitle Two servers, one port # a comment\nos linux\nsocket A tcp\nbind A 0.0.0.0:99999\ntitle Later\n";
+        assert!(parse(broken).is_err());
+        assert_eq!(title_of(broken).as_deref(), Some("Two servers, one port"));
+        assert_eq!(
+            title_of("\u{feff}title T\r\nsocket A tcp\r\nlisten Ax\r\n").as_deref(),
+            Some("T")
+        );
+        let whole = "title Same as parse\nsocket A tcp\n";
+        assert_eq!(title_of(whole), parse(whole).unwrap().title);
+        assert_eq!(title_of("title\nsocket A tcp\n"), None);
+        assert_eq!(title_of("socket A tcp\nlisten Ax\n"), None);
+    }
 
     /// `KEYWORDS` is written apart from the parser's match: every word in it
     /// must be one the parser knows, or "did you mean" would offer a word

@@ -14,7 +14,8 @@ use crate::i18n::{use_tr, Tr, T};
 use crate::state::{with_line, Derived};
 
 use super::fields::{
-    datagram_step, joined_groups, option_is_on, parse_count, parse_group, parse_port, Field,
+    datagram_step, default_port, joined_groups, option_is_on, parse_count, parse_group, parse_port,
+    Field,
 };
 
 #[derive(Properties)]
@@ -40,7 +41,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let target = use_state(String::new);
     let addr = use_state(|| "0.0.0.0".to_string());
     let client_to = use_state(|| None::<String>);
-    let port = use_state(|| "8080".to_string());
+    // What the reader typed in the port box; until then it follows the
+    // scenario (`default_port`).
+    let typed_port = use_state(|| None::<String>);
     let clients = use_state(|| "1".to_string());
     // Why the last button wrote nothing: the row it is in (the message
     // shows under it), the box at fault if one is, and what is wrong.
@@ -49,6 +52,10 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     let group_error = use_state(|| None::<String>);
     let dgram_to = use_state(|| None::<String>);
     let dgram_count = use_state(|| "1".to_string());
+    // The line the last button wrote, said under its row (on a phone the
+    // table that shows it is a screen away): while the text is the one it
+    // made (its length), so an edit or an example takes it away.
+    let added = use_state(|| None::<Added>);
     // A message is about the text it was refused against: a new text (an
     // edit, an example, undo) clears it, and the box it marked.
     {
@@ -131,7 +138,13 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         .cloned()
         .unwrap_or_else(|| dgram_addresses[0].clone());
     // The port box as typed: a number, or `@NAME` (another socket's port).
+    let port = (*typed_port)
+        .clone()
+        .unwrap_or_else(|| default_port(s).to_string());
     let port_spec = parse_port(&tr, &port);
+    // The clients' and datagrams' rows take the port box's port: shown
+    // after their address, so what a row shows is what it writes.
+    let port_echo = html! { <span class="port-echo">{ format!("{} {}", tr.t(T::SandboxPort), port.trim()) }</span> };
     let ep = |a: &str| -> Result<EndpointSpec, (Field, String)> {
         let addr = a
             .parse()
@@ -149,11 +162,25 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     };
     // The message, under the row of the button that was refused (one
     // element, so the boxes' aria-describedby always finds it).
-    let error_under = |r: Row| match port_error.as_ref() {
-        Some((row, _, e)) if *row == r => {
-            html! { <p id="port-error" class="field-error" role="alert">{ e.clone() }</p> }
-        }
-        _ => html! {},
+    let error_under = |r: Row| {
+        let error = match port_error.as_ref() {
+            Some((row, _, e)) if *row == r => {
+                html! { <p id="port-error" class="field-error" role="alert">{ e.clone() }</p> }
+            }
+            _ => html! {},
+        };
+        // Each row's status is there from the start, empty, so a screen
+        // reader announces what a button added.
+        let said = added
+            .as_ref()
+            .filter(|a| a.row == r && a.len == p.derived.text.len())
+            .map(|a| {
+                tr.f(
+                    T::SandboxAdded,
+                    &[("line", &a.line.to_string()), ("text", &a.text)],
+                )
+            });
+        html! { <>{ error }<p class="added muted small" role="status">{ said.unwrap_or_default() }</p></> }
     };
     let count = |text: &str, f: Field| parse_count(&tr, text).map_err(|e| (f, e));
     // A step that needs the port (or a count): writes it, or says what is
@@ -162,12 +189,13 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     // is refused too, with the parser's words: written, it would take the
     // buttons away with it.
     let emit_ep = |row: Row, kind: Result<Option<StepKind>, (Field, String)>| {
-        let (cb, err) = (p.on_line.clone(), port_error.clone());
+        let (cb, err, added) = (p.on_line.clone(), port_error.clone(), added.clone());
         let (tr, text) = (tr.clone(), p.derived.text.clone());
         Callback::from(move |_: MouseEvent| match &kind {
             Ok(Some(k)) => match checked(&tr, &text, step_text(k)) {
                 Ok(line) => {
                     err.set(None);
+                    added.set(Some(Added::new(row, &text, &line)));
                     cb.emit(line);
                 }
                 Err(e) => {
@@ -246,9 +274,9 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                             { for addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == bind_addr}>{ a }</option> }) }
                         </select>
                     </label>
-                    <label>{ tr.t(T::SandboxPort) }{" "}<input aria-label={tr.t(T::SandboxPort).to_string()} class="port" value={(*port).clone()} inputmode="numeric"
+                    <label>{ tr.t(T::SandboxPort) }{" "}<input aria-label={tr.t(T::SandboxPort).to_string()} class="port" value={port.clone()} inputmode="numeric"
                         aria-invalid={invalid(Field::Port)} aria-describedby="port-error"
-                        oninput={ { let (pt, err) = (port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
+                        oninput={ { let (pt, err) = (typed_port.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); pt.set(Some(e.target_unchecked_into::<HtmlInputElement>().value())) }) } } /></label>
                     <button type="button" onclick={emit_ep(Row::Address, ep(&bind_addr).map(|ep| mk(&|n| StepKind::Bind { name: n, ep: ep.clone() })))}>{"bind"}</button>
                     // UDP has no listen and no accept (the text may still say them).
                     if !chosen_proto.is_udp() {
@@ -267,15 +295,21 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                             aria-invalid={group_error.is_some().then_some("true")} aria-describedby="group-error"
                             oninput={ { let (g, err) = (group.clone(), group_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); g.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                         <button type="button" onclick={ {
-                            let (cb, err) = (p.on_line.clone(), group_error.clone());
+                            let (cb, err, added, text) = (p.on_line.clone(), group_error.clone(), added.clone(), p.derived.text.clone());
                             let join = parse_group(&tr, &group, chosen_proto.is_v6()).map(|g| StepKind::Join { name: name.clone(), group: g });
                             Callback::from(move |_: MouseEvent| match &join {
-                                Ok(k) => { err.set(None); cb.emit(step_text(k)); }
+                                Ok(k) => {
+                                    let line = step_text(k);
+                                    err.set(None);
+                                    added.set(Some(Added::new(Row::Join, &text, &line)));
+                                    cb.emit(line);
+                                }
                                 Err(e) => err.set(Some(e.clone())),
                             })
                         } }>{ format!("join {name}") }</button>
                     </div>
                     <p id="group-error" class="field-error" role="alert">{ (*group_error).clone().unwrap_or_default() }</p>
+                    { error_under(Row::Join) }
                 }
             }
             <div class="row">
@@ -284,6 +318,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         { for client_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == client_dest}>{ a }</option> }) }
                     </select>
                 </label>
+                { port_echo.clone() }
                 <label>{"× "}<input aria-label={tr.t(T::SandboxClientsCountLabel).to_string()} class="port" value={(*clients).clone()} inputmode="numeric" aria-invalid={invalid(Field::Clients)} aria-describedby="port-error" oninput={ { let (c, err) = (clients.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                 <button type="button" onclick={emit_ep(Row::Clients, ep(&client_dest).and_then(|ep| Ok(Some(StepKind::Client { ep, count: count(&clients, Field::Clients)? }))))}>{ tr.t(T::SandboxAddClients) }</button>
                 <button type="button" onclick={emit(Row::Clients, Some(StepKind::Wait { ms: 30_000 }))}>{"wait 30s"}</button>
@@ -298,6 +333,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
                         { for dgram_addresses.iter().map(|a| html! { <option value={a.clone()} selected={*a == dgram_dest}>{ a }</option> }) }
                     </select>
                 </label>
+                { port_echo }
                 <label>{"× "}<input aria-label={tr.t(T::SandboxDatagramsCountLabel).to_string()} class="port" value={(*dgram_count).clone()} inputmode="numeric" aria-invalid={invalid(Field::Datagrams)} aria-describedby="port-error" oninput={ { let (c, err) = (dgram_count.clone(), port_error.clone()); Callback::from(move |e: InputEvent| { err.set(None); c.set(e.target_unchecked_into::<HtmlInputElement>().value()) }) } } /></label>
                 <button type="button" onclick={emit_ep(Row::Datagrams, ep(&dgram_dest).and_then(|ep| { let n = count(&dgram_count, Field::Datagrams)?; datagram_step(&tr, ep, n) }))}>{ tr.t(T::SandboxSendDatagrams) }</button>
             </div>
@@ -311,14 +347,37 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
     }
 }
 
-/// The row of buttons a refused click came from.
+/// The row of buttons a click came from.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Row {
     New,
     Socket,
     Address,
+    Join,
     Clients,
     Datagrams,
+}
+
+/// A line a button wrote: its number and text, and the length of the text
+/// it made (the message lasts while the text is that one).
+#[derive(Clone, PartialEq)]
+struct Added {
+    row: Row,
+    line: usize,
+    text: String,
+    len: usize,
+}
+
+impl Added {
+    fn new(row: Row, before: &str, line: &str) -> Added {
+        let after = with_line(before, line);
+        Added {
+            row,
+            line: after.matches('\n').count(),
+            text: line.to_string(),
+            len: after.len(),
+        }
+    }
 }
 
 /// `line` if the text still parses with it as its last line, else what the

@@ -54,6 +54,27 @@ pub(crate) fn parse_port(tr: &Tr, text: &str) -> Result<PortSpec, String> {
     }
 }
 
+/// What the port box shows until the reader types in it: the port of the
+/// scenario's last bind to a numbered port, so "add clients" reaches the
+/// servers the scenario has (an example's :21 or :8000), else 8080.
+pub(crate) fn default_port(s: &Scenario) -> u16 {
+    s.steps
+        .iter()
+        .rev()
+        .find_map(|st| match &st.kind {
+            StepKind::Bind {
+                ep:
+                    EndpointSpec {
+                        port: PortSpec::Num(n),
+                        ..
+                    },
+                ..
+            } if *n != 0 => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(8080)
+}
+
 /// The group box of "join": a multicast address of the socket's family;
 /// what is wrong, in `tr`'s language.
 pub(crate) fn parse_group(tr: &Tr, text: &str, v6: bool) -> Result<IpAddr, String> {
@@ -122,6 +143,21 @@ pub(super) enum Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The last bind to a numbered port, not port 0 or another socket's.
+    #[test]
+    fn the_port_box_starts_at_the_scenarios_last_bound_port() {
+        let port = |text: &str| default_port(&bindlab_engine::parse(text).unwrap());
+        assert_eq!(port("socket A tcp\n"), 8080);
+        assert_eq!(
+            port("socket A tcp\nbind A 0.0.0.0:21\nsocket B tcp\nbind B 127.0.0.1:0\n"),
+            21
+        );
+        assert_eq!(
+            port("socket A tcp\nbind A 0.0.0.0:21\nsocket B tcp\nbind B 127.0.0.1:8000\nsocket C tcp\nbind C 0.0.0.0:@B\n"),
+            8000
+        );
+    }
 
     /// A count is 1 to the format's limit; anything else says why, never a
     /// silent one client (for "0", "-3", "x") or a silent thousand.

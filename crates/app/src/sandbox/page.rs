@@ -198,7 +198,7 @@ pub(crate) fn sandbox_page() -> Html {
     let shown_os = diagram_os
         .filter(|o| state.oses.contains(o))
         .unwrap_or_else(|| derived.default_os(&state.oses));
-    let title = derived.parsed.as_ref().ok().and_then(|s| s.title.clone());
+    let title = derived.title();
     html! {
         <>
         <header class="top">

@@ -62,6 +62,19 @@ pub(crate) fn card(p: &CardProps) -> Html {
     if p.links {
         return html! { <g class={classes!("card-link", v.state_class)}>{ link.unwrap_or_default() }</g> };
     }
+    // The options and the owner: squeezed to the card's width rather than
+    // cut, where it can be read; past 32 characters cut, the whole in a
+    // tooltip.
+    let all_opts = format!(
+        "{}{}",
+        v.opts,
+        if v.default_user {
+            String::new()
+        } else {
+            format!(" · {}", v.user)
+        }
+    );
+    let opts = short(&all_opts, 32);
     html! {
         <g class={classes!("card", v.state_class)}>
             <rect x={x.to_string()} y={y.to_string()} width={CARD_W.to_string()} height={CARD_H.to_string()} rx="8" class="card-bg" />
@@ -79,9 +92,9 @@ pub(crate) fn card(p: &CardProps) -> Html {
             // No address line for a socket without one: its state line
             // already says "unbound" (it read "unbound", then "not bound").
             if let Some(local) = v.local {
-                <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small">{ local.to_string() }</text>
+                <text x={(x + 10).to_string()} y={(y + 55).to_string()} class="small" textLength={squeeze(&local.to_string(), CARD_W - 20)} lengthAdjust="spacingAndGlyphs">{ local.to_string() }</text>
             }
-            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts">{ short(&format!("{}{}", v.opts, if v.default_user { String::new() } else { format!(" · {}", v.user) }), 27) }</text>
+            <text x={(x + 10).to_string()} y={(y + 71).to_string()} class="small opts" textLength={squeeze(&opts, CARD_W - 20)} lengthAdjust="spacingAndGlyphs">{ opts.clone() }<title>{ all_opts }</title></text>
             if let Some(n) = v.arrived {
                 // Incoming clients arrive from below the card.
                 <g class="flow">{ arrow_up(x + 24, y + CARD_H + 3) }

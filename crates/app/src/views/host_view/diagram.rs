@@ -15,6 +15,23 @@ pub(crate) fn short(s: &str, max: usize) -> String {
     }
 }
 
+/// The `textLength` that keeps a line of 12 px text within `room` px, when
+/// it would overflow by an estimate of its width (upper case and digits
+/// are wide: "SO_REUSEADDR SO_REUSEPORT" ran past a card); `None` when it
+/// fits, so short lines are never stretched. An SVG text has no wrapping,
+/// and the server renders it without fonts to measure.
+pub(crate) fn squeeze(text: &str, room: i32) -> Option<String> {
+    let px: f64 = text
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | '0'..='9' | '[' | ']' => 8.2,
+            ' ' | '.' | ':' | '·' | ',' => 3.9,
+            _ => 6.8,
+        })
+        .sum();
+    (px > f64::from(room)).then(|| room.to_string())
+}
+
 #[derive(Properties, PartialEq)]
 pub(crate) struct DiagramProps {
     pub(crate) addrs: Vec<std::net::IpAddr>,
@@ -148,6 +165,23 @@ pub(crate) fn diagram(p: &DiagramProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two options in capitals overflow a card and are squeezed to it; a
+    /// short line, or an IPv4 address and port, is left as it is.
+    #[test]
+    fn only_a_line_wider_than_the_card_is_squeezed() {
+        let room = CARD_W - 20;
+        assert_eq!(
+            squeeze("SO_REUSEADDR SO_REUSEPORT", room),
+            Some("176".into())
+        );
+        assert_eq!(squeeze("SO_REUSEADDR", room), None);
+        assert_eq!(squeeze("127.0.0.1:8080", room), None);
+        assert_eq!(
+            squeeze("[2001:db8::1234:5678]:65535", room),
+            Some("176".into())
+        );
+    }
 
     /// Keeping `None` for a wide room lays the diagram out as the width
     /// itself would, for every count of sockets; a narrow room is kept.

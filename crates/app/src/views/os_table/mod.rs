@@ -133,6 +133,10 @@ pub(crate) const ROWS: usize = 32;
 /// them all. The host view's table twin does the same.
 pub(crate) const WINDOW_FROM: usize = 8 * ROWS;
 
+/// How long after a step its row, in a block not built then, is still
+/// scrolled to once built.
+const REVEAL_WAIT_MS: f64 = 2000.0;
+
 #[derive(Properties)]
 struct RowsProps {
     derived: Rc<Derived>,
@@ -173,21 +177,48 @@ fn rows(p: &RowsProps) -> Html {
     }
 }
 
-/// Scrolls the table's current row into view when it is off screen: to the
-/// top when it is above (under the stepper's `scroll-margin-top`), to the
-/// bottom when below; not while the sandbox's step bar shows the host.
-fn reveal_current(table: &NodeRef) {
+/// What [`reveal_current`] did.
+#[derive(PartialEq)]
+enum Reveal {
+    /// The row is on the screen now, or was, or is not to be shown.
+    Done,
+    /// The row's block of a long table is not built: the placeholder was
+    /// scrolled to, and the row is to be shown once the block is built.
+    Pending,
+}
+
+/// Scrolls the table's current row (`step`'s, the step done last) into
+/// view when it is off screen: to the top when it is above (under the
+/// stepper's `scroll-margin-top`), to the bottom when below; not while the
+/// sandbox's step bar shows the host. In a long table whose row's block is
+/// not built, the block's placeholder instead (its half that holds the row).
+fn reveal_current(table: &NodeRef, step: usize) -> Reveal {
     let Some(t) = table.cast::<web_sys::Element>() else {
-        return;
-    };
-    let Ok(Some(row)) = t.query_selector("tr.current") else {
-        return;
+        return Reveal::Done;
     };
     let Some(h) = crate::browser::dom::window()
         .and_then(|w| w.inner_height().ok())
         .and_then(|h| h.as_f64())
     else {
-        return;
+        return Reveal::Done;
+    };
+    let Ok(Some(row)) = t.query_selector("tr.current") else {
+        let Some(i) = step.checked_sub(1) else {
+            return Reveal::Done;
+        };
+        let block = t
+            .query_selector_all(":scope > tbody")
+            .ok()
+            .and_then(|blocks| blocks.item((i / ROWS) as u32))
+            .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(b).ok())
+            .filter(|b| b.matches(".far").unwrap_or(false));
+        return match block {
+            Some(b) => {
+                b.scroll_into_view_with_bool(i % ROWS < ROWS / 2);
+                Reveal::Pending
+            }
+            None => Reveal::Done,
+        };
     };
     // A stepper stuck to the top of the screen (a phone) covers what is
     // under it, and a host page's header above it (`--bindlab-sticky-top`):
@@ -217,7 +248,7 @@ fn reveal_current(table: &NodeRef) {
         .and_then(|d| d.query_selector(".step-bar.shown").ok().flatten())
         .map_or(0.0, |b| b.get_bounding_client_rect().bottom());
     if bar > 0.0 && t.get_bounding_client_rect().bottom() <= bar {
-        return;
+        return Reveal::Done;
     }
     let r = row.get_bounding_client_rect();
     if r.bottom() > h {
@@ -225,6 +256,7 @@ fn reveal_current(table: &NodeRef) {
     } else if r.top() < covered {
         row.scroll_into_view();
     }
+    Reveal::Done
 }
 
 #[function_component(OsTable)]
@@ -240,13 +272,36 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
     // Enter): the row it reached scrolls into view if it is off screen (on a
     // phone the rows run far below the stepper). Not on an edit of the text
     // nor on a jump (Run all, Reset, a lesson's "run to line N").
+    // In a long table the row's block may not be built yet: its
+    // placeholder is scrolled to, and the row shown after the render that
+    // builds it (within `REVEAL_WAIT_MS`, so a late build never takes a
+    // reader who has scrolled elsewhere since).
     let last = use_mut_ref(|| (0usize, 0usize));
+    let pending = use_mut_ref(|| None::<f64>);
     {
         let (table, derived, step) = (table.clone(), p.derived.clone(), p.step);
+        let pending = pending.clone();
         use_effect_with((Rc::as_ptr(&derived) as usize, step), move |&(d, step)| {
             let (was_d, was_step) = std::mem::replace(&mut *last.borrow_mut(), (d, step));
-            if was_d == d && step.abs_diff(was_step) == 1 {
-                reveal_current(&table);
+            *pending.borrow_mut() = None;
+            if was_d == d
+                && step.abs_diff(was_step) == 1
+                && reveal_current(&table, step) == Reveal::Pending
+            {
+                *pending.borrow_mut() = Some(js_sys::Date::now());
+            }
+        });
+    }
+    {
+        let (table, step) = (table.clone(), p.step);
+        use_effect(move || {
+            let since = *pending.borrow();
+            if let Some(at) = since {
+                if js_sys::Date::now() - at > REVEAL_WAIT_MS
+                    || reveal_current(&table, step) == Reveal::Done
+                {
+                    *pending.borrow_mut() = None;
+                }
             }
         });
     }
