@@ -103,6 +103,13 @@ test('the zh-CN rules page reads its explanations from i18n/zh-CN/rule-texts.tsv
     assert.match(await page.locator('.rules-tools [role="status"]').innerText(), /^\d+\/\d+ 条规则$/);
     await page.fill('#rule-filter', 'TIME_WAIT');
     assert.ok((await page.locator('.rule').count()) > 0);
+    // A Chinese error message (glibc's zh_CN words) finds what its English does.
+    const ids = () => page.locator('.rule > p:first-of-type > code').allInnerTexts();
+    await page.fill('#rule-filter', 'Address already in use');
+    const english = await ids();
+    await page.fill('#rule-filter', 'OSError: [Errno 98] 地址已在使用');
+    assert.deepEqual(await ids(), english);
+    assert.ok(english.includes('linux.bind.in-use'), english.join(' '));
   } finally {
     await context.close();
   }

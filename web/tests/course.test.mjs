@@ -945,6 +945,15 @@ test('the rules page groups rules by OS and filters them by every word typed', a
     const linux = await page.locator('section[aria-labelledby="linux"] .rule > p:first-of-type > code').allInnerTexts();
     for (const id of ['linux.bind.in-use', 'linux.bind.time-wait-needs-both', 'linux.bind.listener-holds-port']) assert.ok(linux.includes(id), `${id} in ${linux}`);
     assert.ok(!linux.includes('linux.bind.privileged-port'), linux.join(' '));
+    // A Winsock number finds what its name finds: the restart's exclusive
+    // case among them, whose text names WSAEADDRINUSE and not 10048.
+    const shownIds = () => page.locator('.rules .rule > p:first-of-type > code').allInnerTexts();
+    await page.fill('#rule-filter', 'WSAEADDRINUSE');
+    const byName = await shownIds();
+    await page.fill('#rule-filter', '10048');
+    const byNumber = await shownIds();
+    for (const id of byName) assert.ok(byNumber.includes(id), `${id} for 10048: ${byNumber}`);
+    assert.ok(byNumber.includes('windows.bind.exclusive-lingering'), byNumber.join(' '));
     await page.fill('#rule-filter', 'zzzz-nothing');
     assert.equal(await page.locator('.rules .rule').count(), 0);
     assert.match(await page.locator('.rules').innerText(), /No rule matches every word of the filter/);
@@ -1048,5 +1057,37 @@ test('axe finds no serious violation on any chapter, the contents, the glossary 
       const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(serious.map((v) => `${scheme} ${hash}: ${v.id}: ${v.nodes[0]?.target}`), []);
     }
+  } finally { await context.close(); }
+});
+
+test('stepping a chapter\'s scenario to its end with the shortcuts keeps the focus in it, so the next one does not turn the page', async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/learn/wildcard/');
+  try {
+    await page.waitForSelector('.lesson .stepper');
+    await live(page);
+    const lab = page.locator('.lesson-lab').first();
+    const step = lab.locator('.stepper button', { hasText: 'Step' });
+    await step.focus();
+    const total = Number((await lab.locator('.progress').innerText()).match(/of (\d+)/)[1]);
+    // One past the end: the last press is the scenario's, at its end.
+    for (let i = 0; i <= total; i++) await page.keyboard.press('Alt+Shift+ArrowRight');
+    await lab.locator('.progress', { hasText: new RegExp(`^${total} of ${total}`) }).waitFor();
+    await page.waitForTimeout(300);
+    assert.match(page.url(), /\/learn\/wildcard\/$/);
+    assert.equal(await step.evaluate((b) => b === document.activeElement), true);
+    assert.equal(await step.getAttribute('aria-disabled'), 'true');
+    // Run all, then Back, from the same button: still this chapter.
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await page.keyboard.press('Alt+Shift+ArrowLeft');
+    await lab.locator('.progress', { hasText: new RegExp(`^${total - 1} of ${total}`) }).waitFor();
+    await page.waitForTimeout(300);
+    assert.match(page.url(), /\/learn\/wildcard\/$/);
+    // Once the focus leaves a button at its end, it is disabled.
+    await page.keyboard.press('Alt+Shift+ArrowDown');
+    await lab.locator('.progress', { hasText: new RegExp(`^${total} of ${total}`) }).waitFor();
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await step.isDisabled(), true);
+    assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -333,3 +333,34 @@ test('every guide fits a phone screen, in English and in Chinese', async () => {
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });
+
+test('without JavaScript a guide shows its fix in every language, hides the tabs and the buttons that need the app, and a lesson table keeps all four OSes on screen', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/guides/address-in-use-after-restart/`);
+    const all = page.locator('.code-tabs .code-all');
+    assert.equal(await all.isVisible(), true);
+    assert.deepEqual(await all.locator('h4').allInnerTexts(), ['C', 'Python', 'Go', 'Rust', 'Node.js', 'Java', 'C#']);
+    assert.match(await all.locator('pre[data-lang="python"]').innerText(), /setsockopt|socket/);
+    assert.equal(await page.locator('.code-tabs [role="tablist"]').isVisible(), false);
+    assert.equal(await page.locator('.code-tabs [role="tabpanel"]').isVisible(), false);
+    for (const b of await page.locator('.expect button').all()) assert.equal(await b.isVisible(), false);
+    // A lesson's static table: its last column inside the page's width.
+    await page.goto(`${server.origin}/learn/five-tuple/`);
+    const tables = page.locator('table.static-outcomes');
+    assert.ok(await tables.count() > 0);
+    for (const t of await tables.all()) {
+      const last = await t.locator('thead th').last().boundingBox();
+      assert.ok(last.x + last.width <= 1280, `the last OS's column ends at ${last.x + last.width}`);
+    }
+  } finally { await context.close(); }
+  // With the app, the written-out code is gone and the tabs work.
+  const { page, context: live, problems } = await openPage(browser, `${server.origin}/guides/address-in-use-after-restart/`);
+  try {
+    await page.waitForSelector('.lesson.guide .code-tabs');
+    await page.waitForFunction(() => !document.querySelector('.code-tabs .code-all'));
+    assert.equal(await page.locator('.code-tabs [role="tablist"]').isVisible(), true);
+    assert.deepEqual(problems, []);
+  } finally { await live.close(); }
+});

@@ -37,6 +37,15 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
     let picked = use_state(|| 0usize);
     // "Copied.", said beside the button until another language is picked.
     let status = use_state(String::new);
+    // Without JavaScript the tabs do nothing: every language's code is
+    // written out after them (`.nojs-only`, shown by `static/nojs.css`), in
+    // the prerendered page and the browser's first render alike, and gone
+    // once the page is live.
+    let live = use_state_eq(|| false);
+    {
+        let live = live.clone();
+        use_effect_with((), move |_| live.set(true));
+    }
     {
         let picked = picked.clone();
         use_effect_with((), move |_| {
@@ -92,6 +101,16 @@ pub(crate) fn code_tabs(p: &CodeTabsProps) -> Html {
                     <span class="code-status" role="status">{ (*status).clone() }</span>
                 </div>
             </div>
+            if !*live {
+                <div class="nojs-only code-all">
+                    { for p.snippets.iter().map(|(lang, code)| html! {
+                        <>
+                            <h4>{ language_label(lang) }</h4>
+                            <pre class="code-block" data-lang={lang.clone()}><code>{ code }</code></pre>
+                        </>
+                    }) }
+                </div>
+            }
         </section>
     }
 }

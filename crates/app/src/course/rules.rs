@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use bindlab_engine::rule_texts::{self, RuleText};
 use bindlab_engine::rules;
+use bindlab_engine::Errno;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -56,11 +57,14 @@ pub(crate) fn is_rule_group(key: &str) -> bool {
 }
 
 /// The error names in a message a program printed: strerror's words (Linux,
-/// the BSDs) for the errors the rules give. A filter holding one ("OSError:
-/// [Errno 98] Address already in use", pasted) looks for the rules that give
-/// that error (any of them, if it holds several), by its name in their texts
-/// (EADDRINUSE; WSAEADDRINUSE holds it too), and for nothing else it says.
-/// `text` is folded.
+/// the BSDs; in English, and in Chinese as glibc's zh_CN says them),
+/// Windows' messages (English, and Chinese for the two a bind meets most)
+/// and Winsock's numbers (`[WinError 10048]`, a bare `10013`), for the
+/// errors the rules give. A filter holding one ("OSError: [Errno 98]
+/// Address already in use", pasted) looks for the rules that give that
+/// error (any of them, if it holds several), by its name in their texts
+/// (EADDRINUSE; WSAEADDRINUSE holds it too; a Winsock number by its name or
+/// itself), and for nothing else it says. `text` is folded.
 fn errno_names_in(text: &str) -> Option<Vec<String>> {
     const MESSAGES: &[(&str, &str)] = &[
         ("address already in use", "eaddrinuse"),
@@ -83,12 +87,36 @@ fn errno_names_in(text: &str) -> Option<Vec<String>> {
             "the requested address is not valid in its context",
             "wsaeaddrnotavail",
         ),
+        // glibc's zh_CN messages (libc.mo), and how a reader says the first.
+        ("地址已在使用", "eaddrinuse"),
+        ("地址已被占用", "eaddrinuse"),
+        ("端口已被占用", "eaddrinuse"),
+        ("无法指定被请求的地址", "eaddrnotavail"),
+        ("权限不够", "eacces"),
+        ("拒绝连接", "econnrefused"),
+        ("网络不可达", "enetunreach"),
+        ("无效的参数", "einval"),
+        // Windows in Chinese: 10048's and 10013's messages.
+        ("只允许使用一次", "wsaeaddrinuse"),
+        ("访问权限不允许的方式", "wsaeacces"),
     ];
-    let names: Vec<String> = MESSAGES
+    let mut names: Vec<String> = MESSAGES
         .iter()
         .filter(|(message, _)| text.contains(message))
         .map(|(_, name)| name.to_string())
         .collect();
+    // A Winsock number the rules give: its name, and the number as written.
+    for n in text.split(|c: char| !c.is_ascii_digit()) {
+        let code = n.parse::<u32>().ok();
+        if let Some(e) = Errno::ALL
+            .into_iter()
+            .find(|e| Some(e.windows_code()) == code)
+        {
+            names.push(e.windows_name().to_ascii_lowercase());
+            names.push(n.to_string());
+        }
+    }
+    names.dedup();
     (!names.is_empty()).then_some(names)
 }
 
@@ -289,6 +317,25 @@ mod tests {
             Some(vec!["eaddrnotavail".to_string()])
         );
         assert_eq!(errno_names_in("time_wait restart"), None);
+        // Winsock's numbers, as Python prints them or bare.
+        assert_eq!(
+            errno_names_in("oserror: [winerror 10048] only one usage of each socket address"),
+            Some(vec!["wsaeaddrinuse".to_string(), "10048".into()])
+        );
+        assert_eq!(
+            errno_names_in("10013"),
+            Some(vec!["wsaeacces".to_string(), "10013".into()])
+        );
+        assert_eq!(errno_names_in("port 8080 98"), None);
+        // Chinese: glibc's words, and Windows' for 10048.
+        assert_eq!(
+            errno_names_in("oserror: [errno 98] 地址已在使用"),
+            Some(vec!["eaddrinuse".to_string()])
+        );
+        assert_eq!(
+            errno_names_in("通常每个套接字地址(协议/网络地址/端口)只允许使用一次。"),
+            Some(vec!["wsaeaddrinuse".to_string()])
+        );
     }
 
     #[test]

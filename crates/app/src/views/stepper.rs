@@ -44,12 +44,15 @@ const RUN_ALL: usize = 3;
 #[function_component(Stepper)]
 pub(crate) fn stepper(p: &StepperProps) -> Html {
     let tr = use_tr();
-    // The button last pressed. When that press took it to its end (Step or
-    // Run all at the last step, Back or Reset at step 0), it stays
-    // focusable and says it is unavailable (`aria-disabled`) instead of
-    // being disabled, which would drop the focus to <body>: a keyboard
-    // reader stays where they were, and a held-down Enter stops at the end
-    // instead of turning round. Once the focus leaves it, it is disabled.
+    // The button last pressed or focused. When it reaches its end (Step or
+    // Run all at the last step, Back or Reset at step 0) by a press or by a
+    // shortcut (Alt+Shift+→ with the focus on it), it stays focusable and
+    // says it is unavailable (`aria-disabled`) instead of being disabled,
+    // which would drop the focus to <body>: a keyboard reader stays where
+    // they were (in a chapter, the next Alt+Shift+→ would otherwise turn the
+    // page), and a held-down Enter stops at the end instead of turning
+    // round. Once the focus leaves it, it is disabled. (A press counts
+    // without the focus: Safari does not focus a clicked button.)
     let held = use_state(|| None::<usize>);
     let at_end = |i: usize| match i {
         RESET | BACK => p.step == 0,
@@ -75,12 +78,16 @@ pub(crate) fn stepper(p: &StepperProps) -> Html {
                 }
             })
         };
+        let onfocus = {
+            let held = held.clone();
+            Callback::from(move |_: FocusEvent| held.set(Some(i)))
+        };
         let onblur = {
             let held = held.clone();
             Callback::from(move |_: FocusEvent| held.set(None))
         };
         html! {
-            <button type="button" class={(!class.is_empty()).then_some(class)} {onclick} {onblur}
+            <button type="button" class={(!class.is_empty()).then_some(class)} {onclick} {onfocus} {onblur}
                 disabled={end && !holding} aria-disabled={holding.then_some("true")}
                 aria-keyshortcuts={p.keys.then_some(KEYS[i])}>{ label }</button>
         }
