@@ -176,8 +176,15 @@ test('zh-CN: the runtimes table\'s notes and reasons, a guide\'s restart sentenc
     const dotnet = await page.locator('#rt-dotnet-listener td.rt-cell').first().locator('.rt-source p').textContent();
     assert.match(dotnet, /这里没有 \.NET 运行时/);
     assert.doesNotMatch(dotnet, /was not read/);
-    // A citation stays as written.
-    assert.match(await page.locator('#rt-c-listener td.rt-cell').nth(1).locator('.rt-source p').textContent(), /your program's own calls/);
+    // A citation's words in Chinese; its sources, code and quotes as written.
+    const cite = await page.locator('#rt-c-listener td.rt-cell').nth(1).locator('.rt-source p').textContent();
+    assert.match(cite, /你的程序自己发出的调用/);
+    assert.doesNotMatch(cite, /your program's own calls/);
+    const go = await page.locator('#rt-go-listener td.rt-cell').first().locator('.rt-source p').textContent();
+    assert.match(go, /golang\/go@519474451a44 src\/net\/sockopt_linux\.go setDefaultListenerSockopts：/);
+    for (const text of await page.locator('.rt-source p').allTextContents()) {
+      assert.match(text, /[\u4e00-\u9fff]/, `a source in English only: ${text}`);
+    }
     for (const note of await page.locator('.rt-note').allInnerTexts()) {
       assert.match(note, /[\u4e00-\u9fff]/, `an English note: ${note}`);
     }
@@ -189,7 +196,7 @@ test('zh-CN: the runtimes table\'s notes and reasons, a guide\'s restart sentenc
     assert.doesNotMatch(restart, /this restart|sets SO_REUSEADDR/);
     assert.equal(await page.locator('.runtime-defaults a').last().getAttribute('href'), 'zh-CN/runtimes/');
     const rows = page.locator('table.messages tbody tr');
-    assert.match(await rows.last().locator('td').innerText(), /^按 Microsoft 的文档，没有错误：重启后立即绑定成功（除非新旧服务器都使用 SO_EXCLUSIVEADDRUSE/);
+    assert.match(await rows.last().locator('td').innerText(), /^按 bindlab 对 Microsoft 文档的解读，没有错误：重启后立即绑定成功（除非新旧服务器都使用 SO_EXCLUSIVEADDRUSE/);
     // What the OS prints stays as printed.
     assert.equal(await rows.nth(1).locator('td').innerText(), 'OSError: [Errno 98] Address already in use');
     assert.equal(await rows.nth(1).locator('th').innerText(), 'Python，Linux');

@@ -59,7 +59,7 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // What a program prints is set as code; bindlab's own words as prose.
       const said = page.locator('table.messages tbody tr');
       assert.equal(await said.nth(1).locator('td > code').innerText(), 'OSError: [Errno 98] Address already in use');
-      assert.match(await said.last().locator('td').innerText(), /^no error, by Microsoft's documentation: a restart binds at once/);
+      assert.match(await said.last().locator('td').innerText(), /^no error, by bindlab's reading of Microsoft's documentation: a restart binds at once/);
       assert.equal(await said.last().locator('td code').count(), 0);
       for (const h of ['Why', 'The fix', 'Check it on your machine']) {
         assert.equal(await page.locator('.prose h2', { hasText: new RegExp(`^${h}$`) }).count(), 1, h);

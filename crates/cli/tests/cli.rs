@@ -1082,8 +1082,13 @@ fn runtimes_speaks_the_runs_language() {
     assert!(out.contains("TCP 监听套接字"), "{out}");
     assert!(out.contains("此处未测量：这里没有 .NET 运行时"), "{out}");
     assert!(out.contains("请设置 ExclusiveAddressUse = true。"), "{out}");
-    // The citation stays as written.
-    assert!(out.contains("ExclusiveAddressUse is set only"), "{out}");
+    // A citation's words in Chinese, its source and code as written.
+    assert!(
+        out.contains("dotnet/runtime@04da5a173f63")
+            && out.contains("CreateNewSocketIfNeeded：只有 `if (_exclusiveAddressUse)`"),
+        "{out}"
+    );
+    assert!(!out.contains("ExclusiveAddressUse is set only"), "{out}");
     assert!(!out.contains("Sets SO_REUSEADDR on Linux"), "{out}");
     let (_, en, _) = bindlab(&["runtimes", "--lang", "csharp"]);
     assert!(en.contains("Sets SO_REUSEADDR on Linux"), "{en}");

@@ -709,8 +709,7 @@ pub fn say(texts: Texts, msg: RuntimeMsg, args: &[(&str, String)]) -> String {
     engine_messages::render(msg, args, texts(msg.key()).as_deref())
 }
 
-/// A row's prose field: a reader's sentence, translated (a citation, a
-/// file path at a commit, stays as written and is no prose field).
+/// A row's prose field: a reader's sentence, translated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Prose {
     /// `note`
@@ -719,6 +718,11 @@ pub enum Prose {
     LinuxNotMeasured,
     /// `<column>_unverified`: what could not be verified, and why.
     Unverified(Column),
+    /// `<column>_cite`: a citation. Its words may be translated, where a
+    /// locale does (it is not counted as untranslated where it does not):
+    /// its sources — a `repo@commit` or a path, `code`, a "quote" — are
+    /// kept as written, which [`RowTexts::read`] checks.
+    Cite(Column),
 }
 
 impl Prose {
@@ -730,6 +734,9 @@ impl Prose {
             Prose::Unverified(Column::Linux) => "linux_unverified",
             Prose::Unverified(Column::Bsd) => "bsd_unverified",
             Prose::Unverified(Column::Windows) => "windows_unverified",
+            Prose::Cite(Column::Linux) => "linux_cite",
+            Prose::Cite(Column::Bsd) => "bsd_cite",
+            Prose::Cite(Column::Windows) => "windows_cite",
         }
     }
 }
@@ -751,8 +758,15 @@ impl Row {
             out.push((Prose::LinuxNotMeasured, n.as_str()));
         }
         for c in Column::ALL {
-            if let Source::Unverified(u) = &self.cell(c).source {
-                out.push((Prose::Unverified(c), u.as_str()));
+            match &self.cell(c).source {
+                Source::Unverified(u) => out.push((Prose::Unverified(c), u.as_str())),
+                Source::Cited(cite) => out.push((Prose::Cite(c), cite.as_str())),
+                // A measured cell's `linux_cite`: the source that says why.
+                Source::Measured { .. } => {
+                    if let Some(why) = &self.cell(c).why {
+                        out.push((Prose::Cite(c), why.as_str()));
+                    }
+                }
             }
         }
         if let Some(n) = &self.note {
@@ -795,22 +809,34 @@ impl RowTexts {
             errors: bad.iter().map(|e| e.to_string()).collect(),
             ..RowTexts::default()
         };
-        let english: Vec<(String, &str)> = rows
+        // (key, English, whether a translation must have it)
+        let english: Vec<(String, &str, bool)> = rows
             .iter()
             .flat_map(|r| {
                 r.prose()
                     .into_iter()
-                    .map(move |(p, t)| (prose_key(r, p), t))
+                    .map(move |(p, t)| (prose_key(r, p), t, !matches!(p, Prose::Cite(_))))
             })
             .collect();
         for e in entries {
-            let Some((_, en)) = english.iter().find(|(k, _)| *k == e.key) else {
+            let Some((_, en, required)) = english.iter().find(|(k, _, _)| *k == e.key) else {
                 out.errors.push(format!(
-                    "line {}: `{}` is no prose field of content/runtimes.toml (`<row-id>.<field>`, the field one of note, linux_not_measured, linux_unverified, bsd_unverified, windows_unverified)",
+                    "line {}: `{}` is no prose field of content/runtimes.toml (`<row-id>.<field>`, the field one of note, linux_not_measured, linux_unverified, bsd_unverified, windows_unverified, or a cell's *_cite)",
                     e.line, e.key
                 ));
                 continue;
             };
+            // A citation's sources stay as written: each `repo@commit`,
+            // path and "quote" of the English is in the translation.
+            if !required {
+                if let Some(lost) = sources(en).into_iter().find(|k| !e.text.contains(k)) {
+                    out.errors.push(format!(
+                        "line {}: `{}` leaves out `{lost}`, which the English cites (a citation's sources, paths and quotes are kept as written)",
+                        e.line, e.key
+                    ));
+                    continue;
+                }
+            }
             let (mut want, mut got) = (keytext::slots(en), keytext::slots(&e.text));
             want.sort_unstable();
             got.sort_unstable();
@@ -833,11 +859,23 @@ impl RowTexts {
         }
         out.untranslated = english
             .into_iter()
-            .map(|(k, _)| k)
-            .filter(|k| !out.texts.contains_key(k))
+            .filter(|(k, _, required)| *required && !out.texts.contains_key(k))
+            .map(|(k, _, _)| k)
             .collect();
         out
     }
+}
+
+/// What a citation names that a translation keeps as written: its words
+/// holding `@` or `/` (a `repo@commit`, a path) and its "quotes".
+fn sources(cite: &str) -> Vec<&str> {
+    let mut kept: Vec<&str> = cite
+        .split_whitespace()
+        .filter(|w| w.contains('@') || w.contains('/'))
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '.')))
+        .collect();
+    kept.extend(cite.split('"').skip(1).step_by(2));
+    kept
 }
 
 /// The `code` spans of a text, sorted.
@@ -1277,6 +1315,44 @@ windows_unverified = "not read"
             Some("`x.c` not read")
         );
         assert_eq!(rows[0].prose_in(&zh, Prose::LinuxNotMeasured), None);
+    }
+
+    /// A citation may be translated, and need not be; its sources — a
+    /// `repo@commit`, a path, a "quote" — are kept as written.
+    #[test]
+    fn a_citations_words_translate_and_its_sources_stay() {
+        let rows = parse(&GOOD.replace(
+            "bsd_cite = \"a file at a commit\"",
+            "bsd_cite = \"golang/go@20c73c0565d1 src/net/sockopt_bsd.go: sets it, \\\"Allow reuse\\\"\"",
+        ))
+        .unwrap();
+        let r = RowTexts::read(&rows, "");
+        assert_eq!(
+            r.untranslated,
+            ["x.windows_unverified"],
+            "a citation is optional"
+        );
+        let good =
+            "x.bsd_cite = golang/go@20c73c0565d1 src/net/sockopt_bsd.go：设置它，\"Allow reuse\"";
+        let r = RowTexts::read(&rows, good);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        let zh = |k: &str| r.texts.get(k.strip_prefix("row.")?).cloned();
+        assert!(rows[0]
+            .prose_in(&zh, Prose::Cite(Column::Bsd))
+            .unwrap()
+            .contains("设置它"));
+        for bad in [
+            "x.bsd_cite = golang/go src/net/sockopt_bsd.go：设置它，\"Allow reuse\"",
+            "x.bsd_cite = golang/go@20c73c0565d1 src/net/sockopt_bsd.go：设置它，“允许复用”",
+        ] {
+            let r = RowTexts::read(&rows, bad);
+            assert_eq!(r.errors.len(), 1, "{bad}: {:?}", r.errors);
+            assert!(
+                r.errors[0].contains("which the English cites"),
+                "{:?}",
+                r.errors
+            );
+        }
     }
 
     #[test]

@@ -64,7 +64,8 @@ pub(crate) fn texts(tr: &Tr) -> impl Fn(&str) -> Option<String> + '_ {
 
 /// A cell's source, as `runtimes::source_text` says it, in `tr`'s language:
 /// a word or two for the table, and the whole of it (why a cell is not
-/// measured or unverified translated; the citations stay as written).
+/// measured or unverified translated, and a citation's words where the
+/// locale translates them, its sources as written).
 fn source_text(tr: &Tr, row: &Row, c: Column) -> (String, String) {
     let cell = row.cell(c);
     let texts = texts(tr);
@@ -78,23 +79,34 @@ fn source_text(tr: &Tr, row: &Row, c: Column) -> (String, String) {
         Source::Unverified(u) => prose(Prose::Unverified(c), u),
         _ => String::new(),
     };
+    // A citation in the page's language where it is translated, its
+    // sources as written.
+    let cited = match (&cell.source, &cell.why) {
+        (Source::Cited(cite), _) | (Source::Measured { .. }, Some(cite)) => {
+            prose(Prose::Cite(c), cite)
+        }
+        _ => String::new(),
+    };
     let short = |k: T| tr.t(k).to_string();
     match (&cell.source, &cell.why, &not_measured) {
-        (Source::Measured { probe }, Some(why), _) => (
+        (Source::Measured { probe }, Some(_), _) => (
             short(T::RuntimesMeasured),
-            tr.f(T::RuntimesMeasuredWhy, &[("probe", probe), ("why", why)]),
+            tr.f(T::RuntimesMeasuredWhy, &[("probe", probe), ("why", &cited)]),
         ),
         (Source::Measured { probe }, None, _) => (
             short(T::RuntimesMeasured),
             tr.f(T::RuntimesMeasuredLong, &[("probe", probe)]),
         ),
-        (Source::Cited(c), _, Some(n)) => (
+        (Source::Cited(_), _, Some(n)) => (
             short(T::RuntimesCitedNotMeasured),
-            tr.f(T::RuntimesCitedNotMeasuredLong, &[("why", n), ("cited", c)]),
+            tr.f(
+                T::RuntimesCitedNotMeasuredLong,
+                &[("why", n), ("cited", &cited)],
+            ),
         ),
-        (Source::Cited(c), _, None) => (
+        (Source::Cited(_), _, None) => (
             short(T::RuntimesCited),
-            tr.f(T::RuntimesCitedLong, &[("cited", c)]),
+            tr.f(T::RuntimesCitedLong, &[("cited", &cited)]),
         ),
         (Source::Unverified(_), _, Some(n)) => (
             short(T::RuntimesUnverified),

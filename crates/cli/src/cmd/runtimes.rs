@@ -77,15 +77,20 @@ pub fn run(out: &mut dyn Write, lang: Option<&str>, os: Option<Column>) -> Resul
                 .filter(|_| *c == Column::Linux);
             let source = match (&cell.source, &cell.why, &why_not) {
                 (Source::Measured { probe }, Some(why), _) => {
-                    msg(Msg::RuntimesMeasuredWhy, &[("probe", probe), ("why", why)])
+                    let why = r.prose_in(&texts, Prose::Cite(*c)).unwrap_or(why.clone());
+                    msg(Msg::RuntimesMeasuredWhy, &[("probe", probe), ("why", &why)])
                 }
                 (Source::Measured { probe }, None, _) => {
                     msg(Msg::RuntimesMeasured, &[("probe", probe)])
                 }
                 (Source::Cited(s), _, Some(n)) => {
-                    msg(Msg::RuntimesCitedNotMeasured, &[("why", n), ("cited", s)])
+                    let s = r.prose_in(&texts, Prose::Cite(*c)).unwrap_or(s.clone());
+                    msg(Msg::RuntimesCitedNotMeasured, &[("why", n), ("cited", &s)])
                 }
-                (Source::Cited(s), _, None) => msg(Msg::RuntimesCited, &[("cited", s)]),
+                (Source::Cited(s), _, None) => {
+                    let s = r.prose_in(&texts, Prose::Cite(*c)).unwrap_or(s.clone());
+                    msg(Msg::RuntimesCited, &[("cited", &s)])
+                }
                 (Source::Unverified(_), _, n) => {
                     let u = r
                         .prose_in(&texts, Prose::Unverified(*c))
