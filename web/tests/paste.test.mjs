@@ -325,6 +325,15 @@ test('a long table is answered once the typing pauses, or at Enter or leaving th
     assert.equal(await heading(), 'What if I bind 127.0.0.1:9090 on Linux?');
     await page.keyboard.press('Enter');
     await until('answered at Enter', async () => (await heading()) === 'What if I bind 0.0.0.0:8080 on Linux?');
+    // The port's 1,200-odd sockets: the table states its size and builds
+    // the rows near the screen only, as the outcome table does.
+    const sockets = page.locator('table.paste-sockets');
+    assert.ok(Number(await sockets.getAttribute('aria-rowcount')) > 1200);
+    const built = await sockets.locator('tr[aria-rowindex]').count();
+    assert.ok(built >= 32 && built <= 256, `${built} rows built`);
+    await sockets.locator('tbody').last().scrollIntoViewIfNeeded();
+    await page.clock.runFor(100);
+    await until('the last rows built once scrolled to', async () => (await sockets.locator('tbody').last().locator('tr[aria-rowindex]').count()) > 0);
     // A short table follows every key, the clock still standing.
     await page.fill('#paste-table', SS);
     await until('the short table read', async () => /^Read 7 TCP sockets/.test(await page.locator('.paste-read').innerText()));

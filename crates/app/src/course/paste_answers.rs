@@ -141,7 +141,7 @@ fn rebuilt(tr: &Tr, rebuilt: &[(Option<bool>, Vec<String>)], needs_options: bool
 }
 
 /// A socket's program, user and options, as its table row shows them.
-fn socket_details(tr: &Tr, os: Os, s: &HostSocket) -> String {
+pub(super) fn socket_details(tr: &Tr, os: Os, s: &HostSocket) -> String {
     let program = match &s.process {
         Some(pr) if pr.name.is_empty() => tr.f(T::PastePid, &[("pid", &pr.pid.to_string())]),
         Some(pr) => tr.f(
@@ -196,21 +196,7 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
             if r.sockets.is_empty() {
                 <p>{ tr.f(T::PasteNoSocket, &[("proto", if r.udp { "UDP" } else { "TCP" }), ("port", &port)]) }</p>
             } else {
-                <div class="table-wrap">
-                    <table class="messages paste-sockets">
-                        <caption>{ tr.f(T::PasteSocketsOn, &[("port", &port)]) }</caption>
-                        <thead><tr><th scope="col">{ tr.t(T::PasteColSocket) }</th><th scope="col">{ tr.t(T::PasteColState) }</th><th scope="col">{ tr.t(T::PasteColProgram) }</th></tr></thead>
-                        <tbody>
-                        { for r.sockets.iter().map(|(n, s)| html! {
-                            <tr>
-                                <th scope="row"><code>{ n }</code></th>
-                                <td>{ format!("{} {}{}", s.state.name(), s.local, s.remote.map(|x| format!(" ↔ {x}")).unwrap_or_default()) }</td>
-                                <td>{ socket_details(&tr, r.os, s) }</td>
-                            </tr>
-                        }) }
-                        </tbody>
-                    </table>
-                </div>
+                <super::paste_sockets::PasteSockets read={p.read.clone()} />
             }
             if r.unknowns {
                 <p class="muted">{ tr.t(T::PasteUnknownsNote) }</p>
