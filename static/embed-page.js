@@ -23,6 +23,17 @@ el.addEventListener('bindlab-ready', () => {
   if (spoken) document.documentElement.lang = spoken;
 });
 if (q.has('readonly')) el.setAttribute('readonly', '');
+// No permalink after `#`: the frame's author forgot it. Say so on the page,
+// not only in the console, and where to get one.
+if (!location.hash.slice(1)) {
+  const note = document.createElement('p');
+  note.className = 'notice error embed-missing';
+  const zh = (q.get('lang') || '').toLowerCase().startsWith('zh');
+  note.textContent = zh
+    ? '这个页面显示一个 bindlab 场景：把它的永久链接放在地址的 # 之后（沙盒的“复制链接”会给出一个），例如 embed.html#v1/linux/0/…'
+    : 'This page shows one bindlab scenario: put its permalink after # in the address (the sandbox\'s Copy link gives one), e.g. embed.html#v1/linux/0/…';
+  document.getElementById('embed').append(note);
+}
 document.getElementById('embed').append(el);
 
 let last = 0;

@@ -443,6 +443,25 @@ test("the iframe's ?step= wins over its link's own step, and a verdict links to 
   } finally { await context.close(); }
 });
 
+test('the iframe page without a permalink says on the page what it needs, in its language', async () => {
+  for (const [query, says] of [['', /^This page shows one bindlab scenario: put its permalink after # in the address/], ['?lang=zh-CN', /^这个页面显示一个 bindlab 场景/]]) {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/embed.html${query}`);
+      const note = page.locator('.embed-missing');
+      await note.waitFor();
+      assert.match(await note.innerText(), says);
+    } finally { await context.close(); }
+  }
+  // With one, no such note.
+  const { page, context } = await openPage(browser, `${server.origin}/embed.html#v1/linux/0/${b64(CONFLICT)}`);
+  try {
+    await widgetsReady(page, 1);
+    assert.equal(await page.locator('.embed-missing').count(), 0);
+  } finally { await context.close(); }
+});
+
 test('the iframe page with lang=zh-CN: a Chinese widget and a Chinese document', async () => {
   const link = 'v1/linux,freebsd/0/dGl0bGUgVGhlIExpbnV4IGxpc3RlbmluZyBleGNlcHRpb24Kb3MgbGludXgKaWZhY2UgMTkyLjE2OC4wLjEKCnNvY2tldCBBIHRjcApzZXQgQSBTT19SRVVTRUFERFIKYmluZCBBIDAuMC4wLjA6MjEKbGlzdGVuIEEKc29ja2V0IEIgdGNwCnNldCBCIFNPX1JFVVNFQUREUgpiaW5kIEIgMTkyLjE2OC4wLjE6MjEgID0-IEVBRERSSU5VU0UK';
   const { page, context, problems } = await openPage(browser, `${server.origin}/embed.html?lang=zh-CN#${link}`);
