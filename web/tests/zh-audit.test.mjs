@@ -51,15 +51,6 @@ const PRINTED = [
   /\b[Pp]ermission denied\b/g,
 ];
 
-/** The runtimes table's citations (`*_cite` in content/runtimes.toml): kept
- *  as written. As the page shows them: without their `code` spans. */
-const CITES = fs.readFileSync(new URL('../../content/runtimes.toml', import.meta.url), 'utf8')
-  .split('\n')
-  .map((l) => l.match(/^\w+_cite = "(.*)"$/)?.[1])
-  .filter(Boolean)
-  .map((c) => c.replace(/\\"/g, '"').replace(/\\\\/g, '\\').replace(/`[^`]*`/g, ' ').replace(/\s+/g, ' ').trim())
-  .sort((a, b) => b.length - a.length);
-
 /** Words that may stand in a Chinese sentence: names of calls, options,
  *  errors, tools and programs, as TERMS.md keeps them. Lowercase tokens
  *  only (a capitalised or CAPITAL token never starts a run anyway). */
@@ -82,11 +73,14 @@ const quotedSeen = new Set();
 /** Runs of three or more English words (lowercase, as a sentence's are). */
 function englishRuns(text) {
   const found = [];
-  // Spaces as one (a citation's code spans are hidden); tabs (table cells)
+  // Spaces as one (code spans are hidden); tabs (table cells)
   // and newlines (blocks) still end a run.
   let t = text.replace(/ +/g, ' ');
-  for (const c of CITES) t = t.split(c).join(' ');
   for (const p of PRINTED) t = t.replace(p, ' ');
+  // A translated citation's sources, kept as written: a `repo@commit` or a
+  // path (a word with @ or /), and a call with its arguments, `f(a, b)`;
+  // each ends a run, as a tab does (the words either side are apart).
+  t = t.replace(/\S*[@/]\S*/g, '\t').replace(/[A-Za-z_][\w.]*\([^()]*\)/g, '\t');
   const quoted = /“[^”]*”|"[^"]*"|「[^」]*」|《[^》]*》/g;
   for (const q of t.match(quoted) || []) if (words(q).length) quotedSeen.add(q);
   t = t.replace(quoted, ' ');
