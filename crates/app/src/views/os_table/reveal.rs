@@ -35,6 +35,18 @@ pub(super) fn reveal_current(table: &NodeRef, step: usize) -> Reveal {
     else {
         return Reveal::Done;
     };
+    // The sandbox's step bar shown (sandbox/step_bar.rs) and the table
+    // wholly above the screen or under the bar: the reader is looking at
+    // the host, under the table in one column, and pressed the bar's Step
+    // to see it change there; a step does not take them from it (nor
+    // to a long table's placeholder).
+    let bar = t
+        .owner_document()
+        .and_then(|d| d.query_selector(".step-bar.shown").ok().flatten())
+        .map_or(0.0, |b| b.get_bounding_client_rect().bottom());
+    if bar > 0.0 && t.get_bounding_client_rect().bottom() <= bar {
+        return Reveal::Done;
+    }
     let Ok(Some(row)) = t.query_selector("tr.current") else {
         let Some(i) = step.checked_sub(1) else {
             return Reveal::Done;
@@ -72,17 +84,6 @@ pub(super) fn reveal_current(table: &NodeRef, step: usize) -> Reveal {
                 .is_some_and(|n| n.get_bounding_client_rect().top() < bottom - 1.0)
         })
         .map_or(0.0, |(bottom, _)| bottom);
-    // The sandbox's step bar shown (sandbox/step_bar.rs) and the table
-    // wholly above the screen or under the bar: the reader is looking at
-    // the host, under the table in one column, and pressed the bar's Step
-    // to see it change there; a step does not take them from it.
-    let bar = t
-        .owner_document()
-        .and_then(|d| d.query_selector(".step-bar.shown").ok().flatten())
-        .map_or(0.0, |b| b.get_bounding_client_rect().bottom());
-    if bar > 0.0 && t.get_bounding_client_rect().bottom() <= bar {
-        return Reveal::Done;
-    }
     let r = row.get_bounding_client_rect();
     if r.bottom() > h {
         row.scroll_into_view_with_bool(r.height() > h - covered);
