@@ -26,6 +26,14 @@
 //!   10.0.0.3 beside both and closes — and the figure is per step. The
 //!   work per step is the same at every N; what grows is how far apart in
 //!   memory the ports' tables and sockets are.
+//! * `addrs`  — N connections on P, each on its own local address: a
+//!   listener on 0.0.0.0:P with SO_REUSEADDR takes one client to each of N
+//!   host addresses (10.1.x.y), accepts it and closes; a socket binds a
+//!   further address of the host (10.2.x.y:P, no option: nothing there on
+//!   any OS) (timed) and closes. Every owner is a class of its own, so a
+//!   question asked of all classes grows with N; one asked of the classes
+//!   near the bound address does not. The populate time shows it too (each
+//!   client asks the port).
 //!
 //! Prints nanoseconds per timed step (the median of several batches) and
 //! writes them to `target/bench/engine.tsv`. Figures only: it asserts that
@@ -92,9 +100,23 @@ fn share(os: Os) -> SockOpt {
     }
 }
 
-pub const WORKLOADS: [&str; 7] = [
-    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread",
+pub const WORKLOADS: [&str; 8] = [
+    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread", "addrs",
 ];
+
+/// `addrs`: the `i`-th connection's local address (10.1.x.y).
+fn conn_addr(i: usize) -> Ipv4Addr {
+    Ipv4Addr::new(10, 1, (i >> 8) as u8, i as u8)
+}
+
+/// `addrs`: how many addresses the timed binds cycle through (10.2.x.y).
+const FRESH: usize = 2048;
+
+/// `addrs`: the `serial`-th timed bind's address, held by no socket.
+fn fresh_addr(serial: usize) -> Ipv4Addr {
+    let i = serial % FRESH;
+    Ipv4Addr::new(10, 2, (i >> 8) as u8, i as u8)
+}
 
 /// The spread-ports cycle, shared with `steps.rs`.
 #[path = "common/spread.rs"]
@@ -102,10 +124,13 @@ mod spread;
 
 /// A host with the workload's population of `n` sockets on port 8080.
 fn populate(os: Os, workload: &str, n: usize) -> Host {
-    let ifaces: &[Ipv4Addr] = if workload == "spread" {
-        &spread::AT
-    } else {
-        &[IFACE]
+    let ifaces: Vec<Ipv4Addr> = match workload {
+        "spread" => spread::AT.to_vec(),
+        "addrs" => (0..n)
+            .map(conn_addr)
+            .chain((0..FRESH).map(fresh_addr))
+            .collect(),
+        _ => vec![IFACE],
     };
     let ifaces: Vec<IpAddr> = ifaces.iter().map(|&a| IpAddr::V4(a)).collect();
     let mut h = Host::new(os, &ifaces, 1);
@@ -188,6 +213,35 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
                 let listening = ok && step(&mut h, StepKind::Listen { name });
                 assert!(listening, "{os:?}: population listener {i}");
             }
+        }
+        "addrs" => {
+            sock(&mut h, "L", &[SockOpt::SoReuseAddr]);
+            step(
+                &mut h,
+                StepKind::Bind {
+                    name: "L".into(),
+                    ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
+                },
+            );
+            step(&mut h, StepKind::Listen { name: "L".into() });
+            for i in 0..n {
+                step(
+                    &mut h,
+                    StepKind::Client {
+                        ep: ep(conn_addr(i), PORT),
+                        count: 1,
+                    },
+                );
+                let ok = step(
+                    &mut h,
+                    StepKind::Accept {
+                        name: "L".into(),
+                        new: format!("A{i}"),
+                    },
+                );
+                assert!(ok, "{os:?}: population connection {i}");
+            }
+            step(&mut h, StepKind::Close { name: "L".into() });
         }
         _ => unreachable!("unknown workload {workload}"),
     }
@@ -283,6 +337,13 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
                 StepKind::Connect {
                     name: name.clone(),
                     ep: ep(lo, PORT),
+                }
+            }
+            "addrs" => {
+                sock(h, &name, &[]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(fresh_addr(*serial), PORT),
                 }
             }
             _ => {
