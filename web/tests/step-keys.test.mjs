@@ -1,7 +1,7 @@
 // The outcome table's keys: with the focus on a step's button (or an
 // outcome's toggle), ↓/↑ move it to the next/previous step's, Home/End to
-// the first/last; Tab still goes on through the page; a link or a field
-// keeps its arrows. In the sandbox, a widget (shadow root) and a table of
+// the first/last, →/← along a step's row; the table is one Tab stop (the
+// control focused last); a link or a field keeps its arrows. In the sandbox, a widget (shadow root) and a table of
 // thousands of steps, whose far blocks are built when the focus goes there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ const focused = (page) => page.evaluate(() => {
   return { kind, row: rows.indexOf(tr), rows: rows.length, index: tr?.getAttribute('aria-rowindex') ?? null, os: a?.closest('td')?.dataset.os ?? null };
 });
 
-test('in the sandbox ↓/↑ and Home/End move the focus between the steps\' rows, Tab still moves on, and a link keeps its arrows', async () => {
+test('in the sandbox ↓/↑ and Home/End move the focus between the steps\' rows, →/← along one, the table is one Tab stop, and a link keeps its arrows', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/`);
   try {
     await ready(page);
@@ -51,12 +51,16 @@ test('in the sandbox ↓/↑ and Home/End move the focus between the steps\' row
     assert.equal((await focused(page)).row, 0, 'Home: the first row');
     await page.keyboard.press('ArrowUp');
     assert.equal((await focused(page)).row, 0);
-    // Tab is as it was: the next control in order, and back.
+    // The table is one Tab stop: Tab leaves it, Shift+Tab comes back to
+    // the control focused last (not to the first, nor to the last row).
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Tab');
     const next = await focused(page);
-    assert.ok(next.row !== 0 || next.kind !== 'step', JSON.stringify(next));
+    assert.equal(next.row, -1, `Tab left the table: ${JSON.stringify(next)}`);
     await page.keyboard.press('Shift+Tab');
-    assert.deepEqual([(await focused(page)).row, (await focused(page)).kind], [0, 'step']);
+    assert.deepEqual([(await focused(page)).row, (await focused(page)).kind], [1, 'step'], 'back where the reader was');
+    assert.equal(await page.locator('table.outcomes :is(button, summary):not([tabindex="-1"])').count(), 1, 'one Tab stop');
+    await page.keyboard.press('Home');
 
     // Run: from an OS's toggle, the same OS's toggle of the next step (the
     // example's last two steps have them), else that step's button.
@@ -70,6 +74,26 @@ test('in the sandbox ↓/↑ and Home/End move the focus between the steps\' row
     assert.deepEqual(await focused(page), { kind: 'toggle', row: rows - 2, rows, index: null, os: 'FreeBSD' });
     await page.keyboard.press('ArrowUp');
     assert.deepEqual(await focused(page), { kind: 'step', row: rows - 3, rows, index: null, os: null });
+    // → and ← go along a step's row: its button, then each OS's toggle.
+    await stepRows.nth(rows - 1).locator('th.step button').focus();
+    await page.keyboard.press('ArrowRight');
+    const firstOs = await stepRows.nth(rows - 1).locator('td.cell').first().getAttribute('data-os');
+    assert.deepEqual(await focused(page), { kind: 'toggle', row: rows - 1, rows, index: null, os: firstOs });
+    await page.keyboard.press('ArrowRight');
+    const second = await focused(page);
+    assert.equal(second.kind, 'toggle');
+    assert.notEqual(second.os, firstOs);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.deepEqual(await focused(page), { kind: 'step', row: rows - 1, rows, index: null, os: null });
+    await page.keyboard.press('ArrowLeft');
+    assert.equal((await focused(page)).kind, 'step', 'a row does not wrap');
+    // The stop follows: Tab out and back returns to a toggle focused last.
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.deepEqual(await focused(page), { kind: 'toggle', row: rows - 1, rows, index: null, os: firstOs });
+    assert.equal(await page.locator('table.outcomes :is(button, summary):not([tabindex="-1"])').count(), 1, 'one Tab stop');
 
     // An opened cell's rule link keeps its arrows (they scroll the page).
     await stepRows.nth(rows - 1).locator('td[data-os="FreeBSD"] summary').click();
@@ -124,6 +148,10 @@ test('in a table of 1,200 steps (built near the screen only), End and Home reach
     // Down through a block's end into the next.
     for (let i = 0; i < 33; i++) await page.keyboard.press('ArrowDown');
     assert.equal((await focused(page)).index, '35');
+    // One Tab stop among the built blocks' rows, the step focused last.
+    const stops = page.locator('table.outcomes :is(button, summary):not([tabindex="-1"])');
+    assert.equal(await stops.count(), 1);
+    assert.equal(await stops.evaluate((b) => b.closest('tr').getAttribute('aria-rowindex')), '35');
     assert.deepEqual(problems, []);
   } finally { await context.close(); }
 });

@@ -1,11 +1,12 @@
 //! The keyboard in the outcome table: with the focus on a step's button (or
 //! on an outcome's toggle), ↓ and ↑ move it to the next and the previous
-//! step's, Home and End to the first and the last step's — a list's keys.
-//! Tab still goes through every control in order, and leaves the table
-//! after the last; only those two kinds of control take the keys, so a
-//! field, a select or a link keeps its own. From an outcome's toggle the
-//! focus goes to the same OS's toggle of the step it reaches, where there
-//! is one (a step not run yet has none: then its button).
+//! step's, Home and End to the first and the last step's — a list's keys —
+//! and → and ← along the step's row, from its button to its toggles. The
+//! table is one Tab stop ([`super::Stop`]: the control focused last), so
+//! Tab leaves it; only those two kinds of control take the keys, so a
+//! field, a select or a rule's link keeps its own. From an outcome's
+//! toggle the focus goes to the same OS's toggle of the step it reaches,
+//! where there is one (a step not run yet has none: then its button).
 //!
 //! A long table builds only the blocks near the screen: a step in a block
 //! that is not built (Home or End in a table of thousands) is scrolled to,
@@ -14,9 +15,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use bindlab_engine::Os;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
+
+use super::Stop;
 
 /// How long a step waits for its block to be built, ms: a focus given
 /// later than that would come out of nowhere.
@@ -125,6 +129,46 @@ fn index_of(row: &Element) -> Option<usize> {
         .checked_sub(2)
 }
 
+/// The step index of a row: as it says, in a long table; else its place
+/// among the step rows (a table that builds every row has at most
+/// [`super::WINDOW_FROM`] of them).
+fn step_index(row: &Element) -> Option<usize> {
+    if let Some(i) = index_of(row) {
+        return Some(i);
+    }
+    let table = row.closest("table").ok()??;
+    let rows = table.query_selector_all(":scope > tbody > tr:not(.why-row)").ok()?;
+    (0..rows.length()).position(|k| {
+        rows.item(k)
+            .and_then(|r| r.dyn_into::<Element>().ok())
+            .is_some_and(|r| &r == row)
+    })
+}
+
+/// The control a focus event reached, as the table's Tab stop.
+pub(super) fn stop_of_event(e: &FocusEvent) -> Option<Stop> {
+    let el = e.target()?.dyn_into::<Element>().ok()?;
+    let (row, os) = control(&el)?;
+    Some(Stop {
+        index: step_index(&row)?,
+        os: os.and_then(|name| Os::ALL.into_iter().find(|o| o.display() == name)),
+    })
+}
+
+/// → and ←: the next and the previous control of the row (its button,
+/// then each OS's toggle in the columns' order); at either end, none.
+fn along(row: &Element, from: &Element, right: bool) -> Option<HtmlElement> {
+    let all = row
+        .query_selector_all("th.step > button.link, td.cell > details > summary")
+        .ok()?;
+    let items: Vec<Element> = (0..all.length())
+        .filter_map(|k| all.item(k)?.dyn_into::<Element>().ok())
+        .collect();
+    let at = items.iter().position(|c| c == from)?;
+    let to = if right { at + 1 } else { at.checked_sub(1)? };
+    items.get(to)?.clone().dyn_into::<HtmlElement>().ok()
+}
+
 /// The table's keydown: moves the focus as [`moved`] says, or asks for a
 /// step whose block is not built.
 fn on_key(e: &KeyboardEvent, table: &Element, n: usize, pending: &PendingFocus) {
@@ -132,6 +176,18 @@ fn on_key(e: &KeyboardEvent, table: &Element, n: usize, pending: &PendingFocus) 
         return;
     }
     let key = e.key();
+    if let "ArrowRight" | "ArrowLeft" = key.as_str() {
+        let Some(from) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if let Some((row, _)) = control(&from) {
+            e.prevent_default();
+            if let Some(to) = along(&row, &from, key == "ArrowRight") {
+                let _ = to.focus();
+            }
+        }
+        return;
+    }
     if moved(&key, 0, n).is_none() {
         return;
     }

@@ -17,6 +17,7 @@ use crate::hooks::use_near_blocks;
 use bindlab_engine::lists::Lists;
 
 use crate::i18n::{use_tr, Tr, T};
+use bindlab_engine::Os;
 use crate::state::Derived;
 use crate::views::FarBlock;
 
@@ -125,6 +126,41 @@ pub(crate) fn summary(tr: &Tr, rep: &bindlab_engine::StepReport) -> String {
     rep.summary_in(tr.t(T::ScenarioDropped), &tr.lists_or(Lists::ENGLISH))
 }
 
+/// The control of the table that Tab reaches: a step's button (`os`:
+/// `None`) or an OS's outcome toggle. The table is one Tab stop, as a
+/// list box or a grid is: a scenario of 200 steps used to be 200 step
+/// buttons and up to 800 toggles between the editor and the host view.
+/// The arrow keys move inside it (`keys.rs`), and the stop follows the
+/// focus, so Tab back into the table returns where the reader was.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) struct Stop {
+    pub(crate) index: usize,
+    pub(crate) os: Option<Os>,
+}
+
+/// Where the Tab stop is: the control the reader focused last (`chosen`),
+/// while its step is in the table and built; else the current step's
+/// button (the step run last, or the first), if its block is built; else
+/// the first step of the first block that is (a long table builds only
+/// the blocks near the screen, and a stop in no built row would take the
+/// table out of the Tab order).
+fn tab_stop(chosen: Option<Stop>, step: usize, n: usize, built: impl Fn(usize) -> bool) -> Option<Stop> {
+    if n == 0 {
+        return None;
+    }
+    let shown = |i: usize| i < n && built(i / ROWS);
+    if let Some(c) = chosen.filter(|c| shown(c.index)) {
+        return Some(c);
+    }
+    let current = step.saturating_sub(1).min(n - 1);
+    let index = if shown(current) {
+        current
+    } else {
+        (0..n.div_ceil(ROWS)).find(|&b| built(b))? * ROWS
+    };
+    Some(Stop { index, os: None })
+}
+
 /// Rows per [`Rows`] block.
 pub(crate) const ROWS: usize = 32;
 
@@ -148,13 +184,16 @@ struct RowsProps {
     /// Rows carry their index (see [`OsTable`]).
     windowed: bool,
     base: Option<AttrValue>,
+    /// The table's one Tab stop, when it is in this block (else `None`,
+    /// so a move of the stop re-renders two blocks, not all).
+    stop: Option<Stop>,
 }
 
 impl PartialEq for RowsProps {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.derived, &o.derived)
-            && (self.start, self.end, self.step, self.windowed)
-                == (o.start, o.end, o.step, o.windowed)
+            && (self.start, self.end, self.step, self.windowed, self.stop)
+                == (o.start, o.end, o.step, o.windowed, o.stop)
             && self.on_goto == o.on_goto
             && self.base == o.base
     }
@@ -170,7 +209,7 @@ impl PartialEq for RowsProps {
 fn rows(p: &RowsProps) -> Html {
     html! {
         <tbody>{ for (p.start..p.end).map(|i| html! {
-            <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} windowed={p.windowed} base={p.base.clone()} />
+            <Row key={i} derived={p.derived.clone()} index={i} done={i < p.step} current={i + 1 == p.step} on_goto={p.on_goto.clone()} windowed={p.windowed} base={p.base.clone()} stop={p.stop.filter(|s| s.index == i).map(|s| s.os)} />
         }) }</tbody>
     }
 }
@@ -221,8 +260,18 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
             }
         });
     }
-    // ↑/↓, Home/End between the steps' rows.
+    // ↑/↓, Home/End between the steps' rows, ←/→ along one.
     let onkeydown = keys::use_row_keys(table.clone(), n);
+    let chosen = use_state_eq(|| None::<Stop>);
+    let onfocusin = {
+        let chosen = chosen.setter();
+        Callback::from(move |e: FocusEvent| {
+            if let Some(s) = keys::stop_of_event(&e) {
+                chosen.set(Some(s));
+            }
+        })
+    };
+    let stop = tab_stop(*chosen, p.step, n, |b| !windowed || near.is_built(b));
     let cols = p.derived.reports.len() + 1;
     let differed =
         (0..p.step.min(n)).any(|i| bindlab_engine::report::differs(p.derived.reports.iter(), i));
@@ -235,7 +284,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
         <div class="table-wrap">
             // The row count and each row's index tell a screen reader the
             // table's real size while blocks are placeholders.
-            <table class="outcomes steps" ref={table} {onkeydown} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
+            <table class="outcomes steps" ref={table} {onkeydown} {onfocusin} aria-rowcount={windowed.then(|| (n + 1).to_string())}>
                 <caption class="sr-only">{ tr.t(T::ScenarioTableCaption) }</caption>
                 <thead><tr aria-rowindex={windowed.then_some("1")}><th scope="col">{ tr.t(T::ScenarioStepCol) }</th>{ for p.derived.reports.iter().map(|r| html! { <th scope="col">{ r.os.display() }</th> }) }</tr></thead>
                 <>{ for (0..n).step_by(ROWS).enumerate().map(|(b, start)| {
@@ -243,7 +292,7 @@ pub(crate) fn os_table(p: &OsTableProps) -> Html {
                     if windowed && !near.is_built(b) {
                         return html! { <FarBlock key={format!("far-{start}")} px={near.far_px(b, end - start)} {cols} /> };
                     }
-                    html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} base={p.base.clone()} /> }
+                    html! { <Rows key={start} derived={p.derived.clone()} {start} {end} step={p.step.clamp(start, end + 1)} on_goto={p.on_goto.clone()} {windowed} base={p.base.clone()} stop={stop.filter(|s| (start..end).contains(&s.index))} /> }
                 }) }</>
             </table>
             if expects {
@@ -353,6 +402,25 @@ mod tests {
         assert_eq!(word_parts("_x x_ ... end."), ["_x x_ ... end."]);
         assert_eq!(word_parts("没有套接字。"), ["没有套接字。"]);
         assert_eq!(word_parts(""), [""]);
+    }
+
+    #[test]
+    fn the_tab_stop_is_the_last_focused_control_while_it_is_built_else_the_current_step() {
+        let all = |_: usize| true;
+        let at = |index, os| Some(Stop { index, os });
+        assert_eq!(tab_stop(None, 0, 0, all), None, "no steps: no stop");
+        assert_eq!(tab_stop(None, 0, 5, all), at(0, None), "nothing run: the first");
+        assert_eq!(tab_stop(None, 3, 5, all), at(2, None), "the step run last");
+        assert_eq!(tab_stop(None, 9, 5, all), at(4, None));
+        let toggle = at(1, Some(Os::Windows));
+        assert_eq!(tab_stop(toggle, 3, 5, all), toggle, "where the reader was");
+        assert_eq!(tab_stop(at(7, None), 3, 5, all), at(2, None), "a step edited away");
+        // A long table: only block 3 is built.
+        let third = |b: usize| b == 3;
+        assert_eq!(tab_stop(at(100, None), 0, 1000, third), at(100, None));
+        assert_eq!(tab_stop(at(500, None), 0, 1000, third), at(96, None));
+        assert_eq!(tab_stop(None, 120, 1000, third), at(119, None));
+        assert_eq!(tab_stop(None, 0, 1000, |_| false), None);
     }
 
     #[test]

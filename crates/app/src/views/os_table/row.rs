@@ -24,6 +24,9 @@ pub(crate) struct RowProps {
     pub(crate) windowed: bool,
     /// Where the rules page is (see [`super::OsTableProps::base`]).
     pub(crate) base: Option<AttrValue>,
+    /// This row holds the table's Tab stop ([`super::Stop`]): on the
+    /// step's button (`Some(None)`) or on an OS's toggle.
+    pub(crate) stop: Option<Option<Os>>,
 }
 
 /// Rows compare by what they show, so a step re-renders two rows, not all.
@@ -36,6 +39,7 @@ impl PartialEq for RowProps {
             && self.on_goto == o.on_goto
             && self.windowed == o.windowed
             && self.base == o.base
+            && self.stop == o.stop
     }
 }
 
@@ -66,6 +70,17 @@ pub(crate) fn row(p: &RowProps) -> Html {
     let st = &scenario.steps[i];
     let reports = &p.derived.reports;
     let differs = bindlab_engine::report::differs(reports.iter(), i);
+    // The stop's toggle, if the row has it (a step not run has none, nor an
+    // outcome without an explanation): else the step's button holds it.
+    let has_toggle = |os: Os| {
+        p.done
+            && reports
+                .iter()
+                .any(|r| r.os == os && r.steps[i].rule.is_some() && r.steps[i].why.is_some())
+    };
+    let stop_os = p.stop.flatten().filter(|&os| has_toggle(os));
+    let tabindex = |here: bool| if here { "0" } else { "-1" };
+    let button_tab = tabindex(p.stop.is_some() && stop_os.is_none());
     let goto = {
         let cb = p.on_goto.clone();
         Callback::from(move |_: MouseEvent| cb.emit(i + 1))
@@ -97,7 +112,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
         <tr class={classes!(differs.then_some("differs"), (!p.done).then_some("pending"), p.current.then_some("current"))}
             aria-current={p.current.then_some("step")} aria-rowindex={p.windowed.then(|| (i + 2).to_string())}>
             <th scope="row" class="step">
-                <button type="button" class="link" onclick={goto} title={tr.t(T::ScenarioRunToStep).to_string()}>
+                <button type="button" class="link" tabindex={button_tab} onclick={goto} title={tr.t(T::ScenarioRunToStep).to_string()}>
                     // The scenario's line (not the step's number, which the
                     // progress counts): under the column's "Line and step" heading,
                     // and said in words (shown on a card, which has no heading).
@@ -130,7 +145,7 @@ pub(crate) fn row(p: &RowProps) -> Html {
                         html! {
                             <td class={classes!("cell", if ok { "ok" } else { "err" })} data-os={os}>
                                 <details open={*open & bit(r.os) != 0} ontoggle={on_toggle(r.os)}>
-                                    <summary>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
+                                    <summary tabindex={tabindex(stop_os == Some(r.os))}>{ breakable(&outcome(&tr, rep)) }{ expect }</summary>
                                     <p class="why"><strong>{ title }</strong>{ sep(&tr, T::ScenarioTitleStop) }{ breakable(why) }</p>
                                     <p class="rule-id"><a class="rule-link" href={rule_href(rule.as_str())} {target} {rel}><code>{ breakable(rule.as_str()) }</code></a></p>
                                 </details>
