@@ -19,7 +19,6 @@
 //! per-socket walks) to compare the reports byte for byte.
 
 use std::cell::OnceCell;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
@@ -27,6 +26,7 @@ use std::sync::Arc;
 
 use crate::addr::{unmap, SockAddr};
 
+use super::classes::Classes;
 use super::idmap::{IdMap, Order};
 use super::socket::{Opts, SockId, Socket, State};
 
@@ -477,28 +477,6 @@ impl Ports {
     }
 }
 
-/// How many classes a bucket holds in place before the rest go to a hash
-/// table: a port's first few classes sit in the bucket itself, so a step
-/// on a cold port finds them in the bucket's own cache lines instead of
-/// behind a hash table's control bytes and scattered slots.
-const INLINE_CLASSES: usize = 3;
-
-/// A bucket's classes, each with its members (see [`Bucket::classes`]):
-/// the first [`INLINE_CLASSES`] in place, any more in a hash table. A
-/// class is in one of the two, never both; the order they are listed in
-/// is no part of any answer (the queries break ties by position).
-#[derive(Clone, Default)]
-#[repr(C)]
-pub(super) struct Classes {
-    /// How many of `inline` are in use (the rest are placeholders).
-    n: u8,
-    /// Boxed: one word in the bucket where an empty table takes four, so
-    /// the classes held in place start a cache line sooner.
-    #[allow(clippy::box_collection)]
-    more: Option<Box<HashMap<PortClass, IdMap<u64>, FxBuild>>>,
-    inline: [(PortClass, IdMap<u64>); INLINE_CLASSES],
-}
-
 impl Default for PortClass {
     /// A placeholder for an unused slot of [`Classes`].
     fn default() -> Self {
@@ -507,77 +485,6 @@ impl Default for PortClass {
             hashed_ip: [0; 2],
             bits: 0,
         }
-    }
-}
-
-impl Classes {
-    /// Every class and its members.
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&PortClass, &IdMap<u64>)> {
-        let inline = self.inline[..usize::from(self.n)]
-            .iter()
-            .map(|(c, m)| (c, m));
-        inline.chain(self.more.iter().flat_map(|m| m.iter()))
-    }
-
-    /// How many classes there are.
-    pub(super) fn len(&self) -> usize {
-        usize::from(self.n) + self.more.as_ref().map_or(0, |m| m.len())
-    }
-
-    /// `class`'s members, made empty if the class is new.
-    pub(super) fn members_mut(&mut self, class: PortClass) -> &mut IdMap<u64> {
-        let n = usize::from(self.n);
-        if let Some(i) = self.inline[..n].iter().position(|(c, _)| *c == class) {
-            return &mut self.inline[i].1;
-        }
-        if self.more.as_ref().is_some_and(|m| m.contains_key(&class)) || n == INLINE_CLASSES {
-            return self
-                .more
-                .get_or_insert_with(Box::default)
-                .entry(class)
-                .or_default();
-        }
-        self.n += 1;
-        self.inline[n] = (class, IdMap::default());
-        &mut self.inline[n].1
-    }
-
-    /// Takes `pos` out of `class`, dropping the class when it empties.
-    pub(super) fn remove(&mut self, class: PortClass, pos: u64) {
-        let n = usize::from(self.n);
-        if let Some(i) = self.inline[..n].iter().position(|(c, _)| *c == class) {
-            self.inline[i].1.remove(&pos);
-            if self.inline[i].1.is_empty() {
-                // The last in use takes its place.
-                self.inline[i..n].rotate_left(1);
-                self.inline[n - 1] = Default::default();
-                self.n -= 1;
-            }
-            return;
-        }
-        if let Some(m) = self.more.as_mut() {
-            if let Entry::Occupied(mut e) = m.entry(class) {
-                e.get_mut().remove(&pos);
-                if e.get().is_empty() {
-                    e.remove();
-                }
-            }
-            if m.is_empty() {
-                self.more = None;
-            }
-        }
-    }
-}
-
-impl PartialEq<HashMap<PortClass, IdMap<u64>, FxBuild>> for Classes {
-    fn eq(&self, other: &HashMap<PortClass, IdMap<u64>, FxBuild>) -> bool {
-        self.len() == other.len() && self.iter().all(|(c, m)| other.get(c) == Some(m))
-    }
-}
-
-impl std::fmt::Debug for Classes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
     }
 }
 

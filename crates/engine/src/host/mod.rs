@@ -33,6 +33,7 @@ use crate::scenario::Scenario;
 
 mod apply;
 mod buckets;
+mod classes;
 mod close;
 mod connect;
 mod idmap;
@@ -43,6 +44,7 @@ mod udp;
 mod udp_lookup;
 
 pub use buckets::{PortClass, PortMemo, PortOrder, SearchKey};
+pub use classes::Scope;
 pub(crate) use close::Expired;
 pub use owner::{ClassView, Owner};
 pub use socket::{Opts, Peer, SockId, Socket, State};
@@ -353,13 +355,18 @@ impl Host {
     /// from `cost` skips the owner. `cost` reads an owner's [`ClassView`]
     /// (state, options, owner, family, address, …: what [`PortClass`]
     /// holds): it is asked once per class of owner, not once per socket,
-    /// so a crowded port costs what a handful of sockets would. With
-    /// [`Host::set_reference_walks`] every owner is walked instead.
+    /// so a crowded port costs what a handful of sockets would. `scope`
+    /// says which classes are asked ([`Scope`]): `Near(addr)` only where
+    /// `cost` is `None` for every class not on `addr` or a wildcard, so a
+    /// port of thousands of addresses costs what one address does. With
+    /// [`Host::set_reference_walks`] every owner is walked instead, whatever
+    /// the scope.
     pub fn best_owner(
         &self,
         port: u16,
         except: SockId,
         newest_first: bool,
+        scope: Scope,
         mut cost: impl FnMut(&ClassView) -> Option<u32>,
     ) -> Option<&Socket> {
         let bucket = self.buckets_for(except).get(&port)?;
@@ -385,7 +392,7 @@ impl Host {
         }
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
-        for (class, members) in bucket.classes.iter() {
+        for (class, members) in bucket.classes.scoped(scope) {
             let found = if newest_first {
                 members.iter().rev().find(|&(_, &id)| id != except)
             } else {
@@ -408,26 +415,30 @@ impl Host {
     }
 
     /// The oldest owner of `port` (other than `except`) that `pred` accepts;
-    /// `pred` reads the owner's [`ClassView`] (see [`Host::best_owner`]).
+    /// `pred` reads the owner's [`ClassView`], asked of the classes `scope`
+    /// visits (see [`Host::best_owner`]).
     pub fn first_owner(
         &self,
         port: u16,
         except: SockId,
+        scope: Scope,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Option<&Socket> {
-        self.best_owner(port, except, false, |s| pred(s).then_some(0))
+        self.best_owner(port, except, false, scope, |s| pred(s).then_some(0))
     }
 
     /// Every owner of `port` (other than `except`) that `pred` accepts, in
     /// bind order; `pred` reads the owner's [`ClassView`] and is asked once
-    /// per class (see [`Host::best_owner`]).
+    /// per class `scope` visits (see [`Host::best_owner`]).
     pub fn owners_where(
         &self,
         port: u16,
         except: SockId,
+        scope: Scope,
         pred: impl FnMut(&ClassView) -> bool,
     ) -> Vec<&Socket> {
-        self.some_owners_where(port, except, usize::MAX, pred).0
+        self.some_owners_where(port, except, usize::MAX, scope, pred)
+            .0
     }
 
     /// The oldest `limit` owners [`Host::owners_where`] would give, and how
@@ -438,6 +449,7 @@ impl Host {
         port: u16,
         except: SockId,
         limit: usize,
+        scope: Scope,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> (Vec<&Socket>, usize) {
         if self.reference_walks() {
@@ -466,7 +478,7 @@ impl Host {
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let (mut total, mut classes) = (0, 0);
-        for (class, members) in bucket.classes.iter() {
+        for (class, members) in bucket.classes.scoped(scope) {
             let count = members.len() - usize::from(mine == Some(*class));
             if count == 0 || !pred(&ClassView::new(*class, port, udp)) {
                 continue;
@@ -508,7 +520,7 @@ impl Host {
 
     /// Listening sockets on `port`, in bind order.
     pub fn listeners(&self, port: u16) -> Vec<&Socket> {
-        self.owners_where(port, usize::MAX, |s| s.is_listening())
+        self.owners_where(port, usize::MAX, Scope::All, |s| s.is_listening())
     }
 
     /// The first of TCP `port`'s listeners, in the order of Linux's
@@ -581,7 +593,8 @@ impl Host {
     ) -> bool {
         SockAddr::new(src, p) != dst
             && self
-                .first_owner(p, usize::MAX, |o| !o.connect_bound())
+                // Any owner's bind() or listen() keeps the port: every class.
+                .first_owner(p, usize::MAX, Scope::All, |o| !o.connect_bound())
                 .is_none()
             && self
                 .tuple(SockAddr::new(src, p), dst)
@@ -638,7 +651,8 @@ impl Host {
     }
 
     /// The buckets' invariant, checked by a full walk: every bucket's
-    /// classes hold exactly its members, each under its class now, and each
+    /// classes hold exactly its members, each under its class now, their
+    /// address index holds exactly the classes (`classes.rs`), and each
     /// socket is hashed where the host says. `Err` says what differs.
     pub fn check_buckets(&self) -> Result<(), String> {
         let tables = [(false, &self.by_port), (true, &self.udp_by_port)];
@@ -689,6 +703,9 @@ impl Host {
                         return Err(format!("port {port}: socket {id} accounted as {other:?}"))
                     }
                 }
+            }
+            if let Err(e) = b.classes.check_index() {
+                return Err(format!("port {port}: {e}"));
             }
             if b.classes != want {
                 return Err(format!(

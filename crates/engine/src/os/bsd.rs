@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Owner, Socket, State};
+use crate::host::{Host, Owner, Scope, Socket, State};
 use crate::os::pcb::{space_of, Space};
 use crate::os::{common, Decision, Os, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
@@ -280,7 +280,8 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     }
     let port = s.local_port().unwrap_or(0);
     // A crowd of listeners is named by its first few and a count.
-    let (first, n) = host.some_owners_where(port, s.id(), NAMED, |o| o.is_listening());
+    // Every listener of the port is named, whatever its address.
+    let (first, n) = host.some_owners_where(port, s.id(), NAMED, Scope::All, |o| o.is_listening());
     if n == 0 {
         return Decision::ok();
     }

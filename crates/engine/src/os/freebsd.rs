@@ -22,7 +22,7 @@ use super::pcb::{self, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{ClassView, Host, Owner, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{ClassView, Host, Owner, PortOrder, Scope, SearchKey, SockId, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Name, RuleId, Slot, WhyVariant};
@@ -147,10 +147,12 @@ fn lookup_exact_chain<'h>(
                 .is_some_and(|l| l.ip == IpAddr::V6(Ipv4Addr::UNSPECIFIED.to_ipv6_mapped()))
     };
     let fits = |t: &ClassView| !t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip);
-    host.best_owner(port, me.id(), true, |t| {
+    // Near `ip`: `fits` holds only for an owner `placed` at `ip` itself
+    // (its own address, unmapped, or a wildcard when `ip` is one).
+    host.best_owner(port, me.id(), true, Scope::Near(ip), |t| {
         (fits(t) && !at_tail(t)).then_some(0)
     })
-    .or_else(|| host.first_owner(port, me.id(), |t| fits(t) && at_tail(t)))
+    .or_else(|| host.first_owner(port, me.id(), Scope::Near(ip), |t| fits(t) && at_tail(t)))
 }
 
 /// `in_pcbbind_setup` / `in6_pcbbind`: the steps of [`bsd::check_port`].
@@ -469,7 +471,9 @@ impl OsRules for FreeBsd {
                 && host.tuple(SockAddr::new(src, p), dst).is_none()
                 && host.tuple(dst, SockAddr::new(src, p)).is_none()
                 && host
-                    .first_owner(p, s.id(), |t| {
+                    // Near the source: only an owner `placed` at `ip` or on
+                    // a wildcard holds the port for it.
+                    .first_owner(p, s.id(), Scope::Near(ip), |t| {
                         !t.is_connected()
                             && placed(space, t).is_some_and(|(a, _)| a == ip || is_wildcard(a))
                     })
@@ -704,15 +708,23 @@ fn not_listening(s: &Socket, dst: SockAddr) -> Route {
 /// (in_pcb.c 1040-1045), so it stays in the group until its connection is
 /// dropped (`in_pcbremhash_locked`, 2718-2723). An accepted connection
 /// joins none (`sonewconn` does not pass SO_REUSEPORT_LB on).
+///
+/// Only those near `dst` are listed: the members a SYN to `dst` can meet
+/// ([`bsd_udp::lb_member`]: hashed under `dst` itself or under a
+/// wildcard), which are all `lb_pick` keeps of them, and so all that the
+/// resets `syn_resets` asks about can be.
 fn connected_lb(host: &Host, dst: SockAddr) -> Vec<&Socket> {
+    // Near `dst`: the index files a class under its `hashed_ip` too, and
+    // with the wildcards when that is a wildcard.
+    let near = Scope::Near(dst.ip);
     if host
-        .first_owner(dst.port, usize::MAX, connected_lb_member)
+        .first_owner(dst.port, usize::MAX, near, connected_lb_member)
         .is_none()
     {
         // The usual case, answered without collecting anything.
         return Vec::new();
     }
-    host.owners_where(dst.port, usize::MAX, connected_lb_member)
+    host.owners_where(dst.port, usize::MAX, near, connected_lb_member)
 }
 
 fn connected_lb_member(s: &impl Owner) -> bool {

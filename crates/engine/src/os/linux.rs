@@ -8,7 +8,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Owner, PortMemo, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{Host, Owner, PortMemo, PortOrder, Scope, SearchKey, SockId, Socket, State};
 use crate::os::{
     common, BindAnswer, Decision, Delivery, FinWait2, GroupOnConnect, Os, OsParams, OsRules,
     ReuseGroup, Route,
@@ -157,6 +157,22 @@ fn tcp_overlap(sk: View, sk2: View) -> bool {
 /// change after bind). Measured: `kernel-found-connect-chosen-ipv6-address-blocks-ipv4.bindlab`.
 fn via_placeholder(asked_v4: bool, sk2: View) -> bool {
     asked_v4 && sk2.family6 && sk2.addr_type() == AddrType::Other && !sk2.v6only
+}
+
+/// The classes an overlap question about binding `view` must ask
+/// ([`Scope`]). [`overlap`] (so [`tcp_overlap`]) of a specific address
+/// holds only for an owner on the same address (plain or v4-mapped: both
+/// compare `rcv4`, or `v6` for native IPv6) or on a wildcard of either
+/// family — except for an AF_INET bind of 127.0.0.6, whose `rcv4` is the
+/// `sk_rcv_saddr` of every native IPv6 owner (`LOOPBACK4_IPV6`), which
+/// `ipv4_rcv_saddr_equal` compares: then every class. (An AF_INET6 bind
+/// compares native addresses by `v6`, and `rcv4` only between two
+/// v4-mapped ones.)
+fn overlap_scope(view: View) -> Scope {
+    if !view.family6 && view.rcv4 == Ipv4Addr::new(127, 0, 0, 6) {
+        return Scope::All;
+    }
+    Scope::Near(IpAddr::V6(view.v6))
 }
 
 /// `ipv4_rcv_saddr_equal` / `ipv6_rcv_saddr_equal` (by `sk1`'s family):
@@ -612,7 +628,10 @@ impl Linux {
         // One walk finds both owners a decision may name: the oldest
         // overlapping owner that does not let `sk` share the port (the
         // clash, cost 0) or, failing that, the oldest overlapping one.
-        let named = host.best_owner(port, sk.id(), false, |sk2| {
+        // Near the address: the cost is `None` for an owner `tcp_overlap`
+        // leaves out, and it leaves out every class off the address and
+        // off the wildcards (`overlap_scope`).
+        let named = host.best_owner(port, sk.id(), false, overlap_scope(view), |sk2| {
             View::of(sk2).filter(|&v2| tcp_overlap(view, v2))?;
             Some(u32::from(bind_conflict(sk, sk2).allows()))
         });
@@ -663,7 +682,10 @@ impl Linux {
     ) -> Decision {
         let refusal = bind_conflict(sk, sk2).decision(host, sk, sk2, listening_now);
         let limit: usize = crate::rules::NAMES_SHOWN;
-        let (blockers, n) = host.some_owners_where(port, sk.id(), limit + 1, |o| {
+        // Near the address: only an owner `tcp_overlap` keeps is counted
+        // (`overlap_scope`).
+        let scope = overlap_scope(view);
+        let (blockers, n) = host.some_owners_where(port, sk.id(), limit + 1, scope, |o| {
             View::of(o).is_some_and(|v2| tcp_overlap(view, v2)) && !bind_conflict(sk, o).allows()
         });
         common::refused_by_all(refusal, sk2.id(), blockers, n, |first| {
@@ -712,7 +734,9 @@ impl Linux {
                 .find_port(untouched, order, |p| !host.port_in_use(p))
                 .or_else(|| {
                     host.find_port(free, order, |p| {
-                        host.first_owner(p, sk.id(), |sk2| {
+                        // Near the address: only an overlapping owner
+                        // counts (`overlap_scope`).
+                        host.first_owner(p, sk.id(), overlap_scope(view), |sk2| {
                             View::of(sk2).is_some_and(|v2| tcp_overlap(view, v2))
                         })
                         .is_none()
@@ -1278,8 +1302,10 @@ fn refused(host: &Host, dst: SockAddr) -> Route {
     } else {
         super::pcb::Space::V6
     };
+    // Near `dst`: `placed` gives an owner's own address (unmapped) or a
+    // wildcard, and only `ip` itself or a wildcard is kept.
     let bound: Vec<Name> = host
-        .owners_where(dst.port, usize::MAX, |s| {
+        .owners_where(dst.port, usize::MAX, Scope::Near(ip), |s| {
             s.state() == State::Bound
                 && super::pcb::placed(space, s)
                     .is_some_and(|(a, _)| a == ip || crate::addr::is_wildcard(a))

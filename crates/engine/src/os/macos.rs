@@ -19,7 +19,7 @@ use super::pcb::{self, lookup_exact, lookup_wild, placed, space_of, Space};
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{Host, Owner, PortOrder, SearchKey, Socket, State};
+use crate::host::{Host, Owner, PortOrder, Scope, SearchKey, Socket, State};
 use crate::os::bsd::BindChecks;
 use crate::os::{common, BindAnswer, Decision, Delivery, FinWait2, Os, OsParams, OsRules, Route};
 use crate::rules::{Arg, Args, RuleId, Slot, WhyVariant};
@@ -51,7 +51,9 @@ fn wild<'h>(host: &'h Host, s: &Socket, space: Space, ip: IpAddr, port: u16) -> 
 /// 576-577, 606-607): the refusal names it.
 fn narrowed_listener(host: &Host, dst: SockAddr) -> Option<Route> {
     let to_v4 = crate::addr::as_v4(dst.ip).is_some();
-    let s = host.first_owner(dst.port, usize::MAX, |s| {
+    // Near `dst`: only an owner on a wildcard or on `dst` itself (unmapped
+    // alike) is kept.
+    let s = host.first_owner(dst.port, usize::MAX, Scope::Near(dst.ip), |s| {
         s.state() == State::Listening
             && s.pcb_narrowed() == Some(!to_v4)
             && !(to_v4 && s.opts().v6only)
@@ -87,7 +89,8 @@ fn v6_search_is_exact(s: &Socket) -> bool {
 /// `in6_pcblookup_local` without the wildcard flag (in6_pcb.c 1242-1265):
 /// an unconnected IPv6 socket bound to exactly `ip` and `port`.
 fn v6_exact_holder<'h>(host: &'h Host, s: &Socket, ip: IpAddr, port: u16) -> Option<&'h Socket> {
-    host.first_owner(port, s.id(), |t| {
+    // Near `ip`: only an owner on `ip` itself answers.
+    host.first_owner(port, s.id(), Scope::Near(ip), |t| {
         t.is_v6() && !t.is_connected() && t.local().is_some_and(|l| l.ip == ip)
     })
 }
@@ -471,7 +474,8 @@ impl OsRules for MacOs {
                 && if exact {
                     v6_exact_holder(host, s, any6, p).is_none()
                 } else {
-                    host.first_owner(p, s.id(), |t| placed(space, t).is_some())
+                    // Any address of the space holds the port: every class.
+                    host.first_owner(p, s.id(), Scope::All, |t| placed(space, t).is_some())
                         .is_none()
                 }
         })

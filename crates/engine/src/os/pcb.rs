@@ -7,7 +7,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::addr::{is_wildcard, v4_mapped, SockAddr};
-use crate::host::{Host, Owner, Socket, State};
+use crate::host::{Host, Owner, Scope, Socket, State};
 
 /// Which table a lookup searches: IPv4 (AF_INET sockets, v4-mapped binds,
 /// and dual-stack `::` sockets) or IPv6.
@@ -76,8 +76,10 @@ pub(crate) fn lookup_wild<'h>(
     mapped_cost: u32,
 ) -> Option<&'h Socket> {
     // Asked per class of owner (the cost reads the address, the family and
-    // whether it is connected), newest first on a tie.
-    host.best_owner(port, me.id(), true, |t| {
+    // whether it is connected), newest first on a tie. Near `ip`: `placed`
+    // gives an owner's own address (unmapped) or a wildcard, and a specific
+    // address other than `ip` costs `None`.
+    host.best_owner(port, me.id(), true, Scope::Near(ip), |t| {
         let (addr, mapped) = placed(space, t)?;
         let mut cost = u32::from(t.is_connected());
         if !is_wildcard(addr) {
@@ -105,7 +107,9 @@ pub(crate) fn lookup_exact<'h>(
     port: u16,
     me: &Socket,
 ) -> Option<&'h Socket> {
-    host.best_owner(port, me.id(), true, |t| {
+    // Near `ip`: only an owner `placed` at `ip` itself (its own address,
+    // unmapped, or a wildcard when `ip` is one) answers.
+    host.best_owner(port, me.id(), true, Scope::Near(ip), |t| {
         (!t.is_connected() && placed(space, t).is_some_and(|(a, _)| a == ip)).then_some(0)
     })
 }
@@ -122,7 +126,10 @@ pub(crate) fn listener_classes(
     let mut exact = Vec::new();
     let mut wild = Vec::new();
     let mut wild_mapped = Vec::new();
-    for s in host.listeners(port) {
+    // Near `dst`: only a listener `placed` at `dst` or on a wildcard is
+    // kept, and `placed` gives an owner's own address (unmapped) or a
+    // wildcard.
+    for s in host.owners_where(port, usize::MAX, Scope::Near(dst), |s| s.is_listening()) {
         let Some((addr, mapped)) = placed(space, s) else {
             continue;
         };
@@ -176,7 +183,10 @@ fn classes_in<'h>(host: &'h Host, space: Space, dst: IpAddr, port: u16) -> SynCl
         dual: Vec::new(),
         mapped_any: Vec::new(),
     };
-    let mut owners = host.owners_where(port, usize::MAX, |s| {
+    // Near `dst`: the loop below keeps only an owner `placed` at `dst` or
+    // on a wildcard (`placed` gives its own address, unmapped, or a
+    // wildcard); the others, left out, would be skipped there.
+    let mut owners = host.owners_where(port, usize::MAX, Scope::Near(dst), |s| {
         !s.is_connected() && matches!(s.state(), State::Bound | State::Listening)
     });
     crate::sort::by_key(&mut owners, |s| s.bound_seq());

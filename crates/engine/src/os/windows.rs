@@ -50,7 +50,9 @@ use super::pcb::{listener_classes, placed, space_of, Space};
 use crate::addr::{is_wildcard, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{ClassView, Host, Opts, Owner, PortOrder, SearchKey, SockId, Socket, State};
+use crate::host::{
+    ClassView, Host, Opts, Owner, PortOrder, Scope, SearchKey, SockId, Socket, State,
+};
 use crate::os::{common, BindAnswer, Decision, Delivery, Os, OsParams, OsRules, Route};
 use crate::rules::{few_names, Arg, Args, Name, RuleId, Slot, WhyVariant};
 use crate::scenario::SockOpt;
@@ -183,7 +185,9 @@ impl Windows {
         let stacks = stacks(s, ip);
         // A conflict on any stack, the first stack first, in bind order.
         for &(space, addr) in &stacks {
-            let clash = host.first_owner(port, s.id(), |t| {
+            // Near `addr`: `table_cell` is `None` for an owner on another
+            // specific address (different interfaces never conflict).
+            let clash = host.first_owner(port, s.id(), Scope::Near(addr), |t| {
                 table_cell(s, space, addr, t).is_some_and(|c| c != Cell::Success)
             });
             if let Some(t) = clash {
@@ -201,14 +205,17 @@ impl Windows {
             }
         }
         for &(space, addr) in &stacks {
-            let shared =
-                host.first_owner(port, s.id(), |t| table_cell(s, space, addr, t).is_some());
+            // Near `addr`, as above: `table_cell` is `None` off it.
+            let shared = host.first_owner(port, s.id(), Scope::Near(addr), |t| {
+                table_cell(s, space, addr, t).is_some()
+            });
             if let Some(t) = shared {
                 return pair_decision(s, space, addr, port, t, Cell::Success);
             }
         }
         // Connections and TIME_WAITs are not bindings (see module doc).
-        match host.first_owner(port, s.id(), |t| t.child() || t.is_closed_end()) {
+        // The oldest connection of the port, whatever its address: every class.
+        match host.first_owner(port, s.id(), Scope::All, |t| t.child() || t.is_closed_end()) {
             Some(t) => Decision::ok_with(
                 RuleId::WindowsBindConnectionsIgnored,
                 args![Slot::Other => t.who(host.now_ms), Slot::Port => port],
@@ -224,7 +231,8 @@ impl Windows {
 /// once the last has ended.
 fn lingering(host: &Host, s: &Socket, port: u16) -> Option<Decision> {
     let limit: usize = crate::rules::NAMES_SHOWN;
-    let (found, n) = host.some_owners_where(port, s.id(), limit, |t| {
+    // The listener's connections on every address: every class.
+    let (found, n) = host.some_owners_where(port, s.id(), limit, Scope::All, |t| {
         t.from_exclusive() && (t.child() || t.is_closed_end())
     });
     let rule = RuleId::WindowsBindExclusiveLingering;
@@ -267,7 +275,13 @@ fn others_in_the_way(
         table_cell(s, space, addr, o).is_some_and(|c| c != Cell::Success)
     };
     let limit: usize = crate::rules::NAMES_SHOWN;
-    let (blockers, n) = host.some_owners_where(port, s.id(), limit + 1, |o| {
+    // Near the address when there is one stack (a specific address):
+    // `table_cell` is `None` off it. Two stacks are a wildcard's.
+    let scope = match stacks {
+        [(_, addr)] => Scope::Near(*addr),
+        _ => Scope::All,
+    };
+    let (blockers, n) = host.some_owners_where(port, s.id(), limit + 1, scope, |o| {
         stacks.iter().any(|&(space, addr)| clashes(space, addr, o))
     });
     common::refused_by_all(refusal, t.id(), blockers, n, |first| {
@@ -296,7 +310,9 @@ fn delayed_in_use(host: &Host, s: &Socket, local: SockAddr) -> Option<Decision> 
     }
     for (space, addr) in stacks(s, local.ip) {
         let held = |t: &ClassView| placed(space, t).is_some_and(|(a, _)| !is_wildcard(a));
-        let clash = host.first_owner(local.port, s.id(), |t| {
+        // Near `addr`: `table_cell` is `None` for an owner on another
+        // specific address.
+        let clash = host.first_owner(local.port, s.id(), Scope::Near(addr), |t| {
             held(t) && table_cell(s, space, addr, t).is_some_and(|c| c != Cell::Success)
         });
         if let Some(t) = clash {
@@ -693,11 +709,14 @@ impl OsRules for Windows {
                 (!is_wildcard(ip) && keeps_from_later_wildcards(t, space, ip)).then_some(ip)
             })
         }
-        host.owners_where(local.port, s.id(), |t| kept(spaces, t).is_some())
-            .into_iter()
-            .filter(|t| t.bound_seq() < s.bound_seq())
-            .filter_map(|t| kept(spaces, t))
-            .collect()
+        // The specific addresses beside a wildcard: every class.
+        host.owners_where(local.port, s.id(), Scope::All, |t| {
+            kept(spaces, t).is_some()
+        })
+        .into_iter()
+        .filter(|t| t.bound_seq() < s.bound_seq())
+        .filter_map(|t| kept(spaces, t))
+        .collect()
     }
 
     /// A specific address beats a wildcard; several sockets at the same
@@ -711,7 +730,8 @@ impl OsRules for Windows {
         let (exact, mut wild, wild_mapped) = listener_classes(host, space, dst.ip, dst.port);
         wild.extend(wild_mapped);
         if exact.is_empty() && !wild.is_empty() {
-            let keeper = host.first_owner(dst.port, usize::MAX, |s| {
+            // Near `dst`: a keeper is `placed` at `dst` itself.
+            let keeper = host.first_owner(dst.port, usize::MAX, Scope::Near(dst.ip), |s| {
                 keeps_from_later_wildcards(s, space, dst.ip)
             });
             if let Some(k) = keeper {

@@ -30,7 +30,7 @@ use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
 use crate::rules::{few_names, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
 
-use super::{overlap, via_placeholder, View, PARAMS};
+use super::{overlap, overlap_scope, via_placeholder, View, PARAMS};
 
 /// The primary (per-port) chain: newest first, except AF_INET6 SO_REUSEPORT
 /// sockets, which are appended (measured: such a socket bound last is met
@@ -231,7 +231,10 @@ fn with_other_blockers(
             k == slot_key(view) || k == IpAddr::V4(Ipv4Addr::UNSPECIFIED)
         }
     };
-    let (blockers, n) = host.some_owners_where(at.port, sk.id(), limit + 1, |o| {
+    // Near the address: only an owner `overlap` keeps is counted
+    // (`overlap_scope`).
+    let scope = overlap_scope(view);
+    let (blockers, n) = host.some_owners_where(at.port, sk.id(), limit + 1, scope, |o| {
         View::of(o).is_some_and(|v2| overlap(view, v2) && seen(v2)) && !shares(sk, o)
     });
     crate::os::common::refused_by_all(refusal, sk2.id(), blockers, n, |first| {
@@ -318,7 +321,9 @@ pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> Bin
     // Asked per class of owner (the options, owner and address are
     // class fields).
     let free = |p: u16| {
-        host.first_owner(p, sk.id(), |sk2| {
+        // Near the address: an owner `overlap` leaves out is never a
+        // conflict (`overlap_scope`).
+        host.first_owner(p, sk.id(), overlap_scope(view), |sk2| {
             let b = sk2.opts();
             !(View::of(sk2).is_none_or(|v2| !overlap(view, v2))
                 || (a.reuseaddr && b.reuseaddr)
