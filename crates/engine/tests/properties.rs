@@ -147,6 +147,112 @@ fn arb_udp_step() -> impl Strategy<Value = StepKind> {
     ]
 }
 
+/// The host addresses of [`arb_addr_step`]'s scenarios.
+const ADDR_IFACES: [&str; 5] = [
+    "192.168.0.1",
+    "192.168.0.2",
+    "10.0.0.1",
+    "fd00::1",
+    "fd00::2",
+];
+
+/// Steps that put many classes on one port (7000), each on one of many
+/// local addresses, for the index that finds a port's classes by address
+/// (`Scope::Near`): specific IPv4 and IPv6 addresses, their v4-mapped
+/// forms, loopback (127.0.0.2 and 127.0.0.6, Linux's whole 127/8; 127.0.0.6
+/// is every native IPv6 socket's IPv4 address there), both wildcards and
+/// `::ffff:0.0.0.0`; TCP and UDP, every option (SO_REUSEPORT_LB members
+/// that connect keep the address they were hashed under), listeners,
+/// clients, connects (to remote peers too) that choose a source, closes,
+/// other users.
+fn arb_addr_step() -> impl Strategy<Value = StepKind> {
+    let name = "[A-H]";
+    let at = |s: &'static str| -> IpAddr { s.parse().expect("literal") };
+    let addrs = vec![
+        at("0.0.0.0"),
+        at("::"),
+        at("::ffff:0.0.0.0"),
+        at("127.0.0.1"),
+        at("127.0.0.2"),
+        at("127.0.0.6"),
+        at("::1"),
+        at("::ffff:127.0.0.1"),
+        at("::ffff:127.0.0.6"),
+        at("192.168.0.1"),
+        at("192.168.0.2"),
+        at("::ffff:192.168.0.2"),
+        at("10.0.0.1"),
+        at("fd00::1"),
+        at("fd00::2"),
+    ];
+    let local = prop::sample::select(addrs.clone());
+    let dst = prop::sample::select(addrs.clone());
+    // connect() also reaches remote peers: the source it chooses is a
+    // socket's new address, while a bound one keeps the address it was
+    // hashed under (a wildcard SO_REUSEPORT_LB member's group).
+    let mut peers = addrs;
+    peers.extend([at("198.51.100.7"), at("2001:db8::7")].repeat(3));
+    let peer = prop::sample::select(peers);
+    let ep = |addr: IpAddr, port: u16| EndpointSpec {
+        addr,
+        port: PortSpec::Num(port),
+    };
+    let opts = || {
+        let mut v = SockOpt::ALL.to_vec();
+        v.extend([SockOpt::SoReuseAddr, SockOpt::SoReusePort].repeat(2));
+        v
+    };
+    prop_oneof![
+        3 => (name, prop_oneof![Just(Proto::Tcp), Just(Proto::Tcp6), Just(Proto::Udp), Just(Proto::Udp6)])
+            .prop_map(|(name, proto)| StepKind::Socket { name, proto }),
+        3 => (name, prop::sample::select(opts()), prop::bool::weighted(0.8))
+            .prop_map(|(name, opt, on)| StepKind::Set { name, opt, on }),
+        5 => (name, local, prop::bool::weighted(0.9))
+            .prop_map(move |(name, ip, p)| StepKind::Bind { name, ep: ep(ip, if p { 7000 } else { 0 }) }),
+        2 => name.prop_map(|name| StepKind::Listen { name }),
+        3 => (name, peer, prop::bool::weighted(0.5))
+            .prop_map(move |(name, ip, p)| StepKind::Connect { name, ep: ep(ip, if p { 7000 } else { 9000 }) }),
+        2 => (dst.clone(), 1u32..3).prop_map(move |(ip, count)| StepKind::Client { ep: ep(ip, 7000), count }),
+        1 => (dst, 1u32..3).prop_map(move |(ip, count)| StepKind::Datagram { ep: ep(ip, 7000), count }),
+        1 => (name, name).prop_map(|(name, new)| StepKind::Accept { name, new }),
+        2 => name.prop_map(|name| StepKind::Close { name }),
+        1 => (0u64..200_000).prop_map(|ms| StepKind::Wait { ms }),
+        1 => prop::sample::select(vec!["root", "alice"]).prop_map(|n| StepKind::User { name: n.to_string() }),
+    ]
+}
+
+/// `k` (0 to 3) sockets that stay on port 7000 beside [`arb_addr_step`]'s,
+/// each a class of its own, so that some or all of the classes held in
+/// place are taken and the steps' classes go to the indexed table.
+fn addr_prefix(k: usize) -> Vec<StepKind> {
+    let at = |s: &str| -> IpAddr { s.parse().expect("literal") };
+    let held = [
+        ("P1", Proto::Tcp, "10.0.0.1", SockOpt::SoReuseAddr),
+        ("P2", Proto::Tcp6, "fd00::2", SockOpt::SoReusePort),
+        ("P3", Proto::Udp, "192.168.0.2", SockOpt::SoReuseAddr),
+    ];
+    let mut steps = Vec::new();
+    for &(name, proto, ip, opt) in &held[..k.min(held.len())] {
+        steps.push(StepKind::Socket {
+            name: name.into(),
+            proto,
+        });
+        steps.push(StepKind::Set {
+            name: name.into(),
+            opt,
+            on: true,
+        });
+        steps.push(StepKind::Bind {
+            name: name.into(),
+            ep: EndpointSpec {
+                addr: at(ip),
+                port: PortSpec::Num(7000),
+            },
+        });
+    }
+    steps
+}
+
 /// Runs `steps` on two hosts, one answering from the bind buckets'
 /// summaries and resumed searches, one walking every owner and searching
 /// from the bottom: every report must be the same, and the summaries must
@@ -396,6 +502,46 @@ mod examples {
         assert_eq!(got, ["W1"], "{datagram:?}");
     }
 
+    /// FreeBSD: a wildcard SO_REUSEPORT_LB member that connect()ed has a
+    /// specific address now but stays in the wildcard group it was hashed
+    /// under, so a SYN to another address of the port meets it: the
+    /// classes near that address include those hashed under a wildcard.
+    /// Three sockets on other addresses first, so the port's classes go
+    /// past those held in place to the table the index covers.
+    #[test]
+    fn a_connected_member_hashed_under_the_wildcard_is_near_every_address() {
+        let mut text = String::from(
+            "os freebsd\niface 192.168.0.1\niface 192.168.0.2\niface 10.0.0.1\niface fd00::2\n\
+             socket P1 tcp\nbind P1 10.0.0.1:7000\n\
+             socket P2 tcp6\nbind P2 [fd00::2]:7000\n\
+             socket P3 tcp\nset P3 SO_REUSEADDR\nbind P3 127.0.0.1:7000\n",
+        );
+        for m in ["M1", "M2", "M3"] {
+            text.push_str(&format!(
+                "socket {m} tcp\nset {m} SO_REUSEPORT_LB\nbind {m} 0.0.0.0:7000\nconnect {m} 198.51.100.7:9000\n"
+            ));
+        }
+        text.push_str(
+            "socket L tcp\nset L SO_REUSEPORT_LB\nbind L 0.0.0.0:7000\nlisten L\n\
+             client 192.168.0.2:7000 x6\nclient 127.0.0.1:7000 x3\n",
+        );
+        let scenario = parse(&text).expect("a valid scenario");
+        let at = |i: usize, st: &Step| format!("step {i}: {:?}", st.kind);
+        if let Err(e) = same_as_the_walks(&scenario.ifaces, 7, Os::FreeBsd, &scenario.steps, at) {
+            panic!("{e}");
+        }
+        let report = run(&scenario, Os::FreeBsd).steps;
+        let rules: Vec<_> = report
+            .iter()
+            .filter(|r| r.op == "client")
+            .filter_map(|r| r.rule)
+            .collect();
+        assert!(
+            rules.contains(&bindlab_engine::rules::RuleId::FreebsdRouteLbConnectedMember),
+            "{rules:?}"
+        );
+    }
+
     /// A Linux SO_REUSEPORT group with members at both ends of the port's
     /// listening list (A listened without the option, at the head; the
     /// AF_INET6 ones that joined it, at the tail): the route's group, merged
@@ -508,6 +654,16 @@ proptest! {
     fn crowded_udp_ports_answer_as_the_walks_do(steps in prop::collection::vec(arb_udp_step(), 0..80), os in os_strategy()) {
         let ifaces = ["192.168.0.1".parse().unwrap()];
         let steps: Vec<Step> = steps.into_iter().map(Step::new).collect();
+        same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;
+    }
+
+    /// The same for one port of many addresses: a question asked only of
+    /// the classes near an address (`Scope::Near`) answers as the walk of
+    /// every owner does.
+    #[test]
+    fn ports_of_many_addresses_answer_as_the_walks_do(k in 0usize..4, steps in prop::collection::vec(arb_addr_step(), 0..80), os in os_strategy()) {
+        let ifaces: Vec<IpAddr> = ADDR_IFACES.iter().map(|a| a.parse().unwrap()).collect();
+        let steps: Vec<Step> = addr_prefix(k).into_iter().chain(steps).map(Step::new).collect();
         same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;
     }
 
