@@ -316,7 +316,7 @@ impl Host {
                 IpAddr::V4(a)
                     if a.is_loopback()
                         && self.rules().params().slash8_from_localhost
-                        && !self.ifaces.contains(&IpAddr::V4(a)) =>
+                        && !self.has_iface(IpAddr::V4(a)) =>
                 {
                     IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
                 }
