@@ -155,31 +155,39 @@ pub(super) struct Classes {
 impl Classes {
     /// Every class and its members.
     pub(super) fn iter(&self) -> impl Iterator<Item = (&PortClass, &IdMap<u64>)> {
-        self.scoped(Scope::All)
-    }
-
-    /// The classes `scope` visits (see [`Scope`]), each once, and their
-    /// members.
-    pub(super) fn scoped(&self, scope: Scope) -> impl Iterator<Item = (&PortClass, &IdMap<u64>)> {
         let inline = self.inline[..usize::from(self.n)]
             .iter()
             .map(|(c, m)| (c, m));
-        let more = self.more.as_deref();
+        inline.chain(self.more.iter().flat_map(|m| m.map.iter()))
+    }
+
+    /// Calls `f` with each class `scope` visits (see [`Scope`]), once, and
+    /// its members. Plain loops rather than an iterator: a chain of three
+    /// parts cost a bind on a port of one or two classes (where only the
+    /// inline loop runs) 10-20% in the crowded bench.
+    pub(super) fn each_in(&self, scope: Scope, mut f: impl FnMut(&PortClass, &IdMap<u64>)) {
+        for (c, m) in &self.inline[..usize::from(self.n)] {
+            f(c, m);
+        }
+        let Some(more) = self.more.as_deref() else {
+            return;
+        };
         let near = match scope {
             Scope::All => None,
             Scope::Near(ip) => key(ip),
         };
-        // Every class of the table, or only those near the address.
-        let (all, picked) = match (more, near) {
-            (Some(m), Some(k)) => (None, Some((m, k))),
-            (more, _) => (more, None),
+        let Some(k) = near else {
+            for (c, m) in &more.map {
+                f(c, m);
+            }
+            return;
         };
-        let all = all.into_iter().flat_map(|m| m.map.iter());
-        let picked = picked.into_iter().flat_map(|(m, k)| {
-            let at = m.by_addr.at.get(&k).map_or(&[][..], Vec::as_slice);
-            (m.by_addr.wild.iter().chain(at)).filter_map(move |c| m.map.get_key_value(c))
-        });
-        inline.chain(all).chain(picked)
+        let at = more.by_addr.at.get(&k).map_or(&[][..], Vec::as_slice);
+        for c in more.by_addr.wild.iter().chain(at) {
+            if let Some((c, m)) = more.map.get_key_value(c) {
+                f(c, m);
+            }
+        }
     }
 
     /// How many classes there are.

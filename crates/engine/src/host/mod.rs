@@ -406,16 +406,16 @@ impl Host {
         }
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
-        for (class, members) in bucket.classes.scoped(scope) {
+        bucket.classes.each_in(scope, |class, members| {
             let found = if newest_first {
                 members.iter().rev().find(|&(_, &id)| id != except)
             } else {
                 members.iter().find(|&(_, &id)| id != except)
             };
             let found = found.map(|(&pos, &id)| (pos, id));
-            let Some((pos, id)) = found else { continue };
+            let Some((pos, id)) = found else { return };
             let Some(c) = cost(&ClassView::new(*class, port, udp)) else {
-                continue;
+                return;
             };
             let better = match best {
                 None => true,
@@ -424,7 +424,7 @@ impl Host {
             if better {
                 best = Some((c, pos, id));
             }
-        }
+        });
         best.map(|(_, _, id)| self.socket(id))
     }
 
@@ -492,15 +492,15 @@ impl Host {
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let (mut total, mut classes) = (0, 0);
-        for (class, members) in bucket.classes.scoped(scope) {
+        bucket.classes.each_in(scope, |class, members| {
             let count = members.len() - usize::from(mine == Some(*class));
             if count == 0 || !pred(&ClassView::new(*class, port, udp)) {
-                continue;
+                return;
             }
             total += count;
             classes += 1;
             members.first_except(limit, except, &mut found);
-        }
+        });
         // One class's members are in position order already.
         if classes > 1 {
             found.sort_unstable_by_key(|&(pos, _)| pos);
