@@ -137,7 +137,9 @@ fn step_index(row: &Element) -> Option<usize> {
         return Some(i);
     }
     let table = row.closest("table").ok()??;
-    let rows = table.query_selector_all(":scope > tbody > tr:not(.why-row)").ok()?;
+    let rows = table
+        .query_selector_all(":scope > tbody > tr:not(.why-row)")
+        .ok()?;
     (0..rows.length()).position(|k| {
         rows.item(k)
             .and_then(|r| r.dyn_into::<Element>().ok())

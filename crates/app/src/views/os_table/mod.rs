@@ -17,9 +17,9 @@ use crate::hooks::use_near_blocks;
 use bindlab_engine::lists::Lists;
 
 use crate::i18n::{use_tr, Tr, T};
-use bindlab_engine::Os;
 use crate::state::Derived;
 use crate::views::FarBlock;
+use bindlab_engine::Os;
 
 #[derive(Properties)]
 pub(crate) struct OsTableProps {
@@ -144,7 +144,12 @@ pub(crate) struct Stop {
 /// the first step of the first block that is (a long table builds only
 /// the blocks near the screen, and a stop in no built row would take the
 /// table out of the Tab order).
-fn tab_stop(chosen: Option<Stop>, step: usize, n: usize, built: impl Fn(usize) -> bool) -> Option<Stop> {
+fn tab_stop(
+    chosen: Option<Stop>,
+    step: usize,
+    n: usize,
+    built: impl Fn(usize) -> bool,
+) -> Option<Stop> {
     if n == 0 {
         return None;
     }
@@ -409,12 +414,20 @@ mod tests {
         let all = |_: usize| true;
         let at = |index, os| Some(Stop { index, os });
         assert_eq!(tab_stop(None, 0, 0, all), None, "no steps: no stop");
-        assert_eq!(tab_stop(None, 0, 5, all), at(0, None), "nothing run: the first");
+        assert_eq!(
+            tab_stop(None, 0, 5, all),
+            at(0, None),
+            "nothing run: the first"
+        );
         assert_eq!(tab_stop(None, 3, 5, all), at(2, None), "the step run last");
         assert_eq!(tab_stop(None, 9, 5, all), at(4, None));
         let toggle = at(1, Some(Os::Windows));
         assert_eq!(tab_stop(toggle, 3, 5, all), toggle, "where the reader was");
-        assert_eq!(tab_stop(at(7, None), 3, 5, all), at(2, None), "a step edited away");
+        assert_eq!(
+            tab_stop(at(7, None), 3, 5, all),
+            at(2, None),
+            "a step edited away"
+        );
         // A long table: only block 3 is built.
         let third = |b: usize| b == 3;
         assert_eq!(tab_stop(at(100, None), 0, 1000, third), at(100, None));
