@@ -295,10 +295,19 @@ test('a long table is answered once the typing pauses, or at Enter or leaving th
     // can answer what is typed (nothing here measures how fast).
     await page.clock.install();
     await page.clock.pauseAt(Date.now() + 60_000);
+    // A long table is read after the page has painted that it is being
+    // read (an animation frame, then a timeout): the clock is moved a frame
+    // at a time, never as far as the pause (250 ms), so an answer at Enter
+    // or on leaving a box is not the pause's.
     const until = async (what, ok) => {
-      for (let i = 0; i < 300 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 50));
+      let ran = 0;
+      for (let i = 0; i < 300 && !(await ok()); i++) {
+        if (ran < 160) { await page.clock.runFor(16); ran += 16; }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       assert.ok(await ok(), what);
     };
+    const busy = page.locator('.paste-busy[role=status]');
     const verdicts = () => page.locator('.paste-verdicts').innerText();
     const retype = async (sel, value) => {
       await page.locator(sel).click();
@@ -311,9 +320,17 @@ test('a long table is answered once the typing pauses, or at Enter or leaving th
     await retype('#paste-bind', '127.0.0.1:9090');
     assert.equal(await heading(), 'What if I bind 0.0.0.0:9090 on Linux?');
     assert.equal(await page.locator('.paste-page [role=alert]').count(), 0);
-    // … until the pause.
+    // … until the pause. Then the page says it is reading, the last
+    // answer still there and marked old, and answers at the next frame.
+    assert.equal(await busy.count(), 0);
     await page.clock.runFor(250);
+    await busy.waitFor();
+    assert.equal(await busy.innerText(), 'Reading 1208 lines… the answers below are for the table as it was.');
+    assert.equal(await page.locator('.paste-results').getAttribute('aria-busy'), 'true');
+    assert.equal(await heading(), 'What if I bind 0.0.0.0:9090 on Linux?');
     await until('answered after the pause', async () => (await heading()) === 'What if I bind 127.0.0.1:9090 on Linux?');
+    assert.equal(await busy.count(), 0, 'no longer reading');
+    assert.equal(await page.locator('.paste-results').getAttribute('aria-busy'), null);
     assert.match(await verdicts(), /python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me/);
     // Leaving the box answers at once.
     await retype('#paste-user', 'root');

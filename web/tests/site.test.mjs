@@ -737,7 +737,20 @@ test('the sandbox works by keyboard alone', async () => {
     assert.match(await page.locator('.progress').innerText(), /^2 of 8/);
     await focusOn(/Run all/);
     await page.keyboard.press('Enter');
-    await focusOn(/^EADDRINUSE/);
+    // The outcome table is one Tab stop (the step run last), and the
+    // arrow keys go through it: Home, then each step's first outcome (→),
+    // back (←) and down (↓) till an EADDRINUSE.
+    const text = () => page.evaluate(() => document.activeElement?.innerText ?? '');
+    for (let i = 0; i < 80 && !(await page.evaluate(() => document.activeElement?.closest('table.outcomes'))); i++) await page.keyboard.press('Tab');
+    assert.match(await text(), /client 192\.168\.0\.1:21 x3/, 'Tab reaches the table at the step run last');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('ArrowRight');
+      if (/^EADDRINUSE/.test(await text())) break;
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('ArrowDown');
+    }
+    assert.match(await text(), /^EADDRINUSE/);
     await page.keyboard.press('Enter');
     assert.equal(await page.locator('details[open]').count(), 1);
     assert.match(await page.locator('tr.why-row').innerText(), /listener-holds-port/);

@@ -21,7 +21,7 @@ use super::markdown;
 use super::paste_answers::{Answers, Read};
 use crate::browser::dom::{select_value, set_title};
 use crate::browser::prefs::{tab_get, tab_keep};
-use crate::hooks::{is_long, use_settled};
+use crate::hooks::{is_long, use_after_paint, use_settled};
 use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
@@ -182,11 +182,15 @@ pub(crate) fn paste_page() -> Html {
     // natively), or at Enter or leaving the box; a short one at every key.
     let typed = ((*text).clone(), (*bind).clone(), (*user).clone());
     let settled = use_settled(&typed, is_long(&text));
-    let (t, b, u) = settled.value;
-    let result = use_memo(
-        (tr.clone(), t, *os, *proto, b, u),
-        |(tr, t, o, pr, b, u)| read(tr, t, *o, *pr, b, u),
-    );
+    // A long table is read once the page has said so (it takes seconds
+    // at 30,000 connections); the answers shown till then are marked old.
+    let long = is_long(&settled.value.0);
+    let lines = settled.value.0.lines().count();
+    let (taken, busy) = use_after_paint(&(settled.value, *os, *proto), long);
+    let ((t, b, u), o, pr) = taken;
+    let result = use_memo((tr.clone(), t, o, pr, b, u), |(tr, t, o, pr, b, u)| {
+        read(tr, t, *o, *pr, b, u)
+    });
     // An empty bind box shows the address the answers are about (the
     // table's first listening port), not an example that is not asked.
     let placeholder = match &*result {
@@ -252,7 +256,11 @@ pub(crate) fn paste_page() -> Html {
                 <label for="paste-table">{ tr.t(T::PasteYourTable) }</label>
                 <textarea id="paste-table" class="paste-table" rows="10" spellcheck="false" autocomplete="off"
                     value={(*text).clone()} oninput={on_text} onchange={settle_now.clone()} />
-                if text.trim().is_empty() {
+                // Under the box the table was pasted in, where the reader
+                // looks (the answers are a screen below on a phone).
+                if busy {
+                    <p class="paste-busy" role="status">{ tr.f(if result.is_ok() { T::PasteReadingAgain } else { T::PasteReading }, &[("lines", &lines.to_string())]) }</p>
+                } else if text.trim().is_empty() {
                     <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
                 } else {
                     <p class="paste-kept">{ tr.t(T::PasteKeptInTab) }</p>
@@ -283,6 +291,7 @@ pub(crate) fn paste_page() -> Html {
                     { markdown::render(&tr, more) }
                 </details>
             }
+            <div class={classes!("paste-results", busy.then_some("stale"))} aria-busy={busy.then_some("true")}>
             { match &*result {
                 Err(e) if e.is_empty() => html! {},
                 // A sentence, with its commands as code.
@@ -298,6 +307,7 @@ pub(crate) fn paste_page() -> Html {
                     </>
                 },
             } }
+            </div>
         </article>
     }
 }

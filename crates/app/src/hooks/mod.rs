@@ -1,12 +1,16 @@
 //! The app's own hooks.
 
 #[cfg(feature = "course")]
+mod use_after_paint;
+#[cfg(feature = "course")]
 mod use_fetched;
 mod use_near_blocks;
 mod use_sandbox;
 mod use_settled;
 mod use_window_event;
 
+#[cfg(feature = "course")]
+pub(crate) use use_after_paint::use_after_paint;
 #[cfg(feature = "course")]
 pub(crate) use use_fetched::{use_fetched, Fetched, Sources};
 pub(crate) use use_near_blocks::use_near_blocks;
