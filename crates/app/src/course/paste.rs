@@ -20,8 +20,8 @@ use super::focus_heading;
 use super::markdown;
 use super::paste_answers::{Answers, Read};
 use crate::browser::dom::{select_value, set_title};
-use crate::browser::prefs::{tab_get, tab_keep};
-use crate::hooks::{is_long, use_after_paint, use_settled};
+use crate::browser::prefs::tab_get;
+use crate::hooks::{is_long, use_after_paint, use_settled, use_tab_kept};
 use crate::i18n::{use_tr, Tr, T};
 use crate::lab::Lab;
 use crate::nav::use_navigated;
@@ -315,18 +315,6 @@ pub(crate) fn paste_page() -> Html {
 const KEPT_TABLE: &str = "bindlab.paste.table";
 const KEPT_BIND: &str = "bindlab.paste.bind";
 const KEPT_USER: &str = "bindlab.paste.user";
-
-/// Keeps `value` under `key` for this tab as it changes (not at the first
-/// render: what was kept is still coming).
-#[hook]
-fn use_tab_kept(key: &'static str, value: &str) {
-    let first = use_mut_ref(|| true);
-    use_effect_with(value.to_string(), move |v| {
-        if !std::mem::replace(&mut *first.borrow_mut(), false) {
-            tab_keep(key, v);
-        }
-    });
-}
 
 /// `e` with an ASCII capital first (the reader's errors are the CLI's,
 /// which start in lower case after `bindlab: `).

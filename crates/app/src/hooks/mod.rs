@@ -7,6 +7,8 @@ mod use_fetched;
 mod use_near_blocks;
 mod use_sandbox;
 mod use_settled;
+#[cfg(feature = "course")]
+mod use_tab_kept;
 mod use_window_event;
 
 #[cfg(feature = "course")]
@@ -18,6 +20,8 @@ pub(crate) use use_sandbox::use_sandbox;
 #[cfg(feature = "course")]
 pub(crate) use use_settled::use_settled;
 pub(crate) use use_settled::{is_long, SETTLE_MS};
+#[cfg(feature = "course")]
+pub(crate) use use_tab_kept::use_tab_kept;
 pub(crate) use use_window_event::use_window_event;
 
 /// The file a page shows, read before the first render (by the prerenderer

@@ -3,11 +3,11 @@
 //! seconds to read and run, and the page used to sit still for all of them
 //! with the reader's last answer on it, as if nothing had been pasted.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 /// The value to derive from, and whether a newer one is waiting for the
@@ -29,48 +29,41 @@ where
     {
         let taken = taken.clone();
         use_effect_with((value.clone(), busy), move |(value, busy)| {
-            // Unset when the value changes again before the paint: that
-            // newer value is taken instead, by its own effect.
-            let live = Rc::new(Cell::new(true));
-            if *busy {
-                let (value, live) = (value.clone(), live.clone());
+            // Dropped (so cancelled) when the value changes again before
+            // the paint: that newer value is taken instead, by its effect.
+            let waiting = busy.then(|| {
+                let value = value.clone();
                 after_paint(move || {
-                    if live.get() {
-                        *taken.borrow_mut() = value;
-                        update.force_update();
-                    }
-                });
-            }
-            move || live.set(false)
+                    *taken.borrow_mut() = value;
+                    update.force_update();
+                })
+            });
+            move || drop(waiting)
         });
     }
     let now = taken.borrow().clone();
     (now, busy)
 }
 
+/// What [`after_paint`] holds until `f` has run; dropping it cancels `f`.
+struct AfterPaint {
+    _frame: AnimationFrame,
+    _then: Rc<RefCell<Option<Timeout>>>,
+}
+
 /// Runs `f` once the browser has painted the frame it is drawing: the
 /// next animation frame's callback runs before that paint, and a timeout
-/// set in it after. Without a window (or if the frame is refused), at
-/// once.
-fn after_paint(f: impl FnOnce() + 'static) {
-    let f = Rc::new(RefCell::new(Some(f)));
-    let run = {
-        let f = f.clone();
-        move || {
-            if let Some(f) = f.borrow_mut().take() {
-                f();
-            }
-        }
+/// set in it after.
+fn after_paint(f: impl FnOnce() + 'static) -> AfterPaint {
+    let then = Rc::new(RefCell::new(None));
+    let frame = {
+        let then = then.clone();
+        request_animation_frame(move |_| {
+            *then.borrow_mut() = Some(Timeout::new(0, f));
+        })
     };
-    let Some(w) = crate::browser::dom::window() else {
-        run();
-        return;
-    };
-    let next = {
-        let run = run.clone();
-        Closure::once_into_js(move || gloo::timers::callback::Timeout::new(0, run).forget())
-    };
-    if w.request_animation_frame(next.unchecked_ref()).is_err() {
-        run();
+    AfterPaint {
+        _frame: frame,
+        _then: then,
     }
 }
