@@ -780,6 +780,17 @@ test('the sandbox works by keyboard alone', async () => {
     assert.match(await page.inputValue('#scenario-text'), /socket K tcp/);
     await page.keyboard.press('Tab');
     assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'scenario-text');
+    // Tab goes as the panes are shown: on a wide screen from the editor to
+    // the buttons under it, then to the run beside them; on a phone's one
+    // column from the editor to the run under it.
+    const pane = () => page.evaluate(() => document.activeElement?.closest('.pane')?.classList[1] ?? null);
+    assert.equal(await pane(), 'controls-pane', 'wide: the editor, then its buttons');
+    for (let i = 0; i < 40 && (await pane()) === 'controls-pane'; i++) await page.keyboard.press('Tab');
+    assert.equal(await pane(), 'run-pane', 'wide: the buttons, then the run');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.focus('#scenario-text');
+    await page.keyboard.press('Tab');
+    assert.equal(await pane(), 'run-pane', 'phone: the editor, then the run under it');
   } finally { await context.close(); }
 });
 
