@@ -1479,6 +1479,12 @@ test('Add a step: the port box starts at the scenario\'s port, the clients\' row
       assert.equal(await said.innerText(), 'Line 13 added: client 127.0.0.1:21', label);
       assert.equal(await said.getAttribute('role'), 'status');
       assert.ok(await said.isVisible() && (await said.boundingBox()).y < (opts.viewport?.height ?? 900) + (await page.evaluate(() => scrollY)), label);
+      // An edit that keeps the text's length takes the message away too.
+      const added = await page.inputValue('#scenario-text');
+      await page.fill('#scenario-text', added.replace(/client 127\.0\.0\.1:21\n$/, 'client 127.0.0.2:21\n'));
+      await page.waitForFunction(() => ![...document.querySelectorAll('.controls p.added')].some((p) => p.textContent));
+      await add.click();
+      assert.equal(await said.innerText(), 'Line 14 added: client 127.0.0.1:21', label);
       // A port typed in is kept, and the row says it.
       await page.fill('input[aria-label="Port"]', '7000');
       assert.match(await clientsRow.innerText(), /Port 7000/, label);

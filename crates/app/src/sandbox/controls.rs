@@ -173,7 +173,7 @@ pub(crate) fn controls(p: &ControlsProps) -> Html {
         // reader announces what a button added.
         let said = added
             .as_ref()
-            .filter(|a| a.row == r && a.len == p.derived.text.len())
+            .filter(|a| a.row == r && *a.after == *p.derived.text)
             .map(|a| {
                 tr.f(
                     T::SandboxAdded,
@@ -358,14 +358,15 @@ enum Row {
     Datagrams,
 }
 
-/// A line a button wrote: its number and text, and the length of the text
-/// it made (the message lasts while the text is that one).
+/// A line a button wrote: its number and text, and the text it made (the
+/// message lasts while the text is that one: any edit takes it away, also
+/// one that keeps the text's length).
 #[derive(Clone, PartialEq)]
 struct Added {
     row: Row,
     line: usize,
     text: String,
-    len: usize,
+    after: Rc<str>,
 }
 
 impl Added {
@@ -375,7 +376,7 @@ impl Added {
             row,
             line: after.matches('\n').count(),
             text: line.to_string(),
-            len: after.len(),
+            after: after.into(),
         }
     }
 }
