@@ -282,6 +282,63 @@ fn same_as_the_walks(
 mod examples {
     use super::*;
 
+    /// A port of more classes than `Host::WALK_FIRST_FROM` (a connection
+    /// or a binding on each of a hundred addresses), where `first_owner`
+    /// of every class walks the oldest owners first: the answer found in
+    /// that walk, after it (a crowd of one class in front), and none, on
+    /// every OS, against the walks.
+    #[test]
+    fn ports_of_more_classes_than_the_walk_first_answer_as_the_walks_do() {
+        let n = Host::WALK_FIRST_FROM + 36;
+        for os in Os::ALL {
+            let mut text = format!("os {}\niface", os.key());
+            for i in 1..=n {
+                text += &format!(" 10.1.0.{i} 10.2.0.{i}");
+            }
+            text += " 10.1.0.200\n";
+            // Bindings in front: each on its own address, then a crowd of
+            // one class, so the first connection is past the walk's reach.
+            for i in 1..=n {
+                text +=
+                    &format!("socket B{i} tcp\nset B{i} SO_REUSEADDR\nbind B{i} 10.2.0.{i}:7000\n");
+            }
+            for i in 1..=n {
+                text +=
+                    &format!("socket C{i} tcp\nset C{i} SO_REUSEADDR\nbind C{i} 10.1.0.200:7000\n");
+            }
+            // No connection yet: every bind below asks for none.
+            text += "socket Q tcp\nbind Q 10.1.0.1:7000\nclose Q\n";
+            text += "socket L tcp\nset L SO_REUSEADDR\nbind L 10.1.0.1:7000\nlisten L\n";
+            text += &"client 10.1.0.1:7000\n".repeat(n);
+            // And a port whose first connection is right behind its
+            // listener, each connection on its own address: found in the walk.
+            text += "socket M tcp\nset M SO_REUSEADDR\nbind M 0.0.0.0:7001\nlisten M\n";
+            for i in 1..=n {
+                text += &format!("client 10.1.0.{i}:7001\n");
+            }
+            for i in 1..=3 {
+                text += &format!("socket P{i} tcp\nset P{i} SO_REUSEADDR\nbind P{i} 10.2.0.{i}:7001\nclose P{i}\n");
+            }
+            let opts: &[&str] = if os == Os::Windows {
+                &["", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"]
+            } else {
+                &["", "SO_REUSEADDR"]
+            };
+            for (k, opt) in opts.iter().enumerate() {
+                text += &format!("socket N{k} tcp\n");
+                if !opt.is_empty() {
+                    text += &format!("set N{k} {opt}\n");
+                }
+                text += &format!("bind N{k} 10.1.0.{}:7000\nclose N{k}\n", k + 2);
+            }
+            let s = bindlab_engine::parse(&text).unwrap_or_else(|e| panic!("{os:?}: {e:?}"));
+            let at = |i: usize, st: &Step| format!("{os:?}, step {i}: {st:?}");
+            if let Err(e) = same_as_the_walks(&s.ifaces, s.seed, os, &s.steps, at) {
+                panic!("{e}");
+            }
+        }
+    }
+
     /// Hand-built crowds the generated steps meet rarely: classes of many
     /// members (ties, groups with and without connected members, both
     /// families), on every OS, against the walks.

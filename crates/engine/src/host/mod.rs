@@ -428,6 +428,10 @@ impl Host {
         best.map(|(_, _, id)| self.socket(id))
     }
 
+    /// From how many classes on a port [`Host::first_owner`] of every
+    /// class walks the port's oldest owners first.
+    pub const WALK_FIRST_FROM: usize = 64;
+
     /// The oldest owner of `port` (other than `except`) that `pred` accepts;
     /// `pred` reads the owner's [`ClassView`], asked of the classes `scope`
     /// visits (see [`Host::best_owner`]).
@@ -438,6 +442,33 @@ impl Host {
         scope: Scope,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Option<&Socket> {
+        // A port of many classes (an owner on each of thousands of
+        // addresses) asked of all of them: its oldest owners first, as many
+        // as it has classes, so an answer near the front (Windows' oldest
+        // connection, behind one listener) costs a few reads, not a class
+        // walk, and no answer costs at most twice the walk. The same answer:
+        // the oldest owner whose view `pred` accepts (a socket's view is its
+        // class's, `check_buckets`). A port of a few classes, or a scope of
+        // one address, asks its classes at once.
+        if scope == Scope::All && !self.reference_walks() {
+            let classes = self
+                .buckets_for(except)
+                .get(&port)
+                .map_or(0, |b| b.classes.len());
+            if classes >= Self::WALK_FIRST_FROM {
+                let mut walked = 0;
+                for s in self.owners_iter(port, except).take(classes) {
+                    if pred(&ClassView::of(s, port)) {
+                        return Some(s);
+                    }
+                    walked += 1;
+                }
+                if walked < classes {
+                    // Every owner was asked.
+                    return None;
+                }
+            }
+        }
         self.best_owner(port, except, false, scope, |s| pred(s).then_some(0))
     }
 
