@@ -406,7 +406,7 @@ impl Host {
         }
         // (cost, position, socket) of the best member of each class.
         let mut best: Option<(u32, u64, SockId)> = None;
-        bucket.classes.each_in(scope, |class, members| {
+        bucket.classes.each_in(scope, &mut |class, members| {
             let found = if newest_first {
                 members.iter().rev().find(|&(_, &id)| id != except)
             } else {
@@ -523,7 +523,7 @@ impl Host {
         let mut found: Vec<(u64, SockId)> =
             Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
         let (mut total, mut classes) = (0, 0);
-        bucket.classes.each_in(scope, |class, members| {
+        bucket.classes.each_in(scope, &mut |class, members| {
             let count = members.len() - usize::from(mine == Some(*class));
             if count == 0 || !pred(&ClassView::new(*class, port, udp)) {
                 return;
