@@ -222,8 +222,9 @@ fn arb_addr_step() -> impl Strategy<Value = StepKind> {
 }
 
 /// `k` (0 to 3) sockets that stay on port 7000 beside [`arb_addr_step`]'s,
-/// each a class of its own, so that some or all of the classes held in
-/// place are taken and the steps' classes go to the indexed table.
+/// each a class of its own (two TCP, one UDP: each protocol has its own
+/// buckets), so that some of the classes held in place are taken and the
+/// steps' classes reach the indexed table sooner.
 fn addr_prefix(k: usize) -> Vec<StepKind> {
     let at = |s: &str| -> IpAddr { s.parse().expect("literal") };
     let held = [
@@ -285,8 +286,11 @@ mod examples {
     /// A port of more classes than `Host::WALK_FIRST_FROM` (a connection
     /// or a binding on each of a hundred addresses), where `first_owner`
     /// of every class walks the oldest owners first: the answer found in
-    /// that walk, after it (a crowd of one class in front), and none, on
-    /// every OS, against the walks.
+    /// that walk (:7001), after it (:7000, a crowd of one class in front),
+    /// and none (:7002, and :7000 before its connections), against the
+    /// walks. Windows' "connections
+    /// are ignored" note is the query that meets such ports here; every OS
+    /// runs the steps.
     #[test]
     fn ports_of_more_classes_than_the_walk_first_answer_as_the_walks_do() {
         let n = Host::WALK_FIRST_FROM + 36;
@@ -295,7 +299,7 @@ mod examples {
             for i in 1..=n {
                 text += &format!(" 10.1.0.{i} 10.2.0.{i}");
             }
-            text += " 10.1.0.200\n";
+            text += " 10.1.0.200 fd00::1\n";
             // Bindings in front: each on its own address, then a crowd of
             // one class, so the first connection is past the walk's reach.
             for i in 1..=n {
@@ -319,6 +323,16 @@ mod examples {
             for i in 1..=3 {
                 text += &format!("socket P{i} tcp\nset P{i} SO_REUSEADDR\nbind P{i} 10.2.0.{i}:7001\nclose P{i}\n");
             }
+            // On Windows these share with M, so the note is not asked; an
+            // IPv6-only socket meets no IPv4 binding and is told of the
+            // oldest connection, two owners into the walk.
+            text += "socket P tcp6\nset P IPV6_V6ONLY\nbind P [fd00::1]:7001\nclose P\n";
+            // A port where every owner is a class of its own: a bind on a
+            // further address walks them all and finds no connection.
+            for i in 1..=n {
+                text += &format!("socket D{i} tcp\nbind D{i} 10.2.0.{i}:7002\n");
+            }
+            text += "socket E tcp\nbind E 10.1.0.1:7002\nclose E\n";
             let opts: &[&str] = if os == Os::Windows {
                 &["", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"]
             } else {

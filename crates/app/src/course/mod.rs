@@ -23,6 +23,7 @@ pub(crate) mod markdown;
 mod messages;
 mod paste;
 mod paste_answers;
+mod paste_read;
 mod paste_sockets;
 mod prediction;
 mod progress_panel;

@@ -20,6 +20,13 @@ where
     V: Clone + PartialEq + 'static,
 {
     let taken = use_mut_ref(|| value.clone());
+    // The value of the last render: a wait that fires after a newer render
+    // but before that render's effect has cancelled it takes nothing (Yew
+    // may yield between a render and its effects).
+    let wanted = use_mut_ref(|| value.clone());
+    if *wanted.borrow() != *value {
+        *wanted.borrow_mut() = value.clone();
+    }
     let update = use_force_update();
     let changed = *taken.borrow() != *value;
     let busy = changed && slow;
@@ -27,15 +34,17 @@ where
         *taken.borrow_mut() = value.clone();
     }
     {
-        let taken = taken.clone();
+        let (taken, wanted) = (taken.clone(), wanted.clone());
         use_effect_with((value.clone(), busy), move |(value, busy)| {
             // Dropped (so cancelled) when the value changes again before
             // the paint: that newer value is taken instead, by its effect.
             let waiting = busy.then(|| {
                 let value = value.clone();
                 after_paint(move || {
-                    *taken.borrow_mut() = value;
-                    update.force_update();
+                    if *wanted.borrow() == value {
+                        *taken.borrow_mut() = value;
+                        update.force_update();
+                    }
                 })
             });
             move || drop(waiting)

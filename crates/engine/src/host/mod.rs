@@ -456,16 +456,10 @@ impl Host {
                 .get(&port)
                 .map_or(0, |b| b.classes.len());
             if classes >= Self::WALK_FIRST_FROM {
-                let mut walked = 0;
                 for s in self.owners_iter(port, except).take(classes) {
                     if pred(&ClassView::of(s, port)) {
                         return Some(s);
                     }
-                    walked += 1;
-                }
-                if walked < classes {
-                    // Every owner was asked.
-                    return None;
                 }
             }
         }

@@ -12,7 +12,9 @@
 //! A view is read from the class's packed words, which the bucket's table
 //! already holds: asking a class costs no read of its members' sockets
 //! (on a host of 65,536 sockets spread over ports, those reads were the
-//! largest share of a bind's cache misses).
+//! largest share of a bind's cache misses). The one exception is
+//! `Host::first_owner` of every class on a port of many classes, which
+//! asks the oldest owners' views (`ClassView::of`) first.
 //!
 //! `Host::check_buckets` (after every step of the property tests) checks
 //! that every owner's view answers every method as the socket does.
