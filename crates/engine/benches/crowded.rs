@@ -122,6 +122,20 @@ fn fresh_addr(serial: usize) -> Ipv4Addr {
 #[path = "common/spread.rs"]
 mod spread;
 
+/// L, an SO_REUSEADDR listener on 0.0.0.0:8080 (`connect`, `tw-bind` and
+/// `addrs` put their connections on it).
+fn wildcard_listener(h: &mut Host) {
+    sock(h, "L", &[SockOpt::SoReuseAddr]);
+    step(
+        h,
+        StepKind::Bind {
+            name: "L".into(),
+            ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
+        },
+    );
+    step(h, StepKind::Listen { name: "L".into() });
+}
+
 /// A host with the workload's population of `n` sockets on port 8080.
 fn populate(os: Os, workload: &str, n: usize) -> Host {
     let ifaces: Vec<Ipv4Addr> = match workload {
@@ -168,15 +182,7 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
             }
         }
         "connect" | "tw-bind" => {
-            sock(&mut h, "L", &[SockOpt::SoReuseAddr]);
-            step(
-                &mut h,
-                StepKind::Bind {
-                    name: "L".into(),
-                    ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
-                },
-            );
-            step(&mut h, StepKind::Listen { name: "L".into() });
+            wildcard_listener(&mut h);
             step(
                 &mut h,
                 StepKind::Client {
@@ -215,15 +221,7 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
             }
         }
         "addrs" => {
-            sock(&mut h, "L", &[SockOpt::SoReuseAddr]);
-            step(
-                &mut h,
-                StepKind::Bind {
-                    name: "L".into(),
-                    ep: ep(Ipv4Addr::UNSPECIFIED, PORT),
-                },
-            );
-            step(&mut h, StepKind::Listen { name: "L".into() });
+            wildcard_listener(&mut h);
             for i in 0..n {
                 step(
                     &mut h,
