@@ -383,6 +383,20 @@ impl Host {
         scope: Scope,
         mut cost: impl FnMut(&ClassView) -> Option<u32>,
     ) -> Option<&Socket> {
+        self.best_owner_dyn(port, except, newest_first, scope, &mut cost)
+    }
+
+    /// [`Host::best_owner`] with its closure as a `dyn`: one copy of the
+    /// walk serves every rule that asks (as a generic it was one copy per
+    /// asking closure, some 10 KB of the wasm in all).
+    fn best_owner_dyn(
+        &self,
+        port: u16,
+        except: SockId,
+        newest_first: bool,
+        scope: Scope,
+        cost: &mut dyn FnMut(&ClassView) -> Option<u32>,
+    ) -> Option<&Socket> {
         let bucket = self.buckets_for(except).get(&port)?;
         let udp = self.udp_except(except);
         if self.reference_walks() {
@@ -442,6 +456,18 @@ impl Host {
         scope: Scope,
         mut pred: impl FnMut(&ClassView) -> bool,
     ) -> Option<&Socket> {
+        self.first_owner_dyn(port, except, scope, &mut pred)
+    }
+
+    /// [`Host::first_owner`] with its closure as a `dyn` (see
+    /// [`Host::best_owner_dyn`]).
+    fn first_owner_dyn(
+        &self,
+        port: u16,
+        except: SockId,
+        scope: Scope,
+        pred: &mut dyn FnMut(&ClassView) -> bool,
+    ) -> Option<&Socket> {
         // A port of many classes (an owner on each of thousands of
         // addresses) asked of all of them: its oldest owners first, as many
         // as it has classes, so an answer near the front (Windows' oldest
@@ -463,7 +489,7 @@ impl Host {
                 }
             }
         }
-        self.best_owner(port, except, false, scope, |s| pred(s).then_some(0))
+        self.best_owner_dyn(port, except, false, scope, &mut |s| pred(s).then_some(0))
     }
 
     /// Every owner of `port` (other than `except`) that `pred` accepts, in
@@ -490,6 +516,19 @@ impl Host {
         limit: usize,
         scope: Scope,
         mut pred: impl FnMut(&ClassView) -> bool,
+    ) -> (Vec<&Socket>, usize) {
+        self.some_owners_where_dyn(port, except, limit, scope, &mut pred)
+    }
+
+    /// [`Host::some_owners_where`] with its closure as a `dyn` (see
+    /// [`Host::best_owner_dyn`]).
+    fn some_owners_where_dyn(
+        &self,
+        port: u16,
+        except: SockId,
+        limit: usize,
+        scope: Scope,
+        pred: &mut dyn FnMut(&ClassView) -> bool,
     ) -> (Vec<&Socket>, usize) {
         if self.reference_walks() {
             let all: Vec<&Socket> = self
