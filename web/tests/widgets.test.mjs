@@ -588,7 +588,16 @@ test('removed widgets are freed: no element is kept after garbage collection', a
     // through it the shadow root and the element).
     // (A custom element's JS object lives as long as the element; a shadow
     // root's wrapper may be collected and made again, so it is not counted.)
-    assert.equal(await live("customElements.get('bind-lab').prototype"), 3);
+    // A task still pending when the last one was removed (its step's
+    // render) may hold it until it has run: counted again for up to 2 s
+    // (CI once counted 4 at once; never reproduced here, in 17 runs, also
+    // under load). A leak keeps them all, whatever the wait.
+    let kept = await live("customElements.get('bind-lab').prototype");
+    for (let i = 0; i < 10 && kept > 3; i++) {
+      await page.waitForTimeout(200);
+      kept = await live("customElements.get('bind-lab').prototype");
+    }
+    assert.equal(kept, 3);
     // The page's widgets still work.
     await clickIn(page, 0, 'Step');
     await page.waitForFunction(() => /^1 of /.test(document.querySelector('bind-lab').shadowRoot.querySelector('.progress').textContent));
