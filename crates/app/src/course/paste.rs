@@ -147,13 +147,16 @@ pub(crate) fn paste_page() -> Html {
                     value={(*text).clone()} oninput={on_text} onchange={settle_now.clone()} />
                 // Under the box the table was pasted in, where the reader
                 // looks (the answers are a screen below on a phone). There
-                // from the start, empty, so a screen reader announces it.
-                <p class="paste-busy" role="status">{ busy.then(|| tr.f(if result.is_ok() { T::PasteReadingAgain } else { T::PasteReading }, &[("lines", &lines.to_string())])) }</p>
-                if text.trim().is_empty() {
-                    <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
-                } else {
-                    <p class="paste-kept">{ tr.t(T::PasteKeptInTab) }</p>
-                }
+                // from the start, empty, so a screen reader announces it;
+                // in one grid cell with the line below, so empty it adds no gap.
+                <div class="paste-under">
+                    <p class="paste-busy" role="status">{ busy.then(|| tr.f(if result.is_ok() { T::PasteReadingAgain } else { T::PasteReading }, &[("lines", &lines.to_string())])) }</p>
+                    if text.trim().is_empty() {
+                        <p><button type="button" class="quiet" onclick={on_sample}>{ tr.t(T::PasteTrySample) }</button></p>
+                    } else {
+                        <p class="paste-kept">{ tr.t(T::PasteKeptInTab) }</p>
+                    }
+                </div>
                 <div class="paste-fields">
                     <label>{ tr.t(T::PasteWhatIfBind) }{" "}
                         <select id="paste-proto" onchange={on_proto}>
