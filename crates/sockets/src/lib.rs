@@ -485,15 +485,60 @@ pub fn scenario(
     unknowns_set: bool,
     ask: Option<(&Question, &[&str])>,
 ) -> String {
+    let (mut out, user) = table_part(p, asker, unknowns_set, ask.map(|(q, _)| q.bind.ip()));
+    if let Some((q, options)) = ask {
+        out.push_str(&format!("\n{QUESTION}\n"));
+        let asked_by = ident(&q.user);
+        if asked_by != user {
+            out.push_str(&format!("user {asked_by}\n"));
+        }
+        question_lines(p, q, options, &mut out);
+    }
+    out
+}
+
+/// The question's socket, options, bind and then listen (TCP) or a
+/// datagram to it (UDP): the lines after [`QUESTION`], but for the user.
+fn question_lines(p: &Picture, q: &Question, options: &[&str], out: &mut String) {
+    let me = if p.sockets.iter().any(|(n, _)| n == ASKED) {
+        format!("{ASKED}_")
+    } else {
+        ASKED.to_string()
+    };
+    let proto = match (p.udp, q.bind.is_ipv6()) {
+        (false, false) => "tcp",
+        (false, true) => "tcp6",
+        (true, false) => "udp",
+        (true, true) => "udp6",
+    };
+    out.push_str(&format!("socket {me} {proto}\n"));
+    for o in options {
+        out.push_str(&format!("set {me} {o}\n"));
+    }
+    out.push_str(&format!("bind {me} {}\n", endpoint(&q.bind)));
+    if p.udp {
+        out.push_str(&format!("datagram {}\n", endpoint(&datagram_to(q.bind))));
+    } else {
+        out.push_str(&format!("listen {me}\n"));
+    }
+}
+
+/// [`scenario`]'s text before the question, and the user it ends as.
+/// `asked_ip`, the question's address, is made one of the host's when the
+/// picture's addresses allow it; nothing else of the question is in it, so
+/// [`ask`] builds this part's host once for every option set.
+fn table_part(
+    p: &Picture,
+    asker: &str,
+    unknowns_set: bool,
+    asked_ip: Option<IpAddr>,
+) -> (String, String) {
     let mut out = format!("title {}\nos {}\n", title(p.port, &english), p.os.key());
     let mut ifaces: Vec<IpAddr> = p
         .sockets
         .iter()
         .map(|(_, s)| s.local.ip())
-        .chain(
-            ask.map(|(q, _)| q.bind.ip())
-                .filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))),
-        )
+        .chain(asked_ip.filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))))
         .map(bindlab_engine::addr::unmap)
         // A broadcast address is no interface's (a DHCP server's UDP socket
         // on 255.255.255.255:67): its bind is left to the engine.
@@ -660,32 +705,7 @@ pub fn scenario(
             endpoint(&remote)
         ));
     }
-    if let Some((q, options)) = ask {
-        let me = if p.sockets.iter().any(|(n, _)| n == ASKED) {
-            format!("{ASKED}_")
-        } else {
-            ASKED.to_string()
-        };
-        out.push_str(&format!("\n{QUESTION}\n"));
-        set_user(&mut out, &ident(&q.user));
-        let proto = match (p.udp, q.bind.is_ipv6()) {
-            (false, false) => "tcp",
-            (false, true) => "tcp6",
-            (true, false) => "udp",
-            (true, true) => "udp6",
-        };
-        out.push_str(&format!("socket {me} {proto}\n"));
-        for o in options {
-            out.push_str(&format!("set {me} {o}\n"));
-        }
-        out.push_str(&format!("bind {me} {}\n", endpoint(&q.bind)));
-        if p.udp {
-            out.push_str(&format!("datagram {}\n", endpoint(&datagram_to(q.bind))));
-        } else {
-            out.push_str(&format!("listen {me}\n"));
-        }
-    }
-    out
+    (out, user)
 }
 
 /// The title of [`scenario`]'s text, said by `say`.
@@ -873,34 +893,38 @@ pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
     };
     // Every option set's scenario is the table's sockets, then the same
     // few lines of the question: the host after the table is built once
-    // per distinct table part (an assumption, the question's address) and
-    // cloned for each set. Built afresh per set, 30,000 pasted connections
-    // took seconds a keystroke (an edge-case hunt, 2026-12-06).
-    let hosts: std::cell::RefCell<Vec<(String, Option<bindlab_engine::host::Host>)>> =
-        Default::default();
+    // per assumption and asked address (all the table part depends on) and
+    // cloned for each set; the question's lines are parsed alone, the
+    // user named. Built afresh per set, 30,000 pasted connections took
+    // seconds a keystroke (an edge-case hunt, 2026-12-06); the table's
+    // text written again per set was another fifth (2026-12-07).
+    type Built = (bool, IpAddr, Option<bindlab_engine::host::Host>);
+    let hosts: std::cell::RefCell<Vec<Built>> = Default::default();
     let verdicts = |q: &Question, options: &'static [&'static str]| -> Vec<Verdict> {
         assumptions
             .iter()
             .filter_map(|&a| {
-                let text = scenario(p, asker, a.unwrap_or(false), Some((q, options)));
-                let split = format!("\n{QUESTION}\n");
-                let (head, tail) = text.split_once(&split)?;
+                let set = a.unwrap_or(false);
+                let ip = q.bind.ip();
                 let mut cache = hosts.borrow_mut();
-                let at = match cache.iter().position(|(h, _)| h == head) {
+                let at = match cache.iter().position(|b| (b.0, b.1) == (set, ip)) {
                     Some(i) => i,
                     None => {
-                        let built = parse(head)
+                        let (head, _) = table_part(p, asker, set, Some(ip));
+                        let built = parse(&head)
                             .ok()
                             .map(|s| bindlab_engine::host::run_steps(&s, p.os).0);
-                        cache.push((head.to_string(), built));
+                        cache.push((set, ip, built));
                         cache.len() - 1
                     }
                 };
-                let mut host = cache[at].1.clone()?;
+                let mut host = cache[at].2.clone()?;
                 drop(cache);
                 // The question alone, under the table's OS (an option is
-                // checked against it).
-                let question = parse(&format!("os {}\n{tail}", p.os.key())).ok()?;
+                // checked against it), as its own user.
+                let mut tail = format!("os {}\nuser {}\n", p.os.key(), ident(&q.user));
+                question_lines(p, q, options, &mut tail);
+                let question = parse(&tail).ok()?;
                 let steps: Vec<_> = question.steps.iter().map(|s| host.apply(s)).collect();
                 let n = steps.len();
                 (n >= 2).then(|| {
