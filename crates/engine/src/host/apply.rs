@@ -206,7 +206,7 @@ impl Host {
                     self.sock_mut(l).unqueue(child);
                 }
                 self.sock_mut(child).accepted(new);
-                self.by_name.insert(new.clone(), child);
+                self.by_name.insert(self.socket(child).name(), child);
                 let c = self.socket(child);
                 rep.local = c.local();
                 rep.remote = c.remote();

@@ -42,7 +42,7 @@ impl Host {
     pub(super) fn insert(&mut self, s: Socket) -> SockId {
         let id = s.id();
         if s.named() {
-            self.by_name.insert(s.label().to_string(), id);
+            self.by_name.insert(s.name(), id);
         }
         if self.free.last() == Some(&id) {
             self.free.pop();
