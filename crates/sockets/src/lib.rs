@@ -11,7 +11,10 @@
 
 #![forbid(unsafe_code)]
 
+mod built;
 pub mod paste;
+
+pub use built::Tables;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -523,6 +526,17 @@ fn question_lines(p: &Picture, q: &Question, options: &[&str], out: &mut String)
     }
 }
 
+/// Whether the table part's `iface` line lists `ip` (unmapped): not
+/// loopback, a wildcard or multicast, nor a broadcast address, which is no
+/// interface's (a DHCP server's UDP socket on 255.255.255.255:67: its bind
+/// is left to the engine).
+fn is_iface(ip: IpAddr) -> bool {
+    !ip.is_loopback()
+        && !ip.is_unspecified()
+        && !ip.is_multicast()
+        && !bindlab_engine::addr::is_broadcast(ip)
+}
+
 /// [`scenario`]'s text before the question, and the user it ends as.
 /// `asked_ip`, the question's address, is made one of the host's when the
 /// picture's addresses allow it; nothing else of the question is in it, so
@@ -540,14 +554,7 @@ fn table_part(
         .map(|(_, s)| s.local.ip())
         .chain(asked_ip.filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))))
         .map(bindlab_engine::addr::unmap)
-        // A broadcast address is no interface's (a DHCP server's UDP socket
-        // on 255.255.255.255:67): its bind is left to the engine.
-        .filter(|ip| {
-            !ip.is_loopback()
-                && !ip.is_unspecified()
-                && !ip.is_multicast()
-                && !bindlab_engine::addr::is_broadcast(*ip)
-        })
+        .filter(|&ip| is_iface(ip))
         .collect();
     ifaces.sort();
     ifaces.dedup();
@@ -785,22 +792,25 @@ impl Mismatch {
 /// scenario closes only connections the table shows as kept).
 pub fn mismatches(text: &str, os: Os) -> Vec<Mismatch> {
     let Ok(s) = parse(text) else {
-        return vec![Mismatch {
-            line: 0,
-            step: String::new(),
-            socket: None,
-            result: String::new(),
-            kind: MismatchKind::Unparsed,
-        }];
+        return vec![Mismatch::unparsed()];
     };
     let rep = run(&s, os);
     let question = text
         .lines()
         .position(|l| l == QUESTION)
         .map_or(u32::MAX, |i| i as u32 + 1);
+    mismatches_of(&s, &rep.steps, question)
+}
+
+/// [`mismatches`] of a run's `reports`, the steps before line `question`.
+fn mismatches_of(
+    s: &bindlab_engine::scenario::Scenario,
+    reports: &[bindlab_engine::StepReport],
+    question: u32,
+) -> Vec<Mismatch> {
     s.steps
         .iter()
-        .zip(&rep.steps)
+        .zip(reports)
         .filter(|(st, _)| st.line < question)
         .filter_map(|(st, r)| {
             let kind = if !r.is_ok() {
@@ -845,17 +855,14 @@ pub fn options_shown_on(p: &Picture, wrong: &[Mismatch]) -> bool {
 /// about the unknown options; only those with some, and `None` for all
 /// were known or both assumptions gave the same.
 pub fn rebuild_mismatches(p: &Picture, asker: &str) -> Vec<(Option<bool>, Vec<Mismatch>)> {
-    let assumptions: &[Option<bool>] = if p.unknowns {
-        &[Some(false), Some(true)]
-    } else {
-        &[None]
-    };
-    let mut found: Vec<(Option<bool>, Vec<Mismatch>)> = assumptions
+    rebuild_mismatches_in(&Tables::new(p, asker))
+}
+
+/// [`rebuild_mismatches`] of tables perhaps already built by [`ask_in`].
+pub fn rebuild_mismatches_in(tables: &Tables) -> Vec<(Option<bool>, Vec<Mismatch>)> {
+    let mut found: Vec<(Option<bool>, Vec<Mismatch>)> = assumptions(tables.picture())
         .iter()
-        .map(|&a| {
-            let text = scenario(p, asker, a.unwrap_or(false), None);
-            (a, mismatches(&text, p.os))
-        })
+        .map(|&a| (a, tables.wrong(a.unwrap_or(false))))
         .filter(|(_, m)| !m.is_empty())
         .collect();
     // The same steps either way (their lines differ by the options set):
@@ -886,40 +893,35 @@ fn outcome(r: &bindlab_engine::StepReport) -> Outcome {
 /// The answer for every option set of the picture's OS, under one or both
 /// assumptions about the unknowns.
 pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
-    let assumptions: &[Option<bool>] = if p.unknowns {
+    ask_in(&Tables::new(p, asker), q)
+}
+
+/// The assumptions about the unknown options a picture is read under:
+/// each way when some are unknown, else none.
+fn assumptions(p: &Picture) -> &'static [Option<bool>] {
+    if p.unknowns {
         &[Some(false), Some(true)]
     } else {
         &[None]
-    };
+    }
+}
+
+/// [`ask`] of tables perhaps already built by another question or by
+/// [`rebuild_mismatches_in`].
+pub fn ask_in(tables: &Tables, q: &Question) -> Vec<Answer> {
+    let p = tables.picture();
     // Every option set's scenario is the table's sockets, then the same
     // few lines of the question: the host after the table is built once
-    // per assumption and asked address (all the table part depends on) and
-    // cloned for each set; the question's lines are parsed alone, the
-    // user named. Built afresh per set, 30,000 pasted connections took
-    // seconds a keystroke (an edge-case hunt, 2026-12-06); the table's
-    // text written again per set was another fifth (2026-12-07).
-    type Built = (bool, IpAddr, Option<bindlab_engine::host::Host>);
-    let hosts: std::cell::RefCell<Vec<Built>> = Default::default();
+    // per assumption and added address (`Tables`) and cloned for each
+    // set; the question's lines are parsed alone, the user named. Built
+    // afresh per set, 30,000 pasted connections took seconds a keystroke
+    // (an edge-case hunt, 2026-12-06); the table's text written again per
+    // set was another fifth (2026-12-07).
     let verdicts = |q: &Question, options: &'static [&'static str]| -> Vec<Verdict> {
-        assumptions
+        assumptions(p)
             .iter()
             .filter_map(|&a| {
-                let set = a.unwrap_or(false);
-                let ip = q.bind.ip();
-                let mut cache = hosts.borrow_mut();
-                let at = match cache.iter().position(|b| (b.0, b.1) == (set, ip)) {
-                    Some(i) => i,
-                    None => {
-                        let (head, _) = table_part(p, asker, set, Some(ip));
-                        let built = parse(&head)
-                            .ok()
-                            .map(|s| bindlab_engine::host::run_steps(&s, p.os).0);
-                        cache.push((set, ip, built));
-                        cache.len() - 1
-                    }
-                };
-                let mut host = cache[at].2.clone()?;
-                drop(cache);
+                let mut host = tables.host(a.unwrap_or(false), Some(q.bind.ip()))?;
                 // The question alone, under the table's OS (an option is
                 // checked against it), as its own user.
                 let mut tail = format!("os {}\nuser {}\n", p.os.key(), ident(&q.user));

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use bindlab_sockets::paste::{read_table, Pasted};
 use bindlab_sockets::{
-    ask, datagram_to, options_shown_on, picture_of, rebuild_mismatches, receivers, scenario, title,
-    Question, SocketsMsg, State,
+    ask_in, datagram_to, options_shown_on, picture_of, rebuild_mismatches_in, receivers, scenario,
+    title, Question, SocketsMsg, State, Tables,
 };
 
 use super::paste_answers::Read;
@@ -57,7 +57,9 @@ pub(super) fn read(
         bind,
         user: user.to_string(),
     };
-    let answers = ask(&p, user, &q);
+    // The host after the table, built once for the answers and the check.
+    let tables = Tables::new(&p, user);
+    let answers = ask_in(&tables, &q);
     // UDP: who receives a datagram to the address now, each assumption.
     let now = if udp && !p.sockets.is_empty() {
         let sets: &[Option<bool>] = if p.unknowns {
@@ -73,7 +75,8 @@ pub(super) fn read(
     } else {
         Vec::new()
     };
-    let wrong = rebuild_mismatches(&p, user);
+    let wrong = rebuild_mismatches_in(&tables);
+    drop(tables);
     // Only "options off" failed, and the failures show options were on.
     let needs_options = matches!(&wrong[..], [(Some(false), m)] if options_shown_on(&p, m));
     let rebuilt = wrong

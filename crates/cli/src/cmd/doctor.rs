@@ -22,8 +22,8 @@ pub fn run(
     use bindlab_kernel::doctor::host_sockets;
     use bindlab_kernel::live::{current_user, host_addresses, read_host};
     use bindlab_sockets::{
-        advice, ask, datagram_to, english, picture_of, rebuild_mismatches, receivers, scenario,
-        Question, State,
+        advice, ask_in, datagram_to, english, picture_of, rebuild_mismatches_in, receivers,
+        scenario, Question, State, Tables,
     };
 
     let proto = if udp { "UDP" } else { "TCP" };
@@ -65,6 +65,8 @@ pub fn run(
     };
     let p = picture_of(&all, Os::Linux, port, Some(host_addresses()), udp);
     let (_, me) = current_user();
+    // The host after the table, built once for the check and the answers.
+    let tables = Tables::new(&p, &me);
     if print {
         if p.unknowns {
             writeln!(
@@ -122,7 +124,7 @@ pub fn run(
                 }
             )?;
         }
-        for (assumed, wrong) in rebuild_mismatches(&p, &me) {
+        for (assumed, wrong) in rebuild_mismatches_in(&tables) {
             let steps: Vec<String> = wrong.iter().map(|m| m.said(&english)).collect();
             writeln!(
                 out,
@@ -166,7 +168,7 @@ pub fn run(
         q.bind,
         if udp { "" } else { " and listening" }
     )?;
-    let answers = ask(&p, &me, &q);
+    let answers = ask_in(&tables, &q);
     for a in &answers {
         for v in &a.verdicts {
             let assumed = match v.unknowns_set {
