@@ -1031,6 +1031,79 @@ test('on a phone the moves stay at the top while the outcomes scroll, a pending 
   } finally { await context.close(); }
 });
 
+test('on a phone a step focused by the keyboard is not under the stuck moves (Shift+Tab back into the table, ↑ along it)', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux,freebsd,macos,windows/0/${b64(EXAMPLE)}`,
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await ready(page);
+    await page.locator('.stepper button', { hasText: 'Run all' }).tap();
+    await page.locator('select[aria-label="OS shown in the diagram"]').focus();
+    const clear = async (what) => {
+      const r = await page.evaluate(() => ({
+        focused: document.activeElement.matches('table.outcomes .step .link'),
+        top: document.activeElement.getBoundingClientRect().top,
+        moves: document.querySelector('.run-pane > .stepper').getBoundingClientRect().bottom,
+      }));
+      assert.ok(r.focused, `${what}: a step's button has the focus`);
+      assert.ok(r.top >= r.moves - 1, `${what}: the step (top ${r.top}) is below the moves (bottom ${r.moves})`);
+    };
+    // Back into the table: the last step's button (its Tab stop), which
+    // the page scrolled under the moves.
+    await page.keyboard.press('Shift+Tab');
+    await clear('Shift+Tab');
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('ArrowUp');
+      await clear(`↑ ×${i + 1}`);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+test('on a phone the OS boxes that wrap line up under the first, with no gap between their rows', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/`,
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await ready(page);
+    const boxes = await page.locator('.os-picker .check').evaluateAll((ls) => ls.map((l) => { const r = l.getBoundingClientRect(); return { x: r.x, y: r.y, bottom: r.bottom }; }));
+    assert.equal(boxes.length, 4);
+    const rows = [...new Set(boxes.map((b) => Math.round(b.y)))];
+    assert.ok(rows.length >= 2, `they wrap at 390 px (${rows.length} row)`);
+    const second = boxes.find((b) => Math.round(b.y) === rows[1]);
+    assert.ok(Math.abs(second.x - boxes[0].x) < 1, `the second row starts under Linux (${second.x} vs ${boxes[0].x}), not under "Compare on"`);
+    assert.ok(second.y - boxes[0].bottom < 2, `no gap between the rows (${second.y - boxes[0].bottom}px): each box is already 44 px tall`);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
+for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+  test(`the editor's caret at a long line's start is right of the line numbers, not under them (${size})`, async () => {
+    const { page, context, problems } = await openPage(browser, `${server.origin}/`, { viewport });
+    try {
+      await ready(page);
+      await page.locator('#scenario-text').focus();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('End');
+      const box = page.locator('.editor .code');
+      assert.ok(await box.evaluate((c) => c.scrollLeft) > 100, 'End on the long comment line scrolled the box');
+      await page.keyboard.press('Home');
+      // The text's first column (and its padding) shows right of the gutter.
+      assert.equal(await box.evaluate((c) => c.scrollLeft), 0);
+      // A gutter of three digits: wider, and still clear.
+      const long = Array.from({ length: 120 }, (_, i) => `# line ${i + 1}`).join('\n') + `\n# ${'a long comment '.repeat(12)}\n`;
+      await page.locator('#scenario-text').fill(long);
+      await page.waitForFunction(() => document.querySelector('.editor .code').classList.contains('digits-3'));
+      await page.keyboard.press('Control+End');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('End');
+      assert.ok(await box.evaluate((c) => c.scrollLeft) > 100);
+      await page.keyboard.press('Home');
+      assert.equal(await box.evaluate((c) => c.scrollLeft), 0);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  });
+}
+
 test('on a phone, what Copy link and Run on your machine say shows under their buttons, on screen', async () => {
   const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`,
     { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, acceptDownloads: true });

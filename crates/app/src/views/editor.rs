@@ -110,7 +110,10 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
                     <button type="button" onclick={show(1, 1)}>{ tr.f(T::ScenarioShowText, &[("n", &lines_text)]) }</button>
                 </div>
             } else {
-                <div class="code">
+                // The gutter's width in digits, from 3 (a class: the
+                // site's CSP allows no style attribute): the box keeps the
+                // caret clear of it (`scroll-padding-left`, style.css).
+                <div class={classes!("code", (lines >= 100).then(|| format!("digits-{}", lines.to_string().len().min(7))))}>
                     { gutter(lines, &p.problems) }
                     <textarea ref={area.clone()} id={format!("{}-text", p.id)} aria-label={p.label.clone().unwrap_or_else(|| AttrValue::from(tr.t(T::ScenarioTextLabel).to_string()))} spellcheck="false" wrap="off" autocapitalize="off"
                         rows={(lines + 1).to_string()} cols={(widest(&p.text) + 2).to_string()} value={p.text.clone()} {oninput}

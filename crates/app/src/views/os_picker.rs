@@ -17,6 +17,9 @@ pub(crate) fn os_picker(p: &OsPickerProps) -> Html {
     html! {
         <fieldset class="os-picker">
             <legend>{ tr.t(T::ScenarioCompareOn) }</legend>
+            // Their own box beside the legend: a second row of boxes (a
+            // phone) starts under the first, not under the legend.
+            <span class="os-boxes">
             { for Os::ALL.iter().map(|&os| {
                 let cb = p.on_toggle.clone();
                 let checked = p.oses.contains(&os);
@@ -25,6 +28,7 @@ pub(crate) fn os_picker(p: &OsPickerProps) -> Html {
                         onchange={Callback::from(move |_| cb.emit(os))} />{ os.display() }</label>
                 }
             }) }
+            </span>
         </fieldset>
     }
 }
