@@ -737,17 +737,24 @@ test('a missing chapter file gives a message and a retry, not a blank page; unkn
   } finally { await context.close(); }
 });
 
-test('a prediction runs its scenario to the step it asked about', async () => {
+test('a prediction runs its scenario to the step it asked about, and the keyboard goes there too', async () => {
   const { page, context } = await openPage(browser, server.origin + '/#/learn/time-wait');
   try {
     await page.waitForSelector('.lesson .predict');
+    await live(page);
     const p = page.locator('.predict').first();
     for (const os of ['linux', 'macos', 'windows']) await p.locator(`input[name="time-wait-p0-${os}"][value$="ok"]`).check();
     await p.getByRole('button', { name: 'Check my prediction' }).click();
-    await p.getByRole('button', { name: 'Run the scenario to this step' }).click();
+    // By keyboard: the focus was left on the button, a screen below the
+    // table the page scrolled to (a reader's Tab then jumped back down).
+    await p.getByRole('button', { name: 'Run the scenario to this step' }).focus();
+    await page.keyboard.press('Enter');
     const lab = page.locator('#scenario-main');
     await lab.locator('text=9 of 12 steps run').waitFor();
     assert.match(await lab.locator("tr.current").innerText(), /bind new 0\.0\.0\.0:8080[\s\S]*EADDRINUSE/);
+    await page.waitForFunction(() => document.activeElement?.matches('#scenario-main tr.current th.step > button.link'), null, { timeout: 5000 });
+    const r = await page.evaluate(() => { const b = document.activeElement.getBoundingClientRect(); return { top: b.top, bottom: b.bottom }; });
+    assert.ok(r.top >= 0 && r.bottom <= 900, `the focused step is on screen (${r.top}–${r.bottom})`);
   } finally { await context.close(); }
 });
 

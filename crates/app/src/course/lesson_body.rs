@@ -56,7 +56,9 @@ fn run_to(loaded: &Loaded, scenario: &str, line: u32) -> Callback<()> {
 }
 
 /// The current step of scenario `id` scrolled up into view if it is below
-/// the screen's bottom (it is at the bottom then, the steps before it above).
+/// the screen's bottom (it is at the bottom then, the steps before it
+/// above), and its button focused: the keyboard goes where the page went,
+/// not left on the button pressed, a screen's height below.
 fn reveal_below(id: &str) {
     let Some(w) = crate::browser::dom::window() else {
         return;
@@ -70,6 +72,14 @@ fn reveal_below(id: &str) {
     if let (Some(row), Some(h)) = (row, h) {
         if row.get_bounding_client_rect().bottom() > h {
             row.scroll_into_view_with_bool(false);
+        }
+        if let Some(button) = row
+            .query_selector("button.link")
+            .ok()
+            .flatten()
+            .and_then(|b| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b).ok())
+        {
+            let _ = button.focus();
         }
     }
 }
