@@ -207,18 +207,24 @@ for (const [size, opts] of [['wide', {}], ['phone', PHONE]]) {
 }
 
 for (const [size, opts] of [['wide', {}], ['phone', PHONE]]) {
-  test(`the home page's two ways in read as two links (${size})`, async () => {
+  test(`the home page's three ways in read as three links, the paste page among them (${size})`, async () => {
     const { page, context, problems } = await openPage(browser, `${server.origin}/`, opts);
     try {
       await ready(page);
       const links = page.locator('header.top .ways-in li a');
-      assert.equal(await links.count(), 2);
+      assert.equal(await links.count(), 3);
       assert.match(await links.nth(0).innerText(), /^New to this\? The course explains it in 12 chapters →$/);
       assert.match(await links.nth(1).innerText(), /^Got an error\? \d+ guides start from the message →$/);
-      const [a, b] = [await links.nth(0).boundingBox(), await links.nth(1).boundingBox()];
-      const sameLine = Math.abs(a.y - b.y) < 4;
-      if (sameLine) assert.ok(b.x - (a.x + a.width) >= 24, `a clear gap between them (${b.x - (a.x + a.width)}px)`);
-      else assert.ok(b.y >= a.y + a.height - 1, 'the second under the first');
+      // A reader with a live host in trouble: no page linked to the paste
+      // page but the guides' index.
+      assert.match(await links.nth(2).innerText(), /^Port already taken on your host\? Paste its socket table \(ss, netstat, lsof\) →$/);
+      assert.equal(new URL(await links.nth(2).evaluate((a) => a.href)).pathname, '/paste/');
+      for (let i = 1; i < 3; i++) {
+        const [a, b] = [await links.nth(i - 1).boundingBox(), await links.nth(i).boundingBox()];
+        const sameLine = Math.abs(a.y - b.y) < 4;
+        if (sameLine) assert.ok(b.x - (a.x + a.width) >= 24, `a clear gap between them (${b.x - (a.x + a.width)}px)`);
+        else assert.ok(b.y >= a.y + a.height - 1, `link ${i + 1} under the one before`);
+      }
       // Not a sentence's words: no text between them.
       assert.equal(await page.locator('header.top .tagline a').count(), 0);
       assert.deepEqual(problems, []);

@@ -205,11 +205,12 @@ pub(crate) fn sandbox_page() -> Html {
             <crate::nav::SiteNav current={crate::route::Route::Sandbox} />
             <h1><span class="brand">{"bindlab"}</span>{" "}{ tr.t(T::SandboxHeading) }</h1>
             <p class="tagline">{ tr.t(T::SandboxTagline) }</p>
-            // The two ways in, each its own item: run together on one line
+            // The three ways in, each its own item: run together on one line
             // they read as one sentence ("… 12 chapters → Got an error? …").
             <ul class="ways-in">
                 <li><a href={tr.href(&crate::route::Route::Contents)}>{ tr.f(T::SandboxToCourse, &[("n", &crate::route::CONTENTS.len().to_string())]) }</a></li>
                 <li><a class="got-error" href={tr.href(&crate::route::Route::Guides(None))}>{ tr.f(T::SandboxToGuides, &[("n", &crate::route::GUIDES.len().to_string())]) }</a></li>
+                <li><a href={tr.href(&crate::route::Route::Paste)}>{ tr.t(T::SandboxToPaste) }</a></li>
             </ul>
         </header>
         <main id="main" onkeydown={crate::browser::dom::escape_closes_disclosure}>
