@@ -23,9 +23,9 @@ pub struct Tables<'a, 'p> {
 /// One build of the table part.
 struct Part {
     unknowns_set: bool,
-    /// The address the question made the host's (`None`: none it did not
-    /// have; the text is then the check's own).
-    extra: Option<IpAddr>,
+    /// The address the question added to the host's (`None`: none; the
+    /// text is then the check's own).
+    added: Option<IpAddr>,
     /// `None`: the text did not parse (not expected of generated text).
     host: Option<Host>,
     wrong: Vec<Mismatch>,
@@ -46,47 +46,32 @@ impl<'a, 'p> Tables<'a, 'p> {
         self.p
     }
 
-    /// A copy of the host after the table, the question's address `ip`
-    /// made one of its own where [`crate::scenario`] would.
-    pub(crate) fn host(&self, unknowns_set: bool, ip: Option<IpAddr>) -> Option<Host> {
-        self.with_part(unknowns_set, self.extra(ip), |part| part.host.clone())
+    /// A copy of the host after the table, `added` made one of its
+    /// addresses ([`crate::added_iface`] of the question's).
+    pub(crate) fn host(&self, unknowns_set: bool, added: Option<IpAddr>) -> Option<Host> {
+        self.with_part(unknowns_set, added, |part| part.host.clone())
     }
 
     /// The steps of the table part that did not come out as the table
-    /// shows them (the check's text has no question's address).
+    /// shows them (the check's text adds no address).
     pub(crate) fn wrong(&self, unknowns_set: bool) -> Vec<Mismatch> {
         self.with_part(unknowns_set, None, |part| part.wrong.clone())
-    }
-
-    /// The address `ip` adds to the host's in [`table_part`]'s `iface`
-    /// line, if any: keyed by it, a wildcard question and the check share
-    /// one build, their texts being the same.
-    fn extra(&self, ip: Option<IpAddr>) -> Option<IpAddr> {
-        let p = self.p;
-        let ip = ip.filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip)))?;
-        let ip = bindlab_engine::addr::unmap(ip);
-        let listed = crate::is_iface(ip)
-            && !p
-                .sockets
-                .iter()
-                .any(|(_, s)| bindlab_engine::addr::unmap(s.local.ip()) == ip);
-        listed.then_some(ip)
     }
 
     fn with_part<T>(
         &self,
         unknowns_set: bool,
-        extra: Option<IpAddr>,
+        added: Option<IpAddr>,
         f: impl FnOnce(&Part) -> T,
     ) -> T {
         let mut built = self.built.borrow_mut();
         let at = match built
             .iter()
-            .position(|b| (b.unknowns_set, b.extra) == (unknowns_set, extra))
+            .position(|b| (b.unknowns_set, b.added) == (unknowns_set, added))
         {
             Some(i) => i,
             None => {
-                let (text, _) = table_part(self.p, self.asker, unknowns_set, extra);
+                let (text, _) = table_part(self.p, self.asker, unknowns_set, added);
                 let (host, wrong) = match parse(&text) {
                     Ok(s) => {
                         let (host, reports) = run_steps(&s, self.p.os);
@@ -97,7 +82,7 @@ impl<'a, 'p> Tables<'a, 'p> {
                 };
                 built.push(Part {
                     unknowns_set,
-                    extra,
+                    added,
                     host,
                     wrong,
                 });
@@ -125,24 +110,27 @@ impl Mismatch {
 mod tests {
     use super::*;
     use crate::paste::parse_table;
-    use crate::{ask, ask_in, picture_of, rebuild_mismatches, rebuild_mismatches_in, Question};
+    use crate::{ask_in, mismatches, picture_of, Question};
     use bindlab_engine::Os;
 
-    /// The key a question's build is filed under names exactly the text it
-    /// was built from: no added address when the table part's text is the
-    /// check's own, else the address its `iface` line gains. So a question
-    /// and the check share a build only when their texts are one.
+    /// The text a question's build is made from is the head of the whole
+    /// scenario asked about, whatever the address (v4-mapped, the table's
+    /// own, new, not the host's, with the host's addresses known or not),
+    /// and a question that adds no address shares the check's build.
     #[test]
-    fn a_build_is_shared_only_by_questions_of_the_same_text() {
+    fn a_build_is_made_from_the_text_asked_about() {
         for (table, port, udp) in [
             (include_str!("testdata/ss-tanpe.txt"), 8080u16, false),
             (include_str!("testdata/ss-tanp-v6only.txt"), 8080, false),
             (include_str!("testdata/ss-uanpe.txt"), 5000, true),
         ] {
             let pasted = parse_table(table).unwrap();
-            for locals in [None, Some(vec!["192.0.2.7".parse().unwrap()])] {
+            for locals in [
+                None,
+                Some(vec!["192.0.2.7".parse().unwrap()]),
+                Some(vec!["::ffff:10.9.9.9".parse().unwrap()]),
+            ] {
                 let pic = picture_of(&pasted.sockets, Os::Linux, port, locals.clone(), udp);
-                let tables = Tables::new(&pic, "me");
                 let mut ips: Vec<IpAddr> = pic.sockets.iter().map(|(_, s)| s.local.ip()).collect();
                 ips.extend(
                     [
@@ -164,13 +152,19 @@ mod tests {
                 for set in [false, true] {
                     let check = table_part(&pic, "me", set, None).0;
                     for &ip in &ips {
-                        let asked = table_part(&pic, "me", set, Some(ip)).0;
-                        match tables.extra(Some(ip)) {
-                            None => assert_eq!(asked, check, "{ip} {locals:?}"),
-                            Some(e) => {
-                                assert_ne!(asked, check, "{ip} {locals:?}");
-                                assert_eq!(asked, table_part(&pic, "me", set, Some(e)).0);
-                            }
+                        let q = Question {
+                            bind: std::net::SocketAddr::new(ip, port),
+                            user: "me".into(),
+                        };
+                        let whole = crate::scenario(&pic, "me", set, Some((&q, &[])));
+                        let (head, _) = whole.split_once("\n# the bind you asked about\n").unwrap();
+                        let added = crate::added_iface(&pic, ip);
+                        let built = table_part(&pic, "me", set, added).0;
+                        assert_eq!(head, built, "{ip} {locals:?}");
+                        if added.is_none() {
+                            assert_eq!(built, check, "{ip} {locals:?}");
+                        } else {
+                            assert_ne!(built, check, "{ip} {locals:?}");
                         }
                     }
                 }
@@ -178,10 +172,11 @@ mod tests {
         }
     }
 
-    /// Answers and the check from shared builds, in either order, are what
-    /// each computes on its own.
+    /// The check from a build a question made first is the check of the
+    /// table's own text, run whole (its definition before builds were
+    /// shared).
     #[test]
-    fn shared_builds_answer_as_fresh_ones() {
+    fn the_check_from_a_shared_build_is_the_whole_texts() {
         // A local connection (FreeBSD keeps no TIME_WAIT of it) and a
         // listener beside it whose options are unknown: the check finds
         // something under some OS and assumption.
@@ -194,8 +189,6 @@ alice python3.11 999 3 tcp4 127.0.0.1:8080 127.0.0.1:50000
         let mut found = 0;
         for os in Os::ALL {
             let pic = picture_of(&pasted.sockets, os, 8080, None, false);
-            let wrong = rebuild_mismatches(&pic, "me");
-            found += wrong.len();
             for bind in [
                 "0.0.0.0:8080",
                 "127.0.0.1:8080",
@@ -206,13 +199,13 @@ alice python3.11 999 3 tcp4 127.0.0.1:8080 127.0.0.1:50000
                     bind: bind.parse().unwrap(),
                     user: "me".into(),
                 };
-                let answers = ask(&pic, "me", &q);
                 let tables = Tables::new(&pic, "me");
-                assert_eq!(ask_in(&tables, &q), answers, "{os:?} {bind}");
-                assert_eq!(rebuild_mismatches_in(&tables), wrong, "{os:?} {bind}");
-                let tables = Tables::new(&pic, "me");
-                assert_eq!(rebuild_mismatches_in(&tables), wrong, "{os:?} {bind}");
-                assert_eq!(ask_in(&tables, &q), answers, "{os:?} {bind}");
+                ask_in(&tables, &q);
+                for set in [false, true] {
+                    let whole = mismatches(&crate::scenario(&pic, "me", set, None), os);
+                    found += whole.len();
+                    assert_eq!(tables.wrong(set), whole, "{os:?} {bind} {set}");
+                }
             }
         }
         assert!(found > 0, "the check found nothing to compare");

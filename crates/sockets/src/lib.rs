@@ -291,9 +291,10 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// Whether bind and listen succeed under every assumption.
+    /// Whether bind and listen succeed under every assumption (and there
+    /// was an answer: none is no proof that it works).
     pub fn works(&self) -> bool {
-        self.verdicts.iter().all(|v| v.failure().is_none())
+        !self.verdicts.is_empty() && self.verdicts.iter().all(|v| v.failure().is_none())
     }
 }
 
@@ -488,7 +489,8 @@ pub fn scenario(
     unknowns_set: bool,
     ask: Option<(&Question, &[&str])>,
 ) -> String {
-    let (mut out, user) = table_part(p, asker, unknowns_set, ask.map(|(q, _)| q.bind.ip()));
+    let added = ask.and_then(|(q, _)| added_iface(p, q.bind.ip()));
+    let (mut out, user) = table_part(p, asker, unknowns_set, added);
     if let Some((q, options)) = ask {
         out.push_str(&format!("\n{QUESTION}\n"));
         let asked_by = ident(&q.user);
@@ -537,31 +539,60 @@ fn is_iface(ip: IpAddr) -> bool {
         && !bindlab_engine::addr::is_broadcast(ip)
 }
 
+/// The address a question on `ip` adds to the host's (its `iface` line),
+/// if any: `ip` unmapped, when the picture's addresses (if known) include
+/// it and the table's sockets do not already make it one. Both [`scenario`]
+/// and [`Tables`] take the question's address from here, so a build keyed
+/// by it is the text asked about.
+pub(crate) fn added_iface(p: &Picture, ip: IpAddr) -> Option<IpAddr> {
+    if p.locals.as_ref().is_some_and(|l| !l.contains(&ip)) {
+        return None;
+    }
+    let ip = bindlab_engine::addr::unmap(ip);
+    let listed = p
+        .sockets
+        .iter()
+        .any(|(_, s)| bindlab_engine::addr::unmap(s.local.ip()) == ip);
+    (is_iface(ip) && !listed).then_some(ip)
+}
+
+/// The host's own addresses in [`table_part`]: the table's, and `added`
+/// ([`added_iface`]), sorted.
+fn host_ifaces(p: &Picture, added: Option<IpAddr>) -> Vec<IpAddr> {
+    let mut ifaces: Vec<IpAddr> = p
+        .sockets
+        .iter()
+        .map(|(_, s)| bindlab_engine::addr::unmap(s.local.ip()))
+        .filter(|&ip| is_iface(ip))
+        .chain(added)
+        .collect();
+    ifaces.sort();
+    ifaces.dedup();
+    ifaces
+}
+
+/// The `iface` line of those addresses, with its newline (none for none).
+fn iface_line(ifaces: &[IpAddr]) -> String {
+    if ifaces.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = ifaces.iter().map(|a| a.to_string()).collect();
+    format!("iface {}\n", list.join(" "))
+}
+
 /// [`scenario`]'s text before the question, and the user it ends as.
-/// `asked_ip`, the question's address, is made one of the host's when the
-/// picture's addresses allow it; nothing else of the question is in it, so
-/// [`ask`] builds this part's host once for every option set.
+/// `added`, the address the question adds to the host's ([`added_iface`]),
+/// is the only thing of the question in it, so [`ask`] builds this part's
+/// host once for every option set.
 fn table_part(
     p: &Picture,
     asker: &str,
     unknowns_set: bool,
-    asked_ip: Option<IpAddr>,
+    added: Option<IpAddr>,
 ) -> (String, String) {
     let mut out = format!("title {}\nos {}\n", title(p.port, &english), p.os.key());
-    let mut ifaces: Vec<IpAddr> = p
-        .sockets
-        .iter()
-        .map(|(_, s)| s.local.ip())
-        .chain(asked_ip.filter(|ip| p.locals.as_ref().is_none_or(|l| l.contains(ip))))
-        .map(bindlab_engine::addr::unmap)
-        .filter(|&ip| is_iface(ip))
-        .collect();
-    ifaces.sort();
-    ifaces.dedup();
-    if !ifaces.is_empty() {
-        let list: Vec<String> = ifaces.iter().map(|a| a.to_string()).collect();
-        out.push_str(&format!("iface {}\n", list.join(" ")));
-    }
+    let ifaces = host_ifaces(p, added);
+    out.push_str(&iface_line(&ifaces));
     out.push('\n');
     let asker = ident(asker);
     let mut user = String::from("root");
@@ -921,10 +952,17 @@ pub fn ask_in(tables: &Tables, q: &Question) -> Vec<Answer> {
         assumptions(p)
             .iter()
             .filter_map(|&a| {
-                let mut host = tables.host(a.unwrap_or(false), Some(q.bind.ip()))?;
+                let added = added_iface(p, q.bind.ip());
+                let mut host = tables.host(a.unwrap_or(false), added)?;
                 // The question alone, under the table's OS (an option is
-                // checked against it), as its own user.
-                let mut tail = format!("os {}\nuser {}\n", p.os.key(), ident(&q.user));
+                // checked against it) and its addresses (a datagram to one
+                // is checked against them), as its own user.
+                let mut tail = format!(
+                    "os {}\n{}user {}\n",
+                    p.os.key(),
+                    iface_line(&host_ifaces(p, added)),
+                    ident(&q.user)
+                );
                 question_lines(p, q, options, &mut tail);
                 let question = parse(&tail).ok()?;
                 let steps: Vec<_> = question.steps.iter().map(|s| host.apply(s)).collect();
@@ -1350,6 +1388,20 @@ mod tests {
     /// new reader's review, 2026-12-06: each TIME_WAIT had a stand-in server
     /// of its own, each later one refused by the TIME_WAITs before it, and
     /// the page warned of sockets it could not rebuild.
+    /// No answer (a question whose lines did not parse) is not an answer
+    /// that works: the advice once said "nothing to change" for it.
+    #[test]
+    fn no_verdict_is_no_proof_that_it_works() {
+        let none = Answer {
+            label: "no option",
+            options: &[],
+            verdicts: Vec::new(),
+            as_root: Vec::new(),
+            wildcard: Vec::new(),
+        };
+        assert!(!none.works());
+    }
+
     /// `ask` builds the host after the table once and clones it for each
     /// option set; every answer must be what running each set's whole
     /// scenario gives (the way it was computed before), for each table of
@@ -1365,7 +1417,17 @@ mod tests {
             let pasted = crate::paste::parse_table(table).unwrap();
             for os in Os::ALL {
                 let pic = picture_of(&pasted.sockets, os, port, None, udp);
-                for (bind, user) in [("0.0.0.0", "me"), ("127.0.0.1", "root"), ("[::]", "me")] {
+                // A specific address too: the question's lines alone once
+                // lacked the host's addresses, and a UDP question's
+                // datagram to one did not parse (no answer, and "nothing
+                // to change").
+                for (bind, user) in [
+                    ("0.0.0.0", "me"),
+                    ("127.0.0.1", "root"),
+                    ("[::]", "me"),
+                    ("10.9.9.9", "me"),
+                    ("[::ffff:10.9.9.9]", "root"),
+                ] {
                     let q = Question {
                         bind: format!("{bind}:{port}").parse().unwrap(),
                         user: user.into(),
