@@ -10,8 +10,13 @@ use yew::NodeRef;
 
 use super::bodies;
 
-/// The block at the screen's top and its top then, px: after the blocks
-/// change, the screen is scrolled by as much as that block moved.
+/// The block at the screen's top and its top then, px below the table's
+/// top: after the blocks change, the screen is scrolled by as much as that
+/// block moved in the table. In the table, not on the screen: a scroll
+/// between (a step's row revealed once its block was built) is not the
+/// blocks' doing, and holding the block where it was on the screen undid
+/// it (Back after Run all left the row below the screen, depending on how
+/// tall the page above the table was).
 pub(super) struct Anchor {
     block: usize,
     top: f64,
@@ -19,17 +24,18 @@ pub(super) struct Anchor {
 
 impl Anchor {
     /// The first block not wholly above the screen (`spans` as the
-    /// hook's `measure` gives them); none when the table is below the screen's
-    /// top (nothing on the screen can move) or has no blocks.
-    pub(super) fn at_top(spans: &[(f64, f64)]) -> Option<Anchor> {
+    /// hook's `measure` gives them, the table's top at `table_top`, both
+    /// on the screen); none when the table is below the screen's top
+    /// (nothing on the screen can move) or has no blocks.
+    pub(super) fn at_top(spans: &[(f64, f64)], table_top: f64) -> Option<Anchor> {
         let block = spans.iter().position(|s| s.1 > 0.0)?;
         (spans[block].0 <= 0.0).then(|| Anchor {
             block,
-            top: spans[block].0,
+            top: spans[block].0 - table_top,
         })
     }
 
-    /// Scrolls whatever scrolls the table by as much as the block moved.
+    /// Scrolls whatever scrolls the table by as much as the block moved in it.
     pub(super) fn hold(self, list: &NodeRef) {
         let Some(table) = list.cast::<web_sys::Element>() else {
             return;
@@ -37,7 +43,8 @@ impl Anchor {
         let Some(el) = bodies(&table).into_iter().nth(self.block) else {
             return;
         };
-        let moved = el.get_bounding_client_rect().top() - self.top;
+        let moved =
+            el.get_bounding_client_rect().top() - table.get_bounding_client_rect().top() - self.top;
         if moved.abs() >= 1.0 {
             scroll_by(&table, moved);
         }
@@ -147,15 +154,17 @@ mod tests {
     #[test]
     fn the_anchor_is_the_block_at_the_screens_top() {
         // Blocks from -1000 px: the eleventh (0..100) begins at the top.
-        let a = Anchor::at_top(&blocks(-1000.0, 20)).unwrap();
-        assert_eq!((a.block, a.top), (10, 0.0));
-        let a = Anchor::at_top(&blocks(-1050.0, 20)).unwrap();
-        assert_eq!((a.block, a.top), (10, -50.0));
+        // Its top is kept from the table's (here 40 px above the first
+        // block's: the table's head).
+        let a = Anchor::at_top(&blocks(-1000.0, 20), -1040.0).unwrap();
+        assert_eq!((a.block, a.top), (10, 1040.0));
+        let a = Anchor::at_top(&blocks(-1050.0, 20), -1090.0).unwrap();
+        assert_eq!((a.block, a.top), (10, 1040.0));
         // A table below the screen's top: nothing on the screen moves.
-        assert!(Anchor::at_top(&blocks(30.0, 20)).is_none());
+        assert!(Anchor::at_top(&blocks(30.0, 20), -10.0).is_none());
         // A table above the screen: its last block is the nearest, and
         // nothing of it is on the screen to hold.
-        assert!(Anchor::at_top(&blocks(-9000.0, 20)).is_none());
-        assert!(Anchor::at_top(&[]).is_none());
+        assert!(Anchor::at_top(&blocks(-9000.0, 20), -9040.0).is_none());
+        assert!(Anchor::at_top(&[], 0.0).is_none());
     }
 }

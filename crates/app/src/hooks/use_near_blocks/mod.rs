@@ -112,7 +112,10 @@ pub(crate) fn use_near_blocks(list: NodeRef, count: usize, on: bool, version: us
             if let Some((next, spans)) = next.filter(|(n, _)| *n != *near.borrow()) {
                 // In a frame the screen is the host page's, not ours to move.
                 if !framed {
-                    *anchor.borrow_mut() = Anchor::at_top(&spans);
+                    let table_top = list
+                        .cast::<web_sys::Element>()
+                        .map_or(0.0, |t| t.get_bounding_client_rect().top());
+                    *anchor.borrow_mut() = Anchor::at_top(&spans, table_top);
                 }
                 *near.borrow_mut() = next;
                 redraw.force_update();
