@@ -131,6 +131,16 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     await page.locator('.paste-page .bindlab-widget button', { hasText: 'Run all' }).click();
     const last = page.locator('.paste-page tr', { has: page.locator('.step', { hasText: 'datagram 127.0.0.1:5000' }) });
     assert.match(await last.locator('td[data-os="Linux"]').innerText(), /^ok/);
+    // A specific address of the host: answered too (its datagram did not
+    // parse, so there were no verdicts, and the advice said "nothing to
+    // change" though the bind fails).
+    await page.fill('#paste-user', '');
+    await page.fill('#paste-bind', '10.0.0.5:5000');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind UDP 10.0.0.5:5000 on Linux?');
+    const specific = await page.locator('.paste-verdicts li').allInnerTexts();
+    assert.equal(specific.length, 8, specific.join('\n'));
+    assert.match(specific[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: /);
+    assert.doesNotMatch(await page.locator('.paste-answer').innerText(), /nothing to change/i);
     // Asked as TCP, the table has nothing on the port.
     await page.fill('#paste-bind', '0.0.0.0:5000');
     await page.selectOption('#paste-proto', 'tcp');
