@@ -26,7 +26,7 @@ usage:
   bindlab guides check FILE... [--scenarios DIR]
                                                check the guides (one per symptom) against the engine;
                                                write their Linux scenarios
-  bindlab fmt FILE                             print the scenario in canonical form
+  bindlab fmt FILE                             print the scenario in canonical form (its comments are not kept)
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab rules check                          check the translated catalogues (content/<locale>/rules.json):
                                                the same ids, why variants and slots; list what is untranslated
@@ -40,7 +40,9 @@ usage:
                                                compare each step with bindlab's prediction; exit 1 on a difference
 
 FILE may be - for standard input. OS names: linux, freebsd, macos, windows, all.
---lang en|zh-CN (anywhere; else LC_ALL, LC_MESSAGES, LANG) chooses the language of the output.";
+--lang en|zh-CN (anywhere but after export and runtimes, where --lang names a programming language;
+else LC_ALL, LC_MESSAGES, LANG) chooses the language of the output.
+COMMAND --help prints this.";
 
 /// One subcommand and its arguments.
 #[derive(Debug, PartialEq)]
@@ -170,6 +172,11 @@ pub fn parse(args: &[String]) -> Result<Command> {
     let Some((cmd, rest)) = args.split_first() else {
         return Err(Error::usage("no command given"));
     };
+    // `bindlab run --help`: the help, whatever else is there (no option
+    // takes a value that starts with `-`, so this is never one).
+    if rest.iter().any(|a| a == "-h" || a == "--help") {
+        return Ok(Command::Help);
+    }
     let mut args = Args::new(rest);
     match cmd.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
@@ -456,6 +463,17 @@ mod tests {
             "lessons check needs one or more FILEs"
         );
         assert_eq!(usage(&["check", "--frob"]), "unknown option `--frob`");
+        // A subcommand's --help is the help, not an unknown option.
+        for cmd in [
+            "run", "check", "export", "doctor", "fmt", "lessons", "guides", "rules", "runtimes",
+        ] {
+            assert_eq!(p(&[cmd, "--help"]).unwrap(), Command::Help, "{cmd}");
+            assert_eq!(
+                p(&[cmd, "x.bindlab", "-h"]).unwrap(),
+                Command::Help,
+                "{cmd}"
+            );
+        }
         assert_eq!(usage(&["run", "f", "--json=1"]), "--json takes no value");
     }
 }

@@ -143,7 +143,10 @@ pub fn take(args: &[String]) -> Result<(Option<Locale>, Vec<String>), String> {
             continue;
         }
         let v = if a == "--lang" {
-            Some(it.next().cloned().unwrap_or_default())
+            match it.next() {
+                Some(v) if !v.starts_with('-') => Some(v.clone()),
+                _ => return Err("--lang needs a value: en or zh-CN".to_string()),
+            }
         } else {
             a.strip_prefix("--lang=").map(str::to_string)
         };
@@ -163,6 +166,20 @@ pub fn take(args: &[String]) -> Result<(Option<Locale>, Vec<String>), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lang_without_a_value_says_so() {
+        let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        for args in [
+            &["run", "f", "--lang"][..],
+            &["--lang", "--json", "run", "f"],
+        ] {
+            assert_eq!(
+                take(&s(args)).unwrap_err(),
+                "--lang needs a value: en or zh-CN"
+            );
+        }
+    }
 
     #[test]
     fn lang_is_taken_from_anywhere() {
