@@ -840,6 +840,38 @@ test("the README's script hands a host page's own theme switch (Docusaurus's dat
   } finally { await context.close(); await host.close(); }
 });
 
+test("the README's iframe and its sizing script, word for word: two frames, each the column's width and its own height", async () => {
+  const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const iframe = readme.match(/\*\*3\. An iframe\*\*[\s\S]*?```html\n(<iframe[\s\S]*?<\/iframe>)\n```/)[1];
+  const script = readme.match(/to auto-size each frame[\s\S]*?```js\n([\s\S]*?)```/)[1];
+  const short = `${server.origin}/embed.html?os=linux#v1/linux/0/${b64('os linux\nsocket A tcp\nbind A 0.0.0.0:80\n')}`;
+  let text = 'os linux\n';
+  for (let i = 0; i < 12; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
+  const long = `${server.origin}/embed.html?os=linux,freebsd#v1/linux,freebsd/0/${b64(text)}`;
+  const frameFor = (src) => iframe.replace(/src="[^"]*"/, `src="${src}"`);
+  const host = await serve({ pages: { '/frames.html': () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title><link rel="icon" href="data:,"></head><body>
+    <main style="max-width: 900px">${frameFor(short)}<p>Between the frames.</p>${frameFor(long)}</main><script>${script}</script></body></html>` } });
+  const { page, context, problems } = await openPage(browser, host.origin + '/frames.html');
+  try {
+    const sized = () => page.evaluate(() => [...document.querySelectorAll('iframe')].map((f) => [f.getBoundingClientRect().width, f.getBoundingClientRect().height]));
+    await page.waitForFunction(() => [...document.querySelectorAll('iframe')].every((f) => f.style.height !== '480px'), null, { timeout: 20000 });
+    for (const f of page.frames().filter((f) => f.url().startsWith(`${server.origin}/embed.html`))) await f.waitForSelector('#app[data-live], bind-lab');
+    await new Promise((r) => setTimeout(r, 500));
+    const [[w1, h1], [w2, h2]] = await sized();
+    const column = await page.evaluate(() => document.querySelector('main').getBoundingClientRect().width);
+    assert.equal(w1, column, 'the first frame is the column\'s width, not 300 px');
+    assert.equal(w2, column);
+    assert.ok(h2 > h1 + 100, `each frame its own height (${h1}, ${h2}): the long scenario's is taller`);
+    // Each as tall as its own page: nothing cut off, no scroll bar inside.
+    for (const [i, f] of page.frames().filter((f) => f.url().startsWith(`${server.origin}/embed.html`)).entries()) {
+      const inner = await f.evaluate(() => document.documentElement.scrollHeight);
+      const outer = (await sized())[i][1];
+      assert.ok(Math.abs(inner - outer) <= 2, `frame ${i + 1}: ${inner} px of page in ${outer} px of frame`);
+    }
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); await host.close(); }
+});
+
 test("the README's room to reserve is at or a little under what the article's widgets take, on a desktop and a phone", async () => {
   const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const css = readme.match(/```css\n(bind-lab \{ display: block; min-height:[\s\S]*?)```/)[1];
