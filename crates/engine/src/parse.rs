@@ -405,6 +405,15 @@ impl Parser {
                     );
                     return None;
                 }
+                Err(_) if port_s.is_empty() => {
+                    self.problem(
+                        line,
+                        port_col,
+                        ParseMsg::EndpointPortMissing,
+                        &[("addr", &addr_s)],
+                    );
+                    return None;
+                }
                 Err(_) => {
                     self.problem(
                         line,
@@ -425,6 +434,7 @@ impl Parser {
     fn address_problem(&mut self, line: u32, col: u32, text: &str) {
         match zoned(text.trim_start_matches('[').trim_end_matches(']')) {
             Some((addr, zone)) => self.zone_problem(line, col, addr, zone),
+            None if text.is_empty() => self.problem(line, col, ParseMsg::AddressMissing, &[]),
             None => self.problem(line, col, ParseMsg::AddressInvalid, &[("found", &text)]),
         }
     }

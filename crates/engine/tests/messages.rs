@@ -78,7 +78,13 @@ const INPUTS: &[(ParseMsg, &str, TextOs)] = &[
         "socket A tcp\nbind A 0.0.0.0:http",
         O,
     ),
+    (
+        ParseMsg::EndpointPortMissing,
+        "socket A tcp\nbind A 0.0.0.0:",
+        O,
+    ),
     (ParseMsg::AddressInvalid, "socket A tcp\nbind A 1.2.3:80", O),
+    (ParseMsg::AddressMissing, "socket A tcp\nbind A :80", O),
     (
         ParseMsg::AddressZone,
         "socket A tcp6\nbind A [fe80::1%eth0]:80",

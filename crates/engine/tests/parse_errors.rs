@@ -86,7 +86,7 @@ fn names_live_from_creation_to_close() {
 
 #[test]
 fn missing_arguments_point_past_the_text() {
-    assert_eq!(problems("socket A tcp\nbind A\n"), vec!["2:7: expected ADDR:PORT after `the socket name` (e.g. 0.0.0.0:8080 or [::1]:80), found the end of the line"]);
+    assert_eq!(problems("socket A tcp\nbind A\n"), vec!["2:7: expected ADDR:PORT after the socket name (e.g. 0.0.0.0:8080 or [::1]:80), found the end of the line"]);
 }
 
 #[test]
