@@ -218,6 +218,13 @@ pub fn parse(args: &[String]) -> Result<Command> {
             if files.is_empty() {
                 return Err(Error::usage(format!("{cmd} needs one or more FILEs")));
             }
+            // Standard input reads once: a second `-` would be an empty
+            // scenario, counted as passed.
+            if files.iter().filter(|f| *f == "-").count() > 1 {
+                return Err(Error::usage(format!(
+                    "{cmd}: `-` (standard input) can be given once"
+                )));
+            }
             Ok(if cmd == "check" {
                 Command::Check { files }
             } else {
@@ -463,6 +470,10 @@ mod tests {
             "lessons check needs one or more FILEs"
         );
         assert_eq!(usage(&["check", "--frob"]), "unknown option `--frob`");
+        assert_eq!(
+            usage(&["check", "-", "a", "-"]),
+            "check: `-` (standard input) can be given once"
+        );
         // A subcommand's --help is the help, not an unknown option.
         for cmd in [
             "run", "check", "export", "doctor", "fmt", "lessons", "guides", "rules", "runtimes",
