@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use bindlab_engine::host::{run_steps, Host};
 use bindlab_engine::parse;
 
-use crate::{mismatches_of, table_part, Mismatch, MismatchKind, Picture};
+use crate::{mismatches_of, table_part, Mismatch, Picture};
 
 /// The picture's table, built on demand: one part per assumption about
 /// the unknown options and per address a question adds to the host.
@@ -90,19 +90,6 @@ impl<'a, 'p> Tables<'a, 'p> {
             }
         };
         f(&built[at])
-    }
-}
-
-impl Mismatch {
-    /// The whole text did not parse.
-    pub(crate) fn unparsed() -> Mismatch {
-        Mismatch {
-            line: 0,
-            step: String::new(),
-            socket: None,
-            result: String::new(),
-            kind: MismatchKind::Unparsed,
-        }
     }
 }
 

@@ -791,6 +791,19 @@ pub struct Mismatch {
     pub kind: MismatchKind,
 }
 
+impl Mismatch {
+    /// The whole text did not parse.
+    pub(crate) fn unparsed() -> Mismatch {
+        Mismatch {
+            line: 0,
+            step: String::new(),
+            socket: None,
+            result: String::new(),
+            kind: MismatchKind::Unparsed,
+        }
+    }
+}
+
 /// How a rebuilt step differs from the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MismatchKind {
