@@ -26,7 +26,7 @@ usage:
   bindlab guides check FILE... [--scenarios DIR]
                                                check the guides (one per symptom) against the engine;
                                                write their Linux scenarios
-  bindlab fmt FILE                             print the scenario in canonical form (its comments are not kept)
+  bindlab fmt FILE                             print the scenario in canonical form, its comments kept
   bindlab rules [ID]                           list the rule catalogue, or explain one rule
   bindlab rules check                          check the translated catalogues (content/<locale>/rules.json):
                                                the same ids, why variants and slots; list what is untranslated

@@ -1210,3 +1210,20 @@ fn zh_cn_check_summaries() {
     let (_, en, _) = bindlab(&["check", f.to_str().unwrap()]);
     assert_eq!(en.trim_end(), "1 passed, 0 failed");
 }
+
+/// `fmt` keeps a reader's comments (it printed the parsed steps alone, and
+/// `fmt F > G` lost every note): a comment line where it was, a step's own
+/// comment after it, the headers first.
+#[test]
+fn fmt_keeps_the_comments() {
+    let f = file(
+        "fmt-comments.bindlab",
+        "title  Two   servers\n# the wildcard first\nos linux\n\nsocket A tcp   # the old server\nbind A 0.0.0.0:80=>ok\n\n\n# then B\nsocket B tcp\n",
+    );
+    let (code, out, err) = bindlab(&["fmt", f.to_str().unwrap()]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        "title Two   servers\nos linux\n\n# the wildcard first\n\nsocket A tcp  # the old server\nbind A 0.0.0.0:80  => ok\n\n# then B\nsocket B tcp\n"
+    );
+}

@@ -45,6 +45,68 @@ pub fn step_text(kind: &StepKind) -> String {
     }
 }
 
+/// The scenario in its canonical text form, with the comments of `text`
+/// (the text `s` was parsed from) kept: a comment line and a blank line
+/// where they were among the steps (runs of blank lines as one), a step's
+/// own comment after it; the header lines' come first, after the headers
+/// (a comment between `title` and `os` moves below them). `bindlab fmt`
+/// prints this: a formatter that dropped a reader's notes lost their work.
+pub fn print_keeping_comments(s: &Scenario, text: &str) -> String {
+    let head = print(s);
+    let (headers, _) = head.split_once("\n\n").unwrap_or((&head, ""));
+    let mut out = format!("{headers}\n\n");
+    let mut steps = s.steps.iter().peekable();
+    let mut blank = true;
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        let trimmed = line.trim();
+        let comment = line.find('#').map(|at| line[at..].trim_end());
+        if trimmed.is_empty() {
+            if !blank {
+                out.push('\n');
+                blank = true;
+            }
+            continue;
+        }
+        let step = steps.next_if(|st| st.line == n);
+        let text = match step {
+            Some(step) => {
+                let mut t = step_text(&step.kind);
+                if let Some(e) = &step.expect {
+                    let _ = write!(t, "  => {e}");
+                }
+                if let Some(c) = comment {
+                    let _ = write!(t, "  {c}");
+                }
+                t
+            }
+            // A header line: printed above; only its comment stays here.
+            // (A title's `#` is its comment too: the title keeps what
+            // precedes it.)
+            None if !trimmed.starts_with('#') => match comment {
+                Some(c) => c.to_string(),
+                None => continue,
+            },
+            None => trimmed.to_string(),
+        };
+        out.push_str(&text);
+        out.push('\n');
+        blank = false;
+    }
+    // Steps without a line of their own (built in code): at the end.
+    for step in steps {
+        out.push_str(&step_text(&step.kind));
+        if let Some(e) = &step.expect {
+            let _ = write!(out, "  => {e}");
+        }
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
 /// The scenario in its canonical text form.
 pub fn print(s: &Scenario) -> String {
     let mut out = String::new();
