@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use crate::scenario::{format_duration, Scenario, StepKind, DEFAULT_SEED};
+use crate::scenario::{format_duration, Scenario, Step, StepKind, DEFAULT_SEED};
 
 fn addr(a: &IpAddr) -> String {
     a.to_string()
@@ -71,10 +71,7 @@ pub fn print_keeping_comments(s: &Scenario, text: &str) -> String {
         let step = steps.next_if(|st| st.line == n);
         let text = match step {
             Some(step) => {
-                let mut t = step_text(&step.kind);
-                if let Some(e) = &step.expect {
-                    let _ = write!(t, "  => {e}");
-                }
+                let mut t = step_line(step);
                 if let Some(c) = comment {
                     let _ = write!(t, "  {c}");
                 }
@@ -95,10 +92,7 @@ pub fn print_keeping_comments(s: &Scenario, text: &str) -> String {
     }
     // Steps without a line of their own (built in code): at the end.
     for step in steps {
-        out.push_str(&step_text(&step.kind));
-        if let Some(e) = &step.expect {
-            let _ = write!(out, "  => {e}");
-        }
+        out.push_str(&step_line(step));
         out.push('\n');
     }
     while out.ends_with("\n\n") {
@@ -124,11 +118,17 @@ pub fn print(s: &Scenario) -> String {
     }
     out.push('\n');
     for step in &s.steps {
-        out.push_str(&step_text(&step.kind));
-        if let Some(e) = &step.expect {
-            let _ = write!(out, "  => {e}");
-        }
+        out.push_str(&step_line(step));
         out.push('\n');
     }
     out
+}
+
+/// A step's line as [`print`] writes it: its text, and its expectation.
+fn step_line(step: &Step) -> String {
+    let mut t = step_text(&step.kind);
+    if let Some(e) = &step.expect {
+        let _ = write!(t, "  => {e}");
+    }
+    t
 }
