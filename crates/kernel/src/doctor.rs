@@ -296,7 +296,7 @@ mod tests {
         let mut checked = 0;
         for bind in binds {
             let bind: SocketAddr = bind.parse().unwrap();
-            let to = datagram_to(bind);
+            let to = datagram_to(bind).expect("a datagram can be sent there");
             // Who receives now, before any new socket.
             let d = receivers(&p, "root", false, to).unwrap();
             let got = who_gets(to, fds);

@@ -497,14 +497,20 @@ pub fn scenario(
         if asked_by != user {
             out.push_str(&format!("user {asked_by}\n"));
         }
-        question_lines(p, q, options, &mut out);
+        question_lines(p, q, options, added, &mut out);
     }
     out
 }
 
 /// The question's socket, options, bind and then listen (TCP) or a
 /// datagram to it (UDP): the lines after [`QUESTION`], but for the user.
-fn question_lines(p: &Picture, q: &Question, options: &[&str], out: &mut String) {
+fn question_lines(
+    p: &Picture,
+    q: &Question,
+    options: &[&str],
+    added: Option<IpAddr>,
+    out: &mut String,
+) {
     let me = if p.sockets.iter().any(|(n, _)| n == ASKED) {
         format!("{ASKED}_")
     } else {
@@ -522,7 +528,9 @@ fn question_lines(p: &Picture, q: &Question, options: &[&str], out: &mut String)
     }
     out.push_str(&format!("bind {me} {}\n", endpoint(&q.bind)));
     if p.udp {
-        out.push_str(&format!("datagram {}\n", endpoint(&datagram_to(q.bind))));
+        if let Some(to) = question_datagram(p, q, added) {
+            out.push_str(&format!("datagram {}\n", endpoint(&to)));
+        }
     } else {
         out.push_str(&format!("listen {me}\n"));
     }
@@ -751,16 +759,34 @@ pub fn title(port: u16, say: Say) -> String {
     say(SocketsMsg::ScenarioTitle, &[("port", port.to_string())])
 }
 
-/// Where a datagram "to the asked address" goes: the address itself, or for
-/// a wildcard the loopback address of its family.
-pub fn datagram_to(bind: SocketAddr) -> SocketAddr {
-    match bind.ip() {
+/// Where a datagram "to the asked address" goes: the address itself, or
+/// for a wildcard the loopback address of its family. None where no
+/// datagram can be sent to say who receives it: port 0 (the bind takes a
+/// port nothing else holds), a broadcast address (broadcast datagrams are
+/// not modelled) or the v4-mapped wildcard (found by the paste target of
+/// `crates/fuzz`: their `datagram` line did not parse, and the question got
+/// no answer at all).
+pub fn datagram_to(bind: SocketAddr) -> Option<SocketAddr> {
+    let to = match bind.ip() {
         IpAddr::V4(a) if a.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], bind.port())),
         IpAddr::V6(a) if a.is_unspecified() => {
             SocketAddr::new(IpAddr::V6(std::net::Ipv6Addr::LOCALHOST), bind.port())
         }
         _ => bind,
-    }
+    };
+    let ip = bindlab_engine::addr::unmap(to.ip());
+    (to.port() != 0 && !ip.is_unspecified() && !bindlab_engine::addr::is_broadcast(ip))
+        .then_some(to)
+}
+
+/// The question's datagram, if it has one: [`datagram_to`] the asked
+/// address when that is the host's (loopback, a group, or an address of its
+/// `iface` line with `added`). To an address the host does not have, the
+/// bind fails (EADDRNOTAVAIL) and no datagram could be sent there.
+fn question_datagram(p: &Picture, q: &Question, added: Option<IpAddr>) -> Option<SocketAddr> {
+    let to = datagram_to(q.bind)?;
+    let ip = bindlab_engine::addr::unmap(to.ip());
+    (ip.is_loopback() || ip.is_multicast() || host_ifaces(p, added).contains(&ip)).then_some(to)
 }
 
 /// UDP: who among the port's sockets receives a datagram sent to `to`
@@ -934,6 +960,30 @@ fn outcome(r: &bindlab_engine::StepReport) -> Outcome {
     }
 }
 
+/// The verdict of the question's steps as run (the new socket's, ending
+/// with its bind and then its listen or datagram, if any), under
+/// assumption `a`; `None` if they hold no bind.
+fn verdict(
+    p: &Picture,
+    q: &Question,
+    a: Option<bool>,
+    steps: &[bindlab_engine::StepReport],
+) -> Option<Verdict> {
+    let at = steps.iter().rposition(|r| r.op == "bind")?;
+    let bind = outcome(&steps[at]);
+    let next = steps.get(at + 1);
+    let datagram = match (p.udp && bind.result == "ok", next, datagram_to(q.bind)) {
+        (true, Some(r), Some(to)) => Some(Delivery::from_report(to, r)),
+        _ => None,
+    };
+    Some(Verdict {
+        unknowns_set: a,
+        bind,
+        listen: if p.udp { None } else { next.map(outcome) },
+        datagram,
+    })
+}
+
 /// The answer for every option set of the picture's OS, under one or both
 /// assumptions about the unknowns.
 pub fn ask(p: &Picture, asker: &str, q: &Question) -> Vec<Answer> {
@@ -976,22 +1026,10 @@ pub fn ask_in(tables: &Tables, q: &Question) -> Vec<Answer> {
                     iface_line(&host_ifaces(p, added)),
                     ident(&q.user)
                 );
-                question_lines(p, q, options, &mut tail);
+                question_lines(p, q, options, added, &mut tail);
                 let question = parse(&tail).ok()?;
                 let steps: Vec<_> = question.steps.iter().map(|s| host.apply(s)).collect();
-                let n = steps.len();
-                (n >= 2).then(|| {
-                    let bind = outcome(&steps[n - 2]);
-                    let last = &steps[n - 1];
-                    let datagram = (p.udp && bind.result == "ok")
-                        .then(|| Delivery::from_report(datagram_to(q.bind), last));
-                    Verdict {
-                        unknowns_set: a,
-                        bind,
-                        listen: (!p.udp).then(|| outcome(last)),
-                        datagram,
-                    }
-                })
+                verdict(p, q, a, &steps)
             })
             .collect()
     };
@@ -1195,6 +1233,54 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A UDP question with no datagram to write after its bind — port 0,
+    /// a broadcast address, an address the host does not have — is
+    /// answered. Each had no verdict at all (its `datagram` line did not
+    /// parse), and the advice said to wait for TIME_WAITs on a table with
+    /// none (found by the paste target of `crates/fuzz`).
+    #[test]
+    fn udp_questions_with_no_datagram_to_send_are_answered() {
+        let table = include_str!("testdata/ss-uanpe.txt");
+        let all = paste::parse_table(table).unwrap().sockets;
+        let ask_udp = |bind: &str, locals: Option<Vec<IpAddr>>| {
+            let bind: SocketAddr = bind.parse().unwrap();
+            let p = picture_of(&all, Os::Linux, bind.port(), locals, true);
+            let q = Question {
+                bind,
+                user: "me".into(),
+            };
+            let answers = ask(&p, "me", &q);
+            let results: Vec<(&str, String)> = answers
+                .iter()
+                .flat_map(|a| a.verdicts.iter().map(|v| (a.label, v.bind.result.clone())))
+                .collect();
+            (results, advice(&p, &answers))
+        };
+        let four_sets = |result: &str| -> Vec<(&str, String)> {
+            option_sets(Os::Linux)
+                .iter()
+                .map(|(label, _)| (*label, result.to_string()))
+                .collect()
+        };
+        // Port 0: the bind takes a port nothing holds.
+        let (results, said) = ask_udp("0.0.0.0:0", None);
+        assert_eq!(results, four_sets("ok"));
+        assert_eq!(said, "nothing to change: the bind works as it is.");
+        // A broadcast address on a free port: Linux binds it (measured).
+        let (results, said) = ask_udp("255.255.255.255:7777", None);
+        assert_eq!(results, four_sets("ok"));
+        assert_eq!(said, "nothing to change: the bind works as it is.");
+        // `doctor`: an address this host does not have.
+        let locals = Some(vec!["127.0.0.1".parse().unwrap()]);
+        let (results, said) = ask_udp("10.9.9.9:5000", locals);
+        assert!(!results.is_empty());
+        assert!(
+            results.iter().all(|(_, r)| r == "EADDRNOTAVAIL"),
+            "{results:?}"
+        );
+        assert!(!said.contains("TIME_WAIT"), "{said}");
+    }
 
     /// A busy port's connections, none naming its program (`ss -tan`):
     /// each gets a name of its own without trying every taken one first
@@ -1461,17 +1547,7 @@ mod tests {
                                     Some((&q, answer.options)),
                                 );
                                 let rep = run(&parse(&text).unwrap(), os);
-                                let n = rep.steps.len();
-                                let bind = outcome(&rep.steps[n - 2]);
-                                let datagram = (udp && bind.result == "ok").then(|| {
-                                    Delivery::from_report(datagram_to(q.bind), &rep.steps[n - 1])
-                                });
-                                Verdict {
-                                    unknowns_set,
-                                    bind,
-                                    listen: (!udp).then(|| outcome(&rep.steps[n - 1])),
-                                    datagram,
-                                }
+                                verdict(&pic, &q, unknowns_set, &rep.steps).unwrap()
                             })
                             .collect();
                         assert_eq!(

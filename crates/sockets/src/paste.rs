@@ -252,7 +252,16 @@ fn read_rows(
         if w.is_empty() {
             continue;
         }
-        match read(&w) {
+        let row = read(&w);
+        let socket = match &row {
+            Some(Row::Socket(s) | Row::Held(s, _)) => Some(s),
+            _ => None,
+        };
+        if let Some(p) = socket.and_then(|s| not_one_socket(s, first + k, line)) {
+            unreadable.push(p);
+            continue;
+        }
+        match row {
             Some(Row::Socket(s)) => sockets.push((s, None)),
             Some(Row::Held(s, key)) => sockets.push((s, Some(key))),
             Some(Row::Skip) => skipped += 1,
@@ -416,6 +425,44 @@ fn state(name: &str) -> Option<State> {
 
 /// The problem of a row whose TCP state `word` no tool prints: the states
 /// `tool` prints, and the one it is a slip from, if any.
+/// Why a row that reads cannot be one socket of a real table, if it cannot:
+/// its two ends of different families, or a TCP connection's end that is
+/// no one host's unicast address and port (a wildcard, a group, a
+/// broadcast address, port 0), or a connected UDP socket's peer that is a
+/// wildcard or port 0. No tool prints these; a garbled or hand-edited line
+/// does (found by the paste target of `crates/fuzz`: such a line made a
+/// scenario that did not parse, and the page answered nothing).
+fn not_one_socket(s: &HostSocket, line: usize, text: &str) -> Option<Problem> {
+    use bindlab_engine::addr::{is_broadcast, unmap};
+    let at = |msg, args: &[(&'static str, String)]| {
+        let mut all = vec![("line", line.to_string()), ("text", quoted(text))];
+        all.extend_from_slice(args);
+        Some(Problem::new(msg, &all))
+    };
+    // As written: a socket's two ends are of its family (a dual-stack
+    // socket's IPv4 peer is written v4-mapped).
+    if let Some(r) = s.remote.filter(|r| r.is_ipv4() != s.local.is_ipv4()) {
+        return at(
+            SocketsMsg::PasteMixedFamilies,
+            &[("local", s.local.to_string()), ("peer", r.to_string())],
+        );
+    }
+    let no_host = |a: &SocketAddr, group_ok: bool| {
+        let ip = unmap(a.ip());
+        a.port() == 0
+            || ip.is_unspecified()
+            || (!group_ok && (ip.is_multicast() || is_broadcast(ip)))
+    };
+    // A TCP connection's (or closed connection's) ends, a UDP socket's peer.
+    let connection = !s.udp && !matches!(s.state, State::Listen | State::Bound);
+    let local = connection.then_some(s.local);
+    let bad = local
+        .into_iter()
+        .chain(s.remote)
+        .find(|a| no_host(a, s.udp));
+    bad.and_then(|a| at(SocketsMsg::PasteNotAnEnd, &[("addr", a.to_string())]))
+}
+
 fn bad_state(line: usize, text: &str, word: &str, tool: &str) -> Problem {
     let known = states_of(tool);
     let mut args = vec![
@@ -679,6 +726,46 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
 mod tests {
     use super::*;
     use std::net::SocketAddr;
+
+    /// A row that reads but cannot be one socket — its ends of two
+    /// families, a TCP connection's end that is a wildcard, a group or port
+    /// 0 — is named and left out, and the rest answered. Such a row made a
+    /// scenario that did not parse: the page answered nothing (found by the
+    /// paste target of `crates/fuzz`).
+    #[test]
+    fn rows_that_cannot_be_one_socket_are_named_and_left_out() {
+        let ss = "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0 128 0.0.0.0:8080 0.0.0.0:* users:((\"nginx\",pid=1,fd=3))
+ESTAB 0 0 127.0.0.1:8080 [::1]:5000 users:((\"a\",pid=2,fd=4))
+ESTAB 0 0 [::ffff:10.0.0.5]:8080 127.0.0.1:5001 users:((\"a\",pid=2,fd=5))
+TIME-WAIT 0 0 0.0.0.0:8080 127.0.0.1:5002
+ESTAB 0 0 127.0.0.1:8080 224.0.0.1:5003
+ESTAB 0 0 10.0.0.5:8080 10.0.0.6:0
+ESTAB 0 0 10.0.0.5:8080 203.0.113.9:5004 users:((\"nginx\",pid=1,fd=6))
+";
+        let p = parse_table(ss).unwrap();
+        assert_eq!(p.sockets.len(), 2, "{:?}", p.sockets);
+        let said: Vec<String> = p.unreadable.iter().map(Problem::english).collect();
+        assert_eq!(
+            said,
+            [
+                "line 3: `ESTAB 0 0 127.0.0.1:8080 [::1]:5000 users:((\"a\",pid=2,fd=4))` cannot be one socket: its local address 127.0.0.1:8080 and its peer [::1]:5000 are of different families (IPv4 and IPv6)",
+                "line 4: `ESTAB 0 0 [::ffff:10.0.0.5]:8080 127.0.0.1:5001 users:((\"a\",pid=2,fd=5))` cannot be one socket: its local address [::ffff:10.0.0.5]:8080 and its peer 127.0.0.1:5001 are of different families (IPv4 and IPv6)",
+                "line 5: `TIME-WAIT 0 0 0.0.0.0:8080 127.0.0.1:5002` cannot be one connection: 0.0.0.0:8080 is not an address and port of one host (a connection's ends are; a wildcard, a group, a broadcast address or port 0 is not)",
+                "line 6: `ESTAB 0 0 127.0.0.1:8080 224.0.0.1:5003` cannot be one connection: 224.0.0.1:5003 is not an address and port of one host (a connection's ends are; a wildcard, a group, a broadcast address or port 0 is not)",
+                "line 7: `ESTAB 0 0 10.0.0.5:8080 10.0.0.6:0` cannot be one connection: 10.0.0.6:0 is not an address and port of one host (a connection's ends are; a wildcard, a group, a broadcast address or port 0 is not)",
+            ]
+        );
+        // The rest is answered from a scenario that parses.
+        let pic = crate::picture_of(&p.sockets, Os::Linux, 8080, None, false);
+        let q = crate::Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "me".into(),
+        };
+        let text = crate::scenario(&pic, "me", false, Some((&q, &[])));
+        assert!(bindlab_engine::parse(&text).is_ok(), "{text}");
+        assert!(crate::ask(&pic, "me", &q).iter().all(|a| !a.verdicts.is_empty()));
+    }
 
     /// Captured here: `ss -tanpe` in a fresh namespace with Python servers
     /// (one with a connection and a TIME_WAIT), a dual-stack and a v6-only

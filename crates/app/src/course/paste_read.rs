@@ -61,19 +61,18 @@ pub(super) fn read(
     let tables = Tables::new(&p, user);
     let answers = ask_in(&tables, &q);
     // UDP: who receives a datagram to the address now, each assumption.
-    let now = if udp && !p.sockets.is_empty() {
-        let sets: &[Option<bool>] = if p.unknowns {
-            &[Some(false), Some(true)]
-        } else {
-            &[None]
-        };
-        sets.iter()
-            .filter_map(|a| {
-                receivers(&p, user, a.unwrap_or(false), datagram_to(bind)).map(|d| (*a, d))
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let now = match datagram_to(bind).filter(|_| udp && !p.sockets.is_empty()) {
+        Some(to) => {
+            let sets: &[Option<bool>] = if p.unknowns {
+                &[Some(false), Some(true)]
+            } else {
+                &[None]
+            };
+            sets.iter()
+                .filter_map(|a| receivers(&p, user, a.unwrap_or(false), to).map(|d| (*a, d)))
+                .collect()
+        }
+        None => Vec::new(),
     };
     let wrong = rebuild_mismatches_in(&tables);
     drop(tables);

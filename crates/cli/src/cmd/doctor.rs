@@ -137,8 +137,8 @@ pub fn run(
                 steps.join("; ")
             )?;
         }
-        if udp {
-            let to = datagram_to(q.bind);
+        // (No datagram to port 0 or a broadcast address: none is modelled.)
+        if let Some(to) = datagram_to(q.bind).filter(|_| udp) {
             writeln!(out, "\nA datagram to {to} now:")?;
             let assumptions: &[(bool, &str)] = if p.unknowns {
                 &[
