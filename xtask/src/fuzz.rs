@@ -11,16 +11,18 @@ use std::time::Instant;
 use crate::{have, root, run, Result};
 
 /// Every property test, as (package, cargo test target, name prefix): the
-/// whole engine `properties` and course `robust` files, and the progress
-/// code's properties inside the course library's unit tests.
+/// whole engine `properties` and course `robust` files, the progress
+/// code's properties inside the course library's unit tests, and damaged
+/// pasted tables (`crates/fuzz/tests/paste_mutations.rs`).
 const PROPERTIES: &[(&str, &[&str], &str)] = &[
     ("bindlab-engine", &["--test", "properties"], ""),
     ("bindlab-course", &["--test", "robust"], ""),
     ("bindlab-course", &["--lib"], "progress::tests::any_"),
+    ("bindlab-fuzz", &["--test", "paste_mutations"], ""),
 ];
 
 /// The cargo-fuzz targets of `crates/fuzz` (its `fuzz_targets/`).
-pub const TARGETS: &[&str] = &["parse", "steps", "permalink", "progress", "export"];
+pub const TARGETS: &[&str] = &["parse", "steps", "permalink", "progress", "export", "paste"];
 
 /// `cargo xtask fuzz [N] [--seconds S]`.
 pub fn fuzz(args: &[String]) -> Result {

@@ -287,3 +287,129 @@ pub fn progress(data: &[u8]) {
         }
     }
 }
+
+/// A pasted socket table, as the paste page (`course/paste_read.rs`) and
+/// `bindlab doctor` read it: reading never panics, and for a table that
+/// reads, neither does anything the page does next — the port's picture, the
+/// answers for each option set, who receives a datagram, the check of the
+/// rebuilt host, the advice — every option set gets a verdict, and the
+/// scenario the page offers to open parses. Each input is asked four ways:
+/// as the page asks by default (the table's OS and protocol, the wildcard
+/// of its first port); on another OS, the other protocol and the first
+/// socket's own address; as `doctor` asks, with the host's addresses known
+/// (the table's own); and at an address a reader might type (port 0, a
+/// broadcast address, a group, a v4-mapped or unknown address), each
+/// input its own by its length.
+pub fn paste(data: &[u8]) {
+    use bindlab_sockets::paste::read_table;
+    use bindlab_sockets::State;
+    use std::net::SocketAddr;
+
+    let text = String::from_utf8_lossy(data);
+    let Ok(pasted) = read_table(&text) else {
+        return;
+    };
+    let Some(first) = pasted.sockets.first() else {
+        panic!("a table read with no socket: {text:?}");
+    };
+    let other = Os::ALL[data.len() % 4];
+    let all_udp = pasted.sockets.iter().all(|s| s.udp);
+    // The page's default question: the first listening or bound socket's
+    // port of the protocol asked about, on the wildcard.
+    let port = pasted
+        .sockets
+        .iter()
+        .find(|s| s.udp == all_udp && matches!(s.state, State::Listen | State::Bound))
+        .or_else(|| pasted.sockets.iter().find(|s| s.udp == all_udp))
+        .unwrap_or(first)
+        .local
+        .port();
+    let typed: [IpAddr; 8] = [
+        Ipv4Addr::UNSPECIFIED.into(),
+        Ipv4Addr::BROADCAST.into(),
+        Ipv4Addr::new(239, 1, 2, 3).into(),
+        Ipv6Addr::new(0xff05, 0, 0, 0, 0, 0, 0, 1).into(),
+        Ipv4Addr::new(10, 9, 9, 9).to_ipv6_mapped().into(),
+        Ipv4Addr::UNSPECIFIED.to_ipv6_mapped().into(),
+        Ipv4Addr::new(10, 9, 9, 9).into(),
+        Ipv6Addr::UNSPECIFIED.into(),
+    ];
+    let pick = data.len() / 4;
+    let typed_port = if pick.is_multiple_of(3) { 0 } else { port };
+    let locals: Vec<IpAddr> = pasted.sockets.iter().map(|s| s.local.ip()).collect();
+    let asks = [
+        (
+            pasted.os,
+            all_udp,
+            SocketAddr::from(([0, 0, 0, 0], port)),
+            None,
+        ),
+        (other, !all_udp, first.local, None),
+        (pasted.os, all_udp, first.local, Some(locals)),
+        (
+            other,
+            all_udp,
+            SocketAddr::new(typed[pick % 8], typed_port),
+            None,
+        ),
+    ];
+    for (os, udp, bind, locals) in asks {
+        paste_ask(&pasted.sockets, os, udp, bind, locals, &text);
+    }
+}
+
+/// One question of [`paste`]'s.
+fn paste_ask(
+    sockets: &[bindlab_sockets::HostSocket],
+    os: Os,
+    udp: bool,
+    bind: std::net::SocketAddr,
+    locals: Option<Vec<IpAddr>>,
+    text: &str,
+) {
+    use bindlab_sockets::{
+        advice, ask_in, datagram_to, english, option_sets, options_shown_on, picture_of,
+        rebuild_mismatches_in, receivers, scenario, stand_in_peers, Question, Tables,
+    };
+    let user = "me";
+    let p = picture_of(sockets, os, bind.port(), locals, udp);
+    let q = Question {
+        bind,
+        user: user.to_string(),
+    };
+    // First: the scenario the page offers parses (an answer is built from
+    // the same text).
+    for set in [false, true] {
+        let with_question = scenario(&p, user, set, Some((&q, option_sets(os)[0].1)));
+        if let Err(e) = bindlab_engine::parse(&with_question) {
+            panic!(
+                "{os}: the paste page's scenario for {bind} does not parse ({}):\n{with_question}\n-- from the table --\n{text}",
+                e[0]
+            );
+        }
+    }
+    let tables = Tables::new(&p, user);
+    let answers = ask_in(&tables, &q);
+    // An option set without a verdict is a question the page cannot answer,
+    // and its advice would be about nothing.
+    if let Some(a) = answers.iter().find(|a| a.verdicts.is_empty()) {
+        panic!(
+            "{os}: no verdict for {bind} with {}\n-- from the table --\n{text}",
+            a.label
+        );
+    }
+    if let Some(to) = datagram_to(bind).filter(|_| udp && !p.sockets.is_empty()) {
+        for set in [false, true] {
+            if let Some(d) = receivers(&p, user, set, to) {
+                let _ = d.sentence();
+            }
+        }
+    }
+    for (_, wrong) in rebuild_mismatches_in(&tables) {
+        let _ = options_shown_on(&p, &wrong);
+        wrong.iter().for_each(|m| drop(m.said(&english)));
+    }
+    drop(tables);
+    let _ = advice(&p, &answers);
+    let _ = stand_in_peers(&p);
+}

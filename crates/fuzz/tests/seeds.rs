@@ -59,3 +59,15 @@ fn export_seeds() {
         bindlab_fuzz::export(&data);
     }
 }
+
+#[test]
+fn paste_seeds() {
+    for (name, data) in seeds("paste") {
+        let text = String::from_utf8_lossy(&data);
+        assert!(
+            bindlab_sockets::paste::read_table(&text).is_ok(),
+            "{name} is no table the paste page reads"
+        );
+        bindlab_fuzz::paste(&data);
+    }
+}

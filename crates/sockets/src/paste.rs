@@ -764,7 +764,9 @@ ESTAB 0 0 10.0.0.5:8080 203.0.113.9:5004 users:((\"nginx\",pid=1,fd=6))
         };
         let text = crate::scenario(&pic, "me", false, Some((&q, &[])));
         assert!(bindlab_engine::parse(&text).is_ok(), "{text}");
-        assert!(crate::ask(&pic, "me", &q).iter().all(|a| !a.verdicts.is_empty()));
+        assert!(crate::ask(&pic, "me", &q)
+            .iter()
+            .all(|a| !a.verdicts.is_empty()));
     }
 
     /// Captured here: `ss -tanpe` in a fresh namespace with Python servers
