@@ -141,6 +141,16 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
     assert.equal(specific.length, 8, specific.join('\n'));
     assert.match(specific[0], /^no option \(unknown options off\): bind fails with EADDRINUSE: /);
     assert.doesNotMatch(await page.locator('.paste-answer').innerText(), /nothing to change/i);
+    // Port 0: the bind takes a port nothing holds. It had no verdict (its
+    // datagram to port 0 did not parse), and the advice was to wait for
+    // TIME_WAITs, which UDP has none of.
+    await page.fill('#paste-bind', '0.0.0.0:0');
+    await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent === 'What if I bind UDP 0.0.0.0:0 on Linux?');
+    const zero = await page.locator('.paste-verdicts li').allInnerTexts();
+    assert.equal(zero.length, 4, zero.join('\n'));
+    assert.ok(zero.every((v) => / bind works\.$/.test(v)), zero.join('\n'));
+    assert.match(await page.locator('.paste-answer').innerText(), /nothing to change: the bind works as it is\./i);
+    assert.doesNotMatch(await page.locator('.paste-answer').innerText(), /TIME_WAIT/);
     // Asked as TCP, the table has nothing on the port.
     await page.fill('#paste-bind', '0.0.0.0:5000');
     await page.selectOption('#paste-proto', 'tcp');

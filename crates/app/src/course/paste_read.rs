@@ -139,6 +139,23 @@ mod tests {
 
     const SS: &str = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n";
 
+    /// A UDP bind to port 0 or a broadcast address is answered (the page
+    /// had no verdict for it and advised waiting for TIME_WAITs).
+    #[test]
+    fn a_udp_bind_with_no_datagram_to_send_is_answered() {
+        let tr = Tr::english();
+        let table = "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nUNCONN 0 0 0.0.0.0:5000 0.0.0.0:* users:((\"dns\",pid=7,fd=3))\n";
+        for bind in ["0.0.0.0:0", "255.255.255.255:7777"] {
+            let Ok(r) = read(&tr, table, Some(Os::Linux), None, bind, "me") else {
+                panic!("the table reads")
+            };
+            assert!(r.udp);
+            assert!(r.now.is_empty(), "{bind}: no datagram to ask about");
+            assert!(r.answers.iter().all(|a| a.works()), "{bind}: {:?}", r.answers);
+            assert_eq!(r.advice, "nothing to change: the bind works as it is.");
+        }
+    }
+
     #[test]
     fn a_bad_address_is_said_in_the_pages_language() {
         let tr = Tr::english();
