@@ -353,8 +353,8 @@ pub fn paste(data: &[u8]) {
             None,
         ),
     ];
-    for (os, udp, bind, locals) in asks {
-        paste_ask(&pasted.sockets, os, udp, bind, locals, &text);
+    for (i, (os, udp, bind, locals)) in asks.into_iter().enumerate() {
+        paste_ask(&pasted.sockets, os, udp, bind, locals, &text, i == 0);
     }
 }
 
@@ -366,6 +366,7 @@ fn paste_ask(
     bind: std::net::SocketAddr,
     locals: Option<Vec<IpAddr>>,
     text: &str,
+    whole: bool,
 ) {
     use bindlab_sockets::{
         advice, ask_in, datagram_to, english, option_sets, options_shown_on, picture_of,
@@ -397,6 +398,31 @@ fn paste_ask(
             "{os}: no verdict for {bind} with {}\n-- from the table --\n{text}",
             a.label
         );
+    }
+    // `whole`: each verdict as the whole scenario's own run gives it (the
+    // answers share one build of the table's host between option sets).
+    for a in answers.iter().filter(|_| whole) {
+        for v in &a.verdicts {
+            let set = v.unknowns_set.unwrap_or(false);
+            let text = scenario(&p, user, set, Some((&q, a.options)));
+            let s = bindlab_engine::parse(&text).expect("parsed above");
+            let r = run(&s, os);
+            let at = r
+                .steps
+                .iter()
+                .rposition(|st| st.op == "bind")
+                .expect("a bind");
+            let got = (r.steps[at].result_name(), r.steps[at].rule);
+            assert_eq!(
+                (v.bind.result.as_str(), v.bind.rule),
+                got,
+                "{os}: {bind} with {} ({set}): the answer is not the scenario's own run\n{text}",
+                a.label
+            );
+            if let (Some(listen), Some(next)) = (&v.listen, r.steps.get(at + 1)) {
+                assert_eq!(listen.result, next.result_name(), "{os}: listen\n{text}");
+            }
+        }
     }
     if let Some(to) = datagram_to(bind).filter(|_| udp && !p.sockets.is_empty()) {
         for set in [false, true] {

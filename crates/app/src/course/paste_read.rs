@@ -151,7 +151,11 @@ mod tests {
             };
             assert!(r.udp);
             assert!(r.now.is_empty(), "{bind}: no datagram to ask about");
-            assert!(r.answers.iter().all(|a| a.works()), "{bind}: {:?}", r.answers);
+            assert!(
+                r.answers.iter().all(|a| a.works()),
+                "{bind}: {:?}",
+                r.answers
+            );
             assert_eq!(r.advice, "nothing to change: the bind works as it is.");
         }
     }
