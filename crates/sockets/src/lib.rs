@@ -1106,6 +1106,12 @@ pub fn advice(p: &Picture, answers: &[Answer]) -> String {
 
 /// [`advice`] said by `say`.
 pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
+    // An option set without a verdict is a question bindlab could not run:
+    // no advice can be drawn from it (before 1fcf4b3 a UDP bind to port 0
+    // fell through to "wait for the TIME_WAITs").
+    if answers.is_empty() || answers.iter().any(|a| a.verdicts.is_empty()) {
+        return say(SocketsMsg::AdviceUnanswered, &[]);
+    }
     let blockers: Vec<String> = p
         .sockets
         .iter()
@@ -1239,6 +1245,26 @@ mod tests {
     /// answered. Each had no verdict at all (its `datagram` line did not
     /// parse), and the advice said to wait for TIME_WAITs on a table with
     /// none (found by the paste target of `crates/fuzz`).
+    /// Advice drawn from no verdict would be about nothing: it says the
+    /// question could not be answered, as the rebuild's unparsed text does.
+    #[test]
+    fn no_verdict_gives_no_advice() {
+        let all = paste::parse_table(include_str!("testdata/ss-uanpe.txt"))
+            .unwrap()
+            .sockets;
+        let p = picture_of(&all, Os::Linux, 5000, None, true);
+        let unanswered = Answer {
+            label: "no option",
+            options: &[],
+            verdicts: Vec::new(),
+            as_root: Vec::new(),
+            wildcard: Vec::new(),
+        };
+        let said = "bindlab could not answer this question: the scenario it wrote for it did not run (a bug: please report it)";
+        assert_eq!(advice(&p, &[unanswered]), said);
+        assert_eq!(advice(&p, &[]), said);
+    }
+
     #[test]
     fn udp_questions_with_no_datagram_to_send_are_answered() {
         let table = include_str!("testdata/ss-uanpe.txt");
