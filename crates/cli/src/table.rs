@@ -66,6 +66,10 @@ fn step_texts(scenario: &Scenario) -> (Vec<String>, usize) {
 
 pub fn single(scenario: &Scenario, report: &Report) -> String {
     let mut out = header(scenario);
+    if scenario.steps.is_empty() {
+        let _ = writeln!(out, "{}", msg(Msg::NoSteps, &[]));
+        return out;
+    }
     let os = report.os.to_string();
     let _ = writeln!(out, "{}\n", msg(Msg::OnOs, &[("os", &os)]));
     let (texts, w) = step_texts(scenario);
@@ -98,6 +102,10 @@ pub fn single(scenario: &Scenario, report: &Report) -> String {
 
 pub fn side_by_side(scenario: &Scenario, multi: &MultiReport) -> String {
     let mut out = header(scenario);
+    if scenario.steps.is_empty() {
+        let _ = writeln!(out, "{}", msg(Msg::NoSteps, &[]));
+        return out;
+    }
     let (texts, w) = step_texts(scenario);
     let oses: Vec<_> = multi.runs.keys().copied().collect();
     let cells: Vec<Vec<String>> = oses

@@ -89,6 +89,46 @@ fn side_by_side_marks_differing_cells() {
     );
 }
 
+/// A file that states no outcome is not a pass: `check` says it checked
+/// nothing there (it counted an empty file as `1 passed`), and `run` says a
+/// scenario has no steps rather than printing an empty table.
+#[test]
+fn a_file_with_nothing_to_check_is_said_not_passed() {
+    let empty = file("empty.bindlab", "");
+    let bare = file(
+        "bare.bindlab",
+        "# a note\nsocket A tcp\nbind A 0.0.0.0:80\n",
+    );
+    let (code, out, err) = bindlab(&["check", empty.to_str().unwrap(), bare.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, "0 passed, 0 failed"));
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            format!(
+                "{}: no `=> RESULT` expectation, nothing checked",
+                empty.display()
+            ),
+            format!(
+                "{}: no `=> RESULT` expectation, nothing checked",
+                bare.display()
+            ),
+        ]
+    );
+    let good = file("good-too.bindlab", EXAMPLE);
+    let (code, out, _) = bindlab(&["check", empty.to_str().unwrap(), good.to_str().unwrap()]);
+    assert_eq!((code, out.trim()), (0, "1 passed, 0 failed"));
+    for os in [&[][..], &["--os", "all"][..]] {
+        let mut args = vec!["run", empty.to_str().unwrap()];
+        args.extend_from_slice(os);
+        let (code, out, _) = bindlab(&args);
+        assert_eq!(
+            (code, out.trim()),
+            (0, "(no steps: the scenario is empty)"),
+            "{os:?}"
+        );
+    }
+}
+
 #[test]
 fn check_passes_and_fails_with_a_clear_diff() {
     let good = file("good.bindlab", EXAMPLE);

@@ -21,6 +21,11 @@ pub enum Msg {
     /// `{passed}`, `{failed}`: the lessons check's last line (and
     /// `bindlab check`'s).
     LessonsSummary,
+    /// `{file}`: `bindlab check` on a file with no `=> RESULT` (counted
+    /// neither passed nor failed).
+    NothingToCheck,
+    /// `bindlab run` on a scenario with no step.
+    NoSteps,
     /// `{passed}`, `{failed}`, `{pending}`, `{scenarios}`, `{claims}`,
     /// `{rules}`: the guides check's last line.
     GuidesSummary,
@@ -94,6 +99,16 @@ const CATALOGUE: &[(Msg, &str, &str)] = &[
         Msg::LessonsSummary,
         "{passed} passed, {failed} failed",
         "{passed} 个通过，{failed} 个失败",
+    ),
+    (
+        Msg::NothingToCheck,
+        "{file}: no `=> RESULT` expectation, nothing checked",
+        "{file}：没有 `=> RESULT` 预期，没有可检查的内容",
+    ),
+    (
+        Msg::NoSteps,
+        "(no steps: the scenario is empty)",
+        "（没有步骤：场景是空的）",
     ),
     (
         Msg::GuidesSummary,

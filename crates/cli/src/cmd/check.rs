@@ -17,6 +17,18 @@ pub fn run(out: &mut dyn Write, files: &[String]) -> Result {
             }
             Err(e) => return Err(e),
         };
+        // A file that states no outcome has nothing to pass: said, and
+        // counted neither way (`1 passed` for an empty file misled).
+        if scenario.steps.iter().all(|st| st.expect.is_none()) {
+            eprintln!(
+                "{}",
+                crate::lang::msg(
+                    bindlab_course::messages::Msg::NothingToCheck,
+                    &[("file", file)]
+                )
+            );
+            continue;
+        }
         let report = bindlab_engine::run(&scenario, scenario.os);
         let mut ok = true;
         for (step, rep) in scenario.steps.iter().zip(&report.steps) {
