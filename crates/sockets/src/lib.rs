@@ -325,6 +325,39 @@ pub struct Picture<'a> {
     /// IPv4 addresses too, and these are beside the port's IPv4 sockets,
     /// which with no option (nginx's `[::]` listener) only IPV6_V6ONLY allows.
     pub v6only_taken: Vec<String>,
+    /// The connections opened from the port: their peer is a listener of
+    /// this host (on any port), so no listener of the port accepted them,
+    /// though one covers their address.
+    pub opened: Vec<String>,
+}
+
+impl Picture<'_> {
+    /// The port's listener that accepted connection `c` (named `name`), if
+    /// any: the first that covers its address, as its IPV6_V6ONLY allows
+    /// (an IPv6 listener with it on takes no IPv4 connection); none for a
+    /// connection opened from the port.
+    pub fn served_by(&self, name: &str, c: &HostSocket) -> Option<&str> {
+        if c.udp || c.state == State::Listen || self.opened.iter().any(|n| n == name) {
+            return None;
+        }
+        self.sockets
+            .iter()
+            .find(|(n, l)| {
+                !l.udp
+                    && l.state == State::Listen
+                    && covers(&l.local, &c.local)
+                    && !(self.v6only(n, l) && plain(c.local).is_ipv4())
+            })
+            .map(|(n, _)| n.as_str())
+    }
+
+    /// Whether `l` (named `name`) is an IPv6 socket with IPV6_V6ONLY on, as
+    /// the table says or the picture takes it (`v6only_taken`).
+    fn v6only(&self, name: &str, l: &HostSocket) -> bool {
+        l.v6 && l
+            .v6only
+            .unwrap_or_else(|| self.v6only_taken.iter().any(|n| n == name))
+    }
 }
 
 /// A name a scenario accepts: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -412,6 +445,19 @@ pub fn picture_of(
         !inherited && unknown(s)
     });
     let v6only_taken = v6only_taken(&sockets, os);
+    // A TCP connection whose peer is a listener of this host went out from
+    // the port (found by the kernel test's random hosts: a client bound to
+    // the port was read as a connection a listener there had accepted).
+    let listening = |peer: &SocketAddr| {
+        all.iter()
+            .any(|l| !l.udp && l.state == State::Listen && covers(&l.local, peer))
+    };
+    let opened = sockets
+        .iter()
+        .filter(|(_, c)| !c.udp && !c.state.kept_by_kernel() && c.state != State::Listen)
+        .filter(|(_, c)| c.remote.is_some_and(|r| listening(&r)))
+        .map(|(n, _)| n.clone())
+        .collect();
     Picture {
         os,
         port,
@@ -420,6 +466,7 @@ pub fn picture_of(
         unknowns,
         locals,
         v6only_taken,
+        opened,
     }
 }
 
@@ -430,13 +477,10 @@ pub fn picture_of(
 /// loopback address, 203.0.113.x or 2001:db8::x otherwise), not the
 /// table's. A connection opened from the port keeps its peer.
 pub fn stand_in_peers(p: &Picture) -> bool {
-    let listening = |c: &HostSocket| {
-        p.sockets
-            .iter()
-            .any(|(_, l)| l.state == State::Listen && !l.udp && covers(&l.local, &c.local))
-    };
-    p.sockets.iter().any(|(_, c)| {
-        !c.udp && c.state != State::Listen && (c.state.kept_by_kernel() || listening(c))
+    p.sockets.iter().any(|(n, c)| {
+        !c.udp
+            && c.state != State::Listen
+            && (c.state.kept_by_kernel() || p.served_by(n, c).is_some())
     })
 }
 
@@ -647,45 +691,34 @@ fn table_part(
             }
         }
     }
+    // TCP: the closed connections whose server is gone, then each socket
+    // where the picture has it (a live host's are in creation order, which
+    // Linux's answer can depend on: its port's SO_REUSEPORT summary is the
+    // last binder's, and a client bound to the port before a listener came
+    // keeps it), a listener with the connections it accepted right after
+    // it.
     let listeners: Vec<&(String, &HostSocket)> = p
         .sockets
         .iter()
         .filter(|(_, s)| !s.udp && s.state == State::Listen)
         .collect();
-    let served_by = |s: &HostSocket| {
-        listeners
-            .iter()
-            .find(|(_, l)| covers(&l.local, &s.local))
-            .map(|(n, _)| n.clone())
-    };
-    for (name, l) in &listeners {
-        set_user(&mut out, &user_of(l));
-        out.push_str(&format!("socket {name} {}\n", proto(l)));
-        opts(&mut out, name, l);
+    let accepted = |out: &mut String, server: &str, cname: &str, c: &HostSocket| {
         out.push_str(&format!(
-            "bind {name} {}\nlisten {name}\n",
-            endpoint(&l.local)
+            "client {}\naccept {server} {cname}\n",
+            endpoint(&c.local)
         ));
-        for (cname, c) in &p.sockets {
-            if c.state == State::Listen || served_by(c).as_deref() != Some(name.as_str()) {
-                continue;
-            }
-            out.push_str(&format!(
-                "client {}\naccept {name} {cname}\n",
-                endpoint(&c.local)
-            ));
-            if c.state.kept_by_kernel() {
-                out.push_str(&format!("close {cname}\n"));
-            }
+        if c.state.kept_by_kernel() {
+            out.push_str(&format!("close {cname}\n"));
         }
-    }
-    // The closed connections whose server is gone: one stand-in server per
-    // local address (and protocol), which accepts them all, closes them and
-    // exits. Several on one address are one old server's connections (a
-    // stand-in each would collide with the ones closed before it).
+    };
+    // The closed connections whose server is gone, first (they are the
+    // host's past): one stand-in server per local address (and protocol),
+    // which accepts them all, closes them and exits. Several on one address
+    // are one old server's connections (a stand-in each would collide with
+    // the ones closed before it).
     let mut gone: Vec<(&HostSocket, Vec<&str>)> = Vec::new();
     for (cname, c) in &p.sockets {
-        if !c.state.kept_by_kernel() || served_by(c).is_some() {
+        if c.udp || !c.state.kept_by_kernel() || p.served_by(cname, c).is_some() {
             continue;
         }
         match gone
@@ -696,11 +729,16 @@ fn table_part(
             None => gone.push((c, vec![cname])),
         }
     }
-    for (k, (c, names)) in gone.iter().enumerate() {
+    // A connection from the port to a peer on this host needs a listener
+    // there to connect to (the peer's own row is on another port, outside
+    // the picture): a stand-in, root's, that stays open.
+    let local_ip = |ip: IpAddr| ip.is_loopback() || ifaces.contains(&ip);
+    let mut peers: Vec<SocketAddr> = Vec::new();
+    for (k, (g, names)) in gone.iter().enumerate() {
         let server = format!("gone{}", k + 1);
-        let a = endpoint(&c.local);
-        set_user(&mut out, &user_of(c));
-        out.push_str(&format!("socket {server} {}\n", proto(c)));
+        let a = endpoint(&g.local);
+        set_user(&mut out, &user_of(g));
+        out.push_str(&format!("socket {server} {}\n", proto(g)));
         if unknowns_set {
             out.push_str(&format!("set {server} SO_REUSEADDR\n"));
             if !win {
@@ -715,14 +753,30 @@ fn table_part(
         }
         out.push_str(&format!("close {server}\n"));
     }
-    // A connection from the port to a peer on this host needs a listener
-    // there to connect to (the peer's own row is on another port, outside
-    // the picture): a stand-in, root's, that stays open.
-    let local_ip = |ip: IpAddr| ip.is_loopback() || ifaces.contains(&ip);
-    let mut peers: Vec<SocketAddr> = Vec::new();
-    for (cname, c) in &p.sockets {
-        if c.udp || c.state == State::Listen || c.state.kept_by_kernel() || served_by(c).is_some() {
+    for (cname, c) in p.sockets.iter().filter(|(_, s)| !s.udp) {
+        if c.state == State::Listen {
+            set_user(&mut out, &user_of(c));
+            out.push_str(&format!("socket {cname} {}\n", proto(c)));
+            opts(&mut out, cname, c);
+            out.push_str(&format!(
+                "bind {cname} {}\nlisten {cname}\n",
+                endpoint(&c.local)
+            ));
+            // Its connections at once, while it is the newest listener
+            // there: an SO_REUSEPORT group's hash would send a later client
+            // to another member.
+            for (child, ch) in &p.sockets {
+                if p.served_by(child, ch) == Some(cname.as_str()) {
+                    accepted(&mut out, cname, child, ch);
+                }
+            }
             continue;
+        }
+        if p.served_by(cname, c).is_some() {
+            continue; // with its listener
+        }
+        if c.state.kept_by_kernel() {
+            continue; // with its gone server's, above
         }
         let Some(remote) = c.remote else { continue };
         // The peer as the stand-in binds it (a v4-mapped peer is an IPv4
