@@ -12,14 +12,13 @@ use crate::live::{user_name, LiveSocket, TcpState};
 /// UDP sockets keep `/proc`'s order (a port's newest bound first, which
 /// `bindlab-sockets` reverses into bind order); IPv4 and IPv6 ones, listed
 /// in two files, are interleaved by inode (creation order), newest first.
-/// TCP sockets are put in creation order (by inode; the closed ends with
-/// none, last), as near as a table comes to the order of their binds,
-/// which Linux's answer can depend on: the port's SO_REUSEPORT summary is
-/// the last binder's (found by the random hosts of the kernel test:
-/// `/proc`'s order, IPv4 file first, gave the other answer).
+/// Every socket carries its inode (`HostSocket::created`): the picture
+/// puts a port's TCP sockets in creation order, as near as a table comes to
+/// the order of their binds, which Linux's answer can depend on (found by
+/// the random hosts of the kernel test: `/proc`'s order, IPv4 file first,
+/// gave the other answer).
 pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
-    let mut tcp: Vec<&LiveSocket> = live.iter().filter(|l| !l.udp).collect();
-    tcp.sort_by_key(|l| if l.inode == 0 { u64::MAX } else { l.inode });
+    let tcp = live.iter().filter(|l| !l.udp);
     let mut v4 = live.iter().filter(|l| l.udp && !l.v6).peekable();
     let mut v6 = live.iter().filter(|l| l.udp && l.v6).peekable();
     let mut udp = Vec::new();
@@ -32,8 +31,7 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
         };
         udp.extend(if take_v4 { v4.next() } else { v6.next() });
     }
-    tcp.into_iter()
-        .chain(udp)
+    tcp.chain(udp)
         .map(|l| {
             if l.udp {
                 let connected = l.state == TcpState::Connected("ESTABLISHED");
@@ -47,6 +45,7 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
                 s.reuseaddr = l.reuseaddr;
                 s.reuseport = l.reuseport;
                 s.v6only = l.v6only;
+                s.created = Some(l.inode);
                 return s;
             }
             let state = match l.state {
@@ -70,6 +69,7 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
             s.reuseaddr = l.reuseaddr;
             s.reuseport = l.reuseport;
             s.v6only = l.v6only;
+            s.created = Some(l.inode);
             s
         })
         .collect()

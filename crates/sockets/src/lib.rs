@@ -92,6 +92,10 @@ pub struct HostSocket {
     pub reuseaddr: Option<bool>,
     pub reuseport: Option<bool>,
     pub v6only: Option<bool>,
+    /// Where the socket stands in the order the host created its sockets,
+    /// if the table says (its inode: `ss -e`'s `ino:`, `/proc`'s); 0 for a
+    /// closed end with no socket behind it. See [`picture_of`].
+    pub created: Option<u64>,
 }
 
 impl HostSocket {
@@ -108,6 +112,7 @@ impl HostSocket {
             reuseaddr: None,
             reuseport: None,
             v6only: None,
+            created: None,
         }
     }
 
@@ -412,6 +417,16 @@ pub fn picture_of(
         .collect();
     if udp {
         mine.reverse();
+    } else if mine.iter().all(|s| s.created.is_some()) {
+        // TCP in the order the host created the sockets, where the table
+        // numbers every one (the closed ends, 0, after them): a tool lists
+        // listeners in its hash's order, and Linux's answer can depend on
+        // the order of binds (its port's SO_REUSEPORT summary is the last
+        // binder's). Found by the kernel test of random hosts.
+        mine.sort_by_key(|s| match s.created {
+            Some(0) | None => u64::MAX,
+            Some(n) => n,
+        });
     }
     for s in mine {
         let base = match (&s.process, &s.state) {

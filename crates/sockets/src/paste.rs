@@ -552,10 +552,14 @@ fn ss_socket(w: &[&str], udp: bool) -> Option<Row> {
     // `ss -e` leaves out uid 0: a program's socket with its details shown
     // (`ino:`) and no uid is root's. Without `-e` no row names its owner:
     // unknown, not root.
-    let extended = w[5..].iter().any(|e| e.starts_with("ino:"));
-    if s.user.is_none() && s.process.is_some() && extended {
+    let ino = w[5..]
+        .iter()
+        .find_map(|e| e.strip_prefix("ino:"))
+        .and_then(|n| n.parse::<u64>().ok());
+    if s.user.is_none() && s.process.is_some() && ino.is_some() {
         s.user = Some("root".into());
     }
+    s.created = ino;
     Some(Row::Socket(s))
 }
 
@@ -727,6 +731,56 @@ mod tests {
     use super::*;
     use std::net::SocketAddr;
 
+    /// `ss -tanpe` numbers its sockets (`ino:`, 0 for a TIME_WAIT): read as
+    /// each socket's `created`, by which a port's picture takes its TCP
+    /// sockets in the order the host created them, as `bindlab doctor` does
+    /// (`ss` lists listeners in its hash's order; Linux's port summary is
+    /// the last SO_REUSEPORT binder's, so the order of binds can decide an
+    /// answer); the table itself, and its UDP sockets, keep their order.
+    /// Without `-e` the picture keeps the table's.
+    #[test]
+    fn ss_e_tables_are_pictured_in_creation_order() {
+        let ss = "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0 511 0.0.0.0:8080 0.0.0.0:* users:((\"a\",pid=1,fd=4)) ino:104 sk:1 cgroup:/ <->
+TIME-WAIT 0 0 127.0.0.1:8080 127.0.0.1:50000 timer:(timewait,59sec,0) ino:0 sk:2
+LISTEN 0 511 [::]:8080 [::]:* users:((\"b\",pid=2,fd=3)) ino:101 sk:3 cgroup:/ v6only:1 <->
+ESTAB 0 0 [::1]:8080 [::1]:40000 users:((\"b\",pid=2,fd=7)) ino:107 sk:6 cgroup:/ <->
+";
+        let p = parse_table(ss).unwrap();
+        let created: Vec<Option<u64>> = p.sockets.iter().map(|s| s.created).collect();
+        assert_eq!(created, [Some(104), Some(0), Some(101), Some(107)]);
+        let pic = crate::picture_of(&p.sockets, Os::Linux, 8080, None, false);
+        let order: Vec<String> = pic
+            .sockets
+            .iter()
+            .map(|(_, s)| format!("{} {}", s.state.name(), s.local))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "LISTEN [::]:8080",
+                "LISTEN 0.0.0.0:8080",
+                "ESTAB [::1]:8080",
+                "TIME_WAIT 127.0.0.1:8080",
+            ]
+        );
+        let text = crate::scenario(&pic, "me", false, None);
+        let at = |what: &str| text.find(what).unwrap_or_else(|| panic!("{what}: {text}"));
+        assert!(
+            at("bind b_2 [::]:8080") < at("bind a_1 0.0.0.0:8080"),
+            "{text}"
+        );
+        // Without `-e` (no `ino:`), as listed.
+        let plain: String = ss
+            .lines()
+            .map(|l| l.split(" ino:").next().unwrap_or(l).to_string() + "\n")
+            .collect();
+        let p = parse_table(&plain).unwrap();
+        assert!(p.sockets.iter().all(|s| s.created.is_none()));
+        let pic = crate::picture_of(&p.sockets, Os::Linux, 8080, None, false);
+        assert_eq!(pic.sockets[0].1.local, "0.0.0.0:8080".parse().unwrap());
+    }
+
     /// A row that reads but cannot be one socket — its ends of two
     /// families, a TCP connection's end that is a wildcard, a group or port
     /// 0 — is named and left out, and the rest answered. Such a row made a
@@ -818,9 +872,15 @@ ESTAB 0 0 10.0.0.5:8080 203.0.113.9:5004 users:((\"nginx\",pid=1,fd=6))
             (p.os, p.tool, p.sockets.len(), p.skipped),
             (Os::Linux, "ss", 7, 0)
         );
-        let l = &p.sockets[1];
-        assert_eq!(l.local, "0.0.0.0:8080".parse().unwrap());
-        assert_eq!(l.state, State::Listen);
+        // (In creation order, by `ino:`: not the table's.)
+        let find = |local: &str, state: State| {
+            let local: SocketAddr = local.parse().unwrap();
+            p.sockets
+                .iter()
+                .find(|s| s.local == local && s.state == state)
+                .unwrap_or_else(|| panic!("{local} {state:?}: {:?}", p.sockets))
+        };
+        let l = find("0.0.0.0:8080", State::Listen);
         assert_eq!(
             l.process,
             Some(Process {
@@ -830,15 +890,26 @@ ESTAB 0 0 10.0.0.5:8080 203.0.113.9:5004 users:((\"nginx\",pid=1,fd=6))
         );
         assert_eq!(l.user.as_deref(), Some("root"));
         assert_eq!((l.reuseaddr, l.reuseport), (None, None));
-        let tw = &p.sockets[4];
+        let tw = p
+            .sockets
+            .iter()
+            .find(|s| s.remote == Some("127.0.0.1:45586".parse().unwrap()))
+            .unwrap();
         assert_eq!(
             (tw.state.clone(), tw.process.clone()),
             (State::TimeWait, None)
         );
-        assert_eq!(tw.remote, Some("127.0.0.1:45586".parse().unwrap()));
-        assert_eq!(p.sockets[5].local, "[::]:8081".parse().unwrap());
-        assert_eq!(p.sockets[5].v6only, Some(false));
-        assert_eq!(p.sockets[6].v6only, Some(true));
+        let v6only: Vec<(SocketAddr, Option<bool>)> = p
+            .sockets
+            .iter()
+            .filter(|s| s.v6)
+            .map(|s| (s.local, s.v6only))
+            .collect();
+        assert!(
+            v6only.contains(&("[::]:8081".parse().unwrap(), Some(false))),
+            "{v6only:?}"
+        );
+        assert!(v6only.iter().any(|(_, v)| *v == Some(true)), "{v6only:?}");
     }
 
     /// `ss -tanp` (no `-e`) names no owner: a program's socket is not
