@@ -584,6 +584,127 @@ mod tests {
         checked
     }
 
+    /// Random UDP hosts (40; `BINDLAB_DOCTOR_HOSTS` and
+    /// `BINDLAB_DOCTOR_SEED` as for TCP): two to five UDP sockets on one
+    /// port, on the wildcards, loopback addresses and a v4-mapped one, IPv6
+    /// ones with and without IPV6_V6ONLY, any of SO_REUSEADDR and
+    /// SO_REUSEPORT, some connected to a peer; then who receives a datagram
+    /// now and the doctor's bind, and who receives after it, for three
+    /// addresses under each option set, against the kernel's.
+    #[test]
+    fn on_the_kernel_the_doctor_answers_random_udp_hosts_truly() {
+        use crate::sys;
+        use std::os::fd::{AsRawFd, OwnedFd};
+        if !sys::is_root() {
+            eprintln!("SKIPPED: needs root (a private network namespace)");
+            return;
+        }
+        std::thread::spawn(|| {
+            sys::unshare_net().unwrap();
+            let up = std::process::Command::new("ip")
+                .args(["link", "set", "lo", "up"])
+                .status()
+                .expect("ip (iproute2)");
+            assert!(up.success());
+            let mut seed: u64 = std::env::var("BINDLAB_DOCTOR_SEED")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0x2545_f491_4f6c_dd1d);
+            let mut rnd = |n: u64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (seed % n) as usize
+            };
+            let hosts: u16 = std::env::var("BINDLAB_DOCTOR_HOSTS")
+                .ok()
+                .and_then(|h| h.parse().ok())
+                .unwrap_or(40);
+            let (mut checked, mut wrong) = (0, Vec::new());
+            for k in 0..hosts {
+                let port = 23000 + k;
+                let mut kept: Vec<OwnedFd> = Vec::new();
+                let mut made = Vec::new();
+                for _ in 0..2 + rnd(4) {
+                    let v6 = rnd(2) == 1;
+                    let addrs: &[&str] = if v6 {
+                        &["::", "::1", "::ffff:127.0.0.1"]
+                    } else {
+                        &["0.0.0.0", "127.0.0.1", "127.0.0.2"]
+                    };
+                    let ip: std::net::IpAddr = addrs[rnd(3)].parse().unwrap();
+                    let fd = sys::udp_socket(v6).unwrap();
+                    let on =
+                        |level, name| sys::setsockopt_int(fd.as_raw_fd(), level, name, 1).unwrap();
+                    let (ra, rp, only, connect) =
+                        (rnd(2) == 1, rnd(3) == 1, rnd(2) == 1, rnd(4) == 0);
+                    if ra {
+                        on(libc::SOL_SOCKET, libc::SO_REUSEADDR);
+                    }
+                    if rp {
+                        on(libc::SOL_SOCKET, libc::SO_REUSEPORT);
+                    }
+                    if v6 && only {
+                        on(libc::IPPROTO_IPV6, libc::IPV6_V6ONLY);
+                    }
+                    if sys::bind(fd.as_raw_fd(), SocketAddr::new(ip, port)).is_err() {
+                        continue;
+                    }
+                    // Connected only where bound to an address: a table
+                    // shows a wildcard-bound socket that connected at its
+                    // source address, and the rebuild binds that address.
+                    if connect && !ip.is_unspecified() {
+                        let peer: std::net::IpAddr = if v6 && !ip.to_string().starts_with("::ffff")
+                        {
+                            "::1".parse().unwrap()
+                        } else if v6 {
+                            "::ffff:127.0.0.1".parse().unwrap()
+                        } else {
+                            "127.0.0.1".parse().unwrap()
+                        };
+                        let _ =
+                            sys::connect(fd.as_raw_fd(), SocketAddr::new(peer, port + 20000), 100);
+                    }
+                    made.push(format!(
+                        "{ip} ra={ra} rp={rp} v6only={only} connect={connect}"
+                    ));
+                    kept.push(fd);
+                }
+                if kept.is_empty() {
+                    continue;
+                }
+                let fds: Vec<i32> = kept.iter().map(|f| f.as_raw_fd()).collect();
+                let binds = [
+                    format!("0.0.0.0:{port}"),
+                    format!("127.0.0.1:{port}"),
+                    format!("[::1]:{port}"),
+                ];
+                let binds: Vec<&str> = binds.iter().map(String::as_str).collect();
+                match std::panic::catch_unwind(|| {
+                    doctor_tells_the_truth_about_udp(port, &fds, &binds)
+                }) {
+                    Ok(n) => checked += n,
+                    Err(e) => {
+                        let msg = e
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        wrong.push(format!("{made:#?}\n{msg}"));
+                    }
+                }
+            }
+            eprintln!(
+                "random UDP hosts: {checked} answers compared, {} hosts differ",
+                wrong.len()
+            );
+            assert!(checked > 300, "only {checked} answers compared");
+            assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+        })
+        .join()
+        .unwrap();
+    }
+
     #[test]
     fn on_the_kernel_the_doctor_tells_the_truth_about_udp_receivers() {
         use crate::sys;

@@ -394,10 +394,13 @@ pub fn picture(all: &[HostSocket], os: Os, port: u16, locals: Option<Vec<IpAddr>
     picture_of(all, os, port, locals, false)
 }
 
-/// The TCP or UDP sockets holding `port`, named after their programs. UDP
-/// sockets are taken oldest first from a table listing them newest first,
-/// as `ss` and `/proc/net/udp` do (Linux adds a socket at the head of its
-/// port's chain): on Linux the order decides who gets a unicast datagram.
+/// The TCP or UDP sockets holding `port`, named after their programs, in
+/// the order the host created them where the table numbers every one
+/// (`HostSocket::created`); else UDP sockets are taken oldest first from a
+/// table listing them newest first, as `ss` and `/proc/net/udp` do (Linux
+/// adds a socket at the head of its port's chain), and TCP ones as listed.
+/// On Linux the order decides who gets a unicast datagram, and can decide
+/// a bind (a port's SO_REUSEPORT summary is the last binder's).
 pub fn picture_of(
     all: &[HostSocket],
     os: Os,
@@ -415,7 +418,13 @@ pub fn picture_of(
         .iter()
         .filter(|s| s.local.port() == port && s.udp == udp)
         .collect();
-    if udp {
+    if udp && mine.iter().all(|s| s.created.is_some()) {
+        // UDP in creation order where the table numbers every socket: the
+        // tools' newest-first order is the port's chain's, where Linux adds
+        // an IPv6 SO_REUSEPORT socket at the tail (found by the kernel
+        // test of random UDP hosts: reversing the table put one first).
+        mine.sort_by_key(|s| s.created);
+    } else if udp {
         mine.reverse();
     } else if mine.iter().all(|s| s.created.is_some()) {
         // TCP in the order the host created the sockets, where the table
