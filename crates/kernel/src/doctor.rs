@@ -113,7 +113,8 @@ mod tests {
     /// the doctor's (or, where options were unknown, one of its two).
     fn doctor_tells_the_truth_about(port: u16, expect_unknowns: bool) -> usize {
         let binds = [format!("0.0.0.0:{port}"), format!("127.0.0.1:{port}")];
-        let (checked, wrong) = doctor_against_kernel(port, Some(expect_unknowns), &binds, None);
+        let (checked, wrong) =
+            doctor_against_kernel(port, Some(expect_unknowns), &binds, None, None);
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         checked
     }
@@ -128,7 +129,10 @@ mod tests {
         expect_unknowns: Option<bool>,
         binds: &[String],
         only_set: Option<usize>,
+        uid: Option<u32>,
     ) -> (usize, Vec<String>) {
+        // The asker: root, or `uid` (its name as the doctor reads it).
+        let asker = uid.map_or("root".to_string(), crate::live::user_name);
         let all = host_sockets(&crate::live::read_host().unwrap());
         let p = picture(&all, Os::Linux, port, Some(crate::live::host_addresses()));
         assert!(!p.sockets.is_empty(), "nothing on port {port}: {all:?}");
@@ -153,14 +157,15 @@ mod tests {
         for bind in binds {
             let q = Question {
                 bind: bind.parse().unwrap(),
-                user: "root".into(),
+                user: asker.clone(),
             };
-            let answers = ask(&p, "root", &q);
+            let answers = ask(&p, &asker, &q);
             for (i, a) in answers.iter().enumerate() {
                 if only_set.is_some_and(|k| k != i) {
                     continue;
                 }
-                let (b, l) = real(q.bind, a.options);
+                let (bind_at, options) = (q.bind, a.options);
+                let (b, l) = as_uid(uid, move || real(bind_at, options));
                 let said: Vec<(String, String)> = a
                     .verdicts
                     .iter()
@@ -173,7 +178,7 @@ mod tests {
                     })
                     .collect();
                 if !said.contains(&(b.clone(), l.clone())) {
-                    let full = scenario(&p, "root", false, Some((&q, a.options)));
+                    let full = scenario(&p, &asker, false, Some((&q, a.options)));
                     let full = format!(
                         "{full}\nSS:\n{}",
                         String::from_utf8_lossy(
@@ -185,7 +190,7 @@ mod tests {
                         )
                     );
                     wrong.push(format!(
-                        "port {port}, {bind} with {}: the kernel says bind {b}, listen {l}; the doctor {said:?}\n{full}",
+                        "port {port}, {bind} with {} as {asker}: the kernel says bind {b}, listen {l}; the doctor {said:?}\n{full}",
                         a.label
                     ));
                 }
@@ -273,8 +278,8 @@ mod tests {
     #[derive(Clone, Copy, Debug)]
     enum Made {
         /// A listener: IPv6?, which address, SO_REUSEADDR, SO_REUSEPORT,
-        /// IPV6_V6ONLY.
-        Listener(bool, usize, bool, bool, bool),
+        /// IPV6_V6ONLY, made by uid 1000 (else root).
+        Listener(bool, usize, bool, bool, bool, bool),
         /// A client of the `n`-th listener made (modulo), accepted; with
         /// `true` its server closes first and leaves a TIME_WAIT.
         Accepted(usize, bool),
@@ -283,36 +288,66 @@ mod tests {
         Opened(bool, bool),
     }
 
+    /// Keeps this thread, and the threads it starts, on CPU 0.
+    fn one_cpu() {
+        // SAFETY: a zeroed cpu_set_t is a valid empty set; the call reads it.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(0, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+        }
+    }
+
+    /// `make` run as `uid` (in a thread of its own, which gives its
+    /// privilege up for good), or here as root.
+    fn as_uid<T: Send + 'static>(uid: Option<u32>, make: impl FnOnce() -> T + Send + 'static) -> T {
+        match uid {
+            None => make(),
+            Some(uid) => std::thread::spawn(move || {
+                crate::sys::become_user_this_thread(uid).unwrap();
+                make()
+            })
+            .join()
+            .unwrap(),
+        }
+    }
+
     /// Builds `host` on `port` (its servers elsewhere on `port + 20000`),
     /// keeping what it made open; a step the kernel refuses is left out, as
     /// a program's failed call would be.
     fn build_host(host: &[Made], port: u16) -> Vec<std::os::fd::OwnedFd> {
         use crate::sys;
         use std::os::fd::AsRawFd;
-        let on = |fd: &std::os::fd::OwnedFd, level, name| {
-            sys::setsockopt_int(fd.as_raw_fd(), level, name, 1).unwrap();
-        };
-        let (mut kept, mut reach) = (Vec::new(), Vec::<(SocketAddr, usize)>::new());
+        fn on(fd: &std::os::fd::OwnedFd, level: i32, name: i32) {
+            crate::sys::setsockopt_int(fd.as_raw_fd(), level, name, 1).unwrap();
+        }
+        // Each listener: where a client reaches it, its place in `kept`,
+        // its owner (who accepts its connections, as the kernel runner
+        // does: a scenario's `accept` is its listener's program's).
+        let (mut kept, mut reach) = (Vec::new(), Vec::<(SocketAddr, usize, Option<u32>)>::new());
         let mut closed_first = false;
         for &step in host {
             match step {
-                Made::Listener(v6, which, reuseaddr, reuseport, v6only) => {
+                Made::Listener(v6, which, reuseaddr, reuseport, v6only, user) => {
                     let addrs: &[&str] = if v6 {
                         &["::", "::1", "::ffff:127.0.0.1"]
                     } else {
                         &["0.0.0.0", "127.0.0.1", "127.0.0.2"]
                     };
                     let ip: std::net::IpAddr = addrs[which % addrs.len()].parse().unwrap();
-                    let fd = sys::tcp_socket(v6).unwrap();
-                    if reuseaddr {
-                        on(&fd, libc::SOL_SOCKET, libc::SO_REUSEADDR);
-                    }
-                    if reuseport {
-                        on(&fd, libc::SOL_SOCKET, libc::SO_REUSEPORT);
-                    }
-                    if v6 && v6only {
-                        on(&fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY);
-                    }
+                    let fd = as_uid(user.then_some(1000), move || {
+                        let fd = sys::tcp_socket(v6).unwrap();
+                        if reuseaddr {
+                            on(&fd, libc::SOL_SOCKET, libc::SO_REUSEADDR);
+                        }
+                        if reuseport {
+                            on(&fd, libc::SOL_SOCKET, libc::SO_REUSEPORT);
+                        }
+                        if v6 && v6only {
+                            on(&fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY);
+                        }
+                        fd
+                    });
                     let at = SocketAddr::new(ip, port);
                     if sys::bind(fd.as_raw_fd(), at).is_ok() && sys::listen(fd.as_raw_fd()).is_ok()
                     {
@@ -323,24 +358,25 @@ mod tests {
                             std::net::IpAddr::V6(a) if a.is_unspecified() => "::1".parse().unwrap(),
                             _ => ip,
                         };
-                        reach.push((SocketAddr::new(to, port), kept.len()));
+                        reach.push((SocketAddr::new(to, port), kept.len(), user.then_some(1000)));
                         kept.push(fd);
                     }
                 }
                 Made::Accepted(n, close_first) if !reach.is_empty() => {
-                    let (to, _) = reach[n % reach.len()];
+                    let (to, _, _) = reach[n % reach.len()];
                     let c = sys::tcp_socket(to.is_ipv6()).unwrap();
                     if sys::connect(c.as_raw_fd(), to, 2000).is_err() {
                         continue;
                     }
                     // The listener that took it: the one with a connection waiting.
-                    let Some(&(_, l)) = reach
+                    let Some(&(_, l, owner)) = reach
                         .iter()
-                        .find(|(_, l)| sys::wait_readable(kept[*l].as_raw_fd(), 0))
+                        .find(|(_, l, _)| sys::wait_readable(kept[*l].as_raw_fd(), 0))
                     else {
                         continue;
                     };
-                    let (srv, _) = sys::accept(kept[l].as_raw_fd()).unwrap();
+                    let listener = kept[l].as_raw_fd();
+                    let (srv, _) = as_uid(owner, move || sys::accept(listener).unwrap());
                     if close_first {
                         drop(srv);
                         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -400,6 +436,11 @@ mod tests {
         }
         std::thread::spawn(|| {
             sys::unshare_net().unwrap();
+            // One CPU: the kernel hands out inodes in per-CPU batches
+            // (`get_next_ino`), and the picture orders sockets by inode;
+            // here every socket is made in creation order on one CPU, so
+            // the test checks the rebuild, not the batching.
+            one_cpu();
             let up = std::process::Command::new("ip")
                 .args(["link", "set", "lo", "up"])
                 .status()
@@ -430,6 +471,7 @@ mod tests {
                             rnd(2) == 1,
                             rnd(3) == 1,
                             rnd(2) == 1,
+                            rnd(4) == 0,
                         ),
                         5..=7 => Made::Accepted(rnd(4), rnd(3) == 0),
                         _ => Made::Opened(rnd(2) == 1, rnd(2) == 1),
@@ -444,7 +486,8 @@ mod tests {
                             continue;
                         }
                         let bind = format!("{addr}:{port}");
-                        let (n, w) = doctor_against_kernel(port, None, &[bind], Some(set));
+                        let uid = (rnd(3) == 0).then_some(1000);
+                        let (n, w) = doctor_against_kernel(port, None, &[bind], Some(set), uid);
                         checked += n;
                         wrong.extend(w.into_iter().map(|w| format!("{host:?}\n{w}")));
                         drop(kept);
@@ -601,6 +644,11 @@ mod tests {
         }
         std::thread::spawn(|| {
             sys::unshare_net().unwrap();
+            // One CPU: the kernel hands out inodes in per-CPU batches
+            // (`get_next_ino`), and the picture orders sockets by inode;
+            // here every socket is made in creation order on one CPU, so
+            // the test checks the rebuild, not the batching.
+            one_cpu();
             let up = std::process::Command::new("ip")
                 .args(["link", "set", "lo", "up"])
                 .status()
