@@ -288,6 +288,50 @@ mod tests {
         Opened(bool, bool),
     }
 
+    /// Runs `f` as root in a private network namespace with loopback up,
+    /// on one CPU (the kernel hands out inodes in per-CPU batches,
+    /// `get_next_ino`, and the picture orders sockets by inode: made in
+    /// order on one CPU, the sockets test the rebuild, not the batching);
+    /// skipped, and said, for another user.
+    fn in_namespace_on_one_cpu(f: impl FnOnce() + Send + 'static) {
+        use crate::sys;
+        if !sys::is_root() {
+            eprintln!("SKIPPED: needs root (a private network namespace)");
+            return;
+        }
+        std::thread::spawn(move || {
+            sys::unshare_net().unwrap();
+            one_cpu();
+            let up = std::process::Command::new("ip")
+                .args(["link", "set", "lo", "up"])
+                .status()
+                .expect("ip (iproute2)");
+            assert!(up.success());
+            f();
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// The random hosts' draws (xorshift), from `BINDLAB_DOCTOR_SEED` or
+    /// `seed`; and how many hosts, from `BINDLAB_DOCTOR_HOSTS` or `hosts`.
+    fn draws(seed: u64, hosts: u16) -> (impl FnMut(u64) -> usize, u16) {
+        let env = |name: &str| std::env::var(name).ok();
+        let mut seed: u64 = env("BINDLAB_DOCTOR_SEED")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(seed);
+        let hosts = env("BINDLAB_DOCTOR_HOSTS")
+            .and_then(|h| h.parse().ok())
+            .unwrap_or(hosts);
+        let rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        (rnd, hosts)
+    }
+
     /// Keeps this thread, and the threads it starts, on CPU 0.
     fn one_cpu() {
         // SAFETY: a zeroed cpu_set_t is a valid empty set; the call reads it.
@@ -429,40 +473,11 @@ mod tests {
     /// the port even after it closed, so one try would change the next.
     #[test]
     fn on_the_kernel_the_doctor_answers_random_hosts_truly() {
-        use crate::sys;
-        if !sys::is_root() {
-            eprintln!("SKIPPED: needs root (a private network namespace)");
-            return;
-        }
-        std::thread::spawn(|| {
-            sys::unshare_net().unwrap();
-            // One CPU: the kernel hands out inodes in per-CPU batches
-            // (`get_next_ino`), and the picture orders sockets by inode;
-            // here every socket is made in creation order on one CPU, so
-            // the test checks the rebuild, not the batching.
-            one_cpu();
-            let up = std::process::Command::new("ip")
-                .args(["link", "set", "lo", "up"])
-                .status()
-                .expect("ip (iproute2)");
-            assert!(up.success());
-            let mut seed: u64 = std::env::var("BINDLAB_DOCTOR_SEED")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0x9e37_79b9_7f4a_7c15);
-            let mut rnd = |n: u64| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                (seed % n) as usize
-            };
+        in_namespace_on_one_cpu(|| {
+            let (mut rnd, hosts) = draws(0x9e37_79b9_7f4a_7c15, 60);
             let options = bindlab_sockets::option_sets(Os::Linux);
             let (mut checked, mut wrong, mut port) = (0, Vec::new(), 20000u16);
-            for _ in 0..std::env::var("BINDLAB_DOCTOR_HOSTS")
-                .ok()
-                .and_then(|h| h.parse().ok())
-                .unwrap_or(60)
-            {
+            for _ in 0..hosts {
                 let host: Vec<Made> = (0..2 + rnd(4))
                     .map(|_| match rnd(10) {
                         0..=4 => Made::Listener(
@@ -500,9 +515,7 @@ mod tests {
             );
             assert!(checked > 300, "only {checked} answers compared");
             assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     /// A fresh UDP socket with `options` bound to `bind`: the kernel's result.
@@ -638,36 +651,8 @@ mod tests {
     fn on_the_kernel_the_doctor_answers_random_udp_hosts_truly() {
         use crate::sys;
         use std::os::fd::{AsRawFd, OwnedFd};
-        if !sys::is_root() {
-            eprintln!("SKIPPED: needs root (a private network namespace)");
-            return;
-        }
-        std::thread::spawn(|| {
-            sys::unshare_net().unwrap();
-            // One CPU: the kernel hands out inodes in per-CPU batches
-            // (`get_next_ino`), and the picture orders sockets by inode;
-            // here every socket is made in creation order on one CPU, so
-            // the test checks the rebuild, not the batching.
-            one_cpu();
-            let up = std::process::Command::new("ip")
-                .args(["link", "set", "lo", "up"])
-                .status()
-                .expect("ip (iproute2)");
-            assert!(up.success());
-            let mut seed: u64 = std::env::var("BINDLAB_DOCTOR_SEED")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(0x2545_f491_4f6c_dd1d);
-            let mut rnd = |n: u64| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                (seed % n) as usize
-            };
-            let hosts: u16 = std::env::var("BINDLAB_DOCTOR_HOSTS")
-                .ok()
-                .and_then(|h| h.parse().ok())
-                .unwrap_or(40);
+        in_namespace_on_one_cpu(|| {
+            let (mut rnd, hosts) = draws(0x2545_f491_4f6c_dd1d, 40);
             let (mut checked, mut wrong) = (0, Vec::new());
             for k in 0..hosts {
                 let port = 23000 + k;
@@ -748,9 +733,7 @@ mod tests {
             );
             assert!(checked > 300, "only {checked} answers compared");
             assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
-        })
-        .join()
-        .unwrap();
+        });
     }
 
     #[test]
