@@ -330,38 +330,22 @@ pub struct Picture<'a> {
     /// IPv4 addresses too, and these are beside the port's IPv4 sockets,
     /// which with no option (nginx's `[::]` listener) only IPV6_V6ONLY allows.
     pub v6only_taken: Vec<String>,
-    /// The connections opened from the port: their peer is a listener of
-    /// this host (on any port), so no listener of the port accepted them,
-    /// though one covers their address.
-    pub opened: Vec<String>,
+    /// For each socket (by index), the port's listener that accepted it, if
+    /// any (an index): the first listener that covers its address, as its
+    /// IPV6_V6ONLY allows (an IPv6 listener with it on takes no IPv4
+    /// connection); none for a listener, a UDP socket, or a connection
+    /// opened from the port (its peer is a listener of this host, on any
+    /// port, though one of the port's covers its address). Computed once:
+    /// a pasted busy port has tens of thousands of connections.
+    servers: Vec<Option<usize>>,
 }
 
 impl Picture<'_> {
-    /// The port's listener that accepted connection `c` (named `name`), if
-    /// any: the first that covers its address, as its IPV6_V6ONLY allows
-    /// (an IPv6 listener with it on takes no IPv4 connection); none for a
-    /// connection opened from the port.
-    pub fn served_by(&self, name: &str, c: &HostSocket) -> Option<&str> {
-        if c.udp || c.state == State::Listen || self.opened.iter().any(|n| n == name) {
-            return None;
-        }
-        self.sockets
-            .iter()
-            .find(|(n, l)| {
-                !l.udp
-                    && l.state == State::Listen
-                    && covers(&l.local, &c.local)
-                    && !(self.v6only(n, l) && plain(c.local).is_ipv4())
-            })
-            .map(|(n, _)| n.as_str())
-    }
-
-    /// Whether `l` (named `name`) is an IPv6 socket with IPV6_V6ONLY on, as
-    /// the table says or the picture takes it (`v6only_taken`).
-    fn v6only(&self, name: &str, l: &HostSocket) -> bool {
-        l.v6 && l
-            .v6only
-            .unwrap_or_else(|| self.v6only_taken.iter().any(|n| n == name))
+    /// The name of the port's listener that accepted the `i`-th socket, if
+    /// any (see the field `servers`).
+    pub fn served_by(&self, i: usize) -> Option<&str> {
+        let l = self.servers.get(i).copied().flatten()?;
+        Some(self.sockets[l].0.as_str())
     }
 }
 
@@ -469,19 +453,7 @@ pub fn picture_of(
         !inherited && unknown(s)
     });
     let v6only_taken = v6only_taken(&sockets, os);
-    // A TCP connection whose peer is a listener of this host went out from
-    // the port (found by the kernel test's random hosts: a client bound to
-    // the port was read as a connection a listener there had accepted).
-    let listening = |peer: &SocketAddr| {
-        all.iter()
-            .any(|l| !l.udp && l.state == State::Listen && covers(&l.local, peer))
-    };
-    let opened = sockets
-        .iter()
-        .filter(|(_, c)| !c.udp && !c.state.kept_by_kernel() && c.state != State::Listen)
-        .filter(|(_, c)| c.remote.is_some_and(|r| listening(&r)))
-        .map(|(n, _)| n.clone())
-        .collect();
+    let servers = servers(all, &sockets, &v6only_taken);
     Picture {
         os,
         port,
@@ -490,8 +462,62 @@ pub fn picture_of(
         unknowns,
         locals,
         v6only_taken,
-        opened,
+        servers,
     }
+}
+
+/// [`Picture`]'s `servers`: each TCP connection's listener among the
+/// port's, unless its peer is a listener of this host (found by the kernel
+/// test's random hosts: a client bound to the port was read as a
+/// connection a listener there had accepted, and an IPV6_V6ONLY listener
+/// as an IPv4 connection's server). Linear in the table: the host's
+/// listening addresses are looked up in sets.
+fn servers(
+    all: &[HostSocket],
+    sockets: &[(String, &HostSocket)],
+    v6only_taken: &[String],
+) -> Vec<Option<usize>> {
+    use std::collections::HashSet;
+    let listeners = all.iter().filter(|l| !l.udp && l.state == State::Listen);
+    let (mut exact, mut any4, mut any6) = (HashSet::new(), HashSet::new(), HashSet::new());
+    for l in listeners {
+        match l.local.ip() {
+            IpAddr::V4(a) if a.is_unspecified() => any4.insert(l.local.port()),
+            IpAddr::V6(a) if a.is_unspecified() => any6.insert(l.local.port()),
+            _ => exact.insert(plain(l.local)),
+        };
+    }
+    // `covers`, by set.
+    let listening = |peer: SocketAddr| {
+        let peer = plain(peer);
+        exact.contains(&peer)
+            || any6.contains(&peer.port())
+            || (peer.is_ipv4() && any4.contains(&peer.port()))
+    };
+    let ours: Vec<usize> = (0..sockets.len())
+        .filter(|&i| !sockets[i].1.udp && sockets[i].1.state == State::Listen)
+        .collect();
+    let v6only = |i: usize| {
+        let (name, l) = &sockets[i];
+        l.v6 && l
+            .v6only
+            .unwrap_or_else(|| v6only_taken.iter().any(|n| n == name))
+    };
+    sockets
+        .iter()
+        .map(|(_, c)| {
+            if c.udp || c.state == State::Listen {
+                return None;
+            }
+            let opened = !c.state.kept_by_kernel() && c.remote.is_some_and(listening);
+            if opened {
+                return None;
+            }
+            ours.iter().copied().find(|&l| {
+                covers(&sockets[l].1.local, &c.local) && !(v6only(l) && plain(c.local).is_ipv4())
+            })
+        })
+        .collect()
 }
 
 /// Whether some TCP connection or closed connection of the picture is
@@ -501,10 +527,8 @@ pub fn picture_of(
 /// loopback address, 203.0.113.x or 2001:db8::x otherwise), not the
 /// table's. A connection opened from the port keeps its peer.
 pub fn stand_in_peers(p: &Picture) -> bool {
-    p.sockets.iter().any(|(n, c)| {
-        !c.udp
-            && c.state != State::Listen
-            && (c.state.kept_by_kernel() || p.served_by(n, c).is_some())
+    p.sockets.iter().enumerate().any(|(i, (_, c))| {
+        !c.udp && c.state != State::Listen && (c.state.kept_by_kernel() || p.served_by(i).is_some())
     })
 }
 
@@ -741,8 +765,8 @@ fn table_part(
     // are one old server's connections (a stand-in each would collide with
     // the ones closed before it).
     let mut gone: Vec<(&HostSocket, Vec<&str>)> = Vec::new();
-    for (cname, c) in &p.sockets {
-        if c.udp || !c.state.kept_by_kernel() || p.served_by(cname, c).is_some() {
+    for (i, (cname, c)) in p.sockets.iter().enumerate() {
+        if c.udp || !c.state.kept_by_kernel() || p.served_by(i).is_some() {
             continue;
         }
         match gone
@@ -777,7 +801,14 @@ fn table_part(
         }
         out.push_str(&format!("close {server}\n"));
     }
-    for (cname, c) in p.sockets.iter().filter(|(_, s)| !s.udp) {
+    // Each listener's connections, by index, in the picture's order.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); p.sockets.len()];
+    for (i, server) in p.servers.iter().enumerate() {
+        if let Some(l) = server {
+            children[*l].push(i);
+        }
+    }
+    for (i, (cname, c)) in p.sockets.iter().enumerate().filter(|(_, (_, s))| !s.udp) {
         if c.state == State::Listen {
             set_user(&mut out, &user_of(c));
             out.push_str(&format!("socket {cname} {}\n", proto(c)));
@@ -789,14 +820,13 @@ fn table_part(
             // Its connections at once, while it is the newest listener
             // there: an SO_REUSEPORT group's hash would send a later client
             // to another member.
-            for (child, ch) in &p.sockets {
-                if p.served_by(child, ch) == Some(cname.as_str()) {
-                    accepted(&mut out, cname, child, ch);
-                }
+            for &k in &children[i] {
+                let (child, ch) = &p.sockets[k];
+                accepted(&mut out, cname, child, ch);
             }
             continue;
         }
-        if p.served_by(cname, c).is_some() {
+        if p.served_by(i).is_some() {
             continue; // with its listener
         }
         if c.state.kept_by_kernel() {
