@@ -116,12 +116,8 @@ pub fn run(
         if p.unknowns {
             writeln!(
                 out,
-                "  (an option marked unknown could not be read{}; each answer below is given both ways)",
-                if bindlab_kernel::is_root() {
-                    ": a TIME_WAIT has no socket left to ask"
-                } else {
-                    ": run as root to read other users' sockets"
-                }
+                "  (an option marked unknown could not be read: {}; each answer below is given both ways)",
+                why_unknown(&p, bindlab_kernel::is_root())
             )?;
         }
         for (assumed, wrong) in rebuild_mismatches_in(&tables) {
@@ -220,4 +216,63 @@ pub fn run(
     Err(Error::fatal(
         "doctor reads this host's sockets from Linux's /proc; this is not Linux",
     ))
+}
+
+/// Why some socket's options could not be read, by what the unknown ones
+/// are: a closed end has no socket left to ask; another's socket needs root,
+/// and as root a process this one cannot see (another PID namespace, a
+/// container) cannot be asked either. (It said "a TIME_WAIT has no socket
+/// left" to root about a listener in a container.)
+fn why_unknown(p: &bindlab_sockets::Picture, root: bool) -> String {
+    let unknown: Vec<&bindlab_sockets::HostSocket> = p
+        .sockets
+        .iter()
+        .map(|(_, s)| *s)
+        .filter(|s| s.reuseaddr.is_none() || s.reuseport.is_none())
+        .collect();
+    let mut why = Vec::new();
+    if unknown.iter().any(|s| s.state.kept_by_kernel()) {
+        why.push("a TIME_WAIT or FIN_WAIT_2 has no socket left to ask");
+    }
+    if unknown.iter().any(|s| !s.state.kept_by_kernel()) {
+        why.push(if root {
+            "a socket whose process is not visible here (another PID namespace or a container) cannot be asked"
+        } else {
+            "run as root to read other users' sockets"
+        });
+    }
+    why.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::why_unknown;
+    use bindlab_engine::Os;
+    use bindlab_sockets::{picture_of, HostSocket, State};
+
+    /// The reason matches what is unknown: a closed end, or a socket whose
+    /// process cannot be asked (as root: not visible; else another user's).
+    #[test]
+    fn why_an_option_is_unknown_is_what_is_unknown() {
+        let listener = HostSocket::new("0.0.0.0:2024".parse().unwrap(), None, State::Listen);
+        let tw = HostSocket::new(
+            "127.0.0.1:7070".parse().unwrap(),
+            Some("127.0.0.1:50000".parse().unwrap()),
+            State::TimeWait,
+        );
+        let all = [listener, tw];
+        let at = |port| picture_of(&all, Os::Linux, port, None, false);
+        assert_eq!(
+            why_unknown(&at(2024), true),
+            "a socket whose process is not visible here (another PID namespace or a container) cannot be asked"
+        );
+        assert_eq!(
+            why_unknown(&at(2024), false),
+            "run as root to read other users' sockets"
+        );
+        assert_eq!(
+            why_unknown(&at(7070), true),
+            "a TIME_WAIT or FIN_WAIT_2 has no socket left to ask"
+        );
+    }
 }
