@@ -402,24 +402,21 @@ pub fn picture_of(
         .iter()
         .filter(|s| s.local.port() == port && s.udp == udp)
         .collect();
-    if udp && mine.iter().all(|s| s.created.is_some()) {
-        // UDP in creation order where the table numbers every socket: the
-        // tools' newest-first order is the port's chain's, where Linux adds
-        // an IPv6 SO_REUSEPORT socket at the tail (found by the kernel
-        // test of random UDP hosts: reversing the table put one first).
-        mine.sort_by_key(|s| s.created);
-    } else if udp {
-        mine.reverse();
-    } else if mine.iter().all(|s| s.created.is_some()) {
-        // TCP in the order the host created the sockets, where the table
+    if mine.iter().all(|s| s.created.is_some()) {
+        // In the order the host created the sockets, where the table
         // numbers every one (the closed ends, 0, after them): a tool lists
-        // listeners in its hash's order, and Linux's answer can depend on
-        // the order of binds (its port's SO_REUSEPORT summary is the last
-        // binder's). Found by the kernel test of random hosts.
+        // TCP listeners in its hash's order and a port's UDP sockets in its
+        // chain's, where Linux adds an IPv6 SO_REUSEPORT socket at the tail;
+        // and Linux's answers depend on the order of binds (a port's
+        // SO_REUSEPORT summary is the last binder's; the last bound of UDP
+        // sockets sharing an address gets its datagrams). Found by the
+        // kernel tests of random hosts.
         mine.sort_by_key(|s| match s.created {
             Some(0) | None => u64::MAX,
             Some(n) => n,
         });
+    } else if udp {
+        mine.reverse();
     }
     for s in mine {
         let base = match (&s.process, &s.state) {
@@ -436,24 +433,17 @@ pub fn picture_of(
         }
         sockets.push((name, s));
     }
-    // A connection or TIME_WAIT of a listener shown here has that listener's
-    // options (an accepted socket inherits them): only the others count.
-    let listeners: Vec<&HostSocket> = sockets
-        .iter()
-        .map(|(_, s)| *s)
-        .filter(|s| s.state == State::Listen)
-        .collect();
-    let unknown =
-        |s: &HostSocket| s.reuseaddr.is_none() || (os != Os::Windows && s.reuseport.is_none());
-    let unknowns = sockets.iter().any(|(_, s)| {
-        let inherited = s.state != State::Listen
-            && listeners
-                .iter()
-                .any(|l| covers(&l.local, &s.local) && !unknown(l));
-        !inherited && unknown(s)
-    });
     let v6only_taken = v6only_taken(&sockets, os);
     let servers = servers(all, &sockets, &v6only_taken);
+    // A connection or TIME_WAIT a listener shown here accepted has that
+    // listener's options (an accepted socket inherits them): only the
+    // others count.
+    let unknown =
+        |s: &HostSocket| s.reuseaddr.is_none() || (os != Os::Windows && s.reuseport.is_none());
+    let unknowns = sockets.iter().zip(&servers).any(|((_, s), server)| {
+        let inherited = server.is_some_and(|l| !unknown(sockets[l].1));
+        !inherited && unknown(s)
+    });
     Picture {
         os,
         port,
