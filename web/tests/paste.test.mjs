@@ -299,7 +299,7 @@ test('the pasted table and the question survive a reload, Back from a rule and t
   } finally { await context.close(); }
 });
 
-test('a long table is answered once the typing pauses, or at Enter or leaving the box; a short one at every key', async () => {
+test('a long table is answered once the typing pauses, at once when pasted, or at Enter or leaving the box; a short one at every key', async () => {
   // 1,207 sockets: past the 1,000 lines from which the page waits for a
   // pause (30,000 connections were ~0.7 s a key natively).
   let long = SS;
@@ -366,6 +366,16 @@ test('a long table is answered once the typing pauses, or at Enter or leaving th
     assert.equal(await heading(), 'What if I bind 127.0.0.1:9090 on Linux?');
     await page.keyboard.press('Enter');
     await until('answered at Enter', async () => (await heading()) === 'What if I bind 0.0.0.0:8080 on Linux?');
+    // A table pasted in (a real paste, from the clipboard) is whole: it
+    // is read without waiting for the pause, the clock still standing.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    const longer = `${long}ESTAB 0 0 127.0.0.1:8080 127.0.0.1:39999 users:(("python3",pid=4701,fd=9))\n`;
+    await page.evaluate((t) => navigator.clipboard.writeText(t), longer);
+    await page.locator('#paste-table').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+V');
+    await until('a pasted table read without the pause', async () => /^Read 1208 TCP sockets/.test(await page.locator('.paste-read').innerText()));
+    assert.equal(await heading(), 'What if I bind 0.0.0.0:8080 on Linux?');
     // The port's 1,200-odd sockets: the table states its size and builds
     // the rows near the screen only, as the outcome table does.
     const sockets = page.locator('table.paste-sockets');

@@ -435,7 +435,7 @@ test('a scenario title with markup renders as text', async () => {
   } finally { await context.close(); }
 });
 
-test('a long scenario is parsed and run again when the reader pauses, not at every key', async () => {
+test('a long scenario is parsed and run again when the reader pauses, not at every key, and at once when pasted', async () => {
   // 1,200 lines: past the 1,000 from which use_sandbox waits for a pause.
   let text = 'os linux\n';
   for (let i = 0; i < 600; i++) text += `socket S${i} tcp\nbind S${i} 0.0.0.0:${2000 + i}\n`;
@@ -477,6 +477,23 @@ test('a long scenario is parsed and run again when the reader pauses, not at eve
     });
     for (const until = Date.now() + 5000; !/\nsocket Z tcp$/.test(await linked()) && Date.now() < until;) await page.waitForTimeout(100);
     assert.match(await linked(), /\nsocket Z tcp$/);
+    // A long text pasted in (a real paste, from the clipboard) is whole:
+    // it is run without waiting for the pause, the page's clock standing
+    // still (only moved a frame at a time, never as far as the pause).
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await page.evaluate((t) => navigator.clipboard.writeText(t), `${text}socket P tcp\nsocket Q tcp\n`);
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 60_000);
+    await page.locator('#scenario-text').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+V');
+    let ran = 0;
+    for (let i = 0; i < 100 && (await size()) !== '1203'; i++) {
+      if (ran < 160) { await page.clock.runFor(16); ran += 16; }
+      await page.waitForTimeout(50);
+    }
+    assert.equal(await size(), '1203', 'a pasted long text is run at once');
+    await page.clock.resume();
     // A short scenario follows every key (and builds every row).
     await page.fill('#scenario-text', 'os linux\nsocket A tcp\n');
     await page.waitForFunction(() => document.querySelectorAll('table.outcomes tbody tr').length === 1, null, { timeout: 5000 });

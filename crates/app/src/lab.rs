@@ -341,7 +341,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
             if !p.readonly {
                 <details class="widget-edit" open={derived.parsed.is_err()}>
                     <summary>{ tr.t(T::WidgetEdit) }</summary>
-                    <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} fold_long={false} />
+                    <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} on_whole={sb.on_whole.clone()} fold_long={false} />
                 </details>
             }
             if let (Some(note), true) = (&p.note, derived.parsed.is_ok()) {

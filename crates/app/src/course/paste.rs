@@ -95,10 +95,16 @@ pub(crate) fn paste_page() -> Html {
             }
         })
     };
+    // A table pasted or dropped in is whole: it is read at once, not after
+    // the pause that waits for typing to stop (250 ms more on every long
+    // paste).
     let on_text = {
-        let text = text.clone();
+        let (text, now) = (text.clone(), settled.now.clone());
         Callback::from(move |e: InputEvent| {
-            text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+            text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+            if crate::views::came_whole(&e) {
+                now.emit(());
+            }
         })
     };
     // An empty box offers a real table (`ss -tanpe` on a Linux host) and

@@ -24,6 +24,8 @@ pub(crate) struct SandboxHandle {
     pub(crate) total: usize,
     // Callbacks made once, so components taking them can skip re-rendering.
     pub(crate) on_text: Callback<String>,
+    /// The text came whole (pasted, dropped): derive from it now.
+    pub(crate) on_whole: Callback<()>,
     pub(crate) on_line: Callback<String>,
     pub(crate) on_goto: Callback<usize>,
     pub(crate) on_toggle: Callback<Os>,
@@ -43,7 +45,8 @@ where
     let tr = use_tr();
     let generators = (*use_state(exporter::Cache::default)).clone();
     // A long scenario is parsed and run again once the reader pauses.
-    let source = use_settled(&state.text, is_long(&state.text)).value;
+    let settled = use_settled(&state.text, is_long(&state.text));
+    let (source, on_whole) = (settled.value, settled.now);
     // The why-lines are written as the engine runs: in this lab's language
     // (a page may hold labs in two), set right before.
     let derived = use_memo((source, state.oses.clone(), tr.clone()), |(t, o, tr)| {
@@ -62,6 +65,7 @@ where
         step,
         total,
         on_text,
+        on_whole,
         on_line,
         on_goto,
         on_toggle,

@@ -226,7 +226,7 @@ pub(crate) fn sandbox_page() -> Html {
                         <h2 id="h-scenario">{ tr.t(T::SandboxScenario) }</h2>
                         <ExamplesMenu {on_pick} />
                     </div>
-                    <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} />
+                    <Editor text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} on_whole={sb.on_whole.clone()} />
                     // An empty editor (a damaged link, or all of it deleted)
                     // is one click from the example.
                     if state.text.trim().is_empty() {

@@ -22,6 +22,11 @@ pub(crate) struct EditorProps {
     pub(crate) text: String,
     pub(crate) problems: Vec<Problem>,
     pub(crate) on_change: Callback<String>,
+    /// Called after `on_change` when the text came whole, pasted or
+    /// dropped in: a long text waits for no pause in the typing then
+    /// (`use_settled`'s `now`).
+    #[prop_or_default]
+    pub(crate) on_whole: Option<Callback<()>>,
     /// Whether a long text opens folded (see below): not where the editor
     /// is itself behind a disclosure the reader opens (a widget's *Edit
     /// the scenario*), which the browser does not lay out until then.
@@ -62,9 +67,12 @@ pub(crate) fn editor(p: &EditorProps) -> Html {
         })
     };
     let oninput = {
-        let cb = p.on_change.clone();
+        let (cb, whole) = (p.on_change.clone(), p.on_whole.clone());
         Callback::from(move |e: InputEvent| {
-            cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+            cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value());
+            if let Some(whole) = whole.as_ref().filter(|_| came_whole(&e)) {
+                whole.emit(());
+            }
         })
     };
     let jump = |line: u32, col: u32| {
@@ -193,6 +201,15 @@ fn gutter(lines: usize, problems: &[Problem]) -> Html {
         nodes.push(run.into());
     }
     html! { <pre class="gutter" aria-hidden="true">{ for nodes }</pre> }
+}
+
+/// Whether an input event brought a whole text (a paste or a drop), not a
+/// key of typing.
+pub(crate) fn came_whole(e: &InputEvent) -> bool {
+    matches!(
+        e.input_type().as_str(),
+        "insertFromPaste" | "insertFromDrop"
+    )
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ mod static_run;
 mod stepper;
 
 pub(crate) use code_panel::CodePanel;
-pub(crate) use editor::Editor;
+pub(crate) use editor::{came_whole, Editor};
 pub(crate) use far_block::FarBlock;
 pub(crate) use host_view::HostView;
 pub(crate) use language_switch::LanguageSwitch;
