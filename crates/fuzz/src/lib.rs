@@ -370,7 +370,7 @@ fn paste_ask(
 ) {
     use bindlab_sockets::{
         advice, ask_in, datagram_to, english, option_sets, options_shown_on, picture_of,
-        rebuild_mismatches_in, receivers, scenario, stand_in_peers, Question, Tables,
+        rebuild_mismatches_in, receivers, receivers_in, scenario, stand_in_peers, Question, Tables,
     };
     let user = "me";
     let p = picture_of(sockets, os, bind.port(), locals, udp);
@@ -426,7 +426,15 @@ fn paste_ask(
     }
     if let Some(to) = datagram_to(bind).filter(|_| udp && !p.sockets.is_empty()) {
         for set in [false, true] {
-            if let Some(d) = receivers(&p, user, set, to) {
+            // The page's answer, from the build it shares with the
+            // verdicts, is the whole scenario's own run.
+            let shared = receivers_in(&tables, set, to);
+            assert_eq!(
+                shared,
+                receivers(&p, user, set, to),
+                "who receives a datagram to {to} (unknown options set: {set})"
+            );
+            if let Some(d) = shared {
                 let _ = d.sentence();
             }
         }

@@ -1,6 +1,7 @@
 //! The host after a picture's table, built once and shared: by every option
-//! set a question is asked under ([`crate::ask_in`]) and by the check of
-//! what the rebuild could not keep ([`crate::rebuild_mismatches_in`]). On
+//! set a question is asked under ([`crate::ask_in`]), by who receives a
+//! datagram now ([`crate::receivers_in`]) and by the check of what the
+//! rebuild could not keep ([`crate::rebuild_mismatches_in`]). On
 //! 30,000 pasted connections one build is most of an answer, and the page
 //! asked for four (two assumptions, each for the question and the check).
 

@@ -889,6 +889,26 @@ fn question_datagram(p: &Picture, q: &Question, added: Option<IpAddr>) -> Option
 
 /// UDP: who among the port's sockets receives a datagram sent to `to`
 /// now (before any new bind); unknown options taken as `unknowns_set`.
+/// The host after the table is `tables`' (shared with the answers), the
+/// datagram its one more step.
+pub fn receivers_in(tables: &Tables, unknowns_set: bool, to: SocketAddr) -> Option<Delivery> {
+    let p = tables.picture();
+    let mut host = tables.host(unknowns_set, None)?;
+    // The datagram alone, under the table's OS and addresses (which it is
+    // checked against).
+    let tail = format!(
+        "os {}\n{}datagram {}\n",
+        p.os.key(),
+        iface_line(&host_ifaces(p, None)),
+        endpoint(&to)
+    );
+    let step = parse(&tail).ok()?.steps.pop()?;
+    Some(Delivery::from_report(to, &host.apply(&step)))
+}
+
+/// [`receivers_in`] as the whole scenario's own run: the table's text
+/// and the datagram, parsed and run together (the check the paste fuzzer
+/// holds the shared build to).
 pub fn receivers(p: &Picture, asker: &str, unknowns_set: bool, to: SocketAddr) -> Option<Delivery> {
     let text = format!(
         "{}datagram {}\n",

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use bindlab_engine::Os;
 use bindlab_sockets::paste::{read_table, Pasted};
 use bindlab_sockets::{
-    ask_in, datagram_to, options_shown_on, picture_of, rebuild_mismatches_in, receivers, scenario,
-    title, Question, SocketsMsg, State, Tables,
+    ask_in, datagram_to, options_shown_on, picture_of, rebuild_mismatches_in, receivers_in,
+    scenario, title, Question, SocketsMsg, State, Tables,
 };
 
 use super::paste_answers::Read;
@@ -69,7 +69,7 @@ pub(super) fn read(
                 &[None]
             };
             sets.iter()
-                .filter_map(|a| receivers(&p, user, a.unwrap_or(false), to).map(|d| (*a, d)))
+                .filter_map(|a| receivers_in(&tables, a.unwrap_or(false), to).map(|d| (*a, d)))
                 .collect()
         }
         None => Vec::new(),
