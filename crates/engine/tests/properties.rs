@@ -254,6 +254,81 @@ fn addr_prefix(k: usize) -> Vec<StepKind> {
     steps
 }
 
+/// A crowd of UDP sockets on port 7000, one per `(address, options,
+/// connects)`: the address one of [`arb_addr_step`]'s (by index), the
+/// options' bits SO_REUSEADDR, SO_REUSEPORT and IPV6_V6ONLY, and a
+/// connect to a peer of its own after the bind.
+fn udp_crowd(crowd: &[(usize, u8, bool)]) -> Vec<StepKind> {
+    let addrs = [
+        "0.0.0.0",
+        "::",
+        "::ffff:0.0.0.0",
+        "127.0.0.1",
+        "127.0.0.2",
+        "127.0.0.6",
+        "::1",
+        "::ffff:127.0.0.1",
+        "::ffff:127.0.0.6",
+        "192.168.0.1",
+        "192.168.0.2",
+        "::ffff:192.168.0.2",
+        "10.0.0.1",
+        "fd00::1",
+        "fd00::2",
+    ];
+    let mut steps = Vec::new();
+    for (i, &(a, bits, connects)) in crowd.iter().enumerate() {
+        let addr: IpAddr = addrs[a % addrs.len()].parse().expect("literal");
+        let name = format!("U{i}");
+        let proto = if addr.is_ipv4() {
+            Proto::Udp
+        } else {
+            Proto::Udp6
+        };
+        steps.push(StepKind::Socket {
+            name: name.clone(),
+            proto,
+        });
+        for (bit, opt) in [
+            (1, SockOpt::SoReuseAddr),
+            (2, SockOpt::SoReusePort),
+            (4, SockOpt::Ipv6V6Only),
+        ] {
+            if bits & bit != 0 && (opt != SockOpt::Ipv6V6Only || proto == Proto::Udp6) {
+                steps.push(StepKind::Set {
+                    name: name.clone(),
+                    opt,
+                    on: true,
+                });
+            }
+        }
+        steps.push(StepKind::Bind {
+            name: name.clone(),
+            ep: EndpointSpec {
+                addr,
+                port: PortSpec::Num(7000),
+            },
+        });
+        if connects {
+            let peer: IpAddr = if proto == Proto::Udp {
+                "198.51.100.7"
+            } else {
+                "2001:db8::7"
+            }
+            .parse()
+            .expect("literal");
+            steps.push(StepKind::Connect {
+                name,
+                ep: EndpointSpec {
+                    addr: peer,
+                    port: PortSpec::Num(40000 + i as u16),
+                },
+            });
+        }
+    }
+    steps
+}
+
 /// Runs `steps` on two hosts, one answering from the bind buckets'
 /// summaries and resumed searches, one walking every owner and searching
 /// from the bottom: every report must be the same, and the summaries must
@@ -351,6 +426,68 @@ mod examples {
                 panic!("{e}");
             }
         }
+    }
+
+    /// Linux UDP bind(port 0) once every port of the range is touched:
+    /// each search for a port free to share resumes where the last of its
+    /// kind stopped (`Host::find_port`, keyed by the view, the options and
+    /// the owner), and must find what a search from the bottom finds. The
+    /// range is held by 127.0.0.1 sockets of four option mixes; then binds
+    /// of every kind, a close (a port untouched again), a connect's
+    /// implicit bind, against the walks, after each step.
+    #[test]
+    fn udp_port_zero_past_every_untouched_port_answers_as_the_walks_do() {
+        let mut text = String::from("os linux\niface 127.0.0.2\n");
+        for i in 0..28_232 {
+            text += &format!("socket s{i} udp\n");
+            for (bit, opt) in [(1, "SO_REUSEADDR"), (2, "SO_REUSEPORT")] {
+                if (i % 4) & bit != 0 {
+                    text += &format!("set s{i} {opt}\n");
+                }
+            }
+            text += &format!("bind s{i} 127.0.0.1:0\n");
+        }
+        let head = parse(&text).expect("scenario").steps.len();
+        text += "socket a udp\nbind a 127.0.0.1:0\n";
+        for i in 0..3 {
+            text += &format!("socket r{i} udp\nset r{i} SO_REUSEADDR\nbind r{i} 127.0.0.1:0\n");
+            text += &format!("socket p{i} udp\nset p{i} SO_REUSEPORT\nbind p{i} 127.0.0.1:0\n");
+        }
+        text += "user alice\nsocket d udp\nset d SO_REUSEPORT\nbind d 127.0.0.1:0\n";
+        text += "socket d2 udp\nset d2 SO_REUSEPORT\nset d2 SO_REUSEADDR\nbind d2 127.0.0.1:0\n";
+        text += "user root\nsocket e udp\nbind e 127.0.0.2:0\n";
+        text += "close s6\nsocket f udp\nbind f 127.0.0.1:0\nsocket f2 udp\nset f2 SO_REUSEADDR\nbind f2 127.0.0.1:0\n";
+        text += "socket g udp6\nset g SO_REUSEADDR\nbind g [::]:0\n";
+        text += "socket h udp\nset h SO_REUSEADDR\nconnect h 127.0.0.1:9\n";
+        let sc = parse(&text).expect("scenario");
+        let mut fast = Host::new(Os::Linux, &sc.ifaces, sc.seed);
+        // The range filled alike (from the bottom, each search resumed,
+        // is what the walk finds: the other properties hold that), then
+        // the second host walks.
+        let mut slow = Host::new(Os::Linux, &sc.ifaces, sc.seed);
+        for (i, step) in sc.steps.iter().enumerate() {
+            if i == head {
+                slow.set_reference_walks(true);
+            }
+            let (a, b) = (fast.apply(step), slow.apply(step));
+            assert_eq!(a, b, "line {}", step.line);
+            if i >= head {
+                fast.check_buckets()
+                    .unwrap_or_else(|e| panic!("{e} after line {}", step.line));
+            }
+        }
+        // The tail met every case: a refusal, shared ports, another
+        // user's, a port freed by the close.
+        let (_, reports) = bindlab_engine::host::run_steps(&sc, Os::Linux);
+        let tail: Vec<&str> = reports[head..]
+            .iter()
+            .filter(|r| r.op != "socket" && r.op != "set" && r.op != "user")
+            .map(|r| r.result_name())
+            .collect();
+        assert!(
+            tail.contains(&"EADDRINUSE") && tail.iter().filter(|&&r| r == "ok").count() >= 8,
+            "{tail:?}"
+        );
     }
 
     /// Hand-built crowds the generated steps meet rarely: classes of many
@@ -735,6 +872,23 @@ proptest! {
     fn ports_of_many_addresses_answer_as_the_walks_do(k in 0usize..4, steps in prop::collection::vec(arb_addr_step(), 0..80), os in os_strategy()) {
         let ifaces: Vec<IpAddr> = ADDR_IFACES.iter().map(|a| a.parse().unwrap()).collect();
         let steps: Vec<Step> = addr_prefix(k).into_iter().chain(steps).map(Step::new).collect();
+        same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;
+    }
+
+    /// The same for a crowded UDP port (more than ten sockets: Linux checks
+    /// a specific bind by address) whose sockets sit on many addresses, so
+    /// its classes are found through the address index: a crowd of 11 to
+    /// 24 UDP sockets, each on one of the many addresses with its own
+    /// options, some connected (re-filed under their new address), then
+    /// any steps.
+    #[test]
+    fn crowded_udp_ports_of_many_addresses_answer_as_the_walks_do(
+        crowd in prop::collection::vec((0usize..15, 0u8..8, prop::bool::weighted(0.2)), 11..24),
+        steps in prop::collection::vec(arb_addr_step(), 0..48),
+        os in os_strategy(),
+    ) {
+        let ifaces: Vec<IpAddr> = ADDR_IFACES.iter().map(|a| a.parse().unwrap()).collect();
+        let steps: Vec<Step> = udp_crowd(&crowd).into_iter().chain(steps).map(Step::new).collect();
         same_as_the_walks(&ifaces, 7, os, &steps, |i, st| format!("step {i}: {:?}", st.kind))?;
     }
 

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use crate::addr::{unmap, v4_mapped, SockAddr};
 use crate::args;
 use crate::errno::Errno;
-use crate::host::{ClassView, Host, Owner, SockId, Socket};
+use crate::host::{ClassView, Host, Owner, PortOrder, Scope, SearchKey, SockId, Socket};
 use crate::os::{BindAnswer, Decision, Delivery, GroupOnConnect, ReuseGroup};
 use crate::rules::{few_names, Arg, Name, RuleId, Slot, WhyVariant};
 use crate::why::Why;
@@ -306,9 +306,12 @@ fn decider<'h>(
             shares(sk, sk2) && !ends_walk(sk, view, at.ip, sk2),
         ))
     };
+    // Near the address: `counts` keeps only owners `overlap` keeps
+    // (`overlap_scope`), whichever slot is asked.
+    let scope = overlap_scope(view);
     match slot {
-        None => host.udp_primary_first(at.port, sk.id(), primary_tail, cost),
-        Some(_) => host.udp_chain_first(at.port, sk.id(), cost),
+        None => host.udp_primary_first(at.port, sk.id(), scope, primary_tail, cost),
+        Some(_) => host.udp_chain_first(at.port, sk.id(), scope, cost),
     }
 }
 
@@ -331,9 +334,30 @@ pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> Bin
         })
         .is_none()
     };
-    let found = (lo..=hi)
-        .find(|&p| !host.port_in_use(p))
-        .or_else(|| (lo..=hi).find(|&p| free(p)));
+    // Each search resumes where the last one of its key stopped
+    // (`Host::find_port`): scanned from the bottom every time, 30,000
+    // autobinds were quadratic (a pasted table's connected UDP sockets).
+    // `free` depends on the view, the options and the owner: all in its key.
+    let order = PortOrder::range(lo, hi);
+    let untouched = SearchKey {
+        tag: "linux.udp.bind.untouched",
+        src: None,
+        dst: None,
+        extra: 0,
+    };
+    let free_key = SearchKey {
+        tag: "linux.udp.bind.free",
+        src: Some(IpAddr::V6(view.v6)),
+        // The owner, for a same-user SO_REUSEPORT share.
+        dst: Some((IpAddr::V4(Ipv4Addr::from(uid)), 0)),
+        extra: u32::from(view.family6)
+            | u32::from(view.v6only) << 1
+            | u32::from(a.reuseaddr) << 2
+            | u32::from(a.reuseport) << 3,
+    };
+    let found = host
+        .find_port(untouched, order, |p| !host.port_in_use(p))
+        .or_else(|| host.find_port(free_key, order, free));
     BindAnswer::ephemeral(
         found,
         Errno::AddrInUse,
@@ -367,7 +391,9 @@ pub(super) fn reuse_group(host: &Host, s: &Socket) -> ReuseGroup {
             .into_iter()
             .find(|&o| fits(o))
     } else {
-        host.udp_primary_first(port, s.id(), primary_tail, |o| fits(o).then_some(0))
+        // On its own address only (`fits`); unbound, any.
+        let scope = addr.map_or(Scope::All, Scope::Near);
+        host.udp_primary_first(port, s.id(), scope, primary_tail, |o| fits(o).then_some(0))
     };
     first.map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
 }
