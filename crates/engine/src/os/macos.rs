@@ -362,7 +362,18 @@ impl OsRules for MacOs {
                     p != RESTRICTED_TCP_PORT && !host.port_in_use(p)
                 })
                 .or_else(|| {
-                    (lo..=hi).find(|&p| {
+                    // Past the untouched ports (the range is 16,384: a
+                    // pasted table's 30,000 connected UDP sockets), each
+                    // search resumes where the last of its kind stopped;
+                    // `wild` and `v6_exact_holder` read only the space and
+                    // the address (and the port's owners), all in the key.
+                    let free = SearchKey {
+                        tag: "macos.bind.free",
+                        src: Some(ip),
+                        dst: None,
+                        extra: u32::from(space == Space::V6) | u32::from(exact) << 1,
+                    };
+                    host.find_port(free, PortOrder::range(lo, hi), |p| {
                         p != RESTRICTED_TCP_PORT
                             && if exact {
                                 v6_exact_holder(host, s, ip, p).is_none()
