@@ -34,6 +34,11 @@
 //!   question asked of all classes grows with N; one asked of the classes
 //!   near the bound address does not. The populate time shows it too (each
 //!   client asks the port).
+//! * `udp-addrs` — the same for UDP: N UDP sockets on P, each bound to its
+//!   own host address (10.1.x.y, no option); one more binds a further
+//!   address (10.2.x.y:P) (timed) and closes. Linux checks a bind on a
+//!   port of more than ten sockets by address (`udp_lib_lport_inuse2`); a
+//!   pasted table of a DNS server on thousands of addresses meets this.
 //!
 //! Prints nanoseconds per timed step (the median of several batches) and
 //! writes them to `target/bench/engine.tsv`. Figures only: it asserts that
@@ -100,8 +105,16 @@ fn share(os: Os) -> SockOpt {
     }
 }
 
-pub const WORKLOADS: [&str; 8] = [
-    "bind", "listen", "connect", "tw-bind", "udp-bind", "datagram", "spread", "addrs",
+pub const WORKLOADS: [&str; 9] = [
+    "bind",
+    "listen",
+    "connect",
+    "tw-bind",
+    "udp-bind",
+    "datagram",
+    "spread",
+    "addrs",
+    "udp-addrs",
 ];
 
 /// `addrs`: the `i`-th connection's local address (10.1.x.y).
@@ -140,7 +153,7 @@ fn wildcard_listener(h: &mut Host) {
 fn populate(os: Os, workload: &str, n: usize) -> Host {
     let ifaces: Vec<Ipv4Addr> = match workload {
         "spread" => spread::AT.to_vec(),
-        "addrs" => (0..n)
+        "addrs" | "udp-addrs" => (0..n)
             .map(conn_addr)
             .chain((0..FRESH).map(fresh_addr))
             .collect(),
@@ -241,6 +254,20 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
             }
             step(&mut h, StepKind::Close { name: "L".into() });
         }
+        "udp-addrs" => {
+            for i in 0..n {
+                let name = format!("S{i}");
+                sock_of(&mut h, &name, Proto::Udp, &[]);
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name,
+                        ep: ep(conn_addr(i), PORT),
+                    },
+                );
+                assert!(ok, "{os:?}: population UDP bind {i}");
+            }
+        }
         _ => unreachable!("unknown workload {workload}"),
     }
     h
@@ -339,6 +366,13 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
             }
             "addrs" => {
                 sock(h, &name, &[]);
+                StepKind::Bind {
+                    name: name.clone(),
+                    ep: ep(fresh_addr(*serial), PORT),
+                }
+            }
+            "udp-addrs" => {
+                sock_of(h, &name, Proto::Udp, &[]);
                 StepKind::Bind {
                     name: name.clone(),
                     ep: ep(fresh_addr(*serial), PORT),
