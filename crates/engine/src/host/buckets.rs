@@ -266,6 +266,15 @@ impl PortClass {
     pub(super) fn child(&self) -> bool {
         self.flag(3)
     }
+    /// An accepted connection or a closed end (TIME_WAIT, FIN_WAIT_2):
+    /// what [`Bucket::conns`] counts.
+    pub(super) fn conn(&self) -> bool {
+        self.child()
+            || matches!(
+                self.state(),
+                State::TimeWait { .. } | State::FinWait2 { .. }
+            )
+    }
     #[allow(clippy::wrong_self_convention)] // named as `Socket::from_exclusive`
     pub(super) fn from_exclusive(&self) -> bool {
         self.flag(4)
@@ -317,6 +326,16 @@ pub(super) struct Bucket {
     /// listener of a SO_REUSEPORT group stops where the kernel's walk does,
     /// without sorting the port's listeners.
     pub(super) listening: IdMap<u64>,
+    /// The same listeners by position (bind order), so a note that names
+    /// the port's first few listeners and counts the rest (the BSDs'
+    /// listen) reads a few, not every class of the port.
+    pub(super) listeners: IdMap<u64>,
+    /// How many owners are connections or closed ends (accepted, TIME_WAIT,
+    /// FIN_WAIT_2: [`PortClass::conn`]), so a question about them asks a
+    /// port without any nothing (Windows' bind names the oldest; a port of
+    /// thousands of listeners, each on its own address, was walked whole at
+    /// every bind).
+    pub(super) conns: usize,
     /// UDP's buckets only: the per-socket orders and groups the lookups read.
     pub(super) udp: UdpIndex,
 }
@@ -726,11 +745,13 @@ impl Bucket {
         let (class, keys, listen) = h;
         self.order.insert(pos, id);
         self.classes.members_mut(class).insert(pos, id);
+        self.conns += usize::from(class.conn());
         if let Some(k) = keys {
             self.udp.add(pos, id, class, k);
         }
         if let Some(l) = listen {
             self.listening.insert(l, id);
+            self.listeners.insert(pos, id);
         }
     }
 
@@ -738,11 +759,13 @@ impl Bucket {
         let (class, keys, listen) = h;
         self.order.remove(&pos);
         self.unclass(pos, class);
+        self.conns -= usize::from(class.conn());
         if let Some(k) = keys {
             self.udp.remove(pos, class, k);
         }
         if let Some(l) = listen {
             self.listening.remove(&l);
+            self.listeners.remove(&pos);
         }
     }
 

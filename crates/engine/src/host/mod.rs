@@ -555,8 +555,11 @@ impl Host {
             .flatten()
             .filter(|h| h.port == port)
             .map(|h| h.class);
-        let mut found: Vec<(u64, SockId)> =
-            Vec::with_capacity(limit.min(NAMES_SHOWN).saturating_mul(2));
+        let mut found: Vec<(u64, SockId)> = Vec::with_capacity(limit.min(NAMES_SHOWN) + 1);
+        let mut first: Vec<(u64, SockId)> = Vec::with_capacity(limit.min(NAMES_SHOWN));
+        // A few named (a why-line's crowd) are kept in order as they come;
+        // every owner (`owners_where`) is sorted once at the end.
+        let bounded = limit <= 4 * NAMES_SHOWN;
         let (mut total, mut classes) = (0, 0);
         bucket.classes.each_in(scope, &mut |class, members| {
             let count = members.len() - usize::from(mine == Some(*class));
@@ -565,12 +568,29 @@ impl Host {
             }
             total += count;
             classes += 1;
-            members.first_except(limit, except, &mut found);
+            // `found` is the first `limit` by position so far, in order: a
+            // port of thousands of classes (a listener on each of thousands
+            // of addresses) sorted every class's firsts at every listen.
+            // A class's members come in position order, so one past the
+            // last kept ends the class.
+            if !bounded {
+                members.first_except(limit, except, &mut found);
+                return;
+            }
+            first.clear();
+            members.first_except(limit, except, &mut first);
+            for &(pos, id) in &first {
+                if found.len() == limit && found.last().is_some_and(|&(last, _)| pos > last) {
+                    break;
+                }
+                let at = found.partition_point(|&(p, _)| p < pos);
+                found.insert(at, (pos, id));
+                found.truncate(limit);
+            }
         });
         // One class's members are in position order already.
-        if classes > 1 {
+        if !bounded && classes > 1 {
             found.sort_unstable_by_key(|&(pos, _)| pos);
-            found.truncate(limit);
         }
         let owners = found.into_iter().map(|(_, id)| self.socket(id)).collect();
         (owners, total)
@@ -619,6 +639,48 @@ impl Host {
             .into_iter()
             .flat_map(|b| b.listening.values().rev())
             .map(|&id| self.socket(id))
+    }
+
+    /// TCP `port`'s first `limit` listeners by bind order, other than
+    /// `except`, and how many there are: read from the listeners kept in
+    /// bind order, never a walk of the port.
+    pub fn some_listeners(&self, port: u16, except: SockId, limit: usize) -> (Vec<&Socket>, usize) {
+        let Some(b) = self.by_port.get(&port) else {
+            return (Vec::new(), 0);
+        };
+        let mut first = Vec::new();
+        b.listeners.first_except(limit, except, &mut first);
+        // `except` is among them when it listens on this TCP port.
+        let mine = self
+            .hashed
+            .get(except)
+            .copied()
+            .flatten()
+            .is_some_and(|h| !h.udp && h.port == port && h.listen.is_some());
+        let n = b.listeners.len() - usize::from(mine);
+        (
+            first.into_iter().map(|(_, id)| self.socket(id)).collect(),
+            n,
+        )
+    }
+
+    /// Whether `port` (of `except`'s protocol) has an owner that is an
+    /// accepted connection or a closed end (TIME_WAIT, FIN_WAIT_2), other
+    /// than `except`: counted, never walked.
+    pub fn has_conns(&self, port: u16, except: SockId) -> bool {
+        let Some(b) = self.buckets_for(except).get(&port) else {
+            return false;
+        };
+        let mine = self.get(except).is_some_and(|s| {
+            (s.child() || s.is_closed_end())
+                && self
+                    .hashed
+                    .get(except)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|h| h.port == port)
+        });
+        b.conns > usize::from(mine)
     }
 
     /// TCP `port`'s summary ([`PortMemo`]), while the port has owners.
@@ -797,6 +859,32 @@ impl Host {
                 return Err(format!(
                     "port {port}: UDP index {:?} but a walk gives {want_udp:?}",
                     b.udp
+                ));
+            }
+            let conns = b
+                .order
+                .iter()
+                .filter(|&(_, &id)| self.get(id).is_some_and(|s| s.child() || s.is_closed_end()));
+            if conns.count() != b.conns {
+                return Err(format!(
+                    "port {port}: {} connections and closed ends counted, a walk gives more or fewer",
+                    b.conns
+                ));
+            }
+            let by_pos: Vec<SockId> = b.listeners.values().copied().collect();
+            let mut want_by_pos: Vec<(u64, SockId)> = b
+                .order
+                .iter()
+                .filter(|&(_, &id)| {
+                    self.get(id)
+                        .is_some_and(|s| buckets::listen_key(s).is_some())
+                })
+                .map(|(&pos, &id)| (pos, id))
+                .collect();
+            want_by_pos.sort_unstable();
+            if by_pos != want_by_pos.iter().map(|&(_, id)| id).collect::<Vec<_>>() {
+                return Err(format!(
+                    "port {port}: listeners by position {by_pos:?} but a walk gives {want_by_pos:?}"
                 ));
             }
             if want_listening != b.listening {

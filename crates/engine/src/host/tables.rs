@@ -205,14 +205,17 @@ impl Host {
             if listen != h.listen {
                 if let Some(l) = h.listen {
                     b.listening.remove(&l);
+                    b.listeners.remove(&h.pos);
                 }
                 if let Some(l) = listen {
                     b.listening.insert(l, id);
+                    b.listeners.insert(h.pos, id);
                 }
             }
             if class != h.class {
                 b.unclass(h.pos, h.class);
                 b.classes.members_mut(class).insert(h.pos, id);
+                b.conns = b.conns + usize::from(class.conn()) - usize::from(h.class.conn());
             }
             match (h.keys, keys) {
                 (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),

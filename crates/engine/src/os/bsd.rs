@@ -281,7 +281,13 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     let port = s.local_port().unwrap_or(0);
     // A crowd of listeners is named by its first few and a count.
     // Every listener of the port is named, whatever its address.
-    let (first, n) = host.some_owners_where(port, s.id(), NAMED, Scope::All, |o| o.is_listening());
+    // The port's listeners kept in bind order: a few read, the rest
+    // counted (every class of a port of thousands of addresses was asked).
+    let (first, n) = if host.reference_walks() {
+        host.some_owners_where(port, s.id(), NAMED, Scope::All, |o| o.is_listening())
+    } else {
+        host.some_listeners(port, s.id(), NAMED)
+    };
     if n == 0 {
         return Decision::ok();
     }

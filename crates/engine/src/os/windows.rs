@@ -215,9 +215,9 @@ impl Windows {
         }
         // Connections and TIME_WAITs are not bindings (see module doc).
         // The oldest connection of the port, whatever its address: every
-        // class. A UDP port has none (no accept, no TIME_WAIT): not asked,
-        // as a port of thousands of addresses made that walk every bind's.
-        if s.is_udp() {
+        // class. A port without any (UDP has none: no accept, no TIME_WAIT)
+        // is not walked: thousands of addresses made that walk every bind's.
+        if !host.reference_walks() && !host.has_conns(port, s.id()) {
             return Decision::ok();
         }
         match host.first_owner(port, s.id(), Scope::All, |t| t.child() || t.is_closed_end()) {
