@@ -34,6 +34,11 @@
 //!   question asked of all classes grows with N; one asked of the classes
 //!   near the bound address does not. The populate time shows it too (each
 //!   client asks the port).
+//! * `listen-addrs` — N listeners on P, each on its own host address
+//!   (10.1.x.y, no option: a host serving a site on each address); one
+//!   more binds and listens on a further address (10.2.x.y:P) (the
+//!   listen timed) and closes. The BSDs' listen names the port's first
+//!   listeners and counts the rest; Windows' bind looks for a connection.
 //! * `udp-addrs` — the same for UDP: N UDP sockets on P, each bound to its
 //!   own host address (10.1.x.y, no option); one more binds a further
 //!   address (10.2.x.y:P) (timed) and closes. Linux checks a bind on a
@@ -105,7 +110,7 @@ fn share(os: Os) -> SockOpt {
     }
 }
 
-pub const WORKLOADS: [&str; 9] = [
+pub const WORKLOADS: [&str; 10] = [
     "bind",
     "listen",
     "connect",
@@ -114,6 +119,7 @@ pub const WORKLOADS: [&str; 9] = [
     "datagram",
     "spread",
     "addrs",
+    "listen-addrs",
     "udp-addrs",
 ];
 
@@ -153,7 +159,7 @@ fn wildcard_listener(h: &mut Host) {
 fn populate(os: Os, workload: &str, n: usize) -> Host {
     let ifaces: Vec<Ipv4Addr> = match workload {
         "spread" => spread::AT.to_vec(),
-        "addrs" | "udp-addrs" => (0..n)
+        "addrs" | "listen-addrs" | "udp-addrs" => (0..n)
             .map(conn_addr)
             .chain((0..FRESH).map(fresh_addr))
             .collect(),
@@ -253,6 +259,20 @@ fn populate(os: Os, workload: &str, n: usize) -> Host {
                 assert!(ok, "{os:?}: population connection {i}");
             }
             step(&mut h, StepKind::Close { name: "L".into() });
+        }
+        "listen-addrs" => {
+            for i in 0..n {
+                let name = format!("S{i}");
+                sock(&mut h, &name, &[]);
+                let ok = step(
+                    &mut h,
+                    StepKind::Bind {
+                        name: name.clone(),
+                        ep: ep(conn_addr(i), PORT),
+                    },
+                ) && step(&mut h, StepKind::Listen { name });
+                assert!(ok, "{os:?}: population listener {i}");
+            }
         }
         "udp-addrs" => {
             for i in 0..n {
@@ -370,6 +390,17 @@ fn timed(h: &mut Host, os: Os, workload: &str, rounds: usize, serial: &mut usize
                     name: name.clone(),
                     ep: ep(fresh_addr(*serial), PORT),
                 }
+            }
+            "listen-addrs" => {
+                sock(h, &name, &[]);
+                step(
+                    h,
+                    StepKind::Bind {
+                        name: name.clone(),
+                        ep: ep(fresh_addr(*serial), PORT),
+                    },
+                );
+                StepKind::Listen { name: name.clone() }
             }
             "udp-addrs" => {
                 sock_of(h, &name, Proto::Udp, &[]);
