@@ -232,25 +232,30 @@ fn addr_prefix(k: usize) -> Vec<StepKind> {
         ("P2", Proto::Tcp6, "fd00::2", SockOpt::SoReusePort),
         ("P3", Proto::Udp, "192.168.0.2", SockOpt::SoReuseAddr),
     ];
-    let mut steps = Vec::new();
-    for &(name, proto, ip, opt) in &held[..k.min(held.len())] {
-        steps.push(StepKind::Socket {
-            name: name.into(),
-            proto,
-        });
-        steps.push(StepKind::Set {
-            name: name.into(),
-            opt,
-            on: true,
-        });
-        steps.push(StepKind::Bind {
-            name: name.into(),
-            ep: EndpointSpec {
-                addr: at(ip),
-                port: PortSpec::Num(7000),
-            },
-        });
-    }
+    held[..k.min(held.len())]
+        .iter()
+        .flat_map(|&(name, proto, ip, opt)| bound_on_7000(name, proto, &[opt], at(ip)))
+        .collect()
+}
+
+/// A socket of `proto` named `name`, `opts` set, bound to `addr`:7000.
+fn bound_on_7000(name: &str, proto: Proto, opts: &[SockOpt], addr: IpAddr) -> Vec<StepKind> {
+    let mut steps = vec![StepKind::Socket {
+        name: name.into(),
+        proto,
+    }];
+    steps.extend(opts.iter().map(|&opt| StepKind::Set {
+        name: name.into(),
+        opt,
+        on: true,
+    }));
+    steps.push(StepKind::Bind {
+        name: name.into(),
+        ep: EndpointSpec {
+            addr,
+            port: PortSpec::Num(7000),
+        },
+    });
     steps
 }
 
@@ -285,30 +290,18 @@ fn udp_crowd(crowd: &[(usize, u8, bool)]) -> Vec<StepKind> {
         } else {
             Proto::Udp6
         };
-        steps.push(StepKind::Socket {
-            name: name.clone(),
-            proto,
-        });
-        for (bit, opt) in [
+        let opts: Vec<SockOpt> = [
             (1, SockOpt::SoReuseAddr),
             (2, SockOpt::SoReusePort),
             (4, SockOpt::Ipv6V6Only),
-        ] {
-            if bits & bit != 0 && (opt != SockOpt::Ipv6V6Only || proto == Proto::Udp6) {
-                steps.push(StepKind::Set {
-                    name: name.clone(),
-                    opt,
-                    on: true,
-                });
-            }
-        }
-        steps.push(StepKind::Bind {
-            name: name.clone(),
-            ep: EndpointSpec {
-                addr,
-                port: PortSpec::Num(7000),
-            },
-        });
+        ]
+        .into_iter()
+        .filter(|&(bit, opt)| {
+            bits & bit != 0 && (opt != SockOpt::Ipv6V6Only || proto == Proto::Udp6)
+        })
+        .map(|(_, opt)| opt)
+        .collect();
+        steps.extend(bound_on_7000(&name, proto, &opts, addr));
         if connects {
             let peer: IpAddr = if proto == Proto::Udp {
                 "198.51.100.7"
