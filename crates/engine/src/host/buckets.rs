@@ -267,7 +267,7 @@ impl PortClass {
         self.flag(3)
     }
     /// An accepted connection or a closed end (TIME_WAIT, FIN_WAIT_2):
-    /// what [`Bucket::conns`] counts.
+    /// what `Classes::conns` counts.
     pub(super) fn conn(&self) -> bool {
         self.child()
             || matches!(
@@ -330,12 +330,6 @@ pub(super) struct Bucket {
     /// the port's first few listeners and counts the rest (the BSDs'
     /// listen) reads a few, not every class of the port.
     pub(super) listeners: IdMap<u64>,
-    /// How many owners are connections or closed ends (accepted, TIME_WAIT,
-    /// FIN_WAIT_2: [`PortClass::conn`]), so a question about them asks a
-    /// port without any nothing (Windows' bind names the oldest; a port of
-    /// thousands of listeners, each on its own address, was walked whole at
-    /// every bind).
-    pub(super) conns: usize,
     /// UDP's buckets only: the per-socket orders and groups the lookups read.
     pub(super) udp: UdpIndex,
 }
@@ -745,7 +739,7 @@ impl Bucket {
         let (class, keys, listen) = h;
         self.order.insert(pos, id);
         self.classes.members_mut(class).insert(pos, id);
-        self.conns += usize::from(class.conn());
+        self.classes.conns += u32::from(class.conn());
         if let Some(k) = keys {
             self.udp.add(pos, id, class, k);
         }
@@ -759,7 +753,7 @@ impl Bucket {
         let (class, keys, listen) = h;
         self.order.remove(&pos);
         self.unclass(pos, class);
-        self.conns -= usize::from(class.conn());
+        self.classes.conns -= u32::from(class.conn());
         if let Some(k) = keys {
             self.udp.remove(pos, class, k);
         }

@@ -146,6 +146,13 @@ const INLINE_CLASSES: usize = 3;
 pub(super) struct Classes {
     /// How many of `inline` are in use (the rest are placeholders).
     n: u8,
+    /// How many members are connections or closed ends (accepted,
+    /// TIME_WAIT, FIN_WAIT_2: `PortClass::conn`), kept by the bucket as
+    /// it files them, so a question about them asks a port without any
+    /// nothing (Windows' bind names the oldest; a port of thousands of
+    /// listeners, each on its own address, was walked whole at every
+    /// bind). In `n`'s padding, on the bucket's first cache line.
+    pub(super) conns: u32,
     /// Boxed: one word in the bucket where an empty table takes four, so
     /// the classes held in place start a cache line sooner.
     more: Option<Box<More>>,
@@ -190,6 +197,12 @@ impl Classes {
                 f(c, m);
             }
         }
+    }
+
+    /// Whether some classes are beyond the inline ones (in the table
+    /// indexed by address): else a `Near` question visits every class.
+    pub(super) fn indexed(&self) -> bool {
+        self.more.is_some()
     }
 
     /// How many classes there are.

@@ -642,21 +642,17 @@ impl Host {
     }
 
     /// TCP `port`'s first `limit` listeners by bind order, other than
-    /// `except`, and how many there are: read from the listeners kept in
-    /// bind order, never a walk of the port.
-    pub fn some_listeners(&self, port: u16, except: SockId, limit: usize) -> (Vec<&Socket>, usize) {
+    /// `me`, and how many there are: read from the listeners kept in bind
+    /// order, never a walk of the port.
+    pub fn some_listeners(&self, port: u16, me: &Socket, limit: usize) -> (Vec<&Socket>, usize) {
         let Some(b) = self.by_port.get(&port) else {
             return (Vec::new(), 0);
         };
         let mut first = Vec::new();
-        b.listeners.first_except(limit, except, &mut first);
-        // `except` is among them when it listens on this TCP port.
-        let mine = self
-            .hashed
-            .get(except)
-            .copied()
-            .flatten()
-            .is_some_and(|h| !h.udp && h.port == port && h.listen.is_some());
+        b.listeners.first_except(limit, me.id(), &mut first);
+        // `me` is among them when it listens on this TCP port (a listener
+        // is filed where it is bound: `check_buckets`).
+        let mine = buckets::listen_key(me).is_some() && me.local_port() == Some(port);
         let n = b.listeners.len() - usize::from(mine);
         (
             first.into_iter().map(|(_, id)| self.socket(id)).collect(),
@@ -664,23 +660,22 @@ impl Host {
         )
     }
 
-    /// Whether `port` (of `except`'s protocol) has an owner that is an
-    /// accepted connection or a closed end (TIME_WAIT, FIN_WAIT_2), other
-    /// than `except`: counted, never walked.
-    pub fn has_conns(&self, port: u16, except: SockId) -> bool {
-        let Some(b) = self.buckets_for(except).get(&port) else {
+    /// Whether `port` (of `me`'s protocol) has an owner that is an accepted
+    /// connection or a closed end (TIME_WAIT, FIN_WAIT_2), other than `me`:
+    /// counted, never walked.
+    pub fn has_conns(&self, port: u16, me: &Socket) -> bool {
+        let ports = if me.is_udp() {
+            &self.udp_by_port
+        } else {
+            &self.by_port
+        };
+        let Some(b) = ports.get(&port) else {
             return false;
         };
-        let mine = self.get(except).is_some_and(|s| {
-            (s.child() || s.is_closed_end())
-                && self
-                    .hashed
-                    .get(except)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|h| h.port == port)
-        });
-        b.conns > usize::from(mine)
+        // `me` is counted when it is one on this port (such an end is
+        // filed where it is bound: `check_buckets`).
+        let mine = (me.child() || me.is_closed_end()) && me.local_port() == Some(port);
+        b.classes.conns > u32::from(mine)
     }
 
     /// TCP `port`'s summary ([`PortMemo`]), while the port has owners.
@@ -865,10 +860,10 @@ impl Host {
                 .order
                 .iter()
                 .filter(|&(_, &id)| self.get(id).is_some_and(|s| s.child() || s.is_closed_end()));
-            if conns.count() != b.conns {
+            if conns.count() != b.classes.conns as usize {
                 return Err(format!(
                     "port {port}: {} connections and closed ends counted, a walk gives more or fewer",
-                    b.conns
+                    b.classes.conns
                 ));
             }
             let by_pos: Vec<SockId> = b.listeners.values().copied().collect();

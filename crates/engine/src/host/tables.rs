@@ -215,7 +215,8 @@ impl Host {
             if class != h.class {
                 b.unclass(h.pos, h.class);
                 b.classes.members_mut(class).insert(h.pos, id);
-                b.conns = b.conns + usize::from(class.conn()) - usize::from(h.class.conn());
+                b.classes.conns =
+                    b.classes.conns + u32::from(class.conn()) - u32::from(h.class.conn());
             }
             match (h.keys, keys) {
                 (Some(k), Some(k2)) => b.udp.update(h.pos, id, (h.class, k), (class, k2)),

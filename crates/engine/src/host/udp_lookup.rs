@@ -68,7 +68,9 @@ impl Host {
     /// took 20 s to rebuild); a scope of one address visits its own classes
     /// and the wildcards' through the bucket's address index.
     fn udp_classes_in(b: &Bucket, scope: Scope, f: &mut dyn FnMut(&PortClass, &ClassOrders)) {
-        if scope == Scope::All {
+        // A few classes, all inline, are all a `Near` question visits too:
+        // read in place, without a lookup of each one's orders.
+        if scope == Scope::All || !b.classes.indexed() {
             for (class, orders) in &b.udp.classes {
                 f(class, orders);
             }

@@ -286,7 +286,7 @@ pub(crate) fn listen(host: &Host, s: &Socket, os: Os) -> Decision {
     let (first, n) = if host.reference_walks() {
         host.some_owners_where(port, s.id(), NAMED, Scope::All, |o| o.is_listening())
     } else {
-        host.some_listeners(port, s.id(), NAMED)
+        host.some_listeners(port, s, NAMED)
     };
     if n == 0 {
         return Decision::ok();

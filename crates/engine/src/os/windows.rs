@@ -217,7 +217,7 @@ impl Windows {
         // The oldest connection of the port, whatever its address: every
         // class. A port without any (UDP has none: no accept, no TIME_WAIT)
         // is not walked: thousands of addresses made that walk every bind's.
-        if !host.reference_walks() && !host.has_conns(port, s.id()) {
+        if !host.reference_walks() && !host.has_conns(port, s) {
             return Decision::ok();
         }
         match host.first_owner(port, s.id(), Scope::All, |t| t.child() || t.is_closed_end()) {
