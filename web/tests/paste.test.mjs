@@ -374,6 +374,8 @@ test('a long table is answered once the typing pauses, at once when pasted, or a
     await page.locator('#paste-table').click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+V');
+    // The page says it is reading first, as after a pause.
+    await until('reading said at once', async () => /^Reading 1209 lines…/.test(await busy.innerText()));
     await until('a pasted table read without the pause', async () => /^Read 1208 TCP sockets/.test(await page.locator('.paste-read').innerText()));
     assert.equal(await heading(), 'What if I bind 0.0.0.0:8080 on Linux?');
     // The port's 1,200-odd sockets: the table states its size and builds
