@@ -631,6 +631,13 @@ impl Host {
         self.listening_in_order(port).find(|s| pred(s))
     }
 
+    /// Where a TCP listener sits in its port's listening list: the list
+    /// reads the highest first (see [`Host::listening_first`]); `None` for
+    /// a socket not listening.
+    pub fn listening_place(&self, s: &Socket) -> Option<u64> {
+        buckets::listen_key(s)
+    }
+
     /// Every TCP listener of `port`, in the order of Linux's listening list
     /// (see [`Host::listening_first`]).
     pub fn listening_in_order(&self, port: u16) -> impl Iterator<Item = &Socket> {

@@ -1196,19 +1196,38 @@ impl OsRules for Linux {
         if !s.opts().reuseport {
             return ReuseGroup::None;
         }
-        let fits = |o: &Socket| {
-            o.id() != s.id()
+        // Class fields only (what a listener must share with `s`).
+        let fits_class = |o: &dyn Owner| {
+            o.is_listening()
                 && o.opts().reuseport
                 && o.is_v6() == s.is_v6()
                 && o.opts().v6only == s.opts().v6only
                 && o.uid() == s.uid()
                 && o.local().map(|l| l.ip) == s.local().map(|l| l.ip)
         };
+        let fits = |o: &Socket| o.id() != s.id() && fits_class(o);
         let port = s.local_port().unwrap_or(0);
+        // A few listeners that fit (on `s`'s own address: Near it), the
+        // first in the listening list among them; many, the list walked as
+        // the kernel's walk does, stopping at the first that fits (a port of
+        // thousands of listeners on other addresses was walked whole at
+        // every listen).
+        const FEW: usize = 16;
+        let few = match s.local() {
+            Some(at) if !host.reference_walks() => {
+                let (few, n) =
+                    host.some_owners_where(port, s.id(), FEW + 1, Scope::Near(at.ip), |o| {
+                        fits_class(o)
+                    });
+                (n <= FEW).then_some(few)
+            }
+            _ => None,
+        };
         let first = if host.reference_walks() {
             listening_list(host, port).into_iter().find(|o| fits(o))
+        } else if let Some(few) = few {
+            few.into_iter().max_by_key(|o| host.listening_place(o))
         } else {
-            // The walk stops at the first that fits, as the kernel's does.
             host.listening_first(port, fits)
         };
         first.map_or(ReuseGroup::New, |o| ReuseGroup::Join(o.id()))
