@@ -648,6 +648,27 @@ impl Host {
             .map(|&id| self.socket(id))
     }
 
+    /// How many TCP owners of `port` are of a class `pred` accepts, among
+    /// the classes `scope` visits: counted per class, no member read, no
+    /// socket left out (a caller whose own socket may be one counts it).
+    pub fn tcp_count_where(
+        &self,
+        port: u16,
+        scope: Scope,
+        mut pred: impl FnMut(&ClassView) -> bool,
+    ) -> usize {
+        let Some(b) = self.by_port.get(&port) else {
+            return 0;
+        };
+        let mut n = 0;
+        b.classes.each_in(scope, &mut |class, members| {
+            if pred(&ClassView::new(*class, port, false)) {
+                n += members.len();
+            }
+        });
+        n
+    }
+
     /// TCP `port`'s first `limit` listeners by bind order, other than
     /// `me`, and how many there are: read from the listeners kept in bind
     /// order, never a walk of the port.

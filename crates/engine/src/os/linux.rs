@@ -1215,11 +1215,15 @@ impl OsRules for Linux {
         const FEW: usize = 16;
         let few = match s.local() {
             Some(at) if !host.reference_walks() => {
-                let (few, n) =
-                    host.some_owners_where(port, s.id(), FEW + 1, Scope::Near(at.ip), |o| {
-                        fits_class(o)
-                    });
-                (n <= FEW).then_some(few)
+                // Counted first (no member read): a crowd is walked. (`s`
+                // counted, if it listens already, only moves the threshold:
+                // both ways leave it out.)
+                let near = Scope::Near(at.ip);
+                let n = host.tcp_count_where(port, near, |o| fits_class(o));
+                (n <= FEW).then(|| {
+                    host.some_owners_where(port, s.id(), FEW, near, |o| fits_class(o))
+                        .0
+                })
             }
             _ => None,
         };
