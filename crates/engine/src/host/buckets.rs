@@ -851,13 +851,13 @@ impl PortOrder {
 
 /// What an ephemeral search is for: the same key over the same host state
 /// finds the same port. `tag` names the search (OS and call), `src`/`dst`
-/// the addresses it depends on, `extra` anything else (a family, v6only).
+/// the addresses it depends on, `extra` anything else (a family, v6only, an owner).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SearchKey {
     pub tag: &'static str,
     pub src: Option<IpAddr>,
     pub dst: Option<(IpAddr, u16)>,
-    pub extra: u32,
+    pub extra: u64,
 }
 
 /// The host's tables hash small keys (ports, 4-tuples, classes) on every

@@ -461,7 +461,7 @@ impl OsRules for FreeBsd {
             tag: "freebsd.connect",
             src: Some(src),
             dst: Some((dst.ip, dst.port)),
-            extra: u32::from(s.is_v6()),
+            extra: u64::from(s.is_v6()),
         };
         host.find_port(key, PortOrder::range(lo, hi), |p| {
             // The reverse check keeps away from a port whose old server end

@@ -722,13 +722,13 @@ impl Linux {
                 tag: "linux.bind.untouched",
                 src: None,
                 dst: None,
-                extra: pass as u32,
+                extra: pass as u64,
             };
             let free = SearchKey {
                 tag: "linux.bind.free",
                 src: Some(IpAddr::V6(view.v6)),
                 dst: None,
-                extra: u32::from(view.family6) | u32::from(view.v6only) << 1 | (pass as u32) << 2,
+                extra: u64::from(view.family6) | u64::from(view.v6only) << 1 | (pass as u64) << 2,
             };
             let found = host
                 .find_port(untouched, order, |p| !host.port_in_use(p))

@@ -371,7 +371,7 @@ impl OsRules for MacOs {
                         tag: "macos.bind.free",
                         src: Some(ip),
                         dst: None,
-                        extra: u32::from(space == Space::V6) | u32::from(exact) << 1,
+                        extra: u64::from(space == Space::V6) | u64::from(exact) << 1,
                     };
                     host.find_port(free, PortOrder::range(lo, hi), |p| {
                         p != RESTRICTED_TCP_PORT
@@ -476,7 +476,7 @@ impl OsRules for MacOs {
             },
             src: Some(src),
             dst: Some((dst.ip, dst.port)),
-            extra: u32::from(s.is_v6()),
+            extra: u64::from(s.is_v6()),
         };
         let any6 = IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED);
         host.find_port(key, PortOrder::range(lo, hi), |p| {

@@ -348,12 +348,13 @@ pub(super) fn ephemeral(host: &Host, sk: &Socket, view: View, ip: IpAddr) -> Bin
     let free_key = SearchKey {
         tag: "linux.udp.bind.free",
         src: Some(IpAddr::V6(view.v6)),
-        // The owner, for a same-user SO_REUSEPORT share.
-        dst: Some((IpAddr::V4(Ipv4Addr::from(uid)), 0)),
-        extra: u32::from(view.family6)
-            | u32::from(view.v6only) << 1
-            | u32::from(a.reuseaddr) << 2
-            | u32::from(a.reuseport) << 3,
+        dst: None,
+        // The options, and the owner for a same-user SO_REUSEPORT share.
+        extra: u64::from(view.family6)
+            | u64::from(view.v6only) << 1
+            | u64::from(a.reuseaddr) << 2
+            | u64::from(a.reuseport) << 3
+            | u64::from(uid) << 32,
     };
     let found = host
         .find_port(untouched, order, |p| !host.port_in_use(p))
