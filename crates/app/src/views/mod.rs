@@ -15,7 +15,9 @@ mod static_run;
 mod stepper;
 
 pub(crate) use code_panel::CodePanel;
-pub(crate) use editor::{came_whole, Editor};
+#[cfg(feature = "course")]
+pub(crate) use editor::came_whole;
+pub(crate) use editor::Editor;
 pub(crate) use far_block::FarBlock;
 pub(crate) use host_view::HostView;
 pub(crate) use language_switch::LanguageSwitch;
