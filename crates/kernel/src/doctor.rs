@@ -537,12 +537,30 @@ mod tests {
         }
     }
 
-    /// Sends one datagram to `to` from a fresh socket (its own source port)
-    /// and says which of `fds` got it, by index.
+    /// Sends one datagram to `to` from a fresh socket (its own source port,
+    /// never the port a connected socket of `fds` has for its peer: the
+    /// doctor answers for a new peer, and a source the kernel happened to
+    /// pick there went to that connected socket once in ~800 answers) and
+    /// says which of `fds` got it, by index.
     fn who_gets(to: SocketAddr, fds: &[std::os::fd::RawFd]) -> Vec<usize> {
         use crate::sys;
         use std::os::fd::AsRawFd;
-        let from = sys::udp_socket(to.is_ipv6()).unwrap();
+        let peers: Vec<u16> = fds
+            .iter()
+            .filter_map(|&fd| sys::peer_addr(fd))
+            .map(|a| a.port())
+            .collect();
+        let any: SocketAddr = if to.is_ipv6() { "[::]:0" } else { "0.0.0.0:0" }
+            .parse()
+            .unwrap();
+        let from = loop {
+            let s = sys::udp_socket(to.is_ipv6()).unwrap();
+            sys::bind(s.as_raw_fd(), any).unwrap();
+            let port = sys::local_addr(s.as_raw_fd()).map_or(0, |a| a.port());
+            if !peers.contains(&port) {
+                break s;
+            }
+        };
         sys::send_to(from.as_raw_fd(), to).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(20));
         fds.iter()
