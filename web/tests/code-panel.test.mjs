@@ -100,6 +100,34 @@ test('the language is remembered across reloads and panels', async () => {
   } finally { await context.close(); }
 });
 
+test('a language picked while the one before is still loading shows its own program, whatever lands last', async () => {
+  const { page, context, problems } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
+  try {
+    await ready(page);
+    // Python's runtime (the language a new reader starts in) is held back
+    // until Go's has arrived and shown, as on a slow connection.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/static/export/python.py', async (route) => { await held; await route.continue(); });
+    await page.locator('.code-panel > summary').click();
+    await page.waitForSelector('.code-panel .muted');
+    await page.click('.code-panel [role=tab][data-lang=go]');
+    await page.waitForFunction(() => /net\.ListenConfig/.test(document.querySelector('.code-panel pre.code')?.textContent));
+    const landed = page.waitForResponse('**/static/export/python.py');
+    release();
+    await landed;
+    // Two frames for the late reply to be taken (or, as it must be, dropped).
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(100);
+    assert.equal(await page.locator('.code-panel [role=tab][aria-selected=true]').getAttribute('data-lang'), 'go');
+    assert.match(await page.locator('.code-panel pre.code').innerText(), /net\.ListenConfig/, 'still Go\'s program');
+    // Back to Python: its runtime is fetched again and shown.
+    await page.click('.code-panel [role=tab][data-lang=python]');
+    await page.waitForFunction(() => /^#!\/usr\/bin\/env python3/.test(document.querySelector('.code-panel pre.code')?.textContent));
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 test('the panel works by keyboard alone', async () => {
   const { page, context } = await openPage(browser, `${server.origin}/#v1/linux/0/${b64(EXAMPLE)}`);
   try {

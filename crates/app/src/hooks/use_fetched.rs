@@ -3,6 +3,7 @@
 //! one cannot be fetched, the English file, marked as such so the page says
 //! so (never silently). English pages fetch exactly what they always did.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -107,8 +108,16 @@ pub(crate) fn use_fetched<T: 'static>(
     {
         let state = state.clone();
         use_effect_with((sources, attempt), move |(sources, attempt)| {
+            // Whether this page still wants what the fetch brings: a reply
+            // that lands after the reader went on to another page (or
+            // tried again) is dropped, never shown on the newer one's.
+            let wanted = Rc::new(Cell::new(true));
+            let done = {
+                let wanted = wanted.clone();
+                move || wanted.set(false)
+            };
             if has_preloaded && *attempt == 0 {
-                return; // the page came with it
+                return done; // the page came with it
             }
             state.set(Localized {
                 fetched: Fetched::Loading,
@@ -126,6 +135,9 @@ pub(crate) fn use_fetched<T: 'static>(
                         },
                     }
                 };
+                if !wanted.get() {
+                    return;
+                }
                 state.set(match got.and_then(|(t, fb)| make(t).map(|v| (v, fb))) {
                     Ok((v, fallback)) => Localized {
                         fetched: Fetched::Ready(Rc::new(v)),
@@ -137,6 +149,7 @@ pub(crate) fn use_fetched<T: 'static>(
                     },
                 });
             });
+            done
         });
     }
     (*state).clone()

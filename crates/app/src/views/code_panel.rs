@@ -7,6 +7,7 @@
 //! fetches the runtime of the language it shows from `static/export/`,
 //! both next to the site.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use bindlab_engine::export::Lang;
@@ -140,16 +141,25 @@ pub(crate) fn code_panel(p: &CodePanelProps) -> Html {
             let have = matches!(&*runtime, Some(Runtime::Ready(l, _)) if *l == lang);
             // The generators' module never holds a runtime (it is built
             // without the engine's `runtimes`): the panel fetches it.
+            // Whether the reader still wants this fetch's language: a reply
+            // that lands after they picked another is dropped, else it
+            // would stand in for the newer one's, which then never shows.
+            let wanted = Rc::new(Cell::new(true));
             if open && !have {
                 runtime.set(Some(Runtime::Loading(lang)));
                 let url = runtime_url(base.as_deref(), lang);
+                let wanted = wanted.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    runtime.set(Some(match fetch::fetch_text(&tr, &url).await {
-                        Ok(t) => Runtime::Ready(lang, Rc::new(t)),
-                        Err(e) => Runtime::Failed(lang, e),
-                    }));
+                    let got = fetch::fetch_text(&tr, &url).await;
+                    if wanted.get() {
+                        runtime.set(Some(match got {
+                            Ok(t) => Runtime::Ready(lang, Rc::new(t)),
+                            Err(e) => Runtime::Failed(lang, e),
+                        }));
+                    }
                 });
             }
+            move || wanted.set(false)
         });
     }
     let program = {
