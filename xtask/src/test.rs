@@ -24,7 +24,7 @@ pub const STAGES: &[Stage] = &[
     ("fmt", "cargo fmt --check", fmt, true),
     (
         "clippy",
-        "cargo clippy --workspace --all-targets -- -D warnings, and the app's prerenderer (feature ssr)",
+        "cargo clippy --workspace --all-targets -- -D warnings, and the app's sandbox build (no default features) and prerenderer (feature ssr)",
         clippy,
         true,
     ),
@@ -152,6 +152,23 @@ fn clippy() -> Result {
             "clippy",
             "--quiet",
             "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    // The sandbox's build (the app without its course) has code and tests
+    // of its own: checked as the site builds it.
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--quiet",
+            "-p",
+            "bindlab-app",
+            "--no-default-features",
             "--all-targets",
             "--",
             "-D",

@@ -220,6 +220,8 @@ mod tests {
     fn the_guides_come_from_content_guides() {
         assert!(GUIDES.len() >= 8, "{} guides", GUIDES.len());
         assert!(guide("address-in-use-after-restart").is_some());
+        // The sandbox build keeps only the ids.
+        #[cfg(feature = "course")]
         for g in GUIDES {
             assert!(!g.errors.is_empty() && !g.summary.is_empty(), "{}", g.id);
         }
