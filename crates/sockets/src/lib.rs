@@ -347,6 +347,32 @@ impl Picture<'_> {
         let l = self.servers.get(i).copied().flatten()?;
         Some(self.sockets[l].0.as_str())
     }
+
+    /// The sockets whose unread options matter (what `unknowns` says there
+    /// are): an option the OS has (SO_REUSEPORT is not Windows') not
+    /// read, on a socket that did not inherit it from a listener shown
+    /// here whose options are read.
+    pub fn unknown_sockets(&self) -> impl Iterator<Item = &HostSocket> + '_ {
+        unknown_sockets(self.os, &self.sockets, &self.servers)
+    }
+}
+
+/// [`Picture::unknown_sockets`], before the picture is made.
+fn unknown_sockets<'p>(
+    os: Os,
+    sockets: &'p [(String, &'p HostSocket)],
+    servers: &'p [Option<usize>],
+) -> impl Iterator<Item = &'p HostSocket> + 'p {
+    let unread =
+        move |s: &HostSocket| s.reuseaddr.is_none() || (os != Os::Windows && s.reuseport.is_none());
+    sockets
+        .iter()
+        .zip(servers)
+        .filter(move |((_, s), server)| {
+            let inherited = server.is_some_and(|l| !unread(sockets[l].1));
+            !inherited && unread(s)
+        })
+        .map(|((_, s), _)| *s)
 }
 
 /// A name a scenario accepts: `[A-Za-z_][A-Za-z0-9_]*`.
@@ -438,12 +464,7 @@ pub fn picture_of(
     // A connection or TIME_WAIT a listener shown here accepted has that
     // listener's options (an accepted socket inherits them): only the
     // others count.
-    let unknown =
-        |s: &HostSocket| s.reuseaddr.is_none() || (os != Os::Windows && s.reuseport.is_none());
-    let unknowns = sockets.iter().zip(&servers).any(|((_, s), server)| {
-        let inherited = server.is_some_and(|l| !unknown(sockets[l].1));
-        !inherited && unknown(s)
-    });
+    let unknowns = unknown_sockets(os, &sockets, &servers).next().is_some();
     Picture {
         os,
         port,

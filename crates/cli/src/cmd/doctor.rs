@@ -224,12 +224,9 @@ pub fn run(
 /// container) cannot be asked either. (It said "a TIME_WAIT has no socket
 /// left" to root about a listener in a container.)
 fn why_unknown(p: &bindlab_sockets::Picture, root: bool) -> String {
-    let unknown: Vec<&bindlab_sockets::HostSocket> = p
-        .sockets
-        .iter()
-        .map(|(_, s)| *s)
-        .filter(|s| s.reuseaddr.is_none() || s.reuseport.is_none())
-        .collect();
+    // The sockets `p.unknowns` counts: a TIME_WAIT of a listener shown
+    // with its options read has them (inherited), and is no reason.
+    let unknown: Vec<&bindlab_sockets::HostSocket> = p.unknown_sockets().collect();
     let mut why = Vec::new();
     if unknown.iter().any(|s| s.state.kept_by_kernel()) {
         why.push("a TIME_WAIT or FIN_WAIT_2 has no socket left to ask");
@@ -273,6 +270,29 @@ mod tests {
         assert_eq!(
             why_unknown(&at(7070), true),
             "a TIME_WAIT or FIN_WAIT_2 has no socket left to ask"
+        );
+    }
+
+    /// A TIME_WAIT a listener shown with its options read accepted has
+    /// them (inherited): only the socket that counts as unknown is a reason.
+    #[test]
+    fn an_inherited_time_wait_is_no_reason() {
+        let mut mine = HostSocket::new("10.0.0.1:8080".parse().unwrap(), None, State::Listen);
+        (mine.reuseaddr, mine.reuseport) = (Some(true), Some(false));
+        let tw = HostSocket::new(
+            "10.0.0.1:8080".parse().unwrap(),
+            Some("10.0.0.9:50000".parse().unwrap()),
+            State::TimeWait,
+        );
+        // Another's listener on the port's other address, options unread.
+        let theirs = HostSocket::new("10.0.0.2:8080".parse().unwrap(), None, State::Listen);
+        let all = [mine, tw, theirs];
+        let p = picture_of(&all, Os::Linux, 8080, None, false);
+        assert!(p.unknowns);
+        assert_eq!(p.unknown_sockets().count(), 1);
+        assert_eq!(
+            why_unknown(&p, true),
+            "a socket whose process is not visible here (another PID namespace or a container) cannot be asked"
         );
     }
 }
