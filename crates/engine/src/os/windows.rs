@@ -368,14 +368,19 @@ fn table_name(s: &Socket, t: &Socket) -> &'static str {
 fn pair_args(s: &Socket, space: Space, addr: IpAddr, t: &Socket) -> Args {
     let taddr = placed(space, t).map_or(addr, |(a, _)| a);
     let (tw, sw) = (is_wildcard(taddr), is_wildcard(addr));
-    // Room for the eight below and the error a refusal adds: one
+    // Room for the nine below and the error a refusal adds: one
     // allocation, where growing the vector took three.
-    let mut pair: Args = Vec::with_capacity(9);
+    let mut pair: Args = Vec::with_capacity(10);
+    // The port, not either socket's address: "on 0.0.0.0:8080" after a
+    // specific second socket read as that socket's address (a reader's
+    // review, 2026-12-08); the places say wildcard or specific.
+    let port = t.local().map_or(0, |l| l.port);
     pair.extend([
         (Slot::Other, Arg::from(t.name())),
         (Slot::Socket, Arg::from(s.name())),
         (Slot::Table, Arg::Word(table_name(s, t))),
         (Slot::Addr, Arg::from(t.local())),
+        (Slot::Port, Arg::from(port)),
     ]);
     pair.extend(class_args(
         &t.bind_opts(),
