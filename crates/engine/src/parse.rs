@@ -406,11 +406,17 @@ impl Parser {
                     return None;
                 }
                 Err(_) if port_s.is_empty() => {
+                    // As written: `[::]:`, not `:::`.
+                    let written = if s.starts_with('[') {
+                        format!("[{addr_s}]")
+                    } else {
+                        addr_s.to_string()
+                    };
                     self.problem(
                         line,
                         port_col,
                         ParseMsg::EndpointPortMissing,
-                        &[("addr", &addr_s)],
+                        &[("addr", &written)],
                     );
                     return None;
                 }

@@ -49,6 +49,20 @@ fn family_and_address_mistakes() {
     assert!(p[2].contains("needs brackets"), "{}", p[2]);
 }
 
+/// A missing port names the address as written: `[::]:`, never `:::` (a
+/// reader's review, 2026-12-08).
+#[test]
+fn a_missing_port_quotes_the_address_as_written() {
+    let p = problems("socket A tcp6\nbind A [::]:\nsocket B tcp\nbind B 0.0.0.0:\n");
+    assert_eq!(
+        p,
+        vec![
+            "2:13: expected a port number (0–65535) or @NAME after `[::]:`, found nothing",
+            "4:16: expected a port number (0–65535) or @NAME after `0.0.0.0:`, found nothing",
+        ]
+    );
+}
+
 #[test]
 fn expectations_use_the_scenarios_os_names() {
     assert!(parse("socket A tcp\nbind A 127.0.0.1:80 => EADDRINUSE\n").is_ok());
