@@ -314,6 +314,32 @@ test("a chapter's example keeps the reader's edits across a reload, with a way b
   } finally { await context.close(); }
 });
 
+test("a chapter's example stays open under the reader's keys while a line goes from wrong to right (a student's review, 2026-12-08)", async () => {
+  // The editor opened itself on a problem and closed itself once the text
+  // read again: the keys after the one that mended the line went nowhere.
+  for (const opts of [{ viewport: { width: 1280, height: 900 } }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }]) {
+    const { page, context, problems } = await openPage(browser, server.origin + '/learn/client-routing/', opts);
+    try {
+      await live(page);
+      const lab = page.locator('.lesson-lab').first();
+      await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+      const area = lab.locator('textarea');
+      const original = await area.inputValue();
+      await area.focus();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('client 192.168.0.1:8080', { delay: 40 });
+      assert.equal(await area.inputValue(), original + 'client 192.168.0.1:8080', 'every key reached the editor');
+      assert.equal(await lab.locator('details.widget-edit').evaluate((d) => d.open), true, 'still open');
+      assert.equal(await area.evaluate((t) => t === document.activeElement), true, 'the focus stayed in it');
+      // Mended, the example steps again; closed by the reader, it stays shut.
+      await lab.locator('.stepper').waitFor();
+      await lab.locator('summary', { hasText: 'Edit the scenario' }).click();
+      assert.equal(await lab.locator('details.widget-edit').evaluate((d) => d.open), false);
+      assert.deepEqual(problems, []);
+    } finally { await context.close(); }
+  }
+});
+
 /** Fills this site's storage to its quota for real: chunks halving from
  *  1 MB until not one more character fits. The number of chunks, or a
  *  negative number when a character still fits (-1) or the refusal is not
@@ -604,9 +630,13 @@ test('hints come one tier at a time and the solution only after a confirm', asyn
     const c = page.locator('.challenge');
     await c.getByRole('button', { name: 'Show hint 1 of 2' }).click();
     assert.equal(await c.locator('.hints li').count(), 1);
-    await c.getByRole('button', { name: 'Show hint 2 of 2' }).click();
+    // By keyboard: the last hint's button goes as it is pressed, and the
+    // focus goes to that hint, not to the page's body.
+    await c.getByRole('button', { name: 'Show hint 2 of 2' }).focus();
+    await page.keyboard.press('Enter');
     assert.equal(await c.locator('.hints li').count(), 2);
     assert.equal(await c.getByRole('button', { name: /^Hint/ }).count(), 0);
+    await page.waitForFunction(() => document.activeElement === document.querySelectorAll('.challenge .hints li')[1]);
 
     await c.getByRole('button', { name: 'Show the solution…' }).click();
     assert.match(await c.locator('.confirm').innerText(), /Show the reference solution\?/);
@@ -624,6 +654,8 @@ test('hints come one tier at a time and the solution only after a confirm', asyn
     assert.equal(await focusedText(page), 'Show it');
     await page.keyboard.press('Enter');
     assert.match(await c.locator('.solution pre').innerText(), /set A SO_REUSEPORT/);
+    // "Show it" went with its question: the focus is on the solution.
+    await page.waitForFunction(() => document.activeElement === document.querySelector('.challenge .solution h3'));
     await c.getByRole('button', { name: 'Put it in the editor' }).click();
     assert.match(await c.locator('textarea').inputValue(), /set B SO_REUSEPORT/);
     await c.getByRole('button', { name: 'Check', exact: true }).click();

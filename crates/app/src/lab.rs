@@ -253,10 +253,26 @@ pub(crate) fn lab(p: &LabProps) -> Html {
         })
     };
 
+    // "Edit the scenario" opens itself on a problem, and stays as the
+    // reader leaves it: it must not shut under their keys once the line
+    // they are typing reads again.
+    let edit_open = use_state(|| false);
+    let on_edit_toggle = {
+        let edit_open = edit_open.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target_dyn_into::<web_sys::HtmlDetailsElement>()
+                .is_some_and(|d| d.open());
+            if open != *edit_open {
+                edit_open.set(open);
+            }
+        })
+    };
+
     // The sandbox in the widget's language: `…/` or `…/zh-CN/`.
     let open_link = format!(
         "{}#{}",
-        sandbox_in(&p.site, sb.tr.locale()),
+        crate::route::sandbox_in(&p.site, sb.tr.locale()),
         state.permalink().encode()
     );
     let tr = sb.tr.clone();
@@ -339,7 +355,7 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 </div>
             }
             if !p.readonly {
-                <details class="widget-edit" open={derived.parsed.is_err()}>
+                <details class="widget-edit" open={*edit_open || derived.parsed.is_err()} ontoggle={on_edit_toggle}>
                     <summary>{ tr.t(T::WidgetEdit) }</summary>
                     <Editor id={p.id.clone()} text={state.text.clone()} problems={derived.parsed.as_ref().err().cloned().unwrap_or_default()} on_change={sb.on_text.clone()} on_whole={sb.on_whole.clone()} fold_long={false} />
                 </details>
@@ -356,37 +372,5 @@ pub(crate) fn lab(p: &LabProps) -> Html {
                 <CodePanel derived={derived.clone()} id={p.id.clone()} base={AttrValue::from(p.site.clone())} generators={sb.generators.clone()} />
             }
         </section>
-    }
-}
-
-/// The sandbox page for `locale` beside `site` (the English sandbox's
-/// address, `…/index.html`, or its directory): the directory for English
-/// (`…/`, the address the site shows: every static host answers a
-/// directory with its `index.html`, at the root or under a sub-path), and
-/// `…/zh-CN/` for Chinese, so "Open in bindlab" keeps the widget's language.
-fn sandbox_in(site: &str, locale: bindlab_course::locale::Locale) -> String {
-    let dir = site.strip_suffix("index.html").unwrap_or(site);
-    format!("{dir}{}", crate::i18n::prefix(locale))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sandbox_in;
-    use bindlab_course::locale::Locale;
-
-    #[test]
-    fn open_in_bindlab_keeps_the_widgets_language() {
-        let site = "https://example.org/bindlab/index.html";
-        // The directory, as the site shows its own address (an old link
-        // to `index.html#v1/…` still opens, being the same file).
-        assert_eq!(sandbox_in(site, Locale::En), "https://example.org/bindlab/");
-        assert_eq!(
-            sandbox_in(site, Locale::ZhCn),
-            "https://example.org/bindlab/zh-CN/"
-        );
-        // The site's own pages pass the English sandbox relative to their
-        // `<base>` (a zh-CN page must not get `zh-CN/zh-CN/`).
-        assert_eq!(sandbox_in("./", Locale::ZhCn), "./zh-CN/");
-        assert_eq!(sandbox_in("./", Locale::En), "./");
     }
 }

@@ -155,6 +155,16 @@ impl Route {
     }
 }
 
+/// The sandbox page for `locale` beside `site` (the English sandbox's
+/// address, `…/index.html`, or its directory): the directory for English
+/// (`…/`, the address the site shows: every static host answers a
+/// directory with its `index.html`, at the root or under a sub-path), and
+/// `…/zh-CN/` for Chinese, so "Open in bindlab" keeps the widget's language.
+pub(crate) fn sandbox_in(site: &str, locale: bindlab_course::locale::Locale) -> String {
+    let dir = site.strip_suffix("index.html").unwrap_or(site);
+    format!("{dir}{}", crate::i18n::prefix(locale))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +235,25 @@ mod tests {
         for g in GUIDES {
             assert!(!g.errors.is_empty() && !g.summary.is_empty(), "{}", g.id);
         }
+    }
+
+    #[test]
+    fn open_in_bindlab_keeps_the_widgets_language() {
+        let site = "https://example.org/bindlab/index.html";
+        // The directory, as the site shows its own address (an old link
+        // to `index.html#v1/…` still opens, being the same file).
+        use bindlab_course::locale::Locale;
+        assert_eq!(
+            super::sandbox_in(site, Locale::En),
+            "https://example.org/bindlab/"
+        );
+        assert_eq!(
+            super::sandbox_in(site, Locale::ZhCn),
+            "https://example.org/bindlab/zh-CN/"
+        );
+        // The site's own pages pass the English sandbox relative to their
+        // `<base>` (a zh-CN page must not get `zh-CN/zh-CN/`).
+        assert_eq!(super::sandbox_in("./", Locale::ZhCn), "./zh-CN/");
+        assert_eq!(super::sandbox_in("./", Locale::En), "./");
     }
 }

@@ -139,14 +139,17 @@ fn by_id(id: &str) -> Option<web_sys::Element> {
 /// script only, `tabindex="-1"`, so Tab never stops on it) and shows it: a
 /// skip link's work, without writing `#id` into the address bar (the
 /// sandbox's fragment is its permalink).
-pub(crate) fn focus_by_id(id: &str) {
-    if let Some(el) = by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        if !el.has_attribute("tabindex") {
-            let _ = el.set_attribute("tabindex", "-1");
-        }
-        let _ = el.focus();
-        el.scroll_into_view();
+/// Whether the element was there.
+pub(crate) fn focus_by_id(id: &str) -> bool {
+    let Some(el) = by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return false;
+    };
+    if !el.has_attribute("tabindex") {
+        let _ = el.set_attribute("tabindex", "-1");
     }
+    let _ = el.focus();
+    el.scroll_into_view();
+    true
 }
 
 /// Whether `#fragment` names an element of the page (`#main`, `#run`: a

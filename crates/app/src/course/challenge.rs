@@ -104,14 +104,36 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             verdicts.set(Some(v));
         })
     };
+    // What takes the focus once a render has put it on the page: the last
+    // hint, whose button goes as it is shown, and the solution, whose
+    // confirming "Show it" goes with it (the focus fell to the page's body).
+    let focus_next = use_mut_ref(|| None::<String>);
+    {
+        let focus_next = focus_next.clone();
+        use_effect(move || {
+            // Kept until a render has put it there.
+            let id = focus_next.borrow().clone();
+            if id.is_some_and(|id| crate::browser::dom::focus_by_id(&id)) {
+                focus_next.borrow_mut().take();
+            }
+        });
+    }
     let hint = {
-        let hints = hints.clone();
-        Callback::from(move |_| hints.set(*hints + 1))
+        let (hints, focus_next, last) = (hints.clone(), focus_next.clone(), c.hints.len());
+        let id = format!("{base}-hint-{}", *hints);
+        Callback::from(move |_| {
+            if *hints + 1 == last {
+                *focus_next.borrow_mut() = Some(id.clone());
+            }
+            hints.set(*hints + 1)
+        })
     };
     let show = {
         let store = store.clone();
         let (lesson, k) = (p.lesson, p.index);
+        let (focus_next, id) = (focus_next.clone(), format!("{base}-solution"));
         Callback::from(move |_| {
+            *focus_next.borrow_mut() = Some(id.clone());
             store.dispatch(StoreAction::Shown {
                 lesson: lesson.into(),
                 k,
@@ -180,7 +202,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             </div>
             if *hints > 0 {
                 <ol class="hints" aria-label={tr.t(T::LessonHints).to_string()}>
-                    { for c.hints.iter().take(*hints).map(|h| html! { <li>{ markdown::inline(&tr, h) }</li> }) }
+                    { for c.hints.iter().take(*hints).enumerate().map(|(i, h)| html! { <li id={format!("{base}-hint-{i}")}>{ markdown::inline(&tr, h) }</li> }) }
                 </ol>
             }
             <div class="verdict" role="status">
@@ -202,7 +224,7 @@ pub(crate) fn challenge_view(p: &ChallengeProps) -> Html {
             </div>
             if p.shown {
                 <div class="solution">
-                    <h3>{ tr.t(T::LessonReferenceSolution) }</h3>
+                    <h3 id={format!("{base}-solution")}>{ tr.t(T::LessonReferenceSolution) }</h3>
                     <pre class="code-block"><code>{ &c.solution }</code></pre>
                     <button type="button" onclick={use_solution}>{ tr.t(T::LessonPutInEditor) }</button>
                 </div>

@@ -41,7 +41,9 @@ pub(crate) fn notice_view(p: &NoticeViewProps) -> Html {
                     let _ = el.focus();
                 }
                 // A notice nothing asked for (a damaged link, on arrival).
-                None => crate::browser::dom::focus_by_id("main"),
+                None => {
+                    crate::browser::dom::focus_by_id("main");
+                }
             }
             dismiss.emit(e);
         })
