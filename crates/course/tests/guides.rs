@@ -99,6 +99,11 @@ fn links_in_the_guides_lead_somewhere() {
                         "{}: no guide `{id}`",
                         f.display()
                     ),
+                    // A section's own page (the paste page, the index).
+                    None if matches!(
+                        target,
+                        "paste" | "guides" | "learn" | "glossary" | "rules"
+                    ) => {}
                     _ => panic!("{}: a link to `#/{target}`", f.display()),
                 }
             }
