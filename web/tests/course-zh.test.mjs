@@ -237,7 +237,7 @@ test('zh-CN: a challenge\'s check details, the paste page\'s sentences and the c
     assert.match(await page.locator('.notice.error').innerText(), /^这看起来不像套接字表：请粘贴 ss -tanpe（Linux）/);
     await page.fill('#paste-table', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n');
     await page.waitForSelector('.paste-answer');
-    assert.match(await page.locator('.advice').innerText(), /^怎样才能成功：\s*在新套接字上 bind\(\) 之前设置 SO_REUSEPORT：只有 sock 也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。$/);
+    assert.match(await page.locator('.advice').innerText(), /^怎样才能成功：\s*sock 是这个端口上正在运行的服务器：停止它，或者换一个端口。（只有那个服务器也设置了 SO_REUSEPORT，新套接字设置 SO_REUSEPORT 才能绑定成功，而任何表都显示不出它设置了没有；那样的话两者还会分摊这个端口的客户端。）$/);
     assert.match(await page.locator('.paste-page textarea').nth(1).inputValue(), /^title 这台主机端口 8080 上的套接字\n/);
     assert.deepEqual(problems, []);
   } finally {

@@ -59,10 +59,12 @@ for (const [size, viewport] of [['wide', { width: 1280, height: 900 }], ['phone'
       // As another user than the listener's (root), Linux refuses to share.
       assert.match((await page.locator('.paste-verdicts li').allInnerTexts()).join('\n'),
         /SO_REUSEPORT \(unknown options on\): bind fails with EADDRINUSE: python3_4701 on 127\.0\.0\.1:9090 has SO_REUSEPORT but belongs to root, and myapp to me.* linux\.bind\.reuseport-other-user/);
-      // As root, SO_REUSEPORT works if the listener set it too.
+      // As root, SO_REUSEPORT works if the listener set it too; but that
+      // listener is a running server, so stopping it comes first (sharing
+      // its port splits its clients: a reader's review, 2026-12-08).
       await page.fill('#paste-user', 'root');
       await page.waitForFunction(() => [...document.querySelectorAll('.paste-verdicts li')].some((li) => li.textContent.startsWith('SO_REUSEPORT (unknown options on): bind and listen work.')));
-      assert.match(await page.locator('.advice').innerText(), /set SO_REUSEPORT on the new socket before bind\(\): that is enough only if python3_4701 \(pid 4701, python3\) set it too/);
+      assert.match(await page.locator('.advice').innerText(), /^What would make it work:\s*python3_4701 \(pid 4701, python3\) is a running server on this port: stop it, or use another port\. \(SO_REUSEPORT on the new socket would let it bind only if that server set it too/);
       // Another OS for the same table.
       await page.selectOption('#paste-os', 'windows');
       await page.waitForFunction(() => document.querySelector('#paste-answer-h')?.textContent.endsWith('on Windows?'));
@@ -160,6 +162,32 @@ test('a pasted ss -uanpe table: UDP receivers, who gets a datagram, and a UDP bi
   } finally { await context.close(); }
 });
 
+// What the Windows guides tell the reader to run: findstr keeps the rows
+// and drops netstat's header (a reader's review, 2026-12-08: refused).
+const FINDSTR = `  TCP    0.0.0.0:8080           0.0.0.0:0              LISTENING       15432
+  TCP    127.0.0.1:8080         127.0.0.1:50312        ESTABLISHED     15432
+  TCP    127.0.0.1:50312        127.0.0.1:8080         ESTABLISHED     9876
+  TCP    [::]:8080              [::]:0                 LISTENING       15432
+`;
+
+test("an address asked about before any table says what is missing; the guides' `netstat -ano | findstr` rows are read without their header", async () => {
+  const { page, context, problems } = await openPage(browser, server.origin + '/paste/');
+  try {
+    await page.waitForSelector('.paste-page textarea');
+    await page.fill('#paste-bind', '0.0.0.0:8080');
+    await page.press('#paste-bind', 'Enter');
+    await page.getByText('Paste a table above first (or try the sample)').waitFor();
+    await page.fill('#paste-table', FINDSTR);
+    await page.waitForSelector('.paste-answer');
+    assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:8080 on Windows?');
+    assert.match(await page.locator('.paste-read').innerText(), /from netstat -ano \(Windows\)/);
+    assert.equal(await page.getByText('Paste a table above first').count(), 0);
+    // A running server holds the port: stopping it comes first, not sharing.
+    assert.match(await page.locator('.advice').innerText(), /^What would make it work:\s*pid15432 \(pid 15432\), pid15432_\d \(pid 15432\) are running servers on this port: stop them, or use another port\./);
+    assert.deepEqual(problems, []);
+  } finally { await context.close(); }
+});
+
 // sockstat (FreeBSD): a forked server's listener once per process, and a
 // TIME_WAIT between two local addresses, which FreeBSD 14 does not keep.
 const SOCKSTAT = `USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS
@@ -177,7 +205,8 @@ test('a pasted sockstat table: one socket per forked listener, and what the rebu
     assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:8080 on FreeBSD?');
     const rows = await page.locator('.paste-sockets tbody tr').allInnerTexts();
     assert.equal(rows.length, 2, rows.join('\n'));
-    assert.match(rows[0], /nginx \(pid 1234\); user root/);
+    // Both PIDs: stopping the worker alone frees nothing (a reader's review, 2026-12-08).
+    assert.match(rows[0], /nginx \(pids 1234, 1235; each holds it\); user root/);
     const notes = await page.locator('.paste-rebuilt').allInnerTexts();
     assert.equal(notes.length, 1, notes.join('\n')); // the same with unknown options off and on
     assert.match(notes[0], /^bindlab could not rebuild these sockets exactly as the table shows them, so the answers may be off:\s+close tw keeps no TIME_WAIT: FreeBSD ends a connection between two of its own addresses at once \(net\.inet\.tcp\.nolocaltimewait, on by default since 14\.0\)\./);

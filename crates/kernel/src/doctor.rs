@@ -39,8 +39,8 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
                 s.v6 = l.v6;
                 s.user = Some(user_name(l.uid));
                 s.process = l.owner.as_ref().map(|o| Process {
-                    pid: o.pid,
-                    name: o.comm.clone(),
+                    also: o.also.clone(),
+                    ..Process::new(o.pid, o.comm.clone())
                 });
                 s.reuseaddr = l.reuseaddr;
                 s.reuseport = l.reuseport;
@@ -63,8 +63,8 @@ pub fn host_sockets(live: &[LiveSocket]) -> Vec<HostSocket> {
             s.v6 = l.v6;
             s.user = user;
             s.process = l.owner.as_ref().map(|o| Process {
-                pid: o.pid,
-                name: o.comm.clone(),
+                also: o.also.clone(),
+                ..Process::new(o.pid, o.comm.clone())
             });
             s.reuseaddr = l.reuseaddr;
             s.reuseport = l.reuseport;

@@ -26,6 +26,9 @@ pub struct Owner {
     /// `/proc/PID/comm`.
     pub comm: String,
     pub fd: i32,
+    /// The other processes that have the socket open (a forked server's
+    /// workers hold its listener too): stopping `pid` alone frees nothing.
+    pub also: Vec<u32>,
 }
 
 /// One live socket.
@@ -163,11 +166,15 @@ fn owners() -> std::collections::HashMap<u64, Owner> {
             let Some(fd) = fd.file_name().to_str().and_then(|s| s.parse().ok()) else {
                 continue;
             };
-            map.entry(inode).or_insert(Owner {
+            let owner = map.entry(inode).or_insert(Owner {
                 pid,
                 comm: comm.clone(),
                 fd,
+                also: Vec::new(),
             });
+            if owner.pid != pid && !owner.also.contains(&pid) {
+                owner.also.push(pid);
+            }
         }
     }
     map

@@ -75,6 +75,34 @@ pub struct Process {
     pub pid: u32,
     /// Empty where the table gives only the PID (Windows `netstat -ano`).
     pub name: String,
+    /// The other processes the table shows holding the socket (a forked
+    /// server's master and workers): stopping `pid` alone frees nothing,
+    /// so every one is named.
+    pub also: Vec<u32>,
+}
+
+impl Process {
+    pub fn new(pid: u32, name: impl Into<String>) -> Process {
+        Process {
+            pid,
+            name: name.into(),
+            also: Vec::new(),
+        }
+    }
+
+    /// Every process holding the socket, lowest PID first: "1234" or
+    /// "1234, 1235, 1236".
+    pub fn pids(&self) -> String {
+        let mut all: Vec<u32> = std::iter::once(self.pid)
+            .chain(self.also.iter().copied())
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all.iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// One socket of the host.
@@ -1256,6 +1284,18 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
         .iter()
         .filter(|(_, s)| s.state == State::Listen || s.udp)
         .map(|(n, s)| match &s.process {
+            Some(pr) if !pr.also.is_empty() && !pr.name.is_empty() => say(
+                SocketsMsg::BlockerPidsProgram,
+                &[
+                    ("name", n.clone()),
+                    ("pids", pr.pids()),
+                    ("program", pr.name.clone()),
+                ],
+            ),
+            Some(pr) if !pr.also.is_empty() => say(
+                SocketsMsg::BlockerPids,
+                &[("name", n.clone()), ("pids", pr.pids())],
+            ),
             Some(pr) if !pr.name.is_empty() => say(
                 SocketsMsg::BlockerPidProgram,
                 &[
@@ -1352,6 +1392,21 @@ pub fn advice_in(p: &Picture, answers: &[Answer], say: Say) -> String {
             Some(a) if blockers.is_empty() && !a.options.is_empty() => say(
                 SocketsMsg::AdviceDependsClosed,
                 &[("option", a.options.join(" + "))],
+            ),
+            // TCP: the sockets in the way are listeners, running servers.
+            // Stopping one comes first; an option that works if it set it
+            // too would put the two servers on one port, splitting its
+            // clients (the guides warn against it: a reader's review).
+            Some(a) if !a.options.is_empty() && !p.udp && !blockers.is_empty() => say(
+                if blockers.len() == 1 {
+                    SocketsMsg::AdviceServerHoldsOne
+                } else {
+                    SocketsMsg::AdviceServerHoldsMany
+                },
+                &[
+                    ("option", a.options.join(" + ")),
+                    ("blockers", lists::value(&blockers, Joint::And)),
+                ],
             ),
             // An option that works if the sockets in the way set it too.
             Some(a) if !a.options.is_empty() => say(
@@ -1503,10 +1558,7 @@ mod tests {
     fn sock(local: &str, state: State, reuseaddr: Option<bool>) -> HostSocket {
         let mut s = HostSocket::new(local.parse().unwrap(), None, state);
         s.user = Some("www".into());
-        s.process = Some(Process {
-            pid: 42,
-            name: "my-server".into(),
-        });
+        s.process = Some(Process::new(42, "my-server"));
         s.reuseaddr = reuseaddr;
         s.reuseport = reuseaddr.map(|_| false);
         s

@@ -82,15 +82,14 @@ pub fn parse_table(text: &str) -> Result<Pasted, String> {
 pub fn read_table(text: &str) -> Result<Pasted, Problem> {
     let text = controls_shown(text);
     let lines: Vec<&str> = text.lines().collect();
-    let header = lines
-        .iter()
-        .position(|l| {
-            let w: Vec<&str> = l.split_whitespace().collect();
-            let has = |x: &str| w.contains(&x);
-            (has("Local") && (has("Address:Port") || has("Address")))
-                || (has("COMMAND") && has("PID"))
-        })
-        .ok_or_else(|| Problem::new(SocketsMsg::PasteNotATable, &[]))?;
+    let header = lines.iter().position(|l| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        let has = |x: &str| w.contains(&x);
+        (has("Local") && (has("Address:Port") || has("Address"))) || (has("COMMAND") && has("PID"))
+    });
+    let Some(header) = header else {
+        return headerless(&lines).ok_or_else(|| Problem::new(SocketsMsg::PasteNotATable, &[]));
+    };
     let h = lines[header];
     let rows = &lines[header + 1..];
     let first = header + 2; // 1-based line number of rows[0]
@@ -114,6 +113,39 @@ pub fn read_table(text: &str) -> Result<Pasted, Problem> {
             &[("line", (header + 1).to_string()), ("header", quoted(h))],
         ))
     }
+}
+
+/// A table whose header line was filtered out (`netstat -ano | findstr
+/// :8080`, as the guides' checks print it; `ss -tanpe | grep 8080`): read
+/// by its rows' shape when every line reads as one tool's, tools tried in
+/// an order where no row of one reads as another's (a Windows row starts
+/// with `TCP` or `UDP`, a BSD netstat row with `tcp4`, `udp46`…, with its
+/// port after a dot). `None` when no tool reads them all.
+fn headerless(lines: &[&str]) -> Option<Pasted> {
+    type Reader = fn(&[&str]) -> Option<Row>;
+    let ss: Reader = if ss_is_udp(lines) { ss_udp_row } else { ss_row };
+    let tools: [(Os, &'static str, Reader); 3] = [
+        (Os::Windows, "netstat -ano", windows_row),
+        (Os::MacOs, "netstat -an", bsd_netstat_row),
+        (Os::Linux, "ss", ss),
+    ];
+    let rows = || {
+        lines
+            .iter()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+    };
+    let (os, tool, read) = tools.into_iter().find(|(_, _, read)| {
+        let mut sockets = 0;
+        let all = rows().filter(|w| !w.is_empty()).all(|w| match read(&w) {
+            Some(Row::Socket(_) | Row::Held(..)) => {
+                sockets += 1;
+                true
+            }
+            _ => false,
+        });
+        all && sockets > 0
+    })?;
+    read_rows(lines, 1, os, tool, read).ok()
 }
 
 /// `text` with each control character but the tab and the line ends
@@ -231,9 +263,28 @@ fn one_row_per_socket(rows: Vec<(HostSocket, Option<Held>)>) -> Vec<HostSocket> 
             }
         }
     }
+    // The kept row names the other processes of its group too: stopping
+    // the one it names frees nothing while the others hold the socket.
+    let mut also: Vec<Vec<u32>> = vec![Vec::new(); rows.len()];
+    for group in groups.values() {
+        let pids: Vec<u32> = group.iter().filter_map(|&j| pid(&rows[j].0)).collect();
+        for &j in group.iter().filter(|&&j| keep[j]) {
+            let own = pid(&rows[j].0);
+            let mut more: Vec<u32> = pids.iter().copied().filter(|&q| Some(q) != own).collect();
+            more.sort_unstable();
+            more.dedup();
+            also[j] = more;
+        }
+    }
     rows.into_iter()
         .zip(keep)
-        .filter_map(|((s, _), k)| k.then_some(s))
+        .zip(also)
+        .filter_map(|(((mut s, _), k), more)| {
+            if let Some(pr) = s.process.as_mut().filter(|_| !more.is_empty()) {
+                pr.also = more;
+            }
+            k.then_some(s)
+        })
         .collect()
 }
 
@@ -531,17 +582,20 @@ fn ss_socket(w: &[&str], udp: bool) -> Option<Row> {
     };
     for extra in &w[5..] {
         if let Some(users) = extra.strip_prefix("users:((\"") {
-            let (name, rest) = users.split_once('"')?;
-            let pid = rest
-                .split("pid=")
-                .nth(1)?
-                .split([',', ')'])
-                .next()?
-                .parse()
-                .ok()?;
+            // `("nginx",pid=1236,fd=6),("nginx",pid=1234,fd=6)`: every
+            // process holding the socket; named by the lowest PID (a
+            // forked server's master, before its workers), all listed.
+            let (name, _) = users.split_once('"')?;
+            let mut pids: Vec<u32> = Vec::new();
+            for part in users.split("pid=").skip(1) {
+                pids.push(part.split([',', ')']).next()?.parse().ok()?);
+            }
+            pids.sort_unstable();
+            pids.dedup();
+            let (&pid, also) = pids.split_first()?;
             s.process = Some(Process {
-                pid,
-                name: name.to_string(),
+                also: also.to_vec(),
+                ..Process::new(pid, name.to_string())
             });
         } else if let Some(uid) = extra.strip_prefix("uid:") {
             s.user = Some(format!("uid{uid}"));
@@ -571,10 +625,7 @@ fn windows_row(w: &[&str]) -> Option<Row> {
             let mut s = HostSocket::udp(colon_endpoint(w[1], false)??, None);
             let pid: u32 = w[3].parse().ok()?;
             if pid != 0 {
-                s.process = Some(Process {
-                    pid,
-                    name: String::new(),
-                });
+                s.process = Some(Process::new(pid, String::new()));
             }
             return Some(Row::Socket(s));
         }
@@ -591,10 +642,7 @@ fn windows_row(w: &[&str]) -> Option<Row> {
     };
     let mut s = HostSocket::new(local, remote, st);
     if pid != 0 {
-        s.process = Some(Process {
-            pid,
-            name: String::new(),
-        });
+        s.process = Some(Process::new(pid, String::new()));
     }
     Some(Row::Socket(s))
 }
@@ -625,10 +673,7 @@ fn lsof_row(w: &[&str]) -> Option<Row> {
         };
         HostSocket::new(local, remote, st)
     };
-    s.process = Some(Process {
-        pid,
-        name: w[0].to_string(),
-    });
+    s.process = Some(Process::new(pid, w[0].to_string()));
     s.user = Some(w[2].to_string());
     // DEVICE is the kernel's address of the socket: the same in every
     // process holding it.
@@ -708,10 +753,7 @@ fn sockstat_row(w: &[&str]) -> Option<Row> {
     };
     if w[0] != "?" {
         s.user = Some(w[0].to_string());
-        s.process = Some(Process {
-            pid: w[2].parse().ok()?,
-            name: w[1].to_string(),
-        });
+        s.process = Some(Process::new(w[2].parse().ok()?, w[1].to_string()));
     }
     if v6 && local.ip().is_unspecified() {
         s.v6only = Some(!w[4].ends_with("46"));
@@ -881,13 +923,7 @@ ESTAB 0 0 10.0.0.5:8080 203.0.113.9:5004 users:((\"nginx\",pid=1,fd=6))
                 .unwrap_or_else(|| panic!("{local} {state:?}: {:?}", p.sockets))
         };
         let l = find("0.0.0.0:8080", State::Listen);
-        assert_eq!(
-            l.process,
-            Some(Process {
-                pid: 4701,
-                name: "python3".into()
-            })
-        );
+        assert_eq!(l.process, Some(Process::new(4701, "python3")));
         assert_eq!(l.user.as_deref(), Some("root"));
         assert_eq!((l.reuseaddr, l.reuseport), (None, None));
         let tw = p
@@ -1092,6 +1128,45 @@ tcp   ESTAB  0      0          127.0.0.1:5000     127.0.0.1:40000
 
     /// Found by a reader on 2026-12-05: sshd's port 22 and the resolver's 53,
     /// owners unknown (`ss` without `-e`), asked as an ordinary user.
+    /// A forked server's listener is held by its master and every worker;
+    /// `ss` lists them all, newest first. The advice named the first,
+    /// a worker: stopping it frees nothing (a reader's review, 2026-12-08).
+    #[test]
+    fn a_socket_held_by_several_processes_names_them_all() {
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      511          0.0.0.0:8080      0.0.0.0:*     users:((\"nginx\",pid=1236,fd=6),(\"nginx\",pid=1235,fd=6),(\"nginx\",pid=1234,fd=6)) ino:1 sk:1 cgroup:/ <->
+";
+        let p = parse_table(t).unwrap();
+        let pr = p.sockets[0].process.as_ref().unwrap();
+        assert_eq!(
+            (pr.pid, pr.also.as_slice(), pr.pids()),
+            (1234, &[1235, 1236][..], "1234, 1235, 1236".to_string())
+        );
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        assert_eq!(pic.sockets[0].0, "nginx_1234", "named by the lowest PID");
+        let q = crate::Question {
+            bind: "0.0.0.0:8080".parse().unwrap(),
+            user: "me".into(),
+        };
+        let advice = crate::advice(&pic, &crate::ask(&pic, "me", &q));
+        assert!(
+            advice.contains(
+                "nginx_1234 (pids 1234, 1235, 1236, nginx; each holds it) holds the port: stop it"
+            ),
+            "{advice}"
+        );
+        // lsof lists the socket once per process: one socket, every PID.
+        let t = "COMMAND  PID USER FD TYPE DEVICE SIZE/OFF NODE NAME
+nginx   1234 root 6u IPv4 0xa1 0t0 TCP *:8080 (LISTEN)
+nginx   1235 www  6u IPv4 0xa1 0t0 TCP *:8080 (LISTEN)
+nginx   1236 www  6u IPv4 0xa1 0t0 TCP *:8080 (LISTEN)
+";
+        let p = parse_table(t).unwrap();
+        assert_eq!(p.sockets.len(), 1);
+        let pr = p.sockets[0].process.as_ref().unwrap();
+        assert_eq!((pr.pid, pr.pids()), (1234, "1234, 1235, 1236".to_string()));
+    }
+
     #[test]
     fn a_low_port_held_by_an_unknown_owner_is_roots_and_the_advice_names_the_privilege() {
         let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
@@ -1115,7 +1190,7 @@ LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:((\"sshd\",pid=
         // privilege advice alone sent the reader to a bind that fails).
         assert_eq!(
             advice,
-            "port 22 is reserved for root here, and even as root: set SO_REUSEPORT on the new socket before bind(): that is enough only if sshd_901 (pid 901, sshd) set it too (no table shows it). Otherwise stop what holds the port, or use another port."
+            "port 22 is reserved for root here, and even as root: sshd_901 (pid 901, sshd) is a running server on this port: stop it, or use another port. (SO_REUSEPORT on the new socket would let it bind only if that server set it too, which no table shows, and the two would then share the port's clients.)"
         );
         // The resolver, over UDP: bound, so it receives.
         let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
@@ -1154,13 +1229,7 @@ Active Connections
         );
         assert_eq!(p.sockets[6].proto(), "udp6");
         assert_eq!(p.sockets[6].process.as_ref().map(|p| p.pid), Some(2020));
-        assert_eq!(
-            p.sockets[1].process,
-            Some(Process {
-                pid: 4242,
-                name: String::new()
-            })
-        );
+        assert_eq!(p.sockets[1].process, Some(Process::new(4242, "")));
         assert_eq!(p.sockets[1].remote, None);
         assert_eq!(p.sockets[3].state, State::TimeWait);
         assert_eq!(p.sockets[4].local, "[::]:135".parse().unwrap());
@@ -1355,7 +1424,7 @@ root     ntpd       700   20 udp4   *:123                 *:*
         let answers = crate::ask(&pic, "root", &q);
         assert_eq!(
             crate::advice_in(&pic, &answers, &say),
-            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 python3_4701（pid 4701，python3）也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
+            "python3_4701（pid 4701，python3）是这个端口上正在运行的服务器：停止它，或者换一个端口。（只有那个服务器也设置了 SO_REUSEPORT，新套接字设置 SO_REUSEPORT 才能绑定成功，而任何表都显示不出它设置了没有；那样的话两者还会分摊这个端口的客户端。）"
         );
         // Its options known (none set): it blocks every option set.
         let mut known = p.sockets.clone();
@@ -1484,6 +1553,41 @@ BOGUS  0      0          127.0.0.1:9090    127.0.0.1:5000
                 let p = read_table(&text).unwrap();
                 assert_eq!((p.sockets.len(), p.unreadable.len()), (1, 0), "{text}");
             }
+        }
+    }
+
+    /// Rows whose header a filter took out read by their shape: the
+    /// guides' own Windows check (`netstat -ano | findstr :8080`) printed a
+    /// table the page refused (a reader's review, 2026-12-08).
+    #[test]
+    fn rows_without_their_header_read_by_their_shape() {
+        let findstr = "  TCP    0.0.0.0:8080           0.0.0.0:0              LISTENING       15432\r\n  TCP    127.0.0.1:8080         127.0.0.1:50312        ESTABLISHED     15432\r\n  TCP    127.0.0.1:50312        127.0.0.1:8080         ESTABLISHED     9876\r\n  TCP    [::]:8080              [::]:0                 LISTENING       15432\r\n  UDP    0.0.0.0:8080           *:*                                    2222\r\n";
+        let p = read_table(findstr).unwrap();
+        assert_eq!((p.os, p.tool), (Os::Windows, "netstat -ano"));
+        assert_eq!((p.sockets.len(), p.unreadable.len()), (5, 0));
+        assert_eq!(p.sockets[0].process.as_ref().map(|x| x.pid), Some(15432));
+        let grep = "LISTEN 0      511          0.0.0.0:8080      0.0.0.0:*    users:((\"nginx\",pid=1234,fd=6)) ino:1 sk:1 cgroup:/ <->\nTIME-WAIT 0 0 127.0.0.1:8080 127.0.0.1:40000\n";
+        let p = read_table(grep).unwrap();
+        assert_eq!((p.os, p.tool, p.sockets.len()), (Os::Linux, "ss", 2));
+        let udp = "UNCONN 0 0 0.0.0.0:5000 0.0.0.0:*\nUNCONN 0 0 0.0.0.0:5000 0.0.0.0:*\n";
+        let p = read_table(udp).unwrap();
+        assert!(p.sockets.iter().all(|s| s.udp), "ss -u rows are UDP");
+        let bsd = "tcp4       0      0  *.8080                 *.*                    LISTEN\n";
+        let p = read_table(bsd).unwrap();
+        assert_eq!(
+            (p.os, p.tool, p.sockets.len()),
+            (Os::MacOs, "netstat -an", 1)
+        );
+        // One line no tool reads, and it is not a table: nothing is guessed.
+        for text in [
+            "  TCP 0.0.0.0:8080 0.0.0.0:0 LISTENING 15432\nhello world again and again\n",
+            "LISTEN 0 128 0.0.0.0:80 0.0.0.0:*\n  TCP 0.0.0.0:8080 0.0.0.0:0 LISTENING 1\n",
+        ] {
+            let e = parse_table(text).unwrap_err();
+            assert!(
+                e.starts_with("this does not look like a socket table"),
+                "{text:?}: {e}"
+            );
         }
     }
 

@@ -191,6 +191,10 @@ pub(crate) fn paste_page() -> Html {
             }
             <div class={classes!("paste-results", busy.then_some("stale"))} aria-busy={busy.then_some("true")}>
             { match &*result {
+                // An address asked about before any table: say what is missing.
+                Err(e) if e.is_empty() && !bind.trim().is_empty() => html! {
+                    <p class="muted" role="status">{ tr.t(T::PasteNoTableYet) }</p>
+                },
                 Err(e) if e.is_empty() => html! {},
                 // A sentence, with its commands as code.
                 Err(e) => html! { <p class="notice error" role="alert"><span>{ crate::views::with_code(&sentence(e)) }</span></p> },

@@ -143,6 +143,13 @@ fn rebuilt(tr: &Tr, rebuilt: &[(Option<bool>, Vec<String>)], needs_options: bool
 /// A socket's program, user and options, as its table row shows them.
 pub(super) fn socket_details(tr: &Tr, os: Os, s: &HostSocket) -> String {
     let program = match &s.process {
+        Some(pr) if !pr.also.is_empty() && pr.name.is_empty() => {
+            tr.f(T::PastePids, &[("pids", &pr.pids())])
+        }
+        Some(pr) if !pr.also.is_empty() => tr.f(
+            T::PasteProgramPids,
+            &[("name", &pr.name), ("pids", &pr.pids())],
+        ),
         Some(pr) if pr.name.is_empty() => tr.f(T::PastePid, &[("pid", &pr.pid.to_string())]),
         Some(pr) => tr.f(
             T::PasteProgramPid,

@@ -195,13 +195,13 @@ mod tests {
             panic!("the table reads")
         };
         assert!(
-            e.advice.starts_with("set SO_REUSEPORT on the new socket before bind(): that is enough only if sock set it too"),
+            e.advice.starts_with("sock is a running server on this port: stop it, or use another port. (SO_REUSEPORT on the new socket would let it bind only if that server set it too"),
             "{}",
             e.advice
         );
         assert_eq!(
             z.advice,
-            "在新套接字上 bind() 之前设置 SO_REUSEPORT：只有 sock 也设置了它才够（任何表都显示不出来）。否则就停止占着端口的程序，或者换一个端口。"
+            "sock 是这个端口上正在运行的服务器：停止它，或者换一个端口。（只有那个服务器也设置了 SO_REUSEPORT，新套接字设置 SO_REUSEPORT 才能绑定成功，而任何表都显示不出它设置了没有；那样的话两者还会分摊这个端口的客户端。）"
         );
         assert!(e
             .scenario

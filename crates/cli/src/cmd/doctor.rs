@@ -52,7 +52,7 @@ pub fn run(
                 .process
                 .as_ref()
                 .map_or("(process not visible)".to_string(), |p| {
-                    format!("pid {} ({})", p.pid, p.name)
+                    format!("{} ({})", pids(p), p.name)
                 });
             writeln!(
                 out,
@@ -93,8 +93,8 @@ pub fn run(
             };
             let who = match (&s.process, &s.state) {
                 (Some(pr), _) => format!(
-                    "pid {} ({}), user {}",
-                    pr.pid,
+                    "{} ({}), user {}",
+                    pids(pr),
                     pr.name,
                     s.user.as_deref().unwrap_or("?")
                 ),
@@ -216,6 +216,16 @@ pub fn run(
     Err(Error::fatal(
         "doctor reads this host's sockets from Linux's /proc; this is not Linux",
     ))
+}
+
+/// "pid 1234", or every process holding the socket: "pids 1234, 1235
+/// (each holds it)" (stopping one of a forked server's frees nothing).
+fn pids(p: &bindlab_sockets::Process) -> String {
+    if p.also.is_empty() {
+        format!("pid {}", p.pid)
+    } else {
+        format!("pids {} (each holds it)", p.pids())
+    }
 }
 
 /// Why some socket's options could not be read, by what the unknown ones
