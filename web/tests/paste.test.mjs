@@ -182,6 +182,11 @@ test("an address asked about before any table says what is missing; the guides' 
     assert.equal(await page.locator('#paste-answer-h').innerText(), 'What if I bind 0.0.0.0:8080 on Windows?');
     assert.match(await page.locator('.paste-read').innerText(), /from netstat -ano \(Windows\)/);
     assert.equal(await page.getByText('Paste a table above first').count(), 0);
+    // The answer comes first, right under the question; the verdicts after.
+    assert.equal(await page.evaluate(() => {
+      const [h, advice, verdicts] = ['#paste-answer-h', '.advice', '.paste-verdicts'].map((s) => document.querySelector(s));
+      return h.nextElementSibling === advice && !!(advice.compareDocumentPosition(verdicts) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }), true);
     // A running server holds the port: stopping it comes first, not sharing.
     assert.match(await page.locator('.advice').innerText(), /^What would make it work:\s*pid15432 \(pid 15432\), pid15432_\d \(pid 15432\) are running servers on this port: stop them, or use another port\./);
     assert.deepEqual(problems, []);

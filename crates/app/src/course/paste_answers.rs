@@ -1,5 +1,5 @@
 //! The paste page's answer: what was read, the sockets of the port (unknowns
-//! marked), the outcome of the bind with each option set, and the advice.
+//! marked), the outcome of the bind with each option set; the advice first.
 
 use std::net::SocketAddr;
 use std::rc::Rc;
@@ -200,6 +200,10 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 { unreadable(&tr, &r.unreadable) }
             }
             <h2 id="paste-answer-h">{ tr.f(question, &[("addr", &r.bind.to_string()), ("os", r.os.display())]) }</h2>
+            // The answer first, the evidence after: the verdicts run to
+            // screens on a phone, and the reader came for what to do (a
+            // developer's review, 2026-12-08).
+            <p class="advice"><strong>{ tr.t(T::PasteAdviceLabel) }{" "}</strong>{ r.advice.clone() }</p>
             if r.sockets.is_empty() {
                 <p>{ tr.f(T::PasteNoSocket, &[("proto", if r.udp { "UDP" } else { "TCP" }), ("port", &port)]) }</p>
             } else {
@@ -254,7 +258,6 @@ pub(crate) fn answers(p: &AnswersProps) -> Html {
                 }
             }) }
             </ul>
-            <p class="advice"><strong>{ tr.t(T::PasteAdviceLabel) }{" "}</strong>{ r.advice.clone() }</p>
         </section>
     }
 }
