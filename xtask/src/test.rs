@@ -146,37 +146,19 @@ fn fmt() -> Result {
 }
 
 fn clippy() -> Result {
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--quiet",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    )?;
+    clippy_with(&["--workspace"])?;
     // The sandbox's build (the app without its course) has code and tests
     // of its own: checked as the site builds it.
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--quiet",
-            "-p",
-            "bindlab-app",
-            "--no-default-features",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    )?;
+    clippy_with(&["-p", "bindlab-app", "--no-default-features"])?;
     crate::prerender::clippy()
+}
+
+/// `cargo clippy --quiet ARGS --all-targets -- -D warnings`.
+fn clippy_with(what: &[&str]) -> Result {
+    let mut args = vec!["clippy", "--quiet"];
+    args.extend_from_slice(what);
+    args.extend(["--all-targets", "--", "-D", "warnings"]);
+    run("cargo", &args, &[])
 }
 
 /// The workspace checked with the toolchain its `rust-version` names, in a
