@@ -612,19 +612,36 @@ impl<'a> Runner<'a> {
                 let Some(lst) = self.socks.get(name) else {
                     return Ok(ebadf());
                 };
-                let user = lst.user.clone();
+                let (owner, acceptor) = (lst.user.clone(), self.user.clone());
                 let fd = lst.fd.as_raw_fd();
                 let taken = match self.stash.get_mut(name).and_then(VecDeque::pop_front) {
                     Some(c) => Ok(c),
-                    None => self.accept_as(&user, fd)?,
+                    None => self.accept_as(&owner, fd)?,
                 };
                 match taken {
                     Ok(c) => {
+                        // Linux gives an accepted socket the accepting
+                        // process's uid (`sock_graft`). The runner accepted
+                        // it as the listener's owner (at its `client` step,
+                        // to see which listener got it); when the step's
+                        // user is another, fchown() sets `sk_uid` as an
+                        // accept by that user would (`sockfs_setattr`;
+                        // measured alike: binds beside the connection
+                        // answer the same either way).
+                        if acceptor != owner {
+                            let uid = self.users.get(&acceptor).copied().unwrap_or(0);
+                            if let Err(e) = sys::chown(c.as_raw_fd(), uid) {
+                                return Err(format!(
+                                    "cannot give the accepted socket to {acceptor}: {}",
+                                    sys::errno_name(e)
+                                ));
+                            }
+                        }
                         self.socks.insert(
                             new.clone(),
                             Sock {
                                 fd: c,
-                                user,
+                                user: acceptor,
                                 listening: false,
                                 udp: false,
                             },

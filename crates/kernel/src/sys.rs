@@ -364,6 +364,15 @@ pub fn close_with_reset(fd: OwnedFd) {
     drop(fd);
 }
 
+/// Gives the socket `fd` to `uid` (its inode's owner, and so `sk_uid`).
+pub fn chown(fd: RawFd, uid: u32) -> Result<(), Errno> {
+    // SAFETY: fchown on a descriptor this process holds; -1 keeps the group.
+    if unsafe { libc::fchown(fd, uid, u32::MAX) } < 0 {
+        return Err(last_errno());
+    }
+    Ok(())
+}
+
 /// Gives the calling thread (only) the uid and gid, dropping root's
 /// capabilities. The raw system calls skip glibc's process-wide broadcast.
 pub fn become_user_this_thread(uid: u32) -> Result<(), Errno> {

@@ -859,8 +859,14 @@ fn table_part(
             // Its connections at once, while it is the newest listener
             // there: an SO_REUSEPORT group's hash would send a later client
             // to another member.
+            // Each accepted by its own user where the table names one (a
+            // root master's connection a www worker accepted, `uid:33`):
+            // Linux makes an accepted socket its acceptor's, and a later
+            // SO_REUSEPORT bind compares that user. Else the listener's.
             for &k in &children[i] {
                 let (child, ch) = &p.sockets[k];
+                let by = ch.user.as_deref().map_or_else(|| user_of(c), ident);
+                set_user(&mut out, &by);
                 accepted(&mut out, cname, child, ch);
             }
             continue;

@@ -1155,6 +1155,26 @@ LISTEN 0      511          0.0.0.0:8080      0.0.0.0:*     users:((\"nginx\",pid
             ),
             "{advice}"
         );
+        // A worker of another user accepted a connection (`uid:33`): the
+        // scenario has that user accept it, and Linux makes it theirs.
+        let t = "State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+LISTEN 0      511          0.0.0.0:8080      0.0.0.0:*     users:((\"nginx\",pid=1234,fd=6)) ino:1 sk:1 cgroup:/ <->
+ESTAB  0      0           10.0.0.5:8080  203.0.113.9:5004  users:((\"nginx\",pid=1235,fd=9)) uid:33 ino:2 sk:2 cgroup:/ <->
+";
+        let p = parse_table(t).unwrap();
+        let pic = crate::picture(&p.sockets, p.os, 8080, None);
+        let text = crate::scenario(&pic, "me", false, None);
+        assert!(
+            text.contains("user uid33\nclient 10.0.0.5:8080\naccept nginx_1234 nginx_1235\n"),
+            "{text}"
+        );
+        let host = bindlab_engine::host_after(
+            &bindlab_engine::parse(&text).unwrap(),
+            Os::Linux,
+            usize::MAX,
+        );
+        let conn = host.sockets().find(|s| &*s.name() == "nginx_1235").unwrap();
+        assert_eq!(conn.user(), "uid33", "{text}");
         // lsof lists the socket once per process: one socket, every PID.
         let t = "COMMAND  PID USER FD TYPE DEVICE SIZE/OFF NODE NAME
 nginx   1234 root 6u IPv4 0xa1 0t0 TCP *:8080 (LISTEN)

@@ -206,6 +206,10 @@ impl Host {
                     self.sock_mut(l).unqueue(child);
                 }
                 self.sock_mut(child).accepted(new);
+                if rules.accept_takes_acceptors_user() {
+                    let (uid, user) = (self.uid_of(&self.user), self.user.clone());
+                    self.sock_mut(child).set_owner(uid, &user);
+                }
                 self.by_name.insert(self.socket(child).name(), child);
                 let c = self.socket(child);
                 rep.local = c.local();

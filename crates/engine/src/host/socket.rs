@@ -799,6 +799,12 @@ impl Socket {
         }
     }
 
+    /// Now `user`'s (`uid`): see `OsRules::accept_takes_acceptors_user`.
+    pub(super) fn set_owner(&mut self, uid: u32, user: &str) {
+        self.uid = uid;
+        self.user = user.into();
+    }
+
     /// accept() handed this connection to the scenario as `name`.
     pub(super) fn accepted(&mut self, name: &str) {
         self.queued_on.clear();

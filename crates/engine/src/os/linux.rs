@@ -952,6 +952,13 @@ impl OsRules for Linux {
         true
     }
 
+    /// `sock_graft` (include/net/sock.h, 6.18): `sk->sk_uid =
+    /// SOCK_INODE(parent)->i_uid`, the accepting process's; measured here
+    /// (`corpus/linux/kernel-found-accept-gives-the-connection-to-its-acceptor.bindlab`).
+    fn accept_takes_acceptors_user(&self) -> bool {
+        true
+    }
+
     fn accepted_reset(&self, socket: &str, listener: Name) -> Decision {
         Decision::ok_with(
             RuleId::LinuxAcceptResetWhileQueued,

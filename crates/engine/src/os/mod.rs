@@ -479,6 +479,19 @@ pub trait OsRules: Sync {
         false
     }
 
+    /// Whether accept() gives the connection to the accepting user (the
+    /// scenario's `user` at the `accept` step), as Linux does: `sock_graft`
+    /// sets `sk_uid` from the accepting socket's inode, and a bind's
+    /// SO_REUSEPORT test compares it (measured: after an accept by uid 33
+    /// only uid 33 shares the port with the connection). Elsewhere the
+    /// connection keeps its listener's owner: the BSDs copy `so_cred` from
+    /// the listener when the connection arrives (`sonewconn`) and accept()
+    /// does not change it; Microsoft documents nothing, and bindlab keeps
+    /// the listener's.
+    fn accept_takes_acceptors_user(&self) -> bool {
+        false
+    }
+
     /// accept() gave `socket`, a connection `listener` kept queued after
     /// it was reset: the answer, and why.
     fn accepted_reset(&self, _socket: &str, _listener: Name) -> Decision {

@@ -302,6 +302,16 @@ int do_accept(const char *name, const char *new_name) {
     snprintf(n->name, sizeof n->name, "%s", new_name);
     n->fd = c;
     n->owner = s->owner;
+#ifdef __linux__
+    /* Linux gives an accepted socket the uid of the process that accepts it
+     * (sock_graft). Accepted above as the listener's owner, it becomes the
+     * step's user's as an accept by that user would make it: fchown() sets
+     * that uid too. The BSDs keep the listener's owner. */
+    if (USER_UID != s->owner) {
+        if (fchown(c, USER_UID, (gid_t)-1) != 0) return errno;
+        n->owner = USER_UID;
+    }
+#endif
     return 0;
 }
 

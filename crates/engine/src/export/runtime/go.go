@@ -376,7 +376,18 @@ func (r *run) accept(name, newName string) outcome {
 		}
 	}
 	syscall.SetNonblock(c, false)
-	r.socks[newName] = &sock{fd: c, owner: s.owner}
+	owner := s.owner
+	// Linux gives an accepted socket the uid of the process that accepts it
+	// (sock_graft). Accepted above as the listener's owner, it becomes the
+	// step's user's as an accept by that user would make it: fchown() sets
+	// that uid too. The BSDs keep the listener's owner.
+	if runtime.GOOS == "linux" && r.user != owner {
+		if err := syscall.Fchown(c, r.user, -1); err != nil {
+			return outcome{err: err}
+		}
+		owner = r.user
+	}
+	r.socks[newName] = &sock{fd: c, owner: owner}
 	return outcome{}
 }
 

@@ -338,6 +338,13 @@ def do_accept(name, new):
         c.setblocking(True)
         S[new] = c
     OWNER[new] = OWNER.get(name, "root")
+    # Linux gives an accepted socket the uid of the process that accepts
+    # it (sock_graft). Accepted above as the listener's owner, it becomes
+    # the step's user's as an accept by that user would make it: fchown()
+    # sets that uid too. The BSDs keep the listener's owner.
+    if sys.platform.startswith("linux") and USER[0] != OWNER[new]:
+        os.fchown(S[new].fileno(), UIDS[USER[0]], -1)
+        OWNER[new] = USER[0]
 
 
 def do_close(name):

@@ -290,6 +290,22 @@ impl Run {
                 c
             }
         };
+        // Linux gives an accepted socket the uid of the process that
+        // accepts it (sock_graft). Accepted above as the listener's owner,
+        // it becomes the step's user's as an accept by that user would make
+        // it: fchown() sets that uid too. The BSDs keep the listener's owner.
+        #[cfg(target_os = "linux")]
+        let owner = if self.user != owner {
+            use std::os::fd::AsRawFd;
+            // SAFETY: fchown on a descriptor this program holds; u32::MAX
+            // (-1) keeps the group.
+            if unsafe { libc::fchown(conn.as_raw_fd(), self.user, u32::MAX) } != 0 {
+                return Err(io::Error::last_os_error().into());
+            }
+            self.user
+        } else {
+            owner
+        };
         let sock = Sock {
             socket: conn,
             listening: false,
