@@ -17,6 +17,22 @@ use crate::i18n::{Tr, T};
 
 /// Everything the page shows, from the five inputs. `udp`: the protocol
 /// asked about; `None` is TCP unless the table has only UDP sockets.
+/// The address the reader asks about: `ADDR:PORT` or `[V6]:PORT`, and the
+/// shorthands people type, a bare port or `:PORT` (the IPv4 wildcard, as
+/// an empty box asks) and `localhost:PORT` (127.0.0.1).
+fn asked_address(text: &str) -> Option<SocketAddr> {
+    let t = text.trim();
+    if let Ok(a) = t.parse() {
+        return Some(a);
+    }
+    let port = |p: &str| p.parse::<u16>().ok();
+    if let Some(p) = port(t.strip_prefix(':').unwrap_or(t)) {
+        return Some(SocketAddr::from(([0, 0, 0, 0], p)));
+    }
+    let p = t.strip_prefix("localhost:").and_then(port)?;
+    Some(SocketAddr::from(([127, 0, 0, 1], p)))
+}
+
 pub(super) fn read(
     tr: &Tr,
     text: &str,
@@ -43,9 +59,7 @@ pub(super) fn read(
             .port();
         SocketAddr::from(([0, 0, 0, 0], port))
     } else {
-        bind.trim()
-            .parse()
-            .map_err(|_| tr.f(T::PasteNotAnAddress, &[("bind", bind.trim())]))?
+        asked_address(bind).ok_or_else(|| tr.f(T::PasteNotAnAddress, &[("bind", bind.trim())]))?
     };
     let user = if user.trim().is_empty() {
         "me"
@@ -164,11 +178,24 @@ mod tests {
     fn a_bad_address_is_said_in_the_pages_language() {
         let tr = Tr::english();
         assert!(matches!(read(&tr, "  ", None, None, "", "me"), Err(e) if e.is_empty()));
-        let e = read(&tr, SS, None, None, "8080", "me").err();
+        let e = read(&tr, SS, None, None, "80800", "me").err();
         assert_eq!(
             e.as_deref(),
-            Some("“8080” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080")
+            Some("“80800” is not an address and port: write it as 0.0.0.0:8080 or [::]:8080")
         );
+        // What people type: a bare port, `:PORT`, `localhost:PORT`.
+        for (typed, asked) in [
+            ("8080", "0.0.0.0:8080"),
+            (" :8080 ", "0.0.0.0:8080"),
+            ("localhost:8080", "127.0.0.1:8080"),
+            ("[::1]:8080", "[::1]:8080"),
+        ] {
+            let r = read(&tr, SS, None, None, typed, "me").map(|r| r.bind.to_string());
+            assert_eq!(r.ok().as_deref(), Some(asked), "{typed}");
+        }
+        for typed in ["localhost", "host:8080", "8080:", "localhost:99999"] {
+            assert!(read(&tr, SS, None, None, typed, "me").is_err(), "{typed}");
+        }
         let port = read(&tr, SS, None, None, "", "me").map(|r| r.bind.port());
         assert_eq!(port.ok(), Some(8080));
     }
