@@ -151,8 +151,8 @@ test('the zh-CN progress panel, paste and runtimes pages speak Chinese, their er
     await page.fill('#paste-table', 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      4096   0.0.0.0:8080       0.0.0.0:*\n');
     await page.waitForSelector('.paste-answer');
     assert.match(await page.locator('.paste-read').innerText(), /^从 ss（Linux）的输出中读到 1 个 TCP 套接字。$/);
-    await page.fill('#paste-bind', '8080');
-    assert.match(await page.locator('.notice.error').innerText(), /^“8080”不是地址加端口/);
+    await page.fill('#paste-bind', 'web:8080');
+    assert.match(await page.locator('.notice.error').innerText(), /^“web:8080”不是地址加端口/);
 
     await page.goto(`${server.origin}/zh-CN/runtimes/`);
     await page.waitForSelector('table.runtimes');

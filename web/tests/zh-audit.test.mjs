@@ -380,7 +380,7 @@ test('zh-CN: no English sentence anywhere a reader goes in the course, the guide
         await p.fill('#paste-table', table);
         await p.waitForSelector('.paste-answer');
         seen.push(await readerText(p));
-        await p.fill('#paste-bind', '8080');
+        await p.fill('#paste-bind', 'web:8080');
         seen.push(await readerText(p));
         await p.fill('#paste-bind', '');
         for (const user of ['me', 'root']) {
