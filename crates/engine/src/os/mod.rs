@@ -484,10 +484,14 @@ pub trait OsRules: Sync {
     /// sets `sk_uid` from the accepting socket's inode, and a bind's
     /// SO_REUSEPORT test compares it (measured: after an accept by uid 33
     /// only uid 33 shares the port with the connection). Elsewhere the
-    /// connection keeps its listener's owner: the BSDs copy `so_cred` from
-    /// the listener when the connection arrives (`sonewconn`) and accept()
-    /// does not change it; Microsoft documents nothing, and bindlab keeps
-    /// the listener's.
+    /// connection keeps its listener's owner: the BSDs copy the listener's
+    /// credentials when the connection arrives and accept() leaves them
+    /// (FreeBSD stable/14 `sys/kern/uipc_socket.c` `solisten_clone`: `so->
+    /// so_cred = crhold(head->so_cred)`, and `solisten_dequeue` touches no
+    /// credential; XNU `xnu-11417.121.6` `bsd/kern/uipc_socket2.c` 381-382,
+    /// `sonewconn_internal`), and their bind checks read the PCB's
+    /// credentials; Microsoft documents nothing, and bindlab keeps the
+    /// listener's.
     fn accept_takes_acceptors_user(&self) -> bool {
         false
     }
